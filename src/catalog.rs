@@ -1,0 +1,180 @@
+//! The schema model: what introspection found, independent of the backend.
+//!
+//! Backends fill a [`Catalog`]; the describe commands (`\d` and friends), the
+//! safety classifier's function lookup and the LLM context read it. Nothing
+//! here talks to a database.
+
+use std::collections::HashMap;
+
+/// Everything glance knows about a database's schema.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Catalog {
+    pub schemas: Vec<Schema>,
+    pub relations: Vec<Relation>,
+    pub enums: Vec<EnumType>,
+    /// User-defined functions (system schemas excluded) by lower-case name;
+    /// `true` when any overload is volatile.
+    pub functions: HashMap<String, Volatility>,
+    /// Catalog queries introspection ran (a constant, whatever the schema size).
+    pub round_trips: usize,
+}
+
+/// A namespace (PostgreSQL schema; SQLite has one, `main`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Schema {
+    pub name: String,
+    pub owner: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RelationKind {
+    Table,
+    PartitionedTable,
+    View,
+    MaterializedView,
+    ForeignTable,
+}
+
+impl RelationKind {
+    /// The word psql uses in its listings.
+    pub fn label(self) -> &'static str {
+        match self {
+            RelationKind::Table => "table",
+            RelationKind::PartitionedTable => "partitioned table",
+            RelationKind::View => "view",
+            RelationKind::MaterializedView => "materialized view",
+            RelationKind::ForeignTable => "foreign table",
+        }
+    }
+}
+
+/// A table, view, materialized view or foreign table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Relation {
+    pub schema: String,
+    pub name: String,
+    pub kind: RelationKind,
+    pub owner: Option<String>,
+    pub columns: Vec<ColumnInfo>,
+    pub primary_key: Option<Key>,
+    pub unique_keys: Vec<Key>,
+    /// Foreign keys from this relation to others. Incoming keys are found by
+    /// scanning the other relations (see [`Catalog::referencing`]).
+    pub foreign_keys: Vec<ForeignKey>,
+    pub indexes: Vec<Index>,
+    pub comment: Option<String>,
+    /// The planner's row estimate (`reltuples`), `None` when never analyzed.
+    pub row_estimate: Option<i64>,
+    /// On-disk size in bytes where the backend knows it.
+    pub size_bytes: Option<i64>,
+    /// View definition, for views and materialized views.
+    pub definition: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ColumnInfo {
+    pub name: String,
+    /// Formatted type, e.g. `character varying(80)` or `order_status`.
+    pub type_name: String,
+    pub nullable: bool,
+    pub default: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// A primary key or unique constraint.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Key {
+    pub name: String,
+    pub columns: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub ref_schema: String,
+    pub ref_table: String,
+    pub ref_columns: Vec<String>,
+    /// Referential actions as SQL words (`CASCADE`, `SET NULL`…); `None` for NO ACTION.
+    pub on_delete: Option<String>,
+    pub on_update: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Index {
+    pub name: String,
+    /// Full definition, e.g. `CREATE UNIQUE INDEX … USING btree (email)`.
+    pub definition: String,
+    pub unique: bool,
+    pub primary: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EnumType {
+    pub schema: String,
+    pub name: String,
+    pub labels: Vec<String>,
+    pub comment: Option<String>,
+}
+
+/// How a function may behave, per PostgreSQL's `provolatile`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Volatility {
+    Immutable,
+    Stable,
+    Volatile,
+}
+
+impl Catalog {
+    /// Finds a relation by `name` or `schema.name`; an unqualified name
+    /// prefers `public` (PostgreSQL) or `main` (SQLite), then any schema.
+    pub fn find(&self, name: &str) -> Option<&Relation> {
+        let (schema, table) = match name.split_once('.') {
+            Some((s, t)) => (Some(s), t),
+            None => (None, name),
+        };
+        let matches = |r: &&Relation| {
+            r.name == table && schema.is_none_or(|s| r.schema == s)
+        };
+        let exact = self.relations.iter().filter(matches);
+        let mut best: Option<&Relation> = None;
+        for r in exact {
+            if r.schema == "public" || r.schema == "main" {
+                return Some(r);
+            }
+            best.get_or_insert(r);
+        }
+        best.or_else(|| {
+            let lower = name.to_lowercase();
+            (lower != name).then(|| self.find(&lower)).flatten()
+        })
+    }
+
+    /// Foreign keys in other relations that point at `target`, with the
+    /// relation that holds each.
+    pub fn referencing<'a>(&'a self, target: &Relation) -> Vec<(&'a Relation, &'a ForeignKey)> {
+        self.relations
+            .iter()
+            .flat_map(|r| r.foreign_keys.iter().map(move |fk| (r, fk)))
+            .filter(|(_, fk)| fk.ref_schema == target.schema && fk.ref_table == target.name)
+            .collect()
+    }
+
+    /// Volatility of a user function by (lower-case) name, if the catalog has it.
+    pub fn function_volatility(&self, name: &str) -> Option<Volatility> {
+        self.functions.get(name).copied()
+    }
+}
+
+/// A describe command's answer (`\dt`, `\d NAME` …): a titled result set,
+/// drawn by the same renderer as queries, plus text sections after it
+/// (indexes, foreign keys, "Referenced by", comment), psql-style.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Description {
+    pub title: Option<String>,
+    pub columns: Vec<crate::db::Column>,
+    pub rows: Vec<crate::db::Row>,
+    /// Section heading and its lines, e.g. `("Indexes", ["\"users_pkey\" PRIMARY KEY, btree (id)"])`.
+    pub sections: Vec<(String, Vec<String>)>,
+}

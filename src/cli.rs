@@ -1,0 +1,140 @@
+//! The command line, defined once: parsing, `--help`, the man page and the
+//! shell completions all come from these definitions.
+
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::render::Format;
+
+/// What every exit code means; shown in `--help`, the man page and README.
+pub const EXIT_CODES: &str = "\
+Exit status:
+  0  success
+  1  runtime or database error (connection failed, statement failed)
+  2  usage error (bad flag, bad input, nothing to run)
+  3  refused: the statement needs a confirmation that could not be given
+     (no terminal to ask; see --allow-destructive)";
+
+/// Chat with your database: questions become SQL that is shown, checked,
+/// confirmed when it writes, run, and drawn as paged tables.
+#[derive(Debug, Parser)]
+#[command(name = "glance", version, after_help = EXIT_CODES, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options accepted before or after the subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// Database to open: a postgres:// URL, a libpq "key=value" string,
+    /// sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3.
+    /// Without it, PostgreSQL is reached through the PG* variables and
+    /// psql's defaults.
+    #[arg(short = 'd', long, global = true, value_name = "URL|PATH")]
+    pub database: Option<String>,
+
+    /// Output format for results.
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// Never colour output (the NO_COLOR variable does the same).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Open the built-in demo database (a small shop, in SQLite).
+    #[arg(long, global = true, conflicts_with = "database")]
+    pub demo: bool,
+
+    /// Time limit for statements run inside the read-only guard, such as
+    /// 30s, 500ms or 2m; 0 turns it off.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
+    pub statement_timeout: Duration,
+
+    /// Do not ask before destructive statements typed by hand.
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Interactive session: ask questions, or type SQL after \sql.
+    Repl,
+    /// Answer one question, or run one statement with --sql, without prompts.
+    Ask(AskArgs),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    /// The question, in plain language (read from stdin when absent).
+    pub question: Vec<String>,
+
+    /// Run this SQL instead of asking a question; without a value (or with
+    /// "-") the SQL is read from stdin.
+    #[arg(long, value_name = "SQL", num_args = 0..=1, default_missing_value = "-")]
+    pub sql: Option<String>,
+
+    /// Print the safety verdict and run nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Run destructive statements (DROP, DELETE, TRUNCATE…) without a
+    /// terminal to confirm them.
+    #[arg(long)]
+    pub allow_destructive: bool,
+}
+
+/// Reads `30s`, `500ms`, `2m`, `1h` or bare seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration; write e.g. 30s, 500ms or 2m"))?;
+    let seconds = match unit.trim() {
+        "" | "s" => value,
+        "ms" => value / 1000.0,
+        "m" | "min" => value * 60.0,
+        "h" => value * 3600.0,
+        other => return Err(format!("unknown unit `{other}` in `{text}`; use ms, s, m or h")),
+    };
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_parse_with_units() {
+        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("3 weeks").is_err());
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_subcommand() {
+        let a = Cli::try_parse_from(["glance", "-d", "x.db", "ask", "--sql", "select 1"]).unwrap();
+        let b = Cli::try_parse_from(["glance", "ask", "--sql", "select 1", "-d", "x.db"]).unwrap();
+        assert_eq!(a.global.database, b.global.database);
+    }
+}

@@ -1,0 +1,270 @@
+//! Database access: one [`Backend`] trait, one value model, two implementations.
+//!
+//! Backends push rows into a [`RowSink`] chunk by chunk, so memory stays flat
+//! whatever the size of a result, and the sink decides when to stop. Backends
+//! return data and typed errors; they never print.
+
+pub mod postgres;
+pub mod sqlite;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::catalog::Catalog;
+
+/// The SQL dialect a backend speaks; the safety classifier parses with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Postgres,
+    Sqlite,
+}
+
+impl Dialect {
+    /// Human name, as shown in the footer and prompts.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::Sqlite => "SQLite",
+        }
+    }
+}
+
+/// One cell of a result.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// An exact decimal in its canonical text form (`numeric`, `money` digits).
+    Numeric(String),
+    /// Text, and every type shown as text (dates, times, uuids, enums, arrays…).
+    Text(String),
+    /// A JSON document (`json`, `jsonb`), kept as its text.
+    Json(String),
+    Bytes(Vec<u8>),
+}
+
+impl Value {
+    /// True for values that are drawn right-aligned in tables.
+    pub fn is_number(&self) -> bool {
+        matches!(self, Value::Int(_) | Value::Float(_) | Value::Numeric(_))
+    }
+}
+
+/// One row of a result, in column order.
+pub type Row = Vec<Value>;
+
+/// A result column: its name and the database's name for its type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub name: String,
+    pub type_name: String,
+}
+
+/// What a [`RowSink`] wants next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Stop,
+}
+
+/// Receives a result as it streams from the server.
+pub trait RowSink {
+    /// Called once, before any rows, for every statement that returns rows
+    /// (also when it returns none).
+    fn columns(&mut self, columns: &[Column]) -> Flow;
+    /// Called with each chunk of rows as it arrives. Returning [`Flow::Stop`]
+    /// ends the fetch early; the rest of the result is never read.
+    fn rows(&mut self, rows: Vec<Row>) -> Flow;
+}
+
+/// How a statement is run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guard {
+    /// Inside the server guard: one statement, read-only transaction,
+    /// timeouts, always rolled back (PostgreSQL); `PRAGMA query_only` (SQLite).
+    ReadOnly { statement_timeout: Duration },
+    /// As typed, in autocommit (or in the user's own open transaction).
+    Direct,
+}
+
+/// What running one statement produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub kind: OutcomeKind,
+    /// Time spent waiting for the database (not drawing or writing rows).
+    pub db_time: Duration,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OutcomeKind {
+    /// A result set: how many rows were delivered, and whether that was all
+    /// of them (false when the sink stopped early).
+    Rows { count: u64, complete: bool },
+    /// A command without a result set; `affected` rows where the server says.
+    Command { affected: Option<u64> },
+}
+
+/// Interrupts the statement a backend is running, from any thread.
+pub trait Canceller: Send + Sync {
+    fn cancel(&self);
+}
+
+/// What a backend says about the connection it holds, for `\conninfo`,
+/// prompts and footers. Never holds a password.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConnInfo {
+    pub dialect: Dialect,
+    /// Where: `host:port/database` for PostgreSQL (or the socket directory),
+    /// the file path for SQLite.
+    pub location: String,
+    /// Database name (file stem for SQLite).
+    pub database: String,
+    pub user: Option<String>,
+    pub server_version: String,
+    /// Whether the session may bypass permissions (PostgreSQL superuser).
+    pub superuser: bool,
+    /// TLS in use, e.g. `TLSv1.3`; `None` when the connection is not encrypted.
+    pub tls: Option<String>,
+}
+
+/// A live connection.
+pub trait Backend {
+    fn info(&self) -> &ConnInfo;
+    /// Reads the whole schema in a constant number of catalog queries.
+    fn introspect(&mut self) -> Result<Catalog, Error>;
+    /// Runs exactly one statement, byte-identical, streaming any rows into `sink`.
+    fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error>;
+    /// A handle that cancels whatever this backend is running when called.
+    fn canceller(&self) -> Arc<dyn Canceller>;
+}
+
+/// Where to connect, as given by the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A `postgres://` URL, a libpq `key=value` string, or empty for the
+    /// PG* environment and psql's defaults.
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+impl Target {
+    /// Reads `-d`: `sqlite:PATH` or a path ending in .db/.sqlite/.sqlite3 is
+    /// SQLite; anything else (or nothing) is PostgreSQL.
+    pub fn parse(database: Option<&str>) -> Target {
+        let Some(s) = database else {
+            return Target::Postgres(String::new());
+        };
+        if let Some(path) = s.strip_prefix("sqlite://").or_else(|| s.strip_prefix("sqlite:")) {
+            return Target::Sqlite(PathBuf::from(path));
+        }
+        let lower = s.to_ascii_lowercase();
+        if [".db", ".sqlite", ".sqlite3"].iter().any(|ext| lower.ends_with(ext))
+            && !lower.starts_with("postgres")
+        {
+            return Target::Sqlite(PathBuf::from(s));
+        }
+        Target::Postgres(s.to_string())
+    }
+}
+
+/// Options that apply to every connection.
+#[derive(Clone, Debug, Default)]
+pub struct ConnectOptions {
+    /// Overrides `connect_timeout` from the URL or environment.
+    pub connect_timeout: Option<Duration>,
+}
+
+/// Opens a connection to `target`.
+pub fn connect(target: &Target, options: &ConnectOptions) -> Result<Box<dyn Backend>, Error> {
+    match target {
+        Target::Postgres(conninfo) => Ok(Box::new(postgres::PgBackend::connect(conninfo, options)?)),
+        Target::Sqlite(path) => Ok(Box::new(sqlite::SqliteBackend::open(path)?)),
+    }
+}
+
+/// A database error as the server reported it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServerError {
+    pub severity: Option<String>,
+    pub sqlstate: Option<String>,
+    pub message: String,
+    pub detail: Option<String>,
+    pub hint: Option<String>,
+    /// 1-based character position in the statement, where the server gave one.
+    pub position: Option<usize>,
+}
+
+/// Why a connection could not be opened: where, what, and what to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConnectError {
+    /// `host:port/database` or a file path; never a password.
+    pub location: String,
+    pub message: String,
+    pub cause: ConnectCause,
+}
+
+/// The likely cause of a failed connection, which decides the hint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnectCause {
+    ServerNotRunning,
+    Authentication,
+    Tls,
+    DatabaseMissing,
+    Timeout,
+    BadConnectionString,
+    Other,
+}
+
+/// Errors from the database layer.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("could not connect to {}: {}", .0.location, .0.message)]
+    Connect(ConnectError),
+    #[error("{}", .0.message)]
+    Server(ServerError),
+    #[error("canceling statement due to user request")]
+    Cancelled,
+    #[error("connection lost: {0}")]
+    ConnectionLost(String),
+    /// The server guard caught something the classifier let through.
+    #[error("refused by the read-only guard: {0}")]
+    Guard(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl fmt::Display for ConnectCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ConnectCause::ServerNotRunning => "server not running or not accepting connections",
+            ConnectCause::Authentication => "authentication failed",
+            ConnectCause::Tls => "TLS negotiation failed",
+            ConnectCause::DatabaseMissing => "database does not exist",
+            ConnectCause::Timeout => "connection timed out",
+            ConnectCause::BadConnectionString => "invalid connection string",
+            ConnectCause::Other => "connection failed",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn target_parse_picks_backend_by_form() {
+        assert_eq!(Target::parse(None), Target::Postgres(String::new()));
+        assert_eq!(Target::parse(Some("sqlite:x")), Target::Sqlite("x".into()));
+        assert_eq!(Target::parse(Some("shop.DB")), Target::Sqlite("shop.DB".into()));
+        assert_eq!(Target::parse(Some("a/b.sqlite3")), Target::Sqlite("a/b.sqlite3".into()));
+        assert_eq!(
+            Target::parse(Some("postgres://u@h/x.db")),
+            Target::Postgres("postgres://u@h/x.db".into())
+        );
+        assert_eq!(Target::parse(Some("dbname=x")), Target::Postgres("dbname=x".into()));
+    }
+}
