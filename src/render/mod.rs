@@ -50,6 +50,8 @@ pub struct RenderOptions {
     pub null: String,
     /// Show the footer (rows, time) after tables.
     pub footer: bool,
+    /// Include the database time in the footer (`\timing`).
+    pub timing: bool,
     /// Fields written first in the `json` document (e.g. `sql`, `level`).
     pub json_prefix: Vec<(String, serde_json::Value)>,
 }

@@ -1,0 +1,116 @@
+//! The session's query log: every statement glance executed in this session,
+//! with when, how dangerous, how long, how many rows, and any error. `\log`
+//! shows it as a result set.
+
+use std::time::Duration;
+
+use crate::catalog::Description;
+use crate::db::{Column, Value};
+use crate::render::format_duration;
+use crate::safety::Level;
+
+/// One executed (or refused) statement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub at: jiff::Timestamp,
+    pub sql: String,
+    pub level: Level,
+    /// Whether it reached the database.
+    pub ran: bool,
+    pub duration: Duration,
+    /// Rows returned or affected, when known.
+    pub rows: Option<u64>,
+    pub error: Option<String>,
+}
+
+/// The log of one session, oldest first.
+#[derive(Debug, Default)]
+pub struct QueryLog {
+    entries: Vec<Entry>,
+}
+
+impl QueryLog {
+    pub fn record(&mut self, entry: Entry) {
+        self.entries.push(entry);
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The log as a result set for `\log`.
+    pub fn describe(&self) -> Description {
+        let names = ["#", "Time", "Level", "Status", "Rows", "Duration", "SQL"];
+        let types = ["int8", "text", "text", "text", "int8", "text", "text"];
+        let columns = names
+            .iter()
+            .zip(types)
+            .map(|(name, type_name)| Column {
+                name: name.to_string(),
+                type_name: type_name.to_string(),
+            })
+            .collect();
+        let rows = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(index, e)| {
+                let status = match (&e.error, e.ran) {
+                    (Some(error), _) => format!("error: {error}"),
+                    (None, true) => "ok".to_string(),
+                    (None, false) => "not run".to_string(),
+                };
+                let local = e.at.to_zoned_datetime(jiff::tz::TimeZone::system());
+                vec![
+                    Value::Int(index as i64 + 1),
+                    Value::Text(local.strftime("%H:%M:%S").to_string()),
+                    Value::Text(e.level.as_str().to_string()),
+                    Value::Text(status),
+                    e.rows.map_or(Value::Null, |n| Value::Int(n as i64)),
+                    Value::Text(format_duration(e.duration)),
+                    Value::Text(e.sql.clone()),
+                ]
+            })
+            .collect();
+        Description {
+            title: Some("Query log".to_string()),
+            columns,
+            rows,
+            sections: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describe_lists_entries_in_order_with_status() {
+        let mut log = QueryLog::default();
+        let base = Entry {
+            at: jiff::Timestamp::UNIX_EPOCH,
+            sql: "select 1".into(),
+            level: Level::ReadOnly,
+            ran: true,
+            duration: Duration::from_millis(2),
+            rows: Some(1),
+            error: None,
+        };
+        log.record(base.clone());
+        log.record(Entry {
+            sql: "drop table t".into(),
+            level: Level::Destructive,
+            ran: false,
+            rows: None,
+            ..base
+        });
+        let d = log.describe();
+        assert_eq!(d.rows.len(), 2);
+        assert_eq!(d.rows[0][0], Value::Int(1));
+        assert_eq!(d.rows[0][3], Value::Text("ok".into()));
+        assert_eq!(d.rows[1][2], Value::Text("destructive".into()));
+        assert_eq!(d.rows[1][3], Value::Text("not run".into()));
+        assert_eq!(d.rows[1][4], Value::Null);
+    }
+}

@@ -1,0 +1,451 @@
+//! `glance repl`: the interactive loop. Reads lines with rustyline on a
+//! terminal (or plain lines from a pipe, like `psql < script`), dispatches
+//! meta-commands, collects SQL in SQL mode until `;`, and hands statements to
+//! the [`Session`]. An error never ends the loop.
+
+use std::io::{self, BufRead, Write};
+
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::{Context, Editor, Helper, Highlighter, Hinter, Validator};
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+use crate::command::{self, COMMANDS, Listing, Meta};
+use crate::confirm;
+use crate::db::Dialect;
+use crate::describe;
+use crate::exit::Failure;
+use crate::render::Expanded;
+use crate::report;
+use crate::safety::{self, Verdict};
+use crate::session::{Decision, Executed, Session};
+use crate::term::Term;
+
+/// Runs the loop until `\q`, Ctrl-D or the end of piped input.
+pub fn run(session: &mut Session, term: Term, assume_yes: bool) -> Result<(), Failure> {
+    let mut input = Input::open(term)?;
+    if term.stdin_tty {
+        greet(session);
+    }
+    let mut repl = Repl {
+        sql_mode: false,
+        buffer: String::new(),
+        assume_yes,
+        term,
+    };
+    loop {
+        let prompt = repl.prompt(&session.info().database);
+        let line = match input.read(&prompt) {
+            Read::Line(line) => line,
+            Read::Interrupted => {
+                repl.buffer.clear();
+                continue;
+            }
+            Read::End => break,
+        };
+        if repl.handle(session, &mut input, &line) == Flow::Quit {
+            break;
+        }
+    }
+    Ok(())
+}
+
+#[derive(PartialEq, Eq)]
+enum Flow {
+    Continue,
+    Quit,
+}
+
+struct Repl {
+    sql_mode: bool,
+    /// SQL typed so far in SQL mode, waiting for its `;`.
+    buffer: String,
+    assume_yes: bool,
+    term: Term,
+}
+
+impl Repl {
+    fn prompt(&self, database: &str) -> String {
+        match (self.sql_mode, self.buffer.is_empty()) {
+            (false, _) => format!("{database}=> "),
+            (true, true) => format!("{database} sql=> "),
+            (true, false) => format!("{database} sql-> "),
+        }
+    }
+
+    fn handle(&mut self, session: &mut Session, input: &mut Input, line: &str) -> Flow {
+        let trimmed = line.trim();
+        if trimmed.is_empty() && self.buffer.is_empty() {
+            return Flow::Continue;
+        }
+        match command::parse(trimmed) {
+            Ok(Some(meta)) => return self.meta(session, input, meta),
+            Err(message) => {
+                eprint!("{}", report::error_line(&message, None));
+                return Flow::Continue;
+            }
+            Ok(None) => {}
+        }
+        if !self.sql_mode {
+            eprint!(
+                "{}",
+                report::error_line(
+                    "questions need an LLM provider, and none is configured yet",
+                    Some(
+                        "type SQL after \\sql (or switch to SQL mode with \\sql alone); \\? lists the commands"
+                    ),
+                )
+            );
+            return Flow::Continue;
+        }
+        if !self.buffer.is_empty() {
+            self.buffer.push('\n');
+        }
+        self.buffer.push_str(line);
+        if statement_complete(&self.buffer, session.info().dialect) {
+            let text = std::mem::take(&mut self.buffer);
+            self.run_sql(session, input, &text);
+        }
+        Flow::Continue
+    }
+
+    fn meta(&mut self, session: &mut Session, input: &mut Input, meta: Meta) -> Flow {
+        match meta {
+            Meta::Sql(Some(sql)) => self.run_sql(session, input, &sql),
+            Meta::Sql(None) => {
+                self.sql_mode = !self.sql_mode;
+                self.buffer.clear();
+                if self.sql_mode {
+                    println!("SQL mode is on: lines are SQL and run at `;`. \\sql again to leave.");
+                } else {
+                    println!("SQL mode is off.");
+                }
+            }
+            Meta::Describe { name, verbose } => {
+                match session
+                    .catalog()
+                    .map(|catalog| describe::relation(catalog, &name, verbose))
+                {
+                    Ok(Some(description)) => show(session, &description),
+                    Ok(None) => eprint!(
+                        "{}",
+                        report::error_line(
+                            &format!("did not find any relation named \"{name}\""),
+                            Some("\\d lists them")
+                        )
+                    ),
+                    Err(error) => eprint!("{}", report::db_error(&error, None)),
+                }
+            }
+            Meta::List {
+                listing,
+                pattern,
+                verbose,
+            } => {
+                let pattern = pattern.as_deref();
+                let listed = session.catalog().map(|catalog| {
+                    input.learn_names(catalog);
+                    match listing {
+                        Listing::Relations => {
+                            describe::list_relations(catalog, ALL_RELATIONS, pattern, verbose)
+                        }
+                        Listing::Kinds(kinds) => {
+                            describe::list_relations(catalog, kinds, pattern, verbose)
+                        }
+                        Listing::Schemas => describe::list_schemas(catalog, pattern, verbose),
+                        Listing::Indexes => describe::list_indexes(catalog, pattern, verbose),
+                    }
+                });
+                match listed {
+                    Ok(description) => show(session, &description),
+                    Err(error) => eprint!("{}", report::db_error(&error, None)),
+                }
+            }
+            Meta::Expanded(setting) => {
+                let next = setting.unwrap_or(match session.settings.expanded {
+                    Expanded::Off => Expanded::On,
+                    Expanded::On | Expanded::Auto => Expanded::Off,
+                });
+                session.settings.expanded = next;
+                let word = match next {
+                    Expanded::On => "on",
+                    Expanded::Off => "off",
+                    Expanded::Auto => "used automatically",
+                };
+                println!("Expanded display is {word}.");
+            }
+            Meta::Timing(setting) => {
+                session.settings.timing = setting.unwrap_or(!session.settings.timing);
+                println!(
+                    "Timing is {}.",
+                    if session.settings.timing { "on" } else { "off" }
+                );
+            }
+            Meta::Log => show(session, &session.log.describe()),
+            Meta::ConnInfo => println!("{}", conninfo(session)),
+            Meta::Help => print!("{}", command::help()),
+            Meta::Quit => return Flow::Quit,
+        }
+        Flow::Continue
+    }
+
+    fn run_sql(&mut self, session: &mut Session, input: &mut Input, text: &str) {
+        let assume_yes = self.assume_yes;
+        let color = self.term.color;
+        for sql in safety::split_statements(text, session.info().dialect) {
+            let mut confirm = |statement: &str, verdict: &Verdict| {
+                if assume_yes {
+                    Decision::Run
+                } else {
+                    input.confirm(statement, verdict, color)
+                }
+            };
+            match session.execute(&sql, &mut confirm, Vec::new()) {
+                Executed::Ran { .. } => {}
+                Executed::Declined { .. } => println!("Not run."),
+                Executed::Refused { .. } => eprint!(
+                    "{}",
+                    report::error_line(
+                        "not run: destructive statements need a confirmation, and input is not a terminal",
+                        Some("start glance with --yes to run them from a script"),
+                    )
+                ),
+                Executed::Failed { error, .. } => {
+                    eprint!("{}", report::db_error(&error, Some(&sql)));
+                    break;
+                }
+                Executed::Output(error) => {
+                    eprint!(
+                        "{}",
+                        report::error_line(&format!("could not write output: {error}"), None)
+                    );
+                    break;
+                }
+            }
+        }
+    }
+}
+
+const ALL_RELATIONS: &[crate::catalog::RelationKind] = &[
+    crate::catalog::RelationKind::Table,
+    crate::catalog::RelationKind::PartitionedTable,
+    crate::catalog::RelationKind::View,
+    crate::catalog::RelationKind::MaterializedView,
+    crate::catalog::RelationKind::ForeignTable,
+];
+
+fn show(session: &Session, description: &crate::catalog::Description) {
+    if let Err(error) = session.present(description) {
+        eprint!(
+            "{}",
+            report::error_line(&format!("could not write output: {error}"), None)
+        );
+    }
+}
+
+fn greet(session: &Session) {
+    println!(
+        "glance {} · {}\nType \\? for help, \\sql to type SQL, Ctrl-D to quit.",
+        env!("CARGO_PKG_VERSION"),
+        conninfo(session)
+    );
+    if session.info().superuser {
+        eprintln!(
+            "warning: connected as a superuser, who can read server files and run programs; \
+             a less privileged role is safer for everyday use"
+        );
+    }
+}
+
+fn conninfo(session: &Session) -> String {
+    let info = session.info();
+    let mut text = format!(
+        "connected to {} {} at {}",
+        info.dialect.name(),
+        info.server_version,
+        info.location
+    );
+    if let Some(user) = &info.user {
+        text.push_str(&format!(" as {user}"));
+    }
+    if info.dialect == Dialect::Postgres {
+        match &info.tls {
+            Some(tls) => text.push_str(&format!(" ({tls})")),
+            None => text.push_str(" (not encrypted)"),
+        }
+    }
+    text
+}
+
+/// True when `text` ends with a `;` outside strings and comments.
+fn statement_complete(text: &str, dialect: Dialect) -> bool {
+    let tokens = match dialect {
+        Dialect::Postgres => {
+            Tokenizer::new(&sqlparser::dialect::PostgreSqlDialect {}, text).tokenize()
+        }
+        Dialect::Sqlite => Tokenizer::new(&sqlparser::dialect::SQLiteDialect {}, text).tokenize(),
+    };
+    let Ok(tokens) = tokens else { return false };
+    tokens
+        .iter()
+        .rev()
+        .find(|t| !matches!(t, Token::Whitespace(_)))
+        == Some(&Token::SemiColon)
+}
+
+enum Read {
+    Line(String),
+    Interrupted,
+    End,
+}
+
+/// Where lines come from: rustyline on a terminal, plain lines from a pipe.
+enum Input {
+    Terminal(Box<Editor<ReplHelper, DefaultHistory>>),
+    Script(io::StdinLock<'static>),
+}
+
+impl Input {
+    fn open(term: Term) -> Result<Input, Failure> {
+        if !term.stdin_tty {
+            return Ok(Input::Script(io::stdin().lock()));
+        }
+        let mut editor = Editor::new()
+            .map_err(|e| Failure::runtime(format!("could not start the line editor: {e}")))?;
+        editor.set_helper(Some(ReplHelper::default()));
+        Ok(Input::Terminal(Box::new(editor)))
+    }
+
+    fn read(&mut self, prompt: &str) -> Read {
+        match self {
+            Input::Terminal(editor) => match editor.readline(prompt) {
+                Ok(line) => {
+                    if !line.trim().is_empty() {
+                        let _ = editor.add_history_entry(line.as_str());
+                    }
+                    Read::Line(line)
+                }
+                Err(ReadlineError::Interrupted) => Read::Interrupted,
+                Err(ReadlineError::Eof) => Read::End,
+                Err(error) => {
+                    eprint!(
+                        "{}",
+                        report::error_line(&format!("could not read input: {error}"), None)
+                    );
+                    Read::End
+                }
+            },
+            Input::Script(stdin) => {
+                let mut line = String::new();
+                match stdin.read_line(&mut line) {
+                    Ok(0) | Err(_) => Read::End,
+                    Ok(_) => Read::Line(line.trim_end_matches(['\n', '\r']).to_string()),
+                }
+            }
+        }
+    }
+
+    fn confirm(&mut self, sql: &str, verdict: &Verdict, color: bool) -> Decision {
+        let Input::Terminal(editor) = self else {
+            return Decision::Refuse;
+        };
+        print!("{}", confirm::explain(sql, verdict, color));
+        let _ = io::stdout().flush();
+        match editor.readline(confirm::PROMPT) {
+            Ok(answer) if confirm::is_yes(&answer) => Decision::Run,
+            _ => Decision::Decline,
+        }
+    }
+
+    /// Lets completion offer the catalog's relation names.
+    fn learn_names(&mut self, catalog: &crate::catalog::Catalog) {
+        if let Input::Terminal(editor) = self
+            && let Some(helper) = editor.helper_mut()
+        {
+            helper.names = catalog.relations.iter().map(|r| r.name.clone()).collect();
+            helper.names.sort();
+            helper.names.dedup();
+        }
+    }
+}
+
+/// Tab completion: meta-commands after `\`, relation names elsewhere.
+#[derive(Default, Helper, Highlighter, Hinter, Validator)]
+struct ReplHelper {
+    names: Vec<String>,
+}
+
+impl Completer for ReplHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let start = line[..pos]
+            .rfind(|c: char| c.is_whitespace() || c == ',' || c == '(')
+            .map_or(0, |i| i + 1);
+        let word = &line[start..pos];
+        let candidates: Vec<&str> = if word.starts_with('\\') {
+            COMMANDS
+                .iter()
+                .map(|spec| spec.name)
+                .filter(|name| name.starts_with(word))
+                .collect()
+        } else if word.is_empty() {
+            Vec::new()
+        } else {
+            self.names
+                .iter()
+                .map(String::as_str)
+                .filter(|name| name.starts_with(word))
+                .collect()
+        };
+        let pairs = candidates
+            .into_iter()
+            .map(|c| Pair {
+                display: c.to_string(),
+                replacement: c.to_string(),
+            })
+            .collect();
+        Ok((start, pairs))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_complete_at_a_semicolon_outside_quotes() {
+        assert!(statement_complete("select 1;", Dialect::Postgres));
+        assert!(statement_complete("select 1;  -- done", Dialect::Postgres));
+        assert!(!statement_complete("select 1", Dialect::Postgres));
+        assert!(!statement_complete("select ';", Dialect::Postgres));
+        assert!(!statement_complete("select $$ a; $$", Dialect::Postgres));
+        assert!(statement_complete("select $$ a; $$;", Dialect::Postgres));
+    }
+
+    #[test]
+    fn prompts_show_the_mode() {
+        let mut repl = Repl {
+            sql_mode: false,
+            buffer: String::new(),
+            assume_yes: false,
+            term: Term {
+                stdin_tty: false,
+                stdout_tty: false,
+                stderr_tty: false,
+                color: false,
+            },
+        };
+        assert_eq!(repl.prompt("shop"), "shop=> ");
+        repl.sql_mode = true;
+        assert_eq!(repl.prompt("shop"), "shop sql=> ");
+        repl.buffer.push_str("select");
+        assert_eq!(repl.prompt("shop"), "shop sql-> ");
+    }
+}

@@ -1,0 +1,141 @@
+//! How errors look to a person: one `glance: error: …` line with an optional
+//! `hint:` line, and database errors in psql's shape (severity, SQLSTATE,
+//! message, the statement line with a caret under the error position,
+//! DETAIL, HINT). Returns text; the caller decides where it goes.
+
+use crate::db::{self, ConnectCause, ConnectError, ServerError};
+
+/// A one-line error with an optional hint, as printed on stderr.
+pub fn error_line(message: &str, hint: Option<&str>) -> String {
+    let mut text = format!("glance: error: {message}\n");
+    if let Some(hint) = hint {
+        text.push_str(&format!("hint: {hint}\n"));
+    }
+    text
+}
+
+/// Everything the user should see about a database-layer error; `sql` is the
+/// statement that failed, for the caret line.
+pub fn db_error(err: &db::Error, sql: Option<&str>) -> String {
+    match err {
+        db::Error::Server(server) => server_error(server, sql),
+        db::Error::Connect(connect) => error_line(&err.to_string(), Some(&connect_hint(connect))),
+        db::Error::ConnectionLost(_) => error_line(
+            &err.to_string(),
+            Some(
+                "the server closed the connection; check that it is still running, then try again",
+            ),
+        ),
+        db::Error::Guard(_) => error_line(
+            &err.to_string(),
+            Some(
+                "the statement tried to change data inside the read-only guard; nothing was changed",
+            ),
+        ),
+        db::Error::Cancelled | db::Error::Other(_) => error_line(&err.to_string(), None),
+    }
+}
+
+/// psql-style rendering of a server error.
+pub fn server_error(err: &ServerError, sql: Option<&str>) -> String {
+    let severity = err.severity.as_deref().unwrap_or("ERROR");
+    let mut text = match &err.sqlstate {
+        Some(code) => format!("{severity}:  {}  (SQLSTATE {code})\n", err.message),
+        None => format!("{severity}:  {}\n", err.message),
+    };
+    if let (Some(sql), Some(position)) = (sql, err.position) {
+        text.push_str(&caret_lines(sql, position));
+    }
+    if let Some(detail) = &err.detail {
+        text.push_str(&format!("DETAIL:  {detail}\n"));
+    }
+    if let Some(hint) = &err.hint {
+        text.push_str(&format!("HINT:  {hint}\n"));
+    }
+    text
+}
+
+/// `LINE n: …` and a caret under the 1-based character `position` of `sql`.
+fn caret_lines(sql: &str, position: usize) -> String {
+    let target = position.saturating_sub(1);
+    let mut line_start_char = 0;
+    for (number, line) in sql.split('\n').enumerate() {
+        let line_chars = line.chars().count();
+        if target <= line_start_char + line_chars {
+            let prefix = format!("LINE {}: ", number + 1);
+            let column = target - line_start_char;
+            let pad = " ".repeat(prefix.chars().count() + column);
+            return format!("{prefix}{}\n{pad}^\n", line.trim_end_matches('\r'));
+        }
+        line_start_char += line_chars + 1;
+    }
+    String::new()
+}
+
+/// What to do about a failed connection.
+pub fn connect_hint(err: &ConnectError) -> String {
+    match err.cause {
+        ConnectCause::ServerNotRunning => format!(
+            "is the server running at {} and accepting connections? Check the host and port (-d, PGHOST, PGPORT)",
+            err.location
+        ),
+        ConnectCause::Authentication => {
+            "check the user name and password (in the URL, PGPASSWORD or ~/.pgpass)".to_string()
+        }
+        ConnectCause::Tls => {
+            "the TLS handshake or certificate check failed; check sslmode and sslrootcert".to_string()
+        }
+        ConnectCause::DatabaseMissing => {
+            "create the database (createdb NAME) or choose another one with -d".to_string()
+        }
+        ConnectCause::Timeout => {
+            "the server did not answer in time; check the host, the network and connect_timeout".to_string()
+        }
+        ConnectCause::BadConnectionString => {
+            "use postgres://user@host:port/database, \"host=… dbname=…\", or a path ending in .db/.sqlite".to_string()
+        }
+        ConnectCause::Other => "run with -d to choose the database explicitly".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_points_at_the_position_on_its_line() {
+        let err = ServerError {
+            sqlstate: Some("42P01".into()),
+            message: "relation \"nope\" does not exist".into(),
+            position: Some(15),
+            ..Default::default()
+        };
+        let text = server_error(&err, Some("select * from nope"));
+        assert_eq!(
+            text,
+            "ERROR:  relation \"nope\" does not exist  (SQLSTATE 42P01)\n\
+             LINE 1: select * from nope\n\
+             \x20                     ^\n"
+        );
+    }
+
+    #[test]
+    fn caret_finds_later_lines() {
+        let text = caret_lines("select 1,\n  nope", 13);
+        assert_eq!(text, "LINE 2:   nope\n          ^\n");
+    }
+
+    #[test]
+    fn detail_and_hint_follow() {
+        let err = ServerError {
+            message: "m".into(),
+            detail: Some("d".into()),
+            hint: Some("h".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            server_error(&err, None),
+            "ERROR:  m\nDETAIL:  d\nHINT:  h\n"
+        );
+    }
+}

@@ -1,0 +1,45 @@
+//! Facts about the terminal, read once at start-up: whether stdin and stdout
+//! are terminals, whether to colour, and the window size. Paging, colour and
+//! prompting all derive from this one value.
+
+use std::io::IsTerminal;
+
+/// What the process is connected to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub stdin_tty: bool,
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    /// Colour on stdout: a terminal, no `--no-color`, no `NO_COLOR`, not `TERM=dumb`.
+    pub color: bool,
+}
+
+impl Term {
+    /// Reads the facts from the process's streams and environment.
+    pub fn detect(no_color_flag: bool) -> Term {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+        Term {
+            stdin_tty: std::io::stdin().is_terminal(),
+            stdout_tty,
+            stderr_tty: std::io::stderr().is_terminal(),
+            color: stdout_tty && !no_color_flag && !no_color_env && !dumb,
+        }
+    }
+
+    /// A person is there to answer questions: stdin and stderr are terminals.
+    pub fn can_ask(&self) -> bool {
+        self.stdin_tty && self.stderr_tty
+    }
+
+    /// Current window size (columns, rows) when stdout is a terminal.
+    pub fn size(&self) -> Option<(u16, u16)> {
+        if !self.stdout_tty {
+            return None;
+        }
+        crossterm::terminal::size()
+            .ok()
+            .filter(|&(w, h)| w > 0 && h > 0)
+    }
+}
