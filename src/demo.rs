@@ -19,7 +19,7 @@ const DEMO_VERSION: i64 = 1;
 /// File name inside `<data dir>/glance/`.
 const FILE_NAME: &str = "demo.sqlite";
 /// The seed of the generator.
-const SEED: u64 = 0x5EED_0F_6A_A4CE;
+const SEED: u64 = 0x5EED_0F6A_A4CE;
 /// "Now" for the generated shop: 2026-06-30 00:00:00 UTC. Dates spread over
 /// the two years before it.
 const REFERENCE_SECONDS: i64 = 1_782_777_600;
