@@ -712,7 +712,16 @@ mod tests {
         assert_eq!(customers.row_estimate, Some(500));
         let items = catalog.find("order_items").expect("order_items");
         assert_eq!(items.primary_key.as_ref().map(|k| k.columns.len()), Some(2));
-        assert_eq!(items.foreign_keys.len(), 2);
+        let fk_columns: Vec<&str> = items
+            .foreign_keys
+            .iter()
+            .map(|fk| fk.columns[0].as_str())
+            .collect();
+        assert_eq!(
+            fk_columns,
+            ["order_id", "product_id"],
+            "foreign keys in declaration order"
+        );
         assert_eq!(
             catalog.find("order_totals").map(|v| v.kind),
             Some(crate::catalog::RelationKind::View)

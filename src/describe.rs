@@ -203,7 +203,11 @@ fn sections(catalog: &Catalog, r: &Relation, verbose: bool) -> Vec<(String, Vec<
         (
             "View definition",
             if verbose {
-                r.definition.iter().cloned().collect()
+                r.definition
+                    .iter()
+                    .flat_map(|d| d.lines())
+                    .map(str::to_string)
+                    .collect()
             } else {
                 Vec::new()
             },

@@ -541,7 +541,7 @@ fn introspect(conn: &Connection) -> rusqlite::Result<Catalog> {
         &mut query(&format!(
             "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
          FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f \
-         WHERE {plain_tables} ORDER BY m.name, f.id, f.seq"
+         WHERE {plain_tables} ORDER BY m.name, f.id DESC, f.seq"
         ))?,
         &position,
         &mut relations,
@@ -646,7 +646,8 @@ fn view_body(sql: &str) -> &str {
     found.map_or(sql, |i| sql[i + 2..].trim())
 }
 
-/// Foreign keys from `pragma_foreign_key_list`, one row per column pair.
+/// Foreign keys from `pragma_foreign_key_list`, one row per column pair
+/// (SQLite numbers them last-declared first; the query reverses that).
 fn read_foreign_keys(
     stmt: &mut rusqlite::Statement<'_>,
     position: &HashMap<String, usize>,
