@@ -304,7 +304,8 @@ impl SinkClock<'_> {
 
 /// Refuses, before it runs, what `query_only` alone would let through:
 /// statements SQLite itself marks as writing, ATTACH/DETACH (which open other
-/// files) and PRAGMAs that set something.
+/// files), transaction control (which would outlive the statement) and
+/// PRAGMAs that take an argument.
 fn check_read_only(sql: &str, stmt: &rusqlite::Statement<'_>) -> Result<(), Error> {
     if !stmt.readonly() {
         return Err(Error::Guard(
@@ -316,6 +317,9 @@ fn check_read_only(sql: &str, stmt: &rusqlite::Statement<'_>) -> Result<(), Erro
             "{} is not allowed in a read-only statement",
             word.to_uppercase()
         ))),
+        Some("begin" | "commit" | "end" | "rollback" | "savepoint" | "release") => Err(
+            Error::Guard("transaction control is not allowed in a read-only statement".into()),
+        ),
         Some("pragma") if sql.contains('=') || sql.contains('(') => Err(Error::Guard(
             "a PRAGMA that sets a value is not allowed in a read-only statement".into(),
         )),
@@ -1081,11 +1085,13 @@ mod tests {
             "ATTACH 'other.db' AS o",
             "PRAGMA foreign_keys = OFF",
             "VACUUM INTO 'copy.db'",
+            "BEGIN",
         ] {
             let (out, _) = run(&mut b, sql, READ_ONLY);
             assert!(out.is_err(), "{sql} must be refused");
         }
         assert_eq!(count(&b, "t"), 1);
+        assert!(b.conn.is_autocommit(), "no transaction was left open");
         assert!(!Path::new("other.db").exists() && !Path::new("copy.db").exists());
         let (out, sink) = run(&mut b, "SELECT x FROM t", READ_ONLY);
         assert!(out.is_ok());
