@@ -1,8 +1,15 @@
 //! The describe commands (`\d`, `\dt`, `\dv`, `\dm`, `\dn`, `\di`, `\d NAME`,
 //! and their `+` forms) as [`Description`]s built from a [`Catalog`].
-//! Pure: reads the catalog, never the database.
+//! Pure: reads the catalog, never the database, and lays results out the way
+//! psql does so they read the same in every output format.
+//!
+//! Patterns follow psql, simplified: `*` and `?` wildcards, an optional
+//! `schema.` part, exact case inside double quotes; unquoted text matches
+//! regardless of case (psql lower-cases it, which would hide SQLite's
+//! mixed-case names).
 
-use crate::catalog::{Catalog, Description, RelationKind};
+use crate::catalog::{Catalog, Description, ForeignKey, Index, Relation, RelationKind};
+use crate::db::{Column, Row, Value};
 
 /// Lists relations of the given kinds whose names match `pattern` (psql-style
 /// `*`/`?` wildcards, optionally `schema.`-qualified); `verbose` adds row
@@ -13,25 +20,861 @@ pub fn list_relations(
     pattern: Option<&str>,
     verbose: bool,
 ) -> Description {
-    let _ = (catalog, kinds, pattern, verbose);
-    todo!()
+    let pattern = pattern.map(Pattern::parse);
+    let mut relations: Vec<&Relation> = catalog
+        .relations
+        .iter()
+        .filter(|r| kinds.contains(&r.kind))
+        .filter(|r| {
+            pattern
+                .as_ref()
+                .is_none_or(|p| p.matches(Some(&r.schema), &r.name))
+        })
+        .collect();
+    relations.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+    let mut names = vec!["Schema", "Name", "Type", "Owner"];
+    if verbose {
+        names.extend(["Rows", "Size", "Description"]);
+    }
+    let rows = relations
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                text(&r.schema),
+                text(&r.name),
+                text(r.kind.label()),
+                optional(&r.owner),
+            ];
+            if verbose {
+                row.push(r.row_estimate.map_or(Value::Null, Value::Int));
+                row.push(
+                    r.size_bytes
+                        .map_or(Value::Null, |b| Value::Text(pretty_size(b))),
+                );
+                row.push(text(r.comment.as_deref().unwrap_or("")));
+            }
+            row
+        })
+        .collect();
+    Description {
+        title: Some("List of relations".into()),
+        columns: columns(&names),
+        rows,
+        sections: Vec::new(),
+    }
 }
 
 /// `\dn`: schemas.
 pub fn list_schemas(catalog: &Catalog, pattern: Option<&str>, verbose: bool) -> Description {
-    let _ = (catalog, pattern, verbose);
-    todo!()
+    let pattern = pattern.map(Pattern::parse_single);
+    let mut schemas: Vec<_> = catalog
+        .schemas
+        .iter()
+        .filter(|s| pattern.as_ref().is_none_or(|p| p.matches(None, &s.name)))
+        .collect();
+    schemas.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut names = vec!["Name", "Owner"];
+    if verbose {
+        names.push("Description");
+    }
+    let rows = schemas
+        .iter()
+        .map(|s| {
+            let mut row = vec![text(&s.name), optional(&s.owner)];
+            if verbose {
+                row.push(text(s.comment.as_deref().unwrap_or("")));
+            }
+            row
+        })
+        .collect();
+    Description {
+        title: Some("List of schemas".into()),
+        columns: columns(&names),
+        rows,
+        sections: Vec::new(),
+    }
 }
 
-/// `\di`: indexes, with the table each belongs to.
+/// `\di`: indexes, with the table each belongs to; `verbose` adds the
+/// definition.
 pub fn list_indexes(catalog: &Catalog, pattern: Option<&str>, verbose: bool) -> Description {
-    let _ = (catalog, pattern, verbose);
-    todo!()
+    let pattern = pattern.map(Pattern::parse);
+    let mut indexes: Vec<(&Relation, &Index)> = catalog
+        .relations
+        .iter()
+        .flat_map(|r| r.indexes.iter().map(move |i| (r, i)))
+        .filter(|(r, i)| {
+            pattern
+                .as_ref()
+                .is_none_or(|p| p.matches(Some(&r.schema), &i.name))
+        })
+        .collect();
+    indexes.sort_by(|(ra, ia), (rb, ib)| (&ra.schema, &ia.name).cmp(&(&rb.schema, &ib.name)));
+    let mut names = vec!["Schema", "Name", "Type", "Owner", "Table"];
+    if verbose {
+        names.push("Definition");
+    }
+    let rows = indexes
+        .iter()
+        .map(|(r, i)| {
+            let mut row = vec![
+                text(&r.schema),
+                text(&i.name),
+                text("index"),
+                optional(&r.owner),
+                text(&r.name),
+            ];
+            if verbose {
+                row.push(text(&i.definition));
+            }
+            row
+        })
+        .collect();
+    Description {
+        title: Some("List of indexes".into()),
+        columns: columns(&names),
+        rows,
+        sections: Vec::new(),
+    }
 }
 
 /// `\d NAME` / `\d+ NAME`: one relation's columns, keys, indexes, foreign
 /// keys out and in, and comment. `None` when nothing matches.
 pub fn relation(catalog: &Catalog, name: &str, verbose: bool) -> Option<Description> {
-    let _ = (catalog, name, verbose);
-    todo!()
+    let r = lookup(catalog, name)?;
+    let mut names = vec!["Column", "Type", "Nullable", "Default"];
+    if verbose {
+        names.push("Description");
+    }
+    let rows: Vec<Row> = r
+        .columns
+        .iter()
+        .map(|c| {
+            let mut row = vec![
+                text(&c.name),
+                text(&c.type_name),
+                text(if c.nullable { "" } else { "not null" }),
+                text(c.default.as_deref().unwrap_or("")),
+            ];
+            if verbose {
+                row.push(text(c.comment.as_deref().unwrap_or("")));
+            }
+            row
+        })
+        .collect();
+    let title = format!("{} \"{}.{}\"", title_word(r.kind), r.schema, r.name);
+    Some(Description {
+        title: Some(title),
+        columns: columns(&names),
+        rows,
+        sections: sections(catalog, r, verbose),
+    })
+}
+
+/// The sections under `\d NAME`, in psql's order; empty ones are left out.
+fn sections(catalog: &Catalog, r: &Relation, verbose: bool) -> Vec<(String, Vec<String>)> {
+    let referenced_by = catalog
+        .referencing(r)
+        .into_iter()
+        .map(|(from, fk)| {
+            let table = if from.schema == r.schema {
+                from.name.clone()
+            } else {
+                format!("{}.{}", from.schema, from.name)
+            };
+            format!(
+                "TABLE \"{table}\" CONSTRAINT {}",
+                foreign_key_line(fk, &from.schema)
+            )
+        })
+        .collect();
+    let candidates = [
+        ("Indexes", index_lines(r)),
+        ("Unique constraints", unique_lines(r)),
+        (
+            "Foreign-key constraints",
+            r.foreign_keys
+                .iter()
+                .map(|fk| foreign_key_line(fk, &r.schema))
+                .collect(),
+        ),
+        ("Referenced by", referenced_by),
+        ("Enum values", enum_lines(catalog, r)),
+        (
+            "View definition",
+            if verbose {
+                r.definition
+                    .iter()
+                    .flat_map(|d| d.lines())
+                    .map(str::to_string)
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        ),
+        ("Description", r.comment.iter().cloned().collect()),
+    ];
+    candidates
+        .into_iter()
+        .filter(|(_, lines)| !lines.is_empty())
+        .map(|(h, lines)| (h.to_string(), lines))
+        .collect()
+}
+
+/// `"orders_pkey" PRIMARY KEY, btree (id)` lines, primary key first; a primary
+/// key without an index of its own (SQLite's rowid) gets a line too.
+fn index_lines(r: &Relation) -> Vec<String> {
+    let mut indexes: Vec<&Index> = r.indexes.iter().collect();
+    indexes.sort_by(|a, b| (!a.primary, &a.name).cmp(&(!b.primary, &b.name)));
+    let mut lines: Vec<String> = indexes
+        .iter()
+        .map(|i| {
+            let kind = if i.primary {
+                "PRIMARY KEY, "
+            } else if r.unique_keys.iter().any(|k| k.name == i.name) {
+                "UNIQUE CONSTRAINT, "
+            } else if i.unique {
+                "UNIQUE, "
+            } else {
+                ""
+            };
+            format!("\"{}\" {kind}{}", i.name, index_tail(&i.definition))
+        })
+        .collect();
+    if let Some(pk) = r
+        .primary_key
+        .as_ref()
+        .filter(|_| !r.indexes.iter().any(|i| i.primary))
+    {
+        lines.insert(
+            0,
+            format!("\"{}\" PRIMARY KEY ({})", pk.name, pk.columns.join(", ")),
+        );
+    }
+    lines
+}
+
+/// What follows the table in an index definition: `btree (id)` after
+/// `USING`, else the column list and any `WHERE` (SQLite's form).
+fn index_tail(definition: &str) -> &str {
+    if let Some((_, tail)) = definition.split_once(" USING ") {
+        return tail.trim();
+    }
+    let after_on = definition
+        .find(" ON ")
+        .map_or(definition, |i| &definition[i..]);
+    after_on
+        .find('(')
+        .map_or(definition, |i| after_on[i..].trim())
+}
+
+/// Unique constraints that no index of the same name already shows.
+fn unique_lines(r: &Relation) -> Vec<String> {
+    r.unique_keys
+        .iter()
+        .filter(|k| !r.indexes.iter().any(|i| i.name == k.name))
+        .map(|k| format!("\"{}\" UNIQUE ({})", k.name, k.columns.join(", ")))
+        .collect()
+}
+
+/// `"fk" FOREIGN KEY (a) REFERENCES t(b) ON DELETE CASCADE`; the referenced
+/// table is qualified when it lives in another schema than `from_schema`.
+fn foreign_key_line(fk: &ForeignKey, from_schema: &str) -> String {
+    let table = if fk.ref_schema == from_schema {
+        fk.ref_table.clone()
+    } else {
+        format!("{}.{}", fk.ref_schema, fk.ref_table)
+    };
+    let mut line = format!(
+        "\"{}\" FOREIGN KEY ({}) REFERENCES {table}({})",
+        fk.name,
+        fk.columns.join(", "),
+        fk.ref_columns.join(", ")
+    );
+    if let Some(action) = &fk.on_update {
+        line.push_str(&format!(" ON UPDATE {action}"));
+    }
+    if let Some(action) = &fk.on_delete {
+        line.push_str(&format!(" ON DELETE {action}"));
+    }
+    line
+}
+
+/// `order_status: 'pending', 'paid'` for each enum type the columns use.
+fn enum_lines(catalog: &Catalog, r: &Relation) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for e in &catalog.enums {
+        let qualified = format!("{}.{}", e.schema, e.name);
+        let used = r.columns.iter().any(|c| {
+            let base = c.type_name.trim_end_matches("[]");
+            base == e.name || base == qualified || base == format!("\"{}\"", e.name)
+        });
+        if used {
+            let labels: Vec<String> = e
+                .labels
+                .iter()
+                .map(|l| format!("'{}'", l.replace('\'', "''")))
+                .collect();
+            lines.push(format!("{}: {}", e.name, labels.join(", ")));
+        }
+    }
+    lines
+}
+
+/// psql's title word for a relation kind.
+fn title_word(kind: RelationKind) -> &'static str {
+    match kind {
+        RelationKind::Table => "Table",
+        RelationKind::PartitionedTable => "Partitioned table",
+        RelationKind::View => "View",
+        RelationKind::MaterializedView => "Materialized view",
+        RelationKind::ForeignTable => "Foreign table",
+    }
+}
+
+/// Finds the relation `\d NAME` means: quoted parts exactly, unquoted ones as
+/// typed, then lower-cased, then regardless of case.
+fn lookup<'a>(catalog: &'a Catalog, name: &str) -> Option<&'a Relation> {
+    let parts = split_name(name);
+    let (schema, table) = match parts.as_slice() {
+        [table] => (None, table),
+        [schema, table] => (Some(schema), table),
+        _ => return None,
+    };
+    let joined = match schema {
+        Some((s, _)) => format!("{s}.{}", table.0),
+        None => table.0.clone(),
+    };
+    if let Some(r) = catalog.find(&joined) {
+        return Some(r);
+    }
+    let same = |quoted: bool, want: &str, have: &str| {
+        if quoted {
+            want == have
+        } else {
+            want.eq_ignore_ascii_case(have)
+        }
+    };
+    catalog.relations.iter().find(|r| {
+        same(table.1, &table.0, &r.name)
+            && schema.is_none_or(|(s, quoted)| same(*quoted, s, &r.schema))
+    })
+}
+
+/// Splits `a.b` / `"A"."b.c"` at dots outside quotes into (text, was quoted)
+/// parts; `""` inside quotes is a literal quote.
+fn split_name(name: &str) -> Vec<(String, bool)> {
+    let mut parts = Vec::new();
+    let (mut current, mut quoted, mut in_quotes) = (String::new(), false, false);
+    let mut chars = name.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if in_quotes && chars.peek() == Some(&'"') => {
+                chars.next();
+                current.push('"');
+            }
+            '"' => {
+                in_quotes = !in_quotes;
+                quoted = true;
+            }
+            '.' if !in_quotes => {
+                parts.push((std::mem::take(&mut current), std::mem::take(&mut quoted)))
+            }
+            c => current.push(c),
+        }
+    }
+    parts.push((current, quoted));
+    parts
+}
+
+/// A psql name pattern: an optional schema part and a name part.
+struct Pattern {
+    schema: Option<Glob>,
+    name: Glob,
+}
+
+impl Pattern {
+    /// `schema.name` or `name`; an empty part matches everything.
+    fn parse(pattern: &str) -> Pattern {
+        let mut parts = split_glob_parts(pattern);
+        let name = parts.pop().unwrap_or_default();
+        Pattern {
+            schema: parts.pop(),
+            name,
+        }
+    }
+
+    /// A pattern for objects that have no schema (schemas themselves).
+    fn parse_single(pattern: &str) -> Pattern {
+        Pattern {
+            schema: None,
+            name: split_glob_parts(pattern).pop().unwrap_or_default(),
+        }
+    }
+
+    fn matches(&self, schema: Option<&str>, name: &str) -> bool {
+        let schema_ok = match (&self.schema, schema) {
+            (Some(glob), Some(s)) => glob.matches(s),
+            _ => true,
+        };
+        schema_ok && self.name.matches(name)
+    }
+}
+
+/// One pattern part, as a sequence of pieces to match.
+#[derive(Default)]
+struct Glob(Vec<Piece>);
+
+#[derive(Clone, Copy)]
+enum Piece {
+    /// `*`: any run of characters.
+    Any,
+    /// `?`: exactly one character.
+    One,
+    /// A literal character; `exact` when it was inside quotes.
+    Char { c: char, exact: bool },
+}
+
+impl Glob {
+    fn matches(&self, text: &str) -> bool {
+        let chars: Vec<char> = text.chars().collect();
+        glob_match(&self.0, &chars)
+    }
+}
+
+fn glob_match(pieces: &[Piece], text: &[char]) -> bool {
+    match pieces.split_first() {
+        None => text.is_empty(),
+        Some((Piece::Any, rest)) => (0..=text.len()).any(|skip| glob_match(rest, &text[skip..])),
+        Some((Piece::One, rest)) => !text.is_empty() && glob_match(rest, &text[1..]),
+        Some((Piece::Char { c, exact }, rest)) => text.split_first().is_some_and(|(t, tail)| {
+            let same = if *exact {
+                t == c
+            } else {
+                t.to_lowercase().eq(c.to_lowercase())
+            };
+            same && glob_match(rest, tail)
+        }),
+    }
+}
+
+/// Splits a pattern at dots outside quotes into globs; an empty part (as in
+/// `public.`) matches everything.
+fn split_glob_parts(pattern: &str) -> Vec<Glob> {
+    let mut parts = Vec::new();
+    let mut pieces = Vec::new();
+    let mut in_quotes = false;
+    let mut chars = pattern.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if in_quotes && chars.peek() == Some(&'"') => {
+                chars.next();
+                pieces.push(Piece::Char {
+                    c: '"',
+                    exact: true,
+                });
+            }
+            '"' => in_quotes = !in_quotes,
+            '.' if !in_quotes => parts.push(finish_glob(std::mem::take(&mut pieces))),
+            '*' if !in_quotes => pieces.push(Piece::Any),
+            '?' if !in_quotes => pieces.push(Piece::One),
+            c => pieces.push(Piece::Char {
+                c,
+                exact: in_quotes,
+            }),
+        }
+    }
+    parts.push(finish_glob(pieces));
+    parts
+}
+
+/// An empty part means "anything", as in psql's `schema.`.
+fn finish_glob(pieces: Vec<Piece>) -> Glob {
+    if pieces.is_empty() {
+        Glob(vec![Piece::Any])
+    } else {
+        Glob(pieces)
+    }
+}
+
+/// Sizes the way PostgreSQL's `pg_size_pretty` prints them: `8192 bytes`,
+/// `16 kB`, `3 MB` (binary units, half rounded up, next unit from 10 kB/20 kB).
+fn pretty_size(bytes: i64) -> String {
+    const UNITS: [(&str, i64); 6] = [
+        ("bytes", 10 * 1024),
+        ("kB", 20 * 1024 - 1),
+        ("MB", 20 * 1024 - 1),
+        ("GB", 20 * 1024 - 1),
+        ("TB", 20 * 1024 - 1),
+        ("PB", 20 * 1024 - 1),
+    ];
+    let mut size = bytes;
+    for (i, (name, limit)) in UNITS.iter().enumerate() {
+        if i + 1 == UNITS.len() || size.unsigned_abs() < limit.unsigned_abs() {
+            if i > 0 {
+                size = (size + if size < 0 { -1 } else { 1 }) / 2;
+            }
+            return format!("{size} {name}");
+        }
+        // Every unit after bytes rounds half up, so it is reached in half units.
+        size /= if i == 0 { 1 << 9 } else { 1 << 10 };
+    }
+    format!("{bytes} bytes")
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.to_string())
+}
+
+fn optional(s: &Option<String>) -> Value {
+    s.as_deref().map_or(Value::Null, text)
+}
+
+fn columns(names: &[&str]) -> Vec<Column> {
+    names
+        .iter()
+        .map(|n| Column {
+            name: (*n).to_string(),
+            type_name: "text".into(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{ColumnInfo, EnumType, Key, Schema};
+
+    fn column(name: &str, type_name: &str, nullable: bool, default: Option<&str>) -> ColumnInfo {
+        ColumnInfo {
+            name: name.into(),
+            type_name: type_name.into(),
+            nullable,
+            default: default.map(Into::into),
+            comment: None,
+        }
+    }
+
+    fn relation_named(schema: &str, name: &str, kind: RelationKind) -> Relation {
+        Relation {
+            schema: schema.into(),
+            name: name.into(),
+            kind,
+            owner: Some("shop".into()),
+            columns: Vec::new(),
+            primary_key: None,
+            unique_keys: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            comment: None,
+            row_estimate: None,
+            size_bytes: None,
+            definition: None,
+        }
+    }
+
+    fn shop() -> Catalog {
+        let mut customers = relation_named("public", "customers", RelationKind::Table);
+        customers.columns = vec![
+            column("id", "integer", false, None),
+            column("email", "text", false, None),
+        ];
+        customers.columns[1].comment = Some("login address".into());
+        customers.comment = Some("people who buy".into());
+        customers.row_estimate = Some(500);
+        customers.size_bytes = Some(16384);
+        customers.unique_keys = vec![Key {
+            name: "customers_email_key".into(),
+            columns: vec!["email".into()],
+        }];
+        customers.indexes = vec![
+            Index {
+                name: "customers_email_key".into(),
+                definition: "CREATE UNIQUE INDEX customers_email_key ON public.customers USING btree (email)".into(),
+                unique: true,
+                primary: false,
+            },
+            Index {
+                name: "customers_pkey".into(),
+                definition: "CREATE UNIQUE INDEX customers_pkey ON public.customers USING btree (id)".into(),
+                unique: true,
+                primary: true,
+            },
+        ];
+        let mut orders = relation_named("public", "orders", RelationKind::Table);
+        orders.columns = vec![
+            column(
+                "id",
+                "integer",
+                false,
+                Some("nextval('orders_id_seq'::regclass)"),
+            ),
+            column("customer_id", "integer", false, None),
+            column(
+                "status",
+                "order_status",
+                true,
+                Some("'pending'::order_status"),
+            ),
+        ];
+        orders.foreign_keys = vec![ForeignKey {
+            name: "orders_customer_id_fkey".into(),
+            columns: vec!["customer_id".into()],
+            ref_schema: "public".into(),
+            ref_table: "customers".into(),
+            ref_columns: vec!["id".into()],
+            on_delete: Some("CASCADE".into()),
+            on_update: None,
+        }];
+        orders.indexes = vec![Index {
+            name: "orders_customer_id_idx".into(),
+            definition:
+                "CREATE INDEX orders_customer_id_idx ON orders(customer_id) WHERE status <> 'x'"
+                    .into(),
+            unique: false,
+            primary: false,
+        }];
+        orders.primary_key = Some(Key {
+            name: "orders_pkey".into(),
+            columns: vec!["id".into()],
+        });
+        let mut totals = relation_named("public", "order_totals", RelationKind::View);
+        totals.definition = Some("SELECT 1".into());
+        let mut audit = relation_named("Audit", "Log", RelationKind::Table);
+        audit.owner = None;
+        Catalog {
+            schemas: vec![
+                Schema {
+                    name: "public".into(),
+                    owner: Some("shop".into()),
+                    comment: Some("standard".into()),
+                },
+                Schema {
+                    name: "Audit".into(),
+                    owner: None,
+                    comment: None,
+                },
+            ],
+            relations: vec![
+                orders,
+                totals,
+                customers,
+                audit,
+                relation_named("public", "mv", RelationKind::MaterializedView),
+            ],
+            enums: vec![EnumType {
+                schema: "public".into(),
+                name: "order_status".into(),
+                labels: vec!["pending".into(), "paid".into()],
+                comment: None,
+            }],
+            ..Catalog::default()
+        }
+    }
+
+    fn cell_texts(d: &Description, column: usize) -> Vec<String> {
+        d.rows
+            .iter()
+            .map(|r| match &r[column] {
+                Value::Text(t) => t.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    const TABLES: [RelationKind; 2] = [RelationKind::Table, RelationKind::PartitionedTable];
+
+    #[test]
+    fn lists_relations_sorted_and_filtered_by_kind() {
+        let d = list_relations(&shop(), &TABLES, None, false);
+        assert_eq!(d.title.as_deref(), Some("List of relations"));
+        let names: Vec<&str> = d.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Schema", "Name", "Type", "Owner"]);
+        assert_eq!(cell_texts(&d, 1), ["Log", "customers", "orders"]);
+        assert_eq!(d.rows[0][3], Value::Null, "an unknown owner is NULL");
+
+        let views = list_relations(&shop(), &[RelationKind::View], None, false);
+        assert_eq!(cell_texts(&views, 1), ["order_totals"]);
+        assert_eq!(cell_texts(&views, 2), ["view"]);
+    }
+
+    #[test]
+    fn verbose_listing_adds_rows_size_and_description() {
+        let d = list_relations(&shop(), &TABLES, Some("customers"), true);
+        assert_eq!(d.columns.len(), 7);
+        assert_eq!(
+            d.rows,
+            vec![vec![
+                Value::Text("public".into()),
+                Value::Text("customers".into()),
+                Value::Text("table".into()),
+                Value::Text("shop".into()),
+                Value::Int(500),
+                Value::Text("16 kB".into()),
+                Value::Text("people who buy".into()),
+            ]]
+        );
+    }
+
+    #[test]
+    fn patterns_follow_psql() {
+        let all = [
+            RelationKind::Table,
+            RelationKind::View,
+            RelationKind::MaterializedView,
+        ];
+        let names = |p: &str| cell_texts(&list_relations(&shop(), &all, Some(p), false), 1);
+        assert_eq!(names("order*"), ["order_totals", "orders"]);
+        assert_eq!(names("public.*s"), ["customers", "order_totals", "orders"]);
+        assert_eq!(names("*.log"), ["Log"], "unquoted text matches any case");
+        assert_eq!(
+            names("\"Audit\".\"log\""),
+            Vec::<String>::new(),
+            "quoted text is exact"
+        );
+        assert_eq!(names("\"Audit\".\"Log\""), ["Log"]);
+        assert_eq!(names("m?"), ["mv"]);
+        assert_eq!(
+            names("audit."),
+            ["Log"],
+            "an empty name part matches everything"
+        );
+        let schemas = list_schemas(&shop(), Some("pub*"), true);
+        assert_eq!(cell_texts(&schemas, 0), ["public"]);
+        assert_eq!(cell_texts(&schemas, 2), ["standard"]);
+    }
+
+    #[test]
+    fn lists_indexes_with_their_tables() {
+        let d = list_indexes(&shop(), None, false);
+        assert_eq!(d.title.as_deref(), Some("List of indexes"));
+        assert_eq!(
+            cell_texts(&d, 1),
+            [
+                "customers_email_key",
+                "customers_pkey",
+                "orders_customer_id_idx"
+            ]
+        );
+        assert_eq!(cell_texts(&d, 4), ["customers", "customers", "orders"]);
+        let verbose = list_indexes(&shop(), Some("*pkey"), true);
+        assert_eq!(
+            cell_texts(&verbose, 5),
+            ["CREATE UNIQUE INDEX customers_pkey ON public.customers USING btree (id)"]
+        );
+    }
+
+    #[test]
+    fn describes_a_table_like_psql() {
+        let catalog = shop();
+        let d = relation(&catalog, "customers", false).expect("found");
+        assert_eq!(d.title.as_deref(), Some("Table \"public.customers\""));
+        assert_eq!(cell_texts(&d, 2), ["not null", "not null"]);
+        let section = |d: &Description, name: &str| {
+            d.sections
+                .iter()
+                .find(|(h, _)| h == name)
+                .map(|(_, lines)| lines.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            section(&d, "Indexes"),
+            [
+                "\"customers_pkey\" PRIMARY KEY, btree (id)",
+                "\"customers_email_key\" UNIQUE CONSTRAINT, btree (email)"
+            ]
+        );
+        assert_eq!(
+            section(&d, "Referenced by"),
+            [
+                "TABLE \"orders\" CONSTRAINT \"orders_customer_id_fkey\" FOREIGN KEY (customer_id) REFERENCES customers(id) ON DELETE CASCADE"
+            ]
+        );
+        assert_eq!(section(&d, "Description"), ["people who buy"]);
+        assert!(
+            section(&d, "Unique constraints").is_empty(),
+            "already shown as an index"
+        );
+
+        let orders = relation(&catalog, "public.orders", true).expect("found");
+        assert_eq!(
+            orders.columns.last().map(|c| c.name.as_str()),
+            Some("Description")
+        );
+        assert_eq!(
+            cell_texts(&orders, 3)[0],
+            "nextval('orders_id_seq'::regclass)"
+        );
+        assert_eq!(cell_texts(&orders, 2)[2], "");
+        assert_eq!(
+            section(&orders, "Indexes"),
+            [
+                "\"orders_pkey\" PRIMARY KEY (id)",
+                "\"orders_customer_id_idx\" (customer_id) WHERE status <> 'x'"
+            ]
+        );
+        assert_eq!(
+            section(&orders, "Foreign-key constraints"),
+            [
+                "\"orders_customer_id_fkey\" FOREIGN KEY (customer_id) REFERENCES customers(id) ON DELETE CASCADE"
+            ]
+        );
+        assert_eq!(
+            section(&orders, "Enum values"),
+            ["order_status: 'pending', 'paid'"]
+        );
+        let names: Vec<&str> = orders.sections.iter().map(|(h, _)| h.as_str()).collect();
+        assert_eq!(names, ["Indexes", "Foreign-key constraints", "Enum values"]);
+    }
+
+    #[test]
+    fn describes_views_and_resolves_names() {
+        let catalog = shop();
+        let view = relation(&catalog, "order_totals", true).expect("found");
+        assert_eq!(view.title.as_deref(), Some("View \"public.order_totals\""));
+        assert_eq!(
+            view.sections,
+            vec![("View definition".to_string(), vec!["SELECT 1".to_string()])]
+        );
+        assert!(
+            relation(&catalog, "order_totals", false)
+                .expect("found")
+                .sections
+                .is_empty()
+        );
+        let mv = relation(&catalog, "mv", false).expect("found");
+        assert_eq!(mv.title.as_deref(), Some("Materialized view \"public.mv\""));
+
+        assert!(
+            relation(&catalog, "audit.log", false).is_some(),
+            "unquoted names ignore case"
+        );
+        assert!(relation(&catalog, "\"Audit\".\"Log\"", false).is_some());
+        assert!(
+            relation(&catalog, "\"Audit\".\"log\"", false).is_none(),
+            "quoted names are exact"
+        );
+        assert!(relation(&catalog, "nowhere", false).is_none());
+        assert!(relation(&catalog, "a.b.c", false).is_none());
+    }
+
+    #[test]
+    fn sizes_print_like_pg_size_pretty() {
+        let cases = [
+            (0, "0 bytes"),
+            (8192, "8192 bytes"),
+            (10239, "10239 bytes"),
+            (10240, "10 kB"),
+            (16384, "16 kB"),
+            (1_572_864, "1536 kB"),
+            (20_971_520, "20 MB"),
+            (10_736_369_664, "10239 MB"),
+            (10_737_418_240, "10 GB"),
+            (21_474_836_480, "20 GB"),
+            (-16384, "-16 kB"),
+        ];
+        for (bytes, want) in cases {
+            assert_eq!(pretty_size(bytes), want, "{bytes}");
+        }
+    }
 }
