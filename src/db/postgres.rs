@@ -112,13 +112,12 @@ impl PgBackend {
 
     /// Re-reads the session time zone after a statement that may change it.
     fn refresh_timezone(&mut self) {
-        if let Ok(row) = self
+        let zone = self
             .client
             .query_one("SELECT current_setting('TimeZone')", &[])
-        {
-            if let Ok(zone) = row.try_get::<_, String>(0) {
-                self.values = value::Context::for_zone(&zone).unwrap_or_else(value::Context::utc);
-            }
+            .and_then(|row| row.try_get::<_, String>(0));
+        if let Ok(zone) = zone {
+            self.values = value::Context::for_zone(&zone).unwrap_or_else(value::Context::utc);
         }
     }
 

@@ -142,11 +142,12 @@ pub fn connect_hint(err: &ConnectError) -> String {
 /// port is the first run of digits between a `:` and a `/`.
 fn split_location(location: &str) -> (&str, &str, &str) {
     for (i, _) in location.match_indices(':') {
-        if let Some((port, db)) = location[i + 1..].split_once('/') {
-            if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) {
-                let host = location[..i].trim_start_matches('[').trim_end_matches(']');
-                return (host, port, db);
-            }
+        if let Some((port, db)) = location[i + 1..].split_once('/')
+            && !port.is_empty()
+            && port.bytes().all(|b| b.is_ascii_digit())
+        {
+            let host = location[..i].trim_start_matches('[').trim_end_matches(']');
+            return (host, port, db);
         }
     }
     (location, "5432", "")

@@ -51,11 +51,13 @@ const NAMESPACE_OBJECTS: &str = concat!(
 
 const RELATIONS: &str = concat!(
     "SELECT c.oid::int8, n.nspname::text, c.relname::text, c.relkind::text, \
-            pg_get_userbyid(c.relowner)::text, obj_description(c.oid, 'pg_class'), \
+            pg_get_userbyid(c.relowner)::text, d.description, \
             c.reltuples::float8, \
             CASE WHEN c.relkind IN ('r', 'm') THEN pg_total_relation_size(c.oid) END, \
             CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+          LEFT JOIN pg_description d ON d.objoid = c.oid \
+               AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
      WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ",
     user_schemas!(),
     " ORDER BY n.nspname, c.relname"
@@ -63,10 +65,12 @@ const RELATIONS: &str = concat!(
 
 const COLUMNS: &str = concat!(
     "SELECT a.attrelid::int8, a.attname::text, format_type(a.atttypid, a.atttypmod), \
-            a.attnotnull, pg_get_expr(d.adbin, d.adrelid), col_description(a.attrelid, a.attnum) \
+            a.attnotnull, pg_get_expr(d.adbin, d.adrelid), cd.description \
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
           JOIN pg_namespace n ON n.oid = c.relnamespace \
           LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+          LEFT JOIN pg_description cd ON cd.objoid = a.attrelid \
+               AND cd.classoid = 'pg_class'::regclass AND cd.objsubid = a.attnum \
      WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ",
     user_schemas!(),
     " ORDER BY a.attrelid, a.attnum"

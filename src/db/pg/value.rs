@@ -77,6 +77,9 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 fn decode_value(ty: &Type, b: &[u8], cx: &Context) -> Option<Value> {
+    if *ty == Type::INT2_VECTOR || *ty == Type::OID_VECTOR {
+        return vector_text(b).map(Value::Text);
+    }
     match ty.kind() {
         Kind::Enum(_) => return text(b).map(Value::Text),
         Kind::Domain(base) => return decode_value(base, b, cx),
@@ -626,6 +629,29 @@ fn array_level(
     Some(())
 }
 
+/// `int2vector` and `oidvector`: a one-dimensional array of integers,
+/// written space-separated.
+fn vector_text(b: &[u8]) -> Option<String> {
+    let mut r = Reader(b);
+    let ndim = r.i32()?;
+    let _has_null = r.i32()?;
+    let elem = r.u32()?;
+    if ndim == 0 {
+        return Some(String::new());
+    }
+    let len = usize::try_from(r.i32()?).ok()?;
+    let _lower = r.i32()?;
+    let mut parts = Vec::with_capacity(len);
+    for _ in 0..len {
+        let v = r.sized()??;
+        parts.push(match elem {
+            21 => i16::from_be_bytes(v.try_into().ok()?).to_string(),
+            _ => u32::from_be_bytes(v.try_into().ok()?).to_string(),
+        });
+    }
+    Some(parts.join(" "))
+}
+
 /// A record or composite: `(a,"b c",)`. Field types come from the type
 /// (composites) or from the data (anonymous records, built-in types only).
 fn record_text(types: Option<&[Type]>, b: &[u8], cx: &Context) -> Option<String> {
@@ -639,13 +665,12 @@ fn record_text(types: Option<&[Type]>, b: &[u8], cx: &Context) -> Option<String>
         let oid = r.u32()?;
         let raw = r.sized()?;
         let ty = match types.and_then(|t| t.get(i)) {
-            Some(t) => t.clone(),
-            None => Type::from_oid(oid).unwrap_or(Type::UNKNOWN),
+            Some(t) => Some(t.clone()),
+            None => Type::from_oid(oid),
         };
-        let s = if ty == Type::UNKNOWN {
-            raw.map(hex)
-        } else {
-            decode_element(&ty, raw, cx)
+        let s = match ty {
+            Some(ty) => decode_element(&ty, raw, cx),
+            None => raw.map(hex),
         };
         if let Some(s) = s {
             out.push_str(&quote(&s, "(),\"\\", false, true));
@@ -944,6 +969,19 @@ mod tests {
         b.extend(25u32.to_be_bytes());
         b.extend((-1i32).to_be_bytes());
         assert_eq!(t(&Type::RECORD, &b), r#"(7,"a ""b""",)"#);
+        let mut unknown = 1i32.to_be_bytes().to_vec();
+        unknown.extend(999_999u32.to_be_bytes());
+        unknown.extend(sized(&[0xab]));
+        assert_eq!(t(&Type::RECORD, &unknown), r#"("\\xab")"#);
+        let one = 1i16.to_be_bytes();
+        let two = 2i16.to_be_bytes();
+        assert_eq!(
+            t(
+                &Type::INT2_VECTOR,
+                &array(21, &[(2, 0)], &[Some(&one), Some(&two)])
+            ),
+            "1 2"
+        );
 
         let mut r = vec![0x02];
         r.extend(sized(&1i32.to_be_bytes()));
