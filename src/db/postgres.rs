@@ -81,9 +81,7 @@ impl PgBackend {
             })
         })?;
         let tls = MakeRustlsConnect::new(tls_config);
-        let mut client = driver_config(&settings)
-            .connect(tls.clone())
-            .map_err(|e| errors::connect_error(&e, &location))?;
+        let mut client = open(&settings, tls.clone(), &location)?;
         let session =
             Session::read(&mut client).map_err(|e| errors::connect_error(&e, &location))?;
         let values =
@@ -414,6 +412,32 @@ fn read_pgpass(file: &str, settings: &Settings) -> Option<String> {
         &settings.dbname,
         &settings.user,
     )
+}
+
+/// Opens the connection. The driver's own timeout covers only the TCP
+/// connect; libpq's `connect_timeout` bounds the whole start-up (TLS and
+/// authentication included), so the attempt runs on its own thread and is
+/// abandoned when the time is up.
+fn open(settings: &Settings, tls: MakeRustlsConnect, location: &str) -> Result<Client, Error> {
+    let config = driver_config(settings);
+    let Some(limit) = settings.connect_timeout else {
+        return config
+            .connect(tls)
+            .map_err(|e| errors::connect_error(&e, location));
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // The receiver is gone if the attempt took too long; nothing to report then.
+        let _ = tx.send(config.connect(tls));
+    });
+    match rx.recv_timeout(limit) {
+        Ok(result) => result.map_err(|e| errors::connect_error(&e, location)),
+        Err(_) => Err(Error::Connect(ConnectError {
+            location: location.to_string(),
+            message: format!("timeout expired after {} seconds", limit.as_secs()),
+            cause: ConnectCause::Timeout,
+        })),
+    }
 }
 
 /// The driver's configuration for resolved settings.
