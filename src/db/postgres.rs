@@ -614,7 +614,8 @@ fn stream_all(
 enum Control {
     Begin,
     End,
-    /// `SET`, `RESET`, `DISCARD`: may change session settings.
+    /// Leaves the transaction as it is but may change session settings:
+    /// `SET`, `RESET`, `DISCARD`, `COMMIT`/`ROLLBACK AND CHAIN`.
     Settings,
     None,
 }

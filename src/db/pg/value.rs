@@ -157,9 +157,9 @@ fn decode_value(ty: &Type, b: &[u8], cx: &Context) -> Option<Value> {
     })
 }
 
-/// Extension types whose binary form is their text (citext and friends).
+/// Extension types whose binary form is their text.
 fn is_text_like(ty: &Type) -> bool {
-    matches!(ty.name(), "citext" | "ltree" | "lquery" | "hstore_text")
+    ty.name() == "citext"
 }
 
 fn text(b: &[u8]) -> Option<String> {
