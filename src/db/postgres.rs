@@ -1,21 +1,256 @@
-//! PostgreSQL backend.
+//! PostgreSQL backend over the synchronous `postgres` driver, with rustls.
+//!
+//! Invariants: statement text reaches the server only through the extended
+//! protocol (prepare, bind, execute), so one call runs at most one command;
+//! a [`Guard::ReadOnly`] statement runs inside a read-only transaction (or a
+//! read-only savepoint within the user's own transaction) that is always
+//! rolled back, never committed; glance never commits or rolls back a
+//! transaction the user opened. Rows stream to the sink in growing chunks,
+//! and time spent inside the sink is not counted as database time.
 
+#[path = "pg/conninfo.rs"]
+mod conninfo;
+#[path = "pg/errors.rs"]
+mod errors;
+#[path = "pg/introspect.rs"]
+mod introspect;
+#[path = "pg/tls.rs"]
+mod tls;
+#[path = "pg/value.rs"]
+mod value;
+
+use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-use super::{Backend, Canceller, ConnInfo, ConnectOptions, Error, Guard, Outcome, RowSink};
+use postgres::types::{ToSql, Type};
+use postgres::{CancelToken, Client, Statement};
+use tokio_postgres_rustls::MakeRustlsConnect;
+
+use self::conninfo::{Endpoint, Settings, SslMode};
+use super::{
+    Backend, Canceller, Column, ConnInfo, ConnectCause, ConnectError, ConnectOptions, Dialect,
+    Error, Flow, Guard, Outcome, OutcomeKind, Row, RowSink,
+};
 use crate::catalog::Catalog;
+
+pub use self::errors::connect_hint;
+
+/// Rows fetched per round trip: small first so the first page shows fast,
+/// then larger so big results do not pay a round trip per hundred rows.
+const CHUNKS: [i32; 3] = [100, 1_000, 10_000];
+
+/// How long a guarded transaction may sit idle while someone reads a page.
+const GUARD_IDLE_TIMEOUT_MS: u128 = 600_000;
+
+/// The longest a guarded statement waits for a lock.
+const GUARD_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A connection to a PostgreSQL server.
 pub struct PgBackend {
+    client: Client,
     info: ConnInfo,
+    values: value::Context,
+    canceller: Arc<PgCanceller>,
+    /// True while the user has a transaction of their own open.
+    in_transaction: bool,
 }
 
 impl PgBackend {
     /// Connects using a URL, a `key=value` string, or (when empty) the PG*
     /// environment and psql's defaults.
     pub fn connect(conninfo: &str, options: &ConnectOptions) -> Result<Self, Error> {
-        let _ = (conninfo, options);
-        todo!("postgres connect")
+        let settings = settings(conninfo, options)?;
+        let location = settings.location();
+        let home_rootcert = dirs::home_dir()
+            .map(|h| h.join(".postgresql/root.crt"))
+            .filter(|p| p.is_file())
+            .and_then(|p| p.to_str().map(str::to_string));
+        let tls_config = tls::client_config(
+            settings.sslmode,
+            settings.sslrootcert.as_deref(),
+            home_rootcert.as_deref(),
+        )
+        .map_err(|message| {
+            Error::Connect(ConnectError {
+                location: location.clone(),
+                message,
+                cause: ConnectCause::Tls,
+            })
+        })?;
+        let tls = MakeRustlsConnect::new(tls_config);
+        let mut client = open(&settings, tls.clone(), &location)?;
+        let session =
+            Session::read(&mut client).map_err(|e| errors::connect_error(&e, &location))?;
+        let values =
+            value::Context::for_zone(&session.timezone).unwrap_or_else(value::Context::utc);
+        let canceller = Arc::new(PgCanceller {
+            token: client.cancel_token(),
+            tls,
+            requested: AtomicBool::new(false),
+        });
+        Ok(PgBackend {
+            client,
+            info: ConnInfo {
+                dialect: Dialect::Postgres,
+                location,
+                database: session.database,
+                user: Some(session.user),
+                server_version: session.server_version,
+                superuser: session.superuser,
+                tls: session.tls,
+            },
+            values,
+            canceller,
+            in_transaction: false,
+        })
+    }
+
+    /// Re-reads the session time zone after a statement that may change it.
+    fn refresh_timezone(&mut self) {
+        let zone = self
+            .client
+            .query_one("SELECT current_setting('TimeZone')", &[])
+            .and_then(|row| row.try_get::<_, String>(0));
+        if let Ok(zone) = zone {
+            self.values = value::Context::for_zone(&zone).unwrap_or_else(value::Context::utc);
+        }
+    }
+
+    fn run_direct(
+        &mut self,
+        sql: &str,
+        sink: &mut dyn RowSink,
+        clock: &mut Clock,
+    ) -> Result<OutcomeKind, Error> {
+        let cancel = self.canceller.clone();
+        let err = |e: postgres::Error| errors::query_error(&e, cancel.was_requested());
+        let control = transaction_control(sql);
+        let stmt = clock.time(|| self.client.prepare(sql)).map_err(err)?;
+        let result = if stmt.columns().is_empty() {
+            clock
+                .time(|| self.client.execute(&stmt, &[]))
+                .map(|n| OutcomeKind::Command { affected: Some(n) })
+                .map_err(err)
+        } else if self.in_transaction {
+            stream_all(&mut self.client, &stmt, sink, &self.values, clock, &err)
+        } else {
+            let mut tx = clock.time(|| self.client.transaction()).map_err(err)?;
+            let outcome = stream_portal(&mut tx, &stmt, sink, &self.values, clock, &err);
+            match outcome {
+                Ok(kind) => clock.time(|| tx.commit()).map(|()| kind).map_err(err),
+                Err(e) => {
+                    let _ = clock.time(|| tx.rollback());
+                    Err(e)
+                }
+            }
+        };
+        match control {
+            Control::Begin if result.is_ok() => self.in_transaction = true,
+            Control::End => self.in_transaction = false,
+            _ => {}
+        }
+        if control.may_change_settings() {
+            self.refresh_timezone();
+        }
+        result
+    }
+
+    /// A guarded statement in its own read-only transaction, always rolled back.
+    fn run_guarded(
+        &mut self,
+        sql: &str,
+        statement_timeout: Duration,
+        sink: &mut dyn RowSink,
+        clock: &mut Clock,
+    ) -> Result<OutcomeKind, Error> {
+        let cancel = self.canceller.clone();
+        let err = |e: postgres::Error| errors::query_error(&e, cancel.was_requested());
+        let mut tx = clock
+            .time(|| self.client.build_transaction().read_only(true).start())
+            .map_err(err)?;
+        let setup = format!(
+            "SET LOCAL statement_timeout = {}; SET LOCAL lock_timeout = {}; \
+             SET LOCAL idle_in_transaction_session_timeout = {GUARD_IDLE_TIMEOUT_MS}",
+            statement_timeout.as_millis(),
+            lock_timeout(statement_timeout).as_millis()
+        );
+        let values = &self.values;
+        let outcome = (|| {
+            clock.time(|| tx.batch_execute(&setup)).map_err(err)?;
+            // Takes the snapshot, so the transaction can no longer be made read-write.
+            clock.time(|| tx.execute("SELECT 1", &[])).map_err(err)?;
+            let stmt = clock.time(|| tx.prepare(sql)).map_err(err)?;
+            let kind = if stmt.columns().is_empty() {
+                clock
+                    .time(|| tx.execute(&stmt, &[]))
+                    .map(|n| OutcomeKind::Command { affected: Some(n) })
+                    .map_err(err)?
+            } else {
+                stream_portal(&mut tx, &stmt, sink, values, clock, &err)?
+            };
+            let row = clock
+                .time(|| tx.query_one("SHOW transaction_read_only", &[]))
+                .map_err(err)?;
+            check_still_read_only(row.try_get::<_, String>(0).ok().as_deref())?;
+            Ok(kind)
+        })();
+        let rollback = clock.time(|| tx.rollback()).map_err(err);
+        let kind = outcome?;
+        rollback?;
+        Ok(kind)
+    }
+
+    /// A guarded statement inside the user's open transaction: a read-only
+    /// savepoint, always rolled back to and released.
+    fn run_guarded_in_transaction(
+        &mut self,
+        sql: &str,
+        statement_timeout: Duration,
+        sink: &mut dyn RowSink,
+        clock: &mut Clock,
+    ) -> Result<OutcomeKind, Error> {
+        let cancel = self.canceller.clone();
+        let err = |e: postgres::Error| errors::query_error(&e, cancel.was_requested());
+        let setup = format!(
+            "SAVEPOINT glance_guard; SET LOCAL transaction_read_only = on; \
+             SET LOCAL statement_timeout = {}; SET LOCAL lock_timeout = {}",
+            statement_timeout.as_millis(),
+            lock_timeout(statement_timeout).as_millis()
+        );
+        clock
+            .time(|| self.client.batch_execute(&setup))
+            .map_err(err)?;
+        let client = &mut self.client;
+        let values = &self.values;
+        let outcome = (|| {
+            let stmt = clock.time(|| client.prepare(sql)).map_err(err)?;
+            let kind = if stmt.columns().is_empty() {
+                clock
+                    .time(|| client.execute(&stmt, &[]))
+                    .map(|n| OutcomeKind::Command { affected: Some(n) })
+                    .map_err(err)?
+            } else {
+                stream_all(client, &stmt, sink, values, clock, &err)?
+            };
+            let row = clock
+                .time(|| client.query_one("SHOW transaction_read_only", &[]))
+                .map_err(err)?;
+            check_still_read_only(row.try_get::<_, String>(0).ok().as_deref())?;
+            Ok(kind)
+        })();
+        let undo = clock
+            .time(|| {
+                client.batch_execute(
+                    "ROLLBACK TO SAVEPOINT glance_guard; RELEASE SAVEPOINT glance_guard",
+                )
+            })
+            .map_err(err);
+        let kind = outcome?;
+        undo?;
+        Ok(kind)
     }
 }
 
@@ -23,14 +258,506 @@ impl Backend for PgBackend {
     fn info(&self) -> &ConnInfo {
         &self.info
     }
+
     fn introspect(&mut self) -> Result<Catalog, Error> {
-        todo!("postgres introspection")
+        introspect::load(&mut self.client).map_err(|e| errors::query_error(&e, false))
     }
+
     fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error> {
-        let _ = (sql, guard, sink);
-        todo!("postgres run")
+        self.canceller.requested.store(false, Ordering::SeqCst);
+        let mut clock = Clock::default();
+        let kind = match guard {
+            Guard::Direct => self.run_direct(sql, sink, &mut clock)?,
+            Guard::ReadOnly { statement_timeout } if self.in_transaction => {
+                self.run_guarded_in_transaction(sql, statement_timeout, sink, &mut clock)?
+            }
+            Guard::ReadOnly { statement_timeout } => {
+                self.run_guarded(sql, statement_timeout, sink, &mut clock)?
+            }
+        };
+        Ok(Outcome {
+            kind,
+            db_time: clock.total,
+        })
     }
+
     fn canceller(&self) -> Arc<dyn Canceller> {
-        todo!("postgres cancel")
+        self.canceller.clone()
+    }
+}
+
+/// Sends cancel requests for one connection, over the same TLS setup.
+struct PgCanceller {
+    token: CancelToken,
+    tls: MakeRustlsConnect,
+    /// Set when a cancel was sent during the current statement, so that the
+    /// server's `query_canceled` reads as the user's cancel, not a timeout.
+    requested: AtomicBool,
+}
+
+impl PgCanceller {
+    fn was_requested(&self) -> bool {
+        self.requested.load(Ordering::SeqCst)
+    }
+}
+
+impl Canceller for PgCanceller {
+    fn cancel(&self) {
+        self.requested.store(true, Ordering::SeqCst);
+        // Nothing useful to do if the request cannot be delivered: the
+        // statement simply runs on.
+        let _ = self.token.cancel_query(self.tls.clone());
+    }
+}
+
+/// Adds up the time spent waiting for the server.
+#[derive(Default)]
+struct Clock {
+    total: Duration,
+}
+
+impl Clock {
+    fn time<T>(&mut self, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        self.total += start.elapsed();
+        out
+    }
+}
+
+/// What the server said about the session right after connecting.
+struct Session {
+    server_version: String,
+    database: String,
+    user: String,
+    superuser: bool,
+    timezone: String,
+    tls: Option<String>,
+}
+
+impl Session {
+    const QUERY: &'static str = "SELECT current_setting('server_version'), current_database()::text, \
+         current_user::text, \
+         coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false), \
+         current_setting('TimeZone'), \
+         (SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid() AND ssl)";
+
+    fn read(client: &mut Client) -> Result<Session, postgres::Error> {
+        let row = client.query_one(Self::QUERY, &[])?;
+        Ok(Session {
+            server_version: row.try_get(0)?,
+            database: row.try_get(1)?,
+            user: row.try_get(2)?,
+            superuser: row.try_get(3)?,
+            timezone: row.try_get(4)?,
+            tls: row.try_get(5)?,
+        })
+    }
+}
+
+/// Resolves the connection settings from the string, the environment and
+/// the machine's defaults, and looks up `~/.pgpass` when no password is given.
+fn settings(conninfo: &str, options: &ConnectOptions) -> Result<Settings, Error> {
+    let bad = |message: String| {
+        Error::Connect(ConnectError {
+            location: "connection string".to_string(),
+            message,
+            cause: ConnectCause::BadConnectionString,
+        })
+    };
+    let params = conninfo::parse(conninfo).map_err(bad)?;
+    let env: HashMap<String, String> = std::env::vars().collect();
+    let defaults = conninfo::Defaults {
+        os_user: whoami::username().unwrap_or_default(),
+        socket_dir: conninfo::SOCKET_DIRS
+            .iter()
+            .find(|d| Path::new(d).is_dir())
+            .map(|d| d.to_string()),
+        home: dirs::home_dir().and_then(|h| h.to_str().map(str::to_string)),
+    };
+    let mut settings = conninfo::resolve(&params, &env, &defaults).map_err(bad)?;
+    if let Some(t) = options.connect_timeout {
+        settings.connect_timeout = conninfo::normalize_timeout(t);
+    }
+    if settings.password.is_none() {
+        settings.password = settings
+            .passfile
+            .as_deref()
+            .and_then(|file| read_pgpass(file, &settings));
+    }
+    Ok(settings)
+}
+
+/// The password for `settings` from a pgpass file, which is ignored (with
+/// libpq's warning) when group or others may read it.
+fn read_pgpass(file: &str, settings: &Settings) -> Option<String> {
+    let meta = std::fs::metadata(file).ok().filter(|m| m.is_file())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o077 != 0 {
+            eprintln!(
+                "WARNING: password file \"{file}\" has group or world access; permissions should be u=rw (0600) or less"
+            );
+            return None;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = meta;
+    let text = std::fs::read_to_string(file).ok()?;
+    conninfo::pgpass_lookup(
+        &text,
+        settings.host(),
+        settings.port,
+        &settings.dbname,
+        &settings.user,
+    )
+}
+
+/// Opens the connection. The driver's own timeout covers only the TCP
+/// connect; libpq's `connect_timeout` bounds the whole start-up (TLS and
+/// authentication included), so the attempt runs on its own thread and is
+/// abandoned when the time is up.
+fn open(settings: &Settings, tls: MakeRustlsConnect, location: &str) -> Result<Client, Error> {
+    let config = driver_config(settings);
+    let Some(limit) = settings.connect_timeout else {
+        return config
+            .connect(tls)
+            .map_err(|e| errors::connect_error(&e, location));
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // The receiver is gone if the attempt took too long; nothing to report then.
+        let _ = tx.send(config.connect(tls));
+    });
+    match rx.recv_timeout(limit) {
+        Ok(result) => result.map_err(|e| errors::connect_error(&e, location)),
+        Err(_) => Err(Error::Connect(ConnectError {
+            location: location.to_string(),
+            message: format!("timeout expired after {} seconds", limit.as_secs()),
+            cause: ConnectCause::Timeout,
+        })),
+    }
+}
+
+/// The driver's configuration for resolved settings.
+fn driver_config(s: &Settings) -> postgres::Config {
+    let mut config = postgres::Config::new();
+    let ssl_mode = match (&s.endpoint, s.sslmode) {
+        // libpq never uses TLS over a Unix socket
+        (Endpoint::Socket(_), _) | (_, SslMode::Disable) => postgres::config::SslMode::Disable,
+        (_, SslMode::Allow | SslMode::Prefer) => postgres::config::SslMode::Prefer,
+        _ => postgres::config::SslMode::Require,
+    };
+    match &s.endpoint {
+        Endpoint::Tcp(host) => config.host(host),
+        Endpoint::Socket(dir) => config.host_path(dir),
+    };
+    config
+        .port(s.port)
+        .user(&s.user)
+        .dbname(&s.dbname)
+        .application_name(&s.application_name)
+        .ssl_mode(ssl_mode);
+    if let Some(p) = &s.password {
+        config.password(p);
+    }
+    if let Some(t) = s.connect_timeout {
+        config.connect_timeout(t);
+    }
+    if let Some(o) = &s.options {
+        config.options(o);
+    }
+    config
+}
+
+/// `lock_timeout` for a guarded statement: never longer than the statement
+/// may run, and at most [`GUARD_LOCK_TIMEOUT`].
+fn lock_timeout(statement_timeout: Duration) -> Duration {
+    if statement_timeout.is_zero() {
+        GUARD_LOCK_TIMEOUT
+    } else {
+        statement_timeout.min(GUARD_LOCK_TIMEOUT)
+    }
+}
+
+fn check_still_read_only(setting: Option<&str>) -> Result<(), Error> {
+    match setting {
+        Some("on") => Ok(()),
+        other => Err(Error::Guard(format!(
+            "the statement left the transaction read-write (transaction_read_only = {})",
+            other.unwrap_or("unknown")
+        ))),
+    }
+}
+
+fn columns_of(stmt: &Statement) -> Vec<Column> {
+    stmt.columns()
+        .iter()
+        .map(|c| Column {
+            name: c.name().to_string(),
+            type_name: c.type_().name().to_string(),
+        })
+        .collect()
+}
+
+fn convert(
+    rows: &[postgres::Row],
+    types: &[Type],
+    values: &value::Context,
+) -> Result<Vec<Row>, Error> {
+    rows.iter()
+        .map(|row| {
+            types
+                .iter()
+                .enumerate()
+                .map(|(i, ty)| {
+                    row.try_get::<_, value::Raw<'_>>(i)
+                        .map(|raw| value::decode(ty, raw.0, values))
+                        .map_err(|e| Error::Other(errors::error_text(&e)))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Feeds chunks from `fetch` (which returns up to the number of rows asked
+/// for, fewer only at the end) into the sink until it is done or stops.
+fn pump(
+    stmt: &Statement,
+    sink: &mut dyn RowSink,
+    values: &value::Context,
+    clock: &mut Clock,
+    mut fetch: impl FnMut(i32, &mut Clock) -> Result<Vec<postgres::Row>, Error>,
+) -> Result<OutcomeKind, Error> {
+    let types: Vec<Type> = stmt.columns().iter().map(|c| c.type_().clone()).collect();
+    if sink.columns(&columns_of(stmt)) == Flow::Stop {
+        return Ok(OutcomeKind::Rows {
+            count: 0,
+            complete: false,
+        });
+    }
+    let mut count = 0u64;
+    for chunk in CHUNKS
+        .iter()
+        .chain(std::iter::repeat(&CHUNKS[CHUNKS.len() - 1]))
+    {
+        let rows = fetch(*chunk, clock)?;
+        let done = rows.len() < usize::try_from(*chunk).unwrap_or(usize::MAX);
+        if !rows.is_empty() {
+            count += rows.len() as u64;
+            if sink.rows(convert(&rows, &types, values)?) == Flow::Stop {
+                return Ok(OutcomeKind::Rows {
+                    count,
+                    complete: done,
+                });
+            }
+        }
+        if done {
+            return Ok(OutcomeKind::Rows {
+                count,
+                complete: true,
+            });
+        }
+    }
+    Ok(OutcomeKind::Rows {
+        count,
+        complete: true,
+    })
+}
+
+/// Streams through a portal inside `tx`, so stopping early leaves the rest
+/// of the result unread on the server.
+fn stream_portal(
+    tx: &mut postgres::Transaction<'_>,
+    stmt: &Statement,
+    sink: &mut dyn RowSink,
+    values: &value::Context,
+    clock: &mut Clock,
+    err: &dyn Fn(postgres::Error) -> Error,
+) -> Result<OutcomeKind, Error> {
+    let portal = clock.time(|| tx.bind(stmt, &[])).map_err(err)?;
+    pump(stmt, sink, values, clock, |n, clock| {
+        clock.time(|| tx.query_portal(&portal, n)).map_err(err)
+    })
+}
+
+/// Streams with the unnamed portal, for when glance may not open a
+/// transaction (the user has one open).
+fn stream_all(
+    client: &mut Client,
+    stmt: &Statement,
+    sink: &mut dyn RowSink,
+    values: &value::Context,
+    clock: &mut Clock,
+    err: &dyn Fn(postgres::Error) -> Error,
+) -> Result<OutcomeKind, Error> {
+    let no_params: [&(dyn ToSql + Sync); 0] = [];
+    let mut iter = clock
+        .time(|| client.query_raw(stmt, no_params))
+        .map_err(err)?;
+    pump(stmt, sink, values, clock, |n, clock| {
+        let mut rows = Vec::new();
+        while rows.len() < usize::try_from(n).unwrap_or(usize::MAX) {
+            match clock.time(|| postgres::fallible_iterator::FallibleIterator::next(&mut iter)) {
+                Ok(Some(row)) => rows.push(row),
+                Ok(None) => break,
+                Err(e) => return Err(err(e)),
+            }
+        }
+        Ok(rows)
+    })
+}
+
+/// What a statement typed in Direct mode does to the user's transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Control {
+    Begin,
+    End,
+    /// Leaves the transaction as it is but may change session settings:
+    /// `SET`, `RESET`, `DISCARD`, `COMMIT`/`ROLLBACK AND CHAIN`.
+    Settings,
+    None,
+}
+
+impl Control {
+    fn may_change_settings(self) -> bool {
+        matches!(self, Control::End | Control::Settings)
+    }
+}
+
+/// Recognises transaction control from the statement's leading words,
+/// skipping comments. `ROLLBACK TO`, `… PREPARED` and `… AND CHAIN` leave
+/// the transaction state as it is; `PREPARE TRANSACTION` ends it.
+fn transaction_control(sql: &str) -> Control {
+    let words = leading_words(sql, 4);
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let chained = w.windows(2).any(|p| p == ["AND", "CHAIN"]);
+    match w.as_slice() {
+        ["BEGIN", ..] | ["START", "TRANSACTION", ..] => Control::Begin,
+        ["ROLLBACK" | "ABORT", "TO", ..]
+        | ["ROLLBACK" | "ABORT", "WORK" | "TRANSACTION", "TO", ..]
+        | ["COMMIT" | "ROLLBACK", "PREPARED", ..] => Control::None,
+        ["COMMIT" | "END" | "ROLLBACK" | "ABORT", ..] if chained => Control::Settings,
+        ["COMMIT" | "END" | "ROLLBACK" | "ABORT", ..] | ["PREPARE", "TRANSACTION", ..] => {
+            Control::End
+        }
+        ["SET" | "RESET" | "DISCARD", ..] => Control::Settings,
+        _ => Control::None,
+    }
+}
+
+/// The first `n` words of `sql` in upper case, after whitespace and
+/// `--` / nested `/* */` comments.
+fn leading_words(sql: &str, n: usize) -> Vec<String> {
+    let b = sql.as_bytes();
+    let mut i = 0;
+    let mut words = Vec::new();
+    while i < b.len() && words.len() < n {
+        if b[i].is_ascii_whitespace() {
+            i += 1;
+        } else if b[i..].starts_with(b"--") {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if b[i..].starts_with(b"/*") {
+            let mut depth = 0;
+            while i < b.len() {
+                if b[i..].starts_with(b"/*") {
+                    depth += 1;
+                    i += 2;
+                } else if b[i..].starts_with(b"*/") {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        } else if b[i].is_ascii_alphabetic() || b[i] == b'_' {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            words.push(sql[start..i].to_ascii_uppercase());
+        } else {
+            break;
+        }
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transaction_control_words() {
+        let cases = [
+            ("BEGIN", Control::Begin),
+            ("  begin isolation level serializable", Control::Begin),
+            (
+                "/* a /* nested */ comment */ START TRANSACTION READ WRITE",
+                Control::Begin,
+            ),
+            ("-- note\nCOMMIT", Control::End),
+            ("end", Control::End),
+            ("ROLLBACK", Control::End),
+            ("abort work", Control::End),
+            ("ROLLBACK TO SAVEPOINT s", Control::None),
+            ("rollback work to s", Control::None),
+            ("COMMIT PREPARED 'x'", Control::None),
+            ("ROLLBACK PREPARED 'x'", Control::None),
+            ("PREPARE TRANSACTION 'x'", Control::End),
+            ("PREPARE q AS SELECT 1", Control::None),
+            ("COMMIT AND CHAIN", Control::Settings),
+            ("COMMIT AND NO CHAIN", Control::End),
+            ("SET TimeZone = 'UTC'", Control::Settings),
+            ("select 1", Control::None),
+            ("START", Control::None),
+            ("", Control::None),
+        ];
+        for (sql, want) in cases {
+            assert_eq!(transaction_control(sql), want, "{sql}");
+        }
+    }
+
+    #[test]
+    fn guard_timeouts() {
+        assert_eq!(lock_timeout(Duration::ZERO), Duration::from_secs(10));
+        assert_eq!(lock_timeout(Duration::from_secs(3)), Duration::from_secs(3));
+        assert_eq!(
+            lock_timeout(Duration::from_secs(60)),
+            Duration::from_secs(10)
+        );
+    }
+
+    #[test]
+    fn read_only_check() {
+        assert!(check_still_read_only(Some("on")).is_ok());
+        assert!(matches!(
+            check_still_read_only(Some("off")),
+            Err(Error::Guard(_))
+        ));
+        assert!(matches!(check_still_read_only(None), Err(Error::Guard(_))));
+    }
+
+    #[test]
+    fn driver_config_never_uses_tls_on_sockets() {
+        let params = conninfo::parse("host=/tmp sslmode=require user=u dbname=d").unwrap();
+        let s =
+            conninfo::resolve(&params, &HashMap::new(), &conninfo::Defaults::default()).unwrap();
+        let c = driver_config(&s);
+        assert_eq!(c.get_ssl_mode(), postgres::config::SslMode::Disable);
+        let params = conninfo::parse("host=db sslmode=verify-ca user=u dbname=d").unwrap();
+        let s =
+            conninfo::resolve(&params, &HashMap::new(), &conninfo::Defaults::default()).unwrap();
+        assert_eq!(
+            driver_config(&s).get_ssl_mode(),
+            postgres::config::SslMode::Require
+        );
+        assert_eq!(driver_config(&s).get_application_name(), Some("glance"));
     }
 }
