@@ -3,7 +3,7 @@
 //! message, the statement line with a caret under the error position,
 //! DETAIL, HINT). Returns text; the caller decides where it goes.
 
-use crate::db::{self, ConnectCause, ConnectError, ServerError};
+use crate::db::{self, ServerError};
 
 /// A one-line error with an optional hint, as printed on stderr.
 pub fn error_line(message: &str, hint: Option<&str>) -> String {
@@ -19,7 +19,7 @@ pub fn error_line(message: &str, hint: Option<&str>) -> String {
 pub fn db_error(err: &db::Error, sql: Option<&str>) -> String {
     match err {
         db::Error::Server(server) => server_error(server, sql),
-        db::Error::Connect(connect) => error_line(&err.to_string(), Some(&connect_hint(connect))),
+        db::Error::Connect(connect) => error_line(&err.to_string(), Some(&connect.hint())),
         db::Error::ConnectionLost(_) => error_line(
             &err.to_string(),
             Some(
@@ -70,32 +70,6 @@ fn caret_lines(sql: &str, position: usize) -> String {
         line_start_char += line_chars + 1;
     }
     String::new()
-}
-
-/// What to do about a failed connection.
-pub fn connect_hint(err: &ConnectError) -> String {
-    match err.cause {
-        ConnectCause::ServerNotRunning => format!(
-            "is the server running at {} and accepting connections? Check the host and port (-d, PGHOST, PGPORT)",
-            err.location
-        ),
-        ConnectCause::Authentication => {
-            "check the user name and password (in the URL, PGPASSWORD or ~/.pgpass)".to_string()
-        }
-        ConnectCause::Tls => {
-            "the TLS handshake or certificate check failed; check sslmode and sslrootcert".to_string()
-        }
-        ConnectCause::DatabaseMissing => {
-            "create the database (createdb NAME) or choose another one with -d".to_string()
-        }
-        ConnectCause::Timeout => {
-            "the server did not answer in time; check the host, the network and connect_timeout".to_string()
-        }
-        ConnectCause::BadConnectionString => {
-            "use postgres://user@host:port/database, \"host=… dbname=…\", or a path ending in .db/.sqlite".to_string()
-        }
-        ConnectCause::Other => "run with -d to choose the database explicitly".to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -223,7 +223,28 @@ pub enum ConnectCause {
     DatabaseMissing,
     Timeout,
     BadConnectionString,
+    /// A SQLite path that does not name an existing file.
+    FileMissing,
+    /// A file that is not a SQLite database.
+    NotADatabase,
     Other,
+}
+
+impl ConnectError {
+    /// What the user can do about it, for the `hint:` line.
+    pub fn hint(&self) -> String {
+        match self.cause {
+            ConnectCause::FileMissing => {
+                "check the path; glance opens existing SQLite files and never creates one \
+                 (make one with: sqlite3 FILE \"vacuum\"), or try --demo"
+                    .to_string()
+            }
+            ConnectCause::NotADatabase => {
+                "the file exists but is not a SQLite database; check the path".to_string()
+            }
+            _ => postgres::connect_hint(self),
+        }
+    }
 }
 
 /// Errors from the database layer.
@@ -232,7 +253,7 @@ pub enum Error {
     #[error("could not connect to {}: {}", .0.location, .0.message)]
     Connect(ConnectError),
     #[error("{}", .0.message)]
-    Server(ServerError),
+    Server(Box<ServerError>),
     #[error("canceling statement due to user request")]
     Cancelled,
     #[error("connection lost: {0}")]
@@ -244,6 +265,12 @@ pub enum Error {
     Other(String),
 }
 
+impl From<ServerError> for Error {
+    fn from(error: ServerError) -> Self {
+        Error::Server(Box::new(error))
+    }
+}
+
 impl fmt::Display for ConnectCause {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -253,6 +280,8 @@ impl fmt::Display for ConnectCause {
             ConnectCause::DatabaseMissing => "database does not exist",
             ConnectCause::Timeout => "connection timed out",
             ConnectCause::BadConnectionString => "invalid connection string",
+            ConnectCause::FileMissing => "database file not found",
+            ConnectCause::NotADatabase => "not a database file",
             ConnectCause::Other => "connection failed",
         })
     }

@@ -178,7 +178,7 @@ impl PgBackend {
             lock_timeout(statement_timeout).as_millis()
         );
         let values = &self.values;
-        let outcome = (|| {
+        let outcome = (|| -> Result<OutcomeKind, Error> {
             clock.time(|| tx.batch_execute(&setup)).map_err(err)?;
             // Takes the snapshot, so the transaction can no longer be made read-write.
             clock.time(|| tx.execute("SELECT 1", &[])).map_err(err)?;
@@ -225,7 +225,7 @@ impl PgBackend {
             .map_err(err)?;
         let client = &mut self.client;
         let values = &self.values;
-        let outcome = (|| {
+        let outcome = (|| -> Result<OutcomeKind, Error> {
             let stmt = clock.time(|| client.prepare(sql)).map_err(err)?;
             let kind = if stmt.columns().is_empty() {
                 clock

@@ -55,13 +55,13 @@ impl SqliteBackend {
         };
         if !path.exists() {
             return Err(connect_error(
-                ConnectCause::BadConnectionString,
+                ConnectCause::FileMissing,
                 "file does not exist".into(),
             ));
         }
         if path.is_dir() {
             return Err(connect_error(
-                ConnectCause::BadConnectionString,
+                ConnectCause::FileMissing,
                 "is a directory, not a database file".into(),
             ));
         }
@@ -73,7 +73,13 @@ impl SqliteBackend {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         Self::prepare_connection(conn, location.clone(), database)
-            .map_err(|e| connect_error(ConnectCause::Other, describe_open_failure(&e)))
+            .map_err(|e| {
+                let cause = match e.sqlite_error_code() {
+                    Some(ffi::ErrorCode::NotADatabase) => ConnectCause::NotADatabase,
+                    _ => ConnectCause::Other,
+                };
+                connect_error(cause, describe_open_failure(&e))
+            })
     }
 
     /// Applies connection settings and checks that the file is a database.
@@ -373,7 +379,7 @@ fn map_run_error(error: rusqlite::Error, timer: Option<&Timer>) -> Error {
     if error.sqlite_error_code() == Some(ffi::ErrorCode::OperationInterrupted)
         && timer.is_some_and(|t| t.fired.load(Ordering::Relaxed))
     {
-        return Error::Server(ServerError {
+        return Error::from(ServerError {
             message: "canceling statement due to statement timeout".into(),
             ..ServerError::default()
         });
@@ -385,20 +391,20 @@ fn map_run_error(error: rusqlite::Error, timer: Option<&Timer>) -> Error {
 fn map_error(error: rusqlite::Error) -> Error {
     match error {
         rusqlite::Error::SqliteFailure(e, _) if e.code == ffi::ErrorCode::OperationInterrupted => Error::Cancelled,
-        rusqlite::Error::SqliteFailure(e, message) => Error::Server(ServerError {
+        rusqlite::Error::SqliteFailure(e, message) => Error::from(ServerError {
             severity: Some("ERROR".into()),
             message: message.unwrap_or_else(|| e.to_string()),
             detail: Some(code_name(e.extended_code)),
             ..ServerError::default()
         }),
-        rusqlite::Error::SqlInputError { error, msg, sql, offset } => Error::Server(ServerError {
+        rusqlite::Error::SqlInputError { error, msg, sql, offset } => Error::from(ServerError {
             severity: Some("ERROR".into()),
             message: msg,
             detail: Some(code_name(error.extended_code)),
             position: usize::try_from(offset).ok().and_then(|o| sql.get(..o)).map(|head| head.chars().count() + 1),
             ..ServerError::default()
         }),
-        rusqlite::Error::MultipleStatement => Error::Server(ServerError {
+        rusqlite::Error::MultipleStatement => Error::from(ServerError {
             severity: Some("ERROR".into()),
             message: "cannot run more than one statement at a time: remove what follows the first statement".into(),
             ..ServerError::default()
@@ -949,7 +955,7 @@ mod tests {
         let missing = dir.join("missing.db");
         match SqliteBackend::open(&missing) {
             Err(Error::Connect(e)) => {
-                assert_eq!(e.cause, ConnectCause::BadConnectionString);
+                assert_eq!(e.cause, ConnectCause::FileMissing);
                 assert!(e.message.contains("does not exist"), "{}", e.message);
                 assert_eq!(e.location, missing.display().to_string());
             }

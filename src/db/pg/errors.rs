@@ -90,7 +90,7 @@ pub fn query_error(err: &postgres::Error, cancel_requested: bool) -> Error {
         if matches!(db.severity(), "FATAL" | "PANIC") {
             return Error::ConnectionLost(db.message().to_string());
         }
-        return Error::Server(server_error(db));
+        return Error::from(server_error(db));
     }
     if err.is_closed() || io_kind(err).is_some() {
         return Error::ConnectionLost(error_text(err));
@@ -134,7 +134,9 @@ pub fn connect_hint(err: &ConnectError) -> String {
             "the server at {host} port {port} did not answer in time; check the host and firewall, or raise connect_timeout"
         ),
         ConnectCause::BadConnectionString => "use a URL like postgres://user@host:5432/dbname or key=value pairs like \"host=localhost dbname=shop\"".to_string(),
-        ConnectCause::Other => "check the server log for details".to_string(),
+        ConnectCause::Other | ConnectCause::FileMissing | ConnectCause::NotADatabase => {
+            "check the server log for details".to_string()
+        }
     }
 }
 
