@@ -1,5 +1,6 @@
 //! Statements the parser does not read but whose tokens alone settle their
-//! level: `TABLE name`, maintenance commands (`REINDEX`, `CLUSTER`,
+//! level: destructive commands named by their first keywords (`DO`,
+//! `ALTER SYSTEM`, `DETACH`…), `TABLE name`, maintenance commands (`REINDEX`, `CLUSTER`,
 //! `REFRESH MATERIALIZED VIEW`, `VACUUM (…)`, `CHECKPOINT`, `LOCK`) and SQLite
 //! pragmas whose argument is a bare name (`PRAGMA table_info(albums)`).
 //!
@@ -14,14 +15,56 @@ use sqlparser::tokenizer::Token;
 use super::Level;
 use super::functions::{Judged, judge_pragma};
 
+/// Statements the parser rejects that are destructive whatever follows their
+/// first keywords, and why.
+const DESTRUCTIVE_STARTS: &[(&[&str], &str)] = &[
+    (&["DO"], "DO runs procedural code"),
+    (
+        &["ALTER", "SYSTEM"],
+        "ALTER SYSTEM changes the server configuration",
+    ),
+    (&["DETACH"], "DETACH closes a database file"),
+    (&["VACUUM", "INTO"], "VACUUM INTO writes a database file"),
+    (
+        &["REASSIGN", "OWNED"],
+        "REASSIGN OWNED changes who owns objects",
+    ),
+    (&["DROP", "OWNED"], "DROP OWNED removes objects"),
+    (
+        &["SECURITY", "LABEL"],
+        "SECURITY LABEL changes security labels",
+    ),
+    (
+        &["IMPORT", "FOREIGN"],
+        "IMPORT FOREIGN SCHEMA reaches another server",
+    ),
+    (&["LOAD"], "LOAD loads native code into the server"),
+];
+
 /// Judges a statement the parser rejected, when its tokens settle it.
 pub(super) fn recognise(tokens: &[Token]) -> Option<Judged> {
     let first = keyword(tokens.first()?)?;
+    if let Some(reason) = destructive_start(tokens) {
+        return Some((Level::Destructive, Some(reason.to_string())));
+    }
     match first.as_str() {
         "TABLE" => table(&tokens[1..]),
         "PRAGMA" => pragma(&tokens[1..]),
         _ => maintenance(&first, tokens),
     }
+}
+
+fn destructive_start(tokens: &[Token]) -> Option<&'static str> {
+    DESTRUCTIVE_STARTS
+        .iter()
+        .find(|(words, _)| {
+            words.len() <= tokens.len()
+                && words
+                    .iter()
+                    .zip(tokens)
+                    .all(|(w, t)| keyword(t).is_some_and(|k| k == *w))
+        })
+        .map(|(_, reason)| *reason)
 }
 
 /// An unquoted word, upper-cased.
