@@ -22,6 +22,7 @@ mod walk;
 use std::ops::Range;
 
 use sqlparser::dialect::{Dialect as SqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
 
@@ -225,7 +226,7 @@ struct Scan {
     traps: Vec<String>,
 }
 
-/// Tokenizes `sql` and cuts it at top-level semicolons (outside parentheses).
+/// Tokenizes `sql` and cuts it at top-level semicolons (see [`Nesting`]).
 fn scan(sql: &str, dialect: Dialect) -> Result<Scan, String> {
     let d = parser_dialect(dialect);
     let tokens = Tokenizer::new(d.as_ref(), sql)
@@ -238,26 +239,54 @@ fn scan(sql: &str, dialect: Dialect) -> Result<Scan, String> {
     };
     let mut start = 0;
     let mut current: Vec<TokenWithSpan> = Vec::new();
-    let mut depth = 0usize;
+    let mut nesting = Nesting::default();
     for t in tokens {
         if !significant(&t.token) {
             continue;
         }
-        match &t.token {
-            Token::SemiColon if depth == 0 => {
-                let end = cursor.seek(t.span.start);
-                push_piece(&mut scan, sql, start..end, std::mem::take(&mut current));
-                start = cursor.seek(t.span.end);
-                continue;
-            }
-            Token::LParen => depth += 1,
-            Token::RParen => depth = depth.saturating_sub(1),
-            _ => {}
+        if t.token == Token::SemiColon && nesting.at_top() {
+            let end = cursor.seek(t.span.start);
+            push_piece(&mut scan, sql, start..end, std::mem::take(&mut current));
+            start = cursor.seek(t.span.end);
+            continue;
         }
+        let in_create = current
+            .first()
+            .is_some_and(|f| matches!(&f.token, Token::Word(w) if w.keyword == Keyword::CREATE));
+        nesting.step(&t.token, in_create);
         current.push(t);
     }
     push_piece(&mut scan, sql, start..sql.len(), current);
     Ok(scan)
+}
+
+/// Where a semicolon does not end a statement: inside parentheses, or inside
+/// the `BEGIN … END` body of a `CREATE` statement (SQLite triggers,
+/// PostgreSQL `BEGIN ATOMIC` routines), as psql and SQLite judge it.
+#[derive(Default)]
+struct Nesting {
+    parens: usize,
+    blocks: usize,
+}
+
+impl Nesting {
+    fn at_top(&self) -> bool {
+        self.parens == 0 && self.blocks == 0
+    }
+
+    fn step(&mut self, token: &Token, in_create: bool) {
+        match token {
+            Token::LParen => self.parens += 1,
+            Token::RParen => self.parens = self.parens.saturating_sub(1),
+            Token::Word(w) if in_create && w.quote_style.is_none() => match w.keyword {
+                Keyword::BEGIN => self.blocks += 1,
+                Keyword::CASE if self.blocks > 0 => self.blocks += 1,
+                Keyword::END => self.blocks = self.blocks.saturating_sub(1),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
 }
 
 fn push_piece(scan: &mut Scan, sql: &str, range: Range<usize>, tokens: Vec<TokenWithSpan>) {

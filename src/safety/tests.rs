@@ -282,6 +282,7 @@ const POSTGRES: &[(&str, Level)] = &[
     ("\\d film", D),
     ("select 1 \\g", D),
     ("select * from t; \\! rm -rf /", D),
+    ("select * from t for no key update", D),
     ("", D),
     ("   ", D),
     (";", D),
@@ -342,6 +343,8 @@ const SQLITE: &[(&str, Level)] = &[
     ("attach database '/tmp/x.db' as x", D),
     ("detach database x", D),
     ("vacuum into '/tmp/copy.db'", D),
+    ("create trigger t after insert on a begin delete from b; end", D),
+    ("create trigger t after insert on a begin select 1; end; drop table a", D),
     ("select load_extension('evil.so')", D),
     ("select readfile('/etc/passwd')", D),
     ("select writefile('/tmp/x', 'y')", D),
@@ -611,6 +614,37 @@ fn split_of_untokenizable_input_is_the_whole_input() {
     assert_eq!(
         split_statements(" select 'open; select 2 ", Dialect::Postgres),
         ["select 'open; select 2"]
+    );
+}
+
+#[test]
+fn split_keeps_routine_and_trigger_bodies_whole() {
+    let trigger = "create trigger t after insert on a begin update b set n = n + 1; \
+                   select case when 1 then 2 end; end";
+    assert_eq!(
+        split_statements(&format!("{trigger}; select 1"), Dialect::Sqlite),
+        [trigger, "select 1"]
+    );
+    let atomic = "create function f() returns int language sql begin atomic select 1; end";
+    assert_eq!(
+        split_statements(&format!("{atomic};\nselect 2;"), Dialect::Postgres),
+        [atomic, "select 2"]
+    );
+    // Outside CREATE, BEGIN is a transaction and the semicolon splits.
+    assert_eq!(
+        split_statements("begin; select 1; end;", Dialect::Postgres),
+        ["begin", "select 1", "end"]
+    );
+    // A CASE … END in a CREATE statement without a block does not nest.
+    assert_eq!(
+        split_statements(
+            "create view v as select case when true then 1 end; drop view v",
+            Dialect::Postgres
+        ),
+        [
+            "create view v as select case when true then 1 end",
+            "drop view v"
+        ]
     );
 }
 
