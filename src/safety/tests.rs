@@ -106,6 +106,9 @@ const POSTGRES: &[(&str, Level)] = &[
     ("copy film to stdout with (format csv, header)", R),
     ("select 1 as \"drop\", 2 as \"delete\"", R),
     ("select 'a;b', $x$c;d$x$", R),
+    ("/* /* */ select 1 */ select 2", R),
+    ("/* /* */ delete from t; /* */ */ select 1", R),
+    ("select 1 <-> 2, '1.2.3.4'::inet << '1.2.3.0/24'::inet", R),
     // --- writes
     ("insert into t values (1)", W),
     ("insert into t select * from s", W),
@@ -274,6 +277,7 @@ const POSTGRES: &[(&str, Level)] = &[
     ("/* select */ delete from t", D),
     ("select 1 /* ; */; drop table t", D),
     ("select ';'; drop table t", D),
+    ("select '\\'; drop table t; -- '", D),
     ("select $$;$$; drop table t", D),
     // parser traps and unparseable input
     ("select U&\"d\\0061t\\+000061\" from t", D),
@@ -352,6 +356,8 @@ const SQLITE: &[(&str, Level)] = &[
     ("select fts3_tokenizer('simple')", D),
     ("select * from albums; drop table albums", D),
     ("\\d albums", D),
+    ("select '\\'; drop table t; -- '", D),
+    ("select `a`, [b], x'41' from t", R),
 ];
 
 fn check(rows: &[(&str, Level)], dialect: Dialect) {
@@ -710,3 +716,4 @@ fn command_tags() {
         "CREATE VIRTUAL TABLE"
     );
 }
+
