@@ -215,6 +215,12 @@ const READ_ONLY: &[&str] = &[
     "xmlcomment", "xmlconcat", "xmlelement", "xmlforest", "xmlpi", "xmlroot", "xmlparse",
     "xmlserialize", "xpath", "xpath_exists", "xml_is_well_formed",
     "xml_is_well_formed_document", "xml_is_well_formed_content", "xmltext",
+    // type-named conversions
+    "int2", "int4", "int8", "float4", "float8", "numeric", "bool", "varchar", "bpchar",
+    "timestamp", "timestamptz", "timetz", "bytea", "inet", "cidr", "macaddr", "uuid", "oid",
+    "money", "interval", "regclass", "regtype", "regproc", "regnamespace", "regrole",
+    // SQLite extras
+    "if", "percentile",
     // SQLite informational
     "last_insert_rowid", "changes", "total_changes", "sqlite_version", "sqlite_source_id",
     "sqlite_compileoption_get", "sqlite_compileoption_used", "sqlite_offset",

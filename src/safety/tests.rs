@@ -95,6 +95,8 @@ const POSTGRES: &[(&str, Level)] = &[
     ("select * from film where title ilike '%dog%' or title similar to '%cat%'", R),
     ("select interval '1 day' * 3, now() at time zone 'utc'", R),
     ("select currval('s'), lastval()", R),
+    ("select int4(x), float8(y), text(z), numeric(w) from t", R),
+    ("select similarity(a, b) from t", W),
     ("explain select * from film", R),
     ("explain delete from film", R),
     ("explain update film set title = 'x'", R),
