@@ -70,7 +70,8 @@ pub fn classify(sql: &str, dialect: Dialect, catalog: Option<&Catalog>) -> Verdi
                 Level::Destructive,
                 format!("could not be parsed: {message}"),
             );
-            return judgement.into_verdict(0);
+            // Unread, the input counts as one statement, as the splitter returns it.
+            return judgement.into_verdict(1);
         }
     };
     if scan.pieces.is_empty() {

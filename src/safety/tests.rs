@@ -181,6 +181,11 @@ const POSTGRES: &[(&str, Level)] = &[
     ("copy (select pg_read_file('x')) to stdout", D),
     ("copy (delete from t returning *) to stdout", D),
     ("select (1; drop table t)", D),
+    ("(delete from t)", D),
+    ("((delete from t where id = 1))", D),
+    ("(insert into t values (1))", W),
+    ("(update t set x = 1 where id = 1)", W),
+    ("select * from (delete from t returning *) x", D),
     ("select 1); drop table t", D),
     ("drop owned by bob", D),
     ("reassign owned by bob to alice", D),
@@ -486,6 +491,23 @@ fn reasons_name_the_trap() {
     }
 }
 
+/// The user is always told why: a verdict above read-only carries reasons.
+#[test]
+fn every_flagged_row_has_a_reason() {
+    let rows = POSTGRES
+        .iter()
+        .map(|(sql, _)| (*sql, Dialect::Postgres))
+        .chain(SQLITE.iter().map(|(sql, _)| (*sql, Dialect::Sqlite)));
+    for (sql, dialect) in rows {
+        let v = classify(sql, dialect, None);
+        assert!(
+            v.level == R || !v.reasons.is_empty(),
+            "{sql:?}: {} without a reason",
+            v.level.as_str()
+        );
+    }
+}
+
 #[test]
 fn plain_reads_have_no_reasons() {
     for sql in [
@@ -513,6 +535,7 @@ fn counts_statements() {
     assert_eq!(count("select 1;; ;select 2; -- tail"), 2);
     assert_eq!(count("select ';'"), 1);
     assert_eq!(count(""), 0);
+    assert_eq!(count("select 'open"), 1);
 }
 
 #[test]
@@ -718,4 +741,3 @@ fn command_tags() {
         "CREATE VIRTUAL TABLE"
     );
 }
-
