@@ -1,0 +1,557 @@
+//! The deep walk over one parsed statement: the statement's own kind, every
+//! statement nested inside it, every query, expression and table factor.
+//!
+//! Invariant: every `Statement` variant the classifier treats as anything but
+//! destructive is named in [`statement_kind`]; the fallback arm is
+//! destructive, so a statement kind added by a newer parser is never quietly
+//! read-only.
+
+use std::collections::HashSet;
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{
+    AlterTableOperation, BinaryOperator, CopyTarget, Expr, MergeAction, ObjectName, ObjectNamePart,
+    Query, Select, SetExpr, Statement, TableFactor, UnaryOperator, UtilityOption, Value, Visit,
+    Visitor,
+};
+
+use super::functions::{Judged, judge_function, judge_pragma};
+use super::{Judgement, Level, tag};
+use crate::catalog::Catalog;
+use crate::db::Dialect;
+
+/// What the walk needs to judge functions.
+#[derive(Clone, Copy)]
+pub(super) struct Context<'a> {
+    pub dialect: Dialect,
+    pub catalog: Option<&'a Catalog>,
+}
+
+/// Judges one top-level statement into `out`.
+pub(super) fn assess(stmt: &Statement, ctx: Context<'_>, out: &mut Judgement) {
+    if let Statement::Explain {
+        analyze,
+        options,
+        statement,
+        ..
+    } = stmt
+    {
+        if explain_executes(*analyze, options.as_deref()) {
+            let mut inner = Judgement::new();
+            walk(statement, ctx, &mut inner);
+            if inner.level > Level::ReadOnly {
+                let what = tag::statement_tag(statement, ctx.dialect);
+                out.add(inner.level, format!("EXPLAIN ANALYZE executes {what}"));
+            }
+            out.merge(inner);
+        }
+        // Plain EXPLAIN only plans: nothing inside it runs.
+        return;
+    }
+    walk(stmt, ctx, out);
+}
+
+fn walk(stmt: &Statement, ctx: Context<'_>, out: &mut Judgement) {
+    let main_body = match stmt {
+        Statement::Query(q) => dml_body(q),
+        _ => None,
+    };
+    let mut walker = Walker {
+        ctx,
+        out,
+        main_body,
+        query_depth: 0,
+        cte_queries: HashSet::new(),
+        cte_stack: Vec::new(),
+    };
+    // The walker never breaks; the result carries nothing.
+    let _ = stmt.visit(&mut walker);
+}
+
+/// The statement a query's body is, when the query is DML written with a
+/// `WITH` prefix (`WITH … DELETE …`): that DML is the statement itself, not
+/// something smuggled inside a query.
+fn dml_body(q: &Query) -> Option<*const Statement> {
+    match q.body.as_ref() {
+        SetExpr::Insert(s) | SetExpr::Update(s) | SetExpr::Delete(s) | SetExpr::Merge(s) => {
+            Some(s as *const Statement)
+        }
+        _ => None,
+    }
+}
+
+/// Whether EXPLAIN runs the statement: the ANALYZE flag, or an `ANALYZE`
+/// option that is not explicitly switched off.
+fn explain_executes(analyze: bool, options: Option<&[UtilityOption]>) -> bool {
+    analyze
+        || options
+            .unwrap_or_default()
+            .iter()
+            .any(|o| o.name.value.eq_ignore_ascii_case("analyze") && option_enabled(o.arg.as_ref()))
+}
+
+fn option_enabled(arg: Option<&Expr>) -> bool {
+    let Some(arg) = arg else { return true };
+    let text = arg.to_string();
+    let word = text.trim_matches('\'').to_ascii_lowercase();
+    !matches!(word.as_str(), "false" | "off" | "0" | "no")
+}
+
+struct Walker<'a, 'c> {
+    ctx: Context<'c>,
+    out: &'a mut Judgement,
+    /// The DML statement that is the body of the top-level query, if any.
+    main_body: Option<*const Statement>,
+    query_depth: usize,
+    /// Addresses of the queries that are CTE definitions seen so far.
+    cte_queries: HashSet<*const Query>,
+    /// For each open query: is it a CTE definition?
+    cte_stack: Vec<bool>,
+}
+
+impl Walker<'_, '_> {
+    fn record(&mut self, (level, reason): Judged) {
+        match reason {
+            Some(reason) => self.out.add(level, reason),
+            None => self.out.raise(level),
+        }
+    }
+
+    fn in_cte(&self) -> bool {
+        self.cte_stack.iter().any(|&cte| cte)
+    }
+
+    fn function(&mut self, name: &ObjectName) {
+        let judged = judge_name(name, self.ctx);
+        self.record(judged);
+    }
+}
+
+impl Visitor for Walker<'_, '_> {
+    type Break = ();
+
+    fn pre_visit_statement(&mut self, stmt: &Statement) -> ControlFlow<()> {
+        let kind = statement_kind(stmt);
+        let is_main = self.main_body == Some(stmt as *const Statement);
+        if self.query_depth > 0 && !is_main {
+            let what = tag::statement_tag(stmt, self.ctx.dialect);
+            let place = if self.in_cte() {
+                "data-modifying CTE"
+            } else {
+                "data-modifying statement inside a query"
+            };
+            self.out
+                .add(kind.0.max(Level::Write), format!("{place} ({what})"));
+        }
+        self.record(kind);
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
+        self.query_depth += 1;
+        let is_cte = self.cte_queries.contains(&(query as *const Query));
+        self.cte_stack.push(is_cte);
+        if let Some(with) = &query.with {
+            for cte in &with.cte_tables {
+                self.cte_queries.insert(&*cte.query as *const Query);
+            }
+        }
+        for lock in &query.locks {
+            self.out.add(
+                Level::Write,
+                format!("FOR {} locks the rows it reads", lock.lock_type),
+            );
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, _query: &Query) -> ControlFlow<()> {
+        self.query_depth = self.query_depth.saturating_sub(1);
+        self.cte_stack.pop();
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_select(&mut self, select: &Select) -> ControlFlow<()> {
+        if select.into.is_some() {
+            self.out
+                .add(Level::Write, "SELECT … INTO creates a table".to_string());
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+        if let Expr::Function(f) = expr {
+            self.function(&f.name);
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<()> {
+        match factor {
+            TableFactor::Table {
+                name,
+                args: Some(_),
+                ..
+            }
+            | TableFactor::Function { name, .. } => self.function(name),
+            // Plain tables read; the rest carry expressions and queries the
+            // walk visits on its own.
+            TableFactor::Table { args: None, .. }
+            | TableFactor::Derived { .. }
+            | TableFactor::TableFunction { .. }
+            | TableFactor::UNNEST { .. }
+            | TableFactor::JsonTable { .. }
+            | TableFactor::OpenJsonTable { .. }
+            | TableFactor::NestedJoin { .. }
+            | TableFactor::Pivot { .. }
+            | TableFactor::Unpivot { .. }
+            | TableFactor::UnpivotExpr { .. }
+            | TableFactor::MatchRecognize { .. }
+            | TableFactor::XmlTable { .. } => {}
+            TableFactor::SemanticView { .. } => self.out.add(
+                Level::Write,
+                "semantic views are not understood here".to_string(),
+            ),
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Judges a call by name: the last part, lower-cased unless quoted.
+fn judge_name(name: &ObjectName, ctx: Context<'_>) -> Judged {
+    let Some(last) = name.0.last() else {
+        return (
+            Level::Destructive,
+            Some("a function call without a name".to_string()),
+        );
+    };
+    let ObjectNamePart::Identifier(ident) = last else {
+        return (Level::Write, Some(format!("{name} has a computed name")));
+    };
+    let key = if ident.quote_style.is_some() {
+        ident.value.clone()
+    } else {
+        ident.value.to_lowercase()
+    };
+    if key.is_empty() {
+        return (
+            Level::Destructive,
+            Some("a function call with an empty name".to_string()),
+        );
+    }
+    let in_pg_catalog = name.0.len() > 1
+        && name.0[name.0.len() - 2]
+            .as_ident()
+            .is_some_and(|schema| schema.value.eq_ignore_ascii_case("pg_catalog"));
+    judge_function(&key, in_pg_catalog, ctx.dialect, ctx.catalog)
+}
+
+fn judged(level: Level, reason: impl Into<String>) -> Judged {
+    (level, Some(reason.into()))
+}
+
+/// The level of a statement by its kind alone; what it contains is judged by
+/// the walk.
+fn statement_kind(stmt: &Statement) -> Judged {
+    use Level::{Destructive, ReadOnly, Write};
+    match stmt {
+        Statement::Query(_) => (ReadOnly, None),
+        Statement::Explain { .. }
+        | Statement::ExplainTable { .. }
+        | Statement::ShowFunctions { .. }
+        | Statement::ShowVariable { .. }
+        | Statement::ShowStatus { .. }
+        | Statement::ShowVariables { .. }
+        | Statement::ShowCreate { .. }
+        | Statement::ShowColumns { .. }
+        | Statement::ShowCatalogs { .. }
+        | Statement::ShowDatabases { .. }
+        | Statement::ShowProcessList { .. }
+        | Statement::ShowSchemas { .. }
+        | Statement::ShowCharset(_)
+        | Statement::ShowObjects(_)
+        | Statement::ShowTables { .. }
+        | Statement::ShowViews { .. }
+        | Statement::ShowCollation { .. } => (ReadOnly, None),
+        Statement::Insert(_) => judged(Write, "INSERT adds rows"),
+        Statement::Update(u) => update_kind(u.selection.as_ref()),
+        Statement::Delete(d) => match d.selection {
+            None => judged(Destructive, "DELETE without WHERE removes every row"),
+            Some(_) => judged(Destructive, "DELETE removes rows"),
+        },
+        Statement::Merge(m) => {
+            let deletes = m
+                .clauses
+                .iter()
+                .any(|c| matches!(c.action, MergeAction::Delete { .. }));
+            if deletes {
+                judged(Destructive, "MERGE … DELETE removes rows")
+            } else {
+                judged(Write, "MERGE changes rows")
+            }
+        }
+        Statement::Truncate(_) => judged(Destructive, "TRUNCATE removes every row"),
+        Statement::Drop { object_type, .. } => {
+            let what = object_type.to_string();
+            judged(
+                Destructive,
+                format!("DROP {what} removes a {}", what.to_lowercase()),
+            )
+        }
+        Statement::DropFunction(_) => judged(Destructive, "DROP FUNCTION removes a function"),
+        Statement::DropProcedure { .. } => {
+            judged(Destructive, "DROP PROCEDURE removes a procedure")
+        }
+        Statement::DropTrigger(_) => judged(Destructive, "DROP TRIGGER removes a trigger"),
+        Statement::DropExtension(_) => judged(Destructive, "DROP EXTENSION removes an extension"),
+        Statement::DropDomain(_)
+        | Statement::DropSecret { .. }
+        | Statement::DropPolicy(_)
+        | Statement::DropConnector { .. }
+        | Statement::DropOperator(_)
+        | Statement::DropOperatorFamily(_)
+        | Statement::DropOperatorClass(_) => judged(Destructive, "DROP removes an object"),
+        Statement::AlterTable(a) => {
+            if a.operations.iter().any(drops_something) {
+                judged(Destructive, "ALTER TABLE … DROP removes part of a table")
+            } else {
+                judged(Write, "ALTER TABLE changes a table")
+            }
+        }
+        Statement::AlterIndex { .. }
+        | Statement::AlterView { .. }
+        | Statement::AlterSchema(_)
+        | Statement::AlterFunction(_)
+        | Statement::AlterType(_)
+        | Statement::AlterCollation(_)
+        | Statement::AlterOperator(_)
+        | Statement::AlterOperatorFamily(_)
+        | Statement::AlterOperatorClass(_)
+        | Statement::AlterTextSearch(_)
+        | Statement::AlterPolicy(_)
+        | Statement::AlterConnector { .. }
+        | Statement::AlterSession { .. } => judged(Write, "ALTER changes the schema"),
+        Statement::CreateRole(_)
+        | Statement::AlterRole { .. }
+        | Statement::CreateUser(_)
+        | Statement::AlterUser(_) => judged(Destructive, "roles and their privileges change"),
+        Statement::Grant(_) | Statement::Deny(_) | Statement::Revoke(_) => {
+            judged(Destructive, "GRANT/REVOKE changes privileges")
+        }
+        Statement::CreateExtension(_) => judged(
+            Destructive,
+            "CREATE EXTENSION installs code into the server",
+        ),
+        Statement::CreateTable(t) if t.temporary => {
+            judged(Write, "CREATE TEMP TABLE creates a table")
+        }
+        Statement::CreateTable(_)
+        | Statement::CreateView(_)
+        | Statement::CreateVirtualTable { .. }
+        | Statement::CreateIndex(_)
+        | Statement::CreateSecret { .. }
+        | Statement::CreateServer(_)
+        | Statement::CreatePolicy(_)
+        | Statement::CreateConnector(_)
+        | Statement::CreateOperator(_)
+        | Statement::CreateOperatorFamily(_)
+        | Statement::CreateOperatorClass(_)
+        | Statement::CreateTextSearch(_)
+        | Statement::CreateCollation(_)
+        | Statement::CreateSchema { .. }
+        | Statement::CreateDatabase { .. }
+        | Statement::CreateFunction(_)
+        | Statement::CreateTrigger(_)
+        | Statement::CreateProcedure { .. }
+        | Statement::CreateMacro { .. }
+        | Statement::CreateSequence { .. }
+        | Statement::CreateDomain(_)
+        | Statement::CreateType { .. } => judged(Write, "CREATE adds to the schema"),
+        Statement::Comment { .. } => judged(Write, "COMMENT changes a description"),
+        Statement::Set(_) => judged(Write, "SET changes a session setting"),
+        Statement::Reset(_) => judged(Write, "RESET changes a session setting"),
+        Statement::Discard { .. } => judged(Write, "DISCARD resets session state"),
+        Statement::Deallocate { .. } => judged(Write, "DEALLOCATE drops a prepared statement"),
+        Statement::StartTransaction { .. }
+        | Statement::Commit { .. }
+        | Statement::Rollback { .. }
+        | Statement::Savepoint { .. }
+        | Statement::ReleaseSavepoint { .. } => judged(Write, "transaction control"),
+        Statement::LISTEN { .. } | Statement::UNLISTEN { .. } => {
+            judged(Write, "LISTEN/UNLISTEN changes session state")
+        }
+        Statement::NOTIFY { .. } => judged(Write, "NOTIFY sends a notification"),
+        Statement::Prepare { .. } => judged(Write, "PREPARE stores a statement"),
+        Statement::Declare { .. } => judged(Write, "DECLARE opens a cursor"),
+        Statement::Fetch { .. } | Statement::Close { .. } => {
+            judged(Write, "cursor commands change session state")
+        }
+        Statement::Analyze(_) => judged(Write, "ANALYZE updates statistics"),
+        Statement::Vacuum(_) => judged(Write, "VACUUM rewrites storage"),
+        Statement::Lock(_) | Statement::LockTables { .. } | Statement::UnlockTables => {
+            judged(Write, "LOCK takes table locks")
+        }
+        Statement::Use(_) => judged(Write, "USE changes the session's database"),
+        Statement::Pragma { name, value, is_eq } => {
+            let pragma = last_part(name).to_lowercase();
+            judge_pragma(&pragma, value.is_some(), *is_eq)
+        }
+        Statement::Copy { to, target, .. } => copy_kind(*to, target),
+        Statement::Execute { .. } => judged(
+            Destructive,
+            "EXECUTE runs a prepared statement not shown here",
+        ),
+        Statement::Call(_) => judged(Destructive, "CALL runs a procedure"),
+        Statement::AttachDatabase { .. }
+        | Statement::AttachDuckDBDatabase { .. }
+        | Statement::DetachDuckDBDatabase { .. } => {
+            judged(Destructive, "ATTACH/DETACH opens or closes a database file")
+        }
+        Statement::Kill { .. } => judged(Destructive, "KILL ends another session"),
+        Statement::Install { .. } | Statement::Load { .. } => {
+            judged(Destructive, "loading an extension runs native code")
+        }
+        _ => judged(Destructive, "a statement kind the classifier does not know"),
+    }
+}
+
+fn last_part(name: &ObjectName) -> String {
+    name.0
+        .last()
+        .and_then(ObjectNamePart::as_ident)
+        .map(|i| i.value.clone())
+        .unwrap_or_default()
+}
+
+fn update_kind(selection: Option<&Expr>) -> Judged {
+    match selection {
+        None => judged(Level::Destructive, "UPDATE without WHERE changes every row"),
+        Some(e) if always_true(e) => judged(
+            Level::Destructive,
+            "UPDATE with an always-true WHERE changes every row",
+        ),
+        Some(_) => judged(Level::Write, "UPDATE changes rows"),
+    }
+}
+
+fn copy_kind(to: bool, target: &CopyTarget) -> Judged {
+    match (to, target) {
+        (true, CopyTarget::Stdout) => (Level::ReadOnly, None),
+        (false, CopyTarget::Stdin) => judged(Level::Write, "COPY FROM STDIN adds rows"),
+        (_, CopyTarget::Program { .. }) => {
+            judged(Level::Destructive, "COPY … PROGRAM runs a shell command")
+        }
+        (true, CopyTarget::File { .. }) => {
+            judged(Level::Destructive, "COPY … TO a file writes server files")
+        }
+        (false, CopyTarget::File { .. }) => {
+            judged(Level::Destructive, "COPY … FROM a file reads server files")
+        }
+        (true, CopyTarget::Stdin) | (false, CopyTarget::Stdout) => {
+            judged(Level::Destructive, "COPY in an unexpected direction")
+        }
+    }
+}
+
+/// ALTER TABLE operations that remove something.
+fn drops_something(op: &AlterTableOperation) -> bool {
+    matches!(
+        op,
+        AlterTableOperation::DropConstraint { .. }
+            | AlterTableOperation::DropColumn { .. }
+            | AlterTableOperation::DropPrimaryKey { .. }
+            | AlterTableOperation::DropForeignKey { .. }
+            | AlterTableOperation::DropIndex { .. }
+            | AlterTableOperation::DropPartitions { .. }
+            | AlterTableOperation::DropProjection { .. }
+            | AlterTableOperation::DropClusteringKey
+    )
+}
+
+/// Whether a WHERE condition holds for every row: a disjunct that does not
+/// refer to the row at all and is not a literal false.
+fn always_true(e: &Expr) -> bool {
+    match e {
+        Expr::Nested(inner) => always_true(inner),
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Or,
+            right,
+        } => always_true(left) || always_true(right),
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::And,
+            right,
+        } => always_true(left) && always_true(right),
+        _ => !refers_to_row(e) && constant_truth(e) != Some(false),
+    }
+}
+
+/// Whether an expression can depend on the row: a column or a subquery.
+fn refers_to_row(e: &Expr) -> bool {
+    struct Finder(bool);
+    impl Visitor for Finder {
+        type Break = ();
+        fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
+            if matches!(
+                e,
+                Expr::Identifier(_)
+                    | Expr::CompoundIdentifier(_)
+                    | Expr::CompoundFieldAccess { .. }
+                    | Expr::Subquery(_)
+                    | Expr::Exists { .. }
+                    | Expr::InSubquery { .. }
+            ) {
+                self.0 = true;
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let mut finder = Finder(false);
+    let _ = e.visit(&mut finder);
+    finder.0
+}
+
+/// The truth of a constant condition, when it is plain to see.
+fn constant_truth(e: &Expr) -> Option<bool> {
+    match e {
+        Expr::Nested(inner) => constant_truth(inner),
+        Expr::UnaryOp {
+            op: UnaryOperator::Not,
+            expr,
+        } => constant_truth(expr).map(|b| !b),
+        Expr::Value(v) => match &v.value {
+            Value::Boolean(b) => Some(*b),
+            Value::Null => Some(false),
+            Value::Number(n, _) => n.parse::<f64>().ok().map(|x| x != 0.0),
+            _ => None,
+        },
+        Expr::BinaryOp { left, op, right } => compare_literals(left, op, right),
+        _ => None,
+    }
+}
+
+fn compare_literals(left: &Expr, op: &BinaryOperator, right: &Expr) -> Option<bool> {
+    use std::cmp::Ordering;
+    let (Expr::Value(l), Expr::Value(r)) = (left, right) else {
+        return None;
+    };
+    let ordering = match (&l.value, &r.value) {
+        (Value::Number(a, _), Value::Number(b, _)) => a
+            .parse::<f64>()
+            .ok()?
+            .partial_cmp(&b.parse::<f64>().ok()?)?,
+        (Value::SingleQuotedString(a), Value::SingleQuotedString(b)) => a.cmp(b),
+        _ => return None,
+    };
+    Some(match op {
+        BinaryOperator::Eq => ordering == Ordering::Equal,
+        BinaryOperator::NotEq => ordering != Ordering::Equal,
+        BinaryOperator::Lt => ordering == Ordering::Less,
+        BinaryOperator::LtEq => ordering != Ordering::Greater,
+        BinaryOperator::Gt => ordering == Ordering::Greater,
+        BinaryOperator::GtEq => ordering != Ordering::Less,
+        _ => return None,
+    })
+}
