@@ -105,16 +105,16 @@ fn sweep_stale_dirs() {
             continue;
         }
         let data = entry.path().join("pg").join("data");
-        if data.join("postmaster.pid").exists() {
-            if let Ok(bin) = find_pg_bin() {
-                let owner = cluster_user();
-                let _ = as_user(owner.as_deref(), &bin.join("pg_ctl"))
-                    .args(["stop", "-m", "immediate", "-D"])
-                    .arg(&data)
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .status();
-            }
+        if data.join("postmaster.pid").exists()
+            && let Ok(bin) = find_pg_bin()
+        {
+            let owner = cluster_user();
+            let _ = as_user(owner.as_deref(), &bin.join("pg_ctl"))
+                .args(["stop", "-m", "immediate", "-D"])
+                .arg(&data)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
         }
         let _ = fs::remove_dir_all(entry.path());
     }
@@ -569,15 +569,12 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Some(Ok(cluster)) = CLUSTER.get() {
-            if let Ok(mut admin) =
+        if let Some(Ok(cluster)) = CLUSTER.get()
+            && let Ok(mut admin) =
                 postgres::Client::connect(&cluster.url("postgres"), postgres::NoTls)
-            {
-                let _ = admin.batch_execute(&format!(
-                    "drop database if exists \"{}\" with (force)",
-                    self.name
-                ));
-            }
+        {
+            let sql = format!("drop database if exists \"{}\" with (force)", self.name);
+            let _ = admin.batch_execute(&sql);
         }
     }
 }
@@ -673,11 +670,6 @@ impl Cmd {
     pub fn home(mut self, home: &Path) -> Cmd {
         self.home = home.to_path_buf();
         self
-    }
-
-    /// The HOME this run uses.
-    pub fn home_dir(&self) -> &Path {
-        &self.home
     }
 
     /// Changes the kill-after timeout.
@@ -878,6 +870,8 @@ pub struct Repl {
     /// Everything read since the start, for failure messages.
     transcript: String,
     command_line: String,
+    /// How the program ended, once seen (it can be collected only once).
+    exited: Option<rexpect::process::WaitStatus>,
 }
 
 /// Starts `glance ARGS…` in a pseudo-terminal with a fresh private HOME.
@@ -934,7 +928,20 @@ impl Repl {
             pending: String::new(),
             transcript: String::new(),
             command_line,
+            exited: None,
         }
+    }
+
+    /// Records the program's end status if it has ended; true when it has.
+    fn has_exited(&mut self) -> bool {
+        use rexpect::process::WaitStatus;
+        if self.exited.is_none() {
+            match self.session.process().status() {
+                Some(WaitStatus::StillAlive) | None => {}
+                Some(status) => self.exited = Some(status),
+            }
+        }
+        self.exited.is_some()
     }
 
     fn pull(&mut self) -> bool {
@@ -952,17 +959,30 @@ impl Repl {
     #[track_caller]
     pub fn expect_with(&mut self, what: &str, done: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + PTY_TIMEOUT;
+        let mut idle_since_exit: Option<Instant> = None;
         loop {
             if done(&self.pending) {
                 return std::mem::take(&mut self.pending);
             }
-            if Instant::now() > deadline {
+            let problem = if Instant::now() > deadline {
+                Some(format!("timed out after {PTY_TIMEOUT:?}"))
+            } else if idle_since_exit.is_some_and(|t| t.elapsed() > Duration::from_millis(300)) {
+                Some(format!("the program ended ({:?})", self.exited))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
                 panic!(
-                    "timed out after {PTY_TIMEOUT:?} waiting for {what}\ncommand: {}\n--- unconsumed output ---\n{}\n--- full transcript ---\n{}\n--- end ---",
+                    "{problem} waiting for {what}\ncommand: {}\n--- unconsumed output ---\n{}\n--- full transcript ---\n{}\n--- end ---",
                     self.command_line, self.pending, self.transcript
                 );
             }
-            if !self.pull() {
+            if self.pull() {
+                idle_since_exit = None;
+            } else {
+                if self.has_exited() {
+                    idle_since_exit.get_or_insert_with(Instant::now);
+                }
                 thread::sleep(Duration::from_millis(10));
             }
         }
@@ -1008,21 +1028,6 @@ impl Repl {
         self.expect("sql=> ")
     }
 
-    /// Waits until nothing new arrives for `quiet`, then returns and
-    /// consumes everything read.
-    pub fn drain(&mut self, quiet: Duration) -> String {
-        let mut last = Instant::now();
-        let deadline = Instant::now() + PTY_TIMEOUT;
-        while last.elapsed() < quiet && Instant::now() < deadline {
-            if self.pull() {
-                last = Instant::now();
-            } else {
-                thread::sleep(Duration::from_millis(10));
-            }
-        }
-        std::mem::take(&mut self.pending)
-    }
-
     /// Types `text` without pressing Enter.
     pub fn send(&mut self, text: &str) {
         self.session
@@ -1049,22 +1054,23 @@ impl Repl {
     pub fn expect_exit(&mut self) -> i32 {
         use rexpect::process::WaitStatus;
         let deadline = Instant::now() + PTY_TIMEOUT;
-        loop {
+        while !self.has_exited() {
             self.pull();
-            match self.session.process().status() {
-                Some(WaitStatus::Exited(_, code)) => return code,
-                Some(WaitStatus::Signaled(_, signal, _)) => {
-                    panic!(
-                        "{} was killed by {signal:?}\n--- transcript ---\n{}",
-                        self.command_line, self.transcript
-                    )
-                }
-                _ if Instant::now() > deadline => panic!(
+            if Instant::now() > deadline {
+                panic!(
                     "{} did not exit within {PTY_TIMEOUT:?}\n--- transcript ---\n{}",
                     self.command_line, self.transcript
-                ),
-                _ => thread::sleep(Duration::from_millis(20)),
+                );
             }
+            thread::sleep(Duration::from_millis(20));
+        }
+        self.pull();
+        match self.exited {
+            Some(WaitStatus::Exited(_, code)) => code,
+            other => panic!(
+                "{} ended abnormally: {other:?}\n--- transcript ---\n{}",
+                self.command_line, self.transcript
+            ),
         }
     }
 
