@@ -21,17 +21,17 @@ fn a_database_error_exits_1_with_message_sqlstate_and_caret() {
     out.code(1)
         .stderr_has("relation \"nope\" does not exist")
         .stderr_has("42P01");
-    let caret = out
-        .stderr
-        .lines()
-        .find(|l| l.trim() == "^")
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    let caret_at = lines
+        .iter()
+        .position(|l| l.trim() == "^")
         .unwrap_or_else(|| panic!("no caret line under the error position\n{out}"));
-    let statement_line = out
-        .stderr
-        .lines()
-        .find(|l| l.contains("select * from nope"))
-        .unwrap_or_else(|| panic!("the statement is not shown above the caret\n{out}"));
-    let caret_col = caret.find('^').unwrap_or_default();
+    let statement_line = caret_at
+        .checked_sub(1)
+        .map(|i| lines[i])
+        .filter(|l| l.contains("select * from nope"))
+        .unwrap_or_else(|| panic!("the statement is not shown right above the caret\n{out}"));
+    let caret_col = lines[caret_at].find('^').unwrap_or_default();
     let nope_col = statement_line.find("nope").unwrap_or_default();
     assert_eq!(caret_col, nope_col, "caret is not under `nope`\n{out}");
     assert!(
