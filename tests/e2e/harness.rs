@@ -89,7 +89,7 @@ fn sanitize(hint: &str) -> String {
 
 /// Removes scratch directories of test processes that no longer run,
 /// stopping any cluster they left behind.
-fn sweep_stale_dirs() {
+pub fn sweep_stale_dirs() {
     let Ok(entries) = fs::read_dir(std::env::temp_dir()) else {
         return;
     };

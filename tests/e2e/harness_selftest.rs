@@ -192,3 +192,87 @@ fn control_keys_reach_the_program_in_the_terminal() {
     term.expect("caught-int");
     assert_eq!(term.expect_exit(), 5);
 }
+
+#[test]
+fn scratch_dirs_of_dead_processes_are_swept() {
+    // Far above any pid_max, so no live process owns it.
+    let stale = std::env::temp_dir().join("glance-e2e-3999999999");
+    std::fs::create_dir_all(stale.join("pg")).expect("create stale dir");
+    std::fs::write(stale.join("pg").join("left-over"), "x").expect("write");
+    harness::sweep_stale_dirs();
+    assert!(!stale.exists(), "{} survived the sweep", stale.display());
+}
+
+fn processes_mentioning(text: &str) -> Vec<String> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .map(|raw| String::from_utf8_lossy(&raw).replace('\0', " "))
+        .filter(|cmd| cmd.contains(text))
+        .collect()
+}
+
+#[test]
+fn the_cluster_and_scratch_dir_are_gone_when_a_test_process_exits() {
+    if std::env::var_os(harness::DATABASE_URL_VAR).is_some() {
+        // With an external server there is no cluster of ours to stop; the
+        // scratch directory is still checked by the other branch.
+        return;
+    }
+    let exe = std::env::current_exe().expect("current test binary");
+    let out = std::process::Command::new(exe)
+        .args([
+            "--exact",
+            "harness_selftest::cluster_starts_and_answers",
+            "--test-threads=1",
+        ])
+        .env_remove(harness::DATABASE_URL_VAR)
+        .output()
+        .expect("run the test binary");
+    assert!(
+        out.status.success(),
+        "child test run failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 passed"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // The child's pid is not known here, so look for any scratch dir or
+    // server process that is not ours and whose owner is dead.
+    let ours = format!("glance-e2e-{}", std::process::id());
+    let leftovers: Vec<String> = std::fs::read_dir(std::env::temp_dir())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("glance-e2e-") && *n != ours)
+        .filter(|n| {
+            let pid = n.trim_start_matches("glance-e2e-");
+            !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        })
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "scratch dirs left behind: {leftovers:?}"
+    );
+    let servers: Vec<String> = processes_mentioning("glance-e2e-")
+        .into_iter()
+        .filter(|cmd| cmd.contains("postgres") && !cmd.contains(&ours))
+        .filter(|cmd| {
+            let pid: String = cmd
+                .split("glance-e2e-")
+                .nth(1)
+                .unwrap_or_default()
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        })
+        .collect();
+    assert!(servers.is_empty(), "servers left running: {servers:?}");
+}

@@ -261,3 +261,14 @@ fn describe_commands_work_in_the_terminal() {
     repl.send_line("\\d gadgets");
     repl.expect_all(&["label", "gadgets_pkey"]);
 }
+
+#[test]
+fn pager_status_lines_are_read_correctly() {
+    assert_eq!(
+        page_numbers("rows 1-20  page 3 of 10  (n)ext"),
+        Some((3, 10))
+    );
+    assert_eq!(page_numbers("page 1 of 9\r\npage 2 of 9)"), Some((2, 9)));
+    assert_eq!(page_numbers("no status here"), None);
+    assert_eq!(page_numbers("page x of 2"), None);
+}
