@@ -1,0 +1,192 @@
+//! Schema discovery through the describe commands, run by piping commands
+//! into `glance repl` (stdin not a terminal: commands are read line by line,
+//! without prompts or paging, like `psql < file`).
+
+use crate::harness::{self, Output, TestDb, glance};
+
+const SCHEMA: &str = r#"
+    create schema sales;
+    create type order_status as enum ('pending', 'shipped', 'cancelled');
+    create table customers (
+        id serial primary key,
+        name text not null,
+        email text unique
+    );
+    comment on table customers is 'People who buy things';
+    create table orders (
+        id serial primary key,
+        customer_id int not null references customers(id),
+        status order_status not null default 'pending',
+        total numeric(10,2),
+        placed_at timestamptz default now()
+    );
+    comment on table orders is 'One row per checkout';
+    comment on column orders.total is 'Sum of line items in euros';
+    create index orders_placed_at_idx on orders (placed_at);
+    create table order_items (
+        order_id int not null references orders(id),
+        sku text not null,
+        qty int not null default 1
+    );
+    create view recent_orders as
+        select * from orders where placed_at > now() - interval '7 days';
+    create materialized view order_counts as
+        select customer_id, count(*) as n from orders group by customer_id;
+    create table sales.regions (id int primary key, name text not null);
+    create table sales.targets (
+        region_id int references sales.regions(id),
+        amount numeric
+    );
+    create view sales.region_totals as
+        select r.name, sum(t.amount) as total
+        from sales.regions r join sales.targets t on t.region_id = r.id
+        group by r.name;
+"#;
+
+fn shop() -> TestDb {
+    let db = harness::db("introspect");
+    db.execute(SCHEMA);
+    db
+}
+
+/// Pipes `commands` (one per line) into `glance repl`.
+fn describe(db: &TestDb, commands: &str) -> Output {
+    let out = glance()
+        .args(["repl", "-d", db.url()])
+        .stdin(format!("{commands}\n"))
+        .run();
+    out.success();
+    assert!(
+        !out.stdout.contains('\u{1b}'),
+        "no escape codes when piped\n{out}"
+    );
+    out
+}
+
+#[test]
+fn backslash_d_lists_tables_views_and_materialized_views() {
+    let db = shop();
+    describe(&db, "\\d")
+        .stdout_has("customers")
+        .stdout_has("orders")
+        .stdout_has("order_items")
+        .stdout_has("recent_orders")
+        .stdout_has("order_counts");
+}
+
+#[test]
+fn backslash_dt_lists_only_tables() {
+    let db = shop();
+    let out = describe(&db, "\\dt");
+    out.stdout_has("customers")
+        .stdout_has("orders")
+        .stdout_has("order_items");
+    assert!(
+        !out.stdout.contains("recent_orders"),
+        "a view is listed by \\dt\n{out}"
+    );
+    assert!(
+        !out.stdout.contains("order_counts"),
+        "a materialized view is listed by \\dt\n{out}"
+    );
+}
+
+#[test]
+fn backslash_dt_with_a_schema_pattern_lists_that_schema() {
+    let db = shop();
+    let out = describe(&db, "\\dt sales.*");
+    out.stdout_has("regions")
+        .stdout_has("targets")
+        .stdout_has("sales");
+    assert!(
+        !out.stdout.contains("customers"),
+        "public tables listed for sales.*\n{out}"
+    );
+}
+
+#[test]
+fn backslash_dv_lists_views() {
+    let db = shop();
+    let out = describe(&db, "\\dv\n\\dv sales.*");
+    out.stdout_has("recent_orders").stdout_has("region_totals");
+    assert!(
+        !out.stdout.contains("order_items"),
+        "a table is listed by \\dv\n{out}"
+    );
+}
+
+#[test]
+fn backslash_dn_lists_schemas() {
+    let db = shop();
+    describe(&db, "\\dn")
+        .stdout_has("public")
+        .stdout_has("sales");
+}
+
+#[test]
+fn backslash_di_lists_indexes_with_their_tables() {
+    let db = shop();
+    describe(&db, "\\di")
+        .stdout_has("orders_placed_at_idx")
+        .stdout_has("customers_pkey")
+        .stdout_has("customers_email_key")
+        .stdout_has("orders");
+}
+
+#[test]
+fn backslash_d_table_shows_columns_types_keys_and_references() {
+    let db = shop();
+    let out = describe(&db, "\\d orders");
+    out.stdout_has("customer_id")
+        .stdout_has("placed_at")
+        .stdout_has("order_status")
+        .stdout_has("numeric(10,2)")
+        .stdout_has("orders_pkey")
+        .stdout_has("orders_placed_at_idx")
+        .stdout_has("FOREIGN KEY")
+        .stdout_has("REFERENCES customers")
+        .stdout_has("Referenced by")
+        .stdout_has("order_items");
+}
+
+#[test]
+fn backslash_d_on_a_schema_qualified_table_shows_its_foreign_key() {
+    let db = shop();
+    describe(&db, "\\d sales.targets")
+        .stdout_has("region_id")
+        .stdout_has("FOREIGN KEY")
+        .stdout_has("REFERENCES sales.regions");
+}
+
+#[test]
+fn backslash_d_plus_adds_comments() {
+    let db = shop();
+    describe(&db, "\\d+ orders")
+        .stdout_has("Sum of line items in euros")
+        .stdout_has("One row per checkout")
+        .stdout_has("FOREIGN KEY");
+}
+
+#[test]
+fn backslash_d_on_an_unknown_name_says_so_and_keeps_going() {
+    let db = shop();
+    let out = glance()
+        .args(["repl", "-d", db.url()])
+        .stdin("\\d no_such_relation\n\\dn\n")
+        .run();
+    assert!(
+        out.stderr.contains("no_such_relation") || out.stdout.contains("no_such_relation"),
+        "the unknown name is reported\n{out}"
+    );
+    out.stdout_has("sales");
+}
+
+#[test]
+fn piped_sql_runs_through_backslash_sql() {
+    let db = shop();
+    db.execute("insert into customers (name) values ('Ada'), ('Grace');");
+    describe(&db, "\\sql select name from customers order by name;")
+        .stdout_has("Ada")
+        .stdout_has("Grace")
+        .stdout_has("(2 rows)");
+}

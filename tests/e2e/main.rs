@@ -1,0 +1,15 @@
+//! End-to-end tests: the real `glance` binary against a real PostgreSQL
+//! cluster (started once for this test process, see `harness`), SQLite files,
+//! pipes and a pseudo-terminal. One test binary, so the cluster and the link
+//! are shared.
+
+mod harness;
+mod harness_selftest;
+
+mod ask;
+mod connect;
+mod exit_codes;
+mod generated;
+mod introspect;
+mod repl;
+mod sqlite;
