@@ -48,7 +48,7 @@ pub fn run(
     }
     if statements.len() > 1 {
         return Err(Failure::Usage(format!(
-            "ask --sql runs one statement, and this input holds {}; run them one at a time, or use \\sql in glance repl",
+            "ask --sql runs one statement, and this input holds {} statements; run them one at a time, or use \\sql in glance repl",
             statements.len()
         )));
     }

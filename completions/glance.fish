@@ -1,0 +1,104 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_glance_global_optspecs
+    string join \n d/database= format= no-color demo statement-timeout= y/yes h/help V/version
+end
+
+function __fish_glance_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_glance_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_glance_using_subcommand
+    set -l cmd (__fish_glance_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c glance -n "__fish_glance_needs_command" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
+complete -c glance -n "__fish_glance_needs_command" -l format -d 'Output format for results' -r -f -a "table\t'Aligned table (paged on a terminal)'
+expanded\t'One record per block, one line per column (psql\'s \\x)'
+csv\t'RFC 4180 CSV with a header row'
+json\t'One JSON document with columns, rows and counts'
+ndjson\t'One JSON object per row, one per line'
+markdown\t'GitHub-flavoured Markdown table'"
+complete -c glance -n "__fish_glance_needs_command" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off' -r
+complete -c glance -n "__fish_glance_needs_command" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
+complete -c glance -n "__fish_glance_needs_command" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
+complete -c glance -n "__fish_glance_needs_command" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
+complete -c glance -n "__fish_glance_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c glance -n "__fish_glance_needs_command" -s V -l version -d 'Print version'
+complete -c glance -n "__fish_glance_needs_command" -f -a "repl" -d 'Interactive session: ask questions, or type SQL after \\sql'
+complete -c glance -n "__fish_glance_needs_command" -f -a "ask" -d 'Answer one question, or run one statement with --sql, without prompts'
+complete -c glance -n "__fish_glance_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c glance -n "__fish_glance_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c glance -n "__fish_glance_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c glance -n "__fish_glance_using_subcommand repl" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
+complete -c glance -n "__fish_glance_using_subcommand repl" -l format -d 'Output format for results' -r -f -a "table\t'Aligned table (paged on a terminal)'
+expanded\t'One record per block, one line per column (psql\'s \\x)'
+csv\t'RFC 4180 CSV with a header row'
+json\t'One JSON document with columns, rows and counts'
+ndjson\t'One JSON object per row, one per line'
+markdown\t'GitHub-flavoured Markdown table'"
+complete -c glance -n "__fish_glance_using_subcommand repl" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off' -r
+complete -c glance -n "__fish_glance_using_subcommand repl" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
+complete -c glance -n "__fish_glance_using_subcommand repl" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
+complete -c glance -n "__fish_glance_using_subcommand repl" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
+complete -c glance -n "__fish_glance_using_subcommand repl" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c glance -n "__fish_glance_using_subcommand repl" -s V -l version -d 'Print version'
+complete -c glance -n "__fish_glance_using_subcommand ask" -l sql -d 'Run this SQL instead of asking a question; without a value (or with "-") the SQL is read from stdin' -r
+complete -c glance -n "__fish_glance_using_subcommand ask" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
+complete -c glance -n "__fish_glance_using_subcommand ask" -l format -d 'Output format for results' -r -f -a "table\t'Aligned table (paged on a terminal)'
+expanded\t'One record per block, one line per column (psql\'s \\x)'
+csv\t'RFC 4180 CSV with a header row'
+json\t'One JSON document with columns, rows and counts'
+ndjson\t'One JSON object per row, one per line'
+markdown\t'GitHub-flavoured Markdown table'"
+complete -c glance -n "__fish_glance_using_subcommand ask" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off' -r
+complete -c glance -n "__fish_glance_using_subcommand ask" -l dry-run -d 'Print the safety verdict and run nothing'
+complete -c glance -n "__fish_glance_using_subcommand ask" -l allow-destructive -d 'Run destructive statements (DROP, DELETE, TRUNCATE…) without a terminal to confirm them'
+complete -c glance -n "__fish_glance_using_subcommand ask" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
+complete -c glance -n "__fish_glance_using_subcommand ask" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
+complete -c glance -n "__fish_glance_using_subcommand ask" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
+complete -c glance -n "__fish_glance_using_subcommand ask" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c glance -n "__fish_glance_using_subcommand ask" -s V -l version -d 'Print version'
+complete -c glance -n "__fish_glance_using_subcommand completions" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
+complete -c glance -n "__fish_glance_using_subcommand completions" -l format -d 'Output format for results' -r -f -a "table\t'Aligned table (paged on a terminal)'
+expanded\t'One record per block, one line per column (psql\'s \\x)'
+csv\t'RFC 4180 CSV with a header row'
+json\t'One JSON document with columns, rows and counts'
+ndjson\t'One JSON object per row, one per line'
+markdown\t'GitHub-flavoured Markdown table'"
+complete -c glance -n "__fish_glance_using_subcommand completions" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off' -r
+complete -c glance -n "__fish_glance_using_subcommand completions" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
+complete -c glance -n "__fish_glance_using_subcommand completions" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
+complete -c glance -n "__fish_glance_using_subcommand completions" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
+complete -c glance -n "__fish_glance_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c glance -n "__fish_glance_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c glance -n "__fish_glance_using_subcommand man" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
+complete -c glance -n "__fish_glance_using_subcommand man" -l format -d 'Output format for results' -r -f -a "table\t'Aligned table (paged on a terminal)'
+expanded\t'One record per block, one line per column (psql\'s \\x)'
+csv\t'RFC 4180 CSV with a header row'
+json\t'One JSON document with columns, rows and counts'
+ndjson\t'One JSON object per row, one per line'
+markdown\t'GitHub-flavoured Markdown table'"
+complete -c glance -n "__fish_glance_using_subcommand man" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off' -r
+complete -c glance -n "__fish_glance_using_subcommand man" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
+complete -c glance -n "__fish_glance_using_subcommand man" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
+complete -c glance -n "__fish_glance_using_subcommand man" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
+complete -c glance -n "__fish_glance_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c glance -n "__fish_glance_using_subcommand man" -s V -l version -d 'Print version'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man help" -f -a "repl" -d 'Interactive session: ask questions, or type SQL after \\sql'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man help" -f -a "ask" -d 'Answer one question, or run one statement with --sql, without prompts'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
