@@ -134,9 +134,7 @@ impl Catalog {
             Some((s, t)) => (Some(s), t),
             None => (None, name),
         };
-        let matches = |r: &&Relation| {
-            r.name == table && schema.is_none_or(|s| r.schema == s)
-        };
+        let matches = |r: &&Relation| r.name == table && schema.is_none_or(|s| r.schema == s);
         let exact = self.relations.iter().filter(matches);
         let mut best: Option<&Relation> = None;
         for r in exact {

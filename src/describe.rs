@@ -7,7 +7,12 @@ use crate::catalog::{Catalog, Description, RelationKind};
 /// Lists relations of the given kinds whose names match `pattern` (psql-style
 /// `*`/`?` wildcards, optionally `schema.`-qualified); `verbose` adds row
 /// estimates, sizes and comments.
-pub fn list_relations(catalog: &Catalog, kinds: &[RelationKind], pattern: Option<&str>, verbose: bool) -> Description {
+pub fn list_relations(
+    catalog: &Catalog,
+    kinds: &[RelationKind],
+    pattern: Option<&str>,
+    verbose: bool,
+) -> Description {
     let _ = (catalog, kinds, pattern, verbose);
     todo!()
 }

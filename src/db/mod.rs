@@ -158,11 +158,16 @@ impl Target {
         let Some(s) = database else {
             return Target::Postgres(String::new());
         };
-        if let Some(path) = s.strip_prefix("sqlite://").or_else(|| s.strip_prefix("sqlite:")) {
+        if let Some(path) = s
+            .strip_prefix("sqlite://")
+            .or_else(|| s.strip_prefix("sqlite:"))
+        {
             return Target::Sqlite(PathBuf::from(path));
         }
         let lower = s.to_ascii_lowercase();
-        if [".db", ".sqlite", ".sqlite3"].iter().any(|ext| lower.ends_with(ext))
+        if [".db", ".sqlite", ".sqlite3"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
             && !lower.starts_with("postgres")
         {
             return Target::Sqlite(PathBuf::from(s));
@@ -181,7 +186,9 @@ pub struct ConnectOptions {
 /// Opens a connection to `target`.
 pub fn connect(target: &Target, options: &ConnectOptions) -> Result<Box<dyn Backend>, Error> {
     match target {
-        Target::Postgres(conninfo) => Ok(Box::new(postgres::PgBackend::connect(conninfo, options)?)),
+        Target::Postgres(conninfo) => {
+            Ok(Box::new(postgres::PgBackend::connect(conninfo, options)?))
+        }
         Target::Sqlite(path) => Ok(Box::new(sqlite::SqliteBackend::open(path)?)),
     }
 }
@@ -259,12 +266,21 @@ mod tests {
     fn target_parse_picks_backend_by_form() {
         assert_eq!(Target::parse(None), Target::Postgres(String::new()));
         assert_eq!(Target::parse(Some("sqlite:x")), Target::Sqlite("x".into()));
-        assert_eq!(Target::parse(Some("shop.DB")), Target::Sqlite("shop.DB".into()));
-        assert_eq!(Target::parse(Some("a/b.sqlite3")), Target::Sqlite("a/b.sqlite3".into()));
+        assert_eq!(
+            Target::parse(Some("shop.DB")),
+            Target::Sqlite("shop.DB".into())
+        );
+        assert_eq!(
+            Target::parse(Some("a/b.sqlite3")),
+            Target::Sqlite("a/b.sqlite3".into())
+        );
         assert_eq!(
             Target::parse(Some("postgres://u@h/x.db")),
             Target::Postgres("postgres://u@h/x.db".into())
         );
-        assert_eq!(Target::parse(Some("dbname=x")), Target::Postgres("dbname=x".into()));
+        assert_eq!(
+            Target::parse(Some("dbname=x")),
+            Target::Postgres("dbname=x".into())
+        );
     }
 }
