@@ -6,7 +6,8 @@
 //! only its own cell, so alignment may shift below it; on a terminal the
 //! layout fits the width and longer values are cut with `…`. With
 //! [`Expanded::Auto`] the choice between table and records is made once, on
-//! those first rows. Invariant: at most `LAYOUT_ROWS` rows are held.
+//! those first rows, and only on a terminal (piped output has no width to
+//! fit, so it stays a table). Invariant: at most `LAYOUT_ROWS` rows are held.
 
 use std::io::{self, BufWriter, Write};
 

@@ -133,9 +133,8 @@ pub fn write_hex<W: Write + ?Sized>(out: &mut W, bytes: &[u8]) -> io::Result<()>
     Ok(())
 }
 
-/// The exact text of a non-NULL value, as CSV and Markdown write it
-/// (`None` for NULL). Booleans are `true`/`false`.
-pub fn plain_text(value: &Value) -> Option<Cow<'_, str>> {
+/// The exact text of a value, the same as CSV writes it (`None` for NULL).
+fn plain_text(value: &Value) -> Option<Cow<'_, str>> {
     Some(match value {
         Value::Null => return None,
         Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
