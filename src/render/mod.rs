@@ -4,10 +4,30 @@
 //! Every format is a [`ResultWriter`]: a [`RowSink`] that writes rows as they
 //! stream in, so memory stays flat when output is not a terminal. Rendering
 //! never touches the database.
+//!
+//! The backend calls `columns` once (only for statements that return rows),
+//! then `rows` per chunk, then the caller calls [`ResultWriter::finish`] with
+//! the outcome. A failed write (a closed pipe) makes `rows` return
+//! [`Flow::Stop`]; the error comes back from `finish`. Each format's exact
+//! output is documented in its module: [`csv`], [`json`] (json and ndjson),
+//! [`markdown`], [`table`], [`expanded`], [`aligned`] (streamed table and
+//! expanded output with its footer) and [`pager`].
+
+mod aligned;
+mod csv;
+mod expanded;
+mod footer;
+mod json;
+mod markdown;
+mod pager;
+mod table;
+mod text;
 
 use std::io::{self, Write};
 
-use crate::db::{Outcome, RowSink};
+use crate::db::{Flow, Outcome, RowSink};
+
+pub use footer::format_duration;
 
 /// Output formats, as named by `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -64,7 +84,183 @@ pub trait ResultWriter: RowSink {
 }
 
 /// Makes the writer for `options`, writing to `out`.
+///
+/// `table` and `expanded` page through the result when `options.paged` and
+/// `options.terminal` are both set; the caller sets `paged` only when stdin
+/// and stdout are terminals, since the pager reads keys from the terminal.
 pub fn writer<'a>(options: &RenderOptions, out: Box<dyn Write + 'a>) -> Box<dyn ResultWriter + 'a> {
-    let _ = (options, out);
-    todo!("writers")
+    match options.format {
+        Format::Csv => Box::new(csv::CsvWriter::new(out)),
+        Format::Json => Box::new(json::JsonWriter::new(out, options.json_prefix.clone())),
+        Format::Ndjson => Box::new(json::NdjsonWriter::new(out)),
+        Format::Markdown => Box::new(markdown::MarkdownWriter::new(out)),
+        Format::Table | Format::Expanded if options.paged && options.terminal.is_some() => {
+            Box::new(pager::Pager::new(options, out, pager::TerminalKeys))
+        }
+        Format::Table | Format::Expanded => Box::new(aligned::AlignedWriter::new(options, out)),
+    }
+}
+
+/// Keeps the first write error so `rows` can stop the fetch and `finish`
+/// can report it.
+#[derive(Debug, Default)]
+struct Sticky {
+    error: Option<io::Error>,
+}
+
+impl Sticky {
+    /// Continue on success; remember the error and stop on failure.
+    fn flow(&mut self, result: io::Result<()>) -> Flow {
+        match result {
+            Ok(()) => Flow::Continue,
+            Err(e) => {
+                self.error.get_or_insert(e);
+                Flow::Stop
+            }
+        }
+    }
+
+    fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// The remembered error, once.
+    fn take(&mut self) -> io::Result<()> {
+        self.error.take().map_or(Ok(()), Err)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::db::{Column, OutcomeKind, Row, Value};
+
+    /// Columns of the sample result every format is tested with.
+    pub fn sample_columns() -> Vec<Column> {
+        [
+            ("id", "int4"),
+            ("name", "text"),
+            ("score", "float8"),
+            ("note", "text"),
+            ("ok", "bool"),
+            ("raw", "bytea"),
+        ]
+        .into_iter()
+        .map(|(name, type_name)| Column {
+            name: name.into(),
+            type_name: type_name.into(),
+        })
+        .collect()
+    }
+
+    /// NULLs, an empty string, numbers, unicode, a value with a comma, quotes
+    /// and a newline, a leading space, JSON and bytes.
+    pub fn sample_rows() -> Vec<Row> {
+        use Value::*;
+        vec![
+            vec![
+                Int(1),
+                Text("alice".into()),
+                Float(1.5),
+                Text("a, \"quoted\"\nline".into()),
+                Bool(true),
+                Bytes(vec![0, 255]),
+            ],
+            vec![Int(2), Text(String::new()), Null, Null, Bool(false), Null],
+            vec![
+                Int(3),
+                Text("Zoë 日本".into()),
+                Float(1e300),
+                Text(" padded".into()),
+                Null,
+                Bytes(Vec::new()),
+            ],
+            vec![
+                Int(-4),
+                Null,
+                Float(f64::NAN),
+                Json("{\"k\": [1, 2]}".into()),
+                Bool(true),
+                Null,
+            ],
+        ]
+    }
+
+    /// Options for piped output of `format` with the footer on.
+    pub fn options(format: Format) -> RenderOptions {
+        RenderOptions {
+            format,
+            expanded: Expanded::Off,
+            color: false,
+            terminal: None,
+            paged: false,
+            null: "<null>".into(),
+            footer: true,
+            json_prefix: Vec::new(),
+        }
+    }
+
+    /// Feeds `rows` to `sink` in chunks of `chunk` rows, as a backend would.
+    pub fn stream(sink: &mut dyn RowSink, columns: &[Column], rows: Vec<Row>, chunk: usize) {
+        assert_eq!(sink.columns(columns), Flow::Continue);
+        for part in rows.chunks(chunk) {
+            assert_eq!(sink.rows(part.to_vec()), Flow::Continue);
+        }
+    }
+
+    /// A complete result of `count` rows that took 1.2 ms.
+    pub fn done(count: u64) -> Outcome {
+        Outcome {
+            kind: OutcomeKind::Rows {
+                count,
+                complete: true,
+            },
+            db_time: Duration::from_micros(1200),
+        }
+    }
+
+    /// A command that took 0.8 ms.
+    pub fn command(affected: Option<u64>) -> Outcome {
+        Outcome {
+            kind: OutcomeKind::Command { affected },
+            db_time: Duration::from_micros(800),
+        }
+    }
+
+    /// A destination whose every write fails, like a closed pipe.
+    pub struct Broken;
+
+    impl Write for Broken {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"))
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"))
+        }
+    }
+
+    #[test]
+    fn writer_picks_the_format() {
+        for format in [
+            Format::Csv,
+            Format::Json,
+            Format::Ndjson,
+            Format::Markdown,
+            Format::Table,
+            Format::Expanded,
+        ] {
+            let mut buf = Vec::new();
+            let mut w = writer(&options(format), Box::new(&mut buf));
+            stream(&mut *w, &sample_columns(), sample_rows(), 3);
+            w.finish(&done(4)).unwrap();
+            drop(w);
+            assert!(
+                String::from_utf8(buf).unwrap().contains("Zoë 日本"),
+                "{format:?}"
+            );
+        }
+    }
 }

@@ -1,0 +1,163 @@
+//! CSV output (RFC 4180, LF line ends, like `psql --csv`), streamed row by row.
+//!
+//! Encoding, a contract for scripts: a header row with the column names;
+//! fields separated by `,`; a field is quoted (with `"` doubled) when it
+//! contains `,`, `"`, `\n` or `\r`, starts or ends with a space, or is an
+//! empty string, so NULL (an empty unquoted field) and `''` (`""`) differ.
+//! Booleans are `true`/`false`, floats use PostgreSQL's text form (`1e+300`,
+//! `NaN`, `Infinity`), numeric, JSON and text values are written as they
+//! are, bytes as `\x` and lowercase hex. No footer.
+//!
+//! The `csv` crate cannot quote an empty string, which is why this small
+//! encoder exists. Invariant: nothing is kept between chunks but the
+//! buffered writer, and no heap allocation happens per cell.
+
+use std::io::{self, BufWriter, Write};
+
+use super::text::{FloatText, write_hex};
+use super::{ResultWriter, Sticky};
+use crate::db::{Column, Flow, Outcome, Row, RowSink, Value};
+
+/// Writes a result as CSV.
+pub struct CsvWriter<W: Write> {
+    out: BufWriter<W>,
+    sticky: Sticky,
+}
+
+impl<W: Write> CsvWriter<W> {
+    pub fn new(out: W) -> Self {
+        CsvWriter {
+            out: BufWriter::with_capacity(64 * 1024, out),
+            sticky: Sticky::default(),
+        }
+    }
+
+    fn write_header(&mut self, columns: &[Column]) -> io::Result<()> {
+        for (i, column) in columns.iter().enumerate() {
+            if i > 0 {
+                self.out.write_all(b",")?;
+            }
+            write_field(&mut self.out, &column.name)?;
+        }
+        self.out.write_all(b"\n")
+    }
+
+    fn write_rows(&mut self, rows: &[Row]) -> io::Result<()> {
+        for row in rows {
+            for (i, value) in row.iter().enumerate() {
+                if i > 0 {
+                    self.out.write_all(b",")?;
+                }
+                write_value(&mut self.out, value)?;
+            }
+            self.out.write_all(b"\n")?;
+        }
+        self.out.flush()
+    }
+}
+
+/// Writes one value as a CSV field.
+fn write_value<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
+    match value {
+        Value::Null => Ok(()),
+        Value::Bool(b) => out.write_all(if *b { b"true" } else { b"false" }),
+        Value::Int(i) => write!(out, "{i}"),
+        Value::Float(f) => out.write_all(FloatText::new(*f).as_str().as_bytes()),
+        Value::Numeric(s) | Value::Text(s) | Value::Json(s) => write_field(out, s),
+        Value::Bytes(b) => write_hex(out, b),
+    }
+}
+
+/// Writes text as a field, quoting it when needed (see the module doc).
+fn write_field<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
+    let needs_quotes = s.is_empty()
+        || s.starts_with(' ')
+        || s.ends_with(' ')
+        || s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+    if !needs_quotes {
+        return out.write_all(s.as_bytes());
+    }
+    out.write_all(b"\"")?;
+    let mut parts = s.split('"');
+    if let Some(first) = parts.next() {
+        out.write_all(first.as_bytes())?;
+    }
+    for part in parts {
+        out.write_all(b"\"\"")?;
+        out.write_all(part.as_bytes())?;
+    }
+    out.write_all(b"\"")
+}
+
+impl<W: Write> RowSink for CsvWriter<W> {
+    fn columns(&mut self, columns: &[Column]) -> Flow {
+        let result = self.write_header(columns);
+        self.sticky.flow(result)
+    }
+
+    fn rows(&mut self, rows: Vec<Row>) -> Flow {
+        if self.sticky.failed() {
+            return Flow::Stop;
+        }
+        let result = self.write_rows(&rows);
+        self.sticky.flow(result)
+    }
+}
+
+impl<W: Write> ResultWriter for CsvWriter<W> {
+    fn finish(&mut self, _outcome: &Outcome) -> io::Result<()> {
+        self.sticky.take()?;
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{command, done, sample_columns, sample_rows, stream};
+    use super::*;
+
+    #[test]
+    fn writes_header_rows_and_quoting() {
+        let mut buf = Vec::new();
+        let mut w = CsvWriter::new(&mut buf);
+        stream(&mut w, &sample_columns(), sample_rows(), 2);
+        w.finish(&done(4)).unwrap();
+        drop(w);
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "id,name,score,note,ok,raw\n\
+             1,alice,1.5,\"a, \"\"quoted\"\"\nline\",true,\\x00ff\n\
+             2,\"\",,,false,\n\
+             3,Zoë 日本,1e+300,\" padded\",,\\x\n\
+             -4,,NaN,\"{\"\"k\"\": [1, 2]}\",true,\n"
+        );
+    }
+
+    #[test]
+    fn zero_rows_is_just_the_header_and_commands_print_nothing() {
+        let mut buf = Vec::new();
+        let mut w = CsvWriter::new(&mut buf);
+        stream(&mut w, &sample_columns(), Vec::new(), 1);
+        w.finish(&done(0)).unwrap();
+        drop(w);
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "id,name,score,note,ok,raw\n"
+        );
+
+        let mut buf = Vec::new();
+        let mut w = CsvWriter::new(&mut buf);
+        w.finish(&command(Some(3))).unwrap();
+        drop(w);
+        assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn a_failed_write_stops_the_fetch_and_is_reported() {
+        let mut w = CsvWriter::new(super::super::tests::Broken);
+        assert_eq!(w.columns(&sample_columns()), Flow::Continue);
+        assert_eq!(w.rows(sample_rows()), Flow::Stop);
+        assert_eq!(w.rows(sample_rows()), Flow::Stop);
+        assert!(w.finish(&done(4)).is_err());
+    }
+}
