@@ -77,8 +77,8 @@ pub fn run(
         Executed::Output(error) => Err(Failure::from_io(error)),
         Executed::Declined { .. } => Err(Failure::Refused("not run: you answered no".into())),
         Executed::Refused { verdict } => Err(Failure::Refused(format!(
-            "refused to run a destructive statement ({}) without confirmation, and there is no terminal to ask; \
-             pass --allow-destructive to run it",
+            "this statement is destructive ({}) and needs a confirmation, but there is no terminal to ask; \
+             pass --allow-destructive to run it anyway",
             verdict.reasons.join("; ")
         ))),
         Executed::Failed { verdict, error } => {

@@ -40,5 +40,9 @@ pub fn man(out: &mut dyn Write) -> io::Result<()> {
 /// leading dot or quote that roff would read as a request.
 fn roff_escape(text: &str) -> String {
     let escaped = text.replace('\\', "\\e").replace('-', "\\-");
-    if escaped.starts_with(['.', '\'']) { format!("\\&{escaped}") } else { escaped }
+    if escaped.starts_with(['.', '\'']) {
+        format!("\\&{escaped}")
+    } else {
+        escaped
+    }
 }

@@ -139,7 +139,8 @@ impl Session {
             },
             Level::Write | Level::Destructive => Guard::Direct,
         };
-        let options = self.render_options(json_prefix);
+        let mut options = self.render_options(json_prefix);
+        options.command_tag = safety::command_tag(sql, self.info().dialect);
         let stdout = io::stdout();
         let mut writer = render::writer(&options, Box::new(BufWriter::new(stdout.lock())));
         let canceller = self.backend.canceller();
@@ -220,6 +221,7 @@ impl Session {
             null: s.null.clone(),
             footer: true,
             timing: s.timing,
+            command_tag: String::new(),
             json_prefix,
         }
     }

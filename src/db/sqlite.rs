@@ -72,14 +72,13 @@ impl SqliteBackend {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        Self::prepare_connection(conn, location.clone(), database)
-            .map_err(|e| {
-                let cause = match e.sqlite_error_code() {
-                    Some(ffi::ErrorCode::NotADatabase) => ConnectCause::NotADatabase,
-                    _ => ConnectCause::Other,
-                };
-                connect_error(cause, describe_open_failure(&e))
-            })
+        Self::prepare_connection(conn, location.clone(), database).map_err(|e| {
+            let cause = match e.sqlite_error_code() {
+                Some(ffi::ErrorCode::NotADatabase) => ConnectCause::NotADatabase,
+                _ => ConnectCause::Other,
+            };
+            connect_error(cause, describe_open_failure(&e))
+        })
     }
 
     /// Applies connection settings and checks that the file is a database.

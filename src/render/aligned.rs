@@ -170,7 +170,12 @@ impl<W: Write> ResultWriter for AlignedWriter<W> {
             writeln!(
                 self.out,
                 "{}",
-                footer(outcome, self.options.terminal.is_some())
+                footer(
+                    outcome,
+                    &self.options.command_tag,
+                    self.options.terminal.is_some(),
+                    self.options.timing,
+                )
             )?;
         }
         self.out.flush()

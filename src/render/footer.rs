@@ -41,12 +41,15 @@ pub fn rows_text(n: u64) -> String {
     }
 }
 
-/// The footer for `outcome`.
+/// The footer for `outcome`; `tag` is the statement's command tag
+/// (`INSERT`, `CREATE TABLE`…), used for statements without a result set.
 ///
 /// On a terminal: `3 rows · 1.20 ms`, `300 rows, not fetched completely ·
-/// 1.20 ms`, `OK, 3 rows affected · 0.80 ms`. Piped, psql-like and without
-/// time: `(3 rows)`, `(300 rows, not fetched completely)`, `OK, 3 rows affected`.
-pub fn footer(outcome: &Outcome, terminal: bool) -> String {
+/// 1.20 ms`, `INSERT, 3 rows affected · 0.80 ms`, `CREATE TABLE · 2.10 ms`.
+/// Piped, psql-like and without time: `(3 rows)`, `(300 rows, not fetched
+/// completely)`, `INSERT, 3 rows affected`, `CREATE TABLE`. `timing` off
+/// (`\timing off`) leaves the time out on terminals too.
+pub fn footer(outcome: &Outcome, tag: &str, terminal: bool, timing: bool) -> String {
     let text = match &outcome.kind {
         OutcomeKind::Rows { count, complete } => {
             let rows = rows_text(*count);
@@ -57,16 +60,25 @@ pub fn footer(outcome: &Outcome, terminal: bool) -> String {
             };
             if terminal { rows } else { format!("({rows})") }
         }
-        OutcomeKind::Command { affected: Some(n) } => {
-            let rows = rows_text(*n);
-            format!("OK, {rows} affected")
-        }
-        OutcomeKind::Command { affected: None } => "OK".to_owned(),
+        OutcomeKind::Command { affected } => command_text(tag, *affected),
     };
-    if terminal {
+    if terminal && timing {
         format!("{text} · {}", format_duration(outcome.db_time))
     } else {
         text
+    }
+}
+
+/// `INSERT, 3 rows affected` for statements that change rows, the bare tag
+/// (`CREATE TABLE`) for the others, `OK` when there is no tag.
+fn command_text(tag: &str, affected: Option<u64>) -> String {
+    const ROW_COMMANDS: &[&str] = &["INSERT", "UPDATE", "DELETE", "MERGE", "COPY"];
+    let name = if tag.is_empty() { "OK" } else { tag };
+    match affected {
+        Some(n) if ROW_COMMANDS.contains(&tag) || n > 0 => {
+            format!("{name}, {} affected", rows_text(n))
+        }
+        _ => name.to_owned(),
     }
 }
 
@@ -94,23 +106,43 @@ mod tests {
 
     #[test]
     fn footers_for_terminals_and_pipes() {
-        assert_eq!(footer(&rows(1, true), false), "(1 row)");
-        assert_eq!(footer(&rows(3, true), false), "(3 rows)");
-        assert_eq!(footer(&rows(3, true), true), "3 rows · 1.20 ms");
+        assert_eq!(footer(&rows(1, true), "SELECT", false, true), "(1 row)");
+        assert_eq!(footer(&rows(3, true), "SELECT", false, true), "(3 rows)");
         assert_eq!(
-            footer(&rows(300, false), false),
+            footer(&rows(3, true), "SELECT", true, true),
+            "3 rows · 1.20 ms"
+        );
+        assert_eq!(footer(&rows(3, true), "SELECT", true, false), "3 rows");
+        assert_eq!(
+            footer(&rows(300, false), "SELECT", false, true),
             "(300 rows, not fetched completely)"
         );
         let cmd = Outcome {
             kind: OutcomeKind::Command { affected: Some(3) },
             db_time: Duration::from_micros(800),
         };
-        assert_eq!(footer(&cmd, true), "OK, 3 rows affected · 0.80 ms");
-        assert_eq!(footer(&cmd, false), "OK, 3 rows affected");
-        let cmd = Outcome {
+        assert_eq!(
+            footer(&cmd, "INSERT", true, true),
+            "INSERT, 3 rows affected · 0.80 ms"
+        );
+        assert_eq!(
+            footer(&cmd, "UPDATE", false, true),
+            "UPDATE, 3 rows affected"
+        );
+        let ddl = Outcome {
+            kind: OutcomeKind::Command { affected: Some(0) },
+            ..cmd.clone()
+        };
+        assert_eq!(footer(&ddl, "CREATE TABLE", false, true), "CREATE TABLE");
+        assert_eq!(
+            footer(&ddl, "DELETE", false, true),
+            "DELETE, 0 rows affected"
+        );
+        let none = Outcome {
             kind: OutcomeKind::Command { affected: None },
             ..cmd
         };
-        assert_eq!(footer(&cmd, false), "OK");
+        assert_eq!(footer(&none, "", false, true), "OK");
+        assert_eq!(footer(&none, "SET", true, false), "SET");
     }
 }

@@ -72,6 +72,9 @@ pub struct RenderOptions {
     pub footer: bool,
     /// Include the database time in the footer (`\timing`).
     pub timing: bool,
+    /// The statement's command tag (`INSERT`, `CREATE TABLE`…) for the
+    /// status line of statements without a result set.
+    pub command_tag: String,
     /// Fields written first in the `json` document (e.g. `sql`, `level`).
     pub json_prefix: Vec<(String, serde_json::Value)>,
 }
@@ -198,6 +201,8 @@ pub(crate) mod tests {
             paged: false,
             null: "<null>".into(),
             footer: true,
+            timing: true,
+            command_tag: String::new(),
             json_prefix: Vec::new(),
         }
     }

@@ -320,7 +320,12 @@ impl<W: Write, K: Keys> Pager<W, K> {
     }
 
     fn write_footer(&mut self, outcome: &Outcome) -> io::Result<()> {
-        let mut text = footer(outcome, true);
+        let mut text = footer(
+            outcome,
+            &self.options.command_tag,
+            true,
+            self.options.timing,
+        );
         if let (Some(page), Some((_, pages))) = (self.shown, self.layout) {
             let count = pages.count(self.rows.len());
             let complete = !matches!(
@@ -572,6 +577,7 @@ mod tests {
         let mut buf = Vec::new();
         let opts = RenderOptions {
             terminal: Some((60, 10)),
+            command_tag: "UPDATE".into(),
             ..options(Format::Table)
         };
         let mut p = Pager::new(&opts, &mut buf, Script(VecDeque::new()));
@@ -579,7 +585,7 @@ mod tests {
         drop(p);
         assert_eq!(
             String::from_utf8(buf).unwrap(),
-            "OK, 2 rows affected · 0.80 ms\n"
+            "UPDATE, 2 rows affected · 0.80 ms\n"
         );
     }
 
