@@ -73,9 +73,9 @@ pub fn run(
         }
     };
     match session.execute(sql, &mut confirm, prefix) {
-        Executed::Ran { .. } => Ok(()),
+        Executed::Ran => Ok(()),
         Executed::Output(error) => Err(Failure::from_io(error)),
-        Executed::Declined { .. } => Err(Failure::Refused("not run: you answered no".into())),
+        Executed::Declined => Err(Failure::Refused("not run: you answered no".into())),
         Executed::Refused { verdict } => Err(Failure::Refused(format!(
             "this statement is destructive ({}) and needs a confirmation, but there is no terminal to ask; \
              pass --allow-destructive to run it anyway",

@@ -177,14 +177,10 @@ fn sections(catalog: &Catalog, r: &Relation, verbose: bool) -> Vec<(String, Vec<
         .referencing(r)
         .into_iter()
         .map(|(from, fk)| {
-            let table = if from.schema == r.schema {
-                from.name.clone()
-            } else {
-                format!("{}.{}", from.schema, from.name)
-            };
             format!(
-                "TABLE \"{table}\" CONSTRAINT {}",
-                foreign_key_line(fk, &from.schema)
+                "TABLE \"{}\" CONSTRAINT {}",
+                visible_name(&from.schema, &from.name),
+                foreign_key_line(fk)
             )
         })
         .collect();
@@ -193,10 +189,7 @@ fn sections(catalog: &Catalog, r: &Relation, verbose: bool) -> Vec<(String, Vec<
         ("Unique constraints", unique_lines(r)),
         (
             "Foreign-key constraints",
-            r.foreign_keys
-                .iter()
-                .map(|fk| foreign_key_line(fk, &r.schema))
-                .collect(),
+            r.foreign_keys.iter().map(foreign_key_line).collect(),
         ),
         ("Referenced by", referenced_by),
         ("Enum values", enum_lines(catalog, r)),
@@ -277,14 +270,20 @@ fn unique_lines(r: &Relation) -> Vec<String> {
         .collect()
 }
 
-/// `"fk" FOREIGN KEY (a) REFERENCES t(b) ON DELETE CASCADE`; the referenced
-/// table is qualified when it lives in another schema than `from_schema`.
-fn foreign_key_line(fk: &ForeignKey, from_schema: &str) -> String {
-    let table = if fk.ref_schema == from_schema {
-        fk.ref_table.clone()
+/// A relation's name as psql prints it with the default search path:
+/// bare in `public` (PostgreSQL) or `main` (SQLite), schema-qualified elsewhere.
+fn visible_name(schema: &str, name: &str) -> String {
+    if schema == "public" || schema == "main" {
+        name.to_string()
     } else {
-        format!("{}.{}", fk.ref_schema, fk.ref_table)
-    };
+        format!("{schema}.{name}")
+    }
+}
+
+/// `"fk" FOREIGN KEY (a) REFERENCES t(b) ON DELETE CASCADE`; the referenced
+/// table is qualified unless it is in the default schema.
+fn foreign_key_line(fk: &ForeignKey) -> String {
+    let table = visible_name(&fk.ref_schema, &fk.ref_table);
     let mut line = format!(
         "\"{}\" FOREIGN KEY ({}) REFERENCES {table}({})",
         fk.name,

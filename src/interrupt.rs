@@ -45,9 +45,4 @@ impl Interrupts {
             result
         })
     }
-
-    /// Forgets a Ctrl-C that arrived while nothing was running.
-    pub fn clear(&self) {
-        self.flag.store(false, Ordering::SeqCst);
-    }
 }

@@ -34,10 +34,6 @@ impl QueryLog {
         self.entries.push(entry);
     }
 
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
-    }
-
     /// The log as a result set for `\log`.
     pub fn describe(&self) -> Description {
         let names = ["#", "Time", "Level", "Status", "Rows", "Duration", "SQL"];

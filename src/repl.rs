@@ -127,7 +127,7 @@ impl Repl {
                     .catalog()
                     .map(|catalog| describe::relation(catalog, &name, verbose))
                 {
-                    Ok(Some(description)) => show(session, &description),
+                    Ok(Some(description)) => show(session, &description, false),
                     Ok(None) => eprint!(
                         "{}",
                         report::error_line(
@@ -158,7 +158,7 @@ impl Repl {
                     }
                 });
                 match listed {
-                    Ok(description) => show(session, &description),
+                    Ok(description) => show(session, &description, true),
                     Err(error) => eprint!("{}", report::db_error(&error, None)),
                 }
             }
@@ -182,7 +182,7 @@ impl Repl {
                     if session.settings.timing { "on" } else { "off" }
                 );
             }
-            Meta::Log => show(session, &session.log.describe()),
+            Meta::Log => show(session, &session.log.describe(), true),
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::Help => print!("{}", command::help()),
             Meta::Quit => return Flow::Quit,
@@ -202,8 +202,8 @@ impl Repl {
                 }
             };
             match session.execute(&sql, &mut confirm, Vec::new()) {
-                Executed::Ran { .. } => {}
-                Executed::Declined { .. } => println!("Not run."),
+                Executed::Ran => {}
+                Executed::Declined => println!("Not run."),
                 Executed::Refused { .. } => eprint!(
                     "{}",
                     report::error_line(
@@ -235,8 +235,8 @@ const ALL_RELATIONS: &[crate::catalog::RelationKind] = &[
     crate::catalog::RelationKind::ForeignTable,
 ];
 
-fn show(session: &Session, description: &crate::catalog::Description) {
-    if let Err(error) = session.present(description) {
+fn show(session: &Session, description: &crate::catalog::Description, footer: bool) {
+    if let Err(error) = session.present(description, footer) {
         eprint!(
             "{}",
             report::error_line(&format!("could not write output: {error}"), None)

@@ -43,13 +43,9 @@ pub type Confirm<'a> = &'a mut dyn FnMut(&str, &Verdict) -> Decision;
 /// How running one statement ended.
 #[derive(Debug)]
 pub enum Executed {
-    Ran {
-        verdict: Verdict,
-        outcome: Outcome,
-    },
-    Declined {
-        verdict: Verdict,
-    },
+    Ran,
+    /// The person said no.
+    Declined,
     Refused {
         verdict: Verdict,
     },
@@ -119,7 +115,7 @@ impl Session {
                 Decision::Run => {}
                 Decision::Decline => {
                     self.record(sql, &verdict, None, Duration::ZERO, None);
-                    return Executed::Declined { verdict };
+                    return Executed::Declined;
                 }
                 Decision::Refuse => {
                     self.record(
@@ -163,7 +159,7 @@ impl Session {
                 };
                 self.record(sql, &verdict, Some(rows), elapsed, None);
                 match written {
-                    Ok(()) => Executed::Ran { verdict, outcome },
+                    Ok(()) => Executed::Ran,
                     Err(error) => Executed::Output(error),
                 }
             }
@@ -175,15 +171,17 @@ impl Session {
         }
     }
 
-    /// Draws a describe result: title, rows through the renderer, sections.
-    pub fn present(&self, description: &Description) -> io::Result<()> {
+    /// Draws a describe result: title, rows through the renderer (with a
+    /// row-count footer when `footer`), then the sections.
+    pub fn present(&self, description: &Description, footer: bool) -> io::Result<()> {
         let human = matches!(self.settings.format, Format::Table | Format::Expanded);
         let stdout = io::stdout();
         if human && let Some(title) = &description.title {
             writeln!(stdout.lock(), "{title}")?;
         }
         let mut options = self.render_options(Vec::new());
-        options.paged = options.paged && description.rows.len() > 1;
+        options.footer = footer;
+        options.timing = false;
         let mut writer = render::writer(&options, Box::new(BufWriter::new(stdout.lock())));
         writer.columns(&description.columns);
         writer.rows(description.rows.clone());

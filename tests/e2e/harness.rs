@@ -869,6 +869,9 @@ pub struct Repl {
     pending: String,
     /// Everything read since the start, for failure messages.
     transcript: String,
+    /// Bytes read but not yet turned into text: an escape sequence or a
+    /// UTF-8 character cut off at the end of a read.
+    raw: Vec<u8>,
     command_line: String,
     /// How the program ended, once seen (it can be collected only once).
     exited: Option<rexpect::process::WaitStatus>,
@@ -920,13 +923,14 @@ impl Repl {
             .current_dir(home);
         let options = rexpect::session::Options::new()
             .timeout_ms(Some(PTY_TIMEOUT.as_millis() as u64))
-            .strip_ansi_escape_codes(true);
+            .strip_ansi_escape_codes(false);
         let session = rexpect::session::spawn_with_options(cmd, options)
             .unwrap_or_else(|e| panic!("cannot start {command_line} in a pseudo-terminal: {e}"));
         Repl {
             session,
             pending: String::new(),
             transcript: String::new(),
+            raw: Vec::new(),
             command_line,
             exited: None,
         }
@@ -944,12 +948,23 @@ impl Repl {
         self.exited.is_some()
     }
 
+    /// Reads what the terminal shows: bytes are collected (the pty hands
+    /// them over one per `char`), escape sequences removed, and complete
+    /// UTF-8 decoded; an incomplete tail waits for the next read.
     fn pull(&mut self) -> bool {
         let mut got = false;
         while let Some(c) = self.session.try_read() {
-            self.pending.push(c);
-            self.transcript.push(c);
+            self.raw.push(u8::try_from(u32::from(c)).unwrap_or(b'?'));
             got = true;
+        }
+        if got {
+            let (visible, rest) = strip_escapes(&self.raw);
+            let (text, tail) = decode_utf8(&visible);
+            let mut carry = tail.to_vec();
+            carry.extend_from_slice(&self.raw[rest..]);
+            self.pending.push_str(&text);
+            self.transcript.push_str(&text);
+            self.raw = carry;
         }
         got
     }
@@ -1002,18 +1017,38 @@ impl Repl {
     /// read by then.
     #[track_caller]
     pub fn expect_all(&mut self, needles: &[&str]) -> String {
-        self.expect_with(&format!("all of {needles:?}"), |text| {
+        let seen = self.expect_with(&format!("all of {needles:?}"), |text| {
             needles.iter().all(|n| text.contains(n))
-        })
+        });
+        let end = needles
+            .iter()
+            .filter_map(|n| seen.find(n).map(|at| at + n.len()))
+            .max()
+            .unwrap_or(0);
+        self.keep_after(seen, end)
     }
 
     /// Waits for `needle`, ignoring ASCII case.
     #[track_caller]
     pub fn expect_nocase(&mut self, needle: &str) -> String {
-        let lower = needle.to_lowercase();
-        self.expect_with(&format!("{needle:?} (any case)"), |text| {
-            text.to_lowercase().contains(&lower)
-        })
+        let lower = needle.to_ascii_lowercase();
+        let seen = self.expect_with(&format!("{needle:?} (any case)"), |text| {
+            text.to_ascii_lowercase().contains(&lower)
+        });
+        let end = seen
+            .to_ascii_lowercase()
+            .find(&lower)
+            .map_or(0, |at| at + lower.len());
+        self.keep_after(seen, end)
+    }
+
+    /// Leaves the output after byte `end` of `seen` unconsumed, so a prompt
+    /// printed after what was awaited can still be awaited; returns the rest.
+    fn keep_after(&mut self, seen: String, end: usize) -> String {
+        let mut rest = seen[end..].to_string();
+        rest.push_str(&self.pending);
+        self.pending = rest;
+        seen[..end].to_string()
     }
 
     /// Waits for a prompt (every prompt ends in `> `).
@@ -1077,5 +1112,57 @@ impl Repl {
     /// Everything the terminal showed so far.
     pub fn transcript(&self) -> &str {
         &self.transcript
+    }
+}
+
+/// Removes terminal escape sequences (CSI `ESC [ … final`, OSC `ESC ] … BEL`
+/// or `ESC \\`, and two-byte `ESC x`) from `bytes`. Returns the visible
+/// bytes and how many input bytes were used; an unfinished sequence at the
+/// end is left unused.
+fn strip_escapes(bytes: &[u8]) -> (Vec<u8>, usize) {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != 0x1b {
+            out.push(bytes[i]);
+            i += 1;
+            continue;
+        }
+        let Some(&kind) = bytes.get(i + 1) else {
+            return (out, i);
+        };
+        let end = match kind {
+            b'[' => bytes[i + 2..]
+                .iter()
+                .position(|b| (0x40..=0x7e).contains(b))
+                .map(|p| i + 2 + p + 1),
+            b']' => bytes[i + 2..]
+                .windows(2)
+                .enumerate()
+                .find_map(|(p, w)| match w {
+                    [0x07, _] => Some(i + 2 + p + 1),
+                    [0x1b, b'\\'] => Some(i + 2 + p + 2),
+                    _ => None,
+                }),
+            _ => Some(i + 2),
+        };
+        match end {
+            Some(end) => i = end,
+            None => return (out, i),
+        }
+    }
+    (out, i)
+}
+
+/// Decodes the complete UTF-8 prefix of `bytes`, returning the text and any
+/// cut-off character at the end.
+fn decode_utf8(bytes: &[u8]) -> (String, &[u8]) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_string(), &[]),
+        Err(e) if e.error_len().is_none() => {
+            let (good, tail) = bytes.split_at(e.valid_up_to());
+            (String::from_utf8_lossy(good).into_owned(), tail)
+        }
+        Err(_) => (String::from_utf8_lossy(bytes).into_owned(), &[]),
     }
 }
