@@ -310,10 +310,19 @@ fn j2date(jd: i64) -> (i64, i64, i64) {
 
 /// `YYYY-MM-DD` and whether the year is BC.
 fn ymd(days_since_2000: i64) -> (String, bool) {
+    let mut s = String::with_capacity(10);
+    let bc = push_ymd(&mut s, days_since_2000);
+    (s, bc)
+}
+
+/// Appends `YYYY-MM-DD`; true when the date is BC (the year is shown as
+/// PostgreSQL does, counting 1 BC as year 1).
+fn push_ymd(s: &mut String, days_since_2000: i64) -> bool {
     let (year, month, day) = j2date(days_since_2000 + PG_EPOCH_JDATE);
     let bc = year <= 0;
     let shown = if bc { 1 - year } else { year };
-    (format!("{shown:04}-{month:02}-{day:02}"), bc)
+    let _ = write!(s, "{shown:04}-{month:02}-{day:02}");
+    bc
 }
 
 /// `date` from days since 2000-01-01.
@@ -330,18 +339,35 @@ pub fn date_text(days: i32) -> String {
 
 /// `HH:MM:SS` with the fraction's trailing zeros dropped.
 fn clock(micros: i64) -> String {
-    let secs = micros / 1_000_000;
-    let frac = micros % 1_000_000;
-    let mut s = format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
-    push_fraction(&mut s, frac);
+    let mut s = String::with_capacity(15);
+    push_clock(&mut s, micros);
     s
 }
 
+/// Appends `HH:MM:SS[.ffffff]` with the fraction's trailing zeros dropped.
+fn push_clock(s: &mut String, micros: i64) {
+    let secs = micros / 1_000_000;
+    let frac = micros % 1_000_000;
+    let _ = write!(
+        s,
+        "{:02}:{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    );
+    push_fraction(s, frac);
+}
+
+/// Appends `.ffffff` without trailing zeros; nothing for a whole second.
 fn push_fraction(s: &mut String, frac_micros: i64) {
     if frac_micros != 0 {
-        let f = format!("{:06}", frac_micros.unsigned_abs());
-        s.push('.');
-        s.push_str(f.trim_end_matches('0'));
+        let mut digits = frac_micros.unsigned_abs();
+        let mut width = 6;
+        while digits.is_multiple_of(10) {
+            digits /= 10;
+            width -= 1;
+        }
+        let _ = write!(s, ".{digits:0width$}");
     }
 }
 
@@ -350,33 +376,41 @@ pub fn time_text(micros: i64) -> String {
     clock(micros)
 }
 
-/// A UTC offset as PostgreSQL prints it: `+05`, `-03:30`, `+00:19:32`.
-fn offset_text(east_secs: i64) -> String {
+/// Appends a UTC offset as PostgreSQL prints it: `+05`, `-03:30`, `+00:19:32`.
+fn push_offset(s: &mut String, east_secs: i64) {
     let sign = if east_secs < 0 { '-' } else { '+' };
     let a = east_secs.abs();
-    let (h, m, s) = (a / 3600, a / 60 % 60, a % 60);
-    match (m, s) {
-        (0, 0) => format!("{sign}{h:02}"),
-        (_, 0) => format!("{sign}{h:02}:{m:02}"),
-        _ => format!("{sign}{h:02}:{m:02}:{s:02}"),
-    }
+    let (h, m, sec) = (a / 3600, a / 60 % 60, a % 60);
+    let _ = match (m, sec) {
+        (0, 0) => write!(s, "{sign}{h:02}"),
+        (_, 0) => write!(s, "{sign}{h:02}:{m:02}"),
+        _ => write!(s, "{sign}{h:02}:{m:02}:{sec:02}"),
+    };
 }
 
 fn timetz_text(b: &[u8]) -> Option<String> {
     let mut r = Reader(b);
     let micros = r.i64()?;
     let west = i64::from(r.i32()?);
-    Some(format!("{}{}", clock(micros), offset_text(-west)))
+    let mut s = clock(micros);
+    push_offset(&mut s, -west);
+    Some(s)
 }
 
 /// `YYYY-MM-DD HH:MM:SS[.ffffff]` for local microseconds since 2000-01-01,
-/// plus a suffix (offset) before any ` BC`.
-fn datetime(micros: i64, suffix: &str) -> String {
-    let days = micros.div_euclid(USECS_PER_DAY);
-    let (date, bc) = ymd(days);
-    let time = clock(micros.rem_euclid(USECS_PER_DAY));
-    let bc = if bc { " BC" } else { "" };
-    format!("{date} {time}{suffix}{bc}")
+/// then the UTC offset when given, then ` BC` for dates before year 1.
+fn datetime(micros: i64, offset: Option<i64>) -> String {
+    let mut s = String::with_capacity(32);
+    let bc = push_ymd(&mut s, micros.div_euclid(USECS_PER_DAY));
+    s.push(' ');
+    push_clock(&mut s, micros.rem_euclid(USECS_PER_DAY));
+    if let Some(offset) = offset {
+        push_offset(&mut s, offset);
+    }
+    if bc {
+        s.push_str(" BC");
+    }
+    s
 }
 
 /// `timestamp` (without time zone).
@@ -384,7 +418,7 @@ pub fn timestamp_text(micros: i64) -> String {
     match micros {
         i64::MAX => "infinity".into(),
         i64::MIN => "-infinity".into(),
-        m => datetime(m, ""),
+        m => datetime(m, None),
     }
 }
 
@@ -403,7 +437,7 @@ pub fn timestamptz_text(micros: i64, cx: &Context) -> String {
                 .map(|ts| i64::from(cx.tz.to_offset(ts).seconds()))
                 .unwrap_or(0);
             let local = m.saturating_add(offset * 1_000_000);
-            datetime(local, &offset_text(offset))
+            datetime(local, Some(offset))
         }
     }
 }
