@@ -14,9 +14,9 @@
 
 use std::io::{self, BufWriter, Write};
 
-use super::text::{FloatText, write_hex};
+use super::text::write_plain;
 use super::{ResultWriter, Sticky};
-use crate::db::{Column, Flow, Outcome, Row, RowSink, Value};
+use crate::db::{Column, Flow, Outcome, Row, RowSink};
 
 /// Writes a result as CSV.
 pub struct CsvWriter<W: Write> {
@@ -48,23 +48,11 @@ impl<W: Write> CsvWriter<W> {
                 if i > 0 {
                     self.out.write_all(b",")?;
                 }
-                write_value(&mut self.out, value)?;
+                write_plain(&mut self.out, value, write_field)?;
             }
             self.out.write_all(b"\n")?;
         }
         self.out.flush()
-    }
-}
-
-/// Writes one value as a CSV field.
-fn write_value<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
-    match value {
-        Value::Null => Ok(()),
-        Value::Bool(b) => out.write_all(if *b { b"true" } else { b"false" }),
-        Value::Int(i) => write!(out, "{i}"),
-        Value::Float(f) => out.write_all(FloatText::new(*f).as_str().as_bytes()),
-        Value::Numeric(s) | Value::Text(s) | Value::Json(s) => write_field(out, s),
-        Value::Bytes(b) => write_hex(out, b),
     }
 }
 

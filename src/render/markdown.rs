@@ -10,7 +10,7 @@
 
 use std::io::{self, BufWriter, Write};
 
-use super::text::{FloatText, write_hex};
+use super::text::write_plain;
 use super::{ResultWriter, Sticky};
 use crate::db::{Column, Flow, Outcome, Row, RowSink, Value};
 
@@ -64,24 +64,12 @@ impl<W: Write> MarkdownWriter<W> {
             self.out.write_all(b"|")?;
             for value in row {
                 self.out.write_all(b" ")?;
-                write_value(&mut self.out, value)?;
+                write_plain(&mut self.out, value, write_cell)?;
                 self.out.write_all(b" |")?;
             }
             self.out.write_all(b"\n")?;
         }
         self.out.flush()
-    }
-}
-
-/// Writes one value as cell text; NULL is an empty cell.
-fn write_value<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
-    match value {
-        Value::Null => Ok(()),
-        Value::Bool(b) => out.write_all(if *b { b"true" } else { b"false" }),
-        Value::Int(i) => write!(out, "{i}"),
-        Value::Float(f) => out.write_all(FloatText::new(*f).as_str().as_bytes()),
-        Value::Numeric(s) | Value::Text(s) | Value::Json(s) => write_cell(out, s),
-        Value::Bytes(b) => write_hex(out, b),
     }
 }
 

@@ -118,6 +118,25 @@ impl FloatText {
     }
 }
 
+/// Writes a value in the plain text form shared by CSV and Markdown: NULL
+/// as nothing, booleans as `true`/`false`, floats as PostgreSQL prints them,
+/// bytes as `\x` hex, and text (also exact numerics and JSON) through
+/// `write_text`, which applies the format's quoting or escaping.
+pub fn write_plain<W: Write>(
+    out: &mut W,
+    value: &Value,
+    write_text: fn(&mut W, &str) -> io::Result<()>,
+) -> io::Result<()> {
+    match value {
+        Value::Null => Ok(()),
+        Value::Bool(b) => out.write_all(if *b { b"true" } else { b"false" }),
+        Value::Int(i) => write!(out, "{i}"),
+        Value::Float(f) => out.write_all(FloatText::new(*f).as_str().as_bytes()),
+        Value::Numeric(s) | Value::Text(s) | Value::Json(s) => write_text(out, s),
+        Value::Bytes(b) => write_hex(out, b),
+    }
+}
+
 /// Writes bytes as PostgreSQL's `bytea` hex form: `\x` and lowercase hex.
 pub fn write_hex<W: Write + ?Sized>(out: &mut W, bytes: &[u8]) -> io::Result<()> {
     const HEX: &[u8; 16] = b"0123456789abcdef";
