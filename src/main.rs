@@ -15,6 +15,7 @@ mod describe;
 mod exit;
 mod generate;
 mod interrupt;
+mod llm;
 mod querylog;
 mod render;
 mod repl;

@@ -1,0 +1,489 @@
+//! Errors from talking to an LLM provider, and the one function that turns a
+//! provider's HTTP status and error body into them.
+//!
+//! Invariant: every message names the provider (and the model once one is
+//! chosen) and says what to do next; no message ever contains an API key.
+//! Variants are typed so callers can branch (ask again, change the model, fix
+//! the key), and [`Error::is_retryable`] is the single retry rule.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// Everything that can go wrong choosing a provider or getting an answer.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A provider was chosen explicitly but its key variable is not set.
+    #[error(
+        "{provider} is selected but {var} is not set; export {var}=… or pick another provider with --provider"
+    )]
+    MissingKey {
+        provider: &'static str,
+        var: &'static str,
+    },
+    /// `--provider`/`GLANCE_PROVIDER` names no known provider.
+    #[error("unknown LLM provider `{name}`; use openai or anthropic")]
+    UnknownProvider { name: String },
+    /// The model id is known to be retired; caught before any request.
+    #[error(
+        "{provider} retired the model `{model}`; use `{current}` instead (--model or GLANCE_MODEL)"
+    )]
+    RetiredModel {
+        provider: &'static str,
+        model: String,
+        current: &'static str,
+    },
+    /// 401/403: the key was refused.
+    #[error(
+        "{provider} rejected the API key (HTTP {status}, model {model}): {detail}; check {var}"
+    )]
+    Auth {
+        provider: &'static str,
+        model: String,
+        status: u16,
+        var: &'static str,
+        detail: String,
+    },
+    /// 404 or the provider's model-not-found error.
+    #[error(
+        "{provider} does not offer the model `{model}`: {detail}; choose another with --model or GLANCE_MODEL"
+    )]
+    UnknownModel {
+        provider: &'static str,
+        model: String,
+        detail: String,
+    },
+    /// 429 that did not clear within the retries.
+    #[error(
+        "{provider} ({model}) is rate limiting requests (HTTP 429, {tries} tries): {detail}; wait a minute and ask again"
+    )]
+    RateLimited {
+        provider: &'static str,
+        model: String,
+        tries: u32,
+        detail: String,
+    },
+    /// The account has no quota or credit left (not worth retrying).
+    #[error(
+        "{provider} ({model}) refused the request: the account is out of quota or credit: {detail}; check the plan and billing"
+    )]
+    Quota {
+        provider: &'static str,
+        model: String,
+        detail: String,
+    },
+    /// 503, Anthropic 529 or an `overloaded_error` event.
+    #[error(
+        "{provider} ({model}) is overloaded ({status}, {tries} tries): {detail}; try again in a little while"
+    )]
+    Overloaded {
+        provider: &'static str,
+        model: String,
+        status: String,
+        tries: u32,
+        detail: String,
+    },
+    /// Any other 5xx or server-side error event.
+    #[error(
+        "{provider} ({model}) failed with a server error ({status}, {tries} tries): {detail}; try again later"
+    )]
+    Server {
+        provider: &'static str,
+        model: String,
+        status: String,
+        tries: u32,
+        detail: String,
+    },
+    /// Any other 4xx: the request itself was refused.
+    #[error("{provider} ({model}) rejected the request (HTTP {status}): {detail}")]
+    Rejected {
+        provider: &'static str,
+        model: String,
+        status: u16,
+        detail: String,
+    },
+    /// Connecting, or waiting between two pieces of the answer, took too long.
+    #[error(
+        "{provider} ({model}) timed out {phase} after {secs:.1} s; check the network, or raise GLANCE_LLM_TIMEOUT_MS",
+        secs = .after.as_secs_f64()
+    )]
+    Timeout {
+        provider: &'static str,
+        model: String,
+        phase: &'static str,
+        after: Duration,
+    },
+    /// The stream closed before its end marker: the answer is incomplete.
+    #[error("{provider} ({model}) closed the connection before the answer was complete; ask again")]
+    Truncated {
+        provider: &'static str,
+        model: String,
+    },
+    /// The provider answered something that is not its protocol.
+    #[error(
+        "{provider} ({model}) sent a response glance cannot read: {detail}; check {base_var} if it is set"
+    )]
+    BadResponse {
+        provider: &'static str,
+        model: String,
+        base_var: &'static str,
+        detail: String,
+    },
+    /// The provider could not be reached.
+    #[error(
+        "could not reach {provider} at {url} (model {model}): {detail}; check the network and {base_var}"
+    )]
+    Network {
+        provider: &'static str,
+        model: String,
+        url: String,
+        base_var: &'static str,
+        detail: String,
+    },
+}
+
+impl Error {
+    /// Whether trying the same request again may succeed (rate limits,
+    /// overload and server errors).
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            Error::RateLimited { .. } | Error::Overloaded { .. } | Error::Server { .. }
+        )
+    }
+
+    /// Records how many attempts were made, for the retryable variants.
+    pub(crate) fn with_tries(mut self, count: u32) -> Error {
+        if let Error::RateLimited { tries, .. }
+        | Error::Overloaded { tries, .. }
+        | Error::Server { tries, .. } = &mut self
+        {
+            *tries = count;
+        }
+        self
+    }
+}
+
+/// Who is being talked to: what every error needs to name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Context {
+    /// `openai` or `anthropic`.
+    pub provider: &'static str,
+    /// The model id sent.
+    pub model: String,
+    /// The variable the key came from.
+    pub key_var: &'static str,
+    /// The variable that overrides the base URL.
+    pub base_var: &'static str,
+}
+
+impl Context {
+    /// A [`Error::BadResponse`] for this provider.
+    pub fn bad_response(&self, detail: impl Into<String>) -> Error {
+        Error::BadResponse {
+            provider: self.provider,
+            model: self.model.clone(),
+            base_var: self.base_var,
+            detail: detail.into(),
+        }
+    }
+
+    /// A [`Error::Truncated`] for this provider.
+    pub fn truncated(&self) -> Error {
+        Error::Truncated {
+            provider: self.provider,
+            model: self.model.clone(),
+        }
+    }
+
+    /// A [`Error::Timeout`] for this provider.
+    pub fn timeout(&self, phase: &'static str, after: Duration) -> Error {
+        Error::Timeout {
+            provider: self.provider,
+            model: self.model.clone(),
+            phase,
+            after,
+        }
+    }
+
+    /// A [`Error::Network`] for this provider.
+    pub fn network(&self, url: &str, detail: impl Into<String>) -> Error {
+        Error::Network {
+            provider: self.provider,
+            model: self.model.clone(),
+            url: url.to_string(),
+            base_var: self.base_var,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// The useful parts of an error body, in either provider's envelope:
+/// OpenAI `{"error":{"message","type","code"}}`, Anthropic
+/// `{"type":"error","error":{"type","message"}}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorBody {
+    /// `error.type`.
+    pub kind: Option<String>,
+    /// `error.code` (OpenAI).
+    pub code: Option<String>,
+    /// `error.message`, or the raw body when it is not JSON.
+    pub message: String,
+}
+
+impl ErrorBody {
+    /// Reads an error body; anything that is not the JSON envelope becomes
+    /// its first line, shortened.
+    pub fn parse(body: &str) -> ErrorBody {
+        match serde_json::from_str::<Value>(body) {
+            Ok(value) => ErrorBody::from_json(&value),
+            Err(_) => ErrorBody {
+                message: shorten(body.lines().next().unwrap_or("").trim()),
+                ..ErrorBody::default()
+            },
+        }
+    }
+
+    /// Reads the `error` object of a parsed body or stream event.
+    pub fn from_json(value: &Value) -> ErrorBody {
+        let error = value.get("error").unwrap_or(value);
+        let text = |key: &str| error.get(key).and_then(Value::as_str).map(str::to_string);
+        ErrorBody {
+            kind: text("type"),
+            code: text("code"),
+            message: text("message")
+                .or_else(|| error.as_str().map(str::to_string))
+                .map(|m| shorten(&m))
+                .unwrap_or_default(),
+        }
+    }
+
+    fn is(&self, names: &[&str]) -> bool {
+        [&self.kind, &self.code]
+            .into_iter()
+            .flatten()
+            .any(|value| names.contains(&value.as_str()))
+    }
+}
+
+fn shorten(text: &str) -> String {
+    const MAX: usize = 300;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// Turns an HTTP status (None for an error inside a 200 stream) and an error
+/// body into the matching [`Error`]. Retryable variants start at one try.
+pub fn classify(ctx: &Context, status: Option<u16>, body: &ErrorBody) -> Error {
+    let provider = ctx.provider;
+    let model = ctx.model.clone();
+    let detail = if body.message.is_empty() {
+        match status {
+            Some(code) => format!("HTTP {code} without an explanation"),
+            None => "an error without an explanation".to_string(),
+        }
+    } else {
+        body.message.clone()
+    };
+    let shown = match status {
+        Some(code) => format!("HTTP {code}"),
+        None => format!("{} in the stream", body.kind.as_deref().unwrap_or("error")),
+    };
+    let code = status.unwrap_or(0);
+    if code == 401
+        || code == 403
+        || body.is(&[
+            "authentication_error",
+            "permission_error",
+            "invalid_api_key",
+        ])
+    {
+        return Error::Auth {
+            provider,
+            model,
+            status: code,
+            var: ctx.key_var,
+            detail,
+        };
+    }
+    if code == 404 || body.is(&["not_found_error", "model_not_found"]) {
+        return Error::UnknownModel {
+            provider,
+            model,
+            detail,
+        };
+    }
+    if code == 402 || body.is(&["insufficient_quota", "billing_error"]) {
+        return Error::Quota {
+            provider,
+            model,
+            detail,
+        };
+    }
+    if code == 429 || body.is(&["rate_limit_error", "rate_limit_exceeded"]) {
+        return Error::RateLimited {
+            provider,
+            model,
+            tries: 1,
+            detail,
+        };
+    }
+    if code == 503 || code == 529 || body.is(&["overloaded_error"]) {
+        return Error::Overloaded {
+            provider,
+            model,
+            status: shown,
+            tries: 1,
+            detail,
+        };
+    }
+    if code >= 500 || status.is_none() {
+        return Error::Server {
+            provider,
+            model,
+            status: shown,
+            tries: 1,
+            detail,
+        };
+    }
+    Error::Rejected {
+        provider,
+        model,
+        status: code,
+        detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> Context {
+        Context {
+            provider: "openai",
+            model: "gpt-5-mini".into(),
+            key_var: "OPENAI_API_KEY",
+            base_var: "OPENAI_BASE_URL",
+        }
+    }
+
+    fn classify_body(status: Option<u16>, body: &str) -> Error {
+        classify(&ctx(), status, &ErrorBody::parse(body))
+    }
+
+    type Check = fn(&Error) -> bool;
+
+    #[test]
+    fn statuses_map_to_typed_errors() {
+        let cases: [(u16, Check); 9] = [
+            (401, |e| matches!(e, Error::Auth { status: 401, .. })),
+            (403, |e| matches!(e, Error::Auth { status: 403, .. })),
+            (404, |e| matches!(e, Error::UnknownModel { .. })),
+            (429, |e| matches!(e, Error::RateLimited { .. })),
+            (500, |e| matches!(e, Error::Server { .. })),
+            (502, |e| matches!(e, Error::Server { .. })),
+            (503, |e| matches!(e, Error::Overloaded { .. })),
+            (529, |e| matches!(e, Error::Overloaded { .. })),
+            (400, |e| matches!(e, Error::Rejected { status: 400, .. })),
+        ];
+        for (status, check) in cases {
+            let error = classify_body(Some(status), "");
+            assert!(check(&error), "HTTP {status} gave {error:?}");
+        }
+    }
+
+    #[test]
+    fn openai_error_bodies_are_read() {
+        let error = classify_body(
+            Some(401),
+            r#"{"error":{"message":"Incorrect API key provided: sk-abc***","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#,
+        );
+        let text = error.to_string();
+        assert!(text.contains("openai rejected the API key"), "{text}");
+        assert!(text.contains("check OPENAI_API_KEY"), "{text}");
+        assert!(text.contains("Incorrect API key provided"), "{text}");
+
+        let error = classify_body(
+            Some(404),
+            r#"{"error":{"message":"The model `gpt-9` does not exist or you do not have access to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}}"#,
+        );
+        assert!(matches!(error, Error::UnknownModel { .. }));
+        assert!(error.to_string().contains("--model"));
+
+        let error = classify_body(
+            Some(429),
+            r#"{"error":{"message":"You exceeded your current quota","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}"#,
+        );
+        assert!(matches!(error, Error::Quota { .. }), "{error:?}");
+        assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn anthropic_error_bodies_and_stream_events_are_read() {
+        let error = classify_body(
+            Some(529),
+            r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_1"}"#,
+        );
+        assert!(matches!(error, Error::Overloaded { .. }), "{error:?}");
+        assert!(error.is_retryable());
+        let event: Value = serde_json::from_str(
+            r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#,
+        )
+        .expect("valid JSON");
+        let error = classify(&ctx(), None, &ErrorBody::from_json(&event));
+        assert!(matches!(error, Error::Overloaded { .. }), "{error:?}");
+        assert!(error.to_string().contains("overloaded_error in the stream"));
+        let error = classify_body(
+            Some(404),
+            r#"{"type":"error","error":{"type":"not_found_error","message":"model: claude-x"}}"#,
+        );
+        assert!(matches!(error, Error::UnknownModel { .. }));
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_is_quoted_shortly() {
+        let body = ErrorBody::parse(&format!("<html>{}\nsecond line", "x".repeat(500)));
+        assert!(body.message.starts_with("<html>xxx"));
+        assert!(body.message.ends_with('…'));
+        assert_eq!(body.message.chars().count(), 301);
+        let error = classify(&ctx(), Some(502), &ErrorBody::parse(""));
+        assert!(
+            error
+                .to_string()
+                .contains("HTTP 502 without an explanation")
+        );
+    }
+
+    #[test]
+    fn tries_are_recorded_on_retryable_errors_only() {
+        let error = classify_body(Some(429), "").with_tries(3);
+        assert!(error.to_string().contains("3 tries"), "{error}");
+        let error = classify_body(Some(400), "").with_tries(3);
+        assert!(matches!(error, Error::Rejected { .. }));
+    }
+
+    #[test]
+    fn every_message_names_provider_and_model() {
+        let ctx = ctx();
+        for error in [
+            ctx.truncated(),
+            ctx.bad_response("not JSON"),
+            ctx.timeout("waiting for the answer", Duration::from_millis(1500)),
+            ctx.network("https://api.openai.com/v1", "connection refused"),
+            classify_body(Some(500), ""),
+        ] {
+            let text = error.to_string();
+            assert!(
+                text.contains("openai") && text.contains("gpt-5-mini"),
+                "{text}"
+            );
+        }
+        assert!(
+            ctx.timeout("connecting", Duration::from_millis(1500))
+                .to_string()
+                .contains("after 1.5 s")
+        );
+    }
+}

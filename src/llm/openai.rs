@@ -1,0 +1,410 @@
+//! OpenAI Chat Completions (`POST {base}/chat/completions`), also spoken by
+//! many compatible servers.
+//!
+//! Invariant: requests always stream with `stream_options.include_usage`, cap
+//! the answer with `max_completion_tokens` and never send `temperature` (the
+//! gpt-5 and o-series reasoning models refuse anything but the default). The
+//! system text goes as a `system` message: OpenAI treats it as `developer`
+//! for reasoning models, and compatible servers only know `system`.
+
+use serde_json::{Value, json};
+
+use super::error::{self, Context, ErrorBody};
+use super::{
+    ApiKey, Decoder, Error, HttpRequest, Provider, Reply, Request, Step, Transport, Usage, sse,
+};
+
+/// The model used when none is configured.
+pub const DEFAULT_MODEL: &str = "gpt-5-mini";
+/// The API base when `OPENAI_BASE_URL` is unset (it includes `/v1`).
+pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+/// The variable holding the key.
+pub const KEY_VAR: &str = "OPENAI_API_KEY";
+/// The variable overriding the base URL.
+pub const BASE_VAR: &str = "OPENAI_BASE_URL";
+
+/// A model at OpenAI (or a compatible server).
+pub struct OpenAi {
+    ctx: Context,
+    base_url: String,
+    key: ApiKey,
+    transport: Transport,
+    agent: ureq::Agent,
+}
+
+impl OpenAi {
+    /// A client for `model`; `base_url` defaults to [`DEFAULT_BASE_URL`].
+    /// Any model id is accepted.
+    pub fn new(model: &str, base_url: Option<&str>, key: ApiKey, transport: Transport) -> OpenAi {
+        OpenAi {
+            ctx: Context {
+                provider: "openai",
+                model: model.to_string(),
+                key_var: KEY_VAR,
+                base_var: BASE_VAR,
+            },
+            base_url: base_url.unwrap_or(DEFAULT_BASE_URL).to_string(),
+            key,
+            agent: transport.agent(),
+            transport,
+        }
+    }
+
+    /// The HTTP request for `request`, without sending it.
+    pub fn build_request(&self, request: &Request) -> HttpRequest {
+        let system = (!request.system.is_empty())
+            .then(|| json!({"role": "system", "content": request.system}));
+        let messages: Vec<Value> = system
+            .into_iter()
+            .chain(
+                request
+                    .messages
+                    .iter()
+                    .map(|m| json!({"role": m.role.as_str(), "content": m.content})),
+            )
+            .collect();
+        HttpRequest {
+            url: super::endpoint(&self.base_url, "/chat/completions"),
+            headers: vec![
+                (
+                    "Authorization".into(),
+                    format!("Bearer {}", self.key.expose()),
+                ),
+                ("Content-Type".into(), "application/json".into()),
+                ("Accept".into(), "text/event-stream".into()),
+            ],
+            body: json!({
+                "model": self.ctx.model,
+                "messages": messages,
+                "stream": true,
+                "stream_options": {"include_usage": true},
+                "max_completion_tokens": request.max_tokens,
+            }),
+        }
+    }
+}
+
+impl Provider for OpenAi {
+    fn name(&self) -> &str {
+        self.ctx.provider
+    }
+
+    fn model(&self) -> &str {
+        &self.ctx.model
+    }
+
+    fn stream(&self, request: &Request, on_text: &mut dyn FnMut(&str)) -> Result<Reply, Error> {
+        let http = self.build_request(request);
+        super::send::<Stream>(&self.ctx, &self.transport, &self.agent, &http, on_text)
+    }
+
+    fn preview(&self, request: &Request) -> Value {
+        self.build_request(request).redacted()
+    }
+}
+
+/// Decoder state for one Chat Completions stream.
+#[derive(Default)]
+struct Stream {
+    reply: Reply,
+}
+
+impl Decoder for Stream {
+    fn event(
+        &mut self,
+        event: &sse::Event,
+        ctx: &Context,
+        on_text: &mut dyn FnMut(&str),
+    ) -> Result<Step, Error> {
+        if event.data.trim() == "[DONE]" {
+            return Ok(Step::Done);
+        }
+        let chunk: Value = serde_json::from_str(&event.data)
+            .map_err(|e| ctx.bad_response(format!("a stream chunk is not JSON ({e})")))?;
+        if chunk.get("error").is_some_and(|e| !e.is_null()) {
+            return Err(error::classify(ctx, None, &ErrorBody::from_json(&chunk)));
+        }
+        let first = chunk
+            .get("choices")
+            .and_then(Value::as_array)
+            .and_then(|choices| {
+                choices
+                    .iter()
+                    .find(|c| c.get("index").and_then(Value::as_u64).unwrap_or(0) == 0)
+            });
+        if let Some(choice) = first {
+            if let Some(text) = choice.pointer("/delta/content").and_then(Value::as_str) {
+                self.reply.text.push_str(text);
+                on_text(text);
+            }
+            if let Some(reason) = choice.get("finish_reason").and_then(Value::as_str) {
+                self.reply.finish_reason = Some(reason.to_string());
+            }
+        }
+        if let Some(usage) = chunk.get("usage").filter(|u| u.is_object()) {
+            self.reply.usage = Some(parse_usage(usage));
+        }
+        Ok(Step::More)
+    }
+
+    fn finish(self) -> Reply {
+        self.reply
+    }
+}
+
+fn parse_usage(usage: &Value) -> Usage {
+    let count = |pointer: &str| usage.pointer(pointer).and_then(Value::as_u64);
+    Usage {
+        input_tokens: count("/prompt_tokens").unwrap_or(0),
+        output_tokens: count("/completion_tokens").unwrap_or(0),
+        cached_tokens: count("/prompt_tokens_details/cached_tokens"),
+        reasoning_tokens: count("/completion_tokens_details/reasoning_tokens"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::llm::tests::{collect, serve};
+    use crate::llm::{Message, Role};
+    use std::time::Duration;
+
+    fn request() -> Request {
+        Request {
+            system: "You write PostgreSQL.".into(),
+            messages: vec![
+                Message {
+                    role: Role::User,
+                    content: "How many films?".into(),
+                },
+                Message {
+                    role: Role::Assistant,
+                    content: "SELECT count(*) FROM film;".into(),
+                },
+                Message {
+                    role: Role::User,
+                    content: "And actors?".into(),
+                },
+            ],
+            max_tokens: 2048,
+        }
+    }
+
+    fn client(base: Option<&str>, transport: Transport) -> OpenAi {
+        OpenAi::new("gpt-5-mini", base, ApiKey::new("sk-secret-123"), transport)
+    }
+
+    fn quick() -> Transport {
+        Transport {
+            backoff: Duration::from_millis(1),
+            idle_timeout: Duration::from_secs(5),
+            ..Transport::default()
+        }
+    }
+
+    /// The stream from the protocol notes, with the usage chunk.
+    const STREAM: &str = concat!(
+        "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-5-mini\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"finish_reason\":null}],\"usage\":null,\"obfuscation\":\"x1\"}\n\n",
+        "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-5-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"SELECT\"},\"finish_reason\":null}],\"usage\":null}\n\n",
+        ": keep-alive\n\n",
+        "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-5-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" 1;\"},\"finish_reason\":null}],\"usage\":null}\n\n",
+        "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-5-mini\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n",
+        "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-5-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":812,\"completion_tokens\":3,\"total_tokens\":815,\"prompt_tokens_details\":{\"cached_tokens\":512,\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0}}}\n\n",
+        "data: [DONE]\n\n",
+    );
+
+    fn ok_response(body: &str) -> String {
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n{body}"
+        )
+    }
+
+    #[test]
+    fn the_request_streams_with_usage_and_caps_completion_tokens() {
+        let http = client(None, Transport::default()).build_request(&request());
+        assert_eq!(http.url, "https://api.openai.com/v1/chat/completions");
+        assert_eq!(http.header("authorization"), Some("Bearer sk-secret-123"));
+        assert_eq!(http.header("content-type"), Some("application/json"));
+        assert_eq!(
+            http.body,
+            json!({
+                "model": "gpt-5-mini",
+                "messages": [
+                    {"role": "system", "content": "You write PostgreSQL."},
+                    {"role": "user", "content": "How many films?"},
+                    {"role": "assistant", "content": "SELECT count(*) FROM film;"},
+                    {"role": "user", "content": "And actors?"},
+                ],
+                "stream": true,
+                "stream_options": {"include_usage": true},
+                "max_completion_tokens": 2048,
+            })
+        );
+        assert!(http.body.get("temperature").is_none());
+        assert!(http.body.get("max_tokens").is_none());
+    }
+
+    #[test]
+    fn the_base_url_may_end_in_a_slash_and_an_empty_system_is_left_out() {
+        let empty = Request {
+            system: String::new(),
+            ..request()
+        };
+        let http =
+            client(Some("http://127.0.0.1:9/v1/"), Transport::default()).build_request(&empty);
+        assert_eq!(http.url, "http://127.0.0.1:9/v1/chat/completions");
+        assert_eq!(http.body["messages"][0]["role"], "user");
+    }
+
+    #[test]
+    fn the_preview_redacts_the_key() {
+        let provider = client(None, Transport::default());
+        let preview = provider.preview(&request());
+        assert_eq!(preview["headers"]["Authorization"], "Bearer <redacted>");
+        assert_eq!(preview["method"], "POST");
+        assert_eq!(preview["body"]["max_completion_tokens"], 2048);
+        assert!(!preview.to_string().contains("sk-secret-123"));
+        let debug = format!("{:?}", provider.build_request(&request()));
+        assert!(!debug.contains("sk-secret-123"), "{debug}");
+    }
+
+    #[test]
+    fn the_recorded_stream_decodes_into_text_usage_and_reason() {
+        let (reply, deltas) = collect::<Stream>(STREAM).expect("a complete stream");
+        assert_eq!(deltas, vec!["", "SELECT", " 1;"]);
+        assert_eq!(reply.text, "SELECT 1;");
+        assert_eq!(reply.finish_reason.as_deref(), Some("stop"));
+        assert_eq!(
+            reply.usage,
+            Some(Usage {
+                input_tokens: 812,
+                output_tokens: 3,
+                cached_tokens: Some(512),
+                reasoning_tokens: Some(0),
+            })
+        );
+    }
+
+    #[test]
+    fn chunks_without_choices_are_tolerated_and_an_error_chunk_fails() {
+        let stream = "data: {\"choices\":[],\"prompt_filter_results\":[]}\n\ndata: {\"id\":\"x\"}\n\ndata: {\"choices\":null}\n\ndata: [DONE]\n\n";
+        let (reply, _) = collect::<Stream>(stream).expect("complete");
+        assert_eq!(reply.text, "");
+        let stream = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"SEL\"}}]}\n\ndata: {\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}\n\n";
+        let error = collect::<Stream>(stream).expect_err("an error chunk");
+        assert!(matches!(error, Error::Server { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn a_stream_without_done_is_truncated_and_garbage_is_a_bad_response() {
+        let cut = STREAM.replace("data: [DONE]\n\n", "");
+        assert!(matches!(
+            collect::<Stream>(&cut),
+            Err(Error::Truncated { .. })
+        ));
+        assert!(matches!(
+            collect::<Stream>("data: <html>\n\n"),
+            Err(Error::BadResponse { .. })
+        ));
+    }
+
+    #[test]
+    fn stream_posts_to_the_server_and_passes_deltas_on() {
+        let (base, seen) = serve(vec![ok_response(STREAM)]);
+        let provider = client(Some(&format!("{base}/v1")), quick());
+        let mut deltas = String::new();
+        let reply = provider
+            .stream(&request(), &mut |text| deltas.push_str(text))
+            .expect("a reply");
+        assert_eq!(reply.text, "SELECT 1;");
+        assert_eq!(deltas, "SELECT 1;");
+        let requests = seen.join().expect("server thread");
+        assert_eq!(requests.len(), 1);
+        assert!(requests[0].starts_with("POST /v1/chat/completions HTTP/1.1"));
+        assert!(
+            requests[0]
+                .to_ascii_lowercase()
+                .contains("authorization: bearer sk-secret-123")
+        );
+        assert!(requests[0].contains("\"stream\":true"));
+    }
+
+    #[test]
+    fn rate_limits_are_retried_honouring_retry_after() {
+        let limited = "HTTP/1.1 429 Too Many Requests\r\nretry-after: 0\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}";
+        let (base, seen) = serve(vec![limited.to_string(), ok_response(STREAM)]);
+        let reply = client(Some(&base), quick())
+            .stream(&request(), &mut |_| {})
+            .expect("the second try succeeds");
+        assert_eq!(reply.text, "SELECT 1;");
+        assert_eq!(seen.join().expect("server thread").len(), 2);
+    }
+
+    #[test]
+    fn retries_stop_after_three_tries_with_a_clear_message() {
+        let busy =
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        let (base, seen) = serve(vec![busy.to_string(); 3]);
+        let error = client(Some(&base), quick())
+            .stream(&request(), &mut |_| {})
+            .expect_err("always busy");
+        assert!(
+            matches!(error, Error::Overloaded { tries: 3, .. }),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("openai (gpt-5-mini)"));
+        assert_eq!(seen.join().expect("server thread").len(), 3);
+    }
+
+    #[test]
+    fn a_rejected_key_is_not_retried() {
+        let denied = "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"error\":{\"message\":\"Incorrect API key provided: sk-sec***123.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}";
+        let (base, seen) = serve(vec![denied.to_string()]);
+        let error = client(Some(&base), quick())
+            .stream(&request(), &mut |_| {})
+            .expect_err("denied");
+        assert!(
+            matches!(error, Error::Auth { status: 401, .. }),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("check OPENAI_API_KEY"));
+        assert_eq!(seen.join().expect("server thread").len(), 1);
+    }
+
+    #[test]
+    fn silence_longer_than_the_idle_timeout_is_a_timeout() {
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"SEL\"}}]}\n\n";
+        let (base, _seen) = serve(vec![format!("{head}<stall>")]);
+        let transport = Transport {
+            idle_timeout: Duration::from_millis(200),
+            ..quick()
+        };
+        let mut deltas = String::new();
+        let error = client(Some(&base), transport)
+            .stream(&request(), &mut |text| deltas.push_str(text))
+            .expect_err("stalled");
+        assert!(
+            matches!(
+                error,
+                Error::Timeout {
+                    phase: "waiting for the answer",
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert_eq!(deltas, "SEL");
+    }
+
+    #[test]
+    fn an_unreachable_server_is_a_network_error() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        drop(listener);
+        let error = client(Some(&format!("http://127.0.0.1:{port}/v1")), quick())
+            .stream(&request(), &mut |_| {})
+            .expect_err("nothing listens");
+        assert!(matches!(error, Error::Network { .. }), "{error:?}");
+        assert!(error.to_string().contains("OPENAI_BASE_URL"));
+    }
+}
