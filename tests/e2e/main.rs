@@ -6,6 +6,9 @@
 mod harness;
 mod harness_selftest;
 
+mod fake_llm;
+mod fake_llm_selftest;
+
 mod ask;
 mod connect;
 mod exit_codes;

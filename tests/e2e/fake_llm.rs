@@ -1,0 +1,498 @@
+//! Fake LLM servers speaking the real OpenAI Chat Completions and Anthropic
+//! Messages wire protocols on 127.0.0.1, for driving the `glance` binary.
+//!
+//! A [`FakeLlm`] replays a script of [`Reply`] values, one per accepted
+//! request, and records every request it receives (method, path, headers,
+//! parsed JSON body) so a test can assert on what glance sent. Invariants:
+//! answers are byte-for-byte the providers' framing (OpenAI role chunk,
+//! content deltas, finish chunk, usage chunk with `choices:[]`, `[DONE]`;
+//! Anthropic `message_start` … `ping` … `message_stop`), text is cut into
+//! deltas that split words and code fences, and the bytes are written in small
+//! flushed pieces so lines arrive split. A request with a missing or wrong
+//! key, or to the wrong path, gets that provider's real error and does not
+//! consume the script; a request after the script ran out gets a 400 saying
+//! so. Every response closes its connection.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+/// The API key the fakes accept.
+pub const KEY: &str = "sk-fake-test-key-0123456789";
+
+/// One scripted answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// A complete streamed answer with this text.
+    Text(String),
+    /// An HTTP error: status, JSON body (empty means the provider's real body
+    /// for that status), and an optional `retry-after` in seconds.
+    Status(u16, String, Option<u32>),
+    /// A streamed answer that stops after this text, before the finish chunk
+    /// and the end marker, by closing the connection.
+    Truncated(String),
+}
+
+impl Reply {
+    /// A complete answer.
+    pub fn text(text: &str) -> Reply {
+        Reply::Text(text.to_string())
+    }
+}
+
+/// One request as received.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// `POST`, normally.
+    pub method: String,
+    /// Path and query, e.g. `/v1/chat/completions`.
+    pub path: String,
+    /// Headers in arrival order, names lower-cased.
+    pub headers: Vec<(String, String)>,
+    /// The body parsed as JSON (`Null` when it is not JSON).
+    pub body: Value,
+}
+
+impl Recorded {
+    /// The value of a header (name compared case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// Which protocol a fake speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    OpenAi,
+    Anthropic,
+}
+
+impl Kind {
+    fn path(self) -> &'static str {
+        match self {
+            Kind::OpenAi => "/v1/chat/completions",
+            Kind::Anthropic => "/v1/messages",
+        }
+    }
+
+    fn key_matches(self, request: &Recorded) -> bool {
+        match self {
+            Kind::OpenAi => request.header("authorization") == Some(&format!("Bearer {KEY}")),
+            Kind::Anthropic => request.header("x-api-key") == Some(KEY),
+        }
+    }
+}
+
+/// Mutable state shared with the server thread.
+#[derive(Debug)]
+struct State {
+    script: VecDeque<Reply>,
+    requests: Vec<Recorded>,
+    usage: (u64, u64),
+}
+
+/// A fake provider listening on 127.0.0.1; it stops when dropped.
+pub struct FakeLlm {
+    kind: Kind,
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FakeLlm {
+    /// A fake OpenAI Chat Completions server replaying `script`.
+    pub fn openai(script: Vec<Reply>) -> FakeLlm {
+        FakeLlm::start(Kind::OpenAi, script)
+    }
+
+    /// A fake Anthropic Messages server replaying `script`.
+    pub fn anthropic(script: Vec<Reply>) -> FakeLlm {
+        FakeLlm::start(Kind::Anthropic, script)
+    }
+
+    fn start(kind: Kind, script: Vec<Reply>) -> FakeLlm {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a fake LLM on 127.0.0.1:0");
+        let addr = listener.local_addr().expect("fake LLM address");
+        let state = Arc::new(Mutex::new(State {
+            script: script.into(),
+            requests: Vec::new(),
+            usage: (812, 64),
+        }));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (state, stop) = (Arc::clone(&state), Arc::clone(&stop));
+            thread::spawn(move || serve(kind, &listener, &state, &stop))
+        };
+        FakeLlm {
+            kind,
+            addr,
+            state,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// The base URL to export: `OPENAI_BASE_URL` (ends in `/v1`) or
+    /// `ANTHROPIC_BASE_URL` (no `/v1`).
+    pub fn url(&self) -> String {
+        match self.kind {
+            Kind::OpenAi => format!("http://{}/v1", self.addr),
+            Kind::Anthropic => format!("http://{}", self.addr),
+        }
+    }
+
+    /// The variables pointing glance at this fake: base URL and key.
+    pub fn env(&self) -> [(&'static str, String); 2] {
+        match self.kind {
+            Kind::OpenAi => [
+                ("OPENAI_BASE_URL", self.url()),
+                ("OPENAI_API_KEY", KEY.to_string()),
+            ],
+            Kind::Anthropic => [
+                ("ANTHROPIC_BASE_URL", self.url()),
+                ("ANTHROPIC_API_KEY", KEY.to_string()),
+            ],
+        }
+    }
+
+    /// Sets the token counts reported with every later text answer (the
+    /// default is 812 in, 64 out).
+    pub fn set_usage(&self, input: u64, output: u64) {
+        lock(&self.state).usage = (input, output);
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        lock(&self.state).requests.clone()
+    }
+
+    /// How many scripted replies have not been served.
+    pub fn remaining(&self) -> usize {
+        lock(&self.state).script.len()
+    }
+}
+
+impl Drop for FakeLlm {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(self.addr);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn serve(kind: Kind, listener: &TcpListener, state: &Mutex<State>, stop: &AtomicBool) {
+    for stream in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(stream) = stream else { continue };
+        let _ = stream.set_nodelay(true);
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let mut reader = BufReader::new(stream);
+        let Some(request) = read_request(&mut reader) else {
+            continue;
+        };
+        let mut stream = reader.into_inner();
+        let (reply, usage) = {
+            let mut state = lock(state);
+            state.requests.push(request.clone());
+            let reply = if request.path != kind.path() {
+                Reply::Status(404, String::new(), None)
+            } else if !kind.key_matches(&request) {
+                Reply::Status(401, String::new(), None)
+            } else {
+                state
+                    .script
+                    .pop_front()
+                    .unwrap_or_else(|| Reply::Status(400, exhausted_body(kind), None))
+            };
+            (reply, state.usage)
+        };
+        let bytes = respond(kind, &reply, usage);
+        write_in_pieces(&mut stream, &bytes);
+    }
+}
+
+fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_string();
+    let path = parts.next()?.to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            break;
+        }
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
+        }
+    }
+    let length = headers
+        .iter()
+        .find(|(name, _)| name == "content-length")
+        .and_then(|(_, value)| value.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some(Recorded {
+        method,
+        path,
+        headers,
+        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+    })
+}
+
+/// Writes in small flushed pieces so the client's reads split lines (and,
+/// with non-ASCII text, characters).
+fn write_in_pieces(stream: &mut TcpStream, bytes: &[u8]) {
+    for piece in bytes.chunks(23) {
+        if stream
+            .write_all(piece)
+            .and_then(|()| stream.flush())
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// The whole HTTP response for one reply.
+fn respond(kind: Kind, reply: &Reply, usage: (u64, u64)) -> Vec<u8> {
+    match reply {
+        Reply::Text(text) => stream_response(kind, text, true, usage),
+        Reply::Truncated(text) => stream_response(kind, text, false, usage),
+        Reply::Status(status, body, retry_after) => {
+            let body = if body.is_empty() {
+                real_error_body(kind, *status)
+            } else {
+                body.clone()
+            };
+            let mut head = format!(
+                "HTTP/1.1 {status} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+                reason(*status),
+                body.len()
+            );
+            if let Some(seconds) = retry_after {
+                head.push_str(&format!("retry-after: {seconds}\r\n"));
+            }
+            format!("{head}\r\n{body}").into_bytes()
+        }
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        529 => "Overloaded",
+        _ => "Error",
+    }
+}
+
+/// The body each provider really sends for a status.
+fn real_error_body(kind: Kind, status: u16) -> String {
+    match kind {
+        Kind::OpenAi => {
+            let (message, kind, code) = match status {
+                401 => (
+                    "Incorrect API key provided: sk-wro***key. You can find your API key at https://platform.openai.com/account/api-keys.",
+                    "invalid_request_error",
+                    Value::from("invalid_api_key"),
+                ),
+                404 => (
+                    "The model `unknown` does not exist or you do not have access to it.",
+                    "invalid_request_error",
+                    Value::from("model_not_found"),
+                ),
+                429 => (
+                    "Rate limit reached for requests. Please try again in 1s.",
+                    "requests",
+                    Value::from("rate_limit_exceeded"),
+                ),
+                400 => ("Invalid request.", "invalid_request_error", Value::Null),
+                _ => (
+                    "The server had an error while processing your request. Sorry about that!",
+                    "server_error",
+                    Value::Null,
+                ),
+            };
+            json!({"error": {"message": message, "type": kind, "param": null, "code": code}})
+                .to_string()
+        }
+        Kind::Anthropic => {
+            let (kind, message) = match status {
+                400 => ("invalid_request_error", "Invalid request."),
+                401 => ("authentication_error", "invalid x-api-key"),
+                403 => ("permission_error", "Your API key does not have permission."),
+                404 => ("not_found_error", "model: unknown"),
+                429 => (
+                    "rate_limit_error",
+                    "Number of requests has exceeded your rate limit.",
+                ),
+                529 => ("overloaded_error", "Overloaded"),
+                _ => ("api_error", "Internal server error"),
+            };
+            json!({"type": "error", "error": {"type": kind, "message": message}, "request_id": "req_fake"})
+                .to_string()
+        }
+    }
+}
+
+fn exhausted_body(kind: Kind) -> String {
+    let message = "the fake LLM server's script has no more replies";
+    match kind {
+        Kind::OpenAi => {
+            json!({"error": {"message": message, "type": "invalid_request_error", "param": null, "code": null}})
+        }
+        Kind::Anthropic => {
+            json!({"type": "error", "error": {"type": "invalid_request_error", "message": message}})
+        }
+    }
+    .to_string()
+}
+
+/// Cuts text into deltas of 2, 5, 3 and 7 characters in turn, so words and
+/// code fences (```` ``` ````) are split across deltas.
+pub fn deltas(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for size in [2, 5, 3, 7].into_iter().cycle() {
+        if start >= chars.len() {
+            break;
+        }
+        let end = (start + size).min(chars.len());
+        pieces.push(chars[start..end].iter().collect());
+        start = end;
+    }
+    pieces
+}
+
+fn stream_response(kind: Kind, text: &str, complete: bool, usage: (u64, u64)) -> Vec<u8> {
+    let mut out = String::from(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\nConnection: close\r\n",
+    );
+    match kind {
+        Kind::OpenAi => {
+            out.push_str("x-request-id: req_fake\r\n\r\n");
+            openai_events(&mut out, text, complete, usage);
+        }
+        Kind::Anthropic => {
+            out.push_str("request-id: req_fake\r\n\r\n");
+            anthropic_events(&mut out, text, complete, usage);
+        }
+    }
+    out.into_bytes()
+}
+
+fn data(out: &mut String, value: &Value) {
+    out.push_str(&format!("data: {value}\n\n"));
+}
+
+fn openai_events(out: &mut String, text: &str, complete: bool, (input, output): (u64, u64)) {
+    let chunk = |choices: Value| {
+        json!({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1_760_000_000,
+               "model": "gpt-5-mini-2025-08-07", "system_fingerprint": "fp_fake", "service_tier": "default",
+               "choices": choices, "usage": null, "obfuscation": "aZ3"})
+    };
+    let choice = |delta: Value, finish: Value| json!([{"index": 0, "delta": delta, "logprobs": null, "finish_reason": finish}]);
+    data(
+        out,
+        &chunk(choice(
+            json!({"role": "assistant", "content": "", "refusal": null}),
+            Value::Null,
+        )),
+    );
+    out.push_str(": keep-alive\n\n");
+    for piece in deltas(text) {
+        data(out, &chunk(choice(json!({"content": piece}), Value::Null)));
+    }
+    if !complete {
+        return;
+    }
+    data(out, &chunk(choice(json!({}), json!("stop"))));
+    let mut last = chunk(json!([]));
+    last["usage"] = json!({
+        "prompt_tokens": input, "completion_tokens": output, "total_tokens": input + output,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
+            "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0}
+    });
+    data(out, &last);
+    out.push_str("data: [DONE]\n\n");
+}
+
+fn anthropic_events(out: &mut String, text: &str, complete: bool, (input, output): (u64, u64)) {
+    let mut event = |name: &str, value: Value| {
+        out.push_str(&format!("event: {name}\ndata: {value}\n\n"));
+    };
+    event(
+        "message_start",
+        json!({"type": "message_start", "message": {"id": "msg_fake", "type": "message",
+            "role": "assistant", "content": [], "model": "claude-sonnet-5",
+            "stop_reason": null, "stop_sequence": null,
+            "usage": {"input_tokens": input, "cache_creation_input_tokens": 0,
+                      "cache_read_input_tokens": 0, "output_tokens": 1}}}),
+    );
+    event(
+        "content_block_start",
+        json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+    );
+    event("ping", json!({"type": "ping"}));
+    for (n, piece) in deltas(text).into_iter().enumerate() {
+        if n == 2 {
+            event("ping", json!({"type": "ping"}));
+        }
+        event(
+            "content_block_delta",
+            json!({"type": "content_block_delta", "index": 0,
+                   "delta": {"type": "text_delta", "text": piece}}),
+        );
+    }
+    if !complete {
+        return;
+    }
+    event(
+        "content_block_stop",
+        json!({"type": "content_block_stop", "index": 0}),
+    );
+    event(
+        "message_delta",
+        json!({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": null},
+               "usage": {"output_tokens": output}}),
+    );
+    event("message_stop", json!({"type": "message_stop"}));
+}

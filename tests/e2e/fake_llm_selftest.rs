@@ -1,0 +1,229 @@
+//! Tests of the fake LLM servers themselves, over raw TCP: the bytes they
+//! send must look like the providers' real framing, whatever glance does.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+use serde_json::{Value, json};
+
+use crate::fake_llm::{self, FakeLlm, KEY, Reply};
+
+/// A raw response: status code, head, body.
+struct Raw {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Raw {
+    /// The JSON of every `data:` line that is not `[DONE]`, with the
+    /// preceding `event:` name if any.
+    fn events(&self) -> Vec<(Option<String>, Value)> {
+        let mut events = Vec::new();
+        for block in self.body.split("\n\n") {
+            let mut name = None;
+            for line in block.lines() {
+                if let Some(value) = line.strip_prefix("event: ") {
+                    name = Some(value.to_string());
+                }
+                if let Some(value) = line.strip_prefix("data: ")
+                    && value != "[DONE]"
+                {
+                    let json = serde_json::from_str(value)
+                        .unwrap_or_else(|e| panic!("data is not JSON ({e}): {value}"));
+                    events.push((name.clone(), json));
+                }
+            }
+        }
+        events
+    }
+}
+
+fn post(base: &str, path: &str, headers: &[(&str, &str)], body: &Value) -> Raw {
+    let address = base
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .expect("host:port");
+    let mut stream = TcpStream::connect(address).expect("connect to the fake");
+    let body = body.to_string();
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(&body);
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("read to close");
+    let response = String::from_utf8(response).expect("UTF-8 response");
+    let (head, body) = response.split_once("\r\n\r\n").expect("a head");
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status");
+    Raw {
+        status,
+        head: head.to_string(),
+        body: body.to_string(),
+    }
+}
+
+const ANSWER: &str = "Here:\n```sql\nSELECT count(*) FROM film;\n```\nDone — ✓";
+
+fn bearer() -> String {
+    format!("Bearer {KEY}")
+}
+
+fn openai_post(fake: &FakeLlm, auth: &str) -> Raw {
+    post(
+        &fake.url(),
+        "/v1/chat/completions",
+        &[("Authorization", auth)],
+        &json!({"model": "gpt-5-mini", "stream": true, "messages": [{"role": "user", "content": "hi"}]}),
+    )
+}
+
+fn anthropic_post(fake: &FakeLlm, key: &str) -> Raw {
+    post(
+        &fake.url(),
+        "/v1/messages",
+        &[("x-api-key", key), ("anthropic-version", "2023-06-01")],
+        &json!({"model": "claude-sonnet-5", "max_tokens": 10, "stream": true,
+                "messages": [{"role": "user", "content": "hi"}]}),
+    )
+}
+
+#[test]
+fn deltas_split_words_and_code_fences() {
+    let pieces = fake_llm::deltas(ANSWER);
+    assert_eq!(pieces.concat(), ANSWER);
+    assert!(pieces.len() > 5);
+    assert!(pieces.iter().any(|p| p.contains('`') && !p.contains("```")));
+    assert!(!pieces.contains(&"SELECT".to_string()));
+}
+
+#[test]
+fn openai_text_streams_in_the_wire_format() {
+    let fake = FakeLlm::openai(vec![Reply::text(ANSWER)]);
+    fake.set_usage(100, 7);
+    assert!(fake.url().ends_with("/v1"));
+    let raw = openai_post(&fake, &bearer());
+    assert_eq!(raw.status, 200);
+    assert!(raw.head.contains("Content-Type: text/event-stream"));
+    assert!(raw.body.contains("\n\n: keep-alive\n\n"));
+    assert!(raw.body.ends_with("data: [DONE]\n\n"));
+    let events = raw.events();
+    assert_eq!(
+        events[0].1["choices"][0]["delta"],
+        json!({"role": "assistant", "content": "", "refusal": null})
+    );
+    let text: String = events
+        .iter()
+        .filter_map(|(_, e)| e["choices"][0]["delta"]["content"].as_str())
+        .collect();
+    assert_eq!(text, ANSWER);
+    let finish = &events[events.len() - 2].1;
+    assert_eq!(finish["choices"][0]["finish_reason"], "stop");
+    let usage = &events[events.len() - 1].1;
+    assert_eq!(usage["choices"], json!([]));
+    assert_eq!(usage["usage"]["prompt_tokens"], 100);
+    assert_eq!(usage["usage"]["completion_tokens"], 7);
+    assert_eq!(fake.remaining(), 0);
+}
+
+#[test]
+fn anthropic_text_streams_in_the_wire_format() {
+    let fake = FakeLlm::anthropic(vec![Reply::text(ANSWER)]);
+    assert!(!fake.url().ends_with("/v1"));
+    let raw = anthropic_post(&fake, KEY);
+    assert_eq!(raw.status, 200);
+    let events = raw.events();
+    let names: Vec<&str> = events.iter().filter_map(|(n, _)| n.as_deref()).collect();
+    assert_eq!(names.first(), Some(&"message_start"));
+    assert_eq!(names.last(), Some(&"message_stop"));
+    assert!(names.iter().filter(|n| **n == "ping").count() >= 2);
+    for (name, data) in &events {
+        assert_eq!(name.as_deref(), data["type"].as_str(), "name repeats type");
+    }
+    let text: String = events
+        .iter()
+        .filter_map(|(_, e)| e["delta"]["text"].as_str())
+        .collect();
+    assert_eq!(text, ANSWER);
+    assert_eq!(events[0].1["message"]["usage"]["input_tokens"], 812);
+    let delta = events
+        .iter()
+        .find(|(n, _)| n.as_deref() == Some("message_delta"))
+        .expect("message_delta");
+    assert_eq!(delta.1["usage"]["output_tokens"], 64);
+    assert_eq!(delta.1["delta"]["stop_reason"], "end_turn");
+}
+
+#[test]
+fn truncated_replies_stop_before_the_end_marker() {
+    let fake = FakeLlm::openai(vec![Reply::Truncated("SELECT 1".into())]);
+    let raw = openai_post(&fake, &bearer());
+    assert!(raw.body.contains("\"SE\""));
+    assert!(!raw.body.contains("[DONE]") && !raw.body.contains("finish_reason\":\"stop"));
+    let fake = FakeLlm::anthropic(vec![Reply::Truncated("SELECT 1".into())]);
+    let raw = anthropic_post(&fake, KEY);
+    assert!(!raw.body.contains("message_stop") && !raw.body.contains("message_delta"));
+}
+
+#[test]
+fn statuses_carry_real_bodies_and_retry_after() {
+    let fake = FakeLlm::anthropic(vec![
+        Reply::Status(529, String::new(), Some(2)),
+        Reply::Status(400, "{\"custom\":true}".into(), None),
+    ]);
+    let raw = anthropic_post(&fake, KEY);
+    assert_eq!(raw.status, 529);
+    assert!(raw.head.contains("retry-after: 2"));
+    let body: Value = serde_json::from_str(&raw.body).expect("JSON");
+    assert_eq!(body["error"]["type"], "overloaded_error");
+    let raw = anthropic_post(&fake, KEY);
+    assert_eq!((raw.status, raw.body.as_str()), (400, "{\"custom\":true}"));
+    let raw = anthropic_post(&fake, KEY);
+    assert_eq!(raw.status, 400);
+    assert!(raw.body.contains("no more replies"));
+}
+
+#[test]
+fn a_wrong_key_or_path_is_refused_without_using_the_script() {
+    let fake = FakeLlm::openai(vec![Reply::text("SELECT 1;")]);
+    let raw = openai_post(&fake, "Bearer sk-wrong");
+    assert_eq!(raw.status, 401);
+    let body: Value = serde_json::from_str(&raw.body).expect("JSON");
+    assert_eq!(body["error"]["code"], "invalid_api_key");
+    let raw = post(&fake.url(), "/v1/completions", &[], &json!({}));
+    assert_eq!(raw.status, 404);
+    assert_eq!(fake.remaining(), 1);
+    let fake = FakeLlm::anthropic(vec![Reply::text("x")]);
+    assert_eq!(anthropic_post(&fake, "nope").status, 401);
+    assert_eq!(fake.remaining(), 1);
+}
+
+#[test]
+fn requests_are_recorded_with_headers_and_json_bodies() {
+    let fake = FakeLlm::openai(vec![Reply::text("ok")]);
+    assert!(fake.requests().is_empty());
+    openai_post(&fake, &bearer());
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.path, "/v1/chat/completions");
+    assert_eq!(request.header("AUTHORIZATION"), Some(bearer().as_str()));
+    assert_eq!(request.body["model"], "gpt-5-mini");
+    assert_eq!(request.body["stream"], true);
+    let [(base_var, base), (key_var, key)] = fake.env();
+    assert_eq!((base_var, base), ("OPENAI_BASE_URL", fake.url()));
+    assert_eq!((key_var, key.as_str()), ("OPENAI_API_KEY", KEY));
+    let fake = FakeLlm::anthropic(Vec::new());
+    assert_eq!(fake.env()[1].0, "ANTHROPIC_API_KEY");
+}
