@@ -55,7 +55,8 @@ pub enum Error {
     },
     /// 429 that did not clear within the retries.
     #[error(
-        "{provider} ({model}) is rate limiting requests (HTTP 429, {tries} tries): {detail}; wait a minute and ask again"
+        "{provider} ({model}) is rate limiting requests (HTTP 429, {n}): {detail}; wait a minute and ask again",
+        n = attempts(*.tries)
     )]
     RateLimited {
         provider: &'static str,
@@ -74,7 +75,8 @@ pub enum Error {
     },
     /// 503, Anthropic 529 or an `overloaded_error` event.
     #[error(
-        "{provider} ({model}) is overloaded ({status}, {tries} tries): {detail}; try again in a little while"
+        "{provider} ({model}) is overloaded ({status}, {n}): {detail}; try again in a little while",
+        n = attempts(*.tries)
     )]
     Overloaded {
         provider: &'static str,
@@ -85,7 +87,8 @@ pub enum Error {
     },
     /// Any other 5xx or server-side error event.
     #[error(
-        "{provider} ({model}) failed with a server error ({status}, {tries} tries): {detail}; try again later"
+        "{provider} ({model}) failed with a server error ({status}, {n}): {detail}; try again later",
+        n = attempts(*.tries)
     )]
     Server {
         provider: &'static str,
@@ -263,6 +266,14 @@ impl ErrorBody {
             .into_iter()
             .flatten()
             .any(|value| names.contains(&value.as_str()))
+    }
+}
+
+/// "1 try", "3 tries".
+fn attempts(count: u32) -> String {
+    match count {
+        1 => "1 try".to_string(),
+        n => format!("{n} tries"),
     }
 }
 
@@ -458,8 +469,10 @@ mod tests {
 
     #[test]
     fn tries_are_recorded_on_retryable_errors_only() {
-        let error = classify_body(Some(429), "").with_tries(3);
-        assert!(error.to_string().contains("3 tries"), "{error}");
+        let error = classify_body(Some(429), "");
+        assert!(error.to_string().contains("HTTP 429, 1 try)"), "{error}");
+        let error = error.with_tries(3);
+        assert!(error.to_string().contains("HTTP 429, 3 tries)"), "{error}");
         let error = classify_body(Some(400), "").with_tries(3);
         assert!(matches!(error, Error::Rejected { .. }));
     }

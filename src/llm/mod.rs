@@ -235,10 +235,11 @@ impl Default for Transport {
 
 impl Transport {
     /// The defaults, with both timeouts replaced by `GLANCE_LLM_TIMEOUT_MS`
-    /// when it holds a number of milliseconds.
+    /// when it holds a positive number of milliseconds.
     pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Transport {
         let mut transport = Transport::default();
-        if let Some(ms) = env(TIMEOUT_VAR).and_then(|v| v.trim().parse::<u64>().ok()) {
+        let ms = env(TIMEOUT_VAR).and_then(|v| v.trim().parse::<u64>().ok());
+        if let Some(ms) = ms.filter(|ms| *ms > 0) {
             transport.connect_timeout = Duration::from_millis(ms);
             transport.idle_timeout = Duration::from_millis(ms);
         }
@@ -452,7 +453,16 @@ fn attempt<D: Decoder>(
             retry_after,
         });
     }
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("text/event-stream")
+        .to_string();
     let reader = response.into_body().into_reader();
+    if !content_type.contains("event-stream") {
+        return Err(not_a_stream(ctx, &content_type, reader).into());
+    }
     decode::<D>(ctx, transport, &http.url, reader, on_text).map_err(Failure::from)
 }
 
@@ -487,6 +497,21 @@ fn decode<D: Decoder>(
             return Err(ctx.truncated());
         }
     }
+}
+
+/// A 200 answer that is not an event stream: an error in JSON, or a
+/// server that does not speak this protocol.
+fn not_a_stream(ctx: &Context, content_type: &str, reader: impl Read) -> Error {
+    let text = read_error_body(reader);
+    let is_error = serde_json::from_str::<Value>(&text)
+        .is_ok_and(|value| value.get("error").is_some_and(|e| !e.is_null()));
+    if is_error {
+        return error::classify(ctx, None, &ErrorBody::parse(&text));
+    }
+    ctx.bad_response(format!(
+        "expected an event stream but got `{content_type}`: {}",
+        ErrorBody::parse(&text).message
+    ))
 }
 
 fn read_error_body(reader: impl Read) -> String {
@@ -528,15 +553,16 @@ fn timeout(ctx: &Context, transport: &Transport, which: ureq::Timeout) -> Error 
 /// `retry-after` (seconds, possibly fractional, or an HTTP date).
 fn retry_after(ms: Option<&str>, seconds: Option<&str>) -> Option<Duration> {
     let positive = |value: f64| value.is_finite() && value >= 0.0;
+    let at_most_a_day = |secs: f64| Duration::from_secs_f64(secs.min(86_400.0));
     if let Some(ms) = ms
         .and_then(|v| v.trim().parse::<f64>().ok())
         .filter(|v| positive(*v))
     {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+        return Some(at_most_a_day(ms / 1000.0));
     }
     let seconds = seconds?.trim();
     if let Some(secs) = seconds.parse::<f64>().ok().filter(|v| positive(*v)) {
-        return Some(Duration::from_secs_f64(secs.min(86_400.0)));
+        return Some(at_most_a_day(secs));
     }
     static PARSER: jiff::fmt::rfc2822::DateTimeParser = jiff::fmt::rfc2822::DateTimeParser::new();
     let at = PARSER.parse_timestamp(seconds).ok()?;
@@ -752,10 +778,10 @@ mod tests {
         let transport = Transport::from_env(&env(&[(TIMEOUT_VAR, "250")]));
         assert_eq!(transport.connect_timeout, Duration::from_millis(250));
         assert_eq!(transport.idle_timeout, Duration::from_millis(250));
-        assert_eq!(
-            Transport::from_env(&env(&[(TIMEOUT_VAR, "soon")])),
-            Transport::default()
-        );
+        for ignored in ["soon", "0", "-5"] {
+            let transport = Transport::from_env(&env(&[(TIMEOUT_VAR, ignored)]));
+            assert_eq!(transport, Transport::default(), "{ignored}");
+        }
     }
 
     #[test]
@@ -784,6 +810,10 @@ mod tests {
         );
         assert_eq!(retry_after(None, Some("-1")), None);
         assert_eq!(retry_after(None, Some("soon")), None);
+        assert_eq!(
+            retry_after(Some("1e300"), None),
+            Some(Duration::from_secs(86_400))
+        );
         assert_eq!(retry_after(None, None), None);
         assert_eq!(
             retry_after(None, Some("Wed, 21 Oct 2015 07:28:00 GMT")),
@@ -823,6 +853,37 @@ mod tests {
             "{error:?}"
         );
         assert_eq!(seen.join().expect("server thread").len(), 1);
+    }
+
+    #[test]
+    fn a_json_answer_instead_of_a_stream_is_read_as_an_error() {
+        let json_error = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"error\":{\"message\":\"model overloaded\",\"type\":\"server_error\"}}";
+        let html = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<html>login</html>";
+        let transport = Transport {
+            backoff: Duration::from_millis(1),
+            ..Transport::default()
+        };
+        let (base, _) = serve(vec![json_error.to_string(); 3]);
+        let provider = OpenAi::new("m", Some(&base), ApiKey::new("k"), transport.clone());
+        let error = provider
+            .stream(&empty_request(), &mut |_| {})
+            .expect_err("error");
+        assert!(matches!(error, Error::Server { tries: 3, .. }), "{error:?}");
+        let (base, _) = serve(vec![html.to_string()]);
+        let provider = OpenAi::new("m", Some(&base), ApiKey::new("k"), transport);
+        let error = provider
+            .stream(&empty_request(), &mut |_| {})
+            .expect_err("html");
+        assert!(matches!(error, Error::BadResponse { .. }), "{error:?}");
+        assert!(error.to_string().contains("text/html"), "{error}");
+    }
+
+    fn empty_request() -> Request {
+        Request {
+            system: String::new(),
+            messages: Vec::new(),
+            max_tokens: 10,
+        }
     }
 
     #[test]

@@ -133,7 +133,11 @@ impl Decoder for Stream {
                     .find(|c| c.get("index").and_then(Value::as_u64).unwrap_or(0) == 0)
             });
         if let Some(choice) = first {
-            if let Some(text) = choice.pointer("/delta/content").and_then(Value::as_str) {
+            if let Some(text) = choice
+                .pointer("/delta/content")
+                .and_then(Value::as_str)
+                .filter(|text| !text.is_empty())
+            {
                 self.reply.text.push_str(text);
                 on_text(text);
             }
@@ -271,7 +275,7 @@ mod tests {
     #[test]
     fn the_recorded_stream_decodes_into_text_usage_and_reason() {
         let (reply, deltas) = collect::<Stream>(STREAM).expect("a complete stream");
-        assert_eq!(deltas, vec!["", "SELECT", " 1;"]);
+        assert_eq!(deltas, vec!["SELECT", " 1;"]);
         assert_eq!(reply.text, "SELECT 1;");
         assert_eq!(reply.finish_reason.as_deref(), Some("stop"));
         assert_eq!(
