@@ -28,6 +28,9 @@ const CHARS_PER_TOKEN: usize = 4;
 const LEGEND: &str = "-- each column: name type; NOT NULL unless marked null; pk = primary key; \
                       unique; → table.column it references; -- comment\n";
 
+/// The whole context of a database without tables or views.
+const NO_RELATIONS: &str = "-- the database has no tables or views";
+
 const OTHERS_HEADER: &str = "other tables (names only):\n";
 
 /// Comments longer than this many characters are cut with `…`.
@@ -61,6 +64,15 @@ pub fn estimate_tokens(text: &str) -> usize {
 
 /// Builds the schema text for `question` within `budget_tokens`.
 pub fn build(catalog: &Catalog, question: &str, budget_tokens: usize) -> Context {
+    if catalog.relations.is_empty() {
+        let text = NO_RELATIONS.to_string();
+        let tokens = estimate_tokens(&text);
+        return Context {
+            text,
+            tokens,
+            ..Context::default()
+        };
+    }
     let budget_chars = budget_tokens.saturating_mul(CHARS_PER_TOKEN);
     let mut blocks = Blocks::new(catalog);
     let enum_lines: Vec<String> = catalog.enums.iter().map(enum_line).collect();
@@ -1075,6 +1087,14 @@ mod tests {
         assert_eq!(ctx.tables_named, 0);
         assert_eq!(ctx.tokens, estimate_tokens(&ctx.text));
         assert!(!ctx.text.contains("other tables"));
+    }
+
+    #[test]
+    fn empty_catalog_says_so() {
+        let ctx = build(&Catalog::default(), "orders", DEFAULT_BUDGET);
+        assert_eq!(ctx.text, NO_RELATIONS);
+        assert!(ctx.tables_full.is_empty());
+        assert_eq!(ctx.tokens, estimate_tokens(NO_RELATIONS));
     }
 
     #[test]
