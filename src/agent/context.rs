@@ -63,6 +63,13 @@ pub fn estimate_tokens(text: &str) -> usize {
 }
 
 /// Builds the schema text for `question` within `budget_tokens`.
+///
+/// The text opens with a one-line legend, then the enum types the blocks
+/// use, then one block per relation sent in full (kind, `schema.name`, row
+/// estimate, comment, one line per column), then, when the schema did not
+/// fit whole, `other tables (names only):` grouped by schema, and
+/// `… and N more` when even the names do not fit. `tokens <= budget_tokens`
+/// whenever `budget_tokens >= MIN_BUDGET`.
 pub fn build(catalog: &Catalog, question: &str, budget_tokens: usize) -> Context {
     if catalog.relations.is_empty() {
         let text = NO_RELATIONS.to_string();
@@ -493,51 +500,47 @@ fn rank(catalog: &Catalog, question: &str) -> Vec<u32> {
     seeds.sort_by(|&a, &b| scores[b].cmp(&scores[a]).then(a.cmp(&b)));
     seeds.truncate(MAX_SEEDS);
 
-    let graph = FkGraph::new(catalog);
-    let mut bonus = vec![0u32; scores.len()];
-    for &seed in &seeds {
-        let gift = scores[seed] / 2;
-        for &n in graph.neighbours(seed) {
-            bonus[n] = bonus[n].max(gift);
-        }
-    }
-    for (rank, b) in ranks.iter_mut().zip(bonus) {
-        *rank += b;
+    let seeds: Vec<(usize, u32)> = seeds.into_iter().map(|i| (i, scores[i] / 2)).collect();
+    for (rank, bonus) in ranks.iter_mut().zip(neighbour_bonus(catalog, &seeds)) {
+        *rank += bonus;
     }
     ranks
 }
 
-/// Foreign-key links between relations, both directions, by index.
-struct FkGraph {
-    links: Vec<Vec<usize>>,
-}
-
-impl FkGraph {
-    fn new(catalog: &Catalog) -> FkGraph {
-        let index: HashMap<(&str, &str), usize> = catalog
-            .relations
-            .iter()
-            .enumerate()
-            .map(|(i, r)| ((r.schema.as_str(), r.name.as_str()), i))
-            .collect();
-        let mut links = vec![Vec::new(); catalog.relations.len()];
-        for (from, r) in catalog.relations.iter().enumerate() {
-            for fk in &r.foreign_keys {
-                let key = (fk.ref_schema.as_str(), fk.ref_table.as_str());
-                if let Some(&to) = index.get(&key)
-                    && to != from
-                {
-                    links[from].push(to);
-                    links[to].push(from);
+/// For each relation one foreign key away from a seed (either direction),
+/// the largest gift of such a seed; zero for the others. One pass over the
+/// catalog, comparing against the few seeds only.
+fn neighbour_bonus(catalog: &Catalog, seeds: &[(usize, u32)]) -> Vec<u32> {
+    let relations = &catalog.relations;
+    let is = |r: &Relation, schema: &str, name: &str| r.schema == schema && r.name == name;
+    // (schema, name, gift) of the seeds, and of the relations they point at.
+    let mut seed_names = Vec::with_capacity(seeds.len());
+    let mut targets = Vec::new();
+    for &(s, gift) in seeds {
+        let seed = &relations[s];
+        seed_names.push((seed.schema.as_str(), seed.name.as_str(), gift));
+        for fk in &seed.foreign_keys {
+            if !is(seed, &fk.ref_schema, &fk.ref_table) {
+                targets.push((fk.ref_schema.as_str(), fk.ref_table.as_str(), gift));
+            }
+        }
+    }
+    let mut bonus = vec![0u32; relations.len()];
+    for (i, r) in relations.iter().enumerate() {
+        for &(schema, name, gift) in &targets {
+            if is(r, schema, name) {
+                bonus[i] = bonus[i].max(gift);
+            }
+        }
+        for fk in &r.foreign_keys {
+            for &(schema, name, gift) in &seed_names {
+                if fk.ref_schema == schema && fk.ref_table == name && !is(r, schema, name) {
+                    bonus[i] = bonus[i].max(gift);
                 }
             }
         }
-        FkGraph { links }
     }
-
-    fn neighbours(&self, i: usize) -> &[usize] {
-        &self.links[i]
-    }
+    bonus
 }
 
 /// Reused buffers for scoring, so scoring allocates nothing per relation.
@@ -1242,6 +1245,24 @@ view public.big_spenders
             .collect();
         assert!(scores.windows(2).all(|w| w[0] > w[1]), "{scores:?}");
         assert_eq!(scores[4], 0);
+    }
+
+    #[test]
+    fn foreign_key_neighbours_of_the_best_match_rank_above_zero() {
+        let catalog = shop();
+        let names: Vec<&str> = catalog.relations.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["customers", "orders", "order_lines", "big_spenders"]
+        );
+        // order_lines → orders (outgoing); customers is two keys away.
+        let ranks = rank(&catalog, "lines");
+        assert!(ranks[2] > ranks[1] && ranks[1] > 0, "{ranks:?}");
+        assert_eq!((ranks[0], ranks[3]), (0, 0));
+        // orders → customers (incoming to the seed).
+        let ranks = rank(&catalog, "customers email");
+        assert!(ranks[0] > ranks[1] && ranks[1] > 0, "{ranks:?}");
+        assert_eq!(rank(&catalog, "the of which"), [0, 0, 0, 0]);
     }
 
     #[test]
