@@ -4,6 +4,7 @@
 //! into an exit code (see `cli::EXIT_CODES`); everything else lives in the
 //! modules below.
 
+mod agent;
 mod ask;
 mod catalog;
 mod cli;
