@@ -6,12 +6,13 @@
 //!
 //! ```text
 //! {<json_prefix fields…>,"columns":[{"name":"id","type":"int4"}],
-//!  "rows":[{"id":1}],"row_count":1,"complete":true,"timing":{"db_ms":1.234}}
+//!  "rows":[{"id":1}],"row_count":1,"complete":true,"timings":{"db_ms":1.234}}
 //! ```
 //!
 //! For a command (no result set) `columns` and `rows` are empty, `row_count`
 //! is 0 and `"rows_affected"` (a number, or null when the server does not
-//! say) follows `timing`. `complete` is false when the fetch stopped early.
+//! say) follows `timings`. `timings` holds the caller's
+//! `json_timings` (e.g. `llm_ms`) before `db_ms`. `complete` is false when the fetch stopped early.
 //!
 //! `ndjson` writes each row as one object on its own line and nothing else;
 //! a command writes one line `{"rows_affected":N}` (or null).
@@ -37,6 +38,8 @@ use crate::db::{Column, Flow, Outcome, OutcomeKind, Row, RowSink, Value};
 pub struct JsonWriter<W: Write> {
     out: BufWriter<W>,
     prefix: Vec<(String, serde_json::Value)>,
+    /// Extra `timings` entries in milliseconds, written before `db_ms`.
+    timings: Vec<(String, f64)>,
     keys: Vec<Vec<u8>>,
     started: bool,
     written: u64,
@@ -45,10 +48,15 @@ pub struct JsonWriter<W: Write> {
 
 impl<W: Write> JsonWriter<W> {
     /// `prefix` fields are written first, in order (e.g. `sql`, `level`).
-    pub fn new(out: W, prefix: Vec<(String, serde_json::Value)>) -> Self {
+    pub fn new(
+        out: W,
+        prefix: Vec<(String, serde_json::Value)>,
+        timings: Vec<(String, f64)>,
+    ) -> Self {
         JsonWriter {
             out: BufWriter::with_capacity(64 * 1024, out),
             prefix,
+            timings,
             keys: Vec::new(),
             started: false,
             written: 0,
@@ -99,11 +107,16 @@ impl<W: Write> JsonWriter<W> {
             OutcomeKind::Rows { count, complete } => (count, complete),
             OutcomeKind::Command { .. } => (0, true),
         };
-        let db_ms = outcome.db_time.as_secs_f64() * 1000.0;
         write!(
             self.out,
-            "],\"row_count\":{count},\"complete\":{complete},\"timing\":{{\"db_ms\":{db_ms:.3}}}"
+            "],\"row_count\":{count},\"complete\":{complete},\"timings\":{{"
         )?;
+        for (name, ms) in &self.timings {
+            serde_json::to_writer(&mut self.out, name.as_str())?;
+            write!(self.out, ":{ms:.3},")?;
+        }
+        let db_ms = outcome.db_time.as_secs_f64() * 1000.0;
+        write!(self.out, "\"db_ms\":{db_ms:.3}}}")?;
         if let OutcomeKind::Command { affected } = outcome.kind {
             self.out.write_all(b",\"rows_affected\":")?;
             write_affected(&mut self.out, affected)?;
@@ -316,7 +329,7 @@ mod tests {
             ("sql".to_owned(), serde_json::json!("select \"x\"")),
             ("level".to_owned(), serde_json::json!("read_only")),
         ];
-        let mut w = JsonWriter::new(&mut buf, prefix);
+        let mut w = JsonWriter::new(&mut buf, prefix, Vec::new());
         stream(&mut w, columns, rows, chunk);
         w.finish(outcome).unwrap();
         drop(w);
@@ -337,7 +350,7 @@ mod tests {
                 r#"{"id":2,"name":"","score":null,"note":null,"ok":false,"raw":null},"#,
                 r#"{"id":3,"name":"Zoë 日本","score":1e+300,"note":" padded","ok":null,"raw":"\\x"},"#,
                 r#"{"id":-4,"name":null,"score":"NaN","note":{"k": [1, 2]},"ok":true,"raw":null}],"#,
-                r#""row_count":4,"complete":true,"timing":{"db_ms":1.200}}"#,
+                r#""row_count":4,"complete":true,"timings":{"db_ms":1.200}}"#,
                 "\n"
             )
         );
@@ -365,7 +378,7 @@ mod tests {
             text,
             concat!(
                 r#"{"sql":"select \"x\"","level":"read_only","columns":[],"rows":[],"#,
-                r#""row_count":0,"complete":true,"timing":{"db_ms":0.800},"rows_affected":3}"#,
+                r#""row_count":0,"complete":true,"timings":{"db_ms":0.800},"rows_affected":3}"#,
                 "\n"
             )
         );
@@ -448,7 +461,7 @@ mod tests {
 
     #[test]
     fn write_errors_stop_the_fetch() {
-        let mut w = JsonWriter::new(Broken, Vec::new());
+        let mut w = JsonWriter::new(Broken, Vec::new(), Vec::new());
         w.columns(&sample_columns());
         assert_eq!(w.rows(sample_rows()), Flow::Stop);
         assert!(w.finish(&done(4)).is_err());

@@ -89,8 +89,8 @@ fn json_is_one_document_with_columns_rows_and_counts() {
     assert_eq!(doc["row_count"], 2, "{out}");
     assert_eq!(doc["complete"], true, "{out}");
     assert!(
-        doc["timing"]["db_ms"].is_number(),
-        "timing.db_ms missing\n{out}"
+        doc["timings"]["db_ms"].is_number(),
+        "timings.db_ms missing\n{out}"
     );
 
     let columns = doc["columns"]
