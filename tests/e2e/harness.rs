@@ -892,12 +892,22 @@ where
     I: IntoIterator<Item = S>,
     S: Into<OsString>,
 {
-    Repl::spawn(glance_bin(), args, home)
+    Repl::spawn(glance_bin(), args, home, &[])
+}
+
+/// Starts `glance ARGS…` in a pseudo-terminal with extra variables, such as
+/// a fake LLM's address and key.
+pub fn pty_with_env<I, S>(args: I, env: &[(&str, String)]) -> Repl
+where
+    I: IntoIterator<Item = S>,
+    S: Into<OsString>,
+{
+    Repl::spawn(glance_bin(), args, &scratch_dir("home"), env)
 }
 
 impl Repl {
     /// Starts `program ARGS…` in a pseudo-terminal of [`PTY_ROWS`]×[`PTY_COLS`].
-    pub fn spawn<I, S>(program: &str, args: I, home: &Path) -> Repl
+    pub fn spawn<I, S>(program: &str, args: I, home: &Path, env: &[(&str, String)]) -> Repl
     where
         I: IntoIterator<Item = S>,
         S: Into<OsString>,
@@ -919,6 +929,7 @@ impl Repl {
             .args(&args)
             .env_clear()
             .envs(clean_env(home))
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .env("TERM", "xterm-256color")
             .current_dir(home);
         let options = rexpect::session::Options::new()

@@ -168,6 +168,7 @@ fn the_pseudo_terminal_has_the_fixed_size_and_a_terminal_type() {
             "stty size; echo \"term=$TERM\"; read line; echo \"got:$line\"",
         ],
         &home,
+        &[],
     );
     term.expect(&format!("{} {}", harness::PTY_ROWS, harness::PTY_COLS));
     term.expect("term=xterm-256color");
@@ -186,6 +187,7 @@ fn control_keys_reach_the_program_in_the_terminal() {
             "trap 'echo caught-int; exit 5' INT; echo ready; while :; do sleep 0.1; done",
         ],
         &home,
+        &[],
     );
     term.expect("ready");
     term.ctrl('c');
