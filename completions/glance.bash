@@ -53,7 +53,7 @@ _glance() {
 
     case "${cmd}" in
         glance)
-            opts="-d -y -h -V --database --format --no-color --demo --statement-timeout --yes --help --version repl ask completions man help"
+            opts="-d -y -h -V --database --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --retries --help --version repl ask completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -75,6 +75,22 @@ _glance() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context-tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -83,7 +99,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__ask)
-            opts="-d -y -h -V --sql --dry-run --allow-destructive --database --format --no-color --demo --statement-timeout --yes --help --version"
+            opts="-d -y -h -V --sql --dry-run --allow-destructive --allow-write --show-prompt --database --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -109,6 +125,22 @@ _glance() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context-tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -117,7 +149,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__completions)
-            opts="-d -y -h -V --database --format --no-color --demo --statement-timeout --yes --help --version bash elvish fish powershell zsh"
+            opts="-d -y -h -V --database --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --retries --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -136,6 +168,22 @@ _glance() {
                     return 0
                     ;;
                 --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context-tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -231,7 +279,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__man)
-            opts="-d -y -h -V --database --format --no-color --demo --statement-timeout --yes --help --version"
+            opts="-d -y -h -V --database --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -250,6 +298,22 @@ _glance() {
                     return 0
                     ;;
                 --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context-tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -261,7 +325,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__repl)
-            opts="-d -y -h -V --database --format --no-color --demo --statement-timeout --yes --help --version"
+            opts="-d -y -h -V --database --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -280,6 +344,22 @@ _glance() {
                     return 0
                     ;;
                 --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context-tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

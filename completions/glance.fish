@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_glance_global_optspecs
-    string join \n d/database= format= no-color demo statement-timeout= y/yes h/help V/version
+    string join \n d/database= format= no-color demo statement-timeout= y/yes provider= model= context-tokens= retries= h/help V/version
 end
 
 function __fish_glance_needs_command
@@ -32,6 +32,10 @@ json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
 complete -c glance -n "__fish_glance_needs_command" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off' -r
+complete -c glance -n "__fish_glance_needs_command" -l provider -d 'LLM provider for questions: openai or anthropic (default: the first whose API key is set)' -r
+complete -c glance -n "__fish_glance_needs_command" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
+complete -c glance -n "__fish_glance_needs_command" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full' -r
+complete -c glance -n "__fish_glance_needs_command" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one' -r
 complete -c glance -n "__fish_glance_needs_command" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_needs_command" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
 complete -c glance -n "__fish_glance_needs_command" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
@@ -50,6 +54,10 @@ json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
 complete -c glance -n "__fish_glance_using_subcommand repl" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off' -r
+complete -c glance -n "__fish_glance_using_subcommand repl" -l provider -d 'LLM provider for questions: openai or anthropic (default: the first whose API key is set)' -r
+complete -c glance -n "__fish_glance_using_subcommand repl" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
+complete -c glance -n "__fish_glance_using_subcommand repl" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full' -r
+complete -c glance -n "__fish_glance_using_subcommand repl" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one' -r
 complete -c glance -n "__fish_glance_using_subcommand repl" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand repl" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
 complete -c glance -n "__fish_glance_using_subcommand repl" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
@@ -64,8 +72,14 @@ json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
 complete -c glance -n "__fish_glance_using_subcommand ask" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off' -r
+complete -c glance -n "__fish_glance_using_subcommand ask" -l provider -d 'LLM provider for questions: openai or anthropic (default: the first whose API key is set)' -r
+complete -c glance -n "__fish_glance_using_subcommand ask" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
+complete -c glance -n "__fish_glance_using_subcommand ask" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full' -r
+complete -c glance -n "__fish_glance_using_subcommand ask" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one' -r
 complete -c glance -n "__fish_glance_using_subcommand ask" -l dry-run -d 'Print the safety verdict and run nothing'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l allow-destructive -d 'Run destructive statements (DROP, DELETE, TRUNCATE…) without a terminal to confirm them'
+complete -c glance -n "__fish_glance_using_subcommand ask" -l allow-write -d 'Run writes (INSERT, UPDATE…) the model wrote without a terminal to confirm them'
+complete -c glance -n "__fish_glance_using_subcommand ask" -l show-prompt -d 'Print the exact request that would go to the model, and exit without calling it'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
 complete -c glance -n "__fish_glance_using_subcommand ask" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
@@ -79,6 +93,10 @@ json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
 complete -c glance -n "__fish_glance_using_subcommand completions" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off' -r
+complete -c glance -n "__fish_glance_using_subcommand completions" -l provider -d 'LLM provider for questions: openai or anthropic (default: the first whose API key is set)' -r
+complete -c glance -n "__fish_glance_using_subcommand completions" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
+complete -c glance -n "__fish_glance_using_subcommand completions" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full' -r
+complete -c glance -n "__fish_glance_using_subcommand completions" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one' -r
 complete -c glance -n "__fish_glance_using_subcommand completions" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand completions" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
 complete -c glance -n "__fish_glance_using_subcommand completions" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
@@ -92,6 +110,10 @@ json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
 complete -c glance -n "__fish_glance_using_subcommand man" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off' -r
+complete -c glance -n "__fish_glance_using_subcommand man" -l provider -d 'LLM provider for questions: openai or anthropic (default: the first whose API key is set)' -r
+complete -c glance -n "__fish_glance_using_subcommand man" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
+complete -c glance -n "__fish_glance_using_subcommand man" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full' -r
+complete -c glance -n "__fish_glance_using_subcommand man" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one' -r
 complete -c glance -n "__fish_glance_using_subcommand man" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand man" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
 complete -c glance -n "__fish_glance_using_subcommand man" -s y -l yes -d 'Do not ask before destructive statements typed by hand'

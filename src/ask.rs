@@ -1,15 +1,21 @@
-//! `glance ask`: one statement (or, later, one question) from arguments or a
-//! pipe, no prompts, and an exit code that says what happened.
+//! `glance ask`: one question (or one statement with `--sql`) from the
+//! arguments or a pipe, no prompts without a terminal, and an exit code that
+//! says what happened. Results go to stdout; the model's explanation, the
+//! verdict and the cost footer go to stderr, so stdout stays data.
 
 use std::io::{self, Read, Write};
 
+use crate::agent::{Agent, extract};
+use crate::answer::{self, Answered, End};
 use crate::cli::{AskArgs, Global};
+use crate::confirm;
 use crate::db::{self, Dialect};
 use crate::exit::Failure;
+use crate::llm;
 use crate::render::Format;
 use crate::report;
 use crate::safety::{self, Level, Verdict};
-use crate::session::{Decision, Executed, Session};
+use crate::session::{Consent, Decision, Executed, Run, Session};
 use crate::term::Term;
 
 /// Runs `glance ask`.
@@ -18,14 +24,23 @@ pub fn run(
     args: &AskArgs,
     term: Term,
     open: impl FnOnce() -> Result<Session, Failure>,
+    agent: impl FnOnce() -> Result<Option<Agent>, Failure>,
 ) -> Result<(), Failure> {
     let Some(sql_arg) = &args.sql else {
         let question = question_text(args)?;
-        return Err(Failure::Usage(format!(
-            "cannot answer \"{}\": questions need an LLM provider, and none is configured yet; \
-             to run SQL use --sql \"…\"",
-            question.trim()
-        )));
+        let Some(agent) = agent()? else {
+            return Err(Failure::Runtime {
+                message: format!(
+                    "cannot answer \"{}\": questions need an LLM provider, and none is configured",
+                    question.trim()
+                ),
+                hint: Some(format!(
+                    "{} (to run SQL instead, use --sql \"…\")",
+                    llm::SETUP_HINT
+                )),
+            });
+        };
+        return ask_question(global, args, term, open()?, agent, question.trim());
     };
     let input = if sql_arg == "-" {
         read_stdin()?
@@ -63,17 +78,21 @@ pub fn run(
         ),
     ];
     let allowed = args.allow_destructive || global.yes;
-    let mut confirm = |statement: &str, verdict: &Verdict| {
+    let mut confirm = |consent: &Consent| {
         if allowed {
             Decision::Run
         } else if term.can_ask() {
-            crate::confirm::ask_on_terminal(statement, verdict, term.color)
+            confirm::ask_on_terminal(consent, term.color)
         } else {
             Decision::Refuse
         }
     };
-    match session.execute(sql, &mut confirm, prefix) {
-        Executed::Ran => Ok(()),
+    let run = Run {
+        json_prefix: prefix,
+        ..Run::typed(sql)
+    };
+    match session.execute(run, &mut confirm) {
+        Executed::Ran(_) => Ok(()),
         Executed::Output(error) => Err(Failure::from_io(error)),
         Executed::Declined => Err(Failure::Refused("not run: you answered no".into())),
         Executed::Refused { verdict } => Err(Failure::Refused(format!(
@@ -154,4 +173,243 @@ fn print_json_error(sql: &str, level: Level, error: &db::Error) -> io::Result<()
     }
     let doc = serde_json::json!({ "sql": sql, "level": level.as_str(), "error": detail });
     writeln!(io::stdout().lock(), "{doc}")
+}
+
+/// Answers one question: generate, classify, confirm by flag or terminal,
+/// run, correct; or with `--show-prompt` / `--dry-run` stop early.
+fn ask_question(
+    global: &Global,
+    args: &AskArgs,
+    term: Term,
+    mut session: Session,
+    mut agent: Agent,
+    question: &str,
+) -> Result<(), Failure> {
+    let json = global.format == Some(Format::Json);
+    if args.show_prompt {
+        return show_prompt(&mut session, &agent, question, json);
+    }
+    if args.dry_run {
+        return dry_run(&mut session, &agent, question, json);
+    }
+    let mut ui = AskUi {
+        term,
+        allow_write: args.allow_write,
+        allow_destructive: args.allow_destructive,
+        json,
+    };
+    let answered = answer::answer(&mut session, &mut agent, question, &mut ui);
+    if !json && !matches!(answered.end, End::Llm(_)) {
+        eprintln!("{}", answered.footer(agent.provider().model()));
+    }
+    match &answered.end {
+        End::Ran(_) => Ok(()),
+        End::Prose => print_prose(question, &answered, &agent, json).map_err(Failure::from_io),
+        End::Declined => Err(Failure::Refused("not run: you answered no".into())),
+        End::Refused { sql, verdict } => {
+            if json {
+                let doc = error_doc(
+                    question,
+                    sql,
+                    Some(verdict),
+                    &answered,
+                    &agent,
+                    "refused: needs confirmation",
+                );
+                print_line(&doc).map_err(Failure::from_io)?;
+            } else {
+                print_line(&format!("{sql};")).map_err(Failure::from_io)?;
+            }
+            let flag = if verdict.level == Level::Destructive {
+                "--allow-destructive"
+            } else {
+                "--allow-write"
+            };
+            Err(Failure::Refused(format!(
+                "the model wrote a {} statement ({}), which needs a confirmation, but there is no terminal to ask; \
+                 the SQL is printed above: run it yourself, or pass {flag}",
+                verdict.level.as_str(),
+                verdict.reasons.join("; ")
+            )))
+        }
+        End::Failed { sql, error } => {
+            if json {
+                let level = session.classify(sql);
+                let doc = error_doc(
+                    question,
+                    sql,
+                    Some(&level),
+                    &answered,
+                    &agent,
+                    &error.to_string(),
+                );
+                print_line(&doc).map_err(Failure::from_io)?;
+            }
+            Err(Failure::Database {
+                text: report::db_error(error, Some(sql)),
+            })
+        }
+        End::Llm(error) => Err(Failure::Runtime {
+            message: error.to_string(),
+            hint: None,
+        }),
+        End::Catalog(error) => Err(Failure::Database {
+            text: report::db_error(error, None),
+        }),
+        End::Output(error) => Err(Failure::from_io(io::Error::new(
+            error.kind(),
+            error.to_string(),
+        ))),
+    }
+}
+
+/// `--show-prompt`: the request, exactly as it would be sent.
+fn show_prompt(
+    session: &mut Session,
+    agent: &Agent,
+    question: &str,
+    json: bool,
+) -> Result<(), Failure> {
+    let info = session.info().clone();
+    let catalog = session.catalog().map_err(|e| Failure::Database {
+        text: report::db_error(&e, None),
+    })?;
+    let (request, context) = agent.request(question, catalog, &info);
+    let doc = if json {
+        serde_json::json!({
+            "provider": agent.provider().name(),
+            "model": agent.provider().model(),
+            "system": request.system,
+            "messages": request.messages.iter().map(|m| serde_json::json!({
+                "role": m.role.as_str(),
+                "content": m.content,
+            })).collect::<Vec<_>>(),
+            "context": {
+                "tables_full": context.tables_full,
+                "tables_named": context.tables_named,
+                "tokens": context.tokens,
+            },
+        })
+    } else {
+        agent.provider().preview(&request)
+    };
+    let text = if json {
+        doc.to_string()
+    } else {
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    };
+    print_line(&text).map_err(Failure::from_io)
+}
+
+/// `--dry-run` with a question: generate and classify, run nothing.
+fn dry_run(
+    session: &mut Session,
+    agent: &Agent,
+    question: &str,
+    json: bool,
+) -> Result<(), Failure> {
+    let info = session.info().clone();
+    let catalog = session.catalog().map_err(|e| Failure::Database {
+        text: report::db_error(&e, None),
+    })?;
+    let (request, _) = agent.request(question, catalog, &info);
+    let proposal = agent
+        .propose(&request, &mut |_| {})
+        .map_err(|e| Failure::Runtime {
+            message: e.to_string(),
+            hint: None,
+        })?;
+    let Some(sql) = proposal.sql else {
+        return print_line(&proposal.reply).map_err(Failure::from_io);
+    };
+    let verdict = session.classify(&sql);
+    print_verdict(&sql, &verdict, json).map_err(Failure::from_io)
+}
+
+/// Decides by flags and, with a terminal, by asking.
+struct AskUi {
+    term: Term,
+    allow_write: bool,
+    allow_destructive: bool,
+    json: bool,
+}
+
+impl answer::Ui for AskUi {
+    fn reply_text(&mut self, _text: &str) {}
+
+    /// The explanation and verdict go to stderr, keeping stdout for data.
+    fn proposed(&mut self, reply: &str, _sql: &str, verdict: &Verdict) {
+        if !self.json {
+            let explanation = extract::prose(reply);
+            if !explanation.trim().is_empty() {
+                eprintln!("{}", explanation.trim());
+            }
+            eprintln!("{}", confirm::verdict_line(verdict, false));
+        }
+    }
+
+    fn confirm(&mut self, consent: &Consent) -> Decision {
+        let allowed = match consent.verdict.level {
+            Level::ReadOnly => true,
+            Level::Write => self.allow_write,
+            Level::Destructive => self.allow_destructive,
+        };
+        if allowed {
+            Decision::Run
+        } else if self.term.can_ask() {
+            confirm::ask_on_terminal(consent, self.term.color)
+        } else {
+            Decision::Refuse
+        }
+    }
+
+    fn retrying(&mut self, attempt: u32, _sql: &str, error: &db::Error) {
+        eprintln!("attempt {attempt} failed: {error}; asking the model for a corrected statement");
+    }
+}
+
+/// A prose answer: the text on stdout, or a JSON document.
+fn print_prose(question: &str, answered: &Answered, agent: &Agent, json: bool) -> io::Result<()> {
+    if !json {
+        return print_line(answered.reply.trim());
+    }
+    let doc = serde_json::json!({
+        "question": question,
+        "sql": null,
+        "level": null,
+        "reasons": [],
+        "executed": false,
+        "answer": answered.reply.trim(),
+        "timings": { "llm_ms": answered.llm_time.as_secs_f64() * 1000.0 },
+        "llm": answer::llm_json(agent, &answered.usage),
+        "attempts": answered.attempts,
+    });
+    print_line(&doc.to_string())
+}
+
+/// The JSON document of a question whose SQL did not run.
+fn error_doc(
+    question: &str,
+    sql: &str,
+    verdict: Option<&Verdict>,
+    answered: &Answered,
+    agent: &Agent,
+    error: &str,
+) -> String {
+    serde_json::json!({
+        "question": question,
+        "sql": sql,
+        "level": verdict.map(|v| v.level.as_str()),
+        "reasons": verdict.map(|v| v.reasons.clone()).unwrap_or_default(),
+        "executed": false,
+        "timings": { "llm_ms": answered.llm_time.as_secs_f64() * 1000.0 },
+        "llm": answer::llm_json(agent, &answered.usage),
+        "attempts": answered.attempts,
+        "error": { "message": error },
+    })
+    .to_string()
+}
+
+fn print_line(text: &str) -> io::Result<()> {
+    writeln!(io::stdout().lock(), "{text}")
 }

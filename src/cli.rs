@@ -57,6 +57,26 @@ pub struct Global {
     /// Do not ask before destructive statements typed by hand.
     #[arg(short = 'y', long, global = true)]
     pub yes: bool,
+
+    /// LLM provider for questions: openai or anthropic (default: the first
+    /// whose API key is set).
+    #[arg(long, global = true, env = "GLANCE_PROVIDER", value_name = "NAME")]
+    pub provider: Option<String>,
+
+    /// Model id for questions (default: the provider's default model).
+    #[arg(long, global = true, env = "GLANCE_MODEL", value_name = "ID")]
+    pub model: Option<String>,
+
+    /// Budget for the schema part of the prompt, in tokens; on larger
+    /// schemas the tables most relevant to the question are sent in full.
+    #[arg(long, global = true, value_name = "TOKENS", value_parser = parse_budget,
+          default_value_t = crate::agent::context::DEFAULT_BUDGET)]
+    pub context_tokens: usize,
+
+    /// How many times a failing generated statement is sent back to the
+    /// model with its error for a corrected one.
+    #[arg(long, global = true, value_name = "N", default_value_t = 2)]
+    pub retries: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,6 +112,26 @@ pub struct AskArgs {
     /// terminal to confirm them.
     #[arg(long)]
     pub allow_destructive: bool,
+
+    /// Run writes (INSERT, UPDATE…) the model wrote without a terminal to
+    /// confirm them.
+    #[arg(long)]
+    pub allow_write: bool,
+
+    /// Print the exact request that would go to the model, and exit
+    /// without calling it.
+    #[arg(long, conflicts_with = "sql")]
+    pub show_prompt: bool,
+}
+
+/// Reads a prompt budget in tokens, refusing one too small to hold anything.
+fn parse_budget(text: &str) -> Result<usize, String> {
+    let min = crate::agent::context::MIN_BUDGET;
+    match text.trim().parse::<usize>() {
+        Ok(n) if n >= min => Ok(n),
+        Ok(_) => Err(format!("the budget must be at least {min} tokens")),
+        Err(_) => Err(format!("`{text}` is not a number of tokens")),
+    }
 }
 
 /// Reads `30s`, `500ms`, `2m`, `1h` or bare seconds.
@@ -135,6 +175,13 @@ mod tests {
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("3 weeks").is_err());
+    }
+
+    #[test]
+    fn budgets_have_a_floor() {
+        assert_eq!(parse_budget("8000"), Ok(8000));
+        assert!(parse_budget("10").is_err());
+        assert!(parse_budget("lots").is_err());
     }
 
     #[test]

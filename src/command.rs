@@ -42,6 +42,18 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Query,
     },
     Spec {
+        name: "\\prompt",
+        args: "QUESTION",
+        help: "show the exact request a question would send to the model",
+        section: Section::Query,
+    },
+    Spec {
+        name: "\\reset",
+        args: "",
+        help: "forget the conversation, so the next question starts fresh",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\log",
         args: "",
         help: "list the statements run in this session",
@@ -144,6 +156,10 @@ pub enum Meta {
     Expanded(Option<Expanded>),
     Timing(Option<bool>),
     Log,
+    /// `\prompt QUESTION`: the request a question would send.
+    Prompt(String),
+    /// `\reset`: forget the conversation.
+    Reset,
     ConnInfo,
     Help,
     Quit,
@@ -181,6 +197,13 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
     match base {
         "\\sql" => Ok(Some(Meta::Sql(argument))),
         "\\log" => no_argument(word, rest, Meta::Log),
+        "\\prompt" => match argument {
+            Some(question) => Ok(Some(Meta::Prompt(question))),
+            None => {
+                Err("\\prompt needs a question, e.g. \\prompt how many orders are there".into())
+            }
+        },
+        "\\reset" => no_argument(word, rest, Meta::Reset),
         "\\d" => match &argument {
             Some(name) if !name.contains(['*', '?']) => Ok(Some(Meta::Describe {
                 name: name.clone(),
@@ -293,8 +316,12 @@ mod tests {
     #[test]
     fn every_listed_command_parses() {
         for spec in COMMANDS {
+            let line = match spec.args {
+                "QUESTION" => format!("{} how many orders", spec.name),
+                _ => spec.name.to_string(),
+            };
             assert!(
-                matches!(parse(spec.name), Ok(Some(_))),
+                matches!(parse(&line), Ok(Some(_))),
                 "{} does not parse",
                 spec.name
             );
@@ -346,6 +373,7 @@ mod tests {
         assert!(err.contains("did you mean \\dt"), "{err}");
         assert!(parse("\\x sideways").is_err());
         assert!(parse("\\q now").is_err());
+        assert!(parse("\\prompt").is_err());
     }
 
     #[test]

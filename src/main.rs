@@ -5,6 +5,7 @@
 //! modules below.
 
 mod agent;
+mod answer;
 mod ask;
 mod catalog;
 mod cli;
@@ -54,9 +55,13 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Man => generate::man(&mut std::io::stdout()).map_err(Failure::from_io),
         Command::Ask(args) => {
             let interrupts = install_interrupts()?;
-            ask::run(&cli.global, args, term, || {
-                open(&cli.global, term, interrupts, false)
-            })
+            ask::run(
+                &cli.global,
+                args,
+                term,
+                || open(&cli.global, term, interrupts, false),
+                || make_agent(&cli.global),
+            )
         }
         Command::Repl => {
             let interrupts = install_interrupts()?;
@@ -66,7 +71,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 interrupts,
                 term.stdin_tty && term.stdout_tty,
             )?;
-            repl::run(&mut session, term, cli.global.yes)
+            let agent = make_agent(&cli.global)?;
+            repl::run(&mut session, agent, term, cli.global.yes)
         }
     }
 }
@@ -112,4 +118,17 @@ fn open(
         paged,
     };
     Ok(Session::new(backend, settings, term, interrupts))
+}
+
+/// The agent for questions, when a provider is configured.
+fn make_agent(global: &Global) -> Result<Option<agent::Agent>, Failure> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let provider =
+        llm::select(global.provider.as_deref(), global.model.as_deref(), &env).map_err(|e| {
+            Failure::Runtime {
+                message: e.to_string(),
+                hint: None,
+            }
+        })?;
+    Ok(provider.map(|p| agent::Agent::new(p, global.context_tokens, global.retries)))
 }

@@ -9,6 +9,15 @@ use crate::db::{Column, Value};
 use crate::render::format_duration;
 use crate::safety::Level;
 
+/// The question a generated statement answered, and what the model cost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuestionNote {
+    pub question: String,
+    pub llm_time: Duration,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+}
+
 /// One executed (or refused) statement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
@@ -21,6 +30,8 @@ pub struct Entry {
     /// Rows returned or affected, when known.
     pub rows: Option<u64>,
     pub error: Option<String>,
+    /// For statements the LLM wrote: the question and its cost.
+    pub question: Option<QuestionNote>,
 }
 
 /// The log of one session, oldest first.
@@ -35,10 +46,17 @@ impl QueryLog {
     }
 
     /// The log as a result set for `\log`.
+    /// The question and LLM columns appear once a question has been asked.
     pub fn describe(&self) -> Description {
-        let names = ["#", "Time", "Level", "Status", "Rows", "Duration", "SQL"];
-        let types = ["int8", "text", "text", "text", "int8", "text", "text"];
-        let columns = names
+        let questions = self.entries.iter().any(|e| e.question.is_some());
+        let width = if questions { 9 } else { 7 };
+        let names = [
+            "#", "Time", "Level", "Status", "Rows", "Duration", "SQL", "Question", "LLM",
+        ];
+        let types = [
+            "int8", "text", "text", "text", "int8", "text", "text", "text", "text",
+        ];
+        let columns = names[..width]
             .iter()
             .zip(types)
             .map(|(name, type_name)| Column {
@@ -65,7 +83,21 @@ impl QueryLog {
                     e.rows.map_or(Value::Null, |n| Value::Int(n as i64)),
                     Value::Text(format_duration(e.duration)),
                     Value::Text(e.sql.clone()),
+                    e.question
+                        .as_ref()
+                        .map_or(Value::Null, |q| Value::Text(q.question.clone())),
+                    e.question.as_ref().map_or(Value::Null, |q| {
+                        Value::Text(format!(
+                            "{} in / {} out tokens · {}",
+                            q.input_tokens,
+                            q.output_tokens,
+                            format_duration(q.llm_time)
+                        ))
+                    }),
                 ]
+                .into_iter()
+                .take(width)
+                .collect()
             })
             .collect();
         Description {
@@ -92,6 +124,7 @@ mod tests {
             duration: Duration::from_millis(2),
             rows: Some(1),
             error: None,
+            question: None,
         };
         log.record(base.clone());
         log.record(Entry {
@@ -108,5 +141,23 @@ mod tests {
         assert_eq!(d.rows[1][2], Value::Text("destructive".into()));
         assert_eq!(d.rows[1][3], Value::Text("not run".into()));
         assert_eq!(d.rows[1][4], Value::Null);
+        assert_eq!(d.columns.len(), 7, "no question columns before a question");
+        log.record(Entry {
+            question: Some(QuestionNote {
+                question: "how many?".into(),
+                llm_time: Duration::from_millis(1500),
+                input_tokens: 10,
+                output_tokens: 2,
+            }),
+            ..log.entries[0].clone()
+        });
+        let d = log.describe();
+        assert_eq!(d.columns.len(), 9);
+        assert_eq!(d.rows[2][7], Value::Text("how many?".into()));
+        assert_eq!(
+            d.rows[2][8],
+            Value::Text("10 in / 2 out tokens · 1.50 s".into())
+        );
+        assert!(d.rows.iter().all(|row| row.len() == 9));
     }
 }

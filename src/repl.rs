@@ -11,28 +11,37 @@ use rustyline::history::DefaultHistory;
 use rustyline::{Context, Editor, Helper, Highlighter, Hinter, Validator};
 use sqlparser::tokenizer::{Token, Tokenizer};
 
+use crate::agent::Agent;
+use crate::answer::{self, End};
 use crate::command::{self, COMMANDS, Listing, Meta};
 use crate::confirm;
 use crate::db::Dialect;
 use crate::describe;
 use crate::exit::Failure;
+use crate::llm;
 use crate::render::Expanded;
 use crate::report;
 use crate::safety::{self, Verdict};
-use crate::session::{Decision, Executed, Session};
+use crate::session::{Consent, Decision, Executed, Run, Session};
 use crate::term::Term;
 
 /// Runs the loop until `\q`, Ctrl-D or the end of piped input.
-pub fn run(session: &mut Session, term: Term, assume_yes: bool) -> Result<(), Failure> {
+pub fn run(
+    session: &mut Session,
+    agent: Option<Agent>,
+    term: Term,
+    assume_yes: bool,
+) -> Result<(), Failure> {
     let mut input = Input::open(term)?;
     if term.stdin_tty {
-        greet(session);
+        greet(session, agent.as_ref());
     }
     let mut repl = Repl {
         sql_mode: false,
         buffer: String::new(),
         assume_yes,
         term,
+        agent,
     };
     loop {
         let prompt = repl.prompt(&session.info().database);
@@ -63,6 +72,8 @@ struct Repl {
     buffer: String,
     assume_yes: bool,
     term: Term,
+    /// The model questions go to; `None` when no provider is configured.
+    agent: Option<Agent>,
 }
 
 impl Repl {
@@ -88,15 +99,7 @@ impl Repl {
             Ok(None) => {}
         }
         if !self.sql_mode {
-            eprint!(
-                "{}",
-                report::error_line(
-                    "questions need an LLM provider, and none is configured yet",
-                    Some(
-                        "type SQL after \\sql (or switch to SQL mode with \\sql alone); \\? lists the commands"
-                    ),
-                )
-            );
+            self.question(session, input, trimmed);
             return Flow::Continue;
         }
         if !self.buffer.is_empty() {
@@ -185,24 +188,93 @@ impl Repl {
             Meta::Log => show(session, &session.log.describe(), true),
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::Help => print!("{}", command::help()),
+            Meta::Prompt(question) => self.show_prompt(session, &question),
+            Meta::Reset => {
+                if let Some(agent) = self.agent.as_mut() {
+                    agent.reset();
+                }
+                println!("Conversation cleared: the next question starts fresh.");
+            }
             Meta::Quit => return Flow::Quit,
         }
         Flow::Continue
+    }
+
+    /// Answers a question through the model, or says how to configure one.
+    fn question(&mut self, session: &mut Session, input: &mut Input, question: &str) {
+        let Some(agent) = self.agent.as_mut() else {
+            eprint!("{}", report::error_line(NO_PROVIDER, Some(llm::SETUP_HINT)));
+            return;
+        };
+        let mut ui = TerminalUi {
+            input,
+            color: self.term.color,
+            streamed: false,
+        };
+        let answered = answer::answer(session, agent, question, &mut ui);
+        let model = agent.provider().model().to_string();
+        match &answered.end {
+            End::Prose | End::Ran(_) => {}
+            End::Declined => println!("Not run."),
+            End::Refused { .. } => eprint!(
+                "{}",
+                report::error_line(
+                    "not run: this statement needs a confirmation, and input is not a terminal",
+                    Some("start glance with --yes to run destructive statements from a script"),
+                )
+            ),
+            End::Failed { sql, error } => eprint!("{}", report::db_error(error, Some(sql))),
+            End::Llm(error) => eprint!("{}", report::error_line(&error.to_string(), None)),
+            End::Catalog(error) => eprint!("{}", report::db_error(error, None)),
+            End::Output(error) => eprint!(
+                "{}",
+                report::error_line(&format!("could not write output: {error}"), None)
+            ),
+        }
+        if answered.attempts > 0 && !matches!(answered.end, End::Llm(_)) {
+            println!("{}", dim(&answered.footer(&model), self.term.color));
+        }
+    }
+
+    /// `\prompt QUESTION`: prints the request that would go to the model.
+    fn show_prompt(&mut self, session: &mut Session, question: &str) {
+        let Some(agent) = self.agent.as_ref() else {
+            eprint!("{}", report::error_line(NO_PROVIDER, Some(llm::SETUP_HINT)));
+            return;
+        };
+        let info = session.info().clone();
+        match session.catalog() {
+            Ok(catalog) => {
+                let (request, context) = agent.request(question, catalog, &info);
+                let preview = agent.provider().preview(&request);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&preview).unwrap_or_default()
+                );
+                println!(
+                    "{} tables sent in full, {} by name only, about {} schema tokens",
+                    context.tables_full.len(),
+                    context.tables_named,
+                    context.tokens
+                );
+            }
+            Err(error) => eprint!("{}", report::db_error(&error, None)),
+        }
     }
 
     fn run_sql(&mut self, session: &mut Session, input: &mut Input, text: &str) {
         let assume_yes = self.assume_yes;
         let color = self.term.color;
         for sql in safety::split_statements(text, session.info().dialect) {
-            let mut confirm = |statement: &str, verdict: &Verdict| {
+            let mut confirm = |consent: &Consent| {
                 if assume_yes {
                     Decision::Run
                 } else {
-                    input.confirm(statement, verdict, color)
+                    input.confirm(consent, color)
                 }
             };
-            match session.execute(&sql, &mut confirm, Vec::new()) {
-                Executed::Ran => {}
+            match session.execute(Run::typed(&sql), &mut confirm) {
+                Executed::Ran(_) => {}
                 Executed::Declined => println!("Not run."),
                 Executed::Refused { .. } => eprint!(
                     "{}",
@@ -244,12 +316,22 @@ fn show(session: &Session, description: &crate::catalog::Description, footer: bo
     }
 }
 
-fn greet(session: &Session) {
+fn greet(session: &Session, agent: Option<&Agent>) {
     println!(
-        "glance {} · {}\nType \\? for help, \\sql to type SQL, Ctrl-D to quit.",
+        "glance {} · {}",
         env!("CARGO_PKG_VERSION"),
         conninfo(session)
     );
+    match agent {
+        Some(agent) => println!(
+            "Ask a question, or type \\sql for SQL ({} · {}). \\? for help, Ctrl-D to quit.",
+            agent.provider().name(),
+            agent.provider().model()
+        ),
+        None => println!(
+            "No LLM provider is configured, so type SQL after \\sql. \\? for help, Ctrl-D to quit."
+        ),
+    }
     if session.info().superuser {
         eprintln!(
             "warning: connected as a superuser, who can read server files and run programs; \
@@ -276,6 +358,51 @@ fn conninfo(session: &Session) -> String {
         }
     }
     text
+}
+
+const NO_PROVIDER: &str = "questions need an LLM provider, and none is configured";
+
+/// Shows an answer's steps on the terminal and asks there.
+struct TerminalUi<'a> {
+    input: &'a mut Input,
+    color: bool,
+    /// Whether reply text has been printed (so the verdict starts a new line).
+    streamed: bool,
+}
+
+impl answer::Ui for TerminalUi<'_> {
+    fn reply_text(&mut self, text: &str) {
+        self.streamed = true;
+        print!("{text}");
+        let _ = io::stdout().flush();
+    }
+
+    fn proposed(&mut self, _reply: &str, _sql: &str, verdict: &Verdict) {
+        if self.streamed {
+            println!();
+            self.streamed = false;
+        }
+        println!("{}", confirm::verdict_line(verdict, self.color));
+    }
+
+    /// Generated statements are always confirmed by the person: `--yes`
+    /// covers only SQL they typed themselves.
+    fn confirm(&mut self, consent: &Consent) -> Decision {
+        self.input.confirm(consent, self.color)
+    }
+
+    fn retrying(&mut self, attempt: u32, _sql: &str, error: &crate::db::Error) {
+        eprintln!("attempt {attempt} failed: {error}; asking the model for a corrected statement");
+    }
+}
+
+fn dim(text: &str, color: bool) -> String {
+    if color {
+        use owo_colors::OwoColorize;
+        text.dimmed().to_string()
+    } else {
+        text.to_string()
+    }
 }
 
 /// True when `text` ends with a `;` outside strings and comments.
@@ -346,11 +473,11 @@ impl Input {
         }
     }
 
-    fn confirm(&mut self, sql: &str, verdict: &Verdict, color: bool) -> Decision {
+    fn confirm(&mut self, consent: &Consent, color: bool) -> Decision {
         let Input::Terminal(editor) = self else {
             return Decision::Refuse;
         };
-        print!("{}", confirm::explain(sql, verdict, color));
+        print!("{}", confirm::explain(consent, color));
         let _ = io::stdout().flush();
         match editor.readline(confirm::PROMPT) {
             Ok(answer) if confirm::is_yes(&answer) => Decision::Run,
@@ -441,6 +568,7 @@ mod tests {
                 stderr_tty: false,
                 color: false,
             },
+            agent: None,
         };
         assert_eq!(repl.prompt("shop"), "shop=> ");
         repl.sql_mode = true;

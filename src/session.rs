@@ -8,10 +8,10 @@ use std::io::{self, BufWriter, Write};
 use std::time::{Duration, Instant};
 
 use crate::catalog::{Catalog, Description};
-use crate::db::{self, Backend, Guard, Outcome, OutcomeKind};
+use crate::db::{self, Backend, Flow, Guard, Outcome, OutcomeKind, RowSink};
 use crate::interrupt::Interrupts;
-use crate::querylog::{Entry, QueryLog};
-use crate::render::{self, Expanded, Format, RenderOptions};
+use crate::querylog::{Entry, QueryLog, QuestionNote};
+use crate::render::{self, Expanded, Format, RenderOptions, ResultWriter};
 use crate::safety::{self, Level, Verdict};
 use crate::term::Term;
 
@@ -38,12 +38,62 @@ pub enum Decision {
 }
 
 /// Asks for confirmation of a statement and its verdict.
-pub type Confirm<'a> = &'a mut dyn FnMut(&str, &Verdict) -> Decision;
+pub type Confirm<'a> = &'a mut dyn FnMut(&Consent) -> Decision;
+
+/// What a person is asked to agree to.
+#[derive(Clone, Copy, Debug)]
+pub struct Consent<'a> {
+    pub sql: &'a str,
+    pub verdict: &'a Verdict,
+    /// The planner's estimate of the rows a write touches (PostgreSQL).
+    pub estimate: Option<u64>,
+}
+
+/// Who wrote a statement, which decides when glance asks before running it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Typed by the person: only destructive statements are confirmed.
+    Typed,
+    /// Written by the LLM: writes are confirmed too.
+    Generated,
+}
+
+/// One statement to run and the extra fields of its JSON document.
+pub struct Run<'a> {
+    pub sql: &'a str,
+    pub origin: Origin,
+    /// For generated SQL: the question, recorded in the query log.
+    pub question: Option<QuestionNote>,
+    pub json_prefix: Vec<(String, serde_json::Value)>,
+    pub json_timings: Vec<(String, f64)>,
+}
+
+impl<'a> Run<'a> {
+    /// A statement typed by the person, with `sql` and `level` leading its JSON.
+    pub fn typed(sql: &'a str) -> Run<'a> {
+        Run {
+            sql,
+            origin: Origin::Typed,
+            question: None,
+            json_prefix: Vec::new(),
+            json_timings: Vec::new(),
+        }
+    }
+}
+
+/// What a statement that ran produced, for the agent's memory and the footer.
+#[derive(Debug)]
+pub struct Ran {
+    pub columns: Vec<String>,
+    /// Rows returned or affected, when known.
+    pub rows: Option<u64>,
+    pub db_time: Duration,
+}
 
 /// How running one statement ended.
 #[derive(Debug)]
 pub enum Executed {
-    Ran,
+    Ran(Ran),
     /// The person said no.
     Declined,
     Refused {
@@ -102,29 +152,32 @@ impl Session {
         Ok(self.catalog.as_ref().expect("catalog was just loaded"))
     }
 
-    /// Runs one statement through the safety gate and draws its result on stdout.
-    pub fn execute(
-        &mut self,
-        sql: &str,
-        confirm: Confirm,
-        json_prefix: Vec<(String, serde_json::Value)>,
-    ) -> Executed {
+    /// Runs one statement through the safety gate and draws its result on
+    /// stdout. Statements a person typed ask only when destructive; those the
+    /// LLM wrote ask for every write too.
+    pub fn execute(&mut self, run: Run, confirm: Confirm) -> Executed {
+        let sql = run.sql;
+        let question = run.question.as_ref();
         let verdict = self.classify(sql);
-        if verdict.level == Level::Destructive {
-            match confirm(sql, &verdict) {
+        let asks_from = match run.origin {
+            Origin::Typed => Level::Destructive,
+            Origin::Generated => Level::Write,
+        };
+        if verdict.level >= asks_from {
+            let estimate = self.estimate_rows(sql, verdict.level);
+            match confirm(&Consent {
+                sql,
+                verdict: &verdict,
+                estimate,
+            }) {
                 Decision::Run => {}
                 Decision::Decline => {
-                    self.record(sql, &verdict, None, Duration::ZERO, None);
+                    self.record(sql, question, &verdict, None, Duration::ZERO, None);
                     return Executed::Declined;
                 }
                 Decision::Refuse => {
-                    self.record(
-                        sql,
-                        &verdict,
-                        None,
-                        Duration::ZERO,
-                        Some("refused: needs confirmation".into()),
-                    );
+                    let error = Some("refused: needs confirmation".to_string());
+                    self.record(sql, question, &verdict, None, Duration::ZERO, error);
                     return Executed::Refused { verdict };
                 }
             }
@@ -135,40 +188,74 @@ impl Session {
             },
             Level::Write | Level::Destructive => Guard::Direct,
         };
-        let mut options = self.render_options(json_prefix);
+        let mut options = self.render_options(run.json_prefix);
+        options.json_timings = run.json_timings;
         options.command_tag = safety::command_tag(sql, self.info().dialect);
         let stdout = io::stdout();
-        let mut writer = render::writer(&options, Box::new(BufWriter::new(stdout.lock())));
+        let writer = render::writer(&options, Box::new(BufWriter::new(stdout.lock())));
+        let mut sink = Recording {
+            writer,
+            columns: Vec::new(),
+        };
         let canceller = self.backend.canceller();
         let started = Instant::now();
         let backend = &mut self.backend;
         let result = self
             .interrupts
-            .cancellable(canceller, || backend.run(sql, guard, &mut *writer));
+            .cancellable(canceller, || backend.run(sql, guard, &mut sink));
         let elapsed = started.elapsed();
         if guard == Guard::Direct {
             self.catalog = None;
         }
         match result {
             Ok(outcome) => {
-                let written = writer.finish(&outcome);
-                drop(writer);
+                let written = sink.writer.finish(&outcome);
                 let rows = match outcome.kind {
                     OutcomeKind::Rows { count, .. } => Some(count),
                     OutcomeKind::Command { affected } => affected,
                 };
-                self.record(sql, &verdict, Some(rows), elapsed, None);
+                self.record(sql, question, &verdict, Some(rows), elapsed, None);
                 match written {
-                    Ok(()) => Executed::Ran,
+                    Ok(()) => Executed::Ran(Ran {
+                        columns: sink.columns,
+                        rows,
+                        db_time: outcome.db_time,
+                    }),
                     Err(error) => Executed::Output(error),
                 }
             }
             Err(error) => {
-                drop(writer);
-                self.record(sql, &verdict, Some(None), elapsed, Some(error.to_string()));
+                self.record(
+                    sql,
+                    question,
+                    &verdict,
+                    Some(None),
+                    elapsed,
+                    Some(error.to_string()),
+                );
                 Executed::Failed { verdict, error }
             }
         }
+    }
+
+    /// The planner's estimate of rows a write touches, from a plain EXPLAIN
+    /// (never ANALYZE) inside the read-only guard; `None` on SQLite, for
+    /// reads, or when the plan cannot be had.
+    fn estimate_rows(&mut self, sql: &str, level: Level) -> Option<u64> {
+        if level == Level::ReadOnly || self.info().dialect != db::Dialect::Postgres {
+            return None;
+        }
+        let explain = format!("EXPLAIN (FORMAT JSON) {sql}");
+        let guard = Guard::ReadOnly {
+            statement_timeout: self.settings.statement_timeout,
+        };
+        let mut plan = Collect::default();
+        self.backend.run(&explain, guard, &mut plan).ok()?;
+        let text = match plan.rows.first()?.first()? {
+            db::Value::Json(text) | db::Value::Text(text) => text.clone(),
+            _ => return None,
+        };
+        plan_rows(&serde_json::from_str(&text).ok()?)
     }
 
     /// Draws a describe result: title, rows through the renderer (with a
@@ -221,12 +308,14 @@ impl Session {
             timing: s.timing,
             command_tag: String::new(),
             json_prefix,
+            json_timings: Vec::new(),
         }
     }
 
     fn record(
         &mut self,
         sql: &str,
+        question: Option<&QuestionNote>,
         verdict: &Verdict,
         ran: Option<Option<u64>>,
         duration: Duration,
@@ -240,6 +329,69 @@ impl Session {
             duration,
             rows: ran.flatten(),
             error,
+            question: question.cloned(),
         });
+    }
+}
+
+/// Passes a result to the writer and remembers its column names.
+struct Recording<'a> {
+    writer: Box<dyn ResultWriter + 'a>,
+    columns: Vec<String>,
+}
+
+impl RowSink for Recording<'_> {
+    fn columns(&mut self, columns: &[db::Column]) -> Flow {
+        self.columns = columns.iter().map(|c| c.name.clone()).collect();
+        self.writer.columns(columns)
+    }
+
+    fn rows(&mut self, rows: Vec<db::Row>) -> Flow {
+        self.writer.rows(rows)
+    }
+}
+
+/// Keeps every row of a small result.
+#[derive(Default)]
+struct Collect {
+    rows: Vec<db::Row>,
+}
+
+impl RowSink for Collect {
+    fn columns(&mut self, _: &[db::Column]) -> Flow {
+        Flow::Continue
+    }
+
+    fn rows(&mut self, mut rows: Vec<db::Row>) -> Flow {
+        self.rows.append(&mut rows);
+        Flow::Continue
+    }
+}
+
+/// Rows the planner expects a statement to touch, from `EXPLAIN (FORMAT
+/// JSON)`: for INSERT/UPDATE/DELETE/MERGE the rows fed to the modify node.
+fn plan_rows(explain: &serde_json::Value) -> Option<u64> {
+    let plan = explain.get(0)?.get("Plan")?;
+    let node = match plan.get("Node Type")?.as_str()? {
+        "ModifyTable" => plan.get("Plans")?.get(0)?,
+        _ => plan,
+    };
+    node.get("Plan Rows")?
+        .as_f64()
+        .map(|rows| rows.round() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_rows_reads_the_node_under_modify_table() {
+        let update = serde_json::json!([{"Plan": {"Node Type": "ModifyTable", "Plan Rows": 0,
+            "Plans": [{"Node Type": "Seq Scan", "Plan Rows": 1234.0}]}}]);
+        assert_eq!(plan_rows(&update), Some(1234));
+        let select = serde_json::json!([{"Plan": {"Node Type": "Seq Scan", "Plan Rows": 7}}]);
+        assert_eq!(plan_rows(&select), Some(7));
+        assert_eq!(plan_rows(&serde_json::json!({})), None);
     }
 }

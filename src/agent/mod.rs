@@ -1,7 +1,137 @@
-//! The agent: turns a plain-language question into one proposed SQL
-//! statement. `context` writes the schema part of the prompt, `prompt` the
-//! instructions around it, and `extract` reads SQL out of the model's reply.
+//! The agent: turns a question into a proposal — the model's reply, the SQL
+//! in it, and what the call cost — and keeps the memory of recent turns for
+//! follow-up questions. It proposes; the front end decides what runs.
 
 pub mod context;
 pub mod extract;
 pub mod prompt;
+
+use std::time::{Duration, Instant};
+
+use crate::catalog::Catalog;
+use crate::db::ConnInfo;
+use crate::llm::{self, Message, Provider, Request, Role, Usage};
+
+/// Turns remembered for follow-up questions (a question and its summary each).
+const MEMORY_TURNS: usize = 4;
+/// Upper bound on the reply length asked of the model.
+const MAX_REPLY_TOKENS: u32 = 4096;
+
+/// What the model answered.
+#[derive(Clone, Debug)]
+pub struct Proposal {
+    /// The whole reply text, as streamed.
+    pub reply: String,
+    /// The SQL taken from the reply; `None` for a prose answer.
+    pub sql: Option<String>,
+    pub usage: Option<Usage>,
+    pub llm_time: Duration,
+}
+
+/// A configured model plus the conversation so far.
+pub struct Agent {
+    provider: Box<dyn Provider>,
+    memory: Vec<Message>,
+    context_tokens: usize,
+    retries: u32,
+}
+
+impl Agent {
+    pub fn new(provider: Box<dyn Provider>, context_tokens: usize, retries: u32) -> Agent {
+        Agent {
+            provider,
+            memory: Vec::new(),
+            context_tokens,
+            retries,
+        }
+    }
+
+    pub fn provider(&self) -> &dyn Provider {
+        self.provider.as_ref()
+    }
+
+    /// How many corrected attempts may follow a failed statement.
+    pub fn retries(&self) -> u32 {
+        self.retries
+    }
+
+    /// The request for `question`, and the schema context it carries. This
+    /// is exactly what [`Agent::propose`] sends (and `--show-prompt` prints).
+    pub fn request(
+        &self,
+        question: &str,
+        catalog: &Catalog,
+        info: &ConnInfo,
+    ) -> (Request, context::Context) {
+        let context = context::build(catalog, question, self.context_tokens);
+        let system = prompt::system(info.dialect, &info.server_version, &context);
+        let mut messages = self.memory.clone();
+        messages.push(Message {
+            role: Role::User,
+            content: question.to_string(),
+        });
+        (
+            Request {
+                system,
+                messages,
+                max_tokens: MAX_REPLY_TOKENS,
+            },
+            context,
+        )
+    }
+
+    /// Sends `request`, passing the reply's text to `on_text` as it streams.
+    pub fn propose(
+        &self,
+        request: &Request,
+        on_text: &mut dyn FnMut(&str),
+    ) -> Result<Proposal, llm::Error> {
+        let started = Instant::now();
+        let reply = self.provider.stream(request, on_text)?;
+        Ok(Proposal {
+            sql: extract::sql(&reply.text),
+            reply: reply.text,
+            usage: reply.usage,
+            llm_time: started.elapsed(),
+        })
+    }
+
+    /// The follow-up request after `sql` from `reply` failed with `error`.
+    pub fn correction(request: &Request, reply: &str, sql: &str, error: &str) -> Request {
+        let mut next = request.clone();
+        next.messages.push(Message {
+            role: Role::Assistant,
+            content: reply.to_string(),
+        });
+        next.messages.push(Message {
+            role: Role::User,
+            content: prompt::correction(sql, error),
+        });
+        next
+    }
+
+    /// Remembers a finished turn (never its rows) for follow-up questions.
+    pub fn remember(
+        &mut self,
+        question: &str,
+        sql: Option<&str>,
+        columns: &[String],
+        rows: Option<u64>,
+    ) {
+        self.memory.push(Message {
+            role: Role::User,
+            content: question.to_string(),
+        });
+        self.memory.push(Message {
+            role: Role::Assistant,
+            content: prompt::turn_summary(question, sql, columns, rows),
+        });
+        let excess = self.memory.len().saturating_sub(MEMORY_TURNS * 2);
+        self.memory.drain(..excess);
+    }
+
+    /// Forgets the conversation (`\reset`).
+    pub fn reset(&mut self) {
+        self.memory.clear();
+    }
+}

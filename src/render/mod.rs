@@ -77,6 +77,9 @@ pub struct RenderOptions {
     pub command_tag: String,
     /// Fields written first in the `json` document (e.g. `sql`, `level`).
     pub json_prefix: Vec<(String, serde_json::Value)>,
+    /// Extra entries of the `json` document's `timings` (milliseconds),
+    /// written before `db_ms`, e.g. `llm_ms`.
+    pub json_timings: Vec<(String, f64)>,
 }
 
 /// A sink that draws a result in one format.
@@ -94,7 +97,11 @@ pub trait ResultWriter: RowSink {
 pub fn writer<'a>(options: &RenderOptions, out: Box<dyn Write + 'a>) -> Box<dyn ResultWriter + 'a> {
     match options.format {
         Format::Csv => Box::new(csv::CsvWriter::new(out)),
-        Format::Json => Box::new(json::JsonWriter::new(out, options.json_prefix.clone())),
+        Format::Json => Box::new(json::JsonWriter::new(
+            out,
+            options.json_prefix.clone(),
+            options.json_timings.clone(),
+        )),
         Format::Ndjson => Box::new(json::NdjsonWriter::new(out)),
         Format::Markdown => Box::new(markdown::MarkdownWriter::new(out)),
         Format::Table | Format::Expanded if options.paged && options.terminal.is_some() => {
@@ -204,6 +211,7 @@ pub(crate) mod tests {
             timing: true,
             command_tag: String::new(),
             json_prefix: Vec::new(),
+            json_timings: Vec::new(),
         }
     }
 

@@ -9,6 +9,7 @@ mod harness_selftest;
 mod fake_llm;
 mod fake_llm_selftest;
 
+mod agent;
 mod ask;
 mod connect;
 mod exit_codes;

@@ -1,0 +1,245 @@
+//! One question, start to finish: ask the model, show its SQL, classify,
+//! confirm, run, and — when the database rejects the SQL — send the error
+//! back for a corrected statement, a bounded number of times. The front end
+//! supplies a [`Ui`]; this module decides nothing about terminals.
+
+use std::time::Duration;
+
+use crate::agent::{Agent, Proposal};
+use crate::db;
+use crate::llm::{self, Usage};
+use crate::querylog::QuestionNote;
+use crate::render::format_duration;
+use crate::safety::Verdict;
+use crate::session::{Consent, Decision, Executed, Origin, Ran, Run, Session};
+
+/// How the front end shows the steps of an answer and asks for consent.
+pub trait Ui {
+    /// A piece of the model's reply, as it streams.
+    fn reply_text(&mut self, text: &str);
+    /// The reply's SQL, about to be run if the verdict allows it.
+    fn proposed(&mut self, reply: &str, sql: &str, verdict: &Verdict);
+    /// Whether to run a statement that needs consent.
+    fn confirm(&mut self, consent: &Consent) -> Decision;
+    /// A statement failed and is being sent back to the model.
+    fn retrying(&mut self, attempt: u32, sql: &str, error: &db::Error);
+}
+
+/// How a question ended.
+#[derive(Debug)]
+pub enum End {
+    /// The model answered in prose, with no SQL.
+    Prose,
+    Ran(Ran),
+    Declined,
+    Refused {
+        sql: String,
+        verdict: Verdict,
+    },
+    Failed {
+        sql: String,
+        error: db::Error,
+    },
+    Llm(llm::Error),
+    /// The schema could not be read.
+    Catalog(db::Error),
+    Output(std::io::Error),
+}
+
+/// A question's outcome with what it cost.
+#[derive(Debug)]
+pub struct Answered {
+    pub end: End,
+    /// The last reply's text.
+    pub reply: String,
+    /// Model calls made (1 plus corrections).
+    pub attempts: u32,
+    /// Tokens over all attempts.
+    pub usage: Usage,
+    pub llm_time: Duration,
+}
+
+impl Answered {
+    /// `model · 1,234 in / 210 out tokens · LLM 1.8 s · db 12 ms`.
+    pub fn footer(&self, model: &str) -> String {
+        let mut text = format!(
+            "{model} · {} in / {} out tokens · LLM {}",
+            thousands(self.usage.input_tokens),
+            thousands(self.usage.output_tokens),
+            format_duration(self.llm_time)
+        );
+        if let End::Ran(ran) = &self.end {
+            text.push_str(&format!(" · db {}", format_duration(ran.db_time)));
+        }
+        text
+    }
+}
+
+/// Answers `question` on `session`'s database. `json_fields` says whether
+/// the result's JSON document gets the question's fields (for `ask --format json`).
+pub fn answer(
+    session: &mut Session,
+    agent: &mut Agent,
+    question: &str,
+    ui: &mut dyn Ui,
+) -> Answered {
+    let mut answered = Answered {
+        end: End::Prose,
+        reply: String::new(),
+        attempts: 0,
+        usage: Usage::default(),
+        llm_time: Duration::ZERO,
+    };
+    let info = session.info().clone();
+    let mut request = match session.catalog() {
+        Ok(catalog) => agent.request(question, catalog, &info).0,
+        Err(error) => {
+            answered.end = End::Catalog(error);
+            return answered;
+        }
+    };
+    loop {
+        answered.attempts += 1;
+        let proposal = match agent.propose(&request, &mut |text| ui.reply_text(text)) {
+            Ok(proposal) => proposal,
+            Err(error) => {
+                answered.end = End::Llm(error);
+                return answered;
+            }
+        };
+        add_cost(&mut answered, &proposal);
+        answered.reply = proposal.reply.clone();
+        let Some(sql) = proposal.sql.clone() else {
+            agent.remember(question, None, &[], None);
+            answered.end = End::Prose;
+            return answered;
+        };
+        let verdict = session.classify(&sql);
+        ui.proposed(&proposal.reply, &sql, &verdict);
+        let run = Run {
+            sql: &sql,
+            origin: Origin::Generated,
+            question: Some(QuestionNote {
+                question: question.to_string(),
+                llm_time: answered.llm_time,
+                input_tokens: answered.usage.input_tokens,
+                output_tokens: answered.usage.output_tokens,
+            }),
+            json_prefix: json_prefix(question, &sql, &verdict, &answered, agent),
+            json_timings: vec![(
+                "llm_ms".to_string(),
+                answered.llm_time.as_secs_f64() * 1000.0,
+            )],
+        };
+        match session.execute(run, &mut |consent: &Consent| ui.confirm(consent)) {
+            Executed::Ran(ran) => {
+                agent.remember(question, Some(&sql), &ran.columns, ran.rows);
+                answered.end = End::Ran(ran);
+                return answered;
+            }
+            Executed::Declined => {
+                answered.end = End::Declined;
+                return answered;
+            }
+            Executed::Refused { verdict } => {
+                answered.end = End::Refused { sql, verdict };
+                return answered;
+            }
+            Executed::Output(error) => {
+                answered.end = End::Output(error);
+                return answered;
+            }
+            Executed::Failed { error, .. } => {
+                let correctable = matches!(error, db::Error::Server(_));
+                if !correctable || answered.attempts > agent.retries() {
+                    answered.end = End::Failed { sql, error };
+                    return answered;
+                }
+                ui.retrying(answered.attempts, &sql, &error);
+                request = Agent::correction(&request, &proposal.reply, &sql, &error.to_string());
+            }
+        }
+    }
+}
+
+fn add_cost(answered: &mut Answered, proposal: &Proposal) {
+    answered.llm_time += proposal.llm_time;
+    if let Some(usage) = &proposal.usage {
+        answered.usage.input_tokens += usage.input_tokens;
+        answered.usage.output_tokens += usage.output_tokens;
+    }
+}
+
+/// The leading fields of the JSON document of a question's result.
+fn json_prefix(
+    question: &str,
+    sql: &str,
+    verdict: &Verdict,
+    answered: &Answered,
+    agent: &Agent,
+) -> Vec<(String, serde_json::Value)> {
+    vec![
+        ("question".into(), question.into()),
+        ("sql".into(), sql.into()),
+        ("level".into(), verdict.level.as_str().into()),
+        ("reasons".into(), verdict.reasons.clone().into()),
+        ("executed".into(), true.into()),
+        ("llm".into(), llm_json(agent, &answered.usage)),
+        ("attempts".into(), answered.attempts.into()),
+    ]
+}
+
+/// `{provider, model, input_tokens, output_tokens}`.
+pub fn llm_json(agent: &Agent, usage: &Usage) -> serde_json::Value {
+    serde_json::json!({
+        "provider": agent.provider().name(),
+        "model": agent.provider().model(),
+        "input_tokens": usage.input_tokens,
+        "output_tokens": usage.output_tokens,
+    })
+}
+
+/// `1234567` → `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1234), "1,234");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn footer_names_model_tokens_and_times() {
+        let answered = Answered {
+            end: End::Prose,
+            reply: String::new(),
+            attempts: 1,
+            usage: Usage {
+                input_tokens: 1234,
+                output_tokens: 210,
+                ..Usage::default()
+            },
+            llm_time: Duration::from_millis(1800),
+        };
+        assert_eq!(
+            answered.footer("gpt-5-mini"),
+            "gpt-5-mini · 1,234 in / 210 out tokens · LLM 1.80 s"
+        );
+    }
+}
