@@ -57,6 +57,8 @@ pub struct Answered {
     /// Tokens over all attempts.
     pub usage: Usage,
     pub llm_time: Duration,
+    /// Tables sent in full and by name only, when the schema did not fit.
+    pub partial_schema: Option<(usize, usize)>,
 }
 
 impl Answered {
@@ -70,6 +72,12 @@ impl Answered {
         );
         if let End::Ran(ran) = &self.end {
             text.push_str(&format!(" · db {}", format_duration(ran.db_time)));
+        }
+        if let Some((full, named)) = self.partial_schema {
+            text.push_str(&format!(
+                " · {full} of {} tables sent in full",
+                thousands((full + named) as u64)
+            ));
         }
         text
     }
@@ -89,10 +97,17 @@ pub fn answer(
         attempts: 0,
         usage: Usage::default(),
         llm_time: Duration::ZERO,
+        partial_schema: None,
     };
     let info = session.info().clone();
     let mut request = match session.catalog() {
-        Ok(catalog) => agent.request(question, catalog, &info).0,
+        Ok(catalog) => {
+            let (request, context) = agent.request(question, catalog, &info);
+            if context.tables_named > 0 {
+                answered.partial_schema = Some((context.tables_full.len(), context.tables_named));
+            }
+            request
+        }
         Err(error) => {
             answered.end = End::Catalog(error);
             return answered;
@@ -236,10 +251,20 @@ mod tests {
                 ..Usage::default()
             },
             llm_time: Duration::from_millis(1800),
+            partial_schema: None,
         };
         assert_eq!(
             answered.footer("gpt-5-mini"),
             "gpt-5-mini · 1,234 in / 210 out tokens · LLM 1.80 s"
+        );
+        let partial = Answered {
+            partial_schema: Some((39, 1961)),
+            ..answered
+        };
+        assert!(
+            partial
+                .footer("m")
+                .ends_with(" · 39 of 2,000 tables sent in full")
         );
     }
 }

@@ -392,3 +392,45 @@ fn a_question_in_the_terminal_streams_the_answer_and_draws_rows() {
     repl.send_line("\\log");
     repl.expect("who are the customers?");
 }
+
+#[test]
+fn dry_run_of_a_question_generates_and_classifies_but_runs_nothing() {
+    let db = shop("agent_dry_run");
+    let fake = FakeLlm::openai(vec![sql_reply(
+        "delete from orders where status = 'pending'",
+    )]);
+    let out = ask(&db, &fake, "remove the pending orders")
+        .args(["--dry-run", "--format", "json"])
+        .run();
+    out.success();
+    let doc = out.json();
+    assert_eq!(
+        doc["sql"], "delete from orders where status = 'pending'",
+        "{out}"
+    );
+    assert_eq!(doc["level"], "destructive", "{out}");
+    assert_eq!(
+        db.query_scalar("select count(*) from orders").as_deref(),
+        Some("3"),
+        "{out}"
+    );
+}
+
+#[test]
+fn on_a_schema_larger_than_the_budget_the_footer_says_how_many_tables_went_in_full() {
+    let db = shop("agent_budget");
+    let tables: String = (0..60)
+        .map(|i| format!("create table filler_{i} (id int primary key, note text, amount numeric, created_at timestamptz);"))
+        .collect();
+    db.execute(&tables);
+    let fake = FakeLlm::openai(vec![sql_reply("select count(*) as n from orders")]);
+    let out = ask(&db, &fake, "how many orders are there?")
+        .args(["--context-tokens", "400"])
+        .run();
+    out.success().stderr_has("tables sent in full");
+    let system = fake.requests()[0].body["messages"][0]["content"].to_string();
+    assert!(
+        system.contains("orders"),
+        "the relevant table is sent: {system}"
+    );
+}
