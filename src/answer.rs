@@ -5,9 +5,10 @@
 
 use std::time::Duration;
 
+use crate::agent::context::Context;
 use crate::agent::{Agent, Proposal};
 use crate::db;
-use crate::llm::{self, Usage};
+use crate::llm::{self, Request, Usage};
 use crate::querylog::QuestionNote;
 use crate::render::format_duration;
 use crate::safety::Verdict;
@@ -83,6 +84,17 @@ impl Answered {
     }
 }
 
+/// The request `question` would send, built on `session`'s schema, and the
+/// schema context it carries.
+pub fn request(
+    session: &mut Session,
+    agent: &Agent,
+    question: &str,
+) -> Result<(Request, Context), db::Error> {
+    let info = session.info().clone();
+    Ok(agent.request(question, session.catalog()?, &info))
+}
+
 /// Answers `question` on `session`'s database. `json_fields` says whether
 /// the result's JSON document gets the question's fields (for `ask --format json`).
 pub fn answer(
@@ -99,10 +111,8 @@ pub fn answer(
         llm_time: Duration::ZERO,
         partial_schema: None,
     };
-    let info = session.info().clone();
-    let mut request = match session.catalog() {
-        Ok(catalog) => {
-            let (request, context) = agent.request(question, catalog, &info);
+    let mut request = match request(session, agent, question) {
+        Ok((request, context)) => {
             if context.tables_named > 0 {
                 answered.partial_schema = Some((context.tables_full.len(), context.tables_named));
             }

@@ -270,11 +270,10 @@ fn show_prompt(
     question: &str,
     json: bool,
 ) -> Result<(), Failure> {
-    let info = session.info().clone();
-    let catalog = session.catalog().map_err(|e| Failure::Database {
-        text: report::db_error(&e, None),
-    })?;
-    let (request, context) = agent.request(question, catalog, &info);
+    let (request, context) =
+        answer::request(session, agent, question).map_err(|e| Failure::Database {
+            text: report::db_error(&e, None),
+        })?;
     let doc = if json {
         serde_json::json!({
             "provider": agent.provider().name(),
@@ -308,11 +307,10 @@ fn dry_run(
     question: &str,
     json: bool,
 ) -> Result<(), Failure> {
-    let info = session.info().clone();
-    let catalog = session.catalog().map_err(|e| Failure::Database {
-        text: report::db_error(&e, None),
-    })?;
-    let (request, _) = agent.request(question, catalog, &info);
+    let (request, _) =
+        answer::request(session, agent, question).map_err(|e| Failure::Database {
+            text: report::db_error(&e, None),
+        })?;
     let proposal = agent
         .propose(&request, &mut |_| {})
         .map_err(|e| Failure::Runtime {

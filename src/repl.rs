@@ -242,10 +242,8 @@ impl Repl {
             eprint!("{}", report::error_line(NO_PROVIDER, Some(llm::SETUP_HINT)));
             return;
         };
-        let info = session.info().clone();
-        match session.catalog() {
-            Ok(catalog) => {
-                let (request, context) = agent.request(question, catalog, &info);
+        match answer::request(session, agent, question) {
+            Ok((request, context)) => {
                 let preview = agent.provider().preview(&request);
                 println!(
                     "{}",

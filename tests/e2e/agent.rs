@@ -434,3 +434,47 @@ fn on_a_schema_larger_than_the_budget_the_footer_says_how_many_tables_went_in_fu
         "the relevant table is sent: {system}"
     );
 }
+
+fn piped_repl(db: &TestDb, fake: &FakeLlm, input: &str) -> crate::harness::Output {
+    let mut cmd = glance().args(["repl", "-d", db.url()]);
+    for (name, value) in fake.env() {
+        cmd = cmd.env(name, value);
+    }
+    cmd.stdin(input.to_string()).run()
+}
+
+#[test]
+fn backslash_prompt_shows_the_request_without_sending_it() {
+    let db = shop("agent_backslash_prompt");
+    let fake = FakeLlm::openai(vec![]);
+    let out = piped_repl(&db, &fake, "\\prompt how many orders are there?\n");
+    out.success()
+        .stdout_has("/v1/chat/completions")
+        .stdout_has("how many orders are there?")
+        .stdout_has("tables sent in full");
+    out.never_shows(KEY);
+    assert!(
+        fake.requests().is_empty(),
+        "\\prompt must not call the model\n{out}"
+    );
+}
+
+#[test]
+fn backslash_reset_forgets_the_conversation() {
+    let db = shop("agent_reset");
+    let fake = FakeLlm::openai(vec![
+        sql_reply("select count(*) as n from orders"),
+        sql_reply("select count(*) as n from customers"),
+    ]);
+    let out = piped_repl(
+        &db,
+        &fake,
+        "how many orders are there?\n\\reset\nhow many customers are there?\n",
+    );
+    out.success().stdout_has("Conversation cleared");
+    let second = fake.requests()[1].body["messages"].to_string();
+    assert!(
+        !second.contains("how many orders"),
+        "the reset conversation was sent: {second}"
+    );
+}
