@@ -53,7 +53,7 @@ _glance() {
 
     case "${cmd}" in
         glance)
-            opts="-d -y -h -V --database --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --retries --help --version repl ask completions man help"
+            opts="-d -y -h -V --database --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version repl ask completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -99,7 +99,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__ask)
-            opts="-d -y -h -V --sql --dry-run --allow-destructive --allow-write --show-prompt --database --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --retries --help --version"
+            opts="-d -y -h -V --sql --dry-run --allow-destructive --allow-write --show-prompt --database --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -149,7 +149,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__completions)
-            opts="-d -y -h -V --database --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --retries --help --version bash elvish fish powershell zsh"
+            opts="-d -y -h -V --database --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -279,7 +279,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__man)
-            opts="-d -y -h -V --database --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --retries --help --version"
+            opts="-d -y -h -V --database --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -325,7 +325,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__repl)
-            opts="-d -y -h -V --database --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --retries --help --version"
+            opts="-d -y -h -V --database --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

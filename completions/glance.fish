@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_glance_global_optspecs
-    string join \n d/database= format= no-color demo statement-timeout= y/yes provider= model= context-tokens= retries= h/help V/version
+    string join \n d/database= format= no-color demo statement-timeout= y/yes provider= model= context-tokens= share-samples retries= h/help V/version
 end
 
 function __fish_glance_needs_command
@@ -39,6 +39,7 @@ complete -c glance -n "__fish_glance_needs_command" -l retries -d 'How many time
 complete -c glance -n "__fish_glance_needs_command" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_needs_command" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
 complete -c glance -n "__fish_glance_needs_command" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
+complete -c glance -n "__fish_glance_needs_command" -l share-samples -d 'Also send the LLM the distinct values of text columns that have few of them (statuses, categories…), which makes answers about them right. Off by default: without it only schema metadata leaves the machine'
 complete -c glance -n "__fish_glance_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c glance -n "__fish_glance_needs_command" -s V -l version -d 'Print version'
 complete -c glance -n "__fish_glance_needs_command" -f -a "repl" -d 'Interactive session: ask questions, or type SQL after \\sql'
@@ -61,6 +62,7 @@ complete -c glance -n "__fish_glance_using_subcommand repl" -l retries -d 'How m
 complete -c glance -n "__fish_glance_using_subcommand repl" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand repl" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
 complete -c glance -n "__fish_glance_using_subcommand repl" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
+complete -c glance -n "__fish_glance_using_subcommand repl" -l share-samples -d 'Also send the LLM the distinct values of text columns that have few of them (statuses, categories…), which makes answers about them right. Off by default: without it only schema metadata leaves the machine'
 complete -c glance -n "__fish_glance_using_subcommand repl" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c glance -n "__fish_glance_using_subcommand repl" -s V -l version -d 'Print version'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l sql -d 'Run this SQL instead of asking a question; without a value (or with "-") the SQL is read from stdin' -r
@@ -83,6 +85,7 @@ complete -c glance -n "__fish_glance_using_subcommand ask" -l show-prompt -d 'Pr
 complete -c glance -n "__fish_glance_using_subcommand ask" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
 complete -c glance -n "__fish_glance_using_subcommand ask" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
+complete -c glance -n "__fish_glance_using_subcommand ask" -l share-samples -d 'Also send the LLM the distinct values of text columns that have few of them (statuses, categories…), which makes answers about them right. Off by default: without it only schema metadata leaves the machine'
 complete -c glance -n "__fish_glance_using_subcommand ask" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c glance -n "__fish_glance_using_subcommand ask" -s V -l version -d 'Print version'
 complete -c glance -n "__fish_glance_using_subcommand completions" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
@@ -100,6 +103,7 @@ complete -c glance -n "__fish_glance_using_subcommand completions" -l retries -d
 complete -c glance -n "__fish_glance_using_subcommand completions" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand completions" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
 complete -c glance -n "__fish_glance_using_subcommand completions" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
+complete -c glance -n "__fish_glance_using_subcommand completions" -l share-samples -d 'Also send the LLM the distinct values of text columns that have few of them (statuses, categories…), which makes answers about them right. Off by default: without it only schema metadata leaves the machine'
 complete -c glance -n "__fish_glance_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c glance -n "__fish_glance_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c glance -n "__fish_glance_using_subcommand man" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
@@ -117,6 +121,7 @@ complete -c glance -n "__fish_glance_using_subcommand man" -l retries -d 'How ma
 complete -c glance -n "__fish_glance_using_subcommand man" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand man" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
 complete -c glance -n "__fish_glance_using_subcommand man" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
+complete -c glance -n "__fish_glance_using_subcommand man" -l share-samples -d 'Also send the LLM the distinct values of text columns that have few of them (statuses, categories…), which makes answers about them right. Off by default: without it only schema metadata leaves the machine'
 complete -c glance -n "__fish_glance_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c glance -n "__fish_glance_using_subcommand man" -s V -l version -d 'Print version'
 complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man help" -f -a "repl" -d 'Interactive session: ask questions, or type SQL after \\sql'

@@ -80,6 +80,75 @@ pub struct ColumnInfo {
     pub nullable: bool,
     pub default: Option<String>,
     pub comment: Option<String>,
+    /// Every distinct value of a low-cardinality text column, when the
+    /// person chose to share samples with the LLM (`--share-samples`).
+    pub samples: Vec<String>,
+}
+
+/// A text column with at most this many distinct values gets samples.
+pub const MAX_SAMPLES: usize = 12;
+/// Sample values are cut to this many characters.
+pub const SAMPLE_CHARS: usize = 40;
+/// A column's values are categories only when each repeats this many times
+/// on average; in smaller tables they would be row data.
+const ROWS_PER_VALUE: u64 = 10;
+/// Column names whose values are never shared, whatever their count.
+const PRIVATE_WORDS: &[&str] = &[
+    "password", "passwd", "secret", "token", "hash", "salt", "key", "email", "phone", "ssn", "iban",
+];
+
+impl Catalog {
+    /// Records `values` — all the distinct values of `schema.table.column`,
+    /// a table of `rows` rows — as the column's samples, each cut to
+    /// [`SAMPLE_CHARS`] characters on one line. Only categories are kept:
+    /// none when there are more than [`MAX_SAMPLES`] values, when values
+    /// repeat fewer than ten times on average, when the column alone is a
+    /// primary or unique key, or when its name suggests private data
+    /// (password, token, email…).
+    pub fn set_samples(
+        &mut self,
+        schema: &str,
+        table: &str,
+        column: &str,
+        values: Vec<String>,
+        rows: u64,
+    ) {
+        let count = values.len() as u64;
+        if count == 0 || values.len() > MAX_SAMPLES || rows < count * ROWS_PER_VALUE {
+            return;
+        }
+        let lower = column.to_lowercase();
+        if PRIVATE_WORDS.iter().any(|word| lower.contains(word)) {
+            return;
+        }
+        let Some(relation) = self
+            .relations
+            .iter_mut()
+            .find(|r| r.schema == schema && r.name == table)
+        else {
+            return;
+        };
+        let is_key = |key: &Key| key.columns.len() == 1 && key.columns[0] == column;
+        if relation
+            .primary_key
+            .iter()
+            .chain(&relation.unique_keys)
+            .any(is_key)
+        {
+            return;
+        }
+        if let Some(info) = relation.columns.iter_mut().find(|c| c.name == column) {
+            info.samples = values
+                .into_iter()
+                .map(|v| {
+                    v.replace(['\n', '\r'], " ")
+                        .chars()
+                        .take(SAMPLE_CHARS)
+                        .collect()
+                })
+                .collect();
+        }
+    }
 }
 
 /// A primary key or unique constraint.
@@ -175,4 +244,78 @@ pub struct Description {
     pub rows: Vec<crate::db::Row>,
     /// Section heading and its lines, e.g. `("Indexes", ["\"users_pkey\" PRIMARY KEY, btree (id)"])`.
     pub sections: Vec<(String, Vec<String>)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> Catalog {
+        let column = |name: &str| ColumnInfo {
+            name: name.into(),
+            type_name: "text".into(),
+            ..Default::default()
+        };
+        Catalog {
+            relations: vec![Relation {
+                schema: "public".into(),
+                name: "orders".into(),
+                kind: RelationKind::Table,
+                owner: None,
+                columns: vec![
+                    column("status"),
+                    column("code"),
+                    column("api_token"),
+                    column("note"),
+                ],
+                primary_key: None,
+                unique_keys: vec![Key {
+                    name: "orders_code_key".into(),
+                    columns: vec!["code".into()],
+                }],
+                foreign_keys: Vec::new(),
+                indexes: Vec::new(),
+                comment: None,
+                row_estimate: None,
+                size_bytes: None,
+                definition: None,
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn samples(catalog: &Catalog, column: &str) -> Vec<String> {
+        let relation = &catalog.relations[0];
+        relation
+            .columns
+            .iter()
+            .find(|c| c.name == column)
+            .map(|c| c.samples.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn only_categories_are_kept_as_samples() {
+        let mut c = catalog();
+        let two = || vec!["paid".to_string(), "line\nbreak".to_string()];
+        c.set_samples("public", "orders", "status", two(), 100);
+        assert_eq!(samples(&c, "status"), ["paid", "line break"]);
+        c.set_samples("public", "orders", "note", two(), 19);
+        assert!(
+            samples(&c, "note").is_empty(),
+            "values that barely repeat are row data"
+        );
+        c.set_samples("public", "orders", "code", two(), 100);
+        assert!(samples(&c, "code").is_empty(), "a unique key names rows");
+        c.set_samples("public", "orders", "api_token", two(), 100);
+        assert!(
+            samples(&c, "api_token").is_empty(),
+            "private-looking names are never shared"
+        );
+        let many: Vec<String> = (0..=MAX_SAMPLES).map(|i| i.to_string()).collect();
+        c.set_samples("public", "orders", "note", many, 10_000);
+        assert!(samples(&c, "note").is_empty(), "too many values");
+        c.set_samples("public", "orders", "note", vec!["x".repeat(100)], 100);
+        assert_eq!(samples(&c, "note")[0].chars().count(), SAMPLE_CHARS);
+    }
 }

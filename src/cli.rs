@@ -73,6 +73,12 @@ pub struct Global {
           default_value_t = crate::agent::context::DEFAULT_BUDGET)]
     pub context_tokens: usize,
 
+    /// Also send the LLM the distinct values of text columns that have few
+    /// of them (statuses, categories…), which makes answers about them right.
+    /// Off by default: without it only schema metadata leaves the machine.
+    #[arg(long, global = true)]
+    pub share_samples: bool,
+
     /// How many times a failing generated statement is sent back to the
     /// model with its error for a corrected one.
     #[arg(long, global = true, value_name = "N", default_value_t = 2)]

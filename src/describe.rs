@@ -551,6 +551,7 @@ mod tests {
             nullable,
             default: default.map(Into::into),
             comment: None,
+            samples: Vec::new(),
         }
     }
 

@@ -116,6 +116,7 @@ fn open(
         statement_timeout: global.statement_timeout,
         null: "<null>".to_string(),
         paged,
+        share_samples: global.share_samples,
     };
     Ok(Session::new(backend, settings, term, interrupts))
 }

@@ -25,6 +25,9 @@ pub struct Settings {
     pub null: String,
     /// Page results with keys (REPL on a terminal).
     pub paged: bool,
+    /// Read the distinct values of low-cardinality text columns into the
+    /// catalog, for the LLM prompt (`--share-samples`).
+    pub share_samples: bool,
 }
 
 /// The caller's answer to "run this destructive statement?".
@@ -147,7 +150,11 @@ impl Session {
     /// have changed it.
     pub fn catalog(&mut self) -> Result<&Catalog, db::Error> {
         if self.catalog.is_none() {
-            self.catalog = Some(self.backend.introspect()?);
+            let mut catalog = self.backend.introspect()?;
+            if self.settings.share_samples {
+                self.backend.sample_values(&mut catalog)?;
+            }
+            self.catalog = Some(catalog);
         }
         Ok(self.catalog.as_ref().expect("catalog was just loaded"))
     }

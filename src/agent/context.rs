@@ -179,6 +179,7 @@ impl Block {
                     push_fk_target(&mut text, relation, fk);
                 }
             }
+            push_samples(&mut text, &column.samples);
             push_comment(&mut text, column.comment.as_deref());
             text.push('\n');
             if let Some(e) = enums.lookup(&column.type_name)
@@ -960,6 +961,16 @@ fn push_name_groups(text: &mut String, catalog: &Catalog, listed: &[usize]) {
     text.push('\n');
 }
 
+/// ` values: 'a', 'b'` — a column's shared samples, quoted as SQL strings.
+fn push_samples(text: &mut String, samples: &[String]) {
+    for (i, value) in samples.iter().enumerate() {
+        text.push_str(if i == 0 { " values: " } else { ", " });
+        text.push('\'');
+        text.push_str(&value.replace('\'', "''"));
+        text.push('\'');
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -972,6 +983,7 @@ mod tests {
             nullable,
             default: None,
             comment: None,
+            samples: Vec::new(),
         }
     }
 
@@ -1098,6 +1110,16 @@ mod tests {
         assert_eq!(ctx.text, NO_RELATIONS);
         assert!(ctx.tables_full.is_empty());
         assert_eq!(ctx.tokens, estimate_tokens(NO_RELATIONS));
+    }
+
+    #[test]
+    fn samples_follow_the_type_as_sql_strings() {
+        let mut text = String::new();
+        push_samples(&mut text, &["paid".into(), "o'clock".into()]);
+        assert_eq!(text, " values: 'paid', 'o''clock'");
+        let mut none = String::new();
+        push_samples(&mut none, &[]);
+        assert!(none.is_empty());
     }
 
     #[test]

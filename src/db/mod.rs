@@ -136,6 +136,9 @@ pub trait Backend {
     fn info(&self) -> &ConnInfo;
     /// Reads the whole schema in a constant number of catalog queries.
     fn introspect(&mut self) -> Result<Catalog, Error>;
+    /// Fills in the distinct values of low-cardinality text columns
+    /// ([`Catalog::set_samples`]), for `--share-samples`.
+    fn sample_values(&mut self, catalog: &mut Catalog) -> Result<(), Error>;
     /// Runs exactly one statement, byte-identical, streaming any rows into `sink`.
     fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error>;
     /// A handle that cancels whatever this backend is running when called.

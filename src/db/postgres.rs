@@ -263,6 +263,11 @@ impl Backend for PgBackend {
         introspect::load(&mut self.client).map_err(|e| errors::query_error(&e, false))
     }
 
+    fn sample_values(&mut self, catalog: &mut Catalog) -> Result<(), Error> {
+        introspect::load_samples(&mut self.client, catalog)
+            .map_err(|e| errors::query_error(&e, false))
+    }
+
     fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error> {
         self.canceller.requested.store(false, Ordering::SeqCst);
         let mut clock = Clock::default();

@@ -153,6 +153,10 @@ impl Backend for SqliteBackend {
         introspect(&self.conn).map_err(map_error)
     }
 
+    fn sample_values(&mut self, catalog: &mut Catalog) -> Result<(), Error> {
+        load_samples(&self.conn, catalog).map_err(map_error)
+    }
+
     fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error> {
         match guard {
             Guard::Direct => execute(&self.conn, sql, false, sink, None),
@@ -456,6 +460,70 @@ fn describe_open_failure(error: &rusqlite::Error) -> String {
     }
 }
 
+/// Adds the distinct values of text columns of tables that have few of
+/// them. SQLite keeps no value statistics, so this asks each text column for
+/// one more distinct value than may be shared; it reads tables, and runs only
+/// when the person asked to share samples.
+fn load_samples(conn: &Connection, catalog: &mut Catalog) -> rusqlite::Result<()> {
+    let mut found = Vec::new();
+    for relation in catalog
+        .relations
+        .iter()
+        .filter(|r| r.kind == RelationKind::Table)
+    {
+        let text_columns: Vec<&ColumnInfo> = relation
+            .columns
+            .iter()
+            .filter(|c| is_text_type(&c.type_name))
+            .collect();
+        if text_columns.is_empty() {
+            continue;
+        }
+        let count = format!("SELECT count(*) FROM {}", quote_ident(&relation.name));
+        let rows: i64 = conn.query_row(&count, [], |row| row.get(0))?;
+        for column in text_columns {
+            let sql = format!(
+                "SELECT DISTINCT CAST({col} AS TEXT) FROM {table} WHERE {col} IS NOT NULL ORDER BY 1 LIMIT {limit}",
+                col = quote_ident(&column.name),
+                table = quote_ident(&relation.name),
+                limit = crate::catalog::MAX_SAMPLES + 1,
+            );
+            let mut stmt = conn.prepare(&sql)?;
+            let values = stmt
+                .query_map([], |row| row.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            found.push((
+                relation.schema.clone(),
+                relation.name.clone(),
+                column.name.clone(),
+                values,
+                rows,
+            ));
+        }
+    }
+    for (schema, table, column, values, rows) in found {
+        catalog.set_samples(
+            &schema,
+            &table,
+            &column,
+            values,
+            u64::try_from(rows).unwrap_or(0),
+        );
+    }
+    Ok(())
+}
+
+/// Declared types SQLite gives text affinity (or none at all).
+fn is_text_type(declared: &str) -> bool {
+    let upper = declared.to_ascii_uppercase();
+    upper.is_empty() || ["CHAR", "CLOB", "TEXT"].iter().any(|t| upper.contains(t))
+}
+
+/// `name` as a quoted SQLite identifier.
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 /// Matches user objects in `sqlite_schema` (internal `sqlite_*` ones excluded).
 const USER_OBJECT: &str = r"m.name NOT LIKE 'sqlite\_%' ESCAPE '\'";
 
@@ -531,6 +599,7 @@ fn introspect(conn: &Connection) -> rusqlite::Result<Catalog> {
             nullable: !not_null && pk == 0,
             default: r.get(4)?,
             comment: None,
+            samples: Vec::new(),
         });
     }
     drop(rows);

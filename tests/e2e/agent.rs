@@ -478,3 +478,79 @@ fn backslash_reset_forgets_the_conversation() {
         "the reset conversation was sent: {second}"
     );
 }
+
+#[test]
+fn share_samples_adds_the_values_of_category_columns_and_nothing_private() {
+    let db = shop("agent_samples");
+    db.execute(
+        "create table tickets (id int primary key, state text not null, password text not null, subject text not null);
+         insert into tickets select g, (array['open','closed','waiting'])[1 + g % 3], 'hunter2', 'subject ' || g
+         from generate_series(1, 300) g;
+         analyze tickets;",
+    );
+    let fake = FakeLlm::openai(vec![]);
+    let system = |extra: &[&str]| {
+        let out = ask(&db, &fake, "how many tickets are open?")
+            .args(["--show-prompt", "--format", "json"])
+            .args(extra.iter().copied())
+            .run();
+        out.success();
+        out.json()["system"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let shared = system(&["--share-samples"]);
+    assert!(
+        shared.contains("values: 'closed', 'open', 'waiting'"),
+        "{shared}"
+    );
+    assert!(
+        !shared.contains("hunter2"),
+        "a password column is never sampled: {shared}"
+    );
+    assert!(
+        !shared.contains("subject 1"),
+        "columns with many values are not sampled: {shared}"
+    );
+    let metadata_only = system(&[]);
+    assert!(
+        !metadata_only.contains("'open'"),
+        "without the flag no values are sent: {metadata_only}"
+    );
+}
+
+#[test]
+fn share_samples_works_on_sqlite() {
+    let home = harness::scratch_dir("samples_sqlite");
+    let path = home.join("t.db");
+    let conn = rusqlite::Connection::open(&path).expect("create a SQLite file");
+    conn.execute_batch(
+        "create table jobs (id integer primary key, kind text not null);
+         with recursive n(i) as (select 1 union all select i + 1 from n where i < 100)
+         insert into jobs select i, case i % 2 when 0 then 'import' else 'export' end from n;",
+    )
+    .expect("seed");
+    drop(conn);
+    let fake = FakeLlm::openai(vec![]);
+    let mut cmd = glance().args([
+        "ask",
+        "-d",
+        path.to_str().unwrap_or_default(),
+        "--share-samples",
+        "--show-prompt",
+        "--format",
+        "json",
+        "which jobs are imports?",
+    ]);
+    for (name, value) in fake.env() {
+        cmd = cmd.env(name, value);
+    }
+    let out = cmd.run();
+    out.success();
+    let system = out.json()["system"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(system.contains("values: 'export', 'import'"), "{system}");
+}

@@ -130,6 +130,7 @@ pub fn load(client: &mut Client) -> Result<Catalog, postgres::Error> {
                 nullable: !row.try_get::<_, bool>(3)?,
                 default: row.try_get(4)?,
                 comment: row.try_get(5)?,
+                samples: Vec::new(),
             });
         }
     }
@@ -150,6 +151,47 @@ pub fn load(client: &mut Client) -> Result<Catalog, postgres::Error> {
     }
     catalog.round_trips = QUERIES;
     Ok(catalog)
+}
+
+/// Distinct values of text-like columns the planner's statistics say have
+/// few of them, one row per value, from `pg_stats` (no table is scanned;
+/// columns never analyzed have no statistics and get no samples).
+const SAMPLES: &str = concat!(
+    "SELECT s.schemaname::text, s.tablename::text, s.attname::text, v, c.reltuples::float8 \
+     FROM pg_stats s \
+     JOIN pg_namespace n ON n.nspname = s.schemaname \
+     JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.tablename \
+     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = s.attname \
+     CROSS JOIN LATERAL unnest(s.most_common_vals::text::text[]) AS v \
+     WHERE a.atttypid IN ('text'::regtype, 'varchar'::regtype, 'bpchar'::regtype) \
+       AND NOT s.inherited \
+       AND (s.n_distinct BETWEEN 1 AND $1 OR -s.n_distinct * c.reltuples BETWEEN 1 AND $1) \
+       AND ",
+    user_schemas!(),
+    " ORDER BY 1, 2, 3, 4"
+);
+
+/// Adds sample values to `catalog` in one query (see [`SAMPLES`]).
+pub fn load_samples(client: &mut Client, catalog: &mut Catalog) -> Result<(), postgres::Error> {
+    let limit = crate::catalog::MAX_SAMPLES as f32;
+    let mut current: Option<(String, String, String)> = None;
+    let mut values = Vec::new();
+    let mut rows = 0;
+    for row in client.query(SAMPLES, &[&limit])? {
+        let key: (String, String, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        if current.as_ref() != Some(&key) {
+            if let Some((s, t, c)) = current.take() {
+                catalog.set_samples(&s, &t, &c, std::mem::take(&mut values), rows);
+            }
+            current = Some(key);
+        }
+        values.push(row.try_get(3)?);
+        rows = row.try_get::<_, f64>(4)?.max(0.0) as u64;
+    }
+    if let Some((s, t, c)) = current {
+        catalog.set_samples(&s, &t, &c, values, rows);
+    }
+    Ok(())
 }
 
 fn add_namespace_object(catalog: &mut Catalog, row: &Row) -> Result<(), postgres::Error> {
