@@ -16,6 +16,7 @@ mod demo;
 mod describe;
 mod exit;
 mod generate;
+mod highlight;
 mod interrupt;
 mod llm;
 mod querylog;

@@ -18,6 +18,7 @@ use crate::confirm;
 use crate::db::Dialect;
 use crate::describe;
 use crate::exit::Failure;
+use crate::highlight;
 use crate::llm;
 use crate::render::Expanded;
 use crate::report;
@@ -209,9 +210,14 @@ impl Repl {
         let mut ui = TerminalUi {
             input,
             color: self.term.color,
+            reply: highlight::Reply::new(self.term.color),
             streamed: false,
         };
         let answered = answer::answer(session, agent, question, &mut ui);
+        print!("{}", ui.reply.finish());
+        if ui.streamed {
+            println!();
+        }
         let model = agent.provider().model().to_string();
         match &answered.end {
             End::Prose | End::Ran(_) => {}
@@ -364,6 +370,8 @@ const NO_PROVIDER: &str = "questions need an LLM provider, and none is configure
 struct TerminalUi<'a> {
     input: &'a mut Input,
     color: bool,
+    /// Holds back fenced SQL until it can be shown highlighted.
+    reply: highlight::Reply,
     /// Whether reply text has been printed (so the verdict starts a new line).
     streamed: bool,
 }
@@ -371,11 +379,12 @@ struct TerminalUi<'a> {
 impl answer::Ui for TerminalUi<'_> {
     fn reply_text(&mut self, text: &str) {
         self.streamed = true;
-        print!("{text}");
+        print!("{}", self.reply.push(text));
         let _ = io::stdout().flush();
     }
 
     fn proposed(&mut self, _reply: &str, _sql: &str, verdict: &Verdict) {
+        print!("{}", self.reply.finish());
         if self.streamed {
             println!();
             self.streamed = false;
