@@ -380,6 +380,7 @@ fn a_question_in_the_terminal_streams_the_answer_and_draws_rows() {
     repl.send_line("who are the customers?");
     repl.expect_all(&[
         "Here is the query",
+        "select name from customers order by id",
         "read_only",
         "Ada",
         "Brendan",
