@@ -42,8 +42,28 @@ fn paint_level(level: Level, color: bool) -> String {
     }
 }
 
-/// The prompt after [`explain`].
-pub const PROMPT: &str = "Run it? [y/N] ";
+/// The question after [`explain`]: whether to run, with `p` offered where a
+/// preview is possible; after a preview, whether to commit.
+pub fn prompt(consent: &Consent) -> &'static str {
+    match (&consent.previewed, consent.can_preview) {
+        (Some(_), _) => "Nothing is committed yet. Commit? [y/N] ",
+        (None, true) => "Run it? [y/N] (or p to preview it in a transaction) ",
+        (None, false) => "Run it? [y/N] ",
+    }
+}
+
+/// The person's answer: yes runs (or commits), `p` previews where offered,
+/// anything else is no.
+pub fn decide(answer: &str, consent: &Consent) -> Decision {
+    let previewable = consent.can_preview && consent.previewed.is_none();
+    if is_yes(answer) {
+        Decision::Run
+    } else if previewable && answer.trim().eq_ignore_ascii_case("p") {
+        Decision::Preview
+    } else {
+        Decision::Decline
+    }
+}
 
 /// True only for an explicit yes.
 pub fn is_yes(answer: &str) -> bool {
@@ -53,18 +73,54 @@ pub fn is_yes(answer: &str) -> bool {
 /// Asks on stderr and reads the answer from stdin (a terminal).
 pub fn ask_on_terminal(consent: &Consent, color: bool) -> Decision {
     let mut err = io::stderr().lock();
-    let _ = write!(err, "{}{PROMPT}", explain(consent, color));
+    if consent.previewed.is_none() {
+        let _ = write!(err, "{}", explain(consent, color));
+    }
+    let _ = write!(err, "{}", prompt(consent));
     let _ = err.flush();
     let mut answer = String::new();
     match io::stdin().lock().read_line(&mut answer) {
-        Ok(_) if is_yes(&answer) => Decision::Run,
-        _ => Decision::Decline,
+        Ok(_) => decide(&answer, consent),
+        Err(_) => Decision::Decline,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn p_previews_only_where_offered_and_only_once() {
+        let verdict = Verdict {
+            level: Level::Write,
+            reasons: Vec::new(),
+            statements: 1,
+        };
+        let mut consent = Consent {
+            sql: "update t set a = 1",
+            verdict: &verdict,
+            estimate: None,
+            can_preview: true,
+            previewed: None,
+        };
+        assert_eq!(decide("p", &consent), Decision::Preview);
+        assert_eq!(decide("y", &consent), Decision::Run);
+        assert_eq!(decide("", &consent), Decision::Decline);
+        assert!(prompt(&consent).contains("p to preview"));
+        consent.previewed = Some(crate::db::Outcome {
+            kind: crate::db::OutcomeKind::Command { affected: Some(1) },
+            db_time: std::time::Duration::ZERO,
+        });
+        assert_eq!(decide("p", &consent), Decision::Decline);
+        assert!(prompt(&consent).starts_with("Nothing is committed yet. Commit?"));
+        let plain = Consent {
+            can_preview: false,
+            previewed: None,
+            ..consent
+        };
+        assert_eq!(decide("p", &plain), Decision::Decline);
+        assert_eq!(prompt(&plain), "Run it? [y/N] ");
+    }
 
     #[test]
     fn only_yes_is_yes() {
@@ -86,6 +142,8 @@ mod tests {
             sql: "drop table t",
             verdict: &verdict,
             estimate: None,
+            can_preview: false,
+            previewed: None,
         };
         let text = explain(&consent, false);
         assert_eq!(

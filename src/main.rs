@@ -19,6 +19,7 @@ mod generate;
 mod highlight;
 mod interrupt;
 mod llm;
+mod preview;
 mod querylog;
 mod render;
 mod repl;

@@ -484,11 +484,13 @@ impl Input {
         let Input::Terminal(editor) = self else {
             return Decision::Refuse;
         };
-        print!("{}", confirm::explain(consent, color));
+        if consent.previewed.is_none() {
+            print!("{}", confirm::explain(consent, color));
+        }
         let _ = io::stdout().flush();
-        match editor.readline(confirm::PROMPT) {
-            Ok(answer) if confirm::is_yes(&answer) => Decision::Run,
-            _ => Decision::Decline,
+        match editor.readline(confirm::prompt(consent)) {
+            Ok(answer) => confirm::decide(&answer, consent),
+            Err(_) => Decision::Decline,
         }
     }
 

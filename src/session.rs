@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use crate::catalog::{Catalog, Description};
 use crate::db::{self, Backend, Flow, Guard, Outcome, OutcomeKind, RowSink};
 use crate::interrupt::Interrupts;
+use crate::preview::{self, FirstRows};
 use crate::querylog::{Entry, QueryLog, QuestionNote};
 use crate::render::{self, Expanded, Format, RenderOptions, ResultWriter};
 use crate::safety::{self, Level, Verdict};
@@ -34,6 +35,8 @@ pub struct Settings {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
     Run,
+    /// Run it in a transaction, show what changed, and ask again.
+    Preview,
     /// The person said no.
     Decline,
     /// Nobody could be asked (no terminal) and no flag allowed it.
@@ -44,12 +47,17 @@ pub enum Decision {
 pub type Confirm<'a> = &'a mut dyn FnMut(&Consent) -> Decision;
 
 /// What a person is asked to agree to.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Consent<'a> {
     pub sql: &'a str,
     pub verdict: &'a Verdict,
     /// The planner's estimate of the rows a write touches (PostgreSQL).
     pub estimate: Option<u64>,
+    /// Whether the person may ask for a preview ([`Decision::Preview`]).
+    pub can_preview: bool,
+    /// After a preview: what the write did inside its still-open transaction;
+    /// [`Decision::Run`] now commits it and anything else rolls it back.
+    pub previewed: Option<Outcome>,
 }
 
 /// Who wrote a statement, which decides when glance asks before running it.
@@ -171,21 +179,49 @@ impl Session {
             Origin::Generated => Level::Write,
         };
         if verdict.level >= asks_from {
-            let estimate = self.estimate_rows(sql, verdict.level);
-            match confirm(&Consent {
+            let mut consent = Consent {
                 sql,
                 verdict: &verdict,
-                estimate,
-            }) {
-                Decision::Run => {}
-                Decision::Decline => {
-                    self.record(sql, question, &verdict, None, Duration::ZERO, None);
-                    return Executed::Declined;
+                estimate: self.estimate_rows(sql, verdict.level),
+                can_preview: self.backend.can_preview(),
+                previewed: None,
+            };
+            loop {
+                let decision = confirm(&consent);
+                if let Some(previewed) = consent.previewed {
+                    return self.end_preview(
+                        sql,
+                        question,
+                        &verdict,
+                        previewed,
+                        decision == Decision::Run,
+                    );
                 }
-                Decision::Refuse => {
-                    let error = Some("refused: needs confirmation".to_string());
-                    self.record(sql, question, &verdict, None, Duration::ZERO, error);
-                    return Executed::Refused { verdict };
+                match decision {
+                    Decision::Run => break,
+                    Decision::Preview if consent.can_preview => match self.preview(sql) {
+                        Ok(outcome) => consent.previewed = Some(outcome),
+                        Err(error) => {
+                            self.record(
+                                sql,
+                                question,
+                                &verdict,
+                                Some(None),
+                                Duration::ZERO,
+                                Some(error.to_string()),
+                            );
+                            return Executed::Failed { verdict, error };
+                        }
+                    },
+                    Decision::Preview | Decision::Decline => {
+                        self.record(sql, question, &verdict, None, Duration::ZERO, None);
+                        return Executed::Declined;
+                    }
+                    Decision::Refuse => {
+                        let error = Some("refused: needs confirmation".to_string());
+                        self.record(sql, question, &verdict, None, Duration::ZERO, error);
+                        return Executed::Refused { verdict };
+                    }
                 }
             }
         }
@@ -241,6 +277,97 @@ impl Session {
                     Some(error.to_string()),
                 );
                 Executed::Failed { verdict, error }
+            }
+        }
+    }
+
+    /// Runs a write in a transaction left open, showing the first changed
+    /// rows (through RETURNING where the statement can take it).
+    fn preview(&mut self, sql: &str) -> Result<Outcome, db::Error> {
+        let returning = preview::with_returning(sql);
+        let options = self.render_options(Vec::new());
+        let stdout = io::stdout();
+        let mut writer = render::writer(&options, Box::new(BufWriter::new(stdout.lock())));
+        let canceller = self.backend.canceller();
+        let timeout = self.settings.statement_timeout;
+        let backend = &mut self.backend;
+        let outcome = self.interrupts.cancellable(canceller, || {
+            backend.preview(
+                returning.as_deref().unwrap_or(sql),
+                timeout,
+                &mut FirstRows::new(&mut *writer),
+            )
+        })?;
+        let shown = match outcome.kind {
+            OutcomeKind::Rows { count, .. } => Outcome {
+                kind: OutcomeKind::Rows {
+                    count: count.min(preview::SHOWN_ROWS as u64),
+                    complete: true,
+                },
+                ..outcome.clone()
+            },
+            OutcomeKind::Command { .. } => outcome.clone(),
+        };
+        let _ = writer.finish(&shown);
+        drop(writer);
+        if let OutcomeKind::Rows { count, .. } = outcome.kind
+            && count > preview::SHOWN_ROWS as u64
+        {
+            println!(
+                "{count} rows changed; the first {} are shown.",
+                preview::SHOWN_ROWS
+            );
+        }
+        Ok(outcome)
+    }
+
+    /// Commits or rolls back a previewed write, as the person decided.
+    fn end_preview(
+        &mut self,
+        sql: &str,
+        question: Option<&QuestionNote>,
+        verdict: &Verdict,
+        previewed: Outcome,
+        commit: bool,
+    ) -> Executed {
+        self.catalog = None;
+        let rows = match previewed.kind {
+            OutcomeKind::Rows { count, .. } => Some(count),
+            OutcomeKind::Command { affected } => affected,
+        };
+        match self.backend.end_preview(commit) {
+            Ok(()) if commit => {
+                self.record(sql, question, verdict, Some(rows), previewed.db_time, None);
+                Executed::Ran(Ran {
+                    columns: Vec::new(),
+                    rows,
+                    db_time: previewed.db_time,
+                })
+            }
+            Ok(()) => {
+                self.record(
+                    sql,
+                    question,
+                    verdict,
+                    None,
+                    previewed.db_time,
+                    Some("previewed, rolled back".into()),
+                );
+                Executed::Declined
+            }
+            Err(error) => {
+                self.record(
+                    sql,
+                    question,
+                    verdict,
+                    Some(None),
+                    previewed.db_time,
+                    Some(error.to_string()),
+                );
+                Executed::Failed {
+                    verdict: verdict.clone(),
+                    error,
+                }
             }
         }
     }

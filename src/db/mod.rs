@@ -143,6 +143,27 @@ pub trait Backend {
     fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error>;
     /// A handle that cancels whatever this backend is running when called.
     fn canceller(&self) -> Arc<dyn Canceller>;
+    /// Whether [`Backend::preview`] is available right now.
+    fn can_preview(&self) -> bool {
+        false
+    }
+    /// Runs a write inside a transaction of its own, with `statement_timeout`
+    /// and a lock timeout, streaming any rows (from RETURNING) into `sink`,
+    /// and leaves that transaction open for [`Backend::end_preview`].
+    fn preview(
+        &mut self,
+        sql: &str,
+        statement_timeout: Duration,
+        sink: &mut dyn RowSink,
+    ) -> Result<Outcome, Error> {
+        let _ = (sql, statement_timeout, sink);
+        Err(Error::Other("previewing a write needs PostgreSQL".into()))
+    }
+    /// Commits or rolls back the transaction [`Backend::preview`] left open.
+    fn end_preview(&mut self, commit: bool) -> Result<(), Error> {
+        let _ = commit;
+        Err(Error::Other("no preview is open".into()))
+    }
 }
 
 /// Where to connect, as given by the user.

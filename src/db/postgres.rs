@@ -263,6 +263,67 @@ impl Backend for PgBackend {
         introspect::load(&mut self.client).map_err(|e| errors::query_error(&e, false))
     }
 
+    /// Not inside the person's own transaction: glance would have to commit
+    /// or roll back on their behalf.
+    fn can_preview(&self) -> bool {
+        !self.in_transaction
+    }
+
+    fn preview(
+        &mut self,
+        sql: &str,
+        statement_timeout: Duration,
+        sink: &mut dyn RowSink,
+    ) -> Result<Outcome, Error> {
+        if self.in_transaction {
+            return Err(Error::Other(
+                "cannot preview inside your own transaction; COMMIT or ROLLBACK it first".into(),
+            ));
+        }
+        self.canceller.requested.store(false, Ordering::SeqCst);
+        let cancel = self.canceller.clone();
+        let err = |e: postgres::Error| errors::query_error(&e, cancel.was_requested());
+        let mut clock = Clock::default();
+        let setup = format!(
+            "BEGIN; SET LOCAL statement_timeout = {}; SET LOCAL lock_timeout = {}",
+            statement_timeout.as_millis(),
+            lock_timeout(statement_timeout).as_millis()
+        );
+        clock
+            .time(|| self.client.batch_execute(&setup))
+            .map_err(err)?;
+        let client = &mut self.client;
+        let values = &self.values;
+        let result = (|| -> Result<OutcomeKind, Error> {
+            let stmt = clock.time(|| client.prepare(sql)).map_err(err)?;
+            if stmt.columns().is_empty() {
+                clock
+                    .time(|| client.execute(&stmt, &[]))
+                    .map(|n| OutcomeKind::Command { affected: Some(n) })
+                    .map_err(err)
+            } else {
+                stream_all(client, &stmt, sink, values, &mut clock, &err)
+            }
+        })();
+        match result {
+            Ok(kind) => Ok(Outcome {
+                kind,
+                db_time: clock.total,
+            }),
+            Err(error) => {
+                let _ = self.client.batch_execute("ROLLBACK");
+                Err(error)
+            }
+        }
+    }
+
+    fn end_preview(&mut self, commit: bool) -> Result<(), Error> {
+        let word = if commit { "COMMIT" } else { "ROLLBACK" };
+        self.client
+            .batch_execute(word)
+            .map_err(|e| errors::query_error(&e, false))
+    }
+
     fn sample_values(&mut self, catalog: &mut Catalog) -> Result<(), Error> {
         introspect::load_samples(&mut self.client, catalog)
             .map_err(|e| errors::query_error(&e, false))

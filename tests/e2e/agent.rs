@@ -555,3 +555,49 @@ fn share_samples_works_on_sqlite() {
         .to_string();
     assert!(system.contains("values: 'export', 'import'"), "{system}");
 }
+
+fn preview_repl(db: &TestDb, fake: &FakeLlm) -> crate::harness::Repl {
+    let env: Vec<(&str, String)> = fake.env().into_iter().collect();
+    let mut repl = harness::pty_with_env(["repl", "-d", db.url()], &env);
+    repl.expect_prompt();
+    repl.send_line("mark Ada's orders as shipped");
+    repl.expect("p to preview");
+    repl.send_line("p");
+    repl.expect_all(&["shipped", "2 rows", "Commit? [y/N]"]);
+    repl
+}
+
+const MARK_SHIPPED: &str = "update orders set status = 'shipped' where customer_id = 1";
+
+#[test]
+fn a_previewed_write_is_rolled_back_unless_committed() {
+    let db = shop("agent_preview_no");
+    let fake = FakeLlm::openai(vec![sql_reply(MARK_SHIPPED)]);
+    let mut repl = preview_repl(&db, &fake);
+    repl.send_line("n");
+    repl.expect("Not run");
+    repl.expect_prompt();
+    assert_eq!(
+        db.query_scalar("select count(*) from orders where status = 'shipped'")
+            .as_deref(),
+        Some("1"),
+        "the preview was not rolled back\n{}",
+        repl.transcript()
+    );
+}
+
+#[test]
+fn a_previewed_write_answered_yes_is_committed() {
+    let db = shop("agent_preview_yes");
+    let fake = FakeLlm::openai(vec![sql_reply(MARK_SHIPPED)]);
+    let mut repl = preview_repl(&db, &fake);
+    repl.send_line("y");
+    repl.expect_prompt();
+    assert_eq!(
+        db.query_scalar("select count(*) from orders where status = 'shipped'")
+            .as_deref(),
+        Some("2"),
+        "the preview was not committed\n{}",
+        repl.transcript()
+    );
+}
