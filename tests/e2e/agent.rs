@@ -2,6 +2,8 @@
 //! servers that speak OpenAI's and Anthropic's wire protocols. Asserts what
 //! the user sees, what was sent to the model, and what the database holds.
 
+use std::time::Duration;
+
 use serde_json::Value as Json;
 
 use crate::fake_llm::{FakeLlm, KEY, Reply};
@@ -600,4 +602,62 @@ fn a_previewed_write_answered_yes_is_committed() {
         "the preview was not committed\n{}",
         repl.transcript()
     );
+}
+
+#[test]
+fn an_overloaded_provider_is_tried_three_times_then_reported() {
+    let db = shop("agent_overloaded");
+    let fake = FakeLlm::anthropic(vec![
+        Reply::Status(529, String::new(), None),
+        Reply::Status(529, String::new(), None),
+        Reply::Status(529, String::new(), None),
+    ]);
+    let out = ask(&db, &fake, "anything").run();
+    out.code(1).stderr_has("anthropic").stderr_has("overloaded");
+    assert_eq!(fake.requests().len(), 3, "{out}");
+}
+
+#[test]
+fn a_server_error_is_retried_and_the_answer_still_arrives() {
+    let db = shop("agent_server_error");
+    let fake = FakeLlm::openai(vec![
+        Reply::Status(500, String::new(), None),
+        sql_reply("select count(*) as n from customers"),
+    ]);
+    let out = ask(&db, &fake, "how many customers?")
+        .args(["--format", "csv"])
+        .run();
+    out.success();
+    assert_eq!(out.stdout, "n\n2\n", "{out}");
+}
+
+#[test]
+fn a_stream_that_goes_silent_times_out() {
+    let db = shop("agent_silent");
+    let fake = FakeLlm::openai(vec![Reply::Stalled(
+        "Here is".into(),
+        Duration::from_secs(3),
+    )]);
+    let out = ask(&db, &fake, "anything")
+        .env("GLANCE_LLM_TIMEOUT_MS", "300")
+        .run();
+    out.code(1).stderr_has("openai (gpt-5-mini) timed out");
+    assert!(
+        out.elapsed < Duration::from_secs(3),
+        "the timeout did not fire: {out}"
+    );
+}
+
+#[test]
+fn an_unreachable_provider_is_reported() {
+    let db = shop("agent_unreachable");
+    let port = harness::free_port();
+    let out = glance()
+        .args(["ask", "-d", db.url(), "anything"])
+        .env("OPENAI_API_KEY", KEY)
+        .env("OPENAI_BASE_URL", format!("http://127.0.0.1:{port}/v1"))
+        .run();
+    out.code(1)
+        .stderr_has("could not reach openai")
+        .stderr_has("OPENAI_BASE_URL");
 }

@@ -37,6 +37,9 @@ pub enum Reply {
     /// A streamed answer that stops after this text, before the finish chunk
     /// and the end marker, by closing the connection.
     Truncated(String),
+    /// A streamed answer that sends this text and then goes silent, keeping
+    /// the connection open for the given time before closing it.
+    Stalled(String, Duration),
 }
 
 impl Reply {
@@ -230,6 +233,9 @@ fn serve(kind: Kind, listener: &TcpListener, state: &Mutex<State>, stop: &Atomic
         };
         let bytes = respond(kind, &reply, usage);
         write_in_pieces(&mut stream, &bytes);
+        if let Reply::Stalled(_, silence) = reply {
+            thread::sleep(silence);
+        }
     }
 }
 
@@ -286,7 +292,9 @@ fn write_in_pieces(stream: &mut TcpStream, bytes: &[u8]) {
 fn respond(kind: Kind, reply: &Reply, usage: (u64, u64)) -> Vec<u8> {
     match reply {
         Reply::Text(text) => stream_response(kind, text, true, usage),
-        Reply::Truncated(text) => stream_response(kind, text, false, usage),
+        Reply::Truncated(text) | Reply::Stalled(text, _) => {
+            stream_response(kind, text, false, usage)
+        }
         Reply::Status(status, body, retry_after) => {
             let body = if body.is_empty() {
                 real_error_body(kind, *status)
