@@ -27,7 +27,7 @@ pub fn run(
     agent: impl FnOnce() -> Result<Option<Agent>, Failure>,
 ) -> Result<(), Failure> {
     let Some(sql_arg) = &args.sql else {
-        let question = question_text(args)?;
+        let question = question_text(args, term)?;
         let Some(agent) = agent()? else {
             return Err(Failure::Runtime {
                 message: format!(
@@ -111,8 +111,10 @@ pub fn run(
     }
 }
 
-fn question_text(args: &AskArgs) -> Result<String, Failure> {
-    let question = if args.question.is_empty() {
+/// The question from the arguments, or from stdin when it is a pipe (a
+/// terminal would only wait for input nobody announced).
+fn question_text(args: &AskArgs, term: Term) -> Result<String, Failure> {
+    let question = if args.question.is_empty() && !term.stdin_tty {
         read_stdin()?
     } else {
         args.question.join(" ")
