@@ -56,12 +56,12 @@ pub fn list_relations(
             row
         })
         .collect();
-    Description {
+    without_unknown_owners(Description {
         title: Some("List of relations".into()),
         columns: columns(&names),
         rows,
         sections: Vec::new(),
-    }
+    })
 }
 
 /// `\dn`: schemas.
@@ -87,12 +87,12 @@ pub fn list_schemas(catalog: &Catalog, pattern: Option<&str>, verbose: bool) -> 
             row
         })
         .collect();
-    Description {
+    without_unknown_owners(Description {
         title: Some("List of schemas".into()),
         columns: columns(&names),
         rows,
         sections: Vec::new(),
-    }
+    })
 }
 
 /// `\di`: indexes, with the table each belongs to; `verbose` adds the
@@ -130,12 +130,26 @@ pub fn list_indexes(catalog: &Catalog, pattern: Option<&str>, verbose: bool) -> 
             row
         })
         .collect();
-    Description {
+    without_unknown_owners(Description {
         title: Some("List of indexes".into()),
         columns: columns(&names),
         rows,
         sections: Vec::new(),
+    })
+}
+
+/// Drops the Owner column when no row knows its owner (SQLite has none).
+fn without_unknown_owners(mut description: Description) -> Description {
+    let Some(at) = description.columns.iter().position(|c| c.name == "Owner") else {
+        return description;
+    };
+    if description.rows.iter().all(|row| row[at] == Value::Null) {
+        description.columns.remove(at);
+        for row in &mut description.rows {
+            row.remove(at);
+        }
     }
+    description
 }
 
 /// `\d NAME` / `\d+ NAME`: one relation's columns, keys, indexes, foreign
@@ -542,6 +556,24 @@ fn columns(names: &[&str]) -> Vec<Column> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_owner_column_goes_when_no_owner_is_known() {
+        let owned = |owner: Option<&str>| Description {
+            columns: columns(&["Name", "Owner"]),
+            rows: vec![vec![text("a"), owner.map_or(Value::Null, text)]],
+            ..Description::default()
+        };
+        let anonymous = without_unknown_owners(owned(None));
+        assert_eq!(anonymous.columns.len(), 1);
+        assert_eq!(anonymous.rows, vec![vec![text("a")]]);
+        assert_eq!(
+            without_unknown_owners(owned(Some("postgres")))
+                .columns
+                .len(),
+            2
+        );
+    }
     use crate::catalog::{ColumnInfo, EnumType, Key, Schema};
 
     fn column(name: &str, type_name: &str, nullable: bool, default: Option<&str>) -> ColumnInfo {
