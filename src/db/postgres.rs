@@ -226,15 +226,7 @@ impl PgBackend {
         let client = &mut self.client;
         let values = &self.values;
         let outcome = (|| -> Result<OutcomeKind, Error> {
-            let stmt = clock.time(|| client.prepare(sql)).map_err(err)?;
-            let kind = if stmt.columns().is_empty() {
-                clock
-                    .time(|| client.execute(&stmt, &[]))
-                    .map(|n| OutcomeKind::Command { affected: Some(n) })
-                    .map_err(err)?
-            } else {
-                stream_all(client, &stmt, sink, values, clock, &err)?
-            };
+            let kind = run_unbracketed(client, sql, sink, values, clock, &err)?;
             let row = clock
                 .time(|| client.query_one("SHOW transaction_read_only", &[]))
                 .map_err(err)?;
@@ -294,17 +286,7 @@ impl Backend for PgBackend {
             .map_err(err)?;
         let client = &mut self.client;
         let values = &self.values;
-        let result = (|| -> Result<OutcomeKind, Error> {
-            let stmt = clock.time(|| client.prepare(sql)).map_err(err)?;
-            if stmt.columns().is_empty() {
-                clock
-                    .time(|| client.execute(&stmt, &[]))
-                    .map(|n| OutcomeKind::Command { affected: Some(n) })
-                    .map_err(err)
-            } else {
-                stream_all(client, &stmt, sink, values, &mut clock, &err)
-            }
-        })();
+        let result = run_unbracketed(client, sql, sink, values, &mut clock, &err);
         match result {
             Ok(kind) => Ok(Outcome {
                 kind,
@@ -646,6 +628,27 @@ fn stream_portal(
     pump(stmt, sink, values, clock, |n, clock| {
         clock.time(|| tx.query_portal(&portal, n)).map_err(err)
     })
+}
+
+/// Prepares and runs `sql` in whatever transaction the session is in,
+/// streaming rows with the unnamed portal.
+fn run_unbracketed(
+    client: &mut Client,
+    sql: &str,
+    sink: &mut dyn RowSink,
+    values: &value::Context,
+    clock: &mut Clock,
+    err: &dyn Fn(postgres::Error) -> Error,
+) -> Result<OutcomeKind, Error> {
+    let stmt = clock.time(|| client.prepare(sql)).map_err(err)?;
+    if stmt.columns().is_empty() {
+        clock
+            .time(|| client.execute(&stmt, &[]))
+            .map(|n| OutcomeKind::Command { affected: Some(n) })
+            .map_err(err)
+    } else {
+        stream_all(client, &stmt, sink, values, clock, err)
+    }
 }
 
 /// Streams with the unnamed portal, for when glance may not open a

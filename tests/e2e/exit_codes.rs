@@ -178,3 +178,18 @@ fn a_slow_read_hits_the_statement_timeout() {
         "the timeout did not stop the query early\n{out}"
     );
 }
+
+#[test]
+fn a_read_inside_the_persons_own_transaction_sees_it_and_leaves_it_open() {
+    let db = db_with_table("own_transaction");
+    let out = glance()
+        .args(["repl", "-d", db.url(), "--format", "csv"])
+        .stdin("\\sql begin;\n\\sql insert into t values (3);\n\\sql select count(*) as n from t;\n\\sql rollback;\n")
+        .run();
+    out.success().stdout_has("n\n3\n");
+    assert_eq!(
+        db.query_scalar("select count(*) from t").as_deref(),
+        Some("2"),
+        "the person's ROLLBACK must undo the insert, so glance must not have committed it\n{out}"
+    );
+}
