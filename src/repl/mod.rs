@@ -3,17 +3,18 @@
 //! meta-commands, collects SQL in SQL mode until `;`, and hands statements to
 //! the [`Session`]. An error never ends the loop.
 
-use std::io::{self, BufRead, Write};
+mod complete;
+mod input;
 
-use rustyline::completion::{Completer, Pair};
-use rustyline::error::ReadlineError;
-use rustyline::history::DefaultHistory;
-use rustyline::{Context, Editor, Helper, Highlighter, Hinter, Validator};
+use std::io::{self, Write};
+
 use sqlparser::tokenizer::{Token, Tokenizer};
+
+use input::{Input, Read};
 
 use crate::agent::Agent;
 use crate::answer::{self, End};
-use crate::command::{self, COMMANDS, Listing, Meta};
+use crate::command::{self, Listing, Meta};
 use crate::confirm;
 use crate::db::Dialect;
 use crate::describe;
@@ -426,129 +427,6 @@ fn statement_complete(text: &str, dialect: Dialect) -> bool {
         .rev()
         .find(|t| !matches!(t, Token::Whitespace(_)))
         == Some(&Token::SemiColon)
-}
-
-enum Read {
-    Line(String),
-    Interrupted,
-    End,
-}
-
-/// Where lines come from: rustyline on a terminal, plain lines from a pipe.
-enum Input {
-    Terminal(Box<Editor<ReplHelper, DefaultHistory>>),
-    Script(io::StdinLock<'static>),
-}
-
-impl Input {
-    fn open(term: Term) -> Result<Input, Failure> {
-        if !term.stdin_tty {
-            return Ok(Input::Script(io::stdin().lock()));
-        }
-        let mut editor = Editor::new()
-            .map_err(|e| Failure::runtime(format!("could not start the line editor: {e}")))?;
-        editor.set_helper(Some(ReplHelper::default()));
-        Ok(Input::Terminal(Box::new(editor)))
-    }
-
-    fn read(&mut self, prompt: &str) -> Read {
-        match self {
-            Input::Terminal(editor) => match editor.readline(prompt) {
-                Ok(line) => {
-                    if !line.trim().is_empty() {
-                        let _ = editor.add_history_entry(line.as_str());
-                    }
-                    Read::Line(line)
-                }
-                Err(ReadlineError::Interrupted) => Read::Interrupted,
-                Err(ReadlineError::Eof) => Read::End,
-                Err(error) => {
-                    eprint!(
-                        "{}",
-                        report::error_line(&format!("could not read input: {error}"), None)
-                    );
-                    Read::End
-                }
-            },
-            Input::Script(stdin) => {
-                let mut line = String::new();
-                match stdin.read_line(&mut line) {
-                    Ok(0) | Err(_) => Read::End,
-                    Ok(_) => Read::Line(line.trim_end_matches(['\n', '\r']).to_string()),
-                }
-            }
-        }
-    }
-
-    fn confirm(&mut self, consent: &Consent, color: bool) -> Decision {
-        let Input::Terminal(editor) = self else {
-            return Decision::Refuse;
-        };
-        if consent.previewed.is_none() {
-            print!("{}", confirm::explain(consent, color));
-        }
-        let _ = io::stdout().flush();
-        match editor.readline(confirm::prompt(consent)) {
-            Ok(answer) => confirm::decide(&answer, consent),
-            Err(_) => Decision::Decline,
-        }
-    }
-
-    /// Lets completion offer the catalog's relation names.
-    fn learn_names(&mut self, catalog: &crate::catalog::Catalog) {
-        if let Input::Terminal(editor) = self
-            && let Some(helper) = editor.helper_mut()
-        {
-            helper.names = catalog.relations.iter().map(|r| r.name.clone()).collect();
-            helper.names.sort();
-            helper.names.dedup();
-        }
-    }
-}
-
-/// Tab completion: meta-commands after `\`, relation names elsewhere.
-#[derive(Default, Helper, Highlighter, Hinter, Validator)]
-struct ReplHelper {
-    names: Vec<String>,
-}
-
-impl Completer for ReplHelper {
-    type Candidate = Pair;
-
-    fn complete(
-        &self,
-        line: &str,
-        pos: usize,
-        _: &Context<'_>,
-    ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let start = line[..pos]
-            .rfind(|c: char| c.is_whitespace() || c == ',' || c == '(')
-            .map_or(0, |i| i + 1);
-        let word = &line[start..pos];
-        let candidates: Vec<&str> = if word.starts_with('\\') {
-            COMMANDS
-                .iter()
-                .map(|spec| spec.name)
-                .filter(|name| name.starts_with(word))
-                .collect()
-        } else if word.is_empty() {
-            Vec::new()
-        } else {
-            self.names
-                .iter()
-                .map(String::as_str)
-                .filter(|name| name.starts_with(word))
-                .collect()
-        };
-        let pairs = candidates
-            .into_iter()
-            .map(|c| Pair {
-                display: c.to_string(),
-                replacement: c.to_string(),
-            })
-            .collect();
-        Ok((start, pairs))
-    }
 }
 
 #[cfg(test)]
