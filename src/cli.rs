@@ -37,6 +37,18 @@ pub struct Global {
     #[arg(short = 'd', long, global = true, value_name = "URL|PATH")]
     pub database: Option<String>,
 
+    /// Connection profile from the config file ([connections.NAME]).
+    #[arg(short = 'p', long, global = true, value_name = "NAME", conflicts_with_all = ["database", "demo"])]
+    pub profile: Option<String>,
+
+    /// Config file to read instead of ~/.config/glance/config.toml.
+    #[arg(long, global = true, env = "GLANCE_CONFIG", value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+
+    /// Do not read or write the history database or the line history.
+    #[arg(long, global = true)]
+    pub no_history: bool,
+
     /// Output format for results.
     #[arg(long, global = true, value_enum, value_name = "FORMAT")]
     pub format: Option<Format>,

@@ -120,6 +120,8 @@ pub enum Executed {
 }
 
 pub struct Session {
+    /// The config profile this connection came from, if any.
+    pub profile: Option<String>,
     backend: Box<dyn Backend>,
     catalog: Option<Catalog>,
     pub settings: Settings,
@@ -136,6 +138,7 @@ impl Session {
         interrupts: Interrupts,
     ) -> Session {
         Session {
+            profile: None,
             backend,
             catalog: None,
             settings,
