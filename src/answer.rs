@@ -37,6 +37,11 @@ pub enum End {
         sql: String,
         verdict: Verdict,
     },
+    /// The connection is read-only and the statement is not.
+    Forbidden {
+        sql: String,
+        verdict: Verdict,
+    },
     Failed {
         sql: String,
         error: db::Error,
@@ -168,6 +173,10 @@ pub fn answer(
             }
             Executed::Refused { verdict } => {
                 answered.end = End::Refused { sql, verdict };
+                return answered;
+            }
+            Executed::Forbidden { verdict } => {
+                answered.end = End::Forbidden { sql, verdict };
                 return answered;
             }
             Executed::Output(error) => {

@@ -23,6 +23,8 @@ pub fn run(
     global: &Global,
     args: &AskArgs,
     term: Term,
+    format: Format,
+    dialect: Dialect,
     open: impl FnOnce() -> Result<Session, Failure>,
     agent: impl FnOnce() -> Result<Option<Agent>, Failure>,
 ) -> Result<(), Failure> {
@@ -40,29 +42,24 @@ pub fn run(
                 )),
             });
         };
-        return ask_question(global, args, term, open()?, agent, question.trim());
+        return ask_question(args, term, open()?, agent, question.trim());
     };
     let input = if sql_arg == "-" {
         read_stdin()?
     } else {
         sql_arg.clone()
     };
-    let dialect = crate::target(global).map(|t| match t {
-        db::Target::Postgres(_) => Dialect::Postgres,
-        db::Target::Sqlite(_) => Dialect::Sqlite,
-    })?;
     let statements = safety::split_statements(&input, dialect);
     if statements.is_empty() {
-        return Err(Failure::Usage("no SQL to run: --sql was empty".into()));
+        return Err(Failure::usage("no SQL to run: --sql was empty"));
     }
     if args.dry_run {
         let verdict = safety::classify(&input, dialect, None);
-        print_verdict(&input, &verdict, global.format == Some(Format::Json))
-            .map_err(Failure::from_io)?;
+        print_verdict(&input, &verdict, format == Format::Json).map_err(Failure::from_io)?;
         return Ok(());
     }
     if statements.len() > 1 {
-        return Err(Failure::Usage(format!(
+        return Err(Failure::usage(format!(
             "ask --sql runs one statement, and this input holds {} statements; run them one at a time, or use \\sql in glance repl",
             statements.len()
         )));
@@ -100,6 +97,9 @@ pub fn run(
              pass --allow-destructive to run it anyway",
             verdict.reasons.join("; ")
         ))),
+        Executed::Forbidden { verdict } => {
+            Err(Failure::Refused(session.read_only_refusal(&verdict)))
+        }
         Executed::Failed { verdict, error } => {
             if json {
                 print_json_error(sql, verdict.level, &error).map_err(Failure::from_io)?;
@@ -120,8 +120,8 @@ fn question_text(args: &AskArgs, term: Term) -> Result<String, Failure> {
         args.question.join(" ")
     };
     if question.trim().is_empty() {
-        return Err(Failure::Usage(
-            "nothing to ask: give a question, pipe one on stdin, or use --sql".into(),
+        return Err(Failure::usage(
+            "nothing to ask: give a question, pipe one on stdin, or use --sql",
         ));
     }
     Ok(question)
@@ -131,7 +131,7 @@ fn read_stdin() -> Result<String, Failure> {
     let mut text = String::new();
     io::stdin()
         .read_to_string(&mut text)
-        .map_err(|e| Failure::Usage(format!("could not read stdin: {e}")))?;
+        .map_err(|e| Failure::usage(format!("could not read stdin: {e}")))?;
     Ok(text)
 }
 
@@ -180,14 +180,13 @@ fn print_json_error(sql: &str, level: Level, error: &db::Error) -> io::Result<()
 /// Answers one question: generate, classify, confirm by flag or terminal,
 /// run, correct; or with `--show-prompt` / `--dry-run` stop early.
 fn ask_question(
-    global: &Global,
     args: &AskArgs,
     term: Term,
     mut session: Session,
     mut agent: Agent,
     question: &str,
 ) -> Result<(), Failure> {
-    let json = global.format == Some(Format::Json);
+    let json = session.settings.format == Format::Json;
     if args.show_prompt {
         return show_prompt(&mut session, &agent, question, json);
     }
@@ -233,6 +232,16 @@ fn ask_question(
                 verdict.level.as_str(),
                 verdict.reasons.join("; ")
             )))
+        }
+        End::Forbidden { sql, verdict } => {
+            let message = session.read_only_refusal(verdict);
+            if json {
+                let doc = error_doc(question, sql, Some(verdict), &answered, &agent, &message);
+                print_line(&doc).map_err(Failure::from_io)?;
+            } else {
+                print_line(&format!("{sql};")).map_err(Failure::from_io)?;
+            }
+            Err(Failure::Refused(message))
         }
         End::Failed { sql, error } => {
             if json {

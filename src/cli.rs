@@ -62,9 +62,9 @@ pub struct Global {
     pub demo: bool,
 
     /// Time limit for statements run inside the read-only guard, such as
-    /// 30s, 500ms or 2m; 0 turns it off.
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
-    pub statement_timeout: Duration,
+    /// 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file's]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    pub statement_timeout: Option<Duration>,
 
     /// Do not ask before destructive statements typed by hand.
     #[arg(short = 'y', long, global = true)]
@@ -80,10 +80,10 @@ pub struct Global {
     pub model: Option<String>,
 
     /// Budget for the schema part of the prompt, in tokens; on larger
-    /// schemas the tables most relevant to the question are sent in full.
-    #[arg(long, global = true, value_name = "TOKENS", value_parser = parse_budget,
-          default_value_t = crate::agent::context::DEFAULT_BUDGET)]
-    pub context_tokens: usize,
+    /// schemas the tables most relevant to the question are sent in full
+    /// [default: 8000, or the config file's]
+    #[arg(long, global = true, value_name = "TOKENS", value_parser = parse_budget)]
+    pub context_tokens: Option<usize>,
 
     /// Also send the LLM the distinct values of text columns that have few
     /// of them (statuses, categories…), which makes answers about them right.
@@ -92,9 +92,10 @@ pub struct Global {
     pub share_samples: bool,
 
     /// How many times a failing generated statement is sent back to the
-    /// model with its error for a corrected one.
-    #[arg(long, global = true, value_name = "N", default_value_t = 2)]
-    pub retries: u32,
+    /// model with its error for a corrected one [default: 2, or the config
+    /// file's]
+    #[arg(long, global = true, value_name = "N")]
+    pub retries: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,6 +111,23 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
+    /// Create, locate or show the config file.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum ConfigAction {
+    /// Write a commented template to the config file's place (never over an
+    /// existing file).
+    Init,
+    /// Print where the config file is read from.
+    Path,
+    /// Print the settings in effect, merged from flags, environment, the
+    /// file and defaults, with passwords redacted.
+    Show,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ use crate::render::Expanded;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
     General,
+    Connection,
     Query,
     Informational,
     Display,
@@ -17,6 +18,7 @@ impl Section {
     pub fn title(self) -> &'static str {
         match self {
             Section::General => "General",
+            Section::Connection => "Connection",
             Section::Query => "Query",
             Section::Informational => "Informational (+ adds detail)",
             Section::Display => "Display",
@@ -96,10 +98,16 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Informational,
     },
     Spec {
+        name: "\\c",
+        args: "[PROFILE|URL|PATH]",
+        help: "connect elsewhere; alone, list the config's profiles and pick one",
+        section: Section::Connection,
+    },
+    Spec {
         name: "\\conninfo",
         args: "",
         help: "show what glance is connected to",
-        section: Section::Informational,
+        section: Section::Connection,
     },
     Spec {
         name: "\\x",
@@ -160,6 +168,8 @@ pub enum Meta {
     Prompt(String),
     /// `\reset`: forget the conversation.
     Reset,
+    /// `\c [TARGET]`: switch to a profile or address; alone, pick a profile.
+    Connect(Option<String>),
     ConnInfo,
     Help,
     Quit,
@@ -216,6 +226,7 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\dm" => list(Listing::Kinds(MATVIEWS)),
         "\\dn" => list(Listing::Schemas),
         "\\di" => list(Listing::Indexes),
+        "\\c" | "\\connect" => Ok(Some(Meta::Connect(argument))),
         "\\conninfo" => no_argument(word, rest, Meta::ConnInfo),
         "\\x" => match rest {
             "" => Ok(Some(Meta::Expanded(None))),
@@ -275,6 +286,7 @@ pub fn help() -> String {
     let mut text = String::new();
     let sections = [
         Section::General,
+        Section::Connection,
         Section::Query,
         Section::Informational,
         Section::Display,

@@ -8,8 +8,11 @@ use crate::report;
 /// Why a command did not succeed.
 #[derive(Debug)]
 pub enum Failure {
-    /// Bad flags or input: exit 2.
-    Usage(String),
+    /// Bad flags, input or config file: exit 2.
+    Usage {
+        message: String,
+        hint: Option<String>,
+    },
     /// Something failed at run time: exit 1.
     Runtime {
         message: String,
@@ -26,7 +29,7 @@ pub enum Failure {
 impl Failure {
     pub fn code(&self) -> i32 {
         match self {
-            Failure::Usage(_) => 2,
+            Failure::Usage { .. } => 2,
             Failure::Runtime { .. } | Failure::Database { .. } => 1,
             Failure::Refused(_) => 3,
             Failure::OutputClosed => 0,
@@ -36,7 +39,7 @@ impl Failure {
     /// What to print on stderr.
     pub fn message(&self) -> String {
         match self {
-            Failure::Usage(message) => report::error_line(message, None),
+            Failure::Usage { message, hint } => report::error_line(message, hint.as_deref()),
             Failure::Runtime { message, hint } => report::error_line(message, hint.as_deref()),
             Failure::Database { text } => text.clone(),
             Failure::Refused(message) => format!("glance: refused: {message}\n"),
@@ -56,6 +59,13 @@ impl Failure {
         }
     }
 
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure::Usage {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
     pub fn runtime(message: impl Into<String>) -> Failure {
         Failure::Runtime {
             message: message.into(),
@@ -70,7 +80,7 @@ mod tests {
 
     #[test]
     fn codes_follow_the_contract() {
-        assert_eq!(Failure::Usage("x".into()).code(), 2);
+        assert_eq!(Failure::usage("x").code(), 2);
         assert_eq!(Failure::runtime("x").code(), 1);
         assert_eq!(
             Failure::Database {

@@ -10,7 +10,9 @@ mod ask;
 mod catalog;
 mod cli;
 mod command;
+mod config;
 mod confirm;
+mod connection;
 mod db;
 mod demo;
 mod describe;
@@ -30,7 +32,9 @@ mod term;
 
 use clap::Parser;
 
-use cli::{Cli, Command, Global};
+use cli::{Cli, Command, ConfigAction, Global};
+use config::Config;
+use connection::{Choice, Start};
 use exit::Failure;
 use interrupt::Interrupts;
 use session::{Session, Settings};
@@ -49,33 +53,81 @@ fn main() {
 }
 
 fn run(cli: &Cli) -> Result<(), Failure> {
-    let term = Term::detect(cli.global.no_color);
+    let global = &cli.global;
     match &cli.command {
         Command::Completions { shell } => {
             generate::completions(*shell, &mut std::io::stdout()).map_err(Failure::from_io)
         }
         Command::Man => generate::man(&mut std::io::stdout()).map_err(Failure::from_io),
+        Command::Config { action } => config_command(global, *action),
         Command::Ask(args) => {
+            let config = load_config(global)?;
+            let term = Term::detect(config.color);
             let interrupts = install_interrupts()?;
+            let choice = match connection::at_start(global, &config)? {
+                Start::Chosen(choice) => choice,
+                Start::Pick => return Err(unpicked()),
+            };
             ask::run(
-                &cli.global,
+                global,
                 args,
                 term,
-                || open(&cli.global, term, interrupts, false),
-                || make_agent(&cli.global),
+                config.format,
+                choice.target.dialect(),
+                || open(&choice, &config, term, interrupts, false),
+                || make_agent(&config),
             )
         }
         Command::Repl => {
+            let config = load_config(global)?;
+            let term = Term::detect(config.color);
             let interrupts = install_interrupts()?;
+            let choice = match connection::at_start(global, &config)? {
+                Start::Chosen(choice) => choice,
+                Start::Pick if term.can_ask() => repl::pick_at_start(&config)?,
+                Start::Pick => return Err(unpicked()),
+            };
             let mut session = open(
-                &cli.global,
+                &choice,
+                &config,
                 term,
                 interrupts,
                 term.stdin_tty && term.stdout_tty,
             )?;
-            let agent = make_agent(&cli.global)?;
-            repl::run(&mut session, agent, term, cli.global.yes)
+            let agent = make_agent(&config)?;
+            repl::run(&mut session, &config, agent, term, global.yes)
         }
+    }
+}
+
+/// `glance config init|path|show`.
+fn config_command(global: &Global, action: ConfigAction) -> Result<(), Failure> {
+    let path = config::path(global.config.as_deref())?;
+    match action {
+        ConfigAction::Path => println!("{}", path.display()),
+        ConfigAction::Init => {
+            config::init(&path)?;
+            println!("Wrote a commented config file to {}.", path.display());
+        }
+        ConfigAction::Show => print!("{}", load_config(global)?.show()),
+    }
+    Ok(())
+}
+
+/// Reads the config file and says what is wrong with it, without failing on
+/// what can be ignored.
+fn load_config(global: &Global) -> Result<Config, Failure> {
+    let config = Config::load(global)?;
+    for warning in &config.warnings {
+        eprintln!("glance: warning: {warning}");
+    }
+    Ok(config)
+}
+
+fn unpicked() -> Failure {
+    Failure::Usage {
+        message: "the config file has several connection profiles and none is the default".into(),
+        hint: Some("choose one with -p NAME (or -d URL), or mark one with `default = true`".into()),
     }
 }
 
@@ -84,54 +136,45 @@ fn install_interrupts() -> Result<Interrupts, Failure> {
         .map_err(|e| Failure::runtime(format!("could not install the Ctrl-C handler: {e}")))
 }
 
-/// Where `-d`/`--demo` point.
-pub fn target(global: &Global) -> Result<db::Target, Failure> {
-    if global.demo {
-        let path = demo::ensure().map_err(|e| Failure::Runtime {
-            message: format!("could not create the demo database: {e:#}"),
-            hint: Some(
-                "check that the data directory (XDG_DATA_HOME or ~/.local/share) is writable"
-                    .into(),
-            ),
-        })?;
-        return Ok(db::Target::Sqlite(path));
-    }
-    Ok(db::Target::parse(global.database.as_deref()))
-}
-
+/// Connects and starts a session with the merged settings.
 fn open(
-    global: &Global,
+    choice: &Choice,
+    config: &Config,
     term: Term,
     interrupts: Interrupts,
     paged: bool,
 ) -> Result<Session, Failure> {
-    let target = target(global)?;
-    let backend = db::connect(&target, &db::ConnectOptions::default()).map_err(|error| {
-        Failure::Database {
-            text: report::db_error(&error, None),
-        }
-    })?;
+    let backend = connection::connect(choice)?;
     let settings = Settings {
-        format: global.format.unwrap_or(render::Format::Table),
-        expanded: render::Expanded::Off,
+        format: config.format,
+        expanded: config.expanded,
         timing: true,
-        statement_timeout: global.statement_timeout,
-        null: "<null>".to_string(),
+        null: config.null.clone(),
+        page_size: config.page_size,
         paged,
-        share_samples: global.share_samples,
+        share_samples: config.share_samples,
     };
-    Ok(Session::new(backend, settings, term, interrupts))
+    Ok(Session::new(
+        choice.clone(),
+        backend,
+        settings,
+        term,
+        interrupts,
+    ))
 }
 
 /// The agent for questions, when a provider is configured.
-fn make_agent(global: &Global) -> Result<Option<agent::Agent>, Failure> {
+fn make_agent(config: &Config) -> Result<Option<agent::Agent>, Failure> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let provider =
-        llm::select(global.provider.as_deref(), global.model.as_deref(), &env).map_err(|e| {
-            Failure::Runtime {
-                message: e.to_string(),
-                hint: None,
-            }
-        })?;
-    Ok(provider.map(|p| agent::Agent::new(p, global.context_tokens, global.retries)))
+    let provider = llm::select(
+        config.provider.as_deref(),
+        config.model.as_deref(),
+        &config.providers,
+        &env,
+    )
+    .map_err(|e| Failure::Runtime {
+        message: e.to_string(),
+        hint: None,
+    })?;
+    Ok(provider.map(|p| agent::Agent::new(p, config.context_tokens, config.retries)))
 }

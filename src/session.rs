@@ -8,6 +8,7 @@ use std::io::{self, BufWriter, Write};
 use std::time::{Duration, Instant};
 
 use crate::catalog::{Catalog, Description};
+use crate::connection::Choice;
 use crate::db::{self, Backend, Flow, Guard, Outcome, OutcomeKind, RowSink};
 use crate::interrupt::Interrupts;
 use crate::preview::{self, FirstRows};
@@ -22,8 +23,9 @@ pub struct Settings {
     pub format: Format,
     pub expanded: Expanded,
     pub timing: bool,
-    pub statement_timeout: Duration,
     pub null: String,
+    /// Rows per page; the window height when `None`.
+    pub page_size: Option<usize>,
     /// Page results with keys (REPL on a terminal).
     pub paged: bool,
     /// Read the distinct values of low-cardinality text columns into the
@@ -110,6 +112,11 @@ pub enum Executed {
     Refused {
         verdict: Verdict,
     },
+    /// The connection is read-only (a `read_only` profile) and the
+    /// statement is not.
+    Forbidden {
+        verdict: Verdict,
+    },
     /// The database (or the guard) said no; `verdict` is what glance judged.
     Failed {
         verdict: Verdict,
@@ -120,8 +127,8 @@ pub enum Executed {
 }
 
 pub struct Session {
-    /// The config profile this connection came from, if any.
-    pub profile: Option<String>,
+    /// What this connection is and its rules (profile, read-only, timeout).
+    choice: Choice,
     backend: Box<dyn Backend>,
     catalog: Option<Catalog>,
     pub settings: Settings,
@@ -132,13 +139,14 @@ pub struct Session {
 
 impl Session {
     pub fn new(
+        choice: Choice,
         backend: Box<dyn Backend>,
         settings: Settings,
         term: Term,
         interrupts: Interrupts,
     ) -> Session {
         Session {
-            profile: None,
+            choice,
             backend,
             catalog: None,
             settings,
@@ -146,6 +154,37 @@ impl Session {
             term,
             interrupts,
         }
+    }
+
+    /// Switches to another connection (`\c`), keeping display settings and
+    /// the log; the catalog is read again when next needed.
+    pub fn reconnect(&mut self, choice: Choice, backend: Box<dyn Backend>) {
+        self.choice = choice;
+        self.backend = backend;
+        self.catalog = None;
+    }
+
+    /// What this session is connected to, and under which rules.
+    pub fn choice(&self) -> &Choice {
+        &self.choice
+    }
+
+    /// The config profile the connection came from, if any.
+    pub fn profile(&self) -> Option<&str> {
+        self.choice.profile.as_deref()
+    }
+
+    /// Why a statement was [`Executed::Forbidden`], for the person.
+    pub fn read_only_refusal(&self, verdict: &Verdict) -> String {
+        let connection = match self.profile() {
+            Some(name) => format!("connection profile \"{name}\""),
+            None => "this connection".to_string(),
+        };
+        format!(
+            "this is a {} statement ({}), and {connection} is read-only; nothing was run",
+            verdict.level.as_str(),
+            verdict.reasons.join("; ")
+        )
     }
 
     pub fn info(&self) -> &db::ConnInfo {
@@ -177,6 +216,11 @@ impl Session {
         let sql = run.sql;
         let question = run.question.as_ref();
         let verdict = self.classify(sql);
+        if self.choice.read_only && verdict.level > Level::ReadOnly {
+            let error = Some("refused: the connection is read-only".to_string());
+            self.record(sql, question, &verdict, None, Duration::ZERO, error);
+            return Executed::Forbidden { verdict };
+        }
         let asks_from = match run.origin {
             Origin::Typed => Level::Destructive,
             Origin::Generated => Level::Write,
@@ -230,7 +274,7 @@ impl Session {
         }
         let guard = match verdict.level {
             Level::ReadOnly => Guard::ReadOnly {
-                statement_timeout: self.settings.statement_timeout,
+                statement_timeout: self.choice.statement_timeout,
             },
             Level::Write | Level::Destructive => Guard::Direct,
         };
@@ -292,7 +336,7 @@ impl Session {
         let stdout = io::stdout();
         let mut writer = render::writer(&options, Box::new(BufWriter::new(stdout.lock())));
         let canceller = self.backend.canceller();
-        let timeout = self.settings.statement_timeout;
+        let timeout = self.choice.statement_timeout;
         let backend = &mut self.backend;
         let outcome = self.interrupts.cancellable(canceller, || {
             backend.preview(
@@ -384,7 +428,7 @@ impl Session {
         }
         let explain = format!("EXPLAIN (FORMAT JSON) {sql}");
         let guard = Guard::ReadOnly {
-            statement_timeout: self.settings.statement_timeout,
+            statement_timeout: self.choice.statement_timeout,
         };
         let mut plan = Collect::default();
         self.backend.run(&explain, guard, &mut plan).ok()?;
@@ -441,6 +485,7 @@ impl Session {
             terminal: self.term.size(),
             paged: s.paged && matches!(s.format, Format::Table | Format::Expanded),
             null: s.null.clone(),
+            page_size: s.page_size,
             footer: true,
             timing: s.timing,
             command_tag: String::new(),

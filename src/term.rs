@@ -4,27 +4,36 @@
 
 use std::io::IsTerminal;
 
+use crate::config::ColorChoice;
+
 /// What the process is connected to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Term {
     pub stdin_tty: bool,
     pub stdout_tty: bool,
     pub stderr_tty: bool,
-    /// Colour on stdout: a terminal, no `--no-color`, no `NO_COLOR`, not `TERM=dumb`.
+    /// Colour on stdout: see [`Term::detect`].
     pub color: bool,
 }
 
 impl Term {
     /// Reads the facts from the process's streams and environment.
-    pub fn detect(no_color_flag: bool) -> Term {
+    /// `NO_COLOR` wins over `color = "always"`; `--no-color` arrives as
+    /// [`ColorChoice::Never`].
+    pub fn detect(color: ColorChoice) -> Term {
         let stdout_tty = std::io::stdout().is_terminal();
         let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+        let color = match color {
+            ColorChoice::Never => false,
+            ColorChoice::Always => !no_color_env,
+            ColorChoice::Auto => stdout_tty && !no_color_env && !dumb,
+        };
         Term {
             stdin_tty: std::io::stdin().is_terminal(),
             stdout_tty,
             stderr_tty: std::io::stderr().is_terminal(),
-            color: stdout_tty && !no_color_flag && !no_color_env && !dumb,
+            color,
         }
     }
 

@@ -176,6 +176,14 @@ pub enum Target {
 }
 
 impl Target {
+    /// The SQL dialect spoken there.
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Target::Postgres(_) => Dialect::Postgres,
+            Target::Sqlite(_) => Dialect::Sqlite,
+        }
+    }
+
     /// Reads `-d`: `sqlite:PATH` or a path ending in .db/.sqlite/.sqlite3 is
     /// SQLite; anything else (or nothing) is PostgreSQL.
     pub fn parse(database: Option<&str>) -> Target {

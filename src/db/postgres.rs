@@ -9,7 +9,7 @@
 //! and time spent inside the sink is not counted as database time.
 
 #[path = "pg/conninfo.rs"]
-mod conninfo;
+pub mod conninfo;
 #[path = "pg/errors.rs"]
 mod errors;
 #[path = "pg/introspect.rs"]

@@ -17,10 +17,7 @@ pub enum Error {
     #[error(
         "{provider} is selected but {var} is not set; export {var}=… or pick another provider with --provider"
     )]
-    MissingKey {
-        provider: &'static str,
-        var: &'static str,
-    },
+    MissingKey { provider: &'static str, var: String },
     /// `--provider`/`GLANCE_PROVIDER` names no known provider.
     #[error("unknown LLM provider `{name}`; use openai or anthropic")]
     UnknownProvider { name: String },

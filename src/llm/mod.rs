@@ -14,6 +14,7 @@ mod error;
 mod openai;
 mod sse;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Read;
 use std::time::Duration;
@@ -266,21 +267,37 @@ impl Transport {
     }
 }
 
+/// Per-provider settings from the config file (`[providers.NAME]`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct ProviderSettings {
+    /// The variable that holds the API key, instead of the provider's usual one.
+    pub api_key_env: Option<String>,
+    /// The API's address; the provider's `*_BASE_URL` variable wins over it.
+    pub base_url: Option<String>,
+    /// The model used when no other setting names one.
+    pub model: Option<String>,
+}
+
 /// Chooses and configures a provider.
 ///
-/// `provider` and `model` are the `--provider`/`--model` flags; when one is
-/// `None` it is read here from `GLANCE_PROVIDER`/`GLANCE_MODEL` through `env`
-/// (callers pass the flags only). Without a provider, a model id starting
-/// with `claude` picks Anthropic; otherwise the first provider whose key is
-/// set wins (OpenAI, then Anthropic). Keys come from `OPENAI_API_KEY` and
-/// `ANTHROPIC_API_KEY`, base URLs from `OPENAI_BASE_URL` and
-/// `ANTHROPIC_BASE_URL`, timeouts from `GLANCE_LLM_TIMEOUT_MS`. Empty values
-/// count as unset. `Ok(None)` means nothing is configured (show
-/// [`SETUP_HINT`]); a chosen provider without its key, an unknown provider
-/// name and a retired model are errors, found before any request is sent.
+/// `provider` and `model` are the `--provider`/`--model` flags (or the
+/// config file's `[llm]`); when one is `None` it is read here from
+/// `GLANCE_PROVIDER`/`GLANCE_MODEL` through `env`. Without a provider, a
+/// model id starting with `claude` picks Anthropic; otherwise the first
+/// provider whose key is set wins (OpenAI, then Anthropic). Keys come from
+/// `OPENAI_API_KEY` and `ANTHROPIC_API_KEY` (or the variable a provider's
+/// `api_key_env` names), base URLs from `OPENAI_BASE_URL` and
+/// `ANTHROPIC_BASE_URL`, then `base_url` in `settings`; the model falls back
+/// to the provider's `model` setting, then its default. Timeouts come from
+/// `GLANCE_LLM_TIMEOUT_MS`. Empty values count as unset. `Ok(None)` means
+/// nothing is configured (show [`SETUP_HINT`]); a chosen provider without
+/// its key, an unknown provider name and a retired model are errors, found
+/// before any request is sent.
 pub fn select(
     provider: Option<&str>,
     model: Option<&str>,
+    settings: &BTreeMap<String, ProviderSettings>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Option<Box<dyn Provider>>, Error> {
     let var = |name: &str| env(name).filter(|value| !value.trim().is_empty());
@@ -299,46 +316,69 @@ pub fn select(
         None if model.as_deref().is_some_and(|m| m.starts_with("claude")) => Some(Kind::Anthropic),
         None => None,
     };
+    let setting = |kind: Kind| settings.get(kind.name()).cloned().unwrap_or_default();
+    let key_var = |kind: Kind| {
+        setting(kind)
+            .api_key_env
+            .unwrap_or(kind.key_var().to_string())
+    };
     let kind = match kind {
         Some(kind) => kind,
-        None if var(openai::KEY_VAR).is_some() => Kind::OpenAi,
-        None if var(anthropic::KEY_VAR).is_some() => Kind::Anthropic,
+        None if var(&key_var(Kind::OpenAi)).is_some() => Kind::OpenAi,
+        None if var(&key_var(Kind::Anthropic)).is_some() => Kind::Anthropic,
         None => return Ok(None),
     };
+    let ProviderSettings {
+        base_url,
+        model: configured_model,
+        ..
+    } = setting(kind);
+    let model = model.or(configured_model);
+    let key_var = key_var(kind);
+    let key = var(&key_var)
+        .map(|value| ApiKey::new(value.trim()))
+        .ok_or(Error::MissingKey {
+            provider: kind.name(),
+            var: key_var,
+        })?;
     let transport = Transport::from_env(env);
     let provider: Box<dyn Provider> = match kind {
         Kind::OpenAi => Box::new(OpenAi::new(
             model.as_deref().unwrap_or(openai::DEFAULT_MODEL),
-            var(openai::BASE_VAR).as_deref(),
-            key(&var, "openai", openai::KEY_VAR)?,
+            var(openai::BASE_VAR).or(base_url).as_deref(),
+            key,
             transport,
         )),
         Kind::Anthropic => Box::new(Anthropic::new(
             model.as_deref().unwrap_or(anthropic::DEFAULT_MODEL),
-            var(anthropic::BASE_VAR).as_deref(),
-            key(&var, "anthropic", anthropic::KEY_VAR)?,
+            var(anthropic::BASE_VAR).or(base_url).as_deref(),
+            key,
             transport,
         )?),
     };
     Ok(Some(provider))
 }
 
+#[derive(Clone, Copy)]
 enum Kind {
     OpenAi,
     Anthropic,
 }
 
-fn key(
-    var: &dyn Fn(&str) -> Option<String>,
-    provider: &'static str,
-    name: &'static str,
-) -> Result<ApiKey, Error> {
-    var(name)
-        .map(|value| ApiKey::new(value.trim()))
-        .ok_or(Error::MissingKey {
-            provider,
-            var: name,
-        })
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::OpenAi => "openai",
+            Kind::Anthropic => "anthropic",
+        }
+    }
+
+    fn key_var(self) -> &'static str {
+        match self {
+            Kind::OpenAi => openai::KEY_VAR,
+            Kind::Anthropic => anthropic::KEY_VAR,
+        }
+    }
 }
 
 /// Joins a base URL and a path, accepting a trailing slash on the base.
@@ -672,7 +712,7 @@ mod tests {
         model: Option<&str>,
         pairs: &[(&str, &str)],
     ) -> Option<(String, String)> {
-        select(provider, model, &env(pairs))
+        select(provider, model, &BTreeMap::new(), &env(pairs))
             .expect("a valid configuration")
             .map(|p| (p.name().to_string(), p.model().to_string()))
     }
@@ -723,34 +763,94 @@ mod tests {
 
     #[test]
     fn a_chosen_provider_without_its_key_names_the_variable() {
-        let error = select(Some("anthropic"), None, &env(&[("OPENAI_API_KEY", "k")]))
-            .err()
-            .expect("no anthropic key");
-        assert!(matches!(
-            error,
-            Error::MissingKey {
-                var: "ANTHROPIC_API_KEY",
-                ..
-            }
-        ));
+        let error = select(
+            Some("anthropic"),
+            None,
+            &BTreeMap::new(),
+            &env(&[("OPENAI_API_KEY", "k")]),
+        )
+        .err()
+        .expect("no anthropic key");
+        assert!(matches!(&error, Error::MissingKey { var, .. } if var == "ANTHROPIC_API_KEY"));
         assert!(error.to_string().contains("export ANTHROPIC_API_KEY="));
-        let error = select(None, None, &env(&[("GLANCE_PROVIDER", "openai")]))
-            .err()
-            .expect("no openai key");
+        let error = select(
+            None,
+            None,
+            &BTreeMap::new(),
+            &env(&[("GLANCE_PROVIDER", "openai")]),
+        )
+        .err()
+        .expect("no openai key");
         assert!(error.to_string().contains("OPENAI_API_KEY"));
     }
 
     #[test]
     fn unknown_providers_and_retired_models_are_errors() {
         let keys = [("OPENAI_API_KEY", "k"), ("ANTHROPIC_API_KEY", "k")];
-        let error = select(Some("gemeni"), None, &env(&keys))
+        let error = select(Some("gemeni"), None, &BTreeMap::new(), &env(&keys))
             .err()
             .expect("unknown");
         assert!(error.to_string().contains("`gemeni`"));
-        let error = select(None, Some("claude-3-5-sonnet-20241022"), &env(&keys))
-            .err()
-            .expect("retired");
+        let error = select(
+            None,
+            Some("claude-3-5-sonnet-20241022"),
+            &BTreeMap::new(),
+            &env(&keys),
+        )
+        .err()
+        .expect("retired");
         assert!(matches!(error, Error::RetiredModel { .. }));
+    }
+
+    #[test]
+    fn config_settings_name_key_variable_address_and_model() {
+        let settings = BTreeMap::from([(
+            "openai".to_string(),
+            ProviderSettings {
+                api_key_env: Some("WORK_KEY".into()),
+                base_url: Some("http://127.0.0.1:2/v1".into()),
+                model: Some("gpt-5-nano".into()),
+            },
+        )]);
+        let provider = select(None, None, &settings, &env(&[("WORK_KEY", "k")]))
+            .expect("valid")
+            .expect("the configured variable is set");
+        assert_eq!(provider.model(), "gpt-5-nano");
+        let preview = provider.preview(&Request {
+            system: String::new(),
+            messages: Vec::new(),
+            max_tokens: 10,
+        });
+        assert_eq!(preview["url"], "http://127.0.0.1:2/v1/chat/completions");
+        let from_env = select(
+            None,
+            Some("gpt-5"),
+            &settings,
+            &env(&[
+                ("WORK_KEY", "k"),
+                ("OPENAI_BASE_URL", "http://127.0.0.1:3/v1"),
+            ]),
+        )
+        .expect("valid")
+        .expect("configured");
+        assert_eq!(from_env.model(), "gpt-5");
+        assert_eq!(
+            from_env.preview(&Request {
+                system: String::new(),
+                messages: Vec::new(),
+                max_tokens: 10,
+            })["url"],
+            "http://127.0.0.1:3/v1/chat/completions"
+        );
+        let missing = select(
+            Some("openai"),
+            None,
+            &settings,
+            &env(&[("OPENAI_API_KEY", "k")]),
+        )
+        .err()
+        .expect("the configured variable is unset");
+        assert!(missing.to_string().contains("WORK_KEY"), "{missing}");
     }
 
     #[test]
@@ -758,6 +858,7 @@ mod tests {
         let provider = select(
             None,
             None,
+            &BTreeMap::new(),
             &env(&[
                 ("ANTHROPIC_API_KEY", "k"),
                 ("ANTHROPIC_BASE_URL", "http://127.0.0.1:1"),

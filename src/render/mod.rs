@@ -30,7 +30,8 @@ use crate::db::{Flow, Outcome, RowSink};
 pub use footer::format_duration;
 
 /// Output formats, as named by `--format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Aligned table (paged on a terminal)
     Table,
@@ -47,7 +48,8 @@ pub enum Format {
 }
 
 /// psql's `\x` setting.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Expanded {
     #[default]
     Off,
@@ -68,6 +70,8 @@ pub struct RenderOptions {
     pub paged: bool,
     /// What a NULL looks like in tables.
     pub null: String,
+    /// Rows per page in the pager; the window height when `None`.
+    pub page_size: Option<usize>,
     /// Show the footer (rows, time) after tables.
     pub footer: bool,
     /// Include the database time in the footer (`\timing`).
@@ -207,6 +211,7 @@ pub(crate) mod tests {
             terminal: None,
             paged: false,
             null: "<null>".into(),
+            page_size: None,
             footer: true,
             timing: true,
             command_tag: String::new(),

@@ -218,7 +218,7 @@ impl<W: Write, K: Keys> Pager<W, K> {
     fn layout(&mut self, complete: bool) -> Option<(bool, Pages)> {
         if self.layout.is_none() {
             let (width, height) = self.size;
-            let table = Pages::new(height.saturating_sub(3));
+            let table = Pages::new(self.options.page_size.unwrap_or(height.saturating_sub(3)));
             if !table.ready(0, self.rows.len(), complete) {
                 return None;
             }
@@ -232,7 +232,12 @@ impl<W: Write, K: Keys> Pager<W, K> {
                 }
             };
             let pages = if records {
-                Pages::new(height.saturating_sub(1) / RecordLayout::lines_per_record(columns.len()))
+                let fit = height.saturating_sub(1) / RecordLayout::lines_per_record(columns.len());
+                Pages::new(
+                    self.options
+                        .page_size
+                        .map_or(fit, |size| size.min(fit.max(1))),
+                )
             } else {
                 table
             };

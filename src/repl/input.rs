@@ -37,6 +37,11 @@ impl Input {
         Ok(Input::Terminal(Box::new(editor)))
     }
 
+    /// Whether a person is typing (not a piped script).
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Input::Terminal(_))
+    }
+
     pub fn read(&mut self, prompt: &str) -> Read {
         match self {
             Input::Terminal(editor) => match editor.readline(prompt) {

@@ -15,7 +15,9 @@ use input::{Input, Read};
 use crate::agent::Agent;
 use crate::answer::{self, End};
 use crate::command::{self, Listing, Meta};
+use crate::config::Config;
 use crate::confirm;
+use crate::connection::{self, Choice};
 use crate::db::Dialect;
 use crate::describe;
 use crate::exit::Failure;
@@ -30,6 +32,7 @@ use crate::term::Term;
 /// Runs the loop until `\q`, Ctrl-D or the end of piped input.
 pub fn run(
     session: &mut Session,
+    config: &Config,
     agent: Option<Agent>,
     term: Term,
     assume_yes: bool,
@@ -44,9 +47,10 @@ pub fn run(
         assume_yes,
         term,
         agent,
+        config: config.clone(),
     };
     loop {
-        let prompt = repl.prompt(&session.info().database);
+        let prompt = repl.prompt(session.profile(), &session.info().database);
         let line = match input.read(&prompt) {
             Read::Line(line) => line,
             Read::Interrupted => {
@@ -76,14 +80,70 @@ struct Repl {
     term: Term,
     /// The model questions go to; `None` when no provider is configured.
     agent: Option<Agent>,
+    /// Profiles for `\c`.
+    config: Config,
 }
 
 impl Repl {
-    fn prompt(&self, database: &str) -> String {
+    /// `db=> `, or `profile:db=> ` for a connection from a profile.
+    fn prompt(&self, profile: Option<&str>, database: &str) -> String {
+        let place = match profile {
+            Some(profile) if profile != database => format!("{profile}:{database}"),
+            _ => database.to_string(),
+        };
         match (self.sql_mode, self.buffer.is_empty()) {
-            (false, _) => format!("{database}=> "),
-            (true, true) => format!("{database} sql=> "),
-            (true, false) => format!("{database} sql-> "),
+            (false, _) => format!("{place}=> "),
+            (true, true) => format!("{place} sql=> "),
+            (true, false) => format!("{place} sql-> "),
+        }
+    }
+
+    /// `\c`: switches connection, keeping the old one when the new one fails.
+    fn connect(&mut self, session: &mut Session, input: &mut Input, target: Option<String>) {
+        let chosen = match target {
+            Some(target) => connection::from_argument(&self.config, &target, session.choice()),
+            None if self.config.profiles.is_empty() => {
+                eprint!(
+                    "{}",
+                    report::error_line(
+                        "the config file defines no connection profiles",
+                        Some(
+                            "give an address (\\c postgres://… or \\c file.db), or add [connections.NAME] to the config file"
+                        )
+                    )
+                );
+                return;
+            }
+            None => {
+                print!("{}", connection::listing(&self.config, session.profile()));
+                if !input.is_terminal() {
+                    println!("\\c NAME connects to one of them.");
+                    return;
+                }
+                let Read::Line(answer) = input.read("connect to (number or name, Enter to stay): ")
+                else {
+                    return;
+                };
+                if answer.trim().is_empty() {
+                    return;
+                }
+                connection::pick(&self.config, &answer)
+            }
+        };
+        match chosen
+            .and_then(|choice| connection::connect(&choice).map(|backend| (backend, choice)))
+        {
+            Ok((backend, choice)) => {
+                session.reconnect(choice, backend);
+                if let Some(agent) = self.agent.as_mut() {
+                    agent.reset();
+                }
+                println!("{}", conninfo(session));
+            }
+            Err(failure) => {
+                eprint!("{}", failure.message());
+                eprintln!("Still connected to {}.", session.info().database);
+            }
         }
     }
 
@@ -188,6 +248,7 @@ impl Repl {
                 );
             }
             Meta::Log => show(session, &session.log.describe(), true),
+            Meta::Connect(target) => self.connect(session, input, target),
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::Help => print!("{}", command::help()),
             Meta::Prompt(question) => self.show_prompt(session, &question),
@@ -229,6 +290,10 @@ impl Repl {
                     "not run: this statement needs a confirmation, and input is not a terminal",
                     Some("start glance with --yes to run destructive statements from a script"),
                 )
+            ),
+            End::Forbidden { verdict, .. } => eprint!(
+                "{}",
+                report::error_line(&session.read_only_refusal(verdict), None)
             ),
             End::Failed { sql, error } => eprint!("{}", report::db_error(error, Some(sql))),
             End::Llm(error) => eprint!("{}", report::error_line(&error.to_string(), None)),
@@ -288,6 +353,13 @@ impl Repl {
                         Some("start glance with --yes to run them from a script"),
                     )
                 ),
+                Executed::Forbidden { verdict } => {
+                    eprint!(
+                        "{}",
+                        report::error_line(&session.read_only_refusal(&verdict), None)
+                    );
+                    break;
+                }
                 Executed::Failed { error, .. } => {
                     eprint!("{}", report::db_error(&error, Some(&sql)));
                     break;
@@ -347,12 +419,16 @@ fn greet(session: &Session, agent: Option<&Agent>) {
 
 fn conninfo(session: &Session) -> String {
     let info = session.info();
-    let mut text = format!(
+    let mut text = match session.profile() {
+        Some(profile) => format!("profile {profile}: "),
+        None => String::new(),
+    };
+    text.push_str(&format!(
         "connected to {} {} at {}",
         info.dialect.name(),
         info.server_version,
         info.location
-    );
+    ));
     if let Some(user) = &info.user {
         text.push_str(&format!(" as {user}"));
     }
@@ -362,7 +438,32 @@ fn conninfo(session: &Session) -> String {
             None => text.push_str(" (not encrypted)"),
         }
     }
+    if session.choice().read_only {
+        text.push_str("; read-only: only read-only statements run");
+    }
     text
+}
+
+/// Asks at start-up which profile to connect to, until one is named.
+pub fn pick_at_start(config: &Config) -> Result<Choice, Failure> {
+    println!("The config file has several connection profiles:");
+    print!("{}", connection::listing(config, None));
+    let stdin = io::stdin();
+    loop {
+        print!("connect to (number or name): ");
+        let _ = io::stdout().flush();
+        let mut answer = String::new();
+        match stdin.read_line(&mut answer) {
+            Ok(0) | Err(_) => {
+                return Err(Failure::usage("no connection chosen"));
+            }
+            Ok(_) if answer.trim().is_empty() => {}
+            Ok(_) => match connection::pick(config, &answer) {
+                Ok(choice) => return Ok(choice),
+                Err(failure) => eprint!("{}", failure.message()),
+            },
+        }
+    }
 }
 
 const NO_PROVIDER: &str = "questions need an LLM provider, and none is configured";
@@ -456,11 +557,14 @@ mod tests {
                 color: false,
             },
             agent: None,
+            config: Config::built_in(),
         };
-        assert_eq!(repl.prompt("shop"), "shop=> ");
+        assert_eq!(repl.prompt(None, "shop"), "shop=> ");
+        assert_eq!(repl.prompt(Some("prod"), "shop"), "prod:shop=> ");
+        assert_eq!(repl.prompt(Some("shop"), "shop"), "shop=> ");
         repl.sql_mode = true;
-        assert_eq!(repl.prompt("shop"), "shop sql=> ");
+        assert_eq!(repl.prompt(None, "shop"), "shop sql=> ");
         repl.buffer.push_str("select");
-        assert_eq!(repl.prompt("shop"), "shop sql-> ");
+        assert_eq!(repl.prompt(None, "shop"), "shop sql-> ");
     }
 }

@@ -308,6 +308,18 @@ pub fn parse_keywords(s: &str) -> Result<Params, String> {
     }
 }
 
+/// Writes parameters as a `key='value'` string that [`parse`] reads back.
+pub fn to_keywords(params: &Params) -> String {
+    params
+        .iter()
+        .map(|(key, value)| {
+            let quoted = value.replace('\\', "\\\\").replace('\'', "\\'");
+            format!("{key}='{quoted}'")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Combines explicit parameters, the PG* environment and the defaults.
 pub fn resolve(
     params: &Params,
@@ -445,6 +457,16 @@ fn split_pgpass_line(line: &str) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keywords_round_trip() {
+        let params = Params::from([
+            ("host".to_string(), "db".to_string()),
+            ("password".to_string(), "it's a \\ secret".to_string()),
+            ("dbname".to_string(), String::new()),
+        ]);
+        assert_eq!(parse(&to_keywords(&params)).unwrap(), params);
+    }
 
     fn defaults() -> Defaults {
         Defaults {

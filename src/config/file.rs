@@ -1,0 +1,479 @@
+//! The config file as written: its TOML model, and reading it with errors
+//! that point at a line, a column and a key. Unknown keys are collected as
+//! warnings instead of failing, so a file written for a newer glance still
+//! works.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer};
+use toml::Spanned;
+
+use crate::llm::ProviderSettings;
+use crate::render::{Expanded, Format};
+
+/// `~/.config/glance/config.toml`, field for field. Everything is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct File {
+    pub llm: Llm,
+    pub providers: BTreeMap<String, ProviderSettings>,
+    pub display: Display,
+    pub agent: Agent,
+    pub query: Query,
+    pub history: History,
+    pub connections: BTreeMap<String, Spanned<Profile>>,
+}
+
+/// `[llm]`: which provider and model answer questions.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Llm {
+    pub provider: Option<String>,
+    pub model: Option<String>,
+}
+
+/// Whether output is coloured.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR or TERM=dumb says otherwise.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// `[display]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Display {
+    pub format: Option<Format>,
+    pub expanded: Option<Expanded>,
+    /// Rows per page in the pager; the window height when unset.
+    pub page_size: Option<Spanned<usize>>,
+    pub null: Option<String>,
+    pub color: Option<ColorChoice>,
+}
+
+/// `[agent]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Agent {
+    pub retries: Option<u32>,
+    pub context_tokens: Option<Spanned<usize>>,
+    pub share_samples: Option<bool>,
+}
+
+/// `[query]`: defaults for every connection.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Query {
+    #[serde(deserialize_with = "duration")]
+    pub statement_timeout: Option<Duration>,
+}
+
+/// `[history]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct History {
+    pub enabled: Option<bool>,
+}
+
+/// `[connections.NAME]`: one database a person uses by name.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct Profile {
+    /// A postgres:// URL, a libpq `key=value` string, or a SQLite path.
+    pub url: Option<String>,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub database: Option<String>,
+    pub user: Option<String>,
+    pub sslmode: Option<String>,
+    pub sslrootcert: Option<String>,
+    /// The variable that holds the password.
+    pub password_env: Option<String>,
+    /// A pgpass-format file to look the password up in.
+    pub passfile: Option<String>,
+    /// A password in plain text (discouraged: glance warns when the file
+    /// can be read by others).
+    pub password: Option<String>,
+    /// Refuse every statement that is not read-only, whoever wrote it.
+    pub read_only: bool,
+    #[serde(deserialize_with = "duration")]
+    pub statement_timeout: Option<Duration>,
+    pub default: bool,
+}
+
+/// Reads `30s`, `500ms`, `2m` strings, or a number of seconds.
+fn duration<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Duration>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Seconds(u64),
+        Text(String),
+    }
+    match Raw::deserialize(deserializer)? {
+        Raw::Seconds(seconds) => Ok(Some(Duration::from_secs(seconds))),
+        Raw::Text(text) => crate::cli::parse_duration(&text)
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+    }
+}
+
+/// A mistake in the config file, located.
+#[derive(Debug)]
+pub struct FileError {
+    pub path: PathBuf,
+    /// 1-based line and column, when the mistake has a place.
+    pub position: Option<(usize, usize)>,
+    /// The key the mistake is in, as `section.key`.
+    pub key: Option<String>,
+    pub message: String,
+    /// The offending line, for a caret under the column.
+    pub line_text: Option<String>,
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some((line, column)) = self.position {
+            write!(f, ", line {line}, column {column}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ", key `{key}`")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let (Some(text), Some((line, column))) = (&self.line_text, self.position) {
+            let gutter = line.to_string().len();
+            write!(
+                f,
+                "\n  {line} | {text}\n  {:gutter$} | {:>column$}",
+                "", "^"
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl FileError {
+    pub fn at(
+        path: &Path,
+        text: &str,
+        span: Option<Range<usize>>,
+        key: Option<String>,
+        message: String,
+    ) -> FileError {
+        let position = span.map(|span| line_column(text, span.start));
+        FileError {
+            path: path.to_path_buf(),
+            position,
+            key,
+            message,
+            line_text: position
+                .and_then(|(line, _)| text.lines().nth(line - 1).map(str::to_string)),
+        }
+    }
+}
+
+/// A file read successfully, with the keys glance did not know.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub file: File,
+    /// `path:line: unknown key `a.b`` lines, in file order.
+    pub unknown_keys: Vec<String>,
+}
+
+/// Parses the text of a config file read from `path`.
+pub fn parse(path: &Path, text: &str) -> Result<Loaded, FileError> {
+    let document = toml::de::DeTable::parse(text).map_err(|error| {
+        FileError::at(path, text, error.span(), None, first_line(error.message()))
+    })?;
+    let mut ignored = Vec::new();
+    let deserializer = toml::de::Deserializer::from(document.clone());
+    let file: File = serde_ignored::deserialize(deserializer, |key| ignored.push(key.to_string()))
+        .map_err(|mut error| {
+            let span = error.span();
+            let message = first_line(error.message());
+            // Without the input, the error's text names the key it is in.
+            error.set_input(None);
+            let key = error.to_string().lines().find_map(|line| {
+                line.strip_prefix("in `")?
+                    .strip_suffix('`')
+                    .map(str::to_string)
+            });
+            FileError::at(path, text, span, key, message)
+        })?;
+    let mut unknown_keys: Vec<(usize, String)> = ignored
+        .into_iter()
+        .map(|key| {
+            // `Spanned` tables add a marker segment of their own to the path.
+            let key = key
+                .split('.')
+                .filter(|part| !part.starts_with("$__serde_spanned"))
+                .collect::<Vec<_>>()
+                .join(".");
+            let line = key_span(document.get_ref(), &key)
+                .map_or(0, |span| line_column(text, span.start).0);
+            (line, key)
+        })
+        .collect();
+    unknown_keys.sort();
+    let unknown_keys = unknown_keys
+        .into_iter()
+        .map(|(line, key)| match line {
+            0 => format!("{}: unknown key `{key}` is ignored", path.display()),
+            line => format!(
+                "{}, line {line}: unknown key `{key}` is ignored",
+                path.display()
+            ),
+        })
+        .collect();
+    let loaded = Loaded { file, unknown_keys };
+    validate(path, text, &loaded.file)?;
+    Ok(loaded)
+}
+
+/// Checks what TOML types alone cannot say.
+fn validate(path: &Path, text: &str, file: &File) -> Result<(), FileError> {
+    let error = |span, key: String, message: &str| {
+        Err(FileError::at(
+            path,
+            text,
+            Some(span),
+            Some(key),
+            message.to_string(),
+        ))
+    };
+    if let Some(size) = &file.display.page_size
+        && *size.get_ref() == 0
+    {
+        return error(
+            size.span(),
+            "display.page_size".into(),
+            "a page needs at least 1 row",
+        );
+    }
+    if let Some(budget) = &file.agent.context_tokens {
+        let min = crate::agent::context::MIN_BUDGET;
+        if *budget.get_ref() < min {
+            return error(
+                budget.span(),
+                "agent.context_tokens".into(),
+                &format!("the budget must be at least {min} tokens"),
+            );
+        }
+    }
+    let defaults: Vec<&String> = file
+        .connections
+        .iter()
+        .filter(|(_, profile)| profile.get_ref().default)
+        .map(|(name, _)| name)
+        .collect();
+    for (name, profile) in &file.connections {
+        let key = format!("connections.{name}");
+        let p = profile.get_ref();
+        if p.url.is_some()
+            && (p.host.is_some() || p.port.is_some() || p.database.is_some() || p.user.is_some())
+        {
+            return error(
+                profile.span(),
+                key,
+                "give either `url` or `host`/`port`/`database`/`user`, not both",
+            );
+        }
+        if p.url.is_none() && p.host.is_none() && p.database.is_none() {
+            return error(
+                profile.span(),
+                key,
+                "a connection needs `url`, `host` or `database`",
+            );
+        }
+        if [&p.password, &p.password_env, &p.passfile]
+            .iter()
+            .filter(|v| v.is_some())
+            .count()
+            > 1
+        {
+            return error(
+                profile.span(),
+                key,
+                "give only one of `password_env`, `passfile` and `password`",
+            );
+        }
+        if p.default && defaults.len() > 1 {
+            let names = defaults
+                .iter()
+                .map(|n| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            return error(
+                profile.span(),
+                key,
+                &format!(
+                    "only one connection can be the default, and {names} all say `default = true`"
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Where the key at `path` (`a.b.c`) is written, when it is.
+fn key_span(table: &toml::de::DeTable<'_>, path: &str) -> Option<Range<usize>> {
+    let mut table = table;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let (key, value) = table.iter().find(|(key, _)| key.get_ref() == part)?;
+        if parts.peek().is_none() {
+            return Some(key.span());
+        }
+        match value.get_ref() {
+            toml::de::DeValue::Table(inner) => table = inner,
+            _ => return Some(key.span()),
+        }
+    }
+    None
+}
+
+/// 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> Result<Loaded, FileError> {
+        parse(Path::new("/c/config.toml"), text)
+    }
+
+    #[test]
+    fn a_full_file_reads() {
+        let loaded = parse_text(
+            r#"
+[llm]
+provider = "anthropic"
+[providers.openai]
+base_url = "http://127.0.0.1:9/v1"
+api_key_env = "WORK_OPENAI_KEY"
+[display]
+format = "csv"
+expanded = "auto"
+page_size = 20
+null = "∅"
+color = "never"
+[agent]
+retries = 1
+context_tokens = 4000
+share_samples = true
+[query]
+statement_timeout = "2m"
+[history]
+enabled = false
+[connections.prod]
+host = "db.example.com"
+database = "shop"
+read_only = true
+statement_timeout = 5
+default = true
+"#,
+        )
+        .unwrap();
+        let f = loaded.file;
+        assert!(loaded.unknown_keys.is_empty());
+        assert_eq!(f.llm.provider.as_deref(), Some("anthropic"));
+        assert_eq!(
+            f.providers["openai"].api_key_env.as_deref(),
+            Some("WORK_OPENAI_KEY")
+        );
+        assert_eq!(f.display.format, Some(Format::Csv));
+        assert_eq!(f.display.expanded, Some(Expanded::Auto));
+        assert_eq!(f.display.color, Some(ColorChoice::Never));
+        assert_eq!(f.query.statement_timeout, Some(Duration::from_secs(120)));
+        assert_eq!(f.history.enabled, Some(false));
+        let prod = f.connections["prod"].get_ref();
+        assert!(prod.read_only && prod.default);
+        assert_eq!(prod.statement_timeout, Some(Duration::from_secs(5)));
+    }
+
+    #[test]
+    fn type_errors_name_line_column_and_key() {
+        let error = parse_text("[display]\nnull = \"-\"\npage_size = \"big\"\n").unwrap_err();
+        assert_eq!(error.position, Some((3, 13)));
+        assert_eq!(error.key.as_deref(), Some("display.page_size"));
+        let text = error.to_string();
+        assert!(
+            text.starts_with("/c/config.toml, line 3, column 13, key `display.page_size`: "),
+            "{text}"
+        );
+        assert!(text.contains("page_size = \"big\""), "{text}");
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let error = parse_text("[query]\nstatement_timeout = \"soon\"\n").unwrap_err();
+        assert_eq!(error.position.map(|p| p.0), Some(2));
+        assert_eq!(error.key.as_deref(), Some("query.statement_timeout"));
+        assert!(
+            error.message.contains("not a duration"),
+            "{}",
+            error.message
+        );
+        let error = parse_text("[display]\nexpanded = \"sometimes\"\n").unwrap_err();
+        assert_eq!(error.key.as_deref(), Some("display.expanded"));
+        assert!(error.message.contains("sometimes"), "{}", error.message);
+    }
+
+    #[test]
+    fn syntax_errors_have_a_place() {
+        let error = parse_text("[llm]\nprovider = \n").unwrap_err();
+        assert_eq!(error.position.map(|p| p.0), Some(2));
+    }
+
+    #[test]
+    fn unknown_keys_are_warnings_with_lines() {
+        let loaded = parse_text(
+            "[display]\ncolour = \"never\"\n\n[connections.a]\nhost = \"h\"\nhots = \"x\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            loaded.unknown_keys,
+            [
+                "/c/config.toml, line 2: unknown key `display.colour` is ignored",
+                "/c/config.toml, line 6: unknown key `connections.a.hots` is ignored",
+            ]
+        );
+    }
+
+    #[test]
+    fn profiles_are_checked() {
+        let both =
+            parse_text("[connections.a]\nurl = \"postgres://h/d\"\nhost = \"h\"\n").unwrap_err();
+        assert_eq!(both.key.as_deref(), Some("connections.a"));
+        assert_eq!(both.position.map(|p| p.0), Some(1));
+        let empty = parse_text("[connections.a]\nread_only = true\n").unwrap_err();
+        assert!(empty.message.contains("needs `url`"));
+        let two = parse_text(
+            "[connections.a]\nhost = \"h\"\ndefault = true\n[connections.b]\nhost = \"h\"\ndefault = true\n",
+        )
+        .unwrap_err();
+        assert!(two.message.contains("a, b"), "{}", two.message);
+        let secrets =
+            parse_text("[connections.a]\nhost = \"h\"\npassword = \"x\"\npassword_env = \"P\"\n")
+                .unwrap_err();
+        assert!(secrets.message.contains("only one"));
+    }
+}

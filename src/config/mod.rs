@@ -1,0 +1,353 @@
+//! Settings, merged once at start-up from (strongest first) flags, the
+//! environment, the chosen connection profile, the config file's sections
+//! and built-in defaults. Everything else reads the merged [`Config`].
+
+mod file;
+mod show;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::cli::Global;
+use crate::exit::Failure;
+use crate::llm::ProviderSettings;
+use crate::render::{Expanded, Format};
+
+pub use file::{ColorChoice, Profile};
+pub use show::redact_url;
+
+/// The commented template `glance config init` writes.
+pub const TEMPLATE: &str = include_str!("template.toml");
+
+/// Statement timeout when nothing sets one.
+const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Correction attempts when nothing sets them.
+const DEFAULT_RETRIES: u32 = 2;
+
+/// Every setting glance runs with, merged.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The file the settings came from, when one was read.
+    pub source: Option<PathBuf>,
+    /// `[connections.NAME]`, by name.
+    pub profiles: BTreeMap<String, Profile>,
+    pub format: Format,
+    pub expanded: Expanded,
+    /// Rows per page; the window height when `None`.
+    pub page_size: Option<usize>,
+    pub null: String,
+    pub color: ColorChoice,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub providers: BTreeMap<String, ProviderSettings>,
+    pub retries: u32,
+    pub context_tokens: usize,
+    pub share_samples: bool,
+    /// `--statement-timeout`, which wins over every profile.
+    statement_timeout_flag: Option<Duration>,
+    /// `[query] statement_timeout` or the built-in default.
+    statement_timeout_default: Duration,
+    pub history: bool,
+    /// Things worth saying about the file (unknown keys, loose permissions).
+    pub warnings: Vec<String>,
+}
+
+impl Config {
+    /// Reads the config file (a missing default file is fine) and merges it
+    /// with the flags and environment in `global`.
+    pub fn load(global: &Global) -> Result<Config, Failure> {
+        let path = path(global.config.as_deref())?;
+        let explicit = global.config.is_some();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound && !explicit => None,
+            Err(error) => {
+                return Err(Failure::Usage {
+                    message: format!("cannot read the config file {}: {error}", path.display()),
+                    hint: Some(if explicit {
+                        "check --config or GLANCE_CONFIG, or create the file with `glance config init`"
+                            .into()
+                    } else {
+                        "fix its permissions, or point --config at another file".into()
+                    }),
+                });
+            }
+        };
+        let Some(text) = text else {
+            return Ok(Config::merge(
+                global,
+                file::File::default(),
+                None,
+                Vec::new(),
+            ));
+        };
+        let loaded = file::parse(&path, &text).map_err(|error| Failure::Usage {
+            message: format!("in the config file {error}"),
+            hint: Some("fix the file, or start with a fresh one from `glance config init`".into()),
+        })?;
+        let mut warnings = loaded.unknown_keys;
+        warnings.extend(password_warning(&path, &loaded.file));
+        Ok(Config::merge(global, loaded.file, Some(path), warnings))
+    }
+
+    /// Applies the precedence rules to one parsed file.
+    fn merge(
+        global: &Global,
+        file: file::File,
+        source: Option<PathBuf>,
+        warnings: Vec<String>,
+    ) -> Config {
+        // The file's model belongs to the file's provider: a provider named
+        // by a flag or GLANCE_PROVIDER starts from its own default.
+        let file_model = match (&global.provider, &file.llm.provider) {
+            (Some(flag), Some(configured)) if !flag.eq_ignore_ascii_case(configured) => None,
+            _ => file.llm.model,
+        };
+        Config {
+            source,
+            profiles: file
+                .connections
+                .into_iter()
+                .map(|(name, profile)| (name, profile.into_inner()))
+                .collect(),
+            format: global
+                .format
+                .or(file.display.format)
+                .unwrap_or(Format::Table),
+            expanded: file.display.expanded.unwrap_or_default(),
+            page_size: file.display.page_size.map(|size| size.into_inner()),
+            null: file.display.null.unwrap_or_else(|| "<null>".to_string()),
+            color: if global.no_color {
+                ColorChoice::Never
+            } else {
+                file.display.color.unwrap_or_default()
+            },
+            provider: global.provider.clone().or(file.llm.provider),
+            model: global.model.clone().or(file_model),
+            providers: file.providers,
+            retries: global
+                .retries
+                .or(file.agent.retries)
+                .unwrap_or(DEFAULT_RETRIES),
+            context_tokens: global
+                .context_tokens
+                .or(file.agent.context_tokens.map(|budget| budget.into_inner()))
+                .unwrap_or(crate::agent::context::DEFAULT_BUDGET),
+            share_samples: global.share_samples || file.agent.share_samples.unwrap_or(false),
+            statement_timeout_flag: global.statement_timeout,
+            statement_timeout_default: file
+                .query
+                .statement_timeout
+                .unwrap_or(DEFAULT_STATEMENT_TIMEOUT),
+            history: !global.no_history && file.history.enabled.unwrap_or(true),
+            warnings,
+        }
+    }
+
+    /// Built-in defaults only, as with no flags and no file.
+    #[cfg(test)]
+    pub fn built_in() -> Config {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from(["glance", "repl"]).expect("no arguments");
+        Config::merge(&cli.global, file::File::default(), None, Vec::new())
+    }
+
+    /// The statement timeout for a connection from `profile` (or none).
+    pub fn statement_timeout(&self, profile: Option<&Profile>) -> Duration {
+        self.statement_timeout_flag
+            .or(profile.and_then(|p| p.statement_timeout))
+            .unwrap_or(self.statement_timeout_default)
+    }
+
+    /// The merged settings as TOML, passwords redacted (`glance config show`).
+    pub fn show(&self) -> String {
+        show::render(self)
+    }
+}
+
+/// Where the config file is: `--config`/`GLANCE_CONFIG`, else
+/// `$XDG_CONFIG_HOME/glance/config.toml` (`~/.config/…` without it).
+pub fn path(flag: Option<&Path>) -> Result<PathBuf, Failure> {
+    if let Some(path) = flag {
+        return Ok(path.to_path_buf());
+    }
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute())
+        .or_else(|| dirs::home_dir().map(|home| home.join(".config")))
+        .ok_or_else(|| Failure::Usage {
+            message: "cannot find the config directory: neither XDG_CONFIG_HOME nor HOME is set"
+                .into(),
+            hint: Some("set HOME, or name a file with --config".into()),
+        })?;
+    Ok(base.join("glance").join("config.toml"))
+}
+
+/// Writes the template to `path`, never over an existing file.
+pub fn init(path: &Path) -> Result<(), Failure> {
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|error| {
+            Failure::runtime(format!(
+                "cannot create the directory {}: {error}",
+                dir.display()
+            ))
+        })?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|error| match error.kind() {
+            std::io::ErrorKind::AlreadyExists => Failure::Usage {
+                message: format!("{} already exists; it was left as it is", path.display()),
+                hint: Some("edit it, or move it away first to start from the template".into()),
+            },
+            _ => Failure::runtime(format!("cannot create {}: {error}", path.display())),
+        })?;
+    std::io::Write::write_all(&mut file, TEMPLATE.as_bytes())
+        .map_err(|error| Failure::runtime(format!("cannot write {}: {error}", path.display())))
+}
+
+/// A warning when the file holds a plain password others can read.
+fn password_warning(path: &Path, file: &file::File) -> Option<String> {
+    let with_password: Vec<&str> = file
+        .connections
+        .iter()
+        .filter(|(_, profile)| profile.get_ref().password.is_some())
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if with_password.is_empty() || !readable_by_others(path) {
+        return None;
+    }
+    Some(format!(
+        "{} holds a password (connections.{}) and can be read by other users; \
+         run `chmod 600 {}`, or use password_env or ~/.pgpass instead",
+        path.display(),
+        with_password.join(", connections."),
+        path.display()
+    ))
+}
+
+#[cfg(unix)]
+fn readable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|meta| meta.permissions().mode() & 0o077 != 0)
+}
+
+#[cfg(not(unix))]
+fn readable_by_others(_: &Path) -> bool {
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn global(args: &[&str]) -> Global {
+        let mut argv = vec!["glance"];
+        argv.extend(args);
+        argv.push("repl");
+        crate::cli::Cli::try_parse_from(argv).unwrap().global
+    }
+
+    fn merged(args: &[&str], text: &str) -> Config {
+        let loaded = file::parse(Path::new("c.toml"), text).unwrap();
+        Config::merge(&global(args), loaded.file, None, Vec::new())
+    }
+
+    #[test]
+    fn built_in_defaults_fill_what_nothing_sets() {
+        let config = merged(&[], "");
+        assert_eq!(config.format, Format::Table);
+        assert_eq!(config.null, "<null>");
+        assert_eq!(config.retries, 2);
+        assert_eq!(config.statement_timeout(None), Duration::from_secs(30));
+        assert!(config.history);
+        assert_eq!(config.provider, None);
+    }
+
+    #[test]
+    fn flags_beat_profile_beat_file() {
+        let text = "[query]\nstatement_timeout = \"10s\"\n[agent]\nretries = 5\n\
+                    [display]\nformat = \"csv\"\n[connections.p]\nhost = \"h\"\nstatement_timeout = \"3s\"\n";
+        let config = merged(&[], text);
+        let profile = &config.profiles["p"];
+        assert_eq!(config.statement_timeout(None), Duration::from_secs(10));
+        assert_eq!(
+            config.statement_timeout(Some(profile)),
+            Duration::from_secs(3)
+        );
+        assert_eq!(config.retries, 5);
+        assert_eq!(config.format, Format::Csv);
+        let config = merged(
+            &[
+                "--statement-timeout",
+                "1s",
+                "--retries",
+                "0",
+                "--format",
+                "json",
+            ],
+            text,
+        );
+        assert_eq!(
+            config.statement_timeout(Some(&config.profiles["p"])),
+            Duration::from_secs(1)
+        );
+        assert_eq!(config.retries, 0);
+        assert_eq!(config.format, Format::Json);
+    }
+
+    #[test]
+    fn the_file_model_goes_with_the_file_provider() {
+        let text = "[llm]\nprovider = \"openai\"\nmodel = \"gpt-5\"\n";
+        let config = merged(&[], text);
+        assert_eq!(
+            (config.provider.as_deref(), config.model.as_deref()),
+            (Some("openai"), Some("gpt-5"))
+        );
+        let config = merged(&["--provider", "anthropic"], text);
+        assert_eq!(
+            (config.provider.as_deref(), config.model.as_deref()),
+            (Some("anthropic"), None)
+        );
+        let config = merged(&["--model", "gpt-5-nano"], text);
+        assert_eq!(config.model.as_deref(), Some("gpt-5-nano"));
+    }
+
+    #[test]
+    fn history_and_colour_switch_off_from_either_side() {
+        assert!(!merged(&["--no-history"], "").history);
+        assert!(!merged(&[], "[history]\nenabled = false\n").history);
+        assert_eq!(
+            merged(&["--no-color"], "[display]\ncolor = \"always\"\n").color,
+            ColorChoice::Never
+        );
+        assert_eq!(
+            merged(&[], "[display]\ncolor = \"always\"\n").color,
+            ColorChoice::Always
+        );
+    }
+
+    #[test]
+    fn the_template_is_a_valid_config_with_nothing_set() {
+        let loaded = file::parse(Path::new("t.toml"), TEMPLATE).unwrap();
+        assert!(loaded.unknown_keys.is_empty());
+        assert!(loaded.file.connections.is_empty());
+        assert!(TEMPLATE.lines().filter(|l| l.starts_with("# [")).count() >= 6);
+    }
+
+    #[test]
+    fn init_never_overwrites() {
+        let dir = std::env::temp_dir().join(format!("glance-init-{}", std::process::id()));
+        let path = dir.join("sub").join("config.toml");
+        init(&path).unwrap();
+        std::fs::write(&path, "# mine\n").unwrap();
+        let error = init(&path).unwrap_err();
+        assert!(error.message().contains("already exists"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,208 @@
+//! `glance config show`: the merged settings as TOML a person could paste
+//! back into the file, with passwords replaced by a marker.
+
+use std::time::Duration;
+
+use toml::{Table, Value};
+
+use super::{ColorChoice, Config, Profile};
+use crate::db::postgres::conninfo;
+use crate::render::{Expanded, Format};
+
+/// What stands in for a password.
+const REDACTED: &str = "<redacted>";
+
+pub fn render(config: &Config) -> String {
+    let mut root = Table::new();
+    let mut llm = Table::new();
+    put(&mut llm, "provider", config.provider.clone());
+    put(&mut llm, "model", config.model.clone());
+    root.insert("llm".into(), Value::Table(llm));
+    if !config.providers.is_empty() {
+        let providers = config
+            .providers
+            .iter()
+            .map(|(name, settings)| {
+                let mut table = Table::new();
+                put(&mut table, "api_key_env", settings.api_key_env.clone());
+                put(&mut table, "base_url", settings.base_url.clone());
+                put(&mut table, "model", settings.model.clone());
+                (name.clone(), Value::Table(table))
+            })
+            .collect();
+        root.insert("providers".into(), Value::Table(providers));
+    }
+    let mut display = Table::new();
+    put(&mut display, "format", Some(format_name(config.format)));
+    put(
+        &mut display,
+        "expanded",
+        Some(expanded_name(config.expanded)),
+    );
+    put(
+        &mut display,
+        "page_size",
+        config.page_size.map(|n| n as i64),
+    );
+    put(&mut display, "null", Some(config.null.clone()));
+    put(&mut display, "color", Some(color_name(config.color)));
+    root.insert("display".into(), Value::Table(display));
+    let mut agent = Table::new();
+    put(&mut agent, "retries", Some(i64::from(config.retries)));
+    put(
+        &mut agent,
+        "context_tokens",
+        Some(config.context_tokens as i64),
+    );
+    put(&mut agent, "share_samples", Some(config.share_samples));
+    root.insert("agent".into(), Value::Table(agent));
+    let mut query = Table::new();
+    put(
+        &mut query,
+        "statement_timeout",
+        Some(duration(config.statement_timeout(None))),
+    );
+    root.insert("query".into(), Value::Table(query));
+    let mut history = Table::new();
+    put(&mut history, "enabled", Some(config.history));
+    root.insert("history".into(), Value::Table(history));
+    if !config.profiles.is_empty() {
+        let connections = config
+            .profiles
+            .iter()
+            .map(|(name, profile)| (name.clone(), Value::Table(profile_table(config, profile))))
+            .collect();
+        root.insert("connections".into(), Value::Table(connections));
+    }
+    let source = match &config.source {
+        Some(path) => format!(
+            "# Settings in effect: flags and environment over {}, over built-in defaults.\n",
+            path.display()
+        ),
+        None => {
+            "# Settings in effect: flags and environment over built-in defaults (no config file).\n"
+                .to_string()
+        }
+    };
+    let body = toml::to_string(&root).unwrap_or_default();
+    let unset = if config.page_size.is_none() {
+        "# display.page_size is unset: pages fill the window.\n"
+    } else {
+        ""
+    };
+    format!("{source}{unset}\n{body}")
+}
+
+fn profile_table(config: &Config, profile: &Profile) -> Table {
+    let mut table = Table::new();
+    put(&mut table, "url", profile.url.as_deref().map(redact_url));
+    put(&mut table, "host", profile.host.clone());
+    put(&mut table, "port", profile.port.map(i64::from));
+    put(&mut table, "database", profile.database.clone());
+    put(&mut table, "user", profile.user.clone());
+    put(&mut table, "sslmode", profile.sslmode.clone());
+    put(&mut table, "sslrootcert", profile.sslrootcert.clone());
+    put(&mut table, "password_env", profile.password_env.clone());
+    put(&mut table, "passfile", profile.passfile.clone());
+    put(
+        &mut table,
+        "password",
+        profile.password.as_ref().map(|_| REDACTED.to_string()),
+    );
+    put(&mut table, "read_only", Some(profile.read_only));
+    put(
+        &mut table,
+        "statement_timeout",
+        Some(duration(config.statement_timeout(Some(profile)))),
+    );
+    put(&mut table, "default", Some(profile.default));
+    table
+}
+
+/// A URL or `key=value` string with any password replaced.
+pub fn redact_url(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        let (authority, tail) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
+        if let Some((credentials, host)) = authority.rsplit_once('@')
+            && let Some((user, _)) = credentials.split_once(':')
+        {
+            return format!("{scheme}://{user}:{REDACTED}@{host}{tail}");
+        }
+        return url.to_string();
+    }
+    if !url.contains('=') {
+        return url.to_string();
+    }
+    match conninfo::parse_keywords(url) {
+        Ok(mut params) if params.contains_key("password") => {
+            params.insert("password".into(), REDACTED.into());
+            conninfo::to_keywords(&params)
+        }
+        Ok(_) => url.to_string(),
+        Err(_) => REDACTED.to_string(),
+    }
+}
+
+fn put<T: Into<Value>>(table: &mut Table, key: &str, value: Option<T>) {
+    if let Some(value) = value {
+        table.insert(key.to_string(), value.into());
+    }
+}
+
+fn duration(duration: Duration) -> String {
+    let millis = duration.as_millis();
+    if millis.is_multiple_of(1000) {
+        format!("{}s", millis / 1000)
+    } else {
+        format!("{millis}ms")
+    }
+}
+
+fn format_name(format: Format) -> String {
+    use clap::ValueEnum;
+    format
+        .to_possible_value()
+        .map(|value| value.get_name().to_string())
+        .unwrap_or_default()
+}
+
+fn expanded_name(expanded: Expanded) -> String {
+    match expanded {
+        Expanded::Off => "off",
+        Expanded::On => "on",
+        Expanded::Auto => "auto",
+    }
+    .to_string()
+}
+
+fn color_name(color: ColorChoice) -> String {
+    match color {
+        ColorChoice::Auto => "auto",
+        ColorChoice::Always => "always",
+        ColorChoice::Never => "never",
+    }
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_urls_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://ann:s3cret@db:5432/shop?sslmode=require"),
+            "postgres://ann:<redacted>@db:5432/shop?sslmode=require"
+        );
+        assert_eq!(
+            redact_url("postgres://ann@db/shop"),
+            "postgres://ann@db/shop"
+        );
+        assert_eq!(
+            redact_url("host=db password='s3 cret' dbname=shop"),
+            "dbname='shop' host='db' password='<redacted>'"
+        );
+        assert_eq!(redact_url("host=db dbname=shop"), "host=db dbname=shop");
+        assert_eq!(redact_url("/data/shop.db"), "/data/shop.db");
+    }
+}

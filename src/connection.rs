@@ -1,0 +1,391 @@
+//! Which database to open and under which rules: `-d`, `--demo`, a profile
+//! named by `-p` or marked `default`, a pick from the profiles, or `\c`
+//! later in the REPL.
+
+use std::time::Duration;
+
+use crate::cli::Global;
+use crate::config::{Config, Profile};
+use crate::db::postgres::conninfo;
+use crate::db::{self, Target};
+use crate::exit::Failure;
+
+/// A database to open and the rules that come with it.
+#[derive(Clone, Debug)]
+pub struct Choice {
+    pub target: Target,
+    /// The profile it came from, if any.
+    pub profile: Option<String>,
+    /// Refuse every statement that is not read-only.
+    pub read_only: bool,
+    pub statement_timeout: Duration,
+}
+
+/// What to connect to at start-up.
+#[derive(Debug)]
+pub enum Start {
+    Chosen(Choice),
+    /// Several profiles and none is the default: the person picks one.
+    Pick,
+}
+
+/// Decides from the flags and the config where a session starts.
+pub fn at_start(global: &Global, config: &Config) -> Result<Start, Failure> {
+    if global.demo {
+        return Ok(Start::Chosen(plain(config, demo_target()?)));
+    }
+    if let Some(database) = &global.database {
+        return Ok(Start::Chosen(plain(config, Target::parse(Some(database)))));
+    }
+    if let Some(name) = &global.profile {
+        return profile(config, name).map(Start::Chosen);
+    }
+    let default = config
+        .profiles
+        .iter()
+        .find(|(_, profile)| profile.default)
+        .map(|(name, _)| name);
+    match (default, config.profiles.len()) {
+        (Some(name), _) => profile(config, name).map(Start::Chosen),
+        (None, 1) => {
+            let name = config.profiles.keys().next().expect("one profile");
+            profile(config, name).map(Start::Chosen)
+        }
+        (None, 0) => Ok(Start::Chosen(plain(config, Target::parse(None)))),
+        (None, _) => Ok(Start::Pick),
+    }
+}
+
+/// `\c ARG`: a profile by name; else, as in psql, a bare name is another
+/// database on the current PostgreSQL server (same host, port, user, and
+/// the same read-only rule); else a URL, `key=value` string or path.
+pub fn from_argument(config: &Config, argument: &str, current: &Choice) -> Result<Choice, Failure> {
+    if config.profiles.contains_key(argument) {
+        return profile(config, argument);
+    }
+    let target = Target::parse(Some(argument));
+    let bare_name = !argument.contains(['=', '/', ':']);
+    if let (true, Target::Postgres(_), Target::Postgres(conninfo)) =
+        (bare_name, &target, &current.target)
+    {
+        let mut params = conninfo::parse(conninfo).map_err(Failure::usage)?;
+        params.insert("dbname".into(), argument.to_string());
+        return Ok(Choice {
+            target: Target::Postgres(conninfo::to_keywords(&params)),
+            profile: None,
+            ..current.clone()
+        });
+    }
+    Ok(plain(config, target))
+}
+
+/// A pick from [`listing`]: its number or a profile name.
+pub fn pick(config: &Config, answer: &str) -> Result<Choice, Failure> {
+    let answer = answer.trim();
+    let by_number = answer
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|index| config.profiles.keys().nth(index));
+    match by_number {
+        Some(name) => profile(config, name),
+        None => profile(config, answer),
+    }
+}
+
+/// The profiles, numbered, with where each goes; `current` and the default marked.
+pub fn listing(config: &Config, current: Option<&str>) -> String {
+    let width = config
+        .profiles
+        .keys()
+        .map(|name| name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut text = String::new();
+    for (index, (name, profile)) in config.profiles.iter().enumerate() {
+        let mut notes = Vec::new();
+        if profile.default {
+            notes.push("default");
+        }
+        if profile.read_only {
+            notes.push("read-only");
+        }
+        if current == Some(name.as_str()) {
+            notes.push("connected");
+        }
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", notes.join(", "))
+        };
+        text.push_str(&format!(
+            "{:>3}  {name:<width$}  {}{notes}\n",
+            index + 1,
+            describe(profile)
+        ));
+    }
+    text
+}
+
+/// `host/database`, or the URL without its password, or the SQLite path.
+fn describe(profile: &Profile) -> String {
+    if let Some(url) = &profile.url {
+        return crate::config::redact_url(url);
+    }
+    let host = profile.host.as_deref().unwrap_or("local socket");
+    let port = profile
+        .port
+        .map(|port| format!(":{port}"))
+        .unwrap_or_default();
+    let database = profile.database.as_deref().unwrap_or("");
+    let user = profile
+        .user
+        .as_deref()
+        .map(|user| format!("{user}@"))
+        .unwrap_or_default();
+    format!("{user}{host}{port}/{database}")
+}
+
+/// The named profile as a [`Choice`].
+pub fn profile(config: &Config, name: &str) -> Result<Choice, Failure> {
+    let Some(profile) = config.profiles.get(name) else {
+        let known = if config.profiles.is_empty() {
+            "the config file defines no connections".to_string()
+        } else {
+            format!(
+                "known: {}",
+                config
+                    .profiles
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        return Err(Failure::Usage {
+            message: format!("no connection profile named \"{name}\" ({known})"),
+            hint: Some("profiles are [connections.NAME] tables in the config file; `glance config path` shows where it is".into()),
+        });
+    };
+    Ok(Choice {
+        target: target(name, profile)?,
+        profile: Some(name.to_string()),
+        read_only: profile.read_only,
+        statement_timeout: config.statement_timeout(Some(profile)),
+    })
+}
+
+/// Opens the database a choice names.
+pub fn connect(choice: &Choice) -> Result<Box<dyn db::Backend>, Failure> {
+    db::connect(&choice.target, &db::ConnectOptions::default()).map_err(|error| Failure::Database {
+        text: crate::report::db_error(&error, None),
+    })
+}
+
+fn plain(config: &Config, target: Target) -> Choice {
+    Choice {
+        target,
+        profile: None,
+        read_only: false,
+        statement_timeout: config.statement_timeout(None),
+    }
+}
+
+fn demo_target() -> Result<Target, Failure> {
+    let path = crate::demo::ensure().map_err(|e| Failure::Runtime {
+        message: format!("could not create the demo database: {e:#}"),
+        hint: Some(
+            "check that the data directory (XDG_DATA_HOME or ~/.local/share) is writable".into(),
+        ),
+    })?;
+    Ok(Target::Sqlite(path))
+}
+
+/// Where a profile's connection goes, password included.
+fn target(name: &str, profile: &Profile) -> Result<Target, Failure> {
+    let url = profile.url.as_deref().map(expand_home);
+    if let Some(url) = &url
+        && let Target::Sqlite(path) = Target::parse(Some(url))
+    {
+        return Ok(Target::Sqlite(path));
+    }
+    let bad = |message: String| Failure::Usage {
+        message: format!("connection profile \"{name}\": {message}"),
+        hint: Some("fix [connections.NAME] in the config file".into()),
+    };
+    let mut params = conninfo::parse(url.as_deref().unwrap_or("")).map_err(bad)?;
+    let mut set = |key: &str, value: Option<String>| {
+        if let Some(value) = value {
+            params.insert(key.to_string(), value);
+        }
+    };
+    set("host", profile.host.clone());
+    set("port", profile.port.map(|port| port.to_string()));
+    set("dbname", profile.database.clone());
+    set("user", profile.user.clone());
+    set("sslmode", profile.sslmode.clone());
+    set(
+        "sslrootcert",
+        profile.sslrootcert.as_deref().map(expand_home),
+    );
+    set("passfile", profile.passfile.as_deref().map(expand_home));
+    set("password", profile.password.clone());
+    if let Some(var) = &profile.password_env {
+        match std::env::var(var) {
+            Ok(password) if !password.is_empty() => set("password", Some(password)),
+            _ => {
+                return Err(bad(format!(
+                    "password_env names {var}, which is not set; export {var}=… or change the profile"
+                )));
+            }
+        }
+    }
+    Ok(Target::Postgres(conninfo::to_keywords(&params)))
+}
+
+/// `~/x` → `$HOME/x`.
+fn expand_home(path: &str) -> String {
+    match (path.strip_prefix("~/"), dirs::home_dir()) {
+        (Some(rest), Some(home)) => home.join(rest).display().to_string(),
+        _ => path.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn config(text: &str, args: &[&str]) -> Config {
+        let dir =
+            std::env::temp_dir().join(format!("glance-conn-{}-{}", std::process::id(), text.len()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        let mut argv = vec!["glance", "--config", path.to_str().unwrap()];
+        argv.extend(args);
+        argv.push("repl");
+        let global = crate::cli::Cli::try_parse_from(argv).unwrap().global;
+        let config = Config::load(&global).unwrap();
+        std::fs::remove_dir_all(dir).unwrap();
+        config
+    }
+
+    fn start(text: &str, args: &[&str]) -> Start {
+        let cfg = config(text, args);
+        let mut argv = vec!["glance"];
+        argv.extend(args);
+        argv.push("repl");
+        let global = crate::cli::Cli::try_parse_from(argv).unwrap().global;
+        at_start(&global, &cfg).unwrap()
+    }
+
+    const TWO: &str = "[connections.a]\nhost = \"ha\"\ndatabase = \"da\"\n\
+                       [connections.b]\nurl = \"postgres://u:pw@hb/db\"\nsslmode = \"require\"\nread_only = true\n";
+
+    #[test]
+    fn several_profiles_without_a_default_are_picked() {
+        assert!(matches!(start(TWO, &[]), Start::Pick));
+        let Start::Chosen(choice) = start(TWO, &["-p", "b"]) else {
+            panic!("chosen")
+        };
+        assert_eq!(choice.profile.as_deref(), Some("b"));
+        assert!(choice.read_only);
+        let Start::Chosen(choice) = start(TWO, &["-d", "x.db"]) else {
+            panic!("chosen")
+        };
+        assert_eq!(choice.profile, None);
+    }
+
+    #[test]
+    fn a_default_or_a_single_profile_is_used() {
+        let with_default = format!("{TWO}default = true\n");
+        let Start::Chosen(choice) = start(&with_default, &[]) else {
+            panic!("chosen")
+        };
+        assert_eq!(choice.profile.as_deref(), Some("b"));
+        let Start::Chosen(choice) = start("[connections.only]\ndatabase = \"d\"\n", &[]) else {
+            panic!("chosen")
+        };
+        assert_eq!(choice.profile.as_deref(), Some("only"));
+    }
+
+    #[test]
+    fn profiles_become_connection_strings() {
+        let cfg = config(TWO, &[]);
+        let Target::Postgres(conninfo) = profile(&cfg, "b").unwrap().target else {
+            panic!("pg")
+        };
+        let params = conninfo::parse(&conninfo).unwrap();
+        assert_eq!(params["host"], "hb");
+        assert_eq!(params["password"], "pw");
+        assert_eq!(params["sslmode"], "require");
+        let Target::Postgres(conninfo) = profile(&cfg, "a").unwrap().target else {
+            panic!("pg")
+        };
+        assert_eq!(conninfo::parse(&conninfo).unwrap()["dbname"], "da");
+        let sqlite = config("[connections.s]\nurl = \"sqlite:/tmp/x.db\"\n", &[]);
+        assert!(matches!(
+            profile(&sqlite, "s").unwrap().target,
+            Target::Sqlite(_)
+        ));
+    }
+
+    #[test]
+    fn unknown_profiles_and_missing_password_variables_are_explained() {
+        let cfg = config(TWO, &[]);
+        let error = profile(&cfg, "c").unwrap_err().message();
+        assert!(
+            error.contains("\"c\"") && error.contains("known: a, b"),
+            "{error}"
+        );
+        let cfg = config(
+            "[connections.p]\nhost = \"h\"\npassword_env = \"GLANCE_TEST_UNSET_PW\"\n",
+            &[],
+        );
+        let error = profile(&cfg, "p").unwrap_err().message();
+        assert!(error.contains("GLANCE_TEST_UNSET_PW"), "{error}");
+    }
+
+    #[test]
+    fn a_bare_name_is_another_database_on_the_same_server() {
+        let cfg = config(TWO, &[]);
+        let current = profile(&cfg, "b").unwrap();
+        let other = from_argument(&cfg, "sales", &current).unwrap();
+        let Target::Postgres(conninfo) = &other.target else {
+            panic!("pg")
+        };
+        let params = conninfo::parse(conninfo).unwrap();
+        assert_eq!(
+            (params["host"].as_str(), params["dbname"].as_str()),
+            ("hb", "sales")
+        );
+        assert!(other.read_only, "the read-only rule stays");
+        assert_eq!(
+            from_argument(&cfg, "a", &current)
+                .unwrap()
+                .profile
+                .as_deref(),
+            Some("a")
+        );
+        assert!(matches!(
+            from_argument(&cfg, "x.db", &current).unwrap().target,
+            Target::Sqlite(_)
+        ));
+        let url = from_argument(&cfg, "postgres://h/d", &current).unwrap();
+        assert!(!url.read_only);
+    }
+
+    #[test]
+    fn picks_by_number_or_name_and_lists_with_marks() {
+        let cfg = config(TWO, &[]);
+        assert_eq!(pick(&cfg, "2").unwrap().profile.as_deref(), Some("b"));
+        assert_eq!(pick(&cfg, " a ").unwrap().profile.as_deref(), Some("a"));
+        assert!(pick(&cfg, "9").is_err());
+        let list = listing(&cfg, Some("a"));
+        assert_eq!(
+            list,
+            "  1  a  ha/da  (connected)\n  2  b  postgres://u:<redacted>@hb/db  (read-only)\n"
+        );
+    }
+}
