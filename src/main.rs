@@ -17,6 +17,7 @@ mod describe;
 mod exit;
 mod generate;
 mod highlight;
+mod history;
 mod interrupt;
 mod llm;
 mod preview;
@@ -120,7 +121,9 @@ fn open(
         paged,
         share_samples: global.share_samples,
     };
-    Ok(Session::new(backend, settings, term, interrupts))
+    let mut session = Session::new(backend, settings, term, interrupts);
+    session.history = history::open(!global.no_history);
+    Ok(session)
 }
 
 /// The agent for questions, when a provider is configured.

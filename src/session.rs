@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::catalog::{Catalog, Description};
 use crate::db::{self, Backend, Flow, Guard, Outcome, OutcomeKind, RowSink};
+use crate::history::{self, History};
 use crate::interrupt::Interrupts;
 use crate::preview::{self, FirstRows};
 use crate::querylog::{Entry, QueryLog, QuestionNote};
@@ -126,6 +127,8 @@ pub struct Session {
     catalog: Option<Catalog>,
     pub settings: Settings,
     pub log: QueryLog,
+    /// The persistent history, when it is on.
+    pub history: Option<History>,
     term: Term,
     interrupts: Interrupts,
 }
@@ -143,6 +146,7 @@ impl Session {
             catalog: None,
             settings,
             log: QueryLog::default(),
+            history: None,
             term,
             interrupts,
         }
@@ -458,7 +462,7 @@ impl Session {
         duration: Duration,
         error: Option<String>,
     ) {
-        self.log.record(Entry {
+        let entry = Entry {
             at: jiff::Timestamp::now(),
             sql: sql.to_string(),
             level: verdict.level,
@@ -467,7 +471,30 @@ impl Session {
             rows: ran.flatten(),
             error,
             question: question.cloned(),
-        });
+        };
+        if let Some(history) = &mut self.history {
+            let database = &self.backend.info().database;
+            history.record(&history::Record::statement(
+                &entry,
+                self.profile.as_deref(),
+                database,
+            ));
+        }
+        self.log.record(entry);
+    }
+
+    /// Records in the history a question that produced no statement: one
+    /// answered in prose, or one the model failed on (`error`).
+    pub fn record_question(&mut self, note: &QuestionNote, error: Option<&str>) {
+        if let Some(history) = &mut self.history {
+            let database = &self.backend.info().database;
+            history.record(&history::Record::question(
+                note,
+                error,
+                self.profile.as_deref(),
+                database,
+            ));
+        }
     }
 }
 
