@@ -14,6 +14,7 @@ mod ask;
 mod connect;
 mod exit_codes;
 mod generated;
+mod history;
 mod introspect;
 mod repl;
 mod sqlite;
