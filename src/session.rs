@@ -1,8 +1,9 @@
 //! One connection and what a person did with it: runs statements through
 //! the safety gate (classify → confirm → guarded or direct run), draws the
-//! results, keeps the query log, and caches the catalog. Both front ends,
-//! `repl` and `ask`, drive a `Session`; it never reads from the user itself —
-//! confirmation comes from the caller's [`Confirm`].
+//! results, keeps the query log (and the persistent history, when on), and
+//! caches the catalog. Both front ends, `repl` and `ask`, drive a `Session`;
+//! it never reads from the user itself — confirmation comes from the
+//! caller's [`Confirm`].
 
 use std::io::{self, BufWriter, Write};
 use std::time::{Duration, Instant};

@@ -11,7 +11,7 @@ const LISTED: usize = 25;
 
 /// `\history [WORDS]`: the newest entries, or those matching every word.
 pub fn list(session: &Session, words: Option<&str>) {
-    let Some(history) = open_history(session) else {
+    let Some(history) = enabled_history(session) else {
         return;
     };
     let (found, title) = match words {
@@ -60,7 +60,7 @@ pub fn sql_to_rerun(session: &Session, number: i64) -> Option<String> {
 }
 
 fn find(session: &Session, number: i64) -> Option<Stored> {
-    let history = open_history(session)?;
+    let history = enabled_history(session)?;
     match history.get(number) {
         Ok(Some(entry)) => Some(entry),
         Ok(None) => {
@@ -80,7 +80,8 @@ fn find(session: &Session, number: i64) -> Option<Stored> {
     }
 }
 
-fn open_history(session: &Session) -> Option<&History> {
+/// The history, or `None` after saying that it is off.
+fn enabled_history(session: &Session) -> Option<&History> {
     if session.history.is_none() {
         eprint!(
             "{}",
