@@ -133,6 +133,8 @@ pub fn answer(
         let proposal = match agent.propose(&request, &mut |text| ui.reply_text(text)) {
             Ok(proposal) => proposal,
             Err(error) => {
+                let failed = error.to_string();
+                session.record_question(&note(question, &answered, agent), Some(&failed));
                 answered.end = End::Llm(error);
                 return answered;
             }
@@ -140,6 +142,7 @@ pub fn answer(
         add_cost(&mut answered, &proposal);
         answered.reply = proposal.reply.clone();
         let Some(sql) = proposal.sql.clone() else {
+            session.record_question(&note(question, &answered, agent), None);
             agent.remember(question, None, &[], None);
             answered.end = End::Prose;
             return answered;
@@ -149,12 +152,7 @@ pub fn answer(
         let run = Run {
             sql: &sql,
             origin: Origin::Generated,
-            question: Some(QuestionNote {
-                question: question.to_string(),
-                llm_time: answered.llm_time,
-                input_tokens: answered.usage.input_tokens,
-                output_tokens: answered.usage.output_tokens,
-            }),
+            question: Some(note(question, &answered, agent)),
             json_prefix: json_prefix(question, &sql, &verdict, &answered, agent),
             json_timings: vec![(
                 "llm_ms".to_string(),
@@ -193,6 +191,18 @@ pub fn answer(
                 request = Agent::correction(&request, &proposal.reply, &sql, &error.to_string());
             }
         }
+    }
+}
+
+/// The question and what it has cost so far, recorded with its statement.
+fn note(question: &str, answered: &Answered, agent: &Agent) -> QuestionNote {
+    QuestionNote {
+        question: question.to_string(),
+        llm_time: answered.llm_time,
+        input_tokens: answered.usage.input_tokens,
+        output_tokens: answered.usage.output_tokens,
+        provider: agent.provider().name().to_string(),
+        model: agent.provider().model().to_string(),
     }
 }
 

@@ -12,6 +12,7 @@ pub enum Section {
     Query,
     Informational,
     Display,
+    History,
 }
 
 impl Section {
@@ -22,6 +23,7 @@ impl Section {
             Section::Query => "Query",
             Section::Informational => "Informational (+ adds detail)",
             Section::Display => "Display",
+            Section::History => "History",
         }
     }
 }
@@ -122,6 +124,18 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Display,
     },
     Spec {
+        name: "\\history",
+        args: "[N | WORDS]",
+        help: "list recent questions and statements, search them, or show entry N in full",
+        section: Section::History,
+    },
+    Spec {
+        name: "\\rerun",
+        args: "N",
+        help: "run the SQL of history entry N again (asking as if typed)",
+        section: Section::History,
+    },
+    Spec {
         name: "\\?",
         args: "",
         help: "show this help (also a bare ?)",
@@ -171,6 +185,12 @@ pub enum Meta {
     /// `\c [TARGET]`: switch to a profile or address; alone, pick a profile.
     Connect(Option<String>),
     ConnInfo,
+    /// `\history [WORDS]`: recent entries, or those matching every word.
+    History(Option<String>),
+    /// `\history N`: one entry in full.
+    HistoryEntry(i64),
+    /// `\rerun N`: run entry N's SQL again.
+    Rerun(i64),
     Help,
     Quit,
 }
@@ -241,10 +261,30 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
             "off" => Ok(Some(Meta::Timing(Some(false)))),
             other => Err(format!("\\timing: unknown value `{other}`; use on or off")),
         },
+        "\\history" => Ok(Some(match entry_number(rest) {
+            Some(number) => Meta::HistoryEntry(number),
+            None => Meta::History(argument),
+        })),
+        "\\rerun" => match (entry_number(rest), rest) {
+            (Some(number), _) => Ok(Some(Meta::Rerun(number))),
+            (None, "") => Err(RERUN_USAGE.into()),
+            (None, other) => Err(format!("`{other}` is not a history entry: {RERUN_USAGE}")),
+        },
         "\\?" | "\\h" | "\\help" => Ok(Some(Meta::Help)),
         "\\q" | "\\quit" => no_argument(word, rest, Meta::Quit),
         _ => Err(unknown(word)),
     }
+}
+
+const RERUN_USAGE: &str =
+    "\\rerun needs the number of a history entry, e.g. \\rerun 12 (\\history lists them)";
+
+/// A history entry number: digits only, at least 1.
+fn entry_number(text: &str) -> Option<i64> {
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok().filter(|n| *n > 0)
 }
 
 fn no_argument(word: &str, rest: &str, meta: Meta) -> Result<Option<Meta>, String> {
@@ -290,6 +330,7 @@ pub fn help() -> String {
         Section::Query,
         Section::Informational,
         Section::Display,
+        Section::History,
     ];
     for section in sections {
         text.push_str(section.title());
@@ -330,6 +371,7 @@ mod tests {
         for spec in COMMANDS {
             let line = match spec.args {
                 "QUESTION" => format!("{} how many orders", spec.name),
+                "N" => format!("{} 1", spec.name),
                 _ => spec.name.to_string(),
             };
             assert!(
@@ -386,6 +428,34 @@ mod tests {
         assert!(parse("\\x sideways").is_err());
         assert!(parse("\\q now").is_err());
         assert!(parse("\\prompt").is_err());
+    }
+
+    #[test]
+    fn history_takes_a_number_or_words_and_rerun_a_number() {
+        assert_eq!(parse("\\history"), Ok(Some(Meta::History(None))));
+        assert_eq!(parse("\\history 12"), Ok(Some(Meta::HistoryEntry(12))));
+        assert_eq!(
+            parse("\\history orders by month"),
+            Ok(Some(Meta::History(Some("orders by month".into()))))
+        );
+        assert_eq!(
+            parse("\\history 12 orders"),
+            Ok(Some(Meta::History(Some("12 orders".into()))))
+        );
+        assert_eq!(parse("\\rerun 3"), Ok(Some(Meta::Rerun(3))));
+        for bad in [
+            "\\rerun",
+            "\\rerun x",
+            "\\rerun 0",
+            "\\rerun -1",
+            "\\rerun 99999999999999999999",
+        ] {
+            let error = parse(bad).unwrap_err();
+            assert!(
+                error.contains("needs the number of a history entry"),
+                "{bad}: {error}"
+            );
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod describe;
 mod exit;
 mod generate;
 mod highlight;
+mod history;
 mod interrupt;
 mod llm;
 mod preview;
@@ -154,13 +155,9 @@ fn open(
         paged,
         share_samples: config.share_samples,
     };
-    Ok(Session::new(
-        choice.clone(),
-        backend,
-        settings,
-        term,
-        interrupts,
-    ))
+    let mut session = Session::new(choice.clone(), backend, settings, term, interrupts);
+    session.history = history::open(config.history);
+    Ok(session)
 }
 
 /// The agent for questions, when a provider is configured.

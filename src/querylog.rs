@@ -16,6 +16,9 @@ pub struct QuestionNote {
     pub llm_time: Duration,
     pub input_tokens: u64,
     pub output_tokens: u64,
+    /// The provider and model that wrote it, for the history.
+    pub provider: String,
+    pub model: String,
 }
 
 /// One executed (or refused) statement.
@@ -148,6 +151,8 @@ mod tests {
                 llm_time: Duration::from_millis(1500),
                 input_tokens: 10,
                 output_tokens: 2,
+                provider: "openai".into(),
+                model: "gpt-5-mini".into(),
             }),
             ..log.entries[0].clone()
         });

@@ -1,8 +1,9 @@
 //! One connection and what a person did with it: runs statements through
 //! the safety gate (classify → confirm → guarded or direct run), draws the
-//! results, keeps the query log, and caches the catalog. Both front ends,
-//! `repl` and `ask`, drive a `Session`; it never reads from the user itself —
-//! confirmation comes from the caller's [`Confirm`].
+//! results, keeps the query log (and the persistent history, when on), and
+//! caches the catalog. Both front ends, `repl` and `ask`, drive a `Session`;
+//! it never reads from the user itself — confirmation comes from the
+//! caller's [`Confirm`].
 
 use std::io::{self, BufWriter, Write};
 use std::time::{Duration, Instant};
@@ -10,6 +11,7 @@ use std::time::{Duration, Instant};
 use crate::catalog::{Catalog, Description};
 use crate::connection::Choice;
 use crate::db::{self, Backend, Flow, Guard, Outcome, OutcomeKind, RowSink};
+use crate::history::{self, History};
 use crate::interrupt::Interrupts;
 use crate::preview::{self, FirstRows};
 use crate::querylog::{Entry, QueryLog, QuestionNote};
@@ -133,6 +135,8 @@ pub struct Session {
     catalog: Option<Catalog>,
     pub settings: Settings,
     pub log: QueryLog,
+    /// The persistent history, when it is on.
+    pub history: Option<History>,
     term: Term,
     interrupts: Interrupts,
 }
@@ -151,6 +155,7 @@ impl Session {
             catalog: None,
             settings,
             log: QueryLog::default(),
+            history: None,
             term,
             interrupts,
         }
@@ -503,7 +508,7 @@ impl Session {
         duration: Duration,
         error: Option<String>,
     ) {
-        self.log.record(Entry {
+        let entry = Entry {
             at: jiff::Timestamp::now(),
             sql: sql.to_string(),
             level: verdict.level,
@@ -512,7 +517,30 @@ impl Session {
             rows: ran.flatten(),
             error,
             question: question.cloned(),
-        });
+        };
+        if let Some(history) = &mut self.history {
+            let database = &self.backend.info().database;
+            history.record(&history::Record::statement(
+                &entry,
+                self.choice.profile.as_deref(),
+                database,
+            ));
+        }
+        self.log.record(entry);
+    }
+
+    /// Records in the history a question that produced no statement: one
+    /// answered in prose, or one the model failed on (`error`).
+    pub fn record_question(&mut self, note: &QuestionNote, error: Option<&str>) {
+        if let Some(history) = &mut self.history {
+            let database = &self.backend.info().database;
+            history.record(&history::Record::question(
+                note,
+                error,
+                self.choice.profile.as_deref(),
+                database,
+            ));
+        }
     }
 }
 

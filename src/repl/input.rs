@@ -1,7 +1,10 @@
 //! Where the REPL's lines come from: rustyline on a terminal, plain lines
-//! from a pipe (like `psql < script`), and the confirmation question.
+//! from a pipe (like `psql < script`), and the confirmation question. On a
+//! terminal, typed lines persist in the line-history file (arrow-up in the
+//! next session); a file that cannot be read is never written over.
 
 use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
 
 use rustyline::Editor;
 use rustyline::error::ReadlineError;
@@ -20,34 +23,55 @@ pub enum Read {
     End,
 }
 
-/// Where lines come from: rustyline on a terminal, plain lines from a pipe.
+/// Lines kept in the line-history file.
+const LINE_HISTORY_SIZE: usize = 1000;
+
+/// Where lines come from: rustyline on a terminal (with the line-history
+/// file, when there is one), plain lines from a pipe.
 pub enum Input {
-    Terminal(Box<Editor<ReplHelper, DefaultHistory>>),
+    Terminal(Box<Editor<ReplHelper, DefaultHistory>>, Option<PathBuf>),
     Script(io::StdinLock<'static>),
 }
 
 impl Input {
-    pub fn open(term: Term) -> Result<Input, Failure> {
+    /// Reads from the terminal, or from stdin when it is not one. On a
+    /// terminal, `line_history` names the file arrow-up history is loaded
+    /// from and appended to.
+    pub fn open(term: Term, line_history: Option<PathBuf>) -> Result<Input, Failure> {
         if !term.stdin_tty {
             return Ok(Input::Script(io::stdin().lock()));
         }
-        let mut editor = Editor::new()
-            .map_err(|e| Failure::runtime(format!("could not start the line editor: {e}")))?;
+        let failed = |e| Failure::runtime(format!("could not start the line editor: {e}"));
+        let config = rustyline::Config::builder()
+            .max_history_size(LINE_HISTORY_SIZE)
+            .map_err(failed)?
+            .build();
+        let mut editor = Editor::with_config(config).map_err(failed)?;
         editor.set_helper(Some(ReplHelper::default()));
-        Ok(Input::Terminal(Box::new(editor)))
+        let line_history = line_history.filter(|path| load_lines(&mut editor, path));
+        Ok(Input::Terminal(Box::new(editor), line_history))
     }
 
     /// Whether a person is typing (not a piped script).
     pub fn is_terminal(&self) -> bool {
-        matches!(self, Input::Terminal(_))
+        matches!(self, Input::Terminal(..))
     }
 
     pub fn read(&mut self, prompt: &str) -> Read {
         match self {
-            Input::Terminal(editor) => match editor.readline(prompt) {
+            Input::Terminal(editor, line_history) => match editor.readline(prompt) {
                 Ok(line) => {
                     if !line.trim().is_empty() {
                         let _ = editor.add_history_entry(line.as_str());
+                        if let Some(path) = line_history.as_deref()
+                            && let Err(error) = editor.append_history(path)
+                        {
+                            eprintln!(
+                                "glance: warning: could not save the line history to {}: {error}; lines typed now will not be saved",
+                                path.display()
+                            );
+                            *line_history = None;
+                        }
                     }
                     Read::Line(line)
                 }
@@ -72,7 +96,7 @@ impl Input {
     }
 
     pub fn confirm(&mut self, consent: &Consent, color: bool) -> Decision {
-        let Input::Terminal(editor) = self else {
+        let Input::Terminal(editor, _) = self else {
             return Decision::Refuse;
         };
         if consent.previewed.is_none() {
@@ -87,12 +111,29 @@ impl Input {
 
     /// Lets completion offer the catalog's relation names.
     pub fn learn_names(&mut self, catalog: &crate::catalog::Catalog) {
-        if let Input::Terminal(editor) = self
+        if let Input::Terminal(editor, _) = self
             && let Some(helper) = editor.helper_mut()
         {
             helper.names = catalog.relations.iter().map(|r| r.name.clone()).collect();
             helper.names.sort();
             helper.names.dedup();
+        }
+    }
+}
+
+/// Loads the saved lines into `editor`. False (after a warning) when the
+/// file exists but cannot be read: then it is not written this session, so
+/// nothing in it is lost.
+fn load_lines(editor: &mut Editor<ReplHelper, DefaultHistory>, path: &Path) -> bool {
+    match editor.load_history(path) {
+        Ok(()) => true,
+        Err(ReadlineError::Io(error)) if error.kind() == io::ErrorKind::NotFound => true,
+        Err(error) => {
+            eprintln!(
+                "glance: warning: could not read the line history {}: {error}; lines typed now will not be saved",
+                path.display()
+            );
+            false
         }
     }
 }

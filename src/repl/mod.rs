@@ -4,6 +4,7 @@
 //! the [`Session`]. An error never ends the loop.
 
 mod complete;
+mod history;
 mod input;
 
 use std::io::{self, Write};
@@ -37,7 +38,11 @@ pub fn run(
     term: Term,
     assume_yes: bool,
 ) -> Result<(), Failure> {
-    let mut input = Input::open(term)?;
+    let line_history = session
+        .history
+        .as_ref()
+        .map(|history| history.line_history_path().to_path_buf());
+    let mut input = Input::open(term, line_history)?;
     if term.stdin_tty {
         greet(session, agent.as_ref());
     }
@@ -250,6 +255,13 @@ impl Repl {
             Meta::Log => show(session, &session.log.describe(), true),
             Meta::Connect(target) => self.connect(session, input, target),
             Meta::ConnInfo => println!("{}", conninfo(session)),
+            Meta::History(words) => history::list(session, words.as_deref()),
+            Meta::HistoryEntry(number) => history::show_entry(session, number),
+            Meta::Rerun(number) => {
+                if let Some(sql) = history::sql_to_rerun(session, number) {
+                    self.run_sql(session, input, &sql);
+                }
+            }
             Meta::Help => print!("{}", command::help()),
             Meta::Prompt(question) => self.show_prompt(session, &question),
             Meta::Reset => {

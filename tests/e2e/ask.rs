@@ -405,6 +405,7 @@ fn demo_database_is_created_in_the_data_dir_and_reused() {
             .args([
                 "ask",
                 "--demo",
+                "--no-history",
                 "--sql",
                 "select count(*) from customers",
                 "--format",

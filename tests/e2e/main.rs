@@ -15,6 +15,7 @@ mod config;
 mod connect;
 mod exit_codes;
 mod generated;
+mod history;
 mod introspect;
 mod repl;
 mod sqlite;

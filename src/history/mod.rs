@@ -1,0 +1,456 @@
+//! Persistent history: every statement glance ran (or was asked to run) and
+//! every question answered without SQL, in SQLite at
+//! `$XDG_DATA_HOME/glance/history.db`, searchable with FTS5. Also names the
+//! file of the REPL's line history, which lives beside it.
+//!
+//! History never stops glance: when the file cannot be opened or written,
+//! glance says so once on stderr and carries on without it.
+
+mod show;
+mod store;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+pub use show::{describe_entry, describe_list};
+pub use store::{MovedAside, OpenError};
+
+use crate::querylog::{Entry, QuestionNote};
+
+/// The history database's file name in glance's data directory.
+const FILE_NAME: &str = "history.db";
+/// The REPL's line history (arrow-up), beside the database.
+const LINE_FILE_NAME: &str = "line_history";
+
+/// An open history database.
+pub struct History {
+    conn: Connection,
+    line_history: PathBuf,
+    /// Whether a failed write has been reported (once per process).
+    write_warned: bool,
+}
+
+/// The history in glance's data directory, or `None` when `enabled` is
+/// false or it cannot be opened (after a warning on stderr). An unreadable
+/// file is moved aside, with a warning, and a fresh one started.
+pub fn open(enabled: bool) -> Option<History> {
+    if !enabled {
+        return None;
+    }
+    let Some(dir) = dirs::data_dir() else {
+        eprintln!(
+            "glance: warning: cannot find the data directory (set XDG_DATA_HOME or HOME); history is off"
+        );
+        return None;
+    };
+    let opened = History::open_in(&dir.join("glance"));
+    match opened {
+        Ok((history, moved)) => {
+            if let Some(moved) = moved {
+                eprintln!(
+                    "glance: warning: the history file could not be read ({}); it was moved to {} and a new one started",
+                    moved.reason,
+                    moved.to.display()
+                );
+            }
+            Some(history)
+        }
+        Err(error) => {
+            eprintln!("glance: warning: {error}; continuing without history");
+            None
+        }
+    }
+}
+
+/// What to record about one statement or question.
+#[derive(Clone, Debug)]
+pub struct Record<'a> {
+    pub at: jiff::Timestamp,
+    pub profile: Option<&'a str>,
+    pub database: &'a str,
+    pub question: Option<&'a QuestionNote>,
+    pub sql: Option<&'a str>,
+    /// The classifier's level, `read_only`/`write`/`destructive`.
+    pub level: Option<&'static str>,
+    pub ran: bool,
+    pub db_time: Option<Duration>,
+    pub rows: Option<u64>,
+    pub error: Option<&'a str>,
+}
+
+impl<'a> Record<'a> {
+    /// A statement from the session's query log.
+    pub fn statement(entry: &'a Entry, profile: Option<&'a str>, database: &'a str) -> Self {
+        Record {
+            at: entry.at,
+            profile,
+            database,
+            question: entry.question.as_ref(),
+            sql: Some(&entry.sql),
+            level: Some(entry.level.as_str()),
+            ran: entry.ran,
+            db_time: entry.ran.then_some(entry.duration),
+            rows: entry.rows,
+            error: entry.error.as_deref(),
+        }
+    }
+
+    /// A question that produced no statement: answered in prose, or failed
+    /// at the model (`error`).
+    pub fn question(
+        note: &'a QuestionNote,
+        error: Option<&'a str>,
+        profile: Option<&'a str>,
+        database: &'a str,
+    ) -> Self {
+        Record {
+            at: jiff::Timestamp::now(),
+            profile,
+            database,
+            question: Some(note),
+            sql: None,
+            level: None,
+            ran: false,
+            db_time: None,
+            rows: None,
+            error,
+        }
+    }
+}
+
+/// One entry read back from the history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stored {
+    /// The entry's number, as `\history N` and `\rerun N` take it.
+    pub id: i64,
+    pub at: jiff::Timestamp,
+    pub profile: Option<String>,
+    pub database: String,
+    pub question: Option<String>,
+    pub sql: Option<String>,
+    pub level: Option<String>,
+    pub ran: bool,
+    pub db_time: Option<Duration>,
+    pub llm_time: Option<Duration>,
+    pub rows: Option<u64>,
+    pub input_tokens: Option<u64>,
+    pub output_tokens: Option<u64>,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub error: Option<String>,
+}
+
+const COLUMNS: &str = "id, at, profile, database_name, question, sql, level, ran, db_ms, llm_ms, \
+     row_count, input_tokens, output_tokens, provider, model, error";
+
+impl History {
+    /// Opens (or creates) `dir/history.db`; the second value says where an
+    /// unreadable file was moved.
+    pub fn open_in(dir: &Path) -> Result<(History, Option<MovedAside>), OpenError> {
+        std::fs::create_dir_all(dir).map_err(|source| OpenError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let (conn, moved) = store::open(&dir.join(FILE_NAME))?;
+        let history = History {
+            conn,
+            line_history: dir.join(LINE_FILE_NAME),
+            write_warned: false,
+        };
+        Ok((history, moved))
+    }
+
+    /// Where the REPL keeps its line history.
+    pub fn line_history_path(&self) -> &Path {
+        &self.line_history
+    }
+
+    /// Adds `record`. A failure is reported on stderr the first time and
+    /// otherwise ignored: history never stops a statement.
+    pub fn record(&mut self, record: &Record) {
+        if let Err(error) = self.insert(record) {
+            if !self.write_warned {
+                eprintln!("glance: warning: could not write to the history: {error}");
+            }
+            self.write_warned = true;
+        }
+    }
+
+    fn insert(&self, r: &Record) -> rusqlite::Result<()> {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let note = r.question;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO entries (at, profile, database_name, question, sql, level, ran, \
+                 db_ms, llm_ms, row_count, input_tokens, output_tokens, provider, model, error) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )?
+            .execute(params![
+                r.at.to_string(),
+                r.profile,
+                r.database,
+                note.map(|n| &n.question),
+                r.sql,
+                r.level,
+                r.ran,
+                r.db_time.map(ms),
+                note.map(|n| ms(n.llm_time)),
+                r.rows.map(saturating_i64),
+                note.map(|n| saturating_i64(n.input_tokens)),
+                note.map(|n| saturating_i64(n.output_tokens)),
+                note.map(|n| &n.provider),
+                note.map(|n| &n.model),
+                r.error,
+            ])?;
+        Ok(())
+    }
+
+    /// The `limit` newest entries, newest first.
+    pub fn recent(&self, limit: usize) -> rusqlite::Result<Vec<Stored>> {
+        self.select(
+            &format!("SELECT {COLUMNS} FROM entries ORDER BY id DESC LIMIT ?1"),
+            params![saturating_i64(limit as u64)],
+        )
+    }
+
+    /// The `limit` newest entries whose question or SQL has words starting
+    /// with each of `words` (whitespace-separated), newest first.
+    pub fn search(&self, words: &str, limit: usize) -> rusqlite::Result<Vec<Stored>> {
+        self.select(
+            &format!(
+                "SELECT {COLUMNS} FROM entries WHERE id IN \
+                 (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?1) \
+                 ORDER BY id DESC LIMIT ?2"
+            ),
+            params![match_expression(words), saturating_i64(limit as u64)],
+        )
+    }
+
+    /// Entry number `id`, if there is one.
+    pub fn get(&self, id: i64) -> rusqlite::Result<Option<Stored>> {
+        self.conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM entries WHERE id = ?1"),
+                [id],
+                stored,
+            )
+            .optional()
+    }
+
+    fn select(&self, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<Vec<Stored>> {
+        self.conn.prepare(sql)?.query_map(params, stored)?.collect()
+    }
+}
+
+/// An FTS5 query matching entries with every word as a prefix. Each word is
+/// quoted (with `"` doubled), so nothing a person types is FTS syntax.
+fn match_expression(words: &str) -> String {
+    words
+        .split_whitespace()
+        .map(|word| format!("\"{}\"*", word.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn stored(row: &Row) -> rusqlite::Result<Stored> {
+    let duration = |ms: Option<f64>| ms.map(|ms| Duration::from_secs_f64(ms.max(0.0) / 1000.0));
+    let count = |n: Option<i64>| n.map(|n| n.max(0) as u64);
+    let at: String = row.get(1)?;
+    Ok(Stored {
+        id: row.get(0)?,
+        at: at.parse().map_err(|e: jiff::Error| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
+        })?,
+        profile: row.get(2)?,
+        database: row.get(3)?,
+        question: row.get(4)?,
+        sql: row.get(5)?,
+        level: row.get(6)?,
+        ran: row.get(7)?,
+        db_time: duration(row.get(8)?),
+        llm_time: duration(row.get(9)?),
+        rows: count(row.get(10)?),
+        input_tokens: count(row.get(11)?),
+        output_tokens: count(row.get(12)?),
+        provider: row.get(13)?,
+        model: row.get(14)?,
+        error: row.get(15)?,
+    })
+}
+
+fn saturating_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::safety::Level;
+
+    fn scratch(tag: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("glance-history-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn entry(sql: &str) -> Entry {
+        Entry {
+            at: jiff::Timestamp::from_second(1_700_000_000).unwrap(),
+            sql: sql.to_string(),
+            level: Level::ReadOnly,
+            ran: true,
+            duration: Duration::from_millis(3),
+            rows: Some(2),
+            error: None,
+            question: None,
+        }
+    }
+
+    fn note(question: &str) -> QuestionNote {
+        QuestionNote {
+            question: question.to_string(),
+            llm_time: Duration::from_millis(1500),
+            input_tokens: 1200,
+            output_tokens: 80,
+            provider: "openai".into(),
+            model: "gpt-5-mini".into(),
+        }
+    }
+
+    #[test]
+    fn records_read_back_with_every_field() {
+        let (mut history, _) = History::open_in(&scratch("fields")).unwrap();
+        let mut generated = entry("select count(*) from orders");
+        generated.question = Some(note("how many orders?"));
+        history.record(&Record::statement(&generated, Some("prod"), "shop"));
+        let prose = note("what is a foreign key?");
+        history.record(&Record::question(&prose, None, None, "shop"));
+
+        let first = history.get(1).unwrap().expect("entry 1");
+        assert_eq!(first.id, 1);
+        assert_eq!(first.at, generated.at);
+        assert_eq!(first.profile.as_deref(), Some("prod"));
+        assert_eq!(first.database, "shop");
+        assert_eq!(first.question.as_deref(), Some("how many orders?"));
+        assert_eq!(first.sql.as_deref(), Some("select count(*) from orders"));
+        assert_eq!(first.level.as_deref(), Some("read_only"));
+        assert!(first.ran);
+        assert_eq!(first.db_time, Some(Duration::from_millis(3)));
+        assert_eq!(first.llm_time, Some(Duration::from_millis(1500)));
+        assert_eq!(first.rows, Some(2));
+        assert_eq!(
+            (first.input_tokens, first.output_tokens),
+            (Some(1200), Some(80))
+        );
+        assert_eq!(first.provider.as_deref(), Some("openai"));
+        assert_eq!(first.model.as_deref(), Some("gpt-5-mini"));
+        assert_eq!(first.error, None);
+
+        let second = history.get(2).unwrap().expect("entry 2");
+        assert_eq!(second.sql, None);
+        assert_eq!(second.level, None);
+        assert!(!second.ran);
+        assert_eq!(history.get(3).unwrap(), None);
+    }
+
+    #[test]
+    fn recent_is_newest_first_and_limited() {
+        let (mut history, _) = History::open_in(&scratch("recent")).unwrap();
+        for n in 1..=5 {
+            history.record(&Record::statement(
+                &entry(&format!("select {n}")),
+                None,
+                "db",
+            ));
+        }
+        let ids: Vec<i64> = history.recent(3).unwrap().iter().map(|s| s.id).collect();
+        assert_eq!(ids, [5, 4, 3]);
+    }
+
+    #[test]
+    fn search_matches_word_prefixes_in_question_and_sql() {
+        let (mut history, _) = History::open_in(&scratch("search")).unwrap();
+        let mut asked = entry("select name from customers");
+        asked.question = Some(note("who are our best customers?"));
+        history.record(&Record::statement(&asked, None, "db"));
+        history.record(&Record::statement(
+            &entry("select * from orders"),
+            None,
+            "db",
+        ));
+        history.record(&Record::statement(
+            &entry("select total from orders where total > 10"),
+            None,
+            "db",
+        ));
+        let ids = |words: &str| -> Vec<i64> {
+            history
+                .search(words, 10)
+                .unwrap()
+                .iter()
+                .map(|s| s.id)
+                .collect()
+        };
+        assert_eq!(ids("orders"), [3, 2]);
+        assert_eq!(ids("ord"), [3, 2], "prefix");
+        assert_eq!(ids("orders total"), [3], "every word");
+        assert_eq!(ids("best"), [1], "question text");
+        assert_eq!(ids("CUSTOMERS"), [1], "case");
+        assert_eq!(ids("nothing"), Vec::<i64>::new());
+        // FTS syntax typed by a person is only text.
+        for tricky in [
+            "\"",
+            "a\"b",
+            "NOT",
+            "orders OR",
+            "(",
+            "*",
+            "-x",
+            "col:x",
+            "^",
+            ":",
+        ] {
+            assert!(history.search(tricky, 10).is_ok(), "{tricky:?}");
+        }
+    }
+
+    #[test]
+    fn two_writers_lose_nothing() {
+        let dir = scratch("writers");
+        let (mut first, _) = History::open_in(&dir).unwrap();
+        let (mut second, _) = History::open_in(&dir).unwrap();
+        let writers = [
+            std::thread::spawn(move || {
+                for n in 0..200 {
+                    first.record(&Record::statement(
+                        &entry(&format!("select {n}")),
+                        None,
+                        "a",
+                    ));
+                }
+                first
+            }),
+            std::thread::spawn(move || {
+                for n in 0..200 {
+                    second.record(&Record::statement(
+                        &entry(&format!("select {n}")),
+                        None,
+                        "b",
+                    ));
+                }
+                second
+            }),
+        ];
+        let histories: Vec<History> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+        assert_eq!(histories[0].recent(1000).unwrap().len(), 400);
+        assert!(histories.iter().all(|h| !h.write_warned));
+    }
+
+    #[test]
+    fn match_expressions_quote_every_word() {
+        assert_eq!(match_expression("a b"), "\"a\"* \"b\"*");
+        assert_eq!(match_expression(" say \"hi\" "), "\"say\"* \"\"\"hi\"\"\"*");
+    }
+}
