@@ -17,3 +17,4 @@ mod generated;
 mod introspect;
 mod repl;
 mod sqlite;
+mod typing;
