@@ -309,10 +309,7 @@ impl Vocabulary {
     /// The relation `word` names (`name` or `schema.name`, quoted or not);
     /// an unqualified name prefers the default schemas.
     fn find(&self, word: &str) -> Option<&RelationNames> {
-        let (schema, name) = match split_qualified(word) {
-            (Some(schema), name) => (Some(schema), name),
-            (None, name) => (None, name),
-        };
+        let (schema, name) = split_qualified(word);
         let fits = |r: &&RelationNames, name: &str| {
             r.name == name
                 && schema
