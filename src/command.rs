@@ -4,8 +4,9 @@
 use crate::catalog::RelationKind;
 use crate::render::Expanded;
 
-/// Where a command is listed in `\?`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a command is listed in `\?`; sections are shown in the order
+/// they are declared here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Section {
     General,
     Connection,
@@ -49,6 +50,12 @@ pub const COMMANDS: &[Spec] = &[
         name: "\\prompt",
         args: "QUESTION",
         help: "show the exact request a question would send to the model",
+        section: Section::Query,
+    },
+    Spec {
+        name: "\\e",
+        args: "",
+        help: "edit the last SQL or question in $VISUAL or $EDITOR, then run it",
         section: Section::Query,
     },
     Spec {
@@ -184,6 +191,8 @@ pub enum Meta {
     Reset,
     /// `\c [TARGET]`: switch to a profile or address; alone, pick a profile.
     Connect(Option<String>),
+    /// `\e`: edit the last SQL or question in an editor, then run it.
+    Edit,
     ConnInfo,
     /// `\history [WORDS]`: recent entries, or those matching every word.
     History(Option<String>),
@@ -234,6 +243,7 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
             }
         },
         "\\reset" => no_argument(word, rest, Meta::Reset),
+        "\\e" | "\\edit" => no_argument(word, rest, Meta::Edit),
         "\\d" => match &argument {
             Some(name) if !name.contains(['*', '?']) => Ok(Some(Meta::Describe {
                 name: name.clone(),
@@ -321,33 +331,54 @@ fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
-/// The text of `\?`: commands grouped by section, then the keys.
+/// The keys listed at the end of `\?`.
+const KEYS: &[(&str, &str)] = &[
+    (
+        "Tab",
+        "complete a command, table, column, keyword or profile name",
+    ),
+    (
+        "Ctrl-C",
+        "cancel the running statement; clear the line at the prompt",
+    ),
+    ("Ctrl-D", "quit"),
+    (
+        "pager",
+        "Enter/Space/n next, b/p back, g first, G last, N⏎ page N, q stop",
+    ),
+];
+
+/// The text of `\?`: one heading per section (in [`Section`] order), the
+/// commands under it in aligned columns, then the keys.
 pub fn help() -> String {
+    let usage = |spec: &Spec| {
+        format!("{} {}", spec.name, spec.args)
+            .trim_end()
+            .to_string()
+    };
+    let width = COMMANDS
+        .iter()
+        .map(|spec| usage(spec).len())
+        .max()
+        .unwrap_or(0);
+    let mut sections: Vec<Section> = COMMANDS.iter().map(|spec| spec.section).collect();
+    sections.sort();
+    sections.dedup();
     let mut text = String::new();
-    let sections = [
-        Section::General,
-        Section::Connection,
-        Section::Query,
-        Section::Informational,
-        Section::Display,
-        Section::History,
-    ];
     for section in sections {
         text.push_str(section.title());
         text.push('\n');
         for spec in COMMANDS.iter().filter(|s| s.section == section) {
-            let usage = format!("{} {}", spec.name, spec.args);
-            text.push_str(&format!("  {:<24} {}\n", usage.trim_end(), spec.help));
+            text.push_str(&format!("  {:<width$}  {}\n", usage(spec), spec.help));
         }
         text.push('\n');
     }
+    text.push_str("Keys\n");
+    for (key, help) in KEYS {
+        text.push_str(&format!("  {key:<width$}  {help}\n"));
+    }
     text.push_str(
-        "Keys\n\
-         \x20 Ctrl-C                   cancel the running statement; clear the line at the prompt\n\
-         \x20 Ctrl-D                   quit\n\
-         \x20 pager                    Enter/Space/n next, b/p back, g first, G last, N⏎ page N, q stop\n\
-         \n\
-         Anything else you type is a question for the LLM; in SQL mode (\\sql) it is SQL,\n\
+        "\nAnything else you type is a question for the LLM; in SQL mode (\\sql) it is SQL,\n\
          run when a line ends with `;`.\n",
     );
     text
@@ -464,5 +495,46 @@ mod tests {
         for spec in COMMANDS {
             assert!(text.contains(spec.name), "{} missing from help", spec.name);
         }
+    }
+
+    #[test]
+    fn help_groups_commands_under_one_heading_per_section_in_order() {
+        let text = help();
+        let headings: Vec<&str> = text
+            .lines()
+            .filter(|line| !line.is_empty() && !line.starts_with(' '))
+            .collect();
+        let mut sections: Vec<Section> = COMMANDS.iter().map(|spec| spec.section).collect();
+        sections.sort();
+        sections.dedup();
+        let mut expected: Vec<&str> = sections.iter().map(|s| s.title()).collect();
+        expected.push("Keys");
+        assert_eq!(headings[..expected.len()], expected[..]);
+        for spec in COMMANDS {
+            let heading = text
+                .lines()
+                .take_while(|line| !line.starts_with(&format!("  {} ", spec.name)))
+                .filter(|line| !line.is_empty() && !line.starts_with(' '))
+                .last();
+            assert_eq!(heading, Some(spec.section.title()), "{}", spec.name);
+        }
+        let columns: Vec<usize> = COMMANDS
+            .iter()
+            .map(|spec| {
+                let line = text
+                    .lines()
+                    .find(|line| line.starts_with(&format!("  {} ", spec.name)))
+                    .unwrap_or_default();
+                line.find(spec.help).unwrap_or_default()
+            })
+            .chain(KEYS.iter().map(|(key, help)| {
+                let line = text.lines().find(|l| l.contains(key)).unwrap_or_default();
+                line.find(help).unwrap_or_default()
+            }))
+            .collect();
+        assert!(
+            columns.windows(2).all(|pair| pair[0] == pair[1]),
+            "descriptions start in one column: {columns:?}"
+        );
     }
 }

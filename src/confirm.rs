@@ -5,6 +5,7 @@ use std::io::{self, BufRead, Write};
 
 use owo_colors::OwoColorize;
 
+use crate::highlight;
 use crate::safety::{Level, Verdict};
 use crate::session::{Consent, Decision};
 
@@ -12,7 +13,8 @@ use crate::session::{Consent, Decision};
 pub fn explain(consent: &Consent, color: bool) -> String {
     let (sql, verdict) = (consent.sql, consent.verdict);
     let level = paint_level(verdict.level, color);
-    let mut text = format!("{}\n  level: {level}\n", sql.trim());
+    let sql = highlight::paint(sql.trim(), color);
+    let mut text = format!("{sql}\n  level: {level}\n");
     for reason in &verdict.reasons {
         text.push_str(&format!("  - {reason}\n"));
     }

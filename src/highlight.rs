@@ -4,18 +4,24 @@
 
 use owo_colors::OwoColorize;
 use sqlparser::dialect::GenericDialect;
-use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace};
 
-/// `sql` with keywords, strings, numbers and comments coloured. Text that
-/// does not tokenize is returned as it is.
+/// `sql` with keywords, strings, numbers and comments coloured. Only SGR
+/// codes are added: the visible text is `sql` byte for byte, so the result
+/// can stand in for a line being edited. Text that does not tokenize is
+/// returned as it is.
 pub fn sql(sql: &str) -> String {
-    let Ok(tokens) = Tokenizer::new(&GenericDialect {}, sql).tokenize() else {
+    let Ok(tokens) = Tokenizer::new(&GenericDialect {}, sql).tokenize_with_location() else {
         return sql.to_string();
     };
+    let Some(starts) = token_starts(sql, &tokens) else {
+        return sql.to_string();
+    };
+    let ends = starts.iter().skip(1).copied().chain([sql.len()]);
     let mut out = String::with_capacity(sql.len() * 2);
-    for token in tokens {
-        let text = token.to_string();
-        let painted = match &token {
+    for ((token, start), end) in tokens.iter().zip(&starts).zip(ends) {
+        let text = &sql[*start..end];
+        let painted = match &token.token {
             Token::Word(word)
                 if word.quote_style.is_none()
                     && word.keyword != sqlparser::keywords::Keyword::NoKeyword =>
@@ -29,11 +35,53 @@ pub fn sql(sql: &str) -> String {
             Token::Whitespace(
                 Whitespace::SingleLineComment { .. } | Whitespace::MultiLineComment(_),
             ) => text.dimmed().to_string(),
-            _ => text,
+            _ => text.to_string(),
         };
         out.push_str(&painted);
     }
     out
+}
+
+/// `sql` highlighted when `color` is on, as it is otherwise.
+pub fn paint(sql: &str, color: bool) -> String {
+    if color {
+        self::sql(sql)
+    } else {
+        sql.to_string()
+    }
+}
+
+/// Byte offset in `text` where each token starts, from the tokenizer's
+/// line and column (both counted from 1, columns in characters). `None`
+/// unless the offsets start at 0 and never go back, so every byte of
+/// `text` is in exactly one token's slice.
+fn token_starts(text: &str, tokens: &[TokenWithSpan]) -> Option<Vec<usize>> {
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .collect();
+    let starts = tokens
+        .iter()
+        .map(|token| {
+            let line = usize::try_from(token.span.start.line)
+                .ok()?
+                .checked_sub(1)?;
+            let column = usize::try_from(token.span.start.column)
+                .ok()?
+                .checked_sub(1)?;
+            let start = *line_starts.get(line)?;
+            let rest = &text[start..];
+            Some(
+                start
+                    + rest
+                        .char_indices()
+                        .nth(column)
+                        .map_or(rest.len(), |(at, _)| at),
+            )
+        })
+        .collect::<Option<Vec<usize>>>()?;
+    let ordered = starts.first().is_none_or(|&first| first == 0)
+        && starts.windows(2).all(|pair| pair[0] <= pair[1]);
+    ordered.then_some(starts)
 }
 
 /// Prints a streamed reply: prose immediately, fenced blocks whole and
@@ -111,11 +159,7 @@ impl Reply {
     }
 
     fn paint(&self, block: &str) -> String {
-        if self.color {
-            sql(block)
-        } else {
-            block.to_string()
-        }
+        paint(block, self.color)
     }
 }
 
@@ -193,6 +237,35 @@ mod tests {
             stream(&mut Reply::new(false), "```sql\nselect 1", 2),
             "```sql\nselect 1"
         );
+    }
+
+    /// The text without its SGR codes (`ESC [ … m`).
+    fn visible(painted: &str) -> String {
+        let mut out = String::new();
+        let mut chars = painted.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                chars.by_ref().find(|&c| c == 'm');
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn highlighting_adds_colour_and_never_changes_the_text() {
+        for text in [
+            "select 1",
+            "SELECT a, 'it''s', E'x\\ny', $tag$ a; $tag$ FROM \"Odd Name\" -- note",
+            "select  1e3,\t0x1f /* multi\nline */ from t where é = 'ü';",
+            "insert into t values (N'x', X'ff', U&'d\\0061t')",
+            "",
+        ] {
+            let painted = sql(text);
+            assert_eq!(visible(&painted), text, "{painted:?}");
+        }
+        assert!(sql("select 1").contains('\u{1b}'));
     }
 
     #[test]

@@ -214,6 +214,11 @@ impl Session {
         Ok(self.catalog.as_ref().expect("catalog was just loaded"))
     }
 
+    /// The schema if it is loaded, without introspecting.
+    pub fn cached_catalog(&self) -> Option<&Catalog> {
+        self.catalog.as_ref()
+    }
+
     /// Runs one statement through the safety gate and draws its result on
     /// stdout. Statements a person typed ask only when destructive; those the
     /// LLM wrote ask for every write too.

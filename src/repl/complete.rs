@@ -1,51 +1,757 @@
-//! Tab completion for the REPL's line editor.
+//! Tab completion as a pure function: from the line, the cursor, the mode
+//! and what glance knows (relation and column names, profile names) to the
+//! candidates. The rustyline glue is in `helper.rs`.
+//!
+//! - `\` at the start of a line: meta-commands.
+//! - After `\c ` (or `\connect `): profile names.
+//! - After `\d`, `\dt` and the other describe commands: relation names.
+//! - SQL (SQL mode, or after `\sql `): relation names, schema-qualified
+//!   when outside the default schema or when the name is in several
+//!   schemas; after `schema.` that schema's relations; after `table.` or an
+//!   alias its columns; plain column names; SQL keywords in the case typed.
+//! - A question: relation and column names.
+//!
+//! Names that need quoting are offered quoted.
 
-use rustyline::completion::{Completer, Pair};
-use rustyline::{Context, Helper, Highlighter, Hinter, Validator};
-
+use crate::catalog::Catalog;
 use crate::command::COMMANDS;
 
-/// Tab completion: meta-commands after `\`, relation names elsewhere.
-#[derive(Default, Helper, Highlighter, Hinter, Validator)]
-pub struct ReplHelper {
-    pub names: Vec<String>,
+/// The names completion offers, refreshed from the catalog and the config.
+#[derive(Clone, Debug, Default)]
+pub struct Vocabulary {
+    relations: Vec<RelationNames>,
+    /// Connection profiles from the config, for `\c NAME`.
+    pub profiles: Vec<String>,
 }
 
-impl Completer for ReplHelper {
-    type Candidate = Pair;
+#[derive(Clone, Debug)]
+struct RelationNames {
+    schema: String,
+    name: String,
+    /// Offered as `schema.name`: outside the default schema, or the name
+    /// is in several schemas.
+    qualified: bool,
+    columns: Vec<String>,
+}
 
-    fn complete(
-        &self,
-        line: &str,
-        pos: usize,
-        _: &Context<'_>,
-    ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let start = line[..pos]
-            .rfind(|c: char| c.is_whitespace() || c == ',' || c == '(')
-            .map_or(0, |i| i + 1);
-        let word = &line[start..pos];
-        let candidates: Vec<&str> = if word.starts_with('\\') {
-            COMMANDS
-                .iter()
-                .map(|spec| spec.name)
-                .filter(|name| name.starts_with(word))
-                .collect()
-        } else if word.is_empty() {
-            Vec::new()
-        } else {
-            self.names
-                .iter()
-                .map(String::as_str)
-                .filter(|name| name.starts_with(word))
-                .collect()
-        };
-        let pairs = candidates
-            .into_iter()
-            .map(|c| Pair {
-                display: c.to_string(),
-                replacement: c.to_string(),
+/// Schemas whose relations complete without a qualifier: PostgreSQL's
+/// `public` (the usual search path) and SQLite's `main`.
+const DEFAULT_SCHEMAS: &[&str] = &["public", "main"];
+
+impl Vocabulary {
+    /// Takes the relation and column names from `catalog`.
+    pub fn learn(&mut self, catalog: &Catalog) {
+        let schemas_of = |name: &str| catalog.relations.iter().filter(|r| r.name == name).count();
+        self.relations = catalog
+            .relations
+            .iter()
+            .map(|r| RelationNames {
+                schema: r.schema.clone(),
+                name: r.name.clone(),
+                qualified: !DEFAULT_SCHEMAS.contains(&r.schema.as_str()) || schemas_of(&r.name) > 1,
+                columns: r.columns.iter().map(|c| c.name.clone()).collect(),
             })
             .collect();
-        Ok((start, pairs))
+    }
+}
+
+/// Candidates for the word before the cursor, each replacing the text from
+/// `start` to the cursor.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub start: usize,
+    pub candidates: Vec<String>,
+}
+
+/// Completes the word before `pos` in `line`. `sql_mode` says whether a
+/// plain line is SQL (SQL mode) or a question.
+pub fn complete(line: &str, pos: usize, sql_mode: bool, vocabulary: &Vocabulary) -> Completion {
+    let before = &line[..pos];
+    let mut start = word_start(before);
+    let word = &before[start..];
+    let head = before.trim_start();
+    let head_at = before.len() - head.len();
+    let candidates = if let Some(command) = head.strip_prefix('\\') {
+        match command.find(char::is_whitespace) {
+            None => {
+                start = head_at;
+                commands(head)
+            }
+            Some(end) => {
+                let command = &head[..=end];
+                let arguments = head_at + end + 2;
+                argument(command.trim_end(), line, arguments, start, word, vocabulary)
+            }
+        }
+    } else if sql_mode {
+        Names::new(vocabulary, line).any(word, true)
+    } else if word.is_empty() {
+        Vec::new()
+    } else {
+        Names::new(vocabulary, line).any(word, false)
+    };
+    Completion { start, candidates }
+}
+
+/// Where the SQL in `line` starts: at 0 for a plain line in SQL mode, after
+/// `\sql ` in either mode; `None` for questions and other meta-commands.
+pub fn sql_start(line: &str, sql_mode: bool) -> Option<usize> {
+    let head = line.trim_start();
+    let indent = line.len() - head.len();
+    if let Some(rest) = head.strip_prefix("\\sql")
+        && rest.starts_with(char::is_whitespace)
+    {
+        return Some(indent + "\\sql".len() + 1);
+    }
+    (sql_mode && !head.starts_with('\\')).then_some(0)
+}
+
+/// Candidates for an argument of a meta-command.
+fn argument(
+    command: &str,
+    line: &str,
+    arguments: usize,
+    start: usize,
+    word: &str,
+    vocabulary: &Vocabulary,
+) -> Vec<String> {
+    let first_argument = start <= arguments || line[arguments..start].trim().is_empty();
+    match command {
+        "\\c" | "\\connect" if first_argument => vocabulary
+            .profiles
+            .iter()
+            .filter(|p| p.starts_with(word))
+            .cloned()
+            .collect(),
+        "\\sql" => Names::new(vocabulary, line).any(word, true),
+        "\\d" | "\\d+" | "\\dt" | "\\dt+" | "\\dv" | "\\dv+" | "\\dm" | "\\dm+"
+            if first_argument =>
+        {
+            Names::new(vocabulary, line).relations(word)
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn commands(word: &str) -> Vec<String> {
+    COMMANDS
+        .iter()
+        .map(|spec| spec.name)
+        .filter(|name| name.starts_with(word))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The start of the identifier-like word that ends `before` (its end when
+/// `before` ends between words).
+fn word_start(before: &str) -> usize {
+    word_spans(before)
+        .last()
+        .filter(|span| span.end == before.len())
+        .map_or(before.len(), |span| span.start)
+}
+
+/// Where the identifier-like words of `text` are: letters, digits, `_`,
+/// `$` and `.`, with double-quoted parts (spaces and all) inside a word.
+fn word_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    let mut quoted = false;
+    for (at, c) in text.char_indices() {
+        let inside = quoted || c == '"' || c.is_alphanumeric() || matches!(c, '_' | '$' | '.');
+        if c == '"' {
+            quoted = !quoted;
+        }
+        match (inside, start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                spans.push(from..at);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(from) = start {
+        spans.push(from..text.len());
+    }
+    spans
+}
+
+/// The vocabulary seen from one line: which relations it mentions.
+struct Names<'a> {
+    vocabulary: &'a Vocabulary,
+    /// Relations named in the line, and the aliases given to them.
+    mentioned: Vec<(&'a RelationNames, Option<String>)>,
+}
+
+impl<'a> Names<'a> {
+    fn new(vocabulary: &'a Vocabulary, line: &str) -> Names<'a> {
+        let words = words(line);
+        let mut mentioned = Vec::new();
+        for (i, word) in words.iter().enumerate() {
+            let Some(relation) = vocabulary.find(word) else {
+                continue;
+            };
+            let alias = match words.get(i + 1).map(String::as_str) {
+                Some(w) if w.eq_ignore_ascii_case("as") => words.get(i + 2),
+                Some(w) if !is_keyword(w) => words.get(i + 1),
+                _ => None,
+            };
+            mentioned.push((relation, alias.map(|a| unquote(a))));
+        }
+        Names {
+            vocabulary,
+            mentioned,
+        }
+    }
+
+    /// Relations, columns and, for SQL, keywords.
+    fn any(&self, word: &str, keywords: bool) -> Vec<String> {
+        if let Some((qualifier, partial)) = word.rsplit_once('.') {
+            return self.qualified(qualifier, partial);
+        }
+        let mut out = self.relations(word);
+        out.extend(self.columns(word));
+        if keywords && !word.is_empty() && !word.starts_with('"') {
+            out.extend(self::keywords(word));
+        }
+        dedup(out)
+    }
+
+    /// Relations matching `word` by name or by `schema.name`, and the
+    /// schemas (as `schema.`) whose relations are offered qualified.
+    fn relations(&self, word: &str) -> Vec<String> {
+        if let Some((qualifier, partial)) = word.rsplit_once('.') {
+            return self.in_schema(qualifier, partial);
+        }
+        let mut out = Vec::new();
+        let mut schemas = Vec::new();
+        for r in &self.vocabulary.relations {
+            let name = quote(&r.name);
+            let full = if r.qualified {
+                if matches(word, &r.schema) {
+                    schemas.push(format!("{}.", quote(&r.schema)));
+                }
+                format!("{}.{name}", quote(&r.schema))
+            } else {
+                name.clone()
+            };
+            if matches(word, &r.name) || starts_ignoring_case(&full, word) {
+                out.push(full);
+            }
+        }
+        out.sort();
+        schemas.sort();
+        schemas.extend(out);
+        dedup(schemas)
+    }
+
+    /// Column names: those of the relations the line mentions, or of every
+    /// relation when it mentions none.
+    fn columns(&self, word: &str) -> Vec<String> {
+        let all: Vec<&RelationNames> = if self.mentioned.is_empty() {
+            self.vocabulary.relations.iter().collect()
+        } else {
+            self.mentioned.iter().map(|(r, _)| *r).collect()
+        };
+        let mut out: Vec<String> = all
+            .iter()
+            .flat_map(|r| &r.columns)
+            .filter(|c| matches(word, c))
+            .map(|c| quote(c))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// After `qualifier.`: the schema's relations, or the columns of the
+    /// relation (or alias) it names, each after the qualifier as typed.
+    fn qualified(&self, qualifier: &str, partial: &str) -> Vec<String> {
+        let mut out = self.in_schema(qualifier, partial);
+        let target = unquote(qualifier);
+        let aliased = self.mentioned.iter().find_map(|(r, alias)| {
+            alias
+                .as_ref()
+                .is_some_and(|a| a == &target || a.eq_ignore_ascii_case(&target))
+                .then_some(*r)
+        });
+        if let Some(relation) = aliased.or_else(|| self.vocabulary.find(qualifier)) {
+            let mut columns: Vec<String> = relation
+                .columns
+                .iter()
+                .filter(|c| matches(partial, c))
+                .map(|c| format!("{qualifier}.{}", quote(c)))
+                .collect();
+            columns.sort();
+            out.extend(columns);
+        }
+        dedup(out)
+    }
+
+    /// Relations in `schema` whose names start with `partial`, after the
+    /// schema as typed.
+    fn in_schema(&self, typed: &str, partial: &str) -> Vec<String> {
+        let schema = unquote(typed);
+        let mut out: Vec<String> = self
+            .vocabulary
+            .relations
+            .iter()
+            .filter(|r| r.schema == schema || r.schema == schema.to_lowercase())
+            .filter(|r| matches(partial, &r.name))
+            .map(|r| format!("{typed}.{}", quote(&r.name)))
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+impl Vocabulary {
+    /// The relation `word` names (`name` or `schema.name`, quoted or not);
+    /// an unqualified name prefers the default schemas.
+    fn find(&self, word: &str) -> Option<&RelationNames> {
+        let (schema, name) = split_qualified(word);
+        let fits = |r: &&RelationNames, name: &str| {
+            r.name == name
+                && schema
+                    .as_ref()
+                    .is_none_or(|s| r.schema == *s || r.schema == s.to_lowercase())
+        };
+        let lower = name.to_lowercase();
+        let found: Vec<&RelationNames> = self
+            .relations
+            .iter()
+            .filter(|r| fits(r, &name) || fits(r, &lower))
+            .collect();
+        found
+            .iter()
+            .find(|r| DEFAULT_SCHEMAS.contains(&r.schema.as_str()))
+            .or(found.first())
+            .copied()
+    }
+}
+
+/// `schema.name` or `name`, each part unquoted.
+fn split_qualified(word: &str) -> (Option<String>, String) {
+    match word.rsplit_once('.') {
+        Some((schema, name)) => (Some(unquote(schema)), unquote(name)),
+        None => (None, unquote(word)),
+    }
+}
+
+/// Whether the typed `word` starts `name`: exactly when the word opens a
+/// quoted identifier, ignoring case otherwise (unquoted SQL names fold).
+fn matches(word: &str, name: &str) -> bool {
+    if word.starts_with('"') {
+        quote_always(name).starts_with(word)
+    } else {
+        starts_ignoring_case(name, word)
+    }
+}
+
+/// `name` as SQL: bare when it is lower case, starts with a letter or `_`,
+/// and is not a reserved word; double-quoted otherwise.
+pub fn quote(name: &str) -> String {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '$'))
+        && !RESERVED.contains(&name);
+    if plain {
+        name.to_string()
+    } else {
+        quote_always(name)
+    }
+}
+
+/// Whether `text` (already SQL) starts with `word`, ignoring case.
+fn starts_ignoring_case(text: &str, word: &str) -> bool {
+    text.to_lowercase().starts_with(&word.to_lowercase())
+}
+
+fn quote_always(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// A typed identifier without its quotes.
+fn unquote(word: &str) -> String {
+    match word.strip_prefix('"') {
+        Some(rest) => rest.strip_suffix('"').unwrap_or(rest).replace("\"\"", "\""),
+        None => word.to_string(),
+    }
+}
+
+/// The identifier-like words of a line, in order.
+fn words(line: &str) -> Vec<String> {
+    word_spans(line)
+        .into_iter()
+        .map(|span| line[span].to_string())
+        .collect()
+}
+
+fn dedup(list: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    list.into_iter()
+        .filter(|item| seen.insert(item.clone()))
+        .collect()
+}
+
+/// Keywords starting with `word`, in lower case when the word is lower
+/// case, in upper case otherwise.
+fn keywords(word: &str) -> Vec<String> {
+    let upper = word.to_uppercase();
+    let lower = word == word.to_lowercase();
+    KEYWORDS
+        .iter()
+        .filter(|k| k.starts_with(&upper))
+        .map(|k| {
+            if lower {
+                k.to_lowercase()
+            } else {
+                k.to_string()
+            }
+        })
+        .collect()
+}
+
+fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word.to_uppercase().as_str())
+}
+
+/// Words that are quoted when used as names.
+const RESERVED: &[&str] = &[
+    "all",
+    "and",
+    "any",
+    "as",
+    "asc",
+    "both",
+    "case",
+    "check",
+    "column",
+    "constraint",
+    "create",
+    "default",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "from",
+    "grant",
+    "group",
+    "having",
+    "in",
+    "intersect",
+    "into",
+    "is",
+    "join",
+    "leading",
+    "limit",
+    "not",
+    "null",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "primary",
+    "references",
+    "select",
+    "table",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "when",
+    "where",
+    "window",
+    "with",
+];
+
+/// The SQL keywords offered in completion: the everyday ones, not every
+/// word the parser knows.
+const KEYWORDS: &[&str] = &[
+    "ALL",
+    "ALTER",
+    "AND",
+    "ANY",
+    "AS",
+    "ASC",
+    "BEGIN",
+    "BETWEEN",
+    "BY",
+    "CASCADE",
+    "CASE",
+    "CAST",
+    "COALESCE",
+    "COLUMN",
+    "COMMIT",
+    "CONSTRAINT",
+    "COPY",
+    "COUNT",
+    "CREATE",
+    "CROSS",
+    "CURRENT_DATE",
+    "CURRENT_TIMESTAMP",
+    "DEFAULT",
+    "DELETE",
+    "DESC",
+    "DISTINCT",
+    "DROP",
+    "ELSE",
+    "END",
+    "EXCEPT",
+    "EXISTS",
+    "EXPLAIN",
+    "FALSE",
+    "FETCH",
+    "FILTER",
+    "FIRST",
+    "FOR",
+    "FOREIGN",
+    "FROM",
+    "FULL",
+    "GRANT",
+    "GROUP",
+    "HAVING",
+    "ILIKE",
+    "IN",
+    "INDEX",
+    "INNER",
+    "INSERT",
+    "INTERSECT",
+    "INTERVAL",
+    "INTO",
+    "IS",
+    "JOIN",
+    "KEY",
+    "LAST",
+    "LATERAL",
+    "LEFT",
+    "LIKE",
+    "LIMIT",
+    "NOT",
+    "NULL",
+    "NULLS",
+    "OFFSET",
+    "ON",
+    "OR",
+    "ORDER",
+    "OUTER",
+    "OVER",
+    "PARTITION",
+    "PRIMARY",
+    "REFERENCES",
+    "RETURNING",
+    "RIGHT",
+    "ROLLBACK",
+    "SELECT",
+    "SET",
+    "SHOW",
+    "TABLE",
+    "THEN",
+    "TRUE",
+    "TRUNCATE",
+    "UNION",
+    "UNIQUE",
+    "UPDATE",
+    "USING",
+    "VALUES",
+    "VIEW",
+    "WHEN",
+    "WHERE",
+    "WINDOW",
+    "WITH",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{ColumnInfo, Relation, RelationKind};
+
+    fn relation(schema: &str, name: &str, columns: &[&str]) -> Relation {
+        Relation {
+            schema: schema.into(),
+            name: name.into(),
+            kind: RelationKind::Table,
+            owner: None,
+            columns: columns
+                .iter()
+                .map(|c| ColumnInfo {
+                    name: c.to_string(),
+                    type_name: "text".into(),
+                    ..Default::default()
+                })
+                .collect(),
+            primary_key: None,
+            unique_keys: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            comment: None,
+            row_estimate: None,
+            size_bytes: None,
+            definition: None,
+        }
+    }
+
+    fn vocabulary() -> Vocabulary {
+        let catalog = Catalog {
+            relations: vec![
+                relation("public", "film", &["film_id", "title", "rating"]),
+                relation("public", "film_actor", &["actor_id", "film_id"]),
+                relation("public", "orders", &["order_id", "total"]),
+                relation("sales", "orders", &["id", "placed_at"]),
+                relation("sales", "invoices", &["id", "amount"]),
+                relation("public", "Mixed Case", &["Weird Col", "user"]),
+            ],
+            ..Default::default()
+        };
+        let mut vocabulary = Vocabulary {
+            profiles: vec!["prod".into(), "staging".into(), "local".into()],
+            ..Default::default()
+        };
+        vocabulary.learn(&catalog);
+        vocabulary
+    }
+
+    /// Candidates with the cursor at the end of `line`.
+    fn at_end(line: &str, sql_mode: bool) -> Completion {
+        complete(line, line.len(), sql_mode, &vocabulary())
+    }
+
+    fn candidates(line: &str, sql_mode: bool) -> Vec<String> {
+        at_end(line, sql_mode).candidates
+    }
+
+    #[test]
+    fn a_table_prefix_gives_the_tables() {
+        let got = at_end("\\sql select * from fil", false);
+        assert_eq!(got.start, "\\sql select * from ".len());
+        assert!(
+            got.candidates
+                .starts_with(&["film".into(), "film_actor".into()]),
+            "{got:?}"
+        );
+        assert!(candidates("select * from FIL", true).contains(&"film".to_string()));
+    }
+
+    #[test]
+    fn names_outside_the_default_schema_or_in_several_are_qualified() {
+        let got = candidates("select * from ord", true);
+        assert!(got.contains(&"public.orders".to_string()), "{got:?}");
+        assert!(got.contains(&"sales.orders".to_string()), "{got:?}");
+        assert!(!got.contains(&"orders".to_string()), "{got:?}");
+        let got = candidates("select * from inv", true);
+        assert_eq!(got, ["sales.invoices"]);
+        let got = candidates("select * from sal", true);
+        assert!(got.contains(&"sales.".to_string()), "{got:?}");
+    }
+
+    #[test]
+    fn after_a_schema_its_relations_complete() {
+        let got = at_end("select * from sales.", true);
+        assert_eq!(got.start, "select * from ".len());
+        assert_eq!(got.candidates, ["sales.invoices", "sales.orders"]);
+        assert_eq!(
+            candidates("select * from sales.in", true),
+            ["sales.invoices"]
+        );
+        assert_eq!(candidates("\\d sales.o", false), ["sales.orders"]);
+    }
+
+    #[test]
+    fn after_a_table_or_alias_its_columns_complete() {
+        let got = at_end("select film.t", true);
+        assert_eq!(got.start, "select ".len());
+        assert_eq!(got.candidates, ["film.title"]);
+        for line in ["select f. from film as f", "select f. from film f where"] {
+            let got = complete(line, "select f.".len(), true, &vocabulary());
+            assert_eq!(
+                got.candidates,
+                ["f.film_id", "f.rating", "f.title"],
+                "{line}"
+            );
+        }
+        assert_eq!(
+            candidates("select sales.orders.p", true),
+            ["sales.orders.placed_at"]
+        );
+    }
+
+    #[test]
+    fn plain_columns_come_from_the_tables_the_line_names() {
+        let line = "select ra from film";
+        let got = complete(line, "select ra".len(), true, &vocabulary());
+        assert_eq!(got.candidates, ["rating"]);
+        let got = candidates("select amo", true);
+        assert_eq!(got, ["amount"], "no table named: every column");
+    }
+
+    #[test]
+    fn names_that_need_quotes_are_quoted() {
+        assert_eq!(candidates("select * from Mix", true), ["\"Mixed Case\""]);
+        assert_eq!(candidates("select * from \"Mi", true), ["\"Mixed Case\""]);
+        let got = candidates("select \"Mixed Case\".", true);
+        assert_eq!(
+            got,
+            ["\"Mixed Case\".\"Weird Col\"", "\"Mixed Case\".\"user\""]
+        );
+        assert_eq!(quote("user"), "\"user\"");
+        assert_eq!(quote("say\"hi"), "\"say\"\"hi\"");
+        assert_eq!(quote("film_2"), "film_2");
+    }
+
+    #[test]
+    fn keywords_complete_in_sql_in_the_case_typed() {
+        assert!(candidates("sel", true).contains(&"select".to_string()));
+        assert!(candidates("SEL", true).contains(&"SELECT".to_string()));
+        assert!(candidates("Sel", true).contains(&"SELECT".to_string()));
+        assert!(candidates("\\sql sel", false).contains(&"select".to_string()));
+        assert!(
+            !candidates("sel", false).contains(&"select".to_string()),
+            "questions get no keywords"
+        );
+        assert!(candidates("how many fil", false).contains(&"film".to_string()));
+    }
+
+    #[test]
+    fn meta_commands_complete_after_a_backslash() {
+        let got = at_end("\\ti", false);
+        assert_eq!(got.start, 0);
+        assert_eq!(got.candidates, ["\\timing"]);
+        assert!(candidates("\\d", true).contains(&"\\dt".to_string()));
+        assert!(candidates("\\dt fi", false).contains(&"film".to_string()));
+        assert!(candidates("\\x o", false).is_empty());
+    }
+
+    #[test]
+    fn profile_names_complete_after_backslash_c() {
+        let got = at_end("\\c st", false);
+        assert_eq!(got.start, 3);
+        assert_eq!(got.candidates, ["staging"]);
+        assert_eq!(candidates("\\c ", false).len(), 3);
+        assert!(candidates("\\c prod p", false).is_empty(), "one argument");
+    }
+
+    #[test]
+    fn the_sql_part_of_a_line() {
+        assert_eq!(sql_start("select 1", true), Some(0));
+        assert_eq!(sql_start("select 1", false), None);
+        assert_eq!(sql_start("\\sql select 1", false), Some(5));
+        assert_eq!(sql_start("  \\sql select 1", true), Some(7));
+        assert_eq!(sql_start("\\d film", true), None);
+        assert_eq!(sql_start("\\sqlx", true), None);
     }
 }

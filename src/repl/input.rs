@@ -6,11 +6,11 @@
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 
-use rustyline::Editor;
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
+use rustyline::{CompletionType, Config, Editor};
 
-use super::complete::ReplHelper;
+use super::helper::{Mode, ReplHelper};
 use crate::confirm;
 use crate::exit::Failure;
 use crate::report;
@@ -42,12 +42,17 @@ impl Input {
             return Ok(Input::Script(io::stdin().lock()));
         }
         let failed = |e| Failure::runtime(format!("could not start the line editor: {e}"));
-        let config = rustyline::Config::builder()
+        // Tab completes as far as the candidates agree; a second Tab lists them.
+        let config = Config::builder()
             .max_history_size(LINE_HISTORY_SIZE)
             .map_err(failed)?
+            .completion_type(CompletionType::List)
             .build();
         let mut editor = Editor::with_config(config).map_err(failed)?;
-        editor.set_helper(Some(ReplHelper::default()));
+        editor.set_helper(Some(ReplHelper {
+            color: term.color,
+            ..ReplHelper::default()
+        }));
         let line_history = line_history.filter(|path| load_lines(&mut editor, path));
         Ok(Input::Terminal(Box::new(editor), line_history))
     }
@@ -103,20 +108,44 @@ impl Input {
             print!("{}", confirm::explain(consent, color));
         }
         let _ = io::stdout().flush();
-        match editor.readline(confirm::prompt(consent)) {
+        let mode = editor
+            .helper_mut()
+            .map(|helper| std::mem::replace(&mut helper.mode, Mode::Answer));
+        let answer = editor.readline(confirm::prompt(consent));
+        if let (Some(helper), Some(mode)) = (editor.helper_mut(), mode) {
+            helper.mode = mode;
+        }
+        match answer {
             Ok(answer) => confirm::decide(&answer, consent),
             Err(_) => Decision::Decline,
         }
     }
 
-    /// Lets completion offer the catalog's relation names.
+    /// Tells completion and highlighting whether plain lines are SQL.
+    pub fn set_sql_mode(&mut self, on: bool) {
+        if let Some(helper) = self.helper() {
+            helper.mode = if on { Mode::Sql } else { Mode::Question };
+        }
+    }
+
+    /// Lets `\c NAME` complete the config's connection profiles.
+    pub fn set_profiles(&mut self, profiles: Vec<String>) {
+        if let Some(helper) = self.helper() {
+            helper.vocabulary.profiles = profiles;
+        }
+    }
+
+    /// Lets completion offer the catalog's relation and column names.
     pub fn learn_names(&mut self, catalog: &crate::catalog::Catalog) {
-        if let Input::Terminal(editor, _) = self
-            && let Some(helper) = editor.helper_mut()
-        {
-            helper.names = catalog.relations.iter().map(|r| r.name.clone()).collect();
-            helper.names.sort();
-            helper.names.dedup();
+        if let Some(helper) = self.helper() {
+            helper.vocabulary.learn(catalog);
+        }
+    }
+
+    fn helper(&mut self) -> Option<&mut ReplHelper> {
+        match self {
+            Input::Terminal(editor, _) => editor.helper_mut(),
+            Input::Script(_) => None,
         }
     }
 }

@@ -4,6 +4,8 @@
 //! the [`Session`]. An error never ends the loop.
 
 mod complete;
+mod edit;
+mod helper;
 mod history;
 mod input;
 
@@ -11,6 +13,7 @@ use std::io::{self, Write};
 
 use sqlparser::tokenizer::{Token, Tokenizer};
 
+use edit::Recall;
 use input::{Input, Read};
 
 use crate::agent::Agent;
@@ -43,8 +46,12 @@ pub fn run(
         .as_ref()
         .map(|history| history.line_history_path().to_path_buf());
     let mut input = Input::open(term, line_history)?;
+    input.set_profiles(config.profiles.keys().cloned().collect());
     if term.stdin_tty {
         greet(session, agent.as_ref());
+        // Completion needs the names; a failure here shows again when the
+        // catalog is next needed, so it does not stop the REPL.
+        let _ = session.catalog();
     }
     let mut repl = Repl {
         sql_mode: false,
@@ -53,8 +60,13 @@ pub fn run(
         term,
         agent,
         config: config.clone(),
+        last: None,
     };
     loop {
+        if let Some(catalog) = session.cached_catalog() {
+            input.learn_names(catalog);
+        }
+        input.set_sql_mode(repl.sql_mode);
         let prompt = repl.prompt(session.profile(), &session.info().database);
         let line = match input.read(&prompt) {
             Read::Line(line) => line,
@@ -87,6 +99,8 @@ struct Repl {
     agent: Option<Agent>,
     /// Profiles for `\c`.
     config: Config,
+    /// The last SQL or question run, for `\e`.
+    last: Option<Recall>,
 }
 
 impl Repl {
@@ -140,6 +154,10 @@ impl Repl {
         {
             Ok((backend, choice)) => {
                 session.reconnect(choice, backend);
+                if input.is_terminal() {
+                    // Fresh names for completion; a failure shows when next needed.
+                    let _ = session.catalog();
+                }
                 if let Some(agent) = self.agent.as_mut() {
                     agent.reset();
                 }
@@ -214,18 +232,15 @@ impl Repl {
                 verbose,
             } => {
                 let pattern = pattern.as_deref();
-                let listed = session.catalog().map(|catalog| {
-                    input.learn_names(catalog);
-                    match listing {
-                        Listing::Relations => {
-                            describe::list_relations(catalog, ALL_RELATIONS, pattern, verbose)
-                        }
-                        Listing::Kinds(kinds) => {
-                            describe::list_relations(catalog, kinds, pattern, verbose)
-                        }
-                        Listing::Schemas => describe::list_schemas(catalog, pattern, verbose),
-                        Listing::Indexes => describe::list_indexes(catalog, pattern, verbose),
+                let listed = session.catalog().map(|catalog| match listing {
+                    Listing::Relations => {
+                        describe::list_relations(catalog, ALL_RELATIONS, pattern, verbose)
                     }
+                    Listing::Kinds(kinds) => {
+                        describe::list_relations(catalog, kinds, pattern, verbose)
+                    }
+                    Listing::Schemas => describe::list_schemas(catalog, pattern, verbose),
+                    Listing::Indexes => describe::list_indexes(catalog, pattern, verbose),
                 });
                 match listed {
                     Ok(description) => show(session, &description, true),
@@ -270,6 +285,7 @@ impl Repl {
                 }
                 println!("Conversation cleared: the next question starts fresh.");
             }
+            Meta::Edit => self.edit(session, input),
             Meta::Quit => return Flow::Quit,
         }
         Flow::Continue
@@ -277,6 +293,7 @@ impl Repl {
 
     /// Answers a question through the model, or says how to configure one.
     fn question(&mut self, session: &mut Session, input: &mut Input, question: &str) {
+        self.last = Some(Recall::Question(question.to_string()));
         let Some(agent) = self.agent.as_mut() else {
             eprint!("{}", report::error_line(NO_PROVIDER, Some(llm::SETUP_HINT)));
             return;
@@ -344,7 +361,49 @@ impl Repl {
         }
     }
 
+    /// `\e`: edits the SQL being typed, else the last SQL or question, and
+    /// runs what the editor saved as SQL or as a question ([`edit::decide`]).
+    fn edit(&mut self, session: &mut Session, input: &mut Input) {
+        if !self.term.stdin_tty {
+            eprint!(
+                "{}",
+                report::error_line(
+                    "\\e needs a terminal to open an editor in",
+                    Some("in a script, write the SQL or the question itself"),
+                )
+            );
+            return;
+        }
+        let start = if self.buffer.is_empty() {
+            self.last.clone()
+        } else {
+            Some(Recall::Sql(std::mem::take(&mut self.buffer)))
+        };
+        let text = match edit::edit(start.as_ref()) {
+            Ok(Some(text)) => text,
+            Ok(None) => {
+                println!("Nothing to run.");
+                return;
+            }
+            Err(error) => {
+                eprint!("{}", report::error_line(&error.to_string(), error.hint()));
+                return;
+            }
+        };
+        match edit::decide(text, start.as_ref(), self.sql_mode, session.info().dialect) {
+            Recall::Sql(sql) => {
+                println!("{}", highlight::paint(&sql, self.term.color));
+                self.run_sql(session, input, &sql);
+            }
+            Recall::Question(question) => {
+                println!("{question}");
+                self.question(session, input, &question);
+            }
+        }
+    }
+
     fn run_sql(&mut self, session: &mut Session, input: &mut Input, text: &str) {
+        self.last = Some(Recall::Sql(text.to_string()));
         let assume_yes = self.assume_yes;
         let color = self.term.color;
         for sql in safety::split_statements(text, session.info().dialect) {
@@ -570,6 +629,7 @@ mod tests {
             },
             agent: None,
             config: Config::built_in(),
+            last: None,
         };
         assert_eq!(repl.prompt(None, "shop"), "shop=> ");
         assert_eq!(repl.prompt(Some("prod"), "shop"), "prod:shop=> ");

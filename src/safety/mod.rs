@@ -148,6 +148,12 @@ pub fn command_tag(sql: &str, dialect: Dialect) -> String {
     }
 }
 
+/// Whether `text` parses as SQL in `dialect` (one statement or more).
+pub fn parses(text: &str, dialect: Dialect) -> bool {
+    let d = parser_dialect(dialect);
+    Parser::parse_sql(d.as_ref(), text).is_ok_and(|statements| !statements.is_empty())
+}
+
 /// The parser dialect for a backend.
 fn parser_dialect(dialect: Dialect) -> Box<dyn SqlDialect> {
     match dialect {

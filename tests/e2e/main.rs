@@ -19,3 +19,4 @@ mod history;
 mod introspect;
 mod repl;
 mod sqlite;
+mod typing;
