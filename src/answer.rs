@@ -9,6 +9,7 @@ use crate::agent::context::Context;
 use crate::agent::{Agent, Proposal};
 use crate::db;
 use crate::llm::{self, Request, Usage};
+use crate::price::Cost;
 use crate::querylog::QuestionNote;
 use crate::render::format_duration;
 use crate::safety::Verdict;
@@ -69,13 +70,33 @@ pub struct Answered {
 
 impl Answered {
     /// `model · 1,234 in / 210 out tokens · LLM 1.8 s · db 12 ms`.
-    pub fn footer(&self, model: &str) -> String {
+    pub fn footer(&self, model: &str, cost: Cost) -> String {
         let mut text = format!(
-            "{model} · {} in / {} out tokens · LLM {}",
+            "{model} · {} in / {} out tokens",
             thousands(self.usage.input_tokens),
             thousands(self.usage.output_tokens),
-            format_duration(self.llm_time)
         );
+        let details: Vec<String> = [
+            self.usage
+                .cached_tokens
+                .filter(|&n| n > 0)
+                .map(|n| format!("{} cached", thousands(n))),
+            self.usage
+                .reasoning_tokens
+                .filter(|&n| n > 0)
+                .map(|n| format!("{} reasoning", thousands(n))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !details.is_empty() {
+            text.push_str(&format!(" ({})", details.join(", ")));
+        }
+        text.push_str(&format!(
+            " · {} · LLM {}",
+            cost.text(),
+            format_duration(self.llm_time)
+        ));
         if let End::Ran(ran) = &self.end {
             text.push_str(&format!(" · db {}", format_duration(ran.db_time)));
         }
@@ -134,7 +155,7 @@ pub fn answer(
             Ok(proposal) => proposal,
             Err(error) => {
                 let failed = error.to_string();
-                session.record_question(&note(question, &answered, agent), Some(&failed));
+                session.record_question(&note(question, None, agent), Some(&failed));
                 answered.end = End::Llm(error);
                 return answered;
             }
@@ -142,7 +163,7 @@ pub fn answer(
         add_cost(&mut answered, &proposal);
         answered.reply = proposal.reply.clone();
         let Some(sql) = proposal.sql.clone() else {
-            session.record_question(&note(question, &answered, agent), None);
+            session.record_question(&note(question, Some(&proposal), agent), None);
             agent.remember(question, None, &[], None);
             answered.end = End::Prose;
             return answered;
@@ -152,7 +173,7 @@ pub fn answer(
         let run = Run {
             sql: &sql,
             origin: Origin::Generated,
-            question: Some(note(question, &answered, agent)),
+            question: Some(note(question, Some(&proposal), agent)),
             json_prefix: json_prefix(question, &sql, &verdict, &answered, agent),
             json_timings: vec![(
                 "llm_ms".to_string(),
@@ -195,12 +216,14 @@ pub fn answer(
 }
 
 /// The question and what it has cost so far, recorded with its statement.
-fn note(question: &str, answered: &Answered, agent: &Agent) -> QuestionNote {
+/// The note of one model call: `proposal` is `None` when the call failed.
+fn note(question: &str, proposal: Option<&Proposal>, agent: &Agent) -> QuestionNote {
+    let usage = proposal.and_then(|p| p.usage).unwrap_or_default();
     QuestionNote {
         question: question.to_string(),
-        llm_time: answered.llm_time,
-        input_tokens: answered.usage.input_tokens,
-        output_tokens: answered.usage.output_tokens,
+        llm_time: proposal.map(|p| p.llm_time).unwrap_or_default(),
+        usage,
+        cost: agent.cost(&usage),
         provider: agent.provider().name().to_string(),
         model: agent.provider().model().to_string(),
     }
@@ -209,8 +232,7 @@ fn note(question: &str, answered: &Answered, agent: &Agent) -> QuestionNote {
 fn add_cost(answered: &mut Answered, proposal: &Proposal) {
     answered.llm_time += proposal.llm_time;
     if let Some(usage) = &proposal.usage {
-        answered.usage.input_tokens += usage.input_tokens;
-        answered.usage.output_tokens += usage.output_tokens;
+        answered.usage.add(usage);
     }
 }
 
@@ -233,13 +255,18 @@ fn json_prefix(
     ]
 }
 
-/// `{provider, model, input_tokens, output_tokens}`.
+/// `{provider, model, input_tokens, output_tokens, cached_tokens,
+/// reasoning_tokens, cost_usd}`; counts a provider did not report, and an
+/// unknown cost, are `null`.
 pub fn llm_json(agent: &Agent, usage: &Usage) -> serde_json::Value {
     serde_json::json!({
         "provider": agent.provider().name(),
         "model": agent.provider().model(),
         "input_tokens": usage.input_tokens,
         "output_tokens": usage.output_tokens,
+        "cached_tokens": usage.cached_tokens,
+        "reasoning_tokens": usage.reasoning_tokens,
+        "cost_usd": agent.cost(usage).json(),
     })
 }
 
@@ -269,30 +296,36 @@ mod tests {
     }
 
     #[test]
-    fn footer_names_model_tokens_and_times() {
-        let answered = Answered {
+    fn footer_names_model_tokens_cost_and_times() {
+        let answered = |usage: Usage, partial_schema| Answered {
             end: End::Prose,
             reply: String::new(),
             attempts: 1,
-            usage: Usage {
-                input_tokens: 1234,
-                output_tokens: 210,
-                ..Usage::default()
-            },
+            usage,
             llm_time: Duration::from_millis(1800),
-            partial_schema: None,
+            partial_schema,
+        };
+        let usage = Usage {
+            input_tokens: 1234,
+            output_tokens: 210,
+            ..Usage::default()
         };
         assert_eq!(
-            answered.footer("gpt-5-mini"),
-            "gpt-5-mini · 1,234 in / 210 out tokens · LLM 1.80 s"
+            answered(usage, None).footer("gpt-5-mini", Cost::Dollars(0.0007)),
+            "gpt-5-mini · 1,234 in / 210 out tokens · $0.0007 · LLM 1.80 s"
         );
-        let partial = Answered {
-            partial_schema: Some((39, 1961)),
-            ..answered
+        let detailed = Usage {
+            cached_tokens: Some(1000),
+            reasoning_tokens: Some(64),
+            ..usage
         };
+        assert_eq!(
+            answered(detailed, None).footer("m", Cost::Unknown),
+            "m · 1,234 in / 210 out tokens (1,000 cached, 64 reasoning) · cost unknown · LLM 1.80 s"
+        );
         assert!(
-            partial
-                .footer("m")
+            answered(usage, Some((39, 1961)))
+                .footer("m", Cost::Local)
                 .ends_with(" · 39 of 2,000 tables sent in full")
         );
     }

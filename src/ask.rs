@@ -201,7 +201,10 @@ fn ask_question(
     };
     let answered = answer::answer(&mut session, &mut agent, question, &mut ui);
     if !json && !matches!(answered.end, End::Llm(_)) {
-        eprintln!("{}", answered.footer(agent.provider().model()));
+        eprintln!(
+            "{}",
+            answered.footer(agent.provider().model(), agent.cost(&answered.usage))
+        );
     }
     match &answered.end {
         End::Ran(_) => Ok(()),

@@ -23,6 +23,7 @@ mod history;
 mod interrupt;
 mod llm;
 mod preview;
+mod price;
 mod querylog;
 mod render;
 mod repl;
@@ -173,5 +174,12 @@ fn make_agent(config: &Config) -> Result<Option<agent::Agent>, Failure> {
         message: e.to_string(),
         hint: None,
     })?;
-    Ok(provider.map(|p| agent::Agent::new(p, config.context_tokens, config.retries)))
+    Ok(provider.map(|p| {
+        agent::Agent::new(
+            p,
+            config.context_tokens,
+            config.retries,
+            price::Prices::new(config.prices.clone()),
+        )
+    }))
 }

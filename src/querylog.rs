@@ -6,16 +6,20 @@ use std::time::Duration;
 
 use crate::catalog::Description;
 use crate::db::{Column, Value};
+use crate::llm::Usage;
+use crate::price::Cost;
 use crate::render::format_duration;
 use crate::safety::Level;
 
-/// The question a generated statement answered, and what the model cost.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The question a generated statement answered, and what the model call
+/// that wrote it took and cost (each attempt is noted on its own, so sums
+/// over notes are totals).
+#[derive(Clone, Debug, PartialEq)]
 pub struct QuestionNote {
     pub question: String,
     pub llm_time: Duration,
-    pub input_tokens: u64,
-    pub output_tokens: u64,
+    pub usage: Usage,
+    pub cost: Cost,
     /// The provider and model that wrote it, for the history.
     pub provider: String,
     pub model: String,
@@ -91,9 +95,10 @@ impl QueryLog {
                         .map_or(Value::Null, |q| Value::Text(q.question.clone())),
                     e.question.as_ref().map_or(Value::Null, |q| {
                         Value::Text(format!(
-                            "{} in / {} out tokens · {}",
-                            q.input_tokens,
-                            q.output_tokens,
+                            "{} in / {} out tokens · {} · {}",
+                            q.usage.input_tokens,
+                            q.usage.output_tokens,
+                            q.cost.text(),
                             format_duration(q.llm_time)
                         ))
                     }),
@@ -149,8 +154,12 @@ mod tests {
             question: Some(QuestionNote {
                 question: "how many?".into(),
                 llm_time: Duration::from_millis(1500),
-                input_tokens: 10,
-                output_tokens: 2,
+                usage: Usage {
+                    input_tokens: 10,
+                    output_tokens: 2,
+                    ..Usage::default()
+                },
+                cost: Cost::Unknown,
                 provider: "openai".into(),
                 model: "gpt-5-mini".into(),
             }),
@@ -161,7 +170,7 @@ mod tests {
         assert_eq!(d.rows[2][7], Value::Text("how many?".into()));
         assert_eq!(
             d.rows[2][8],
-            Value::Text("10 in / 2 out tokens · 1.50 s".into())
+            Value::Text("10 in / 2 out tokens · cost unknown · 1.50 s".into())
         );
         assert!(d.rows.iter().all(|row| row.len() == 9));
     }

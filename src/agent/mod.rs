@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use crate::catalog::Catalog;
 use crate::db::ConnInfo;
 use crate::llm::{self, Message, Provider, Request, Role, Usage};
+use crate::price::{Cost, Prices};
 
 /// Turns remembered for follow-up questions (a question and its summary each).
 const MEMORY_TURNS: usize = 4;
@@ -34,20 +35,33 @@ pub struct Agent {
     memory: Vec<Message>,
     context_tokens: usize,
     retries: u32,
+    prices: Prices,
 }
 
 impl Agent {
-    pub fn new(provider: Box<dyn Provider>, context_tokens: usize, retries: u32) -> Agent {
+    pub fn new(
+        provider: Box<dyn Provider>,
+        context_tokens: usize,
+        retries: u32,
+        prices: Prices,
+    ) -> Agent {
         Agent {
             provider,
             memory: Vec::new(),
             context_tokens,
             retries,
+            prices,
         }
     }
 
     pub fn provider(&self) -> &dyn Provider {
         self.provider.as_ref()
+    }
+
+    /// What `usage` of the current model cost.
+    pub fn cost(&self, usage: &Usage) -> Cost {
+        self.prices
+            .cost(self.provider.name(), self.provider.model(), usage)
     }
 
     /// How many corrected attempts may follow a failed statement.

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
 use crate::llm::ProviderSettings;
+use crate::price::Price;
 use crate::render::{Expanded, Format};
 
 /// `~/.config/glance/config.toml`, field for field. Everything is optional.
@@ -26,6 +27,8 @@ pub struct File {
     pub query: Query,
     pub history: History,
     pub connections: BTreeMap<String, Spanned<Profile>>,
+    /// `[prices."MODEL"]`: dollars per million tokens.
+    pub prices: BTreeMap<String, Price>,
 }
 
 /// `[llm]`: which provider and model answer questions.
@@ -383,6 +386,9 @@ share_samples = true
 statement_timeout = "2m"
 [history]
 enabled = false
+[prices."my-model"]
+input_per_mtok = 0.5
+output_per_mtok = 1.5
 [connections.prod]
 host = "db.example.com"
 database = "shop"
@@ -404,6 +410,7 @@ default = true
         assert_eq!(f.display.color, Some(ColorChoice::Never));
         assert_eq!(f.query.statement_timeout, Some(Duration::from_secs(120)));
         assert_eq!(f.history.enabled, Some(false));
+        assert_eq!(f.prices["my-model"].output_per_mtok, 1.5);
         let prod = f.connections["prod"].get_ref();
         assert!(prod.read_only && prod.default);
         assert_eq!(prod.statement_timeout, Some(Duration::from_secs(5)));
@@ -435,6 +442,21 @@ default = true
         let error = parse_text("[display]\nexpanded = \"sometimes\"\n").unwrap_err();
         assert_eq!(error.key.as_deref(), Some("display.expanded"));
         assert!(error.message.contains("sometimes"), "{}", error.message);
+    }
+
+    #[test]
+    fn prices_need_both_rates_and_known_keys() {
+        let error = parse_text("[prices.\"m\"]\ninput_per_mtok = 1\n").unwrap_err();
+        assert!(
+            error.message.contains("output_per_mtok"),
+            "{}",
+            error.message
+        );
+        let error =
+            parse_text("[prices.\"m\"]\ninput_per_mtok = 1\noutput_per_mtok = 2\nsurcharge = 3\n")
+                .unwrap_err();
+        assert!(error.message.contains("surcharge"), "{}", error.message);
+        assert_eq!(error.position.map(|p| p.0), Some(4));
     }
 
     #[test]

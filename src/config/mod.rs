@@ -49,6 +49,8 @@ pub struct Config {
     /// `[query] statement_timeout` or the built-in default.
     statement_timeout_default: Duration,
     pub history: bool,
+    /// `[prices."MODEL"]`, over the built-in price table.
+    pub prices: BTreeMap<String, crate::price::Price>,
     /// Things worth saying about the file (unknown keys, loose permissions).
     pub warnings: Vec<String>,
 }
@@ -141,6 +143,7 @@ impl Config {
                 .statement_timeout
                 .unwrap_or(DEFAULT_STATEMENT_TIMEOUT),
             history: !global.no_history && file.history.enabled.unwrap_or(true),
+            prices: file.prices,
             warnings,
         }
     }

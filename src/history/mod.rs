@@ -137,13 +137,18 @@ pub struct Stored {
     pub rows: Option<u64>,
     pub input_tokens: Option<u64>,
     pub output_tokens: Option<u64>,
+    pub cached_tokens: Option<u64>,
+    pub reasoning_tokens: Option<u64>,
+    /// What the model call cost in US dollars, when the price was known.
+    pub cost_usd: Option<f64>,
     pub provider: Option<String>,
     pub model: Option<String>,
     pub error: Option<String>,
 }
 
 const COLUMNS: &str = "id, at, profile, database_name, question, sql, level, ran, db_ms, llm_ms, \
-     row_count, input_tokens, output_tokens, provider, model, error";
+     row_count, input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_usd, \
+     provider, model, error";
 
 impl History {
     /// Opens (or creates) `dir/history.db`; the second value says where an
@@ -184,8 +189,9 @@ impl History {
         self.conn
             .prepare_cached(
                 "INSERT INTO entries (at, profile, database_name, question, sql, level, ran, \
-                 db_ms, llm_ms, row_count, input_tokens, output_tokens, provider, model, error) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 db_ms, llm_ms, row_count, input_tokens, output_tokens, cached_tokens, \
+                 reasoning_tokens, cost_usd, provider, model, error) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             )?
             .execute(params![
                 r.at.to_string(),
@@ -198,8 +204,11 @@ impl History {
                 r.db_time.map(ms),
                 note.map(|n| ms(n.llm_time)),
                 r.rows.map(saturating_i64),
-                note.map(|n| saturating_i64(n.input_tokens)),
-                note.map(|n| saturating_i64(n.output_tokens)),
+                note.map(|n| saturating_i64(n.usage.input_tokens)),
+                note.map(|n| saturating_i64(n.usage.output_tokens)),
+                note.and_then(|n| n.usage.cached_tokens).map(saturating_i64),
+                note.and_then(|n| n.usage.reasoning_tokens).map(saturating_i64),
+                note.and_then(|n| n.cost.dollars()),
                 note.map(|n| &n.provider),
                 note.map(|n| &n.model),
                 r.error,
@@ -274,9 +283,12 @@ fn stored(row: &Row) -> rusqlite::Result<Stored> {
         rows: count(row.get(10)?),
         input_tokens: count(row.get(11)?),
         output_tokens: count(row.get(12)?),
-        provider: row.get(13)?,
-        model: row.get(14)?,
-        error: row.get(15)?,
+        cached_tokens: count(row.get(13)?),
+        reasoning_tokens: count(row.get(14)?),
+        cost_usd: row.get(15)?,
+        provider: row.get(16)?,
+        model: row.get(17)?,
+        error: row.get(18)?,
     })
 }
 
@@ -312,8 +324,12 @@ mod tests {
         QuestionNote {
             question: question.to_string(),
             llm_time: Duration::from_millis(1500),
-            input_tokens: 1200,
-            output_tokens: 80,
+            usage: crate::llm::Usage {
+                input_tokens: 1200,
+                output_tokens: 80,
+                ..Default::default()
+            },
+            cost: crate::price::Cost::Dollars(0.00046),
             provider: "openai".into(),
             model: "gpt-5-mini".into(),
         }

@@ -49,7 +49,16 @@ pub fn describe_list(entries: &[Stored], title: String) -> Description {
 pub fn describe_entry(e: &Stored, human: bool) -> Description {
     let duration = |d: Option<std::time::Duration>| d.map(format_duration);
     let tokens = match (e.input_tokens, e.output_tokens) {
-        (Some(input), Some(output)) => Some(format!("{input} in / {output} out")),
+        (Some(input), Some(output)) => {
+            let mut text = format!("{input} in / {output} out");
+            if let Some(cached) = e.cached_tokens.filter(|&n| n > 0) {
+                text.push_str(&format!(", {cached} cached"));
+            }
+            if let Some(reasoning) = e.reasoning_tokens.filter(|&n| n > 0) {
+                text.push_str(&format!(", {reasoning} reasoning"));
+            }
+            Some(text)
+        }
         _ => None,
     };
     let mut fields = vec![
@@ -63,6 +72,7 @@ pub fn describe_entry(e: &Stored, human: bool) -> Description {
         ("DB time", duration(e.db_time)),
         ("LLM time", duration(e.llm_time)),
         ("Tokens", tokens),
+        ("Cost", e.cost_usd.map(crate::price::format_dollars)),
         ("Provider", e.provider.clone()),
         ("Model", e.model.clone()),
     ];
@@ -155,6 +165,9 @@ mod tests {
             rows: Some(3),
             input_tokens: None,
             output_tokens: None,
+            cached_tokens: None,
+            reasoning_tokens: None,
+            cost_usd: None,
             provider: None,
             model: None,
             error: None,

@@ -31,6 +31,9 @@ const MIGRATIONS: &[&str] = &[
          row_count INTEGER,
          input_tokens INTEGER,
          output_tokens INTEGER,
+         cached_tokens INTEGER,
+         reasoning_tokens INTEGER,
+         cost_usd REAL,
          provider TEXT,
          model TEXT,
          error TEXT

@@ -333,7 +333,13 @@ impl Repl {
             ),
         }
         if answered.attempts > 0 && !matches!(answered.end, End::Llm(_)) {
-            println!("{}", dim(&answered.footer(&model), self.term.color));
+            println!(
+                "{}",
+                dim(
+                    &answered.footer(&model, agent.cost(&answered.usage)),
+                    self.term.color
+                )
+            );
         }
     }
 
