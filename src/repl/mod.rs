@@ -5,6 +5,7 @@
 
 mod complete;
 mod input;
+mod output;
 
 use std::io::{self, Write};
 
@@ -187,6 +188,13 @@ impl Repl {
                     if session.settings.timing { "on" } else { "off" }
                 );
             }
+            Meta::Export {
+                format,
+                file,
+                overwrite,
+            } => output::export(session, format, &file, overwrite),
+            Meta::Yank(what) => output::yank(session, what),
+            Meta::Output(file) => output::output(session, file.as_deref()),
             Meta::Log => show(session, &session.log.describe(), true),
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::Help => print!("{}", command::help()),

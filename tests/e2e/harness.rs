@@ -869,6 +869,8 @@ pub struct Repl {
     pending: String,
     /// Everything read since the start, for failure messages.
     transcript: String,
+    /// Every byte read since the start, escape sequences included.
+    bytes: Vec<u8>,
     /// Bytes read but not yet turned into text: an escape sequence or a
     /// UTF-8 character cut off at the end of a read.
     raw: Vec<u8>,
@@ -941,6 +943,7 @@ impl Repl {
             session,
             pending: String::new(),
             transcript: String::new(),
+            bytes: Vec::new(),
             raw: Vec::new(),
             command_line,
             exited: None,
@@ -965,7 +968,9 @@ impl Repl {
     fn pull(&mut self) -> bool {
         let mut got = false;
         while let Some(c) = self.session.try_read() {
-            self.raw.push(u8::try_from(u32::from(c)).unwrap_or(b'?'));
+            let byte = u8::try_from(u32::from(c)).unwrap_or(b'?');
+            self.raw.push(byte);
+            self.bytes.push(byte);
             got = true;
         }
         if got {
@@ -1123,6 +1128,12 @@ impl Repl {
     /// Everything the terminal showed so far.
     pub fn transcript(&self) -> &str {
         &self.transcript
+    }
+
+    /// Every byte the program wrote to the terminal so far, escape
+    /// sequences included, for output that is not meant to be seen.
+    pub fn raw_bytes(&self) -> &[u8] {
+        &self.bytes
     }
 }
 

@@ -13,6 +13,7 @@ mod agent;
 mod ask;
 mod connect;
 mod exit_codes;
+mod export;
 mod generated;
 mod introspect;
 mod repl;
