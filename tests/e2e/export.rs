@@ -506,3 +506,43 @@ fn yank_falls_back_to_osc52_in_a_terminal_without_clipboard_programs() {
     repl.send_line("\\q");
     assert_eq!(repl.expect_exit(), 0);
 }
+
+#[test]
+fn ctrl_c_cancels_an_export_and_leaves_no_file() {
+    let db = harness::db("export_cancel");
+    db.execute("create table t as select g from generate_series(1, 10) g");
+    let home = harness::scratch_dir("export-cancel");
+    let mut repl = harness::pty_with_home(["repl", "-d", db.url()], &home);
+    repl.expect_prompt();
+    repl.send_line("\\sql select count(*) as n from t a, t b, t c");
+    repl.expect("1 row");
+    repl.expect_prompt();
+    // The same statement now counts billions of rows.
+    repl.send_line("\\sql insert into t select g from generate_series(1, 2000) g");
+    repl.expect("INSERT");
+    repl.expect_prompt();
+    repl.send_line("\\export csv slow.csv");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while db
+        .query_scalar(
+            "select count(*) from pg_stat_activity \
+             where query like 'COPY (%' and pid <> pg_backend_pid()",
+        )
+        .as_deref()
+        == Some("0")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the export never started:\n{}",
+            repl.transcript()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    repl.ctrl('c');
+    repl.expect("canceling statement due to user request");
+    repl.expect("Nothing was written to slow.csv.");
+    repl.expect_prompt();
+    assert_only(&home, &[]);
+    repl.send_line("\\q");
+    assert_eq!(repl.expect_exit(), 0);
+}
