@@ -546,3 +546,34 @@ fn ctrl_c_cancels_an_export_and_leaves_no_file() {
     repl.send_line("\\q");
     assert_eq!(repl.expect_exit(), 0);
 }
+
+#[test]
+fn an_export_inside_an_open_transaction_sees_it_and_leaves_it_open() {
+    let db = harness::db("export_in_tx");
+    let home = harness::scratch_dir("export-in-tx");
+    let out = script(
+        db.url(),
+        &home,
+        &[
+            "\\sql begin",
+            "\\sql create table tx (a int)",
+            "\\sql insert into tx values (1), (2)",
+            "\\sql select a from tx order by a",
+            "\\export csv tx.csv",
+            "\\export json tx.json",
+            "\\sql insert into tx values (3)",
+            "\\sql commit",
+        ],
+    );
+    out.success()
+        .stdout_has("Wrote 2 rows to tx.csv (csv, ")
+        .stdout_has("Wrote 2 rows to tx.json (json, ");
+    assert_eq!(
+        fs::read_to_string(home.join("tx.csv")).expect("read"),
+        "a\n1\n2\n"
+    );
+    assert_eq!(
+        db.query_scalar("select count(*) from tx").as_deref(),
+        Some("3")
+    );
+}
