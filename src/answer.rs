@@ -11,7 +11,7 @@ use crate::db;
 use crate::llm::{self, Request, Usage};
 use crate::price::Cost;
 use crate::querylog::QuestionNote;
-use crate::render::format_duration;
+use crate::render::{format_duration, thousands};
 use crate::safety::Verdict;
 use crate::session::{Consent, Decision, Executed, Origin, Ran, Run, Session};
 
@@ -270,30 +270,9 @@ pub fn llm_json(agent: &Agent, usage: &Usage) -> serde_json::Value {
     })
 }
 
-/// `1234567` → `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1234), "1,234");
-        assert_eq!(thousands(1234567), "1,234,567");
-    }
 
     #[test]
     fn footer_names_model_tokens_cost_and_times() {

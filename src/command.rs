@@ -2,7 +2,8 @@
 //! `\?`, completion and "did you mean" all read [`COMMANDS`].
 
 use crate::catalog::RelationKind;
-use crate::render::Expanded;
+use crate::export;
+use crate::render::{Expanded, Format};
 
 /// Where a command is listed in `\?`; sections are shown in the order
 /// they are declared here.
@@ -14,6 +15,7 @@ pub enum Section {
     Informational,
     Display,
     History,
+    Output,
 }
 
 impl Section {
@@ -25,6 +27,7 @@ impl Section {
             Section::Informational => "Informational (+ adds detail)",
             Section::Display => "Display",
             Section::History => "History",
+            Section::Output => "Export and output",
         }
     }
 }
@@ -143,6 +146,24 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::History,
     },
     Spec {
+        name: "\\export",
+        args: "FORMAT FILE[!]",
+        help: "write the whole last result to FILE (csv, json, ndjson, md); ! replaces FILE",
+        section: Section::Output,
+    },
+    Spec {
+        name: "\\yank",
+        args: "[csv|json|sql]",
+        help: "copy the last result (as a table, csv or json) or the last SQL to the clipboard",
+        section: Section::Output,
+    },
+    Spec {
+        name: "\\o",
+        args: "[FILE]",
+        help: "send results to FILE (emptied first); alone, back to the terminal",
+        section: Section::Output,
+    },
+    Spec {
         name: "\\?",
         args: "",
         help: "show this help (also a bare ?)",
@@ -184,6 +205,17 @@ pub enum Meta {
     /// `None` toggles between on and off.
     Expanded(Option<Expanded>),
     Timing(Option<bool>),
+    /// `\export FORMAT FILE[!]`: the whole last result into a file;
+    /// `overwrite` when the line ends in `!`.
+    Export {
+        format: Format,
+        file: String,
+        overwrite: bool,
+    },
+    /// `\yank [FORM]`: copy to the clipboard.
+    Yank(Yank),
+    /// `\o FILE` sends results to a file; `\o` alone back to the terminal.
+    Output(Option<String>),
     Log,
     /// `\prompt QUESTION`: the request a question would send.
     Prompt(String),
@@ -202,6 +234,15 @@ pub enum Meta {
     Rerun(i64),
     Help,
     Quit,
+}
+
+/// What `\yank` copies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Yank {
+    /// The last result in a format (`Table` when no form is given).
+    Result(Format),
+    /// The last SQL.
+    Sql,
 }
 
 const TABLES: &[RelationKind] = &[RelationKind::Table, RelationKind::PartitionedTable];
@@ -280,6 +321,21 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
             (None, "") => Err(RERUN_USAGE.into()),
             (None, other) => Err(format!("`{other}` is not a history entry: {RERUN_USAGE}")),
         },
+        "\\export" => export_command(rest).map(Some),
+        "\\yank" => match rest {
+            "" | "table" => Ok(Some(Meta::Yank(Yank::Result(Format::Table)))),
+            "sql" => Ok(Some(Meta::Yank(Yank::Sql))),
+            form => match export::format_named(form) {
+                Some(format) => Ok(Some(Meta::Yank(Yank::Result(format)))),
+                None => Err(format!(
+                    "\\yank: unknown form `{form}`; use table, sql, or {}",
+                    export::FORMAT_NAMES
+                )),
+            },
+        },
+        "\\o" | "\\out" => Ok(Some(Meta::Output(
+            (!rest.is_empty()).then(|| unquote(rest).to_string()),
+        ))),
         "\\?" | "\\h" | "\\help" => Ok(Some(Meta::Help)),
         "\\q" | "\\quit" => no_argument(word, rest, Meta::Quit),
         _ => Err(unknown(word)),
@@ -295,6 +351,51 @@ fn entry_number(text: &str) -> Option<i64> {
         return None;
     }
     text.parse().ok().filter(|n| *n > 0)
+}
+
+/// `FORMAT FILE`, with a `!` at the very end to replace an existing file.
+/// The file name is the rest of the line (spaces allowed), in quotes or not.
+fn export_command(rest: &str) -> Result<Meta, String> {
+    let usage = "e.g. \\export csv out.csv (end with ! to replace an existing file)";
+    let (name, file) = match rest.find(char::is_whitespace) {
+        Some(at) => (&rest[..at], rest[at..].trim()),
+        None => (rest, ""),
+    };
+    if name.is_empty() {
+        return Err(format!(
+            "\\export needs a format ({}) and a file, {usage}",
+            export::FORMAT_NAMES
+        ));
+    }
+    let format = export::format_named(name).ok_or_else(|| {
+        format!(
+            "\\export: unknown format `{name}`; use {}",
+            export::FORMAT_NAMES
+        )
+    })?;
+    let (file, overwrite) = match file.strip_suffix('!') {
+        Some(file) => (file.trim_end(), true),
+        None => (file, false),
+    };
+    let file = unquote(file);
+    if file.is_empty() {
+        return Err(format!("\\export {name} needs a file name, {usage}"));
+    }
+    Ok(Meta::Export {
+        format,
+        file: file.to_string(),
+        overwrite,
+    })
+}
+
+/// `'a b'` or `"a b"` → `a b`; anything else as it is.
+fn unquote(text: &str) -> &str {
+    for quote in ['\'', '"'] {
+        if let Some(inner) = text.strip_prefix(quote).and_then(|t| t.strip_suffix(quote)) {
+            return inner;
+        }
+    }
+    text
 }
 
 fn no_argument(word: &str, rest: &str, meta: Meta) -> Result<Option<Meta>, String> {
@@ -403,6 +504,7 @@ mod tests {
             let line = match spec.args {
                 "QUESTION" => format!("{} how many orders", spec.name),
                 "N" => format!("{} 1", spec.name),
+                "FORMAT FILE[!]" => format!("{} csv out.csv", spec.name),
                 _ => spec.name.to_string(),
             };
             assert!(
@@ -450,6 +552,71 @@ mod tests {
             Ok(Some(Meta::Expanded(Some(Expanded::Auto))))
         );
         assert_eq!(parse("\\timing off"), Ok(Some(Meta::Timing(Some(false)))));
+    }
+
+    #[test]
+    fn parses_export_yank_and_output() {
+        let export = |format, file: &str, overwrite| {
+            Ok(Some(Meta::Export {
+                format,
+                file: file.into(),
+                overwrite,
+            }))
+        };
+        assert_eq!(
+            parse("\\export csv out.csv"),
+            export(Format::Csv, "out.csv", false)
+        );
+        assert_eq!(
+            parse("\\export json ~/out.json!"),
+            export(Format::Json, "~/out.json", true)
+        );
+        assert_eq!(
+            parse("\\export md my report.md !"),
+            export(Format::Markdown, "my report.md", true)
+        );
+        assert_eq!(
+            parse("\\export ndjson 'a b.ndjson'"),
+            export(Format::Ndjson, "a b.ndjson", false)
+        );
+        assert_eq!(
+            parse("\\yank"),
+            Ok(Some(Meta::Yank(Yank::Result(Format::Table))))
+        );
+        assert_eq!(
+            parse("\\yank csv"),
+            Ok(Some(Meta::Yank(Yank::Result(Format::Csv))))
+        );
+        assert_eq!(
+            parse("\\yank json"),
+            Ok(Some(Meta::Yank(Yank::Result(Format::Json))))
+        );
+        assert_eq!(parse("\\yank sql"), Ok(Some(Meta::Yank(Yank::Sql))));
+        assert_eq!(parse("\\o"), Ok(Some(Meta::Output(None))));
+        assert_eq!(
+            parse("\\o results.txt"),
+            Ok(Some(Meta::Output(Some("results.txt".into()))))
+        );
+    }
+
+    #[test]
+    fn export_errors_say_what_is_missing() {
+        let err = parse("\\export").unwrap_err();
+        assert!(
+            err.contains("needs a format") && err.contains("csv, json"),
+            "{err}"
+        );
+        let err = parse("\\export xlsx out.xlsx").unwrap_err();
+        assert!(
+            err.contains("unknown format `xlsx`") && err.contains("ndjson"),
+            "{err}"
+        );
+        let err = parse("\\export csv").unwrap_err();
+        assert!(err.contains("needs a file name"), "{err}");
+        let err = parse("\\export csv !").unwrap_err();
+        assert!(err.contains("needs a file name"), "{err}");
+        let err = parse("\\yank xml").unwrap_err();
+        assert!(err.contains("unknown form `xml`"), "{err}");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! it never reads from the user itself — confirmation comes from the
 //! caller's [`Confirm`].
 
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::time::{Duration, Instant};
 
@@ -128,6 +129,37 @@ pub enum Executed {
     Output(io::Error),
 }
 
+/// A file that results go to instead of the terminal (`\o FILE`).
+#[derive(Debug)]
+pub struct OutputFile {
+    /// The name the person gave, for messages.
+    pub name: String,
+    pub file: File,
+}
+
+/// Why the last result cannot be fetched again.
+#[derive(Debug, thiserror::Error)]
+pub enum NoRerun {
+    #[error("there is no result yet")]
+    NoResult,
+    #[error(
+        "the last result came from a statement that writes ({reasons}), and running it again would write again"
+    )]
+    Writes { reasons: String },
+}
+
+impl NoRerun {
+    /// What the person can do instead.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            NoRerun::NoResult => "run a query first; its whole result is what gets written",
+            NoRerun::Writes { .. } => {
+                "run a SELECT that reads the rows you want (e.g. from the table the write changed), then try again"
+            }
+        }
+    }
+}
+
 pub struct Session {
     /// What this connection is and its rules (profile, read-only, timeout).
     choice: Choice,
@@ -139,6 +171,12 @@ pub struct Session {
     pub history: Option<History>,
     term: Term,
     interrupts: Interrupts,
+    /// The last statement glance was asked to run, for `\yank sql`.
+    last_sql: Option<String>,
+    /// The last statement that produced a result set, for `\export`.
+    last_result: Option<String>,
+    /// Where results go when not to the terminal (`\o`).
+    output: Option<OutputFile>,
 }
 
 impl Session {
@@ -158,15 +196,20 @@ impl Session {
             history: None,
             term,
             interrupts,
+            last_sql: None,
+            last_result: None,
+            output: None,
         }
     }
 
     /// Switches to another connection (`\c`), keeping display settings and
-    /// the log; the catalog is read again when next needed.
+    /// the log; the catalog is read again when next needed. The last result
+    /// came from the old database, so `\export` has nothing to run again.
     pub fn reconnect(&mut self, choice: Choice, backend: Box<dyn Backend>) {
         self.choice = choice;
         self.backend = backend;
         self.catalog = None;
+        self.last_result = None;
     }
 
     /// What this session is connected to, and under which rules.
@@ -190,6 +233,81 @@ impl Session {
             verdict.level.as_str(),
             verdict.reasons.join("; ")
         )
+    }
+
+    /// The last statement glance was asked to run (typed or generated).
+    pub fn last_sql(&self) -> Option<&str> {
+        self.last_sql.as_deref()
+    }
+
+    /// The statement behind the last result set, when running it again can
+    /// only read: the classifier must call it `read_only` now.
+    pub fn last_result(&self) -> Result<String, NoRerun> {
+        let sql = self.last_result.as_deref().ok_or(NoRerun::NoResult)?;
+        let verdict = self.classify(sql);
+        if verdict.level == Level::ReadOnly {
+            Ok(sql.to_string())
+        } else {
+            Err(NoRerun::Writes {
+                reasons: verdict.reasons.join("; "),
+            })
+        }
+    }
+
+    /// Runs a `read_only` statement again inside the server guard, streaming
+    /// its rows into `sink`; Ctrl-C cancels it. Recorded in the query log.
+    pub fn rerun(&mut self, sql: &str, sink: &mut dyn RowSink) -> Result<Outcome, db::Error> {
+        self.run_read_only(sql, |backend, statement_timeout| {
+            backend.run(sql, Guard::ReadOnly { statement_timeout }, sink)
+        })
+    }
+
+    /// Runs a `read_only` `COPY … TO STDOUT` inside the server guard,
+    /// writing its output to `out` (PostgreSQL only, see [`Backend::copy_out`]).
+    pub fn copy_out(&mut self, sql: &str, out: &mut dyn Write) -> Result<Outcome, db::Error> {
+        self.run_read_only(sql, |backend, statement_timeout| {
+            backend.copy_out(sql, statement_timeout, out)
+        })
+    }
+
+    fn run_read_only(
+        &mut self,
+        sql: &str,
+        work: impl FnOnce(&mut dyn Backend, Duration) -> Result<Outcome, db::Error>,
+    ) -> Result<Outcome, db::Error> {
+        let verdict = self.classify(sql);
+        if verdict.level != Level::ReadOnly {
+            return Err(db::Error::Other(format!(
+                "not run: glance runs a statement again only when it reads ({})",
+                verdict.reasons.join("; ")
+            )));
+        }
+        let canceller = self.backend.canceller();
+        let timeout = self.choice.statement_timeout;
+        let backend = &mut self.backend;
+        let started = Instant::now();
+        let result = self
+            .interrupts
+            .cancellable(canceller, || work(backend.as_mut(), timeout));
+        let elapsed = started.elapsed();
+        let (rows, error) = match &result {
+            Ok(outcome) => (
+                match outcome.kind {
+                    OutcomeKind::Rows { count, .. } => Some(count),
+                    OutcomeKind::Command { affected } => affected,
+                },
+                None,
+            ),
+            Err(error) => (None, Some(error.to_string())),
+        };
+        self.record(sql, None, &verdict, Some(rows), elapsed, error);
+        result
+    }
+
+    /// Sends results to `output` from now on (`None`: to the terminal) and
+    /// returns where they went before.
+    pub fn set_output(&mut self, output: Option<OutputFile>) -> Option<OutputFile> {
+        std::mem::replace(&mut self.output, output)
     }
 
     pub fn info(&self) -> &db::ConnInfo {
@@ -225,6 +343,7 @@ impl Session {
     pub fn execute(&mut self, run: Run, confirm: Confirm) -> Executed {
         let sql = run.sql;
         let question = run.question.as_ref();
+        self.last_sql = Some(sql.to_string());
         let verdict = self.classify(sql);
         if self.choice.read_only && verdict.level > Level::ReadOnly {
             let error = Some("refused: the connection is read-only".to_string());
@@ -291,33 +410,40 @@ impl Session {
         let mut options = self.render_options(run.json_prefix);
         options.json_timings = run.json_timings;
         options.command_tag = safety::command_tag(sql, self.info().dialect);
-        let stdout = io::stdout();
-        let writer = render::writer(&options, Box::new(BufWriter::new(stdout.lock())));
-        let mut sink = Recording {
-            writer,
-            columns: Vec::new(),
+        let (result, elapsed, written, columns) = {
+            let mut sink = Recording {
+                writer: render::writer(&options, results(&self.output)),
+                columns: Vec::new(),
+            };
+            let canceller = self.backend.canceller();
+            let backend = &mut self.backend;
+            let started = Instant::now();
+            let result = self
+                .interrupts
+                .cancellable(canceller, || backend.run(sql, guard, &mut sink));
+            let elapsed = started.elapsed();
+            let written = match &result {
+                Ok(outcome) => sink.writer.finish(outcome),
+                Err(_) => Ok(()),
+            };
+            (result, elapsed, written, sink.columns)
         };
-        let canceller = self.backend.canceller();
-        let started = Instant::now();
-        let backend = &mut self.backend;
-        let result = self
-            .interrupts
-            .cancellable(canceller, || backend.run(sql, guard, &mut sink));
-        let elapsed = started.elapsed();
         if guard == Guard::Direct {
             self.catalog = None;
         }
         match result {
             Ok(outcome) => {
-                let written = sink.writer.finish(&outcome);
                 let rows = match outcome.kind {
-                    OutcomeKind::Rows { count, .. } => Some(count),
+                    OutcomeKind::Rows { count, .. } => {
+                        self.last_result = Some(sql.to_string());
+                        Some(count)
+                    }
                     OutcomeKind::Command { affected } => affected,
                 };
                 self.record(sql, question, &verdict, Some(rows), elapsed, None);
                 match written {
                     Ok(()) => Executed::Ran(Ran {
-                        columns: sink.columns,
+                        columns,
                         rows,
                         db_time: outcome.db_time,
                     }),
@@ -389,7 +515,10 @@ impl Session {
     ) -> Executed {
         self.catalog = None;
         let rows = match previewed.kind {
-            OutcomeKind::Rows { count, .. } => Some(count),
+            OutcomeKind::Rows { count, .. } => {
+                self.last_result = Some(sql.to_string());
+                Some(count)
+            }
             OutcomeKind::Command { affected } => affected,
         };
         match self.backend.end_preview(commit) {
@@ -453,14 +582,15 @@ impl Session {
     /// row-count footer when `footer`), then the sections.
     pub fn present(&self, description: &Description, footer: bool) -> io::Result<()> {
         let human = matches!(self.settings.format, Format::Table | Format::Expanded);
-        let stdout = io::stdout();
         if human && let Some(title) = &description.title {
-            writeln!(stdout.lock(), "{title}")?;
+            let mut out = results(&self.output);
+            writeln!(out, "{title}")?;
+            out.flush()?;
         }
         let mut options = self.render_options(Vec::new());
         options.footer = footer;
         options.timing = false;
-        let mut writer = render::writer(&options, Box::new(BufWriter::new(stdout.lock())));
+        let mut writer = render::writer(&options, results(&self.output));
         writer.columns(&description.columns);
         writer.rows(description.rows.clone());
         let count = description.rows.len() as u64;
@@ -474,7 +604,7 @@ impl Session {
         writer.finish(&outcome)?;
         drop(writer);
         if human {
-            let mut out = stdout.lock();
+            let mut out = results(&self.output);
             for (heading, lines) in &description.sections {
                 writeln!(out, "{heading}:")?;
                 for line in lines {
@@ -486,14 +616,17 @@ impl Session {
         Ok(())
     }
 
+    /// Options for drawing a result where results go: a file set with `\o`
+    /// gets no colour, no paging and the piped footer.
     fn render_options(&self, json_prefix: Vec<(String, serde_json::Value)>) -> RenderOptions {
         let s = &self.settings;
+        let terminal = self.output.is_none();
         RenderOptions {
             format: s.format,
             expanded: s.expanded,
-            color: self.term.color,
-            terminal: self.term.size(),
-            paged: s.paged && matches!(s.format, Format::Table | Format::Expanded),
+            color: self.term.color && terminal,
+            terminal: self.term.size().filter(|_| terminal),
+            paged: s.paged && terminal && matches!(s.format, Format::Table | Format::Expanded),
             null: s.null.clone(),
             page_size: s.page_size,
             footer: true,
@@ -546,6 +679,14 @@ impl Session {
                 database,
             ));
         }
+    }
+}
+
+/// Where results are written: the `\o` file, or stdout.
+fn results(output: &Option<OutputFile>) -> Box<dyn Write + '_> {
+    match output {
+        Some(output) => Box::new(BufWriter::new(&output.file)),
+        None => Box::new(BufWriter::new(io::stdout().lock())),
     }
 }
 

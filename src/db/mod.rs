@@ -8,6 +8,7 @@ pub mod postgres;
 pub mod sqlite;
 
 use std::fmt;
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -163,6 +164,20 @@ pub trait Backend {
     fn end_preview(&mut self, commit: bool) -> Result<(), Error> {
         let _ = commit;
         Err(Error::Other("no preview is open".into()))
+    }
+    /// Runs one `COPY … TO STDOUT` statement inside the same read-only
+    /// guard as [`Guard::ReadOnly`], writing the server's bytes to `out` as
+    /// they arrive. Dates, intervals, floats and bytes are written in the
+    /// forms glance's own decoding produces (ISO, hex). Only PostgreSQL has
+    /// COPY; a failed write to `out` ends the copy with [`Error::Other`].
+    fn copy_out(
+        &mut self,
+        sql: &str,
+        statement_timeout: Duration,
+        out: &mut dyn Write,
+    ) -> Result<Outcome, Error> {
+        let _ = (sql, statement_timeout, out);
+        Err(Error::Other("COPY needs PostgreSQL".into()))
     }
 }
 

@@ -20,6 +20,7 @@ mod tls;
 mod value;
 
 use std::collections::HashMap;
+use std::io::{BufRead, Write};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -158,12 +159,26 @@ impl PgBackend {
         result
     }
 
+    /// Guarded work: a read-only savepoint inside the user's open
+    /// transaction, otherwise a read-only transaction of its own.
+    fn run_guarded_work(
+        &mut self,
+        work: Work<'_>,
+        statement_timeout: Duration,
+        clock: &mut Clock,
+    ) -> Result<OutcomeKind, Error> {
+        if self.in_transaction {
+            self.run_guarded_in_transaction(work, statement_timeout, clock)
+        } else {
+            self.run_guarded(work, statement_timeout, clock)
+        }
+    }
+
     /// A guarded statement in its own read-only transaction, always rolled back.
     fn run_guarded(
         &mut self,
-        sql: &str,
+        work: Work<'_>,
         statement_timeout: Duration,
-        sink: &mut dyn RowSink,
         clock: &mut Clock,
     ) -> Result<OutcomeKind, Error> {
         let cancel = self.canceller.clone();
@@ -182,14 +197,19 @@ impl PgBackend {
             clock.time(|| tx.batch_execute(&setup)).map_err(err)?;
             // Takes the snapshot, so the transaction can no longer be made read-write.
             clock.time(|| tx.execute("SELECT 1", &[])).map_err(err)?;
-            let stmt = clock.time(|| tx.prepare(sql)).map_err(err)?;
-            let kind = if stmt.columns().is_empty() {
-                clock
-                    .time(|| tx.execute(&stmt, &[]))
-                    .map(|n| OutcomeKind::Command { affected: Some(n) })
-                    .map_err(err)?
-            } else {
-                stream_portal(&mut tx, &stmt, sink, values, clock, &err)?
+            let kind = match work {
+                Work::Rows(sql, sink) => {
+                    let stmt = clock.time(|| tx.prepare(sql)).map_err(err)?;
+                    if stmt.columns().is_empty() {
+                        clock
+                            .time(|| tx.execute(&stmt, &[]))
+                            .map(|n| OutcomeKind::Command { affected: Some(n) })
+                            .map_err(err)?
+                    } else {
+                        stream_portal(&mut tx, &stmt, sink, values, clock, &err)?
+                    }
+                }
+                Work::CopyOut(sql, out) => copy_to(&mut tx, sql, out, clock, &err)?,
             };
             let row = clock
                 .time(|| tx.query_one("SHOW transaction_read_only", &[]))
@@ -207,9 +227,8 @@ impl PgBackend {
     /// savepoint, always rolled back to and released.
     fn run_guarded_in_transaction(
         &mut self,
-        sql: &str,
+        work: Work<'_>,
         statement_timeout: Duration,
-        sink: &mut dyn RowSink,
         clock: &mut Clock,
     ) -> Result<OutcomeKind, Error> {
         let cancel = self.canceller.clone();
@@ -226,7 +245,10 @@ impl PgBackend {
         let client = &mut self.client;
         let values = &self.values;
         let outcome = (|| -> Result<OutcomeKind, Error> {
-            let kind = run_unbracketed(client, sql, sink, values, clock, &err)?;
+            let kind = match work {
+                Work::Rows(sql, sink) => run_unbracketed(client, sql, sink, values, clock, &err)?,
+                Work::CopyOut(sql, out) => copy_to(client, sql, out, clock, &err)?,
+            };
             let row = clock
                 .time(|| client.query_one("SHOW transaction_read_only", &[]))
                 .map_err(err)?;
@@ -316,13 +338,25 @@ impl Backend for PgBackend {
         let mut clock = Clock::default();
         let kind = match guard {
             Guard::Direct => self.run_direct(sql, sink, &mut clock)?,
-            Guard::ReadOnly { statement_timeout } if self.in_transaction => {
-                self.run_guarded_in_transaction(sql, statement_timeout, sink, &mut clock)?
-            }
             Guard::ReadOnly { statement_timeout } => {
-                self.run_guarded(sql, statement_timeout, sink, &mut clock)?
+                self.run_guarded_work(Work::Rows(sql, sink), statement_timeout, &mut clock)?
             }
         };
+        Ok(Outcome {
+            kind,
+            db_time: clock.total,
+        })
+    }
+
+    fn copy_out(
+        &mut self,
+        sql: &str,
+        statement_timeout: Duration,
+        out: &mut dyn Write,
+    ) -> Result<Outcome, Error> {
+        self.canceller.requested.store(false, Ordering::SeqCst);
+        let mut clock = Clock::default();
+        let kind = self.run_guarded_work(Work::CopyOut(sql, out), statement_timeout, &mut clock)?;
         Ok(Outcome {
             kind,
             db_time: clock.total,
@@ -370,6 +404,53 @@ impl Clock {
         let out = f();
         self.total += start.elapsed();
         out
+    }
+}
+
+/// What a guarded run does once the guard is up.
+enum Work<'a> {
+    /// A statement whose rows, if any, stream into the sink.
+    Rows(&'a str, &'a mut dyn RowSink),
+    /// A `COPY … TO STDOUT` whose output is written as it arrives.
+    CopyOut(&'a str, &'a mut dyn Write),
+}
+
+/// Settings under which COPY writes values the way [`value::decode`] does.
+const COPY_SETTINGS: &str = "SET LOCAL DateStyle = 'ISO, MDY'; \
+     SET LOCAL IntervalStyle = 'postgres'; SET LOCAL bytea_output = 'hex'; \
+     SET LOCAL extra_float_digits = 1";
+
+/// Runs a `COPY … TO STDOUT` (over the extended protocol) and writes its
+/// bytes to `out`; time spent writing is not counted as database time.
+fn copy_to(
+    client: &mut impl postgres::GenericClient,
+    sql: &str,
+    out: &mut dyn Write,
+    clock: &mut Clock,
+    err: &dyn Fn(postgres::Error) -> Error,
+) -> Result<OutcomeKind, Error> {
+    clock
+        .time(|| client.batch_execute(COPY_SETTINGS))
+        .map_err(err)?;
+    let mut reader = clock.time(|| client.copy_out(sql)).map_err(err)?;
+    loop {
+        let chunk = clock.time(|| reader.fill_buf()).map_err(|e| {
+            match e
+                .into_inner()
+                .map(|inner| inner.downcast::<postgres::Error>())
+            {
+                Some(Ok(error)) => err(*error),
+                Some(Err(other)) => Error::ConnectionLost(other.to_string()),
+                None => Error::ConnectionLost("COPY stopped".into()),
+            }
+        })?;
+        if chunk.is_empty() {
+            return Ok(OutcomeKind::Command { affected: None });
+        }
+        let len = chunk.len();
+        out.write_all(chunk)
+            .map_err(|e| Error::Other(format!("could not write the COPY output: {e}")))?;
+        reader.consume(len);
     }
 }
 

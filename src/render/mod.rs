@@ -27,7 +27,7 @@ use std::io::{self, Write};
 
 use crate::db::{Flow, Outcome, RowSink};
 
-pub use footer::format_duration;
+pub use footer::{format_duration, thousands};
 
 /// Output formats, as named by `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]

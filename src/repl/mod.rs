@@ -8,6 +8,7 @@ mod edit;
 mod helper;
 mod history;
 mod input;
+mod output;
 
 use std::io::{self, Write};
 
@@ -267,6 +268,13 @@ impl Repl {
                     if session.settings.timing { "on" } else { "off" }
                 );
             }
+            Meta::Export {
+                format,
+                file,
+                overwrite,
+            } => output::export(session, format, &file, overwrite),
+            Meta::Yank(what) => output::yank(session, what),
+            Meta::Output(file) => output::output(session, file.as_deref()),
             Meta::Log => show(session, &session.log.describe(), true),
             Meta::Connect(target) => self.connect(session, input, target),
             Meta::ConnInfo => println!("{}", conninfo(session)),

@@ -14,6 +14,7 @@ mod ask;
 mod config;
 mod connect;
 mod exit_codes;
+mod export;
 mod generated;
 mod history;
 mod introspect;
