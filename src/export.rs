@@ -257,7 +257,7 @@ fn write_result<W: Write>(
             Some(copy) => {
                 let mut records = CsvRecords::new(&mut *out);
                 session
-                    .copy_out(&copy, &mut records)
+                    .copy_out(sql, &copy, &mut records)
                     .map(|_| records.rows())
                     .map_err(Failed::Database)
             }

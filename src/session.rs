@@ -257,22 +257,30 @@ impl Session {
     /// Runs a `read_only` statement again inside the server guard, streaming
     /// its rows into `sink`; Ctrl-C cancels it. Recorded in the query log.
     pub fn rerun(&mut self, sql: &str, sink: &mut dyn RowSink) -> Result<Outcome, db::Error> {
-        self.run_read_only(sql, |backend, statement_timeout| {
+        self.run_read_only(sql, sql, |backend, statement_timeout| {
             backend.run(sql, Guard::ReadOnly { statement_timeout }, sink)
         })
     }
 
-    /// Runs a `read_only` `COPY … TO STDOUT` inside the server guard,
-    /// writing its output to `out` (PostgreSQL only, see [`Backend::copy_out`]).
-    pub fn copy_out(&mut self, sql: &str, out: &mut dyn Write) -> Result<Outcome, db::Error> {
-        self.run_read_only(sql, |backend, statement_timeout| {
-            backend.copy_out(sql, statement_timeout, out)
+    /// Runs `copy`, a `read_only` `COPY (query) TO STDOUT`, inside the
+    /// server guard, writing its output to `out` (PostgreSQL only, see
+    /// [`Backend::copy_out`]). The log and history record `query`, the
+    /// statement the person ran.
+    pub fn copy_out(
+        &mut self,
+        query: &str,
+        copy: &str,
+        out: &mut dyn Write,
+    ) -> Result<Outcome, db::Error> {
+        self.run_read_only(copy, query, |backend, statement_timeout| {
+            backend.copy_out(copy, statement_timeout, out)
         })
     }
 
     fn run_read_only(
         &mut self,
         sql: &str,
+        recorded: &str,
         work: impl FnOnce(&mut dyn Backend, Duration) -> Result<Outcome, db::Error>,
     ) -> Result<Outcome, db::Error> {
         let verdict = self.classify(sql);
@@ -300,7 +308,7 @@ impl Session {
             ),
             Err(error) => (None, Some(error.to_string())),
         };
-        self.record(sql, None, &verdict, Some(rows), elapsed, error);
+        self.record(recorded, None, &verdict, Some(rows), elapsed, error);
         result
     }
 
