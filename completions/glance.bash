@@ -34,6 +34,9 @@ _glance() {
             glance,repl)
                 cmd="glance__subcmd__repl"
                 ;;
+            glance,usage)
+                cmd="glance__subcmd__usage"
+                ;;
             glance__subcmd__config,help)
                 cmd="glance__subcmd__config__subcmd__help"
                 ;;
@@ -76,6 +79,9 @@ _glance() {
             glance__subcmd__help,repl)
                 cmd="glance__subcmd__help__subcmd__repl"
                 ;;
+            glance__subcmd__help,usage)
+                cmd="glance__subcmd__help__subcmd__usage"
+                ;;
             glance__subcmd__help__subcmd__config,init)
                 cmd="glance__subcmd__help__subcmd__config__subcmd__init"
                 ;;
@@ -92,7 +98,7 @@ _glance() {
 
     case "${cmd}" in
         glance)
-            opts="-d -p -y -h -V --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version repl ask completions man config help"
+            opts="-d -p -y -h -V --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version repl ask completions man usage config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -572,7 +578,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__help)
-            opts="repl ask completions man config help"
+            opts="repl ask completions man usage config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -711,6 +717,20 @@ _glance() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        glance__subcmd__help__subcmd__usage)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         glance__subcmd__man)
             opts="-d -p -y -h -V --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -776,6 +796,68 @@ _glance() {
                 return 0
             fi
             case "${prev}" in
+                --database)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table expanded csv json ndjson markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --statement-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context-tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        glance__subcmd__usage)
+            opts="-d -p -y -h -V --days --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --database)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

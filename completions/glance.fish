@@ -49,6 +49,7 @@ complete -c glance -n "__fish_glance_needs_command" -f -a "repl" -d 'Interactive
 complete -c glance -n "__fish_glance_needs_command" -f -a "ask" -d 'Answer one question, or run one statement with --sql, without prompts'
 complete -c glance -n "__fish_glance_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c glance -n "__fish_glance_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c glance -n "__fish_glance_needs_command" -f -a "usage" -d 'Tokens and cost of questions over the last days, per provider and model, from the history'
 complete -c glance -n "__fish_glance_needs_command" -f -a "config" -d 'Create, locate or show the config file'
 complete -c glance -n "__fish_glance_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c glance -n "__fish_glance_using_subcommand repl" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
@@ -140,6 +141,28 @@ complete -c glance -n "__fish_glance_using_subcommand man" -s y -l yes -d 'Do no
 complete -c glance -n "__fish_glance_using_subcommand man" -l share-samples -d 'Also send the LLM the distinct values of text columns that have few of them (statuses, categories…), which makes answers about them right. Off by default: without it only schema metadata leaves the machine'
 complete -c glance -n "__fish_glance_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c glance -n "__fish_glance_using_subcommand man" -s V -l version -d 'Print version'
+complete -c glance -n "__fish_glance_using_subcommand usage" -l days -d 'How many days back to count' -r
+complete -c glance -n "__fish_glance_using_subcommand usage" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
+complete -c glance -n "__fish_glance_using_subcommand usage" -s p -l profile -d 'Connection profile from the config file ([connections.NAME])' -r
+complete -c glance -n "__fish_glance_using_subcommand usage" -l config -d 'Config file to read instead of ~/.config/glance/config.toml' -r -F
+complete -c glance -n "__fish_glance_using_subcommand usage" -l format -d 'Output format for results' -r -f -a "table\t'Aligned table (paged on a terminal)'
+expanded\t'One record per block, one line per column (psql\'s \\x)'
+csv\t'RFC 4180 CSV with a header row'
+json\t'One JSON document with columns, rows and counts'
+ndjson\t'One JSON object per row, one per line'
+markdown\t'GitHub-flavoured Markdown table'"
+complete -c glance -n "__fish_glance_using_subcommand usage" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand usage" -l provider -d 'LLM provider for questions: openai or anthropic (default: the first whose API key is set)' -r
+complete -c glance -n "__fish_glance_using_subcommand usage" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
+complete -c glance -n "__fish_glance_using_subcommand usage" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand usage" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand usage" -l no-history -d 'Do not read or write the history database or the line history'
+complete -c glance -n "__fish_glance_using_subcommand usage" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
+complete -c glance -n "__fish_glance_using_subcommand usage" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
+complete -c glance -n "__fish_glance_using_subcommand usage" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
+complete -c glance -n "__fish_glance_using_subcommand usage" -l share-samples -d 'Also send the LLM the distinct values of text columns that have few of them (statuses, categories…), which makes answers about them right. Off by default: without it only schema metadata leaves the machine'
+complete -c glance -n "__fish_glance_using_subcommand usage" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c glance -n "__fish_glance_using_subcommand usage" -s V -l version -d 'Print version'
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -s p -l profile -d 'Connection profile from the config file ([connections.NAME])' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l config -d 'Config file to read instead of ~/.config/glance/config.toml' -r -F
@@ -232,12 +255,13 @@ complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_su
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print where the config file is read from'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the settings in effect, merged from flags, environment, the file and defaults, with passwords redacted'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man config help" -f -a "repl" -d 'Interactive session: ask questions, or type SQL after \\sql'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man config help" -f -a "ask" -d 'Answer one question, or run one statement with --sql, without prompts'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man config help" -f -a "completions" -d 'Print a shell completion script'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man config help" -f -a "man" -d 'Print the man page (roff)'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man config help" -f -a "config" -d 'Create, locate or show the config file'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage config help" -f -a "repl" -d 'Interactive session: ask questions, or type SQL after \\sql'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage config help" -f -a "ask" -d 'Answer one question, or run one statement with --sql, without prompts'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage config help" -f -a "completions" -d 'Print a shell completion script'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage config help" -f -a "man" -d 'Print the man page (roff)'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage config help" -f -a "usage" -d 'Tokens and cost of questions over the last days, per provider and model, from the history'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage config help" -f -a "config" -d 'Create, locate or show the config file'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c glance -n "__fish_glance_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented template to the config file\'s place (never over an existing file)'
 complete -c glance -n "__fish_glance_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where the config file is read from'
 complete -c glance -n "__fish_glance_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the settings in effect, merged from flags, environment, the file and defaults, with passwords redacted'

@@ -111,6 +111,13 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
+    /// Tokens and cost of questions over the last days, per provider and
+    /// model, from the history.
+    Usage {
+        /// How many days back to count.
+        #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+        days: u32,
+    },
     /// Create, locate or show the config file.
     Config {
         #[command(subcommand)]

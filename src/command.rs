@@ -68,6 +68,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Query,
     },
     Spec {
+        name: "\\usage",
+        args: "",
+        help: "tokens and cost of this session's questions, per provider and model",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\log",
         args: "",
         help: "list the statements run in this session",
@@ -221,6 +227,8 @@ pub enum Meta {
     Prompt(String),
     /// `\reset`: forget the conversation.
     Reset,
+    /// `\usage`: the session's tokens and cost.
+    Usage,
     /// `\c [TARGET]`: switch to a profile or address; alone, pick a profile.
     Connect(Option<String>),
     /// `\e`: edit the last SQL or question in an editor, then run it.
@@ -284,6 +292,7 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
             }
         },
         "\\reset" => no_argument(word, rest, Meta::Reset),
+        "\\usage" => no_argument(word, rest, Meta::Usage),
         "\\e" | "\\edit" => no_argument(word, rest, Meta::Edit),
         "\\d" => match &argument {
             Some(name) if !name.contains(['*', '?']) => Ok(Some(Meta::Describe {

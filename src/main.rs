@@ -33,6 +33,7 @@ mod report;
 mod safety;
 mod session;
 mod term;
+mod usage;
 
 use clap::Parser;
 
@@ -64,6 +65,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::Man => generate::man(&mut std::io::stdout()).map_err(Failure::from_io),
         Command::Config { action } => config_command(global, *action),
+        Command::Usage { days } => usage_command(global, *days),
         Command::Ask(args) => {
             let config = load_config(global)?;
             let term = Term::detect(config.color);
@@ -116,6 +118,45 @@ fn config_command(global: &Global, action: ConfigAction) -> Result<(), Failure> 
         ConfigAction::Show => print!("{}", load_config(global)?.show()),
     }
     Ok(())
+}
+
+/// `glance usage`: model use from the history.
+fn usage_command(global: &Global, days: u32) -> Result<(), Failure> {
+    let config = load_config(global)?;
+    let term = Term::detect(config.color);
+    let no_history = || Failure::Usage {
+        message: "glance usage reads the history, and history is off".into(),
+        hint: Some(
+            "remove --no-history, or set [history] enabled = true in the config file".into(),
+        ),
+    };
+    if !config.history {
+        return Err(no_history());
+    }
+    let history = history::open(true).ok_or_else(no_history)?;
+    let since = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * i64::from(days));
+    let ledger = history
+        .usage_since(since)
+        .map_err(|error| Failure::runtime(format!("could not read the history: {error}")))?;
+    let title = format!("Model use over the last {days} days");
+    let options = render::RenderOptions {
+        format: config.format,
+        expanded: config.expanded,
+        color: term.color,
+        terminal: term.size(),
+        paged: false,
+        null: config.null.clone(),
+        page_size: None,
+        footer: false,
+        timing: false,
+        command_tag: String::new(),
+        json_prefix: Vec::new(),
+        json_timings: Vec::new(),
+    };
+    render::present(&ledger.describe(title), &options, &mut || {
+        Box::new(std::io::BufWriter::new(std::io::stdout().lock()))
+    })
+    .map_err(Failure::from_io)
 }
 
 /// Reads the config file and says what is wrong with it, without failing on

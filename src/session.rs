@@ -589,39 +589,10 @@ impl Session {
     /// Draws a describe result: title, rows through the renderer (with a
     /// row-count footer when `footer`), then the sections.
     pub fn present(&self, description: &Description, footer: bool) -> io::Result<()> {
-        let human = matches!(self.settings.format, Format::Table | Format::Expanded);
-        if human && let Some(title) = &description.title {
-            let mut out = results(&self.output);
-            writeln!(out, "{title}")?;
-            out.flush()?;
-        }
         let mut options = self.render_options(Vec::new());
         options.footer = footer;
         options.timing = false;
-        let mut writer = render::writer(&options, results(&self.output));
-        writer.columns(&description.columns);
-        writer.rows(description.rows.clone());
-        let count = description.rows.len() as u64;
-        let outcome = Outcome {
-            kind: OutcomeKind::Rows {
-                count,
-                complete: true,
-            },
-            db_time: Duration::ZERO,
-        };
-        writer.finish(&outcome)?;
-        drop(writer);
-        if human {
-            let mut out = results(&self.output);
-            for (heading, lines) in &description.sections {
-                writeln!(out, "{heading}:")?;
-                for line in lines {
-                    writeln!(out, "    {line}")?;
-                }
-            }
-            out.flush()?;
-        }
-        Ok(())
+        render::present(description, &options, &mut || results(&self.output))
     }
 
     /// Options for drawing a result where results go: a file set with `\o`

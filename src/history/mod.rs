@@ -18,6 +18,7 @@ pub use show::{describe_entry, describe_list};
 pub use store::{MovedAside, OpenError};
 
 use crate::querylog::{Entry, QuestionNote};
+use crate::usage::{Ledger, Tally};
 
 /// The history database's file name in glance's data directory.
 const FILE_NAME: &str = "history.db";
@@ -246,6 +247,37 @@ impl History {
                 stored,
             )
             .optional()
+    }
+
+    /// Model use since `since`, per provider and model.
+    pub fn usage_since(&self, since: jiff::Timestamp) -> rusqlite::Result<Ledger> {
+        let mut statement = self.conn.prepare(
+            "SELECT provider, model, count(*), total(input_tokens), total(output_tokens), \
+                    total(cached_tokens), total(reasoning_tokens), total(cost_usd), \
+                    count(*) - count(cost_usd) \
+             FROM entries WHERE provider IS NOT NULL AND at >= ?1 \
+             GROUP BY provider, model",
+        )?;
+        let mut ledger = Ledger::default();
+        let mut rows = statement.query([since.to_string()])?;
+        while let Some(row) = rows.next()? {
+            let count = |index: usize| -> rusqlite::Result<u64> {
+                Ok(row.get::<_, f64>(index)?.max(0.0) as u64)
+            };
+            let provider: String = row.get(0)?;
+            let model: String = row.get(1)?;
+            let tally = Tally {
+                calls: row.get::<_, i64>(2)?.max(0) as u64,
+                input: count(3)?,
+                output: count(4)?,
+                cached: count(5)?,
+                reasoning: count(6)?,
+                dollars: row.get(7)?,
+                unpriced: row.get::<_, i64>(8)?.max(0) as u64,
+            };
+            ledger.add(&provider, &model, tally);
+        }
+        Ok(ledger)
     }
 
     fn select(&self, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<Vec<Stored>> {

@@ -24,8 +24,10 @@ mod table;
 mod text;
 
 use std::io::{self, Write};
+use std::time::Duration;
 
-use crate::db::{Flow, Outcome, RowSink};
+use crate::catalog::Description;
+use crate::db::{Flow, Outcome, OutcomeKind, RowSink};
 
 pub use footer::{format_duration, thousands};
 
@@ -56,6 +58,45 @@ pub enum Expanded {
     On,
     /// Expanded when a row would not fit the terminal width.
     Auto,
+}
+
+/// Draws a [`Description`] (a listing such as `\d` or `\log`): its title
+/// and sections for people, its rows in any format. `out` gives the sink
+/// for each part.
+pub fn present<'a>(
+    description: &Description,
+    options: &RenderOptions,
+    out: &mut dyn FnMut() -> Box<dyn Write + 'a>,
+) -> io::Result<()> {
+    let human = matches!(options.format, Format::Table | Format::Expanded);
+    if human && let Some(title) = &description.title {
+        let mut sink = out();
+        writeln!(sink, "{title}")?;
+        sink.flush()?;
+    }
+    let mut writer = writer(options, out());
+    writer.columns(&description.columns);
+    writer.rows(description.rows.clone());
+    let outcome = Outcome {
+        kind: OutcomeKind::Rows {
+            count: description.rows.len() as u64,
+            complete: true,
+        },
+        db_time: Duration::ZERO,
+    };
+    writer.finish(&outcome)?;
+    drop(writer);
+    if human {
+        let mut sink = out();
+        for (heading, lines) in &description.sections {
+            writeln!(sink, "{heading}:")?;
+            for line in lines {
+                writeln!(sink, "    {line}")?;
+            }
+        }
+        sink.flush()?;
+    }
+    Ok(())
 }
 
 /// How to draw one result.

@@ -33,6 +33,7 @@ use crate::report;
 use crate::safety::{self, Verdict};
 use crate::session::{Consent, Decision, Executed, Run, Session};
 use crate::term::Term;
+use crate::usage::{Ledger, Tally};
 
 /// Runs the loop until `\q`, Ctrl-D or the end of piped input.
 pub fn run(
@@ -61,6 +62,7 @@ pub fn run(
         term,
         agent,
         config: config.clone(),
+        usage: Ledger::default(),
         last: None,
     };
     loop {
@@ -100,6 +102,8 @@ struct Repl {
     agent: Option<Agent>,
     /// Profiles for `\c`.
     config: Config,
+    /// Tokens and cost of this session's questions (`\usage`).
+    usage: Ledger,
     /// The last SQL or question run, for `\e`.
     last: Option<Recall>,
 }
@@ -287,6 +291,11 @@ impl Repl {
             }
             Meta::Help => print!("{}", command::help()),
             Meta::Prompt(question) => self.show_prompt(session, &question),
+            Meta::Usage => show(
+                session,
+                &self.usage.describe("Model use in this session".to_string()),
+                false,
+            ),
             Meta::Reset => {
                 if let Some(agent) = self.agent.as_mut() {
                     agent.reset();
@@ -318,6 +327,14 @@ impl Repl {
             println!();
         }
         let model = agent.provider().model().to_string();
+        let cost = agent.cost(&answered.usage);
+        if answered.attempts > 0 {
+            self.usage.add(
+                agent.provider().name(),
+                &model,
+                Tally::of(u64::from(answered.attempts), &answered.usage, cost),
+            );
+        }
         match &answered.end {
             End::Prose | End::Ran(_) => {}
             End::Declined => println!("Not run."),
@@ -341,13 +358,7 @@ impl Repl {
             ),
         }
         if answered.attempts > 0 && !matches!(answered.end, End::Llm(_)) {
-            println!(
-                "{}",
-                dim(
-                    &answered.footer(&model, agent.cost(&answered.usage)),
-                    self.term.color
-                )
-            );
+            println!("{}", dim(&answered.footer(&model, cost), self.term.color));
         }
     }
 
@@ -643,6 +654,7 @@ mod tests {
             },
             agent: None,
             config: Config::built_in(),
+            usage: Ledger::default(),
             last: None,
         };
         assert_eq!(repl.prompt(None, "shop"), "shop=> ");

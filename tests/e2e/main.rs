@@ -21,3 +21,4 @@ mod introspect;
 mod repl;
 mod sqlite;
 mod typing;
+mod usage;
