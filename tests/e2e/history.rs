@@ -410,6 +410,7 @@ fn typed_lines_come_back_with_arrow_up_in_the_next_session() {
     first.expect_prompt();
     first.send_line("\\sql select 42 as answer");
     first.expect("1 row");
+    first.expect_prompt();
     first.ctrl('d');
     assert_eq!(first.expect_exit(), 0, "{}", first.transcript());
     assert!(history_dir(&home).join("line_history").exists());
@@ -420,6 +421,7 @@ fn typed_lines_come_back_with_arrow_up_in_the_next_session() {
     second.expect("select 42 as answer");
     second.send("\r");
     second.expect_all(&["answer", "42", "1 row"]);
+    second.expect_prompt();
     second.ctrl('d');
     assert_eq!(second.expect_exit(), 0, "{}", second.transcript());
 }
