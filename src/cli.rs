@@ -70,8 +70,8 @@ pub struct Global {
     #[arg(short = 'y', long, global = true)]
     pub yes: bool,
 
-    /// LLM provider for questions: openai or anthropic (default: the first
-    /// whose API key is set).
+    /// LLM provider for questions: openai, anthropic, gemini, azure or ollama
+    /// (default: the first whose API key is set, else a local Ollama).
     #[arg(long, global = true, env = "GLANCE_PROVIDER", value_name = "NAME")]
     pub provider: Option<String>,
 
@@ -111,6 +111,12 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
+    /// List the models a provider offers (default: the configured one); the
+    /// model questions go to is marked.
+    Models {
+        /// openai, anthropic, gemini, azure or ollama.
+        provider: Option<String>,
+    },
     /// Create, locate or show the config file.
     Config {
         #[command(subcommand)]

@@ -50,6 +50,11 @@ impl Agent {
         self.provider.as_ref()
     }
 
+    /// Sends later questions to `provider`, keeping the conversation.
+    pub fn set_provider(&mut self, provider: Box<dyn Provider>) {
+        self.provider = provider;
+    }
+
     /// How many corrected attempts may follow a failed statement.
     pub fn retries(&self) -> u32 {
         self.retries
