@@ -16,5 +16,6 @@ mod connect;
 mod exit_codes;
 mod generated;
 mod introspect;
+mod providers;
 mod repl;
 mod sqlite;
