@@ -68,7 +68,7 @@ impl Anthropic {
         let ctx = Context {
             provider: "anthropic",
             model: model.to_string(),
-            key_var: KEY_VAR,
+            key_var: KEY_VAR.into(),
             base_var: BASE_VAR,
         };
         let wire = Messages {

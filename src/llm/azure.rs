@@ -48,7 +48,7 @@ pub fn client(
     let ctx = Context {
         provider: "azure",
         model: deployment.to_string(),
-        key_var: KEY_VAR,
+        key_var: KEY_VAR.into(),
         base_var: ENDPOINT_VAR,
     };
     let wire = ChatCompletions::new(url, models_url, Auth::ApiKeyHeader(key));

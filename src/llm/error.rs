@@ -76,7 +76,7 @@ pub enum Error {
         provider: &'static str,
         model: String,
         status: u16,
-        var: &'static str,
+        var: String,
         detail: String,
     },
     /// 404 or the provider's model-not-found error.
@@ -210,7 +210,7 @@ pub struct Context {
     /// The model id sent.
     pub model: String,
     /// The variable the key came from.
-    pub key_var: &'static str,
+    pub key_var: String,
     /// The variable that overrides the base URL.
     pub base_var: &'static str,
 }
@@ -368,7 +368,7 @@ pub fn classify(ctx: &Context, status: Option<u16>, body: &ErrorBody) -> Error {
             provider,
             model,
             status: code,
-            var: ctx.key_var,
+            var: ctx.key_var.clone(),
             detail,
         };
     }
@@ -434,7 +434,7 @@ mod tests {
         Context {
             provider: "openai",
             model: "gpt-5-mini".into(),
-            key_var: "OPENAI_API_KEY",
+            key_var: "OPENAI_API_KEY".into(),
             base_var: "OPENAI_BASE_URL",
         }
     }

@@ -51,15 +51,8 @@ pub struct GenerateContent {
 impl Gemini {
     /// A client for `model` (`gemini-2.5-flash` or `models/gemini-2.5-flash`);
     /// `base_url` defaults to [`DEFAULT_BASE_URL`] and gets `/v1beta` unless
-    /// it already ends in an API version. `key_var` is where the key came
-    /// from, for error messages.
-    pub fn new(
-        model: &str,
-        base_url: Option<&str>,
-        key: ApiKey,
-        key_var: &'static str,
-        transport: Transport,
-    ) -> Gemini {
+    /// it already ends in an API version.
+    pub fn new(model: &str, base_url: Option<&str>, key: ApiKey, transport: Transport) -> Gemini {
         let base = base_url.unwrap_or(DEFAULT_BASE_URL).trim_end_matches('/');
         let versioned = if base.ends_with("/v1beta") || base.ends_with("/v1") {
             base.to_string()
@@ -69,7 +62,7 @@ impl Gemini {
         let ctx = Context {
             provider: "gemini",
             model: model.strip_prefix("models/").unwrap_or(model).to_string(),
-            key_var,
+            key_var: KEY_VAR.into(),
             base_var: BASE_VAR,
         };
         Client::with_wire(ctx, GenerateContent { versioned, key }, transport)
@@ -266,7 +259,6 @@ mod tests {
             "gemini-2.5-flash",
             base,
             ApiKey::new("AIza-secret"),
-            KEY_VAR,
             transport,
         )
     }
@@ -307,7 +299,6 @@ mod tests {
             "models/gemini-2.5-pro",
             Some("http://127.0.0.1:9/v1beta/"),
             ApiKey::new("k"),
-            ALT_KEY_VAR,
             Transport::default(),
         );
         assert_eq!(provider.model(), "gemini-2.5-pro");

@@ -329,6 +329,13 @@ impl<W: Wire> Client<W> {
     pub fn build_request(&self, request: &Request) -> HttpRequest {
         self.wire.build(&self.ctx.model, request)
     }
+
+    /// Names the variable the key came from (when it is not the provider's
+    /// usual one), so a refused key's message points at it.
+    pub fn key_from(mut self, var: &str) -> Client<W> {
+        self.ctx.key_var = var.to_string();
+        self
+    }
 }
 
 impl<W: Wire> Provider for Client<W> {
@@ -738,7 +745,7 @@ mod tests {
         let ctx = Context {
             provider: "test",
             model: "m".into(),
-            key_var: "KEY",
+            key_var: "KEY".into(),
             base_var: "BASE",
         };
         let mut deltas = Vec::new();
@@ -888,6 +895,10 @@ mod tests {
         for name in [
             "OPENAI_API_KEY",
             "ANTHROPIC_API_KEY",
+            "GEMINI_API_KEY",
+            "AZURE_OPENAI_API_KEY",
+            "AZURE_OPENAI_ENDPOINT",
+            "ollama serve",
             PROVIDER_VAR,
             MODEL_VAR,
             "--provider",

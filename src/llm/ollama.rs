@@ -42,7 +42,7 @@ impl Ollama {
         let ctx = Context {
             provider: "ollama",
             model: model.to_string(),
-            key_var: "",
+            key_var: String::new(),
             base_var: HOST_VAR,
         };
         let wire = Chat {

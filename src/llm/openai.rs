@@ -84,7 +84,7 @@ impl OpenAi {
         let ctx = Context {
             provider: "openai",
             model: model.to_string(),
-            key_var: KEY_VAR,
+            key_var: KEY_VAR.into(),
             base_var: BASE_VAR,
         };
         Client::with_wire(ctx, wire, transport)

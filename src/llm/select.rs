@@ -101,29 +101,34 @@ pub fn select(
                     var: key_var,
                 });
             }
-            Box::new(openai::OpenAi::new(
-                model.as_deref().unwrap_or(openai::DEFAULT_MODEL),
-                base.as_deref(),
-                key,
-                transport,
-            ))
+            Box::new(
+                openai::OpenAi::new(
+                    model.as_deref().unwrap_or(openai::DEFAULT_MODEL),
+                    base.as_deref(),
+                    key,
+                    transport,
+                )
+                .key_from(&key_var),
+            )
         }
-        Kind::Anthropic => Box::new(anthropic::Anthropic::new(
-            model.as_deref().unwrap_or(anthropic::DEFAULT_MODEL),
-            var(anthropic::BASE_VAR).or(setting.base_url).as_deref(),
-            setup.key(kind)?,
-            transport,
-        )?),
-        Kind::Gemini => {
-            let key_var = setup.gemini_key_var();
-            Box::new(gemini::Gemini::new(
+        Kind::Anthropic => Box::new(
+            anthropic::Anthropic::new(
+                model.as_deref().unwrap_or(anthropic::DEFAULT_MODEL),
+                var(anthropic::BASE_VAR).or(setting.base_url).as_deref(),
+                setup.key(kind)?,
+                transport,
+            )?
+            .key_from(&setup.key_var(kind)),
+        ),
+        Kind::Gemini => Box::new(
+            gemini::Gemini::new(
                 model.as_deref().unwrap_or(gemini::DEFAULT_MODEL),
                 var(gemini::BASE_VAR).or(setting.base_url).as_deref(),
                 setup.key(kind)?,
-                key_var,
                 transport,
-            ))
-        }
+            )
+            .key_from(&setup.key_var(kind)),
+        ),
         Kind::Azure => {
             let key = setup.key(kind)?;
             let endpoint =
@@ -140,13 +145,16 @@ pub fn select(
                 what: "the deployment",
                 hint: "name it with --model DEPLOYMENT, GLANCE_MODEL, or model under [providers.azure]",
             })?;
-            Box::new(azure::client(
-                &deployment,
-                &endpoint,
-                var(azure::VERSION_VAR).as_deref(),
-                key,
-                transport,
-            ))
+            Box::new(
+                azure::client(
+                    &deployment,
+                    &endpoint,
+                    var(azure::VERSION_VAR).as_deref(),
+                    key,
+                    transport,
+                )
+                .key_from(&setup.key_var(kind)),
+            )
         }
         Kind::Ollama => {
             let url = setup.ollama_url();

@@ -116,6 +116,14 @@ fn gemini_errors_name_the_key_the_model_and_the_safety_reason() {
         .stderr_has("check GEMINI_API_KEY")
         .never_shows("AIza-wrong");
 
+    let google = [
+        ("GEMINI_BASE_URL", fake.url()),
+        ("GOOGLE_API_KEY", "AIza-wrong".to_string()),
+    ];
+    ask_json(&db, &google, &[])
+        .code(1)
+        .stderr_has("check GOOGLE_API_KEY");
+
     let out = ask_json(&db, &fake.env(), &["--model", "gemini-9"]);
     out.code(1)
         .stderr_has("gemini does not offer the model `gemini-9`")
