@@ -195,6 +195,11 @@ pub struct ModelChoice {
 
 impl ModelChoice {
     fn parse(text: &str) -> Result<ModelChoice, String> {
+        if let Some(provider) = crate::llm::canonical(text) {
+            return Err(format!(
+                "\\model: `{text}` is a provider; name a model too, e.g. \\model {provider}/MODEL (`glance models {provider}` lists them)"
+            ));
+        }
         let (provider, model) = match text.split_once('/') {
             Some((name, model)) => match crate::llm::canonical(name) {
                 Some(provider) => (Some(provider), model.trim()),
@@ -448,6 +453,8 @@ mod tests {
             parse("\\model openai/anthropic/claude-sonnet-5"),
             choice(Some("openai"), "anthropic/claude-sonnet-5")
         );
+        let error = parse("\\model Google").expect_err("a bare provider");
+        assert!(error.contains("\\model gemini/MODEL"), "{error}");
         for bad in ["\\model ollama/", "\\model gpt 5"] {
             let error = parse(bad).expect_err(bad);
             assert!(error.contains("\\model gpt-5"), "{error}");

@@ -1,10 +1,14 @@
 //! LLM providers: one request type, one reply type, one [`Provider`] trait,
 //! and the single sender every provider goes through.
 //!
-//! Providers are pure request builders ([`HttpRequest`] values, tested without
-//! a network) plus a stream decoder; [`send`] posts the request with `ureq`,
-//! reads the server-sent events as they arrive and retries rate limits and
-//! server errors, but only before any text has been handed to the caller.
+//! Each provider is a [`Wire`]: a pure request builder ([`HttpRequest`]
+//! values, tested without a network), a stream decoder and a model-list
+//! reader. A [`Client`] wraps a wire: [`send`] posts the request with `ureq`,
+//! reads the server-sent events (or, for Ollama, NDJSON lines) as they
+//! arrive and retries rate limits and server errors, but only before any
+//! text has been handed to the caller. One module per protocol: `openai`
+//! (also Azure, in `azure`, and compatible servers), `anthropic`, `gemini`,
+//! `ollama`; `select` picks one.
 //! Invariant: answers always stream, and an API key never leaves this module
 //! except in the one header that carries it (every `Debug`, preview and error
 //! redacts it).
