@@ -34,7 +34,7 @@ json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
 complete -c glance -n "__fish_glance_needs_command" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
-complete -c glance -n "__fish_glance_needs_command" -l provider -d 'LLM provider for questions: openai or anthropic (default: the first whose API key is set)' -r
+complete -c glance -n "__fish_glance_needs_command" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_needs_command" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_needs_command" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_needs_command" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
@@ -50,6 +50,7 @@ complete -c glance -n "__fish_glance_needs_command" -f -a "ask" -d 'Answer one q
 complete -c glance -n "__fish_glance_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c glance -n "__fish_glance_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c glance -n "__fish_glance_needs_command" -f -a "usage" -d 'Tokens and cost of questions over the last days, per provider and model, from the history'
+complete -c glance -n "__fish_glance_needs_command" -f -a "models" -d 'List the models a provider offers (default: the configured one); the model questions go to is marked'
 complete -c glance -n "__fish_glance_needs_command" -f -a "config" -d 'Create, locate or show the config file'
 complete -c glance -n "__fish_glance_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c glance -n "__fish_glance_using_subcommand repl" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
@@ -62,7 +63,7 @@ json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
 complete -c glance -n "__fish_glance_using_subcommand repl" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
-complete -c glance -n "__fish_glance_using_subcommand repl" -l provider -d 'LLM provider for questions: openai or anthropic (default: the first whose API key is set)' -r
+complete -c glance -n "__fish_glance_using_subcommand repl" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand repl" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand repl" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand repl" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
@@ -84,7 +85,7 @@ json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
 complete -c glance -n "__fish_glance_using_subcommand ask" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
-complete -c glance -n "__fish_glance_using_subcommand ask" -l provider -d 'LLM provider for questions: openai or anthropic (default: the first whose API key is set)' -r
+complete -c glance -n "__fish_glance_using_subcommand ask" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand ask" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand ask" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand ask" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
@@ -109,7 +110,7 @@ json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
 complete -c glance -n "__fish_glance_using_subcommand completions" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
-complete -c glance -n "__fish_glance_using_subcommand completions" -l provider -d 'LLM provider for questions: openai or anthropic (default: the first whose API key is set)' -r
+complete -c glance -n "__fish_glance_using_subcommand completions" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand completions" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand completions" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand completions" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
@@ -130,7 +131,7 @@ json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
 complete -c glance -n "__fish_glance_using_subcommand man" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
-complete -c glance -n "__fish_glance_using_subcommand man" -l provider -d 'LLM provider for questions: openai or anthropic (default: the first whose API key is set)' -r
+complete -c glance -n "__fish_glance_using_subcommand man" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand man" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand man" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand man" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
@@ -152,7 +153,7 @@ json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
 complete -c glance -n "__fish_glance_using_subcommand usage" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
-complete -c glance -n "__fish_glance_using_subcommand usage" -l provider -d 'LLM provider for questions: openai or anthropic (default: the first whose API key is set)' -r
+complete -c glance -n "__fish_glance_using_subcommand usage" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand usage" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand usage" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand usage" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
@@ -163,6 +164,26 @@ complete -c glance -n "__fish_glance_using_subcommand usage" -s y -l yes -d 'Do 
 complete -c glance -n "__fish_glance_using_subcommand usage" -l share-samples -d 'Also send the LLM the distinct values of text columns that have few of them (statuses, categories…), which makes answers about them right. Off by default: without it only schema metadata leaves the machine'
 complete -c glance -n "__fish_glance_using_subcommand usage" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c glance -n "__fish_glance_using_subcommand usage" -s V -l version -d 'Print version'
+complete -c glance -n "__fish_glance_using_subcommand models" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
+complete -c glance -n "__fish_glance_using_subcommand models" -s p -l profile -d 'Connection profile from the config file ([connections.NAME])' -r
+complete -c glance -n "__fish_glance_using_subcommand models" -l config -d 'Config file to read instead of ~/.config/glance/config.toml' -r -F
+complete -c glance -n "__fish_glance_using_subcommand models" -l format -d 'Output format for results' -r -f -a "table\t'Aligned table (paged on a terminal)'
+expanded\t'One record per block, one line per column (psql\'s \\x)'
+csv\t'RFC 4180 CSV with a header row'
+json\t'One JSON document with columns, rows and counts'
+ndjson\t'One JSON object per row, one per line'
+markdown\t'GitHub-flavoured Markdown table'"
+complete -c glance -n "__fish_glance_using_subcommand models" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand models" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
+complete -c glance -n "__fish_glance_using_subcommand models" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand models" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand models" -l no-history -d 'Do not read or write the history database or the line history'
+complete -c glance -n "__fish_glance_using_subcommand models" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
+complete -c glance -n "__fish_glance_using_subcommand models" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
+complete -c glance -n "__fish_glance_using_subcommand models" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
+complete -c glance -n "__fish_glance_using_subcommand models" -l share-samples -d 'Also send the LLM the distinct values of text columns that have few of them (statuses, categories…), which makes answers about them right. Off by default: without it only schema metadata leaves the machine'
+complete -c glance -n "__fish_glance_using_subcommand models" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c glance -n "__fish_glance_using_subcommand models" -s V -l version -d 'Print version'
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -s p -l profile -d 'Connection profile from the config file ([connections.NAME])' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l config -d 'Config file to read instead of ~/.config/glance/config.toml' -r -F
@@ -173,7 +194,7 @@ json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
-complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l provider -d 'LLM provider for questions: openai or anthropic (default: the first whose API key is set)' -r
+complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
@@ -198,7 +219,7 @@ json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
-complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l provider -d 'LLM provider for questions: openai or anthropic (default: the first whose API key is set)' -r
+complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
@@ -219,7 +240,7 @@ json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
-complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l provider -d 'LLM provider for questions: openai or anthropic (default: the first whose API key is set)' -r
+complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
@@ -240,7 +261,7 @@ json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
-complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l provider -d 'LLM provider for questions: openai or anthropic (default: the first whose API key is set)' -r
+complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
@@ -255,13 +276,14 @@ complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_su
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print where the config file is read from'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the settings in effect, merged from flags, environment, the file and defaults, with passwords redacted'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage config help" -f -a "repl" -d 'Interactive session: ask questions, or type SQL after \\sql'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage config help" -f -a "ask" -d 'Answer one question, or run one statement with --sql, without prompts'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage config help" -f -a "completions" -d 'Print a shell completion script'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage config help" -f -a "man" -d 'Print the man page (roff)'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage config help" -f -a "usage" -d 'Tokens and cost of questions over the last days, per provider and model, from the history'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage config help" -f -a "config" -d 'Create, locate or show the config file'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "repl" -d 'Interactive session: ask questions, or type SQL after \\sql'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "ask" -d 'Answer one question, or run one statement with --sql, without prompts'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "completions" -d 'Print a shell completion script'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "man" -d 'Print the man page (roff)'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "usage" -d 'Tokens and cost of questions over the last days, per provider and model, from the history'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "models" -d 'List the models a provider offers (default: the configured one); the model questions go to is marked'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "config" -d 'Create, locate or show the config file'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c glance -n "__fish_glance_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented template to the config file\'s place (never over an existing file)'
 complete -c glance -n "__fish_glance_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where the config file is read from'
 complete -c glance -n "__fish_glance_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the settings in effect, merged from flags, environment, the file and defaults, with passwords redacted'

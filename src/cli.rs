@@ -70,8 +70,8 @@ pub struct Global {
     #[arg(short = 'y', long, global = true)]
     pub yes: bool,
 
-    /// LLM provider for questions: openai or anthropic (default: the first
-    /// whose API key is set).
+    /// LLM provider for questions: openai, anthropic, gemini, azure or ollama
+    /// (default: the first whose API key is set, else a local Ollama).
     #[arg(long, global = true, env = "GLANCE_PROVIDER", value_name = "NAME")]
     pub provider: Option<String>,
 
@@ -117,6 +117,12 @@ pub enum Command {
         /// How many days back to count.
         #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
         days: u32,
+    },
+    /// List the models a provider offers (default: the configured one); the
+    /// model questions go to is marked.
+    Models {
+        /// openai, anthropic, gemini, azure or ollama.
+        provider: Option<String>,
     },
     /// Create, locate or show the config file.
     Config {

@@ -74,6 +74,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Query,
     },
     Spec {
+        name: "\\model",
+        args: "[PROVIDER/MODEL|MODEL]",
+        help: "show the provider and model questions go to, or switch for this session",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\log",
         args: "",
         help: "list the statements run in this session",
@@ -229,6 +235,8 @@ pub enum Meta {
     Reset,
     /// `\usage`: the session's tokens and cost.
     Usage,
+    /// `\model`: show the model; with a choice, switch to it.
+    Model(Option<ModelChoice>),
     /// `\c [TARGET]`: switch to a profile or address; alone, pick a profile.
     Connect(Option<String>),
     /// `\e`: edit the last SQL or question in an editor, then run it.
@@ -251,6 +259,42 @@ pub enum Yank {
     Result(Format),
     /// The last SQL.
     Sql,
+}
+
+/// A model to switch to: `PROVIDER/MODEL`, or `MODEL` at the current
+/// provider. Only a known provider name before the first `/` counts as one,
+/// so gateway ids like `meta-llama/llama-3.3` stay whole models.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelChoice {
+    /// The provider's canonical name, when one was given.
+    pub provider: Option<&'static str>,
+    pub model: String,
+}
+
+impl ModelChoice {
+    fn parse(text: &str) -> Result<ModelChoice, String> {
+        if let Some(provider) = crate::llm::canonical(text) {
+            return Err(format!(
+                "\\model: `{text}` is a provider; name a model too, e.g. \\model {provider}/MODEL (`glance models {provider}` lists them)"
+            ));
+        }
+        let (provider, model) = match text.split_once('/') {
+            Some((name, model)) => match crate::llm::canonical(name) {
+                Some(provider) => (Some(provider), model.trim()),
+                None => (None, text),
+            },
+            None => (None, text),
+        };
+        if model.is_empty() || model.contains(char::is_whitespace) {
+            return Err(format!(
+                "\\model: `{text}` is not a model; write e.g. \\model gpt-5 or \\model ollama/llama3.2"
+            ));
+        }
+        Ok(ModelChoice {
+            provider,
+            model: model.to_string(),
+        })
+    }
 }
 
 const TABLES: &[RelationKind] = &[RelationKind::Table, RelationKind::PartitionedTable];
@@ -294,6 +338,10 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\reset" => no_argument(word, rest, Meta::Reset),
         "\\usage" => no_argument(word, rest, Meta::Usage),
         "\\e" | "\\edit" => no_argument(word, rest, Meta::Edit),
+        "\\model" => match argument {
+            None => Ok(Some(Meta::Model(None))),
+            Some(text) => ModelChoice::parse(&text).map(|choice| Some(Meta::Model(Some(choice)))),
+        },
         "\\d" => match &argument {
             Some(name) if !name.contains(['*', '?']) => Ok(Some(Meta::Describe {
                 name: name.clone(),
@@ -626,6 +674,40 @@ mod tests {
         assert!(err.contains("needs a file name"), "{err}");
         let err = parse("\\yank xml").unwrap_err();
         assert!(err.contains("unknown form `xml`"), "{err}");
+    }
+
+    #[test]
+    fn model_choices_name_a_provider_only_when_it_is_one() {
+        assert_eq!(parse("\\model"), Ok(Some(Meta::Model(None))));
+        let choice = |provider: Option<&'static str>, model: &str| {
+            Ok(Some(Meta::Model(Some(ModelChoice {
+                provider,
+                model: model.into(),
+            }))))
+        };
+        assert_eq!(parse("\\model gpt-5"), choice(None, "gpt-5"));
+        assert_eq!(
+            parse("\\model ollama/llama3.2:latest"),
+            choice(Some("ollama"), "llama3.2:latest")
+        );
+        assert_eq!(
+            parse("\\model google/gemini-2.5-pro"),
+            choice(Some("gemini"), "gemini-2.5-pro")
+        );
+        assert_eq!(
+            parse("\\model meta-llama/llama-3.3-70b"),
+            choice(None, "meta-llama/llama-3.3-70b")
+        );
+        assert_eq!(
+            parse("\\model openai/anthropic/claude-sonnet-5"),
+            choice(Some("openai"), "anthropic/claude-sonnet-5")
+        );
+        let error = parse("\\model Google").expect_err("a bare provider");
+        assert!(error.contains("\\model gemini/MODEL"), "{error}");
+        for bad in ["\\model ollama/", "\\model gpt 5"] {
+            let error = parse(bad).expect_err(bad);
+            assert!(error.contains("\\model gpt-5"), "{error}");
+        }
     }
 
     #[test]

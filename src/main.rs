@@ -24,6 +24,7 @@ mod highlight;
 mod history;
 mod interrupt;
 mod llm;
+mod models;
 mod preview;
 mod price;
 mod querylog;
@@ -66,6 +67,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Man => generate::man(&mut std::io::stdout()).map_err(Failure::from_io),
         Command::Config { action } => config_command(global, *action),
         Command::Usage { days } => usage_command(global, *days),
+        Command::Models { provider } => models::run(&load_config(global)?, provider.as_deref()),
         Command::Ask(args) => {
             let config = load_config(global)?;
             let term = Term::detect(config.color);
@@ -204,25 +206,15 @@ fn open(
     Ok(session)
 }
 
-/// The agent for questions, when a provider is configured.
+/// The agent for questions, when a provider is configured; says so when
+/// glance picked a provider nobody named (a local Ollama).
 fn make_agent(config: &Config) -> Result<Option<agent::Agent>, Failure> {
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let provider = llm::select(
-        config.provider.as_deref(),
-        config.model.as_deref(),
-        &config.providers,
-        &env,
-    )
-    .map_err(|e| Failure::Runtime {
-        message: e.to_string(),
-        hint: None,
-    })?;
-    Ok(provider.map(|p| {
-        agent::Agent::new(
-            p,
-            config.context_tokens,
-            config.retries,
-            price::Prices::new(config.prices.clone()),
-        )
+    let chosen = models::choose(config, config.provider.as_deref(), config.model.as_deref())
+        .map_err(|e| Failure::runtime(e.to_string()))?;
+    Ok(chosen.map(|chosen| {
+        if let Some(notice) = &chosen.notice {
+            eprintln!("glance: {notice}");
+        }
+        agent::Agent::new(chosen.provider, config)
     }))
 }

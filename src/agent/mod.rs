@@ -9,6 +9,7 @@ pub mod prompt;
 use std::time::{Duration, Instant};
 
 use crate::catalog::Catalog;
+use crate::config::Config;
 use crate::db::ConnInfo;
 use crate::llm::{self, Message, Provider, Request, Role, Usage};
 use crate::price::{Cost, Prices};
@@ -39,18 +40,14 @@ pub struct Agent {
 }
 
 impl Agent {
-    pub fn new(
-        provider: Box<dyn Provider>,
-        context_tokens: usize,
-        retries: u32,
-        prices: Prices,
-    ) -> Agent {
+    /// An agent for `provider` with the config's budget, retries and prices.
+    pub fn new(provider: Box<dyn Provider>, config: &Config) -> Agent {
         Agent {
             provider,
             memory: Vec::new(),
-            context_tokens,
-            retries,
-            prices,
+            context_tokens: config.context_tokens,
+            retries: config.retries,
+            prices: Prices::new(config.prices.clone()),
         }
     }
 
@@ -62,6 +59,11 @@ impl Agent {
     pub fn cost(&self, usage: &Usage) -> Cost {
         self.prices
             .cost(self.provider.name(), self.provider.model(), usage)
+    }
+
+    /// Sends later questions to `provider`, keeping the conversation.
+    pub fn set_provider(&mut self, provider: Box<dyn Provider>) {
+        self.provider = provider;
     }
 
     /// How many corrected attempts may follow a failed statement.

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::error::{self, Context, ErrorBody};
 use super::{
-    ApiKey, Decoder, Error, HttpRequest, Provider, Reply, Request, Step, Transport, Usage, sse,
+    ApiKey, Client, Decoder, Error, HttpRequest, Reply, Request, Step, Transport, Usage, Wire, sse,
 };
 
 /// The model used when none is configured: the current Sonnet.
@@ -41,12 +41,12 @@ const RETIRED: [(&str, &str); 13] = [
 ];
 
 /// A model at Anthropic.
-pub struct Anthropic {
-    ctx: Context,
+pub type Anthropic = Client<Messages>;
+
+/// The Messages protocol at one address.
+pub struct Messages {
     base_url: String,
     key: ApiKey,
-    transport: Transport,
-    agent: ureq::Agent,
 }
 
 impl Anthropic {
@@ -65,29 +65,40 @@ impl Anthropic {
                 current,
             });
         }
-        Ok(Anthropic {
-            ctx: Context {
-                provider: "anthropic",
-                model: model.to_string(),
-                key_var: KEY_VAR,
-                base_var: BASE_VAR,
-            },
+        let ctx = Context {
+            provider: "anthropic",
+            model: model.to_string(),
+            key_var: KEY_VAR.into(),
+            base_var: BASE_VAR,
+        };
+        let wire = Messages {
             base_url: base_url.unwrap_or(DEFAULT_BASE_URL).to_string(),
             key,
-            agent: transport.agent(),
-            transport,
-        })
+        };
+        Ok(Client::with_wire(ctx, wire, transport))
     }
+}
 
-    /// The HTTP request for `request`, without sending it.
-    pub fn build_request(&self, request: &Request) -> HttpRequest {
+impl Messages {
+    fn auth_headers(&self) -> Vec<(String, String)> {
+        vec![
+            ("x-api-key".into(), self.key.expose().to_string()),
+            ("anthropic-version".into(), API_VERSION.into()),
+        ]
+    }
+}
+
+impl Wire for Messages {
+    type Stream = Stream;
+
+    fn build(&self, model: &str, request: &Request) -> HttpRequest {
         let messages: Vec<Value> = request
             .messages
             .iter()
             .map(|m| json!({"role": m.role.as_str(), "content": m.content}))
             .collect();
         let mut body = json!({
-            "model": self.ctx.model,
+            "model": model,
             "max_tokens": request.max_tokens,
             "messages": messages,
             "stream": true,
@@ -95,16 +106,26 @@ impl Anthropic {
         if !request.system.is_empty() {
             body["system"] = Value::String(request.system.clone());
         }
+        let mut headers = self.auth_headers();
+        headers.push(("content-type".into(), "application/json".into()));
+        headers.push(("accept".into(), "text/event-stream".into()));
         HttpRequest {
             url: super::endpoint(&self.base_url, "/v1/messages"),
-            headers: vec![
-                ("x-api-key".into(), self.key.expose().to_string()),
-                ("anthropic-version".into(), API_VERSION.into()),
-                ("content-type".into(), "application/json".into()),
-                ("accept".into(), "text/event-stream".into()),
-            ],
+            headers,
             body,
         }
+    }
+
+    fn models_request(&self, _ctx: &Context) -> Result<HttpRequest, Error> {
+        Ok(HttpRequest {
+            url: super::endpoint(&self.base_url, "/v1/models?limit=1000"),
+            headers: self.auth_headers(),
+            body: Value::Null,
+        })
+    }
+
+    fn parse_models(&self, body: &Value) -> Vec<String> {
+        super::openai::ids(body, "/data", "id")
     }
 }
 
@@ -116,28 +137,9 @@ fn retired(model: &str) -> Option<&'static str> {
         .map(|(_, current)| *current)
 }
 
-impl Provider for Anthropic {
-    fn name(&self) -> &str {
-        self.ctx.provider
-    }
-
-    fn model(&self) -> &str {
-        &self.ctx.model
-    }
-
-    fn stream(&self, request: &Request, on_text: &mut dyn FnMut(&str)) -> Result<Reply, Error> {
-        let http = self.build_request(request);
-        super::send::<Stream>(&self.ctx, &self.transport, &self.agent, &http, on_text)
-    }
-
-    fn preview(&self, request: &Request) -> Value {
-        self.build_request(request).redacted()
-    }
-}
-
 /// Decoder state for one Messages stream.
 #[derive(Default)]
-struct Stream {
+pub struct Stream {
     reply: Reply,
     /// Prompt tokens: uncached, cache writes and cache reads.
     input: [u64; 3],
@@ -227,7 +229,7 @@ impl Decoder for Stream {
 mod tests {
     use super::*;
     use crate::llm::tests::{collect, serve};
-    use crate::llm::{Message, Role};
+    use crate::llm::{Message, Provider, Role};
     use std::time::Duration;
 
     fn request() -> Request {

@@ -19,8 +19,46 @@ pub enum Error {
     )]
     MissingKey { provider: &'static str, var: String },
     /// `--provider`/`GLANCE_PROVIDER` names no known provider.
-    #[error("unknown LLM provider `{name}`; use openai or anthropic")]
+    #[error("unknown LLM provider `{name}`; use openai, anthropic, gemini, azure or ollama")]
     UnknownProvider { name: String },
+    /// A chosen provider lacks a setting other than its key (Azure's
+    /// endpoint or deployment).
+    #[error("{provider} is selected but {what} is not set; {hint}")]
+    MissingSetting {
+        provider: &'static str,
+        what: &'static str,
+        hint: &'static str,
+    },
+    /// The provider refused to answer for safety or policy reasons (Gemini
+    /// `finishReason` or `promptFeedback.blockReason`).
+    #[error(
+        "{provider} ({model}) blocked the answer ({reason}); rephrase the question, or try another model"
+    )]
+    Blocked {
+        provider: &'static str,
+        model: String,
+        reason: String,
+    },
+    /// Nothing answers at the Ollama address.
+    #[error(
+        "Ollama is not running at {url} (model {model}): {detail}; start it with `ollama serve`, or point OLLAMA_HOST at it"
+    )]
+    OllamaDown {
+        url: String,
+        model: String,
+        detail: String,
+    },
+    /// Ollama runs but has not pulled the model.
+    #[error(
+        "Ollama does not have the model `{model}`: {detail}; fetch it with `ollama pull {model}`, or choose another with --model (see `glance models ollama`)"
+    )]
+    NotPulled { model: String, detail: String },
+    /// The provider has no model list that glance can read.
+    #[error("{provider} cannot list its models: {reason}")]
+    NoModelList {
+        provider: &'static str,
+        reason: &'static str,
+    },
     /// The model id is known to be retired; caught before any request.
     #[error(
         "{provider} retired the model `{model}`; use `{current}` instead (--model or GLANCE_MODEL)"
@@ -38,7 +76,7 @@ pub enum Error {
         provider: &'static str,
         model: String,
         status: u16,
-        var: &'static str,
+        var: String,
         detail: String,
     },
     /// 404 or the provider's model-not-found error.
@@ -167,12 +205,12 @@ impl Error {
 /// Who is being talked to: what every error needs to name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Context {
-    /// `openai` or `anthropic`.
+    /// `openai`, `anthropic`, `gemini`, `azure` or `ollama`.
     pub provider: &'static str,
     /// The model id sent.
     pub model: String,
     /// The variable the key came from.
-    pub key_var: &'static str,
+    pub key_var: String,
     /// The variable that overrides the base URL.
     pub base_var: &'static str,
 }
@@ -218,17 +256,21 @@ impl Context {
     }
 }
 
-/// The useful parts of an error body, in either provider's envelope:
+/// The useful parts of an error body, in any provider's envelope:
 /// OpenAI `{"error":{"message","type","code"}}`, Anthropic
-/// `{"type":"error","error":{"type","message"}}`.
+/// `{"type":"error","error":{"type","message"}}`, Gemini's google.rpc.Status
+/// `{"error":{"code":400,"message","status","details":[…]}}`, Ollama
+/// `{"error":"…"}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ErrorBody {
-    /// `error.type`.
+    /// `error.type`, or Gemini's `error.status`.
     pub kind: Option<String>,
-    /// `error.code` (OpenAI).
+    /// `error.code` (OpenAI), or Gemini's `ErrorInfo.reason`.
     pub code: Option<String>,
     /// `error.message`, or the raw body when it is not JSON.
     pub message: String,
+    /// Gemini's `RetryInfo.retryDelay` (`"32s"`).
+    pub retry_delay: Option<Duration>,
 }
 
 impl ErrorBody {
@@ -248,13 +290,24 @@ impl ErrorBody {
     pub fn from_json(value: &Value) -> ErrorBody {
         let error = value.get("error").unwrap_or(value);
         let text = |key: &str| error.get(key).and_then(Value::as_str).map(str::to_string);
+        let details = error.get("details").and_then(Value::as_array);
+        let detail = |key: &str| {
+            details
+                .into_iter()
+                .flatten()
+                .find_map(|d| d.get(key).and_then(Value::as_str))
+        };
         ErrorBody {
-            kind: text("type"),
-            code: text("code"),
+            kind: text("type").or_else(|| text("status")),
+            code: text("code").or_else(|| detail("reason").map(str::to_string)),
             message: text("message")
                 .or_else(|| error.as_str().map(str::to_string))
                 .map(|m| shorten(&m))
                 .unwrap_or_default(),
+            retry_delay: detail("retryDelay")
+                .and_then(|d| d.strip_suffix('s')?.parse::<f64>().ok())
+                .filter(|secs| secs.is_finite() && *secs >= 0.0)
+                .map(|secs| Duration::from_secs_f64(secs.min(86_400.0))),
         }
     }
 
@@ -306,17 +359,20 @@ pub fn classify(ctx: &Context, status: Option<u16>, body: &ErrorBody) -> Error {
             "authentication_error",
             "permission_error",
             "invalid_api_key",
+            "API_KEY_INVALID",
+            "PERMISSION_DENIED",
         ])
+        || body.message.contains("API key not valid")
     {
         return Error::Auth {
             provider,
             model,
             status: code,
-            var: ctx.key_var,
+            var: ctx.key_var.clone(),
             detail,
         };
     }
-    if code == 404 || body.is(&["not_found_error", "model_not_found"]) {
+    if code == 404 || body.is(&["not_found_error", "model_not_found", "NOT_FOUND"]) {
         return Error::UnknownModel {
             provider,
             model,
@@ -330,7 +386,13 @@ pub fn classify(ctx: &Context, status: Option<u16>, body: &ErrorBody) -> Error {
             detail,
         };
     }
-    if code == 429 || body.is(&["rate_limit_error", "rate_limit_exceeded"]) {
+    if code == 429
+        || body.is(&[
+            "rate_limit_error",
+            "rate_limit_exceeded",
+            "RESOURCE_EXHAUSTED",
+        ])
+    {
         return Error::RateLimited {
             provider,
             model,
@@ -338,7 +400,7 @@ pub fn classify(ctx: &Context, status: Option<u16>, body: &ErrorBody) -> Error {
             detail,
         };
     }
-    if code == 503 || code == 529 || body.is(&["overloaded_error"]) {
+    if code == 503 || code == 529 || body.is(&["overloaded_error", "UNAVAILABLE"]) {
         return Error::Overloaded {
             provider,
             model,
@@ -372,7 +434,7 @@ mod tests {
         Context {
             provider: "openai",
             model: "gpt-5-mini".into(),
-            key_var: "OPENAI_API_KEY",
+            key_var: "OPENAI_API_KEY".into(),
             base_var: "OPENAI_BASE_URL",
         }
     }
@@ -448,6 +510,46 @@ mod tests {
             r#"{"type":"error","error":{"type":"not_found_error","message":"model: claude-x"}}"#,
         );
         assert!(matches!(error, Error::UnknownModel { .. }));
+    }
+
+    #[test]
+    fn gemini_status_bodies_are_read() {
+        let error = classify_body(
+            Some(400),
+            r#"{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID","domain":"googleapis.com"}]}}"#,
+        );
+        assert!(
+            matches!(error, Error::Auth { status: 400, .. }),
+            "{error:?}"
+        );
+        let error = classify_body(
+            Some(404),
+            r#"{"error":{"code":404,"message":"models/gemini-9 is not found for API version v1beta","status":"NOT_FOUND"}}"#,
+        );
+        assert!(matches!(error, Error::UnknownModel { .. }), "{error:?}");
+        let body = ErrorBody::parse(
+            r#"{"error":{"code":429,"message":"Please retry in 32.8s.","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"32s"}]}}"#,
+        );
+        assert_eq!(body.retry_delay, Some(Duration::from_secs(32)));
+        assert!(matches!(
+            classify(&ctx(), Some(429), &body),
+            Error::RateLimited { .. }
+        ));
+        let error = classify_body(
+            Some(503),
+            r#"{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}"#,
+        );
+        assert!(matches!(error, Error::Overloaded { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn ollama_plain_error_strings_are_read() {
+        let body =
+            ErrorBody::parse(r#"{"error":"model \"llama9\" not found, try pulling it first"}"#);
+        assert_eq!(
+            body.message,
+            "model \"llama9\" not found, try pulling it first"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::error::{self, Context, ErrorBody};
 use super::{
-    ApiKey, Decoder, Error, HttpRequest, Provider, Reply, Request, Step, Transport, Usage, sse,
+    ApiKey, Client, Decoder, Error, HttpRequest, Reply, Request, Step, Transport, Usage, Wire, sse,
 };
 
 /// The model used when none is configured.
@@ -23,35 +23,84 @@ pub const KEY_VAR: &str = "OPENAI_API_KEY";
 /// The variable overriding the base URL.
 pub const BASE_VAR: &str = "OPENAI_BASE_URL";
 
-/// A model at OpenAI (or a compatible server).
-pub struct OpenAi {
-    ctx: Context,
-    base_url: String,
-    key: ApiKey,
-    transport: Transport,
-    agent: ureq::Agent,
+/// A model at OpenAI, Azure OpenAI or a compatible server.
+pub type OpenAi = Client<ChatCompletions>;
+
+/// How a Chat Completions server takes its key.
+pub enum Auth {
+    /// No key (local compatible servers such as llama.cpp's).
+    None,
+    /// `Authorization: Bearer KEY` (OpenAI and most compatible servers).
+    Bearer(ApiKey),
+    /// `api-key: KEY` (Azure OpenAI).
+    ApiKeyHeader(ApiKey),
 }
 
-impl OpenAi {
-    /// A client for `model`; `base_url` defaults to [`DEFAULT_BASE_URL`].
-    /// Any model id is accepted.
-    pub fn new(model: &str, base_url: Option<&str>, key: ApiKey, transport: Transport) -> OpenAi {
-        OpenAi {
-            ctx: Context {
-                provider: "openai",
-                model: model.to_string(),
-                key_var: KEY_VAR,
-                base_var: BASE_VAR,
-            },
-            base_url: base_url.unwrap_or(DEFAULT_BASE_URL).to_string(),
-            key,
-            agent: transport.agent(),
-            transport,
+/// The Chat Completions protocol at one address.
+pub struct ChatCompletions {
+    /// The full `…/chat/completions` URL, query included.
+    url: String,
+    /// Where models are listed (`…/models`), when the server lists them.
+    models_url: Option<String>,
+    auth: Auth,
+}
+
+impl ChatCompletions {
+    /// The protocol at `url`, listing models at `models_url`.
+    pub fn new(url: String, models_url: Option<String>, auth: Auth) -> ChatCompletions {
+        ChatCompletions {
+            url,
+            models_url,
+            auth,
         }
     }
 
-    /// The HTTP request for `request`, without sending it.
-    pub fn build_request(&self, request: &Request) -> HttpRequest {
+    fn headers(&self) -> Vec<(String, String)> {
+        match &self.auth {
+            Auth::None => Vec::new(),
+            Auth::Bearer(key) => vec![("Authorization".into(), format!("Bearer {}", key.expose()))],
+            Auth::ApiKeyHeader(key) => vec![("api-key".into(), key.expose().to_string())],
+        }
+    }
+}
+
+impl OpenAi {
+    /// A client for `model` at OpenAI or a compatible server; `base_url`
+    /// (ending in `/v1`) defaults to [`DEFAULT_BASE_URL`]. Without a key no
+    /// `Authorization` header is sent. Any model id is accepted.
+    pub fn new(
+        model: &str,
+        base_url: Option<&str>,
+        key: Option<ApiKey>,
+        transport: Transport,
+    ) -> OpenAi {
+        let base = base_url.unwrap_or(DEFAULT_BASE_URL);
+        let auth = key.map_or(Auth::None, Auth::Bearer);
+        let wire = ChatCompletions::new(
+            super::endpoint(base, "/chat/completions"),
+            Some(super::endpoint(base, "/models")),
+            auth,
+        );
+        let ctx = Context {
+            provider: "openai",
+            model: model.to_string(),
+            key_var: KEY_VAR.into(),
+            base_var: BASE_VAR,
+        };
+        Client::with_wire(ctx, wire, transport)
+    }
+}
+
+/// Whether `base_url` is OpenAI's own API (which always needs a key), as
+/// opposed to a compatible server (which may not).
+pub fn is_openai_itself(base_url: &str) -> bool {
+    base_url.contains("api.openai.com")
+}
+
+impl Wire for ChatCompletions {
+    type Stream = Stream;
+
+    fn build(&self, model: &str, request: &Request) -> HttpRequest {
         let system = (!request.system.is_empty())
             .then(|| json!({"role": "system", "content": request.system}));
         let messages: Vec<Value> = system
@@ -63,18 +112,14 @@ impl OpenAi {
                     .map(|m| json!({"role": m.role.as_str(), "content": m.content})),
             )
             .collect();
+        let mut headers = self.headers();
+        headers.push(("Content-Type".into(), "application/json".into()));
+        headers.push(("Accept".into(), "text/event-stream".into()));
         HttpRequest {
-            url: super::endpoint(&self.base_url, "/chat/completions"),
-            headers: vec![
-                (
-                    "Authorization".into(),
-                    format!("Bearer {}", self.key.expose()),
-                ),
-                ("Content-Type".into(), "application/json".into()),
-                ("Accept".into(), "text/event-stream".into()),
-            ],
+            url: self.url.clone(),
+            headers,
             body: json!({
-                "model": self.ctx.model,
+                "model": model,
                 "messages": messages,
                 "stream": true,
                 "stream_options": {"include_usage": true},
@@ -82,30 +127,43 @@ impl OpenAi {
             }),
         }
     }
+
+    fn models_request(&self, ctx: &Context) -> Result<HttpRequest, Error> {
+        let url = self.models_url.clone().ok_or(Error::NoModelList {
+            provider: ctx.provider,
+            reason: "an Azure OpenAI key cannot list the resource's deployments; \
+                     find their names in the Azure portal (or `az cognitiveservices account deployment list`), \
+                     or use an AZURE_OPENAI_ENDPOINT ending in /openai/v1",
+        })?;
+        Ok(HttpRequest {
+            url,
+            headers: self.headers(),
+            body: Value::Null,
+        })
+    }
+
+    fn parse_models(&self, body: &Value) -> Vec<String> {
+        ids(body, "/data", "id")
+    }
 }
 
-impl Provider for OpenAi {
-    fn name(&self) -> &str {
-        self.ctx.provider
-    }
-
-    fn model(&self) -> &str {
-        &self.ctx.model
-    }
-
-    fn stream(&self, request: &Request, on_text: &mut dyn FnMut(&str)) -> Result<Reply, Error> {
-        let http = self.build_request(request);
-        super::send::<Stream>(&self.ctx, &self.transport, &self.agent, &http, on_text)
-    }
-
-    fn preview(&self, request: &Request) -> Value {
-        self.build_request(request).redacted()
-    }
+/// The sorted string values of `key` in the array at `pointer`.
+pub(super) fn ids(body: &Value, pointer: &str, key: &str) -> Vec<String> {
+    let mut ids: Vec<String> = body
+        .pointer(pointer)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item.get(key).and_then(Value::as_str))
+        .map(str::to_string)
+        .collect();
+    ids.sort();
+    ids
 }
 
 /// Decoder state for one Chat Completions stream.
 #[derive(Default)]
-struct Stream {
+pub struct Stream {
     reply: Reply,
 }
 
@@ -170,7 +228,7 @@ fn parse_usage(usage: &Value) -> Usage {
 mod tests {
     use super::*;
     use crate::llm::tests::{collect, serve};
-    use crate::llm::{Message, Role};
+    use crate::llm::{Message, Provider, Role};
     use std::time::Duration;
 
     fn request() -> Request {
@@ -195,7 +253,12 @@ mod tests {
     }
 
     fn client(base: Option<&str>, transport: Transport) -> OpenAi {
-        OpenAi::new("gpt-5-mini", base, ApiKey::new("sk-secret-123"), transport)
+        OpenAi::new(
+            "gpt-5-mini",
+            base,
+            Some(ApiKey::new("sk-secret-123")),
+            transport,
+        )
     }
 
     fn quick() -> Transport {
@@ -398,6 +461,30 @@ mod tests {
             "{error:?}"
         );
         assert_eq!(deltas, "SEL");
+    }
+
+    #[test]
+    fn without_a_key_no_authorization_is_sent_and_models_are_listed() {
+        let keyless = OpenAi::new("local", Some("http://127.0.0.1:9/v1"), None, quick());
+        let http = keyless.build_request(&request());
+        assert_eq!(http.header("authorization"), None);
+        let list = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"object\":\"list\",\"data\":[{\"id\":\"gpt-5\",\"object\":\"model\"},{\"id\":\"gpt-5-mini\",\"object\":\"model\"}]}";
+        let (base, seen) = serve(vec![list.to_string()]);
+        let models = client(Some(&format!("{base}/v1")), quick())
+            .models()
+            .expect("a list");
+        assert_eq!(models, ["gpt-5", "gpt-5-mini"]);
+        let requests = seen.join().expect("server thread");
+        assert!(
+            requests[0].starts_with("GET /v1/models HTTP/1.1"),
+            "{}",
+            requests[0]
+        );
+        assert!(
+            requests[0]
+                .to_ascii_lowercase()
+                .contains("authorization: bearer sk-secret-123")
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ use input::{Input, Read};
 
 use crate::agent::Agent;
 use crate::answer::{self, End};
-use crate::command::{self, Listing, Meta};
+use crate::command::{self, Listing, Meta, ModelChoice};
 use crate::config::Config;
 use crate::confirm;
 use crate::connection::{self, Choice};
@@ -28,6 +28,7 @@ use crate::describe;
 use crate::exit::Failure;
 use crate::highlight;
 use crate::llm;
+use crate::models;
 use crate::render::Expanded;
 use crate::report;
 use crate::safety::{self, Verdict};
@@ -303,9 +304,48 @@ impl Repl {
                 println!("Conversation cleared: the next question starts fresh.");
             }
             Meta::Edit => self.edit(session, input),
+            Meta::Model(None) => match &self.agent {
+                Some(agent) => println!(
+                    "Questions go to {}/{}; switch with \\model PROVIDER/MODEL or \\model MODEL.",
+                    agent.provider().name(),
+                    agent.provider().model()
+                ),
+                None => eprint!("{}", report::error_line(NO_PROVIDER, Some(llm::SETUP_HINT))),
+            },
+            Meta::Model(Some(choice)) => self.switch_model(&choice),
             Meta::Quit => return Flow::Quit,
         }
         Flow::Continue
+    }
+
+    /// `\model [PROVIDER/]MODEL`: rebuilds the provider with the same
+    /// settings and keeps the conversation; on an error the old model stays.
+    fn switch_model(&mut self, choice: &ModelChoice) {
+        let provider = choice.provider.or_else(|| {
+            self.agent
+                .as_ref()
+                .and_then(|agent| llm::canonical(agent.provider().name()))
+        });
+        match models::choose(&self.config, provider, Some(&choice.model)) {
+            Ok(Some(chosen)) => {
+                println!(
+                    "Questions now go to {}/{}.",
+                    chosen.provider.name(),
+                    chosen.provider.model()
+                );
+                match self.agent.as_mut() {
+                    Some(agent) => agent.set_provider(chosen.provider),
+                    None => {
+                        self.agent = Some(Agent::new(chosen.provider, &self.config));
+                    }
+                }
+            }
+            Ok(None) => eprint!("{}", report::error_line(NO_PROVIDER, Some(llm::SETUP_HINT))),
+            Err(error) => eprint!(
+                "{}",
+                report::error_line(&error.to_string(), Some("the model is unchanged"))
+            ),
+        }
     }
 
     /// Answers a question through the model, or says how to configure one.

@@ -1,17 +1,24 @@
-//! Fake LLM servers speaking the real OpenAI Chat Completions and Anthropic
-//! Messages wire protocols on 127.0.0.1, for driving the `glance` binary.
+//! Fake LLM servers speaking the real OpenAI Chat Completions, Anthropic
+//! Messages, Gemini streamGenerateContent, Azure OpenAI (classic deployment
+//! and `/openai/v1` URLs) and Ollama `/api/chat` wire protocols on
+//! 127.0.0.1, for driving the `glance` binary.
 //!
 //! A [`FakeLlm`] replays a script of [`Reply`] values, one per accepted
 //! request, and records every request it receives (method, path, headers,
 //! parsed JSON body) so a test can assert on what glance sent. Invariants:
 //! answers are byte-for-byte the providers' framing (OpenAI role chunk,
 //! content deltas, finish chunk, usage chunk with `choices:[]`, `[DONE]`;
-//! Anthropic `message_start` … `ping` … `message_stop`), text is cut into
+//! Anthropic `message_start` … `ping` … `message_stop`; Gemini chunks with
+//! running `usageMetadata` and no end marker; Azure's empty-choices filter
+//! chunk first; Ollama NDJSON ending in a `done: true` line), text is cut into
 //! deltas that split words and code fences, and the bytes are written in small
 //! flushed pieces so lines arrive split. A request with a missing or wrong
 //! key, or to the wrong path, gets that provider's real error and does not
 //! consume the script; a request after the script ran out gets a 400 saying
-//! so. Every response closes its connection.
+//! so. Each fake also answers its model list (`GET /v1/models`,
+//! `/v1beta/models`, `/openai/v1/models`, `/api/tags`); the Gemini and
+//! Ollama fakes answer a model they do not have with their real 404. Every
+//! response closes its connection.
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
@@ -40,6 +47,9 @@ pub enum Reply {
     /// A streamed answer that sends this text and then goes silent, keeping
     /// the connection open for the given time before closing it.
     Stalled(String, Duration),
+    /// Gemini only: a chunk whose candidate stops with this safety
+    /// `finishReason` (`SAFETY`, `PROHIBITED_CONTENT`, …) and no text.
+    Blocked(String),
 }
 
 impl Reply {
@@ -77,14 +87,61 @@ impl Recorded {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     OpenAi,
+    /// An OpenAI-compatible server that takes no key (llama.cpp's server).
+    Keyless,
     Anthropic,
+    Gemini,
+    /// `/openai/deployments/{d}/chat/completions?api-version=…`.
+    Azure,
+    /// `/openai/v1/chat/completions`.
+    AzureV1,
+    Ollama,
+}
+
+/// Models the Gemini fake offers (and the one that only embeds).
+const GEMINI_MODELS: [(&str, &str); 3] = [
+    ("gemini-3.5-flash", "generateContent"),
+    ("gemini-2.5-pro", "generateContent"),
+    ("text-embedding-004", "embedContent"),
+];
+/// Models the Ollama fake has pulled, newest first.
+pub const OLLAMA_MODELS: [&str; 2] = ["qwen2.5-coder:7b", "llama3.2:latest"];
+
+/// What a request asks for.
+enum Route {
+    Chat,
+    Models,
+    Unknown,
 }
 
 impl Kind {
-    fn path(self) -> &'static str {
-        match self {
-            Kind::OpenAi => "/v1/chat/completions",
-            Kind::Anthropic => "/v1/messages",
+    fn route(self, request: &Recorded) -> Route {
+        let path = request.path.as_str();
+        let chat = match self {
+            Kind::OpenAi | Kind::Keyless => path == "/v1/chat/completions",
+            Kind::Anthropic => path == "/v1/messages",
+            Kind::Gemini => {
+                path.starts_with("/v1beta/models/")
+                    && path.ends_with(":streamGenerateContent?alt=sse")
+            }
+            Kind::Azure => {
+                path.starts_with("/openai/deployments/")
+                    && path.contains("/chat/completions?api-version=")
+            }
+            Kind::AzureV1 => path == "/openai/v1/chat/completions",
+            Kind::Ollama => path == "/api/chat",
+        };
+        let models = match self {
+            Kind::OpenAi | Kind::Keyless | Kind::Anthropic => path.starts_with("/v1/models"),
+            Kind::Gemini => path.starts_with("/v1beta/models?") || path == "/v1beta/models",
+            Kind::Azure => false,
+            Kind::AzureV1 => path == "/openai/v1/models",
+            Kind::Ollama => path == "/api/tags",
+        };
+        match request.method.as_str() {
+            "POST" if chat => Route::Chat,
+            "GET" if models => Route::Models,
+            _ => Route::Unknown,
         }
     }
 
@@ -92,7 +149,79 @@ impl Kind {
         match self {
             Kind::OpenAi => request.header("authorization") == Some(&format!("Bearer {KEY}")),
             Kind::Anthropic => request.header("x-api-key") == Some(KEY),
+            Kind::Gemini => request.header("x-goog-api-key") == Some(KEY),
+            Kind::Azure | Kind::AzureV1 => request.header("api-key") == Some(KEY),
+            Kind::Keyless | Kind::Ollama => true,
         }
+    }
+
+    /// The status each provider answers a wrong key with (Gemini: 400).
+    fn bad_key_status(self) -> u16 {
+        match self {
+            Kind::Gemini => 400,
+            _ => 401,
+        }
+    }
+
+    /// The model a chat request names, when this fake knows it does not
+    /// have it.
+    fn missing_model(self, request: &Recorded) -> Option<String> {
+        match self {
+            Kind::Gemini => {
+                let model = request
+                    .path
+                    .strip_prefix("/v1beta/models/")?
+                    .split(':')
+                    .next()?;
+                let known = GEMINI_MODELS
+                    .iter()
+                    .any(|(name, method)| *name == model && *method == "generateContent");
+                (!known).then(|| model.to_string())
+            }
+            Kind::Ollama => {
+                let model = request.body["model"].as_str().unwrap_or_default();
+                let pulled = OLLAMA_MODELS
+                    .iter()
+                    .any(|m| *m == model || *m == format!("{model}:latest"));
+                (!pulled).then(|| model.to_string())
+            }
+            _ => None,
+        }
+    }
+
+    /// The model list's JSON, in the provider's shape.
+    fn models_body(self) -> String {
+        match self {
+            Kind::OpenAi | Kind::Keyless | Kind::AzureV1 => json!({"object": "list", "data": [
+                {"id": "gpt-5", "object": "model", "created": 1_754_000_000, "owned_by": "system"},
+                {"id": "gpt-5-mini", "object": "model", "created": 1_754_000_000, "owned_by": "system"},
+                {"id": "gpt-4.1", "object": "model", "created": 1_744_000_000, "owned_by": "system"},
+            ]}),
+            Kind::Anthropic => json!({"data": [
+                {"type": "model", "id": "claude-sonnet-5", "display_name": "Claude Sonnet 5", "created_at": "2026-02-01T00:00:00Z"},
+                {"type": "model", "id": "claude-haiku-4-5-20251001", "display_name": "Claude Haiku 4.5", "created_at": "2025-10-01T00:00:00Z"},
+            ], "has_more": false, "first_id": "claude-sonnet-5", "last_id": "claude-haiku-4-5-20251001"}),
+            Kind::Gemini => {
+                let models: Vec<Value> = GEMINI_MODELS
+                    .iter()
+                    .map(|(name, method)| json!({"name": format!("models/{name}"), "version": "001",
+                        "displayName": name, "inputTokenLimit": 1_048_576, "outputTokenLimit": 65_536,
+                        "supportedGenerationMethods": [method, "countTokens"]}))
+                    .collect();
+                json!({"models": models})
+            }
+            Kind::Ollama => {
+                let models: Vec<Value> = OLLAMA_MODELS
+                    .iter()
+                    .map(|name| json!({"name": name, "model": name, "modified_at": "2025-05-01T10:00:00Z",
+                        "size": 4_683_087_332_u64, "digest": "sha256:fake",
+                        "details": {"format": "gguf", "family": "llama", "parameter_size": "7B", "quantization_level": "Q4_K_M"}}))
+                    .collect();
+                json!({"models": models})
+            }
+            Kind::Azure => json!({}),
+        }
+        .to_string()
     }
 }
 
@@ -119,9 +248,36 @@ impl FakeLlm {
         FakeLlm::start(Kind::OpenAi, script)
     }
 
+    /// A fake OpenAI-compatible server that needs no key, replaying `script`.
+    pub fn keyless(script: Vec<Reply>) -> FakeLlm {
+        FakeLlm::start(Kind::Keyless, script)
+    }
+
     /// A fake Anthropic Messages server replaying `script`.
     pub fn anthropic(script: Vec<Reply>) -> FakeLlm {
         FakeLlm::start(Kind::Anthropic, script)
+    }
+
+    /// A fake Gemini API (streamGenerateContent with `alt=sse`) replaying
+    /// `script`; it offers the models in `GEMINI_MODELS`.
+    pub fn gemini(script: Vec<Reply>) -> FakeLlm {
+        FakeLlm::start(Kind::Gemini, script)
+    }
+
+    /// A fake Azure OpenAI resource answering the classic deployment URL.
+    pub fn azure(script: Vec<Reply>) -> FakeLlm {
+        FakeLlm::start(Kind::Azure, script)
+    }
+
+    /// A fake Azure OpenAI resource answering the `/openai/v1` URLs.
+    pub fn azure_v1(script: Vec<Reply>) -> FakeLlm {
+        FakeLlm::start(Kind::AzureV1, script)
+    }
+
+    /// A fake Ollama server (`/api/chat`, `/api/tags`) with
+    /// [`OLLAMA_MODELS`] pulled.
+    pub fn ollama(script: Vec<Reply>) -> FakeLlm {
+        FakeLlm::start(Kind::Ollama, script)
     }
 
     fn start(kind: Kind, script: Vec<Reply>) -> FakeLlm {
@@ -146,26 +302,36 @@ impl FakeLlm {
         }
     }
 
-    /// The base URL to export: `OPENAI_BASE_URL` (ends in `/v1`) or
-    /// `ANTHROPIC_BASE_URL` (no `/v1`).
+    /// The base URL to export: `OPENAI_BASE_URL` (ends in `/v1`),
+    /// `ANTHROPIC_BASE_URL` and `GEMINI_BASE_URL` (no version),
+    /// `AZURE_OPENAI_ENDPOINT` (the resource, or ending in `/openai/v1`), or
+    /// `OLLAMA_HOST` (`127.0.0.1:PORT`, without a scheme as people write it).
     pub fn url(&self) -> String {
         match self.kind {
-            Kind::OpenAi => format!("http://{}/v1", self.addr),
-            Kind::Anthropic => format!("http://{}", self.addr),
+            Kind::OpenAi | Kind::Keyless => format!("http://{}/v1", self.addr),
+            Kind::Anthropic | Kind::Gemini | Kind::Azure => format!("http://{}", self.addr),
+            Kind::AzureV1 => format!("http://{}/openai/v1", self.addr),
+            Kind::Ollama => self.addr.to_string(),
         }
     }
 
-    /// The variables pointing glance at this fake: base URL and key.
-    pub fn env(&self) -> [(&'static str, String); 2] {
+    /// The variables pointing glance at this fake: address, then key (none
+    /// for Ollama).
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        let key = KEY.to_string();
         match self.kind {
-            Kind::OpenAi => [
-                ("OPENAI_BASE_URL", self.url()),
-                ("OPENAI_API_KEY", KEY.to_string()),
-            ],
-            Kind::Anthropic => [
+            Kind::OpenAi => vec![("OPENAI_BASE_URL", self.url()), ("OPENAI_API_KEY", key)],
+            Kind::Keyless => vec![("OPENAI_BASE_URL", self.url())],
+            Kind::Anthropic => vec![
                 ("ANTHROPIC_BASE_URL", self.url()),
-                ("ANTHROPIC_API_KEY", KEY.to_string()),
+                ("ANTHROPIC_API_KEY", key),
             ],
+            Kind::Gemini => vec![("GEMINI_BASE_URL", self.url()), ("GEMINI_API_KEY", key)],
+            Kind::Azure | Kind::AzureV1 => vec![
+                ("AZURE_OPENAI_ENDPOINT", self.url()),
+                ("AZURE_OPENAI_API_KEY", key),
+            ],
+            Kind::Ollama => vec![("OLLAMA_HOST", self.url())],
         }
     }
 
@@ -219,10 +385,15 @@ fn serve(kind: Kind, listener: &TcpListener, state: &Mutex<State>, stop: &Atomic
         let (reply, usage) = {
             let mut state = lock(state);
             state.requests.push(request.clone());
-            let reply = if request.path != kind.path() {
+            let route = kind.route(&request);
+            let reply = if matches!(route, Route::Unknown) {
                 Reply::Status(404, String::new(), None)
             } else if !kind.key_matches(&request) {
-                Reply::Status(401, String::new(), None)
+                Reply::Status(kind.bad_key_status(), String::new(), None)
+            } else if matches!(route, Route::Models) {
+                Reply::Status(200, kind.models_body(), None)
+            } else if let Some(model) = kind.missing_model(&request) {
+                Reply::Status(404, missing_model_body(kind, &model), None)
             } else {
                 state
                     .script
@@ -295,6 +466,19 @@ fn respond(kind: Kind, reply: &Reply, usage: (u64, u64)) -> Vec<u8> {
         Reply::Truncated(text) | Reply::Stalled(text, _) => {
             stream_response(kind, text, false, usage)
         }
+        Reply::Blocked(reason) if kind == Kind::Gemini => {
+            let mut out = sse_head().to_string();
+            out.push_str("\r\n");
+            data(
+                &mut out,
+                &json!({"candidates": [{"content": {"parts": [], "role": "model"}, "finishReason": reason, "index": 0,
+                        "safetyRatings": [{"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "HIGH", "blocked": true}]}],
+                        "usageMetadata": {"promptTokenCount": usage.0, "totalTokenCount": usage.0},
+                        "modelVersion": "gemini-3.5-flash"}),
+            );
+            out.into_bytes()
+        }
+        Reply::Blocked(_) => respond(kind, &Reply::Status(400, exhausted_body(kind), None), usage),
         Reply::Status(status, body, retry_after) => {
             let body = if body.is_empty() {
                 real_error_body(kind, *status)
@@ -333,7 +517,64 @@ fn reason(status: u16) -> &'static str {
 /// The body each provider really sends for a status.
 fn real_error_body(kind: Kind, status: u16) -> String {
     match kind {
-        Kind::OpenAi => {
+        Kind::Gemini => {
+            let (message, status_name, reason) = match status {
+                400 => (
+                    "API key not valid. Please pass a valid API key.",
+                    "INVALID_ARGUMENT",
+                    Some("API_KEY_INVALID"),
+                ),
+                404 => ("Requested entity was not found.", "NOT_FOUND", None),
+                429 => (
+                    "You exceeded your current quota. Please retry in 1s.",
+                    "RESOURCE_EXHAUSTED",
+                    None,
+                ),
+                503 => (
+                    "The model is overloaded. Please try again later.",
+                    "UNAVAILABLE",
+                    None,
+                ),
+                _ => ("Internal error encountered.", "INTERNAL", None),
+            };
+            let details: Vec<Value> = reason
+                .map(|reason| {
+                    json!({"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": reason, "domain": "googleapis.com",
+                    "metadata": {"service": "generativelanguage.googleapis.com"}})
+                })
+                .into_iter()
+                .collect();
+            json!({"error": {"code": status, "message": message, "status": status_name, "details": details}})
+                .to_string()
+        }
+        Kind::Azure | Kind::AzureV1 => {
+            let (code, message) = match status {
+                401 => (
+                    "401",
+                    "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.",
+                ),
+                404 => (
+                    "DeploymentNotFound",
+                    "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.",
+                ),
+                429 => (
+                    "429",
+                    "Requests to the ChatCompletions_Create Operation have exceeded call rate limit.",
+                ),
+                _ => ("InternalServerError", "The server had an error."),
+            };
+            json!({"error": {"code": code, "message": message}}).to_string()
+        }
+        Kind::Ollama => {
+            let message = match status {
+                404 => "model \"unknown\" not found, try pulling it first",
+                503 => "server busy, please try again.  maximum pending requests exceeded",
+                _ => "unexpected server status",
+            };
+            json!({"error": message}).to_string()
+        }
+        Kind::OpenAi | Kind::Keyless => {
             let (message, kind, code) = match status {
                 401 => (
                     "Incorrect API key provided: sk-wro***key. You can find your API key at https://platform.openai.com/account/api-keys.",
@@ -379,15 +620,32 @@ fn real_error_body(kind: Kind, status: u16) -> String {
     }
 }
 
+/// The body of a 400 saying the script ran out (or scripted something this
+/// protocol cannot send).
 fn exhausted_body(kind: Kind) -> String {
-    let message = "the fake LLM server's script has no more replies";
+    let message = "the fake LLM server's script has no more replies it can send";
     match kind {
-        Kind::OpenAi => {
+        Kind::OpenAi | Kind::Keyless | Kind::Azure | Kind::AzureV1 => {
             json!({"error": {"message": message, "type": "invalid_request_error", "param": null, "code": null}})
         }
         Kind::Anthropic => {
             json!({"type": "error", "error": {"type": "invalid_request_error", "message": message}})
         }
+        Kind::Gemini => {
+            json!({"error": {"code": 400, "message": message, "status": "INVALID_ARGUMENT"}})
+        }
+        Kind::Ollama => json!({"error": message}),
+    }
+    .to_string()
+}
+
+/// The real 404 for a model the server does not have.
+fn missing_model_body(kind: Kind, model: &str) -> String {
+    match kind {
+        Kind::Gemini => json!({"error": {"code": 404,
+            "message": format!("models/{model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods."),
+            "status": "NOT_FOUND"}}),
+        _ => json!({"error": format!("model \"{model}\" not found, try pulling it first")}),
     }
     .to_string()
 }
@@ -409,21 +667,97 @@ pub fn deltas(text: &str) -> Vec<String> {
     pieces
 }
 
+fn sse_head() -> &'static str {
+    "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\nConnection: close\r\n"
+}
+
 fn stream_response(kind: Kind, text: &str, complete: bool, usage: (u64, u64)) -> Vec<u8> {
-    let mut out = String::from(
-        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\nConnection: close\r\n",
-    );
+    let mut out = String::from(sse_head());
     match kind {
-        Kind::OpenAi => {
+        Kind::OpenAi | Kind::Keyless => {
             out.push_str("x-request-id: req_fake\r\n\r\n");
+            openai_events(&mut out, text, complete, usage);
+        }
+        Kind::Azure | Kind::AzureV1 => {
+            out.push_str("apim-request-id: req_fake\r\n\r\n");
+            data(
+                &mut out,
+                &json!({"choices": [], "created": 0, "id": "", "model": "", "object": "",
+                        "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": {}}]}),
+            );
             openai_events(&mut out, text, complete, usage);
         }
         Kind::Anthropic => {
             out.push_str("request-id: req_fake\r\n\r\n");
             anthropic_events(&mut out, text, complete, usage);
         }
+        Kind::Gemini => {
+            out.push_str("\r\n");
+            gemini_events(&mut out, text, complete, usage);
+        }
+        Kind::Ollama => {
+            out = String::from(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nConnection: close\r\n\r\n",
+            );
+            ollama_lines(&mut out, text, complete, usage);
+        }
     }
     out.into_bytes()
+}
+
+/// Gemini: each chunk a whole response with the new text and running
+/// usage; the last has `finishReason` and the stream just closes.
+fn gemini_events(out: &mut String, text: &str, complete: bool, (input, output): (u64, u64)) {
+    let pieces = fake_pieces(text);
+    let count = pieces.len();
+    for (n, piece) in pieces.into_iter().enumerate() {
+        let last = complete && n + 1 == count;
+        let mut candidate =
+            json!({"content": {"parts": [{"text": piece}], "role": "model"}, "index": 0});
+        let so_far = output * (n as u64 + 1) / count as u64;
+        let mut usage = json!({"promptTokenCount": input, "candidatesTokenCount": so_far,
+                               "totalTokenCount": input + so_far});
+        if last {
+            candidate["finishReason"] = json!("STOP");
+            usage["cachedContentTokenCount"] = json!(0);
+        }
+        data(
+            out,
+            &json!({"candidates": [candidate], "usageMetadata": usage,
+                    "modelVersion": "gemini-3.5-flash", "responseId": "fake-response"}),
+        );
+    }
+}
+
+/// Ollama: one JSON object per line, the last with `done: true` and counts.
+fn ollama_lines(out: &mut String, text: &str, complete: bool, (input, output): (u64, u64)) {
+    let line = |out: &mut String, value: Value| out.push_str(&format!("{value}\n"));
+    for piece in deltas(text) {
+        line(
+            out,
+            json!({"model": "fake", "created_at": "2025-05-01T10:00:00Z",
+                   "message": {"role": "assistant", "content": piece}, "done": false}),
+        );
+    }
+    if complete {
+        line(
+            out,
+            json!({"model": "fake", "created_at": "2025-05-01T10:00:01Z",
+                   "message": {"role": "assistant", "content": ""}, "done": true, "done_reason": "stop",
+                   "total_duration": 4_883_583_458_u64, "load_duration": 1_334_875, "prompt_eval_count": input,
+                   "prompt_eval_duration": 342_546_000, "eval_count": output, "eval_duration": 4_535_599_000_u64}),
+        );
+    }
+}
+
+/// Gemini sends bigger pieces than OpenAI: a few per answer (at least one).
+fn fake_pieces(text: &str) -> Vec<String> {
+    let pieces: Vec<String> = deltas(text).chunks(4).map(|group| group.concat()).collect();
+    if pieces.is_empty() {
+        vec![String::new()]
+    } else {
+        pieces
+    }
 }
 
 fn data(out: &mut String, value: &Value) {

@@ -40,22 +40,39 @@ impl Raw {
 }
 
 fn post(base: &str, path: &str, headers: &[(&str, &str)], body: &Value) -> Raw {
+    exchange(base, "POST", path, headers, Some(&body.to_string()))
+}
+
+fn get(base: &str, path: &str, headers: &[(&str, &str)]) -> Raw {
+    exchange(base, "GET", path, headers, None)
+}
+
+/// Sends one request over raw TCP and reads the response to the close.
+fn exchange(
+    base: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Raw {
     let address = base
         .trim_start_matches("http://")
         .split('/')
         .next()
         .expect("host:port");
     let mut stream = TcpStream::connect(address).expect("connect to the fake");
-    let body = body.to_string();
-    let mut request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
-        body.len()
-    );
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\n");
+    if let Some(body) = body {
+        request.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
     request.push_str("\r\n");
-    request.push_str(&body);
+    request.push_str(body.unwrap_or_default());
     stream.write_all(request.as_bytes()).expect("send");
     let mut response = Vec::new();
     stream.read_to_end(&mut response).expect("read to close");
@@ -221,9 +238,142 @@ fn requests_are_recorded_with_headers_and_json_bodies() {
     assert_eq!(request.header("AUTHORIZATION"), Some(bearer().as_str()));
     assert_eq!(request.body["model"], "gpt-5-mini");
     assert_eq!(request.body["stream"], true);
-    let [(base_var, base), (key_var, key)] = fake.env();
-    assert_eq!((base_var, base), ("OPENAI_BASE_URL", fake.url()));
-    assert_eq!((key_var, key.as_str()), ("OPENAI_API_KEY", KEY));
+    let env = fake.env();
+    assert_eq!(env[0], ("OPENAI_BASE_URL", fake.url()));
+    assert_eq!((env[1].0, env[1].1.as_str()), ("OPENAI_API_KEY", KEY));
     let fake = FakeLlm::anthropic(Vec::new());
     assert_eq!(fake.env()[1].0, "ANTHROPIC_API_KEY");
+}
+
+fn gemini_post(fake: &FakeLlm, model: &str, key: &str) -> Raw {
+    post(
+        &fake.url(),
+        &format!("/v1beta/models/{model}:streamGenerateContent?alt=sse"),
+        &[("x-goog-api-key", key)],
+        &json!({"contents": [{"role": "user", "parts": [{"text": "hi"}]}]}),
+    )
+}
+
+#[test]
+fn gemini_streams_whole_chunks_with_running_usage_and_no_end_marker() {
+    let fake = FakeLlm::gemini(vec![Reply::text(ANSWER), Reply::Blocked("SAFETY".into())]);
+    fake.set_usage(31, 9);
+    let raw = gemini_post(&fake, "gemini-3.5-flash", KEY);
+    assert_eq!(raw.status, 200);
+    assert!(raw.head.contains("text/event-stream"));
+    let events = raw.events();
+    assert!(events.len() > 1);
+    let text: String = events
+        .iter()
+        .filter_map(|(_, e)| e["candidates"][0]["content"]["parts"][0]["text"].as_str())
+        .collect();
+    assert_eq!(text, ANSWER);
+    let last = &events[events.len() - 1].1;
+    assert_eq!(last["candidates"][0]["finishReason"], "STOP");
+    assert_eq!(last["usageMetadata"]["promptTokenCount"], 31);
+    assert_eq!(last["usageMetadata"]["candidatesTokenCount"], 9);
+    assert!(events[0].1["candidates"][0].get("finishReason").is_none());
+    assert!(!raw.body.contains("[DONE]"));
+    let raw = gemini_post(&fake, "gemini-3.5-flash", KEY);
+    assert_eq!(raw.events()[0].1["candidates"][0]["finishReason"], "SAFETY");
+}
+
+#[test]
+fn gemini_refuses_a_bad_key_with_400_and_an_unknown_model_with_404() {
+    let fake = FakeLlm::gemini(vec![Reply::text("x")]);
+    let raw = gemini_post(&fake, "gemini-3.5-flash", "AIza-wrong");
+    assert_eq!(raw.status, 400);
+    let body: Value = serde_json::from_str(&raw.body).expect("JSON");
+    assert_eq!(body["error"]["status"], "INVALID_ARGUMENT");
+    assert_eq!(body["error"]["details"][0]["reason"], "API_KEY_INVALID");
+    let raw = gemini_post(&fake, "gemini-9", KEY);
+    assert_eq!(raw.status, 404);
+    assert!(raw.body.contains("models/gemini-9 is not found"));
+    let raw = gemini_post(&fake, "text-embedding-004", KEY);
+    assert_eq!(raw.status, 404, "an embedding model does not generate");
+    assert_eq!(fake.remaining(), 1);
+    let raw = get(
+        &fake.url(),
+        "/v1beta/models?pageSize=1000",
+        &[("x-goog-api-key", KEY)],
+    );
+    let body: Value = serde_json::from_str(&raw.body).expect("JSON");
+    assert_eq!(body["models"][0]["name"], "models/gemini-3.5-flash");
+    assert_eq!(body["models"].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn azure_answers_both_url_shapes_with_the_api_key_header_and_a_filter_chunk() {
+    let fake = FakeLlm::azure(vec![Reply::text("SELECT 1;")]);
+    let body = json!({"messages": [{"role": "user", "content": "hi"}], "stream": true});
+    let raw = post(
+        &fake.url(),
+        "/openai/deployments/prod/chat/completions",
+        &[("api-key", KEY)],
+        &body,
+    );
+    assert_eq!(raw.status, 404, "the classic form needs an api-version");
+    let path = "/openai/deployments/prod/chat/completions?api-version=2024-10-21";
+    let raw = post(&fake.url(), path, &[("Authorization", &bearer())], &body);
+    assert_eq!(raw.status, 401, "Azure wants the api-key header");
+    let raw = post(&fake.url(), path, &[("api-key", KEY)], &body);
+    assert_eq!(raw.status, 200);
+    let events = raw.events();
+    assert_eq!(events[0].1["choices"], json!([]));
+    assert!(events[0].1["prompt_filter_results"].is_array());
+    assert!(raw.body.ends_with("data: [DONE]\n\n"));
+    assert_eq!(fake.env()[0], ("AZURE_OPENAI_ENDPOINT", fake.url()));
+
+    let fake = FakeLlm::azure_v1(vec![Reply::text("SELECT 1;")]);
+    assert!(fake.url().ends_with("/openai/v1"));
+    let raw = post(
+        &fake.url(),
+        "/openai/v1/chat/completions",
+        &[("api-key", KEY)],
+        &body,
+    );
+    assert_eq!(raw.status, 200);
+    let raw = get(&fake.url(), "/openai/v1/models", &[("api-key", KEY)]);
+    assert!(raw.body.contains("\"gpt-5-mini\""));
+}
+
+#[test]
+fn ollama_streams_ndjson_lists_tags_and_refuses_a_model_not_pulled() {
+    let fake = FakeLlm::ollama(vec![Reply::text(ANSWER)]);
+    fake.set_usage(26, 282);
+    assert_eq!(fake.env()[0].0, "OLLAMA_HOST");
+    assert!(!fake.url().contains("://"));
+    let body = json!({"model": "llama3.2", "stream": true, "messages": [{"role": "user", "content": "hi"}]});
+    let raw = post(&fake.url(), "/api/chat", &[], &body);
+    assert_eq!(raw.status, 200);
+    assert!(raw.head.contains("application/x-ndjson"));
+    let lines: Vec<Value> = raw
+        .body
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect();
+    let text: String = lines
+        .iter()
+        .filter_map(|l| l["message"]["content"].as_str())
+        .collect();
+    assert_eq!(text, ANSWER);
+    let last = lines.last().expect("a last line");
+    assert_eq!(last["done"], true);
+    assert_eq!(
+        (
+            last["prompt_eval_count"].as_u64(),
+            last["eval_count"].as_u64()
+        ),
+        (Some(26), Some(282))
+    );
+    let missing = json!({"model": "llama9", "messages": []});
+    let raw = post(&fake.url(), "/api/chat", &[], &missing);
+    assert_eq!(raw.status, 404);
+    assert!(
+        raw.body
+            .contains("model \\\"llama9\\\" not found, try pulling it first")
+    );
+    let raw = get(&fake.url(), "/api/tags", &[]);
+    let tags: Value = serde_json::from_str(&raw.body).expect("JSON");
+    assert_eq!(tags["models"][0]["name"], fake_llm::OLLAMA_MODELS[0]);
 }

@@ -604,13 +604,16 @@ pub fn glance() -> Cmd {
 }
 
 /// The variables every run starts from: PATH, HOME and XDG dirs under `home`,
-/// a UTF-8 locale. Nothing else from the outer environment leaks in.
+/// a UTF-8 locale, and an `OLLAMA_HOST` where nothing listens (so a local
+/// Ollama never answers for a test that configures no provider). Nothing
+/// else from the outer environment leaks in.
 pub fn clean_env(home: &Path) -> Vec<(OsString, OsString)> {
     let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
     let mut vars = vec![
         ("PATH".into(), path),
         ("HOME".into(), home.as_os_str().to_owned()),
         ("LANG".into(), "C.UTF-8".into()),
+        ("OLLAMA_HOST".into(), "127.0.0.1:1".into()),
     ];
     for (var, dir) in [
         ("XDG_CONFIG_HOME", ".config"),

@@ -114,6 +114,7 @@ fn commands_run_in_a_clean_environment() {
             "XDG_CONFIG_HOME",
             "XDG_DATA_HOME",
             "XDG_CACHE_HOME",
+            "OLLAMA_HOST",
             "EXTRA",
             "PWD",
             "SHLVL",

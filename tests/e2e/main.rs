@@ -18,6 +18,7 @@ mod export;
 mod generated;
 mod history;
 mod introspect;
+mod providers;
 mod repl;
 mod sqlite;
 mod typing;
