@@ -228,19 +228,12 @@ impl Decoder for Stream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::llm::Provider;
     use crate::llm::tests::{collect, serve};
-    use crate::llm::{Message, Provider, Role};
     use std::time::Duration;
 
     fn request() -> Request {
-        Request {
-            system: "You write PostgreSQL.".into(),
-            messages: vec![Message {
-                role: Role::User,
-                content: "How many films?".into(),
-            }],
-            max_tokens: 1024,
-        }
+        crate::llm::tests::one_question(1024)
     }
 
     fn client(model: &str, base: Option<&str>) -> Result<Anthropic, Error> {

@@ -58,17 +58,10 @@ pub fn client(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::llm::{Error, Message, Provider, Request, Role};
+    use crate::llm::{Error, Provider, Request};
 
     fn request() -> Request {
-        Request {
-            system: "You write PostgreSQL.".into(),
-            messages: vec![Message {
-                role: Role::User,
-                content: "How many films?".into(),
-            }],
-            max_tokens: 512,
-        }
+        crate::llm::tests::one_question(512)
     }
 
     #[test]

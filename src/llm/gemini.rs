@@ -224,29 +224,12 @@ fn parse_usage(usage: &Value) -> Usage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::llm::Provider;
     use crate::llm::tests::{collect, serve};
-    use crate::llm::{Message, Provider};
     use std::time::Duration;
 
     fn request() -> Request {
-        Request {
-            system: "You write PostgreSQL.".into(),
-            messages: vec![
-                Message {
-                    role: Role::User,
-                    content: "How many films?".into(),
-                },
-                Message {
-                    role: Role::Assistant,
-                    content: "SELECT count(*) FROM film;".into(),
-                },
-                Message {
-                    role: Role::User,
-                    content: "And actors?".into(),
-                },
-            ],
-            max_tokens: 2048,
-        }
+        crate::llm::tests::conversation()
     }
 
     fn client(base: Option<&str>) -> Gemini {

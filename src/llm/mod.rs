@@ -696,6 +696,34 @@ mod tests {
     use std::net::TcpListener;
     use std::thread::JoinHandle;
 
+    /// A one-question request, as the protocol tests send it.
+    pub(super) fn one_question(max_tokens: u32) -> Request {
+        Request {
+            system: "You write PostgreSQL.".into(),
+            messages: vec![Message {
+                role: Role::User,
+                content: "How many films?".into(),
+            }],
+            max_tokens,
+        }
+    }
+
+    /// A follow-up request carrying an earlier turn.
+    pub(super) fn conversation() -> Request {
+        let mut request = one_question(2048);
+        request.messages.extend([
+            Message {
+                role: Role::Assistant,
+                content: "SELECT count(*) FROM film;".into(),
+            },
+            Message {
+                role: Role::User,
+                content: "And actors?".into(),
+            },
+        ]);
+        request
+    }
+
     /// A server on 127.0.0.1 answering one connection per raw response, in
     /// order. A response containing `<stall>` sends what precedes it and then
     /// stays silent for a second. The handle yields every request received

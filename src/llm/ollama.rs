@@ -208,18 +208,11 @@ impl Decoder for Stream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::llm::Provider;
     use crate::llm::tests::{collect, serve};
-    use crate::llm::{Message, Provider, Role};
 
     fn request() -> Request {
-        Request {
-            system: "You write PostgreSQL.".into(),
-            messages: vec![Message {
-                role: Role::User,
-                content: "How many films?".into(),
-            }],
-            max_tokens: 512,
-        }
+        crate::llm::tests::one_question(512)
     }
 
     fn quick() -> Transport {
