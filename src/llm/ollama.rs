@@ -102,17 +102,7 @@ impl Wire for Chat {
     type Stream = Stream;
 
     fn build(&self, model: &str, request: &Request) -> HttpRequest {
-        let system = (!request.system.is_empty())
-            .then(|| json!({"role": "system", "content": request.system}));
-        let messages: Vec<Value> = system
-            .into_iter()
-            .chain(
-                request
-                    .messages
-                    .iter()
-                    .map(|m| json!({"role": m.role.as_str(), "content": m.content})),
-            )
-            .collect();
+        let messages = super::openai::chat_messages(request);
         HttpRequest {
             url: super::endpoint(&self.base_url, "/api/chat"),
             headers: vec![

@@ -97,21 +97,27 @@ pub fn is_openai_itself(base_url: &str) -> bool {
     base_url.contains("api.openai.com")
 }
 
+/// The request as chat messages, a system message first: the shape OpenAI,
+/// Azure, compatible servers and Ollama's native API share.
+pub fn chat_messages(request: &Request) -> Vec<Value> {
+    let system =
+        (!request.system.is_empty()).then(|| json!({"role": "system", "content": request.system}));
+    system
+        .into_iter()
+        .chain(
+            request
+                .messages
+                .iter()
+                .map(|m| json!({"role": m.role.as_str(), "content": m.content})),
+        )
+        .collect()
+}
+
 impl Wire for ChatCompletions {
     type Stream = Stream;
 
     fn build(&self, model: &str, request: &Request) -> HttpRequest {
-        let system = (!request.system.is_empty())
-            .then(|| json!({"role": "system", "content": request.system}));
-        let messages: Vec<Value> = system
-            .into_iter()
-            .chain(
-                request
-                    .messages
-                    .iter()
-                    .map(|m| json!({"role": m.role.as_str(), "content": m.content})),
-            )
-            .collect();
+        let messages = chat_messages(request);
         let mut headers = self.headers();
         headers.push(("Content-Type".into(), "application/json".into()));
         headers.push(("Accept".into(), "text/event-stream".into()));
