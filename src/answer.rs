@@ -151,7 +151,12 @@ pub fn answer(
     };
     loop {
         answered.attempts += 1;
-        let proposal = match agent.propose(&request, &mut |text| ui.reply_text(text)) {
+        // Ctrl-C abandons the request: the provider closes its connection.
+        let canceller = agent.provider().canceller();
+        let asked = session.interrupts().cancellable(canceller, || {
+            agent.propose(&request, &mut |text| ui.reply_text(text))
+        });
+        let proposal = match asked {
             Ok(proposal) => proposal,
             Err(error) => {
                 let failed = error.to_string();

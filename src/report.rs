@@ -23,7 +23,7 @@ pub fn db_error(err: &db::Error, sql: Option<&str>) -> String {
         db::Error::ConnectionLost(_) => error_line(
             &err.to_string(),
             Some(
-                "the server closed the connection; check that it is still running, then try again",
+                "the server closed the connection (restarted, or the session was ended); the REPL reconnects with the next command, otherwise check that the server is running and try again",
             ),
         ),
         db::Error::Guard(_) => error_line(

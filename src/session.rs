@@ -212,6 +212,39 @@ impl Session {
         self.last_result = None;
     }
 
+    /// Connects again, with the same choice, when the connection was lost
+    /// (a restarted server, a terminated backend), and says what happened:
+    /// `None` while the connection is fine. The catalog is read again when
+    /// next needed; a transaction the person had open is gone.
+    pub fn revive(&mut self) -> Option<String> {
+        if !self.backend.is_lost() {
+            return None;
+        }
+        let location = self.info().location.clone();
+        let rolled_back = if self.backend.in_transaction() {
+            "; your open transaction was rolled back"
+        } else {
+            ""
+        };
+        Some(match crate::connection::connect(&self.choice) {
+            Ok(backend) => {
+                self.backend = backend;
+                self.catalog = None;
+                format!("connection to {location} was lost; reconnected{rolled_back}\n")
+            }
+            Err(failure) => format!(
+                "connection to {location} was lost{rolled_back}; reconnecting failed (glance tries again with the next command):\n{}",
+                failure.message()
+            ),
+        })
+    }
+
+    /// The Ctrl-C flag, for cancelling work that is not a statement (a
+    /// question to the model).
+    pub fn interrupts(&self) -> &Interrupts {
+        &self.interrupts
+    }
+
     /// What this session is connected to, and under which rules.
     pub fn choice(&self) -> &Choice {
         &self.choice
@@ -439,6 +472,12 @@ impl Session {
         if guard == Guard::Direct {
             self.catalog = None;
         }
+        let result = match result {
+            Err(db::Error::ConnectionLost(cause)) if guard == Guard::Direct => {
+                Err(unconfirmed(cause))
+            }
+            other => other,
+        };
         match result {
             Ok(outcome) => {
                 let rows = match outcome.kind {
@@ -529,7 +568,11 @@ impl Session {
             }
             OutcomeKind::Command { affected } => affected,
         };
-        match self.backend.end_preview(commit) {
+        let ended = match self.backend.end_preview(commit) {
+            Err(db::Error::ConnectionLost(cause)) => Err(unconfirmed(cause)),
+            other => other,
+        };
+        match ended {
             Ok(()) if commit => {
                 self.record(sql, question, verdict, Some(rows), previewed.db_time, None);
                 Executed::Ran(Ran {
@@ -662,6 +705,14 @@ impl Session {
 }
 
 /// Where results are written: the `\o` file, or stdout.
+/// A write whose connection was lost before the server answered: the
+/// server rolls back work it never confirmed, so nothing was committed.
+fn unconfirmed(cause: String) -> db::Error {
+    db::Error::ConnectionLost(format!(
+        "{cause}; the connection was lost before the server confirmed the change, so it was not committed"
+    ))
+}
+
 fn results(output: &Option<OutputFile>) -> Box<dyn Write + '_> {
     match output {
         Some(output) => Box::new(BufWriter::new(&output.file)),

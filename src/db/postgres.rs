@@ -49,6 +49,10 @@ const GUARD_IDLE_TIMEOUT_MS: u128 = 600_000;
 /// The longest a guarded statement waits for a lock.
 const GUARD_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long [`Backend::is_lost`] listens to the socket: long enough for the
+/// driver to read what the server sent while glance was idle.
+const LIVENESS_WAIT: Duration = Duration::from_millis(5);
+
 /// A connection to a PostgreSQL server.
 pub struct PgBackend {
     client: Client,
@@ -275,6 +279,27 @@ impl Backend for PgBackend {
 
     fn introspect(&mut self) -> Result<Catalog, Error> {
         introspect::load(&mut self.client).map_err(|e| errors::query_error(&e, false))
+    }
+
+    /// Listens to the connection for a moment: a server that ended the
+    /// session has sent its FATAL message and closed the socket.
+    fn is_lost(&mut self) -> bool {
+        if self.client.is_closed() {
+            return true;
+        }
+        // Notifications are not used by glance; waiting a moment for one
+        // lets the driver read the socket and notice the session has ended.
+        use postgres::fallible_iterator::FallibleIterator;
+        let polled = self
+            .client
+            .notifications()
+            .timeout_iter(LIVENESS_WAIT)
+            .next();
+        polled.is_err() || self.client.is_closed()
+    }
+
+    fn in_transaction(&self) -> bool {
+        self.in_transaction
     }
 
     /// Not inside the person's own transaction: glance would have to commit

@@ -15,6 +15,7 @@ mod config;
 mod connect;
 mod exit_codes;
 mod export;
+mod faults;
 mod generated;
 mod history;
 mod introspect;
