@@ -21,6 +21,7 @@ mod history;
 mod introspect;
 mod providers;
 mod repl;
+mod secrets;
 mod sqlite;
 mod typing;
 mod usage;
