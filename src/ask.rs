@@ -128,11 +128,19 @@ fn question_text(args: &AskArgs, term: Term) -> Result<String, Failure> {
 }
 
 fn read_stdin() -> Result<String, Failure> {
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     io::stdin()
-        .read_to_string(&mut text)
+        .read_to_end(&mut bytes)
         .map_err(|e| Failure::usage(format!("could not read stdin: {e}")))?;
-    Ok(text)
+    String::from_utf8(bytes).map_err(|e| Failure::Usage {
+        message: format!(
+            "stdin is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
+        hint: Some(
+            "glance reads SQL and questions as UTF-8; convert the input, e.g. with iconv".into(),
+        ),
+    })
 }
 
 fn print_verdict(sql: &str, verdict: &Verdict, json: bool) -> io::Result<()> {

@@ -8,6 +8,8 @@
 //! transaction the user opened. Rows stream to the sink in growing chunks,
 //! and time spent inside the sink is not counted as database time.
 
+#[path = "pg/as_text.rs"]
+mod as_text;
 #[path = "pg/conninfo.rs"]
 pub mod conninfo;
 #[path = "pg/errors.rs"]
@@ -133,7 +135,7 @@ impl PgBackend {
         let cancel = self.canceller.clone();
         let err = |e: postgres::Error| errors::query_error(&e, cancel.was_requested());
         let control = transaction_control(sql);
-        let stmt = clock.time(|| self.client.prepare(sql)).map_err(err)?;
+        let stmt = clock.time(|| prepare(&mut self.client, sql)).map_err(err)?;
         let result = if stmt.columns().is_empty() {
             clock
                 .time(|| self.client.execute(&stmt, &[]))
@@ -203,7 +205,7 @@ impl PgBackend {
             clock.time(|| tx.execute("SELECT 1", &[])).map_err(err)?;
             let kind = match work {
                 Work::Rows(sql, sink) => {
-                    let stmt = clock.time(|| tx.prepare(sql)).map_err(err)?;
+                    let stmt = clock.time(|| prepare(&mut tx, sql)).map_err(err)?;
                     if stmt.columns().is_empty() {
                         clock
                             .time(|| tx.execute(&stmt, &[]))
@@ -645,6 +647,19 @@ fn check_still_read_only(setting: Option<&str>) -> Result<(), Error> {
     }
 }
 
+/// Prepares `sql`, and again with some columns read as text where
+/// [`as_text`] says so.
+fn prepare(
+    client: &mut impl postgres::GenericClient,
+    sql: &str,
+) -> Result<Statement, postgres::Error> {
+    let stmt = client.prepare(sql)?;
+    match as_text::wrapped(sql, stmt.columns()) {
+        Some(wrapped) => client.prepare(&wrapped),
+        None => Ok(stmt),
+    }
+}
+
 fn columns_of(stmt: &Statement) -> Vec<Column> {
     stmt.columns()
         .iter()
@@ -746,7 +761,7 @@ fn run_unbracketed(
     clock: &mut Clock,
     err: &dyn Fn(postgres::Error) -> Error,
 ) -> Result<OutcomeKind, Error> {
-    let stmt = clock.time(|| client.prepare(sql)).map_err(err)?;
+    let stmt = clock.time(|| prepare(client, sql)).map_err(err)?;
     if stmt.columns().is_empty() {
         clock
             .time(|| client.execute(&stmt, &[]))

@@ -11,6 +11,7 @@ mod fake_llm_selftest;
 
 mod agent;
 mod ask;
+mod bad_input;
 mod config;
 mod connect;
 mod exit_codes;
