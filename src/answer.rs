@@ -46,6 +46,8 @@ pub enum End {
     Failed {
         sql: String,
         error: db::Error,
+        /// The error already went into the result's output (JSON).
+        shown: bool,
     },
     Llm(llm::Error),
     /// The schema could not be read.
@@ -207,10 +209,10 @@ pub fn answer(
                 answered.end = End::Output(error);
                 return answered;
             }
-            Executed::Failed { error, .. } => {
+            Executed::Failed { error, shown, .. } => {
                 let correctable = matches!(error, db::Error::Server(_));
                 if !correctable || answered.attempts > agent.retries() {
-                    answered.end = End::Failed { sql, error };
+                    answered.end = End::Failed { sql, error, shown };
                     return answered;
                 }
                 ui.retrying(answered.attempts, &sql, &error);

@@ -36,6 +36,29 @@ pub fn db_error(err: &db::Error, sql: Option<&str>) -> String {
     }
 }
 
+/// The `error` object of the JSON output: `message`, and for a server error
+/// `sqlstate`, `detail`, `hint` and `position` where the server gave them.
+pub fn error_json(error: &db::Error) -> serde_json::Value {
+    let mut detail = serde_json::Map::new();
+    detail.insert("message".into(), error.to_string().into());
+    if let db::Error::Server(server) = error {
+        let fields = [
+            ("sqlstate", &server.sqlstate),
+            ("detail", &server.detail),
+            ("hint", &server.hint),
+        ];
+        for (key, value) in fields {
+            if let Some(value) = value {
+                detail.insert(key.into(), value.as_str().into());
+            }
+        }
+        if let Some(position) = server.position {
+            detail.insert("position".into(), position.into());
+        }
+    }
+    detail.into()
+}
+
 /// psql-style rendering of a server error.
 pub fn server_error(err: &ServerError, sql: Option<&str>) -> String {
     let severity = err.severity.as_deref().unwrap_or("ERROR");

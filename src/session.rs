@@ -124,6 +124,9 @@ pub enum Executed {
     Failed {
         verdict: Verdict,
         error: db::Error,
+        /// The error went into output the statement had started (the JSON
+        /// document), so no separate error document is needed.
+        shown: bool,
     },
     /// Writing the result failed: a closed pipe ends output quietly.
     Output(io::Error),
@@ -427,7 +430,11 @@ impl Session {
                                 Duration::ZERO,
                                 Some(error.to_string()),
                             );
-                            return Executed::Failed { verdict, error };
+                            return Executed::Failed {
+                                verdict,
+                                error,
+                                shown: false,
+                            };
                         }
                     },
                     Decision::Preview | Decision::Decline => {
@@ -451,7 +458,7 @@ impl Session {
         let mut options = self.render_options(run.json_prefix);
         options.json_timings = run.json_timings;
         options.command_tag = safety::command_tag(sql, self.info().dialect);
-        let (result, elapsed, written, columns) = {
+        let (result, elapsed, written, shown, columns) = {
             let mut sink = Recording {
                 writer: render::writer(&options, results(&self.output)),
                 columns: Vec::new(),
@@ -463,11 +470,16 @@ impl Session {
                 .interrupts
                 .cancellable(canceller, || backend.run(sql, guard, &mut sink));
             let elapsed = started.elapsed();
-            let written = match &result {
-                Ok(outcome) => sink.writer.finish(outcome),
-                Err(_) => Ok(()),
+            let (written, shown) = match &result {
+                Ok(outcome) => (sink.writer.finish(outcome), false),
+                Err(error) => (
+                    Ok(()),
+                    sink.writer
+                        .fail(&crate::report::error_json(error))
+                        .unwrap_or(false),
+                ),
             };
-            (result, elapsed, written, sink.columns)
+            (result, elapsed, written, shown, sink.columns)
         };
         if guard == Guard::Direct {
             self.catalog = None;
@@ -506,7 +518,11 @@ impl Session {
                     elapsed,
                     Some(error.to_string()),
                 );
-                Executed::Failed { verdict, error }
+                Executed::Failed {
+                    verdict,
+                    error,
+                    shown,
+                }
             }
         }
     }
@@ -604,6 +620,7 @@ impl Session {
                 Executed::Failed {
                     verdict: verdict.clone(),
                     error,
+                    shown: false,
                 }
             }
         }

@@ -149,6 +149,22 @@ impl<W: Write> ResultWriter for JsonWriter<W> {
         self.sticky.take()?;
         self.write_tail(outcome)
     }
+
+    /// Closes a started document as incomplete, with the error, so the
+    /// output stays one valid JSON document.
+    fn fail(&mut self, error: &serde_json::Value) -> io::Result<bool> {
+        self.sticky.take()?;
+        if !self.started {
+            return Ok(false);
+        }
+        writeln!(
+            self.out,
+            "],\"row_count\":{},\"complete\":false,\"error\":{error}}}",
+            self.written
+        )?;
+        self.out.flush()?;
+        Ok(true)
+    }
 }
 
 /// Writes each row as one JSON object per line.

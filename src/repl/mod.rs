@@ -392,7 +392,7 @@ impl Repl {
                 "{}",
                 report::error_line(&session.read_only_refusal(verdict), None)
             ),
-            End::Failed { sql, error } => eprint!("{}", report::db_error(error, Some(sql))),
+            End::Failed { sql, error, .. } => eprint!("{}", report::db_error(error, Some(sql))),
             // Ctrl-C is the person's choice, not a failure.
             End::Llm(error @ llm::Error::Cancelled { .. }) => eprintln!("{error}"),
             End::Llm(error) => eprint!("{}", report::error_line(&error.to_string(), None)),

@@ -263,3 +263,34 @@ fn megabyte_lines_and_junk_on_stdin_get_clear_answers() {
     out.stderr_has("skipped a line of input that is not UTF-8 text")
         .stdout_has("42");
 }
+
+#[test]
+fn a_statement_failing_after_its_first_rows_still_gives_one_json_document() {
+    let db = harness::db("bad_input_late_error");
+    for (sql, rows) in [
+        ("select 1 / (g - 3) as x from generate_series(1, 5) g", 0),
+        (
+            "select 1 / (g - 3000) as x from generate_series(1, 5000) g",
+            1100,
+        ),
+    ] {
+        let out = glance()
+            .args([
+                "ask",
+                "--no-history",
+                "-d",
+                db.url(),
+                "--sql",
+                sql,
+                "--format",
+                "json",
+            ])
+            .run();
+        out.code(1).stderr_has("division by zero");
+        let doc = out.json();
+        assert_eq!(doc["complete"], false, "{out}");
+        assert_eq!(doc["row_count"], rows, "{out}");
+        assert_eq!(doc["error"]["sqlstate"], "22012", "{out}");
+        assert_eq!(doc["rows"].as_array().map(Vec::len), Some(rows), "{out}");
+    }
+}
