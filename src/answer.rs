@@ -46,6 +46,8 @@ pub enum End {
     Failed {
         sql: String,
         error: db::Error,
+        /// The error already went into the result's output (JSON).
+        shown: bool,
     },
     Llm(llm::Error),
     /// The schema could not be read.
@@ -151,7 +153,12 @@ pub fn answer(
     };
     loop {
         answered.attempts += 1;
-        let proposal = match agent.propose(&request, &mut |text| ui.reply_text(text)) {
+        // Ctrl-C abandons the request: the provider closes its connection.
+        let canceller = agent.provider().canceller();
+        let asked = session.interrupts().cancellable(canceller, || {
+            agent.propose(&request, &mut |text| ui.reply_text(text))
+        });
+        let proposal = match asked {
             Ok(proposal) => proposal,
             Err(error) => {
                 let failed = error.to_string();
@@ -202,10 +209,10 @@ pub fn answer(
                 answered.end = End::Output(error);
                 return answered;
             }
-            Executed::Failed { error, .. } => {
+            Executed::Failed { error, shown, .. } => {
                 let correctable = matches!(error, db::Error::Server(_));
                 if !correctable || answered.attempts > agent.retries() {
-                    answered.end = End::Failed { sql, error };
+                    answered.end = End::Failed { sql, error, shown };
                     return answered;
                 }
                 ui.retrying(answered.attempts, &sql, &error);

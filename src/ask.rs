@@ -100,8 +100,12 @@ pub fn run(
         Executed::Forbidden { verdict } => {
             Err(Failure::Refused(session.read_only_refusal(&verdict)))
         }
-        Executed::Failed { verdict, error } => {
-            if json {
+        Executed::Failed {
+            verdict,
+            error,
+            shown,
+        } => {
+            if json && !shown {
                 print_json_error(sql, verdict.level, &error).map_err(Failure::from_io)?;
             }
             Err(Failure::Database {
@@ -128,11 +132,19 @@ fn question_text(args: &AskArgs, term: Term) -> Result<String, Failure> {
 }
 
 fn read_stdin() -> Result<String, Failure> {
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     io::stdin()
-        .read_to_string(&mut text)
+        .read_to_end(&mut bytes)
         .map_err(|e| Failure::usage(format!("could not read stdin: {e}")))?;
-    Ok(text)
+    String::from_utf8(bytes).map_err(|e| Failure::Usage {
+        message: format!(
+            "stdin is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
+        hint: Some(
+            "glance reads SQL and questions as UTF-8; convert the input, e.g. with iconv".into(),
+        ),
+    })
 }
 
 fn print_verdict(sql: &str, verdict: &Verdict, json: bool) -> io::Result<()> {
@@ -156,23 +168,7 @@ fn print_verdict(sql: &str, verdict: &Verdict, json: bool) -> io::Result<()> {
 }
 
 fn print_json_error(sql: &str, level: Level, error: &db::Error) -> io::Result<()> {
-    let mut detail = serde_json::Map::new();
-    detail.insert("message".into(), error.to_string().into());
-    if let db::Error::Server(server) = error {
-        let fields = [
-            ("sqlstate", &server.sqlstate),
-            ("detail", &server.detail),
-            ("hint", &server.hint),
-        ];
-        for (key, value) in fields {
-            if let Some(value) = value {
-                detail.insert(key.into(), value.as_str().into());
-            }
-        }
-        if let Some(position) = server.position {
-            detail.insert("position".into(), position.into());
-        }
-    }
+    let detail = report::error_json(error);
     let doc = serde_json::json!({ "sql": sql, "level": level.as_str(), "error": detail });
     writeln!(io::stdout().lock(), "{doc}")
 }
@@ -246,8 +242,8 @@ fn ask_question(
             }
             Err(Failure::Refused(message))
         }
-        End::Failed { sql, error } => {
-            if json {
+        End::Failed { sql, error, shown } => {
+            if json && !shown {
                 let level = session.classify(sql);
                 let doc = error_doc(
                     question,

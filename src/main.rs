@@ -46,9 +46,28 @@ use interrupt::Interrupts;
 use session::{Session, Settings};
 use term::Term;
 
+/// Stack for the thread glance runs on. Parsing, classifying and dropping a
+/// statement recurse once per nested expression, and a pasted 1 MB
+/// statement (`1+1+…`) nests hundreds of thousands deep; the space is only
+/// reserved, not used, until such a statement comes.
+const STACK_BYTES: usize = 1 << 30;
+
 fn main() {
     let cli = Cli::parse();
-    let code = match run(&cli) {
+    let worker = std::thread::Builder::new()
+        .name("glance".into())
+        .stack_size(STACK_BYTES)
+        .spawn(move || run(&cli));
+    let outcome = match worker {
+        Ok(handle) => handle
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        Err(error) => Err(Failure::Runtime {
+            message: format!("could not start: {error}"),
+            hint: None,
+        }),
+    };
+    let code = match outcome {
         Ok(()) => 0,
         Err(failure) => {
             eprint!("{}", failure.message());

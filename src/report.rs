@@ -23,7 +23,7 @@ pub fn db_error(err: &db::Error, sql: Option<&str>) -> String {
         db::Error::ConnectionLost(_) => error_line(
             &err.to_string(),
             Some(
-                "the server closed the connection; check that it is still running, then try again",
+                "the server closed the connection (restarted, or the session was ended); the REPL reconnects with the next command, otherwise check that the server is running and try again",
             ),
         ),
         db::Error::Guard(_) => error_line(
@@ -34,6 +34,29 @@ pub fn db_error(err: &db::Error, sql: Option<&str>) -> String {
         ),
         db::Error::Cancelled | db::Error::Other(_) => error_line(&err.to_string(), None),
     }
+}
+
+/// The `error` object of the JSON output: `message`, and for a server error
+/// `sqlstate`, `detail`, `hint` and `position` where the server gave them.
+pub fn error_json(error: &db::Error) -> serde_json::Value {
+    let mut detail = serde_json::Map::new();
+    detail.insert("message".into(), error.to_string().into());
+    if let db::Error::Server(server) = error {
+        let fields = [
+            ("sqlstate", &server.sqlstate),
+            ("detail", &server.detail),
+            ("hint", &server.hint),
+        ];
+        for (key, value) in fields {
+            if let Some(value) = value {
+                detail.insert(key.into(), value.as_str().into());
+            }
+        }
+        if let Some(position) = server.position {
+            detail.insert("position".into(), position.into());
+        }
+    }
+    detail.into()
 }
 
 /// psql-style rendering of a server error.

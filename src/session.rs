@@ -124,6 +124,9 @@ pub enum Executed {
     Failed {
         verdict: Verdict,
         error: db::Error,
+        /// The error went into output the statement had started (the JSON
+        /// document), so no separate error document is needed.
+        shown: bool,
     },
     /// Writing the result failed: a closed pipe ends output quietly.
     Output(io::Error),
@@ -210,6 +213,39 @@ impl Session {
         self.backend = backend;
         self.catalog = None;
         self.last_result = None;
+    }
+
+    /// Connects again, with the same choice, when the connection was lost
+    /// (a restarted server, a terminated backend), and says what happened:
+    /// `None` while the connection is fine. The catalog is read again when
+    /// next needed; a transaction the person had open is gone.
+    pub fn revive(&mut self) -> Option<String> {
+        if !self.backend.is_lost() {
+            return None;
+        }
+        let location = self.info().location.clone();
+        let rolled_back = if self.backend.in_transaction() {
+            "; your open transaction was rolled back"
+        } else {
+            ""
+        };
+        Some(match crate::connection::connect(&self.choice) {
+            Ok(backend) => {
+                self.backend = backend;
+                self.catalog = None;
+                format!("connection to {location} was lost; reconnected{rolled_back}\n")
+            }
+            Err(failure) => format!(
+                "connection to {location} was lost{rolled_back}; reconnecting failed (glance tries again with the next command):\n{}",
+                failure.message()
+            ),
+        })
+    }
+
+    /// The Ctrl-C flag, for cancelling work that is not a statement (a
+    /// question to the model).
+    pub fn interrupts(&self) -> &Interrupts {
+        &self.interrupts
     }
 
     /// What this session is connected to, and under which rules.
@@ -394,7 +430,11 @@ impl Session {
                                 Duration::ZERO,
                                 Some(error.to_string()),
                             );
-                            return Executed::Failed { verdict, error };
+                            return Executed::Failed {
+                                verdict,
+                                error,
+                                shown: false,
+                            };
                         }
                     },
                     Decision::Preview | Decision::Decline => {
@@ -418,7 +458,7 @@ impl Session {
         let mut options = self.render_options(run.json_prefix);
         options.json_timings = run.json_timings;
         options.command_tag = safety::command_tag(sql, self.info().dialect);
-        let (result, elapsed, written, columns) = {
+        let (result, elapsed, written, shown, columns) = {
             let mut sink = Recording {
                 writer: render::writer(&options, results(&self.output)),
                 columns: Vec::new(),
@@ -430,15 +470,26 @@ impl Session {
                 .interrupts
                 .cancellable(canceller, || backend.run(sql, guard, &mut sink));
             let elapsed = started.elapsed();
-            let written = match &result {
-                Ok(outcome) => sink.writer.finish(outcome),
-                Err(_) => Ok(()),
+            let (written, shown) = match &result {
+                Ok(outcome) => (sink.writer.finish(outcome), false),
+                Err(error) => (
+                    Ok(()),
+                    sink.writer
+                        .fail(&crate::report::error_json(error))
+                        .unwrap_or(false),
+                ),
             };
-            (result, elapsed, written, sink.columns)
+            (result, elapsed, written, shown, sink.columns)
         };
         if guard == Guard::Direct {
             self.catalog = None;
         }
+        let result = match result {
+            Err(db::Error::ConnectionLost(cause)) if guard == Guard::Direct => {
+                Err(unconfirmed(cause))
+            }
+            other => other,
+        };
         match result {
             Ok(outcome) => {
                 let rows = match outcome.kind {
@@ -467,7 +518,11 @@ impl Session {
                     elapsed,
                     Some(error.to_string()),
                 );
-                Executed::Failed { verdict, error }
+                Executed::Failed {
+                    verdict,
+                    error,
+                    shown,
+                }
             }
         }
     }
@@ -529,7 +584,11 @@ impl Session {
             }
             OutcomeKind::Command { affected } => affected,
         };
-        match self.backend.end_preview(commit) {
+        let ended = match self.backend.end_preview(commit) {
+            Err(db::Error::ConnectionLost(cause)) => Err(unconfirmed(cause)),
+            other => other,
+        };
+        match ended {
             Ok(()) if commit => {
                 self.record(sql, question, verdict, Some(rows), previewed.db_time, None);
                 Executed::Ran(Ran {
@@ -561,6 +620,7 @@ impl Session {
                 Executed::Failed {
                     verdict: verdict.clone(),
                     error,
+                    shown: false,
                 }
             }
         }
@@ -662,6 +722,14 @@ impl Session {
 }
 
 /// Where results are written: the `\o` file, or stdout.
+/// A write whose connection was lost before the server answered: the
+/// server rolls back work it never confirmed, so nothing was committed.
+fn unconfirmed(cause: String) -> db::Error {
+    db::Error::ConnectionLost(format!(
+        "{cause}; the connection was lost before the server confirmed the change, so it was not committed"
+    ))
+}
+
 fn results(output: &Option<OutputFile>) -> Box<dyn Write + '_> {
     match output {
         Some(output) => Box::new(BufWriter::new(&output.file)),

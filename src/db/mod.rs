@@ -144,6 +144,15 @@ pub trait Backend {
     fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error>;
     /// A handle that cancels whatever this backend is running when called.
     fn canceller(&self) -> Arc<dyn Canceller>;
+    /// Whether the server closed the connection or it broke (a restart, a
+    /// terminated backend), as far as can be told without a round trip.
+    fn is_lost(&mut self) -> bool {
+        false
+    }
+    /// Whether the person has a transaction of their own open.
+    fn in_transaction(&self) -> bool {
+        false
+    }
     /// Whether [`Backend::preview`] is available right now.
     fn can_preview(&self) -> bool {
         false

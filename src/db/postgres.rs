@@ -8,6 +8,8 @@
 //! transaction the user opened. Rows stream to the sink in growing chunks,
 //! and time spent inside the sink is not counted as database time.
 
+#[path = "pg/as_text.rs"]
+mod as_text;
 #[path = "pg/conninfo.rs"]
 pub mod conninfo;
 #[path = "pg/errors.rs"]
@@ -48,6 +50,10 @@ const GUARD_IDLE_TIMEOUT_MS: u128 = 600_000;
 
 /// The longest a guarded statement waits for a lock.
 const GUARD_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long [`Backend::is_lost`] listens to the socket: long enough for the
+/// driver to read what the server sent while glance was idle.
+const LIVENESS_WAIT: Duration = Duration::from_millis(5);
 
 /// A connection to a PostgreSQL server.
 pub struct PgBackend {
@@ -129,7 +135,7 @@ impl PgBackend {
         let cancel = self.canceller.clone();
         let err = |e: postgres::Error| errors::query_error(&e, cancel.was_requested());
         let control = transaction_control(sql);
-        let stmt = clock.time(|| self.client.prepare(sql)).map_err(err)?;
+        let stmt = clock.time(|| prepare(&mut self.client, sql)).map_err(err)?;
         let result = if stmt.columns().is_empty() {
             clock
                 .time(|| self.client.execute(&stmt, &[]))
@@ -199,7 +205,7 @@ impl PgBackend {
             clock.time(|| tx.execute("SELECT 1", &[])).map_err(err)?;
             let kind = match work {
                 Work::Rows(sql, sink) => {
-                    let stmt = clock.time(|| tx.prepare(sql)).map_err(err)?;
+                    let stmt = clock.time(|| prepare(&mut tx, sql)).map_err(err)?;
                     if stmt.columns().is_empty() {
                         clock
                             .time(|| tx.execute(&stmt, &[]))
@@ -275,6 +281,27 @@ impl Backend for PgBackend {
 
     fn introspect(&mut self) -> Result<Catalog, Error> {
         introspect::load(&mut self.client).map_err(|e| errors::query_error(&e, false))
+    }
+
+    /// Listens to the connection for a moment: a server that ended the
+    /// session has sent its FATAL message and closed the socket.
+    fn is_lost(&mut self) -> bool {
+        if self.client.is_closed() {
+            return true;
+        }
+        // Notifications are not used by glance; waiting a moment for one
+        // lets the driver read the socket and notice the session has ended.
+        use postgres::fallible_iterator::FallibleIterator;
+        let polled = self
+            .client
+            .notifications()
+            .timeout_iter(LIVENESS_WAIT)
+            .next();
+        polled.is_err() || self.client.is_closed()
+    }
+
+    fn in_transaction(&self) -> bool {
+        self.in_transaction
     }
 
     /// Not inside the person's own transaction: glance would have to commit
@@ -620,6 +647,19 @@ fn check_still_read_only(setting: Option<&str>) -> Result<(), Error> {
     }
 }
 
+/// Prepares `sql`, and again with some columns read as text where
+/// [`as_text`] says so.
+fn prepare(
+    client: &mut impl postgres::GenericClient,
+    sql: &str,
+) -> Result<Statement, postgres::Error> {
+    let stmt = client.prepare(sql)?;
+    match as_text::wrapped(sql, stmt.columns()) {
+        Some(wrapped) => client.prepare(&wrapped),
+        None => Ok(stmt),
+    }
+}
+
 fn columns_of(stmt: &Statement) -> Vec<Column> {
     stmt.columns()
         .iter()
@@ -721,7 +761,7 @@ fn run_unbracketed(
     clock: &mut Clock,
     err: &dyn Fn(postgres::Error) -> Error,
 ) -> Result<OutcomeKind, Error> {
-    let stmt = clock.time(|| client.prepare(sql)).map_err(err)?;
+    let stmt = clock.time(|| prepare(client, sql)).map_err(err)?;
     if stmt.columns().is_empty() {
         clock
             .time(|| client.execute(&stmt, &[]))

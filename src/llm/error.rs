@@ -167,6 +167,13 @@ pub enum Error {
         base_var: &'static str,
         detail: String,
     },
+    /// The person pressed Ctrl-C while the answer was coming: the request
+    /// was abandoned and its connection closed.
+    #[error("cancelled: the question to {provider} ({model}) was abandoned; nothing was run")]
+    Cancelled {
+        provider: &'static str,
+        model: String,
+    },
     /// The provider could not be reached.
     #[error(
         "could not reach {provider} at {url} (model {model}): {detail}; check the network and {base_var}"
@@ -241,6 +248,14 @@ impl Context {
             model: self.model.clone(),
             phase,
             after,
+        }
+    }
+
+    /// A [`Error::Cancelled`] for this provider.
+    pub fn cancelled(&self) -> Error {
+        Error::Cancelled {
+            provider: self.provider,
+            model: self.model.clone(),
         }
     }
 

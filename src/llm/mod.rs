@@ -25,7 +25,9 @@ mod sse;
 
 use std::fmt;
 use std::io::Read;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -143,6 +145,10 @@ pub trait Provider: Send + Sync {
     fn preview(&self, request: &Request) -> Value;
     /// The model ids the provider offers, as its API lists them.
     fn models(&self) -> Result<Vec<String>, Error>;
+    /// A handle that abandons the answer [`Provider::stream`] is waiting
+    /// for, from any thread: its connection is closed and `stream` returns
+    /// [`Error::Cancelled`].
+    fn canceller(&self) -> Arc<dyn crate::db::Canceller>;
 }
 
 /// An API key. `Debug` and `Display` never show it.
@@ -244,12 +250,15 @@ pub struct Transport {
     /// A `retry-after` longer than this is not waited for: the error is
     /// reported instead.
     pub max_retry_after: Duration,
+    /// Upper bound on the time spent waiting between tries, over all the
+    /// retries of one request: a retry whose wait would pass it is not made.
+    pub max_total_wait: Duration,
 }
 
 impl Default for Transport {
     /// 10 s to connect; 90 s of silence (reasoning models may think quietly
     /// before the first token); 3 tries; 0.5 s first backoff; waits of up to
-    /// 60 s.
+    /// 60 s each and 90 s in all.
     fn default() -> Transport {
         Transport {
             connect_timeout: Duration::from_secs(10),
@@ -257,6 +266,7 @@ impl Default for Transport {
             max_tries: 3,
             backoff: Duration::from_millis(500),
             max_retry_after: Duration::from_secs(60),
+            max_total_wait: Duration::from_secs(90),
         }
     }
 }
@@ -330,7 +340,55 @@ pub struct Client<W> {
     ctx: Context,
     wire: W,
     transport: Transport,
-    agent: ureq::Agent,
+    line: Arc<Line>,
+}
+
+/// The HTTP agent a client sends through, which a [`Cancel`] can shut down
+/// (closing its sockets) and replace from another thread.
+struct Line {
+    transport: Transport,
+    agent: Mutex<ureq::Agent>,
+    /// Set by [`Cancel`] since the current request began.
+    cancelled: AtomicBool,
+}
+
+impl Line {
+    fn new(transport: &Transport) -> Line {
+        Line {
+            transport: transport.clone(),
+            agent: Mutex::new(transport.agent()),
+            cancelled: AtomicBool::new(false),
+        }
+    }
+
+    /// The agent for a new request, which a cancel from now on shuts down.
+    fn begin(&self) -> ureq::Agent {
+        self.cancelled.store(false, Ordering::SeqCst);
+        self.agent().clone()
+    }
+
+    fn agent(&self) -> std::sync::MutexGuard<'_, ureq::Agent> {
+        self.agent
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+}
+
+/// Abandons a client's request in flight ([`Provider::canceller`]).
+struct Cancel(Arc<Line>);
+
+impl crate::db::Canceller for Cancel {
+    fn cancel(&self) {
+        let line = &self.0;
+        line.cancelled.store(true, Ordering::SeqCst);
+        let mut agent = line.agent();
+        let old = std::mem::replace(&mut *agent, line.transport.agent());
+        old.shutdown();
+    }
 }
 
 impl<W: Wire> Client<W> {
@@ -338,7 +396,7 @@ impl<W: Wire> Client<W> {
         Client {
             ctx,
             wire,
-            agent: transport.agent(),
+            line: Arc::new(Line::new(&transport)),
             transport,
         }
     }
@@ -367,8 +425,14 @@ impl<W: Wire> Provider for Client<W> {
 
     fn stream(&self, request: &Request, on_text: &mut dyn FnMut(&str)) -> Result<Reply, Error> {
         let http = self.build_request(request);
-        send::<W::Stream>(&self.ctx, &self.transport, &self.agent, &http, on_text)
-            .map_err(|error| self.wire.refine(error))
+        let agent = self.line.begin();
+        let result = send::<W::Stream>(&self.ctx, &self.transport, &agent, &http, on_text, &|| {
+            self.line.is_cancelled()
+        });
+        match result {
+            Err(_) if self.line.is_cancelled() => Err(self.ctx.cancelled()),
+            other => other.map_err(|error| self.wire.refine(error)),
+        }
     }
 
     fn preview(&self, request: &Request) -> Value {
@@ -377,9 +441,13 @@ impl<W: Wire> Provider for Client<W> {
 
     fn models(&self) -> Result<Vec<String>, Error> {
         let http = self.wire.models_request(&self.ctx)?;
-        let body = get_json(&self.ctx, &self.transport, &self.agent, &http)
+        let body = get_json(&self.ctx, &self.transport, &self.line.begin(), &http)
             .map_err(|error| self.wire.refine(error))?;
         Ok(self.wire.parse_models(&body))
+    }
+
+    fn canceller(&self) -> Arc<dyn crate::db::Canceller> {
+        Arc::new(Cancel(self.line.clone()))
     }
 }
 
@@ -500,16 +568,19 @@ impl From<Error> for Failure {
 }
 
 /// Sends `http` and decodes the stream with `D`, retrying rate limits and
-/// server errors with backoff while no text has been passed on.
+/// server errors with backoff while no text has been passed on, nothing
+/// was `cancelled`, and the waits stay within [`Transport::max_total_wait`].
 fn send<D: Decoder>(
     ctx: &Context,
     transport: &Transport,
     agent: &ureq::Agent,
     http: &HttpRequest,
     on_text: &mut dyn FnMut(&str),
+    cancelled: &dyn Fn() -> bool,
 ) -> Result<Reply, Error> {
     let mut streamed = false;
     let mut tries = 0;
+    let mut waited = Duration::ZERO;
     loop {
         tries += 1;
         let mut forward = |text: &str| {
@@ -526,11 +597,28 @@ fn send<D: Decoder>(
         let retry = failure.error.is_retryable()
             && !streamed
             && tries < transport.max_tries
-            && wait <= transport.max_retry_after;
-        if !retry {
+            && wait <= transport.max_retry_after
+            && waited + wait <= transport.max_total_wait;
+        if !retry || !pause(wait, cancelled) {
             return Err(failure.error.with_tries(tries));
         }
-        std::thread::sleep(wait);
+        waited += wait;
+    }
+}
+
+/// Sleeps for `wait`, or less when `cancelled` turns true; says whether
+/// the whole wait passed.
+fn pause(wait: Duration, cancelled: &dyn Fn() -> bool) -> bool {
+    let until = Instant::now() + wait;
+    loop {
+        if cancelled() {
+            return false;
+        }
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return true;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(20)));
     }
 }
 
@@ -916,6 +1004,67 @@ mod tests {
             .expect_err("html");
         assert!(matches!(error, Error::BadResponse { .. }), "{error:?}");
         assert!(error.to_string().contains("text/html"), "{error}");
+    }
+
+    #[test]
+    fn retries_stop_when_their_waits_would_pass_the_total_limit() {
+        let busy = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nretry-after: 1\r\nConnection: close\r\n\r\n{\"error\":{\"message\":\"busy\"}}";
+        let transport = Transport {
+            max_tries: 5,
+            max_total_wait: Duration::from_millis(1500),
+            ..Transport::default()
+        };
+        let (base, _) = serve(vec![busy.to_string(); 5]);
+        let provider = OpenAi::new("m", Some(&base), Some(ApiKey::new("k")), transport);
+        let started = Instant::now();
+        let error = provider
+            .stream(&empty_request(), &mut |_| {})
+            .expect_err("busy");
+        // One wait of 1 s fits in 1.5 s; a second would not.
+        assert!(
+            matches!(error, Error::Overloaded { tries: 2, .. }),
+            "{error:?}"
+        );
+        assert!(started.elapsed() < Duration::from_millis(1500));
+    }
+
+    #[test]
+    fn a_cancel_abandons_a_stalled_stream_at_once() {
+        let stalled = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\ndata: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n<stall>";
+        let (base, _) = serve(vec![stalled.to_string()]);
+        let provider = OpenAi::new(
+            "m",
+            Some(&base),
+            Some(ApiKey::new("k")),
+            Transport::default(),
+        );
+        let canceller = provider.canceller();
+        let started = Instant::now();
+        let error = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                std::thread::sleep(Duration::from_millis(300));
+                canceller.cancel();
+            });
+            provider
+                .stream(&empty_request(), &mut |_| {})
+                .expect_err("cancelled")
+        });
+        assert!(matches!(error, Error::Cancelled { .. }), "{error:?}");
+        // The server stalls for 1 s; the cancel came after 0.3 s.
+        assert!(started.elapsed() < Duration::from_millis(900));
+        // The next request goes through a fresh connection.
+        let (base, _) = serve(vec![stalled.replace("<stall>", "data: [DONE]\n\n")]);
+        let provider = OpenAi::new(
+            "m",
+            Some(&base),
+            Some(ApiKey::new("k")),
+            Transport::default(),
+        );
+        provider.canceller().cancel();
+        let reply = provider
+            .stream(&empty_request(), &mut |_| {})
+            .expect("answer");
+        assert_eq!(reply.text, "Hi");
     }
 
     fn empty_request() -> Request {

@@ -19,9 +19,12 @@
 //!
 //! Rows are objects keyed by column name in column order; a repeated name
 //! gets a suffix (`id`, `id_2`, `id_3`…) that no other column has. Values:
-//! NULL → `null`; booleans and integers as JSON; floats as numbers, except
-//! NaN and infinities → the strings `"NaN"`, `"Infinity"`, `"-Infinity"`;
-//! numeric → a number when its text is a valid JSON number, else a string;
+//! NULL → `null`; booleans as JSON; integers as numbers up to ±2^53 and
+//! strings beyond (readers that parse numbers as doubles would lose digits);
+//! floats as numbers, except NaN and infinities → the strings `"NaN"`,
+//! `"Infinity"`, `"-Infinity"`; numeric → a number when its text is a valid
+//! JSON number with at most 15 significant digits (exact as a double), else
+//! a string;
 //! text → string; json/jsonb → embedded as is; bytes → string `"\\x…"` hex.
 //!
 //! Invariant: a document is valid JSON however the rows are chunked, and
@@ -146,6 +149,22 @@ impl<W: Write> ResultWriter for JsonWriter<W> {
         self.sticky.take()?;
         self.write_tail(outcome)
     }
+
+    /// Closes a started document as incomplete, with the error, so the
+    /// output stays one valid JSON document.
+    fn fail(&mut self, error: &serde_json::Value) -> io::Result<bool> {
+        self.sticky.take()?;
+        if !self.started {
+            return Ok(false);
+        }
+        writeln!(
+            self.out,
+            "],\"row_count\":{},\"complete\":false,\"error\":{error}}}",
+            self.written
+        )?;
+        self.out.flush()?;
+        Ok(true)
+    }
 }
 
 /// Writes each row as one JSON object per line.
@@ -244,14 +263,15 @@ pub fn write_value<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
     match value {
         Value::Null => out.write_all(b"null"),
         Value::Bool(b) => out.write_all(if *b { b"true" } else { b"false" }),
-        Value::Int(i) => write!(out, "{i}"),
+        Value::Int(i) if i.unsigned_abs() <= MAX_EXACT_INT => write!(out, "{i}"),
+        Value::Int(i) => write!(out, "\"{i}\""),
         Value::Float(f) if f.is_finite() => out.write_all(FloatText::new(*f).as_str().as_bytes()),
         Value::Float(f) => {
             out.write_all(b"\"")?;
             out.write_all(FloatText::new(*f).as_str().as_bytes())?;
             out.write_all(b"\"")
         }
-        Value::Numeric(s) if is_json_number(s) => out.write_all(s.as_bytes()),
+        Value::Numeric(s) if is_json_number(s) && exact_as_double(s) => out.write_all(s.as_bytes()),
         Value::Numeric(s) | Value::Text(s) => write_str(out, s),
         Value::Json(s) => out.write_all(s.as_bytes()),
         Value::Bytes(b) => {
@@ -262,6 +282,21 @@ pub fn write_value<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
             out.write_all(b"\"")
         }
     }
+}
+
+/// The largest integer a double holds exactly, 2^53.
+const MAX_EXACT_INT: u64 = 1 << 53;
+
+/// Whether a JSON number's decimal value survives a trip through a double:
+/// at most 15 significant digits, within the double's range.
+fn exact_as_double(number: &str) -> bool {
+    let mantissa = number.split(['e', 'E']).next().unwrap_or(number);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let significant = digits.trim_start_matches('0').trim_end_matches('0');
+    significant.len() <= 15
+        && number
+            .parse::<f64>()
+            .is_ok_and(|f| f.is_finite() && (f != 0.0 || significant.is_empty()))
 }
 
 fn write_str<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
@@ -423,6 +458,16 @@ mod tests {
         assert_eq!(encode(Value::Numeric("12.50".into())), "12.50");
         assert_eq!(encode(Value::Numeric("-0.5e10".into())), "-0.5e10");
         assert_eq!(encode(Value::Numeric("NaN".into())), "\"NaN\"");
+        assert_eq!(
+            encode(Value::Numeric("12345678901234567890.123456789".into())),
+            "\"12345678901234567890.123456789\""
+        );
+        assert_eq!(encode(Value::Numeric("1e400".into())), "\"1e400\"");
+        assert_eq!(encode(Value::Numeric("1e-400".into())), "\"1e-400\"");
+        assert_eq!(encode(Value::Numeric("0.000".into())), "0.000");
+        assert_eq!(encode(Value::Int(1 << 53)), "9007199254740992");
+        assert_eq!(encode(Value::Int((1 << 53) + 1)), "\"9007199254740993\"");
+        assert_eq!(encode(Value::Int(i64::MIN)), "\"-9223372036854775808\"");
         assert_eq!(encode(Value::Numeric("Infinity".into())), "\"Infinity\"");
         assert_eq!(encode(Value::Numeric("01".into())), "\"01\"");
         assert_eq!(encode(Value::Numeric("1.".into())), "\"1.\"");

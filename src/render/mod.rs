@@ -132,6 +132,13 @@ pub trait ResultWriter: RowSink {
     /// Completes the output once the backend is done (closing brackets,
     /// footer, last page) and reports any write error, such as a closed pipe.
     fn finish(&mut self, outcome: &Outcome) -> io::Result<()>;
+    /// Ends output that a statement started before it failed, with `error`
+    /// (the JSON `error` object) where the format has a place for it, and
+    /// says whether it did; the caller then prints no error document.
+    fn fail(&mut self, error: &serde_json::Value) -> io::Result<bool> {
+        let _ = error;
+        Ok(false)
+    }
 }
 
 /// Makes the writer for `options`, writing to `out`.

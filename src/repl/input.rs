@@ -90,13 +90,34 @@ impl Input {
                     Read::End
                 }
             },
-            Input::Script(stdin) => {
-                let mut line = String::new();
-                match stdin.read_line(&mut line) {
-                    Ok(0) | Err(_) => Read::End,
-                    Ok(_) => Read::Line(line.trim_end_matches(['\n', '\r']).to_string()),
+            Input::Script(stdin) => loop {
+                let mut bytes = Vec::new();
+                match stdin.read_until(b'\n', &mut bytes) {
+                    Ok(0) => return Read::End,
+                    Ok(_) => match String::from_utf8(bytes) {
+                        Ok(line) => {
+                            return Read::Line(line.trim_end_matches(['\n', '\r']).to_string());
+                        }
+                        // One bad line does not end the script: it is skipped, saying so.
+                        Err(_) => eprint!(
+                            "{}",
+                            report::error_line(
+                                "skipped a line of input that is not UTF-8 text",
+                                Some(
+                                    "glance reads scripts as UTF-8; convert the file, e.g. with iconv"
+                                ),
+                            )
+                        ),
+                    },
+                    Err(error) => {
+                        eprint!(
+                            "{}",
+                            report::error_line(&format!("could not read input: {error}"), None)
+                        );
+                        return Read::End;
+                    }
                 }
-            }
+            },
         }
     }
 

@@ -80,6 +80,9 @@ pub fn run(
             }
             Read::End => break,
         };
+        if let Some(notice) = session.revive() {
+            eprint!("{notice}");
+        }
         if repl.handle(session, &mut input, &line) == Flow::Quit {
             break;
         }
@@ -389,7 +392,9 @@ impl Repl {
                 "{}",
                 report::error_line(&session.read_only_refusal(verdict), None)
             ),
-            End::Failed { sql, error } => eprint!("{}", report::db_error(error, Some(sql))),
+            End::Failed { sql, error, .. } => eprint!("{}", report::db_error(error, Some(sql))),
+            // Ctrl-C is the person's choice, not a failure.
+            End::Llm(error @ llm::Error::Cancelled { .. }) => eprintln!("{error}"),
             End::Llm(error) => eprint!("{}", report::error_line(&error.to_string(), None)),
             End::Catalog(error) => eprint!("{}", report::db_error(error, None)),
             End::Output(error) => eprint!(

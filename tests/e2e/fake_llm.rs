@@ -21,7 +21,7 @@
 //! response closes its connection.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -47,6 +47,11 @@ pub enum Reply {
     /// A streamed answer that sends this text and then goes silent, keeping
     /// the connection open for the given time before closing it.
     Stalled(String, Duration),
+    /// A streamed answer that sends this text, then a chunk that is not
+    /// JSON, and closes the connection.
+    Malformed(String),
+    /// A complete answer whose first byte comes only after this wait.
+    Delayed(Duration, String),
     /// Gemini only: a chunk whose candidate stops with this safety
     /// `finishReason` (`SAFETY`, `PROHIBITED_CONTENT`, …) and no text.
     Blocked(String),
@@ -231,6 +236,8 @@ struct State {
     script: VecDeque<Reply>,
     requests: Vec<Recorded>,
     usage: (u64, u64),
+    /// Stalled answers whose client closed the connection during the silence.
+    abandoned: usize,
 }
 
 /// A fake provider listening on 127.0.0.1; it stops when dropped.
@@ -287,6 +294,7 @@ impl FakeLlm {
             script: script.into(),
             requests: Vec::new(),
             usage: (812, 64),
+            abandoned: 0,
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -346,6 +354,11 @@ impl FakeLlm {
         lock(&self.state).requests.clone()
     }
 
+    /// How many stalled answers the client hung up on before they ended.
+    pub fn abandoned(&self) -> usize {
+        lock(&self.state).abandoned
+    }
+
     /// How many scripted replies have not been served.
     pub fn remaining(&self) -> usize {
         lock(&self.state).script.len()
@@ -402,12 +415,39 @@ fn serve(kind: Kind, listener: &TcpListener, state: &Mutex<State>, stop: &Atomic
             };
             (reply, state.usage)
         };
+        if let Reply::Delayed(wait, _) = &reply {
+            thread::sleep(*wait);
+        }
         let bytes = respond(kind, &reply, usage);
         write_in_pieces(&mut stream, &bytes);
-        if let Reply::Stalled(_, silence) = reply {
-            thread::sleep(silence);
+        if let Reply::Stalled(_, silence) = reply
+            && hung_up_within(&mut stream, silence)
+        {
+            lock(state).abandoned += 1;
         }
     }
+}
+
+/// Stays silent for up to `silence`; says whether the client closed the
+/// connection meanwhile (then the silence ends early).
+fn hung_up_within(stream: &mut TcpStream, silence: Duration) -> bool {
+    let until = std::time::Instant::now() + silence;
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
+    while std::time::Instant::now() < until {
+        match stream.read(&mut [0u8; 64]) {
+            Ok(0) => return true,
+            Err(e)
+                if !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
@@ -462,7 +502,16 @@ fn write_in_pieces(stream: &mut TcpStream, bytes: &[u8]) {
 /// The whole HTTP response for one reply.
 fn respond(kind: Kind, reply: &Reply, usage: (u64, u64)) -> Vec<u8> {
     match reply {
-        Reply::Text(text) => stream_response(kind, text, true, usage),
+        Reply::Text(text) | Reply::Delayed(_, text) => stream_response(kind, text, true, usage),
+        Reply::Malformed(text) => {
+            let mut bytes = stream_response(kind, text, false, usage);
+            let junk: &[u8] = match kind {
+                Kind::Ollama => b"{\"message\": {\"content\": oops\n",
+                _ => b"data: {\"choices\": [oops\n\n",
+            };
+            bytes.extend_from_slice(junk);
+            bytes
+        }
         Reply::Truncated(text) | Reply::Stalled(text, _) => {
             stream_response(kind, text, false, usage)
         }

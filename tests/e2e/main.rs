@@ -11,15 +11,18 @@ mod fake_llm_selftest;
 
 mod agent;
 mod ask;
+mod bad_input;
 mod config;
 mod connect;
 mod exit_codes;
 mod export;
+mod faults;
 mod generated;
 mod history;
 mod introspect;
 mod providers;
 mod repl;
+mod secrets;
 mod sqlite;
 mod typing;
 mod usage;

@@ -1,0 +1,254 @@
+//! Secrets and data: passwords and API keys never show in any output
+//! stream or any file glance writes, and nothing but schema metadata (no row
+//! values) reaches the model unless `--share-samples` says so.
+
+use std::fs;
+use std::path::Path;
+
+use crate::fake_llm::{FakeLlm, KEY, Reply};
+use crate::harness::{self, Output, PASSWORD, PASSWORD_ROLE, glance};
+
+fn sql_reply(sql: &str) -> Reply {
+    Reply::text(&format!("Here is the query.\n\n```sql\n{sql}\n```\n"))
+}
+
+/// A password in the config file (a profile of its own), distinct from the
+/// role's real one.
+const CONFIG_PASSWORD: &str = "cfg-secret-pw-5150";
+
+/// Every file under `dir`, as bytes, with its path.
+fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut found = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else if let Ok(bytes) = fs::read(&path) {
+            found.push((path.display().to_string(), bytes));
+        }
+    }
+    found
+}
+
+/// Every text and blob value in every table of a SQLite file.
+fn sqlite_values(path: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).expect("open history.db");
+    let tables: Vec<String> = conn
+        .prepare("select name from sqlite_master where type = 'table'")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .flatten()
+        .collect();
+    let mut values = Vec::new();
+    for table in tables {
+        let mut stmt = conn.prepare(&format!("select * from \"{table}\"")).unwrap();
+        let width = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for i in 0..width {
+                match row.get_ref(i).unwrap() {
+                    rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                        values.push(String::from_utf8_lossy(t).into_owned())
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    values
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle.as_bytes())
+}
+
+#[test]
+fn passwords_and_keys_never_show_in_output_or_in_any_file_glance_writes() {
+    let db = harness::db("secrets_scan");
+    db.execute(&format!(
+        "create table t (id int primary key, name text); insert into t values (1, 'one');
+         grant select on t to {PASSWORD_ROLE};"
+    ));
+    let cluster = harness::cluster();
+    let url = cluster.url_as(PASSWORD_ROLE, PASSWORD, db.name());
+    let home = harness::scratch_dir("secrets-home");
+    let config_dir = home.join(".config/glance");
+    fs::create_dir_all(&config_dir).unwrap();
+    fs::write(
+        config_dir.join("config.toml"),
+        format!(
+            "[connections.work]\nhost = \"{}\"\nport = {}\ndatabase = \"{}\"\nuser = \"{PASSWORD_ROLE}\"\n\
+             password_env = \"WORK_PW\"\nsslmode = \"disable\"\n\n\
+             [connections.other]\nhost = \"127.0.0.1\"\nport = 1\ndatabase = \"x\"\nuser = \"u\"\n\
+             password = \"{CONFIG_PASSWORD}\"\n",
+            cluster.host(),
+            cluster.port(),
+            db.name()
+        ),
+    )
+    .unwrap();
+    let fake = FakeLlm::openai(vec![
+        sql_reply("select count(*) as n from t"),
+        sql_reply("select count(*) as n from t"),
+        sql_reply("select nosuchcolumn from t"),
+        sql_reply("select nosuchcolumn from t"),
+        sql_reply("select nosuchcolumn from t"),
+    ]);
+    let with_fake = |cmd: harness::Cmd| {
+        fake.env()
+            .into_iter()
+            .fold(cmd.home(&home).env("WORK_PW", PASSWORD), |cmd, (k, v)| {
+                cmd.env(k, v)
+            })
+    };
+    let mut outputs: Vec<Output> = Vec::new();
+    outputs.push(
+        with_fake(glance())
+            .args(["ask", "-d", &url, "--format", "json", "how many rows?"])
+            .run(),
+    );
+    outputs[0].success();
+    let bad_url = cluster.url_as(PASSWORD_ROLE, "wrong-pw-but-secret-31337", db.name());
+    let script = format!(
+        "\\conninfo\nhow many rows now?\n\\sql select * from nosuchtable;\nwhich column?\n\
+         \\c {bad_url}\n\\c other\n\\log\n\\history\n\\export csv out.csv\n\\c work\n\\conninfo\n"
+    );
+    let repl = with_fake(glance())
+        .args(["repl", "-d", &url])
+        .stdin(script)
+        .run();
+    repl.stdout_has("glance_pw")
+        .stdout_has("how many rows now?")
+        .stderr_has("nosuchtable")
+        .stderr_has("could not connect to 127.0.0.1:1/x")
+        .stderr_has("password authentication failed");
+    outputs.push(repl);
+    outputs.push(with_fake(glance()).args(["config", "show"]).run());
+    outputs.push(
+        with_fake(glance())
+            .args([
+                "-p",
+                "work",
+                "ask",
+                "--sql",
+                "select 1 as one",
+                "--format",
+                "json",
+            ])
+            .run(),
+    );
+    let secrets = [PASSWORD, CONFIG_PASSWORD, KEY, "wrong-pw-but-secret-31337"];
+    for out in &outputs {
+        for secret in secrets {
+            out.never_shows(secret);
+        }
+    }
+    let config = config_dir.join("config.toml");
+    for (path, bytes) in files_under(&home) {
+        if Path::new(&path) == config {
+            continue;
+        }
+        for secret in secrets {
+            assert!(!contains(&bytes, secret), "{secret} is in {path}");
+        }
+    }
+    let history = home.join(".local/share/glance/history.db");
+    let values = sqlite_values(&history);
+    assert!(
+        values.iter().any(|v| v.contains("how many rows")),
+        "the history holds no questions: {values:?}"
+    );
+    for value in values {
+        for secret in secrets {
+            assert!(
+                !value.contains(secret),
+                "{secret} is in the history: {value}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_config_file_others_can_read_warns_in_the_repl_too() {
+    let db = harness::db("secrets_mode");
+    let home = harness::scratch_dir("secrets-mode");
+    let config_dir = home.join(".config/glance");
+    fs::create_dir_all(&config_dir).unwrap();
+    let config = config_dir.join("config.toml");
+    fs::write(
+        &config,
+        format!(
+            "[connections.plain]\nurl = \"{}\"\npassword = \"{CONFIG_PASSWORD}\"\n",
+            harness::cluster().url(db.name())
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&config, fs::Permissions::from_mode(0o644)).unwrap();
+    let out = glance()
+        .home(&home)
+        .args(["repl", "-d", db.url()])
+        .stdin("\\sql select 1;\n")
+        .run();
+    out.stderr_has("can be read by other users")
+        .never_shows(CONFIG_PASSWORD);
+}
+
+/// Values seeded into the table; none may reach the model.
+const ROW_VALUES: [&str; 4] = [
+    "ada.rowvalue@example.org",
+    "brendan.rowvalue@example.org",
+    "ZQX-ROW-7731",
+    "ZQX-ROW-8842",
+];
+
+#[test]
+fn no_row_value_reaches_the_model_even_through_results_follow_ups_and_errors() {
+    let db = harness::db("secrets_rows");
+    db.execute(&format!(
+        "create table people (id int primary key, email text unique, code text);
+         insert into people values (1, '{}', '{}'), (2, '{}', '{}');",
+        ROW_VALUES[0], ROW_VALUES[2], ROW_VALUES[1], ROW_VALUES[3]
+    ));
+    let fake = FakeLlm::openai(vec![
+        // Rows are shown to the person …
+        sql_reply("select email, code from people order by id"),
+        // … then a follow-up, which carries the earlier turn.
+        sql_reply("select count(*) as n from people"),
+        // A cast whose error quotes a row value, then the correction.
+        sql_reply("select email::int as e from people"),
+        sql_reply("select code::date as d from people"),
+        sql_reply("select count(*) as n from people"),
+    ]);
+    let mut cmd = glance().args(["repl", "-d", db.url()]).stdin(
+        "list everyone's email and code\nand how many are there?\nemails as numbers please\n",
+    );
+    for (name, value) in fake.env() {
+        cmd = cmd.env(name, value);
+    }
+    let out = cmd.run();
+    out.stdout_has(ROW_VALUES[0])
+        .stderr_has("invalid input syntax for type integer");
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 5, "{out}");
+    for request in &requests {
+        let body = request.body.to_string();
+        for value in ROW_VALUES {
+            assert!(
+                !body.contains(value),
+                "{value} was sent to the model:\n{body}"
+            );
+        }
+    }
+    let corrections = requests[3].body.to_string();
+    assert!(
+        corrections.contains("invalid input syntax for type integer"),
+        "{corrections}"
+    );
+}
