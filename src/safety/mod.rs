@@ -12,6 +12,8 @@
 //! `U&"…"` identifiers, empty names, a statement count the parser does not
 //! confirm) is judged destructive.
 
+#[cfg(test)]
+mod corpus;
 mod functions;
 mod keywords;
 mod tag;
