@@ -15,7 +15,11 @@
 #[cfg(test)]
 mod corpus;
 mod functions;
+#[cfg(any(test, fuzzing))]
+pub mod invariants;
 mod keywords;
+#[cfg(test)]
+mod proptests;
 mod tag;
 #[cfg(test)]
 mod tests;

@@ -20,6 +20,7 @@ mod history;
 mod introspect;
 mod providers;
 mod repl;
+mod safety;
 mod sqlite;
 mod typing;
 mod usage;
