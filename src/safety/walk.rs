@@ -63,6 +63,7 @@ fn walk(stmt: &Statement, ctx: Context<'_>, out: &mut Judgement) {
         query_depth: 0,
         cte_queries: HashSet::new(),
         cte_stack: Vec::new(),
+        in_dml: false,
     };
     // The walker never breaks; the result carries nothing.
     let _ = stmt.visit(&mut walker);
@@ -80,14 +81,31 @@ fn dml_body(q: &Query) -> Option<*const Statement> {
     }
 }
 
-/// Whether EXPLAIN runs the statement: the ANALYZE flag, or an `ANALYZE`
-/// option that is not explicitly switched off.
+/// Whether EXPLAIN runs the statement: the ANALYZE flag, an `ANALYZE` (or
+/// `ANALYSE`) option that is not explicitly switched off, or any option this
+/// classifier does not know (deny by default).
 fn explain_executes(analyze: bool, options: Option<&[UtilityOption]>) -> bool {
+    const PLANNING_ONLY: &[&str] = &[
+        "verbose",
+        "costs",
+        "settings",
+        "generic_plan",
+        "buffers",
+        "wal",
+        "timing",
+        "summary",
+        "memory",
+        "serialize",
+        "format",
+    ];
     analyze
-        || options
-            .unwrap_or_default()
-            .iter()
-            .any(|o| o.name.value.eq_ignore_ascii_case("analyze") && option_enabled(o.arg.as_ref()))
+        || options.unwrap_or_default().iter().any(|o| {
+            let name = o.name.value.to_ascii_lowercase();
+            match name.as_str() {
+                "analyze" | "analyse" => option_enabled(o.arg.as_ref()),
+                other => !PLANNING_ONLY.contains(&other),
+            }
+        })
 }
 
 fn option_enabled(arg: Option<&Expr>) -> bool {
@@ -107,6 +125,8 @@ struct Walker<'a, 'c> {
     cte_queries: HashSet<*const Query>,
     /// For each open query: is it a CTE definition?
     cte_stack: Vec<bool>,
+    /// Whether the statement is or holds INSERT, UPDATE, DELETE or MERGE.
+    in_dml: bool,
 }
 
 impl Walker<'_, '_> {
@@ -158,6 +178,13 @@ impl Visitor for Walker<'_, '_> {
     fn pre_visit_statement(&mut self, stmt: &Statement) -> ControlFlow<()> {
         let kind = statement_kind(stmt);
         let is_main = self.main_body == Some(stmt as *const Statement);
+        self.in_dml |= matches!(
+            stmt,
+            Statement::Insert(_)
+                | Statement::Update(_)
+                | Statement::Delete(_)
+                | Statement::Merge(_)
+        );
         if self.query_depth > 0 && !is_main {
             let what = tag::statement_tag(stmt, self.ctx.dialect);
             let place = if self.in_cte() {
@@ -169,6 +196,17 @@ impl Visitor for Walker<'_, '_> {
                 .add(kind.0.max(Level::Write), format!("{place} ({what})"));
         }
         self.record(kind);
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
+        let schema_table = last_part(relation).to_lowercase().starts_with("sqlite_");
+        if self.in_dml && self.ctx.dialect == Dialect::Sqlite && schema_table {
+            self.out.add(
+                Level::Destructive,
+                format!("changing {relation} can corrupt the database file"),
+            );
+        }
         ControlFlow::Continue(())
     }
 
