@@ -806,3 +806,16 @@ fn role_switches_are_destructive() {
         assert_eq!(classify(sql, Dialect::Postgres, None).level, W, "{sql:?}");
     }
 }
+
+#[test]
+fn respelled_queries_keep_their_literals_and_calls() {
+    let level = |sql| classify(sql, Dialect::Postgres, None).level;
+    assert_eq!(
+        level("select * from (table film) f where 'a'' table b' <> ''"),
+        R
+    );
+    assert_eq!(level("select trim(both from 'it''s (table x)')"), R);
+    assert_eq!(level("select trim(leading from 'x'), pg_read_file('y')"), D);
+    assert_eq!(level("select 'exclude current row' from (table t) x"), R);
+    assert_eq!(level("with a as (table t) select nextval('s') from a"), W);
+}
