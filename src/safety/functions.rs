@@ -137,7 +137,7 @@ const READ_ONLY: &[&str] = &[
     "first_value", "last_value", "nth_value",
     // conditionals and SQL special forms
     "coalesce", "nullif", "greatest", "least", "num_nulls", "num_nonnulls", "ifnull", "iif",
-    "row", "current_date", "current_time", "current_timestamp", "localtime",
+    "row", "array", "current_date", "current_time", "current_timestamp", "localtime",
     "localtimestamp", "current_user", "session_user", "user", "current_role",
     "current_catalog", "current_schema", "current_schemas", "current_database",
     "system_user",

@@ -3,8 +3,8 @@
 //! stands (`(TABLE t)`, `… UNION TABLE t`, `TABLE t ORDER BY 1`) becomes
 //! `SELECT * FROM name`, which the PostgreSQL manual defines it to be; a
 //! window frame's `EXCLUDE CURRENT ROW | GROUP | TIES | NO OTHERS`,
-//! `trim(BOTH | LEADING | TRAILING FROM x)`'s two keywords,
-//! `xmlelement(NAME x …)`'s `NAME` and the descendant marker in
+//! `trim(BOTH | LEADING | TRAILING FROM x)`'s two keywords, `SYMMETRIC` after
+//! `BETWEEN`, `xmlelement(NAME x …)`'s `NAME` and the descendant marker in
 //! `TABLE name *` are dropped.
 //!
 //! Invariant: the new text is the input with only those keyword tokens
@@ -86,6 +86,9 @@ pub(super) fn respell(sql: &str, piece: &Piece) -> Option<String> {
                 if side && word(i + 3).as_deref() == Some("FROM") {
                     edits.push((piece.spans[i + 2].start..piece.spans[i + 3].end, " "));
                 }
+            }
+            "BETWEEN" if word(i + 1).is_some_and(|w| w == "SYMMETRIC" || w == "ASYMMETRIC") => {
+                edits.push((piece.spans[i + 1].clone(), " "));
             }
             "XMLELEMENT" | "XMLPI" if opens_call && word(i + 2).as_deref() == Some("NAME") => {
                 edits.push((piece.spans[i + 2].clone(), " "));

@@ -291,8 +291,8 @@ fn printed_level(stdout: &str) -> Option<String> {
 #[derive(Default)]
 struct Tally {
     ran: usize,
-    /// Lines of read-only statements the server rejected.
-    failed_on_server: Vec<usize>,
+    /// Read-only statements the server rejected: line and error.
+    failed_on_server: Vec<String>,
     refused_by_glance: usize,
     no_sql: usize,
     problems: Vec<String>,
@@ -312,7 +312,10 @@ impl Tally {
             ("read_only", Some(0)) => self.ran += 1,
             // An error this statement earns on the seeded schema: the
             // fingerprint still shows whether anything changed.
-            ("read_only", Some(1)) => self.failed_on_server.push(*line),
+            ("read_only", Some(1)) => {
+                let error = out.stderr.lines().next().unwrap_or_default();
+                self.failed_on_server.push(format!("line {line}: {error}"));
+            }
             (_, Some(3)) if expected != "read_only" => self.refused_by_glance += 1,
             _ => self.problems.push(format!(
                 "{place}: expected {expected}, exit {:?}\n{}",
@@ -395,7 +398,7 @@ fn every_corpus_statement_changes_nothing_and_only_reads_run() {
         }
     }
     println!(
-        "differential test: {} statements: {} read-only ran through the guard, {} read-only failed on the server (lines {:?}), \
+        "differential test: {} statements: {} read-only ran through the guard, {} read-only failed on the server ({:#?}), \
          {} refused by glance, {} held no SQL; {:.1} s",
         rows.len(),
         tally.ran,
@@ -413,7 +416,7 @@ fn every_corpus_statement_changes_nothing_and_only_reads_run() {
     );
     assert!(
         tally.ran > 10 * tally.failed_on_server.len(),
-        "most read-only statements should run: {} ran, lines {:?} failed",
+        "most read-only statements should run: {} ran, these failed: {:#?}",
         tally.ran,
         tally.failed_on_server
     );
