@@ -12,9 +12,13 @@ pub struct Catalog {
     pub schemas: Vec<Schema>,
     pub relations: Vec<Relation>,
     pub enums: Vec<EnumType>,
-    /// User-defined functions (system schemas excluded) by lower-case name;
-    /// `true` when any overload is volatile.
+    /// Functions by lower-case name, with the worst volatility of their
+    /// overloads: every function in a user schema, and the built-in ones
+    /// (`pg_catalog`) whose names do not start with `pg_`.
     pub functions: HashMap<String, Volatility>,
+    /// Operators defined in user schemas, by symbol, with the worst
+    /// volatility of the functions behind them.
+    pub operators: HashMap<String, Volatility>,
     /// Catalog queries introspection ran (a constant, whatever the schema size).
     pub round_trips: usize,
 }
@@ -228,7 +232,7 @@ impl Catalog {
             .collect()
     }
 
-    /// Volatility of a user function by (lower-case) name, if the catalog has it.
+    /// Volatility of a function by (lower-case) name, if the catalog has it.
     pub fn function_volatility(&self, name: &str) -> Option<Volatility> {
         self.functions.get(name).copied()
     }

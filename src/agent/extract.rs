@@ -81,12 +81,12 @@ fn find_sql(lines: &[&str]) -> Option<SqlBlock> {
     })
 }
 
-/// Trims the body and drops trailing `;`s; `None` when nothing is left.
+/// Trims the body and drops trailing `;`s (and any whitespace among them);
+/// `None` when nothing is left.
 fn clean(body: &str, block: &Fenced) -> Option<SqlBlock> {
     let sql = body
         .trim()
-        .trim_end_matches([';', ' ', '\t', '\n'])
-        .trim_end();
+        .trim_end_matches(|c: char| c == ';' || c.is_whitespace());
     (!sql.is_empty()).then(|| SqlBlock {
         sql: sql.to_string(),
         lines: block.lines.clone(),
@@ -182,6 +182,20 @@ mod tests {
             Some("SELECT *\nFROM orders\nLIMIT 100")
         );
         assert_eq!(prose(reply), "Here you go:\n\nThis lists orders.");
+    }
+
+    /// Found by the extraction fuzz target: whitespace other than spaces,
+    /// tabs and newlines between trailing semicolons.
+    #[test]
+    fn every_trailing_semicolon_goes_whatever_whitespace_separates_them() {
+        for body in [
+            "select 1;\u{c};",
+            "select 1 ;\r; ;\u{b}",
+            "select 1;;\u{a0};",
+        ] {
+            let reply = format!("```sql\n{body}\n```");
+            assert_eq!(sql(&reply).as_deref(), Some("select 1"), "{body:?}");
+        }
     }
 
     #[test]

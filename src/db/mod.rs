@@ -4,6 +4,7 @@
 //! whatever the size of a result, and the sink decides when to stop. Backends
 //! return data and typed errors; they never print.
 
+mod dialect;
 pub mod postgres;
 pub mod sqlite;
 
@@ -15,22 +16,7 @@ use std::time::Duration;
 
 use crate::catalog::Catalog;
 
-/// The SQL dialect a backend speaks; the safety classifier parses with it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dialect {
-    Postgres,
-    Sqlite,
-}
-
-impl Dialect {
-    /// Human name, as shown in the footer and prompts.
-    pub fn name(self) -> &'static str {
-        match self {
-            Dialect::Postgres => "PostgreSQL",
-            Dialect::Sqlite => "SQLite",
-        }
-    }
-}
+pub use dialect::Dialect;
 
 /// One cell of a result.
 #[derive(Clone, Debug, PartialEq)]

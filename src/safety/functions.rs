@@ -97,6 +97,9 @@ const WRITE: &[(&str, &str)] = &[
     ("lo_truncate", "truncates a large object"),
     ("lo_lseek", "moves in an open large object"),
     ("lo_tell", "reads an open large object's position"),
+    ("lo_lseek64", "moves in an open large object"),
+    ("lo_tell64", "reads an open large object's position"),
+    ("lo_truncate64", "truncates a large object"),
 ];
 
 /// Name prefixes of functions in the same class as [`WRITE`].
@@ -134,15 +137,15 @@ const READ_ONLY: &[&str] = &[
     "first_value", "last_value", "nth_value",
     // conditionals and SQL special forms
     "coalesce", "nullif", "greatest", "least", "num_nulls", "num_nonnulls", "ifnull", "iif",
-    "row", "current_date", "current_time", "current_timestamp", "localtime",
+    "row", "array", "current_date", "current_time", "current_timestamp", "localtime",
     "localtimestamp", "current_user", "session_user", "user", "current_role",
     "current_catalog", "current_schema", "current_schemas", "current_database",
-    "current_query", "system_user",
+    "system_user",
     // math
     "abs", "cbrt", "ceil", "ceiling", "degrees", "div", "exp", "factorial", "floor", "gcd",
     "lcm", "ln", "log", "log10", "log2", "min_scale", "mod", "pi", "power", "pow", "radians",
-    "round", "scale", "sign", "sqrt", "trim_scale", "trunc", "width_bucket", "random",
-    "random_normal", "acos", "acosd", "asin", "asind", "atan", "atand", "atan2", "atan2d",
+    "round", "scale", "sign", "sqrt", "trim_scale", "trunc", "width_bucket", 
+    "acos", "acosd", "asin", "asind", "atan", "atand", "atan2", "atan2d",
     "cos", "cosd", "cot", "cotd", "sin", "sind", "tan", "tand", "sinh", "cosh", "tanh",
     "asinh", "acosh", "atanh", "erf", "erfc", "gamma", "lgamma",
     // strings and bytes
@@ -158,15 +161,15 @@ const READ_ONLY: &[&str] = &[
     "casefold", "sha224", "sha256", "sha384", "sha512", "crc32", "crc32c", "get_byte",
     "get_bit", "set_byte", "set_bit", "bit_count", "text", "instr", "hex", "unhex", "quote",
     "printf", "soundex", "unicode", "glob", "like", "likelihood", "likely", "unlikely",
-    "randomblob", "zeroblob", "typeof",
+    "zeroblob", "typeof",
     // uuids
-    "gen_random_uuid", "uuidv4", "uuidv7", "uuid_extract_timestamp", "uuid_extract_version",
+    "uuid_extract_timestamp", "uuid_extract_version",
     // formatting, dates and times
-    "to_char", "to_date", "to_number", "to_timestamp", "age", "clock_timestamp", "date_add",
+    "to_char", "to_date", "to_number", "to_timestamp", "age", "date_add",
     "date_bin", "date_part", "date_subtract", "date_trunc", "extract", "isfinite",
     "justify_days", "justify_hours", "justify_interval", "make_date", "make_interval",
     "make_time", "make_timestamp", "make_timestamptz", "now", "statement_timestamp",
-    "timeofday", "transaction_timestamp", "timezone", "overlaps", "date", "time", "datetime",
+    "transaction_timestamp", "timezone", "overlaps", "date", "time", "datetime",
     "julianday", "unixepoch", "strftime", "timediff",
     // JSON
     "to_json", "to_jsonb", "array_to_json", "row_to_json", "json_build_array",
@@ -198,7 +201,7 @@ const READ_ONLY: &[&str] = &[
     // arrays and set-returning helpers
     "array_append", "array_cat", "array_dims", "array_fill", "array_length", "array_lower",
     "array_ndims", "array_position", "array_positions", "array_prepend", "array_remove",
-    "array_replace", "array_reverse", "array_sample", "array_shuffle", "array_sort",
+    "array_replace", "array_reverse", "array_sort",
     "array_to_string", "array_upper", "cardinality", "trim_array", "unnest",
     "generate_series", "generate_subscripts",
     // ranges
@@ -253,7 +256,7 @@ const PG_READ_ONLY: &[&str] = &[
     "pg_safe_snapshot_blocking_pids", "pg_current_xact_id_if_assigned",
     "txid_current_if_assigned", "pg_current_snapshot", "txid_current_snapshot",
     "pg_snapshot_xmin", "pg_snapshot_xmax", "pg_snapshot_xip", "pg_visible_in_snapshot",
-    "pg_xact_status", "txid_status", "txid_snapshot_xmin", "txid_snapshot_xmax",
+    "pg_xact_status", "txid_snapshot_xmin", "txid_snapshot_xmax",
     "txid_visible_in_snapshot", "to_regclass", "to_regproc", "to_regprocedure", "to_regtype",
     "to_regnamespace", "to_regrole", "to_regoper", "to_regoperator", "to_regcollation",
     "to_regtypemod", "pg_relation_filenode", "pg_relation_filepath", "pg_filenode_relation",
@@ -275,7 +278,7 @@ const PG_READ_ONLY: &[&str] = &[
     "pg_get_shmem_allocations", "pg_event_trigger_ddl_commands",
     "pg_column_is_updatable", "pg_relation_is_updatable",
     "pg_get_replica_identity_index", "pg_mcv_list_items", "pg_get_acl",
-    "currval", "lastval", "lo_get", "acldefault", "aclexplode", "makeaclitem",
+    "acldefault", "aclexplode", "makeaclitem",
     "table_to_xml", "table_to_xmlschema", "table_to_xml_and_xmlschema",
 ];
 
@@ -301,12 +304,29 @@ const PRAGMA_READ_WITH_ARGUMENT: &[&str] = &[
     "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check", "table_list",
 ];
 
+/// Volatile functions (`provolatile = 'v'`) that change nothing: random
+/// values, clocks, and reads of session state. The catalog's volatility does
+/// not make these ask.
+#[rustfmt::skip]
+const HARMLESS_VOLATILE: &[&str] = &[
+    "random", "random_normal", "clock_timestamp", "timeofday",
+    "gen_random_uuid", "uuidv4", "uuidv7", "uuid_generate_v1", "uuid_generate_v1mc",
+    "uuid_generate_v4", "current_query", "currval", "lastval", "lo_get", "txid_status",
+    "array_shuffle", "array_sample", "randomblob",
+];
+
 /// A judgement on one name: the level and, unless harmless, why.
 pub(super) type Judged = (Level, Option<String>);
 
 /// Judges a call of the function whose last name part is `key` (lower-cased
 /// unless it was quoted). `in_pg_catalog` says the call was qualified with
 /// `pg_catalog`.
+///
+/// Order matters: the policy lists first; then the server's catalog, whose
+/// word that a function is volatile outranks the reader lists (a user
+/// function may overload a reader's name) unless the name is a known harmless
+/// volatile one; then the reader lists; then the catalog's immutable and
+/// stable functions, never for `pg_` names.
 pub(super) fn judge_function(
     key: &str,
     in_pg_catalog: bool,
@@ -319,7 +339,18 @@ pub(super) fn judge_function(
     if let Some(what) = lookup(WRITE, WRITE_PREFIXES, key) {
         return (Level::Write, Some(format!("{key} {what}")));
     }
-    let known_reader = READ_ONLY.contains(&key)
+    let volatility = catalog.and_then(|c| c.function_volatility(key));
+    let harmless_volatile = HARMLESS_VOLATILE.contains(&key);
+    if volatility == Some(Volatility::Volatile) && !harmless_volatile {
+        return (
+            Level::Write,
+            Some(format!(
+                "{key} is a volatile function (pg_proc) and may change data"
+            )),
+        );
+    }
+    let known_reader = harmless_volatile
+        || READ_ONLY.contains(&key)
         || READ_PREFIXES.iter().any(|p| key.starts_with(p))
         || (dialect == Dialect::Postgres && PG_READ_ONLY.contains(&key));
     if known_reader {
@@ -331,18 +362,29 @@ pub(super) fn judge_function(
             Some(format!("{key} is not a known read-only system function")),
         );
     }
-    match catalog.map(|c| c.function_volatility(key)) {
-        Some(Some(Volatility::Immutable | Volatility::Stable)) => (Level::ReadOnly, None),
-        Some(Some(Volatility::Volatile)) => (
-            Level::Write,
-            Some(format!("{key} is a volatile function and may change data")),
-        ),
-        Some(None) => (Level::Write, Some(format!("{key} is not a known function"))),
-        None => (
+    match (catalog, volatility) {
+        (_, Some(_)) => (Level::ReadOnly, None),
+        (Some(_), None) => (Level::Write, Some(format!("{key} is not a known function"))),
+        (None, None) => (
             Level::Write,
             Some(format!("{key} is not a known read-only function")),
         ),
     }
+}
+
+/// Judges a field name `key` read as `row.key`, which PostgreSQL also
+/// accepts as the call `key(row)`: when the catalog records a volatile
+/// function of that name (not a harmless one), the field may be that call.
+pub(super) fn judge_attribute(key: &str, catalog: Option<&Catalog>) -> Option<Judged> {
+    let volatile = catalog?.function_volatility(key) == Some(Volatility::Volatile);
+    (volatile && !HARMLESS_VOLATILE.contains(&key)).then(|| {
+        (
+            Level::Write,
+            Some(format!(
+                "the field name {key} may call the volatile function {key} (attribute notation)"
+            )),
+        )
+    })
 }
 
 /// Judges `PRAGMA name`, `PRAGMA name(arg)` or `PRAGMA name = value`.

@@ -1,6 +1,6 @@
 //! Statements the parser does not read but whose tokens alone settle their
 //! level: destructive commands named by their first keywords (`DO`,
-//! `ALTER SYSTEM`, `DETACH`…), `TABLE name`, maintenance commands (`REINDEX`, `CLUSTER`,
+//! `ALTER SYSTEM`, `DETACH`…), maintenance commands (`REINDEX`, `CLUSTER`,
 //! `REFRESH MATERIALIZED VIEW`, `VACUUM (…)`, `CHECKPOINT`, `LOCK`) and SQLite
 //! pragmas whose argument is a bare name (`PRAGMA table_info(albums)`).
 //!
@@ -48,7 +48,6 @@ pub(super) fn recognise(tokens: &[Token]) -> Option<Judged> {
         return Some((Level::Destructive, Some(reason.to_string())));
     }
     match first.as_str() {
-        "TABLE" => table(&tokens[1..]),
         "PRAGMA" => pragma(&tokens[1..]),
         _ => maintenance(&first, tokens),
     }
@@ -73,15 +72,6 @@ fn keyword(token: &Token) -> Option<String> {
         Token::Word(w) if w.quote_style.is_none() => Some(w.value.to_ascii_uppercase()),
         _ => None,
     }
-}
-
-/// `TABLE [ONLY] name[.name] [*]`: reads a whole table.
-fn table(rest: &[Token]) -> Option<Judged> {
-    let name_only = !rest.is_empty()
-        && rest
-            .iter()
-            .all(|t| matches!(t, Token::Word(_) | Token::Period | Token::Mul));
-    name_only.then_some((Level::ReadOnly, None))
 }
 
 fn maintenance(first: &str, tokens: &[Token]) -> Option<Judged> {

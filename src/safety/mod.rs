@@ -12,8 +12,15 @@
 //! `U&"…"` identifiers, empty names, a statement count the parser does not
 //! confirm) is judged destructive.
 
+#[cfg(test)]
+mod corpus;
 mod functions;
+#[cfg(any(test, fuzzing))]
+pub mod invariants;
 mod keywords;
+#[cfg(test)]
+mod proptests;
+mod rewrite;
 mod tag;
 #[cfg(test)]
 mod tests;
@@ -98,17 +105,28 @@ pub fn classify(sql: &str, dialect: Dialect, catalog: Option<&Catalog>) -> Verdi
                     statements.len()
                 ),
             ),
-            Err(error) => match keywords::recognise(&piece.tokens) {
-                Some((level, Some(reason))) => judgement.add(level, reason),
-                Some((level, None)) => judgement.raise(level),
-                None => judgement.add(
-                    Level::Destructive,
-                    format!("could not be parsed: {}", parser_message(&error)),
-                ),
+            Err(error) => match respelled(sql, piece, d.as_ref()) {
+                Some(statement) => walk::assess(&statement, ctx, &mut judgement),
+                None => match keywords::recognise(&piece.tokens) {
+                    Some((level, Some(reason))) => judgement.add(level, reason),
+                    Some((level, None)) => judgement.raise(level),
+                    None => judgement.add(
+                        Level::Destructive,
+                        format!("could not be parsed: {}", parser_message(&error)),
+                    ),
+                },
             },
         }
     }
     judgement.into_verdict(scan.pieces.len())
+}
+
+/// The one statement a piece the parser rejected parses to once respelled
+/// (see `rewrite`), if it does.
+fn respelled(sql: &str, piece: &Piece, d: &dyn SqlDialect) -> Option<sqlparser::ast::Statement> {
+    let text = rewrite::respell(sql, piece)?;
+    let mut statements = Parser::parse_sql(d, &text).ok()?;
+    (statements.len() == 1).then(|| statements.remove(0))
 }
 
 /// Splits input into statements at top-level semicolons, using the tokenizer
@@ -223,6 +241,8 @@ struct Piece {
     range: Range<usize>,
     /// Its tokens, without whitespace and comments.
     tokens: Vec<Token>,
+    /// Each token's byte range in the input.
+    spans: Vec<Range<usize>>,
 }
 
 /// The token-level view of an input.
@@ -245,7 +265,7 @@ fn scan(sql: &str, dialect: Dialect) -> Result<Scan, String> {
         traps: Vec::new(),
     };
     let mut start = 0;
-    let mut current: Vec<TokenWithSpan> = Vec::new();
+    let mut current: Vec<(TokenWithSpan, Range<usize>)> = Vec::new();
     let mut nesting = Nesting::default();
     for t in tokens {
         if !significant(&t.token) {
@@ -257,11 +277,12 @@ fn scan(sql: &str, dialect: Dialect) -> Result<Scan, String> {
             start = cursor.seek(t.span.end);
             continue;
         }
-        let in_create = current
-            .first()
-            .is_some_and(|f| matches!(&f.token, Token::Word(w) if w.keyword == Keyword::CREATE));
+        let in_create = current.first().is_some_and(
+            |(f, _)| matches!(&f.token, Token::Word(w) if w.keyword == Keyword::CREATE),
+        );
         nesting.step(&t.token, in_create);
-        current.push(t);
+        let bytes = cursor.seek(t.span.start)..cursor.seek(t.span.end);
+        current.push((t, bytes));
     }
     push_piece(&mut scan, sql, start..sql.len(), current);
     Ok(scan)
@@ -296,10 +317,16 @@ impl Nesting {
     }
 }
 
-fn push_piece(scan: &mut Scan, sql: &str, range: Range<usize>, tokens: Vec<TokenWithSpan>) {
+fn push_piece(
+    scan: &mut Scan,
+    sql: &str,
+    range: Range<usize>,
+    tokens: Vec<(TokenWithSpan, Range<usize>)>,
+) {
     if tokens.is_empty() {
         return;
     }
+    let (tokens, spans): (Vec<TokenWithSpan>, Vec<Range<usize>>) = tokens.into_iter().unzip();
     for trap in token_traps(&tokens) {
         if !scan.traps.contains(&trap) {
             scan.traps.push(trap);
@@ -312,6 +339,7 @@ fn push_piece(scan: &mut Scan, sql: &str, range: Range<usize>, tokens: Vec<Token
     scan.pieces.push(Piece {
         range: begin..begin + trimmed.len(),
         tokens: tokens.into_iter().map(|t| t.token).collect(),
+        spans,
     });
 }
 

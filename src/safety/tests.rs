@@ -147,7 +147,7 @@ const POSTGRES: &[(&str, Level)] = &[
     ("notify chan, 'hi'", W),
     ("prepare q as select * from film where film_id = $1", W),
     ("deallocate q", W),
-    ("discard all", W),
+    ("discard all", D),
     ("vacuum", W),
     ("vacuum full film", W),
     ("vacuum (verbose, analyze) film", W),
@@ -740,4 +740,82 @@ fn command_tags() {
         command_tag("create virtual table f using fts5(x)", Dialect::Sqlite),
         "CREATE VIRTUAL TABLE"
     );
+}
+
+#[test]
+fn catalog_volatility_outranks_the_reader_lists_except_harmless_names() {
+    let mut catalog = catalog_with(&[
+        // A user overload of a reader's name that is volatile.
+        ("lower", Volatility::Volatile),
+        // Volatile built-ins that change nothing.
+        ("random", Volatility::Volatile),
+        ("clock_timestamp", Volatility::Volatile),
+        ("uuid_generate_v4", Volatility::Volatile),
+        // A volatile built-in on no list.
+        ("brin_summarize_new_values", Volatility::Volatile),
+        ("touch", Volatility::Volatile),
+    ]);
+    catalog
+        .operators
+        .insert("<%>".to_string(), Volatility::Volatile);
+    catalog
+        .operators
+        .insert("<~>".to_string(), Volatility::Immutable);
+    let verdict = |sql| classify(sql, Dialect::Postgres, Some(&catalog));
+    let level = |sql| verdict(sql).level;
+    assert_eq!(level("select lower(1)"), W);
+    assert!(
+        verdict("select lower(1)")
+            .reasons
+            .iter()
+            .any(|r| r.contains("lower is a volatile function (pg_proc)")),
+        "{:?}",
+        verdict("select lower(1)").reasons
+    );
+    assert_eq!(level("select random(), clock_timestamp()"), R);
+    assert_eq!(level("select uuid_generate_v4()"), R);
+    assert_eq!(level("select brin_summarize_new_values('t'::regclass)"), W);
+    // Attribute notation: `c.touch` is `touch(c)`.
+    assert_eq!(level("select c.touch from customer c"), W);
+    assert_eq!(level("select (c).touch from customer c"), W);
+    assert_eq!(level("select c.name from customer c"), R);
+    // Operators backed by volatile functions.
+    assert_eq!(level("select 1 <%> 2"), W);
+    assert_eq!(level("select 1 <~> 2"), R);
+    // Without a catalog neither is judged by name.
+    assert_eq!(
+        classify("select c.touch from customer c", Dialect::Postgres, None).level,
+        R
+    );
+}
+
+#[test]
+fn role_switches_are_destructive() {
+    for sql in [
+        "set role postgres",
+        "set local role postgres",
+        "set session authorization postgres",
+        "set role = 'postgres'",
+        "reset role",
+        "reset session authorization",
+        "discard all",
+    ] {
+        assert_eq!(classify(sql, Dialect::Postgres, None).level, D, "{sql:?}");
+    }
+    for sql in ["set work_mem = '1MB'", "reset all", "discard plans"] {
+        assert_eq!(classify(sql, Dialect::Postgres, None).level, W, "{sql:?}");
+    }
+}
+
+#[test]
+fn respelled_queries_keep_their_literals_and_calls() {
+    let level = |sql| classify(sql, Dialect::Postgres, None).level;
+    assert_eq!(
+        level("select * from (table film) f where 'a'' table b' <> ''"),
+        R
+    );
+    assert_eq!(level("select trim(both from 'it''s (table x)')"), R);
+    assert_eq!(level("select trim(leading from 'x'), pg_read_file('y')"), D);
+    assert_eq!(level("select 'exclude current row' from (table t) x"), R);
+    assert_eq!(level("with a as (table t) select nextval('s') from a"), W);
 }

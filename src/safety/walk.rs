@@ -10,14 +10,14 @@ use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    AlterTableOperation, BinaryOperator, CopyTarget, Expr, MergeAction, ObjectName, ObjectNamePart,
-    Query, Select, SetExpr, Statement, TableFactor, UnaryOperator, UtilityOption, Value, Visit,
-    Visitor,
+    AccessExpr, AlterTableOperation, BinaryOperator, CopyTarget, DiscardObject, Expr, Ident,
+    MergeAction, ObjectName, ObjectNamePart, Query, Reset, Select, Set, SetExpr, Statement,
+    TableFactor, UnaryOperator, UtilityOption, Value, Visit, Visitor,
 };
 
-use super::functions::{Judged, judge_function, judge_pragma};
+use super::functions::{Judged, judge_attribute, judge_function, judge_pragma};
 use super::{Judgement, Level, tag};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Volatility};
 use crate::db::Dialect;
 
 /// What the walk needs to judge functions.
@@ -63,6 +63,7 @@ fn walk(stmt: &Statement, ctx: Context<'_>, out: &mut Judgement) {
         query_depth: 0,
         cte_queries: HashSet::new(),
         cte_stack: Vec::new(),
+        in_dml: false,
     };
     // The walker never breaks; the result carries nothing.
     let _ = stmt.visit(&mut walker);
@@ -80,14 +81,31 @@ fn dml_body(q: &Query) -> Option<*const Statement> {
     }
 }
 
-/// Whether EXPLAIN runs the statement: the ANALYZE flag, or an `ANALYZE`
-/// option that is not explicitly switched off.
+/// Whether EXPLAIN runs the statement: the ANALYZE flag, an `ANALYZE` (or
+/// `ANALYSE`) option that is not explicitly switched off, or any option this
+/// classifier does not know (deny by default).
 fn explain_executes(analyze: bool, options: Option<&[UtilityOption]>) -> bool {
+    const PLANNING_ONLY: &[&str] = &[
+        "verbose",
+        "costs",
+        "settings",
+        "generic_plan",
+        "buffers",
+        "wal",
+        "timing",
+        "summary",
+        "memory",
+        "serialize",
+        "format",
+    ];
     analyze
-        || options
-            .unwrap_or_default()
-            .iter()
-            .any(|o| o.name.value.eq_ignore_ascii_case("analyze") && option_enabled(o.arg.as_ref()))
+        || options.unwrap_or_default().iter().any(|o| {
+            let name = o.name.value.to_ascii_lowercase();
+            match name.as_str() {
+                "analyze" | "analyse" => option_enabled(o.arg.as_ref()),
+                other => !PLANNING_ONLY.contains(&other),
+            }
+        })
 }
 
 fn option_enabled(arg: Option<&Expr>) -> bool {
@@ -107,6 +125,8 @@ struct Walker<'a, 'c> {
     cte_queries: HashSet<*const Query>,
     /// For each open query: is it a CTE definition?
     cte_stack: Vec<bool>,
+    /// Whether the statement is or holds INSERT, UPDATE, DELETE or MERGE.
+    in_dml: bool,
 }
 
 impl Walker<'_, '_> {
@@ -125,6 +145,31 @@ impl Walker<'_, '_> {
         let judged = judge_name(name, self.ctx);
         self.record(judged);
     }
+
+    /// An operator, which may be a user's, backed by a volatile function.
+    fn operator(&mut self, symbol: &str) {
+        let volatile = self
+            .ctx
+            .catalog
+            .and_then(|c| c.operators.get(symbol))
+            .is_some_and(|v| *v == Volatility::Volatile);
+        if volatile {
+            self.out.add(
+                Level::Write,
+                format!("the operator {symbol} calls a volatile function"),
+            );
+        }
+    }
+
+    /// A field name that may call a function in attribute notation.
+    fn attribute(&mut self, part: &Ident) {
+        if self.ctx.dialect != Dialect::Postgres {
+            return;
+        }
+        if let Some(judged) = judge_attribute(&ident_key(part), self.ctx.catalog) {
+            self.record(judged);
+        }
+    }
 }
 
 impl Visitor for Walker<'_, '_> {
@@ -133,6 +178,13 @@ impl Visitor for Walker<'_, '_> {
     fn pre_visit_statement(&mut self, stmt: &Statement) -> ControlFlow<()> {
         let kind = statement_kind(stmt);
         let is_main = self.main_body == Some(stmt as *const Statement);
+        self.in_dml |= matches!(
+            stmt,
+            Statement::Insert(_)
+                | Statement::Update(_)
+                | Statement::Delete(_)
+                | Statement::Merge(_)
+        );
         if self.query_depth > 0 && !is_main {
             let what = tag::statement_tag(stmt, self.ctx.dialect);
             let place = if self.in_cte() {
@@ -144,6 +196,17 @@ impl Visitor for Walker<'_, '_> {
                 .add(kind.0.max(Level::Write), format!("{place} ({what})"));
         }
         self.record(kind);
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
+        let schema_table = last_part(relation).to_lowercase().starts_with("sqlite_");
+        if self.in_dml && self.ctx.dialect == Dialect::Sqlite && schema_table {
+            self.out.add(
+                Level::Destructive,
+                format!("changing {relation} can corrupt the database file"),
+            );
+        }
         ControlFlow::Continue(())
     }
 
@@ -180,8 +243,26 @@ impl Visitor for Walker<'_, '_> {
     }
 
     fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
-        if let Expr::Function(f) = expr {
-            self.function(&f.name);
+        match expr {
+            Expr::Function(f) => self.function(&f.name),
+            // PostgreSQL reads `row.f` as `f(row)`: a field name may be a call.
+            Expr::CompoundIdentifier(parts) => {
+                for part in &parts[1..] {
+                    self.attribute(part);
+                }
+            }
+            Expr::BinaryOp { op, .. }
+            | Expr::AnyOp { compare_op: op, .. }
+            | Expr::AllOp { compare_op: op, .. } => self.operator(&binary_symbol(op)),
+            Expr::UnaryOp { op, .. } => self.operator(&op.to_string()),
+            Expr::CompoundFieldAccess { access_chain, .. } => {
+                for access in access_chain {
+                    if let AccessExpr::Dot(Expr::Identifier(part)) = access {
+                        self.attribute(part);
+                    }
+                }
+            }
+            _ => {}
         }
         ControlFlow::Continue(())
     }
@@ -228,11 +309,7 @@ fn judge_name(name: &ObjectName, ctx: Context<'_>) -> Judged {
     let ObjectNamePart::Identifier(ident) = last else {
         return (Level::Write, Some(format!("{name} has a computed name")));
     };
-    let key = if ident.quote_style.is_some() {
-        ident.value.clone()
-    } else {
-        ident.value.to_lowercase()
-    };
+    let key = ident_key(ident);
     if key.is_empty() {
         return (
             Level::Destructive,
@@ -244,6 +321,23 @@ fn judge_name(name: &ObjectName, ctx: Context<'_>) -> Judged {
             .as_ident()
             .is_some_and(|schema| schema.value.eq_ignore_ascii_case("pg_catalog"));
     judge_function(&key, in_pg_catalog, ctx.dialect, ctx.catalog)
+}
+
+/// An operator's symbol: `OPERATOR(schema.+++)` is `+++`.
+fn binary_symbol(op: &BinaryOperator) -> String {
+    match op {
+        BinaryOperator::PGCustomBinaryOperator(parts) => parts.last().cloned().unwrap_or_default(),
+        _ => op.to_string(),
+    }
+}
+
+/// A name as PostgreSQL looks it up: lower-cased unless quoted.
+fn ident_key(ident: &Ident) -> String {
+    if ident.quote_style.is_some() {
+        ident.value.clone()
+    } else {
+        ident.value.to_lowercase()
+    }
 }
 
 fn judged(level: Level, reason: impl Into<String>) -> Judged {
@@ -368,8 +462,22 @@ fn statement_kind(stmt: &Statement) -> Judged {
         | Statement::CreateDomain(_)
         | Statement::CreateType { .. } => judged(Write, "CREATE adds to the schema"),
         Statement::Comment { .. } => judged(Write, "COMMENT changes a description"),
+        Statement::Set(set) if switches_role(set) => judged(
+            Destructive,
+            "SET ROLE/SESSION AUTHORIZATION switches to another role's privileges",
+        ),
         Statement::Set(_) => judged(Write, "SET changes a session setting"),
+        Statement::Reset(r) if resets_role(&r.reset) => judged(
+            Destructive,
+            "RESET ROLE/SESSION AUTHORIZATION leaves the role the session was given",
+        ),
         Statement::Reset(_) => judged(Write, "RESET changes a session setting"),
+        Statement::Discard {
+            object_type: DiscardObject::ALL,
+        } => judged(
+            Destructive,
+            "DISCARD ALL resets the session, its role included",
+        ),
         Statement::Discard { .. } => judged(Write, "DISCARD resets session state"),
         Statement::Deallocate { .. } => judged(Write, "DEALLOCATE drops a prepared statement"),
         Statement::StartTransaction { .. }
@@ -412,6 +520,34 @@ fn statement_kind(stmt: &Statement) -> Judged {
             judged(Destructive, "loading an extension runs native code")
         }
         _ => judged(Destructive, "a statement kind the classifier does not know"),
+    }
+}
+
+/// The settings that decide whose privileges a session has.
+fn is_role_setting(name: &ObjectName) -> bool {
+    let setting = last_part(name).to_lowercase();
+    setting == "role" || setting == "session_authorization"
+}
+
+/// `SET ROLE`, `SET SESSION AUTHORIZATION`, or `SET role = …`.
+fn switches_role(set: &Set) -> bool {
+    match set {
+        Set::SetRole { .. } | Set::SetSessionAuthorization(_) => true,
+        Set::SingleAssignment { variable, .. } => is_role_setting(variable),
+        Set::ParenthesizedAssignments { variables, .. } => variables.iter().any(is_role_setting),
+        Set::MultipleAssignments { assignments } => {
+            assignments.iter().any(|a| is_role_setting(&a.name))
+        }
+        _ => false,
+    }
+}
+
+/// `RESET ROLE` or `RESET SESSION AUTHORIZATION` (`RESET ALL` leaves both).
+fn resets_role(reset: &Reset) -> bool {
+    match reset {
+        Reset::SessionAuthorization => true,
+        Reset::ConfigurationParameter(name) => is_role_setting(name),
+        Reset::ALL => false,
     }
 }
 

@@ -22,6 +22,7 @@ mod history;
 mod introspect;
 mod providers;
 mod repl;
+mod safety;
 mod secrets;
 mod sqlite;
 mod typing;

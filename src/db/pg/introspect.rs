@@ -3,7 +3,10 @@
 //! Invariant: a fixed number of catalog queries ([`QUERIES`]) whatever the
 //! size of the schema: each query covers every relation at once and rows
 //! are matched to relations by OID here. System schemas (`pg_catalog`,
-//! `information_schema`, `pg_toast`, temporary schemas) are left out.
+//! `information_schema`, `pg_toast`, temporary schemas) are left out, but
+//! for the safety classifier the volatility of built-in functions is read
+//! from `pg_catalog` too (those not named `pg_…`, which the classifier
+//! judges by its own lists).
 //! Partitions are listed as tables of their own, as psql lists them.
 
 use std::collections::HashMap;
@@ -43,9 +46,18 @@ const NAMESPACE_OBJECTS: &str = concat!(
      SELECT 'f', lower(p.proname::text), \
             CASE WHEN bool_or(p.provolatile = 'v') THEN 'v' \
                  WHEN bool_or(p.provolatile = 's') THEN 's' ELSE 'i' END, NULL, NULL, NULL \
-     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE ",
+     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+     WHERE (n.nspname = 'pg_catalog' AND p.proname !~ '^pg_') OR (",
     user_schemas!(),
-    " GROUP BY lower(p.proname::text) \
+    ") GROUP BY lower(p.proname::text) \
+     UNION ALL \
+     SELECT 'o', o.oprname::text, \
+            CASE WHEN bool_or(p.provolatile = 'v') THEN 'v' \
+                 WHEN bool_or(p.provolatile = 's') THEN 's' ELSE 'i' END, NULL, NULL, NULL \
+     FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace \
+          JOIN pg_proc p ON p.oid = o.oprcode WHERE ",
+    user_schemas!(),
+    " GROUP BY o.oprname \
      ORDER BY 1, 2, 3"
 );
 
@@ -212,13 +224,18 @@ fn add_namespace_object(catalog: &mut Catalog, row: &Row) -> Result<(), postgres
                 .unwrap_or_default(),
             comment: row.try_get(4)?,
         }),
-        _ => {
+        kind => {
             let volatility = match b.as_deref() {
                 Some("i") => Volatility::Immutable,
                 Some("s") => Volatility::Stable,
                 _ => Volatility::Volatile,
             };
-            catalog.functions.insert(a, volatility);
+            let map = if kind == "o" {
+                &mut catalog.operators
+            } else {
+                &mut catalog.functions
+            };
+            map.insert(a, volatility);
         }
     }
     Ok(())

@@ -1,0 +1,113 @@
+//! What must hold for any input, whatever it is: checked by the property
+//! tests on every run and by the fuzz targets in `fuzz/` (compiled there
+//! with `--cfg fuzzing`). Each check panics with the offending input.
+
+use std::collections::HashMap;
+
+use super::{Level, classify, command_tag, parses, split_statements};
+use crate::agent::extract;
+use crate::catalog::{Catalog, Volatility};
+use crate::db::Dialect;
+
+/// A catalog with a volatile and a stable user function and a volatile
+/// operator, so the classifier's catalog paths run too.
+pub fn sample_catalog() -> Catalog {
+    Catalog {
+        functions: HashMap::from([
+            ("touch".to_string(), Volatility::Volatile),
+            ("full_name".to_string(), Volatility::Stable),
+        ]),
+        operators: HashMap::from([("<%>".to_string(), Volatility::Volatile)]),
+        ..Catalog::default()
+    }
+}
+
+/// Runs every classifier entry point on `sql` in both dialects, with and
+/// without a catalog: no panic, a statement count that agrees with the
+/// splitter, a reason for every verdict above read-only, empty input never
+/// read-only, and the whole never milder than its worst statement.
+pub fn check_classifier(sql: &str) {
+    let catalog = sample_catalog();
+    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+        let plain = classify(sql, dialect, None);
+        let informed = classify(sql, dialect, Some(&catalog));
+        let pieces = split_statements(sql, dialect);
+        let _ = command_tag(sql, dialect);
+        let _ = parses(sql, dialect);
+        assert_eq!(plain.statements, pieces.len(), "statement count of {sql:?}");
+        assert_eq!(informed.statements, plain.statements, "{sql:?}");
+        if pieces.is_empty() {
+            assert_ne!(
+                plain.level,
+                Level::ReadOnly,
+                "empty input read-only: {sql:?}"
+            );
+        }
+        for verdict in [&plain, &informed] {
+            assert!(
+                verdict.level == Level::ReadOnly || !verdict.reasons.is_empty(),
+                "{} without a reason: {sql:?}",
+                verdict.level.as_str()
+            );
+        }
+        for piece in &pieces {
+            let alone = classify(piece, dialect, None);
+            assert!(
+                alone.level <= plain.level,
+                "statement {piece:?} is {} but the whole {sql:?} is {}",
+                alone.level.as_str(),
+                plain.level.as_str()
+            );
+        }
+    }
+}
+
+/// Extraction from a model reply: no panic; trimmed prose; SQL, when found,
+/// is non-empty, trimmed, without its final semicolon, and a part of the
+/// reply (line endings normalised).
+pub fn check_extract(reply: &str) {
+    let prose = extract::prose(reply);
+    assert_eq!(prose, prose.trim(), "prose is not trimmed: {reply:?}");
+    let Some(sql) = extract::sql(reply) else {
+        return;
+    };
+    assert!(!sql.is_empty(), "empty SQL from {reply:?}");
+    assert!(!sql.ends_with(';'), "SQL keeps its semicolon: {sql:?}");
+    assert_eq!(sql, sql.trim(), "SQL is not trimmed: {sql:?}");
+    assert!(
+        reply.replace("\r\n", "\n").contains(&sql),
+        "SQL {sql:?} is not part of the reply {reply:?}"
+    );
+}
+
+/// Words for token soups: keywords, names, literals, comments and
+/// punctuation, dangerous and not.
+#[rustfmt::skip]
+pub const SOUP_WORDS: &[&str] = &[
+    "select", "from", "where", "insert", "into", "update", "set", "delete", "drop", "table",
+    "create", "temp", "with", "as", "recursive", "union", "all", "explain", "analyze",
+    "copy", "to", "stdout", "stdin", "program", "begin", "commit", "rollback", "end",
+    "abort", "do", "call", "prepare", "execute", "deallocate", "grant", "revoke", "merge",
+    "using", "when", "matched", "then", "truncate", "vacuum", "lock", "for", "share", "no",
+    "key", "returning", "values", "lateral", "join", "on", "order", "by", "group", "having",
+    "limit", "over", "partition", "within", "filter", "role", "session", "authorization",
+    "reset", "discard", "listen", "notify", "alter", "system", "show", "pragma", "attach",
+    "case", "else", "and", "or", "not", "null", "true", "is", "in", "exists", "array",
+    "pg_read_file", "nextval", "pg_sleep", "lo_export", "dblink_exec", "set_config",
+    "pg_terminate_backend", "random", "count", "sum", "touch", "full_name", "pg_catalog",
+    "generate_series", "percentile_cont", "jsonb_each", "t", "film", "c", "x",
+    "(", ")", ";", ",", ".", "*", "=", "<>", "+", "-", "::", "->", "->>", "@>", "<%>", "?",
+    "1", "0", "'x'", "';'", "''", "E'\\''", "$$", "$$;drop table t$$", "$tag$", "$1",
+    "--", "\n", "/*", "*/", "/* /* */", "\"", "\"delete\"", "\"\"", "U&\"d\\0061t\"",
+    "U&", "&", "\\", "\\g", "[", "]", "`", "x'41'", "@", "#", "%", "^", "|", "~", "!",
+];
+
+/// The token soup `data` spells, one word per byte: SQL-shaped text rather
+/// than noise.
+pub fn soup(data: &[u8]) -> String {
+    let words: Vec<&str> = data
+        .iter()
+        .map(|b| SOUP_WORDS[*b as usize % SOUP_WORDS.len()])
+        .collect();
+    words.join(" ")
+}

@@ -1,0 +1,495 @@
+//! The safety gate against a real PostgreSQL. The differential test runs
+//! every statement of the adversarial corpus (`tests/corpus/safety.tsv`) as
+//! a model's answer through the real binary, without a terminal, and checks
+//! a fingerprint of the database (every table's rows, sequences, roles,
+//! settings, privileges, large objects, locks, notifications…) after each:
+//! a statement judged read-only runs through the server guard and changes
+//! nothing; any other is refused (exit 3) and changes nothing either. Also:
+//! the catalog's function volatility decides unknown functions.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use serde_json::Value as Json;
+
+use crate::fake_llm::{FakeLlm, Reply};
+use crate::harness::{self, Cmd, TestDb, glance};
+
+/// The schema every corpus statement is written against.
+const SEED: &str = r#"
+    do $$ begin
+        create role glance_reader nologin;
+    exception when duplicate_object or unique_violation then null;
+    end $$;
+    do $$ begin
+        create role glance_other nologin;
+    exception when duplicate_object or unique_violation then null;
+    end $$;
+    create table film (
+        film_id int primary key, title text not null, rating text, length int,
+        rental_rate numeric(5,2), release_year int, special_features text[],
+        description text, tags jsonb
+    );
+    insert into film values
+        (1, 'Academy Dinosaur', 'PG', 86, 0.99, 2006, '{Trailers,"Deleted Scenes"}', 'A drama of a dog', '{"lang": "en"}'),
+        (2, 'Ace Goldfinger', 'G', 48, 4.99, 2006, '{Trailers}', 'A tale of a cat', '{"lang": "fr"}'),
+        (3, 'Adaptation Holes', 'NC-17', 50, 2.99, 2007, '{}', 'An epic drama', null),
+        (4, 'Zorro Ark', 'PG', 129, 4.99, 2007, '{Commentaries}', null, '{"lang": "en"}');
+    comment on table film is 'Films for rent';
+    create table customer (
+        customer_id int primary key, first_name text, last_name text, email text,
+        active bool, created date
+    );
+    insert into customer values
+        (1, 'Mary', 'Smith', 'mary.smith@example.com', true, '2023-05-01'),
+        (2, 'Linda', 'Williams', 'linda.w@example.com', false, '2023-06-11'),
+        (3, 'Ada', '', null, true, '2024-01-02');
+    create table payment (
+        payment_id serial primary key, customer_id int references customer,
+        film_id int references film, amount numeric(6,2), payment_date timestamptz
+    );
+    insert into payment (customer_id, film_id, amount, payment_date) values
+        (1, 1, 2.99, '2024-01-03 10:00+00'), (1, 2, 0.99, '2024-01-05 12:30+00'),
+        (2, 1, 5.99, '2024-01-05 18:00+00'), (2, 4, 1.99, '2024-02-01 09:15+00'),
+        (3, 3, 3.99, '2024-02-14 20:45+00');
+    create table docs (id int primary key, body jsonb);
+    insert into docs values
+        (1, '{"kind": "memo", "author": {"name": "Ann"}, "tags": ["x", "y"], "n": 3}'),
+        (2, '{"kind": "note", "tags": ["z"]}');
+    create table places (id int primary key, name text, geom point);
+    insert into places values (1, 'Origin', point(0, 0)), (2, 'Near', point(3, 4)),
+        (3, 'Far', point(30, 40));
+    create table employees (id int primary key, name text, manager_id int, dept text, salary numeric);
+    insert into employees values (1, 'Boss', null, 'exec', 300), (2, 'Ann', 1, 'eng', 200),
+        (3, 'Bob', 2, 'eng', 150), (4, 'Cy', 1, 'ops', 120);
+    create table t (id int primary key, x int, v text);
+    insert into t values (1, 10, 'a'), (2, 20, 'b'), (3, 30, 'c');
+    create table s (id int primary key, v text);
+    insert into s values (1, 'x'), (4, 'y');
+    create table visits (id serial primary key, note text);
+    create sequence seq;
+    create view v as select * from film;
+    create materialized view mv as select rating, count(*) as films from film group by rating;
+    grant select on film to glance_reader;
+    create function st_dwithin(a point, b point, d float8) returns boolean
+        language sql immutable as $f$ select a <-> b <= d $f$;
+    create function st_astext(p point) returns text language sql immutable as $f$ select p::text $f$;
+    create function st_distance(a point, b point) returns float8
+        language sql immutable as $f$ select a <-> b $f$;
+    create function st_x(p point) returns float8 language sql immutable as $f$ select p[0] $f$;
+    create function full_name(c customer) returns text language sql stable
+        as $f$ select c.first_name || ' ' || c.last_name $f$;
+    create function log_visit(note text) returns int language plpgsql volatile
+        as $f$ begin insert into visits (note) values (note); return 1; end $f$;
+    create function touch(c customer) returns int language sql volatile
+        as $f$ insert into visits (note) values ('touch'); select 1 $f$;
+    create function volatile_cmp(a int, b int) returns boolean language sql volatile
+        as $f$ insert into visits (note) values ('operator'); select a = b $f$;
+    create operator <%> (leftarg = int, rightarg = int, function = volatile_cmp);
+    create procedure p() language sql as $f$ insert into visits (note) values ('p') $f$;
+    select lo_from_bytea(4242, 'large object');
+    analyze;
+"#;
+
+/// Everything a statement could change that the database can show, as
+/// (part, query of text values) from a superuser connection; each part's
+/// values are sorted and joined.
+const PARTS: &[(&str, &str)] = &[
+    (
+        "relations",
+        "select n.nspname || '.' || c.relname || ':' || c.relkind::text || ':' \
+                || coalesce(c.relacl::text, '') || ':' || c.relowner::regrole::text \
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace \
+         where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast') \
+           and n.nspname !~ '^pg_(toast_)?temp_'",
+    ),
+    (
+        "columns",
+        "select a.attrelid::regclass::text || '.' || a.attname || ':' \
+                || a.atttypid::regtype::text || ':' || a.attnotnull \
+         from pg_attribute a join pg_class c on c.oid = a.attrelid \
+         join pg_namespace n on n.oid = c.relnamespace \
+         where n.nspname = 'public' and a.attnum > 0 and not a.attisdropped",
+    ),
+    (
+        "schemas",
+        "select nspname || ':' || coalesce(nspacl::text, '') from pg_namespace \
+         where nspname !~ '^pg_(toast_)?temp_'",
+    ),
+    (
+        "functions",
+        "select p.oid::regprocedure::text || ':' || p.provolatile::text || ':' || p.prosrc \
+         from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public'",
+    ),
+    (
+        "operators",
+        "select oprname || ':' || oprcode::text from pg_operator o \
+         join pg_namespace n on n.oid = o.oprnamespace where n.nspname = 'public'",
+    ),
+    (
+        "sequences",
+        "select sequencename || '=' || coalesce(last_value::text, 'unset') from pg_sequences",
+    ),
+    (
+        "comments",
+        "select objoid::text || ':' || objsubid || ':' || description from pg_description \
+         where objoid >= 16384",
+    ),
+    (
+        "roles",
+        "select rolname || ':' || rolsuper || rolinherit || rolcreaterole || rolcreatedb \
+                || rolcanlogin || rolbypassrls || ':' || coalesce(rolconfig::text, '') \
+         from pg_roles where rolname in ('glance_reader', 'glance_other', 'intruder')",
+    ),
+    (
+        "memberships",
+        "select roleid::regrole::text || '>' || member::regrole::text from pg_auth_members \
+         where roleid::regrole::text in ('glance_reader', 'glance_other') \
+            or member::regrole::text in ('glance_reader', 'glance_other')",
+    ),
+    (
+        "role settings",
+        "select coalesce(setdatabase::text, '') || ':' || setrole::text || ':' || setconfig::text \
+         from pg_db_role_setting",
+    ),
+    (
+        "settings",
+        "select name || '=' || setting from pg_settings where context in ('user', 'superuser')",
+    ),
+    ("auto.conf", "select pg_read_file('postgresql.auto.conf')"),
+    (
+        "database",
+        "select datname || ':' || coalesce(datacl::text, '') || ':' || datallowconn \
+         from pg_database where datname = current_database()",
+    ),
+    (
+        "default privileges",
+        "select defaclacl::text from pg_default_acl",
+    ),
+    ("extensions", "select extname::text from pg_extension"),
+    (
+        "large objects",
+        "select oid::text || ':' || coalesce(lomacl::text, '') from pg_largeobject_metadata",
+    ),
+    (
+        "large object data",
+        "select md5(string_agg(data, ''::bytea order by loid, pageno)) from pg_largeobject",
+    ),
+    (
+        "advisory locks",
+        "select count(*)::text from pg_locks where locktype = 'advisory' \
+         and database = (select oid from pg_database where datname = current_database())",
+    ),
+    (
+        "prepared transactions",
+        "select count(*)::text from pg_prepared_xacts where database = current_database()",
+    ),
+    (
+        "replication slots",
+        "select count(*)::text from pg_replication_slots",
+    ),
+];
+
+/// The fingerprint of a database: [`PARTS`] plus every user table's rows
+/// (tables that appear later are caught by `relations`).
+fn fingerprint(client: &mut postgres::Client) -> BTreeMap<String, String> {
+    let tables: Vec<String> = client
+        .query(
+            "select format('%I.%I', n.nspname, c.relname) from pg_class c \
+             join pg_namespace n on n.oid = c.relnamespace \
+             where c.relkind in ('r', 'm', 'p') and n.nspname = 'public' order by 1",
+            &[],
+        )
+        .expect("list tables")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let parts = PARTS
+        .iter()
+        .map(|(name, query)| (name.to_string(), query.to_string()))
+        .chain(
+            tables
+                .iter()
+                .map(|t| (format!("rows of {t}"), format!("select r::text from {t} r"))),
+        );
+    let sql: Vec<String> = parts
+        .map(|(name, query)| {
+            format!("select '{name}', string_agg(v, '|' order by v) from ({query}) q(v)")
+        })
+        .collect();
+    client
+        .query(&sql.join(" union all "), &[])
+        .unwrap_or_else(|e| panic!("fingerprint query failed: {e:?}"))
+        .iter()
+        .map(|row| {
+            let value: Option<String> = row.get(1);
+            (row.get(0), value.unwrap_or_default())
+        })
+        .collect()
+}
+
+fn differences(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) -> Vec<String> {
+    let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    keys.into_iter()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .map(|k| format!("{k}: {:.300?} -> {:.300?}", before.get(k), after.get(k)))
+        .collect()
+}
+
+/// One PostgreSQL corpus row: line, expected level, statement.
+fn corpus() -> Vec<(usize, String, String)> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/safety.tsv");
+    let text = std::fs::read_to_string(path).expect("read the corpus");
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|(i, l)| {
+            let fields: Vec<&str> = l.split('\t').collect();
+            (fields.get(1) == Some(&"pg"))
+                .then(|| (i + 1, fields[0].to_string(), fields[2].replace('↵', "\n")))
+        })
+        .collect()
+}
+
+fn sql_reply(sql: &str) -> Reply {
+    Reply::text(&format!("This answers it.\n\n```sql\n{sql}\n```\n"))
+}
+
+/// `glance ask` with the model answering `sql`, no terminal, no --allow-*,
+/// no second try, JSON output.
+fn ask_with(db: &TestDb, fake: &FakeLlm) -> Cmd {
+    let mut cmd = glance().args([
+        "ask",
+        "--retries",
+        "0",
+        "--format",
+        "json",
+        "-d",
+        db.url(),
+        "answer the question",
+    ]);
+    for (name, value) in fake.env() {
+        cmd = cmd.env(name, value);
+    }
+    cmd
+}
+
+/// glance's JSON document, `Null` when it printed none.
+fn document(stdout: &str) -> Json {
+    serde_json::from_str(stdout.trim()).unwrap_or(Json::Null)
+}
+
+/// The level glance printed in its JSON document, if any. A statement that
+/// fails after its columns were sent leaves the document unfinished, so the
+/// first `"level"` field is read from the text.
+fn printed_level(stdout: &str) -> Option<String> {
+    let rest = &stdout[stdout.find("\"level\":\"")? + "\"level\":\"".len()..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+/// How the corpus statements ended.
+#[derive(Default)]
+struct Tally {
+    ran: usize,
+    /// Read-only statements the server rejected: line and error.
+    failed_on_server: Vec<String>,
+    refused_by_glance: usize,
+    no_sql: usize,
+    problems: Vec<String>,
+}
+
+impl Tally {
+    /// Judges one run of the corpus statement on `line`.
+    fn add(&mut self, (line, expected, sql): &(usize, String, String), out: &harness::Output) {
+        let place = format!("line {line}: {sql:?}");
+        let doc = document(&out.stdout);
+        if doc["sql"].is_null() && doc["executed"] == false && out.code == Some(0) {
+            // The reply's block held no statement: nothing ran.
+            self.no_sql += 1;
+            return;
+        }
+        match (expected.as_str(), out.code) {
+            ("read_only", Some(0)) => self.ran += 1,
+            // An error this statement earns on the seeded schema: the
+            // fingerprint still shows whether anything changed.
+            ("read_only", Some(1)) => {
+                let error = out.stderr.lines().next().unwrap_or_default();
+                self.failed_on_server.push(format!("line {line}: {error}"));
+            }
+            (_, Some(3)) if expected != "read_only" => self.refused_by_glance += 1,
+            _ => self.problems.push(format!(
+                "{place}: expected {expected}, exit {:?}\n{}",
+                out.code, out.stderr
+            )),
+        }
+        let level = printed_level(&out.stdout);
+        if level.as_deref() != Some(expected.as_str()) {
+            self.problems.push(format!(
+                "{place}: glance judged it {level:?}, the corpus says {expected}\n{:.2000}",
+                out.stdout
+            ));
+        }
+    }
+}
+
+/// Statements run at once; the fingerprint is checked after each batch.
+const PARALLEL: usize = 4;
+
+#[test]
+fn every_corpus_statement_changes_nothing_and_only_reads_run() {
+    let started = Instant::now();
+    let db = harness::db("safety_differential");
+    db.execute(SEED);
+    let mut checker = db.client();
+    checker
+        .batch_execute("listen chan")
+        .expect("listen for notifications");
+    let baseline = fingerprint(&mut checker);
+    let rows = corpus();
+    assert!(
+        rows.len() >= 300,
+        "only {} PostgreSQL corpus rows",
+        rows.len()
+    );
+    // One home (config, history) per parallel slot, reused from run to run.
+    let homes: Vec<_> = (0..PARALLEL)
+        .map(|_| harness::scratch_dir("safety_home"))
+        .collect();
+    let mut tally = Tally::default();
+    let mut notified = false;
+    for batch in rows.chunks(PARALLEL) {
+        let outputs: Vec<harness::Output> = std::thread::scope(|scope| {
+            let runs: Vec<_> = batch
+                .iter()
+                .zip(&homes)
+                .map(|((_, _, sql), home)| {
+                    let db = &db;
+                    scope.spawn(move || {
+                        let fake = FakeLlm::openai(vec![sql_reply(sql)]);
+                        ask_with(db, &fake)
+                            .home(home)
+                            .timeout(Duration::from_secs(30))
+                            .run()
+                    })
+                })
+                .collect();
+            runs.into_iter()
+                .map(|run| run.join().expect("a run panicked"))
+                .collect()
+        });
+        for (row, out) in batch.iter().zip(&outputs) {
+            tally.add(row, out);
+        }
+        let lines: Vec<String> = batch.iter().map(|(line, ..)| line.to_string()).collect();
+        let changed = differences(&baseline, &fingerprint(&mut checker));
+        if !changed.is_empty() {
+            tally.problems.push(format!(
+                "one of lines {} changed the database:\n  {}",
+                lines.join(", "),
+                changed.join("\n  ")
+            ));
+        }
+        if !notified && !checker.notifications().is_empty() {
+            notified = true;
+            tally.problems.push(format!(
+                "one of lines {} sent a notification",
+                lines.join(", ")
+            ));
+        }
+    }
+    println!(
+        "differential test: {} statements: {} read-only ran through the guard, {} read-only failed on the server ({:#?}), \
+         {} refused by glance, {} held no SQL; {:.1} s",
+        rows.len(),
+        tally.ran,
+        tally.failed_on_server.len(),
+        tally.failed_on_server,
+        tally.refused_by_glance,
+        tally.no_sql,
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        tally.problems.is_empty(),
+        "{} problems:\n{}",
+        tally.problems.len(),
+        tally.problems.join("\n")
+    );
+    assert!(
+        tally.ran > 10 * tally.failed_on_server.len(),
+        "most read-only statements should run: {} ran, these failed: {:#?}",
+        tally.ran,
+        tally.failed_on_server
+    );
+}
+
+/// A seeded database for the volatility tests.
+fn seeded(hint: &str) -> TestDb {
+    let db = harness::db(hint);
+    db.execute(SEED);
+    db
+}
+
+#[test]
+fn a_volatile_user_function_in_a_select_is_refused_and_writes_nothing() {
+    let db = seeded("safety_volatile");
+    for sql in [
+        "select log_visit('from a select')",
+        "select c.touch from customer c",
+        "select count(*) from film where 1 <%> 1",
+    ] {
+        let fake = FakeLlm::openai(vec![sql_reply(sql)]);
+        let out = ask_with(&db, &fake).run();
+        out.code(3);
+        assert_eq!(
+            printed_level(&out.stdout).as_deref(),
+            Some("write"),
+            "{out}"
+        );
+        out.stderr_has("volatile");
+        assert_eq!(
+            db.query_scalar("select count(*) from visits").as_deref(),
+            Some("0"),
+            "{sql:?} wrote\n{out}"
+        );
+    }
+    let fake = FakeLlm::openai(vec![sql_reply("select log_visit('x')")]);
+    ask_with(&db, &fake)
+        .run()
+        .stderr_has("log_visit is a volatile function");
+}
+
+#[test]
+fn stable_and_immutable_user_functions_and_harmless_volatile_builtins_stay_read_only() {
+    let db = seeded("safety_stable");
+    for sql in [
+        "select full_name(c) from customer c order by customer_id",
+        "select name, st_astext(geom) from places where st_dwithin(geom, point(0, 0), 10)",
+        "select random() < 2, clock_timestamp() is not null, gen_random_uuid() is not null, timeofday() <> ''",
+    ] {
+        let fake = FakeLlm::openai(vec![sql_reply(sql)]);
+        let out = ask_with(&db, &fake).run();
+        out.success();
+        assert_eq!(
+            printed_level(&out.stdout).as_deref(),
+            Some("read_only"),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_built_in_is_judged_by_its_volatility() {
+    let db = seeded("safety_builtin");
+    // Not on glance's lists: stable in pg_catalog, so it runs.
+    let fake = FakeLlm::openai(vec![sql_reply("select textlen('abc')")]);
+    let out = ask_with(&db, &fake).run();
+    out.success();
+    // Not on glance's lists: volatile in pg_catalog, so it asks.
+    let fake = FakeLlm::openai(vec![sql_reply(
+        "select gin_clean_pending_list('film_pkey'::regclass)",
+    )]);
+    ask_with(&db, &fake)
+        .run()
+        .code(3)
+        .stderr_has("gin_clean_pending_list is a volatile function");
+}
