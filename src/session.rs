@@ -458,6 +458,9 @@ impl Session {
         let mut options = self.render_options(run.json_prefix);
         options.json_timings = run.json_timings;
         options.command_tag = safety::command_tag(sql, self.info().dialect);
+        if options.command_tag == "COPY" && verdict.level == Level::ReadOnly {
+            return self.copy_to_results(sql, question, verdict);
+        }
         let (result, elapsed, written, shown, columns) = {
             let mut sink = Recording {
                 writer: render::writer(&options, results(&self.output)),
@@ -522,6 +525,53 @@ impl Session {
                     verdict,
                     error,
                     shown,
+                }
+            }
+        }
+    }
+
+    /// `COPY … TO STDOUT` inside the read-only guard: its data goes where
+    /// results go, as in psql.
+    fn copy_to_results(
+        &mut self,
+        sql: &str,
+        question: Option<&QuestionNote>,
+        verdict: Verdict,
+    ) -> Executed {
+        let canceller = self.backend.canceller();
+        let timeout = self.choice.statement_timeout;
+        let backend = &mut self.backend;
+        let mut out = results(&self.output);
+        let started = Instant::now();
+        let result = self
+            .interrupts
+            .cancellable(canceller, || backend.copy_out(sql, timeout, &mut out));
+        let elapsed = started.elapsed();
+        let written = out.flush();
+        drop(out);
+        match result {
+            Ok(outcome) => {
+                let rows = match outcome.kind {
+                    OutcomeKind::Rows { count, .. } => Some(count),
+                    OutcomeKind::Command { affected } => affected,
+                };
+                self.record(sql, question, &verdict, Some(rows), elapsed, None);
+                match written {
+                    Ok(()) => Executed::Ran(Ran {
+                        columns: Vec::new(),
+                        rows,
+                        db_time: outcome.db_time,
+                    }),
+                    Err(error) => Executed::Output(error),
+                }
+            }
+            Err(error) => {
+                let message = Some(error.to_string());
+                self.record(sql, question, &verdict, Some(None), elapsed, message);
+                Executed::Failed {
+                    verdict,
+                    error,
+                    shown: false,
                 }
             }
         }

@@ -456,3 +456,22 @@ fn demo_database_is_created_in_the_data_dir_and_reused() {
         "the second run rebuilt the demo database"
     );
 }
+
+#[test]
+fn copy_to_stdout_prints_its_data_as_psql_does() {
+    let db = harness::db("ask_copy_stdout");
+    let out = glance()
+        .args([
+            "ask",
+            "-d",
+            db.url(),
+            "--sql",
+            "copy (select n, 'x,' || n as label from generate_series(1, 3) n) to stdout with (format csv, header)",
+        ])
+        .run();
+    out.success();
+    assert_eq!(
+        out.stdout, "n,label\n1,\"x,1\"\n2,\"x,2\"\n3,\"x,3\"\n",
+        "{out}"
+    );
+}
