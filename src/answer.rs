@@ -222,8 +222,8 @@ pub fn answer(
     }
 }
 
-/// The question and what it has cost so far, recorded with its statement.
-/// The note of one model call: `proposal` is `None` when the call failed.
+/// The note of one model call, recorded with its statement: `proposal` is
+/// `None` when the call failed.
 fn note(question: &str, proposal: Option<&Proposal>, agent: &Agent) -> QuestionNote {
     let usage = proposal.and_then(|p| p.usage).unwrap_or_default();
     QuestionNote {
