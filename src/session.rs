@@ -19,6 +19,7 @@ use crate::querylog::{Entry, QueryLog, QuestionNote};
 use crate::render::{self, Expanded, Format, RenderOptions, ResultWriter};
 use crate::safety::{self, Level, Verdict};
 use crate::term::Term;
+use crate::timings::{self, Phase};
 
 /// Display and guard settings a session starts with and `\x`/`\timing` change.
 #[derive(Clone, Debug)]
@@ -177,6 +178,9 @@ pub struct Session {
     last_result: Option<String>,
     /// Where results go when not to the terminal (`\o`).
     output: Option<OutputFile>,
+    /// Add glance's own time per phase ([`timings`]) to JSON documents:
+    /// for `ask`, where one process answers one question.
+    pub glance_timings: bool,
 }
 
 impl Session {
@@ -199,6 +203,7 @@ impl Session {
             last_sql: None,
             last_result: None,
             output: None,
+            glance_timings: false,
         }
     }
 
@@ -331,10 +336,15 @@ impl Session {
     /// have changed it.
     pub fn catalog(&mut self) -> Result<&Catalog, db::Error> {
         if self.catalog.is_none() {
-            let mut catalog = self.backend.introspect()?;
-            if self.settings.share_samples {
-                self.backend.sample_values(&mut catalog)?;
-            }
+            let backend = &mut self.backend;
+            let share_samples = self.settings.share_samples;
+            let catalog = timings::time(Phase::Introspect, || {
+                let mut catalog = backend.introspect()?;
+                if share_samples {
+                    backend.sample_values(&mut catalog)?;
+                }
+                Ok::<_, db::Error>(catalog)
+            })?;
             self.catalog = Some(catalog);
         }
         Ok(self.catalog.as_ref().expect("catalog was just loaded"))
@@ -417,6 +427,9 @@ impl Session {
         };
         let mut options = self.render_options(run.json_prefix);
         options.json_timings = run.json_timings;
+        if self.glance_timings {
+            options.json_late_timings = Some(|| timings::split().json_entries());
+        }
         options.command_tag = safety::command_tag(sql, self.info().dialect);
         let (result, elapsed, written, columns) = {
             let mut sink = Recording {
@@ -430,8 +443,11 @@ impl Session {
                 .interrupts
                 .cancellable(canceller, || backend.run(sql, guard, &mut sink));
             let elapsed = started.elapsed();
+            let db_time = result.as_ref().map_or(elapsed, |o| o.db_time);
+            timings::add(Phase::Db, db_time);
+            timings::add(Phase::Render, elapsed.saturating_sub(db_time));
             let written = match &result {
-                Ok(outcome) => sink.writer.finish(outcome),
+                Ok(outcome) => timings::time(Phase::Render, || sink.writer.finish(outcome)),
                 Err(_) => Ok(()),
             };
             (result, elapsed, written, sink.columns)
@@ -613,6 +629,7 @@ impl Session {
             command_tag: String::new(),
             json_prefix,
             json_timings: Vec::new(),
+            json_late_timings: None,
         }
     }
 

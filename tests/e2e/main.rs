@@ -21,5 +21,6 @@ mod introspect;
 mod providers;
 mod repl;
 mod sqlite;
+mod timings;
 mod typing;
 mod usage;
