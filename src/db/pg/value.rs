@@ -256,6 +256,23 @@ pub fn numeric_text(b: &[u8]) -> Option<String> {
 /// sign, exactly as `write!(s, "{n:0width$}")` would, without formatting
 /// machinery.
 fn push_int(s: &mut String, n: i64, width: usize) {
+    // The common cases: clock fields and base-10000 numeric digit groups.
+    let digit = |d: i64| char::from(b'0' + (d % 10) as u8);
+    match (width, n) {
+        (2, 0..100) => {
+            s.push(digit(n / 10));
+            s.push(digit(n));
+            return;
+        }
+        (4, 0..10_000) => {
+            s.push(digit(n / 1000));
+            s.push(digit(n / 100));
+            s.push(digit(n / 10));
+            s.push(digit(n));
+            return;
+        }
+        _ => {}
+    }
     let mut buf = [b'0'; 24];
     let mut i = buf.len();
     let mut rest = n.unsigned_abs();
