@@ -93,6 +93,7 @@ Register-ArgumentCompleter -Native -CommandName 'glance' -ScriptBlock {
             [CompletionResult]::new('--allow-destructive', '--allow-destructive', [CompletionResultType]::ParameterName, 'Run destructive statements (DROP, DELETE, TRUNCATE…) without a terminal to confirm them')
             [CompletionResult]::new('--allow-write', '--allow-write', [CompletionResultType]::ParameterName, 'Run writes (INSERT, UPDATE…) the model wrote without a terminal to confirm them')
             [CompletionResult]::new('--show-prompt', '--show-prompt', [CompletionResultType]::ParameterName, 'Print the exact request that would go to the model, and exit without calling it')
+            [CompletionResult]::new('--timings', '--timings', [CompletionResultType]::ParameterName, 'Print on stderr where glance''s time went: start-up, connect, introspection, context, LLM, database and render, and glance''s own share (everything but the LLM and the database)')
             [CompletionResult]::new('--no-history', '--no-history', [CompletionResultType]::ParameterName, 'Do not read or write the history database or the line history')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (the NO_COLOR variable does the same)')
             [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Open the built-in demo database (a small shop, in SQLite)')

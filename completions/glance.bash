@@ -162,7 +162,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__ask)
-            opts="-d -p -y -h -V --sql --dry-run --allow-destructive --allow-write --show-prompt --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
+            opts="-d -p -y -h -V --sql --dry-run --allow-destructive --allow-write --show-prompt --timings --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -93,6 +93,7 @@ complete -c glance -n "__fish_glance_using_subcommand ask" -l dry-run -d 'Print 
 complete -c glance -n "__fish_glance_using_subcommand ask" -l allow-destructive -d 'Run destructive statements (DROP, DELETE, TRUNCATE…) without a terminal to confirm them'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l allow-write -d 'Run writes (INSERT, UPDATE…) the model wrote without a terminal to confirm them'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l show-prompt -d 'Print the exact request that would go to the model, and exit without calling it'
+complete -c glance -n "__fish_glance_using_subcommand ask" -l timings -d 'Print on stderr where glance\'s time went: start-up, connect, introspection, context, LLM, database and render, and glance\'s own share (everything but the LLM and the database)'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l no-history -d 'Do not read or write the history database or the line history'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'

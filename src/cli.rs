@@ -171,6 +171,12 @@ pub struct AskArgs {
     /// without calling it.
     #[arg(long, conflicts_with = "sql")]
     pub show_prompt: bool,
+
+    /// Print on stderr where glance's time went: start-up, connect,
+    /// introspection, context, LLM, database and render, and glance's own
+    /// share (everything but the LLM and the database).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Reads a prompt budget in tokens, refusing one too small to hold anything.

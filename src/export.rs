@@ -315,6 +315,7 @@ fn options(session: &Session, format: Format, sql: &str) -> RenderOptions {
             ("level".to_string(), Level::ReadOnly.as_str().into()),
         ],
         json_timings: Vec::new(),
+        json_late_timings: None,
     }
 }
 

@@ -34,6 +34,7 @@ mod report;
 mod safety;
 mod session;
 mod term;
+mod timings;
 mod usage;
 
 use clap::Parser;
@@ -53,6 +54,7 @@ use term::Term;
 const STACK_BYTES: usize = 1 << 30;
 
 fn main() {
+    timings::start();
     let cli = Cli::parse();
     let worker = std::thread::Builder::new()
         .name("glance".into())
@@ -95,15 +97,23 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 Start::Chosen(choice) => choice,
                 Start::Pick => return Err(unpicked()),
             };
-            ask::run(
+            let result = ask::run(
                 global,
                 args,
                 term,
                 config.format,
                 choice.target.dialect(),
-                || open(&choice, &config, term, interrupts, false),
+                || {
+                    let mut session = open(&choice, &config, term, interrupts, false)?;
+                    session.glance_timings = true;
+                    Ok(session)
+                },
                 || make_agent(&config),
-            )
+            );
+            if args.timings {
+                eprintln!("glance: {}", timings::split().line());
+            }
+            result
         }
         Command::Repl => {
             let config = load_config(global)?;
@@ -173,6 +183,7 @@ fn usage_command(global: &Global, days: u32) -> Result<(), Failure> {
         command_tag: String::new(),
         json_prefix: Vec::new(),
         json_timings: Vec::new(),
+        json_late_timings: None,
     };
     render::present(&ledger.describe(title), &options, &mut || {
         Box::new(std::io::BufWriter::new(std::io::stdout().lock()))
@@ -210,7 +221,8 @@ fn open(
     interrupts: Interrupts,
     paged: bool,
 ) -> Result<Session, Failure> {
-    let backend = connection::connect(choice)?;
+    timings::end_startup();
+    let backend = timings::time(timings::Phase::Connect, || connection::connect(choice))?;
     let settings = Settings {
         format: config.format,
         expanded: config.expanded,

@@ -19,6 +19,7 @@ use crate::querylog::{Entry, QueryLog, QuestionNote};
 use crate::render::{self, Expanded, Format, RenderOptions, ResultWriter};
 use crate::safety::{self, Level, Verdict};
 use crate::term::Term;
+use crate::timings::{self, Phase};
 
 /// Display and guard settings a session starts with and `\x`/`\timing` change.
 #[derive(Clone, Debug)]
@@ -180,6 +181,9 @@ pub struct Session {
     last_result: Option<String>,
     /// Where results go when not to the terminal (`\o`).
     output: Option<OutputFile>,
+    /// Add glance's own time per phase ([`timings`]) to JSON documents:
+    /// for `ask`, where one process answers one question.
+    pub glance_timings: bool,
 }
 
 impl Session {
@@ -202,6 +206,7 @@ impl Session {
             last_sql: None,
             last_result: None,
             output: None,
+            glance_timings: false,
         }
     }
 
@@ -367,10 +372,15 @@ impl Session {
     /// have changed it.
     pub fn catalog(&mut self) -> Result<&Catalog, db::Error> {
         if self.catalog.is_none() {
-            let mut catalog = self.backend.introspect()?;
-            if self.settings.share_samples {
-                self.backend.sample_values(&mut catalog)?;
-            }
+            let backend = &mut self.backend;
+            let share_samples = self.settings.share_samples;
+            let catalog = timings::time(Phase::Introspect, || {
+                let mut catalog = backend.introspect()?;
+                if share_samples {
+                    backend.sample_values(&mut catalog)?;
+                }
+                Ok::<_, db::Error>(catalog)
+            })?;
             self.catalog = Some(catalog);
         }
         Ok(self.catalog.as_ref().expect("catalog was just loaded"))
@@ -457,8 +467,31 @@ impl Session {
         };
         let mut options = self.render_options(run.json_prefix);
         options.json_timings = run.json_timings;
+        if self.glance_timings {
+            options.json_late_timings = Some(|| timings::split().json_entries());
+        }
         options.command_tag = safety::command_tag(sql, self.info().dialect);
         if options.command_tag == "COPY" && verdict.level == Level::ReadOnly {
+            if matches!(options.format, Format::Json | Format::Ndjson) {
+                let error = db::Error::Other(
+                    "COPY … TO STDOUT writes its own text format, not JSON; run the query \
+                     without COPY, or use --format csv"
+                        .into(),
+                );
+                self.record(
+                    sql,
+                    question,
+                    &verdict,
+                    None,
+                    Duration::ZERO,
+                    Some(error.to_string()),
+                );
+                return Executed::Failed {
+                    verdict,
+                    error,
+                    shown: false,
+                };
+            }
             return self.copy_to_results(sql, question, verdict);
         }
         let (result, elapsed, written, shown, columns) = {
@@ -473,8 +506,14 @@ impl Session {
                 .interrupts
                 .cancellable(canceller, || backend.run(sql, guard, &mut sink));
             let elapsed = started.elapsed();
+            let db_time = result.as_ref().map_or(elapsed, |o| o.db_time);
+            timings::add(Phase::Db, db_time);
+            timings::add(Phase::Render, elapsed.saturating_sub(db_time));
             let (written, shown) = match &result {
-                Ok(outcome) => (sink.writer.finish(outcome), false),
+                Ok(outcome) => (
+                    timings::time(Phase::Render, || sink.writer.finish(outcome)),
+                    false,
+                ),
                 Err(error) => (
                     Ok(()),
                     sink.writer
@@ -723,6 +762,7 @@ impl Session {
             command_tag: String::new(),
             json_prefix,
             json_timings: Vec::new(),
+            json_late_timings: None,
         }
     }
 

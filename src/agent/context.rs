@@ -608,31 +608,39 @@ fn score(relation: &Relation, query: &Query, scratch: &mut Scratch) -> u32 {
     total.saturating_sub(unmatched * UNMATCHED_NAME_PART).max(1)
 }
 
-/// The question's words, with a cheap first-letter filter for the many
-/// schema words that cannot match.
+/// The most bytes [`stem`] takes off a word (`ies`, then `y`).
+const MAX_STEM_CUT: usize = 4;
+
+/// The question's words, with a cheap first-letter-and-length filter for
+/// the many schema words that cannot match.
 struct Query {
     words: Vec<String>,
-    /// `first[b]` when some word starts with byte `b`.
-    first: [bool; 256],
+    /// Bit `n` of `lengths[b]` is set when a word of `n` bytes starting
+    /// with byte `b` may stem to a query word; bit 63 stands for every
+    /// length from 63 up.
+    lengths: [u64; 256],
 }
 
 impl Query {
     fn new(question: &str) -> Query {
         let words = question_words(question);
-        let mut first = [false; 256];
+        let mut lengths = [0u64; 256];
         for w in &words {
             if let Some(&b) = w.as_bytes().first() {
-                first[usize::from(b)] = true;
+                for n in w.len()..=w.len() + MAX_STEM_CUT {
+                    lengths[usize::from(b)] |= 1 << n.min(63);
+                }
             }
         }
-        Query { words, first }
+        Query { words, lengths }
     }
 
-    /// False when `part` (a lower-case word) cannot stem to a query word.
+    /// False when `part` (a lower-case word) cannot stem to a query word:
+    /// a stem is a prefix at most [`MAX_STEM_CUT`] bytes shorter.
     fn may_match(&self, part: &str) -> bool {
         part.as_bytes()
             .first()
-            .is_some_and(|&b| self.first[usize::from(b)])
+            .is_some_and(|&b| self.lengths[usize::from(b)] >> part.len().min(63) & 1 == 1)
     }
 }
 
@@ -685,7 +693,11 @@ fn for_each_word(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
                 flush(buf, &mut f);
             }
         }
-        buf.extend(c.to_lowercase());
+        if c.is_ascii() {
+            buf.push(c.to_ascii_lowercase());
+        } else {
+            buf.extend(c.to_lowercase());
+        }
         prev = Some(c);
     }
     flush(buf, &mut f);
@@ -1199,6 +1211,28 @@ view public.big_spenders
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1_000), "1,000");
         assert_eq!(thousands(12_345_678), "12,345,678");
+    }
+
+    #[test]
+    fn stems_cut_at_most_max_stem_cut_bytes() {
+        assert_eq!(stem("abcyies"), "abc");
+        for w in [
+            "abcyies",
+            "orders",
+            "categories",
+            "addresses",
+            "boxes",
+            "journeys",
+            "status",
+        ] {
+            assert!(w.len() - stem(w).len() <= MAX_STEM_CUT, "{w}");
+            let query = Query::new(w);
+            assert!(query.may_match(w), "{w} must pass its own filter");
+        }
+        let query = Query::new("orders");
+        assert!(!query.may_match("o"));
+        assert!(!query.may_match("orderliness"));
+        assert!(query.may_match("orderss"));
     }
 
     #[test]

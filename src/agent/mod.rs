@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::db::ConnInfo;
 use crate::llm::{self, Message, Provider, Request, Role, Usage};
 use crate::price::{Cost, Prices};
+use crate::timings::{self, Phase};
 
 /// Turns remembered for follow-up questions (a question and its summary each).
 const MEMORY_TURNS: usize = 4;
@@ -79,8 +80,11 @@ impl Agent {
         catalog: &Catalog,
         info: &ConnInfo,
     ) -> (Request, context::Context) {
-        let context = context::build(catalog, question, self.context_tokens);
-        let system = prompt::system(info.dialect, &info.server_version, &context);
+        let (context, system) = timings::time(Phase::Context, || {
+            let context = context::build(catalog, question, self.context_tokens);
+            let system = prompt::system(info.dialect, &info.server_version, &context);
+            (context, system)
+        });
         let mut messages = self.memory.clone();
         messages.push(Message {
             role: Role::User,
@@ -103,12 +107,15 @@ impl Agent {
         on_text: &mut dyn FnMut(&str),
     ) -> Result<Proposal, llm::Error> {
         let started = Instant::now();
-        let reply = self.provider.stream(request, on_text)?;
+        let reply = self.provider.stream(request, on_text);
+        let llm_time = started.elapsed();
+        timings::add(Phase::Llm, llm_time);
+        let reply = reply?;
         Ok(Proposal {
             sql: extract::sql(&reply.text),
             reply: reply.text,
             usage: reply.usage,
-            llm_time: started.elapsed(),
+            llm_time,
         })
     }
 

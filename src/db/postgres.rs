@@ -41,9 +41,14 @@ use crate::catalog::Catalog;
 
 pub use self::errors::connect_hint;
 
-/// Rows fetched per round trip: small first so the first page shows fast,
-/// then larger so big results do not pay a round trip per hundred rows.
-const CHUNKS: [i32; 3] = [100, 1_000, 10_000];
+/// Rows asked of a portal per round trip: small first so the first page
+/// shows fast, then large so big results pay few round trips. Rows are
+/// decoded and drawn while the rest of a fetch is still arriving, so a large
+/// fetch costs no memory; stopping early reads at most one fetch more.
+const CHUNKS: [i32; 4] = [100, 1_000, 10_000, 50_000];
+
+/// The most rows handed to a sink at once.
+const BATCH: usize = 1_000;
 
 /// How long a guarded transaction may sit idle while someone reads a page.
 const GUARD_IDLE_TIMEOUT_MS: u128 = 600_000;
@@ -675,68 +680,120 @@ fn convert(
     types: &[Type],
     values: &value::Context,
 ) -> Result<Vec<Row>, Error> {
-    rows.iter()
-        .map(|row| {
-            types
-                .iter()
-                .enumerate()
-                .map(|(i, ty)| {
-                    row.try_get::<_, value::Raw<'_>>(i)
-                        .map(|raw| value::decode(ty, raw.0, values))
-                        .map_err(|e| Error::Other(errors::error_text(&e)))
-                })
-                .collect()
-        })
-        .collect()
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut cells = Vec::with_capacity(types.len());
+        for (i, ty) in types.iter().enumerate() {
+            let raw = row
+                .try_get::<_, value::Raw<'_>>(i)
+                .map_err(|e| Error::Other(errors::error_text(&e)))?;
+            cells.push(value::decode(ty, raw.0, values));
+        }
+        out.push(cells);
+    }
+    Ok(out)
 }
 
-/// Feeds chunks from `fetch` (which returns up to the number of rows asked
-/// for, fewer only at the end) into the sink until it is done or stops.
-fn pump(
-    stmt: &Statement,
-    sink: &mut dyn RowSink,
-    values: &value::Context,
-    clock: &mut Clock,
-    mut fetch: impl FnMut(i32, &mut Clock) -> Result<Vec<postgres::Row>, Error>,
-) -> Result<OutcomeKind, Error> {
-    let types: Vec<Type> = stmt.columns().iter().map(|c| c.type_().clone()).collect();
-    if sink.columns(&columns_of(stmt)) == Flow::Stop {
-        return Ok(OutcomeKind::Rows {
+/// Collects rows as they arrive and hands them to the sink in batches of at
+/// most [`BATCH`], decoding each batch only when it is handed over.
+struct Batcher<'a> {
+    sink: &'a mut dyn RowSink,
+    types: Vec<Type>,
+    values: &'a value::Context,
+    pending: Vec<postgres::Row>,
+    count: u64,
+    /// Time spent decoding and inside the sink, which is not database time.
+    busy: Duration,
+}
+
+impl<'a> Batcher<'a> {
+    /// Announces the columns; `None` when the sink wants no rows at all.
+    fn start(
+        stmt: &Statement,
+        sink: &'a mut dyn RowSink,
+        values: &'a value::Context,
+    ) -> Option<Batcher<'a>> {
+        if sink.columns(&columns_of(stmt)) == Flow::Stop {
+            return None;
+        }
+        Some(Batcher {
+            sink,
+            types: stmt.columns().iter().map(|c| c.type_().clone()).collect(),
+            values,
+            pending: Vec::with_capacity(CHUNKS[0] as usize),
             count: 0,
-            complete: false,
-        });
+            busy: Duration::ZERO,
+        })
     }
-    let mut count = 0u64;
-    for chunk in CHUNKS
-        .iter()
-        .chain(std::iter::repeat(&CHUNKS[CHUNKS.len() - 1]))
-    {
-        let rows = fetch(*chunk, clock)?;
-        let done = rows.len() < usize::try_from(*chunk).unwrap_or(usize::MAX);
-        if !rows.is_empty() {
-            count += rows.len() as u64;
-            if sink.rows(convert(&rows, &types, values)?) == Flow::Stop {
-                return Ok(OutcomeKind::Rows {
-                    count,
-                    complete: done,
-                });
+
+    /// Adds one row, handing a full batch to the sink.
+    fn push(&mut self, row: postgres::Row) -> Result<Flow, Error> {
+        self.pending.push(row);
+        if self.pending.len() >= BATCH {
+            self.flush()
+        } else {
+            Ok(Flow::Continue)
+        }
+    }
+
+    /// Hands whatever is pending to the sink.
+    fn flush(&mut self) -> Result<Flow, Error> {
+        if self.pending.is_empty() {
+            return Ok(Flow::Continue);
+        }
+        let start = Instant::now();
+        let rows = convert(&self.pending, &self.types, self.values)?;
+        self.count += self.pending.len() as u64;
+        self.pending.clear();
+        let flow = self.sink.rows(rows);
+        self.busy += start.elapsed();
+        Ok(flow)
+    }
+
+    fn outcome(&self, complete: bool) -> OutcomeKind {
+        OutcomeKind::Rows {
+            count: self.count,
+            complete,
+        }
+    }
+}
+
+/// Reads one fetch of at most `max_rows` rows (unlimited when `None`) from
+/// `iter` into the batcher, decoding and drawing while the server sends the
+/// rest. Returns `Some(complete)` when the sink stopped, `None` when it
+/// wants more and the fetch ended with `max_rows` rows (more may follow).
+/// Only the time spent waiting for rows is added to `clock`.
+fn drain(
+    iter: &mut postgres::RowIter<'_>,
+    max_rows: Option<usize>,
+    batcher: &mut Batcher<'_>,
+    clock: &mut Clock,
+    err: &dyn Fn(postgres::Error) -> Error,
+) -> Result<Option<bool>, Error> {
+    use postgres::fallible_iterator::FallibleIterator;
+    let start = Instant::now();
+    let busy_before = batcher.busy;
+    let mut got = 0usize;
+    let result = (|| {
+        while let Some(row) = iter.next().map_err(err)? {
+            got += 1;
+            if batcher.push(row)? == Flow::Stop {
+                let last =
+                    max_rows.is_some_and(|n| got == n) || iter.next().map_err(err)?.is_none();
+                return Ok(Some(last && max_rows.is_none_or(|n| got < n)));
             }
         }
-        if done {
-            return Ok(OutcomeKind::Rows {
-                count,
-                complete: true,
-            });
+        if batcher.flush()? == Flow::Stop || max_rows.is_none_or(|n| got < n) {
+            return Ok(Some(max_rows.is_none_or(|n| got < n)));
         }
-    }
-    Ok(OutcomeKind::Rows {
-        count,
-        complete: true,
-    })
+        Ok(None)
+    })();
+    clock.total += start.elapsed().saturating_sub(batcher.busy - busy_before);
+    result
 }
 
 /// Streams through a portal inside `tx`, so stopping early leaves the rest
-/// of the result unread on the server.
+/// of the result unread on the server: at most one fetch is in flight.
 fn stream_portal(
     tx: &mut postgres::Transaction<'_>,
     stmt: &Statement,
@@ -746,11 +803,26 @@ fn stream_portal(
     err: &dyn Fn(postgres::Error) -> Error,
 ) -> Result<OutcomeKind, Error> {
     let portal = clock.time(|| tx.bind(stmt, &[])).map_err(err)?;
-    pump(stmt, sink, values, clock, |n, clock| {
-        clock.time(|| tx.query_portal(&portal, n)).map_err(err)
-    })
+    let Some(mut batcher) = Batcher::start(stmt, sink, values) else {
+        return Ok(OutcomeKind::Rows {
+            count: 0,
+            complete: false,
+        });
+    };
+    for &n in CHUNKS
+        .iter()
+        .chain(std::iter::repeat(&CHUNKS[CHUNKS.len() - 1]))
+    {
+        let mut iter = clock
+            .time(|| tx.query_portal_raw(&portal, n))
+            .map_err(err)?;
+        let max = usize::try_from(n).unwrap_or(usize::MAX);
+        if let Some(complete) = drain(&mut iter, Some(max), &mut batcher, clock, err)? {
+            return Ok(batcher.outcome(complete));
+        }
+    }
+    unreachable!("the fetch sizes repeat forever")
 }
-
 /// Prepares and runs `sql` in whatever transaction the session is in,
 /// streaming rows with the unnamed portal.
 fn run_unbracketed(
@@ -773,7 +845,7 @@ fn run_unbracketed(
 }
 
 /// Streams with the unnamed portal, for when glance may not open a
-/// transaction (the user has one open).
+/// transaction (the user has one open): one fetch of every row.
 fn stream_all(
     client: &mut Client,
     stmt: &Statement,
@@ -786,17 +858,14 @@ fn stream_all(
     let mut iter = clock
         .time(|| client.query_raw(stmt, no_params))
         .map_err(err)?;
-    pump(stmt, sink, values, clock, |n, clock| {
-        let mut rows = Vec::new();
-        while rows.len() < usize::try_from(n).unwrap_or(usize::MAX) {
-            match clock.time(|| postgres::fallible_iterator::FallibleIterator::next(&mut iter)) {
-                Ok(Some(row)) => rows.push(row),
-                Ok(None) => break,
-                Err(e) => return Err(err(e)),
-            }
-        }
-        Ok(rows)
-    })
+    let Some(mut batcher) = Batcher::start(stmt, sink, values) else {
+        return Ok(OutcomeKind::Rows {
+            count: 0,
+            complete: false,
+        });
+    };
+    let complete = drain(&mut iter, None, &mut batcher, clock, err)?;
+    Ok(batcher.outcome(complete.unwrap_or(true)))
 }
 
 /// What a statement typed in Direct mode does to the user's transaction.

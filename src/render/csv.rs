@@ -58,21 +58,24 @@ impl<W: Write> CsvWriter<W> {
 
 /// Writes text as a field, quoting it when needed (see the module doc).
 fn write_field<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
-    let needs_quotes = s.is_empty()
-        || s.starts_with(' ')
-        || s.ends_with(' ')
-        || s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+    let bytes = s.as_bytes();
+    let needs_quotes = bytes.is_empty()
+        || bytes[0] == b' '
+        || bytes[bytes.len() - 1] == b' '
+        || bytes
+            .iter()
+            .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
     if !needs_quotes {
-        return out.write_all(s.as_bytes());
+        return out.write_all(bytes);
     }
     out.write_all(b"\"")?;
-    let mut parts = s.split('"');
+    let mut parts = bytes.split(|&b| b == b'"');
     if let Some(first) = parts.next() {
-        out.write_all(first.as_bytes())?;
+        out.write_all(first)?;
     }
     for part in parts {
         out.write_all(b"\"\"")?;
-        out.write_all(part.as_bytes())?;
+        out.write_all(part)?;
     }
     out.write_all(b"\"")
 }

@@ -12,7 +12,10 @@
 //! For a command (no result set) `columns` and `rows` are empty, `row_count`
 //! is 0 and `"rows_affected"` (a number, or null when the server does not
 //! say) follows `timings`. `timings` holds the caller's
-//! `json_timings` (e.g. `llm_ms`) before `db_ms`. `complete` is false when the fetch stopped early.
+//! `json_timings` (e.g. `llm_ms`), then for `glance ask` glance's own time
+//! per phase (`startup_ms`, `connect_ms`, `introspect_ms`, `context_ms`,
+//! `render_ms`, and `glance_ms`, everything but the LLM and the database),
+//! before `db_ms`. `complete` is false when the fetch stopped early.
 //!
 //! `ndjson` writes each row as one object on its own line and nothing else;
 //! a command writes one line `{"rows_affected":N}` (or null).
@@ -33,8 +36,8 @@
 use std::collections::HashSet;
 use std::io::{self, BufWriter, Write};
 
-use super::text::{FloatText, write_hex};
-use super::{ResultWriter, Sticky};
+use super::text::{FloatText, IntText, write_hex};
+use super::{LateTimings, ResultWriter, Sticky};
 use crate::db::{Column, Flow, Outcome, OutcomeKind, Row, RowSink, Value};
 
 /// Writes a result as one JSON document.
@@ -43,6 +46,8 @@ pub struct JsonWriter<W: Write> {
     prefix: Vec<(String, serde_json::Value)>,
     /// Extra `timings` entries in milliseconds, written before `db_ms`.
     timings: Vec<(String, f64)>,
+    /// More entries, read when the document is finished.
+    late_timings: Option<LateTimings>,
     keys: Vec<Vec<u8>>,
     started: bool,
     written: u64,
@@ -55,11 +60,13 @@ impl<W: Write> JsonWriter<W> {
         out: W,
         prefix: Vec<(String, serde_json::Value)>,
         timings: Vec<(String, f64)>,
+        late_timings: Option<LateTimings>,
     ) -> Self {
         JsonWriter {
             out: BufWriter::with_capacity(64 * 1024, out),
             prefix,
             timings,
+            late_timings,
             keys: Vec::new(),
             started: false,
             written: 0,
@@ -114,7 +121,8 @@ impl<W: Write> JsonWriter<W> {
             self.out,
             "],\"row_count\":{count},\"complete\":{complete},\"timings\":{{"
         )?;
-        for (name, ms) in &self.timings {
+        let late = self.late_timings.map(|f| f()).unwrap_or_default();
+        for (name, ms) in self.timings.iter().chain(&late) {
             serde_json::to_writer(&mut self.out, name.as_str())?;
             write!(self.out, ":{ms:.3},")?;
         }
@@ -263,7 +271,9 @@ pub fn write_value<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
     match value {
         Value::Null => out.write_all(b"null"),
         Value::Bool(b) => out.write_all(if *b { b"true" } else { b"false" }),
-        Value::Int(i) if i.unsigned_abs() <= MAX_EXACT_INT => write!(out, "{i}"),
+        Value::Int(i) if i.unsigned_abs() <= MAX_EXACT_INT => {
+            out.write_all(IntText::new(*i).as_str().as_bytes())
+        }
         Value::Int(i) => write!(out, "\"{i}\""),
         Value::Float(f) if f.is_finite() => out.write_all(FloatText::new(*f).as_str().as_bytes()),
         Value::Float(f) => {
@@ -364,7 +374,7 @@ mod tests {
             ("sql".to_owned(), serde_json::json!("select \"x\"")),
             ("level".to_owned(), serde_json::json!("read_only")),
         ];
-        let mut w = JsonWriter::new(&mut buf, prefix, Vec::new());
+        let mut w = JsonWriter::new(&mut buf, prefix, Vec::new(), None);
         stream(&mut w, columns, rows, chunk);
         w.finish(outcome).unwrap();
         drop(w);
@@ -506,7 +516,7 @@ mod tests {
 
     #[test]
     fn write_errors_stop_the_fetch() {
-        let mut w = JsonWriter::new(Broken, Vec::new(), Vec::new());
+        let mut w = JsonWriter::new(Broken, Vec::new(), Vec::new(), None);
         w.columns(&sample_columns());
         assert_eq!(w.rows(sample_rows()), Flow::Stop);
         assert!(w.finish(&done(4)).is_err());

@@ -125,7 +125,13 @@ pub struct RenderOptions {
     /// Extra entries of the `json` document's `timings` (milliseconds),
     /// written before `db_ms`, e.g. `llm_ms`.
     pub json_timings: Vec<(String, f64)>,
+    /// More `timings` entries, read when the document is finished (after
+    /// `json_timings`, before `db_ms`): glance's own time per phase.
+    pub json_late_timings: Option<LateTimings>,
 }
+
+/// Reads `timings` entries (name, milliseconds) when a JSON document ends.
+pub type LateTimings = fn() -> Vec<(String, f64)>;
 
 /// A sink that draws a result in one format.
 pub trait ResultWriter: RowSink {
@@ -153,6 +159,7 @@ pub fn writer<'a>(options: &RenderOptions, out: Box<dyn Write + 'a>) -> Box<dyn 
             out,
             options.json_prefix.clone(),
             options.json_timings.clone(),
+            options.json_late_timings,
         )),
         Format::Ndjson => Box::new(json::NdjsonWriter::new(out)),
         Format::Markdown => Box::new(markdown::MarkdownWriter::new(out)),
@@ -265,6 +272,7 @@ pub(crate) mod tests {
             command_tag: String::new(),
             json_prefix: Vec::new(),
             json_timings: Vec::new(),
+            json_late_timings: None,
         }
     }
 

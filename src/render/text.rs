@@ -118,6 +118,40 @@ impl FloatText {
     }
 }
 
+/// An integer in decimal, held on the stack.
+pub struct IntText {
+    buf: [u8; 20],
+    start: usize,
+}
+
+impl IntText {
+    pub fn new(i: i64) -> IntText {
+        let mut text = IntText {
+            buf: [0; 20],
+            start: 20,
+        };
+        let mut rest = i.unsigned_abs();
+        loop {
+            text.start -= 1;
+            text.buf[text.start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        if i < 0 {
+            text.start -= 1;
+            text.buf[text.start] = b'-';
+        }
+        text
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits and `-` are ever written.
+        std::str::from_utf8(&self.buf[self.start..]).unwrap_or("0")
+    }
+}
+
 /// Writes a value in the plain text form shared by CSV and Markdown: NULL
 /// as nothing, booleans as `true`/`false`, floats as PostgreSQL prints them,
 /// bytes as `\x` hex, and text (also exact numerics and JSON) through
@@ -130,7 +164,7 @@ pub fn write_plain<W: Write>(
     match value {
         Value::Null => Ok(()),
         Value::Bool(b) => out.write_all(if *b { b"true" } else { b"false" }),
-        Value::Int(i) => write!(out, "{i}"),
+        Value::Int(i) => out.write_all(IntText::new(*i).as_str().as_bytes()),
         Value::Float(f) => out.write_all(FloatText::new(*f).as_str().as_bytes()),
         Value::Numeric(s) | Value::Text(s) | Value::Json(s) => write_text(out, s),
         Value::Bytes(b) => write_hex(out, b),
@@ -157,7 +191,7 @@ fn plain_text(value: &Value) -> Option<Cow<'_, str>> {
     Some(match value {
         Value::Null => return None,
         Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
-        Value::Int(i) => Cow::Owned(i.to_string()),
+        Value::Int(i) => Cow::Owned(IntText::new(*i).as_str().to_owned()),
         Value::Float(f) => Cow::Owned(FloatText::new(*f).as_str().to_owned()),
         Value::Numeric(s) | Value::Text(s) | Value::Json(s) => Cow::Borrowed(s.as_str()),
         Value::Bytes(b) => {
@@ -256,6 +290,13 @@ mod tests {
         assert_eq!(float(f64::NAN), "NaN");
         assert_eq!(float(f64::INFINITY), "Infinity");
         assert_eq!(float(f64::NEG_INFINITY), "-Infinity");
+    }
+
+    #[test]
+    fn ints_match_std_formatting() {
+        for i in [0, 1, -1, 9, 10, -10, 4_294_967_295, i64::MAX, i64::MIN] {
+            assert_eq!(IntText::new(i).as_str(), i.to_string());
+        }
     }
 
     #[test]

@@ -25,5 +25,6 @@ mod repl;
 mod safety;
 mod secrets;
 mod sqlite;
+mod timings;
 mod typing;
 mod usage;

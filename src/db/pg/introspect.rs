@@ -1,8 +1,9 @@
 //! Reading a PostgreSQL schema into a [`Catalog`].
 //!
-//! Invariant: a fixed number of catalog queries ([`QUERIES`]) whatever the
-//! size of the schema: each query covers every relation at once and rows
-//! are matched to relations by OID here. System schemas (`pg_catalog`,
+//! Invariant: a fixed number of catalog queries ([`QUERIES`]), one round
+//! trip each (unprepared, typed queries), whatever the size of the schema:
+//! each query covers every relation at once and rows are matched to
+//! relations by OID here. System schemas (`pg_catalog`,
 //! `information_schema`, `pg_toast`, temporary schemas) are left out, but
 //! for the safety classifier the volatility of built-in functions is read
 //! from `pg_catalog` too (those not named `pg_…`, which the classifier
@@ -11,6 +12,7 @@
 
 use std::collections::HashMap;
 
+use postgres::types::Type;
 use postgres::{Client, Row};
 
 use crate::catalog::{
@@ -124,17 +126,17 @@ const INDEXES: &str = concat!(
 /// Reads the whole schema in [`QUERIES`] queries.
 pub fn load(client: &mut Client) -> Result<Catalog, postgres::Error> {
     let mut catalog = Catalog::default();
-    for row in client.query(NAMESPACE_OBJECTS, &[])? {
+    for row in client.query_typed(NAMESPACE_OBJECTS, &[])? {
         add_namespace_object(&mut catalog, &row)?;
     }
     let mut by_oid: HashMap<i64, usize> = HashMap::new();
-    for row in client.query(RELATIONS, &[])? {
+    for row in client.query_typed(RELATIONS, &[])? {
         if let Some(rel) = relation(&row)? {
             by_oid.insert(row.try_get(0)?, catalog.relations.len());
             catalog.relations.push(rel);
         }
     }
-    for row in client.query(COLUMNS, &[])? {
+    for row in client.query_typed(COLUMNS, &[])? {
         if let Some(&i) = by_oid.get(&row.try_get::<_, i64>(0)?) {
             catalog.relations[i].columns.push(ColumnInfo {
                 name: row.try_get(1)?,
@@ -146,12 +148,12 @@ pub fn load(client: &mut Client) -> Result<Catalog, postgres::Error> {
             });
         }
     }
-    for row in client.query(CONSTRAINTS, &[])? {
+    for row in client.query_typed(CONSTRAINTS, &[])? {
         if let Some(&i) = by_oid.get(&row.try_get::<_, i64>(0)?) {
             add_constraint(&mut catalog.relations[i], &row)?;
         }
     }
-    for row in client.query(INDEXES, &[])? {
+    for row in client.query_typed(INDEXES, &[])? {
         if let Some(&i) = by_oid.get(&row.try_get::<_, i64>(0)?) {
             catalog.relations[i].indexes.push(Index {
                 name: row.try_get(1)?,
@@ -189,7 +191,7 @@ pub fn load_samples(client: &mut Client, catalog: &mut Catalog) -> Result<(), po
     let mut current: Option<(String, String, String)> = None;
     let mut values = Vec::new();
     let mut rows = 0;
-    for row in client.query(SAMPLES, &[&limit])? {
+    for row in client.query_typed(SAMPLES, &[(&limit, Type::FLOAT4)])? {
         let key: (String, String, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
         if current.as_ref() != Some(&key) {
             if let Some((s, t, c)) = current.take() {

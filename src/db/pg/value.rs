@@ -212,9 +212,7 @@ pub fn numeric_text(b: &[u8]) -> Option<String> {
     let weight = i32::from(r.i16()?);
     let sign = r.u16()?;
     let dscale = usize::from(r.u16()? & 0x3fff);
-    let digits: Vec<i32> = (0..ndigits)
-        .map(|_| r.i16().map(i32::from))
-        .collect::<Option<_>>()?;
+    let digits = r.take(ndigits * 2)?;
     match sign {
         0xC000 => return Some("NaN".into()),
         0xD000 => return Some("Infinity".into()),
@@ -222,40 +220,76 @@ pub fn numeric_text(b: &[u8]) -> Option<String> {
         0x0000 | 0x4000 => {}
         _ => return None,
     }
-    let digit = |i: i32| -> i32 {
+    let digit = |i: i32| -> i64 {
         usize::try_from(i)
             .ok()
-            .and_then(|i| digits.get(i))
-            .copied()
-            .unwrap_or(0)
+            .and_then(|i| digits.get(i * 2..i * 2 + 2))
+            .map_or(0, |d| i64::from(i16::from_be_bytes([d[0], d[1]])))
     };
-    let mut s = String::new();
+    let int_groups = usize::try_from(weight + 1).unwrap_or(0);
+    let mut s = String::with_capacity(2 + int_groups * 4 + 1 + dscale + 4);
     if sign == 0x4000 {
         s.push('-');
     }
     if weight < 0 {
         s.push('0');
     } else {
-        for i in 0..=weight {
-            if i == 0 {
-                let _ = write!(s, "{}", digit(0));
-            } else {
-                let _ = write!(s, "{:04}", digit(i));
-            }
+        push_int(&mut s, digit(0), 1);
+        for i in 1..=weight {
+            push_int(&mut s, digit(i), 4);
         }
     }
     if dscale > 0 {
         s.push('.');
-        let mut frac = String::new();
+        let start = s.len();
         let mut i = weight + 1;
-        while frac.len() < dscale {
-            let _ = write!(frac, "{:04}", digit(i));
+        while s.len() - start < dscale {
+            push_int(&mut s, digit(i), 4);
             i += 1;
         }
-        frac.truncate(dscale);
-        s.push_str(&frac);
+        s.truncate(start + dscale);
     }
     Some(s)
+}
+
+/// Appends `n` in decimal, zero-padded to `width` characters counting the
+/// sign, exactly as `write!(s, "{n:0width$}")` would, without formatting
+/// machinery.
+fn push_int(s: &mut String, n: i64, width: usize) {
+    // The common cases: clock fields and base-10000 numeric digit groups.
+    let digit = |d: i64| char::from(b'0' + (d % 10) as u8);
+    match (width, n) {
+        (2, 0..100) => {
+            s.push(digit(n / 10));
+            s.push(digit(n));
+            return;
+        }
+        (4, 0..10_000) => {
+            s.push(digit(n / 1000));
+            s.push(digit(n / 100));
+            s.push(digit(n / 10));
+            s.push(digit(n));
+            return;
+        }
+        _ => {}
+    }
+    let mut buf = [b'0'; 24];
+    let mut i = buf.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let digits_width = width.saturating_sub(usize::from(n < 0)).min(20);
+    let start = i.min(buf.len() - digits_width);
+    if n < 0 {
+        s.push('-');
+    }
+    s.extend(buf[start..].iter().map(|&b| char::from(b)));
 }
 
 /// `money` as a plain decimal with two places (its digits, without the
@@ -321,7 +355,11 @@ fn push_ymd(s: &mut String, days_since_2000: i64) -> bool {
     let (year, month, day) = j2date(days_since_2000 + PG_EPOCH_JDATE);
     let bc = year <= 0;
     let shown = if bc { 1 - year } else { year };
-    let _ = write!(s, "{shown:04}-{month:02}-{day:02}");
+    push_int(s, shown, 4);
+    s.push('-');
+    push_int(s, month, 2);
+    s.push('-');
+    push_int(s, day, 2);
     bc
 }
 
@@ -348,13 +386,11 @@ fn clock(micros: i64) -> String {
 fn push_clock(s: &mut String, micros: i64) {
     let secs = micros / 1_000_000;
     let frac = micros % 1_000_000;
-    let _ = write!(
-        s,
-        "{:02}:{:02}:{:02}",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    );
+    push_int(s, secs / 3600, 2);
+    s.push(':');
+    push_int(s, secs / 60 % 60, 2);
+    s.push(':');
+    push_int(s, secs % 60, 2);
     push_fraction(s, frac);
 }
 
@@ -367,7 +403,8 @@ fn push_fraction(s: &mut String, frac_micros: i64) {
             digits /= 10;
             width -= 1;
         }
-        let _ = write!(s, ".{digits:0width$}");
+        s.push('.');
+        push_int(s, i64::try_from(digits).unwrap_or(i64::MAX), width);
     }
 }
 
@@ -381,11 +418,16 @@ fn push_offset(s: &mut String, east_secs: i64) {
     let sign = if east_secs < 0 { '-' } else { '+' };
     let a = east_secs.abs();
     let (h, m, sec) = (a / 3600, a / 60 % 60, a % 60);
-    let _ = match (m, sec) {
-        (0, 0) => write!(s, "{sign}{h:02}"),
-        (_, 0) => write!(s, "{sign}{h:02}:{m:02}"),
-        _ => write!(s, "{sign}{h:02}:{m:02}:{sec:02}"),
-    };
+    s.push(sign);
+    push_int(s, h, 2);
+    if (m, sec) != (0, 0) {
+        s.push(':');
+        push_int(s, m, 2);
+    }
+    if sec != 0 {
+        s.push(':');
+        push_int(s, sec, 2);
+    }
 }
 
 fn timetz_text(b: &[u8]) -> Option<String> {
@@ -1028,6 +1070,202 @@ mod tests {
         let mut m = 1i32.to_be_bytes().to_vec();
         m.extend(sized(&r));
         assert_eq!(t(&Type::INT4MULTI_RANGE, &m), "{[1,5)}");
+    }
+
+    #[test]
+    fn push_int_matches_std_formatting() {
+        let values = [
+            0,
+            1,
+            -1,
+            5,
+            -5,
+            9,
+            10,
+            99,
+            -99,
+            100,
+            9999,
+            -9999,
+            10_000,
+            123_456_789,
+            i64::MAX,
+            i64::MIN + 1,
+            i64::MIN,
+        ];
+        for n in values {
+            for width in 0..=8 {
+                let mut s = String::from("x");
+                push_int(&mut s, n, width);
+                assert_eq!(s, format!("x{n:0width$}"), "{n} width {width}");
+            }
+        }
+    }
+
+    /// The binary `numeric` for `unscaled / 10^dscale`, grouped on the
+    /// decimal point as the server does.
+    fn numeric_of(unscaled: i128, dscale: u16) -> Vec<u8> {
+        let digits = unscaled.unsigned_abs().to_string();
+        let scale = usize::from(dscale);
+        let digits = format!("{digits:0>width$}", width = scale + 1);
+        let (int, frac) = digits.split_at(digits.len() - scale);
+        let int = format!("{int:0>width$}", width = int.len().div_ceil(4) * 4);
+        let frac = format!("{frac:0<width$}", width = frac.len().div_ceil(4) * 4);
+        let mut groups: Vec<i16> = format!("{int}{frac}")
+            .as_bytes()
+            .chunks(4)
+            .map(|g| std::str::from_utf8(g).unwrap().parse().unwrap())
+            .collect();
+        let mut weight = (int.len() / 4) as i16 - 1;
+        while groups.first() == Some(&0) {
+            groups.remove(0);
+            weight -= 1;
+        }
+        while groups.last() == Some(&0) {
+            groups.pop();
+        }
+        if groups.is_empty() {
+            weight = 0;
+        }
+        numeric(
+            weight,
+            if unscaled < 0 { 0x4000 } else { 0 },
+            dscale,
+            &groups,
+        )
+    }
+
+    /// `unscaled / 10^dscale` written with std formatting, the expected text.
+    fn decimal(unscaled: i128, dscale: u16) -> String {
+        let scale = u32::from(dscale);
+        let p = 10u128.pow(scale);
+        let a = unscaled.unsigned_abs();
+        let sign = if unscaled < 0 { "-" } else { "" };
+        if scale == 0 {
+            format!("{sign}{a}")
+        } else {
+            format!("{sign}{}.{:0w$}", a / p, a % p, w = scale as usize)
+        }
+    }
+
+    #[test]
+    fn numerics_match_a_decimal_oracle() {
+        let values = [
+            0i128,
+            1,
+            -1,
+            7,
+            99_999,
+            -100_000,
+            123_456_789,
+            -98_765_432_101,
+            10_000_000_000,
+            999_999_999_999_999_999,
+            -1_000_000_000_000_000_001,
+        ];
+        for unscaled in values {
+            for dscale in [0u16, 1, 2, 3, 4, 5, 8, 9, 12] {
+                let b = numeric_of(unscaled, dscale);
+                assert_eq!(
+                    numeric_text(&b).unwrap(),
+                    decimal(unscaled, dscale),
+                    "{unscaled} scale {dscale}"
+                );
+            }
+        }
+        // Truncated digit bytes are malformed, not read past the end.
+        let mut short = numeric(0, 0, 0, &[1, 2]);
+        short.pop();
+        assert_eq!(numeric_text(&short), None);
+        assert_eq!(numeric_text(&numeric(0, 0x1234, 0, &[1])), None);
+    }
+
+    /// The server's text for a timestamp, from jiff's calendar and std formatting.
+    fn expected_datetime(micros: i64, zone: &jiff::tz::TimeZone, with_offset: bool) -> String {
+        let ts = jiff::Timestamp::from_microsecond(micros + UNIX_TO_PG_MICROS).unwrap();
+        let offset = zone.to_offset(ts).seconds();
+        let dt = zone.to_datetime(ts);
+        let year = i64::from(dt.year());
+        let (shown, bc) = if year <= 0 {
+            (1 - year, " BC")
+        } else {
+            (year, "")
+        };
+        let mut s = format!(
+            "{shown:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            dt.month(),
+            dt.day(),
+            dt.hour(),
+            dt.minute(),
+            dt.second()
+        );
+        let frac = dt.subsec_nanosecond() / 1000;
+        if frac != 0 {
+            s.push_str(format!(".{frac:06}").trim_end_matches('0'));
+        }
+        if with_offset {
+            let a = offset.abs();
+            s.push_str(&format!(
+                "{}{:02}",
+                if offset < 0 { '-' } else { '+' },
+                a / 3600
+            ));
+            if a % 3600 != 0 {
+                s.push_str(&format!(":{:02}", a / 60 % 60));
+            }
+            if a % 60 != 0 {
+                s.push_str(&format!(":{:02}", a % 60));
+            }
+        }
+        s.push_str(bc);
+        s
+    }
+
+    #[test]
+    fn timestamps_match_jiff_across_eras_and_zones() {
+        let day = USECS_PER_DAY;
+        let mut samples = vec![0i64, 1, -1, 999_999, 1_000_000, 120_500];
+        // 1 BC … 9999 AD, about every 97 days and a few seconds.
+        let mut m = -63_000 * 365 * day / 100;
+        while m < 7_900 * 365 * day {
+            samples.push(m);
+            m += 97 * day + 3_723_000_123;
+        }
+        samples.push(-730_485 * day - 1); // 0001-12-31 23:59:59.999999 BC
+        samples.push(2_914_000 * day + 86_399_999_999); // 9978
+        let utc = jiff::tz::TimeZone::UTC;
+        for &micros in &samples {
+            assert_eq!(
+                timestamp_text(micros),
+                expected_datetime(micros, &utc, false),
+                "{micros}"
+            );
+        }
+        for zone in [
+            "UTC",
+            "Europe/Paris",
+            "America/St_Johns",
+            "Asia/Kolkata",
+            "Europe/Amsterdam",
+            "Pacific/Chatham",
+        ] {
+            let cx = Context::for_zone(zone).unwrap();
+            for &micros in &samples {
+                assert_eq!(
+                    timestamptz_text(micros, &cx),
+                    expected_datetime(micros, &cx.tz, true),
+                    "{zone} {micros}"
+                );
+            }
+        }
+        // Amsterdam's local mean time before 1937 has seconds in its offset.
+        let ams = Context::for_zone("Europe/Amsterdam").unwrap();
+        assert_eq!(
+            timestamptz_text(-36_524 * day, &ams),
+            "1900-01-01 00:19:32+00:19:32"
+        );
+        assert_eq!(timestamptz_text(i64::MAX, &ams), "infinity");
+        assert_eq!(timestamptz_text(i64::MIN, &ams), "-infinity");
     }
 
     #[test]
