@@ -18,6 +18,7 @@
 #   BENCH_OUT=bench/RESULTS.md
 #   BENCH_SKIP_BUILD=1  use the existing target/release/glance
 set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")

@@ -14,11 +14,11 @@ insert into events
 select g,
        timestamptz '2024-01-01 00:00:00+00' + g * interval '13 seconds',
        (g * 7919) % 100000,
-       (array['page_view', 'click', 'add_to_cart', 'purchase', 'signup', 'logout'])[1 + g % 6]
+       (array['page_view', 'click', 'add_to_cart', 'purchase', 'signup', 'logout'])[(1 + g % 6)::int]
            || ' ' || (g % 97),
        jsonb_build_object('v', g % 1000, 'ok', g % 3 = 0, 'tag', 't' || (g % 17)),
        ((g * 104729) % 10000000) / 100.0
-from generate_series(1, :rows) as g;
+from generate_series(1::bigint, :rows) as g;
 
 create table events_1k as select * from events where id <= 1000;
 alter table events_1k add primary key (id);
