@@ -221,12 +221,21 @@ def main():
                          "is called)",
                          "psql -X -At -f bench/catalog.sql > /dev/null", 2.0)
     def logged(tool):
+        """[(ms, statement)] that `tool` ran, from its slice of the server log
+        (entries start with `[application_name] `; statements span lines)."""
         text = read(path(f"introspect.{tool}.log"), "") or ""
-        durations = [float(d) for d in re.findall(r"duration: ([0-9.]+) ms", text)]
-        return len(durations), sum(durations)
+        entries = re.split(r"\n(?=\[)", text)
+        found = []
+        for entry in entries:
+            m = re.match(r"\[(\w+)\] LOG:  duration: ([0-9.]+) ms  (?:statement|execute [^:]*): (.*)",
+                         entry, re.S)
+            if m and m.group(1) == tool:
+                found.append((float(m.group(2)), " ".join(m.group(3).split())))
+        return found
 
-    statements, server_ms = logged("glance")
-    psql_statements, psql_server_ms = logged("psql")
+    glance_log, psql_log = logged("glance"), logged("psql")
+    statements, server_ms = len(glance_log), sum(ms for ms, _ in glance_log)
+    psql_statements, psql_server_ms = len(psql_log), sum(ms for ms, _ in psql_log)
     g_rss = intro.rss_mib("glance")
     st_ok = 0 < statements <= 6
     rss_ok = g_rss is not None and g_rss <= 30
@@ -235,6 +244,13 @@ def main():
         f"Target ≤ 6 round trips: {met(st_ok)}.  ")
     add(f"Peak RSS of the whole glance process, an upper bound for the catalog's memory: "
         f"{mib(g_rss)}. Target ≤ 30 MiB: {met(rss_ok)}.")
+    add("")
+    add("glance's statements, slowest first (server time):")
+    add("")
+    for took, statement in sorted(glance_log, reverse=True):
+        short = statement.replace("`", "'")
+        short = short if len(short) <= 110 else short[:107] + "…"
+        add(f"- {took:,.1f} ms: `{short}`")
     add("")
     summary.append(("Introspection: statements, memory",
                     f"{statements} statements, {mib(g_rss)} peak", "≤ 6 round trips, ≤ 30 MiB",

@@ -67,6 +67,7 @@ check_prerequisites() {
 # --- throwaway cluster -------------------------------------------------------
 
 work=""
+fake_pid=""
 pg_user=""
 pgbin=""
 
@@ -75,6 +76,7 @@ as_pg() {
 }
 
 cleanup() {
+    if [[ -n $fake_pid ]]; then kill "$fake_pid" 2>/dev/null || true; fi
     if [[ -n $work && -d $work ]]; then
         if [[ -f $work/pg/data/postmaster.pid ]]; then
             as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
@@ -247,16 +249,12 @@ python3 "$here/first_page.py" --glance "$glance_bin" --url "$(glance_url events)
 $(psql_cmd postgres) -c "alter database wide set log_min_duration_statement = 0" >/dev/null
 intro_question="Which customers placed the most orders last month?"
 export OPENAI_API_KEY=sk-bench-not-used
-logged() { # logged APP: the statements APP ran since $log_mark, with durations
-    tail -n +"$((log_mark + 1))" "$work/pg/server.log" |
-        grep -E "^\[$1\] LOG:  duration: [0-9.]+ ms  (statement|execute [^:]*):" || true
-}
 log_mark=$(wc -l <"$work/pg/server.log")
 eval "$g_wide ask --show-prompt '$intro_question'" >/dev/null
-logged glance >"$results/introspect.glance.log"
+tail -n +"$((log_mark + 1))" "$work/pg/server.log" >"$results/introspect.glance.log"
 log_mark=$(wc -l <"$work/pg/server.log")
 $p_wide -At -f "$here/catalog.sql" >/dev/null
-logged psql >"$results/introspect.psql.log"
+tail -n +"$((log_mark + 1))" "$work/pg/server.log" >"$results/introspect.psql.log"
 $(psql_cmd postgres) -c "alter database wide reset log_min_duration_statement" >/dev/null
 
 bench_pair introspect "$runs" \
