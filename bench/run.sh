@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# glance against psql: builds glance in release mode, starts a throwaway
+# PostgreSQL cluster, seeds it deterministically, times both clients on the
+# same queries and writes bench/RESULTS.md. See bench/README.md.
+#
+# Needs (Debian package): cargo, python3, hyperfine (hyperfine), /usr/bin/time
+# (time), psql (postgresql-client), initdb/pg_ctl (postgresql). With
+# BENCH_INSTALL=1, running as root, missing packages are installed with
+# apt-get; otherwise the script stops and prints the command to run.
+#
+# Knobs (environment):
+#   BENCH_RUNS=12       timed runs per client for the quick cases
+#   BENCH_BIG_RUNS=6    timed runs per client for the 2M-row cases
+#   BENCH_ROUNDS=2      each case's runs are split in this many alternating
+#                       rounds (glance first, then psql first, …)
+#   BENCH_RSS_RUNS=3    runs under /usr/bin/time for peak RSS
+#   BENCH_ROWS=2000000  rows in the events table
+#   BENCH_OUT=bench/RESULTS.md
+#   BENCH_SKIP_BUILD=1  use the existing target/release/glance
+set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+runs=${BENCH_RUNS:-12}
+big_runs=${BENCH_BIG_RUNS:-6}
+rounds=${BENCH_ROUNDS:-2}
+rss_runs=${BENCH_RSS_RUNS:-3}
+rows=${BENCH_ROWS:-2000000}
+out=${BENCH_OUT:-$here/RESULTS.md}
+started_at=$(date +%s)
+
+say() { printf '\n== %s\n' "$*" >&2; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+# --- prerequisites -----------------------------------------------------------
+
+pg_bin() {
+    if command -v pg_ctl >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1; then
+        dirname "$(command -v pg_ctl)"
+        return
+    fi
+    local dir
+    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+    [[ -n $dir && -x $dir/initdb ]] && echo "$dir"
+}
+
+check_prerequisites() {
+    local missing=()
+    command -v cargo >/dev/null || die "cargo is missing: install Rust from https://rustup.rs"
+    command -v python3 >/dev/null || missing+=(python3)
+    command -v hyperfine >/dev/null || missing+=(hyperfine)
+    [[ -x /usr/bin/time ]] || missing+=(time)
+    command -v psql >/dev/null || missing+=(postgresql-client)
+    [[ -n $(pg_bin) ]] || missing+=(postgresql)
+    if ((EUID == 0)); then command -v runuser >/dev/null || missing+=(util-linux); fi
+    ((${#missing[@]} == 0)) && return
+    if [[ ${BENCH_INSTALL:-0} == 1 && $EUID == 0 ]]; then
+        say "installing ${missing[*]}"
+        apt-get update -qq && apt-get install -y -qq "${missing[@]}" >&2
+    else
+        die "missing: ${missing[*]}. Install them with: sudo apt-get install -y ${missing[*]}
+(or rerun as root with BENCH_INSTALL=1)"
+    fi
+}
+
+# --- throwaway cluster -------------------------------------------------------
+
+work=""
+fake_pid=""
+pg_user=""
+pgbin=""
+
+as_pg() {
+    if [[ -n $pg_user ]]; then runuser -u "$pg_user" -- "$@"; else "$@"; fi
+}
+
+cleanup() {
+    if [[ -n $fake_pid ]]; then kill "$fake_pid" 2>/dev/null || true; fi
+    if [[ -n $work && -d $work ]]; then
+        if [[ -f $work/pg/data/postmaster.pid ]]; then
+            as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
+        fi
+        rm -rf "$work"
+    fi
+}
+
+start_cluster() {
+    pgbin=$(pg_bin)
+    if ((EUID == 0)); then
+        # initdb refuses to run as root: the server runs as an unprivileged user.
+        if id postgres >/dev/null 2>&1; then
+            pg_user=postgres
+        else
+            pg_user=glance-bench
+            id "$pg_user" >/dev/null 2>&1 ||
+                useradd --system --no-create-home --shell /usr/sbin/nologin "$pg_user"
+        fi
+        chown "$pg_user:" "$work/pg"
+    fi
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    sock=$work/pg
+    as_pg "$pgbin/initdb" -U postgres -A trust -E UTF8 --locale=C --no-sync -D "$work/pg/data" >/dev/null
+    cat >>"$work/pg/data/postgresql.conf" <<EOF
+
+# glance benchmark cluster
+listen_addresses = ''
+port = $port
+unix_socket_directories = '$sock'
+timezone = 'UTC'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+shared_buffers = 256MB
+maintenance_work_mem = 256MB
+max_locks_per_transaction = 1024
+log_line_prefix = '[%a] '
+EOF
+    as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -t 60 start >/dev/null
+}
+
+# --- helpers -----------------------------------------------------------------
+
+psql_cmd() { # psql_cmd DB: the psql prefix for database DB
+    echo "psql -X -q -h $sock -p $port -U postgres -d $1"
+}
+
+glance_url() { # glance_url DB
+    echo "postgresql://postgres@/$1?host=$sock&port=$port"
+}
+
+# bench_pair CASE RUNS GLANCE_CMD PSQL_CMD: hyperfine both commands in
+# $rounds alternating rounds (each with one warm-up run per command), then
+# peak RSS of each over $rss_runs runs.
+bench_pair() {
+    local name=$1 n=$2 glance=$3 psql=$4 per_round r
+    per_round=$(((n + rounds - 1) / rounds))
+    ((per_round >= 2)) || per_round=2
+    say "$name: hyperfine, $rounds rounds of $per_round runs each"
+    for ((r = 1; r <= rounds; r++)); do
+        local first=$glance second=$psql a=glance b=psql
+        if ((r % 2 == 0)); then first=$psql second=$glance a=psql b=glance; fi
+        hyperfine --style basic --warmup 1 --runs "$per_round" \
+            --export-json "$work/results/$name.round$r.json" \
+            -n "$a" "$first" -n "$b" "$second" >&2
+    done
+    rss "$name" glance "$glance"
+    rss "$name" psql "$psql"
+}
+
+# rss CASE TOOL CMD: peak RSS in KiB of $rss_runs runs, one per line.
+rss() {
+    local name=$1 tool=$2 cmd=$3 i
+    : >"$work/results/$name.$tool.rss"
+    for ((i = 0; i < rss_runs; i++)); do
+        /usr/bin/time -f '%M' -o "$work/results/time.out" bash -c "$cmd" >/dev/null 2>&1
+        tail -n 1 "$work/results/time.out" >>"$work/results/$name.$tool.rss"
+    done
+}
+
+# --- main --------------------------------------------------------------------
+
+check_prerequisites
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+work=$(mktemp -d "${TMPDIR:-/tmp}/glance-bench.XXXXXX")
+chmod 755 "$work"
+mkdir -p "$work/pg" "$work/results" "$work/home"
+
+build_seconds=""
+build_scope=""
+if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+    say "building glance (cargo build --release --locked)"
+    if [[ -d $root/target/release/deps ]]; then
+        # Dependencies stay built: the time is glance's own crate.
+        (cd "$root" && cargo clean --release -p glance >/dev/null 2>&1)
+        build_scope="the glance crate (dependencies already built)"
+    else
+        build_scope="everything (fresh target directory)"
+    fi
+    build_start=$(date +%s%N)
+    (cd "$root" && cargo build --release --locked >&2)
+    build_seconds=$((($(date +%s%N) - build_start) / 1000000000))
+fi
+glance_bin=$root/target/release/glance
+[[ -x $glance_bin ]] || die "$glance_bin is missing: run without BENCH_SKIP_BUILD"
+
+say "context test (cargo test --release … big_schema_recall)"
+(cd "$root" && cargo test --release --locked --bin glance big_schema_recall -- --nocapture) \
+    >"$work/context_test.out" 2>&1 || die "the context test failed: $(tail -n 20 "$work/context_test.out")"
+rustc_version=$(rustc --version)
+
+say "starting a throwaway PostgreSQL cluster"
+start_cluster
+results=$work/results
+grep -E 'context recall|missing' "$work/context_test.out" >"$results/context_test.txt" || true
+server_version=$($(psql_cmd postgres) -Atc 'show server_version')
+
+# glance reads no config, history or keys of the person running the bench.
+export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config XDG_DATA_HOME=$work/home/.local/share \
+    XDG_STATE_HOME=$work/home/.local/state XDG_CACHE_HOME=$work/home/.cache
+unset PAGER PSQL_PAGER PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD PGSERVICE \
+    ANTHROPIC_API_KEY GEMINI_API_KEY GOOGLE_API_KEY AZURE_OPENAI_API_KEY OPENAI_BASE_URL \
+    GLANCE_PROVIDER GLANCE_MODEL GLANCE_CONFIG NO_COLOR 2>/dev/null || true
+
+say "seeding events ($rows rows) and wide (2,000 tables)"
+seed_start=$(date +%s)
+$(psql_cmd postgres) -v ON_ERROR_STOP=1 -c 'create database events' -c 'create database wide' >/dev/null
+$(psql_cmd events) -v ON_ERROR_STOP=1 -v rows="$rows" -f "$here/seed-events.sql" >/dev/null
+$(psql_cmd wide) -v ON_ERROR_STOP=1 -f "$here/seed-wide.sql" >/dev/null
+$(psql_cmd events) -c 'vacuum analyze' >/dev/null
+$(psql_cmd wide) -c 'vacuum analyze' >/dev/null
+echo "$(($(date +%s) - seed_start))" >"$results/seed_seconds"
+
+g_events="$glance_bin -d '$(glance_url events)'"
+g_wide="$glance_bin -d '$(glance_url wide)'"
+p_events=$(psql_cmd events)
+p_wide=$(psql_cmd wide)
+
+bench_pair startup "$runs" \
+    "$g_events ask --sql 'select 1'" \
+    "$p_events -c 'select 1'"
+
+bench_pair csv "$big_runs" \
+    "$g_events ask --format csv --sql 'select * from events' > /dev/null" \
+    "$p_events --csv -c 'select * from events' > /dev/null"
+
+bench_pair table "$big_runs" \
+    "$g_events ask --format table --sql 'select * from events' > /dev/null" \
+    "$p_events -P pager=off -c 'select * from events' > /dev/null"
+
+# Export: glance's time is measured inside one REPL session (from sending
+# `\export` to its completion), psql's is `\copy … to stdout` into a file.
+say "export: glance REPL, $big_runs exports"
+python3 "$here/repl_export.py" --glance "$glance_bin" --url "$(glance_url events)" \
+    --file "$work/export.csv" --runs "$big_runs" >"$results/export.glance.json"
+hyperfine --style basic --warmup 1 --runs "$big_runs" --export-json "$results/export.round1.json" \
+    -n psql "$p_events -c '\\copy (select * from events) to stdout csv' > $work/copy.csv" >&2
+rss export glance "printf '%s\n' '\\sql select * from events' '\\export csv $work/export.csv!' \
+    | $g_events repl"
+rss export psql "$p_events -c '\\copy (select * from events) to stdout csv' > $work/copy.csv"
+
+say "first page in the REPL (pseudo-terminal)"
+python3 "$here/first_page.py" --glance "$glance_bin" --url "$(glance_url events)" \
+    --runs "$runs" >"$results/first_page.json"
+
+# Introspection: statements and their server time from the server log
+# (log_min_duration_statement = 0 on the wide database, one run of each).
+$(psql_cmd postgres) -c "alter database wide set log_min_duration_statement = 0" >/dev/null
+intro_question="Which customers placed the most orders last month?"
+export OPENAI_API_KEY=sk-bench-not-used
+log_mark=$(wc -l <"$work/pg/server.log")
+eval "$g_wide ask --show-prompt '$intro_question'" >/dev/null
+tail -n +"$((log_mark + 1))" "$work/pg/server.log" >"$results/introspect.glance.log"
+log_mark=$(wc -l <"$work/pg/server.log")
+$p_wide -At -f "$here/catalog.sql" >/dev/null
+tail -n +"$((log_mark + 1))" "$work/pg/server.log" >"$results/introspect.psql.log"
+$(psql_cmd postgres) -c "alter database wide reset log_min_duration_statement" >/dev/null
+
+bench_pair introspect "$runs" \
+    "$g_wide ask --show-prompt '$intro_question' > /dev/null" \
+    "$p_wide -At -f '$here/catalog.sql' > /dev/null"
+
+say "prompt context: the 36 questions of the context test, live"
+eval "$g_wide --format json --context-tokens 100000000 ask --show-prompt '$intro_question'" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["context"]["tokens"])' \
+        >"$results/whole_schema_tokens"
+python3 "$here/context_recall.py" --glance "$glance_bin" --url "$(glance_url wide)" \
+    --source "$root/src/agent/context.rs" >"$results/context_live.json"
+
+say "glance's own time per question (fake OpenAI server)"
+python3 "$here/fake_openai.py" --port-file "$work/fake.port" &
+fake_pid=$!
+for _ in $(seq 50); do [[ -s $work/fake.port ]] && break; sleep 0.1; done
+[[ -s $work/fake.port ]] || die "the fake OpenAI server did not start"
+python3 "$here/own_time.py" --glance "$glance_bin" --url "$(glance_url wide)" \
+    --base-url "http://127.0.0.1:$(cat "$work/fake.port")/v1" --runs "$runs" \
+    --source "$root/src/agent/context.rs" >"$results/own_time.json"
+kill "$fake_pid" 2>/dev/null || true
+
+say "writing $out"
+python3 "$here/report.py" --results "$results" --out "$out" \
+    --glance "$glance_bin" --root "$root" --server-version "$server_version" --rustc "$rustc_version" \
+    --build-seconds "$build_seconds" --build-scope "$build_scope" --rows "$rows" \
+    --total-seconds "$(($(date +%s) - started_at))"
+say "done in $(($(date +%s) - started_at)) s"
