@@ -215,6 +215,9 @@ fn ctrl_c_at_the_prompt_clears_the_line_and_keeps_running() {
     let db = harness::db("repl_ctrl_c_prompt");
     let mut repl = start(&db);
     repl.send("\\sql select 'half-typed'");
+    // The line is redrawn as it is typed: wait for the last of it, so the
+    // prompt awaited next is the one drawn after Ctrl-C.
+    repl.expect("'half-typed'");
     repl.ctrl('c');
     repl.expect_prompt();
     repl.send_line("\\sql select 'fresh' || 'line' as f;");
