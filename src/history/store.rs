@@ -104,7 +104,32 @@ pub fn open(path: &Path) -> Result<(Connection, Option<MovedAside>), OpenError> 
         }),
         _ => None,
     };
-    Ok((connect(path)?, moved))
+    Ok((connect_when_free(path)?, moved))
+}
+
+/// [`connect`], tried again while another process holds a lock: switching
+/// to WAL and the first migration take locks SQLite reports as busy at once,
+/// without waiting through the busy timeout, when two glance processes
+/// start together.
+fn connect_when_free(path: &Path) -> Result<Connection, OpenError> {
+    let started = std::time::Instant::now();
+    loop {
+        match connect(path) {
+            Err(OpenError::Sqlite { source, .. })
+                if is_busy(&source) && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
 }
 
 /// Reads an existing file's header through a read-only connection, which
