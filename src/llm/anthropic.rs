@@ -229,19 +229,14 @@ impl Decoder for Stream {
 mod tests {
     use super::*;
     use crate::llm::Provider;
-    use crate::llm::tests::{collect, serve};
-    use std::time::Duration;
+    use crate::llm::tests::{collect, quick, serve};
 
     fn request() -> Request {
         crate::llm::tests::one_question(1024)
     }
 
     fn client(model: &str, base: Option<&str>) -> Result<Anthropic, Error> {
-        let transport = Transport {
-            backoff: Duration::from_millis(1),
-            idle_timeout: Duration::from_secs(5),
-            ..Transport::default()
-        };
+        let transport = quick();
         Anthropic::new(model, base, ApiKey::new("sk-ant-secret"), transport)
     }
 

@@ -225,19 +225,14 @@ fn parse_usage(usage: &Value) -> Usage {
 mod tests {
     use super::*;
     use crate::llm::Provider;
-    use crate::llm::tests::{collect, serve};
-    use std::time::Duration;
+    use crate::llm::tests::{collect, quick, serve};
 
     fn request() -> Request {
         crate::llm::tests::conversation()
     }
 
     fn client(base: Option<&str>) -> Gemini {
-        let transport = Transport {
-            backoff: Duration::from_millis(1),
-            idle_timeout: Duration::from_secs(5),
-            ..Transport::default()
-        };
+        let transport = quick();
         Gemini::new(
             "gemini-2.5-flash",
             base,

@@ -784,6 +784,15 @@ mod tests {
     use std::net::TcpListener;
     use std::thread::JoinHandle;
 
+    /// A transport that retries at once and gives up on silence in 5 s.
+    pub(super) fn quick() -> Transport {
+        Transport {
+            backoff: Duration::from_millis(1),
+            idle_timeout: Duration::from_secs(5),
+            ..Transport::default()
+        }
+    }
+
     /// A one-question request, as the protocol tests send it.
     pub(super) fn one_question(max_tokens: u32) -> Request {
         Request {

@@ -199,18 +199,10 @@ impl Decoder for Stream {
 mod tests {
     use super::*;
     use crate::llm::Provider;
-    use crate::llm::tests::{collect, serve};
+    use crate::llm::tests::{collect, quick, serve};
 
     fn request() -> Request {
         crate::llm::tests::one_question(512)
-    }
-
-    fn quick() -> Transport {
-        Transport {
-            backoff: Duration::from_millis(1),
-            idle_timeout: Duration::from_secs(5),
-            ..Transport::default()
-        }
     }
 
     const STREAM: &str = concat!(

@@ -234,7 +234,7 @@ fn parse_usage(usage: &Value) -> Usage {
 mod tests {
     use super::*;
     use crate::llm::Provider;
-    use crate::llm::tests::{collect, serve};
+    use crate::llm::tests::{collect, quick, serve};
     use std::time::Duration;
 
     fn request() -> Request {
@@ -248,14 +248,6 @@ mod tests {
             Some(ApiKey::new("sk-secret-123")),
             transport,
         )
-    }
-
-    fn quick() -> Transport {
-        Transport {
-            backoff: Duration::from_millis(1),
-            idle_timeout: Duration::from_secs(5),
-            ..Transport::default()
-        }
     }
 
     /// The stream from the protocol notes, with the usage chunk.
