@@ -160,6 +160,7 @@ pub trait Backend {
         let _ = commit;
         Err(Error::Other("no preview is open".into()))
     }
+
     /// Runs one `COPY … TO STDOUT` statement inside the same read-only
     /// guard as [`Guard::ReadOnly`], writing the server's bytes to `out` as
     /// they arrive. Dates, intervals, floats and bytes are written in the
