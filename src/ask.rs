@@ -196,6 +196,9 @@ fn ask_question(
         json,
     };
     let answered = answer::answer(&mut session, &mut agent, question, &mut ui);
+    for warning in session.take_catalog_warnings() {
+        eprintln!("glance: warning: {warning}");
+    }
     if !json && !matches!(answered.end, End::Llm(_)) {
         eprintln!(
             "{}",

@@ -68,6 +68,7 @@ pub fn run(
         output_closed: false,
     };
     loop {
+        warn_about_catalog(session);
         if let Some(catalog) = session.cached_catalog() {
             input.learn_names(catalog);
         }
@@ -88,7 +89,15 @@ pub fn run(
             break;
         }
     }
+    warn_about_catalog(session);
     Ok(())
+}
+
+/// Says what introspection skipped, once.
+fn warn_about_catalog(session: &mut Session) {
+    for warning in session.take_catalog_warnings() {
+        eprintln!("glance: warning: {warning}");
+    }
 }
 
 #[derive(PartialEq, Eq)]
