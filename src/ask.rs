@@ -23,35 +23,26 @@ use crate::safety::{self, Level, Verdict};
 use crate::session::{Consent, Decision, Executed, Run, Session};
 use crate::term::Term;
 
-/// Runs `glance ask`.
-pub fn run(
-    global: &Global,
-    args: &AskArgs,
-    term: Term,
-    format: Format,
-    dialect: Dialect,
-    open: impl FnOnce() -> Result<Session, Failure>,
-    agent: impl FnOnce() -> Result<Option<Agent>, Failure>,
-) -> Result<(), Failure> {
-    run_and_describe(global, args, term, format, dialect, open, agent).map_err(|failed| {
-        let closed = matches!(failed.failure, Failure::OutputClosed);
-        if format == Format::Json && !failed.described && !closed {
-            // The failure is on stderr too; a second failure to write is moot.
-            let _ = print_line(&failure_doc(failed.kind, &failed.failure).to_string());
-        }
-        failed.failure
-    })
-}
-
 /// A failure of `ask`, what kind it is, and whether stdout already holds a
 /// JSON document describing it.
-struct Failed {
+pub struct Failed {
     failure: Failure,
     kind: &'static str,
     described: bool,
 }
 
 impl Failed {
+    /// The failure for `main`, after printing its JSON document when the
+    /// output is `format` JSON and none was printed.
+    pub fn into_failure(self, format: Format) -> Failure {
+        let closed = matches!(self.failure, Failure::OutputClosed);
+        if format == Format::Json && !self.described && !closed {
+            // The failure is on stderr too; a second failure to write is moot.
+            let _ = print_line(&failure_doc(self.kind, &self.failure).to_string());
+        }
+        self.failure
+    }
+
     /// A failure of `kind` (`connection`, `model`…).
     fn of(kind: &'static str) -> impl FnOnce(Failure) -> Failed {
         move |failure| Failed {
@@ -120,7 +111,8 @@ fn split_report(text: &str) -> (String, Option<String>) {
     (message.join("\n"), hint)
 }
 
-fn run_and_describe(
+/// Runs `glance ask`.
+pub fn run(
     global: &Global,
     args: &AskArgs,
     term: Term,
@@ -316,6 +308,13 @@ fn ask_question(
             answered.footer(agent.provider().model(), agent.cost(&answered.usage))
         );
     }
+    let failed = |sql, verdict| QuestionFailed {
+        question,
+        sql,
+        verdict,
+        answered: &answered,
+        agent: &agent,
+    };
     match &answered.end {
         End::Ran(_) => Ok(()),
         End::Prose => print_prose(question, &answered, &agent, json)
@@ -334,52 +333,20 @@ fn ask_question(
                 verdict.level.as_str(),
                 verdict.reasons.join("; ")
             ));
-            let failed = QuestionFailed {
-                question,
-                sql,
-                verdict,
-                answered: &answered,
-                agent: &agent,
-            };
-            if json {
-                print_line(&failed.doc("refused: needs confirmation", &failure))
-                    .map_err(Failure::from_io)?;
-            } else {
-                print_line(&format!("{sql};")).map_err(Failure::from_io)?;
-            }
-            Err(Failed::described(failure))
+            failed(sql, verdict).not_run(json, "refused: needs confirmation", failure)
         }
         End::Forbidden { sql, verdict } => {
             let message = session.read_only_refusal(verdict);
             let failure = Failure::Refused(message.clone());
-            let failed = QuestionFailed {
-                question,
-                sql,
-                verdict,
-                answered: &answered,
-                agent: &agent,
-            };
-            if json {
-                print_line(&failed.doc(&message, &failure)).map_err(Failure::from_io)?;
-            } else {
-                print_line(&format!("{sql};")).map_err(Failure::from_io)?;
-            }
-            Err(Failed::described(failure))
+            failed(sql, verdict).not_run(json, &message, failure)
         }
         End::Failed { sql, error, shown } => {
             let failure = Failure::Database {
                 text: report::db_error(error, Some(sql)),
             };
             if json && !shown {
-                let verdict = session.classify(sql);
-                let failed = QuestionFailed {
-                    question,
-                    sql,
-                    verdict: &verdict,
-                    answered: &answered,
-                    agent: &agent,
-                };
-                print_line(&failed.doc(&error.to_string(), &failure)).map_err(Failure::from_io)?;
+                let doc = failed(sql, &session.classify(sql)).doc(&error.to_string(), &failure);
+                print_line(&doc).map_err(Failure::from_io)?;
             }
             Err(Failed::described(failure))
         }
@@ -541,6 +508,18 @@ impl QuestionFailed<'_> {
             "exit_code": failure.code(),
         })
         .to_string()
+    }
+
+    /// Prints the document (JSON) or the SQL for a person to run, and
+    /// fails with `failure`.
+    fn not_run(&self, json: bool, message: &str, failure: Failure) -> Result<(), Failed> {
+        let text = if json {
+            self.doc(message, &failure)
+        } else {
+            format!("{};", self.sql)
+        };
+        print_line(&text).map_err(Failure::from_io)?;
+        Err(Failed::described(failure))
     }
 }
 

@@ -143,7 +143,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     Ok(session)
                 },
                 || make_agent(&config),
-            );
+            )
+            .map_err(|failed| failed.into_failure(config.format));
             if args.timings {
                 eprintln!("glance: {}", timings::split().line());
             }

@@ -483,6 +483,15 @@ fn error_document(out: &Output) -> Json {
     serde_json::from_str(lines[0]).expect("stdout is JSON")
 }
 
+/// `glance ask --format json --sql SQL -d TARGET`, which must exit with `code`.
+fn failed_sql_json(target: &str, sql: &str, code: i32) -> Json {
+    let out = glance()
+        .args(["ask", "--format", "json", "--sql", sql, "-d", target])
+        .run();
+    out.code(code);
+    error_document(&out)
+}
+
 #[test]
 fn ask_format_json_prints_one_error_document_for_every_failure() {
     let db = harness::db("ask_json_errors");
@@ -490,13 +499,7 @@ fn ask_format_json_prints_one_error_document_for_every_failure() {
 
     // Connection refused.
     let nowhere = format!("postgres://glance@127.0.0.1:{port}/nothing");
-    let out = glance()
-        .args([
-            "ask", "--format", "json", "--sql", "select 1", "-d", &nowhere,
-        ])
-        .run();
-    out.code(1);
-    let doc = error_document(&out);
+    let doc = failed_sql_json(&nowhere, "select 1", 1);
     assert_eq!(doc["error"]["kind"], "connection", "{doc}");
     assert_eq!(doc["exit_code"], 1);
     assert!(
@@ -509,19 +512,7 @@ fn ask_format_json_prints_one_error_document_for_every_failure() {
 
     // A destructive statement with nobody to confirm it.
     db.execute("create table keep (id int)");
-    let out = glance()
-        .args([
-            "ask",
-            "--format",
-            "json",
-            "--sql",
-            "drop table keep",
-            "-d",
-            db.url(),
-        ])
-        .run();
-    out.code(3);
-    let doc = error_document(&out);
+    let doc = failed_sql_json(db.url(), "drop table keep", 3);
     assert_eq!(doc["error"]["kind"], "refused", "{doc}");
     assert_eq!(doc["exit_code"], 3);
     assert!(db.relation_exists("keep"));
@@ -538,19 +529,7 @@ fn ask_format_json_prints_one_error_document_for_every_failure() {
     assert_eq!(doc["exit_code"], 1);
 
     // A failed statement keeps its document, with the same fields added.
-    let out = glance()
-        .args([
-            "ask",
-            "--format",
-            "json",
-            "--sql",
-            "select nosuch",
-            "-d",
-            db.url(),
-        ])
-        .run();
-    out.code(1);
-    let doc = error_document(&out);
+    let doc = failed_sql_json(db.url(), "select nosuch", 1);
     assert_eq!(doc["sql"], "select nosuch");
     assert_eq!(doc["error"]["kind"], "database", "{doc}");
     assert_eq!(doc["error"]["sqlstate"], "42703", "{doc}");
