@@ -124,12 +124,16 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Usage { days } => usage_command(global, *days),
         Command::Models { provider } => models::run(&load_config(global)?, provider.as_deref()),
         Command::Ask(args) => {
-            let config = load_config(global)?;
+            // With --format json a failure is also a JSON document on stdout.
+            let described = |format| move |failure| ask::Failed::from(failure).into_failure(format);
+            let flagged = global.format.unwrap_or(render::Format::Table);
+            let config = load_config(global).map_err(described(flagged))?;
             let term = Term::detect(config.color);
-            let interrupts = install_interrupts()?;
-            let choice = match connection::at_start(global, &config)? {
-                Start::Chosen(choice) => choice,
-                Start::Pick => return Err(unpicked()),
+            let interrupts = install_interrupts().map_err(described(config.format))?;
+            let choice = match connection::at_start(global, &config) {
+                Ok(Start::Chosen(choice)) => choice,
+                Ok(Start::Pick) => return Err(described(config.format)(unpicked())),
+                Err(failure) => return Err(described(config.format)(failure)),
             };
             let result = ask::run(
                 global,

@@ -528,6 +528,17 @@ fn ask_format_json_prints_one_error_document_for_every_failure() {
     assert_eq!(doc["error"]["kind"], "model", "{doc}");
     assert_eq!(doc["exit_code"], 1);
 
+    // Bad input found before connecting.
+    let out = glance()
+        .args([
+            "ask", "--format", "json", "-p", "nosuch", "--sql", "select 1",
+        ])
+        .run();
+    out.code(2);
+    let doc = error_document(&out);
+    assert_eq!(doc["error"]["kind"], "usage", "{doc}");
+    assert_eq!(doc["exit_code"], 2);
+
     // A failed statement keeps its document, with the same fields added.
     let doc = failed_sql_json(db.url(), "select nosuch", 1);
     assert_eq!(doc["sql"], "select nosuch");
