@@ -2,6 +2,11 @@
 //! arguments or a pipe, no prompts without a terminal, and an exit code that
 //! says what happened. Results go to stdout; the model's explanation, the
 //! verdict and the cost footer go to stderr, so stdout stays data.
+//!
+//! With `--format json` stdout always holds one document, also when `ask`
+//! fails: the result, the question's document with its `error`, or for a
+//! failure before or around them (connection, model, refusal, usage)
+//! `{"error": {"kind": …, "message": …, "hint": …}, "exit_code": N}`.
 
 use std::io::{self, Read, Write};
 
@@ -18,6 +23,94 @@ use crate::safety::{self, Level, Verdict};
 use crate::session::{Consent, Decision, Executed, Run, Session};
 use crate::term::Term;
 
+/// A failure of `ask`, what kind it is, and whether stdout already holds a
+/// JSON document describing it.
+pub struct Failed {
+    failure: Failure,
+    kind: &'static str,
+    described: bool,
+}
+
+impl Failed {
+    /// The failure for `main`, after printing its JSON document when the
+    /// output is `format` JSON and none was printed.
+    pub fn into_failure(self, format: Format) -> Failure {
+        let closed = matches!(self.failure, Failure::OutputClosed);
+        if format == Format::Json && !self.described && !closed {
+            // The failure is on stderr too; a second failure to write is moot.
+            let _ = print_line(&failure_doc(self.kind, &self.failure).to_string());
+        }
+        self.failure
+    }
+
+    /// A failure of `kind` (`connection`, `model`…).
+    fn of(kind: &'static str) -> impl FnOnce(Failure) -> Failed {
+        move |failure| Failed {
+            failure,
+            kind,
+            described: false,
+        }
+    }
+
+    /// A failure whose JSON document was printed.
+    fn described(failure: Failure) -> Failed {
+        Failed {
+            described: true,
+            ..Failed::from(failure)
+        }
+    }
+}
+
+impl From<Failure> for Failed {
+    fn from(failure: Failure) -> Failed {
+        Failed::of(kind_of(&failure))(failure)
+    }
+}
+
+/// The `kind` of a failure whose cause is not known more precisely.
+fn kind_of(failure: &Failure) -> &'static str {
+    match failure {
+        Failure::Usage { .. } => "usage",
+        Failure::Runtime { .. } | Failure::OutputClosed => "runtime",
+        Failure::Database { .. } => "database",
+        Failure::Refused(_) => "refused",
+    }
+}
+
+/// `{"error": {"kind": …, "message": …, "hint": …}, "exit_code": N}`.
+fn failure_doc(kind: &str, failure: &Failure) -> serde_json::Value {
+    let (message, hint) = match failure {
+        Failure::Usage { message, hint } | Failure::Runtime { message, hint } => {
+            (message.clone(), hint.clone())
+        }
+        Failure::Database { text } => split_report(text),
+        Failure::Refused(message) => (message.clone(), None),
+        Failure::OutputClosed => (String::new(), None),
+    };
+    let mut error = serde_json::Map::new();
+    error.insert("kind".into(), kind.into());
+    error.insert("message".into(), message.into());
+    if let Some(hint) = hint {
+        error.insert("hint".into(), hint.into());
+    }
+    serde_json::json!({ "error": error, "exit_code": failure.code() })
+}
+
+/// The message and hint of an error already written for stderr: `glance:
+/// error: …` and `hint: …` lines, or psql's `ERROR:  …` block as a whole.
+fn split_report(text: &str) -> (String, Option<String>) {
+    let mut message = Vec::new();
+    let mut hint = None;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("hint: ") {
+            hint = Some(rest.to_string());
+        } else {
+            message.push(line.strip_prefix("glance: error: ").unwrap_or(line));
+        }
+    }
+    (message.join("\n"), hint)
+}
+
 /// Runs `glance ask`.
 pub fn run(
     global: &Global,
@@ -27,10 +120,10 @@ pub fn run(
     dialect: Dialect,
     open: impl FnOnce() -> Result<Session, Failure>,
     agent: impl FnOnce() -> Result<Option<Agent>, Failure>,
-) -> Result<(), Failure> {
+) -> Result<(), Failed> {
     let Some(sql_arg) = &args.sql else {
         let question = question_text(args, term)?;
-        let Some(agent) = agent()? else {
+        let Some(agent) = agent().map_err(Failed::of("model"))? else {
             return Err(Failure::Runtime {
                 message: format!(
                     "cannot answer \"{}\": questions need an LLM provider, and none is configured",
@@ -40,9 +133,11 @@ pub fn run(
                     "{} (to run SQL instead, use --sql \"…\")",
                     llm::SETUP_HINT
                 )),
-            });
+            })
+            .map_err(Failed::of("model"));
         };
-        return ask_question(args, term, open()?, agent, question.trim());
+        let session = open().map_err(Failed::of("connection"))?;
+        return ask_question(args, term, session, agent, question.trim());
     };
     let input = if sql_arg == "-" {
         read_stdin()?
@@ -51,7 +146,7 @@ pub fn run(
     };
     let statements = safety::split_statements(&input, dialect);
     if statements.is_empty() {
-        return Err(Failure::usage("no SQL to run: --sql was empty"));
+        return Err(Failure::usage("no SQL to run: --sql was empty").into());
     }
     if args.dry_run {
         let verdict = safety::classify(&input, dialect, None);
@@ -62,10 +157,11 @@ pub fn run(
         return Err(Failure::usage(format!(
             "ask --sql runs one statement, and this input holds {} statements; run them one at a time, or use \\sql in glance repl",
             statements.len()
-        )));
+        ))
+        .into());
     }
     let sql = &statements[0];
-    let mut session = open()?;
+    let mut session = open().map_err(Failed::of("connection"))?;
     let json = session.settings.format == Format::Json;
     let prefix = vec![
         ("sql".to_string(), serde_json::Value::from(sql.as_str())),
@@ -88,31 +184,32 @@ pub fn run(
         json_prefix: prefix,
         ..Run::typed(sql)
     };
-    match session.execute(run, &mut confirm) {
-        Executed::Ran(_) => Ok(()),
-        Executed::Output(error) => Err(Failure::from_io(error)),
-        Executed::Declined => Err(Failure::Refused("not run: you answered no".into())),
-        Executed::Refused { verdict } => Err(Failure::Refused(format!(
+    let failure = match session.execute(run, &mut confirm) {
+        Executed::Ran(_) => return Ok(()),
+        Executed::Output(error) => Failure::from_io(error),
+        Executed::Declined => Failure::Refused("not run: you answered no".into()),
+        Executed::Refused { verdict } => Failure::Refused(format!(
             "this statement is destructive ({}) and needs a confirmation, but there is no terminal to ask; \
              pass --allow-destructive to run it anyway",
             verdict.reasons.join("; ")
-        ))),
-        Executed::Forbidden { verdict } => {
-            Err(Failure::Refused(session.read_only_refusal(&verdict)))
-        }
+        )),
+        Executed::Forbidden { verdict } => Failure::Refused(session.read_only_refusal(&verdict)),
         Executed::Failed {
             verdict,
             error,
             shown,
         } => {
-            if json && !shown {
-                print_json_error(sql, verdict.level, &error).map_err(Failure::from_io)?;
-            }
-            Err(Failure::Database {
+            let failure = Failure::Database {
                 text: report::db_error(&error, Some(sql)),
-            })
+            };
+            if json && !shown {
+                print_json_error(sql, verdict.level, &error, failure.code())
+                    .map_err(Failure::from_io)?;
+            }
+            return Err(Failed::described(failure));
         }
-    }
+    };
+    Err(failure.into())
 }
 
 /// The question from the arguments, or from stdin when it is a pipe (a
@@ -167,9 +264,15 @@ fn print_verdict(sql: &str, verdict: &Verdict, json: bool) -> io::Result<()> {
     }
 }
 
-fn print_json_error(sql: &str, level: Level, error: &db::Error) -> io::Result<()> {
-    let detail = report::error_json(error);
-    let doc = serde_json::json!({ "sql": sql, "level": level.as_str(), "error": detail });
+fn print_json_error(sql: &str, level: Level, error: &db::Error, exit_code: i32) -> io::Result<()> {
+    let mut detail = report::error_json(error);
+    detail["kind"] = "database".into();
+    let doc = serde_json::json!({
+        "sql": sql,
+        "level": level.as_str(),
+        "error": detail,
+        "exit_code": exit_code,
+    });
     writeln!(io::stdout().lock(), "{doc}")
 }
 
@@ -181,7 +284,7 @@ fn ask_question(
     mut session: Session,
     mut agent: Agent,
     question: &str,
-) -> Result<(), Failure> {
+) -> Result<(), Failed> {
     let json = session.settings.format == Format::Json;
     if args.show_prompt {
         return show_prompt(&mut session, &agent, question, json);
@@ -196,80 +299,68 @@ fn ask_question(
         json,
     };
     let answered = answer::answer(&mut session, &mut agent, question, &mut ui);
+    for warning in session.take_catalog_warnings() {
+        eprintln!("glance: warning: {warning}");
+    }
     if !json && !matches!(answered.end, End::Llm(_)) {
         eprintln!(
             "{}",
             answered.footer(agent.provider().model(), agent.cost(&answered.usage))
         );
     }
+    let failed = |sql, verdict| QuestionFailed {
+        question,
+        sql,
+        verdict,
+        answered: &answered,
+        agent: &agent,
+    };
     match &answered.end {
         End::Ran(_) => Ok(()),
-        End::Prose => print_prose(question, &answered, &agent, json).map_err(Failure::from_io),
-        End::Declined => Err(Failure::Refused("not run: you answered no".into())),
+        End::Prose => print_prose(question, &answered, &agent, json)
+            .map_err(Failure::from_io)
+            .map_err(Failed::from),
+        End::Declined => Err(Failure::Refused("not run: you answered no".into()).into()),
         End::Refused { sql, verdict } => {
-            if json {
-                let doc = error_doc(
-                    question,
-                    sql,
-                    Some(verdict),
-                    &answered,
-                    &agent,
-                    "refused: needs confirmation",
-                );
-                print_line(&doc).map_err(Failure::from_io)?;
-            } else {
-                print_line(&format!("{sql};")).map_err(Failure::from_io)?;
-            }
             let flag = if verdict.level == Level::Destructive {
                 "--allow-destructive"
             } else {
                 "--allow-write"
             };
-            Err(Failure::Refused(format!(
+            let failure = Failure::Refused(format!(
                 "the model wrote a {} statement ({}), which needs a confirmation, but there is no terminal to ask; \
                  the SQL is printed above: run it yourself, or pass {flag}",
                 verdict.level.as_str(),
                 verdict.reasons.join("; ")
-            )))
+            ));
+            failed(sql, verdict).not_run(json, "refused: needs confirmation", failure)
         }
         End::Forbidden { sql, verdict } => {
             let message = session.read_only_refusal(verdict);
-            if json {
-                let doc = error_doc(question, sql, Some(verdict), &answered, &agent, &message);
-                print_line(&doc).map_err(Failure::from_io)?;
-            } else {
-                print_line(&format!("{sql};")).map_err(Failure::from_io)?;
-            }
-            Err(Failure::Refused(message))
+            let failure = Failure::Refused(message.clone());
+            failed(sql, verdict).not_run(json, &message, failure)
         }
         End::Failed { sql, error, shown } => {
+            let failure = Failure::Database {
+                text: report::db_error(error, Some(sql)),
+            };
             if json && !shown {
-                let level = session.classify(sql);
-                let doc = error_doc(
-                    question,
-                    sql,
-                    Some(&level),
-                    &answered,
-                    &agent,
-                    &error.to_string(),
-                );
+                let doc = failed(sql, &session.classify(sql)).doc(&error.to_string(), &failure);
                 print_line(&doc).map_err(Failure::from_io)?;
             }
-            Err(Failure::Database {
-                text: report::db_error(error, Some(sql)),
-            })
+            Err(Failed::described(failure))
         }
-        End::Llm(error) => Err(Failure::Runtime {
+        End::Llm(error) => Err(Failed::of("model")(Failure::Runtime {
             message: error.to_string(),
             hint: None,
-        }),
+        })),
         End::Catalog(error) => Err(Failure::Database {
             text: report::db_error(error, None),
-        }),
-        End::Output(error) => Err(Failure::from_io(io::Error::new(
-            error.kind(),
-            error.to_string(),
-        ))),
+        }
+        .into()),
+        End::Output(error) => {
+            Err(Failure::from_io(io::Error::new(error.kind(), error.to_string())).into())
+        }
     }
 }
 
@@ -279,7 +370,7 @@ fn show_prompt(
     agent: &Agent,
     question: &str,
     json: bool,
-) -> Result<(), Failure> {
+) -> Result<(), Failed> {
     let (request, context) =
         answer::request(session, agent, question).map_err(|e| Failure::Database {
             text: report::db_error(&e, None),
@@ -307,16 +398,11 @@ fn show_prompt(
     } else {
         serde_json::to_string_pretty(&doc).unwrap_or_default()
     };
-    print_line(&text).map_err(Failure::from_io)
+    print_line(&text).map_err(|e| Failure::from_io(e).into())
 }
 
 /// `--dry-run` with a question: generate and classify, run nothing.
-fn dry_run(
-    session: &mut Session,
-    agent: &Agent,
-    question: &str,
-    json: bool,
-) -> Result<(), Failure> {
+fn dry_run(session: &mut Session, agent: &Agent, question: &str, json: bool) -> Result<(), Failed> {
     let (request, _) =
         answer::request(session, agent, question).map_err(|e| Failure::Database {
             text: report::db_error(&e, None),
@@ -326,12 +412,13 @@ fn dry_run(
         .map_err(|e| Failure::Runtime {
             message: e.to_string(),
             hint: None,
-        })?;
+        })
+        .map_err(Failed::of("model"))?;
     let Some(sql) = proposal.sql else {
-        return print_line(&proposal.reply).map_err(Failure::from_io);
+        return print_line(&proposal.reply).map_err(|e| Failure::from_io(e).into());
     };
     let verdict = session.classify(&sql);
-    print_verdict(&sql, &verdict, json).map_err(Failure::from_io)
+    print_verdict(&sql, &verdict, json).map_err(|e| Failure::from_io(e).into())
 }
 
 /// Decides by flags and, with a terminal, by asking.
@@ -395,27 +482,45 @@ fn print_prose(question: &str, answered: &Answered, agent: &Agent, json: bool) -
     print_line(&doc.to_string())
 }
 
-/// The JSON document of a question whose SQL did not run.
-fn error_doc(
-    question: &str,
-    sql: &str,
-    verdict: Option<&Verdict>,
-    answered: &Answered,
-    agent: &Agent,
-    error: &str,
-) -> String {
-    serde_json::json!({
-        "question": question,
-        "sql": sql,
-        "level": verdict.map(|v| v.level.as_str()),
-        "reasons": verdict.map(|v| v.reasons.clone()).unwrap_or_default(),
-        "executed": false,
-        "timings": { "llm_ms": answered.llm_time.as_secs_f64() * 1000.0 },
-        "llm": answer::llm_json(agent, &answered.usage),
-        "attempts": answered.attempts,
-        "error": { "message": error },
-    })
-    .to_string()
+/// A question whose SQL did not run (or failed).
+struct QuestionFailed<'a> {
+    question: &'a str,
+    sql: &'a str,
+    verdict: &'a Verdict,
+    answered: &'a Answered,
+    agent: &'a Agent,
+}
+
+impl QuestionFailed<'_> {
+    /// Its JSON document, with `message` and the kind and exit code of
+    /// `failure`.
+    fn doc(&self, message: &str, failure: &Failure) -> String {
+        serde_json::json!({
+            "question": self.question,
+            "sql": self.sql,
+            "level": self.verdict.level.as_str(),
+            "reasons": self.verdict.reasons,
+            "executed": false,
+            "timings": { "llm_ms": self.answered.llm_time.as_secs_f64() * 1000.0 },
+            "llm": answer::llm_json(self.agent, &self.answered.usage),
+            "attempts": self.answered.attempts,
+            "error": { "kind": kind_of(failure), "message": message },
+            "exit_code": failure.code(),
+        })
+        .to_string()
+    }
+
+    /// Prints the document (JSON) or the SQL for a person to run, and
+    /// fails with `failure`.
+    fn not_run(&self, json: bool, message: &str, failure: Failure) -> Result<(), Failed> {
+        let text = if json {
+            self.doc(message, &failure)
+        } else {
+            format!("{};", self.sql)
+        };
+        print_line(&text).map_err(Failure::from_io)?;
+        Err(Failed::described(failure))
+    }
 }
 
 fn print_line(text: &str) -> io::Result<()> {

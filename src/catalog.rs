@@ -21,6 +21,9 @@ pub struct Catalog {
     pub operators: HashMap<String, Volatility>,
     /// Catalog queries introspection ran (a constant, whatever the schema size).
     pub round_trips: usize,
+    /// What introspection skipped and why (a view that no longer resolves),
+    /// for the front end to show once.
+    pub warnings: Vec<String>,
 }
 
 /// A namespace (PostgreSQL schema; SQLite has one, `main`).

@@ -5,8 +5,12 @@
 //!
 //! Invariants: a file is written to a temporary file in the same directory
 //! and renamed into place only when everything succeeded, so a failure
-//! (database error, Ctrl-C, full disk) leaves no partial file and leaves the
-//! target as it was; an existing file is replaced only when asked.
+//! (database error, Ctrl-C, full disk, file size limit) leaves no partial
+//! file and leaves the target as it was; an existing file is replaced only
+//! when asked, and then keeps its mode (and owner where the process may set
+//! it). A symbolic link is followed, so the file it points to is replaced and
+//! the link stays; a special file (`/dev/null`, a FIFO) is written directly,
+//! as `\o` does, never replaced.
 //!
 //! Formats are the ones `glance ask --format` writes, drawn by the same
 //! writers, with `sql` and `level` leading the `json` document as with
@@ -116,6 +120,12 @@ impl Error {
             {
                 Some("choose a directory you can write to")
             }
+            Error::Write { source, .. } if source.kind() == io::ErrorKind::StorageFull => {
+                Some("free some space, or write somewhere else")
+            }
+            Error::Write { source, .. } if source.kind() == io::ErrorKind::FileTooLarge => Some(
+                "the file size limit (ulimit -f) is smaller than the result; raise it, or select less",
+            ),
             Error::TooLarge(_) => Some("write it to a file with \\export instead"),
             _ => None,
         }
@@ -134,39 +144,98 @@ pub fn to_file(
     let sql = session.last_result()?;
     let target = expand_home(file);
     check_target(&target, overwrite)?;
-    let temp = TempFile::beside(&target).map_err(|source| Error::Create {
-        dir: directory_of(&target),
-        source,
-    })?;
     let write_error = |source| Error::Write {
         path: target.clone(),
         source,
     };
-    let (rows, bytes) = {
-        let mut out = Measured::new(BufWriter::new(&temp.file), u64::MAX);
-        let rows =
-            write_result(session, format, &sql, &mut out).map_err(|failed| match failed {
-                Failed::Output(source) => write_error(source),
-                Failed::Database(error) => Error::Database(error),
-            })?;
-        (rows, out.bytes)
+    // Only a replacement follows links: without `!` an existing name, link
+    // or not, was refused above.
+    let place = if overwrite {
+        resolve_links(&target).map_err(write_error)?
+    } else {
+        target.clone()
     };
+    let existing = fs::metadata(&place).ok();
+    let written = |(rows, bytes)| Written {
+        rows,
+        bytes,
+        format,
+    };
+    if existing.as_ref().is_some_and(is_special) {
+        let device = OpenOptions::new()
+            .write(true)
+            .open(&place)
+            .map_err(write_error)?;
+        let counts = write_to(session, format, &sql, &device).map_err(|e| e.at(&target))?;
+        return Ok((target.clone(), written(counts)));
+    }
+    let temp = TempFile::beside(&place).map_err(|source| Error::Create {
+        dir: directory_of(&place),
+        source,
+    })?;
+    if let Some(meta) = &existing {
+        keep_owner_and_mode(&temp.file, meta).map_err(write_error)?;
+    }
+    let counts = write_to(session, format, &sql, &temp.file).map_err(|e| e.at(&target))?;
     temp.file.sync_all().map_err(write_error)?;
-    temp.persist(&target, overwrite).map_err(|source| {
+    temp.persist(&place, overwrite).map_err(|source| {
         if source.kind() == io::ErrorKind::AlreadyExists {
             Error::Exists(target.clone())
         } else {
             write_error(source)
         }
     })?;
-    Ok((
-        target.clone(),
-        Written {
-            rows,
-            bytes,
-            format,
-        },
-    ))
+    Ok((target.clone(), written(counts)))
+}
+
+/// Writes the result into `file` (buffered); returns the rows and bytes.
+fn write_to(
+    session: &mut Session,
+    format: Format,
+    sql: &str,
+    file: &File,
+) -> Result<(u64, u64), Failed> {
+    let mut out = Measured::new(BufWriter::new(file), u64::MAX);
+    let rows = write_result(session, format, sql, &mut out)?;
+    Ok((rows, out.bytes))
+}
+
+/// Whether `meta` is a file that is written in place rather than replaced:
+/// a character or block device, a FIFO or a socket.
+fn is_special(meta: &fs::Metadata) -> bool {
+    !meta.is_file() && !meta.is_dir()
+}
+
+/// Follows `path` through symbolic links to the name they end at (which
+/// need not exist yet), as opening it for writing would.
+fn resolve_links(path: &Path) -> io::Result<PathBuf> {
+    /// Linux's limit on links followed in one lookup.
+    const MAX_LINKS: usize = 40;
+    let mut path = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                // A relative link is relative to the link's directory; an
+                // absolute one replaces the path.
+                path = directory_of(&path).join(fs::read_link(&path)?);
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+/// Gives the new file the replaced file's owner and group (where the
+/// process may: root, or a group it belongs to), then its mode, so a private
+/// file stays private.
+fn keep_owner_and_mode(file: &File, old: &fs::Metadata) -> io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, fchown};
+    if fchown(file, Some(old.uid()), Some(old.gid())).is_err() {
+        // Not allowed to give the file away: keep at least the group.
+        let _ = fchown(file, None, Some(old.gid()));
+    }
+    // After chown, which may clear set-id bits.
+    file.set_permissions(old.permissions())
 }
 
 /// Writes the whole last result into memory in `format`, up to `limit`
@@ -242,6 +311,19 @@ enum Failed {
     /// Writing the output failed (or it grew past its limit).
     Output(io::Error),
     Database(db::Error),
+}
+
+impl Failed {
+    /// The export error, for a file the person called `path`.
+    fn at(self, path: &Path) -> Error {
+        match self {
+            Failed::Output(source) => Error::Write {
+                path: path.to_path_buf(),
+                source,
+            },
+            Failed::Database(error) => Error::Database(error),
+        }
+    }
 }
 
 /// Runs `sql` again and writes its whole result to `out`; returns the rows.

@@ -56,14 +56,26 @@ const STACK_BYTES: usize = 1 << 30;
 fn main() {
     timings::start();
     let cli = Cli::parse();
+    // With a file size limit (`ulimit -f`) a write past it fails with EFBIG
+    // instead of killing glance, so an export removes its temporary file and
+    // says why. Without the handler glance still runs; only that case dies.
+    let _ = signal_hook::flag::register(
+        signal_hook::consts::SIGXFSZ,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    );
+    quiet_when_stdout_closes();
     let worker = std::thread::Builder::new()
         .name("glance".into())
         .stack_size(STACK_BYTES)
         .spawn(move || run(&cli));
     let outcome = match worker {
-        Ok(handle) => handle
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        Ok(handle) => handle.join().unwrap_or_else(|panic| {
+            if is_closed_stdout(panic.as_ref()) {
+                Err(Failure::OutputClosed)
+            } else {
+                std::panic::resume_unwind(panic)
+            }
+        }),
         Err(error) => Err(Failure::Runtime {
             message: format!("could not start: {error}"),
             hint: None,
@@ -79,6 +91,28 @@ fn main() {
     std::process::exit(code);
 }
 
+/// `println!` panics when stdout is a pipe whose reader has gone
+/// (`glance … | head`); that is the end of the output, not a crash, so the
+/// panic passes without a message and `main` exits 0.
+fn quiet_when_stdout_closes() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_closed_stdout(info.payload()) {
+            report(info);
+        }
+    }));
+}
+
+/// Whether a panic is `println!` failing on a closed stdout.
+fn is_closed_stdout(payload: &(dyn std::any::Any + Send)) -> bool {
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    message.starts_with("failed printing to stdout") && message.contains("Broken pipe")
+}
+
 fn run(cli: &Cli) -> Result<(), Failure> {
     let global = &cli.global;
     match &cli.command {
@@ -90,12 +124,16 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Usage { days } => usage_command(global, *days),
         Command::Models { provider } => models::run(&load_config(global)?, provider.as_deref()),
         Command::Ask(args) => {
-            let config = load_config(global)?;
+            // With --format json a failure is also a JSON document on stdout.
+            let described = |format| move |failure| ask::Failed::from(failure).into_failure(format);
+            let flagged = global.format.unwrap_or(render::Format::Table);
+            let config = load_config(global).map_err(described(flagged))?;
             let term = Term::detect(config.color);
-            let interrupts = install_interrupts()?;
-            let choice = match connection::at_start(global, &config)? {
-                Start::Chosen(choice) => choice,
-                Start::Pick => return Err(unpicked()),
+            let interrupts = install_interrupts().map_err(described(config.format))?;
+            let choice = match connection::at_start(global, &config) {
+                Ok(Start::Chosen(choice)) => choice,
+                Ok(Start::Pick) => return Err(described(config.format)(unpicked())),
+                Err(failure) => return Err(described(config.format)(failure)),
             };
             let result = ask::run(
                 global,
@@ -109,7 +147,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     Ok(session)
                 },
                 || make_agent(&config),
-            );
+            )
+            .map_err(|failed| failed.into_failure(config.format));
             if args.timings {
                 eprintln!("glance: {}", timings::split().line());
             }

@@ -386,6 +386,15 @@ impl Session {
         Ok(self.catalog.as_ref().expect("catalog was just loaded"))
     }
 
+    /// What introspection skipped (a broken view), once: later calls return
+    /// nothing until the schema is read again.
+    pub fn take_catalog_warnings(&mut self) -> Vec<String> {
+        self.catalog
+            .as_mut()
+            .map(|catalog| std::mem::take(&mut catalog.warnings))
+            .unwrap_or_default()
+    }
+
     /// The schema if it is loaded, without introspecting.
     pub fn cached_catalog(&self) -> Option<&Catalog> {
         self.catalog.as_ref()

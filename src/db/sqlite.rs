@@ -550,9 +550,21 @@ fn introspect(conn: &Connection) -> rusqlite::Result<Catalog> {
         .filter(|(kind, _, _, sql)| kind == "index" && !sql.is_empty())
         .map(|(_, name, _, sql)| (name.as_str(), sql.as_str()))
         .collect();
+
+    // Columns and primary keys, in one query; a view or virtual table whose
+    // definition no longer resolves makes it fail, so then each relation is
+    // read alone and the ones that cannot be read are left out.
+    let joined = query(&columns_sql()).and_then(|mut stmt| read_columns(&mut stmt, []));
+    let (columns, warnings) = match joined {
+        Ok(columns) => (columns, Vec::new()),
+        Err(_) => columns_one_by_one(&mut query(RELATION_COLUMNS_SQL)?, &objects),
+    };
+    let readable = |object: &SchemaObject| {
+        is_user_relation(object) && !warnings.iter().any(|w| w.relation == object.1)
+    };
     let mut relations: Vec<Relation> = objects
         .iter()
-        .filter(|o| is_user_relation(o))
+        .filter(|o| readable(o))
         .map(|(kind, name, _, sql)| new_relation(kind, name, sql))
         .collect();
     let position: HashMap<String, usize> = relations
@@ -560,50 +572,22 @@ fn introspect(conn: &Connection) -> rusqlite::Result<Catalog> {
         .enumerate()
         .map(|(i, r)| (r.name.clone(), i))
         .collect();
-
-    // Columns and primary keys; views or virtual tables whose definition no
-    // longer resolves make the joined pragma fail, so retry with plain tables.
-    let columns_sql = |filter: &str| {
-        format!(
-            "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
-             FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p \
-             WHERE m.type IN ('table', 'view') AND {USER_OBJECT} {filter} ORDER BY m.name, p.cid"
-        )
-    };
-    let stmt = match query(&columns_sql("")) {
-        Ok(stmt) => Ok(stmt),
-        Err(_) => query(&columns_sql(
-            "AND m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL%'",
-        )),
-    };
-    let mut stmt = stmt?;
     let mut pk_columns: HashMap<usize, Vec<(i64, String)>> = HashMap::new();
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let Some(&i) = position.get(&r.get::<_, String>(0)?) else {
+    for column in columns {
+        let Some(&i) = position.get(&column.relation) else {
             continue;
         };
-        let hidden: i64 = r.get(6)?;
-        if hidden == 1 {
+        if column.hidden {
             continue;
         }
-        let name: String = r.get(1)?;
-        let pk: i64 = r.get(5)?;
-        if pk > 0 {
-            pk_columns.entry(i).or_default().push((pk, name.clone()));
+        if column.pk > 0 {
+            pk_columns
+                .entry(i)
+                .or_default()
+                .push((column.pk, column.info.name.clone()));
         }
-        let not_null: bool = r.get(3)?;
-        relations[i].columns.push(ColumnInfo {
-            name,
-            type_name: r.get(2)?,
-            nullable: !not_null && pk == 0,
-            default: r.get(4)?,
-            comment: None,
-            samples: Vec::new(),
-        });
+        relations[i].columns.push(column.info);
     }
-    drop(rows);
-    drop(stmt);
     for (i, mut cols) in pk_columns {
         cols.sort();
         let name = format!("{}_pkey", relations[i].name);
@@ -648,7 +632,7 @@ fn introspect(conn: &Connection) -> rusqlite::Result<Catalog> {
     read_sizes(conn, &position, &mut relations, &mut round_trips);
     for (relation, (_, _, _, sql)) in relations
         .iter_mut()
-        .zip(objects.iter().filter(|o| is_user_relation(o)))
+        .zip(objects.iter().filter(|o| readable(o)))
     {
         if relation.kind == RelationKind::Table {
             apply_comments(relation, sql);
@@ -673,8 +657,94 @@ fn introspect(conn: &Connection) -> rusqlite::Result<Catalog> {
         }],
         relations,
         round_trips,
+        warnings: warnings.into_iter().map(|w| w.to_string()).collect(),
         ..Catalog::default()
     })
+}
+
+/// Every column of every user table and view, joined in one query.
+fn columns_sql() -> String {
+    format!(
+        "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
+         FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p \
+         WHERE m.type IN ('table', 'view') AND {USER_OBJECT} ORDER BY m.name, p.cid"
+    )
+}
+
+/// The columns of one relation, in the shape of [`columns_sql`].
+const RELATION_COLUMNS_SQL: &str = "SELECT ?1, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
+     FROM pragma_table_xinfo(?1) p ORDER BY p.cid";
+
+/// A column as `pragma_table_xinfo` describes it.
+struct ColumnRow {
+    relation: String,
+    info: ColumnInfo,
+    /// Position in the primary key (from 1), or 0.
+    pk: i64,
+    /// A hidden column of a virtual table.
+    hidden: bool,
+}
+
+fn read_columns(
+    stmt: &mut rusqlite::Statement<'_>,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<Vec<ColumnRow>> {
+    stmt.query_map(params, |r| {
+        let not_null: bool = r.get(3)?;
+        let pk: i64 = r.get(5)?;
+        Ok(ColumnRow {
+            relation: r.get(0)?,
+            info: ColumnInfo {
+                name: r.get(1)?,
+                type_name: r.get(2)?,
+                nullable: !not_null && pk == 0,
+                default: r.get(4)?,
+                comment: None,
+                samples: Vec::new(),
+            },
+            pk,
+            hidden: r.get::<_, i64>(6)? == 1,
+        })
+    })?
+    .collect()
+}
+
+/// A relation introspection left out.
+struct Skipped {
+    relation: String,
+    kind: String,
+    reason: String,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "skipped the {} `{}`, which cannot be read: {}",
+            self.kind, self.relation, self.reason
+        )
+    }
+}
+
+/// The columns of each user relation read one at a time, with the
+/// relations that fail (a view over a dropped table) skipped.
+fn columns_one_by_one(
+    stmt: &mut rusqlite::Statement<'_>,
+    objects: &[SchemaObject],
+) -> (Vec<ColumnRow>, Vec<Skipped>) {
+    let mut columns = Vec::new();
+    let mut skipped = Vec::new();
+    for (kind, name, _, _) in objects.iter().filter(|o| is_user_relation(o)) {
+        match read_columns(stmt, [name]) {
+            Ok(found) => columns.extend(found),
+            Err(error) => skipped.push(Skipped {
+                relation: name.clone(),
+                kind: kind.clone(),
+                reason: error.to_string(),
+            }),
+        }
+    }
+    (columns, skipped)
 }
 
 /// A row of `sqlite_schema`: type, name, table name, SQL text.
@@ -1224,6 +1294,25 @@ mod tests {
             }
             other => panic!("expected a server error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn introspection_skips_a_view_that_no_longer_resolves() {
+        let mut b = backend(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT);
+             CREATE VIEW good AS SELECT note FROM t;
+             CREATE VIEW broken AS SELECT * FROM nosuch;
+             CREATE TABLE z (id INTEGER REFERENCES t);",
+        );
+        let catalog = b.introspect().expect("introspects");
+        let names: Vec<&str> = catalog.relations.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["good", "t", "z"]);
+        assert_eq!(catalog.relations[0].columns[0].name, "note");
+        assert_eq!(catalog.relations[2].foreign_keys[0].ref_table, "t");
+        assert_eq!(
+            catalog.warnings,
+            ["skipped the view `broken`, which cannot be read: no such table: main.nosuch"]
+        );
     }
 
     #[test]

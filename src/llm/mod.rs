@@ -467,13 +467,29 @@ fn get_json(
         .call()
         .map_err(|e| transport_error(ctx, transport, &http.url, e))?;
     let status = response.status().as_u16();
-    let text = read_error_body(response.into_body().into_reader());
+    let reader = response.into_body().into_reader();
     if !(200..300).contains(&status) {
+        let text = read_error_body(reader);
         return Err(error::classify(ctx, Some(status), &ErrorBody::parse(&text)));
     }
-    serde_json::from_str(&text)
+    let mut bytes = Vec::new();
+    reader
+        .take(MODEL_LIST_LIMIT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| read_error(ctx, transport, &http.url, e))?;
+    if bytes.len() as u64 > MODEL_LIST_LIMIT {
+        return Err(ctx.bad_response(format!(
+            "the model list is larger than {} MiB",
+            MODEL_LIST_LIMIT >> 20
+        )));
+    }
+    serde_json::from_slice(&bytes)
         .map_err(|e| ctx.bad_response(format!("the model list is not JSON ({e})")))
 }
+
+/// The most a model list may hold: large lists (model routers) are about
+/// 1 MB; more is a server that does not stop.
+const MODEL_LIST_LIMIT: u64 = 16 << 20;
 
 /// Joins a base URL and a path, accepting a trailing slash on the base.
 fn endpoint(base: &str, path: &str) -> String {

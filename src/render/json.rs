@@ -28,7 +28,9 @@
 //! `"Infinity"`, `"-Infinity"`; numeric → a number when its text is a valid
 //! JSON number with at most 15 significant digits (exact as a double), else
 //! a string;
-//! text → string; json/jsonb → embedded as is; bytes → string `"\\x…"` hex.
+//! text → string; json/jsonb → embedded as is, except that line breaks
+//! between its tokens become spaces (so an `ndjson` record is one line);
+//! bytes → string `"\\x…"` hex.
 //!
 //! Invariant: a document is valid JSON however the rows are chunked, and
 //! keys are escaped once per result, not once per row.
@@ -283,7 +285,7 @@ pub fn write_value<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
         }
         Value::Numeric(s) if is_json_number(s) && exact_as_double(s) => out.write_all(s.as_bytes()),
         Value::Numeric(s) | Value::Text(s) => write_str(out, s),
-        Value::Json(s) => out.write_all(s.as_bytes()),
+        Value::Json(s) => write_json_text(out, s),
         Value::Bytes(b) => {
             out.write_all(b"\"")?;
             // JSON escapes the backslash of `\x`.
@@ -292,6 +294,19 @@ pub fn write_value<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
             out.write_all(b"\"")
         }
     }
+}
+
+/// A JSON document from the database, on one line: in valid JSON a line
+/// break can only be whitespace between tokens (inside strings it is
+/// escaped), so it becomes a space and the value keeps its meaning.
+fn write_json_text<W: Write>(out: &mut W, text: &str) -> io::Result<()> {
+    for (i, line) in text.split(['\n', '\r']).enumerate() {
+        if i > 0 {
+            out.write_all(b" ")?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// The largest integer a double holds exactly, 2^53.
@@ -483,6 +498,10 @@ mod tests {
         assert_eq!(encode(Value::Numeric("1.".into())), "\"1.\"");
         assert_eq!(encode(Value::Float(f64::NEG_INFINITY)), "\"-Infinity\"");
         assert_eq!(encode(Value::Text("tab\t\u{1}".into())), r#""tab\t\u0001""#);
+        assert_eq!(
+            encode(Value::Json("{\"a\":\r\n  [1,\n\"x\\ny\"]}".into())),
+            r#"{"a":    [1, "x\ny"]}"#
+        );
         assert!(is_json_number("0"));
         assert!(!is_json_number(""));
         assert!(!is_json_number("-"));

@@ -65,8 +65,10 @@ pub fn run(
         config: config.clone(),
         usage: Ledger::default(),
         last: None,
+        output_closed: false,
     };
     loop {
+        warn_about_catalog(session);
         if let Some(catalog) = session.cached_catalog() {
             input.learn_names(catalog);
         }
@@ -83,11 +85,19 @@ pub fn run(
         if let Some(notice) = session.revive() {
             eprint!("{notice}");
         }
-        if repl.handle(session, &mut input, &line) == Flow::Quit {
+        if repl.handle(session, &mut input, &line) == Flow::Quit || repl.output_closed {
             break;
         }
     }
+    warn_about_catalog(session);
     Ok(())
+}
+
+/// Says what introspection skipped, once.
+fn warn_about_catalog(session: &mut Session) {
+    for warning in session.take_catalog_warnings() {
+        eprintln!("glance: warning: {warning}");
+    }
 }
 
 #[derive(PartialEq, Eq)]
@@ -110,6 +120,9 @@ struct Repl {
     usage: Ledger,
     /// The last SQL or question run, for `\e`.
     last: Option<Recall>,
+    /// stdout's reader has gone (`glance repl | head`): the loop ends
+    /// quietly, as psql does.
+    output_closed: bool,
 }
 
 impl Repl {
@@ -397,10 +410,7 @@ impl Repl {
             End::Llm(error @ llm::Error::Cancelled { .. }) => eprintln!("{error}"),
             End::Llm(error) => eprint!("{}", report::error_line(&error.to_string(), None)),
             End::Catalog(error) => eprint!("{}", report::db_error(error, None)),
-            End::Output(error) => eprint!(
-                "{}",
-                report::error_line(&format!("could not write output: {error}"), None)
-            ),
+            End::Output(error) => self.output_failed(error),
         }
         if answered.attempts > 0 && !matches!(answered.end, End::Llm(_)) {
             println!("{}", dim(&answered.footer(&model, cost), self.term.color));
@@ -472,6 +482,12 @@ impl Repl {
         }
     }
 
+    /// Reports a failed write of results, or notes that stdout's reader has
+    /// gone, which ends the loop.
+    fn output_failed(&mut self, error: &io::Error) {
+        self.output_closed |= output_failed(error);
+    }
+
     fn run_sql(&mut self, session: &mut Session, input: &mut Input, text: &str) {
         self.last = Some(Recall::Sql(text.to_string()));
         let assume_yes = self.assume_yes;
@@ -506,15 +522,31 @@ impl Repl {
                     break;
                 }
                 Executed::Output(error) => {
-                    eprint!(
-                        "{}",
-                        report::error_line(&format!("could not write output: {error}"), None)
-                    );
+                    self.output_failed(&error);
                     break;
                 }
             }
         }
     }
+}
+
+fn show(session: &Session, description: &crate::catalog::Description, footer: bool) {
+    if let Err(error) = session.present(description, footer) {
+        output_failed(&error);
+    }
+}
+
+/// Reports a failed write of output, except a closed stdout (`glance repl |
+/// head`), which is no error; returns whether stdout is closed.
+fn output_failed(error: &io::Error) -> bool {
+    let closed = error.kind() == io::ErrorKind::BrokenPipe;
+    if !closed {
+        eprint!(
+            "{}",
+            report::error_line(&format!("could not write output: {error}"), None)
+        );
+    }
+    closed
 }
 
 const ALL_RELATIONS: &[crate::catalog::RelationKind] = &[
@@ -524,15 +556,6 @@ const ALL_RELATIONS: &[crate::catalog::RelationKind] = &[
     crate::catalog::RelationKind::MaterializedView,
     crate::catalog::RelationKind::ForeignTable,
 ];
-
-fn show(session: &Session, description: &crate::catalog::Description, footer: bool) {
-    if let Err(error) = session.present(description, footer) {
-        eprint!(
-            "{}",
-            report::error_line(&format!("could not write output: {error}"), None)
-        );
-    }
-}
 
 fn greet(session: &Session, agent: Option<&Agent>) {
     println!(
@@ -701,6 +724,7 @@ mod tests {
             config: Config::built_in(),
             usage: Ledger::default(),
             last: None,
+            output_closed: false,
         };
         assert_eq!(repl.prompt(None, "shop"), "shop=> ");
         assert_eq!(repl.prompt(Some("prod"), "shop"), "prod:shop=> ");

@@ -634,18 +634,15 @@ fn a_server_error_is_retried_and_the_answer_still_arrives() {
 #[test]
 fn a_stream_that_goes_silent_times_out() {
     let db = shop("agent_silent");
+    // Silent far longer than the test may take: only the timeout ends it.
     let fake = FakeLlm::openai(vec![Reply::Stalled(
         "Here is".into(),
-        Duration::from_secs(3),
+        Duration::from_secs(600),
     )]);
     let out = ask(&db, &fake, "anything")
         .env("GLANCE_LLM_TIMEOUT_MS", "300")
         .run();
     out.code(1).stderr_has("openai (gpt-5-mini) timed out");
-    assert!(
-        out.elapsed < Duration::from_secs(3),
-        "the timeout did not fire: {out}"
-    );
 }
 
 #[test]

@@ -475,3 +475,74 @@ fn copy_to_stdout_prints_its_data_as_psql_does() {
         "{out}"
     );
 }
+
+/// The one JSON document on stdout of a failed `ask --format json`.
+fn error_document(out: &Output) -> Json {
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "one document on stdout:\n{out}");
+    serde_json::from_str(lines[0]).expect("stdout is JSON")
+}
+
+/// `glance ask --format json --sql SQL -d TARGET`, which must exit with `code`.
+fn failed_sql_json(target: &str, sql: &str, code: i32) -> Json {
+    let out = glance()
+        .args(["ask", "--format", "json", "--sql", sql, "-d", target])
+        .run();
+    out.code(code);
+    error_document(&out)
+}
+
+#[test]
+fn ask_format_json_prints_one_error_document_for_every_failure() {
+    let db = harness::db("ask_json_errors");
+    let port = harness::free_port();
+
+    // Connection refused.
+    let nowhere = format!("postgres://glance@127.0.0.1:{port}/nothing");
+    let doc = failed_sql_json(&nowhere, "select 1", 1);
+    assert_eq!(doc["error"]["kind"], "connection", "{doc}");
+    assert_eq!(doc["exit_code"], 1);
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("could not connect")),
+        "{doc}"
+    );
+    assert!(doc["error"]["hint"].is_string(), "{doc}");
+
+    // A destructive statement with nobody to confirm it.
+    db.execute("create table keep (id int)");
+    let doc = failed_sql_json(db.url(), "drop table keep", 3);
+    assert_eq!(doc["error"]["kind"], "refused", "{doc}");
+    assert_eq!(doc["exit_code"], 3);
+    assert!(db.relation_exists("keep"));
+
+    // The model cannot be reached.
+    let out = glance()
+        .args(["ask", "--format", "json", "-d", db.url(), "how many?"])
+        .env("OPENAI_API_KEY", "sk-test")
+        .env("OPENAI_BASE_URL", format!("http://127.0.0.1:{port}/v1"))
+        .run();
+    out.code(1);
+    let doc = error_document(&out);
+    assert_eq!(doc["error"]["kind"], "model", "{doc}");
+    assert_eq!(doc["exit_code"], 1);
+
+    // Bad input found before connecting.
+    let out = glance()
+        .args([
+            "ask", "--format", "json", "-p", "nosuch", "--sql", "select 1",
+        ])
+        .run();
+    out.code(2);
+    let doc = error_document(&out);
+    assert_eq!(doc["error"]["kind"], "usage", "{doc}");
+    assert_eq!(doc["exit_code"], 2);
+
+    // A failed statement keeps its document, with the same fields added.
+    let doc = failed_sql_json(db.url(), "select nosuch", 1);
+    assert_eq!(doc["sql"], "select nosuch");
+    assert_eq!(doc["error"]["kind"], "database", "{doc}");
+    assert_eq!(doc["error"]["sqlstate"], "42703", "{doc}");
+    assert_eq!(doc["exit_code"], 1);
+}

@@ -300,3 +300,51 @@ fn a_statement_failing_after_its_first_rows_still_gives_one_json_document() {
         assert_eq!(doc["error"]["sqlstate"], "22012", "{out}");
     }
 }
+
+#[test]
+fn reals_print_as_postgresql_prints_them_in_every_format() {
+    let db = harness::db("bad_input_reals");
+    let sql = "select 0.1::real as tenth, 1234567::real as big, \
+               array[0.1, 2.5]::real[] as reals, 0.1::float8 as double";
+    let server: Vec<String> = ["0.1::real", "1234567::real", "array[0.1, 2.5]::real[]"]
+        .iter()
+        .map(|value| {
+            db.query_scalar(&format!("select ({value})::text"))
+                .expect("the server's text")
+        })
+        .collect();
+    assert_eq!(server, ["0.1", "1.234567e+06", "{0.1,2.5}"]);
+    for format in FORMATS {
+        let out = ask_sql(db.url(), sql, format);
+        out.never_shows("0.1000000014");
+        for text in &server {
+            out.stdout_has(text);
+        }
+    }
+    let json = ask_sql(db.url(), sql, "json").stdout;
+    assert!(
+        json.contains(r#""tenth":0.1,"big":1.234567e+06,"reals":"{0.1,2.5}","double":0.1"#),
+        "{json}"
+    );
+    let csv = ask_sql(db.url(), sql, "csv").stdout;
+    assert_eq!(
+        csv,
+        "tenth,big,reals,double\n0.1,1.234567e+06,\"{0.1,2.5}\",0.1\n"
+    );
+}
+
+#[test]
+fn json_values_with_line_breaks_stay_one_ndjson_record() {
+    let db = harness::db("bad_input_json_lines");
+    let sql = "select g as n, format(E'{\"a\":\\n  %s,\\r\\n \"b\": \"x\\\\ny\"}', g)::json as j \
+               from generate_series(1, 3) g";
+    let out = ask_sql(db.url(), sql, "ndjson");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "one line per row:\n{out}");
+    for (i, line) in lines.iter().enumerate() {
+        let row: Json = serde_json::from_str(line).expect("each line is a JSON object");
+        assert_eq!(row, json!({"n": i + 1, "j": {"a": i + 1, "b": "x\ny"}}));
+    }
+    let doc = ask_sql(db.url(), sql, "json").json();
+    assert_eq!(doc["rows"][2]["j"], json!({"a": 3, "b": "x\ny"}));
+}

@@ -2,7 +2,7 @@
 //! error, 3 refused for want of a confirmation. Also the safety gate end to
 //! end: what is refused leaves the database untouched.
 
-use std::time::Duration;
+use std::path::Path;
 
 use crate::harness::{self, TestDb, glance};
 
@@ -172,11 +172,8 @@ fn a_slow_read_hits_the_statement_timeout() {
             db.url(),
         ])
         .run();
+    // The server's message shows the timeout, not the count, ended it.
     out.code(1).stderr_has("statement timeout");
-    assert!(
-        out.elapsed < Duration::from_secs(20),
-        "the timeout did not stop the query early\n{out}"
-    );
 }
 
 #[test]
@@ -192,4 +189,41 @@ fn a_read_inside_the_persons_own_transaction_sees_it_and_leaves_it_open() {
         Some("2"),
         "the person's ROLLBACK must undo the insert, so glance must not have committed it\n{out}"
     );
+}
+
+/// Runs `glance repl` on `db` with `script` on stdin and its stdout read
+/// only up to the first line (`| head -n 1`); stderr ends with glance's
+/// `exit=N`.
+fn repl_into_head(db: &Path, script: &str) -> harness::Output {
+    harness::Cmd::new("sh")
+        .env("GLANCE", harness::glance_bin())
+        .env("DB", db)
+        .args([
+            "-c",
+            "{ \"$GLANCE\" repl --no-history -d \"$DB\"; echo \"exit=$?\" >&2; } | head -n 1",
+        ])
+        .stdin(script)
+        .run()
+}
+
+#[test]
+fn a_closed_stdout_ends_the_repl_quietly_with_exit_0() {
+    let dir = harness::scratch_dir("exit-closed-stdout");
+    let path = dir.join("big.db");
+    let conn = rusqlite::Connection::open(&path).expect("create big.db");
+    conn.execute_batch(
+        "create table t as with recursive n(i) as (select 1 union all select i + 1 from n where i < 5000)
+         select i as id, printf('%.200c', 'x') as pad from n;",
+    )
+    .expect("seed big.db");
+    drop(conn);
+    // Each result (1 MB) outgrows the pipe, so glance writes after head left.
+    let results = "\\sql select * from t;\n".repeat(3);
+    // Plain messages, 2000 of them, past the pipe's 64 KiB as well.
+    let messages = "\\o\n".repeat(2000);
+    for script in [results, messages] {
+        let out = repl_into_head(&path, &script);
+        out.success().stderr_has("exit=0");
+        out.never_shows("Broken pipe").never_shows("panicked");
+    }
 }

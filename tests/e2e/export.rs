@@ -522,12 +522,14 @@ fn ctrl_c_cancels_an_export_and_leaves_no_file() {
     repl.expect("INSERT");
     repl.expect_prompt();
     repl.send_line("\\export csv slow.csv");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    // This test's export: other tests export at the same time.
     while db
-        .query_scalar(
+        .query_scalar(&format!(
             "select count(*) from pg_stat_activity \
-             where query like 'COPY (%' and pid <> pg_backend_pid()",
-        )
+             where datname = '{}' and query like 'COPY (%' and pid <> pg_backend_pid()",
+            db.name()
+        ))
         .as_deref()
         == Some("0")
     {
@@ -576,4 +578,112 @@ fn an_export_inside_an_open_transaction_sees_it_and_leaves_it_open() {
         db.query_scalar("select count(*) from tx").as_deref(),
         Some("3")
     );
+}
+
+/// Opens the FIFO at `path` for reading without waiting for a writer, so a
+/// test never hangs when glance does not open it.
+fn open_fifo_reader(path: &Path) -> fs::File {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .expect("open the FIFO for reading")
+}
+
+/// Everything the writers of a FIFO have written and closed.
+fn drain(mut reader: fs::File) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    reader
+        .read_to_string(&mut text)
+        .expect("read what was written to the FIFO");
+    text
+}
+
+#[test]
+fn replacing_a_special_file_writes_into_it_and_reports_a_full_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let db = harness::db("export_special");
+    let home = harness::scratch_dir("export-special");
+    let fifo = home.join("pipe.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("run mkfifo (coreutils)");
+    assert!(made.success(), "mkfifo failed");
+    std::os::unix::fs::symlink("pipe.fifo", home.join("to-pipe")).expect("symlink to the FIFO");
+    let reader = open_fifo_reader(&fifo);
+    let out = script(
+        db.url(),
+        &home,
+        &[
+            "\\sql select g as n from generate_series(1, 5) g",
+            "\\export csv /dev/null!",
+            "\\export csv /dev/full!",
+            "\\export json pipe.fifo!",
+            "\\export csv to-pipe!",
+            "\\sql select 'alive' as state",
+        ],
+    );
+    out.stdout_has("Wrote 5 rows to /dev/null (csv, 12 bytes).")
+        .stderr_has("\\export: cannot write /dev/full: No space left on device")
+        .stdout_has("Wrote 5 rows to pipe.fifo (json, ")
+        .stdout_has("Wrote 5 rows to to-pipe (csv, 12 bytes).")
+        .stdout_has("alive");
+    out.never_shows("Wrote 5 rows to /dev/full");
+    for device in ["/dev/null", "/dev/full"] {
+        let kind = fs::metadata(device).expect("stat device").file_type();
+        assert!(kind.is_char_device(), "{device} is no longer a device");
+    }
+    let kind = fs::symlink_metadata(&fifo).expect("stat FIFO").file_type();
+    assert!(kind.is_fifo(), "pipe.fifo is no longer a FIFO");
+    let link = fs::symlink_metadata(home.join("to-pipe")).expect("stat link");
+    assert!(link.file_type().is_symlink(), "to-pipe is no longer a link");
+    let received = drain(reader);
+    let (json, csv) = received.split_once('\n').expect("two writes");
+    let doc: serde_json::Value = serde_json::from_str(json).expect("JSON through the FIFO");
+    assert_eq!(doc["row_count"], 5);
+    assert_eq!(csv, "n\n1\n2\n3\n4\n5\n");
+    assert_only(&home, &["pipe.fifo", "to-pipe"]);
+}
+
+#[test]
+fn a_replaced_file_keeps_its_mode_and_a_link_to_it_stays_a_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = harness::db("export_mode");
+    let home = harness::scratch_dir("export-mode");
+    let private = home.join("private.csv");
+    fs::write(&private, "secret\n").expect("write private.csv");
+    fs::set_permissions(&private, fs::Permissions::from_mode(0o600)).expect("chmod 600");
+    fs::write(home.join("shared.csv"), "old\n").expect("write shared.csv");
+    fs::set_permissions(home.join("shared.csv"), fs::Permissions::from_mode(0o664))
+        .expect("chmod 664");
+    std::os::unix::fs::symlink("private.csv", home.join("latest.csv")).expect("symlink");
+    let out = script(
+        db.url(),
+        &home,
+        &[
+            "\\sql select 1 as one",
+            "\\export csv latest.csv!",
+            "\\export csv shared.csv!",
+            "\\export csv latest.csv",
+        ],
+    );
+    out.stdout_has("Wrote 1 row to latest.csv (csv, 6 bytes).")
+        .stdout_has("Wrote 1 row to shared.csv (csv, 6 bytes).")
+        .stderr_has("latest.csv already exists");
+    let link = fs::symlink_metadata(home.join("latest.csv")).expect("stat link");
+    assert!(link.file_type().is_symlink(), "the link became a file");
+    assert_eq!(fs::read_to_string(&private).expect("read"), "one\n1\n");
+    let mode = |name: &str| {
+        fs::metadata(home.join(name))
+            .expect("stat")
+            .permissions()
+            .mode()
+            & 0o7777
+    };
+    assert_eq!(mode("private.csv"), 0o600, "a private file became readable");
+    assert_eq!(mode("shared.csv"), 0o664);
+    assert_only(&home, &["latest.csv", "private.csv", "shared.csv"]);
 }

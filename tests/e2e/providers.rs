@@ -426,3 +426,63 @@ fn model_switches_mid_session_keeping_the_conversation() {
         "{messages}"
     );
 }
+
+/// Answers every request on 127.0.0.1 with `body` as JSON, until the test
+/// process ends; returns the base URL of an OpenAI-compatible API.
+fn serve_model_list(body: String) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
+    let addr = listener.local_addr().expect("the port");
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let Ok(reading) = stream.try_clone() else {
+                continue;
+            };
+            let mut head = BufReader::new(reading);
+            let mut line = String::new();
+            while head.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                line.clear();
+            }
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            // The client may stop reading at its limit.
+            let _ = stream.write_all(body.as_bytes());
+        }
+    });
+    format!("http://{addr}/v1")
+}
+
+/// An OpenAI model list of `count` models with `pad` bytes of description.
+fn model_list(count: usize, pad: usize) -> String {
+    let data: Vec<Json> = (0..count)
+        .map(|i| serde_json::json!({"id": format!("model-{i:06}"), "object": "model", "description": "x".repeat(pad)}))
+        .collect();
+    serde_json::json!({"object": "list", "data": data}).to_string()
+}
+
+#[test]
+fn models_lists_long_model_lists_and_refuses_endless_ones() {
+    // About 1 MB, as large lists from model routers are.
+    let url = serve_model_list(model_list(5000, 150));
+    let env = [
+        ("OPENAI_BASE_URL", url),
+        ("OPENAI_API_KEY", KEY.to_string()),
+    ];
+    let out = models(&env, &["openai"]);
+    out.success();
+    assert_eq!(out.stdout.lines().count(), 5000, "{}", out.stderr);
+    out.stdout_has("model-004999");
+
+    // Past the 16 MiB bound.
+    let url = serve_model_list(model_list(20, 1 << 20));
+    let env = [
+        ("OPENAI_BASE_URL", url),
+        ("OPENAI_API_KEY", KEY.to_string()),
+    ];
+    let out = models(&env, &["openai"]);
+    out.code(1)
+        .stderr_has("the model list is larger than 16 MiB");
+}

@@ -147,7 +147,7 @@ fn backslash_x_toggles_expanded_display() {
 }
 
 fn wait_until(what: &str, check: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(60);
     while !check() {
         assert!(Instant::now() < deadline, "timed out waiting until {what}");
         std::thread::sleep(Duration::from_millis(50));
@@ -190,22 +190,19 @@ fn ctrl_c_cancels_a_running_statement_and_the_repl_goes_on() {
     let mut repl = start(&db);
     repl.send_line("\\sql select pg_sleep(30);");
     wait_until("pg_sleep runs", || {
-        db.query_scalar(
+        db.query_scalar(&format!(
             "select count(*) from pg_stat_activity \
-             where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()",
-        )
+             where datname = '{}' and application_name = 'glance' \
+             and query like '%pg_sleep(30)%' and pid <> pg_backend_pid()",
+            db.name()
+        ))
         .as_deref()
-            != Some("0")
+            == Some("1")
     });
-    let pressed = Instant::now();
+    // Without a cancel the sleep ends with a result that never says so.
     repl.ctrl('c');
     repl.expect_nocase("cancel");
     repl.expect_prompt();
-    assert!(
-        pressed.elapsed() < Duration::from_secs(5),
-        "cancelling took {:?}",
-        pressed.elapsed()
-    );
     repl.send_line("\\sql select 42 as answer;");
     repl.expect_all(&["answer", "42"]);
 }

@@ -104,3 +104,49 @@ fn a_sqlite_error_exits_1() {
         .code(1)
         .stderr_has("nope");
 }
+
+#[test]
+fn a_broken_view_is_skipped_with_one_warning_and_the_rest_is_described() {
+    let path = shop_file("broken-view.db");
+    let conn = rusqlite::Connection::open(&path).expect("open sqlite file");
+    conn.execute_batch(
+        "create view cheap as select name from items where price < 2;
+         create table gone (id integer);
+         create view orphan as select * from gone;
+         drop table gone;",
+    )
+    .expect("a view over a dropped table");
+    drop(conn);
+    let warning = "glance: warning: skipped the view `orphan`, which cannot be read: no such table: main.gone";
+
+    let out = glance()
+        .args(["repl", "--no-history", "-d"])
+        .arg(&path)
+        .stdin("\\d\n\\d cheap\n\\d items\n")
+        .run();
+    out.success()
+        .stdout_has("cheap")
+        .stdout_has("items")
+        .stdout_has("View \"main.cheap\"")
+        .stdout_has("Table \"main.items\"")
+        .stderr_has(warning);
+    assert_eq!(out.stderr.matches(warning).count(), 1, "{out}");
+
+    // A question still reaches the model with the readable schema.
+    let fake = crate::fake_llm::FakeLlm::openai(vec![crate::fake_llm::Reply::text(
+        "Here it is.\n\n```sql\nselect count(*) as n from items\n```\n",
+    )]);
+    let out = fake
+        .env()
+        .into_iter()
+        .fold(glance(), |cmd, (name, value)| cmd.env(name, value))
+        .args(["ask", "--no-history", "--format", "csv", "-d"])
+        .arg(&path)
+        .arg("how many items are there?")
+        .run();
+    out.success().stderr_has(warning);
+    assert_eq!(out.stdout, "n\n2\n", "{out}");
+    let sent = fake.requests()[0].body.to_string();
+    assert!(sent.contains("cheap") && sent.contains("items"), "{sent}");
+    assert!(!sent.contains("orphan"), "{sent}");
+}

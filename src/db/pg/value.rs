@@ -112,7 +112,9 @@ fn decode_value(ty: &Type, b: &[u8], cx: &Context) -> Option<Value> {
         | Type::REGCONFIG
         | Type::REGDICTIONARY => Value::Int(u32::from_be_bytes(b.try_into().ok()?).into()),
         Type::XID8 => Value::Int(i64::try_from(u64::from_be_bytes(b.try_into().ok()?)).ok()?),
-        Type::FLOAT4 => Value::Float(f32::from_be_bytes(b.try_into().ok()?).into()),
+        // The text PostgreSQL prints: widened to f64, 0.1 would show as
+        // 0.10000000149011612.
+        Type::FLOAT4 => Value::Numeric(float4_text(f32::from_be_bytes(b.try_into().ok()?))),
         Type::FLOAT8 => Value::Float(f64::from_be_bytes(b.try_into().ok()?)),
         Type::NUMERIC => Value::Numeric(numeric_text(b)?),
         Type::MONEY => Value::Numeric(money_text(i64::from_be_bytes(b.try_into().ok()?))),
@@ -593,19 +595,37 @@ fn bits_text(b: &[u8]) -> Option<String> {
 /// A float as `float8out` writes it (shortest exact digits, exponent for
 /// very large or small magnitudes).
 pub fn float_text(f: f64) -> String {
-    if f.is_nan() {
+    shortest_text(f, 15)
+}
+
+/// A `real` as `float4out` writes it: the shortest digits that read back as
+/// the same `f32` (`0.1`, not the `0.10000000149011612` of its widened
+/// `f64`), with an exponent from 10^6 up.
+pub fn float4_text(f: f32) -> String {
+    shortest_text(f, 6)
+}
+
+/// PostgreSQL's float text: `NaN`, `Infinity`, `-0`, plain digits for
+/// decimal exponents from -4 to below `plain_below`, else `1.5e+20`.
+fn shortest_text<F>(f: F, plain_below: i32) -> String
+where
+    F: Copy + Into<f64> + std::fmt::Display + std::fmt::LowerExp,
+{
+    let wide: f64 = f.into();
+    if wide.is_nan() {
         return "NaN".into();
     }
-    if f.is_infinite() {
-        return if f > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    if wide.is_infinite() {
+        return if wide > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0" } else { "0" }.into();
+    if wide == 0.0 {
+        return if wide.is_sign_negative() { "-0" } else { "0" }.into();
     }
+    // Rust prints the shortest digits that round-trip in the value's own type.
     let sci = format!("{f:e}");
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    if (-4..15).contains(&exp) {
+    if (-4..plain_below).contains(&exp) {
         format!("{f}")
     } else {
         let sign = if exp < 0 { '-' } else { '+' };
@@ -834,7 +854,10 @@ mod tests {
             d(&Type::OID, &u32::MAX.to_be_bytes()),
             Value::Int(4_294_967_295)
         );
-        assert_eq!(d(&Type::FLOAT4, &1.5f32.to_be_bytes()), Value::Float(1.5));
+        assert_eq!(
+            d(&Type::FLOAT4, &1.5f32.to_be_bytes()),
+            Value::Numeric("1.5".into())
+        );
         assert!(matches!(d(&Type::FLOAT8, &f64::NAN.to_be_bytes()), Value::Float(f) if f.is_nan()));
         assert_eq!(
             d(&Type::TEXT, "héllo".as_bytes()),
@@ -1276,5 +1299,15 @@ mod tests {
         assert_eq!(float_text(123456789012345.0), "123456789012345");
         assert_eq!(float_text(1e15), "1e+15");
         assert_eq!(float_text(f64::NEG_INFINITY), "-Infinity");
+        assert_eq!(float4_text(0.1), "0.1");
+        assert_eq!(float4_text(-1.1), "-1.1");
+        assert_eq!(float4_text(123456.0), "123456");
+        assert_eq!(float4_text(1234567.0), "1.234567e+06");
+        assert_eq!(float4_text(1e7), "1e+07");
+        assert_eq!(float4_text(0.0001), "0.0001");
+        assert_eq!(float4_text(1.5e-5), "1.5e-05");
+        assert_eq!(float4_text(f32::MAX), "3.4028235e+38");
+        assert_eq!(float4_text(-0.0), "-0");
+        assert_eq!(float4_text(f32::NAN), "NaN");
     }
 }
