@@ -1,22 +1,31 @@
 //! The deep walk over one parsed statement: the statement's own kind, every
 //! statement nested inside it, every query, expression and table factor.
 //!
+//! EXPLAIN's statement is judged as if it ran: with ANALYZE it does run, and
+//! without it the planner still evaluates calls (it folds immutable ones,
+//! estimates with stable ones, and `EXPLAIN EXECUTE` evaluates the
+//! parameters), and SQLite applies a PRAGMA while preparing it. Only the
+//! kind of an ordinary query or DML statement, which planning does not
+//! carry out, is left out of a plain EXPLAIN's judgement.
+//!
 //! Invariant: every `Statement` variant the classifier treats as anything but
 //! destructive is named in [`statement_kind`]; the fallback arm is
 //! destructive, so a statement kind added by a newer parser is never quietly
-//! read-only.
+//! read-only. Only the kinds of ordinary INSERT, UPDATE, DELETE and MERGE
+//! count as effects a rollback undoes (see `Judgement`).
 
 use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    AccessExpr, AlterTableOperation, BinaryOperator, CopyTarget, DiscardObject, Expr, Ident,
-    MergeAction, ObjectName, ObjectNamePart, Query, Reset, Select, Set, SetExpr, Statement,
-    TableFactor, UnaryOperator, UtilityOption, Value, Visit, Visitor,
+    AccessExpr, AlterColumnOperation, AlterTableOperation, BinaryOperator, CopyTarget,
+    CreatePolicyType, DiscardObject, Expr, Ident, MergeAction, ObjectName, ObjectNamePart, Query,
+    Select, SetExpr, Statement, TableFactor, TableObject, UnaryOperator, UtilityOption, Value,
+    Visit, Visitor,
 };
 
 use super::functions::{Judged, judge_attribute, judge_function, judge_pragma};
-use super::{Judgement, Level, tag};
+use super::{Judgement, Level, settings, tag};
 use crate::catalog::{Catalog, Volatility};
 use crate::db::Dialect;
 
@@ -36,22 +45,30 @@ pub(super) fn assess(stmt: &Statement, ctx: Context<'_>, out: &mut Judgement) {
         ..
     } = stmt
     {
-        if explain_executes(*analyze, options.as_deref()) {
-            let mut inner = Judgement::new();
-            walk(statement, ctx, &mut inner);
-            if inner.level > Level::ReadOnly {
-                let what = tag::statement_tag(statement, ctx.dialect);
-                out.add(inner.level, format!("EXPLAIN ANALYZE executes {what}"));
-            }
-            out.merge(inner);
+        let executes = explain_executes(*analyze, options.as_deref());
+        let mut inner = Judgement::new();
+        walk(statement, ctx, !executes, &mut inner);
+        if inner.level > Level::ReadOnly {
+            let what = tag::statement_tag(statement, ctx.dialect);
+            let reason = if executes {
+                format!("EXPLAIN ANALYZE executes {what}")
+            } else {
+                format!(
+                    "EXPLAIN without ANALYZE still evaluates parts of {what}: judged as if it ran"
+                )
+            };
+            out.add(inner.level, reason);
         }
-        // Plain EXPLAIN only plans: nothing inside it runs.
+        out.merge(inner);
         return;
     }
-    walk(stmt, ctx, out);
+    walk(stmt, ctx, false, out);
 }
 
-fn walk(stmt: &Statement, ctx: Context<'_>, out: &mut Judgement) {
+/// Walks `stmt`; `planning` leaves out the kinds of queries and ordinary DML
+/// (and the locks and tables they would take or create), which a plain
+/// EXPLAIN does not carry out.
+fn walk(stmt: &Statement, ctx: Context<'_>, planning: bool, out: &mut Judgement) {
     let main_body = match stmt {
         Statement::Query(q) => dml_body(q),
         _ => None,
@@ -64,6 +81,7 @@ fn walk(stmt: &Statement, ctx: Context<'_>, out: &mut Judgement) {
         cte_queries: HashSet::new(),
         cte_stack: Vec::new(),
         in_dml: false,
+        planning,
     };
     // The walker never breaks; the result carries nothing.
     let _ = stmt.visit(&mut walker);
@@ -127,6 +145,8 @@ struct Walker<'a, 'c> {
     cte_stack: Vec<bool>,
     /// Whether the statement is or holds INSERT, UPDATE, DELETE or MERGE.
     in_dml: bool,
+    /// Judging what a plain EXPLAIN evaluates (see [`walk`]).
+    planning: bool,
 }
 
 impl Walker<'_, '_> {
@@ -144,6 +164,51 @@ impl Walker<'_, '_> {
     fn function(&mut self, name: &ObjectName) {
         let judged = judge_name(name, self.ctx);
         self.record(judged);
+        if last_part(name).eq_ignore_ascii_case("nextval") {
+            self.out.advance_sequences();
+        }
+    }
+
+    /// What an INSERT into `table` (naming `columns`, or every column when
+    /// empty) does besides adding rows: column defaults that call `nextval`
+    /// advance sequences, and in SQLite a column named like its table is an
+    /// FTS command (`'delete-all'`, `'rebuild'`…), not a row.
+    fn insert_into(&mut self, table: &ObjectName, columns: &[ObjectName]) {
+        let named = |column: &str| {
+            columns
+                .iter()
+                .any(|c| last_part(c).eq_ignore_ascii_case(column))
+        };
+        let table_name = last_part(table);
+        if self.ctx.dialect == Dialect::Sqlite && named(&table_name) {
+            self.out.add(
+                Level::Destructive,
+                format!(
+                    "the column {table_name} names its table: an FTS command that can delete or \
+                     rebuild the whole index"
+                ),
+            );
+        }
+        let path = table
+            .0
+            .iter()
+            .filter_map(ObjectNamePart::as_ident)
+            .map(|i| i.value.as_str())
+            .collect::<Vec<_>>()
+            .join(".");
+        let relation = self.ctx.catalog.and_then(|c| c.find(&path));
+        let advances = relation.is_some_and(|r| {
+            r.columns.iter().any(|c| {
+                let calls_nextval = c
+                    .default
+                    .as_deref()
+                    .is_some_and(|d| d.to_ascii_lowercase().contains("nextval("));
+                calls_nextval && (columns.is_empty() || !named(&c.name))
+            })
+        });
+        if advances {
+            self.out.advance_sequences();
+        }
     }
 
     /// An operator, which may be a user's, backed by a volatile function.
@@ -178,13 +243,17 @@ impl Visitor for Walker<'_, '_> {
     fn pre_visit_statement(&mut self, stmt: &Statement) -> ControlFlow<()> {
         let kind = statement_kind(stmt);
         let is_main = self.main_body == Some(stmt as *const Statement);
-        self.in_dml |= matches!(
+        let dml = matches!(
             stmt,
             Statement::Insert(_)
                 | Statement::Update(_)
                 | Statement::Delete(_)
                 | Statement::Merge(_)
         );
+        self.in_dml |= dml;
+        if self.planning && (dml || matches!(stmt, Statement::Query(_))) {
+            return ControlFlow::Continue(());
+        }
         if self.query_depth > 0 && !is_main {
             let what = tag::statement_tag(stmt, self.ctx.dialect);
             let place = if self.in_cte() {
@@ -192,10 +261,35 @@ impl Visitor for Walker<'_, '_> {
             } else {
                 "data-modifying statement inside a query"
             };
-            self.out
-                .add(kind.0.max(Level::Write), format!("{place} ({what})"));
+            let reason = format!("{place} ({what})");
+            let level = kind.0.max(Level::Write);
+            if dml {
+                self.out.add_undoable(level, reason);
+            } else {
+                self.out.add(level, reason);
+            }
         }
-        self.record(kind);
+        match (dml, kind) {
+            (true, (level, Some(reason))) => self.out.add_undoable(level, reason),
+            (_, kind) => self.record(kind),
+        }
+        match stmt {
+            Statement::Insert(insert) => {
+                if let TableObject::TableName(table) = &insert.table {
+                    self.insert_into(table, &insert.columns);
+                }
+            }
+            Statement::Merge(merge) => {
+                if let TableFactor::Table { name, .. } = &merge.table {
+                    for clause in &merge.clauses {
+                        if let MergeAction::Insert(insert) = &clause.action {
+                            self.insert_into(name, &insert.columns);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
         ControlFlow::Continue(())
     }
 
@@ -219,7 +313,7 @@ impl Visitor for Walker<'_, '_> {
                 self.cte_queries.insert(&*cte.query as *const Query);
             }
         }
-        for lock in &query.locks {
+        for lock in query.locks.iter().filter(|_| !self.planning) {
             self.out.add(
                 Level::Write,
                 format!("FOR {} locks the rows it reads", lock.lock_type),
@@ -235,7 +329,7 @@ impl Visitor for Walker<'_, '_> {
     }
 
     fn pre_visit_select(&mut self, select: &Select) -> ControlFlow<()> {
-        if select.into.is_some() {
+        if select.into.is_some() && !self.planning {
             self.out
                 .add(Level::Write, "SELECT … INTO creates a table".to_string());
         }
@@ -244,7 +338,12 @@ impl Visitor for Walker<'_, '_> {
 
     fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
         match expr {
-            Expr::Function(f) => self.function(&f.name),
+            Expr::Function(f) => {
+                self.function(&f.name);
+                if let Some(judged) = settings::judge_set_config(f) {
+                    self.record(judged);
+                }
+            }
             // PostgreSQL reads `row.f` as `f(row)`: a field name may be a call.
             Expr::CompoundIdentifier(parts) => {
                 for part in &parts[1..] {
@@ -408,6 +507,11 @@ fn statement_kind(stmt: &Statement) -> Judged {
         Statement::AlterTable(a) => {
             if a.operations.iter().any(drops_something) {
                 judged(Destructive, "ALTER TABLE … DROP removes part of a table")
+            } else if a.operations.iter().any(weakens_protection) {
+                judged(
+                    Destructive,
+                    "ALTER TABLE switches off row-level security, a NOT NULL, a trigger or a rule",
+                )
             } else {
                 judged(Write, "ALTER TABLE changes a table")
             }
@@ -422,13 +526,25 @@ fn statement_kind(stmt: &Statement) -> Judged {
         | Statement::AlterOperatorFamily(_)
         | Statement::AlterOperatorClass(_)
         | Statement::AlterTextSearch(_)
-        | Statement::AlterPolicy(_)
         | Statement::AlterConnector { .. }
         | Statement::AlterSession { .. } => judged(Write, "ALTER changes the schema"),
-        Statement::CreateRole(_)
-        | Statement::AlterRole { .. }
-        | Statement::CreateUser(_)
-        | Statement::AlterUser(_) => judged(Destructive, "roles and their privileges change"),
+        Statement::AlterPolicy(_) => judged(
+            Destructive,
+            "ALTER POLICY can widen which rows a role may see or change",
+        ),
+        Statement::CreatePolicy(p) if p.policy_type != Some(CreatePolicyType::Restrictive) => {
+            judged(
+                Destructive,
+                "CREATE POLICY (permissive) widens which rows a role may see or change",
+            )
+        }
+        Statement::AlterRole { operation, .. } => match settings::alter_role_reason(operation) {
+            Some(reason) => judged(Destructive, reason),
+            None => judged(Destructive, "roles and their privileges change"),
+        },
+        Statement::CreateRole(_) | Statement::CreateUser(_) | Statement::AlterUser(_) => {
+            judged(Destructive, "roles and their privileges change")
+        }
         Statement::Grant(_) | Statement::Deny(_) | Statement::Revoke(_) => {
             judged(Destructive, "GRANT/REVOKE changes privileges")
         }
@@ -462,21 +578,13 @@ fn statement_kind(stmt: &Statement) -> Judged {
         | Statement::CreateDomain(_)
         | Statement::CreateType { .. } => judged(Write, "CREATE adds to the schema"),
         Statement::Comment { .. } => judged(Write, "COMMENT changes a description"),
-        Statement::Set(set) if switches_role(set) => judged(
-            Destructive,
-            "SET ROLE/SESSION AUTHORIZATION switches to another role's privileges",
-        ),
-        Statement::Set(_) => judged(Write, "SET changes a session setting"),
-        Statement::Reset(r) if resets_role(&r.reset) => judged(
-            Destructive,
-            "RESET ROLE/SESSION AUTHORIZATION leaves the role the session was given",
-        ),
-        Statement::Reset(_) => judged(Write, "RESET changes a session setting"),
+        Statement::Set(set) => settings::judge_set(set),
+        Statement::Reset(r) => settings::judge_reset(&r.reset),
         Statement::Discard {
             object_type: DiscardObject::ALL,
         } => judged(
             Destructive,
-            "DISCARD ALL resets the session, its role included",
+            "DISCARD ALL resets the session, its role and standard_conforming_strings included",
         ),
         Statement::Discard { .. } => judged(Write, "DISCARD resets session state"),
         Statement::Deallocate { .. } => judged(Write, "DEALLOCATE drops a prepared statement"),
@@ -520,34 +628,6 @@ fn statement_kind(stmt: &Statement) -> Judged {
             judged(Destructive, "loading an extension runs native code")
         }
         _ => judged(Destructive, "a statement kind the classifier does not know"),
-    }
-}
-
-/// The settings that decide whose privileges a session has.
-fn is_role_setting(name: &ObjectName) -> bool {
-    let setting = last_part(name).to_lowercase();
-    setting == "role" || setting == "session_authorization"
-}
-
-/// `SET ROLE`, `SET SESSION AUTHORIZATION`, or `SET role = …`.
-fn switches_role(set: &Set) -> bool {
-    match set {
-        Set::SetRole { .. } | Set::SetSessionAuthorization(_) => true,
-        Set::SingleAssignment { variable, .. } => is_role_setting(variable),
-        Set::ParenthesizedAssignments { variables, .. } => variables.iter().any(is_role_setting),
-        Set::MultipleAssignments { assignments } => {
-            assignments.iter().any(|a| is_role_setting(&a.name))
-        }
-        _ => false,
-    }
-}
-
-/// `RESET ROLE` or `RESET SESSION AUTHORIZATION` (`RESET ALL` leaves both).
-fn resets_role(reset: &Reset) -> bool {
-    match reset {
-        Reset::SessionAuthorization => true,
-        Reset::ConfigurationParameter(name) => is_role_setting(name),
-        Reset::ALL => false,
     }
 }
 
@@ -601,6 +681,22 @@ fn drops_something(op: &AlterTableOperation) -> bool {
             | AlterTableOperation::DropPartitions { .. }
             | AlterTableOperation::DropProjection { .. }
             | AlterTableOperation::DropClusteringKey
+    )
+}
+
+/// ALTER TABLE operations that switch off a protection: row-level
+/// security, a NOT NULL constraint, a trigger or a rewrite rule.
+fn weakens_protection(op: &AlterTableOperation) -> bool {
+    matches!(
+        op,
+        AlterTableOperation::DisableRowLevelSecurity
+            | AlterTableOperation::NoForceRowLevelSecurity
+            | AlterTableOperation::DisableTrigger { .. }
+            | AlterTableOperation::DisableRule { .. }
+            | AlterTableOperation::AlterColumn {
+                op: AlterColumnOperation::DropNotNull,
+                ..
+            }
     )
 }
 
