@@ -294,7 +294,12 @@ impl Visitor for Walker<'_, '_> {
     }
 
     fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
-        let schema_table = last_part(relation).to_lowercase().starts_with("sqlite_");
+        let lower = last_part(relation).to_lowercase();
+        // SQLite reads `FROM pragma_x` as the table-valued pragma `pragma_x()`.
+        if self.ctx.dialect == Dialect::Sqlite && lower.starts_with("pragma_") {
+            self.function(relation);
+        }
+        let schema_table = lower.starts_with("sqlite_");
         if self.in_dml && self.ctx.dialect == Dialect::Sqlite && schema_table {
             self.out.add(
                 Level::Destructive,
