@@ -7,10 +7,14 @@
 //! guard in `db` is the second.
 //!
 //! The input is cut into statements by the tokenizer, each statement is
-//! parsed on its own, and the parsed tree is walked in full (see `walk`).
-//! Whatever the tokens show that the parser might miss (psql meta-commands,
-//! `U&"…"` identifiers, empty names, a statement count the parser does not
-//! confirm) is judged destructive.
+//! parsed on its own (`U&"…"` names decoded first, other spellings the parser
+//! rejects respelled, see `rewrite`), and the parsed tree is walked in full
+//! (see `walk`). Whatever the tokens show that the parser might miss (psql
+//! meta-commands, `U&"…"` names that do not decode, empty names, a statement
+//! count the parser does not confirm) is judged destructive.
+//!
+//! Besides the level, a verdict says whether a rollback undoes everything
+//! the input does (what may be previewed) and whether sequences advance.
 
 #[cfg(test)]
 mod corpus;

@@ -111,13 +111,22 @@ pub(super) fn alter_role_reason(operation: &AlterRoleOperation) -> Option<String
     }
 }
 
-/// Judges a call of `set_config(setting, value, is_local)` by its setting
-/// name; `None` for any other function.
-pub(super) fn judge_set_config(call: &Function) -> Option<Judged> {
-    if !last_part(&call.name).eq_ignore_ascii_case("set_config") {
+/// The arguments of a call in an expression; none for shapes that are not
+/// a plain list.
+pub(super) fn call_arguments(call: &Function) -> &[FunctionArg] {
+    match &call.args {
+        FunctionArguments::List(list) => &list.args,
+        FunctionArguments::None | FunctionArguments::Subquery(_) => &[],
+    }
+}
+
+/// Judges a call of `set_config(setting, value, is_local)`, in an expression
+/// or in FROM, by its setting name; `None` for any other function.
+pub(super) fn judge_set_config(name: &ObjectName, args: &[FunctionArg]) -> Option<Judged> {
+    if !last_part(name).eq_ignore_ascii_case("set_config") {
         return None;
     }
-    let reason = match setting_argument(&call.args) {
+    let reason = match setting_argument(args) {
         Some(setting) => {
             gate_setting(&setting).map(|what| format!("set_config of {setting} {what}"))
         }
@@ -130,11 +139,8 @@ pub(super) fn judge_set_config(call: &Function) -> Option<Judged> {
 }
 
 /// The literal setting name a `set_config` call is given, if it is one.
-fn setting_argument(args: &FunctionArguments) -> Option<String> {
-    let FunctionArguments::List(list) = args else {
-        return None;
-    };
-    let arg = list.args.iter().find_map(|arg| match arg {
+fn setting_argument(args: &[FunctionArg]) -> Option<String> {
+    let arg = args.iter().find_map(|arg| match arg {
         FunctionArg::Named { name, arg, .. } if name.value.eq_ignore_ascii_case("setting_name") => {
             Some(arg)
         }

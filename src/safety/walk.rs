@@ -345,7 +345,9 @@ impl Visitor for Walker<'_, '_> {
         match expr {
             Expr::Function(f) => {
                 self.function(&f.name);
-                if let Some(judged) = settings::judge_set_config(f) {
+                if let Some(judged) =
+                    settings::judge_set_config(&f.name, settings::call_arguments(f))
+                {
                     self.record(judged);
                 }
             }
@@ -372,6 +374,18 @@ impl Visitor for Walker<'_, '_> {
     }
 
     fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<()> {
+        let call = match factor {
+            TableFactor::Table {
+                name,
+                args: Some(args),
+                ..
+            } => Some((name, args.args.as_slice())),
+            TableFactor::Function { name, args, .. } => Some((name, args.as_slice())),
+            _ => None,
+        };
+        if let Some(judged) = call.and_then(|(name, args)| settings::judge_set_config(name, args)) {
+            self.record(judged);
+        }
         match factor {
             TableFactor::Table {
                 name,
