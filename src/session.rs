@@ -733,10 +733,15 @@ impl Session {
     /// rollback is not this one's). Asked inside the read-only guard; an
     /// answer that cannot be had counts as no.
     fn hidden_code_free(&mut self) -> bool {
+        // Every name and operator qualified: the session's search_path may
+        // put another schema first.
         const QUERY: &str = "SELECT NOT EXISTS (SELECT FROM pg_catalog.pg_trigger \
                                                 WHERE NOT tgisinternal) \
                                 AND NOT EXISTS (SELECT FROM pg_catalog.pg_rewrite \
-                                                WHERE ev_class >= 16384 AND rulename <> '_RETURN') \
+                                                WHERE ev_class OPERATOR(pg_catalog.>=) \
+                                                      16384::pg_catalog.oid \
+                                                  AND rulename OPERATOR(pg_catalog.<>) \
+                                                      '_RETURN'::pg_catalog.name) \
                                 AND NOT EXISTS (SELECT FROM pg_catalog.pg_foreign_table)";
         let guard = Guard::ReadOnly {
             statement_timeout: self.choice.statement_timeout,
