@@ -33,6 +33,7 @@ mod walk;
 
 use std::ops::Range;
 
+use sqlparser::ast::{ObjectName, ObjectNamePart};
 use sqlparser::dialect::{Dialect as SqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
@@ -192,6 +193,16 @@ fn parser_dialect(dialect: Dialect) -> Box<dyn SqlDialect> {
         Dialect::Postgres => Box::new(PostgreSqlDialect {}),
         Dialect::Sqlite => Box::new(SQLiteDialect {}),
     }
+}
+
+/// The last part of a name, as written (quotes removed, case kept); empty
+/// when it is not a plain identifier.
+fn last_part(name: &ObjectName) -> String {
+    name.0
+        .last()
+        .and_then(ObjectNamePart::as_ident)
+        .map(|i| i.value.clone())
+        .unwrap_or_default()
 }
 
 /// Whether a token carries meaning (is neither whitespace nor a comment).

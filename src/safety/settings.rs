@@ -12,12 +12,12 @@
 
 use sqlparser::ast::{
     AlterRoleOperation, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments,
-    ObjectName, ObjectNamePart, Reset, ResetConfig, Set,
+    ObjectName, Reset, ResetConfig, Set,
 };
 use sqlparser::tokenizer::Token;
 
-use super::Level;
 use super::functions::Judged;
+use super::{Level, last_part};
 
 /// What changing the string-reading settings risks.
 const READING: &str = "changes how the server reads strings, so glance and the server would read \
@@ -30,14 +30,6 @@ fn gate_setting(setting: &str) -> Option<&'static str> {
         "standard_conforming_strings" | "client_encoding" => Some(READING),
         _ => None,
     }
-}
-
-fn last_part(name: &ObjectName) -> String {
-    name.0
-        .last()
-        .and_then(ObjectNamePart::as_ident)
-        .map(|i| i.value.clone())
-        .unwrap_or_default()
 }
 
 /// The reason a change of the setting `name` is destructive, if it is.

@@ -25,7 +25,7 @@ use sqlparser::ast::{
 };
 
 use super::functions::{Judged, judge_attribute, judge_function, judge_pragma};
-use super::{Judgement, Level, settings, tag};
+use super::{Judgement, Level, last_part, settings, tag};
 use crate::catalog::{Catalog, Volatility};
 use crate::db::Dialect;
 
@@ -648,14 +648,6 @@ fn statement_kind(stmt: &Statement) -> Judged {
         }
         _ => judged(Destructive, "a statement kind the classifier does not know"),
     }
-}
-
-fn last_part(name: &ObjectName) -> String {
-    name.0
-        .last()
-        .and_then(ObjectNamePart::as_ident)
-        .map(|i| i.value.clone())
-        .unwrap_or_default()
 }
 
 fn update_kind(selection: Option<&Expr>) -> Judged {
