@@ -729,9 +729,10 @@ impl Session {
 
     /// Whether the database holds nothing a write runs without naming it:
     /// no user trigger (its function may be any code), no rewrite rule of a
-    /// user table (`DO ALSO NOTIFY` …), no foreign table (another server's
-    /// rollback is not this one's). Asked inside the read-only guard; an
-    /// answer that cannot be had counts as no.
+    /// user table (`DO ALSO NOTIFY` …), no row-level security policy, no
+    /// constraint, default or index that calls a user function, and no
+    /// foreign table (another server's rollback is not this one's). Asked
+    /// inside the read-only guard; an answer that cannot be had counts as no.
     fn hidden_code_free(&mut self) -> bool {
         // Every name and operator qualified: the session's search_path may
         // put another schema first.
@@ -742,6 +743,15 @@ impl Session {
                                                       16384::pg_catalog.oid \
                                                   AND rulename OPERATOR(pg_catalog.<>) \
                                                       '_RETURN'::pg_catalog.name) \
+                                AND NOT EXISTS (SELECT FROM pg_catalog.pg_policy) \
+                                AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend \
+                                    WHERE refclassid OPERATOR(pg_catalog.=) \
+                                          'pg_catalog.pg_proc'::pg_catalog.regclass \
+                                      AND refobjid OPERATOR(pg_catalog.>=) 16384::pg_catalog.oid \
+                                      AND classid OPERATOR(pg_catalog.=) ANY (ARRAY[ \
+                                          'pg_catalog.pg_attrdef'::pg_catalog.regclass, \
+                                          'pg_catalog.pg_constraint'::pg_catalog.regclass, \
+                                          'pg_catalog.pg_class'::pg_catalog.regclass])) \
                                 AND NOT EXISTS (SELECT FROM pg_catalog.pg_foreign_table)";
         let guard = Guard::ReadOnly {
             statement_timeout: self.choice.statement_timeout,

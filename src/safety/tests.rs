@@ -888,7 +888,15 @@ fn sequences_advance_with_nextval_and_serial_defaults() {
         size_bytes: None,
         definition: None,
     });
+    let mut evil = catalog.relations[0].clone();
+    evil.name = "evil".into();
+    evil.columns[1].default = Some("pg_terminate_backend(1)".into());
+    catalog.relations[0].columns[1].default = Some("now()".into());
+    catalog.relations.push(evil);
     let verdict = |sql| classify(sql, Dialect::Postgres, Some(&catalog));
+    let killing = verdict("insert into evil (id) values (1)");
+    assert_eq!(killing.level, D, "{killing:?}");
+    assert!(!killing.rollback_undoes);
     for sql in [
         "insert into visits (note) values ('x')",
         "insert into visits values (default, 'x')",

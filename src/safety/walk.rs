@@ -19,10 +19,12 @@ use std::ops::ControlFlow;
 
 use sqlparser::ast::{
     AccessExpr, AlterColumnOperation, AlterTableOperation, BinaryOperator, CopyTarget,
-    CreatePolicyType, DiscardObject, Expr, Ident, MergeAction, ObjectName, ObjectNamePart, Query,
-    Select, SetExpr, Statement, TableFactor, TableObject, UnaryOperator, UtilityOption, Value,
-    Visit, Visitor,
+    CreatePolicyType, DiscardObject, Expr, Function, FunctionArg, FunctionArgExpr, Ident,
+    MergeAction, ObjectName, ObjectNamePart, Query, Select, SetExpr, Statement, TableFactor,
+    TableObject, UnaryOperator, UtilityOption, Value, Visit, Visitor,
 };
+
+use sqlparser::parser::Parser;
 
 use super::functions::{Judged, judge_attribute, judge_function, judge_pragma};
 use super::{Judgement, Level, last_part, settings, tag};
@@ -196,18 +198,39 @@ impl Walker<'_, '_> {
             .map(|i| i.value.as_str())
             .collect::<Vec<_>>()
             .join(".");
-        let relation = self.ctx.catalog.and_then(|c| c.find(&path));
-        let advances = relation.is_some_and(|r| {
-            r.columns.iter().any(|c| {
-                let calls_nextval = c
-                    .default
-                    .as_deref()
-                    .is_some_and(|d| d.to_ascii_lowercase().contains("nextval("));
-                calls_nextval && (columns.is_empty() || !named(&c.name))
-            })
-        });
-        if advances {
-            self.out.advance_sequences();
+        let Some(relation) = self.ctx.catalog.and_then(|c| c.find(&path)) else {
+            return;
+        };
+        for column in &relation.columns {
+            if let Some(default) = column.default.as_deref() {
+                let used = columns.is_empty() || !named(&column.name);
+                self.column_default(&column.name, default, used);
+            }
+        }
+    }
+
+    /// A column default an INSERT may evaluate, as the catalog records it:
+    /// `nextval('seq'::regclass)` advances a sequence (when `used`: the
+    /// INSERT leaves the column out); any other default is walked like the
+    /// statement's own expressions, so what it calls is judged too.
+    fn column_default(&mut self, column: &str, default: &str, used: bool) {
+        let d = super::parser_dialect(self.ctx.dialect);
+        let parsed = Parser::new(d.as_ref())
+            .try_with_sql(default)
+            .and_then(|mut p| p.parse_expr());
+        match parsed {
+            Ok(Expr::Function(f)) if is_plain_nextval(&f) => {
+                if used {
+                    self.out.advance_sequences();
+                }
+            }
+            Ok(expr) => {
+                let _ = expr.visit(&mut *self);
+            }
+            Err(_) => self.out.add(
+                Level::Write,
+                format!("the default of column {column} could not be read"),
+            ),
         }
     }
 
@@ -414,6 +437,18 @@ impl Visitor for Walker<'_, '_> {
         }
         ControlFlow::Continue(())
     }
+}
+
+/// `nextval('name')` with a literal argument (cast or not): a sequence
+/// advance and nothing else.
+fn is_plain_nextval(call: &Function) -> bool {
+    let literal = |e: &Expr| match e {
+        Expr::Cast { expr, .. } => matches!(**expr, Expr::Value(_)),
+        other => matches!(other, Expr::Value(_)),
+    };
+    last_part(&call.name).eq_ignore_ascii_case("nextval")
+        && matches!(settings::call_arguments(call),
+            [FunctionArg::Unnamed(FunctionArgExpr::Expr(arg))] if literal(arg))
 }
 
 /// Judges a call by name: the last part, lower-cased unless quoted.

@@ -170,26 +170,34 @@ fn p_runs_nothing_for_statements_a_rollback_cannot_undo() {
 }
 
 #[test]
-fn a_trigger_in_the_database_means_no_preview() {
-    let db = shop("consent_trigger");
-    db.execute(
+fn code_a_write_runs_unnamed_means_no_preview() {
+    let setups = [
         "create function note_it() returns trigger language plpgsql as
              $$ begin perform pg_notify('chan', 'changed'); return new; end $$;
          create trigger orders_note after update on orders for each row execute function note_it();",
-    );
-    let fake = FakeLlm::openai(vec![sql_reply(
-        "update orders set status = 'shipped' where customer_id = 1",
-    )]);
-    let mut repl = repl(&db, &fake);
-    let shown = answer(&mut repl, "p");
-    assert!(!shown.contains("p to preview"), "{shown}");
-    assert_eq!(
-        db.query_scalar("select count(*) from orders where status = 'shipped'")
-            .as_deref(),
-        Some("1"),
-        "{}",
-        repl.transcript()
-    );
+        "create function fine(s text) returns boolean language sql immutable as 'select true';
+         alter table orders add constraint orders_fine check (fine(status));",
+        "alter table orders enable row level security;
+         create policy everyone on orders using (true);",
+        "create rule orders_notify as on update to orders do also notify chan;",
+    ];
+    for (i, setup) in setups.iter().enumerate() {
+        let db = shop(&format!("consent_hidden_{i}"));
+        db.execute(setup);
+        let fake = FakeLlm::openai(vec![sql_reply(
+            "update orders set status = 'shipped' where customer_id = 1",
+        )]);
+        let mut repl = repl(&db, &fake);
+        let shown = answer(&mut repl, "p");
+        assert!(!shown.contains("p to preview"), "{setup}\n{shown}");
+        assert_eq!(
+            db.query_scalar("select count(*) from orders where status = 'shipped'")
+                .as_deref(),
+            Some("1"),
+            "{setup}\n{}",
+            repl.transcript()
+        );
+    }
 }
 
 #[test]
