@@ -897,6 +897,8 @@ fn sequences_advance_with_nextval_and_serial_defaults() {
     let killing = verdict("insert into evil (id) values (1)");
     assert_eq!(killing.level, D, "{killing:?}");
     assert!(!killing.rollback_undoes);
+    let planned = verdict("explain insert into evil (id) values (1)");
+    assert_eq!(planned.level, D, "the planner folds defaults too");
     for sql in [
         "insert into visits (note) values ('x')",
         "insert into visits values (default, 'x')",

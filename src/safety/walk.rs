@@ -23,7 +23,6 @@ use sqlparser::ast::{
     MergeAction, ObjectName, ObjectNamePart, Query, Select, SetExpr, Statement, TableFactor,
     TableObject, UnaryOperator, UtilityOption, Value, Visit, Visitor,
 };
-
 use sqlparser::parser::Parser;
 
 use super::functions::{Judged, judge_attribute, judge_function, judge_pragma};
@@ -274,6 +273,24 @@ impl Visitor for Walker<'_, '_> {
                 | Statement::Merge(_)
         );
         self.in_dml |= dml;
+        // Column defaults are expressions: the planner folds them too.
+        match stmt {
+            Statement::Insert(insert) => {
+                if let TableObject::TableName(table) = &insert.table {
+                    self.insert_into(table, &insert.columns);
+                }
+            }
+            Statement::Merge(merge) => {
+                if let TableFactor::Table { name, .. } = &merge.table {
+                    for clause in &merge.clauses {
+                        if let MergeAction::Insert(insert) = &clause.action {
+                            self.insert_into(name, &insert.columns);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
         if self.planning && (dml || matches!(stmt, Statement::Query(_))) {
             return ControlFlow::Continue(());
         }
@@ -295,23 +312,6 @@ impl Visitor for Walker<'_, '_> {
         match (dml, kind) {
             (true, (level, Some(reason))) => self.out.add_undoable(level, reason),
             (_, kind) => self.record(kind),
-        }
-        match stmt {
-            Statement::Insert(insert) => {
-                if let TableObject::TableName(table) = &insert.table {
-                    self.insert_into(table, &insert.columns);
-                }
-            }
-            Statement::Merge(merge) => {
-                if let TableFactor::Table { name, .. } = &merge.table {
-                    for clause in &merge.clauses {
-                        if let MergeAction::Insert(insert) = &clause.action {
-                            self.insert_into(name, &insert.columns);
-                        }
-                    }
-                }
-            }
-            _ => {}
         }
         ControlFlow::Continue(())
     }
