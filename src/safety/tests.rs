@@ -918,6 +918,8 @@ fn sequences_advance_with_nextval_and_serial_defaults() {
         "insert into t values (4, 40, 'd')",
         "update visits set note = 'y' where id = 1",
         "select currval('seq')",
+        "explain select nextval('seq')",
+        "explain insert into visits (note) values ('x')",
     ] {
         assert!(!verdict(sql).advances_sequences, "{sql:?}");
     }

@@ -165,7 +165,7 @@ impl Walker<'_, '_> {
     fn function(&mut self, name: &ObjectName) {
         let judged = judge_name(name, self.ctx);
         self.record(judged);
-        if last_part(name).eq_ignore_ascii_case("nextval") {
+        if last_part(name).eq_ignore_ascii_case("nextval") && !self.planning {
             self.out.advance_sequences();
         }
     }
@@ -219,7 +219,7 @@ impl Walker<'_, '_> {
             .and_then(|mut p| p.parse_expr());
         match parsed {
             Ok(Expr::Function(f)) if is_plain_nextval(&f) => {
-                if used {
+                if used && !self.planning {
                     self.out.advance_sequences();
                 }
             }
