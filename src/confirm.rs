@@ -1,5 +1,8 @@
 //! Asking a person before a destructive statement runs: the SQL, its level
-//! in colour, and the reasons, then `[y/N]` where anything but yes is no.
+//! in colour, the reasons and what a rollback would not undo, then `[y/N]`
+//! where anything but yes is no. `p` (a preview in a transaction rolled back
+//! unless confirmed) is offered only where the session allows it, which is
+//! only for statements whose every effect a rollback undoes.
 
 use std::io::{self, BufRead, Write};
 
@@ -21,6 +24,12 @@ pub fn explain(consent: &Consent, color: bool) -> String {
     if let Some(rows) = consent.estimate {
         let noun = if rows == 1 { "row" } else { "rows" };
         text.push_str(&format!("  the planner estimates {rows} {noun} affected\n"));
+    }
+    if verdict.advances_sequences {
+        text.push_str(
+            "  sequences advance (nextval): a rollback would not undo that, \
+             a rolled-back preview included\n",
+        );
     }
     text
 }
@@ -97,6 +106,8 @@ mod tests {
             level: Level::Write,
             reasons: Vec::new(),
             statements: 1,
+            rollback_undoes: true,
+            advances_sequences: false,
         };
         let mut consent = Consent {
             sql: "update t set a = 1",
@@ -139,6 +150,8 @@ mod tests {
             level: Level::Destructive,
             reasons: vec!["DROP TABLE removes a table".into()],
             statements: 1,
+            rollback_undoes: false,
+            advances_sequences: false,
         };
         let consent = Consent {
             sql: "drop table t",
@@ -157,5 +170,17 @@ mod tests {
             ..consent
         };
         assert!(explain(&consent, false).ends_with("  the planner estimates 3 rows affected\n"));
+        let advancing = Verdict {
+            advances_sequences: true,
+            ..verdict.clone()
+        };
+        let consent = Consent {
+            verdict: &advancing,
+            ..consent
+        };
+        assert!(
+            explain(&consent, false)
+                .ends_with("  sequences advance (nextval): a rollback would not undo that, a rolled-back preview included\n")
+        );
     }
 }

@@ -422,7 +422,7 @@ impl Session {
                 sql,
                 verdict: &verdict,
                 estimate: self.estimate_rows(sql, verdict.level),
-                can_preview: self.backend.can_preview(),
+                can_preview: self.can_preview(&verdict),
                 previewed: None,
             };
             loop {
@@ -724,14 +724,72 @@ impl Session {
         }
     }
 
+    /// Whether the person may preview `verdict`'s statement in a transaction
+    /// that is rolled back unless they confirm: the backend can, the
+    /// statement is one whose every effect a rollback undoes (see
+    /// [`Verdict::rollback_undoes`]), and nothing the statement cannot show
+    /// runs with it (see [`Session::hidden_code_free`]).
+    fn can_preview(&mut self, verdict: &Verdict) -> bool {
+        verdict.rollback_undoes
+            && verdict.statements == 1
+            && self.backend.can_preview()
+            && self.hidden_code_free()
+    }
+
+    /// Whether the database holds nothing a write runs without naming it:
+    /// no user trigger (its function may be any code), no rewrite rule of a
+    /// user table (`DO ALSO NOTIFY` …), no row-level security policy, no
+    /// constraint, default or index that calls a user function, and no
+    /// foreign table (another server's rollback is not this one's). Asked
+    /// inside the read-only guard; an answer that cannot be had counts as no.
+    fn hidden_code_free(&mut self) -> bool {
+        // Every name and operator qualified: the session's search_path may
+        // put another schema first.
+        const QUERY: &str = "SELECT NOT EXISTS (SELECT FROM pg_catalog.pg_trigger \
+                                                WHERE NOT tgisinternal) \
+                                AND NOT EXISTS (SELECT FROM pg_catalog.pg_rewrite \
+                                                WHERE ev_class OPERATOR(pg_catalog.>=) \
+                                                      16384::pg_catalog.oid \
+                                                  AND rulename OPERATOR(pg_catalog.<>) \
+                                                      '_RETURN'::pg_catalog.name) \
+                                AND NOT EXISTS (SELECT FROM pg_catalog.pg_policy) \
+                                AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend \
+                                    WHERE refclassid OPERATOR(pg_catalog.=) \
+                                          'pg_catalog.pg_proc'::pg_catalog.regclass \
+                                      AND refobjid OPERATOR(pg_catalog.>=) 16384::pg_catalog.oid \
+                                      AND classid OPERATOR(pg_catalog.=) ANY (ARRAY[ \
+                                          'pg_catalog.pg_attrdef'::pg_catalog.regclass, \
+                                          'pg_catalog.pg_constraint'::pg_catalog.regclass, \
+                                          'pg_catalog.pg_class'::pg_catalog.regclass])) \
+                                AND NOT EXISTS (SELECT FROM pg_catalog.pg_foreign_table)";
+        let guard = Guard::ReadOnly {
+            statement_timeout: self.choice.statement_timeout,
+        };
+        let mut answer = Collect::default();
+        if self.backend.run(QUERY, guard, &mut answer).is_err() {
+            return false;
+        }
+        matches!(
+            answer.rows.first().and_then(|row| row.first()),
+            Some(db::Value::Bool(true))
+        )
+    }
+
     /// The planner's estimate of rows a write touches, from a plain EXPLAIN
     /// (never ANALYZE) inside the read-only guard; `None` on SQLite, for
-    /// reads, or when the plan cannot be had.
+    /// reads, or when the plan cannot be had. It runs before the person
+    /// answers, so only when glance judges that EXPLAIN itself read-only:
+    /// planning evaluates calls (and `EXPLAIN EXECUTE` its parameters), and
+    /// nothing may be evaluated before consent.
     fn estimate_rows(&mut self, sql: &str, level: Level) -> Option<u64> {
         if level == Level::ReadOnly || self.info().dialect != db::Dialect::Postgres {
             return None;
         }
         let explain = format!("EXPLAIN (FORMAT JSON) {sql}");
+        let judged = self.classify(&explain);
+        if judged.level != Level::ReadOnly || judged.statements != 1 {
+            return None;
+        }
         let guard = Guard::ReadOnly {
             statement_timeout: self.choice.statement_timeout,
         };

@@ -224,9 +224,12 @@ fn execute(
     timer: Option<&Timer>,
 ) -> Result<Outcome, Error> {
     let started = Instant::now();
+    if read_only {
+        check_read_only_text(sql)?;
+    }
     let mut stmt = conn.prepare(sql).map_err(|e| map_run_error(e, timer))?;
     if read_only {
-        check_read_only(sql, &stmt)?;
+        check_read_only_statement(sql, &stmt)?;
     }
     let columns: Vec<Column> = stmt
         .columns()
@@ -311,14 +314,18 @@ impl SinkClock<'_> {
     }
 }
 
-/// Refuses, before it runs, what `query_only` alone would let through:
-/// statements SQLite itself marks as writing, ATTACH/DETACH (which open other
-/// files), transaction control (which would outlive the statement) and
-/// PRAGMAs that take an argument.
-fn check_read_only(sql: &str, stmt: &rusqlite::Statement<'_>) -> Result<(), Error> {
-    if !stmt.readonly() {
+/// Refuses, before it is even prepared (SQLite applies a setting pragma
+/// while preparing it), what `query_only` alone would let through:
+/// ATTACH/DETACH (which open other files), transaction control (which would
+/// outlive the statement) and PRAGMAs that take an argument, also under
+/// `EXPLAIN [QUERY PLAN]`, except those whose argument only names what to
+/// report on.
+fn check_read_only_text(sql: &str) -> Result<(), Error> {
+    if let Some(pragma) = pragma_text(sql)
+        && (pragma.contains('=') || (pragma.contains('(') && !reporting_pragma(&pragma)))
+    {
         return Err(Error::Guard(
-            "the statement would write to the database".into(),
+            "a PRAGMA that sets a value is not allowed in a read-only statement".into(),
         ));
     }
     match leading_keyword(sql).as_deref() {
@@ -329,11 +336,61 @@ fn check_read_only(sql: &str, stmt: &rusqlite::Statement<'_>) -> Result<(), Erro
         Some("begin" | "commit" | "end" | "rollback" | "savepoint" | "release") => Err(
             Error::Guard("transaction control is not allowed in a read-only statement".into()),
         ),
-        Some("pragma") if sql.contains('=') || sql.contains('(') => Err(Error::Guard(
-            "a PRAGMA that sets a value is not allowed in a read-only statement".into(),
-        )),
         _ => Ok(()),
     }
+}
+
+/// After [`check_read_only_text`], refuses what SQLite marks as writing,
+/// except a bare `PRAGMA journal_mode`, which only reports the mode.
+fn check_read_only_statement(sql: &str, stmt: &rusqlite::Statement<'_>) -> Result<(), Error> {
+    let bare_journal_mode = pragma_text(sql).is_some_and(|p| {
+        p.strip_prefix("pragma")
+            .is_some_and(|name| name.trim().rsplit('.').next() == Some("journal_mode"))
+    });
+    if stmt.readonly() || bare_journal_mode {
+        Ok(())
+    } else {
+        Err(Error::Guard(
+            "the statement would write to the database".into(),
+        ))
+    }
+}
+
+/// The PRAGMA `sql` is or may explain, lower-cased from the first `pragma`
+/// on, its words joined by single spaces: `explain query plan pragma x = 1`
+/// gives `pragma x = 1`. An EXPLAIN that mentions `pragma` anywhere counts.
+fn pragma_text(sql: &str) -> Option<String> {
+    let head = leading_keyword(sql)?;
+    let lower = sql.trim().trim_end_matches(';').to_ascii_lowercase();
+    let at = lower.find("pragma")?;
+    (head == "pragma" || head == "explain")
+        .then(|| lower[at..].split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Whether `pragma` (see [`pragma_text`]) is `pragma [schema.]name(argument)`
+/// for a pragma whose argument names what to report on
+/// (`table_info(items)`), never a new value as in `journal_mode(wal)`.
+fn reporting_pragma(pragma: &str) -> bool {
+    const REPORTING: &[&str] = &[
+        "table_info",
+        "table_xinfo",
+        "table_list",
+        "index_list",
+        "index_info",
+        "index_xinfo",
+        "foreign_key_list",
+        "foreign_key_check",
+        "integrity_check",
+        "quick_check",
+    ];
+    let Some((head, _)) = pragma
+        .strip_prefix("pragma")
+        .and_then(|rest| rest.split_once('('))
+    else {
+        return false;
+    };
+    let name = head.rsplit('.').next().unwrap_or_default().trim();
+    !pragma.contains('=') && REPORTING.contains(&name)
 }
 
 /// Whether a statement without a result set reports a count of changed rows.
@@ -1243,6 +1300,36 @@ mod tests {
         let (out, _) = run(&mut b, "INSERT INTO t VALUES (2)", Guard::Direct);
         assert!(out.is_ok(), "query_only must be off again: {out:?}");
         assert_eq!(count(&b, "t"), 2);
+    }
+
+    #[test]
+    fn read_only_guard_runs_reporting_pragmas_and_refuses_settings_under_explain() {
+        let mut b = backend("CREATE TABLE t(x);");
+        for sql in [
+            "PRAGMA table_info(t)",
+            "pragma main.index_list('t')",
+            "PRAGMA journal_mode",
+            "pragma main.journal_mode",
+        ] {
+            let (out, _) = run(&mut b, sql, READ_ONLY);
+            assert!(out.is_ok(), "{sql} must run: {out:?}");
+        }
+        for sql in [
+            "PRAGMA journal_mode(wal)",
+            "PRAGMA journal_mode = wal",
+            "EXPLAIN PRAGMA foreign_keys = 0",
+            "explain query plan pragma ignore_check_constraints = 1",
+            "/* note */ PRAGMA foreign_keys = OFF",
+            "EXPLAIN PRAGMA main.locking_mode(exclusive)",
+        ] {
+            let (out, _) = run(&mut b, sql, READ_ONLY);
+            assert!(out.is_err(), "{sql} must be refused");
+        }
+        let on: i64 = b
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .expect("pragma");
+        assert_eq!(on, 1, "foreign keys stay on");
     }
 
     #[test]

@@ -67,6 +67,7 @@ const DESTRUCTIVE_PREFIXES: &[(&str, &str)] = &[
     ("pg_replication_", "changes replication state"),
     ("pg_create_", "changes server state"),
     ("pg_copy_", "changes replication state"),
+    ("pg_stat_reset", "discards the server's statistics"),
     ("pg_logical_", "changes replication state"),
 ];
 
@@ -100,6 +101,8 @@ const WRITE: &[(&str, &str)] = &[
     ("lo_lseek64", "moves in an open large object"),
     ("lo_tell64", "reads an open large object's position"),
     ("lo_truncate64", "truncates a large object"),
+    // SQLite: the one table-valued pragma that writes (statistics).
+    ("pragma_optimize", "runs ANALYZE where it helps"),
 ];
 
 /// Name prefixes of functions in the same class as [`WRITE`].
@@ -112,7 +115,6 @@ const WRITE_PREFIXES: &[(&str, &str)] = &[
         "pg_try_advisory_",
         "takes an advisory lock that outlives the transaction",
     ),
-    ("pg_stat_reset", "resets statistics"),
 ];
 
 /// Name prefixes of known read-only functions.

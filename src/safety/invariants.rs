@@ -58,6 +58,10 @@ pub fn check_classifier(sql: &str) {
                 alone.level.as_str(),
                 plain.level.as_str()
             );
+            assert!(
+                alone.rollback_undoes || !plain.rollback_undoes,
+                "a rollback does not undo {piece:?} but undoes the whole {sql:?}"
+            );
         }
     }
 }
@@ -99,7 +103,8 @@ pub const SOUP_WORDS: &[&str] = &[
     "(", ")", ";", ",", ".", "*", "=", "<>", "+", "-", "::", "->", "->>", "@>", "<%>", "?",
     "1", "0", "'x'", "';'", "''", "E'\\''", "$$", "$$;drop table t$$", "$tag$", "$1",
     "--", "\n", "/*", "*/", "/* /* */", "\"", "\"delete\"", "\"\"", "U&\"d\\0061t\"",
-    "U&", "&", "\\", "\\g", "[", "]", "`", "x'41'", "@", "#", "%", "^", "|", "~", "!",
+    "U&", "&", "\\", "\\g", "rows", "read", "only", "uescape", "plan",
+    "standard_conforming_strings", "[", "]", "`", "x'41'", "@", "#", "%", "^", "|", "~", "!",
 ];
 
 /// The token soup `data` spells, one word per byte: SQL-shaped text rather

@@ -1,8 +1,11 @@
 //! Statements the parser does not read but whose tokens alone settle their
 //! level: destructive commands named by their first keywords (`DO`,
-//! `ALTER SYSTEM`, `DETACH`…), maintenance commands (`REINDEX`, `CLUSTER`,
-//! `REFRESH MATERIALIZED VIEW`, `VACUUM (…)`, `CHECKPOINT`, `LOCK`) and SQLite
-//! pragmas whose argument is a bare name (`PRAGMA table_info(albums)`).
+//! `ALTER SYSTEM`, `DETACH`, `CREATE RULE`, `CREATE PUBLICATION`…), changes
+//! of the settings the gate depends on (see `settings`), `ALTER SEQUENCE`,
+//! maintenance commands (`REINDEX`, `CLUSTER`, `REFRESH MATERIALIZED VIEW`,
+//! `VACUUM (…)`, `CHECKPOINT`, `LOCK`) and SQLite pragmas whose argument is a
+//! bare name (`PRAGMA table_info(albums)`), also under `EXPLAIN [QUERY PLAN]`,
+//! which SQLite applies while preparing.
 //!
 //! Invariant: only token shapes that cannot evaluate an expression are
 //! recognised (words, numbers, literals and name punctuation, no function
@@ -12,8 +15,8 @@
 
 use sqlparser::tokenizer::Token;
 
-use super::Level;
 use super::functions::{Judged, judge_pragma};
+use super::{Level, settings};
 
 /// Statements the parser rejects that are destructive whatever follows their
 /// first keywords, and why.
@@ -39,18 +42,102 @@ const DESTRUCTIVE_STARTS: &[(&[&str], &str)] = &[
         "IMPORT FOREIGN SCHEMA reaches another server",
     ),
     (&["LOAD"], "LOAD loads native code into the server"),
+    (
+        &["ALTER", "DATABASE"],
+        "ALTER DATABASE changes the database or every new session's defaults",
+    ),
+    (
+        &["CREATE", "RULE"],
+        "CREATE RULE rewrites later statements on a table",
+    ),
+    (
+        &["CREATE", "OR", "REPLACE", "RULE"],
+        "CREATE RULE rewrites later statements on a table",
+    ),
+    (&["DROP", "RULE"], "DROP RULE removes a rewrite rule"),
+    (
+        &["CREATE", "PUBLICATION"],
+        "CREATE PUBLICATION sends table changes to other servers",
+    ),
+    (
+        &["ALTER", "PUBLICATION"],
+        "ALTER PUBLICATION changes what is sent to other servers",
+    ),
+    (
+        &["DROP", "PUBLICATION"],
+        "DROP PUBLICATION removes a publication",
+    ),
+    (
+        &["CREATE", "SUBSCRIPTION"],
+        "CREATE SUBSCRIPTION connects to another server and copies its data in",
+    ),
+    (
+        &["ALTER", "SUBSCRIPTION"],
+        "ALTER SUBSCRIPTION changes a link to another server",
+    ),
+    (
+        &["DROP", "SUBSCRIPTION"],
+        "DROP SUBSCRIPTION removes a subscription",
+    ),
 ];
 
 /// Judges a statement the parser rejected, when its tokens settle it.
 pub(super) fn recognise(tokens: &[Token]) -> Option<Judged> {
     let first = keyword(tokens.first()?)?;
+    if let Some(reason) = settings::named_in_tokens(tokens) {
+        return Some((Level::Destructive, Some(reason)));
+    }
     if let Some(reason) = destructive_start(tokens) {
         return Some((Level::Destructive, Some(reason.to_string())));
     }
     match first.as_str() {
         "PRAGMA" => pragma(&tokens[1..]),
+        "EXPLAIN" => explained_pragma(&tokens[1..]),
+        "ALTER" => alter_sequence(tokens),
         _ => maintenance(&first, tokens),
     }
+}
+
+/// `EXPLAIN [QUERY PLAN] PRAGMA …`: SQLite applies the pragma while
+/// preparing the EXPLAIN, so it takes the pragma's level.
+fn explained_pragma(rest: &[Token]) -> Option<Judged> {
+    let rest = match rest {
+        [q, p, rest @ ..] if keyword(q)? == "QUERY" && keyword(p)? == "PLAN" => rest,
+        rest => rest,
+    };
+    (keyword(rest.first()?)? == "PRAGMA").then(|| pragma(&rest[1..]))?
+}
+
+/// `ALTER SEQUENCE name …` written in words and numbers only: `RESTART`
+/// hands out numbers again (keys may collide), anything else changes how
+/// the sequence counts.
+fn alter_sequence(tokens: &[Token]) -> Option<Judged> {
+    if keyword(tokens.get(1)?)? != "SEQUENCE" {
+        return None;
+    }
+    let plain = tokens.iter().all(|t| {
+        matches!(
+            t,
+            Token::Word(_) | Token::Number(..) | Token::Period | Token::Minus | Token::Plus
+        )
+    });
+    if !plain {
+        return None;
+    }
+    let restarts = tokens
+        .iter()
+        .any(|t| keyword(t).is_some_and(|k| k == "RESTART"));
+    Some(if restarts {
+        (
+            Level::Destructive,
+            Some("ALTER SEQUENCE … RESTART hands out numbers again".to_string()),
+        )
+    } else {
+        (
+            Level::Write,
+            Some("ALTER SEQUENCE changes how a sequence counts".to_string()),
+        )
+    })
 }
 
 fn destructive_start(tokens: &[Token]) -> Option<&'static str> {

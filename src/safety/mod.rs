@@ -7,10 +7,14 @@
 //! guard in `db` is the second.
 //!
 //! The input is cut into statements by the tokenizer, each statement is
-//! parsed on its own, and the parsed tree is walked in full (see `walk`).
-//! Whatever the tokens show that the parser might miss (psql meta-commands,
-//! `U&"…"` identifiers, empty names, a statement count the parser does not
-//! confirm) is judged destructive.
+//! parsed on its own (`U&"…"` names decoded first, other spellings the parser
+//! rejects respelled, see `rewrite`), and the parsed tree is walked in full
+//! (see `walk`). Whatever the tokens show that the parser might miss (psql
+//! meta-commands, `U&"…"` names that do not decode, empty names, a statement
+//! count the parser does not confirm) is judged destructive.
+//!
+//! Besides the level, a verdict says whether a rollback undoes everything
+//! the input does (what may be previewed) and whether sequences advance.
 
 #[cfg(test)]
 mod corpus;
@@ -21,6 +25,7 @@ mod keywords;
 #[cfg(test)]
 mod proptests;
 mod rewrite;
+mod settings;
 mod tag;
 #[cfg(test)]
 mod tests;
@@ -28,6 +33,7 @@ mod walk;
 
 use std::ops::Range;
 
+use sqlparser::ast::{ObjectName, ObjectNamePart};
 use sqlparser::dialect::{Dialect as SqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
@@ -64,6 +70,14 @@ pub struct Verdict {
     pub reasons: Vec<String>,
     /// How many statements the input holds.
     pub statements: usize,
+    /// Whether a rollback undoes everything the input does: reads and
+    /// ordinary INSERT, UPDATE, DELETE and MERGE in which nothing else (no
+    /// call, lock, setting or other statement kind) raised the level. Only
+    /// such input may be previewed in a transaction that is rolled back.
+    pub rollback_undoes: bool,
+    /// Whether running it advances sequences (`nextval`, or an INSERT into a
+    /// table whose column default calls `nextval`), which no rollback undoes.
+    pub advances_sequences: bool,
 }
 
 /// Classifies `sql` in `dialect`. With a catalog, user functions are judged by
@@ -93,7 +107,8 @@ pub fn classify(sql: &str, dialect: Dialect, catalog: Option<&Catalog>) -> Verdi
     let ctx = walk::Context { dialect, catalog };
     let d = parser_dialect(dialect);
     for piece in &scan.pieces {
-        let text = &sql[piece.range.clone()];
+        let misread = rewrite::respell(sql, piece, rewrite::Rules::Misread);
+        let text = misread.as_deref().unwrap_or(&sql[piece.range.clone()]);
         match Parser::parse_sql(d.as_ref(), text) {
             Ok(statements) if statements.len() == 1 => {
                 walk::assess(&statements[0], ctx, &mut judgement);
@@ -124,7 +139,7 @@ pub fn classify(sql: &str, dialect: Dialect, catalog: Option<&Catalog>) -> Verdi
 /// The one statement a piece the parser rejected parses to once respelled
 /// (see `rewrite`), if it does.
 fn respelled(sql: &str, piece: &Piece, d: &dyn SqlDialect) -> Option<sqlparser::ast::Statement> {
-    let text = rewrite::respell(sql, piece)?;
+    let text = rewrite::respell(sql, piece, rewrite::Rules::All)?;
     let mut statements = Parser::parse_sql(d, &text).ok()?;
     (statements.len() == 1).then(|| statements.remove(0))
 }
@@ -180,6 +195,16 @@ fn parser_dialect(dialect: Dialect) -> Box<dyn SqlDialect> {
     }
 }
 
+/// The last part of a name, as written (quotes removed, case kept); empty
+/// when it is not a plain identifier.
+fn last_part(name: &ObjectName) -> String {
+    name.0
+        .last()
+        .and_then(ObjectNamePart::as_ident)
+        .map(|i| i.value.clone())
+        .unwrap_or_default()
+}
+
 /// Whether a token carries meaning (is neither whitespace nor a comment).
 fn significant(token: &Token) -> bool {
     !matches!(token, Token::Whitespace(_) | Token::EOF)
@@ -192,11 +217,17 @@ fn parser_message(error: &sqlparser::parser::ParserError) -> String {
         .to_string()
 }
 
-/// The accumulating judgement over an input: the worst level so far and the
-/// reasons, each once.
+/// The accumulating judgement over an input: the worst level so far, the
+/// reasons, each once, and whether a rollback still undoes all of it.
+///
+/// Deny by default: anything that raises the level through [`Judgement::add`]
+/// or [`Judgement::raise`] makes the input one a rollback may not undo; only
+/// the ordinary DML statement kinds go through [`Judgement::add_undoable`].
 struct Judgement {
     level: Level,
     reasons: Vec<String>,
+    rollback_undoes: bool,
+    advances_sequences: bool,
 }
 
 impl Judgement {
@@ -204,25 +235,48 @@ impl Judgement {
         Judgement {
             level: Level::ReadOnly,
             reasons: Vec::new(),
+            rollback_undoes: true,
+            advances_sequences: false,
         }
     }
 
     /// Raises the level to at least `level`, for `reason`.
     fn add(&mut self, level: Level, reason: String) {
         self.raise(level);
+        self.note(reason);
+    }
+
+    fn raise(&mut self, level: Level) {
+        self.level = self.level.max(level);
+        if level > Level::ReadOnly {
+            self.rollback_undoes = false;
+        }
+    }
+
+    /// Like [`Judgement::add`], for an effect a rollback undoes: the kind
+    /// of an ordinary INSERT, UPDATE, DELETE or MERGE.
+    fn add_undoable(&mut self, level: Level, reason: String) {
+        self.level = self.level.max(level);
+        self.note(reason);
+    }
+
+    /// Records that sequences advance; what else that takes is judged apart.
+    fn advance_sequences(&mut self) {
+        self.advances_sequences = true;
+    }
+
+    fn note(&mut self, reason: String) {
         if !self.reasons.contains(&reason) {
             self.reasons.push(reason);
         }
     }
 
-    fn raise(&mut self, level: Level) {
-        self.level = self.level.max(level);
-    }
-
     fn merge(&mut self, other: Judgement) {
-        self.raise(other.level);
+        self.level = self.level.max(other.level);
+        self.rollback_undoes &= other.rollback_undoes;
+        self.advances_sequences |= other.advances_sequences;
         for reason in other.reasons {
-            self.add(other.level, reason);
+            self.note(reason);
         }
     }
 
@@ -231,6 +285,8 @@ impl Judgement {
             level: self.level,
             reasons: self.reasons,
             statements,
+            rollback_undoes: self.rollback_undoes,
+            advances_sequences: self.advances_sequences,
         }
     }
 }
@@ -243,6 +299,8 @@ struct Piece {
     tokens: Vec<Token>,
     /// Each token's byte range in the input.
     spans: Vec<Range<usize>>,
+    /// Whether it holds PostgreSQL `U&"…"` names that decode (see `rewrite`).
+    unicode_names: bool,
 }
 
 /// The token-level view of an input.
@@ -273,7 +331,13 @@ fn scan(sql: &str, dialect: Dialect) -> Result<Scan, String> {
         }
         if t.token == Token::SemiColon && nesting.at_top() {
             let end = cursor.seek(t.span.start);
-            push_piece(&mut scan, sql, start..end, std::mem::take(&mut current));
+            push_piece(
+                &mut scan,
+                sql,
+                dialect,
+                start..end,
+                std::mem::take(&mut current),
+            );
             start = cursor.seek(t.span.end);
             continue;
         }
@@ -284,7 +348,7 @@ fn scan(sql: &str, dialect: Dialect) -> Result<Scan, String> {
         let bytes = cursor.seek(t.span.start)..cursor.seek(t.span.end);
         current.push((t, bytes));
     }
-    push_piece(&mut scan, sql, start..sql.len(), current);
+    push_piece(&mut scan, sql, dialect, start..sql.len(), current);
     Ok(scan)
 }
 
@@ -320,6 +384,7 @@ impl Nesting {
 fn push_piece(
     scan: &mut Scan,
     sql: &str,
+    dialect: Dialect,
     range: Range<usize>,
     tokens: Vec<(TokenWithSpan, Range<usize>)>,
 ) {
@@ -327,7 +392,9 @@ fn push_piece(
         return;
     }
     let (tokens, spans): (Vec<TokenWithSpan>, Vec<Range<usize>>) = tokens.into_iter().unzip();
-    for trap in token_traps(&tokens) {
+    let tokens: Vec<Token> = tokens.into_iter().map(|t| t.token).collect();
+    let unicode_names = dialect == Dialect::Postgres;
+    for trap in token_traps(&tokens, &spans, unicode_names) {
         if !scan.traps.contains(&trap) {
             scan.traps.push(trap);
         }
@@ -338,16 +405,18 @@ fn push_piece(
     let begin = range.start + lead;
     scan.pieces.push(Piece {
         range: begin..begin + trimmed.len(),
-        tokens: tokens.into_iter().map(|t| t.token).collect(),
+        tokens,
         spans,
+        unicode_names,
     });
 }
 
-/// What the tokens show that the parser may read wrongly.
-fn token_traps(tokens: &[TokenWithSpan]) -> Vec<String> {
+/// What the tokens show that the parser may read wrongly. `U&"…"` names
+/// that `decodes` (PostgreSQL names that decode) are respelled instead.
+fn token_traps(tokens: &[Token], spans: &[Range<usize>], decodes: bool) -> Vec<String> {
     let mut traps = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
-        match &t.token {
+        match t {
             Token::Backslash => {
                 traps.push("a psql meta-command (backslash) inside SQL".to_string())
             }
@@ -357,7 +426,8 @@ fn token_traps(tokens: &[TokenWithSpan]) -> Vec<String> {
             Token::Word(w)
                 if w.quote_style.is_none()
                     && w.value.eq_ignore_ascii_case("u")
-                    && unicode_identifier(&tokens[i..]) =>
+                    && unicode_identifier(&tokens[i..], &spans[i..])
+                    && !(decodes && rewrite::unicode_name(&tokens[i..], &spans[i..]).is_some()) =>
             {
                 traps.push("a U&\"…\" identifier the parser misreads as U & \"…\"".to_string())
             }
@@ -369,14 +439,14 @@ fn token_traps(tokens: &[TokenWithSpan]) -> Vec<String> {
 
 /// Whether the tokens start with `U`, `&` and a quoted name written together,
 /// PostgreSQL's `U&"…"` identifier.
-fn unicode_identifier(tokens: &[TokenWithSpan]) -> bool {
-    let [u, amp, quoted, ..] = tokens else {
+fn unicode_identifier(tokens: &[Token], spans: &[Range<usize>]) -> bool {
+    let [_, amp, quoted, ..] = tokens else {
         return false;
     };
-    matches!(amp.token, Token::Ampersand)
-        && matches!(&quoted.token, Token::Word(w) if w.quote_style.is_some())
-        && u.span.end == amp.span.start
-        && amp.span.end == quoted.span.start
+    matches!(amp, Token::Ampersand)
+        && matches!(quoted, Token::Word(w) if w.quote_style.is_some())
+        && spans[0].end == spans[1].start
+        && spans[1].end == spans[2].start
 }
 
 /// Turns the tokenizer's line/column locations into byte offsets, moving

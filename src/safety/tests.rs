@@ -103,7 +103,7 @@ const POSTGRES: &[(&str, Level)] = &[
     ("explain (costs off, format json) insert into t values (1)", R),
     ("explain (analyze false) delete from t", R),
     ("explain analyze select * from film", R),
-    ("explain select pg_read_file('/etc/passwd')", R),
+    ("explain select pg_read_file('/etc/passwd')", D),
     ("copy (select * from film) to stdout", R),
     ("copy film to stdout with (format csv, header)", R),
     ("select 1 as \"drop\", 2 as \"delete\"", R),
@@ -287,13 +287,15 @@ const POSTGRES: &[(&str, Level)] = &[
     ("select '\\'; drop table t; -- '", D),
     ("select $$;$$; drop table t", D),
     // parser traps and unparseable input
-    ("select U&\"d\\0061t\\+000061\" from t", D),
-    ("select u&\"x\" from t", D),
+    ("select U&\"d\\0061t\\+000061\" from t", R),
+    ("select u&\"x\" from t", R),
+    ("select U&\"\\zz\" from t", D),
+    ("select U&\"\\0070g_read_file\"('x')", D),
     ("select \"\" from t", D),
     ("\\d film", D),
     ("select 1 \\g", D),
     ("select * from t; \\! rm -rf /", D),
-    ("select * from t for no key update", D),
+    ("select * from t for no key update", W),
     ("", D),
     ("   ", D),
     (";", D),
@@ -466,7 +468,7 @@ fn reasons_name_the_trap() {
         ("update t set x = 1 where true", "always-true WHERE"),
         ("select * from t for update", "FOR UPDATE"),
         ("select * into x from t", "SELECT … INTO"),
-        ("select 1 from t where u&\"x\" = 1", "U&"),
+        ("select 1 from t where u&\"\\d800\" = 1", "U&"),
         ("\\dt", "psql meta-command"),
         ("selec 1", "could not be parsed"),
         ("", "empty input"),
@@ -799,10 +801,11 @@ fn role_switches_are_destructive() {
         "reset role",
         "reset session authorization",
         "discard all",
+        "reset all",
     ] {
         assert_eq!(classify(sql, Dialect::Postgres, None).level, D, "{sql:?}");
     }
-    for sql in ["set work_mem = '1MB'", "reset all", "discard plans"] {
+    for sql in ["set work_mem = '1MB'", "discard plans"] {
         assert_eq!(classify(sql, Dialect::Postgres, None).level, W, "{sql:?}");
     }
 }
@@ -818,4 +821,127 @@ fn respelled_queries_keep_their_literals_and_calls() {
     assert_eq!(level("select trim(leading from 'x'), pg_read_file('y')"), D);
     assert_eq!(level("select 'exclude current row' from (table t) x"), R);
     assert_eq!(level("with a as (table t) select nextval('s') from a"), W);
+}
+
+#[test]
+fn only_ordinary_dml_with_verified_calls_is_undone_by_a_rollback() {
+    let catalog = corpus::seeded_catalog();
+    let undoes = |sql| classify(sql, Dialect::Postgres, Some(&catalog)).rollback_undoes;
+    for sql in [
+        "select * from film",
+        "insert into t values (4, 40, 'd')",
+        "update t set x = 1 where id = 2",
+        "update t set x = 1",
+        "delete from t where id = 1",
+        "merge into t using s on t.id = s.id when matched then delete",
+        "with d as (delete from t returning *) insert into s select id, v from d",
+        "update t set v = upper(v) where id in (select id from s)",
+    ] {
+        assert!(undoes(sql), "{sql:?} should be undone by a rollback");
+    }
+    for sql in [
+        "select pg_terminate_backend(1)",
+        "delete from t where pg_terminate_backend(1)",
+        "insert into visits (note) values (log_visit('x'))",
+        "update t set x = nextval('seq') where id = 1",
+        "insert into t select pg_advisory_lock(1), 1, 'x'",
+        "copy t to program 'true'",
+        "truncate t",
+        "create table n (a int)",
+        "select * from t for update",
+        "notify chan",
+        "explain analyze delete from t",
+        "execute q(1)",
+        "update t set x = 1 where id = 2; vacuum t",
+        "select pg_notify('chan', 'x')",
+        "set standard_conforming_strings = off",
+    ] {
+        assert!(!undoes(sql), "{sql:?} is not undone by a rollback");
+    }
+}
+
+#[test]
+fn sequences_advance_with_nextval_and_serial_defaults() {
+    let mut catalog = corpus::seeded_catalog();
+    catalog.relations.push(crate::catalog::Relation {
+        schema: "public".into(),
+        name: "visits".into(),
+        columns: vec![
+            crate::catalog::ColumnInfo {
+                name: "id".into(),
+                default: Some("nextval('visits_id_seq'::regclass)".into()),
+                ..Default::default()
+            },
+            crate::catalog::ColumnInfo {
+                name: "note".into(),
+                ..Default::default()
+            },
+        ],
+        kind: crate::catalog::RelationKind::Table,
+        owner: None,
+        primary_key: None,
+        unique_keys: Vec::new(),
+        foreign_keys: Vec::new(),
+        indexes: Vec::new(),
+        comment: None,
+        row_estimate: None,
+        size_bytes: None,
+        definition: None,
+    });
+    let mut evil = catalog.relations[0].clone();
+    evil.name = "evil".into();
+    evil.columns[1].default = Some("pg_terminate_backend(1)".into());
+    catalog.relations[0].columns[1].default = Some("now()".into());
+    catalog.relations.push(evil);
+    let verdict = |sql| classify(sql, Dialect::Postgres, Some(&catalog));
+    let killing = verdict("insert into evil (id) values (1)");
+    assert_eq!(killing.level, D, "{killing:?}");
+    assert!(!killing.rollback_undoes);
+    let planned = verdict("explain insert into evil (id) values (1)");
+    assert_eq!(planned.level, D, "the planner folds defaults too");
+    for sql in [
+        "insert into visits (note) values ('x')",
+        "insert into visits values (default, 'x')",
+        "insert into public.visits default values",
+        "select nextval('seq')",
+        "merge into visits v using s on v.id = s.id when not matched then insert (note) values (s.v)",
+    ] {
+        assert!(verdict(sql).advances_sequences, "{sql:?}");
+    }
+    let plain = verdict("insert into visits (note) values ('x')");
+    assert!(
+        plain.rollback_undoes,
+        "a serial default alone still previews"
+    );
+    for sql in [
+        "insert into visits (id, note) values (7, 'x')",
+        "insert into t values (4, 40, 'd')",
+        "update visits set note = 'y' where id = 1",
+        "select currval('seq')",
+        "explain select nextval('seq')",
+        "explain insert into visits (note) values ('x')",
+    ] {
+        assert!(!verdict(sql).advances_sequences, "{sql:?}");
+    }
+}
+
+#[test]
+fn unicode_names_are_read_as_the_server_reads_them() {
+    let level = |sql| classify(sql, Dialect::Postgres, None).level;
+    assert_eq!(level("select * from U&\"\\0066ilm\""), R);
+    assert_eq!(level("select * from U&\"!0066ilm\" UESCAPE '!'"), R);
+    assert_eq!(level("select U&\"\\0070g_read_file\"('/etc/hostname')"), D);
+    assert_eq!(level("select U&\"pg_read_\\+000066ile\"('x')"), D);
+    assert_eq!(
+        level("select * from U&\"\\0066ilm\" where U&\"\\0074ouch\"(1) > 0"),
+        W
+    );
+    // Escapes that do not decode keep the trap.
+    assert_eq!(level("select U&\"\\d83d\" from t"), D);
+    assert_eq!(level("select U&\"x\" uescape 'a' from t"), D);
+    // SQLite has no U& names: it reads u & "x", as the parser does, but asks.
+    assert_eq!(
+        classify("select u&\"x\" from t", Dialect::Sqlite, None).level,
+        D
+    );
 }

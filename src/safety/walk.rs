@@ -1,22 +1,32 @@
 //! The deep walk over one parsed statement: the statement's own kind, every
 //! statement nested inside it, every query, expression and table factor.
 //!
+//! EXPLAIN's statement is judged as if it ran: with ANALYZE it does run, and
+//! without it the planner still evaluates calls (it folds immutable ones,
+//! estimates with stable ones, and `EXPLAIN EXECUTE` evaluates the
+//! parameters), and SQLite applies a PRAGMA while preparing it. Only the
+//! kind of an ordinary query or DML statement, which planning does not
+//! carry out, is left out of a plain EXPLAIN's judgement.
+//!
 //! Invariant: every `Statement` variant the classifier treats as anything but
 //! destructive is named in [`statement_kind`]; the fallback arm is
 //! destructive, so a statement kind added by a newer parser is never quietly
-//! read-only.
+//! read-only. Only the kinds of ordinary INSERT, UPDATE, DELETE and MERGE
+//! count as effects a rollback undoes (see `Judgement`).
 
 use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    AccessExpr, AlterTableOperation, BinaryOperator, CopyTarget, DiscardObject, Expr, Ident,
-    MergeAction, ObjectName, ObjectNamePart, Query, Reset, Select, Set, SetExpr, Statement,
-    TableFactor, UnaryOperator, UtilityOption, Value, Visit, Visitor,
+    AccessExpr, AlterColumnOperation, AlterTableOperation, BinaryOperator, CopyTarget,
+    CreatePolicyType, DiscardObject, Expr, Function, FunctionArg, FunctionArgExpr, Ident,
+    MergeAction, ObjectName, ObjectNamePart, Query, Select, SetExpr, Statement, TableFactor,
+    TableObject, UnaryOperator, UtilityOption, Value, Visit, Visitor,
 };
+use sqlparser::parser::Parser;
 
 use super::functions::{Judged, judge_attribute, judge_function, judge_pragma};
-use super::{Judgement, Level, tag};
+use super::{Judgement, Level, last_part, settings, tag};
 use crate::catalog::{Catalog, Volatility};
 use crate::db::Dialect;
 
@@ -36,22 +46,30 @@ pub(super) fn assess(stmt: &Statement, ctx: Context<'_>, out: &mut Judgement) {
         ..
     } = stmt
     {
-        if explain_executes(*analyze, options.as_deref()) {
-            let mut inner = Judgement::new();
-            walk(statement, ctx, &mut inner);
-            if inner.level > Level::ReadOnly {
-                let what = tag::statement_tag(statement, ctx.dialect);
-                out.add(inner.level, format!("EXPLAIN ANALYZE executes {what}"));
-            }
-            out.merge(inner);
+        let executes = explain_executes(*analyze, options.as_deref());
+        let mut inner = Judgement::new();
+        walk(statement, ctx, !executes, &mut inner);
+        if inner.level > Level::ReadOnly {
+            let what = tag::statement_tag(statement, ctx.dialect);
+            let reason = if executes {
+                format!("EXPLAIN ANALYZE executes {what}")
+            } else {
+                format!(
+                    "EXPLAIN without ANALYZE still evaluates parts of {what}: judged as if it ran"
+                )
+            };
+            out.add(inner.level, reason);
         }
-        // Plain EXPLAIN only plans: nothing inside it runs.
+        out.merge(inner);
         return;
     }
-    walk(stmt, ctx, out);
+    walk(stmt, ctx, false, out);
 }
 
-fn walk(stmt: &Statement, ctx: Context<'_>, out: &mut Judgement) {
+/// Walks `stmt`; `planning` leaves out the kinds of queries and ordinary DML
+/// (and the locks and tables they would take or create), which a plain
+/// EXPLAIN does not carry out.
+fn walk(stmt: &Statement, ctx: Context<'_>, planning: bool, out: &mut Judgement) {
     let main_body = match stmt {
         Statement::Query(q) => dml_body(q),
         _ => None,
@@ -64,6 +82,7 @@ fn walk(stmt: &Statement, ctx: Context<'_>, out: &mut Judgement) {
         cte_queries: HashSet::new(),
         cte_stack: Vec::new(),
         in_dml: false,
+        planning,
     };
     // The walker never breaks; the result carries nothing.
     let _ = stmt.visit(&mut walker);
@@ -127,6 +146,8 @@ struct Walker<'a, 'c> {
     cte_stack: Vec<bool>,
     /// Whether the statement is or holds INSERT, UPDATE, DELETE or MERGE.
     in_dml: bool,
+    /// Judging what a plain EXPLAIN evaluates (see [`walk`]).
+    planning: bool,
 }
 
 impl Walker<'_, '_> {
@@ -144,6 +165,72 @@ impl Walker<'_, '_> {
     fn function(&mut self, name: &ObjectName) {
         let judged = judge_name(name, self.ctx);
         self.record(judged);
+        if last_part(name).eq_ignore_ascii_case("nextval") && !self.planning {
+            self.out.advance_sequences();
+        }
+    }
+
+    /// What an INSERT into `table` (naming `columns`, or every column when
+    /// empty) does besides adding rows: column defaults that call `nextval`
+    /// advance sequences, and in SQLite a column named like its table is an
+    /// FTS command (`'delete-all'`, `'rebuild'`…), not a row.
+    fn insert_into(&mut self, table: &ObjectName, columns: &[ObjectName]) {
+        let named = |column: &str| {
+            columns
+                .iter()
+                .any(|c| last_part(c).eq_ignore_ascii_case(column))
+        };
+        let table_name = last_part(table);
+        if self.ctx.dialect == Dialect::Sqlite && named(&table_name) {
+            self.out.add(
+                Level::Destructive,
+                format!(
+                    "the column {table_name} names its table: an FTS command that can delete or \
+                     rebuild the whole index"
+                ),
+            );
+        }
+        let path = table
+            .0
+            .iter()
+            .filter_map(ObjectNamePart::as_ident)
+            .map(|i| i.value.as_str())
+            .collect::<Vec<_>>()
+            .join(".");
+        let Some(relation) = self.ctx.catalog.and_then(|c| c.find(&path)) else {
+            return;
+        };
+        for column in &relation.columns {
+            if let Some(default) = column.default.as_deref() {
+                let used = columns.is_empty() || !named(&column.name);
+                self.column_default(&column.name, default, used);
+            }
+        }
+    }
+
+    /// A column default an INSERT may evaluate, as the catalog records it:
+    /// `nextval('seq'::regclass)` advances a sequence (when `used`: the
+    /// INSERT leaves the column out); any other default is walked like the
+    /// statement's own expressions, so what it calls is judged too.
+    fn column_default(&mut self, column: &str, default: &str, used: bool) {
+        let d = super::parser_dialect(self.ctx.dialect);
+        let parsed = Parser::new(d.as_ref())
+            .try_with_sql(default)
+            .and_then(|mut p| p.parse_expr());
+        match parsed {
+            Ok(Expr::Function(f)) if is_plain_nextval(&f) => {
+                if used && !self.planning {
+                    self.out.advance_sequences();
+                }
+            }
+            Ok(expr) => {
+                let _ = expr.visit(&mut *self);
+            }
+            Err(_) => self.out.add(
+                Level::Write,
+                format!("the default of column {column} could not be read"),
+            ),
+        }
     }
 
     /// An operator, which may be a user's, backed by a volatile function.
@@ -178,13 +265,35 @@ impl Visitor for Walker<'_, '_> {
     fn pre_visit_statement(&mut self, stmt: &Statement) -> ControlFlow<()> {
         let kind = statement_kind(stmt);
         let is_main = self.main_body == Some(stmt as *const Statement);
-        self.in_dml |= matches!(
+        let dml = matches!(
             stmt,
             Statement::Insert(_)
                 | Statement::Update(_)
                 | Statement::Delete(_)
                 | Statement::Merge(_)
         );
+        self.in_dml |= dml;
+        // Column defaults are expressions: the planner folds them too.
+        match stmt {
+            Statement::Insert(insert) => {
+                if let TableObject::TableName(table) = &insert.table {
+                    self.insert_into(table, &insert.columns);
+                }
+            }
+            Statement::Merge(merge) => {
+                if let TableFactor::Table { name, .. } = &merge.table {
+                    for clause in &merge.clauses {
+                        if let MergeAction::Insert(insert) = &clause.action {
+                            self.insert_into(name, &insert.columns);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        if self.planning && (dml || matches!(stmt, Statement::Query(_))) {
+            return ControlFlow::Continue(());
+        }
         if self.query_depth > 0 && !is_main {
             let what = tag::statement_tag(stmt, self.ctx.dialect);
             let place = if self.in_cte() {
@@ -192,15 +301,28 @@ impl Visitor for Walker<'_, '_> {
             } else {
                 "data-modifying statement inside a query"
             };
-            self.out
-                .add(kind.0.max(Level::Write), format!("{place} ({what})"));
+            let reason = format!("{place} ({what})");
+            let level = kind.0.max(Level::Write);
+            if dml {
+                self.out.add_undoable(level, reason);
+            } else {
+                self.out.add(level, reason);
+            }
         }
-        self.record(kind);
+        match (dml, kind) {
+            (true, (level, Some(reason))) => self.out.add_undoable(level, reason),
+            (_, kind) => self.record(kind),
+        }
         ControlFlow::Continue(())
     }
 
     fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
-        let schema_table = last_part(relation).to_lowercase().starts_with("sqlite_");
+        let lower = last_part(relation).to_lowercase();
+        // SQLite reads `FROM pragma_x` as the table-valued pragma `pragma_x()`.
+        if self.ctx.dialect == Dialect::Sqlite && lower.starts_with("pragma_") {
+            self.function(relation);
+        }
+        let schema_table = lower.starts_with("sqlite_");
         if self.in_dml && self.ctx.dialect == Dialect::Sqlite && schema_table {
             self.out.add(
                 Level::Destructive,
@@ -219,7 +341,7 @@ impl Visitor for Walker<'_, '_> {
                 self.cte_queries.insert(&*cte.query as *const Query);
             }
         }
-        for lock in &query.locks {
+        for lock in query.locks.iter().filter(|_| !self.planning) {
             self.out.add(
                 Level::Write,
                 format!("FOR {} locks the rows it reads", lock.lock_type),
@@ -235,7 +357,7 @@ impl Visitor for Walker<'_, '_> {
     }
 
     fn pre_visit_select(&mut self, select: &Select) -> ControlFlow<()> {
-        if select.into.is_some() {
+        if select.into.is_some() && !self.planning {
             self.out
                 .add(Level::Write, "SELECT … INTO creates a table".to_string());
         }
@@ -244,7 +366,14 @@ impl Visitor for Walker<'_, '_> {
 
     fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
         match expr {
-            Expr::Function(f) => self.function(&f.name),
+            Expr::Function(f) => {
+                self.function(&f.name);
+                if let Some(judged) =
+                    settings::judge_set_config(&f.name, settings::call_arguments(f))
+                {
+                    self.record(judged);
+                }
+            }
             // PostgreSQL reads `row.f` as `f(row)`: a field name may be a call.
             Expr::CompoundIdentifier(parts) => {
                 for part in &parts[1..] {
@@ -268,6 +397,18 @@ impl Visitor for Walker<'_, '_> {
     }
 
     fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<()> {
+        let call = match factor {
+            TableFactor::Table {
+                name,
+                args: Some(args),
+                ..
+            } => Some((name, args.args.as_slice())),
+            TableFactor::Function { name, args, .. } => Some((name, args.as_slice())),
+            _ => None,
+        };
+        if let Some(judged) = call.and_then(|(name, args)| settings::judge_set_config(name, args)) {
+            self.record(judged);
+        }
         match factor {
             TableFactor::Table {
                 name,
@@ -296,6 +437,18 @@ impl Visitor for Walker<'_, '_> {
         }
         ControlFlow::Continue(())
     }
+}
+
+/// `nextval('name')` with a literal argument (cast or not): a sequence
+/// advance and nothing else.
+fn is_plain_nextval(call: &Function) -> bool {
+    let literal = |e: &Expr| match e {
+        Expr::Cast { expr, .. } => matches!(**expr, Expr::Value(_)),
+        other => matches!(other, Expr::Value(_)),
+    };
+    last_part(&call.name).eq_ignore_ascii_case("nextval")
+        && matches!(settings::call_arguments(call),
+            [FunctionArg::Unnamed(FunctionArgExpr::Expr(arg))] if literal(arg))
 }
 
 /// Judges a call by name: the last part, lower-cased unless quoted.
@@ -408,6 +561,11 @@ fn statement_kind(stmt: &Statement) -> Judged {
         Statement::AlterTable(a) => {
             if a.operations.iter().any(drops_something) {
                 judged(Destructive, "ALTER TABLE … DROP removes part of a table")
+            } else if a.operations.iter().any(weakens_protection) {
+                judged(
+                    Destructive,
+                    "ALTER TABLE switches off row-level security, a NOT NULL, a trigger or a rule",
+                )
             } else {
                 judged(Write, "ALTER TABLE changes a table")
             }
@@ -422,13 +580,25 @@ fn statement_kind(stmt: &Statement) -> Judged {
         | Statement::AlterOperatorFamily(_)
         | Statement::AlterOperatorClass(_)
         | Statement::AlterTextSearch(_)
-        | Statement::AlterPolicy(_)
         | Statement::AlterConnector { .. }
         | Statement::AlterSession { .. } => judged(Write, "ALTER changes the schema"),
-        Statement::CreateRole(_)
-        | Statement::AlterRole { .. }
-        | Statement::CreateUser(_)
-        | Statement::AlterUser(_) => judged(Destructive, "roles and their privileges change"),
+        Statement::AlterPolicy(_) => judged(
+            Destructive,
+            "ALTER POLICY can widen which rows a role may see or change",
+        ),
+        Statement::CreatePolicy(p) if p.policy_type != Some(CreatePolicyType::Restrictive) => {
+            judged(
+                Destructive,
+                "CREATE POLICY (permissive) widens which rows a role may see or change",
+            )
+        }
+        Statement::AlterRole { operation, .. } => match settings::alter_role_reason(operation) {
+            Some(reason) => judged(Destructive, reason),
+            None => judged(Destructive, "roles and their privileges change"),
+        },
+        Statement::CreateRole(_) | Statement::CreateUser(_) | Statement::AlterUser(_) => {
+            judged(Destructive, "roles and their privileges change")
+        }
         Statement::Grant(_) | Statement::Deny(_) | Statement::Revoke(_) => {
             judged(Destructive, "GRANT/REVOKE changes privileges")
         }
@@ -462,21 +632,13 @@ fn statement_kind(stmt: &Statement) -> Judged {
         | Statement::CreateDomain(_)
         | Statement::CreateType { .. } => judged(Write, "CREATE adds to the schema"),
         Statement::Comment { .. } => judged(Write, "COMMENT changes a description"),
-        Statement::Set(set) if switches_role(set) => judged(
-            Destructive,
-            "SET ROLE/SESSION AUTHORIZATION switches to another role's privileges",
-        ),
-        Statement::Set(_) => judged(Write, "SET changes a session setting"),
-        Statement::Reset(r) if resets_role(&r.reset) => judged(
-            Destructive,
-            "RESET ROLE/SESSION AUTHORIZATION leaves the role the session was given",
-        ),
-        Statement::Reset(_) => judged(Write, "RESET changes a session setting"),
+        Statement::Set(set) => settings::judge_set(set),
+        Statement::Reset(r) => settings::judge_reset(&r.reset),
         Statement::Discard {
             object_type: DiscardObject::ALL,
         } => judged(
             Destructive,
-            "DISCARD ALL resets the session, its role included",
+            "DISCARD ALL resets the session, its role and standard_conforming_strings included",
         ),
         Statement::Discard { .. } => judged(Write, "DISCARD resets session state"),
         Statement::Deallocate { .. } => judged(Write, "DEALLOCATE drops a prepared statement"),
@@ -523,42 +685,6 @@ fn statement_kind(stmt: &Statement) -> Judged {
     }
 }
 
-/// The settings that decide whose privileges a session has.
-fn is_role_setting(name: &ObjectName) -> bool {
-    let setting = last_part(name).to_lowercase();
-    setting == "role" || setting == "session_authorization"
-}
-
-/// `SET ROLE`, `SET SESSION AUTHORIZATION`, or `SET role = …`.
-fn switches_role(set: &Set) -> bool {
-    match set {
-        Set::SetRole { .. } | Set::SetSessionAuthorization(_) => true,
-        Set::SingleAssignment { variable, .. } => is_role_setting(variable),
-        Set::ParenthesizedAssignments { variables, .. } => variables.iter().any(is_role_setting),
-        Set::MultipleAssignments { assignments } => {
-            assignments.iter().any(|a| is_role_setting(&a.name))
-        }
-        _ => false,
-    }
-}
-
-/// `RESET ROLE` or `RESET SESSION AUTHORIZATION` (`RESET ALL` leaves both).
-fn resets_role(reset: &Reset) -> bool {
-    match reset {
-        Reset::SessionAuthorization => true,
-        Reset::ConfigurationParameter(name) => is_role_setting(name),
-        Reset::ALL => false,
-    }
-}
-
-fn last_part(name: &ObjectName) -> String {
-    name.0
-        .last()
-        .and_then(ObjectNamePart::as_ident)
-        .map(|i| i.value.clone())
-        .unwrap_or_default()
-}
-
 fn update_kind(selection: Option<&Expr>) -> Judged {
     match selection {
         None => judged(Level::Destructive, "UPDATE without WHERE changes every row"),
@@ -601,6 +727,22 @@ fn drops_something(op: &AlterTableOperation) -> bool {
             | AlterTableOperation::DropPartitions { .. }
             | AlterTableOperation::DropProjection { .. }
             | AlterTableOperation::DropClusteringKey
+    )
+}
+
+/// ALTER TABLE operations that switch off a protection: row-level
+/// security, a NOT NULL constraint, a trigger or a rewrite rule.
+fn weakens_protection(op: &AlterTableOperation) -> bool {
+    matches!(
+        op,
+        AlterTableOperation::DisableRowLevelSecurity
+            | AlterTableOperation::NoForceRowLevelSecurity
+            | AlterTableOperation::DisableTrigger { .. }
+            | AlterTableOperation::DisableRule { .. }
+            | AlterTableOperation::AlterColumn {
+                op: AlterColumnOperation::DropNotNull,
+                ..
+            }
     )
 }
 

@@ -14,6 +14,7 @@ mod ask;
 mod bad_input;
 mod config;
 mod connect;
+mod consent;
 mod exit_codes;
 mod export;
 mod faults;
