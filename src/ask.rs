@@ -10,6 +10,7 @@ use crate::answer::{self, Answered, End};
 use crate::cli::{AskArgs, Global};
 use crate::confirm;
 use crate::db::{self, Dialect};
+use crate::escape;
 use crate::exit::Failure;
 use crate::llm;
 use crate::render::Format;
@@ -161,7 +162,7 @@ fn print_verdict(sql: &str, verdict: &Verdict, json: bool) -> io::Result<()> {
         writeln!(out, "level: {}", verdict.level.as_str())?;
         writeln!(out, "statements: {}", verdict.statements)?;
         for reason in &verdict.reasons {
-            writeln!(out, "reason: {reason}")?;
+            writeln!(out, "reason: {}", escape::visible(reason))?;
         }
         Ok(())
     }
@@ -218,7 +219,7 @@ fn ask_question(
                 );
                 print_line(&doc).map_err(Failure::from_io)?;
             } else {
-                print_line(&format!("{sql};")).map_err(Failure::from_io)?;
+                print_line(&format!("{};", escape::visible(sql))).map_err(Failure::from_io)?;
             }
             let flag = if verdict.level == Level::Destructive {
                 "--allow-destructive"
@@ -238,7 +239,7 @@ fn ask_question(
                 let doc = error_doc(question, sql, Some(verdict), &answered, &agent, &message);
                 print_line(&doc).map_err(Failure::from_io)?;
             } else {
-                print_line(&format!("{sql};")).map_err(Failure::from_io)?;
+                print_line(&format!("{};", escape::visible(sql))).map_err(Failure::from_io)?;
             }
             Err(Failure::Refused(message))
         }
@@ -328,7 +329,7 @@ fn dry_run(
             hint: None,
         })?;
     let Some(sql) = proposal.sql else {
-        return print_line(&proposal.reply).map_err(Failure::from_io);
+        return print_line(&escape::visible(&proposal.reply)).map_err(Failure::from_io);
     };
     let verdict = session.classify(&sql);
     print_verdict(&sql, &verdict, json).map_err(Failure::from_io)
@@ -350,7 +351,7 @@ impl answer::Ui for AskUi {
         if !self.json {
             let explanation = extract::prose(reply);
             if !explanation.trim().is_empty() {
-                eprintln!("{}", explanation.trim());
+                eprintln!("{}", escape::visible(explanation.trim()));
             }
             eprintln!("{}", confirm::verdict_line(verdict, false));
         }
@@ -372,14 +373,14 @@ impl answer::Ui for AskUi {
     }
 
     fn retrying(&mut self, attempt: u32, _sql: &str, error: &db::Error) {
-        eprintln!("attempt {attempt} failed: {error}; asking the model for a corrected statement");
+        eprint!("{}", answer::retrying_line(attempt, error));
     }
 }
 
 /// A prose answer: the text on stdout, or a JSON document.
 fn print_prose(question: &str, answered: &Answered, agent: &Agent, json: bool) -> io::Result<()> {
     if !json {
-        return print_line(answered.reply.trim());
+        return print_line(&escape::visible(answered.reply.trim()));
     }
     let doc = serde_json::json!({
         "question": question,

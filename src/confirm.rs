@@ -1,10 +1,13 @@
 //! Asking a person before a destructive statement runs: the SQL, its level
 //! in colour, and the reasons, then `[y/N]` where anything but yes is no.
+//! The SQL and the reasons may come from the model or the database, so their
+//! control characters are escaped: they cannot draw over the question.
 
 use std::io::{self, BufRead, Write};
 
 use owo_colors::OwoColorize;
 
+use crate::escape;
 use crate::highlight;
 use crate::safety::{Level, Verdict};
 use crate::session::{Consent, Decision};
@@ -13,10 +16,10 @@ use crate::session::{Consent, Decision};
 pub fn explain(consent: &Consent, color: bool) -> String {
     let (sql, verdict) = (consent.sql, consent.verdict);
     let level = paint_level(verdict.level, color);
-    let sql = highlight::paint(sql.trim(), color);
+    let sql = highlight::paint(&escape::visible(sql.trim()), color);
     let mut text = format!("{sql}\n  level: {level}\n");
     for reason in &verdict.reasons {
-        text.push_str(&format!("  - {reason}\n"));
+        text.push_str(&format!("  - {}\n", escape::visible(reason)));
     }
     if let Some(rows) = consent.estimate {
         let noun = if rows == 1 { "row" } else { "rows" };
@@ -29,7 +32,10 @@ pub fn explain(consent: &Consent, color: bool) -> String {
 pub fn verdict_line(verdict: &Verdict, color: bool) -> String {
     let mut line = format!("→ {}", paint_level(verdict.level, color));
     if !verdict.reasons.is_empty() {
-        line.push_str(&format!(": {}", verdict.reasons.join("; ")));
+        line.push_str(&format!(
+            ": {}",
+            escape::visible(&verdict.reasons.join("; "))
+        ));
     }
     line
 }
@@ -157,5 +163,28 @@ mod tests {
             ..consent
         };
         assert!(explain(&consent, false).ends_with("  the planner estimates 3 rows affected\n"));
+    }
+
+    #[test]
+    fn control_characters_in_sql_and_reasons_are_shown_not_sent() {
+        let verdict = Verdict {
+            level: Level::Write,
+            reasons: vec!["calls \x1b[8mf".into()],
+            statements: 1,
+        };
+        let consent = Consent {
+            sql: "delete from t /* \x1b[2A\x1b[2K */",
+            verdict: &verdict,
+            estimate: None,
+            can_preview: false,
+            previewed: None,
+        };
+        for color in [false, true] {
+            let text = explain(&consent, color);
+            assert!(text.contains("\\x1b[2A\\x1b[2K"), "{text:?}");
+            assert!(text.contains("  - calls \\x1b[8mf\n"), "{text:?}");
+            assert!(!text.contains("\x1b[2A"), "{text:?}");
+        }
+        assert_eq!(verdict_line(&verdict, false), "→ write: calls \\x1b[8mf");
     }
 }

@@ -28,6 +28,7 @@ use std::time::Duration;
 
 use crate::catalog::Description;
 use crate::db::{Flow, Outcome, OutcomeKind, RowSink};
+use crate::escape;
 
 pub use footer::{format_duration, thousands};
 
@@ -61,8 +62,8 @@ pub enum Expanded {
 }
 
 /// Draws a [`Description`] (a listing such as `\d` or `\log`): its title
-/// and sections for people, its rows in any format. `out` gives the sink
-/// for each part.
+/// and sections for people (control characters escaped), its rows in any
+/// format. `out` gives the sink for each part.
 pub fn present<'a>(
     description: &Description,
     options: &RenderOptions,
@@ -71,7 +72,7 @@ pub fn present<'a>(
     let human = matches!(options.format, Format::Table | Format::Expanded);
     if human && let Some(title) = &description.title {
         let mut sink = out();
-        writeln!(sink, "{title}")?;
+        writeln!(sink, "{}", escape::visible(title))?;
         sink.flush()?;
     }
     let mut writer = writer(options, out());
@@ -89,9 +90,9 @@ pub fn present<'a>(
     if human {
         let mut sink = out();
         for (heading, lines) in &description.sections {
-            writeln!(sink, "{heading}:")?;
+            writeln!(sink, "{}:", escape::visible(heading))?;
             for line in lines {
-                writeln!(sink, "    {line}")?;
+                writeln!(sink, "    {}", escape::visible(line))?;
             }
         }
         sink.flush()?;

@@ -1,6 +1,7 @@
 //! `\history` and `\rerun` in the REPL: the persistent history drawn as
 //! result sets, and the SQL of an entry handed back to be run again.
 
+use crate::escape;
 use crate::history::{self, History, Stored};
 use crate::render::Format;
 use crate::report;
@@ -55,7 +56,7 @@ pub fn sql_to_rerun(session: &Session, number: i64) -> Option<String> {
         );
         return None;
     };
-    println!("{sql}");
+    println!("{}", escape::visible(&sql));
     Some(sql)
 }
 

@@ -25,6 +25,7 @@ use crate::confirm;
 use crate::connection::{self, Choice};
 use crate::db::Dialect;
 use crate::describe;
+use crate::escape;
 use crate::exit::Failure;
 use crate::highlight;
 use crate::llm;
@@ -113,12 +114,14 @@ struct Repl {
 }
 
 impl Repl {
-    /// `db=> `, or `profile:db=> ` for a connection from a profile.
+    /// `db=> `, or `profile:db=> ` for a connection from a profile; the
+    /// database's name with its control characters escaped.
     fn prompt(&self, profile: Option<&str>, database: &str) -> String {
         let place = match profile {
             Some(profile) if profile != database => format!("{profile}:{database}"),
             _ => database.to_string(),
         };
+        let place = escape::visible(&place);
         match (self.sql_mode, self.buffer.is_empty()) {
             (false, _) => format!("{place}=> "),
             (true, true) => format!("{place} sql=> "),
@@ -174,7 +177,10 @@ impl Repl {
             }
             Err(failure) => {
                 eprint!("{}", failure.message());
-                eprintln!("Still connected to {}.", session.info().database);
+                eprintln!(
+                    "Still connected to {}.",
+                    escape::visible(&session.info().database)
+                );
             }
         }
     }
@@ -462,11 +468,14 @@ impl Repl {
         };
         match edit::decide(text, start.as_ref(), self.sql_mode, session.info().dialect) {
             Recall::Sql(sql) => {
-                println!("{}", highlight::paint(&sql, self.term.color));
+                println!(
+                    "{}",
+                    highlight::paint(&escape::visible(&sql), self.term.color)
+                );
                 self.run_sql(session, input, &sql);
             }
             Recall::Question(question) => {
-                println!("{question}");
+                println!("{}", escape::visible(&question));
                 self.question(session, input, &question);
             }
         }
@@ -558,6 +567,8 @@ fn greet(session: &Session, agent: Option<&Agent>) {
     }
 }
 
+/// What `\conninfo` and the greeting say about the connection; names from
+/// the server and the address have their control characters escaped.
 fn conninfo(session: &Session) -> String {
     let info = session.info();
     let mut text = match session.profile() {
@@ -582,7 +593,7 @@ fn conninfo(session: &Session) -> String {
     if session.choice().read_only {
         text.push_str("; read-only: only read-only statements run");
     }
-    text
+    escape::visible(&text).into_owned()
 }
 
 /// Asks at start-up which profile to connect to, until one is named.
@@ -622,7 +633,7 @@ struct TerminalUi<'a> {
 impl answer::Ui for TerminalUi<'_> {
     fn reply_text(&mut self, text: &str) {
         self.streamed = true;
-        print!("{}", self.reply.push(text));
+        print!("{}", self.reply.push(&escape::visible(text)));
         let _ = io::stdout().flush();
     }
 
@@ -642,7 +653,7 @@ impl answer::Ui for TerminalUi<'_> {
     }
 
     fn retrying(&mut self, attempt: u32, _sql: &str, error: &crate::db::Error) {
-        eprintln!("attempt {attempt} failed: {error}; asking the model for a corrected statement");
+        eprint!("{}", answer::retrying_line(attempt, error));
     }
 }
 
