@@ -17,8 +17,11 @@ use crate::timings::{self, Phase};
 
 /// Turns remembered for follow-up questions (a question and its summary each).
 const MEMORY_TURNS: usize = 4;
-/// Upper bound on the reply length asked of the model.
-const MAX_REPLY_TOKENS: u32 = 4096;
+/// Upper bound on the reply length asked of the model, unless the config
+/// file sets `[agent] reply_tokens`.
+pub const DEFAULT_REPLY_TOKENS: u32 = 4096;
+/// The smallest `reply_tokens` accepted: less cannot hold a statement.
+pub const MIN_REPLY_TOKENS: u32 = 256;
 
 /// What the model answered.
 #[derive(Clone, Debug)]
@@ -36,6 +39,7 @@ pub struct Agent {
     provider: Box<dyn Provider>,
     memory: Vec<Message>,
     context_tokens: usize,
+    reply_tokens: u32,
     retries: u32,
     prices: Prices,
 }
@@ -47,6 +51,7 @@ impl Agent {
             provider,
             memory: Vec::new(),
             context_tokens: config.context_tokens,
+            reply_tokens: config.reply_tokens,
             retries: config.retries,
             prices: Prices::new(config.prices.clone()),
         }
@@ -94,7 +99,7 @@ impl Agent {
             Request {
                 system,
                 messages,
-                max_tokens: MAX_REPLY_TOKENS,
+                max_tokens: self.reply_tokens,
             },
             context,
         )

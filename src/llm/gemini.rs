@@ -164,7 +164,7 @@ impl Decoder for Stream {
             .pointer("/promptFeedback/blockReason")
             .and_then(Value::as_str)
         {
-            return Err(blocked(ctx, format!("the question was blocked: {reason}")));
+            return Err(ctx.blocked(format!("the question was blocked: {reason}")));
         }
         let Some(candidate) = chunk.pointer("/candidates/0") else {
             return Ok(Step::More);
@@ -185,8 +185,9 @@ impl Decoder for Stream {
         }
         match candidate.get("finishReason").and_then(Value::as_str) {
             Some(reason) if BLOCKED.contains(&reason) => {
-                Err(blocked(ctx, format!("finish reason {reason}")))
+                Err(ctx.blocked(format!("finish reason {reason}")))
             }
+            Some(reason @ "MAX_TOKENS") => Err(ctx.cut_off(reason)),
             Some(reason) => {
                 self.reply.finish_reason = Some(reason.to_string());
                 Ok(Step::Done)
@@ -197,14 +198,6 @@ impl Decoder for Stream {
 
     fn finish(self) -> Reply {
         self.reply
-    }
-}
-
-fn blocked(ctx: &Context, reason: String) -> Error {
-    Error::Blocked {
-        provider: ctx.provider,
-        model: ctx.model.clone(),
-        reason,
     }
 }
 
@@ -345,5 +338,15 @@ mod tests {
             .expect_err("denied");
         assert!(matches!(error, Error::Auth { .. }), "{error:?}");
         assert!(error.to_string().contains("GEMINI_API_KEY"), "{error}");
+    }
+
+    #[test]
+    fn a_reply_cut_off_at_max_tokens_is_an_error() {
+        let cut = STREAM.replace(
+            "\"finishReason\":\"STOP\"",
+            "\"finishReason\":\"MAX_TOKENS\"",
+        );
+        let error = collect::<Stream>(&cut).expect_err("cut off");
+        assert!(matches!(error, Error::CutOff { .. }), "{error:?}");
     }
 }

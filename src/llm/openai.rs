@@ -205,8 +205,13 @@ impl Decoder for Stream {
                 self.reply.text.push_str(text);
                 on_text(text);
             }
-            if let Some(reason) = choice.get("finish_reason").and_then(Value::as_str) {
-                self.reply.finish_reason = Some(reason.to_string());
+            match choice.get("finish_reason").and_then(Value::as_str) {
+                Some(reason @ "length") => return Err(ctx.cut_off(reason)),
+                Some(reason @ "content_filter") => {
+                    return Err(ctx.blocked(format!("finish reason {reason}")));
+                }
+                Some(reason) => self.reply.finish_reason = Some(reason.to_string()),
+                None => {}
             }
         }
         if let Some(usage) = chunk.get("usage").filter(|u| u.is_object()) {
@@ -478,5 +483,18 @@ mod tests {
             .expect_err("nothing listens");
         assert!(matches!(error, Error::Network { .. }), "{error:?}");
         assert!(error.to_string().contains("OPENAI_BASE_URL"));
+    }
+
+    #[test]
+    fn a_reply_cut_off_at_the_length_limit_or_filtered_is_an_error() {
+        let cut = STREAM.replace("\"finish_reason\":\"stop\"", "\"finish_reason\":\"length\"");
+        let error = collect::<Stream>(&cut).expect_err("cut off");
+        assert!(matches!(error, Error::CutOff { .. }), "{error:?}");
+        let filtered = STREAM.replace(
+            "\"finish_reason\":\"stop\"",
+            "\"finish_reason\":\"content_filter\"",
+        );
+        let error = collect::<Stream>(&filtered).expect_err("filtered");
+        assert!(matches!(error, Error::Blocked { .. }), "{error:?}");
     }
 }
