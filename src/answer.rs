@@ -217,7 +217,8 @@ pub fn answer(
                     return answered;
                 }
                 ui.retrying(answered.attempts, &sql, &error);
-                request = Agent::correction(&request, &proposal.reply, &sql, &error.to_string());
+                let share_samples = session.settings.share_samples;
+                request = Agent::correction(&request, &proposal.reply, &sql, &error, share_samples);
             }
         }
     }

@@ -4,6 +4,7 @@
 
 pub mod context;
 pub mod extract;
+pub mod feedback;
 pub mod prompt;
 
 use std::time::{Duration, Instant};
@@ -124,8 +125,17 @@ impl Agent {
         })
     }
 
-    /// The follow-up request after `sql` from `reply` failed with `error`.
-    pub fn correction(request: &Request, reply: &str, sql: &str, error: &str) -> Request {
+    /// The follow-up request after `sql` from `reply` failed with `error`:
+    /// the error goes back as [`feedback::describe`] words it, with the
+    /// server's message only when `share_samples` allows data to be sent.
+    pub fn correction(
+        request: &Request,
+        reply: &str,
+        sql: &str,
+        error: &crate::db::Error,
+        share_samples: bool,
+    ) -> Request {
+        let error = feedback::describe(error, sql, share_samples);
         let mut next = request.clone();
         next.messages.push(Message {
             role: Role::Assistant,
@@ -133,7 +143,7 @@ impl Agent {
         });
         next.messages.push(Message {
             role: Role::User,
-            content: prompt::correction(sql, error),
+            content: prompt::correction(sql, &error),
         });
         next
     }
