@@ -30,10 +30,11 @@ use crate::exit::Failure;
 use crate::highlight;
 use crate::llm;
 use crate::models;
+use crate::querylog::QuestionNote;
 use crate::render::Expanded;
 use crate::report;
 use crate::safety::{self, Verdict};
-use crate::session::{Consent, Decision, Executed, Run, Session};
+use crate::session::{Consent, Decision, Executed, Origin, Run, Session};
 use crate::term::Term;
 use crate::usage::{Ledger, Tally};
 
@@ -294,11 +295,14 @@ impl Repl {
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::History(words) => history::list(session, words.as_deref()),
             Meta::HistoryEntry(number) => history::show_entry(session, number),
-            Meta::Rerun(number) => {
-                if let Some(sql) = history::sql_to_rerun(session, number) {
-                    self.run_sql(session, input, &sql);
-                }
-            }
+            Meta::Rerun(number) => match history::to_rerun(session, number) {
+                Some(history::Rerun {
+                    sql,
+                    question: Some(note),
+                }) => self.run_generated(session, input, &sql, note),
+                Some(rerun) => self.run_sql(session, input, &rerun.sql),
+                None => {}
+            },
             Meta::Help => print!("{}", command::help()),
             Meta::Prompt(question) => self.show_prompt(session, &question),
             Meta::Usage => show(
@@ -493,35 +497,81 @@ impl Repl {
                     input.confirm(consent, color)
                 }
             };
-            match session.execute(Run::typed(&sql), &mut confirm) {
-                Executed::Ran(_) => {}
-                Executed::Declined => println!("Not run."),
-                Executed::Refused { .. } => eprint!(
-                    "{}",
-                    report::error_line(
-                        "not run: destructive statements need a confirmation, and input is not a terminal",
-                        Some("start glance with --yes to run them from a script"),
-                    )
-                ),
-                Executed::Forbidden { verdict } => {
-                    eprint!(
-                        "{}",
-                        report::error_line(&session.read_only_refusal(&verdict), None)
-                    );
-                    break;
-                }
-                Executed::Failed { error, .. } => {
-                    eprint!("{}", report::db_error(&error, Some(&sql)));
-                    break;
-                }
-                Executed::Output(error) => {
-                    eprint!(
-                        "{}",
-                        report::error_line(&format!("could not write output: {error}"), None)
-                    );
-                    break;
-                }
+            let executed = session.execute(Run::typed(&sql), &mut confirm);
+            if !report_executed(session, executed, &sql, TYPED_REFUSED) {
+                break;
             }
+        }
+    }
+
+    /// Runs again a statement the model wrote (`\rerun` of such an entry):
+    /// as one statement, confirmed by the person before any write, like
+    /// when the model wrote it; `--yes` does not cover it.
+    fn run_generated(
+        &mut self,
+        session: &mut Session,
+        input: &mut Input,
+        sql: &str,
+        note: QuestionNote,
+    ) {
+        self.last = Some(Recall::Sql(sql.to_string()));
+        let color = self.term.color;
+        let run = Run {
+            sql,
+            origin: Origin::Generated,
+            question: Some(note),
+            json_prefix: Vec::new(),
+            json_timings: Vec::new(),
+        };
+        let executed = session.execute(run, &mut |consent: &Consent| input.confirm(consent, color));
+        report_executed(session, executed, sql, GENERATED_REFUSED);
+    }
+}
+
+/// What to say when a statement needing consent meets piped input: the
+/// message and its hint.
+type Refusal = (&'static str, Option<&'static str>);
+
+const TYPED_REFUSED: Refusal = (
+    "not run: destructive statements need a confirmation, and input is not a terminal",
+    Some("start glance with --yes to run them from a script"),
+);
+
+const GENERATED_REFUSED: Refusal = (
+    "not run: this statement was written by the model and needs a confirmation, and input is not a terminal",
+    None,
+);
+
+/// Says how a statement ended; false when the statements after it should
+/// not run.
+fn report_executed(session: &Session, executed: Executed, sql: &str, refused: Refusal) -> bool {
+    match executed {
+        Executed::Ran(_) => true,
+        Executed::Declined => {
+            println!("Not run.");
+            true
+        }
+        Executed::Refused { .. } => {
+            eprint!("{}", report::error_line(refused.0, refused.1));
+            true
+        }
+        Executed::Forbidden { verdict } => {
+            eprint!(
+                "{}",
+                report::error_line(&session.read_only_refusal(&verdict), None)
+            );
+            false
+        }
+        Executed::Failed { error, .. } => {
+            eprint!("{}", report::db_error(&error, Some(sql)));
+            false
+        }
+        Executed::Output(error) => {
+            eprint!(
+                "{}",
+                report::error_line(&format!("could not write output: {error}"), None)
+            );
+            false
         }
     }
 }
