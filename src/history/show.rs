@@ -107,9 +107,13 @@ pub fn describe_entry(e: &Stored, human: bool) -> Description {
 /// Who wrote the entry's SQL: the model when it answered a question (and a
 /// rerun keeps it so, with the rules of the model), else the person.
 fn written_by(e: &Stored) -> Option<&'static str> {
-    e.sql
-        .as_ref()
-        .map(|_| if e.question.is_some() { "model" } else { "typed" })
+    e.sql.as_ref().map(|_| {
+        if e.question.is_some() {
+            "model"
+        } else {
+            "typed"
+        }
+    })
 }
 
 /// `ok`, `failed`, `not run` (declined, refused, or rolled back after a

@@ -27,4 +27,5 @@ mod secrets;
 mod sqlite;
 mod timings;
 mod typing;
+mod untrusted;
 mod usage;
