@@ -30,6 +30,11 @@
 //! a string;
 //! text → string; json/jsonb → embedded as is; bytes → string `"\\x…"` hex.
 //!
+//! Every control character in a string is escaped (`\u001b`, and also DEL
+//! and C1 as `\u007f`, `\u009b`, which JSON allows but does not require),
+//! so a document printed on a terminal cannot drive it; json/jsonb values,
+//! embedded as they are, get the same escapes for DEL and C1.
+//!
 //! Invariant: a document is valid JSON however the rows are chunked, and
 //! keys are escaped once per result, not once per row.
 
@@ -81,7 +86,7 @@ impl<W: Write> JsonWriter<W> {
         for (name, value) in &self.prefix {
             write_str(&mut self.out, name)?;
             self.out.write_all(b":")?;
-            serde_json::to_writer(&mut self.out, value)?;
+            write_serialized(&mut self.out, value)?;
             self.out.write_all(b",")?;
         }
         self.out.write_all(b"\"columns\":[")?;
@@ -123,7 +128,7 @@ impl<W: Write> JsonWriter<W> {
         )?;
         let late = self.late_timings.map(|f| f()).unwrap_or_default();
         for (name, ms) in self.timings.iter().chain(&late) {
-            serde_json::to_writer(&mut self.out, name.as_str())?;
+            write_str(&mut self.out, name)?;
             write!(self.out, ":{ms:.3},")?;
         }
         let db_ms = outcome.db_time.as_secs_f64() * 1000.0;
@@ -283,7 +288,7 @@ pub fn write_value<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
         }
         Value::Numeric(s) if is_json_number(s) && exact_as_double(s) => out.write_all(s.as_bytes()),
         Value::Numeric(s) | Value::Text(s) => write_str(out, s),
-        Value::Json(s) => out.write_all(s.as_bytes()),
+        Value::Json(s) => write_escaping_c1(out, s),
         Value::Bytes(b) => {
             out.write_all(b"\"")?;
             // JSON escapes the backslash of `\x`.
@@ -310,7 +315,45 @@ fn exact_as_double(number: &str) -> bool {
 }
 
 fn write_str<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
-    serde_json::to_writer(out, s).map_err(io::Error::from)
+    write_serialized(out, s)
+}
+
+/// `value` as compact JSON with every control character escaped.
+fn write_serialized<W: Write, T: serde::Serialize + ?Sized>(
+    out: &mut W,
+    value: &T,
+) -> io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(out, EscapeControls);
+    value.serialize(&mut serializer).map_err(io::Error::from)
+}
+
+/// serde_json's compact form, with DEL and C1 escaped in strings too (it
+/// escapes only the characters below U+0020).
+struct EscapeControls;
+
+impl serde_json::ser::Formatter for EscapeControls {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        write_escaping_c1(writer, fragment)
+    }
+}
+
+/// `text` with DEL and C1 characters as `\u007f`…`\u009f`. Valid inside a
+/// JSON string, and in JSON text they can only stand inside strings.
+fn write_escaping_c1<W: ?Sized + Write>(out: &mut W, text: &str) -> io::Result<()> {
+    let mut rest = text;
+    while let Some((at, c)) = rest
+        .char_indices()
+        .find(|&(_, c)| ('\u{7f}'..='\u{9f}').contains(&c))
+    {
+        out.write_all(&rest.as_bytes()[..at])?;
+        write!(out, "\\u{:04x}", u32::from(c))?;
+        rest = &rest[at + c.len_utf8()..];
+    }
+    out.write_all(rest.as_bytes())
 }
 
 fn write_affected<W: Write>(out: &mut W, affected: Option<u64>) -> io::Result<()> {
@@ -483,6 +526,14 @@ mod tests {
         assert_eq!(encode(Value::Numeric("1.".into())), "\"1.\"");
         assert_eq!(encode(Value::Float(f64::NEG_INFINITY)), "\"-Infinity\"");
         assert_eq!(encode(Value::Text("tab\t\u{1}".into())), r#""tab\t\u0001""#);
+        assert_eq!(
+            encode(Value::Text("\x1b]52\u{7f}\u{9b}\u{a0}".into())),
+            r#""\u001b]52\u007f\u009b\u00a0""#.replace("\\u00a0", "\u{a0}")
+        );
+        assert_eq!(
+            encode(Value::Json("{\"k\": \"\u{9b}2J\"}".into())),
+            r#"{"k": "\u009b2J"}"#
+        );
         assert!(is_json_number("0"));
         assert!(!is_json_number(""));
         assert!(!is_json_number("-"));

@@ -148,12 +148,20 @@ pub trait ResultWriter: RowSink {
     }
 }
 
-/// Makes the writer for `options`, writing to `out`.
+/// Makes the writer for `options`, writing to `out`. CSV written to a
+/// terminal (`options.terminal`) has its control characters escaped
+/// ([`escape::Visible`]); piped, it is exact.
 ///
 /// `table` and `expanded` page through the result when `options.paged` and
 /// `options.terminal` are both set; the caller sets `paged` only when stdin
 /// and stdout are terminals, since the pager reads keys from the terminal.
 pub fn writer<'a>(options: &RenderOptions, out: Box<dyn Write + 'a>) -> Box<dyn ResultWriter + 'a> {
+    // CSV keeps every byte when piped; on a terminal, control characters in
+    // the data are shown, not obeyed (the other formats escape them always).
+    let out: Box<dyn Write + 'a> = match options.format {
+        Format::Csv if options.terminal.is_some() => Box::new(escape::Visible::new(out)),
+        _ => out,
+    };
     match options.format {
         Format::Csv => Box::new(csv::CsvWriter::new(out)),
         Format::Json => Box::new(json::JsonWriter::new(

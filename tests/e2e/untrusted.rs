@@ -138,6 +138,38 @@ fn names_values_and_errors_from_the_database_are_shown_as_text() {
 }
 
 #[test]
+fn csv_and_json_on_a_terminal_show_control_characters_and_stay_exact_when_piped() {
+    let db = harness::db("untrusted_formats");
+    let sql = "select 'a' || chr(27) || ']52;c;eA==' || chr(7) || chr(155) || 'b' as v";
+    let home = harness::scratch_dir("untrusted_formats");
+    let mut csv = Repl::spawn(
+        harness::glance_bin(),
+        ["ask", "-d", db.url(), "--format", "csv", "--sql", sql],
+        &home,
+        &[],
+    );
+    csv.expect("a\\x1b]52;c;eA==\\x07\\u{9b}b");
+    assert_eq!(csv.expect_exit(), 0);
+    let mut json = Repl::spawn(
+        harness::glance_bin(),
+        ["ask", "-d", db.url(), "--format", "json", "--sql", sql],
+        &home,
+        &[],
+    );
+    json.expect("a\\u001b]52;c;eA==\\u0007\\u009bb");
+    assert_eq!(json.expect_exit(), 0);
+    for terminal in [&csv, &json] {
+        assert!(!sent_raw(terminal, "\x1b]52"), "{}", terminal.transcript());
+        assert!(!sent_raw(terminal, "\u{9b}"), "{}", terminal.transcript());
+    }
+    let piped = glance()
+        .args(["ask", "-d", db.url(), "--format", "csv", "--sql", sql])
+        .run();
+    piped.success();
+    assert_eq!(piped.stdout, "v\na\x1b]52;c;eA==\x07\u{9b}b\n", "{piped}");
+}
+
+#[test]
 fn up_arrow_at_the_confirmation_cannot_bring_back_an_earlier_yes() {
     let db = shop("untrusted_up_arrow");
     let fake = FakeLlm::openai(vec![
