@@ -97,19 +97,31 @@ pub fn ask_on_terminal(consent: &Consent, color: bool) -> Decision {
 mod tests {
     use super::*;
 
+    fn verdict(level: Level, reasons: &[&str]) -> Verdict {
+        Verdict {
+            level,
+            reasons: reasons.iter().map(|r| r.to_string()).collect(),
+            statements: 1,
+        }
+    }
+
+    /// Consent to run `sql` with `verdict`, no estimate and no preview.
+    fn consent<'a>(sql: &'a str, verdict: &'a Verdict) -> Consent<'a> {
+        Consent {
+            sql,
+            verdict,
+            estimate: None,
+            can_preview: false,
+            previewed: None,
+        }
+    }
+
     #[test]
     fn p_previews_only_where_offered_and_only_once() {
-        let verdict = Verdict {
-            level: Level::Write,
-            reasons: Vec::new(),
-            statements: 1,
-        };
+        let verdict = verdict(Level::Write, &[]);
         let mut consent = Consent {
-            sql: "update t set a = 1",
-            verdict: &verdict,
-            estimate: None,
             can_preview: true,
-            previewed: None,
+            ..consent("update t set a = 1", &verdict)
         };
         assert_eq!(decide("p", &consent), Decision::Preview);
         assert_eq!(decide("y", &consent), Decision::Run);
@@ -141,18 +153,8 @@ mod tests {
 
     #[test]
     fn explanation_shows_level_and_reasons() {
-        let verdict = Verdict {
-            level: Level::Destructive,
-            reasons: vec!["DROP TABLE removes a table".into()],
-            statements: 1,
-        };
-        let consent = Consent {
-            sql: "drop table t",
-            verdict: &verdict,
-            estimate: None,
-            can_preview: false,
-            previewed: None,
-        };
+        let verdict = verdict(Level::Destructive, &["DROP TABLE removes a table"]);
+        let consent = consent("drop table t", &verdict);
         let text = explain(&consent, false);
         assert_eq!(
             text,
@@ -167,18 +169,8 @@ mod tests {
 
     #[test]
     fn control_characters_in_sql_and_reasons_are_shown_not_sent() {
-        let verdict = Verdict {
-            level: Level::Write,
-            reasons: vec!["calls \x1b[8mf".into()],
-            statements: 1,
-        };
-        let consent = Consent {
-            sql: "delete from t /* \x1b[2A\x1b[2K */",
-            verdict: &verdict,
-            estimate: None,
-            can_preview: false,
-            previewed: None,
-        };
+        let verdict = verdict(Level::Write, &["calls \x1b[8mf"]);
+        let consent = consent("delete from t /* \x1b[2A\x1b[2K */", &verdict);
         for color in [false, true] {
             let text = explain(&consent, color);
             assert!(text.contains("\\x1b[2A\\x1b[2K"), "{text:?}");

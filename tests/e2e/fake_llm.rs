@@ -30,6 +30,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::harness::Cmd;
+
 /// The API key the fakes accept.
 pub const KEY: &str = "sk-fake-test-key-0123456789";
 
@@ -345,6 +347,14 @@ impl FakeLlm {
             ],
             Kind::Ollama => vec![("OLLAMA_HOST", self.url())],
         }
+    }
+
+    /// `cmd` pointed at this fake, with [`FakeLlm::env`].
+    pub fn on(&self, mut cmd: Cmd) -> Cmd {
+        for (name, value) in self.env() {
+            cmd = cmd.env(name, value);
+        }
+        cmd
     }
 
     /// Sets the token counts reported with every later text answer (the

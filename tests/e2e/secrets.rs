@@ -279,17 +279,14 @@ fn error_sent_for(db: &harness::TestDb, failing: &str) -> String {
         sql_reply(failing),
         sql_reply("select count(*) as n from people"),
     ]);
-    let mut cmd = glance().args([
+    let cmd = fake.on(glance().args([
         "ask",
         "-d",
         db.url(),
         "--allow-write",
         "--allow-destructive",
         "go",
-    ]);
-    for (name, value) in fake.env() {
-        cmd = cmd.env(name, value);
-    }
+    ]));
     let out = cmd.run();
     out.success().stderr_has("attempt 1 failed");
     let requests = fake.requests();
@@ -361,15 +358,12 @@ fn no_row_value_reaches_the_model_through_errors_of_any_shape() {
         sql_reply("select json_extract('{}', k) as v from keys"),
         sql_reply("select count(*) as n from keys"),
     ]);
-    let mut cmd = glance().args([
+    let cmd = fake.on(glance().args([
         "ask",
         "-d",
         path.to_str().unwrap_or_default(),
         "read the keys",
-    ]);
-    for (name, value) in fake.env() {
-        cmd = cmd.env(name, value);
-    }
+    ]));
     let out = cmd.run();
     out.success().stderr_has("sk-live-ZZZ9");
     let requests = fake.requests();
