@@ -13,7 +13,7 @@ use crate::db::{self, Dialect};
 use crate::escape;
 use crate::exit::Failure;
 use crate::llm;
-use crate::render::Format;
+use crate::render::{self, Format};
 use crate::report;
 use crate::safety::{self, Level, Verdict};
 use crate::session::{Consent, Decision, Executed, Run, Session};
@@ -157,7 +157,7 @@ fn print_verdict(sql: &str, verdict: &Verdict, json: bool) -> io::Result<()> {
             "reasons": verdict.reasons,
             "statements": verdict.statements,
         });
-        writeln!(out, "{doc}")
+        writeln!(out, "{}", render::json_text(&doc))
     } else {
         writeln!(out, "level: {}", verdict.level.as_str())?;
         writeln!(out, "statements: {}", verdict.statements)?;
@@ -171,7 +171,7 @@ fn print_verdict(sql: &str, verdict: &Verdict, json: bool) -> io::Result<()> {
 fn print_json_error(sql: &str, level: Level, error: &db::Error) -> io::Result<()> {
     let detail = report::error_json(error);
     let doc = serde_json::json!({ "sql": sql, "level": level.as_str(), "error": detail });
-    writeln!(io::stdout().lock(), "{doc}")
+    writeln!(io::stdout().lock(), "{}", render::json_text(&doc))
 }
 
 /// Answers one question: generate, classify, confirm by flag or terminal,
@@ -304,7 +304,7 @@ fn show_prompt(
         agent.provider().preview(&request)
     };
     let text = if json {
-        doc.to_string()
+        render::json_text(&doc)
     } else {
         serde_json::to_string_pretty(&doc).unwrap_or_default()
     };
@@ -393,7 +393,7 @@ fn print_prose(question: &str, answered: &Answered, agent: &Agent, json: bool) -
         "llm": answer::llm_json(agent, &answered.usage),
         "attempts": answered.attempts,
     });
-    print_line(&doc.to_string())
+    print_line(&render::json_text(&doc))
 }
 
 /// The JSON document of a question whose SQL did not run.
@@ -405,7 +405,7 @@ fn error_doc(
     agent: &Agent,
     error: &str,
 ) -> String {
-    serde_json::json!({
+    let doc = serde_json::json!({
         "question": question,
         "sql": sql,
         "level": verdict.map(|v| v.level.as_str()),
@@ -415,8 +415,8 @@ fn error_doc(
         "llm": answer::llm_json(agent, &answered.usage),
         "attempts": answered.attempts,
         "error": { "message": error },
-    })
-    .to_string()
+    });
+    render::json_text(&doc)
 }
 
 fn print_line(text: &str) -> io::Result<()> {

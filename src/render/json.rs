@@ -314,6 +314,15 @@ fn exact_as_double(number: &str) -> bool {
             .is_ok_and(|f| f.is_finite() && (f != 0.0 || significant.is_empty()))
 }
 
+/// `value` as one line of compact JSON with every control character
+/// escaped, for documents printed outside a result (`ask`'s errors).
+pub fn text(value: &serde_json::Value) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail, and the output is UTF-8.
+    let _ = write_serialized(&mut out, value);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 fn write_str<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
     write_serialized(out, s)
 }

@@ -167,6 +167,26 @@ fn csv_and_json_on_a_terminal_show_control_characters_and_stay_exact_when_piped(
 }
 
 #[test]
+fn ask_prints_model_prose_escaped_and_json_with_every_control_escaped() {
+    let db = harness::db("untrusted_ask_prose");
+    let prose = format!("Which one?{CLIPBOARD}\u{9b}2J");
+    for (format, expected) in [
+        ("table", "Which one?\\x1b]52;c;eA==\\x07\\u{9b}2J"),
+        ("json", "Which one?\\u001b]52;c;eA==\\u0007\\u009b2J"),
+    ] {
+        let fake = FakeLlm::openai(vec![Reply::text(&prose)]);
+        let out = fake
+            .on(glance().args(["ask", "-d", db.url(), "--format", format, "anything"]))
+            .run();
+        out.success().stdout_has(expected);
+        assert!(
+            !out.stdout.contains('\x1b') && !out.stdout.contains('\u{9b}'),
+            "{out}"
+        );
+    }
+}
+
+#[test]
 fn up_arrow_at_the_confirmation_cannot_bring_back_an_earlier_yes() {
     let db = shop("untrusted_up_arrow");
     let fake = FakeLlm::openai(vec![
