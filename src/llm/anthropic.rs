@@ -4,6 +4,8 @@
 //! and the key in `x-api-key`, and put the system text in the top-level
 //! `system` field (there is no system role). Model ids Anthropic has retired
 //! are refused when the client is built, so no request is ever sent for them.
+//! A `max_tokens` stop is an [`Error::CutOff`] and a `refusal` an
+//! [`Error::Blocked`], so an incomplete or refused answer never runs.
 
 use serde_json::{Value, json};
 

@@ -630,6 +630,8 @@ mod tests {
             ctx.bad_response("not JSON"),
             ctx.timeout("waiting for the answer", Duration::from_millis(1500)),
             ctx.network("https://api.openai.com/v1", "connection refused"),
+            ctx.cut_off("length"),
+            ctx.blocked("finish reason content_filter".into()),
             classify_body(Some(500), ""),
         ] {
             let text = error.to_string();

@@ -6,7 +6,8 @@
 //! `systemInstruction` and use the roles `user` and `model`. Each chunk is a
 //! whole response object with a new piece of text and running usage; the
 //! chunk with a `finishReason` ends the answer, and a safety or policy
-//! reason (or a blocked prompt) is an [`Error::Blocked`] naming it.
+//! reason (or a blocked prompt) is an [`Error::Blocked`] naming it, and
+//! `MAX_TOKENS` an [`Error::CutOff`].
 
 use serde_json::{Value, json};
 

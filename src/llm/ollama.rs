@@ -5,8 +5,8 @@
 //! Invariant: requests always stream, put the system text in a `system`
 //! message and the answer cap in `options.num_predict`; the answer is
 //! complete only at the line with `"done": true`, which carries the token
-//! counts. A refused connection says to start Ollama, a missing model says
-//! to pull it.
+//! counts; a `done_reason` of `length` there is an [`Error::CutOff`]. A
+//! refused connection says to start Ollama, a missing model says to pull it.
 
 use std::time::Duration;
 

@@ -5,7 +5,9 @@
 //! the answer with `max_completion_tokens` and never send `temperature` (the
 //! gpt-5 and o-series reasoning models refuse anything but the default). The
 //! system text goes as a `system` message: OpenAI treats it as `developer`
-//! for reasoning models, and compatible servers only know `system`.
+//! for reasoning models, and compatible servers only know `system`. A
+//! `length` finish is an [`Error::CutOff`] and `content_filter` an
+//! [`Error::Blocked`], so an incomplete or filtered answer never runs.
 
 use serde_json::{Value, json};
 
