@@ -306,7 +306,7 @@ fn show_prompt(
     let text = if json {
         render::json_text(&doc)
     } else {
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
+        render::json_pretty(&doc)
     };
     print_line(&text).map_err(Failure::from_io)
 }

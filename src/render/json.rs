@@ -323,6 +323,16 @@ pub fn text(value: &serde_json::Value) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// `value` as indented JSON with every control character escaped, for
+/// people (`--show-prompt`, `\prompt`).
+pub fn pretty(value: &serde_json::Value) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut out = Vec::with_capacity(text.len());
+    // serde_json escapes C0; DEL and C1 can only stand inside its strings.
+    let _ = write_escaping_c1(&mut out, &text);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 fn write_str<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
     write_serialized(out, s)
 }
@@ -538,6 +548,10 @@ mod tests {
         assert_eq!(
             encode(Value::Text("\x1b]52\u{7f}\u{9b}\u{a0}".into())),
             r#""\u001b]52\u007f\u009b\u00a0""#.replace("\\u00a0", "\u{a0}")
+        );
+        assert_eq!(
+            pretty(&serde_json::json!({"k": "\u{1b}\u{9b}"})),
+            "{\n  \"k\": \"\\u001b\\u009b\"\n}"
         );
         assert_eq!(
             encode(Value::Json("{\"k\": \"\u{9b}2J\"}".into())),

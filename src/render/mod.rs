@@ -31,7 +31,7 @@ use crate::db::{Flow, Outcome, OutcomeKind, RowSink};
 use crate::escape;
 
 pub use footer::{format_duration, thousands};
-pub use json::text as json_text;
+pub use json::{pretty as json_pretty, text as json_text};
 
 /// Output formats, as named by `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]

@@ -426,10 +426,7 @@ impl Repl {
         match answer::request(session, agent, question) {
             Ok((request, context)) => {
                 let preview = agent.provider().preview(&request);
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&preview).unwrap_or_default()
-                );
+                println!("{}", crate::render::json_pretty(&preview));
                 println!(
                     "{} tables sent in full, {} by name only, about {} schema tokens",
                     context.tables_full.len(),
@@ -506,7 +503,9 @@ impl Repl {
 
     /// Runs again a statement the model wrote (`\rerun` of such an entry):
     /// as one statement, confirmed by the person before any write, like
-    /// when the model wrote it; `--yes` does not cover it.
+    /// when the model wrote it; `--yes` does not cover it. As after a
+    /// question, `\e` then starts from the question, so the model's SQL does
+    /// not come back as SQL the person typed.
     fn run_generated(
         &mut self,
         session: &mut Session,
@@ -514,7 +513,7 @@ impl Repl {
         sql: &str,
         note: QuestionNote,
     ) {
-        self.last = Some(Recall::Sql(sql.to_string()));
+        self.last = Some(Recall::Question(note.question.clone()));
         let color = self.term.color;
         let run = Run {
             sql,
