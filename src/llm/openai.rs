@@ -6,8 +6,9 @@
 //! gpt-5 and o-series reasoning models refuse anything but the default). The
 //! system text goes as a `system` message: OpenAI treats it as `developer`
 //! for reasoning models, and compatible servers only know `system`. A
-//! `length` finish is an [`Error::CutOff`] and `content_filter` an
-//! [`Error::Blocked`], so an incomplete or filtered answer never runs.
+//! `length` finish is an [`Error::CutOff`], and `content_filter` or a
+//! `refusal` delta an [`Error::Blocked`], so an incomplete, filtered or
+//! refused answer never runs.
 
 use serde_json::{Value, json};
 
@@ -173,6 +174,8 @@ pub(super) fn ids(body: &Value, pointer: &str, key: &str) -> Vec<String> {
 #[derive(Default)]
 pub struct Stream {
     reply: Reply,
+    /// The model sent a `refusal` instead of an answer.
+    refused: bool,
 }
 
 impl Decoder for Stream {
@@ -207,7 +210,15 @@ impl Decoder for Stream {
                 self.reply.text.push_str(text);
                 on_text(text);
             }
+            if choice
+                .pointer("/delta/refusal")
+                .and_then(Value::as_str)
+                .is_some_and(|text| !text.is_empty())
+            {
+                self.refused = true;
+            }
             match choice.get("finish_reason").and_then(Value::as_str) {
+                Some(_) if self.refused => return Err(ctx.blocked("refusal".to_string())),
                 Some(reason @ "length") => return Err(ctx.cut_off(reason)),
                 Some(reason @ "content_filter") => {
                     return Err(ctx.blocked(format!("finish reason {reason}")));
@@ -498,5 +509,11 @@ mod tests {
         );
         let error = collect::<Stream>(&filtered).expect_err("filtered");
         assert!(matches!(error, Error::Blocked { .. }), "{error:?}");
+        let refused = STREAM.replace(
+            "\"delta\":{\"content\":\"SELECT\"}",
+            "\"delta\":{\"refusal\":\"I can't help with that.\"}",
+        );
+        let error = collect::<Stream>(&refused).expect_err("refused");
+        assert!(error.to_string().contains("refusal"), "{error}");
     }
 }
