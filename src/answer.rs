@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::agent::context::Context;
 use crate::agent::{Agent, Proposal};
 use crate::db;
+use crate::escape;
 use crate::llm::{self, Request, Usage};
 use crate::price::Cost;
 use crate::querylog::QuestionNote;
@@ -216,10 +217,21 @@ pub fn answer(
                     return answered;
                 }
                 ui.retrying(answered.attempts, &sql, &error);
-                request = Agent::correction(&request, &proposal.reply, &sql, &error.to_string());
+                let share_samples = session.settings.share_samples;
+                request = Agent::correction(&request, &proposal.reply, &sql, &error, share_samples);
             }
         }
     }
+}
+
+/// What the front ends print when a failed statement goes back to the
+/// model, the error's control characters escaped.
+pub fn retrying_line(attempt: u32, error: &db::Error) -> String {
+    let error = error.to_string();
+    format!(
+        "attempt {attempt} failed: {}; asking the model for a corrected statement\n",
+        escape::visible(&error)
+    )
 }
 
 /// The note of one model call, recorded with its statement: `proposal` is

@@ -15,9 +15,10 @@ use crate::answer::{self, Answered, End};
 use crate::cli::{AskArgs, Global};
 use crate::confirm;
 use crate::db::{self, Dialect};
+use crate::escape;
 use crate::exit::Failure;
 use crate::llm;
-use crate::render::Format;
+use crate::render::{self, Format};
 use crate::report;
 use crate::safety::{self, Level, Verdict};
 use crate::session::{Consent, Decision, Executed, Run, Session};
@@ -38,7 +39,7 @@ impl Failed {
         let closed = matches!(self.failure, Failure::OutputClosed);
         if format == Format::Json && !self.described && !closed {
             // The failure is on stderr too; a second failure to write is moot.
-            let _ = print_line(&failure_doc(self.kind, &self.failure).to_string());
+            let _ = print_line(&render::json_text(&failure_doc(self.kind, &self.failure)));
         }
         self.failure
     }
@@ -253,12 +254,12 @@ fn print_verdict(sql: &str, verdict: &Verdict, json: bool) -> io::Result<()> {
             "reasons": verdict.reasons,
             "statements": verdict.statements,
         });
-        writeln!(out, "{doc}")
+        writeln!(out, "{}", render::json_text(&doc))
     } else {
         writeln!(out, "level: {}", verdict.level.as_str())?;
         writeln!(out, "statements: {}", verdict.statements)?;
         for reason in &verdict.reasons {
-            writeln!(out, "reason: {reason}")?;
+            writeln!(out, "reason: {}", escape::visible(reason))?;
         }
         Ok(())
     }
@@ -273,7 +274,7 @@ fn print_json_error(sql: &str, level: Level, error: &db::Error, exit_code: i32) 
         "error": detail,
         "exit_code": exit_code,
     });
-    writeln!(io::stdout().lock(), "{doc}")
+    writeln!(io::stdout().lock(), "{}", render::json_text(&doc))
 }
 
 /// Answers one question: generate, classify, confirm by flag or terminal,
@@ -394,9 +395,9 @@ fn show_prompt(
         agent.provider().preview(&request)
     };
     let text = if json {
-        doc.to_string()
+        render::json_text(&doc)
     } else {
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
+        render::json_pretty(&doc)
     };
     print_line(&text).map_err(|e| Failure::from_io(e).into())
 }
@@ -415,7 +416,7 @@ fn dry_run(session: &mut Session, agent: &Agent, question: &str, json: bool) -> 
         })
         .map_err(Failed::of("model"))?;
     let Some(sql) = proposal.sql else {
-        return print_line(&proposal.reply).map_err(|e| Failure::from_io(e).into());
+        return print_line(&escape::visible(&proposal.reply)).map_err(|e| Failure::from_io(e).into());
     };
     let verdict = session.classify(&sql);
     print_verdict(&sql, &verdict, json).map_err(|e| Failure::from_io(e).into())
@@ -437,7 +438,7 @@ impl answer::Ui for AskUi {
         if !self.json {
             let explanation = extract::prose(reply);
             if !explanation.trim().is_empty() {
-                eprintln!("{}", explanation.trim());
+                eprintln!("{}", escape::visible(explanation.trim()));
             }
             eprintln!("{}", confirm::verdict_line(verdict, false));
         }
@@ -459,14 +460,14 @@ impl answer::Ui for AskUi {
     }
 
     fn retrying(&mut self, attempt: u32, _sql: &str, error: &db::Error) {
-        eprintln!("attempt {attempt} failed: {error}; asking the model for a corrected statement");
+        eprint!("{}", answer::retrying_line(attempt, error));
     }
 }
 
 /// A prose answer: the text on stdout, or a JSON document.
 fn print_prose(question: &str, answered: &Answered, agent: &Agent, json: bool) -> io::Result<()> {
     if !json {
-        return print_line(answered.reply.trim());
+        return print_line(&escape::visible(answered.reply.trim()));
     }
     let doc = serde_json::json!({
         "question": question,
@@ -479,7 +480,7 @@ fn print_prose(question: &str, answered: &Answered, agent: &Agent, json: bool) -
         "llm": answer::llm_json(agent, &answered.usage),
         "attempts": answered.attempts,
     });
-    print_line(&doc.to_string())
+    print_line(&render::json_text(&doc))
 }
 
 /// A question whose SQL did not run (or failed).
@@ -495,7 +496,7 @@ impl QuestionFailed<'_> {
     /// Its JSON document, with `message` and the kind and exit code of
     /// `failure`.
     fn doc(&self, message: &str, failure: &Failure) -> String {
-        serde_json::json!({
+        render::json_text(&serde_json::json!({
             "question": self.question,
             "sql": self.sql,
             "level": self.verdict.level.as_str(),
@@ -506,8 +507,7 @@ impl QuestionFailed<'_> {
             "attempts": self.answered.attempts,
             "error": { "kind": kind_of(failure), "message": message },
             "exit_code": failure.code(),
-        })
-        .to_string()
+        }))
     }
 
     /// Prints the document (JSON) or the SQL for a person to run, and
@@ -516,7 +516,7 @@ impl QuestionFailed<'_> {
         let text = if json {
             self.doc(message, &failure)
         } else {
-            format!("{};", self.sql)
+            format!("{};", escape::visible(self.sql))
         };
         print_line(&text).map_err(Failure::from_io)?;
         Err(Failed::described(failure))

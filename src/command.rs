@@ -154,7 +154,7 @@ pub const COMMANDS: &[Spec] = &[
     Spec {
         name: "\\rerun",
         args: "N",
-        help: "run the SQL of history entry N again (asking as if typed)",
+        help: "run the SQL of history entry N again, with the rules of whoever wrote it",
         section: Section::History,
     },
     Spec {
@@ -246,7 +246,7 @@ pub enum Meta {
     History(Option<String>),
     /// `\history N`: one entry in full.
     HistoryEntry(i64),
-    /// `\rerun N`: run entry N's SQL again.
+    /// `\rerun N`: run entry N's SQL again, with the rules of whoever wrote it.
     Rerun(i64),
     Help,
     Quit,

@@ -2,12 +2,15 @@
 //! in colour, the reasons and what a rollback would not undo, then `[y/N]`
 //! where anything but yes is no. `p` (a preview in a transaction rolled back
 //! unless confirmed) is offered only where the session allows it, which is
-//! only for statements whose every effect a rollback undoes.
+//! only for statements whose every effect a rollback undoes. The SQL and the
+//! reasons may come from the model or the database, so their control
+//! characters are escaped: they cannot draw over the question.
 
 use std::io::{self, BufRead, Write};
 
 use owo_colors::OwoColorize;
 
+use crate::escape;
 use crate::highlight;
 use crate::safety::{Level, Verdict};
 use crate::session::{Consent, Decision};
@@ -16,10 +19,10 @@ use crate::session::{Consent, Decision};
 pub fn explain(consent: &Consent, color: bool) -> String {
     let (sql, verdict) = (consent.sql, consent.verdict);
     let level = paint_level(verdict.level, color);
-    let sql = highlight::paint(sql.trim(), color);
+    let sql = highlight::paint(&escape::visible(sql.trim()), color);
     let mut text = format!("{sql}\n  level: {level}\n");
     for reason in &verdict.reasons {
-        text.push_str(&format!("  - {reason}\n"));
+        text.push_str(&format!("  - {}\n", escape::visible(reason)));
     }
     if let Some(rows) = consent.estimate {
         let noun = if rows == 1 { "row" } else { "rows" };
@@ -38,7 +41,10 @@ pub fn explain(consent: &Consent, color: bool) -> String {
 pub fn verdict_line(verdict: &Verdict, color: bool) -> String {
     let mut line = format!("→ {}", paint_level(verdict.level, color));
     if !verdict.reasons.is_empty() {
-        line.push_str(&format!(": {}", verdict.reasons.join("; ")));
+        line.push_str(&format!(
+            ": {}",
+            escape::visible(&verdict.reasons.join("; "))
+        ));
     }
     line
 }
@@ -100,21 +106,36 @@ pub fn ask_on_terminal(consent: &Consent, color: bool) -> Decision {
 mod tests {
     use super::*;
 
+    fn verdict(level: Level, reasons: &[&str]) -> Verdict {
+        Verdict {
+            level,
+            reasons: reasons.iter().map(|r| r.to_string()).collect(),
+            statements: 1,
+            rollback_undoes: false,
+            advances_sequences: false,
+        }
+    }
+
+    /// Consent to run `sql` with `verdict`, no estimate and no preview.
+    fn consent<'a>(sql: &'a str, verdict: &'a Verdict) -> Consent<'a> {
+        Consent {
+            sql,
+            verdict,
+            estimate: None,
+            can_preview: false,
+            previewed: None,
+        }
+    }
+
     #[test]
     fn p_previews_only_where_offered_and_only_once() {
         let verdict = Verdict {
-            level: Level::Write,
-            reasons: Vec::new(),
-            statements: 1,
             rollback_undoes: true,
-            advances_sequences: false,
+            ..verdict(Level::Write, &[])
         };
         let mut consent = Consent {
-            sql: "update t set a = 1",
-            verdict: &verdict,
-            estimate: None,
             can_preview: true,
-            previewed: None,
+            ..consent("update t set a = 1", &verdict)
         };
         assert_eq!(decide("p", &consent), Decision::Preview);
         assert_eq!(decide("y", &consent), Decision::Run);
@@ -146,20 +167,8 @@ mod tests {
 
     #[test]
     fn explanation_shows_level_and_reasons() {
-        let verdict = Verdict {
-            level: Level::Destructive,
-            reasons: vec!["DROP TABLE removes a table".into()],
-            statements: 1,
-            rollback_undoes: false,
-            advances_sequences: false,
-        };
-        let consent = Consent {
-            sql: "drop table t",
-            verdict: &verdict,
-            estimate: None,
-            can_preview: false,
-            previewed: None,
-        };
+        let verdict = verdict(Level::Destructive, &["DROP TABLE removes a table"]);
+        let consent = consent("drop table t", &verdict);
         let text = explain(&consent, false);
         assert_eq!(
             text,
@@ -182,5 +191,18 @@ mod tests {
             explain(&consent, false)
                 .ends_with("  sequences advance (nextval): a rollback would not undo that, a rolled-back preview included\n")
         );
+    }
+
+    #[test]
+    fn control_characters_in_sql_and_reasons_are_shown_not_sent() {
+        let verdict = verdict(Level::Write, &["calls \x1b[8mf"]);
+        let consent = consent("delete from t /* \x1b[2A\x1b[2K */", &verdict);
+        for color in [false, true] {
+            let text = explain(&consent, color);
+            assert!(text.contains("\\x1b[2A\\x1b[2K"), "{text:?}");
+            assert!(text.contains("  - calls \\x1b[8mf\n"), "{text:?}");
+            assert!(!text.contains("\x1b[2A"), "{text:?}");
+        }
+        assert_eq!(verdict_line(&verdict, false), "→ write: calls \\x1b[8mf");
     }
 }

@@ -3,6 +3,7 @@
 
 use std::io;
 
+use crate::escape;
 use crate::report;
 
 /// Why a command did not succeed.
@@ -42,7 +43,7 @@ impl Failure {
             Failure::Usage { message, hint } => report::error_line(message, hint.as_deref()),
             Failure::Runtime { message, hint } => report::error_line(message, hint.as_deref()),
             Failure::Database { text } => text.clone(),
-            Failure::Refused(message) => format!("glance: refused: {message}\n"),
+            Failure::Refused(message) => format!("glance: refused: {}\n", escape::visible(message)),
             Failure::OutputClosed => String::new(),
         }
     }

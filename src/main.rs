@@ -17,6 +17,7 @@ mod connection;
 mod db;
 mod demo;
 mod describe;
+mod escape;
 mod exit;
 mod export;
 mod generate;

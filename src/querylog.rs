@@ -20,9 +20,31 @@ pub struct QuestionNote {
     pub llm_time: Duration,
     pub usage: Usage,
     pub cost: Cost,
-    /// The provider and model that wrote it, for the history.
+    /// The provider and model that wrote it, for the history; empty for
+    /// a statement run again from the history ([`QuestionNote::rerun`]).
     pub provider: String,
     pub model: String,
+}
+
+impl QuestionNote {
+    /// The note of a model-written statement run again from the history:
+    /// the question it answered, so the statement keeps its origin, and no
+    /// model call.
+    pub fn rerun(question: String) -> QuestionNote {
+        QuestionNote {
+            question,
+            llm_time: Duration::ZERO,
+            usage: Usage::default(),
+            cost: Cost::Unknown,
+            provider: String::new(),
+            model: String::new(),
+        }
+    }
+
+    /// Whether the note stands for a call to the model (not a rerun).
+    pub fn is_model_call(&self) -> bool {
+        !self.provider.is_empty()
+    }
 }
 
 /// One executed (or refused) statement.

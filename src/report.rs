@@ -2,8 +2,12 @@
 //! `hint:` line, and database errors in psql's shape (severity, SQLSTATE,
 //! message, the statement line with a caret under the error position,
 //! DETAIL, HINT). Returns text; the caller decides where it goes.
+//!
+//! Invariant: the text is for a terminal, so the control characters of the
+//! messages (which may carry row data or model text) are escaped.
 
 use crate::db::{self, ServerError};
+use crate::escape;
 
 /// A one-line error with an optional hint, as printed on stderr.
 pub fn error_line(message: &str, hint: Option<&str>) -> String {
@@ -11,7 +15,7 @@ pub fn error_line(message: &str, hint: Option<&str>) -> String {
     if let Some(hint) = hint {
         text.push_str(&format!("hint: {hint}\n"));
     }
-    text
+    escape::visible(&text).into_owned()
 }
 
 /// Everything the user should see about a database-layer error; `sql` is the
@@ -62,23 +66,25 @@ pub fn error_json(error: &db::Error) -> serde_json::Value {
 /// psql-style rendering of a server error.
 pub fn server_error(err: &ServerError, sql: Option<&str>) -> String {
     let severity = err.severity.as_deref().unwrap_or("ERROR");
-    let mut text = match &err.sqlstate {
+    let head = match &err.sqlstate {
         Some(code) => format!("{severity}:  {}  (SQLSTATE {code})\n", err.message),
         None => format!("{severity}:  {}\n", err.message),
     };
+    let mut text = escape::visible(&head).into_owned();
     if let (Some(sql), Some(position)) = (sql, err.position) {
         text.push_str(&caret_lines(sql, position));
     }
     if let Some(detail) = &err.detail {
-        text.push_str(&format!("DETAIL:  {detail}\n"));
+        text.push_str(&format!("DETAIL:  {}\n", escape::visible(detail)));
     }
     if let Some(hint) = &err.hint {
-        text.push_str(&format!("HINT:  {hint}\n"));
+        text.push_str(&format!("HINT:  {}\n", escape::visible(hint)));
     }
     text
 }
 
-/// `LINE n: …` and a caret under the 1-based character `position` of `sql`.
+/// `LINE n: …` and a caret under the 1-based character `position` of `sql`,
+/// the line's control characters escaped.
 fn caret_lines(sql: &str, position: usize) -> String {
     let target = position.saturating_sub(1);
     let mut line_start_char = 0;
@@ -87,8 +93,11 @@ fn caret_lines(sql: &str, position: usize) -> String {
         if target <= line_start_char + line_chars {
             let prefix = format!("LINE {}: ", number + 1);
             let column = target - line_start_char;
-            let pad = " ".repeat(prefix.chars().count() + column);
-            return format!("{prefix}{}\n{pad}^\n", line.trim_end_matches('\r'));
+            let before: String = line.chars().take(column).collect();
+            let shown_column = escape::visible(&before).chars().count();
+            let pad = " ".repeat(prefix.chars().count() + shown_column);
+            let shown = escape::visible(line.trim_end_matches('\r'));
+            return format!("{prefix}{shown}\n{pad}^\n");
         }
         line_start_char += line_chars + 1;
     }
@@ -120,6 +129,27 @@ mod tests {
     fn caret_finds_later_lines() {
         let text = caret_lines("select 1,\n  nope", 13);
         assert_eq!(text, "LINE 2:   nope\n          ^\n");
+    }
+
+    #[test]
+    fn control_characters_in_messages_and_statements_are_escaped() {
+        let err = ServerError {
+            message: "bad \x1b[2Avalue".into(),
+            detail: Some("d\x07".into()),
+            position: Some(13),
+            ..Default::default()
+        };
+        assert_eq!(
+            server_error(&err, Some("select '\x1b', nope")),
+            "ERROR:  bad \\x1b[2Avalue\n\
+             LINE 1: select '\\x1b', nope\n\
+             \x20                      ^\n\
+             DETAIL:  d\\x07\n"
+        );
+        assert_eq!(
+            error_line("a\u{9b}b", Some("\r")),
+            "glance: error: a\\u{9b}b\nhint: \\x0d\n"
+        );
     }
 
     #[test]

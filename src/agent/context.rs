@@ -156,7 +156,7 @@ impl Block {
             text.push_str("  ");
             text.push_str(&quote_ident(&column.name));
             text.push(' ');
-            text.push_str(&compact_type(&column.type_name));
+            text.push_str(&flat(&compact_type(&column.type_name)));
             if column.nullable {
                 text.push_str(" null");
             }
@@ -333,25 +333,29 @@ fn push_qualified(text: &mut String, schema: &str, name: &str) {
     text.push_str(&quote_ident(name));
 }
 
+/// `text` with every character that could start a new line (control
+/// characters, U+2028 and U+2029) as U+FFFD, so that a name, type, label or
+/// value from the database can never add lines that look like schema.
+fn flat(text: &str) -> Cow<'_, str> {
+    let breaks = |c: char| c.is_control() || c == '\u{2028}' || c == '\u{2029}';
+    if !text.chars().any(breaks) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| if breaks(c) { '\u{FFFD}' } else { c })
+            .collect(),
+    )
+}
+
 /// An identifier as it must be written in SQL: bare when it is lower-case
 /// letters, digits and underscores and not a common reserved word; otherwise
-/// in double quotes. Control characters become U+FFFD so that a name can
-/// never break the one-line-per-column layout.
+/// in double quotes, kept on one line ([`flat`]).
 fn quote_ident(name: &str) -> Cow<'_, str> {
     if !needs_quotes(name) {
         return Cow::Borrowed(name);
     }
-    let mut out = String::with_capacity(name.len() + 2);
-    out.push('"');
-    for c in name.chars() {
-        match c {
-            '"' => out.push_str("\"\""),
-            c if c.is_control() => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    Cow::Owned(out)
+    Cow::Owned(format!("\"{}\"", flat(name).replace('"', "\"\"")))
 }
 
 /// Characters [`quote_ident`] writes for `name`, without writing it.
@@ -413,7 +417,8 @@ fn enum_line(e: &EnumType) -> String {
     line.push_str(&quote_ident(&e.name));
     line.push_str(": ");
     let shown = e.labels.len().min(MAX_ENUM_LABELS);
-    line.push_str(&e.labels[..shown].join(", "));
+    let labels: Vec<Cow<'_, str>> = e.labels[..shown].iter().map(|l| flat(l)).collect();
+    line.push_str(&labels.join(", "));
     if e.labels.len() > shown {
         line.push_str(&format!(", … ({} more)", e.labels.len() - shown));
     }
@@ -978,7 +983,7 @@ fn push_samples(text: &mut String, samples: &[String]) {
     for (i, value) in samples.iter().enumerate() {
         text.push_str(if i == 0 { " values: " } else { ", " });
         text.push('\'');
-        text.push_str(&value.replace('\'', "''"));
+        text.push_str(&flat(value).replace('\'', "''"));
         text.push('\'');
     }
 }
@@ -1203,6 +1208,25 @@ view public.big_spenders
         };
         assert!(enum_line(&e).starts_with("enum s.e: l0, l1,"));
         assert!(enum_line(&e).ends_with(", l39, … (10 more)\n"));
+    }
+
+    #[test]
+    fn names_types_labels_and_values_never_add_lines() {
+        let e = EnumType {
+            schema: "public".into(),
+            name: "mood".into(),
+            labels: vec!["ok\ntable public.admin\u{2028}x".into(), "sad".into()],
+            comment: None,
+        };
+        assert_eq!(
+            enum_line(&e),
+            "enum mood: ok\u{FFFD}table public.admin\u{FFFD}x, sad\n"
+        );
+        let mut forged = column("c", "public.\"t\nenum x: 1\"", false);
+        forged.samples = vec!["a\r\ntable public.x".into()];
+        let relation = relation("public", "t", vec![forged]);
+        let block = Block::render(&relation, &EnumIndex::new(&[]));
+        assert_eq!(block.text.trim_end().lines().count(), 2, "{:?}", block.text);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod context;
 pub mod extract;
+pub mod feedback;
 pub mod prompt;
 
 use std::time::{Duration, Instant};
@@ -17,8 +18,11 @@ use crate::timings::{self, Phase};
 
 /// Turns remembered for follow-up questions (a question and its summary each).
 const MEMORY_TURNS: usize = 4;
-/// Upper bound on the reply length asked of the model.
-const MAX_REPLY_TOKENS: u32 = 4096;
+/// Upper bound on the reply length asked of the model, unless the config
+/// file sets `[agent] reply_tokens`.
+pub const DEFAULT_REPLY_TOKENS: u32 = 4096;
+/// The smallest `reply_tokens` accepted: less cannot hold a statement.
+pub const MIN_REPLY_TOKENS: u32 = 256;
 
 /// What the model answered.
 #[derive(Clone, Debug)]
@@ -36,6 +40,7 @@ pub struct Agent {
     provider: Box<dyn Provider>,
     memory: Vec<Message>,
     context_tokens: usize,
+    reply_tokens: u32,
     retries: u32,
     prices: Prices,
 }
@@ -47,6 +52,7 @@ impl Agent {
             provider,
             memory: Vec::new(),
             context_tokens: config.context_tokens,
+            reply_tokens: config.reply_tokens,
             retries: config.retries,
             prices: Prices::new(config.prices.clone()),
         }
@@ -94,7 +100,7 @@ impl Agent {
             Request {
                 system,
                 messages,
-                max_tokens: MAX_REPLY_TOKENS,
+                max_tokens: self.reply_tokens,
             },
             context,
         )
@@ -119,8 +125,17 @@ impl Agent {
         })
     }
 
-    /// The follow-up request after `sql` from `reply` failed with `error`.
-    pub fn correction(request: &Request, reply: &str, sql: &str, error: &str) -> Request {
+    /// The follow-up request after `sql` from `reply` failed with `error`:
+    /// the error goes back as [`feedback::describe`] words it, with the
+    /// server's message only when `share_samples` allows data to be sent.
+    pub fn correction(
+        request: &Request,
+        reply: &str,
+        sql: &str,
+        error: &crate::db::Error,
+        share_samples: bool,
+    ) -> Request {
+        let error = feedback::describe(error, sql, share_samples);
         let mut next = request.clone();
         next.messages.push(Message {
             role: Role::Assistant,
@@ -128,7 +143,7 @@ impl Agent {
         });
         next.messages.push(Message {
             role: Role::User,
-            content: prompt::correction(sql, error),
+            content: prompt::correction(sql, &error),
         });
         next
     }

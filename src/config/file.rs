@@ -68,6 +68,7 @@ pub struct Display {
 pub struct Agent {
     pub retries: Option<u32>,
     pub context_tokens: Option<Spanned<usize>>,
+    pub reply_tokens: Option<Spanned<u32>>,
     pub share_samples: Option<bool>,
 }
 
@@ -271,6 +272,16 @@ fn validate(path: &Path, text: &str, file: &File) -> Result<(), FileError> {
             );
         }
     }
+    if let Some(limit) = &file.agent.reply_tokens {
+        let min = crate::agent::MIN_REPLY_TOKENS;
+        if *limit.get_ref() < min {
+            return error(
+                limit.span(),
+                "agent.reply_tokens".into(),
+                &format!("a reply needs at least {min} tokens"),
+            );
+        }
+    }
     let defaults: Vec<&String> = file
         .connections
         .iter()
@@ -381,6 +392,7 @@ color = "never"
 [agent]
 retries = 1
 context_tokens = 4000
+reply_tokens = 8192
 share_samples = true
 [query]
 statement_timeout = "2m"
@@ -410,6 +422,7 @@ default = true
         assert_eq!(f.display.color, Some(ColorChoice::Never));
         assert_eq!(f.query.statement_timeout, Some(Duration::from_secs(120)));
         assert_eq!(f.history.enabled, Some(false));
+        assert_eq!(f.agent.reply_tokens.map(|t| t.into_inner()), Some(8192));
         assert_eq!(f.prices["my-model"].output_per_mtok, 1.5);
         let prod = f.connections["prod"].get_ref();
         assert!(prod.read_only && prod.default);

@@ -43,6 +43,8 @@ pub struct Config {
     pub providers: BTreeMap<String, ProviderSettings>,
     pub retries: u32,
     pub context_tokens: usize,
+    /// The longest reply asked of the model, in tokens.
+    pub reply_tokens: u32,
     pub share_samples: bool,
     /// `--statement-timeout`, which wins over every profile.
     statement_timeout_flag: Option<Duration>,
@@ -136,6 +138,12 @@ impl Config {
                 .context_tokens
                 .or(file.agent.context_tokens.map(|budget| budget.into_inner()))
                 .unwrap_or(crate::agent::context::DEFAULT_BUDGET),
+            reply_tokens: file
+                .agent
+                .reply_tokens
+                .map_or(crate::agent::DEFAULT_REPLY_TOKENS, |limit| {
+                    limit.into_inner()
+                }),
             share_samples: global.share_samples || file.agent.share_samples.unwrap_or(false),
             statement_timeout_flag: global.statement_timeout,
             statement_timeout_default: file

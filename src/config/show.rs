@@ -54,6 +54,11 @@ pub fn render(config: &Config) -> String {
         "context_tokens",
         Some(config.context_tokens as i64),
     );
+    put(
+        &mut agent,
+        "reply_tokens",
+        Some(i64::from(config.reply_tokens)),
+    );
     put(&mut agent, "share_samples", Some(config.share_samples));
     root.insert("agent".into(), Value::Table(agent));
     let mut query = Table::new();

@@ -186,6 +186,9 @@ impl History {
 
     fn insert(&self, r: &Record) -> rusqlite::Result<()> {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        // A rerun keeps its question (the statement's origin) but made no
+        // model call, so it has no provider, time, tokens or cost.
+        let call = r.question.filter(|note| note.is_model_call());
         let note = r.question;
         self.conn
             .prepare_cached(
@@ -203,15 +206,15 @@ impl History {
                 r.level,
                 r.ran,
                 r.db_time.map(ms),
-                note.map(|n| ms(n.llm_time)),
+                call.map(|n| ms(n.llm_time)),
                 r.rows.map(saturating_i64),
-                note.map(|n| saturating_i64(n.usage.input_tokens)),
-                note.map(|n| saturating_i64(n.usage.output_tokens)),
-                note.and_then(|n| n.usage.cached_tokens).map(saturating_i64),
-                note.and_then(|n| n.usage.reasoning_tokens).map(saturating_i64),
-                note.and_then(|n| n.cost.dollars()),
-                note.map(|n| &n.provider),
-                note.map(|n| &n.model),
+                call.map(|n| saturating_i64(n.usage.input_tokens)),
+                call.map(|n| saturating_i64(n.usage.output_tokens)),
+                call.and_then(|n| n.usage.cached_tokens).map(saturating_i64),
+                call.and_then(|n| n.usage.reasoning_tokens).map(saturating_i64),
+                call.and_then(|n| n.cost.dollars()),
+                call.map(|n| &n.provider),
+                call.map(|n| &n.model),
                 r.error,
             ])?;
         Ok(())

@@ -67,6 +67,7 @@ pub fn describe_entry(e: &Stored, human: bool) -> Description {
         ("Profile", e.profile.clone()),
         ("Database", Some(e.database.clone())),
         ("Level", e.level.clone()),
+        ("Written by", written_by(e).map(str::to_string)),
         ("Status", Some(status(e).to_string())),
         ("Rows", e.rows.map(|n| n.to_string())),
         ("DB time", duration(e.db_time)),
@@ -101,6 +102,18 @@ pub fn describe_entry(e: &Stored, human: bool) -> Description {
             .collect(),
         sections,
     }
+}
+
+/// Who wrote the entry's SQL: the model when it answered a question (and a
+/// rerun keeps it so, with the rules of the model), else the person.
+fn written_by(e: &Stored) -> Option<&'static str> {
+    e.sql.as_ref().map(|_| {
+        if e.question.is_some() {
+            "model"
+        } else {
+            "typed"
+        }
+    })
 }
 
 /// `ok`, `failed`, `not run` (declined, refused, or rolled back after a

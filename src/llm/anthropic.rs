@@ -4,6 +4,8 @@
 //! and the key in `x-api-key`, and put the system text in the top-level
 //! `system` field (there is no system role). Model ids Anthropic has retired
 //! are refused when the client is built, so no request is ever sent for them.
+//! A `max_tokens` stop is an [`Error::CutOff`] and a `refusal` an
+//! [`Error::Blocked`], so an incomplete or refused answer never runs.
 
 use serde_json::{Value, json};
 
@@ -199,7 +201,13 @@ impl Decoder for Stream {
             }
             "message_delta" => {
                 if let Some(reason) = data.pointer("/delta/stop_reason").and_then(Value::as_str) {
-                    self.reply.finish_reason = Some(reason.to_string());
+                    match reason {
+                        "max_tokens" | "model_context_window_exceeded" => {
+                            return Err(ctx.cut_off(reason));
+                        }
+                        "refusal" => return Err(ctx.blocked(format!("stop reason {reason}"))),
+                        _ => self.reply.finish_reason = Some(reason.to_string()),
+                    }
                 }
                 if let Some(usage) = data.get("usage") {
                     self.read_usage(usage);
@@ -391,5 +399,17 @@ mod tests {
             .expect_err("404");
         assert!(matches!(error, Error::UnknownModel { .. }), "{error:?}");
         assert!(error.to_string().contains("`claude-nope`"));
+    }
+
+    #[test]
+    fn a_reply_cut_off_at_max_tokens_or_refused_is_an_error() {
+        let cut = STREAM.replace("\"end_turn\"", "\"max_tokens\"");
+        let error = collect::<Stream>(&cut).expect_err("cut off");
+        assert!(matches!(error, Error::CutOff { .. }), "{error:?}");
+        assert!(error.to_string().contains("reply_tokens"), "{error}");
+        let refused = STREAM.replace("\"end_turn\"", "\"refusal\"");
+        let error = collect::<Stream>(&refused).expect_err("refused");
+        assert!(matches!(error, Error::Blocked { .. }), "{error:?}");
+        assert!(error.to_string().contains("refusal"), "{error}");
     }
 }

@@ -30,7 +30,8 @@ pub enum Error {
         hint: &'static str,
     },
     /// The provider refused to answer for safety or policy reasons (Gemini
-    /// `finishReason` or `promptFeedback.blockReason`).
+    /// `finishReason` or `promptFeedback.blockReason`, Anthropic's `refusal`
+    /// stop reason, OpenAI's `content_filter`).
     #[error(
         "{provider} ({model}) blocked the answer ({reason}); rephrase the question, or try another model"
     )]
@@ -151,6 +152,17 @@ pub enum Error {
         phase: &'static str,
         after: Duration,
     },
+    /// The answer stopped at the reply token limit (Anthropic `max_tokens`,
+    /// OpenAI and Ollama `length`, Gemini `MAX_TOKENS`): it is incomplete,
+    /// so nothing from it runs.
+    #[error(
+        "{provider} ({model}) cut the answer off at the reply token limit ({reason}), so nothing from it was run; raise `reply_tokens` under [agent] in the config file (4096 by default), or ask for less at a time"
+    )]
+    CutOff {
+        provider: &'static str,
+        model: String,
+        reason: String,
+    },
     /// The stream closed before its end marker: the answer is incomplete.
     #[error("{provider} ({model}) closed the connection before the answer was complete; ask again")]
     Truncated {
@@ -223,6 +235,25 @@ pub struct Context {
 }
 
 impl Context {
+    /// An [`Error::CutOff`]: the answer stopped at the reply token limit
+    /// with the provider's stop reason `reason`.
+    pub fn cut_off(&self, reason: &str) -> Error {
+        Error::CutOff {
+            provider: self.provider,
+            model: self.model.clone(),
+            reason: reason.to_string(),
+        }
+    }
+
+    /// An [`Error::Blocked`]: the provider refused to answer, for `reason`.
+    pub fn blocked(&self, reason: String) -> Error {
+        Error::Blocked {
+            provider: self.provider,
+            model: self.model.clone(),
+            reason,
+        }
+    }
+
     /// A [`Error::BadResponse`] for this provider.
     pub fn bad_response(&self, detail: impl Into<String>) -> Error {
         Error::BadResponse {
@@ -599,6 +630,8 @@ mod tests {
             ctx.bad_response("not JSON"),
             ctx.timeout("waiting for the answer", Duration::from_millis(1500)),
             ctx.network("https://api.openai.com/v1", "connection refused"),
+            ctx.cut_off("length"),
+            ctx.blocked("finish reason content_filter".into()),
             classify_body(Some(500), ""),
         ] {
             let text = error.to_string();

@@ -6,7 +6,8 @@
 //! `systemInstruction` and use the roles `user` and `model`. Each chunk is a
 //! whole response object with a new piece of text and running usage; the
 //! chunk with a `finishReason` ends the answer, and a safety or policy
-//! reason (or a blocked prompt) is an [`Error::Blocked`] naming it.
+//! reason (or a blocked prompt) is an [`Error::Blocked`] naming it, and
+//! `MAX_TOKENS` an [`Error::CutOff`].
 
 use serde_json::{Value, json};
 
@@ -164,7 +165,7 @@ impl Decoder for Stream {
             .pointer("/promptFeedback/blockReason")
             .and_then(Value::as_str)
         {
-            return Err(blocked(ctx, format!("the question was blocked: {reason}")));
+            return Err(ctx.blocked(format!("the question was blocked: {reason}")));
         }
         let Some(candidate) = chunk.pointer("/candidates/0") else {
             return Ok(Step::More);
@@ -185,8 +186,9 @@ impl Decoder for Stream {
         }
         match candidate.get("finishReason").and_then(Value::as_str) {
             Some(reason) if BLOCKED.contains(&reason) => {
-                Err(blocked(ctx, format!("finish reason {reason}")))
+                Err(ctx.blocked(format!("finish reason {reason}")))
             }
+            Some(reason @ "MAX_TOKENS") => Err(ctx.cut_off(reason)),
             Some(reason) => {
                 self.reply.finish_reason = Some(reason.to_string());
                 Ok(Step::Done)
@@ -197,14 +199,6 @@ impl Decoder for Stream {
 
     fn finish(self) -> Reply {
         self.reply
-    }
-}
-
-fn blocked(ctx: &Context, reason: String) -> Error {
-    Error::Blocked {
-        provider: ctx.provider,
-        model: ctx.model.clone(),
-        reason,
     }
 }
 
@@ -345,5 +339,15 @@ mod tests {
             .expect_err("denied");
         assert!(matches!(error, Error::Auth { .. }), "{error:?}");
         assert!(error.to_string().contains("GEMINI_API_KEY"), "{error}");
+    }
+
+    #[test]
+    fn a_reply_cut_off_at_max_tokens_is_an_error() {
+        let cut = STREAM.replace(
+            "\"finishReason\":\"STOP\"",
+            "\"finishReason\":\"MAX_TOKENS\"",
+        );
+        let error = collect::<Stream>(&cut).expect_err("cut off");
+        assert!(matches!(error, Error::CutOff { .. }), "{error:?}");
     }
 }

@@ -5,8 +5,8 @@
 //! Invariant: requests always stream, put the system text in a `system`
 //! message and the answer cap in `options.num_predict`; the answer is
 //! complete only at the line with `"done": true`, which carries the token
-//! counts. A refused connection says to start Ollama, a missing model says
-//! to pull it.
+//! counts; a `done_reason` of `length` there is an [`Error::CutOff`]. A
+//! refused connection says to start Ollama, a missing model says to pull it.
 
 use std::time::Duration;
 
@@ -174,10 +174,11 @@ impl Decoder for Stream {
         if line.get("done").and_then(Value::as_bool) != Some(true) {
             return Ok(Step::More);
         }
-        self.reply.finish_reason = line
-            .get("done_reason")
-            .and_then(Value::as_str)
-            .map(str::to_string);
+        let reason = line.get("done_reason").and_then(Value::as_str);
+        if let Some(reason @ "length") = reason {
+            return Err(ctx.cut_off(reason));
+        }
+        self.reply.finish_reason = reason.map(str::to_string);
         let count = |key: &str| line.get(key).and_then(Value::as_u64);
         if count("prompt_eval_count").is_some() || count("eval_count").is_some() {
             self.reply.usage = Some(Usage {
@@ -309,5 +310,12 @@ mod tests {
                 "llama3.2:latest".to_string()
             ])
         );
+    }
+
+    #[test]
+    fn a_reply_cut_off_at_the_length_limit_is_an_error() {
+        let cut = STREAM.replace("\"done_reason\":\"stop\"", "\"done_reason\":\"length\"");
+        let error = collect::<Stream>(&cut).expect_err("cut off");
+        assert!(matches!(error, Error::CutOff { .. }), "{error:?}");
     }
 }

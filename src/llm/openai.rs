@@ -5,7 +5,10 @@
 //! the answer with `max_completion_tokens` and never send `temperature` (the
 //! gpt-5 and o-series reasoning models refuse anything but the default). The
 //! system text goes as a `system` message: OpenAI treats it as `developer`
-//! for reasoning models, and compatible servers only know `system`.
+//! for reasoning models, and compatible servers only know `system`. A
+//! `length` finish is an [`Error::CutOff`], and `content_filter` or a
+//! `refusal` delta an [`Error::Blocked`], so an incomplete, filtered or
+//! refused answer never runs.
 
 use serde_json::{Value, json};
 
@@ -171,6 +174,8 @@ pub(super) fn ids(body: &Value, pointer: &str, key: &str) -> Vec<String> {
 #[derive(Default)]
 pub struct Stream {
     reply: Reply,
+    /// The model sent a `refusal` instead of an answer.
+    refused: bool,
 }
 
 impl Decoder for Stream {
@@ -205,8 +210,21 @@ impl Decoder for Stream {
                 self.reply.text.push_str(text);
                 on_text(text);
             }
-            if let Some(reason) = choice.get("finish_reason").and_then(Value::as_str) {
-                self.reply.finish_reason = Some(reason.to_string());
+            if choice
+                .pointer("/delta/refusal")
+                .and_then(Value::as_str)
+                .is_some_and(|text| !text.is_empty())
+            {
+                self.refused = true;
+            }
+            match choice.get("finish_reason").and_then(Value::as_str) {
+                Some(_) if self.refused => return Err(ctx.blocked("refusal".to_string())),
+                Some(reason @ "length") => return Err(ctx.cut_off(reason)),
+                Some(reason @ "content_filter") => {
+                    return Err(ctx.blocked(format!("finish reason {reason}")));
+                }
+                Some(reason) => self.reply.finish_reason = Some(reason.to_string()),
+                None => {}
             }
         }
         if let Some(usage) = chunk.get("usage").filter(|u| u.is_object()) {
@@ -478,5 +496,24 @@ mod tests {
             .expect_err("nothing listens");
         assert!(matches!(error, Error::Network { .. }), "{error:?}");
         assert!(error.to_string().contains("OPENAI_BASE_URL"));
+    }
+
+    #[test]
+    fn a_reply_cut_off_at_the_length_limit_or_filtered_is_an_error() {
+        let cut = STREAM.replace("\"finish_reason\":\"stop\"", "\"finish_reason\":\"length\"");
+        let error = collect::<Stream>(&cut).expect_err("cut off");
+        assert!(matches!(error, Error::CutOff { .. }), "{error:?}");
+        let filtered = STREAM.replace(
+            "\"finish_reason\":\"stop\"",
+            "\"finish_reason\":\"content_filter\"",
+        );
+        let error = collect::<Stream>(&filtered).expect_err("filtered");
+        assert!(matches!(error, Error::Blocked { .. }), "{error:?}");
+        let refused = STREAM.replace(
+            "\"delta\":{\"content\":\"SELECT\"}",
+            "\"delta\":{\"refusal\":\"I can't help with that.\"}",
+        );
+        let error = collect::<Stream>(&refused).expect_err("refused");
+        assert!(error.to_string().contains("refusal"), "{error}");
     }
 }

@@ -6,7 +6,9 @@
 //! empty string, so NULL (an empty unquoted field) and `''` (`""`) differ.
 //! Booleans are `true`/`false`, floats use PostgreSQL's text form (`1e+300`,
 //! `NaN`, `Infinity`), numeric, JSON and text values are written as they
-//! are, bytes as `\x` and lowercase hex. No footer.
+//! are, bytes as `\x` and lowercase hex. No footer. Written to a terminal
+//! rather than a pipe or file, control characters other than newline and tab
+//! are shown as `\x1b`-style escapes (see [`super::writer`]).
 //!
 //! The `csv` crate cannot quote an empty string, which is why this small
 //! encoder exists. Invariant: nothing is kept between chunks but the

@@ -32,6 +32,11 @@
 //! between its tokens become spaces (so an `ndjson` record is one line);
 //! bytes → string `"\\x…"` hex.
 //!
+//! Every control character in a string is escaped (`\u001b`, and also DEL
+//! and C1 as `\u007f`, `\u009b`, which JSON allows but does not require),
+//! so a document printed on a terminal cannot drive it; json/jsonb values,
+//! embedded as they are, get the same escapes for DEL and C1.
+//!
 //! Invariant: a document is valid JSON however the rows are chunked, and
 //! keys are escaped once per result, not once per row.
 
@@ -83,7 +88,7 @@ impl<W: Write> JsonWriter<W> {
         for (name, value) in &self.prefix {
             write_str(&mut self.out, name)?;
             self.out.write_all(b":")?;
-            serde_json::to_writer(&mut self.out, value)?;
+            write_serialized(&mut self.out, value)?;
             self.out.write_all(b",")?;
         }
         self.out.write_all(b"\"columns\":[")?;
@@ -125,7 +130,7 @@ impl<W: Write> JsonWriter<W> {
         )?;
         let late = self.late_timings.map(|f| f()).unwrap_or_default();
         for (name, ms) in self.timings.iter().chain(&late) {
-            serde_json::to_writer(&mut self.out, name.as_str())?;
+            write_str(&mut self.out, name)?;
             write!(self.out, ":{ms:.3},")?;
         }
         let db_ms = outcome.db_time.as_secs_f64() * 1000.0;
@@ -298,13 +303,14 @@ pub fn write_value<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
 
 /// A JSON document from the database, on one line: in valid JSON a line
 /// break can only be whitespace between tokens (inside strings it is
-/// escaped), so it becomes a space and the value keeps its meaning.
+/// escaped), so it becomes a space and the value keeps its meaning. DEL and
+/// C1 are escaped as everywhere else.
 fn write_json_text<W: Write>(out: &mut W, text: &str) -> io::Result<()> {
     for (i, line) in text.split(['\n', '\r']).enumerate() {
         if i > 0 {
             out.write_all(b" ")?;
         }
-        out.write_all(line.as_bytes())?;
+        write_escaping_c1(out, line)?;
     }
     Ok(())
 }
@@ -324,8 +330,65 @@ fn exact_as_double(number: &str) -> bool {
             .is_ok_and(|f| f.is_finite() && (f != 0.0 || significant.is_empty()))
 }
 
+/// `value` as one line of compact JSON with every control character
+/// escaped, for documents printed outside a result (`ask`'s errors).
+pub fn text(value: &serde_json::Value) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail, and the output is UTF-8.
+    let _ = write_serialized(&mut out, value);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// `value` as indented JSON with every control character escaped, for
+/// people (`--show-prompt`, `\prompt`).
+pub fn pretty(value: &serde_json::Value) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut out = Vec::with_capacity(text.len());
+    // serde_json escapes C0; DEL and C1 can only stand inside its strings.
+    let _ = write_escaping_c1(&mut out, &text);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 fn write_str<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
-    serde_json::to_writer(out, s).map_err(io::Error::from)
+    write_serialized(out, s)
+}
+
+/// `value` as compact JSON with every control character escaped.
+fn write_serialized<W: Write, T: serde::Serialize + ?Sized>(
+    out: &mut W,
+    value: &T,
+) -> io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(out, EscapeControls);
+    value.serialize(&mut serializer).map_err(io::Error::from)
+}
+
+/// serde_json's compact form, with DEL and C1 escaped in strings too (it
+/// escapes only the characters below U+0020).
+struct EscapeControls;
+
+impl serde_json::ser::Formatter for EscapeControls {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        write_escaping_c1(writer, fragment)
+    }
+}
+
+/// `text` with DEL and C1 characters as `\u007f`…`\u009f`. Valid inside a
+/// JSON string, and in JSON text they can only stand inside strings.
+fn write_escaping_c1<W: ?Sized + Write>(out: &mut W, text: &str) -> io::Result<()> {
+    let mut rest = text;
+    while let Some((at, c)) = rest
+        .char_indices()
+        .find(|&(_, c)| ('\u{7f}'..='\u{9f}').contains(&c))
+    {
+        out.write_all(&rest.as_bytes()[..at])?;
+        write!(out, "\\u{:04x}", u32::from(c))?;
+        rest = &rest[at + c.len_utf8()..];
+    }
+    out.write_all(rest.as_bytes())
 }
 
 fn write_affected<W: Write>(out: &mut W, affected: Option<u64>) -> io::Result<()> {
@@ -501,6 +564,18 @@ mod tests {
         assert_eq!(
             encode(Value::Json("{\"a\":\r\n  [1,\n\"x\\ny\"]}".into())),
             r#"{"a":    [1, "x\ny"]}"#
+        );
+        assert_eq!(
+            encode(Value::Text("\x1b]52\u{7f}\u{9b}\u{a0}".into())),
+            r#""\u001b]52\u007f\u009b\u00a0""#.replace("\\u00a0", "\u{a0}")
+        );
+        assert_eq!(
+            pretty(&serde_json::json!({"k": "\u{1b}\u{9b}"})),
+            "{\n  \"k\": \"\\u001b\\u009b\"\n}"
+        );
+        assert_eq!(
+            encode(Value::Json("{\"k\": \"\u{9b}2J\"}".into())),
+            r#"{"k": "\u009b2J"}"#
         );
         assert!(is_json_number("0"));
         assert!(!is_json_number(""));

@@ -3,7 +3,8 @@
 //! The header and the alignment row are written with the first chunk (or at
 //! the end for an empty result); a column is right-aligned (`--:`) when its
 //! first non-NULL value in that chunk is a number. In cells `|` becomes
-//! `\|` and line breaks become `<br>`; NULL is an empty cell. There is no
+//! `\|`, line breaks become `<br>` and other control characters visible
+//! escapes (`\x1b`); NULL is an empty cell. There is no
 //! footer, and a command writes nothing, so the output pastes cleanly.
 //!
 //! Invariant: only the column names are kept between chunks.
@@ -13,6 +14,7 @@ use std::io::{self, BufWriter, Write};
 use super::text::write_plain;
 use super::{ResultWriter, Sticky};
 use crate::db::{Column, Flow, Outcome, Row, RowSink, Value};
+use crate::escape;
 
 /// Writes a result as a Markdown table.
 pub struct MarkdownWriter<W: Write> {
@@ -73,11 +75,12 @@ impl<W: Write> MarkdownWriter<W> {
     }
 }
 
-/// Writes cell text with `|` escaped and line breaks as `<br>`.
+/// Writes cell text with `|` escaped, line breaks as `<br>` and other
+/// control characters made visible ([`escape::visible`]).
 fn write_cell<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
     let mut rest = s;
     while let Some(at) = rest.find(['|', '\n', '\r']) {
-        out.write_all(&rest.as_bytes()[..at])?;
+        out.write_all(escape::visible(&rest[..at]).as_bytes())?;
         let tail = &rest[at..];
         let (replacement, skip) = if tail.starts_with('|') {
             ("\\|", 1)
@@ -89,7 +92,7 @@ fn write_cell<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
         out.write_all(replacement.as_bytes())?;
         rest = &tail[skip..];
     }
-    out.write_all(rest.as_bytes())
+    out.write_all(escape::visible(rest).as_bytes())
 }
 
 impl<W: Write> RowSink for MarkdownWriter<W> {
@@ -134,12 +137,12 @@ mod tests {
     #[test]
     fn writes_a_github_table() {
         let mut rows = sample_rows();
-        rows[1][1] = Value::Text("a|b\r\nc".into());
+        rows[1][1] = Value::Text("a|b\r\nc\x1b".into());
         let expected = "\
 | id | name | score | note | ok | raw |
 |--:|---|--:|---|---|---|
 | 1 | alice | 1.5 | a, \"quoted\"<br>line | true | \\x00ff |
-| 2 | a\\|b<br>c |  |  | false |  |
+| 2 | a\\|b<br>c\\x1b |  |  | false |  |
 | 3 | Zoë 日本 | 1e+300 |  padded |  | \\x |
 | -4 |  | NaN | {\"k\": [1, 2]} | true |  |
 ";

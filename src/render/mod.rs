@@ -28,8 +28,10 @@ use std::time::Duration;
 
 use crate::catalog::Description;
 use crate::db::{Flow, Outcome, OutcomeKind, RowSink};
+use crate::escape;
 
 pub use footer::{format_duration, thousands};
+pub use json::{pretty as json_pretty, text as json_text};
 
 /// Output formats, as named by `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
@@ -61,8 +63,8 @@ pub enum Expanded {
 }
 
 /// Draws a [`Description`] (a listing such as `\d` or `\log`): its title
-/// and sections for people, its rows in any format. `out` gives the sink
-/// for each part.
+/// and sections for people (control characters escaped), its rows in any
+/// format. `out` gives the sink for each part.
 pub fn present<'a>(
     description: &Description,
     options: &RenderOptions,
@@ -71,7 +73,7 @@ pub fn present<'a>(
     let human = matches!(options.format, Format::Table | Format::Expanded);
     if human && let Some(title) = &description.title {
         let mut sink = out();
-        writeln!(sink, "{title}")?;
+        writeln!(sink, "{}", escape::visible(title))?;
         sink.flush()?;
     }
     let mut writer = writer(options, out());
@@ -89,9 +91,9 @@ pub fn present<'a>(
     if human {
         let mut sink = out();
         for (heading, lines) in &description.sections {
-            writeln!(sink, "{heading}:")?;
+            writeln!(sink, "{}:", escape::visible(heading))?;
             for line in lines {
-                writeln!(sink, "    {line}")?;
+                writeln!(sink, "    {}", escape::visible(line))?;
             }
         }
         sink.flush()?;
@@ -147,12 +149,20 @@ pub trait ResultWriter: RowSink {
     }
 }
 
-/// Makes the writer for `options`, writing to `out`.
+/// Makes the writer for `options`, writing to `out`. CSV written to a
+/// terminal (`options.terminal`) has its control characters escaped
+/// ([`escape::Visible`]); piped, it is exact.
 ///
 /// `table` and `expanded` page through the result when `options.paged` and
 /// `options.terminal` are both set; the caller sets `paged` only when stdin
 /// and stdout are terminals, since the pager reads keys from the terminal.
 pub fn writer<'a>(options: &RenderOptions, out: Box<dyn Write + 'a>) -> Box<dyn ResultWriter + 'a> {
+    // CSV keeps every byte when piped; on a terminal, control characters in
+    // the data are shown, not obeyed (the other formats escape them always).
+    let out: Box<dyn Write + 'a> = match options.format {
+        Format::Csv if options.terminal.is_some() => Box::new(escape::Visible::new(out)),
+        _ => out,
+    };
     match options.format {
         Format::Csv => Box::new(csv::CsvWriter::new(out)),
         Format::Json => Box::new(json::JsonWriter::new(

@@ -12,6 +12,7 @@ use std::io::{self, Write};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::db::Value;
+use crate::escape;
 
 /// A float in PostgreSQL's output form, held on the stack.
 ///
@@ -204,7 +205,8 @@ fn plain_text(value: &Value) -> Option<Cow<'_, str>> {
 }
 
 /// The one-line text of a value in a terminal cell: `null` for NULL, line
-/// breaks as `↵`, tabs as a space, other control characters as `�`.
+/// breaks as `↵`, tabs as a space, other control characters escaped
+/// ([`escape::visible`]).
 pub fn display_text<'v>(value: &'v Value, null: &'v str) -> Cow<'v, str> {
     match plain_text(value) {
         None => Cow::Borrowed(null),
@@ -230,8 +232,7 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
             }
             '\n' => out.push('↵'),
             '\t' => out.push(' '),
-            c if c.is_control() => out.push('\u{fffd}'),
-            c => out.push(c),
+            c => escape::push_visible(&mut out, c),
         }
     }
     Cow::Owned(out)
@@ -314,7 +315,7 @@ mod tests {
     #[test]
     fn display_text_is_one_line_and_safe() {
         let v = Value::Text("a\r\nb\nc\td\u{1b}[31m".into());
-        assert_eq!(display_text(&v, "<null>"), "a↵b↵c d\u{fffd}[31m");
+        assert_eq!(display_text(&v, "<null>"), "a↵b↵c d\\x1b[31m");
         assert_eq!(display_text(&Value::Null, "<null>"), "<null>");
         assert_eq!(display_text(&Value::Bool(false), ""), "false");
         assert_eq!(display_text(&Value::Bytes(vec![1]), ""), "\\x01");

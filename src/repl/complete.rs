@@ -45,14 +45,27 @@ impl Vocabulary {
         self.relations = catalog
             .relations
             .iter()
+            .filter(|r| offerable(&r.schema) && offerable(&r.name))
             .map(|r| RelationNames {
                 schema: r.schema.clone(),
                 name: r.name.clone(),
                 qualified: !DEFAULT_SCHEMAS.contains(&r.schema.as_str()) || schemas_of(&r.name) > 1,
-                columns: r.columns.iter().map(|c| c.name.clone()).collect(),
+                columns: r
+                    .columns
+                    .iter()
+                    .map(|c| c.name.clone())
+                    .filter(|name| offerable(name))
+                    .collect(),
             })
             .collect();
     }
+}
+
+/// Whether a name from the database may be offered: one with control
+/// characters could not be typed, and completing it would send them to the
+/// terminal.
+fn offerable(name: &str) -> bool {
+    !name.chars().any(char::is_control)
 }
 
 /// Candidates for the word before the cursor, each replacing the text from
@@ -633,6 +646,28 @@ mod tests {
 
     fn candidates(line: &str, sql_mode: bool) -> Vec<String> {
         at_end(line, sql_mode).candidates
+    }
+
+    #[test]
+    fn names_with_control_characters_are_never_offered() {
+        let catalog = Catalog {
+            relations: vec![
+                relation("public", "film", &["film_id", "film\x1b[8m"]),
+                relation("public", "film\x1b]52;c;eA==\x07", &["id"]),
+                relation("evil\x1b[2A", "films", &["id"]),
+            ],
+            ..Default::default()
+        };
+        let mut vocabulary = Vocabulary::default();
+        vocabulary.learn(&catalog);
+        let tables = complete("select * from fil", 17, true, &vocabulary).candidates;
+        assert!(tables.contains(&"film".to_string()), "{tables:?}");
+        let line = "select fil from film";
+        let columns = complete(line, "select fil".len(), true, &vocabulary).candidates;
+        assert!(columns.contains(&"film_id".to_string()), "{columns:?}");
+        for candidate in tables.iter().chain(&columns) {
+            assert!(!candidate.chars().any(char::is_control), "{candidate:?}");
+        }
     }
 
     #[test]

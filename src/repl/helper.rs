@@ -1,7 +1,7 @@
 //! The rustyline helper: a thin layer that hands the line being edited to
 //! [`complete::complete`] for Tab and to [`highlight::sql`] for colour. The
 //! REPL sets the mode before each read, so both know whether the line is
-//! SQL, a question, or an answer to a confirmation.
+//! SQL or a question.
 
 use std::borrow::Cow;
 
@@ -20,8 +20,6 @@ pub enum Mode {
     Question,
     /// SQL mode: a line is SQL unless it is a meta-command.
     Sql,
-    /// An answer to a confirmation: no completion, no colour.
-    Answer,
 }
 
 /// Completion and highlighting for the line editor.
@@ -36,10 +34,7 @@ pub struct ReplHelper {
 impl ReplHelper {
     /// Where the SQL in `line` starts, if the line has any.
     fn sql_start(&self, line: &str) -> Option<usize> {
-        match self.mode {
-            Mode::Answer => None,
-            mode => complete::sql_start(line, mode == Mode::Sql),
-        }
+        complete::sql_start(line, self.mode == Mode::Sql)
     }
 }
 
@@ -52,9 +47,6 @@ impl Completer for ReplHelper {
         pos: usize,
         _: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        if self.mode == Mode::Answer {
-            return Ok((pos, Vec::new()));
-        }
         let found = complete::complete(line, pos, self.mode == Mode::Sql, &self.vocabulary);
         let pairs = found
             .candidates
@@ -104,7 +96,6 @@ mod tests {
         assert!(helper(Mode::Sql, true).highlight(sql, 0).contains('\u{1b}'));
         assert_eq!(helper(Mode::Sql, false).highlight(sql, 0), sql);
         assert_eq!(helper(Mode::Question, true).highlight(sql, 0), sql);
-        assert_eq!(helper(Mode::Answer, true).highlight("yes", 0), "yes");
         let line = "\\sql select 1";
         let painted = helper(Mode::Question, true).highlight(line, 0);
         assert!(painted.starts_with("\\sql ") && painted.contains('\u{1b}'));

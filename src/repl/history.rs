@@ -1,7 +1,11 @@
 //! `\history` and `\rerun` in the REPL: the persistent history drawn as
-//! result sets, and the SQL of an entry handed back to be run again.
+//! result sets, and the SQL of an entry handed back to be run again with the
+//! rules of whoever wrote it: an entry with a question was written by the
+//! model, so running it again asks before any write, as it did then.
 
+use crate::escape;
 use crate::history::{self, History, Stored};
+use crate::querylog::QuestionNote;
 use crate::render::Format;
 use crate::report;
 use crate::session::Session;
@@ -39,9 +43,18 @@ pub fn show_entry(session: &Session, number: i64) {
     super::show(session, &history::describe_entry(&entry, human), false);
 }
 
-/// The SQL of entry N for `\rerun`, printed so the person sees what runs;
-/// `None` (after saying why) when there is no such entry or it has no SQL.
-pub fn sql_to_rerun(session: &Session, number: i64) -> Option<String> {
+/// A statement from the history to run again.
+pub struct Rerun {
+    pub sql: String,
+    /// For a statement the model wrote: the question it answered, which
+    /// the new entry keeps so that it too is known as the model's.
+    pub question: Option<QuestionNote>,
+}
+
+/// Entry N for `\rerun`, its SQL printed (escaped) so the person sees what
+/// runs; `None` (after saying why) when there is no such entry or it has no
+/// SQL.
+pub fn to_rerun(session: &Session, number: i64) -> Option<Rerun> {
     let entry = find(session, number)?;
     let Some(sql) = entry.sql else {
         eprint!(
@@ -55,8 +68,11 @@ pub fn sql_to_rerun(session: &Session, number: i64) -> Option<String> {
         );
         return None;
     };
-    println!("{sql}");
-    Some(sql)
+    println!("{}", escape::visible(&sql));
+    Some(Rerun {
+        sql,
+        question: entry.question.map(QuestionNote::rerun),
+    })
 }
 
 fn find(session: &Session, number: i64) -> Option<Stored> {

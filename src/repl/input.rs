@@ -1,14 +1,16 @@
 //! Where the REPL's lines come from: rustyline on a terminal, plain lines
 //! from a pipe (like `psql < script`), and the confirmation question. On a
 //! terminal, typed lines persist in the line-history file (arrow-up in the
-//! next session); a file that cannot be read is never written over.
+//! next session); a file that cannot be read is never written over. A
+//! confirmation is read with a fresh line editor that has no history, so
+//! arrow-up cannot bring back an earlier "y".
 
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
-use rustyline::{CompletionType, Config, Editor};
+use rustyline::{CompletionType, Config, DefaultEditor, Editor};
 
 use super::helper::{Mode, ReplHelper};
 use crate::confirm;
@@ -121,21 +123,19 @@ impl Input {
         }
     }
 
+    /// Asks whether to run a statement. The answer is typed on a fresh line
+    /// editor with no history, no completion and no hints: only what the
+    /// person types now can say yes.
     pub fn confirm(&mut self, consent: &Consent, color: bool) -> Decision {
-        let Input::Terminal(editor, _) = self else {
+        if !self.is_terminal() {
             return Decision::Refuse;
-        };
+        }
         if consent.previewed.is_none() {
             print!("{}", confirm::explain(consent, color));
         }
         let _ = io::stdout().flush();
-        let mode = editor
-            .helper_mut()
-            .map(|helper| std::mem::replace(&mut helper.mode, Mode::Answer));
-        let answer = editor.readline(confirm::prompt(consent));
-        if let (Some(helper), Some(mode)) = (editor.helper_mut(), mode) {
-            helper.mode = mode;
-        }
+        let answer =
+            DefaultEditor::new().and_then(|mut fresh| fresh.readline(confirm::prompt(consent)));
         match answer {
             Ok(answer) => confirm::decide(&answer, consent),
             Err(_) => Decision::Decline,

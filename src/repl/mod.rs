@@ -25,14 +25,16 @@ use crate::confirm;
 use crate::connection::{self, Choice};
 use crate::db::Dialect;
 use crate::describe;
+use crate::escape;
 use crate::exit::Failure;
 use crate::highlight;
 use crate::llm;
 use crate::models;
+use crate::querylog::QuestionNote;
 use crate::render::Expanded;
 use crate::report;
 use crate::safety::{self, Verdict};
-use crate::session::{Consent, Decision, Executed, Run, Session};
+use crate::session::{Consent, Decision, Executed, Origin, Run, Session};
 use crate::term::Term;
 use crate::usage::{Ledger, Tally};
 
@@ -126,12 +128,14 @@ struct Repl {
 }
 
 impl Repl {
-    /// `db=> `, or `profile:db=> ` for a connection from a profile.
+    /// `db=> `, or `profile:db=> ` for a connection from a profile; the
+    /// database's name with its control characters escaped.
     fn prompt(&self, profile: Option<&str>, database: &str) -> String {
         let place = match profile {
             Some(profile) if profile != database => format!("{profile}:{database}"),
             _ => database.to_string(),
         };
+        let place = escape::visible(&place);
         match (self.sql_mode, self.buffer.is_empty()) {
             (false, _) => format!("{place}=> "),
             (true, true) => format!("{place} sql=> "),
@@ -187,7 +191,10 @@ impl Repl {
             }
             Err(failure) => {
                 eprint!("{}", failure.message());
-                eprintln!("Still connected to {}.", session.info().database);
+                eprintln!(
+                    "Still connected to {}.",
+                    escape::visible(&session.info().database)
+                );
             }
         }
     }
@@ -301,11 +308,14 @@ impl Repl {
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::History(words) => history::list(session, words.as_deref()),
             Meta::HistoryEntry(number) => history::show_entry(session, number),
-            Meta::Rerun(number) => {
-                if let Some(sql) = history::sql_to_rerun(session, number) {
-                    self.run_sql(session, input, &sql);
-                }
-            }
+            Meta::Rerun(number) => match history::to_rerun(session, number) {
+                Some(history::Rerun {
+                    sql,
+                    question: Some(note),
+                }) => self.run_generated(session, input, &sql, note),
+                Some(rerun) => self.run_sql(session, input, &rerun.sql),
+                None => {}
+            },
             Meta::Help => print!("{}", command::help()),
             Meta::Prompt(question) => self.show_prompt(session, &question),
             Meta::Usage => show(
@@ -426,10 +436,7 @@ impl Repl {
         match answer::request(session, agent, question) {
             Ok((request, context)) => {
                 let preview = agent.provider().preview(&request);
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&preview).unwrap_or_default()
-                );
+                println!("{}", crate::render::json_pretty(&preview));
                 println!(
                     "{} tables sent in full, {} by name only, about {} schema tokens",
                     context.tables_full.len(),
@@ -472,11 +479,14 @@ impl Repl {
         };
         match edit::decide(text, start.as_ref(), self.sql_mode, session.info().dialect) {
             Recall::Sql(sql) => {
-                println!("{}", highlight::paint(&sql, self.term.color));
+                println!(
+                    "{}",
+                    highlight::paint(&escape::visible(&sql), self.term.color)
+                );
                 self.run_sql(session, input, &sql);
             }
             Recall::Question(question) => {
-                println!("{question}");
+                println!("{}", escape::visible(&question));
                 self.question(session, input, &question);
             }
         }
@@ -486,6 +496,43 @@ impl Repl {
     /// gone, which ends the loop.
     fn output_failed(&mut self, error: &io::Error) {
         self.output_closed |= output_failed(error);
+    }
+
+    /// Says how a statement ended; false when the statements after it should
+    /// not run.
+    fn report_executed(
+        &mut self,
+        session: &Session,
+        executed: Executed,
+        sql: &str,
+        refused: Refusal,
+    ) -> bool {
+        match executed {
+            Executed::Ran(_) => true,
+            Executed::Declined => {
+                println!("Not run.");
+                true
+            }
+            Executed::Refused { .. } => {
+                eprint!("{}", report::error_line(refused.0, refused.1));
+                true
+            }
+            Executed::Forbidden { verdict } => {
+                eprint!(
+                    "{}",
+                    report::error_line(&session.read_only_refusal(&verdict), None)
+                );
+                false
+            }
+            Executed::Failed { error, .. } => {
+                eprint!("{}", report::db_error(&error, Some(sql)));
+                false
+            }
+            Executed::Output(error) => {
+                self.output_failed(&error);
+                false
+            }
+        }
     }
 
     fn run_sql(&mut self, session: &mut Session, input: &mut Input, text: &str) {
@@ -500,35 +547,53 @@ impl Repl {
                     input.confirm(consent, color)
                 }
             };
-            match session.execute(Run::typed(&sql), &mut confirm) {
-                Executed::Ran(_) => {}
-                Executed::Declined => println!("Not run."),
-                Executed::Refused { .. } => eprint!(
-                    "{}",
-                    report::error_line(
-                        "not run: destructive statements need a confirmation, and input is not a terminal",
-                        Some("start glance with --yes to run them from a script"),
-                    )
-                ),
-                Executed::Forbidden { verdict } => {
-                    eprint!(
-                        "{}",
-                        report::error_line(&session.read_only_refusal(&verdict), None)
-                    );
-                    break;
-                }
-                Executed::Failed { error, .. } => {
-                    eprint!("{}", report::db_error(&error, Some(&sql)));
-                    break;
-                }
-                Executed::Output(error) => {
-                    self.output_failed(&error);
-                    break;
-                }
+            let executed = session.execute(Run::typed(&sql), &mut confirm);
+            if !self.report_executed(session, executed, &sql, TYPED_REFUSED) {
+                break;
             }
         }
     }
+
+    /// Runs again a statement the model wrote (`\rerun` of such an entry):
+    /// as one statement, confirmed by the person before any write, like
+    /// when the model wrote it; `--yes` does not cover it. As after a
+    /// question, `\e` then starts from the question, so the model's SQL does
+    /// not come back as SQL the person typed.
+    fn run_generated(
+        &mut self,
+        session: &mut Session,
+        input: &mut Input,
+        sql: &str,
+        note: QuestionNote,
+    ) {
+        self.last = Some(Recall::Question(note.question.clone()));
+        let color = self.term.color;
+        let run = Run {
+            sql,
+            origin: Origin::Generated,
+            question: Some(note),
+            json_prefix: Vec::new(),
+            json_timings: Vec::new(),
+        };
+        let executed = session.execute(run, &mut |consent: &Consent| input.confirm(consent, color));
+        self.report_executed(session, executed, sql, GENERATED_REFUSED);
+    }
 }
+
+/// What to say when a statement needing consent meets piped input: the
+/// message and its hint.
+type Refusal = (&'static str, Option<&'static str>);
+
+const TYPED_REFUSED: Refusal = (
+    "not run: destructive statements need a confirmation, and input is not a terminal",
+    Some("start glance with --yes to run them from a script"),
+);
+
+const GENERATED_REFUSED: Refusal = (
+    "not run: this statement was written by the model and needs a confirmation, and input is not a terminal",
+    None,
+);
+
 
 fn show(session: &Session, description: &crate::catalog::Description, footer: bool) {
     if let Err(error) = session.present(description, footer) {
@@ -581,6 +646,8 @@ fn greet(session: &Session, agent: Option<&Agent>) {
     }
 }
 
+/// What `\conninfo` and the greeting say about the connection; names from
+/// the server and the address have their control characters escaped.
 fn conninfo(session: &Session) -> String {
     let info = session.info();
     let mut text = match session.profile() {
@@ -605,7 +672,7 @@ fn conninfo(session: &Session) -> String {
     if session.choice().read_only {
         text.push_str("; read-only: only read-only statements run");
     }
-    text
+    escape::visible(&text).into_owned()
 }
 
 /// Asks at start-up which profile to connect to, until one is named.
@@ -645,7 +712,7 @@ struct TerminalUi<'a> {
 impl answer::Ui for TerminalUi<'_> {
     fn reply_text(&mut self, text: &str) {
         self.streamed = true;
-        print!("{}", self.reply.push(text));
+        print!("{}", self.reply.push(&escape::visible(text)));
         let _ = io::stdout().flush();
     }
 
@@ -665,7 +732,7 @@ impl answer::Ui for TerminalUi<'_> {
     }
 
     fn retrying(&mut self, attempt: u32, _sql: &str, error: &crate::db::Error) {
-        eprintln!("attempt {attempt} failed: {error}; asking the model for a corrected statement");
+        eprint!("{}", answer::retrying_line(attempt, error));
     }
 }
 

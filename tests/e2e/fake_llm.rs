@@ -30,6 +30,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::harness::Cmd;
+
 /// The API key the fakes accept.
 pub const KEY: &str = "sk-fake-test-key-0123456789";
 
@@ -52,6 +54,10 @@ pub enum Reply {
     Malformed(String),
     /// A complete answer whose first byte comes only after this wait.
     Delayed(Duration, String),
+    /// A complete streamed answer that ends with this stop reason, in the
+    /// provider's own word (`max_tokens` or `refusal` for Anthropic, `length`
+    /// for OpenAI and Ollama, `MAX_TOKENS` for Gemini).
+    Finished(String, String),
     /// Gemini only: a chunk whose candidate stops with this safety
     /// `finishReason` (`SAFETY`, `PROHIBITED_CONTENT`, …) and no text.
     Blocked(String),
@@ -343,6 +349,14 @@ impl FakeLlm {
         }
     }
 
+    /// `cmd` pointed at this fake, with [`FakeLlm::env`].
+    pub fn on(&self, mut cmd: Cmd) -> Cmd {
+        for (name, value) in self.env() {
+            cmd = cmd.env(name, value);
+        }
+        cmd
+    }
+
     /// Sets the token counts reported with every later text answer (the
     /// default is 812 in, 64 out).
     pub fn set_usage(&self, input: u64, output: u64) {
@@ -502,9 +516,12 @@ fn write_in_pieces(stream: &mut TcpStream, bytes: &[u8]) {
 /// The whole HTTP response for one reply.
 fn respond(kind: Kind, reply: &Reply, usage: (u64, u64)) -> Vec<u8> {
     match reply {
-        Reply::Text(text) | Reply::Delayed(_, text) => stream_response(kind, text, true, usage),
+        Reply::Text(text) | Reply::Delayed(_, text) => {
+            stream_response(kind, text, Some(normal_stop(kind)), usage)
+        }
+        Reply::Finished(text, reason) => stream_response(kind, text, Some(reason), usage),
         Reply::Malformed(text) => {
-            let mut bytes = stream_response(kind, text, false, usage);
+            let mut bytes = stream_response(kind, text, None, usage);
             let junk: &[u8] = match kind {
                 Kind::Ollama => b"{\"message\": {\"content\": oops\n",
                 _ => b"data: {\"choices\": [oops\n\n",
@@ -513,7 +530,7 @@ fn respond(kind: Kind, reply: &Reply, usage: (u64, u64)) -> Vec<u8> {
             bytes
         }
         Reply::Truncated(text) | Reply::Stalled(text, _) => {
-            stream_response(kind, text, false, usage)
+            stream_response(kind, text, None, usage)
         }
         Reply::Blocked(reason) if kind == Kind::Gemini => {
             let mut out = sse_head().to_string();
@@ -720,12 +737,23 @@ fn sse_head() -> &'static str {
     "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\nConnection: close\r\n"
 }
 
-fn stream_response(kind: Kind, text: &str, complete: bool, usage: (u64, u64)) -> Vec<u8> {
+/// The stop reason of an answer that ended normally.
+fn normal_stop(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Anthropic => "end_turn",
+        Kind::Gemini => "STOP",
+        _ => "stop",
+    }
+}
+
+/// The streamed answer with `text`, ending with the stop reason `finish`,
+/// or cut off before its end when `finish` is `None`.
+fn stream_response(kind: Kind, text: &str, finish: Option<&str>, usage: (u64, u64)) -> Vec<u8> {
     let mut out = String::from(sse_head());
     match kind {
         Kind::OpenAi | Kind::Keyless => {
             out.push_str("x-request-id: req_fake\r\n\r\n");
-            openai_events(&mut out, text, complete, usage);
+            openai_events(&mut out, text, finish, usage);
         }
         Kind::Azure | Kind::AzureV1 => {
             out.push_str("apim-request-id: req_fake\r\n\r\n");
@@ -734,21 +762,21 @@ fn stream_response(kind: Kind, text: &str, complete: bool, usage: (u64, u64)) ->
                 &json!({"choices": [], "created": 0, "id": "", "model": "", "object": "",
                         "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": {}}]}),
             );
-            openai_events(&mut out, text, complete, usage);
+            openai_events(&mut out, text, finish, usage);
         }
         Kind::Anthropic => {
             out.push_str("request-id: req_fake\r\n\r\n");
-            anthropic_events(&mut out, text, complete, usage);
+            anthropic_events(&mut out, text, finish, usage);
         }
         Kind::Gemini => {
             out.push_str("\r\n");
-            gemini_events(&mut out, text, complete, usage);
+            gemini_events(&mut out, text, finish, usage);
         }
         Kind::Ollama => {
             out = String::from(
                 "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nConnection: close\r\n\r\n",
             );
-            ollama_lines(&mut out, text, complete, usage);
+            ollama_lines(&mut out, text, finish, usage);
         }
     }
     out.into_bytes()
@@ -756,18 +784,18 @@ fn stream_response(kind: Kind, text: &str, complete: bool, usage: (u64, u64)) ->
 
 /// Gemini: each chunk a whole response with the new text and running
 /// usage; the last has `finishReason` and the stream just closes.
-fn gemini_events(out: &mut String, text: &str, complete: bool, (input, output): (u64, u64)) {
+fn gemini_events(out: &mut String, text: &str, finish: Option<&str>, (input, output): (u64, u64)) {
     let pieces = fake_pieces(text);
     let count = pieces.len();
     for (n, piece) in pieces.into_iter().enumerate() {
-        let last = complete && n + 1 == count;
+        let last = finish.filter(|_| n + 1 == count);
         let mut candidate =
             json!({"content": {"parts": [{"text": piece}], "role": "model"}, "index": 0});
         let so_far = output * (n as u64 + 1) / count as u64;
         let mut usage = json!({"promptTokenCount": input, "candidatesTokenCount": so_far,
                                "totalTokenCount": input + so_far});
-        if last {
-            candidate["finishReason"] = json!("STOP");
+        if let Some(reason) = last {
+            candidate["finishReason"] = json!(reason);
             usage["cachedContentTokenCount"] = json!(0);
         }
         data(
@@ -779,7 +807,7 @@ fn gemini_events(out: &mut String, text: &str, complete: bool, (input, output): 
 }
 
 /// Ollama: one JSON object per line, the last with `done: true` and counts.
-fn ollama_lines(out: &mut String, text: &str, complete: bool, (input, output): (u64, u64)) {
+fn ollama_lines(out: &mut String, text: &str, finish: Option<&str>, (input, output): (u64, u64)) {
     let line = |out: &mut String, value: Value| out.push_str(&format!("{value}\n"));
     for piece in deltas(text) {
         line(
@@ -788,11 +816,11 @@ fn ollama_lines(out: &mut String, text: &str, complete: bool, (input, output): (
                    "message": {"role": "assistant", "content": piece}, "done": false}),
         );
     }
-    if complete {
+    if let Some(reason) = finish {
         line(
             out,
             json!({"model": "fake", "created_at": "2025-05-01T10:00:01Z",
-                   "message": {"role": "assistant", "content": ""}, "done": true, "done_reason": "stop",
+                   "message": {"role": "assistant", "content": ""}, "done": true, "done_reason": reason,
                    "total_duration": 4_883_583_458_u64, "load_duration": 1_334_875, "prompt_eval_count": input,
                    "prompt_eval_duration": 342_546_000, "eval_count": output, "eval_duration": 4_535_599_000_u64}),
         );
@@ -813,7 +841,7 @@ fn data(out: &mut String, value: &Value) {
     out.push_str(&format!("data: {value}\n\n"));
 }
 
-fn openai_events(out: &mut String, text: &str, complete: bool, (input, output): (u64, u64)) {
+fn openai_events(out: &mut String, text: &str, finish: Option<&str>, (input, output): (u64, u64)) {
     let chunk = |choices: Value| {
         json!({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1_760_000_000,
                "model": "gpt-5-mini-2025-08-07", "system_fingerprint": "fp_fake", "service_tier": "default",
@@ -831,10 +859,10 @@ fn openai_events(out: &mut String, text: &str, complete: bool, (input, output): 
     for piece in deltas(text) {
         data(out, &chunk(choice(json!({"content": piece}), Value::Null)));
     }
-    if !complete {
+    let Some(reason) = finish else {
         return;
-    }
-    data(out, &chunk(choice(json!({}), json!("stop"))));
+    };
+    data(out, &chunk(choice(json!({}), json!(reason))));
     let mut last = chunk(json!([]));
     last["usage"] = json!({
         "prompt_tokens": input, "completion_tokens": output, "total_tokens": input + output,
@@ -846,7 +874,12 @@ fn openai_events(out: &mut String, text: &str, complete: bool, (input, output): 
     out.push_str("data: [DONE]\n\n");
 }
 
-fn anthropic_events(out: &mut String, text: &str, complete: bool, (input, output): (u64, u64)) {
+fn anthropic_events(
+    out: &mut String,
+    text: &str,
+    finish: Option<&str>,
+    (input, output): (u64, u64),
+) {
     let mut event = |name: &str, value: Value| {
         out.push_str(&format!("event: {name}\ndata: {value}\n\n"));
     };
@@ -873,16 +906,16 @@ fn anthropic_events(out: &mut String, text: &str, complete: bool, (input, output
                    "delta": {"type": "text_delta", "text": piece}}),
         );
     }
-    if !complete {
+    let Some(reason) = finish else {
         return;
-    }
+    };
     event(
         "content_block_stop",
         json!({"type": "content_block_stop", "index": 0}),
     );
     event(
         "message_delta",
-        json!({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": null},
+        json!({"type": "message_delta", "delta": {"stop_reason": reason, "stop_sequence": null},
                "usage": {"output_tokens": output}}),
     );
     event("message_stop", json!({"type": "message_stop"}));

@@ -28,4 +28,5 @@ mod secrets;
 mod sqlite;
 mod timings;
 mod typing;
+mod untrusted;
 mod usage;
