@@ -14,6 +14,7 @@
 
 #[cfg(test)]
 mod corpus;
+mod extensions;
 mod functions;
 #[cfg(any(test, fuzzing))]
 pub mod invariants;
@@ -24,6 +25,7 @@ mod rewrite;
 mod tag;
 #[cfg(test)]
 mod tests;
+mod verify;
 mod walk;
 
 use std::ops::Range;

@@ -10,14 +10,15 @@ use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    AccessExpr, AlterTableOperation, BinaryOperator, CopyTarget, DiscardObject, Expr, Ident,
-    MergeAction, ObjectName, ObjectNamePart, Query, Reset, Select, Set, SetExpr, Statement,
-    TableFactor, UnaryOperator, UtilityOption, Value, Visit, Visitor,
+    AccessExpr, AlterTableOperation, BinaryOperator, CopyTarget, DataType, DiscardObject, Expr,
+    FunctionArguments, Ident, MergeAction, ObjectName, ObjectNamePart, Query, Reset, Select, Set,
+    SetExpr, Statement, TableFactor, TypedString, UnaryOperator, UtilityOption, Value, Visit,
+    Visitor,
 };
 
-use super::functions::{Judged, judge_attribute, judge_function, judge_pragma};
-use super::{Judgement, Level, tag};
-use crate::catalog::{Catalog, Volatility};
+use super::functions::{Judged, judge_pragma, secret_relation};
+use super::{Judgement, Level, tag, verify};
+use crate::catalog::Catalog;
 use crate::db::Dialect;
 
 /// What the walk needs to judge functions.
@@ -141,23 +142,15 @@ impl Walker<'_, '_> {
         self.cte_stack.iter().any(|&cte| cte)
     }
 
-    fn function(&mut self, name: &ObjectName) {
-        let judged = judge_name(name, self.ctx);
+    fn function(&mut self, name: &ObjectName, args: Option<usize>) {
+        let judged = judge_name(name, args, self.ctx);
         self.record(judged);
     }
 
-    /// An operator, which may be a user's, backed by a volatile function.
+    /// An operator, which may be a user's: its function must be verified.
     fn operator(&mut self, symbol: &str) {
-        let volatile = self
-            .ctx
-            .catalog
-            .and_then(|c| c.operators.get(symbol))
-            .is_some_and(|v| *v == Volatility::Volatile);
-        if volatile {
-            self.out.add(
-                Level::Write,
-                format!("the operator {symbol} calls a volatile function"),
-            );
+        if self.ctx.dialect == Dialect::Postgres {
+            self.record(verify::operator(symbol, self.ctx.catalog));
         }
     }
 
@@ -166,8 +159,21 @@ impl Walker<'_, '_> {
         if self.ctx.dialect != Dialect::Postgres {
             return;
         }
-        if let Some(judged) = judge_attribute(&ident_key(part), self.ctx.catalog) {
+        if let Some(judged) = verify::attribute(&ident_key(part), self.ctx.catalog) {
             self.record(judged);
+        }
+    }
+
+    /// A cast or typed literal: a domain's CHECKs and user casts run.
+    fn cast(&mut self, data_type: &DataType) {
+        let DataType::Custom(name, _) = data_type else {
+            return;
+        };
+        if self.ctx.dialect != Dialect::Postgres {
+            return;
+        }
+        if let Some((schema, key)) = split_name(name) {
+            self.record(verify::cast(schema.as_deref(), &key, self.ctx.catalog));
         }
     }
 }
@@ -200,6 +206,20 @@ impl Visitor for Walker<'_, '_> {
     }
 
     fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
+        if let Some((schema, key)) = split_name(relation) {
+            let system = schema.as_deref().is_none_or(|s| s == "pg_catalog");
+            match secret_relation(&key) {
+                Some(what) if system && self.ctx.dialect == Dialect::Postgres => {
+                    self.out.add(Level::Write, format!("reading {key} {what}"))
+                }
+                _ => self.record(verify::relation(
+                    schema.as_deref(),
+                    &key,
+                    self.ctx.dialect,
+                    self.ctx.catalog,
+                )),
+            }
+        }
         let schema_table = last_part(relation).to_lowercase().starts_with("sqlite_");
         if self.in_dml && self.ctx.dialect == Dialect::Sqlite && schema_table {
             self.out.add(
@@ -244,7 +264,7 @@ impl Visitor for Walker<'_, '_> {
 
     fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
         match expr {
-            Expr::Function(f) => self.function(&f.name),
+            Expr::Function(f) => self.function(&f.name, Some(argument_count(&f.args))),
             // PostgreSQL reads `row.f` as `f(row)`: a field name may be a call.
             Expr::CompoundIdentifier(parts) => {
                 for part in &parts[1..] {
@@ -255,6 +275,9 @@ impl Visitor for Walker<'_, '_> {
             | Expr::AnyOp { compare_op: op, .. }
             | Expr::AllOp { compare_op: op, .. } => self.operator(&binary_symbol(op)),
             Expr::UnaryOp { op, .. } => self.operator(&op.to_string()),
+            Expr::Cast { data_type, .. } | Expr::TypedString(TypedString { data_type, .. }) => {
+                self.cast(data_type)
+            }
             Expr::CompoundFieldAccess { access_chain, .. } => {
                 for access in access_chain {
                     if let AccessExpr::Dot(Expr::Identifier(part)) = access {
@@ -271,10 +294,10 @@ impl Visitor for Walker<'_, '_> {
         match factor {
             TableFactor::Table {
                 name,
-                args: Some(_),
+                args: Some(args),
                 ..
-            }
-            | TableFactor::Function { name, .. } => self.function(name),
+            } => self.function(name, Some(args.args.len())),
+            TableFactor::Function { name, args, .. } => self.function(name, Some(args.len())),
             // Plain tables read; the rest carry expressions and queries the
             // walk visits on its own.
             TableFactor::Table { args: None, .. }
@@ -298,8 +321,9 @@ impl Visitor for Walker<'_, '_> {
     }
 }
 
-/// Judges a call by name: the last part, lower-cased unless quoted.
-fn judge_name(name: &ObjectName, ctx: Context<'_>) -> Judged {
+/// Judges a call by name: the last part, lower-cased unless quoted, in the
+/// schema it is qualified with.
+fn judge_name(name: &ObjectName, args: Option<usize>, ctx: Context<'_>) -> Judged {
     let Some(last) = name.0.last() else {
         return (
             Level::Destructive,
@@ -309,18 +333,40 @@ fn judge_name(name: &ObjectName, ctx: Context<'_>) -> Judged {
     let ObjectNamePart::Identifier(ident) = last else {
         return (Level::Write, Some(format!("{name} has a computed name")));
     };
-    let key = ident_key(ident);
-    if key.is_empty() {
+    if ident.value.is_empty() {
         return (
             Level::Destructive,
             Some("a function call with an empty name".to_string()),
         );
     }
-    let in_pg_catalog = name.0.len() > 1
-        && name.0[name.0.len() - 2]
-            .as_ident()
-            .is_some_and(|schema| schema.value.eq_ignore_ascii_case("pg_catalog"));
-    judge_function(&key, in_pg_catalog, ctx.dialect, ctx.catalog)
+    match split_name(name) {
+        Some((schema, key)) => {
+            verify::call(schema.as_deref(), &key, args, ctx.dialect, ctx.catalog)
+        }
+        None => (Level::Write, Some(format!("{name} has a computed name"))),
+    }
+}
+
+/// How many arguments a call passes.
+fn argument_count(args: &FunctionArguments) -> usize {
+    match args {
+        FunctionArguments::None => 0,
+        FunctionArguments::Subquery(_) => 1,
+        FunctionArguments::List(list) => list.args.len(),
+    }
+}
+
+/// An object name as PostgreSQL looks it up: its schema (the part before
+/// the last, `None` when unqualified) and its name, each lower-cased unless
+/// quoted. `None` when a part is computed.
+fn split_name(name: &ObjectName) -> Option<(Option<String>, String)> {
+    let mut parts = name.0.iter().rev();
+    let key = ident_key(parts.next()?.as_ident()?);
+    let schema = match parts.next() {
+        Some(part) => Some(ident_key(part.as_ident()?)),
+        None => None,
+    };
+    Some((schema, key))
 }
 
 /// An operator's symbol: `OPERATOR(schema.+++)` is `+++`.

@@ -16,12 +16,12 @@ use postgres::types::Type;
 use postgres::{Client, Row};
 
 use crate::catalog::{
-    Catalog, ColumnInfo, EnumType, ForeignKey, Index, Key, Relation, RelationKind, Schema,
-    Volatility,
+    Cast, Catalog, ColumnInfo, Domain, EnumType, ForeignKey, FunctionRef, Index, Key, Operator,
+    Policy, Relation, RelationKind, Routine, Schema, Volatility,
 };
 
 /// How many catalog queries [`load`] runs.
-pub const QUERIES: usize = 5;
+pub const QUERIES: usize = 6;
 
 /// The user-visible schemas, as a condition on `n.nspname`.
 macro_rules! user_schemas {
@@ -44,24 +44,108 @@ const NAMESPACE_OBJECTS: &str = concat!(
           JOIN pg_enum e ON e.enumtypid = t.oid WHERE ",
     user_schemas!(),
     " GROUP BY n.nspname, t.typname, t.oid \
-     UNION ALL \
-     SELECT 'f', lower(p.proname::text), \
-            CASE WHEN bool_or(p.provolatile = 'v') THEN 'v' \
-                 WHEN bool_or(p.provolatile = 's') THEN 's' ELSE 'i' END, NULL, NULL, NULL \
-     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
-     WHERE (n.nspname = 'pg_catalog' AND p.proname !~ '^pg_') OR (",
-    user_schemas!(),
-    ") GROUP BY lower(p.proname::text) \
-     UNION ALL \
-     SELECT 'o', o.oprname::text, \
-            CASE WHEN bool_or(p.provolatile = 'v') THEN 'v' \
-                 WHEN bool_or(p.provolatile = 's') THEN 's' ELSE 'i' END, NULL, NULL, NULL \
-     FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace \
-          JOIN pg_proc p ON p.oid = o.oprcode WHERE ",
-    user_schemas!(),
-    " GROUP BY o.oprname \
      ORDER BY 1, 2, 3"
 );
+
+/// What the safety classifier reads to verify user code: built-in
+/// functions' volatility by name (`b`), routines that are not built in
+/// (`f`), user operators (`o`), user casts that call a function (`c`),
+/// domains (`d`), read policies of tables with row-level security (`p`) and
+/// the search path (`s`). Columns: kind, oid, schema, name, a, b, c, body,
+/// extension, flag, texts, the functions the object calls (oids, schemas,
+/// names), and a routine's arity (arguments, defaults, variadic). Every name is qualified: this runs before anything is
+/// verified.
+const CODE: &str = "\
+    WITH calls AS (\
+        SELECT f.oid AS oid, n.nspname::pg_catalog.text AS schema, \
+               f.proname::pg_catalog.text AS name \
+        FROM pg_catalog.pg_proc f \
+             JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) f.pronamespace) \
+    SELECT 'b'::pg_catalog.text AS kind, NULL::pg_catalog.int8 AS oid, \
+           NULL::pg_catalog.text AS schema, \
+           pg_catalog.lower(p.proname::pg_catalog.text) AS name, \
+           CASE WHEN pg_catalog.bool_or(p.provolatile OPERATOR(pg_catalog.=) 'v') THEN 'v' \
+                WHEN pg_catalog.bool_or(p.provolatile OPERATOR(pg_catalog.=) 's') THEN 's' \
+                ELSE 'i' END AS a, \
+           NULL::pg_catalog.text AS b, NULL::pg_catalog.text AS c, \
+           NULL::pg_catalog.text AS body, NULL::pg_catalog.text AS extension, \
+           false AS flag, NULL::pg_catalog.text[] AS texts, \
+           NULL::pg_catalog.int8[] AS call_oids, NULL::pg_catalog.text[] AS call_schemas, \
+           NULL::pg_catalog.text[] AS call_names, NULL::pg_catalog.int8[] AS arity \
+    FROM pg_catalog.pg_proc p \
+    WHERE p.pronamespace OPERATOR(pg_catalog.=) 'pg_catalog'::pg_catalog.regnamespace \
+      AND p.oid OPERATOR(pg_catalog.<) 16384 \
+      AND p.proname OPERATOR(pg_catalog.!~) '^pg_' \
+    GROUP BY pg_catalog.lower(p.proname::pg_catalog.text) \
+    UNION ALL \
+    SELECT 'f', p.oid::pg_catalog.int8, n.nspname::pg_catalog.text, p.proname::pg_catalog.text, \
+           p.provolatile::pg_catalog.text, l.lanname::pg_catalog.text, p.prokind::pg_catalog.text, \
+           CASE WHEN l.lanname OPERATOR(pg_catalog.<>) 'sql' THEN NULL \
+                WHEN p.prosrc OPERATOR(pg_catalog.<>) '' \
+                  OR p.prokind OPERATOR(pg_catalog.=) 'a' THEN p.prosrc \
+                ELSE pg_catalog.pg_get_functiondef(p.oid) END, \
+           x.extname::pg_catalog.text, p.prosecdef, NULL, \
+           s.oids, s.schemas, s.names, \
+           ARRAY[p.pronargs, p.pronargdefaults, \
+                 (p.provariadic OPERATOR(pg_catalog.<>) 0)::pg_catalog.int4]::pg_catalog.int8[] \
+    FROM pg_catalog.pg_proc p \
+         JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace \
+         JOIN pg_catalog.pg_language l ON l.oid OPERATOR(pg_catalog.=) p.prolang \
+         LEFT JOIN pg_catalog.pg_depend d \
+              ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass \
+             AND d.objid OPERATOR(pg_catalog.=) p.oid AND d.deptype OPERATOR(pg_catalog.=) 'e' \
+         LEFT JOIN pg_catalog.pg_extension x ON x.oid OPERATOR(pg_catalog.=) d.refobjid \
+         LEFT JOIN pg_catalog.pg_aggregate g ON g.aggfnoid OPERATOR(pg_catalog.=) p.oid \
+         LEFT JOIN LATERAL ( \
+             SELECT pg_catalog.array_agg(c.oid::pg_catalog.int8) AS oids, \
+                    pg_catalog.array_agg(c.schema) AS schemas, \
+                    pg_catalog.array_agg(c.name) AS names \
+             FROM pg_catalog.unnest(ARRAY[g.aggtransfn, g.aggfinalfn, g.aggcombinefn, \
+                      g.aggserialfn, g.aggdeserialfn, g.aggmtransfn, g.aggminvtransfn, \
+                      g.aggmfinalfn]::pg_catalog.oid[]) AS u(f) \
+                  JOIN calls c ON c.oid OPERATOR(pg_catalog.=) u.f) s ON true \
+    WHERE p.oid OPERATOR(pg_catalog.>=) 16384 \
+    UNION ALL \
+    SELECT 'o', o.oid::pg_catalog.int8, n.nspname::pg_catalog.text, o.oprname::pg_catalog.text, \
+           NULL, NULL, NULL, NULL, NULL, false, NULL, \
+           ARRAY[c.oid::pg_catalog.int8], ARRAY[c.schema], ARRAY[c.name], NULL \
+    FROM pg_catalog.pg_operator o \
+         JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) o.oprnamespace \
+         JOIN calls c ON c.oid OPERATOR(pg_catalog.=) o.oprcode \
+    WHERE o.oid OPERATOR(pg_catalog.>=) 16384 \
+    UNION ALL \
+    SELECT 'c', k.oid::pg_catalog.int8, n.nspname::pg_catalog.text, t.typname::pg_catalog.text, \
+           k.castcontext::pg_catalog.text, NULL, NULL, NULL, NULL, false, NULL, \
+           ARRAY[c.oid::pg_catalog.int8], ARRAY[c.schema], ARRAY[c.name], NULL \
+    FROM pg_catalog.pg_cast k \
+         JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) k.casttarget \
+         JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) t.typnamespace \
+         JOIN calls c ON c.oid OPERATOR(pg_catalog.=) k.castfunc \
+    WHERE k.oid OPERATOR(pg_catalog.>=) 16384 \
+    UNION ALL \
+    SELECT 'd', t.oid::pg_catalog.int8, n.nspname::pg_catalog.text, t.typname::pg_catalog.text, \
+           bn.nspname::pg_catalog.text, b.typname::pg_catalog.text, b.typtype::pg_catalog.text, \
+           NULL, NULL, false, \
+           ARRAY(SELECT pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_constraint k \
+                 WHERE k.contypid OPERATOR(pg_catalog.=) t.oid \
+                   AND k.contype OPERATOR(pg_catalog.=) 'c' ORDER BY k.conname), \
+           NULL, NULL, NULL, NULL \
+    FROM pg_catalog.pg_type t \
+         JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) t.typnamespace \
+         JOIN pg_catalog.pg_type b ON b.oid OPERATOR(pg_catalog.=) t.typbasetype \
+         JOIN pg_catalog.pg_namespace bn ON bn.oid OPERATOR(pg_catalog.=) b.typnamespace \
+    WHERE t.typtype OPERATOR(pg_catalog.=) 'd' AND t.oid OPERATOR(pg_catalog.>=) 16384 \
+    UNION ALL \
+    SELECT 'p', y.oid::pg_catalog.int8, n.nspname::pg_catalog.text, r.relname::pg_catalog.text, \
+           y.polname::pg_catalog.text, NULL, NULL, pg_catalog.pg_get_expr(y.polqual, y.polrelid), \
+           NULL, false, NULL, NULL, NULL, NULL, NULL \
+    FROM pg_catalog.pg_policy y \
+         JOIN pg_catalog.pg_class r ON r.oid OPERATOR(pg_catalog.=) y.polrelid \
+         JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) r.relnamespace \
+    WHERE r.relrowsecurity AND y.polcmd OPERATOR(pg_catalog.=) ANY (ARRAY['r', '*']::pg_catalog.\"char\"[]) \
+    UNION ALL \
+    SELECT 's', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false, \
+           pg_catalog.current_schemas(true)::pg_catalog.text[], NULL, NULL, NULL, NULL";
 
 const RELATIONS: &str = concat!(
     "SELECT c.oid::int8, n.nspname::text, c.relname::text, c.relkind::text, \
@@ -163,8 +247,127 @@ pub fn load(client: &mut Client) -> Result<Catalog, postgres::Error> {
             });
         }
     }
+    for row in client.query_typed(CODE, &[])? {
+        add_code(&mut catalog, &row)?;
+    }
     catalog.round_trips = QUERIES;
     Ok(catalog)
+}
+
+/// Adds one row of [`CODE`] to the catalog.
+fn add_code(catalog: &mut Catalog, row: &Row) -> Result<(), postgres::Error> {
+    let kind: String = row.try_get(0)?;
+    let oid = row.try_get::<_, Option<i64>>(1)?.unwrap_or_default() as u32;
+    let schema: String = row.try_get::<_, Option<String>>(2)?.unwrap_or_default();
+    let name: String = row.try_get::<_, Option<String>>(3)?.unwrap_or_default();
+    let a: Option<String> = row.try_get(4)?;
+    let text = |i: usize| row.try_get::<_, Option<String>>(i);
+    let texts = row
+        .try_get::<_, Option<Vec<String>>>(10)?
+        .unwrap_or_default();
+    let calls = calls(row)?;
+    let first_call = || calls.first().cloned().unwrap_or_default();
+    let code = &mut catalog.code;
+    match kind.as_str() {
+        "b" => {
+            catalog.functions.insert(name, volatility(a.as_deref()));
+        }
+        "f" => {
+            let language = text(5)?.unwrap_or_default();
+            // A standard-SQL body comes as its `pg_get_functiondef`.
+            let body = text(7)?.map(|body| match body.starts_with("CREATE ") {
+                true => standard_body(&body),
+                false => body,
+            });
+            let arity = row.try_get::<_, Option<Vec<i64>>>(14)?.unwrap_or_default();
+            let count = |i: usize| arity.get(i).copied().unwrap_or_default().max(0) as usize;
+            code.routines.push(Routine {
+                function: FunctionRef { oid, schema, name },
+                // A variadic parameter may take no argument only with a default.
+                min_args: count(0).saturating_sub(count(1) + count(2)),
+                max_args: (count(2) == 0).then_some(count(0)),
+                language,
+                volatility: volatility(a.as_deref()),
+                body,
+                extension: text(8)?,
+                security_definer: row.try_get(9)?,
+                support: calls,
+            });
+        }
+        "o" => code.operators.push(Operator {
+            symbol: name,
+            function: first_call(),
+        }),
+        "c" => code.casts.push(Cast {
+            schema,
+            target: name,
+            function: first_call(),
+            implicit: a.as_deref() != Some("e"),
+        }),
+        "d" => {
+            let base_name = text(5)?.unwrap_or_default();
+            let base_is_domain = text(6)?.as_deref() == Some("d");
+            code.domains.push(Domain {
+                schema,
+                name,
+                checks: texts,
+                base: base_is_domain.then(|| (a.unwrap_or_default(), base_name)),
+            });
+        }
+        "p" => code.policies.push(Policy {
+            schema,
+            table: name,
+            name: a.unwrap_or_default(),
+            using: text(7)?,
+        }),
+        _ => code.search_path = Some(texts),
+    }
+    Ok(())
+}
+
+/// The functions a [`CODE`] row says its object calls.
+fn calls(row: &Row) -> Result<Vec<FunctionRef>, postgres::Error> {
+    let oids = row.try_get::<_, Option<Vec<i64>>>(11)?.unwrap_or_default();
+    let schemas = row
+        .try_get::<_, Option<Vec<String>>>(12)?
+        .unwrap_or_default();
+    let names = row
+        .try_get::<_, Option<Vec<String>>>(13)?
+        .unwrap_or_default();
+    Ok(oids
+        .into_iter()
+        .zip(schemas)
+        .zip(names)
+        .map(|((oid, schema), name)| FunctionRef {
+            oid: oid as u32,
+            schema,
+            name,
+        })
+        .collect())
+}
+
+fn volatility(code: Option<&str>) -> Volatility {
+    match code {
+        Some("i") => Volatility::Immutable,
+        Some("s") => Volatility::Stable,
+        _ => Volatility::Volatile,
+    }
+}
+
+/// The statements of a standard-SQL function body from its
+/// `pg_get_functiondef` text: what lies between `BEGIN ATOMIC` and the last
+/// `END`, or the expression after `RETURN` as a `SELECT`. Anything else is
+/// returned whole (and will not parse, so the function asks).
+fn standard_body(definition: &str) -> String {
+    if let Some(start) = definition.find("\nBEGIN ATOMIC\n") {
+        let inner = &definition[start + "\nBEGIN ATOMIC\n".len()..];
+        let end = inner.rfind("END").unwrap_or(inner.len());
+        return inner[..end].to_string();
+    }
+    if let Some(start) = definition.find("\nRETURN ") {
+        return format!("SELECT {}", &definition[start + "\nRETURN ".len()..]);
+    }
+    definition.to_string()
 }
 
 /// Distinct values of text-like columns the planner's statistics say have
@@ -226,19 +429,7 @@ fn add_namespace_object(catalog: &mut Catalog, row: &Row) -> Result<(), postgres
                 .unwrap_or_default(),
             comment: row.try_get(4)?,
         }),
-        kind => {
-            let volatility = match b.as_deref() {
-                Some("i") => Volatility::Immutable,
-                Some("s") => Volatility::Stable,
-                _ => Volatility::Volatile,
-            };
-            let map = if kind == "o" {
-                &mut catalog.operators
-            } else {
-                &mut catalog.functions
-            };
-            map.insert(a, volatility);
-        }
+        _ => {}
     }
     Ok(())
 }
