@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use super::{Level, classify};
 use crate::catalog::{
-    Catalog, Code, Domain, FunctionRef, Operator, Policy, Relation, RelationKind, Routine,
+    Cast, Catalog, Code, Domain, FunctionRef, Operator, Policy, Relation, RelationKind, Routine,
     Volatility,
 };
 use crate::db::Dialect;
@@ -177,6 +177,12 @@ pub(super) fn seeded_catalog() -> Catalog {
             "public.atomic_count",
             "SELECT count(*) AS count\n   FROM film;\n",
         ),
+        sql(
+            16415,
+            "public.atomic_write",
+            "INSERT INTO visits (note)\n   VALUES ('atomic'::text);\n SELECT 1;\n",
+        ),
+        plpgsql(16416, "public.text_to_mood"),
         Routine {
             min_args: 1,
             max_args: Some(1),
@@ -187,13 +193,13 @@ pub(super) fn seeded_catalog() -> Catalog {
         plpgsql(16421, "public.check_logs"),
         audit,
         plpgsql(16431, "evil.lower"),
-        sql(16432, "evil.similarity", "select 1::real"),
+        plpgsql(16432, "evil.similarity"),
         member(16440, "public.crosstab", "tablefunc"),
         member(16441, "public.connectby", "tablefunc"),
         member(16442, "public.xpath_table", "xml2"),
         member(16443, "public.dblink", "dblink"),
         member(16444, "public.isn_weak", "isn"),
-        member(16445, "public.isbn13", "isn"),
+        member(16445, "public.is_valid", "isn"),
         member(16446, "trgm.similarity", "pg_trgm"),
         member(16447, "trgm.set_limit", "pg_trgm"),
         member(16448, "trgm.word_similarity", "pg_trgm"),
@@ -245,6 +251,16 @@ pub(super) fn seeded_catalog() -> Catalog {
                     schema: "public".into(),
                     name: "volatile_cmp".into(),
                 },
+            }],
+            casts: vec![Cast {
+                schema: "public".into(),
+                target: "mood".into(),
+                function: FunctionRef {
+                    oid: 16416,
+                    schema: "public".into(),
+                    name: "text_to_mood".into(),
+                },
+                implicit: false,
             }],
             domains: vec![Domain {
                 schema: "public".into(),

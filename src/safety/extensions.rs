@@ -36,6 +36,12 @@ const COMPUTING: &[Computing] = &[
     all("intarray", &[]),
     all("btree_gin", &[]),
     all("btree_gist", &[]),
+    all("seg", &[]),
+    all("intagg", &[]),
+    // pgvector.
+    all("vector", &[]),
+    // Its view reads statement statistics; resetting them is an effect.
+    all("pg_stat_statements", &["pg_stat_statements_reset"]),
     // PostGIS: the ST_ functions and the types' own functions; the rest of
     // the extension manages tables and settings.
     Computing {
