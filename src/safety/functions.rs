@@ -323,6 +323,7 @@ const SECRET_RELATIONS: &[(&str, &str)] = &[
         "pg_largeobject",
         "holds every large object's data, whoever owns it",
     ),
+    ("user_mapping_options", "holds foreign-server passwords"),
 ];
 
 /// SQLite pragmas that only report, when called without an argument.

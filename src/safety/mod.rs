@@ -68,8 +68,9 @@ pub struct Verdict {
     pub statements: usize,
 }
 
-/// Classifies `sql` in `dialect`. With a catalog, user functions are judged by
-/// their recorded volatility; without one, unknown functions count as writes.
+/// Classifies `sql` in `dialect`. With a catalog, user code (functions,
+/// views, policies, domains…) is read and verified (see `verify`); without
+/// one, unknown functions count as writes.
 pub fn classify(sql: &str, dialect: Dialect, catalog: Option<&Catalog>) -> Verdict {
     let mut judgement = Judgement::new();
     let scan = match scan(sql, dialect) {

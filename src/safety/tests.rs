@@ -952,9 +952,33 @@ fn secret_catalogs_ask_with_the_reason() {
         assert!(v.reasons.join(" ").contains(words), "{sql}: {v:?}");
     }
     assert_eq!(
+        classify(
+            "select * from information_schema.user_mapping_options",
+            Dialect::Postgres,
+            None
+        )
+        .level,
+        W
+    );
+    assert_eq!(
         classify("select * from pg_roles", Dialect::Postgres, None).level,
         R
     );
+}
+
+#[test]
+fn sqlite_views_are_verified_too() {
+    let mut catalog = seeded_catalog();
+    catalog.code = Code::default();
+    catalog.relations.push(crate::catalog::Relation {
+        name: "files".into(),
+        definition: Some("SELECT writefile('/nonexistent/x', 'y') AS w".into()),
+        ..catalog.relations[catalog.relations.len() - 1].clone()
+    });
+    let level = |sql| classify(sql, Dialect::Sqlite, Some(&catalog)).level;
+    assert_eq!(level("select * from files"), D);
+    assert_eq!(level("select * from FILES"), D);
+    assert_eq!(level("select * from v"), R);
 }
 
 #[test]

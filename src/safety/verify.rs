@@ -329,8 +329,12 @@ pub(super) fn relation(
         .relations
         .iter()
         .filter(|r| {
-            r.name == name
-                && schema.map_or_else(|| code.on_search_path(&r.schema), |s| s == r.schema)
+            // SQLite compares names without regard to ASCII case.
+            let same_name = match dialect {
+                Dialect::Postgres => r.name == name,
+                Dialect::Sqlite => r.name.eq_ignore_ascii_case(name),
+            };
+            same_name && schema.map_or_else(|| code.on_search_path(&r.schema), |s| s == r.schema)
         })
         .map(|r| read_relation(&r.schema, &r.name, r.kind, dialect, catalog))
         .fold((Level::ReadOnly, None), worse)

@@ -207,7 +207,9 @@ impl Visitor for Walker<'_, '_> {
 
     fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
         if let Some((schema, key)) = split_name(relation) {
-            let system = schema.as_deref().is_none_or(|s| s == "pg_catalog");
+            let system = schema
+                .as_deref()
+                .is_none_or(|s| s == "pg_catalog" || s == "information_schema");
             match secret_relation(&key) {
                 Some(what) if system && self.ctx.dialect == Dialect::Postgres => {
                     self.out.add(Level::Write, format!("reading {key} {what}"))
