@@ -884,6 +884,10 @@ fn views_policies_domains_and_aggregates_are_verified() {
     );
     says("select cast(1 as public.logged_int)", "check_logs");
     says(
+        "select * from jsonb_to_record('{\"a\": 1}') as r(a logged_int)",
+        "a CHECK of the domain public.logged_int",
+    );
+    says(
         "select logging_sum(x) from t",
         "the aggregate public.logging_sum calls public.logging_state",
     );
@@ -1010,4 +1014,30 @@ fn respelled_queries_keep_their_literals_and_calls() {
     assert_eq!(level("select trim(leading from 'x'), pg_read_file('y')"), D);
     assert_eq!(level("select 'exclude current row' from (table t) x"), R);
     assert_eq!(level("with a as (table t) select nextval('s') from a"), W);
+}
+
+#[test]
+fn ordinary_domains_and_policies_are_reads() {
+    let mut catalog = seeded_catalog();
+    catalog.code.domains = vec![crate::catalog::Domain {
+        schema: "public".into(),
+        name: "slug".into(),
+        checks: vec![
+            "CHECK ((VALUE > 0))".into(),
+            "CHECK ((VALUE ~ '^[a-z]+$'::text)) NOT VALID".into(),
+        ],
+        base: None,
+    }];
+    catalog.code.policies = vec![crate::catalog::Policy {
+        schema: "public".into(),
+        table: "ledger".into(),
+        name: "tenant".into(),
+        using: Some(
+            "((id = (current_setting('app.tenant'::text))::integer) OR (CURRENT_USER = 'admin'::name))"
+                .into(),
+        ),
+    }];
+    let level = |sql| classify(sql, Dialect::Postgres, Some(&catalog)).level;
+    assert_eq!(level("select 'abc'::slug"), R);
+    assert_eq!(level("select count(*) from ledger"), R);
 }

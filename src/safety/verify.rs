@@ -286,6 +286,16 @@ pub(super) fn cast(schema: Option<&str>, name: &str, catalog: Option<&Catalog>) 
     domains.chain(casts).fold((Level::ReadOnly, None), worse)
 }
 
+/// Judges a name that may be a type's written anywhere (a column type in a
+/// function's alias list, `XMLTABLE` columns…): when it names a domain or
+/// the target of a user cast, converting to it runs that code.
+pub(super) fn type_mention(name: &str, catalog: Option<&Catalog>) -> Option<Judged> {
+    let code = &catalog?.code;
+    let named =
+        code.domains.iter().any(|d| d.name == name) || code.casts.iter().any(|c| c.target == name);
+    named.then(|| cast(None, name, catalog))
+}
+
 /// Judges the CHECK constraints of the domain `schema.name` and of the
 /// domains it is based on.
 fn domain(schema: &str, name: &str, catalog: &Catalog) -> Judged {

@@ -256,6 +256,18 @@ impl Visitor for Walker<'_, '_> {
         ControlFlow::Continue(())
     }
 
+    /// Any name may be a type outside a cast (column types of a function's
+    /// alias list, `XMLTABLE` columns): a domain or cast target it names
+    /// must be verified.
+    fn pre_visit_ident(&mut self, ident: &Ident) -> ControlFlow<()> {
+        if self.ctx.dialect == Dialect::Postgres
+            && let Some(judged) = verify::type_mention(&ident_key(ident), self.ctx.catalog)
+        {
+            self.record(judged);
+        }
+        ControlFlow::Continue(())
+    }
+
     fn pre_visit_select(&mut self, select: &Select) -> ControlFlow<()> {
         if select.into.is_some() {
             self.out
