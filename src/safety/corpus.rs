@@ -228,6 +228,10 @@ pub(super) fn seeded_catalog() -> Catalog {
     .into_iter()
     .map(table)
     .collect();
+    relations.push(Relation {
+        kind: RelationKind::ForeignTable,
+        ..table("ft")
+    });
     relations.extend([
         view("v", "SELECT film.film_id, film.title FROM film;"),
         view(

@@ -849,6 +849,18 @@ fn builtin_volatility_outranks_the_reader_lists_except_harmless_names() {
     // Operators backed by functions that write; built-in operators run.
     assert_eq!(level("select 1 <%> 2"), W);
     assert_eq!(level("select 1 <~> 2"), R);
+    // Constructs that compare through an operator without naming it.
+    let mut shadowed = seeded_catalog();
+    shadowed.code.operators[0].symbol = "=".into();
+    let level = |sql| classify(sql, Dialect::Postgres, Some(&shadowed)).level;
+    for sql in [
+        "select 1 in (1, 2)",
+        "select 1 is distinct from 2",
+        "select case 1 when 1 then 'a' end",
+        "select 1 = any(array[1])",
+    ] {
+        assert_eq!(level(sql), W, "{sql}");
+    }
     // Without a catalog neither is judged by name.
     assert_eq!(
         classify("select c.touch from customer c", Dialect::Postgres, None).level,
@@ -883,6 +895,7 @@ fn views_policies_domains_and_aggregates_are_verified() {
         "a CHECK of the domain public.logged_int",
     );
     says("select cast(1 as public.logged_int)", "check_logs");
+    says("select * from ft", "public.ft is a foreign table");
     says(
         "select * from jsonb_to_record('{\"a\": 1}') as r(a logged_int)",
         "a CHECK of the domain public.logged_int",

@@ -358,6 +358,11 @@ fn read_relation(
     catalog: &Catalog,
 ) -> Judged {
     memoised(format!("relation {schema}.{name}"), || {
+        if kind == RelationKind::ForeignTable {
+            return ask(format!(
+                "{schema}.{name} is a foreign table: reading it runs its foreign-data wrapper, which glance cannot read"
+            ));
+        }
         if kind == RelationKind::View {
             let definition = catalog
                 .relations

@@ -289,6 +289,21 @@ impl Visitor for Walker<'_, '_> {
             | Expr::AnyOp { compare_op: op, .. }
             | Expr::AllOp { compare_op: op, .. } => self.operator(&binary_symbol(op)),
             Expr::UnaryOp { op, .. } => self.operator(&op.to_string()),
+            // Constructs that compare through operators without naming them.
+            Expr::InList { .. }
+            | Expr::InSubquery { .. }
+            | Expr::InUnnest { .. }
+            | Expr::IsDistinctFrom(..)
+            | Expr::IsNotDistinctFrom(..)
+            | Expr::Case {
+                operand: Some(_), ..
+            } => self.operator("="),
+            Expr::Between { .. } => {
+                self.operator(">=");
+                self.operator("<=");
+            }
+            Expr::Like { .. } => self.operator("~~"),
+            Expr::ILike { .. } => self.operator("~~*"),
             Expr::Cast { data_type, .. } | Expr::TypedString(TypedString { data_type, .. }) => {
                 self.cast(data_type)
             }

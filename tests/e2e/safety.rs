@@ -96,13 +96,17 @@ const SEED: &str = r#"
 /// of a harmless name, a domain and a cast that call plpgsql, views over
 /// volatile functions, a read policy calling a SECURITY DEFINER function
 /// (on a table a non-superuser owns), contrib extensions that run SQL given
-/// as text (tablefunc, xml2, dblink), isn, pg_trgm in a schema of its own,
-/// and a schema `evil` off the search path.
+/// as text (tablefunc, xml2, dblink), isn, pg_trgm in a schema of its own, a
+/// file_fdw foreign table, and a schema `evil` off the search path.
 const HOSTILE: &str = r#"
     create extension tablefunc;
     create extension xml2;
     create extension dblink;
     create extension isn;
+    create extension file_fdw;
+    create server files foreign data wrapper file_fdw;
+    create foreign table ft (line text) server files
+        options (filename '/nonexistent/glance-foreign-table');
     create schema trgm;
     create extension pg_trgm schema trgm;
     create schema evil;
