@@ -75,6 +75,28 @@ pub struct Relation {
     pub definition: Option<String>,
 }
 
+impl Relation {
+    /// An empty relation of `kind`: no columns, keys, indexes or statistics.
+    #[cfg(test)]
+    pub fn new(schema: &str, name: &str, kind: RelationKind) -> Relation {
+        Relation {
+            schema: schema.into(),
+            name: name.into(),
+            kind,
+            owner: None,
+            columns: Vec::new(),
+            primary_key: None,
+            unique_keys: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            comment: None,
+            row_estimate: None,
+            size_bytes: None,
+            definition: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ColumnInfo {
     pub name: String,
@@ -265,7 +287,6 @@ pub struct Routine {
     pub max_args: Option<usize>,
     /// The language's name: `sql`, `plpgsql`, `c`, `internal`…
     pub language: String,
-    pub volatility: Volatility,
     /// The SQL of a `sql` routine: its `prosrc`, or its standard
     /// (`BEGIN ATOMIC` / `RETURN`) body.
     pub body: Option<String>,

@@ -4,7 +4,7 @@
 //! rate, and fails listing every mismatch.
 //!
 //! Rows are classified with the catalog of the differential test's seeded
-//! schema (its user functions and their volatility), as glance classifies a
+//! schema (its user code, as introspection reads it), as glance classifies a
 //! model's SQL once it has read the schema.
 
 use std::collections::HashMap;
@@ -73,7 +73,6 @@ pub(super) fn routine(oid: u32, name: &str, language: &str, body: Option<&str>) 
         min_args: 0,
         max_args: None,
         language: language.into(),
-        volatility: Volatility::Volatile,
         body: body.map(str::to_string),
         extension: None,
         security_definer: false,
@@ -91,28 +90,13 @@ fn member(oid: u32, name: &str, extension: &str) -> Routine {
 
 fn view(name: &str, definition: &str) -> Relation {
     Relation {
-        schema: "public".into(),
-        name: name.into(),
-        kind: RelationKind::View,
-        owner: None,
-        columns: Vec::new(),
-        primary_key: None,
-        unique_keys: Vec::new(),
-        foreign_keys: Vec::new(),
-        indexes: Vec::new(),
-        comment: None,
-        row_estimate: None,
-        size_bytes: None,
         definition: Some(definition.into()),
+        ..Relation::new("public", name, RelationKind::View)
     }
 }
 
 fn table(name: &str) -> Relation {
-    Relation {
-        kind: RelationKind::Table,
-        definition: None,
-        ..view(name, "")
-    }
+    Relation::new("public", name, RelationKind::Table)
 }
 
 /// The code of the seeded schema (see `tests/e2e/safety.rs`) as
@@ -228,10 +212,7 @@ pub(super) fn seeded_catalog() -> Catalog {
     .into_iter()
     .map(table)
     .collect();
-    relations.push(Relation {
-        kind: RelationKind::ForeignTable,
-        ..table("ft")
-    });
+    relations.push(Relation::new("public", "ft", RelationKind::ForeignTable));
     relations.extend([
         view("v", "SELECT film.film_id, film.title FROM film;"),
         view(

@@ -22,7 +22,6 @@ pub fn sample_catalog() -> Catalog {
         min_args: 0,
         max_args: None,
         language: "sql".into(),
-        volatility: Volatility::Volatile,
         body: Some(body.into()),
         extension: None,
         security_definer: false,

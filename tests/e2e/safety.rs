@@ -571,28 +571,6 @@ fn user_code_that_writes_or_cannot_be_read_is_refused_and_writes_nothing() {
 }
 
 #[test]
-fn user_code_glance_reads_and_computing_extensions_run_as_reads() {
-    let db = seeded("safety_verified");
-    for sql in [
-        "select film_count()",
-        "select atomic_count()",
-        "select title from v order by film_id",
-        "select trgm.similarity('abc', 'abd')",
-        "select is_valid('978-0-393-04002-9'::isbn13)",
-        "select random() < 2",
-    ] {
-        let fake = FakeLlm::openai(vec![sql_reply(sql)]);
-        let out = ask_with(&db, &fake).run();
-        out.success();
-        assert_eq!(
-            printed_level(&out.stdout).as_deref(),
-            Some("read_only"),
-            "{sql:?}\n{out}"
-        );
-    }
-}
-
-#[test]
 fn a_search_path_that_shadows_built_ins_makes_them_ask_and_introspection_calls_none() {
     let db = seeded("safety_search_path");
     // Functions and an operator with the signatures glance's own catalog
@@ -700,12 +678,17 @@ fn a_trusted_function_runs_without_asking() {
 }
 
 #[test]
-fn stable_and_immutable_user_functions_and_harmless_volatile_builtins_stay_read_only() {
+fn user_code_glance_reads_computing_extensions_and_harmless_builtins_run_as_reads() {
     let db = seeded("safety_stable");
     for sql in [
         "select full_name(c) from customer c order by customer_id",
         "select name, st_astext(geom) from places where st_dwithin(geom, point(0, 0), 10)",
         "select random() < 2, clock_timestamp() is not null, gen_random_uuid() is not null, timeofday() <> ''",
+        "select film_count()",
+        "select atomic_count()",
+        "select title from v order by film_id",
+        "select trgm.similarity('abc', 'abd')",
+        "select is_valid('978-0-393-04002-9'::isbn13)",
     ] {
         let fake = FakeLlm::openai(vec![sql_reply(sql)]);
         let out = ask_with(&db, &fake).run();
@@ -713,7 +696,7 @@ fn stable_and_immutable_user_functions_and_harmless_volatile_builtins_stay_read_
         assert_eq!(
             printed_level(&out.stdout).as_deref(),
             Some("read_only"),
-            "{out}"
+            "{sql:?}\n{out}"
         );
     }
 }

@@ -4,10 +4,13 @@
 //! trip each (unprepared, typed queries), whatever the size of the schema:
 //! each query covers every relation at once and rows are matched to
 //! relations by OID here. System schemas (`pg_catalog`,
-//! `information_schema`, `pg_toast`, temporary schemas) are left out, but
-//! for the safety classifier the volatility of built-in functions is read
-//! from `pg_catalog` too (those not named `pg_…`, which the classifier
-//! judges by its own lists).
+//! `information_schema`, `pg_toast`, temporary schemas) are left out of the
+//! schema, but the safety classifier gets the volatility of built-in
+//! functions (those not named `pg_…`, which it judges by its own lists) and
+//! the code it verifies: every routine, operator, cast, domain and read
+//! policy that is not built in, with definitions, and the search path.
+//! Every name in these queries is qualified with `pg_catalog`, and they run
+//! under a search path of `pg_catalog` alone (see [`load`]).
 //! Partitions are listed as tables of their own, as psql lists them.
 
 use std::collections::HashMap;
@@ -93,7 +96,7 @@ const CODE: &str = concat!(
     GROUP BY pg_catalog.lower(p.proname::pg_catalog.text) \
     UNION ALL \
     SELECT 'f', p.oid::pg_catalog.int8, n.nspname::pg_catalog.text, p.proname::pg_catalog.text, \
-           p.provolatile::pg_catalog.text, l.lanname::pg_catalog.text, p.prokind::pg_catalog.text, \
+           NULL, l.lanname::pg_catalog.text, NULL, \
            CASE WHEN l.lanname OPERATOR(pg_catalog.<>) 'sql' THEN NULL \
                 WHEN p.prosrc OPERATOR(pg_catalog.<>) '' \
                   OR p.prokind OPERATOR(pg_catalog.=) 'a' THEN p.prosrc \
@@ -345,7 +348,6 @@ fn add_code(
                 min_args: count(0).saturating_sub(count(1) + count(2)),
                 max_args: (count(2) == 0).then_some(count(0)),
                 language,
-                volatility: volatility(a.as_deref()),
                 body,
                 extension: text(8)?,
                 security_definer: row.try_get(9)?,
