@@ -150,7 +150,7 @@ pub fn run(
         return Err(Failure::usage("no SQL to run: --sql was empty").into());
     }
     if args.dry_run {
-        let verdict = safety::classify(&input, dialect, None);
+        let verdict = dry_run_verdict(&input, dialect, open);
         print_verdict(&input, &verdict, format == Format::Json).map_err(Failure::from_io)?;
         return Ok(());
     }
@@ -400,6 +400,28 @@ fn show_prompt(
         render::json_pretty(&doc)
     };
     print_line(&text).map_err(|e| Failure::from_io(e).into())
+}
+
+/// The verdict `--dry-run --sql` prints: with the database's catalog, as a
+/// model's SQL is judged, when the database can be reached; without it (and
+/// saying so) when not.
+fn dry_run_verdict(
+    input: &str,
+    dialect: Dialect,
+    open: impl FnOnce() -> Result<Session, Failure>,
+) -> Verdict {
+    let failure = match open() {
+        Ok(mut session) => match session.catalog() {
+            Ok(_) => return session.classify(input),
+            Err(error) => report::db_error(&error, None),
+        },
+        Err(failure) => failure.message(),
+    };
+    eprint!("{failure}");
+    eprintln!(
+        "glance: note: judged without the database's schema: functions and views glance cannot verify count as writes"
+    );
+    safety::classify(input, dialect, None)
 }
 
 /// `--dry-run` with a question: generate and classify, run nothing.

@@ -12,13 +12,12 @@ pub struct Catalog {
     pub schemas: Vec<Schema>,
     pub relations: Vec<Relation>,
     pub enums: Vec<EnumType>,
-    /// Functions by lower-case name, with the worst volatility of their
-    /// overloads: every function in a user schema, and the built-in ones
-    /// (`pg_catalog`) whose names do not start with `pg_`.
+    /// Built-in functions (`pg_catalog`, OID below 16384) whose names do not
+    /// start with `pg_`, by lower-case name, with the worst volatility of
+    /// their overloads.
     pub functions: HashMap<String, Volatility>,
-    /// Operators defined in user schemas, by symbol, with the worst
-    /// volatility of the functions behind them.
-    pub operators: HashMap<String, Volatility>,
+    /// The user code a statement may run, for the safety classifier to read.
+    pub code: Code,
     /// Catalog queries introspection ran (a constant, whatever the schema size).
     pub round_trips: usize,
     /// What introspection skipped and why (a view that no longer resolves),
@@ -77,6 +76,28 @@ pub struct Relation {
     pub size_bytes: Option<i64>,
     /// View definition, for views and materialized views.
     pub definition: Option<String>,
+}
+
+impl Relation {
+    /// An empty relation of `kind`: no columns, keys, indexes or statistics.
+    #[cfg(test)]
+    pub fn new(schema: &str, name: &str, kind: RelationKind) -> Relation {
+        Relation {
+            schema: schema.into(),
+            name: name.into(),
+            kind,
+            owner: None,
+            columns: Vec::new(),
+            primary_key: None,
+            unique_keys: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            comment: None,
+            row_estimate: None,
+            size_bytes: None,
+            definition: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -234,10 +255,149 @@ impl Catalog {
             .filter(|(_, fk)| fk.ref_schema == target.schema && fk.ref_table == target.name)
             .collect()
     }
+}
 
-    /// Volatility of a function by (lower-case) name, if the catalog has it.
-    pub fn function_volatility(&self, name: &str) -> Option<Volatility> {
-        self.functions.get(name).copied()
+/// Everything outside the built-ins that a statement can execute, as the
+/// safety classifier needs it to verify the statement: user and extension
+/// routines with their definitions, operators, casts, domains, row-level
+/// security policies, and the search path that resolves names.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Code {
+    /// Routines with an OID of 16384 or more (user and extension code), in
+    /// any schema.
+    pub routines: Vec<Routine>,
+    pub operators: Vec<Operator>,
+    /// Casts created by users that call a function.
+    pub casts: Vec<Cast>,
+    pub domains: Vec<Domain>,
+    /// Policies of tables with row-level security enabled, for reads.
+    pub policies: Vec<Policy>,
+    /// The session's effective search path (`current_schemas(true)`), in
+    /// order; `None` when unknown (every schema may then be searched).
+    pub search_path: Option<Vec<String>>,
+    /// Functions the person trusts by name (`[safety] trusted_functions`),
+    /// as `schema.name`.
+    pub trusted: Vec<String>,
+}
+
+/// A function, procedure or aggregate that is not built in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Routine {
+    pub function: FunctionRef,
+    /// How many arguments a call needs (those without defaults).
+    pub min_args: usize,
+    /// How many arguments a call may pass; `None` when variadic.
+    pub max_args: Option<usize>,
+    /// The language's name: `sql`, `plpgsql`, `c`, `internal`…
+    pub language: String,
+    /// The SQL of a `sql` routine: its `prosrc`, or its standard
+    /// (`BEGIN ATOMIC` / `RETURN`) body.
+    pub body: Option<String>,
+    /// The extension it belongs to (`pg_depend` deptype `e`).
+    pub extension: Option<String>,
+    pub security_definer: bool,
+    /// For an aggregate, the functions it calls (state, final, combine…).
+    pub support: Vec<FunctionRef>,
+}
+
+/// A function by OID, schema and name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FunctionRef {
+    pub oid: u32,
+    pub schema: String,
+    pub name: String,
+}
+
+impl FunctionRef {
+    /// Whether PostgreSQL itself defines it (`pg_catalog`, OID below 16384).
+    pub fn is_builtin(&self) -> bool {
+        self.schema == "pg_catalog" && self.oid < FIRST_USER_OID
+    }
+}
+
+/// The first OID a user object can have (`FirstNormalObjectId`).
+pub const FIRST_USER_OID: u32 = 16384;
+
+impl std::fmt::Display for FunctionRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.schema, self.name)
+    }
+}
+
+/// An operator defined outside the built-ins and the function behind it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operator {
+    pub symbol: String,
+    pub function: FunctionRef,
+}
+
+/// A user cast into `schema.target` carried out by `function`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cast {
+    pub schema: String,
+    pub target: String,
+    pub function: FunctionRef,
+    /// Whether PostgreSQL applies it without an explicit cast (implicit or
+    /// in assignment).
+    pub implicit: bool,
+}
+
+/// A domain and the CHECK constraints a cast to it evaluates.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Domain {
+    pub schema: String,
+    pub name: String,
+    /// Each constraint as `CHECK (…)`.
+    pub checks: Vec<String>,
+    /// The domain it is based on, when that is a domain too (`schema`, `name`).
+    pub base: Option<(String, String)>,
+}
+
+/// A row-level security policy that applies to reads.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Policy {
+    pub schema: String,
+    pub table: String,
+    pub name: String,
+    /// Its `USING` expression.
+    pub using: Option<String>,
+}
+
+impl Code {
+    /// Whether an unqualified name may resolve in `schema`.
+    pub fn on_search_path(&self, schema: &str) -> bool {
+        self.search_path
+            .as_ref()
+            .is_none_or(|path| schema == "pg_catalog" || path.iter().any(|s| s == schema))
+    }
+
+    /// The routines a call of `name` with `args` arguments (`None`: any
+    /// number) may reach: in `schema` when given, else in any schema on the
+    /// search path.
+    pub fn routines_named<'a>(
+        &'a self,
+        schema: Option<&'a str>,
+        name: &'a str,
+        args: Option<usize>,
+    ) -> impl Iterator<Item = &'a Routine> + 'a {
+        self.routines.iter().filter(move |r| {
+            r.function.name == name
+                && args.is_none_or(|n| n >= r.min_args && r.max_args.is_none_or(|max| n <= max))
+                && schema.map_or_else(
+                    || self.on_search_path(&r.function.schema),
+                    |s| r.function.schema == s,
+                )
+        })
+    }
+
+    pub fn routine(&self, oid: u32) -> Option<&Routine> {
+        self.routines.iter().find(|r| r.function.oid == oid)
+    }
+
+    /// Whether the person trusts `function` by name.
+    pub fn trusts(&self, function: &FunctionRef) -> bool {
+        let name = function.to_string();
+        self.trusted.contains(&name)
     }
 }
 

@@ -271,6 +271,7 @@ fn open(
         page_size: config.page_size,
         paged,
         share_samples: config.share_samples,
+        trusted_functions: config.trusted_functions.clone(),
     };
     let mut session = Session::new(choice.clone(), backend, settings, term, interrupts);
     session.history = history::open(config.history);

@@ -35,6 +35,9 @@ pub struct Settings {
     /// Read the distinct values of low-cardinality text columns into the
     /// catalog, for the LLM prompt (`--share-samples`).
     pub share_samples: bool,
+    /// `[safety] trusted_functions`, handed to the classifier with the
+    /// catalog.
+    pub trusted_functions: Vec<String>,
 }
 
 /// The caller's answer to "run this destructive statement?".
@@ -374,8 +377,10 @@ impl Session {
         if self.catalog.is_none() {
             let backend = &mut self.backend;
             let share_samples = self.settings.share_samples;
+            let trusted_functions = self.settings.trusted_functions.clone();
             let catalog = timings::time(Phase::Introspect, || {
                 let mut catalog = backend.introspect()?;
+                catalog.code.trusted = trusted_functions;
                 if share_samples {
                     backend.sample_values(&mut catalog)?;
                 }

@@ -26,6 +26,7 @@ pub struct File {
     pub agent: Agent,
     pub query: Query,
     pub history: History,
+    pub safety: Safety,
     pub connections: BTreeMap<String, Spanned<Profile>>,
     /// `[prices."MODEL"]`: dollars per million tokens.
     pub prices: BTreeMap<String, Price>,
@@ -85,6 +86,15 @@ pub struct Query {
 #[serde(default)]
 pub struct History {
     pub enabled: Option<bool>,
+}
+
+/// `[safety]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Safety {
+    /// Functions (`schema.name`) that run as reads although glance cannot
+    /// read their code.
+    pub trusted_functions: Vec<String>,
 }
 
 /// `[connections.NAME]`: one database a person uses by name.

@@ -51,6 +51,9 @@ pub struct Config {
     /// `[query] statement_timeout` or the built-in default.
     statement_timeout_default: Duration,
     pub history: bool,
+    /// `[safety] trusted_functions`: `schema.name` of functions that run as
+    /// reads although glance cannot read them.
+    pub trusted_functions: Vec<String>,
     /// `[prices."MODEL"]`, over the built-in price table.
     pub prices: BTreeMap<String, crate::price::Price>,
     /// Things worth saying about the file (unknown keys, loose permissions).
@@ -92,6 +95,7 @@ impl Config {
         })?;
         let mut warnings = loaded.unknown_keys;
         warnings.extend(password_warning(&path, &loaded.file));
+        warnings.extend(unqualified_trust(&loaded.file));
         Ok(Config::merge(global, loaded.file, Some(path), warnings))
     }
 
@@ -151,6 +155,7 @@ impl Config {
                 .statement_timeout
                 .unwrap_or(DEFAULT_STATEMENT_TIMEOUT),
             history: !global.no_history && file.history.enabled.unwrap_or(true),
+            trusted_functions: file.safety.trusted_functions,
             prices: file.prices,
             warnings,
         }
@@ -220,6 +225,21 @@ pub fn init(path: &Path) -> Result<(), Failure> {
         .map_err(|error| Failure::runtime(format!("cannot write {}: {error}", path.display())))
 }
 
+/// A warning for each trusted function named without its schema: it would
+/// match nothing, since glance trusts `schema.name` only.
+fn unqualified_trust(file: &file::File) -> Vec<String> {
+    file.safety
+        .trusted_functions
+        .iter()
+        .filter(|name| !name.contains('.'))
+        .map(|name| {
+            format!(
+                "[safety] trusted_functions: {name:?} has no schema and trusts nothing; write it as \"schema.{name}\""
+            )
+        })
+        .collect()
+}
+
 /// A warning when the file holds a plain password others can read.
 fn password_warning(path: &Path, file: &file::File) -> Option<String> {
     let with_password: Vec<&str> = file
@@ -266,6 +286,17 @@ mod tests {
     fn merged(args: &[&str], text: &str) -> Config {
         let loaded = file::parse(Path::new("c.toml"), text).unwrap();
         Config::merge(&global(args), loaded.file, None, Vec::new())
+    }
+
+    #[test]
+    fn trusted_functions_come_from_the_safety_section() {
+        let text = "[safety]\ntrusted_functions = [\"public.f\", \"g\"]\n";
+        assert_eq!(merged(&[], text).trusted_functions, ["public.f", "g"]);
+        let loaded = file::parse(Path::new("c.toml"), text).unwrap();
+        let warnings = unqualified_trust(&loaded.file);
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("\"g\""), "{warnings:?}");
+        assert!(merged(&[], "").trusted_functions.is_empty());
     }
 
     #[test]

@@ -71,6 +71,14 @@ pub fn render(config: &Config) -> String {
     let mut history = Table::new();
     put(&mut history, "enabled", Some(config.history));
     root.insert("history".into(), Value::Table(history));
+    let mut safety = Table::new();
+    let trusted = config
+        .trusted_functions
+        .iter()
+        .map(|name| Value::String(name.clone()))
+        .collect();
+    safety.insert("trusted_functions".into(), Value::Array(trusted));
+    root.insert("safety".into(), Value::Table(safety));
     if !config.profiles.is_empty() {
         let connections = config
             .profiles

@@ -4,13 +4,16 @@
 //! rate, and fails listing every mismatch.
 //!
 //! Rows are classified with the catalog of the differential test's seeded
-//! schema (its user functions and their volatility), as glance classifies a
+//! schema (its user code, as introspection reads it), as glance classifies a
 //! model's SQL once it has read the schema.
 
 use std::collections::HashMap;
 
 use super::{Level, classify};
-use crate::catalog::{Catalog, Volatility};
+use crate::catalog::{
+    Cast, Catalog, Code, Domain, FunctionRef, Operator, Policy, Relation, RelationKind, Routine,
+    Volatility,
+};
 use crate::db::Dialect;
 
 const CORPUS: &str = include_str!("../../tests/corpus/safety.tsv");
@@ -58,30 +61,207 @@ fn parse(text: &str) -> Vec<Row> {
     rows
 }
 
-/// The user functions and operators of the seeded schema (see
-/// `tests/e2e/safety.rs`), and a few volatile built-ins as the server
-/// records them.
+/// A routine of the seeded schema: `oid`, `schema.name`, language, body.
+pub(super) fn routine(oid: u32, name: &str, language: &str, body: Option<&str>) -> Routine {
+    let (schema, name) = name.split_once('.').expect("schema.name");
+    Routine {
+        function: FunctionRef {
+            oid,
+            schema: schema.into(),
+            name: name.into(),
+        },
+        min_args: 0,
+        max_args: None,
+        language: language.into(),
+        body: body.map(str::to_string),
+        extension: None,
+        security_definer: false,
+        support: Vec::new(),
+    }
+}
+
+/// A member of `extension`, written in C.
+fn member(oid: u32, name: &str, extension: &str) -> Routine {
+    Routine {
+        extension: Some(extension.into()),
+        ..routine(oid, name, "c", None)
+    }
+}
+
+fn view(name: &str, definition: &str) -> Relation {
+    Relation {
+        definition: Some(definition.into()),
+        ..Relation::new("public", name, RelationKind::View)
+    }
+}
+
+fn table(name: &str) -> Relation {
+    Relation::new("public", name, RelationKind::Table)
+}
+
+/// The code of the seeded schema (see `tests/e2e/safety.rs`) as
+/// introspection reads it: user routines with their bodies, the hostile
+/// objects (lying functions, an aggregate, an overload, a domain, views, a
+/// row-level security policy, extension members), and a few built-ins with
+/// their volatility.
 pub(super) fn seeded_catalog() -> Catalog {
-    let functions = [
-        ("st_dwithin", Volatility::Immutable),
-        ("st_astext", Volatility::Immutable),
-        ("st_distance", Volatility::Immutable),
-        ("st_x", Volatility::Immutable),
-        ("full_name", Volatility::Stable),
-        ("log_visit", Volatility::Volatile),
-        ("touch", Volatility::Volatile),
+    let sql = |oid, name, body| routine(oid, name, "sql", Some(body));
+    let plpgsql = |oid, name| {
+        routine(
+            oid,
+            name,
+            "plpgsql",
+            Some("begin insert into visits (note) values ('x'); return 1; end"),
+        )
+    };
+    let mut logging_sum = routine(16420, "public.logging_sum", "internal", None);
+    logging_sum.support = vec![FunctionRef {
+        oid: 16419,
+        schema: "public".into(),
+        name: "logging_state".into(),
+    }];
+    let mut audit = plpgsql(16430, "public.audit_read");
+    audit.security_definer = true;
+    let routines = vec![
+        sql(16400, "public.st_dwithin", "select a <-> b <= d"),
+        sql(16401, "public.st_astext", "select p::text"),
+        sql(16402, "public.st_distance", "select a <-> b"),
+        sql(16403, "public.st_x", "select p[0]"),
+        sql(
+            16404,
+            "public.full_name",
+            "select c.first_name || ' ' || c.last_name",
+        ),
+        plpgsql(16405, "public.log_visit"),
+        sql(
+            16406,
+            "public.touch",
+            "insert into visits (note) values ('touch'); select 1",
+        ),
+        sql(
+            16407,
+            "public.volatile_cmp",
+            "insert into visits (note) values ('operator'); select a = b",
+        ),
+        sql(16408, "public.p", "insert into visits (note) values ('p')"),
+        sql(
+            16410,
+            "public.lying_kill",
+            "select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = 'glance_victim'",
+        ),
+        plpgsql(16411, "public.lying_write"),
+        sql(
+            16412,
+            "public.remote_write",
+            "select dblink_exec('dbname=' || current_database(), 'insert into visits (note) values (''remote'')')",
+        ),
+        sql(16413, "public.film_count", "SELECT count(*) FROM film"),
+        sql(
+            16414,
+            "public.atomic_count",
+            "SELECT count(*) AS count\n   FROM film;\n",
+        ),
+        sql(
+            16415,
+            "public.atomic_write",
+            "INSERT INTO visits (note)\n   VALUES ('atomic'::text);\n SELECT 1;\n",
+        ),
+        plpgsql(16416, "public.text_to_mood"),
+        Routine {
+            min_args: 1,
+            max_args: Some(1),
+            ..plpgsql(16418, "public.random")
+        },
+        plpgsql(16419, "public.logging_state"),
+        logging_sum,
+        plpgsql(16421, "public.check_logs"),
+        audit,
+        plpgsql(16431, "evil.lower"),
+        plpgsql(16432, "evil.similarity"),
+        member(16440, "public.crosstab", "tablefunc"),
+        member(16441, "public.connectby", "tablefunc"),
+        member(16442, "public.xpath_table", "xml2"),
+        member(16443, "public.dblink", "dblink"),
+        member(16444, "public.isn_weak", "isn"),
+        member(16445, "public.is_valid", "isn"),
+        member(16446, "trgm.similarity", "pg_trgm"),
+        member(16447, "trgm.set_limit", "pg_trgm"),
+        member(16448, "trgm.word_similarity", "pg_trgm"),
+    ];
+    let builtins = [
         ("random", Volatility::Volatile),
         ("gen_random_uuid", Volatility::Volatile),
         ("clock_timestamp", Volatility::Volatile),
         ("timeofday", Volatility::Volatile),
         ("brin_summarize_new_values", Volatility::Volatile),
+        ("lower", Volatility::Immutable),
+        ("textlen", Volatility::Immutable),
     ];
+    let mut relations: Vec<Relation> = [
+        "film",
+        "customer",
+        "payment",
+        "docs",
+        "places",
+        "employees",
+        "t",
+        "s",
+        "visits",
+        "ledger",
+    ]
+    .into_iter()
+    .map(table)
+    .collect();
+    relations.push(Relation::new("public", "ft", RelationKind::ForeignTable));
+    relations.extend([
+        view("v", "SELECT film.film_id, film.title FROM film;"),
+        view(
+            "v_volatile",
+            "SELECT film.film_id, log_visit('view'::text) AS log_visit FROM film;",
+        ),
+        view("v_nested", "SELECT v_volatile.film_id FROM v_volatile;"),
+    ]);
     Catalog {
-        functions: functions
+        functions: builtins
             .iter()
             .map(|(n, v)| (n.to_string(), *v))
             .collect::<HashMap<_, _>>(),
-        operators: HashMap::from([("<%>".to_string(), Volatility::Volatile)]),
+        relations,
+        code: Code {
+            routines,
+            operators: vec![Operator {
+                symbol: "<%>".into(),
+                function: FunctionRef {
+                    oid: 16407,
+                    schema: "public".into(),
+                    name: "volatile_cmp".into(),
+                },
+            }],
+            casts: vec![Cast {
+                schema: "public".into(),
+                target: "mood".into(),
+                function: FunctionRef {
+                    oid: 16416,
+                    schema: "public".into(),
+                    name: "text_to_mood".into(),
+                },
+                implicit: false,
+            }],
+            domains: vec![Domain {
+                schema: "public".into(),
+                name: "logged_int".into(),
+                checks: vec!["CHECK (check_logs(VALUE))".into()],
+                base: None,
+            }],
+            policies: vec![Policy {
+                schema: "public".into(),
+                table: "ledger".into(),
+                name: "audited".into(),
+                using: Some("audit_read()".into()),
+            }],
+            search_path: Some(vec!["pg_catalog".into(), "public".into()]),
+            ..Code::default()
+        },
         ..Catalog::default()
     }
 }

@@ -1,10 +1,13 @@
-//! Policy lists for functions and SQLite pragmas: which names are known
-//! readers, which write, and which reach outside the database.
+//! Policy lists for built-in functions, system relations and SQLite
+//! pragmas: which names are known readers, which write, which reach outside
+//! the database, and which system relations hold secrets.
 //!
-//! Invariant: a name on no list is never read-only by default. Unknown
-//! functions are writes unless the catalog records them as immutable or
-//! stable; `pg_`-prefixed and `pg_catalog`-qualified names not on a list are
-//! writes whatever the catalog says.
+//! Invariant: a name on no list is never read-only by default. A built-in
+//! function on no list is a write unless the catalog records a built-in
+//! (`pg_catalog`, OID below 16384) of that name as immutable or stable;
+//! `pg_`-prefixed and `pg_catalog`-qualified names not on a list are writes
+//! whatever the catalog says. User and extension functions are not judged
+//! here but verified by reading them (see `verify`).
 
 use super::Level;
 use crate::catalog::{Catalog, Volatility};
@@ -281,7 +284,48 @@ const PG_READ_ONLY: &[&str] = &[
     "pg_column_is_updatable", "pg_relation_is_updatable",
     "pg_get_replica_identity_index", "pg_mcv_list_items", "pg_get_acl",
     "acldefault", "aclexplode", "makeaclitem",
-    "table_to_xml", "table_to_xmlschema", "table_to_xml_and_xmlschema",
+    "table_to_xmlschema", "schema_to_xmlschema", "database_to_xmlschema",
+];
+
+/// Built-in functions that read relations named at run time (one, a
+/// schema's, or the whole database's), running whatever views and
+/// row-level security policies those hold.
+pub(super) const READS_RELATIONS: &[&str] = &[
+    "table_to_xml",
+    "table_to_xml_and_xmlschema",
+    "schema_to_xml",
+    "schema_to_xml_and_xmlschema",
+    "database_to_xml",
+    "database_to_xml_and_xmlschema",
+];
+
+/// System relations whose rows are secrets or the server's files: reading
+/// them asks. Each with what it shows.
+const SECRET_RELATIONS: &[(&str, &str)] = &[
+    ("pg_authid", "holds password hashes"),
+    ("pg_shadow", "holds password hashes"),
+    ("pg_user_mapping", "holds foreign-server passwords"),
+    ("pg_user_mappings", "holds foreign-server passwords"),
+    (
+        "pg_subscription",
+        "holds replication connection strings with passwords",
+    ),
+    ("pg_hba_file_rules", "reads the server's pg_hba.conf"),
+    ("pg_ident_file_mappings", "reads the server's pg_ident.conf"),
+    ("pg_file_settings", "reads the server's configuration files"),
+    (
+        "pg_statistic",
+        "holds values sampled from every table's rows",
+    ),
+    (
+        "pg_statistic_ext_data",
+        "holds values sampled from every table's rows",
+    ),
+    (
+        "pg_largeobject",
+        "holds every large object's data, whoever owns it",
+    ),
+    ("user_mapping_options", "holds foreign-server passwords"),
 ];
 
 /// SQLite pragmas that only report, when called without an argument.
@@ -320,28 +364,33 @@ const HARMLESS_VOLATILE: &[&str] = &[
 /// A judgement on one name: the level and, unless harmless, why.
 pub(super) type Judged = (Level, Option<String>);
 
-/// Judges a call of the function whose last name part is `key` (lower-cased
-/// unless it was quoted). `in_pg_catalog` says the call was qualified with
-/// `pg_catalog`.
+/// Judges a call of `key` (lower-cased unless quoted) by the lists of
+/// functions with effects, whatever schema holds it: `None` when it is on
+/// none of them.
+pub(super) fn judge_listed(key: &str) -> Option<Judged> {
+    if let Some(what) = lookup(DESTRUCTIVE, DESTRUCTIVE_PREFIXES, key) {
+        return Some((Level::Destructive, Some(format!("{key} {what}"))));
+    }
+    lookup(WRITE, WRITE_PREFIXES, key).map(|what| (Level::Write, Some(format!("{key} {what}"))))
+}
+
+/// Judges a call of the built-in function `key` (not on the lists of
+/// [`judge_listed`]). `in_pg_catalog` says the call was qualified with
+/// `pg_catalog`; `verified_user` that the name also reaches user functions,
+/// all verified.
 ///
-/// Order matters: the policy lists first; then the server's catalog, whose
-/// word that a function is volatile outranks the reader lists (a user
-/// function may overload a reader's name) unless the name is a known harmless
+/// Order matters: the catalog's word that a built-in of that name is
+/// volatile outranks the reader lists unless the name is a known harmless
 /// volatile one; then the reader lists; then the catalog's immutable and
-/// stable functions, never for `pg_` names.
-pub(super) fn judge_function(
+/// stable built-ins, never for `pg_` names.
+pub(super) fn judge_builtin(
     key: &str,
     in_pg_catalog: bool,
     dialect: Dialect,
     catalog: Option<&Catalog>,
+    verified_user: bool,
 ) -> Judged {
-    if let Some(what) = lookup(DESTRUCTIVE, DESTRUCTIVE_PREFIXES, key) {
-        return (Level::Destructive, Some(format!("{key} {what}")));
-    }
-    if let Some(what) = lookup(WRITE, WRITE_PREFIXES, key) {
-        return (Level::Write, Some(format!("{key} {what}")));
-    }
-    let volatility = catalog.and_then(|c| c.function_volatility(key));
+    let volatility = catalog.and_then(|c| c.functions.get(key).copied());
     let harmless_volatile = HARMLESS_VOLATILE.contains(&key);
     if volatility == Some(Volatility::Volatile) && !harmless_volatile {
         return (
@@ -366,6 +415,7 @@ pub(super) fn judge_function(
     }
     match (catalog, volatility) {
         (_, Some(_)) => (Level::ReadOnly, None),
+        _ if verified_user => (Level::ReadOnly, None),
         (Some(_), None) => (Level::Write, Some(format!("{key} is not a known function"))),
         (None, None) => (
             Level::Write,
@@ -374,19 +424,19 @@ pub(super) fn judge_function(
     }
 }
 
-/// Judges a field name `key` read as `row.key`, which PostgreSQL also
-/// accepts as the call `key(row)`: when the catalog records a volatile
-/// function of that name (not a harmless one), the field may be that call.
-pub(super) fn judge_attribute(key: &str, catalog: Option<&Catalog>) -> Option<Judged> {
-    let volatile = catalog?.function_volatility(key) == Some(Volatility::Volatile);
-    (volatile && !HARMLESS_VOLATILE.contains(&key)).then(|| {
-        (
-            Level::Write,
-            Some(format!(
-                "the field name {key} may call the volatile function {key} (attribute notation)"
-            )),
-        )
-    })
+/// Whether a field name `key`, read as `row.key`, may be the call `key(row)`
+/// of a volatile built-in (PostgreSQL's attribute notation).
+pub(super) fn volatile_builtin(key: &str, catalog: &Catalog) -> bool {
+    catalog.functions.get(key) == Some(&Volatility::Volatile) && !HARMLESS_VOLATILE.contains(&key)
+}
+
+/// What reading the system relation `key` would show that asks, if it is
+/// one of the [`SECRET_RELATIONS`].
+pub(super) fn secret_relation(key: &str) -> Option<&'static str> {
+    SECRET_RELATIONS
+        .iter()
+        .find(|(name, _)| *name == key)
+        .map(|(_, what)| *what)
 }
 
 /// Judges `PRAGMA name`, `PRAGMA name(arg)` or `PRAGMA name = value`.

@@ -6,18 +6,40 @@ use std::collections::HashMap;
 
 use super::{Level, classify, command_tag, parses, split_statements};
 use crate::agent::extract;
-use crate::catalog::{Catalog, Volatility};
+use crate::catalog::{Catalog, Code, FunctionRef, Operator, Routine, Volatility};
 use crate::db::Dialect;
 
-/// A catalog with a volatile and a stable user function and a volatile
-/// operator, so the classifier's catalog paths run too.
+/// A catalog with a writing user function, one that calls itself, and an
+/// operator over the first, so the classifier's verification paths run too.
 pub fn sample_catalog() -> Catalog {
+    let function = |oid, name: &str| FunctionRef {
+        oid,
+        schema: "public".into(),
+        name: name.into(),
+    };
+    let routine = |oid, name: &str, body: &str| Routine {
+        function: function(oid, name),
+        min_args: 0,
+        max_args: None,
+        language: "sql".into(),
+        body: Some(body.into()),
+        extension: None,
+        security_definer: false,
+        support: Vec::new(),
+    };
     Catalog {
-        functions: HashMap::from([
-            ("touch".to_string(), Volatility::Volatile),
-            ("full_name".to_string(), Volatility::Stable),
-        ]),
-        operators: HashMap::from([("<%>".to_string(), Volatility::Volatile)]),
+        functions: HashMap::from([("lower".to_string(), Volatility::Immutable)]),
+        code: Code {
+            routines: vec![
+                routine(16400, "touch", "insert into visits values (1); select 1"),
+                routine(16401, "full_name", "select touch(1) + full_name(2)"),
+            ],
+            operators: vec![Operator {
+                symbol: "<%>".into(),
+                function: function(16400, "touch"),
+            }],
+            ..Code::default()
+        },
         ..Catalog::default()
     }
 }

@@ -18,6 +18,7 @@
 
 #[cfg(test)]
 mod corpus;
+mod extensions;
 mod functions;
 #[cfg(any(test, fuzzing))]
 pub mod invariants;
@@ -29,6 +30,7 @@ mod settings;
 mod tag;
 #[cfg(test)]
 mod tests;
+mod verify;
 mod walk;
 
 use std::ops::Range;
@@ -80,8 +82,9 @@ pub struct Verdict {
     pub advances_sequences: bool,
 }
 
-/// Classifies `sql` in `dialect`. With a catalog, user functions are judged by
-/// their recorded volatility; without one, unknown functions count as writes.
+/// Classifies `sql` in `dialect`. With a catalog, user code (functions,
+/// views, policies, domains…) is read and verified (see `verify`); without
+/// one, unknown functions count as writes.
 pub fn classify(sql: &str, dialect: Dialect, catalog: Option<&Catalog>) -> Verdict {
     let mut judgement = Judgement::new();
     let scan = match scan(sql, dialect) {

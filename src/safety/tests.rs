@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
+use super::corpus::{routine, seeded_catalog};
 use super::*;
-use crate::catalog::Volatility;
+use crate::catalog::{Code, Volatility};
 
 use Level::{Destructive as D, ReadOnly as R, Write as W};
 
@@ -561,20 +562,28 @@ fn catalog_with(functions: &[(&str, Volatility)]) -> Catalog {
 }
 
 #[test]
-fn catalog_decides_user_functions() {
-    let catalog = catalog_with(&[
-        ("full_name", Volatility::Stable),
-        ("slugify", Volatility::Immutable),
-        ("bump_counter", Volatility::Volatile),
-    ]);
-    let level = |sql| classify(sql, Dialect::Postgres, Some(&catalog)).level;
+fn user_functions_are_verified_by_reading_them() {
+    let catalog = seeded_catalog();
+    let verdict = |sql| classify(sql, Dialect::Postgres, Some(&catalog));
+    let level = |sql| verdict(sql).level;
     assert_eq!(level("select full_name(c) from customer c"), R);
-    assert_eq!(level("select public.slugify(title) from film"), R);
+    assert_eq!(level("select public.st_x(geom) from places"), R);
     assert_eq!(level("select * from FULL_NAME(1)"), R);
-    assert_eq!(level("select bump_counter()"), W);
+    assert_eq!(level("select touch(c) from customer c"), W);
     assert_eq!(level("select not_in_catalog()"), W);
+    assert_eq!(level("select public.lower('x')"), W);
     // Quoted names are exact: the catalog holds lower-case names.
     assert_eq!(level("select \"Full_Name\"(1)"), W);
+    // A body that calls a body: reasons name each object.
+    let reasons = verdict("select lying_kill()").reasons.join(" ");
+    assert!(reasons.contains("public.lying_kill runs SQL"), "{reasons}");
+    assert!(reasons.contains("pg_terminate_backend"), "{reasons}");
+    assert_eq!(level("select lying_kill()"), D);
+    let reasons = verdict("select lying_write('x')").reasons.join(" ");
+    assert!(
+        reasons.contains("public.lying_write is plpgsql: glance cannot read it"),
+        "{reasons}"
+    );
     // A catalog never makes a system or dangerous function harmless.
     let tricky = catalog_with(&[
         ("pg_read_file", Volatility::Immutable),
@@ -583,11 +592,75 @@ fn catalog_decides_user_functions() {
     let level = |sql| classify(sql, Dialect::Postgres, Some(&tricky)).level;
     assert_eq!(level("select pg_read_file('x')"), D);
     assert_eq!(level("select pg_whatever()"), W);
-    // Without a catalog an unknown function is a write.
-    assert_eq!(
-        classify("select full_name(1)", Dialect::Postgres, None).level,
-        W
+    // Without a catalog an unknown or schema-qualified function is a write.
+    for sql in ["select full_name(1)", "select public.lower('x')"] {
+        assert_eq!(classify(sql, Dialect::Postgres, None).level, W, "{sql}");
+    }
+}
+
+#[test]
+fn definitions_are_followed_to_a_bound_and_cycles_ask() {
+    let body = |n: usize| match n {
+        0 => "select 1".to_string(),
+        n => format!("select f{}()", n - 1),
+    };
+    let chain = |len: usize| Catalog {
+        code: Code {
+            routines: (0..len)
+                .map(|n| {
+                    routine(
+                        16400 + n as u32,
+                        &format!("public.f{n}"),
+                        "sql",
+                        Some(&body(n)),
+                    )
+                })
+                .collect(),
+            ..Code::default()
+        },
+        ..Catalog::default()
+    };
+    let level = |catalog: &Catalog, sql| classify(sql, Dialect::Postgres, Some(catalog)).level;
+    let short = chain(4);
+    assert_eq!(level(&short, "select f3()"), R);
+    let long = chain(20);
+    assert_eq!(level(&long, "select f19()"), W);
+    let mut cycle = chain(2);
+    cycle.code.routines[0].body = Some("select f1()".into());
+    let verdict = classify("select f1()", Dialect::Postgres, Some(&cycle));
+    assert_eq!(verdict.level, W);
+    assert!(
+        verdict.reasons.join(" ").contains("refers to itself"),
+        "{verdict:?}"
     );
+}
+
+#[test]
+fn names_resolve_through_the_search_path() {
+    let mut catalog = seeded_catalog();
+    let level = |catalog: &Catalog, sql| classify(sql, Dialect::Postgres, Some(catalog)).level;
+    // evil.lower is not on the path: lower is the built-in.
+    assert_eq!(level(&catalog, "select lower('X')"), R);
+    assert_eq!(level(&catalog, "select evil.lower('X')"), W);
+    catalog.code.search_path = Some(vec!["evil".into(), "pg_catalog".into(), "public".into()]);
+    assert_eq!(level(&catalog, "select lower('X')"), W);
+    // Unknown order: every schema may hold the function.
+    catalog.code.search_path = None;
+    assert_eq!(level(&catalog, "select lower('X')"), W);
+    assert_eq!(level(&catalog, "select pg_catalog.lower('X')"), R);
+}
+
+#[test]
+fn trusted_functions_run_by_name() {
+    let mut catalog = seeded_catalog();
+    let level = |catalog: &Catalog| {
+        classify("select lying_write('x')", Dialect::Postgres, Some(catalog)).level
+    };
+    assert_eq!(level(&catalog), W);
+    catalog.code.trusted = vec!["public.lying_write".into()];
+    assert_eq!(level(&catalog), R);
+    catalog.code.trusted = vec!["lying_write".into()];
+    assert_eq!(level(&catalog), W, "a trusted name is schema-qualified");
 }
 
 #[test]
@@ -745,50 +818,186 @@ fn command_tags() {
 }
 
 #[test]
-fn catalog_volatility_outranks_the_reader_lists_except_harmless_names() {
+fn builtin_volatility_outranks_the_reader_lists_except_harmless_names() {
     let mut catalog = catalog_with(&[
-        // A user overload of a reader's name that is volatile.
-        ("lower", Volatility::Volatile),
         // Volatile built-ins that change nothing.
         ("random", Volatility::Volatile),
         ("clock_timestamp", Volatility::Volatile),
         ("uuid_generate_v4", Volatility::Volatile),
         // A volatile built-in on no list.
         ("brin_summarize_new_values", Volatility::Volatile),
-        ("touch", Volatility::Volatile),
+        ("chr", Volatility::Volatile),
     ]);
-    catalog
-        .operators
-        .insert("<%>".to_string(), Volatility::Volatile);
-    catalog
-        .operators
-        .insert("<~>".to_string(), Volatility::Immutable);
+    catalog.code = seeded_catalog().code;
     let verdict = |sql| classify(sql, Dialect::Postgres, Some(&catalog));
     let level = |sql| verdict(sql).level;
-    assert_eq!(level("select lower(1)"), W);
     assert!(
-        verdict("select lower(1)")
+        verdict("select chr(65)")
             .reasons
             .iter()
-            .any(|r| r.contains("lower is a volatile function (pg_proc)")),
+            .any(|r| r.contains("chr is a volatile function (pg_proc)")),
         "{:?}",
-        verdict("select lower(1)").reasons
+        verdict("select chr(65)").reasons
     );
     assert_eq!(level("select random(), clock_timestamp()"), R);
     assert_eq!(level("select uuid_generate_v4()"), R);
     assert_eq!(level("select brin_summarize_new_values('t'::regclass)"), W);
+    // A user overload of a harmless name is verified, not trusted by name.
+    assert_eq!(level("select random(1)"), W);
     // Attribute notation: `c.touch` is `touch(c)`.
     assert_eq!(level("select c.touch from customer c"), W);
     assert_eq!(level("select (c).touch from customer c"), W);
     assert_eq!(level("select c.name from customer c"), R);
-    // Operators backed by volatile functions.
+    // Operators backed by functions that write; built-in operators run.
     assert_eq!(level("select 1 <%> 2"), W);
     assert_eq!(level("select 1 <~> 2"), R);
+    // Constructs that compare through an operator without naming it.
+    let mut shadowed = seeded_catalog();
+    shadowed.code.operators[0].symbol = "=".into();
+    let level = |sql| classify(sql, Dialect::Postgres, Some(&shadowed)).level;
+    for sql in [
+        "select 1 in (1, 2)",
+        "select 1 is distinct from 2",
+        "select case 1 when 1 then 'a' end",
+        "select 1 = any(array[1])",
+    ] {
+        assert_eq!(level(sql), W, "{sql}");
+    }
     // Without a catalog neither is judged by name.
     assert_eq!(
         classify("select c.touch from customer c", Dialect::Postgres, None).level,
         R
     );
+}
+
+#[test]
+fn views_policies_domains_and_aggregates_are_verified() {
+    let catalog = seeded_catalog();
+    let verdict = |sql| classify(sql, Dialect::Postgres, Some(&catalog));
+    let says = |sql, words: &str| {
+        let v = verdict(sql);
+        assert_eq!(v.level, W, "{sql}: {v:?}");
+        assert!(v.reasons.join(" ").contains(words), "{sql}: {v:?}");
+    };
+    assert_eq!(verdict("select * from v").level, R);
+    says(
+        "select * from v_volatile",
+        "the view public.v_volatile runs SQL",
+    );
+    says(
+        "select * from public.v_nested",
+        "public.log_visit is plpgsql",
+    );
+    says(
+        "select count(*) from ledger",
+        "policy audited on public.ledger",
+    );
+    says(
+        "select 1::logged_int",
+        "a CHECK of the domain public.logged_int",
+    );
+    says("select cast(1 as public.logged_int)", "check_logs");
+    says("select * from ft", "public.ft is a foreign table");
+    says(
+        "select * from jsonb_to_record('{\"a\": 1}') as r(a logged_int)",
+        "a CHECK of the domain public.logged_int",
+    );
+    says(
+        "select logging_sum(x) from t",
+        "the aggregate public.logging_sum calls public.logging_state",
+    );
+    says(
+        "select table_to_xml('film', true, false, '')",
+        "reads relations named at run time",
+    );
+    says(
+        "select database_to_xml(true, false, '')",
+        "reads relations named at run time",
+    );
+    assert_eq!(
+        verdict("select table_to_xmlschema('film', true, false, '')").level,
+        R
+    );
+}
+
+#[test]
+fn extension_members_count_only_for_extensions_that_compute() {
+    let catalog = seeded_catalog();
+    let level = |sql| classify(sql, Dialect::Postgres, Some(&catalog)).level;
+    assert_eq!(
+        level("select trgm.similarity('a', 'b'), trgm.word_similarity('a', 'b')"),
+        R
+    );
+    assert_eq!(level("select is_valid('978-0-393-04002-9'::isbn13)"), R);
+    assert_eq!(level("select trgm.set_limit(0.5)"), W);
+    // Not on the search path, and a name alone is not membership.
+    assert_eq!(level("select similarity('a', 'b')"), W);
+    assert_eq!(level("select isn_weak(true)"), W);
+    assert_eq!(
+        level("select evil.similarity('a', 'b')"),
+        W,
+        "a name is not membership"
+    );
+    let v = classify(
+        "select * from crosstab('select 1') as ct(a text)",
+        Dialect::Postgres,
+        Some(&catalog),
+    );
+    assert_eq!(v.level, W);
+    assert!(
+        v.reasons
+            .join(" ")
+            .contains("public.crosstab is c from the extension tablefunc: glance cannot read it"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn secret_catalogs_ask_with_the_reason() {
+    for (sql, words) in [
+        ("select rolpassword from pg_authid", "password hashes"),
+        ("select * from pg_catalog.pg_shadow", "password hashes"),
+        (
+            "select umoptions from pg_user_mappings",
+            "foreign-server passwords",
+        ),
+        ("select * from pg_hba_file_rules", "pg_hba.conf"),
+        ("select * from pg_file_settings", "configuration files"),
+        ("select * from pg_ident_file_mappings", "pg_ident.conf"),
+        ("select * from pg_statistic", "sampled"),
+    ] {
+        let v = classify(sql, Dialect::Postgres, None);
+        assert_eq!(v.level, W, "{sql}");
+        assert!(v.reasons.join(" ").contains(words), "{sql}: {v:?}");
+    }
+    assert_eq!(
+        classify(
+            "select * from information_schema.user_mapping_options",
+            Dialect::Postgres,
+            None
+        )
+        .level,
+        W
+    );
+    assert_eq!(
+        classify("select * from pg_roles", Dialect::Postgres, None).level,
+        R
+    );
+}
+
+#[test]
+fn sqlite_views_are_verified_too() {
+    let mut catalog = seeded_catalog();
+    catalog.code = Code::default();
+    catalog.relations.push(crate::catalog::Relation {
+        name: "files".into(),
+        definition: Some("SELECT writefile('/nonexistent/x', 'y') AS w".into()),
+        ..catalog.relations[catalog.relations.len() - 1].clone()
+    });
+    let level = |sql| classify(sql, Dialect::Sqlite, Some(&catalog)).level;
+    assert_eq!(level("select * from files"), D);
+    assert_eq!(level("select * from FILES"), D);
+    assert_eq!(level("select * from v"), R);
 }
 
 #[test]
@@ -863,6 +1072,8 @@ fn only_ordinary_dml_with_verified_calls_is_undone_by_a_rollback() {
 #[test]
 fn sequences_advance_with_nextval_and_serial_defaults() {
     let mut catalog = corpus::seeded_catalog();
+    // This test's `visits`, with its serial default, replaces the seeded one.
+    catalog.relations.retain(|r| r.name != "visits");
     catalog.relations.push(crate::catalog::Relation {
         schema: "public".into(),
         name: "visits".into(),
@@ -888,10 +1099,11 @@ fn sequences_advance_with_nextval_and_serial_defaults() {
         size_bytes: None,
         definition: None,
     });
-    let mut evil = catalog.relations[0].clone();
+    let visits = catalog.relations.len() - 1;
+    let mut evil = catalog.relations[visits].clone();
     evil.name = "evil".into();
     evil.columns[1].default = Some("pg_terminate_backend(1)".into());
-    catalog.relations[0].columns[1].default = Some("now()".into());
+    catalog.relations[visits].columns[1].default = Some("now()".into());
     catalog.relations.push(evil);
     let verdict = |sql| classify(sql, Dialect::Postgres, Some(&catalog));
     let killing = verdict("insert into evil (id) values (1)");
@@ -944,4 +1156,30 @@ fn unicode_names_are_read_as_the_server_reads_them() {
         classify("select u&\"x\" from t", Dialect::Sqlite, None).level,
         D
     );
+}
+
+#[test]
+fn ordinary_domains_and_policies_are_reads() {
+    let mut catalog = seeded_catalog();
+    catalog.code.domains = vec![crate::catalog::Domain {
+        schema: "public".into(),
+        name: "slug".into(),
+        checks: vec![
+            "CHECK ((VALUE > 0))".into(),
+            "CHECK ((VALUE ~ '^[a-z]+$'::text)) NOT VALID".into(),
+        ],
+        base: None,
+    }];
+    catalog.code.policies = vec![crate::catalog::Policy {
+        schema: "public".into(),
+        table: "ledger".into(),
+        name: "tenant".into(),
+        using: Some(
+            "((id = (current_setting('app.tenant'::text))::integer) OR (CURRENT_USER = 'admin'::name))"
+                .into(),
+        ),
+    }];
+    let level = |sql| classify(sql, Dialect::Postgres, Some(&catalog)).level;
+    assert_eq!(level("select 'abc'::slug"), R);
+    assert_eq!(level("select count(*) from ledger"), R);
 }

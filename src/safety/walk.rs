@@ -19,15 +19,16 @@ use std::ops::ControlFlow;
 
 use sqlparser::ast::{
     AccessExpr, AlterColumnOperation, AlterTableOperation, BinaryOperator, CopyTarget,
-    CreatePolicyType, DiscardObject, Expr, Function, FunctionArg, FunctionArgExpr, Ident,
-    MergeAction, ObjectName, ObjectNamePart, Query, Select, SetExpr, Statement, TableFactor,
-    TableObject, UnaryOperator, UtilityOption, Value, Visit, Visitor,
+    CreatePolicyType, DataType, DiscardObject, Expr, Function, FunctionArg, FunctionArgExpr,
+    FunctionArguments, Ident, MergeAction, ObjectName, ObjectNamePart, Query, Select, SetExpr,
+    Statement, TableFactor, TableObject, TypedString, UnaryOperator, UtilityOption, Value, Visit,
+    Visitor,
 };
 use sqlparser::parser::Parser;
 
-use super::functions::{Judged, judge_attribute, judge_function, judge_pragma};
-use super::{Judgement, Level, last_part, settings, tag};
-use crate::catalog::{Catalog, Volatility};
+use super::functions::{Judged, judge_pragma, secret_relation};
+use super::{Judgement, Level, last_part, settings, tag, verify};
+use crate::catalog::Catalog;
 use crate::db::Dialect;
 
 /// What the walk needs to judge functions.
@@ -162,8 +163,8 @@ impl Walker<'_, '_> {
         self.cte_stack.iter().any(|&cte| cte)
     }
 
-    fn function(&mut self, name: &ObjectName) {
-        let judged = judge_name(name, self.ctx);
+    fn function(&mut self, name: &ObjectName, args: Option<usize>) {
+        let judged = judge_name(name, args, self.ctx);
         self.record(judged);
         if last_part(name).eq_ignore_ascii_case("nextval") && !self.planning {
             self.out.advance_sequences();
@@ -233,18 +234,10 @@ impl Walker<'_, '_> {
         }
     }
 
-    /// An operator, which may be a user's, backed by a volatile function.
+    /// An operator, which may be a user's: its function must be verified.
     fn operator(&mut self, symbol: &str) {
-        let volatile = self
-            .ctx
-            .catalog
-            .and_then(|c| c.operators.get(symbol))
-            .is_some_and(|v| *v == Volatility::Volatile);
-        if volatile {
-            self.out.add(
-                Level::Write,
-                format!("the operator {symbol} calls a volatile function"),
-            );
+        if self.ctx.dialect == Dialect::Postgres {
+            self.record(verify::operator(symbol, self.ctx.catalog));
         }
     }
 
@@ -253,8 +246,21 @@ impl Walker<'_, '_> {
         if self.ctx.dialect != Dialect::Postgres {
             return;
         }
-        if let Some(judged) = judge_attribute(&ident_key(part), self.ctx.catalog) {
+        if let Some(judged) = verify::attribute(&ident_key(part), self.ctx.catalog) {
             self.record(judged);
+        }
+    }
+
+    /// A cast or typed literal: a domain's CHECKs and user casts run.
+    fn cast(&mut self, data_type: &DataType) {
+        let DataType::Custom(name, _) = data_type else {
+            return;
+        };
+        if self.ctx.dialect != Dialect::Postgres {
+            return;
+        }
+        if let Some((schema, key)) = split_name(name) {
+            self.record(verify::cast(schema.as_deref(), &key, self.ctx.catalog));
         }
     }
 }
@@ -320,7 +326,23 @@ impl Visitor for Walker<'_, '_> {
         let lower = last_part(relation).to_lowercase();
         // SQLite reads `FROM pragma_x` as the table-valued pragma `pragma_x()`.
         if self.ctx.dialect == Dialect::Sqlite && lower.starts_with("pragma_") {
-            self.function(relation);
+            self.function(relation, None);
+        }
+        if let Some((schema, key)) = split_name(relation) {
+            let system = schema
+                .as_deref()
+                .is_none_or(|s| s == "pg_catalog" || s == "information_schema");
+            match secret_relation(&key) {
+                Some(what) if system && self.ctx.dialect == Dialect::Postgres => {
+                    self.out.add(Level::Write, format!("reading {key} {what}"))
+                }
+                _ => self.record(verify::relation(
+                    schema.as_deref(),
+                    &key,
+                    self.ctx.dialect,
+                    self.ctx.catalog,
+                )),
+            }
         }
         let schema_table = lower.starts_with("sqlite_");
         if self.in_dml && self.ctx.dialect == Dialect::Sqlite && schema_table {
@@ -356,6 +378,18 @@ impl Visitor for Walker<'_, '_> {
         ControlFlow::Continue(())
     }
 
+    /// Any name may be a type outside a cast (column types of a function's
+    /// alias list, `XMLTABLE` columns): a domain or cast target it names
+    /// must be verified.
+    fn pre_visit_ident(&mut self, ident: &Ident) -> ControlFlow<()> {
+        if self.ctx.dialect == Dialect::Postgres
+            && let Some(judged) = verify::type_mention(&ident_key(ident), self.ctx.catalog)
+        {
+            self.record(judged);
+        }
+        ControlFlow::Continue(())
+    }
+
     fn pre_visit_select(&mut self, select: &Select) -> ControlFlow<()> {
         if select.into.is_some() && !self.planning {
             self.out
@@ -367,7 +401,7 @@ impl Visitor for Walker<'_, '_> {
     fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
         match expr {
             Expr::Function(f) => {
-                self.function(&f.name);
+                self.function(&f.name, Some(argument_count(&f.args)));
                 if let Some(judged) =
                     settings::judge_set_config(&f.name, settings::call_arguments(f))
                 {
@@ -384,6 +418,24 @@ impl Visitor for Walker<'_, '_> {
             | Expr::AnyOp { compare_op: op, .. }
             | Expr::AllOp { compare_op: op, .. } => self.operator(&binary_symbol(op)),
             Expr::UnaryOp { op, .. } => self.operator(&op.to_string()),
+            // Constructs that compare through operators without naming them.
+            Expr::InList { .. }
+            | Expr::InSubquery { .. }
+            | Expr::InUnnest { .. }
+            | Expr::IsDistinctFrom(..)
+            | Expr::IsNotDistinctFrom(..)
+            | Expr::Case {
+                operand: Some(_), ..
+            } => self.operator("="),
+            Expr::Between { .. } => {
+                self.operator(">=");
+                self.operator("<=");
+            }
+            Expr::Like { .. } => self.operator("~~"),
+            Expr::ILike { .. } => self.operator("~~*"),
+            Expr::Cast { data_type, .. } | Expr::TypedString(TypedString { data_type, .. }) => {
+                self.cast(data_type)
+            }
             Expr::CompoundFieldAccess { access_chain, .. } => {
                 for access in access_chain {
                     if let AccessExpr::Dot(Expr::Identifier(part)) = access {
@@ -412,10 +464,10 @@ impl Visitor for Walker<'_, '_> {
         match factor {
             TableFactor::Table {
                 name,
-                args: Some(_),
+                args: Some(args),
                 ..
-            }
-            | TableFactor::Function { name, .. } => self.function(name),
+            } => self.function(name, Some(args.args.len())),
+            TableFactor::Function { name, args, .. } => self.function(name, Some(args.len())),
             // Plain tables read; the rest carry expressions and queries the
             // walk visits on its own.
             TableFactor::Table { args: None, .. }
@@ -451,8 +503,9 @@ fn is_plain_nextval(call: &Function) -> bool {
             [FunctionArg::Unnamed(FunctionArgExpr::Expr(arg))] if literal(arg))
 }
 
-/// Judges a call by name: the last part, lower-cased unless quoted.
-fn judge_name(name: &ObjectName, ctx: Context<'_>) -> Judged {
+/// Judges a call by name: the last part, lower-cased unless quoted, in the
+/// schema it is qualified with.
+fn judge_name(name: &ObjectName, args: Option<usize>, ctx: Context<'_>) -> Judged {
     let Some(last) = name.0.last() else {
         return (
             Level::Destructive,
@@ -462,18 +515,40 @@ fn judge_name(name: &ObjectName, ctx: Context<'_>) -> Judged {
     let ObjectNamePart::Identifier(ident) = last else {
         return (Level::Write, Some(format!("{name} has a computed name")));
     };
-    let key = ident_key(ident);
-    if key.is_empty() {
+    if ident.value.is_empty() {
         return (
             Level::Destructive,
             Some("a function call with an empty name".to_string()),
         );
     }
-    let in_pg_catalog = name.0.len() > 1
-        && name.0[name.0.len() - 2]
-            .as_ident()
-            .is_some_and(|schema| schema.value.eq_ignore_ascii_case("pg_catalog"));
-    judge_function(&key, in_pg_catalog, ctx.dialect, ctx.catalog)
+    match split_name(name) {
+        Some((schema, key)) => {
+            verify::call(schema.as_deref(), &key, args, ctx.dialect, ctx.catalog)
+        }
+        None => (Level::Write, Some(format!("{name} has a computed name"))),
+    }
+}
+
+/// How many arguments a call passes.
+fn argument_count(args: &FunctionArguments) -> usize {
+    match args {
+        FunctionArguments::None => 0,
+        FunctionArguments::Subquery(_) => 1,
+        FunctionArguments::List(list) => list.args.len(),
+    }
+}
+
+/// An object name as PostgreSQL looks it up: its schema (the part before
+/// the last, `None` when unqualified) and its name, each lower-cased unless
+/// quoted. `None` when a part is computed.
+fn split_name(name: &ObjectName) -> Option<(Option<String>, String)> {
+    let mut parts = name.0.iter().rev();
+    let key = ident_key(parts.next()?.as_ident()?);
+    let schema = match parts.next() {
+        Some(part) => Some(ident_key(part.as_ident()?)),
+        None => None,
+    };
+    Some((schema, key))
 }
 
 /// An operator's symbol: `OPERATOR(schema.+++)` is `+++`.

@@ -91,6 +91,68 @@ const SEED: &str = r#"
     analyze;
 "#;
 
+/// The hostile objects of the verification rows: functions whose declared
+/// volatility lies, an aggregate with a writing state function, an overload
+/// of a harmless name, a domain and a cast that call plpgsql, views over
+/// volatile functions, a read policy calling a SECURITY DEFINER function
+/// (on a table a non-superuser owns), contrib extensions that run SQL given
+/// as text (tablefunc, xml2, dblink), isn, pg_trgm in a schema of its own, a
+/// file_fdw foreign table, and a schema `evil` off the search path.
+const HOSTILE: &str = r#"
+    create extension tablefunc;
+    create extension xml2;
+    create extension dblink;
+    create extension isn;
+    create extension file_fdw;
+    create server files foreign data wrapper file_fdw;
+    create foreign table ft (line text) server files
+        options (filename '/nonexistent/glance-foreign-table');
+    create schema trgm;
+    create extension pg_trgm schema trgm;
+    create schema evil;
+    create function evil.lower(t text) returns text language plpgsql immutable
+        as $f$ begin insert into public.visits (note) values ('evil.lower'); return t; end $f$;
+    create function evil.similarity(a text, b text) returns real language plpgsql immutable
+        as $f$ begin insert into public.visits (note) values ('evil.similarity'); return 1; end $f$;
+    create function film_count() returns bigint language sql stable
+        as $f$ select count(*) from film $f$;
+    create function atomic_count() returns bigint stable begin atomic select count(*) from film; end;
+    create function atomic_write() returns int
+        begin atomic insert into visits (note) values ('atomic'); select 1; end;
+    create function lying_kill() returns bigint language sql stable as $f$
+        select count(pg_terminate_backend(pid)) from pg_stat_activity
+        where application_name = 'glance_victim' $f$;
+    create function lying_write(note text) returns int language plpgsql immutable
+        as $f$ begin insert into visits (note) values (note); return 1; end $f$;
+    create function remote_write(x text) returns text language sql immutable as $f$
+        select dblink_exec('dbname=' || current_database(),
+                           'insert into visits (note) values (''remote'')') $f$;
+    create function logging_state(s int, v int) returns int language plpgsql as $f$
+        begin insert into visits (note) values ('aggregate'); return coalesce(s, 0) + v; end $f$;
+    create aggregate logging_sum(int) (sfunc = logging_state, stype = int);
+    create function random(n int) returns float8 language plpgsql as $f$
+        begin insert into visits (note) values ('random'); return n; end $f$;
+    create function check_logs(v int) returns boolean language plpgsql as $f$
+        begin insert into visits (note) values ('domain'); return true; end $f$;
+    create domain logged_int as int check (check_logs(value));
+    create type mood as enum ('ok');
+    create function text_to_mood(t text) returns mood language plpgsql as $f$
+        begin insert into visits (note) values ('cast'); return 'ok'; end $f$;
+    create cast (text as mood) with function text_to_mood(text);
+    create view v_volatile as select film_id, log_visit('view') from film;
+    create view v_nested as select film_id from v_volatile;
+    create function audit_read() returns boolean language plpgsql volatile security definer
+        as $f$ begin insert into public.visits (note) values ('policy'); return true; end $f$;
+    grant create on schema public to glance_other;
+    set role glance_other;
+    create table ledger (id int primary key, amount int);
+    insert into ledger values (1, 10);
+    alter table ledger enable row level security;
+    create policy audited on ledger for select using (audit_read());
+    grant select on ledger to public;
+    reset role;
+"#;
+
 /// Everything a statement could change that the database can show, as
 /// (part, query of text values) from a superuser connection; each part's
 /// values are sorted and joined.
@@ -179,6 +241,19 @@ const PARTS: &[(&str, &str)] = &[
         "advisory locks",
         "select count(*)::text from pg_locks where locktype = 'advisory' \
          and database = (select oid from pg_database where datname = current_database())",
+    ),
+    (
+        "victim session alive",
+        "select count(*)::text from pg_stat_activity where application_name = 'glance_victim'",
+    ),
+    (
+        "advisory locks anywhere",
+        "select count(*)::text from pg_locks where locktype = 'advisory'",
+    ),
+    (
+        "sequence states",
+        "select format('%s=%s', s.oid::regclass, pg_sequence_last_value(s.oid)) \
+         from pg_class s where s.relkind = 'S'",
     ),
     (
         "prepared transactions",
@@ -338,8 +413,12 @@ const PARALLEL: usize = 4;
 #[test]
 fn every_corpus_statement_changes_nothing_and_only_reads_run() {
     let started = Instant::now();
-    let db = harness::db("safety_differential");
-    db.execute(SEED);
+    let db = seeded("safety_differential");
+    // Another session, which statements that end sessions would end.
+    let mut victim = db.client();
+    victim
+        .batch_execute("set application_name = 'glance_victim'")
+        .expect("name the victim session");
     let mut checker = db.client();
     checker
         .batch_execute("listen chan")
@@ -413,6 +492,9 @@ fn every_corpus_statement_changes_nothing_and_only_reads_run() {
         tally.problems.len(),
         tally.problems.join("\n")
     );
+    victim
+        .batch_execute("select 1")
+        .expect("the victim session is still alive");
     assert!(
         tally.ran > 10 * tally.failed_on_server.len(),
         "most read-only statements should run: {} ran, these failed: {:#?}",
@@ -421,20 +503,54 @@ fn every_corpus_statement_changes_nothing_and_only_reads_run() {
     );
 }
 
-/// A seeded database for the volatility tests.
+/// A database with the seeded schema and the hostile objects.
 fn seeded(hint: &str) -> TestDb {
     let db = harness::db(hint);
     db.execute(SEED);
+    db.execute(HOSTILE);
     db
 }
 
 #[test]
-fn a_volatile_user_function_in_a_select_is_refused_and_writes_nothing() {
+fn user_code_that_writes_or_cannot_be_read_is_refused_and_writes_nothing() {
     let db = seeded("safety_volatile");
-    for sql in [
-        "select log_visit('from a select')",
-        "select c.touch from customer c",
-        "select count(*) from film where 1 <%> 1",
+    for (sql, reason) in [
+        (
+            "select log_visit('from a select')",
+            "public.log_visit is plpgsql: glance cannot read it",
+        ),
+        (
+            "select c.touch from customer c",
+            "public.touch runs SQL that is not a verified read: INSERT adds rows",
+        ),
+        (
+            "select count(*) from film where 1 <%> 1",
+            "the operator <%> calls public.volatile_cmp",
+        ),
+        (
+            "select lying_write('x')",
+            "public.lying_write is plpgsql: glance cannot read it",
+        ),
+        (
+            "select * from v_nested",
+            "the view public.v_nested runs SQL",
+        ),
+        (
+            "select count(*) from ledger",
+            "the row-level security policy audited on public.ledger",
+        ),
+        (
+            "select 1::logged_int",
+            "a CHECK of the domain public.logged_int",
+        ),
+        (
+            "select logging_sum(x) from t",
+            "the aggregate public.logging_sum calls public.logging_state",
+        ),
+        (
+            "select * from crosstab('select 1::text, 2::text, 3::text') as ct(a text, b text)",
+            "public.crosstab is c from the extension tablefunc: glance cannot read it",
+        ),
     ] {
         let fake = FakeLlm::openai(vec![sql_reply(sql)]);
         let out = ask_with(&db, &fake).run();
@@ -444,26 +560,134 @@ fn a_volatile_user_function_in_a_select_is_refused_and_writes_nothing() {
             Some("write"),
             "{out}"
         );
-        out.stderr_has("volatile");
+        out.stderr_has(reason);
         assert_eq!(
             db.query_scalar("select count(*) from visits").as_deref(),
             Some("0"),
             "{sql:?} wrote\n{out}"
         );
     }
-    let fake = FakeLlm::openai(vec![sql_reply("select log_visit('x')")]);
-    ask_with(&db, &fake)
-        .run()
-        .stderr_has("log_visit is a volatile function");
 }
 
 #[test]
-fn stable_and_immutable_user_functions_and_harmless_volatile_builtins_stay_read_only() {
+fn a_search_path_that_shadows_built_ins_makes_them_ask_and_introspection_calls_none() {
+    let db = seeded("safety_search_path");
+    // Functions and an operator with the signatures glance's own catalog
+    // queries use, in a schema the database puts before pg_catalog.
+    db.execute(
+        r#"
+        create function evil.log(name text) returns void language plpgsql
+            as $f$ begin insert into public.visits (note) values (name); end $f$;
+        create function evil.obj_description(o oid, c name) returns text language plpgsql
+            as $f$ begin perform evil.log('obj_description'); return null; end $f$;
+        create function evil.pg_get_userbyid(o oid) returns name language plpgsql
+            as $f$ begin perform evil.log('pg_get_userbyid'); return 'x'; end $f$;
+        create function evil.format_type(o oid, m int4) returns text language plpgsql
+            as $f$ begin perform evil.log('format_type'); return 'x'; end $f$;
+        create function evil.pg_get_viewdef(o oid) returns text language plpgsql
+            as $f$ begin perform evil.log('pg_get_viewdef'); return 'x'; end $f$;
+        create function evil.pg_get_indexdef(o oid) returns text language plpgsql
+            as $f$ begin perform evil.log('pg_get_indexdef'); return 'x'; end $f$;
+        create function evil.current_schemas(b boolean) returns name[] language plpgsql
+            as $f$ begin perform evil.log('current_schemas'); return array['x']::name[]; end $f$;
+        create function evil.oideq(a oid, b oid) returns boolean language plpgsql
+            as $f$ begin perform evil.log('oideq'); return a operator(pg_catalog.=) b; end $f$;
+        create operator evil.= (leftarg = oid, rightarg = oid, function = evil.oideq);
+        do $d$ begin
+            execute format('alter database %I set search_path = evil, pg_catalog, public',
+                           current_database());
+        end $d$;
+        "#,
+    );
+    let fake = FakeLlm::openai(vec![sql_reply("select lower('X')")]);
+    let out = ask_with(&db, &fake).run();
+    out.code(3).stderr_has("evil.lower is plpgsql");
+    // The session's own path is back after introspection: `film` resolves
+    // through `public`, which the path glance introspects under lacks.
+    let fake = FakeLlm::openai(vec![sql_reply("select count(*) from film")]);
+    ask_with(&db, &fake).run().success();
+    assert_eq!(
+        db.query_scalar("select string_agg(distinct note, ', ') from visits"),
+        None,
+        "glance called these shadowing functions\n{out}"
+    );
+}
+
+#[test]
+fn dry_run_with_a_connection_judges_with_the_catalog() {
+    let db = seeded("safety_dry_run");
+    let dry = |sql: &str| {
+        let out = glance()
+            .args(["ask", "--dry-run", "--format", "json", "--sql", sql, "-d"])
+            .arg(db.url())
+            .run();
+        out.success();
+        out.json()
+    };
+    // Read through the catalog: the body is a read.
+    assert_eq!(dry("select film_count()")["level"], "read_only");
+    let doc = dry("select * from v_volatile");
+    assert_eq!(doc["level"], "write", "{doc}");
+    assert!(
+        doc["reasons"]
+            .to_string()
+            .contains("public.log_visit is plpgsql"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn a_trusted_function_runs_without_asking() {
+    let db = seeded("safety_trusted");
+    db.execute(
+        "create function plain_plpgsql() returns int language plpgsql \
+         as $f$ begin return 1; end $f$",
+    );
+    let home = harness::scratch_dir("safety_trusted_home");
+    let fake = FakeLlm::openai(vec![sql_reply("select plain_plpgsql()")]);
+    ask_with(&db, &fake)
+        .home(&home)
+        .run()
+        .code(3)
+        .stderr_has("public.plain_plpgsql is plpgsql: glance cannot read it");
+    let config = home.join("trusted.toml");
+    std::fs::write(
+        &config,
+        "[safety]\ntrusted_functions = [\"public.plain_plpgsql\"]\n",
+    )
+    .expect("write the config");
+    let fake = FakeLlm::openai(vec![sql_reply("select plain_plpgsql()")]);
+    let out = ask_with(&db, &fake)
+        .home(&home)
+        .env("GLANCE_CONFIG", &config)
+        .run();
+    out.success();
+    assert_eq!(
+        printed_level(&out.stdout).as_deref(),
+        Some("read_only"),
+        "{out}"
+    );
+    glance()
+        .home(&home)
+        .args(["config", "show"])
+        .env("GLANCE_CONFIG", &config)
+        .run()
+        .success()
+        .stdout_has("public.plain_plpgsql");
+}
+
+#[test]
+fn user_code_glance_reads_computing_extensions_and_harmless_builtins_run_as_reads() {
     let db = seeded("safety_stable");
     for sql in [
         "select full_name(c) from customer c order by customer_id",
         "select name, st_astext(geom) from places where st_dwithin(geom, point(0, 0), 10)",
         "select random() < 2, clock_timestamp() is not null, gen_random_uuid() is not null, timeofday() <> ''",
+        "select film_count()",
+        "select atomic_count()",
+        "select title from v order by film_id",
+        "select trgm.similarity('abc', 'abd')",
+        "select is_valid('978-0-393-04002-9'::isbn13)",
     ] {
         let fake = FakeLlm::openai(vec![sql_reply(sql)]);
         let out = ask_with(&db, &fake).run();
@@ -471,7 +695,7 @@ fn stable_and_immutable_user_functions_and_harmless_volatile_builtins_stay_read_
         assert_eq!(
             printed_level(&out.stdout).as_deref(),
             Some("read_only"),
-            "{out}"
+            "{sql:?}\n{out}"
         );
     }
 }
