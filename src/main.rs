@@ -35,6 +35,7 @@ mod safety;
 mod session;
 mod term;
 mod timings;
+mod unrun;
 mod usage;
 
 use clap::Parser;

@@ -34,6 +34,7 @@ use crate::report;
 use crate::safety::{self, Verdict};
 use crate::session::{Consent, Decision, Executed, Run, Session};
 use crate::term::Term;
+use crate::unrun;
 use crate::usage::{Ledger, Tally};
 
 /// Runs the loop until `\q`, Ctrl-D or the end of piped input.
@@ -412,6 +413,10 @@ impl Repl {
             End::Catalog(error) => eprint!("{}", report::db_error(error, None)),
             End::Output(error) => self.output_failed(error),
         }
+        // The reply was shown whole as it streamed; model text is printed as is.
+        if let Some(note) = unrun::note(&unrun::of(session, &answered.reply), str::to_string) {
+            print!("{note}");
+        }
         if answered.attempts > 0 && !matches!(answered.end, End::Llm(_)) {
             println!("{}", dim(&answered.footer(&model, cost), self.term.color));
         }
@@ -719,6 +724,7 @@ mod tests {
                 stdout_tty: false,
                 stderr_tty: false,
                 color: false,
+                stderr_color: false,
             },
             agent: None,
             config: Config::built_in(),
