@@ -42,7 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'glance' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('repl', 'repl', [CompletionResultType]::ParameterValue, 'Interactive session: ask questions, or type SQL after \sql')
+            [CompletionResult]::new('repl', 'repl', [CompletionResultType]::ParameterValue, 'Interactive session: ask questions, or type SQL after \sql (the default when no command is given)')
             [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'Answer one question, or run one statement with --sql, without prompts')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
@@ -322,7 +322,7 @@ Register-ArgumentCompleter -Native -CommandName 'glance' -ScriptBlock {
             break
         }
         'glance;help' {
-            [CompletionResult]::new('repl', 'repl', [CompletionResultType]::ParameterValue, 'Interactive session: ask questions, or type SQL after \sql')
+            [CompletionResult]::new('repl', 'repl', [CompletionResultType]::ParameterValue, 'Interactive session: ask questions, or type SQL after \sql (the default when no command is given)')
             [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'Answer one question, or run one statement with --sql, without prompts')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')

@@ -116,7 +116,8 @@ fn is_closed_stdout(payload: &(dyn std::any::Any + Send)) -> bool {
 
 fn run(cli: &Cli) -> Result<(), Failure> {
     let global = &cli.global;
-    match &cli.command {
+    // Bare `glance` opens the session, as bare `psql` does.
+    match cli.command.as_ref().unwrap_or(&Command::Repl) {
         Command::Completions { shell } => {
             generate::completions(*shell, &mut std::io::stdout()).map_err(Failure::from_io)
         }
