@@ -89,7 +89,7 @@ Register-ArgumentCompleter -Native -CommandName 'glance' -ScriptBlock {
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model id for questions (default: the provider''s default model)')
             [CompletionResult]::new('--context-tokens', '--context-tokens', [CompletionResultType]::ParameterName, 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file''s]')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file''s]')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the safety verdict and run nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the SQL (generated for a question, or given with --sql) and its safety verdict, and run nothing')
             [CompletionResult]::new('--allow-destructive', '--allow-destructive', [CompletionResultType]::ParameterName, 'Run destructive statements (DROP, DELETE, TRUNCATE…) without a terminal to confirm them')
             [CompletionResult]::new('--allow-write', '--allow-write', [CompletionResultType]::ParameterName, 'Run writes (INSERT, UPDATE…) the model wrote without a terminal to confirm them')
             [CompletionResult]::new('--show-prompt', '--show-prompt', [CompletionResultType]::ParameterName, 'Print the exact request that would go to the model, and exit without calling it')

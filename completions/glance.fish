@@ -89,7 +89,7 @@ complete -c glance -n "__fish_glance_using_subcommand ask" -l provider -d 'LLM p
 complete -c glance -n "__fish_glance_using_subcommand ask" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand ask" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand ask" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
-complete -c glance -n "__fish_glance_using_subcommand ask" -l dry-run -d 'Print the safety verdict and run nothing'
+complete -c glance -n "__fish_glance_using_subcommand ask" -l dry-run -d 'Print the SQL (generated for a question, or given with --sql) and its safety verdict, and run nothing'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l allow-destructive -d 'Run destructive statements (DROP, DELETE, TRUNCATE…) without a terminal to confirm them'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l allow-write -d 'Run writes (INSERT, UPDATE…) the model wrote without a terminal to confirm them'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l show-prompt -d 'Print the exact request that would go to the model, and exit without calling it'

@@ -158,7 +158,8 @@ pub struct AskArgs {
     #[arg(long, value_name = "SQL", num_args = 0..=1, default_missing_value = "-")]
     pub sql: Option<String>,
 
-    /// Print the safety verdict and run nothing.
+    /// Print the SQL (generated for a question, or given with --sql) and its
+    /// safety verdict, and run nothing.
     #[arg(long)]
     pub dry_run: bool,
 
