@@ -27,6 +27,16 @@ fn ask(db: &TestDb, fake: &FakeLlm, args: &[&str]) -> Cmd {
     cmd
 }
 
+/// Fails, showing `shown`, unless the three orders are still there.
+#[track_caller]
+fn orders_kept(db: &TestDb, shown: &dyn std::fmt::Display) {
+    assert_eq!(
+        db.query_scalar("select count(*) from orders").as_deref(),
+        Some("3"),
+        "{shown}"
+    );
+}
+
 const TWO_BLOCKS: &str = "Orders per customer:\n\n```sql\nselect customer_id, count(*) as n from orders group by customer_id order by customer_id;\n```\n\nThen, to clean up:\n\n```sql\ndelete from orders;\n```\n";
 
 #[test]
@@ -66,11 +76,7 @@ fn a_question_dry_run_prints_the_sql_level_and_reasons_and_runs_nothing() {
         .stdout_has("delete from orders;")
         .stdout_has("level: destructive")
         .stdout_has("reason: ");
-    assert_eq!(
-        db.query_scalar("select count(*) from orders").as_deref(),
-        Some("3"),
-        "{out}"
-    );
+    orders_kept(&db, &out);
 }
 
 #[test]
@@ -137,11 +143,7 @@ fn a_second_sql_block_is_named_as_not_run_with_its_level() {
         .stderr_has("not run (glance runs only the first statement of a reply)")
         .stderr_has("(destructive) delete from orders;");
     assert_eq!(out.stdout, "customer_id,n\n1,2\n2,1\n", "{out}");
-    assert_eq!(
-        db.query_scalar("select count(*) from orders").as_deref(),
-        Some("3"),
-        "{out}"
-    );
+    orders_kept(&db, &out);
 }
 
 #[test]
@@ -199,12 +201,7 @@ fn the_repl_names_the_sql_not_run_after_the_answer() {
         "(destructive) delete from orders;",
     ]);
     repl.expect_prompt();
-    assert_eq!(
-        db.query_scalar("select count(*) from orders").as_deref(),
-        Some("3"),
-        "{}",
-        repl.transcript()
-    );
+    orders_kept(&db, &repl.transcript());
 }
 
 #[test]
