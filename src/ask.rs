@@ -508,7 +508,7 @@ impl answer::Ui for AskUi {
             print_explanation(reply);
             let color = self.term.stderr_color;
             eprintln!("{}", sql_text(sql, color));
-            eprintln!("{}", model_text(&confirm::verdict_line(verdict, color)));
+            eprintln!("{}", confirm::verdict_line(verdict, color));
         }
     }
 
