@@ -261,3 +261,23 @@ fn ask_in_a_terminal_highlights_the_sql() {
     );
     assert!(run.transcript().contains("read_only"), "{raw:?}");
 }
+
+#[test]
+fn bare_glance_with_a_profile_opens_the_repl_on_it() {
+    let db = shop("replies_bare_profile");
+    let home = harness::scratch_dir("home");
+    let dir = home.join(".config/glance");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!("[connections.shop]\nurl = \"{}\"\n", db.url()),
+    )
+    .unwrap();
+    let mut repl = harness::pty_with_home(["-p", "shop"], &home);
+    repl.expect_prompt();
+    repl.send_line("\\conninfo");
+    repl.expect("profile shop");
+    repl.expect_prompt();
+    repl.send_line("\\q");
+    assert_eq!(repl.expect_exit(), 0, "{}", repl.transcript());
+}
