@@ -42,7 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'glance' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('repl', 'repl', [CompletionResultType]::ParameterValue, 'Interactive session: ask questions, or type SQL after \sql')
+            [CompletionResult]::new('repl', 'repl', [CompletionResultType]::ParameterValue, 'Interactive session: ask questions, or type SQL after \sql (the default when no command is given)')
             [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'Answer one question, or run one statement with --sql, without prompts')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
@@ -89,7 +89,7 @@ Register-ArgumentCompleter -Native -CommandName 'glance' -ScriptBlock {
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model id for questions (default: the provider''s default model)')
             [CompletionResult]::new('--context-tokens', '--context-tokens', [CompletionResultType]::ParameterName, 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file''s]')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file''s]')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the safety verdict and run nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the SQL (generated for a question, or given with --sql) and its safety verdict, and run nothing')
             [CompletionResult]::new('--allow-destructive', '--allow-destructive', [CompletionResultType]::ParameterName, 'Run destructive statements (DROP, DELETE, TRUNCATE…) without a terminal to confirm them')
             [CompletionResult]::new('--allow-write', '--allow-write', [CompletionResultType]::ParameterName, 'Run writes (INSERT, UPDATE…) the model wrote without a terminal to confirm them')
             [CompletionResult]::new('--show-prompt', '--show-prompt', [CompletionResultType]::ParameterName, 'Print the exact request that would go to the model, and exit without calling it')
@@ -322,7 +322,7 @@ Register-ArgumentCompleter -Native -CommandName 'glance' -ScriptBlock {
             break
         }
         'glance;help' {
-            [CompletionResult]::new('repl', 'repl', [CompletionResultType]::ParameterValue, 'Interactive session: ask questions, or type SQL after \sql')
+            [CompletionResult]::new('repl', 'repl', [CompletionResultType]::ParameterValue, 'Interactive session: ask questions, or type SQL after \sql (the default when no command is given)')
             [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'Answer one question, or run one statement with --sql, without prompts')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')

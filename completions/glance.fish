@@ -45,7 +45,7 @@ complete -c glance -n "__fish_glance_needs_command" -s y -l yes -d 'Do not ask b
 complete -c glance -n "__fish_glance_needs_command" -l share-samples -d 'Also send the LLM the distinct values of text columns that have few of them (statuses, categories…), which makes answers about them right. Off by default: without it only schema metadata leaves the machine'
 complete -c glance -n "__fish_glance_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c glance -n "__fish_glance_needs_command" -s V -l version -d 'Print version'
-complete -c glance -n "__fish_glance_needs_command" -f -a "repl" -d 'Interactive session: ask questions, or type SQL after \\sql'
+complete -c glance -n "__fish_glance_needs_command" -f -a "repl" -d 'Interactive session: ask questions, or type SQL after \\sql (the default when no command is given)'
 complete -c glance -n "__fish_glance_needs_command" -f -a "ask" -d 'Answer one question, or run one statement with --sql, without prompts'
 complete -c glance -n "__fish_glance_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c glance -n "__fish_glance_needs_command" -f -a "man" -d 'Print the man page (roff)'
@@ -89,7 +89,7 @@ complete -c glance -n "__fish_glance_using_subcommand ask" -l provider -d 'LLM p
 complete -c glance -n "__fish_glance_using_subcommand ask" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand ask" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand ask" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
-complete -c glance -n "__fish_glance_using_subcommand ask" -l dry-run -d 'Print the safety verdict and run nothing'
+complete -c glance -n "__fish_glance_using_subcommand ask" -l dry-run -d 'Print the SQL (generated for a question, or given with --sql) and its safety verdict, and run nothing'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l allow-destructive -d 'Run destructive statements (DROP, DELETE, TRUNCATE…) without a terminal to confirm them'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l allow-write -d 'Run writes (INSERT, UPDATE…) the model wrote without a terminal to confirm them'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l show-prompt -d 'Print the exact request that would go to the model, and exit without calling it'
@@ -277,7 +277,7 @@ complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_su
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print where the config file is read from'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the settings in effect, merged from flags, environment, the file and defaults, with passwords redacted'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "repl" -d 'Interactive session: ask questions, or type SQL after \\sql'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "repl" -d 'Interactive session: ask questions, or type SQL after \\sql (the default when no command is given)'
 complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "ask" -d 'Answer one question, or run one statement with --sql, without prompts'
 complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "completions" -d 'Print a shell completion script'
 complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "man" -d 'Print the man page (roff)'

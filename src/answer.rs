@@ -15,6 +15,7 @@ use crate::querylog::QuestionNote;
 use crate::render::{format_duration, thousands};
 use crate::safety::Verdict;
 use crate::session::{Consent, Decision, Executed, Origin, Ran, Run, Session};
+use crate::unrun;
 
 /// How the front end shows the steps of an answer and asks for consent.
 pub trait Ui {
@@ -182,7 +183,14 @@ pub fn answer(
             sql: &sql,
             origin: Origin::Generated,
             question: Some(note(question, Some(&proposal), agent)),
-            json_prefix: json_prefix(question, &sql, &verdict, &answered, agent),
+            json_prefix: [
+                json_prefix(question, &sql, &verdict, &answered, agent),
+                vec![(
+                    "not_run".into(),
+                    unrun::json(&unrun::of(session, &proposal.reply)),
+                )],
+            ]
+            .concat(),
             json_timings: vec![(
                 "llm_ms".to_string(),
                 answered.llm_time.as_secs_f64() * 1000.0,

@@ -1,7 +1,9 @@
 //! `glance ask`: one question (or one statement with `--sql`) from the
 //! arguments or a pipe, no prompts without a terminal, and an exit code that
 //! says what happened. Results go to stdout; the model's explanation, the
-//! verdict and the cost footer go to stderr, so stdout stays data.
+//! SQL it wrote (highlighted when stderr is a terminal), the verdict, the
+//! SQL of the reply that was not run and the cost footer go to stderr, so
+//! stdout stays data.
 //!
 //! With `--format json` stdout always holds one document, also when `ask`
 //! fails: the result, the question's document with its `error`, or for a
@@ -17,12 +19,14 @@ use crate::confirm;
 use crate::db::{self, Dialect};
 use crate::escape;
 use crate::exit::Failure;
+use crate::highlight;
 use crate::llm;
 use crate::render::{self, Format};
 use crate::report;
 use crate::safety::{self, Level, Verdict};
 use crate::session::{Consent, Decision, Executed, Run, Session};
 use crate::term::Term;
+use crate::unrun::{self, Unrun};
 
 /// A failure of `ask`, what kind it is, and whether stdout already holds a
 /// JSON document describing it.
@@ -151,7 +155,14 @@ pub fn run(
     }
     if args.dry_run {
         let verdict = dry_run_verdict(&input, dialect, open);
-        print_verdict(&input, &verdict, format == Format::Json).map_err(Failure::from_io)?;
+        let shown = Shown {
+            sql: &input,
+            verdict: &verdict,
+            color: term.color,
+        };
+        shown
+            .print(format == Format::Json, None)
+            .map_err(Failure::from_io)?;
         return Ok(());
     }
     if statements.len() > 1 {
@@ -245,17 +256,33 @@ fn read_stdin() -> Result<String, Failure> {
     })
 }
 
-fn print_verdict(sql: &str, verdict: &Verdict, json: bool) -> io::Result<()> {
-    let mut out = io::stdout().lock();
-    if json {
-        let doc = serde_json::json!({
-            "sql": sql.trim(),
-            "level": verdict.level.as_str(),
-            "reasons": verdict.reasons,
-            "statements": verdict.statements,
-        });
-        writeln!(out, "{}", render::json_text(&doc))
-    } else {
+/// A dry run's statement and verdict, printed on stdout.
+struct Shown<'a> {
+    sql: &'a str,
+    verdict: &'a Verdict,
+    /// Highlight the SQL (stdout is a terminal).
+    color: bool,
+}
+
+impl Shown<'_> {
+    /// The SQL, level, statement count and reasons as text, or one JSON
+    /// document; a question's document also gets `not_run`.
+    fn print(&self, json: bool, unrun: Option<&[Unrun]>) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        let verdict = self.verdict;
+        if json {
+            let mut doc = serde_json::json!({
+                "sql": self.sql.trim(),
+                "level": verdict.level.as_str(),
+                "reasons": verdict.reasons,
+                "statements": verdict.statements,
+            });
+            if let Some(unrun) = unrun {
+                doc["not_run"] = unrun::json(unrun);
+            }
+            return writeln!(out, "{}", render::json_text(&doc));
+        }
+        writeln!(out, "{}", sql_text(self.sql, self.color))?;
         writeln!(out, "level: {}", verdict.level.as_str())?;
         writeln!(out, "statements: {}", verdict.statements)?;
         for reason in &verdict.reasons {
@@ -263,6 +290,15 @@ fn print_verdict(sql: &str, verdict: &Verdict, json: bool) -> io::Result<()> {
         }
         Ok(())
     }
+}
+
+/// A statement as `ask` shows it: trimmed, ending in `;`, highlighted when
+/// `color` is on.
+fn sql_text(sql: &str, color: bool) -> String {
+    let sql = sql
+        .trim()
+        .trim_end_matches(|c: char| c == ';' || c.is_whitespace());
+    format!("{};", highlight::paint(&escape::visible(sql), color))
 }
 
 fn print_json_error(sql: &str, level: Level, error: &db::Error, exit_code: i32) -> io::Result<()> {
@@ -291,7 +327,7 @@ fn ask_question(
         return show_prompt(&mut session, &agent, question, json);
     }
     if args.dry_run {
-        return dry_run(&mut session, &agent, question, json);
+        return dry_run(&mut session, &agent, question, json, term);
     }
     let mut ui = AskUi {
         term,
@@ -302,6 +338,10 @@ fn ask_question(
     let answered = answer::answer(&mut session, &mut agent, question, &mut ui);
     for warning in session.take_catalog_warnings() {
         eprintln!("glance: warning: {warning}");
+    }
+    let unrun = unrun::of(&session, &answered.reply);
+    if let Some(note) = unrun::note(&unrun).filter(|_| !json) {
+        eprint!("{note}");
     }
     if !json && !matches!(answered.end, End::Llm(_)) {
         eprintln!(
@@ -315,6 +355,7 @@ fn ask_question(
         verdict,
         answered: &answered,
         agent: &agent,
+        unrun: &unrun,
     };
     match &answered.end {
         End::Ran(_) => Ok(()),
@@ -425,7 +466,13 @@ fn dry_run_verdict(
 }
 
 /// `--dry-run` with a question: generate and classify, run nothing.
-fn dry_run(session: &mut Session, agent: &Agent, question: &str, json: bool) -> Result<(), Failed> {
+fn dry_run(
+    session: &mut Session,
+    agent: &Agent,
+    question: &str,
+    json: bool,
+    term: Term,
+) -> Result<(), Failed> {
     let (request, _) =
         answer::request(session, agent, question).map_err(|e| Failure::Database {
             text: report::db_error(&e, None),
@@ -438,10 +485,26 @@ fn dry_run(session: &mut Session, agent: &Agent, question: &str, json: bool) -> 
         })
         .map_err(Failed::of("model"))?;
     let Some(sql) = proposal.sql else {
-        return print_line(&escape::visible(&proposal.reply)).map_err(|e| Failure::from_io(e).into());
+        return print_line(&escape::visible(&proposal.reply))
+            .map_err(|e| Failure::from_io(e).into());
     };
     let verdict = session.classify(&sql);
-    print_verdict(&sql, &verdict, json).map_err(|e| Failure::from_io(e).into())
+    let unrun = unrun::of(session, &proposal.reply);
+    if !json {
+        print_explanation(&proposal.reply);
+    }
+    let shown = Shown {
+        sql: &sql,
+        verdict: &verdict,
+        color: term.color,
+    };
+    shown
+        .print(json, Some(&unrun))
+        .map_err(|e| Failed::from(Failure::from_io(e)))?;
+    if let Some(note) = unrun::note(&unrun).filter(|_| !json) {
+        eprint!("{note}");
+    }
+    Ok(())
 }
 
 /// Decides by flags and, with a terminal, by asking.
@@ -455,14 +518,14 @@ struct AskUi {
 impl answer::Ui for AskUi {
     fn reply_text(&mut self, _text: &str) {}
 
-    /// The explanation and verdict go to stderr, keeping stdout for data.
-    fn proposed(&mut self, reply: &str, _sql: &str, verdict: &Verdict) {
+    /// The explanation, the SQL and the verdict go to stderr, keeping
+    /// stdout for data.
+    fn proposed(&mut self, reply: &str, sql: &str, verdict: &Verdict) {
         if !self.json {
-            let explanation = extract::prose(reply);
-            if !explanation.trim().is_empty() {
-                eprintln!("{}", escape::visible(explanation.trim()));
-            }
-            eprintln!("{}", confirm::verdict_line(verdict, false));
+            print_explanation(reply);
+            let color = self.term.stderr_color;
+            eprintln!("{}", sql_text(sql, color));
+            eprintln!("{}", confirm::verdict_line(verdict, color));
         }
     }
 
@@ -486,7 +549,15 @@ impl answer::Ui for AskUi {
     }
 }
 
-/// A prose answer: the text on stdout, or a JSON document.
+/// The reply's words around its SQL, on stderr.
+fn print_explanation(reply: &str) {
+    let explanation = extract::prose(reply);
+    if !explanation.is_empty() {
+        eprintln!("{}", escape::visible(&explanation));
+    }
+}
+
+/// A prose answer: the whole text on stdout, or a JSON document.
 fn print_prose(question: &str, answered: &Answered, agent: &Agent, json: bool) -> io::Result<()> {
     if !json {
         return print_line(&escape::visible(answered.reply.trim()));
@@ -501,6 +572,7 @@ fn print_prose(question: &str, answered: &Answered, agent: &Agent, json: bool) -
         "timings": { "llm_ms": answered.llm_time.as_secs_f64() * 1000.0 },
         "llm": answer::llm_json(agent, &answered.usage),
         "attempts": answered.attempts,
+        "not_run": [],
     });
     print_line(&render::json_text(&doc))
 }
@@ -512,6 +584,7 @@ struct QuestionFailed<'a> {
     verdict: &'a Verdict,
     answered: &'a Answered,
     agent: &'a Agent,
+    unrun: &'a [Unrun],
 }
 
 impl QuestionFailed<'_> {
@@ -527,6 +600,7 @@ impl QuestionFailed<'_> {
             "timings": { "llm_ms": self.answered.llm_time.as_secs_f64() * 1000.0 },
             "llm": answer::llm_json(self.agent, &self.answered.usage),
             "attempts": self.answered.attempts,
+            "not_run": unrun::json(self.unrun),
             "error": { "kind": kind_of(failure), "message": message },
             "exit_code": failure.code(),
         }))

@@ -18,13 +18,17 @@ Exit status:
 
 /// Chat with your database: questions become SQL that is shown, checked,
 /// confirmed when it writes, run, and drawn as paged tables.
+///
+/// Without a command, glance opens the interactive session, as
+/// `glance repl` does (`glance --demo`, `glance -d URL`, `glance -p NAME`).
 #[derive(Debug, Parser)]
 #[command(name = "glance", version, after_help = EXIT_CODES, propagate_version = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
+    /// What to do; none opens the interactive session.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// Options accepted before or after the subcommand.
@@ -100,7 +104,8 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Interactive session: ask questions, or type SQL after \sql.
+    /// Interactive session: ask questions, or type SQL after \sql (the
+    /// default when no command is given).
     Repl,
     /// Answer one question, or run one statement with --sql, without prompts.
     Ask(AskArgs),
@@ -153,7 +158,8 @@ pub struct AskArgs {
     #[arg(long, value_name = "SQL", num_args = 0..=1, default_missing_value = "-")]
     pub sql: Option<String>,
 
-    /// Print the safety verdict and run nothing.
+    /// Print the SQL (generated for a question, or given with --sql) and its
+    /// safety verdict, and run nothing.
     #[arg(long)]
     pub dry_run: bool,
 
@@ -244,5 +250,14 @@ mod tests {
         let a = Cli::try_parse_from(["glance", "-d", "x.db", "ask", "--sql", "select 1"]).unwrap();
         let b = Cli::try_parse_from(["glance", "ask", "--sql", "select 1", "-d", "x.db"]).unwrap();
         assert_eq!(a.global.database, b.global.database);
+    }
+
+    #[test]
+    fn without_a_command_there_is_none_and_global_options_still_parse() {
+        let bare = Cli::try_parse_from(["glance", "--demo"]).unwrap();
+        assert!(bare.command.is_none() && bare.global.demo);
+        let profile = Cli::try_parse_from(["glance", "-p", "prod"]).unwrap();
+        assert_eq!(profile.global.profile.as_deref(), Some("prod"));
+        assert!(Cli::try_parse_from(["glance", "nosuchcommand"]).is_err());
     }
 }

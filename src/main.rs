@@ -36,6 +36,7 @@ mod safety;
 mod session;
 mod term;
 mod timings;
+mod unrun;
 mod usage;
 
 use clap::Parser;
@@ -116,7 +117,8 @@ fn is_closed_stdout(payload: &(dyn std::any::Any + Send)) -> bool {
 
 fn run(cli: &Cli) -> Result<(), Failure> {
     let global = &cli.global;
-    match &cli.command {
+    // Bare `glance` opens the session, as bare `psql` does.
+    match cli.command.as_ref().unwrap_or(&Command::Repl) {
         Command::Completions { shell } => {
             generate::completions(*shell, &mut std::io::stdout()).map_err(Failure::from_io)
         }

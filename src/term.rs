@@ -14,6 +14,8 @@ pub struct Term {
     pub stderr_tty: bool,
     /// Colour on stdout: see [`Term::detect`].
     pub color: bool,
+    /// Colour on stderr, by the same rules with stderr's terminal.
+    pub stderr_color: bool,
 }
 
 impl Term {
@@ -22,18 +24,20 @@ impl Term {
     /// [`ColorChoice::Never`].
     pub fn detect(color: ColorChoice) -> Term {
         let stdout_tty = std::io::stdout().is_terminal();
+        let stderr_tty = std::io::stderr().is_terminal();
         let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
-        let color = match color {
+        let colors = |tty: bool| match color {
             ColorChoice::Never => false,
             ColorChoice::Always => !no_color_env,
-            ColorChoice::Auto => stdout_tty && !no_color_env && !dumb,
+            ColorChoice::Auto => tty && !no_color_env && !dumb,
         };
         Term {
             stdin_tty: std::io::stdin().is_terminal(),
             stdout_tty,
-            stderr_tty: std::io::stderr().is_terminal(),
-            color,
+            stderr_tty,
+            color: colors(stdout_tty),
+            stderr_color: colors(stderr_tty),
         }
     }
 

@@ -2,10 +2,18 @@
 //!
 //! A reply is Markdown: prose with fenced code blocks (```` ``` ```` or
 //! `~~~`). The SQL is the first block tagged as SQL, else the first untagged
-//! block that starts like a statement; a reply without one is a prose answer
-//! (for instance a clarifying question). The invariant: [`sql`] and [`prose`]
-//! agree on which block is the SQL, so the explanation never repeats it.
+//! block that starts like a statement; a block holding only comments is no
+//! SQL. A reply without such a block that is, as a whole, SQL (one or more
+//! statements the parser accepts, as small local models often write it) is
+//! taken as SQL too: its first statement runs and the others are listed.
+//! Anything else is a prose answer (for instance a clarifying question).
+//! The invariants: [`sql`] and [`prose`] agree on which block is the SQL, so
+//! the explanation never repeats it, and every other SQL statement of the
+//! reply is in [`others`], so nothing the model wrote is dropped unseen.
 //! Pure functions; line endings may be `\n` or `\r\n`.
+
+use crate::db::Dialect;
+use crate::safety;
 
 /// Info-string tags that mark a block as SQL (compared case-insensitively).
 const SQL_TAGS: [&str; 5] = ["sql", "postgresql", "postgres", "sqlite", "pgsql"];
@@ -17,11 +25,27 @@ const SQL_KEYWORDS: [&str; 25] = [
     "SHOW", "TABLE", "TRUNCATE", "UPDATE", "VALUES", "WITH",
 ];
 
+/// First words that let a reply without a fence count as SQL: the statements
+/// whose grammar leaves no room for a sentence (`SHOW`, `CALL` or `ANALYZE`
+/// followed by words parse, so "Show me the invoices" would be SQL).
+const BARE_KEYWORDS: [&str; 14] = [
+    "ALTER", "CREATE", "DELETE", "DROP", "EXPLAIN", "INSERT", "MERGE", "PRAGMA", "SELECT", "TABLE",
+    "TRUNCATE", "UPDATE", "VALUES", "WITH",
+];
+
 /// The SQL statement(s) proposed in `reply`, trimmed and without a trailing
-/// `;`; `None` when the reply has no SQL block.
+/// `;`; `None` when the reply has no SQL.
 pub fn sql(reply: &str) -> Option<String> {
     let lines = split_lines(reply);
     find_sql(&lines).map(|b| b.sql)
+}
+
+/// The reply's other SQL, which glance does not run: the statements of every
+/// further SQL block (and the statements after the first of a bare-SQL
+/// reply), in the order the reply has them.
+pub fn others(reply: &str) -> Vec<String> {
+    let lines = split_lines(reply);
+    find_sql(&lines).map(|b| b.others).unwrap_or_default()
 }
 
 /// `reply` without the block [`sql`] takes, blank-line runs collapsed and
@@ -56,41 +80,78 @@ fn split_lines(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The chosen SQL block: its cleaned text and the lines it spans, fences
-/// included.
+/// The chosen SQL: its cleaned text, the lines it spans (fences included),
+/// and the SQL the reply holds besides.
 struct SqlBlock {
     sql: String,
     lines: std::ops::Range<usize>,
+    others: Vec<String>,
 }
 
 fn find_sql(lines: &[&str]) -> Option<SqlBlock> {
     let blocks = fenced_blocks(lines);
-    let tagged = blocks.iter().find_map(|b| {
-        let tag = b.tag.as_deref()?;
-        SQL_TAGS
-            .iter()
-            .any(|t| t.eq_ignore_ascii_case(tag))
-            .then(|| clean(&b.body, b))
-            .flatten()
-    });
-    tagged.or_else(|| {
-        blocks
-            .iter()
-            .filter(|b| b.tag.is_none() && looks_like_sql(&b.body))
-            .find_map(|b| clean(&b.body, b))
+    let is_tagged = |b: &Fenced| {
+        b.tag
+            .as_deref()
+            .is_some_and(|tag| SQL_TAGS.iter().any(|t| t.eq_ignore_ascii_case(tag)))
+    };
+    let candidates: Vec<(bool, &Fenced, String)> = blocks
+        .iter()
+        .filter_map(|b| {
+            let tagged = is_tagged(b);
+            let counts = tagged || (b.tag.is_none() && starts_with(&b.body, &SQL_KEYWORDS));
+            counts.then(|| clean(&b.body).map(|sql| (tagged, b, sql)))?
+        })
+        .collect();
+    let Some(chosen) = candidates
+        .iter()
+        .position(|(tagged, ..)| *tagged)
+        .or((!candidates.is_empty()).then_some(0))
+    else {
+        return bare_sql(lines);
+    };
+    let others = candidates
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != chosen)
+        .map(|(_, (_, _, sql))| sql.clone())
+        .collect();
+    let (_, block, sql) = &candidates[chosen];
+    Some(SqlBlock {
+        sql: sql.clone(),
+        lines: block.lines.clone(),
+        others,
+    })
+}
+
+/// A reply that is nothing but SQL, without a fence: it must start like a
+/// statement and parse as a whole, in either dialect glance speaks (the
+/// backend's own classification follows). Its first statement is the SQL.
+fn bare_sql(lines: &[&str]) -> Option<SqlBlock> {
+    let text = lines.join("\n");
+    if !starts_with(&text, &BARE_KEYWORDS) {
+        return None;
+    }
+    let dialect = [Dialect::Postgres, Dialect::Sqlite]
+        .into_iter()
+        .find(|d| safety::parses(&text, *d))?;
+    let mut statements = safety::split_statements(&text, dialect).into_iter();
+    let sql = clean(&statements.next()?)?;
+    Some(SqlBlock {
+        sql,
+        lines: 0..lines.len(),
+        others: statements.filter_map(|s| clean(&s)).collect(),
     })
 }
 
 /// Trims the body and drops trailing `;`s (and any whitespace among them);
-/// `None` when nothing is left.
-fn clean(body: &str, block: &Fenced) -> Option<SqlBlock> {
+/// `None` when nothing is left or only comments are.
+fn clean(body: &str) -> Option<String> {
     let sql = body
         .trim()
         .trim_end_matches(|c: char| c == ';' || c.is_whitespace());
-    (!sql.is_empty()).then(|| SqlBlock {
-        sql: sql.to_string(),
-        lines: block.lines.clone(),
-    })
+    let statement = !safety::split_statements(sql, Dialect::Postgres).is_empty();
+    (statement && !sql.is_empty()).then(|| sql.to_string())
 }
 
 /// One fenced code block.
@@ -154,8 +215,8 @@ fn is_closing_fence(line: &str, fence_char: char, open_len: usize) -> bool {
 }
 
 /// True when the first word after any leading `--` comment lines or `(` is
-/// a statement keyword.
-fn looks_like_sql(body: &str) -> bool {
+/// one of `keywords`.
+fn starts_with(body: &str, keywords: &[&str]) -> bool {
     let code = body
         .lines()
         .map(str::trim)
@@ -166,7 +227,7 @@ fn looks_like_sql(body: &str) -> bool {
         .chars()
         .take_while(|c| c.is_ascii_alphabetic())
         .collect();
-    SQL_KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(&word))
+    keywords.iter().any(|k| k.eq_ignore_ascii_case(&word))
 }
 
 #[cfg(test)]
@@ -222,6 +283,7 @@ mod tests {
         assert!(rest.contains("SELECT 'untagged'"));
         assert!(rest.contains("SELECT 'second'"));
         assert!(!rest.contains("'first'"));
+        assert_eq!(others(reply), ["SELECT 'untagged'", "SELECT 'second'"]);
     }
 
     #[test]
@@ -238,6 +300,92 @@ mod tests {
         assert_eq!(sql("```\n id | name\n----+-----\n  1 | a\n```"), None);
         assert_eq!(sql("```text\nSELECT 1\n```"), None);
         assert_eq!(sql("```\nselection of rows\n```"), None);
+    }
+
+    #[test]
+    fn every_further_sql_block_is_listed_as_not_run_in_order() {
+        let reply = "Top customers:\n```sql\nSELECT name FROM customers;\n```\n\
+                     Then, to clean up:\n```sql\nDELETE FROM customers;\n```\n\
+                     ```\nUPDATE t SET a = 1\n```\n```text\nDROP TABLE t\n```";
+        assert_eq!(sql(reply).as_deref(), Some("SELECT name FROM customers"));
+        assert_eq!(
+            others(reply),
+            ["DELETE FROM customers", "UPDATE t SET a = 1"]
+        );
+        assert_eq!(others("```sql\nSELECT 1\n```"), Vec::<String>::new());
+        assert_eq!(others("no SQL here"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_bare_sql_reply_is_the_statement() {
+        for (reply, expected, rest) in [
+            (
+                "SELECT count(*) AS n FROM customers;",
+                "SELECT count(*) AS n FROM customers",
+                vec![],
+            ),
+            ("select 1", "select 1", vec![]),
+            (
+                "\n  -- how many\nSELECT count(*)\r\nFROM orders;\n\n",
+                "-- how many\nSELECT count(*)\nFROM orders",
+                vec![],
+            ),
+            (
+                "WITH t AS (SELECT 1 AS a) SELECT a FROM t;",
+                "WITH t AS (SELECT 1 AS a) SELECT a FROM t",
+                vec![],
+            ),
+            (
+                "SELECT * FROM orders;\nDELETE FROM orders;",
+                "SELECT * FROM orders",
+                vec!["DELETE FROM orders"],
+            ),
+            (
+                "insert into t values (1)",
+                "insert into t values (1)",
+                vec![],
+            ),
+        ] {
+            assert_eq!(sql(reply).as_deref(), Some(expected), "{reply:?}");
+            assert_eq!(others(reply), rest, "{reply:?}");
+            assert_eq!(prose(reply), "", "{reply:?}");
+        }
+    }
+
+    /// Prose that opens with a statement keyword is still prose: the whole
+    /// reply must parse as SQL.
+    #[test]
+    fn prose_that_starts_with_a_keyword_stays_prose() {
+        for reply in [
+            "Select the orders placed in March, then group them by week.",
+            "With pleasure, here is how to count them: use count(*).",
+            "Show me which table holds the invoices?",
+            "Explain why you need the deleted rows?",
+            "Update: the orders table has no price column.",
+            "Delete is not possible on a read-only connection.",
+            "Values in status are pending, paid and shipped.",
+            "Table orders has no customer column; which table do you mean?",
+            "Create a view first, or ask for the rows directly?",
+            "Begin by telling me which year you mean.",
+            "SELECT count(*) FROM orders;\nThis counts every order.",
+            "Here is the query: SELECT 1;",
+            "Revenue per category, summing order lines:",
+        ] {
+            assert_eq!(sql(reply), None, "{reply:?}");
+            assert_eq!(prose(reply), reply, "{reply:?}");
+            assert!(others(reply).is_empty(), "{reply:?}");
+        }
+    }
+
+    #[test]
+    fn a_block_of_comments_only_is_no_sql() {
+        let reply = "Revenue per category, summing order lines:\n```sql\n-- there is no order lines table\n```";
+        assert_eq!(sql(reply), None);
+        assert_eq!(prose(reply), reply);
+        assert_eq!(
+            sql("```sql\n-- nothing\n```\n```sql\nSELECT 2\n```").as_deref(),
+            Some("SELECT 2")
+        );
     }
 
     #[test]

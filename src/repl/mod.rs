@@ -36,6 +36,7 @@ use crate::report;
 use crate::safety::{self, Verdict};
 use crate::session::{Consent, Decision, Executed, Origin, Run, Session};
 use crate::term::Term;
+use crate::unrun;
 use crate::usage::{Ledger, Tally};
 
 /// Runs the loop until `\q`, Ctrl-D or the end of piped input.
@@ -422,6 +423,10 @@ impl Repl {
             End::Catalog(error) => eprint!("{}", report::db_error(error, None)),
             End::Output(error) => self.output_failed(error),
         }
+        // The reply was shown whole as it streamed; model text is printed as is.
+        if let Some(note) = unrun::note(&unrun::of(session, &answered.reply)) {
+            print!("{note}");
+        }
         if answered.attempts > 0 && !matches!(answered.end, End::Llm(_)) {
             println!("{}", dim(&answered.footer(&model, cost), self.term.color));
         }
@@ -593,7 +598,6 @@ const GENERATED_REFUSED: Refusal = (
     "not run: this statement was written by the model and needs a confirmation, and input is not a terminal",
     None,
 );
-
 
 fn show(session: &Session, description: &crate::catalog::Description, footer: bool) {
     if let Err(error) = session.present(description, footer) {
@@ -786,6 +790,7 @@ mod tests {
                 stdout_tty: false,
                 stderr_tty: false,
                 color: false,
+                stderr_color: false,
             },
             agent: None,
             config: Config::built_in(),

@@ -90,13 +90,20 @@ pub fn check_classifier(sql: &str) {
 
 /// Extraction from a model reply: no panic; trimmed prose; SQL, when found,
 /// is non-empty, trimmed, without its final semicolon, and a part of the
-/// reply (line endings normalised).
+/// reply (line endings normalised); the SQL not run is shaped the same, and
+/// there is none without SQL.
 pub fn check_extract(reply: &str) {
     let prose = extract::prose(reply);
     assert_eq!(prose, prose.trim(), "prose is not trimmed: {reply:?}");
+    let others = extract::others(reply);
     let Some(sql) = extract::sql(reply) else {
+        assert!(others.is_empty(), "SQL not run but none taken: {reply:?}");
         return;
     };
+    for other in &others {
+        assert!(!other.is_empty() && !other.ends_with(';'), "{other:?}");
+        assert_eq!(other, other.trim(), "other SQL is not trimmed: {other:?}");
+    }
     assert!(!sql.is_empty(), "empty SQL from {reply:?}");
     assert!(!sql.ends_with(';'), "SQL keeps its semicolon: {sql:?}");
     assert_eq!(sql, sql.trim(), "SQL is not trimmed: {sql:?}");

@@ -23,6 +23,7 @@ mod history;
 mod introspect;
 mod providers;
 mod repl;
+mod replies;
 mod safety;
 mod secrets;
 mod sqlite;
