@@ -28,6 +28,7 @@ mod models;
 mod preview;
 mod price;
 mod querylog;
+mod redact;
 mod render;
 mod repl;
 mod report;
@@ -72,7 +73,7 @@ fn main() {
     let code = match outcome {
         Ok(()) => 0,
         Err(failure) => {
-            eprint!("{}", failure.message());
+            eprint!("{}", redact::text(&failure.message()));
             failure.code()
         }
     };

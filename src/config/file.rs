@@ -172,13 +172,26 @@ impl FileError {
         message: String,
     ) -> FileError {
         let position = span.map(|span| line_column(text, span.start));
+        // The message and the line may quote a password.
+        let secret = key.as_deref().is_some_and(|key| {
+            key.rsplit('.')
+                .next()
+                .is_some_and(|k| k.contains("password"))
+        });
+        let message = if secret {
+            "this value is not valid here (it is not shown: it may be a secret)".to_string()
+        } else {
+            crate::redact::text(&message)
+        };
         FileError {
             path: path.to_path_buf(),
             position,
             key,
             message,
-            line_text: position
-                .and_then(|(line, _)| text.lines().nth(line - 1).map(str::to_string)),
+            line_text: position.and_then(|(line, _)| {
+                let line = text.lines().nth(line - 1)?;
+                Some(crate::redact::text(&shorten(line)))
+            }),
         }
     }
 }
@@ -351,6 +364,17 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Lines longer than this are cut in error messages.
+const LONGEST_SHOWN_LINE: usize = 200;
+
+/// `line`, cut after [`LONGEST_SHOWN_LINE`] characters.
+fn shorten(line: &str) -> String {
+    match line.char_indices().nth(LONGEST_SHOWN_LINE) {
+        Some((at, _)) => format!("{}…", &line[..at]),
+        None => line.to_string(),
+    }
+}
+
 fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).trim().to_string()
 }
@@ -457,6 +481,23 @@ default = true
                 .unwrap_err();
         assert!(error.message.contains("surcharge"), "{}", error.message);
         assert_eq!(error.position.map(|p| p.0), Some(4));
+    }
+
+    #[test]
+    fn errors_never_show_a_password() {
+        for text in [
+            "[connections.a]\nhost = \"h\"\npassword = \"s3cret\n",
+            "[connections.a]\nhost = \"h\"\npassword = 12345678\n",
+            "[connections.a]\nhost = \"h\"\npassword = \"s3cret\" x\n",
+            "[connections.a]\nurl = \"postgres://u:s3cret@h/d\" x\n",
+            "[connections.a]\nurl = \"postgres://h/d?password=s3cret\" x\n",
+        ] {
+            let shown = parse_text(text).unwrap_err().to_string();
+            assert!(
+                !shown.contains("s3cret") && !shown.contains("12345678"),
+                "{shown}"
+            );
+        }
     }
 
     #[test]

@@ -88,6 +88,11 @@ impl Config {
             message: format!("in the config file {error}"),
             hint: Some("fix the file, or start with a fresh one from `glance config init`".into()),
         })?;
+        for profile in loaded.file.connections.values() {
+            if let Some(password) = &profile.get_ref().password {
+                crate::redact::remember(password);
+            }
+        }
         let mut warnings = loaded.unknown_keys;
         warnings.extend(password_warning(&path, &loaded.file));
         Ok(Config::merge(global, loaded.file, Some(path), warnings))

@@ -187,6 +187,7 @@ impl History {
     fn insert(&self, r: &Record) -> rusqlite::Result<()> {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         let note = r.question;
+        let redacted = |text: &str| crate::redact::text(text);
         self.conn
             .prepare_cached(
                 "INSERT INTO entries (at, profile, database_name, question, sql, level, ran, \
@@ -198,8 +199,8 @@ impl History {
                 r.at.to_string(),
                 r.profile,
                 r.database,
-                note.map(|n| &n.question),
-                r.sql,
+                note.map(|n| redacted(&n.question)),
+                r.sql.map(redacted),
                 r.level,
                 r.ran,
                 r.db_time.map(ms),
@@ -212,7 +213,7 @@ impl History {
                 note.and_then(|n| n.cost.dollars()),
                 note.map(|n| &n.provider),
                 note.map(|n| &n.model),
-                r.error,
+                r.error.map(redacted),
             ])?;
         Ok(())
     }
