@@ -38,8 +38,6 @@ mod term;
 mod timings;
 mod usage;
 
-use clap::Parser;
-
 use cli::{Cli, Command, ConfigAction, Global};
 use config::Config;
 use connection::{Choice, Start};
@@ -56,7 +54,7 @@ const STACK_BYTES: usize = 1 << 30;
 
 fn main() {
     timings::start();
-    let cli = Cli::parse();
+    let cli = cli::parse();
     let worker = std::thread::Builder::new()
         .name("glance".into())
         .stack_size(STACK_BYTES)
@@ -166,7 +164,10 @@ fn usage_command(global: &Global, days: u32) -> Result<(), Failure> {
         return Err(no_history());
     }
     let history = history::open(true).ok_or_else(no_history)?;
-    let since = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * i64::from(days));
+    // More days than the calendar holds count from its start.
+    let since = jiff::Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(days)))
+        .unwrap_or(jiff::Timestamp::MIN);
     let ledger = history
         .usage_since(since)
         .map_err(|error| Failure::runtime(format!("could not read the history: {error}")))?;

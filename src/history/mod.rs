@@ -297,7 +297,10 @@ fn match_expression(words: &str) -> String {
 }
 
 fn stored(row: &Row) -> rusqlite::Result<Stored> {
-    let duration = |ms: Option<f64>| ms.map(|ms| Duration::from_secs_f64(ms.max(0.0) / 1000.0));
+    // A value no duration can hold (written by hand, or by a broken clock)
+    // reads as unknown.
+    let duration =
+        |ms: Option<f64>| ms.and_then(|ms| Duration::try_from_secs_f64(ms.max(0.0) / 1000.0).ok());
     let count = |n: Option<i64>| n.map(|n| n.max(0) as u64);
     let at: String = row.get(1)?;
     Ok(Stored {

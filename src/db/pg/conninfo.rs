@@ -270,8 +270,8 @@ pub fn percent_decode(field: &str, s: &str) -> Result<String, String> {
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
                 .ok_or_else(|| {
                     format!(
-                        "invalid percent-encoding in the URI's {field}: \"%\" must be followed by \
-                         two hex digits (write a literal \"%\" as %25)"
+                        "invalid percent-encoding in the URI's {field} (each \"%\" must be followed \
+                         by two hex digits; write a literal \"%\" as %25)"
                     )
                 })?;
             if hex == 0 {
