@@ -19,6 +19,7 @@ mod demo;
 mod describe;
 mod exit;
 mod export;
+mod files;
 mod generate;
 mod highlight;
 mod history;
