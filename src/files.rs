@@ -158,7 +158,7 @@ mod tests {
         let dir = scratch("private");
         assert!(!private_dir(&dir.join("a")).unwrap());
         assert_eq!(mode(&dir.join("a")), 0o700);
-        fs::set_permissions(&dir.join("a"), fs::Permissions::from_mode(0o755)).unwrap();
+        fs::set_permissions(dir.join("a"), fs::Permissions::from_mode(0o755)).unwrap();
         assert!(private_dir(&dir.join("a")).unwrap());
         assert_eq!(mode(&dir.join("a")), 0o700);
         let file = dir.join("a/f");
