@@ -578,7 +578,7 @@ default = true
         let lines = Lines::new("a\nbc\n\nd");
         assert_eq!(
             [0, 1, 2, 4, 5, 6].map(|at| lines.line(at)),
-            [1, 1, 2, 3, 3, 4]
+            [1, 1, 2, 2, 3, 4]
         );
     }
 
