@@ -62,7 +62,8 @@ pub struct Global {
     pub demo: bool,
 
     /// Time limit for statements run inside the read-only guard, such as
-    /// 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file's]
+    /// 30s, 500ms or 2m, at most 596h; 0 turns it off [default: 30s, or the
+    /// config file's]
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
     pub statement_timeout: Option<Duration>,
 
@@ -149,7 +150,7 @@ pub struct AskArgs {
     pub question: Vec<String>,
 
     /// Run this SQL instead of asking a question; without a value (or with
-    /// "-") the SQL is read from stdin.
+    /// "-") the SQL is read from stdin. It may start with a -- comment.
     #[arg(long, value_name = "SQL", num_args = 0..=1, default_missing_value = "-")]
     pub sql: Option<String>,
 
