@@ -23,6 +23,8 @@ mod files;
 mod generate;
 mod highlight;
 mod history;
+#[cfg(test)]
+mod input_proptests;
 mod interrupt;
 mod llm;
 mod models;

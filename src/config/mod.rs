@@ -14,6 +14,8 @@ use crate::exit::Failure;
 use crate::llm::ProviderSettings;
 use crate::render::{Expanded, Format};
 
+#[cfg(test)]
+pub use file::parse as parse_file;
 pub use file::{ColorChoice, Profile};
 pub use show::redact_url;
 
