@@ -19,6 +19,8 @@ mod catalog;
 mod context;
 #[path = "../src/db/mod.rs"]
 mod db;
+#[path = "../src/files.rs"]
+mod files;
 #[path = "../src/safety/mod.rs"]
 mod safety;
 

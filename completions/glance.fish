@@ -33,7 +33,7 @@ csv\t'RFC 4180 CSV with a header row'
 json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
-complete -c glance -n "__fish_glance_needs_command" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_needs_command" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m, at most 596h; 0 turns it off [default: 30s, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_needs_command" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_needs_command" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_needs_command" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
@@ -62,7 +62,7 @@ csv\t'RFC 4180 CSV with a header row'
 json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
-complete -c glance -n "__fish_glance_using_subcommand repl" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand repl" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m, at most 596h; 0 turns it off [default: 30s, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand repl" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand repl" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand repl" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
@@ -74,7 +74,7 @@ complete -c glance -n "__fish_glance_using_subcommand repl" -s y -l yes -d 'Do n
 complete -c glance -n "__fish_glance_using_subcommand repl" -l share-samples -d 'Also send the LLM the distinct values of text columns that have few of them (statuses, categories…), which makes answers about them right. Off by default: without it only schema metadata leaves the machine'
 complete -c glance -n "__fish_glance_using_subcommand repl" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c glance -n "__fish_glance_using_subcommand repl" -s V -l version -d 'Print version'
-complete -c glance -n "__fish_glance_using_subcommand ask" -l sql -d 'Run this SQL instead of asking a question; without a value (or with "-") the SQL is read from stdin' -r
+complete -c glance -n "__fish_glance_using_subcommand ask" -l sql -d 'Run this SQL instead of asking a question; without a value (or with "-") the SQL is read from stdin. It may start with a -- comment' -r
 complete -c glance -n "__fish_glance_using_subcommand ask" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
 complete -c glance -n "__fish_glance_using_subcommand ask" -s p -l profile -d 'Connection profile from the config file ([connections.NAME])' -r
 complete -c glance -n "__fish_glance_using_subcommand ask" -l config -d 'Config file to read instead of ~/.config/glance/config.toml' -r -F
@@ -84,7 +84,7 @@ csv\t'RFC 4180 CSV with a header row'
 json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
-complete -c glance -n "__fish_glance_using_subcommand ask" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand ask" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m, at most 596h; 0 turns it off [default: 30s, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand ask" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand ask" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand ask" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
@@ -110,7 +110,7 @@ csv\t'RFC 4180 CSV with a header row'
 json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
-complete -c glance -n "__fish_glance_using_subcommand completions" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand completions" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m, at most 596h; 0 turns it off [default: 30s, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand completions" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand completions" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand completions" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
@@ -131,7 +131,7 @@ csv\t'RFC 4180 CSV with a header row'
 json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
-complete -c glance -n "__fish_glance_using_subcommand man" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand man" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m, at most 596h; 0 turns it off [default: 30s, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand man" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand man" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand man" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
@@ -153,7 +153,7 @@ csv\t'RFC 4180 CSV with a header row'
 json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
-complete -c glance -n "__fish_glance_using_subcommand usage" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand usage" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m, at most 596h; 0 turns it off [default: 30s, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand usage" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand usage" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand usage" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
@@ -174,7 +174,7 @@ csv\t'RFC 4180 CSV with a header row'
 json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
-complete -c glance -n "__fish_glance_using_subcommand models" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand models" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m, at most 596h; 0 turns it off [default: 30s, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand models" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand models" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand models" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
@@ -194,7 +194,7 @@ csv\t'RFC 4180 CSV with a header row'
 json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
-complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m, at most 596h; 0 turns it off [default: 30s, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
@@ -219,7 +219,7 @@ csv\t'RFC 4180 CSV with a header row'
 json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
-complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m, at most 596h; 0 turns it off [default: 30s, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
@@ -240,7 +240,7 @@ csv\t'RFC 4180 CSV with a header row'
 json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
-complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m, at most 596h; 0 turns it off [default: 30s, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
@@ -261,7 +261,7 @@ csv\t'RFC 4180 CSV with a header row'
 json\t'One JSON document with columns, rows and counts'
 ndjson\t'One JSON object per row, one per line'
 markdown\t'GitHub-flavoured Markdown table'"
-complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m, at most 596h; 0 turns it off [default: 30s, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r

@@ -66,7 +66,8 @@ pub struct Global {
     pub demo: bool,
 
     /// Time limit for statements run inside the read-only guard, such as
-    /// 30s, 500ms or 2m; 0 turns it off [default: 30s, or the config file's]
+    /// 30s, 500ms or 2m, at most 596h; 0 turns it off [default: 30s, or the
+    /// config file's]
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
     pub statement_timeout: Option<Duration>,
 
@@ -154,7 +155,7 @@ pub struct AskArgs {
     pub question: Vec<String>,
 
     /// Run this SQL instead of asking a question; without a value (or with
-    /// "-") the SQL is read from stdin.
+    /// "-") the SQL is read from stdin. It may start with a -- comment.
     #[arg(long, value_name = "SQL", num_args = 0..=1, default_missing_value = "-")]
     pub sql: Option<String>,
 
@@ -185,6 +186,48 @@ pub struct AskArgs {
     pub timings: bool,
 }
 
+/// Variables that stand for options; an empty one counts as unset.
+const OPTION_VARIABLES: [(&str, &str); 3] = [
+    ("config", "GLANCE_CONFIG"),
+    ("provider", "GLANCE_PROVIDER"),
+    ("model", "GLANCE_MODEL"),
+];
+
+/// Parses the process's command line (exiting with status 2 and a usage
+/// message when it is wrong). An empty `GLANCE_*` variable is ignored, and
+/// SQL given to `--sql` may start with a `--` comment.
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = Cli::command();
+    for (id, var) in OPTION_VARIABLES {
+        if std::env::var_os(var).is_some_and(|value| value.is_empty()) {
+            command = command.mut_arg(id, |arg| arg.env(None::<&str>));
+        }
+    }
+    let matches = command.get_matches_from(attach_sql(std::env::args_os()));
+    Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
+}
+
+/// Writes `--sql VALUE` as `--sql=VALUE` when the value starts with `-` and
+/// holds white space (SQL beginning with a `--` comment): no option has
+/// white space in its name, so the value cannot be an option.
+fn attach_sql(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut out: Vec<std::ffi::OsString> = Vec::new();
+    for arg in args {
+        let sql_value = arg
+            .to_str()
+            .is_some_and(|text| text.starts_with('-') && text.contains(char::is_whitespace));
+        if sql_value && out.last().is_some_and(|last| last == "--sql") {
+            let mut attached = std::ffi::OsString::from("--sql=");
+            attached.push(&arg);
+            *out.last_mut().expect("the --sql before") = attached;
+        } else {
+            out.push(arg);
+        }
+    }
+    out
+}
+
 /// Reads a prompt budget in tokens, refusing one too small to hold anything.
 fn parse_budget(text: &str) -> Result<usize, String> {
     let min = crate::agent::context::MIN_BUDGET;
@@ -195,7 +238,23 @@ fn parse_budget(text: &str) -> Result<usize, String> {
     }
 }
 
-/// Reads `30s`, `500ms`, `2m`, `1h` or bare seconds.
+/// The longest statement timeout: PostgreSQL's limit (2^31 - 1 ms, about
+/// 596 hours).
+pub const MAX_STATEMENT_TIMEOUT: Duration = Duration::from_millis(i32::MAX as u64);
+
+/// `duration`, unless it is longer than [`MAX_STATEMENT_TIMEOUT`]; `shown`
+/// is how it was written, for the error.
+pub fn within_limit(duration: Duration, shown: &str) -> Result<Duration, String> {
+    if duration > MAX_STATEMENT_TIMEOUT {
+        return Err(format!(
+            "`{shown}` is longer than the longest statement timeout, 596h; use 0 to turn the timeout off"
+        ));
+    }
+    Ok(duration)
+}
+
+/// Reads `30s`, `500ms`, `2m`, `1h` or bare seconds, up to
+/// [`MAX_STATEMENT_TIMEOUT`].
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text
@@ -216,7 +275,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             ));
         }
     };
-    Ok(Duration::from_secs_f64(seconds))
+    let too_long = || within_limit(Duration::MAX, text);
+    match Duration::try_from_secs_f64(seconds) {
+        Ok(duration) => within_limit(duration, text),
+        Err(_) => too_long(),
+    }
 }
 
 #[cfg(test)]
@@ -236,6 +299,10 @@ mod tests {
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("3 weeks").is_err());
+        for huge in ["99999999999999999999", "597h", "1e400", "2147484s"] {
+            assert!(parse_duration(huge).is_err(), "{huge}");
+        }
+        assert_eq!(parse_duration("596h"), Ok(Duration::from_secs(596 * 3600)));
     }
 
     #[test]
@@ -243,6 +310,25 @@ mod tests {
         assert_eq!(parse_budget("8000"), Ok(8000));
         assert!(parse_budget("10").is_err());
         assert!(parse_budget("lots").is_err());
+    }
+
+    #[test]
+    fn sql_may_start_with_a_comment() {
+        let args = attach_sql(
+            ["glance", "ask", "--sql", "-- note\nselect 1", "--dry-run"].map(Into::into),
+        );
+        let cli = Cli::try_parse_from(args).unwrap();
+        let Some(Command::Ask(ask)) = cli.command else {
+            panic!("ask")
+        };
+        assert_eq!(ask.sql.as_deref(), Some("-- note\nselect 1"));
+        assert!(ask.dry_run);
+        let args = attach_sql(["glance", "ask", "--sql", "--dry-run"].map(Into::into));
+        let cli = Cli::try_parse_from(args).unwrap();
+        let Some(Command::Ask(ask)) = cli.command else {
+            panic!("ask")
+        };
+        assert_eq!(ask.sql.as_deref(), Some("-"));
     }
 
     #[test]

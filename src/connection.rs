@@ -177,9 +177,23 @@ pub fn profile(config: &Config, name: &str) -> Result<Choice, Failure> {
 
 /// Opens the database a choice names.
 pub fn connect(choice: &Choice) -> Result<Box<dyn db::Backend>, Failure> {
+    remember_password(&choice.target);
     db::connect(&choice.target, &db::ConnectOptions::default()).map_err(|error| Failure::Database {
         text: crate::report::db_error(&error, None),
     })
+}
+
+/// Has the redactor hide the password a target carries, or PGPASSWORD's.
+fn remember_password(target: &Target) {
+    if let Target::Postgres(conninfo) = target
+        && let Ok(params) = conninfo::parse(conninfo)
+        && let Some(password) = params.get("password")
+    {
+        crate::redact::remember(password);
+    }
+    if let Some(password) = std::env::var_os("PGPASSWORD") {
+        crate::redact::remember(&password.to_string_lossy());
+    }
 }
 
 fn plain(config: &Config, target: Target) -> Choice {

@@ -47,7 +47,7 @@ fn ensure_in(dir: &Path) -> Result<PathBuf> {
     if existing_version(&path) == Some(DEMO_VERSION) {
         return Ok(path);
     }
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    crate::files::private_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let tmp = dir.join(format!("{FILE_NAME}.{}.tmp", std::process::id()));
     let built = remove_if_present(&tmp)
         .and_then(|()| build(&tmp))

@@ -20,15 +20,19 @@ mod describe;
 mod escape;
 mod exit;
 mod export;
+mod files;
 mod generate;
 mod highlight;
 mod history;
+#[cfg(test)]
+mod input_proptests;
 mod interrupt;
 mod llm;
 mod models;
 mod preview;
 mod price;
 mod querylog;
+mod redact;
 mod render;
 mod repl;
 mod report;
@@ -38,8 +42,6 @@ mod term;
 mod timings;
 mod unrun;
 mod usage;
-
-use clap::Parser;
 
 use cli::{Cli, Command, ConfigAction, Global};
 use config::Config;
@@ -57,7 +59,7 @@ const STACK_BYTES: usize = 1 << 30;
 
 fn main() {
     timings::start();
-    let cli = Cli::parse();
+    let cli = cli::parse();
     // With a file size limit (`ulimit -f`) a write past it fails with EFBIG
     // instead of killing glance, so an export removes its temporary file and
     // says why. Without the handler glance still runs; only that case dies.
@@ -86,7 +88,7 @@ fn main() {
     let code = match outcome {
         Ok(()) => 0,
         Err(failure) => {
-            eprint!("{}", failure.message());
+            eprint!("{}", redact::text(&failure.message()));
             failure.code()
         }
     };
@@ -207,7 +209,10 @@ fn usage_command(global: &Global, days: u32) -> Result<(), Failure> {
         return Err(no_history());
     }
     let history = history::open(true).ok_or_else(no_history)?;
-    let since = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * i64::from(days));
+    // More days than the calendar holds count from its start.
+    let since = jiff::Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(days)))
+        .unwrap_or(jiff::Timestamp::MIN);
     let ledger = history
         .usage_since(since)
         .map_err(|error| Failure::runtime(format!("could not read the history: {error}")))?;

@@ -142,27 +142,32 @@ fn dollars(price: &Price, usage: &Usage) -> f64 {
         + usage.output_tokens as f64 * per_token(price.output_per_mtok)
 }
 
-/// `model` without a trailing `-YYYY-MM-DD` or `-YYYYMMDD` date.
+/// `model` without a trailing `-YYYY-MM-DD` or `-YYYYMMDD` date. The date
+/// is ASCII, so a tail that does not start on a character boundary (a
+/// model id in other scripts) is no date.
 fn undated(model: &str) -> &str {
-    let dashed = model.len() > 11 && {
-        let tail = &model[model.len() - 11..];
+    let tail = |len: usize| {
+        let cut = model.len().checked_sub(len).filter(|cut| *cut > 0)?;
+        Some((model.get(..cut)?, model.get(cut..)?))
+    };
+    let is_date = |tail: &str, dashes: &[usize]| {
         tail.starts_with('-')
-            && tail[1..].chars().enumerate().all(|(i, c)| match i {
-                4 | 7 => c == '-',
-                _ => c.is_ascii_digit(),
+            && tail[1..].chars().enumerate().all(|(i, c)| {
+                if dashes.contains(&i) {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
             })
     };
-    if dashed {
-        return &model[..model.len() - 11];
+    if let Some((head, date)) = tail(11)
+        && is_date(date, &[4, 7])
+    {
+        return head;
     }
-    let compact = model.len() > 9 && {
-        let tail = &model[model.len() - 9..];
-        tail.starts_with('-') && tail[1..].chars().all(|c| c.is_ascii_digit())
-    };
-    if compact {
-        &model[..model.len() - 9]
-    } else {
-        model
+    match tail(9) {
+        Some((head, date)) if is_date(date, &[]) => head,
+        _ => model,
     }
 }
 
@@ -255,6 +260,23 @@ mod tests {
             Cost::Local
         );
         assert_eq!(Cost::Unknown.text(), "cost unknown");
+    }
+
+    #[test]
+    fn model_ids_in_any_script_are_looked_up_without_panicking() {
+        let prices = Prices::new(BTreeMap::new());
+        for model in [
+            "é💥",
+            "ééééééééééé💥",
+            "💥-2025-01-01",
+            "模型-20250101",
+            "-2025-01-01",
+            "",
+        ] {
+            let _ = prices.lookup(model);
+        }
+        assert_eq!(undated("模型-20250101"), "模型");
+        assert_eq!(undated("x-2025-01-01"), "x");
     }
 
     #[test]

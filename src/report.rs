@@ -15,14 +15,14 @@ pub fn error_line(message: &str, hint: Option<&str>) -> String {
     if let Some(hint) = hint {
         text.push_str(&format!("hint: {hint}\n"));
     }
-    escape::visible(&text).into_owned()
+    escape::visible(&crate::redact::text(&text)).into_owned()
 }
 
 /// Everything the user should see about a database-layer error; `sql` is the
 /// statement that failed, for the caret line.
 pub fn db_error(err: &db::Error, sql: Option<&str>) -> String {
     match err {
-        db::Error::Server(server) => server_error(server, sql),
+        db::Error::Server(server) => crate::redact::text(&server_error(server, sql)),
         db::Error::Connect(connect) => error_line(&err.to_string(), Some(&connect.hint())),
         db::Error::ConnectionLost(_) => error_line(
             &err.to_string(),

@@ -3,7 +3,7 @@
 //! warnings instead of failing, so a file written for a newer glance still
 //! works.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -132,7 +132,11 @@ fn duration<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Duratio
         Text(String),
     }
     match Raw::deserialize(deserializer)? {
-        Raw::Seconds(seconds) => Ok(Some(Duration::from_secs(seconds))),
+        Raw::Seconds(seconds) => {
+            crate::cli::within_limit(Duration::from_secs(seconds), &seconds.to_string())
+                .map(Some)
+                .map_err(serde::de::Error::custom)
+        }
         Raw::Text(text) => crate::cli::parse_duration(&text)
             .map(Some)
             .map_err(serde::de::Error::custom),
@@ -183,13 +187,26 @@ impl FileError {
         message: String,
     ) -> FileError {
         let position = span.map(|span| line_column(text, span.start));
+        // The message and the line may quote a password.
+        let secret = key.as_deref().is_some_and(|key| {
+            key.rsplit('.')
+                .next()
+                .is_some_and(|k| k.contains("password"))
+        });
+        let message = if secret {
+            "this value is not valid here (it is not shown: it may be a secret)".to_string()
+        } else {
+            crate::redact::text(&message)
+        };
         FileError {
             path: path.to_path_buf(),
             position,
             key,
             message,
-            line_text: position
-                .and_then(|(line, _)| text.lines().nth(line - 1).map(str::to_string)),
+            line_text: position.and_then(|(line, _)| {
+                let line = text.lines().nth(line - 1)?;
+                Some(crate::redact::text(&shorten(line)))
+            }),
         }
     }
 }
@@ -222,6 +239,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, FileError> {
             });
             FileError::at(path, text, span, key, message)
         })?;
+    let mut spans = HashMap::new();
+    key_spans(document.get_ref(), String::new(), &mut spans);
+    let lines = Lines::new(text);
     let mut unknown_keys: Vec<(usize, String)> = ignored
         .into_iter()
         .map(|key| {
@@ -231,22 +251,32 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, FileError> {
                 .filter(|part| !part.starts_with("$__serde_spanned"))
                 .collect::<Vec<_>>()
                 .join(".");
-            let line = key_span(document.get_ref(), &key)
-                .map_or(0, |span| line_column(text, span.start).0);
+            let line = spans.get(&key).map_or(0, |span| lines.line(span.start));
             (line, key)
         })
         .collect();
     unknown_keys.sort();
-    let unknown_keys = unknown_keys
+    let more = unknown_keys.len().saturating_sub(MAX_UNKNOWN_KEYS_SHOWN);
+    let mut unknown_keys: Vec<String> = unknown_keys
         .into_iter()
-        .map(|(line, key)| match line {
-            0 => format!("{}: unknown key `{key}` is ignored", path.display()),
-            line => format!(
-                "{}, line {line}: unknown key `{key}` is ignored",
-                path.display()
-            ),
+        .take(MAX_UNKNOWN_KEYS_SHOWN)
+        .map(|(line, key)| {
+            let key = shorten(&key);
+            match line {
+                0 => format!("{}: unknown key `{key}` is ignored", path.display()),
+                line => format!(
+                    "{}, line {line}: unknown key `{key}` is ignored",
+                    path.display()
+                ),
+            }
         })
         .collect();
+    if more > 0 {
+        unknown_keys.push(format!(
+            "{}: {more} more unknown keys are ignored",
+            path.display()
+        ));
+    }
     let loaded = Loaded { file, unknown_keys };
     validate(path, text, &loaded.file)?;
     Ok(loaded)
@@ -347,21 +377,45 @@ fn validate(path: &Path, text: &str, file: &File) -> Result<(), FileError> {
     Ok(())
 }
 
-/// Where the key at `path` (`a.b.c`) is written, when it is.
-fn key_span(table: &toml::de::DeTable<'_>, path: &str) -> Option<Range<usize>> {
-    let mut table = table;
-    let mut parts = path.split('.').peekable();
-    while let Some(part) = parts.next() {
-        let (key, value) = table.iter().find(|(key, _)| key.get_ref() == part)?;
-        if parts.peek().is_none() {
-            return Some(key.span());
+/// Unknown keys listed one by one; the rest are counted.
+const MAX_UNKNOWN_KEYS_SHOWN: usize = 20;
+
+/// Records where every key of `table` (and of the tables in it) is
+/// written, by its dotted path, in one walk of the document.
+fn key_spans(
+    table: &toml::de::DeTable<'_>,
+    prefix: String,
+    spans: &mut HashMap<String, Range<usize>>,
+) {
+    for (key, value) in table.iter() {
+        let path = if prefix.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{prefix}.{}", key.get_ref())
+        };
+        if let toml::de::DeValue::Table(inner) = value.get_ref() {
+            key_spans(inner, path.clone(), spans);
         }
-        match value.get_ref() {
-            toml::de::DeValue::Table(inner) => table = inner,
-            _ => return Some(key.span()),
-        }
+        spans.insert(path, key.span());
     }
-    None
+}
+
+/// Where each line of a text starts, for turning many offsets into lines
+/// without reading the text again for each.
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        Lines(starts)
+    }
+
+    /// The 1-based line of a byte offset.
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|start| *start <= offset)
+    }
 }
 
 /// 1-based line and column of a byte offset.
@@ -370,6 +424,17 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+/// Lines longer than this are cut in error messages.
+const LONGEST_SHOWN_LINE: usize = 200;
+
+/// `line`, cut after [`LONGEST_SHOWN_LINE`] characters.
+fn shorten(line: &str) -> String {
+    match line.char_indices().nth(LONGEST_SHOWN_LINE) {
+        Some((at, _)) => format!("{}…", &line[..at]),
+        None => line.to_string(),
+    }
 }
 
 fn first_line(message: &str) -> String {
@@ -483,6 +548,23 @@ default = true
     }
 
     #[test]
+    fn errors_never_show_a_password() {
+        for text in [
+            "[connections.a]\nhost = \"h\"\npassword = \"s3cret\n",
+            "[connections.a]\nhost = \"h\"\npassword = 12345678\n",
+            "[connections.a]\nhost = \"h\"\npassword = \"s3cret\" x\n",
+            "[connections.a]\nurl = \"postgres://u:s3cret@h/d\" x\n",
+            "[connections.a]\nurl = \"postgres://h/d?password=s3cret\" x\n",
+        ] {
+            let shown = parse_text(text).unwrap_err().to_string();
+            assert!(
+                !shown.contains("s3cret") && !shown.contains("12345678"),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
     fn syntax_errors_have_a_place() {
         let error = parse_text("[llm]\nprovider = \n").unwrap_err();
         assert_eq!(error.position.map(|p| p.0), Some(2));
@@ -500,6 +582,26 @@ default = true
                 "/c/config.toml, line 2: unknown key `display.colour` is ignored",
                 "/c/config.toml, line 6: unknown key `connections.a.hots` is ignored",
             ]
+        );
+    }
+
+    #[test]
+    fn many_unknown_keys_are_counted_not_listed() {
+        let mut text = "[display]\n".to_string();
+        for n in 0..30 {
+            text.push_str(&format!("k{n:02} = 1\n"));
+        }
+        let loaded = parse_text(&text).unwrap();
+        assert_eq!(loaded.unknown_keys.len(), MAX_UNKNOWN_KEYS_SHOWN + 1);
+        assert_eq!(
+            loaded.unknown_keys[0],
+            "/c/config.toml, line 2: unknown key `display.k00` is ignored"
+        );
+        assert!(loaded.unknown_keys[20].ends_with(": 10 more unknown keys are ignored"));
+        let lines = Lines::new("a\nbc\n\nd");
+        assert_eq!(
+            [0, 1, 2, 4, 5, 6].map(|at| lines.line(at)),
+            [1, 1, 2, 2, 3, 4]
         );
     }
 

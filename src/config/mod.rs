@@ -14,6 +14,8 @@ use crate::exit::Failure;
 use crate::llm::ProviderSettings;
 use crate::render::{Expanded, Format};
 
+#[cfg(test)]
+pub use file::parse as parse_file;
 pub use file::{ColorChoice, Profile};
 pub use show::redact_url;
 
@@ -22,6 +24,8 @@ pub const TEMPLATE: &str = include_str!("template.toml");
 
 /// Statement timeout when nothing sets one.
 const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest config file glance reads.
+const MAX_FILE_BYTES: u64 = 1 << 20;
 /// Correction attempts when nothing sets them.
 const DEFAULT_RETRIES: u32 = 2;
 
@@ -66,7 +70,7 @@ impl Config {
     pub fn load(global: &Global) -> Result<Config, Failure> {
         let path = path(global.config.as_deref())?;
         let explicit = global.config.is_some();
-        let text = match std::fs::read_to_string(&path) {
+        let text = match crate::files::read_text_capped(&path, MAX_FILE_BYTES) {
             Ok(text) => Some(text),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound && !explicit => None,
             Err(error) => {
@@ -93,6 +97,11 @@ impl Config {
             message: format!("in the config file {error}"),
             hint: Some("fix the file, or start with a fresh one from `glance config init`".into()),
         })?;
+        for profile in loaded.file.connections.values() {
+            if let Some(password) = &profile.get_ref().password {
+                crate::redact::remember(password);
+            }
+        }
         let mut warnings = loaded.unknown_keys;
         warnings.extend(password_warning(&path, &loaded.file));
         warnings.extend(unqualified_trust(&loaded.file));
@@ -200,27 +209,27 @@ pub fn path(flag: Option<&Path>) -> Result<PathBuf, Failure> {
     Ok(base.join("glance").join("config.toml"))
 }
 
-/// Writes the template to `path`, never over an existing file.
+/// Writes the template to `path`, never over an existing file, readable
+/// by its owner only (it is meant to hold connection settings); a new
+/// directory for it is private too.
 pub fn init(path: &Path) -> Result<(), Failure> {
-    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|error| {
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        crate::files::private_dir(dir).map_err(|error| {
             Failure::runtime(format!(
                 "cannot create the directory {}: {error}",
                 dir.display()
             ))
         })?;
     }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|error| match error.kind() {
-            std::io::ErrorKind::AlreadyExists => Failure::Usage {
-                message: format!("{} already exists; it was left as it is", path.display()),
-                hint: Some("edit it, or move it away first to start from the template".into()),
-            },
-            _ => Failure::runtime(format!("cannot create {}: {error}", path.display())),
-        })?;
+    let mut file = crate::files::create_private(path).map_err(|error| match error.kind() {
+        std::io::ErrorKind::AlreadyExists => Failure::Usage {
+            message: format!("{} already exists; it was left as it is", path.display()),
+            hint: Some("edit it, or move it away first to start from the template".into()),
+        },
+        _ => Failure::runtime(format!("cannot create {}: {error}", path.display())),
+    })?;
     std::io::Write::write_all(&mut file, TEMPLATE.as_bytes())
         .map_err(|error| Failure::runtime(format!("cannot write {}: {error}", path.display())))
 }

@@ -10,7 +10,7 @@ use crate::db::postgres::conninfo;
 use crate::render::{Expanded, Format};
 
 /// What stands in for a password.
-const REDACTED: &str = "<redacted>";
+const REDACTED: &str = crate::redact::MARK;
 
 pub fn render(config: &Config) -> String {
     let mut root = Table::new();
@@ -132,28 +132,17 @@ fn profile_table(config: &Config, profile: &Profile) -> Table {
     table
 }
 
-/// A URL or `key=value` string with any password replaced.
+/// A URL or `key=value` string with any password replaced: the password
+/// the connection-string parser finds (however it was given), and anything
+/// the redactor recognises as one even where the parser gives up.
 pub fn redact_url(url: &str) -> String {
-    if let Some((scheme, rest)) = url.split_once("://") {
-        let (authority, tail) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
-        if let Some((credentials, host)) = authority.rsplit_once('@')
-            && let Some((user, _)) = credentials.split_once(':')
-        {
-            return format!("{scheme}://{user}:{REDACTED}@{host}{tail}");
-        }
-        return url.to_string();
+    let mut shown = crate::redact::text(url);
+    if let Ok(params) = conninfo::parse(url)
+        && let Some(password) = params.get("password").filter(|p| !p.is_empty())
+    {
+        shown = shown.replace(password.as_str(), REDACTED);
     }
-    if !url.contains('=') {
-        return url.to_string();
-    }
-    match conninfo::parse_keywords(url) {
-        Ok(mut params) if params.contains_key("password") => {
-            params.insert("password".into(), REDACTED.into());
-            conninfo::to_keywords(&params)
-        }
-        Ok(_) => url.to_string(),
-        Err(_) => REDACTED.to_string(),
-    }
+    shown
 }
 
 fn put<T: Into<Value>>(table: &mut Table, key: &str, value: Option<T>) {
@@ -213,7 +202,15 @@ mod tests {
         );
         assert_eq!(
             redact_url("host=db password='s3 cret' dbname=shop"),
-            "dbname='shop' host='db' password='<redacted>'"
+            "host=db password='<redacted>' dbname=shop"
+        );
+        assert_eq!(
+            redact_url("postgres://db/shop?password=s3cret&user=ann"),
+            "postgres://db/shop?password=<redacted>&user=ann"
+        );
+        assert_eq!(
+            redact_url("postgres://db/shop?pass%77ord=s3cret"),
+            "postgres://db/shop?pass%77ord=<redacted>"
         );
         assert_eq!(redact_url("host=db dbname=shop"), "host=db dbname=shop");
         assert_eq!(redact_url("/data/shop.db"), "/data/shop.db");

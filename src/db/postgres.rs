@@ -565,7 +565,7 @@ fn read_pgpass(file: &str, settings: &Settings) -> Option<String> {
     }
     #[cfg(not(unix))]
     let _ = meta;
-    let text = std::fs::read_to_string(file).ok()?;
+    let text = crate::files::read_text_capped(std::path::Path::new(file), 1 << 20).ok()?;
     conninfo::pgpass_lookup(
         &text,
         settings.host(),

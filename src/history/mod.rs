@@ -31,6 +31,8 @@ pub struct History {
     line_history: PathBuf,
     /// Whether a failed write has been reported (once per process).
     write_warned: bool,
+    /// Files and the directory that others could read, made private at open.
+    tightened: Vec<PathBuf>,
 }
 
 /// The history in glance's data directory, or `None` when `enabled` is
@@ -49,6 +51,17 @@ pub fn open(enabled: bool) -> Option<History> {
     let opened = History::open_in(&dir.join("glance"));
     match opened {
         Ok((history, moved)) => {
+            if !history.tightened.is_empty() {
+                let names: Vec<String> = history
+                    .tightened
+                    .iter()
+                    .map(|path| path.display().to_string())
+                    .collect();
+                eprintln!(
+                    "glance: notice: other users could read {}; it is now private to you (0700 for the directory, 0600 for files)",
+                    names.join(", ")
+                );
+            }
             if let Some(moved) = moved {
                 eprintln!(
                     "glance: warning: the history file could not be read ({}); it was moved to {} and a new one started",
@@ -154,16 +167,56 @@ const COLUMNS: &str = "id, at, profile, database_name, question, sql, level, ran
 impl History {
     /// Opens (or creates) `dir/history.db`; the second value says where an
     /// unreadable file was moved.
+    /// The directory and the files are made private to their owner
+    /// (0700, 0600); those that were not are listed in `tightened`.
     pub fn open_in(dir: &Path) -> Result<(History, Option<MovedAside>), OpenError> {
-        std::fs::create_dir_all(dir).map_err(|source| OpenError::CreateDir {
+        let mut tightened = Vec::new();
+        if crate::files::private_dir(dir).map_err(|source| OpenError::CreateDir {
             path: dir.to_path_buf(),
             source,
-        })?;
-        let (conn, moved) = store::open(&dir.join(FILE_NAME))?;
+        })? {
+            tightened.push(dir.to_path_buf());
+        }
+        let path = dir.join(FILE_NAME);
+        let line_history = dir.join(LINE_FILE_NAME);
+        for file in [&path, &line_history] {
+            if crate::files::regular_or_missing(file).is_err() {
+                return Err(OpenError::NotAFile { path: file.clone() });
+            }
+        }
+        // SQLite creates the file as the umask says; create it private first.
+        match crate::files::create_private(&path) {
+            Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => {
+                return Err(OpenError::Private {
+                    path,
+                    source: error,
+                });
+            }
+            _ => {}
+        }
+        let (conn, moved) = store::open(&path)?;
+        let companions = ["-wal", "-shm"].map(|suffix| {
+            let mut name = path.clone().into_os_string();
+            name.push(suffix);
+            PathBuf::from(name)
+        });
+        for file in [&path, &line_history].into_iter().chain(&companions) {
+            match crate::files::private_file(file) {
+                Ok(true) => tightened.push(file.clone()),
+                Ok(false) => {}
+                Err(source) => {
+                    return Err(OpenError::Private {
+                        path: file.clone(),
+                        source,
+                    });
+                }
+            }
+        }
         let history = History {
             conn,
-            line_history: dir.join(LINE_FILE_NAME),
+            line_history,
             write_warned: false,
+            tightened,
         };
         Ok((history, moved))
     }
@@ -190,6 +243,7 @@ impl History {
         // model call, so it has no provider, time, tokens or cost.
         let call = r.question.filter(|note| note.is_model_call());
         let note = r.question;
+        let redacted = |text: &str| crate::redact::text(text);
         self.conn
             .prepare_cached(
                 "INSERT INTO entries (at, profile, database_name, question, sql, level, ran, \
@@ -201,8 +255,8 @@ impl History {
                 r.at.to_string(),
                 r.profile,
                 r.database,
-                note.map(|n| &n.question),
-                r.sql,
+                note.map(|n| redacted(&n.question)),
+                r.sql.map(redacted),
                 r.level,
                 r.ran,
                 r.db_time.map(ms),
@@ -215,7 +269,7 @@ impl History {
                 call.and_then(|n| n.cost.dollars()),
                 call.map(|n| &n.provider),
                 call.map(|n| &n.model),
-                r.error,
+                r.error.map(redacted),
             ])?;
         Ok(())
     }
@@ -299,7 +353,10 @@ fn match_expression(words: &str) -> String {
 }
 
 fn stored(row: &Row) -> rusqlite::Result<Stored> {
-    let duration = |ms: Option<f64>| ms.map(|ms| Duration::from_secs_f64(ms.max(0.0) / 1000.0));
+    // A value no duration can hold (written by hand, or by a broken clock)
+    // reads as unknown.
+    let duration =
+        |ms: Option<f64>| ms.and_then(|ms| Duration::try_from_secs_f64(ms.max(0.0) / 1000.0).ok());
     let count = |n: Option<i64>| n.map(|n| n.max(0) as u64);
     let at: String = row.get(1)?;
     Ok(Stored {

@@ -77,6 +77,13 @@ pub enum OpenError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{} is not a regular file (a FIFO or a device cannot hold the history)", path.display())]
+    NotAFile { path: PathBuf },
+    #[error("cannot make {} private: {source}", path.display())]
+    Private {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot move the unreadable {} aside: {source}", path.display())]
     MoveAside {
         path: PathBuf,

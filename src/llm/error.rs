@@ -169,6 +169,17 @@ pub enum Error {
         provider: &'static str,
         model: String,
     },
+    /// The answer passed glance's bound on its size or its time without
+    /// ending: glance stopped reading it.
+    #[error(
+        "{provider} ({model}) sent an answer that had not ended after {limit}; glance stopped reading it and nothing was run; ask again"
+    )]
+    TooLong {
+        provider: &'static str,
+        model: String,
+        /// The bound that was passed, in words (`32 MiB`, `600 s`).
+        limit: String,
+    },
     /// The provider answered something that is not its protocol.
     #[error(
         "{provider} ({model}) sent a response glance cannot read: {detail}; check {base_var} if it is set"
@@ -287,6 +298,15 @@ impl Context {
         Error::Cancelled {
             provider: self.provider,
             model: self.model.clone(),
+        }
+    }
+
+    /// A [`Error::TooLong`] for this provider.
+    pub fn too_long(&self, limit: String) -> Error {
+        Error::TooLong {
+            provider: self.provider,
+            model: self.model.clone(),
+            limit,
         }
     }
 

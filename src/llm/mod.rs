@@ -47,6 +47,12 @@ or per run with --provider and --model";
 /// Environment variable overriding both the connect and the idle timeout, in
 /// milliseconds (an operations and test knob).
 pub const TIMEOUT_VAR: &str = "GLANCE_LLM_TIMEOUT_MS";
+/// Environment variable overriding the bound on an answer's size, in bytes
+/// as received (an operations and test knob).
+pub const MAX_ANSWER_BYTES_VAR: &str = "GLANCE_LLM_MAX_ANSWER_BYTES";
+/// Environment variable overriding the bound on an answer's total time, in
+/// milliseconds (an operations and test knob).
+pub const MAX_ANSWER_MS_VAR: &str = "GLANCE_LLM_MAX_ANSWER_MS";
 /// Environment variable naming the provider when `--provider` is absent.
 pub const PROVIDER_VAR: &str = "GLANCE_PROVIDER";
 /// Environment variable naming the model when `--model` is absent.
@@ -156,9 +162,11 @@ pub trait Provider: Send + Sync {
 pub struct ApiKey(String);
 
 impl ApiKey {
-    /// Wraps a key.
+    /// Wraps a key, and has the redactor hide it wherever it shows.
     pub fn new(key: impl Into<String>) -> ApiKey {
-        ApiKey(key.into())
+        let key = key.into();
+        crate::redact::remember(&key);
+        ApiKey(key)
     }
 
     /// The key itself, for the one header that carries it.
@@ -253,12 +261,18 @@ pub struct Transport {
     /// Upper bound on the time spent waiting between tries, over all the
     /// retries of one request: a retry whose wait would pass it is not made.
     pub max_total_wait: Duration,
+    /// Upper bound on the bytes of one answer (or model list) as received,
+    /// framing included: a reply that never ends stops here.
+    pub max_answer_bytes: u64,
+    /// Upper bound on the time from sending a request to the end of its
+    /// answer: a stream that keeps sending pings or text stops here.
+    pub max_answer_time: Duration,
 }
 
 impl Default for Transport {
     /// 10 s to connect; 90 s of silence (reasoning models may think quietly
     /// before the first token); 3 tries; 0.5 s first backoff; waits of up to
-    /// 60 s each and 90 s in all.
+    /// 60 s each and 90 s in all; answers of up to 32 MiB and 10 minutes.
     fn default() -> Transport {
         Transport {
             connect_timeout: Duration::from_secs(10),
@@ -267,26 +281,55 @@ impl Default for Transport {
             backoff: Duration::from_millis(500),
             max_retry_after: Duration::from_secs(60),
             max_total_wait: Duration::from_secs(90),
+            max_answer_bytes: 32 << 20,
+            max_answer_time: Duration::from_secs(600),
         }
     }
 }
 
 impl Transport {
     /// The defaults, with both timeouts replaced by `GLANCE_LLM_TIMEOUT_MS`
-    /// when it holds a positive number of milliseconds.
+    /// and the answer's bounds by `GLANCE_LLM_MAX_ANSWER_BYTES` and
+    /// `GLANCE_LLM_MAX_ANSWER_MS`, each when it holds a positive number.
     pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Transport {
         let mut transport = Transport::default();
-        let ms = env(TIMEOUT_VAR).and_then(|v| v.trim().parse::<u64>().ok());
-        if let Some(ms) = ms.filter(|ms| *ms > 0) {
+        let positive = |name: &str| {
+            env(name)
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .filter(|n| *n > 0)
+        };
+        if let Some(ms) = positive(TIMEOUT_VAR) {
             transport.connect_timeout = Duration::from_millis(ms);
             transport.idle_timeout = Duration::from_millis(ms);
+        }
+        if let Some(bytes) = positive(MAX_ANSWER_BYTES_VAR) {
+            transport.max_answer_bytes = bytes;
+        }
+        if let Some(ms) = positive(MAX_ANSWER_MS_VAR) {
+            transport.max_answer_time = Duration::from_millis(ms);
         }
         transport
     }
 
+    /// The error for an answer that passed its size bound.
+    fn too_big(&self, ctx: &Context) -> Error {
+        ctx.too_long(match self.max_answer_bytes {
+            bytes if bytes % (1 << 20) == 0 => format!("{} MiB", bytes >> 20),
+            bytes => format!("{bytes} bytes"),
+        })
+    }
+
+    /// The error for an answer that passed its time bound.
+    fn too_slow(&self, ctx: &Context) -> Error {
+        ctx.too_long(format!("{:.1} s", self.max_answer_time.as_secs_f64()))
+    }
+
     fn agent(&self) -> ureq::Agent {
+        // Redirects are not followed: the API key would go along to
+        // wherever the redirect points. A redirect is reported instead.
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .max_redirects(0)
             .timeout_connect(Some(self.connect_timeout))
             .timeout_per_read(Some(self.idle_timeout))
             .build();
@@ -467,29 +510,73 @@ fn get_json(
         .call()
         .map_err(|e| transport_error(ctx, transport, &http.url, e))?;
     let status = response.status().as_u16();
-    let reader = response.into_body().into_reader();
+    if let Some(error) = redirect(ctx, &response) {
+        return Err(error);
+    }
     if !(200..300).contains(&status) {
-        let text = read_error_body(reader);
+        let text = read_error_body(response.into_body().into_reader(), http);
         return Err(error::classify(ctx, Some(status), &ErrorBody::parse(&text)));
     }
     let mut bytes = Vec::new();
-    reader
-        .take(MODEL_LIST_LIMIT + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| read_error(ctx, transport, &http.url, e))?;
-    if bytes.len() as u64 > MODEL_LIST_LIMIT {
-        return Err(ctx.bad_response(format!(
-            "the model list is larger than {} MiB",
-            MODEL_LIST_LIMIT >> 20
-        )));
+    let started = Instant::now();
+    let mut reader = response.into_body().into_reader();
+    let mut buf = [0u8; 8192];
+    loop {
+        let read = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(read_error(ctx, transport, &http.url, e)),
+        };
+        bytes.extend_from_slice(&buf[..read]);
+        if bytes.len() as u64 > MODEL_LIST_LIMIT {
+            return Err(ctx.bad_response(format!(
+                "the model list is larger than {} MiB",
+                MODEL_LIST_LIMIT >> 20
+            )));
+        }
+        if bytes.len() as u64 > transport.max_answer_bytes {
+            return Err(transport.too_big(ctx));
+        }
+        if started.elapsed() > transport.max_answer_time {
+            return Err(transport.too_slow(ctx));
+        }
     }
-    serde_json::from_slice(&bytes)
+    let text = String::from_utf8_lossy(&bytes);
+    serde_json::from_str(&text)
         .map_err(|e| ctx.bad_response(format!("the model list is not JSON ({e})")))
 }
 
 /// The most a model list may hold: large lists (model routers) are about
 /// 1 MB; more is a server that does not stop.
 const MODEL_LIST_LIMIT: u64 = 16 << 20;
+
+/// A redirect answer as an error naming where it pointed (its origin only:
+/// a location's path and query may carry tokens).
+fn redirect(ctx: &Context, response: &ureq::http::Response<ureq::Body>) -> Option<Error> {
+    let status = response.status();
+    if !status.is_redirection() {
+        return None;
+    }
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let origin = match location.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+            let host = authority.rsplit('@').next().unwrap_or("");
+            format!("{scheme}://{host}")
+        }
+        None => "the same server".to_string(),
+    };
+    Some(ctx.bad_response(format!(
+        "a redirect (HTTP {}) to {origin}, which glance does not follow so that the API key \
+         goes only to the configured address; point the base URL at the address that answers",
+        status.as_u16()
+    )))
+}
 
 /// Joins a base URL and a path, accepting a trailing slash on the base.
 fn endpoint(base: &str, path: &str) -> String {
@@ -647,6 +734,7 @@ fn attempt<D: Decoder>(
     on_text: &mut dyn FnMut(&str),
 ) -> Result<Reply, Failure> {
     let body = serde_json::to_vec(&http.body).map_err(|e| ctx.bad_response(e.to_string()))?;
+    let started = Instant::now();
     let mut request = agent.post(&http.url);
     for (name, value) in &http.headers {
         request = request.header(name, value);
@@ -655,6 +743,9 @@ fn attempt<D: Decoder>(
         .send(&body[..])
         .map_err(|e| transport_error(ctx, transport, &http.url, e))?;
     let status = response.status().as_u16();
+    if let Some(error) = redirect(ctx, &response) {
+        return Err(error.into());
+    }
     if !(200..300).contains(&status) {
         let header = |name: &str| {
             response
@@ -667,7 +758,7 @@ fn attempt<D: Decoder>(
             header("retry-after-ms").as_deref(),
             header("retry-after").as_deref(),
         );
-        let text = read_error_body(response.into_body().into_reader());
+        let text = read_error_body(response.into_body().into_reader(), http);
         let body = ErrorBody::parse(&text);
         return Err(Failure {
             error: error::classify(ctx, Some(status), &body),
@@ -682,28 +773,38 @@ fn attempt<D: Decoder>(
         .to_string();
     let reader = response.into_body().into_reader();
     if !content_type.contains(D::FRAMING.content_type()) {
-        return Err(not_a_stream(ctx, &content_type, reader).into());
+        return Err(not_a_stream(ctx, &content_type, reader, http).into());
     }
-    decode::<D>(ctx, transport, &http.url, reader, on_text).map_err(Failure::from)
+    decode::<D>(ctx, transport, &http.url, reader, started, on_text).map_err(Failure::from)
 }
 
-/// Reads an event stream to its end marker.
+/// Reads an event stream to its end marker, within the transport's bounds
+/// on the answer's size and on the time since `started`.
 fn decode<D: Decoder>(
     ctx: &Context,
     transport: &Transport,
     url: &str,
     mut reader: impl Read,
+    started: Instant,
     on_text: &mut dyn FnMut(&str),
 ) -> Result<Reply, Error> {
     let mut parser = Frames::new(D::FRAMING);
     let mut decoder = D::default();
     let mut buf = [0u8; 8192];
+    let mut received = 0u64;
     loop {
         let read = match reader.read(&mut buf) {
             Ok(read) => read,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(read_error(ctx, transport, url, e)),
         };
+        received += read as u64;
+        if received > transport.max_answer_bytes {
+            return Err(transport.too_big(ctx));
+        }
+        if started.elapsed() > transport.max_answer_time {
+            return Err(transport.too_slow(ctx));
+        }
         let events = if read == 0 {
             parser.finish().into_iter().collect()
         } else {
@@ -722,8 +823,8 @@ fn decode<D: Decoder>(
 
 /// A 200 answer that is not an event stream: an error in JSON, or a
 /// server that does not speak this protocol.
-fn not_a_stream(ctx: &Context, content_type: &str, reader: impl Read) -> Error {
-    let text = read_error_body(reader);
+fn not_a_stream(ctx: &Context, content_type: &str, reader: impl Read, http: &HttpRequest) -> Error {
+    let text = read_error_body(reader, http);
     let is_error = serde_json::from_str::<Value>(&text)
         .is_ok_and(|value| value.get("error").is_some_and(|e| !e.is_null()));
     if is_error {
@@ -735,11 +836,20 @@ fn not_a_stream(ctx: &Context, content_type: &str, reader: impl Read) -> Error {
     ))
 }
 
-fn read_error_body(reader: impl Read) -> String {
+/// The first 64 KiB of an error body, with the request's secrets (a
+/// server may echo the key it refused) redacted.
+fn read_error_body(reader: impl Read, http: &HttpRequest) -> String {
     let mut bytes = Vec::new();
     // A partial body still explains the error; a read failure leaves it short.
     let _ = reader.take(64 * 1024).read_to_end(&mut bytes);
-    String::from_utf8_lossy(&bytes).into_owned()
+    let mut text = String::from_utf8_lossy(&bytes).into_owned();
+    for (name, value) in &http.headers {
+        let token = value.rsplit(' ').next().unwrap_or(value);
+        if redact(name, value) != *value && token.len() >= 4 {
+            text = text.replace(token, "<redacted>");
+        }
+    }
+    text
 }
 
 /// Maps a failure to connect or to receive the response head.
@@ -913,6 +1023,7 @@ mod tests {
             &Transport::default(),
             "http://test",
             Drip(stream.as_bytes()),
+            Instant::now(),
             &mut |text| deltas.push(text.to_string()),
         )?;
         Ok((reply, deltas))

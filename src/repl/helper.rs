@@ -31,9 +31,18 @@ pub struct ReplHelper {
     pub color: bool,
 }
 
+/// Lines longer than this (in bytes) are not coloured: colouring redraws
+/// the whole line at every keystroke, which makes typing a long line slow
+/// in proportion to its length squared.
+const LONGEST_COLOURED_LINE: usize = 4096;
+
 impl ReplHelper {
-    /// Where the SQL in `line` starts, if the line has any.
+    /// Where the SQL in `line` starts, if the line has any (and is short
+    /// enough to colour).
     fn sql_start(&self, line: &str) -> Option<usize> {
+        if line.len() > LONGEST_COLOURED_LINE {
+            return None;
+        }
         complete::sql_start(line, self.mode == Mode::Sql)
     }
 }
@@ -100,5 +109,8 @@ mod tests {
         let painted = helper(Mode::Question, true).highlight(line, 0);
         assert!(painted.starts_with("\\sql ") && painted.contains('\u{1b}'));
         assert!(!helper(Mode::Question, true).highlight_char("how many", 3, CmdKind::Other));
+        let long = format!("select {}", "1+".repeat(LONGEST_COLOURED_LINE));
+        assert_eq!(helper(Mode::Sql, true).highlight(&long, 0), long);
+        assert!(!helper(Mode::Sql, true).highlight_char(&long, 0, CmdKind::Other));
     }
 }

@@ -69,7 +69,7 @@ impl Input {
             Input::Terminal(editor, line_history) => match editor.readline(prompt) {
                 Ok(line) => {
                     if !line.trim().is_empty() {
-                        let _ = editor.add_history_entry(line.as_str());
+                        let _ = editor.add_history_entry(crate::redact::text(&line));
                         if let Some(path) = line_history.as_deref()
                             && let Err(error) = editor.append_history(path)
                         {

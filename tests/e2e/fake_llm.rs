@@ -61,6 +61,23 @@ pub enum Reply {
     /// Gemini only: a chunk whose candidate stops with this safety
     /// `finishReason` (`SAFETY`, `PROHIBITED_CONTENT`, …) and no text.
     Blocked(String),
+    /// A `302 Found` pointing at this location.
+    Redirect(String),
+    /// A stream that never ends, until the client hangs up (or a minute
+    /// passes).
+    Endless(Endless),
+}
+
+/// What a never-ending stream keeps sending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endless {
+    /// Text deltas in the protocol's framing.
+    Text,
+    /// Keep-alives only (SSE comments, Anthropic `ping` events, Ollama
+    /// empty deltas), every 20 ms: the idle timeout never fires.
+    Pings,
+    /// One line that never gets its newline.
+    Line,
 }
 
 impl Reply {
@@ -418,7 +435,10 @@ fn serve(kind: Kind, listener: &TcpListener, state: &Mutex<State>, stop: &Atomic
             } else if !kind.key_matches(&request) {
                 Reply::Status(kind.bad_key_status(), String::new(), None)
             } else if matches!(route, Route::Models) {
-                Reply::Status(200, kind.models_body(), None)
+                match state.script.front() {
+                    Some(Reply::Redirect(_)) => state.script.pop_front().expect("a redirect"),
+                    _ => Reply::Status(200, kind.models_body(), None),
+                }
             } else if let Some(model) = kind.missing_model(&request) {
                 Reply::Status(404, missing_model_body(kind, &model), None)
             } else {
@@ -432,6 +452,10 @@ fn serve(kind: Kind, listener: &TcpListener, state: &Mutex<State>, stop: &Atomic
         if let Reply::Delayed(wait, _) = &reply {
             thread::sleep(*wait);
         }
+        if let Reply::Endless(endless) = reply {
+            send_endlessly(kind, &mut stream, endless);
+            continue;
+        }
         let bytes = respond(kind, &reply, usage);
         write_in_pieces(&mut stream, &bytes);
         if let Reply::Stalled(_, silence) = reply
@@ -439,6 +463,53 @@ fn serve(kind: Kind, listener: &TcpListener, state: &Mutex<State>, stop: &Atomic
         {
             lock(state).abandoned += 1;
         }
+    }
+}
+
+/// Sends the head of a stream and then `endless` pieces until a write fails
+/// (the client hung up) or a minute passes.
+fn send_endlessly(kind: Kind, stream: &mut TcpStream, endless: Endless) {
+    let head = match kind {
+        Kind::Ollama => {
+            "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nConnection: close\r\n\r\n"
+                .to_string()
+        }
+        _ => format!("{}\r\n", sse_head()),
+    };
+    let piece = match (endless, kind) {
+        (Endless::Line, Kind::Ollama) => "{\"message\": {\"content\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx".to_string(),
+        (Endless::Line, _) => "data: {\"choices\": [{\"delta\": {\"content\": \"xxxxxxxxxxxxxxxxxxxxxxxx".to_string(),
+        (Endless::Pings, Kind::Anthropic) => "event: ping\ndata: {\"type\": \"ping\"}\n\n".to_string(),
+        (Endless::Pings, Kind::Ollama) => {
+            "{\"model\": \"fake\", \"message\": {\"role\": \"assistant\", \"content\": \"\"}, \"done\": false}\n".to_string()
+        }
+        (Endless::Pings, _) => ": keep-alive\n\n".to_string(),
+        (Endless::Text, _) => {
+            let mut bytes = String::from_utf8(stream_response(kind, "SELECT 1 ", None, (1, 1)))
+                .expect("UTF-8");
+            // Only the events: the head went first.
+            let body_at = bytes.find("\r\n\r\n").map_or(0, |at| at + 4);
+            bytes.drain(..body_at);
+            bytes
+        }
+    };
+    let pause = match endless {
+        Endless::Pings => Duration::from_millis(20),
+        _ => Duration::ZERO,
+    };
+    let until = std::time::Instant::now() + Duration::from_secs(60);
+    if stream.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    while std::time::Instant::now() < until {
+        if stream
+            .write_all(piece.as_bytes())
+            .and_then(|()| stream.flush())
+            .is_err()
+        {
+            return;
+        }
+        thread::sleep(pause);
     }
 }
 
@@ -545,6 +616,11 @@ fn respond(kind: Kind, reply: &Reply, usage: (u64, u64)) -> Vec<u8> {
             out.into_bytes()
         }
         Reply::Blocked(_) => respond(kind, &Reply::Status(400, exhausted_body(kind), None), usage),
+        Reply::Redirect(location) => format!(
+            "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .into_bytes(),
+        Reply::Endless(_) => Vec::new(),
         Reply::Status(status, body, retry_after) => {
             let body = if body.is_empty() {
                 real_error_body(kind, *status)

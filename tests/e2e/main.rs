@@ -20,6 +20,7 @@ mod export;
 mod faults;
 mod generated;
 mod history;
+mod hostile;
 mod introspect;
 mod providers;
 mod repl;

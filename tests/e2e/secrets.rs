@@ -1,6 +1,9 @@
 //! Secrets and data: passwords and API keys never show in any output
-//! stream or any file glance writes, and nothing but schema metadata (no row
-//! values) reaches the model unless `--share-samples` says so.
+//! stream or any file glance writes, however they were given (URL user
+//! info, `?password=`, `key=value`, PGPASSWORD, the config file, a key a
+//! provider echoes, a line typed at the prompt); glance's own files are
+//! private; and nothing but schema metadata (no row values) reaches the
+//! model unless `--share-samples` says so.
 
 use std::fs;
 use std::path::Path;
@@ -374,4 +377,223 @@ fn no_row_value_reaches_the_model_through_errors_of_any_shape() {
         sent_error(&requests[1]).contains("error SQLITE_ERROR: "),
         "{body}"
     );
+}
+
+/// Wrong passwords, one per way of giving one; each must stay hidden.
+const GIVEN: [&str; 9] = [
+    "given-in-userinfo-9181",
+    "given-in-query-9182",
+    "given-in-keywords-9183",
+    "given-in-pgpassword-9184",
+    "given-in-profile-9185",
+    "given/in?slash-9186",
+    "50%off-9187",
+    "given-in-toml-9188",
+    "given-in-url-profile-9189",
+];
+
+#[test]
+fn every_way_of_giving_a_password_stays_hidden() {
+    let db = harness::db("secrets_every_way");
+    let cluster = harness::cluster();
+    let (host, port, name) = (cluster.host(), cluster.port(), db.name());
+    let home = harness::scratch_dir("secrets-every-way");
+    let config = home.join(".config/glance/config.toml");
+    fs::create_dir_all(config.parent().unwrap()).unwrap();
+    fs::write(
+        &config,
+        format!(
+            "[connections.query]\nurl = \"postgres://{PASSWORD_ROLE}@{host}:{port}/{name}?sslmode=disable&password={}\"\n\
+             [connections.keywords]\nurl = \"host={host} port={port} dbname={name} user={PASSWORD_ROLE} sslmode=disable password={}\"\n\
+             [connections.plain]\nhost = \"{host}\"\nport = {port}\ndatabase = \"{name}\"\nuser = \"{PASSWORD_ROLE}\"\nsslmode = \"disable\"\npassword = \"{}\"\n\
+             [connections.userinfo]\nurl = \"postgres://{PASSWORD_ROLE}:{}@{host}:{port}/{name}?sslmode=disable\"\n",
+            GIVEN[1], GIVEN[2], GIVEN[4], GIVEN[8]
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str], stdin: &str| {
+        glance()
+            .home(&home)
+            .args(args.iter().copied())
+            .stdin(stdin.to_string())
+            .run()
+    };
+    let mut outputs = vec![
+        run(&["config", "show"], ""),
+        run(
+            &["-d", db.url(), "repl"],
+            "\\c\n\\c query\n\\c keywords\n\\c plain\n\\c userinfo\n\\conninfo\n",
+        ),
+    ];
+    outputs[1]
+        .stdout_has("query")
+        .stderr_has("password authentication failed");
+    let percent = format!(
+        "postgres://{PASSWORD_ROLE}:{}@{host}:{port}/{name}",
+        GIVEN[6]
+    );
+    let slash = format!(
+        "postgres://{PASSWORD_ROLE}:{}@{host}:{port}/{name}",
+        GIVEN[5]
+    );
+    let question = format!("postgres://u:a?{}@{host}:{port}/{name}", GIVEN[5]);
+    let userinfo = cluster.url_as(PASSWORD_ROLE, GIVEN[0], name);
+    let keywords = format!(
+        "host={host} port={port} dbname={name} user={PASSWORD_ROLE} password='{}'",
+        GIVEN[2]
+    );
+    for url in [&percent, &slash, &question, &userinfo, &keywords] {
+        let out = run(&["-d", url, "ask", "--sql", "select 1"], "");
+        out.code(1);
+        outputs.push(out);
+        outputs.push(run(&["-d", url, "repl"], "\\c\n"));
+    }
+    let environment = glance()
+        .home(&home)
+        .env("PGPASSWORD", GIVEN[3])
+        .env("PGUSER", PASSWORD_ROLE)
+        .args([
+            "-d",
+            &format!("host={host} port={port} dbname={name} sslmode=disable"),
+            "ask",
+            "--sql",
+            "select 1",
+        ])
+        .run();
+    environment
+        .code(1)
+        .stderr_has("password authentication failed");
+    outputs.push(environment);
+    for (n, broken) in [
+        format!("[connections.x]\nhost = \"h\"\npassword = \"{}\n", GIVEN[7]),
+        format!(
+            "[connections.x]\nhost = \"h\"\npassword = \"{}\" trailing\n",
+            GIVEN[7]
+        ),
+        format!(
+            "[connections.x]\nurl = \"postgres://u:{}@h/d\" trailing\n",
+            GIVEN[7]
+        ),
+        format!(
+            "[connections.x]\nurl = \"postgres://h/d?password={}\" trailing\n",
+            GIVEN[7]
+        ),
+        format!(
+            "[connections.x]\nhost = \"h\"\npassword = [\"{}\"]\n",
+            GIVEN[7]
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let path = home.join(format!("broken-{n}.toml"));
+        fs::write(&path, broken).unwrap();
+        let out = run(&["--config", path.to_str().unwrap(), "config", "show"], "");
+        out.code(2).stderr_has("in the config file");
+        outputs.push(out);
+    }
+    for out in &outputs {
+        for secret in GIVEN {
+            out.never_shows(secret);
+        }
+        for piece in [
+            "9181", "9182", "9183", "9184", "9185", "9186", "9187", "9188", "9189",
+        ] {
+            out.never_shows(piece);
+        }
+    }
+    for (path, bytes) in files_under(&home) {
+        if path.ends_with(".toml") {
+            continue;
+        }
+        for secret in GIVEN {
+            assert!(!contains(&bytes, secret), "{secret} is in {path}");
+        }
+    }
+}
+
+#[test]
+fn an_api_key_a_provider_echoes_is_hidden_in_output_and_history() {
+    let home = harness::scratch_dir("secrets-echo");
+    let echo = format!(
+        "{{\"error\": {{\"message\": \"Incorrect API key provided: {KEY}. Check it.\", \"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}}}"
+    );
+    let fake = FakeLlm::openai(vec![
+        Reply::Status(400, echo.clone(), None),
+        Reply::Status(400, echo, None),
+    ]);
+    let mut cmd = glance()
+        .home(&home)
+        .args(["--demo", "ask", "how many customers?"]);
+    for (name, value) in fake.env() {
+        cmd = cmd.env(name, value);
+    }
+    let out = cmd.run();
+    out.code(1)
+        .stderr_has("Incorrect API key provided: <redacted>")
+        .never_shows(KEY);
+    let mut cmd = glance()
+        .home(&home)
+        .args(["--demo", "repl"])
+        .stdin("how many customers?\n");
+    for (name, value) in fake.env() {
+        cmd = cmd.env(name, value);
+    }
+    cmd.run().stderr_has("<redacted>").never_shows(KEY);
+    for (path, bytes) in files_under(&home) {
+        assert!(!contains(&bytes, KEY), "the key is in {path}");
+    }
+    for value in sqlite_values(&home.join(".local/share/glance/history.db")) {
+        assert!(!value.contains(KEY), "the key is in the history: {value}");
+    }
+}
+
+#[test]
+fn a_password_typed_at_the_prompt_is_hidden_in_the_line_history_and_private_files_stay_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = harness::db("secrets_lines");
+    let home = harness::scratch_dir("secrets-lines");
+    let typed = "typed-pw-5521";
+    let mut repl = harness::pty_with_home(["repl", "-d", db.url()], &home);
+    repl.expect_prompt();
+    repl.send_line(&format!("\\c postgres://someone:{typed}@127.0.0.1:1/x"));
+    repl.expect("could not connect");
+    repl.expect_prompt();
+    repl.send_line("\\q");
+    repl.expect_exit();
+    let data = home.join(".local/share/glance");
+    let lines = fs::read_to_string(data.join("line_history")).expect("a line history");
+    assert!(
+        lines.contains("\\c postgres://someone:<redacted>@127.0.0.1:1/x"),
+        "{lines}"
+    );
+    assert!(!lines.contains(typed), "{lines}");
+    let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    for file in ["history.db", "line_history"] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
+    // Files made before are tightened, once, with a notice.
+    fs::set_permissions(&data, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(data.join("history.db"), fs::Permissions::from_mode(0o644)).unwrap();
+    let first = glance()
+        .home(&home)
+        .args(["-d", db.url(), "ask", "--sql", "select 1"])
+        .run();
+    first.success().stderr_has("it is now private to you");
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("history.db")), 0o600);
+    let again = glance()
+        .home(&home)
+        .args(["-d", db.url(), "ask", "--sql", "select 1"])
+        .run();
+    again.success().never_shows("private to you");
+    let config = home.join(".config/glance/config.toml");
+    glance()
+        .home(&home)
+        .args(["config", "init"])
+        .run()
+        .success();
+    assert_eq!(mode(&config), 0o600);
+    assert_eq!(mode(config.parent().unwrap()), 0o700);
 }

@@ -167,6 +167,13 @@ pub fn parse_url(url: &str) -> Result<Params, String> {
         Some((a, p)) => (a, Some(p)),
         None => (rest, None),
     };
+    if !authority.contains('@') && leaks_user_info(authority, path, query) {
+        return Err(
+            "the URI has an \"@\" after its host part: a \"/\", \"?\", \"#\" or \"@\" in a user \
+             name or password must be percent-encoded (%2F, %3F, %23, %40)"
+                .to_string(),
+        );
+    }
     let mut params = Params::new();
     let hostport = match authority.rsplit_once('@') {
         Some((userinfo, hostport)) => {
@@ -174,9 +181,9 @@ pub fn parse_url(url: &str) -> Result<Params, String> {
                 Some((u, p)) => (u, Some(p)),
                 None => (userinfo, None),
             };
-            put(&mut params, "user", &percent_decode(user)?);
+            put(&mut params, "user", &percent_decode("user name", user)?);
             if let Some(p) = password {
-                put(&mut params, "password", &percent_decode(p)?);
+                put(&mut params, "password", &percent_decode("password", p)?);
             }
             hostport
         }
@@ -186,18 +193,18 @@ pub fn parse_url(url: &str) -> Result<Params, String> {
         return Err("multiple hosts in one URI are not supported".to_string());
     }
     let (host, port) = split_host_port(hostport)?;
-    put(&mut params, "host", &percent_decode(host)?);
+    put(&mut params, "host", &percent_decode("host", host)?);
     if let Some(port) = port {
-        put(&mut params, "port", &percent_decode(port)?);
+        put(&mut params, "port", &percent_decode("port", port)?);
     }
     if let Some(db) = path {
-        put(&mut params, "dbname", &percent_decode(db)?);
+        put(&mut params, "dbname", &percent_decode("database name", db)?);
     }
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair
-            .split_once('=')
-            .ok_or_else(|| format!("missing \"=\" after \"{pair}\" in URI query parameter"))?;
-        let key = percent_decode(k)?;
+        let (k, v) = pair.split_once('=').ok_or_else(|| {
+            "a URI query parameter has no \"=\"; write them as ?key=value&key=value".to_string()
+        })?;
+        let key = percent_decode("query parameter name", k)?;
         let key = match key.as_str() {
             "ssl" if v == "true" => {
                 params.insert("sslmode".into(), "require".into());
@@ -205,7 +212,8 @@ pub fn parse_url(url: &str) -> Result<Params, String> {
             }
             _ => key,
         };
-        params.insert(key, percent_decode(v)?);
+        let value = percent_decode(&format!("value of {key}"), v)?;
+        params.insert(key, value);
     }
     Ok(params)
 }
@@ -236,8 +244,21 @@ fn split_host_port(s: &str) -> Result<(&str, Option<&str>), String> {
     })
 }
 
-/// Decodes `%XX` escapes (and leaves `+` alone, as libpq does).
-pub fn percent_decode(s: &str) -> Result<String, String> {
+/// Whether a URI without user info still has an `@` where a password with
+/// an unencoded `/`, `?` or `#` would put it: `postgres://u:a/b@h/d` reads as
+/// host `u`, port `a`, database `b@h/d`, and an error quoting any of those
+/// would show part of the password.
+fn leaks_user_info(authority: &str, path: Option<&str>, query: Option<&str>) -> bool {
+    let port_is_not_a_number = authority
+        .rsplit_once(':')
+        .is_some_and(|(_, port)| !port.chars().all(|c| c.is_ascii_digit()));
+    path.is_some_and(|p| p.contains('@'))
+        || (port_is_not_a_number && query.is_some_and(|q| q.contains('@')))
+}
+
+/// Decodes `%XX` escapes (and leaves `+` alone, as libpq does). An error
+/// names the `field`, never its value (it may be a password).
+pub fn percent_decode(field: &str, s: &str) -> Result<String, String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -247,11 +268,14 @@ pub fn percent_decode(s: &str) -> Result<String, String> {
                 .get(i + 1..i + 3)
                 .and_then(|h| std::str::from_utf8(h).ok())
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or_else(|| format!("invalid percent-encoded token: \"{s}\""))?;
+                .ok_or_else(|| {
+                    format!(
+                        "invalid percent-encoding in the URI's {field} (each \"%\" must be followed \
+                         by two hex digits; write a literal \"%\" as %25)"
+                    )
+                })?;
             if hex == 0 {
-                return Err(format!(
-                    "forbidden value %00 in percent-encoded value: \"{s}\""
-                ));
+                return Err(format!("forbidden value %00 in the URI's {field}"));
             }
             out.push(hex);
             i += 3;
@@ -260,7 +284,8 @@ pub fn percent_decode(s: &str) -> Result<String, String> {
             i += 1;
         }
     }
-    String::from_utf8(out).map_err(|_| format!("invalid UTF-8 in percent-encoded value: \"{s}\""))
+    String::from_utf8(out)
+        .map_err(|_| format!("invalid UTF-8 in the URI's percent-encoded {field}"))
 }
 
 /// Parses libpq's `key=value key2='quoted \' value'` form.
@@ -348,7 +373,9 @@ pub fn resolve(
             .parse::<u16>()
             .ok()
             .filter(|p| *p > 0)
-            .ok_or_else(|| format!("invalid port number: \"{p}\""))?,
+            .ok_or_else(|| {
+                "invalid port number: it must be a number from 1 to 65535".to_string()
+            })?,
         None => 5432,
     };
     let user = get("user", "PGUSER").unwrap_or_else(|| defaults.os_user.clone());
@@ -565,6 +592,30 @@ mod tests {
                 .contains("sslmode")
         );
         assert!(parse("postgres://a,b/x").is_err());
+    }
+
+    #[test]
+    fn errors_never_quote_what_may_be_a_password() {
+        for url in [
+            "postgres://u:50%off@h/d",
+            "postgres://u:s3cr%zz@h/d",
+            "postgres://u:a/s3cret@h/d",
+            "postgres://u:a?s3cret@h/d",
+            "postgres://u:pw@h/d?x%zz=1",
+            "postgres://u:pw@h/d?s3cret",
+        ] {
+            let error = parse(url).unwrap_err();
+            for part in ["50%off", "s3cr", "s3cret", "%zz"] {
+                assert!(!error.contains(part), "{url}: {error}");
+            }
+        }
+        assert!(
+            parse("postgres://u:a/b@h/d")
+                .unwrap_err()
+                .contains("percent-encoded")
+        );
+        assert!(parse("postgres://h/d?user=me@srv").is_ok());
+        assert!(parse("postgres://u:p%2Fw@h/d").is_ok());
     }
 
     #[test]

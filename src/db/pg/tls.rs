@@ -69,15 +69,20 @@ pub fn client_config(
         .with_no_client_auth())
 }
 
+/// The largest root certificate file read (bundles of every public root
+/// are well under 1 MiB).
+const MAX_ROOT_FILE_BYTES: u64 = 16 << 20;
+
 /// Loads the roots: a PEM file, or the built-in set for `system` or nothing.
 fn root_store(rootcert: Option<&str>) -> Result<RootCertStore, String> {
     let mut store = RootCertStore::empty();
     match rootcert {
         None | Some("system") => store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
         Some(path) => {
-            let certs = CertificateDer::pem_file_iter(path)
+            // A regular file of bounded size: `/dev/zero` would never end.
+            let pem = crate::files::read_capped(std::path::Path::new(path), MAX_ROOT_FILE_BYTES)
                 .map_err(|e| format!("could not read root certificate file \"{path}\": {e}"))?;
-            for cert in certs {
+            for cert in CertificateDer::pem_slice_iter(&pem) {
                 let cert = cert
                     .map_err(|e| format!("could not read root certificate file \"{path}\": {e}"))?;
                 store
