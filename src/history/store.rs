@@ -105,10 +105,16 @@ pub struct MovedAside {
 /// is created in its place.
 pub fn open(path: &Path) -> Result<(Connection, Option<MovedAside>), OpenError> {
     let moved = match probe(path) {
-        Err(reason) if unreadable(&reason) => Some(MovedAside {
-            to: move_aside(path)?,
-            reason,
-        }),
+        Err(reason) if unreadable(&reason) => {
+            let to = move_aside(path)?;
+            // SQLite would create the fresh file (and its -wal/-shm, which
+            // take the file's mode) as the umask says: create it private.
+            crate::files::create_private(path).map_err(|source| OpenError::Private {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            Some(MovedAside { to, reason })
+        }
         _ => None,
     };
     Ok((connect_when_free(path)?, moved))

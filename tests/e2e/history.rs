@@ -2,6 +2,7 @@
 //! shown in full and re-run; two processes writing at once; a corrupt file
 //! moved aside; `--no-history`; the line history across REPL sessions.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::thread;
 
@@ -268,6 +269,10 @@ fn a_corrupt_history_is_moved_aside_and_a_new_one_started() {
     std::fs::create_dir_all(&dir).unwrap();
     let garbage: Vec<u8> = (0..8192u32).map(|i| (i * 7 + 3) as u8).collect();
     std::fs::write(dir.join("history.db"), &garbage).unwrap();
+    // Private, as glance makes them, so the only thing to say is the move.
+    for (path, mode) in [(dir.clone(), 0o700), (dir.join("history.db"), 0o600)] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
 
     let out = glance()
         .home(&home)
