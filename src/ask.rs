@@ -49,6 +49,7 @@ pub fn run(
     } else {
         sql_arg.clone()
     };
+    db::reject_nul(&input).map_err(|error| Failure::usage(error.to_string()))?;
     let statements = safety::split_statements(&input, dialect);
     if statements.is_empty() {
         return Err(Failure::usage("no SQL to run: --sql was empty"));
@@ -108,10 +109,19 @@ pub fn run(
             if json && !shown {
                 print_json_error(sql, verdict.level, &error).map_err(Failure::from_io)?;
             }
-            Err(Failure::Database {
-                text: report::db_error(&error, Some(sql)),
-            })
+            Err(statement_failed(&error, sql))
         }
+    }
+}
+
+/// How a statement that failed ends `ask`: SQL glance refused to send is
+/// bad input (exit 2), anything else a database error (exit 1).
+fn statement_failed(error: &db::Error, sql: &str) -> Failure {
+    match error {
+        db::Error::BadInput(message) => Failure::usage(message.clone()),
+        _ => Failure::Database {
+            text: report::db_error(error, Some(sql)),
+        },
     }
 }
 
@@ -255,9 +265,7 @@ fn ask_question(
                 );
                 print_line(&doc).map_err(Failure::from_io)?;
             }
-            Err(Failure::Database {
-                text: report::db_error(error, Some(sql)),
-            })
+            Err(statement_failed(error, sql))
         }
         End::Llm(error) => Err(Failure::Runtime {
             message: error.to_string(),

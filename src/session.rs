@@ -324,6 +324,7 @@ impl Session {
         recorded: &str,
         work: impl FnOnce(&mut dyn Backend, Duration) -> Result<Outcome, db::Error>,
     ) -> Result<Outcome, db::Error> {
+        db::reject_nul(sql)?;
         let verdict = self.classify(sql);
         if verdict.level != Level::ReadOnly {
             return Err(db::Error::Other(format!(
@@ -363,8 +364,16 @@ impl Session {
         self.backend.info()
     }
 
-    /// Classifies `sql` in this connection's dialect.
+    /// Classifies `sql` in this connection's dialect. SQL holding a NUL byte
+    /// is never run ([`db::reject_nul`]) and is judged the worst.
     pub fn classify(&self, sql: &str) -> Verdict {
+        if db::reject_nul(sql).is_err() {
+            return Verdict {
+                level: Level::Destructive,
+                reasons: vec!["holds a NUL byte, where the database would stop reading".into()],
+                statements: 1,
+            };
+        }
         safety::classify(sql, self.info().dialect, self.catalog.as_ref())
     }
 
@@ -399,6 +408,21 @@ impl Session {
         let question = run.question.as_ref();
         self.last_sql = Some(sql.to_string());
         let verdict = self.classify(sql);
+        if let Err(error) = db::reject_nul(sql) {
+            self.record(
+                sql,
+                question,
+                &verdict,
+                None,
+                Duration::ZERO,
+                Some(error.to_string()),
+            );
+            return Executed::Failed {
+                verdict,
+                error,
+                shown: false,
+            };
+        }
         if self.choice.read_only && verdict.level > Level::ReadOnly {
             let error = Some("refused: the connection is read-only".to_string());
             self.record(sql, question, &verdict, None, Duration::ZERO, error);

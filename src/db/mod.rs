@@ -236,6 +236,20 @@ pub fn connect(target: &Target, options: &ConnectOptions) -> Result<Box<dyn Back
     }
 }
 
+/// Refuses SQL holding a NUL byte before anything else looks at it: SQLite
+/// stops reading at `\0`, so it would run less than glance classified and
+/// showed, and PostgreSQL's protocol cannot carry it at all.
+pub fn reject_nul(sql: &str) -> Result<(), Error> {
+    match sql.find('\0') {
+        None => Ok(()),
+        Some(at) => Err(Error::BadInput(format!(
+            "the SQL holds a NUL byte (\\0) at character {}; glance runs no SQL that holds one, \
+             because the database would not read the statement as it was shown: remove it",
+            sql[..at].chars().count() + 1
+        ))),
+    }
+}
+
 /// A database error as the server reported it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ServerError {
@@ -304,6 +318,9 @@ pub enum Error {
     /// The server guard caught something the classifier let through.
     #[error("refused by the read-only guard: {0}")]
     Guard(String),
+    /// The statement text itself is unacceptable; nothing was sent.
+    #[error("{0}")]
+    BadInput(String),
     #[error("{0}")]
     Other(String),
 }
@@ -333,6 +350,15 @@ impl fmt::Display for ConnectCause {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nul_byte_is_refused_with_its_place() {
+        assert!(reject_nul("select 1").is_ok());
+        let Err(Error::BadInput(message)) = reject_nul("select 'é' /* a\0 */") else {
+            panic!("a NUL byte must be refused")
+        };
+        assert!(message.contains("at character 15"), "{message}");
+    }
 
     #[test]
     fn target_parse_picks_backend_by_form() {

@@ -321,6 +321,7 @@ impl Backend for PgBackend {
         statement_timeout: Duration,
         sink: &mut dyn RowSink,
     ) -> Result<Outcome, Error> {
+        super::reject_nul(sql)?;
         if self.in_transaction {
             return Err(Error::Other(
                 "cannot preview inside your own transaction; COMMIT or ROLLBACK it first".into(),
@@ -366,6 +367,7 @@ impl Backend for PgBackend {
     }
 
     fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error> {
+        super::reject_nul(sql)?;
         self.canceller.requested.store(false, Ordering::SeqCst);
         let mut clock = Clock::default();
         let kind = match guard {
@@ -386,6 +388,7 @@ impl Backend for PgBackend {
         statement_timeout: Duration,
         out: &mut dyn Write,
     ) -> Result<Outcome, Error> {
+        super::reject_nul(sql)?;
         self.canceller.requested.store(false, Ordering::SeqCst);
         let mut clock = Clock::default();
         let kind = self.run_guarded_work(Work::CopyOut(sql, out), statement_timeout, &mut clock)?;

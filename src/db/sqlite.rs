@@ -158,6 +158,7 @@ impl Backend for SqliteBackend {
     }
 
     fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error> {
+        super::reject_nul(sql)?;
         match guard {
             Guard::Direct => execute(&self.conn, sql, false, sink, None),
             Guard::ReadOnly { statement_timeout } => {

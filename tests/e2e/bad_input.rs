@@ -235,10 +235,10 @@ fn megabyte_lines_and_junk_on_stdin_get_clear_answers() {
     run(&[], b"how many \xff\xfe rows?".to_vec())
         .code(2)
         .stderr_has("stdin is not UTF-8 text");
-    // A NUL byte in SQL: unparseable, so it is refused, not sent.
+    // A NUL byte in SQL is bad input, refused before anything else.
     run(&["--sql", "-"], b"select 1 \x00 as n".to_vec())
-        .code(3)
-        .stderr_has("could not be parsed");
+        .code(2)
+        .stderr_has("NUL byte");
     // A 1 MB question goes to the model like any other.
     let fake = FakeLlm::openai(vec![Reply::text(
         "Here is the query.\n\n```sql\nselect 3 as n\n```\n",

@@ -18,6 +18,7 @@ mod exit_codes;
 mod export;
 mod faults;
 mod generated;
+mod guard;
 mod history;
 mod introspect;
 mod providers;
