@@ -67,6 +67,7 @@ pub fn run(
     }
     let sql = &statements[0];
     let mut session = open()?;
+    warn_superuser(&session);
     let json = session.settings.format == Format::Json;
     let prefix = vec![
         ("sql".to_string(), serde_json::Value::from(sql.as_str())),
@@ -111,6 +112,13 @@ pub fn run(
             }
             Err(statement_failed(&error, sql))
         }
+    }
+}
+
+/// The REPL's superuser warning, once, on stderr.
+fn warn_superuser(session: &Session) {
+    if let Some(warning) = session.superuser_warning() {
+        eprintln!("glance: {warning}");
     }
 }
 
@@ -199,6 +207,7 @@ fn ask_question(
     if args.dry_run {
         return dry_run(&mut session, &agent, question, json);
     }
+    warn_superuser(&session);
     let mut ui = AskUi {
         term,
         allow_write: args.allow_write,

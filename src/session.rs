@@ -276,6 +276,16 @@ impl Session {
         )
     }
 
+    /// The warning for a superuser connection, printed once when a session
+    /// starts: `None` for any other role.
+    pub fn superuser_warning(&self) -> Option<&'static str> {
+        self.info().superuser.then_some(
+            "warning: connected as a superuser, who can read server files and run programs; \
+             a less privileged role is safer for everyday use, or a guard_role in the profile \
+             for what runs without asking (see glance setup-reader)",
+        )
+    }
+
     /// The last statement glance was asked to run (typed or generated).
     pub fn last_sql(&self) -> Option<&str> {
         self.last_sql.as_deref()
@@ -549,6 +559,7 @@ impl Session {
         };
         if guard == Guard::Direct {
             self.catalog = None;
+            self.report_restored();
         }
         let result = match result {
             Err(db::Error::ConnectionLost(cause)) if guard == Guard::Direct => {
@@ -701,6 +712,7 @@ impl Session {
             Err(db::Error::ConnectionLost(cause)) => Err(unconfirmed(cause)),
             other => other,
         };
+        self.report_restored();
         match ended {
             Ok(()) if commit => {
                 self.record(sql, question, verdict, Some(rows), previewed.db_time, None);
@@ -736,6 +748,17 @@ impl Session {
                     shown: false,
                 }
             }
+        }
+    }
+
+    /// Says which settings glance turned back on after a statement the
+    /// person confirmed turned them off.
+    fn report_restored(&mut self) {
+        for setting in self.backend.take_restored() {
+            eprintln!(
+                "glance: warning: the statement changed {setting}; glance set it back to on, \
+                 because it checks every statement with backslashes in strings read as plain characters"
+            );
         }
     }
 
@@ -865,6 +888,10 @@ impl RowSink for Recording<'_> {
 
     fn rows(&mut self, rows: Vec<db::Row>) -> Flow {
         self.writer.rows(rows)
+    }
+
+    fn interactive(&self) -> bool {
+        self.writer.interactive()
     }
 }
 

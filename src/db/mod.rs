@@ -66,6 +66,11 @@ pub trait RowSink {
     /// Called with each chunk of rows as it arrives. Returning [`Flow::Stop`]
     /// ends the fetch early; the rest of the result is never read.
     fn rows(&mut self, rows: Vec<Row>) -> Flow;
+    /// Whether [`RowSink::rows`] may wait for a person (a pager waiting for
+    /// a key): that time does not count against the statement timeout.
+    fn interactive(&self) -> bool {
+        false
+    }
 }
 
 /// How a statement is run.
@@ -135,6 +140,13 @@ pub trait Backend {
     fn is_lost(&mut self) -> bool {
         false
     }
+    /// Settings glance put back since last asked, because a statement the
+    /// person confirmed changed one glance relies on (PostgreSQL's
+    /// `standard_conforming_strings`); the caller says so.
+    fn take_restored(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+
     /// Whether the person has a transaction of their own open.
     fn in_transaction(&self) -> bool {
         false
@@ -224,6 +236,10 @@ impl Target {
 pub struct ConnectOptions {
     /// Overrides `connect_timeout` from the URL or environment.
     pub connect_timeout: Option<Duration>,
+    /// A role the read-only guard switches to with `SET LOCAL ROLE`
+    /// (PostgreSQL), so statements that run without asking have only its
+    /// privileges.
+    pub guard_role: Option<String>,
 }
 
 /// Opens a connection to `target`.
@@ -284,6 +300,8 @@ pub enum ConnectCause {
     FileMissing,
     /// A file that is not a SQLite database.
     NotADatabase,
+    /// The profile's `guard_role` is missing or not granted to the user.
+    GuardRole,
     Other,
 }
 
@@ -298,6 +316,11 @@ impl ConnectError {
             }
             ConnectCause::NotADatabase => {
                 "the file exists but is not a SQLite database; check the path".to_string()
+            }
+            ConnectCause::GuardRole => {
+                "create the role with `glance setup-reader NAME` (it prints the SQL) and grant it \
+                 to the user glance connects as, or remove guard_role from the profile"
+                    .to_string()
             }
             _ => postgres::connect_hint(self),
         }
@@ -342,6 +365,7 @@ impl fmt::Display for ConnectCause {
             ConnectCause::BadConnectionString => "invalid connection string",
             ConnectCause::FileMissing => "database file not found",
             ConnectCause::NotADatabase => "not a database file",
+            ConnectCause::GuardRole => "guard role unusable",
             ConnectCause::Other => "connection failed",
         })
     }
@@ -357,7 +381,7 @@ mod tests {
         let Err(Error::BadInput(message)) = reject_nul("select 'é' /* a\0 */") else {
             panic!("a NUL byte must be refused")
         };
-        assert!(message.contains("at character 15"), "{message}");
+        assert!(message.contains("at character 16"), "{message}");
     }
 
     #[test]

@@ -76,3 +76,255 @@ fn sql_with_a_nul_byte_is_refused_before_anything_runs() {
         .code(2)
         .stderr_has("NUL byte");
 }
+
+/// `url` with one more query parameter.
+fn with_param(url: &str, param: &str) -> String {
+    let joiner = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{joiner}{param}")
+}
+
+/// A file only the probe should ever read, and its secret text.
+fn secret_file() -> (PathBuf, String) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = harness::scratch_dir("strings");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod dir");
+    let path = dir.join("hostname");
+    let secret = format!("glance-secret-{}", std::process::id());
+    std::fs::write(&path, &secret).expect("write the secret");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod file");
+    (path, secret)
+}
+
+#[test]
+fn strings_are_read_the_classifiers_way_whatever_the_session_was_told() {
+    let db = harness::db("guard_strings");
+    db.execute(&format!(
+        "alter database \"{}\" set standard_conforming_strings = off",
+        db.name()
+    ));
+    let (path, secret) = secret_file();
+    // With standard_conforming_strings off the server reads `'x\', '` as one
+    // string and runs pg_read_file; the classifier reads no call at all.
+    let probe = format!(
+        "SELECT 'x\\', ' , pg_read_file('{}') AS leak\n--'",
+        path.display()
+    );
+    let url_off = with_param(db.url(), "options=-c%20standard_conforming_strings%3Doff");
+    for target in [db.url(), url_off.as_str()] {
+        let out = ask_model(target, &probe, &["--format", "csv"]);
+        out.never_shows(&secret);
+        ask_stdin(target, probe.as_bytes())
+            .arg("--format")
+            .arg("csv")
+            .env("PGOPTIONS", "-c standard_conforming_strings=off")
+            .run()
+            .never_shows(&secret);
+        // The session glance keeps reads backslashes as plain characters.
+        let out = ask_stdin(target, br"select 'a\' as v")
+            .args(["--format", "csv"])
+            .run();
+        out.success();
+        assert_eq!(out.stdout, "v\na\\\n", "{out}");
+    }
+}
+
+#[test]
+fn a_confirmed_statement_that_turns_standard_strings_off_is_undone_and_said() {
+    let db = harness::db("guard_strings_restored");
+    for set in [
+        "set standard_conforming_strings = off;",
+        "select set_config('standard_conforming_strings', 'off', false);",
+    ] {
+        let out = glance()
+            .args(["repl", "--no-history", "-y", "-d", db.url()])
+            .stdin(format!(
+                "\\sql {set}\n\\sql show standard_conforming_strings;\n"
+            ))
+            .run();
+        out.stderr_has("changed standard_conforming_strings; glance set it back to on");
+        let shown = out.stdout.rsplit("standard_conforming_strings").next();
+        assert!(
+            shown.is_some_and(|rest| rest.contains(" on\n") && !rest.contains(" off\n")),
+            "the setting is on again\n{out}"
+        );
+    }
+}
+
+/// A schema `evil` whose functions shadow built-ins glance calls and record
+/// every call, put first on the database's search_path.
+const HIJACK: &str = r#"
+    create schema evil;
+    create table evil.calls (name text);
+    grant usage on schema evil to public;
+    grant insert on evil.calls to public;
+    create function evil.current_setting(text) returns text language sql
+        as $$ insert into evil.calls values ('current_setting'); select pg_catalog.current_setting($1) $$;
+    create function evil.current_setting(text, boolean) returns text language sql
+        as $$ insert into evil.calls values ('current_setting'); select pg_catalog.current_setting($1, $2) $$;
+    create function evil.current_database() returns name language sql
+        as $$ insert into evil.calls values ('current_database'); select pg_catalog.current_database() $$;
+    create function evil.pg_backend_pid() returns int language sql
+        as $$ insert into evil.calls values ('pg_backend_pid'); select pg_catalog.pg_backend_pid() $$;
+    create function evil.pg_has_role(name, oid, text) returns boolean language sql
+        as $$ insert into evil.calls values ('pg_has_role'); select pg_catalog.pg_has_role($1, $2, $3) $$;
+    create function evil.version() returns text language sql
+        as $$ insert into evil.calls values ('version'); select pg_catalog.version() $$;
+    create function evil.set_config(text, text, boolean) returns text language sql
+        as $$ insert into evil.calls values ('set_config'); select pg_catalog.set_config($1, $2, $3) $$;
+"#;
+
+#[test]
+fn a_search_path_hijack_never_runs_at_connect_or_around_statements() {
+    let db = harness::db("guard_hijack");
+    db.execute(HIJACK);
+    db.execute(
+        "create table film (id int primary key, title text); insert into film values (1, 'A')",
+    );
+    db.execute(&format!(
+        "alter database \"{}\" set search_path = evil, pg_catalog, public",
+        db.name()
+    ));
+    let calls = || db.query_scalar("select count(*) from evil.calls");
+    ask_stdin(db.url(), b"select 1 as one").run().success();
+    ask_stdin(db.url(), b"select title from film")
+        .run()
+        .success();
+    assert_eq!(calls().as_deref(), Some("0"), "a hijacking function ran");
+    let out = glance()
+        .args(["repl", "--no-history", "-y", "-d", db.url()])
+        .stdin("\\conninfo\n\\sql select 2 as two;\n\\sql insert into film values (2, 'B');\n")
+        .run();
+    out.success().stdout_has("two");
+    assert_eq!(
+        calls().as_deref(),
+        Some("0"),
+        "a hijacking function ran\n{out}"
+    );
+}
+
+/// A config file with one profile, `t`, reaching `url` with `extra` lines.
+fn profile_home(url: &str, extra: &str) -> PathBuf {
+    let home = harness::scratch_dir("home");
+    let dir = home.join(".config/glance");
+    std::fs::create_dir_all(&dir).expect("config dir");
+    std::fs::write(
+        dir.join("config.toml"),
+        format!("[connections.t]\nurl = \"{url}\"\n{extra}\n"),
+    )
+    .expect("write the config file");
+    home
+}
+
+#[test]
+fn the_guard_role_holds_what_runs_without_asking_to_its_privileges() {
+    let db = harness::db("guard_role");
+    let role = format!("glance_guard_{}", std::process::id());
+    let setup = glance().args(["setup-reader", &role]).run();
+    setup.success().stdout_has("NOLOGIN");
+    db.execute(&format!(
+        "create table secret (pin int); insert into secret values (4242);
+         create table open (n int); insert into open values (7);
+         do $$ begin execute '{}'; exception when duplicate_object then null; end $$;",
+        format!("create role {role} nologin").replace('\'', "''")
+    ));
+    db.execute(&format!("grant select on open to {role}"));
+    let home = profile_home(db.url(), &format!("guard_role = \"{role}\""));
+    let run = |sql: &str| {
+        glance()
+            .home(&home)
+            .args([
+                "ask",
+                "--no-history",
+                "-p",
+                "t",
+                "--format",
+                "csv",
+                "--sql",
+                sql,
+            ])
+            .run()
+    };
+    let out = run("select current_user as who, n from open");
+    out.success();
+    assert_eq!(out.stdout, format!("who,n\n{role},7\n"), "{out}");
+    // Read-only by the classifier, refused by the server: the role cannot read it.
+    run("select pin from secret")
+        .code(1)
+        .stderr_has("permission denied")
+        .never_shows("4242");
+    // A role made by setup-reader reads everything.
+    let reader = format!("glance_reader_{}", std::process::id());
+    let script = glance().args(["setup-reader", &reader]).run();
+    script.success();
+    db.execute(&script.stdout);
+    let home = profile_home(db.url(), &format!("guard_role = \"{reader}\""));
+    let out = glance()
+        .home(&home)
+        .args(["ask", "--no-history", "-p", "t", "--format", "csv"])
+        .args(["--sql", "select current_user as who, pin from secret"])
+        .run();
+    out.success();
+    assert_eq!(out.stdout, format!("who,pin\n{reader},4242\n"), "{out}");
+    assert_eq!(
+        db.query_scalar(&format!(
+            "select rolcanlogin::text from pg_roles where rolname = '{reader}'"
+        ))
+        .as_deref(),
+        Some("false")
+    );
+    // A role that does not exist stops the connection with a hint.
+    let home = profile_home(db.url(), "guard_role = \"no_such_role_here\"");
+    glance()
+        .home(&home)
+        .args(["ask", "--no-history", "-p", "t", "--sql", "select 1"])
+        .run()
+        .code(1)
+        .stderr_has("guard_role \"no_such_role_here\" does not exist")
+        .stderr_has("glance setup-reader");
+}
+
+#[test]
+fn ask_warns_once_about_a_superuser_connection() {
+    let db = harness::db("guard_superuser");
+    let out = ask_stdin(db.url(), b"select 1").run();
+    out.success();
+    assert_eq!(
+        out.stderr.matches("connected as a superuser").count(),
+        1,
+        "{out}"
+    );
+    let out = ask_model(db.url(), "select 1", &[]);
+    out.success();
+    assert_eq!(
+        out.stderr.matches("connected as a superuser").count(),
+        1,
+        "{out}"
+    );
+}
+
+#[test]
+fn the_statement_timeout_bounds_a_result_streamed_over_many_fetches() {
+    let db = harness::db("guard_timeout");
+    // Each fetch is quick, the whole result is not: the server's own timer
+    // starts again with every fetch and never fires.
+    let out = glance()
+        .args([
+            "ask",
+            "--no-history",
+            "--statement-timeout",
+            "2s",
+            "--format",
+            "csv",
+        ])
+        .args(["-d", db.url(), "--sql"])
+        .arg("select generate_series(1, 1000000000000) as n, pg_catalog.repeat('x', 100) as pad")
+        .timeout(std::time::Duration::from_secs(600))
+        .run();
+    out.code(1)
+        .stderr_has("statement timeout of 2 s was reached")
+        .stderr_has("--statement-timeout");
+    assert!(
+        out.stdout.starts_with("n,pad\n1,"),
+        "rows streamed first\n{out}"
+    );
+}
