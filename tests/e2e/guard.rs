@@ -328,3 +328,97 @@ fn the_statement_timeout_bounds_a_result_streamed_over_many_fetches() {
         "rows streamed first\n{out}"
     );
 }
+
+/// Peak RSS in KiB of `glance ARGS… > /dev/null`, from `/usr/bin/time`.
+fn peak_rss_kib(args: &[&str]) -> u64 {
+    let time = Path::new("/usr/bin/time");
+    assert!(
+        time.is_file(),
+        "/usr/bin/time is missing: install it (Debian/Ubuntu: apt-get install time)"
+    );
+    let report = harness::scratch_dir("rss").join("time.out");
+    let mut line = format!(
+        "exec /usr/bin/time -f %M -o '{}' '{}'",
+        report.display(),
+        harness::glance_bin()
+    );
+    for arg in args {
+        line.push_str(&format!(" '{}'", arg.replace('\'', r"'\''")));
+    }
+    line.push_str(" > /dev/null");
+    let out = Cmd::new("sh")
+        .args(["-c", &line])
+        .timeout(std::time::Duration::from_secs(600))
+        .run();
+    out.success();
+    let text = std::fs::read_to_string(&report).expect("read /usr/bin/time's report");
+    text.trim()
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no peak RSS in {text:?}\n{out}"))
+}
+
+#[test]
+fn memory_stays_bounded_by_the_largest_row_with_big_values() {
+    let db = harness::db("guard_memory");
+    const ROW: u64 = 50_000_000;
+    let sql =
+        format!("select n, pg_catalog.repeat('x', {ROW}) as big from generate_series(1, 20) n");
+    let limit_kib = (3 * ROW + (64 << 20)) / 1024;
+    for format in ["table", "csv", "json"] {
+        let peak = peak_rss_kib(&[
+            "ask",
+            "--no-history",
+            "--statement-timeout",
+            "0",
+            "--format",
+            format,
+            "-d",
+            db.url(),
+            "--sql",
+            &sql,
+        ]);
+        println!(
+            "20 rows of {ROW} bytes, --format {format}: peak RSS {peak} KiB (limit {limit_kib} KiB)"
+        );
+        assert!(
+            peak <= limit_kib,
+            "--format {format}: peak RSS {peak} KiB, over 3 × the largest row + 64 MiB ({limit_kib} KiB)"
+        );
+    }
+}
+
+#[test]
+fn memory_stays_bounded_by_the_largest_row_with_big_sqlite_blobs() {
+    let path = harness::scratch_dir("memory").join("blobs.db");
+    rusqlite::Connection::open(&path)
+        .and_then(|c| c.execute_batch("create table t (n integer)"))
+        .expect("create sqlite file");
+    const ROW: u64 = 50_000_000;
+    let sql = format!(
+        "with recursive n(i) as (select 1 union all select i + 1 from n where i < 20) \
+         select i, randomblob({ROW}) as big from n"
+    );
+    let limit_kib = (3 * ROW + (64 << 20)) / 1024;
+    let target = path.to_str().expect("utf-8 path");
+    for format in ["table", "csv"] {
+        let peak = peak_rss_kib(&[
+            "ask",
+            "--no-history",
+            "--statement-timeout",
+            "0",
+            "--format",
+            format,
+            "-d",
+            target,
+            "--sql",
+            &sql,
+        ]);
+        println!("SQLite, 20 blobs of {ROW} bytes, --format {format}: peak RSS {peak} KiB");
+        assert!(
+            peak <= limit_kib,
+            "--format {format}: peak RSS {peak} KiB, over 3 × the largest row + 64 MiB ({limit_kib} KiB)"
+        );
+    }
+}
