@@ -192,14 +192,19 @@ fn a_search_path_hijack_never_runs_at_connect_or_around_statements() {
     assert_eq!(calls().as_deref(), Some("0"), "a hijacking function ran");
     let out = glance()
         .args(["repl", "--no-history", "-y", "-d", db.url()])
-        .stdin("\\conninfo\n\\sql select 2 as two;\n\\sql insert into film values (2, 'B');\n")
+        .stdin(
+            "\\conninfo\n\\d\n\\dt\n\\d film\n\\sql select 2 as two;\n\
+             \\sql insert into film values (2, 'B');\n",
+        )
         .run();
-    out.success().stdout_has("two");
+    out.success().stdout_has("two").stdout_has("film");
     assert_eq!(
         calls().as_deref(),
         Some("0"),
         "a hijacking function ran\n{out}"
     );
+    ask_model(db.url(), "select title from film order by id", &[]).success();
+    assert_eq!(calls().as_deref(), Some("0"), "a hijacking function ran");
 }
 
 /// A config file with one profile, `t`, reaching `url` with `extra` lines.
