@@ -419,19 +419,7 @@ impl Session {
         self.last_sql = Some(sql.to_string());
         let verdict = self.classify(sql);
         if let Err(error) = db::reject_nul(sql) {
-            self.record(
-                sql,
-                question,
-                &verdict,
-                None,
-                Duration::ZERO,
-                Some(error.to_string()),
-            );
-            return Executed::Failed {
-                verdict,
-                error,
-                shown: false,
-            };
+            return self.not_run(sql, question, verdict, error);
         }
         if self.choice.read_only && verdict.level > Level::ReadOnly {
             let error = Some("refused: the connection is read-only".to_string());
@@ -512,19 +500,7 @@ impl Session {
                      without COPY, or use --format csv"
                         .into(),
                 );
-                self.record(
-                    sql,
-                    question,
-                    &verdict,
-                    None,
-                    Duration::ZERO,
-                    Some(error.to_string()),
-                );
-                return Executed::Failed {
-                    verdict,
-                    error,
-                    shown: false,
-                };
+                return self.not_run(sql, question, verdict, error);
             }
             return self.copy_to_results(sql, question, verdict);
         }
@@ -601,6 +577,24 @@ impl Session {
                     shown,
                 }
             }
+        }
+    }
+
+    /// A statement refused before it reached the database: recorded as not
+    /// run, with `error`.
+    fn not_run(
+        &mut self,
+        sql: &str,
+        question: Option<&QuestionNote>,
+        verdict: Verdict,
+        error: db::Error,
+    ) -> Executed {
+        let message = Some(error.to_string());
+        self.record(sql, question, &verdict, None, Duration::ZERO, message);
+        Executed::Failed {
+            verdict,
+            error,
+            shown: false,
         }
     }
 

@@ -364,50 +364,14 @@ fn peak_rss_kib(args: &[&str]) -> u64 {
         .unwrap_or_else(|| panic!("no peak RSS in {text:?}\n{out}"))
 }
 
-#[test]
-fn memory_stays_bounded_by_the_largest_row_with_big_values() {
-    let db = harness::db("guard_memory");
-    const ROW: u64 = 50_000_000;
-    let sql =
-        format!("select n, pg_catalog.repeat('x', {ROW}) as big from generate_series(1, 20) n");
-    let limit_kib = (3 * ROW + (64 << 20)) / 1024;
-    for format in ["table", "csv", "json"] {
-        let peak = peak_rss_kib(&[
-            "ask",
-            "--no-history",
-            "--statement-timeout",
-            "0",
-            "--format",
-            format,
-            "-d",
-            db.url(),
-            "--sql",
-            &sql,
-        ]);
-        println!(
-            "20 rows of {ROW} bytes, --format {format}: peak RSS {peak} KiB (limit {limit_kib} KiB)"
-        );
-        assert!(
-            peak <= limit_kib,
-            "--format {format}: peak RSS {peak} KiB, over 3 × the largest row + 64 MiB ({limit_kib} KiB)"
-        );
-    }
-}
+/// Bytes in each of the 20 big values of the memory tests.
+const BIG_ROW: u64 = 50_000_000;
 
-#[test]
-fn memory_stays_bounded_by_the_largest_row_with_big_sqlite_blobs() {
-    let path = harness::scratch_dir("memory").join("blobs.db");
-    rusqlite::Connection::open(&path)
-        .and_then(|c| c.execute_batch("create table t (n integer)"))
-        .expect("create sqlite file");
-    const ROW: u64 = 50_000_000;
-    let sql = format!(
-        "with recursive n(i) as (select 1 union all select i + 1 from n where i < 20) \
-         select i, randomblob({ROW}) as big from n"
-    );
-    let limit_kib = (3 * ROW + (64 << 20)) / 1024;
-    let target = path.to_str().expect("utf-8 path");
-    for format in ["table", "csv"] {
+/// Runs `sql` (20 rows of [`BIG_ROW`] bytes) on `target` in each format and
+/// checks the peak RSS against 3 × the largest row + 64 MiB.
+fn assert_memory_bounded(what: &str, target: &str, sql: &str, formats: &[&str]) {
+    let limit_kib = (3 * BIG_ROW + (64 << 20)) / 1024;
+    for format in formats {
         let peak = peak_rss_kib(&[
             "ask",
             "--no-history",
@@ -418,12 +382,40 @@ fn memory_stays_bounded_by_the_largest_row_with_big_sqlite_blobs() {
             "-d",
             target,
             "--sql",
-            &sql,
+            sql,
         ]);
-        println!("SQLite, 20 blobs of {ROW} bytes, --format {format}: peak RSS {peak} KiB");
+        println!("{what}, --format {format}: peak RSS {peak} KiB (limit {limit_kib} KiB)");
         assert!(
             peak <= limit_kib,
-            "--format {format}: peak RSS {peak} KiB, over 3 × the largest row + 64 MiB ({limit_kib} KiB)"
+            "{what}, --format {format}: peak RSS {peak} KiB, over 3 × the largest row + 64 MiB \
+             ({limit_kib} KiB)"
         );
     }
+}
+
+#[test]
+fn memory_stays_bounded_by_the_largest_row_with_big_values() {
+    let db = harness::db("guard_memory");
+    let sql =
+        format!("select n, pg_catalog.repeat('x', {BIG_ROW}) as big from generate_series(1, 20) n");
+    assert_memory_bounded(
+        "PostgreSQL, 20 rows of 50 MB",
+        db.url(),
+        &sql,
+        &["table", "csv", "json"],
+    );
+}
+
+#[test]
+fn memory_stays_bounded_by_the_largest_row_with_big_sqlite_blobs() {
+    let path = harness::scratch_dir("memory").join("blobs.db");
+    rusqlite::Connection::open(&path)
+        .and_then(|c| c.execute_batch("create table t (n integer)"))
+        .expect("create sqlite file");
+    let sql = format!(
+        "with recursive n(i) as (select 1 union all select i + 1 from n where i < 20) \
+         select i, randomblob({BIG_ROW}) as big from n"
+    );
+    let target = path.to_str().expect("utf-8 path");
+    assert_memory_bounded("SQLite, 20 blobs of 50 MB", target, &sql, &["table", "csv"]);
 }
