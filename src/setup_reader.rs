@@ -7,6 +7,8 @@
 //! that. It cannot log in unless asked, since glance switches to it with
 //! `SET LOCAL ROLE` inside the read-only guard and never connects as it.
 
+use crate::db::postgres::quote_ident;
+
 /// The script for `role`; `login` lets the role log in.
 pub fn script(role: &str, login: bool) -> String {
     let ident = quote_ident(role);
@@ -50,11 +52,6 @@ GRANT {ident} TO CURRENT_USER;
         name = shell_word(role),
         toml = toml_string(role),
     )
-}
-
-/// `"name"`, with any `"` doubled: an SQL identifier.
-fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// `'text'`, with any `'` doubled: an SQL string literal.

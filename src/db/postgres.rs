@@ -656,8 +656,8 @@ fn check_guard_role(client: &mut Client, role: &str, location: &str) -> Result<(
     }
 }
 
-/// `"name"`, with any `"` doubled.
-fn quote_ident(name: &str) -> String {
+/// `"name"`, with any `"` doubled: an SQL identifier.
+pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 

@@ -226,6 +226,11 @@ fn the_guard_role_holds_what_runs_without_asking_to_its_privileges() {
     let role = format!("glance_guard_{}", std::process::id());
     let setup = glance().args(["setup-reader", &role]).run();
     setup.success().stdout_has("NOLOGIN");
+    glance()
+        .args(["setup-reader", ""])
+        .run()
+        .code(2)
+        .stderr_has("the role name is empty");
     db.execute(&format!(
         "create table secret (pin int); insert into secret values (4242);
          create table open (n int); insert into open values (7);
