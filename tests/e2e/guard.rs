@@ -262,6 +262,36 @@ fn the_guard_role_holds_what_runs_without_asking_to_its_privileges() {
         .code(1)
         .stderr_has("permission denied")
         .never_shows("4242");
+    // A function that claims to be stable but reads a server file, written
+    // by the model: whether the classifier asks (exit 3) or trusts it, the
+    // guard role cannot read the file.
+    let (path, hidden) = secret_file();
+    db.execute(&format!(
+        "create function peek() returns text language sql stable \
+         as $$ select pg_catalog.pg_read_file('{}') $$",
+        path.display()
+    ));
+    let fake = FakeLlm::openai(vec![Reply::text(
+        "This answers it.\n\n```sql\nselect peek() as p\n```\n",
+    )]);
+    let mut cmd = glance().home(&home).args([
+        "ask",
+        "--no-history",
+        "--retries",
+        "0",
+        "-p",
+        "t",
+        "what is in it?",
+    ]);
+    for (name, value) in fake.env() {
+        cmd = cmd.env(name, value);
+    }
+    let out = cmd.run();
+    out.never_shows(&hidden);
+    assert!(
+        out.code == Some(3) || (out.code == Some(1) && out.stderr.contains("permission denied")),
+        "{out}"
+    );
     // A role made by setup-reader reads everything.
     let reader = format!("glance_reader_{}", std::process::id());
     let script = glance().args(["setup-reader", &reader]).run();
