@@ -190,6 +190,28 @@ def main():
                  "glance ask --format table --sql 'select * from events' > /dev/null",
                  "psql -X -P pager=off -c 'select * from events' > /dev/null", 1.0, rss_limit=40)
 
+    # Big values.
+    big_limit = (3 * 50_000_000 + 64 * MIB * 1024) / (MIB * 1024)
+    big_rss = {f: Case(results, f"big_values_{f}").rss_mib("glance") for f in ("table", "csv")}
+    ok = all(v is not None and v <= big_limit for v in big_rss.values())
+    summary.append(("20 rows of 50 MB, peak memory",
+                    ", ".join(f"{mib(v)} ({f})" for f, v in big_rss.items()),
+                    f"≤ {big_limit:.0f} MiB (3 × row + 64 MiB)", met(ok)))
+    add("### Big values")
+    add("")
+    add("`glance --statement-timeout 0 ask --format FORMAT --sql \"select n, repeat('x', "
+        "50000000) as big from generate_series(1, 20) n\" > /dev/null`: peak RSS (median of the "
+        "runs under /usr/bin/time). Tables cut each value after 10,000 characters; "
+        "CSV writes whole values.")
+    add("")
+    add("| format | peak RSS |")
+    add("| --- | ---: |")
+    for f, v in big_rss.items():
+        add(f"| {f} | {mib(v)} |")
+    add("")
+    add(f"Target ≤ {big_limit:.0f} MiB (3 × the largest row + 64 MiB): {met(ok)}.")
+    add("")
+
     # First page.
     first = read_json(path("first_page.json")) or {}
     big = [t / 1000.0 for t in first.get("events", [])]

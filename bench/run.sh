@@ -229,6 +229,16 @@ bench_pair table "$big_runs" \
     "$g_events ask --format table --sql 'select * from events' > /dev/null" \
     "$p_events -P pager=off -c 'select * from events' > /dev/null"
 
+# Big values: 20 rows of 50 MB each, drawn as a table and written as CSV.
+# Peak RSS must stay within 3 × the largest row + 64 MiB (207 MiB); psql
+# holds the whole result, so it is not run here.
+say "big values: peak RSS of 20 rows of 50 MB"
+big_sql="select n, repeat('x', 50000000) as big from generate_series(1, 20) n"
+for format in table csv; do
+    rss "big_values_$format" glance \
+        "$g_events --statement-timeout 0 ask --format $format --sql \"$big_sql\" > /dev/null"
+done
+
 # Export: glance's time is measured inside one REPL session (from sending
 # `\export` to its completion), psql's is `\copy … to stdout` into a file.
 say "export: glance REPL, $big_runs exports"

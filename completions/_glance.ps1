@@ -48,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'glance' -ScriptBlock {
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Tokens and cost of questions over the last days, per provider and model, from the history')
             [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'List the models a provider offers (default: the configured one); the model questions go to is marked')
+            [CompletionResult]::new('setup-reader', 'setup-reader', [CompletionResultType]::ParameterValue, 'Print the SQL that creates a role for a profile''s guard_role: it can read every table and nothing else (pg_read_all_data on PostgreSQL 14 and later, SELECT grants before), and cannot log in unless --login. glance runs nothing; pipe it to psql as a superuser')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Create, locate or show the config file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -202,6 +203,31 @@ Register-ArgumentCompleter -Native -CommandName 'glance' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'glance;setup-reader' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql''s defaults')
+            [CompletionResult]::new('--database', '--database', [CompletionResultType]::ParameterName, 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql''s defaults')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Connection profile from the config file ([connections.NAME])')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file ([connections.NAME])')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to read instead of ~/.config/glance/config.toml')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format for results')
+            [CompletionResult]::new('--statement-timeout', '--statement-timeout', [CompletionResultType]::ParameterName, 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m, at most 596h; 0 turns it off [default: 30s, or the config file''s]')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model id for questions (default: the provider''s default model)')
+            [CompletionResult]::new('--context-tokens', '--context-tokens', [CompletionResultType]::ParameterName, 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file''s]')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file''s]')
+            [CompletionResult]::new('--login', '--login', [CompletionResultType]::ParameterName, 'Let the role log in (LOGIN); by default it cannot, since glance only switches to it inside the read-only guard')
+            [CompletionResult]::new('--no-history', '--no-history', [CompletionResultType]::ParameterName, 'Do not read or write the history database or the line history')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (the NO_COLOR variable does the same)')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Open the built-in demo database (a small shop, in SQLite)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before destructive statements typed by hand')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before destructive statements typed by hand')
+            [CompletionResult]::new('--share-samples', '--share-samples', [CompletionResultType]::ParameterName, 'Also send the LLM the distinct values of text columns that have few of them (statuses, categories…), which makes answers about them right. Off by default: without it only schema metadata leaves the machine')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'glance;config' {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql''s defaults')
             [CompletionResult]::new('--database', '--database', [CompletionResultType]::ParameterName, 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql''s defaults')
@@ -328,6 +354,7 @@ Register-ArgumentCompleter -Native -CommandName 'glance' -ScriptBlock {
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Tokens and cost of questions over the last days, per provider and model, from the history')
             [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'List the models a provider offers (default: the configured one); the model questions go to is marked')
+            [CompletionResult]::new('setup-reader', 'setup-reader', [CompletionResultType]::ParameterValue, 'Print the SQL that creates a role for a profile''s guard_role: it can read every table and nothing else (pg_read_all_data on PostgreSQL 14 and later, SELECT grants before), and cannot log in unless --login. glance runs nothing; pipe it to psql as a superuser')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Create, locate or show the config file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -348,6 +375,9 @@ Register-ArgumentCompleter -Native -CommandName 'glance' -ScriptBlock {
             break
         }
         'glance;help;models' {
+            break
+        }
+        'glance;help;setup-reader' {
             break
         }
         'glance;help;config' {

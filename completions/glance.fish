@@ -51,6 +51,7 @@ complete -c glance -n "__fish_glance_needs_command" -f -a "completions" -d 'Prin
 complete -c glance -n "__fish_glance_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c glance -n "__fish_glance_needs_command" -f -a "usage" -d 'Tokens and cost of questions over the last days, per provider and model, from the history'
 complete -c glance -n "__fish_glance_needs_command" -f -a "models" -d 'List the models a provider offers (default: the configured one); the model questions go to is marked'
+complete -c glance -n "__fish_glance_needs_command" -f -a "setup-reader" -d 'Print the SQL that creates a role for a profile\'s guard_role: it can read every table and nothing else (pg_read_all_data on PostgreSQL 14 and later, SELECT grants before), and cannot log in unless --login. glance runs nothing; pipe it to psql as a superuser'
 complete -c glance -n "__fish_glance_needs_command" -f -a "config" -d 'Create, locate or show the config file'
 complete -c glance -n "__fish_glance_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c glance -n "__fish_glance_using_subcommand repl" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
@@ -185,6 +186,28 @@ complete -c glance -n "__fish_glance_using_subcommand models" -s y -l yes -d 'Do
 complete -c glance -n "__fish_glance_using_subcommand models" -l share-samples -d 'Also send the LLM the distinct values of text columns that have few of them (statuses, categories…), which makes answers about them right. Off by default: without it only schema metadata leaves the machine'
 complete -c glance -n "__fish_glance_using_subcommand models" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c glance -n "__fish_glance_using_subcommand models" -s V -l version -d 'Print version'
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -s p -l profile -d 'Connection profile from the config file ([connections.NAME])' -r
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l config -d 'Config file to read instead of ~/.config/glance/config.toml' -r -F
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l format -d 'Output format for results' -r -f -a "table\t'Aligned table (paged on a terminal)'
+expanded\t'One record per block, one line per column (psql\'s \\x)'
+csv\t'RFC 4180 CSV with a header row'
+json\t'One JSON document with columns, rows and counts'
+ndjson\t'One JSON object per row, one per line'
+markdown\t'GitHub-flavoured Markdown table'"
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l statement-timeout -d 'Time limit for statements run inside the read-only guard, such as 30s, 500ms or 2m, at most 596h; 0 turns it off [default: 30s, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l provider -d 'LLM provider for questions: openai, anthropic, gemini, azure or ollama (default: the first whose API key is set, else a local Ollama)' -r
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l login -d 'Let the role log in (LOGIN); by default it cannot, since glance only switches to it inside the read-only guard'
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l no-history -d 'Do not read or write the history database or the line history'
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -s y -l yes -d 'Do not ask before destructive statements typed by hand'
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l share-samples -d 'Also send the LLM the distinct values of text columns that have few of them (statuses, categories…), which makes answers about them right. Off by default: without it only schema metadata leaves the machine'
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -s V -l version -d 'Print version'
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -s d -l database -d 'Database to open: a postgres:// URL, a libpq "key=value" string, sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3. Without it, PostgreSQL is reached through the PG* variables and psql\'s defaults' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -s p -l profile -d 'Connection profile from the config file ([connections.NAME])' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l config -d 'Config file to read instead of ~/.config/glance/config.toml' -r -F
@@ -277,14 +300,15 @@ complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_su
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print where the config file is read from'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the settings in effect, merged from flags, environment, the file and defaults, with passwords redacted'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "repl" -d 'Interactive session: ask questions, or type SQL after \\sql (the default when no command is given)'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "ask" -d 'Answer one question, or run one statement with --sql, without prompts'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "completions" -d 'Print a shell completion script'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "man" -d 'Print the man page (roff)'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "usage" -d 'Tokens and cost of questions over the last days, per provider and model, from the history'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "models" -d 'List the models a provider offers (default: the configured one); the model questions go to is marked'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "config" -d 'Create, locate or show the config file'
-complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models setup-reader config help" -f -a "repl" -d 'Interactive session: ask questions, or type SQL after \\sql (the default when no command is given)'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models setup-reader config help" -f -a "ask" -d 'Answer one question, or run one statement with --sql, without prompts'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models setup-reader config help" -f -a "completions" -d 'Print a shell completion script'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models setup-reader config help" -f -a "man" -d 'Print the man page (roff)'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models setup-reader config help" -f -a "usage" -d 'Tokens and cost of questions over the last days, per provider and model, from the history'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models setup-reader config help" -f -a "models" -d 'List the models a provider offers (default: the configured one); the model questions go to is marked'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models setup-reader config help" -f -a "setup-reader" -d 'Print the SQL that creates a role for a profile\'s guard_role: it can read every table and nothing else (pg_read_all_data on PostgreSQL 14 and later, SELECT grants before), and cannot log in unless --login. glance runs nothing; pipe it to psql as a superuser'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models setup-reader config help" -f -a "config" -d 'Create, locate or show the config file'
+complete -c glance -n "__fish_glance_using_subcommand help; and not __fish_seen_subcommand_from repl ask completions man usage models setup-reader config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c glance -n "__fish_glance_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented template to the config file\'s place (never over an existing file)'
 complete -c glance -n "__fish_glance_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where the config file is read from'
 complete -c glance -n "__fish_glance_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the settings in effect, merged from flags, environment, the file and defaults, with passwords redacted'

@@ -149,6 +149,7 @@ pub fn run(
     } else {
         sql_arg.clone()
     };
+    db::reject_nul(&input).map_err(|error| Failure::usage(error.to_string()))?;
     let statements = safety::split_statements(&input, dialect);
     if statements.is_empty() {
         return Err(Failure::usage("no SQL to run: --sql was empty").into());
@@ -174,6 +175,7 @@ pub fn run(
     }
     let sql = &statements[0];
     let mut session = open().map_err(Failed::of("connection"))?;
+    warn_superuser(&session);
     let json = session.settings.format == Format::Json;
     let prefix = vec![
         ("sql".to_string(), serde_json::Value::from(sql.as_str())),
@@ -211,9 +213,7 @@ pub fn run(
             error,
             shown,
         } => {
-            let failure = Failure::Database {
-                text: report::db_error(&error, Some(sql)),
-            };
+            let failure = statement_failed(&error, sql);
             if json && !shown {
                 print_json_error(sql, verdict.level, &error, failure.code())
                     .map_err(Failure::from_io)?;
@@ -222,6 +222,24 @@ pub fn run(
         }
     };
     Err(failure.into())
+}
+
+/// The REPL's superuser warning, once, on stderr.
+fn warn_superuser(session: &Session) {
+    if let Some(warning) = session.superuser_warning() {
+        eprintln!("glance: {warning}");
+    }
+}
+
+/// How a statement that failed ends `ask`: SQL glance refused to send is
+/// bad input (exit 2), anything else a database error (exit 1).
+fn statement_failed(error: &db::Error, sql: &str) -> Failure {
+    match error {
+        db::Error::BadInput(message) => Failure::usage(message.clone()),
+        _ => Failure::Database {
+            text: report::db_error(error, Some(sql)),
+        },
+    }
 }
 
 /// The question from the arguments, or from stdin when it is a pipe (a
@@ -329,6 +347,7 @@ fn ask_question(
     if args.dry_run {
         return dry_run(&mut session, &agent, question, json, term);
     }
+    warn_superuser(&session);
     let mut ui = AskUi {
         term,
         allow_write: args.allow_write,
@@ -383,9 +402,7 @@ fn ask_question(
             failed(sql, verdict).not_run(json, &message, failure)
         }
         End::Failed { sql, error, shown } => {
-            let failure = Failure::Database {
-                text: report::db_error(error, Some(sql)),
-            };
+            let failure = statement_failed(error, sql);
             if json && !shown {
                 let doc = failed(sql, &session.classify(sql)).doc(&error.to_string(), &failure);
                 print_line(&doc).map_err(Failure::from_io)?;

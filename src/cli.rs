@@ -130,6 +130,18 @@ pub enum Command {
         /// openai, anthropic, gemini, azure or ollama.
         provider: Option<String>,
     },
+    /// Print the SQL that creates a role for a profile's guard_role: it can
+    /// read every table and nothing else (pg_read_all_data on PostgreSQL 14
+    /// and later, SELECT grants before), and cannot log in unless --login.
+    /// glance runs nothing; pipe it to psql as a superuser.
+    SetupReader {
+        /// Name of the role to create.
+        role: String,
+        /// Let the role log in (LOGIN); by default it cannot, since glance
+        /// only switches to it inside the read-only guard.
+        #[arg(long)]
+        login: bool,
+    },
     /// Create, locate or show the config file.
     Config {
         #[command(subcommand)]

@@ -19,6 +19,8 @@ pub struct Choice {
     /// Refuse every statement that is not read-only.
     pub read_only: bool,
     pub statement_timeout: Duration,
+    /// The profile's `guard_role`: the role the read-only guard switches to.
+    pub guard_role: Option<String>,
 }
 
 /// What to connect to at start-up.
@@ -172,13 +174,18 @@ pub fn profile(config: &Config, name: &str) -> Result<Choice, Failure> {
         profile: Some(name.to_string()),
         read_only: profile.read_only,
         statement_timeout: config.statement_timeout(Some(profile)),
+        guard_role: profile.guard_role.clone(),
     })
 }
 
 /// Opens the database a choice names.
 pub fn connect(choice: &Choice) -> Result<Box<dyn db::Backend>, Failure> {
     remember_password(&choice.target);
-    db::connect(&choice.target, &db::ConnectOptions::default()).map_err(|error| Failure::Database {
+    let options = db::ConnectOptions {
+        guard_role: choice.guard_role.clone(),
+        ..db::ConnectOptions::default()
+    };
+    db::connect(&choice.target, &options).map_err(|error| Failure::Database {
         text: crate::report::db_error(&error, None),
     })
 }
@@ -202,6 +209,7 @@ fn plain(config: &Config, target: Target) -> Choice {
         profile: None,
         read_only: false,
         statement_timeout: config.statement_timeout(None),
+        guard_role: None,
     }
 }
 

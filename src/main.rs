@@ -38,6 +38,7 @@ mod repl;
 mod report;
 mod safety;
 mod session;
+mod setup_reader;
 mod term;
 mod timings;
 mod unrun;
@@ -128,6 +129,14 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Config { action } => config_command(global, *action),
         Command::Usage { days } => usage_command(global, *days),
         Command::Models { provider } => models::run(&load_config(global)?, provider.as_deref()),
+        Command::SetupReader { role, login } => {
+            setup_reader::check_name(role).map_err(|message| Failure::Usage {
+                message: format!("cannot set up reader role: {message}"),
+                hint: Some("give a role name such as glance_reader".into()),
+            })?;
+            print!("{}", setup_reader::script(role, *login));
+            Ok(())
+        }
         Command::Ask(args) => {
             // With --format json a failure is also a JSON document on stdout.
             let described = |format| move |failure| ask::Failed::from(failure).into_failure(format);

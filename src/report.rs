@@ -36,7 +36,9 @@ pub fn db_error(err: &db::Error, sql: Option<&str>) -> String {
                 "the statement tried to change data inside the read-only guard; nothing was changed",
             ),
         ),
-        db::Error::Cancelled | db::Error::Other(_) => error_line(&err.to_string(), None),
+        db::Error::Cancelled | db::Error::Other(_) | db::Error::BadInput(_) => {
+            error_line(&err.to_string(), None)
+        }
     }
 }
 

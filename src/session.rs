@@ -279,6 +279,16 @@ impl Session {
         )
     }
 
+    /// The warning for a superuser connection, printed once when a session
+    /// starts: `None` for any other role.
+    pub fn superuser_warning(&self) -> Option<&'static str> {
+        self.info().superuser.then_some(
+            "warning: connected as a superuser, who can read server files and run programs; \
+             a less privileged role is safer for everyday use, or a guard_role in the profile \
+             for what runs without asking (see glance setup-reader)",
+        )
+    }
+
     /// The last statement glance was asked to run (typed or generated).
     pub fn last_sql(&self) -> Option<&str> {
         self.last_sql.as_deref()
@@ -327,6 +337,7 @@ impl Session {
         recorded: &str,
         work: impl FnOnce(&mut dyn Backend, Duration) -> Result<Outcome, db::Error>,
     ) -> Result<Outcome, db::Error> {
+        db::reject_nul(sql)?;
         let verdict = self.classify(sql);
         if verdict.level != Level::ReadOnly {
             return Err(db::Error::Other(format!(
@@ -366,8 +377,18 @@ impl Session {
         self.backend.info()
     }
 
-    /// Classifies `sql` in this connection's dialect.
+    /// Classifies `sql` in this connection's dialect. SQL holding a NUL byte
+    /// is never run ([`db::reject_nul`]) and is judged the worst.
     pub fn classify(&self, sql: &str) -> Verdict {
+        if db::reject_nul(sql).is_err() {
+            return Verdict {
+                level: Level::Destructive,
+                reasons: vec!["holds a NUL byte, where the database would stop reading".into()],
+                statements: 1,
+                rollback_undoes: false,
+                advances_sequences: false,
+            };
+        }
         safety::classify(sql, self.info().dialect, self.catalog.as_ref())
     }
 
@@ -413,6 +434,9 @@ impl Session {
         let question = run.question.as_ref();
         self.last_sql = Some(sql.to_string());
         let verdict = self.classify(sql);
+        if let Err(error) = db::reject_nul(sql) {
+            return self.not_run(sql, question, verdict, error);
+        }
         if self.choice.read_only && verdict.level > Level::ReadOnly {
             let error = Some("refused: the connection is read-only".to_string());
             self.record(sql, question, &verdict, None, Duration::ZERO, error);
@@ -492,19 +516,7 @@ impl Session {
                      without COPY, or use --format csv"
                         .into(),
                 );
-                self.record(
-                    sql,
-                    question,
-                    &verdict,
-                    None,
-                    Duration::ZERO,
-                    Some(error.to_string()),
-                );
-                return Executed::Failed {
-                    verdict,
-                    error,
-                    shown: false,
-                };
+                return self.not_run(sql, question, verdict, error);
             }
             return self.copy_to_results(sql, question, verdict);
         }
@@ -539,6 +551,7 @@ impl Session {
         };
         if guard == Guard::Direct {
             self.catalog = None;
+            self.report_restored();
         }
         let result = match result {
             Err(db::Error::ConnectionLost(cause)) if guard == Guard::Direct => {
@@ -580,6 +593,24 @@ impl Session {
                     shown,
                 }
             }
+        }
+    }
+
+    /// A statement refused before it reached the database: recorded as not
+    /// run, with `error`.
+    fn not_run(
+        &mut self,
+        sql: &str,
+        question: Option<&QuestionNote>,
+        verdict: Verdict,
+        error: db::Error,
+    ) -> Executed {
+        let message = Some(error.to_string());
+        self.record(sql, question, &verdict, None, Duration::ZERO, message);
+        Executed::Failed {
+            verdict,
+            error,
+            shown: false,
         }
     }
 
@@ -691,6 +722,7 @@ impl Session {
             Err(db::Error::ConnectionLost(cause)) => Err(unconfirmed(cause)),
             other => other,
         };
+        self.report_restored();
         match ended {
             Ok(()) if commit => {
                 self.record(sql, question, verdict, Some(rows), previewed.db_time, None);
@@ -778,6 +810,17 @@ impl Session {
             answer.rows.first().and_then(|row| row.first()),
             Some(db::Value::Bool(true))
         )
+    }
+
+    /// Says which settings glance turned back on after a statement the
+    /// person confirmed turned them off.
+    fn report_restored(&mut self) {
+        for setting in self.backend.take_restored() {
+            eprintln!(
+                "glance: warning: the statement changed {setting}; glance set it back to on, \
+                 because it checks every statement with backslashes in strings read as plain characters"
+            );
+        }
     }
 
     /// The planner's estimate of rows a write touches, from a plain EXPLAIN
@@ -913,6 +956,10 @@ impl RowSink for Recording<'_> {
 
     fn rows(&mut self, rows: Vec<db::Row>) -> Flow {
         self.writer.rows(rows)
+    }
+
+    fn interactive(&self) -> bool {
+        self.writer.interactive()
     }
 }
 

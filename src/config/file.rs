@@ -118,6 +118,9 @@ pub struct Profile {
     pub password: Option<String>,
     /// Refuse every statement that is not read-only, whoever wrote it.
     pub read_only: bool,
+    /// A role the read-only guard switches to (`SET LOCAL ROLE`), so what
+    /// runs without asking has only that role's privileges (PostgreSQL).
+    pub guard_role: Option<String>,
     #[serde(deserialize_with = "duration")]
     pub statement_timeout: Option<Duration>,
     pub default: bool,

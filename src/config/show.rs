@@ -123,6 +123,7 @@ fn profile_table(config: &Config, profile: &Profile) -> Table {
         profile.password.as_ref().map(|_| REDACTED.to_string()),
     );
     put(&mut table, "read_only", Some(profile.read_only));
+    put(&mut table, "guard_role", profile.guard_role.clone());
     put(
         &mut table,
         "statement_timeout",

@@ -66,6 +66,11 @@ pub trait RowSink {
     /// Called with each chunk of rows as it arrives. Returning [`Flow::Stop`]
     /// ends the fetch early; the rest of the result is never read.
     fn rows(&mut self, rows: Vec<Row>) -> Flow;
+    /// Whether [`RowSink::rows`] may wait for a person (a pager waiting for
+    /// a key): that time does not count against the statement timeout.
+    fn interactive(&self) -> bool {
+        false
+    }
 }
 
 /// How a statement is run.
@@ -135,6 +140,13 @@ pub trait Backend {
     fn is_lost(&mut self) -> bool {
         false
     }
+    /// Settings glance put back since last asked, because a statement the
+    /// person confirmed changed one glance relies on (PostgreSQL's
+    /// `standard_conforming_strings`); the caller says so.
+    fn take_restored(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+
     /// Whether the person has a transaction of their own open.
     fn in_transaction(&self) -> bool {
         false
@@ -224,6 +236,10 @@ impl Target {
 pub struct ConnectOptions {
     /// Overrides `connect_timeout` from the URL or environment.
     pub connect_timeout: Option<Duration>,
+    /// A role the read-only guard switches to with `SET LOCAL ROLE`
+    /// (PostgreSQL), so statements that run without asking have only its
+    /// privileges.
+    pub guard_role: Option<String>,
 }
 
 /// Opens a connection to `target`.
@@ -233,6 +249,20 @@ pub fn connect(target: &Target, options: &ConnectOptions) -> Result<Box<dyn Back
             Ok(Box::new(postgres::PgBackend::connect(conninfo, options)?))
         }
         Target::Sqlite(path) => Ok(Box::new(sqlite::SqliteBackend::open(path)?)),
+    }
+}
+
+/// Refuses SQL holding a NUL byte before anything else looks at it: SQLite
+/// stops reading at `\0`, so it would run less than glance classified and
+/// showed, and PostgreSQL's protocol cannot carry it at all.
+pub fn reject_nul(sql: &str) -> Result<(), Error> {
+    match sql.find('\0') {
+        None => Ok(()),
+        Some(at) => Err(Error::BadInput(format!(
+            "the SQL holds a NUL byte (\\0) at character {}; glance runs no SQL that holds one, \
+             because the database would not read the statement as it was shown: remove it",
+            sql[..at].chars().count() + 1
+        ))),
     }
 }
 
@@ -270,6 +300,8 @@ pub enum ConnectCause {
     FileMissing,
     /// A file that is not a SQLite database.
     NotADatabase,
+    /// The profile's `guard_role` is missing or not granted to the user.
+    GuardRole,
     Other,
 }
 
@@ -284,6 +316,11 @@ impl ConnectError {
             }
             ConnectCause::NotADatabase => {
                 "the file exists but is not a SQLite database; check the path".to_string()
+            }
+            ConnectCause::GuardRole => {
+                "create the role with `glance setup-reader NAME` (it prints the SQL) and grant it \
+                 to the user glance connects as, or remove guard_role from the profile"
+                    .to_string()
             }
             _ => postgres::connect_hint(self),
         }
@@ -304,6 +341,9 @@ pub enum Error {
     /// The server guard caught something the classifier let through.
     #[error("refused by the read-only guard: {0}")]
     Guard(String),
+    /// The statement text itself is unacceptable; nothing was sent.
+    #[error("{0}")]
+    BadInput(String),
     #[error("{0}")]
     Other(String),
 }
@@ -325,6 +365,7 @@ impl fmt::Display for ConnectCause {
             ConnectCause::BadConnectionString => "invalid connection string",
             ConnectCause::FileMissing => "database file not found",
             ConnectCause::NotADatabase => "not a database file",
+            ConnectCause::GuardRole => "guard role unusable",
             ConnectCause::Other => "connection failed",
         })
     }
@@ -333,6 +374,15 @@ impl fmt::Display for ConnectCause {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nul_byte_is_refused_with_its_place() {
+        assert!(reject_nul("select 1").is_ok());
+        let Err(Error::BadInput(message)) = reject_nul("select 'é' /* a\0 */") else {
+            panic!("a NUL byte must be refused")
+        };
+        assert!(message.contains("at character 16"), "{message}");
+    }
 
     #[test]
     fn target_parse_picks_backend_by_form() {

@@ -5,13 +5,18 @@
 //! a [`Guard::ReadOnly`] statement runs inside a read-only transaction (or a
 //! read-only savepoint within the user's own transaction) that is always
 //! rolled back, never committed; glance never commits or rolls back a
-//! transaction the user opened. Rows stream to the sink in growing chunks,
-//! and time spent inside the sink is not counted as database time.
+//! transaction the user opened. Rows stream to the sink in growing chunks
+//! (fewer rows per fetch once rows are big), and time spent inside the sink
+//! is not counted as database time. glance's own SQL names every object with
+//! its schema, and every statement glance classifies is read by the server
+//! with `standard_conforming_strings` on, as the classifier reads it.
 
 #[path = "pg/as_text.rs"]
 mod as_text;
 #[path = "pg/conninfo.rs"]
 pub mod conninfo;
+#[path = "pg/deadline.rs"]
+mod deadline;
 #[path = "pg/errors.rs"]
 mod errors;
 #[path = "pg/introspect.rs"]
@@ -33,6 +38,7 @@ use postgres::{CancelToken, Client, Statement};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use self::conninfo::{Endpoint, Settings, SslMode};
+use self::deadline::{Budget, Watchdog};
 use super::{
     Backend, Canceller, Column, ConnInfo, ConnectCause, ConnectError, ConnectOptions, Dialect,
     Error, Flow, Guard, Outcome, OutcomeKind, Row, RowSink,
@@ -47,8 +53,21 @@ pub use self::errors::connect_hint;
 /// fetch costs no memory; stopping early reads at most one fetch more.
 const CHUNKS: [i32; 4] = [100, 1_000, 10_000, 50_000];
 
+/// The most row bytes one fetch asks for: once big rows have been seen,
+/// fetches ask for fewer rows (at least one), see [`fetch_size`].
+const FETCH_BYTES: usize = 16 << 20;
+
 /// The most rows handed to a sink at once.
 const BATCH: usize = 1_000;
+
+/// Pending rows are handed to the sink once they hold this many bytes, so a
+/// big row is never kept waiting for others.
+const BATCH_BYTES: usize = 4 << 20;
+
+/// Set at connect (as a startup option, which outranks `options=-c …`,
+/// `PGOPTIONS` and `ALTER DATABASE/ROLE … SET`) and inside every guard: the
+/// classifier reads `'x\'` as a whole string, and so must the server.
+const STANDARD_STRINGS: &str = "standard_conforming_strings";
 
 /// How long a guarded transaction may sit idle while someone reads a page.
 const GUARD_IDLE_TIMEOUT_MS: u128 = 600_000;
@@ -68,6 +87,10 @@ pub struct PgBackend {
     canceller: Arc<PgCanceller>,
     /// True while the user has a transaction of their own open.
     in_transaction: bool,
+    /// The role the read-only guard switches to (`SET LOCAL ROLE`), quoted.
+    guard_role: Option<String>,
+    /// Settings glance put back after a statement changed them, not yet reported.
+    restored: Vec<String>,
 }
 
 impl PgBackend {
@@ -96,6 +119,15 @@ impl PgBackend {
         let mut client = open(&settings, tls.clone(), &location)?;
         let session =
             Session::read(&mut client).map_err(|e| errors::connect_error(&e, &location))?;
+        if session.standard_strings != "on" {
+            // Only a server that ignores the startup option gets here.
+            client
+                .batch_execute(&format!("SET {STANDARD_STRINGS} = on"))
+                .map_err(|e| errors::connect_error(&e, &location))?;
+        }
+        if let Some(role) = &options.guard_role {
+            check_guard_role(&mut client, role, &location)?;
+        }
         let values =
             value::Context::for_zone(&session.timezone).unwrap_or_else(value::Context::utc);
         let canceller = Arc::new(PgCanceller {
@@ -117,14 +149,49 @@ impl PgBackend {
             values,
             canceller,
             in_transaction: false,
+            guard_role: options.guard_role.as_deref().map(quote_ident),
+            restored: Vec::new(),
         })
+    }
+
+    /// `SET LOCAL` lines that start every guard: timeouts, the string rule
+    /// and the guard role.
+    fn guard_settings(&self, statement_timeout: Duration) -> String {
+        let mut setup = format!(
+            "SET LOCAL statement_timeout = {}; SET LOCAL lock_timeout = {}; \
+             SET LOCAL {STANDARD_STRINGS} = on",
+            statement_timeout.as_millis(),
+            lock_timeout(statement_timeout).as_millis()
+        );
+        if let Some(role) = &self.guard_role {
+            setup.push_str(&format!("; SET LOCAL ROLE {role}"));
+        }
+        setup
+    }
+
+    /// Turns `standard_conforming_strings` back on when a statement the
+    /// person confirmed turned it off, and remembers to say so.
+    fn keep_strings_standard(&mut self) {
+        let show = format!("SHOW {STANDARD_STRINGS}");
+        let Ok(row) = self.client.query_one(show.as_str(), &[]) else {
+            // An aborted transaction answers nothing; its ROLLBACK comes here again.
+            return;
+        };
+        if row.try_get::<_, String>(0).ok().as_deref() != Some("on")
+            && self
+                .client
+                .batch_execute(&format!("SET {STANDARD_STRINGS} = on"))
+                .is_ok()
+        {
+            self.restored.push(STANDARD_STRINGS.to_string());
+        }
     }
 
     /// Re-reads the session time zone after a statement that may change it.
     fn refresh_timezone(&mut self) {
         let zone = self
             .client
-            .query_one("SELECT current_setting('TimeZone')", &[])
+            .query_one("SELECT pg_catalog.current_setting('TimeZone')", &[])
             .and_then(|row| row.try_get::<_, String>(0));
         if let Ok(zone) = zone {
             self.values = value::Context::for_zone(&zone).unwrap_or_else(value::Context::utc);
@@ -167,21 +234,35 @@ impl PgBackend {
         if control.may_change_settings() {
             self.refresh_timezone();
         }
+        self.keep_strings_standard();
         result
     }
 
     /// Guarded work: a read-only savepoint inside the user's open
     /// transaction, otherwise a read-only transaction of its own.
+    /// The statement timeout holds from the first Execute to the last row:
+    /// a [`Watchdog`] cancels the statement when the time over every fetch
+    /// passes it (time a person spends on a page does not count).
     fn run_guarded_work(
         &mut self,
         work: Work<'_>,
         statement_timeout: Duration,
         clock: &mut Clock,
     ) -> Result<OutcomeKind, Error> {
-        if self.in_transaction {
+        let canceller = self.canceller.clone();
+        let watchdog = Watchdog::start(statement_timeout, move || canceller.send_cancel());
+        clock.budget = watchdog.as_ref().map(Watchdog::budget);
+        let result = if self.in_transaction {
             self.run_guarded_in_transaction(work, statement_timeout, clock)
         } else {
             self.run_guarded(work, statement_timeout, clock)
+        };
+        drop(watchdog);
+        match (result, clock.budget.take()) {
+            (Err(_), Some(budget)) if budget.fired() && !self.canceller.was_requested() => {
+                Err(budget.error())
+            }
+            (result, _) => result,
         }
     }
 
@@ -194,15 +275,13 @@ impl PgBackend {
     ) -> Result<OutcomeKind, Error> {
         let cancel = self.canceller.clone();
         let err = |e: postgres::Error| errors::query_error(&e, cancel.was_requested());
+        let setup = format!(
+            "{}; SET LOCAL idle_in_transaction_session_timeout = {GUARD_IDLE_TIMEOUT_MS}",
+            self.guard_settings(statement_timeout)
+        );
         let mut tx = clock
             .time(|| self.client.build_transaction().read_only(true).start())
             .map_err(err)?;
-        let setup = format!(
-            "SET LOCAL statement_timeout = {}; SET LOCAL lock_timeout = {}; \
-             SET LOCAL idle_in_transaction_session_timeout = {GUARD_IDLE_TIMEOUT_MS}",
-            statement_timeout.as_millis(),
-            lock_timeout(statement_timeout).as_millis()
-        );
         let values = &self.values;
         let outcome = (|| -> Result<OutcomeKind, Error> {
             clock.time(|| tx.batch_execute(&setup)).map_err(err)?;
@@ -245,10 +324,8 @@ impl PgBackend {
         let cancel = self.canceller.clone();
         let err = |e: postgres::Error| errors::query_error(&e, cancel.was_requested());
         let setup = format!(
-            "SAVEPOINT glance_guard; SET LOCAL transaction_read_only = on; \
-             SET LOCAL statement_timeout = {}; SET LOCAL lock_timeout = {}",
-            statement_timeout.as_millis(),
-            lock_timeout(statement_timeout).as_millis()
+            "SAVEPOINT glance_guard; SET LOCAL transaction_read_only = on; {}",
+            self.guard_settings(statement_timeout)
         );
         clock
             .time(|| self.client.batch_execute(&setup))
@@ -321,6 +398,7 @@ impl Backend for PgBackend {
         statement_timeout: Duration,
         sink: &mut dyn RowSink,
     ) -> Result<Outcome, Error> {
+        super::reject_nul(sql)?;
         if self.in_transaction {
             return Err(Error::Other(
                 "cannot preview inside your own transaction; COMMIT or ROLLBACK it first".into(),
@@ -331,7 +409,8 @@ impl Backend for PgBackend {
         let err = |e: postgres::Error| errors::query_error(&e, cancel.was_requested());
         let mut clock = Clock::default();
         let setup = format!(
-            "BEGIN; SET LOCAL statement_timeout = {}; SET LOCAL lock_timeout = {}",
+            "BEGIN; SET LOCAL statement_timeout = {}; SET LOCAL lock_timeout = {}; \
+             SET LOCAL {STANDARD_STRINGS} = on",
             statement_timeout.as_millis(),
             lock_timeout(statement_timeout).as_millis()
         );
@@ -355,9 +434,16 @@ impl Backend for PgBackend {
 
     fn end_preview(&mut self, commit: bool) -> Result<(), Error> {
         let word = if commit { "COMMIT" } else { "ROLLBACK" };
-        self.client
+        let ended = self
+            .client
             .batch_execute(word)
-            .map_err(|e| errors::query_error(&e, false))
+            .map_err(|e| errors::query_error(&e, false));
+        self.keep_strings_standard();
+        ended
+    }
+
+    fn take_restored(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.restored)
     }
 
     fn sample_values(&mut self, catalog: &mut Catalog) -> Result<(), Error> {
@@ -366,6 +452,7 @@ impl Backend for PgBackend {
     }
 
     fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error> {
+        super::reject_nul(sql)?;
         self.canceller.requested.store(false, Ordering::SeqCst);
         let mut clock = Clock::default();
         let kind = match guard {
@@ -386,6 +473,7 @@ impl Backend for PgBackend {
         statement_timeout: Duration,
         out: &mut dyn Write,
     ) -> Result<Outcome, Error> {
+        super::reject_nul(sql)?;
         self.canceller.requested.store(false, Ordering::SeqCst);
         let mut clock = Clock::default();
         let kind = self.run_guarded_work(Work::CopyOut(sql, out), statement_timeout, &mut clock)?;
@@ -415,12 +503,20 @@ impl PgCanceller {
     }
 }
 
-impl Canceller for PgCanceller {
-    fn cancel(&self) {
-        self.requested.store(true, Ordering::SeqCst);
+impl PgCanceller {
+    /// Asks the server to cancel the running statement, without marking it
+    /// as the person's cancel.
+    fn send_cancel(&self) {
         // Nothing useful to do if the request cannot be delivered: the
         // statement simply runs on.
         let _ = self.token.cancel_query(self.tls.clone());
+    }
+}
+
+impl Canceller for PgCanceller {
+    fn cancel(&self) {
+        self.requested.store(true, Ordering::SeqCst);
+        self.send_cancel();
     }
 }
 
@@ -428,6 +524,9 @@ impl Canceller for PgCanceller {
 #[derive(Default)]
 struct Clock {
     total: Duration,
+    /// The statement-timeout budget of a guarded statement, paused while a
+    /// person reads a page.
+    budget: Option<Arc<Budget>>,
 }
 
 impl Clock {
@@ -494,14 +593,22 @@ struct Session {
     superuser: bool,
     timezone: String,
     tls: Option<String>,
+    standard_strings: String,
 }
 
 impl Session {
-    const QUERY: &'static str = "SELECT current_setting('server_version'), current_database()::text, \
-         current_user::text, \
-         coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false), \
-         current_setting('TimeZone'), \
-         (SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid() AND ssl)";
+    /// Every function, operator, type and relation is named with its schema,
+    /// as psql does, so a schema put first on the `search_path` (`ALTER
+    /// DATABASE … SET search_path = evil, pg_catalog`) cannot stand in for
+    /// them.
+    const QUERY: &'static str = "SELECT pg_catalog.current_setting('server_version'), \
+         pg_catalog.current_database()::pg_catalog.text, current_user::pg_catalog.text, \
+         coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r \
+                   WHERE r.rolname OPERATOR(pg_catalog.=) current_user), false), \
+         pg_catalog.current_setting('TimeZone'), \
+         (SELECT s.version FROM pg_catalog.pg_stat_ssl s \
+          WHERE s.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid() AND s.ssl), \
+         pg_catalog.current_setting('standard_conforming_strings')";
 
     fn read(client: &mut Client) -> Result<Session, postgres::Error> {
         let row = client.query_one(Self::QUERY, &[])?;
@@ -512,8 +619,46 @@ impl Session {
             superuser: row.try_get(3)?,
             timezone: row.try_get(4)?,
             tls: row.try_get(5)?,
+            standard_strings: row.try_get(6)?,
         })
     }
+}
+
+/// Refuses a `guard_role` the connecting user cannot switch to, at connect
+/// rather than at every statement.
+fn check_guard_role(client: &mut Client, role: &str, location: &str) -> Result<(), Error> {
+    let refused = |message: String| {
+        Error::Connect(ConnectError {
+            location: location.to_string(),
+            message,
+            cause: ConnectCause::GuardRole,
+        })
+    };
+    let member = client
+        .query_opt(
+            "SELECT pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER') \
+             FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) $1",
+            &[&role],
+        )
+        .map_err(|e| {
+            refused(format!(
+                "could not check guard_role \"{role}\": {}",
+                errors::error_text(&e)
+            ))
+        })?;
+    match member.map(|row| row.try_get::<_, bool>(0)) {
+        Some(Ok(true)) => Ok(()),
+        Some(_) => Err(refused(format!(
+            "guard_role \"{role}\": the connecting user is not a member of it, so the \
+             read-only guard cannot switch to it"
+        ))),
+        None => Err(refused(format!("guard_role \"{role}\" does not exist"))),
+    }
+}
+
+/// `"name"`, with any `"` doubled: an SQL identifier.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// Resolves the connection settings from the string, the environment and
@@ -626,10 +771,20 @@ fn driver_config(s: &Settings) -> postgres::Config {
     if let Some(t) = s.connect_timeout {
         config.connect_timeout(t);
     }
-    if let Some(o) = &s.options {
-        config.options(o);
-    }
+    config.options(&startup_options(s.options.as_deref()));
     config
+}
+
+/// The server options of the connection string or `PGOPTIONS`, then
+/// `standard_conforming_strings = on`, which wins over any earlier `-c` of
+/// the same setting (and, as a startup option, over database and role
+/// settings).
+fn startup_options(given: Option<&str>) -> String {
+    let ours = format!("-c {STANDARD_STRINGS}=on");
+    match given.map(str::trim).filter(|o| !o.is_empty()) {
+        Some(given) => format!("{given} {ours}"),
+        None => ours,
+    }
 }
 
 /// `lock_timeout` for a guarded statement: never longer than the statement
@@ -701,9 +856,16 @@ struct Batcher<'a> {
     types: Vec<Type>,
     values: &'a value::Context,
     pending: Vec<postgres::Row>,
+    /// Bytes the pending rows hold.
+    pending_bytes: usize,
+    /// The biggest row seen so far, in bytes, which sizes later fetches.
+    largest_row: usize,
     count: u64,
     /// Time spent decoding and inside the sink, which is not database time.
     busy: Duration,
+    /// The statement-timeout budget, paused while an interactive sink (a
+    /// pager) has the rows.
+    budget: Option<Arc<Budget>>,
 }
 
 impl<'a> Batcher<'a> {
@@ -712,24 +874,32 @@ impl<'a> Batcher<'a> {
         stmt: &Statement,
         sink: &'a mut dyn RowSink,
         values: &'a value::Context,
+        clock: &Clock,
     ) -> Option<Batcher<'a>> {
         if sink.columns(&columns_of(stmt)) == Flow::Stop {
             return None;
         }
+        let budget = clock.budget.clone().filter(|_| sink.interactive());
         Some(Batcher {
             sink,
             types: stmt.columns().iter().map(|c| c.type_().clone()).collect(),
             values,
             pending: Vec::with_capacity(CHUNKS[0] as usize),
+            pending_bytes: 0,
+            largest_row: 0,
             count: 0,
             busy: Duration::ZERO,
+            budget,
         })
     }
 
-    /// Adds one row, handing a full batch to the sink.
+    /// Adds one row, handing a full batch (by rows or bytes) to the sink.
     fn push(&mut self, row: postgres::Row) -> Result<Flow, Error> {
+        let bytes = row.raw_size_bytes();
+        self.largest_row = self.largest_row.max(bytes);
+        self.pending_bytes += bytes;
         self.pending.push(row);
-        if self.pending.len() >= BATCH {
+        if self.pending.len() >= BATCH || self.pending_bytes >= BATCH_BYTES {
             self.flush()
         } else {
             Ok(Flow::Continue)
@@ -742,12 +912,21 @@ impl<'a> Batcher<'a> {
             return Ok(Flow::Continue);
         }
         let start = Instant::now();
+        let budget = self.budget.clone();
+        let result = match &budget {
+            Some(budget) => budget.paused(|| self.hand_over()),
+            None => self.hand_over(),
+        };
+        self.busy += start.elapsed();
+        result
+    }
+
+    fn hand_over(&mut self) -> Result<Flow, Error> {
         let rows = convert(&self.pending, &self.types, self.values)?;
         self.count += self.pending.len() as u64;
         self.pending.clear();
-        let flow = self.sink.rows(rows);
-        self.busy += start.elapsed();
-        Ok(flow)
+        self.pending_bytes = 0;
+        Ok(self.sink.rows(rows))
     }
 
     fn outcome(&self, complete: bool) -> OutcomeKind {
@@ -803,16 +982,17 @@ fn stream_portal(
     err: &dyn Fn(postgres::Error) -> Error,
 ) -> Result<OutcomeKind, Error> {
     let portal = clock.time(|| tx.bind(stmt, &[])).map_err(err)?;
-    let Some(mut batcher) = Batcher::start(stmt, sink, values) else {
+    let Some(mut batcher) = Batcher::start(stmt, sink, values, clock) else {
         return Ok(OutcomeKind::Rows {
             count: 0,
             complete: false,
         });
     };
-    for &n in CHUNKS
-        .iter()
-        .chain(std::iter::repeat(&CHUNKS[CHUNKS.len() - 1]))
-    {
+    for step in 0.. {
+        if let Some(budget) = clock.budget.as_ref().filter(|b| b.spent()) {
+            return Err(budget.error());
+        }
+        let n = fetch_size(step, batcher.largest_row);
         let mut iter = clock
             .time(|| tx.query_portal_raw(&portal, n))
             .map_err(err)?;
@@ -821,7 +1001,16 @@ fn stream_portal(
             return Ok(batcher.outcome(complete));
         }
     }
-    unreachable!("the fetch sizes repeat forever")
+    unreachable!("the fetches go on until the result ends")
+}
+
+/// Rows to ask for in fetch number `step` (from 0): the growing steps of
+/// [`CHUNKS`], but no more than fit in [`FETCH_BYTES`] at the biggest row
+/// seen so far, and always at least one.
+fn fetch_size(step: usize, largest_row: usize) -> i32 {
+    let planned = CHUNKS[step.min(CHUNKS.len() - 1)];
+    let fit = i32::try_from(FETCH_BYTES / largest_row.max(1)).unwrap_or(i32::MAX);
+    planned.min(fit).max(1)
 }
 /// Prepares and runs `sql` in whatever transaction the session is in,
 /// streaming rows with the unnamed portal.
@@ -858,7 +1047,7 @@ fn stream_all(
     let mut iter = clock
         .time(|| client.query_raw(stmt, no_params))
         .map_err(err)?;
-    let Some(mut batcher) = Batcher::start(stmt, sink, values) else {
+    let Some(mut batcher) = Batcher::start(stmt, sink, values, clock) else {
         return Ok(OutcomeKind::Rows {
             count: 0,
             complete: false,
@@ -981,6 +1170,33 @@ mod tests {
         for (sql, want) in cases {
             assert_eq!(transaction_control(sql), want, "{sql}");
         }
+    }
+
+    #[test]
+    fn fetches_grow_but_shrink_to_fit_big_rows() {
+        let steps: Vec<i32> = (0..6).map(|step| fetch_size(step, 100)).collect();
+        assert_eq!(steps, [100, 1_000, 10_000, 50_000, 50_000, 50_000]);
+        // Nothing seen yet: the plan.
+        assert_eq!(fetch_size(0, 0), 100);
+        // 1 KiB rows: 16,384 fit in a fetch.
+        assert_eq!(fetch_size(3, 1024), 16_384);
+        // 1 MiB rows: 16 at a time, whatever the step.
+        assert_eq!(fetch_size(1, 1 << 20), 16);
+        // Rows bigger than a whole fetch come one at a time.
+        assert_eq!(fetch_size(5, 50 << 20), 1);
+    }
+
+    #[test]
+    fn strings_stay_standard_after_any_given_options() {
+        assert_eq!(startup_options(None), "-c standard_conforming_strings=on");
+        assert_eq!(
+            startup_options(Some("  ")),
+            "-c standard_conforming_strings=on"
+        );
+        assert_eq!(
+            startup_options(Some("-c standard_conforming_strings=off")),
+            "-c standard_conforming_strings=off -c standard_conforming_strings=on"
+        );
     }
 
     #[test]

@@ -27,6 +27,9 @@ use crate::catalog::{Catalog, ColumnInfo, ForeignKey, Index, Key, Relation, Rela
 const FIRST_CHUNK: usize = 100;
 /// Rows in every later chunk.
 const CHUNK: usize = 1_000;
+/// A chunk is handed over once its values hold this many bytes, so big
+/// values (`randomblob`, long text) never pile up in memory.
+const CHUNK_BYTES: usize = 4 << 20;
 /// SQLite virtual-machine instructions between two statement-timeout checks.
 const PROGRESS_OPS: i32 = 1_000;
 /// Databases up to this size get per-relation sizes from `dbstat` (which
@@ -158,6 +161,7 @@ impl Backend for SqliteBackend {
     }
 
     fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error> {
+        super::reject_nul(sql)?;
         match guard {
             Guard::Direct => execute(&self.conn, sql, false, sink, None),
             Guard::ReadOnly { statement_timeout } => {
@@ -265,6 +269,7 @@ fn execute(
     let mut count = 0u64;
     let mut chunk_size = FIRST_CHUNK;
     let mut chunk: Vec<Row> = Vec::with_capacity(chunk_size);
+    let mut chunk_bytes = 0usize;
     let complete = loop {
         let Some(row) = rows.next().map_err(|e| map_run_error(e, timer))? else {
             count += chunk.len() as u64;
@@ -273,14 +278,15 @@ fn execute(
             }
             break true;
         };
-        chunk.push(
-            (0..width)
-                .map(|i| row.get_ref(i).map_or(Value::Null, convert))
-                .collect(),
-        );
-        if chunk.len() >= chunk_size {
+        let values: Row = (0..width)
+            .map(|i| row.get_ref(i).map_or(Value::Null, convert))
+            .collect();
+        chunk_bytes += values.iter().map(value_bytes).sum::<usize>();
+        chunk.push(values);
+        if chunk.len() >= chunk_size || chunk_bytes >= CHUNK_BYTES {
             count += chunk.len() as u64;
             chunk_size = CHUNK;
+            chunk_bytes = 0;
             let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
             if clock.time(|| sink.rows(full)) == Flow::Stop {
                 break false;
@@ -292,6 +298,15 @@ fn execute(
         kind: OutcomeKind::Rows { count, complete },
         db_time,
     })
+}
+
+/// The heap bytes a value holds.
+fn value_bytes(value: &Value) -> usize {
+    match value {
+        Value::Text(s) | Value::Json(s) | Value::Numeric(s) => s.len(),
+        Value::Bytes(b) => b.len(),
+        Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) => 0,
+    }
 }
 
 /// Measures time spent in the sink, so it counts neither as database time
@@ -1224,6 +1239,13 @@ mod tests {
             }
         );
         assert_eq!(sink.chunks, [100, 1000, 1000, 400]);
+
+        // Big values are handed over as soon as a chunk holds CHUNK_BYTES.
+        let blobs = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 5) \
+                     SELECT randomblob(3 * 1024 * 1024) FROM n";
+        let (out, sink) = run(&mut b, blobs, Guard::Direct);
+        out.expect("runs");
+        assert_eq!(sink.chunks, [2, 2, 1]);
 
         let mut stopping = Collect {
             stop_after: Some(100),

@@ -15,6 +15,7 @@
 
 mod aligned;
 mod csv;
+mod cut;
 mod expanded;
 mod footer;
 mod json;
@@ -174,9 +175,15 @@ pub fn writer<'a>(options: &RenderOptions, out: Box<dyn Write + 'a>) -> Box<dyn 
         Format::Ndjson => Box::new(json::NdjsonWriter::new(out)),
         Format::Markdown => Box::new(markdown::MarkdownWriter::new(out)),
         Format::Table | Format::Expanded if options.paged && options.terminal.is_some() => {
-            Box::new(pager::Pager::new(options, out, pager::TerminalKeys))
+            cut::CutLong::wrap(Box::new(pager::Pager::new(
+                options,
+                out,
+                pager::TerminalKeys,
+            )))
         }
-        Format::Table | Format::Expanded => Box::new(aligned::AlignedWriter::new(options, out)),
+        Format::Table | Format::Expanded => {
+            cut::CutLong::wrap(Box::new(aligned::AlignedWriter::new(options, out)))
+        }
     }
 }
 

@@ -354,6 +354,11 @@ impl<W: Write, K: Keys> RowSink for Pager<W, K> {
         Flow::Continue
     }
 
+    /// A page waits for a key.
+    fn interactive(&self) -> bool {
+        true
+    }
+
     fn rows(&mut self, rows: Vec<Row>) -> Flow {
         if self.sticky.failed() {
             return Flow::Stop;

@@ -642,11 +642,8 @@ fn greet(session: &Session, agent: Option<&Agent>) {
             "No LLM provider is configured, so type SQL after \\sql. \\? for help, Ctrl-D to quit."
         ),
     }
-    if session.info().superuser {
-        eprintln!(
-            "warning: connected as a superuser, who can read server files and run programs; \
-             a less privileged role is safer for everyday use"
-        );
+    if let Some(warning) = session.superuser_warning() {
+        eprintln!("{warning}");
     }
 }
 

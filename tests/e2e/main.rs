@@ -19,6 +19,7 @@ mod exit_codes;
 mod export;
 mod faults;
 mod generated;
+mod guard;
 mod history;
 mod hostile;
 mod introspect;

@@ -4,7 +4,7 @@
 //! person wants the name, and glance does not decode the binary forms of
 //! the geometric types other than point, of tsvector/tsquery, tid and
 //! snapshots. A query with such columns is prepared again as
-//! `SELECT q.c1 AS "name", q.c2::text AS "relacl" … FROM (query) AS q(c1, c2 …)`,
+//! `SELECT q.c1 AS "name", q.c2::pg_catalog.text AS "relacl" … FROM (query) AS q(c1, c2 …)`,
 //! which keeps every column's name and order; their type is then `text`.
 //! Only statements that start with SELECT, VALUES or TABLE are wrapped, as
 //! those are always valid in a subquery.
@@ -66,7 +66,7 @@ pub fn wrapped(sql: &str, columns: &[Column]) -> Option<String> {
         .enumerate()
         .map(|(i, column)| {
             let cast = if needs_text(column.type_()) {
-                "::text"
+                "::pg_catalog.text"
             } else {
                 ""
             };

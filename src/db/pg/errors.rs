@@ -134,7 +134,10 @@ pub fn connect_hint(err: &ConnectError) -> String {
             "the server at {host} port {port} did not answer in time; check the host and firewall, or raise connect_timeout"
         ),
         ConnectCause::BadConnectionString => "use a URL like postgres://user@host:5432/dbname or key=value pairs like \"host=localhost dbname=shop\"".to_string(),
-        ConnectCause::Other | ConnectCause::FileMissing | ConnectCause::NotADatabase => {
+        ConnectCause::Other
+        | ConnectCause::FileMissing
+        | ConnectCause::NotADatabase
+        | ConnectCause::GuardRole => {
             "check the server log for details".to_string()
         }
     }
