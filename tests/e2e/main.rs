@@ -22,6 +22,7 @@ mod generated;
 mod history;
 mod introspect;
 mod providers;
+mod reading;
 mod repl;
 mod safety;
 mod secrets;
