@@ -4,8 +4,180 @@
 //! in, and `\export`/`\yank` re-runs logged but not added to `\history`.
 
 use std::path::Path;
+use std::time::Duration;
 
-use crate::harness::{self, Output, glance};
+use crate::fake_llm::{FakeLlm, Reply};
+use crate::harness::{self, Output, Repl, TestDb, glance};
+
+/// What the spinner says while the fake model is silent.
+const ASKING: &str = "asking gpt-5-mini…";
+/// Start of line, erase the line: how the spinner leaves.
+const ERASE: &[u8] = b"\r\x1b[2K";
+
+fn repl_with(db: &TestDb, fake: &FakeLlm, extra_env: &[(&str, String)]) -> Repl {
+    let mut env: Vec<(&str, String)> = fake.env().into_iter().collect();
+    env.extend(extra_env.iter().cloned());
+    let home = harness::scratch_dir("reading_home");
+    let mut repl = Repl::spawn(harness::glance_bin(), ["repl", "-d", db.url()], &home, &env);
+    repl.expect_prompt();
+    repl
+}
+
+/// The bytes written after the last spinner frame.
+fn after_spinner(repl: &Repl) -> Vec<u8> {
+    let raw = repl.raw_transcript();
+    let frame = ASKING.as_bytes();
+    let last = raw
+        .windows(frame.len())
+        .rposition(|w| w == frame)
+        .unwrap_or_else(|| panic!("no spinner frame:\n{}", repl.transcript()));
+    raw[last..].to_vec()
+}
+
+fn position(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+const MARKDOWN_REPLY: &str = "## Orders\n\nThe **largest** order is `o_12`, in *euros*:\n\n\
+                              - first point\n- second point\n\n```sql\nselect 12 as largest_id\n```\n";
+
+#[test]
+fn a_spinner_shows_while_the_model_is_silent_and_is_erased_before_its_text() {
+    let db = harness::db("reading_spinner");
+    let fake = FakeLlm::openai(vec![Reply::Delayed(
+        Duration::from_millis(1500),
+        "Here it is:\n\n```sql\nselect 41 + 1 as answer\n```\n".into(),
+    )]);
+    let mut repl = repl_with(&db, &fake, &[]);
+    repl.send_line("what is the answer");
+    repl.expect(ASKING);
+    repl.expect_all(&["Here it is:", "answer", "42", "1 row"]);
+    repl.expect_prompt();
+    let after = after_spinner(&repl);
+    let erased = position(&after, ERASE).expect("the spinner line is erased");
+    let text = position(&after, b"Here it is:").expect("the reply follows");
+    assert!(
+        erased < text,
+        "the line is erased before the reply is written:\n{}",
+        String::from_utf8_lossy(&after)
+    );
+    assert!(
+        !String::from_utf8_lossy(&after[erased..]).contains("asking"),
+        "nothing of the spinner comes back:\n{}",
+        repl.transcript()
+    );
+}
+
+#[test]
+fn ctrl_c_while_the_model_is_silent_erases_the_spinner() {
+    let db = harness::db("reading_spinner_ctrl_c");
+    let fake = FakeLlm::openai(vec![Reply::Stalled(
+        String::new(),
+        Duration::from_secs(120),
+    )]);
+    let mut repl = repl_with(&db, &fake, &[]);
+    repl.send_line("anything");
+    repl.expect(ASKING);
+    repl.ctrl('c');
+    repl.expect_nocase("cancel");
+    repl.expect_prompt();
+    let after = after_spinner(&repl);
+    let erased = position(&after, ERASE).expect("the spinner line is erased");
+    let cancelled = String::from_utf8_lossy(&after[erased..]).to_lowercase();
+    assert!(
+        cancelled.contains("cancel") && !cancelled.contains("asking"),
+        "the line is erased before the cancellation is reported:\n{cancelled}"
+    );
+}
+
+#[test]
+fn without_a_terminal_there_is_no_spinner_and_markdown_is_kept_as_written() {
+    let db = harness::db("reading_pipe");
+    let fake = FakeLlm::openai(vec![
+        Reply::text(MARKDOWN_REPLY),
+        Reply::text(MARKDOWN_REPLY),
+    ]);
+    let home = harness::scratch_dir("reading_pipe");
+    let out = fake
+        .on(glance())
+        .args(["repl", "-d", db.url()])
+        .home(&home)
+        .stdin("largest order\n")
+        .run();
+    out.success().never_shows("asking").never_shows("\x1b");
+    assert!(
+        out.stdout.contains("The **largest** order is `o_12`")
+            && out.stdout.contains("```sql\nselect 12 as largest_id\n```"),
+        "a pipe gets the Markdown as the model wrote it:\n{out}"
+    );
+    let out = fake
+        .on(glance())
+        .args(["ask", "-d", db.url(), "largest order", "--format", "csv"])
+        .home(&home)
+        .run();
+    out.success().never_shows("asking").never_shows("\x1b");
+    assert_eq!(out.stdout, "largest_id\n12\n", "{out}");
+}
+
+#[test]
+fn markdown_is_rendered_on_a_terminal_and_the_sql_shown_once() {
+    let db = harness::db("reading_markdown");
+    let fake = FakeLlm::openai(vec![Reply::text(MARKDOWN_REPLY)]);
+    let mut repl = repl_with(&db, &fake, &[]);
+    repl.send_line("largest order");
+    let shown = repl.expect_all(&["largest_id", "12", "1 row"]);
+    repl.expect_prompt();
+    for text in [
+        "Orders\r\n",
+        "The largest order is o_12, in euros:",
+        "• first point",
+        "• second point",
+        "→ read_only",
+    ] {
+        assert!(shown.contains(text), "{text:?} is shown:\n{shown}");
+    }
+    for marker in ["##", "**", "`", "- first"] {
+        assert!(!shown.contains(marker), "{marker:?} is not shown:\n{shown}");
+    }
+    assert_eq!(
+        shown.matches("select 12 as largest_id").count(),
+        1,
+        "the SQL is shown once:\n{shown}"
+    );
+    let raw = repl.raw_transcript();
+    assert!(
+        position(raw, b"\x1b[1mlargest\x1b[22m").is_some(),
+        "bold is drawn as bold"
+    );
+}
+
+#[test]
+fn a_write_s_confirmation_does_not_print_the_sql_again() {
+    let db = harness::db("reading_write_once");
+    db.execute("create table orders (id int primary key); insert into orders values (12);");
+    let fake = FakeLlm::openai(vec![Reply::text(
+        "Adding it:\n\n```sql\ninsert into orders values (13)\n```\n",
+    )]);
+    let mut repl = repl_with(&db, &fake, &[]);
+    repl.send_line("add order 13");
+    let shown = repl.expect("Run it? [y/N]");
+    assert_eq!(
+        shown.matches("insert into orders values (13)").count(),
+        1,
+        "the SQL is shown once, in the reply:\n{shown}"
+    );
+    assert!(
+        shown.contains("→ write") && shown.contains("  level: write"),
+        "{shown}"
+    );
+    repl.send_line("n");
+    repl.expect("Not run");
+    repl.expect_prompt();
+    assert_eq!(
+        db.query_scalar("select count(*) from orders").as_deref(),
+        Some("1")
+    );
+}
 
 /// Runs `glance repl -d target` with `lines` piped on stdin, in `home`.
 fn script(target: &str, home: &Path, lines: &[&str]) -> Output {
