@@ -82,23 +82,24 @@ fn token_starts(text: &str, tokens: &[TokenWithSpan]) -> Option<Vec<usize>> {
     ordered.then_some(starts)
 }
 
+/// `painted` without its SGR codes (`ESC [ … m`): the text a terminal shows.
+#[cfg(test)]
+pub fn without_sgr(painted: &str) -> String {
+    let mut out = String::new();
+    let mut chars = painted.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|&c| c == 'm');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The text without its SGR codes (`ESC [ … m`).
-    fn visible(painted: &str) -> String {
-        let mut out = String::new();
-        let mut chars = painted.chars();
-        while let Some(c) = chars.next() {
-            if c == '\u{1b}' {
-                chars.by_ref().find(|&c| c == 'm');
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    }
 
     #[test]
     fn highlighting_adds_colour_and_never_changes_the_text() {
@@ -110,7 +111,7 @@ mod tests {
             "",
         ] {
             let painted = sql(text);
-            assert_eq!(visible(&painted), text, "{painted:?}");
+            assert_eq!(without_sgr(&painted), text, "{painted:?}");
         }
         assert!(sql("select 1").contains('\u{1b}'));
     }

@@ -247,20 +247,7 @@ fn closing(chars: &[char], from: usize, mark: char, width: usize) -> Option<usiz
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The text without its SGR codes.
-    fn visible(painted: &str) -> String {
-        let mut out = String::new();
-        let mut chars = painted.chars();
-        while let Some(c) = chars.next() {
-            if c == '\u{1b}' {
-                chars.by_ref().find(|&c| c == 'm');
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    }
+    use crate::highlight::without_sgr as visible;
 
     fn stream(reply: &mut Reply, text: &str, piece: usize) -> String {
         let chars: Vec<char> = text.chars().collect();

@@ -3,11 +3,11 @@
 //! a pipe), the SQL shown once, the pager's exact count once every row is
 //! in, and `\export`/`\yank` re-runs logged but not added to `\history`.
 
-use std::path::Path;
 use std::time::Duration;
 
+use crate::export::script;
 use crate::fake_llm::{FakeLlm, Reply};
-use crate::harness::{self, Output, Repl, TestDb, glance};
+use crate::harness::{self, Repl, TestDb, glance};
 
 /// What the spinner says while the fake model is silent.
 const ASKING: &str = "asking gpt-5-mini…";
@@ -177,17 +177,6 @@ fn a_write_s_confirmation_does_not_print_the_sql_again() {
         db.query_scalar("select count(*) from orders").as_deref(),
         Some("1")
     );
-}
-
-/// Runs `glance repl -d target` with `lines` piped on stdin, in `home`.
-fn script(target: &str, home: &Path, lines: &[&str]) -> Output {
-    let mut input = lines.join("\n");
-    input.push('\n');
-    glance()
-        .args(["repl", "-d", target])
-        .home(home)
-        .stdin(input)
-        .run()
 }
 
 #[test]
