@@ -29,7 +29,7 @@ use super::expanded::RecordLayout;
 use super::footer::footer;
 use super::table::{TableLayout, natural_widths, total_width};
 use super::text::truncate;
-use super::{Expanded, Format, RenderOptions, ResultWriter, Sticky};
+use super::{Expanded, Format, RenderOptions, ResultWriter, Sticky, thousands};
 use crate::db::{Column, Flow, Outcome, OutcomeKind, Row, RowSink};
 
 /// What a key asks the pager to do.
@@ -130,7 +130,8 @@ pub fn status_line(page: usize, pages: Pages, rows: usize, complete: bool, typed
     let so_far = if complete { "" } else { " so far" };
     if typed.is_empty() {
         format!(
-            "-- {position} · {rows} rows{so_far} · Enter/Space/n next · b back · g first · G last · 12⏎ jump · q quit --"
+            "-- {position} · {} rows{so_far} · Enter/Space/n next · b back · g first · G last · 12⏎ jump · q quit --",
+            thousands(rows as u64)
         )
     } else {
         format!("-- {position} · go to page {typed}_ · Enter go · Esc cancel --")
