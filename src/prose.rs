@@ -1,18 +1,27 @@
 //! The model's prose drawn for a terminal: Markdown headings, bold, italics,
 //! inline code, lists, quotes and rules shown with terminal styles instead
 //! of their markers, and fenced code shown highlighted without its fences.
-//! A streamed reply is rendered a line at a time: each completed line is
-//! drawn when its newline arrives, a last partial line at the end.
+//! A streamed reply is rendered a line at a time: the words of a line are
+//! shown as they arrive, as written, while they fit on one row; when the
+//! line is complete that row is erased and the line drawn rendered. A line
+//! longer than the row waits for its end, past what was shown.
 //!
 //! Without colour the reply passes through as the model wrote it, at once:
 //! Markdown is plain text made to be read as it is, and in a pipe or a log
 //! the fences and markers keep the SQL and the structure intact to copy.
 //!
-//! Invariant: only SGR codes (`ESC [ … m`) are added. The text given must
-//! already be escaped ([`crate::escape::visible`]), so those codes are the
-//! only control characters in what this module returns.
+//! Invariant: only SGR codes (`ESC [ … m`) and the row erase before a
+//! rendered line (`CR ESC [2K`) are added, and a row is erased only when
+//! what was shown of its line fits in it. The text given must already be
+//! escaped ([`crate::escape::visible`]), so those codes are the only control
+//! characters in what this module returns.
+
+use unicode_width::UnicodeWidthChar;
 
 use crate::highlight;
+
+/// Back to the start of the row, and erase it.
+const ERASE_ROW: &str = "\r\x1b[2K";
 
 const BOLD: (&str, &str) = ("\x1b[1m", "\x1b[22m");
 const ITALIC: (&str, &str) = ("\x1b[3m", "\x1b[23m");
@@ -24,16 +33,22 @@ const DIM: (&str, &str) = ("\x1b[2m", "\x1b[22m");
 #[derive(Debug, Default)]
 pub struct Reply {
     color: bool,
-    /// The current line, held until its newline.
+    /// Columns of the terminal (0: show no partial lines).
+    width: usize,
+    /// The current line, drawn rendered once its newline arrives.
     line: String,
+    /// Bytes of `line` already shown as written, and the columns they take.
+    shown: (usize, usize),
     /// Lines of the open fenced block, without its fences.
     block: Option<String>,
 }
 
 impl Reply {
-    pub fn new(color: bool) -> Reply {
+    /// A renderer for a terminal `width` columns wide (0 when unknown).
+    pub fn new(color: bool, width: usize) -> Reply {
         Reply {
             color,
+            width,
             ..Reply::default()
         }
     }
@@ -52,23 +67,58 @@ impl Reply {
                 self.line.push(c);
             }
         }
+        self.show_partial(&mut out);
         out
     }
 
     /// Whatever is still held back at the end of the reply.
     pub fn finish(&mut self) -> String {
         let line = std::mem::take(&mut self.line);
+        let mut out = self.unshow();
         match self.block.take() {
             Some(mut block) => {
                 block.push_str(&line);
-                highlight::paint(&block, self.color)
+                out.push_str(&highlight::paint(&block, self.color));
             }
-            None if self.color => render_line(&line),
-            None => line,
+            None if self.color => out.push_str(&render_line(&line)),
+            None => out.push_str(&line),
+        }
+        out
+    }
+
+    /// Shows the new part of the current line as written, while the line
+    /// still fits on one row (outside fenced blocks, which wait whole).
+    fn show_partial(&mut self, out: &mut String) {
+        let (bytes, columns) = self.shown;
+        if self.block.is_some() || bytes == self.line.len() {
+            return;
+        }
+        if bytes == 0 && could_open_fence(&self.line) {
+            return;
+        }
+        let tail = &self.line[bytes..];
+        let added: usize = tail
+            .chars()
+            .map(|c| if c == '\t' { 8 } else { c.width().unwrap_or(0) })
+            .sum();
+        if columns + added < self.width {
+            out.push_str(tail);
+            self.shown = (self.line.len(), columns + added);
+        }
+    }
+
+    /// Erases what was shown of the current line, for its rendered form.
+    fn unshow(&mut self) -> String {
+        let shown = std::mem::take(&mut self.shown);
+        if shown.0 > 0 {
+            ERASE_ROW.to_string()
+        } else {
+            String::new()
         }
     }
 
     fn end_line(&mut self, line: &str, out: &mut String) {
+        out.push_str(&self.unshow());
         if is_fence(line) {
             match self.block.take() {
                 Some(block) => out.push_str(&highlight::paint(&block, true)),
@@ -87,6 +137,11 @@ impl Reply {
             }
         }
     }
+}
+
+/// True while a line start may still turn into a fence.
+fn could_open_fence(partial: &str) -> bool {
+    partial.trim_start().chars().all(|c| c == '`' || c == '~')
 }
 
 /// A line that opens or closes a fenced block: ``` or ~~~ after optional spaces.
@@ -302,7 +357,7 @@ mod tests {
     fn a_streamed_reply_renders_whole_lines_and_highlights_code_without_fences() {
         let text = "Counting **orders**:\n\n```sql\nselect count(*)\n  from orders;\n```\nDone.";
         for piece in 1..8 {
-            let out = stream(&mut Reply::new(true), text, piece);
+            let out = stream(&mut Reply::new(true, 0), text, piece);
             assert_eq!(
                 visible(&out),
                 "Counting orders:\n\nselect count(*)\n  from orders;\nDone.",
@@ -310,7 +365,7 @@ mod tests {
             );
             assert!(out.contains("\x1b[1morders\x1b[22m"), "{out:?}");
         }
-        let mut reply = Reply::new(true);
+        let mut reply = Reply::new(true, 0);
         assert_eq!(reply.push("Partial **li"), "", "a line waits for its end");
         assert_eq!(visible(&reply.push("ne**\n")), "Partial line\n");
         assert_eq!(visible(&reply.push("tail")), "");
@@ -318,15 +373,36 @@ mod tests {
     }
 
     #[test]
+    fn a_partial_line_shows_as_written_while_it_fits_then_is_redrawn() {
+        let mut reply = Reply::new(true, 20);
+        assert_eq!(reply.push("Let me **th"), "Let me **th");
+        assert_eq!(reply.push("ink**"), "ink**");
+        assert_eq!(
+            reply.push(" it over\n"),
+            "\r\x1b[2KLet me \x1b[1mthink\x1b[22m it over\n",
+            "past the row's width nothing more is shown; the row is redrawn"
+        );
+        assert_eq!(reply.push("``"), "", "a possible fence waits");
+        assert_eq!(reply.push("`sql\nselect 1\n"), "", "the block waits whole");
+        let block = reply.push("```\nok");
+        assert!(
+            block.contains('\x1b') && !block.contains("\x1b[2K"),
+            "{block:?}"
+        );
+        assert_eq!(visible(&block), "select 1\nok");
+        assert_eq!(reply.finish(), "\r\x1b[2Kok");
+    }
+
+    #[test]
     fn an_unterminated_block_is_shown_at_the_end() {
-        let out = stream(&mut Reply::new(true), "```sql\nselect 1", 2);
+        let out = stream(&mut Reply::new(true, 0), "```sql\nselect 1", 2);
         assert_eq!(visible(&out), "select 1");
     }
 
     #[test]
     fn without_colour_the_reply_comes_through_unchanged_at_once() {
         let text = "## Title\n\n**b** and `c`:\n\n```sql\nselect 1;\n```\n";
-        let mut reply = Reply::new(false);
+        let mut reply = Reply::new(false, 0);
         assert_eq!(reply.push("## Ti"), "## Ti");
         assert_eq!(stream(&mut reply, &text[5..], 3), &text[5..]);
     }

@@ -386,7 +386,10 @@ impl Repl {
             input,
             color: self.term.color,
             progress: self.term.stderr_tty,
-            reply: prose::Reply::new(self.term.color),
+            reply: prose::Reply::new(
+                self.term.color,
+                self.term.size().map_or(0, |(width, _)| usize::from(width)),
+            ),
             streamed: false,
             shown_sql: None,
         };

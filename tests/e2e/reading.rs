@@ -34,6 +34,32 @@ fn after_spinner(repl: &Repl) -> Vec<u8> {
     raw[last..].to_vec()
 }
 
+/// What each row of `raw` finally shows, roughly as a terminal would: a
+/// row's text after its last erase, escape sequences dropped.
+fn final_rows(raw: &[u8]) -> String {
+    let mut screen = Vec::new();
+    for row in raw.split(|&b| b == b'\n') {
+        let start = row
+            .windows(ERASE.len())
+            .rposition(|w| w == ERASE)
+            .map_or(0, |at| at + ERASE.len());
+        let mut bytes = row[start..].iter().copied().peekable();
+        while let Some(b) = bytes.next() {
+            match b {
+                0x1b => {
+                    if bytes.next_if_eq(&b'[').is_some() {
+                        bytes.by_ref().find(|b| (0x40..=0x7e).contains(b));
+                    }
+                }
+                b'\r' => {}
+                b => screen.push(b),
+            }
+        }
+        screen.push(b'\n');
+    }
+    String::from_utf8_lossy(&screen).into_owned()
+}
+
 fn position(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
@@ -125,16 +151,22 @@ fn markdown_is_rendered_on_a_terminal_and_the_sql_shown_once() {
     let fake = FakeLlm::openai(vec![Reply::text(MARKDOWN_REPLY)]);
     let mut repl = repl_with(&db, &fake, &[]);
     repl.send_line("largest order");
-    let shown = repl.expect_all(&["largest_id", "12", "1 row"]);
+    repl.expect_all(&["largest_id", "12", "1 row"]);
     repl.expect_prompt();
-    for text in [
-        "Orders\r\n",
+    // The words show as they stream; each line is redrawn rendered.
+    let shown = final_rows(&after_spinner(&repl));
+    for line in [
+        "Orders",
         "The largest order is o_12, in euros:",
         "• first point",
         "• second point",
+        "select 12 as largest_id",
         "→ read_only",
     ] {
-        assert!(shown.contains(text), "{text:?} is shown:\n{shown}");
+        assert!(
+            shown.lines().any(|shown| shown.trim_end() == line),
+            "{line:?} is shown:\n{shown}"
+        );
     }
     for marker in ["##", "**", "`", "- first"] {
         assert!(!shown.contains(marker), "{marker:?} is not shown:\n{shown}");
@@ -246,4 +278,35 @@ fn export_re_runs_are_logged_with_their_rows_but_are_no_new_history_entries() {
         entries, 1,
         "one history entry for the statement:\n{history}"
     );
+}
+
+#[test]
+fn a_slow_export_shows_a_spinner_that_is_gone_before_the_report() {
+    let db = harness::db("reading_export_spinner");
+    let home = harness::scratch_dir("reading_export_spinner");
+    let mut repl = Repl::spawn(harness::glance_bin(), ["repl", "-d", db.url()], &home, &[]);
+    repl.expect_prompt();
+    db.execute("create table slow (n int); insert into slow values (1);");
+    repl.send_line("\\sql select n from slow;");
+    repl.expect("1 row");
+    repl.expect_prompt();
+    // The re-run waits for a lock the test holds until the spinner shows.
+    let mut client = db.client();
+    let mut lock = client.transaction().expect("begin");
+    lock.batch_execute("lock table slow in access exclusive mode")
+        .expect("lock slow");
+    repl.send_line("\\export csv slow.csv");
+    repl.expect("exporting to slow.csv…");
+    lock.commit().expect("release the lock");
+    repl.expect("Wrote 1 row to slow.csv");
+    repl.expect_prompt();
+    let raw = repl.raw_transcript();
+    let frame = raw
+        .windows(b"exporting to".len())
+        .rposition(|w| w == b"exporting to")
+        .expect("a spinner frame");
+    let after = &raw[frame..];
+    let erased = position(after, ERASE).expect("the spinner line is erased");
+    let report = position(after, b"Wrote 1 row").expect("the report follows");
+    assert!(erased < report, "{}", repl.transcript());
 }
