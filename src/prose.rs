@@ -139,6 +139,32 @@ impl Reply {
     }
 }
 
+/// Whether `reply` holds `sql` as one of its fenced blocks, which are drawn
+/// as written (only coloured): then the reply showed the statement exactly.
+/// SQL in prose lines may lose characters to Markdown (`a*b*c`), so it
+/// does not count.
+pub fn shows_exactly(reply: &str, sql: &str) -> bool {
+    let wanted = sql.trim().trim_end_matches(';').trim_end();
+    let mut block: Option<String> = None;
+    for line in reply.lines() {
+        match (&mut block, is_fence(line)) {
+            (None, true) => block = Some(String::new()),
+            (Some(lines), true) => {
+                if lines.trim().trim_end_matches(';').trim_end() == wanted {
+                    return true;
+                }
+                block = None;
+            }
+            (Some(lines), false) => {
+                lines.push_str(line);
+                lines.push('\n');
+            }
+            (None, false) => {}
+        }
+    }
+    block.is_some_and(|lines| lines.trim().trim_end_matches(';').trim_end() == wanted)
+}
+
 /// True while a line start may still turn into a fence.
 fn could_open_fence(partial: &str) -> bool {
     partial.trim_start().chars().all(|c| c == '`' || c == '~')
@@ -391,6 +417,16 @@ mod tests {
         );
         assert_eq!(visible(&block), "select 1\nok");
         assert_eq!(reply.finish(), "\r\x1b[2Kok");
+    }
+
+    #[test]
+    fn only_sql_in_a_fenced_block_counts_as_shown_exactly() {
+        let reply = "Here:\n\n```sql\nselect a*b*c\n  from t;\n```\nDone.";
+        assert!(shows_exactly(reply, "select a*b*c\n  from t"));
+        assert!(shows_exactly(reply, "select a*b*c\n  from t;"));
+        assert!(shows_exactly("```\nselect 1\n", "select 1"));
+        assert!(!shows_exactly(reply, "select a*b*c"));
+        assert!(!shows_exactly("select a*b*c from t", "select a*b*c from t"));
     }
 
     #[test]

@@ -716,7 +716,7 @@ struct TerminalUi<'a> {
     reply: prose::Reply,
     /// Whether reply text has been printed (so the verdict starts a new line).
     streamed: bool,
-    /// The statement just shown in the reply, with its verdict line.
+    /// The statement just shown exactly in the reply, with its verdict line.
     shown_sql: Option<String>,
 }
 
@@ -727,19 +727,19 @@ impl answer::Ui for TerminalUi<'_> {
         let _ = io::stdout().flush();
     }
 
-    fn proposed(&mut self, _reply: &str, sql: &str, verdict: &Verdict) {
+    fn proposed(&mut self, reply: &str, sql: &str, verdict: &Verdict) {
         print!("{}", self.reply.finish());
         if self.streamed {
             println!();
             self.streamed = false;
         }
         println!("{}", confirm::verdict_line(verdict, self.color));
-        self.shown_sql = Some(sql.to_string());
+        self.shown_sql = prose::shows_exactly(reply, sql).then(|| sql.to_string());
     }
 
     /// Generated statements are always confirmed by the person: `--yes`
-    /// covers only SQL they typed themselves. The statement is in the reply
-    /// just shown, so the question does not print it again.
+    /// covers only SQL they typed themselves. A statement the reply just
+    /// showed exactly is not printed again.
     fn confirm(&mut self, consent: &Consent) -> Decision {
         let shown = self.shown_sql.as_deref() == Some(consent.sql);
         self.input.confirm(consent, self.color, shown)
