@@ -1,7 +1,10 @@
 //! One question, start to finish: ask the model, show its SQL, classify,
 //! confirm, run, and — when the database rejects the SQL — send the error
 //! back for a corrected statement, a bounded number of times. The front end
-//! supplies a [`Ui`]; this module decides nothing about terminals.
+//! supplies a [`Ui`]; this module decides nothing about terminals: the
+//! spinner that shows while the model has not answered is drawn only when
+//! the `Ui` says stderr is a terminal, and is erased before the first
+//! reply text reaches the `Ui`.
 
 use std::time::Duration;
 
@@ -15,7 +18,12 @@ use crate::querylog::QuestionNote;
 use crate::render::{format_duration, thousands};
 use crate::safety::Verdict;
 use crate::session::{Consent, Decision, Executed, Origin, Ran, Run, Session};
+use crate::spinner::Spinner;
 use crate::unrun;
+
+/// How long reading the schema may take before a spinner says so: a schema
+/// already read returns far sooner, and shows nothing.
+const SCHEMA_SPINNER_DELAY: Duration = Duration::from_millis(300);
 
 /// How the front end shows the steps of an answer and asks for consent.
 pub trait Ui {
@@ -27,6 +35,11 @@ pub trait Ui {
     fn confirm(&mut self, consent: &Consent) -> Decision;
     /// A statement failed and is being sent back to the model.
     fn retrying(&mut self, attempt: u32, sql: &str, error: &db::Error);
+    /// Whether to show a spinner on stderr while waiting (stderr is a
+    /// terminal).
+    fn shows_progress(&self) -> bool {
+        false
+    }
 }
 
 /// How a question ended.
@@ -141,7 +154,14 @@ pub fn answer(
         llm_time: Duration::ZERO,
         partial_schema: None,
     };
-    let mut request = match request(session, agent, question) {
+    let mut reading = Spinner::start_after(
+        "reading the schema…",
+        ui.shows_progress(),
+        SCHEMA_SPINNER_DELAY,
+    );
+    let prepared = request(session, agent, question);
+    reading.stop();
+    let mut request = match prepared {
         Ok((request, context)) => {
             if context.tables_named > 0 {
                 answered.partial_schema = Some((context.tables_full.len(), context.tables_named));
@@ -157,9 +177,16 @@ pub fn answer(
         answered.attempts += 1;
         // Ctrl-C abandons the request: the provider closes its connection.
         let canceller = agent.provider().canceller();
+        let label = format!("asking {}…", agent.provider().model());
+        let mut waiting = Spinner::start(&label, ui.shows_progress());
         let asked = session.interrupts().cancellable(canceller, || {
-            agent.propose(&request, &mut |text| ui.reply_text(text))
+            agent.propose(&request, &mut |text| {
+                waiting.stop();
+                ui.reply_text(text)
+            })
         });
+        // An error or Ctrl-C before any text: erased before it is reported.
+        waiting.stop();
         let proposal = match asked {
             Ok(proposal) => proposal,
             Err(error) => {

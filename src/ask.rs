@@ -535,6 +535,12 @@ struct AskUi {
 impl answer::Ui for AskUi {
     fn reply_text(&mut self, _text: &str) {}
 
+    /// A spinner while the model is silent, when stderr is a terminal
+    /// (stdout, where results go, is never touched).
+    fn shows_progress(&self) -> bool {
+        self.term.stderr_tty
+    }
+
     /// The explanation, the SQL and the verdict go to stderr, keeping
     /// stdout for data.
     fn proposed(&mut self, reply: &str, sql: &str, verdict: &Verdict) {

@@ -17,10 +17,16 @@ use crate::session::{Consent, Decision};
 
 /// The question put to the person, without the final `[y/N]` prompt.
 pub fn explain(consent: &Consent, color: bool) -> String {
-    let (sql, verdict) = (consent.sql, consent.verdict);
+    let sql = highlight::paint(&escape::visible(consent.sql.trim()), color);
+    format!("{sql}\n{}", details(consent, color))
+}
+
+/// The question without the SQL, for a statement just shown (a model's
+/// reply): the level, reasons, estimate and what a rollback would not undo.
+pub fn details(consent: &Consent, color: bool) -> String {
+    let verdict = consent.verdict;
     let level = paint_level(verdict.level, color);
-    let sql = highlight::paint(&escape::visible(sql.trim()), color);
-    let mut text = format!("{sql}\n  level: {level}\n");
+    let mut text = format!("  level: {level}\n");
     for reason in &verdict.reasons {
         text.push_str(&format!("  - {}\n", escape::visible(reason)));
     }
@@ -173,6 +179,10 @@ mod tests {
         assert_eq!(
             text,
             "drop table t\n  level: destructive\n  - DROP TABLE removes a table\n"
+        );
+        assert_eq!(
+            details(&consent, false),
+            "  level: destructive\n  - DROP TABLE removes a table\n"
         );
         let consent = Consent {
             estimate: Some(3),

@@ -338,10 +338,14 @@ fn write_result<W: Write>(
         match copy_statement(session, format, sql) {
             Some(copy) => {
                 let mut records = CsvRecords::new(&mut *out);
-                session
+                let copied = session
                     .copy_out(sql, &copy, &mut records)
                     .map(|_| records.rows())
-                    .map_err(Failed::Database)
+                    .map_err(Failed::Database);
+                if let Ok(rows) = copied {
+                    session.count_copied_rows(rows);
+                }
+                copied
             }
             None => {
                 let options = options(session, format, sql);

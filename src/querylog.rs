@@ -74,6 +74,17 @@ impl QueryLog {
         self.entries.push(entry);
     }
 
+    /// Gives the newest entry its row count when the database did not report
+    /// one (a `COPY … TO STDOUT` counted by whoever read its output).
+    pub fn count_rows_of_last(&mut self, rows: u64) {
+        if let Some(entry) = self.entries.last_mut()
+            && entry.ran
+            && entry.error.is_none()
+        {
+            entry.rows.get_or_insert(rows);
+        }
+    }
+
     /// The log as a result set for `\log`.
     /// The question and LLM columns appear once a question has been asked.
     pub fn describe(&self) -> Description {

@@ -331,6 +331,12 @@ impl Session {
         })
     }
 
+    /// Gives the statement just logged by [`Session::copy_out`] the rows
+    /// its output held: the server's `COPY` count does not reach glance.
+    pub fn count_copied_rows(&mut self, rows: u64) {
+        self.log.count_rows_of_last(rows);
+    }
+
     fn run_read_only(
         &mut self,
         sql: &str,
@@ -363,7 +369,10 @@ impl Session {
             ),
             Err(error) => (None, Some(error.to_string())),
         };
-        self.record(recorded, None, &verdict, Some(rows), elapsed, error);
+        // A re-run (`\export`, `\yank`) is logged with its rows but is no
+        // new history entry: the statement is there from its first run.
+        let entry = entry(recorded, None, &verdict, Some(rows), elapsed, error);
+        self.log.record(entry);
         result
     }
 
@@ -890,16 +899,7 @@ impl Session {
         duration: Duration,
         error: Option<String>,
     ) {
-        let entry = Entry {
-            at: jiff::Timestamp::now(),
-            sql: sql.to_string(),
-            level: verdict.level,
-            ran: ran.is_some(),
-            duration,
-            rows: ran.flatten(),
-            error,
-            question: question.cloned(),
-        };
+        let entry = entry(sql, question, verdict, ran, duration, error);
         if let Some(history) = &mut self.history {
             let database = &self.backend.info().database;
             history.record(&history::Record::statement(
@@ -923,6 +923,28 @@ impl Session {
                 database,
             ));
         }
+    }
+}
+
+/// The log entry of a statement: `ran` is `None` when it never reached the
+/// database, else the rows it returned or affected when known.
+fn entry(
+    sql: &str,
+    question: Option<&QuestionNote>,
+    verdict: &Verdict,
+    ran: Option<Option<u64>>,
+    duration: Duration,
+    error: Option<String>,
+) -> Entry {
+    Entry {
+        at: jiff::Timestamp::now(),
+        sql: sql.to_string(),
+        level: verdict.level,
+        ran: ran.is_some(),
+        duration,
+        rows: ran.flatten(),
+        error,
+        question: question.cloned(),
     }
 }
 

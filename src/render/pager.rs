@@ -8,7 +8,10 @@
 //! being fetched) waits for one key: Enter/Space/n/j/Down/PageDown next,
 //! b/p/k/Up/PageUp back, g/Home first, G/End last, digits and Enter jump,
 //! q/Esc/Ctrl-C quit. Moving past the buffered rows lets the backend fetch
-//! more; quitting stops the fetch. The footer adds `page x of y`.
+//! more; quitting stops the fetch. The footer adds `page x of y`. A page is
+//! drawn as soon as its rows are in, but its status line waits for the next
+//! chunk of rows or the end of the result, so a result that has all arrived
+//! says `page 1 of 2 · 40 rows`, never `≥2 · rows so far`.
 //!
 //! Table or expanded (with [`Expanded::Auto`](super::Expanded::Auto)) is
 //! chosen once, on the first page. Invariant: raw mode is on only while one
@@ -26,7 +29,7 @@ use super::expanded::RecordLayout;
 use super::footer::footer;
 use super::table::{TableLayout, natural_widths, total_width};
 use super::text::truncate;
-use super::{Expanded, Format, RenderOptions, ResultWriter, Sticky};
+use super::{Expanded, Format, RenderOptions, ResultWriter, Sticky, thousands};
 use crate::db::{Column, Flow, Outcome, OutcomeKind, Row, RowSink};
 
 /// What a key asks the pager to do.
@@ -127,7 +130,8 @@ pub fn status_line(page: usize, pages: Pages, rows: usize, complete: bool, typed
     let so_far = if complete { "" } else { " so far" };
     if typed.is_empty() {
         format!(
-            "-- {position} · {rows} rows{so_far} · Enter/Space/n next · b back · g first · G last · 12⏎ jump · q quit --"
+            "-- {position} · {} rows{so_far} · Enter/Space/n next · b back · g first · G last · 12⏎ jump · q quit --",
+            thousands(rows as u64)
         )
     } else {
         format!("-- {position} · go to page {typed}_ · Enter go · Esc cancel --")
@@ -194,6 +198,9 @@ pub struct Pager<W: Write, K: Keys> {
     layout: Option<(bool, Pages)>,
     goal: Goal,
     shown: Option<usize>,
+    /// The page drawn while rows were still arriving, whose status line
+    /// waits for the next chunk or the end.
+    unprompted: Option<usize>,
     sticky: Sticky,
 }
 
@@ -210,6 +217,7 @@ impl<W: Write, K: Keys> Pager<W, K> {
             layout: None,
             goal: Goal::Page(0),
             shown: None,
+            unprompted: None,
             sticky: Sticky::default(),
         }
     }
@@ -248,6 +256,10 @@ impl<W: Write, K: Keys> Pager<W, K> {
 
     /// Shows pages and reads keys until more rows are needed or paging ends.
     fn pump(&mut self, complete: bool) -> io::Result<Flow> {
+        // Rows just arrived and more may follow: a page drawn from them
+        // waits one chunk for its status line. Pages the keys ask for
+        // among rows already in are prompted at once.
+        let mut fresh_rows = !complete;
         loop {
             let Some((records, pages)) = self.layout(complete) else {
                 return Ok(Flow::Continue);
@@ -260,12 +272,19 @@ impl<W: Write, K: Keys> Pager<W, K> {
                 Goal::Page(p) if pages.ready(p, self.rows.len(), false) => p,
                 Goal::Last | Goal::Page(_) => return Ok(Flow::Continue),
             };
-            self.draw_page(records, pages.range(page, self.rows.len()))?;
-            self.shown = Some(page);
-            if complete && count == 1 {
-                self.goal = Goal::Done;
-                continue;
+            if self.unprompted.take() != Some(page) {
+                self.draw_page(records, pages.range(page, self.rows.len()))?;
+                self.shown = Some(page);
+                if complete && count == 1 {
+                    self.goal = Goal::Done;
+                    continue;
+                }
+                if fresh_rows {
+                    self.unprompted = Some(page);
+                    return Ok(Flow::Continue);
+                }
             }
+            fresh_rows = false;
             self.goal = match self.prompt(page, pages, complete)? {
                 Command::Next if complete && page + 1 == count => Goal::Done,
                 Command::Next => Goal::Page(page + 1),
@@ -534,16 +553,18 @@ mod tests {
         let erase = "\r\u{1b}[2K";
         let pages: Vec<&str> = text.split(erase).collect();
         assert_eq!(pages.len(), 5, "{text}");
+        // Each page's status line waits for the chunk after the one that
+        // completed the page.
         assert!(
-            pages[0].starts_with(" n\n---\n 1\n 2\n 3\n-- page 1 of ≥2 · 4 rows so far"),
+            pages[0].starts_with(" n\n---\n 1\n 2\n 3\n-- page 1 of ≥2 · 6 rows so far"),
             "{text}"
         );
         assert!(
-            pages[1].starts_with(" n\n---\n 4\n 5\n 6\n-- page 2 of ≥3 · 8 rows so far"),
+            pages[1].starts_with(" n\n---\n 4\n 5\n 6\n-- page 2 of ≥4 · 10 rows so far"),
             "{text}"
         );
         assert!(
-            pages[2].starts_with(" n\n---\n 1\n 2\n 3\n-- page 1 of ≥3"),
+            pages[2].starts_with(" n\n---\n 1\n 2\n 3\n-- page 1 of ≥4"),
             "{text}"
         );
         assert!(
@@ -563,10 +584,11 @@ mod tests {
         );
         assert_eq!(p.rows(numbers(1..5)), Flow::Continue);
         assert_eq!(p.rows(numbers(5..8)), Flow::Continue);
-        assert_eq!(p.rows(numbers(8..12)), Flow::Stop);
+        assert_eq!(p.rows(numbers(8..12)), Flow::Continue);
+        assert_eq!(p.rows(numbers(12..14)), Flow::Stop);
         let outcome = Outcome {
             kind: OutcomeKind::Rows {
-                count: 11,
+                count: 13,
                 complete: false,
             },
             db_time: Duration::from_micros(1200),
@@ -575,9 +597,9 @@ mod tests {
         drop(p);
         let text = String::from_utf8(buf).unwrap();
         assert!(text.contains("go to page 3_"), "{text}");
-        assert!(text.contains(" 7\n 8\n 9\n-- page 3 of ≥4"), "{text}");
+        assert!(text.contains(" 7\n 8\n 9\n-- page 3 of ≥5"), "{text}");
         assert!(
-            text.ends_with("11 rows, not fetched completely · 1.20 ms · page 3 of ≥4\n"),
+            text.ends_with("13 rows, not fetched completely · 1.20 ms · page 3 of ≥5\n"),
             "{text}"
         );
     }
@@ -603,7 +625,22 @@ mod tests {
     fn a_key_read_error_is_reported() {
         let mut buf = Vec::new();
         let mut p = pager(6, &[], &mut buf);
-        assert_eq!(p.rows(numbers(1..10)), Flow::Stop);
+        assert_eq!(p.rows(numbers(1..10)), Flow::Continue);
         assert!(p.finish(&done(9)).is_err());
+    }
+
+    #[test]
+    fn a_result_that_has_all_arrived_gives_its_exact_page_count() {
+        let mut buf = Vec::new();
+        let mut p = pager(6, &[KeyCode::Char('q')], &mut buf);
+        assert_eq!(p.rows(numbers(1..5)), Flow::Continue);
+        p.finish(&done(4)).unwrap();
+        drop(p);
+        let text = String::from_utf8(buf).unwrap();
+        assert!(
+            text.contains(" 3\n-- page 1 of 2 · 4 rows · Enter/Space/n next"),
+            "{text}"
+        );
+        assert!(!text.contains('≥') && !text.contains("so far"), "{text}");
     }
 }

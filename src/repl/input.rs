@@ -125,13 +125,17 @@ impl Input {
 
     /// Asks whether to run a statement. The answer is typed on a fresh line
     /// editor with no history, no completion and no hints: only what the
-    /// person types now can say yes.
-    pub fn confirm(&mut self, consent: &Consent, color: bool) -> Decision {
+    /// person types now can say yes. `sql_shown`: the statement is on the
+    /// screen just above (a model's reply), so only its level and reasons
+    /// are repeated.
+    pub fn confirm(&mut self, consent: &Consent, color: bool, sql_shown: bool) -> Decision {
         if !self.is_terminal() {
             return Decision::Refuse;
         }
-        if consent.previewed.is_none() {
-            print!("{}", confirm::explain(consent, color));
+        match (&consent.previewed, sql_shown) {
+            (Some(_), _) => {}
+            (None, true) => print!("{}", confirm::details(consent, color)),
+            (None, false) => print!("{}", confirm::explain(consent, color)),
         }
         let _ = io::stdout().flush();
         let answer =

@@ -30,6 +30,7 @@ use crate::exit::Failure;
 use crate::highlight;
 use crate::llm;
 use crate::models;
+use crate::prose;
 use crate::querylog::QuestionNote;
 use crate::render::Expanded;
 use crate::report;
@@ -301,8 +302,8 @@ impl Repl {
                 format,
                 file,
                 overwrite,
-            } => output::export(session, format, &file, overwrite),
-            Meta::Yank(what) => output::yank(session, what),
+            } => output::export(session, format, &file, overwrite, self.term.stderr_tty),
+            Meta::Yank(what) => output::yank(session, what, self.term.stderr_tty),
             Meta::Output(file) => output::output(session, file.as_deref()),
             Meta::Log => show(session, &session.log.describe(), true),
             Meta::Connect(target) => self.connect(session, input, target),
@@ -385,8 +386,13 @@ impl Repl {
         let mut ui = TerminalUi {
             input,
             color: self.term.color,
-            reply: highlight::Reply::new(self.term.color),
+            progress: self.term.stderr_tty,
+            reply: prose::Reply::new(
+                self.term.color,
+                self.term.size().map_or(0, |(width, _)| usize::from(width)),
+            ),
             streamed: false,
+            shown_sql: None,
         };
         let answered = answer::answer(session, agent, question, &mut ui);
         print!("{}", ui.reply.finish());
@@ -549,7 +555,7 @@ impl Repl {
                 if assume_yes {
                     Decision::Run
                 } else {
-                    input.confirm(consent, color)
+                    input.confirm(consent, color, false)
                 }
             };
             let executed = session.execute(Run::typed(&sql), &mut confirm);
@@ -580,7 +586,9 @@ impl Repl {
             json_prefix: Vec::new(),
             json_timings: Vec::new(),
         };
-        let executed = session.execute(run, &mut |consent: &Consent| input.confirm(consent, color));
+        let executed = session.execute(run, &mut |consent: &Consent| {
+            input.confirm(consent, color, false)
+        });
         self.report_executed(session, executed, sql, GENERATED_REFUSED);
     }
 }
@@ -704,10 +712,14 @@ const NO_PROVIDER: &str = "questions need an LLM provider, and none is configure
 struct TerminalUi<'a> {
     input: &'a mut Input,
     color: bool,
-    /// Holds back fenced SQL until it can be shown highlighted.
-    reply: highlight::Reply,
+    /// stderr is a terminal: a spinner shows while the model is silent.
+    progress: bool,
+    /// Renders the reply's Markdown a line at a time, SQL highlighted.
+    reply: prose::Reply,
     /// Whether reply text has been printed (so the verdict starts a new line).
     streamed: bool,
+    /// The statement just shown exactly in the reply, with its verdict line.
+    shown_sql: Option<String>,
 }
 
 impl answer::Ui for TerminalUi<'_> {
@@ -717,23 +729,30 @@ impl answer::Ui for TerminalUi<'_> {
         let _ = io::stdout().flush();
     }
 
-    fn proposed(&mut self, _reply: &str, _sql: &str, verdict: &Verdict) {
+    fn proposed(&mut self, reply: &str, sql: &str, verdict: &Verdict) {
         print!("{}", self.reply.finish());
         if self.streamed {
             println!();
             self.streamed = false;
         }
         println!("{}", confirm::verdict_line(verdict, self.color));
+        self.shown_sql = prose::shows_exactly(reply, sql).then(|| sql.to_string());
     }
 
     /// Generated statements are always confirmed by the person: `--yes`
-    /// covers only SQL they typed themselves.
+    /// covers only SQL they typed themselves. A statement the reply just
+    /// showed exactly is not printed again.
     fn confirm(&mut self, consent: &Consent) -> Decision {
-        self.input.confirm(consent, self.color)
+        let shown = self.shown_sql.as_deref() == Some(consent.sql);
+        self.input.confirm(consent, self.color, shown)
     }
 
     fn retrying(&mut self, attempt: u32, _sql: &str, error: &crate::db::Error) {
         eprint!("{}", answer::retrying_line(attempt, error));
+    }
+
+    fn shows_progress(&self) -> bool {
+        self.progress
     }
 }
 

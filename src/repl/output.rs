@@ -1,6 +1,9 @@
 //! The REPL side of `\export`, `\yank` and `\o`: runs them and says what
 //! happened. Confirmations and errors always go to the terminal, never into
-//! a `\o` file.
+//! a `\o` file. A re-run that takes a while shows a spinner on stderr when
+//! stderr is a terminal (`progress`).
+
+use std::time::Duration;
 
 use crate::clipboard;
 use crate::command::Yank;
@@ -8,10 +11,18 @@ use crate::export::{self, Written};
 use crate::render::Format;
 use crate::report;
 use crate::session::Session;
+use crate::spinner::Spinner;
+
+/// How long a re-run may take before a spinner says it is still running.
+const SPINNER_DELAY: Duration = Duration::from_millis(300);
 
 /// `\export FORMAT FILE[!]`.
-pub fn export(session: &mut Session, format: Format, file: &str, overwrite: bool) {
-    match export::to_file(session, format, file, overwrite) {
+pub fn export(session: &mut Session, format: Format, file: &str, overwrite: bool, progress: bool) {
+    let mut spinner =
+        Spinner::start_after(&format!("exporting to {file}…"), progress, SPINNER_DELAY);
+    let exported = export::to_file(session, format, file, overwrite);
+    spinner.stop();
+    match exported {
         Ok((_, written)) => println!(
             "Wrote {} to {} ({}).",
             written.rows_text(),
@@ -28,7 +39,7 @@ pub fn export(session: &mut Session, format: Format, file: &str, overwrite: bool
 }
 
 /// `\yank [FORM]`.
-pub fn yank(session: &mut Session, what: Yank) {
+pub fn yank(session: &mut Session, what: Yank, progress: bool) {
     match what {
         Yank::Sql => {
             let Some(sql) = session.last_sql() else {
@@ -51,7 +62,7 @@ pub fn yank(session: &mut Session, what: Yank) {
                 Err(error) => clipboard_error(&error),
             }
         }
-        Yank::Result(format) => match export::to_memory(session, format, clipboard::LIMIT) {
+        Yank::Result(format) => match read_result(session, format, progress) {
             Ok((bytes, written)) => match clipboard::copy(&bytes) {
                 Ok(via) => println!("{}", copied(&written, &via.describe())),
                 Err(error) => clipboard_error(&error),
@@ -59,6 +70,16 @@ pub fn yank(session: &mut Session, what: Yank) {
             Err(error) => report_error("\\yank", &error),
         },
     }
+}
+
+/// The last result run again and written in `format`, for the clipboard.
+fn read_result(
+    session: &mut Session,
+    format: Format,
+    progress: bool,
+) -> Result<(Vec<u8>, Written), export::Error> {
+    let _spinner = Spinner::start_after("running the last result again…", progress, SPINNER_DELAY);
+    export::to_memory(session, format, clipboard::LIMIT)
 }
 
 /// `\o [FILE]`.

@@ -11,7 +11,7 @@ use base64::Engine as _;
 use crate::harness::{self, Output, TestDb, glance};
 
 /// Runs `glance repl -d target` with `lines` piped on stdin, in `home`.
-fn script(target: &str, home: &Path, lines: &[&str]) -> Output {
+pub fn script(target: &str, home: &Path, lines: &[&str]) -> Output {
     let mut input = lines.join("\n");
     input.push('\n');
     glance()

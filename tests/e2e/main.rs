@@ -24,6 +24,7 @@ mod history;
 mod hostile;
 mod introspect;
 mod providers;
+mod reading;
 mod repl;
 mod replies;
 mod safety;
