@@ -92,6 +92,19 @@ pub fn private_file(path: &Path) -> io::Result<bool> {
     }
 }
 
+/// Whether others can read or enter `path` (false when it is missing).
+#[cfg(unix)]
+pub fn is_loose(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    fs::symlink_metadata(path)
+        .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o077 != 0)
+}
+
+#[cfg(not(unix))]
+pub fn is_loose(_: &Path) -> bool {
+    false
+}
+
 #[cfg(unix)]
 fn tighten(path: &Path, mode: u32) -> io::Result<bool> {
     use std::os::unix::fs::PermissionsExt;

@@ -52,31 +52,37 @@ pub fn paint(sql: &str, color: bool) -> String {
 /// Byte offset in `text` where each token starts, from the tokenizer's
 /// line and column (both counted from 1, columns in characters). `None`
 /// unless the offsets start at 0 and never go back, so every byte of
-/// `text` is in exactly one token's slice.
+/// `text` is in exactly one token's slice. One pass over `text`: the
+/// tokens come in order, so each position is reached from the last one.
 fn token_starts(text: &str, tokens: &[TokenWithSpan]) -> Option<Vec<usize>> {
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(at, _)| at + 1))
         .collect();
-    let starts = tokens
-        .iter()
-        .map(|token| {
-            let line = usize::try_from(token.span.start.line)
-                .ok()?
-                .checked_sub(1)?;
-            let column = usize::try_from(token.span.start.column)
-                .ok()?
-                .checked_sub(1)?;
-            let start = *line_starts.get(line)?;
-            let rest = &text[start..];
-            Some(
-                start
-                    + rest
-                        .char_indices()
-                        .nth(column)
-                        .map_or(rest.len(), |(at, _)| at),
-            )
-        })
-        .collect::<Option<Vec<usize>>>()?;
+    // The last position found: line and column (from 0) and its byte offset.
+    let (mut line, mut column, mut offset) = (0usize, 0usize, 0usize);
+    let mut starts = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        let to_line = usize::try_from(token.span.start.line)
+            .ok()?
+            .checked_sub(1)?;
+        let to_column = usize::try_from(token.span.start.column)
+            .ok()?
+            .checked_sub(1)?;
+        if to_line != line {
+            if to_line < line {
+                return None;
+            }
+            (line, column, offset) = (to_line, 0, *line_starts.get(to_line)?);
+        }
+        let ahead = to_column.checked_sub(column)?;
+        let rest = &text[offset..];
+        offset += rest
+            .char_indices()
+            .nth(ahead)
+            .map_or(rest.len(), |(at, _)| at);
+        column = to_column;
+        starts.push(offset);
+    }
     let ordered = starts.first().is_none_or(|&first| first == 0)
         && starts.windows(2).all(|pair| pair[0] <= pair[1]);
     ordered.then_some(starts)

@@ -194,22 +194,31 @@ impl History {
             }
             _ => {}
         }
-        let (conn, moved) = store::open(&path)?;
         let companions = ["-wal", "-shm"].map(|suffix| {
             let mut name = path.clone().into_os_string();
             name.push(suffix);
             PathBuf::from(name)
         });
-        for file in [&path, &line_history].into_iter().chain(&companions) {
-            match crate::files::private_file(file) {
-                Ok(true) => tightened.push(file.clone()),
-                Ok(false) => {}
-                Err(source) => {
-                    return Err(OpenError::Private {
-                        path: file.clone(),
-                        source,
-                    });
-                }
+        let files: Vec<PathBuf> = [&path, &line_history]
+            .into_iter()
+            .chain(&companions)
+            .cloned()
+            .collect();
+        // Which files others could read before: a file moved aside as
+        // unreadable is replaced by a new one, which is no news.
+        let loose_before: Vec<bool> = files
+            .iter()
+            .map(|file| crate::files::is_loose(file))
+            .collect();
+        let (conn, moved) = store::open(&path)?;
+        for (file, loose) in files.iter().zip(loose_before) {
+            crate::files::private_file(file).map_err(|source| OpenError::Private {
+                path: file.clone(),
+                source,
+            })?;
+            let replaced = moved.is_some() && *file != line_history;
+            if loose && !replaced {
+                tightened.push(file.clone());
             }
         }
         let history = History {

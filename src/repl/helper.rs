@@ -34,7 +34,7 @@ pub struct ReplHelper {
 /// Lines longer than this (in bytes) are not coloured: colouring redraws
 /// the whole line at every keystroke, which makes typing a long line slow
 /// in proportion to its length squared.
-const LONGEST_COLOURED_LINE: usize = 4096;
+const LONGEST_COLOURED_LINE: usize = 1024;
 
 impl ReplHelper {
     /// Where the SQL in `line` starts, if the line has any (and is short

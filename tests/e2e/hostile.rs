@@ -49,6 +49,15 @@ fn run(fake: &FakeLlm, args: &[&str], extra: &[(&'static str, String)]) -> Outpu
     .run()
 }
 
+/// `glance --demo ask` with the arguments that `choose` a provider,
+/// pointed at `fake`.
+fn ask(fake: &FakeLlm, choose: &[&str], extra: &[(&'static str, String)]) -> Output {
+    let mut args = vec!["--demo", "ask"];
+    args.extend(choose);
+    args.push("how many customers?");
+    run(fake, &args, extra)
+}
+
 /// `http://127.0.0.1:PORT` of a fake.
 fn origin(fake: &FakeLlm) -> String {
     let url = fake.url();
@@ -66,10 +75,7 @@ fn a_redirect_is_reported_and_the_key_never_reaches_another_server() {
         let elsewhere = start(Vec::new());
         let location = format!("{}/v1/chat/completions", origin(&elsewhere));
         let redirecting = start(vec![Reply::Redirect(location)]);
-        let mut args = vec!["--demo", "ask"];
-        args.extend(choose);
-        args.push("how many customers?");
-        let out = run(&redirecting, &args, &[]);
+        let out = ask(&redirecting, choose, &[]);
         out.code(1)
             .stderr_has(&format!("a redirect (HTTP 302) to {}", origin(&elsewhere)))
             .stderr_has("does not follow");
@@ -108,12 +114,9 @@ fn a_stream_that_never_ends_stops_at_the_size_bound_for_every_provider() {
     for endless in [Endless::Text, Endless::Line] {
         for (start, choose) in ALL {
             let fake = start(vec![Reply::Endless(endless)]);
-            let mut args = vec!["--demo", "ask"];
-            args.extend(choose);
-            args.push("how many customers?");
-            let out = run(
+            let out = ask(
                 &fake,
-                &args,
+                choose,
                 &[("GLANCE_LLM_MAX_ANSWER_BYTES", "200000".into())],
             );
             out.code(1)
@@ -127,12 +130,9 @@ fn a_stream_that_never_ends_stops_at_the_size_bound_for_every_provider() {
 fn a_stream_of_pings_stops_at_the_time_bound_for_every_provider() {
     for (start, choose) in ALL {
         let fake = start(vec![Reply::Endless(Endless::Pings)]);
-        let mut args = vec!["--demo", "ask"];
-        args.extend(choose);
-        args.push("how many customers?");
-        let out = run(
+        let out = ask(
             &fake,
-            &args,
+            choose,
             &[
                 ("GLANCE_LLM_MAX_ANSWER_MS", "1500".into()),
                 // The pings come every 20 ms: silence alone never ends it.
