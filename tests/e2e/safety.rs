@@ -506,10 +506,23 @@ fn every_corpus_statement_changes_nothing_and_only_reads_run() {
 /// A database with the seeded schema and the hostile objects.
 fn seeded(hint: &str) -> TestDb {
     let db = harness::db(hint);
+    let available = db.query_scalar(&format!(
+        "select count(*) from pg_available_extensions where name in ({})",
+        CONTRIB.map(|name| format!("'{name}'")).join(", ")
+    ));
+    assert_eq!(
+        available.as_deref(),
+        Some(CONTRIB.len().to_string().as_str()),
+        "the fixture needs PostgreSQL's contrib extensions {CONTRIB:?}; \
+         install them (Debian: apt-get install postgresql-contrib)"
+    );
     db.execute(SEED);
     db.execute(HOSTILE);
     db
 }
+
+/// The contrib extensions [`HOSTILE`] creates.
+const CONTRIB: [&str; 6] = ["tablefunc", "xml2", "dblink", "isn", "file_fdw", "pg_trgm"];
 
 #[test]
 fn user_code_that_writes_or_cannot_be_read_is_refused_and_writes_nothing() {
