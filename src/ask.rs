@@ -438,7 +438,8 @@ fn dry_run(session: &mut Session, agent: &Agent, question: &str, json: bool) -> 
         })
         .map_err(Failed::of("model"))?;
     let Some(sql) = proposal.sql else {
-        return print_line(&escape::visible(&proposal.reply)).map_err(|e| Failure::from_io(e).into());
+        return print_line(&escape::visible(&proposal.reply))
+            .map_err(|e| Failure::from_io(e).into());
     };
     let verdict = session.classify(&sql);
     print_verdict(&sql, &verdict, json).map_err(|e| Failure::from_io(e).into())

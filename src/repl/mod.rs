@@ -594,7 +594,6 @@ const GENERATED_REFUSED: Refusal = (
     None,
 );
 
-
 fn show(session: &Session, description: &crate::catalog::Description, footer: bool) {
     if let Err(error) = session.present(description, footer) {
         output_failed(&error);
