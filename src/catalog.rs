@@ -298,6 +298,12 @@ pub struct Routine {
     pub security_definer: bool,
     /// For an aggregate, the functions it calls (state, final, combine…).
     pub support: Vec<FunctionRef>,
+    /// Its argument defaults as the catalog prints them (`1, f(2)`), which
+    /// a call that leaves arguments out evaluates.
+    pub defaults: Option<String>,
+    /// The domains (`schema`, `name`) among its argument and result types
+    /// (or their element types), whose CHECKs every call evaluates.
+    pub domains: Vec<(String, String)>,
 }
 
 /// A function by OID, schema and name.

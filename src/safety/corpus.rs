@@ -77,6 +77,8 @@ pub(super) fn routine(oid: u32, name: &str, language: &str, body: Option<&str>) 
         extension: None,
         security_definer: false,
         support: Vec::new(),
+        defaults: None,
+        domains: Vec::new(),
     }
 }
 
@@ -167,6 +169,14 @@ pub(super) fn seeded_catalog() -> Catalog {
             "INSERT INTO visits (note)\n   VALUES ('atomic'::text);\n SELECT 1;\n",
         ),
         plpgsql(16416, "public.text_to_mood"),
+        Routine {
+            defaults: Some("public.lying_write('default'::text)".into()),
+            ..sql(16460, "public.defaulted_write", "select n + 0")
+        },
+        Routine {
+            domains: vec![("public".into(), "logged_int".into())],
+            ..sql(16461, "public.takes_logged", "select n + 0")
+        },
         Routine {
             min_args: 1,
             max_args: Some(1),

@@ -74,6 +74,14 @@ fn ask(reason: String) -> Judged {
     (Level::Write, Some(reason))
 }
 
+/// `judged` with `what` leading its reason, or a plain read.
+fn explained(judged: Judged, what: &str) -> Judged {
+    match judged {
+        (Level::ReadOnly, _) => (Level::ReadOnly, None),
+        (level, why) => (level, Some(format!("{what}: {}", why.unwrap_or_default()))),
+    }
+}
+
 /// The worse of two judgements.
 fn worse(a: Judged, b: Judged) -> Judged {
     if b.0 > a.0 { b } else { a }
@@ -173,43 +181,74 @@ fn verify_routine(routine: &Routine, catalog: &Catalog) -> Judged {
         {
             return (Level::ReadOnly, None);
         }
-        if !routine.support.is_empty() {
-            return routine
-                .support
-                .iter()
-                .map(|g| match function(g, catalog) {
-                    (Level::ReadOnly, _) => (Level::ReadOnly, None),
-                    (level, why) => (
-                        level.max(Level::Write),
-                        Some(format!(
-                            "the aggregate {f} calls {g}: {}",
-                            why.unwrap_or_default()
-                        )),
-                    ),
-                })
-                .fold((Level::ReadOnly, None), worse);
-        }
-        let definer = if routine.security_definer {
-            " (SECURITY DEFINER)"
-        } else {
-            ""
-        };
-        match (&routine.body, routine.language.as_str()) {
-            (Some(body), "sql") => {
-                verify_sql(body, Dialect::Postgres, catalog, &format!("{f}{definer}"))
-            }
-            (_, language) => {
-                let member = routine
-                    .extension
-                    .as_ref()
-                    .map(|e| format!(" from the extension {e}"))
-                    .unwrap_or_default();
-                ask(format!(
-                    "{f}{definer} is {language}{member}: glance cannot read it"
-                ))
-            }
-        }
+        worse(signature(routine, catalog), definition(routine, catalog))
     })
+}
+
+/// Judges what a call evaluates besides the routine's definition: its
+/// argument defaults, and the CHECKs of the domains among its argument and
+/// result types (arguments and results are coerced to them).
+fn signature(routine: &Routine, catalog: &Catalog) -> Judged {
+    let f = &routine.function;
+    let defaults = routine.defaults.iter().map(|defaults| {
+        let what = format!("a default argument of {f}");
+        verify_sql(
+            &format!("SELECT {defaults}"),
+            Dialect::Postgres,
+            catalog,
+            &what,
+        )
+    });
+    let domains = routine.domains.iter().map(|(schema, name)| {
+        let judged = domain(schema, name, catalog);
+        explained(
+            judged,
+            &format!("{f} takes or returns the domain {schema}.{name}"),
+        )
+    });
+    defaults.chain(domains).fold((Level::ReadOnly, None), worse)
+}
+
+/// Judges a routine's own definition: an aggregate's functions, a SQL
+/// body, or anything else, which glance cannot read.
+fn definition(routine: &Routine, catalog: &Catalog) -> Judged {
+    let f = &routine.function;
+    if !routine.support.is_empty() {
+        return routine
+            .support
+            .iter()
+            .map(|g| match function(g, catalog) {
+                (Level::ReadOnly, _) => (Level::ReadOnly, None),
+                (level, why) => (
+                    level.max(Level::Write),
+                    Some(format!(
+                        "the aggregate {f} calls {g}: {}",
+                        why.unwrap_or_default()
+                    )),
+                ),
+            })
+            .fold((Level::ReadOnly, None), worse);
+    }
+    let definer = if routine.security_definer {
+        " (SECURITY DEFINER)"
+    } else {
+        ""
+    };
+    match (&routine.body, routine.language.as_str()) {
+        (Some(body), "sql") => {
+            verify_sql(body, Dialect::Postgres, catalog, &format!("{f}{definer}"))
+        }
+        (_, language) => {
+            let member = routine
+                .extension
+                .as_ref()
+                .map(|e| format!(" from the extension {e}"))
+                .unwrap_or_default();
+            ask(format!(
+                "{f}{definer} is {language}{member}: glance cannot read it"
+            ))
+        }
+    }
 }
 
 /// Judges a function the catalog names by reference: a built-in by its

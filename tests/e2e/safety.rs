@@ -93,7 +93,8 @@ const SEED: &str = r#"
 
 /// The hostile objects of the verification rows: functions whose declared
 /// volatility lies, an aggregate with a writing state function, an overload
-/// of a harmless name, a domain and a cast that call plpgsql, views over
+/// of a harmless name, a domain and a cast that call plpgsql, functions whose
+/// argument default writes or whose argument is that domain, views over
 /// volatile functions, a read policy calling a SECURITY DEFINER function
 /// (on a table a non-superuser owns), contrib extensions that run SQL given
 /// as text (tablefunc, xml2, dblink), isn, pg_trgm in a schema of its own, a
@@ -135,6 +136,9 @@ const HOSTILE: &str = r#"
     create function check_logs(v int) returns boolean language plpgsql as $f$
         begin insert into visits (note) values ('domain'); return true; end $f$;
     create domain logged_int as int check (check_logs(value));
+    create function defaulted_write(n int default lying_write('default')) returns int
+        language sql as $f$ select n + 0 $f$;
+    create function takes_logged(n logged_int) returns int language sql as $f$ select n + 0 $f$;
     create type mood as enum ('ok');
     create function text_to_mood(t text) returns mood language plpgsql as $f$
         begin insert into visits (note) values ('cast'); return 'ok'; end $f$;

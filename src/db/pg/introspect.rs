@@ -38,7 +38,9 @@ macro_rules! user_schemas {
 /// What the safety classifier reads to verify user code: built-in
 /// functions' volatility by name (`b`), routines that are not built in
 /// (`f`), user operators (`o`), user casts that call a function (`c`),
-/// domains (`d`) and read policies of tables with row-level security (`p`). Columns: kind, oid, schema, name, a, b, c, body,
+/// domains (`d`) and read policies of tables with row-level security (`p`).
+/// A routine's `c` is its argument defaults and its `texts` the domains of
+/// its argument and result types, as schema, name pairs. Columns: kind, oid, schema, name, a, b, c, body,
 /// extension, flag, texts, the functions the object calls (oids, schemas,
 /// names), and a routine's arity (arguments, defaults, variadic). Every name is qualified: this runs before anything is
 /// verified.
@@ -96,12 +98,24 @@ const CODE: &str = concat!(
     GROUP BY pg_catalog.lower(p.proname::pg_catalog.text) \
     UNION ALL \
     SELECT 'f', p.oid::pg_catalog.int8, n.nspname::pg_catalog.text, p.proname::pg_catalog.text, \
-           NULL, l.lanname::pg_catalog.text, NULL, \
+           NULL, l.lanname::pg_catalog.text, \
+           pg_catalog.pg_get_expr(p.proargdefaults, 0::pg_catalog.oid), \
            CASE WHEN l.lanname OPERATOR(pg_catalog.<>) 'sql' THEN NULL \
                 WHEN p.prosrc OPERATOR(pg_catalog.<>) '' \
                   OR p.prokind OPERATOR(pg_catalog.=) 'a' THEN p.prosrc \
                 ELSE pg_catalog.pg_get_functiondef(p.oid) END, \
-           x.extname::pg_catalog.text, p.prosecdef, NULL, \
+           x.extname::pg_catalog.text, p.prosecdef, \
+           ARRAY(SELECT w.v FROM pg_catalog.unnest(pg_catalog.array_cat( \
+                     COALESCE(p.proallargtypes, p.proargtypes::pg_catalog.oid[]), \
+                     ARRAY[p.prorettype])) WITH ORDINALITY AS u(t, k) \
+                 JOIN pg_catalog.pg_type ty ON ty.oid OPERATOR(pg_catalog.=) u.t \
+                 JOIN pg_catalog.pg_type dt ON dt.typtype OPERATOR(pg_catalog.=) 'd' \
+                  AND dt.oid OPERATOR(pg_catalog.=) CASE WHEN ty.typtype OPERATOR(pg_catalog.=) 'd' \
+                                                         THEN ty.oid ELSE ty.typelem END \
+                 JOIN pg_catalog.pg_namespace dn ON dn.oid OPERATOR(pg_catalog.=) dt.typnamespace \
+                 CROSS JOIN LATERAL (VALUES (1, dn.nspname::pg_catalog.text), \
+                                            (2, dt.typname::pg_catalog.text)) AS w(j, v) \
+                 ORDER BY u.k, w.j), \
            s.oids, s.schemas, s.names, \
            ARRAY[p.pronargs, p.pronargdefaults, \
                  (p.provariadic OPERATOR(pg_catalog.<>) 0)::pg_catalog.int4]::pg_catalog.int8[] \
@@ -352,6 +366,11 @@ fn add_code(
                 extension: text(8)?,
                 security_definer: row.try_get(9)?,
                 support: calls,
+                defaults: text(6)?,
+                domains: texts
+                    .chunks_exact(2)
+                    .map(|pair| (pair[0].clone(), pair[1].clone()))
+                    .collect(),
             });
         }
         "o" => catalog.code.operators.push(Operator {
