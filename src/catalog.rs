@@ -377,6 +377,15 @@ impl Code {
             .is_none_or(|path| schema == "pg_catalog" || path.iter().any(|s| s == schema))
     }
 
+    /// Whether `written`, a schema named in SQL, is `schema`: the same name,
+    /// or `pg_temp` for the session's own temporary schema (`pg_temp_N`).
+    pub fn names_schema(&self, written: &str, schema: &str) -> bool {
+        written == schema
+            || (written == "pg_temp"
+                && schema.starts_with("pg_temp_")
+                && self.on_search_path(schema))
+    }
+
     /// The routines a call of `name` with `args` arguments (`None`: any
     /// number) may reach: in `schema` when given, else in any schema on the
     /// search path.
@@ -391,7 +400,7 @@ impl Code {
                 && args.is_none_or(|n| n >= r.min_args && r.max_args.is_none_or(|max| n <= max))
                 && schema.map_or_else(
                     || self.on_search_path(&r.function.schema),
-                    |s| r.function.schema == s,
+                    |s| self.names_schema(s, &r.function.schema),
                 )
         })
     }

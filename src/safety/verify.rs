@@ -298,8 +298,9 @@ pub(super) fn cast(schema: Option<&str>, name: &str, catalog: Option<&Catalog>) 
         return (Level::ReadOnly, None);
     };
     let code = &catalog.code;
-    let matches =
-        |s: &str, n: &str| n == name && schema.map_or_else(|| code.on_search_path(s), |q| q == s);
+    let matches = |s: &str, n: &str| {
+        n == name && schema.map_or_else(|| code.on_search_path(s), |q| code.names_schema(q, s))
+    };
     let domains = code
         .domains
         .iter()
@@ -383,7 +384,11 @@ pub(super) fn relation(
                 Dialect::Postgres => r.name == name,
                 Dialect::Sqlite => r.name.eq_ignore_ascii_case(name),
             };
-            same_name && schema.map_or_else(|| code.on_search_path(&r.schema), |s| s == r.schema)
+            same_name
+                && schema.map_or_else(
+                    || code.on_search_path(&r.schema),
+                    |s| code.names_schema(s, &r.schema),
+                )
         })
         .map(|r| read_relation(&r.schema, &r.name, r.kind, dialect, catalog))
         .fold((Level::ReadOnly, None), worse)

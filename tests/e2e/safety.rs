@@ -555,6 +555,18 @@ fn user_code_that_writes_or_cannot_be_read_is_refused_and_writes_nothing() {
             "select * from crosstab('select 1::text, 2::text, 3::text') as ct(a text, b text)",
             "public.crosstab is c from the extension tablefunc: glance cannot read it",
         ),
+        (
+            "select * from only v_nested",
+            "the view public.v_nested runs SQL",
+        ),
+        (
+            "select defaulted_write()",
+            "a default argument of public.defaulted_write runs SQL",
+        ),
+        (
+            "select takes_logged(1)",
+            "public.takes_logged takes or returns the domain public.logged_int",
+        ),
     ] {
         let fake = FakeLlm::openai(vec![sql_reply(sql)]);
         let out = ask_with(&db, &fake).run();
@@ -571,6 +583,43 @@ fn user_code_that_writes_or_cannot_be_read_is_refused_and_writes_nothing() {
             "{sql:?} wrote\n{out}"
         );
     }
+}
+
+#[test]
+fn the_sessions_temporary_views_are_verified_like_any_other() {
+    let db = seeded("safety_temp_view");
+    let fake = FakeLlm::openai(vec![
+        sql_reply("select * from tv"),
+        sql_reply("select * from pg_temp.tv"),
+    ]);
+    let mut cmd = glance().args(["repl", "--no-history", "-d", db.url()]);
+    for (name, value) in fake.env() {
+        cmd = cmd.env(name, value);
+    }
+    let out = cmd
+        .stdin(
+            "\\sql create temp view tv as select film_id, log_visit('temp') from film;\n\
+             what is in tv?\n\
+             and in pg_temp.tv?\n",
+        )
+        .run();
+    assert_eq!(
+        out.stdout.matches("→ write: the view pg_temp_").count(),
+        2,
+        "{out}"
+    );
+    assert_eq!(
+        out.stderr
+            .matches("not run: this statement needs a confirmation")
+            .count(),
+        2,
+        "{out}"
+    );
+    assert_eq!(
+        db.query_scalar("select count(*) from visits").as_deref(),
+        Some("0"),
+        "a temporary view's function ran\n{out}"
+    );
 }
 
 #[test]

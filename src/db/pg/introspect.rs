@@ -26,12 +26,15 @@ use crate::catalog::{
 /// How many catalog queries [`load`] runs.
 pub const QUERIES: usize = 5;
 
-/// The user-visible schemas, as a condition on `n.nspname`.
+/// The user-visible schemas, as a condition on `n` (a `pg_namespace`): the
+/// session's own temporary schema is one (its views and tables are read
+/// like any other); other sessions' are not.
 macro_rules! user_schemas {
     () => {
         "n.nspname OPERATOR(pg_catalog.<>) ALL \
          (ARRAY['pg_catalog', 'information_schema', 'pg_toast']::pg_catalog.name[]) \
-         AND n.nspname OPERATOR(pg_catalog.!~) '^pg_(toast_)?temp_'"
+         AND (n.nspname OPERATOR(pg_catalog.!~) '^pg_(toast_)?temp_' \
+              OR n.oid OPERATOR(pg_catalog.=) pg_catalog.pg_my_temp_schema())"
     };
 }
 
