@@ -272,6 +272,8 @@ pub struct Code {
     pub domains: Vec<Domain>,
     /// Policies of tables with row-level security enabled, for reads.
     pub policies: Vec<Policy>,
+    /// Indexes whose operator classes call functions that are not built in.
+    pub index_code: Vec<IndexCode>,
     /// The session's effective search path (`current_schemas(true)`), in
     /// order; `None` when unknown (every schema may then be searched).
     pub search_path: Option<Vec<String>>,
@@ -367,6 +369,17 @@ pub struct Policy {
     pub name: String,
     /// Its `USING` expression.
     pub using: Option<String>,
+}
+
+/// An operator class of an index on `schema.table` whose family holds
+/// functions (support functions or operators' functions) that are not
+/// built in: an index scan calls them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndexCode {
+    pub schema: String,
+    pub table: String,
+    pub opclass: String,
+    pub functions: Vec<FunctionRef>,
 }
 
 impl Code {

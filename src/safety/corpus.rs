@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use super::{Level, classify};
 use crate::catalog::{
-    Cast, Catalog, Code, Domain, FunctionRef, Operator, Policy, Relation, RelationKind, Routine,
-    Volatility,
+    Cast, Catalog, Code, Domain, FunctionRef, IndexCode, Operator, Policy, Relation, RelationKind,
+    Routine, Volatility,
 };
 use crate::db::Dialect;
 
@@ -177,6 +177,7 @@ pub(super) fn seeded_catalog() -> Catalog {
             domains: vec![("public".into(), "logged_int".into())],
             ..sql(16461, "public.takes_logged", "select n + 0")
         },
+        plpgsql(16462, "public.logging_cmp"),
         Routine {
             min_args: 1,
             max_args: Some(1),
@@ -218,6 +219,7 @@ pub(super) fn seeded_catalog() -> Catalog {
         "s",
         "visits",
         "ledger",
+        "ranked",
     ]
     .into_iter()
     .map(table)
@@ -268,6 +270,16 @@ pub(super) fn seeded_catalog() -> Catalog {
                 table: "ledger".into(),
                 name: "audited".into(),
                 using: Some("audit_read()".into()),
+            }],
+            index_code: vec![IndexCode {
+                schema: "public".into(),
+                table: "ranked".into(),
+                opclass: "logging_ops".into(),
+                functions: vec![FunctionRef {
+                    oid: 16462,
+                    schema: "public".into(),
+                    name: "logging_cmp".into(),
+                }],
             }],
             search_path: Some(vec!["pg_catalog".into(), "public".into()]),
             ..Code::default()

@@ -1,6 +1,6 @@
 //! Verification of the code a statement can execute beyond the built-ins:
 //! user and extension routines, aggregates, operators, casts into domains,
-//! views and row-level security policies, read from the catalog and
+//! views, row-level security policies and index operator classes, read from the catalog and
 //! classified recursively.
 //!
 //! Invariant: an object counts as harmless only when glance has read it and
@@ -364,7 +364,8 @@ fn domain(schema: &str, name: &str, catalog: &Catalog) -> Judged {
 }
 
 /// Judges reading the relation `schema.name` (schema optional): a view's
-/// definition, and the read policies of a table with row-level security.
+/// definition; the read policies of a table with row-level security and the
+/// user functions of its indexes' operator classes (an index scan calls them).
 pub(super) fn relation(
     schema: Option<&str>,
     name: &str,
@@ -422,7 +423,7 @@ fn read_relation(
                 )),
             };
         }
-        catalog
+        let policies = catalog
             .code
             .policies
             .iter()
@@ -439,8 +440,22 @@ fn read_relation(
                     catalog,
                     &what,
                 ))
-            })
-            .fold((Level::ReadOnly, None), worse)
+            });
+        let indexes = catalog
+            .code
+            .index_code
+            .iter()
+            .filter(|x| x.schema == schema && x.table == name)
+            .flat_map(|x| {
+                x.functions.iter().map(|f| {
+                    let what = format!(
+                        "an index on {schema}.{name} uses the operator class {}, which calls {f}",
+                        x.opclass
+                    );
+                    explained(function(f, catalog), &what)
+                })
+            });
+        policies.chain(indexes).fold((Level::ReadOnly, None), worse)
     })
 }
 

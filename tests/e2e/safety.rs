@@ -94,7 +94,8 @@ const SEED: &str = r#"
 /// The hostile objects of the verification rows: functions whose declared
 /// volatility lies, an aggregate with a writing state function, an overload
 /// of a harmless name, a domain and a cast that call plpgsql, functions whose
-/// argument default writes or whose argument is that domain, views over
+/// argument default writes or whose argument is that domain, an index whose
+/// operator class compares with plpgsql, views over
 /// volatile functions, a read policy calling a SECURITY DEFINER function
 /// (on a table a non-superuser owns), contrib extensions that run SQL given
 /// as text (tablefunc, xml2, dblink), isn, pg_trgm in a schema of its own, a
@@ -139,6 +140,15 @@ const HOSTILE: &str = r#"
     create function defaulted_write(n int default lying_write('default')) returns int
         language sql as $f$ select n + 0 $f$;
     create function takes_logged(n logged_int) returns int language sql as $f$ select n + 0 $f$;
+    create function logging_cmp(a int, b int) returns int language plpgsql as $f$
+        begin insert into visits (note) values ('opclass'); return btint4cmp(a, b); end $f$;
+    create operator class logging_ops for type int using btree as
+        operator 1 <, operator 2 <=, operator 3 =, operator 4 >=, operator 5 >,
+        function 1 logging_cmp(int, int);
+    create table ranked (n int);
+    insert into ranked select generate_series(1, 100);
+    create index ranked_n on ranked (n logging_ops);
+    delete from visits where note = 'opclass';
     create type mood as enum ('ok');
     create function text_to_mood(t text) returns mood language plpgsql as $f$
         begin insert into visits (note) values ('cast'); return 'ok'; end $f$;
@@ -558,6 +568,10 @@ fn user_code_that_writes_or_cannot_be_read_is_refused_and_writes_nothing() {
         (
             "select * from only v_nested",
             "the view public.v_nested runs SQL",
+        ),
+        (
+            "select n from ranked where n = 5",
+            "an index on public.ranked uses the operator class logging_ops",
         ),
         (
             "select defaulted_write()",

@@ -19,8 +19,8 @@ use postgres::types::Type;
 use postgres::{Client, Row};
 
 use crate::catalog::{
-    Cast, Catalog, ColumnInfo, Domain, EnumType, ForeignKey, FunctionRef, Index, Key, Operator,
-    Policy, Relation, RelationKind, Routine, Schema, Volatility,
+    Cast, Catalog, ColumnInfo, Domain, EnumType, ForeignKey, FunctionRef, Index, IndexCode, Key,
+    Operator, Policy, Relation, RelationKind, Routine, Schema, Volatility,
 };
 
 /// How many catalog queries [`load`] runs.
@@ -41,7 +41,9 @@ macro_rules! user_schemas {
 /// What the safety classifier reads to verify user code: built-in
 /// functions' volatility by name (`b`), routines that are not built in
 /// (`f`), user operators (`o`), user casts that call a function (`c`),
-/// domains (`d`) and read policies of tables with row-level security (`p`).
+/// domains (`d`), read policies of tables with row-level security (`p`) and
+/// index operator classes whose families call functions that are not built
+/// in (`x`).
 /// A routine's `c` is its argument defaults and its `texts` the domains of
 /// its argument and result types, as schema, name pairs. Columns: kind, oid, schema, name, a, b, c, body,
 /// extension, flag, texts, the functions the object calls (oids, schemas,
@@ -177,6 +179,29 @@ const CODE: &str = concat!(
          JOIN pg_catalog.pg_class r ON r.oid OPERATOR(pg_catalog.=) y.polrelid \
          JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) r.relnamespace \
     WHERE r.relrowsecurity AND y.polcmd OPERATOR(pg_catalog.=) ANY (ARRAY['r', '*']::pg_catalog.\"char\"[]) \
+    UNION ALL \
+    SELECT 'x', NULL, n.nspname::pg_catalog.text, r.relname::pg_catalog.text, \
+           k.opcname::pg_catalog.text, NULL, NULL, NULL, NULL, false, NULL, \
+           s.oids, s.schemas, s.names, NULL \
+    FROM pg_catalog.pg_index i \
+         JOIN pg_catalog.pg_class r ON r.oid OPERATOR(pg_catalog.=) i.indrelid \
+         JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) r.relnamespace \
+         JOIN pg_catalog.pg_opclass k \
+              ON k.oid OPERATOR(pg_catalog.=) ANY (i.indclass::pg_catalog.oid[]) \
+         CROSS JOIN LATERAL ( \
+             SELECT pg_catalog.array_agg(c.oid::pg_catalog.int8) AS oids, \
+                    pg_catalog.array_agg(c.schema) AS schemas, \
+                    pg_catalog.array_agg(c.name) AS names \
+             FROM calls c \
+             WHERE c.oid OPERATOR(pg_catalog.>=) 16384 \
+               AND c.oid OPERATOR(pg_catalog.=) ANY (ARRAY( \
+                   SELECT a.amproc FROM pg_catalog.pg_amproc a \
+                   WHERE a.amprocfamily OPERATOR(pg_catalog.=) k.opcfamily \
+                   UNION ALL \
+                   SELECT o.oprcode::pg_catalog.oid FROM pg_catalog.pg_amop a \
+                        JOIN pg_catalog.pg_operator o ON o.oid OPERATOR(pg_catalog.=) a.amopopr \
+                   WHERE a.amopfamily OPERATOR(pg_catalog.=) k.opcfamily))) s \
+    WHERE s.oids IS NOT NULL \
  \
     ORDER BY 1, 3, 4"
 );
@@ -396,6 +421,12 @@ fn add_code(
                 base: base_is_domain.then(|| (a.unwrap_or_default(), base_name)),
             });
         }
+        "x" => catalog.code.index_code.push(IndexCode {
+            schema,
+            table: name,
+            opclass: a.unwrap_or_default(),
+            functions: calls,
+        }),
         "p" => catalog.code.policies.push(Policy {
             schema,
             table: name,
