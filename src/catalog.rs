@@ -303,9 +303,10 @@ pub struct Routine {
     /// Its argument defaults as the catalog prints them (`1, f(2)`), which
     /// a call that leaves arguments out evaluates.
     pub defaults: Option<String>,
-    /// The domains (`schema`, `name`) among its argument and result types
-    /// (or their element types), whose CHECKs every call evaluates.
-    pub domains: Vec<(String, String)>,
+    /// Its argument and result types (or their element types) outside
+    /// `pg_catalog`, as (`schema`, `name`): a call coerces to them, which
+    /// runs a domain's CHECKs or a user cast.
+    pub types: Vec<(String, String)>,
 }
 
 /// A function by OID, schema and name.

@@ -78,7 +78,7 @@ pub(super) fn routine(oid: u32, name: &str, language: &str, body: Option<&str>) 
         security_definer: false,
         support: Vec::new(),
         defaults: None,
-        domains: Vec::new(),
+        types: Vec::new(),
     }
 }
 
@@ -174,10 +174,15 @@ pub(super) fn seeded_catalog() -> Catalog {
             ..sql(16460, "public.defaulted_write", "select n + 0")
         },
         Routine {
-            domains: vec![("public".into(), "logged_int".into())],
+            types: vec![("public".into(), "logged_int".into())],
             ..sql(16461, "public.takes_logged", "select n + 0")
         },
         plpgsql(16462, "public.logging_cmp"),
+        plpgsql(16463, "public.int_to_tally"),
+        Routine {
+            types: vec![("public".into(), "tally".into())],
+            ..sql(16464, "public.tally_n", "select t.n")
+        },
         Routine {
             min_args: 1,
             max_args: Some(1),
@@ -249,16 +254,28 @@ pub(super) fn seeded_catalog() -> Catalog {
                     name: "volatile_cmp".into(),
                 },
             }],
-            casts: vec![Cast {
-                schema: "public".into(),
-                target: "mood".into(),
-                function: FunctionRef {
-                    oid: 16416,
+            casts: vec![
+                Cast {
                     schema: "public".into(),
-                    name: "text_to_mood".into(),
+                    target: "mood".into(),
+                    function: FunctionRef {
+                        oid: 16416,
+                        schema: "public".into(),
+                        name: "text_to_mood".into(),
+                    },
+                    implicit: false,
                 },
-                implicit: false,
-            }],
+                Cast {
+                    schema: "public".into(),
+                    target: "tally".into(),
+                    function: FunctionRef {
+                        oid: 16463,
+                        schema: "public".into(),
+                        name: "int_to_tally".into(),
+                    },
+                    implicit: true,
+                },
+            ],
             domains: vec![Domain {
                 schema: "public".into(),
                 name: "logged_int".into(),

@@ -27,7 +27,7 @@ pub fn sample_catalog() -> Catalog {
         security_definer: false,
         support: Vec::new(),
         defaults: None,
-        domains: Vec::new(),
+        types: Vec::new(),
     };
     Catalog {
         functions: HashMap::from([("lower".to_string(), Volatility::Immutable)]),

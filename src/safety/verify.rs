@@ -186,8 +186,8 @@ fn verify_routine(routine: &Routine, catalog: &Catalog) -> Judged {
 }
 
 /// Judges what a call evaluates besides the routine's definition: its
-/// argument defaults, and the CHECKs of the domains among its argument and
-/// result types (arguments and results are coerced to them).
+/// argument defaults, and the coercions to its argument and result types
+/// (a domain's CHECKs, a user cast into the type).
 fn signature(routine: &Routine, catalog: &Catalog) -> Judged {
     let f = &routine.function;
     let defaults = routine.defaults.iter().map(|defaults| {
@@ -199,14 +199,11 @@ fn signature(routine: &Routine, catalog: &Catalog) -> Judged {
             &what,
         )
     });
-    let domains = routine.domains.iter().map(|(schema, name)| {
-        let judged = domain(schema, name, catalog);
-        explained(
-            judged,
-            &format!("{f} takes or returns the domain {schema}.{name}"),
-        )
+    let types = routine.types.iter().map(|(schema, name)| {
+        let judged = cast_into(Some(schema), name, catalog, Some(f.oid));
+        explained(judged, &format!("{f} takes or returns {schema}.{name}"))
     });
-    defaults.chain(domains).fold((Level::ReadOnly, None), worse)
+    defaults.chain(types).fold((Level::ReadOnly, None), worse)
 }
 
 /// Judges a routine's own definition: an aggregate's functions, a SQL
@@ -294,9 +291,15 @@ pub(super) fn operator(symbol: &str, catalog: Option<&Catalog>) -> Judged {
 /// Judges a cast to the type `schema.name` (schema optional): the CHECK
 /// constraints of a domain of that name, and user casts into it.
 pub(super) fn cast(schema: Option<&str>, name: &str, catalog: Option<&Catalog>) -> Judged {
-    let Some(catalog) = catalog else {
-        return (Level::ReadOnly, None);
-    };
+    match catalog {
+        Some(catalog) => cast_into(schema, name, catalog, None),
+        None => (Level::ReadOnly, None),
+    }
+}
+
+/// [`cast`], leaving out the casts carried out by the routine `except` (a
+/// cast function returns its target type without casting to it again).
+fn cast_into(schema: Option<&str>, name: &str, catalog: &Catalog, except: Option<u32>) -> Judged {
     let code = &catalog.code;
     let matches = |s: &str, n: &str| {
         n == name && schema.map_or_else(|| code.on_search_path(s), |q| code.names_schema(q, s))
@@ -309,7 +312,7 @@ pub(super) fn cast(schema: Option<&str>, name: &str, catalog: Option<&Catalog>) 
     let casts = code
         .casts
         .iter()
-        .filter(|c| matches(&c.schema, &c.target))
+        .filter(|c| matches(&c.schema, &c.target) && Some(c.function.oid) != except)
         .map(|c| match function(&c.function, catalog) {
             (Level::ReadOnly, _) => (Level::ReadOnly, None),
             (level, why) => (

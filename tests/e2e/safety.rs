@@ -94,7 +94,8 @@ const SEED: &str = r#"
 /// The hostile objects of the verification rows: functions whose declared
 /// volatility lies, an aggregate with a writing state function, an overload
 /// of a harmless name, a domain and a cast that call plpgsql, functions whose
-/// argument default writes or whose argument is that domain, an index whose
+/// argument default writes or whose argument is that domain or a type with an
+/// implicit plpgsql cast, an index whose
 /// operator class compares with plpgsql, views over
 /// volatile functions, a read policy calling a SECURITY DEFINER function
 /// (on a table a non-superuser owns), contrib extensions that run SQL given
@@ -140,6 +141,11 @@ const HOSTILE: &str = r#"
     create function defaulted_write(n int default lying_write('default')) returns int
         language sql as $f$ select n + 0 $f$;
     create function takes_logged(n logged_int) returns int language sql as $f$ select n + 0 $f$;
+    create type tally as (n int);
+    create function int_to_tally(n int) returns tally language plpgsql as $f$
+        begin insert into visits (note) values ('implicit cast'); return row(n); end $f$;
+    create cast (int as tally) with function int_to_tally(int) as implicit;
+    create function tally_n(t tally) returns int language sql as $f$ select t.n $f$;
     create function logging_cmp(a int, b int) returns int language plpgsql as $f$
         begin insert into visits (note) values ('opclass'); return btint4cmp(a, b); end $f$;
     create operator class logging_ops for type int using btree as
@@ -574,12 +580,16 @@ fn user_code_that_writes_or_cannot_be_read_is_refused_and_writes_nothing() {
             "an index on public.ranked uses the operator class logging_ops",
         ),
         (
+            "select tally_n(7)",
+            "public.tally_n takes or returns public.tally: the cast to public.tally",
+        ),
+        (
             "select defaulted_write()",
             "a default argument of public.defaulted_write runs SQL",
         ),
         (
             "select takes_logged(1)",
-            "public.takes_logged takes or returns the domain public.logged_int",
+            "public.takes_logged takes or returns public.logged_int: a CHECK of the domain",
         ),
     ] {
         let fake = FakeLlm::openai(vec![sql_reply(sql)]);

@@ -44,8 +44,9 @@ macro_rules! user_schemas {
 /// domains (`d`), read policies of tables with row-level security (`p`) and
 /// index operator classes whose families call functions that are not built
 /// in (`x`).
-/// A routine's `c` is its argument defaults and its `texts` the domains of
-/// its argument and result types, as schema, name pairs. Columns: kind, oid, schema, name, a, b, c, body,
+/// A routine's `c` is its argument defaults and its `texts` its argument and
+/// result types (or their element types) outside `pg_catalog`, as schema,
+/// name pairs. Columns: kind, oid, schema, name, a, b, c, body,
 /// extension, flag, texts, the functions the object calls (oids, schemas,
 /// names), and a routine's arity (arguments, defaults, variadic). Every name is qualified: this runs before anything is
 /// verified.
@@ -114,10 +115,12 @@ const CODE: &str = concat!(
                      COALESCE(p.proallargtypes, p.proargtypes::pg_catalog.oid[]), \
                      ARRAY[p.prorettype])) WITH ORDINALITY AS u(t, k) \
                  JOIN pg_catalog.pg_type ty ON ty.oid OPERATOR(pg_catalog.=) u.t \
-                 JOIN pg_catalog.pg_type dt ON dt.typtype OPERATOR(pg_catalog.=) 'd' \
-                  AND dt.oid OPERATOR(pg_catalog.=) CASE WHEN ty.typtype OPERATOR(pg_catalog.=) 'd' \
-                                                         THEN ty.oid ELSE ty.typelem END \
+                 JOIN pg_catalog.pg_type dt \
+                      ON dt.oid OPERATOR(pg_catalog.=) CASE WHEN ty.typelem OPERATOR(pg_catalog.=) 0 \
+                                                           OR ty.typtype OPERATOR(pg_catalog.=) 'd' \
+                                                           THEN ty.oid ELSE ty.typelem END \
                  JOIN pg_catalog.pg_namespace dn ON dn.oid OPERATOR(pg_catalog.=) dt.typnamespace \
+                  AND dn.nspname OPERATOR(pg_catalog.<>) 'pg_catalog' \
                  CROSS JOIN LATERAL (VALUES (1, dn.nspname::pg_catalog.text), \
                                             (2, dt.typname::pg_catalog.text)) AS w(j, v) \
                  ORDER BY u.k, w.j), \
@@ -395,7 +398,7 @@ fn add_code(
                 security_definer: row.try_get(9)?,
                 support: calls,
                 defaults: text(6)?,
-                domains: texts
+                types: texts
                     .chunks_exact(2)
                     .map(|pair| (pair[0].clone(), pair[1].clone()))
                     .collect(),
