@@ -274,6 +274,9 @@ pub struct Code {
     pub policies: Vec<Policy>,
     /// Indexes whose operator classes call functions that are not built in.
     pub index_code: Vec<IndexCode>,
+    /// Partitions and inheritance children (`pg_inherits`): reading a
+    /// table reads them too.
+    pub children: Vec<Child>,
     /// The session's effective search path (`current_schemas(true)`), in
     /// order; `None` when unknown (every schema may then be searched).
     pub search_path: Option<Vec<String>>,
@@ -381,6 +384,15 @@ pub struct IndexCode {
     pub table: String,
     pub opclass: String,
     pub functions: Vec<FunctionRef>,
+}
+
+/// A partition or inheritance child `child_schema.child` of `schema.table`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Child {
+    pub schema: String,
+    pub table: String,
+    pub child_schema: String,
+    pub child: String,
 }
 
 impl Code {

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use super::{Level, classify};
 use crate::catalog::{
-    Cast, Catalog, Code, Domain, FunctionRef, IndexCode, Operator, Policy, Relation, RelationKind,
-    Routine, Volatility,
+    Cast, Catalog, Child, Code, Domain, FunctionRef, IndexCode, Operator, Policy, Relation,
+    RelationKind, Routine, Volatility,
 };
 use crate::db::Dialect;
 
@@ -225,11 +225,24 @@ pub(super) fn seeded_catalog() -> Catalog {
         "visits",
         "ledger",
         "ranked",
+        "archive",
+        "archive_2024",
+        "readings_local",
     ]
     .into_iter()
     .map(table)
     .collect();
     relations.push(Relation::new("public", "ft", RelationKind::ForeignTable));
+    relations.push(Relation::new(
+        "public",
+        "readings",
+        RelationKind::PartitionedTable,
+    ));
+    relations.push(Relation::new(
+        "public",
+        "readings_remote",
+        RelationKind::ForeignTable,
+    ));
     relations.extend([
         view("v", "SELECT film.film_id, film.title FROM film;"),
         view(
@@ -288,16 +301,32 @@ pub(super) fn seeded_catalog() -> Catalog {
                 name: "audited".into(),
                 using: Some("audit_read()".into()),
             }],
-            index_code: vec![IndexCode {
-                schema: "public".into(),
-                table: "ranked".into(),
-                opclass: "logging_ops".into(),
-                functions: vec![FunctionRef {
-                    oid: 16462,
+            index_code: ["ranked", "archive_2024"]
+                .into_iter()
+                .map(|table| IndexCode {
                     schema: "public".into(),
-                    name: "logging_cmp".into(),
-                }],
-            }],
+                    table: table.into(),
+                    opclass: "logging_ops".into(),
+                    functions: vec![FunctionRef {
+                        oid: 16462,
+                        schema: "public".into(),
+                        name: "logging_cmp".into(),
+                    }],
+                })
+                .collect(),
+            children: [
+                ("archive", "archive_2024"),
+                ("readings", "readings_local"),
+                ("readings", "readings_remote"),
+            ]
+            .into_iter()
+            .map(|(table, child)| Child {
+                schema: "public".into(),
+                table: table.into(),
+                child_schema: "public".into(),
+                child: child.into(),
+            })
+            .collect(),
             search_path: Some(vec!["pg_catalog".into(), "public".into()]),
             ..Code::default()
         },

@@ -367,8 +367,9 @@ fn domain(schema: &str, name: &str, catalog: &Catalog) -> Judged {
 }
 
 /// Judges reading the relation `schema.name` (schema optional): a view's
-/// definition; the read policies of a table with row-level security and the
-/// user functions of its indexes' operator classes (an index scan calls them).
+/// definition; the read policies of a table with row-level security, the
+/// user functions of its indexes' operator classes (an index scan calls
+/// them), and its partitions and inheritance children, read with it.
 pub(super) fn relation(
     schema: Option<&str>,
     name: &str,
@@ -458,8 +459,40 @@ fn read_relation(
                     explained(function(f, catalog), &what)
                 })
             });
-        policies.chain(indexes).fold((Level::ReadOnly, None), worse)
+        let children = catalog
+            .code
+            .children
+            .iter()
+            .filter(|c| c.schema == schema && c.table == name)
+            .map(|c| {
+                let what = format!("{schema}.{name} reads its partition or child table");
+                explained(
+                    descendant(&c.child_schema, &c.child, dialect, catalog),
+                    &what,
+                )
+            });
+        policies
+            .chain(indexes)
+            .chain(children)
+            .fold((Level::ReadOnly, None), worse)
     })
+}
+
+/// Judges reading a partition or inheritance child: like any relation, and
+/// asking when glance does not know it (another session's temporary table,
+/// which the server skips, excepted).
+fn descendant(schema: &str, name: &str, dialect: Dialect, catalog: &Catalog) -> Judged {
+    let known = catalog
+        .relations
+        .iter()
+        .find(|r| r.schema == schema && r.name == name);
+    match known {
+        Some(r) => read_relation(&r.schema, &r.name, r.kind, dialect, catalog),
+        None if schema.starts_with("pg_temp_") && !catalog.code.on_search_path(schema) => {
+            (Level::ReadOnly, None)
+        }
+        None => ask(format!("{schema}.{name} is not a relation glance knows")),
+    }
 }
 
 /// Judges `key`, a function that reads relations named at run time: every

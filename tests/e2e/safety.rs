@@ -96,7 +96,8 @@ const SEED: &str = r#"
 /// of a harmless name, a domain and a cast that call plpgsql, functions whose
 /// argument default writes or whose argument is that domain or a type with an
 /// implicit plpgsql cast, an index whose
-/// operator class compares with plpgsql, views over
+/// operator class compares with plpgsql (also on a child table), a foreign
+/// partition, views over
 /// volatile functions, a read policy calling a SECURITY DEFINER function
 /// (on a table a non-superuser owns), contrib extensions that run SQL given
 /// as text (tablefunc, xml2, dblink), isn, pg_trgm in a schema of its own, a
@@ -154,6 +155,13 @@ const HOSTILE: &str = r#"
     create table ranked (n int);
     insert into ranked select generate_series(1, 100);
     create index ranked_n on ranked (n logging_ops);
+    create table archive (n int);
+    create table archive_2024 () inherits (archive);
+    create index archive_2024_n on archive_2024 (n logging_ops);
+    create table readings (id int) partition by list (id);
+    create table readings_local partition of readings for values in (1);
+    create foreign table readings_remote partition of readings for values in (2)
+        server files options (filename '/dev/null');
     delete from visits where note = 'opclass';
     create type mood as enum ('ok');
     create function text_to_mood(t text) returns mood language plpgsql as $f$
@@ -578,6 +586,14 @@ fn user_code_that_writes_or_cannot_be_read_is_refused_and_writes_nothing() {
         (
             "select n from ranked where n = 5",
             "an index on public.ranked uses the operator class logging_ops",
+        ),
+        (
+            "select * from readings where id = 1",
+            "public.readings reads its partition or child table: public.readings_remote is a foreign table",
+        ),
+        (
+            "select * from archive",
+            "public.archive reads its partition or child table: an index on public.archive_2024",
         ),
         (
             "select tally_n(7)",

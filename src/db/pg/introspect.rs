@@ -19,8 +19,8 @@ use postgres::types::Type;
 use postgres::{Client, Row};
 
 use crate::catalog::{
-    Cast, Catalog, ColumnInfo, Domain, EnumType, ForeignKey, FunctionRef, Index, IndexCode, Key,
-    Operator, Policy, Relation, RelationKind, Routine, Schema, Volatility,
+    Cast, Catalog, Child, ColumnInfo, Domain, EnumType, ForeignKey, FunctionRef, Index, IndexCode,
+    Key, Operator, Policy, Relation, RelationKind, Routine, Schema, Volatility,
 };
 
 /// How many catalog queries [`load`] runs.
@@ -43,7 +43,7 @@ macro_rules! user_schemas {
 /// (`f`), user operators (`o`), user casts that call a function (`c`),
 /// domains (`d`), read policies of tables with row-level security (`p`) and
 /// index operator classes whose families call functions that are not built
-/// in (`x`).
+/// in (`x`), and partitions and inheritance children (`i`).
 /// A routine's `c` is its argument defaults and its `texts` its argument and
 /// result types (or their element types) outside `pg_catalog`, as schema,
 /// name pairs. Columns: kind, oid, schema, name, a, b, c, body,
@@ -205,6 +205,16 @@ const CODE: &str = concat!(
                         JOIN pg_catalog.pg_operator o ON o.oid OPERATOR(pg_catalog.=) a.amopopr \
                    WHERE a.amopfamily OPERATOR(pg_catalog.=) k.opcfamily))) s \
     WHERE s.oids IS NOT NULL \
+    UNION ALL \
+    SELECT 'i', NULL, pn.nspname::pg_catalog.text, p.relname::pg_catalog.text, \
+           cn.nspname::pg_catalog.text, c.relname::pg_catalog.text, NULL, NULL, NULL, false, \
+           NULL, NULL, NULL, NULL, NULL \
+    FROM pg_catalog.pg_inherits h \
+         JOIN pg_catalog.pg_class p ON p.oid OPERATOR(pg_catalog.=) h.inhparent \
+         JOIN pg_catalog.pg_namespace pn ON pn.oid OPERATOR(pg_catalog.=) p.relnamespace \
+         JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) h.inhrelid \
+         JOIN pg_catalog.pg_namespace cn ON cn.oid OPERATOR(pg_catalog.=) c.relnamespace \
+    WHERE c.relkind OPERATOR(pg_catalog.<>) ALL (ARRAY['i', 'I']::pg_catalog.\"char\"[]) \
  \
     ORDER BY 1, 3, 4"
 );
@@ -424,6 +434,12 @@ fn add_code(
                 base: base_is_domain.then(|| (a.unwrap_or_default(), base_name)),
             });
         }
+        "i" => catalog.code.children.push(Child {
+            schema,
+            table: name,
+            child_schema: a.unwrap_or_default(),
+            child: text(5)?.unwrap_or_default(),
+        }),
         "x" => catalog.code.index_code.push(IndexCode {
             schema,
             table: name,
