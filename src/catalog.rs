@@ -306,6 +306,9 @@ pub struct Routine {
     /// Its argument defaults as the catalog prints them (`1, f(2)`), which
     /// a call that leaves arguments out evaluates.
     pub defaults: Option<String>,
+    /// The settings it runs with (`SET name = value` clauses), as
+    /// `name=value`.
+    pub settings: Vec<String>,
     /// Its argument and result types (or their element types) outside
     /// `pg_catalog`, as (`schema`, `name`): a call coerces to them, which
     /// runs a domain's CHECKs or a user cast.

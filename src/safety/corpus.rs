@@ -79,6 +79,7 @@ pub(super) fn routine(oid: u32, name: &str, language: &str, body: Option<&str>) 
         support: Vec::new(),
         defaults: None,
         types: Vec::new(),
+        settings: Vec::new(),
     }
 }
 
@@ -179,6 +180,14 @@ pub(super) fn seeded_catalog() -> Catalog {
         },
         plpgsql(16462, "public.logging_cmp"),
         plpgsql(16463, "public.int_to_tally"),
+        Routine {
+            settings: vec!["search_path=evil, pg_catalog".into()],
+            ..sql(16465, "public.path_lower", "select lower(t)")
+        },
+        Routine {
+            settings: vec!["search_path=pg_catalog, public".into()],
+            ..sql(16466, "public.path_count", "select count(*) from film")
+        },
         Routine {
             types: vec![("public".into(), "tally".into())],
             ..sql(16464, "public.tally_n", "select t.n")

@@ -28,6 +28,7 @@ pub fn sample_catalog() -> Catalog {
         support: Vec::new(),
         defaults: None,
         types: Vec::new(),
+        settings: Vec::new(),
     };
     Catalog {
         functions: HashMap::from([("lower".to_string(), Volatility::Immutable)]),

@@ -232,9 +232,11 @@ fn definition(routine: &Routine, catalog: &Catalog) -> Judged {
         ""
     };
     match (&routine.body, routine.language.as_str()) {
-        (Some(body), "sql") => {
-            verify_sql(body, Dialect::Postgres, catalog, &format!("{f}{definer}"))
-        }
+        (Some(body), "sql") => match own_settings(routine, catalog) {
+            Ok(None) => verify_sql(body, Dialect::Postgres, catalog, &format!("{f}{definer}")),
+            Ok(Some(own)) => verify_sql(body, Dialect::Postgres, &own, &format!("{f}{definer}")),
+            Err(judged) => judged,
+        },
         (_, language) => {
             let member = routine
                 .extension
@@ -246,6 +248,42 @@ fn definition(routine: &Routine, catalog: &Catalog) -> Judged {
             ))
         }
     }
+}
+
+/// The catalog a SQL routine's body is read with when the routine brings
+/// its own settings (`SET search_path = …` resolves the body's names through
+/// that path), `None` when it brings none; an error judgement when a
+/// setting changes how glance would have to read the body (the role, how
+/// strings are read) or the path names the role's own schema.
+fn own_settings(routine: &Routine, catalog: &Catalog) -> Result<Option<Catalog>, Judged> {
+    let f = &routine.function;
+    let mut own = None;
+    for setting in &routine.settings {
+        let (name, value) = setting.split_once('=').unwrap_or((setting, ""));
+        if let Some(what) = super::settings::gate_setting(name) {
+            return Err(ask(format!("{f} sets {name} while it runs, which {what}")));
+        }
+        if !name.eq_ignore_ascii_case("search_path") {
+            continue;
+        }
+        let mut path: Vec<String> = value
+            .split(',')
+            .map(|s| s.trim().trim_matches('"').replace("\"\"", "\""))
+            .filter(|s| !s.is_empty())
+            .collect();
+        if path.iter().any(|s| s == "$user") {
+            return Err(ask(format!(
+                "{f} runs with a search_path naming \"$user\", which glance cannot resolve"
+            )));
+        }
+        // Relations still resolve in the session's temporary schema.
+        let session = catalog.code.search_path.iter().flatten();
+        path.extend(session.filter(|s| s.starts_with("pg_temp_")).cloned());
+        let mut with_path = catalog.clone();
+        with_path.code.search_path = Some(path);
+        own = Some(with_path);
+    }
+    Ok(own)
 }
 
 /// Judges a function the catalog names by reference: a built-in by its

@@ -97,7 +97,7 @@ const SEED: &str = r#"
 /// argument default writes or whose argument is that domain or a type with an
 /// implicit plpgsql cast, an index whose
 /// operator class compares with plpgsql (also on a child table), a foreign
-/// partition, views over
+/// partition, a SQL function whose own search_path reaches `evil`, views over
 /// volatile functions, a read policy calling a SECURITY DEFINER function
 /// (on a table a non-superuser owns), contrib extensions that run SQL given
 /// as text (tablefunc, xml2, dblink), isn, pg_trgm in a schema of its own, a
@@ -118,6 +118,10 @@ const HOSTILE: &str = r#"
         as $f$ begin insert into public.visits (note) values ('evil.lower'); return t; end $f$;
     create function evil.similarity(a text, b text) returns real language plpgsql immutable
         as $f$ begin insert into public.visits (note) values ('evil.similarity'); return 1; end $f$;
+    create function path_lower(t text) returns text language sql
+        set search_path = evil, pg_catalog as $f$ select lower(t) $f$;
+    create function path_count() returns bigint language sql stable
+        set search_path = pg_catalog, public as $f$ select count(*) from film $f$;
     create function film_count() returns bigint language sql stable
         as $f$ select count(*) from film $f$;
     create function atomic_count() returns bigint stable begin atomic select count(*) from film; end;
@@ -594,6 +598,10 @@ fn user_code_that_writes_or_cannot_be_read_is_refused_and_writes_nothing() {
         (
             "select * from archive",
             "public.archive reads its partition or child table: an index on public.archive_2024",
+        ),
+        (
+            "select path_lower('X')",
+            "public.path_lower runs SQL that is not a verified read: evil.lower is plpgsql",
         ),
         (
             "select tally_n(7)",

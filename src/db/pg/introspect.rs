@@ -44,7 +44,8 @@ macro_rules! user_schemas {
 /// domains (`d`), read policies of tables with row-level security (`p`) and
 /// index operator classes whose families call functions that are not built
 /// in (`x`), and partitions and inheritance children (`i`).
-/// A routine's `c` is its argument defaults and its `texts` its argument and
+/// A routine's `a` is its own settings (`proconfig`) as a JSON array, its `c`
+/// its argument defaults and its `texts` its argument and
 /// result types (or their element types) outside `pg_catalog`, as schema,
 /// name pairs. Columns: kind, oid, schema, name, a, b, c, body,
 /// extension, flag, texts, the functions the object calls (oids, schemas,
@@ -104,7 +105,7 @@ const CODE: &str = concat!(
     GROUP BY pg_catalog.lower(p.proname::pg_catalog.text) \
     UNION ALL \
     SELECT 'f', p.oid::pg_catalog.int8, n.nspname::pg_catalog.text, p.proname::pg_catalog.text, \
-           NULL, l.lanname::pg_catalog.text, \
+           pg_catalog.array_to_json(p.proconfig)::pg_catalog.text, l.lanname::pg_catalog.text, \
            pg_catalog.pg_get_expr(p.proargdefaults, 0::pg_catalog.oid), \
            CASE WHEN l.lanname OPERATOR(pg_catalog.<>) 'sql' THEN NULL \
                 WHEN p.prosrc OPERATOR(pg_catalog.<>) '' \
@@ -408,6 +409,9 @@ fn add_code(
                 security_definer: row.try_get(9)?,
                 support: calls,
                 defaults: text(6)?,
+                settings: a
+                    .and_then(|json| serde_json::from_str(&json).ok())
+                    .unwrap_or_default(),
                 types: texts
                     .chunks_exact(2)
                     .map(|pair| (pair[0].clone(), pair[1].clone()))
