@@ -185,6 +185,11 @@ pub(super) fn seeded_catalog() -> Catalog {
             ..sql(16465, "public.path_lower", "select lower(t)")
         },
         Routine {
+            settings: vec!["work_mem=64MB".into()],
+            ..sql(16467, "public.same_film", "select a = b")
+        },
+        plpgsql(16468, "public.logging_ne"),
+        Routine {
             settings: vec!["search_path=pg_catalog, public".into()],
             ..sql(16466, "public.path_count", "select count(*) from film")
         },
@@ -268,14 +273,23 @@ pub(super) fn seeded_catalog() -> Catalog {
         relations,
         code: Code {
             routines,
-            operators: vec![Operator {
-                symbol: "<%>".into(),
+            operators: [
+                ("<%>", 16407, "volatile_cmp"),
+                // `%=` calls same_film, and its negator `%%` logging_ne.
+                ("%=", 16467, "same_film"),
+                ("%=", 16468, "logging_ne"),
+                ("%%", 16468, "logging_ne"),
+            ]
+            .into_iter()
+            .map(|(symbol, oid, name)| Operator {
+                symbol: symbol.into(),
                 function: FunctionRef {
-                    oid: 16407,
+                    oid,
                     schema: "public".into(),
-                    name: "volatile_cmp".into(),
+                    name: name.into(),
                 },
-            }],
+            })
+            .collect(),
             casts: vec![
                 Cast {
                     schema: "public".into(),

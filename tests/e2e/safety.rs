@@ -97,7 +97,8 @@ const SEED: &str = r#"
 /// argument default writes or whose argument is that domain or a type with an
 /// implicit plpgsql cast, an index whose
 /// operator class compares with plpgsql (also on a child table), a foreign
-/// partition, a SQL function whose own search_path reaches `evil`, views over
+/// partition, a SQL function whose own search_path reaches `evil`, an
+/// operator whose negator is plpgsql, views over
 /// volatile functions, a read policy calling a SECURITY DEFINER function
 /// (on a table a non-superuser owns), contrib extensions that run SQL given
 /// as text (tablefunc, xml2, dblink), isn, pg_trgm in a schema of its own, a
@@ -118,6 +119,13 @@ const HOSTILE: &str = r#"
         as $f$ begin insert into public.visits (note) values ('evil.lower'); return t; end $f$;
     create function evil.similarity(a text, b text) returns real language plpgsql immutable
         as $f$ begin insert into public.visits (note) values ('evil.similarity'); return 1; end $f$;
+    create function same_film(a int, b int) returns boolean language sql immutable
+        set work_mem = '64MB' as $f$ select a = b $f$;
+    create function logging_ne(a int, b int) returns boolean language plpgsql as $f$
+        begin insert into visits (note) values ('negator'); return a <> b; end $f$;
+    create operator %% (leftarg = int, rightarg = int, function = logging_ne);
+    create operator %= (leftarg = int, rightarg = int, function = same_film,
+                        negator = operator(public.%%));
     create function path_lower(t text) returns text language sql
         set search_path = evil, pg_catalog as $f$ select lower(t) $f$;
     create function path_count() returns bigint language sql stable
@@ -598,6 +606,10 @@ fn user_code_that_writes_or_cannot_be_read_is_refused_and_writes_nothing() {
         (
             "select * from archive",
             "public.archive reads its partition or child table: an index on public.archive_2024",
+        ),
+        (
+            "select title from film where not (film_id %= 1)",
+            "the operator %= calls public.logging_ne",
         ),
         (
             "select path_lower('X')",

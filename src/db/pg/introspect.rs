@@ -40,7 +40,8 @@ macro_rules! user_schemas {
 
 /// What the safety classifier reads to verify user code: built-in
 /// functions' volatility by name (`b`), routines that are not built in
-/// (`f`), user operators (`o`), user casts that call a function (`c`),
+/// (`f`), user operators (`o`, one row for its function and one for each of
+/// its negator's and commutator's, which the planner may use instead), user casts that call a function (`c`),
 /// domains (`d`), read policies of tables with row-level security (`p`) and
 /// index operator classes whose families call functions that are not built
 /// in (`x`), and partitions and inheritance children (`i`).
@@ -151,7 +152,10 @@ const CODE: &str = concat!(
            ARRAY[c.oid::pg_catalog.int8], ARRAY[c.schema], ARRAY[c.name], NULL \
     FROM pg_catalog.pg_operator o \
          JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) o.oprnamespace \
-         JOIN calls c ON c.oid OPERATOR(pg_catalog.=) o.oprcode \
+         LEFT JOIN pg_catalog.pg_operator neg ON neg.oid OPERATOR(pg_catalog.=) o.oprnegate \
+         LEFT JOIN pg_catalog.pg_operator com ON com.oid OPERATOR(pg_catalog.=) o.oprcom \
+         JOIN calls c ON c.oid OPERATOR(pg_catalog.=) ANY \
+              (ARRAY[o.oprcode, neg.oprcode, com.oprcode]::pg_catalog.oid[]) \
     WHERE o.oid OPERATOR(pg_catalog.>=) 16384 \
     UNION ALL \
     SELECT 'c', k.oid::pg_catalog.int8, n.nspname::pg_catalog.text, t.typname::pg_catalog.text, \
