@@ -272,6 +272,11 @@ pub struct Code {
     pub domains: Vec<Domain>,
     /// Policies of tables with row-level security enabled, for reads.
     pub policies: Vec<Policy>,
+    /// Indexes whose operator classes call functions that are not built in.
+    pub index_code: Vec<IndexCode>,
+    /// Partitions and inheritance children (`pg_inherits`): reading a
+    /// table reads them too.
+    pub children: Vec<Child>,
     /// The session's effective search path (`current_schemas(true)`), in
     /// order; `None` when unknown (every schema may then be searched).
     pub search_path: Option<Vec<String>>,
@@ -298,6 +303,16 @@ pub struct Routine {
     pub security_definer: bool,
     /// For an aggregate, the functions it calls (state, final, combine…).
     pub support: Vec<FunctionRef>,
+    /// Its argument defaults as the catalog prints them (`1, f(2)`), which
+    /// a call that leaves arguments out evaluates.
+    pub defaults: Option<String>,
+    /// The settings it runs with (`SET name = value` clauses), as
+    /// `name=value`.
+    pub settings: Vec<String>,
+    /// Its argument and result types (or their element types) outside
+    /// `pg_catalog`, as (`schema`, `name`): a call coerces to them, which
+    /// runs a domain's CHECKs or a user cast.
+    pub types: Vec<(String, String)>,
 }
 
 /// A function by OID, schema and name.
@@ -363,12 +378,41 @@ pub struct Policy {
     pub using: Option<String>,
 }
 
+/// An operator class of an index on `schema.table` whose family holds
+/// functions (support functions or operators' functions) that are not
+/// built in: an index scan calls them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndexCode {
+    pub schema: String,
+    pub table: String,
+    pub opclass: String,
+    pub functions: Vec<FunctionRef>,
+}
+
+/// A partition or inheritance child `child_schema.child` of `schema.table`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Child {
+    pub schema: String,
+    pub table: String,
+    pub child_schema: String,
+    pub child: String,
+}
+
 impl Code {
     /// Whether an unqualified name may resolve in `schema`.
     pub fn on_search_path(&self, schema: &str) -> bool {
         self.search_path
             .as_ref()
             .is_none_or(|path| schema == "pg_catalog" || path.iter().any(|s| s == schema))
+    }
+
+    /// Whether `written`, a schema named in SQL, is `schema`: the same name,
+    /// or `pg_temp` for the session's own temporary schema (`pg_temp_N`).
+    pub fn names_schema(&self, written: &str, schema: &str) -> bool {
+        written == schema
+            || (written == "pg_temp"
+                && schema.starts_with("pg_temp_")
+                && self.on_search_path(schema))
     }
 
     /// The routines a call of `name` with `args` arguments (`None`: any
@@ -385,7 +429,7 @@ impl Code {
                 && args.is_none_or(|n| n >= r.min_args && r.max_args.is_none_or(|max| n <= max))
                 && schema.map_or_else(
                     || self.on_search_path(&r.function.schema),
-                    |s| r.function.schema == s,
+                    |s| self.names_schema(s, &r.function.schema),
                 )
         })
     }

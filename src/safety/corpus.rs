@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use super::{Level, classify};
 use crate::catalog::{
-    Cast, Catalog, Code, Domain, FunctionRef, Operator, Policy, Relation, RelationKind, Routine,
-    Volatility,
+    Cast, Catalog, Child, Code, Domain, FunctionRef, IndexCode, Operator, Policy, Relation,
+    RelationKind, Routine, Volatility,
 };
 use crate::db::Dialect;
 
@@ -77,6 +77,9 @@ pub(super) fn routine(oid: u32, name: &str, language: &str, body: Option<&str>) 
         extension: None,
         security_definer: false,
         support: Vec::new(),
+        defaults: None,
+        types: Vec::new(),
+        settings: Vec::new(),
     }
 }
 
@@ -168,6 +171,33 @@ pub(super) fn seeded_catalog() -> Catalog {
         ),
         plpgsql(16416, "public.text_to_mood"),
         Routine {
+            defaults: Some("public.lying_write('default'::text)".into()),
+            ..sql(16460, "public.defaulted_write", "select n + 0")
+        },
+        Routine {
+            types: vec![("public".into(), "logged_int".into())],
+            ..sql(16461, "public.takes_logged", "select n + 0")
+        },
+        plpgsql(16462, "public.logging_cmp"),
+        plpgsql(16463, "public.int_to_tally"),
+        Routine {
+            settings: vec!["search_path=evil, pg_catalog".into()],
+            ..sql(16465, "public.path_lower", "select lower(t)")
+        },
+        Routine {
+            settings: vec!["work_mem=64MB".into()],
+            ..sql(16467, "public.same_film", "select a = b")
+        },
+        plpgsql(16468, "public.logging_ne"),
+        Routine {
+            settings: vec!["search_path=pg_catalog, public".into()],
+            ..sql(16466, "public.path_count", "select count(*) from film")
+        },
+        Routine {
+            types: vec![("public".into(), "tally".into())],
+            ..sql(16464, "public.tally_n", "select t.n")
+        },
+        Routine {
             min_args: 1,
             max_args: Some(1),
             ..plpgsql(16418, "public.random")
@@ -208,11 +238,25 @@ pub(super) fn seeded_catalog() -> Catalog {
         "s",
         "visits",
         "ledger",
+        "ranked",
+        "archive",
+        "archive_2024",
+        "readings_local",
     ]
     .into_iter()
     .map(table)
     .collect();
     relations.push(Relation::new("public", "ft", RelationKind::ForeignTable));
+    relations.push(Relation::new(
+        "public",
+        "readings",
+        RelationKind::PartitionedTable,
+    ));
+    relations.push(Relation::new(
+        "public",
+        "readings_remote",
+        RelationKind::ForeignTable,
+    ));
     relations.extend([
         view("v", "SELECT film.film_id, film.title FROM film;"),
         view(
@@ -229,24 +273,45 @@ pub(super) fn seeded_catalog() -> Catalog {
         relations,
         code: Code {
             routines,
-            operators: vec![Operator {
-                symbol: "<%>".into(),
+            operators: [
+                ("<%>", 16407, "volatile_cmp"),
+                // `%=` calls same_film, and its negator `%%` logging_ne.
+                ("%=", 16467, "same_film"),
+                ("%=", 16468, "logging_ne"),
+                ("%%", 16468, "logging_ne"),
+            ]
+            .into_iter()
+            .map(|(symbol, oid, name)| Operator {
+                symbol: symbol.into(),
                 function: FunctionRef {
-                    oid: 16407,
+                    oid,
                     schema: "public".into(),
-                    name: "volatile_cmp".into(),
+                    name: name.into(),
                 },
-            }],
-            casts: vec![Cast {
-                schema: "public".into(),
-                target: "mood".into(),
-                function: FunctionRef {
-                    oid: 16416,
+            })
+            .collect(),
+            casts: vec![
+                Cast {
                     schema: "public".into(),
-                    name: "text_to_mood".into(),
+                    target: "mood".into(),
+                    function: FunctionRef {
+                        oid: 16416,
+                        schema: "public".into(),
+                        name: "text_to_mood".into(),
+                    },
+                    implicit: false,
                 },
-                implicit: false,
-            }],
+                Cast {
+                    schema: "public".into(),
+                    target: "tally".into(),
+                    function: FunctionRef {
+                        oid: 16463,
+                        schema: "public".into(),
+                        name: "int_to_tally".into(),
+                    },
+                    implicit: true,
+                },
+            ],
             domains: vec![Domain {
                 schema: "public".into(),
                 name: "logged_int".into(),
@@ -259,6 +324,32 @@ pub(super) fn seeded_catalog() -> Catalog {
                 name: "audited".into(),
                 using: Some("audit_read()".into()),
             }],
+            index_code: ["ranked", "archive_2024"]
+                .into_iter()
+                .map(|table| IndexCode {
+                    schema: "public".into(),
+                    table: table.into(),
+                    opclass: "logging_ops".into(),
+                    functions: vec![FunctionRef {
+                        oid: 16462,
+                        schema: "public".into(),
+                        name: "logging_cmp".into(),
+                    }],
+                })
+                .collect(),
+            children: [
+                ("archive", "archive_2024"),
+                ("readings", "readings_local"),
+                ("readings", "readings_remote"),
+            ]
+            .into_iter()
+            .map(|(table, child)| Child {
+                schema: "public".into(),
+                table: table.into(),
+                child_schema: "public".into(),
+                child: child.into(),
+            })
+            .collect(),
             search_path: Some(vec!["pg_catalog".into(), "public".into()]),
             ..Code::default()
         },

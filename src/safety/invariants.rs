@@ -26,6 +26,9 @@ pub fn sample_catalog() -> Catalog {
         extension: None,
         security_definer: false,
         support: Vec::new(),
+        defaults: None,
+        types: Vec::new(),
+        settings: Vec::new(),
     };
     Catalog {
         functions: HashMap::from([("lower".to_string(), Volatility::Immutable)]),

@@ -6,6 +6,8 @@
 //! `trim(BOTH | LEADING | TRAILING FROM x)`'s two keywords, `SYMMETRIC` after
 //! `BETWEEN`, `xmlelement(NAME x …)`'s `NAME`, the descendant marker in
 //! `TABLE name *` and the no-op locking clause `FOR READ ONLY` are dropped;
+//! so is the `ONLY` of `FROM ONLY name`, always (the parser reads it as a
+//! relation called `only`, aliased with the real name, without an error);
 //! `FOR NO KEY UPDATE` and `FOR KEY SHARE` become the stronger `FOR UPDATE`
 //! and `FOR SHARE` (a lock either way); `ROWS FROM (f(…), g(…))` in FROM
 //! becomes `UNNEST (f(…), g(…))`, the same calls in a table factor.
@@ -51,6 +53,23 @@ fn descendants_marker(tokens: &[Token], at: usize) -> Option<usize> {
         i += 2;
     }
     (tokens.get(i + 1) == Some(&Token::Mul)).then_some(i + 1)
+}
+
+/// Words after which `ONLY name` names a relation without its descendants.
+const BEFORE_A_RELATION: &[&str] = &["FROM", "JOIN", "UPDATE", "TABLE", "INTO", "USING"];
+
+/// Whether the token at `i` is the `ONLY` of `FROM ONLY name` (after `FROM`,
+/// `JOIN`, a comma…), which the parser misreads as a relation called `only`
+/// with the real name as its alias. Dropped, the real relation is read and
+/// verified; it names the same relation, descendants aside.
+fn inheritance_only(tokens: &[Token], i: usize) -> bool {
+    let bare = |t: Option<&Token>, word: &str| matches!(t, Some(Token::Word(w)) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word));
+    let after_relation_word = i > 0
+        && (tokens[i - 1] == Token::Comma
+            || BEFORE_A_RELATION.iter().any(|w| bare(tokens.get(i - 1), w)));
+    bare(tokens.get(i), "only")
+        && after_relation_word
+        && matches!(tokens.get(i + 1), Some(Token::Word(_) | Token::LParen))
 }
 
 /// Which rules to apply.
@@ -151,6 +170,10 @@ pub(super) fn respell(sql: &str, piece: &Piece, rules: Rules) -> Option<String> 
             let quoted = format!("\"{}\"", name.replace('"', "\"\""));
             edits.push((piece.spans[i].start..piece.spans[i + taken - 1].end, quoted));
             skip_to = i + taken;
+            continue;
+        }
+        if inheritance_only(tokens, i) {
+            edits.push((piece.spans[i].clone(), " ".to_string()));
             continue;
         }
         if rules == Rules::Misread {

@@ -24,7 +24,7 @@ const READING: &str = "changes how the server reads strings, so glance and the s
                        later statements differently";
 
 /// What changing `setting` does to the gate, when it matters.
-fn gate_setting(setting: &str) -> Option<&'static str> {
+pub(super) fn gate_setting(setting: &str) -> Option<&'static str> {
     match setting.to_ascii_lowercase().as_str() {
         "role" | "session_authorization" => Some("switches to another role's privileges"),
         "standard_conforming_strings" | "client_encoding" => Some(READING),

@@ -1064,6 +1064,12 @@ fn only_ordinary_dml_with_verified_calls_is_undone_by_a_rollback() {
         "update t set x = 1 where id = 2; vacuum t",
         "select pg_notify('chan', 'x')",
         "set standard_conforming_strings = off",
+        // Index maintenance, an argument default, an implicit cast: user
+        // code that may reach outside the transaction.
+        "insert into ranked values (5)",
+        "update ranked set n = 6 where n = 5",
+        "delete from t where id = defaulted_write()",
+        "update t set x = tally_n(7) where id = 2",
     ] {
         assert!(!undoes(sql), "{sql:?} is not undone by a rollback");
     }

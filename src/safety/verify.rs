@@ -1,6 +1,6 @@
 //! Verification of the code a statement can execute beyond the built-ins:
 //! user and extension routines, aggregates, operators, casts into domains,
-//! views and row-level security policies, read from the catalog and
+//! views, row-level security policies and index operator classes, read from the catalog and
 //! classified recursively.
 //!
 //! Invariant: an object counts as harmless only when glance has read it and
@@ -72,6 +72,14 @@ fn memoised(key: String, judge: impl FnOnce() -> Judged) -> Judged {
 
 fn ask(reason: String) -> Judged {
     (Level::Write, Some(reason))
+}
+
+/// `judged` with `what` leading its reason, or a plain read.
+fn explained(judged: Judged, what: &str) -> Judged {
+    match judged {
+        (Level::ReadOnly, _) => (Level::ReadOnly, None),
+        (level, why) => (level, Some(format!("{what}: {}", why.unwrap_or_default()))),
+    }
 }
 
 /// The worse of two judgements.
@@ -173,43 +181,109 @@ fn verify_routine(routine: &Routine, catalog: &Catalog) -> Judged {
         {
             return (Level::ReadOnly, None);
         }
-        if !routine.support.is_empty() {
-            return routine
-                .support
-                .iter()
-                .map(|g| match function(g, catalog) {
-                    (Level::ReadOnly, _) => (Level::ReadOnly, None),
-                    (level, why) => (
-                        level.max(Level::Write),
-                        Some(format!(
-                            "the aggregate {f} calls {g}: {}",
-                            why.unwrap_or_default()
-                        )),
-                    ),
-                })
-                .fold((Level::ReadOnly, None), worse);
-        }
-        let definer = if routine.security_definer {
-            " (SECURITY DEFINER)"
-        } else {
-            ""
-        };
-        match (&routine.body, routine.language.as_str()) {
-            (Some(body), "sql") => {
-                verify_sql(body, Dialect::Postgres, catalog, &format!("{f}{definer}"))
-            }
-            (_, language) => {
-                let member = routine
-                    .extension
-                    .as_ref()
-                    .map(|e| format!(" from the extension {e}"))
-                    .unwrap_or_default();
-                ask(format!(
-                    "{f}{definer} is {language}{member}: glance cannot read it"
-                ))
-            }
-        }
+        worse(signature(routine, catalog), definition(routine, catalog))
     })
+}
+
+/// Judges what a call evaluates besides the routine's definition: its
+/// argument defaults, and the coercions to its argument and result types
+/// (a domain's CHECKs, a user cast into the type).
+fn signature(routine: &Routine, catalog: &Catalog) -> Judged {
+    let f = &routine.function;
+    let defaults = routine.defaults.iter().map(|defaults| {
+        let what = format!("a default argument of {f}");
+        verify_sql(
+            &format!("SELECT {defaults}"),
+            Dialect::Postgres,
+            catalog,
+            &what,
+        )
+    });
+    let types = routine.types.iter().map(|(schema, name)| {
+        let judged = cast_into(Some(schema), name, catalog, Some(f.oid));
+        explained(judged, &format!("{f} takes or returns {schema}.{name}"))
+    });
+    defaults.chain(types).fold((Level::ReadOnly, None), worse)
+}
+
+/// Judges a routine's own definition: an aggregate's functions, a SQL
+/// body, or anything else, which glance cannot read.
+fn definition(routine: &Routine, catalog: &Catalog) -> Judged {
+    let f = &routine.function;
+    if !routine.support.is_empty() {
+        return routine
+            .support
+            .iter()
+            .map(|g| match function(g, catalog) {
+                (Level::ReadOnly, _) => (Level::ReadOnly, None),
+                (level, why) => (
+                    level.max(Level::Write),
+                    Some(format!(
+                        "the aggregate {f} calls {g}: {}",
+                        why.unwrap_or_default()
+                    )),
+                ),
+            })
+            .fold((Level::ReadOnly, None), worse);
+    }
+    let definer = if routine.security_definer {
+        " (SECURITY DEFINER)"
+    } else {
+        ""
+    };
+    match (&routine.body, routine.language.as_str()) {
+        (Some(body), "sql") => match own_settings(routine, catalog) {
+            Ok(None) => verify_sql(body, Dialect::Postgres, catalog, &format!("{f}{definer}")),
+            Ok(Some(own)) => verify_sql(body, Dialect::Postgres, &own, &format!("{f}{definer}")),
+            Err(judged) => judged,
+        },
+        (_, language) => {
+            let member = routine
+                .extension
+                .as_ref()
+                .map(|e| format!(" from the extension {e}"))
+                .unwrap_or_default();
+            ask(format!(
+                "{f}{definer} is {language}{member}: glance cannot read it"
+            ))
+        }
+    }
+}
+
+/// The catalog a SQL routine's body is read with when the routine brings
+/// its own settings (`SET search_path = …` resolves the body's names through
+/// that path), `None` when it brings none; an error judgement when a
+/// setting changes how glance would have to read the body (the role, how
+/// strings are read) or the path names the role's own schema.
+fn own_settings(routine: &Routine, catalog: &Catalog) -> Result<Option<Catalog>, Judged> {
+    let f = &routine.function;
+    let mut own = None;
+    for setting in &routine.settings {
+        let (name, value) = setting.split_once('=').unwrap_or((setting, ""));
+        if let Some(what) = super::settings::gate_setting(name) {
+            return Err(ask(format!("{f} sets {name} while it runs, which {what}")));
+        }
+        if !name.eq_ignore_ascii_case("search_path") {
+            continue;
+        }
+        let mut path: Vec<String> = value
+            .split(',')
+            .map(|s| s.trim().trim_matches('"').replace("\"\"", "\""))
+            .filter(|s| !s.is_empty())
+            .collect();
+        if path.iter().any(|s| s == "$user") {
+            return Err(ask(format!(
+                "{f} runs with a search_path naming \"$user\", which glance cannot resolve"
+            )));
+        }
+        // Relations still resolve in the session's temporary schema.
+        let session = catalog.code.search_path.iter().flatten();
+        path.extend(session.filter(|s| s.starts_with("pg_temp_")).cloned());
+        let mut with_path = catalog.clone();
+        with_path.code.search_path = Some(path);
+        own = Some(with_path);
+    }
+    Ok(own)
 }
 
 /// Judges a function the catalog names by reference: a built-in by its
@@ -255,12 +329,19 @@ pub(super) fn operator(symbol: &str, catalog: Option<&Catalog>) -> Judged {
 /// Judges a cast to the type `schema.name` (schema optional): the CHECK
 /// constraints of a domain of that name, and user casts into it.
 pub(super) fn cast(schema: Option<&str>, name: &str, catalog: Option<&Catalog>) -> Judged {
-    let Some(catalog) = catalog else {
-        return (Level::ReadOnly, None);
-    };
+    match catalog {
+        Some(catalog) => cast_into(schema, name, catalog, None),
+        None => (Level::ReadOnly, None),
+    }
+}
+
+/// [`cast`], leaving out the casts carried out by the routine `except` (a
+/// cast function returns its target type without casting to it again).
+fn cast_into(schema: Option<&str>, name: &str, catalog: &Catalog, except: Option<u32>) -> Judged {
     let code = &catalog.code;
-    let matches =
-        |s: &str, n: &str| n == name && schema.map_or_else(|| code.on_search_path(s), |q| q == s);
+    let matches = |s: &str, n: &str| {
+        n == name && schema.map_or_else(|| code.on_search_path(s), |q| code.names_schema(q, s))
+    };
     let domains = code
         .domains
         .iter()
@@ -269,7 +350,7 @@ pub(super) fn cast(schema: Option<&str>, name: &str, catalog: Option<&Catalog>) 
     let casts = code
         .casts
         .iter()
-        .filter(|c| matches(&c.schema, &c.target))
+        .filter(|c| matches(&c.schema, &c.target) && Some(c.function.oid) != except)
         .map(|c| match function(&c.function, catalog) {
             (Level::ReadOnly, _) => (Level::ReadOnly, None),
             (level, why) => (
@@ -324,7 +405,9 @@ fn domain(schema: &str, name: &str, catalog: &Catalog) -> Judged {
 }
 
 /// Judges reading the relation `schema.name` (schema optional): a view's
-/// definition, and the read policies of a table with row-level security.
+/// definition; the read policies of a table with row-level security, the
+/// user functions of its indexes' operator classes (an index scan calls
+/// them), and its partitions and inheritance children, read with it.
 pub(super) fn relation(
     schema: Option<&str>,
     name: &str,
@@ -344,7 +427,11 @@ pub(super) fn relation(
                 Dialect::Postgres => r.name == name,
                 Dialect::Sqlite => r.name.eq_ignore_ascii_case(name),
             };
-            same_name && schema.map_or_else(|| code.on_search_path(&r.schema), |s| s == r.schema)
+            same_name
+                && schema.map_or_else(
+                    || code.on_search_path(&r.schema),
+                    |s| code.names_schema(s, &r.schema),
+                )
         })
         .map(|r| read_relation(&r.schema, &r.name, r.kind, dialect, catalog))
         .fold((Level::ReadOnly, None), worse)
@@ -378,7 +465,7 @@ fn read_relation(
                 )),
             };
         }
-        catalog
+        let policies = catalog
             .code
             .policies
             .iter()
@@ -395,9 +482,55 @@ fn read_relation(
                     catalog,
                     &what,
                 ))
-            })
+            });
+        let indexes = catalog
+            .code
+            .index_code
+            .iter()
+            .filter(|x| x.schema == schema && x.table == name)
+            .flat_map(|x| {
+                x.functions.iter().map(|f| {
+                    let what = format!(
+                        "an index on {schema}.{name} uses the operator class {}, which calls {f}",
+                        x.opclass
+                    );
+                    explained(function(f, catalog), &what)
+                })
+            });
+        let children = catalog
+            .code
+            .children
+            .iter()
+            .filter(|c| c.schema == schema && c.table == name)
+            .map(|c| {
+                let what = format!("{schema}.{name} reads its partition or child table");
+                explained(
+                    descendant(&c.child_schema, &c.child, dialect, catalog),
+                    &what,
+                )
+            });
+        policies
+            .chain(indexes)
+            .chain(children)
             .fold((Level::ReadOnly, None), worse)
     })
+}
+
+/// Judges reading a partition or inheritance child: like any relation, and
+/// asking when glance does not know it (another session's temporary table,
+/// which the server skips, excepted).
+fn descendant(schema: &str, name: &str, dialect: Dialect, catalog: &Catalog) -> Judged {
+    let known = catalog
+        .relations
+        .iter()
+        .find(|r| r.schema == schema && r.name == name);
+    match known {
+        Some(r) => read_relation(&r.schema, &r.name, r.kind, dialect, catalog),
+        None if schema.starts_with("pg_temp_") && !catalog.code.on_search_path(schema) => {
+            (Level::ReadOnly, None)
+        }
+        None => ask(format!("{schema}.{name} is not a relation glance knows")),
+    }
 }
 
 /// Judges `key`, a function that reads relations named at run time: every

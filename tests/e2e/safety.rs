@@ -93,7 +93,12 @@ const SEED: &str = r#"
 
 /// The hostile objects of the verification rows: functions whose declared
 /// volatility lies, an aggregate with a writing state function, an overload
-/// of a harmless name, a domain and a cast that call plpgsql, views over
+/// of a harmless name, a domain and a cast that call plpgsql, functions whose
+/// argument default writes or whose argument is that domain or a type with an
+/// implicit plpgsql cast, an index whose
+/// operator class compares with plpgsql (also on a child table), a foreign
+/// partition, a SQL function whose own search_path reaches `evil`, an
+/// operator whose negator is plpgsql, views over
 /// volatile functions, a read policy calling a SECURITY DEFINER function
 /// (on a table a non-superuser owns), contrib extensions that run SQL given
 /// as text (tablefunc, xml2, dblink), isn, pg_trgm in a schema of its own, a
@@ -114,6 +119,17 @@ const HOSTILE: &str = r#"
         as $f$ begin insert into public.visits (note) values ('evil.lower'); return t; end $f$;
     create function evil.similarity(a text, b text) returns real language plpgsql immutable
         as $f$ begin insert into public.visits (note) values ('evil.similarity'); return 1; end $f$;
+    create function same_film(a int, b int) returns boolean language sql immutable
+        set work_mem = '64MB' as $f$ select a = b $f$;
+    create function logging_ne(a int, b int) returns boolean language plpgsql as $f$
+        begin insert into visits (note) values ('negator'); return a <> b; end $f$;
+    create operator %% (leftarg = int, rightarg = int, function = logging_ne);
+    create operator %= (leftarg = int, rightarg = int, function = same_film,
+                        negator = operator(public.%%));
+    create function path_lower(t text) returns text language sql
+        set search_path = evil, pg_catalog as $f$ select lower(t) $f$;
+    create function path_count() returns bigint language sql stable
+        set search_path = pg_catalog, public as $f$ select count(*) from film $f$;
     create function film_count() returns bigint language sql stable
         as $f$ select count(*) from film $f$;
     create function atomic_count() returns bigint stable begin atomic select count(*) from film; end;
@@ -135,6 +151,30 @@ const HOSTILE: &str = r#"
     create function check_logs(v int) returns boolean language plpgsql as $f$
         begin insert into visits (note) values ('domain'); return true; end $f$;
     create domain logged_int as int check (check_logs(value));
+    create function defaulted_write(n int default lying_write('default')) returns int
+        language sql as $f$ select n + 0 $f$;
+    create function takes_logged(n logged_int) returns int language sql as $f$ select n + 0 $f$;
+    create type tally as (n int);
+    create function int_to_tally(n int) returns tally language plpgsql as $f$
+        begin insert into visits (note) values ('implicit cast'); return row(n); end $f$;
+    create cast (int as tally) with function int_to_tally(int) as implicit;
+    create function tally_n(t tally) returns int language sql as $f$ select t.n $f$;
+    create function logging_cmp(a int, b int) returns int language plpgsql as $f$
+        begin insert into visits (note) values ('opclass'); return btint4cmp(a, b); end $f$;
+    create operator class logging_ops for type int using btree as
+        operator 1 <, operator 2 <=, operator 3 =, operator 4 >=, operator 5 >,
+        function 1 logging_cmp(int, int);
+    create table ranked (n int);
+    insert into ranked select generate_series(1, 100);
+    create index ranked_n on ranked (n logging_ops);
+    create table archive (n int);
+    create table archive_2024 () inherits (archive);
+    create index archive_2024_n on archive_2024 (n logging_ops);
+    create table readings (id int) partition by list (id);
+    create table readings_local partition of readings for values in (1);
+    create foreign table readings_remote partition of readings for values in (2)
+        server files options (filename '/dev/null');
+    delete from visits where note = 'opclass';
     create type mood as enum ('ok');
     create function text_to_mood(t text) returns mood language plpgsql as $f$
         begin insert into visits (note) values ('cast'); return 'ok'; end $f$;
@@ -564,6 +604,42 @@ fn user_code_that_writes_or_cannot_be_read_is_refused_and_writes_nothing() {
             "select * from crosstab('select 1::text, 2::text, 3::text') as ct(a text, b text)",
             "public.crosstab is c from the extension tablefunc: glance cannot read it",
         ),
+        (
+            "select * from only v_nested",
+            "the view public.v_nested runs SQL",
+        ),
+        (
+            "select n from ranked where n = 5",
+            "an index on public.ranked uses the operator class logging_ops",
+        ),
+        (
+            "select * from readings where id = 1",
+            "public.readings reads its partition or child table: public.readings_remote is a foreign table",
+        ),
+        (
+            "select * from archive",
+            "public.archive reads its partition or child table: an index on public.archive_2024",
+        ),
+        (
+            "select title from film where not (film_id %= 1)",
+            "the operator %= calls public.logging_ne",
+        ),
+        (
+            "select path_lower('X')",
+            "public.path_lower runs SQL that is not a verified read: evil.lower is plpgsql",
+        ),
+        (
+            "select tally_n(7)",
+            "public.tally_n takes or returns public.tally: the cast to public.tally",
+        ),
+        (
+            "select defaulted_write()",
+            "a default argument of public.defaulted_write runs SQL",
+        ),
+        (
+            "select takes_logged(1)",
+            "public.takes_logged takes or returns public.logged_int: a CHECK of the domain",
+        ),
     ] {
         let fake = FakeLlm::openai(vec![sql_reply(sql)]);
         let out = ask_with(&db, &fake).run();
@@ -580,6 +656,43 @@ fn user_code_that_writes_or_cannot_be_read_is_refused_and_writes_nothing() {
             "{sql:?} wrote\n{out}"
         );
     }
+}
+
+#[test]
+fn the_sessions_temporary_views_are_verified_like_any_other() {
+    let db = seeded("safety_temp_view");
+    let fake = FakeLlm::openai(vec![
+        sql_reply("select * from tv"),
+        sql_reply("select * from pg_temp.tv"),
+    ]);
+    let mut cmd = glance().args(["repl", "--no-history", "-d", db.url()]);
+    for (name, value) in fake.env() {
+        cmd = cmd.env(name, value);
+    }
+    let out = cmd
+        .stdin(
+            "\\sql create temp view tv as select film_id, log_visit('temp') from film;\n\
+             what is in tv?\n\
+             and in pg_temp.tv?\n",
+        )
+        .run();
+    assert_eq!(
+        out.stdout.matches("→ write: the view pg_temp_").count(),
+        2,
+        "{out}"
+    );
+    assert_eq!(
+        out.stderr
+            .matches("not run: this statement needs a confirmation")
+            .count(),
+        2,
+        "{out}"
+    );
+    assert_eq!(
+        db.query_scalar("select count(*) from visits").as_deref(),
+        Some("0"),
+        "a temporary view's function ran\n{out}"
+    );
 }
 
 #[test]

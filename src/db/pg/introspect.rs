@@ -19,26 +19,36 @@ use postgres::types::Type;
 use postgres::{Client, Row};
 
 use crate::catalog::{
-    Cast, Catalog, ColumnInfo, Domain, EnumType, ForeignKey, FunctionRef, Index, Key, Operator,
-    Policy, Relation, RelationKind, Routine, Schema, Volatility,
+    Cast, Catalog, Child, ColumnInfo, Domain, EnumType, ForeignKey, FunctionRef, Index, IndexCode,
+    Key, Operator, Policy, Relation, RelationKind, Routine, Schema, Volatility,
 };
 
 /// How many catalog queries [`load`] runs.
 pub const QUERIES: usize = 5;
 
-/// The user-visible schemas, as a condition on `n.nspname`.
+/// The user-visible schemas, as a condition on `n` (a `pg_namespace`): the
+/// session's own temporary schema is one (its views and tables are read
+/// like any other); other sessions' are not.
 macro_rules! user_schemas {
     () => {
         "n.nspname OPERATOR(pg_catalog.<>) ALL \
          (ARRAY['pg_catalog', 'information_schema', 'pg_toast']::pg_catalog.name[]) \
-         AND n.nspname OPERATOR(pg_catalog.!~) '^pg_(toast_)?temp_'"
+         AND (n.nspname OPERATOR(pg_catalog.!~) '^pg_(toast_)?temp_' \
+              OR n.oid OPERATOR(pg_catalog.=) pg_catalog.pg_my_temp_schema())"
     };
 }
 
 /// What the safety classifier reads to verify user code: built-in
 /// functions' volatility by name (`b`), routines that are not built in
-/// (`f`), user operators (`o`), user casts that call a function (`c`),
-/// domains (`d`) and read policies of tables with row-level security (`p`). Columns: kind, oid, schema, name, a, b, c, body,
+/// (`f`), user operators (`o`, one row for its function and one for each of
+/// its negator's and commutator's, which the planner may use instead), user casts that call a function (`c`),
+/// domains (`d`), read policies of tables with row-level security (`p`) and
+/// index operator classes whose families call functions that are not built
+/// in (`x`), and partitions and inheritance children (`i`).
+/// A routine's `a` is its own settings (`proconfig`) as a JSON array, its `c`
+/// its argument defaults and its `texts` its argument and
+/// result types (or their element types) outside `pg_catalog`, as schema,
+/// name pairs. Columns: kind, oid, schema, name, a, b, c, body,
 /// extension, flag, texts, the functions the object calls (oids, schemas,
 /// names), and a routine's arity (arguments, defaults, variadic). Every name is qualified: this runs before anything is
 /// verified.
@@ -96,12 +106,26 @@ const CODE: &str = concat!(
     GROUP BY pg_catalog.lower(p.proname::pg_catalog.text) \
     UNION ALL \
     SELECT 'f', p.oid::pg_catalog.int8, n.nspname::pg_catalog.text, p.proname::pg_catalog.text, \
-           NULL, l.lanname::pg_catalog.text, NULL, \
+           pg_catalog.array_to_json(p.proconfig)::pg_catalog.text, l.lanname::pg_catalog.text, \
+           pg_catalog.pg_get_expr(p.proargdefaults, 0::pg_catalog.oid), \
            CASE WHEN l.lanname OPERATOR(pg_catalog.<>) 'sql' THEN NULL \
                 WHEN p.prosrc OPERATOR(pg_catalog.<>) '' \
                   OR p.prokind OPERATOR(pg_catalog.=) 'a' THEN p.prosrc \
                 ELSE pg_catalog.pg_get_functiondef(p.oid) END, \
-           x.extname::pg_catalog.text, p.prosecdef, NULL, \
+           x.extname::pg_catalog.text, p.prosecdef, \
+           ARRAY(SELECT w.v FROM pg_catalog.unnest(pg_catalog.array_cat( \
+                     COALESCE(p.proallargtypes, p.proargtypes::pg_catalog.oid[]), \
+                     ARRAY[p.prorettype])) WITH ORDINALITY AS u(t, k) \
+                 JOIN pg_catalog.pg_type ty ON ty.oid OPERATOR(pg_catalog.=) u.t \
+                 JOIN pg_catalog.pg_type dt \
+                      ON dt.oid OPERATOR(pg_catalog.=) CASE WHEN ty.typelem OPERATOR(pg_catalog.=) 0 \
+                                                           OR ty.typtype OPERATOR(pg_catalog.=) 'd' \
+                                                           THEN ty.oid ELSE ty.typelem END \
+                 JOIN pg_catalog.pg_namespace dn ON dn.oid OPERATOR(pg_catalog.=) dt.typnamespace \
+                  AND dn.nspname OPERATOR(pg_catalog.<>) 'pg_catalog' \
+                 CROSS JOIN LATERAL (VALUES (1, dn.nspname::pg_catalog.text), \
+                                            (2, dt.typname::pg_catalog.text)) AS w(j, v) \
+                 ORDER BY u.k, w.j), \
            s.oids, s.schemas, s.names, \
            ARRAY[p.pronargs, p.pronargdefaults, \
                  (p.provariadic OPERATOR(pg_catalog.<>) 0)::pg_catalog.int4]::pg_catalog.int8[] \
@@ -128,7 +152,10 @@ const CODE: &str = concat!(
            ARRAY[c.oid::pg_catalog.int8], ARRAY[c.schema], ARRAY[c.name], NULL \
     FROM pg_catalog.pg_operator o \
          JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) o.oprnamespace \
-         JOIN calls c ON c.oid OPERATOR(pg_catalog.=) o.oprcode \
+         LEFT JOIN pg_catalog.pg_operator neg ON neg.oid OPERATOR(pg_catalog.=) o.oprnegate \
+         LEFT JOIN pg_catalog.pg_operator com ON com.oid OPERATOR(pg_catalog.=) o.oprcom \
+         JOIN calls c ON c.oid OPERATOR(pg_catalog.=) ANY \
+              (ARRAY[o.oprcode, neg.oprcode, com.oprcode]::pg_catalog.oid[]) \
     WHERE o.oid OPERATOR(pg_catalog.>=) 16384 \
     UNION ALL \
     SELECT 'c', k.oid::pg_catalog.int8, n.nspname::pg_catalog.text, t.typname::pg_catalog.text, \
@@ -160,6 +187,39 @@ const CODE: &str = concat!(
          JOIN pg_catalog.pg_class r ON r.oid OPERATOR(pg_catalog.=) y.polrelid \
          JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) r.relnamespace \
     WHERE r.relrowsecurity AND y.polcmd OPERATOR(pg_catalog.=) ANY (ARRAY['r', '*']::pg_catalog.\"char\"[]) \
+    UNION ALL \
+    SELECT 'x', NULL, n.nspname::pg_catalog.text, r.relname::pg_catalog.text, \
+           k.opcname::pg_catalog.text, NULL, NULL, NULL, NULL, false, NULL, \
+           s.oids, s.schemas, s.names, NULL \
+    FROM pg_catalog.pg_index i \
+         JOIN pg_catalog.pg_class r ON r.oid OPERATOR(pg_catalog.=) i.indrelid \
+         JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) r.relnamespace \
+         JOIN pg_catalog.pg_opclass k \
+              ON k.oid OPERATOR(pg_catalog.=) ANY (i.indclass::pg_catalog.oid[]) \
+         CROSS JOIN LATERAL ( \
+             SELECT pg_catalog.array_agg(c.oid::pg_catalog.int8) AS oids, \
+                    pg_catalog.array_agg(c.schema) AS schemas, \
+                    pg_catalog.array_agg(c.name) AS names \
+             FROM calls c \
+             WHERE c.oid OPERATOR(pg_catalog.>=) 16384 \
+               AND c.oid OPERATOR(pg_catalog.=) ANY (ARRAY( \
+                   SELECT a.amproc FROM pg_catalog.pg_amproc a \
+                   WHERE a.amprocfamily OPERATOR(pg_catalog.=) k.opcfamily \
+                   UNION ALL \
+                   SELECT o.oprcode::pg_catalog.oid FROM pg_catalog.pg_amop a \
+                        JOIN pg_catalog.pg_operator o ON o.oid OPERATOR(pg_catalog.=) a.amopopr \
+                   WHERE a.amopfamily OPERATOR(pg_catalog.=) k.opcfamily))) s \
+    WHERE s.oids IS NOT NULL \
+    UNION ALL \
+    SELECT 'i', NULL, pn.nspname::pg_catalog.text, p.relname::pg_catalog.text, \
+           cn.nspname::pg_catalog.text, c.relname::pg_catalog.text, NULL, NULL, NULL, false, \
+           NULL, NULL, NULL, NULL, NULL \
+    FROM pg_catalog.pg_inherits h \
+         JOIN pg_catalog.pg_class p ON p.oid OPERATOR(pg_catalog.=) h.inhparent \
+         JOIN pg_catalog.pg_namespace pn ON pn.oid OPERATOR(pg_catalog.=) p.relnamespace \
+         JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) h.inhrelid \
+         JOIN pg_catalog.pg_namespace cn ON cn.oid OPERATOR(pg_catalog.=) c.relnamespace \
+    WHERE c.relkind OPERATOR(pg_catalog.<>) ALL (ARRAY['i', 'I']::pg_catalog.\"char\"[]) \
  \
     ORDER BY 1, 3, 4"
 );
@@ -352,6 +412,14 @@ fn add_code(
                 extension: text(8)?,
                 security_definer: row.try_get(9)?,
                 support: calls,
+                defaults: text(6)?,
+                settings: a
+                    .and_then(|json| serde_json::from_str(&json).ok())
+                    .unwrap_or_default(),
+                types: texts
+                    .chunks_exact(2)
+                    .map(|pair| (pair[0].clone(), pair[1].clone()))
+                    .collect(),
             });
         }
         "o" => catalog.code.operators.push(Operator {
@@ -374,6 +442,18 @@ fn add_code(
                 base: base_is_domain.then(|| (a.unwrap_or_default(), base_name)),
             });
         }
+        "i" => catalog.code.children.push(Child {
+            schema,
+            table: name,
+            child_schema: a.unwrap_or_default(),
+            child: text(5)?.unwrap_or_default(),
+        }),
+        "x" => catalog.code.index_code.push(IndexCode {
+            schema,
+            table: name,
+            opclass: a.unwrap_or_default(),
+            functions: calls,
+        }),
         "p" => catalog.code.policies.push(Policy {
             schema,
             table: name,
