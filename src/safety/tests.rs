@@ -1126,6 +1126,19 @@ fn sequences_advance_with_nextval_and_serial_defaults() {
     ] {
         assert!(verdict(sql).advances_sequences, "{sql:?}");
     }
+    let mut tickets = catalog.relations[visits].clone();
+    tickets.name = "tickets".into();
+    tickets.columns[0].default = Some("generated always as identity".into());
+    tickets.columns[1].default = Some("generated always as (upper(note)) stored".into());
+    catalog.relations.push(tickets);
+    let verdict = |sql| classify(sql, Dialect::Postgres, Some(&catalog));
+    let ticket = verdict("insert into tickets (note) values ('x')");
+    assert!(
+        ticket.advances_sequences,
+        "identity columns advance: {ticket:?}"
+    );
+    assert_eq!(ticket.level, W, "{ticket:?}");
+    assert!(!verdict("insert into tickets (id, note) values (1, 'x')").advances_sequences);
     let plain = verdict("insert into visits (note) values ('x')");
     assert!(
         plain.rollback_undoes,

@@ -28,7 +28,7 @@ use sqlparser::parser::Parser;
 
 use super::functions::{Judged, judge_pragma, secret_relation};
 use super::{Judgement, Level, last_part, settings, tag, verify};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, IDENTITY_DEFAULTS, generated_expression};
 use crate::db::Dialect;
 
 /// What the walk needs to judge functions.
@@ -210,13 +210,21 @@ impl Walker<'_, '_> {
     }
 
     /// A column default an INSERT may evaluate, as the catalog records it:
-    /// `nextval('seq'::regclass)` advances a sequence (when `used`: the
-    /// INSERT leaves the column out); any other default is walked like the
+    /// `nextval('seq'::regclass)` and an identity column advance a sequence
+    /// (when `used`: the INSERT leaves the column out); a generated column's
+    /// expression runs on every insert; any other default is walked like the
     /// statement's own expressions, so what it calls is judged too.
     fn column_default(&mut self, column: &str, default: &str, used: bool) {
+        if IDENTITY_DEFAULTS.contains(&default) {
+            if used && !self.planning {
+                self.out.advance_sequences();
+            }
+            return;
+        }
+        let expression = generated_expression(default).unwrap_or(default);
         let d = super::parser_dialect(self.ctx.dialect);
         let parsed = Parser::new(d.as_ref())
-            .try_with_sql(default)
+            .try_with_sql(expression)
             .and_then(|mut p| p.parse_expr());
         match parsed {
             Ok(Expr::Function(f)) if is_plain_nextval(&f) => {

@@ -14,6 +14,8 @@ fn shop(hint: &str) -> TestDb {
          create table orders (id int primary key, customer_id int not null references customers(id),
                               status text not null, total numeric(10,2) not null);
          create table notes (id serial primary key, body text);
+         create table tickets (id int generated always as identity primary key, body text,
+                               shout text generated always as (upper(body)) stored);
          insert into customers values (1, 'Ada'), (2, 'Brendan');
          insert into orders values (10, 1, 'paid', 12.50), (11, 1, 'shipped', 7.00),
                                    (12, 2, 'pending', 3.25);
@@ -211,6 +213,23 @@ fn the_confirmation_says_sequences_advance_and_still_offers_the_preview() {
         "{shown}"
     );
     assert!(shown.contains("p to preview"), "{shown}");
+}
+
+#[test]
+fn an_identity_column_advances_its_sequence_and_the_confirmation_says_so() {
+    let db = shop("consent_identity");
+    let fake = FakeLlm::openai(vec![sql_reply("insert into tickets (body) values ('x')")]);
+    let mut repl = repl(&db, &fake);
+    let shown = answer(&mut repl, "n");
+    assert!(
+        shown.contains("sequences advance (nextval): a rollback would not undo that"),
+        "{shown}"
+    );
+    repl.send_line("\\d tickets");
+    repl.expect_all(&[
+        "generated always as identity",
+        "generated always as (upper(body)) stored",
+    ]);
 }
 
 /// `glance ask` on a SQLite file with the model answering `sql`.
