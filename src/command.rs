@@ -4,6 +4,7 @@
 use crate::catalog::RelationKind;
 use crate::export;
 use crate::render::{Expanded, Format};
+use crate::server_listing::{self, ServerListing};
 
 /// Where a command is listed in `\?`; sections are shown in the order
 /// they are declared here.
@@ -122,6 +123,42 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Informational,
     },
     Spec {
+        name: "\\ds",
+        args: "[PATTERN]",
+        help: "list sequences (PostgreSQL)",
+        section: Section::Informational,
+    },
+    Spec {
+        name: "\\dT",
+        args: "[PATTERN]",
+        help: "list data types: enums, domains, composites (PostgreSQL)",
+        section: Section::Informational,
+    },
+    Spec {
+        name: "\\df",
+        args: "[PATTERN]",
+        help: "list functions, aggregates and procedures (PostgreSQL)",
+        section: Section::Informational,
+    },
+    Spec {
+        name: "\\dx",
+        args: "[PATTERN]",
+        help: "list installed extensions (PostgreSQL)",
+        section: Section::Informational,
+    },
+    Spec {
+        name: "\\du",
+        args: "[PATTERN]",
+        help: "list roles (PostgreSQL)",
+        section: Section::Informational,
+    },
+    Spec {
+        name: "\\l",
+        args: "[PATTERN]",
+        help: "list databases (PostgreSQL)",
+        section: Section::Informational,
+    },
+    Spec {
         name: "\\c",
         args: "[PROFILE|URL|PATH]",
         help: "connect elsewhere; alone, list the config's profiles and pick one",
@@ -213,6 +250,11 @@ pub enum Meta {
         listing: Listing,
         pattern: Option<String>,
         verbose: bool,
+    },
+    /// `\\du`, `\\df`…: a listing the server's catalogs answer (PostgreSQL).
+    ServerList {
+        listing: ServerListing,
+        pattern: Option<String>,
     },
     /// `None` toggles between on and off.
     Expanded(Option<Expanded>),
@@ -319,6 +361,12 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         Some(base) if base.starts_with("\\d") => (base, true),
         _ => (word, false),
     };
+    let server_list = |listing| {
+        Ok(Some(Meta::ServerList {
+            listing,
+            pattern: argument.clone(),
+        }))
+    };
     let list = |listing| {
         Ok(Some(Meta::List {
             listing,
@@ -354,6 +402,12 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\dm" => list(Listing::Kinds(MATVIEWS)),
         "\\dn" => list(Listing::Schemas),
         "\\di" => list(Listing::Indexes),
+        "\\ds" => server_list(server_listing::SEQUENCES),
+        "\\dT" => server_list(server_listing::TYPES),
+        "\\df" => server_list(server_listing::FUNCTIONS),
+        "\\dx" => server_list(server_listing::EXTENSIONS),
+        "\\du" => server_list(server_listing::ROLES),
+        "\\l" | "\\list" => server_list(server_listing::DATABASES),
         "\\c" | "\\connect" => Ok(Some(Meta::Connect(argument))),
         "\\conninfo" => no_argument(word, rest, Meta::ConnInfo),
         "\\x" => match rest {
@@ -609,6 +663,36 @@ mod tests {
             Ok(Some(Meta::Expanded(Some(Expanded::Auto))))
         );
         assert_eq!(parse("\\timing off"), Ok(Some(Meta::Timing(Some(false)))));
+    }
+
+    #[test]
+    fn psql_listings_parse_to_server_queries_with_their_pattern() {
+        let cases = [
+            ("\\du", server_listing::ROLES),
+            ("\\dx", server_listing::EXTENSIONS),
+            ("\\l", server_listing::DATABASES),
+            ("\\list", server_listing::DATABASES),
+            ("\\ds", server_listing::SEQUENCES),
+            ("\\dT", server_listing::TYPES),
+            ("\\df", server_listing::FUNCTIONS),
+        ];
+        for (line, listing) in cases {
+            assert_eq!(
+                parse(&format!("{line} billing.*")),
+                Ok(Some(Meta::ServerList {
+                    listing,
+                    pattern: Some("billing.*".into())
+                })),
+                "{line}"
+            );
+        }
+        assert_eq!(
+            parse("\\du"),
+            Ok(Some(Meta::ServerList {
+                listing: server_listing::ROLES,
+                pattern: None
+            }))
+        );
     }
 
     #[test]

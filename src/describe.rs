@@ -1,5 +1,6 @@
 //! The describe commands (`\d`, `\dt`, `\dv`, `\dm`, `\dn`, `\di`, `\d NAME`,
-//! and their `+` forms) as [`Description`]s built from a [`Catalog`].
+//! and their `+` forms) as [`Description`]s built from a [`Catalog`], and
+//! the rows of the server's own listings ([`server_listing`]) filtered by pattern.
 //! Pure: reads the catalog, never the database, and lays results out the way
 //! psql does so they read the same in every output format.
 //!
@@ -10,6 +11,7 @@
 
 use crate::catalog::{Catalog, Description, ForeignKey, Index, Relation, RelationKind};
 use crate::db::{Column, Row, Value};
+use crate::server_listing::ServerListing;
 
 /// Lists relations of the given kinds whose names match `pattern` (psql-style
 /// `*`/`?` wildcards, optionally `schema.`-qualified); `verbose` adds row
@@ -136,6 +138,40 @@ pub fn list_indexes(catalog: &Catalog, pattern: Option<&str>, verbose: bool) -> 
         rows,
         sections: Vec::new(),
     })
+}
+
+/// A listing the server produced (`\\du`, `\\df`…) as a [`Description`],
+/// keeping the rows whose name (and schema, when the listing has one)
+/// match `pattern`.
+pub fn server_listing(
+    listing: &ServerListing,
+    columns: Vec<Column>,
+    rows: Vec<Row>,
+    pattern: Option<&str>,
+) -> Description {
+    let pattern = pattern.map(|p| match listing.schema_column {
+        Some(_) => Pattern::parse(p),
+        None => Pattern::parse_single(p),
+    });
+    let cell = |row: &Row, at: usize| match row.get(at) {
+        Some(Value::Text(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let rows = rows
+        .into_iter()
+        .filter(|row| {
+            pattern.as_ref().is_none_or(|p| {
+                let schema = listing.schema_column.map(|at| cell(row, at));
+                p.matches(schema.as_deref(), &cell(row, listing.name_column))
+            })
+        })
+        .collect();
+    Description {
+        title: Some(listing.title.into()),
+        columns,
+        rows,
+        sections: Vec::new(),
+    }
 }
 
 /// Drops the Owner column when no row knows its owner (SQLite has none).

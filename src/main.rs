@@ -38,6 +38,7 @@ mod render;
 mod repl;
 mod report;
 mod safety;
+mod server_listing;
 mod session;
 mod setup_reader;
 mod spinner;

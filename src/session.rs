@@ -376,6 +376,24 @@ impl Session {
         result
     }
 
+    /// Runs one of glance's own catalog queries (a psql listing such as
+    /// `\\du`) inside the read-only server guard and returns its columns
+    /// and rows; Ctrl-C cancels it. Not logged: the person did not write it.
+    pub fn catalog_query(
+        &mut self,
+        sql: &str,
+    ) -> Result<(Vec<db::Column>, Vec<db::Row>), db::Error> {
+        let canceller = self.backend.canceller();
+        let guard = Guard::ReadOnly {
+            statement_timeout: self.choice.statement_timeout,
+        };
+        let backend = &mut self.backend;
+        let mut answer = Collect::default();
+        self.interrupts
+            .cancellable(canceller, || backend.run(sql, guard, &mut answer))?;
+        Ok((answer.columns, answer.rows))
+    }
+
     /// Sends results to `output` from now on (`None`: to the terminal) and
     /// returns where they went before.
     pub fn set_output(&mut self, output: Option<OutputFile>) -> Option<OutputFile> {
@@ -988,11 +1006,13 @@ impl RowSink for Recording<'_> {
 /// Keeps every row of a small result.
 #[derive(Default)]
 struct Collect {
+    columns: Vec<db::Column>,
     rows: Vec<db::Row>,
 }
 
 impl RowSink for Collect {
-    fn columns(&mut self, _: &[db::Column]) -> Flow {
+    fn columns(&mut self, columns: &[db::Column]) -> Flow {
+        self.columns = columns.to_vec();
         Flow::Continue
     }
 

@@ -35,6 +35,7 @@ use crate::querylog::QuestionNote;
 use crate::render::Expanded;
 use crate::report;
 use crate::safety::{self, Verdict};
+use crate::server_listing::ServerListing;
 use crate::session::{Consent, Decision, Executed, Origin, Run, Session};
 use crate::term::Term;
 use crate::unrun;
@@ -277,6 +278,9 @@ impl Repl {
                     Ok(description) => show(session, &description, true),
                     Err(error) => eprint!("{}", report::db_error(&error, None)),
                 }
+            }
+            Meta::ServerList { listing, pattern } => {
+                list_from_server(session, &listing, pattern.as_deref())
             }
             Meta::Expanded(setting) => {
                 let next = setting.unwrap_or(match session.settings.expanded {
@@ -624,6 +628,23 @@ fn output_failed(error: &io::Error) -> bool {
         );
     }
     closed
+}
+
+/// `\\du`, `\\df` and the other listings the server's catalogs answer;
+/// on SQLite, says what the command is for instead.
+fn list_from_server(session: &mut Session, listing: &ServerListing, pattern: Option<&str>) {
+    if session.info().dialect != Dialect::Postgres {
+        eprint!("{}", report::error_line(listing.sqlite, None));
+        return;
+    }
+    match session.catalog_query(listing.sql) {
+        Ok((columns, rows)) => show(
+            session,
+            &describe::server_listing(listing, columns, rows, pattern),
+            true,
+        ),
+        Err(error) => eprint!("{}", report::db_error(&error, None)),
+    }
 }
 
 const ALL_RELATIONS: &[crate::catalog::RelationKind] = &[

@@ -23,6 +23,7 @@ mod guard;
 mod history;
 mod hostile;
 mod introspect;
+mod listings;
 mod providers;
 mod reading;
 mod repl;

@@ -1,0 +1,172 @@
+//! psql listings the schema catalog does not hold (`\du`, `\dx`, `\l`,
+//! `\ds`, `\dT`, `\df`): each is one query on PostgreSQL's system catalogs,
+//! run inside the read-only server guard like any statement that reads.
+//! Every name in these queries is `pg_catalog.`-qualified, operators too,
+//! so a hostile `search_path` cannot put its own objects in their place.
+//! Patterns are applied to the rows afterwards, so no pattern text ever
+//! becomes SQL.
+
+/// One listing: its query, title, and which columns a pattern matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServerListing {
+    pub title: &'static str,
+    pub sql: &'static str,
+    /// The column holding the schema, for `schema.name` patterns.
+    pub schema_column: Option<usize>,
+    pub name_column: usize,
+    /// What to say on SQLite, which has no such objects.
+    pub sqlite: &'static str,
+}
+
+/// `\du`: roles, their attributes as psql words them, and what they belong to.
+pub const ROLES: ServerListing = ServerListing {
+    title: "List of roles",
+    sql: "SELECT r.rolname AS \"Role name\", \
+          pg_catalog.array_to_string(pg_catalog.array_remove(ARRAY[ \
+            CASE WHEN r.rolsuper THEN 'Superuser' END, \
+            CASE WHEN NOT r.rolinherit THEN 'No inheritance' END, \
+            CASE WHEN r.rolcreaterole THEN 'Create role' END, \
+            CASE WHEN r.rolcreatedb THEN 'Create DB' END, \
+            CASE WHEN NOT r.rolcanlogin THEN 'Cannot login' END, \
+            CASE WHEN r.rolreplication THEN 'Replication' END, \
+            CASE WHEN r.rolbypassrls THEN 'Bypass RLS' END \
+          ]::pg_catalog.text[], NULL::pg_catalog.text), ', ') AS \"Attributes\", \
+          pg_catalog.array_to_string(ARRAY( \
+            SELECT b.rolname::pg_catalog.text FROM pg_catalog.pg_auth_members m \
+            JOIN pg_catalog.pg_roles b ON b.oid OPERATOR(pg_catalog.=) m.roleid \
+            WHERE m.member OPERATOR(pg_catalog.=) r.oid ORDER BY 1), ', ') AS \"Member of\" \
+          FROM pg_catalog.pg_roles r \
+          WHERE r.rolname OPERATOR(pg_catalog.!~) '^pg_' \
+          ORDER BY 1",
+    schema_column: None,
+    name_column: 0,
+    sqlite: "\\du lists PostgreSQL roles; SQLite has no roles",
+};
+
+/// `\dx`: installed extensions.
+pub const EXTENSIONS: ServerListing = ServerListing {
+    title: "List of installed extensions",
+    sql: "SELECT e.extname AS \"Name\", e.extversion AS \"Version\", \
+          n.nspname AS \"Schema\", d.description AS \"Description\" \
+          FROM pg_catalog.pg_extension e \
+          JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) e.extnamespace \
+          LEFT JOIN pg_catalog.pg_description d \
+            ON d.objoid OPERATOR(pg_catalog.=) e.oid \
+           AND d.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass \
+           AND d.objsubid OPERATOR(pg_catalog.=) 0 \
+          ORDER BY 1",
+    schema_column: None,
+    name_column: 0,
+    sqlite: "\\dx lists PostgreSQL extensions; SQLite has none",
+};
+
+/// `\l`: databases.
+pub const DATABASES: ServerListing = ServerListing {
+    title: "List of databases",
+    sql: "SELECT d.datname AS \"Name\", pg_catalog.pg_get_userbyid(d.datdba) AS \"Owner\", \
+          pg_catalog.pg_encoding_to_char(d.encoding) AS \"Encoding\", \
+          d.datcollate AS \"Collate\", d.datctype AS \"Ctype\", \
+          pg_catalog.array_to_string(d.datacl, ', ') AS \"Access privileges\" \
+          FROM pg_catalog.pg_database d \
+          ORDER BY 1",
+    schema_column: None,
+    name_column: 0,
+    sqlite: "\\l lists PostgreSQL databases; a SQLite database is one file (\\conninfo shows it)",
+};
+
+/// `\ds`: sequences, laid out like `\dt`.
+pub const SEQUENCES: ServerListing = ServerListing {
+    title: "List of relations",
+    sql: "SELECT n.nspname AS \"Schema\", c.relname AS \"Name\", \
+          'sequence'::pg_catalog.text AS \"Type\", \
+          pg_catalog.pg_get_userbyid(c.relowner) AS \"Owner\" \
+          FROM pg_catalog.pg_class c \
+          JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
+          WHERE c.relkind OPERATOR(pg_catalog.=) 'S'::pg_catalog.\"char\" \
+            AND n.nspname OPERATOR(pg_catalog.<>) 'information_schema' \
+            AND n.nspname OPERATOR(pg_catalog.!~) '^pg_' \
+          ORDER BY 1, 2",
+    schema_column: Some(0),
+    name_column: 1,
+    sqlite: "\\ds lists PostgreSQL sequences; SQLite has none (AUTOINCREMENT keeps its counters in sqlite_sequence)",
+};
+
+/// `\dT`: user-defined types (enums, domains, composites, ranges, base
+/// types), without array types and the row types of tables.
+pub const TYPES: ServerListing = ServerListing {
+    title: "List of data types",
+    sql: "SELECT n.nspname AS \"Schema\", t.typname AS \"Name\", \
+          pg_catalog.obj_description(t.oid, 'pg_type') AS \"Description\" \
+          FROM pg_catalog.pg_type t \
+          JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) t.typnamespace \
+          WHERE (t.typrelid OPERATOR(pg_catalog.=) 0::pg_catalog.oid \
+                 OR EXISTS (SELECT FROM pg_catalog.pg_class c \
+                            WHERE c.oid OPERATOR(pg_catalog.=) t.typrelid \
+                              AND c.relkind OPERATOR(pg_catalog.=) 'c'::pg_catalog.\"char\")) \
+            AND NOT EXISTS (SELECT FROM pg_catalog.pg_type e \
+                            WHERE e.oid OPERATOR(pg_catalog.=) t.typelem \
+                              AND e.typarray OPERATOR(pg_catalog.=) t.oid) \
+            AND n.nspname OPERATOR(pg_catalog.<>) 'information_schema' \
+            AND n.nspname OPERATOR(pg_catalog.!~) '^pg_' \
+          ORDER BY 1, 2",
+    schema_column: Some(0),
+    name_column: 1,
+    sqlite: "\\dT lists PostgreSQL types; SQLite has no user-defined types",
+};
+
+/// `\df`: user functions, aggregates, window functions and procedures.
+pub const FUNCTIONS: ServerListing = ServerListing {
+    title: "List of functions",
+    sql: "SELECT n.nspname AS \"Schema\", p.proname AS \"Name\", \
+          pg_catalog.pg_get_function_result(p.oid) AS \"Result data type\", \
+          pg_catalog.pg_get_function_arguments(p.oid) AS \"Argument data types\", \
+          CASE WHEN p.prokind OPERATOR(pg_catalog.=) 'a'::pg_catalog.\"char\" THEN 'agg' \
+               WHEN p.prokind OPERATOR(pg_catalog.=) 'w'::pg_catalog.\"char\" THEN 'window' \
+               WHEN p.prokind OPERATOR(pg_catalog.=) 'p'::pg_catalog.\"char\" THEN 'proc' \
+               ELSE 'func' END AS \"Type\" \
+          FROM pg_catalog.pg_proc p \
+          JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace \
+          WHERE n.nspname OPERATOR(pg_catalog.<>) 'information_schema' \
+            AND n.nspname OPERATOR(pg_catalog.!~) '^pg_' \
+          ORDER BY 1, 2, 4",
+    schema_column: Some(0),
+    name_column: 1,
+    sqlite: "\\df lists PostgreSQL functions; SQLite's functions are built in or registered by the application",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [ServerListing; 6] = [ROLES, EXTENSIONS, DATABASES, SEQUENCES, TYPES, FUNCTIONS];
+
+    /// Every `=`, `<>` and `!~` goes through `OPERATOR(pg_catalog.…)`, and
+    /// every function call is `pg_catalog.`-qualified.
+    #[test]
+    fn queries_name_only_pg_catalog_objects() {
+        for listing in ALL {
+            let sql = listing.sql;
+            let bare_operators = sql
+                .replace("OPERATOR(pg_catalog.=)", "")
+                .replace("OPERATOR(pg_catalog.<>)", "")
+                .replace("OPERATOR(pg_catalog.!~)", "");
+            for op in [" = ", "<>", "!~", " ~ "] {
+                assert!(!bare_operators.contains(op), "{op} in {}", listing.title);
+            }
+            for (at, _) in sql.match_indices('(') {
+                let before = &sql[..at];
+                let start = before
+                    .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                    .map_or(0, |i| i + 1);
+                let called = &before[start..];
+                if !called.is_empty() && !["ARRAY", "OPERATOR"].contains(&called) {
+                    assert!(
+                        called.starts_with("pg_catalog."),
+                        "{called} in {}",
+                        listing.title
+                    );
+                }
+            }
+        }
+    }
+}
