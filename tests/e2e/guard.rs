@@ -183,6 +183,16 @@ const HIJACK: &str = r#"
         as $$ insert into evil.calls values ('pg_get_viewdef'); select pg_catalog.pg_get_viewdef($1) $$;
     create function evil.pg_get_indexdef(oid) returns text language sql
         as $$ insert into evil.calls values ('pg_get_indexdef'); select pg_catalog.pg_get_indexdef($1) $$;
+    create function evil.array_to_string(anyarray, text) returns text language sql
+        as $$ insert into evil.calls values ('array_to_string'); select pg_catalog.array_to_string($1, $2) $$;
+    create function evil.array_remove(anycompatiblearray, anycompatible) returns anycompatiblearray language sql
+        as $$ insert into evil.calls values ('array_remove'); select pg_catalog.array_remove($1, $2) $$;
+    create function evil.pg_encoding_to_char(integer) returns name language sql
+        as $$ insert into evil.calls values ('pg_encoding_to_char'); select pg_catalog.pg_encoding_to_char($1) $$;
+    create function evil.pg_get_function_result(oid) returns text language sql
+        as $$ insert into evil.calls values ('pg_get_function_result'); select pg_catalog.pg_get_function_result($1) $$;
+    create function evil.pg_get_function_arguments(oid) returns text language sql
+        as $$ insert into evil.calls values ('pg_get_function_arguments'); select pg_catalog.pg_get_function_arguments($1) $$;
 "#;
 
 #[test]
@@ -190,7 +200,7 @@ fn a_search_path_hijack_never_runs_at_connect_or_around_statements() {
     let db = harness::db("guard_hijack");
     db.execute(HIJACK);
     db.execute(
-        "create table film (id int primary key, title text); insert into film values (1, 'A')",
+        "create table film (id serial primary key, title text); insert into film values (1, 'A')",
     );
     db.execute(&format!(
         "alter database \"{}\" set search_path = evil, pg_catalog, public",
@@ -206,10 +216,19 @@ fn a_search_path_hijack_never_runs_at_connect_or_around_statements() {
         .args(["repl", "--no-history", "-y", "-d", db.url()])
         .stdin(
             "\\conninfo\n\\d\n\\dt\n\\d film\n\\sql select 2 as two;\n\
-             \\sql insert into film values (2, 'B');\n",
+             \\sql insert into film values (2, 'B');\n\
+             \\du\n\\dx\n\\l\n\\ds\n\\dT\n\\df\n",
         )
         .run();
-    out.success().stdout_has("two").stdout_has("film");
+    out.success()
+        .stdout_has("two")
+        .stdout_has("film")
+        .stdout_has("List of roles")
+        .stdout_has("plpgsql")
+        .stdout_has("film_id_seq")
+        .stdout_has("List of data types")
+        .stdout_has("List of functions")
+        .never_shows("read-only transaction");
     assert_eq!(
         calls().as_deref(),
         Some("0"),
