@@ -6,6 +6,16 @@
 //! Patterns are applied to the rows afterwards, so no pattern text ever
 //! becomes SQL.
 
+/// The condition keeping objects in the person's own schemas (not
+/// `pg_catalog`, `pg_toast`, `information_schema`), for queries that join
+/// `pg_namespace n`.
+macro_rules! in_user_schemas {
+    () => {
+        "n.nspname OPERATOR(pg_catalog.<>) 'information_schema' \
+         AND n.nspname OPERATOR(pg_catalog.!~) '^pg_' "
+    };
+}
+
 /// One listing: its query, title, and which columns a pattern matches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ServerListing {
@@ -77,15 +87,17 @@ pub const DATABASES: ServerListing = ServerListing {
 /// `\ds`: sequences, laid out like `\dt`.
 pub const SEQUENCES: ServerListing = ServerListing {
     title: "List of relations",
-    sql: "SELECT n.nspname AS \"Schema\", c.relname AS \"Name\", \
+    sql: concat!(
+        "SELECT n.nspname AS \"Schema\", c.relname AS \"Name\", \
           'sequence'::pg_catalog.text AS \"Type\", \
           pg_catalog.pg_get_userbyid(c.relowner) AS \"Owner\" \
           FROM pg_catalog.pg_class c \
           JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
           WHERE c.relkind OPERATOR(pg_catalog.=) 'S'::pg_catalog.\"char\" \
-            AND n.nspname OPERATOR(pg_catalog.<>) 'information_schema' \
-            AND n.nspname OPERATOR(pg_catalog.!~) '^pg_' \
-          ORDER BY 1, 2",
+            AND ",
+        in_user_schemas!(),
+        "ORDER BY 1, 2"
+    ),
     schema_column: Some(0),
     name_column: 1,
     sqlite: "\\ds lists PostgreSQL sequences; SQLite has none (AUTOINCREMENT keeps its counters in sqlite_sequence)",
@@ -95,7 +107,8 @@ pub const SEQUENCES: ServerListing = ServerListing {
 /// types), without array types and the row types of tables.
 pub const TYPES: ServerListing = ServerListing {
     title: "List of data types",
-    sql: "SELECT n.nspname AS \"Schema\", t.typname AS \"Name\", \
+    sql: concat!(
+        "SELECT n.nspname AS \"Schema\", t.typname AS \"Name\", \
           pg_catalog.obj_description(t.oid, 'pg_type') AS \"Description\" \
           FROM pg_catalog.pg_type t \
           JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) t.typnamespace \
@@ -106,9 +119,10 @@ pub const TYPES: ServerListing = ServerListing {
             AND NOT EXISTS (SELECT FROM pg_catalog.pg_type e \
                             WHERE e.oid OPERATOR(pg_catalog.=) t.typelem \
                               AND e.typarray OPERATOR(pg_catalog.=) t.oid) \
-            AND n.nspname OPERATOR(pg_catalog.<>) 'information_schema' \
-            AND n.nspname OPERATOR(pg_catalog.!~) '^pg_' \
-          ORDER BY 1, 2",
+            AND ",
+        in_user_schemas!(),
+        "ORDER BY 1, 2"
+    ),
     schema_column: Some(0),
     name_column: 1,
     sqlite: "\\dT lists PostgreSQL types; SQLite has no user-defined types",
@@ -117,7 +131,8 @@ pub const TYPES: ServerListing = ServerListing {
 /// `\df`: user functions, aggregates, window functions and procedures.
 pub const FUNCTIONS: ServerListing = ServerListing {
     title: "List of functions",
-    sql: "SELECT n.nspname AS \"Schema\", p.proname AS \"Name\", \
+    sql: concat!(
+        "SELECT n.nspname AS \"Schema\", p.proname AS \"Name\", \
           pg_catalog.pg_get_function_result(p.oid) AS \"Result data type\", \
           pg_catalog.pg_get_function_arguments(p.oid) AS \"Argument data types\", \
           CASE WHEN p.prokind OPERATOR(pg_catalog.=) 'a'::pg_catalog.\"char\" THEN 'agg' \
@@ -126,9 +141,10 @@ pub const FUNCTIONS: ServerListing = ServerListing {
                ELSE 'func' END AS \"Type\" \
           FROM pg_catalog.pg_proc p \
           JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace \
-          WHERE n.nspname OPERATOR(pg_catalog.<>) 'information_schema' \
-            AND n.nspname OPERATOR(pg_catalog.!~) '^pg_' \
-          ORDER BY 1, 2, 4",
+          WHERE ",
+        in_user_schemas!(),
+        "ORDER BY 1, 2, 4"
+    ),
     schema_column: Some(0),
     name_column: 1,
     sqlite: "\\df lists PostgreSQL functions; SQLite's functions are built in or registered by the application",
