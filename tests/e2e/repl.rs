@@ -279,3 +279,42 @@ fn pager_status_lines_are_read_correctly() {
     assert_eq!(page_numbers("page x of 2"), None);
     assert_eq!(page_numbers("page 1 of ≥5 · 100 rows"), Some((1, 5)));
 }
+
+/// Runs a piped REPL session (no terminal, `--yes`) on `db`.
+fn piped(db: &TestDb, script: &str) -> harness::Output {
+    harness::glance()
+        .args(["repl", "--no-history", "-y", "-d", db.url()])
+        .stdin(script.to_string())
+        .run()
+}
+
+#[test]
+fn server_notices_and_warnings_print_as_psql_prints_them() {
+    let db = harness::db("repl_notices");
+    let out = piped(
+        &db,
+        "\\sql commit;\n\
+         \\sql do $$ begin raise notice 'hello'; end $$;\n\
+         \\sql do $$ begin raise notice E'bell\\007here'; end $$;\n",
+    );
+    assert!(
+        out.stderr
+            .lines()
+            .any(|line| line == "WARNING:  there is no transaction in progress"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.lines().any(|line| line == "NOTICE:  hello"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .lines()
+            .any(|line| line == "NOTICE:  bell\\x07here"),
+        "control characters in a notice are escaped:\n{}",
+        out.stderr
+    );
+    assert!(!out.stdout.contains("NOTICE"), "{}", out.stdout);
+}
