@@ -289,6 +289,66 @@ fn piped(db: &TestDb, script: &str) -> harness::Output {
 }
 
 #[test]
+fn backslash_g_and_gx_end_and_run_a_statement() {
+    let db = harness::db("repl_backslash_g");
+    let out = piped(
+        &db,
+        "\\sql select 1 as one, 2 as two \\gx\n\
+         \\sql\n\
+         select 'plain' as kind\n\
+         \\g\n\
+         select 3 as three \\gx\n\
+         select 4 as four\\g\n\
+         \\gx\n",
+    );
+    assert_eq!(out.code, Some(0), "{out:?}");
+    let records: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with("-[ RECORD 1 ]"))
+        .collect();
+    assert_eq!(
+        records.len(),
+        3,
+        "\\gx shows its own result expanded, \\g does not:\n{}",
+        out.stdout
+    );
+    for expanded in ["one", "two", "three"] {
+        assert!(
+            out.stdout
+                .lines()
+                .any(|line| line.starts_with(expanded) && line.contains('|')),
+            "{expanded} is shown as an expanded field:\n{}",
+            out.stdout
+        );
+    }
+    let table_header = |name: &str| out.stdout.lines().any(|line| line.trim() == name);
+    assert!(
+        table_header("kind") && table_header("four"),
+        "\\g shows a table:\n{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .lines()
+            .any(|line| line.starts_with("four") && line.contains('|')),
+        "\\gx alone runs the last statement again, expanded:\n{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn backslash_g_with_nothing_typed_says_there_is_nothing_to_run() {
+    let db = harness::db("repl_backslash_g_empty");
+    let out = piped(&db, "\\g\n");
+    assert!(
+        out.stderr.contains("there is no SQL to run"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn server_notices_and_warnings_print_as_psql_prints_them() {
     let db = harness::db("repl_notices");
     let out = piped(
