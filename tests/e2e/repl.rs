@@ -147,6 +147,40 @@ fn backslash_x_toggles_expanded_display() {
     );
 }
 
+#[test]
+fn backslash_gx_in_a_terminal_expands_only_that_result() {
+    let db = harness::db("repl_gx_terminal");
+    let mut repl = start(&db);
+    repl.send_line("\\sql select 1 as a, 'two' as b \\gx");
+    repl.expect_all(&["-[ RECORD 1 ]", "two"]);
+    repl.expect_prompt();
+    repl.send_line("\\sql");
+    repl.expect_sql_prompt();
+    repl.send_line("select 3 as c");
+    repl.expect("sql-> ");
+    repl.send_line("\\g");
+    let shown = repl.expect("1 row");
+    assert!(
+        !shown.contains("RECORD"),
+        "expanded display was for the \\gx result only:\n{shown}"
+    );
+    repl.expect_sql_prompt();
+}
+
+#[test]
+fn a_notice_from_a_read_shows_in_a_terminal() {
+    let db = harness::db("repl_notice_terminal");
+    db.execute(
+        "create function noisy() returns int language plpgsql stable as \
+         $$ begin raise notice 'counted'; return 7; end $$",
+    );
+    let mut repl = harness::pty(["repl", "-y", "-d", db.url()]);
+    repl.expect_prompt();
+    repl.send_line("\\sql select noisy() as n;");
+    repl.expect_all(&["NOTICE:  counted", "1 row"]);
+    repl.expect_prompt();
+}
+
 fn wait_until(what: &str, check: impl Fn() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !check() {
