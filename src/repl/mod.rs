@@ -206,8 +206,10 @@ impl Repl {
         if trimmed.is_empty() && self.buffer.is_empty() {
             return Flow::Continue;
         }
+        // A meta-command's own line (`\sql STATEMENT \gx`) is left to it.
         if self.sql_mode
             && let Some((body, expanded)) = run_ending(line, &self.buffer, session.info().dialect)
+            && (body.trim().is_empty() || !trimmed.starts_with('\\'))
         {
             self.go(session, input, body, expanded);
             return Flow::Continue;

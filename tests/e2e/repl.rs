@@ -333,7 +333,8 @@ fn backslash_g_and_gx_end_and_run_a_statement() {
          \\g\n\
          select 3 as three \\gx\n\
          select 4 as four\\g\n\
-         \\gx\n",
+         \\gx\n\
+         \\sql select 5 as five \\gx\n",
     );
     assert_eq!(out.code, Some(0), "{out:?}");
     let records: Vec<&str> = out
@@ -343,11 +344,11 @@ fn backslash_g_and_gx_end_and_run_a_statement() {
         .collect();
     assert_eq!(
         records.len(),
-        3,
+        4,
         "\\gx shows its own result expanded, \\g does not:\n{}",
         out.stdout
     );
-    for expanded in ["one", "two", "three"] {
+    for expanded in ["one", "two", "three", "five"] {
         assert!(
             out.stdout
                 .lines()
