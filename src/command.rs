@@ -51,6 +51,18 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Query,
     },
     Spec {
+        name: "\\g",
+        args: "",
+        help: "end the statement typed so far and run it (alone: run the last SQL again)",
+        section: Section::Query,
+    },
+    Spec {
+        name: "\\gx",
+        args: "",
+        help: "like \\g, showing that result in expanded display",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\prompt",
         args: "QUESTION",
         help: "show the exact request a question would send to the model",
@@ -241,6 +253,11 @@ pub enum Listing {
 pub enum Meta {
     /// `\sql STATEMENT` runs it; `\sql` alone toggles SQL mode.
     Sql(Option<String>),
+    /// `\g` (`expanded` false) or `\gx` alone on a line: run the SQL typed
+    /// so far, or the last SQL again.
+    Go {
+        expanded: bool,
+    },
     /// `\d NAME`: one relation.
     Describe {
         name: String,
@@ -386,6 +403,8 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\reset" => no_argument(word, rest, Meta::Reset),
         "\\usage" => no_argument(word, rest, Meta::Usage),
         "\\e" | "\\edit" => no_argument(word, rest, Meta::Edit),
+        "\\g" => no_argument(word, rest, Meta::Go { expanded: false }),
+        "\\gx" => no_argument(word, rest, Meta::Go { expanded: true }),
         "\\model" => match argument {
             None => Ok(Some(Meta::Model(None))),
             Some(text) => ModelChoice::parse(&text).map(|choice| Some(Meta::Model(Some(choice)))),
@@ -635,6 +654,8 @@ mod tests {
             Ok(Some(Meta::Sql(Some("select 1;".into()))))
         );
         assert_eq!(parse("\\sql"), Ok(Some(Meta::Sql(None))));
+        assert_eq!(parse("\\g"), Ok(Some(Meta::Go { expanded: false })));
+        assert_eq!(parse(" \\gx "), Ok(Some(Meta::Go { expanded: true })));
         assert_eq!(
             parse("\\d+ orders"),
             Ok(Some(Meta::Describe {

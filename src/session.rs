@@ -559,6 +559,7 @@ impl Session {
                 .interrupts
                 .cancellable(canceller, || backend.run(sql, guard, &mut sink));
             let elapsed = started.elapsed();
+            report_notices(backend.as_mut());
             let db_time = result.as_ref().map_or(elapsed, |o| o.db_time);
             timings::add(Phase::Db, db_time);
             timings::add(Phase::Render, elapsed.saturating_sub(db_time));
@@ -658,6 +659,7 @@ impl Session {
             .interrupts
             .cancellable(canceller, || backend.copy_out(sql, timeout, &mut out));
         let elapsed = started.elapsed();
+        report_notices(backend.as_mut());
         let written = out.flush();
         drop(out);
         match result {
@@ -704,7 +706,9 @@ impl Session {
                 timeout,
                 &mut FirstRows::new(&mut *writer),
             )
-        })?;
+        });
+        report_notices(self.backend.as_mut());
+        let outcome = outcome?;
         let shown = match outcome.kind {
             OutcomeKind::Rows { count, .. } => Outcome {
                 kind: OutcomeKind::Rows {
@@ -749,6 +753,7 @@ impl Session {
             Err(db::Error::ConnectionLost(cause)) => Err(unconfirmed(cause)),
             other => other,
         };
+        report_notices(self.backend.as_mut());
         self.report_restored();
         match ended {
             Ok(()) if commit => {
@@ -963,6 +968,14 @@ fn entry(
         rows: ran.flatten(),
         error,
         question: question.cloned(),
+    }
+}
+
+/// Shows on stderr, as psql does, the notices and warnings the server sent
+/// while the person's statement ran, control characters made visible.
+fn report_notices(backend: &mut dyn Backend) {
+    for notice in backend.take_notices() {
+        eprintln!("{}", crate::escape::visible(&notice));
     }
 }
 

@@ -146,6 +146,13 @@ pub trait Backend {
     fn take_restored(&mut self) -> Vec<String> {
         Vec::new()
     }
+    /// The notices and warnings the server sent since the last statement
+    /// began (`run`, `preview`, `copy_out`; earlier ones are dropped then),
+    /// each as psql prints it (`NOTICE:  text`), text from the server as is;
+    /// the caller shows them.
+    fn take_notices(&mut self) -> Vec<String> {
+        Vec::new()
+    }
 
     /// Whether the person has a transaction of their own open.
     fn in_transaction(&self) -> bool {

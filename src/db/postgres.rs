@@ -29,8 +29,8 @@ mod value;
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use postgres::types::{ToSql, Type};
@@ -91,6 +91,25 @@ pub struct PgBackend {
     guard_role: Option<String>,
     /// Settings glance put back after a statement changed them, not yet reported.
     restored: Vec<String>,
+    /// Notices and warnings the server sent since the person's last
+    /// statement began (those of glance's own queries are dropped then).
+    notices: Notices,
+}
+
+/// Where the driver's notice callback leaves the server's notices, as psql
+/// prints them.
+type Notices = Arc<Mutex<Vec<String>>>;
+
+/// psql's lines for a notice: `SEVERITY:  message`, then its detail and hint.
+fn notice_lines(notice: &postgres::error::DbError) -> String {
+    let mut text = format!("{}:  {}", notice.severity(), notice.message());
+    if let Some(detail) = notice.detail() {
+        text.push_str(&format!("\nDETAIL:  {detail}"));
+    }
+    if let Some(hint) = notice.hint() {
+        text.push_str(&format!("\nHINT:  {hint}"));
+    }
+    text
 }
 
 impl PgBackend {
@@ -116,7 +135,8 @@ impl PgBackend {
             })
         })?;
         let tls = MakeRustlsConnect::new(tls_config);
-        let mut client = open(&settings, tls.clone(), &location)?;
+        let notices = Notices::default();
+        let mut client = open(&settings, tls.clone(), &location, &notices)?;
         let session =
             Session::read(&mut client).map_err(|e| errors::connect_error(&e, &location))?;
         if session.standard_strings != "on" {
@@ -151,6 +171,7 @@ impl PgBackend {
             in_transaction: false,
             guard_role: options.guard_role.as_deref().map(quote_ident),
             restored: Vec::new(),
+            notices,
         })
     }
 
@@ -404,6 +425,7 @@ impl Backend for PgBackend {
                 "cannot preview inside your own transaction; COMMIT or ROLLBACK it first".into(),
             ));
         }
+        self.take_notices();
         self.canceller.requested.store(false, Ordering::SeqCst);
         let cancel = self.canceller.clone();
         let err = |e: postgres::Error| errors::query_error(&e, cancel.was_requested());
@@ -446,6 +468,13 @@ impl Backend for PgBackend {
         std::mem::take(&mut self.restored)
     }
 
+    fn take_notices(&mut self) -> Vec<String> {
+        self.notices
+            .lock()
+            .map(|mut notices| std::mem::take(&mut *notices))
+            .unwrap_or_default()
+    }
+
     fn sample_values(&mut self, catalog: &mut Catalog) -> Result<(), Error> {
         introspect::load_samples(&mut self.client, catalog)
             .map_err(|e| errors::query_error(&e, false))
@@ -453,6 +482,8 @@ impl Backend for PgBackend {
 
     fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error> {
         super::reject_nul(sql)?;
+        // What glance's own catalog queries drew from the server is not shown.
+        self.take_notices();
         self.canceller.requested.store(false, Ordering::SeqCst);
         let mut clock = Clock::default();
         let kind = match guard {
@@ -474,6 +505,7 @@ impl Backend for PgBackend {
         out: &mut dyn Write,
     ) -> Result<Outcome, Error> {
         super::reject_nul(sql)?;
+        self.take_notices();
         self.canceller.requested.store(false, Ordering::SeqCst);
         let mut clock = Clock::default();
         let kind = self.run_guarded_work(Work::CopyOut(sql, out), statement_timeout, &mut clock)?;
@@ -724,8 +756,19 @@ fn read_pgpass(file: &str, settings: &Settings) -> Option<String> {
 /// connect; libpq's `connect_timeout` bounds the whole start-up (TLS and
 /// authentication included), so the attempt runs on its own thread and is
 /// abandoned when the time is up.
-fn open(settings: &Settings, tls: MakeRustlsConnect, location: &str) -> Result<Client, Error> {
-    let config = driver_config(settings);
+fn open(
+    settings: &Settings,
+    tls: MakeRustlsConnect,
+    location: &str,
+    notices: &Notices,
+) -> Result<Client, Error> {
+    let mut config = driver_config(settings);
+    let notices = Arc::clone(notices);
+    config.notice_callback(move |notice| {
+        if let Ok(mut notices) = notices.lock() {
+            notices.push(notice_lines(&notice));
+        }
+    });
     let Some(limit) = settings.connect_timeout else {
         return config
             .connect(tls)

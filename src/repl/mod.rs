@@ -12,7 +12,7 @@ mod output;
 
 use std::io::{self, Write};
 
-use sqlparser::tokenizer::{Token, Tokenizer};
+use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
 
 use edit::Recall;
 use input::{Input, Read};
@@ -207,6 +207,14 @@ impl Repl {
         if trimmed.is_empty() && self.buffer.is_empty() {
             return Flow::Continue;
         }
+        // A meta-command's own line (`\sql STATEMENT \gx`) is left to it.
+        if self.sql_mode
+            && let Some((body, expanded)) = run_ending(line, &self.buffer, session.info().dialect)
+            && (body.trim().is_empty() || !trimmed.starts_with('\\'))
+        {
+            self.go(session, input, body, expanded);
+            return Flow::Continue;
+        }
         match command::parse(trimmed) {
             Ok(Some(meta)) => return self.meta(session, input, meta),
             Err(message) => {
@@ -225,19 +233,25 @@ impl Repl {
         self.buffer.push_str(line);
         if statement_complete(&self.buffer, session.info().dialect) {
             let text = std::mem::take(&mut self.buffer);
-            self.run_sql(session, input, &text);
+            self.run_sql(session, input, &text, false);
         }
         Flow::Continue
     }
 
     fn meta(&mut self, session: &mut Session, input: &mut Input, meta: Meta) -> Flow {
         match meta {
-            Meta::Sql(Some(sql)) => self.run_sql(session, input, &sql),
+            Meta::Sql(Some(sql)) => match run_ending(&sql, "", session.info().dialect) {
+                Some((body, expanded)) => self.run_sql(session, input, body, expanded),
+                None => self.run_sql(session, input, &sql, false),
+            },
+            Meta::Go { expanded } => self.go(session, input, "", expanded),
             Meta::Sql(None) => {
                 self.sql_mode = !self.sql_mode;
                 self.buffer.clear();
                 if self.sql_mode {
-                    println!("SQL mode is on: lines are SQL and run at `;`. \\sql again to leave.");
+                    println!(
+                        "SQL mode is on: lines are SQL and run at `;` or \\g. \\sql again to leave."
+                    );
                 } else {
                     println!("SQL mode is off.");
                 }
@@ -319,7 +333,7 @@ impl Repl {
                     sql,
                     question: Some(note),
                 }) => self.run_generated(session, input, &sql, note),
-                Some(rerun) => self.run_sql(session, input, &rerun.sql),
+                Some(rerun) => self.run_sql(session, input, &rerun.sql, false),
                 None => {}
             },
             Meta::Help => print!("{}", command::help()),
@@ -498,7 +512,7 @@ impl Repl {
                     "{}",
                     highlight::paint(&escape::visible(&sql), self.term.color)
                 );
-                self.run_sql(session, input, &sql);
+                self.run_sql(session, input, &sql, false);
             }
             Recall::Question(question) => {
                 println!("{}", escape::visible(&question));
@@ -550,8 +564,40 @@ impl Repl {
         }
     }
 
-    fn run_sql(&mut self, session: &mut Session, input: &mut Input, text: &str) {
+    /// `\g` or `\gx`: runs the SQL typed so far followed by `body`, or,
+    /// when there is none, the last SQL again, as psql does.
+    fn go(&mut self, session: &mut Session, input: &mut Input, body: &str, expanded: bool) {
+        if !body.trim().is_empty() {
+            if !self.buffer.is_empty() {
+                self.buffer.push('\n');
+            }
+            self.buffer.push_str(body);
+        }
+        let text = std::mem::take(&mut self.buffer);
+        if !text.trim().is_empty() {
+            self.run_sql(session, input, &text, expanded);
+        } else if let Some(Recall::Sql(last)) = &self.last {
+            let last = last.clone();
+            self.run_sql(session, input, &last, expanded);
+        } else {
+            eprint!(
+                "{}",
+                report::error_line(
+                    "there is no SQL to run",
+                    Some("type a statement before \\g, e.g. select 1 \\g")
+                )
+            );
+        }
+    }
+
+    /// Runs the statements in `text` through the gate, one by one;
+    /// `expanded` shows their results in expanded display (`\gx`).
+    fn run_sql(&mut self, session: &mut Session, input: &mut Input, text: &str, expanded: bool) {
         self.last = Some(Recall::Sql(text.to_string()));
+        let display = session.settings.expanded;
+        if expanded {
+            session.settings.expanded = Expanded::On;
+        }
         let assume_yes = self.assume_yes;
         let color = self.term.color;
         for sql in safety::split_statements(text, session.info().dialect) {
@@ -567,6 +613,7 @@ impl Repl {
                 break;
             }
         }
+        session.settings.expanded = display;
     }
 
     /// Runs again a statement the model wrote (`\rerun` of such an entry):
@@ -786,15 +833,41 @@ fn dim(text: &str, color: bool) -> String {
     }
 }
 
-/// True when `text` ends with a `;` outside strings and comments.
-fn statement_complete(text: &str, dialect: Dialect) -> bool {
-    let tokens = match dialect {
+/// `text` split into SQL tokens; `None` when it ends inside a string or
+/// a block comment.
+fn tokens(text: &str, dialect: Dialect) -> Option<Vec<Token>> {
+    match dialect {
         Dialect::Postgres => {
             Tokenizer::new(&sqlparser::dialect::PostgreSqlDialect {}, text).tokenize()
         }
         Dialect::Sqlite => Tokenizer::new(&sqlparser::dialect::SQLiteDialect {}, text).tokenize(),
+    }
+    .ok()
+}
+
+/// `line` without the `\g` or `\gx` that ends it, and whether it was
+/// `\gx`; `None` when the line does not end so, or when the backslash sits
+/// inside a string or comment of the SQL typed so far (`pending`) and the
+/// line.
+fn run_ending<'a>(line: &'a str, pending: &str, dialect: Dialect) -> Option<(&'a str, bool)> {
+    let line = line.trim_end();
+    let (body, expanded) = match line.strip_suffix("\\gx") {
+        Some(body) => (body, true),
+        None => (line.strip_suffix("\\g")?, false),
     };
-    let Ok(tokens) = tokens else { return false };
+    let before = tokens(&format!("{pending}\n{body}"), dialect)?;
+    let in_comment = matches!(
+        before.last(),
+        Some(Token::Whitespace(Whitespace::SingleLineComment { .. }))
+    );
+    (!in_comment).then_some((body, expanded))
+}
+
+/// True when `text` ends with a `;` outside strings and comments.
+fn statement_complete(text: &str, dialect: Dialect) -> bool {
+    let Some(tokens) = tokens(text, dialect) else {
+        return false;
+    };
     tokens
         .iter()
         .rev()
@@ -814,6 +887,26 @@ mod tests {
         assert!(!statement_complete("select ';", Dialect::Postgres));
         assert!(!statement_complete("select $$ a; $$", Dialect::Postgres));
         assert!(statement_complete("select $$ a; $$;", Dialect::Postgres));
+    }
+
+    #[test]
+    fn backslash_g_ends_a_statement_outside_strings_and_comments() {
+        let pg = Dialect::Postgres;
+        assert_eq!(
+            run_ending("select 1 \\g", "", pg),
+            Some(("select 1 ", false))
+        );
+        assert_eq!(
+            run_ending("select 1\\gx  ", "", pg),
+            Some(("select 1", true))
+        );
+        assert_eq!(run_ending("\\g", "select 1", pg), Some(("", false)));
+        assert_eq!(run_ending("select 1", "", pg), None);
+        assert_eq!(run_ending("select '\\g", "", pg), None);
+        assert_eq!(run_ending("\\gx", "select 'a", pg), None);
+        assert_eq!(run_ending("select 1 -- \\g", "", pg), None);
+        assert_eq!(run_ending("select 1 /* \\g", "", pg), None);
+        assert_eq!(run_ending("select 1 \\gy", "", pg), None);
     }
 
     #[test]

@@ -147,6 +147,40 @@ fn backslash_x_toggles_expanded_display() {
     );
 }
 
+#[test]
+fn backslash_gx_in_a_terminal_expands_only_that_result() {
+    let db = harness::db("repl_gx_terminal");
+    let mut repl = start(&db);
+    repl.send_line("\\sql select 1 as a, 'two' as b \\gx");
+    repl.expect_all(&["-[ RECORD 1 ]", "two"]);
+    repl.expect_prompt();
+    repl.send_line("\\sql");
+    repl.expect_sql_prompt();
+    repl.send_line("select 3 as c");
+    repl.expect("sql-> ");
+    repl.send_line("\\g");
+    let shown = repl.expect("1 row");
+    assert!(
+        !shown.contains("RECORD"),
+        "expanded display was for the \\gx result only:\n{shown}"
+    );
+    repl.expect_sql_prompt();
+}
+
+#[test]
+fn a_notice_from_a_read_shows_in_a_terminal() {
+    let db = harness::db("repl_notice_terminal");
+    db.execute(
+        "create function noisy() returns int language plpgsql stable as \
+         $$ begin raise notice 'counted'; return 7; end $$",
+    );
+    let mut repl = harness::pty(["repl", "-y", "-d", db.url()]);
+    repl.expect_prompt();
+    repl.send_line("\\sql select noisy() as n;");
+    repl.expect_all(&["NOTICE:  counted", "1 row"]);
+    repl.expect_prompt();
+}
+
 fn wait_until(what: &str, check: impl Fn() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !check() {
@@ -278,4 +312,104 @@ fn pager_status_lines_are_read_correctly() {
     assert_eq!(page_numbers("no status here"), None);
     assert_eq!(page_numbers("page x of 2"), None);
     assert_eq!(page_numbers("page 1 of ≥5 · 100 rows"), Some((1, 5)));
+}
+
+/// Runs a piped REPL session (no terminal, `--yes`) on `db`.
+fn piped(db: &TestDb, script: &str) -> harness::Output {
+    harness::glance()
+        .args(["repl", "--no-history", "-y", "-d", db.url()])
+        .stdin(script.to_string())
+        .run()
+}
+
+#[test]
+fn backslash_g_and_gx_end_and_run_a_statement() {
+    let db = harness::db("repl_backslash_g");
+    let out = piped(
+        &db,
+        "\\sql select 1 as one, 2 as two \\gx\n\
+         \\sql\n\
+         select 'plain' as kind\n\
+         \\g\n\
+         select 3 as three \\gx\n\
+         select 4 as four\\g\n\
+         \\gx\n\
+         \\sql select 5 as five \\gx\n",
+    );
+    assert_eq!(out.code, Some(0), "{out:?}");
+    let records: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with("-[ RECORD 1 ]"))
+        .collect();
+    assert_eq!(
+        records.len(),
+        4,
+        "\\gx shows its own result expanded, \\g does not:\n{}",
+        out.stdout
+    );
+    for expanded in ["one", "two", "three", "five"] {
+        assert!(
+            out.stdout
+                .lines()
+                .any(|line| line.starts_with(expanded) && line.contains('|')),
+            "{expanded} is shown as an expanded field:\n{}",
+            out.stdout
+        );
+    }
+    let table_header = |name: &str| out.stdout.lines().any(|line| line.trim() == name);
+    assert!(
+        table_header("kind") && table_header("four"),
+        "\\g shows a table:\n{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .lines()
+            .any(|line| line.starts_with("four") && line.contains('|')),
+        "\\gx alone runs the last statement again, expanded:\n{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn backslash_g_with_nothing_typed_says_there_is_nothing_to_run() {
+    let db = harness::db("repl_backslash_g_empty");
+    let out = piped(&db, "\\g\n");
+    assert!(
+        out.stderr.contains("there is no SQL to run"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn server_notices_and_warnings_print_as_psql_prints_them() {
+    let db = harness::db("repl_notices");
+    let out = piped(
+        &db,
+        "\\sql commit;\n\
+         \\sql do $$ begin raise notice 'hello'; end $$;\n\
+         \\sql do $$ begin raise notice E'bell\\007here'; end $$;\n",
+    );
+    assert!(
+        out.stderr
+            .lines()
+            .any(|line| line == "WARNING:  there is no transaction in progress"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.lines().any(|line| line == "NOTICE:  hello"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .lines()
+            .any(|line| line == "NOTICE:  bell\\x07here"),
+        "control characters in a notice are escaped:\n{}",
+        out.stderr
+    );
+    assert!(!out.stdout.contains("NOTICE"), "{}", out.stdout);
 }
