@@ -80,7 +80,6 @@ pub struct Relation {
 
 impl Relation {
     /// An empty relation of `kind`: no columns, keys, indexes or statistics.
-    #[cfg(test)]
     pub fn new(schema: &str, name: &str, kind: RelationKind) -> Relation {
         Relation {
             schema: schema.into(),

@@ -625,19 +625,8 @@ mod tests {
 
     fn relation_named(schema: &str, name: &str, kind: RelationKind) -> Relation {
         Relation {
-            schema: schema.into(),
-            name: name.into(),
-            kind,
             owner: Some("shop".into()),
-            columns: Vec::new(),
-            primary_key: None,
-            unique_keys: Vec::new(),
-            foreign_keys: Vec::new(),
-            indexes: Vec::new(),
-            comment: None,
-            row_estimate: None,
-            size_bytes: None,
-            definition: None,
+            ..Relation::new(schema, name, kind)
         }
     }
 

@@ -1006,19 +1006,8 @@ mod tests {
 
     fn relation(schema: &str, name: &str, columns: Vec<ColumnInfo>) -> Relation {
         Relation {
-            schema: schema.to_string(),
-            name: name.to_string(),
-            kind: RelationKind::Table,
-            owner: None,
             columns,
-            primary_key: None,
-            unique_keys: Vec::new(),
-            foreign_keys: Vec::new(),
-            indexes: Vec::new(),
-            comment: None,
-            row_estimate: None,
-            size_bytes: None,
-            definition: None,
+            ..Relation::new(schema, name, RelationKind::Table)
         }
     }
 

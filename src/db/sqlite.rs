@@ -830,24 +830,14 @@ fn is_user_relation((kind, name, _, _): &SchemaObject) -> bool {
 /// A relation with what `sqlite_schema` alone says about it.
 fn new_relation(kind: &str, name: &str, sql: &str) -> Relation {
     let view = kind == "view";
+    let kind = if view {
+        RelationKind::View
+    } else {
+        RelationKind::Table
+    };
     Relation {
-        schema: "main".into(),
-        name: name.into(),
-        kind: if view {
-            RelationKind::View
-        } else {
-            RelationKind::Table
-        },
-        owner: None,
-        columns: Vec::new(),
-        primary_key: None,
-        unique_keys: Vec::new(),
-        foreign_keys: Vec::new(),
-        indexes: Vec::new(),
-        comment: None,
-        row_estimate: None,
-        size_bytes: None,
         definition: view.then(|| view_body(sql).to_string()),
+        ..Relation::new("main", name, kind)
     }
 }
 

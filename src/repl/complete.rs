@@ -596,10 +596,6 @@ mod tests {
 
     fn relation(schema: &str, name: &str, columns: &[&str]) -> Relation {
         Relation {
-            schema: schema.into(),
-            name: name.into(),
-            kind: RelationKind::Table,
-            owner: None,
             columns: columns
                 .iter()
                 .map(|c| ColumnInfo {
@@ -608,14 +604,7 @@ mod tests {
                     ..Default::default()
                 })
                 .collect(),
-            primary_key: None,
-            unique_keys: Vec::new(),
-            foreign_keys: Vec::new(),
-            indexes: Vec::new(),
-            comment: None,
-            row_estimate: None,
-            size_bytes: None,
-            definition: None,
+            ..Relation::new(schema, name, RelationKind::Table)
         }
     }
 

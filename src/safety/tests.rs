@@ -1081,8 +1081,6 @@ fn sequences_advance_with_nextval_and_serial_defaults() {
     // This test's `visits`, with its serial default, replaces the seeded one.
     catalog.relations.retain(|r| r.name != "visits");
     catalog.relations.push(crate::catalog::Relation {
-        schema: "public".into(),
-        name: "visits".into(),
         columns: vec![
             crate::catalog::ColumnInfo {
                 name: "id".into(),
@@ -1094,16 +1092,7 @@ fn sequences_advance_with_nextval_and_serial_defaults() {
                 ..Default::default()
             },
         ],
-        kind: crate::catalog::RelationKind::Table,
-        owner: None,
-        primary_key: None,
-        unique_keys: Vec::new(),
-        foreign_keys: Vec::new(),
-        indexes: Vec::new(),
-        comment: None,
-        row_estimate: None,
-        size_bytes: None,
-        definition: None,
+        ..crate::catalog::Relation::new("public", "visits", crate::catalog::RelationKind::Table)
     });
     let visits = catalog.relations.len() - 1;
     let mut evil = catalog.relations[visits].clone();
