@@ -24,6 +24,7 @@ mod history;
 mod hostile;
 mod introspect;
 mod listings;
+mod manifest;
 mod providers;
 mod reading;
 mod repl;
