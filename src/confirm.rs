@@ -14,6 +14,7 @@ use crate::escape;
 use crate::highlight;
 use crate::safety::{Level, Verdict};
 use crate::session::{Consent, Decision};
+use crate::term;
 
 /// The question put to the person, without the final `[y/N]` prompt.
 pub fn explain(consent: &Consent, color: bool) -> String {
@@ -101,6 +102,7 @@ pub fn ask_on_terminal(consent: &Consent, color: bool) -> Decision {
     }
     let _ = write!(err, "{}", prompt(consent));
     let _ = err.flush();
+    term::discard_typeahead();
     let mut answer = String::new();
     match io::stdin().lock().read_line(&mut answer) {
         Ok(_) => decide(&answer, consent),

@@ -56,3 +56,18 @@ impl Term {
             .filter(|&(w, h)| w > 0 && h > 0)
     }
 }
+
+/// Throws away keys typed before a question appeared, so that only what the
+/// person types after reading it can answer (a `y` pressed while an answer
+/// streamed must not confirm a statement nobody has seen yet). Does nothing
+/// when stdin is not a terminal: piped input is read as it comes.
+pub fn discard_typeahead() {
+    #[cfg(unix)]
+    {
+        let stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            // Failing to flush leaves the keys queued; the question is still asked.
+            let _ = rustix::termios::tcflush(&stdin, rustix::termios::QueueSelector::IFlush);
+        }
+    }
+}

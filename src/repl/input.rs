@@ -17,7 +17,7 @@ use crate::confirm;
 use crate::exit::Failure;
 use crate::report;
 use crate::session::{Consent, Decision};
-use crate::term::Term;
+use crate::term::{self, Term};
 
 pub enum Read {
     Line(String),
@@ -138,6 +138,7 @@ impl Input {
             (None, false) => print!("{}", confirm::explain(consent, color)),
         }
         let _ = io::stdout().flush();
+        term::discard_typeahead();
         let answer =
             DefaultEditor::new().and_then(|mut fresh| fresh.readline(confirm::prompt(consent)));
         match answer {

@@ -270,3 +270,46 @@ fn sqlite_reading_pragmas_run_and_explained_assignments_ask() {
         assert!(out.stdout.contains("\"level\":\"write\""), "{sql}: {out}");
     }
 }
+
+#[test]
+fn keys_typed_before_the_question_appears_do_not_answer_it() {
+    let db = shop("consent_typeahead");
+    let fake = FakeLlm::openai(vec![]);
+    let mut repl = repl(&db, &fake);
+    // Another session holds a lock the planner's estimate must wait for, so
+    // the keys below are typed while glance is busy, before it asks.
+    let mut holder = db.client();
+    holder
+        .batch_execute("begin; lock table orders in access exclusive mode")
+        .expect("the holder takes the lock");
+    repl.send_line("\\sql delete from orders;");
+    let estimate_waits = || {
+        db.query_scalar(
+            "select count(*) from pg_stat_activity \
+             where wait_event_type = 'Lock' and query like 'EXPLAIN%delete from orders%' \
+             and pid <> pg_backend_pid()",
+        )
+        .as_deref()
+            == Some("1")
+    };
+    harness::wait_until("the planner's estimate waits for the lock", estimate_waits);
+    repl.send_line("y");
+    assert!(
+        estimate_waits(),
+        "the estimate stopped waiting before the key was typed; the test proves nothing\n{}",
+        repl.transcript()
+    );
+    holder
+        .batch_execute("rollback")
+        .expect("the holder lets go");
+    repl.expect("Run it? [y/N]");
+    repl.send_line("n");
+    repl.expect("Not run.");
+    repl.expect_prompt();
+    assert_eq!(
+        db.query_scalar("select count(*) from orders").as_deref(),
+        Some("3"),
+        "a key typed before the question deleted the rows\n{}",
+        repl.transcript()
+    );
+}

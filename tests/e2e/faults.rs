@@ -9,14 +9,6 @@ use std::time::{Duration, Instant};
 use crate::fake_llm::{FakeLlm, Reply};
 use crate::harness::{self, Repl, TestDb, glance};
 
-fn wait_until(what: &str, check: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !check() {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 fn sql_reply(sql: &str) -> Reply {
     Reply::text(&format!("Here is the query.\n\n```sql\n{sql}\n```\n"))
 }
@@ -92,7 +84,7 @@ fn a_query_running_when_the_connection_ends_fails_clearly_and_the_repl_goes_on()
     repl.send_line("\\sql select pg_sleep(30);");
     // glance's own backend, in the sleep: not this query, which matches the
     // pattern too.
-    wait_until("pg_sleep runs", || {
+    harness::wait_until("pg_sleep runs", || {
         db.query_scalar(&format!(
             "select count(*) from pg_stat_activity where datname = '{}' \
              and application_name = 'glance' and state = 'active' \
@@ -123,7 +115,7 @@ fn a_write_whose_connection_is_lost_says_it_was_not_committed() {
     repl.send_line("\\sql delete from t;");
     repl.expect("[y/N]");
     repl.send_line("y");
-    wait_until("the delete waits for the lock", || {
+    harness::wait_until("the delete waits for the lock", || {
         db.query_scalar(&format!(
             "select count(*) from pg_stat_activity where datname = '{}' and application_name = 'glance' and wait_event_type = 'Lock'",
             db.name()
@@ -164,7 +156,7 @@ fn ctrl_c_while_the_model_streams_abandons_the_question_and_keeps_the_session() 
     repl.ctrl('c');
     repl.expect("cancelled");
     repl.expect_prompt();
-    wait_until("the stalled connection is closed", || fake.abandoned() == 1);
+    harness::wait_until("the stalled connection is closed", || fake.abandoned() == 1);
     repl.send_line("the second question");
     repl.expect("42");
     repl.expect_prompt();

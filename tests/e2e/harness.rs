@@ -350,6 +350,16 @@ fn as_user(user: Option<&str>, program: &Path) -> Command {
     }
 }
 
+/// Polls `check` until it holds, failing the test after a minute: tests
+/// wait for conditions, never for fixed times.
+pub fn wait_until(what: &str, check: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// A TCP port on 127.0.0.1 that nothing listens on right now.
 pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("cannot bind 127.0.0.1:0");

@@ -2,8 +2,6 @@
 //! paging keys, expanded display, confirmation of destructive statements,
 //! Ctrl-C and Ctrl-D, help, hints and the statement log.
 
-use std::time::{Duration, Instant};
-
 use crate::harness::{self, Repl, TestDb};
 
 fn start(db: &TestDb) -> Repl {
@@ -181,14 +179,6 @@ fn a_notice_from_a_read_shows_in_a_terminal() {
     repl.expect_prompt();
 }
 
-fn wait_until(what: &str, check: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !check() {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 #[test]
 fn answering_no_to_a_destructive_statement_keeps_the_table() {
     let db = harness::db("repl_confirm_no");
@@ -216,7 +206,7 @@ fn answering_yes_to_a_destructive_statement_runs_it() {
     repl.expect("[y/N]");
     repl.send_line("y");
     repl.expect_prompt();
-    wait_until("keepme is dropped", || !db.relation_exists("keepme"));
+    harness::wait_until("keepme is dropped", || !db.relation_exists("keepme"));
 }
 
 #[test]
@@ -224,7 +214,7 @@ fn ctrl_c_cancels_a_running_statement_and_the_repl_goes_on() {
     let db = harness::db("repl_cancel");
     let mut repl = start(&db);
     repl.send_line("\\sql select pg_sleep(30);");
-    wait_until("pg_sleep runs", || {
+    harness::wait_until("pg_sleep runs", || {
         db.query_scalar(&format!(
             "select count(*) from pg_stat_activity \
              where datname = '{}' and application_name = 'glance' \
