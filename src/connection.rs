@@ -565,6 +565,27 @@ mod tests {
     }
 
     #[test]
+    fn a_typed_password_is_kept_for_its_server_and_user_only() {
+        let login = |conninfo: &str| db::postgres::login(conninfo).unwrap();
+        let here = login("host=typed.example port=5999 user=ann dbname=a");
+        let Target::Postgres(conninfo) = with_password("host=typed.example dbname=a", "pw 'x")
+        else {
+            panic!("pg")
+        };
+        assert_eq!(conninfo::parse(&conninfo).unwrap()["password"], "pw 'x");
+        TYPED.lock().unwrap().push((here, "typed-pw".into()));
+        let other_db = login("host=typed.example port=5999 user=ann dbname=b");
+        assert_eq!(typed_for(&other_db).as_deref(), Some("typed-pw"));
+        for elsewhere in [
+            "host=typed.example port=5999 user=bob dbname=a",
+            "host=typed.example port=5998 user=ann dbname=a",
+            "host=other.example port=5999 user=ann dbname=a",
+        ] {
+            assert_eq!(typed_for(&login(elsewhere)), None, "{elsewhere}");
+        }
+    }
+
+    #[test]
     fn picks_by_number_or_name_and_lists_with_marks() {
         let cfg = config(TWO, &[]);
         assert_eq!(pick(&cfg, "2").unwrap().profile.as_deref(), Some("b"));
