@@ -110,7 +110,7 @@ _glance() {
 
     case "${cmd}" in
         glance)
-            opts="-d -p -y -h -V --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version repl ask completions man usage models setup-reader config help"
+            opts="-d -p -W -w -y -h -V --database --profile --password --no-password --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version repl ask completions man usage models setup-reader config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -168,7 +168,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__ask)
-            opts="-d -p -y -h -V --sql --dry-run --allow-destructive --allow-write --show-prompt --timings --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
+            opts="-d -p -W -w -y -h -V --sql --dry-run --allow-destructive --allow-write --show-prompt --timings --database --profile --password --no-password --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -230,7 +230,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__completions)
-            opts="-d -p -y -h -V --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version bash elvish fish powershell zsh"
+            opts="-d -p -W -w -y -h -V --database --profile --password --no-password --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -288,7 +288,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__config)
-            opts="-d -p -y -h -V --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version init path show help"
+            opts="-d -p -W -w -y -h -V --database --profile --password --no-password --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version init path show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -416,7 +416,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__config__subcmd__init)
-            opts="-d -p -y -h -V --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
+            opts="-d -p -W -w -y -h -V --database --profile --password --no-password --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -474,7 +474,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__config__subcmd__path)
-            opts="-d -p -y -h -V --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
+            opts="-d -p -W -w -y -h -V --database --profile --password --no-password --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -532,7 +532,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__config__subcmd__show)
-            opts="-d -p -y -h -V --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
+            opts="-d -p -W -w -y -h -V --database --profile --password --no-password --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -772,7 +772,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__man)
-            opts="-d -p -y -h -V --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
+            opts="-d -p -W -w -y -h -V --database --profile --password --no-password --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -830,7 +830,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__models)
-            opts="-d -p -y -h -V --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --model --context-tokens --share-samples --retries --help --version"
+            opts="-d -p -W -w -y -h -V --database --profile --password --no-password --config --no-history --format --no-color --demo --statement-timeout --yes --model --context-tokens --share-samples --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -884,7 +884,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__repl)
-            opts="-d -p -y -h -V --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
+            opts="-d -p -W -w -y -h -V --database --profile --password --no-password --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -942,7 +942,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__setup__subcmd__reader)
-            opts="-d -p -y -h -V --login --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
+            opts="-d -p -W -w -y -h -V --login --database --profile --password --no-password --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1000,7 +1000,7 @@ _glance() {
             return 0
             ;;
         glance__subcmd__usage)
-            opts="-d -p -y -h -V --days --database --profile --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
+            opts="-d -p -W -w -y -h -V --days --database --profile --password --no-password --config --no-history --format --no-color --demo --statement-timeout --yes --provider --model --context-tokens --share-samples --retries --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_glance_global_optspecs
-    string join \n d/database= p/profile= config= no-history format= no-color demo statement-timeout= y/yes provider= model= context-tokens= share-samples retries= h/help V/version
+    string join \n d/database= p/profile= W/password w/no-password config= no-history format= no-color demo statement-timeout= y/yes provider= model= context-tokens= share-samples retries= h/help V/version
 end
 
 function __fish_glance_needs_command
@@ -38,6 +38,8 @@ complete -c glance -n "__fish_glance_needs_command" -l provider -d 'LLM provider
 complete -c glance -n "__fish_glance_needs_command" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_needs_command" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_needs_command" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_needs_command" -s W -l password -d 'Ask for the PostgreSQL password on the terminal before connecting (and at each \\c), as psql -W does. Ignored for SQLite'
+complete -c glance -n "__fish_glance_needs_command" -s w -l no-password -d 'Never ask for a password: when the server wants one and none is given (URL, PGPASSWORD, ~/.pgpass, the profile), fail, as psql -w. Without it glance asks on the terminal when stdin is one'
 complete -c glance -n "__fish_glance_needs_command" -l no-history -d 'Do not read or write the history database or the line history'
 complete -c glance -n "__fish_glance_needs_command" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_needs_command" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
@@ -68,6 +70,8 @@ complete -c glance -n "__fish_glance_using_subcommand repl" -l provider -d 'LLM 
 complete -c glance -n "__fish_glance_using_subcommand repl" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand repl" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand repl" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand repl" -s W -l password -d 'Ask for the PostgreSQL password on the terminal before connecting (and at each \\c), as psql -W does. Ignored for SQLite'
+complete -c glance -n "__fish_glance_using_subcommand repl" -s w -l no-password -d 'Never ask for a password: when the server wants one and none is given (URL, PGPASSWORD, ~/.pgpass, the profile), fail, as psql -w. Without it glance asks on the terminal when stdin is one'
 complete -c glance -n "__fish_glance_using_subcommand repl" -l no-history -d 'Do not read or write the history database or the line history'
 complete -c glance -n "__fish_glance_using_subcommand repl" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand repl" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
@@ -95,6 +99,8 @@ complete -c glance -n "__fish_glance_using_subcommand ask" -l allow-destructive 
 complete -c glance -n "__fish_glance_using_subcommand ask" -l allow-write -d 'Run writes (INSERT, UPDATE…) the model wrote without a terminal to confirm them'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l show-prompt -d 'Print the exact request that would go to the model, and exit without calling it'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l timings -d 'Print on stderr where glance\'s time went: start-up, connect, introspection, context, LLM, database and render, and glance\'s own share (everything but the LLM and the database)'
+complete -c glance -n "__fish_glance_using_subcommand ask" -s W -l password -d 'Ask for the PostgreSQL password on the terminal before connecting (and at each \\c), as psql -W does. Ignored for SQLite'
+complete -c glance -n "__fish_glance_using_subcommand ask" -s w -l no-password -d 'Never ask for a password: when the server wants one and none is given (URL, PGPASSWORD, ~/.pgpass, the profile), fail, as psql -w. Without it glance asks on the terminal when stdin is one'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l no-history -d 'Do not read or write the history database or the line history'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand ask" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
@@ -116,6 +122,8 @@ complete -c glance -n "__fish_glance_using_subcommand completions" -l provider -
 complete -c glance -n "__fish_glance_using_subcommand completions" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand completions" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand completions" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand completions" -s W -l password -d 'Ask for the PostgreSQL password on the terminal before connecting (and at each \\c), as psql -W does. Ignored for SQLite'
+complete -c glance -n "__fish_glance_using_subcommand completions" -s w -l no-password -d 'Never ask for a password: when the server wants one and none is given (URL, PGPASSWORD, ~/.pgpass, the profile), fail, as psql -w. Without it glance asks on the terminal when stdin is one'
 complete -c glance -n "__fish_glance_using_subcommand completions" -l no-history -d 'Do not read or write the history database or the line history'
 complete -c glance -n "__fish_glance_using_subcommand completions" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand completions" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
@@ -137,6 +145,8 @@ complete -c glance -n "__fish_glance_using_subcommand man" -l provider -d 'LLM p
 complete -c glance -n "__fish_glance_using_subcommand man" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand man" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand man" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand man" -s W -l password -d 'Ask for the PostgreSQL password on the terminal before connecting (and at each \\c), as psql -W does. Ignored for SQLite'
+complete -c glance -n "__fish_glance_using_subcommand man" -s w -l no-password -d 'Never ask for a password: when the server wants one and none is given (URL, PGPASSWORD, ~/.pgpass, the profile), fail, as psql -w. Without it glance asks on the terminal when stdin is one'
 complete -c glance -n "__fish_glance_using_subcommand man" -l no-history -d 'Do not read or write the history database or the line history'
 complete -c glance -n "__fish_glance_using_subcommand man" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand man" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
@@ -159,6 +169,8 @@ complete -c glance -n "__fish_glance_using_subcommand usage" -l provider -d 'LLM
 complete -c glance -n "__fish_glance_using_subcommand usage" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand usage" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand usage" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand usage" -s W -l password -d 'Ask for the PostgreSQL password on the terminal before connecting (and at each \\c), as psql -W does. Ignored for SQLite'
+complete -c glance -n "__fish_glance_using_subcommand usage" -s w -l no-password -d 'Never ask for a password: when the server wants one and none is given (URL, PGPASSWORD, ~/.pgpass, the profile), fail, as psql -w. Without it glance asks on the terminal when stdin is one'
 complete -c glance -n "__fish_glance_using_subcommand usage" -l no-history -d 'Do not read or write the history database or the line history'
 complete -c glance -n "__fish_glance_using_subcommand usage" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand usage" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
@@ -179,6 +191,8 @@ complete -c glance -n "__fish_glance_using_subcommand models" -l statement-timeo
 complete -c glance -n "__fish_glance_using_subcommand models" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand models" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand models" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand models" -s W -l password -d 'Ask for the PostgreSQL password on the terminal before connecting (and at each \\c), as psql -W does. Ignored for SQLite'
+complete -c glance -n "__fish_glance_using_subcommand models" -s w -l no-password -d 'Never ask for a password: when the server wants one and none is given (URL, PGPASSWORD, ~/.pgpass, the profile), fail, as psql -w. Without it glance asks on the terminal when stdin is one'
 complete -c glance -n "__fish_glance_using_subcommand models" -l no-history -d 'Do not read or write the history database or the line history'
 complete -c glance -n "__fish_glance_using_subcommand models" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand models" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
@@ -201,6 +215,8 @@ complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l model -d 
 complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l login -d 'Let the role log in (LOGIN); by default it cannot, since glance only switches to it inside the read-only guard'
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -s W -l password -d 'Ask for the PostgreSQL password on the terminal before connecting (and at each \\c), as psql -W does. Ignored for SQLite'
+complete -c glance -n "__fish_glance_using_subcommand setup-reader" -s w -l no-password -d 'Never ask for a password: when the server wants one and none is given (URL, PGPASSWORD, ~/.pgpass, the profile), fail, as psql -w. Without it glance asks on the terminal when stdin is one'
 complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l no-history -d 'Do not read or write the history database or the line history'
 complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand setup-reader" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
@@ -222,6 +238,8 @@ complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_see
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -s W -l password -d 'Ask for the PostgreSQL password on the terminal before connecting (and at each \\c), as psql -W does. Ignored for SQLite'
+complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -s w -l no-password -d 'Never ask for a password: when the server wants one and none is given (URL, PGPASSWORD, ~/.pgpass, the profile), fail, as psql -w. Without it glance asks on the terminal when stdin is one'
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l no-history -d 'Do not read or write the history database or the line history'
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand config; and not __fish_seen_subcommand_from init path show help" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
@@ -247,6 +265,8 @@ complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_su
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -s W -l password -d 'Ask for the PostgreSQL password on the terminal before connecting (and at each \\c), as psql -W does. Ignored for SQLite'
+complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -s w -l no-password -d 'Never ask for a password: when the server wants one and none is given (URL, PGPASSWORD, ~/.pgpass, the profile), fail, as psql -w. Without it glance asks on the terminal when stdin is one'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l no-history -d 'Do not read or write the history database or the line history'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from init" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
@@ -268,6 +288,8 @@ complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_su
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -s W -l password -d 'Ask for the PostgreSQL password on the terminal before connecting (and at each \\c), as psql -W does. Ignored for SQLite'
+complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -s w -l no-password -d 'Never ask for a password: when the server wants one and none is given (URL, PGPASSWORD, ~/.pgpass, the profile), fail, as psql -w. Without it glance asks on the terminal when stdin is one'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l no-history -d 'Do not read or write the history database or the line history'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from path" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'
@@ -289,6 +311,8 @@ complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_su
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l model -d 'Model id for questions (default: the provider\'s default model)' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l context-tokens -d 'Budget for the schema part of the prompt, in tokens; on larger schemas the tables most relevant to the question are sent in full [default: 8000, or the config file\'s]' -r
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'How many times a failing generated statement is sent back to the model with its error for a corrected one [default: 2, or the config file\'s]' -r
+complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -s W -l password -d 'Ask for the PostgreSQL password on the terminal before connecting (and at each \\c), as psql -W does. Ignored for SQLite'
+complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -s w -l no-password -d 'Never ask for a password: when the server wants one and none is given (URL, PGPASSWORD, ~/.pgpass, the profile), fail, as psql -w. Without it glance asks on the terminal when stdin is one'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l no-history -d 'Do not read or write the history database or the line history'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l no-color -d 'Never colour output (the NO_COLOR variable does the same)'
 complete -c glance -n "__fish_glance_using_subcommand config; and __fish_seen_subcommand_from show" -l demo -d 'Open the built-in demo database (a small shop, in SQLite)'

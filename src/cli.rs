@@ -45,6 +45,17 @@ pub struct Global {
     #[arg(short = 'p', long, global = true, value_name = "NAME", conflicts_with_all = ["database", "demo"])]
     pub profile: Option<String>,
 
+    /// Ask for the PostgreSQL password on the terminal before connecting
+    /// (and at each \c), as psql -W does. Ignored for SQLite.
+    #[arg(short = 'W', long, global = true, conflicts_with = "no_password")]
+    pub password: bool,
+
+    /// Never ask for a password: when the server wants one and none is
+    /// given (URL, PGPASSWORD, ~/.pgpass, the profile), fail, as psql -w.
+    /// Without it glance asks on the terminal when stdin is one.
+    #[arg(short = 'w', long, global = true)]
+    pub no_password: bool,
+
     /// Config file to read instead of ~/.config/glance/config.toml.
     #[arg(long, global = true, env = "GLANCE_CONFIG", value_name = "FILE")]
     pub config: Option<std::path::PathBuf>,

@@ -2,12 +2,16 @@
 //! named by `-p` or marked `default`, a pick from the profiles, or `\c`
 //! later in the REPL.
 
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use crate::cli::Global;
 use crate::config::{Config, Profile};
-use crate::db::postgres::conninfo;
+use crate::db::postgres::{Login, conninfo};
 use crate::db::{self, Target};
+use crate::escape;
 use crate::exit::Failure;
 
 /// A database to open and the rules that come with it.
@@ -178,16 +182,173 @@ pub fn profile(config: &Config, name: &str) -> Result<Choice, Failure> {
     })
 }
 
-/// Opens the database a choice names.
+/// When to ask for a PostgreSQL password on the terminal, as psql's
+/// `-W`/`-w`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordPrompt {
+    /// When the server asks for one and none was given, if stdin is a terminal.
+    IfNeeded = 0,
+    /// `-W`: before every new connection (start-up and `\c`).
+    Always = 1,
+    /// `-w`: never; a missing password is an error.
+    Never = 2,
+}
+
+static PROMPT: AtomicU8 = AtomicU8::new(PasswordPrompt::IfNeeded as u8);
+
+/// Passwords typed in this process, with the server and user they opened:
+/// `\c otherdb` and reconnecting reuse them, as psql reuses its password.
+static TYPED: Mutex<Vec<(Login, String)>> = Mutex::new(Vec::new());
+
+/// Sets, once at start-up, when passwords are asked for (`-W`, `-w`).
+pub fn set_password_prompt(global: &Global) {
+    let prompt = if global.password {
+        PasswordPrompt::Always
+    } else if global.no_password {
+        PasswordPrompt::Never
+    } else {
+        PasswordPrompt::IfNeeded
+    };
+    PROMPT.store(prompt as u8, Ordering::Relaxed);
+}
+
+fn password_prompt() -> PasswordPrompt {
+    match PROMPT.load(Ordering::Relaxed) {
+        1 => PasswordPrompt::Always,
+        2 => PasswordPrompt::Never,
+        _ => PasswordPrompt::IfNeeded,
+    }
+}
+
+/// Opens the database a choice names: a new connection (start-up, `\c`),
+/// so `-W` asks for the password first.
 pub fn connect(choice: &Choice) -> Result<Box<dyn db::Backend>, Failure> {
+    open(choice, true)
+}
+
+/// Opens the same database again after the connection was lost: a
+/// password typed earlier is reused, and asked for only if none was.
+pub fn connect_again(choice: &Choice) -> Result<Box<dyn db::Backend>, Failure> {
+    open(choice, false)
+}
+
+fn open(choice: &Choice, fresh: bool) -> Result<Box<dyn db::Backend>, Failure> {
     remember_password(&choice.target);
+    let prompt = password_prompt();
+    let conninfo = match &choice.target {
+        Target::Postgres(conninfo) => conninfo,
+        Target::Sqlite(_) => {
+            if fresh && prompt == PasswordPrompt::Always {
+                eprintln!(
+                    "glance: note: -W/--password is ignored: SQLite databases have no password"
+                );
+            }
+            return attempt(choice, &choice.target).map_err(failure);
+        }
+    };
+    // A string glance cannot read fails in the attempt, with its own message.
+    let Ok(login) = db::postgres::login(conninfo) else {
+        return attempt(choice, &choice.target).map_err(failure);
+    };
+    if fresh && prompt == PasswordPrompt::Always {
+        let password = ask(&login, "-W/--password asks for the password")?;
+        return attempt_typed(choice, conninfo, &login, password);
+    }
+    let given = conninfo::parse(conninfo).is_ok_and(|params| params.contains_key("password"));
+    let first = match typed_for(&login).filter(|_| !given) {
+        Some(password) => attempt(choice, &with_password(conninfo, &password)),
+        None => attempt(choice, &choice.target),
+    };
+    match first {
+        Err(db::Error::Connect(error))
+            if error.cause == db::ConnectCause::PasswordMissing
+                && prompt != PasswordPrompt::Never
+                && std::io::stdin().is_terminal() =>
+        {
+            let password = ask(&login, "the server asks for a password")?;
+            attempt_typed(choice, conninfo, &login, password)
+        }
+        other => other.map_err(failure),
+    }
+}
+
+/// One connection attempt to `target` with the choice's options.
+fn attempt(choice: &Choice, target: &Target) -> Result<Box<dyn db::Backend>, db::Error> {
     let options = db::ConnectOptions {
         guard_role: choice.guard_role.clone(),
         ..db::ConnectOptions::default()
     };
-    db::connect(&choice.target, &options).map_err(|error| Failure::Database {
+    db::connect(target, &options)
+}
+
+/// Connects with a password the person typed, and keeps it for this
+/// server and user when it works.
+fn attempt_typed(
+    choice: &Choice,
+    conninfo: &str,
+    login: &Login,
+    password: String,
+) -> Result<Box<dyn db::Backend>, Failure> {
+    let backend = attempt(choice, &with_password(conninfo, &password)).map_err(failure)?;
+    if let Ok(mut typed) = TYPED.lock() {
+        typed.retain(|(known, _)| !known.same_server_and_user(login));
+        typed.push((login.clone(), password));
+    }
+    Ok(backend)
+}
+
+fn typed_for(login: &Login) -> Option<String> {
+    let typed = TYPED.lock().ok()?;
+    typed
+        .iter()
+        .find(|(known, _)| known.same_server_and_user(login))
+        .map(|(_, password)| password.clone())
+}
+
+/// `conninfo` with `password` in it.
+fn with_password(conninfo: &str, password: &str) -> Target {
+    let mut params = conninfo::parse(conninfo).unwrap_or_default();
+    params.insert("password".into(), password.to_string());
+    Target::Postgres(conninfo::to_keywords(&params))
+}
+
+/// Asks on the terminal for `login`'s password; `why` says why when there
+/// is no terminal to ask on. Cancelling fails like a refused connection.
+fn ask(login: &Login, why: &str) -> Result<String, Failure> {
+    if !std::io::stdin().is_terminal() {
+        return Err(failure(db::Error::Connect(db::ConnectError {
+            location: login.location.clone(),
+            message: format!(
+                "{why} for user \"{}\", and there is no terminal to ask on",
+                login.user
+            ),
+            cause: db::ConnectCause::PasswordMissing,
+        })));
+    }
+    let prompt = format!("Password for user {}: ", escape::visible(&login.user));
+    match crate::password::ask(&prompt) {
+        Ok(Some(password)) => {
+            crate::redact::remember(&password);
+            Ok(password)
+        }
+        Ok(None) => Err(Failure::Runtime {
+            message: format!(
+                "no password given; not connected to {}",
+                escape::visible(&login.location)
+            ),
+            hint: None,
+        }),
+        Err(error) => Err(Failure::Runtime {
+            message: format!("could not read the password from the terminal: {error}"),
+            hint: None,
+        }),
+    }
+}
+
+fn failure(error: db::Error) -> Failure {
+    Failure::Database {
         text: crate::report::db_error(&error, None),
-    })
+    }
 }
 
 /// Has the redactor hide the password a target carries, or PGPASSWORD's.
@@ -279,8 +440,13 @@ mod tests {
     use clap::Parser;
 
     fn config(text: &str, args: &[&str]) -> Config {
-        let dir =
-            std::env::temp_dir().join(format!("glance-conn-{}-{}", std::process::id(), text.len()));
+        // Tests run in parallel, several with the same text: one directory each.
+        static NEXT: AtomicU8 = AtomicU8::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "glance-conn-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("config.toml");
         std::fs::write(&path, text).unwrap();
@@ -396,6 +562,27 @@ mod tests {
         ));
         let url = from_argument(&cfg, "postgres://h/d", &current).unwrap();
         assert!(!url.read_only);
+    }
+
+    #[test]
+    fn a_typed_password_is_kept_for_its_server_and_user_only() {
+        let login = |conninfo: &str| db::postgres::login(conninfo).unwrap();
+        let here = login("host=typed.example port=5999 user=ann dbname=a");
+        let Target::Postgres(conninfo) = with_password("host=typed.example dbname=a", "pw 'x")
+        else {
+            panic!("pg")
+        };
+        assert_eq!(conninfo::parse(&conninfo).unwrap()["password"], "pw 'x");
+        TYPED.lock().unwrap().push((here, "typed-pw".into()));
+        let other_db = login("host=typed.example port=5999 user=ann dbname=b");
+        assert_eq!(typed_for(&other_db).as_deref(), Some("typed-pw"));
+        for elsewhere in [
+            "host=typed.example port=5999 user=bob dbname=a",
+            "host=typed.example port=5998 user=ann dbname=a",
+            "host=other.example port=5999 user=ann dbname=a",
+        ] {
+            assert_eq!(typed_for(&login(elsewhere)), None, "{elsewhere}");
+        }
     }
 
     #[test]

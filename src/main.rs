@@ -29,6 +29,7 @@ mod input_proptests;
 mod interrupt;
 mod llm;
 mod models;
+mod password;
 mod preview;
 mod price;
 mod prose;
@@ -123,6 +124,7 @@ fn is_closed_stdout(payload: &(dyn std::any::Any + Send)) -> bool {
 
 fn run(cli: &Cli) -> Result<(), Failure> {
     let global = &cli.global;
+    connection::set_password_prompt(global);
     // Bare `glance` opens the session, as bare `psql` does.
     match cli.command.as_ref().unwrap_or(&Command::Repl) {
         Command::Completions { shell } => {

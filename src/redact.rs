@@ -13,6 +13,9 @@ use std::sync::Mutex;
 /// What stands in for a secret.
 pub const MARK: &str = "<redacted>";
 
+/// The user info hints show in the URL form (`postgres://USER:PASSWORD@HOST/DB`).
+const PLACEHOLDER: &str = "USER:PASSWORD";
+
 /// Secrets shorter than this are not searched for in free text: replacing
 /// every `a` in a message would hide the message, not the secret.
 const SHORTEST_KNOWN: usize = 4;
@@ -65,7 +68,8 @@ fn user_info(text: &str) -> String {
         let word = &after[..word_end];
         match word.rfind('@').and_then(|last| {
             let colon = word[..last].find(':')?;
-            Some((colon, last))
+            // The placeholder of hints and help hides nothing.
+            (&word[..last] != PLACEHOLDER).then_some((colon, last))
         }) {
             Some((colon, last)) => {
                 out.push_str(&word[..=colon]);
@@ -187,6 +191,14 @@ mod tests {
             ),
             ("password_env = \"WORK_PW\"", "password_env = \"WORK_PW\""),
             ("postgres://ann@db/shop", "postgres://ann@db/shop"),
+            (
+                "as postgres://USER:PASSWORD@HOST/DB;",
+                "as postgres://USER:PASSWORD@HOST/DB;",
+            ),
+            (
+                "postgres://ann:PASSWORD@db/shop",
+                "postgres://ann:<redacted>@db/shop",
+            ),
             ("/data/shop.db", "/data/shop.db"),
         ] {
             assert_eq!(text(given), shown, "{given}");

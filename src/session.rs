@@ -237,7 +237,7 @@ impl Session {
         } else {
             ""
         };
-        Some(match crate::connection::connect(&self.choice) {
+        Some(match crate::connection::connect_again(&self.choice) {
             Ok(backend) => {
                 self.backend = backend;
                 self.catalog = None;

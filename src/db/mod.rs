@@ -299,6 +299,9 @@ pub struct ConnectError {
 pub enum ConnectCause {
     ServerNotRunning,
     Authentication,
+    /// The server asks for a password and none was given (URL, PGPASSWORD,
+    /// pgpass, profile); the caller may ask the person for one.
+    PasswordMissing,
     Tls,
     DatabaseMissing,
     Timeout,
@@ -366,6 +369,7 @@ impl fmt::Display for ConnectCause {
         f.write_str(match self {
             ConnectCause::ServerNotRunning => "server not running or not accepting connections",
             ConnectCause::Authentication => "authentication failed",
+            ConnectCause::PasswordMissing => "password required",
             ConnectCause::Tls => "TLS negotiation failed",
             ConnectCause::DatabaseMissing => "database does not exist",
             ConnectCause::Timeout => "connection timed out",

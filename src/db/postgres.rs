@@ -693,9 +693,54 @@ pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// Who a connection string logs in as and where, after the environment
+/// and psql's defaults (`~/.pgpass` not read).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Login {
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    /// `host:port/database`, as errors name it.
+    pub location: String,
+}
+
+impl Login {
+    /// Same server and user: a password typed for one is good for the other.
+    pub fn same_server_and_user(&self, other: &Login) -> bool {
+        (&self.host, self.port, &self.user) == (&other.host, other.port, &other.user)
+    }
+}
+
+/// The [`Login`] of a connection string.
+pub fn login(conninfo: &str) -> Result<Login, Error> {
+    let settings = resolved(conninfo)?;
+    Ok(Login {
+        host: settings.host().to_string(),
+        port: settings.port,
+        location: settings.location(),
+        user: settings.user,
+    })
+}
+
 /// Resolves the connection settings from the string, the environment and
 /// the machine's defaults, and looks up `~/.pgpass` when no password is given.
 fn settings(conninfo: &str, options: &ConnectOptions) -> Result<Settings, Error> {
+    let mut settings = resolved(conninfo)?;
+    if let Some(t) = options.connect_timeout {
+        settings.connect_timeout = conninfo::normalize_timeout(t);
+    }
+    if settings.password.is_none() {
+        settings.password = settings
+            .passfile
+            .as_deref()
+            .and_then(|file| read_pgpass(file, &settings));
+    }
+    Ok(settings)
+}
+
+/// The settings of a connection string, the environment and the machine's
+/// defaults, before `~/.pgpass`.
+fn resolved(conninfo: &str) -> Result<Settings, Error> {
     let bad = |message: String| {
         Error::Connect(ConnectError {
             location: "connection string".to_string(),
@@ -713,17 +758,7 @@ fn settings(conninfo: &str, options: &ConnectOptions) -> Result<Settings, Error>
             .map(|d| d.to_string()),
         home: dirs::home_dir().and_then(|h| h.to_str().map(str::to_string)),
     };
-    let mut settings = conninfo::resolve(&params, &env, &defaults).map_err(bad)?;
-    if let Some(t) = options.connect_timeout {
-        settings.connect_timeout = conninfo::normalize_timeout(t);
-    }
-    if settings.password.is_none() {
-        settings.password = settings
-            .passfile
-            .as_deref()
-            .and_then(|file| read_pgpass(file, &settings));
-    }
-    Ok(settings)
+    conninfo::resolve(&params, &env, &defaults).map_err(bad)
 }
 
 /// The password for `settings` from a pgpass file, which is ignored (with
@@ -762,6 +797,16 @@ fn open(
     location: &str,
     notices: &Notices,
 ) -> Result<Client, Error> {
+    let failed = |e: postgres::Error| match errors::connect_error(&e, location) {
+        Error::Connect(mut error) if error.cause == ConnectCause::PasswordMissing => {
+            error.message = format!(
+                "the server asks for a password for user \"{}\", and none was given",
+                settings.user
+            );
+            Error::Connect(error)
+        }
+        other => other,
+    };
     let mut config = driver_config(settings);
     let notices = Arc::clone(notices);
     config.notice_callback(move |notice| {
@@ -770,9 +815,7 @@ fn open(
         }
     });
     let Some(limit) = settings.connect_timeout else {
-        return config
-            .connect(tls)
-            .map_err(|e| errors::connect_error(&e, location));
+        return config.connect(tls).map_err(failed);
     };
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -780,7 +823,7 @@ fn open(
         let _ = tx.send(config.connect(tls));
     });
     match rx.recv_timeout(limit) {
-        Ok(result) => result.map_err(|e| errors::connect_error(&e, location)),
+        Ok(result) => result.map_err(failed),
         Err(_) => Err(Error::Connect(ConnectError {
             location: location.to_string(),
             message: format!("timeout expired after {} seconds", limit.as_secs()),

@@ -25,6 +25,7 @@ mod hostile;
 mod introspect;
 mod listings;
 mod manifest;
+mod password;
 mod providers;
 mod reading;
 mod repl;

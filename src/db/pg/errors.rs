@@ -55,7 +55,10 @@ pub fn classify(sqlstate: Option<&str>, io: Option<io::ErrorKind>, text: &str) -
     {
         return ConnectCause::Tls;
     }
-    if text.starts_with("authentication error") || text.contains("password missing") {
+    if text.contains("password missing") {
+        return ConnectCause::PasswordMissing;
+    }
+    if text.starts_with("authentication error") {
         return ConnectCause::Authentication;
     }
     match io {
@@ -73,10 +76,13 @@ pub fn classify(sqlstate: Option<&str>, io: Option<io::ErrorKind>, text: &str) -
 /// One connection failure as a [`ConnectError`] at `location`.
 pub fn connect_error(err: &postgres::Error, location: &str) -> Error {
     let code = err.code().map(|c| c.code());
+    // The whole chain: a configuration error says what is wrong only in its
+    // cause (`invalid configuration: password missing`).
+    let message = error_text(err);
     Error::Connect(ConnectError {
         location: location.to_string(),
-        message: error_text(err),
-        cause: classify(code, io_kind(err), &err.to_string()),
+        cause: classify(code, io_kind(err), &message),
+        message,
     })
 }
 
@@ -126,6 +132,7 @@ pub fn connect_hint(err: &ConnectError) -> String {
         ConnectCause::Authentication => {
             "check the user name and password (PGPASSWORD, ~/.pgpass)".to_string()
         }
+        ConnectCause::PasswordMissing => password_hint(host, port, db),
         ConnectCause::DatabaseMissing => {
             format!("create it with: createdb {db}, or pick another with -d")
         }
@@ -141,6 +148,17 @@ pub fn connect_hint(err: &ConnectError) -> String {
             "check the server log for details".to_string()
         }
     }
+}
+
+/// Where a password can come from when there is no terminal to ask on (or
+/// `-w` forbids asking): every source glance reads, the way psql users know.
+fn password_hint(host: &str, port: &str, db: &str) -> String {
+    let db = if db.is_empty() { "DB" } else { db };
+    format!(
+        "give the password in PGPASSWORD, in ~/.pgpass (a line {host}:{port}:{db}:USER:PASSWORD, \
+         mode 0600), in the profile's password_env, or in the URL as \
+         postgres://USER:PASSWORD@HOST/DB; in a terminal glance asks for it unless -w is given"
+    )
 }
 
 /// Splits `host:port/db` (host may be `[v6]` or a socket directory): the
@@ -221,6 +239,10 @@ mod tests {
             ConnectCause::Authentication
         );
         assert_eq!(
+            classify(None, None, "invalid configuration: password missing"),
+            ConnectCause::PasswordMissing
+        );
+        assert_eq!(
             classify(None, None, "unexpected message from server"),
             ConnectCause::Other
         );
@@ -256,5 +278,21 @@ mod tests {
         );
         assert!(hint("h:5432/x", ConnectCause::Authentication).contains("~/.pgpass"));
         assert!(hint("h:5432/x", ConnectCause::Tls).contains("sslrootcert"));
+    }
+
+    #[test]
+    fn a_missing_password_names_every_place_one_can_come_from() {
+        let text = hint("db.example.com:5433/shop", ConnectCause::PasswordMissing);
+        for needle in [
+            "PGPASSWORD",
+            "~/.pgpass",
+            "db.example.com:5433:shop:USER:PASSWORD",
+            "password_env",
+            "postgres://USER:PASSWORD@HOST/DB",
+            "-w",
+        ] {
+            assert!(text.contains(needle), "{needle} missing from: {text}");
+        }
+        assert!(!text.contains("server log"), "{text}");
     }
 }
