@@ -25,6 +25,7 @@ mod hostile;
 mod introspect;
 mod listings;
 mod providers;
+mod psql_commands;
 mod reading;
 mod repl;
 mod replies;
