@@ -755,6 +755,38 @@ mod tests {
     }
 
     #[test]
+    fn include_and_watch_take_psql_arguments() {
+        use std::time::Duration;
+        assert_eq!(
+            parse("\\i 'my file.sql'"),
+            Ok(Some(Meta::Include {
+                file: "my file.sql".into(),
+                relative: false
+            }))
+        );
+        assert_eq!(
+            parse("\\ir lib/a.sql"),
+            Ok(Some(Meta::Include {
+                file: "lib/a.sql".into(),
+                relative: true
+            }))
+        );
+        assert!(parse("\\i").is_err());
+        let watch = |every: f64, count| {
+            Ok(Some(Meta::Watch {
+                every: Duration::from_secs_f64(every),
+                count,
+            }))
+        };
+        assert_eq!(parse("\\watch"), watch(2.0, None));
+        assert_eq!(parse("\\watch 0.5"), watch(0.5, None));
+        assert_eq!(parse("\\watch i=3 c=4"), watch(3.0, Some(4)));
+        assert!(parse("\\watch soon").is_err());
+        assert!(parse("\\watch -1").is_err());
+        assert!(parse("\\watch c=0").is_err());
+    }
+
+    #[test]
     fn psql_listings_parse_to_server_queries_with_their_pattern() {
         let cases = [
             ("\\du", server_listing::ROLES),

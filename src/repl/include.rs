@@ -2,7 +2,9 @@
 //! `psql -f`. The file is not trusted: its statements meet the same gate and
 //! confirmations as typed ones. A failing line is reported with the file
 //! name and line number, and the lines after it still run (psql's default;
-//! glance has no `ON_ERROR_STOP`). `\q` in a file ends glance, as in psql.
+//! glance has no `ON_ERROR_STOP`). `\q` in a file ends glance, and Ctrl-C
+//! cancelling a statement stops the file (and the files around it), as in
+//! psql.
 
 use std::path::{Path, PathBuf};
 
@@ -22,9 +24,11 @@ pub const MAX_FILE: u64 = 16 * 1024 * 1024;
 /// The files being read, innermost last, and the line being run.
 #[derive(Default)]
 pub struct Scripts {
-    files: Vec<PathBuf>,
+    pub files: Vec<PathBuf>,
     /// `file:line` of the line being run, for error messages.
     pub location: Option<String>,
+    /// Ctrl-C cancelled a statement: the files being read stop.
+    pub cancelled: bool,
 }
 
 impl Scripts {
@@ -83,11 +87,18 @@ impl Repl {
         for (number, line) in text.lines().enumerate() {
             self.scripts.location = Some(format!("{}:{}", shown(&path), number + 1));
             flow = self.handle(session, input, line.trim_end_matches('\r'));
-            if flow == Flow::Quit || self.output_closed {
+            if flow == Flow::Quit || self.output_closed || self.scripts.cancelled {
                 break;
             }
         }
         self.scripts.files.pop();
+        if self.scripts.cancelled && self.scripts.files.is_empty() {
+            self.scripts.cancelled = false;
+            eprintln!(
+                "{}: cancelled; the rest of the file was not run",
+                self.scripts.location.as_deref().unwrap_or(file)
+            );
+        }
         self.scripts.location = outer;
         flow
     }

@@ -581,6 +581,8 @@ impl Repl {
                 false
             }
             Executed::Failed { error, .. } => {
+                self.scripts.cancelled |=
+                    !self.scripts.files.is_empty() && matches!(error, crate::db::Error::Cancelled);
                 eprint!("{}", report::db_error(&error, Some(sql)));
                 false
             }

@@ -319,3 +319,60 @@ fn backslash_copy_from_is_refused_on_a_read_only_profile() {
     out.stderr_has("is read-only").never_shows("COPY");
     assert_eq!(sqlite_count(&db), 2, "{out}");
 }
+
+#[test]
+fn ctrl_c_cancels_a_statement_of_an_included_file_and_stops_the_file() {
+    let db = items("psql_include_cancel");
+    let dir = harness::scratch_dir("include_cancel");
+    let file = write(
+        &dir,
+        "slow.sql",
+        "\\sql select 'slow-' || pg_sleep(60);\n\\sql select 'after-' || 'sleep' as t;\n",
+    );
+    let mut repl = pty(&db);
+    repl.send_line(&format!("\\i {}", file.display()));
+    let started = std::time::Instant::now();
+    while db
+        .query_scalar(
+            "select count(*) from pg_stat_activity \
+             where query like '%pg_sleep(60)%' and pid <> pg_backend_pid()",
+        )
+        .as_deref()
+        != Some("1")
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the slow statement never started:\n{}",
+            repl.transcript()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    repl.ctrl('c');
+    repl.expect("the rest of the file was not run");
+    repl.expect_prompt();
+    repl.send_line("\\sql select 'alive' as a;");
+    repl.expect("alive");
+    assert!(
+        !repl.transcript().contains("after-sleep"),
+        "{}",
+        repl.transcript()
+    );
+}
+
+#[test]
+fn a_destructive_statement_in_an_included_file_asks_in_a_terminal() {
+    let db = items("psql_include_asks");
+    let dir = harness::scratch_dir("include_asks");
+    let file = write(
+        &dir,
+        "wipe.sql",
+        "\\sql delete from items;\n\\sql select 'next-line' as n;\n",
+    );
+    let mut repl = pty(&db);
+    repl.send_line(&format!("\\i {}", file.display()));
+    repl.expect("Run it? [y/N]");
+    repl.send_line("n");
+    repl.expect_all(&["Not run.", "next-line"]);
+    repl.expect_prompt();
+    assert_eq!(count(&db), "2", "{}", repl.transcript());
+}
