@@ -63,6 +63,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Query,
     },
     Spec {
+        name: "\\watch",
+        args: "[SECONDS]",
+        help: "run the last read-only SQL again every SECONDS (default 2) until interrupted",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\prompt",
         args: "QUESTION",
         help: "show the exact request a question would send to the model",
@@ -213,6 +219,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Output,
     },
     Spec {
+        name: "\\copy",
+        args: "TABLE to|from FILE [csv]",
+        help: "write TABLE or (QUERY) to FILE, or load FILE into TABLE (asks first), as psql",
+        section: Section::Output,
+    },
+    Spec {
         name: "\\yank",
         args: "[csv|json|sql]",
         help: "copy the last result (as a table, csv or json) or the last SQL to the clipboard",
@@ -223,6 +235,12 @@ pub const COMMANDS: &[Spec] = &[
         args: "[FILE]",
         help: "send results to FILE (emptied first); alone, back to the terminal",
         section: Section::Output,
+    },
+    Spec {
+        name: "\\i",
+        args: "FILE",
+        help: "run the lines of FILE as if typed (\\ir: FILE relative to the current file)",
+        section: Section::General,
     },
     Spec {
         name: "\\?",
@@ -307,6 +325,19 @@ pub enum Meta {
     HistoryEntry(i64),
     /// `\rerun N`: run entry N's SQL again, with the rules of whoever wrote it.
     Rerun(i64),
+    /// `\i FILE` (`relative`: `\ir`, from the directory of the file being read).
+    Include {
+        file: String,
+        relative: bool,
+    },
+    /// `\watch [SECONDS]`: the last read-only SQL again, every `every`,
+    /// at most `count` times.
+    Watch {
+        every: std::time::Duration,
+        count: Option<u64>,
+    },
+    /// `\copy …`: a table or query to a file, or a file into a table.
+    Copy(crate::copy::CopySpec),
     Help,
     Quit,
 }
@@ -466,6 +497,15 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\o" | "\\out" => Ok(Some(Meta::Output(
             (!rest.is_empty()).then(|| unquote(rest).to_string()),
         ))),
+        "\\i" | "\\include" | "\\ir" | "\\include_relative" => match unquote(rest) {
+            "" => Err(format!("{word} needs a file name, e.g. {word} setup.sql")),
+            file => Ok(Some(Meta::Include {
+                file: file.to_string(),
+                relative: word.ends_with('r') || word.ends_with("relative"),
+            })),
+        },
+        "\\watch" => watch_command(rest).map(Some),
+        "\\copy" => crate::copy::parse(rest).map(|spec| Some(Meta::Copy(spec))),
         "\\?" | "\\h" | "\\help" => Ok(Some(Meta::Help)),
         "\\q" | "\\quit" => no_argument(word, rest, Meta::Quit),
         _ => Err(unknown(word)),
@@ -516,6 +556,32 @@ fn export_command(rest: &str) -> Result<Meta, String> {
         file: file.to_string(),
         overwrite,
     })
+}
+
+/// `\watch [SECONDS] [i=SECONDS] [c=COUNT]`, as psql takes them.
+fn watch_command(rest: &str) -> Result<Meta, String> {
+    let usage = "e.g. \\watch 5, \\watch i=0.5 or \\watch 2 c=10";
+    let mut every = std::time::Duration::from_secs(2);
+    let mut count = None;
+    for word in rest.split_whitespace() {
+        if let Some(n) = word.strip_prefix("c=") {
+            count = Some(
+                n.parse::<u64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("\\watch: `{n}` is not a count of runs, {usage}"))?,
+            );
+            continue;
+        }
+        let seconds = word.strip_prefix("i=").unwrap_or(word);
+        every = seconds
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s >= 0.0 && *s <= 86_400.0 * 365.0)
+            .map(std::time::Duration::from_secs_f64)
+            .ok_or_else(|| format!("\\watch: `{word}` is not a number of seconds, {usage}"))?;
+    }
+    Ok(Meta::Watch { every, count })
 }
 
 /// `'a b'` or `"a b"` → `a b`; anything else as it is.
@@ -635,6 +701,8 @@ mod tests {
                 "QUESTION" => format!("{} how many orders", spec.name),
                 "N" => format!("{} 1", spec.name),
                 "FORMAT FILE[!]" => format!("{} csv out.csv", spec.name),
+                "FILE" => format!("{} script.sql", spec.name),
+                "TABLE to|from FILE [csv]" => format!("{} items to 'items.csv' csv", spec.name),
                 _ => spec.name.to_string(),
             };
             assert!(
@@ -684,6 +752,38 @@ mod tests {
             Ok(Some(Meta::Expanded(Some(Expanded::Auto))))
         );
         assert_eq!(parse("\\timing off"), Ok(Some(Meta::Timing(Some(false)))));
+    }
+
+    #[test]
+    fn include_and_watch_take_psql_arguments() {
+        use std::time::Duration;
+        assert_eq!(
+            parse("\\i 'my file.sql'"),
+            Ok(Some(Meta::Include {
+                file: "my file.sql".into(),
+                relative: false
+            }))
+        );
+        assert_eq!(
+            parse("\\ir lib/a.sql"),
+            Ok(Some(Meta::Include {
+                file: "lib/a.sql".into(),
+                relative: true
+            }))
+        );
+        assert!(parse("\\i").is_err());
+        let watch = |every: f64, count| {
+            Ok(Some(Meta::Watch {
+                every: Duration::from_secs_f64(every),
+                count,
+            }))
+        };
+        assert_eq!(parse("\\watch"), watch(2.0, None));
+        assert_eq!(parse("\\watch 0.5"), watch(0.5, None));
+        assert_eq!(parse("\\watch i=3 c=4"), watch(3.0, Some(4)));
+        assert!(parse("\\watch soon").is_err());
+        assert!(parse("\\watch -1").is_err());
+        assert!(parse("\\watch c=0").is_err());
     }
 
     #[test]

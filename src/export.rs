@@ -142,6 +142,29 @@ pub fn to_file(
     overwrite: bool,
 ) -> Result<(PathBuf, Written), Error> {
     let sql = session.last_result()?;
+    let (target, (rows, bytes)) = write_file(file, overwrite, |handle| {
+        write_to(session, format, &sql, handle)
+    })?;
+    Ok((
+        target,
+        Written {
+            rows,
+            bytes,
+            format,
+        },
+    ))
+}
+
+/// Creates or (with `overwrite`) replaces `file` with what `fill` writes
+/// into a temporary file beside it, renamed into place only when `fill`
+/// succeeded; a special file (`/dev/null`, a FIFO) is written directly.
+/// Without `overwrite` an existing file is left alone. Returns the path
+/// and what `fill` returned (rows and bytes).
+pub fn write_file(
+    file: &str,
+    overwrite: bool,
+    fill: impl FnOnce(&File) -> Result<(u64, u64), Failed>,
+) -> Result<(PathBuf, (u64, u64)), Error> {
     let target = expand_home(file);
     check_target(&target, overwrite)?;
     let write_error = |source| Error::Write {
@@ -156,18 +179,13 @@ pub fn to_file(
         target.clone()
     };
     let existing = fs::metadata(&place).ok();
-    let written = |(rows, bytes)| Written {
-        rows,
-        bytes,
-        format,
-    };
     if existing.as_ref().is_some_and(is_special) {
         let device = OpenOptions::new()
             .write(true)
             .open(&place)
             .map_err(write_error)?;
-        let counts = write_to(session, format, &sql, &device).map_err(|e| e.at(&target))?;
-        return Ok((target.clone(), written(counts)));
+        let counts = fill(&device).map_err(|e| e.at(&target))?;
+        return Ok((target.clone(), counts));
     }
     let temp = TempFile::beside(&place).map_err(|source| Error::Create {
         dir: directory_of(&place),
@@ -176,7 +194,7 @@ pub fn to_file(
     if let Some(meta) = &existing {
         keep_owner_and_mode(&temp.file, meta).map_err(write_error)?;
     }
-    let counts = write_to(session, format, &sql, &temp.file).map_err(|e| e.at(&target))?;
+    let counts = fill(&temp.file).map_err(|e| e.at(&target))?;
     temp.file.sync_all().map_err(write_error)?;
     temp.persist(&place, overwrite).map_err(|source| {
         if source.kind() == io::ErrorKind::AlreadyExists {
@@ -185,7 +203,7 @@ pub fn to_file(
             write_error(source)
         }
     })?;
-    Ok((target.clone(), written(counts)))
+    Ok((target.clone(), counts))
 }
 
 /// Writes the result into `file` (buffered); returns the rows and bytes.
@@ -307,7 +325,7 @@ pub fn size_text(bytes: u64) -> String {
 }
 
 /// How writing a result failed.
-enum Failed {
+pub enum Failed {
     /// Writing the output failed (or it grew past its limit).
     Output(io::Error),
     Database(db::Error),

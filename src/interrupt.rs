@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::db::Canceller;
 
@@ -44,5 +44,26 @@ impl Interrupts {
             done.store(true, Ordering::SeqCst);
             result
         })
+    }
+
+    /// Forgets a Ctrl-C pressed earlier; true when there was one.
+    pub fn take(&self) -> bool {
+        self.flag.swap(false, Ordering::SeqCst)
+    }
+
+    /// Waits for `duration`, or until Ctrl-C (which it consumes, so a
+    /// second press does not end the process); true when Ctrl-C ended it.
+    pub fn sleep(&self, duration: Duration) -> bool {
+        let end = Instant::now() + duration;
+        loop {
+            if self.take() {
+                return true;
+            }
+            let now = Instant::now();
+            if now >= end {
+                return false;
+            }
+            std::thread::sleep((end - now).min(Duration::from_millis(20)));
+        }
     }
 }

@@ -14,6 +14,7 @@ mod command;
 mod config;
 mod confirm;
 mod connection;
+mod copy;
 mod db;
 mod demo;
 mod describe;

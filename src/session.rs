@@ -136,6 +136,17 @@ pub enum Executed {
     Output(io::Error),
 }
 
+/// How a `\copy … from` load ended ([`Session::load`]).
+#[derive(Debug)]
+pub enum Loaded {
+    Ran(u64),
+    Declined,
+    Refused,
+    Forbidden(Verdict),
+    /// The row (0-based) the database named, when it did.
+    Failed(Option<usize>, db::Error),
+}
+
 /// A file that results go to instead of the terminal (`\o FILE`).
 #[derive(Debug)]
 pub struct OutputFile {
@@ -335,6 +346,62 @@ impl Session {
     /// its output held: the server's `COPY` count does not reach glance.
     pub fn count_copied_rows(&mut self, rows: u64) {
         self.log.count_rows_of_last(rows);
+    }
+
+    /// `\copy … from`: loads `rows` with `sql` (see [`Backend::load`])
+    /// through the gate: a read-only connection refuses, and `confirm` is
+    /// asked for every load, since it writes whoever typed it. Recorded in
+    /// the query log and history like any statement.
+    pub fn load(&mut self, sql: &str, rows: &[Vec<Option<String>>], confirm: Confirm) -> Loaded {
+        self.last_sql = Some(sql.to_string());
+        let verdict = self.classify(sql);
+        if let Err(error) = db::reject_nul(sql) {
+            self.record(sql, None, &verdict, None, Duration::ZERO, None);
+            return Loaded::Failed(None, error);
+        }
+        if self.choice.read_only && verdict.level > Level::ReadOnly {
+            let error = Some("refused: the connection is read-only".to_string());
+            self.record(sql, None, &verdict, None, Duration::ZERO, error);
+            return Loaded::Forbidden(verdict);
+        }
+        let consent = Consent {
+            sql,
+            verdict: &verdict,
+            estimate: None,
+            can_preview: false,
+            previewed: None,
+        };
+        match confirm(&consent) {
+            Decision::Run => {}
+            Decision::Preview | Decision::Decline => {
+                self.record(sql, None, &verdict, None, Duration::ZERO, None);
+                return Loaded::Declined;
+            }
+            Decision::Refuse => {
+                let error = Some("refused: needs confirmation".to_string());
+                self.record(sql, None, &verdict, None, Duration::ZERO, error);
+                return Loaded::Refused;
+            }
+        }
+        let canceller = self.backend.canceller();
+        let backend = &mut self.backend;
+        let started = Instant::now();
+        let result = self
+            .interrupts
+            .cancellable(canceller, || backend.load(sql, rows));
+        let elapsed = started.elapsed();
+        report_notices(self.backend.as_mut());
+        match result {
+            Ok(count) => {
+                self.record(sql, None, &verdict, Some(Some(count)), elapsed, None);
+                Loaded::Ran(count)
+            }
+            Err((row, error)) => {
+                let message = Some(error.to_string());
+                self.record(sql, None, &verdict, Some(None), elapsed, message);
+                Loaded::Failed(row, error)
+            }
+        }
     }
 
     fn run_read_only(

@@ -180,6 +180,19 @@ pub trait Backend {
         Err(Error::Other("no preview is open".into()))
     }
 
+    /// Loads `rows` (text or NULL per field) with `sql` in one statement
+    /// or transaction, so a failure loads nothing: PostgreSQL's `COPY …
+    /// FROM STDIN WITH (FORMAT csv)`, SQLite's INSERT with one `?` per
+    /// field. Returns the rows loaded; an error names the row (0-based)
+    /// when the database said which.
+    fn load(&mut self, sql: &str, rows: &[Vec<Option<String>>]) -> Result<u64, LoadError> {
+        let _ = (sql, rows);
+        Err((
+            None,
+            Error::Other("loading rows is not supported here".into()),
+        ))
+    }
+
     /// Runs one `COPY … TO STDOUT` statement inside the same read-only
     /// guard as [`Guard::ReadOnly`], writing the server's bytes to `out` as
     /// they arrive. Dates, intervals, floats and bytes are written in the
@@ -195,6 +208,9 @@ pub trait Backend {
         Err(Error::Other("COPY needs PostgreSQL".into()))
     }
 }
+
+/// Why [`Backend::load`] failed, and at which row when known.
+pub type LoadError = (Option<usize>, Error);
 
 /// Where to connect, as given by the user.
 #[derive(Clone, Debug, PartialEq, Eq)]

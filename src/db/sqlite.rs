@@ -173,6 +173,23 @@ impl Backend for SqliteBackend {
     fn canceller(&self) -> Arc<dyn Canceller> {
         Arc::new(SqliteCanceller(self.conn.get_interrupt_handle()))
     }
+
+    /// Prepared INSERTs inside a savepoint, so a failed row loads nothing,
+    /// inside or outside a transaction the person opened.
+    fn load(&mut self, sql: &str, rows: &[Vec<Option<String>>]) -> Result<u64, super::LoadError> {
+        super::reject_nul(sql).map_err(|e| (None, e))?;
+        let savepoint = self.conn.savepoint().map_err(|e| (None, map_error(e)))?;
+        {
+            let mut statement = savepoint.prepare(sql).map_err(|e| (None, map_error(e)))?;
+            for (index, row) in rows.iter().enumerate() {
+                statement
+                    .execute(rusqlite::params_from_iter(row.iter()))
+                    .map_err(|e| (Some(index), map_error(e)))?;
+            }
+        }
+        savepoint.commit().map_err(|e| (None, map_error(e)))?;
+        Ok(rows.len() as u64)
+    }
 }
 
 /// Interrupts the running statement through SQLite's interrupt handle.

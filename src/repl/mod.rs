@@ -7,8 +7,10 @@ mod complete;
 mod edit;
 mod helper;
 mod history;
+mod include;
 mod input;
 mod output;
+mod watch;
 
 use std::io::{self, Write};
 
@@ -71,6 +73,7 @@ pub fn run(
         usage: Ledger::default(),
         last: None,
         output_closed: false,
+        scripts: include::Scripts::default(),
     };
     loop {
         warn_about_catalog(session);
@@ -128,6 +131,8 @@ struct Repl {
     /// stdout's reader has gone (`glance repl | head`): the loop ends
     /// quietly, as psql does.
     output_closed: bool,
+    /// The files `\i` is reading, for nesting and error locations.
+    scripts: include::Scripts,
 }
 
 impl Repl {
@@ -218,7 +223,11 @@ impl Repl {
         match command::parse(trimmed) {
             Ok(Some(meta)) => return self.meta(session, input, meta),
             Err(message) => {
-                eprint!("{}", report::error_line(&message, None));
+                eprint!(
+                    "{}{}",
+                    self.scripts.prefix(),
+                    report::error_line(&message, None)
+                );
                 return Flow::Continue;
             }
             Ok(None) => {}
@@ -336,6 +345,21 @@ impl Repl {
                 Some(rerun) => self.run_sql(session, input, &rerun.sql, false),
                 None => {}
             },
+            Meta::Include { file, relative } => {
+                return self.include(session, input, &file, relative);
+            }
+            Meta::Watch { every, count } => self.watch(session, every, count),
+            Meta::Copy(spec) => {
+                let (assume_yes, color) = (self.assume_yes, self.term.color);
+                let prefix = self.scripts.prefix();
+                crate::copy::run(session, &spec, &prefix, &mut |consent: &Consent| {
+                    if assume_yes {
+                        Decision::Run
+                    } else {
+                        input.confirm(consent, color, false)
+                    }
+                });
+            }
             Meta::Help => print!("{}", command::help()),
             Meta::Prompt(question) => self.show_prompt(session, &question),
             Meta::Usage => show(
@@ -536,6 +560,9 @@ impl Repl {
         sql: &str,
         refused: Refusal,
     ) -> bool {
+        if !matches!(executed, Executed::Ran(_) | Executed::Declined) {
+            eprint!("{}", self.scripts.prefix());
+        }
         match executed {
             Executed::Ran(_) => true,
             Executed::Declined => {
@@ -554,6 +581,8 @@ impl Repl {
                 false
             }
             Executed::Failed { error, .. } => {
+                self.scripts.cancelled |=
+                    !self.scripts.files.is_empty() && matches!(error, crate::db::Error::Cancelled);
                 eprint!("{}", report::db_error(&error, Some(sql)));
                 false
             }
@@ -927,6 +956,7 @@ mod tests {
             usage: Ledger::default(),
             last: None,
             output_closed: false,
+            scripts: include::Scripts::default(),
         };
         assert_eq!(repl.prompt(None, "shop"), "shop=> ");
         assert_eq!(repl.prompt(Some("prod"), "shop"), "prod:shop=> ");

@@ -27,6 +27,7 @@ mod listings;
 mod manifest;
 mod password;
 mod providers;
+mod psql_commands;
 mod reading;
 mod repl;
 mod replies;
