@@ -1,7 +1,8 @@
 //! The end-to-end test harness: a throwaway PostgreSQL cluster shared by the
 //! whole test process, one fresh database per test, and runners for the real
 //! `glance` binary through pipes ([`Cmd`]) and through a pseudo-terminal
-//! ([`Repl`]).
+//! ([`Repl`]). A second, TLS-only cluster ([`tls_cluster`]) starts only
+//! when a TLS test first asks for it.
 //!
 //! Invariants: the binary always runs in a clean environment (no PG*, no API
 //! keys, HOME and the XDG directories inside a private temporary directory);
