@@ -272,6 +272,12 @@ fn a_rejected_key_names_the_variable() {
         .run();
     out.code(1).stderr_has("OPENAI_API_KEY");
     out.never_shows("sk-wrong");
+    // The fake had an answer ready: only the key kept glance from it.
+    assert!(
+        !fake.requests().is_empty(),
+        "glance asked the server\n{out}"
+    );
+    fake.expect_unused(1);
 }
 
 #[test]

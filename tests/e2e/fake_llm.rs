@@ -19,6 +19,11 @@
 //! `/v1beta/models`, `/openai/v1/models`, `/api/tags`); the Gemini and
 //! Ollama fakes answer a model they do not have with their real 404. Every
 //! response closes its connection.
+//!
+//! A fake checks it was used: dropping one whose script still holds replies
+//! fails the test (naming them), so a test cannot pass while glance never
+//! asked the model what the test scripted. A test whose point is that some
+//! replies are never requested says so with [`FakeLlm::expect_unused`].
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -261,6 +266,8 @@ struct State {
     usage: (u64, u64),
     /// Stalled answers whose client closed the connection during the silence.
     abandoned: usize,
+    /// How many replies the test expects to be left when the fake is dropped.
+    unused: usize,
 }
 
 /// A fake provider listening on 127.0.0.1; it stops when dropped.
@@ -318,6 +325,7 @@ impl FakeLlm {
             requests: Vec::new(),
             usage: (812, 64),
             abandoned: 0,
+            unused: 0,
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -394,6 +402,14 @@ impl FakeLlm {
     pub fn remaining(&self) -> usize {
         lock(&self.state).script.len()
     }
+
+    /// Says that exactly `count` scripted replies are meant never to be
+    /// requested (e.g. glance must stop before asking again): dropping the
+    /// fake then fails unless exactly that many are left. Without this a
+    /// fake must serve its whole script.
+    pub fn expect_unused(&self, count: usize) {
+        lock(&self.state).unused = count;
+    }
 }
 
 impl Drop for FakeLlm {
@@ -403,6 +419,24 @@ impl Drop for FakeLlm {
         let _ = TcpStream::connect(self.addr);
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+        // A second panic while unwinding would abort and hide the first.
+        if thread::panicking() {
+            return;
+        }
+        let state = lock(&self.state);
+        if state.script.len() != state.unused {
+            let left: Vec<String> = state.script.iter().map(|r| format!("{r:?}")).collect();
+            panic!(
+                "the fake LLM server was dropped with {} scripted {} never requested, \
+                 where the test expected {} (it received {} request{}): [{}]",
+                left.len(),
+                if left.len() == 1 { "reply" } else { "replies" },
+                state.unused,
+                state.requests.len(),
+                if state.requests.len() == 1 { "" } else { "s" },
+                left.join(", ")
+            );
         }
     }
 }

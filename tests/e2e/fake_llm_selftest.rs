@@ -3,6 +3,7 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
+use std::panic::{self, AssertUnwindSafe};
 
 use serde_json::{Value, json};
 
@@ -220,9 +221,11 @@ fn a_wrong_key_or_path_is_refused_without_using_the_script() {
     let raw = post(&fake.url(), "/v1/completions", &[], &json!({}));
     assert_eq!(raw.status, 404);
     assert_eq!(fake.remaining(), 1);
+    fake.expect_unused(1);
     let fake = FakeLlm::anthropic(vec![Reply::text("x")]);
     assert_eq!(anthropic_post(&fake, "nope").status, 401);
     assert_eq!(fake.remaining(), 1);
+    fake.expect_unused(1);
 }
 
 #[test]
@@ -292,6 +295,7 @@ fn gemini_refuses_a_bad_key_with_400_and_an_unknown_model_with_404() {
     let raw = gemini_post(&fake, "text-embedding-004", KEY);
     assert_eq!(raw.status, 404, "an embedding model does not generate");
     assert_eq!(fake.remaining(), 1);
+    fake.expect_unused(1);
     let raw = get(
         &fake.url(),
         "/v1beta/models?pageSize=1000",
@@ -376,4 +380,101 @@ fn ollama_streams_ndjson_lists_tags_and_refuses_a_model_not_pulled() {
     let raw = get(&fake.url(), "/api/tags", &[]);
     let tags: Value = serde_json::from_str(&raw.body).expect("JSON");
     assert_eq!(tags["models"][0]["name"], fake_llm::OLLAMA_MODELS[0]);
+}
+
+/// The message of the panic `run` ends in, or `None` when it returns.
+fn panic_message(run: impl FnOnce()) -> Option<String> {
+    let payload = panic::catch_unwind(AssertUnwindSafe(run)).err()?;
+    Some(
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default(),
+    )
+}
+
+#[test]
+fn a_fake_dropped_with_replies_never_requested_fails_naming_them() {
+    let message = panic_message(|| {
+        let fake = FakeLlm::openai(vec![
+            Reply::text("SELECT 1;"),
+            Reply::text("the answer nobody asked for"),
+        ]);
+        assert_eq!(openai_post(&fake, &bearer()).status, 200);
+    })
+    .expect("dropping a fake with an unused reply fails");
+    assert!(
+        message.contains("1 scripted reply never requested"),
+        "{message}"
+    );
+    assert!(message.contains("the answer nobody asked for"), "{message}");
+    assert!(message.contains("received 1 request"), "{message}");
+    assert!(
+        !message.contains("SELECT 1;"),
+        "the served reply is not named: {message}"
+    );
+
+    // Refused requests (wrong key, wrong path) consume nothing, so they do
+    // not count as using the script.
+    let message = panic_message(|| {
+        let fake = FakeLlm::anthropic(vec![Reply::Status(529, String::new(), None)]);
+        assert_eq!(anthropic_post(&fake, "wrong-key").status, 401);
+    })
+    .expect("a script only refused requests reached is unused");
+    assert!(message.contains("Status(529"), "{message}");
+}
+
+#[test]
+fn a_fake_whose_script_was_served_or_empty_drops_quietly() {
+    let served = panic_message(|| {
+        let fake = FakeLlm::gemini(vec![Reply::text("SELECT 1;")]);
+        assert_eq!(gemini_post(&fake, "gemini-3.5-flash", KEY).status, 200);
+    });
+    assert_eq!(served, None);
+    let empty = panic_message(|| {
+        let fake = FakeLlm::ollama(Vec::new());
+        // Model lists are not scripted replies.
+        assert_eq!(get(&fake.url(), "/api/tags", &[]).status, 200);
+    });
+    assert_eq!(empty, None);
+}
+
+#[test]
+fn expect_unused_allows_exactly_that_many_replies_left() {
+    let exact = panic_message(|| {
+        let fake = FakeLlm::openai(vec![Reply::text("SELECT 1;"), Reply::text("spare")]);
+        assert_eq!(openai_post(&fake, &bearer()).status, 200);
+        fake.expect_unused(1);
+    });
+    assert_eq!(exact, None);
+    let too_many = panic_message(|| {
+        let fake = FakeLlm::openai(vec![Reply::text("a"), Reply::text("b"), Reply::text("c")]);
+        fake.expect_unused(1);
+    })
+    .expect("more replies left than expected fails");
+    assert!(
+        too_many.contains("3 scripted replies never requested"),
+        "{too_many}"
+    );
+    assert!(too_many.contains("expected 1"), "{too_many}");
+    let too_few = panic_message(|| {
+        let fake = FakeLlm::openai(vec![Reply::text("SELECT 1;")]);
+        fake.expect_unused(1);
+        assert_eq!(openai_post(&fake, &bearer()).status, 200);
+    })
+    .expect("fewer replies left than expected fails too");
+    assert!(
+        too_few.contains("0 scripted replies never requested"),
+        "{too_few}"
+    );
+}
+
+#[test]
+fn a_test_already_failing_keeps_its_own_message() {
+    let message = panic_message(|| {
+        let _fake = FakeLlm::openai(vec![Reply::text("never served")]);
+        panic!("the test's own failure");
+    });
+    assert_eq!(message.as_deref(), Some("the test's own failure"));
 }

@@ -1,7 +1,8 @@
 //! The end-to-end test harness: a throwaway PostgreSQL cluster shared by the
 //! whole test process, one fresh database per test, and runners for the real
 //! `glance` binary through pipes ([`Cmd`]) and through a pseudo-terminal
-//! ([`Repl`]).
+//! ([`Repl`]). A second, TLS-only cluster ([`tls_cluster`]) starts only
+//! when a TLS test first asks for it.
 //!
 //! Invariants: the binary always runs in a clean environment (no PG*, no API
 //! keys, HOME and the XDG directories inside a private temporary directory);
@@ -37,6 +38,10 @@ pub const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 pub const PTY_TIMEOUT: Duration = Duration::from_secs(60);
 
 const DIR_PREFIX: &str = "glance-e2e-";
+/// The directories under the scratch root holding the plain cluster and the
+/// TLS-only one.
+const PLAIN_DIR: &str = "pg";
+const TLS_DIR: &str = "pg-tls";
 
 // ---------------------------------------------------------------------------
 // The per-process scratch directory
@@ -105,17 +110,19 @@ pub fn sweep_stale_dirs() {
         if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
             continue;
         }
-        let data = entry.path().join("pg").join("data");
-        if data.join("postmaster.pid").exists()
-            && let Ok(bin) = find_pg_bin()
-        {
-            let owner = cluster_user();
-            let _ = as_user(owner.as_deref(), &bin.join("pg_ctl"))
-                .args(["stop", "-m", "immediate", "-D"])
-                .arg(&data)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
+        for dir in [PLAIN_DIR, TLS_DIR] {
+            let data = entry.path().join(dir).join("data");
+            if data.join("postmaster.pid").exists()
+                && let Ok(bin) = find_pg_bin()
+            {
+                let owner = cluster_user();
+                let _ = as_user(owner.as_deref(), &bin.join("pg_ctl"))
+                    .args(["stop", "-m", "immediate", "-D"])
+                    .arg(&data)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status();
+            }
         }
         let _ = fs::remove_dir_all(entry.path());
     }
@@ -125,6 +132,9 @@ fn register_exit_cleanup() {
     extern "C" fn cleanup() {
         if let Some(Ok(cluster)) = CLUSTER.get() {
             cluster.stop();
+        }
+        if let Some(Ok(tls)) = TLS_CLUSTER.get() {
+            tls.cluster.stop();
         }
         let _ = fs::remove_dir_all(
             std::env::temp_dir().join(format!("{DIR_PREFIX}{}", std::process::id())),
@@ -369,17 +379,51 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// What differs between the plain cluster and the TLS one.
+struct Spec<'a> {
+    /// Directory under the scratch root.
+    dir: &'a str,
+    /// `listen_addresses`.
+    listen: &'a str,
+    /// The whole `pg_hba.conf`.
+    hba: &'a str,
+    /// More `postgresql.conf` lines.
+    conf: &'a str,
+    /// Files written into the data directory before the start, owned by the
+    /// cluster user with mode 0600: name and contents.
+    files: Vec<(&'a str, String)>,
+    /// Appended to every URL.
+    query: &'a str,
+}
+
 fn start_cluster() -> Result<Cluster, String> {
+    start_cluster_with(Spec {
+        dir: PLAIN_DIR,
+        listen: "127.0.0.1",
+        hba: "local all all trust\n\
+              host all postgres 127.0.0.1/32 trust\n\
+              host all all 127.0.0.1/32 scram-sha-256\n",
+        conf: "",
+        files: Vec::new(),
+        query: "?sslmode=disable",
+    })
+}
+
+fn start_cluster_with(spec: Spec<'_>) -> Result<Cluster, String> {
     let bin = find_pg_bin()?;
     let user = cluster_user();
-    let base = scratch_root().join("pg");
+    let base = scratch_root().join(spec.dir);
     fs::create_dir_all(&base).map_err(|e| format!("cannot create {}: {e}", base.display()))?;
     fs::set_permissions(&base, fs::Permissions::from_mode(0o700)).map_err(|e| e.to_string())?;
-    if let Some(user) = &user {
-        let (uid, gid) = ensure_user(user)?;
-        std::os::unix::fs::chown(&base, Some(uid), Some(gid))
-            .map_err(|e| format!("cannot hand {} to {user}: {e}", base.display()))?;
-    }
+    let ids = match &user {
+        Some(user) => {
+            let (uid, gid) = ensure_user(user)?;
+            std::os::unix::fs::chown(&base, Some(uid), Some(gid))
+                .map_err(|e| format!("cannot hand {} to {user}: {e}", base.display()))?;
+            Some((uid, gid))
+        }
+        None => None,
+    };
     let data = base.join("data");
     let sockets = base.join("sock");
     let log = base.join("server.log");
@@ -413,20 +457,20 @@ fn start_cluster() -> Result<Cluster, String> {
     append(
         &data.join("postgresql.conf"),
         &format!(
-            "\n# glance test cluster\nlisten_addresses = '127.0.0.1'\nport = {port}\n\
+            "\n# glance test cluster\nlisten_addresses = '{}'\nport = {port}\n\
              unix_socket_directories = '{}'\nfsync = off\nsynchronous_commit = off\n\
              full_page_writes = off\nmax_connections = 100\nshared_buffers = 32MB\n\
-             password_encryption = 'scram-sha-256'\n",
-            sockets.display()
+             password_encryption = 'scram-sha-256'\n{}",
+            spec.listen,
+            sockets.display(),
+            spec.conf
         ),
     )?;
-    fs::write(
-        data.join("pg_hba.conf"),
-        "local all all trust\n\
-         host all postgres 127.0.0.1/32 trust\n\
-         host all all 127.0.0.1/32 scram-sha-256\n",
-    )
-    .map_err(|e| format!("cannot write pg_hba.conf: {e}"))?;
+    fs::write(data.join("pg_hba.conf"), spec.hba)
+        .map_err(|e| format!("cannot write pg_hba.conf: {e}"))?;
+    for (name, contents) in &spec.files {
+        write_private(&data.join(name), contents, ids)?;
+    }
     let started = as_user(user.as_deref(), &bin.join("pg_ctl"))
         .current_dir(&base)
         .args(["-w", "-t", "60", "-l"])
@@ -440,7 +484,7 @@ fn start_cluster() -> Result<Cluster, String> {
         host: "127.0.0.1".into(),
         port,
         admin_authority: format!("postgres://postgres@127.0.0.1:{port}"),
-        query: "?sslmode=disable".into(),
+        query: spec.query.into(),
         owned: Some(OwnedCluster { bin, data, user }),
     };
     if !ok {
@@ -461,6 +505,142 @@ fn start_cluster() -> Result<Cluster, String> {
         ));
     }
     Ok(cluster)
+}
+
+/// Writes `contents` to `path` with mode 0600 (as PostgreSQL demands of a
+/// private key), owned by `ids` when given.
+fn write_private(path: &Path, contents: &str, ids: Option<(u32, u32)>) -> Result<(), String> {
+    let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    fs::write(path, contents).map_err(fail)?;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(fail)?;
+    if let Some((uid, gid)) = ids {
+        std::os::unix::fs::chown(path, Some(uid), Some(gid)).map_err(fail)?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// The TLS cluster
+// ---------------------------------------------------------------------------
+
+/// A second throwaway server that accepts only TLS connections, started the
+/// first time a TLS test asks for it. Its certificate, signed by a CA the
+/// test generated, names `127.0.0.1` and `localhost`; it also listens on
+/// `127.0.0.2`, an address the certificate does not name.
+pub struct TlsCluster {
+    cluster: Cluster,
+    /// The CA that signed the server's certificate (PEM).
+    ca_file: PathBuf,
+    /// A CA that signed nothing the server has (PEM).
+    wrong_ca_file: PathBuf,
+}
+
+static TLS_CLUSTER: OnceLock<Result<TlsCluster, String>> = OnceLock::new();
+
+/// The TLS-only server, started on first use (always a local throwaway
+/// cluster, even when [`DATABASE_URL_VAR`] names a server for the rest).
+pub fn tls_cluster() -> &'static TlsCluster {
+    match TLS_CLUSTER.get_or_init(start_tls_cluster) {
+        Ok(cluster) => cluster,
+        Err(message) => panic!("{message}"),
+    }
+}
+
+impl TlsCluster {
+    /// TCP port of the server (on 127.0.0.1 and 127.0.0.2).
+    pub fn port(&self) -> u16 {
+        self.cluster.port
+    }
+
+    /// The PEM file of the CA that signed the server's certificate.
+    pub fn ca_file(&self) -> &Path {
+        &self.ca_file
+    }
+
+    /// The PEM file of an unrelated CA.
+    pub fn wrong_ca_file(&self) -> &Path {
+        &self.wrong_ca_file
+    }
+
+    /// The superuser URL of the `postgres` database at `host`, with `query`
+    /// (e.g. `sslmode=require`) as its query string.
+    pub fn url(&self, host: &str, query: &str) -> String {
+        format!(
+            "postgres://postgres@{host}:{}/postgres?{query}",
+            self.cluster.port
+        )
+    }
+}
+
+/// A certificate authority made for the tests.
+struct TestCa {
+    /// The CA's own certificate (PEM).
+    pem: String,
+    issuer: rcgen::Issuer<'static, rcgen::KeyPair>,
+}
+
+fn new_ca(name: &str) -> Result<TestCa, String> {
+    let fail = |e: rcgen::Error| format!("cannot make the test CA {name}: {e}");
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).map_err(fail)?;
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, name);
+    params.key_usages = vec![
+        rcgen::KeyUsagePurpose::KeyCertSign,
+        rcgen::KeyUsagePurpose::DigitalSignature,
+        rcgen::KeyUsagePurpose::CrlSign,
+    ];
+    let key = rcgen::KeyPair::generate().map_err(fail)?;
+    let pem = params.self_signed(&key).map_err(fail)?.pem();
+    Ok(TestCa {
+        pem,
+        issuer: rcgen::Issuer::new(params, key),
+    })
+}
+
+/// A server certificate for `names` signed by `ca`: certificate and key (PEM).
+fn server_cert(ca: &TestCa, names: &[&str]) -> Result<(String, String), String> {
+    let fail = |e: rcgen::Error| format!("cannot make the test server certificate: {e}");
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let mut params = rcgen::CertificateParams::new(names).map_err(fail)?;
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "glance test server");
+    params.use_authority_key_identifier_extension = true;
+    params.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature];
+    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    let key = rcgen::KeyPair::generate().map_err(fail)?;
+    let cert = params.signed_by(&key, &ca.issuer).map_err(fail)?;
+    Ok((cert.pem(), key.serialize_pem()))
+}
+
+fn start_tls_cluster() -> Result<TlsCluster, String> {
+    let ca = new_ca("glance test CA")?;
+    let wrong_ca = new_ca("glance unrelated CA")?;
+    let (cert, key) = server_cert(&ca, &["127.0.0.1", "localhost"])?;
+    // Readable by the tests, whoever owns the cluster.
+    let client_dir = scratch_dir("tls-client");
+    let ca_file = client_dir.join("ca.pem");
+    let wrong_ca_file = client_dir.join("wrong-ca.pem");
+    for (path, pem) in [(&ca_file, &ca.pem), (&wrong_ca_file, &wrong_ca.pem)] {
+        fs::write(path, pem).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let cluster = start_cluster_with(Spec {
+        dir: TLS_DIR,
+        listen: "127.0.0.1,127.0.0.2",
+        // Only TLS over TCP: a plain-text connection is refused outright.
+        hba: "local all all trust\n\
+              hostssl all all 127.0.0.0/8 trust\n",
+        conf: "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n",
+        files: vec![("server.crt", cert), ("server.key", key)],
+        query: "",
+    })?;
+    Ok(TlsCluster {
+        cluster,
+        ca_file,
+        wrong_ca_file,
+    })
 }
 
 fn append(path: &Path, text: &str) -> Result<(), String> {

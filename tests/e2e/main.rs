@@ -35,6 +35,7 @@ mod safety;
 mod secrets;
 mod sqlite;
 mod timings;
+mod tls;
 mod typing;
 mod untrusted;
 mod usage;

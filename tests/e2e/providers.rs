@@ -287,7 +287,9 @@ fn ollama_not_running_or_without_the_model_says_what_to_do() {
     .code(1)
     .stderr_has("Ollama does not have the model `llama9`")
     .stderr_has("ollama pull llama9");
+    // The answer was ready for a model the server has; glance never got it.
     assert_eq!(fake.remaining(), 1);
+    fake.expect_unused(1);
 }
 
 #[test]

@@ -136,7 +136,7 @@ pub fn connect_hint(err: &ConnectError) -> String {
         ConnectCause::DatabaseMissing => {
             format!("create it with: createdb {db}, or pick another with -d")
         }
-        ConnectCause::Tls => "the server's certificate could not be verified or TLS could not be negotiated; check sslrootcert or use sslmode=require (or sslmode=disable for a server without TLS)".to_string(),
+        ConnectCause::Tls => tls_hint(&err.message).to_string(),
         ConnectCause::Timeout => format!(
             "the server at {host} port {port} did not answer in time; check the host and firewall, or raise connect_timeout"
         ),
@@ -159,6 +159,18 @@ fn password_hint(host: &str, port: &str, db: &str) -> String {
          mode 0600), in the profile's password_env, or in the URL as \
          postgres://USER:PASSWORD@HOST/DB; in a terminal glance asks for it unless -w is given"
     )
+}
+
+/// The hint for a failed TLS handshake. rustls reports no code through the
+/// driver, so its wording picks the two failures with one clear remedy.
+fn tls_hint(message: &str) -> &'static str {
+    if message.contains("UnknownIssuer") {
+        "the server's certificate is not signed by a CA glance trusts; set sslrootcert to the PEM file of the CA that signed it"
+    } else if message.contains("not valid for name") || message.contains("NotValidForName") {
+        "the server's certificate does not name the host glance connected to; connect by a name the certificate lists, or use sslmode=verify-ca to check the CA (sslrootcert) but not the name"
+    } else {
+        "the server's certificate could not be verified or TLS could not be negotiated; check sslrootcert or use sslmode=require (or sslmode=disable for a server without TLS)"
+    }
 }
 
 /// Splits `host:port/db` (host may be `[v6]` or a socket directory): the
@@ -294,5 +306,34 @@ mod tests {
             assert!(text.contains(needle), "{needle} missing from: {text}");
         }
         assert!(!text.contains("server log"), "{text}");
+    }
+
+    #[test]
+    fn tls_hints_follow_the_certificate_error() {
+        use rustls::CertificateError;
+        use rustls::pki_types::ServerName;
+        let handshake = |e: CertificateError| {
+            format!(
+                "error performing TLS handshake: {}",
+                rustls::Error::InvalidCertificate(e)
+            )
+        };
+        let unknown = tls_hint(&handshake(CertificateError::UnknownIssuer));
+        assert!(unknown.contains("not signed by a CA"), "{unknown}");
+        assert!(unknown.contains("sslrootcert"), "{unknown}");
+        let name = ServerName::try_from("db.example.com").expect("a name");
+        for error in [
+            CertificateError::NotValidForName,
+            CertificateError::NotValidForNameContext {
+                expected: name.to_owned(),
+                presented: vec!["DnsName(\"other.example.com\")".into()],
+            },
+        ] {
+            let hint = tls_hint(&handshake(error));
+            assert!(hint.contains("does not name the host"), "{hint}");
+            assert!(hint.contains("sslmode=verify-ca"), "{hint}");
+        }
+        let other = tls_hint("error performing TLS handshake: server does not support TLS");
+        assert!(other.contains("sslmode=disable"), "{other}");
     }
 }
