@@ -38,15 +38,16 @@ pub struct Global {
     /// sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3.
     /// Without it, PostgreSQL is reached through the PG* variables and
     /// psql's defaults.
-    #[arg(short = 'd', long, global = true, value_name = "URL|PATH")]
+    #[arg(short = 'd', long, global = true, value_name = "URL|PATH", value_hint = clap::ValueHint::AnyPath)]
     pub database: Option<String>,
 
     /// Connection profile from the config file ([connections.NAME]).
-    #[arg(short = 'p', long, global = true, value_name = "NAME", conflicts_with_all = ["database", "demo"])]
+    #[arg(short = 'p', long, global = true, value_name = "NAME", conflicts_with_all = ["database", "demo"],
+          add = clap_complete::ArgValueCompleter::new(crate::generate::profile_candidates))]
     pub profile: Option<String>,
 
     /// Config file to read instead of ~/.config/glance/config.toml.
-    #[arg(long, global = true, env = "GLANCE_CONFIG", value_name = "FILE")]
+    #[arg(long, global = true, env = "GLANCE_CONFIG", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub config: Option<std::path::PathBuf>,
 
     /// Do not read or write the history database or the line history.

@@ -209,6 +209,44 @@ pub fn path(flag: Option<&Path>) -> Result<PathBuf, Failure> {
     Ok(base.join("glance").join("config.toml"))
 }
 
+/// The profile names in the config file at `path` with a short
+/// description of each (its URL, passwords redacted, or host and database),
+/// for shell completion: nothing when the file is missing or unreadable.
+pub fn profile_names(path: &Path) -> Vec<(String, String)> {
+    let Ok(text) = crate::files::read_text_capped(path, MAX_FILE_BYTES) else {
+        return Vec::new();
+    };
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let Some(toml::Value::Table(connections)) = table.get("connections") else {
+        return Vec::new();
+    };
+    let text_of = |profile: &toml::Table, key: &str| {
+        profile
+            .get(key)
+            .and_then(toml::Value::as_str)
+            .map(str::to_string)
+    };
+    connections
+        .iter()
+        .map(|(name, profile)| {
+            let about = match profile.as_table() {
+                Some(profile) => match text_of(profile, "url") {
+                    Some(url) => redact_url(&url),
+                    None => [text_of(profile, "host"), text_of(profile, "database")]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                },
+                None => String::new(),
+            };
+            (name.clone(), about)
+        })
+        .collect()
+}
+
 /// Writes the template to `path`, never over an existing file, readable
 /// by its owner only (it is meant to hold connection settings); a new
 /// directory for it is private too.
