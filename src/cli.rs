@@ -102,6 +102,11 @@ pub struct Global {
     /// file's]
     #[arg(long, global = true, value_name = "N")]
     pub retries: Option<u32>,
+
+    /// The variables among `GLANCE_CONFIG`, `GLANCE_PROVIDER` and
+    /// `GLANCE_MODEL` that gave their option its value (no flag did).
+    #[arg(skip)]
+    pub from_env: Vec<&'static str>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -158,7 +163,8 @@ pub enum ConfigAction {
     /// Print where the config file is read from.
     Path,
     /// Print the settings in effect, merged from flags, environment, the
-    /// file and defaults, with passwords redacted.
+    /// file and defaults, with passwords redacted; the provider and model
+    /// questions go to say where each comes from.
     Show,
 }
 
@@ -218,7 +224,13 @@ pub fn parse() -> Cli {
         }
     }
     let matches = command.get_matches_from(attach_sql(std::env::args_os()));
-    Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+    cli.global.from_env = OPTION_VARIABLES
+        .iter()
+        .filter(|(id, _)| matches.value_source(id) == Some(clap::parser::ValueSource::EnvVariable))
+        .map(|(_, var)| *var)
+        .collect();
+    cli
 }
 
 /// Writes `--sql VALUE` as `--sql=VALUE` when the value starts with `-` and

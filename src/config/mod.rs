@@ -44,6 +44,10 @@ pub struct Config {
     pub color: ColorChoice,
     pub provider: Option<String>,
     pub model: Option<String>,
+    /// Where `provider` and `model` came from: a flag, a variable or the
+    /// config file's `[llm]`.
+    pub provider_from: Option<String>,
+    pub model_from: Option<String>,
     pub providers: BTreeMap<String, ProviderSettings>,
     pub retries: u32,
     pub context_tokens: usize,
@@ -121,6 +125,33 @@ impl Config {
             (Some(flag), Some(configured)) if !flag.eq_ignore_ascii_case(configured) => None,
             _ => file.llm.model,
         };
+        let in_file = |key: &str| match &source {
+            Some(path) => format!("from {key} under [llm] in {}", path.display()),
+            None => format!("from {key} under [llm]"),
+        };
+        let origin = |flag: &Option<String>, var: &'static str, option: &str, from_file: bool| {
+            if flag.is_some() {
+                Some(if global.from_env.contains(&var) {
+                    format!("from the environment variable {var}")
+                } else {
+                    format!("from the --{option} flag")
+                })
+            } else {
+                from_file.then(|| in_file(option))
+            }
+        };
+        let provider_from = origin(
+            &global.provider,
+            crate::llm::PROVIDER_VAR,
+            "provider",
+            file.llm.provider.is_some(),
+        );
+        let model_from = origin(
+            &global.model,
+            crate::llm::MODEL_VAR,
+            "model",
+            file_model.is_some(),
+        );
         Config {
             source,
             profiles: file
@@ -142,6 +173,8 @@ impl Config {
             },
             provider: global.provider.clone().or(file.llm.provider),
             model: global.model.clone().or(file_model),
+            provider_from,
+            model_from,
             providers: file.providers,
             retries: global
                 .retries
@@ -187,8 +220,29 @@ impl Config {
 
     /// The merged settings as TOML, passwords redacted (`glance config show`).
     pub fn show(&self) -> String {
-        show::render(self)
+        let env = |name: &str| std::env::var(name).ok();
+        show::render(self, &self.llm_in_effect(&env))
     }
+
+    /// The provider and model questions go to, with where each comes from.
+    pub fn llm_in_effect(&self, env: &dyn Fn(&str) -> Option<String>) -> crate::llm::InEffect {
+        crate::llm::in_effect(
+            with_origin(&self.provider, &self.provider_from),
+            with_origin(&self.model, &self.model_from),
+            &self.providers,
+            env,
+        )
+    }
+}
+
+/// A setting with where it came from ("from the command line" when unsaid).
+fn with_origin<'a>(
+    value: &'a Option<String>,
+    from: &'a Option<String>,
+) -> Option<(&'a str, &'a str)> {
+    value
+        .as_deref()
+        .map(|value| (value, from.as_deref().unwrap_or("from the command line")))
 }
 
 /// Where the config file is: `--config`/`GLANCE_CONFIG`, else

@@ -33,7 +33,7 @@ use serde_json::{Value, json};
 
 pub use error::Error;
 pub use ollama::probe as probe_ollama;
-pub use select::{Chosen, canonical, select};
+pub use select::{Chosen, InEffect, canonical, in_effect, select};
 
 use error::{Context, ErrorBody};
 
