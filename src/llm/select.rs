@@ -845,7 +845,14 @@ mod tests {
     /// `in_effect` names what `select` picks, and says why.
     #[test]
     fn in_effect_agrees_with_select_and_names_the_origin() {
-        let cases: &[(Option<&str>, Option<&str>, &[(&str, &str)], &str, &str)] = &[
+        type Case<'a> = (
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a [(&'a str, &'a str)],
+            &'a str,
+            &'a str,
+        );
+        let cases: &[Case] = &[
             (
                 None,
                 None,
