@@ -193,8 +193,10 @@ pub struct AskArgs {
     #[arg(long)]
     pub allow_write: bool,
 
-    /// Print the exact request that would go to the model, and exit
-    /// without calling it.
+    /// Print the request that would go to the model, and exit without
+    /// calling it: the address, the model, a summary of the schema sent,
+    /// then the system prompt and the messages as text (one JSON document
+    /// with --format json).
     #[arg(long, conflicts_with = "sql")]
     pub show_prompt: bool,
 

@@ -9,6 +9,7 @@
 
 use crate::agent::context::Context;
 use crate::db::Dialect;
+use crate::llm::Request;
 
 /// Listings are limited to this many rows unless the user asks otherwise.
 pub const DEFAULT_LIMIT: u32 = 100;
@@ -152,6 +153,87 @@ fn push_fenced(text: &mut String, tag: &str, body: &str) {
     text.push_str("\n</");
     text.push_str(tag);
     text.push_str(">\n");
+}
+
+/// At most this many table names are listed in a request's summary.
+const MAX_LISTED_TABLES: usize = 30;
+
+/// A request as a person reads it (`\prompt`, `ask --show-prompt`): where
+/// it goes, the model, a summary of the schema context, then the system
+/// text and each message under a `--- role ---` line, verbatim.
+pub fn readable(
+    provider: &str,
+    model: &str,
+    url: Option<&str>,
+    request: &Request,
+    context: &Context,
+) -> String {
+    let mut text = String::new();
+    if let Some(url) = url {
+        text.push_str(&format!("Request: POST {url}\n"));
+    }
+    text.push_str(&format!(
+        "Provider: {provider}, model {model}, replies up to {} tokens\n",
+        request.max_tokens
+    ));
+    let full = &context.tables_full;
+    let mut listed = full
+        .iter()
+        .take(MAX_LISTED_TABLES)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if full.len() > MAX_LISTED_TABLES {
+        listed.push_str(&format!(", … ({} more)", full.len() - MAX_LISTED_TABLES));
+    }
+    text.push_str(&format!(
+        "Context: {} {} sent in full{}, {} by name only, about {} schema tokens\n",
+        full.len(),
+        if full.len() == 1 { "table" } else { "tables" },
+        if listed.is_empty() {
+            String::new()
+        } else {
+            format!(" ({listed})")
+        },
+        context.tables_named,
+        context.tokens
+    ));
+    if !request.system.is_empty() {
+        text.push_str("\n--- system ---\n");
+        text.push_str(request.system.trim_end());
+        text.push('\n');
+    }
+    for message in &request.messages {
+        text.push_str(&format!("\n--- {} ---\n", message.role.as_str()));
+        text.push_str(message.content.trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+/// The same request as one JSON document (`--format json`): `provider`,
+/// `model`, `system`, `messages` (`role`, `content`) and `context`
+/// (`tables_full`, `tables_named`, `tokens`).
+pub fn json(
+    provider: &str,
+    model: &str,
+    request: &Request,
+    context: &Context,
+) -> serde_json::Value {
+    serde_json::json!({
+        "provider": provider,
+        "model": model,
+        "system": request.system,
+        "messages": request.messages.iter().map(|m| serde_json::json!({
+            "role": m.role.as_str(),
+            "content": m.content,
+        })).collect::<Vec<_>>(),
+        "context": {
+            "tables_full": context.tables_full,
+            "tables_named": context.tables_named,
+            "tokens": context.tokens,
+        },
+    })
 }
 
 #[cfg(test)]
