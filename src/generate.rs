@@ -1,6 +1,10 @@
-//! The man page and shell completions, generated from the clap definitions
-//! in `cli` so they can never disagree with `--help`. The committed copies in
-//! `completions/` and `man/` are checked against this output by a test.
+//! The man page and the shell completion scripts, generated from the clap
+//! definitions in `cli` and the meta-command table in `command`, so they
+//! can never disagree with `--help` or `\?`. The completion scripts are
+//! thin: they ask the binary (`COMPLETE=SHELL glance -- WORDS…`), which
+//! completes from the same definitions at the moment of the Tab. The
+//! committed copies in `completions/` and `man/` are checked against this
+//! output by a test.
 
 use std::io::{self, Write};
 

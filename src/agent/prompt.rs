@@ -363,4 +363,57 @@ mod tests {
         let summary = turn_summary("wide", Some("SELECT *"), &many, Some(0));
         assert!(summary.ends_with(", c39, … (5 more); 0 rows\n"));
     }
+
+    #[test]
+    fn a_readable_request_lists_its_context_and_every_message() {
+        use crate::llm::{Message, Role};
+        let context = Context {
+            text: "table public.t0".into(),
+            tables_full: (0..35).map(|i| format!("public.t{i}")).collect(),
+            tables_named: 4,
+            tokens: 1234,
+        };
+        let request = Request {
+            system: "the rules\n".into(),
+            messages: vec![
+                Message {
+                    role: Role::User,
+                    content: "first?".into(),
+                },
+                Message {
+                    role: Role::Assistant,
+                    content: "select 1".into(),
+                },
+                Message {
+                    role: Role::User,
+                    content: "and then?".into(),
+                },
+            ],
+            max_tokens: 4096,
+        };
+        let text = readable(
+            "openai",
+            "gpt-x",
+            Some("https://x/v1/chat"),
+            &request,
+            &context,
+        );
+        assert!(text.starts_with("Request: POST https://x/v1/chat\nProvider: openai, model gpt-x, replies up to 4096 tokens\n"), "{text}");
+        assert!(
+            text.contains("Context: 35 tables sent in full (public.t0, public.t1,")
+                && text.contains(
+                    "public.t29, … (5 more)), 4 by name only, about 1234 schema tokens\n"
+                ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(
+                "\n--- system ---\nthe rules\n\n--- user ---\nfirst?\n\n--- assistant ---\nselect 1\n\n--- user ---\nand then?\n"
+            ),
+            "{text}"
+        );
+        let doc = json("openai", "gpt-x", &request, &context);
+        assert_eq!(doc["messages"][1]["role"], "assistant");
+        assert_eq!(doc["context"]["tables_named"], 4);
+    }
 }

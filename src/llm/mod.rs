@@ -147,7 +147,8 @@ pub trait Provider: Send + Sync {
     /// `on_text` as it arrives; the whole reply is returned at the end.
     fn stream(&self, request: &Request, on_text: &mut dyn FnMut(&str)) -> Result<Reply, Error>;
     /// The exact HTTP request (method, URL, headers with secrets redacted,
-    /// JSON body) that [`Provider::stream`] would send, for `--show-prompt`.
+    /// JSON body) that [`Provider::stream`] would send; `--show-prompt`
+    /// shows its address.
     fn preview(&self, request: &Request) -> Value;
     /// The model ids the provider offers, as its API lists them.
     fn models(&self) -> Result<Vec<String>, Error>;
