@@ -12,7 +12,7 @@
 
 use std::io::{self, Read, Write};
 
-use crate::agent::{Agent, extract};
+use crate::agent::{Agent, extract, prompt};
 use crate::answer::{self, Answered, End};
 use crate::cli::{AskArgs, Global};
 use crate::confirm;
@@ -423,7 +423,8 @@ fn ask_question(
     }
 }
 
-/// `--show-prompt`: the request, exactly as it would be sent.
+/// `--show-prompt`: the request as readable text, or with `--format json`
+/// as one JSON document.
 fn show_prompt(
     session: &mut Session,
     agent: &Agent,
@@ -434,30 +435,25 @@ fn show_prompt(
         answer::request(session, agent, question).map_err(|e| Failure::Database {
             text: report::db_error(&e, None),
         })?;
-    let doc = if json {
-        serde_json::json!({
-            "provider": agent.provider().name(),
-            "model": agent.provider().model(),
-            "system": request.system,
-            "messages": request.messages.iter().map(|m| serde_json::json!({
-                "role": m.role.as_str(),
-                "content": m.content,
-            })).collect::<Vec<_>>(),
-            "context": {
-                "tables_full": context.tables_full,
-                "tables_named": context.tables_named,
-                "tokens": context.tokens,
-            },
-        })
-    } else {
-        agent.provider().preview(&request)
-    };
+    let provider = agent.provider();
     let text = if json {
-        render::json_text(&doc)
+        render::json_text(&prompt::json(
+            provider.name(),
+            provider.model(),
+            &request,
+            &context,
+        ))
     } else {
-        render::json_pretty(&doc)
+        let preview = provider.preview(&request);
+        prompt::readable(
+            provider.name(),
+            provider.model(),
+            preview["url"].as_str(),
+            &request,
+            &context,
+        )
     };
-    print_line(&text).map_err(|e| Failure::from_io(e).into())
+    print_line(text.trim_end_matches('\n')).map_err(|e| Failure::from_io(e).into())
 }
 
 /// The verdict `--dry-run --sql` prints: with the database's catalog, as a

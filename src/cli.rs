@@ -38,11 +38,12 @@ pub struct Global {
     /// sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3.
     /// Without it, PostgreSQL is reached through the PG* variables and
     /// psql's defaults.
-    #[arg(short = 'd', long, global = true, value_name = "URL|PATH")]
+    #[arg(short = 'd', long, global = true, value_name = "URL|PATH", value_hint = clap::ValueHint::AnyPath)]
     pub database: Option<String>,
 
     /// Connection profile from the config file ([connections.NAME]).
-    #[arg(short = 'p', long, global = true, value_name = "NAME", conflicts_with_all = ["database", "demo"])]
+    #[arg(short = 'p', long, global = true, value_name = "NAME", conflicts_with_all = ["database", "demo"],
+          add = clap_complete::ArgValueCompleter::new(crate::generate::profile_candidates))]
     pub profile: Option<String>,
 
     /// Ask for the PostgreSQL password on the terminal before connecting
@@ -57,7 +58,7 @@ pub struct Global {
     pub no_password: bool,
 
     /// Config file to read instead of ~/.config/glance/config.toml.
-    #[arg(long, global = true, env = "GLANCE_CONFIG", value_name = "FILE")]
+    #[arg(long, global = true, env = "GLANCE_CONFIG", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub config: Option<std::path::PathBuf>,
 
     /// Do not read or write the history database or the line history.
@@ -112,6 +113,11 @@ pub struct Global {
     /// file's]
     #[arg(long, global = true, value_name = "N")]
     pub retries: Option<u32>,
+
+    /// The variables among `GLANCE_CONFIG`, `GLANCE_PROVIDER` and
+    /// `GLANCE_MODEL` that gave their option its value (no flag did).
+    #[arg(skip)]
+    pub from_env: Vec<&'static str>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -168,7 +174,8 @@ pub enum ConfigAction {
     /// Print where the config file is read from.
     Path,
     /// Print the settings in effect, merged from flags, environment, the
-    /// file and defaults, with passwords redacted.
+    /// file and defaults, with passwords redacted; the provider and model
+    /// questions go to say where each comes from.
     Show,
 }
 
@@ -197,8 +204,10 @@ pub struct AskArgs {
     #[arg(long)]
     pub allow_write: bool,
 
-    /// Print the exact request that would go to the model, and exit
-    /// without calling it.
+    /// Print the request that would go to the model, and exit without
+    /// calling it: the address, the model, a summary of the schema sent,
+    /// then the system prompt and the messages as text (one JSON document
+    /// with --format json).
     #[arg(long, conflicts_with = "sql")]
     pub show_prompt: bool,
 
@@ -228,7 +237,13 @@ pub fn parse() -> Cli {
         }
     }
     let matches = command.get_matches_from(attach_sql(std::env::args_os()));
-    Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+    cli.global.from_env = OPTION_VARIABLES
+        .iter()
+        .filter(|(id, _)| matches.value_source(id) == Some(clap::parser::ValueSource::EnvVariable))
+        .map(|(_, var)| *var)
+        .collect();
+    cli
 }
 
 /// Writes `--sql VALUE` as `--sql=VALUE` when the value starts with `-` and

@@ -71,7 +71,7 @@ pub const COMMANDS: &[Spec] = &[
     Spec {
         name: "\\prompt",
         args: "QUESTION",
-        help: "show the exact request a question would send to the model",
+        help: "show the request a question would send to the model (JSON with --format json)",
         section: Section::Query,
     },
     Spec {

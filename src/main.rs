@@ -65,6 +65,7 @@ const STACK_BYTES: usize = 1 << 30;
 
 fn main() {
     timings::start();
+    generate::complete_if_asked();
     let cli = cli::parse();
     // With a file size limit (`ulimit -f`) a write past it fails with EFBIG
     // instead of killing glance, so an export removes its temporary file and

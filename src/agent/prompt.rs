@@ -9,6 +9,7 @@
 
 use crate::agent::context::Context;
 use crate::db::Dialect;
+use crate::llm::Request;
 
 /// Listings are limited to this many rows unless the user asks otherwise.
 pub const DEFAULT_LIMIT: u32 = 100;
@@ -154,6 +155,87 @@ fn push_fenced(text: &mut String, tag: &str, body: &str) {
     text.push_str(">\n");
 }
 
+/// At most this many table names are listed in a request's summary.
+const MAX_LISTED_TABLES: usize = 30;
+
+/// A request as a person reads it (`\prompt`, `ask --show-prompt`): where
+/// it goes, the model, a summary of the schema context, then the system
+/// text and each message under a `--- role ---` line, verbatim.
+pub fn readable(
+    provider: &str,
+    model: &str,
+    url: Option<&str>,
+    request: &Request,
+    context: &Context,
+) -> String {
+    let mut text = String::new();
+    if let Some(url) = url {
+        text.push_str(&format!("Request: POST {url}\n"));
+    }
+    text.push_str(&format!(
+        "Provider: {provider}, model {model}, replies up to {} tokens\n",
+        request.max_tokens
+    ));
+    let full = &context.tables_full;
+    let mut listed = full
+        .iter()
+        .take(MAX_LISTED_TABLES)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if full.len() > MAX_LISTED_TABLES {
+        listed.push_str(&format!(", … ({} more)", full.len() - MAX_LISTED_TABLES));
+    }
+    text.push_str(&format!(
+        "Context: {} {} sent in full{}, {} by name only, about {} schema tokens\n",
+        full.len(),
+        if full.len() == 1 { "table" } else { "tables" },
+        if listed.is_empty() {
+            String::new()
+        } else {
+            format!(" ({listed})")
+        },
+        context.tables_named,
+        context.tokens
+    ));
+    if !request.system.is_empty() {
+        text.push_str("\n--- system ---\n");
+        text.push_str(request.system.trim_end());
+        text.push('\n');
+    }
+    for message in &request.messages {
+        text.push_str(&format!("\n--- {} ---\n", message.role.as_str()));
+        text.push_str(message.content.trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+/// The same request as one JSON document (`--format json`): `provider`,
+/// `model`, `system`, `messages` (`role`, `content`) and `context`
+/// (`tables_full`, `tables_named`, `tokens`).
+pub fn json(
+    provider: &str,
+    model: &str,
+    request: &Request,
+    context: &Context,
+) -> serde_json::Value {
+    serde_json::json!({
+        "provider": provider,
+        "model": model,
+        "system": request.system,
+        "messages": request.messages.iter().map(|m| serde_json::json!({
+            "role": m.role.as_str(),
+            "content": m.content,
+        })).collect::<Vec<_>>(),
+        "context": {
+            "tables_full": context.tables_full,
+            "tables_named": context.tables_named,
+            "tokens": context.tokens,
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,5 +362,58 @@ mod tests {
         let many: Vec<String> = (0..45).map(|i| format!("c{i}")).collect();
         let summary = turn_summary("wide", Some("SELECT *"), &many, Some(0));
         assert!(summary.ends_with(", c39, … (5 more); 0 rows\n"));
+    }
+
+    #[test]
+    fn a_readable_request_lists_its_context_and_every_message() {
+        use crate::llm::{Message, Role};
+        let context = Context {
+            text: "table public.t0".into(),
+            tables_full: (0..35).map(|i| format!("public.t{i}")).collect(),
+            tables_named: 4,
+            tokens: 1234,
+        };
+        let request = Request {
+            system: "the rules\n".into(),
+            messages: vec![
+                Message {
+                    role: Role::User,
+                    content: "first?".into(),
+                },
+                Message {
+                    role: Role::Assistant,
+                    content: "select 1".into(),
+                },
+                Message {
+                    role: Role::User,
+                    content: "and then?".into(),
+                },
+            ],
+            max_tokens: 4096,
+        };
+        let text = readable(
+            "openai",
+            "gpt-x",
+            Some("https://x/v1/chat"),
+            &request,
+            &context,
+        );
+        assert!(text.starts_with("Request: POST https://x/v1/chat\nProvider: openai, model gpt-x, replies up to 4096 tokens\n"), "{text}");
+        assert!(
+            text.contains("Context: 35 tables sent in full (public.t0, public.t1,")
+                && text.contains(
+                    "public.t29, … (5 more)), 4 by name only, about 1234 schema tokens\n"
+                ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(
+                "\n--- system ---\nthe rules\n\n--- user ---\nfirst?\n\n--- assistant ---\nselect 1\n\n--- user ---\nand then?\n"
+            ),
+            "{text}"
+        );
+        let doc = json("openai", "gpt-x", &request, &context);
+        assert_eq!(doc["messages"][1]["role"], "assistant");
+        assert_eq!(doc["context"]["tables_named"], 4);
     }
 }

@@ -44,6 +44,10 @@ pub struct Config {
     pub color: ColorChoice,
     pub provider: Option<String>,
     pub model: Option<String>,
+    /// Where `provider` and `model` came from: a flag, a variable or the
+    /// config file's `[llm]`.
+    pub provider_from: Option<String>,
+    pub model_from: Option<String>,
     pub providers: BTreeMap<String, ProviderSettings>,
     pub retries: u32,
     pub context_tokens: usize,
@@ -121,6 +125,33 @@ impl Config {
             (Some(flag), Some(configured)) if !flag.eq_ignore_ascii_case(configured) => None,
             _ => file.llm.model,
         };
+        let in_file = |key: &str| match &source {
+            Some(path) => format!("from {key} under [llm] in {}", path.display()),
+            None => format!("from {key} under [llm]"),
+        };
+        let origin = |flag: &Option<String>, var: &'static str, option: &str, from_file: bool| {
+            if flag.is_some() {
+                Some(if global.from_env.contains(&var) {
+                    format!("from the environment variable {var}")
+                } else {
+                    format!("from the --{option} flag")
+                })
+            } else {
+                from_file.then(|| in_file(option))
+            }
+        };
+        let provider_from = origin(
+            &global.provider,
+            crate::llm::PROVIDER_VAR,
+            "provider",
+            file.llm.provider.is_some(),
+        );
+        let model_from = origin(
+            &global.model,
+            crate::llm::MODEL_VAR,
+            "model",
+            file_model.is_some(),
+        );
         Config {
             source,
             profiles: file
@@ -142,6 +173,8 @@ impl Config {
             },
             provider: global.provider.clone().or(file.llm.provider),
             model: global.model.clone().or(file_model),
+            provider_from,
+            model_from,
             providers: file.providers,
             retries: global
                 .retries
@@ -187,8 +220,29 @@ impl Config {
 
     /// The merged settings as TOML, passwords redacted (`glance config show`).
     pub fn show(&self) -> String {
-        show::render(self)
+        let env = |name: &str| std::env::var(name).ok();
+        show::render(self, &self.llm_in_effect(&env))
     }
+
+    /// The provider and model questions go to, with where each comes from.
+    pub fn llm_in_effect(&self, env: &dyn Fn(&str) -> Option<String>) -> crate::llm::InEffect {
+        crate::llm::in_effect(
+            with_origin(&self.provider, &self.provider_from),
+            with_origin(&self.model, &self.model_from),
+            &self.providers,
+            env,
+        )
+    }
+}
+
+/// A setting with where it came from ("from the command line" when unsaid).
+fn with_origin<'a>(
+    value: &'a Option<String>,
+    from: &'a Option<String>,
+) -> Option<(&'a str, &'a str)> {
+    value
+        .as_deref()
+        .map(|value| (value, from.as_deref().unwrap_or("from the command line")))
 }
 
 /// Where the config file is: `--config`/`GLANCE_CONFIG`, else
@@ -207,6 +261,44 @@ pub fn path(flag: Option<&Path>) -> Result<PathBuf, Failure> {
             hint: Some("set HOME, or name a file with --config".into()),
         })?;
     Ok(base.join("glance").join("config.toml"))
+}
+
+/// The profile names in the config file at `path` with a short
+/// description of each (its URL, passwords redacted, or host and database),
+/// for shell completion: nothing when the file is missing or unreadable.
+pub fn profile_names(path: &Path) -> Vec<(String, String)> {
+    let Ok(text) = crate::files::read_text_capped(path, MAX_FILE_BYTES) else {
+        return Vec::new();
+    };
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let Some(toml::Value::Table(connections)) = table.get("connections") else {
+        return Vec::new();
+    };
+    let text_of = |profile: &toml::Table, key: &str| {
+        profile
+            .get(key)
+            .and_then(toml::Value::as_str)
+            .map(str::to_string)
+    };
+    connections
+        .iter()
+        .map(|(name, profile)| {
+            let about = match profile.as_table() {
+                Some(profile) => match text_of(profile, "url") {
+                    Some(url) => redact_url(&url),
+                    None => [text_of(profile, "host"), text_of(profile, "database")]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                },
+                None => String::new(),
+            };
+            (name.clone(), about)
+        })
+        .collect()
 }
 
 /// Writes the template to `path`, never over an existing file, readable

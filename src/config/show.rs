@@ -7,17 +7,16 @@ use toml::{Table, Value};
 
 use super::{ColorChoice, Config, Profile};
 use crate::db::postgres::conninfo;
+use crate::llm::InEffect;
 use crate::render::{Expanded, Format};
 
 /// What stands in for a password.
 const REDACTED: &str = crate::redact::MARK;
 
-pub fn render(config: &Config) -> String {
+/// The settings as TOML; `[llm]` holds the provider and model questions go
+/// to (`llm`), each with a comment saying where it comes from.
+pub fn render(config: &Config, llm: &InEffect) -> String {
     let mut root = Table::new();
-    let mut llm = Table::new();
-    put(&mut llm, "provider", config.provider.clone());
-    put(&mut llm, "model", config.model.clone());
-    root.insert("llm".into(), Value::Table(llm));
     if !config.providers.is_empty() {
         let providers = config
             .providers
@@ -103,7 +102,29 @@ pub fn render(config: &Config) -> String {
     } else {
         ""
     };
-    format!("{source}{unset}\n{body}")
+    format!("{source}{unset}\n{}\n{body}", llm_section(llm))
+}
+
+/// `[llm]` with the provider and model in effect, each followed by where
+/// it comes from; a model that only the server will name is a comment.
+fn llm_section(llm: &InEffect) -> String {
+    let quoted = |text: &str| Value::String(text.to_string()).to_string();
+    let one_line = |text: &str| text.replace(['\n', '\r'], " ");
+    let mut text = format!(
+        "[llm]\nprovider = {}  # {}\n",
+        quoted(&llm.provider),
+        one_line(&llm.provider_from)
+    );
+    if llm.model.is_empty() {
+        text.push_str(&format!("# model: {}\n", one_line(&llm.model_from)));
+    } else {
+        text.push_str(&format!(
+            "model = {}  # {}\n",
+            quoted(&llm.model),
+            one_line(&llm.model_from)
+        ));
+    }
+    text
 }
 
 fn profile_table(config: &Config, profile: &Profile) -> Table {

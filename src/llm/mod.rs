@@ -33,7 +33,7 @@ use serde_json::{Value, json};
 
 pub use error::Error;
 pub use ollama::probe as probe_ollama;
-pub use select::{Chosen, canonical, select};
+pub use select::{Chosen, InEffect, canonical, in_effect, select};
 
 use error::{Context, ErrorBody};
 
@@ -147,7 +147,8 @@ pub trait Provider: Send + Sync {
     /// `on_text` as it arrives; the whole reply is returned at the end.
     fn stream(&self, request: &Request, on_text: &mut dyn FnMut(&str)) -> Result<Reply, Error>;
     /// The exact HTTP request (method, URL, headers with secrets redacted,
-    /// JSON body) that [`Provider::stream`] would send, for `--show-prompt`.
+    /// JSON body) that [`Provider::stream`] would send; `--show-prompt`
+    /// shows its address.
     fn preview(&self, request: &Request) -> Value;
     /// The model ids the provider offers, as its API lists them.
     fn models(&self) -> Result<Vec<String>, Error>;

@@ -180,6 +180,135 @@ pub fn select(
     }))
 }
 
+/// The provider and model [`select`] would choose, each with where it comes
+/// from, for `glance config show`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InEffect {
+    pub provider: String,
+    pub provider_from: String,
+    pub model: String,
+    pub model_from: String,
+}
+
+/// What [`select`] would choose from the same inputs, and why, without
+/// building a provider or looking for an Ollama server. `provider` and
+/// `model` come with their origin (a flag, a variable, a config file
+/// section); when absent they are read from `GLANCE_PROVIDER` and
+/// `GLANCE_MODEL` through `env`, as [`select`] does.
+pub fn in_effect(
+    provider: Option<(&str, &str)>,
+    model: Option<(&str, &str)>,
+    settings: &BTreeMap<String, ProviderSettings>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> InEffect {
+    let var = |name: &str| env(name).filter(|value| !value.trim().is_empty());
+    let setup = Setup {
+        settings,
+        var: &var,
+    };
+    let provider = provider
+        .map(|(name, from)| (name.to_string(), from.to_string()))
+        .or_else(|| {
+            var(PROVIDER_VAR).map(|name| {
+                (
+                    name,
+                    format!("from the environment variable {PROVIDER_VAR}"),
+                )
+            })
+        });
+    let model = model
+        .map(|(name, from)| (name.to_string(), from.to_string()))
+        .or_else(|| {
+            var(MODEL_VAR).map(|name| (name, format!("from the environment variable {MODEL_VAR}")))
+        });
+    let (kind, provider_from) = match &provider {
+        Some((name, from)) => match Kind::parse(name) {
+            Some(kind) => (kind, from.clone()),
+            None => {
+                return InEffect {
+                    provider: name.clone(),
+                    provider_from: format!("{from}; not a provider glance knows"),
+                    model: model.map(|(name, _)| name).unwrap_or_default(),
+                    model_from: "none: the provider is unknown".into(),
+                };
+            }
+        },
+        None => match model.as_ref().and_then(|(name, _)| {
+            Kind::from_model(name).map(|kind| (kind, format!("inferred from the model id {name}")))
+        }) {
+            Some(found) => found,
+            None => match Kind::AUTO
+                .into_iter()
+                .find(|kind| setup.has_credentials(*kind))
+            {
+                Some(kind) => (kind, detected_because(&setup, kind)),
+                None => (
+                    Kind::Ollama,
+                    format!(
+                        "nothing else is set up: a local Ollama at {}, if one answers",
+                        setup.ollama_url()
+                    ),
+                ),
+            },
+        },
+    };
+    let setting = setup.setting(kind);
+    let (model, model_from) = match (model, setting.model) {
+        (Some((name, from)), _) => (name, from),
+        (None, Some(name)) => (
+            name,
+            format!(
+                "from model under [providers.{}] in the config file",
+                kind.name()
+            ),
+        ),
+        (None, None) => match kind {
+            Kind::OpenAi => (openai::DEFAULT_MODEL.into(), "openai's default".into()),
+            Kind::Anthropic => (
+                anthropic::DEFAULT_MODEL.into(),
+                "anthropic's default".into(),
+            ),
+            Kind::Gemini => (gemini::DEFAULT_MODEL.into(), "gemini's default".into()),
+            Kind::Azure => (
+                String::new(),
+                "none: name the deployment with --model, GLANCE_MODEL or [providers.azure] model"
+                    .into(),
+            ),
+            Kind::Ollama => (
+                String::new(),
+                format!(
+                    "the first model the Ollama server lists ({} when it lists none)",
+                    ollama::DEFAULT_MODEL
+                ),
+            ),
+        },
+    };
+    InEffect {
+        provider: kind.name().to_string(),
+        provider_from,
+        model,
+        model_from,
+    }
+}
+
+/// Why `kind` was picked with no provider named.
+fn detected_because(setup: &Setup<'_>, kind: Kind) -> String {
+    let key_var = setup.key_var(kind);
+    let key = (setup.var)(&key_var).is_some();
+    match kind {
+        Kind::OpenAi if !key => match (setup.var)(openai::BASE_VAR) {
+            Some(_) => format!(
+                "detected: {} names an OpenAI-compatible server",
+                openai::BASE_VAR
+            ),
+            None => "detected: base_url under [providers.openai] names an OpenAI-compatible server"
+                .into(),
+        },
+        Kind::Azure => format!("detected: {key_var} and the endpoint are set"),
+        _ => format!("detected: {key_var} is set"),
+    }
+}
+
 /// The providers [`select`] knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -711,5 +840,87 @@ mod tests {
             .expect("ollama");
         assert!(named.notice.is_none(), "a named provider needs no notice");
         assert_eq!(named.provider.model(), "qwen2.5-coder:7b");
+    }
+
+    /// `in_effect` names what `select` picks, and says why.
+    #[test]
+    fn in_effect_agrees_with_select_and_names_the_origin() {
+        type Case<'a> = (
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a [(&'a str, &'a str)],
+            &'a str,
+            &'a str,
+        );
+        let cases: &[Case] = &[
+            (
+                None,
+                None,
+                &[("OPENAI_API_KEY", "k")],
+                "detected: OPENAI_API_KEY is set",
+                "openai's default",
+            ),
+            (
+                None,
+                None,
+                &[("GEMINI_API_KEY", "k"), ("GLANCE_MODEL", "gemini-x")],
+                "inferred from the model id gemini-x",
+                "from the environment variable GLANCE_MODEL",
+            ),
+            (
+                None,
+                None,
+                &[("ANTHROPIC_API_KEY", "k"), ("GLANCE_PROVIDER", "claude")],
+                "from the environment variable GLANCE_PROVIDER",
+                "anthropic's default",
+            ),
+            (
+                Some("openai"),
+                Some("gpt-x"),
+                &[("OPENAI_API_KEY", "k"), ("ANTHROPIC_API_KEY", "k")],
+                "from the --provider flag",
+                "from the --model flag",
+            ),
+            (
+                None,
+                None,
+                &[("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")],
+                "detected: OPENAI_BASE_URL names an OpenAI-compatible server",
+                "openai's default",
+            ),
+        ];
+        for (provider, model, pairs, provider_from, model_from) in cases {
+            let effect = in_effect(
+                provider.map(|p| (p, "from the --provider flag")),
+                model.map(|m| (m, "from the --model flag")),
+                &BTreeMap::new(),
+                &env(pairs),
+            );
+            let picked = chosen(*provider, *model, pairs).expect("a provider");
+            assert_eq!(
+                (effect.provider.clone(), effect.model.clone()),
+                picked,
+                "{pairs:?}"
+            );
+            assert_eq!(effect.provider_from, *provider_from, "{pairs:?}");
+            assert_eq!(effect.model_from, *model_from, "{pairs:?}");
+        }
+        let mut settings = BTreeMap::new();
+        settings.insert(
+            "gemini".to_string(),
+            ProviderSettings {
+                model: Some("gemini-pro".into()),
+                ..ProviderSettings::default()
+            },
+        );
+        let effect = in_effect(Some(("gemini", "from [llm]")), None, &settings, &env(&[]));
+        assert_eq!(effect.model, "gemini-pro");
+        assert_eq!(
+            effect.model_from,
+            "from model under [providers.gemini] in the config file"
+        );
+        let effect = in_effect(None, None, &BTreeMap::new(), &env(&[]));
+        assert_eq!(effect.provider, "ollama");
+        assert!(effect.model.is_empty() && effect.model_from.contains("first model"));
     }
 }

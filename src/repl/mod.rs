@@ -19,7 +19,7 @@ use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
 use edit::Recall;
 use input::{Input, Read};
 
-use crate::agent::Agent;
+use crate::agent::{Agent, prompt};
 use crate::answer::{self, End};
 use crate::command::{self, Listing, Meta, ModelChoice};
 use crate::config::Config;
@@ -488,14 +488,23 @@ impl Repl {
         };
         match answer::request(session, agent, question) {
             Ok((request, context)) => {
-                let preview = agent.provider().preview(&request);
-                println!("{}", crate::render::json_pretty(&preview));
-                println!(
-                    "{} tables sent in full, {} by name only, about {} schema tokens",
-                    context.tables_full.len(),
-                    context.tables_named,
-                    context.tokens
-                );
+                let provider = agent.provider();
+                if matches!(session.settings.format, crate::render::Format::Json) {
+                    let doc = prompt::json(provider.name(), provider.model(), &request, &context);
+                    println!("{}", crate::render::json_pretty(&doc));
+                } else {
+                    let preview = provider.preview(&request);
+                    print!(
+                        "{}",
+                        prompt::readable(
+                            provider.name(),
+                            provider.model(),
+                            preview["url"].as_str(),
+                            &request,
+                            &context,
+                        )
+                    );
+                }
             }
             Err(error) => eprint!("{}", report::db_error(&error, None)),
         }

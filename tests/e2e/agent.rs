@@ -460,12 +460,65 @@ fn backslash_prompt_shows_the_request_without_sending_it() {
     out.success()
         .stdout_has("/v1/chat/completions")
         .stdout_has("how many orders are there?")
-        .stdout_has("tables sent in full");
+        .stdout_has("tables sent in full")
+        .stdout_has("\n--- system ---\nYou write SQL for glance")
+        .stdout_has("\n--- user ---\nhow many orders are there?\n");
     out.never_shows(KEY);
     assert!(
         fake.requests().is_empty(),
         "\\prompt must not call the model\n{out}"
     );
+}
+
+#[test]
+fn backslash_prompt_is_json_with_format_json() {
+    let db = shop("agent_backslash_prompt_json");
+    let fake = FakeLlm::openai(vec![]);
+    let mut cmd = glance().args(["repl", "-d", db.url(), "--format", "json"]);
+    for (name, value) in fake.env() {
+        cmd = cmd.env(name, value);
+    }
+    let out = cmd.stdin("\\prompt how many orders are there?\n").run();
+    out.success()
+        .stdout_has("\"messages\"")
+        .stdout_has("\"tables_full\"")
+        .stdout_has("how many orders are there?");
+    assert!(!out.stdout.contains("--- system ---"), "{out}");
+    assert!(fake.requests().is_empty(), "{out}");
+}
+
+#[test]
+fn show_prompt_prints_readable_text_without_format_json() {
+    let db = shop("agent_show_prompt_text");
+    let fake = FakeLlm::openai(vec![]);
+    let out = ask(&db, &fake, "how many orders?")
+        .arg("--show-prompt")
+        .run();
+    out.success();
+    let text = &out.stdout;
+    assert!(
+        text.starts_with("Request: POST http") && text.contains("/v1/chat/completions\n"),
+        "{out}"
+    );
+    assert!(
+        text.contains("Provider: openai, model gpt-5-mini, replies up to "),
+        "{out}"
+    );
+    assert!(
+        text.contains("tables sent in full (")
+            && text.contains("public.orders")
+            && text.contains(" by name only, about "),
+        "{out}"
+    );
+    assert!(
+        text.contains("\n--- system ---\nYou write SQL for glance")
+            && text.contains("customers")
+            && text.ends_with("\n--- user ---\nhow many orders?\n"),
+        "{out}"
+    );
+    assert!(serde_json::from_str::<Json>(text).is_err(), "{out}");
+    out.never_shows(crate::fake_llm::KEY);
+    assert!(fake.requests().is_empty(), "{out}");
 }
 
 #[test]

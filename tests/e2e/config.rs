@@ -312,3 +312,71 @@ fn the_page_size_comes_from_the_file() {
     repl.ctrl('d');
     assert_eq!(repl.expect_exit(), 0);
 }
+
+/// `config show` names the provider and model questions go to, and where
+/// each comes from: a flag, a variable, the file, a detected key, a default.
+#[test]
+fn config_show_says_where_the_provider_and_model_come_from() {
+    let show = |home: &Path, args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = glance().home(home).args(args).args(["config", "show"]);
+        for (name, value) in env {
+            cmd = cmd.env(*name, *value);
+        }
+        let out = cmd.run();
+        out.success();
+        out.stdout.clone()
+    };
+    let bare = harness::scratch_dir("home");
+    let out = show(&bare, &[], &[("OPENAI_API_KEY", "sk-test")]);
+    assert!(
+        out.contains("provider = \"openai\"  # detected: OPENAI_API_KEY is set\n")
+            && out.contains("  # openai's default\n"),
+        "{out}"
+    );
+    assert!(!out.contains("sk-test"), "{out}");
+    let out = show(
+        &bare,
+        &["--model", "claude-test"],
+        &[("GLANCE_PROVIDER", "anthropic"), ("ANTHROPIC_API_KEY", "k")],
+    );
+    assert!(
+        out.contains("provider = \"anthropic\"  # from the environment variable GLANCE_PROVIDER\n")
+            && out.contains("model = \"claude-test\"  # from the --model flag\n"),
+        "{out}"
+    );
+    let out = show(&bare, &[], &[]);
+    assert!(
+        out.contains("provider = \"ollama\"  # nothing else is set up")
+            && out.contains("# model: the first model the Ollama server lists"),
+        "{out}"
+    );
+
+    let home = home_with_config(
+        "[llm]\nprovider = \"openai\"\n[providers.openai]\nmodel = \"gpt-5-nano\"\n",
+    );
+    let file = config_file(&home).display().to_string();
+    let out = show(&home, &[], &[("OPENAI_API_KEY", "k")]);
+    assert!(
+        out.contains(&format!(
+            "provider = \"openai\"  # from provider under [llm] in {file}\n"
+        )) && out.contains(
+            "model = \"gpt-5-nano\"  # from model under [providers.openai] in the config file\n"
+        ),
+        "{out}"
+    );
+    let out = show(
+        &home,
+        &[],
+        &[("OPENAI_API_KEY", "k"), ("GLANCE_MODEL", "gpt-env")],
+    );
+    assert!(
+        out.contains("model = \"gpt-env\"  # from the environment variable GLANCE_MODEL\n"),
+        "{out}"
+    );
+    let out = show(&home, &["--provider", "azure"], &[]);
+    assert!(
+        out.contains("provider = \"azure\"  # from the --provider flag\n")
+            && out.contains("# model: none: name the deployment"),
+        "{out}"
+    );
+}
