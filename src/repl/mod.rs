@@ -257,9 +257,10 @@ impl Repl {
                 }
             }
             Meta::Describe { name, verbose } => {
+                let details = describe_details(session, &name);
                 match session
                     .catalog()
-                    .map(|catalog| describe::relation(catalog, &name, verbose))
+                    .map(|catalog| describe::relation_with(catalog, &name, verbose, &details))
                 {
                     Ok(Some(description)) => show(session, &description, false),
                     Ok(None) => eprint!(
@@ -675,6 +676,27 @@ fn output_failed(error: &io::Error) -> bool {
         );
     }
     closed
+}
+
+/// What `\\d NAME` reads for that one relation beyond the catalog
+/// (triggers, partitions), through the read-only guard; on an error the
+/// relation is described without them and the error is shown.
+fn describe_details(session: &mut Session, name: &str) -> describe::Details {
+    let dialect = session.info().dialect;
+    let Some((schema, table)) = session
+        .catalog()
+        .ok()
+        .and_then(|catalog| describe::resolve(catalog, name))
+    else {
+        return describe::Details::default();
+    };
+    match session.catalog_query(&describe::details_sql(dialect, &schema, &table)) {
+        Ok((_, rows)) => describe::details_from_rows(&rows),
+        Err(error) => {
+            eprint!("{}", report::db_error(&error, None));
+            describe::Details::default()
+        }
+    }
 }
 
 /// `\\du`, `\\df` and the other listings the server's catalogs answer;
