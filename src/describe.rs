@@ -22,18 +22,7 @@ pub fn list_relations(
     pattern: Option<&str>,
     verbose: bool,
 ) -> Description {
-    let pattern = pattern.map(Pattern::parse);
-    let mut relations: Vec<&Relation> = catalog
-        .relations
-        .iter()
-        .filter(|r| kinds.contains(&r.kind))
-        .filter(|r| {
-            pattern
-                .as_ref()
-                .is_none_or(|p| p.matches(Some(&r.schema), &r.name))
-        })
-        .collect();
-    relations.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+    let relations = listed(catalog, kinds, pattern);
     let mut names = vec!["Schema", "Name", "Type", "Owner"];
     if verbose {
         names.extend(["Rows", "Size", "Description"]);
@@ -64,6 +53,42 @@ pub fn list_relations(
         rows,
         sections: Vec::new(),
     })
+}
+
+/// The relations [`list_relations`] shows, sorted.
+fn listed<'a>(
+    catalog: &'a Catalog,
+    kinds: &[RelationKind],
+    pattern: Option<&str>,
+) -> Vec<&'a Relation> {
+    let pattern = pattern.map(Pattern::parse);
+    let mut relations: Vec<&Relation> = catalog
+        .relations
+        .iter()
+        .filter(|r| kinds.contains(&r.kind))
+        .filter(|r| {
+            pattern
+                .as_ref()
+                .is_none_or(|p| p.matches(Some(&r.schema), &r.name))
+        })
+        .collect();
+    relations.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+    relations
+}
+
+/// The tables and materialized views a listing shows, as schema, name
+/// pairs: PostgreSQL's sizes are read for them when a verbose listing is
+/// drawn, not at introspection.
+pub fn sized_listed(
+    catalog: &Catalog,
+    kinds: &[RelationKind],
+    pattern: Option<&str>,
+) -> Vec<(String, String)> {
+    listed(catalog, kinds, pattern)
+        .into_iter()
+        .filter(|r| matches!(r.kind, RelationKind::Table | RelationKind::MaterializedView))
+        .map(|r| (r.schema.clone(), r.name.clone()))
+        .collect()
 }
 
 /// `\dn`: schemas.

@@ -2,6 +2,7 @@
 //! into `glance repl` (stdin not a terminal: commands are read line by line,
 //! without prompts or paging, like `psql < file`).
 
+use crate::fake_llm::{FakeLlm, Reply};
 use crate::harness::{self, Output, TestDb, glance};
 
 const SCHEMA: &str = r#"
@@ -281,4 +282,56 @@ fn backslash_d_on_sqlite_shows_triggers() {
         .run();
     out.success();
     out.stdout_has("Triggers:\n    items_log after insert on items begin insert into log values (new.id); end\n");
+}
+
+#[test]
+fn backslash_d_plus_listings_read_sizes_and_view_definitions_when_asked() {
+    let db = shop();
+    db.execute("insert into customers (name) select 'c' || g from generate_series(1, 50) g");
+    let out = describe(&db, "\\dt+\n\\d+ recent_orders");
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains(" customers "))
+        .unwrap_or_default();
+    assert!(
+        line.contains(" kB") || line.contains(" bytes"),
+        "the size of customers is shown\n{out}"
+    );
+    out.stdout_has("View definition:").stdout_has("FROM public.orders");
+}
+
+/// A model's `ask` with no `--allow-*`: what it proposes runs only if it reads.
+fn ask_model(db: &TestDb, sql: &str) -> Output {
+    let fake = FakeLlm::openai(vec![Reply::text(&format!(
+        "This answers it.\n\n```sql\n{sql}\n```\n"
+    ))]);
+    let mut cmd = glance().args(["ask", "--retries", "0", "-d", db.url(), "the question"]);
+    for (name, value) in fake.env() {
+        cmd = cmd.env(name, value);
+    }
+    cmd.run()
+}
+
+#[test]
+fn views_read_after_introspection_are_still_verified_before_they_run() {
+    let db = harness::db("late_views");
+    db.execute(
+        "create table visits (n int);
+         create table film (id int);
+         create function bump() returns int language sql volatile
+             as 'insert into visits values (1) returning n';
+         create view counting as select id, bump() as b from film;
+         create view outer_view as select id from counting;
+         create view calm as select id from film;",
+    );
+    // A view whose definition calls a writing function asks, also when
+    // the statement reaches it only through another view.
+    for sql in ["select * from counting", "select id from outer_view"] {
+        let out = ask_model(&db, sql);
+        out.code(3).stderr_has("the view public.counting");
+    }
+    assert_eq!(db.query_scalar("select count(*) from visits").as_deref(), Some("0"));
+    // A view that only reads still runs without asking.
+    ask_model(&db, "select id from calm").success();
 }

@@ -227,9 +227,7 @@ const CODE: &str = concat!(
 const RELATIONS: &str = concat!(
     "SELECT c.oid::pg_catalog.int8, n.nspname::pg_catalog.text, c.relname::pg_catalog.text, c.relkind::pg_catalog.text, \
             pg_catalog.pg_get_userbyid(c.relowner)::pg_catalog.text, d.description, \
-            c.reltuples::pg_catalog.float8, \
-            CASE WHEN c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'm']::pg_catalog.\"char\"[]) THEN pg_catalog.pg_total_relation_size(c.oid) END, \
-            CASE WHEN c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['v', 'm']::pg_catalog.\"char\"[]) THEN pg_catalog.pg_get_viewdef(c.oid) END \
+            c.reltuples::pg_catalog.float8 \
      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
           LEFT JOIN pg_catalog.pg_description d ON d.objoid OPERATOR(pg_catalog.=) c.oid \
                AND d.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid OPERATOR(pg_catalog.=) 0 \
@@ -585,9 +583,92 @@ fn relation(row: &Row) -> Result<Option<Relation>, postgres::Error> {
         indexes: Vec::new(),
         comment: row.try_get(5)?,
         row_estimate: (reltuples >= 0.0).then_some(reltuples as i64),
-        size_bytes: row.try_get(7)?,
-        definition: row.try_get(8)?,
+        // Read when asked for: sizes by `\\d+` listings, view definitions
+        // by the safety verifier and `\\d+ VIEW` ([`view_definitions_sql`]).
+        size_bytes: None,
+        definition: None,
     }))
+}
+
+/// The one catalog query that reads the definitions of the views and
+/// materialized views named by `views` (schema, name pairs) and of every
+/// view they read, directly or
+/// through other views (`pg_depend` of their rewrite rules). Rows: schema,
+/// name, definition. It runs inside the read-only guard, which rolls back
+/// the search path it sets: `pg_get_viewdef` runs SQL of its own, which a
+/// schema placed before `pg_catalog` could otherwise hijack. Names travel
+/// hex-encoded, so nothing in them can change the query.
+pub fn view_definitions_sql(views: &[(String, String)]) -> String {
+    let hex = |s: &str| s.bytes().map(|b| format!("{b:02x}")).collect::<String>();
+    let list = |part: &dyn Fn(&(String, String)) -> &str| {
+        views
+            .iter()
+            .map(|v| format!("\"{}\"", hex(part(v))))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let schemas = list(&|v| &v.0);
+    let names = list(&|v| &v.1);
+    format!(
+        "WITH RECURSIVE before AS MATERIALIZED (\
+             SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true) AS safe), \
+         named(schema, name) AS (\
+             SELECT pg_catalog.convert_from(pg_catalog.decode(u.s, 'hex'), 'UTF8'), \
+                    pg_catalog.convert_from(pg_catalog.decode(u.t, 'hex'), 'UTF8') \
+             FROM ROWS FROM (pg_catalog.unnest('{{{schemas}}}'::pg_catalog.text[]), \
+                                    pg_catalog.unnest('{{{names}}}'::pg_catalog.text[])) AS u(s, t)), \
+         wanted(oid) AS (\
+             SELECT c.oid FROM pg_catalog.pg_class c \
+                  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
+                  JOIN named w ON w.schema OPERATOR(pg_catalog.=) n.nspname::pg_catalog.text \
+                              AND w.name OPERATOR(pg_catalog.=) c.relname::pg_catalog.text \
+             WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['v', 'm']::pg_catalog.\"char\"[]) \
+             UNION \
+             SELECT d.refobjid FROM wanted v \
+                  JOIN pg_catalog.pg_rewrite r ON r.ev_class OPERATOR(pg_catalog.=) v.oid \
+                  JOIN pg_catalog.pg_depend d \
+                       ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass \
+                      AND d.objid OPERATOR(pg_catalog.=) r.oid \
+                      AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass \
+                  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.refobjid \
+             WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['v', 'm']::pg_catalog.\"char\"[])) \
+         SELECT v.schema, v.name, v.definition \
+         FROM before b CROSS JOIN LATERAL (\
+             SELECT n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name, \
+                    pg_catalog.pg_get_viewdef(c.oid) AS definition \
+             FROM wanted w JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) w.oid \
+                  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
+             WHERE b.safe IS NOT NULL) v \
+         ORDER BY 1, 2"
+    )
+}
+
+/// The one catalog query that reads the on-disk sizes of the tables and
+/// materialized views named by `relations` (schema, name pairs), for the
+/// listings that show them. Rows: schema, name, bytes.
+pub fn sizes_sql(relations: &[(String, String)]) -> String {
+    let hex = |s: &str| s.bytes().map(|b| format!("{b:02x}")).collect::<String>();
+    let list = |part: &dyn Fn(&(String, String)) -> &str| {
+        relations
+            .iter()
+            .map(|v| format!("\"{}\"", hex(part(v))))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    format!(
+        "SELECT n.nspname::pg_catalog.text, c.relname::pg_catalog.text, \
+                pg_catalog.pg_total_relation_size(c.oid) \
+         FROM ROWS FROM (pg_catalog.unnest('{{{}}}'::pg_catalog.text[]), pg_catalog.unnest('{{{}}}'::pg_catalog.text[])) AS u(s, t) \
+              JOIN pg_catalog.pg_namespace n \
+                   ON n.nspname::pg_catalog.text OPERATOR(pg_catalog.=) \
+                      pg_catalog.convert_from(pg_catalog.decode(u.s, 'hex'), 'UTF8') \
+              JOIN pg_catalog.pg_class c ON c.relnamespace OPERATOR(pg_catalog.=) n.oid \
+                   AND c.relname::pg_catalog.text OPERATOR(pg_catalog.=) \
+                       pg_catalog.convert_from(pg_catalog.decode(u.t, 'hex'), 'UTF8') \
+         WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'm']::pg_catalog.\"char\"[])",
+        list(&|v| &v.0),
+        list(&|v| &v.1)
+    )
 }
 
 fn add_constraint(rel: &mut Relation, row: &Row) -> Result<(), postgres::Error> {
