@@ -257,7 +257,12 @@ impl Catalog {
             texts.extend(routine.body.iter().map(|b| b.to_lowercase()));
             texts.extend(routine.defaults.iter().map(|d| d.to_lowercase()));
         }
-        texts.extend(code.policies.iter().filter_map(|p| p.using.as_ref()).map(|u| u.to_lowercase()));
+        texts.extend(
+            code.policies
+                .iter()
+                .filter_map(|p| p.using.as_ref())
+                .map(|u| u.to_lowercase()),
+        );
         for domain in &code.domains {
             texts.extend(domain.checks.iter().map(|c| c.to_lowercase()));
         }

@@ -1143,6 +1143,97 @@ mod tests {
     }
 
     #[test]
+    fn details_become_psql_sections() {
+        let t = |s: &str| Value::Text(s.to_string());
+        let rows = vec![
+            vec![
+                t("k"),
+                t("RANGE (d)"),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ],
+            vec![
+                t("p"),
+                t("FOR VALUES FROM (1) TO (2)"),
+                t("p1"),
+                t("false"),
+                Value::Null,
+            ],
+            vec![t("p"), t("DEFAULT"), t("p_def"), t("true"), Value::Null],
+            vec![
+                t("t"),
+                t("CREATE TRIGGER a BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()"),
+                t("a"),
+                t("O"),
+                Value::Null,
+            ],
+            vec![
+                t("t"),
+                t("CREATE TRIGGER b AFTER UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()"),
+                t("b"),
+                t("D"),
+                t("up"),
+            ],
+        ];
+        let details = details_from_rows(&rows);
+        let mut catalog = shop();
+        catalog.relations.push(relation_named(
+            "public",
+            "t",
+            RelationKind::PartitionedTable,
+        ));
+        let headings = |verbose: bool| {
+            relation_with(&catalog, "t", verbose, &details)
+                .expect("found")
+                .sections
+        };
+        assert_eq!(
+            headings(false),
+            vec![
+                ("Partition key: RANGE (d)".to_string(), vec![]),
+                (
+                    "Triggers".to_string(),
+                    vec!["a BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()".to_string()]
+                ),
+                (
+                    "Disabled user triggers".to_string(),
+                    vec![
+                        "b AFTER UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f(), ON TABLE up"
+                            .to_string()
+                    ]
+                ),
+                (
+                    "Number of partitions: 2 (Use \\d+ to list them.)".to_string(),
+                    vec![]
+                ),
+            ]
+        );
+        let verbose = headings(true);
+        assert_eq!(
+            verbose[3..],
+            [
+                (
+                    "Partitions: p1 FOR VALUES FROM (1) TO (2),".to_string(),
+                    vec![]
+                ),
+                ("            p_def DEFAULT".to_string(), vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn details_queries_carry_names_hex_encoded() {
+        let sql = details_sql(Dialect::Postgres, "pub'lic", "t\"x");
+        assert!(
+            !sql.contains("pub'lic") && sql.contains("707562276c6963"),
+            "{sql}"
+        );
+        let sql = details_sql(Dialect::Sqlite, "main", "it's");
+        assert!(sql.contains("X'69742773'"), "{sql}");
+    }
+
+    #[test]
     fn describes_views_and_resolves_names() {
         let catalog = shop();
         let view = relation(&catalog, "order_totals", true).expect("found");

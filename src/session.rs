@@ -450,8 +450,11 @@ impl Session {
             return;
         };
         for row in rows {
-            if let [db::Value::Text(schema), db::Value::Text(name), db::Value::Text(definition)] =
-                row.as_slice()
+            if let [
+                db::Value::Text(schema),
+                db::Value::Text(name),
+                db::Value::Text(definition),
+            ] = row.as_slice()
             {
                 catalog.set_definition(schema, name, definition.clone());
             }

@@ -692,7 +692,11 @@ fn output_failed(error: &io::Error) -> bool {
 /// Reads the on-disk sizes of the tables a verbose PostgreSQL listing
 /// shows, in one catalog query through the read-only guard (introspection
 /// leaves them out). On an error the sizes stay empty and the error is shown.
-fn read_sizes(session: &mut Session, kinds: &[crate::catalog::RelationKind], pattern: Option<&str>) {
+fn read_sizes(
+    session: &mut Session,
+    kinds: &[crate::catalog::RelationKind],
+    pattern: Option<&str>,
+) {
     if session.info().dialect != Dialect::Postgres {
         return;
     }
@@ -710,7 +714,12 @@ fn read_sizes(session: &mut Session, kinds: &[crate::catalog::RelationKind], pat
             };
             let mut sizes = std::collections::HashMap::new();
             for row in rows {
-                if let [crate::db::Value::Text(schema), crate::db::Value::Text(name), crate::db::Value::Int(bytes)] = row.as_slice() {
+                if let [
+                    crate::db::Value::Text(schema),
+                    crate::db::Value::Text(name),
+                    crate::db::Value::Int(bytes),
+                ] = row.as_slice()
+                {
                     sizes.insert((schema.clone(), name.clone()), *bytes);
                 }
             }

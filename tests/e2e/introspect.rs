@@ -298,7 +298,8 @@ fn backslash_d_plus_listings_read_sizes_and_view_definitions_when_asked() {
         line.contains(" kB") || line.contains(" bytes"),
         "the size of customers is shown\n{out}"
     );
-    out.stdout_has("View definition:").stdout_has("FROM public.orders");
+    out.stdout_has("View definition:")
+        .stdout_has("FROM public.orders");
 }
 
 /// A model's `ask` with no `--allow-*`: what it proposes runs only if it reads.
@@ -331,7 +332,10 @@ fn views_read_after_introspection_are_still_verified_before_they_run() {
         let out = ask_model(&db, sql);
         out.code(3).stderr_has("the view public.counting");
     }
-    assert_eq!(db.query_scalar("select count(*) from visits").as_deref(), Some("0"));
+    assert_eq!(
+        db.query_scalar("select count(*) from visits").as_deref(),
+        Some("0")
+    );
     // A view that only reads still runs without asking.
     ask_model(&db, "select id from calm").success();
 }
