@@ -17,6 +17,10 @@
 #   BENCH_ROWS=2000000  rows in the events table
 #   BENCH_OUT=bench/RESULTS.md
 #   BENCH_SKIP_BUILD=1  use the existing target/release/glance
+#   BENCH_CASES=introspect,own_time
+#                       run only these cases (startup csv table big_values
+#                       export first_page introspect context own_time); the
+#                       medians are printed and BENCH_OUT is not written
 set -euo pipefail
 export PYTHONDONTWRITEBYTECODE=1
 
@@ -29,6 +33,14 @@ rss_runs=${BENCH_RSS_RUNS:-3}
 rows=${BENCH_ROWS:-2000000}
 out=${BENCH_OUT:-$here/RESULTS.md}
 started_at=$(date +%s)
+
+cases=${BENCH_CASES:-}
+want() { [[ -z $cases || ,$cases, == *,$1,* ]]; }
+needs_events() {
+    local c
+    for c in startup csv table big_values export first_page; do want "$c" && return 0; done
+    return 1
+}
 
 say() { printf '\n== %s\n' "$*" >&2; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
@@ -185,9 +197,13 @@ fi
 glance_bin=$root/target/release/glance
 [[ -x $glance_bin ]] || die "$glance_bin is missing: run without BENCH_SKIP_BUILD"
 
+if want context; then
 say "context test (cargo test --release … big_schema_recall)"
 (cd "$root" && cargo test --release --locked --bin glance big_schema_recall -- --nocapture) \
     >"$work/context_test.out" 2>&1 || die "the context test failed: $(tail -n 20 "$work/context_test.out")"
+else
+    : >"$work/context_test.out"
+fi
 rustc_version=$(rustc --version)
 
 say "starting a throwaway PostgreSQL cluster"
@@ -206,9 +222,11 @@ unset PAGER PSQL_PAGER PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD PGSERVICE \
 say "seeding events ($rows rows) and wide (2,000 tables)"
 seed_start=$(date +%s)
 $(psql_cmd postgres) -v ON_ERROR_STOP=1 -c 'create database events' -c 'create database wide' >/dev/null
+if needs_events; then
 $(psql_cmd events) -v ON_ERROR_STOP=1 -v rows="$rows" -f "$here/seed-events.sql" >/dev/null
-$(psql_cmd wide) -v ON_ERROR_STOP=1 -f "$here/seed-wide.sql" >/dev/null
 $(psql_cmd events) -c 'vacuum analyze' >/dev/null
+fi
+$(psql_cmd wide) -v ON_ERROR_STOP=1 -f "$here/seed-wide.sql" >/dev/null
 $(psql_cmd wide) -c 'vacuum analyze' >/dev/null
 echo "$(($(date +%s) - seed_start))" >"$results/seed_seconds"
 
@@ -217,30 +235,33 @@ g_wide="$glance_bin -d '$(glance_url wide)'"
 p_events=$(psql_cmd events)
 p_wide=$(psql_cmd wide)
 
-bench_pair startup "$runs" \
+want startup && bench_pair startup "$runs" \
     "$g_events ask --sql 'select 1'" \
     "$p_events -c 'select 1'"
 
-bench_pair csv "$big_runs" \
+want csv && bench_pair csv "$big_runs" \
     "$g_events ask --format csv --sql 'select * from events' > /dev/null" \
     "$p_events --csv -c 'select * from events' > /dev/null"
 
-bench_pair table "$big_runs" \
+want table && bench_pair table "$big_runs" \
     "$g_events ask --format table --sql 'select * from events' > /dev/null" \
     "$p_events -P pager=off -c 'select * from events' > /dev/null"
 
 # Big values: 20 rows of 50 MB each, drawn as a table and written as CSV.
 # Peak RSS must stay within 3 × the largest row + 64 MiB (207 MiB); psql
 # holds the whole result, so it is not run here.
+if want big_values; then
 say "big values: peak RSS of 20 rows of 50 MB"
 big_sql="select n, repeat('x', 50000000) as big from generate_series(1, 20) n"
 for format in table csv; do
     rss "big_values_$format" glance \
         "$g_events --statement-timeout 0 ask --format $format --sql \"$big_sql\" > /dev/null"
 done
+fi
 
 # Export: glance's time is measured inside one REPL session (from sending
 # `\export` to its completion), psql's is `\copy … to stdout` into a file.
+if want export; then
 say "export: glance REPL, $big_runs exports"
 python3 "$here/repl_export.py" --glance "$glance_bin" --url "$(glance_url events)" \
     --file "$work/export.csv" --runs "$big_runs" >"$results/export.glance.json"
@@ -249,13 +270,19 @@ hyperfine --style basic --warmup 1 --runs "$big_runs" --export-json "$results/ex
 rss export glance "printf '%s\n' '\\sql select * from events' '\\export csv $work/export.csv!' \
     | $g_events repl"
 rss export psql "$p_events -c '\\copy (select * from events) to stdout csv' > $work/copy.csv"
+fi
 
+if want first_page; then
 say "first page in the REPL (pseudo-terminal)"
 python3 "$here/first_page.py" --glance "$glance_bin" --url "$(glance_url events)" \
     --runs "$runs" >"$results/first_page.json"
+fi
 
 # Introspection: statements and their server time from the server log
 # (log_min_duration_statement = 0 on the wide database, one run of each).
+export OPENAI_API_KEY=sk-bench-not-used
+intro_question="Which customers placed the most orders last month?"
+if want introspect; then
 $(psql_cmd postgres) -c "alter database wide set log_min_duration_statement = 0" >/dev/null
 intro_question="Which customers placed the most orders last month?"
 export OPENAI_API_KEY=sk-bench-not-used
@@ -270,14 +297,18 @@ $(psql_cmd postgres) -c "alter database wide reset log_min_duration_statement" >
 bench_pair introspect "$runs" \
     "$g_wide ask --show-prompt '$intro_question' > /dev/null" \
     "$p_wide -At -f '$here/catalog.sql' > /dev/null"
+fi
 
+if want context; then
 say "prompt context: the 36 questions of the context test, live"
 eval "$g_wide --format json --context-tokens 100000000 ask --show-prompt '$intro_question'" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["context"]["tokens"])' \
         >"$results/whole_schema_tokens"
 python3 "$here/context_recall.py" --glance "$glance_bin" --url "$(glance_url wide)" \
     --source "$root/src/agent/context.rs" >"$results/context_live.json"
+fi
 
+if want own_time; then
 say "glance's own time per question (fake OpenAI server)"
 python3 "$here/fake_openai.py" --port-file "$work/fake.port" &
 fake_pid=$!
@@ -287,6 +318,36 @@ python3 "$here/own_time.py" --glance "$glance_bin" --url "$(glance_url wide)" \
     --base-url "http://127.0.0.1:$(cat "$work/fake.port")/v1" --runs "$runs" \
     --source "$root/src/agent/context.rs" >"$results/own_time.json"
 kill "$fake_pid" 2>/dev/null || true
+fi
+
+if [[ -n $cases ]]; then
+    say "medians of the selected cases ($cases); $out is not written"
+    python3 - "$results" <<'PY'
+import glob, json, os, statistics, sys
+results = sys.argv[1]
+times = {}
+for path in sorted(glob.glob(os.path.join(results, "*.round*.json"))):
+    case = os.path.basename(path).split(".round")[0]
+    for r in json.load(open(path))["results"]:
+        times.setdefault((case, r["command"]), []).extend(r["times"])
+cases = sorted({case for case, _ in times})
+for case in cases:
+    med = {tool: statistics.median(t) * 1000 for (c, tool), t in times.items() if c == case}
+    line = ", ".join(f"{tool} {ms:.1f} ms" for tool, ms in sorted(med.items()))
+    ratio = f", ratio {med['glance'] / med['psql']:.2f}x" if "glance" in med and "psql" in med else ""
+    print(f"{case}: median {line}{ratio}")
+path = os.path.join(results, "own_time.json")
+if os.path.exists(path):
+    print("own_time:", open(path).read().strip()[:2000])
+log = os.path.join(results, "introspect.glance.log")
+if os.path.exists(log):
+    print("introspect statements (server log):")
+    for line in open(log):
+        if "duration:" in line:
+            print("  " + line.strip()[:160])
+PY
+    exit 0
+fi
 
 say "writing $out"
 python3 "$here/report.py" --results "$results" --out "$out" \

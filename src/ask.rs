@@ -358,7 +358,7 @@ fn ask_question(
     for warning in session.take_catalog_warnings() {
         eprintln!("glance: warning: {warning}");
     }
-    let unrun = unrun::of(&session, &answered.reply);
+    let unrun = unrun::of(&mut session, &answered.reply);
     if let Some(note) = unrun::note(&unrun).filter(|_| !json) {
         eprint!("{note}");
     }

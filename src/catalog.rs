@@ -243,6 +243,54 @@ pub enum Volatility {
 impl Catalog {
     /// Finds a relation by `name` or `schema.name`; an unqualified name
     /// prefers `public` (PostgreSQL) or `main` (SQLite), then any schema.
+    /// The views and materialized views (schema, name) whose definitions are not read yet and
+    /// whose names appear, regardless of case, in `sql` or in any user code
+    /// the safety verifier may follow from it (routine bodies and argument
+    /// defaults, read policies, domain checks). A superset of the views the
+    /// statement can reach by name; views those read are found from their
+    /// dependencies when the definitions are read. A view whose definition
+    /// stays unread makes the verifier ask.
+    pub fn unread_views_named_in(&self, sql: &str) -> Vec<(String, String)> {
+        let mut texts = vec![sql.to_lowercase()];
+        let code = &self.code;
+        for routine in &code.routines {
+            texts.extend(routine.body.iter().map(|b| b.to_lowercase()));
+            texts.extend(routine.defaults.iter().map(|d| d.to_lowercase()));
+        }
+        texts.extend(
+            code.policies
+                .iter()
+                .filter_map(|p| p.using.as_ref())
+                .map(|u| u.to_lowercase()),
+        );
+        for domain in &code.domains {
+            texts.extend(domain.checks.iter().map(|c| c.to_lowercase()));
+        }
+        self.relations
+            .iter()
+            .filter(|r| {
+                matches!(r.kind, RelationKind::View | RelationKind::MaterializedView)
+                    && r.definition.is_none()
+            })
+            .filter(|r| {
+                let name = r.name.to_lowercase();
+                texts.iter().any(|t| t.contains(&name))
+            })
+            .map(|r| (r.schema.clone(), r.name.clone()))
+            .collect()
+    }
+
+    /// Records a view's definition, read after introspection.
+    pub fn set_definition(&mut self, schema: &str, name: &str, definition: String) {
+        if let Some(r) = self
+            .relations
+            .iter_mut()
+            .find(|r| r.schema == schema && r.name == name)
+        {
+            r.definition = Some(definition);
+        }
+    }
+
     pub fn find(&self, name: &str) -> Option<&Relation> {
         let (schema, table) = match name.split_once('.') {
             Some((s, t)) => (Some(s), t),

@@ -10,7 +10,7 @@
 //! mixed-case names).
 
 use crate::catalog::{Catalog, Description, ForeignKey, Index, Relation, RelationKind};
-use crate::db::{Column, Row, Value};
+use crate::db::{Column, Dialect, Row, Value};
 use crate::server_listing::ServerListing;
 
 /// Lists relations of the given kinds whose names match `pattern` (psql-style
@@ -22,18 +22,7 @@ pub fn list_relations(
     pattern: Option<&str>,
     verbose: bool,
 ) -> Description {
-    let pattern = pattern.map(Pattern::parse);
-    let mut relations: Vec<&Relation> = catalog
-        .relations
-        .iter()
-        .filter(|r| kinds.contains(&r.kind))
-        .filter(|r| {
-            pattern
-                .as_ref()
-                .is_none_or(|p| p.matches(Some(&r.schema), &r.name))
-        })
-        .collect();
-    relations.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+    let relations = listed(catalog, kinds, pattern);
     let mut names = vec!["Schema", "Name", "Type", "Owner"];
     if verbose {
         names.extend(["Rows", "Size", "Description"]);
@@ -64,6 +53,42 @@ pub fn list_relations(
         rows,
         sections: Vec::new(),
     })
+}
+
+/// The relations [`list_relations`] shows, sorted.
+fn listed<'a>(
+    catalog: &'a Catalog,
+    kinds: &[RelationKind],
+    pattern: Option<&str>,
+) -> Vec<&'a Relation> {
+    let pattern = pattern.map(Pattern::parse);
+    let mut relations: Vec<&Relation> = catalog
+        .relations
+        .iter()
+        .filter(|r| kinds.contains(&r.kind))
+        .filter(|r| {
+            pattern
+                .as_ref()
+                .is_none_or(|p| p.matches(Some(&r.schema), &r.name))
+        })
+        .collect();
+    relations.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+    relations
+}
+
+/// The tables and materialized views a listing shows, as schema, name
+/// pairs: PostgreSQL's sizes are read for them when a verbose listing is
+/// drawn, not at introspection.
+pub fn sized_listed(
+    catalog: &Catalog,
+    kinds: &[RelationKind],
+    pattern: Option<&str>,
+) -> Vec<(String, String)> {
+    listed(catalog, kinds, pattern)
+        .into_iter()
+        .filter(|r| matches!(r.kind, RelationKind::Table | RelationKind::MaterializedView))
+        .map(|r| (r.schema.clone(), r.name.clone()))
+        .collect()
 }
 
 /// `\dn`: schemas.
@@ -190,7 +215,19 @@ fn without_unknown_owners(mut description: Description) -> Description {
 
 /// `\d NAME` / `\d+ NAME`: one relation's columns, keys, indexes, foreign
 /// keys out and in, and comment. `None` when nothing matches.
+#[cfg(test)]
 pub fn relation(catalog: &Catalog, name: &str, verbose: bool) -> Option<Description> {
+    relation_with(catalog, name, verbose, &Details::default())
+}
+
+/// [`relation`] with what the catalog does not hold, read for this one
+/// relation when it is described ([`details_sql`]): triggers and partitions.
+pub fn relation_with(
+    catalog: &Catalog,
+    name: &str,
+    verbose: bool,
+    details: &Details,
+) -> Option<Description> {
     let r = lookup(catalog, name)?;
     let mut names = vec!["Column", "Type", "Nullable", "Default"];
     if verbose {
@@ -217,12 +254,193 @@ pub fn relation(catalog: &Catalog, name: &str, verbose: bool) -> Option<Descript
         title: Some(title),
         columns: columns(&names),
         rows,
-        sections: sections(catalog, r, verbose),
+        sections: sections(catalog, r, verbose, details),
     })
 }
 
+/// The schema and name of the relation `\d NAME` means, if any.
+pub fn resolve(catalog: &Catalog, name: &str) -> Option<(String, String)> {
+    lookup(catalog, name).map(|r| (r.schema.clone(), r.name.clone()))
+}
+
+/// What `\d NAME` shows beyond the catalog: read when one relation is
+/// described, so introspection does not pay for it on every relation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Details {
+    /// psql's `Partition key:` of a partitioned table (`RANGE (d)`).
+    pub partition_key: Option<String>,
+    /// The parent and bound of a partition
+    /// (`t`, `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`).
+    pub partition_of: Option<(String, String)>,
+    /// A partitioned table's partitions and their bounds, in psql's order.
+    pub partitions: Vec<(String, String)>,
+    pub triggers: Vec<Trigger>,
+}
+
+/// One trigger as `\d` lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trigger {
+    /// The definition from the trigger's name on
+    /// (`trg BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()`).
+    pub definition: String,
+    /// `pg_trigger.tgenabled`: `O` fires normally, `D` is disabled, `A`
+    /// fires always, `R` on replicas only.
+    pub firing: char,
+    /// The partitioned table a partition's trigger was cloned from.
+    pub parent: Option<String>,
+}
+
+/// The one catalog query that reads [`Details`] for `schema.name`, in the
+/// connection's dialect. Names travel hex-encoded, so no quoting of theirs
+/// can change the query. Rows: kind, text, text, text.
+pub fn details_sql(dialect: Dialect, schema: &str, name: &str) -> String {
+    match dialect {
+        Dialect::Postgres => {
+            let text = |s: &str| {
+                format!(
+                    "pg_catalog.convert_from(pg_catalog.decode('{}', 'hex'), 'UTF8')",
+                    hex(s)
+                )
+            };
+            let rel = format!(
+                "(SELECT c.oid FROM pg_catalog.pg_class c \
+                  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
+                  WHERE n.nspname OPERATOR(pg_catalog.=) {} AND c.relname OPERATOR(pg_catalog.=) {})",
+                text(schema),
+                text(name)
+            );
+            format!(
+                "WITH r AS MATERIALIZED {rel} \
+                 SELECT 'k'::pg_catalog.text AS kind, pg_catalog.pg_get_partkeydef(c.oid) AS a, \
+                        NULL::pg_catalog.text AS b, NULL::pg_catalog.text AS c, \
+                        NULL::pg_catalog.text AS d \
+                 FROM pg_catalog.pg_class c JOIN r ON r.oid OPERATOR(pg_catalog.=) c.oid \
+                 WHERE c.relkind OPERATOR(pg_catalog.=) 'p' \
+                 UNION ALL \
+                 SELECT 'o', pg_catalog.pg_get_expr(c.relpartbound, c.oid, true), \
+                        i.inhparent::pg_catalog.regclass::pg_catalog.text, NULL, NULL \
+                 FROM pg_catalog.pg_class c JOIN r ON r.oid OPERATOR(pg_catalog.=) c.oid \
+                      JOIN pg_catalog.pg_inherits i ON i.inhrelid OPERATOR(pg_catalog.=) c.oid \
+                 WHERE c.relispartition \
+                 UNION ALL \
+                 SELECT 'p', pg_catalog.pg_get_expr(c.relpartbound, c.oid, true), \
+                        c.oid::pg_catalog.regclass::pg_catalog.text, \
+                        (pg_catalog.pg_get_expr(c.relpartbound, c.oid) OPERATOR(pg_catalog.=) 'DEFAULT')::pg_catalog.text, \
+                        NULL \
+                 FROM pg_catalog.pg_inherits i JOIN r ON r.oid OPERATOR(pg_catalog.=) i.inhparent \
+                      JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhrelid \
+                 WHERE c.relispartition \
+                 UNION ALL \
+                 SELECT 't', pg_catalog.pg_get_triggerdef(t.oid, true), t.tgname::pg_catalog.text, \
+                        t.tgenabled::pg_catalog.text, \
+                        CASE WHEN t.tgparentid OPERATOR(pg_catalog.<>) 0 THEN \
+                          (SELECT u.tgrelid::pg_catalog.regclass::pg_catalog.text \
+                           FROM pg_catalog.pg_trigger u, \
+                                pg_catalog.pg_partition_ancestors(t.tgrelid) WITH ORDINALITY AS a(relid, depth) \
+                           WHERE u.tgname OPERATOR(pg_catalog.=) t.tgname \
+                             AND u.tgrelid OPERATOR(pg_catalog.=) a.relid \
+                             AND u.tgparentid OPERATOR(pg_catalog.=) 0 \
+                           ORDER BY a.depth LIMIT 1) END \
+                 FROM pg_catalog.pg_trigger t JOIN r ON r.oid OPERATOR(pg_catalog.=) t.tgrelid \
+                 WHERE NOT t.tgisinternal \
+                 ORDER BY 1, 4, 3"
+            )
+        }
+        Dialect::Sqlite => {
+            let text = |s: &str| format!("CAST(X'{}' AS TEXT)", hex(s));
+            format!(
+                "SELECT 't' AS kind, sql AS a, name AS b, 'O' AS c, NULL AS d \
+                 FROM \"{}\".sqlite_master \
+                 WHERE type = 'trigger' AND tbl_name = {} AND sql IS NOT NULL ORDER BY name",
+                schema.replace('"', "\"\""),
+                text(name)
+            )
+        }
+    }
+}
+
+/// Reads the rows of [`details_sql`].
+pub fn details_from_rows(rows: &[Row]) -> Details {
+    let mut details = Details::default();
+    for row in rows {
+        let cell = |i: usize| match row.get(i) {
+            Some(Value::Text(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let (Some(kind), a) = (cell(0), cell(1)) else {
+            continue;
+        };
+        match kind.as_str() {
+            "k" => details.partition_key = a,
+            "o" => {
+                details.partition_of = Some((cell(2).unwrap_or_default(), a.unwrap_or_default()))
+            }
+            "p" => details
+                .partitions
+                .push((cell(2).unwrap_or_default(), a.unwrap_or_default())),
+            "t" => {
+                let Some(definition) = a else { continue };
+                details.triggers.push(Trigger {
+                    definition: after_trigger_keyword(&definition),
+                    firing: cell(3).and_then(|c| c.chars().next()).unwrap_or('O'),
+                    parent: cell(4),
+                });
+            }
+            _ => {}
+        }
+    }
+    details
+}
+
+/// `CREATE TRIGGER trg BEFORE …` from `trg` on, as psql shows it.
+fn after_trigger_keyword(definition: &str) -> String {
+    let upper = definition.to_ascii_uppercase();
+    match upper.find(" TRIGGER ") {
+        Some(at) => definition[at + " TRIGGER ".len()..].trim().to_string(),
+        None => definition.trim().to_string(),
+    }
+}
+
+fn hex(s: &str) -> String {
+    s.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The trigger sections of `\d`, psql's headings by how each fires.
+fn trigger_sections(triggers: &[Trigger]) -> Vec<(String, Vec<String>)> {
+    let groups = [
+        ('O', "Triggers"),
+        ('D', "Disabled user triggers"),
+        ('R', "Triggers firing on replica only"),
+        ('A', "Triggers firing always"),
+    ];
+    groups
+        .iter()
+        .map(|(firing, heading)| {
+            let lines = triggers
+                .iter()
+                .filter(|t| t.firing == *firing)
+                .flat_map(|t| {
+                    let mut text = t.definition.clone();
+                    if let Some(parent) = &t.parent {
+                        text.push_str(&format!(", ON TABLE {parent}"));
+                    }
+                    text.lines().map(str::to_string).collect::<Vec<_>>()
+                })
+                .collect();
+            (heading.to_string(), lines)
+        })
+        .collect()
+}
+
 /// The sections under `\d NAME`, in psql's order; empty ones are left out.
-fn sections(catalog: &Catalog, r: &Relation, verbose: bool) -> Vec<(String, Vec<String>)> {
+/// A section with no lines is printed as its heading alone
+/// (`Partition key: RANGE (d)`), as psql prints one-line facts.
+fn sections(
+    catalog: &Catalog,
+    r: &Relation,
+    verbose: bool,
+    details: &Details,
+) -> Vec<(String, Vec<String>)> {
     let referenced_by = catalog
         .referencing(r)
         .into_iter()
@@ -234,6 +452,35 @@ fn sections(catalog: &Catalog, r: &Relation, verbose: bool) -> Vec<(String, Vec<
             )
         })
         .collect();
+    let mut before = Vec::new();
+    if let Some((parent, bound)) = &details.partition_of {
+        before.push(format!("Partition of: {parent} {bound}"));
+    }
+    if let Some(key) = &details.partition_key {
+        before.push(format!("Partition key: {key}"));
+    }
+    let mut after = Vec::new();
+    if r.kind == RelationKind::PartitionedTable || !details.partitions.is_empty() {
+        if !verbose {
+            let n = details.partitions.len();
+            after.push(if n == 0 {
+                "Number of partitions: 0".to_string()
+            } else {
+                format!("Number of partitions: {n} (Use \\d+ to list them.)")
+            });
+        } else {
+            let count = details.partitions.len();
+            for (i, (name, bound)) in details.partitions.iter().enumerate() {
+                let lead = if i == 0 {
+                    "Partitions: "
+                } else {
+                    "            "
+                };
+                let comma = if i + 1 < count { "," } else { "" };
+                after.push(format!("{lead}{name} {bound}{comma}"));
+            }
+        }
+    }
     let candidates = [
         ("Indexes", index_lines(r)),
         ("Unique constraints", unique_lines(r)),
@@ -242,6 +489,8 @@ fn sections(catalog: &Catalog, r: &Relation, verbose: bool) -> Vec<(String, Vec<
             r.foreign_keys.iter().map(foreign_key_line).collect(),
         ),
         ("Referenced by", referenced_by),
+    ];
+    let rest = [
         ("Enum values", enum_lines(catalog, r)),
         (
             "View definition",
@@ -257,10 +506,19 @@ fn sections(catalog: &Catalog, r: &Relation, verbose: bool) -> Vec<(String, Vec<
         ),
         ("Description", r.comment.iter().cloned().collect()),
     ];
-    candidates
-        .into_iter()
-        .filter(|(_, lines)| !lines.is_empty())
-        .map(|(h, lines)| (h.to_string(), lines))
+    let inline = |lines: Vec<String>| lines.into_iter().map(|line| (line, Vec::new()));
+    let listed =
+        |list: Vec<(String, Vec<String>)>| list.into_iter().filter(|(_, lines)| !lines.is_empty());
+    let named = |list: Vec<(&str, Vec<String>)>| {
+        list.into_iter()
+            .map(|(h, lines)| (h.to_string(), lines))
+            .collect::<Vec<_>>()
+    };
+    inline(before)
+        .chain(listed(named(candidates.into())))
+        .chain(listed(trigger_sections(&details.triggers)))
+        .chain(inline(after))
+        .chain(listed(named(rest.into())))
         .collect()
 }
 
@@ -882,6 +1140,97 @@ mod tests {
         );
         let names: Vec<&str> = orders.sections.iter().map(|(h, _)| h.as_str()).collect();
         assert_eq!(names, ["Indexes", "Foreign-key constraints", "Enum values"]);
+    }
+
+    #[test]
+    fn details_become_psql_sections() {
+        let t = |s: &str| Value::Text(s.to_string());
+        let rows = vec![
+            vec![
+                t("k"),
+                t("RANGE (d)"),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ],
+            vec![
+                t("p"),
+                t("FOR VALUES FROM (1) TO (2)"),
+                t("p1"),
+                t("false"),
+                Value::Null,
+            ],
+            vec![t("p"), t("DEFAULT"), t("p_def"), t("true"), Value::Null],
+            vec![
+                t("t"),
+                t("CREATE TRIGGER a BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()"),
+                t("a"),
+                t("O"),
+                Value::Null,
+            ],
+            vec![
+                t("t"),
+                t("CREATE TRIGGER b AFTER UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()"),
+                t("b"),
+                t("D"),
+                t("up"),
+            ],
+        ];
+        let details = details_from_rows(&rows);
+        let mut catalog = shop();
+        catalog.relations.push(relation_named(
+            "public",
+            "t",
+            RelationKind::PartitionedTable,
+        ));
+        let headings = |verbose: bool| {
+            relation_with(&catalog, "t", verbose, &details)
+                .expect("found")
+                .sections
+        };
+        assert_eq!(
+            headings(false),
+            vec![
+                ("Partition key: RANGE (d)".to_string(), vec![]),
+                (
+                    "Triggers".to_string(),
+                    vec!["a BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()".to_string()]
+                ),
+                (
+                    "Disabled user triggers".to_string(),
+                    vec![
+                        "b AFTER UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f(), ON TABLE up"
+                            .to_string()
+                    ]
+                ),
+                (
+                    "Number of partitions: 2 (Use \\d+ to list them.)".to_string(),
+                    vec![]
+                ),
+            ]
+        );
+        let verbose = headings(true);
+        assert_eq!(
+            verbose[3..],
+            [
+                (
+                    "Partitions: p1 FOR VALUES FROM (1) TO (2),".to_string(),
+                    vec![]
+                ),
+                ("            p_def DEFAULT".to_string(), vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn details_queries_carry_names_hex_encoded() {
+        let sql = details_sql(Dialect::Postgres, "pub'lic", "t\"x");
+        assert!(
+            !sql.contains("pub'lic") && sql.contains("707562276c6963"),
+            "{sql}"
+        );
+        let sql = details_sql(Dialect::Sqlite, "main", "it's");
+        assert!(sql.contains("X'69742773'"), "{sql}");
     }
 
     #[test]

@@ -390,7 +390,7 @@ fn write_result<W: Write>(
 /// `COPY (sql) TO STDOUT WITH (FORMAT csv, HEADER)` for CSV on PostgreSQL,
 /// when the classifier calls that statement `read_only` (COPY takes the
 /// query); otherwise `None`, and the rows go through the CSV writer.
-fn copy_statement(session: &Session, format: Format, sql: &str) -> Option<String> {
+fn copy_statement(session: &mut Session, format: Format, sql: &str) -> Option<String> {
     if format != Format::Csv || session.info().dialect != Dialect::Postgres {
         return None;
     }

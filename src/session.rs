@@ -307,8 +307,9 @@ impl Session {
 
     /// The statement behind the last result set, when running it again can
     /// only read: the classifier must call it `read_only` now.
-    pub fn last_result(&self) -> Result<String, NoRerun> {
-        let sql = self.last_result.as_deref().ok_or(NoRerun::NoResult)?;
+    pub fn last_result(&mut self) -> Result<String, NoRerun> {
+        let sql = self.last_result.clone().ok_or(NoRerun::NoResult)?;
+        let sql = sql.as_str();
         let verdict = self.classify(sql);
         if verdict.level == Level::ReadOnly {
             Ok(sql.to_string())
@@ -473,7 +474,9 @@ impl Session {
 
     /// Classifies `sql` in this connection's dialect. SQL holding a NUL byte
     /// is never run ([`db::reject_nul`]) and is judged the worst.
-    pub fn classify(&self, sql: &str) -> Verdict {
+    /// Definitions of the views it may read are read first, once each
+    /// ([`Session::read_view_definitions`]).
+    pub fn classify(&mut self, sql: &str) -> Verdict {
         if db::reject_nul(sql).is_err() {
             return Verdict {
                 level: Level::Destructive,
@@ -483,7 +486,52 @@ impl Session {
                 advances_sequences: false,
             };
         }
+        self.read_view_definitions(sql);
         safety::classify(sql, self.info().dialect, self.catalog.as_ref())
+    }
+
+    /// Reads, in one catalog query inside the read-only guard, the
+    /// definitions of the views `sql` (or user code it may call) names and
+    /// of the views they read: introspection leaves PostgreSQL's out, as
+    /// most are never needed. On an error (say, in a transaction that has
+    /// failed) they stay unread, and the verifier asks about any statement
+    /// that reads them.
+    pub fn read_view_definitions(&mut self, sql: &str) {
+        if self.info().dialect != db::Dialect::Postgres {
+            return;
+        }
+        let Some(catalog) = self.catalog.as_ref() else {
+            return;
+        };
+        let views = catalog.unread_views_named_in(sql);
+        if views.is_empty() {
+            return;
+        }
+        let query = db::postgres::view_definitions_sql(&views);
+        // Reading the schema, timed as introspection.
+        let read = timings::time(Phase::Introspect, || self.catalog_query(&query));
+        let Ok((_, rows)) = read else {
+            return;
+        };
+        let Some(catalog) = self.catalog.as_mut() else {
+            return;
+        };
+        for row in rows {
+            if let [
+                db::Value::Text(schema),
+                db::Value::Text(name),
+                db::Value::Text(definition),
+            ] = row.as_slice()
+            {
+                catalog.set_definition(schema, name, definition.clone());
+            }
+        }
+    }
+
+    /// The schema if it is loaded, for filling in what is read on demand
+    /// (sizes for `\\d+` listings).
+    pub fn cached_catalog_mut(&mut self) -> Option<&mut Catalog> {
+        self.catalog.as_mut()
     }
 
     /// The schema, introspected on first use and after statements that may

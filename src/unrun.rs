@@ -18,7 +18,7 @@ pub struct Unrun {
 
 /// The SQL in `reply` besides the statement glance takes, classified on
 /// `session`'s database.
-pub fn of(session: &Session, reply: &str) -> Vec<Unrun> {
+pub fn of(session: &mut Session, reply: &str) -> Vec<Unrun> {
     extract::others(reply)
         .into_iter()
         .map(|sql| Unrun {

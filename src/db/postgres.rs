@@ -26,6 +26,8 @@ mod tls;
 #[path = "pg/value.rs"]
 mod value;
 
+pub use introspect::{sizes_sql, view_definitions_sql};
+
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
 use std::path::Path;

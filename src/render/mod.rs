@@ -92,6 +92,11 @@ pub fn present<'a>(
     if human {
         let mut sink = out();
         for (heading, lines) in &description.sections {
+            // A section without lines is a one-line fact, printed whole.
+            if lines.is_empty() {
+                writeln!(sink, "{}", escape::visible(heading))?;
+                continue;
+            }
             writeln!(sink, "{}:", escape::visible(heading))?;
             for line in lines {
                 writeln!(sink, "    {}", escape::visible(line))?;

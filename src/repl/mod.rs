@@ -266,9 +266,14 @@ impl Repl {
                 }
             }
             Meta::Describe { name, verbose } => {
+                if verbose {
+                    // The view definition `\\d+` shows.
+                    session.read_view_definitions(&name);
+                }
+                let details = describe_details(session, &name);
                 match session
                     .catalog()
-                    .map(|catalog| describe::relation(catalog, &name, verbose))
+                    .map(|catalog| describe::relation_with(catalog, &name, verbose, &details))
                 {
                     Ok(Some(description)) => show(session, &description, false),
                     Ok(None) => eprint!(
@@ -287,6 +292,13 @@ impl Repl {
                 verbose,
             } => {
                 let pattern = pattern.as_deref();
+                if verbose {
+                    match listing {
+                        Listing::Relations => read_sizes(session, ALL_RELATIONS, pattern),
+                        Listing::Kinds(kinds) => read_sizes(session, kinds, pattern),
+                        _ => {}
+                    }
+                }
                 let listed = session.catalog().map(|catalog| match listing {
                     Listing::Relations => {
                         describe::list_relations(catalog, ALL_RELATIONS, pattern, verbose)
@@ -713,6 +725,71 @@ fn output_failed(error: &io::Error) -> bool {
         );
     }
     closed
+}
+
+/// Reads the on-disk sizes of the tables a verbose PostgreSQL listing
+/// shows, in one catalog query through the read-only guard (introspection
+/// leaves them out). On an error the sizes stay empty and the error is shown.
+fn read_sizes(
+    session: &mut Session,
+    kinds: &[crate::catalog::RelationKind],
+    pattern: Option<&str>,
+) {
+    if session.info().dialect != Dialect::Postgres {
+        return;
+    }
+    let Ok(catalog) = session.catalog() else {
+        return;
+    };
+    let shown = describe::sized_listed(catalog, kinds, pattern);
+    if shown.is_empty() {
+        return;
+    }
+    match session.catalog_query(&crate::db::postgres::sizes_sql(&shown)) {
+        Ok((_, rows)) => {
+            let Some(catalog) = session.cached_catalog_mut() else {
+                return;
+            };
+            let mut sizes = std::collections::HashMap::new();
+            for row in rows {
+                if let [
+                    crate::db::Value::Text(schema),
+                    crate::db::Value::Text(name),
+                    crate::db::Value::Int(bytes),
+                ] = row.as_slice()
+                {
+                    sizes.insert((schema.clone(), name.clone()), *bytes);
+                }
+            }
+            for r in &mut catalog.relations {
+                if let Some(bytes) = sizes.remove(&(r.schema.clone(), r.name.clone())) {
+                    r.size_bytes = Some(bytes);
+                }
+            }
+        }
+        Err(error) => eprint!("{}", report::db_error(&error, None)),
+    }
+}
+
+/// What `\\d NAME` reads for that one relation beyond the catalog
+/// (triggers, partitions), through the read-only guard; on an error the
+/// relation is described without them and the error is shown.
+fn describe_details(session: &mut Session, name: &str) -> describe::Details {
+    let dialect = session.info().dialect;
+    let Some((schema, table)) = session
+        .catalog()
+        .ok()
+        .and_then(|catalog| describe::resolve(catalog, name))
+    else {
+        return describe::Details::default();
+    };
+    match session.catalog_query(&describe::details_sql(dialect, &schema, &table)) {
+        Ok((_, rows)) => describe::details_from_rows(&rows),
+        Err(error) => {
+            eprint!("{}", report::db_error(&error, None));
+            describe::Details::default()
+        }
+    }
 }
 
 /// `\\du`, `\\df` and the other listings the server's catalogs answer;

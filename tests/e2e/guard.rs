@@ -215,7 +215,7 @@ fn a_search_path_hijack_never_runs_at_connect_or_around_statements() {
     let out = glance()
         .args(["repl", "--no-history", "-y", "-d", db.url()])
         .stdin(
-            "\\conninfo\n\\d\n\\dt\n\\d film\n\\sql select 2 as two;\n\
+            "\\conninfo\n\\d\n\\dt\n\\d film\n\\d+ film\n\\dt+\n\\sql select 2 as two;\n\
              \\sql insert into film values (2, 'B');\n\
              \\du\n\\dx\n\\l\n\\ds\n\\dT\n\\df\n",
         )

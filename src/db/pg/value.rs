@@ -154,6 +154,9 @@ fn decode_value(ty: &Type, b: &[u8], cx: &Context) -> Option<Value> {
             Value::Text(format!("({},{})", float_text(x), float_text(y)))
         }
         Type::RECORD => Value::Text(record_text(None, b, cx)?),
+        // `void` (a function that returns nothing) is sent as no bytes;
+        // psql prints it as an empty cell.
+        Type::VOID => Value::Text(String::new()),
         _ if is_text_like(ty) => Value::Text(text(b)?),
         _ => return None,
     })
