@@ -24,6 +24,7 @@ mod history;
 mod hostile;
 mod introspect;
 mod listings;
+mod paging;
 mod providers;
 mod reading;
 mod repl;
