@@ -99,7 +99,10 @@ fn paging_to_the_end_and_back_reads_spilled_rows_and_leaves_no_file() {
     repl.expect("3000 rows");
     repl.expect_prompt();
     let open = open_files_in(&tmp);
-    assert!(open.is_empty(), "the spill file is closed after q: {open:?}");
+    assert!(
+        open.is_empty(),
+        "the spill file is closed after q: {open:?}"
+    );
     let left: Vec<_> = fs::read_dir(&tmp).unwrap().flatten().collect();
     assert!(left.is_empty(), "nothing is left in TMPDIR: {left:?}");
     // The session goes on.
