@@ -160,7 +160,7 @@ impl Spill {
     }
 
     fn push(&mut self, row: &Row) -> io::Result<()> {
-        if self.rows % STRIDE == 0 {
+        if self.rows.is_multiple_of(STRIDE) {
             self.marks.push(self.written + self.pending.len() as u64);
         }
         encode_row(row, &mut self.pending);
@@ -321,13 +321,17 @@ mod tests {
     fn sample(i: usize) -> Row {
         let i64v = i as i64;
         vec![
-            Value::Int(if i % 2 == 0 { i64v } else { -i64v * 1_000_003 }),
-            if i % 5 == 0 {
+            Value::Int(if i.is_multiple_of(2) {
+                i64v
+            } else {
+                -i64v * 1_000_003
+            }),
+            if i.is_multiple_of(5) {
                 Value::Null
             } else {
                 Value::Text(format!("row {i} · ünïcödé ✓ 日本語 {}", "x".repeat(i % 37)))
             },
-            Value::Bool(i % 3 == 0),
+            Value::Bool(i.is_multiple_of(3)),
             Value::Float(i as f64 / 7.0),
             Value::Numeric(format!("{i}.25")),
             Value::Json(format!("{{\"v\":{i}}}")),

@@ -20,7 +20,7 @@ fn table_rows(screen: &str) -> Vec<Vec<String>> {
 
 /// The cells of row `g` of the query below.
 fn expected(g: usize) -> Vec<String> {
-    let n = if g % 4 == 0 {
+    let n = if g.is_multiple_of(4) {
         "<null>".to_owned()
     } else {
         g.to_string()
