@@ -236,6 +236,34 @@ def main():
     add(f"Target ≤ 100 ms for both, whatever the size: {met(ok)}.")
     add("")
 
+    # Pager memory.
+    pager = read_json(path("pager_rss.json")) or {}
+    psql_time = read(path("pager_rss.psql.time"), "")
+    psql_peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", psql_time)
+    kib = lambda v: v / MIB if v is not None else None  # noqa: E731
+    g_peak = kib(pager.get("peak_kib"))
+    p_peak = kib(int(psql_peak.group(1))) if psql_peak else None
+    ok = g_peak is not None and g_peak <= 64
+    summary.append(("Pager: G to the last row, peak memory",
+                    f"{mib(g_peak)} (psql {mib(p_peak)})", "≤ 64 MiB", met(ok)))
+    add("### Pager memory")
+    add("")
+    add("glance: `glance repl` in an 80×24 pseudo-terminal under `/usr/bin/time -v`: "
+        "`\\sql select * from events`, `G` to the last page, `q`, Ctrl-D; one run "
+        "(bench/pager_rss.py)  ")
+    add("psql: `/usr/bin/time -v psql -X -P pager=off -c 'select * from events' > /dev/null`")
+    add("")
+    add("| | peak RSS | RSS on the last page | RSS after `q` | `G` to the last page |")
+    add("| --- | ---: | ---: | ---: | ---: |")
+    last_s = pager.get("last_page_s")
+    add(f"| glance | {mib(g_peak)} | {mib(kib(pager.get('at_last_page_kib')))} | "
+        f"{mib(kib(pager.get('after_q_kib')))} | "
+        f"{ms(last_s)} ({pager.get('pages', 0):,} pages) |")
+    add(f"| psql | {mib(p_peak)} | | | |")
+    add("")
+    add(f"Target peak RSS ≤ 64 MiB whatever the row count: {met(ok)}.")
+    add("")
+
     # Introspection.
     intro = pair_section("introspect", "Introspection of the 2,000-table database",
                          "glance ask --show-prompt 'Which customers placed the most orders "

@@ -278,6 +278,15 @@ python3 "$here/first_page.py" --glance "$glance_bin" --url "$(glance_url events)
     --runs "$runs" >"$results/first_page.json"
 fi
 
+# The pager's memory: `G` to the last of the 2M rows, then `q`, in one
+# REPL session under /usr/bin/time -v; psql holds the whole result however
+# it pages, so it runs with its pager off, output to /dev/null.
+say "pager memory: G to the last row in the REPL, then q"
+python3 "$here/pager_rss.py" --glance "$glance_bin" --url "$(glance_url events)" \
+    >"$results/pager_rss.json"
+/usr/bin/time -v -o "$results/pager_rss.psql.time" \
+    $p_events -P pager=off -c 'select * from events' >/dev/null
+
 # Introspection: statements and their server time from the server log
 # (log_min_duration_statement = 0 on the wide database, one run of each).
 export OPENAI_API_KEY=sk-bench-not-used

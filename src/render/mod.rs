@@ -21,6 +21,7 @@ mod footer;
 mod json;
 mod markdown;
 mod pager;
+mod spill;
 mod table;
 mod text;
 

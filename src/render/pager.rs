@@ -16,7 +16,10 @@
 //! Table or expanded (with [`Expanded::Auto`](super::Expanded::Auto)) is
 //! chosen once, on the first page. Invariant: raw mode is on only while one
 //! key is read, and a guard turns it off again on every path, panics
-//! included. Every row seen is kept, since paging back needs it.
+//! included. Every row seen is kept, since paging back needs it: in memory
+//! up to a bound on their size, then in a temporary file
+//! ([`RowStore`](super::spill::RowStore)), so memory stays flat however many
+//! rows are paged through. The rows are freed when the result ends.
 
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
@@ -27,6 +30,7 @@ use owo_colors::OwoColorize;
 
 use super::expanded::RecordLayout;
 use super::footer::footer;
+use super::spill::{RowStore, memory_limit};
 use super::table::{TableLayout, natural_widths, total_width};
 use super::text::truncate;
 use super::{Expanded, Format, RenderOptions, ResultWriter, Sticky, thousands};
@@ -193,7 +197,7 @@ pub struct Pager<W: Write, K: Keys> {
     keys: K,
     size: (usize, usize),
     columns: Option<Vec<Column>>,
-    rows: Vec<Row>,
+    rows: RowStore,
     /// Set once the first page decides between table and records.
     layout: Option<(bool, Pages)>,
     goal: Goal,
@@ -213,7 +217,7 @@ impl<W: Write, K: Keys> Pager<W, K> {
             keys,
             size: (usize::from(w).max(1), usize::from(h).max(1)),
             columns: None,
-            rows: Vec::new(),
+            rows: RowStore::new(memory_limit()),
             layout: None,
             goal: Goal::Page(0),
             shown: None,
@@ -223,20 +227,20 @@ impl<W: Write, K: Keys> Pager<W, K> {
     }
 
     /// Decides table or records and the page size, once enough rows are in.
-    fn layout(&mut self, complete: bool) -> Option<(bool, Pages)> {
+    fn layout(&mut self, complete: bool) -> io::Result<Option<(bool, Pages)>> {
         if self.layout.is_none() {
             let (width, height) = self.size;
             let table = Pages::new(self.options.page_size.unwrap_or(height.saturating_sub(3)));
             if !table.ready(0, self.rows.len(), complete) {
-                return None;
+                return Ok(None);
             }
             let columns = self.columns.as_deref().unwrap_or_default();
-            let first = &self.rows[table.range(0, self.rows.len())];
+            let first = self.rows.get(table.range(0, self.rows.len()))?;
             let records = match (self.options.format, self.options.expanded) {
                 (Format::Expanded, _) | (_, Expanded::On) => true,
                 (_, Expanded::Off) => false,
                 (_, Expanded::Auto) => {
-                    total_width(&natural_widths(columns, first, &self.options.null)) > width
+                    total_width(&natural_widths(columns, &first, &self.options.null)) > width
                 }
             };
             let pages = if records {
@@ -251,7 +255,7 @@ impl<W: Write, K: Keys> Pager<W, K> {
             };
             self.layout = Some((records, pages));
         }
-        self.layout
+        Ok(self.layout)
     }
 
     /// Shows pages and reads keys until more rows are needed or paging ends.
@@ -261,7 +265,7 @@ impl<W: Write, K: Keys> Pager<W, K> {
         // among rows already in are prompted at once.
         let mut fresh_rows = !complete;
         loop {
-            let Some((records, pages)) = self.layout(complete) else {
+            let Some((records, pages)) = self.layout(complete)? else {
                 return Ok(Flow::Continue);
             };
             let count = pages.count(self.rows.len());
@@ -299,7 +303,8 @@ impl<W: Write, K: Keys> Pager<W, K> {
 
     fn draw_page(&mut self, records: bool, range: Range<usize>) -> io::Result<()> {
         let columns = self.columns.as_deref().unwrap_or_default();
-        let rows = &self.rows[range.clone()];
+        let rows = self.rows.get(range.clone())?;
+        let rows = rows.as_ref();
         let (null, color, width) = (
             self.options.null.as_str(),
             self.options.color,
@@ -382,7 +387,9 @@ impl<W: Write, K: Keys> RowSink for Pager<W, K> {
         if self.sticky.failed() {
             return Flow::Stop;
         }
-        self.rows.extend(rows);
+        if let Err(e) = self.rows.extend(rows) {
+            return self.sticky.flow(Err(e));
+        }
         match self.pump(false) {
             Ok(flow) => flow,
             Err(e) => self.sticky.flow(Err(e)),
@@ -399,6 +406,9 @@ impl<W: Write, K: Keys> ResultWriter for Pager<W, K> {
         if self.options.footer {
             self.write_footer(outcome)?;
         }
+        // Paging is over: the rows (and any spill file) go now, not when
+        // the writer is dropped.
+        self.rows = RowStore::new(0);
         self.out.flush()
     }
 }
@@ -572,6 +582,44 @@ mod tests {
             "{text}"
         );
         assert_eq!(pages[4], "10 rows · 1.20 ms · page 4 of 4\n");
+    }
+
+    #[test]
+    fn spilled_rows_page_the_same_as_rows_in_memory() {
+        use KeyCode::*;
+        let keys = [Char('G'), Char('g'), Char('2'), Enter, Char('b'), Char('q')];
+        let run = |limit: usize| {
+            let mut buf = Vec::new();
+            let mut p = pager(6, &keys, &mut buf);
+            p.rows = RowStore::new(limit);
+            for start in (1..30).step_by(4) {
+                assert_eq!(p.rows(numbers(start..start + 4)), Flow::Continue);
+            }
+            p.finish(&done(32)).unwrap();
+            assert_eq!(p.rows.len(), 0, "the rows are freed at the end");
+            drop(p);
+            String::from_utf8(buf).unwrap()
+        };
+        let in_memory = run(usize::MAX);
+        assert_eq!(run(0), in_memory);
+        assert_eq!(run(200), in_memory);
+        assert!(
+            in_memory.contains(
+                " 31
+ 32
+-- page 11 of 11"
+            ),
+            "{in_memory}"
+        );
+        assert!(
+            in_memory.contains(
+                " 4
+ 5
+ 6
+-- page 2 of 11"
+            ),
+            "{in_memory}"
+        );
     }
 
     #[test]

@@ -27,6 +27,7 @@ mod introspect;
 mod listings;
 mod manifest;
 mod password;
+mod paging;
 mod providers;
 mod psql_commands;
 mod reading;
