@@ -33,5 +33,6 @@ mod secrets;
 mod sqlite;
 mod timings;
 mod typing;
+mod typo;
 mod untrusted;
 mod usage;
