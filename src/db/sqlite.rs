@@ -1307,6 +1307,34 @@ mod tests {
     }
 
     #[test]
+    fn check_prepares_without_running_and_reports_the_error_with_its_place() {
+        let mut b = backend("CREATE TABLE t(x); INSERT INTO t VALUES (1);");
+        let timeout = Duration::from_secs(5);
+        b.check("INSERT INTO t VALUES (2)", timeout)
+            .expect("valid SQL is accepted");
+        b.check("DROP TABLE t", timeout)
+            .expect("valid SQL is accepted");
+        assert_eq!(count(&b, "t"), 1, "the check ran a statement");
+        match b.check("select x from t where x = = 1", timeout) {
+            Err(Error::Server(e)) => {
+                assert!(e.message.contains("syntax error"), "{e:?}");
+                assert_eq!(e.position, Some(27), "{e:?}");
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+        // A PRAGMA is never prepared: SQLite applies some while preparing.
+        b.check("PRAGMA user_version = 7", timeout)
+            .expect("taken as accepted");
+        let version: i64 = b
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("user_version");
+        assert_eq!(version, 0);
+        let (out, _) = run(&mut b, "INSERT INTO t VALUES (3)", Guard::Direct);
+        assert!(out.is_ok(), "query_only must be off again: {out:?}");
+    }
+
+    #[test]
     fn read_only_guard_refuses_writes_and_switches_off_afterwards() {
         let mut b = backend("CREATE TABLE t(x); INSERT INTO t VALUES (1);");
         for sql in [

@@ -209,3 +209,50 @@ fn a_models_typo_goes_back_to_the_model_and_is_never_confirmed() {
         "the server's error goes back to the model: {retry}"
     );
 }
+
+#[test]
+fn a_dry_run_of_a_models_typo_shows_the_sql_and_the_servers_error() {
+    let db = shop("typo_model_dry_run");
+    let fake = FakeLlm::openai(vec![sql_reply("selec name from customers")]);
+    let mut cmd = glance().args(["ask", "--dry-run", "-d", db.url(), "list the names"]);
+    for (name, value) in fake.env() {
+        cmd = cmd.env(name, value);
+    }
+    cmd.run()
+        .code(1)
+        .stdout_has("selec name from customers;")
+        .stderr_has("syntax error at or near \"selec\"")
+        .never_shows("destructive");
+}
+
+#[test]
+fn a_typo_inside_your_own_transaction_is_checked_in_a_savepoint_and_asks_nothing() {
+    let db = shop("typo_in_transaction");
+    let mut repl = harness::pty(["repl", "-d", db.url()]);
+    repl.expect_prompt();
+    repl.send_line("\\sql begin;");
+    repl.expect("BEGIN");
+    repl.expect_prompt();
+    repl.send_line("\\sql insert into customers values (3, 'Grace');");
+    repl.expect("1 row affected");
+    repl.expect_prompt();
+    repl.send_line("\\sql selec * from customers;");
+    repl.expect("syntax error at or near \"selec\"");
+    repl.expect_prompt();
+    // The check's savepoint is undone: the transaction goes on.
+    repl.send_line(&format!("\\sql {UNREADABLE_INSERT};"));
+    repl.expect("Run it? [y/N]");
+    repl.send_line("y");
+    repl.expect("1 row affected");
+    repl.expect_prompt();
+    repl.send_line("\\sql commit;");
+    repl.expect("COMMIT");
+    repl.expect_prompt();
+    assert_eq!(
+        db.query_scalar("select count(*) from customers").as_deref(),
+        Some("3"),
+        "{}",
+        repl.transcript()
+    );
+    assert_eq!(tickets(&db), "1", "{}", repl.transcript());
+}
