@@ -29,8 +29,10 @@ const SCHEMA_SPINNER_DELAY: Duration = Duration::from_millis(300);
 pub trait Ui {
     /// A piece of the model's reply, as it streams.
     fn reply_text(&mut self, text: &str);
-    /// The reply's SQL, about to be run if the verdict allows it.
-    fn proposed(&mut self, reply: &str, sql: &str, verdict: &Verdict);
+    /// The reply's SQL, about to be run if the verdict allows it; `None`
+    /// when the database rejected it on a check without running it (glance
+    /// could not read it: a typo), so it has no verdict.
+    fn proposed(&mut self, reply: &str, sql: &str, verdict: Option<&Verdict>);
     /// Whether to run a statement that needs consent.
     fn confirm(&mut self, consent: &Consent) -> Decision;
     /// A statement failed and is being sent back to the model.
@@ -63,6 +65,9 @@ pub enum End {
         error: db::Error,
         /// The error already went into the result's output (JSON).
         shown: bool,
+        /// The database rejected it when asked to parse it (see
+        /// [`Session::judge`]): it never ran and has no verdict.
+        rejected: bool,
     },
     Llm(llm::Error),
     /// The schema could not be read.
@@ -204,58 +209,73 @@ pub fn answer(
             answered.end = End::Prose;
             return answered;
         };
-        let verdict = session.classify(&sql);
-        ui.proposed(&proposal.reply, &sql, &verdict);
-        let run = Run {
-            sql: &sql,
-            origin: Origin::Generated,
-            question: Some(note(question, Some(&proposal), agent)),
-            json_prefix: [
-                json_prefix(question, &sql, &verdict, &answered, agent),
-                vec![(
-                    "not_run".into(),
-                    unrun::json(&unrun::of(session, &proposal.reply)),
-                )],
-            ]
-            .concat(),
-            json_timings: vec![(
-                "llm_ms".to_string(),
-                answered.llm_time.as_secs_f64() * 1000.0,
-            )],
-        };
-        match session.execute(run, &mut |consent: &Consent| ui.confirm(consent)) {
-            Executed::Ran(ran) => {
-                agent.remember(question, Some(&sql), &ran.columns, ran.rows);
-                answered.end = End::Ran(ran);
-                return answered;
+        let asked_note = note(question, Some(&proposal), agent);
+        let (error, shown, rejected) = match session.judge(&sql, Some(&asked_note)) {
+            Err(error) => {
+                ui.proposed(&proposal.reply, &sql, None);
+                (error, false, true)
             }
-            Executed::Declined => {
-                answered.end = End::Declined;
-                return answered;
-            }
-            Executed::Refused { verdict } => {
-                answered.end = End::Refused { sql, verdict };
-                return answered;
-            }
-            Executed::Forbidden { verdict } => {
-                answered.end = End::Forbidden { sql, verdict };
-                return answered;
-            }
-            Executed::Output(error) => {
-                answered.end = End::Output(error);
-                return answered;
-            }
-            Executed::Failed { error, shown, .. } => {
-                let correctable = matches!(error, db::Error::Server(_));
-                if !correctable || answered.attempts > agent.retries() {
-                    answered.end = End::Failed { sql, error, shown };
-                    return answered;
+            Ok(verdict) => {
+                ui.proposed(&proposal.reply, &sql, Some(&verdict));
+                let run = Run {
+                    sql: &sql,
+                    origin: Origin::Generated,
+                    question: Some(asked_note),
+                    json_prefix: [
+                        json_prefix(question, &sql, &verdict, &answered, agent),
+                        vec![(
+                            "not_run".into(),
+                            unrun::json(&unrun::of(session, &proposal.reply)),
+                        )],
+                    ]
+                    .concat(),
+                    json_timings: vec![(
+                        "llm_ms".to_string(),
+                        answered.llm_time.as_secs_f64() * 1000.0,
+                    )],
+                };
+                match session.execute(run, &mut |consent: &Consent| ui.confirm(consent)) {
+                    Executed::Ran(ran) => {
+                        agent.remember(question, Some(&sql), &ran.columns, ran.rows);
+                        answered.end = End::Ran(ran);
+                        return answered;
+                    }
+                    Executed::Declined => {
+                        answered.end = End::Declined;
+                        return answered;
+                    }
+                    Executed::Refused { verdict } => {
+                        answered.end = End::Refused { sql, verdict };
+                        return answered;
+                    }
+                    Executed::Forbidden { verdict } => {
+                        answered.end = End::Forbidden { sql, verdict };
+                        return answered;
+                    }
+                    Executed::Output(error) => {
+                        answered.end = End::Output(error);
+                        return answered;
+                    }
+                    Executed::Rejected { error } => (error, false, true),
+                    Executed::Failed { error, shown, .. } => (error, shown, false),
                 }
-                ui.retrying(answered.attempts, &sql, &error);
-                let share_samples = session.settings.share_samples;
-                request = Agent::correction(&request, &proposal.reply, &sql, &error, share_samples);
             }
+        };
+        // A failed run and a statement the database would not parse (a
+        // typo: no one is asked to confirm it) both go back to the model.
+        let correctable = matches!(error, db::Error::Server(_));
+        if !correctable || answered.attempts > agent.retries() {
+            answered.end = End::Failed {
+                sql,
+                error,
+                shown,
+                rejected,
+            };
+            return answered;
         }
+        ui.retrying(answered.attempts, &sql, &error);
+        let share_samples = session.settings.share_samples;
+        request = Agent::correction(&request, &proposal.reply, &sql, &error, share_samples);
     }
 }
 

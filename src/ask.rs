@@ -155,7 +155,7 @@ pub fn run(
         return Err(Failure::usage("no SQL to run: --sql was empty").into());
     }
     if args.dry_run {
-        let verdict = dry_run_verdict(&input, dialect, open);
+        let verdict = dry_run_verdict(&input, dialect, open, format == Format::Json)?;
         let shown = Shown {
             sql: &input,
             verdict: &verdict,
@@ -208,6 +208,13 @@ pub fn run(
             verdict.reasons.join("; ")
         )),
         Executed::Forbidden { verdict } => Failure::Refused(session.read_only_refusal(&verdict)),
+        Executed::Rejected { error } => {
+            let failure = statement_failed(&error, sql);
+            if json {
+                print_json_error(sql, None, &error, failure.code()).map_err(Failure::from_io)?;
+            }
+            return Err(Failed::described(failure));
+        }
         Executed::Failed {
             verdict,
             error,
@@ -215,7 +222,7 @@ pub fn run(
         } => {
             let failure = statement_failed(&error, sql);
             if json && !shown {
-                print_json_error(sql, verdict.level, &error, failure.code())
+                print_json_error(sql, Some(verdict.level), &error, failure.code())
                     .map_err(Failure::from_io)?;
             }
             return Err(Failed::described(failure));
@@ -319,12 +326,20 @@ fn sql_text(sql: &str, color: bool) -> String {
     format!("{};", highlight::paint(&escape::visible(sql), color))
 }
 
-fn print_json_error(sql: &str, level: Level, error: &db::Error, exit_code: i32) -> io::Result<()> {
+/// The JSON document of a statement the database rejected; `level` is
+/// `None` (`null`) for one it rejected when asked to parse it, which
+/// never got a verdict.
+fn print_json_error(
+    sql: &str,
+    level: Option<Level>,
+    error: &db::Error,
+    exit_code: i32,
+) -> io::Result<()> {
     let mut detail = report::error_json(error);
     detail["kind"] = "database".into();
     let doc = serde_json::json!({
         "sql": sql,
-        "level": level.as_str(),
+        "level": level.map(Level::as_str),
         "error": detail,
         "exit_code": exit_code,
     });
@@ -394,17 +409,23 @@ fn ask_question(
                 verdict.level.as_str(),
                 verdict.reasons.join("; ")
             ));
-            failed(sql, verdict).not_run(json, "refused: needs confirmation", failure)
+            failed(sql, Some(verdict)).not_run(json, "refused: needs confirmation", failure)
         }
         End::Forbidden { sql, verdict } => {
             let message = session.read_only_refusal(verdict);
             let failure = Failure::Refused(message.clone());
-            failed(sql, verdict).not_run(json, &message, failure)
+            failed(sql, Some(verdict)).not_run(json, &message, failure)
         }
-        End::Failed { sql, error, shown } => {
+        End::Failed {
+            sql,
+            error,
+            shown,
+            rejected,
+        } => {
             let failure = statement_failed(error, sql);
             if json && !shown {
-                let doc = failed(sql, &session.classify(sql)).doc(&error.to_string(), &failure);
+                let verdict = (!rejected).then(|| session.classify(sql));
+                let doc = failed(sql, verdict.as_ref()).doc(&error.to_string(), &failure);
                 print_line(&doc).map_err(Failure::from_io)?;
             }
             Err(Failed::described(failure))
@@ -457,16 +478,27 @@ fn show_prompt(
 }
 
 /// The verdict `--dry-run --sql` prints: with the database's catalog, as a
-/// model's SQL is judged, when the database can be reached; without it (and
-/// saying so) when not.
+/// model's SQL is judged, when the database can be reached (and for input
+/// glance cannot read, after the database checked it without running it:
+/// a typo fails with the database's error); without it (and saying so)
+/// when not.
 fn dry_run_verdict(
     input: &str,
     dialect: Dialect,
     open: impl FnOnce() -> Result<Session, Failure>,
-) -> Verdict {
+    json: bool,
+) -> Result<Verdict, Failed> {
     let failure = match open() {
         Ok(mut session) => match session.catalog() {
-            Ok(_) => return session.classify(input),
+            Ok(_) => {
+                return session.judge(input, None).map_err(|error| {
+                    let failure = statement_failed(&error, input);
+                    if json {
+                        let _ = print_json_error(input, None, &error, failure.code());
+                    }
+                    Failed::described(failure)
+                });
+            }
             Err(error) => report::db_error(&error, None),
         },
         Err(failure) => failure.message(),
@@ -475,7 +507,7 @@ fn dry_run_verdict(
     eprintln!(
         "glance: note: judged without the database's schema: functions and views glance cannot verify count as writes"
     );
-    safety::classify(input, dialect, None)
+    Ok(safety::classify(input, dialect, None))
 }
 
 /// `--dry-run` with a question: generate and classify, run nothing.
@@ -501,7 +533,20 @@ fn dry_run(
         return print_line(&escape::visible(&proposal.reply))
             .map_err(|e| Failure::from_io(e).into());
     };
-    let verdict = session.classify(&sql);
+    let verdict = match session.judge(&sql, None) {
+        Ok(verdict) => verdict,
+        Err(error) => {
+            if !json {
+                print_explanation(&proposal.reply);
+                print_line(&sql_text(&sql, term.color)).map_err(Failure::from_io)?;
+            }
+            let failure = statement_failed(&error, &sql);
+            if json {
+                print_json_error(&sql, None, &error, failure.code()).map_err(Failure::from_io)?;
+            }
+            return Err(Failed::described(failure));
+        }
+    };
     let unrun = unrun::of(session, &proposal.reply);
     if !json {
         print_explanation(&proposal.reply);
@@ -539,12 +584,14 @@ impl answer::Ui for AskUi {
 
     /// The explanation, the SQL and the verdict go to stderr, keeping
     /// stdout for data.
-    fn proposed(&mut self, reply: &str, sql: &str, verdict: &Verdict) {
+    fn proposed(&mut self, reply: &str, sql: &str, verdict: Option<&Verdict>) {
         if !self.json {
             print_explanation(reply);
             let color = self.term.stderr_color;
             eprintln!("{}", sql_text(sql, color));
-            eprintln!("{}", confirm::verdict_line(verdict, color));
+            if let Some(verdict) = verdict {
+                eprintln!("{}", confirm::verdict_line(verdict, color));
+            }
         }
     }
 
@@ -600,7 +647,8 @@ fn print_prose(question: &str, answered: &Answered, agent: &Agent, json: bool) -
 struct QuestionFailed<'a> {
     question: &'a str,
     sql: &'a str,
-    verdict: &'a Verdict,
+    /// `None` for a statement the database rejected when asked to parse it.
+    verdict: Option<&'a Verdict>,
     answered: &'a Answered,
     agent: &'a Agent,
     unrun: &'a [Unrun],
@@ -613,8 +661,8 @@ impl QuestionFailed<'_> {
         render::json_text(&serde_json::json!({
             "question": self.question,
             "sql": self.sql,
-            "level": self.verdict.level.as_str(),
-            "reasons": self.verdict.reasons,
+            "level": self.verdict.map(|v| v.level.as_str()),
+            "reasons": self.verdict.map_or(&[][..], |v| &v.reasons[..]),
             "executed": false,
             "timings": { "llm_ms": self.answered.llm_time.as_secs_f64() * 1000.0 },
             "llm": answer::llm_json(self.agent, &self.answered.usage),

@@ -121,6 +121,7 @@ mod tests {
             statements: 1,
             rollback_undoes: false,
             advances_sequences: false,
+            unreadable: false,
         }
     }
 

@@ -124,6 +124,12 @@ pub enum Executed {
     Forbidden {
         verdict: Verdict,
     },
+    /// glance could not read the statement and the database, asked to
+    /// parse it without running it, rejected it (a typo): nothing ran,
+    /// nobody was asked, and there is no verdict to show.
+    Rejected {
+        error: db::Error,
+    },
     /// The database (or the guard) said no; `verdict` is what glance judged.
     Failed {
         verdict: Verdict,
@@ -484,6 +490,7 @@ impl Session {
                 statements: 1,
                 rollback_undoes: false,
                 advances_sequences: false,
+                unreadable: false,
             };
         }
         self.read_view_definitions(sql);
@@ -528,10 +535,71 @@ impl Session {
         }
     }
 
+    /// Classifies `sql` like [`Session::classify`], and when glance cannot
+    /// read it, first asks the database whether it is SQL at all, without
+    /// running it ([`Backend::check`]; Ctrl-C cancels). `Err` is the
+    /// database's error (a typo), recorded in the log as not run with
+    /// `question`; `Ok` a verdict that stays destructive when unreadable.
+    pub fn judge(
+        &mut self,
+        sql: &str,
+        question: Option<&QuestionNote>,
+    ) -> Result<Verdict, db::Error> {
+        let verdict = self.classify(sql);
+        if !verdict.unreadable || db::reject_nul(sql).is_err() {
+            return Ok(verdict);
+        }
+        let checked = self.check_pieces(sql);
+        // Notices of a statement that never ran are nobody's business.
+        self.backend.take_notices();
+        match checked {
+            Ok(()) => Ok(verdict),
+            Err(error) => {
+                let message = Some(error.to_string());
+                self.record(sql, question, &verdict, None, Duration::ZERO, message);
+                Err(error)
+            }
+        }
+    }
+
     /// The schema if it is loaded, for filling in what is read on demand
     /// (sizes for `\\d+` listings).
     pub fn cached_catalog_mut(&mut self) -> Option<&mut Catalog> {
         self.catalog.as_mut()
+    }
+
+    /// Has the database check each statement of `sql` glance cannot read;
+    /// an error's position is made to count from the start of `sql`.
+    fn check_pieces(&mut self, sql: &str) -> Result<(), db::Error> {
+        let dialect = self.info().dialect;
+        let pieces = safety::split_statements(sql, dialect);
+        let timeout = self.choice.statement_timeout;
+        if pieces.len() <= 1 {
+            return self.check_one(sql, timeout);
+        }
+        let mut from = 0;
+        for piece in pieces {
+            let at = sql[from..].find(&piece).map_or(from, |i| from + i);
+            from = at + piece.len();
+            if !safety::classify(&piece, dialect, self.catalog.as_ref()).unreadable {
+                continue;
+            }
+            if let Err(mut error) = self.check_one(&piece, timeout) {
+                if let db::Error::Server(server) = &mut error {
+                    let before = sql[..at].chars().count();
+                    server.position = server.position.map(|p| p + before);
+                }
+                return Err(error);
+            }
+        }
+        Ok(())
+    }
+
+    fn check_one(&mut self, sql: &str, timeout: Duration) -> Result<(), db::Error> {
+        let canceller = self.backend.canceller();
+        let backend = &mut self.backend;
+        self.interrupts
+            .cancellable(canceller, || backend.check(sql, timeout))
     }
 
     /// The schema, introspected on first use and after statements that may
@@ -575,7 +643,10 @@ impl Session {
         let sql = run.sql;
         let question = run.question.as_ref();
         self.last_sql = Some(sql.to_string());
-        let verdict = self.classify(sql);
+        let verdict = match self.judge(sql, question) {
+            Ok(verdict) => verdict,
+            Err(error) => return Executed::Rejected { error },
+        };
         if let Err(error) = db::reject_nul(sql) {
             return self.not_run(sql, question, verdict, error);
         }

@@ -133,6 +133,15 @@ pub trait Backend {
     fn sample_values(&mut self, catalog: &mut Catalog) -> Result<(), Error>;
     /// Runs exactly one statement, byte-identical, streaming any rows into `sink`.
     fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error>;
+    /// Asks the database whether it accepts one statement, without running
+    /// it: on PostgreSQL a Parse (and Describe) of the extended protocol and
+    /// never an Execute, inside a read-only transaction (or a read-only
+    /// savepoint in the person's own) with the guard's timeouts, rolled
+    /// back; on SQLite `prepare` without a step, under `PRAGMA query_only`.
+    /// For statements the classifier cannot read: `Err` holds the
+    /// database's own error (a syntax error, with its position); `Ok`
+    /// says only that it is SQL there, never that it is harmless.
+    fn check(&mut self, sql: &str, statement_timeout: Duration) -> Result<(), Error>;
     /// A handle that cancels whatever this backend is running when called.
     fn canceller(&self) -> Arc<dyn Canceller>;
     /// Whether the server closed the connection or it broke (a restart, a

@@ -178,15 +178,18 @@ impl PgBackend {
     }
 
     /// `SET LOCAL` lines that start every guard: timeouts, the string rule
-    /// and the guard role.
-    fn guard_settings(&self, statement_timeout: Duration) -> String {
+    /// and, when `work` runs anything, the guard role. A Parse runs
+    /// nothing, and is made as the session's own user so that names
+    /// (`$user` in the search path, schemas the reader role cannot use)
+    /// resolve as they will when the person runs the statement.
+    fn guard_settings(&self, statement_timeout: Duration, work: &Work<'_>) -> String {
         let mut setup = format!(
             "SET LOCAL statement_timeout = {}; SET LOCAL lock_timeout = {}; \
              SET LOCAL {STANDARD_STRINGS} = on",
             statement_timeout.as_millis(),
             lock_timeout(statement_timeout).as_millis()
         );
-        if let Some(role) = &self.guard_role {
+        if let Some(role) = self.guard_role.as_ref().filter(|_| !work.parse_only()) {
             setup.push_str(&format!("; SET LOCAL ROLE {role}"));
         }
         setup
@@ -300,7 +303,7 @@ impl PgBackend {
         let err = |e: postgres::Error| errors::query_error(&e, cancel.was_requested());
         let setup = format!(
             "{}; SET LOCAL idle_in_transaction_session_timeout = {GUARD_IDLE_TIMEOUT_MS}",
-            self.guard_settings(statement_timeout)
+            self.guard_settings(statement_timeout, &work)
         );
         let mut tx = clock
             .time(|| self.client.build_transaction().read_only(true).start())
@@ -323,6 +326,7 @@ impl PgBackend {
                     }
                 }
                 Work::CopyOut(sql, out) => copy_to(&mut tx, sql, out, clock, &err)?,
+                Work::Parse(sql) => parse_only(&mut tx, sql, clock, &err)?,
             };
             let row = clock
                 .time(|| tx.query_one("SHOW transaction_read_only", &[]))
@@ -348,7 +352,7 @@ impl PgBackend {
         let err = |e: postgres::Error| errors::query_error(&e, cancel.was_requested());
         let setup = format!(
             "SAVEPOINT glance_guard; SET LOCAL transaction_read_only = on; {}",
-            self.guard_settings(statement_timeout)
+            self.guard_settings(statement_timeout, &work)
         );
         clock
             .time(|| self.client.batch_execute(&setup))
@@ -359,6 +363,7 @@ impl PgBackend {
             let kind = match work {
                 Work::Rows(sql, sink) => run_unbracketed(client, sql, sink, values, clock, &err)?,
                 Work::CopyOut(sql, out) => copy_to(client, sql, out, clock, &err)?,
+                Work::Parse(sql) => parse_only(client, sql, clock, &err)?,
             };
             let row = clock
                 .time(|| client.query_one("SHOW transaction_read_only", &[]))
@@ -500,6 +505,15 @@ impl Backend for PgBackend {
         })
     }
 
+    fn check(&mut self, sql: &str, statement_timeout: Duration) -> Result<(), Error> {
+        super::reject_nul(sql)?;
+        self.take_notices();
+        self.canceller.requested.store(false, Ordering::SeqCst);
+        let mut clock = Clock::default();
+        self.run_guarded_work(Work::Parse(sql), statement_timeout, &mut clock)?;
+        Ok(())
+    }
+
     fn copy_out(
         &mut self,
         sql: &str,
@@ -637,6 +651,27 @@ enum Work<'a> {
     Rows(&'a str, &'a mut dyn RowSink),
     /// A `COPY … TO STDOUT` whose output is written as it arrives.
     CopyOut(&'a str, &'a mut dyn Write),
+    /// A statement the server only parses: Parse and Describe, no Execute.
+    Parse(&'a str),
+}
+
+impl Work<'_> {
+    fn parse_only(&self) -> bool {
+        matches!(self, Work::Parse(_))
+    }
+}
+
+/// Has the server parse and analyse `sql` as a prepared statement (the
+/// extended protocol's Parse and Describe, then Sync) and never execute it;
+/// the statement is closed again when dropped.
+fn parse_only(
+    client: &mut impl postgres::GenericClient,
+    sql: &str,
+    clock: &mut Clock,
+    err: &dyn Fn(postgres::Error) -> Error,
+) -> Result<OutcomeKind, Error> {
+    clock.time(|| client.prepare(sql)).map_err(err)?;
+    Ok(OutcomeKind::Command { affected: None })
 }
 
 /// Settings under which COPY writes values the way [`value::decode`] does.

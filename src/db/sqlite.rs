@@ -170,6 +170,24 @@ impl Backend for SqliteBackend {
         }
     }
 
+    /// `prepare` and never a step, under `query_only`. Text that mentions
+    /// a PRAGMA anywhere is not prepared at all (SQLite applies some
+    /// settings while preparing them): it is taken as accepted, which
+    /// leaves it to the person to confirm.
+    fn check(&mut self, sql: &str, _statement_timeout: Duration) -> Result<(), Error> {
+        super::reject_nul(sql)?;
+        if sql.to_ascii_lowercase().contains("pragma") {
+            return Ok(());
+        }
+        self.conn
+            .execute_batch("PRAGMA query_only = ON")
+            .map_err(map_error)?;
+        let prepared = self.conn.prepare(sql).map(drop).map_err(map_error);
+        let reset = self.conn.execute_batch("PRAGMA query_only = OFF");
+        prepared?;
+        reset.map_err(map_error)
+    }
+
     fn canceller(&self) -> Arc<dyn Canceller> {
         Arc::new(SqliteCanceller(self.conn.get_interrupt_handle()))
     }
@@ -1303,6 +1321,34 @@ mod tests {
         }
         let (out, _) = run(&mut b, "select 1; -- done\n /* really */ ;", Guard::Direct);
         assert!(out.is_ok(), "a tail of comments is allowed");
+    }
+
+    #[test]
+    fn check_prepares_without_running_and_reports_the_error_with_its_place() {
+        let mut b = backend("CREATE TABLE t(x); INSERT INTO t VALUES (1);");
+        let timeout = Duration::from_secs(5);
+        b.check("INSERT INTO t VALUES (2)", timeout)
+            .expect("valid SQL is accepted");
+        b.check("DROP TABLE t", timeout)
+            .expect("valid SQL is accepted");
+        assert_eq!(count(&b, "t"), 1, "the check ran a statement");
+        match b.check("select x from t where x = = 1", timeout) {
+            Err(Error::Server(e)) => {
+                assert!(e.message.contains("syntax error"), "{e:?}");
+                assert_eq!(e.position, Some(27), "{e:?}");
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+        // A PRAGMA is never prepared: SQLite applies some while preparing.
+        b.check("PRAGMA user_version = 7", timeout)
+            .expect("taken as accepted");
+        let version: i64 = b
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("user_version");
+        assert_eq!(version, 0);
+        let (out, _) = run(&mut b, "INSERT INTO t VALUES (3)", Guard::Direct);
+        assert!(out.is_ok(), "query_only must be off again: {out:?}");
     }
 
     #[test]

@@ -601,7 +601,7 @@ impl Repl {
                 );
                 false
             }
-            Executed::Failed { error, .. } => {
+            Executed::Failed { error, .. } | Executed::Rejected { error } => {
                 self.scripts.cancelled |=
                     !self.scripts.files.is_empty() && matches!(error, crate::db::Error::Cancelled);
                 eprint!("{}", report::db_error(&error, Some(sql)));
@@ -912,13 +912,15 @@ impl answer::Ui for TerminalUi<'_> {
         let _ = io::stdout().flush();
     }
 
-    fn proposed(&mut self, reply: &str, sql: &str, verdict: &Verdict) {
+    fn proposed(&mut self, reply: &str, sql: &str, verdict: Option<&Verdict>) {
         print!("{}", self.reply.finish());
         if self.streamed {
             println!();
             self.streamed = false;
         }
-        println!("{}", confirm::verdict_line(verdict, self.color));
+        if let Some(verdict) = verdict {
+            println!("{}", confirm::verdict_line(verdict, self.color));
+        }
         self.shown_sql = prose::shows_exactly(reply, sql).then(|| sql.to_string());
     }
 

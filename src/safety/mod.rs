@@ -80,6 +80,12 @@ pub struct Verdict {
     /// Whether running it advances sequences (`nextval`, or an INSERT into a
     /// table whose column default calls `nextval`), which no rollback undoes.
     pub advances_sequences: bool,
+    /// Whether some of it could not be read at all (the tokenizer or the
+    /// parser failed and nothing recognised it): such input is destructive,
+    /// and before anyone is asked about it the database is asked whether it
+    /// is SQL at all (see `Backend::check`), so a typo is reported as the
+    /// database's syntax error instead.
+    pub unreadable: bool,
 }
 
 /// Classifies `sql` in `dialect`. With a catalog, user code (functions,
@@ -90,10 +96,7 @@ pub fn classify(sql: &str, dialect: Dialect, catalog: Option<&Catalog>) -> Verdi
     let scan = match scan(sql, dialect) {
         Ok(scan) => scan,
         Err(message) => {
-            judgement.add(
-                Level::Destructive,
-                format!("could not be parsed: {message}"),
-            );
+            judgement.unreadable(message);
             // Unread, the input counts as one statement, as the splitter returns it.
             return judgement.into_verdict(1);
         }
@@ -128,10 +131,7 @@ pub fn classify(sql: &str, dialect: Dialect, catalog: Option<&Catalog>) -> Verdi
                 None => match keywords::recognise(&piece.tokens) {
                     Some((level, Some(reason))) => judgement.add(level, reason),
                     Some((level, None)) => judgement.raise(level),
-                    None => judgement.add(
-                        Level::Destructive,
-                        format!("could not be parsed: {}", parser_message(&error)),
-                    ),
+                    None => judgement.unreadable(parser_message(&error)),
                 },
             },
         }
@@ -231,6 +231,7 @@ struct Judgement {
     reasons: Vec<String>,
     rollback_undoes: bool,
     advances_sequences: bool,
+    unreadable: bool,
 }
 
 impl Judgement {
@@ -240,7 +241,18 @@ impl Judgement {
             reasons: Vec::new(),
             rollback_undoes: true,
             advances_sequences: false,
+            unreadable: false,
         }
+    }
+
+    /// Input the classifier cannot read at all: destructive, saying so
+    /// with what the tokenizer or parser reported.
+    fn unreadable(&mut self, message: String) {
+        self.unreadable = true;
+        self.add(
+            Level::Destructive,
+            format!("glance cannot read it: {message}"),
+        );
     }
 
     /// Raises the level to at least `level`, for `reason`.
@@ -278,6 +290,7 @@ impl Judgement {
         self.level = self.level.max(other.level);
         self.rollback_undoes &= other.rollback_undoes;
         self.advances_sequences |= other.advances_sequences;
+        self.unreadable |= other.unreadable;
         for reason in other.reasons {
             self.note(reason);
         }
@@ -290,6 +303,7 @@ impl Judgement {
             statements,
             rollback_undoes: self.rollback_undoes,
             advances_sequences: self.advances_sequences,
+            unreadable: self.unreadable,
         }
     }
 }

@@ -471,7 +471,7 @@ fn reasons_name_the_trap() {
         ("select * into x from t", "SELECT … INTO"),
         ("select 1 from t where u&\"\\d800\" = 1", "U&"),
         ("\\dt", "psql meta-command"),
-        ("selec 1", "could not be parsed"),
+        ("selec 1", "glance cannot read it"),
         ("", "empty input"),
         ("do $$ begin end $$", "DO runs procedural code"),
         ("alter system set work_mem = '1GB'", "ALTER SYSTEM"),

@@ -39,5 +39,6 @@ mod sqlite;
 mod timings;
 mod tls;
 mod typing;
+mod typo;
 mod untrusted;
 mod usage;

@@ -409,6 +409,9 @@ struct Tally {
     /// Read-only statements the server rejected: line and error.
     failed_on_server: Vec<String>,
     refused_by_glance: usize,
+    /// Statements glance cannot read that the server would not parse
+    /// either: reported as the server's error, never run, nobody asked.
+    rejected_on_parse: usize,
     no_sql: usize,
     problems: Vec<String>,
 }
@@ -432,6 +435,16 @@ impl Tally {
                 self.failed_on_server.push(format!("line {line}: {error}"));
             }
             (_, Some(3)) if expected != "read_only" => self.refused_by_glance += 1,
+            (_, Some(1))
+                if expected != "read_only"
+                    && doc["level"].is_null()
+                    && doc["executed"] == false
+                    && doc["error"]["kind"] == "database" =>
+            {
+                // No verdict to compare: the server's parse said no first.
+                self.rejected_on_parse += 1;
+                return;
+            }
             _ => self.problems.push(format!(
                 "{place}: expected {expected}, exit {:?}\n{}",
                 out.code, out.stderr
@@ -517,12 +530,13 @@ fn every_corpus_statement_changes_nothing_and_only_reads_run() {
     }
     println!(
         "differential test: {} statements: {} read-only ran through the guard, {} read-only failed on the server ({:#?}), \
-         {} refused by glance, {} held no SQL; {:.1} s",
+         {} refused by glance, {} rejected by the server's parse, {} held no SQL; {:.1} s",
         rows.len(),
         tally.ran,
         tally.failed_on_server.len(),
         tally.failed_on_server,
         tally.refused_by_glance,
+        tally.rejected_on_parse,
         tally.no_sql,
         started.elapsed().as_secs_f64()
     );
