@@ -333,6 +333,11 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "The longest an answer may take to arrive, in milliseconds (default 10 minutes).",
     ),
     (
+        "GLANCE_PAGER_MEMORY",
+        "How many bytes of rows the pager keeps in memory before it spills the rest \
+         to a private temporary file (default 24 MiB).",
+    ),
+    (
         "OPENAI_API_KEY",
         "Key for OpenAI; when set, OpenAI is picked if no provider is named.",
     ),
