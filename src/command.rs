@@ -63,6 +63,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Query,
     },
     Spec {
+        name: "\\ask",
+        args: "QUESTION",
+        help: "send QUESTION to the model, even when it reads as SQL",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\prompt",
         args: "QUESTION",
         help: "show the exact request a question would send to the model",
@@ -288,6 +294,8 @@ pub enum Meta {
     /// `\o FILE` sends results to a file; `\o` alone back to the terminal.
     Output(Option<String>),
     Log,
+    /// `\ask QUESTION`: a question for the model, whatever it looks like.
+    Ask(String),
     /// `\prompt QUESTION`: the request a question would send.
     Prompt(String),
     /// `\reset`: forget the conversation.
@@ -399,6 +407,10 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
             None => {
                 Err("\\prompt needs a question, e.g. \\prompt how many orders are there".into())
             }
+        },
+        "\\ask" => match argument {
+            Some(question) => Ok(Some(Meta::Ask(question))),
+            None => Err("\\ask needs a question, e.g. \\ask show me the top customers".into()),
         },
         "\\reset" => no_argument(word, rest, Meta::Reset),
         "\\usage" => no_argument(word, rest, Meta::Usage),
@@ -609,8 +621,10 @@ pub fn help() -> String {
         text.push_str(&format!("  {key:<width$}  {help}\n"));
     }
     text.push_str(
-        "\nAnything else you type is a question for the LLM; in SQL mode (\\sql) it is SQL,\n\
-         run when a line ends with `;`.\n",
+        "\nA line that reads as SQL (it starts with a statement's keyword, such as select,\n\
+         with, insert or show, and parses) runs as SQL, at its `;`: a statement may span\n\
+         lines, under the `->` prompt. Anything else is a question for the LLM. \\ask\n\
+         forces a question, \\sql forces SQL; in SQL mode (\\sql alone) every line is SQL.\n",
     );
     text
 }

@@ -178,15 +178,40 @@ pub fn profile(config: &Config, name: &str) -> Result<Choice, Failure> {
     })
 }
 
-/// Opens the database a choice names.
+/// Opens the database a choice names, at start-up.
 pub fn connect(choice: &Choice) -> Result<Box<dyn db::Backend>, Failure> {
+    connect_from(choice, Place::Start)
+}
+
+/// Where a connection is being opened from, for the hint of a failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// Start-up: the hints name command-line options (`-d`).
+    Start,
+    /// `\c` in the REPL: the hints name meta-commands (`\l`, `\c NAME`).
+    Repl,
+}
+
+/// What `\c` says about a database that does not exist.
+pub const REPL_DATABASE_MISSING: &str =
+    "\\l lists the databases on this server; \\c NAME connects to one";
+
+/// Opens the database a choice names; a failure's hint fits `from`.
+pub fn connect_from(choice: &Choice, from: Place) -> Result<Box<dyn db::Backend>, Failure> {
     remember_password(&choice.target);
     let options = db::ConnectOptions {
         guard_role: choice.guard_role.clone(),
         ..db::ConnectOptions::default()
     };
     db::connect(&choice.target, &options).map_err(|error| Failure::Database {
-        text: crate::report::db_error(&error, None),
+        text: match &error {
+            db::Error::Connect(connect)
+                if from == Place::Repl && connect.cause == db::ConnectCause::DatabaseMissing =>
+            {
+                crate::report::error_line(&error.to_string(), Some(REPL_DATABASE_MISSING))
+            }
+            _ => crate::report::db_error(&error, None),
+        },
     })
 }
 
