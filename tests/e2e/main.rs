@@ -32,6 +32,7 @@ mod safety;
 mod secrets;
 mod sqlite;
 mod timings;
+mod typed_sql;
 mod typing;
 mod untrusted;
 mod usage;
