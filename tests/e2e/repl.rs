@@ -271,11 +271,12 @@ fn help_lists_the_meta_commands() {
     // Longer than the 24-line window, so paged: Space through every page.
     let mut shown = String::new();
     loop {
+        let at_prompt = |text: &str| text.lines().last().is_some_and(|l| l.contains("=> "));
         let part = repl.expect_with("a pager status line or the prompt", |text| {
-            text.contains(" quit --") || text.ends_with("=> ")
+            text.contains(" quit --") || at_prompt(text)
         });
         shown.push_str(&part);
-        if part.ends_with("=> ") {
+        if !part.contains(" quit --") {
             break;
         }
         repl.send(" ");
