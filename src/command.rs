@@ -621,10 +621,11 @@ pub fn help() -> String {
         text.push_str(&format!("  {key:<width$}  {help}\n"));
     }
     text.push_str(
-        "\nA line that reads as SQL (it starts with a statement's keyword, such as select,\n\
-         with, insert or show, and parses) runs as SQL, at its `;`: a statement may span\n\
-         lines, under the `->` prompt. Anything else is a question for the LLM. \\ask\n\
-         forces a question, \\sql forces SQL; in SQL mode (\\sql alone) every line is SQL.\n",
+        "\nA line that reads as SQL (its first word starts a statement, such as select, with,\n\
+         insert or show, and it parses) runs as SQL when it ends with `;`; without one, lines\n\
+         are collected under the `->` prompt until one does. Anything else is a question for\n\
+         the LLM. \\ask forces a question, \\sql forces SQL; in SQL mode (\\sql alone) every\n\
+         line is SQL. The prompt shows =*> inside a transaction, =!> inside a failed one.\n",
     );
     text
 }

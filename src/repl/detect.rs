@@ -230,12 +230,14 @@ fn significant(token: &Token) -> bool {
     !matches!(token, Token::Whitespace(_) | Token::EOF)
 }
 
-/// The first word of `text` after whitespace and comments.
+/// The first word of `text` after whitespace, comments and opening
+/// parentheses.
 fn first_word(text: &str) -> Option<&str> {
     let b = text.as_bytes();
     let mut i = 0;
     loop {
-        while i < b.len() && b[i].is_ascii_whitespace() {
+        // `(select …) union (select …)` starts with its first keyword too.
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'(') {
             i += 1;
         }
         if b[i..].starts_with(b"--") {
@@ -523,6 +525,8 @@ mod tests {
         "select 1;  -- and a trailing comment",
         "select name from customers where name = 'what?';",
         "  select\n    name\n  from customers;",
+        "(select 1) union (select 2);",
+        "Select Name From Customers Where Id = 1;",
     ];
 
     #[test]

@@ -168,11 +168,7 @@ fn the_prompt_shows_an_open_transaction_on_sqlite() {
     conn.execute_batch("create table items (id integer primary key);")
         .expect("seed sqlite file");
     drop(conn);
-    let mut repl = harness::pty([
-        "repl".into(),
-        "-d".into(),
-        path.clone().into_os_string(),
-    ]);
+    let mut repl = harness::pty(["repl".into(), "-d".into(), path.clone().into_os_string()]);
     repl.expect("=> ");
     repl.send_line("begin;");
     repl.expect("=*> ");
@@ -194,7 +190,10 @@ fn connecting_to_a_missing_database_gives_a_repl_hint() {
         shown.contains("\\l lists the databases on this server; \\c NAME connects to one"),
         "{shown}"
     );
-    assert!(!shown.contains("-d"), "no start-up advice in the REPL:\n{shown}");
+    assert!(
+        !shown.contains("-d"),
+        "no start-up advice in the REPL:\n{shown}"
+    );
     repl.expect_prompt();
 }
 
