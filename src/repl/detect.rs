@@ -39,8 +39,8 @@ pub enum Typed {
 
 /// First words that can start SQL typed at the question prompt.
 /// Deliberately short: words people also start sentences with and that
-/// rarely begin a hand-typed statement (`analyze`, `lock`, `close`, `end`)
-/// are left out, so those lines stay questions.
+/// rarely begin a hand-typed statement (`do`, `call`, `analyze`, `lock`,
+/// `close`, `end`) are left out, so those lines stay questions.
 const POSTGRES_KEYWORDS: &[&str] = &[
     "SELECT",
     "WITH",
@@ -78,8 +78,6 @@ const POSTGRES_KEYWORDS: &[&str] = &[
     "UNLISTEN",
     "REFRESH",
     "REINDEX",
-    "CALL",
-    "DO",
 ];
 
 /// SQLite's statements: no TABLE, SHOW or SET; PRAGMA and REPLACE instead.
@@ -139,7 +137,10 @@ pub fn detect(text: &str, dialect: Dialect) -> Typed {
         // A string, quoted name or comment still open: the statement goes
         // on if what comes before it could start one.
         let before = &text[..open];
-        return if prefix_of_sql(before, d.as_ref()) && !reads_as_question(before, dialect, false) {
+        return if !apostrophe(before, scan.open)
+            && prefix_of_sql(before, d.as_ref())
+            && !reads_as_question(before, dialect, false)
+        {
             Typed::Unfinished
         } else {
             Typed::Question
@@ -171,6 +172,21 @@ pub fn detect(text: &str, dialect: Dialect) -> Typed {
 /// parses, after the respellings the classifier applies (`TABLE name`).
 fn classifier_reads(text: &str, dialect: Dialect) -> bool {
     safety::reads(text, dialect)
+}
+
+/// Whether a `'` left open right after a word is an apostrophe
+/// (`customer's`) rather than a string: only `E'…'`, `B'…'`, `X'…'` and
+/// `N'…'` put a string straight after letters.
+fn apostrophe(before: &str, open: Option<Open>) -> bool {
+    if open != Some(Open::Quote) {
+        return false;
+    }
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    !word.is_empty() && !matches!(word.to_ascii_lowercase().as_str(), "e" | "b" | "x" | "n")
 }
 
 /// Whether `text` parses, or would with more text after it: the parser's
@@ -490,9 +506,13 @@ mod tests {
         "copy the top 10 films into a list",
         "grant me a summary of the payments",
         "do we have customers in Berlin?",
+        "do it",
+        "call it",
         "rollback happened yesterday, which orders were lost?",
         "call it: which store sells more",
         "with the 2005 data, what was the best month",
+        "select the customer's orders",
+        "update Ada's address",
         "",
         "   ",
     ];
@@ -550,6 +570,7 @@ mod tests {
             "select id, name",
             "SELECT id,",
             "select * from film where title = 'it''s",
+            "select E'it\\'s",
             "select \"odd",
             "create function f() returns int as $$",
             "select 1 /* still",
