@@ -69,6 +69,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Query,
     },
     Spec {
+        name: "\\ask",
+        args: "QUESTION",
+        help: "send QUESTION to the model, even when it reads as SQL",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\prompt",
         args: "QUESTION",
         help: "show the request a question would send to the model (JSON with --format json)",
@@ -306,6 +312,8 @@ pub enum Meta {
     /// `\o FILE` sends results to a file; `\o` alone back to the terminal.
     Output(Option<String>),
     Log,
+    /// `\ask QUESTION`: a question for the model, whatever it looks like.
+    Ask(String),
     /// `\prompt QUESTION`: the request a question would send.
     Prompt(String),
     /// `\reset`: forget the conversation.
@@ -430,6 +438,10 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
             None => {
                 Err("\\prompt needs a question, e.g. \\prompt how many orders are there".into())
             }
+        },
+        "\\ask" => match argument {
+            Some(question) => Ok(Some(Meta::Ask(question))),
+            None => Err("\\ask needs a question, e.g. \\ask show me the top customers".into()),
         },
         "\\reset" => no_argument(word, rest, Meta::Reset),
         "\\usage" => no_argument(word, rest, Meta::Usage),
@@ -675,8 +687,11 @@ pub fn help() -> String {
         text.push_str(&format!("  {key:<width$}  {help}\n"));
     }
     text.push_str(
-        "\nAnything else you type is a question for the LLM; in SQL mode (\\sql) it is SQL,\n\
-         run when a line ends with `;`.\n",
+        "\nA line that reads as SQL (its first word starts a statement, such as select, with,\n\
+         insert or show, and it parses) runs as SQL when it ends with `;`; without one, lines\n\
+         are collected under the `->` prompt until one does. Anything else is a question for\n\
+         the LLM. \\ask forces a question, \\sql forces SQL; in SQL mode (\\sql alone) every\n\
+         line is SQL. The prompt shows =*> inside a transaction, =!> inside a failed one.\n",
     );
     text
 }

@@ -220,20 +220,39 @@ fn password_prompt() -> PasswordPrompt {
     }
 }
 
-/// Opens the database a choice names: a new connection (start-up, `\c`),
-/// so `-W` asks for the password first.
+/// Opens the database a choice names at start-up: a new connection, so
+/// `-W` asks for the password first.
 pub fn connect(choice: &Choice) -> Result<Box<dyn db::Backend>, Failure> {
-    open(choice, true)
+    open(choice, true, Place::Start)
 }
 
-/// Opens the same database again after the connection was lost: a
-/// password typed earlier is reused, and asked for only if none was.
+/// Where a connection is being opened from, for the hint of a failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// Start-up: the hints name command-line options (`-d`).
+    Start,
+    /// `\c` in the REPL: the hints name meta-commands (`\l`, `\c NAME`).
+    Repl,
+}
+
+/// What `\c` says about a database that does not exist.
+pub const REPL_DATABASE_MISSING: &str =
+    "\\l lists the databases on this server; \\c NAME connects to one";
+
+/// Opens a new connection (`-W` asks first); a failure's hint fits `from`.
+pub fn connect_from(choice: &Choice, from: Place) -> Result<Box<dyn db::Backend>, Failure> {
+    open(choice, true, from)
+}
+
+/// Opens the same database again after the connection was lost in the
+/// REPL: a password typed earlier is reused, and asked for only if none was.
 pub fn connect_again(choice: &Choice) -> Result<Box<dyn db::Backend>, Failure> {
-    open(choice, false)
+    open(choice, false, Place::Repl)
 }
 
-fn open(choice: &Choice, fresh: bool) -> Result<Box<dyn db::Backend>, Failure> {
+fn open(choice: &Choice, fresh: bool, from: Place) -> Result<Box<dyn db::Backend>, Failure> {
     remember_password(&choice.target);
+    let fail = |error| failure(error, from);
     let prompt = password_prompt();
     let conninfo = match &choice.target {
         Target::Postgres(conninfo) => conninfo,
@@ -243,16 +262,16 @@ fn open(choice: &Choice, fresh: bool) -> Result<Box<dyn db::Backend>, Failure> {
                     "glance: note: -W/--password is ignored: SQLite databases have no password"
                 );
             }
-            return attempt(choice, &choice.target).map_err(failure);
+            return attempt(choice, &choice.target).map_err(fail);
         }
     };
     // A string glance cannot read fails in the attempt, with its own message.
     let Ok(login) = db::postgres::login(conninfo) else {
-        return attempt(choice, &choice.target).map_err(failure);
+        return attempt(choice, &choice.target).map_err(fail);
     };
     if fresh && prompt == PasswordPrompt::Always {
         let password = ask(&login, "-W/--password asks for the password")?;
-        return attempt_typed(choice, conninfo, &login, password);
+        return attempt_typed(choice, conninfo, &login, password, from);
     }
     let given = conninfo::parse(conninfo).is_ok_and(|params| params.contains_key("password"));
     let first = match typed_for(&login).filter(|_| !given) {
@@ -266,9 +285,9 @@ fn open(choice: &Choice, fresh: bool) -> Result<Box<dyn db::Backend>, Failure> {
                 && std::io::stdin().is_terminal() =>
         {
             let password = ask(&login, "the server asks for a password")?;
-            attempt_typed(choice, conninfo, &login, password)
+            attempt_typed(choice, conninfo, &login, password, from)
         }
-        other => other.map_err(failure),
+        other => other.map_err(fail),
     }
 }
 
@@ -288,8 +307,10 @@ fn attempt_typed(
     conninfo: &str,
     login: &Login,
     password: String,
+    from: Place,
 ) -> Result<Box<dyn db::Backend>, Failure> {
-    let backend = attempt(choice, &with_password(conninfo, &password)).map_err(failure)?;
+    let backend =
+        attempt(choice, &with_password(conninfo, &password)).map_err(|e| failure(e, from))?;
     if let Ok(mut typed) = TYPED.lock() {
         typed.retain(|(known, _)| !known.same_server_and_user(login));
         typed.push((login.clone(), password));
@@ -316,6 +337,7 @@ fn with_password(conninfo: &str, password: &str) -> Target {
 /// is no terminal to ask on. Cancelling fails like a refused connection.
 fn ask(login: &Login, why: &str) -> Result<String, Failure> {
     if !std::io::stdin().is_terminal() {
+        // The hint names every source of a password, wherever glance connects from.
         return Err(failure(db::Error::Connect(db::ConnectError {
             location: login.location.clone(),
             message: format!(
@@ -323,7 +345,7 @@ fn ask(login: &Login, why: &str) -> Result<String, Failure> {
                 login.user
             ),
             cause: db::ConnectCause::PasswordMissing,
-        })));
+        }), Place::Start));
     }
     let prompt = format!("Password for user {}: ", escape::visible(&login.user));
     match crate::password::ask(&prompt) {
@@ -345,10 +367,18 @@ fn ask(login: &Login, why: &str) -> Result<String, Failure> {
     }
 }
 
-fn failure(error: db::Error) -> Failure {
-    Failure::Database {
-        text: crate::report::db_error(&error, None),
-    }
+/// A failed connection as the front ends report it, with the hint that
+/// fits where it was opened from.
+fn failure(error: db::Error, from: Place) -> Failure {
+    let text = match &error {
+        db::Error::Connect(connect)
+            if from == Place::Repl && connect.cause == db::ConnectCause::DatabaseMissing =>
+        {
+            crate::report::error_line(&error.to_string(), Some(REPL_DATABASE_MISSING))
+        }
+        _ => crate::report::db_error(&error, None),
+    };
+    Failure::Database { text }
 }
 
 /// Has the redactor hide the password a target carries, or PGPASSWORD's.

@@ -478,6 +478,11 @@ impl Session {
         self.backend.info()
     }
 
+    /// Where the person's own transaction stands, for the prompt.
+    pub fn transaction(&self) -> db::Transaction {
+        self.backend.transaction()
+    }
+
     /// Classifies `sql` in this connection's dialect. SQL holding a NUL byte
     /// is never run ([`db::reject_nul`]) and is judged the worst.
     /// Definitions of the views it may read are read first, once each

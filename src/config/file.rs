@@ -26,6 +26,7 @@ pub struct File {
     pub agent: Agent,
     pub query: Query,
     pub history: History,
+    pub repl: Repl,
     pub safety: Safety,
     pub connections: BTreeMap<String, Spanned<Profile>>,
     /// `[prices."MODEL"]`: dollars per million tokens.
@@ -86,6 +87,15 @@ pub struct Query {
 #[serde(default)]
 pub struct History {
     pub enabled: Option<bool>,
+}
+
+/// `[repl]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Repl {
+    /// Run a line typed at the question prompt as SQL when it reads as a
+    /// statement (on by default).
+    pub detect_sql: Option<bool>,
 }
 
 /// `[safety]`.

@@ -59,6 +59,9 @@ pub struct Config {
     /// `[query] statement_timeout` or the built-in default.
     statement_timeout_default: Duration,
     pub history: bool,
+    /// `[repl] detect_sql`: lines typed at the question prompt that read as
+    /// SQL run as SQL.
+    pub detect_sql: bool,
     /// `[safety] trusted_functions`: `schema.name` of functions that run as
     /// reads although glance cannot read them.
     pub trusted_functions: Vec<String>,
@@ -197,6 +200,7 @@ impl Config {
                 .statement_timeout
                 .unwrap_or(DEFAULT_STATEMENT_TIMEOUT),
             history: !global.no_history && file.history.enabled.unwrap_or(true),
+            detect_sql: file.repl.detect_sql.unwrap_or(true),
             trusted_functions: file.safety.trusted_functions,
             prices: file.prices,
             warnings,
@@ -472,6 +476,12 @@ mod tests {
             merged(&[], "[display]\ncolor = \"always\"\n").color,
             ColorChoice::Always
         );
+    }
+
+    #[test]
+    fn sql_detection_is_on_unless_the_file_turns_it_off() {
+        assert!(merged(&[], "").detect_sql);
+        assert!(!merged(&[], "[repl]\ndetect_sql = false\n").detect_sql);
     }
 
     #[test]

@@ -70,6 +70,9 @@ pub fn render(config: &Config, llm: &InEffect) -> String {
     let mut history = Table::new();
     put(&mut history, "enabled", Some(config.history));
     root.insert("history".into(), Value::Table(history));
+    let mut repl = Table::new();
+    put(&mut repl, "detect_sql", Some(config.detect_sql));
+    root.insert("repl".into(), Value::Table(repl));
     let mut safety = Table::new();
     let trusted = config
         .trusted_functions

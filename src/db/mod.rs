@@ -123,6 +123,19 @@ pub struct ConnInfo {
     pub tls: Option<String>,
 }
 
+/// The state of the person's own transaction, as psql's prompt shows it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Transaction {
+    /// No transaction open: `=>`.
+    #[default]
+    Idle,
+    /// Inside a transaction: `=*>`.
+    Open,
+    /// Inside a transaction a failed statement aborted: `=!>`, until
+    /// ROLLBACK (or COMMIT, which then rolls back).
+    Failed,
+}
+
 /// A live connection.
 pub trait Backend {
     fn info(&self) -> &ConnInfo;
@@ -166,6 +179,14 @@ pub trait Backend {
     /// Whether the person has a transaction of their own open.
     fn in_transaction(&self) -> bool {
         false
+    }
+    /// Where the person's own transaction stands, for the prompt.
+    fn transaction(&self) -> Transaction {
+        if self.in_transaction() {
+            Transaction::Open
+        } else {
+            Transaction::Idle
+        }
     }
     /// Whether [`Backend::preview`] is available right now.
     fn can_preview(&self) -> bool {

@@ -43,7 +43,7 @@ use self::conninfo::{Endpoint, Settings, SslMode};
 use self::deadline::{Budget, Watchdog};
 use super::{
     Backend, Canceller, Column, ConnInfo, ConnectCause, ConnectError, ConnectOptions, Dialect,
-    Error, Flow, Guard, Outcome, OutcomeKind, Row, RowSink,
+    Error, Flow, Guard, Outcome, OutcomeKind, Row, RowSink, Transaction,
 };
 use crate::catalog::Catalog;
 
@@ -89,6 +89,9 @@ pub struct PgBackend {
     canceller: Arc<PgCanceller>,
     /// True while the user has a transaction of their own open.
     in_transaction: bool,
+    /// True when a statement failed inside that transaction, so the server
+    /// refuses everything until it ends (or rolls back to a savepoint).
+    failed: bool,
     /// The role the read-only guard switches to (`SET LOCAL ROLE`), quoted.
     guard_role: Option<String>,
     /// Settings glance put back after a statement changed them, not yet reported.
@@ -171,6 +174,7 @@ impl PgBackend {
             values,
             canceller,
             in_transaction: false,
+            failed: false,
             guard_role: options.guard_role.as_deref().map(quote_ident),
             restored: Vec::new(),
             notices,
@@ -233,7 +237,15 @@ impl PgBackend {
         let cancel = self.canceller.clone();
         let err = |e: postgres::Error| errors::query_error(&e, cancel.was_requested());
         let control = transaction_control(sql);
-        let stmt = clock.time(|| prepare(&mut self.client, sql)).map_err(err)?;
+        let stmt = match clock.time(|| prepare(&mut self.client, sql)) {
+            Ok(stmt) => stmt,
+            Err(error) => {
+                // A statement the server refuses to prepare aborts the
+                // transaction it was sent in.
+                self.failed |= self.in_transaction;
+                return Err(err(error));
+            }
+        };
         let result = if stmt.columns().is_empty() {
             clock
                 .time(|| self.client.execute(&stmt, &[]))
@@ -254,7 +266,12 @@ impl PgBackend {
         };
         match control {
             Control::Begin if result.is_ok() => self.in_transaction = true,
-            Control::End => self.in_transaction = false,
+            Control::End => {
+                self.in_transaction = false;
+                self.failed = false;
+            }
+            Control::RollbackTo if result.is_ok() => self.failed = false,
+            _ if result.is_err() && self.in_transaction => self.failed = true,
             _ => {}
         }
         if control.may_change_settings() {
@@ -354,9 +371,11 @@ impl PgBackend {
             "SAVEPOINT glance_guard; SET LOCAL transaction_read_only = on; {}",
             self.guard_settings(statement_timeout, &work)
         );
-        clock
-            .time(|| self.client.batch_execute(&setup))
-            .map_err(err)?;
+        if let Err(error) = clock.time(|| self.client.batch_execute(&setup)) {
+            // The savepoint may have been taken: the transaction is aborted.
+            self.failed = true;
+            return Err(err(error));
+        }
         let client = &mut self.client;
         let values = &self.values;
         let outcome = (|| -> Result<OutcomeKind, Error> {
@@ -378,6 +397,9 @@ impl PgBackend {
                 )
             })
             .map_err(err);
+        if undo.is_err() {
+            self.failed = true;
+        }
         let kind = outcome?;
         undo?;
         Ok(kind)
@@ -412,6 +434,14 @@ impl Backend for PgBackend {
 
     fn in_transaction(&self) -> bool {
         self.in_transaction
+    }
+
+    fn transaction(&self) -> Transaction {
+        match (self.in_transaction, self.failed) {
+            (false, _) => Transaction::Idle,
+            (true, false) => Transaction::Open,
+            (true, true) => Transaction::Failed,
+        }
     }
 
     /// Not inside the person's own transaction: glance would have to commit
@@ -1247,6 +1277,8 @@ enum Control {
     /// Leaves the transaction as it is but may change session settings:
     /// `SET`, `RESET`, `DISCARD`, `COMMIT`/`ROLLBACK AND CHAIN`.
     Settings,
+    /// `ROLLBACK TO [SAVEPOINT]`: the transaction goes on, no longer failed.
+    RollbackTo,
     None,
 }
 
@@ -1266,8 +1298,8 @@ fn transaction_control(sql: &str) -> Control {
     match w.as_slice() {
         ["BEGIN", ..] | ["START", "TRANSACTION", ..] => Control::Begin,
         ["ROLLBACK" | "ABORT", "TO", ..]
-        | ["ROLLBACK" | "ABORT", "WORK" | "TRANSACTION", "TO", ..]
-        | ["COMMIT" | "ROLLBACK", "PREPARED", ..] => Control::None,
+        | ["ROLLBACK" | "ABORT", "WORK" | "TRANSACTION", "TO", ..] => Control::RollbackTo,
+        ["COMMIT" | "ROLLBACK", "PREPARED", ..] => Control::None,
         ["COMMIT" | "END" | "ROLLBACK" | "ABORT", ..] if chained => Control::Settings,
         ["COMMIT" | "END" | "ROLLBACK" | "ABORT", ..] | ["PREPARE", "TRANSACTION", ..] => {
             Control::End
@@ -1343,8 +1375,8 @@ mod tests {
             ("end", Control::End),
             ("ROLLBACK", Control::End),
             ("abort work", Control::End),
-            ("ROLLBACK TO SAVEPOINT s", Control::None),
-            ("rollback work to s", Control::None),
+            ("ROLLBACK TO SAVEPOINT s", Control::RollbackTo),
+            ("rollback work to s", Control::RollbackTo),
             ("COMMIT PREPARED 'x'", Control::None),
             ("ROLLBACK PREPARED 'x'", Control::None),
             ("PREPARE TRANSACTION 'x'", Control::End),

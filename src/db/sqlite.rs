@@ -19,7 +19,7 @@ use rusqlite::{Connection, InterruptHandle, OpenFlags, ffi};
 
 use super::{
     Backend, Canceller, Column, ConnInfo, ConnectCause, ConnectError, Dialect, Error, Flow, Guard,
-    Outcome, OutcomeKind, Row, RowSink, ServerError, Value,
+    Outcome, OutcomeKind, Row, RowSink, ServerError, Transaction, Value,
 };
 use crate::catalog::{Catalog, ColumnInfo, ForeignKey, Index, Key, Relation, RelationKind, Schema};
 
@@ -150,6 +150,16 @@ impl SqliteBackend {
 impl Backend for SqliteBackend {
     fn info(&self) -> &ConnInfo {
         &self.info
+    }
+
+    /// Open when the connection has left autocommit (`BEGIN`); SQLite has
+    /// no failed state: a failed statement leaves the transaction usable.
+    fn transaction(&self) -> Transaction {
+        if self.conn.is_autocommit() {
+            Transaction::Idle
+        } else {
+            Transaction::Open
+        }
     }
 
     fn introspect(&mut self) -> Result<Catalog, Error> {

@@ -20,6 +20,7 @@ mod expanded;
 mod footer;
 mod json;
 mod markdown;
+mod paged_text;
 mod pager;
 mod spill;
 mod table;
@@ -34,6 +35,7 @@ use crate::escape;
 
 pub use footer::{format_duration, thousands};
 pub use json::{pretty as json_pretty, text as json_text};
+pub use paged_text::show_paged;
 
 /// Output formats, as named by `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]

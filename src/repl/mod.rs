@@ -4,6 +4,7 @@
 //! the [`Session`]. An error never ends the loop.
 
 mod complete;
+mod detect;
 mod edit;
 mod helper;
 mod history;
@@ -16,6 +17,7 @@ use std::io::{self, Write};
 
 use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
 
+use detect::Typed;
 use edit::Recall;
 use input::{Input, Read};
 
@@ -25,7 +27,7 @@ use crate::command::{self, Listing, Meta, ModelChoice};
 use crate::config::Config;
 use crate::confirm;
 use crate::connection::{self, Choice};
-use crate::db::Dialect;
+use crate::db::{Dialect, Transaction};
 use crate::describe;
 use crate::escape;
 use crate::exit::Failure;
@@ -80,8 +82,12 @@ pub fn run(
         if let Some(catalog) = session.cached_catalog() {
             input.learn_names(catalog);
         }
-        input.set_sql_mode(repl.sql_mode);
-        let prompt = repl.prompt(session.profile(), &session.info().database);
+        input.set_sql_mode(repl.collecting_sql());
+        let prompt = repl.prompt(
+            session.profile(),
+            &session.info().database,
+            session.transaction(),
+        );
         let line = match input.read(&prompt) {
             Read::Line(line) => line,
             Read::Interrupted => {
@@ -116,7 +122,8 @@ enum Flow {
 
 struct Repl {
     sql_mode: bool,
-    /// SQL typed so far in SQL mode, waiting for its `;`.
+    /// SQL typed so far, waiting for its `;`: in SQL mode, or after a line
+    /// at the question prompt that starts a statement ([`detect`]).
     buffer: String,
     assume_yes: bool,
     term: Term,
@@ -136,19 +143,36 @@ struct Repl {
 }
 
 impl Repl {
-    /// `db=> `, or `profile:db=> ` for a connection from a profile; the
-    /// database's name with its control characters escaped.
-    fn prompt(&self, profile: Option<&str>, database: &str) -> String {
+    /// Whether lines are read as SQL now: SQL mode, or a statement begun
+    /// at the question prompt waits for its end.
+    fn collecting_sql(&self) -> bool {
+        self.sql_mode || !self.buffer.is_empty()
+    }
+
+    /// psql's prompt: `db=> `, or `profile:db=> ` for a connection from a
+    /// profile (the name with its control characters escaped), `sql` in SQL
+    /// mode. While a statement is being typed, `=` becomes what it waits
+    /// for: `-`, or `'`, `"`, `$`, `*`, `(` inside a string, quoted name,
+    /// dollar quote, comment or parentheses. Inside a transaction `*`
+    /// follows (`db=*> `), inside a failed one `!` (`db=!> `).
+    fn prompt(&self, profile: Option<&str>, database: &str, transaction: Transaction) -> String {
         let place = match profile {
             Some(profile) if profile != database => format!("{profile}:{database}"),
             _ => database.to_string(),
         };
         let place = escape::visible(&place);
-        match (self.sql_mode, self.buffer.is_empty()) {
-            (false, _) => format!("{place}=> "),
-            (true, true) => format!("{place} sql=> "),
-            (true, false) => format!("{place} sql-> "),
-        }
+        let mark = if self.buffer.is_empty() {
+            '='
+        } else {
+            detect::open_at_end(&self.buffer).mark()
+        };
+        let state = match transaction {
+            Transaction::Idle => "",
+            Transaction::Open => "*",
+            Transaction::Failed => "!",
+        };
+        let mode = if self.sql_mode { " sql" } else { "" };
+        format!("{place}{mode}{mark}{state}> ")
     }
 
     /// `\c`: switches connection, keeping the old one when the new one fails.
@@ -183,9 +207,10 @@ impl Repl {
                 connection::pick(&self.config, &answer)
             }
         };
-        match chosen
-            .and_then(|choice| connection::connect(&choice).map(|backend| (backend, choice)))
-        {
+        match chosen.and_then(|choice| {
+            connection::connect_from(&choice, connection::Place::Repl)
+                .map(|backend| (backend, choice))
+        }) {
             Ok((backend, choice)) => {
                 session.reconnect(choice, backend);
                 if input.is_terminal() {
@@ -212,9 +237,10 @@ impl Repl {
         if trimmed.is_empty() && self.buffer.is_empty() {
             return Flow::Continue;
         }
+        let dialect = session.info().dialect;
         // A meta-command's own line (`\sql STATEMENT \gx`) is left to it.
-        if self.sql_mode
-            && let Some((body, expanded)) = run_ending(line, &self.buffer, session.info().dialect)
+        if self.collecting_sql()
+            && let Some((body, expanded)) = run_ending(line, &self.buffer, dialect)
             && (body.trim().is_empty() || !trimmed.starts_with('\\'))
         {
             self.go(session, input, body, expanded);
@@ -232,8 +258,18 @@ impl Repl {
             }
             Ok(None) => {}
         }
-        if !self.sql_mode {
-            self.question(session, input, trimmed);
+        if !self.collecting_sql() {
+            match self.detect(line, dialect) {
+                Typed::Question => self.question(session, input, trimmed),
+                Typed::Sql => self.run_sql(session, input, line.trim(), false),
+                Typed::Unfinished => {
+                    if let Some((body, expanded)) = run_ending(line, "", dialect) {
+                        self.go(session, input, body, expanded);
+                    } else {
+                        self.buffer.push_str(line);
+                    }
+                }
+            }
             return Flow::Continue;
         }
         if !self.buffer.is_empty() {
@@ -247,8 +283,27 @@ impl Repl {
         Flow::Continue
     }
 
+    /// How a line typed at the question prompt is taken: SQL, the start of
+    /// a statement, or a question ([`detect::detect`]; always a question
+    /// when `[repl] detect_sql` is off). A line ending in `\g` or `\gx`
+    /// counts as ending its statement.
+    fn detect(&self, line: &str, dialect: Dialect) -> Typed {
+        if !self.config.detect_sql {
+            return Typed::Question;
+        }
+        match run_ending(line, "", dialect) {
+            Some((body, _)) => match detect::detect(body, dialect) {
+                Typed::Question => Typed::Question,
+                // Run by `\g`, through [`Repl::go`].
+                Typed::Sql | Typed::Unfinished => Typed::Unfinished,
+            },
+            None => detect::detect(line, dialect),
+        }
+    }
+
     fn meta(&mut self, session: &mut Session, input: &mut Input, meta: Meta) -> Flow {
         match meta {
+            Meta::Ask(question) => self.question(session, input, &question),
             Meta::Sql(Some(sql)) => match run_ending(&sql, "", session.info().dialect) {
                 Some((body, expanded)) => self.run_sql(session, input, body, expanded),
                 None => self.run_sql(session, input, &sql, false),
@@ -372,7 +427,7 @@ impl Repl {
                     }
                 });
             }
-            Meta::Help => print!("{}", command::help()),
+            Meta::Help => self.help(session),
             Meta::Prompt(question) => self.show_prompt(session, &question),
             Meta::Usage => show(
                 session,
@@ -398,6 +453,26 @@ impl Repl {
             Meta::Quit => return Flow::Quit,
         }
         Flow::Continue
+    }
+
+    /// `\?`: the help, paged like a result when it is longer than the
+    /// window and a person is at the terminal.
+    fn help(&mut self, session: &Session) {
+        let text = command::help();
+        let size = self
+            .term
+            .size()
+            .filter(|_| self.term.stdin_tty && session.settings.paged);
+        let shown = match size {
+            Some(size) => crate::render::show_paged(&text, size, self.term.color),
+            None => {
+                print!("{text}");
+                io::stdout().flush()
+            }
+        };
+        if let Err(error) = shown {
+            self.output_failed(&error);
+        }
     }
 
     /// `\model [PROVIDER/]MODEL`: rebuilds the provider with the same
@@ -1046,12 +1121,27 @@ mod tests {
             output_closed: false,
             scripts: include::Scripts::default(),
         };
-        assert_eq!(repl.prompt(None, "shop"), "shop=> ");
-        assert_eq!(repl.prompt(Some("prod"), "shop"), "prod:shop=> ");
-        assert_eq!(repl.prompt(Some("shop"), "shop"), "shop=> ");
+        let idle = Transaction::Idle;
+        assert_eq!(repl.prompt(None, "shop", idle), "shop=> ");
+        assert_eq!(repl.prompt(Some("prod"), "shop", idle), "prod:shop=> ");
+        assert_eq!(repl.prompt(Some("shop"), "shop", idle), "shop=> ");
+        assert_eq!(
+            repl.prompt(Some("prod"), "shop", Transaction::Open),
+            "prod:shop=*> "
+        );
+        assert_eq!(repl.prompt(None, "shop", Transaction::Failed), "shop=!> ");
+        repl.buffer.push_str("select 'it");
+        assert_eq!(repl.prompt(None, "shop", idle), "shop'> ");
+        repl.buffer = "select (1,".into();
+        assert_eq!(repl.prompt(None, "shop", Transaction::Open), "shop(*> ");
+        repl.buffer.clear();
         repl.sql_mode = true;
-        assert_eq!(repl.prompt(None, "shop"), "shop sql=> ");
+        assert_eq!(repl.prompt(None, "shop", idle), "shop sql=> ");
         repl.buffer.push_str("select");
-        assert_eq!(repl.prompt(None, "shop"), "shop sql-> ");
+        assert_eq!(repl.prompt(None, "shop", idle), "shop sql-> ");
+        assert_eq!(
+            repl.prompt(None, "shop", Transaction::Failed),
+            "shop sql-!> "
+        );
     }
 }

@@ -184,6 +184,24 @@ pub fn command_tag(sql: &str, dialect: Dialect) -> String {
     }
 }
 
+/// Whether the classifier can read every statement in `sql`: each parses,
+/// as written or after the respellings `classify` applies (`TABLE name`),
+/// or is one of the statements it knows by their words (`PRAGMA …`).
+/// False for empty input and for text the tokenizer cannot read.
+pub fn reads(sql: &str, dialect: Dialect) -> bool {
+    let Ok(scan) = scan(sql, dialect) else {
+        return false;
+    };
+    let d = parser_dialect(dialect);
+    !scan.pieces.is_empty()
+        && scan.pieces.iter().all(|piece| {
+            Parser::parse_sql(d.as_ref(), &sql[piece.range.clone()])
+                .is_ok_and(|statements| statements.len() == 1)
+                || respelled(sql, piece, d.as_ref()).is_some()
+                || keywords::recognise(&piece.tokens).is_some()
+        })
+}
+
 /// Whether `text` parses as SQL in `dialect` (one statement or more).
 pub fn parses(text: &str, dialect: Dialect) -> bool {
     let d = parser_dialect(dialect);

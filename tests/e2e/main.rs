@@ -38,6 +38,7 @@ mod secrets;
 mod sqlite;
 mod timings;
 mod tls;
+mod typed_sql;
 mod typing;
 mod typo;
 mod untrusted;

@@ -258,7 +258,22 @@ fn help_lists_the_meta_commands() {
     let db = harness::db("repl_help");
     let mut repl = start(&db);
     repl.send_line("\\?");
-    repl.expect_all(&["\\sql", "\\d", "\\x", "\\q"]);
+    // Longer than the 24-line window, so paged: Space through every page.
+    let mut shown = String::new();
+    loop {
+        let at_prompt = |text: &str| text.lines().last().is_some_and(|l| l.contains("=> "));
+        let part = repl.expect_with("a pager status line or the prompt", |text| {
+            text.contains(" quit --") || at_prompt(text)
+        });
+        shown.push_str(&part);
+        if !part.contains(" quit --") {
+            break;
+        }
+        repl.send(" ");
+    }
+    for name in ["\\sql", "\\d", "\\x", "\\q", "\\ask", "Keys"] {
+        assert!(shown.contains(name), "{name} missing from help:\n{shown}");
+    }
 }
 
 #[test]
