@@ -509,7 +509,7 @@ impl Repl {
     fn question(&mut self, session: &mut Session, input: &mut Input, question: &str) {
         self.last = Some(Recall::Question(question.to_string()));
         let Some(agent) = self.agent.as_mut() else {
-            eprint!("{}", report::error_line(NO_PROVIDER, Some(llm::SETUP_HINT)));
+            eprint!("{}", no_provider_for(question));
             return;
         };
         let mut ui = TerminalUi {
@@ -972,6 +972,25 @@ pub fn pick_at_start(config: &Config) -> Result<Choice, Failure> {
 }
 
 const NO_PROVIDER: &str = "questions need an LLM provider, and none is configured";
+
+/// The error for a question asked without a model. A line ending in `;`
+/// was most likely meant as SQL whose first word glance did not take for a
+/// statement (a typo such as `selct`), so it says how to run it as SQL.
+fn no_provider_for(question: &str) -> String {
+    if !question.trim_end().ends_with(';') {
+        return report::error_line(NO_PROVIDER, Some(llm::SETUP_HINT));
+    }
+    let word = question.split_whitespace().next().unwrap_or_default();
+    report::error_line(
+        &format!(
+            "\"{}\" does not start an SQL statement glance knows, so the line was taken as a question; {NO_PROVIDER}",
+            crate::escape::visible(word)
+        ),
+        Some(
+            "to run it as SQL anyway, type \\sql before it (the database then says what is wrong)",
+        ),
+    )
+}
 
 /// Shows an answer's steps on the terminal and asks there.
 struct TerminalUi<'a> {

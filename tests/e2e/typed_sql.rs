@@ -170,6 +170,14 @@ fn the_prompt_shows_an_open_transaction_on_sqlite() {
     // Without a model, the greeting says SQL can be typed as it is.
     repl.expect("No LLM provider is configured: type SQL ending in ;");
     repl.expect("=> ");
+    // A typo in the first word makes the line a question; without a model
+    // glance says so and how to run it as SQL.
+    repl.send_line("selct * from items;");
+    repl.expect_all(&[
+        "\"selct\" does not start an SQL statement glance knows",
+        "type \\sql before it",
+    ]);
+    repl.expect("=> ");
     repl.send_line("begin;");
     repl.expect("=*> ");
     repl.send_line("insert into items values (1);");
