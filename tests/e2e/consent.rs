@@ -24,10 +24,6 @@ fn shop(hint: &str) -> TestDb {
     db
 }
 
-fn sql_reply(sql: &str) -> Reply {
-    Reply::text(&format!("Here is the query.\n\n```sql\n{sql}\n```\n"))
-}
-
 fn repl(db: &TestDb, fake: &FakeLlm) -> Repl {
     let env: Vec<(&str, String)> = fake.env().into_iter().collect();
     let mut repl = harness::pty_with_env(["repl", "-d", db.url()], &env);
@@ -84,7 +80,7 @@ fn answer(repl: &mut Repl, answer: &str) -> String {
 fn an_execute_is_never_planned_before_the_answer() {
     let db = shop("consent_execute");
     let mut victim = Victim::connect(&db);
-    let fake = FakeLlm::openai(vec![sql_reply(&format!(
+    let fake = FakeLlm::openai(vec![Reply::sql(&format!(
         "execute s(pg_terminate_backend({})::int)",
         victim.pid
     ))]);
@@ -104,7 +100,7 @@ fn a_write_with_an_unverified_call_is_not_planned_before_the_answer() {
     let mut victim = Victim::connect(&db);
     // The planner evaluates a stable call compared with a column while it
     // estimates; query_to_xml runs SQL given as text.
-    let fake = FakeLlm::openai(vec![sql_reply(&format!(
+    let fake = FakeLlm::openai(vec![Reply::sql(&format!(
         "delete from orders where status = query_to_xml('select pg_terminate_backend({})', true, false, '')::text",
         victim.pid
     ))]);
@@ -121,7 +117,7 @@ fn a_write_with_an_unverified_call_is_not_planned_before_the_answer() {
 #[test]
 fn a_plain_write_gets_its_estimate_and_the_preview() {
     let db = shop("consent_plain");
-    let fake = FakeLlm::openai(vec![sql_reply(
+    let fake = FakeLlm::openai(vec![Reply::sql(
         "update orders set status = 'shipped' where customer_id = 1",
     )]);
     let mut repl = repl(&db, &fake);
@@ -146,7 +142,7 @@ fn p_runs_nothing_for_statements_a_rollback_cannot_undo() {
         "select pg_advisory_lock(4242)".to_string(),
         "select pg_notify('chan', 'x')".to_string(),
     ];
-    let fake = FakeLlm::openai(statements.iter().map(|sql| sql_reply(sql)).collect());
+    let fake = FakeLlm::openai(statements.iter().map(|sql| Reply::sql(sql)).collect());
     let mut repl = repl(&db, &fake);
     for sql in &statements {
         let shown = answer(&mut repl, "p");
@@ -186,7 +182,7 @@ fn code_a_write_runs_unnamed_means_no_preview() {
     for (i, setup) in setups.iter().enumerate() {
         let db = shop(&format!("consent_hidden_{i}"));
         db.execute(setup);
-        let fake = FakeLlm::openai(vec![sql_reply(
+        let fake = FakeLlm::openai(vec![Reply::sql(
             "update orders set status = 'shipped' where customer_id = 1",
         )]);
         let mut repl = repl(&db, &fake);
@@ -205,7 +201,7 @@ fn code_a_write_runs_unnamed_means_no_preview() {
 #[test]
 fn the_confirmation_says_sequences_advance_and_still_offers_the_preview() {
     let db = shop("consent_sequence");
-    let fake = FakeLlm::openai(vec![sql_reply("insert into notes (body) values ('x')")]);
+    let fake = FakeLlm::openai(vec![Reply::sql("insert into notes (body) values ('x')")]);
     let mut repl = repl(&db, &fake);
     let shown = answer(&mut repl, "n");
     assert!(
@@ -218,7 +214,7 @@ fn the_confirmation_says_sequences_advance_and_still_offers_the_preview() {
 #[test]
 fn an_identity_column_advances_its_sequence_and_the_confirmation_says_so() {
     let db = shop("consent_identity");
-    let fake = FakeLlm::openai(vec![sql_reply("insert into tickets (body) values ('x')")]);
+    let fake = FakeLlm::openai(vec![Reply::sql("insert into tickets (body) values ('x')")]);
     let mut repl = repl(&db, &fake);
     let shown = answer(&mut repl, "n");
     assert!(
@@ -254,7 +250,7 @@ fn sqlite_reading_pragmas_run_and_explained_assignments_ask() {
         ("pragma table_info(items)", "\"name\""),
         ("pragma journal_mode", "delete"),
     ] {
-        let fake = FakeLlm::openai(vec![sql_reply(sql)]);
+        let fake = FakeLlm::openai(vec![Reply::sql(sql)]);
         let out = ask_sqlite(&path, &fake).run();
         out.success().stdout_has(shown);
         assert_eq!(out.json()["level"], "read_only", "{out}");
@@ -264,7 +260,7 @@ fn sqlite_reading_pragmas_run_and_explained_assignments_ask() {
         "explain query plan pragma ignore_check_constraints = 1",
         "select * from pragma_optimize",
     ] {
-        let fake = FakeLlm::openai(vec![sql_reply(sql)]);
+        let fake = FakeLlm::openai(vec![Reply::sql(sql)]);
         let out = ask_sqlite(&path, &fake).run();
         out.code(3);
         assert!(out.stdout.contains("\"level\":\"write\""), "{sql}: {out}");

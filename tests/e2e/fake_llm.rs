@@ -90,6 +90,11 @@ impl Reply {
     pub fn text(text: &str) -> Reply {
         Reply::Text(text.to_string())
     }
+
+    /// A complete answer holding `sql` in a fenced block after one line of prose.
+    pub fn sql(sql: &str) -> Reply {
+        Reply::Text(format!("Here is the query.\n\n```sql\n{sql}\n```\n"))
+    }
 }
 
 /// One request as received.

@@ -9,10 +9,6 @@ use std::time::{Duration, Instant};
 use crate::fake_llm::{FakeLlm, Reply};
 use crate::harness::{self, Repl, TestDb, glance};
 
-fn sql_reply(sql: &str) -> Reply {
-    Reply::text(&format!("Here is the query.\n\n```sql\n{sql}\n```\n"))
-}
-
 /// How many sessions glance has open on `db`.
 fn glance_sessions(db: &TestDb) -> String {
     db.query_scalar(&format!(
@@ -147,7 +143,7 @@ fn ctrl_c_while_the_model_streams_abandons_the_question_and_keeps_the_session() 
     let fake = FakeLlm::openai(vec![
         // Far longer than the test may take: only Ctrl-C ends the wait.
         Reply::Stalled("Let me think about".into(), Duration::from_secs(600)),
-        sql_reply("select 40 + 2 as answer"),
+        Reply::sql("select 40 + 2 as answer"),
     ]);
     let mut repl = harness::pty_with_env(["repl", "-d", db.url()], &fake.env());
     repl.expect_prompt();
@@ -180,7 +176,7 @@ fn every_llm_failure_is_reported_and_the_repl_answers_the_next_question() {
         Reply::Malformed("Here is the".into()),
         // Far longer than the test may take: only the timeout ends the wait.
         Reply::Stalled("Here is".into(), Duration::from_secs(600)),
-        sql_reply("select 'still here' as state"),
+        Reply::sql("select 'still here' as state"),
     ]);
     let script = "overloaded?\ncut?\nmalformed?\nstalled?\nfine?\n";
     let out = fake_env(glance(), &fake)

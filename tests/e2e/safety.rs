@@ -366,10 +366,6 @@ fn corpus() -> Vec<(usize, String, String)> {
         .collect()
 }
 
-fn sql_reply(sql: &str) -> Reply {
-    Reply::text(&format!("This answers it.\n\n```sql\n{sql}\n```\n"))
-}
-
 /// `glance ask` with the model answering `sql`, no terminal, no --allow-*,
 /// no second try, JSON output.
 fn ask_with(db: &TestDb, fake: &FakeLlm) -> Cmd {
@@ -497,7 +493,7 @@ fn every_corpus_statement_changes_nothing_and_only_reads_run() {
                 .map(|((_, _, sql), home)| {
                     let db = &db;
                     scope.spawn(move || {
-                        let fake = FakeLlm::openai(vec![sql_reply(sql)]);
+                        let fake = FakeLlm::openai(vec![Reply::sql(sql)]);
                         // The harness's run timeout: four runs share a
                         // loaded machine.
                         ask_with(db, &fake).home(home).run()
@@ -655,7 +651,7 @@ fn user_code_that_writes_or_cannot_be_read_is_refused_and_writes_nothing() {
             "public.takes_logged takes or returns public.logged_int: a CHECK of the domain",
         ),
     ] {
-        let fake = FakeLlm::openai(vec![sql_reply(sql)]);
+        let fake = FakeLlm::openai(vec![Reply::sql(sql)]);
         let out = ask_with(&db, &fake).run();
         out.code(3);
         assert_eq!(
@@ -676,8 +672,8 @@ fn user_code_that_writes_or_cannot_be_read_is_refused_and_writes_nothing() {
 fn the_sessions_temporary_views_are_verified_like_any_other() {
     let db = seeded("safety_temp_view");
     let fake = FakeLlm::openai(vec![
-        sql_reply("select * from tv"),
-        sql_reply("select * from pg_temp.tv"),
+        Reply::sql("select * from tv"),
+        Reply::sql("select * from pg_temp.tv"),
     ]);
     let mut cmd = glance().args(["repl", "--no-history", "-d", db.url()]);
     for (name, value) in fake.env() {
@@ -739,12 +735,12 @@ fn a_search_path_that_shadows_built_ins_makes_them_ask_and_introspection_calls_n
         end $d$;
         "#,
     );
-    let fake = FakeLlm::openai(vec![sql_reply("select lower('X')")]);
+    let fake = FakeLlm::openai(vec![Reply::sql("select lower('X')")]);
     let out = ask_with(&db, &fake).run();
     out.code(3).stderr_has("evil.lower is plpgsql");
     // The session's own path is back after introspection: `film` resolves
     // through `public`, which the path glance introspects under lacks.
-    let fake = FakeLlm::openai(vec![sql_reply("select count(*) from film")]);
+    let fake = FakeLlm::openai(vec![Reply::sql("select count(*) from film")]);
     ask_with(&db, &fake).run().success();
     assert_eq!(
         db.query_scalar("select string_agg(distinct note, ', ') from visits"),
@@ -784,7 +780,7 @@ fn a_trusted_function_runs_without_asking() {
          as $f$ begin return 1; end $f$",
     );
     let home = harness::scratch_dir("safety_trusted_home");
-    let fake = FakeLlm::openai(vec![sql_reply("select plain_plpgsql()")]);
+    let fake = FakeLlm::openai(vec![Reply::sql("select plain_plpgsql()")]);
     ask_with(&db, &fake)
         .home(&home)
         .run()
@@ -796,7 +792,7 @@ fn a_trusted_function_runs_without_asking() {
         "[safety]\ntrusted_functions = [\"public.plain_plpgsql\"]\n",
     )
     .expect("write the config");
-    let fake = FakeLlm::openai(vec![sql_reply("select plain_plpgsql()")]);
+    let fake = FakeLlm::openai(vec![Reply::sql("select plain_plpgsql()")]);
     let out = ask_with(&db, &fake)
         .home(&home)
         .env("GLANCE_CONFIG", &config)
@@ -829,7 +825,7 @@ fn user_code_glance_reads_computing_extensions_and_harmless_builtins_run_as_read
         "select trgm.similarity('abc', 'abd')",
         "select is_valid('978-0-393-04002-9'::isbn13)",
     ] {
-        let fake = FakeLlm::openai(vec![sql_reply(sql)]);
+        let fake = FakeLlm::openai(vec![Reply::sql(sql)]);
         let out = ask_with(&db, &fake).run();
         out.success();
         assert_eq!(
@@ -844,11 +840,11 @@ fn user_code_glance_reads_computing_extensions_and_harmless_builtins_run_as_read
 fn an_unknown_built_in_is_judged_by_its_volatility() {
     let db = seeded("safety_builtin");
     // Not on glance's lists: stable in pg_catalog, so it runs.
-    let fake = FakeLlm::openai(vec![sql_reply("select textlen('abc')")]);
+    let fake = FakeLlm::openai(vec![Reply::sql("select textlen('abc')")]);
     let out = ask_with(&db, &fake).run();
     out.success();
     // Not on glance's lists: volatile in pg_catalog, so it asks.
-    let fake = FakeLlm::openai(vec![sql_reply(
+    let fake = FakeLlm::openai(vec![Reply::sql(
         "select gin_clean_pending_list('film_pkey'::regclass)",
     )]);
     ask_with(&db, &fake)

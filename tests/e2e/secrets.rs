@@ -11,10 +11,6 @@ use std::path::Path;
 use crate::fake_llm::{FakeLlm, KEY, Reply};
 use crate::harness::{self, Output, PASSWORD, PASSWORD_ROLE, glance};
 
-fn sql_reply(sql: &str) -> Reply {
-    Reply::text(&format!("Here is the query.\n\n```sql\n{sql}\n```\n"))
-}
-
 /// A password in the config file (a profile of its own), distinct from the
 /// role's real one.
 const CONFIG_PASSWORD: &str = "cfg-secret-pw-5150";
@@ -97,11 +93,11 @@ fn passwords_and_keys_never_show_in_output_or_in_any_file_glance_writes() {
     )
     .unwrap();
     let fake = FakeLlm::openai(vec![
-        sql_reply("select count(*) as n from t"),
-        sql_reply("select count(*) as n from t"),
-        sql_reply("select nosuchcolumn from t"),
-        sql_reply("select nosuchcolumn from t"),
-        sql_reply("select nosuchcolumn from t"),
+        Reply::sql("select count(*) as n from t"),
+        Reply::sql("select count(*) as n from t"),
+        Reply::sql("select nosuchcolumn from t"),
+        Reply::sql("select nosuchcolumn from t"),
+        Reply::sql("select nosuchcolumn from t"),
     ]);
     let with_fake = |cmd: harness::Cmd| {
         fake.env()
@@ -221,13 +217,13 @@ fn no_row_value_reaches_the_model_even_through_results_follow_ups_and_errors() {
     ));
     let fake = FakeLlm::openai(vec![
         // Rows are shown to the person …
-        sql_reply("select email, code from people order by id"),
+        Reply::sql("select email, code from people order by id"),
         // … then a follow-up, which carries the earlier turn.
-        sql_reply("select count(*) as n from people"),
+        Reply::sql("select count(*) as n from people"),
         // A cast whose error quotes a row value, then the correction.
-        sql_reply("select email::int as e from people"),
-        sql_reply("select code::date as d from people"),
-        sql_reply("select count(*) as n from people"),
+        Reply::sql("select email::int as e from people"),
+        Reply::sql("select code::date as d from people"),
+        Reply::sql("select count(*) as n from people"),
     ]);
     let mut cmd = glance().args(["repl", "-d", db.url()]).stdin(
         "list everyone's email and code\nand how many are there?\nemails as numbers please\n",
@@ -279,8 +275,8 @@ fn sent_error(request: &crate::fake_llm::Recorded) -> String {
 /// a statement that works; returns what the model was told of the error.
 fn error_sent_for(db: &harness::TestDb, failing: &str) -> String {
     let fake = FakeLlm::openai(vec![
-        sql_reply(failing),
-        sql_reply("select count(*) as n from people"),
+        Reply::sql(failing),
+        Reply::sql("select count(*) as n from people"),
     ]);
     let cmd = fake.on(glance().args([
         "ask",
@@ -358,8 +354,8 @@ fn no_row_value_reaches_the_model_through_errors_of_any_shape() {
         .expect("seed");
     drop(conn);
     let fake = FakeLlm::openai(vec![
-        sql_reply("select json_extract('{}', k) as v from keys"),
-        sql_reply("select count(*) as n from keys"),
+        Reply::sql("select json_extract('{}', k) as v from keys"),
+        Reply::sql("select count(*) as n from keys"),
     ]);
     let cmd = fake.on(glance().args([
         "ask",

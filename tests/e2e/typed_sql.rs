@@ -17,10 +17,6 @@ fn numbers(hint: &str) -> TestDb {
     db
 }
 
-fn sql_reply(sql: &str) -> Reply {
-    Reply::text(&format!("Here is the query.\n\n```sql\n{sql}\n```\n"))
-}
-
 /// The text of every message the fake model received in request `index`.
 fn request_text(fake: &FakeLlm, index: usize) -> String {
     fake.requests()[index].body.to_string()
@@ -55,8 +51,8 @@ fn start(db: &TestDb, fake: &FakeLlm, config: Option<&str>) -> Repl {
 fn sql_typed_at_the_prompt_runs_without_the_model() {
     let db = numbers("typed_sql_runs");
     let fake = FakeLlm::openai(vec![
-        sql_reply("select 'from the model' as source"),
-        sql_reply("select 'asked anyway' as source"),
+        Reply::sql("select 'from the model' as source"),
+        Reply::sql("select 'asked anyway' as source"),
     ]);
     let mut repl = start(&db, &fake, None);
     repl.send_line("select count(*) as how_many from t;");
@@ -102,7 +98,7 @@ fn sql_typed_at_the_prompt_runs_without_the_model() {
 #[test]
 fn with_detection_off_a_statement_goes_to_the_model() {
     let db = numbers("typed_sql_off");
-    let fake = FakeLlm::openai(vec![sql_reply("select 'model wrote this' as source")]);
+    let fake = FakeLlm::openai(vec![Reply::sql("select 'model wrote this' as source")]);
     let mut repl = start(&db, &fake, Some("[repl]\ndetect_sql = false\n"));
     repl.send_line("select count(*) from t;");
     repl.expect_all(&["model wrote this", "1 row"]);

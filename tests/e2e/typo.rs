@@ -179,16 +179,12 @@ fn sqlite_reports_a_typo_as_its_error_in_ask_and_in_the_repl() {
     assert!(!transcript.contains("Run it?"), "{transcript}");
 }
 
-fn sql_reply(sql: &str) -> Reply {
-    Reply::text(&format!("Here is the query.\n\n```sql\n{sql}\n```\n"))
-}
-
 #[test]
 fn a_models_typo_goes_back_to_the_model_and_is_never_confirmed() {
     let db = shop("typo_model");
     let fake = FakeLlm::openai(vec![
-        sql_reply("selec name from customers order by id"),
-        sql_reply("select name from customers order by id"),
+        Reply::sql("selec name from customers order by id"),
+        Reply::sql("select name from customers order by id"),
     ]);
     let mut cmd = glance().args(["ask", "-d", db.url(), "list the customer names"]);
     for (name, value) in fake.env() {
@@ -213,7 +209,7 @@ fn a_models_typo_goes_back_to_the_model_and_is_never_confirmed() {
 #[test]
 fn a_dry_run_of_a_models_typo_shows_the_sql_and_the_servers_error() {
     let db = shop("typo_model_dry_run");
-    let fake = FakeLlm::openai(vec![sql_reply("selec name from customers")]);
+    let fake = FakeLlm::openai(vec![Reply::sql("selec name from customers")]);
     let mut cmd = glance().args(["ask", "--dry-run", "-d", db.url(), "list the names"]);
     for (name, value) in fake.env() {
         cmd = cmd.env(name, value);

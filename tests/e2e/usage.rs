@@ -8,10 +8,6 @@ use std::path::Path;
 use crate::fake_llm::{FakeLlm, Reply};
 use crate::harness::{self, Cmd, TestDb, glance};
 
-fn sql_reply(sql: &str) -> Reply {
-    Reply::text(&format!("Here it is.\n\n```sql\n{sql}\n```\n"))
-}
-
 fn with_fake(cmd: Cmd, fake: &FakeLlm) -> Cmd {
     fake.env()
         .into_iter()
@@ -42,7 +38,7 @@ fn close(actual: &serde_json::Value, expected: f64) -> bool {
 fn json_and_footer_carry_tokens_and_the_cost_from_the_price_table() {
     let db = harness::db("usage_cost");
     let home = harness::scratch_dir("home");
-    let fake = FakeLlm::openai(vec![sql_reply("select 2 * 21 as answer"); 2]);
+    let fake = FakeLlm::openai(vec![Reply::sql("select 2 * 21 as answer"); 2]);
     fake.set_usage(1000, 200);
     let out = ask(&db, &fake, &home, "gpt-5-mini").run();
     out.success();
@@ -79,7 +75,7 @@ fn config_prices_override_and_unknown_models_say_so() {
         "[prices.\"house-model\"]\ninput_per_mtok = 10\noutput_per_mtok = 100\n",
     )
     .unwrap();
-    let fake = FakeLlm::openai(vec![sql_reply("select 42 as answer"); 2]);
+    let fake = FakeLlm::openai(vec![Reply::sql("select 42 as answer"); 2]);
     fake.set_usage(1000, 100);
     let priced = ask(&db, &fake, &home, "house-model").run();
     priced.success();
@@ -105,9 +101,9 @@ fn the_session_and_the_history_add_up_model_use() {
     let db = harness::db("usage_totals");
     let home = harness::scratch_dir("home");
     let fake = FakeLlm::openai(vec![
-        sql_reply("select 1 as one"),
-        sql_reply("select 2 as two"),
-        sql_reply("select 3 as three"),
+        Reply::sql("select 1 as one"),
+        Reply::sql("select 2 as two"),
+        Reply::sql("select 3 as three"),
     ]);
     fake.set_usage(500, 50);
     let out = with_fake(
