@@ -617,27 +617,13 @@ fn no_argument(word: &str, rest: &str, meta: Meta) -> Result<Option<Meta>, Strin
 fn unknown(word: &str) -> String {
     let closest = COMMANDS
         .iter()
-        .map(|spec| (edit_distance(word, spec.name), spec.name))
+        .map(|spec| (strsim::levenshtein(word, spec.name), spec.name))
         .min()
         .filter(|(distance, _)| *distance <= 2);
     match closest {
         Some((_, name)) => format!("unknown command {word}; did you mean {name}? (\\? lists all)"),
         None => format!("unknown command {word}; \\? lists the commands"),
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 /// The keys listed at the end of `\?`.

@@ -409,7 +409,7 @@ fn plain(config: &Config, target: Target) -> Choice {
 
 fn demo_target() -> Result<Target, Failure> {
     let path = crate::demo::ensure().map_err(|e| Failure::Runtime {
-        message: format!("could not create the demo database: {e:#}"),
+        message: format!("could not create the demo database: {e}"),
         hint: Some(
             "check that the data directory (XDG_DATA_HOME or ~/.local/share) is writable".into(),
         ),

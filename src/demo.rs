@@ -10,7 +10,41 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+/// Why the demo database could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(
+        "cannot find the user data directory for the demo database (set XDG_DATA_HOME or HOME)"
+    )]
+    NoDataDir,
+    #[error("cannot {action} {}: {source}", path.display())]
+    File {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot create {}: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("cannot write the demo database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot make a demo timestamp: {0}")]
+    Time(#[from] jiff::Error),
+}
+
+type Result<T> = std::result::Result<T, DemoError>;
+
+/// The error for a file operation on `path`.
+fn file_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> DemoError {
+    let path = path.to_path_buf();
+    move |source| DemoError::File {
+        action,
+        path,
+        source,
+    }
+}
 use rusqlite::{Connection, OpenFlags, params};
 
 /// Bumped whenever the schema or the generated data change; an existing demo
@@ -33,11 +67,7 @@ const REVIEWS: usize = 800;
 /// Returns the path of the demo database, creating (or refreshing an
 /// outdated) one first.
 pub fn ensure() -> Result<PathBuf> {
-    let dir = dirs::data_dir()
-        .context(
-            "cannot find the user data directory for the demo database (set XDG_DATA_HOME or HOME)",
-        )?
-        .join("glance");
+    let dir = dirs::data_dir().ok_or(DemoError::NoDataDir)?.join("glance");
     ensure_in(&dir)
 }
 
@@ -47,14 +77,11 @@ fn ensure_in(dir: &Path) -> Result<PathBuf> {
     if existing_version(&path) == Some(DEMO_VERSION) {
         return Ok(path);
     }
-    crate::files::private_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    crate::files::private_dir(dir).map_err(file_error("create", dir))?;
     let tmp = dir.join(format!("{FILE_NAME}.{}.tmp", std::process::id()));
     let built = remove_if_present(&tmp)
         .and_then(|()| build(&tmp))
-        .and_then(|()| {
-            fs::rename(&tmp, &path)
-                .with_context(|| format!("cannot move the demo into {}", path.display()))
-        });
+        .and_then(|()| fs::rename(&tmp, &path).map_err(file_error("move the demo into", &path)));
     if built.is_err() {
         // Best effort: the temporary file is useless now; the error that matters is `built`.
         let _ = fs::remove_file(&tmp);
@@ -64,9 +91,7 @@ fn ensure_in(dir: &Path) -> Result<PathBuf> {
 
 fn remove_if_present(path: &Path) -> Result<()> {
     match fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(e).with_context(|| format!("cannot remove {}", path.display()))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(file_error("remove", path)(e)),
         _ => Ok(()),
     }
 }
@@ -144,8 +169,10 @@ GROUP BY o.id;
 
 /// Writes the whole demo into a new file at `path`.
 fn build(path: &Path) -> Result<()> {
-    let mut conn =
-        Connection::open(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut conn = Connection::open(path).map_err(|source| DemoError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
     conn.execute_batch("PRAGMA journal_mode = MEMORY; PRAGMA foreign_keys = ON;")?;
     let tx = conn.transaction()?;
     tx.execute_batch(SCHEMA)?;
