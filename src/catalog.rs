@@ -510,18 +510,6 @@ impl Code {
     }
 }
 
-/// A describe command's answer (`\dt`, `\d NAME` …): a titled result set,
-/// drawn by the same renderer as queries, plus text sections after it
-/// (indexes, foreign keys, "Referenced by", comment), psql-style.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Description {
-    pub title: Option<String>,
-    pub columns: Vec<crate::db::Column>,
-    pub rows: Vec<crate::db::Row>,
-    /// Section heading and its lines, e.g. `("Indexes", ["\"users_pkey\" PRIMARY KEY, btree (id)"])`.
-    pub sections: Vec<(String, Vec<String>)>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

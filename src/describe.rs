@@ -9,8 +9,9 @@
 //! regardless of case (psql lower-cases it, which would hide SQLite's
 //! mixed-case names).
 
-use crate::catalog::{Catalog, Description, ForeignKey, Index, Relation, RelationKind};
+use crate::catalog::{Catalog, ForeignKey, Index, Relation, RelationKind};
 use crate::db::{Column, Dialect, Row, Value};
+use crate::render::Description;
 use crate::server_listing::ServerListing;
 
 /// Lists relations of the given kinds whose names match `pattern` (psql-style

@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
-use crate::catalog::Description;
 use crate::db::{Column, Value};
 use crate::llm::Usage;
 use crate::price::Cost;
+use crate::render::Description;
 use crate::render::format_duration;
 use crate::safety::Level;
 

@@ -9,13 +9,14 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::time::{Duration, Instant};
 
-use crate::catalog::{Catalog, Description};
+use crate::catalog::Catalog;
 use crate::connection::Choice;
 use crate::db::{self, Backend, Flow, Guard, Outcome, OutcomeKind, RowSink};
 use crate::history::{self, History};
 use crate::interrupt::Interrupts;
 use crate::preview::{self, FirstRows};
 use crate::querylog::{Entry, QueryLog, QuestionNote};
+use crate::render::Description;
 use crate::render::{self, Expanded, Format, RenderOptions, ResultWriter};
 use crate::safety::{self, Level, Verdict};
 use crate::term::Term;

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::catalog::Description;
 use crate::db::{Column, Value};
 use crate::llm::Usage;
 use crate::price::Cost;
+use crate::render::Description;
 
 /// What one provider and model used.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

@@ -1,8 +1,8 @@
 //! History entries as result sets, for `\history` (a list) and
 //! `\history N` (one entry in full). Returns data, never prints.
 
-use crate::catalog::Description;
 use crate::db::{Column, Value};
+use crate::render::Description;
 use crate::render::format_duration;
 
 use super::Stored;

@@ -16,6 +16,7 @@
 mod aligned;
 mod csv;
 mod cut;
+mod description;
 mod expanded;
 mod footer;
 mod json;
@@ -26,10 +27,11 @@ mod spill;
 mod table;
 mod text;
 
+pub use description::Description;
+
 use std::io::{self, Write};
 use std::time::Duration;
 
-use crate::catalog::Description;
 use crate::db::{Flow, Outcome, OutcomeKind, RowSink};
 use crate::escape;
 

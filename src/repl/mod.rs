@@ -783,7 +783,7 @@ const GENERATED_REFUSED: Refusal = (
     None,
 );
 
-fn show(session: &Session, description: &crate::catalog::Description, footer: bool) {
+fn show(session: &Session, description: &crate::render::Description, footer: bool) {
     if let Err(error) = session.present(description, footer) {
         output_failed(&error);
     }
