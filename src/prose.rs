@@ -75,6 +75,11 @@ impl Reply {
     pub fn finish(&mut self) -> String {
         let line = std::mem::take(&mut self.line);
         let mut out = self.unshow();
+        if self.block.is_some() && is_fence(&line) {
+            // A reply often ends with the closing fence and no newline.
+            self.end_line(&line, &mut out);
+            return out;
+        }
         match self.block.take() {
             Some(mut block) => {
                 block.push_str(&line);
@@ -396,6 +401,17 @@ mod tests {
         assert_eq!(visible(&reply.push("ne**\n")), "Partial line\n");
         assert_eq!(visible(&reply.push("tail")), "");
         assert_eq!(visible(&reply.finish()), "tail");
+    }
+
+    #[test]
+    fn a_closing_fence_without_a_newline_ends_the_block() {
+        let text = "Here:\n\n```sql\nselect 1;\n```";
+        for piece in 1..8 {
+            let with_newline = stream(&mut Reply::new(true, 0), &format!("{text}\n"), piece);
+            let without = stream(&mut Reply::new(true, 0), text, piece);
+            assert_eq!(visible(&without), "Here:\n\nselect 1;\n", "pieces of {piece}");
+            assert_eq!(without, with_newline, "pieces of {piece}");
+        }
     }
 
     #[test]
