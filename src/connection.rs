@@ -338,14 +338,17 @@ fn with_password(conninfo: &str, password: &str) -> Target {
 fn ask(login: &Login, why: &str) -> Result<String, Failure> {
     if !std::io::stdin().is_terminal() {
         // The hint names every source of a password, wherever glance connects from.
-        return Err(failure(db::Error::Connect(db::ConnectError {
-            location: login.location.clone(),
-            message: format!(
-                "{why} for user \"{}\", and there is no terminal to ask on",
-                login.user
-            ),
-            cause: db::ConnectCause::PasswordMissing,
-        }), Place::Start));
+        return Err(failure(
+            db::Error::Connect(db::ConnectError {
+                location: login.location.clone(),
+                message: format!(
+                    "{why} for user \"{}\", and there is no terminal to ask on",
+                    login.user
+                ),
+                cause: db::ConnectCause::PasswordMissing,
+            }),
+            Place::Start,
+        ));
     }
     let prompt = format!("Password for user {}: ", escape::visible(&login.user));
     match crate::password::ask(&prompt) {

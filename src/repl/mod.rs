@@ -60,7 +60,7 @@ pub fn run(
     let mut input = Input::open(term, line_history)?;
     input.set_profiles(config.profiles.keys().cloned().collect());
     if term.stdin_tty {
-        greet(session, agent.as_ref());
+        greet(session, agent.as_ref(), config.detect_sql);
         // Completion needs the names; a failure here shows again when the
         // catalog is next needed, so it does not stop the REPL.
         let _ = session.catalog();
@@ -892,20 +892,27 @@ const ALL_RELATIONS: &[crate::catalog::RelationKind] = &[
     crate::catalog::RelationKind::ForeignTable,
 ];
 
-fn greet(session: &Session, agent: Option<&Agent>) {
+/// The first lines: what glance is connected to and how to talk to it.
+/// `detect_sql`: SQL typed at the prompt runs as SQL (`[repl] detect_sql`).
+fn greet(session: &Session, agent: Option<&Agent>, detect_sql: bool) {
     println!(
         "glance {} · {}",
         env!("CARGO_PKG_VERSION"),
         conninfo(session)
     );
+    let sql = if detect_sql {
+        "type SQL ending in ;"
+    } else {
+        "type \\sql for SQL"
+    };
     match agent {
         Some(agent) => println!(
-            "Ask a question, or type \\sql for SQL ({} · {}). \\? for help, Ctrl-D to quit.",
+            "Ask a question, or {sql} ({} · {}). \\? for help, Ctrl-D to quit.",
             agent.provider().name(),
             agent.provider().model()
         ),
         None => println!(
-            "No LLM provider is configured, so type SQL after \\sql. \\? for help, Ctrl-D to quit."
+            "No LLM provider is configured: {sql}, or set an API key (e.g. OPENAI_API_KEY) to ask questions. \\? for help, Ctrl-D to quit."
         ),
     }
     if let Some(warning) = session.superuser_warning() {

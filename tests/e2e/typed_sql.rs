@@ -7,7 +7,6 @@
 
 use std::fs;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use crate::fake_llm::{FakeLlm, Reply};
 use crate::harness::{self, Repl, TestDb};
@@ -22,20 +21,13 @@ fn sql_reply(sql: &str) -> Reply {
     Reply::text(&format!("Here is the query.\n\n```sql\n{sql}\n```\n"))
 }
 
-fn wait_until(what: &str, check: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !check() {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 /// The text of every message the fake model received in request `index`.
 fn request_text(fake: &FakeLlm, index: usize) -> String {
     fake.requests()[index].body.to_string()
 }
 
-/// A REPL on `db` with the fake model, its HOME holding `config` when given.
+/// A REPL on `db` with the fake model, its HOME holding `config` when
+/// given; the greeting must say how SQL is typed.
 fn start(db: &TestDb, fake: &FakeLlm, config: Option<&str>) -> Repl {
     let home = harness::scratch_dir("home");
     if let Some(text) = config {
@@ -49,6 +41,12 @@ fn start(db: &TestDb, fake: &FakeLlm, config: Option<&str>) -> Repl {
         &home,
         &fake.env(),
     );
+    let detecting = config.is_none_or(|text| !text.contains("detect_sql = false"));
+    repl.expect(if detecting {
+        "Ask a question, or type SQL ending in ;"
+    } else {
+        "Ask a question, or type \\sql for SQL"
+    });
     repl.expect_prompt();
     repl
 }
@@ -109,7 +107,7 @@ fn with_detection_off_a_statement_goes_to_the_model() {
     repl.send_line("select count(*) from t;");
     repl.expect_all(&["model wrote this", "1 row"]);
     repl.expect_prompt();
-    wait_until("the model gets the line", || fake.requests().len() == 1);
+    harness::wait_until("the model gets the line", || fake.requests().len() == 1);
     assert!(request_text(&fake, 0).contains("select count(*) from t;"));
     // \sql still runs SQL.
     repl.send_line("\\sql select 'by hand' as source;");
@@ -169,6 +167,8 @@ fn the_prompt_shows_an_open_transaction_on_sqlite() {
         .expect("seed sqlite file");
     drop(conn);
     let mut repl = harness::pty(["repl".into(), "-d".into(), path.clone().into_os_string()]);
+    // Without a model, the greeting says SQL can be typed as it is.
+    repl.expect("No LLM provider is configured: type SQL ending in ;");
     repl.expect("=> ");
     repl.send_line("begin;");
     repl.expect("=*> ");
