@@ -19,8 +19,10 @@
 #   BENCH_SKIP_BUILD=1  use the existing target/release/glance
 #   BENCH_CASES=introspect,own_time
 #                       run only these cases (startup csv table big_values
-#                       export first_page introspect context own_time); the
+#                       export first_page pager introspect context own_time); the
 #                       medians are printed and BENCH_OUT is not written
+#   BENCH_KEEP=DIR      copy the raw results (hyperfine JSON, server logs,
+#                       own_time.json) to DIR at the end
 set -euo pipefail
 export PYTHONDONTWRITEBYTECODE=1
 
@@ -38,7 +40,7 @@ cases=${BENCH_CASES:-}
 want() { [[ -z $cases || ,$cases, == *,$1,* ]]; }
 needs_events() {
     local c
-    for c in startup csv table big_values export first_page; do want "$c" && return 0; done
+    for c in startup csv table big_values export first_page pager; do want "$c" && return 0; done
     return 1
 }
 
@@ -89,6 +91,9 @@ as_pg() {
 
 cleanup() {
     if [[ -n $fake_pid ]]; then kill "$fake_pid" 2>/dev/null || true; fi
+    if [[ -n ${BENCH_KEEP:-} && -n $work && -d $work/results ]]; then
+        mkdir -p "$BENCH_KEEP" && cp -r "$work/results/." "$BENCH_KEEP/" || true
+    fi
     if [[ -n $work && -d $work ]]; then
         if [[ -f $work/pg/data/postmaster.pid ]]; then
             as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
@@ -282,10 +287,12 @@ fi
 # REPL session under /usr/bin/time -v; psql holds the whole result however
 # it pages, so it runs with its pager off, output to /dev/null.
 say "pager memory: G to the last row in the REPL, then q"
+if want pager; then
 python3 "$here/pager_rss.py" --glance "$glance_bin" --url "$(glance_url events)" \
     >"$results/pager_rss.json"
 /usr/bin/time -v -o "$results/pager_rss.psql.time" \
     $p_events -P pager=off -c 'select * from events' >/dev/null
+fi
 
 # Introspection: statements and their server time from the server log
 # (log_min_duration_statement = 0 on the wide database, one run of each).

@@ -141,8 +141,10 @@ pub fn run(
             })
             .map_err(Failed::of("model"));
         };
-        let session = open().map_err(Failed::of("connection"))?;
-        return ask_question(args, term, session, agent, question.trim());
+        let mut session = open().map_err(Failed::of("connection"))?;
+        let result = ask_question(args, term, &mut session, agent, question.trim());
+        session.leak_catalog();
+        return result;
     };
     let input = if sql_arg == "-" {
         read_stdin()?
@@ -351,29 +353,29 @@ fn print_json_error(
 fn ask_question(
     args: &AskArgs,
     term: Term,
-    mut session: Session,
+    session: &mut Session,
     mut agent: Agent,
     question: &str,
 ) -> Result<(), Failed> {
     let json = session.settings.format == Format::Json;
     if args.show_prompt {
-        return show_prompt(&mut session, &agent, question, json);
+        return show_prompt(session, &agent, question, json);
     }
     if args.dry_run {
-        return dry_run(&mut session, &agent, question, json, term);
+        return dry_run(session, &agent, question, json, term);
     }
-    warn_superuser(&session);
+    warn_superuser(session);
     let mut ui = AskUi {
         term,
         allow_write: args.allow_write,
         allow_destructive: args.allow_destructive,
         json,
     };
-    let answered = answer::answer(&mut session, &mut agent, question, &mut ui);
+    let answered = answer::answer(session, &mut agent, question, &mut ui);
     for warning in session.take_catalog_warnings() {
         eprintln!("glance: warning: {warning}");
     }
-    let unrun = unrun::of(&mut session, &answered.reply);
+    let unrun = unrun::of(session, &answered.reply);
     if let Some(note) = unrun::note(&unrun).filter(|_| !json) {
         eprint!("{note}");
     }

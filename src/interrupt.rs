@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use crate::db::Canceller;
@@ -30,18 +31,24 @@ impl Interrupts {
     /// Runs `work`, cancelling it through `canceller` when Ctrl-C is pressed.
     pub fn cancellable<T>(&self, canceller: Arc<dyn Canceller>, work: impl FnOnce() -> T) -> T {
         self.flag.store(false, Ordering::SeqCst);
-        let done = AtomicBool::new(false);
+        // The watcher polls the flag every 10 ms and ends as soon as the
+        // work does: dropping `done` wakes it at once, so a quick statement
+        // does not wait out the rest of a poll.
+        let (done, finished) = mpsc::channel::<()>();
         std::thread::scope(|scope| {
-            scope.spawn(|| {
-                while !done.load(Ordering::SeqCst) {
+            scope.spawn(move || {
+                loop {
                     if self.flag.swap(false, Ordering::SeqCst) {
                         canceller.cancel();
                     }
-                    std::thread::sleep(Duration::from_millis(10));
+                    match finished.recv_timeout(Duration::from_millis(10)) {
+                        Err(RecvTimeoutError::Timeout) => {}
+                        Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
+                    }
                 }
             });
             let result = work();
-            done.store(true, Ordering::SeqCst);
+            drop(done);
             result
         })
     }
@@ -65,5 +72,58 @@ impl Interrupts {
             }
             std::thread::sleep((end - now).min(Duration::from_millis(20)));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Counting(AtomicBool);
+
+    impl Canceller for Counting {
+        fn cancel(&self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    fn interrupts() -> Interrupts {
+        Interrupts {
+            flag: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    #[test]
+    fn cancellable_returns_what_the_work_returns() {
+        let canceller = Arc::new(Counting(AtomicBool::new(false)));
+        let answer = interrupts().cancellable(canceller.clone(), || 42);
+        assert_eq!(answer, 42);
+        assert!(!canceller.0.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn ctrl_c_during_the_work_cancels_it() {
+        let interrupts = interrupts();
+        let canceller = Arc::new(Counting(AtomicBool::new(false)));
+        let watched = canceller.clone();
+        interrupts.cancellable(canceller.clone(), || {
+            // As the signal handler would.
+            interrupts.flag.store(true, Ordering::SeqCst);
+            while !watched.0.load(Ordering::SeqCst) {
+                std::thread::yield_now();
+            }
+        });
+        assert!(canceller.0.load(Ordering::SeqCst));
+        assert!(!interrupts.take(), "the watcher consumed the Ctrl-C");
+    }
+
+    #[test]
+    fn a_panicking_work_does_not_leave_the_watcher_running() {
+        let interrupts = interrupts();
+        let canceller = Arc::new(Counting(AtomicBool::new(false)));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            interrupts.cancellable(canceller, || panic!("the work failed"))
+        }));
+        assert!(outcome.is_err());
     }
 }

@@ -628,6 +628,17 @@ impl Session {
         Ok(self.catalog.as_ref().expect("catalog was just loaded"))
     }
 
+    /// Lets go of the schema without freeing it, for a process about to
+    /// exit (one `ask`): on a big schema, freeing tens of thousands of
+    /// columns one allocation at a time costs more than the rest of the
+    /// exit, and the operating system takes the memory back at once anyway.
+    /// A later use introspects again.
+    pub fn leak_catalog(&mut self) {
+        if let Some(catalog) = self.catalog.take() {
+            std::mem::forget(catalog);
+        }
+    }
+
     /// What introspection skipped (a broken view), once: later calls return
     /// nothing until the schema is read again.
     pub fn take_catalog_warnings(&mut self) -> Vec<String> {
