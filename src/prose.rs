@@ -409,7 +409,11 @@ mod tests {
         for piece in 1..8 {
             let with_newline = stream(&mut Reply::new(true, 0), &format!("{text}\n"), piece);
             let without = stream(&mut Reply::new(true, 0), text, piece);
-            assert_eq!(visible(&without), "Here:\n\nselect 1;\n", "pieces of {piece}");
+            assert_eq!(
+                visible(&without),
+                "Here:\n\nselect 1;\n",
+                "pieces of {piece}"
+            );
             assert_eq!(without, with_newline, "pieces of {piece}");
         }
     }
