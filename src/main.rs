@@ -310,6 +310,6 @@ fn make_agent(config: &Config) -> Result<Option<agent::Agent>, Failure> {
         if let Some(notice) = &chosen.notice {
             eprintln!("glance: {notice}");
         }
-        agent::Agent::new(chosen.provider, config)
+        agent::Agent::new(chosen.provider, config.agent_settings())
     }))
 }

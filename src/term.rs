@@ -4,7 +4,18 @@
 
 use std::io::IsTerminal;
 
-use crate::config::ColorChoice;
+use serde::Deserialize;
+
+/// Whether output is coloured (`--no-color`, `[display] color`).
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR or TERM=dumb says otherwise.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
 
 /// What the process is connected to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,13 +7,13 @@ pub mod extract;
 pub mod feedback;
 pub mod prompt;
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::catalog::Catalog;
-use crate::config::Config;
 use crate::db::ConnInfo;
 use crate::llm::{self, Message, Provider, Request, Role, Usage};
-use crate::price::{Cost, Prices};
+use crate::price::{Cost, Price, Prices};
 use crate::timings::{self, Phase};
 
 /// Turns remembered for follow-up questions (a question and its summary each).
@@ -35,6 +35,19 @@ pub struct Proposal {
     pub llm_time: Duration,
 }
 
+/// What the agent takes from the configuration.
+#[derive(Clone, Debug, Default)]
+pub struct AgentSettings {
+    /// Token budget of the schema part of the prompt.
+    pub context_tokens: usize,
+    /// Upper bound on the reply length asked of the model.
+    pub reply_tokens: u32,
+    /// Corrections after a failed statement.
+    pub retries: u32,
+    /// Prices that override the built-in table, by model id.
+    pub prices: BTreeMap<String, Price>,
+}
+
 /// A configured model plus the conversation so far.
 pub struct Agent {
     provider: Box<dyn Provider>,
@@ -46,15 +59,15 @@ pub struct Agent {
 }
 
 impl Agent {
-    /// An agent for `provider` with the config's budget, retries and prices.
-    pub fn new(provider: Box<dyn Provider>, config: &Config) -> Agent {
+    /// An agent for `provider` with these budgets, retries and prices.
+    pub fn new(provider: Box<dyn Provider>, settings: AgentSettings) -> Agent {
         Agent {
             provider,
             memory: Vec::new(),
-            context_tokens: config.context_tokens,
-            reply_tokens: config.reply_tokens,
-            retries: config.retries,
-            prices: Prices::new(config.prices.clone()),
+            context_tokens: settings.context_tokens,
+            reply_tokens: settings.reply_tokens,
+            retries: settings.retries,
+            prices: Prices::new(settings.prices),
         }
     }
 

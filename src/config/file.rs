@@ -15,6 +15,7 @@ use toml::Spanned;
 use crate::llm::ProviderSettings;
 use crate::price::Price;
 use crate::render::{Expanded, Format};
+use crate::term::ColorChoice;
 
 /// `~/.config/glance/config.toml`, field for field. Everything is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -39,17 +40,6 @@ pub struct File {
 pub struct Llm {
     pub provider: Option<String>,
     pub model: Option<String>,
-}
-
-/// Whether output is coloured.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum ColorChoice {
-    /// On a terminal, unless NO_COLOR or TERM=dumb says otherwise.
-    #[default]
-    Auto,
-    Always,
-    Never,
 }
 
 /// `[display]`.

@@ -14,9 +14,10 @@ use crate::exit::Failure;
 use crate::llm::ProviderSettings;
 use crate::render::{Expanded, Format};
 
+pub use crate::term::ColorChoice;
+pub use file::Profile;
 #[cfg(test)]
 pub use file::parse as parse_file;
-pub use file::{ColorChoice, Profile};
 pub use show::redact_url;
 
 /// The commented template `glance config init` writes.
@@ -213,6 +214,16 @@ impl Config {
         use clap::Parser;
         let cli = crate::cli::Cli::try_parse_from(["glance", "repl"]).expect("no arguments");
         Config::merge(&cli.global, file::File::default(), None, Vec::new())
+    }
+
+    /// What the agent takes from the configuration.
+    pub fn agent_settings(&self) -> crate::agent::AgentSettings {
+        crate::agent::AgentSettings {
+            context_tokens: self.context_tokens,
+            reply_tokens: self.reply_tokens,
+            retries: self.retries,
+            prices: self.prices.clone(),
+        }
     }
 
     /// The statement timeout for a connection from `profile` (or none).

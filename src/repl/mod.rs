@@ -493,7 +493,8 @@ impl Repl {
                 match self.agent.as_mut() {
                     Some(agent) => agent.set_provider(chosen.provider),
                     None => {
-                        self.agent = Some(Agent::new(chosen.provider, &self.config));
+                        self.agent =
+                            Some(Agent::new(chosen.provider, self.config.agent_settings()));
                     }
                 }
             }
