@@ -24,6 +24,7 @@ mod guard;
 mod history;
 mod hostile;
 mod introspect;
+mod layers;
 mod listings;
 mod manifest;
 mod paging;
