@@ -10,7 +10,8 @@
 use std::io::{self, Write};
 
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use crossterm::terminal;
+
+use crate::term::RawMode;
 
 /// Shows `prompt` on the terminal and reads a password; `None` when the
 /// person cancelled (Ctrl-C, Ctrl-D, Esc).
@@ -68,23 +69,6 @@ fn collect(next: &mut dyn FnMut() -> io::Result<KeyEvent>) -> io::Result<Option<
             KeyCode::Char(c) => password.push(c),
             _ => {}
         }
-    }
-}
-
-/// Raw mode for as long as the value lives.
-struct RawMode;
-
-impl RawMode {
-    fn enable() -> io::Result<RawMode> {
-        terminal::enable_raw_mode()?;
-        Ok(RawMode)
-    }
-}
-
-impl Drop for RawMode {
-    fn drop(&mut self) {
-        // Nothing better can be done if the terminal refuses.
-        let _ = terminal::disable_raw_mode();
     }
 }
 

@@ -82,3 +82,21 @@ pub fn discard_typeahead() {
         }
     }
 }
+
+/// The terminal in raw mode (keys arrive one by one, unechoed) for as long
+/// as the value lives: the pager's keys, a password typed unseen.
+pub struct RawMode;
+
+impl RawMode {
+    pub fn enable() -> std::io::Result<RawMode> {
+        crossterm::terminal::enable_raw_mode()?;
+        Ok(RawMode)
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        // Nothing better can be done if the terminal refuses.
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+}

@@ -25,7 +25,6 @@ use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use crossterm::terminal;
 use owo_colors::OwoColorize;
 
 use super::expanded::RecordLayout;
@@ -35,6 +34,7 @@ use super::table::{TableLayout, natural_widths, total_width};
 use super::text::truncate;
 use super::{Expanded, Format, RenderOptions, ResultWriter, Sticky, thousands};
 use crate::db::{Column, Flow, Outcome, OutcomeKind, Row, RowSink};
+use crate::term::RawMode;
 
 /// What a key asks the pager to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,23 +170,6 @@ impl Keys for TerminalKeys {
                 return Ok(key);
             }
         }
-    }
-}
-
-/// Raw mode for as long as the value lives.
-struct RawMode;
-
-impl RawMode {
-    fn enable() -> io::Result<RawMode> {
-        terminal::enable_raw_mode()?;
-        Ok(RawMode)
-    }
-}
-
-impl Drop for RawMode {
-    fn drop(&mut self) {
-        // Nothing better can be done if the terminal refuses.
-        let _ = terminal::disable_raw_mode();
     }
 }
 
