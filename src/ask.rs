@@ -458,24 +458,7 @@ fn show_prompt(
         answer::request(session, agent, question).map_err(|e| Failure::Database {
             text: report::db_error(&e, None),
         })?;
-    let provider = agent.provider();
-    let text = if json {
-        render::json_text(&prompt::json(
-            provider.name(),
-            provider.model(),
-            &request,
-            &context,
-        ))
-    } else {
-        let preview = provider.preview(&request);
-        prompt::readable(
-            provider.name(),
-            provider.model(),
-            preview["url"].as_str(),
-            &request,
-            &context,
-        )
-    };
+    let text = prompt::show(agent.provider(), &request, &context, json);
     print_line(text.trim_end_matches('\n')).map_err(|e| Failure::from_io(e).into())
 }
 

@@ -9,7 +9,7 @@
 
 use crate::agent::context::Context;
 use crate::db::Dialect;
-use crate::llm::Request;
+use crate::llm::{Provider, Request};
 
 /// Listings are limited to this many rows unless the user asks otherwise.
 pub const DEFAULT_LIMIT: u32 = 100;
@@ -155,13 +155,36 @@ fn push_fenced(text: &mut String, tag: &str, body: &str) {
     text.push_str(">\n");
 }
 
+/// What `\prompt` and `ask --show-prompt` print for a request to
+/// `provider`: [`readable`] text, or with `as_json` the [`json`] document,
+/// indented.
+pub fn show(
+    provider: &dyn Provider,
+    request: &Request,
+    context: &Context,
+    as_json: bool,
+) -> String {
+    if as_json {
+        let doc = json(provider.name(), provider.model(), request, context);
+        return crate::render::json_pretty(&doc);
+    }
+    let preview = provider.preview(request);
+    readable(
+        provider.name(),
+        provider.model(),
+        preview["url"].as_str(),
+        request,
+        context,
+    )
+}
+
 /// At most this many table names are listed in a request's summary.
 const MAX_LISTED_TABLES: usize = 30;
 
 /// A request as a person reads it (`\prompt`, `ask --show-prompt`): where
 /// it goes, the model, a summary of the schema context, then the system
 /// text and each message under a `--- role ---` line, verbatim.
-pub fn readable(
+fn readable(
     provider: &str,
     model: &str,
     url: Option<&str>,
@@ -214,12 +237,7 @@ pub fn readable(
 /// The same request as one JSON document (`--format json`): `provider`,
 /// `model`, `system`, `messages` (`role`, `content`) and `context`
 /// (`tables_full`, `tables_named`, `tokens`).
-pub fn json(
-    provider: &str,
-    model: &str,
-    request: &Request,
-    context: &Context,
-) -> serde_json::Value {
+fn json(provider: &str, model: &str, request: &Request, context: &Context) -> serde_json::Value {
     serde_json::json!({
         "provider": provider,
         "model": model,

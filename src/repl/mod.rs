@@ -576,23 +576,9 @@ impl Repl {
         };
         match answer::request(session, agent, question) {
             Ok((request, context)) => {
-                let provider = agent.provider();
-                if matches!(session.settings.format, crate::render::Format::Json) {
-                    let doc = prompt::json(provider.name(), provider.model(), &request, &context);
-                    println!("{}", crate::render::json_pretty(&doc));
-                } else {
-                    let preview = provider.preview(&request);
-                    print!(
-                        "{}",
-                        prompt::readable(
-                            provider.name(),
-                            provider.model(),
-                            preview["url"].as_str(),
-                            &request,
-                            &context,
-                        )
-                    );
-                }
+                let json = matches!(session.settings.format, crate::render::Format::Json);
+                let text = prompt::show(agent.provider(), &request, &context, json);
+                println!("{}", text.trim_end_matches('\n'));
             }
             Err(error) => eprint!("{}", report::db_error(&error, None)),
         }
