@@ -378,43 +378,15 @@ fn scan(text: &str) -> Scan {
                     && matches!(b[start - 1], b'e' | b'E')
                     && (start < 2
                         || !(b[start - 2].is_ascii_alphanumeric() || b[start - 2] == b'_'));
-                i += 1;
-                loop {
-                    if i >= b.len() {
-                        return open(Open::Quote, start);
-                    }
-                    if escapes && b[i] == b'\\' {
-                        i += 2;
-                    } else if b[i] == b'\'' {
-                        if b.get(i + 1) == Some(&b'\'') {
-                            i += 2;
-                        } else {
-                            i += 1;
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
+                match past_quoted(b, i, b'\'', escapes) {
+                    Some(end) => i = end,
+                    None => return open(Open::Quote, start),
                 }
             }
-            b'"' => {
-                i += 1;
-                loop {
-                    if i >= b.len() {
-                        return open(Open::Identifier, start);
-                    }
-                    if b[i] == b'"' {
-                        if b.get(i + 1) == Some(&b'"') {
-                            i += 2;
-                        } else {
-                            i += 1;
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
+            b'"' => match past_quoted(b, i, b'"', false) {
+                Some(end) => i = end,
+                None => return open(Open::Identifier, start),
+            },
             b'$' if dollar_tag(&text[i..]).is_some() => {
                 let tag = dollar_tag(&text[i..]).unwrap_or("$$");
                 match text[i + tag.len()..].find(tag) {
@@ -460,6 +432,26 @@ fn dollar_tag(text: &str) -> Option<&str> {
             .is_some_and(|c| c.is_alphabetic() || c == '_')
             && tag.chars().all(|c| c.is_alphanumeric() || c == '_'));
     valid.then(|| &text[..len + 2])
+}
+
+/// The index just past the string or quoted name that opens at `b[start]`
+/// with `quote` (a doubled quote stands for itself; with `backslash`, as in
+/// `E'…'`, a backslash escapes the next byte); `None` while it is still open.
+fn past_quoted(b: &[u8], start: usize, quote: u8, backslash: bool) -> Option<usize> {
+    let mut i = start + 1;
+    while i < b.len() {
+        if backslash && b[i] == b'\\' {
+            i += 2;
+        } else if b[i] == quote {
+            if b.get(i + 1) != Some(&quote) {
+                return Some(i + 1);
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 #[cfg(test)]
