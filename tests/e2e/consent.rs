@@ -87,6 +87,8 @@ fn an_execute_is_never_planned_before_the_answer() {
     let mut repl = repl(&db, &fake);
     // A prepared statement on glance's connection, as the driver can leave.
     repl.send_line("\\sql prepare s(int) as select $1;");
+    // The prompt is redrawn with every key typed: wait for the result first.
+    repl.expect("PREPARE");
     repl.expect_prompt();
     let shown = answer(&mut repl, "n");
     assert!(!shown.contains("planner estimates"), "{shown}");
