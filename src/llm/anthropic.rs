@@ -9,10 +9,12 @@
 
 use serde_json::{Value, json};
 
-use super::error::{self, Context, ErrorBody};
-use super::{
-    ApiKey, Client, Decoder, Error, HttpRequest, Reply, Request, Step, Transport, Usage, Wire, sse,
-};
+use super::client::{Client, Wire};
+use super::error::{self, Callee, ErrorBody};
+use super::framing::{Decoder, Step};
+use super::http::{ApiKey, HttpRequest};
+use super::transport::Transport;
+use super::{Error, Reply, Request, Usage, sse};
 
 /// The model used when none is configured: the current Sonnet.
 pub const DEFAULT_MODEL: &str = "claude-sonnet-5";
@@ -67,7 +69,7 @@ impl Anthropic {
                 current,
             });
         }
-        let ctx = Context {
+        let callee = Callee {
             provider: "anthropic",
             model: model.to_string(),
             key_var: KEY_VAR.into(),
@@ -77,7 +79,7 @@ impl Anthropic {
             base_url: base_url.unwrap_or(DEFAULT_BASE_URL).to_string(),
             key,
         };
-        Ok(Client::with_wire(ctx, wire, transport))
+        Ok(Client::with_wire(callee, wire, transport))
     }
 }
 
@@ -112,15 +114,15 @@ impl Wire for Messages {
         headers.push(("content-type".into(), "application/json".into()));
         headers.push(("accept".into(), "text/event-stream".into()));
         HttpRequest {
-            url: super::endpoint(&self.base_url, "/v1/messages"),
+            url: super::http::endpoint(&self.base_url, "/v1/messages"),
             headers,
             body,
         }
     }
 
-    fn models_request(&self, _ctx: &Context) -> Result<HttpRequest, Error> {
+    fn models_request(&self, _ctx: &Callee) -> Result<HttpRequest, Error> {
         Ok(HttpRequest {
-            url: super::endpoint(&self.base_url, "/v1/models?limit=1000"),
+            url: super::http::endpoint(&self.base_url, "/v1/models?limit=1000"),
             headers: self.auth_headers(),
             body: Value::Null,
         })
@@ -174,11 +176,11 @@ impl Decoder for Stream {
     fn event(
         &mut self,
         event: &sse::Event,
-        ctx: &Context,
+        callee: &Callee,
         on_text: &mut dyn FnMut(&str),
     ) -> Result<Step, Error> {
         let data: Value = serde_json::from_str(&event.data)
-            .map_err(|e| ctx.bad_response(format!("a stream event is not JSON ({e})")))?;
+            .map_err(|e| callee.bad_response(format!("a stream event is not JSON ({e})")))?;
         let kind = event
             .name
             .as_deref()
@@ -203,9 +205,9 @@ impl Decoder for Stream {
                 if let Some(reason) = data.pointer("/delta/stop_reason").and_then(Value::as_str) {
                     match reason {
                         "max_tokens" | "model_context_window_exceeded" => {
-                            return Err(ctx.cut_off(reason));
+                            return Err(callee.cut_off(reason));
                         }
-                        "refusal" => return Err(ctx.blocked(format!("stop reason {reason}"))),
+                        "refusal" => return Err(callee.blocked(format!("stop reason {reason}"))),
                         _ => self.reply.finish_reason = Some(reason.to_string()),
                     }
                 }
@@ -213,7 +215,7 @@ impl Decoder for Stream {
                     self.read_usage(usage);
                 }
             }
-            "error" => return Err(error::classify(ctx, None, &ErrorBody::from_json(&data))),
+            "error" => return Err(error::classify(callee, None, &ErrorBody::from_json(&data))),
             "message_stop" => return Ok(Step::Done),
             _ => {}
         }

@@ -8,9 +8,11 @@
 //! Invariant: the deployment name is the model; only the URL and the auth
 //! header differ from OpenAI, the body and the stream are the same.
 
-use super::error::Context;
+use super::client::Client;
+use super::error::Callee;
+use super::http::ApiKey;
 use super::openai::{Auth, ChatCompletions, OpenAi};
-use super::{ApiKey, Client, Transport};
+use super::transport::Transport;
 
 /// The variable holding the key.
 pub const KEY_VAR: &str = "AZURE_OPENAI_API_KEY";
@@ -45,14 +47,14 @@ pub fn client(
             None,
         )
     };
-    let ctx = Context {
+    let callee = Callee {
         provider: "azure",
         model: deployment.to_string(),
         key_var: KEY_VAR.into(),
         base_var: ENDPOINT_VAR,
     };
     let wire = ChatCompletions::new(url, models_url, Auth::ApiKeyHeader(key));
-    Client::with_wire(ctx, wire, transport)
+    Client::with_wire(callee, wire, transport)
 }
 
 #[cfg(test)]

@@ -232,9 +232,10 @@ impl Error {
     }
 }
 
-/// Who is being talked to: what every error needs to name.
+/// The model being called, at which provider, and the variables that set
+/// its key and address: what every error needs to name.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Context {
+pub struct Callee {
     /// `openai`, `anthropic`, `gemini`, `azure` or `ollama`.
     pub provider: &'static str,
     /// The model id sent.
@@ -245,7 +246,7 @@ pub struct Context {
     pub base_var: &'static str,
 }
 
-impl Context {
+impl Callee {
     /// An [`Error::CutOff`]: the answer stopped at the reply token limit
     /// with the provider's stop reason `reason`.
     pub fn cut_off(&self, reason: &str) -> Error {
@@ -403,9 +404,9 @@ fn shorten(text: &str) -> String {
 
 /// Turns an HTTP status (None for an error inside a 200 stream) and an error
 /// body into the matching [`Error`]. Retryable variants start at one try.
-pub fn classify(ctx: &Context, status: Option<u16>, body: &ErrorBody) -> Error {
-    let provider = ctx.provider;
-    let model = ctx.model.clone();
+pub fn classify(callee: &Callee, status: Option<u16>, body: &ErrorBody) -> Error {
+    let provider = callee.provider;
+    let model = callee.model.clone();
     let detail = if body.message.is_empty() {
         match status {
             Some(code) => format!("HTTP {code} without an explanation"),
@@ -434,7 +435,7 @@ pub fn classify(ctx: &Context, status: Option<u16>, body: &ErrorBody) -> Error {
             provider,
             model,
             status: code,
-            var: ctx.key_var.clone(),
+            var: callee.key_var.clone(),
             detail,
         };
     }
@@ -496,8 +497,8 @@ pub fn classify(ctx: &Context, status: Option<u16>, body: &ErrorBody) -> Error {
 mod tests {
     use super::*;
 
-    fn ctx() -> Context {
-        Context {
+    fn callee() -> Callee {
+        Callee {
             provider: "openai",
             model: "gpt-5-mini".into(),
             key_var: "OPENAI_API_KEY".into(),
@@ -506,7 +507,7 @@ mod tests {
     }
 
     fn classify_body(status: Option<u16>, body: &str) -> Error {
-        classify(&ctx(), status, &ErrorBody::parse(body))
+        classify(&callee(), status, &ErrorBody::parse(body))
     }
 
     type Check = fn(&Error) -> bool;
@@ -568,7 +569,7 @@ mod tests {
             r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#,
         )
         .expect("valid JSON");
-        let error = classify(&ctx(), None, &ErrorBody::from_json(&event));
+        let error = classify(&callee(), None, &ErrorBody::from_json(&event));
         assert!(matches!(error, Error::Overloaded { .. }), "{error:?}");
         assert!(error.to_string().contains("overloaded_error in the stream"));
         let error = classify_body(
@@ -598,7 +599,7 @@ mod tests {
         );
         assert_eq!(body.retry_delay, Some(Duration::from_secs(32)));
         assert!(matches!(
-            classify(&ctx(), Some(429), &body),
+            classify(&callee(), Some(429), &body),
             Error::RateLimited { .. }
         ));
         let error = classify_body(
@@ -624,7 +625,7 @@ mod tests {
         assert!(body.message.starts_with("<html>xxx"));
         assert!(body.message.ends_with('…'));
         assert_eq!(body.message.chars().count(), 301);
-        let error = classify(&ctx(), Some(502), &ErrorBody::parse(""));
+        let error = classify(&callee(), Some(502), &ErrorBody::parse(""));
         assert!(
             error
                 .to_string()
@@ -644,14 +645,14 @@ mod tests {
 
     #[test]
     fn every_message_names_provider_and_model() {
-        let ctx = ctx();
+        let callee = callee();
         for error in [
-            ctx.truncated(),
-            ctx.bad_response("not JSON"),
-            ctx.timeout("waiting for the answer", Duration::from_millis(1500)),
-            ctx.network("https://api.openai.com/v1", "connection refused"),
-            ctx.cut_off("length"),
-            ctx.blocked("finish reason content_filter".into()),
+            callee.truncated(),
+            callee.bad_response("not JSON"),
+            callee.timeout("waiting for the answer", Duration::from_millis(1500)),
+            callee.network("https://api.openai.com/v1", "connection refused"),
+            callee.cut_off("length"),
+            callee.blocked("finish reason content_filter".into()),
             classify_body(Some(500), ""),
         ] {
             let text = error.to_string();
@@ -661,7 +662,8 @@ mod tests {
             );
         }
         assert!(
-            ctx.timeout("connecting", Duration::from_millis(1500))
+            callee
+                .timeout("connecting", Duration::from_millis(1500))
                 .to_string()
                 .contains("after 1.5 s")
         );

@@ -11,11 +11,12 @@
 
 use serde_json::{Value, json};
 
-use super::error::{self, Context, ErrorBody};
-use super::{
-    ApiKey, Client, Decoder, Error, HttpRequest, Reply, Request, Role, Step, Transport, Usage,
-    Wire, sse,
-};
+use super::client::{Client, Wire};
+use super::error::{self, Callee, ErrorBody};
+use super::framing::{Decoder, Step};
+use super::http::{ApiKey, HttpRequest};
+use super::transport::Transport;
+use super::{Error, Reply, Request, Role, Usage, sse};
 
 /// The model used when none is configured.
 pub const DEFAULT_MODEL: &str = "gemini-3.5-flash";
@@ -60,13 +61,13 @@ impl Gemini {
         } else {
             format!("{base}/v1beta")
         };
-        let ctx = Context {
+        let callee = Callee {
             provider: "gemini",
             model: model.strip_prefix("models/").unwrap_or(model).to_string(),
             key_var: KEY_VAR.into(),
             base_var: BASE_VAR,
         };
-        Client::with_wire(ctx, GenerateContent { versioned, key }, transport)
+        Client::with_wire(callee, GenerateContent { versioned, key }, transport)
     }
 }
 
@@ -112,7 +113,7 @@ impl Wire for GenerateContent {
         }
     }
 
-    fn models_request(&self, _ctx: &Context) -> Result<HttpRequest, Error> {
+    fn models_request(&self, _ctx: &Callee) -> Result<HttpRequest, Error> {
         Ok(HttpRequest {
             url: format!("{}/models?pageSize=1000", self.versioned),
             headers: vec![self.key_header()],
@@ -150,13 +151,13 @@ impl Decoder for Stream {
     fn event(
         &mut self,
         event: &sse::Event,
-        ctx: &Context,
+        callee: &Callee,
         on_text: &mut dyn FnMut(&str),
     ) -> Result<Step, Error> {
         let chunk: Value = serde_json::from_str(&event.data)
-            .map_err(|e| ctx.bad_response(format!("a stream chunk is not JSON ({e})")))?;
+            .map_err(|e| callee.bad_response(format!("a stream chunk is not JSON ({e})")))?;
         if chunk.get("error").is_some_and(|e| !e.is_null()) {
-            return Err(error::classify(ctx, None, &ErrorBody::from_json(&chunk)));
+            return Err(error::classify(callee, None, &ErrorBody::from_json(&chunk)));
         }
         if let Some(usage) = chunk.get("usageMetadata").filter(|u| u.is_object()) {
             self.reply.usage = Some(parse_usage(usage));
@@ -165,7 +166,7 @@ impl Decoder for Stream {
             .pointer("/promptFeedback/blockReason")
             .and_then(Value::as_str)
         {
-            return Err(ctx.blocked(format!("the question was blocked: {reason}")));
+            return Err(callee.blocked(format!("the question was blocked: {reason}")));
         }
         let Some(candidate) = chunk.pointer("/candidates/0") else {
             return Ok(Step::More);
@@ -186,9 +187,9 @@ impl Decoder for Stream {
         }
         match candidate.get("finishReason").and_then(Value::as_str) {
             Some(reason) if BLOCKED.contains(&reason) => {
-                Err(ctx.blocked(format!("finish reason {reason}")))
+                Err(callee.blocked(format!("finish reason {reason}")))
             }
-            Some(reason @ "MAX_TOKENS") => Err(ctx.cut_off(reason)),
+            Some(reason @ "MAX_TOKENS") => Err(callee.cut_off(reason)),
             Some(reason) => {
                 self.reply.finish_reason = Some(reason.to_string());
                 Ok(Step::Done)

@@ -12,10 +12,12 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::error::{self, Context, ErrorBody};
-use super::{
-    Client, Decoder, Error, Framing, HttpRequest, Reply, Request, Step, Transport, Usage, Wire, sse,
-};
+use super::client::{Client, Wire};
+use super::error::{self, Callee, ErrorBody};
+use super::framing::{Decoder, Framing, Step};
+use super::http::HttpRequest;
+use super::transport::Transport;
+use super::{Error, Reply, Request, Usage, sse};
 
 /// The model used when none is configured and the server lists none.
 pub const DEFAULT_MODEL: &str = "llama3.2";
@@ -39,7 +41,7 @@ pub struct Chat {
 impl Ollama {
     /// A client for `model` at `host` (see [`base_url`]).
     pub fn new(model: &str, host: Option<&str>, transport: Transport) -> Ollama {
-        let ctx = Context {
+        let callee = Callee {
             provider: "ollama",
             model: model.to_string(),
             key_var: String::new(),
@@ -48,7 +50,7 @@ impl Ollama {
         let wire = Chat {
             base_url: base_url(host),
         };
-        Client::with_wire(ctx, wire, transport)
+        Client::with_wire(callee, wire, transport)
     }
 }
 
@@ -83,7 +85,7 @@ pub fn probe(base_url: &str) -> Option<Vec<String>> {
         .build();
     let agent = ureq::Agent::new_with_config(config);
     let mut response = agent
-        .get(&super::endpoint(base_url, "/api/tags"))
+        .get(&super::http::endpoint(base_url, "/api/tags"))
         .call()
         .ok()?;
     let text = response.body_mut().read_to_string().ok()?;
@@ -104,7 +106,7 @@ impl Wire for Chat {
     fn build(&self, model: &str, request: &Request) -> HttpRequest {
         let messages = super::openai::chat_messages(request);
         HttpRequest {
-            url: super::endpoint(&self.base_url, "/api/chat"),
+            url: super::http::endpoint(&self.base_url, "/api/chat"),
             headers: vec![
                 ("Content-Type".into(), "application/json".into()),
                 ("Accept".into(), "application/x-ndjson".into()),
@@ -118,9 +120,9 @@ impl Wire for Chat {
         }
     }
 
-    fn models_request(&self, _ctx: &Context) -> Result<HttpRequest, Error> {
+    fn models_request(&self, _ctx: &Callee) -> Result<HttpRequest, Error> {
         Ok(HttpRequest {
-            url: super::endpoint(&self.base_url, "/api/tags"),
+            url: super::http::endpoint(&self.base_url, "/api/tags"),
             headers: Vec::new(),
             body: Value::Null,
         })
@@ -155,13 +157,13 @@ impl Decoder for Stream {
     fn event(
         &mut self,
         event: &sse::Event,
-        ctx: &Context,
+        callee: &Callee,
         on_text: &mut dyn FnMut(&str),
     ) -> Result<Step, Error> {
         let line: Value = serde_json::from_str(&event.data)
-            .map_err(|e| ctx.bad_response(format!("a stream line is not JSON ({e})")))?;
+            .map_err(|e| callee.bad_response(format!("a stream line is not JSON ({e})")))?;
         if line.get("error").is_some_and(|e| !e.is_null()) {
-            return Err(error::classify(ctx, None, &ErrorBody::from_json(&line)));
+            return Err(error::classify(callee, None, &ErrorBody::from_json(&line)));
         }
         if let Some(text) = line
             .pointer("/message/content")
@@ -176,7 +178,7 @@ impl Decoder for Stream {
         }
         let reason = line.get("done_reason").and_then(Value::as_str);
         if let Some(reason @ "length") = reason {
-            return Err(ctx.cut_off(reason));
+            return Err(callee.cut_off(reason));
         }
         self.reply.finish_reason = reason.map(str::to_string);
         let count = |key: &str| line.get(key).and_then(Value::as_u64);

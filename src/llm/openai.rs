@@ -12,10 +12,12 @@
 
 use serde_json::{Value, json};
 
-use super::error::{self, Context, ErrorBody};
-use super::{
-    ApiKey, Client, Decoder, Error, HttpRequest, Reply, Request, Step, Transport, Usage, Wire, sse,
-};
+use super::client::{Client, Wire};
+use super::error::{self, Callee, ErrorBody};
+use super::framing::{Decoder, Step};
+use super::http::{ApiKey, HttpRequest};
+use super::transport::Transport;
+use super::{Error, Reply, Request, Usage, sse};
 
 /// The model used when none is configured.
 pub const DEFAULT_MODEL: &str = "gpt-5-mini";
@@ -80,17 +82,17 @@ impl OpenAi {
         let base = base_url.unwrap_or(DEFAULT_BASE_URL);
         let auth = key.map_or(Auth::None, Auth::Bearer);
         let wire = ChatCompletions::new(
-            super::endpoint(base, "/chat/completions"),
-            Some(super::endpoint(base, "/models")),
+            super::http::endpoint(base, "/chat/completions"),
+            Some(super::http::endpoint(base, "/models")),
             auth,
         );
-        let ctx = Context {
+        let callee = Callee {
             provider: "openai",
             model: model.to_string(),
             key_var: KEY_VAR.into(),
             base_var: BASE_VAR,
         };
-        Client::with_wire(ctx, wire, transport)
+        Client::with_wire(callee, wire, transport)
     }
 }
 
@@ -137,9 +139,9 @@ impl Wire for ChatCompletions {
         }
     }
 
-    fn models_request(&self, ctx: &Context) -> Result<HttpRequest, Error> {
+    fn models_request(&self, callee: &Callee) -> Result<HttpRequest, Error> {
         let url = self.models_url.clone().ok_or(Error::NoModelList {
-            provider: ctx.provider,
+            provider: callee.provider,
             reason: "an Azure OpenAI key cannot list the resource's deployments; \
                      find their names in the Azure portal (or `az cognitiveservices account deployment list`), \
                      or use an AZURE_OPENAI_ENDPOINT ending in /openai/v1",
@@ -182,16 +184,16 @@ impl Decoder for Stream {
     fn event(
         &mut self,
         event: &sse::Event,
-        ctx: &Context,
+        callee: &Callee,
         on_text: &mut dyn FnMut(&str),
     ) -> Result<Step, Error> {
         if event.data.trim() == "[DONE]" {
             return Ok(Step::Done);
         }
         let chunk: Value = serde_json::from_str(&event.data)
-            .map_err(|e| ctx.bad_response(format!("a stream chunk is not JSON ({e})")))?;
+            .map_err(|e| callee.bad_response(format!("a stream chunk is not JSON ({e})")))?;
         if chunk.get("error").is_some_and(|e| !e.is_null()) {
-            return Err(error::classify(ctx, None, &ErrorBody::from_json(&chunk)));
+            return Err(error::classify(callee, None, &ErrorBody::from_json(&chunk)));
         }
         let first = chunk
             .get("choices")
@@ -218,10 +220,10 @@ impl Decoder for Stream {
                 self.refused = true;
             }
             match choice.get("finish_reason").and_then(Value::as_str) {
-                Some(_) if self.refused => return Err(ctx.blocked("refusal".to_string())),
-                Some(reason @ "length") => return Err(ctx.cut_off(reason)),
+                Some(_) if self.refused => return Err(callee.blocked("refusal".to_string())),
+                Some(reason @ "length") => return Err(callee.cut_off(reason)),
                 Some(reason @ "content_filter") => {
-                    return Err(ctx.blocked(format!("finish reason {reason}")));
+                    return Err(callee.blocked(format!("finish reason {reason}")));
                 }
                 Some(reason) => self.reply.finish_reason = Some(reason.to_string()),
                 None => {}

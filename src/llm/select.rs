@@ -7,9 +7,11 @@
 
 use std::collections::BTreeMap;
 
+use super::http::ApiKey;
+use super::transport::Transport;
 use super::{
-    ApiKey, Error, MODEL_VAR, PROVIDER_VAR, Provider, ProviderSettings, Transport, anthropic,
-    azure, gemini, ollama, openai,
+    Error, MODEL_VAR, PROVIDER_VAR, Provider, ProviderSettings, anthropic, azure, gemini, ollama,
+    openai,
 };
 
 /// The canonical name of a provider name or alias (`google` → `gemini`),
