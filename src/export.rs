@@ -25,7 +25,8 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::db::{self, Dialect, OutcomeKind};
-use crate::render::{self, Expanded, Format, RenderOptions, thousands};
+use crate::numbers::thousands;
+use crate::render::{self, Expanded, Format, RenderOptions};
 use crate::safety::Level;
 use crate::session::{NoRerun, OutputFile, Session};
 

@@ -30,6 +30,7 @@ mod input_proptests;
 mod interrupt;
 mod llm;
 mod models;
+mod numbers;
 mod password;
 mod preview;
 mod price;

@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::numbers::counted;
+
 /// Everything that can go wrong choosing a provider or getting an answer.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -388,10 +390,7 @@ impl ErrorBody {
 
 /// "1 try", "3 tries".
 fn attempts(count: u32) -> String {
-    match count {
-        1 => "1 try".to_string(),
-        n => format!("{n} tries"),
-    }
+    counted(u64::from(count), "try", "tries")
 }
 
 fn shorten(text: &str) -> String {

@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use crate::db::{Outcome, OutcomeKind};
+use crate::numbers::counted;
 
 /// Formats a duration with about three significant digits:
 /// `0.42 ms`, `12.3 ms`, `250 ms`, `1.52 s`, `2 min 3 s`, `1 h 5 min`.
@@ -32,26 +33,9 @@ pub fn format_duration(d: Duration) -> String {
     }
 }
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// `1 row`, `2 rows`.
 pub fn rows_text(n: u64) -> String {
-    if n == 1 {
-        "1 row".to_owned()
-    } else {
-        format!("{n} rows")
-    }
+    counted(n, "row", "rows")
 }
 
 /// The footer for `outcome`; `tag` is the statement's command tag
@@ -98,14 +82,6 @@ fn command_text(tag: &str, affected: Option<u64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1234), "1,234");
-        assert_eq!(thousands(1234567), "1,234,567");
-    }
 
     fn rows(count: u64, complete: bool) -> Outcome {
         Outcome {

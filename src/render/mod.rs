@@ -35,7 +35,7 @@ use std::time::Duration;
 use crate::db::{Flow, Outcome, OutcomeKind, RowSink};
 use crate::escape;
 
-pub use footer::{format_duration, thousands};
+pub use footer::format_duration;
 pub use json::{pretty as json_pretty, text as json_text};
 pub use paged_text::show_paged;
 

@@ -32,8 +32,9 @@ use super::footer::footer;
 use super::spill::{RowStore, memory_limit};
 use super::table::{TableLayout, natural_widths, total_width};
 use super::text::truncate;
-use super::{Expanded, Format, RenderOptions, ResultWriter, Sticky, thousands};
+use super::{Expanded, Format, RenderOptions, ResultWriter, Sticky};
 use crate::db::{Column, Flow, Outcome, OutcomeKind, Row, RowSink};
+use crate::numbers::thousands;
 use crate::term::RawMode;
 
 /// What a key asks the pager to do.
