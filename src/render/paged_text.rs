@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use owo_colors::OwoColorize;
 
-use super::pager::{Command, Keys, Pages, Step, TerminalKeys, on_key, page_text};
+use super::pager::{Keys, PagerAction, Pages, Step, TerminalKeys, on_key, page_text};
 use super::text::truncate;
 
 /// Prints `text` to stdout, paged when it is longer than the window
@@ -62,12 +62,12 @@ fn page<W: Write, K: Keys>(
             }
         };
         at = match command {
-            Command::Next => at + 1,
-            Command::Previous => at.saturating_sub(1),
-            Command::First => 0,
-            Command::Last => last,
-            Command::Jump(number) => number.clamp(1, last + 1) - 1,
-            Command::Quit => return out.flush(),
+            PagerAction::Next => at + 1,
+            PagerAction::Previous => at.saturating_sub(1),
+            PagerAction::First => 0,
+            PagerAction::Last => last,
+            PagerAction::Jump(number) => number.clamp(1, last + 1) - 1,
+            PagerAction::Quit => return out.flush(),
         };
     }
 }

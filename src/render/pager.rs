@@ -39,7 +39,7 @@ use crate::term::RawMode;
 
 /// What a key asks the pager to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Command {
+pub enum PagerAction {
     Next,
     Previous,
     First,
@@ -52,7 +52,7 @@ pub enum Command {
 /// The pager's reading of one key, given the digits typed so far.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
-    Do(Command),
+    Do(PagerAction),
     /// The page number being typed changed to this.
     Typing(String),
     Ignore,
@@ -62,7 +62,7 @@ pub enum Step {
 pub fn on_key(key: &KeyEvent, typed: &str) -> Step {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
-        KeyCode::Char('c') if ctrl => Step::Do(Command::Quit),
+        KeyCode::Char('c') if ctrl => Step::Do(PagerAction::Quit),
         KeyCode::Char(d) if d.is_ascii_digit() && !ctrl => {
             if typed.len() < 9 {
                 Step::Typing(format!("{typed}{d}"))
@@ -75,19 +75,19 @@ pub fn on_key(key: &KeyEvent, typed: &str) -> Step {
         }
         KeyCode::Esc if !typed.is_empty() => Step::Typing(String::new()),
         KeyCode::Enter if !typed.is_empty() => match typed.parse() {
-            Ok(page) => Step::Do(Command::Jump(page)),
+            Ok(page) => Step::Do(PagerAction::Jump(page)),
             Err(_) => Step::Typing(String::new()),
         },
         _ if ctrl => Step::Ignore,
-        KeyCode::Char('q' | 'Q') | KeyCode::Esc => Step::Do(Command::Quit),
+        KeyCode::Char('q' | 'Q') | KeyCode::Esc => Step::Do(PagerAction::Quit),
         KeyCode::Enter | KeyCode::Char(' ' | 'n' | 'j') | KeyCode::Down | KeyCode::PageDown => {
-            Step::Do(Command::Next)
+            Step::Do(PagerAction::Next)
         }
         KeyCode::Char('b' | 'p' | 'k') | KeyCode::Up | KeyCode::PageUp => {
-            Step::Do(Command::Previous)
+            Step::Do(PagerAction::Previous)
         }
-        KeyCode::Char('g') | KeyCode::Home => Step::Do(Command::First),
-        KeyCode::Char('G') | KeyCode::End => Step::Do(Command::Last),
+        KeyCode::Char('g') | KeyCode::Home => Step::Do(PagerAction::First),
+        KeyCode::Char('G') | KeyCode::End => Step::Do(PagerAction::Last),
         _ => Step::Ignore,
     }
 }
@@ -274,13 +274,13 @@ impl<W: Write, K: Keys> Pager<W, K> {
             }
             fresh_rows = false;
             self.goal = match self.prompt(page, pages, complete)? {
-                Command::Next if complete && page + 1 == count => Goal::Done,
-                Command::Next => Goal::Page(page + 1),
-                Command::Previous => Goal::Page(page.saturating_sub(1)),
-                Command::First => Goal::Page(0),
-                Command::Last => Goal::Last,
-                Command::Jump(n) => Goal::Page(n.saturating_sub(1)),
-                Command::Quit => Goal::Quit,
+                PagerAction::Next if complete && page + 1 == count => Goal::Done,
+                PagerAction::Next => Goal::Page(page + 1),
+                PagerAction::Previous => Goal::Page(page.saturating_sub(1)),
+                PagerAction::First => Goal::Page(0),
+                PagerAction::Last => Goal::Last,
+                PagerAction::Jump(n) => Goal::Page(n.saturating_sub(1)),
+                PagerAction::Quit => Goal::Quit,
             };
         }
     }
@@ -310,7 +310,7 @@ impl<W: Write, K: Keys> Pager<W, K> {
     }
 
     /// Shows the status line and reads keys until one asks for a command.
-    fn prompt(&mut self, page: usize, pages: Pages, complete: bool) -> io::Result<Command> {
+    fn prompt(&mut self, page: usize, pages: Pages, complete: bool) -> io::Result<PagerAction> {
         let mut typed = String::new();
         loop {
             let status = status_line(page, pages, self.rows.len(), complete, &typed);
@@ -412,7 +412,7 @@ mod tests {
 
     #[test]
     fn keys_map_to_commands() {
-        use Command::*;
+        use PagerAction::*;
         let cases = [
             (KeyCode::Enter, Step::Do(Next)),
             (KeyCode::Char(' '), Step::Do(Next)),
@@ -451,7 +451,7 @@ mod tests {
         );
         assert_eq!(
             on_key(&key(KeyCode::Enter), "12"),
-            Step::Do(Command::Jump(12))
+            Step::Do(PagerAction::Jump(12))
         );
         assert_eq!(
             on_key(&key(KeyCode::Backspace), "12"),
