@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use crate::db::{self, Dialect, OutcomeKind};
 use crate::numbers::thousands;
-use crate::render::{self, Expanded, Format, RenderOptions};
+use crate::render::{self, Format, JsonEnvelope, RenderOptions};
 use crate::safety::Level;
 use crate::session::{NoRerun, OutputFile, Session};
 
@@ -406,21 +406,15 @@ fn copy_statement(session: &mut Session, format: Format, sql: &str) -> Option<St
 fn options(session: &Session, format: Format, sql: &str) -> RenderOptions {
     RenderOptions {
         format,
-        expanded: Expanded::Off,
-        color: false,
-        terminal: None,
-        paged: false,
         null: session.settings.null.clone(),
-        page_size: None,
-        footer: false,
-        timing: false,
-        command_tag: String::new(),
-        json_prefix: vec![
-            ("sql".to_string(), sql.into()),
-            ("level".to_string(), Level::ReadOnly.as_str().into()),
-        ],
-        json_timings: Vec::new(),
-        json_late_timings: None,
+        json: JsonEnvelope {
+            prefix: vec![
+                ("sql".to_string(), sql.into()),
+                ("level".to_string(), Level::ReadOnly.as_str().into()),
+            ],
+            ..JsonEnvelope::default()
+        },
+        ..RenderOptions::default()
     }
 }
 

@@ -239,15 +239,8 @@ fn usage_command(global: &Global, days: u32) -> Result<(), Failure> {
         expanded: config.expanded,
         color: term.color,
         terminal: term.size(),
-        paged: false,
         null: config.null.clone(),
-        page_size: None,
-        footer: false,
-        timing: false,
-        command_tag: String::new(),
-        json_prefix: Vec::new(),
-        json_timings: Vec::new(),
-        json_late_timings: None,
+        ..render::RenderOptions::default()
     };
     render::present(&ledger.describe(title), &options, &mut || {
         Box::new(std::io::BufWriter::new(std::io::stdout().lock()))

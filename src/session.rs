@@ -17,7 +17,7 @@ use crate::interrupt::Interrupts;
 use crate::preview::{self, FirstRows};
 use crate::querylog::{Entry, QueryLog, QuestionNote};
 use crate::render::Description;
-use crate::render::{self, Expanded, Format, RenderOptions, ResultWriter};
+use crate::render::{self, Expanded, Format, JsonEnvelope, RenderOptions, ResultWriter};
 use crate::safety::{self, Level, Verdict};
 use crate::term::Term;
 use crate::timings::{self, Phase};
@@ -734,9 +734,9 @@ impl Session {
             Level::Write | Level::Destructive => Guard::Direct,
         };
         let mut options = self.render_options(run.json_prefix);
-        options.json_timings = run.json_timings;
+        options.json.timings = run.json_timings;
         if self.glance_timings {
-            options.json_late_timings = Some(|| timings::split().json_entries());
+            options.json.late_timings = Some(|| timings::split().json_entries());
         }
         options.command_tag = safety::command_tag(sql, self.info().dialect);
         if options.command_tag == "COPY" && verdict.level == Level::ReadOnly {
@@ -1109,10 +1109,11 @@ impl Session {
             page_size: s.page_size,
             footer: true,
             timing: s.timing,
-            command_tag: String::new(),
-            json_prefix,
-            json_timings: Vec::new(),
-            json_late_timings: None,
+            json: JsonEnvelope {
+                prefix: json_prefix,
+                ..JsonEnvelope::default()
+            },
+            ..RenderOptions::default()
         }
     }
 

@@ -5,14 +5,14 @@
 //! `json` writes one compact document and a newline:
 //!
 //! ```text
-//! {<json_prefix fields…>,"columns":[{"name":"id","type":"int4"}],
+//! {<envelope prefix fields…>,"columns":[{"name":"id","type":"int4"}],
 //!  "rows":[{"id":1}],"row_count":1,"complete":true,"timings":{"db_ms":1.234}}
 //! ```
 //!
 //! For a command (no result set) `columns` and `rows` are empty, `row_count`
 //! is 0 and `"rows_affected"` (a number, or null when the server does not
 //! say) follows `timings`. `timings` holds the caller's
-//! `json_timings` (e.g. `llm_ms`), then for `glance ask` glance's own time
+//! envelope timings (e.g. `llm_ms`, see [`super::envelope`]), then for `glance ask` glance's own time
 //! per phase (`startup_ms`, `connect_ms`, `introspect_ms`, `context_ms`,
 //! `render_ms`, and `glance_ms`, everything but the LLM and the database),
 //! before `db_ms`. `complete` is false when the fetch stopped early.
@@ -43,18 +43,15 @@
 use std::collections::HashSet;
 use std::io::{self, BufWriter, Write};
 
+use super::envelope::JsonEnvelope;
 use super::text::{FloatText, IntText, write_hex};
-use super::{LateTimings, ResultWriter, Sticky};
+use super::{ResultWriter, Sticky};
 use crate::db::{Column, Flow, Outcome, OutcomeKind, Row, RowSink, Value};
 
 /// Writes a result as one JSON document.
 pub struct JsonWriter<W: Write> {
     out: BufWriter<W>,
-    prefix: Vec<(String, serde_json::Value)>,
-    /// Extra `timings` entries in milliseconds, written before `db_ms`.
-    timings: Vec<(String, f64)>,
-    /// More entries, read when the document is finished.
-    late_timings: Option<LateTimings>,
+    envelope: JsonEnvelope,
     keys: Vec<Vec<u8>>,
     started: bool,
     written: u64,
@@ -62,18 +59,11 @@ pub struct JsonWriter<W: Write> {
 }
 
 impl<W: Write> JsonWriter<W> {
-    /// `prefix` fields are written first, in order (e.g. `sql`, `level`).
-    pub fn new(
-        out: W,
-        prefix: Vec<(String, serde_json::Value)>,
-        timings: Vec<(String, f64)>,
-        late_timings: Option<LateTimings>,
-    ) -> Self {
+    /// The document is wrapped in `envelope`'s fields.
+    pub fn new(out: W, envelope: JsonEnvelope) -> Self {
         JsonWriter {
             out: BufWriter::with_capacity(64 * 1024, out),
-            prefix,
-            timings,
-            late_timings,
+            envelope,
             keys: Vec::new(),
             started: false,
             written: 0,
@@ -85,12 +75,7 @@ impl<W: Write> JsonWriter<W> {
         self.started = true;
         self.keys = object_keys(columns)?;
         self.out.write_all(b"{")?;
-        for (name, value) in &self.prefix {
-            write_str(&mut self.out, name)?;
-            self.out.write_all(b":")?;
-            write_serialized(&mut self.out, value)?;
-            self.out.write_all(b",")?;
-        }
+        self.envelope.write_prefix(&mut self.out)?;
         self.out.write_all(b"\"columns\":[")?;
         for (i, column) in columns.iter().enumerate() {
             if i > 0 {
@@ -128,11 +113,7 @@ impl<W: Write> JsonWriter<W> {
             self.out,
             "],\"row_count\":{count},\"complete\":{complete},\"timings\":{{"
         )?;
-        let late = self.late_timings.map(|f| f()).unwrap_or_default();
-        for (name, ms) in self.timings.iter().chain(&late) {
-            write_str(&mut self.out, name)?;
-            write!(self.out, ":{ms:.3},")?;
-        }
+        self.envelope.write_timings(&mut self.out)?;
         let db_ms = outcome.db_time.as_secs_f64() * 1000.0;
         write!(self.out, "\"db_ms\":{db_ms:.3}}}")?;
         if let OutcomeKind::Command { affected } = outcome.kind {
@@ -349,12 +330,12 @@ pub fn pretty(value: &serde_json::Value) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-fn write_str<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
+pub(super) fn write_str<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
     write_serialized(out, s)
 }
 
 /// `value` as compact JSON with every control character escaped.
-fn write_serialized<W: Write, T: serde::Serialize + ?Sized>(
+pub(super) fn write_serialized<W: Write, T: serde::Serialize + ?Sized>(
     out: &mut W,
     value: &T,
 ) -> io::Result<()> {
@@ -452,7 +433,11 @@ mod tests {
             ("sql".to_owned(), serde_json::json!("select \"x\"")),
             ("level".to_owned(), serde_json::json!("read_only")),
         ];
-        let mut w = JsonWriter::new(&mut buf, prefix, Vec::new(), None);
+        let envelope = JsonEnvelope {
+            prefix,
+            ..JsonEnvelope::default()
+        };
+        let mut w = JsonWriter::new(&mut buf, envelope);
         stream(&mut w, columns, rows, chunk);
         w.finish(outcome).unwrap();
         drop(w);
@@ -610,7 +595,7 @@ mod tests {
 
     #[test]
     fn write_errors_stop_the_fetch() {
-        let mut w = JsonWriter::new(Broken, Vec::new(), Vec::new(), None);
+        let mut w = JsonWriter::new(Broken, JsonEnvelope::default());
         w.columns(&sample_columns());
         assert_eq!(w.rows(sample_rows()), Flow::Stop);
         assert!(w.finish(&done(4)).is_err());

@@ -17,6 +17,7 @@ mod aligned;
 mod csv;
 mod cut;
 mod description;
+mod envelope;
 mod expanded;
 mod footer;
 mod json;
@@ -28,6 +29,7 @@ mod table;
 mod text;
 
 pub use description::Description;
+pub use envelope::JsonEnvelope;
 
 use std::io::{self, Write};
 use std::time::Duration;
@@ -40,10 +42,11 @@ pub use json::{pretty as json_pretty, text as json_text};
 pub use paged_text::show_paged;
 
 /// Output formats, as named by `--format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Aligned table (paged on a terminal)
+    #[default]
     Table,
     /// One record per block, one line per column (psql's \x)
     Expanded,
@@ -112,8 +115,10 @@ pub fn present<'a>(
     Ok(())
 }
 
-/// How to draw one result.
-#[derive(Clone, Debug)]
+/// How to draw one result. The default is plain piped output: a table
+/// without colour, paging, footer or timing, NULL as nothing, no envelope;
+/// callers name what differs.
+#[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
     pub format: Format,
     pub expanded: Expanded,
@@ -133,18 +138,9 @@ pub struct RenderOptions {
     /// The statement's command tag (`INSERT`, `CREATE TABLE`…) for the
     /// status line of statements without a result set.
     pub command_tag: String,
-    /// Fields written first in the `json` document (e.g. `sql`, `level`).
-    pub json_prefix: Vec<(String, serde_json::Value)>,
-    /// Extra entries of the `json` document's `timings` (milliseconds),
-    /// written before `db_ms`, e.g. `llm_ms`.
-    pub json_timings: Vec<(String, f64)>,
-    /// More `timings` entries, read when the document is finished (after
-    /// `json_timings`, before `db_ms`): glance's own time per phase.
-    pub json_late_timings: Option<LateTimings>,
+    /// The caller's fields around the result in the `json` format.
+    pub json: JsonEnvelope,
 }
-
-/// Reads `timings` entries (name, milliseconds) when a JSON document ends.
-pub type LateTimings = fn() -> Vec<(String, f64)>;
 
 /// A sink that draws a result in one format.
 pub trait ResultWriter: RowSink {
@@ -176,12 +172,7 @@ pub fn writer<'a>(options: &RenderOptions, out: Box<dyn Write + 'a>) -> Box<dyn 
     };
     match options.format {
         Format::Csv => Box::new(csv::CsvWriter::new(out)),
-        Format::Json => Box::new(json::JsonWriter::new(
-            out,
-            options.json_prefix.clone(),
-            options.json_timings.clone(),
-            options.json_late_timings,
-        )),
+        Format::Json => Box::new(json::JsonWriter::new(out, options.json.clone())),
         Format::Ndjson => Box::new(json::NdjsonWriter::new(out)),
         Format::Markdown => Box::new(markdown::MarkdownWriter::new(out)),
         Format::Table | Format::Expanded if options.paged && options.terminal.is_some() => {
@@ -288,18 +279,10 @@ pub(crate) mod tests {
     pub fn options(format: Format) -> RenderOptions {
         RenderOptions {
             format,
-            expanded: Expanded::Off,
-            color: false,
-            terminal: None,
-            paged: false,
             null: "<null>".into(),
-            page_size: None,
             footer: true,
             timing: true,
-            command_tag: String::new(),
-            json_prefix: Vec::new(),
-            json_timings: Vec::new(),
-            json_late_timings: None,
+            ..RenderOptions::default()
         }
     }
 
