@@ -13,9 +13,10 @@ use std::io::{self, BufWriter, Write};
 
 use super::expanded::RecordLayout;
 use super::footer::footer;
+use super::streamed::{Sticky, StreamedWriter};
 use super::table::{TableLayout, natural_widths, total_width};
-use super::{Expanded, Format, RenderOptions, ResultWriter, Sticky};
-use crate::db::{Column, Flow, Outcome, Row, RowSink};
+use super::{Expanded, Format, RenderOptions};
+use crate::db::{Column, Outcome, Row};
 
 /// Rows measured before the layout is fixed.
 pub const LAYOUT_ROWS: usize = 1000;
@@ -145,24 +146,21 @@ impl<W: Write> AlignedWriter<W> {
     }
 }
 
-impl<W: Write> RowSink for AlignedWriter<W> {
-    fn columns(&mut self, columns: &[Column]) -> Flow {
+impl<W: Write> StreamedWriter for AlignedWriter<W> {
+    fn sticky(&mut self) -> &mut Sticky {
+        &mut self.sticky
+    }
+
+    fn write_columns(&mut self, columns: &[Column]) -> io::Result<()> {
         self.columns = Some(columns.to_vec());
-        Flow::Continue
+        Ok(())
     }
 
-    fn rows(&mut self, rows: Vec<Row>) -> Flow {
-        if self.sticky.failed() {
-            return Flow::Stop;
-        }
-        let result = self.accept(rows);
-        self.sticky.flow(result)
+    fn write_chunk(&mut self, rows: Vec<Row>) -> io::Result<()> {
+        self.accept(rows)
     }
-}
 
-impl<W: Write> ResultWriter for AlignedWriter<W> {
-    fn finish(&mut self, outcome: &Outcome) -> io::Result<()> {
-        self.sticky.take()?;
+    fn write_end(&mut self, outcome: &Outcome) -> io::Result<()> {
         if self.mode.is_none() && self.columns.is_some() {
             self.start()?;
         }
@@ -184,6 +182,7 @@ impl<W: Write> ResultWriter for AlignedWriter<W> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::ResultWriter;
     use super::super::tests::{command, done, options, sample_columns, sample_rows, stream};
     use super::*;
     use crate::db::Value;

@@ -16,9 +16,9 @@
 
 use std::io::{self, BufWriter, Write};
 
+use super::streamed::{Sticky, StreamedWriter};
 use super::text::write_plain;
-use super::{ResultWriter, Sticky};
-use crate::db::{Column, Flow, Outcome, Row, RowSink};
+use crate::db::{Column, Outcome, Row};
 
 /// Writes a result as CSV.
 pub struct CsvWriter<W: Write> {
@@ -82,32 +82,30 @@ fn write_field<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
     out.write_all(b"\"")
 }
 
-impl<W: Write> RowSink for CsvWriter<W> {
-    fn columns(&mut self, columns: &[Column]) -> Flow {
-        let result = self.write_header(columns);
-        self.sticky.flow(result)
+impl<W: Write> StreamedWriter for CsvWriter<W> {
+    fn sticky(&mut self) -> &mut Sticky {
+        &mut self.sticky
     }
 
-    fn rows(&mut self, rows: Vec<Row>) -> Flow {
-        if self.sticky.failed() {
-            return Flow::Stop;
-        }
-        let result = self.write_rows(&rows);
-        self.sticky.flow(result)
+    fn write_columns(&mut self, columns: &[Column]) -> io::Result<()> {
+        self.write_header(columns)
     }
-}
 
-impl<W: Write> ResultWriter for CsvWriter<W> {
-    fn finish(&mut self, _outcome: &Outcome) -> io::Result<()> {
-        self.sticky.take()?;
+    fn write_chunk(&mut self, rows: Vec<Row>) -> io::Result<()> {
+        self.write_rows(&rows)
+    }
+
+    fn write_end(&mut self, _outcome: &Outcome) -> io::Result<()> {
         self.out.flush()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::ResultWriter;
     use super::super::tests::{command, done, sample_columns, sample_rows, stream};
     use super::*;
+    use crate::db::{Flow, RowSink};
 
     #[test]
     fn writes_header_rows_and_quoting() {

@@ -44,9 +44,9 @@ use std::collections::HashSet;
 use std::io::{self, BufWriter, Write};
 
 use super::envelope::JsonEnvelope;
+use super::streamed::{Sticky, StreamedWriter};
 use super::text::{FloatText, IntText, write_hex};
-use super::{ResultWriter, Sticky};
-use crate::db::{Column, Flow, Outcome, OutcomeKind, Row, RowSink, Value};
+use crate::db::{Column, Outcome, OutcomeKind, Row, Value};
 
 /// Writes a result as one JSON document.
 pub struct JsonWriter<W: Write> {
@@ -125,30 +125,26 @@ impl<W: Write> JsonWriter<W> {
     }
 }
 
-impl<W: Write> RowSink for JsonWriter<W> {
-    fn columns(&mut self, columns: &[Column]) -> Flow {
-        let result = self.write_head(columns);
-        self.sticky.flow(result)
+impl<W: Write> StreamedWriter for JsonWriter<W> {
+    fn sticky(&mut self) -> &mut Sticky {
+        &mut self.sticky
     }
 
-    fn rows(&mut self, rows: Vec<Row>) -> Flow {
-        if self.sticky.failed() {
-            return Flow::Stop;
-        }
-        let result = self.write_rows(&rows);
-        self.sticky.flow(result)
+    fn write_columns(&mut self, columns: &[Column]) -> io::Result<()> {
+        self.write_head(columns)
     }
-}
 
-impl<W: Write> ResultWriter for JsonWriter<W> {
-    fn finish(&mut self, outcome: &Outcome) -> io::Result<()> {
-        self.sticky.take()?;
+    fn write_chunk(&mut self, rows: Vec<Row>) -> io::Result<()> {
+        self.write_rows(&rows)
+    }
+
+    fn write_end(&mut self, outcome: &Outcome) -> io::Result<()> {
         self.write_tail(outcome)
     }
 
     /// Closes a started document as incomplete, with the error, so the
     /// output stays one valid JSON document.
-    fn fail(&mut self, error: &serde_json::Value) -> io::Result<bool> {
+    fn write_failure(&mut self, error: &serde_json::Value) -> io::Result<bool> {
         self.sticky.take()?;
         if !self.started {
             return Ok(false);
@@ -188,24 +184,21 @@ impl<W: Write> NdjsonWriter<W> {
     }
 }
 
-impl<W: Write> RowSink for NdjsonWriter<W> {
-    fn columns(&mut self, columns: &[Column]) -> Flow {
-        let result = object_keys(columns).map(|keys| self.keys = keys);
-        self.sticky.flow(result)
+impl<W: Write> StreamedWriter for NdjsonWriter<W> {
+    fn sticky(&mut self) -> &mut Sticky {
+        &mut self.sticky
     }
 
-    fn rows(&mut self, rows: Vec<Row>) -> Flow {
-        if self.sticky.failed() {
-            return Flow::Stop;
-        }
-        let result = self.write_rows(&rows);
-        self.sticky.flow(result)
+    fn write_columns(&mut self, columns: &[Column]) -> io::Result<()> {
+        self.keys = object_keys(columns)?;
+        Ok(())
     }
-}
 
-impl<W: Write> ResultWriter for NdjsonWriter<W> {
-    fn finish(&mut self, outcome: &Outcome) -> io::Result<()> {
-        self.sticky.take()?;
+    fn write_chunk(&mut self, rows: Vec<Row>) -> io::Result<()> {
+        self.write_rows(&rows)
+    }
+
+    fn write_end(&mut self, outcome: &Outcome) -> io::Result<()> {
         if let OutcomeKind::Command { affected } = outcome.kind {
             self.out.write_all(b"{\"rows_affected\":")?;
             write_affected(&mut self.out, affected)?;
@@ -417,8 +410,10 @@ pub fn is_json_number(s: &str) -> bool {
 mod tests {
     use std::time::Duration;
 
+    use super::super::ResultWriter;
     use super::super::tests::{Broken, command, done, sample_columns, sample_rows, stream};
     use super::*;
+    use crate::db::{Flow, RowSink};
 
     fn col(name: &str) -> Column {
         Column {

@@ -11,9 +11,9 @@
 
 use std::io::{self, BufWriter, Write};
 
+use super::streamed::{Sticky, StreamedWriter};
 use super::text::write_plain;
-use super::{ResultWriter, Sticky};
-use crate::db::{Column, Flow, Outcome, Row, RowSink, Value};
+use crate::db::{Column, Outcome, Row, Value};
 use crate::escape;
 
 /// Writes a result as a Markdown table.
@@ -95,24 +95,21 @@ fn write_cell<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
     out.write_all(escape::visible(rest).as_bytes())
 }
 
-impl<W: Write> RowSink for MarkdownWriter<W> {
-    fn columns(&mut self, columns: &[Column]) -> Flow {
+impl<W: Write> StreamedWriter for MarkdownWriter<W> {
+    fn sticky(&mut self) -> &mut Sticky {
+        &mut self.sticky
+    }
+
+    fn write_columns(&mut self, columns: &[Column]) -> io::Result<()> {
         self.names = Some(columns.iter().map(|c| c.name.clone()).collect());
-        Flow::Continue
+        Ok(())
     }
 
-    fn rows(&mut self, rows: Vec<Row>) -> Flow {
-        if self.sticky.failed() {
-            return Flow::Stop;
-        }
-        let result = self.write_rows(&rows);
-        self.sticky.flow(result)
+    fn write_chunk(&mut self, rows: Vec<Row>) -> io::Result<()> {
+        self.write_rows(&rows)
     }
-}
 
-impl<W: Write> ResultWriter for MarkdownWriter<W> {
-    fn finish(&mut self, _outcome: &Outcome) -> io::Result<()> {
-        self.sticky.take()?;
+    fn write_end(&mut self, _outcome: &Outcome) -> io::Result<()> {
         if !self.header_written {
             self.write_header(&[])?;
         }
@@ -122,6 +119,7 @@ impl<W: Write> ResultWriter for MarkdownWriter<W> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::ResultWriter;
     use super::super::tests::{command, done, sample_columns, sample_rows, stream};
     use super::*;
 

@@ -8,7 +8,9 @@
 //! The backend calls `columns` once (only for statements that return rows),
 //! then `rows` per chunk, then the caller calls [`ResultWriter::finish`] with
 //! the outcome. A failed write (a closed pipe) makes `rows` return
-//! [`Flow::Stop`]; the error comes back from `finish`. Each format's exact
+//! [`Flow::Stop`](crate::db::Flow::Stop); the error comes back from
+//! `finish` (kept once for every streamed format, in [`streamed`]). Each
+//! format's exact
 //! output is documented in its module: [`csv`], [`json`] (json and ndjson),
 //! [`markdown`], [`table`], [`expanded`], [`aligned`] (streamed table and
 //! expanded output with its footer) and [`pager`].
@@ -25,6 +27,7 @@ mod markdown;
 mod paged_text;
 mod pager;
 mod spill;
+mod streamed;
 mod table;
 mod text;
 
@@ -34,7 +37,7 @@ pub use envelope::JsonEnvelope;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use crate::db::{Flow, Outcome, OutcomeKind, RowSink};
+use crate::db::{Outcome, OutcomeKind, RowSink};
 use crate::escape;
 
 pub use footer::format_duration;
@@ -188,41 +191,12 @@ pub fn writer<'a>(options: &RenderOptions, out: Box<dyn Write + 'a>) -> Box<dyn 
     }
 }
 
-/// Keeps the first write error so `rows` can stop the fetch and `finish`
-/// can report it.
-#[derive(Debug, Default)]
-struct Sticky {
-    error: Option<io::Error>,
-}
-
-impl Sticky {
-    /// Continue on success; remember the error and stop on failure.
-    fn flow(&mut self, result: io::Result<()>) -> Flow {
-        match result {
-            Ok(()) => Flow::Continue,
-            Err(e) => {
-                self.error.get_or_insert(e);
-                Flow::Stop
-            }
-        }
-    }
-
-    fn failed(&self) -> bool {
-        self.error.is_some()
-    }
-
-    /// The remembered error, once.
-    fn take(&mut self) -> io::Result<()> {
-        self.error.take().map_or(Ok(()), Err)
-    }
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::db::{Column, OutcomeKind, Row, Value};
+    use crate::db::{Column, Flow, OutcomeKind, Row, Value};
 
     /// Columns of the sample result every format is tested with.
     pub fn sample_columns() -> Vec<Column> {
