@@ -27,6 +27,7 @@ mod keywords;
 mod proptests;
 mod rewrite;
 mod settings;
+mod statement_kind;
 mod tag;
 #[cfg(test)]
 mod tests;
@@ -110,14 +111,14 @@ pub fn classify(sql: &str, dialect: Dialect, catalog: Option<&Catalog>) -> Verdi
     for trap in &scan.traps {
         judgement.add(Level::Destructive, trap.clone());
     }
-    let ctx = walk::Context { dialect, catalog };
+    let target = walk::TargetDatabase { dialect, catalog };
     let d = parser_dialect(dialect);
     for piece in &scan.pieces {
         let misread = rewrite::respell(sql, piece, rewrite::Rules::Misread);
         let text = misread.as_deref().unwrap_or(&sql[piece.range.clone()]);
         match Parser::parse_sql(d.as_ref(), text) {
             Ok(statements) if statements.len() == 1 => {
-                walk::assess(&statements[0], ctx, &mut judgement);
+                walk::assess(&statements[0], target, &mut judgement);
             }
             Ok(statements) => judgement.add(
                 Level::Destructive,
@@ -127,7 +128,7 @@ pub fn classify(sql: &str, dialect: Dialect, catalog: Option<&Catalog>) -> Verdi
                 ),
             ),
             Err(error) => match respelled(sql, piece, d.as_ref()) {
-                Some(statement) => walk::assess(&statement, ctx, &mut judgement),
+                Some(statement) => walk::assess(&statement, target, &mut judgement),
                 None => match keywords::recognise(&piece.tokens) {
                     Some((level, Some(reason))) => judgement.add(level, reason),
                     Some((level, None)) => judgement.raise(level),

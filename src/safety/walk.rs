@@ -8,38 +8,37 @@
 //! kind of an ordinary query or DML statement, which planning does not
 //! carry out, is left out of a plain EXPLAIN's judgement.
 //!
-//! Invariant: every `Statement` variant the classifier treats as anything but
-//! destructive is named in [`statement_kind`]; the fallback arm is
-//! destructive, so a statement kind added by a newer parser is never quietly
-//! read-only. Only the kinds of ordinary INSERT, UPDATE, DELETE and MERGE
-//! count as effects a rollback undoes (see `Judgement`).
+//! Each statement's own kind is judged in [`super::statement_kind`] (whose
+//! fallback is destructive). Invariant: only the kinds of ordinary INSERT,
+//! UPDATE, DELETE and MERGE count as effects a rollback undoes (see
+//! `Judgement`).
 
 use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    AccessExpr, AlterColumnOperation, AlterTableOperation, BinaryOperator, CopyTarget,
-    CreatePolicyType, DataType, DiscardObject, Expr, Function, FunctionArg, FunctionArgExpr,
+    AccessExpr, BinaryOperator, DataType, Expr, Function, FunctionArg, FunctionArgExpr,
     FunctionArguments, Ident, MergeAction, ObjectName, ObjectNamePart, Query, Select, SetExpr,
-    Statement, TableFactor, TableObject, TypedString, UnaryOperator, UtilityOption, Value, Visit,
-    Visitor,
+    Statement, TableFactor, TableObject, TypedString, UtilityOption, Visit, Visitor,
 };
 use sqlparser::parser::Parser;
 
-use super::functions::{Judged, judge_pragma, secret_relation};
+use super::functions::{Judged, secret_relation};
+use super::statement_kind::statement_kind;
 use super::{Judgement, Level, last_part, settings, tag, verify};
 use crate::catalog::{Catalog, IDENTITY_DEFAULTS, generated_expression};
 use crate::db::Dialect;
 
-/// What the walk needs to judge functions.
+/// The database a statement is judged for: its dialect, and its catalog
+/// when known (to verify the functions, operators and types it names).
 #[derive(Clone, Copy)]
-pub(super) struct Context<'a> {
+pub(super) struct TargetDatabase<'a> {
     pub dialect: Dialect,
     pub catalog: Option<&'a Catalog>,
 }
 
 /// Judges one top-level statement into `out`.
-pub(super) fn assess(stmt: &Statement, ctx: Context<'_>, out: &mut Judgement) {
+pub(super) fn assess(stmt: &Statement, target: TargetDatabase<'_>, out: &mut Judgement) {
     if let Statement::Explain {
         analyze,
         options,
@@ -49,9 +48,9 @@ pub(super) fn assess(stmt: &Statement, ctx: Context<'_>, out: &mut Judgement) {
     {
         let executes = explain_executes(*analyze, options.as_deref());
         let mut inner = Judgement::new();
-        walk(statement, ctx, !executes, &mut inner);
+        walk(statement, target, !executes, &mut inner);
         if inner.level > Level::ReadOnly {
-            let what = tag::statement_tag(statement, ctx.dialect);
+            let what = tag::statement_tag(statement, target.dialect);
             let reason = if executes {
                 format!("EXPLAIN ANALYZE executes {what}")
             } else {
@@ -64,19 +63,19 @@ pub(super) fn assess(stmt: &Statement, ctx: Context<'_>, out: &mut Judgement) {
         out.merge(inner);
         return;
     }
-    walk(stmt, ctx, false, out);
+    walk(stmt, target, false, out);
 }
 
 /// Walks `stmt`; `planning` leaves out the kinds of queries and ordinary DML
 /// (and the locks and tables they would take or create), which a plain
 /// EXPLAIN does not carry out.
-fn walk(stmt: &Statement, ctx: Context<'_>, planning: bool, out: &mut Judgement) {
+fn walk(stmt: &Statement, target: TargetDatabase<'_>, planning: bool, out: &mut Judgement) {
     let main_body = match stmt {
         Statement::Query(q) => dml_body(q),
         _ => None,
     };
     let mut walker = Walker {
-        ctx,
+        target,
         out,
         main_body,
         query_depth: 0,
@@ -136,7 +135,7 @@ fn option_enabled(arg: Option<&Expr>) -> bool {
 }
 
 struct Walker<'a, 'c> {
-    ctx: Context<'c>,
+    target: TargetDatabase<'c>,
     out: &'a mut Judgement,
     /// The DML statement that is the body of the top-level query, if any.
     main_body: Option<*const Statement>,
@@ -164,7 +163,7 @@ impl Walker<'_, '_> {
     }
 
     fn function(&mut self, name: &ObjectName, args: Option<usize>) {
-        let judged = judge_name(name, args, self.ctx);
+        let judged = judge_name(name, args, self.target);
         self.record(judged);
         if last_part(name).eq_ignore_ascii_case("nextval") && !self.planning {
             self.out.advance_sequences();
@@ -182,7 +181,7 @@ impl Walker<'_, '_> {
                 .any(|c| last_part(c).eq_ignore_ascii_case(column))
         };
         let table_name = last_part(table);
-        if self.ctx.dialect == Dialect::Sqlite && named(&table_name) {
+        if self.target.dialect == Dialect::Sqlite && named(&table_name) {
             self.out.add(
                 Level::Destructive,
                 format!(
@@ -198,7 +197,7 @@ impl Walker<'_, '_> {
             .map(|i| i.value.as_str())
             .collect::<Vec<_>>()
             .join(".");
-        let Some(relation) = self.ctx.catalog.and_then(|c| c.find(&path)) else {
+        let Some(relation) = self.target.catalog.and_then(|c| c.find(&path)) else {
             return;
         };
         for column in &relation.columns {
@@ -222,7 +221,7 @@ impl Walker<'_, '_> {
             return;
         }
         let expression = generated_expression(default).unwrap_or(default);
-        let d = super::parser_dialect(self.ctx.dialect);
+        let d = super::parser_dialect(self.target.dialect);
         let parsed = Parser::new(d.as_ref())
             .try_with_sql(expression)
             .and_then(|mut p| p.parse_expr());
@@ -244,17 +243,17 @@ impl Walker<'_, '_> {
 
     /// An operator, which may be a user's: its function must be verified.
     fn operator(&mut self, symbol: &str) {
-        if self.ctx.dialect == Dialect::Postgres {
-            self.record(verify::operator(symbol, self.ctx.catalog));
+        if self.target.dialect == Dialect::Postgres {
+            self.record(verify::operator(symbol, self.target.catalog));
         }
     }
 
     /// A field name that may call a function in attribute notation.
     fn attribute(&mut self, part: &Ident) {
-        if self.ctx.dialect != Dialect::Postgres {
+        if self.target.dialect != Dialect::Postgres {
             return;
         }
-        if let Some(judged) = verify::attribute(&ident_key(part), self.ctx.catalog) {
+        if let Some(judged) = verify::attribute(&ident_key(part), self.target.catalog) {
             self.record(judged);
         }
     }
@@ -264,11 +263,11 @@ impl Walker<'_, '_> {
         let DataType::Custom(name, _) = data_type else {
             return;
         };
-        if self.ctx.dialect != Dialect::Postgres {
+        if self.target.dialect != Dialect::Postgres {
             return;
         }
         if let Some((schema, key)) = split_name(name) {
-            self.record(verify::cast(schema.as_deref(), &key, self.ctx.catalog));
+            self.record(verify::cast(schema.as_deref(), &key, self.target.catalog));
         }
     }
 }
@@ -309,7 +308,7 @@ impl Visitor for Walker<'_, '_> {
             return ControlFlow::Continue(());
         }
         if self.query_depth > 0 && !is_main {
-            let what = tag::statement_tag(stmt, self.ctx.dialect);
+            let what = tag::statement_tag(stmt, self.target.dialect);
             let place = if self.in_cte() {
                 "data-modifying CTE"
             } else {
@@ -333,7 +332,7 @@ impl Visitor for Walker<'_, '_> {
     fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
         let lower = last_part(relation).to_lowercase();
         // SQLite reads `FROM pragma_x` as the table-valued pragma `pragma_x()`.
-        if self.ctx.dialect == Dialect::Sqlite && lower.starts_with("pragma_") {
+        if self.target.dialect == Dialect::Sqlite && lower.starts_with("pragma_") {
             self.function(relation, None);
         }
         if let Some((schema, key)) = split_name(relation) {
@@ -341,19 +340,19 @@ impl Visitor for Walker<'_, '_> {
                 .as_deref()
                 .is_none_or(|s| s == "pg_catalog" || s == "information_schema");
             match secret_relation(&key) {
-                Some(what) if system && self.ctx.dialect == Dialect::Postgres => {
+                Some(what) if system && self.target.dialect == Dialect::Postgres => {
                     self.out.add(Level::Write, format!("reading {key} {what}"))
                 }
                 _ => self.record(verify::relation(
                     schema.as_deref(),
                     &key,
-                    self.ctx.dialect,
-                    self.ctx.catalog,
+                    self.target.dialect,
+                    self.target.catalog,
                 )),
             }
         }
         let schema_table = lower.starts_with("sqlite_");
-        if self.in_dml && self.ctx.dialect == Dialect::Sqlite && schema_table {
+        if self.in_dml && self.target.dialect == Dialect::Sqlite && schema_table {
             self.out.add(
                 Level::Destructive,
                 format!("changing {relation} can corrupt the database file"),
@@ -390,8 +389,8 @@ impl Visitor for Walker<'_, '_> {
     /// alias list, `XMLTABLE` columns): a domain or cast target it names
     /// must be verified.
     fn pre_visit_ident(&mut self, ident: &Ident) -> ControlFlow<()> {
-        if self.ctx.dialect == Dialect::Postgres
-            && let Some(judged) = verify::type_mention(&ident_key(ident), self.ctx.catalog)
+        if self.target.dialect == Dialect::Postgres
+            && let Some(judged) = verify::type_mention(&ident_key(ident), self.target.catalog)
         {
             self.record(judged);
         }
@@ -513,7 +512,7 @@ fn is_plain_nextval(call: &Function) -> bool {
 
 /// Judges a call by name: the last part, lower-cased unless quoted, in the
 /// schema it is qualified with.
-fn judge_name(name: &ObjectName, args: Option<usize>, ctx: Context<'_>) -> Judged {
+fn judge_name(name: &ObjectName, args: Option<usize>, target: TargetDatabase<'_>) -> Judged {
     let Some(last) = name.0.last() else {
         return (
             Level::Destructive,
@@ -530,9 +529,13 @@ fn judge_name(name: &ObjectName, args: Option<usize>, ctx: Context<'_>) -> Judge
         );
     }
     match split_name(name) {
-        Some((schema, key)) => {
-            verify::call(schema.as_deref(), &key, args, ctx.dialect, ctx.catalog)
-        }
+        Some((schema, key)) => verify::call(
+            schema.as_deref(),
+            &key,
+            args,
+            target.dialect,
+            target.catalog,
+        ),
         None => (Level::Write, Some(format!("{name} has a computed name"))),
     }
 }
@@ -574,345 +577,4 @@ fn ident_key(ident: &Ident) -> String {
     } else {
         ident.value.to_lowercase()
     }
-}
-
-fn judged(level: Level, reason: impl Into<String>) -> Judged {
-    (level, Some(reason.into()))
-}
-
-/// The level of a statement by its kind alone; what it contains is judged by
-/// the walk.
-fn statement_kind(stmt: &Statement) -> Judged {
-    use Level::{Destructive, ReadOnly, Write};
-    match stmt {
-        Statement::Query(_) => (ReadOnly, None),
-        Statement::Explain { .. }
-        | Statement::ExplainTable { .. }
-        | Statement::ShowFunctions { .. }
-        | Statement::ShowVariable { .. }
-        | Statement::ShowStatus { .. }
-        | Statement::ShowVariables { .. }
-        | Statement::ShowCreate { .. }
-        | Statement::ShowColumns { .. }
-        | Statement::ShowCatalogs { .. }
-        | Statement::ShowDatabases { .. }
-        | Statement::ShowProcessList { .. }
-        | Statement::ShowSchemas { .. }
-        | Statement::ShowCharset(_)
-        | Statement::ShowObjects(_)
-        | Statement::ShowTables { .. }
-        | Statement::ShowViews { .. }
-        | Statement::ShowCollation { .. } => (ReadOnly, None),
-        Statement::Insert(_) => judged(Write, "INSERT adds rows"),
-        Statement::Update(u) => update_kind(u.selection.as_ref()),
-        Statement::Delete(d) => match d.selection {
-            None => judged(Destructive, "DELETE without WHERE removes every row"),
-            Some(_) => judged(Destructive, "DELETE removes rows"),
-        },
-        Statement::Merge(m) => {
-            let deletes = m
-                .clauses
-                .iter()
-                .any(|c| matches!(c.action, MergeAction::Delete { .. }));
-            if deletes {
-                judged(Destructive, "MERGE … DELETE removes rows")
-            } else {
-                judged(Write, "MERGE changes rows")
-            }
-        }
-        Statement::Truncate(_) => judged(Destructive, "TRUNCATE removes every row"),
-        Statement::Drop { object_type, .. } => {
-            let what = object_type.to_string();
-            judged(
-                Destructive,
-                format!("DROP {what} removes a {}", what.to_lowercase()),
-            )
-        }
-        Statement::DropFunction(_) => judged(Destructive, "DROP FUNCTION removes a function"),
-        Statement::DropProcedure { .. } => {
-            judged(Destructive, "DROP PROCEDURE removes a procedure")
-        }
-        Statement::DropTrigger(_) => judged(Destructive, "DROP TRIGGER removes a trigger"),
-        Statement::DropExtension(_) => judged(Destructive, "DROP EXTENSION removes an extension"),
-        Statement::DropDomain(_)
-        | Statement::DropSecret { .. }
-        | Statement::DropPolicy(_)
-        | Statement::DropConnector { .. }
-        | Statement::DropOperator(_)
-        | Statement::DropOperatorFamily(_)
-        | Statement::DropOperatorClass(_) => judged(Destructive, "DROP removes an object"),
-        Statement::AlterTable(a) => {
-            if a.operations.iter().any(drops_something) {
-                judged(Destructive, "ALTER TABLE … DROP removes part of a table")
-            } else if a.operations.iter().any(weakens_protection) {
-                judged(
-                    Destructive,
-                    "ALTER TABLE switches off row-level security, a NOT NULL, a trigger or a rule",
-                )
-            } else {
-                judged(Write, "ALTER TABLE changes a table")
-            }
-        }
-        Statement::AlterIndex { .. }
-        | Statement::AlterView { .. }
-        | Statement::AlterSchema(_)
-        | Statement::AlterFunction(_)
-        | Statement::AlterType(_)
-        | Statement::AlterCollation(_)
-        | Statement::AlterOperator(_)
-        | Statement::AlterOperatorFamily(_)
-        | Statement::AlterOperatorClass(_)
-        | Statement::AlterTextSearch(_)
-        | Statement::AlterConnector { .. }
-        | Statement::AlterSession { .. } => judged(Write, "ALTER changes the schema"),
-        Statement::AlterPolicy(_) => judged(
-            Destructive,
-            "ALTER POLICY can widen which rows a role may see or change",
-        ),
-        Statement::CreatePolicy(p) if p.policy_type != Some(CreatePolicyType::Restrictive) => {
-            judged(
-                Destructive,
-                "CREATE POLICY (permissive) widens which rows a role may see or change",
-            )
-        }
-        Statement::AlterRole { operation, .. } => match settings::alter_role_reason(operation) {
-            Some(reason) => judged(Destructive, reason),
-            None => judged(Destructive, "roles and their privileges change"),
-        },
-        Statement::CreateRole(_) | Statement::CreateUser(_) | Statement::AlterUser(_) => {
-            judged(Destructive, "roles and their privileges change")
-        }
-        Statement::Grant(_) | Statement::Deny(_) | Statement::Revoke(_) => {
-            judged(Destructive, "GRANT/REVOKE changes privileges")
-        }
-        Statement::CreateExtension(_) => judged(
-            Destructive,
-            "CREATE EXTENSION installs code into the server",
-        ),
-        Statement::CreateTable(t) if t.temporary => {
-            judged(Write, "CREATE TEMP TABLE creates a table")
-        }
-        Statement::CreateTable(_)
-        | Statement::CreateView(_)
-        | Statement::CreateVirtualTable { .. }
-        | Statement::CreateIndex(_)
-        | Statement::CreateSecret { .. }
-        | Statement::CreateServer(_)
-        | Statement::CreatePolicy(_)
-        | Statement::CreateConnector(_)
-        | Statement::CreateOperator(_)
-        | Statement::CreateOperatorFamily(_)
-        | Statement::CreateOperatorClass(_)
-        | Statement::CreateTextSearch(_)
-        | Statement::CreateCollation(_)
-        | Statement::CreateSchema { .. }
-        | Statement::CreateDatabase { .. }
-        | Statement::CreateFunction(_)
-        | Statement::CreateTrigger(_)
-        | Statement::CreateProcedure { .. }
-        | Statement::CreateMacro { .. }
-        | Statement::CreateSequence { .. }
-        | Statement::CreateDomain(_)
-        | Statement::CreateType { .. } => judged(Write, "CREATE adds to the schema"),
-        Statement::Comment { .. } => judged(Write, "COMMENT changes a description"),
-        Statement::Set(set) => settings::judge_set(set),
-        Statement::Reset(r) => settings::judge_reset(&r.reset),
-        Statement::Discard {
-            object_type: DiscardObject::ALL,
-        } => judged(
-            Destructive,
-            "DISCARD ALL resets the session, its role and standard_conforming_strings included",
-        ),
-        Statement::Discard { .. } => judged(Write, "DISCARD resets session state"),
-        Statement::Deallocate { .. } => judged(Write, "DEALLOCATE drops a prepared statement"),
-        Statement::StartTransaction { .. }
-        | Statement::Commit { .. }
-        | Statement::Rollback { .. }
-        | Statement::Savepoint { .. }
-        | Statement::ReleaseSavepoint { .. } => judged(Write, "transaction control"),
-        Statement::LISTEN { .. } | Statement::UNLISTEN { .. } => {
-            judged(Write, "LISTEN/UNLISTEN changes session state")
-        }
-        Statement::NOTIFY { .. } => judged(Write, "NOTIFY sends a notification"),
-        Statement::Prepare { .. } => judged(Write, "PREPARE stores a statement"),
-        Statement::Declare { .. } => judged(Write, "DECLARE opens a cursor"),
-        Statement::Fetch { .. } | Statement::Close { .. } => {
-            judged(Write, "cursor commands change session state")
-        }
-        Statement::Analyze(_) => judged(Write, "ANALYZE updates statistics"),
-        Statement::Vacuum(_) => judged(Write, "VACUUM rewrites storage"),
-        Statement::Lock(_) | Statement::LockTables { .. } | Statement::UnlockTables => {
-            judged(Write, "LOCK takes table locks")
-        }
-        Statement::Use(_) => judged(Write, "USE changes the session's database"),
-        Statement::Pragma { name, value, is_eq } => {
-            let pragma = last_part(name).to_lowercase();
-            judge_pragma(&pragma, value.is_some(), *is_eq)
-        }
-        Statement::Copy { to, target, .. } => copy_kind(*to, target),
-        Statement::Execute { .. } => judged(
-            Destructive,
-            "EXECUTE runs a prepared statement not shown here",
-        ),
-        Statement::Call(_) => judged(Destructive, "CALL runs a procedure"),
-        Statement::AttachDatabase { .. }
-        | Statement::AttachDuckDBDatabase { .. }
-        | Statement::DetachDuckDBDatabase { .. } => {
-            judged(Destructive, "ATTACH/DETACH opens or closes a database file")
-        }
-        Statement::Kill { .. } => judged(Destructive, "KILL ends another session"),
-        Statement::Install { .. } | Statement::Load { .. } => {
-            judged(Destructive, "loading an extension runs native code")
-        }
-        _ => judged(Destructive, "a statement kind the classifier does not know"),
-    }
-}
-
-fn update_kind(selection: Option<&Expr>) -> Judged {
-    match selection {
-        None => judged(Level::Destructive, "UPDATE without WHERE changes every row"),
-        Some(e) if always_true(e) => judged(
-            Level::Destructive,
-            "UPDATE with an always-true WHERE changes every row",
-        ),
-        Some(_) => judged(Level::Write, "UPDATE changes rows"),
-    }
-}
-
-fn copy_kind(to: bool, target: &CopyTarget) -> Judged {
-    match (to, target) {
-        (true, CopyTarget::Stdout) => (Level::ReadOnly, None),
-        (false, CopyTarget::Stdin) => judged(Level::Write, "COPY FROM STDIN adds rows"),
-        (_, CopyTarget::Program { .. }) => {
-            judged(Level::Destructive, "COPY … PROGRAM runs a shell command")
-        }
-        (true, CopyTarget::File { .. }) => {
-            judged(Level::Destructive, "COPY … TO a file writes server files")
-        }
-        (false, CopyTarget::File { .. }) => {
-            judged(Level::Destructive, "COPY … FROM a file reads server files")
-        }
-        (true, CopyTarget::Stdin) | (false, CopyTarget::Stdout) => {
-            judged(Level::Destructive, "COPY in an unexpected direction")
-        }
-    }
-}
-
-/// ALTER TABLE operations that remove something.
-fn drops_something(op: &AlterTableOperation) -> bool {
-    matches!(
-        op,
-        AlterTableOperation::DropConstraint { .. }
-            | AlterTableOperation::DropColumn { .. }
-            | AlterTableOperation::DropPrimaryKey { .. }
-            | AlterTableOperation::DropForeignKey { .. }
-            | AlterTableOperation::DropIndex { .. }
-            | AlterTableOperation::DropPartitions { .. }
-            | AlterTableOperation::DropProjection { .. }
-            | AlterTableOperation::DropClusteringKey
-    )
-}
-
-/// ALTER TABLE operations that switch off a protection: row-level
-/// security, a NOT NULL constraint, a trigger or a rewrite rule.
-fn weakens_protection(op: &AlterTableOperation) -> bool {
-    matches!(
-        op,
-        AlterTableOperation::DisableRowLevelSecurity
-            | AlterTableOperation::NoForceRowLevelSecurity
-            | AlterTableOperation::DisableTrigger { .. }
-            | AlterTableOperation::DisableRule { .. }
-            | AlterTableOperation::AlterColumn {
-                op: AlterColumnOperation::DropNotNull,
-                ..
-            }
-    )
-}
-
-/// Whether a WHERE condition holds for every row: a disjunct that does not
-/// refer to the row at all and is not a literal false.
-fn always_true(e: &Expr) -> bool {
-    match e {
-        Expr::Nested(inner) => always_true(inner),
-        Expr::BinaryOp {
-            left,
-            op: BinaryOperator::Or,
-            right,
-        } => always_true(left) || always_true(right),
-        Expr::BinaryOp {
-            left,
-            op: BinaryOperator::And,
-            right,
-        } => always_true(left) && always_true(right),
-        _ => !refers_to_row(e) && constant_truth(e) != Some(false),
-    }
-}
-
-/// Whether an expression can depend on the row: a column or a subquery.
-fn refers_to_row(e: &Expr) -> bool {
-    struct Finder(bool);
-    impl Visitor for Finder {
-        type Break = ();
-        fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
-            if matches!(
-                e,
-                Expr::Identifier(_)
-                    | Expr::CompoundIdentifier(_)
-                    | Expr::CompoundFieldAccess { .. }
-                    | Expr::Subquery(_)
-                    | Expr::Exists { .. }
-                    | Expr::InSubquery { .. }
-            ) {
-                self.0 = true;
-                return ControlFlow::Break(());
-            }
-            ControlFlow::Continue(())
-        }
-    }
-    let mut finder = Finder(false);
-    let _ = e.visit(&mut finder);
-    finder.0
-}
-
-/// The truth of a constant condition, when it is plain to see.
-fn constant_truth(e: &Expr) -> Option<bool> {
-    match e {
-        Expr::Nested(inner) => constant_truth(inner),
-        Expr::UnaryOp {
-            op: UnaryOperator::Not,
-            expr,
-        } => constant_truth(expr).map(|b| !b),
-        Expr::Value(v) => match &v.value {
-            Value::Boolean(b) => Some(*b),
-            Value::Null => Some(false),
-            Value::Number(n, _) => n.parse::<f64>().ok().map(|x| x != 0.0),
-            _ => None,
-        },
-        Expr::BinaryOp { left, op, right } => compare_literals(left, op, right),
-        _ => None,
-    }
-}
-
-fn compare_literals(left: &Expr, op: &BinaryOperator, right: &Expr) -> Option<bool> {
-    use std::cmp::Ordering;
-    let (Expr::Value(l), Expr::Value(r)) = (left, right) else {
-        return None;
-    };
-    let ordering = match (&l.value, &r.value) {
-        (Value::Number(a, _), Value::Number(b, _)) => a
-            .parse::<f64>()
-            .ok()?
-            .partial_cmp(&b.parse::<f64>().ok()?)?,
-        (Value::SingleQuotedString(a), Value::SingleQuotedString(b)) => a.cmp(b),
-        _ => return None,
-    };
-    Some(match op {
-        BinaryOperator::Eq => ordering == Ordering::Equal,
-        BinaryOperator::NotEq => ordering != Ordering::Equal,
-        BinaryOperator::Lt => ordering == Ordering::Less,
-        BinaryOperator::LtEq => ordering != Ordering::Greater,
-        BinaryOperator::Gt => ordering == Ordering::Greater,
-        BinaryOperator::GtEq => ordering != Ordering::Less,
-        _ => return None,
-    })
 }
