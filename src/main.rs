@@ -126,7 +126,7 @@ fn is_closed_stdout(payload: &(dyn std::any::Any + Send)) -> bool {
 
 fn run(cli: &Cli) -> Result<(), Failure> {
     let global = &cli.global;
-    connection::set_password_prompt(global);
+    connection::set_password_prompt(global.password_prompt());
     // Bare `glance` opens the session, as bare `psql` does.
     match cli.command.as_ref().unwrap_or(&Command::Repl) {
         Command::Completions { shell } => {
@@ -151,7 +151,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let config = load_config(global).map_err(described(flagged))?;
             let term = Term::detect(config.color);
             let interrupts = install_interrupts().map_err(described(config.format))?;
-            let choice = match connection::at_start(global, &config) {
+            let choice = match connection::at_start(&global.requested(), &config) {
                 Ok(Start::Chosen(choice)) => choice,
                 Ok(Start::Pick) => return Err(described(config.format)(unpicked())),
                 Err(failure) => return Err(described(config.format)(failure)),
@@ -179,7 +179,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let config = load_config(global)?;
             let term = Term::detect(config.color);
             let interrupts = install_interrupts()?;
-            let choice = match connection::at_start(global, &config)? {
+            let choice = match connection::at_start(&global.requested(), &config)? {
                 Start::Chosen(choice) => choice,
                 Start::Pick if term.can_ask() => repl::pick_at_start(&config)?,
                 Start::Pick => return Err(unpicked()),
@@ -257,7 +257,7 @@ fn usage_command(global: &Global, days: u32) -> Result<(), Failure> {
 /// Reads the config file and says what is wrong with it, without failing on
 /// what can be ignored.
 fn load_config(global: &Global) -> Result<Config, Failure> {
-    let config = Config::load(global)?;
+    let config = Config::load(&global.overrides())?;
     for warning in &config.warnings {
         eprintln!("glance: warning: {warning}");
     }
