@@ -6,7 +6,6 @@
 //! History never stops glance: when the file cannot be opened or written,
 //! glance says so once on stderr and carries on without it.
 
-mod show;
 mod store;
 
 use std::path::{Path, PathBuf};
@@ -14,7 +13,6 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-pub use show::{describe_entry, describe_list};
 pub use store::{MovedAside, OpenError};
 
 use crate::querylog::{Entry, QuestionNote};

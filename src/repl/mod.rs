@@ -8,6 +8,7 @@ mod detect;
 mod edit;
 mod helper;
 mod history;
+mod history_view;
 mod include;
 mod input;
 mod output;
