@@ -224,7 +224,7 @@ fn usage_command(global: &Global, days: u32) -> Result<(), Failure> {
     if !config.history {
         return Err(no_history());
     }
-    let history = history::open(true).ok_or_else(no_history)?;
+    let history = open_history(true).ok_or_else(no_history)?;
     // More days than the calendar holds count from its start.
     let since = jiff::Timestamp::now()
         .checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(days)))
@@ -297,8 +297,17 @@ fn open(
         trusted_functions: config.trusted_functions.clone(),
     };
     let mut session = Session::new(choice.clone(), backend, settings, term, interrupts);
-    session.history = history::open(config.history);
+    session.history = open_history(config.history);
     Ok(session)
+}
+
+/// The history when `enabled`, after saying what is wrong with it.
+fn open_history(enabled: bool) -> Option<history::History> {
+    let (history, warnings) = history::open(enabled);
+    for warning in warnings {
+        eprintln!("glance: {warning}");
+    }
+    history
 }
 
 /// The agent for questions, when a provider is configured; says so when

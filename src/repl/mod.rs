@@ -33,6 +33,7 @@ use crate::describe;
 use crate::escape;
 use crate::exit::Failure;
 use crate::highlight;
+use crate::history::History;
 use crate::llm;
 use crate::models;
 use crate::prose;
@@ -79,7 +80,7 @@ pub fn run(
         scripts: include::Scripts::default(),
     };
     loop {
-        warn_about_catalog(session);
+        warn_deferred(session);
         if let Some(catalog) = session.cached_catalog() {
             input.learn_names(catalog);
         }
@@ -104,14 +105,18 @@ pub fn run(
             break;
         }
     }
-    warn_about_catalog(session);
+    warn_deferred(session);
     Ok(())
 }
 
-/// Says what introspection skipped, once.
-fn warn_about_catalog(session: &mut Session) {
+/// Says what introspection skipped, and that the history could not be
+/// written, once each.
+fn warn_deferred(session: &mut Session) {
     for warning in session.take_catalog_warnings() {
         eprintln!("glance: warning: {warning}");
+    }
+    if let Some(warning) = session.history.as_mut().and_then(History::take_warning) {
+        eprintln!("glance: {warning}");
     }
 }
 
