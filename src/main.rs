@@ -135,7 +135,15 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Man => generate::man(&mut std::io::stdout()).map_err(Failure::from_io),
         Command::Config { action } => config_command(global, *action),
         Command::Usage { days } => usage_command(global, *days),
-        Command::Models { provider } => models::run(&load_config(global)?, provider.as_deref()),
+        Command::Models { provider } => {
+            let config = load_config(global)?;
+            let listing = models::list(&config, provider.as_deref())?;
+            print!("{}", listing.text(config.format));
+            if let Some(note) = listing.unlisted_note() {
+                eprintln!("glance: {note}");
+            }
+            Ok(())
+        }
         Command::SetupReader { role, login } => {
             setup_reader::check_name(role).map_err(|message| Failure::Usage {
                 message: format!("cannot set up reader role: {message}"),
