@@ -223,6 +223,15 @@ fn password_prompt() -> PasswordPrompt {
     }
 }
 
+/// A note for the front end to show before a new connection to `choice`
+/// ([`connect`], [`connect_from`]): `-W` asks for a password that a SQLite
+/// database has no use for.
+pub fn ignored_password_note(choice: &Choice) -> Option<&'static str> {
+    let sqlite = matches!(choice.target, Target::Sqlite(_));
+    (sqlite && password_prompt() == PasswordPrompt::Always)
+        .then_some("note: -W/--password is ignored: SQLite databases have no password")
+}
+
 /// Opens the database a choice names at start-up: a new connection, so
 /// `-W` asks for the password first.
 pub fn connect(choice: &Choice) -> Result<Box<dyn db::Backend>, Failure> {
@@ -259,14 +268,7 @@ fn open(choice: &Choice, fresh: bool, from: Place) -> Result<Box<dyn db::Backend
     let prompt = password_prompt();
     let conninfo = match &choice.target {
         Target::Postgres(conninfo) => conninfo,
-        Target::Sqlite(_) => {
-            if fresh && prompt == PasswordPrompt::Always {
-                eprintln!(
-                    "glance: note: -W/--password is ignored: SQLite databases have no password"
-                );
-            }
-            return attempt(choice, &choice.target).map_err(fail);
-        }
+        Target::Sqlite(_) => return attempt(choice, &choice.target).map_err(fail),
     };
     // A string glance cannot read fails in the attempt, with its own message.
     let Ok(login) = db::postgres::login(conninfo) else {

@@ -293,6 +293,9 @@ fn open(
     paged: bool,
 ) -> Result<Session, Failure> {
     timings::end_startup();
+    if let Some(note) = connection::ignored_password_note(choice) {
+        eprintln!("glance: {note}");
+    }
     let backend = timings::time(timings::Phase::Connect, || connection::connect(choice))?;
     let settings = Settings {
         format: config.format,

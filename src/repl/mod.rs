@@ -214,6 +214,9 @@ impl Repl {
             }
         };
         match chosen.and_then(|choice| {
+            if let Some(note) = connection::ignored_password_note(&choice) {
+                eprintln!("glance: {note}");
+            }
             connection::connect_from(&choice, connection::Place::Repl)
                 .map(|backend| (backend, choice))
         }) {
