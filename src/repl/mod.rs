@@ -4,6 +4,7 @@
 //! the [`Session`]. An error never ends the loop.
 
 mod complete;
+mod copy;
 mod detect;
 mod edit;
 mod helper;
@@ -428,7 +429,7 @@ impl Repl {
             Meta::Copy(spec) => {
                 let (assume_yes, color) = (self.assume_yes, self.term.color);
                 let prefix = self.scripts.prefix();
-                crate::copy::run(session, &spec, &prefix, &mut |consent: &Consent| {
+                copy::run(session, &spec, &prefix, &mut |consent: &Consent| {
                     if assume_yes {
                         Decision::Run
                     } else {
