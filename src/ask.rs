@@ -10,6 +10,12 @@
 //! failure before or around them (connection, model, refusal, usage)
 //! `{"error": {"kind": …, "message": …, "hint": …}, "exit_code": N}`.
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "ask is a front end: it shows answers, outcomes and warnings"
+)]
+
 use std::io::{self, Read, Write};
 
 use crate::agent::{Agent, extract, prompt};
