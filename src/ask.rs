@@ -10,11 +10,7 @@
 //! failure before or around them (connection, model, refusal, usage)
 //! `{"error": {"kind": …, "message": …, "hint": …}, "exit_code": N}`.
 
-#![allow(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "ask is a front end: it shows answers, outcomes and warnings"
-)]
+#![allow(clippy::print_stdout, clippy::print_stderr)] // ask is a front end
 
 use std::io::{self, Read, Write};
 

@@ -63,11 +63,7 @@ use term::Term;
 /// reserved, not used, until such a statement comes.
 const STACK_BYTES: usize = 1 << 30;
 
-#[allow(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "main is a front end"
-)]
+#[allow(clippy::print_stderr)] // main is a front end
 fn main() {
     timings::start();
     generate::complete_if_asked();
@@ -129,11 +125,7 @@ fn is_closed_stdout(payload: &(dyn std::any::Any + Send)) -> bool {
     message.starts_with("failed printing to stdout") && message.contains("Broken pipe")
 }
 
-#[allow(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "main is a front end"
-)]
+#[allow(clippy::print_stdout, clippy::print_stderr)] // main is a front end
 fn run(cli: &Cli) -> Result<(), Failure> {
     let global = &cli.global;
     connection::set_password_prompt(global.password_prompt());
@@ -216,11 +208,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
 }
 
 /// `glance config init|path|show`.
-#[allow(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "main is a front end"
-)]
+#[allow(clippy::print_stdout)] // main is a front end
 fn config_command(global: &Global, action: ConfigAction) -> Result<(), Failure> {
     let path = config::path(global.config.as_deref())?;
     match action {
@@ -279,11 +267,7 @@ fn usage_command(global: &Global, days: u32) -> Result<(), Failure> {
 
 /// Reads the config file and says what is wrong with it, without failing on
 /// what can be ignored.
-#[allow(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "main is a front end"
-)]
+#[allow(clippy::print_stderr)] // main is a front end
 fn load_config(global: &Global) -> Result<Config, Failure> {
     let config = Config::load(&global.overrides())?;
     for warning in &config.warnings {
@@ -305,11 +289,7 @@ fn install_interrupts() -> Result<Interrupts, Failure> {
 }
 
 /// Connects and starts a session with the merged settings.
-#[allow(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "main is a front end"
-)]
+#[allow(clippy::print_stderr)] // main is a front end
 fn open(
     choice: &Choice,
     config: &Config,
@@ -338,11 +318,7 @@ fn open(
 }
 
 /// The history when `enabled`, after saying what is wrong with it.
-#[allow(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "main is a front end"
-)]
+#[allow(clippy::print_stderr)] // main is a front end
 fn open_history(enabled: bool) -> Option<history::History> {
     let (history, warnings) = history::open(enabled);
     for warning in warnings {
@@ -353,11 +329,7 @@ fn open_history(enabled: bool) -> Option<history::History> {
 
 /// The agent for questions, when a provider is configured; says so when
 /// glance picked a provider nobody named (a local Ollama).
-#[allow(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "main is a front end"
-)]
+#[allow(clippy::print_stderr)] // main is a front end
 fn make_agent(config: &Config) -> Result<Option<agent::Agent>, Failure> {
     let chosen = models::choose(config, config.provider.as_deref(), config.model.as_deref())
         .map_err(|e| Failure::runtime(e.to_string()))?;

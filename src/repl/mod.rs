@@ -3,11 +3,7 @@
 //! meta-commands, collects SQL in SQL mode until `;`, and hands statements to
 //! the [`Session`]. An error never ends the loop.
 
-#![allow(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "the REPL is a front end: it shows results, outcomes and warnings"
-)]
+#![allow(clippy::print_stdout, clippy::print_stderr)] // the REPL is a front end
 
 mod complete;
 mod copy;
