@@ -10,6 +10,8 @@
 //! failure before or around them (connection, model, refusal, usage)
 //! `{"error": {"kind": …, "message": …, "hint": …}, "exit_code": N}`.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // ask is a front end
+
 use std::io::{self, Read, Write};
 
 use crate::agent::{Agent, extract, prompt};
@@ -20,6 +22,7 @@ use crate::db::{self, Dialect};
 use crate::escape;
 use crate::exit::Failure;
 use crate::highlight;
+use crate::history::History;
 use crate::llm;
 use crate::render::{self, Format};
 use crate::report;
@@ -143,6 +146,7 @@ pub fn run(
         };
         let mut session = open().map_err(Failed::of("connection"))?;
         let result = ask_question(args, term, &mut session, agent, question.trim());
+        warn_about_history(&mut session);
         session.leak_catalog();
         return result;
     };
@@ -200,7 +204,9 @@ pub fn run(
         json_prefix: prefix,
         ..Run::typed(sql)
     };
-    let failure = match session.execute(run, &mut confirm) {
+    let executed = session.execute(run, &mut confirm);
+    warn_about_history(&mut session);
+    let failure = match executed {
         Executed::Ran(_) => return Ok(()),
         Executed::Output(error) => Failure::from_io(error),
         Executed::Declined => Failure::Refused("not run: you answered no".into()),
@@ -231,6 +237,13 @@ pub fn run(
         }
     };
     Err(failure.into())
+}
+
+/// That the history could not be written, when it could not.
+fn warn_about_history(session: &mut Session) {
+    if let Some(warning) = session.history.as_mut().and_then(History::take_warning) {
+        eprintln!("glance: {warning}");
+    }
 }
 
 /// The REPL's superuser warning, once, on stderr.

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::config;
+use crate::connection::{self, PasswordPrompt};
 use crate::render::Format;
 
 /// What every exit code means; shown in `--help`, the man page and README.
@@ -43,7 +45,7 @@ pub struct Global {
 
     /// Connection profile from the config file ([connections.NAME]).
     #[arg(short = 'p', long, global = true, value_name = "NAME", conflicts_with_all = ["database", "demo"],
-          add = clap_complete::ArgValueCompleter::new(crate::generate::profile_candidates))]
+          add = clap_complete::ArgValueCompleter::new(profile_candidates))]
     pub profile: Option<String>,
 
     /// Ask for the PostgreSQL password on the terminal before connecting
@@ -80,7 +82,7 @@ pub struct Global {
     /// Time limit for statements run inside the read-only guard, such as
     /// 30s, 500ms or 2m, at most 596h; 0 turns it off [default: 30s, or the
     /// config file's]
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = config::duration::parse_duration)]
     pub statement_timeout: Option<Duration>,
 
     /// Do not ask before destructive statements typed by hand.
@@ -118,6 +120,45 @@ pub struct Global {
     /// `GLANCE_MODEL` that gave their option its value (no flag did).
     #[arg(skip)]
     pub from_env: Vec<&'static str>,
+}
+
+impl Global {
+    /// The settings these flags set over the config file.
+    pub fn overrides(&self) -> config::Overrides {
+        config::Overrides {
+            config: self.config.clone(),
+            no_history: self.no_history,
+            format: self.format,
+            no_color: self.no_color,
+            statement_timeout: self.statement_timeout,
+            provider: self.provider.clone(),
+            model: self.model.clone(),
+            context_tokens: self.context_tokens,
+            share_samples: self.share_samples,
+            retries: self.retries,
+            from_env: self.from_env.clone(),
+        }
+    }
+
+    /// The database these flags ask for (`--demo`, `-d`, `-p`).
+    pub fn requested(&self) -> connection::Requested {
+        connection::Requested {
+            demo: self.demo,
+            database: self.database.clone(),
+            profile: self.profile.clone(),
+        }
+    }
+
+    /// When to ask for a password: `-W`, `-w`, or when the server wants one.
+    pub fn password_prompt(&self) -> PasswordPrompt {
+        if self.password {
+            PasswordPrompt::Always
+        } else if self.no_password {
+            PasswordPrompt::Never
+        } else {
+            PasswordPrompt::IfNeeded
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -266,6 +307,47 @@ fn attach_sql(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ff
     out
 }
 
+/// Candidates for `-p/--profile`: the profiles of the config file that
+/// `--config` on the line being completed, `GLANCE_CONFIG`, or the default
+/// place names.
+fn profile_candidates(current: &std::ffi::OsStr) -> Vec<clap_complete::CompletionCandidate> {
+    let Some(current) = current.to_str() else {
+        return Vec::new();
+    };
+    let flag = config_on_line(std::env::args_os().filter_map(|arg| arg.into_string().ok()))
+        .or_else(|| {
+            std::env::var("GLANCE_CONFIG")
+                .ok()
+                .filter(|v| !v.is_empty())
+        })
+        .map(std::path::PathBuf::from);
+    let Ok(path) = config::path(flag.as_deref()) else {
+        return Vec::new();
+    };
+    config::profile_names(&path)
+        .into_iter()
+        .filter(|(name, _)| name.starts_with(current))
+        .map(|(name, about)| {
+            clap_complete::CompletionCandidate::new(name)
+                .help((!about.is_empty()).then(|| about.into()))
+        })
+        .collect()
+}
+
+/// The file `--config FILE` or `--config=FILE` names among `words`.
+fn config_on_line(words: impl IntoIterator<Item = String>) -> Option<String> {
+    let mut found = None;
+    let mut words = words.into_iter();
+    while let Some(word) = words.next() {
+        if word == "--config" {
+            found = words.next().or(found);
+        } else if let Some(value) = word.strip_prefix("--config=") {
+            found = Some(value.to_string());
+        }
+    }
+    found.filter(|value| !value.is_empty())
+}
+
 /// Reads a prompt budget in tokens, refusing one too small to hold anything.
 fn parse_budget(text: &str) -> Result<usize, String> {
     let min = crate::agent::context::MIN_BUDGET;
@@ -273,50 +355,6 @@ fn parse_budget(text: &str) -> Result<usize, String> {
         Ok(n) if n >= min => Ok(n),
         Ok(_) => Err(format!("the budget must be at least {min} tokens")),
         Err(_) => Err(format!("`{text}` is not a number of tokens")),
-    }
-}
-
-/// The longest statement timeout: PostgreSQL's limit (2^31 - 1 ms, about
-/// 596 hours).
-pub const MAX_STATEMENT_TIMEOUT: Duration = Duration::from_millis(i32::MAX as u64);
-
-/// `duration`, unless it is longer than [`MAX_STATEMENT_TIMEOUT`]; `shown`
-/// is how it was written, for the error.
-pub fn within_limit(duration: Duration, shown: &str) -> Result<Duration, String> {
-    if duration > MAX_STATEMENT_TIMEOUT {
-        return Err(format!(
-            "`{shown}` is longer than the longest statement timeout, 596h; use 0 to turn the timeout off"
-        ));
-    }
-    Ok(duration)
-}
-
-/// Reads `30s`, `500ms`, `2m`, `1h` or bare seconds, up to
-/// [`MAX_STATEMENT_TIMEOUT`].
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration; write e.g. 30s, 500ms or 2m"))?;
-    let seconds = match unit.trim() {
-        "" | "s" => value,
-        "ms" => value / 1000.0,
-        "m" | "min" => value * 60.0,
-        "h" => value * 3600.0,
-        other => {
-            return Err(format!(
-                "unknown unit `{other}` in `{text}`; use ms, s, m or h"
-            ));
-        }
-    };
-    let too_long = || within_limit(Duration::MAX, text);
-    match Duration::try_from_secs_f64(seconds) {
-        Ok(duration) => within_limit(duration, text),
-        Err(_) => too_long(),
     }
 }
 
@@ -328,19 +366,6 @@ mod tests {
     #[test]
     fn definitions_are_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn durations_parse_with_units() {
-        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
-        assert!(parse_duration("soon").is_err());
-        assert!(parse_duration("3 weeks").is_err());
-        for huge in ["99999999999999999999", "597h", "1e400", "2147484s"] {
-            assert!(parse_duration(huge).is_err(), "{huge}");
-        }
-        assert_eq!(parse_duration("596h"), Ok(Duration::from_secs(596 * 3600)));
     }
 
     #[test]

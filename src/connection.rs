@@ -7,7 +7,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
-use crate::cli::Global;
 use crate::config::{Config, Profile};
 use crate::db::postgres::{Login, conninfo};
 use crate::db::{self, Target};
@@ -35,15 +34,26 @@ pub enum Start {
     Pick,
 }
 
+/// The database the command line asks for, if it names one.
+#[derive(Clone, Debug, Default)]
+pub struct Requested {
+    /// `--demo`: the built-in demo database.
+    pub demo: bool,
+    /// `-d URL|PATH`.
+    pub database: Option<String>,
+    /// `-p NAME`: a profile of the config file.
+    pub profile: Option<String>,
+}
+
 /// Decides from the flags and the config where a session starts.
-pub fn at_start(global: &Global, config: &Config) -> Result<Start, Failure> {
-    if global.demo {
+pub fn at_start(requested: &Requested, config: &Config) -> Result<Start, Failure> {
+    if requested.demo {
         return Ok(Start::Chosen(plain(config, demo_target()?)));
     }
-    if let Some(database) = &global.database {
+    if let Some(database) = &requested.database {
         return Ok(Start::Chosen(plain(config, Target::parse(Some(database)))));
     }
-    if let Some(name) = &global.profile {
+    if let Some(name) = &requested.profile {
         return profile(config, name).map(Start::Chosen);
     }
     let default = config
@@ -201,14 +211,7 @@ static PROMPT: AtomicU8 = AtomicU8::new(PasswordPrompt::IfNeeded as u8);
 static TYPED: Mutex<Vec<(Login, String)>> = Mutex::new(Vec::new());
 
 /// Sets, once at start-up, when passwords are asked for (`-W`, `-w`).
-pub fn set_password_prompt(global: &Global) {
-    let prompt = if global.password {
-        PasswordPrompt::Always
-    } else if global.no_password {
-        PasswordPrompt::Never
-    } else {
-        PasswordPrompt::IfNeeded
-    };
+pub fn set_password_prompt(prompt: PasswordPrompt) {
     PROMPT.store(prompt as u8, Ordering::Relaxed);
 }
 
@@ -218,6 +221,15 @@ fn password_prompt() -> PasswordPrompt {
         2 => PasswordPrompt::Never,
         _ => PasswordPrompt::IfNeeded,
     }
+}
+
+/// A note for the front end to show before a new connection to `choice`
+/// ([`connect`], [`connect_from`]): `-W` asks for a password that a SQLite
+/// database has no use for.
+pub fn ignored_password_note(choice: &Choice) -> Option<&'static str> {
+    let sqlite = matches!(choice.target, Target::Sqlite(_));
+    (sqlite && password_prompt() == PasswordPrompt::Always)
+        .then_some("note: -W/--password is ignored: SQLite databases have no password")
 }
 
 /// Opens the database a choice names at start-up: a new connection, so
@@ -256,14 +268,7 @@ fn open(choice: &Choice, fresh: bool, from: Place) -> Result<Box<dyn db::Backend
     let prompt = password_prompt();
     let conninfo = match &choice.target {
         Target::Postgres(conninfo) => conninfo,
-        Target::Sqlite(_) => {
-            if fresh && prompt == PasswordPrompt::Always {
-                eprintln!(
-                    "glance: note: -W/--password is ignored: SQLite databases have no password"
-                );
-            }
-            return attempt(choice, &choice.target).map_err(fail);
-        }
+        Target::Sqlite(_) => return attempt(choice, &choice.target).map_err(fail),
     };
     // A string glance cannot read fails in the attempt, with its own message.
     let Ok(login) = db::postgres::login(conninfo) else {
@@ -487,7 +492,7 @@ mod tests {
         argv.extend(args);
         argv.push("repl");
         let global = crate::cli::Cli::try_parse_from(argv).unwrap().global;
-        let config = Config::load(&global).unwrap();
+        let config = Config::load(&global.overrides()).unwrap();
         std::fs::remove_dir_all(dir).unwrap();
         config
     }
@@ -498,7 +503,7 @@ mod tests {
         argv.extend(args);
         argv.push("repl");
         let global = crate::cli::Cli::try_parse_from(argv).unwrap().global;
-        at_start(&global, &cfg).unwrap()
+        at_start(&global.requested(), &cfg).unwrap()
     }
 
     const TWO: &str = "[connections.a]\nhost = \"ha\"\ndatabase = \"da\"\n\

@@ -9,7 +9,6 @@
 use std::io::{self, Write};
 
 use clap::CommandFactory;
-use clap_complete::CompletionCandidate;
 
 use crate::cli::{Cli, EXIT_CODES};
 use crate::command::{COMMANDS, Section};
@@ -45,46 +44,6 @@ pub fn complete_if_asked() {
     clap_complete::CompleteEnv::with_factory(Cli::command)
         .var(COMPLETE_VAR)
         .complete();
-}
-
-/// Candidates for `-p/--profile`: the profiles of the config file that
-/// `--config` on the line being completed, `GLANCE_CONFIG`, or the default
-/// place names.
-pub fn profile_candidates(current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
-    let Some(current) = current.to_str() else {
-        return Vec::new();
-    };
-    let flag = config_on_line(std::env::args_os().filter_map(|arg| arg.into_string().ok()))
-        .or_else(|| {
-            std::env::var("GLANCE_CONFIG")
-                .ok()
-                .filter(|v| !v.is_empty())
-        })
-        .map(std::path::PathBuf::from);
-    let Ok(path) = crate::config::path(flag.as_deref()) else {
-        return Vec::new();
-    };
-    crate::config::profile_names(&path)
-        .into_iter()
-        .filter(|(name, _)| name.starts_with(current))
-        .map(|(name, about)| {
-            CompletionCandidate::new(name).help((!about.is_empty()).then(|| about.into()))
-        })
-        .collect()
-}
-
-/// The file `--config FILE` or `--config=FILE` names among `words`.
-fn config_on_line(words: impl IntoIterator<Item = String>) -> Option<String> {
-    let mut found = None;
-    let mut words = words.into_iter();
-    while let Some(word) = words.next() {
-        if word == "--config" {
-            found = words.next().or(found);
-        } else if let Some(value) = word.strip_prefix("--config=") {
-            found = Some(value.to_string());
-        }
-    }
-    found.filter(|value| !value.is_empty())
 }
 
 /// Writes the man page (roff): the options and subcommands from the clap

@@ -23,8 +23,8 @@ const ANY_TEXT: &str = "[a-zé💥模\\[\\]=\"'\\\\:/?@%&#. \\n\\t0-9-]{0,80}";
 proptest! {
     #[test]
     fn durations_never_panic_and_stay_in_range(text in "[0-9.]{0,30}(ms|s|m|min|h|x|)") {
-        if let Ok(duration) = crate::cli::parse_duration(&text) {
-            prop_assert!(duration <= crate::cli::MAX_STATEMENT_TIMEOUT);
+        if let Ok(duration) = crate::config::duration::parse_duration(&text) {
+            prop_assert!(duration <= crate::config::duration::MAX_STATEMENT_TIMEOUT);
         }
     }
 

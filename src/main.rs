@@ -64,6 +64,7 @@ use term::Term;
 /// reserved, not used, until such a statement comes.
 const STACK_BYTES: usize = 1 << 30;
 
+#[allow(clippy::print_stderr)] // main is a front end
 fn main() {
     timings::start();
     generate::complete_if_asked();
@@ -125,9 +126,10 @@ fn is_closed_stdout(payload: &(dyn std::any::Any + Send)) -> bool {
     message.starts_with("failed printing to stdout") && message.contains("Broken pipe")
 }
 
+#[allow(clippy::print_stdout, clippy::print_stderr)] // main is a front end
 fn run(cli: &Cli) -> Result<(), Failure> {
     let global = &cli.global;
-    connection::set_password_prompt(global);
+    connection::set_password_prompt(global.password_prompt());
     // Bare `glance` opens the session, as bare `psql` does.
     match cli.command.as_ref().unwrap_or(&Command::Repl) {
         Command::Completions { shell } => {
@@ -136,7 +138,15 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Man => generate::man(&mut std::io::stdout()).map_err(Failure::from_io),
         Command::Config { action } => config_command(global, *action),
         Command::Usage { days } => usage_command(global, *days),
-        Command::Models { provider } => models::run(&load_config(global)?, provider.as_deref()),
+        Command::Models { provider } => {
+            let config = load_config(global)?;
+            let listing = models::list(&config, provider.as_deref())?;
+            print!("{}", listing.text(config.format));
+            if let Some(note) = listing.unlisted_note() {
+                eprintln!("glance: {note}");
+            }
+            Ok(())
+        }
         Command::SetupReader { role, login } => {
             setup_reader::check_name(role).map_err(|message| Failure::Usage {
                 message: format!("cannot set up reader role: {message}"),
@@ -152,7 +162,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let config = load_config(global).map_err(described(flagged))?;
             let term = Term::detect(config.color);
             let interrupts = install_interrupts().map_err(described(config.format))?;
-            let choice = match connection::at_start(global, &config) {
+            let choice = match connection::at_start(&global.requested(), &config) {
                 Ok(Start::Chosen(choice)) => choice,
                 Ok(Start::Pick) => return Err(described(config.format)(unpicked())),
                 Err(failure) => return Err(described(config.format)(failure)),
@@ -180,7 +190,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let config = load_config(global)?;
             let term = Term::detect(config.color);
             let interrupts = install_interrupts()?;
-            let choice = match connection::at_start(global, &config)? {
+            let choice = match connection::at_start(&global.requested(), &config)? {
                 Start::Chosen(choice) => choice,
                 Start::Pick if term.can_ask() => repl::pick_at_start(&config)?,
                 Start::Pick => return Err(unpicked()),
@@ -199,6 +209,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
 }
 
 /// `glance config init|path|show`.
+#[allow(clippy::print_stdout)] // main is a front end
 fn config_command(global: &Global, action: ConfigAction) -> Result<(), Failure> {
     let path = config::path(global.config.as_deref())?;
     match action {
@@ -225,7 +236,7 @@ fn usage_command(global: &Global, days: u32) -> Result<(), Failure> {
     if !config.history {
         return Err(no_history());
     }
-    let history = history::open(true).ok_or_else(no_history)?;
+    let history = open_history(true).ok_or_else(no_history)?;
     // More days than the calendar holds count from its start.
     let since = jiff::Timestamp::now()
         .checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(days)))
@@ -250,8 +261,9 @@ fn usage_command(global: &Global, days: u32) -> Result<(), Failure> {
 
 /// Reads the config file and says what is wrong with it, without failing on
 /// what can be ignored.
+#[allow(clippy::print_stderr)] // main is a front end
 fn load_config(global: &Global) -> Result<Config, Failure> {
-    let config = Config::load(global)?;
+    let config = Config::load(&global.overrides())?;
     for warning in &config.warnings {
         eprintln!("glance: warning: {warning}");
     }
@@ -271,6 +283,7 @@ fn install_interrupts() -> Result<Interrupts, Failure> {
 }
 
 /// Connects and starts a session with the merged settings.
+#[allow(clippy::print_stderr)] // main is a front end
 fn open(
     choice: &Choice,
     config: &Config,
@@ -279,6 +292,9 @@ fn open(
     paged: bool,
 ) -> Result<Session, Failure> {
     timings::end_startup();
+    if let Some(note) = connection::ignored_password_note(choice) {
+        eprintln!("glance: {note}");
+    }
     let backend = timings::time(timings::Phase::Connect, || connection::connect(choice))?;
     let settings = Settings {
         format: config.format,
@@ -291,12 +307,23 @@ fn open(
         trusted_functions: config.trusted_functions.clone(),
     };
     let mut session = Session::new(choice.clone(), backend, settings, term, interrupts);
-    session.history = history::open(config.history);
+    session.history = open_history(config.history);
     Ok(session)
+}
+
+/// The history when `enabled`, after saying what is wrong with it.
+#[allow(clippy::print_stderr)] // main is a front end
+fn open_history(enabled: bool) -> Option<history::History> {
+    let (history, warnings) = history::open(enabled);
+    for warning in warnings {
+        eprintln!("glance: {warning}");
+    }
+    history
 }
 
 /// The agent for questions, when a provider is configured; says so when
 /// glance picked a provider nobody named (a local Ollama).
+#[allow(clippy::print_stderr)] // main is a front end
 fn make_agent(config: &Config) -> Result<Option<agent::Agent>, Failure> {
     let chosen = models::choose(config, config.provider.as_deref(), config.model.as_deref())
         .map_err(|e| Failure::runtime(e.to_string()))?;

@@ -22,10 +22,19 @@ pub fn choose(
     llm::select(provider, model, &config.providers, &env, &llm::probe_ollama)
 }
 
-/// `glance models [PROVIDER]`: one model id per line with the one questions
-/// go to marked `(default)`, or with `--format json` an array of
-/// `{"id": …, "default": bool}`.
-pub fn run(config: &Config, provider: Option<&str>) -> Result<(), Failure> {
+/// What `glance models` found: the ids a provider offers and the one
+/// questions go to.
+pub struct Listing {
+    pub ids: Vec<String>,
+    /// The model questions go to.
+    pub current: String,
+    /// The provider's name.
+    pub provider: String,
+}
+
+/// `glance models [PROVIDER]`: what the provider (the configured one by
+/// default) offers.
+pub fn list(config: &Config, provider: Option<&str>) -> Result<Listing, Failure> {
     let same_provider = match (provider, config.provider.as_deref()) {
         (Some(asked), Some(configured)) => llm::canonical(asked) == llm::canonical(configured),
         (Some(_), None) => false,
@@ -42,27 +51,45 @@ pub fn run(config: &Config, provider: Option<&str>) -> Result<(), Failure> {
     let ids = provider
         .models()
         .map_err(|e| Failure::runtime(e.to_string()))?;
-    let current = provider.model();
-    if config.format == Format::Json {
-        let list: Vec<serde_json::Value> = ids
-            .iter()
-            .map(|id| serde_json::json!({"id": id, "default": id == current}))
-            .collect();
-        println!("{}", serde_json::Value::Array(list));
-    } else {
-        for id in &ids {
-            if id == current {
-                println!("{id}  (default)");
-            } else {
-                println!("{id}");
-            }
+    Ok(Listing {
+        ids,
+        current: provider.model().to_string(),
+        provider: provider.name().to_string(),
+    })
+}
+
+impl Listing {
+    /// One model id per line with the one questions go to marked
+    /// `(default)`, or in `Format::Json` an array of
+    /// `{"id": …, "default": bool}`.
+    pub fn text(&self, format: Format) -> String {
+        if format == Format::Json {
+            let list: Vec<serde_json::Value> = self
+                .ids
+                .iter()
+                .map(|id| serde_json::json!({"id": id, "default": *id == self.current}))
+                .collect();
+            return format!("{}\n", serde_json::Value::Array(list));
         }
+        self.ids
+            .iter()
+            .map(|id| {
+                if *id == self.current {
+                    format!("{id}  (default)\n")
+                } else {
+                    format!("{id}\n")
+                }
+            })
+            .collect()
     }
-    if !ids.iter().any(|id| id == current) {
-        eprintln!(
-            "glance: note: the model questions go to, `{current}`, is not in {}'s list",
-            provider.name()
-        );
+
+    /// A note when the model questions go to is not in the provider's list.
+    pub fn unlisted_note(&self) -> Option<String> {
+        (!self.ids.contains(&self.current)).then(|| {
+            format!(
+                "note: the model questions go to, `{}`, is not in {}'s list",
+                self.current, self.provider
+            )
+        })
     }
-    Ok(())
 }

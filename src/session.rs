@@ -927,10 +927,13 @@ impl Session {
         if let OutcomeKind::Rows { count, .. } = outcome.kind
             && count > preview::SHOWN_ROWS as u64
         {
-            println!(
-                "{count} rows changed; the first {} are shown.",
-                preview::SHOWN_ROWS
-            );
+            #[allow(clippy::print_stdout)] // moves to the front end in the Session split
+            {
+                println!(
+                    "{count} rows changed; the first {} are shown.",
+                    preview::SHOWN_ROWS
+                );
+            }
         }
         Ok(outcome)
     }
@@ -1051,10 +1054,13 @@ impl Session {
     /// person confirmed turned them off.
     fn report_restored(&mut self) {
         for setting in self.backend.take_restored() {
-            eprintln!(
-                "glance: warning: the statement changed {setting}; glance set it back to on, \
-                 because it checks every statement with backslashes in strings read as plain characters"
-            );
+            #[allow(clippy::print_stderr)] // moves to the front end in the Session split
+            {
+                eprintln!(
+                    "glance: warning: the statement changed {setting}; glance set it back to on, \
+                     because it checks every statement with backslashes in strings read as plain characters"
+                );
+            }
         }
     }
 
@@ -1179,7 +1185,10 @@ fn entry(
 /// while the person's statement ran, control characters made visible.
 fn report_notices(backend: &mut dyn Backend) {
     for notice in backend.take_notices() {
-        eprintln!("{}", crate::escape::visible(&notice));
+        #[allow(clippy::print_stderr)] // moves to the front end in the Session split
+        {
+            eprintln!("{}", crate::escape::visible(&notice));
+        }
     }
 }
 

@@ -1825,6 +1825,7 @@ view public.big_spenders
     }
 
     #[test]
+    #[allow(clippy::print_stdout)] // the recall is this test's report
     fn big_schema_recall() {
         let catalog = big_catalog();
         let started = std::time::Instant::now();

@@ -136,11 +136,11 @@ fn duration<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Duratio
     }
     match Raw::deserialize(deserializer)? {
         Raw::Seconds(seconds) => {
-            crate::cli::within_limit(Duration::from_secs(seconds), &seconds.to_string())
+            super::duration::within_limit(Duration::from_secs(seconds), &seconds.to_string())
                 .map(Some)
                 .map_err(serde::de::Error::custom)
         }
-        Raw::Text(text) => crate::cli::parse_duration(&text)
+        Raw::Text(text) => super::duration::parse_duration(&text)
             .map(Some)
             .map_err(serde::de::Error::custom),
     }

@@ -2,6 +2,7 @@
 //! environment, the chosen connection profile, the config file's sections
 //! and built-in defaults. Everything else reads the merged [`Config`].
 
+pub mod duration;
 mod file;
 mod show;
 
@@ -9,7 +10,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::cli::Global;
 use crate::exit::Failure;
 use crate::llm::ProviderSettings;
 use crate::render::{Expanded, Format};
@@ -19,6 +19,26 @@ pub use file::Profile;
 #[cfg(test)]
 pub use file::parse as parse_file;
 pub use show::redact_url;
+
+/// What the command line sets over the config file: the flags, and the
+/// `GLANCE_*` variables that stand in for them.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// `--config FILE`, or `GLANCE_CONFIG`.
+    pub config: Option<PathBuf>,
+    pub no_history: bool,
+    pub format: Option<Format>,
+    pub no_color: bool,
+    pub statement_timeout: Option<Duration>,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub context_tokens: Option<usize>,
+    pub share_samples: bool,
+    pub retries: Option<u32>,
+    /// The variables among `GLANCE_CONFIG`, `GLANCE_PROVIDER` and
+    /// `GLANCE_MODEL` that gave their option its value (no flag did).
+    pub from_env: Vec<&'static str>,
+}
 
 /// The commented template `glance config init` writes.
 pub const TEMPLATE: &str = include_str!("template.toml");
@@ -74,10 +94,10 @@ pub struct Config {
 
 impl Config {
     /// Reads the config file (a missing default file is fine) and merges it
-    /// with the flags and environment in `global`.
-    pub fn load(global: &Global) -> Result<Config, Failure> {
-        let path = path(global.config.as_deref())?;
-        let explicit = global.config.is_some();
+    /// with the flags and environment in `overrides`.
+    pub fn load(overrides: &Overrides) -> Result<Config, Failure> {
+        let path = path(overrides.config.as_deref())?;
+        let explicit = overrides.config.is_some();
         let text = match crate::files::read_text_capped(&path, MAX_FILE_BYTES) {
             Ok(text) => Some(text),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound && !explicit => None,
@@ -95,7 +115,7 @@ impl Config {
         };
         let Some(text) = text else {
             return Ok(Config::merge(
-                global,
+                overrides,
                 file::File::default(),
                 None,
                 Vec::new(),
@@ -113,19 +133,19 @@ impl Config {
         let mut warnings = loaded.unknown_keys;
         warnings.extend(password_warning(&path, &loaded.file));
         warnings.extend(unqualified_trust(&loaded.file));
-        Ok(Config::merge(global, loaded.file, Some(path), warnings))
+        Ok(Config::merge(overrides, loaded.file, Some(path), warnings))
     }
 
     /// Applies the precedence rules to one parsed file.
     fn merge(
-        global: &Global,
+        overrides: &Overrides,
         file: file::File,
         source: Option<PathBuf>,
         warnings: Vec<String>,
     ) -> Config {
         // The file's model belongs to the file's provider: a provider named
         // by a flag or GLANCE_PROVIDER starts from its own default.
-        let file_model = match (&global.provider, &file.llm.provider) {
+        let file_model = match (&overrides.provider, &file.llm.provider) {
             (Some(flag), Some(configured)) if !flag.eq_ignore_ascii_case(configured) => None,
             _ => file.llm.model,
         };
@@ -135,7 +155,7 @@ impl Config {
         };
         let origin = |flag: &Option<String>, var: &'static str, option: &str, from_file: bool| {
             if flag.is_some() {
-                Some(if global.from_env.contains(&var) {
+                Some(if overrides.from_env.contains(&var) {
                     format!("from the environment variable {var}")
                 } else {
                     format!("from the --{option} flag")
@@ -145,13 +165,13 @@ impl Config {
             }
         };
         let provider_from = origin(
-            &global.provider,
+            &overrides.provider,
             crate::llm::PROVIDER_VAR,
             "provider",
             file.llm.provider.is_some(),
         );
         let model_from = origin(
-            &global.model,
+            &overrides.model,
             crate::llm::MODEL_VAR,
             "model",
             file_model.is_some(),
@@ -163,28 +183,28 @@ impl Config {
                 .into_iter()
                 .map(|(name, profile)| (name, profile.into_inner()))
                 .collect(),
-            format: global
+            format: overrides
                 .format
                 .or(file.display.format)
                 .unwrap_or(Format::Table),
             expanded: file.display.expanded.unwrap_or_default(),
             page_size: file.display.page_size.map(|size| size.into_inner()),
             null: file.display.null.unwrap_or_else(|| "<null>".to_string()),
-            color: if global.no_color {
+            color: if overrides.no_color {
                 ColorChoice::Never
             } else {
                 file.display.color.unwrap_or_default()
             },
-            provider: global.provider.clone().or(file.llm.provider),
-            model: global.model.clone().or(file_model),
+            provider: overrides.provider.clone().or(file.llm.provider),
+            model: overrides.model.clone().or(file_model),
             provider_from,
             model_from,
             providers: file.providers,
-            retries: global
+            retries: overrides
                 .retries
                 .or(file.agent.retries)
                 .unwrap_or(DEFAULT_RETRIES),
-            context_tokens: global
+            context_tokens: overrides
                 .context_tokens
                 .or(file.agent.context_tokens.map(|budget| budget.into_inner()))
                 .unwrap_or(crate::agent::context::DEFAULT_BUDGET),
@@ -194,13 +214,13 @@ impl Config {
                 .map_or(crate::agent::DEFAULT_REPLY_TOKENS, |limit| {
                     limit.into_inner()
                 }),
-            share_samples: global.share_samples || file.agent.share_samples.unwrap_or(false),
-            statement_timeout_flag: global.statement_timeout,
+            share_samples: overrides.share_samples || file.agent.share_samples.unwrap_or(false),
+            statement_timeout_flag: overrides.statement_timeout,
             statement_timeout_default: file
                 .query
                 .statement_timeout
                 .unwrap_or(DEFAULT_STATEMENT_TIMEOUT),
-            history: !global.no_history && file.history.enabled.unwrap_or(true),
+            history: !overrides.no_history && file.history.enabled.unwrap_or(true),
             detect_sql: file.repl.detect_sql.unwrap_or(true),
             trusted_functions: file.safety.trusted_functions,
             prices: file.prices,
@@ -211,9 +231,12 @@ impl Config {
     /// Built-in defaults only, as with no flags and no file.
     #[cfg(test)]
     pub fn built_in() -> Config {
-        use clap::Parser;
-        let cli = crate::cli::Cli::try_parse_from(["glance", "repl"]).expect("no arguments");
-        Config::merge(&cli.global, file::File::default(), None, Vec::new())
+        Config::merge(
+            &Overrides::default(),
+            file::File::default(),
+            None,
+            Vec::new(),
+        )
     }
 
     /// What the agent takes from the configuration.
@@ -392,11 +415,14 @@ mod tests {
     use super::*;
     use clap::Parser;
 
-    fn global(args: &[&str]) -> Global {
+    fn global(args: &[&str]) -> Overrides {
         let mut argv = vec!["glance"];
         argv.extend(args);
         argv.push("repl");
-        crate::cli::Cli::try_parse_from(argv).unwrap().global
+        crate::cli::Cli::try_parse_from(argv)
+            .unwrap()
+            .global
+            .overrides()
     }
 
     fn merged(args: &[&str], text: &str) -> Config {

@@ -895,9 +895,12 @@ fn read_pgpass(file: &str, settings: &Settings) -> Option<String> {
     {
         use std::os::unix::fs::PermissionsExt;
         if meta.permissions().mode() & 0o077 != 0 {
-            eprintln!(
-                "WARNING: password file \"{file}\" has group or world access; permissions should be u=rw (0600) or less"
-            );
+            #[allow(clippy::print_stderr)] // moves to the front end in the Session split
+            {
+                eprintln!(
+                    "WARNING: password file \"{file}\" has group or world access; permissions should be u=rw (0600) or less"
+                );
+            }
             return None;
         }
     }

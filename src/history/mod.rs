@@ -4,9 +4,9 @@
 //! file of the REPL's line history, which lives beside it.
 //!
 //! History never stops glance: when the file cannot be opened or written,
-//! glance says so once on stderr and carries on without it.
+//! it hands the front end a [`Warning`] to show once, and glance carries on
+//! without it.
 
-mod show;
 mod store;
 
 use std::path::{Path, PathBuf};
@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-pub use show::{describe_entry, describe_list};
 pub use store::{MovedAside, OpenError};
 
 use crate::querylog::{Entry, QuestionNote};
@@ -29,52 +28,67 @@ const LINE_FILE_NAME: &str = "line_history";
 pub struct History {
     conn: Connection,
     line_history: PathBuf,
-    /// Whether a failed write has been reported (once per process).
+    /// Whether a write has failed (it is reported once per process).
     write_warned: bool,
+    /// The first failed write, until the front end takes it.
+    unreported: Option<Warning>,
     /// Files and the directory that others could read, made private at open.
     tightened: Vec<PathBuf>,
 }
 
+/// Something the person should know about the history, shown by the front
+/// end after `glance: ` (the text starts with its kind, `warning:` or
+/// `notice:`). glance carries on, with the history or without it.
+#[derive(Debug, thiserror::Error)]
+pub enum Warning {
+    #[error("warning: cannot find the data directory (set XDG_DATA_HOME or HOME); history is off")]
+    NoDataDirectory,
+    #[error(
+        "notice: other users could read {}; it is now private to you (0700 for the directory, 0600 for files)",
+        listed(.0)
+    )]
+    MadePrivate(Vec<PathBuf>),
+    #[error(
+        "warning: the history file could not be read ({}); it was moved to {} and a new one started",
+        .0.reason,
+        .0.to.display()
+    )]
+    MovedAside(MovedAside),
+    #[error("warning: {0}; continuing without history")]
+    Unavailable(OpenError),
+    #[error("warning: could not write to the history: {0}")]
+    WriteFailed(rusqlite::Error),
+}
+
+/// `paths`, comma-separated.
+fn listed(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    names.join(", ")
+}
+
 /// The history in glance's data directory, or `None` when `enabled` is
-/// false or it cannot be opened (after a warning on stderr). An unreadable
-/// file is moved aside, with a warning, and a fresh one started.
-pub fn open(enabled: bool) -> Option<History> {
+/// false or it cannot be opened; with what the person should be told. An
+/// unreadable file is moved aside, with a warning, and a fresh one started.
+pub fn open(enabled: bool) -> (Option<History>, Vec<Warning>) {
     if !enabled {
-        return None;
+        return (None, Vec::new());
     }
     let Some(dir) = dirs::data_dir() else {
-        eprintln!(
-            "glance: warning: cannot find the data directory (set XDG_DATA_HOME or HOME); history is off"
-        );
-        return None;
+        return (None, vec![Warning::NoDataDirectory]);
     };
-    let opened = History::open_in(&dir.join("glance"));
-    match opened {
+    match History::open_in(&dir.join("glance")) {
         Ok((history, moved)) => {
+            let mut warnings = Vec::new();
             if !history.tightened.is_empty() {
-                let names: Vec<String> = history
-                    .tightened
-                    .iter()
-                    .map(|path| path.display().to_string())
-                    .collect();
-                eprintln!(
-                    "glance: notice: other users could read {}; it is now private to you (0700 for the directory, 0600 for files)",
-                    names.join(", ")
-                );
+                warnings.push(Warning::MadePrivate(history.tightened.clone()));
             }
-            if let Some(moved) = moved {
-                eprintln!(
-                    "glance: warning: the history file could not be read ({}); it was moved to {} and a new one started",
-                    moved.reason,
-                    moved.to.display()
-                );
-            }
-            Some(history)
+            warnings.extend(moved.map(Warning::MovedAside));
+            (Some(history), warnings)
         }
-        Err(error) => {
-            eprintln!("glance: warning: {error}; continuing without history");
-            None
-        }
+        Err(error) => (None, vec![Warning::Unavailable(error)]),
     }
 }
 
@@ -225,6 +239,7 @@ impl History {
             conn,
             line_history,
             write_warned: false,
+            unreported: None,
             tightened,
         };
         Ok((history, moved))
@@ -235,15 +250,20 @@ impl History {
         &self.line_history
     }
 
-    /// Adds `record`. A failure is reported on stderr the first time and
-    /// otherwise ignored: history never stops a statement.
+    /// Adds `record`. The first failure waits in [`History::take_warning`]
+    /// and later ones are ignored: history never stops a statement.
     pub fn record(&mut self, record: &Record) {
         if let Err(error) = self.insert(record) {
             if !self.write_warned {
-                eprintln!("glance: warning: could not write to the history: {error}");
+                self.unreported = Some(Warning::WriteFailed(error));
             }
             self.write_warned = true;
         }
+    }
+
+    /// The warning about a failed write, once, for the front end to show.
+    pub fn take_warning(&mut self) -> Option<Warning> {
+        self.unreported.take()
     }
 
     fn insert(&self, r: &Record) -> rusqlite::Result<()> {

@@ -3,8 +3,9 @@
 //! rules of whoever wrote it: an entry with a question was written by the
 //! model, so running it again asks before any write, as it did then.
 
+use super::history_view;
 use crate::escape;
-use crate::history::{self, History, Stored};
+use crate::history::{History, Stored};
 use crate::querylog::QuestionNote;
 use crate::render::Format;
 use crate::report;
@@ -29,7 +30,7 @@ pub fn list(session: &Session, words: Option<&str>) {
         ),
     };
     match found {
-        Ok(entries) => super::show(session, &history::describe_list(&entries, title), true),
+        Ok(entries) => super::show(session, &history_view::describe_list(&entries, title), true),
         Err(error) => report_read_error(&error),
     }
 }
@@ -40,7 +41,7 @@ pub fn show_entry(session: &Session, number: i64) {
         return;
     };
     let human = matches!(session.settings.format, Format::Table | Format::Expanded);
-    super::show(session, &history::describe_entry(&entry, human), false);
+    super::show(session, &history_view::describe_entry(&entry, human), false);
 }
 
 /// A statement from the history to run again.

@@ -3,11 +3,15 @@
 //! meta-commands, collects SQL in SQL mode until `;`, and hands statements to
 //! the [`Session`]. An error never ends the loop.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // the REPL is a front end
+
 mod complete;
+mod copy;
 mod detect;
 mod edit;
 mod helper;
 mod history;
+mod history_view;
 mod include;
 mod input;
 mod output;
@@ -32,6 +36,7 @@ use crate::describe;
 use crate::escape;
 use crate::exit::Failure;
 use crate::highlight;
+use crate::history::History;
 use crate::llm;
 use crate::models;
 use crate::prose;
@@ -78,7 +83,7 @@ pub fn run(
         scripts: include::Scripts::default(),
     };
     loop {
-        warn_about_catalog(session);
+        warn_deferred(session);
         if let Some(catalog) = session.cached_catalog() {
             input.learn_names(catalog);
         }
@@ -103,14 +108,18 @@ pub fn run(
             break;
         }
     }
-    warn_about_catalog(session);
+    warn_deferred(session);
     Ok(())
 }
 
-/// Says what introspection skipped, once.
-fn warn_about_catalog(session: &mut Session) {
+/// Says what introspection skipped, and that the history could not be
+/// written, once each.
+fn warn_deferred(session: &mut Session) {
     for warning in session.take_catalog_warnings() {
         eprintln!("glance: warning: {warning}");
+    }
+    if let Some(warning) = session.history.as_mut().and_then(History::take_warning) {
+        eprintln!("glance: {warning}");
     }
 }
 
@@ -208,6 +217,9 @@ impl Repl {
             }
         };
         match chosen.and_then(|choice| {
+            if let Some(note) = connection::ignored_password_note(&choice) {
+                eprintln!("glance: {note}");
+            }
             connection::connect_from(&choice, connection::Place::Repl)
                 .map(|backend| (backend, choice))
         }) {
@@ -419,7 +431,7 @@ impl Repl {
             Meta::Copy(spec) => {
                 let (assume_yes, color) = (self.assume_yes, self.term.color);
                 let prefix = self.scripts.prefix();
-                crate::copy::run(session, &spec, &prefix, &mut |consent: &Consent| {
+                copy::run(session, &spec, &prefix, &mut |consent: &Consent| {
                     if assume_yes {
                         Decision::Run
                     } else {

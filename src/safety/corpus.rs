@@ -358,6 +358,7 @@ pub(super) fn seeded_catalog() -> Catalog {
 }
 
 #[test]
+#[allow(clippy::print_stdout)] // the over-blocking rate is this test's report
 fn corpus_rows_get_their_expected_level() {
     let rows = parse(CORPUS);
     let catalog = seeded_catalog();

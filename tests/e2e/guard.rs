@@ -435,6 +435,7 @@ const BIG_ROW: u64 = 50_000_000;
 
 /// Runs `sql` (20 rows of [`BIG_ROW`] bytes) on `target` in each format and
 /// checks the peak RSS against 3 × the largest row + 64 MiB.
+#[allow(clippy::print_stdout)] // the peak memory is this test's report
 fn assert_memory_bounded(what: &str, target: &str, sql: &str, formats: &[&str]) {
     let limit_kib = (3 * BIG_ROW + (64 << 20)) / 1024;
     for format in formats {

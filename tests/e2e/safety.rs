@@ -460,6 +460,7 @@ impl Tally {
 const PARALLEL: usize = 4;
 
 #[test]
+#[allow(clippy::print_stdout)] // the counts are this test's report
 fn every_corpus_statement_changes_nothing_and_only_reads_run() {
     let started = Instant::now();
     let db = seeded("safety_differential");

@@ -1,11 +1,12 @@
 //! History entries as result sets, for `\history` (a list) and
-//! `\history N` (one entry in full). Returns data, never prints.
+//! `\history N` (one entry in full): the REPL's view of the history.
+//! Returns data, never prints.
 
 use crate::db::{Column, Value};
 use crate::render::Description;
 use crate::render::format_duration;
 
-use super::Stored;
+use crate::history::Stored;
 
 /// Longest question or SQL shown in a list, in characters.
 const SHORT: usize = 80;
