@@ -204,7 +204,7 @@ glance_bin=$root/target/release/glance
 
 if want context; then
 say "context test (cargo test --release … big_schema_recall)"
-(cd "$root" && cargo test --release --locked --bin glance big_schema_recall -- --nocapture) \
+(cd "$root" && cargo test --release --locked --lib big_schema_recall -- --nocapture) \
     >"$work/context_test.out" 2>&1 || die "the context test failed: $(tail -n 20 "$work/context_test.out")"
 else
     : >"$work/context_test.out"
