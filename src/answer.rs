@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use crate::agent::context::Context;
+use crate::agent::context::SchemaText;
 use crate::agent::{Agent, Proposal};
 use crate::db;
 use crate::escape;
@@ -138,7 +138,7 @@ pub fn request(
     session: &mut Session,
     agent: &Agent,
     question: &str,
-) -> Result<(Request, Context), db::Error> {
+) -> Result<(Request, SchemaText), db::Error> {
     let info = session.info().clone();
     Ok(agent.request(question, session.catalog()?, &info))
 }

@@ -48,6 +48,8 @@ mod session;
 mod setup_reader;
 mod spinner;
 mod term;
+#[doc(hidden)]
+pub mod testing;
 mod timings;
 mod unrun;
 mod usage;
