@@ -7,7 +7,6 @@
 //! targets (`fuzz/`) and the benchmarks (`benches/`).
 
 mod agent;
-mod answer;
 mod ask;
 mod catalog;
 mod cli;
@@ -51,6 +50,7 @@ mod term;
 #[doc(hidden)]
 pub mod testing;
 mod timings;
+mod turn;
 mod unrun;
 mod usage;
 

@@ -1,10 +1,10 @@
-//! One question, start to finish: ask the model, show its SQL, classify,
-//! confirm, run, and — when the database rejects the SQL — send the error
-//! back for a corrected statement, a bounded number of times. The front end
-//! supplies a [`Ui`]; this module decides nothing about terminals: the
-//! spinner that shows while the model has not answered is drawn only when
-//! the `Ui` says stderr is a terminal, and is erased before the first
-//! reply text reaches the `Ui`.
+//! One turn of the agent, a question from start to finish: ask the model,
+//! show its SQL, classify, confirm, run, and — when the database rejects the
+//! SQL — send the error back for a corrected statement, a bounded number of
+//! times. The front end supplies a [`Ui`]; this module decides nothing about
+//! terminals: the spinner that shows while the model has not answered is
+//! drawn only when the `Ui` says stderr is a terminal, and is erased before
+//! the first reply text reaches the `Ui`.
 
 use std::time::Duration;
 
