@@ -1,6 +1,6 @@
 """The 36 questions of `agent::context::tests` (`QUESTIONS` in
-src/agent/context.rs) with the tables each needs, read from the source so the
-benchmark and the unit test always ask the same."""
+src/agent/context/mod.rs) with the tables each needs, read from the source so
+the benchmark and the unit test always ask the same."""
 
 import re
 

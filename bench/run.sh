@@ -204,7 +204,7 @@ glance_bin=$root/target/release/glance
 
 if want context; then
 say "context test (cargo test --release … big_schema_recall)"
-(cd "$root" && cargo test --release --locked --bin glance big_schema_recall -- --nocapture) \
+(cd "$root" && cargo test --release --locked --lib big_schema_recall -- --nocapture) \
     >"$work/context_test.out" 2>&1 || die "the context test failed: $(tail -n 20 "$work/context_test.out")"
 else
     : >"$work/context_test.out"
@@ -321,7 +321,7 @@ eval "$g_wide --format json --context-tokens 100000000 ask --show-prompt '$intro
     python3 -c 'import json, sys; print(json.load(sys.stdin)["context"]["tokens"])' \
         >"$results/whole_schema_tokens"
 python3 "$here/context_recall.py" --glance "$glance_bin" --url "$(glance_url wide)" \
-    --source "$root/src/agent/context.rs" >"$results/context_live.json"
+    --source "$root/src/agent/context/mod.rs" >"$results/context_live.json"
 fi
 
 if want own_time; then
@@ -332,7 +332,7 @@ for _ in $(seq 50); do [[ -s $work/fake.port ]] && break; sleep 0.1; done
 [[ -s $work/fake.port ]] || die "the fake OpenAI server did not start"
 python3 "$here/own_time.py" --glance "$glance_bin" --url "$(glance_url wide)" \
     --base-url "http://127.0.0.1:$(cat "$work/fake.port")/v1" --runs "$runs" \
-    --source "$root/src/agent/context.rs" >"$results/own_time.json"
+    --source "$root/src/agent/context/mod.rs" >"$results/own_time.json"
 kill "$fake_pid" 2>/dev/null || true
 fi
 

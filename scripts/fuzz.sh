@@ -21,5 +21,5 @@ if rustup toolchain list 2>/dev/null | grep -q '^nightly' && cargo fuzz --help >
 else
     echo "no nightly toolchain with cargo-fuzz: running the property tests with many cases" >&2
     PROPTEST_CASES=${PROPTEST_CASES:-$((secs * 100))} \
-        cargo test --release --bin glance safety::proptests
+        cargo test --release --lib safety::proptests
 fi

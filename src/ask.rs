@@ -15,7 +15,6 @@
 use std::io::{self, Read, Write};
 
 use crate::agent::{Agent, extract, prompt};
-use crate::answer::{self, Answered, End};
 use crate::cli::{AskArgs, Global};
 use crate::confirm;
 use crate::db::{self, Dialect};
@@ -29,6 +28,7 @@ use crate::report;
 use crate::safety::{self, Level, Verdict};
 use crate::session::{Consent, Decision, Executed, Run, Session};
 use crate::term::Term;
+use crate::turn::{self, Answered, End};
 use crate::unrun::{self, Unrun};
 
 /// A failure of `ask`, what kind it is, and whether stdout already holds a
@@ -384,7 +384,7 @@ fn ask_question(
         allow_destructive: args.allow_destructive,
         json,
     };
-    let answered = answer::answer(session, &mut agent, question, &mut ui);
+    let answered = turn::answer(session, &mut agent, question, &mut ui);
     for warning in session.take_catalog_warnings() {
         eprintln!("glance: warning: {warning}");
     }
@@ -468,7 +468,7 @@ fn show_prompt(
     json: bool,
 ) -> Result<(), Failed> {
     let (request, context) =
-        answer::request(session, agent, question).map_err(|e| Failure::Database {
+        turn::request(session, agent, question).map_err(|e| Failure::Database {
             text: report::db_error(&e, None),
         })?;
     let text = prompt::show(agent.provider(), &request, &context, json);
@@ -516,10 +516,9 @@ fn dry_run(
     json: bool,
     term: Term,
 ) -> Result<(), Failed> {
-    let (request, _) =
-        answer::request(session, agent, question).map_err(|e| Failure::Database {
-            text: report::db_error(&e, None),
-        })?;
+    let (request, _) = turn::request(session, agent, question).map_err(|e| Failure::Database {
+        text: report::db_error(&e, None),
+    })?;
     let proposal = agent
         .propose(&request, &mut |_| {})
         .map_err(|e| Failure::Runtime {
@@ -571,7 +570,7 @@ struct AskUi {
     json: bool,
 }
 
-impl answer::Ui for AskUi {
+impl turn::Ui for AskUi {
     fn reply_text(&mut self, _text: &str) {}
 
     /// A spinner while the model is silent, when stderr is a terminal
@@ -609,7 +608,7 @@ impl answer::Ui for AskUi {
     }
 
     fn retrying(&mut self, attempt: u32, _sql: &str, error: &db::Error) {
-        eprint!("{}", answer::retrying_line(attempt, error));
+        eprint!("{}", turn::retrying_line(attempt, error));
     }
 }
 
@@ -634,7 +633,7 @@ fn print_prose(question: &str, answered: &Answered, agent: &Agent, json: bool) -
         "executed": false,
         "answer": answered.reply.trim(),
         "timings": { "llm_ms": answered.llm_time.as_secs_f64() * 1000.0 },
-        "llm": answer::llm_json(agent, &answered.usage),
+        "llm": turn::llm_json(agent, &answered.usage),
         "attempts": answered.attempts,
         "not_run": [],
     });
@@ -663,7 +662,7 @@ impl QuestionFailed<'_> {
             "reasons": self.verdict.map_or(&[][..], |v| &v.reasons[..]),
             "executed": false,
             "timings": { "llm_ms": self.answered.llm_time.as_secs_f64() * 1000.0 },
-            "llm": answer::llm_json(self.agent, &self.answered.usage),
+            "llm": turn::llm_json(self.agent, &self.answered.usage),
             "attempts": self.answered.attempts,
             "not_run": unrun::json(self.unrun),
             "error": { "kind": kind_of(failure), "message": message },

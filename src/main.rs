@@ -1,62 +1,8 @@
-//! glance: chat with your database from the terminal.
-//!
-//! `main` parses the command line, runs one subcommand and turns the result
-//! into an exit code (see `cli::EXIT_CODES`); everything else lives in the
-//! modules below.
+//! The glance binary: parses the command line, runs it in the library on a
+//! thread with a large stack, and turns the outcome into an exit code (see
+//! `cli::EXIT_CODES`). Everything else lives in the library (`lib.rs`).
 
-mod agent;
-mod answer;
-mod ask;
-mod catalog;
-mod cli;
-mod clipboard;
-mod command;
-mod config;
-mod confirm;
-mod connection;
-mod copy;
-mod db;
-mod demo;
-mod describe;
-mod escape;
-mod exit;
-mod export;
-mod files;
-mod generate;
-mod highlight;
-mod history;
-#[cfg(test)]
-mod input_proptests;
-mod interrupt;
-mod llm;
-mod models;
-mod numbers;
-mod password;
-mod preview;
-mod price;
-mod prose;
-mod querylog;
-mod redact;
-mod render;
-mod repl;
-mod report;
-mod safety;
-mod server_listing;
-mod session;
-mod setup_reader;
-mod spinner;
-mod term;
-mod timings;
-mod unrun;
-mod usage;
-
-use cli::{Cli, Command, ConfigAction, Global};
-use config::Config;
-use connection::{Choice, Start};
-use exit::Failure;
-use interrupt::Interrupts;
-use session::{Session, Settings};
-use term::Term;
+use glance::Failure;
 
 /// Stack for the thread glance runs on. Parsing, classifying and dropping a
 /// statement recurse once per nested expression, and a pasted 1 MB
@@ -64,11 +10,9 @@ use term::Term;
 /// reserved, not used, until such a statement comes.
 const STACK_BYTES: usize = 1 << 30;
 
-#[allow(clippy::print_stderr)] // main is a front end
+#[allow(clippy::print_stderr)] // the binary is a front end: it prints the final error
 fn main() {
-    timings::start();
-    generate::complete_if_asked();
-    let cli = cli::parse();
+    let cli = glance::parse_args();
     // With a file size limit (`ulimit -f`) a write past it fails with EFBIG
     // instead of killing glance, so an export removes its temporary file and
     // says why. Without the handler glance still runs; only that case dies.
@@ -80,7 +24,7 @@ fn main() {
     let worker = std::thread::Builder::new()
         .name("glance".into())
         .stack_size(STACK_BYTES)
-        .spawn(move || run(&cli));
+        .spawn(move || glance::run(&cli));
     let outcome = match worker {
         Ok(handle) => handle.join().unwrap_or_else(|panic| {
             if is_closed_stdout(panic.as_ref()) {
@@ -97,7 +41,7 @@ fn main() {
     let code = match outcome {
         Ok(()) => 0,
         Err(failure) => {
-            eprint!("{}", redact::text(&failure.message()));
+            eprint!("{}", glance::failure_text(&failure));
             failure.code()
         }
     };
@@ -124,213 +68,4 @@ fn is_closed_stdout(payload: &(dyn std::any::Any + Send)) -> bool {
         .or_else(|| payload.downcast_ref::<&str>().copied())
         .unwrap_or_default();
     message.starts_with("failed printing to stdout") && message.contains("Broken pipe")
-}
-
-#[allow(clippy::print_stdout, clippy::print_stderr)] // main is a front end
-fn run(cli: &Cli) -> Result<(), Failure> {
-    let global = &cli.global;
-    connection::set_password_prompt(global.password_prompt());
-    // Bare `glance` opens the session, as bare `psql` does.
-    match cli.command.as_ref().unwrap_or(&Command::Repl) {
-        Command::Completions { shell } => {
-            generate::completions(*shell, &mut std::io::stdout()).map_err(Failure::from_io)
-        }
-        Command::Man => generate::man(&mut std::io::stdout()).map_err(Failure::from_io),
-        Command::Config { action } => config_command(global, *action),
-        Command::Usage { days } => usage_command(global, *days),
-        Command::Models { provider } => {
-            let config = load_config(global)?;
-            let listing = models::list(&config, provider.as_deref())?;
-            print!("{}", listing.text(config.format));
-            if let Some(note) = listing.unlisted_note() {
-                eprintln!("glance: {note}");
-            }
-            Ok(())
-        }
-        Command::SetupReader { role, login } => {
-            setup_reader::check_name(role).map_err(|message| Failure::Usage {
-                message: format!("cannot set up reader role: {message}"),
-                hint: Some("give a role name such as glance_reader".into()),
-            })?;
-            print!("{}", setup_reader::script(role, *login));
-            Ok(())
-        }
-        Command::Ask(args) => {
-            // With --format json a failure is also a JSON document on stdout.
-            let described = |format| move |failure| ask::Failed::from(failure).into_failure(format);
-            let flagged = global.format.unwrap_or(render::Format::Table);
-            let config = load_config(global).map_err(described(flagged))?;
-            let term = Term::detect(config.color);
-            let interrupts = install_interrupts().map_err(described(config.format))?;
-            let choice = match connection::at_start(&global.requested(), &config) {
-                Ok(Start::Chosen(choice)) => choice,
-                Ok(Start::Pick) => return Err(described(config.format)(unpicked())),
-                Err(failure) => return Err(described(config.format)(failure)),
-            };
-            let result = ask::run(
-                global,
-                args,
-                term,
-                config.format,
-                choice.target.dialect(),
-                || {
-                    let mut session = open(&choice, &config, term, interrupts, false)?;
-                    session.glance_timings = true;
-                    Ok(session)
-                },
-                || make_agent(&config),
-            )
-            .map_err(|failed| failed.into_failure(config.format));
-            if args.timings {
-                eprintln!("glance: {}", timings::split().line());
-            }
-            result
-        }
-        Command::Repl => {
-            let config = load_config(global)?;
-            let term = Term::detect(config.color);
-            let interrupts = install_interrupts()?;
-            let choice = match connection::at_start(&global.requested(), &config)? {
-                Start::Chosen(choice) => choice,
-                Start::Pick if term.can_ask() => repl::pick_at_start(&config)?,
-                Start::Pick => return Err(unpicked()),
-            };
-            let mut session = open(
-                &choice,
-                &config,
-                term,
-                interrupts,
-                term.stdin_tty && term.stdout_tty,
-            )?;
-            let agent = make_agent(&config)?;
-            repl::run(&mut session, &config, agent, term, global.yes)
-        }
-    }
-}
-
-/// `glance config init|path|show`.
-#[allow(clippy::print_stdout)] // main is a front end
-fn config_command(global: &Global, action: ConfigAction) -> Result<(), Failure> {
-    let path = config::path(global.config.as_deref())?;
-    match action {
-        ConfigAction::Path => println!("{}", path.display()),
-        ConfigAction::Init => {
-            config::init(&path)?;
-            println!("Wrote a commented config file to {}.", path.display());
-        }
-        ConfigAction::Show => print!("{}", load_config(global)?.show()),
-    }
-    Ok(())
-}
-
-/// `glance usage`: model use from the history.
-fn usage_command(global: &Global, days: u32) -> Result<(), Failure> {
-    let config = load_config(global)?;
-    let term = Term::detect(config.color);
-    let no_history = || Failure::Usage {
-        message: "glance usage reads the history, and history is off".into(),
-        hint: Some(
-            "remove --no-history, or set [history] enabled = true in the config file".into(),
-        ),
-    };
-    if !config.history {
-        return Err(no_history());
-    }
-    let history = open_history(true).ok_or_else(no_history)?;
-    // More days than the calendar holds count from its start.
-    let since = jiff::Timestamp::now()
-        .checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(days)))
-        .unwrap_or(jiff::Timestamp::MIN);
-    let ledger = history
-        .usage_since(since)
-        .map_err(|error| Failure::runtime(format!("could not read the history: {error}")))?;
-    let title = format!("Model use over the last {days} days");
-    let options = render::RenderOptions {
-        format: config.format,
-        expanded: config.expanded,
-        color: term.color,
-        terminal: term.size(),
-        null: config.null.clone(),
-        ..render::RenderOptions::default()
-    };
-    render::present(&ledger.describe(title), &options, &mut || {
-        Box::new(std::io::BufWriter::new(std::io::stdout().lock()))
-    })
-    .map_err(Failure::from_io)
-}
-
-/// Reads the config file and says what is wrong with it, without failing on
-/// what can be ignored.
-#[allow(clippy::print_stderr)] // main is a front end
-fn load_config(global: &Global) -> Result<Config, Failure> {
-    let config = Config::load(&global.overrides())?;
-    for warning in &config.warnings {
-        eprintln!("glance: warning: {warning}");
-    }
-    Ok(config)
-}
-
-fn unpicked() -> Failure {
-    Failure::Usage {
-        message: "the config file has several connection profiles and none is the default".into(),
-        hint: Some("choose one with -p NAME (or -d URL), or mark one with `default = true`".into()),
-    }
-}
-
-fn install_interrupts() -> Result<Interrupts, Failure> {
-    Interrupts::install()
-        .map_err(|e| Failure::runtime(format!("could not install the Ctrl-C handler: {e}")))
-}
-
-/// Connects and starts a session with the merged settings.
-#[allow(clippy::print_stderr)] // main is a front end
-fn open(
-    choice: &Choice,
-    config: &Config,
-    term: Term,
-    interrupts: Interrupts,
-    paged: bool,
-) -> Result<Session, Failure> {
-    timings::end_startup();
-    if let Some(note) = connection::ignored_password_note(choice) {
-        eprintln!("glance: {note}");
-    }
-    let backend = timings::time(timings::Phase::Connect, || connection::connect(choice))?;
-    let settings = Settings {
-        format: config.format,
-        expanded: config.expanded,
-        timing: true,
-        null: config.null.clone(),
-        page_size: config.page_size,
-        paged,
-        share_samples: config.share_samples,
-        trusted_functions: config.trusted_functions.clone(),
-    };
-    let mut session = Session::new(choice.clone(), backend, settings, term, interrupts);
-    session.history = open_history(config.history);
-    Ok(session)
-}
-
-/// The history when `enabled`, after saying what is wrong with it.
-#[allow(clippy::print_stderr)] // main is a front end
-fn open_history(enabled: bool) -> Option<history::History> {
-    let (history, warnings) = history::open(enabled);
-    for warning in warnings {
-        eprintln!("glance: {warning}");
-    }
-    history
-}
-
-/// The agent for questions, when a provider is configured; says so when
-/// glance picked a provider nobody named (a local Ollama).
-#[allow(clippy::print_stderr)] // main is a front end
-fn make_agent(config: &Config) -> Result<Option<agent::Agent>, Failure> {
-    let chosen = models::choose(config, config.provider.as_deref(), config.model.as_deref())
-        .map_err(|e| Failure::runtime(e.to_string()))?;
-    Ok(chosen.map(|chosen| {
-        if let Some(notice) = &chosen.notice {
-            eprintln!("glance: {notice}");
-        }
-        agent::Agent::new(chosen.provider, config.agent_settings())
-    }))
 }

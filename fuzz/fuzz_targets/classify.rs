@@ -5,6 +5,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(sql) = std::str::from_utf8(data) {
-        glance_fuzz::safety::invariants::check_classifier(sql);
+        glance::invariants::check_classifier(sql);
     }
 });

@@ -5,6 +5,6 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let sql = glance_fuzz::safety::invariants::soup(data);
-    glance_fuzz::safety::invariants::check_classifier(&sql);
+    let sql = glance::invariants::soup(data);
+    glance::invariants::check_classifier(&sql);
 });

@@ -5,6 +5,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(reply) = std::str::from_utf8(data) {
-        glance_fuzz::safety::invariants::check_extract(reply);
+        glance::invariants::check_extract(reply);
     }
 });

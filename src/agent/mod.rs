@@ -98,7 +98,7 @@ impl Agent {
         question: &str,
         catalog: &Catalog,
         info: &ConnInfo,
-    ) -> (Request, context::Context) {
+    ) -> (Request, context::SchemaText) {
         let (context, system) = timings::time(Phase::Context, || {
             let context = context::build(catalog, question, self.context_tokens);
             let system = prompt::system(info.dialect, &info.server_version, &context);

@@ -7,7 +7,7 @@
 //! and labelled as data, and can never close its own fence early, in any
 //! letter case. Pure functions.
 
-use crate::agent::context::Context;
+use crate::agent::context::SchemaText;
 use crate::db::Dialect;
 use crate::llm::{Provider, Request};
 
@@ -18,7 +18,7 @@ pub const DEFAULT_LIMIT: u32 = 100;
 const MAX_SUMMARY_COLUMNS: usize = 40;
 
 /// The system text for a conversation about one database.
-pub fn system(dialect: Dialect, server_version: &str, context: &Context) -> String {
+pub fn system(dialect: Dialect, server_version: &str, context: &SchemaText) -> String {
     let db = dialect.name();
     let version = one_line(server_version);
     let server = if version.is_empty() {
@@ -161,7 +161,7 @@ fn push_fenced(text: &mut String, tag: &str, body: &str) {
 pub fn show(
     provider: &dyn Provider,
     request: &Request,
-    context: &Context,
+    context: &SchemaText,
     as_json: bool,
 ) -> String {
     if as_json {
@@ -189,7 +189,7 @@ fn readable(
     model: &str,
     url: Option<&str>,
     request: &Request,
-    context: &Context,
+    context: &SchemaText,
 ) -> String {
     let mut text = String::new();
     if let Some(url) = url {
@@ -237,7 +237,7 @@ fn readable(
 /// The same request as one JSON document (`--format json`): `provider`,
 /// `model`, `system`, `messages` (`role`, `content`) and `context`
 /// (`tables_full`, `tables_named`, `tokens`).
-fn json(provider: &str, model: &str, request: &Request, context: &Context) -> serde_json::Value {
+fn json(provider: &str, model: &str, request: &Request, context: &SchemaText) -> serde_json::Value {
     serde_json::json!({
         "provider": provider,
         "model": model,
@@ -258,8 +258,8 @@ fn json(provider: &str, model: &str, request: &Request, context: &Context) -> se
 mod tests {
     use super::*;
 
-    fn context(text: &str) -> Context {
-        Context {
+    fn context(text: &str) -> SchemaText {
+        SchemaText {
             text: text.to_string(),
             tables_full: vec!["public.orders".into()],
             tables_named: 0,
@@ -385,7 +385,7 @@ mod tests {
     #[test]
     fn a_readable_request_lists_its_context_and_every_message() {
         use crate::llm::{Message, Role};
-        let context = Context {
+        let context = SchemaText {
             text: "table public.t0".into(),
             tables_full: (0..35).map(|i| format!("public.t{i}")).collect(),
             tables_named: 4,

@@ -26,7 +26,6 @@ use edit::Recall;
 use input::{Input, Read};
 
 use crate::agent::{Agent, prompt};
-use crate::answer::{self, End};
 use crate::command::{self, Listing, Meta, ModelChoice};
 use crate::config::Config;
 use crate::confirm;
@@ -47,6 +46,7 @@ use crate::safety::{self, Verdict};
 use crate::server_listing::ServerListing;
 use crate::session::{Consent, Decision, Executed, Origin, Run, Session};
 use crate::term::Term;
+use crate::turn::{self, End};
 use crate::unrun;
 use crate::usage::{Ledger, Tally};
 
@@ -536,7 +536,7 @@ impl Repl {
             streamed: false,
             shown_sql: None,
         };
-        let answered = answer::answer(session, agent, question, &mut ui);
+        let answered = turn::answer(session, agent, question, &mut ui);
         print!("{}", ui.reply.finish());
         if ui.streamed {
             println!();
@@ -586,7 +586,7 @@ impl Repl {
             eprint!("{}", report::error_line(NO_PROVIDER, Some(llm::SETUP_HINT)));
             return;
         };
-        match answer::request(session, agent, question) {
+        match turn::request(session, agent, question) {
             Ok((request, context)) => {
                 let json = matches!(session.settings.format, crate::render::Format::Json);
                 let text = prompt::show(agent.provider(), &request, &context, json);
@@ -1005,7 +1005,7 @@ struct TerminalUi<'a> {
     shown_sql: Option<String>,
 }
 
-impl answer::Ui for TerminalUi<'_> {
+impl turn::Ui for TerminalUi<'_> {
     fn reply_text(&mut self, text: &str) {
         self.streamed = true;
         print!("{}", self.reply.push(&escape::visible(text)));
@@ -1033,7 +1033,7 @@ impl answer::Ui for TerminalUi<'_> {
     }
 
     fn retrying(&mut self, attempt: u32, _sql: &str, error: &crate::db::Error) {
-        eprint!("{}", answer::retrying_line(attempt, error));
+        eprint!("{}", turn::retrying_line(attempt, error));
     }
 
     fn shows_progress(&self) -> bool {

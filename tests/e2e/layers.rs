@@ -74,8 +74,8 @@ fn module_graph(src: &Path) -> BTreeMap<String, BTreeMap<String, BTreeSet<String
         }
         // A file declared test-only by its parent module is test code.
         let parent = match parts.as_slice() {
-            [.., dir, _] => src.join(dir).join("mod.rs"),
-            _ => src.join("main.rs"),
+            [dirs @ .., _] if !dirs.is_empty() => src.join(dirs.join("/")).join("mod.rs"),
+            _ => src.join("lib.rs"),
         };
         let name = parts.last().expect("a file name");
         if texts

@@ -1,14 +1,14 @@
-//! One question, start to finish: ask the model, show its SQL, classify,
-//! confirm, run, and — when the database rejects the SQL — send the error
-//! back for a corrected statement, a bounded number of times. The front end
-//! supplies a [`Ui`]; this module decides nothing about terminals: the
-//! spinner that shows while the model has not answered is drawn only when
-//! the `Ui` says stderr is a terminal, and is erased before the first
-//! reply text reaches the `Ui`.
+//! One turn of the agent, a question from start to finish: ask the model,
+//! show its SQL, classify, confirm, run, and — when the database rejects the
+//! SQL — send the error back for a corrected statement, a bounded number of
+//! times. The front end supplies a [`Ui`]; this module decides nothing about
+//! terminals: the spinner that shows while the model has not answered is
+//! drawn only when the `Ui` says stderr is a terminal, and is erased before
+//! the first reply text reaches the `Ui`.
 
 use std::time::Duration;
 
-use crate::agent::context::Context;
+use crate::agent::context::SchemaText;
 use crate::agent::{Agent, Proposal};
 use crate::db;
 use crate::escape;
@@ -139,7 +139,7 @@ pub fn request(
     session: &mut Session,
     agent: &Agent,
     question: &str,
-) -> Result<(Request, Context), db::Error> {
+) -> Result<(Request, SchemaText), db::Error> {
     let info = session.info().clone();
     Ok(agent.request(question, session.catalog()?, &info))
 }

@@ -1,0 +1,506 @@
+//! The schema written as text: one block per relation (kind, name, row
+//! estimate, comment, a line per column with its type, keys and references),
+//! enum lines, and the names-only list. Everything from the database passes
+//! through [`flat`] or [`quote_ident`], so no name, type, comment, label or
+//! value can add a line that looks like schema.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::catalog::{Catalog, EnumType, ForeignKey, Relation};
+
+/// The first line of every context: how to read the blocks that follow.
+pub(super) const LEGEND: &str = "-- each column: name type; NOT NULL unless marked null; pk = primary key; \
+                                 unique; → table.column it references; -- comment\n";
+
+/// The whole context of a database without tables or views.
+pub(super) const NO_RELATIONS: &str = "-- the database has no tables or views";
+
+/// Opens the names-only list.
+pub(super) const OTHERS_HEADER: &str = "other tables (names only):\n";
+
+/// Comments longer than this many characters are cut with `…`.
+const MAX_COMMENT_CHARS: usize = 160;
+
+/// Enum types with more labels than this list the first ones and a count.
+const MAX_ENUM_LABELS: usize = 40;
+
+/// Relation blocks, rendered the first time they are asked for: a large
+/// catalog only renders the blocks a context can hold.
+pub(super) struct Blocks<'a> {
+    relations: &'a [Relation],
+    enums: EnumIndex<'a>,
+    cache: Vec<Option<Block>>,
+}
+
+impl<'a> Blocks<'a> {
+    pub(super) fn new(catalog: &'a Catalog) -> Blocks<'a> {
+        Blocks {
+            relations: &catalog.relations,
+            enums: EnumIndex::new(&catalog.enums),
+            cache: (0..catalog.relations.len()).map(|_| None).collect(),
+        }
+    }
+
+    pub(super) fn get(&mut self, i: usize) -> &Block {
+        let (relations, enums) = (self.relations, &self.enums);
+        self.cache[i].get_or_insert_with(|| Block::render(&relations[i], enums))
+    }
+}
+
+/// One relation rendered in full, with what it costs.
+pub(super) struct Block {
+    pub(super) text: String,
+    pub(super) chars: usize,
+    /// Indexes into `Catalog::enums` of the enum types its columns use.
+    pub(super) enums: Vec<usize>,
+}
+
+impl Block {
+    fn render(relation: &Relation, enums: &EnumIndex) -> Block {
+        let mut text = String::with_capacity(64 + relation.columns.len() * 32);
+        let mut used_enums = Vec::new();
+        text.push_str(relation.kind.label());
+        text.push(' ');
+        push_qualified(&mut text, &relation.schema, &relation.name);
+        if let Some(rows) = row_estimate(relation) {
+            text.push_str(&rows);
+        }
+        push_comment(&mut text, relation.comment.as_deref());
+        text.push('\n');
+        for column in &relation.columns {
+            text.push_str("  ");
+            text.push_str(&quote_ident(&column.name));
+            text.push(' ');
+            text.push_str(&flat(&compact_type(&column.type_name)));
+            if column.nullable {
+                text.push_str(" null");
+            }
+            if is_single_key(
+                relation.primary_key.as_ref().map(|k| &k.columns),
+                &column.name,
+            ) {
+                text.push_str(" pk");
+            }
+            if relation
+                .unique_keys
+                .iter()
+                .any(|k| is_single_key(Some(&k.columns), &column.name))
+            {
+                text.push_str(" unique");
+            }
+            for fk in &relation.foreign_keys {
+                if is_single_key(Some(&fk.columns), &column.name) {
+                    text.push_str(" → ");
+                    push_fk_target(&mut text, relation, fk);
+                }
+            }
+            push_samples(&mut text, &column.samples);
+            push_comment(&mut text, column.comment.as_deref());
+            text.push('\n');
+            if let Some(e) = enums.lookup(&column.type_name)
+                && !used_enums.contains(&e)
+            {
+                used_enums.push(e);
+            }
+        }
+        push_composite_keys(&mut text, relation);
+        text.push('\n');
+        let chars = text.chars().count();
+        Block {
+            text,
+            chars,
+            enums: used_enums,
+        }
+    }
+}
+
+/// Lines for keys over several columns, which cannot be marked on one column.
+fn push_composite_keys(text: &mut String, relation: &Relation) {
+    if let Some(pk) = relation
+        .primary_key
+        .as_ref()
+        .filter(|k| k.columns.len() > 1)
+    {
+        text.push_str("  pk (");
+        text.push_str(&ident_list(&pk.columns));
+        text.push_str(")\n");
+    }
+    for key in relation.unique_keys.iter().filter(|k| k.columns.len() > 1) {
+        text.push_str("  unique (");
+        text.push_str(&ident_list(&key.columns));
+        text.push_str(")\n");
+    }
+    for fk in relation
+        .foreign_keys
+        .iter()
+        .filter(|k| k.columns.len() != 1)
+    {
+        text.push_str("  (");
+        text.push_str(&ident_list(&fk.columns));
+        text.push_str(") → ");
+        push_fk_target(text, relation, fk);
+        text.push('\n');
+    }
+}
+
+fn is_single_key(columns: Option<&Vec<String>>, column: &str) -> bool {
+    columns.is_some_and(|c| c.len() == 1 && c[0] == column)
+}
+
+/// `table.column` for a key into the same schema, `schema.table.column`
+/// otherwise; several columns as `table(a, b)`.
+fn push_fk_target(text: &mut String, from: &Relation, fk: &ForeignKey) {
+    if fk.ref_schema == from.schema {
+        text.push_str(&quote_ident(&fk.ref_table));
+    } else {
+        push_qualified(text, &fk.ref_schema, &fk.ref_table);
+    }
+    match fk.ref_columns.as_slice() {
+        [one] => {
+            text.push('.');
+            text.push_str(&quote_ident(one));
+        }
+        many => {
+            text.push('(');
+            text.push_str(&ident_list(many));
+            text.push(')');
+        }
+    }
+}
+
+fn ident_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| quote_ident(n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// ` (~2,000 rows)` when the planner has an estimate; views have none.
+fn row_estimate(relation: &Relation) -> Option<String> {
+    let rows = relation.row_estimate.filter(|n| *n >= 0)?;
+    let unit = if rows == 1 { "row" } else { "rows" };
+    Some(format!(" (~{} {unit})", thousands(rows)))
+}
+
+fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// Appends ` -- comment` on one line, whitespace collapsed and length capped,
+/// so a comment can never add lines that look like schema.
+fn push_comment(text: &mut String, comment: Option<&str>) {
+    let Some(comment) = comment.map(str::trim).filter(|c| !c.is_empty()) else {
+        return;
+    };
+    text.push_str(" -- ");
+    let mut written = 0;
+    for (i, word) in comment.split_whitespace().enumerate() {
+        if i > 0 {
+            text.push(' ');
+            written += 1;
+        }
+        let len = word.chars().count();
+        if written + len > MAX_COMMENT_CHARS {
+            let room = MAX_COMMENT_CHARS.saturating_sub(written);
+            text.extend(word.chars().take(room));
+            text.push('…');
+            return;
+        }
+        text.push_str(word);
+        written += len;
+    }
+}
+
+/// Shorter spellings PostgreSQL also accepts for its long type names.
+fn compact_type(type_name: &str) -> Cow<'_, str> {
+    const SHORT: [(&str, &str); 6] = [
+        ("character varying", "varchar"),
+        ("timestamp with time zone", "timestamptz"),
+        ("timestamp without time zone", "timestamp"),
+        ("time with time zone", "timetz"),
+        ("time without time zone", "time"),
+        ("character", "char"),
+    ];
+    for (long, short) in SHORT {
+        if let Some(rest) = type_name.strip_prefix(long) {
+            return Cow::Owned(format!("{short}{rest}"));
+        }
+    }
+    Cow::Borrowed(type_name)
+}
+
+/// `schema.name`, each part quoted when it needs to be.
+fn push_qualified(text: &mut String, schema: &str, name: &str) {
+    text.push_str(&quote_ident(schema));
+    text.push('.');
+    text.push_str(&quote_ident(name));
+}
+
+/// `text` with every character that could start a new line (control
+/// characters, U+2028 and U+2029) as U+FFFD, so that a name, type, label or
+/// value from the database can never add lines that look like schema.
+fn flat(text: &str) -> Cow<'_, str> {
+    let breaks = |c: char| c.is_control() || c == '\u{2028}' || c == '\u{2029}';
+    if !text.chars().any(breaks) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| if breaks(c) { '\u{FFFD}' } else { c })
+            .collect(),
+    )
+}
+
+/// An identifier as it must be written in SQL: bare when it is lower-case
+/// letters, digits and underscores and not a common reserved word; otherwise
+/// in double quotes, kept on one line ([`flat`]).
+fn quote_ident(name: &str) -> Cow<'_, str> {
+    if !needs_quotes(name) {
+        return Cow::Borrowed(name);
+    }
+    Cow::Owned(format!("\"{}\"", flat(name).replace('"', "\"\"")))
+}
+
+/// Characters [`quote_ident`] writes for `name`, without writing it.
+pub(super) fn ident_len(name: &str) -> usize {
+    let chars = name.chars().count();
+    if needs_quotes(name) {
+        chars + 2 + name.matches('"').count()
+    } else {
+        chars
+    }
+}
+
+fn needs_quotes(name: &str) -> bool {
+    const RESERVED: [&str; 24] = [
+        "all",
+        "analyse",
+        "analyze",
+        "and",
+        "case",
+        "check",
+        "column",
+        "constraint",
+        "default",
+        "desc",
+        "do",
+        "end",
+        "from",
+        "group",
+        "limit",
+        "offset",
+        "order",
+        "select",
+        "table",
+        "to",
+        "union",
+        "user",
+        "when",
+        "where",
+    ];
+    let bare = name
+        .bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == b'_')
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'$')
+        && !RESERVED.contains(&name);
+    !bare
+}
+
+/// `enum order_status: pending, paid, shipped` (schema-qualified outside
+/// `public` and `main`).
+pub(super) fn enum_line(e: &EnumType) -> String {
+    let mut line = String::from("enum ");
+    if !(e.schema == "public" || e.schema == "main" || e.schema.is_empty()) {
+        line.push_str(&quote_ident(&e.schema));
+        line.push('.');
+    }
+    line.push_str(&quote_ident(&e.name));
+    line.push_str(": ");
+    let shown = e.labels.len().min(MAX_ENUM_LABELS);
+    let labels: Vec<Cow<'_, str>> = e.labels[..shown].iter().map(|l| flat(l)).collect();
+    line.push_str(&labels.join(", "));
+    if e.labels.len() > shown {
+        line.push_str(&format!(", … ({} more)", e.labels.len() - shown));
+    }
+    push_comment(&mut line, e.comment.as_deref());
+    line.push('\n');
+    line
+}
+
+/// Finds the enum type a column's formatted type names.
+struct EnumIndex<'a> {
+    by_name: HashMap<&'a str, usize>,
+    by_qualified: HashMap<(&'a str, &'a str), usize>,
+}
+
+impl<'a> EnumIndex<'a> {
+    fn new(enums: &'a [EnumType]) -> EnumIndex<'a> {
+        let mut by_name = HashMap::new();
+        let mut by_qualified = HashMap::new();
+        for (i, e) in enums.iter().enumerate() {
+            by_name.entry(e.name.as_str()).or_insert(i);
+            by_qualified.insert((e.schema.as_str(), e.name.as_str()), i);
+        }
+        EnumIndex {
+            by_name,
+            by_qualified,
+        }
+    }
+
+    /// `order_status`, `sales.order_status`, `"Mood"[]` … → the enum's index.
+    fn lookup(&self, type_name: &str) -> Option<usize> {
+        if self.by_name.is_empty() {
+            return None;
+        }
+        let base = type_name.trim_end_matches("[]");
+        let unquote = |s: &'_ str| -> String { s.trim_matches('"').replace("\"\"", "\"") };
+        match base.rsplit_once('.') {
+            Some((schema, name)) if !base.contains('"') => {
+                self.by_qualified.get(&(schema, name)).copied()
+            }
+            Some((schema, name)) => self
+                .by_qualified
+                .get(&(unquote(schema).as_str(), unquote(name).as_str()))
+                .copied(),
+            None if base.contains('"') => self.by_name.get(unquote(base).as_str()).copied(),
+            None => self.by_name.get(base).copied(),
+        }
+    }
+}
+
+pub(super) fn more_line(n: usize) -> String {
+    format!("… and {n} more\n")
+}
+
+/// `  schema: a, b, c` lines, schemas and names in alphabetical order.
+pub(super) fn push_name_groups(text: &mut String, catalog: &Catalog, listed: &[usize]) {
+    let mut sorted: Vec<&Relation> = listed.iter().map(|&i| &catalog.relations[i]).collect();
+    sorted.sort_by(|a, b| a.schema.cmp(&b.schema).then_with(|| a.name.cmp(&b.name)));
+    let mut current: Option<&str> = None;
+    for r in sorted {
+        if current == Some(r.schema.as_str()) {
+            text.push_str(", ");
+        } else {
+            if current.is_some() {
+                text.push('\n');
+            }
+            text.push_str("  ");
+            text.push_str(&quote_ident(&r.schema));
+            text.push_str(": ");
+            current = Some(r.schema.as_str());
+        }
+        text.push_str(&quote_ident(&r.name));
+    }
+    text.push('\n');
+}
+
+/// ` values: 'a', 'b'` — a column's shared samples, quoted as SQL strings.
+fn push_samples(text: &mut String, samples: &[String]) {
+    for (i, value) in samples.iter().enumerate() {
+        text.push_str(if i == 0 { " values: " } else { ", " });
+        text.push('\'');
+        text.push_str(&flat(value).replace('\'', "''"));
+        text.push('\'');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{column, fk, relation};
+
+    #[test]
+    fn samples_follow_the_type_as_sql_strings() {
+        let mut text = String::new();
+        push_samples(&mut text, &["paid".into(), "o'clock".into()]);
+        assert_eq!(text, " values: 'paid', 'o''clock'");
+        let mut none = String::new();
+        push_samples(&mut none, &[]);
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn names_are_quoted_when_sql_needs_it() {
+        assert_eq!(quote_ident("orders"), "orders");
+        assert_eq!(quote_ident("Album"), "\"Album\"");
+        assert_eq!(quote_ident("user"), "\"user\"");
+        assert_eq!(quote_ident("my table"), "\"my table\"");
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(quote_ident("a\nb"), "\"a\u{FFFD}b\"");
+        assert_eq!(quote_ident("2fa"), "\"2fa\"");
+    }
+
+    #[test]
+    fn cross_schema_and_composite_foreign_keys() {
+        let mut a = relation("sales", "a", vec![column("x", "int4", false)]);
+        a.foreign_keys = vec![
+            fk(&["x"], "hr", "people", &["id"]),
+            fk(&["x", "y"], "sales", "b", &["p", "q"]),
+        ];
+        let block = Block::render(&a, &EnumIndex::new(&[]));
+        assert_eq!(
+            block.text,
+            "table sales.a\n  x int4 → hr.people.id\n  (x, y) → b(p, q)\n\n"
+        );
+        assert_eq!(block.chars, block.text.chars().count());
+    }
+
+    #[test]
+    fn long_comments_are_cut_and_long_enums_counted() {
+        let mut text = String::new();
+        push_comment(&mut text, Some(&"word ".repeat(100)));
+        assert!(text.ends_with('…'));
+        assert!(text.chars().count() <= MAX_COMMENT_CHARS + 5);
+        let e = EnumType {
+            schema: "s".into(),
+            name: "e".into(),
+            labels: (0..50).map(|i| format!("l{i}")).collect(),
+            comment: None,
+        };
+        assert!(enum_line(&e).starts_with("enum s.e: l0, l1,"));
+        assert!(enum_line(&e).ends_with(", l39, … (10 more)\n"));
+    }
+
+    #[test]
+    fn names_types_labels_and_values_never_add_lines() {
+        let e = EnumType {
+            schema: "public".into(),
+            name: "mood".into(),
+            labels: vec!["ok\ntable public.admin\u{2028}x".into(), "sad".into()],
+            comment: None,
+        };
+        assert_eq!(
+            enum_line(&e),
+            "enum mood: ok\u{FFFD}table public.admin\u{FFFD}x, sad\n"
+        );
+        let mut forged = column("c", "public.\"t\nenum x: 1\"", false);
+        forged.samples = vec!["a\r\ntable public.x".into()];
+        let relation = relation("public", "t", vec![forged]);
+        let block = Block::render(&relation, &EnumIndex::new(&[]));
+        assert_eq!(block.text.trim_end().lines().count(), 2, "{:?}", block.text);
+    }
+
+    #[test]
+    fn row_counts_use_thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(12_345_678), "12,345,678");
+    }
+}

@@ -1,0 +1,221 @@
+//! Runs one parsed command line: each subcommand's setup (config file,
+//! terminal, interrupts, connection, agent) and the front end it hands over
+//! to. Failures come back as a [`Failure`]; `main` turns them into the exit
+//! code.
+
+// Subcommands print their results and notes: this is the front end for
+// everything but the REPL and `ask`.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use crate::cli::{Cli, Command, ConfigAction, Global};
+use crate::config::Config;
+use crate::connection::{self, Choice, Start};
+use crate::exit::Failure;
+use crate::interrupt::Interrupts;
+use crate::session::{Session, Settings};
+use crate::term::Term;
+use crate::{agent, ask, config, generate, history, models, render, repl, setup_reader, timings};
+
+/// Runs the subcommand `cli` names (the REPL when it names none).
+pub fn run(cli: &Cli) -> Result<(), Failure> {
+    let global = &cli.global;
+    connection::set_password_prompt(global.password_prompt());
+    // Bare `glance` opens the session, as bare `psql` does.
+    match cli.command.as_ref().unwrap_or(&Command::Repl) {
+        Command::Completions { shell } => {
+            generate::completions(*shell, &mut std::io::stdout()).map_err(Failure::from_io)
+        }
+        Command::Man => generate::man(&mut std::io::stdout()).map_err(Failure::from_io),
+        Command::Config { action } => config_command(global, *action),
+        Command::Usage { days } => usage_command(global, *days),
+        Command::Models { provider } => {
+            let config = load_config(global)?;
+            let listing = models::list(&config, provider.as_deref())?;
+            print!("{}", listing.text(config.format));
+            if let Some(note) = listing.unlisted_note() {
+                eprintln!("glance: {note}");
+            }
+            Ok(())
+        }
+        Command::SetupReader { role, login } => {
+            setup_reader::check_name(role).map_err(|message| Failure::Usage {
+                message: format!("cannot set up reader role: {message}"),
+                hint: Some("give a role name such as glance_reader".into()),
+            })?;
+            print!("{}", setup_reader::script(role, *login));
+            Ok(())
+        }
+        Command::Ask(args) => {
+            // With --format json a failure is also a JSON document on stdout.
+            let described = |format| move |failure| ask::Failed::from(failure).into_failure(format);
+            let flagged = global.format.unwrap_or(render::Format::Table);
+            let config = load_config(global).map_err(described(flagged))?;
+            let term = Term::detect(config.color);
+            let interrupts = install_interrupts().map_err(described(config.format))?;
+            let choice = match connection::at_start(&global.requested(), &config) {
+                Ok(Start::Chosen(choice)) => choice,
+                Ok(Start::Pick) => return Err(described(config.format)(unpicked())),
+                Err(failure) => return Err(described(config.format)(failure)),
+            };
+            let result = ask::run(
+                global,
+                args,
+                term,
+                config.format,
+                choice.target.dialect(),
+                || {
+                    let mut session = open(&choice, &config, term, interrupts, false)?;
+                    session.glance_timings = true;
+                    Ok(session)
+                },
+                || make_agent(&config),
+            )
+            .map_err(|failed| failed.into_failure(config.format));
+            if args.timings {
+                eprintln!("glance: {}", timings::split().line());
+            }
+            result
+        }
+        Command::Repl => {
+            let config = load_config(global)?;
+            let term = Term::detect(config.color);
+            let interrupts = install_interrupts()?;
+            let choice = match connection::at_start(&global.requested(), &config)? {
+                Start::Chosen(choice) => choice,
+                Start::Pick if term.can_ask() => repl::pick_at_start(&config)?,
+                Start::Pick => return Err(unpicked()),
+            };
+            let mut session = open(
+                &choice,
+                &config,
+                term,
+                interrupts,
+                term.stdin_tty && term.stdout_tty,
+            )?;
+            let agent = make_agent(&config)?;
+            repl::run(&mut session, &config, agent, term, global.yes)
+        }
+    }
+}
+
+/// `glance config init|path|show`.
+fn config_command(global: &Global, action: ConfigAction) -> Result<(), Failure> {
+    let path = config::path(global.config.as_deref())?;
+    match action {
+        ConfigAction::Path => println!("{}", path.display()),
+        ConfigAction::Init => {
+            config::init(&path)?;
+            println!("Wrote a commented config file to {}.", path.display());
+        }
+        ConfigAction::Show => print!("{}", load_config(global)?.show()),
+    }
+    Ok(())
+}
+
+/// `glance usage`: model use from the history.
+fn usage_command(global: &Global, days: u32) -> Result<(), Failure> {
+    let config = load_config(global)?;
+    let term = Term::detect(config.color);
+    let no_history = || Failure::Usage {
+        message: "glance usage reads the history, and history is off".into(),
+        hint: Some(
+            "remove --no-history, or set [history] enabled = true in the config file".into(),
+        ),
+    };
+    if !config.history {
+        return Err(no_history());
+    }
+    let history = open_history(true).ok_or_else(no_history)?;
+    // More days than the calendar holds count from its start.
+    let since = jiff::Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(days)))
+        .unwrap_or(jiff::Timestamp::MIN);
+    let ledger = history
+        .usage_since(since)
+        .map_err(|error| Failure::runtime(format!("could not read the history: {error}")))?;
+    let title = format!("Model use over the last {days} days");
+    let options = render::RenderOptions {
+        format: config.format,
+        expanded: config.expanded,
+        color: term.color,
+        terminal: term.size(),
+        null: config.null.clone(),
+        ..render::RenderOptions::default()
+    };
+    render::present(&ledger.describe(title), &options, &mut || {
+        Box::new(std::io::BufWriter::new(std::io::stdout().lock()))
+    })
+    .map_err(Failure::from_io)
+}
+
+/// Reads the config file and says what is wrong with it, without failing on
+/// what can be ignored.
+fn load_config(global: &Global) -> Result<Config, Failure> {
+    let config = Config::load(&global.overrides())?;
+    for warning in &config.warnings {
+        eprintln!("glance: warning: {warning}");
+    }
+    Ok(config)
+}
+
+fn unpicked() -> Failure {
+    Failure::Usage {
+        message: "the config file has several connection profiles and none is the default".into(),
+        hint: Some("choose one with -p NAME (or -d URL), or mark one with `default = true`".into()),
+    }
+}
+
+fn install_interrupts() -> Result<Interrupts, Failure> {
+    Interrupts::install()
+        .map_err(|e| Failure::runtime(format!("could not install the Ctrl-C handler: {e}")))
+}
+
+/// Connects and starts a session with the merged settings.
+fn open(
+    choice: &Choice,
+    config: &Config,
+    term: Term,
+    interrupts: Interrupts,
+    paged: bool,
+) -> Result<Session, Failure> {
+    timings::end_startup();
+    if let Some(note) = connection::ignored_password_note(choice) {
+        eprintln!("glance: {note}");
+    }
+    let backend = timings::time(timings::Phase::Connect, || connection::connect(choice))?;
+    let settings = Settings {
+        format: config.format,
+        expanded: config.expanded,
+        timing: true,
+        null: config.null.clone(),
+        page_size: config.page_size,
+        paged,
+        share_samples: config.share_samples,
+        trusted_functions: config.trusted_functions.clone(),
+    };
+    let mut session = Session::new(choice.clone(), backend, settings, term, interrupts);
+    session.history = open_history(config.history);
+    Ok(session)
+}
+
+/// The history when `enabled`, after saying what is wrong with it.
+fn open_history(enabled: bool) -> Option<history::History> {
+    let (history, warnings) = history::open(enabled);
+    for warning in warnings {
+        eprintln!("glance: {warning}");
+    }
+    history
+}
+
+/// The agent for questions, when a provider is configured; says so when
+/// glance picked a provider nobody named (a local Ollama).
+fn make_agent(config: &Config) -> Result<Option<agent::Agent>, Failure> {
+    let chosen = models::choose(config, config.provider.as_deref(), config.model.as_deref())
+        .map_err(|e| Failure::runtime(e.to_string()))?;
+    Ok(chosen.map(|chosen| {
+        if let Some(notice) = &chosen.notice {
+            eprintln!("glance: {notice}");
+        }
+        agent::Agent::new(chosen.provider, config.agent_settings())
+    }))
+}

@@ -1,0 +1,80 @@
+//! glance: chat with your database from the terminal.
+//!
+//! The library holds every module; the binary (`main.rs`) only parses the
+//! command line, calls [`run`] and turns the outcome into an exit code (see
+//! `cli::EXIT_CODES`). Modules stay private so the compiler reports what
+//! nothing uses; the few items below are public for `main`, the fuzz
+//! targets (`fuzz/`) and the benchmarks (`benches/`).
+
+mod agent;
+mod ask;
+mod catalog;
+mod cli;
+mod clipboard;
+mod command;
+mod config;
+mod confirm;
+mod connection;
+mod copy;
+mod db;
+mod demo;
+mod describe;
+mod dispatch;
+mod escape;
+mod exit;
+mod export;
+mod files;
+mod generate;
+mod highlight;
+mod history;
+#[cfg(test)]
+mod input_proptests;
+mod interrupt;
+mod llm;
+mod models;
+mod numbers;
+mod password;
+mod preview;
+mod price;
+mod prose;
+mod querylog;
+mod redact;
+mod render;
+mod repl;
+mod report;
+mod safety;
+mod server_listing;
+mod session;
+mod setup_reader;
+mod spinner;
+mod term;
+#[doc(hidden)]
+pub mod testing;
+mod timings;
+mod turn;
+mod unrun;
+mod usage;
+
+pub use cli::Cli;
+pub use dispatch::run;
+pub use exit::Failure;
+
+// What the benchmarks measure and the fuzz targets check.
+pub use agent::context;
+pub use db::Dialect;
+pub use safety::classify;
+#[cfg(fuzzing)]
+pub use safety::invariants;
+
+/// Parses the command line, once the run's clock has started; a shell asking
+/// for completions is answered here and the process ends.
+pub fn parse_args() -> Cli {
+    timings::start();
+    generate::complete_if_asked();
+    cli::parse()
+}
+
+/// What to print on stderr for `failure`, with any password masked.
+pub fn failure_text(failure: &Failure) -> String {
+    redact::text(&failure.message())
+}
