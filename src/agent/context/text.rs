@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::catalog::{Catalog, EnumType, ForeignKey, Relation};
+use crate::numbers::thousands;
 
 /// The first line of every context: how to read the blocks that follow.
 pub(super) const LEGEND: &str = "-- each column: name type; NOT NULL unless marked null; pk = primary key; \
@@ -179,24 +180,9 @@ fn ident_list(names: &[String]) -> String {
 
 /// ` (~2,000 rows)` when the planner has an estimate; views have none.
 fn row_estimate(relation: &Relation) -> Option<String> {
-    let rows = relation.row_estimate.filter(|n| *n >= 0)?;
+    let rows = u64::try_from(relation.row_estimate?).ok()?;
     let unit = if rows == 1 { "row" } else { "rows" };
     Some(format!(" (~{} {unit})", thousands(rows)))
-}
-
-fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
 }
 
 /// Appends ` -- comment` on one line, whitespace collapsed and length capped,
@@ -496,11 +482,4 @@ mod tests {
         assert_eq!(block.text.trim_end().lines().count(), 2, "{:?}", block.text);
     }
 
-    #[test]
-    fn row_counts_use_thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(12_345_678), "12,345,678");
-    }
 }
