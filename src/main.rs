@@ -14,6 +14,7 @@ mod command;
 mod config;
 mod confirm;
 mod connection;
+mod console;
 mod copy;
 mod db;
 mod demo;
@@ -22,12 +23,14 @@ mod escape;
 mod exit;
 mod export;
 mod files;
+mod gate;
 mod generate;
 mod highlight;
 mod history;
 #[cfg(test)]
 mod input_proptests;
 mod interrupt;
+mod journal;
 mod llm;
 mod models;
 mod password;
@@ -296,8 +299,9 @@ fn open(
         share_samples: config.share_samples,
         trusted_functions: config.trusted_functions.clone(),
     };
-    let mut session = Session::new(choice.clone(), backend, settings, term, interrupts);
-    session.history = history::open(config.history);
+    let console = console::Console::default();
+    let mut session = Session::new(choice.clone(), backend, settings, term, interrupts, console);
+    session.journal.history = history::open(config.history);
     Ok(session)
 }
 

@@ -54,6 +54,7 @@ pub fn run(
     assume_yes: bool,
 ) -> Result<(), Failure> {
     let line_history = session
+        .journal
         .history
         .as_ref()
         .map(|history| history.line_history_path().to_path_buf());
@@ -399,7 +400,7 @@ impl Repl {
             } => output::export(session, format, &file, overwrite, self.term.stderr_tty),
             Meta::Yank(what) => output::yank(session, what, self.term.stderr_tty),
             Meta::Output(file) => output::output(session, file.as_deref()),
-            Meta::Log => show(session, &session.log.describe(), true),
+            Meta::Log => show(session, &session.journal.log.describe(), true),
             Meta::Connect(target) => self.connect(session, input, target),
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::History(words) => history::list(session, words.as_deref()),
