@@ -1,8 +1,9 @@
-//! The safety gate's decision, and nothing else: from how dangerous a
+//! The safety gate's decisions, and nothing else: from how dangerous a
 //! statement is, who wrote it and the connection's rules, whether glance
-//! forbids it, asks the person first, or runs it — and under which guard.
+//! forbids it, asks first, or runs it — and under which guard; and, when
+//! it asks, whether the flags answer, the person does, or nobody can.
 //! Pure: it reads no database and asks nobody, so every combination is
-//! checked by a table below; the session acts on what it says.
+//! checked by a table below; the session and the front ends act on it.
 
 use std::time::Duration;
 
@@ -62,6 +63,53 @@ pub fn decide(level: Level, origin: Origin, rules: Rules) -> Gate {
     }
 }
 
+/// What the person let glance agree to without asking, by flag.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Allowed {
+    /// Writes (and loads) run unasked: `--allow-write` in `ask`, `--yes`.
+    pub write: bool,
+    /// Destructive statements run unasked: `--allow-destructive` in
+    /// `ask`, `--yes`.
+    pub destructive: bool,
+}
+
+impl Allowed {
+    /// `--yes`: everything the gate would ask about, when `yes`.
+    pub fn everything(yes: bool) -> Allowed {
+        Allowed {
+            write: yes,
+            destructive: yes,
+        }
+    }
+}
+
+/// Who answers when the gate asks about a statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answerer {
+    /// A flag already said yes.
+    Flags,
+    /// The person, at the terminal.
+    Person,
+    /// Nobody: no flag covers it and there is no terminal, so it is refused.
+    Nobody,
+}
+
+/// Who answers for a statement judged `level`, given the flags and whether
+/// a person can be asked (input is a terminal).
+pub fn answerer(level: Level, allowed: Allowed, can_ask: bool) -> Answerer {
+    let covered = match level {
+        Level::ReadOnly | Level::Write => allowed.write,
+        Level::Destructive => allowed.destructive,
+    };
+    if covered {
+        Answerer::Flags
+    } else if can_ask {
+        Answerer::Person
+    } else {
+        Answerer::Nobody
+    }
+}
+
 /// Reads run inside the server guard (read-only transaction, timeout);
 /// writes run as typed, since the guard would stop them.
 fn guard(level: Level, statement_timeout: Duration) -> Guard {
@@ -118,6 +166,50 @@ mod tests {
                 "{level:?} {origin:?} read_only={read_only}"
             );
         }
+    }
+
+    #[test]
+    fn flags_answer_what_they_cover_and_else_the_person_or_nobody() {
+        use Answerer::{Flags, Nobody, Person};
+        use Level::{Destructive, ReadOnly, Write};
+        let none = Allowed::default();
+        let write = Allowed {
+            write: true,
+            destructive: false,
+        };
+        let destructive = Allowed {
+            write: false,
+            destructive: true,
+        };
+        let yes = Allowed::everything(true);
+        // (level, flags, a terminal to ask at) → who answers
+        let table = [
+            (ReadOnly, none, true, Person),
+            (ReadOnly, none, false, Nobody),
+            (ReadOnly, write, false, Flags),
+            (ReadOnly, destructive, false, Nobody),
+            (ReadOnly, yes, false, Flags),
+            (Write, none, true, Person),
+            (Write, none, false, Nobody),
+            (Write, write, false, Flags),
+            (Write, destructive, true, Person),
+            (Write, destructive, false, Nobody),
+            (Write, yes, false, Flags),
+            (Destructive, none, true, Person),
+            (Destructive, none, false, Nobody),
+            (Destructive, write, true, Person),
+            (Destructive, write, false, Nobody),
+            (Destructive, destructive, false, Flags),
+            (Destructive, yes, true, Flags),
+        ];
+        for (level, allowed, can_ask, expected) in table {
+            assert_eq!(
+                answerer(level, allowed, can_ask),
+                expected,
+                "{level:?} {allowed:?} can_ask={can_ask}"
+            );
+        }
+        assert_eq!(Allowed::everything(false), none);
     }
 
     #[test]
