@@ -17,6 +17,7 @@ use crate::catalog::Catalog;
 use crate::connection::Choice;
 use crate::console::Console;
 use crate::db::{self, Backend, Guard, Outcome, OutcomeKind, RowSink};
+use crate::gate::Origin;
 use crate::interrupt::Interrupts;
 use crate::journal::{Journal, Place, Recorded, Statement};
 use crate::querylog::QuestionNote;
@@ -26,7 +27,6 @@ use crate::safety::{self, Level, Verdict};
 use crate::term::Term;
 use crate::timings::{self, Phase};
 
-pub use crate::gate::Origin;
 use probe::Collect;
 
 /// Display and guard settings a session starts with and `\x`/`\timing` change.
