@@ -456,3 +456,147 @@ impl RowSink for Recording<'_> {
         self.writer.interactive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::connection::Choice;
+    use crate::console::{Console, OutputFile};
+    use crate::db::Target;
+    use crate::interrupt::Interrupts;
+    use crate::render::Expanded;
+    use crate::session::Settings;
+    use crate::term::Term;
+
+    /// A session on a fresh SQLite file holding `t(a)` with one row, its
+    /// results going to a file; `read_only` as a profile would set it.
+    fn session(tag: &str, read_only: bool) -> (Session, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("glance-session-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.db");
+        let _ = std::fs::remove_file(&path);
+        let db = rusqlite::Connection::open(&path).unwrap();
+        db.execute_batch("create table t(a int); insert into t values (1);")
+            .unwrap();
+        drop(db);
+        let backend = Box::new(db::sqlite::SqliteBackend::open(&path).unwrap());
+        let choice = Choice {
+            target: Target::Sqlite(path),
+            profile: None,
+            read_only,
+            statement_timeout: Duration::from_secs(30),
+            guard_role: None,
+        };
+        let settings = Settings {
+            format: Format::Csv,
+            expanded: Expanded::Off,
+            timing: false,
+            null: String::new(),
+            page_size: None,
+            paged: false,
+            share_samples: false,
+            trusted_functions: Vec::new(),
+        };
+        let term = Term {
+            stdin_tty: false,
+            stdout_tty: false,
+            stderr_tty: false,
+            color: false,
+            stderr_color: false,
+        };
+        let results = dir.join("results.csv");
+        let mut console = Console::default();
+        console.redirect(Some(OutputFile {
+            name: "results.csv".into(),
+            file: std::fs::File::create(&results).unwrap(),
+        }));
+        let interrupts = Interrupts::install().unwrap();
+        let session = Session::new(choice, backend, settings, term, interrupts, console);
+        (session, results)
+    }
+
+    /// The log's status column, one per statement.
+    fn statuses(session: &Session) -> Vec<String> {
+        session
+            .journal
+            .log
+            .describe()
+            .rows
+            .iter()
+            .map(|row| match &row[3] {
+                db::Value::Text(status) => status.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_read_runs_unasked_and_is_recorded_once() {
+        let (mut session, results) = session("read", false);
+        let asked = Cell::new(0);
+        let executed = session.execute(Run::typed("select a from t"), &mut |_| {
+            asked.set(asked.get() + 1);
+            Decision::Run
+        });
+        assert!(
+            matches!(executed, Executed::Ran(Ran { rows: Some(1), .. })),
+            "{executed:?}"
+        );
+        assert_eq!(asked.get(), 0);
+        assert_eq!(statuses(&session), ["ok"]);
+        assert_eq!(std::fs::read_to_string(results).unwrap(), "a\n1\n");
+    }
+
+    #[test]
+    fn a_write_on_a_read_only_connection_is_forbidden_without_asking() {
+        let (mut session, _) = session("forbid", true);
+        let executed = session.execute(Run::typed("insert into t values (2)"), &mut |_| {
+            panic!("nobody is asked about a forbidden statement")
+        });
+        assert!(
+            matches!(executed, Executed::Forbidden { .. }),
+            "{executed:?}"
+        );
+        assert_eq!(
+            statuses(&session),
+            ["error: refused: the connection is read-only"]
+        );
+    }
+
+    #[test]
+    fn what_the_gate_asks_about_ends_as_the_answer_says() {
+        let (mut session, _) = session("ask", false);
+        let drop = Run::typed("drop table t");
+        let declined = session.execute(drop, &mut |_| Decision::Decline);
+        assert!(matches!(declined, Executed::Declined), "{declined:?}");
+        let generated = Run {
+            origin: Origin::Generated,
+            ..Run::typed("insert into t values (2)")
+        };
+        let refused = session.execute(generated, &mut |_| Decision::Refuse);
+        assert!(matches!(refused, Executed::Refused { .. }), "{refused:?}");
+        let ran = session.execute(Run::typed("drop table t"), &mut |_| Decision::Run);
+        assert!(matches!(ran, Executed::Ran(_)), "{ran:?}");
+        assert_eq!(
+            statuses(&session),
+            ["not run", "error: refused: needs confirmation", "ok"]
+        );
+    }
+
+    #[test]
+    fn a_load_is_always_asked() {
+        let (mut session, _) = session("load", false);
+        let asked = Cell::new(0);
+        let rows = vec![vec![Some("2".to_string())]];
+        let loaded = session.load("insert into t values (?)", &rows, &mut |_| {
+            asked.set(asked.get() + 1);
+            Decision::Decline
+        });
+        assert!(matches!(loaded, Loaded::Declined), "{loaded:?}");
+        assert_eq!(asked.get(), 1);
+        assert_eq!(statuses(&session), ["not run"]);
+    }
+}
