@@ -8,6 +8,7 @@ mod agent;
 mod answer;
 mod ask;
 mod catalog;
+mod choice;
 mod cli;
 mod clipboard;
 mod command;

@@ -97,7 +97,10 @@ pub fn run(
             }
             Read::End => break,
         };
-        if let Some(notice) = session.revive() {
+        let connect_again = |choice: &Choice| {
+            connection::connect_again(choice).map_err(|failure| failure.message())
+        };
+        if let Some(notice) = session.revive(connect_again) {
             eprint!("{notice}");
         }
         if repl.handle(session, &mut input, &line) == AfterLine::Quit || repl.output_closed {

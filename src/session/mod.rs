@@ -14,7 +14,7 @@ use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 use crate::catalog::Catalog;
-use crate::connection::Choice;
+use crate::choice::Choice;
 use crate::console::Console;
 use crate::db::{self, Backend, Guard, Outcome, OutcomeKind, RowSink};
 use crate::gate::Origin;
@@ -230,11 +230,15 @@ impl Session {
         self.last_result = None;
     }
 
-    /// Connects again, with the same choice, when the connection was lost
-    /// (a restarted server, a terminated backend), and says what happened:
-    /// `None` while the connection is fine. The catalog is read again when
-    /// next needed; a transaction the person had open is gone.
-    pub fn revive(&mut self) -> Option<String> {
+    /// Connects again through `connect_again`, with the same choice, when
+    /// the connection was lost (a restarted server, a terminated backend),
+    /// and says what happened: `None` while the connection is fine. The
+    /// catalog is read again when next needed; a transaction the person had
+    /// open is gone. `connect_again`'s error is the message to show.
+    pub fn revive(
+        &mut self,
+        connect_again: impl FnOnce(&Choice) -> Result<Box<dyn Backend>, String>,
+    ) -> Option<String> {
         if !self.backend.is_lost() {
             return None;
         }
@@ -244,15 +248,14 @@ impl Session {
         } else {
             ""
         };
-        Some(match crate::connection::connect_again(&self.choice) {
+        Some(match connect_again(&self.choice) {
             Ok(backend) => {
                 self.backend = backend;
                 self.catalog = None;
                 format!("connection to {location} was lost; reconnected{rolled_back}\n")
             }
-            Err(failure) => format!(
-                "connection to {location} was lost{rolled_back}; reconnecting failed (glance tries again with the next command):\n{}",
-                failure.message()
+            Err(message) => format!(
+                "connection to {location} was lost{rolled_back}; reconnecting failed (glance tries again with the next command):\n{message}"
             ),
         })
     }

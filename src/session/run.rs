@@ -463,7 +463,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::connection::Choice;
+    use crate::choice::Choice;
     use crate::console::{Console, OutputFile};
     use crate::db::Target;
     use crate::interrupt::Interrupts;
