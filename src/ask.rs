@@ -20,8 +20,8 @@ use crate::confirm;
 use crate::db::{self, Dialect};
 use crate::escape;
 use crate::exit::Failure;
+use crate::gate::{self, Allowed, Answerer};
 use crate::highlight;
-use crate::history::History;
 use crate::llm;
 use crate::render::{self, Format};
 use crate::report;
@@ -190,16 +190,8 @@ pub fn run(
             serde_json::Value::from(session.classify(sql).level.as_str()),
         ),
     ];
-    let allowed = args.allow_destructive || global.yes;
-    let mut confirm = |consent: &Consent| {
-        if allowed {
-            Decision::Run
-        } else if term.can_ask() {
-            confirm::ask_on_terminal(consent, term.color)
-        } else {
-            Decision::Refuse
-        }
-    };
+    let allowed = Allowed::everything(args.allow_destructive || global.yes);
+    let mut confirm = |consent: &Consent| confirm_by(consent, allowed, term);
     let run = Run {
         json_prefix: prefix,
         ..Run::typed(sql)
@@ -241,7 +233,7 @@ pub fn run(
 
 /// That the history could not be written, when it could not.
 fn warn_about_history(session: &mut Session) {
-    if let Some(warning) = session.history.as_mut().and_then(History::take_warning) {
+    if let Some(warning) = session.take_history_warning() {
         eprintln!("glance: {warning}");
     }
 }
@@ -380,8 +372,10 @@ fn ask_question(
     warn_superuser(session);
     let mut ui = AskUi {
         term,
-        allow_write: args.allow_write,
-        allow_destructive: args.allow_destructive,
+        allowed: Allowed {
+            write: args.allow_write,
+            destructive: args.allow_destructive,
+        },
         json,
     };
     let answered = turn::answer(session, &mut agent, question, &mut ui);
@@ -562,11 +556,21 @@ fn dry_run(
     Ok(())
 }
 
+/// Answers the gate's question: yes when a flag covers the statement,
+/// else by asking on a terminal, else no.
+fn confirm_by(consent: &Consent, allowed: Allowed, term: Term) -> Decision {
+    match gate::answerer(consent.verdict.level, allowed, term.can_ask()) {
+        Answerer::Flags => Decision::Run,
+        Answerer::Person => confirm::ask_on_terminal(consent, term.color),
+        Answerer::Nobody => Decision::Refuse,
+    }
+}
+
 /// Decides by flags and, with a terminal, by asking.
 struct AskUi {
     term: Term,
-    allow_write: bool,
-    allow_destructive: bool,
+    /// What `--allow-write` and `--allow-destructive` let run unasked.
+    allowed: Allowed,
     json: bool,
 }
 
@@ -593,18 +597,7 @@ impl turn::Ui for AskUi {
     }
 
     fn confirm(&mut self, consent: &Consent) -> Decision {
-        let allowed = match consent.verdict.level {
-            Level::ReadOnly => true,
-            Level::Write => self.allow_write,
-            Level::Destructive => self.allow_destructive,
-        };
-        if allowed {
-            Decision::Run
-        } else if self.term.can_ask() {
-            confirm::ask_on_terminal(consent, self.term.color)
-        } else {
-            Decision::Refuse
-        }
+        confirm_by(consent, self.allowed, self.term)
     }
 
     fn retrying(&mut self, attempt: u32, _sql: &str, error: &db::Error) {

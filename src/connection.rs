@@ -5,7 +5,6 @@
 use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::time::Duration;
 
 use crate::config::{Config, Profile};
 use crate::db::postgres::{Login, conninfo};
@@ -13,18 +12,7 @@ use crate::db::{self, Target};
 use crate::escape;
 use crate::exit::Failure;
 
-/// A database to open and the rules that come with it.
-#[derive(Clone, Debug)]
-pub struct Choice {
-    pub target: Target,
-    /// The profile it came from, if any.
-    pub profile: Option<String>,
-    /// Refuse every statement that is not read-only.
-    pub read_only: bool,
-    pub statement_timeout: Duration,
-    /// The profile's `guard_role`: the role the read-only guard switches to.
-    pub guard_role: Option<String>,
-}
+pub use crate::choice::Choice;
 
 /// What to connect to at start-up.
 #[derive(Debug)]

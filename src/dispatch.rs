@@ -14,7 +14,9 @@ use crate::exit::Failure;
 use crate::interrupt::Interrupts;
 use crate::session::{Session, Settings};
 use crate::term::Term;
-use crate::{agent, ask, config, generate, history, models, render, repl, setup_reader, timings};
+use crate::{
+    agent, ask, config, console, generate, history, models, render, repl, setup_reader, timings,
+};
 
 /// Runs the subcommand `cli` names (the REPL when it names none).
 pub fn run(cli: &Cli) -> Result<(), Failure> {
@@ -193,8 +195,9 @@ fn open(
         share_samples: config.share_samples,
         trusted_functions: config.trusted_functions.clone(),
     };
-    let mut session = Session::new(choice.clone(), backend, settings, term, interrupts);
-    session.history = open_history(config.history);
+    let console = console::Console::default();
+    let mut session = Session::new(choice.clone(), backend, settings, term, interrupts, console);
+    session.journal.history = open_history(config.history);
     Ok(session)
 }
 

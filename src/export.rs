@@ -24,11 +24,12 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use crate::console::OutputFile;
 use crate::db::{self, Dialect, OutcomeKind};
 use crate::numbers::thousands;
 use crate::render::{self, Format, JsonEnvelope, RenderOptions};
 use crate::safety::Level;
-use crate::session::{NoRerun, OutputFile, Session};
+use crate::session::{NoRerun, Session};
 
 /// The formats `\export` writes, by the names it takes.
 pub const FORMATS: &[(&str, Format)] = &[

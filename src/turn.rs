@@ -12,13 +12,14 @@ use crate::agent::context::SchemaText;
 use crate::agent::{Agent, Proposal};
 use crate::db;
 use crate::escape;
+use crate::gate::Origin;
 use crate::llm::{self, Request, Usage};
 use crate::numbers::thousands;
 use crate::price::Cost;
 use crate::querylog::QuestionNote;
 use crate::render::format_duration;
 use crate::safety::Verdict;
-use crate::session::{Consent, Decision, Executed, Origin, Ran, Run, Session};
+use crate::session::{Consent, Decision, Executed, Ran, Run, Session};
 use crate::spinner::Spinner;
 use crate::unrun;
 

@@ -99,7 +99,7 @@ fn find(session: &Session, number: i64) -> Option<Stored> {
 
 /// The history, or `None` after saying that it is off.
 fn enabled_history(session: &Session) -> Option<&History> {
-    if session.history.is_none() {
+    if session.journal.history.is_none() {
         eprint!(
             "{}",
             report::error_line(
@@ -110,7 +110,7 @@ fn enabled_history(session: &Session) -> Option<&History> {
             )
         );
     }
-    session.history.as_ref()
+    session.journal.history.as_ref()
 }
 
 fn report_read_error(error: &rusqlite::Error) {

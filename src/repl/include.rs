@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use super::input::Input;
-use super::{Flow, Repl};
+use super::{AfterLine, Repl};
 use crate::export;
 use crate::files;
 use crate::report;
@@ -50,7 +50,7 @@ impl Repl {
         input: &mut Input,
         file: &str,
         relative: bool,
-    ) -> Flow {
+    ) -> AfterLine {
         let mut path = export::expand_home(file);
         if relative
             && path.is_relative()
@@ -68,7 +68,7 @@ impl Repl {
                     Some("a file that includes itself, directly or not, never ends"),
                 )
             );
-            return Flow::Continue;
+            return AfterLine::Continue;
         }
         let text = match files::read_text_capped(&path, MAX_FILE) {
             Ok(text) => text,
@@ -78,16 +78,16 @@ impl Repl {
                     self.scripts.prefix(),
                     report::error_line(&format!("{word}: cannot read {file}: {error}"), None)
                 );
-                return Flow::Continue;
+                return AfterLine::Continue;
             }
         };
         let outer = self.scripts.location.take();
         self.scripts.files.push(path.clone());
-        let mut flow = Flow::Continue;
+        let mut flow = AfterLine::Continue;
         for (number, line) in text.lines().enumerate() {
             self.scripts.location = Some(format!("{}:{}", shown(&path), number + 1));
             flow = self.handle(session, input, line.trim_end_matches('\r'));
-            if flow == Flow::Quit || self.output_closed || self.scripts.cancelled {
+            if flow == AfterLine::Quit || self.output_closed || self.scripts.cancelled {
                 break;
             }
         }

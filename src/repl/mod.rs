@@ -14,6 +14,7 @@ mod history;
 mod history_view;
 mod include;
 mod input;
+mod meta;
 mod output;
 mod watch;
 
@@ -24,27 +25,25 @@ use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
 use detect::Typed;
 use edit::Recall;
 use input::{Input, Read};
+use meta::conninfo;
 
-use crate::agent::{Agent, prompt};
-use crate::command::{self, Listing, Meta, ModelChoice};
+use crate::agent::Agent;
+use crate::command;
 use crate::config::Config;
 use crate::confirm;
 use crate::connection::{self, Choice};
 use crate::db::{Dialect, Transaction};
-use crate::describe;
 use crate::escape;
 use crate::exit::Failure;
+use crate::gate::{self, Allowed, Answerer, Origin};
 use crate::highlight;
-use crate::history::History;
 use crate::llm;
-use crate::models;
 use crate::prose;
 use crate::querylog::QuestionNote;
 use crate::render::Expanded;
 use crate::report;
 use crate::safety::{self, Verdict};
-use crate::server_listing::ServerListing;
-use crate::session::{Consent, Decision, Executed, Origin, Run, Session};
+use crate::session::{Consent, Decision, Executed, Run, Session};
 use crate::term::Term;
 use crate::turn::{self, End};
 use crate::unrun;
@@ -59,6 +58,7 @@ pub fn run(
     assume_yes: bool,
 ) -> Result<(), Failure> {
     let line_history = session
+        .journal
         .history
         .as_ref()
         .map(|history| history.line_history_path().to_path_buf());
@@ -73,7 +73,7 @@ pub fn run(
     let mut repl = Repl {
         sql_mode: false,
         buffer: String::new(),
-        assume_yes,
+        allowed: Allowed::everything(assume_yes),
         term,
         agent,
         config: config.clone(),
@@ -101,10 +101,13 @@ pub fn run(
             }
             Read::End => break,
         };
-        if let Some(notice) = session.revive() {
+        let connect_again = |choice: &Choice| {
+            connection::connect_again(choice).map_err(|failure| failure.message())
+        };
+        if let Some(notice) = session.revive(connect_again) {
             eprint!("{notice}");
         }
-        if repl.handle(session, &mut input, &line) == Flow::Quit || repl.output_closed {
+        if repl.handle(session, &mut input, &line) == AfterLine::Quit || repl.output_closed {
             break;
         }
     }
@@ -118,13 +121,14 @@ fn warn_deferred(session: &mut Session) {
     for warning in session.take_catalog_warnings() {
         eprintln!("glance: warning: {warning}");
     }
-    if let Some(warning) = session.history.as_mut().and_then(History::take_warning) {
+    if let Some(warning) = session.take_history_warning() {
         eprintln!("glance: {warning}");
     }
 }
 
+/// What the read loop does after a line.
 #[derive(PartialEq, Eq)]
-enum Flow {
+enum AfterLine {
     Continue,
     Quit,
 }
@@ -134,7 +138,8 @@ struct Repl {
     /// SQL typed so far, waiting for its `;`: in SQL mode, or after a line
     /// at the question prompt that starts a statement ([`detect`]).
     buffer: String,
-    assume_yes: bool,
+    /// What `--yes` lets run without asking.
+    allowed: Allowed,
     term: Term,
     /// The model questions go to; `None` when no provider is configured.
     agent: Option<Agent>,
@@ -184,70 +189,10 @@ impl Repl {
         format!("{place}{mode}{mark}{state}> ")
     }
 
-    /// `\c`: switches connection, keeping the old one when the new one fails.
-    fn connect(&mut self, session: &mut Session, input: &mut Input, target: Option<String>) {
-        let chosen = match target {
-            Some(target) => connection::from_argument(&self.config, &target, session.choice()),
-            None if self.config.profiles.is_empty() => {
-                eprint!(
-                    "{}",
-                    report::error_line(
-                        "the config file defines no connection profiles",
-                        Some(
-                            "give an address (\\c postgres://… or \\c file.db), or add [connections.NAME] to the config file"
-                        )
-                    )
-                );
-                return;
-            }
-            None => {
-                print!("{}", connection::listing(&self.config, session.profile()));
-                if !input.is_terminal() {
-                    println!("\\c NAME connects to one of them.");
-                    return;
-                }
-                let Read::Line(answer) = input.read("connect to (number or name, Enter to stay): ")
-                else {
-                    return;
-                };
-                if answer.trim().is_empty() {
-                    return;
-                }
-                connection::pick(&self.config, &answer)
-            }
-        };
-        match chosen.and_then(|choice| {
-            if let Some(note) = connection::ignored_password_note(&choice) {
-                eprintln!("glance: {note}");
-            }
-            connection::connect_from(&choice, connection::Place::Repl)
-                .map(|backend| (backend, choice))
-        }) {
-            Ok((backend, choice)) => {
-                session.reconnect(choice, backend);
-                if input.is_terminal() {
-                    // Fresh names for completion; a failure shows when next needed.
-                    let _ = session.catalog();
-                }
-                if let Some(agent) = self.agent.as_mut() {
-                    agent.reset();
-                }
-                println!("{}", conninfo(session));
-            }
-            Err(failure) => {
-                eprint!("{}", failure.message());
-                eprintln!(
-                    "Still connected to {}.",
-                    escape::visible(&session.info().database)
-                );
-            }
-        }
-    }
-
-    fn handle(&mut self, session: &mut Session, input: &mut Input, line: &str) -> Flow {
+    fn handle(&mut self, session: &mut Session, input: &mut Input, line: &str) -> AfterLine {
         let trimmed = line.trim();
         if trimmed.is_empty() && self.buffer.is_empty() {
-            return Flow::Continue;
+            return AfterLine::Continue;
         }
         let dialect = session.info().dialect;
         // A meta-command's own line (`\sql STATEMENT \gx`) is left to it.
@@ -256,7 +201,7 @@ impl Repl {
             && (body.trim().is_empty() || !trimmed.starts_with('\\'))
         {
             self.go(session, input, body, expanded);
-            return Flow::Continue;
+            return AfterLine::Continue;
         }
         match command::parse(trimmed) {
             Ok(Some(meta)) => return self.meta(session, input, meta),
@@ -266,7 +211,7 @@ impl Repl {
                     self.scripts.prefix(),
                     report::error_line(&message, None)
                 );
-                return Flow::Continue;
+                return AfterLine::Continue;
             }
             Ok(None) => {}
         }
@@ -282,7 +227,7 @@ impl Repl {
                     }
                 }
             }
-            return Flow::Continue;
+            return AfterLine::Continue;
         }
         if !self.buffer.is_empty() {
             self.buffer.push('\n');
@@ -292,7 +237,7 @@ impl Repl {
             let text = std::mem::take(&mut self.buffer);
             self.run_sql(session, input, &text, false);
         }
-        Flow::Continue
+        AfterLine::Continue
     }
 
     /// How a line typed at the question prompt is taken: SQL, the start of
@@ -310,211 +255,6 @@ impl Repl {
                 Typed::Sql | Typed::Unfinished => Typed::Unfinished,
             },
             None => detect::detect(line, dialect),
-        }
-    }
-
-    fn meta(&mut self, session: &mut Session, input: &mut Input, meta: Meta) -> Flow {
-        match meta {
-            Meta::Ask(question) => self.question(session, input, &question),
-            Meta::Sql(Some(sql)) => match run_ending(&sql, "", session.info().dialect) {
-                Some((body, expanded)) => self.run_sql(session, input, body, expanded),
-                None => self.run_sql(session, input, &sql, false),
-            },
-            Meta::Go { expanded } => self.go(session, input, "", expanded),
-            Meta::Sql(None) => {
-                self.sql_mode = !self.sql_mode;
-                self.buffer.clear();
-                if self.sql_mode {
-                    println!(
-                        "SQL mode is on: lines are SQL and run at `;` or \\g. \\sql again to leave."
-                    );
-                } else {
-                    println!("SQL mode is off.");
-                }
-            }
-            Meta::Describe { name, verbose } => {
-                if verbose {
-                    // The view definition `\\d+` shows.
-                    session.read_view_definitions(&name);
-                }
-                let details = describe_details(session, &name);
-                match session
-                    .catalog()
-                    .map(|catalog| describe::relation_with(catalog, &name, verbose, &details))
-                {
-                    Ok(Some(description)) => show(session, &description, false),
-                    Ok(None) => eprint!(
-                        "{}",
-                        report::error_line(
-                            &format!("did not find any relation named \"{name}\""),
-                            Some("\\d lists them")
-                        )
-                    ),
-                    Err(error) => eprint!("{}", report::db_error(&error, None)),
-                }
-            }
-            Meta::List {
-                listing,
-                pattern,
-                verbose,
-            } => {
-                let pattern = pattern.as_deref();
-                if verbose {
-                    match listing {
-                        Listing::Relations => read_sizes(session, ALL_RELATIONS, pattern),
-                        Listing::Kinds(kinds) => read_sizes(session, kinds, pattern),
-                        _ => {}
-                    }
-                }
-                let listed = session.catalog().map(|catalog| match listing {
-                    Listing::Relations => {
-                        describe::list_relations(catalog, ALL_RELATIONS, pattern, verbose)
-                    }
-                    Listing::Kinds(kinds) => {
-                        describe::list_relations(catalog, kinds, pattern, verbose)
-                    }
-                    Listing::Schemas => describe::list_schemas(catalog, pattern, verbose),
-                    Listing::Indexes => describe::list_indexes(catalog, pattern, verbose),
-                });
-                match listed {
-                    Ok(description) => show(session, &description, true),
-                    Err(error) => eprint!("{}", report::db_error(&error, None)),
-                }
-            }
-            Meta::ServerList { listing, pattern } => {
-                list_from_server(session, &listing, pattern.as_deref())
-            }
-            Meta::Expanded(setting) => {
-                let next = setting.unwrap_or(match session.settings.expanded {
-                    Expanded::Off => Expanded::On,
-                    Expanded::On | Expanded::Auto => Expanded::Off,
-                });
-                session.settings.expanded = next;
-                let word = match next {
-                    Expanded::On => "on",
-                    Expanded::Off => "off",
-                    Expanded::Auto => "used automatically",
-                };
-                println!("Expanded display is {word}.");
-            }
-            Meta::Timing(setting) => {
-                session.settings.timing = setting.unwrap_or(!session.settings.timing);
-                println!(
-                    "Timing is {}.",
-                    if session.settings.timing { "on" } else { "off" }
-                );
-            }
-            Meta::Export {
-                format,
-                file,
-                overwrite,
-            } => output::export(session, format, &file, overwrite, self.term.stderr_tty),
-            Meta::Yank(what) => output::yank(session, what, self.term.stderr_tty),
-            Meta::Output(file) => output::output(session, file.as_deref()),
-            Meta::Log => show(session, &session.log.describe(), true),
-            Meta::Connect(target) => self.connect(session, input, target),
-            Meta::ConnInfo => println!("{}", conninfo(session)),
-            Meta::History(words) => history::list(session, words.as_deref()),
-            Meta::HistoryEntry(number) => history::show_entry(session, number),
-            Meta::Rerun(number) => match history::to_rerun(session, number) {
-                Some(history::Rerun {
-                    sql,
-                    question: Some(note),
-                }) => self.run_generated(session, input, &sql, note),
-                Some(rerun) => self.run_sql(session, input, &rerun.sql, false),
-                None => {}
-            },
-            Meta::Include { file, relative } => {
-                return self.include(session, input, &file, relative);
-            }
-            Meta::Watch { every, count } => self.watch(session, every, count),
-            Meta::Copy(spec) => {
-                let (assume_yes, color) = (self.assume_yes, self.term.color);
-                let prefix = self.scripts.prefix();
-                copy::run(session, &spec, &prefix, &mut |consent: &Consent| {
-                    if assume_yes {
-                        Decision::Run
-                    } else {
-                        input.confirm(consent, color, false)
-                    }
-                });
-            }
-            Meta::Help => self.help(session),
-            Meta::Prompt(question) => self.show_prompt(session, &question),
-            Meta::Usage => show(
-                session,
-                &self.usage.describe("Model use in this session".to_string()),
-                false,
-            ),
-            Meta::Reset => {
-                if let Some(agent) = self.agent.as_mut() {
-                    agent.reset();
-                }
-                println!("Conversation cleared: the next question starts fresh.");
-            }
-            Meta::Edit => self.edit(session, input),
-            Meta::Model(None) => match &self.agent {
-                Some(agent) => println!(
-                    "Questions go to {}/{}; switch with \\model PROVIDER/MODEL or \\model MODEL.",
-                    agent.provider().name(),
-                    agent.provider().model()
-                ),
-                None => eprint!("{}", report::error_line(NO_PROVIDER, Some(llm::SETUP_HINT))),
-            },
-            Meta::Model(Some(choice)) => self.switch_model(&choice),
-            Meta::Quit => return Flow::Quit,
-        }
-        Flow::Continue
-    }
-
-    /// `\?`: the help, paged like a result when it is longer than the
-    /// window and a person is at the terminal.
-    fn help(&mut self, session: &Session) {
-        let text = command::help();
-        let size = self
-            .term
-            .size()
-            .filter(|_| self.term.stdin_tty && session.settings.paged);
-        let shown = match size {
-            Some(size) => crate::render::show_paged(&text, size, self.term.color),
-            None => {
-                print!("{text}");
-                io::stdout().flush()
-            }
-        };
-        if let Err(error) = shown {
-            self.output_failed(&error);
-        }
-    }
-
-    /// `\model [PROVIDER/]MODEL`: rebuilds the provider with the same
-    /// settings and keeps the conversation; on an error the old model stays.
-    fn switch_model(&mut self, choice: &ModelChoice) {
-        let provider = choice.provider.or_else(|| {
-            self.agent
-                .as_ref()
-                .and_then(|agent| llm::canonical(agent.provider().name()))
-        });
-        match models::choose(&self.config, provider, Some(&choice.model)) {
-            Ok(Some(chosen)) => {
-                println!(
-                    "Questions now go to {}/{}.",
-                    chosen.provider.name(),
-                    chosen.provider.model()
-                );
-                match self.agent.as_mut() {
-                    Some(agent) => agent.set_provider(chosen.provider),
-                    None => {
-                        self.agent =
-                            Some(Agent::new(chosen.provider, self.config.agent_settings()));
-                    }
-                }
-            }
-            Ok(None) => eprint!("{}", report::error_line(NO_PROVIDER, Some(llm::SETUP_HINT))),
-            Err(error) => eprint!(
-                "{}",
-                report::error_line(&error.to_string(), Some("the model is unchanged"))
-            ),
         }
     }
 
@@ -577,22 +317,6 @@ impl Repl {
         }
         if answered.attempts > 0 && !matches!(answered.end, End::Llm(_)) {
             println!("{}", dim(&answered.footer(&model, cost), self.term.color));
-        }
-    }
-
-    /// `\prompt QUESTION`: prints the request that would go to the model.
-    fn show_prompt(&mut self, session: &mut Session, question: &str) {
-        let Some(agent) = self.agent.as_ref() else {
-            eprint!("{}", report::error_line(NO_PROVIDER, Some(llm::SETUP_HINT)));
-            return;
-        };
-        match turn::request(session, agent, question) {
-            Ok((request, context)) => {
-                let json = matches!(session.settings.format, crate::render::Format::Json);
-                let text = prompt::show(agent.provider(), &request, &context, json);
-                println!("{}", text.trim_end_matches('\n'));
-            }
-            Err(error) => eprint!("{}", report::db_error(&error, None)),
         }
     }
 
@@ -722,16 +446,9 @@ impl Repl {
         if expanded {
             session.settings.expanded = Expanded::On;
         }
-        let assume_yes = self.assume_yes;
-        let color = self.term.color;
+        let (allowed, color) = (self.allowed, self.term.color);
         for sql in safety::split_statements(text, session.info().dialect) {
-            let mut confirm = |consent: &Consent| {
-                if assume_yes {
-                    Decision::Run
-                } else {
-                    input.confirm(consent, color, false)
-                }
-            };
+            let mut confirm = |consent: &Consent| confirm_typed(input, consent, allowed, color);
             let executed = session.execute(Run::typed(&sql), &mut confirm);
             if !self.report_executed(session, executed, &sql, TYPED_REFUSED) {
                 break;
@@ -768,6 +485,16 @@ impl Repl {
     }
 }
 
+/// Answers the gate's question about a statement the person typed: yes
+/// under `--yes`, else by asking at the terminal, else no.
+fn confirm_typed(input: &mut Input, consent: &Consent, allowed: Allowed, color: bool) -> Decision {
+    match gate::answerer(consent.verdict.level, allowed, input.is_terminal()) {
+        Answerer::Flags => Decision::Run,
+        Answerer::Person => input.confirm(consent, color, false),
+        Answerer::Nobody => Decision::Refuse,
+    }
+}
+
 /// What to say when a statement needing consent meets piped input: the
 /// message and its hint.
 type Refusal = (&'static str, Option<&'static str>);
@@ -801,96 +528,6 @@ fn output_failed(error: &io::Error) -> bool {
     closed
 }
 
-/// Reads the on-disk sizes of the tables a verbose PostgreSQL listing
-/// shows, in one catalog query through the read-only guard (introspection
-/// leaves them out). On an error the sizes stay empty and the error is shown.
-fn read_sizes(
-    session: &mut Session,
-    kinds: &[crate::catalog::RelationKind],
-    pattern: Option<&str>,
-) {
-    if session.info().dialect != Dialect::Postgres {
-        return;
-    }
-    let Ok(catalog) = session.catalog() else {
-        return;
-    };
-    let shown = describe::sized_listed(catalog, kinds, pattern);
-    if shown.is_empty() {
-        return;
-    }
-    match session.catalog_query(&crate::db::postgres::sizes_sql(&shown)) {
-        Ok((_, rows)) => {
-            let Some(catalog) = session.cached_catalog_mut() else {
-                return;
-            };
-            let mut sizes = std::collections::HashMap::new();
-            for row in rows {
-                if let [
-                    crate::db::Value::Text(schema),
-                    crate::db::Value::Text(name),
-                    crate::db::Value::Int(bytes),
-                ] = row.as_slice()
-                {
-                    sizes.insert((schema.clone(), name.clone()), *bytes);
-                }
-            }
-            for r in &mut catalog.relations {
-                if let Some(bytes) = sizes.remove(&(r.schema.clone(), r.name.clone())) {
-                    r.size_bytes = Some(bytes);
-                }
-            }
-        }
-        Err(error) => eprint!("{}", report::db_error(&error, None)),
-    }
-}
-
-/// What `\\d NAME` reads for that one relation beyond the catalog
-/// (triggers, partitions), through the read-only guard; on an error the
-/// relation is described without them and the error is shown.
-fn describe_details(session: &mut Session, name: &str) -> describe::Details {
-    let dialect = session.info().dialect;
-    let Some((schema, table)) = session
-        .catalog()
-        .ok()
-        .and_then(|catalog| describe::resolve(catalog, name))
-    else {
-        return describe::Details::default();
-    };
-    match session.catalog_query(&describe::details_sql(dialect, &schema, &table)) {
-        Ok((_, rows)) => describe::details_from_rows(&rows),
-        Err(error) => {
-            eprint!("{}", report::db_error(&error, None));
-            describe::Details::default()
-        }
-    }
-}
-
-/// `\\du`, `\\df` and the other listings the server's catalogs answer;
-/// on SQLite, says what the command is for instead.
-fn list_from_server(session: &mut Session, listing: &ServerListing, pattern: Option<&str>) {
-    if session.info().dialect != Dialect::Postgres {
-        eprint!("{}", report::error_line(listing.sqlite, None));
-        return;
-    }
-    match session.catalog_query(listing.sql) {
-        Ok((columns, rows)) => show(
-            session,
-            &describe::server_listing(listing, columns, rows, pattern),
-            true,
-        ),
-        Err(error) => eprint!("{}", report::db_error(&error, None)),
-    }
-}
-
-const ALL_RELATIONS: &[crate::catalog::RelationKind] = &[
-    crate::catalog::RelationKind::Table,
-    crate::catalog::RelationKind::PartitionedTable,
-    crate::catalog::RelationKind::View,
-    crate::catalog::RelationKind::MaterializedView,
-    crate::catalog::RelationKind::ForeignTable,
-];
-
 /// The first lines: what glance is connected to and how to talk to it.
 /// `detect_sql`: SQL typed at the prompt runs as SQL (`[repl] detect_sql`).
 fn greet(session: &Session, agent: Option<&Agent>, detect_sql: bool) {
@@ -917,35 +554,6 @@ fn greet(session: &Session, agent: Option<&Agent>, detect_sql: bool) {
     if let Some(warning) = session.superuser_warning() {
         eprintln!("{warning}");
     }
-}
-
-/// What `\conninfo` and the greeting say about the connection; names from
-/// the server and the address have their control characters escaped.
-fn conninfo(session: &Session) -> String {
-    let info = session.info();
-    let mut text = match session.profile() {
-        Some(profile) => format!("profile {profile}: "),
-        None => String::new(),
-    };
-    text.push_str(&format!(
-        "connected to {} {} at {}",
-        info.dialect.name(),
-        info.server_version,
-        info.location
-    ));
-    if let Some(user) = &info.user {
-        text.push_str(&format!(" as {user}"));
-    }
-    if info.dialect == Dialect::Postgres {
-        match &info.tls {
-            Some(tls) => text.push_str(&format!(" ({tls})")),
-            None => text.push_str(" (not encrypted)"),
-        }
-    }
-    if session.choice().read_only {
-        text.push_str("; read-only: only read-only statements run");
-    }
-    escape::visible(&text).into_owned()
 }
 
 /// Asks at start-up which profile to connect to, until one is named.
@@ -1131,7 +739,7 @@ mod tests {
         let mut repl = Repl {
             sql_mode: false,
             buffer: String::new(),
-            assume_yes: false,
+            allowed: Allowed::default(),
             term: Term {
                 stdin_tty: false,
                 stdout_tty: false,

@@ -85,7 +85,7 @@ fn read_result(
 /// `\o [FILE]`.
 pub fn output(session: &mut Session, file: Option<&str>) {
     let Some(file) = file else {
-        match session.set_output(None) {
+        match session.console_mut().redirect(None) {
             Some(previous) => println!(
                 "Results go to the terminal again ({} is closed).",
                 previous.name
@@ -97,7 +97,7 @@ pub fn output(session: &mut Session, file: Option<&str>) {
     match export::open_output(file) {
         Ok(output) => {
             let name = output.name.clone();
-            session.set_output(Some(output));
+            session.console_mut().redirect(Some(output));
             println!("Results go to {name} now; \\o alone sends them back to the terminal.");
         }
         Err(error) => report_error("\\o", &error),

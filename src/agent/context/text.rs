@@ -481,5 +481,4 @@ mod tests {
         let block = Block::render(&relation, &EnumIndex::new(&[]));
         assert_eq!(block.text.trim_end().lines().count(), 2, "{:?}", block.text);
     }
-
 }
