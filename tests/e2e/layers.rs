@@ -3,18 +3,10 @@
 //! it back. Test-only code (`#[cfg(test)]` blocks, and modules declared
 //! under `#[cfg(test)]` or `#[cfg(any(test, fuzzing))]`) is left out: tests
 //! may look anywhere.
-//!
-//! The circles that remain are listed in [`KNOWN_CIRCLES`] while they are
-//! taken apart: a new one fails, and so does a listed one that is gone, so
-//! the list only shrinks.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-
-/// Imports that still close a circle, `from -> to`: each is a debt, to be
-/// removed from this list when the circle is broken.
-const KNOWN_CIRCLES: &[&str] = &[];
 
 /// Every `.rs` file under `dir`.
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -138,26 +130,15 @@ fn top_level_modules_import_one_way() {
             }
         }
     }
-    let new: Vec<String> = circular
+    let found: Vec<String> = circular
         .iter()
-        .filter(|(edge, _)| !KNOWN_CIRCLES.contains(&edge.as_str()))
         .map(|(edge, files)| format!("{edge} (in {files})"))
         .collect();
     assert!(
-        new.is_empty(),
+        found.is_empty(),
         "these imports close a circle between top-level modules; move the shared \
          piece to a module both can use, or pass it in:\n  {}",
-        new.join("\n  ")
-    );
-    let gone: Vec<&str> = KNOWN_CIRCLES
-        .iter()
-        .copied()
-        .filter(|edge| !circular.contains_key(*edge))
-        .collect();
-    assert!(
-        gone.is_empty(),
-        "these imports no longer close a circle; remove them from KNOWN_CIRCLES: {}",
-        gone.join(", ")
+        found.join("\n  ")
     );
 }
 
