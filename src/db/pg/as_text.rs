@@ -53,7 +53,7 @@ pub fn wrapped(sql: &str, columns: &[Column]) -> Option<String> {
     if !columns.iter().any(|c| needs_text(c.type_())) {
         return None;
     }
-    let first = super::leading_words(sql, 1);
+    let first = super::control::leading_words(sql, 1);
     if !matches!(
         first.first().map(String::as_str),
         Some("SELECT" | "VALUES" | "TABLE")
