@@ -21,6 +21,8 @@ mod context;
 mod db;
 #[path = "../src/files.rs"]
 mod files;
+#[path = "../src/ident.rs"]
+mod ident;
 #[path = "../src/safety/mod.rs"]
 mod safety;
 

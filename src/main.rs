@@ -25,6 +25,7 @@ mod files;
 mod generate;
 mod highlight;
 mod history;
+mod ident;
 #[cfg(test)]
 mod input_proptests;
 mod interrupt;

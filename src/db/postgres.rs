@@ -54,6 +54,7 @@ use super::{
     Guard, Outcome, OutcomeKind, RowSink, Transaction,
 };
 use crate::catalog::Catalog;
+use crate::ident::quote_ident_always;
 
 pub use self::errors::connect_hint;
 
@@ -144,7 +145,7 @@ impl PgBackend {
             canceller,
             in_transaction: false,
             failed: false,
-            guard_role: options.guard_role.as_deref().map(quote_ident),
+            guard_role: options.guard_role.as_deref().map(quote_ident_always),
             restored: Vec::new(),
             notices,
         })
@@ -482,11 +483,6 @@ impl Canceller for PgCanceller {
         self.requested.store(true, Ordering::SeqCst);
         self.send_cancel();
     }
-}
-
-/// `"name"`, with any `"` doubled: an SQL identifier.
-pub fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 
 use crate::catalog::{Catalog, ColumnInfo, ForeignKey, Index, Key, Relation, RelationKind, Schema};
+use crate::ident::quote_ident_always;
 
 use super::comments::apply_comments;
 
@@ -34,13 +35,16 @@ pub(super) fn load_samples(conn: &Connection, catalog: &mut Catalog) -> rusqlite
         if text_columns.is_empty() {
             continue;
         }
-        let count = format!("SELECT count(*) FROM {}", quote_ident(&relation.name));
+        let count = format!(
+            "SELECT count(*) FROM {}",
+            quote_ident_always(&relation.name)
+        );
         let rows: i64 = conn.query_row(&count, [], |row| row.get(0))?;
         for column in text_columns {
             let sql = format!(
                 "SELECT DISTINCT CAST({col} AS TEXT) FROM {table} WHERE {col} IS NOT NULL ORDER BY 1 LIMIT {limit}",
-                col = quote_ident(&column.name),
-                table = quote_ident(&relation.name),
+                col = quote_ident_always(&column.name),
+                table = quote_ident_always(&relation.name),
                 limit = crate::catalog::MAX_SAMPLES + 1,
             );
             let mut stmt = conn.prepare(&sql)?;
@@ -72,11 +76,6 @@ pub(super) fn load_samples(conn: &Connection, catalog: &mut Catalog) -> rusqlite
 fn is_text_type(declared: &str) -> bool {
     let upper = declared.to_ascii_uppercase();
     upper.is_empty() || ["CHAR", "CLOB", "TEXT"].iter().any(|t| upper.contains(t))
-}
-
-/// `name` as a quoted SQLite identifier.
-fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// Matches user objects in `sqlite_schema` (internal `sqlite_*` ones excluded).
