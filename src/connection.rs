@@ -291,13 +291,19 @@ fn open(choice: &Choice, fresh: bool, from: Place) -> Result<Box<dyn db::Backend
     }
 }
 
-/// One connection attempt to `target` with the choice's options.
+/// One connection attempt to `target` with the choice's options; the
+/// backend's warnings are shown as they arose, before any error.
 fn attempt(choice: &Choice, target: &Target) -> Result<Box<dyn db::Backend>, db::Error> {
     let options = db::ConnectOptions {
         guard_role: choice.guard_role.clone(),
         ..db::ConnectOptions::default()
     };
-    db::connect(target, &options)
+    let mut warnings = Vec::new();
+    let connected = db::connect(target, &options, &mut warnings);
+    for warning in warnings {
+        eprintln!("{warning}");
+    }
+    connected
 }
 
 /// Connects with a password the person typed, and keeps it for this

@@ -295,12 +295,19 @@ pub struct ConnectOptions {
     pub guard_role: Option<String>,
 }
 
-/// Opens a connection to `target`.
-pub fn connect(target: &Target, options: &ConnectOptions) -> Result<Box<dyn Backend>, Error> {
+/// Opens a connection to `target`. What the person should be told on the
+/// way, whether or not it opens (libpq's warning about a password file
+/// others may read, which is then ignored), is added to `warnings` for the
+/// front end to show: backends never print.
+pub fn connect(
+    target: &Target,
+    options: &ConnectOptions,
+    warnings: &mut Vec<String>,
+) -> Result<Box<dyn Backend>, Error> {
     match target {
-        Target::Postgres(conninfo) => {
-            Ok(Box::new(postgres::PgBackend::connect(conninfo, options)?))
-        }
+        Target::Postgres(conninfo) => Ok(Box::new(postgres::PgBackend::connect(
+            conninfo, options, warnings,
+        )?)),
         Target::Sqlite(path) => Ok(Box::new(sqlite::SqliteBackend::open(path)?)),
     }
 }

@@ -89,9 +89,14 @@ pub struct PgBackend {
 
 impl PgBackend {
     /// Connects using a URL, a `key=value` string, or (when empty) the PG*
-    /// environment and psql's defaults.
-    pub fn connect(conninfo: &str, options: &ConnectOptions) -> Result<Self, Error> {
-        let settings = settings(conninfo, options)?;
+    /// environment and psql's defaults. Warnings for the person (a password
+    /// file others may read) go to `warnings`, whether or not it connects.
+    pub fn connect(
+        conninfo: &str,
+        options: &ConnectOptions,
+        warnings: &mut Vec<String>,
+    ) -> Result<Self, Error> {
+        let settings = settings(conninfo, options, warnings)?;
         let location = settings.location();
         let home_rootcert = dirs::home_dir()
             .map(|h| h.join(".postgresql/root.crt"))

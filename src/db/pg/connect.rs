@@ -136,8 +136,13 @@ pub fn login(conninfo: &str) -> Result<Login, Error> {
 }
 
 /// Resolves the connection settings from the string, the environment and
-/// the machine's defaults, and looks up `~/.pgpass` when no password is given.
-pub(super) fn settings(conninfo: &str, options: &ConnectOptions) -> Result<Settings, Error> {
+/// the machine's defaults, and looks up `~/.pgpass` when no password is
+/// given; what the person should be told about that file goes to `warnings`.
+pub(super) fn settings(
+    conninfo: &str,
+    options: &ConnectOptions,
+    warnings: &mut Vec<String>,
+) -> Result<Settings, Error> {
     let mut settings = resolved(conninfo)?;
     if let Some(t) = options.connect_timeout {
         settings.connect_timeout = conninfo::normalize_timeout(t);
@@ -146,7 +151,7 @@ pub(super) fn settings(conninfo: &str, options: &ConnectOptions) -> Result<Setti
         settings.password = settings
             .passfile
             .as_deref()
-            .and_then(|file| read_pgpass(file, &settings));
+            .and_then(|file| read_pgpass(file, &settings, warnings));
     }
     Ok(settings)
 }
@@ -175,16 +180,16 @@ fn resolved(conninfo: &str) -> Result<Settings, Error> {
 }
 
 /// The password for `settings` from a pgpass file, which is ignored (with
-/// libpq's warning) when group or others may read it.
-fn read_pgpass(file: &str, settings: &Settings) -> Option<String> {
+/// libpq's warning, added to `warnings`) when group or others may read it.
+fn read_pgpass(file: &str, settings: &Settings, warnings: &mut Vec<String>) -> Option<String> {
     let meta = std::fs::metadata(file).ok().filter(|m| m.is_file())?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         if meta.permissions().mode() & 0o077 != 0 {
-            eprintln!(
+            warnings.push(format!(
                 "WARNING: password file \"{file}\" has group or world access; permissions should be u=rw (0600) or less"
-            );
+            ));
             return None;
         }
     }
@@ -301,6 +306,38 @@ mod tests {
             startup_options(Some("-c standard_conforming_strings=off")),
             "-c standard_conforming_strings=off -c standard_conforming_strings=on"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_password_file_others_can_read_gives_a_warning_not_a_password() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("glance-pgpass-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join("pgpass");
+        std::fs::write(&file, "*:*:*:*:secret\n").expect("write");
+        let path = file.to_str().expect("a UTF-8 path");
+        let params = conninfo::parse("host=db user=u dbname=d").unwrap();
+        let s =
+            conninfo::resolve(&params, &HashMap::new(), &conninfo::Defaults::default()).unwrap();
+        let mut warnings = Vec::new();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        assert_eq!(read_pgpass(path, &s, &mut warnings), None);
+        assert_eq!(
+            warnings,
+            [format!(
+                "WARNING: password file \"{path}\" has group or world access; \
+                 permissions should be u=rw (0600) or less"
+            )]
+        );
+        warnings.clear();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        assert_eq!(
+            read_pgpass(path, &s, &mut warnings).as_deref(),
+            Some("secret")
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        std::fs::remove_dir_all(&dir).expect("clean up");
     }
 
     #[test]
