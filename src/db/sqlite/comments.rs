@@ -2,6 +2,9 @@
 //! table and column comments are read from `--` comments in the stored
 //! `CREATE TABLE` text.
 
+use sqlparser::dialect::SQLiteDialect;
+use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
+
 use crate::catalog::Relation;
 
 /// Fills table and column comments from `--` comments in the stored
@@ -31,36 +34,26 @@ struct Comments {
 /// - a `--` comment at the end of a line that starts with a column's name
 ///   describes that column: `email TEXT NOT NULL, -- login and contact address`.
 ///
-/// `--` inside quotes is not a comment. Lines are matched against the known
-/// column `names` (case-insensitively), so constraint lines are never taken
-/// for columns.
+/// The text is read by sqlparser's tokenizer (SQLite dialect), so `--` inside
+/// quotes or a block comment is not a comment. Lines are matched against the
+/// known column `names` (case-insensitively), so constraint lines are never
+/// taken for columns.
 fn parse_comments(sql: &str, names: &[&str]) -> Comments {
     let mut out = Comments::default();
     let mut table_lines: Vec<String> = Vec::new();
-    let mut opened = false;
     let mut seen_column = false;
-    for line in sql.lines() {
-        let (code, comment) = split_comment(line);
-        let code = if opened {
-            code
-        } else {
-            match code.split_once('(') {
-                Some((_, after)) => {
-                    opened = true;
-                    after
-                }
-                None => continue,
-            }
+    for line in lines(sql) {
+        let column = match &line.first {
+            Some(Token::Word(word)) => names.iter().find(|n| n.eq_ignore_ascii_case(&word.value)),
+            _ => None,
         };
-        let column = first_identifier(code)
-            .and_then(|id| names.iter().find(|n| n.eq_ignore_ascii_case(&id)));
-        match (column, comment) {
+        match (column, line.comment) {
             (Some(name), Some(text)) => {
                 seen_column = true;
                 out.columns.push(((*name).to_string(), text));
             }
             (Some(_), None) => seen_column = true,
-            (None, Some(text)) if !seen_column && code.trim().is_empty() => table_lines.push(text),
+            (None, Some(text)) if !seen_column && line.first.is_none() => table_lines.push(text),
             _ => {}
         }
     }
@@ -68,46 +61,54 @@ fn parse_comments(sql: &str, names: &[&str]) -> Comments {
     out
 }
 
-/// Splits a line into code and the text of a trailing `--` comment (trimmed,
-/// `None` when absent or empty), ignoring `--` inside quotes.
-fn split_comment(line: &str) -> (&str, Option<String>) {
-    let mut quote: Option<char> = None;
-    let mut prev_dash = false;
-    for (i, c) in line.char_indices() {
-        match quote {
-            Some(q) if c == q || (q == '[' && c == ']') => quote = None,
-            Some(_) => {}
-            None if matches!(c, '\'' | '"' | '`' | '[') => quote = Some(c),
-            None if c == '-' && prev_dash => {
-                let text = line[i + 1..].trim();
-                return (&line[..i - 1], (!text.is_empty()).then(|| text.to_string()));
-            }
-            None => {}
-        }
-        prev_dash = quote.is_none() && c == '-' && !prev_dash;
-    }
-    (line, None)
+/// One line of a `CREATE TABLE` statement from its opening parenthesis on.
+struct Line {
+    /// The first token of code on the line, if any.
+    first: Option<Token>,
+    /// The text of a `--` comment ending the line (trimmed; `None` when empty).
+    comment: Option<String>,
 }
 
-/// The identifier a line of code starts with, without its quotes.
-fn first_identifier(code: &str) -> Option<String> {
-    let code = code.trim_start();
-    let mut chars = code.chars();
-    let close = match chars.next()? {
-        '"' => '"',
-        '`' => '`',
-        '[' => ']',
-        c if c.is_alphabetic() || c == '_' => {
-            return Some(
-                code.chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
-                    .collect(),
-            );
-        }
-        _ => return None,
+/// The lines of `sql` after its first `(`, as tokens; a line that a
+/// string or quoted name runs on to belongs to the line it began on. Text
+/// SQLite stored is whole statements; should the tokenizer stop early, what
+/// it read is used.
+fn lines(sql: &str) -> Vec<Line> {
+    let mut read = Vec::new();
+    let _ = Tokenizer::new(&SQLiteDialect {}, sql).tokenize_with_location_into_buf(&mut read);
+    let Some(open) = read.iter().position(|t| t.token == Token::LParen) else {
+        return Vec::new();
     };
-    let inner: String = chars.take_while(|&c| c != close).collect();
-    (!inner.is_empty()).then_some(inner)
+    // Each line with the last line its code reaches.
+    let mut lines: Vec<(u64, Line)> = Vec::new();
+    for token in read.into_iter().skip(open + 1) {
+        let (start, end) = (token.span.start.line, token.span.end.line);
+        let comment = match &token.token {
+            Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => {
+                Some(comment.trim().to_string())
+            }
+            Token::Whitespace(_) => continue,
+            _ => None,
+        };
+        if lines.last().is_none_or(|(reach, _)| *reach < start) {
+            let empty = Line {
+                first: None,
+                comment: None,
+            };
+            lines.push((start, empty));
+        }
+        let Some((reach, line)) = lines.last_mut() else {
+            continue;
+        };
+        match comment {
+            Some(text) => line.comment = (!text.is_empty()).then_some(text),
+            None => {
+                *reach = end.max(*reach);
+                line.first.get_or_insert(token.token);
+            }
+        }
+    }
+    lines.into_iter().map(|(_, line)| line).collect()
 }
 
 #[cfg(test)]
@@ -124,10 +125,23 @@ mod tests {
             comments.columns,
             vec![("Name".to_string(), "shown name".to_string())]
         );
+    }
+
+    #[test]
+    fn dashes_in_strings_names_and_block_comments_are_not_comments() {
+        let sql = "CREATE TABLE t ( /* -- not the table's */\n  \
+                   a TEXT DEFAULT '--', -- c\n  \
+                   \"b--x\" INT, /* -- */\n  \
+                   x INT DEFAULT (1 - 2), --\n  \
+                   y TEXT DEFAULT 'two\n-- lines' -- why\n)";
+        let comments = parse_comments(sql, &["a", "b--x", "x", "y"]);
+        assert_eq!(comments.table, None);
         assert_eq!(
-            split_comment("a '--' b -- c"),
-            ("a '--' b ", Some("c".to_string()))
+            comments.columns,
+            vec![
+                ("a".to_string(), "c".to_string()),
+                ("y".to_string(), "why".to_string())
+            ]
         );
-        assert_eq!(split_comment("x - y --"), ("x - y ", None));
     }
 }
