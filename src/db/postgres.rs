@@ -71,7 +71,7 @@ const LIVENESS_WAIT: Duration = Duration::from_millis(5);
 pub struct PgBackend {
     client: Client,
     info: ConnInfo,
-    values: value::Context,
+    values: value::DecodeSettings,
     canceller: Arc<PgCanceller>,
     /// True while the user has a transaction of their own open.
     in_transaction: bool,
@@ -128,8 +128,8 @@ impl PgBackend {
         if let Some(role) = &options.guard_role {
             check_guard_role(&mut client, role, &location)?;
         }
-        let values =
-            value::Context::for_zone(&session.timezone).unwrap_or_else(value::Context::utc);
+        let values = value::DecodeSettings::for_zone(&session.timezone)
+            .unwrap_or_else(value::DecodeSettings::utc);
         let canceller = Arc::new(PgCanceller {
             token: client.cancel_token(),
             tls,
@@ -181,7 +181,8 @@ impl PgBackend {
             .query_one("SELECT pg_catalog.current_setting('TimeZone')", &[])
             .and_then(|row| row.try_get::<_, String>(0));
         if let Ok(zone) = zone {
-            self.values = value::Context::for_zone(&zone).unwrap_or_else(value::Context::utc);
+            self.values =
+                value::DecodeSettings::for_zone(&zone).unwrap_or_else(value::DecodeSettings::utc);
         }
     }
 

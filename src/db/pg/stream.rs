@@ -78,7 +78,7 @@ fn columns_of(stmt: &Statement) -> Vec<Column> {
 fn convert(
     rows: &[postgres::Row],
     types: &[Type],
-    values: &value::Context,
+    values: &value::DecodeSettings,
 ) -> Result<Vec<Row>, Error> {
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -99,7 +99,7 @@ fn convert(
 struct Batcher<'a> {
     sink: &'a mut dyn RowSink,
     types: Vec<Type>,
-    values: &'a value::Context,
+    values: &'a value::DecodeSettings,
     pending: Vec<postgres::Row>,
     /// Bytes the pending rows hold.
     pending_bytes: usize,
@@ -118,7 +118,7 @@ impl<'a> Batcher<'a> {
     fn start(
         stmt: &Statement,
         sink: &'a mut dyn RowSink,
-        values: &'a value::Context,
+        values: &'a value::DecodeSettings,
         clock: &Clock,
     ) -> Option<Batcher<'a>> {
         if sink.columns(&columns_of(stmt)) == Flow::Stop {
@@ -222,7 +222,7 @@ pub(super) fn stream_portal(
     tx: &mut postgres::Transaction<'_>,
     stmt: &Statement,
     sink: &mut dyn RowSink,
-    values: &value::Context,
+    values: &value::DecodeSettings,
     clock: &mut Clock,
     err: &dyn Fn(postgres::Error) -> Error,
 ) -> Result<OutcomeKind, Error> {
@@ -263,7 +263,7 @@ pub(super) fn run_unbracketed(
     client: &mut Client,
     sql: &str,
     sink: &mut dyn RowSink,
-    values: &value::Context,
+    values: &value::DecodeSettings,
     clock: &mut Clock,
     err: &dyn Fn(postgres::Error) -> Error,
 ) -> Result<OutcomeKind, Error> {
@@ -284,7 +284,7 @@ pub(super) fn stream_all(
     client: &mut Client,
     stmt: &Statement,
     sink: &mut dyn RowSink,
-    values: &value::Context,
+    values: &value::DecodeSettings,
     clock: &mut Clock,
     err: &dyn Fn(postgres::Error) -> Error,
 ) -> Result<OutcomeKind, Error> {
