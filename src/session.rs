@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::catalog::Catalog;
 use crate::connection::Choice;
-use crate::db::{self, Backend, Flow, Guard, Outcome, OutcomeKind, RowSink};
+use crate::db::{self, Backend, Guard, Outcome, OutcomeKind, RowFlow, RowSink};
 use crate::history::{self, History};
 use crate::interrupt::Interrupts;
 use crate::preview::{self, FirstRows};
@@ -1205,12 +1205,12 @@ struct Recording<'a> {
 }
 
 impl RowSink for Recording<'_> {
-    fn columns(&mut self, columns: &[db::Column]) -> Flow {
+    fn columns(&mut self, columns: &[db::Column]) -> RowFlow {
         self.columns = columns.iter().map(|c| c.name.clone()).collect();
         self.writer.columns(columns)
     }
 
-    fn rows(&mut self, rows: Vec<db::Row>) -> Flow {
+    fn rows(&mut self, rows: Vec<db::Row>) -> RowFlow {
         self.writer.rows(rows)
     }
 
@@ -1227,14 +1227,14 @@ struct Collect {
 }
 
 impl RowSink for Collect {
-    fn columns(&mut self, columns: &[db::Column]) -> Flow {
+    fn columns(&mut self, columns: &[db::Column]) -> RowFlow {
         self.columns = columns.to_vec();
-        Flow::Continue
+        RowFlow::Continue
     }
 
-    fn rows(&mut self, mut rows: Vec<db::Row>) -> Flow {
+    fn rows(&mut self, mut rows: Vec<db::Row>) -> RowFlow {
         self.rows.append(&mut rows);
-        Flow::Continue
+        RowFlow::Continue
     }
 }
 

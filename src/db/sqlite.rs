@@ -228,7 +228,7 @@ impl Canceller for SqliteCanceller {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::{Column, Flow, OutcomeKind, Row, Value};
+    use crate::db::{Column, OutcomeKind, Row, RowFlow, Value};
 
     /// Collects everything a statement streams.
     #[derive(Default)]
@@ -240,16 +240,16 @@ mod tests {
     }
 
     impl RowSink for Collect {
-        fn columns(&mut self, columns: &[Column]) -> Flow {
+        fn columns(&mut self, columns: &[Column]) -> RowFlow {
             self.columns = columns.to_vec();
-            Flow::Continue
+            RowFlow::Continue
         }
-        fn rows(&mut self, rows: Vec<Row>) -> Flow {
+        fn rows(&mut self, rows: Vec<Row>) -> RowFlow {
             self.chunks.push(rows.len());
             self.rows.extend(rows);
             match self.stop_after {
-                Some(n) if self.rows.len() >= n => Flow::Stop,
-                _ => Flow::Continue,
+                Some(n) if self.rows.len() >= n => RowFlow::Stop,
+                _ => RowFlow::Continue,
             }
         }
     }

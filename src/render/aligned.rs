@@ -15,7 +15,7 @@ use super::expanded::RecordLayout;
 use super::footer::footer;
 use super::table::{TableLayout, natural_widths, total_width};
 use super::{Expanded, Format, RenderOptions, ResultWriter, Sticky};
-use crate::db::{Column, Flow, Outcome, Row, RowSink};
+use crate::db::{Column, Outcome, Row, RowFlow, RowSink};
 
 /// Rows measured before the layout is fixed.
 pub const LAYOUT_ROWS: usize = 1000;
@@ -146,14 +146,14 @@ impl<W: Write> AlignedWriter<W> {
 }
 
 impl<W: Write> RowSink for AlignedWriter<W> {
-    fn columns(&mut self, columns: &[Column]) -> Flow {
+    fn columns(&mut self, columns: &[Column]) -> RowFlow {
         self.columns = Some(columns.to_vec());
-        Flow::Continue
+        RowFlow::Continue
     }
 
-    fn rows(&mut self, rows: Vec<Row>) -> Flow {
+    fn rows(&mut self, rows: Vec<Row>) -> RowFlow {
         if self.sticky.failed() {
-            return Flow::Stop;
+            return RowFlow::Stop;
         }
         let result = self.accept(rows);
         self.sticky.flow(result)

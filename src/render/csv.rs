@@ -18,7 +18,7 @@ use std::io::{self, BufWriter, Write};
 
 use super::text::write_plain;
 use super::{ResultWriter, Sticky};
-use crate::db::{Column, Flow, Outcome, Row, RowSink};
+use crate::db::{Column, Outcome, Row, RowFlow, RowSink};
 
 /// Writes a result as CSV.
 pub struct CsvWriter<W: Write> {
@@ -83,14 +83,14 @@ fn write_field<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
 }
 
 impl<W: Write> RowSink for CsvWriter<W> {
-    fn columns(&mut self, columns: &[Column]) -> Flow {
+    fn columns(&mut self, columns: &[Column]) -> RowFlow {
         let result = self.write_header(columns);
         self.sticky.flow(result)
     }
 
-    fn rows(&mut self, rows: Vec<Row>) -> Flow {
+    fn rows(&mut self, rows: Vec<Row>) -> RowFlow {
         if self.sticky.failed() {
-            return Flow::Stop;
+            return RowFlow::Stop;
         }
         let result = self.write_rows(&rows);
         self.sticky.flow(result)
@@ -148,9 +148,9 @@ mod tests {
     #[test]
     fn a_failed_write_stops_the_fetch_and_is_reported() {
         let mut w = CsvWriter::new(super::super::tests::Broken);
-        assert_eq!(w.columns(&sample_columns()), Flow::Continue);
-        assert_eq!(w.rows(sample_rows()), Flow::Stop);
-        assert_eq!(w.rows(sample_rows()), Flow::Stop);
+        assert_eq!(w.columns(&sample_columns()), RowFlow::Continue);
+        assert_eq!(w.rows(sample_rows()), RowFlow::Stop);
+        assert_eq!(w.rows(sample_rows()), RowFlow::Stop);
         assert!(w.finish(&done(4)).is_err());
     }
 }

@@ -45,7 +45,7 @@ use std::io::{self, BufWriter, Write};
 
 use super::text::{FloatText, IntText, write_hex};
 use super::{LateTimings, ResultWriter, Sticky};
-use crate::db::{Column, Flow, Outcome, OutcomeKind, Row, RowSink, Value};
+use crate::db::{Column, Outcome, OutcomeKind, Row, RowFlow, RowSink, Value};
 
 /// Writes a result as one JSON document.
 pub struct JsonWriter<W: Write> {
@@ -145,14 +145,14 @@ impl<W: Write> JsonWriter<W> {
 }
 
 impl<W: Write> RowSink for JsonWriter<W> {
-    fn columns(&mut self, columns: &[Column]) -> Flow {
+    fn columns(&mut self, columns: &[Column]) -> RowFlow {
         let result = self.write_head(columns);
         self.sticky.flow(result)
     }
 
-    fn rows(&mut self, rows: Vec<Row>) -> Flow {
+    fn rows(&mut self, rows: Vec<Row>) -> RowFlow {
         if self.sticky.failed() {
-            return Flow::Stop;
+            return RowFlow::Stop;
         }
         let result = self.write_rows(&rows);
         self.sticky.flow(result)
@@ -208,14 +208,14 @@ impl<W: Write> NdjsonWriter<W> {
 }
 
 impl<W: Write> RowSink for NdjsonWriter<W> {
-    fn columns(&mut self, columns: &[Column]) -> Flow {
+    fn columns(&mut self, columns: &[Column]) -> RowFlow {
         let result = object_keys(columns).map(|keys| self.keys = keys);
         self.sticky.flow(result)
     }
 
-    fn rows(&mut self, rows: Vec<Row>) -> Flow {
+    fn rows(&mut self, rows: Vec<Row>) -> RowFlow {
         if self.sticky.failed() {
-            return Flow::Stop;
+            return RowFlow::Stop;
         }
         let result = self.write_rows(&rows);
         self.sticky.flow(result)
@@ -612,7 +612,7 @@ mod tests {
     fn write_errors_stop_the_fetch() {
         let mut w = JsonWriter::new(Broken, Vec::new(), Vec::new(), None);
         w.columns(&sample_columns());
-        assert_eq!(w.rows(sample_rows()), Flow::Stop);
+        assert_eq!(w.rows(sample_rows()), RowFlow::Stop);
         assert!(w.finish(&done(4)).is_err());
     }
 }

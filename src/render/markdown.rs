@@ -13,7 +13,7 @@ use std::io::{self, BufWriter, Write};
 
 use super::text::write_plain;
 use super::{ResultWriter, Sticky};
-use crate::db::{Column, Flow, Outcome, Row, RowSink, Value};
+use crate::db::{Column, Outcome, Row, RowFlow, RowSink, Value};
 use crate::escape;
 
 /// Writes a result as a Markdown table.
@@ -96,14 +96,14 @@ fn write_cell<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
 }
 
 impl<W: Write> RowSink for MarkdownWriter<W> {
-    fn columns(&mut self, columns: &[Column]) -> Flow {
+    fn columns(&mut self, columns: &[Column]) -> RowFlow {
         self.names = Some(columns.iter().map(|c| c.name.clone()).collect());
-        Flow::Continue
+        RowFlow::Continue
     }
 
-    fn rows(&mut self, rows: Vec<Row>) -> Flow {
+    fn rows(&mut self, rows: Vec<Row>) -> RowFlow {
         if self.sticky.failed() {
-            return Flow::Stop;
+            return RowFlow::Stop;
         }
         let result = self.write_rows(&rows);
         self.sticky.flow(result)

@@ -8,7 +8,7 @@
 //! The backend calls `columns` once (only for statements that return rows),
 //! then `rows` per chunk, then the caller calls [`ResultWriter::finish`] with
 //! the outcome. A failed write (a closed pipe) makes `rows` return
-//! [`Flow::Stop`]; the error comes back from `finish`. Each format's exact
+//! [`RowFlow::Stop`]; the error comes back from `finish`. Each format's exact
 //! output is documented in its module: [`csv`], [`json`] (json and ndjson),
 //! [`markdown`], [`table`], [`expanded`], [`aligned`] (streamed table and
 //! expanded output with its footer) and [`pager`].
@@ -32,7 +32,7 @@ pub use description::Description;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use crate::db::{Flow, Outcome, OutcomeKind, RowSink};
+use crate::db::{Outcome, OutcomeKind, RowFlow, RowSink};
 use crate::escape;
 
 pub use footer::{format_duration, thousands};
@@ -206,12 +206,12 @@ struct Sticky {
 
 impl Sticky {
     /// Continue on success; remember the error and stop on failure.
-    fn flow(&mut self, result: io::Result<()>) -> Flow {
+    fn flow(&mut self, result: io::Result<()>) -> RowFlow {
         match result {
-            Ok(()) => Flow::Continue,
+            Ok(()) => RowFlow::Continue,
             Err(e) => {
                 self.error.get_or_insert(e);
-                Flow::Stop
+                RowFlow::Stop
             }
         }
     }
@@ -305,9 +305,9 @@ pub(crate) mod tests {
 
     /// Feeds `rows` to `sink` in chunks of `chunk` rows, as a backend would.
     pub fn stream(sink: &mut dyn RowSink, columns: &[Column], rows: Vec<Row>, chunk: usize) {
-        assert_eq!(sink.columns(columns), Flow::Continue);
+        assert_eq!(sink.columns(columns), RowFlow::Continue);
         for part in rows.chunks(chunk) {
-            assert_eq!(sink.rows(part.to_vec()), Flow::Continue);
+            assert_eq!(sink.rows(part.to_vec()), RowFlow::Continue);
         }
     }
 

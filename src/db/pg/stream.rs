@@ -15,7 +15,7 @@ use postgres::{Client, Statement};
 
 use super::deadline::Budget;
 use super::{as_text, errors, value};
-use crate::db::{Column, Error, Flow, OutcomeKind, Row, RowSink};
+use crate::db::{Column, Error, OutcomeKind, Row, RowFlow, RowSink};
 
 /// Rows asked of a portal per round trip: small first so the first page
 /// shows fast, then large so big results pay few round trips. Rows are
@@ -121,7 +121,7 @@ impl<'a> Batcher<'a> {
         values: &'a value::DecodeSettings,
         clock: &Clock,
     ) -> Option<Batcher<'a>> {
-        if sink.columns(&columns_of(stmt)) == Flow::Stop {
+        if sink.columns(&columns_of(stmt)) == RowFlow::Stop {
             return None;
         }
         let budget = clock.budget.clone().filter(|_| sink.interactive());
@@ -139,7 +139,7 @@ impl<'a> Batcher<'a> {
     }
 
     /// Adds one row, handing a full batch (by rows or bytes) to the sink.
-    fn push(&mut self, row: postgres::Row) -> Result<Flow, Error> {
+    fn push(&mut self, row: postgres::Row) -> Result<RowFlow, Error> {
         let bytes = row.raw_size_bytes();
         self.largest_row = self.largest_row.max(bytes);
         self.pending_bytes += bytes;
@@ -147,14 +147,14 @@ impl<'a> Batcher<'a> {
         if self.pending.len() >= BATCH || self.pending_bytes >= BATCH_BYTES {
             self.flush()
         } else {
-            Ok(Flow::Continue)
+            Ok(RowFlow::Continue)
         }
     }
 
     /// Hands whatever is pending to the sink.
-    fn flush(&mut self) -> Result<Flow, Error> {
+    fn flush(&mut self) -> Result<RowFlow, Error> {
         if self.pending.is_empty() {
-            return Ok(Flow::Continue);
+            return Ok(RowFlow::Continue);
         }
         let start = Instant::now();
         let budget = self.budget.clone();
@@ -166,7 +166,7 @@ impl<'a> Batcher<'a> {
         result
     }
 
-    fn hand_over(&mut self) -> Result<Flow, Error> {
+    fn hand_over(&mut self) -> Result<RowFlow, Error> {
         let rows = convert(&self.pending, &self.types, self.values)?;
         self.count += self.pending.len() as u64;
         self.pending.clear();
@@ -201,13 +201,13 @@ fn drain(
     let result = (|| {
         while let Some(row) = iter.next().map_err(err)? {
             got += 1;
-            if batcher.push(row)? == Flow::Stop {
+            if batcher.push(row)? == RowFlow::Stop {
                 let last =
                     max_rows.is_some_and(|n| got == n) || iter.next().map_err(err)?.is_none();
                 return Ok(Some(last && max_rows.is_none_or(|n| got < n)));
             }
         }
-        if batcher.flush()? == Flow::Stop || max_rows.is_none_or(|n| got < n) {
+        if batcher.flush()? == RowFlow::Stop || max_rows.is_none_or(|n| got < n) {
             return Ok(Some(max_rows.is_none_or(|n| got < n)));
         }
         Ok(None)

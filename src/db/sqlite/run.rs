@@ -13,7 +13,7 @@ use rusqlite::{Connection, ffi};
 
 use super::errors::map_error;
 use super::statement::{check_read_only_statement, check_read_only_text, reports_changes};
-use crate::db::{Column, Error, Flow, Outcome, OutcomeKind, Row, RowSink, ServerError, Value};
+use crate::db::{Column, Error, Outcome, OutcomeKind, Row, RowFlow, RowSink, ServerError, Value};
 
 /// Rows in the first chunk handed to the sink, so the first page shows at once.
 const FIRST_CHUNK: usize = 100;
@@ -93,7 +93,7 @@ pub(super) fn execute(
         in_sink: Duration::ZERO,
         timer,
     };
-    if clock.time(|| sink.columns(&columns)) == Flow::Stop {
+    if clock.time(|| sink.columns(&columns)) == RowFlow::Stop {
         let db_time = started.elapsed().saturating_sub(clock.in_sink);
         return Ok(Outcome {
             kind: OutcomeKind::Rows {
@@ -127,7 +127,7 @@ pub(super) fn execute(
             chunk_size = CHUNK;
             chunk_bytes = 0;
             let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-            if clock.time(|| sink.rows(full)) == Flow::Stop {
+            if clock.time(|| sink.rows(full)) == RowFlow::Stop {
                 break false;
             }
         }
