@@ -2,6 +2,9 @@
 //! transaction, read from its leading words: glance tracks whether a
 //! transaction is open (and failed) without asking the server.
 
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
 /// What a statement typed in Direct mode does to the user's transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Control {
@@ -43,45 +46,23 @@ pub(super) fn transaction_control(sql: &str) -> Control {
 }
 
 /// The first `n` words of `sql` in upper case, after whitespace and
-/// `--` / nested `/* */` comments.
+/// comments (nested `/* */` as PostgreSQL reads them): the words up to the
+/// first token that is not a bare word. Read with sqlparser's tokenizer;
+/// what follows an unterminated string or comment is not needed.
 pub(super) fn leading_words(sql: &str, n: usize) -> Vec<String> {
-    let b = sql.as_bytes();
-    let mut i = 0;
-    let mut words = Vec::new();
-    while i < b.len() && words.len() < n {
-        if b[i].is_ascii_whitespace() {
-            i += 1;
-        } else if b[i..].starts_with(b"--") {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
+    let mut read = Vec::new();
+    let _ = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize_with_location_into_buf(&mut read);
+    read.into_iter()
+        .map(|t| t.token)
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .map_while(|t| match t {
+            Token::Word(word) if word.quote_style.is_none() => {
+                Some(word.value.to_ascii_uppercase())
             }
-        } else if b[i..].starts_with(b"/*") {
-            let mut depth = 0;
-            while i < b.len() {
-                if b[i..].starts_with(b"/*") {
-                    depth += 1;
-                    i += 2;
-                } else if b[i..].starts_with(b"*/") {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-        } else if b[i].is_ascii_alphabetic() || b[i] == b'_' {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            words.push(sql[start..i].to_ascii_uppercase());
-        } else {
-            break;
-        }
-    }
-    words
+            _ => None,
+        })
+        .take(n)
+        .collect()
 }
 
 #[cfg(test)]
@@ -113,6 +94,11 @@ mod tests {
             ("select 1", Control::None),
             ("START", Control::None),
             ("", Control::None),
+            // Words in comments, names and strings are not statements.
+            ("/* a /* nested */ BEGIN */ select 1", Control::None),
+            ("\"begin\"", Control::None),
+            ("-- COMMIT\n'rollback'", Control::None),
+            ("BEGIN; SELECT 'never closed", Control::Begin),
         ];
         for (sql, want) in cases {
             assert_eq!(transaction_control(sql), want, "{sql}");
