@@ -6,6 +6,9 @@
 use std::collections::HashMap;
 
 use rusqlite::Connection;
+use sqlparser::dialect::SQLiteDialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::{Location, Token, Tokenizer};
 
 use crate::catalog::{Catalog, ColumnInfo, ForeignKey, Index, Key, Relation, RelationKind, Schema};
 use crate::ident::quote_ident_always;
@@ -323,19 +326,40 @@ fn new_relation(kind: &str, name: &str, sql: &str) -> Relation {
     }
 }
 
-/// The query of a `CREATE VIEW … AS query` statement (the whole text when
-/// the `AS` cannot be found).
+/// The query of a `CREATE VIEW … AS query` statement: what follows its
+/// first `AS` outside parentheses, quotes and comments (the whole text when
+/// there is none).
 fn view_body(sql: &str) -> &str {
-    let bytes = sql.as_bytes();
-    let boundary =
-        |i: usize| i >= bytes.len() || !(bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_');
-    let found = (1..bytes.len().saturating_sub(2)).find(|&i| {
-        bytes[i].eq_ignore_ascii_case(&b'a')
-            && bytes[i + 1].eq_ignore_ascii_case(&b's')
-            && (bytes[i - 1].is_ascii_whitespace() || bytes[i - 1] == b')')
-            && boundary(i + 2)
-    });
-    found.map_or(sql, |i| sql[i + 2..].trim())
+    let mut read = Vec::new();
+    let _ = Tokenizer::new(&SQLiteDialect {}, sql).tokenize_with_location_into_buf(&mut read);
+    let mut depth = 0usize;
+    for token in read {
+        match token.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Word(word)
+                if depth == 0 && word.quote_style.is_none() && word.keyword == Keyword::AS =>
+            {
+                return sql[byte_offset(sql, token.span.end)..].trim();
+            }
+            _ => {}
+        }
+    }
+    sql
+}
+
+/// The byte offset in `text` of a tokenizer location (1-based line and
+/// character column).
+fn byte_offset(text: &str, at: Location) -> usize {
+    let skipped = usize::try_from(at.line.saturating_sub(1)).unwrap_or(usize::MAX);
+    let line_start: usize = text.split_inclusive('\n').take(skipped).map(str::len).sum();
+    let line = &text[line_start..];
+    let column = usize::try_from(at.column.saturating_sub(1)).unwrap_or(usize::MAX);
+    line_start
+        + line
+            .char_indices()
+            .nth(column)
+            .map_or(line.len(), |(i, _)| i)
 }
 
 /// Foreign keys from `pragma_foreign_key_list`, one row per column pair
@@ -575,5 +599,22 @@ mod tests {
             Some("SELECT * FROM orders WHERE id > 10")
         );
         assert_eq!(view.columns.len(), 3);
+    }
+
+    #[test]
+    fn a_view_body_starts_after_the_first_as_outside_quotes_and_comments() {
+        let cases = [
+            ("CREATE VIEW v AS SELECT 1", "SELECT 1"),
+            ("CREATE VIEW v(a, b) AS\nSELECT 1, 2", "SELECT 1, 2"),
+            (
+                "CREATE VIEW \"sales as of today\" /* as */ AS SELECT 'as' AS x",
+                "SELECT 'as' AS x",
+            ),
+            ("CREATE VIEW \"é\"\n  as select 'é'", "select 'é'"),
+            ("CREATE VIEW v", "CREATE VIEW v"),
+        ];
+        for (sql, body) in cases {
+            assert_eq!(view_body(sql), body, "{sql}");
+        }
     }
 }
