@@ -522,27 +522,17 @@ mod tests {
         };
         Catalog {
             relations: vec![Relation {
-                schema: "public".into(),
-                name: "orders".into(),
-                kind: RelationKind::Table,
-                owner: None,
                 columns: vec![
                     column("status"),
                     column("code"),
                     column("api_token"),
                     column("note"),
                 ],
-                primary_key: None,
                 unique_keys: vec![Key {
                     name: "orders_code_key".into(),
                     columns: vec!["code".into()],
                 }],
-                foreign_keys: Vec::new(),
-                indexes: Vec::new(),
-                comment: None,
-                row_estimate: None,
-                size_bytes: None,
-                definition: None,
+                ..Relation::new("public", "orders", RelationKind::Table)
             }],
             ..Default::default()
         }

@@ -221,10 +221,14 @@ pub fn ignored_password_note(choice: &Choice) -> Option<&'static str> {
 }
 
 /// Opens the database a choice names at start-up: a new connection, so
-/// `-W` asks for the password first.
-pub fn connect(choice: &Choice) -> Result<Box<dyn db::Backend>, Failure> {
-    open(choice, true, Place::Start)
+/// `-W` asks for the password first. Warnings (a `~/.pgpass` others can
+/// read) go to `warn` as they arise, before any password prompt.
+pub fn connect(choice: &Choice, warn: Warn) -> Result<Box<dyn db::Backend>, Failure> {
+    open(choice, true, Place::Start, warn)
 }
+
+/// Where a connection's warnings go: the front end shows each as it comes.
+pub type Warn<'a> = &'a mut dyn FnMut(&str);
 
 /// Where a connection is being opened from, for the hint of a failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -240,36 +244,45 @@ pub const REPL_DATABASE_MISSING: &str =
     "\\l lists the databases on this server; \\c NAME connects to one";
 
 /// Opens a new connection (`-W` asks first); a failure's hint fits `from`.
-pub fn connect_from(choice: &Choice, from: Place) -> Result<Box<dyn db::Backend>, Failure> {
-    open(choice, true, from)
+pub fn connect_from(
+    choice: &Choice,
+    from: Place,
+    warn: Warn,
+) -> Result<Box<dyn db::Backend>, Failure> {
+    open(choice, true, from, warn)
 }
 
 /// Opens the same database again after the connection was lost in the
 /// REPL: a password typed earlier is reused, and asked for only if none was.
-pub fn connect_again(choice: &Choice) -> Result<Box<dyn db::Backend>, Failure> {
-    open(choice, false, Place::Repl)
+pub fn connect_again(choice: &Choice, warn: Warn) -> Result<Box<dyn db::Backend>, Failure> {
+    open(choice, false, Place::Repl, warn)
 }
 
-fn open(choice: &Choice, fresh: bool, from: Place) -> Result<Box<dyn db::Backend>, Failure> {
+fn open(
+    choice: &Choice,
+    fresh: bool,
+    from: Place,
+    warn: Warn,
+) -> Result<Box<dyn db::Backend>, Failure> {
     remember_password(&choice.target);
     let fail = |error| failure(error, from);
     let prompt = password_prompt();
     let conninfo = match &choice.target {
         Target::Postgres(conninfo) => conninfo,
-        Target::Sqlite(_) => return attempt(choice, &choice.target).map_err(fail),
+        Target::Sqlite(_) => return attempt(choice, &choice.target, warn).map_err(fail),
     };
     // A string glance cannot read fails in the attempt, with its own message.
     let Ok(login) = db::postgres::login(conninfo) else {
-        return attempt(choice, &choice.target).map_err(fail);
+        return attempt(choice, &choice.target, warn).map_err(fail);
     };
     if fresh && prompt == PasswordPrompt::Always {
         let password = ask(&login, "-W/--password asks for the password")?;
-        return attempt_typed(choice, conninfo, &login, password, from);
+        return attempt_typed(choice, conninfo, &login, password, from, warn);
     }
     let given = conninfo::parse(conninfo).is_ok_and(|params| params.contains_key("password"));
     let first = match typed_for(&login).filter(|_| !given) {
-        Some(password) => attempt(choice, &with_password(conninfo, &password)),
-        None => attempt(choice, &choice.target),
+        Some(password) => attempt(choice, &with_password(conninfo, &password), warn),
+        None => attempt(choice, &choice.target, warn),
     };
     match first {
         Err(db::Error::Connect(error))
@@ -278,19 +291,29 @@ fn open(choice: &Choice, fresh: bool, from: Place) -> Result<Box<dyn db::Backend
                 && std::io::stdin().is_terminal() =>
         {
             let password = ask(&login, "the server asks for a password")?;
-            attempt_typed(choice, conninfo, &login, password, from)
+            attempt_typed(choice, conninfo, &login, password, from, warn)
         }
         other => other.map_err(fail),
     }
 }
 
-/// One connection attempt to `target` with the choice's options.
-fn attempt(choice: &Choice, target: &Target) -> Result<Box<dyn db::Backend>, db::Error> {
+/// One connection attempt to `target` with the choice's options; the
+/// backend's warnings go to `warn`, before any error.
+fn attempt(
+    choice: &Choice,
+    target: &Target,
+    warn: Warn,
+) -> Result<Box<dyn db::Backend>, db::Error> {
     let options = db::ConnectOptions {
         guard_role: choice.guard_role.clone(),
         ..db::ConnectOptions::default()
     };
-    db::connect(target, &options)
+    let mut warnings = Vec::new();
+    let connected = db::connect(target, &options, &mut warnings);
+    for warning in &warnings {
+        warn(warning);
+    }
+    connected
 }
 
 /// Connects with a password the person typed, and keeps it for this
@@ -301,9 +324,10 @@ fn attempt_typed(
     login: &Login,
     password: String,
     from: Place,
+    warn: Warn,
 ) -> Result<Box<dyn db::Backend>, Failure> {
     let backend =
-        attempt(choice, &with_password(conninfo, &password)).map_err(|e| failure(e, from))?;
+        attempt(choice, &with_password(conninfo, &password), warn).map_err(|e| failure(e, from))?;
     if let Ok(mut typed) = TYPED.lock() {
         typed.retain(|(known, _)| !known.same_server_and_user(login));
         typed.push((login.clone(), password));

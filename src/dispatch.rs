@@ -184,7 +184,9 @@ fn open(
     if let Some(note) = connection::ignored_password_note(choice) {
         eprintln!("glance: {note}");
     }
-    let backend = timings::time(timings::Phase::Connect, || connection::connect(choice))?;
+    let backend = timings::time(timings::Phase::Connect, || {
+        connection::connect(choice, &mut |warning| eprintln!("{warning}"))
+    })?;
     let settings = Settings {
         format: config.format,
         expanded: config.expanded,

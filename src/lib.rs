@@ -30,6 +30,7 @@ mod gate;
 mod generate;
 mod highlight;
 mod history;
+mod ident;
 #[cfg(test)]
 mod input_proptests;
 mod interrupt;

@@ -7,7 +7,7 @@ use sqlparser::ast::Statement;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
-use crate::db::{Column, Flow, Row, RowSink};
+use crate::db::{Column, Row, RowFlow, RowSink};
 
 /// Changed rows shown in a preview.
 pub const SHOWN_ROWS: usize = 10;
@@ -43,19 +43,19 @@ impl<'a> FirstRows<'a> {
 }
 
 impl RowSink for FirstRows<'_> {
-    fn columns(&mut self, columns: &[Column]) -> Flow {
+    fn columns(&mut self, columns: &[Column]) -> RowFlow {
         self.inner.columns(columns)
     }
 
     /// Always continues: the statement must run to its end either way.
-    fn rows(&mut self, mut rows: Vec<Row>) -> Flow {
+    fn rows(&mut self, mut rows: Vec<Row>) -> RowFlow {
         let room = SHOWN_ROWS - self.shown;
         rows.truncate(room);
         self.shown += rows.len();
         if !rows.is_empty() {
             let _ = self.inner.rows(rows);
         }
-        Flow::Continue
+        RowFlow::Continue
     }
 }
 
@@ -90,12 +90,12 @@ mod tests {
     }
 
     impl RowSink for Count {
-        fn columns(&mut self, _: &[Column]) -> Flow {
-            Flow::Continue
+        fn columns(&mut self, _: &[Column]) -> RowFlow {
+            RowFlow::Continue
         }
-        fn rows(&mut self, rows: Vec<Row>) -> Flow {
+        fn rows(&mut self, rows: Vec<Row>) -> RowFlow {
             self.rows += rows.len();
-            Flow::Continue
+            RowFlow::Continue
         }
     }
 
@@ -104,7 +104,7 @@ mod tests {
         let mut count = Count::default();
         let mut first = FirstRows::new(&mut count);
         for _ in 0..3 {
-            assert_eq!(first.rows(vec![vec![Value::Int(1)]; 4]), Flow::Continue);
+            assert_eq!(first.rows(vec![vec![Value::Int(1)]; 4]), RowFlow::Continue);
         }
         assert_eq!(count.rows, SHOWN_ROWS);
     }

@@ -7,11 +7,11 @@
 //! that. It cannot log in unless asked, since glance switches to it with
 //! `SET LOCAL ROLE` inside the read-only guard and never connects as it.
 
-use crate::db::postgres::quote_ident;
+use crate::ident::quote_ident_always;
 
 /// The script for `role`; `login` lets the role log in.
 pub fn script(role: &str, login: bool) -> String {
-    let ident = quote_ident(role);
+    let ident = quote_ident_always(role);
     let literal = quote_literal(&ident);
     let login = if login { "LOGIN" } else { "NOLOGIN" };
     format!(

@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::Options;
-use crate::db::{Column, Flow, Row, RowSink, Value};
+use crate::db::{Column, Row, RowFlow, RowSink, Value};
 
 /// The rows read from a file: each with the line it starts on.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -258,17 +258,17 @@ impl<W: Write> Writer<W> {
         }
     }
 
-    fn line(&mut self, fields: Vec<String>) -> Flow {
+    fn line(&mut self, fields: Vec<String>) -> RowFlow {
         let mut line = fields.join(&self.options.delimiter.to_string());
         line.push('\n');
         match self.out.write_all(line.as_bytes()) {
             Ok(()) => {
                 self.bytes += line.len() as u64;
-                Flow::Continue
+                RowFlow::Continue
             }
             Err(error) => {
                 self.error.get_or_insert(error);
-                Flow::Stop
+                RowFlow::Stop
             }
         }
     }
@@ -283,26 +283,26 @@ impl<W: Write> Writer<W> {
 }
 
 impl<W: Write> RowSink for Writer<W> {
-    fn columns(&mut self, columns: &[Column]) -> Flow {
+    fn columns(&mut self, columns: &[Column]) -> RowFlow {
         if !self.options.header {
-            return Flow::Continue;
+            return RowFlow::Continue;
         }
         let names = columns.iter().map(|c| self.field(Some(&c.name))).collect();
         self.line(names)
     }
 
-    fn rows(&mut self, rows: Vec<Row>) -> Flow {
+    fn rows(&mut self, rows: Vec<Row>) -> RowFlow {
         for row in rows {
             let fields = row
                 .iter()
                 .map(|v| self.field(value_text(v).as_deref()))
                 .collect();
-            if self.line(fields) == Flow::Stop {
-                return Flow::Stop;
+            if self.line(fields) == RowFlow::Stop {
+                return RowFlow::Stop;
             }
             self.rows += 1;
         }
-        Flow::Continue
+        RowFlow::Continue
     }
 }
 

@@ -53,7 +53,7 @@ pub struct Column {
 
 /// What a [`RowSink`] wants next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Flow {
+pub enum RowFlow {
     Continue,
     Stop,
 }
@@ -62,10 +62,10 @@ pub enum Flow {
 pub trait RowSink {
     /// Called once, before any rows, for every statement that returns rows
     /// (also when it returns none).
-    fn columns(&mut self, columns: &[Column]) -> Flow;
-    /// Called with each chunk of rows as it arrives. Returning [`Flow::Stop`]
+    fn columns(&mut self, columns: &[Column]) -> RowFlow;
+    /// Called with each chunk of rows as it arrives. Returning [`RowFlow::Stop`]
     /// ends the fetch early; the rest of the result is never read.
-    fn rows(&mut self, rows: Vec<Row>) -> Flow;
+    fn rows(&mut self, rows: Vec<Row>) -> RowFlow;
     /// Whether [`RowSink::rows`] may wait for a person (a pager waiting for
     /// a key): that time does not count against the statement timeout.
     fn interactive(&self) -> bool {
@@ -295,12 +295,19 @@ pub struct ConnectOptions {
     pub guard_role: Option<String>,
 }
 
-/// Opens a connection to `target`.
-pub fn connect(target: &Target, options: &ConnectOptions) -> Result<Box<dyn Backend>, Error> {
+/// Opens a connection to `target`. What the person should be told on the
+/// way, whether or not it opens (libpq's warning about a password file
+/// others may read, which is then ignored), is added to `warnings` for the
+/// front end to show: backends never print.
+pub fn connect(
+    target: &Target,
+    options: &ConnectOptions,
+    warnings: &mut Vec<String>,
+) -> Result<Box<dyn Backend>, Error> {
     match target {
-        Target::Postgres(conninfo) => {
-            Ok(Box::new(postgres::PgBackend::connect(conninfo, options)?))
-        }
+        Target::Postgres(conninfo) => Ok(Box::new(postgres::PgBackend::connect(
+            conninfo, options, warnings,
+        )?)),
         Target::Sqlite(path) => Ok(Box::new(sqlite::SqliteBackend::open(path)?)),
     }
 }

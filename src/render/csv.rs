@@ -105,7 +105,7 @@ mod tests {
     use super::super::ResultWriter;
     use super::super::tests::{command, done, sample_columns, sample_rows, stream};
     use super::*;
-    use crate::db::{Flow, RowSink};
+    use crate::db::{RowFlow, RowSink};
 
     #[test]
     fn writes_header_rows_and_quoting() {
@@ -146,9 +146,9 @@ mod tests {
     #[test]
     fn a_failed_write_stops_the_fetch_and_is_reported() {
         let mut w = CsvWriter::new(super::super::tests::Broken);
-        assert_eq!(w.columns(&sample_columns()), Flow::Continue);
-        assert_eq!(w.rows(sample_rows()), Flow::Stop);
-        assert_eq!(w.rows(sample_rows()), Flow::Stop);
+        assert_eq!(w.columns(&sample_columns()), RowFlow::Continue);
+        assert_eq!(w.rows(sample_rows()), RowFlow::Stop);
+        assert_eq!(w.rows(sample_rows()), RowFlow::Stop);
         assert!(w.finish(&done(4)).is_err());
     }
 }

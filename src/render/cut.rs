@@ -10,7 +10,7 @@
 use std::io;
 
 use super::ResultWriter;
-use crate::db::{Column, Flow, Outcome, Row, RowSink, Value};
+use crate::db::{Column, Outcome, Row, RowFlow, RowSink, Value};
 
 /// The most characters of one value a table cell or record line shows.
 pub const DISPLAY_CHARS: usize = 10_000;
@@ -27,11 +27,11 @@ impl<'a> CutLong<'a> {
 }
 
 impl RowSink for CutLong<'_> {
-    fn columns(&mut self, columns: &[Column]) -> Flow {
+    fn columns(&mut self, columns: &[Column]) -> RowFlow {
         self.inner.columns(columns)
     }
 
-    fn rows(&mut self, mut rows: Vec<Row>) -> Flow {
+    fn rows(&mut self, mut rows: Vec<Row>) -> RowFlow {
         for value in rows.iter_mut().flatten() {
             cut(value);
         }

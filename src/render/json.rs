@@ -413,7 +413,7 @@ mod tests {
     use super::super::ResultWriter;
     use super::super::tests::{Broken, command, done, sample_columns, sample_rows, stream};
     use super::*;
-    use crate::db::{Flow, RowSink};
+    use crate::db::{RowFlow, RowSink};
 
     fn col(name: &str) -> Column {
         Column {
@@ -592,7 +592,7 @@ mod tests {
     fn write_errors_stop_the_fetch() {
         let mut w = JsonWriter::new(Broken, JsonEnvelope::default());
         w.columns(&sample_columns());
-        assert_eq!(w.rows(sample_rows()), Flow::Stop);
+        assert_eq!(w.rows(sample_rows()), RowFlow::Stop);
         assert!(w.finish(&done(4)).is_err());
     }
 }

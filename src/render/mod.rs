@@ -8,7 +8,7 @@
 //! The backend calls `columns` once (only for statements that return rows),
 //! then `rows` per chunk, then the caller calls [`ResultWriter::finish`] with
 //! the outcome. A failed write (a closed pipe) makes `rows` return
-//! [`Flow::Stop`](crate::db::Flow::Stop); the error comes back from
+//! [`RowFlow::Stop`](crate::db::RowFlow::Stop); the error comes back from
 //! `finish` (kept once for every streamed format, in [`streamed`]). Each
 //! format's exact
 //! output is documented in its module: [`csv`], [`json`] (json and ndjson),
@@ -196,7 +196,7 @@ pub(crate) mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::db::{Column, Flow, OutcomeKind, Row, Value};
+    use crate::db::{Column, OutcomeKind, Row, RowFlow, Value};
 
     /// Columns of the sample result every format is tested with.
     pub fn sample_columns() -> Vec<Column> {
@@ -262,9 +262,9 @@ pub(crate) mod tests {
 
     /// Feeds `rows` to `sink` in chunks of `chunk` rows, as a backend would.
     pub fn stream(sink: &mut dyn RowSink, columns: &[Column], rows: Vec<Row>, chunk: usize) {
-        assert_eq!(sink.columns(columns), Flow::Continue);
+        assert_eq!(sink.columns(columns), RowFlow::Continue);
         for part in rows.chunks(chunk) {
-            assert_eq!(sink.rows(part.to_vec()), Flow::Continue);
+            assert_eq!(sink.rows(part.to_vec()), RowFlow::Continue);
         }
     }
 

@@ -34,7 +34,7 @@ use super::streamed::Sticky;
 use super::table::{TableLayout, natural_widths, total_width};
 use super::text::truncate;
 use super::{Expanded, Format, RenderOptions, ResultWriter};
-use crate::db::{Column, Flow, Outcome, OutcomeKind, Row, RowSink};
+use crate::db::{Column, Outcome, OutcomeKind, Row, RowFlow, RowSink};
 use crate::numbers::thousands;
 use crate::term::RawMode;
 
@@ -244,22 +244,22 @@ impl<W: Write, K: Keys> Pager<W, K> {
     }
 
     /// Shows pages and reads keys until more rows are needed or paging ends.
-    fn pump(&mut self, complete: bool) -> io::Result<Flow> {
+    fn pump(&mut self, complete: bool) -> io::Result<RowFlow> {
         // Rows just arrived and more may follow: a page drawn from them
         // waits one chunk for its status line. Pages the keys ask for
         // among rows already in are prompted at once.
         let mut fresh_rows = !complete;
         loop {
             let Some((records, pages)) = self.layout(complete)? else {
-                return Ok(Flow::Continue);
+                return Ok(RowFlow::Continue);
             };
             let count = pages.count(self.rows.len());
             let page = match self.goal {
-                Goal::Quit | Goal::Done => return Ok(Flow::Stop),
+                Goal::Quit | Goal::Done => return Ok(RowFlow::Stop),
                 Goal::Last if complete => count - 1,
                 Goal::Page(p) if complete => p.min(count - 1),
                 Goal::Page(p) if pages.ready(p, self.rows.len(), false) => p,
-                Goal::Last | Goal::Page(_) => return Ok(Flow::Continue),
+                Goal::Last | Goal::Page(_) => return Ok(RowFlow::Continue),
             };
             if self.unprompted.take() != Some(page) {
                 self.draw_page(records, pages.range(page, self.rows.len()))?;
@@ -270,7 +270,7 @@ impl<W: Write, K: Keys> Pager<W, K> {
                 }
                 if fresh_rows {
                     self.unprompted = Some(page);
-                    return Ok(Flow::Continue);
+                    return Ok(RowFlow::Continue);
                 }
             }
             fresh_rows = false;
@@ -358,9 +358,9 @@ impl<W: Write, K: Keys> Pager<W, K> {
 }
 
 impl<W: Write, K: Keys> RowSink for Pager<W, K> {
-    fn columns(&mut self, columns: &[Column]) -> Flow {
+    fn columns(&mut self, columns: &[Column]) -> RowFlow {
         self.columns = Some(columns.to_vec());
-        Flow::Continue
+        RowFlow::Continue
     }
 
     /// A page waits for a key.
@@ -368,9 +368,9 @@ impl<W: Write, K: Keys> RowSink for Pager<W, K> {
         true
     }
 
-    fn rows(&mut self, rows: Vec<Row>) -> Flow {
+    fn rows(&mut self, rows: Vec<Row>) -> RowFlow {
         if self.sticky.failed() {
-            return Flow::Stop;
+            return RowFlow::Stop;
         }
         if let Err(e) = self.rows.extend(rows) {
             return self.sticky.flow(Err(e));
@@ -522,7 +522,7 @@ mod tests {
     fn one_page_results_have_no_prompt() {
         let mut buf = Vec::new();
         let mut p = pager(10, &[], &mut buf);
-        assert_eq!(p.rows(numbers(1..4)), Flow::Continue);
+        assert_eq!(p.rows(numbers(1..4)), RowFlow::Continue);
         p.finish(&done(3)).unwrap();
         drop(p);
         assert_eq!(
@@ -541,7 +541,7 @@ mod tests {
         for start in (1..11).step_by(2) {
             flows.push(p.rows(numbers(start..start + 2)));
         }
-        assert!(flows.iter().all(|f| *f == Flow::Continue));
+        assert!(flows.iter().all(|f| *f == RowFlow::Continue));
         p.finish(&done(10)).unwrap();
         drop(p);
         let text = String::from_utf8(buf).unwrap();
@@ -578,7 +578,7 @@ mod tests {
             let mut p = pager(6, &keys, &mut buf);
             p.rows = RowStore::new(limit);
             for start in (1..30).step_by(4) {
-                assert_eq!(p.rows(numbers(start..start + 4)), Flow::Continue);
+                assert_eq!(p.rows(numbers(start..start + 4)), RowFlow::Continue);
             }
             p.finish(&done(32)).unwrap();
             assert_eq!(p.rows.len(), 0, "the rows are freed at the end");
@@ -615,10 +615,10 @@ mod tests {
             &[KeyCode::Char('3'), KeyCode::Enter, KeyCode::Char('q')],
             &mut buf,
         );
-        assert_eq!(p.rows(numbers(1..5)), Flow::Continue);
-        assert_eq!(p.rows(numbers(5..8)), Flow::Continue);
-        assert_eq!(p.rows(numbers(8..12)), Flow::Continue);
-        assert_eq!(p.rows(numbers(12..14)), Flow::Stop);
+        assert_eq!(p.rows(numbers(1..5)), RowFlow::Continue);
+        assert_eq!(p.rows(numbers(5..8)), RowFlow::Continue);
+        assert_eq!(p.rows(numbers(8..12)), RowFlow::Continue);
+        assert_eq!(p.rows(numbers(12..14)), RowFlow::Stop);
         let outcome = Outcome {
             kind: OutcomeKind::Rows {
                 count: 13,
@@ -658,7 +658,7 @@ mod tests {
     fn a_key_read_error_is_reported() {
         let mut buf = Vec::new();
         let mut p = pager(6, &[], &mut buf);
-        assert_eq!(p.rows(numbers(1..10)), Flow::Continue);
+        assert_eq!(p.rows(numbers(1..10)), RowFlow::Continue);
         assert!(p.finish(&done(9)).is_err());
     }
 
@@ -666,7 +666,7 @@ mod tests {
     fn a_result_that_has_all_arrived_gives_its_exact_page_count() {
         let mut buf = Vec::new();
         let mut p = pager(6, &[KeyCode::Char('q')], &mut buf);
-        assert_eq!(p.rows(numbers(1..5)), Flow::Continue);
+        assert_eq!(p.rows(numbers(1..5)), RowFlow::Continue);
         p.finish(&done(4)).unwrap();
         drop(p);
         let text = String::from_utf8(buf).unwrap();

@@ -1,12 +1,12 @@
 //! What every streamed format shares: the first write error is kept, the
-//! rows after it stop the fetch ([`Flow::Stop`]), and `finish` reports it.
+//! rows after it stop the fetch ([`RowFlow::Stop`]), and `finish` reports it.
 //! A format implements [`StreamedWriter`] (how it writes) and gets its
 //! [`RowSink`] and [`ResultWriter`] from here.
 
 use std::io;
 
 use super::ResultWriter;
-use crate::db::{Column, Flow, Outcome, Row, RowSink};
+use crate::db::{Column, Outcome, Row, RowFlow, RowSink};
 
 /// Keeps the first write error so `rows` can stop the fetch and `finish`
 /// can report it.
@@ -17,12 +17,12 @@ pub(super) struct Sticky {
 
 impl Sticky {
     /// Continue on success; remember the error and stop on failure.
-    pub(super) fn flow(&mut self, result: io::Result<()>) -> Flow {
+    pub(super) fn flow(&mut self, result: io::Result<()>) -> RowFlow {
         match result {
-            Ok(()) => Flow::Continue,
+            Ok(()) => RowFlow::Continue,
             Err(e) => {
                 self.error.get_or_insert(e);
-                Flow::Stop
+                RowFlow::Stop
             }
         }
     }
@@ -58,14 +58,14 @@ pub(super) trait StreamedWriter {
 }
 
 impl<T: StreamedWriter> RowSink for T {
-    fn columns(&mut self, columns: &[Column]) -> Flow {
+    fn columns(&mut self, columns: &[Column]) -> RowFlow {
         let result = self.write_columns(columns);
         self.sticky().flow(result)
     }
 
-    fn rows(&mut self, rows: Vec<Row>) -> Flow {
+    fn rows(&mut self, rows: Vec<Row>) -> RowFlow {
         if self.sticky().failed() {
-            return Flow::Stop;
+            return RowFlow::Stop;
         }
         let result = self.write_chunk(rows);
         self.sticky().flow(result)

@@ -15,6 +15,7 @@
 
 use crate::catalog::Catalog;
 use crate::command::COMMANDS;
+use crate::ident::{quote_ident, quote_ident_always};
 
 /// The names completion offers, refreshed from the catalog and the config.
 #[derive(Clone, Debug, Default)]
@@ -240,12 +241,12 @@ impl<'a> Names<'a> {
         let mut out = Vec::new();
         let mut schemas = Vec::new();
         for r in &self.vocabulary.relations {
-            let name = quote(&r.name);
+            let name = quote_ident(&r.name).into_owned();
             let full = if r.qualified {
                 if matches(word, &r.schema) {
-                    schemas.push(format!("{}.", quote(&r.schema)));
+                    schemas.push(format!("{}.", quote_ident(&r.schema)));
                 }
-                format!("{}.{name}", quote(&r.schema))
+                format!("{}.{name}", quote_ident(&r.schema))
             } else {
                 name.clone()
             };
@@ -271,7 +272,7 @@ impl<'a> Names<'a> {
             .iter()
             .flat_map(|r| &r.columns)
             .filter(|c| matches(word, c))
-            .map(|c| quote(c))
+            .map(|c| quote_ident(c).into_owned())
             .collect();
         out.sort();
         out
@@ -293,7 +294,7 @@ impl<'a> Names<'a> {
                 .columns
                 .iter()
                 .filter(|c| matches(partial, c))
-                .map(|c| format!("{qualifier}.{}", quote(c)))
+                .map(|c| format!("{qualifier}.{}", quote_ident(c)))
                 .collect();
             columns.sort();
             out.extend(columns);
@@ -311,7 +312,7 @@ impl<'a> Names<'a> {
             .iter()
             .filter(|r| r.schema == schema || r.schema == schema.to_lowercase())
             .filter(|r| matches(partial, &r.name))
-            .map(|r| format!("{typed}.{}", quote(&r.name)))
+            .map(|r| format!("{typed}.{}", quote_ident(&r.name)))
             .collect();
         out.sort();
         out
@@ -355,37 +356,15 @@ fn split_qualified(word: &str) -> (Option<String>, String) {
 /// quoted identifier, ignoring case otherwise (unquoted SQL names fold).
 fn matches(word: &str, name: &str) -> bool {
     if word.starts_with('"') {
-        quote_always(name).starts_with(word)
+        quote_ident_always(name).starts_with(word)
     } else {
         starts_ignoring_case(name, word)
-    }
-}
-
-/// `name` as SQL: bare when it is lower case, starts with a letter or `_`,
-/// and is not a reserved word; double-quoted otherwise.
-pub fn quote(name: &str) -> String {
-    let plain = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '$'))
-        && !RESERVED.contains(&name);
-    if plain {
-        name.to_string()
-    } else {
-        quote_always(name)
     }
 }
 
 /// Whether `text` (already SQL) starts with `word`, ignoring case.
 fn starts_ignoring_case(text: &str, word: &str) -> bool {
     text.to_lowercase().starts_with(&word.to_lowercase())
-}
-
-fn quote_always(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// A typed identifier without its quotes.
@@ -432,66 +411,6 @@ fn keywords(word: &str) -> Vec<String> {
 fn is_keyword(word: &str) -> bool {
     KEYWORDS.contains(&word.to_uppercase().as_str())
 }
-
-/// Words that are quoted when used as names.
-const RESERVED: &[&str] = &[
-    "all",
-    "and",
-    "any",
-    "as",
-    "asc",
-    "both",
-    "case",
-    "check",
-    "column",
-    "constraint",
-    "create",
-    "default",
-    "desc",
-    "distinct",
-    "do",
-    "else",
-    "end",
-    "except",
-    "false",
-    "fetch",
-    "for",
-    "foreign",
-    "from",
-    "grant",
-    "group",
-    "having",
-    "in",
-    "intersect",
-    "into",
-    "is",
-    "join",
-    "leading",
-    "limit",
-    "not",
-    "null",
-    "offset",
-    "on",
-    "only",
-    "or",
-    "order",
-    "primary",
-    "references",
-    "select",
-    "table",
-    "then",
-    "to",
-    "trailing",
-    "true",
-    "union",
-    "unique",
-    "user",
-    "using",
-    "when",
-    "where",
-    "window",
-    "with",
-];
 
 /// The SQL keywords offered in completion: the everyday ones, not every
 /// word the parser knows.
@@ -732,9 +651,9 @@ mod tests {
             got,
             ["\"Mixed Case\".\"Weird Col\"", "\"Mixed Case\".\"user\""]
         );
-        assert_eq!(quote("user"), "\"user\"");
-        assert_eq!(quote("say\"hi"), "\"say\"\"hi\"");
-        assert_eq!(quote("film_2"), "film_2");
+        assert_eq!(quote_ident("user"), "\"user\"");
+        assert_eq!(quote_ident("say\"hi"), "\"say\"\"hi\"");
+        assert_eq!(quote_ident("film_2"), "film_2");
     }
 
     #[test]

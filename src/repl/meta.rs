@@ -57,8 +57,10 @@ impl Repl {
             if let Some(note) = connection::ignored_password_note(&choice) {
                 eprintln!("glance: {note}");
             }
-            connection::connect_from(&choice, connection::Place::Repl)
-                .map(|backend| (backend, choice))
+            connection::connect_from(&choice, connection::Place::Repl, &mut |warning| {
+                eprintln!("{warning}")
+            })
+            .map(|backend| (backend, choice))
         }) {
             Ok((backend, choice)) => {
                 session.reconnect(choice, backend);

@@ -102,7 +102,8 @@ pub fn run(
             Read::End => break,
         };
         let connect_again = |choice: &Choice| {
-            connection::connect_again(choice).map_err(|failure| failure.message())
+            connection::connect_again(choice, &mut |warning| eprintln!("{warning}"))
+                .map_err(|failure| failure.message())
         };
         if let Some(notice) = session.revive(connect_again) {
             eprint!("{notice}");

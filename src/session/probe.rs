@@ -4,7 +4,7 @@
 //! estimate of the rows it touches.
 
 use super::Session;
-use crate::db::{self, Flow, Guard, RowSink};
+use crate::db::{self, Guard, RowFlow, RowSink};
 use crate::safety::{Level, Verdict};
 
 impl Session {
@@ -95,14 +95,14 @@ pub(super) struct Collect {
 }
 
 impl RowSink for Collect {
-    fn columns(&mut self, columns: &[db::Column]) -> Flow {
+    fn columns(&mut self, columns: &[db::Column]) -> RowFlow {
         self.columns = columns.to_vec();
-        Flow::Continue
+        RowFlow::Continue
     }
 
-    fn rows(&mut self, mut rows: Vec<db::Row>) -> Flow {
+    fn rows(&mut self, mut rows: Vec<db::Row>) -> RowFlow {
         self.rows.append(&mut rows);
-        Flow::Continue
+        RowFlow::Continue
     }
 }
 

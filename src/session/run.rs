@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::{Confirm, Consent, Decision, Executed, Loaded, Ran, Run, Session, rows_of};
 use crate::console::Console;
-use crate::db::{self, Backend, Flow, Guard, Outcome, OutcomeKind, RowSink};
+use crate::db::{self, Backend, Guard, Outcome, OutcomeKind, RowFlow, RowSink};
 use crate::escape;
 use crate::gate::{self, Gate, Origin, Rules};
 use crate::journal::Recorded;
@@ -443,12 +443,12 @@ struct Recording<'a> {
 }
 
 impl RowSink for Recording<'_> {
-    fn columns(&mut self, columns: &[db::Column]) -> Flow {
+    fn columns(&mut self, columns: &[db::Column]) -> RowFlow {
         self.columns = columns.iter().map(|c| c.name.clone()).collect();
         self.writer.columns(columns)
     }
 
-    fn rows(&mut self, rows: Vec<db::Row>) -> Flow {
+    fn rows(&mut self, rows: Vec<db::Row>) -> RowFlow {
         self.writer.rows(rows)
     }
 

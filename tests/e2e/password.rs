@@ -178,3 +178,45 @@ fn dash_capital_w_with_sqlite_is_ignored_with_a_note() {
         .stdout_has("1")
         .stderr_has("SQLite databases have no password");
 }
+
+/// As libpq: a password file that group or others may read is ignored with
+/// a warning on stderr (so the server's question goes unanswered); once it
+/// is private, its password is used.
+#[test]
+fn a_password_file_others_can_read_is_ignored_with_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = harness::db("pw_pgpass");
+    let cluster = harness::cluster();
+    let file = harness::scratch_dir("pgpass").join("pgpass");
+    std::fs::write(
+        &file,
+        format!(
+            "{}:{}:*:{PASSWORD_ROLE}:{PASSWORD}\n",
+            cluster.host(),
+            cluster.port()
+        ),
+    )
+    .expect("write the password file");
+    let url = url_without_password(db.name());
+    let run = || {
+        glance()
+            .args(["ask", "--sql", "select 1 as one", "-d", &url])
+            .env("PGPASSFILE", &file)
+            .stdin("")
+            .run()
+    };
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    run()
+        .code(1)
+        .stderr_has(&format!(
+            "WARNING: password file \"{}\" has group or world access; \
+             permissions should be u=rw (0600) or less\n",
+            file.display()
+        ))
+        .stderr_has("PGPASSWORD")
+        .never_shows(PASSWORD);
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let out = run();
+    out.success().never_shows(PASSWORD);
+    assert!(!out.stderr.contains("WARNING"), "{out}");
+}

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::catalog::{Catalog, EnumType, ForeignKey, Relation};
+use crate::ident;
 use crate::numbers::thousands;
 
 /// The first line of every context: how to read the blocks that follow.
@@ -250,62 +251,24 @@ fn flat(text: &str) -> Cow<'_, str> {
     )
 }
 
-/// An identifier as it must be written in SQL: bare when it is lower-case
-/// letters, digits and underscores and not a common reserved word; otherwise
-/// in double quotes, kept on one line ([`flat`]).
+/// An identifier as it must be written in SQL ([`ident::quote_ident`]),
+/// kept on one line ([`flat`]): a name that needs no quotes has no line breaks.
 fn quote_ident(name: &str) -> Cow<'_, str> {
-    if !needs_quotes(name) {
-        return Cow::Borrowed(name);
+    if ident::needs_quotes(name) {
+        Cow::Owned(ident::quote_ident_always(&flat(name)))
+    } else {
+        Cow::Borrowed(name)
     }
-    Cow::Owned(format!("\"{}\"", flat(name).replace('"', "\"\"")))
 }
 
 /// Characters [`quote_ident`] writes for `name`, without writing it.
 pub(super) fn ident_len(name: &str) -> usize {
     let chars = name.chars().count();
-    if needs_quotes(name) {
+    if ident::needs_quotes(name) {
         chars + 2 + name.matches('"').count()
     } else {
         chars
     }
-}
-
-fn needs_quotes(name: &str) -> bool {
-    const RESERVED: [&str; 24] = [
-        "all",
-        "analyse",
-        "analyze",
-        "and",
-        "case",
-        "check",
-        "column",
-        "constraint",
-        "default",
-        "desc",
-        "do",
-        "end",
-        "from",
-        "group",
-        "limit",
-        "offset",
-        "order",
-        "select",
-        "table",
-        "to",
-        "union",
-        "user",
-        "when",
-        "where",
-    ];
-    let bare = name
-        .bytes()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == b'_')
-        && name
-            .bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'$')
-        && !RESERVED.contains(&name);
-    !bare
 }
 
 /// `enum order_status: pending, paid, shipped` (schema-qualified outside
@@ -426,6 +389,8 @@ mod tests {
         assert_eq!(quote_ident("orders"), "orders");
         assert_eq!(quote_ident("Album"), "\"Album\"");
         assert_eq!(quote_ident("user"), "\"user\"");
+        // Every reserved word is quoted, as completion quotes it: `on` too.
+        assert_eq!(quote_ident("on"), "\"on\"");
         assert_eq!(quote_ident("my table"), "\"my table\"");
         assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
         assert_eq!(quote_ident("a\nb"), "\"a\u{FFFD}b\"");

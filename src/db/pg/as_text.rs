@@ -12,6 +12,8 @@
 use postgres::Column;
 use postgres::types::{Kind, Type};
 
+use crate::ident::quote_ident_always;
+
 /// Whether a column of type `ty` is better read as text.
 fn needs_text(ty: &Type) -> bool {
     let element = match ty.kind() {
@@ -53,7 +55,7 @@ pub fn wrapped(sql: &str, columns: &[Column]) -> Option<String> {
     if !columns.iter().any(|c| needs_text(c.type_())) {
         return None;
     }
-    let first = super::leading_words(sql, 1);
+    let first = super::control::leading_words(sql, 1);
     if !matches!(
         first.first().map(String::as_str),
         Some("SELECT" | "VALUES" | "TABLE")
@@ -70,7 +72,7 @@ pub fn wrapped(sql: &str, columns: &[Column]) -> Option<String> {
             } else {
                 ""
             };
-            format!("q.c{i}{cast} AS {}", quoted(column.name()))
+            format!("q.c{i}{cast} AS {}", quote_ident_always(column.name()))
         })
         .collect();
     let aliases: Vec<String> = (0..columns.len()).map(|i| format!("c{i}")).collect();
@@ -80,10 +82,6 @@ pub fn wrapped(sql: &str, columns: &[Column]) -> Option<String> {
         list.join(", "),
         aliases.join(", ")
     ))
-}
-
-fn quoted(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 #[cfg(test)]
@@ -98,10 +96,5 @@ mod tests {
         assert!(needs_text(&Type::REGTYPE_ARRAY));
         assert!(!needs_text(&Type::OID));
         assert!(!needs_text(&Type::TEXT_ARRAY));
-    }
-
-    #[test]
-    fn quoted_names_double_their_quotes() {
-        assert_eq!(quoted("a\"b"), "\"a\"\"b\"");
     }
 }

@@ -571,22 +571,15 @@ fn relation(row: &Row) -> Result<Option<Relation>, postgres::Error> {
         _ => return Ok(None),
     };
     let reltuples: f64 = row.try_get(6)?;
+    let schema: String = row.try_get(1)?;
+    let name: String = row.try_get(2)?;
+    // Sizes are read when asked for, by `\\d+` listings; view definitions
+    // by the safety verifier and `\\d+ VIEW` ([`view_definitions_sql`]).
     Ok(Some(Relation {
-        schema: row.try_get(1)?,
-        name: row.try_get(2)?,
-        kind,
         owner: row.try_get(4)?,
-        columns: Vec::new(),
-        primary_key: None,
-        unique_keys: Vec::new(),
-        foreign_keys: Vec::new(),
-        indexes: Vec::new(),
         comment: row.try_get(5)?,
         row_estimate: (reltuples >= 0.0).then_some(reltuples as i64),
-        // Read when asked for: sizes by `\\d+` listings, view definitions
-        // by the safety verifier and `\\d+ VIEW` ([`view_definitions_sql`]).
-        size_bytes: None,
-        definition: None,
+        ..Relation::new(&schema, &name, kind)
     }))
 }
 

@@ -35,31 +35,31 @@ impl<'a> FromSql<'a> for Raw<'a> {
 
 /// Session settings that change how values read.
 #[derive(Clone, Debug)]
-pub struct Context {
+pub struct DecodeSettings {
     /// The session's `TimeZone`, for `timestamptz` and nothing else.
     pub tz: jiff::tz::TimeZone,
 }
 
-impl Context {
+impl DecodeSettings {
     /// Resolves a `SHOW TimeZone` answer with the system tz database, then
     /// as a POSIX TZ string; `None` when neither knows it.
-    pub fn for_zone(name: &str) -> Option<Context> {
+    pub fn for_zone(name: &str) -> Option<DecodeSettings> {
         let tz = jiff::tz::TimeZone::get(name)
             .or_else(|_| jiff::tz::TimeZone::posix(name))
             .ok()?;
-        Some(Context { tz })
+        Some(DecodeSettings { tz })
     }
 
     /// UTC, the fallback when the session's zone is unknown.
-    pub fn utc() -> Context {
-        Context {
+    pub fn utc() -> DecodeSettings {
+        DecodeSettings {
             tz: jiff::tz::TimeZone::UTC,
         }
     }
 }
 
 /// Decodes one cell of type `ty`.
-pub fn decode(ty: &Type, raw: Option<&[u8]>, cx: &Context) -> Value {
+pub fn decode(ty: &Type, raw: Option<&[u8]>, cx: &DecodeSettings) -> Value {
     match raw {
         None => Value::Null,
         Some(bytes) => decode_value(ty, bytes, cx).unwrap_or_else(|| Value::Text(hex(bytes))),
@@ -76,7 +76,7 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
-fn decode_value(ty: &Type, b: &[u8], cx: &Context) -> Option<Value> {
+fn decode_value(ty: &Type, b: &[u8], cx: &DecodeSettings) -> Option<Value> {
     if *ty == Type::INT2_VECTOR || *ty == Type::OID_VECTOR {
         return vector_text(b).map(Value::Text);
     }
@@ -473,7 +473,7 @@ pub fn timestamp_text(micros: i64) -> String {
 const UNIX_TO_PG_MICROS: i64 = 946_684_800_000_000;
 
 /// `timestamptz`, shown in the session's time zone with its offset.
-pub fn timestamptz_text(micros: i64, cx: &Context) -> String {
+pub fn timestamptz_text(micros: i64, cx: &DecodeSettings) -> String {
     match micros {
         i64::MAX => "infinity".into(),
         i64::MIN => "-infinity".into(),
@@ -648,7 +648,7 @@ fn element_text(v: Value) -> String {
     }
 }
 
-fn decode_element(ty: &Type, raw: Option<&[u8]>, cx: &Context) -> Option<String> {
+fn decode_element(ty: &Type, raw: Option<&[u8]>, cx: &DecodeSettings) -> Option<String> {
     raw.map(|b| element_text(decode(ty, Some(b), cx)))
 }
 
@@ -675,7 +675,7 @@ fn quote(s: &str, special: &str, force: bool, double: bool) -> String {
     out
 }
 
-fn array_text(elem: &Type, b: &[u8], cx: &Context) -> Option<String> {
+fn array_text(elem: &Type, b: &[u8], cx: &DecodeSettings) -> Option<String> {
     let mut r = Reader(b);
     let ndim = usize::try_from(r.i32()?).ok()?;
     let _has_null = r.i32()?;
@@ -703,7 +703,7 @@ fn array_level(
     r: &mut Reader<'_>,
     elem: &Type,
     dims: &[(usize, i32)],
-    cx: &Context,
+    cx: &DecodeSettings,
     out: &mut String,
 ) -> Option<()> {
     let (&(len, _), rest) = dims.split_first()?;
@@ -753,7 +753,7 @@ fn vector_text(b: &[u8]) -> Option<String> {
 
 /// A record or composite: `(a,"b c",)`. Field types come from the type
 /// (composites) or from the data (anonymous records, built-in types only).
-fn record_text(types: Option<&[Type]>, b: &[u8], cx: &Context) -> Option<String> {
+fn record_text(types: Option<&[Type]>, b: &[u8], cx: &DecodeSettings) -> Option<String> {
     let mut r = Reader(b);
     let n = usize::try_from(r.i32()?).ok()?;
     let mut out = String::from("(");
@@ -779,7 +779,7 @@ fn record_text(types: Option<&[Type]>, b: &[u8], cx: &Context) -> Option<String>
     Some(out)
 }
 
-fn range_text(elem: &Type, b: &[u8], cx: &Context) -> Option<String> {
+fn range_text(elem: &Type, b: &[u8], cx: &DecodeSettings) -> Option<String> {
     let mut r = Reader(b);
     let flags = r.u8()?;
     if flags & 0x01 != 0 {
@@ -802,7 +802,7 @@ fn range_text(elem: &Type, b: &[u8], cx: &Context) -> Option<String> {
     ))
 }
 
-fn multirange_text(elem: &Type, b: &[u8], cx: &Context) -> Option<String> {
+fn multirange_text(elem: &Type, b: &[u8], cx: &DecodeSettings) -> Option<String> {
     let mut r = Reader(b);
     let n = r.i32()?;
     let mut parts = Vec::new();
@@ -816,8 +816,8 @@ fn multirange_text(elem: &Type, b: &[u8], cx: &Context) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn cx() -> Context {
-        Context::utc()
+    fn cx() -> DecodeSettings {
+        DecodeSettings::utc()
     }
 
     fn d(ty: &Type, b: &[u8]) -> Value {
@@ -950,11 +950,11 @@ mod tests {
         assert_eq!(timestamp_text(-1), "1999-12-31 23:59:59.999999");
         assert_eq!(timestamp_text(i64::MIN), "-infinity");
         assert_eq!(timestamptz_text(0, &cx()), "2000-01-01 00:00:00+00");
-        let paris = Context::for_zone("Europe/Paris").unwrap();
+        let paris = DecodeSettings::for_zone("Europe/Paris").unwrap();
         assert_eq!(timestamptz_text(0, &paris), "2000-01-01 01:00:00+01");
-        let posix = Context::for_zone("<+0330>-03:30").unwrap();
+        let posix = DecodeSettings::for_zone("<+0330>-03:30").unwrap();
         assert_eq!(timestamptz_text(0, &posix), "2000-01-01 03:30:00+03:30");
-        assert!(Context::for_zone("No/Such_Zone").is_none());
+        assert!(DecodeSettings::for_zone("No/Such_Zone").is_none());
     }
 
     fn interval(micros: i64, days: i32, months: i32) -> String {
@@ -1275,7 +1275,7 @@ mod tests {
             "Europe/Amsterdam",
             "Pacific/Chatham",
         ] {
-            let cx = Context::for_zone(zone).unwrap();
+            let cx = DecodeSettings::for_zone(zone).unwrap();
             for &micros in &samples {
                 assert_eq!(
                     timestamptz_text(micros, &cx),
@@ -1285,7 +1285,7 @@ mod tests {
             }
         }
         // Amsterdam's local mean time before 1937 has seconds in its offset.
-        let ams = Context::for_zone("Europe/Amsterdam").unwrap();
+        let ams = DecodeSettings::for_zone("Europe/Amsterdam").unwrap();
         assert_eq!(
             timestamptz_text(-36_524 * day, &ams),
             "1900-01-01 00:19:32+00:19:32"
