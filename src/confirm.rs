@@ -12,6 +12,7 @@ use owo_colors::OwoColorize;
 
 use crate::escape;
 use crate::highlight;
+use crate::numbers::counted;
 use crate::safety::{Level, Verdict};
 use crate::session::{Consent, Decision};
 use crate::term;
@@ -32,8 +33,8 @@ pub fn details(consent: &Consent, color: bool) -> String {
         text.push_str(&format!("  - {}\n", escape::visible(reason)));
     }
     if let Some(rows) = consent.estimate {
-        let noun = if rows == 1 { "row" } else { "rows" };
-        text.push_str(&format!("  the planner estimates {rows} {noun} affected\n"));
+        let rows = counted(rows, "row", "rows");
+        text.push_str(&format!("  the planner estimates {rows} affected\n"));
     }
     if verdict.advances_sequences {
         text.push_str(

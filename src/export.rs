@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 use crate::console::OutputFile;
 use crate::db::{self, Dialect, OutcomeKind};
+use crate::numbers::counted;
 use crate::numbers::thousands;
 use crate::render::{self, Format, JsonEnvelope, RenderOptions};
 use crate::safety::Level;
@@ -311,11 +312,7 @@ pub fn expand_home(file: &str) -> PathBuf {
 pub fn size_text(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
     if bytes < 1000 {
-        return if bytes == 1 {
-            "1 byte".to_string()
-        } else {
-            format!("{bytes} bytes")
-        };
+        return counted(bytes, "byte", "bytes");
     }
     let mut value = bytes as f64 / 1000.0;
     let mut unit = 0;

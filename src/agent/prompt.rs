@@ -10,6 +10,7 @@
 use crate::agent::context::SchemaText;
 use crate::db::Dialect;
 use crate::llm::{Provider, Request};
+use crate::numbers::counted;
 
 /// Listings are limited to this many rows unless the user asks otherwise.
 pub const DEFAULT_LIMIT: u32 = 100;
@@ -119,7 +120,7 @@ pub fn turn_summary(
         result.push(format!("columns {list}"));
     }
     if let Some(n) = row_count {
-        result.push(format!("{n} {}", if n == 1 { "row" } else { "rows" }));
+        result.push(counted(n, "row", "rows"));
     }
     if !result.is_empty() {
         text.push_str("Result: ");
@@ -210,9 +211,8 @@ fn readable(
         listed.push_str(&format!(", … ({} more)", full.len() - MAX_LISTED_TABLES));
     }
     text.push_str(&format!(
-        "Context: {} {} sent in full{}, {} by name only, about {} schema tokens\n",
-        full.len(),
-        if full.len() == 1 { "table" } else { "tables" },
+        "Context: {} sent in full{}, {} by name only, about {} schema tokens\n",
+        counted(full.len() as u64, "table", "tables"),
         if listed.is_empty() {
             String::new()
         } else {

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use super::Options;
 use crate::db::{Column, Row, RowFlow, RowSink, Value};
+use crate::numbers::counted;
 
 /// The rows read from a file: each with the line it starts on.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -48,9 +49,8 @@ pub fn read_records(
             && row.len() != want
         {
             return Err(format!(
-                "line {start}: {} field{}, expected {want}",
-                row.len(),
-                if row.len() == 1 { "" } else { "s" }
+                "line {start}: {}, expected {want}",
+                counted(row.len() as u64, "field", "fields")
             ));
         }
         records.lines.push(start);

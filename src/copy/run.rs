@@ -14,6 +14,7 @@ use super::{CopySpec, Endpoint, Options, Source};
 use crate::db::{self, RowSink};
 use crate::export::{self, Failed};
 use crate::files;
+use crate::numbers::counted;
 use crate::report;
 use crate::safety::Level;
 use crate::session::{Confirm, Loaded, Session};
@@ -161,8 +162,8 @@ impl Load<'_> {
     pub fn summary(&self) -> String {
         let count = self.records.rows.len();
         format!(
-            "{count} row{} from {} to load into {}.",
-            if count == 1 { "" } else { "s" },
+            "{} from {} to load into {}.",
+            counted(count as u64, "row", "rows"),
             self.file,
             self.spec.table()
         )

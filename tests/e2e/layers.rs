@@ -42,6 +42,44 @@ fn test_only_modules(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The top-level modules `code` names after `crate::`, including each
+/// one of a group (`use crate::{a, b::c};`).
+fn named_modules(code: &str) -> Vec<String> {
+    let leading = |text: &str| -> String {
+        text.trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut names = Vec::new();
+    for (at, _) in code.match_indices("crate::") {
+        let rest = &code[at + "crate::".len()..];
+        let Some(group) = rest.strip_prefix('{') else {
+            names.push(leading(rest));
+            continue;
+        };
+        // Split the group at its own commas, not those of nested groups.
+        let (mut depth, mut start) = (0, 0);
+        for (i, c) in group.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => {
+                    names.push(leading(&group[start..i]));
+                    break;
+                }
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    names.push(leading(&group[start..i]));
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    names.retain(|name| !name.is_empty());
+    names
+}
+
 /// The top-level modules each top-level module names with `crate::`.
 fn module_graph(src: &Path) -> BTreeMap<String, BTreeMap<String, BTreeSet<String>>> {
     let mut files = Vec::new();
@@ -78,12 +116,8 @@ fn module_graph(src: &Path) -> BTreeMap<String, BTreeMap<String, BTreeSet<String
         }
         let top = parts[0].clone();
         let code = non_test_code(text);
-        for (at, _) in code.match_indices("crate::") {
-            let target: String = code[at + "crate::".len()..]
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if !target.is_empty() && target != top {
+        for target in named_modules(code) {
+            if target != top {
                 graph
                     .entry(top.clone())
                     .or_default()
@@ -151,4 +185,10 @@ fn test_only_declarations_are_recognised() {
         non_test_code("use x;\n#[cfg(test)]\nmod tests {}"),
         "use x;\n"
     );
+}
+
+#[test]
+fn grouped_imports_name_each_module() {
+    let code = "use crate::db::Row;\nuse crate::{\n    agent,\n    render::{self, Format},\n    term::Term,\n};\n";
+    assert_eq!(named_modules(code), ["db", "agent", "render", "term"]);
 }
