@@ -11,6 +11,7 @@
 
 use crate::catalog::{Catalog, ForeignKey, Index, Relation, RelationKind};
 use crate::db::{Column, Dialect, Row, Value};
+use crate::ident::quote_ident_always;
 use crate::render::Description;
 use crate::server_listing::ServerListing;
 
@@ -351,9 +352,9 @@ pub fn details_sql(dialect: Dialect, schema: &str, name: &str) -> String {
             let text = |s: &str| format!("CAST(X'{}' AS TEXT)", hex(s));
             format!(
                 "SELECT 't' AS kind, sql AS a, name AS b, 'O' AS c, NULL AS d \
-                 FROM \"{}\".sqlite_master \
+                 FROM {}.sqlite_master \
                  WHERE type = 'trigger' AND tbl_name = {} AND sql IS NOT NULL ORDER BY name",
-                schema.replace('"', "\"\""),
+                quote_ident_always(schema),
                 text(name)
             )
         }

@@ -9,16 +9,19 @@ use owo_colors::OwoColorize;
 use super::pager::{Keys, PagerAction, Pages, Step, TerminalKeys, on_key, page_text};
 use super::text::truncate;
 
-/// Prints `text` to stdout, paged when it is longer than the window
-/// (`size` is the terminal's width and height).
-pub fn show_paged(text: &str, size: (u16, u16), color: bool) -> io::Result<()> {
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
-    page(text, size, color, &mut out, &mut TerminalKeys)
+/// Writes `text` to `out` (the terminal), paged when it is longer than the
+/// window (`size` is the terminal's width and height).
+pub fn show_paged(
+    text: &str,
+    size: (u16, u16),
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    page(text, size, color, out, &mut TerminalKeys)
 }
 
 /// The pager itself, over any output and keys.
-fn page<W: Write, K: Keys>(
+fn page<W: Write + ?Sized, K: Keys>(
     text: &str,
     (width, height): (u16, u16),
     color: bool,

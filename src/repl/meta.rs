@@ -247,7 +247,9 @@ impl Repl {
             .size()
             .filter(|_| self.term.stdin_tty && session.settings.paged);
         let shown = match size {
-            Some(size) => crate::render::show_paged(&text, size, self.term.color),
+            Some(size) => {
+                crate::render::show_paged(&text, size, self.term.color, &mut io::stdout().lock())
+            }
             None => {
                 print!("{text}");
                 io::stdout().flush()

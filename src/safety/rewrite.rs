@@ -29,6 +29,7 @@ use std::ops::Range;
 use sqlparser::tokenizer::Token;
 
 use super::Piece;
+use crate::ident::quote_ident_always;
 
 /// Words after `EXCLUDE` in a window frame.
 const FRAME_EXCLUSIONS: &[&[&str]] = &[
@@ -167,7 +168,7 @@ pub(super) fn respell(sql: &str, piece: &Piece, rules: Rules) -> Option<String> 
         if piece.unicode_names
             && let Some((name, taken)) = unicode_name(&tokens[i..], &piece.spans[i..])
         {
-            let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+            let quoted = quote_ident_always(&name);
             edits.push((piece.spans[i].start..piece.spans[i + taken - 1].end, quoted));
             skip_to = i + taken;
             continue;
