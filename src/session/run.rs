@@ -4,7 +4,7 @@
 //! how the statement ended — once, in the journal. What to do is decided
 //! by [`gate::decide`]; this module only carries it out.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 use super::{Confirm, Consent, Decision, Executed, Loaded, Ran, Run, Session, rows_of};
@@ -170,16 +170,38 @@ impl Session {
             }
             other => other,
         };
-        match result {
+        if let Ok(outcome) = &result
+            && let OutcomeKind::Rows { .. } = outcome.kind
+        {
+            self.last_result = Some(sql.to_string());
+        }
+        let reached = Reached {
+            result,
+            elapsed,
+            written,
+            shown,
+            columns,
+        };
+        self.conclude(sql, question, verdict, reached)
+    }
+
+    /// How a statement that reached the database ended: recorded once, and
+    /// told to the front end.
+    fn conclude(
+        &mut self,
+        sql: &str,
+        question: Option<&QuestionNote>,
+        verdict: Verdict,
+        reached: Reached,
+    ) -> Executed {
+        let elapsed = reached.elapsed;
+        match reached.result {
             Ok(outcome) => {
-                if let OutcomeKind::Rows { .. } = outcome.kind {
-                    self.last_result = Some(sql.to_string());
-                }
                 let rows = rows_of(&outcome);
                 self.record(sql, question, &verdict, Recorded::Ran { rows, elapsed });
-                match written {
+                match reached.written {
                     Ok(()) => Executed::Ran(Ran {
-                        columns,
+                        columns: reached.columns,
                         rows,
                         db_time: outcome.db_time,
                     }),
@@ -188,6 +210,7 @@ impl Session {
             }
             Err(error) => {
                 self.record(sql, question, &verdict, Recorded::failed(&error, elapsed));
+                let shown = reached.shown;
                 Executed::Failed {
                     verdict,
                     error,
@@ -235,28 +258,14 @@ impl Session {
         report_notices(backend.as_mut(), &self.console);
         let written = out.flush();
         drop(out);
-        match result {
-            Ok(outcome) => {
-                let rows = rows_of(&outcome);
-                self.record(sql, question, &verdict, Recorded::Ran { rows, elapsed });
-                match written {
-                    Ok(()) => Executed::Ran(Ran {
-                        columns: Vec::new(),
-                        rows,
-                        db_time: outcome.db_time,
-                    }),
-                    Err(error) => Executed::Output(error),
-                }
-            }
-            Err(error) => {
-                self.record(sql, question, &verdict, Recorded::failed(&error, elapsed));
-                Executed::Failed {
-                    verdict,
-                    error,
-                    shown: false,
-                }
-            }
-        }
+        let reached = Reached {
+            result,
+            elapsed,
+            written,
+            shown: false,
+            columns: Vec::new(),
+        };
+        self.conclude(sql, question, verdict, reached)
     }
 
     /// Runs a write in a transaction left open, showing the first changed
@@ -455,6 +464,18 @@ impl RowSink for Recording<'_> {
     fn interactive(&self) -> bool {
         self.writer.interactive()
     }
+}
+
+/// A statement that reached the database, as it ended.
+struct Reached {
+    result: Result<Outcome, db::Error>,
+    elapsed: Duration,
+    /// Whether its output was written out (results, or COPY's data).
+    written: io::Result<()>,
+    /// Whether the error is already in the output (a JSON document).
+    shown: bool,
+    /// The result's column names.
+    columns: Vec<String>,
 }
 
 #[cfg(test)]
