@@ -257,6 +257,7 @@ fn fetch_size(step: usize, largest_row: usize) -> i32 {
     let fit = i32::try_from(FETCH_BYTES / largest_row.max(1)).unwrap_or(i32::MAX);
     planned.min(fit).max(1)
 }
+
 /// Prepares and runs `sql` in whatever transaction the session is in,
 /// streaming rows with the unnamed portal.
 pub(super) fn run_unbracketed(
