@@ -200,6 +200,18 @@ pub enum Command {
         #[arg(long)]
         login: bool,
     },
+    /// The statements that took the most time: from pg_stat_statements when
+    /// it is installed and preloaded; otherwise how to enable it, then the
+    /// statements running now and the slowest glance ran (its history).
+    /// SQLite: the history.
+    Slow {
+        /// What to order by: total time, mean time, or blocks read (io).
+        #[arg(long, value_name = "ORDER", default_value = "total", value_parser = ["total", "mean", "io"])]
+        by: String,
+        /// How many statements to list.
+        #[arg(long, value_name = "N", default_value_t = crate::analysis::slow::DEFAULT_LIMIT, value_parser = clap::value_parser!(u16).range(1..))]
+        limit: u16,
+    },
     /// Create, locate or show the config file.
     Config {
         #[command(subcommand)]

@@ -111,6 +111,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Query,
     },
     Spec {
+        name: "\\slow",
+        args: "[total|mean|io] [N]",
+        help: "the N statements that took the most time (pg_stat_statements, else what runs now and glance's history)",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\d",
         args: "[NAME]",
         help: "list tables, views and sequences, or describe NAME",
@@ -322,6 +328,11 @@ pub enum Meta {
     Usage,
     /// `\model`: show the model; with a choice, switch to it.
     Model(Option<ModelChoice>),
+    /// `\slow [ORDER] [N]`: the N slowest statements by ORDER.
+    Slow {
+        order: crate::analysis::slow::Order,
+        limit: usize,
+    },
     /// `\c [TARGET]`: switch to a profile or address; alone, pick a profile.
     Connect(Option<String>),
     /// `\e`: edit the last SQL or question in an editor, then run it.
@@ -470,6 +481,7 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\dx" => server_list(server_listing::EXTENSIONS),
         "\\du" => server_list(server_listing::ROLES),
         "\\l" | "\\list" => server_list(server_listing::DATABASES),
+        "\\slow" => slow_command(rest).map(Some),
         "\\c" | "\\connect" => Ok(Some(Meta::Connect(argument))),
         "\\conninfo" => no_argument(word, rest, Meta::ConnInfo),
         "\\x" => match rest {
@@ -567,6 +579,25 @@ fn export_command(rest: &str) -> Result<Meta, String> {
         format,
         file: file.to_string(),
         overwrite,
+    })
+}
+
+/// `\slow [total|mean|io] [N]`, in either order.
+fn slow_command(rest: &str) -> Result<Meta, String> {
+    use crate::analysis::slow::{DEFAULT_LIMIT, Order};
+    const USAGE: &str = "use \\slow [total|mean|io] [N], e.g. \\slow mean 5";
+    let mut order = None;
+    let mut limit = None;
+    for word in rest.split_whitespace() {
+        match (Order::named(word), word.parse::<usize>()) {
+            (Some(named), _) if order.is_none() => order = Some(named),
+            (_, Ok(n)) if n > 0 && limit.is_none() => limit = Some(n),
+            _ => return Err(format!("\\slow: unexpected `{word}`; {USAGE}")),
+        }
+    }
+    Ok(Meta::Slow {
+        order: order.unwrap_or_default(),
+        limit: limit.unwrap_or(usize::from(DEFAULT_LIMIT)),
     })
 }
 
@@ -753,6 +784,29 @@ mod tests {
             Ok(Some(Meta::Expanded(Some(Expanded::Auto))))
         );
         assert_eq!(parse("\\timing off"), Ok(Some(Meta::Timing(Some(false)))));
+    }
+
+    #[test]
+    fn slow_takes_an_order_and_a_count_in_either_order() {
+        use crate::analysis::slow::{DEFAULT_LIMIT, Order};
+        let slow = |order, limit| Ok(Some(Meta::Slow { order, limit }));
+        assert_eq!(
+            parse("\\slow"),
+            slow(Order::Total, usize::from(DEFAULT_LIMIT))
+        );
+        assert_eq!(
+            parse("\\slow io"),
+            slow(Order::Io, usize::from(DEFAULT_LIMIT))
+        );
+        assert_eq!(parse("\\slow mean 5"), slow(Order::Mean, 5));
+        assert_eq!(parse("\\slow 3 mean"), slow(Order::Mean, 3));
+        for wrong in ["\\slow 0", "\\slow fast", "\\slow mean io", "\\slow 2 3"] {
+            assert!(
+                parse(wrong)
+                    .unwrap_err()
+                    .contains("\\slow [total|mean|io] [N]")
+            );
+        }
     }
 
     #[test]

@@ -15,7 +15,8 @@ use crate::interrupt::Interrupts;
 use crate::session::{Session, Settings};
 use crate::term::Term;
 use crate::{
-    agent, ask, config, console, generate, history, models, render, repl, setup_reader, timings,
+    agent, analysis, ask, config, console, generate, history, models, render, repl, setup_reader,
+    timings,
 };
 
 /// Runs the subcommand `cli` names (the REPL when it names none).
@@ -78,6 +79,21 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             }
             result
         }
+        Command::Slow { by, limit } => {
+            let order = analysis::slow::Order::named(by).unwrap_or_default();
+            let (mut session, format, width) = open_for_analysis(global)?;
+            let list = analysis::slow::gather(&mut session, order, usize::from(*limit)).map_err(
+                |error| Failure::Database {
+                    text: crate::report::db_error(&error, None),
+                },
+            )?;
+            if format == render::Format::Json {
+                print!("{}", list.json());
+            } else {
+                print!("{}", list.text(width));
+            }
+            Ok(())
+        }
         Command::Repl => {
             let config = load_config(global)?;
             let term = Term::detect(config.color);
@@ -98,6 +114,21 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             repl::run(&mut session, &config, agent, term, global.yes)
         }
     }
+}
+
+/// A session for an analysis command, the output format it asked for, and
+/// the terminal's width (unbounded when stdout is no terminal).
+fn open_for_analysis(global: &Global) -> Result<(Session, render::Format, usize), Failure> {
+    let config = load_config(global)?;
+    let term = Term::detect(config.color);
+    let interrupts = install_interrupts()?;
+    let choice = match connection::at_start(&global.requested(), &config)? {
+        Start::Chosen(choice) => choice,
+        Start::Pick => return Err(unpicked()),
+    };
+    let session = open(&choice, &config, term, interrupts, false)?;
+    let width = term.size().map_or(usize::MAX, |(w, _)| usize::from(w));
+    Ok((session, config.format, width))
 }
 
 /// `glance config init|path|show`.

@@ -174,6 +174,15 @@ pub struct Stored {
     pub error: Option<String>,
 }
 
+/// One statement's runs on a database, summed ([`History::slowest`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timed {
+    pub sql: String,
+    pub calls: u64,
+    pub total_ms: f64,
+    pub rows: Option<u64>,
+}
+
 const COLUMNS: &str = "id, at, profile, database_name, question, sql, level, ran, db_ms, llm_ms, \
      row_count, input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_usd, \
      provider, model, error";
@@ -366,6 +375,36 @@ impl History {
         Ok(ledger)
     }
 
+    /// The statements that ran on `database`, grouped by their text, the
+    /// `limit` slowest first by total time or (`by_mean`) mean time.
+    pub fn slowest(
+        &self,
+        database: &str,
+        by_mean: bool,
+        limit: usize,
+    ) -> rusqlite::Result<Vec<Timed>> {
+        let key = if by_mean {
+            "total(db_ms) / count(*)"
+        } else {
+            "total(db_ms)"
+        };
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT sql, count(*), total(db_ms), sum(row_count) FROM entries \
+             WHERE ran AND sql IS NOT NULL AND db_ms IS NOT NULL AND database_name = ?1 \
+             GROUP BY sql ORDER BY {key} DESC LIMIT ?2"
+        ))?;
+        statement
+            .query_map(params![database, saturating_i64(limit as u64)], |row| {
+                Ok(Timed {
+                    sql: row.get(0)?,
+                    calls: row.get::<_, i64>(1)?.max(0) as u64,
+                    total_ms: row.get(2)?,
+                    rows: row.get::<_, Option<i64>>(3)?.map(|n| n.max(0) as u64),
+                })
+            })?
+            .collect()
+    }
+
     fn select(&self, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<Vec<Stored>> {
         self.conn.prepare(sql)?.query_map(params, stored)?.collect()
     }
@@ -454,6 +493,30 @@ mod tests {
             provider: "openai".into(),
             model: "gpt-5-mini".into(),
         }
+    }
+
+    #[test]
+    fn slowest_sums_each_statement_on_one_database() {
+        let (mut history, _) = History::open_in(&scratch("slowest")).unwrap();
+        let mut slow = entry("select slow");
+        slow.duration = Duration::from_millis(40);
+        let quick = entry("select quick");
+        for _ in 0..20 {
+            history.record(&Record::statement(&quick, None, "shop"));
+        }
+        history.record(&Record::statement(&slow, None, "shop"));
+        history.record(&Record::statement(&slow, None, "elsewhere"));
+
+        let by_total = history.slowest("shop", false, 10).unwrap();
+        assert_eq!(by_total[0].sql, "select quick");
+        assert_eq!((by_total[0].calls, by_total[0].rows), (20, Some(40)));
+        assert_eq!(by_total[1].total_ms, 40.0);
+        let by_mean = history.slowest("shop", true, 1).unwrap();
+        assert_eq!(by_mean.len(), 1);
+        assert_eq!(
+            (by_mean[0].sql.as_str(), by_mean[0].calls),
+            ("select slow", 1)
+        );
     }
 
     #[test]

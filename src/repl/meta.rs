@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use super::input::{Input, Read};
 use super::{AfterLine, NO_PROVIDER, Repl, confirm_typed, history, output, run_ending, show};
 use crate::agent::{Agent, prompt};
+use crate::analysis::slow;
 use crate::command::{self, Listing, Meta, ModelChoice};
 use crate::connection;
 use crate::db::Dialect;
@@ -81,6 +82,29 @@ impl Repl {
                 );
             }
         }
+    }
+
+    /// `\slow`: the statements that took the most time, remembered for
+    /// [`Repl::slow_entry`].
+    fn slow(&mut self, session: &mut Session, order: slow::Order, limit: usize) {
+        match slow::gather(session, order, limit) {
+            Ok(list) => {
+                if session.settings.format == crate::render::Format::Json {
+                    print!("{}", list.json());
+                } else {
+                    let width = self.term.size().map_or(usize::MAX, |(w, _)| usize::from(w));
+                    print!("{}", list.text(width));
+                }
+                self.slow = Some(list);
+            }
+            Err(error) => eprint!("{}", report::db_error(&error, None)),
+        }
+    }
+
+    /// The query text of entry `n` (from 1) of the last `\slow` list.
+    #[expect(dead_code, reason = "read by \\explain N")]
+    pub(super) fn slow_entry(&self, n: usize) -> Option<&str> {
+        self.slow.as_ref()?.query(n)
     }
 
     pub(super) fn meta(
@@ -187,6 +211,7 @@ impl Repl {
             Meta::Yank(what) => output::yank(session, what, self.term.stderr_tty),
             Meta::Output(file) => output::output(session, file.as_deref()),
             Meta::Log => show(session, &session.journal.log.describe(), true),
+            Meta::Slow { order, limit } => self.slow(session, order, limit),
             Meta::Connect(target) => self.connect(session, input, target),
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::History(words) => history::list(session, words.as_deref()),

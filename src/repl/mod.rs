@@ -81,6 +81,7 @@ pub fn run(
         last: None,
         output_closed: false,
         scripts: include::Scripts::default(),
+        slow: None,
     };
     loop {
         warn_deferred(session);
@@ -155,6 +156,8 @@ struct Repl {
     output_closed: bool,
     /// The files `\i` is reading, for nesting and error locations.
     scripts: include::Scripts,
+    /// The last `\slow` list, whose entry N `\explain N` plans.
+    slow: Option<crate::analysis::slow::Report>,
 }
 
 impl Repl {
@@ -754,6 +757,7 @@ mod tests {
             last: None,
             output_closed: false,
             scripts: include::Scripts::default(),
+            slow: None,
         };
         let idle = Transaction::Idle;
         assert_eq!(repl.prompt(None, "shop", idle), "shop=> ");

@@ -403,7 +403,9 @@ fn start_cluster() -> Result<Cluster, String> {
         hba: "local all all trust\n\
               host all postgres 127.0.0.1/32 trust\n\
               host all all 127.0.0.1/32 scram-sha-256\n",
-        conf: "",
+        // `glance slow` reads pg_stat_statements, which only a preloaded
+        // library fills.
+        conf: "shared_preload_libraries = 'pg_stat_statements'\n",
         files: Vec::new(),
         query: "?sslmode=disable",
     })

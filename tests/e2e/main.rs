@@ -36,6 +36,7 @@ mod repl;
 mod replies;
 mod safety;
 mod secrets;
+mod slow;
 mod sqlite;
 mod timings;
 mod tls;
