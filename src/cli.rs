@@ -212,11 +212,26 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = crate::analysis::slow::DEFAULT_LIMIT, value_parser = clap::value_parser!(u16).range(1..))]
         limit: u16,
     },
+    /// Index checks (PostgreSQL and SQLite).
+    Indexes {
+        #[command(subcommand)]
+        action: IndexesAction,
+    },
     /// Create, locate or show the config file.
     Config {
         #[command(subcommand)]
         action: ConfigAction,
     },
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum IndexesAction {
+    /// Unused indexes (at most 50 scans on a table of 10,000 rows or more,
+    /// enforcing nothing), duplicate ones (their columns lead another index
+    /// with the same method and predicate), invalid ones, and foreign keys
+    /// no index starts with; each with the statement that would fix it,
+    /// which glance does not run. SQLite: duplicates and foreign keys.
+    Health,
 }
 
 #[derive(Debug, Clone, Copy, Subcommand)]

@@ -117,6 +117,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Query,
     },
     Spec {
+        name: "\\indexes",
+        args: "health",
+        help: "unused, duplicate and invalid indexes, and foreign keys without one, each with its fix",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\d",
         args: "[NAME]",
         help: "list tables, views and sequences, or describe NAME",
@@ -333,6 +339,8 @@ pub enum Meta {
         order: crate::analysis::slow::Order,
         limit: usize,
     },
+    /// `\indexes health`: what is wrong with the indexes.
+    IndexHealth,
     /// `\c [TARGET]`: switch to a profile or address; alone, pick a profile.
     Connect(Option<String>),
     /// `\e`: edit the last SQL or question in an editor, then run it.
@@ -482,6 +490,13 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\du" => server_list(server_listing::ROLES),
         "\\l" | "\\list" => server_list(server_listing::DATABASES),
         "\\slow" => slow_command(rest).map(Some),
+        "\\indexes" => match rest {
+            "health" => Ok(Some(Meta::IndexHealth)),
+            "" => Err("\\indexes needs what to do: \\indexes health".into()),
+            other => Err(format!(
+                "\\indexes: unknown action `{other}`; use \\indexes health"
+            )),
+        },
         "\\c" | "\\connect" => Ok(Some(Meta::Connect(argument))),
         "\\conninfo" => no_argument(word, rest, Meta::ConnInfo),
         "\\x" => match rest {
@@ -732,6 +747,7 @@ mod tests {
             let line = match spec.args {
                 "QUESTION" => format!("{} how many orders", spec.name),
                 "N" => format!("{} 1", spec.name),
+                "health" => format!("{} health", spec.name),
                 "FORMAT FILE[!]" => format!("{} csv out.csv", spec.name),
                 "FILE" => format!("{} script.sql", spec.name),
                 "TABLE to|from FILE [csv]" => format!("{} items to 'items.csv' csv", spec.name),

@@ -7,7 +7,7 @@
 // everything but the REPL and `ask`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use crate::cli::{Cli, Command, ConfigAction, Global};
+use crate::cli::{Cli, Command, ConfigAction, Global, IndexesAction};
 use crate::config::Config;
 use crate::connection::{self, Choice, Start};
 use crate::exit::Failure;
@@ -91,6 +91,21 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
                 print!("{}", list.json());
             } else {
                 print!("{}", list.text(width));
+            }
+            Ok(())
+        }
+        Command::Indexes {
+            action: IndexesAction::Health,
+        } => {
+            let (mut session, format, _) = open_for_analysis(global)?;
+            let found =
+                analysis::health::gather(&mut session).map_err(|error| Failure::Database {
+                    text: crate::report::db_error(&error, None),
+                })?;
+            if format == render::Format::Json {
+                print!("{}", found.json());
+            } else {
+                print!("{}", found.text());
             }
             Ok(())
         }

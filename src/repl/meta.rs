@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use super::input::{Input, Read};
 use super::{AfterLine, NO_PROVIDER, Repl, confirm_typed, history, output, run_ending, show};
 use crate::agent::{Agent, prompt};
-use crate::analysis::slow;
+use crate::analysis::{health, slow};
 use crate::command::{self, Listing, Meta, ModelChoice};
 use crate::connection;
 use crate::db::Dialect;
@@ -212,6 +212,13 @@ impl Repl {
             Meta::Output(file) => output::output(session, file.as_deref()),
             Meta::Log => show(session, &session.journal.log.describe(), true),
             Meta::Slow { order, limit } => self.slow(session, order, limit),
+            Meta::IndexHealth => match health::gather(session) {
+                Ok(found) if session.settings.format == crate::render::Format::Json => {
+                    print!("{}", found.json());
+                }
+                Ok(found) => print!("{}", found.text()),
+                Err(error) => eprint!("{}", report::db_error(&error, None)),
+            },
             Meta::Connect(target) => self.connect(session, input, target),
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::History(words) => history::list(session, words.as_deref()),

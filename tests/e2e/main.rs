@@ -23,6 +23,7 @@ mod generated;
 mod guard;
 mod history;
 mod hostile;
+mod index_health;
 mod introspect;
 mod layers;
 mod listings;
