@@ -391,10 +391,10 @@ mod tests {
 
     #[test]
     fn text_is_one_line_per_statement_cut_to_the_width() {
-        let text = report().text(70);
+        let text = report().text(80);
         let line = text.lines().find(|line| line.contains("select")).unwrap();
         assert!(line.contains("75%"), "{line}");
-        assert!(line.chars().count() <= 70, "{line}");
+        assert!(line.chars().count() <= 80, "{line}");
         assert!(line.ends_with('…'), "{line}");
         assert!(
             report()
