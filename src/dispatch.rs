@@ -7,12 +7,13 @@
 // everything but the REPL and `ask`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use crate::cli::{Cli, Command, ConfigAction, Global};
+use crate::analysis::explain;
+use crate::cli::{Cli, Command, ConfigAction, ExplainArgs, Global};
 use crate::config::Config;
 use crate::connection::{self, Choice, Start};
 use crate::exit::Failure;
 use crate::interrupt::Interrupts;
-use crate::session::{Session, Settings};
+use crate::session::{Executed, Session, Settings};
 use crate::term::Term;
 use crate::{
     agent, ask, config, console, generate, history, models, render, repl, setup_reader, timings,
@@ -78,6 +79,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             }
             result
         }
+        Command::Explain(args) => explain_command(global, args),
         Command::Repl => {
             let config = load_config(global)?;
             let term = Term::detect(config.color);
@@ -97,6 +99,69 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             let agent = make_agent(&config)?;
             repl::run(&mut session, &config, agent, term, global.yes)
         }
+    }
+}
+
+/// `glance explain [--analyze] SQL`: the plan and findings on stdout (a
+/// JSON document with --format json); a write under --analyze that nobody
+/// confirmed is refused (exit 3).
+fn explain_command(global: &Global, args: &ExplainArgs) -> Result<(), Failure> {
+    let config = load_config(global)?;
+    let term = Term::detect(config.color);
+    let sql = if args.sql.is_empty() {
+        ask::read_stdin()?
+    } else {
+        args.sql.join(" ")
+    };
+    if sql.trim().is_empty() {
+        return Err(Failure::usage(
+            "nothing to explain: give a statement, or pipe one on stdin",
+        ));
+    }
+    let interrupts = install_interrupts()?;
+    let choice = match connection::at_start(&global.requested(), &config)? {
+        Start::Chosen(choice) => choice,
+        Start::Pick => return Err(unpicked()),
+    };
+    let mut session = open(&choice, &config, term, interrupts, false)?;
+    let allowed = crate::gate::Allowed {
+        write: args.allow_write || global.yes,
+        destructive: args.allow_destructive || global.yes,
+    };
+    let mut confirm = |consent: &crate::session::Consent| ask::confirm_by(consent, allowed, term);
+    match explain::explain(&mut session, &sql, args.analyze, &mut confirm) {
+        Ok(report) if config.format == render::Format::Json => {
+            println!("{}", report.json());
+            Ok(())
+        }
+        Ok(report) => {
+            print!("{}", report.text());
+            Ok(())
+        }
+        Err(explain::Failed::Other(message)) => Err(Failure::usage(message)),
+        Err(explain::Failed::Executed(executed)) => Err(explain_failure(&session, executed, &sql)),
+    }
+}
+
+/// How an EXPLAIN the gate or the database stopped ends `glance explain`.
+fn explain_failure(session: &Session, executed: Executed, sql: &str) -> Failure {
+    match executed {
+        Executed::Declined => Failure::Refused("not run: you answered no".into()),
+        Executed::Refused { verdict } => Failure::Refused(format!(
+            "with --analyze this statement runs ({}; rolled back afterwards) and needs a \
+             confirmation, but there is no terminal to ask; pass {} to run it anyway",
+            verdict.reasons.join("; "),
+            match verdict.level {
+                crate::safety::Level::Destructive => "--allow-destructive",
+                _ => "--allow-write",
+            }
+        )),
+        Executed::Forbidden { verdict } => Failure::Refused(session.read_only_refusal(&verdict)),
+        Executed::Failed { error, .. } | Executed::Rejected { error } => Failure::Database {
+            text: crate::report::db_error(&error, Some(sql)),
+        },
+        Executed::Output(error) => Failure::from_io(error),
+        Executed::Ran(_) => Failure::runtime("the plan was not read"),
     }
 }
 

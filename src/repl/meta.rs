@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use super::input::{Input, Read};
 use super::{AfterLine, NO_PROVIDER, Repl, confirm_typed, history, output, run_ending, show};
 use crate::agent::{Agent, prompt};
+use crate::analysis::explain;
 use crate::command::{self, Listing, Meta, ModelChoice};
 use crate::connection;
 use crate::db::Dialect;
@@ -14,11 +15,17 @@ use crate::describe;
 use crate::escape;
 use crate::llm;
 use crate::models;
-use crate::render::Expanded;
+use crate::render::{Expanded, Format};
 use crate::report;
 use crate::server_listing::ServerListing;
 use crate::session::{Consent, Session};
 use crate::turn;
+
+/// What to say when an EXPLAIN ANALYZE that executes a write meets piped input.
+const EXPLAIN_REFUSED: super::Refusal = (
+    "not run: EXPLAIN ANALYZE executes this write, which needs a confirmation, and input is not a terminal",
+    Some("start glance with --yes to run it (rolled back) from a script"),
+);
 
 impl Repl {
     /// `\c`: switches connection, keeping the old one when the new one fails.
@@ -212,6 +219,7 @@ impl Repl {
             }
             Meta::Help => self.help(session),
             Meta::Prompt(question) => self.show_prompt(session, &question),
+            Meta::Explain { analyze, sql } => self.explain(session, input, analyze, sql),
             Meta::Usage => show(
                 session,
                 &self.usage.describe("Model use in this session".to_string()),
@@ -288,6 +296,41 @@ impl Repl {
                 "{}",
                 report::error_line(&error.to_string(), Some("the model is unchanged"))
             ),
+        }
+    }
+
+    /// `\explain [analyze] [SQL]`: the plan of SQL, or of the last
+    /// statement, as a tree with findings (a JSON document under `--format json`).
+    fn explain(
+        &mut self,
+        session: &mut Session,
+        input: &mut Input,
+        analyze: bool,
+        sql: Option<String>,
+    ) {
+        let Some(sql) = sql.or_else(|| session.last_sql().map(str::to_string)) else {
+            eprint!(
+                "{}",
+                report::error_line(
+                    "there is no statement to explain yet",
+                    Some("give one: \\explain SELECT …")
+                )
+            );
+            return;
+        };
+        let (allowed, color) = (self.allowed, self.term.color);
+        let mut confirm = |consent: &Consent| confirm_typed(input, consent, allowed, color);
+        match explain::explain(session, &sql, analyze, &mut confirm) {
+            Ok(report) if session.settings.format == Format::Json => {
+                println!("{}", report.json());
+            }
+            Ok(report) => print!("{}", report.text()),
+            Err(explain::Failed::Executed(executed)) => {
+                self.report_executed(session, executed, &sql, EXPLAIN_REFUSED);
+            }
+            Err(explain::Failed::Other(message)) => {
+                eprint!("{}", report::error_line(&message, None));
+            }
         }
     }
 
