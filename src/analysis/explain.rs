@@ -482,3 +482,175 @@ pub fn from_sqlite(sql: &str, steps: &[(i64, i64, String)]) -> Report {
         findings: worst_first(findings),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(report: &Report) -> Vec<&'static str> {
+        report.findings.iter().map(|f| f.kind).collect()
+    }
+
+    /// An analyzed plan with `root` as its top node.
+    fn analyzed(root: Json) -> Report {
+        from_postgres("q", true, json!([{"Plan": root, "Execution Time": 100.0}]))
+    }
+
+    #[test]
+    fn a_plain_plan_is_a_tree_of_planned_rows_and_costs_without_findings() {
+        let plan = json!([{"Plan": {
+            "Node Type": "Aggregate", "Plan Rows": 1, "Total Cost": 25.89,
+            "Plans": [{"Node Type": "Seq Scan", "Relation Name": "big", "Schema": "public",
+                       "Parent Relationship": "Outer", "Plan Rows": 1270, "Total Cost": 22.7}]
+        }}]);
+        let report = from_postgres("select 1", false, plan.clone());
+        assert_eq!(
+            report.tree,
+            [
+                "Aggregate  rows 1  cost 25.89",
+                "  -> Seq Scan on public.big  rows 1,270  cost 22.70"
+            ]
+        );
+        assert!(report.findings.is_empty());
+        assert_eq!(
+            report.json(),
+            json!({"sql": "select 1", "analyze": false, "plan": plan, "findings": []})
+        );
+        assert!(report.text().ends_with("No findings.\n"));
+    }
+
+    #[test]
+    fn exclusive_time_subtracts_the_children_over_their_loops() {
+        let report = analyzed(json!({
+            "Node Type": "Nested Loop", "Plan Rows": 10, "Actual Rows": 10, "Actual Loops": 1,
+            "Actual Total Time": 50.0,
+            "Plans": [
+                {"Node Type": "Seq Scan", "Relation Name": "a", "Parent Relationship": "Outer",
+                 "Plan Rows": 10, "Actual Rows": 10, "Actual Loops": 1, "Actual Total Time": 10.0},
+                {"Node Type": "Index Scan", "Index Name": "b_pkey", "Relation Name": "b",
+                 "Parent Relationship": "Inner", "Plan Rows": 1, "Actual Rows": 1,
+                 "Actual Loops": 10, "Actual Total Time": 3.0, "Shared Hit Blocks": 30}
+            ]
+        }));
+        assert_eq!(
+            report.tree[2],
+            "  -> Index Scan using b_pkey on b  rows 1 → 1  loops 10  30.000 ms (60%)  buffers hit=30 read=0"
+        );
+        assert_eq!(
+            report.tree[0],
+            "Nested Loop  rows 10 → 10  loops 1  10.000 ms (20%)"
+        );
+        assert_eq!(kinds(&report), ["slow_node"]);
+        assert_eq!(report.findings[0].node, "Index Scan using b_pkey on b");
+    }
+
+    #[test]
+    fn each_kind_of_finding_is_found() {
+        let scan = |extra: Json| {
+            let mut node = json!({"Node Type": "Seq Scan", "Relation Name": "t",
+                "Plan Rows": 100, "Actual Rows": 100, "Actual Loops": 1, "Actual Total Time": 1.0});
+            node.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            node
+        };
+        let misestimate = analyzed(scan(json!({"Plan Rows": 5, "Actual Rows": 500})));
+        assert_eq!(kinds(&misestimate), ["misestimate"]);
+        let seq = analyzed(scan(json!({"Rows Removed by Filter": 20_000})));
+        assert_eq!(kinds(&seq), ["seq_scan"]);
+        let kept_most = analyzed(scan(json!({"Actual Rows": 15_000, "Plan Rows": 15_000,
+            "Rows Removed by Filter": 5_000})));
+        assert!(kinds(&kept_most).is_empty());
+        let sort = analyzed(json!({"Node Type": "Sort", "Sort Space Type": "Disk",
+            "Sort Space Used": 2048, "Plan Rows": 1, "Actual Rows": 1, "Actual Loops": 1}));
+        assert_eq!(kinds(&sort), ["spill"]);
+        let hash = analyzed(json!({"Node Type": "Hash", "Hash Batches": 4,
+            "Plan Rows": 1, "Actual Rows": 1, "Actual Loops": 1}));
+        assert_eq!(kinds(&hash), ["spill"]);
+        let index_only = analyzed(json!({"Node Type": "Index Only Scan", "Heap Fetches": 4999,
+            "Plan Rows": 4999, "Actual Rows": 4999, "Actual Loops": 1}));
+        assert_eq!(kinds(&index_only), ["heap_fetches"]);
+        let loops = analyzed(json!({"Node Type": "Nested Loop", "Plan Rows": 2000,
+            "Actual Rows": 2000, "Actual Loops": 1, "Plans": [
+                {"Node Type": "Index Scan", "Parent Relationship": "Inner", "Plan Rows": 1,
+                 "Actual Rows": 1, "Actual Loops": 2000}]}));
+        assert_eq!(kinds(&loops), ["nested_loop"]);
+        let jit = from_postgres(
+            "q",
+            true,
+            json!([{"Plan": scan(json!({})),
+            "Execution Time": 60.0, "JIT": {"Timing": {"Total": 50.0}}}]),
+        );
+        assert_eq!(kinds(&jit), ["jit"]);
+    }
+
+    #[test]
+    fn unexecuted_nodes_and_plain_plans_give_no_findings() {
+        let never = analyzed(json!({"Node Type": "Seq Scan", "Plan Rows": 1,
+            "Actual Rows": 0, "Actual Loops": 0, "Rows Removed by Filter": 0}));
+        assert!(never.findings.is_empty());
+        assert!(never.tree[0].ends_with("(never executed)"));
+        let plain = from_postgres(
+            "q",
+            false,
+            json!([{"Plan": {"Node Type": "Sort",
+            "Sort Space Type": "Disk", "Plan Rows": 1}}]),
+        );
+        assert!(plain.findings.is_empty());
+    }
+
+    #[test]
+    fn findings_are_the_worst_five_heaviest_first() {
+        let findings = (0..7)
+            .map(|n| Finding {
+                kind: "misestimate",
+                node: format!("n{n}"),
+                detail: String::new(),
+                weight: f64::from(n),
+            })
+            .collect();
+        let shown: Vec<String> = worst_first(findings).into_iter().map(|f| f.node).collect();
+        assert_eq!(shown, ["n6", "n5", "n4", "n3", "n2"]);
+    }
+
+    #[test]
+    fn a_modify_node_is_named_by_its_operation() {
+        let report = from_postgres(
+            "q",
+            false,
+            json!([{"Plan": {"Node Type": "ModifyTable",
+            "Operation": "Delete", "Relation Name": "items", "Plan Rows": 0, "Total Cost": 1.0}}]),
+        );
+        assert_eq!(report.tree[0], "Delete on items  rows 0  cost 1.00");
+    }
+
+    #[test]
+    fn sqlite_steps_nest_by_parent_and_flag_full_scans_and_temp_btrees() {
+        let steps = [
+            (2, 0, "SCAN orders".to_string()),
+            (
+                5,
+                0,
+                "SEARCH customers USING INTEGER PRIMARY KEY (rowid=?)".to_string(),
+            ),
+            (9, 0, "CORRELATED SCALAR SUBQUERY 1".to_string()),
+            (
+                12,
+                9,
+                "SCAN items USING COVERING INDEX items_order".to_string(),
+            ),
+            (20, 0, "USE TEMP B-TREE FOR ORDER BY".to_string()),
+        ];
+        let report = from_sqlite("q", &steps);
+        assert_eq!(
+            report.tree[3],
+            "  -> SCAN items USING COVERING INDEX items_order"
+        );
+        assert_eq!(report.tree[0], "SCAN orders");
+        assert_eq!(kinds(&report), ["full_scan", "temp_btree"]);
+        assert_eq!(
+            report.json()["plan"][3],
+            json!({"id": 12, "parent": 9, "detail": "SCAN items USING COVERING INDEX items_order"})
+        );
+    }
+}
