@@ -203,6 +203,33 @@ fn explain_analyze_of_a_write_needs_consent_and_is_rolled_back() {
 }
 
 #[test]
+fn a_read_only_profile_refuses_explain_analyze_of_a_write_but_plans_it() {
+    let db = items("explain_read_only");
+    let home = harness::scratch_dir("explain_read_only_home");
+    std::fs::create_dir_all(home.join(".config/glance")).expect("config dir");
+    std::fs::write(
+        home.join(".config/glance/config.toml"),
+        format!(
+            "[connections.ro]\nurl = \"{}\"\nread_only = true\n",
+            db.url()
+        ),
+    )
+    .expect("config file");
+    let delete = "delete from items where id = 1";
+    let out = glance()
+        .home(&home)
+        .args(["-p", "ro", "explain", "--analyze", "--yes", delete])
+        .run();
+    out.code(3).stderr_has("read-only");
+    assert_eq!(items_count(&db), "3", "{out}");
+    let out = glance()
+        .home(&home)
+        .args(["-p", "ro", "explain", delete])
+        .run();
+    out.success().stdout_has("Delete on items");
+}
+
+#[test]
 fn backslash_explain_alone_explains_the_last_statement() {
     let db = items("explain_repl_last");
     let out = glance()
