@@ -272,7 +272,7 @@ fn question_text(args: &AskArgs, term: Term) -> Result<String, Failure> {
     Ok(question)
 }
 
-fn read_stdin() -> Result<String, Failure> {
+pub fn read_stdin() -> Result<String, Failure> {
     let mut bytes = Vec::new();
     io::stdin()
         .read_to_end(&mut bytes)
@@ -558,7 +558,7 @@ fn dry_run(
 
 /// Answers the gate's question: yes when a flag covers the statement,
 /// else by asking on a terminal, else no.
-fn confirm_by(consent: &Consent, allowed: Allowed, term: Term) -> Decision {
+pub fn confirm_by(consent: &Consent, allowed: Allowed, term: Term) -> Decision {
     match gate::answerer(consent.verdict.level, allowed, term.can_ask()) {
         Answerer::Flags => Decision::Run,
         Answerer::Person => confirm::ask_on_terminal(consent, term.color),

@@ -168,6 +168,10 @@ pub enum Command {
     Repl,
     /// Answer one question, or run one statement with --sql, without prompts.
     Ask(AskArgs),
+    /// Show how the database runs one statement: its plan as an indented
+    /// tree, with at most five findings (slow nodes, misestimates,
+    /// sequential scans, spills to disk…), worst first.
+    Explain(ExplainArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -245,6 +249,28 @@ pub enum ConfigAction {
     /// file and defaults, with passwords redacted; the provider and model
     /// questions go to say where each comes from.
     Show,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The statement (read from stdin when absent).
+    pub sql: Vec<String>,
+
+    /// Run the statement to measure it (EXPLAIN ANALYZE with BUFFERS). One
+    /// that writes runs in a transaction that is always rolled back, and
+    /// needs a terminal to confirm it or --allow-write.
+    #[arg(long)]
+    pub analyze: bool,
+
+    /// With --analyze: run a write without a terminal to confirm it (it is
+    /// rolled back; sequences it advances stay advanced).
+    #[arg(long)]
+    pub allow_write: bool,
+
+    /// With --analyze: run a destructive statement (DELETE without WHERE,
+    /// DROP…) without a terminal to confirm it; it is rolled back.
+    #[arg(long)]
+    pub allow_destructive: bool,
 }
 
 #[derive(Debug, Args)]

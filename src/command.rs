@@ -105,6 +105,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Query,
     },
     Spec {
+        name: "\\explain",
+        args: "[analyze] [SQL|N]",
+        help: "show how the database runs SQL (default: the last statement; N: entry N of the last \\slow) as a tree, with findings",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\log",
         args: "",
         help: "list the statements run in this session",
@@ -328,6 +334,11 @@ pub enum Meta {
     Ask(String),
     /// `\prompt QUESTION`: the request a question would send.
     Prompt(String),
+    /// `\explain [analyze] [SQL]`: the plan of SQL, or of the last statement.
+    Explain {
+        analyze: bool,
+        sql: Option<String>,
+    },
     /// `\reset`: forget the conversation.
     Reset,
     /// `\usage`: the session's tokens and cost.
@@ -418,6 +429,17 @@ const TABLES: &[RelationKind] = &[RelationKind::Table, RelationKind::Partitioned
 const VIEWS: &[RelationKind] = &[RelationKind::View];
 const MATVIEWS: &[RelationKind] = &[RelationKind::MaterializedView];
 
+/// `\explain`'s argument: an optional leading `analyze`, then the SQL.
+fn explain(rest: &str) -> Meta {
+    let (first, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let analyze = first.eq_ignore_ascii_case("analyze");
+    let sql = if analyze { after.trim() } else { rest };
+    Meta::Explain {
+        analyze,
+        sql: (!sql.is_empty()).then(|| sql.to_string()),
+    }
+}
+
 /// Parses a line. `Ok(None)` when the line is not a meta-command.
 pub fn parse(line: &str) -> Result<Option<Meta>, String> {
     let line = line.trim();
@@ -462,6 +484,7 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
             Some(question) => Ok(Some(Meta::Ask(question))),
             None => Err("\\ask needs a question, e.g. \\ask show me the top customers".into()),
         },
+        "\\explain" => Ok(Some(explain(rest))),
         "\\reset" => no_argument(word, rest, Meta::Reset),
         "\\usage" => no_argument(word, rest, Meta::Usage),
         "\\e" | "\\edit" => no_argument(word, rest, Meta::Edit),
@@ -770,6 +793,34 @@ mod tests {
             Ok(Some(Meta::Sql(Some("select 1;".into()))))
         );
         assert_eq!(parse("\\sql"), Ok(Some(Meta::Sql(None))));
+        assert_eq!(
+            parse("\\explain"),
+            Ok(Some(Meta::Explain {
+                analyze: false,
+                sql: None
+            }))
+        );
+        assert_eq!(
+            parse("\\explain ANALYZE"),
+            Ok(Some(Meta::Explain {
+                analyze: true,
+                sql: None
+            }))
+        );
+        assert_eq!(
+            parse("\\explain analyze  select 1"),
+            Ok(Some(Meta::Explain {
+                analyze: true,
+                sql: Some("select 1".into())
+            }))
+        );
+        assert_eq!(
+            parse("\\explain analyzed_rows"),
+            Ok(Some(Meta::Explain {
+                analyze: false,
+                sql: Some("analyzed_rows".into())
+            }))
+        );
         assert_eq!(parse("\\g"), Ok(Some(Meta::Go { expanded: false })));
         assert_eq!(parse(" \\gx "), Ok(Some(Meta::Go { expanded: true })));
         assert_eq!(

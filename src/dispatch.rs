@@ -7,12 +7,13 @@
 // everything but the REPL and `ask`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use crate::cli::{Cli, Command, ConfigAction, Global, IndexesAction};
+use crate::analysis::explain;
+use crate::cli::{Cli, Command, ConfigAction, ExplainArgs, Global, IndexesAction};
 use crate::config::Config;
 use crate::connection::{self, Choice, Start};
 use crate::exit::Failure;
 use crate::interrupt::Interrupts;
-use crate::session::{Session, Settings};
+use crate::session::{Executed, Session, Settings};
 use crate::term::Term;
 use crate::{
     agent, analysis, ask, config, console, generate, history, models, render, repl, setup_reader,
@@ -81,7 +82,12 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::Slow { by, limit } => {
             let order = analysis::slow::Order::named(by).unwrap_or_default();
-            let (mut session, format, width) = open_for_analysis(global)?;
+            let Analysis {
+                mut session,
+                format,
+                width,
+                ..
+            } = open_for_analysis(global)?;
             let list = analysis::slow::gather(&mut session, order, usize::from(*limit)).map_err(
                 |error| Failure::Database {
                     text: crate::report::db_error(&error, None),
@@ -97,7 +103,11 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Indexes {
             action: IndexesAction::Health,
         } => {
-            let (mut session, format, _) = open_for_analysis(global)?;
+            let Analysis {
+                mut session,
+                format,
+                ..
+            } = open_for_analysis(global)?;
             let found =
                 analysis::health::gather(&mut session).map_err(|error| Failure::Database {
                     text: crate::report::db_error(&error, None),
@@ -109,6 +119,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Explain(args) => explain_command(global, args),
         Command::Repl => {
             let config = load_config(global)?;
             let term = Term::detect(config.color);
@@ -131,9 +142,16 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
     }
 }
 
-/// A session for an analysis command, the output format it asked for, and
-/// the terminal's width (unbounded when stdout is no terminal).
-fn open_for_analysis(global: &Global) -> Result<(Session, render::Format, usize), Failure> {
+/// What an analysis command runs with: a session, the output format asked
+/// for, the terminal, and its width (unbounded when stdout is no terminal).
+struct Analysis {
+    session: Session,
+    format: render::Format,
+    term: Term,
+    width: usize,
+}
+
+fn open_for_analysis(global: &Global) -> Result<Analysis, Failure> {
     let config = load_config(global)?;
     let term = Term::detect(config.color);
     let interrupts = install_interrupts()?;
@@ -143,7 +161,80 @@ fn open_for_analysis(global: &Global) -> Result<(Session, render::Format, usize)
     };
     let session = open(&choice, &config, term, interrupts, false)?;
     let width = term.size().map_or(usize::MAX, |(w, _)| usize::from(w));
-    Ok((session, config.format, width))
+    Ok(Analysis {
+        session,
+        format: config.format,
+        term,
+        width,
+    })
+}
+
+/// `glance explain [--analyze] SQL`: the plan and findings on stdout (a
+/// JSON document with --format json); a write under --analyze that nobody
+/// confirmed is refused (exit 3).
+fn explain_command(global: &Global, args: &ExplainArgs) -> Result<(), Failure> {
+    let sql = if args.sql.is_empty() {
+        ask::read_stdin()?
+    } else {
+        args.sql.join(" ")
+    };
+    if sql.trim().is_empty() {
+        return Err(Failure::usage(
+            "nothing to explain: give a statement, or pipe one on stdin",
+        ));
+    }
+    let Analysis {
+        mut session,
+        format,
+        term,
+        ..
+    } = open_for_analysis(global)?;
+    let allowed = crate::gate::Allowed {
+        write: args.allow_write || global.yes,
+        destructive: args.allow_destructive || global.yes,
+    };
+    let mut confirm = |consent: &crate::session::Consent| ask::confirm_by(consent, allowed, term);
+    match explain::explain(&mut session, &sql, args.analyze, &mut confirm) {
+        Ok(report) if format == render::Format::Json => {
+            println!("{}", report.json());
+            Ok(())
+        }
+        Ok(report) => {
+            print!("{}", report.text());
+            Ok(())
+        }
+        Err(explain::Failed::Other(message)) => Err(Failure::usage(message)),
+        Err(explain::Failed::Executed(executed)) => {
+            Err(explain_failure(&session, executed, &sql, args.analyze))
+        }
+    }
+}
+
+/// How an EXPLAIN the gate or the database stopped ends `glance explain`.
+fn explain_failure(session: &Session, executed: Executed, sql: &str, analyze: bool) -> Failure {
+    match executed {
+        Executed::Declined => Failure::Refused("not run: you answered no".into()),
+        Executed::Refused { verdict } => Failure::Refused(format!(
+            "{} ({}; rolled back afterwards) and needs a confirmation, but there is no \
+             terminal to ask; pass {} to run it anyway",
+            if analyze {
+                "with --analyze this statement runs"
+            } else {
+                "planning this statement may run code glance cannot verify"
+            },
+            verdict.reasons.join("; "),
+            match verdict.level {
+                crate::safety::Level::Destructive => "--allow-destructive",
+                _ => "--allow-write",
+            }
+        )),
+        Executed::Forbidden { verdict } => Failure::Refused(session.read_only_refusal(&verdict)),
+        Executed::Failed { error, .. } | Executed::Rejected { error } => Failure::Database {
+            text: crate::report::db_error(&error, Some(sql)),
+        },
+        Executed::Output(error) => Failure::from_io(error),
+        Executed::Ran(_) => Failure::runtime("the plan was not read"),
+    }
 }
 
 /// `glance config init|path|show`.

@@ -1,6 +1,7 @@
-//! Analysis commands: each file computes one command's report from
-//! glance's own read-only catalog queries through the session's guarded
-//! path, and gives it as text and as JSON for the front ends to print.
+//! Analysis commands: each file reads plans, statistics or the data itself
+//! through the session's guarded paths, draws findings from them, and gives
+//! a report as text and as JSON for the front ends to print.
 
+pub mod explain;
 pub mod health;
 pub mod slow;

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use super::input::{Input, Read};
 use super::{AfterLine, NO_PROVIDER, Repl, confirm_typed, history, output, run_ending, show};
 use crate::agent::{Agent, prompt};
-use crate::analysis::{health, slow};
+use crate::analysis::{explain, health, slow};
 use crate::command::{self, Listing, Meta, ModelChoice};
 use crate::connection;
 use crate::db::Dialect;
@@ -15,11 +15,24 @@ use crate::describe;
 use crate::escape;
 use crate::llm;
 use crate::models;
-use crate::render::Expanded;
+use crate::render::{Expanded, Format};
 use crate::report;
 use crate::server_listing::ServerListing;
 use crate::session::{Consent, Session};
 use crate::turn;
+
+/// What to say when an EXPLAIN ANALYZE that executes a write meets piped input.
+const EXPLAIN_ANALYZE_REFUSED: super::Refusal = (
+    "not run: EXPLAIN ANALYZE executes this write, which needs a confirmation, and input is not a terminal",
+    Some("start glance with --yes to run it (rolled back) from a script"),
+);
+
+/// What to say when planning a statement may run code glance cannot verify
+/// (a function the planner may evaluate) and input is piped.
+const EXPLAIN_REFUSED: super::Refusal = (
+    "not run: planning this statement may run code glance cannot verify, which needs a confirmation, and input is not a terminal",
+    Some("start glance with --yes to explain it (rolled back) from a script"),
+);
 
 impl Repl {
     /// `\c`: switches connection, keeping the old one when the new one fails.
@@ -102,7 +115,6 @@ impl Repl {
     }
 
     /// The query text of entry `n` (from 1) of the last `\slow` list.
-    #[expect(dead_code, reason = "read by \\explain N")]
     pub(super) fn slow_entry(&self, n: usize) -> Option<&str> {
         self.slow.as_ref()?.query(n)
     }
@@ -244,6 +256,7 @@ impl Repl {
             }
             Meta::Help => self.help(session),
             Meta::Prompt(question) => self.show_prompt(session, &question),
+            Meta::Explain { analyze, sql } => self.explain(session, input, analyze, sql),
             Meta::Usage => show(
                 session,
                 &self.usage.describe("Model use in this session".to_string()),
@@ -320,6 +333,63 @@ impl Repl {
                 "{}",
                 report::error_line(&error.to_string(), Some("the model is unchanged"))
             ),
+        }
+    }
+
+    /// `\explain [analyze] [SQL]`: the plan of SQL, or of the last
+    /// statement, as a tree with findings (a JSON document under `--format json`).
+    fn explain(
+        &mut self,
+        session: &mut Session,
+        input: &mut Input,
+        analyze: bool,
+        sql: Option<String>,
+    ) {
+        // A number names an entry of the last `\slow` list.
+        let sql = match sql.as_deref().map(str::trim).map(str::parse::<usize>) {
+            Some(Ok(n)) => match self.slow_entry(n) {
+                Some(query) => Some(query.to_string()),
+                None => {
+                    eprint!(
+                        "{}",
+                        report::error_line(
+                            &format!("the last \\slow list has no entry {n}"),
+                            Some("run \\slow first, then \\explain N with one of its numbers")
+                        )
+                    );
+                    return;
+                }
+            },
+            _ => sql,
+        };
+        let Some(sql) = sql.or_else(|| session.last_sql().map(str::to_string)) else {
+            eprint!(
+                "{}",
+                report::error_line(
+                    "there is no statement to explain yet",
+                    Some("give one: \\explain SELECT …")
+                )
+            );
+            return;
+        };
+        let (allowed, color) = (self.allowed, self.term.color);
+        let mut confirm = |consent: &Consent| confirm_typed(input, consent, allowed, color);
+        match explain::explain(session, &sql, analyze, &mut confirm) {
+            Ok(report) if session.settings.format == Format::Json => {
+                println!("{}", report.json());
+            }
+            Ok(report) => print!("{}", report.text()),
+            Err(explain::Failed::Executed(executed)) => {
+                let refusal = if analyze {
+                    EXPLAIN_ANALYZE_REFUSED
+                } else {
+                    EXPLAIN_REFUSED
+                };
+                self.report_executed(session, executed, &sql, refusal);
+            }
+            Err(explain::Failed::Other(message)) => {
+                eprint!("{}", report::error_line(&message, None));
+            }
         }
     }
 

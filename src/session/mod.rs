@@ -8,6 +8,7 @@
 //! output stream.
 
 mod probe;
+mod rolled_back;
 mod run;
 
 use std::io::{self, Write};

@@ -49,7 +49,7 @@ impl Session {
     }
 
     /// The connection's rules, for the gate.
-    fn rules(&self) -> Rules {
+    pub(super) fn rules(&self) -> Rules {
         Rules {
             read_only: self.choice.read_only,
             statement_timeout: self.choice.statement_timeout,
@@ -222,7 +222,7 @@ impl Session {
 
     /// A statement refused before it reached the database: recorded as not
     /// run, with `error`.
-    fn not_run(
+    pub(super) fn not_run(
         &mut self,
         sql: &str,
         question: Option<&QuestionNote>,
@@ -418,7 +418,7 @@ impl Session {
 
     /// Says which settings glance turned back on after a statement the
     /// person confirmed turned them off.
-    fn report_restored(&mut self) {
+    pub(super) fn report_restored(&mut self) {
         for setting in self.backend.take_restored() {
             self.console.message(&format!(
                 "glance: warning: the statement changed {setting}; glance set it back to on, \
@@ -431,7 +431,7 @@ impl Session {
 /// Shows beside the results, as psql does, the notices and warnings the
 /// server sent while the person's statement ran, control characters made
 /// visible.
-fn report_notices(backend: &mut dyn Backend, console: &Console) {
+pub(super) fn report_notices(backend: &mut dyn Backend, console: &Console) {
     for notice in backend.take_notices() {
         console.message(&escape::visible(&notice));
     }

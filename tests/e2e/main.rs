@@ -17,6 +17,7 @@ mod config;
 mod connect;
 mod consent;
 mod exit_codes;
+mod explain;
 mod export;
 mod faults;
 mod generated;

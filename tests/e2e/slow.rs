@@ -195,3 +195,32 @@ fn sqlite_lists_the_statements_glance_ran() {
     );
     assert_eq!(first["rows"], 2, "{json}");
 }
+
+#[test]
+fn explain_takes_an_entry_of_the_last_slow_list() {
+    let db = harness::db("slow_explain_chain");
+    db.execute("create extension pg_stat_statements");
+    db.execute(
+        "create function chain_marker() returns bigint language sql \
+         as 'select count(*) from generate_series(1, 2000000)'",
+    );
+    // No constants, so pg_stat_statements keeps the text as it ran; the
+    // count puts it first by total time.
+    db.execute("select chain_marker()");
+    let home = harness::scratch_dir("slow_explain_chain");
+
+    // --yes: glance cannot verify what planning a call to a user function
+    // runs, so it would ask first.
+    let repl = glance()
+        .args(["repl", "--yes", "-d", db.url()])
+        .stdin("\\explain 1\n\\slow 1\n\\explain 1\n")
+        .home(&home)
+        .run();
+    repl.stderr_has("the last \\slow list has no entry 1");
+    let listed = repl.stdout.find("select chain_marker()");
+    let planned = repl.stdout.find("Result");
+    assert!(
+        matches!((listed, planned), (Some(l), Some(p)) if l < p),
+        "listed, then its plan:\n{repl}"
+    );
+}
