@@ -168,6 +168,11 @@ pub enum Command {
     Repl,
     /// Answer one question, or run one statement with --sql, without prompts.
     Ask(AskArgs),
+    /// Data-quality checks generated from the catalog: orphaned rows,
+    /// NULLs, duplicate would-be keys, rows violating NOT VALID CHECK
+    /// constraints, values out of range and spelling variants. Every check
+    /// is a read-only SELECT run in the read-only guard.
+    Check(CheckArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -218,6 +223,27 @@ pub enum ConfigAction {
     /// file and defaults, with passwords redacted; the provider and model
     /// questions go to say where each comes from.
     Show,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The table to check (required unless --all).
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub table: Option<String>,
+    /// Check every table.
+    #[arg(long)]
+    pub all: bool,
+    /// Read PCT percent of every table (PostgreSQL TABLESAMPLE SYSTEM);
+    /// without it, only tables of 100,000 or more estimated rows are
+    /// sampled, at 10%.
+    #[arg(long, value_name = "PCT", conflicts_with = "exact", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub sample: Option<u32>,
+    /// Read every row of every table: exact counts.
+    #[arg(long)]
+    pub exact: bool,
+    /// Show the SQL of every check after the findings.
+    #[arg(long)]
+    pub show_sql: bool,
 }
 
 #[derive(Debug, Args)]

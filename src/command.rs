@@ -111,6 +111,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Query,
     },
     Spec {
+        name: "\\check",
+        args: "TABLE|--all [--exact|--sample PCT]",
+        help: "data-quality checks from the catalog (\\check+ shows each check's SQL)",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\d",
         args: "[NAME]",
         help: "list tables, views and sequences, or describe NAME",
@@ -348,6 +354,11 @@ pub enum Meta {
     Copy(crate::copy::CopySpec),
     Help,
     Quit,
+    /// `\check[+] TABLE|--all`: data-quality checks; `show_sql` with `+`.
+    Check {
+        options: crate::analysis::check::Options,
+        show_sql: bool,
+    },
 }
 
 /// What `\yank` copies.
@@ -519,6 +530,7 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\watch" => watch_command(rest).map(Some),
         "\\copy" => crate::copy::parse(rest).map(|spec| Some(Meta::Copy(spec))),
         "\\?" | "\\h" | "\\help" => Ok(Some(Meta::Help)),
+        "\\check" | "\\check+" => parse_check(rest, base == "\\check+"),
         "\\q" | "\\quit" => no_argument(word, rest, Meta::Quit),
         _ => Err(unknown(word)),
     }
@@ -604,6 +616,42 @@ fn unquote(text: &str) -> &str {
         }
     }
     text
+}
+
+/// `\check`'s arguments: a table or `--all`, then `--exact` or
+/// `--sample PCT`.
+fn parse_check(rest: &str, show_sql: bool) -> Result<Option<Meta>, String> {
+    const USAGE: &str = "usage: \\check TABLE|--all [--exact|--sample PCT]";
+    let mut options = crate::analysis::check::Options::default();
+    let mut all = false;
+    let mut words = rest.split_whitespace();
+    while let Some(word) = words.next() {
+        match word {
+            "--all" => all = true,
+            "--exact" => options.exact = true,
+            "--sample" => {
+                let pct = words.next().and_then(|pct| pct.parse::<u32>().ok());
+                match pct {
+                    Some(pct @ 1..=100) => options.sample = Some(pct),
+                    _ => {
+                        return Err(format!(
+                            "--sample needs a whole percentage from 1 to 100; {USAGE}"
+                        ));
+                    }
+                }
+            }
+            _ if word.starts_with("--") => return Err(format!("unknown option {word}; {USAGE}")),
+            _ if options.table.is_none() => options.table = Some(word.to_string()),
+            _ => return Err(format!("\\check takes one table; {USAGE}")),
+        }
+    }
+    if all == options.table.is_some() {
+        return Err(format!("name one table or --all; {USAGE}"));
+    }
+    if options.exact && options.sample.is_some() {
+        return Err(format!("--exact and --sample exclude each other; {USAGE}"));
+    }
+    Ok(Some(Meta::Check { options, show_sql }))
 }
 
 fn no_argument(word: &str, rest: &str, meta: Meta) -> Result<Option<Meta>, String> {

@@ -7,7 +7,7 @@
 // everything but the REPL and `ask`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use crate::cli::{Cli, Command, ConfigAction, Global};
+use crate::cli::{CheckArgs, Cli, Command, ConfigAction, Global};
 use crate::config::Config;
 use crate::connection::{self, Choice, Start};
 use crate::exit::Failure;
@@ -15,7 +15,8 @@ use crate::interrupt::Interrupts;
 use crate::session::{Session, Settings};
 use crate::term::Term;
 use crate::{
-    agent, ask, config, console, generate, history, models, render, repl, setup_reader, timings,
+    agent, analysis, ask, config, console, generate, history, models, render, repl, setup_reader,
+    timings,
 };
 
 /// Runs the subcommand `cli` names (the REPL when it names none).
@@ -78,6 +79,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             }
             result
         }
+        Command::Check(args) => check_command(global, args),
         Command::Repl => {
             let config = load_config(global)?;
             let term = Term::detect(config.color);
@@ -98,6 +100,34 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             repl::run(&mut session, &config, agent, term, global.yes)
         }
     }
+}
+
+/// `glance check`: the data-quality checks, as text or JSON on stdout.
+fn check_command(global: &Global, args: &CheckArgs) -> Result<(), Failure> {
+    let config = load_config(global)?;
+    let term = Term::detect(config.color);
+    let interrupts = install_interrupts()?;
+    let choice = match connection::at_start(&global.requested(), &config)? {
+        Start::Chosen(choice) => choice,
+        Start::Pick => return Err(unpicked()),
+    };
+    let mut session = open(&choice, &config, term, interrupts, false)?;
+    let options = analysis::check::Options {
+        table: args.table.clone(),
+        sample: args.sample,
+        exact: args.exact,
+    };
+    let report =
+        analysis::check::run(&mut session, &options).map_err(|error| Failure::Database {
+            text: crate::report::db_error(&error, None),
+        })?;
+    if config.format == render::Format::Json {
+        println!("{}", report.json());
+        return Ok(());
+    }
+    session
+        .present(&report.describe(args.show_sql), false)
+        .map_err(Failure::from_io)
 }
 
 /// `glance config init|path|show`.

@@ -7,6 +7,7 @@
 //! targets (`fuzz/`) and the benchmarks (`benches/`).
 
 mod agent;
+mod analysis;
 mod ask;
 mod catalog;
 mod choice;

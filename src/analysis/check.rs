@@ -1,0 +1,636 @@
+//! `\check` and `glance check`: data-quality checks generated from the
+//! catalog (orphans, NULLs, duplicates, NOT VALID CHECK violations, values
+//! out of range, spelling variants). Every check is one SELECT glance
+//! builds; the classifier must rate it read-only before it runs in the
+//! session's read-only guard, so a check can never change the database.
+//! Large tables are sampled (PostgreSQL `TABLESAMPLE SYSTEM`, a row bound on
+//! SQLite) unless the caller asks for exact counts.
+
+use serde_json::json;
+
+use crate::catalog::{Catalog, ColumnInfo, Relation, RelationKind};
+use crate::db::Column;
+use crate::db::{self, Dialect, Value};
+use crate::describe;
+use crate::ident::quote_ident_always as quote;
+use crate::render::Description;
+use crate::safety::Level;
+use crate::session::Session;
+
+/// Tables with at least this many estimated rows are sampled by default.
+pub const SAMPLE_THRESHOLD: i64 = 100_000;
+/// The share of a large table read when no `--sample` is given.
+pub const DEFAULT_SAMPLE_PCT: u32 = 10;
+/// The rows of a SQLite table a check reads unless `--exact`.
+pub const SQLITE_ROW_BOUND: u64 = 100_000;
+/// How many distinct offending values a check shows.
+const SAMPLE_VALUES: usize = 5;
+/// Text columns with at most this many distinct values count as categories.
+const CATEGORY_LIMIT: usize = 50;
+/// Column names that should hold one value per row.
+const KEY_NAMES: [&str; 6] = ["email", "slug", "sku", "code", "username", "uuid"];
+/// Numeric column names where a negative value is a defect.
+const AMOUNT_WORDS: [&str; 5] = ["amount", "price", "total", "cost", "quantity"];
+
+/// Which tables to check and how much of each to read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// One table; every table when `None`.
+    pub table: Option<String>,
+    /// Sample every table at this percentage (PostgreSQL).
+    pub sample: Option<u32>,
+    /// Read every row of every table.
+    pub exact: bool,
+}
+
+/// What a check looks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Orphans,
+    Nulls,
+    Duplicates,
+    CheckViolation,
+    OutOfRange,
+    Variants,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Orphans => "orphans",
+            Kind::Nulls => "nulls",
+            Kind::Duplicates => "duplicates",
+            Kind::CheckViolation => "check_violation",
+            Kind::OutOfRange => "out_of_range",
+            Kind::Variants => "variants",
+        }
+    }
+}
+
+/// One check and, once run, what it found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    pub kind: Kind,
+    /// `schema.table` as a person would type it.
+    pub table: String,
+    pub columns: Vec<String>,
+    /// Offending rows (duplicates, variants: offending groups).
+    pub count: i64,
+    /// Up to [`SAMPLE_VALUES`] offending values.
+    pub sample: Vec<String>,
+    pub sql: String,
+}
+
+/// Every check run and how the tables were read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    pub checks: Vec<Check>,
+    /// Tables read in part, each with how (`10% TABLESAMPLE SYSTEM`).
+    pub sampled: Vec<(String, String)>,
+}
+
+impl Report {
+    /// The findings (checks that counted something) as a table; with
+    /// `show_sql`, a section per check with its SQL.
+    pub fn describe(&self, show_sql: bool) -> Description {
+        let findings: Vec<&Check> = self.checks.iter().filter(|c| c.count > 0).collect();
+        let title = format!(
+            "Data-quality checks: {} run, {} found something",
+            self.checks.len(),
+            findings.len()
+        );
+        let columns = ["kind", "table", "columns", "count", "sample"]
+            .into_iter()
+            .map(|name| Column {
+                name: name.into(),
+                type_name: if name == "count" { "int8" } else { "text" }.into(),
+            })
+            .collect();
+        let rows = findings
+            .iter()
+            .map(|c| {
+                vec![
+                    Value::Text(c.kind.name().into()),
+                    Value::Text(c.table.clone()),
+                    Value::Text(c.columns.join(", ")),
+                    Value::Int(c.count),
+                    Value::Text(c.sample.join(", ")),
+                ]
+            })
+            .collect();
+        let mut sections = Vec::new();
+        if !self.sampled.is_empty() {
+            let lines = self
+                .sampled
+                .iter()
+                .map(|(table, how)| {
+                    format!("{table}: {how} (counts are of the sample; --exact counts all rows)")
+                })
+                .collect();
+            sections.push(("Sampled".to_string(), lines));
+        }
+        if show_sql {
+            for check in &self.checks {
+                sections.push((
+                    format!(
+                        "{} on {} ({})",
+                        check.kind.name(),
+                        check.table,
+                        check.columns.join(", ")
+                    ),
+                    check.sql.lines().map(str::to_string).collect(),
+                ));
+            }
+        }
+        Description {
+            title: Some(title),
+            columns,
+            rows,
+            sections,
+        }
+    }
+
+    /// The stable JSON form: `{"checks": [{"kind", "table", "columns",
+    /// "count", "sample", "sql"}], "sampled": [{"table", "sample"}]}`.
+    pub fn json(&self) -> serde_json::Value {
+        let checks: Vec<_> = self
+            .checks
+            .iter()
+            .map(|c| {
+                json!({
+                    "kind": c.kind.name(),
+                    "table": c.table,
+                    "columns": c.columns,
+                    "count": c.count,
+                    "sample": c.sample,
+                    "sql": c.sql,
+                })
+            })
+            .collect();
+        let sampled: Vec<_> = self
+            .sampled
+            .iter()
+            .map(|(table, how)| json!({"table": table, "sample": how}))
+            .collect();
+        json!({"checks": checks, "sampled": sampled})
+    }
+}
+
+/// Builds the checks for the tables `options` names and runs each through
+/// the session's read-only guard.
+pub fn run(session: &mut Session, options: &Options) -> Result<Report, db::Error> {
+    let dialect = session.info().dialect;
+    if dialect == Dialect::Sqlite && options.sample.is_some() {
+        return Err(db::Error::Other(format!(
+            "--sample needs PostgreSQL's TABLESAMPLE; on SQLite a check reads at most {SQLITE_ROW_BOUND} rows of a table, all with --exact"
+        )));
+    }
+    let facts = match dialect {
+        Dialect::Postgres => read_facts(session)?,
+        _ => Facts::default(),
+    };
+    let catalog = session.catalog()?.clone();
+    let tables = chosen_tables(&catalog, options.table.as_deref())?;
+    let mut planned = Vec::new();
+    let mut sampled = Vec::new();
+    for table in &tables {
+        let source = Source::of(table, dialect, options);
+        if let Some(how) = &source.how {
+            sampled.push((display_name(table, dialect), how.clone()));
+        }
+        planned.extend(plan(&catalog, table, &source, &facts, dialect));
+    }
+    let mut checks = Vec::new();
+    for check in planned {
+        checks.push(execute(session, check)?);
+    }
+    Ok(Report { checks, sampled })
+}
+
+/// What the PostgreSQL catalog adds to introspection: NOT VALID CHECK
+/// constraints and the columns whose statistics say every value differs.
+#[derive(Clone, Debug, Default)]
+struct Facts {
+    /// (schema, table, constraint, expression).
+    unvalidated_checks: Vec<(String, String, String, String)>,
+    /// (schema, table, column) with `pg_stats.n_distinct = -1`.
+    all_distinct: Vec<(String, String, String)>,
+}
+
+const UNVALIDATED_CHECKS_SQL: &str = "SELECT n.nspname::text, c.relname::text, con.conname::text, \
+     pg_get_expr(con.conbin, con.conrelid) \
+     FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
+     JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE con.contype = 'c' AND NOT con.convalidated ORDER BY 1, 2, 3";
+
+const ALL_DISTINCT_SQL: &str = "SELECT schemaname::text, tablename::text, attname::text \
+     FROM pg_stats WHERE n_distinct = -1 ORDER BY 1, 2, 3";
+
+fn read_facts(session: &mut Session) -> Result<Facts, db::Error> {
+    let text = |value: &Value| match value {
+        Value::Text(text) => text.clone(),
+        _ => String::new(),
+    };
+    let (_, rows) = guarded(session, UNVALIDATED_CHECKS_SQL)?;
+    let unvalidated_checks = rows
+        .iter()
+        .filter(|row| row.len() == 4)
+        .map(|row| (text(&row[0]), text(&row[1]), text(&row[2]), text(&row[3])))
+        .collect();
+    let (_, rows) = guarded(session, ALL_DISTINCT_SQL)?;
+    let all_distinct = rows
+        .iter()
+        .filter(|row| row.len() == 3)
+        .map(|row| (text(&row[0]), text(&row[1]), text(&row[2])))
+        .collect();
+    Ok(Facts {
+        unvalidated_checks,
+        all_distinct,
+    })
+}
+
+/// Classifies `sql` and runs it in the read-only guard only when the
+/// classifier rates it read-only: glance's checks must never be anything else.
+fn guarded(session: &mut Session, sql: &str) -> Result<(Vec<db::Column>, Vec<db::Row>), db::Error> {
+    let verdict = session.classify(sql);
+    if verdict.level != Level::ReadOnly {
+        return Err(db::Error::Other(format!(
+            "not run: a data-quality check must only read ({})",
+            verdict.reasons.join("; ")
+        )));
+    }
+    session.catalog_query(sql)
+}
+
+fn chosen_tables(catalog: &Catalog, name: Option<&str>) -> Result<Vec<Relation>, db::Error> {
+    let is_table =
+        |r: &Relation| matches!(r.kind, RelationKind::Table | RelationKind::PartitionedTable);
+    match name {
+        None => Ok(catalog
+            .relations
+            .iter()
+            .filter(|r| is_table(r))
+            .cloned()
+            .collect()),
+        Some(name) => {
+            let found = describe::resolve(catalog, name).and_then(|(schema, table)| {
+                catalog
+                    .relations
+                    .iter()
+                    .find(|r| r.schema == schema && r.name == table && is_table(r))
+            });
+            match found {
+                Some(relation) => Ok(vec![relation.clone()]),
+                None => Err(db::Error::Other(format!(
+                    "did not find a table named \"{}\"",
+                    crate::escape::visible(name)
+                ))),
+            }
+        }
+    }
+}
+
+fn display_name(table: &Relation, dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Postgres => format!("{}.{}", table.schema, table.name),
+        _ => table.name.clone(),
+    }
+}
+
+fn qualified(table: &Relation, dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Postgres => format!("{}.{}", quote(&table.schema), quote(&table.name)),
+        _ => quote(&table.name),
+    }
+}
+
+/// The `FROM` item a check reads its table through, aliased `t`.
+struct Source {
+    from: String,
+    /// How the table is sampled, when it is.
+    how: Option<String>,
+}
+
+impl Source {
+    fn of(table: &Relation, dialect: Dialect, options: &Options) -> Source {
+        let name = qualified(table, dialect);
+        if options.exact {
+            return Source {
+                from: format!("{name} AS t"),
+                how: None,
+            };
+        }
+        match dialect {
+            Dialect::Postgres => {
+                let large = table.row_estimate.unwrap_or(0) >= SAMPLE_THRESHOLD;
+                match options.sample.or(large.then_some(DEFAULT_SAMPLE_PCT)) {
+                    Some(pct) => Source {
+                        from: format!("{name} AS t TABLESAMPLE SYSTEM ({pct})"),
+                        how: Some(format!("{pct}% TABLESAMPLE SYSTEM")),
+                    },
+                    None => Source {
+                        from: format!("{name} AS t"),
+                        how: None,
+                    },
+                }
+            }
+            _ => Source {
+                from: format!("(SELECT * FROM {name} LIMIT {SQLITE_ROW_BOUND}) AS t"),
+                how: None,
+            },
+        }
+    }
+}
+
+/// A check before it runs: `inner` selects one text column `v`, one row per
+/// offending row or group.
+struct Planned {
+    kind: Kind,
+    table: String,
+    columns: Vec<String>,
+    inner: String,
+    dialect: Dialect,
+}
+
+fn plan(
+    catalog: &Catalog,
+    table: &Relation,
+    source: &Source,
+    facts: &Facts,
+    dialect: Dialect,
+) -> Vec<Planned> {
+    let from = &source.from;
+    let name = display_name(table, dialect);
+    let planned = |kind, columns: Vec<String>, inner: String| Planned {
+        kind,
+        table: name.clone(),
+        columns,
+        inner,
+        dialect,
+    };
+    let text = |expr: &str| format!("CAST({expr} AS TEXT)");
+    let mut out = Vec::new();
+
+    // Declared foreign keys, then undeclared `<x>_id` columns.
+    let mut references: Vec<(Vec<String>, String, Vec<String>)> = table
+        .foreign_keys
+        .iter()
+        .filter_map(|fk| {
+            let parent = catalog
+                .relations
+                .iter()
+                .find(|r| r.schema == fk.ref_schema && r.name == fk.ref_table)?;
+            Some((
+                fk.columns.clone(),
+                qualified(parent, dialect),
+                fk.ref_columns.clone(),
+            ))
+        })
+        .collect();
+    for column in &table.columns {
+        if references
+            .iter()
+            .any(|(cols, _, _)| cols.contains(&column.name))
+        {
+            continue;
+        }
+        if let Some(parent) = implied_parent(catalog, table, column) {
+            let key = parent
+                .primary_key
+                .as_ref()
+                .map(|k| k.columns.clone())
+                .unwrap_or_default();
+            references.push((vec![column.name.clone()], qualified(parent, dialect), key));
+        }
+    }
+    for (columns, parent, keys) in references {
+        let present = columns
+            .iter()
+            .map(|c| format!("t.{} IS NOT NULL", quote(c)))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let matches = columns
+            .iter()
+            .zip(&keys)
+            .map(|(c, k)| format!("p.{} = t.{}", quote(k), quote(c)))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let value = columns
+            .iter()
+            .map(|c| text(&format!("t.{}", quote(c))))
+            .collect::<Vec<_>>()
+            .join(" || ', ' || ");
+        out.push(planned(
+            Kind::Orphans,
+            columns.clone(),
+            format!(
+                "SELECT {value} AS v FROM {from} WHERE {present} AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE {matches})"
+            ),
+        ));
+    }
+
+    for column in table.columns.iter().filter(|c| c.nullable) {
+        out.push(planned(
+            Kind::Nulls,
+            vec![column.name.clone()],
+            format!(
+                "SELECT NULL AS v FROM {from} WHERE t.{} IS NULL",
+                quote(&column.name)
+            ),
+        ));
+    }
+
+    for column in &table.columns {
+        let all_distinct = facts
+            .all_distinct
+            .iter()
+            .any(|(s, t, c)| *s == table.schema && *t == table.name && *c == column.name);
+        if (KEY_NAMES.contains(&column.name.as_str()) || all_distinct)
+            && !is_unique(table, &column.name)
+        {
+            let c = format!("t.{}", quote(&column.name));
+            out.push(planned(
+                Kind::Duplicates,
+                vec![column.name.clone()],
+                format!(
+                    "SELECT {} AS v FROM {from} WHERE {c} IS NOT NULL GROUP BY {c} HAVING count(*) > 1",
+                    text(&c)
+                ),
+            ));
+        }
+    }
+
+    for (_, _, constraint, expression) in facts
+        .unvalidated_checks
+        .iter()
+        .filter(|(s, t, _, _)| *s == table.schema && *t == table.name)
+    {
+        out.push(planned(
+            Kind::CheckViolation,
+            vec![constraint.clone()],
+            format!(
+                "SELECT {} AS v FROM {from} WHERE ({expression}) IS FALSE",
+                text("t")
+            ),
+        ));
+    }
+
+    for column in &table.columns {
+        let c = format!("t.{}", quote(&column.name));
+        let condition = if is_temporal(&column.type_name) {
+            let now = match dialect {
+                Dialect::Postgres => "CURRENT_TIMESTAMP",
+                _ => "datetime('now')",
+            };
+            format!("{c} > {now} OR {c} < '1900-01-01'")
+        } else if is_numeric(&column.type_name) && is_amount(&column.name) {
+            format!("{c} < 0")
+        } else {
+            continue;
+        };
+        out.push(planned(
+            Kind::OutOfRange,
+            vec![column.name.clone()],
+            format!("SELECT {} AS v FROM {from} WHERE {condition}", text(&c)),
+        ));
+    }
+
+    for column in &table.columns {
+        if !is_text(&column.type_name) || KEY_NAMES.contains(&column.name.as_str()) {
+            continue;
+        }
+        let c = quote(&column.name);
+        let spellings = match dialect {
+            Dialect::Postgres => {
+                "string_agg(DISTINCT '\"' || c || '\"', ' | ' ORDER BY '\"' || c || '\"')"
+                    .to_string()
+            }
+            _ => "group_concat(DISTINCT '\"' || c || '\"')".to_string(),
+        };
+        out.push(planned(
+            Kind::Variants,
+            vec![column.name.clone()],
+            format!(
+                "SELECT {spellings} AS v FROM (SELECT t.{c} AS c FROM {from}) AS s WHERE c IS NOT NULL \
+                 GROUP BY lower(trim(c)) HAVING count(DISTINCT c) > 1 \
+                 AND (SELECT count(DISTINCT t.{c}) FROM {from}) <= {CATEGORY_LIMIT}"
+            ),
+        ));
+    }
+    out
+}
+
+/// The table an undeclared `<x>_id` column seems to point at: `x` or `xs`
+/// in the same schema, with a single-column primary key of the same type.
+fn implied_parent<'a>(
+    catalog: &'a Catalog,
+    table: &Relation,
+    column: &ColumnInfo,
+) -> Option<&'a Relation> {
+    let stem = column.name.strip_suffix("_id")?;
+    if stem.is_empty() {
+        return None;
+    }
+    catalog.relations.iter().find(|r| {
+        r.schema == table.schema
+            && (r.name == stem || r.name == format!("{stem}s"))
+            && r.primary_key.as_ref().is_some_and(|key| {
+                key.columns.len() == 1
+                    && r.columns
+                        .iter()
+                        .find(|c| c.name == key.columns[0])
+                        .is_some_and(|c| same_type(&c.type_name, &column.type_name))
+            })
+    })
+}
+
+/// Types equal up to case and serial-ness (`serial` keys hold `integer`).
+fn same_type(a: &str, b: &str) -> bool {
+    let base = |t: &str| match t.to_ascii_lowercase().as_str() {
+        "serial" | "int4" | "int" => "integer".to_string(),
+        "bigserial" | "int8" => "bigint".to_string(),
+        other => other.to_string(),
+    };
+    base(a) == base(b)
+}
+
+/// Whether a unique constraint, primary key or unique index holds on
+/// `column` alone.
+fn is_unique(table: &Relation, column: &str) -> bool {
+    let alone = |columns: &[String]| columns.len() == 1 && columns[0] == column;
+    table
+        .primary_key
+        .as_ref()
+        .is_some_and(|k| alone(&k.columns))
+        || table.unique_keys.iter().any(|k| alone(&k.columns))
+        || table.indexes.iter().any(|index| {
+            index.unique
+                && (index.definition.ends_with(&format!("({column})"))
+                    || index.definition.ends_with(&format!("({})", quote(column))))
+        })
+}
+
+fn is_temporal(type_name: &str) -> bool {
+    let t = type_name.to_ascii_lowercase();
+    t == "date" || t.starts_with("timestamp") || t == "datetime"
+}
+
+fn is_numeric(type_name: &str) -> bool {
+    let t = type_name.to_ascii_lowercase();
+    [
+        "int", "numeric", "decimal", "real", "double", "float", "money",
+    ]
+    .iter()
+    .any(|word| t.contains(word))
+}
+
+fn is_text(type_name: &str) -> bool {
+    let t = type_name.to_ascii_lowercase();
+    t == "text" || t.contains("char")
+}
+
+fn is_amount(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    AMOUNT_WORDS.iter().any(|word| name.contains(word))
+}
+
+/// The SQL a check runs: the count of `inner`'s rows and its first
+/// distinct values.
+fn wrap(inner: &str, dialect: Dialect) -> String {
+    let agg = match dialect {
+        Dialect::Postgres => "string_agg(v, chr(31))",
+        _ => "group_concat(v, char(31))",
+    };
+    format!(
+        "WITH q AS ({inner})\nSELECT (SELECT count(*) FROM q) AS count,\n       \
+         (SELECT {agg} FROM (SELECT DISTINCT v FROM q WHERE v IS NOT NULL ORDER BY v LIMIT {SAMPLE_VALUES}) AS s) AS sample"
+    )
+}
+
+fn execute(session: &mut Session, planned: Planned) -> Result<Check, db::Error> {
+    let sql = wrap(&planned.inner, planned.dialect);
+    let (_, rows) = guarded(session, &sql)?;
+    let (count, sample) = match rows.first().map(Vec::as_slice) {
+        Some([count, sample]) => {
+            let count = match count {
+                Value::Int(n) => *n,
+                Value::Numeric(text) | Value::Text(text) => text.parse().unwrap_or(0),
+                _ => 0,
+            };
+            let sample = match sample {
+                Value::Text(text) => text.split('\u{1f}').map(str::to_string).collect(),
+                _ => Vec::new(),
+            };
+            (count, sample)
+        }
+        _ => (0, Vec::new()),
+    };
+    Ok(Check {
+        kind: planned.kind,
+        table: planned.table,
+        columns: planned.columns,
+        count,
+        sample,
+        sql,
+    })
+}
