@@ -744,6 +744,50 @@ mod tests {
     }
 
     #[test]
+    fn check_takes_a_table_or_all_and_exact_or_a_sample() {
+        use crate::analysis::check::Options;
+        let check = |line| match parse(line) {
+            Ok(Some(Meta::Check { options, show_sql })) => Ok((options, show_sql)),
+            other => Err(format!("{other:?}")),
+        };
+        assert_eq!(
+            check("\\check orders"),
+            Ok((
+                Options {
+                    table: Some("orders".into()),
+                    ..Options::default()
+                },
+                false
+            ))
+        );
+        assert_eq!(
+            check("\\check+ --all --sample 5"),
+            Ok((
+                Options {
+                    sample: Some(5),
+                    ..Options::default()
+                },
+                true
+            ))
+        );
+        assert_eq!(
+            check("\\check --exact orders").map(|(o, _)| o.exact),
+            Ok(true)
+        );
+        for bad in [
+            "\\check",
+            "\\check orders --all",
+            "\\check a b",
+            "\\check --all --sample 0",
+            "\\check --all --sample x",
+            "\\check --all --exact --sample 5",
+            "\\check --all --fast",
+        ] {
+            assert!(parse(bad).is_err(), "{bad} parsed");
+        }
+    }
+
+    #[test]
     fn every_listed_command_parses() {
         for spec in COMMANDS {
             let line = match spec.args {
@@ -752,6 +796,7 @@ mod tests {
                 "FORMAT FILE[!]" => format!("{} csv out.csv", spec.name),
                 "FILE" => format!("{} script.sql", spec.name),
                 "TABLE to|from FILE [csv]" => format!("{} items to 'items.csv' csv", spec.name),
+                "TABLE|--all [--exact|--sample PCT]" => format!("{} --all", spec.name),
                 _ => spec.name.to_string(),
             };
             assert!(

@@ -79,6 +79,8 @@ pub struct Check {
     /// Up to [`SAMPLE_VALUES`] offending values.
     pub sample: Vec<String>,
     pub sql: String,
+    /// `count` is an estimate from `pg_stats`, not a count of rows.
+    pub estimated: bool,
 }
 
 /// Every check run and how the tables were read.
@@ -103,7 +105,7 @@ impl Report {
             .into_iter()
             .map(|name| Column {
                 name: name.into(),
-                type_name: if name == "count" { "int8" } else { "text" }.into(),
+                type_name: "text".into(),
             })
             .collect();
         let rows = findings
@@ -113,7 +115,11 @@ impl Report {
                     Value::Text(c.kind.name().into()),
                     Value::Text(c.table.clone()),
                     Value::Text(c.columns.join(", ")),
-                    Value::Int(c.count),
+                    Value::Text(if c.estimated {
+                        format!("~{}", c.count)
+                    } else {
+                        c.count.to_string()
+                    }),
                     Value::Text(c.sample.join(", ")),
                 ]
             })
@@ -128,6 +134,12 @@ impl Report {
                 })
                 .collect();
             sections.push(("Sampled".to_string(), lines));
+        }
+        if findings.iter().any(|c| c.estimated) {
+            sections.push((
+                "Estimated".to_string(),
+                vec!["~N: NULL counts of analysed columns from pg_stats.null_frac; --exact counts rows".into()],
+            ));
         }
         if show_sql {
             for check in &self.checks {
@@ -151,7 +163,8 @@ impl Report {
     }
 
     /// The stable JSON form: `{"checks": [{"kind", "table", "columns",
-    /// "count", "sample", "sql"}], "sampled": [{"table", "sample"}]}`.
+    /// "count", "sample", "sql", "estimated"}], "sampled": [{"table",
+    /// "sample"}]}`.
     pub fn json(&self) -> serde_json::Value {
         let checks: Vec<_> = self
             .checks
@@ -164,6 +177,7 @@ impl Report {
                     "count": c.count,
                     "sample": c.sample,
                     "sql": c.sql,
+                    "estimated": c.estimated,
                 })
             })
             .collect();
@@ -213,8 +227,9 @@ pub fn run(session: &mut Session, options: &Options) -> Result<Report, db::Error
 struct Facts {
     /// (schema, table, constraint, expression).
     unvalidated_checks: Vec<(String, String, String, String)>,
-    /// (schema, table, column) with `pg_stats.n_distinct = -1`.
-    all_distinct: Vec<(String, String, String)>,
+    /// (schema, table, column) of analysed columns, with whether
+    /// `pg_stats.n_distinct = -1` (every value differs).
+    analysed: Vec<(String, String, String, bool)>,
 }
 
 const UNVALIDATED_CHECKS_SQL: &str = "SELECT n.nspname::text, c.relname::text, con.conname::text, \
@@ -223,8 +238,9 @@ const UNVALIDATED_CHECKS_SQL: &str = "SELECT n.nspname::text, c.relname::text, c
      JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE con.contype = 'c' AND NOT con.convalidated ORDER BY 1, 2, 3";
 
-const ALL_DISTINCT_SQL: &str = "SELECT schemaname::text, tablename::text, attname::text \
-     FROM pg_stats WHERE n_distinct = -1 ORDER BY 1, 2, 3";
+const ANALYSED_SQL: &str = "SELECT schemaname::text, tablename::text, attname::text, \
+     n_distinct = -1 FROM pg_stats \
+     WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2, 3";
 
 fn read_facts(session: &mut Session) -> Result<Facts, db::Error> {
     let text = |value: &Value| match value {
@@ -237,15 +253,18 @@ fn read_facts(session: &mut Session) -> Result<Facts, db::Error> {
         .filter(|row| row.len() == 4)
         .map(|row| (text(&row[0]), text(&row[1]), text(&row[2]), text(&row[3])))
         .collect();
-    let (_, rows) = guarded(session, ALL_DISTINCT_SQL)?;
-    let all_distinct = rows
+    let (_, rows) = guarded(session, ANALYSED_SQL)?;
+    let analysed = rows
         .iter()
-        .filter(|row| row.len() == 3)
-        .map(|row| (text(&row[0]), text(&row[1]), text(&row[2])))
+        .filter(|row| row.len() == 4)
+        .map(|row| {
+            let all_distinct = row[3] == Value::Bool(true);
+            (text(&row[0]), text(&row[1]), text(&row[2]), all_distinct)
+        })
         .collect();
     Ok(Facts {
         unvalidated_checks,
-        all_distinct,
+        analysed,
     })
 }
 
@@ -307,6 +326,8 @@ fn qualified(table: &Relation, dialect: Dialect) -> String {
 /// The `FROM` item a check reads its table through, aliased `t`.
 struct Source {
     from: String,
+    /// Every row is read (`--exact`).
+    exact: bool,
     /// How the table is sampled, when it is.
     how: Option<String>,
 }
@@ -317,6 +338,7 @@ impl Source {
         if options.exact {
             return Source {
                 from: format!("{name} AS t"),
+                exact: true,
                 how: None,
             };
         }
@@ -326,30 +348,34 @@ impl Source {
                 match options.sample.or(large.then_some(DEFAULT_SAMPLE_PCT)) {
                     Some(pct) => Source {
                         from: format!("{name} AS t TABLESAMPLE SYSTEM ({pct})"),
+                        exact: false,
                         how: Some(format!("{pct}% TABLESAMPLE SYSTEM")),
                     },
                     None => Source {
                         from: format!("{name} AS t"),
+                        exact: false,
                         how: None,
                     },
                 }
             }
             _ => Source {
                 from: format!("(SELECT * FROM {name} LIMIT {SQLITE_ROW_BOUND}) AS t"),
+                exact: false,
                 how: None,
             },
         }
     }
 }
 
-/// A check before it runs: `inner` selects one text column `v`, one row per
-/// offending row or group.
+/// A check before it runs.
 struct Planned {
     kind: Kind,
     table: String,
     columns: Vec<String>,
-    inner: String,
-    dialect: Dialect,
+    /// Returns one row: the count and the sample values joined by U+001F.
+    sql: String,
+    /// The count is the planner's statistics, not a count of rows.
+    estimated: bool,
 }
 
 fn plan(
@@ -361,12 +387,13 @@ fn plan(
 ) -> Vec<Planned> {
     let from = &source.from;
     let name = display_name(table, dialect);
+    // `inner` selects one text column `v`, one row per offending row or group.
     let planned = |kind, columns: Vec<String>, inner: String| Planned {
         kind,
         table: name.clone(),
         columns,
-        inner,
-        dialect,
+        sql: wrap(&inner, dialect),
+        estimated: false,
     };
     let text = |expr: &str| format!("CAST({expr} AS TEXT)");
     let mut out = Vec::new();
@@ -430,6 +457,20 @@ fn plan(
     }
 
     for column in table.columns.iter().filter(|c| c.nullable) {
+        let analysed = facts
+            .analysed
+            .iter()
+            .any(|(s, t, c, _)| *s == table.schema && *t == table.name && *c == column.name);
+        if analysed && !source.exact {
+            out.push(Planned {
+                kind: Kind::Nulls,
+                table: name.clone(),
+                columns: vec![column.name.clone()],
+                sql: null_estimate_sql(table, &column.name),
+                estimated: true,
+            });
+            continue;
+        }
         out.push(planned(
             Kind::Nulls,
             vec![column.name.clone()],
@@ -441,10 +482,9 @@ fn plan(
     }
 
     for column in &table.columns {
-        let all_distinct = facts
-            .all_distinct
-            .iter()
-            .any(|(s, t, c)| *s == table.schema && *t == table.name && *c == column.name);
+        let all_distinct = facts.analysed.iter().any(|(s, t, c, all)| {
+            *all && *s == table.schema && *t == table.name && *c == column.name
+        });
         if (KEY_NAMES.contains(&column.name.as_str()) || all_distinct)
             && !is_unique(table, &column.name)
         {
@@ -518,6 +558,29 @@ fn plan(
         ));
     }
     out
+}
+
+/// A NULL count from the statistics of an analysed column:
+/// `pg_stats.null_frac` times the table's row estimate. Names travel
+/// hex-encoded, so no quoting of theirs can change the query.
+fn null_estimate_sql(table: &Relation, column: &str) -> String {
+    let text = |s: &str| {
+        format!(
+            "convert_from(decode('{}', 'hex'), 'UTF8')",
+            describe::hex(s)
+        )
+    };
+    format!(
+        "SELECT CAST(round(s.null_frac * greatest(c.reltuples, 0)) AS bigint) AS count, \
+         CAST(NULL AS text) AS sample\nFROM pg_stats AS s\n\
+         JOIN pg_namespace AS n ON n.nspname = s.schemaname\n\
+         JOIN pg_class AS c ON c.relnamespace = n.oid AND c.relname = s.tablename\n\
+         WHERE s.schemaname = {} AND s.tablename = {} AND s.attname = {}\n\
+         ORDER BY s.inherited LIMIT 1",
+        text(&table.schema),
+        text(&table.name),
+        text(column)
+    )
 }
 
 /// The table an undeclared `<x>_id` column seems to point at: `x` or `xs`
@@ -608,7 +671,7 @@ fn wrap(inner: &str, dialect: Dialect) -> String {
 }
 
 fn execute(session: &mut Session, planned: Planned) -> Result<Check, db::Error> {
-    let sql = wrap(&planned.inner, planned.dialect);
+    let sql = planned.sql;
     let (_, rows) = guarded(session, &sql)?;
     let (count, sample) = match rows.first().map(Vec::as_slice) {
         Some([count, sample]) => {
@@ -632,5 +695,195 @@ fn execute(session: &mut Session, planned: Planned) -> Result<Check, db::Error> 
         count,
         sample,
         sql,
+        estimated: planned.estimated,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{ForeignKey, Key};
+    use crate::safety;
+
+    fn column(name: &str, type_name: &str) -> ColumnInfo {
+        ColumnInfo {
+            name: name.into(),
+            type_name: type_name.into(),
+            nullable: true,
+            ..ColumnInfo::default()
+        }
+    }
+
+    /// customers(id, email, status) and orders(id, customer_id → customers,
+    /// total, placed_on) plus payments(order_id) without a declared key.
+    fn shop(schema: &str) -> Catalog {
+        let mut customers = Relation::new(schema, "customers", RelationKind::Table);
+        customers.columns = vec![
+            column("id", "integer"),
+            column("email", "text"),
+            column("status", "text"),
+        ];
+        customers.primary_key = Some(Key {
+            name: "customers_pkey".into(),
+            columns: vec!["id".into()],
+        });
+        let mut orders = Relation::new(schema, "orders", RelationKind::Table);
+        orders.columns = vec![
+            column("id", "integer"),
+            column("customer_id", "integer"),
+            column("total", "numeric"),
+            column("placed_on", "date"),
+        ];
+        orders.primary_key = Some(Key {
+            name: "orders_pkey".into(),
+            columns: vec!["id".into()],
+        });
+        orders.foreign_keys = vec![ForeignKey {
+            name: "orders_customer_fk".into(),
+            columns: vec!["customer_id".into()],
+            ref_schema: schema.into(),
+            ref_table: "customers".into(),
+            ref_columns: vec!["id".into()],
+            ..ForeignKey::default()
+        }];
+        let mut payments = Relation::new(schema, "payments", RelationKind::Table);
+        payments.columns = vec![column("order_id", "integer"), column("amount", "numeric")];
+        Catalog {
+            relations: vec![customers, orders, payments],
+            ..Catalog::default()
+        }
+    }
+
+    fn facts() -> Facts {
+        Facts {
+            unvalidated_checks: vec![(
+                "public".into(),
+                "orders".into(),
+                "total_not_negative".into(),
+                "(total >= (0)::numeric)".into(),
+            )],
+            analysed: vec![("public".into(), "customers".into(), "status".into(), false)],
+        }
+    }
+
+    fn planned(dialect: Dialect, options: &Options) -> Vec<Planned> {
+        let schema = if dialect == Dialect::Postgres {
+            "public"
+        } else {
+            "main"
+        };
+        let catalog = shop(schema);
+        let facts = facts();
+        catalog
+            .relations
+            .iter()
+            .flat_map(|table| {
+                let source = Source::of(table, dialect, options);
+                plan(&catalog, table, &source, &facts, dialect)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_generated_check_is_rated_read_only() {
+        let options = [
+            Options::default(),
+            Options {
+                exact: true,
+                ..Options::default()
+            },
+            Options {
+                sample: Some(5),
+                ..Options::default()
+            },
+        ];
+        for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+            for options in &options {
+                let checks = planned(dialect, options);
+                assert!(checks.len() > 10, "{dialect:?}");
+                for check in checks {
+                    let verdict = safety::classify(&check.sql, dialect, None);
+                    assert_eq!(
+                        verdict.level,
+                        Level::ReadOnly,
+                        "{}\n{:?}",
+                        check.sql,
+                        verdict
+                    );
+                }
+            }
+        }
+        for sql in [UNVALIDATED_CHECKS_SQL, ANALYSED_SQL] {
+            let verdict = safety::classify(sql, Dialect::Postgres, None);
+            assert_eq!(verdict.level, Level::ReadOnly, "{sql}");
+        }
+    }
+
+    #[test]
+    fn each_kind_is_planned_where_the_catalog_calls_for_it() {
+        let checks = planned(Dialect::Postgres, &Options::default());
+        let has = |kind: Kind, table: &str, column: &str| {
+            checks
+                .iter()
+                .any(|c| c.kind == kind && c.table == table && c.columns == [column])
+        };
+        assert!(has(Kind::Orphans, "public.orders", "customer_id"));
+        assert!(
+            has(Kind::Orphans, "public.payments", "order_id"),
+            "undeclared <x>_id"
+        );
+        assert!(!has(Kind::Orphans, "public.orders", "id"));
+        assert!(has(Kind::Duplicates, "public.customers", "email"));
+        assert!(
+            !has(Kind::Duplicates, "public.customers", "id"),
+            "a primary key is unique"
+        );
+        assert!(has(
+            Kind::CheckViolation,
+            "public.orders",
+            "total_not_negative"
+        ));
+        assert!(has(Kind::OutOfRange, "public.orders", "placed_on"));
+        assert!(has(Kind::OutOfRange, "public.orders", "total"));
+        assert!(has(Kind::OutOfRange, "public.payments", "amount"));
+        assert!(!has(Kind::OutOfRange, "public.orders", "customer_id"));
+        assert!(has(Kind::Variants, "public.customers", "status"));
+        assert!(!has(Kind::Variants, "public.customers", "email"));
+        let status_nulls = checks
+            .iter()
+            .find(|c| c.kind == Kind::Nulls && c.columns == ["status"])
+            .expect("nulls of status");
+        assert!(status_nulls.estimated && status_nulls.sql.contains("pg_stats"));
+        let email_nulls = checks
+            .iter()
+            .find(|c| c.kind == Kind::Nulls && c.columns == ["email"])
+            .expect("nulls of email");
+        assert!(!email_nulls.estimated, "not analysed: counted");
+    }
+
+    #[test]
+    fn large_tables_are_sampled_unless_exact() {
+        let mut table = Relation::new("public", "big", RelationKind::Table);
+        table.row_estimate = Some(SAMPLE_THRESHOLD);
+        let source = Source::of(&table, Dialect::Postgres, &Options::default());
+        assert_eq!(
+            source.from,
+            "\"public\".\"big\" AS t TABLESAMPLE SYSTEM (10)"
+        );
+        assert_eq!(source.how.as_deref(), Some("10% TABLESAMPLE SYSTEM"));
+        table.row_estimate = Some(SAMPLE_THRESHOLD - 1);
+        let source = Source::of(&table, Dialect::Postgres, &Options::default());
+        assert_eq!(
+            (source.from.as_str(), source.how),
+            ("\"public\".\"big\" AS t", None)
+        );
+        let exact = Options {
+            exact: true,
+            ..Options::default()
+        };
+        let source = Source::of(&table, Dialect::Sqlite, &exact);
+        assert_eq!(source.from, "\"big\" AS t");
+        let source = Source::of(&table, Dialect::Sqlite, &Options::default());
+        assert_eq!(source.from, "(SELECT * FROM \"big\" LIMIT 100000) AS t");
+    }
 }

@@ -124,6 +124,40 @@ fn exact_check_counts_one_seeded_defect_per_kind_and_changes_nothing() {
 }
 
 #[test]
+fn nulls_of_analysed_columns_are_estimated_from_pg_stats_unless_exact() {
+    let db = seeded();
+    db.execute("analyze dq.orders");
+    for (exact, estimated) in [(false, true), (true, false)] {
+        let mut args = vec!["check", "dq.orders", "--format", "json", "-d", db.url()];
+        if exact {
+            args.push("--exact");
+        }
+        let out = glance().args(args).run();
+        out.success();
+        let json = out.json();
+        let nulls = find(
+            json["checks"].as_array().unwrap(),
+            "nulls",
+            "dq.orders",
+            &["note"],
+        );
+        assert_eq!(nulls["count"], 2, "{nulls}");
+        assert_eq!(nulls["estimated"], estimated, "{nulls}");
+        assert_eq!(
+            nulls["sql"].as_str().unwrap().contains("pg_stats"),
+            estimated,
+            "{nulls}"
+        );
+    }
+    glance()
+        .args(["check", "dq.orders", "-d", db.url()])
+        .run()
+        .success()
+        .stdout_has("~2")
+        .stdout_has("pg_stats.null_frac");
+}
+
+#[test]
 fn a_sample_is_named_in_the_output_and_in_the_sql() {
     let db = seeded();
     let out = glance()
