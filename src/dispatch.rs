@@ -122,7 +122,7 @@ fn check_command(global: &Global, args: &CheckArgs) -> Result<(), Failure> {
             text: crate::report::db_error(&error, None),
         })?;
     if config.format == render::Format::Json {
-        println!("{}", report.json());
+        println!("{}", render::json_text(&report.json()));
         return Ok(());
     }
     session

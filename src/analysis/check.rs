@@ -89,6 +89,18 @@ pub struct Report {
     pub checks: Vec<Check>,
     /// Tables read in part, each with how (`10% TABLESAMPLE SYSTEM`).
     pub sampled: Vec<(String, String)>,
+    /// Checks not run because the classifier did not rate them read-only.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A check left out, and the classifier's reason.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Skipped {
+    pub kind: Kind,
+    pub table: String,
+    pub columns: Vec<String>,
+    pub sql: String,
+    pub reason: String,
 }
 
 impl Report {
@@ -141,6 +153,22 @@ impl Report {
                 vec!["~N: NULL counts of analysed columns from pg_stats.null_frac; --exact counts rows".into()],
             ));
         }
+        if !self.skipped.is_empty() {
+            let lines = self
+                .skipped
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} on {} ({}): {}",
+                        c.kind.name(),
+                        c.table,
+                        c.columns.join(", "),
+                        c.reason
+                    )
+                })
+                .collect();
+            sections.push(("Not run: not rated read-only".to_string(), lines));
+        }
         if show_sql {
             for check in &self.checks {
                 sections.push((
@@ -164,7 +192,8 @@ impl Report {
 
     /// The stable JSON form: `{"checks": [{"kind", "table", "columns",
     /// "count", "sample", "sql", "estimated"}], "sampled": [{"table",
-    /// "sample"}]}`.
+    /// "sample"}], "skipped": [{"kind", "table", "columns", "sql",
+    /// "reason"}]}`.
     pub fn json(&self) -> serde_json::Value {
         let checks: Vec<_> = self
             .checks
@@ -186,7 +215,20 @@ impl Report {
             .iter()
             .map(|(table, how)| json!({"table": table, "sample": how}))
             .collect();
-        json!({"checks": checks, "sampled": sampled})
+        let skipped: Vec<_> = self
+            .skipped
+            .iter()
+            .map(|c| {
+                json!({
+                    "kind": c.kind.name(),
+                    "table": c.table,
+                    "columns": c.columns,
+                    "sql": c.sql,
+                    "reason": c.reason,
+                })
+            })
+            .collect();
+        json!({"checks": checks, "sampled": sampled, "skipped": skipped})
     }
 }
 
@@ -215,10 +257,26 @@ pub fn run(session: &mut Session, options: &Options) -> Result<Report, db::Error
         planned.extend(plan(&catalog, table, &source, &facts, dialect));
     }
     let mut checks = Vec::new();
+    let mut skipped = Vec::new();
     for check in planned {
-        checks.push(execute(session, check)?);
+        // A NOT VALID CHECK may call a function the classifier cannot
+        // clear: that one check is left out and said so, the rest still run.
+        match not_read_only(session, &check.sql) {
+            Some(reason) => skipped.push(Skipped {
+                kind: check.kind,
+                table: check.table,
+                columns: check.columns,
+                sql: check.sql,
+                reason,
+            }),
+            None => checks.push(execute(session, check)?),
+        }
     }
-    Ok(Report { checks, sampled })
+    Ok(Report {
+        checks,
+        sampled,
+        skipped,
+    })
 }
 
 /// What the PostgreSQL catalog adds to introspection: NOT VALID CHECK
@@ -271,14 +329,18 @@ fn read_facts(session: &mut Session) -> Result<Facts, db::Error> {
 /// Classifies `sql` and runs it in the read-only guard only when the
 /// classifier rates it read-only: glance's checks must never be anything else.
 fn guarded(session: &mut Session, sql: &str) -> Result<(Vec<db::Column>, Vec<db::Row>), db::Error> {
-    let verdict = session.classify(sql);
-    if verdict.level != Level::ReadOnly {
+    if let Some(reason) = not_read_only(session, sql) {
         return Err(db::Error::Other(format!(
-            "not run: a data-quality check must only read ({})",
-            verdict.reasons.join("; ")
+            "not run: a data-quality check must only read ({reason})"
         )));
     }
     session.catalog_query(sql)
+}
+
+/// Why the classifier does not rate `sql` read-only, if it does not.
+fn not_read_only(session: &mut Session, sql: &str) -> Option<String> {
+    let verdict = session.classify(sql);
+    (verdict.level != Level::ReadOnly).then(|| verdict.reasons.join("; "))
 }
 
 fn chosen_tables(catalog: &Catalog, name: Option<&str>) -> Result<Vec<Relation>, db::Error> {
@@ -672,7 +734,7 @@ fn wrap(inner: &str, dialect: Dialect) -> String {
 
 fn execute(session: &mut Session, planned: Planned) -> Result<Check, db::Error> {
     let sql = planned.sql;
-    let (_, rows) = guarded(session, &sql)?;
+    let (_, rows) = session.catalog_query(&sql)?;
     let (count, sample) = match rows.first().map(Vec::as_slice) {
         Some([count, sample]) => {
             let count = match count {

@@ -238,7 +238,7 @@ impl Repl {
                     Ok(report)
                         if matches!(session.settings.format, crate::render::Format::Json) =>
                     {
-                        println!("{}", report.json())
+                        println!("{}", crate::render::json_text(&report.json()))
                     }
                     Ok(report) => show(session, &report.describe(show_sql), false),
                     Err(error) => eprint!("{}", report::db_error(&error, None)),

@@ -120,6 +120,7 @@ fn exact_check_counts_one_seeded_defect_per_kind_and_changes_nothing() {
     );
     expect("variants", "dq.orders", &["note"], 0, &[]);
     assert_eq!(json["sampled"], serde_json::json!([]));
+    assert_eq!(json["skipped"], serde_json::json!([]));
     assert_eq!(db.query_scalar(FINGERPRINT), before, "the database changed");
 }
 
@@ -155,6 +156,54 @@ fn nulls_of_analysed_columns_are_estimated_from_pg_stats_unless_exact() {
         .success()
         .stdout_has("~2")
         .stdout_has("pg_stats.null_frac");
+}
+
+#[test]
+fn a_check_the_classifier_cannot_clear_is_left_out_and_named() {
+    let db = seeded();
+    db.execute(
+        "create table dq.log (n int);
+         create function dq.audited() returns boolean language plpgsql as
+             $$ begin insert into dq.log values (1); return true; end $$;
+         alter table dq.payments add constraint payments_audited check (dq.audited()) not valid;",
+    );
+    let out = glance()
+        .args([
+            "check",
+            "dq.payments",
+            "--exact",
+            "--format",
+            "json",
+            "-d",
+            db.url(),
+        ])
+        .run();
+    out.success();
+    let json = out.json();
+    let skipped = json["skipped"].as_array().expect("skipped array");
+    assert_eq!(skipped.len(), 1, "{json:#}");
+    assert_eq!(skipped[0]["kind"], "check_violation");
+    assert_eq!(
+        skipped[0]["columns"],
+        serde_json::json!(["payments_audited"])
+    );
+    assert!(!skipped[0]["reason"].as_str().unwrap().is_empty());
+    find(
+        json["checks"].as_array().unwrap(),
+        "orphans",
+        "dq.payments",
+        &["order_id"],
+    );
+    assert_eq!(
+        db.query_scalar("select count(*) from dq.log").as_deref(),
+        Some("0")
+    );
+    glance()
+        .args(["check", "dq.payments", "-d", db.url()])
+        .run()
+        .success()
+        .stdout_has("Not run: not rated read-only")
+        .stdout_has("check_violation on dq.payments (payments_audited)");
 }
 
 #[test]
@@ -202,6 +251,24 @@ fn repl_check_shows_findings_and_sql_with_plus() {
         .stdout_has("\"active \"")
         .stdout_has("NOT EXISTS (SELECT 1 FROM \"dq\".\"orders\" AS p")
         .stderr_has("name one table or --all");
+}
+
+#[test]
+fn repl_check_honours_format_json() {
+    let db = seeded();
+    let out = glance()
+        .args(["repl", "--format", "json", "-d", db.url()])
+        .stdin("\\check dq.payments --exact\n")
+        .run();
+    out.success();
+    let json = out.json();
+    let orphans = find(
+        json["checks"].as_array().unwrap(),
+        "orphans",
+        "dq.payments",
+        &["order_id"],
+    );
+    assert_eq!(orphans["count"], 1, "{json:#}");
 }
 
 #[test]
