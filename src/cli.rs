@@ -172,6 +172,11 @@ pub enum Command {
     /// tree, with at most five findings (slow nodes, misestimates,
     /// sequential scans, spills to disk…), worst first.
     Explain(ExplainArgs),
+    /// Data-quality checks generated from the catalog: orphaned rows,
+    /// NULLs, duplicate would-be keys, rows violating NOT VALID CHECK
+    /// constraints, values out of range and spelling variants. Every check
+    /// is a read-only SELECT run in the read-only guard.
+    Check(CheckArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -271,6 +276,27 @@ pub struct ExplainArgs {
     /// DROP…) without a terminal to confirm it; it is rolled back.
     #[arg(long)]
     pub allow_destructive: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The table to check (required unless --all).
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub table: Option<String>,
+    /// Check every table.
+    #[arg(long)]
+    pub all: bool,
+    /// Read PCT percent of every table (PostgreSQL TABLESAMPLE SYSTEM);
+    /// without it, only tables of 100,000 or more estimated rows are
+    /// sampled, at 10%.
+    #[arg(long, value_name = "PCT", conflicts_with = "exact", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub sample: Option<u32>,
+    /// Read every row of every table: exact counts.
+    #[arg(long)]
+    pub exact: bool,
+    /// Show the SQL of every check after the findings.
+    #[arg(long)]
+    pub show_sql: bool,
 }
 
 #[derive(Debug, Args)]

@@ -129,6 +129,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Query,
     },
     Spec {
+        name: "\\check",
+        args: "TABLE|--all [--exact|--sample PCT]",
+        help: "data-quality checks from the catalog (\\check+ shows each check's SQL)",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\d",
         args: "[NAME]",
         help: "list tables, views and sequences, or describe NAME",
@@ -378,6 +384,11 @@ pub enum Meta {
     Copy(crate::copy::CopySpec),
     Help,
     Quit,
+    /// `\check[+] TABLE|--all`: data-quality checks; `show_sql` with `+`.
+    Check {
+        options: crate::analysis::check::Options,
+        show_sql: bool,
+    },
 }
 
 /// What `\yank` copies.
@@ -569,6 +580,7 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\watch" => watch_command(rest).map(Some),
         "\\copy" => crate::copy::parse(rest).map(|spec| Some(Meta::Copy(spec))),
         "\\?" | "\\h" | "\\help" => Ok(Some(Meta::Help)),
+        "\\check" | "\\check+" => parse_check(rest, base == "\\check+"),
         "\\q" | "\\quit" => no_argument(word, rest, Meta::Quit),
         _ => Err(unknown(word)),
     }
@@ -675,6 +687,42 @@ fn unquote(text: &str) -> &str {
     text
 }
 
+/// `\check`'s arguments: a table or `--all`, then `--exact` or
+/// `--sample PCT`.
+fn parse_check(rest: &str, show_sql: bool) -> Result<Option<Meta>, String> {
+    const USAGE: &str = "usage: \\check TABLE|--all [--exact|--sample PCT]";
+    let mut options = crate::analysis::check::Options::default();
+    let mut all = false;
+    let mut words = rest.split_whitespace();
+    while let Some(word) = words.next() {
+        match word {
+            "--all" => all = true,
+            "--exact" => options.exact = true,
+            "--sample" => {
+                let pct = words.next().and_then(|pct| pct.parse::<u32>().ok());
+                match pct {
+                    Some(pct @ 1..=100) => options.sample = Some(pct),
+                    _ => {
+                        return Err(format!(
+                            "--sample needs a whole percentage from 1 to 100; {USAGE}"
+                        ));
+                    }
+                }
+            }
+            _ if word.starts_with("--") => return Err(format!("unknown option {word}; {USAGE}")),
+            _ if options.table.is_none() => options.table = Some(word.to_string()),
+            _ => return Err(format!("\\check takes one table; {USAGE}")),
+        }
+    }
+    if all == options.table.is_some() {
+        return Err(format!("name one table or --all; {USAGE}"));
+    }
+    if options.exact && options.sample.is_some() {
+        return Err(format!("--exact and --sample exclude each other; {USAGE}"));
+    }
+    Ok(Some(Meta::Check { options, show_sql }))
+}
+
 fn no_argument(word: &str, rest: &str, meta: Meta) -> Result<Option<Meta>, String> {
     if rest.is_empty() {
         Ok(Some(meta))
@@ -765,6 +813,50 @@ mod tests {
     }
 
     #[test]
+    fn check_takes_a_table_or_all_and_exact_or_a_sample() {
+        use crate::analysis::check::Options;
+        let check = |line| match parse(line) {
+            Ok(Some(Meta::Check { options, show_sql })) => Ok((options, show_sql)),
+            other => Err(format!("{other:?}")),
+        };
+        assert_eq!(
+            check("\\check orders"),
+            Ok((
+                Options {
+                    table: Some("orders".into()),
+                    ..Options::default()
+                },
+                false
+            ))
+        );
+        assert_eq!(
+            check("\\check+ --all --sample 5"),
+            Ok((
+                Options {
+                    sample: Some(5),
+                    ..Options::default()
+                },
+                true
+            ))
+        );
+        assert_eq!(
+            check("\\check --exact orders").map(|(o, _)| o.exact),
+            Ok(true)
+        );
+        for bad in [
+            "\\check",
+            "\\check orders --all",
+            "\\check a b",
+            "\\check --all --sample 0",
+            "\\check --all --sample x",
+            "\\check --all --exact --sample 5",
+            "\\check --all --fast",
+        ] {
+            assert!(parse(bad).is_err(), "{bad} parsed");
+        }
+    }
+
+    #[test]
     fn every_listed_command_parses() {
         for spec in COMMANDS {
             let line = match spec.args {
@@ -774,6 +866,7 @@ mod tests {
                 "FORMAT FILE[!]" => format!("{} csv out.csv", spec.name),
                 "FILE" => format!("{} script.sql", spec.name),
                 "TABLE to|from FILE [csv]" => format!("{} items to 'items.csv' csv", spec.name),
+                "TABLE|--all [--exact|--sample PCT]" => format!("{} --all", spec.name),
                 _ => spec.name.to_string(),
             };
             assert!(

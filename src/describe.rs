@@ -403,7 +403,8 @@ fn after_trigger_keyword(definition: &str) -> String {
     }
 }
 
-fn hex(s: &str) -> String {
+/// `s`'s UTF-8 bytes in hex, for names that travel inside SQL unquoted.
+pub fn hex(s: &str) -> String {
     s.bytes().map(|b| format!("{b:02x}")).collect()
 }
 

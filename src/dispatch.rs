@@ -8,7 +8,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use crate::analysis::explain;
-use crate::cli::{Cli, Command, ConfigAction, ExplainArgs, Global, IndexesAction};
+use crate::cli::{CheckArgs, Cli, Command, ConfigAction, ExplainArgs, Global, IndexesAction};
 use crate::config::Config;
 use crate::connection::{self, Choice, Start};
 use crate::exit::Failure;
@@ -120,6 +120,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Explain(args) => explain_command(global, args),
+        Command::Check(args) => check_command(global, args),
         Command::Repl => {
             let config = load_config(global)?;
             let term = Term::detect(config.color);
@@ -235,6 +236,31 @@ fn explain_failure(session: &Session, executed: Executed, sql: &str, analyze: bo
         Executed::Output(error) => Failure::from_io(error),
         Executed::Ran(_) => Failure::runtime("the plan was not read"),
     }
+}
+
+/// `glance check`: the data-quality checks, as text or JSON on stdout.
+fn check_command(global: &Global, args: &CheckArgs) -> Result<(), Failure> {
+    let Analysis {
+        mut session,
+        format,
+        ..
+    } = open_for_analysis(global)?;
+    let options = analysis::check::Options {
+        table: args.table.clone(),
+        sample: args.sample,
+        exact: args.exact,
+    };
+    let report =
+        analysis::check::run(&mut session, &options).map_err(|error| Failure::Database {
+            text: crate::report::db_error(&error, None),
+        })?;
+    if format == render::Format::Json {
+        println!("{}", render::json_text(&report.json()));
+        return Ok(());
+    }
+    session
+        .present(&report.describe(args.show_sql), false)
+        .map_err(Failure::from_io)
 }
 
 /// `glance config init|path|show`.

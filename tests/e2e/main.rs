@@ -12,6 +12,7 @@ mod fake_llm_selftest;
 mod agent;
 mod ask;
 mod bad_input;
+mod check;
 mod completion;
 mod config;
 mod connect;

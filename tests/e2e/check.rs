@@ -1,0 +1,319 @@
+//! `glance check` and `\check`: one seeded defect per data-quality kind,
+//! counted exactly, in JSON and as text, on PostgreSQL and SQLite; the
+//! database is the same afterwards.
+
+use serde_json::Value;
+
+use crate::harness::{self, TestDb, glance};
+
+const SEED: &str = r#"
+    create schema dq;
+    create table dq.customers (id int primary key, email text, status text);
+    insert into dq.customers values
+        (1, 'a@x.org', 'active'), (2, 'a@x.org', 'Active'),
+        (3, 'b@x.org', 'active '), (4, 'c@x.org', 'closed');
+    create table dq.orders (
+        id int primary key, customer_id int, total numeric, placed_on date, note text
+    );
+    insert into dq.orders values
+        (1, 1, 10, '2024-01-01', 'x'), (2, 99, 20, '2999-01-01', null),
+        (3, 99, -1, '1850-01-01', null), (4, 2, 5, '2024-02-02', 'y');
+    alter table dq.orders add constraint orders_customer_fk
+        foreign key (customer_id) references dq.customers (id) not valid;
+    alter table dq.orders add constraint total_not_negative check (total >= 0) not valid;
+    create table dq.payments (id int primary key, order_id int, amount numeric);
+    insert into dq.payments values (1, 1, 10), (2, 500, -5);
+"#;
+
+/// Every row of the seeded tables and every constraint and index, hashed.
+const FINGERPRINT: &str = "select md5(
+    (select string_agg(c::text, ';' order by c::text) from dq.customers c) ||
+    (select string_agg(o::text, ';' order by o::text) from dq.orders o) ||
+    (select string_agg(p::text, ';' order by p::text) from dq.payments p) ||
+    (select string_agg(conname || convalidated::text, ';' order by conname) from pg_constraint) ||
+    (select count(*)::text from pg_class))";
+
+fn seeded() -> TestDb {
+    let db = harness::db("check");
+    db.execute(SEED);
+    db
+}
+
+/// The one check of `kind` on `table` over `columns`.
+fn find<'a>(checks: &'a [Value], kind: &str, table: &str, columns: &[&str]) -> &'a Value {
+    checks
+        .iter()
+        .find(|c| {
+            c["kind"] == kind && c["table"] == table && c["columns"] == serde_json::json!(columns)
+        })
+        .unwrap_or_else(|| panic!("no {kind} check on {table} {columns:?} in {checks:#?}"))
+}
+
+#[test]
+fn exact_check_counts_one_seeded_defect_per_kind_and_changes_nothing() {
+    let db = seeded();
+    let before = db.query_scalar(FINGERPRINT);
+    let out = glance()
+        .args([
+            "check",
+            "--all",
+            "--exact",
+            "--format",
+            "json",
+            "-d",
+            db.url(),
+        ])
+        .run();
+    out.success();
+    let json = out.json();
+    let checks = json["checks"].as_array().expect("checks array");
+    for check in checks {
+        for field in ["kind", "table", "columns", "count", "sample", "sql"] {
+            assert!(check.get(field).is_some(), "{field} missing in {check}");
+        }
+        assert!(
+            check["sql"].as_str().unwrap().starts_with("WITH q AS"),
+            "{check}"
+        );
+        assert!(
+            !check["sql"].as_str().unwrap().contains("TABLESAMPLE"),
+            "{check}"
+        );
+    }
+    let expect = |kind, table, columns: &[&str], count: i64, sample: &[&str]| {
+        let check = find(checks, kind, table, columns);
+        assert_eq!(check["count"], count, "{check}");
+        assert_eq!(check["sample"], serde_json::json!(sample), "{check}");
+    };
+    expect("orphans", "dq.orders", &["customer_id"], 2, &["99"]);
+    expect("orphans", "dq.payments", &["order_id"], 1, &["500"]);
+    expect("nulls", "dq.orders", &["note"], 2, &[]);
+    expect("duplicates", "dq.customers", &["email"], 1, &["a@x.org"]);
+    expect(
+        "check_violation",
+        "dq.orders",
+        &["total_not_negative"],
+        1,
+        &["(3,99,-1,1850-01-01,)"],
+    );
+    expect(
+        "out_of_range",
+        "dq.orders",
+        &["placed_on"],
+        2,
+        &["1850-01-01", "2999-01-01"],
+    );
+    expect("out_of_range", "dq.orders", &["total"], 1, &["-1"]);
+    expect("out_of_range", "dq.payments", &["amount"], 1, &["-5"]);
+    let variants = find(checks, "variants", "dq.customers", &["status"]);
+    assert_eq!(variants["count"], 1, "{variants}");
+    let mut spellings: Vec<&str> = variants["sample"][0]
+        .as_str()
+        .unwrap()
+        .split(" | ")
+        .collect();
+    spellings.sort_unstable();
+    assert_eq!(
+        spellings,
+        ["\"Active\"", "\"active \"", "\"active\""],
+        "{variants}"
+    );
+    expect("variants", "dq.orders", &["note"], 0, &[]);
+    assert_eq!(json["sampled"], serde_json::json!([]));
+    assert_eq!(json["skipped"], serde_json::json!([]));
+    assert_eq!(db.query_scalar(FINGERPRINT), before, "the database changed");
+}
+
+#[test]
+fn nulls_of_analysed_columns_are_estimated_from_pg_stats_unless_exact() {
+    let db = seeded();
+    db.execute("analyze dq.orders");
+    for (exact, estimated) in [(false, true), (true, false)] {
+        let mut args = vec!["check", "dq.orders", "--format", "json", "-d", db.url()];
+        if exact {
+            args.push("--exact");
+        }
+        let out = glance().args(args).run();
+        out.success();
+        let json = out.json();
+        let nulls = find(
+            json["checks"].as_array().unwrap(),
+            "nulls",
+            "dq.orders",
+            &["note"],
+        );
+        assert_eq!(nulls["count"], 2, "{nulls}");
+        assert_eq!(nulls["estimated"], estimated, "{nulls}");
+        assert_eq!(
+            nulls["sql"].as_str().unwrap().contains("pg_stats"),
+            estimated,
+            "{nulls}"
+        );
+    }
+    glance()
+        .args(["check", "dq.orders", "-d", db.url()])
+        .run()
+        .success()
+        .stdout_has("~2")
+        .stdout_has("pg_stats.null_frac");
+}
+
+#[test]
+fn a_check_the_classifier_cannot_clear_is_left_out_and_named() {
+    let db = seeded();
+    db.execute(
+        "create table dq.log (n int);
+         create function dq.audited() returns boolean language plpgsql as
+             $$ begin insert into dq.log values (1); return true; end $$;
+         alter table dq.payments add constraint payments_audited check (dq.audited()) not valid;",
+    );
+    let out = glance()
+        .args([
+            "check",
+            "dq.payments",
+            "--exact",
+            "--format",
+            "json",
+            "-d",
+            db.url(),
+        ])
+        .run();
+    out.success();
+    let json = out.json();
+    let skipped = json["skipped"].as_array().expect("skipped array");
+    assert_eq!(skipped.len(), 1, "{json:#}");
+    assert_eq!(skipped[0]["kind"], "check_violation");
+    assert_eq!(
+        skipped[0]["columns"],
+        serde_json::json!(["payments_audited"])
+    );
+    assert!(!skipped[0]["reason"].as_str().unwrap().is_empty());
+    find(
+        json["checks"].as_array().unwrap(),
+        "orphans",
+        "dq.payments",
+        &["order_id"],
+    );
+    assert_eq!(
+        db.query_scalar("select count(*) from dq.log").as_deref(),
+        Some("0")
+    );
+    glance()
+        .args(["check", "dq.payments", "-d", db.url()])
+        .run()
+        .success()
+        .stdout_has("Not run: not rated read-only")
+        .stdout_has("check_violation on dq.payments (payments_audited)");
+}
+
+#[test]
+fn a_sample_is_named_in_the_output_and_in_the_sql() {
+    let db = seeded();
+    let out = glance()
+        .args([
+            "check",
+            "dq.payments",
+            "--sample",
+            "50",
+            "-d",
+            db.url(),
+            "--show-sql",
+        ])
+        .run();
+    out.success()
+        .stdout_has("dq.payments: 50% TABLESAMPLE SYSTEM")
+        .stdout_has("TABLESAMPLE SYSTEM (50)")
+        .stdout_has("WITH q AS");
+    assert!(!out.stdout.contains("dq.orders"), "{out}");
+}
+
+#[test]
+fn check_needs_a_table_or_all() {
+    let db = seeded();
+    glance().args(["check", "-d", db.url()]).run().code(2);
+    glance()
+        .args(["check", "nosuch", "-d", db.url()])
+        .run()
+        .code(1)
+        .stderr_has("did not find a table named \"nosuch\"");
+}
+
+#[test]
+fn repl_check_shows_findings_and_sql_with_plus() {
+    let db = seeded();
+    let out = glance()
+        .args(["repl", "-d", db.url()])
+        .stdin("\\check dq.customers\n\\check+ dq.payments\n\\check\n")
+        .run();
+    out.success()
+        .stdout_has("duplicates")
+        .stdout_has("a@x.org")
+        .stdout_has("\"active \"")
+        .stdout_has("NOT EXISTS (SELECT 1 FROM \"dq\".\"orders\" AS p")
+        .stderr_has("name one table or --all");
+}
+
+#[test]
+fn repl_check_honours_format_json() {
+    let db = seeded();
+    let out = glance()
+        .args(["repl", "--format", "json", "-d", db.url()])
+        .stdin("\\check dq.payments --exact\n")
+        .run();
+    out.success();
+    let json = out.json();
+    let orphans = find(
+        json["checks"].as_array().unwrap(),
+        "orphans",
+        "dq.payments",
+        &["order_id"],
+    );
+    assert_eq!(orphans["count"], 1, "{json:#}");
+}
+
+#[test]
+fn sqlite_check_counts_orphans_duplicates_ranges_variants_and_nulls() {
+    let path = harness::scratch_dir("check").join("dq.db");
+    let conn = rusqlite::Connection::open(&path).expect("create sqlite file");
+    conn.execute_batch(
+        "pragma foreign_keys = off;
+         create table customers (id integer primary key, email text, status text);
+         insert into customers values (1, 'a@x.org', 'open'), (2, 'a@x.org', 'Open'), (3, null, 'open');
+         create table orders (id integer primary key, customer_id integer references customers(id),
+                              price real, placed_on date);
+         insert into orders values (1, 1, 5, '2024-01-01'), (2, 7, -2, '2999-01-01');",
+    )
+    .expect("seed sqlite file");
+    drop(conn);
+    let before = std::fs::read(&path).expect("read sqlite file");
+    for exact in [true, false] {
+        let mut args = vec!["check", "--all", "--format", "json"];
+        if exact {
+            args.push("--exact");
+        }
+        let out = glance().args(args).arg("-d").arg(&path).run();
+        out.success();
+        let json = out.json();
+        let checks = json["checks"].as_array().expect("checks array");
+        let count =
+            |kind, table, columns: &[&str]| find(checks, kind, table, columns)["count"].clone();
+        assert_eq!(count("orphans", "orders", &["customer_id"]), 1);
+        assert_eq!(count("duplicates", "customers", &["email"]), 1);
+        assert_eq!(count("nulls", "customers", &["email"]), 1);
+        assert_eq!(count("out_of_range", "orders", &["price"]), 1);
+        assert_eq!(count("out_of_range", "orders", &["placed_on"]), 1);
+        assert_eq!(count("variants", "customers", &["status"]), 1);
+        assert_eq!(out.stdout.contains("LIMIT 100000"), !exact, "{out}");
+    }
+    glance()
+        .args(["check", "--all", "--sample", "5", "-d"])
+        .arg(&path)
+        .run()
+        .code(1)
+        .stderr_has("--sample needs PostgreSQL");
+    assert_eq!(
+        std::fs::read(&path).expect("read sqlite file"),
+        before,
+        "the file changed"
+    );
+}
