@@ -131,6 +131,9 @@ fn ctrl_c_while_the_model_is_silent_erases_the_spinner() {
     let mut repl = repl_with(&db, &fake, &[]);
     repl.send_line("anything");
     repl.expect(ASKING);
+    // The spinner starts before the request is sent; Ctrl-C before the
+    // model has it would leave the scripted reply unasked for.
+    harness::wait_until("the model has the question", || fake.requests().len() == 1);
     repl.ctrl('c');
     repl.expect_nocase("cancel");
     repl.expect_prompt();
