@@ -250,9 +250,7 @@ fn warn_superuser(session: &Session) {
 fn statement_failed(error: &db::Error, sql: &str) -> Failure {
     match error {
         db::Error::BadInput(message) => Failure::usage(message.clone()),
-        _ => Failure::Database {
-            text: report::db_error(error, Some(sql)),
-        },
+        _ => Failure::database(error, Some(sql)),
     }
 }
 
@@ -443,10 +441,7 @@ fn ask_question(
             message: error.to_string(),
             hint: None,
         })),
-        End::Catalog(error) => Err(Failure::Database {
-            text: report::db_error(error, None),
-        }
-        .into()),
+        End::Catalog(error) => Err(Failure::database(error, None).into()),
         End::Output(error) => {
             Err(Failure::from_io(io::Error::new(error.kind(), error.to_string())).into())
         }
@@ -462,9 +457,7 @@ fn show_prompt(
     json: bool,
 ) -> Result<(), Failed> {
     let (request, context) =
-        turn::request(session, agent, question).map_err(|e| Failure::Database {
-            text: report::db_error(&e, None),
-        })?;
+        turn::request(session, agent, question).map_err(|e| Failure::database(&e, None))?;
     let text = prompt::show(agent.provider(), &request, &context, json);
     print_line(text.trim_end_matches('\n')).map_err(|e| Failure::from_io(e).into())
 }
@@ -510,9 +503,8 @@ fn dry_run(
     json: bool,
     term: Term,
 ) -> Result<(), Failed> {
-    let (request, _) = turn::request(session, agent, question).map_err(|e| Failure::Database {
-        text: report::db_error(&e, None),
-    })?;
+    let (request, _) =
+        turn::request(session, agent, question).map_err(|e| Failure::database(&e, None))?;
     let proposal = agent
         .propose(&request, &mut |_| {})
         .map_err(|e| Failure::Runtime {

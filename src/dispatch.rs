@@ -88,11 +88,8 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
                 width,
                 ..
             } = open_for_analysis(global)?;
-            let list = analysis::slow::gather(&mut session, order, usize::from(*limit)).map_err(
-                |error| Failure::Database {
-                    text: crate::report::db_error(&error, None),
-                },
-            )?;
+            let list = analysis::slow::gather(&mut session, order, usize::from(*limit))
+                .map_err(|error| Failure::database(&error, None))?;
             if format == render::Format::Json {
                 print!("{}", list.json());
             } else {
@@ -108,10 +105,8 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
                 format,
                 ..
             } = open_for_analysis(global)?;
-            let found =
-                analysis::health::gather(&mut session).map_err(|error| Failure::Database {
-                    text: crate::report::db_error(&error, None),
-                })?;
+            let found = analysis::health::gather(&mut session)
+                .map_err(|error| Failure::database(&error, None))?;
             if format == render::Format::Json {
                 print!("{}", found.json());
             } else {
@@ -230,9 +225,9 @@ fn explain_failure(session: &Session, executed: Executed, sql: &str, analyze: bo
             }
         )),
         Executed::Forbidden { verdict } => Failure::Refused(session.read_only_refusal(&verdict)),
-        Executed::Failed { error, .. } | Executed::Rejected { error } => Failure::Database {
-            text: crate::report::db_error(&error, Some(sql)),
-        },
+        Executed::Failed { error, .. } | Executed::Rejected { error } => {
+            Failure::database(&error, Some(sql))
+        }
         Executed::Output(error) => Failure::from_io(error),
         Executed::Ran(_) => Failure::runtime("the plan was not read"),
     }
@@ -250,10 +245,8 @@ fn check_command(global: &Global, args: &CheckArgs) -> Result<(), Failure> {
         sample: args.sample,
         exact: args.exact,
     };
-    let report =
-        analysis::check::run(&mut session, &options).map_err(|error| Failure::Database {
-            text: crate::report::db_error(&error, None),
-        })?;
+    let report = analysis::check::run(&mut session, &options)
+        .map_err(|error| Failure::database(&error, None))?;
     if format == render::Format::Json {
         println!("{}", render::json_text(&report.json()));
         return Ok(());

@@ -73,6 +73,14 @@ impl Failure {
             hint: None,
         }
     }
+
+    /// A database error, written psql-style (with the statement's line and
+    /// caret when `sql` is given).
+    pub fn database(error: &crate::db::Error, sql: Option<&str>) -> Failure {
+        Failure::Database {
+            text: report::db_error(error, sql),
+        }
+    }
 }
 
 #[cfg(test)]
