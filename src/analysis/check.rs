@@ -768,12 +768,7 @@ mod tests {
     use crate::safety;
 
     fn column(name: &str, type_name: &str) -> ColumnInfo {
-        ColumnInfo {
-            name: name.into(),
-            type_name: type_name.into(),
-            nullable: true,
-            ..ColumnInfo::default()
-        }
+        crate::testing::column(name, type_name, true)
     }
 
     /// customers(id, email, status) and orders(id, customer_id → customers,
