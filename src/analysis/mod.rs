@@ -4,5 +4,6 @@
 
 pub mod check;
 pub mod explain;
+pub mod generic;
 pub mod health;
 pub mod slow;

@@ -22,6 +22,7 @@ mod explain;
 mod export;
 mod faults;
 mod generated;
+mod generic;
 mod guard;
 mod history;
 mod hostile;
