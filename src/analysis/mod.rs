@@ -6,4 +6,5 @@ pub mod check;
 pub mod explain;
 pub mod generic;
 pub mod health;
+pub mod narrate;
 pub mod slow;

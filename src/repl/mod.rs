@@ -9,6 +9,7 @@ mod complete;
 mod copy;
 mod detect;
 mod edit;
+pub mod explanation;
 mod helper;
 mod history;
 mod history_view;

@@ -31,6 +31,7 @@ mod introspect;
 mod layers;
 mod listings;
 mod manifest;
+mod narrate;
 mod paging;
 mod password;
 mod providers;
