@@ -1,6 +1,8 @@
-//! The model's short explanation of a plan: what dominates and what to try.
-//! The model sees only the statement, the plan and glance's findings — never
-//! a row of data — in a request of its own, outside the conversation.
+//! What the model is told about a plan: its short explanation after
+//! `\explain` (what dominates and what to try), asked in a request of its
+//! own outside the conversation, and the plan attached to a question about
+//! the last statement's speed. Either way the model sees only the
+//! statement, the plan and glance's findings — never a row of data.
 
 use super::explain::Report;
 use crate::agent::Agent;
@@ -91,6 +93,60 @@ pub fn explain(
     Ok(reply?.text)
 }
 
+/// Words that make a question about speed: `slow`, `faster`, `speed up`,
+/// `performance`, `optimize`…
+const SPEED_WORDS: &[&str] = &[
+    "slow",
+    "slower",
+    "slowly",
+    "slowness",
+    "faster",
+    "quicker",
+    "speed",
+    "sluggish",
+    "performance",
+    "perform",
+    "optimize",
+    "optimise",
+    "optimizing",
+    "optimising",
+    "optimization",
+    "optimisation",
+    "forever",
+];
+/// Pairs of words that do the same: `takes so long`, `too long`.
+const SPEED_PAIRS: &[(&str, &str)] = &[("so", "long"), ("too", "long")];
+/// Words that point at the statement that ran (`this`, `it`, `query`…).
+const STATEMENT_WORDS: &[&str] = &["this", "it", "its", "query", "statement", "sql"];
+
+/// Whether `question` asks why the last statement is slow or how to make
+/// it faster: a word about speed, and a word pointing at the statement (or
+/// a question starting with "why"). "Which deliveries were slow?" is about
+/// the data, and is not one.
+pub fn asks_about_speed(question: &str) -> bool {
+    let lower = question.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect();
+    let speed = words.iter().any(|word| SPEED_WORDS.contains(word))
+        || words
+            .windows(2)
+            .any(|pair| SPEED_PAIRS.contains(&(pair[0], pair[1])));
+    let pointed =
+        words.first() == Some(&"why") || words.iter().any(|word| STATEMENT_WORDS.contains(word));
+    speed && pointed
+}
+
+/// The plan of the last statement, attached to a question about its speed.
+pub fn attachment(report: &Report) -> String {
+    format!(
+        "glance attached the plan of the statement that ran last in this session, which the \
+         question is about:\n\n{}",
+        content(report)
+    )
+}
+
 /// What the front ends say when the model could not explain a plan.
 pub fn failed(error: &llm::Error) -> String {
     format!("the model could not explain the plan: {error}")
@@ -117,6 +173,36 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("\"Filter\":\"(v = 7)\""), "{text}");
+    }
+
+    #[test]
+    fn questions_about_speed_are_told_from_questions_about_data() {
+        let about_speed = [
+            "why is this slow?",
+            "Why is it so slow",
+            "how do I make this query faster?",
+            "can you speed this up",
+            "what's wrong with the performance of this statement",
+            "why does it take so long?",
+            "optimize this",
+            "why so slow",
+            "this takes forever",
+        ];
+        for question in about_speed {
+            assert!(asks_about_speed(question), "{question}");
+        }
+        let about_data = [
+            "which deliveries were slow?",
+            "show the slowest drivers",
+            "list orders shipped faster than 2 days",
+            "how many customers are there?",
+            "explain this query",
+            "what does it cost?",
+            "breakfast items",
+        ];
+        for question in about_data {
+            assert!(!asks_about_speed(question), "{question}");
+        }
     }
 
     #[test]

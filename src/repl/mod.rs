@@ -266,8 +266,12 @@ impl Repl {
     /// Answers a question through the model, or says how to configure one.
     fn question(&mut self, session: &mut Session, input: &mut Input, question: &str) {
         self.last = Some(Recall::Question(question.to_string()));
-        let Some(agent) = self.agent.as_mut() else {
+        if self.agent.is_none() {
             eprint!("{}", no_provider_for(question));
+            return;
+        }
+        let plan = explanation::plan_for_question(session, question, self.term);
+        let Some(agent) = self.agent.as_mut() else {
             return;
         };
         let mut ui = TerminalUi {
@@ -281,7 +285,7 @@ impl Repl {
             streamed: false,
             shown_sql: None,
         };
-        let answered = turn::answer(session, agent, question, &mut ui);
+        let answered = turn::answer_with(session, agent, question, plan.as_deref(), &mut ui);
         print!("{}", ui.reply.finish());
         if ui.streamed {
             println!();

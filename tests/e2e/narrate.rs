@@ -1,7 +1,8 @@
 //! The model's short explanation after `\explain` and `glance explain`: it
 //! streams after the plan, its request holds the statement, the plan and
 //! the findings and never a row, JSON carries it as `explanation`, and
-//! without a model (or with `--no-explanation`) nothing is asked.
+//! without a model (or with `--no-explanation`) nothing is asked. In the
+//! REPL, asking why the last statement is slow attaches its plan.
 
 use serde_json::Value as Json;
 
@@ -48,12 +49,18 @@ fn the_explanation_follows_the_plan_and_the_model_sees_no_rows() {
         .stdout_has("Seq Scan on vault  rows 200 → 200")
         .stdout_has("an index on vault.id would let");
     let plan_at = out.stdout.find("Seq Scan on vault").unwrap_or_default();
-    let said_at = out.stdout.find("sequential scan on vault").unwrap_or_default();
+    let said_at = out
+        .stdout
+        .find("sequential scan on vault")
+        .unwrap_or_default();
     assert!(plan_at < said_at, "the plan, then the explanation\n{out}");
 
     let body = sent(&fake);
     assert!(body.contains("select * from vault where id > 0"), "{body}");
-    assert!(body.contains("Seq Scan on vault  rows 200"), "the tree\n{body}");
+    assert!(
+        body.contains("Seq Scan on vault  rows 200"),
+        "the tree\n{body}"
+    );
     assert!(body.contains("Actual Rows"), "the plan's JSON\n{body}");
     assert!(!body.contains(SECRET), "no row reaches the model\n{body}");
 }
@@ -116,4 +123,39 @@ fn backslash_explain_streams_the_explanation_in_the_repl() {
         .stdout_has("Seq Scan on vault")
         .stdout_has("an index on vault.id would let");
     assert!(!sent(&fake).contains(SECRET));
+}
+
+#[test]
+fn asking_why_the_last_statement_is_slow_attaches_its_plan() {
+    let db = vault("narrate_why_slow");
+    let fake = FakeLlm::openai(vec![
+        Reply::text("The scan of vault reads every row."),
+        Reply::text("I am glance's model."),
+    ]);
+    let mut repl = harness::pty_with_env(["repl", "--no-history", "-d", db.url()], &fake.env());
+    repl.expect_prompt();
+    repl.send_line("select count(*) from vault where id > 0;");
+    repl.expect("200");
+    repl.expect_prompt();
+    repl.send_line("why is this slow?");
+    repl.expect("attached the plan of the last statement, from EXPLAIN ANALYZE");
+    repl.expect("The scan of vault reads every row.");
+    repl.expect_prompt();
+    repl.send_line("who are you?");
+    repl.expect("I am glance's model.");
+    repl.expect_prompt();
+    repl.send_line("\\q");
+    repl.expect_exit();
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 2);
+    let first = requests[0].body.to_string();
+    assert!(first.contains("why is this slow?"), "{first}");
+    assert!(
+        first.contains("Seq Scan on vault  rows 200 → 200"),
+        "the tree\n{first}"
+    );
+    assert!(first.contains("Actual Rows"), "the analyzed plan\n{first}");
+    assert!(!first.contains(SECRET), "no row reaches the model\n{first}");
+    let second = requests[1].body.to_string();
+    assert!(!second.contains("Seq Scan"), "{second}");
 }
