@@ -266,14 +266,11 @@ impl Repl {
     /// Answers a question through the model, or says how to configure one.
     fn question(&mut self, session: &mut Session, input: &mut Input, question: &str) {
         self.last = Some(Recall::Question(question.to_string()));
-        if self.agent.is_none() {
+        let Some(agent) = self.agent.as_mut() else {
             eprint!("{}", no_provider_for(question));
             return;
-        }
-        let plan = explanation::plan_for_question(session, question, self.term);
-        let Some(agent) = self.agent.as_mut() else {
-            return;
         };
+        let plan = explanation::plan_for_question(session, question, self.term);
         let mut ui = TerminalUi {
             input,
             color: self.term.color,
