@@ -196,7 +196,7 @@ fn explain_command(global: &Global, args: &ExplainArgs) -> Result<(), Failure> {
     match explain::explain(&mut session, &sql, args.analyze, &mut confirm) {
         Ok(report) if format == render::Format::Json => {
             let explained = explanation(&config, args, |agent| {
-                narrate::explain(&session, agent, &report, term.stderr_tty, &mut |_| {})
+                narrate::explain(&mut session, agent, &report, term.stderr_tty, &mut |_| {})
             });
             let mut document = report.json();
             document["explanation"] = explained.as_ref().ok().cloned().flatten().into();
@@ -206,7 +206,7 @@ fn explain_command(global: &Global, args: &ExplainArgs) -> Result<(), Failure> {
         Ok(report) => {
             print!("{}", report.text());
             explanation(&config, args, |agent| {
-                repl::explanation::print(&session, agent, &report, term)
+                repl::explanation::print(&mut session, agent, &report, term)
             })
             .map(drop)
         }
@@ -385,7 +385,7 @@ fn open_history(enabled: bool) -> Option<history::History> {
 fn explanation(
     config: &Config,
     args: &ExplainArgs,
-    explain: impl FnOnce(&agent::Agent) -> Result<String, crate::llm::Error>,
+    explain: impl FnOnce(&agent::Agent) -> Result<narrate::Explained, crate::llm::Error>,
 ) -> Result<Option<String>, Failure> {
     if args.no_explanation {
         return Ok(None);
@@ -394,7 +394,7 @@ fn explanation(
         return Ok(None);
     };
     explain(&agent)
-        .map(Some)
+        .map(|explained| Some(explained.text))
         .map_err(|error| Failure::runtime(narrate::failed(&error)))
 }
 

@@ -4,12 +4,16 @@
 //! the last statement's speed. Either way the model sees only the
 //! statement, the plan and glance's findings — never a row of data.
 
+use std::time::Instant;
+
 use super::explain::Report;
 use crate::agent::Agent;
 use crate::db::Dialect;
 use crate::llm;
+use crate::querylog::QuestionNote;
 use crate::session::Session;
 use crate::spinner::Spinner;
+use crate::usage::Tally;
 
 /// A plan as JSON longer than this is left out of the request; the tree
 /// still carries every node.
@@ -68,21 +72,30 @@ fn content(report: &Report) -> String {
     text
 }
 
+/// The model's explanation of a plan, and what asking for it cost.
+pub struct Explained {
+    pub text: String,
+    pub tally: Tally,
+}
+
 /// Asks `agent` to explain `report`, passing the text to `on_text` as it
 /// streams, and returns it whole. A spinner shows on stderr while the model
-/// is silent, when `progress`; Ctrl-C abandons the request.
+/// is silent, when `progress`; Ctrl-C abandons the request. The call is
+/// recorded in the history as the question `\explain SQL`, with its tokens
+/// and cost, so `glance usage` counts it.
 pub fn explain(
-    session: &Session,
+    session: &mut Session,
     agent: &Agent,
     report: &Report,
     progress: bool,
     on_text: &mut dyn FnMut(&str),
-) -> Result<String, llm::Error> {
+) -> Result<Explained, llm::Error> {
     let info = session.info();
     let system = system(info.dialect, &info.server_version);
     let canceller = agent.provider().canceller();
     let label = format!("asking {} about the plan…", agent.provider().model());
     let mut waiting = Spinner::start(&label, progress);
+    let started = Instant::now();
     let reply = session.interrupts().cancellable(canceller, || {
         agent.aside(system, content(report), &mut |text| {
             waiting.stop();
@@ -90,7 +103,29 @@ pub fn explain(
         })
     });
     waiting.stop();
-    Ok(reply?.text)
+    let usage = reply
+        .as_ref()
+        .ok()
+        .and_then(|r| r.usage)
+        .unwrap_or_default();
+    let note = QuestionNote {
+        question: format!(
+            "\\explain{} {}",
+            if report.analyze { " analyze" } else { "" },
+            report.sql
+        ),
+        llm_time: started.elapsed(),
+        usage,
+        cost: agent.cost(&usage),
+        provider: agent.provider().name().to_string(),
+        model: agent.provider().model().to_string(),
+    };
+    let error = reply.as_ref().err().map(ToString::to_string);
+    session.record_question(&note, error.as_deref());
+    Ok(Explained {
+        text: reply?.text,
+        tally: Tally::of(1, &note.usage, note.cost),
+    })
 }
 
 /// Words that make a question about speed: `slow`, `faster`, `speed up`,

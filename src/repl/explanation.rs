@@ -20,11 +20,11 @@ use crate::term::Term;
 /// Streams the model's explanation of `report` to stdout and returns its
 /// text; a spinner shows on stderr (when a terminal) until it starts.
 pub fn print(
-    session: &Session,
+    session: &mut Session,
     agent: &Agent,
     report: &Report,
     term: Term,
-) -> Result<String, llm::Error> {
+) -> Result<narrate::Explained, llm::Error> {
     let width = term.size().map_or(0, |(width, _)| usize::from(width));
     let mut drawn = prose::Reply::new(term.color, width);
     let mut streamed = false;
@@ -39,7 +39,7 @@ pub fn print(
     print!("{}", drawn.finish());
     let ended = explained
         .as_ref()
-        .map_or(streamed, |text| !text.ends_with('\n'));
+        .map_or(streamed, |explained| !explained.text.ends_with('\n'));
     if streamed && ended {
         println!();
     }

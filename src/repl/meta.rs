@@ -410,8 +410,14 @@ impl Repl {
     }
 
     /// The model's explanation of `report`, streamed to stdout when `shown`:
-    /// `None` without a model, or when it failed (said on stderr).
-    fn narrate(&self, session: &Session, report: &explain::Report, shown: bool) -> Option<String> {
+    /// `None` without a model, or when it failed (said on stderr). Its cost
+    /// joins the session's tally.
+    fn narrate(
+        &mut self,
+        session: &mut Session,
+        report: &explain::Report,
+        shown: bool,
+    ) -> Option<String> {
         let agent = self.agent.as_ref()?;
         let explained = if shown {
             super::explanation::print(session, agent, report, self.term)
@@ -419,7 +425,12 @@ impl Repl {
             narrate::explain(session, agent, report, self.term.stderr_tty, &mut |_| {})
         };
         match explained {
-            Ok(text) => Some(text),
+            Ok(explained) => {
+                let provider = agent.provider();
+                self.usage
+                    .add(provider.name(), provider.model(), explained.tally);
+                Some(explained.text)
+            }
             Err(error) => {
                 eprint!("{}", report::error_line(&narrate::failed(&error), None));
                 None

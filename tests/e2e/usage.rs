@@ -147,3 +147,53 @@ fn the_session_and_the_history_add_up_model_use() {
         .code(2)
         .stderr_has("history is off");
 }
+
+#[test]
+fn a_plan_explanation_counts_in_the_session_and_the_history() {
+    let db = harness::db("usage_explain");
+    let home = harness::scratch_dir("home");
+    let fake = FakeLlm::openai(vec![
+        Reply::text("The scan of the one row dominates."),
+        Reply::text("Nothing to fix here."),
+    ]);
+    fake.set_usage(700, 70);
+    let out = with_fake(
+        glance()
+            .home(&home)
+            .args(["repl", "-d", db.url(), "--model", "gpt-5-nano"])
+            .stdin("\\explain select 1\n\\usage\n"),
+        &fake,
+    )
+    .run();
+    out.success()
+        .stdout_has("The scan of the one row dominates.")
+        .stdout_has("gpt-5-nano");
+    let usage = out.stdout.lines().find(|line| line.contains("gpt-5-nano"));
+    assert!(
+        usage.is_some_and(|line| line.contains("700") && line.contains("70")),
+        "the session's tally holds the explanation\n{out}"
+    );
+
+    with_fake(
+        glance().home(&home).args([
+            "explain",
+            "-d",
+            db.url(),
+            "--model",
+            "gpt-5-nano",
+            "select 2",
+        ]),
+        &fake,
+    )
+    .run()
+    .success();
+    let report = glance()
+        .home(&home)
+        .args(["usage", "--days", "1", "--format", "json"])
+        .run();
+    report.success();
+    let row = &report.json()["rows"][0];
+    assert_eq!(row["Calls"], 2, "{report}");
+    assert_eq!(row["Input tokens"], 1400, "{report}");
+    assert_eq!(row["Output tokens"], 140, "{report}");
+}
