@@ -291,6 +291,11 @@ pub struct ExplainArgs {
     /// DROP…) without a terminal to confirm it; it is rolled back.
     #[arg(long)]
     pub allow_destructive: bool,
+
+    /// Do not ask the model to explain the plan (it is asked when one is
+    /// configured, and sees only the statement, the plan and the findings).
+    #[arg(long)]
+    pub no_explanation: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@
 // everything but the REPL and `ask`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use crate::analysis::explain;
+use crate::analysis::{explain, narrate};
 use crate::cli::{
     AdviseArgs, CheckArgs, Cli, Command, ConfigAction, ExplainArgs, Global, IndexesAction,
 };
@@ -150,6 +150,7 @@ struct Analysis {
     format: render::Format,
     term: Term,
     width: usize,
+    config: Config,
 }
 
 fn open_for_analysis(global: &Global) -> Result<Analysis, Failure> {
@@ -167,6 +168,7 @@ fn open_for_analysis(global: &Global) -> Result<Analysis, Failure> {
         format: config.format,
         term,
         width,
+        config,
     })
 }
 
@@ -179,6 +181,7 @@ fn explain_command(global: &Global, args: &ExplainArgs) -> Result<(), Failure> {
         mut session,
         format,
         term,
+        config,
         ..
     } = open_for_analysis(global)?;
     let allowed = crate::gate::Allowed {
@@ -188,12 +191,20 @@ fn explain_command(global: &Global, args: &ExplainArgs) -> Result<(), Failure> {
     let mut confirm = |consent: &crate::session::Consent| ask::confirm_by(consent, allowed, term);
     match explain::explain(&mut session, &sql, args.analyze, &mut confirm) {
         Ok(report) if format == render::Format::Json => {
-            println!("{}", report.json());
-            Ok(())
+            let explained = explanation(&config, args, |agent| {
+                narrate::explain(&session, agent, &report, term.stderr_tty, &mut |_| {})
+            });
+            let mut document = report.json();
+            document["explanation"] = explained.as_ref().ok().cloned().flatten().into();
+            println!("{document}");
+            explained.map(drop)
         }
         Ok(report) => {
             print!("{}", report.text());
-            Ok(())
+            explanation(&config, args, |agent| {
+                repl::explanation::print(&session, agent, &report, term)
+            })
+            .map(drop)
         }
         Err(explain::Failed::Other(message)) => Err(Failure::usage(message)),
         Err(explain::Failed::Executed(executed)) => {
@@ -403,6 +414,25 @@ fn open_history(enabled: bool) -> Option<history::History> {
         eprintln!("glance: {warning}");
     }
     history
+}
+
+/// The model's explanation of a plan through `explain`: `None` without a
+/// model or with `--no-explanation`. A model that cannot be set up or
+/// fails is a runtime failure (the plan is already out).
+fn explanation(
+    config: &Config,
+    args: &ExplainArgs,
+    explain: impl FnOnce(&agent::Agent) -> Result<String, crate::llm::Error>,
+) -> Result<Option<String>, Failure> {
+    if args.no_explanation {
+        return Ok(None);
+    }
+    let Some(agent) = make_agent(config)? else {
+        return Ok(None);
+    };
+    explain(&agent)
+        .map(Some)
+        .map_err(|error| Failure::runtime(narrate::failed(&error)))
 }
 
 /// The agent for questions, when a provider is configured; says so when

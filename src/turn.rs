@@ -145,12 +145,24 @@ pub fn request(
     Ok(agent.request(question, session.catalog()?, &info))
 }
 
-/// Answers `question` on `session`'s database. `json_fields` says whether
-/// the result's JSON document gets the question's fields (for `ask --format json`).
+/// Answers `question` on `session`'s database.
 pub fn answer(
     session: &mut Session,
     agent: &mut Agent,
     question: &str,
+    ui: &mut dyn Ui,
+) -> Answered {
+    answer_with(session, agent, question, None, ui)
+}
+
+/// Answers `question` like [`answer`], with `attachment` (context glance
+/// gathered for it, such as a plan) after the question in what the model
+/// is sent; the history and the conversation keep the question alone.
+pub fn answer_with(
+    session: &mut Session,
+    agent: &mut Agent,
+    question: &str,
+    attachment: Option<&str>,
     ui: &mut dyn Ui,
 ) -> Answered {
     let mut answered = Answered {
@@ -169,7 +181,11 @@ pub fn answer(
     let prepared = request(session, agent, question);
     reading.stop();
     let mut request = match prepared {
-        Ok((request, context)) => {
+        Ok((mut request, context)) => {
+            if let (Some(attachment), Some(asked)) = (attachment, request.messages.last_mut()) {
+                asked.content.push_str("\n\n");
+                asked.content.push_str(attachment);
+            }
             if context.tables_named > 0 {
                 answered.partial_schema = Some((context.tables_full.len(), context.tables_named));
             }

@@ -138,6 +138,26 @@ impl Agent {
         })
     }
 
+    /// Sends a request of its own, outside the conversation: `system` and
+    /// one message `content`, with a question's reply cap. Nothing is
+    /// remembered; the reply's text goes to `on_text` as it streams.
+    pub fn aside(
+        &self,
+        system: String,
+        content: String,
+        on_text: &mut dyn FnMut(&str),
+    ) -> Result<llm::Reply, llm::Error> {
+        let request = Request {
+            system,
+            messages: vec![Message {
+                role: Role::User,
+                content,
+            }],
+            max_tokens: self.reply_tokens,
+        };
+        timings::time(Phase::Llm, || self.provider.stream(&request, on_text))
+    }
+
     /// The follow-up request after `sql` from `reply` failed with `error`:
     /// the error goes back as [`feedback::describe`] words it, with the
     /// server's message only when `share_samples` allows data to be sent.

@@ -4,13 +4,19 @@
 //! PLAN` rows in, a [`Report`] out); [`explain`] builds the EXPLAIN and runs
 //! it through the session, which judges it with the classifier: a read runs
 //! in the read-only guard, an EXPLAIN ANALYZE that executes a write is
-//! confirmed and rolled back.
+//! confirmed and rolled back. Text with parameters (`$1`) gets its generic
+//! plan ([`generic`]).
 
 use serde_json::{Value as Json, json};
 
+use super::generic;
 use crate::db::{self, Dialect};
 use crate::numbers::thousands;
 use crate::session::{Confirm, Executed, Session};
+
+/// The first line of a generic plan's text.
+const GENERIC_NOTE: &str =
+    "Generic plan: the statement has parameters, so it is planned for any values of them.\n";
 
 /// Findings shown at most.
 const MAX_FINDINGS: usize = 5;
@@ -52,6 +58,9 @@ pub struct Finding {
 pub struct Report {
     pub sql: String,
     pub analyze: bool,
+    /// Planned for any values of the text's parameters (`$1`, …), not
+    /// for particular ones ([`generic`]).
+    pub generic: bool,
     /// The plan as the database gave it (SQLite: its rows as objects).
     pub plan: Json,
     /// The indented tree, one line per node.
@@ -63,6 +72,9 @@ impl Report {
     /// The tree, then the findings.
     pub fn text(&self) -> String {
         let mut text = String::new();
+        if self.generic {
+            text.push_str(GENERIC_NOTE);
+        }
         for line in &self.tree {
             text.push_str(&crate::escape::visible(line));
             text.push('\n');
@@ -81,7 +93,7 @@ impl Report {
         text
     }
 
-    /// `{"sql", "analyze", "plan", "findings": [{"kind", "node", "detail"}]}`.
+    /// `{"sql", "analyze", "generic", "plan", "findings": [{"kind", "node", "detail"}]}`.
     pub fn json(&self) -> Json {
         let findings: Vec<Json> = self
             .findings
@@ -91,6 +103,7 @@ impl Report {
         json!({
             "sql": self.sql,
             "analyze": self.analyze,
+            "generic": self.generic,
             "plan": self.plan,
             "findings": findings,
         })
@@ -125,12 +138,25 @@ pub fn explain(
             } else {
                 "FORMAT JSON"
             };
+            if generic::is_parameterised(sql) {
+                if analyze {
+                    return Err(Failed::Other(
+                        "not run: EXPLAIN ANALYZE runs the statement, and this one has \
+                         parameters ($1, …) with no values; put values in their place to \
+                         analyze it, or leave out analyze for its generic plan"
+                            .into(),
+                    ));
+                }
+                let plan = generic::plan(session, sql)?;
+                let mut report = from_postgres(sql, false, plan);
+                report.generic = true;
+                return Ok(report);
+            }
             let wrapped = format!("EXPLAIN ({options}) {sql}");
             let rows = session
                 .run_rolled_back(&wrapped, confirm)
                 .map_err(Failed::Executed)?;
-            let plan = postgres_plan(&rows).map_err(Failed::Other)?;
-            Ok(from_postgres(sql, analyze, plan))
+            Ok(from_postgres(sql, analyze, read_plan(&rows)?))
         }
         Dialect::Sqlite => {
             if analyze {
@@ -147,13 +173,13 @@ pub fn explain(
     }
 }
 
-/// The plan in the one row of PostgreSQL's `EXPLAIN (FORMAT JSON)`.
-pub fn postgres_plan(rows: &[db::Row]) -> Result<Json, String> {
+/// The plan in the rows of PostgreSQL's `EXPLAIN (FORMAT JSON)`.
+pub(super) fn read_plan(rows: &[db::Row]) -> Result<Json, Failed> {
     let text = match rows.first().and_then(|row| row.first()) {
         Some(db::Value::Json(text) | db::Value::Text(text)) => text,
-        _ => return Err("the database returned no plan".into()),
+        _ => return Err(Failed::Other("the database returned no plan".into())),
     };
-    serde_json::from_str(text).map_err(|e| format!("could not read the plan: {e}"))
+    serde_json::from_str(text).map_err(|e| Failed::Other(format!("could not read the plan: {e}")))
 }
 
 /// The planner's estimated total cost of a plan's top node.
@@ -281,6 +307,7 @@ pub fn from_postgres(sql: &str, analyze: bool, plan: Json) -> Report {
     Report {
         sql: sql.to_string(),
         analyze,
+        generic: false,
         plan,
         tree,
         findings: worst_first(findings),
@@ -491,6 +518,7 @@ pub fn from_sqlite(sql: &str, steps: &[(i64, i64, String)]) -> Report {
     Report {
         sql: sql.to_string(),
         analyze: false,
+        generic: false,
         plan: Json::Array(plan),
         tree,
         findings: worst_first(findings),
@@ -528,7 +556,8 @@ mod tests {
         assert!(report.findings.is_empty());
         assert_eq!(
             report.json(),
-            json!({"sql": "select 1", "analyze": false, "plan": plan, "findings": []})
+            json!({"sql": "select 1", "analyze": false, "generic": false, "plan": plan,
+                   "findings": []})
         );
         assert!(report.text().ends_with("No findings.\n"));
     }

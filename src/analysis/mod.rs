@@ -5,5 +5,7 @@
 pub mod advise;
 pub mod check;
 pub mod explain;
+pub mod generic;
 pub mod health;
+pub mod narrate;
 pub mod slow;

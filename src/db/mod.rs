@@ -79,6 +79,11 @@ pub enum Guard {
     /// Inside the server guard: one statement, read-only transaction,
     /// timeouts, always rolled back (PostgreSQL); `PRAGMA query_only` (SQLite).
     ReadOnly { statement_timeout: Duration },
+    /// As [`Guard::ReadOnly`], with prepared statements planned generically
+    /// (PostgreSQL's `plan_cache_mode = force_generic_plan`), for the
+    /// `EXPLAIN EXECUTE` of text with parameters; SQLite has no such
+    /// setting and runs it as [`Guard::ReadOnly`].
+    GenericPlans { statement_timeout: Duration },
     /// As typed, in autocommit (or in the user's own open transaction).
     Direct,
 }

@@ -362,6 +362,9 @@ impl Backend for PgBackend {
             Guard::ReadOnly { statement_timeout } => {
                 self.run_guarded_work(Work::Rows(sql, sink), statement_timeout, &mut clock)?
             }
+            Guard::GenericPlans { statement_timeout } => {
+                self.run_guarded_work(Work::Generic(sql, sink), statement_timeout, &mut clock)?
+            }
         };
         Ok(Outcome {
             kind,

@@ -170,7 +170,7 @@ impl Backend for SqliteBackend {
         super::reject_nul(sql)?;
         match guard {
             Guard::Direct => execute(&self.conn, sql, false, sink, None),
-            Guard::ReadOnly { statement_timeout } => {
+            Guard::ReadOnly { statement_timeout } | Guard::GenericPlans { statement_timeout } => {
                 self.run_read_only(sql, statement_timeout, sink)
             }
         }

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use super::input::{Input, Read};
 use super::{AfterLine, NO_PROVIDER, Repl, confirm_typed, history, output, run_ending, show};
 use crate::agent::{Agent, prompt};
-use crate::analysis::{explain, health, slow};
+use crate::analysis::{explain, health, narrate, slow};
 use crate::command::{self, Listing, Meta, ModelChoice};
 use crate::connection;
 use crate::db::Dialect;
@@ -407,9 +407,14 @@ impl Repl {
         let mut confirm = |consent: &Consent| confirm_typed(input, consent, allowed, color);
         match explain::explain(session, &sql, analyze, &mut confirm) {
             Ok(report) if session.settings.format == Format::Json => {
-                println!("{}", report.json());
+                let mut document = report.json();
+                document["explanation"] = self.narrate(session, &report, false).into();
+                println!("{document}");
             }
-            Ok(report) => print!("{}", report.text()),
+            Ok(report) => {
+                print!("{}", report.text());
+                self.narrate(session, &report, true);
+            }
             Err(explain::Failed::Executed(executed)) => {
                 let refusal = if analyze {
                     EXPLAIN_ANALYZE_REFUSED
@@ -420,6 +425,24 @@ impl Repl {
             }
             Err(explain::Failed::Other(message)) => {
                 eprint!("{}", report::error_line(&message, None));
+            }
+        }
+    }
+
+    /// The model's explanation of `report`, streamed to stdout when `shown`:
+    /// `None` without a model, or when it failed (said on stderr).
+    fn narrate(&self, session: &Session, report: &explain::Report, shown: bool) -> Option<String> {
+        let agent = self.agent.as_ref()?;
+        let explained = if shown {
+            super::explanation::print(session, agent, report, self.term)
+        } else {
+            narrate::explain(session, agent, report, self.term.stderr_tty, &mut |_| {})
+        };
+        match explained {
+            Ok(text) => Some(text),
+            Err(error) => {
+                eprint!("{}", report::error_line(&narrate::failed(&error), None));
+                None
             }
         }
     }

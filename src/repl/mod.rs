@@ -10,6 +10,7 @@ mod complete;
 mod copy;
 mod detect;
 mod edit;
+pub mod explanation;
 mod helper;
 mod history;
 mod history_view;
@@ -270,6 +271,7 @@ impl Repl {
             eprint!("{}", no_provider_for(question));
             return;
         };
+        let plan = explanation::plan_for_question(session, question, self.term);
         let mut ui = TerminalUi {
             input,
             color: self.term.color,
@@ -281,7 +283,7 @@ impl Repl {
             streamed: false,
             shown_sql: None,
         };
-        let answered = turn::answer(session, agent, question, &mut ui);
+        let answered = turn::answer_with(session, agent, question, plan.as_deref(), &mut ui);
         print!("{}", ui.reply.finish());
         if ui.streamed {
             println!();

@@ -394,10 +394,31 @@ impl Session {
         &mut self,
         sql: &str,
     ) -> Result<(Vec<db::Column>, Vec<db::Row>), db::Error> {
-        let canceller = self.backend.canceller();
         let guard = Guard::ReadOnly {
             statement_timeout: self.choice.statement_timeout,
         };
+        self.guarded_query(sql, guard)
+    }
+
+    /// Runs glance's own `EXPLAIN EXECUTE` of a statement it prepared like
+    /// [`Session::catalog_query`], with prepared statements planned
+    /// generically ([`Guard::GenericPlans`]).
+    pub fn generic_plan_query(
+        &mut self,
+        sql: &str,
+    ) -> Result<(Vec<db::Column>, Vec<db::Row>), db::Error> {
+        let guard = Guard::GenericPlans {
+            statement_timeout: self.choice.statement_timeout,
+        };
+        self.guarded_query(sql, guard)
+    }
+
+    fn guarded_query(
+        &mut self,
+        sql: &str,
+        guard: Guard,
+    ) -> Result<(Vec<db::Column>, Vec<db::Row>), db::Error> {
+        let canceller = self.backend.canceller();
         let backend = &mut self.backend;
         let mut answer = Collect::default();
         self.interrupts

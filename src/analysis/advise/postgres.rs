@@ -12,6 +12,7 @@ use serde_json::Value as Json;
 use super::candidates::{Candidate, Column, Use};
 use super::{Context, Plans, Report, Suggestion, best_per_table, column_list, selective};
 use crate::analysis::explain::{self, Failed};
+use crate::analysis::generic;
 use crate::db::Value;
 use crate::ident::{quote_ident, quote_literal};
 use crate::session::Session;
@@ -95,9 +96,13 @@ pub(super) fn advise(session: &mut Session, context: &Context) -> Result<Report,
     Ok(report)
 }
 
-/// The statement's plan as JSON.
+/// The statement's plan as JSON: its generic plan when it holds
+/// parameters (`$1`, as pg_stat_statements stores text).
 fn plan(session: &mut Session, context: &Context) -> Result<Json, Failed> {
-    explain::postgres_plan(&context.plan(session)?).map_err(Failed::Other)
+    if generic::is_parameterised(context.sql) {
+        return generic::plan(session, context.sql);
+    }
+    explain::read_plan(&context.plan(session)?)
 }
 
 /// `CREATE INDEX CONCURRENTLY ON schema.table (columns);`

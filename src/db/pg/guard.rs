@@ -20,8 +20,9 @@ const GUARD_IDLE_TIMEOUT_MS: u128 = 600_000;
 const GUARD_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl PgBackend {
-    /// `SET LOCAL` lines that start every guard: timeouts, the string rule
-    /// and, when `work` runs anything, the guard role. A Parse runs
+    /// `SET LOCAL` lines that start every guard: timeouts, the string rule,
+    /// when `work` runs anything the guard role, and for [`Work::Generic`]
+    /// generic plans. A Parse runs
     /// nothing, and is made as the session's own user so that names
     /// (`$user` in the search path, schemas the reader role cannot use)
     /// resolve as they will when the person runs the statement.
@@ -34,6 +35,9 @@ impl PgBackend {
         );
         if let Some(role) = self.guard_role.as_ref().filter(|_| !work.parse_only()) {
             setup.push_str(&format!("; SET LOCAL ROLE {role}"));
+        }
+        if matches!(work, Work::Generic(..)) {
+            setup.push_str("; SET LOCAL plan_cache_mode = force_generic_plan");
         }
         setup
     }
@@ -88,7 +92,7 @@ impl PgBackend {
             // Takes the snapshot, so the transaction can no longer be made read-write.
             clock.time(|| tx.execute("SELECT 1", &[])).map_err(err)?;
             let kind = match work {
-                Work::Rows(sql, sink) => {
+                Work::Rows(sql, sink) | Work::Generic(sql, sink) => {
                     let stmt = clock.time(|| prepare(&mut tx, sql)).map_err(err)?;
                     if stmt.columns().is_empty() {
                         clock
@@ -137,7 +141,9 @@ impl PgBackend {
         let values = &self.values;
         let outcome = (|| -> Result<OutcomeKind, Error> {
             let kind = match work {
-                Work::Rows(sql, sink) => run_unbracketed(client, sql, sink, values, clock, &err)?,
+                Work::Rows(sql, sink) | Work::Generic(sql, sink) => {
+                    run_unbracketed(client, sql, sink, values, clock, &err)?
+                }
                 Work::CopyOut(sql, out) => copy_to(client, sql, out, clock, &err)?,
                 Work::Parse(sql) => parse_only(client, sql, clock, &err)?,
             };
@@ -167,6 +173,8 @@ impl PgBackend {
 pub(super) enum Work<'a> {
     /// A statement whose rows, if any, stream into the sink.
     Rows(&'a str, &'a mut dyn RowSink),
+    /// As `Rows`, with prepared statements planned generically.
+    Generic(&'a str, &'a mut dyn RowSink),
     /// A `COPY … TO STDOUT` whose output is written as it arrives.
     CopyOut(&'a str, &'a mut dyn Write),
     /// A statement the server only parses: Parse and Describe, no Execute.
