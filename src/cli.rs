@@ -233,7 +233,7 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Subcommand)]
 pub enum IndexesAction {
     /// Unused indexes (at most 50 scans on a table of 10,000 rows or more,
     /// enforcing nothing), duplicate ones (their columns lead another index
@@ -241,6 +241,21 @@ pub enum IndexesAction {
     /// no index starts with; each with the statement that would fix it,
     /// which glance does not run. SQLite: duplicates and foreign keys.
     Health,
+    /// Indexes that would make one statement cheaper: candidates from its
+    /// WHERE, JOIN, ORDER BY and GROUP BY columns, checked with the planner
+    /// (PostgreSQL: hypopg's hypothetical indexes; SQLite: built in a
+    /// transaction that is rolled back), or else ranked by statistics and
+    /// marked unverified. Prints the CREATE INDEX statements; creates none.
+    Advise(AdviseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AdviseArgs {
+    /// The statement (read from stdin when absent).
+    pub sql: Vec<String>,
+    /// Also show the plan before and the plan with the suggested indexes.
+    #[arg(long)]
+    pub plans: bool,
 }
 
 #[derive(Debug, Clone, Copy, Subcommand)]

@@ -124,8 +124,8 @@ pub const COMMANDS: &[Spec] = &[
     },
     Spec {
         name: "\\indexes",
-        args: "health",
-        help: "unused, duplicate and invalid indexes, and foreign keys without one, each with its fix",
+        args: "health | advise[+] [SQL|N]",
+        help: "health: unused, duplicate and invalid indexes, foreign keys without one; advise: indexes that make SQL (default: the last statement; N: entry N of the last \\slow) cheaper, + with the plans",
         section: Section::Query,
     },
     Spec {
@@ -358,6 +358,12 @@ pub enum Meta {
     },
     /// `\indexes health`: what is wrong with the indexes.
     IndexHealth,
+    /// `\indexes advise[+] [SQL|N]`: indexes that would make SQL cheaper;
+    /// `plans` (`+`) shows the plans before and after.
+    IndexAdvise {
+        sql: Option<String>,
+        plans: bool,
+    },
     /// `\c [TARGET]`: switch to a profile or address; alone, pick a profile.
     Connect(Option<String>),
     /// `\e`: edit the last SQL or question in an editor, then run it.
@@ -524,13 +530,7 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\du" => server_list(server_listing::ROLES),
         "\\l" | "\\list" => server_list(server_listing::DATABASES),
         "\\slow" => slow_command(rest).map(Some),
-        "\\indexes" => match rest {
-            "health" => Ok(Some(Meta::IndexHealth)),
-            "" => Err("\\indexes needs what to do: \\indexes health".into()),
-            other => Err(format!(
-                "\\indexes: unknown action `{other}`; use \\indexes health"
-            )),
-        },
+        "\\indexes" => indexes_command(rest).map(Some),
         "\\c" | "\\connect" => Ok(Some(Meta::Connect(argument))),
         "\\conninfo" => no_argument(word, rest, Meta::ConnInfo),
         "\\x" => match rest {
@@ -630,6 +630,22 @@ fn export_command(rest: &str) -> Result<Meta, String> {
         file: file.to_string(),
         overwrite,
     })
+}
+
+/// `\indexes health` or `\indexes advise[+] [SQL|N]`.
+fn indexes_command(rest: &str) -> Result<Meta, String> {
+    const USAGE: &str = "use \\indexes health, or \\indexes advise [SQL|N]";
+    let (action, sql) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let sql = sql.trim();
+    match action {
+        "health" if sql.is_empty() => Ok(Meta::IndexHealth),
+        "advise" | "advise+" => Ok(Meta::IndexAdvise {
+            sql: (!sql.is_empty()).then(|| sql.to_string()),
+            plans: action == "advise+",
+        }),
+        "" => Err(format!("\\indexes needs what to do; {USAGE}")),
+        _ => Err(format!("\\indexes: unknown action `{rest}`; {USAGE}")),
+    }
 }
 
 /// `\slow [total|mean|io] [N]`, in either order.
@@ -862,7 +878,7 @@ mod tests {
             let line = match spec.args {
                 "QUESTION" => format!("{} how many orders", spec.name),
                 "N" => format!("{} 1", spec.name),
-                "health" => format!("{} health", spec.name),
+                "health | advise[+] [SQL|N]" => format!("{} health", spec.name),
                 "FORMAT FILE[!]" => format!("{} csv out.csv", spec.name),
                 "FILE" => format!("{} script.sql", spec.name),
                 "TABLE to|from FILE [csv]" => format!("{} items to 'items.csv' csv", spec.name),
@@ -965,6 +981,31 @@ mod tests {
                 parse(wrong)
                     .unwrap_err()
                     .contains("\\slow [total|mean|io] [N]")
+            );
+        }
+    }
+
+    #[test]
+    fn indexes_takes_health_or_advise_with_a_statement_or_number() {
+        let advise = |sql: Option<&str>, plans| {
+            Ok(Some(Meta::IndexAdvise {
+                sql: sql.map(str::to_string),
+                plans,
+            }))
+        };
+        assert_eq!(parse("\\indexes health"), Ok(Some(Meta::IndexHealth)));
+        assert_eq!(parse("\\indexes advise"), advise(None, false));
+        assert_eq!(parse("\\indexes advise+ 2"), advise(Some("2"), true));
+        assert_eq!(
+            parse("\\indexes advise  select * from t where a = 1"),
+            advise(Some("select * from t where a = 1"), false)
+        );
+        for wrong in ["\\indexes", "\\indexes heal", "\\indexes health now"] {
+            assert!(
+                parse(wrong)
+                    .unwrap_err()
+                    .contains("\\indexes advise [SQL|N]"),
+                "{wrong}"
             );
         }
     }

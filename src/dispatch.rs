@@ -8,7 +8,9 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use crate::analysis::{explain, narrate};
-use crate::cli::{CheckArgs, Cli, Command, ConfigAction, ExplainArgs, Global, IndexesAction};
+use crate::cli::{
+    AdviseArgs, CheckArgs, Cli, Command, ConfigAction, ExplainArgs, Global, IndexesAction,
+};
 use crate::config::Config;
 use crate::connection::{self, Choice, Start};
 use crate::exit::Failure;
@@ -114,6 +116,9 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Indexes {
+            action: IndexesAction::Advise(args),
+        } => advise_command(global, args),
         Command::Explain(args) => explain_command(global, args),
         Command::Check(args) => check_command(global, args),
         Command::Repl => {
@@ -171,16 +176,7 @@ fn open_for_analysis(global: &Global) -> Result<Analysis, Failure> {
 /// JSON document with --format json); a write under --analyze that nobody
 /// confirmed is refused (exit 3).
 fn explain_command(global: &Global, args: &ExplainArgs) -> Result<(), Failure> {
-    let sql = if args.sql.is_empty() {
-        ask::read_stdin()?
-    } else {
-        args.sql.join(" ")
-    };
-    if sql.trim().is_empty() {
-        return Err(Failure::usage(
-            "nothing to explain: give a statement, or pipe one on stdin",
-        ));
-    }
+    let sql = statement_argument(&args.sql, "nothing to explain")?;
     let Analysis {
         mut session,
         format,
@@ -215,6 +211,47 @@ fn explain_command(global: &Global, args: &ExplainArgs) -> Result<(), Failure> {
             Err(explain_failure(&session, executed, &sql, args.analyze))
         }
     }
+}
+
+/// `glance indexes advise [--plans] SQL`: the suggestions on stdout (a
+/// JSON document with --format json); glance creates none of them.
+fn advise_command(global: &Global, args: &AdviseArgs) -> Result<(), Failure> {
+    let sql = statement_argument(&args.sql, "nothing to advise on")?;
+    let Analysis {
+        mut session,
+        format,
+        ..
+    } = open_for_analysis(global)?;
+    match analysis::advise::advise(&mut session, &sql, args.plans) {
+        Ok(advice) if format == render::Format::Json => {
+            println!("{}", render::json_text(&advice.json()));
+            Ok(())
+        }
+        Ok(advice) => {
+            print!("{}", advice.text());
+            Ok(())
+        }
+        Err(explain::Failed::Other(message)) => Err(Failure::usage(message)),
+        Err(explain::Failed::Executed(executed)) => {
+            Err(explain_failure(&session, executed, &sql, false))
+        }
+    }
+}
+
+/// The statement a one-shot analysis command is about: its arguments, or
+/// stdin when there are none; `nothing` says what is missing otherwise.
+fn statement_argument(words: &[String], nothing: &str) -> Result<String, Failure> {
+    let sql = if words.is_empty() {
+        ask::read_stdin()?
+    } else {
+        words.join(" ")
+    };
+    if sql.trim().is_empty() {
+        return Err(Failure::usage(format!(
+            "{nothing}: give a statement, or pipe one on stdin"
+        )));
+    }
+    Ok(sql)
 }
 
 /// How an EXPLAIN the gate or the database stopped ends `glance explain`.

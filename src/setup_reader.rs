@@ -7,7 +7,7 @@
 //! that. It cannot log in unless asked, since glance switches to it with
 //! `SET LOCAL ROLE` inside the read-only guard and never connects as it.
 
-use crate::ident::quote_ident_always;
+use crate::ident::{quote_ident_always, quote_literal};
 
 /// The script for `role`; `login` lets the role log in.
 pub fn script(role: &str, login: bool) -> String {
@@ -52,11 +52,6 @@ GRANT {ident} TO CURRENT_USER;
         name = shell_word(role),
         toml = toml_string(role),
     )
-}
-
-/// `'text'`, with any `'` doubled: an SQL string literal.
-fn quote_literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
 }
 
 /// The role name as the shell would need it on the command line.

@@ -168,19 +168,7 @@ pub fn explain(
             let rows = session
                 .run_rolled_back(&format!("EXPLAIN QUERY PLAN {sql}"), confirm)
                 .map_err(Failed::Executed)?;
-            let steps = rows
-                .iter()
-                .filter_map(|row| match row.as_slice() {
-                    [
-                        db::Value::Int(id),
-                        db::Value::Int(parent),
-                        _,
-                        db::Value::Text(detail),
-                    ] => Some((*id, *parent, detail.clone())),
-                    _ => None,
-                })
-                .collect::<Vec<_>>();
-            Ok(from_sqlite(sql, &steps))
+            Ok(from_sqlite(sql, &sqlite_steps(&rows)))
         }
     }
 }
@@ -192,6 +180,28 @@ pub(super) fn read_plan(rows: &[db::Row]) -> Result<Json, Failed> {
         _ => return Err(Failed::Other("the database returned no plan".into())),
     };
     serde_json::from_str(text).map_err(|e| Failed::Other(format!("could not read the plan: {e}")))
+}
+
+/// The planner's estimated total cost of a plan's top node.
+pub fn total_cost(plan: &Json) -> f64 {
+    plan.get(0)
+        .and_then(|top| top.get("Plan"))
+        .map_or(0.0, |root| number(root, "Total Cost"))
+}
+
+/// SQLite's `EXPLAIN QUERY PLAN` rows as (id, parent, detail).
+pub fn sqlite_steps(rows: &[db::Row]) -> Vec<(i64, i64, String)> {
+    rows.iter()
+        .filter_map(|row| match row.as_slice() {
+            [
+                db::Value::Int(id),
+                db::Value::Int(parent),
+                _,
+                db::Value::Text(detail),
+            ] => Some((*id, *parent, detail.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// One PostgreSQL plan node with what glance derives from it.

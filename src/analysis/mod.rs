@@ -2,6 +2,7 @@
 //! through the session's guarded paths, draws findings from them, and gives
 //! a report as text and as JSON for the front ends to print.
 
+pub mod advise;
 pub mod check;
 pub mod explain;
 pub mod generic;

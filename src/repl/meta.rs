@@ -119,6 +119,49 @@ impl Repl {
         self.slow.as_ref()?.query(n)
     }
 
+    /// The statement a command such as `\explain` is about: its SQL, the
+    /// entry of the last `\slow` list a number names, or else the last
+    /// statement. `None`, said, when there is none.
+    pub(super) fn statement_argument(
+        &self,
+        session: &Session,
+        sql: Option<String>,
+        command: &str,
+    ) -> Option<String> {
+        let sql = match sql.as_deref().map(str::trim).map(str::parse::<usize>) {
+            Some(Ok(n)) => match self.slow_entry(n) {
+                Some(query) => Some(query.to_string()),
+                None => {
+                    eprint!(
+                        "{}",
+                        report::error_line(
+                            &format!("the last \\slow list has no entry {n}"),
+                            Some(
+                                format!(
+                                    "run \\slow first, then {command} N with one of its numbers"
+                                )
+                                .as_str()
+                            )
+                        )
+                    );
+                    return None;
+                }
+            },
+            _ => sql,
+        };
+        let sql = sql.or_else(|| session.last_sql().map(str::to_string));
+        if sql.is_none() {
+            eprint!(
+                "{}",
+                report::error_line(
+                    "there is no statement yet",
+                    Some(format!("give one: {command} SELECT …").as_str())
+                )
+            );
+        }
+        sql
+    }
+
     pub(super) fn meta(
         &mut self,
         session: &mut Session,
@@ -231,6 +274,7 @@ impl Repl {
                 Ok(found) => print!("{}", found.text()),
                 Err(error) => eprint!("{}", report::db_error(&error, None)),
             },
+            Meta::IndexAdvise { sql, plans } => self.advise(session, input, sql, plans),
             Meta::Connect(target) => self.connect(session, input, target),
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::History(words) => history::list(session, words.as_deref()),
@@ -356,31 +400,7 @@ impl Repl {
         analyze: bool,
         sql: Option<String>,
     ) {
-        // A number names an entry of the last `\slow` list.
-        let sql = match sql.as_deref().map(str::trim).map(str::parse::<usize>) {
-            Some(Ok(n)) => match self.slow_entry(n) {
-                Some(query) => Some(query.to_string()),
-                None => {
-                    eprint!(
-                        "{}",
-                        report::error_line(
-                            &format!("the last \\slow list has no entry {n}"),
-                            Some("run \\slow first, then \\explain N with one of its numbers")
-                        )
-                    );
-                    return;
-                }
-            },
-            _ => sql,
-        };
-        let Some(sql) = sql.or_else(|| session.last_sql().map(str::to_string)) else {
-            eprint!(
-                "{}",
-                report::error_line(
-                    "there is no statement to explain yet",
-                    Some("give one: \\explain SELECT …")
-                )
-            );
+        let Some(sql) = self.statement_argument(session, sql, "\\explain") else {
             return;
         };
         let (allowed, color) = (self.allowed, self.term.color);

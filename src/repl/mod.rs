@@ -5,6 +5,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // the REPL is a front end
 
+mod advise;
 mod complete;
 mod copy;
 mod detect;

@@ -479,7 +479,7 @@ struct Reached {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::cell::Cell;
     use std::path::PathBuf;
 
@@ -494,7 +494,7 @@ mod tests {
 
     /// A session on a fresh SQLite file holding `t(a)` with one row, its
     /// results going to a file; `read_only` as a profile would set it.
-    fn session(tag: &str, read_only: bool) -> (Session, PathBuf) {
+    pub(in crate::session) fn session(tag: &str, read_only: bool) -> (Session, PathBuf) {
         let dir = std::env::temp_dir().join(format!("glance-session-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("t.db");

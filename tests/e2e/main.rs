@@ -9,6 +9,7 @@ mod harness_selftest;
 mod fake_llm;
 mod fake_llm_selftest;
 
+mod advise;
 mod agent;
 mod ask;
 mod bad_input;
