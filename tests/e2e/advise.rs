@@ -302,3 +302,44 @@ fn sqlite_checks_candidates_in_a_rolled_back_transaction() {
         );
     assert_eq!(schema(&conn), before, "the schema is unchanged");
 }
+
+#[test]
+fn sqlite_names_match_in_any_case_and_small_tables_get_no_index() {
+    let dir = harness::scratch_dir("advise_sqlite_case");
+    let path = dir.join("music.db");
+    let conn = rusqlite::Connection::open(&path).expect("create sqlite file");
+    conn.execute_batch(
+        "create table [Track] ([TrackId] integer primary key, [Composer] text);
+         with recursive g(n) as (select 0 union all select n + 1 from g where n < 4999)
+         insert into Track select n, 'composer ' || (n % 700) from g;
+         create table [Genre] ([GenreId] integer primary key, [Name] text);
+         insert into Genre values (1, 'Rock'), (2, 'Jazz');",
+    )
+    .expect("seed sqlite file");
+    let target = path.to_str().unwrap();
+    let out = glance()
+        .args([
+            "indexes",
+            "advise",
+            "-d",
+            target,
+            "select * from track where COMPOSER = 'composer 7'",
+        ])
+        .run();
+    out.success()
+        .stdout_has("Suggested index on Track (Composer)")
+        .stdout_has(r#"CREATE INDEX "Track_Composer_idx" ON "Track" ("Composer");"#);
+
+    let out = glance()
+        .args([
+            "indexes",
+            "advise",
+            "-d",
+            target,
+            "select * from genre where name = 'Rock'",
+        ])
+        .run();
+    out.success()
+        .stdout_has("Genre has 2 rows, few enough to read whole about as fast as through an index")
+        .stdout_has("No index to suggest.");
+}

@@ -63,6 +63,7 @@ pub fn columns(sql: &str, dialect: Dialect, catalog: &Catalog) -> Result<Vec<Col
     };
     let mut walk = Walk {
         catalog,
+        any_case: dialect == Dialect::Sqlite,
         tables: Vec::new(),
         found: Vec::new(),
     };
@@ -114,7 +115,15 @@ pub fn candidates(columns: &[Column], covered: impl Fn(&Candidate) -> bool) -> V
 
 /// Whether an index or key of `relation` already starts with `columns`.
 pub fn covered(relation: &Relation, columns: &[String]) -> bool {
-    let leads = |keys: &[String]| keys.len() >= columns.len() && keys[..columns.len()] == *columns;
+    // Names that differ in case alone count as one: an index SQLite users
+    // wrote as (EMAIL) covers the column Email.
+    let leads = |keys: &[String]| {
+        keys.len() >= columns.len()
+            && keys
+                .iter()
+                .zip(columns)
+                .all(|(key, column)| key.eq_ignore_ascii_case(column))
+    };
     relation.primary_key.iter().any(|k| leads(&k.columns))
         || relation.unique_keys.iter().any(|k| leads(&k.columns))
         || relation
@@ -156,10 +165,13 @@ fn btree_keys(definition: &str) -> Option<Vec<String>> {
         keys.iter()
             .map(|key| {
                 let key = key.trim();
-                match key.strip_prefix('"') {
-                    Some(quoted) => quoted.split('"').next().unwrap_or("").to_string(),
-                    None => key.split_whitespace().next().unwrap_or("").to_string(),
-                }
+                let close = match key.chars().next() {
+                    Some('"') => '"',
+                    Some('`') => '`',
+                    Some('[') => ']',
+                    _ => return key.split_whitespace().next().unwrap_or("").to_string(),
+                };
+                key[1..].split(close).next().unwrap_or("").to_string()
             })
             .collect(),
     )
@@ -174,6 +186,9 @@ struct InFrom<'a> {
 
 struct Walk<'a> {
     catalog: &'a Catalog,
+    /// SQLite matches names in any case; PostgreSQL matches them exactly,
+    /// once unquoted ones are folded to lower case.
+    any_case: bool,
     tables: Vec<InFrom<'a>>,
     found: Vec<Column>,
 }
@@ -197,6 +212,14 @@ fn name_parts(name: &ObjectName) -> Vec<String> {
 }
 
 impl<'a> Walk<'a> {
+    fn same(&self, a: &str, b: &str) -> bool {
+        if self.any_case {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
+    }
+
     fn query(&mut self, query: &Query) {
         let SetExpr::Select(select) = query.body.as_ref() else {
             return;
@@ -246,7 +269,15 @@ impl<'a> Walk<'a> {
             return;
         };
         let parts = name_parts(name);
-        let Some(relation) = self.catalog.find(&parts.join(".")) else {
+        let relation = self.catalog.find(&parts.join(".")).or_else(|| {
+            let (table, schema) = parts.split_last()?;
+            self.catalog.relations.iter().find(|r| {
+                self.any_case
+                    && r.name.eq_ignore_ascii_case(table)
+                    && schema.iter().all(|s| r.schema.eq_ignore_ascii_case(s))
+            })
+        });
+        let Some(relation) = relation else {
             return;
         };
         let called = match alias {
@@ -327,7 +358,7 @@ impl<'a> Walk<'a> {
 
     /// The table and column an expression names, when it is a column of a
     /// table in FROM: `col`, `alias.col`, `table.col`, `schema.table.col`.
-    fn resolve(&self, expr: &Expr) -> Option<(String, String, String)> {
+    fn resolve<'s>(&'s self, expr: &Expr) -> Option<(String, String, String)> {
         let parts: Vec<String> = match expr {
             Expr::Identifier(ident) => vec![folded(ident)],
             Expr::CompoundIdentifier(idents) => idents.iter().map(folded).collect(),
@@ -335,21 +366,35 @@ impl<'a> Walk<'a> {
             _ => return None,
         };
         let (qualifier, column) = parts.split_last().map(|(c, q)| (q, c))?;
-        let has = |t: &&InFrom| t.relation.columns.iter().any(|c| &c.name == column);
-        let mut matching = self.tables.iter().filter(has).filter(|t| match qualifier {
-            [] => true,
-            [name] => &t.called == name,
-            [schema, name] => &t.relation.schema == schema && &t.relation.name == name,
-            _ => false,
-        });
-        let table = matching.next()?;
+        // The column as the catalog names it, in each table in FROM.
+        let named = |t: &'s InFrom<'a>| {
+            let found = t
+                .relation
+                .columns
+                .iter()
+                .find(|c| self.same(&c.name, column))?;
+            Some((t, &found.name))
+        };
+        let mut matching = self
+            .tables
+            .iter()
+            .filter_map(named)
+            .filter(|(t, _)| match qualifier {
+                [] => true,
+                [name] => self.same(&t.called, name),
+                [schema, name] => {
+                    self.same(&t.relation.schema, schema) && self.same(&t.relation.name, name)
+                }
+                _ => false,
+            });
+        let (table, name) = matching.next()?;
         if matching.next().is_some() {
             return None;
         }
         Some((
             table.relation.schema.clone(),
             table.relation.name.clone(),
-            column.clone(),
+            name.clone(),
         ))
     }
 }
@@ -415,6 +460,39 @@ mod tests {
                 col("orders", "placed", Use::Range),
                 col("customers", "region", Use::Sort),
             ]
+        );
+    }
+
+    #[test]
+    fn sqlite_names_match_in_any_case_and_keep_the_catalogs_spelling() {
+        let mut customer = table("main", "Customer", &["CustomerId", "Email"]);
+        customer.indexes = vec![Index {
+            name: "IFK_Email".into(),
+            definition: "CREATE INDEX [IFK_Email] ON [Customer] ([EMAIL])".into(),
+            ..Index::default()
+        }];
+        let catalog = Catalog {
+            relations: vec![customer],
+            ..Catalog::default()
+        };
+        let found = columns(
+            "select * from customer c where c.email = 'x' and CUSTOMERID > 3",
+            Dialect::Sqlite,
+            &catalog,
+        )
+        .unwrap();
+        let names: Vec<_> = found.iter().map(|c| (&*c.table, &*c.name)).collect();
+        assert_eq!(names, [("Customer", "Email"), ("Customer", "CustomerId")]);
+        assert!(covered(&catalog.relations[0], &["Email".to_string()]));
+        // PostgreSQL folds unquoted names to lower case and matches exactly.
+        assert!(
+            columns(
+                "select * from customer where email = 'x'",
+                Dialect::Postgres,
+                &catalog
+            )
+            .unwrap()
+            .is_empty()
         );
     }
 

@@ -25,6 +25,10 @@ use crate::session::{Executed, Session};
 /// Share of the rows one value may hold for its column to be worth an
 /// index by statistics alone: a three-value `status` is not.
 const MAX_SHARE: f64 = 0.1;
+/// A table of fewer rows is read whole about as fast as through an index:
+/// nothing is suggested for it (SQLite), or not from statistics alone
+/// (PostgreSQL, where the planner's cost already says so when verified).
+const MIN_ROWS: i64 = 1_000;
 
 /// One index worth creating.
 #[derive(Clone, Debug, PartialEq)]

@@ -10,7 +10,7 @@
 use serde_json::Value as Json;
 
 use super::candidates::{Candidate, Column, Use};
-use super::{Context, Plans, Report, Suggestion, best_per_table, column_list, selective};
+use super::{Context, MIN_ROWS, Plans, Report, Suggestion, best_per_table, column_list, selective};
 use crate::analysis::explain::{self, Failed};
 use crate::analysis::generic;
 use crate::db::Value;
@@ -23,8 +23,6 @@ const MIN_COST: f64 = 100.0;
 const FACTOR: f64 = 0.5;
 /// Candidates planned at most, for a statement naming many columns.
 const MAX_CANDIDATES: usize = 24;
-/// Tables smaller than this get no suggestion from statistics alone.
-const MIN_ROWS: f64 = 1_000.0;
 
 pub(super) fn advise(session: &mut Session, context: &Context) -> Result<Report, Failed> {
     let before = plan(session, context)?;
@@ -302,7 +300,7 @@ fn heuristic(
         } else {
             *n_distinct
         };
-        if *reltuples < MIN_ROWS {
+        if *reltuples < MIN_ROWS as f64 {
             continue;
         }
         let Some((share, why)) = selective(distinct, *null_frac, *reltuples) else {

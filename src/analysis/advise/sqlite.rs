@@ -5,10 +5,11 @@
 //! where it scanned a table, or it spares a temporary B-tree. Only on tables
 //! of at most [`MAX_ROWS`] rows, on a connection that may write, outside the
 //! person's own transaction; otherwise candidates are ranked by a sample of
-//! their values and marked unverified.
+//! their values and marked unverified. Tables under [`MIN_ROWS`] rows get
+//! no suggestion.
 
 use super::candidates::{Candidate, Column, Use};
-use super::{Context, Plans, Report, Suggestion, best_per_table, column_list, selective};
+use super::{Context, MIN_ROWS, Plans, Report, Suggestion, best_per_table, column_list, selective};
 use crate::analysis::explain::{self, Failed};
 use crate::db::{self, Value};
 use crate::ident::quote_ident;
@@ -93,6 +94,17 @@ pub(super) fn advise(session: &mut Session, context: &Context) -> Result<Report,
             .iter()
             .find(|(t, _)| *t == candidate.table)
             .map_or(0, |(_, rows)| *rows);
+        if rows < MIN_ROWS {
+            let note = format!(
+                "{} has {} rows, few enough to read whole about as fast as through an index",
+                candidate.table,
+                crate::numbers::thousands(rows.max(0) as u64)
+            );
+            if !report.notes.contains(&note) {
+                report.notes.push(note);
+            }
+            continue;
+        }
         match checkable(read_only, in_transaction, rows) {
             Ok(()) => checked.push(candidate),
             Err(why) => {
