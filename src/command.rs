@@ -189,6 +189,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Informational,
     },
     Spec {
+        name: "\\dd",
+        args: "[PATTERN]",
+        help: "list comments of tables, views, columns and functions (PostgreSQL)",
+        section: Section::Informational,
+    },
+    Spec {
         name: "\\dx",
         args: "[PATTERN]",
         help: "list installed extensions (PostgreSQL)",
@@ -521,6 +527,7 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\dT" => server_list(server_listing::TYPES),
         "\\df" => server_list(server_listing::FUNCTIONS),
         "\\dx" => server_list(server_listing::EXTENSIONS),
+        "\\dd" => server_list(server_listing::DESCRIPTIONS),
         "\\du" => server_list(server_listing::ROLES),
         "\\l" | "\\list" => server_list(server_listing::DATABASES),
         "\\slow" => slow_command(rest).map(Some),
@@ -1011,6 +1018,7 @@ mod tests {
             ("\\ds", server_listing::SEQUENCES),
             ("\\dT", server_listing::TYPES),
             ("\\df", server_listing::FUNCTIONS),
+            ("\\dd", server_listing::DESCRIPTIONS),
         ];
         for (line, listing) in cases {
             assert_eq!(
