@@ -213,6 +213,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Informational,
     },
     Spec {
+        name: "\\docs",
+        args: "[DIR]",
+        help: "write Markdown documentation of the database into DIR (default dbdoc; schema.json with --format json)",
+        section: Section::Informational,
+    },
+    Spec {
         name: "\\c",
         args: "[PROFILE|URL|PATH]",
         help: "connect elsewhere; alone, list the config's profiles and pick one",
@@ -364,6 +370,8 @@ pub enum Meta {
     },
     /// `\indexes health`: what is wrong with the indexes.
     IndexHealth,
+    /// `\docs [DIR]`: write the database's documentation into DIR.
+    Docs(Option<String>),
     /// `\c [TARGET]`: switch to a profile or address; alone, pick a profile.
     Connect(Option<String>),
     /// `\e`: edit the last SQL or question in an editor, then run it.
@@ -531,6 +539,7 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\du" => server_list(server_listing::ROLES),
         "\\l" | "\\list" => server_list(server_listing::DATABASES),
         "\\slow" => slow_command(rest).map(Some),
+        "\\docs" => Ok(Some(Meta::Docs(argument))),
         "\\indexes" => match rest {
             "health" => Ok(Some(Meta::IndexHealth)),
             "" => Err("\\indexes needs what to do: \\indexes health".into()),
