@@ -177,6 +177,12 @@ pub enum Command {
     /// constraints, values out of range and spelling variants. Every check
     /// is a read-only SELECT run in the read-only guard.
     Check(CheckArgs),
+    /// Write documentation of the database into a directory: index.md
+    /// (schemas, tables and views, a Mermaid diagram of the foreign keys)
+    /// and one Markdown page per table or view, or one schema.json with
+    /// --format json. Only files glance writes are replaced; none are
+    /// removed. Two runs on the same schema write the same bytes.
+    Docs(DocsArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -296,6 +302,17 @@ pub struct ExplainArgs {
     /// configured, and sees only the statement, the plan and the findings).
     #[arg(long)]
     pub no_explanation: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// The directory to write into, created when missing.
+    #[arg(short = 'o', long, value_name = "DIR", default_value = crate::docs::DEFAULT_DIR, value_hint = clap::ValueHint::DirPath)]
+    pub output: std::path::PathBuf,
+    /// Write nothing: print the share of tables (views included) and
+    /// columns that have a comment, per schema.
+    #[arg(long)]
+    pub coverage: bool,
 }
 
 #[derive(Debug, Args)]

@@ -189,6 +189,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Informational,
     },
     Spec {
+        name: "\\dd",
+        args: "[PATTERN]",
+        help: "list comments of tables, views, columns and functions (PostgreSQL)",
+        section: Section::Informational,
+    },
+    Spec {
         name: "\\dx",
         args: "[PATTERN]",
         help: "list installed extensions (PostgreSQL)",
@@ -204,6 +210,12 @@ pub const COMMANDS: &[Spec] = &[
         name: "\\l",
         args: "[PATTERN]",
         help: "list databases (PostgreSQL)",
+        section: Section::Informational,
+    },
+    Spec {
+        name: "\\docs",
+        args: "[DIR]",
+        help: "write Markdown documentation of the database into DIR (default dbdoc; schema.json with --format json)",
         section: Section::Informational,
     },
     Spec {
@@ -364,6 +376,8 @@ pub enum Meta {
         sql: Option<String>,
         plans: bool,
     },
+    /// `\docs [DIR]`: write the database's documentation into DIR.
+    Docs(Option<String>),
     /// `\c [TARGET]`: switch to a profile or address; alone, pick a profile.
     Connect(Option<String>),
     /// `\e`: edit the last SQL or question in an editor, then run it.
@@ -527,9 +541,11 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\dT" => server_list(server_listing::TYPES),
         "\\df" => server_list(server_listing::FUNCTIONS),
         "\\dx" => server_list(server_listing::EXTENSIONS),
+        "\\dd" => server_list(server_listing::DESCRIPTIONS),
         "\\du" => server_list(server_listing::ROLES),
         "\\l" | "\\list" => server_list(server_listing::DATABASES),
         "\\slow" => slow_command(rest).map(Some),
+        "\\docs" => Ok(Some(Meta::Docs(argument))),
         "\\indexes" => indexes_command(rest).map(Some),
         "\\c" | "\\connect" => Ok(Some(Meta::Connect(argument))),
         "\\conninfo" => no_argument(word, rest, Meta::ConnInfo),
@@ -1052,6 +1068,7 @@ mod tests {
             ("\\ds", server_listing::SEQUENCES),
             ("\\dT", server_listing::TYPES),
             ("\\df", server_listing::FUNCTIONS),
+            ("\\dd", server_listing::DESCRIPTIONS),
         ];
         for (line, listing) in cases {
             assert_eq!(

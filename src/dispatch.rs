@@ -9,7 +9,7 @@
 
 use crate::analysis::{explain, narrate};
 use crate::cli::{
-    AdviseArgs, CheckArgs, Cli, Command, ConfigAction, ExplainArgs, Global, IndexesAction,
+    AdviseArgs, CheckArgs, Cli, Command, ConfigAction, DocsArgs, ExplainArgs, Global, IndexesAction,
 };
 use crate::config::Config;
 use crate::connection::{self, Choice, Start};
@@ -121,6 +121,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         } => advise_command(global, args),
         Command::Explain(args) => explain_command(global, args),
         Command::Check(args) => check_command(global, args),
+        Command::Docs(args) => docs_command(global, args),
         Command::Repl => {
             let config = load_config(global)?;
             let term = Term::detect(config.color);
@@ -302,6 +303,72 @@ fn check_command(global: &Global, args: &CheckArgs) -> Result<(), Failure> {
     session
         .present(&report.describe(args.show_sql), false)
         .map_err(Failure::from_io)
+}
+
+/// `glance docs`: the documentation files written into a directory, or
+/// with `--coverage` the comment coverage printed.
+fn docs_command(global: &Global, args: &DocsArgs) -> Result<(), Failure> {
+    // Coverage is a table, printed in any format; the pages are Markdown or JSON.
+    let form = if args.coverage {
+        None
+    } else {
+        Some(docs_form(global.format)?)
+    };
+    let Analysis {
+        mut session,
+        format,
+        ..
+    } = open_for_analysis(global)?;
+    let Some(form) = form else {
+        let catalog = session
+            .catalog()
+            .map_err(|error| Failure::database(&error, None))?;
+        if format == render::Format::Json {
+            println!(
+                "{}",
+                render::json_text(&crate::docs::coverage::json(catalog))
+            );
+            return Ok(());
+        }
+        let description = crate::docs::coverage::describe(catalog);
+        return session
+            .present(&description, false)
+            .map_err(Failure::from_io);
+    };
+    let model =
+        crate::docs::gather(&mut session).map_err(|error| Failure::database(&error, None))?;
+    let files = crate::docs::files(&model, form);
+    let written = crate::docs::write(&args.output, &files).map_err(|error| match error {
+        crate::docs::WriteError::NotADirectory(_) => Failure::Usage {
+            message: error.to_string(),
+            hint: Some("give a directory with -o DIR".into()),
+        },
+        crate::docs::WriteError::Io { .. } => Failure::runtime(error.to_string()),
+    })?;
+    eprintln!(
+        "glance: wrote {} to {}",
+        crate::numbers::counted(written as u64, "file", "files"),
+        crate::escape::visible(&args.output.display().to_string())
+    );
+    Ok(())
+}
+
+/// What `--format` makes `glance docs` write: Markdown unless JSON is asked
+/// for; the other formats are for results.
+fn docs_form(format: Option<render::Format>) -> Result<crate::docs::Form, Failure> {
+    match format {
+        None | Some(render::Format::Table) | Some(render::Format::Markdown) => {
+            Ok(crate::docs::Form::Markdown)
+        }
+        Some(render::Format::Json) => Ok(crate::docs::Form::Json),
+        Some(other) => Err(Failure::Usage {
+            message: format!(
+                "glance docs writes Markdown or JSON, not {}",
+                format!("{other:?}").to_lowercase()
+            ),
+            hint: Some("leave --format out for Markdown, or give --format json".into()),
+        }),
+    }
 }
 
 /// `glance config init|path|show`.

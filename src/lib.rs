@@ -23,6 +23,7 @@ mod db;
 mod demo;
 mod describe;
 mod dispatch;
+mod docs;
 mod escape;
 mod exit;
 mod export;

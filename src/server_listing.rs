@@ -1,5 +1,5 @@
 //! psql listings the schema catalog does not hold (`\du`, `\dx`, `\l`,
-//! `\ds`, `\dT`, `\df`): each is one query on PostgreSQL's system catalogs,
+//! `\ds`, `\dT`, `\df`, `\dd`): each is one query on PostgreSQL's system catalogs,
 //! run inside the read-only server guard like any statement that reads.
 //! Every name in these queries is `pg_catalog.`-qualified, operators too,
 //! so a hostile `search_path` cannot put its own objects in their place.
@@ -150,11 +150,66 @@ pub const FUNCTIONS: ServerListing = ServerListing {
     sqlite: "\\df lists PostgreSQL functions; SQLite's functions are built in or registered by the application",
 };
 
+/// `\dd`: the comments (`COMMENT ON`) of tables, views, columns and
+/// functions; a column is named `table.column`. psql's own `\dd` lists
+/// the comments of other kinds of object (constraints, operator classes…).
+pub const DESCRIPTIONS: ServerListing = ServerListing {
+    title: "Object descriptions",
+    sql: concat!(
+        "SELECT n.nspname AS \"Schema\", c.relname::pg_catalog.text AS \"Name\", \
+          CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'v'::pg_catalog.\"char\" THEN 'view' \
+               WHEN c.relkind OPERATOR(pg_catalog.=) 'm'::pg_catalog.\"char\" THEN 'materialized view' \
+               WHEN c.relkind OPERATOR(pg_catalog.=) 'f'::pg_catalog.\"char\" THEN 'foreign table' \
+               ELSE 'table' END AS \"Object\", \
+          d.description AS \"Description\" \
+          FROM pg_catalog.pg_description d \
+          JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.objoid \
+          JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
+          WHERE d.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass \
+            AND d.objsubid OPERATOR(pg_catalog.=) 0 \
+            AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'v', 'm', 'f']::pg_catalog.\"char\"[]) \
+            AND ",
+        in_user_schemas!(),
+        "UNION ALL \
+          SELECT n.nspname, c.relname::pg_catalog.text OPERATOR(pg_catalog.||) '.' \
+                 OPERATOR(pg_catalog.||) a.attname::pg_catalog.text, 'column', d.description \
+          FROM pg_catalog.pg_description d \
+          JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.objoid \
+          JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
+          JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid \
+           AND a.attnum OPERATOR(pg_catalog.=) d.objsubid \
+          WHERE d.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass \
+            AND d.objsubid OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped \
+            AND ",
+        in_user_schemas!(),
+        "UNION ALL \
+          SELECT n.nspname, p.proname::pg_catalog.text, 'function', d.description \
+          FROM pg_catalog.pg_description d \
+          JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) d.objoid \
+          JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace \
+          WHERE d.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass \
+            AND ",
+        in_user_schemas!(),
+        "ORDER BY 1, 2, 3"
+    ),
+    schema_column: Some(0),
+    name_column: 1,
+    sqlite: "\\dd lists comments made with COMMENT ON, which SQLite does not have; \\d+ NAME shows the -- comments glance reads from CREATE TABLE",
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const ALL: [ServerListing; 6] = [ROLES, EXTENSIONS, DATABASES, SEQUENCES, TYPES, FUNCTIONS];
+    const ALL: [ServerListing; 7] = [
+        ROLES,
+        EXTENSIONS,
+        DATABASES,
+        SEQUENCES,
+        TYPES,
+        FUNCTIONS,
+        DESCRIPTIONS,
+    ];
 
     /// Every `=`, `<>` and `!~` goes through `OPERATOR(pg_catalog.…)`, and
     /// every function call is `pg_catalog.`-qualified.

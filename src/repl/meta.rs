@@ -275,6 +275,7 @@ impl Repl {
                 Err(error) => eprint!("{}", report::db_error(&error, None)),
             },
             Meta::IndexAdvise { sql, plans } => self.advise(session, input, sql, plans),
+            Meta::Docs(dir) => write_docs(session, dir.as_deref()),
             Meta::Connect(target) => self.connect(session, input, target),
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::History(words) => history::list(session, words.as_deref()),
@@ -472,6 +473,28 @@ impl Repl {
             }
             Err(error) => eprint!("{}", report::db_error(&error, None)),
         }
+    }
+}
+
+/// `\\docs [DIR]`: the documentation written into DIR (Markdown, or
+/// `schema.json` under `--format json`), then where it went.
+fn write_docs(session: &mut Session, dir: Option<&str>) {
+    let form = match session.settings.format {
+        Format::Json => crate::docs::Form::Json,
+        _ => crate::docs::Form::Markdown,
+    };
+    let dir = std::path::PathBuf::from(dir.unwrap_or(crate::docs::DEFAULT_DIR));
+    let model = match crate::docs::gather(session) {
+        Ok(model) => model,
+        Err(error) => return eprint!("{}", report::db_error(&error, None)),
+    };
+    match crate::docs::write(&dir, &crate::docs::files(&model, form)) {
+        Ok(written) => println!(
+            "Wrote {} to {}.",
+            crate::numbers::counted(written as u64, "file", "files"),
+            escape::visible(&dir.display().to_string())
+        ),
+        Err(error) => eprint!("{}", report::error_line(&error.to_string(), None)),
     }
 }
 

@@ -124,6 +124,47 @@ fn backslash_df_lists_functions_procedures_and_aggregates() {
 }
 
 #[test]
+fn backslash_dd_lists_comments_of_tables_views_columns_and_functions() {
+    let (db, _) = objects();
+    db.execute(
+        "comment on table plain is 'Plain | table';
+         comment on column plain.id is 'The key';
+         create view plain_view as select id from plain;
+         comment on view plain_view is 'A view';
+         comment on function add_one(int) is 'Adds one';
+         create table billing.bills (id int);
+         comment on table billing.bills is 'Bills';
+         comment on type mood is 'not listed: a type';",
+    );
+    let out = glance()
+        .args(["repl", "-d", db.url(), "--format", "csv"])
+        .stdin("\\dd\n")
+        .run();
+    out.success();
+    let rows: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        rows,
+        [
+            "Schema,Name,Object,Description",
+            "billing,bills,table,Bills",
+            "public,add_one,function,Adds one",
+            "public,plain,table,Plain | table",
+            "public,plain.id,column,The key",
+            "public,plain_view,view,A view",
+        ],
+        "{out}"
+    );
+    run(db.url(), "\\dd plain*")
+        .stdout_has("The key")
+        .stdout_has("A view")
+        .never_shows("Adds one")
+        .never_shows("Bills");
+    run(db.url(), "\\dd billing.*")
+        .stdout_has("Bills")
+        .never_shows("The key");
+}
+
+#[test]
 fn the_listings_work_in_other_output_formats() {
     let (db, _) = objects();
     let out = glance()
@@ -137,8 +178,9 @@ fn the_listings_work_in_other_output_formats() {
 fn on_sqlite_the_listings_say_they_are_postgresql_commands() {
     let path = harness::scratch_dir("listings").join("empty.db");
     rusqlite::Connection::open(&path).expect("create sqlite file");
-    let out = run(&path.to_string_lossy(), "\\du\n\\df\n\\l");
+    let out = run(&path.to_string_lossy(), "\\du\n\\df\n\\l\n\\dd");
     out.stderr_has("\\du lists PostgreSQL roles")
+        .stderr_has("\\dd lists comments made with COMMENT ON, which SQLite does not have")
         .stderr_has("\\df lists PostgreSQL functions")
         .stderr_has("\\l lists PostgreSQL databases");
 }

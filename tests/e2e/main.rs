@@ -18,6 +18,7 @@ mod completion;
 mod config;
 mod connect;
 mod consent;
+mod docs;
 mod exit_codes;
 mod explain;
 mod export;

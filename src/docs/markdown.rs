@@ -1,0 +1,357 @@
+//! The Markdown pages of `glance docs`: `index.md` and one page per
+//! relation. Pure and deterministic: the same model gives the same bytes.
+//!
+//! Names, comments and definitions come from the database and are
+//! untrusted: inline text is escaped so it stays text (no links, HTML,
+//! emphasis or table cells of its own, one line), definitions go in code
+//! fences longer than any backtick run they hold, and file names keep only
+//! letters, digits, `_` and `-`, the rest percent-encoded.
+
+use std::collections::BTreeSet;
+
+use super::mermaid;
+use super::model::Model;
+use crate::catalog::{Catalog, ForeignKey, Relation};
+use crate::escape;
+use crate::numbers::thousands;
+
+/// The name of the index page.
+pub const INDEX: &str = "index.md";
+
+/// Every page: `index.md`, then one per relation, as (file name, text).
+pub fn pages(model: &Model) -> Vec<(String, String)> {
+    let mut pages = vec![(INDEX.to_string(), index(model))];
+    for r in &model.catalog.relations {
+        pages.push((file_name(&r.schema, &r.name), page(model, r)));
+    }
+    pages
+}
+
+/// The file of `schema.name`'s page: each part with every character but
+/// letters, digits, `_` and `-` percent-encoded (so `.` only separates),
+/// then `.md`. Never `index.md`, never a path.
+pub fn file_name(schema: &str, name: &str) -> String {
+    format!("{}.{}.md", encode(schema), encode(name))
+}
+
+fn encode(part: &str) -> String {
+    let mut out = String::new();
+    for c in part.chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            out.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+/// A Markdown link to `schema.name`'s page.
+fn link(schema: &str, name: &str) -> String {
+    format!(
+        "[{}]({})",
+        text(&format!("{schema}.{name}")),
+        file_name(schema, name).replace('%', "%25")
+    )
+}
+
+/// Untrusted text as one line of inline Markdown that renders as itself.
+pub fn text(raw: &str) -> String {
+    let visible = escape::visible(raw);
+    let chars: Vec<char> = visible.trim().chars().collect();
+    let mut out = String::new();
+    for (at, &c) in chars.iter().enumerate() {
+        let word = |i: Option<usize>| {
+            i.and_then(|i| chars.get(i))
+                .is_some_and(|c| c.is_alphanumeric())
+        };
+        match c {
+            '\n' => out.push_str("<br>"),
+            '\r' => {}
+            '\t' => out.push(' '),
+            '_' if word(at.checked_sub(1)) && word(Some(at + 1)) => out.push('_'),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' | '#' | '!' | '('
+            | ')' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '+' | '-' | '=' | '.' if at == 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    // `1. …` would start a list.
+    if let Some(end) = out.find(|c: char| !c.is_ascii_digit())
+        && end > 0
+        && out[end..].starts_with('.')
+    {
+        out.insert(end, '\\');
+    }
+    out
+}
+
+/// `code` in a fenced block of `language`, the fence longer than any run
+/// of backticks inside.
+fn fenced(language: &str, code: &str) -> String {
+    let code = escape::visible(code);
+    let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}{language}\n{}\n{fence}\n", code.trim_end())
+}
+
+/// A Markdown table; an empty string when there are no rows.
+fn table(heading: &str, columns: &[&str], rows: Vec<Vec<String>>) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("\n## {heading}\n\n| {} |\n", columns.join(" | "));
+    out.push_str(&format!("|{}\n", " --- |".repeat(columns.len())));
+    for row in rows {
+        out.push_str(&format!("| {} |\n", row.join(" | ")));
+    }
+    out
+}
+
+fn optional(value: Option<&str>) -> String {
+    value.map(text).unwrap_or_default()
+}
+
+fn names(columns: &[String]) -> String {
+    text(&columns.join(", "))
+}
+
+/// `index.md`: schemas, relations with kind, row estimate and comment, and
+/// the diagram of every relation.
+fn index(model: &Model) -> String {
+    let catalog = &model.catalog;
+    let mut out = format!("# {}\n", text(&model.database));
+    out.push_str(&table(
+        "Schemas",
+        &["Name", "Comment"],
+        catalog
+            .schemas
+            .iter()
+            .map(|s| vec![text(&s.name), optional(s.comment.as_deref())])
+            .collect(),
+    ));
+    out.push_str(&table(
+        "Tables and views",
+        &["Name", "Kind", "Rows", "Comment"],
+        catalog
+            .relations
+            .iter()
+            .map(|r| {
+                vec![
+                    link(&r.schema, &r.name),
+                    r.kind.label().to_string(),
+                    r.row_estimate
+                        .map(|n| thousands(n.max(0) as u64))
+                        .unwrap_or_default(),
+                    optional(r.comment.as_deref()),
+                ]
+            })
+            .collect(),
+    ));
+    if !catalog.relations.is_empty() {
+        out.push_str("\n## Diagram\n\n");
+        out.push_str(&mermaid::diagram(catalog, None));
+    }
+    out
+}
+
+/// One relation's page.
+fn page(model: &Model, r: &Relation) -> String {
+    let catalog = &model.catalog;
+    let extras = model.extras(&r.schema, &r.name);
+    let mut out = format!("# {}\n\n", text(&format!("{}.{}", r.schema, r.name)));
+    out.push_str(&format!(
+        "{} in [{}]({INDEX})\n",
+        capitalised(r.kind.label()),
+        text(&model.database)
+    ));
+    if let Some(comment) = &r.comment {
+        out.push_str(&format!("\n{}\n", text(comment)));
+    }
+    out.push_str(&table(
+        "Columns",
+        &["Name", "Type", "Nullable", "Default", "Comment"],
+        r.columns
+            .iter()
+            .map(|c| {
+                vec![
+                    text(&c.name),
+                    text(&c.type_name),
+                    if c.nullable { "yes" } else { "no" }.to_string(),
+                    optional(c.default.as_deref()),
+                    optional(c.comment.as_deref()),
+                ]
+            })
+            .collect(),
+    ));
+    let keys = r
+        .primary_key
+        .iter()
+        .map(|k| (k, "primary key"))
+        .chain(r.unique_keys.iter().map(|k| (k, "unique")));
+    out.push_str(&table(
+        "Keys",
+        &["Name", "Kind", "Columns"],
+        keys.map(|(k, kind)| vec![text(&k.name), kind.to_string(), names(&k.columns)])
+            .collect(),
+    ));
+    out.push_str(&table(
+        "Indexes",
+        &["Name", "Definition"],
+        r.indexes
+            .iter()
+            .map(|i| vec![text(&i.name), text(&i.definition)])
+            .collect(),
+    ));
+    out.push_str(&table(
+        "Foreign keys",
+        &["Name", "Columns", "References", "On delete", "On update"],
+        r.foreign_keys
+            .iter()
+            .map(|fk| {
+                vec![
+                    text(&fk.name),
+                    names(&fk.columns),
+                    target(catalog, fk),
+                    optional(fk.on_delete.as_deref()),
+                    optional(fk.on_update.as_deref()),
+                ]
+            })
+            .collect(),
+    ));
+    let mut incoming = catalog.referencing(r);
+    incoming.sort_by(|(a, x), (b, y)| {
+        (&a.schema, &a.name, &x.name).cmp(&(&b.schema, &b.name, &y.name))
+    });
+    out.push_str(&table(
+        "Referenced by",
+        &["Table", "Name", "Columns", "Referenced columns"],
+        incoming
+            .iter()
+            .map(|(from, fk)| {
+                vec![
+                    link(&from.schema, &from.name),
+                    text(&fk.name),
+                    names(&fk.columns),
+                    names(&fk.ref_columns),
+                ]
+            })
+            .collect(),
+    ));
+    out.push_str(&table(
+        "Check constraints",
+        &["Name", "Definition"],
+        extras
+            .checks
+            .iter()
+            .map(|c| vec![text(&c.name), text(&c.definition)])
+            .collect(),
+    ));
+    out.push_str(&table(
+        "Triggers",
+        &["Name", "Timing", "Event", "For each", "Runs"],
+        extras
+            .triggers
+            .iter()
+            .map(|t| {
+                vec![
+                    text(&t.name),
+                    text(&t.timing),
+                    text(&t.event),
+                    text(&t.level),
+                    text(&t.runs),
+                ]
+            })
+            .collect(),
+    ));
+    if let Some(definition) = &r.definition {
+        out.push_str("\n## Definition\n\n");
+        out.push_str(&fenced("sql", definition));
+    }
+    out.push_str("\n## Diagram\n\n");
+    out.push_str(&mermaid::diagram(catalog, Some(&neighbours(catalog, r))));
+    out
+}
+
+/// The referenced relation of `fk` as a link when it is documented, and its columns.
+fn target(catalog: &Catalog, fk: &ForeignKey) -> String {
+    let documented = catalog
+        .relations
+        .iter()
+        .any(|r| r.schema == fk.ref_schema && r.name == fk.ref_table);
+    let name = match documented {
+        true => link(&fk.ref_schema, &fk.ref_table),
+        false => text(&format!("{}.{}", fk.ref_schema, fk.ref_table)),
+    };
+    format!("{name} ({})", names(&fk.ref_columns))
+}
+
+/// `r` and the relations its foreign keys point at or that point at it.
+fn neighbours(catalog: &Catalog, r: &Relation) -> BTreeSet<(String, String)> {
+    let mut shown: BTreeSet<(String, String)> = r
+        .foreign_keys
+        .iter()
+        .map(|fk| (fk.ref_schema.clone(), fk.ref_table.clone()))
+        .collect();
+    shown.insert((r.schema.clone(), r.name.clone()));
+    shown.extend(
+        catalog
+            .referencing(r)
+            .into_iter()
+            .map(|(from, _)| (from.schema.clone(), from.name.clone())),
+    );
+    shown
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untrusted_text_stays_text() {
+        assert_eq!(text("order_items"), "order_items");
+        assert_eq!(text("_x_ *b*"), "\\_x\\_ \\*b\\*");
+        assert_eq!(text("a|b `c` <script>"), "a\\|b \\`c\\` \\<script\\>");
+        assert_eq!(text("[x](http://e)"), "\\[x\\]\\(http://e\\)");
+        assert_eq!(text("line\nnext"), "line<br>next");
+        assert_eq!(text("# h"), "\\# h");
+        assert_eq!(text("1. item"), "1\\. item");
+        assert_eq!(text("- item"), "\\- item");
+        assert_eq!(text("bell\u{7}"), "bell\\\\x07");
+        assert_eq!(text("café & co"), "café \\& co");
+    }
+
+    #[test]
+    fn file_names_are_never_paths() {
+        assert_eq!(file_name("public", "orders"), "public.orders.md");
+        assert_eq!(file_name("a.b", "../x y"), "a%2Eb.%2E%2E%2Fx%20y.md");
+        assert_eq!(file_name("main", "café"), "main.café.md");
+        assert_eq!(link("s", "a b"), "[s.a b](s.a%2520b.md)");
+    }
+
+    #[test]
+    fn fences_outgrow_backticks_inside() {
+        assert_eq!(fenced("sql", "SELECT 1"), "```sql\nSELECT 1\n```\n");
+        assert_eq!(
+            fenced("sql", "SELECT '````'"),
+            "`````sql\nSELECT '````'\n`````\n"
+        );
+    }
+}

@@ -1,0 +1,283 @@
+//! Mermaid `erDiagram`s of relations and their foreign keys. Pure.
+//!
+//! Mermaid accepts only plain words as entity, type and attribute names, so
+//! names from the database never become syntax: each entity gets an
+//! identifier made of its name's ASCII letters, digits and `_` (made unique
+//! with a number), and shows the real name as a quoted label with the
+//! characters Mermaid cannot hold in a label (`"`, newlines…) replaced by `_`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::catalog::{Catalog, ForeignKey, Relation};
+
+/// A diagram of `shown` (schema, name pairs; every relation when `None`)
+/// with their key columns (primary, unique and foreign), and the foreign
+/// keys between them.
+pub fn diagram(catalog: &Catalog, shown: Option<&BTreeSet<(String, String)>>) -> String {
+    let relations: Vec<&Relation> = catalog
+        .relations
+        .iter()
+        .filter(|r| shown.is_none_or(|s| s.contains(&(r.schema.clone(), r.name.clone()))))
+        .collect();
+    let ids = identifiers(&relations);
+    let id = |schema: &str, name: &str| ids.get(&(schema.to_string(), name.to_string()));
+    let mut out = String::from("```mermaid\nerDiagram\n");
+    for r in &relations {
+        let entity = &ids[&(r.schema.clone(), r.name.clone())];
+        let keys: Vec<String> = r
+            .columns
+            .iter()
+            .filter_map(|c| {
+                let marks = marks(r, &c.name);
+                (!marks.is_empty()).then(|| {
+                    format!(
+                        "    {} {} {}\n",
+                        word(&c.type_name, "type"),
+                        word(&c.name, "column"),
+                        marks.join(", ")
+                    )
+                })
+            })
+            .collect();
+        let name = label(&format!("{}.{}", r.schema, r.name));
+        match keys.is_empty() {
+            true => out.push_str(&format!("  {entity}[\"{name}\"]\n")),
+            false => out.push_str(&format!(
+                "  {entity}[\"{name}\"] {{\n{}  }}\n",
+                keys.concat()
+            )),
+        }
+    }
+    for r in &relations {
+        for fk in &r.foreign_keys {
+            let (Some(child), Some(parent)) =
+                (id(&r.schema, &r.name), id(&fk.ref_schema, &fk.ref_table))
+            else {
+                continue;
+            };
+            out.push_str(&format!(
+                "  {child} {}--|| {parent} : \"{}\"\n",
+                cardinality(r, fk),
+                label(&fk.name)
+            ));
+        }
+    }
+    out.push_str("```\n");
+    out
+}
+
+/// How many rows of the referencing relation one referenced row may have:
+/// `|o` at most one (the key's columns are unique), `}|` one or more when
+/// they are all NOT NULL, `}o` otherwise.
+pub fn cardinality(relation: &Relation, fk: &ForeignKey) -> &'static str {
+    let same = |cols: &[String]| {
+        let a: BTreeSet<&String> = cols.iter().collect();
+        let b: BTreeSet<&String> = fk.columns.iter().collect();
+        a == b
+    };
+    let unique = relation
+        .primary_key
+        .iter()
+        .chain(&relation.unique_keys)
+        .any(|k| same(&k.columns))
+        || relation
+            .indexes
+            .iter()
+            .any(|i| i.unique && same(&index_columns(&i.definition)));
+    let not_null = fk.columns.iter().all(|name| {
+        relation
+            .columns
+            .iter()
+            .any(|c| &c.name == name && !c.nullable)
+    });
+    match (unique, not_null) {
+        (true, _) => "|o",
+        (false, true) => "}|",
+        (false, false) => "}o",
+    }
+}
+
+/// The plain column names of an index definition's `(…)` list; an
+/// expression makes it match no key.
+fn index_columns(definition: &str) -> Vec<String> {
+    let Some(open) = definition.find(" (") else {
+        return Vec::new();
+    };
+    let inner = &definition[open + 2..];
+    let Some(close) = inner.find(')') else {
+        return Vec::new();
+    };
+    inner[..close]
+        .split(',')
+        .map(|c| c.trim().trim_matches('"').to_string())
+        .collect()
+}
+
+/// `PK`, `FK`, `UK` for a column.
+fn marks(r: &Relation, column: &str) -> Vec<&'static str> {
+    let has = |cols: &[String]| cols.iter().any(|c| c == column);
+    let mut marks = Vec::new();
+    if r.primary_key.as_ref().is_some_and(|k| has(&k.columns)) {
+        marks.push("PK");
+    }
+    if r.foreign_keys.iter().any(|fk| has(&fk.columns)) {
+        marks.push("FK");
+    }
+    if r.unique_keys.iter().any(|k| has(&k.columns)) {
+        marks.push("UK");
+    }
+    marks
+}
+
+/// A unique Mermaid identifier for every relation, from its name.
+fn identifiers(relations: &[&Relation]) -> BTreeMap<(String, String), String> {
+    let mut taken = BTreeSet::new();
+    let mut ids = BTreeMap::new();
+    for r in relations {
+        let base = word(&format!("{}__{}", r.schema, r.name), "relation");
+        let mut id = base.clone();
+        let mut n = 2;
+        while !taken.insert(id.clone()) {
+            id = format!("{base}_{n}");
+            n += 1;
+        }
+        ids.insert((r.schema.clone(), r.name.clone()), id);
+    }
+    ids
+}
+
+/// `text` as a Mermaid word: ASCII letters, digits and `_`, every other
+/// character `_`; never empty, never starting with a digit.
+fn word(text: &str, fallback: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if out.chars().all(|c| c == '_') {
+        out = fallback.to_string();
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// `text` for a quoted Mermaid label.
+fn label(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' | '`' | '#' | ';' | '<' | '>' | '{' | '}' | '[' | ']' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{ColumnInfo, Key, RelationKind};
+
+    fn column(name: &str, nullable: bool) -> ColumnInfo {
+        ColumnInfo {
+            name: name.into(),
+            type_name: "integer".into(),
+            nullable,
+            ..Default::default()
+        }
+    }
+
+    fn fk(name: &str, column: &str) -> ForeignKey {
+        ForeignKey {
+            name: name.into(),
+            columns: vec![column.into()],
+            ref_schema: "s".into(),
+            ref_table: "parent".into(),
+            ref_columns: vec!["id".into()],
+            ..Default::default()
+        }
+    }
+
+    fn catalog() -> Catalog {
+        let mut parent = Relation::new("s", "parent", RelationKind::Table);
+        parent.columns = vec![column("id", false)];
+        parent.primary_key = Some(Key {
+            name: "parent_pkey".into(),
+            columns: vec!["id".into()],
+        });
+        let mut child = Relation::new("s", "child \"x\"\n", RelationKind::Table);
+        child.columns = vec![
+            column("a", true),
+            column("b", false),
+            column("c", true),
+            column("note", true),
+        ];
+        child.foreign_keys = vec![fk("fa", "a"), fk("fb", "b"), fk("fc", "c")];
+        child.unique_keys = vec![Key {
+            name: "child_c_key".into(),
+            columns: vec!["c".into()],
+        }];
+        let same = Relation::new("s", "child__x__", RelationKind::Table);
+        Catalog {
+            relations: vec![parent, child, same],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn cardinality_follows_nullability_and_uniqueness() {
+        let text = diagram(&catalog(), None);
+        assert!(
+            text.contains("  s__child__x__ }o--|| s__parent : \"fa\"\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  s__child__x__ }|--|| s__parent : \"fb\"\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  s__child__x__ |o--|| s__parent : \"fc\"\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn names_never_become_syntax() {
+        let text = diagram(&catalog(), None);
+        assert!(
+            text.contains("  s__child__x__[\"s.child _x__\"] {\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  s__child__x___2[\"s.child__x__\"]\n"),
+            "{text}"
+        );
+        assert!(text.contains("    integer c FK, UK\n"), "{text}");
+        assert!(!text.contains("note"), "only key columns: {text}");
+        assert_eq!(word("1 é", "x"), "_1__");
+        assert_eq!(word("é", "column"), "column");
+    }
+
+    #[test]
+    fn a_subset_shows_only_its_relations_and_keys_between_them() {
+        let shown: BTreeSet<(String, String)> = [("s".to_string(), "parent".to_string())].into();
+        let text = diagram(&catalog(), Some(&shown));
+        assert!(
+            !text.contains("child") && text.contains("s__parent"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn unique_indexes_count_as_unique_keys() {
+        let mut r = Relation::new("s", "t", RelationKind::Table);
+        r.columns = vec![column("a", false)];
+        r.indexes = vec![crate::catalog::Index {
+            name: "i".into(),
+            definition: "CREATE UNIQUE INDEX i ON s.t USING btree (a)".into(),
+            unique: true,
+            primary: false,
+        }];
+        assert_eq!(cardinality(&r, &fk("f", "a")), "|o");
+    }
+}
