@@ -657,3 +657,245 @@ fn constant(expr: &Expr) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::statements;
+
+    /// The rules that fire on the last statement of `sql`.
+    fn rules(sql: &str, dialect: Dialect) -> Vec<&'static str> {
+        let linted = statements(sql, dialect).unwrap();
+        let last = linted.last().expect("a statement");
+        last.findings.iter().map(|f| f.rule).collect()
+    }
+
+    const SAFE: &str = "set lock_timeout = '2s';\n";
+
+    fn pg(sql: &str) -> Vec<&'static str> {
+        rules(&format!("{SAFE}{sql}"), Dialect::Postgres)
+    }
+
+    #[test]
+    fn every_rule_fires_and_its_safe_rewrite_does_not() {
+        let cases: &[(&str, &[&str])] = &[
+            ("create index i on t (c)", &["require-concurrent-index"]),
+            (
+                "create index concurrently i on t (c)",
+                &["non-transactional"],
+            ),
+            ("drop index i", &["require-concurrent-index-drop"]),
+            ("drop index concurrently i", &["non-transactional"]),
+            (
+                "alter table t add constraint f foreign key (c) references p (id)",
+                &["foreign-key-not-valid"],
+            ),
+            (
+                "alter table t add constraint f foreign key (c) references p (id) not valid",
+                &[],
+            ),
+            (
+                "alter table t add column c int references p (id)",
+                &["foreign-key-not-valid"],
+            ),
+            ("alter table t validate constraint f", &[]),
+            (
+                "alter table t add constraint k check (c > 0)",
+                &["check-not-valid"],
+            ),
+            (
+                "alter table t add constraint k check (c > 0) not valid",
+                &[],
+            ),
+            (
+                "alter table t alter column c set not null",
+                &["set-not-null-needs-check"],
+            ),
+            (
+                "alter table t alter column c type bigint",
+                &["change-column-type"],
+            ),
+            ("alter table t rename column c to d", &["rename-column"]),
+            ("alter table t rename to u", &["rename-table"]),
+            ("alter table t drop column c", &["drop-column"]),
+            ("drop table t", &["drop-table"]),
+            (
+                "alter table t add column c uuid default gen_random_uuid()",
+                &["volatile-default"],
+            ),
+            ("alter table t add column c int default 0", &[]),
+            ("alter table t add column c timestamptz default now()", &[]),
+            (
+                "alter table t add column c bigserial",
+                &["volatile-default"],
+            ),
+            (
+                "alter table t add constraint u unique (c)",
+                &["unique-using-index"],
+            ),
+            (
+                "alter table t add primary key (id)",
+                &["unique-using-index"],
+            ),
+            ("alter table t add constraint u unique using index i", &[]),
+            (
+                "alter table t add column c int not null",
+                &["not-null-without-default"],
+            ),
+            ("alter table t add column c int not null default 0", &[]),
+            (
+                "alter table t add column c int generated always as identity",
+                &["volatile-default"],
+            ),
+            (
+                "begin;\ncreate index concurrently i on t (c)",
+                &["outside-transaction"],
+            ),
+            ("begin;\ncommit;\nvacuum t", &["non-transactional"]),
+            ("select 1", &[]),
+        ];
+        let mut fired: HashSet<&str> = ["require-lock-timeout", "sqlite-alter-limits"].into();
+        for (sql, expected) in cases {
+            assert_eq!(pg(sql), *expected, "{sql}");
+            fired.extend(expected.iter());
+        }
+        let listed: HashSet<&str> = RULES.iter().map(|(name, ..)| *name).collect();
+        assert_eq!(
+            fired, listed,
+            "every listed rule is tested, every rule fired is listed"
+        );
+    }
+
+    #[test]
+    fn lock_timeout_is_required_once_before_the_first_access_exclusive_lock() {
+        let linted = statements(
+            "create index concurrently i on t (c);\nalter table t drop column c;\nalter table t drop column d;",
+            Dialect::Postgres,
+        )
+        .unwrap();
+        let rules: Vec<Vec<&str>> = linted
+            .iter()
+            .map(|l| l.findings.iter().map(|f| f.rule).collect())
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                vec!["non-transactional"],
+                vec!["require-lock-timeout", "drop-column"],
+                vec!["drop-column"],
+            ]
+        );
+        let off = rules_of("set lock_timeout = 0;\nalter table t drop column c");
+        assert!(off.contains(&"require-lock-timeout"), "{off:?}");
+        let local =
+            rules_of("begin;\nset local lock_timeout to '1s';\nalter table t drop column c");
+        assert_eq!(local, ["drop-column"]);
+    }
+
+    fn rules_of(sql: &str) -> Vec<&'static str> {
+        rules(sql, Dialect::Postgres)
+    }
+
+    #[test]
+    fn a_table_created_in_the_same_file_is_new_and_empty() {
+        let created = "create table t (id int primary key, c int);\n";
+        for sql in [
+            "create index i on t (c)",
+            "alter table t add column d int not null",
+            "alter table t add constraint f foreign key (c) references t (id)",
+            "alter table t alter column c set not null",
+            "alter table t drop column c",
+            "alter table t add column u uuid default gen_random_uuid()",
+            "drop table t",
+        ] {
+            assert_eq!(
+                rules_of(&format!("{created}{sql}")),
+                [] as [&str; 0],
+                "{sql}"
+            );
+        }
+        // An index created above is no one's yet either.
+        assert_eq!(
+            rules_of("create index i on t (c);\ndrop index i"),
+            [] as [&str; 0]
+        );
+    }
+
+    #[test]
+    fn a_validated_not_null_check_makes_set_not_null_safe() {
+        let validated = "alter table t add constraint c_nn check (c is not null) not valid;\n\
+                         alter table t validate constraint c_nn;\n\
+                         alter table t alter column c set not null";
+        assert_eq!(pg(validated), [] as [&str; 0]);
+        let unvalidated = "alter table t add constraint c_nn check (c is not null) not valid;\n\
+                           alter table t alter column c set not null";
+        assert_eq!(pg(unvalidated), ["set-not-null-needs-check"]);
+        let other_column = "alter table t add constraint d_nn check (d is not null) not valid;\n\
+                            alter table t validate constraint d_nn;\n\
+                            alter table t alter column c set not null";
+        assert_eq!(pg(other_column), ["set-not-null-needs-check"]);
+    }
+
+    #[test]
+    fn fixes_are_statements_to_run() {
+        let linted = statements("create unique index i on t (c)", Dialect::Postgres).unwrap();
+        assert_eq!(
+            linted[0].findings[0].fix,
+            "CREATE UNIQUE INDEX CONCURRENTLY i ON t(c); (outside a transaction block)"
+        );
+        let linted = statements(
+            "alter table t add constraint f foreign key (c) references p (id)",
+            Dialect::Postgres,
+        )
+        .unwrap();
+        let fix = &linted[0].findings[0].fix;
+        assert!(fix.contains("REFERENCES p(id) NOT VALID;"), "{fix}");
+        assert!(fix.contains("VALIDATE CONSTRAINT f;"), "{fix}");
+    }
+
+    #[test]
+    fn sqlite_findings() {
+        let sqlite = |sql| rules(sql, Dialect::Sqlite);
+        assert_eq!(sqlite("alter table t drop column c"), ["drop-column"]);
+        assert_eq!(
+            sqlite("alter table t rename column c to d"),
+            ["rename-column"]
+        );
+        assert_eq!(sqlite("alter table t rename to u"), ["rename-table"]);
+        assert_eq!(sqlite("drop table t"), ["drop-table"]);
+        assert_eq!(
+            sqlite("alter table t add column c int not null"),
+            ["not-null-without-default"]
+        );
+        assert_eq!(
+            sqlite("alter table t add column c int not null default 0"),
+            [] as [&str; 0]
+        );
+        assert_eq!(
+            sqlite("alter table t add column c int default -1"),
+            [] as [&str; 0]
+        );
+        for sql in [
+            "alter table t alter column c set not null",
+            "alter table t add constraint k check (c > 0)",
+            "alter table t add column c text default current_timestamp",
+            "alter table t add column c int unique",
+            "create table t (id int);\nalter table t add column c int primary key",
+        ] {
+            assert_eq!(sqlite(sql), ["sqlite-alter-limits"], "{sql}");
+        }
+        assert_eq!(sqlite("create index i on t (c)"), [] as [&str; 0]);
+        assert_eq!(
+            sqlite("create table t (id int);\nalter table t add column c int not null"),
+            [] as [&str; 0]
+        );
+    }
+
+    #[test]
+    fn every_rule_is_listed_once() {
+        let mut names: Vec<&str> = RULES.iter().map(|(name, ..)| *name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), RULES.len());
+    }
+}
