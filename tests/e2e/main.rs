@@ -28,6 +28,7 @@ mod hostile;
 mod index_health;
 mod introspect;
 mod layers;
+mod lint;
 mod listings;
 mod manifest;
 mod paging;
