@@ -234,17 +234,14 @@ fn postgres(parsed: &Parsed, effect: &Effect, context: &mut Context) -> Vec<Find
         ));
     }
     match &parsed.statement {
-        Statement::Set(set) => {
-            if let sqlparser::ast::Set::SingleAssignment {
-                variable, values, ..
-            } = set
-            {
-                let zero = values
-                    .first()
-                    .is_some_and(|v| v.to_string().trim_matches('\'') == "0");
-                if table_name(variable) == "lock_timeout" && !zero {
-                    context.lock_timeout = true;
-                }
+        Statement::Set(sqlparser::ast::Set::SingleAssignment {
+            variable, values, ..
+        }) => {
+            let zero = values
+                .first()
+                .is_some_and(|v| v.to_string().trim_matches('\'') == "0");
+            if table_name(variable) == "lock_timeout" && !zero {
+                context.lock_timeout = true;
             }
         }
         Statement::StartTransaction { .. } => context.in_transaction = true,
@@ -329,15 +326,15 @@ fn note_checks(table: &ObjectName, operation: &AlterTableOperation, context: &mu
             constraint: TableConstraint::Check(check),
             not_valid,
         } => {
-            if let Expr::IsNotNull(inner) = &*check.expr {
-                if let Expr::Identifier(column) = &**inner {
-                    context.not_null_checks.push((
-                        table,
-                        column.value.to_lowercase(),
-                        check.name.as_ref().map(|n| n.value.to_lowercase()),
-                        !not_valid,
-                    ));
-                }
+            if let Expr::IsNotNull(inner) = &*check.expr
+                && let Expr::Identifier(column) = &**inner
+            {
+                context.not_null_checks.push((
+                    table,
+                    column.value.to_lowercase(),
+                    check.name.as_ref().map(|n| n.value.to_lowercase()),
+                    !not_valid,
+                ));
             }
         }
         AlterTableOperation::ValidateConstraint { name } => {
