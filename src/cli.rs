@@ -13,8 +13,10 @@ use crate::render::Format;
 pub const EXIT_CODES: &str = "\
 Exit status:
   0  success
-  1  runtime or database error (connection failed, statement failed)
-  2  usage error (bad flag, bad input, nothing to run)
+  1  runtime or database error (connection failed, statement failed);
+     glance lint: a finding of level warning or error
+  2  usage error (bad flag, bad input, nothing to run; a file glance lint
+     cannot parse)
   3  refused: the statement needs a confirmation that could not be given
      (no terminal to ask; see --allow-destructive)";
 
@@ -183,6 +185,13 @@ pub enum Command {
     /// --format json. Only files glance writes are replaced; none are
     /// removed. Two runs on the same schema write the same bytes.
     Docs(DocsArgs),
+    /// Lint migration files without connecting: for each statement, the
+    /// lock it takes on PostgreSQL 15 and whether it blocks reads or
+    /// writes, whether it rewrites or scans the table, whether it can run
+    /// in a transaction block, and findings with their safe rewrite. Exit
+    /// status 1 when a finding is a warning or an error, 2 when a file does
+    /// not parse.
+    Lint(LintArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -313,6 +322,24 @@ pub struct DocsArgs {
     /// columns that have a comment, per schema.
     #[arg(long)]
     pub coverage: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// The files to lint; `-` or none reads stdin.
+    #[arg(value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub files: Vec<String>,
+    /// The SQL dialect of the files [default: the dialect of -d when given
+    /// (no connection is made), else postgres]
+    #[arg(long, value_enum, value_name = "DIALECT")]
+    pub dialect: Option<LintDialect>,
+}
+
+/// The dialects `glance lint` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LintDialect {
+    Postgres,
+    Sqlite,
 }
 
 #[derive(Debug, Args)]

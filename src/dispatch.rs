@@ -9,7 +9,8 @@
 
 use crate::analysis::{explain, narrate};
 use crate::cli::{
-    AdviseArgs, CheckArgs, Cli, Command, ConfigAction, DocsArgs, ExplainArgs, Global, IndexesAction,
+    AdviseArgs, CheckArgs, Cli, Command, ConfigAction, DocsArgs, ExplainArgs, Global,
+    IndexesAction, LintArgs, LintDialect,
 };
 use crate::config::Config;
 use crate::connection::{self, Choice, Start};
@@ -119,6 +120,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Indexes {
             action: IndexesAction::Advise(args),
         } => advise_command(global, args),
+        Command::Lint(args) => lint_command(global, args),
         Command::Explain(args) => explain_command(global, args),
         Command::Check(args) => check_command(global, args),
         Command::Docs(args) => docs_command(global, args),
@@ -280,6 +282,56 @@ fn explain_failure(session: &Session, executed: Executed, sql: &str, analyze: bo
         Executed::Output(error) => Failure::from_io(error),
         Executed::Ran(_) => Failure::runtime("the plan was not read"),
     }
+}
+
+/// `glance lint FILE…`: the report on stdout (one JSON document with
+/// --format json); exit 1 when a finding is a warning or worse, 2 when a
+/// file cannot be read or parsed. Connects to nothing.
+fn lint_command(global: &Global, args: &LintArgs) -> Result<(), Failure> {
+    let dialect = match args.dialect {
+        Some(LintDialect::Postgres) => crate::db::Dialect::Postgres,
+        Some(LintDialect::Sqlite) => crate::db::Dialect::Sqlite,
+        None if global.demo => crate::db::Dialect::Sqlite,
+        None => crate::db::Target::parse(global.database.as_deref()).dialect(),
+    };
+    let paths = if args.files.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        args.files.clone()
+    };
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let sql = if path == "-" {
+            ask::read_stdin()?
+        } else {
+            std::fs::read_to_string(&path).map_err(|e| Failure::Usage {
+                message: format!("cannot read {path}: {e}"),
+                hint: None,
+            })?
+        };
+        let statements = crate::lint::statements(&sql, dialect).map_err(|e| Failure::Usage {
+            message: format!(
+                "{path}:{}:{}: cannot parse: {}",
+                e.line, e.column, e.message
+            ),
+            hint: Some(format!(
+                "glance lint reads {} SQL (--dialect); fix the statement, or lint it apart",
+                dialect.name()
+            )),
+        })?;
+        files.push(crate::lint::report::File { path, statements });
+    }
+    if global.format == Some(render::Format::Json) {
+        print!("{}", crate::lint::report::json(&files));
+    } else {
+        print!("{}", crate::lint::report::text(&files));
+    }
+    if crate::lint::report::fails(&files) {
+        return Err(Failure::runtime(
+            "lint found warnings or errors (see above)",
+        ));
+    }
+    Ok(())
 }
 
 /// `glance check`: the data-quality checks, as text or JSON on stdout.

@@ -37,6 +37,7 @@ mod ident;
 mod input_proptests;
 mod interrupt;
 mod journal;
+mod lint;
 mod llm;
 mod models;
 mod numbers;

@@ -164,6 +164,17 @@ pub fn split_statements(sql: &str, dialect: Dialect) -> Vec<String> {
     }
 }
 
+/// Where each statement of `sql` is: the byte range of its trimmed text
+/// without the semicolon, cut as [`split_statements`] cuts. Input the
+/// tokenizer cannot read is an error, with the tokenizer's message.
+pub fn statement_ranges(sql: &str, dialect: Dialect) -> Result<Vec<Range<usize>>, String> {
+    Ok(scan(sql, dialect)?
+        .pieces
+        .into_iter()
+        .map(|p| p.range)
+        .collect())
+}
+
 /// The psql-style command tag of the first statement in `sql`, upper-case:
 /// `SELECT`, `INSERT`, `CREATE TABLE`, `DROP INDEX`, `BEGIN`… Empty when the
 /// input holds no statement.

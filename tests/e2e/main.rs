@@ -31,6 +31,7 @@ mod hostile;
 mod index_health;
 mod introspect;
 mod layers;
+mod lint;
 mod listings;
 mod manifest;
 mod narrate;

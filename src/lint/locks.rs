@@ -1,0 +1,821 @@
+//! What one statement does to the tables it touches on PostgreSQL 15: the
+//! lock it takes on each, whether it rewrites a table or reads all of it to
+//! check something, and whether it may run inside a transaction block.
+//!
+//! Every row was measured on a PostgreSQL 15 server (`pg_locks` of the
+//! backend that ran the statement inside `BEGIN … ROLLBACK`), and
+//! `tests/e2e/lint.rs` measures each again. Statements the table does not
+//! know take no lock on a table as far as it says; an `ALTER TABLE` action
+//! it does not know counts as the strongest lock, `ACCESS EXCLUSIVE`.
+
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{
+    AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, DataType, Expr,
+    LockTableMode, ObjectName, ObjectType, Statement, TableConstraint, visit_expressions,
+};
+
+use super::{Parsed, table_name};
+
+/// A table lock mode, weakest first (PostgreSQL's order of strength).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mode {
+    AccessShare,
+    RowShare,
+    RowExclusive,
+    ShareUpdateExclusive,
+    Share,
+    ShareRowExclusive,
+    Exclusive,
+    AccessExclusive,
+}
+
+impl Mode {
+    /// The name `pg_locks.mode` shows: `AccessExclusiveLock`, …
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::AccessShare => "AccessShareLock",
+            Mode::RowShare => "RowShareLock",
+            Mode::RowExclusive => "RowExclusiveLock",
+            Mode::ShareUpdateExclusive => "ShareUpdateExclusiveLock",
+            Mode::Share => "ShareLock",
+            Mode::ShareRowExclusive => "ShareRowExclusiveLock",
+            Mode::Exclusive => "ExclusiveLock",
+            Mode::AccessExclusive => "AccessExclusiveLock",
+        }
+    }
+
+    /// Whether other sessions' plain SELECTs wait for it.
+    pub fn blocks_reads(self) -> bool {
+        self == Mode::AccessExclusive
+    }
+
+    /// Whether other sessions' INSERT, UPDATE and DELETE wait for it.
+    pub fn blocks_writes(self) -> bool {
+        self >= Mode::Share
+    }
+}
+
+/// A lock on one relation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lock {
+    /// The relation as the statement names it (for DROP INDEX, the index:
+    /// its table is locked in the same mode).
+    pub relation: String,
+    pub mode: Mode,
+}
+
+/// What a statement does besides its result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Effect {
+    /// Table locks, strongest per relation, in the order the statement names them.
+    pub locks: Vec<Lock>,
+    /// Whether it writes the whole table anew (time grows with its size,
+    /// under the lock).
+    pub rewrites: bool,
+    /// Whether it reads the whole table (or builds an index from it) under the lock.
+    pub scans: bool,
+    /// Whether it may run inside a transaction block.
+    pub transactional: bool,
+}
+
+impl Effect {
+    fn new() -> Self {
+        Effect {
+            locks: Vec::new(),
+            rewrites: false,
+            scans: false,
+            transactional: true,
+        }
+    }
+
+    /// The strongest lock it takes, if any.
+    pub fn strongest(&self) -> Option<Mode> {
+        self.locks.iter().map(|lock| lock.mode).max()
+    }
+
+    fn lock(&mut self, name: &ObjectName, mode: Mode) {
+        let relation = table_name(name);
+        match self.locks.iter_mut().find(|l| l.relation == relation) {
+            Some(lock) => lock.mode = lock.mode.max(mode),
+            None => self.locks.push(Lock { relation, mode }),
+        }
+    }
+}
+
+/// Functions a column default may call without PostgreSQL writing the
+/// value into every row: it evaluates a non-volatile default once and
+/// stores it in the catalog.
+const NOT_VOLATILE: &[&str] = &[
+    "now",
+    "current_timestamp",
+    "current_date",
+    "current_time",
+    "localtimestamp",
+    "localtime",
+    "statement_timestamp",
+    "transaction_timestamp",
+    "current_user",
+    "session_user",
+    "current_setting",
+    "lower",
+    "upper",
+    "coalesce",
+    "make_date",
+    "make_timestamp",
+    "make_timestamptz",
+    "to_timestamp",
+    "to_date",
+    "jsonb_build_object",
+    "json_build_object",
+    "jsonb_build_array",
+    "json_build_array",
+];
+
+/// Types whose column gets a sequence's `nextval` as its default.
+const SERIAL_TYPES: &[&str] = &[
+    "serial",
+    "serial2",
+    "serial4",
+    "serial8",
+    "smallserial",
+    "bigserial",
+];
+
+/// The PostgreSQL 15 effect of `parsed`.
+pub fn postgres(parsed: &Parsed) -> Effect {
+    let mut effect = Effect::new();
+    match &parsed.statement {
+        Statement::AlterTable(alter) => {
+            for operation in &alter.operations {
+                alter_table(&alter.name, operation, &mut effect);
+            }
+        }
+        Statement::CreateIndex(index) => {
+            effect.scans = true;
+            if index.concurrently {
+                effect.transactional = false;
+                effect.lock(&index.table_name, Mode::ShareUpdateExclusive);
+            } else {
+                effect.lock(&index.table_name, Mode::Share);
+            }
+        }
+        Statement::CreateTable(create) => {
+            for column in &create.columns {
+                for target in column_references(column) {
+                    effect.lock(target, Mode::ShareRowExclusive);
+                }
+            }
+            for constraint in &create.constraints {
+                if let TableConstraint::ForeignKey(fk) = constraint {
+                    effect.lock(&fk.foreign_table, Mode::ShareRowExclusive);
+                }
+            }
+        }
+        Statement::Drop {
+            object_type, names, ..
+        } => {
+            let mode = match object_type {
+                ObjectType::Index if parsed.concurrently => {
+                    effect.transactional = false;
+                    Some(Mode::ShareUpdateExclusive)
+                }
+                ObjectType::Table
+                | ObjectType::View
+                | ObjectType::MaterializedView
+                | ObjectType::Index
+                | ObjectType::Sequence => Some(Mode::AccessExclusive),
+                ObjectType::Database => {
+                    effect.transactional = false;
+                    None
+                }
+                _ => None,
+            };
+            for name in names.iter().filter(|_| mode.is_some()) {
+                effect.lock(name, mode.unwrap_or(Mode::AccessExclusive));
+            }
+        }
+        Statement::Truncate(truncate) => {
+            for target in &truncate.table_names {
+                effect.lock(&target.name, Mode::AccessExclusive);
+            }
+        }
+        Statement::Insert(insert) => {
+            if let sqlparser::ast::TableObject::TableName(name) = &insert.table {
+                effect.lock(name, Mode::RowExclusive);
+            }
+        }
+        Statement::Update(update) => {
+            if let sqlparser::ast::TableFactor::Table { name, .. } = &update.table.relation {
+                effect.lock(name, Mode::RowExclusive);
+            }
+        }
+        Statement::Delete(delete) => {
+            let tables = match &delete.from {
+                sqlparser::ast::FromTable::WithFromKeyword(t)
+                | sqlparser::ast::FromTable::WithoutKeyword(t) => t,
+            };
+            for table in tables {
+                if let sqlparser::ast::TableFactor::Table { name, .. } = &table.relation {
+                    effect.lock(name, Mode::RowExclusive);
+                }
+            }
+        }
+        Statement::CreateTrigger(trigger) => {
+            effect.lock(&trigger.table_name, Mode::ShareRowExclusive);
+        }
+        Statement::Comment {
+            object_type: sqlparser::ast::CommentObject::Table,
+            object_name,
+            ..
+        } => effect.lock(object_name, Mode::ShareUpdateExclusive),
+        Statement::Lock(lock) => {
+            let mode = lock
+                .lock_mode
+                .as_ref()
+                .map_or(Mode::AccessExclusive, lock_mode);
+            for target in &lock.tables {
+                effect.lock(&target.name, mode);
+            }
+        }
+        Statement::Vacuum(vacuum) => {
+            effect.transactional = false;
+            if let Some(name) = &vacuum.table_name {
+                let mode = if vacuum.full {
+                    Mode::AccessExclusive
+                } else {
+                    Mode::ShareUpdateExclusive
+                };
+                effect.lock(name, mode);
+                effect.rewrites = vacuum.full;
+            }
+        }
+        Statement::CreateDatabase { .. } => effect.transactional = false,
+        _ => {}
+    }
+    effect
+}
+
+/// The SQLite effect of `parsed`: no table locks (a write locks the whole
+/// database), but `DROP COLUMN` rewrites the table and `VACUUM` cannot run
+/// in a transaction.
+pub fn sqlite(parsed: &Parsed) -> Effect {
+    let mut effect = Effect::new();
+    match &parsed.statement {
+        Statement::AlterTable(alter) => {
+            effect.rewrites = alter
+                .operations
+                .iter()
+                .any(|op| matches!(op, AlterTableOperation::DropColumn { .. }));
+        }
+        Statement::CreateIndex(_) => effect.scans = true,
+        Statement::Vacuum(_) => {
+            effect.transactional = false;
+            effect.rewrites = true;
+        }
+        _ => {}
+    }
+    effect
+}
+
+fn lock_mode(mode: &LockTableMode) -> Mode {
+    match mode {
+        LockTableMode::AccessShare => Mode::AccessShare,
+        LockTableMode::RowShare => Mode::RowShare,
+        LockTableMode::RowExclusive => Mode::RowExclusive,
+        LockTableMode::ShareUpdateExclusive => Mode::ShareUpdateExclusive,
+        LockTableMode::Share => Mode::Share,
+        LockTableMode::ShareRowExclusive => Mode::ShareRowExclusive,
+        LockTableMode::Exclusive => Mode::Exclusive,
+        LockTableMode::AccessExclusive => Mode::AccessExclusive,
+    }
+}
+
+fn alter_table(table: &ObjectName, operation: &AlterTableOperation, effect: &mut Effect) {
+    use AlterTableOperation as Op;
+    // The altered table first, so that it leads the list; upgraded below.
+    effect.lock(table, Mode::AccessShare);
+    let mode = match operation {
+        Op::AddColumn { column_def, .. } => {
+            effect.rewrites |= column_rewrites(column_def);
+            for target in column_references(column_def) {
+                effect.lock(target, Mode::ShareRowExclusive);
+            }
+            effect.scans |= column_def.options.iter().any(|o| {
+                matches!(
+                    o.option,
+                    ColumnOption::Check(_) | ColumnOption::Unique(_) | ColumnOption::PrimaryKey(_)
+                )
+            });
+            Mode::AccessExclusive
+        }
+        Op::AddConstraint {
+            constraint,
+            not_valid,
+        } => match constraint {
+            TableConstraint::ForeignKey(fk) => {
+                effect.scans |= !not_valid;
+                effect.lock(&fk.foreign_table, Mode::ShareRowExclusive);
+                Mode::ShareRowExclusive
+            }
+            TableConstraint::Check(_) => {
+                effect.scans |= !not_valid;
+                Mode::AccessExclusive
+            }
+            TableConstraint::Unique(_) | TableConstraint::PrimaryKey(_) => {
+                effect.scans = true;
+                Mode::AccessExclusive
+            }
+            _ => Mode::AccessExclusive,
+        },
+        Op::AlterColumn { op, .. } => match op {
+            AlterColumnOperation::SetNotNull => {
+                effect.scans = true;
+                Mode::AccessExclusive
+            }
+            AlterColumnOperation::SetDataType {
+                data_type, using, ..
+            } => {
+                effect.rewrites |= using.is_some() || !keeps_bytes(data_type);
+                Mode::AccessExclusive
+            }
+            _ => Mode::AccessExclusive,
+        },
+        Op::ValidateConstraint { .. } => {
+            effect.scans = true;
+            Mode::ShareUpdateExclusive
+        }
+        Op::SetOptionsParens { .. } => Mode::ShareUpdateExclusive,
+        Op::EnableTrigger { .. } | Op::DisableTrigger { .. } => Mode::ShareRowExclusive,
+        _ => Mode::AccessExclusive,
+    };
+    effect.lock(table, mode);
+}
+
+/// The tables a column definition's `REFERENCES` clauses name.
+fn column_references(column: &ColumnDef) -> impl Iterator<Item = &ObjectName> {
+    column.options.iter().filter_map(|o| match &o.option {
+        ColumnOption::ForeignKey(fk) => Some(&fk.foreign_table),
+        _ => None,
+    })
+}
+
+/// Whether adding `column` writes a value into every row: a default that
+/// may be volatile, a serial type, an identity or a stored generated column.
+pub fn column_rewrites(column: &ColumnDef) -> bool {
+    let serial = matches!(&column.data_type, DataType::Custom(name, _)
+        if SERIAL_TYPES.contains(&table_name(name).as_str()));
+    serial
+        || column.options.iter().any(|o| match &o.option {
+            ColumnOption::Default(expr) => volatile_call(expr).is_some(),
+            ColumnOption::Identity(_) | ColumnOption::Generated { .. } => true,
+            _ => false,
+        })
+}
+
+/// The first function `expr` calls that is not known to be non-volatile.
+pub fn volatile_call(expr: &Expr) -> Option<String> {
+    let mut found = None;
+    let _ = visit_expressions(expr, |e| {
+        if let Expr::Function(function) = e {
+            let name = table_name(&function.name);
+            if !NOT_VOLATILE.contains(&name.as_str()) {
+                found = Some(name);
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    found
+}
+
+/// Whether changing a column to `target` can keep its stored bytes, as a
+/// varchar or text column widened to `text`, `varchar` or a longer
+/// `varchar(n)`, or a numeric to an unconstrained `numeric`, does. From
+/// another type, or to a shorter `varchar(n)`, the server rewrites.
+fn keeps_bytes(target: &DataType) -> bool {
+    matches!(
+        target,
+        DataType::Text
+            | DataType::Varchar(_)
+            | DataType::CharacterVarying(_)
+            | DataType::Numeric(sqlparser::ast::ExactNumberInfo::None)
+            | DataType::Decimal(sqlparser::ast::ExactNumberInfo::None)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Dialect;
+    use crate::lint::statements;
+
+    /// `(sql, strongest mode on the first relation, rewrites, scans, transactional)`.
+    const POSTGRES: &[(&str, Option<Mode>, bool, bool, bool)] = &[
+        (
+            "alter table t add column z int",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t add column z int default 5",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t add column z timestamptz default now()",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t add column z uuid default gen_random_uuid()",
+            Some(Mode::AccessExclusive),
+            true,
+            false,
+            true,
+        ),
+        (
+            "alter table t add column z float default random()",
+            Some(Mode::AccessExclusive),
+            true,
+            false,
+            true,
+        ),
+        (
+            "alter table t add column z timestamptz default clock_timestamp()",
+            Some(Mode::AccessExclusive),
+            true,
+            false,
+            true,
+        ),
+        (
+            "alter table t add column z serial",
+            Some(Mode::AccessExclusive),
+            true,
+            false,
+            true,
+        ),
+        (
+            "alter table t add column z int generated always as (c + 1) stored",
+            Some(Mode::AccessExclusive),
+            true,
+            false,
+            true,
+        ),
+        (
+            "alter table t add column z int generated always as identity",
+            Some(Mode::AccessExclusive),
+            true,
+            false,
+            true,
+        ),
+        (
+            "alter table t alter column c set not null",
+            Some(Mode::AccessExclusive),
+            false,
+            true,
+            true,
+        ),
+        (
+            "alter table t alter column c drop not null",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t alter column c set default 1",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t alter column c drop default",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t alter column c type bigint",
+            Some(Mode::AccessExclusive),
+            true,
+            false,
+            true,
+        ),
+        (
+            "alter table t alter column v type varchar(20)",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t alter column v type text",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t alter column v type text using v || ''",
+            Some(Mode::AccessExclusive),
+            true,
+            false,
+            true,
+        ),
+        (
+            "alter table t alter column n type numeric",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t drop column c",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t rename column c to d",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t rename to u",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t add constraint k2 check (c > 0)",
+            Some(Mode::AccessExclusive),
+            false,
+            true,
+            true,
+        ),
+        (
+            "alter table t add constraint k2 check (c > 0) not valid",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t add constraint u2 unique (c)",
+            Some(Mode::AccessExclusive),
+            false,
+            true,
+            true,
+        ),
+        (
+            "alter table t add primary key (c)",
+            Some(Mode::AccessExclusive),
+            false,
+            true,
+            true,
+        ),
+        (
+            "alter table t add constraint u2 unique using index ui",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t drop constraint k",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t add constraint f2 foreign key (pid) references p (id)",
+            Some(Mode::ShareRowExclusive),
+            false,
+            true,
+            true,
+        ),
+        (
+            "alter table t add constraint f2 foreign key (pid) references p (id) not valid",
+            Some(Mode::ShareRowExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t add column z int references p (id)",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t validate constraint f",
+            Some(Mode::ShareUpdateExclusive),
+            false,
+            true,
+            true,
+        ),
+        (
+            "alter table t set (fillfactor = 50)",
+            Some(Mode::ShareUpdateExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter table t enable row level security",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "create index j on t (c)",
+            Some(Mode::Share),
+            false,
+            true,
+            true,
+        ),
+        (
+            "create unique index j on t (c)",
+            Some(Mode::Share),
+            false,
+            true,
+            true,
+        ),
+        (
+            "create index concurrently j on t (c)",
+            Some(Mode::ShareUpdateExclusive),
+            false,
+            true,
+            false,
+        ),
+        (
+            "drop index i",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "drop index concurrently i",
+            Some(Mode::ShareUpdateExclusive),
+            false,
+            false,
+            false,
+        ),
+        (
+            "drop table t",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "truncate t",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "create trigger tr after insert on t for each row execute function f()",
+            Some(Mode::ShareRowExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "comment on table t is 'x'",
+            Some(Mode::ShareUpdateExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "lock table t in share mode",
+            Some(Mode::Share),
+            false,
+            false,
+            true,
+        ),
+        (
+            "create table q (id int references t (id))",
+            Some(Mode::ShareRowExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "insert into t (id) values (2)",
+            Some(Mode::RowExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "update t set c = 2 where id = 1",
+            Some(Mode::RowExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "delete from t where id = 1",
+            Some(Mode::RowExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "vacuum t",
+            Some(Mode::ShareUpdateExclusive),
+            false,
+            false,
+            false,
+        ),
+        (
+            "vacuum full t",
+            Some(Mode::AccessExclusive),
+            true,
+            false,
+            false,
+        ),
+        ("alter type e add value 'x'", None, false, false, true),
+        ("create database x", None, false, false, false),
+        ("select * from t", None, false, false, true),
+    ];
+
+    #[test]
+    fn every_postgres_row() {
+        for &(sql, mode, rewrites, scans, transactional) in POSTGRES {
+            let linted = &statements(sql, Dialect::Postgres).unwrap()[0];
+            let effect = &linted.effect;
+            assert_eq!(effect.locks.first().map(|l| l.mode), mode, "{sql}");
+            assert_eq!(effect.strongest(), mode, "{sql}");
+            assert_eq!(
+                (effect.rewrites, effect.scans, effect.transactional),
+                (rewrites, scans, transactional),
+                "{sql}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_foreign_key_locks_both_tables() {
+        for sql in [
+            "alter table t add constraint f foreign key (pid) references p (id)",
+            "alter table t add column z int references p (id)",
+        ] {
+            let effect = &statements(sql, Dialect::Postgres).unwrap()[0].effect;
+            let relations: Vec<&str> = effect.locks.iter().map(|l| l.relation.as_str()).collect();
+            assert_eq!(relations, ["t", "p"], "{sql}");
+            assert_eq!(effect.locks[1].mode, Mode::ShareRowExclusive, "{sql}");
+        }
+    }
+
+    #[test]
+    fn modes_block_what_postgres_says() {
+        assert!(Mode::AccessExclusive.blocks_reads() && Mode::AccessExclusive.blocks_writes());
+        assert!(!Mode::Exclusive.blocks_reads() && Mode::Exclusive.blocks_writes());
+        assert!(Mode::Share.blocks_writes() && Mode::ShareRowExclusive.blocks_writes());
+        assert!(!Mode::ShareUpdateExclusive.blocks_writes());
+        assert!(!Mode::RowExclusive.blocks_writes());
+        assert_eq!(
+            Mode::ShareUpdateExclusive.name(),
+            "ShareUpdateExclusiveLock"
+        );
+    }
+
+    #[test]
+    fn sqlite_takes_no_table_locks() {
+        for (sql, rewrites, transactional) in [
+            ("alter table t drop column c", true, true),
+            ("alter table t add column c int", false, true),
+            ("create index i on t (c)", false, true),
+            ("vacuum", true, false),
+        ] {
+            let effect = &statements(sql, Dialect::Sqlite).unwrap()[0].effect;
+            assert!(effect.locks.is_empty(), "{sql}");
+            assert_eq!(
+                (effect.rewrites, effect.transactional),
+                (rewrites, transactional),
+                "{sql}"
+            );
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! The migration linter: SQL text in, per statement the locks it takes,
+//! whether it rewrites or scans a table, whether it may run in a
+//! transaction, and findings with their safe rewrite. Pure: no connection,
+//! no model, no printing (`report` writes the text and JSON the front end
+//! prints).
+//!
+//! `locks` holds the PostgreSQL 15 table of effects, `rules` the findings.
+//! Statements are cut by the tokenizer (`safety::statement_ranges`) and
+//! parsed one by one, so a parse error names the line and column in the
+//! file.
+
+mod locks;
+pub mod report;
+mod rules;
+
+use sqlparser::ast::{ObjectName, ObjectNamePart, Statement};
+use sqlparser::dialect::{Dialect as SqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+use crate::db::Dialect;
+use crate::safety;
+
+pub use locks::Effect;
+pub use rules::{Finding, Level};
+
+/// One statement of the input, linted.
+#[derive(Clone, Debug)]
+pub struct Linted {
+    /// The statement's text, without its semicolon.
+    pub sql: String,
+    /// The line it starts on, from 1.
+    pub line: usize,
+    pub effect: Effect,
+    pub findings: Vec<Finding>,
+}
+
+/// Input the parser cannot read: where, and what it expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// A parsed statement, with what the parser could not carry.
+pub struct Parsed {
+    pub statement: Statement,
+    /// `DROP INDEX CONCURRENTLY`, which the parser reads without its
+    /// `CONCURRENTLY`.
+    pub concurrently: bool,
+}
+
+/// Lints every statement of `sql` as `dialect` reads it.
+pub fn statements(sql: &str, dialect: Dialect) -> Result<Vec<Linted>, ParseError> {
+    let ranges = safety::statement_ranges(sql, dialect).map_err(|message| {
+        let (message, line, column) = located(&message);
+        ParseError {
+            line: line.unwrap_or(1),
+            column: column.unwrap_or(1),
+            message,
+        }
+    })?;
+    let mut parsed = Vec::with_capacity(ranges.len());
+    for mut range in ranges {
+        range.start += leading_comments(&sql[range.clone()], dialect);
+        let (line, column) = position(sql, range.start);
+        let text = &sql[range];
+        let statement = parse(text, dialect).map_err(|(message, at_line, at_column)| {
+            let at_line = at_line.unwrap_or(1);
+            ParseError {
+                line: line + at_line - 1,
+                column: if at_line == 1 {
+                    column + at_column.unwrap_or(1) - 1
+                } else {
+                    at_column.unwrap_or(1)
+                },
+                message,
+            }
+        })?;
+        parsed.push((text.to_string(), line, statement));
+    }
+    Ok(rules::lint(parsed, dialect))
+}
+
+/// The parser's dialect for `dialect`.
+fn parser_dialect(dialect: Dialect) -> Box<dyn SqlDialect> {
+    match dialect {
+        Dialect::Postgres => Box::new(PostgreSqlDialect {}),
+        Dialect::Sqlite => Box::new(SQLiteDialect {}),
+    }
+}
+
+/// Parses one statement; `DROP INDEX CONCURRENTLY …` is read without the
+/// word the parser does not know. An error carries the parser's message
+/// and its line and column within `text`.
+fn parse(text: &str, dialect: Dialect) -> Result<Parsed, (String, Option<usize>, Option<usize>)> {
+    let d = parser_dialect(dialect);
+    let failed = |error: sqlparser::parser::ParserError| {
+        let text = error.to_string();
+        located(text.strip_prefix("sql parser error: ").unwrap_or(&text))
+    };
+    let (text, concurrently) = match concurrent_drop(text, d.as_ref()) {
+        Some(plain) => (plain, true),
+        None => (text.to_string(), false),
+    };
+    let mut statements = Parser::parse_sql(d.as_ref(), &text).map_err(failed)?;
+    match statements.len() {
+        1 => Ok(Parsed {
+            statement: statements.remove(0),
+            concurrently,
+        }),
+        n => Err((format!("expected one statement, read {n}"), None, None)),
+    }
+}
+
+/// `text` with the `CONCURRENTLY` of a leading `DROP INDEX CONCURRENTLY`
+/// blanked out (positions kept), when it starts so.
+fn concurrent_drop(text: &str, d: &dyn SqlDialect) -> Option<String> {
+    let tokens = Tokenizer::new(d, text).tokenize_with_location().ok()?;
+    let mut words = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .take(3);
+    let word = |t: Option<&sqlparser::tokenizer::TokenWithSpan>, expected: &str| {
+        t.is_some_and(|t| {
+            matches!(&t.token, Token::Word(w)
+            if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(expected))
+        })
+    };
+    if !(word(words.next(), "drop") && word(words.next(), "index")) {
+        return None;
+    }
+    let third = words.next()?;
+    if !word(Some(third), "concurrently") {
+        return None;
+    }
+    let start = byte_at(text, third.span.start.line, third.span.start.column)?;
+    let end = start + "concurrently".len();
+    Some(format!(
+        "{}{}{}",
+        &text[..start],
+        " ".repeat(end - start),
+        &text[end..]
+    ))
+}
+
+/// How many bytes of comments and blank space `text` starts with.
+fn leading_comments(text: &str, dialect: Dialect) -> usize {
+    let d = parser_dialect(dialect);
+    Tokenizer::new(d.as_ref(), text)
+        .tokenize_with_location()
+        .ok()
+        .and_then(|tokens| {
+            let first = tokens
+                .iter()
+                .find(|t| !matches!(t.token, Token::Whitespace(_)))?;
+            byte_at(text, first.span.start.line, first.span.start.column)
+        })
+        .unwrap_or(0)
+}
+
+/// The byte offset of 1-based `line` and `column` (in characters) in `text`.
+fn byte_at(text: &str, line: u64, column: u64) -> Option<usize> {
+    let mut offset = 0;
+    for (n, content) in text.split_inclusive('\n').enumerate() {
+        if n as u64 + 1 == line {
+            let skip = usize::try_from(column.checked_sub(1)?).ok()?;
+            return content.char_indices().nth(skip).map(|(i, _)| offset + i);
+        }
+        offset += content.len();
+    }
+    None
+}
+
+/// The 1-based line and column (in characters) of byte `offset` in `text`.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// A parser or tokenizer message split from its ` at Line: L, Column: C`.
+fn located(message: &str) -> (String, Option<usize>, Option<usize>) {
+    let Some(at) = message.rfind(" at Line: ") else {
+        return (message.to_string(), None, None);
+    };
+    let mut numbers = message[at + " at Line: ".len()..]
+        .split(", Column: ")
+        .map(|n| n.trim().parse::<usize>().ok());
+    let line = numbers.next().flatten();
+    let column = numbers.next().flatten();
+    (message[..at].to_string(), line, column)
+}
+
+/// A relation's name as the server folds it: the last part, lower-cased
+/// unless quoted.
+pub(crate) fn table_name(name: &ObjectName) -> String {
+    match name.0.last().and_then(ObjectNamePart::as_ident) {
+        Some(ident) if ident.quote_style.is_some() => ident.value.clone(),
+        Some(ident) => ident.value.to_lowercase(),
+        None => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_keep_their_lines() {
+        let linted = statements(
+            "set lock_timeout = '1s';\n\n-- new\ncreate table a (id int);\nselect 1",
+            Dialect::Postgres,
+        )
+        .unwrap();
+        let lines: Vec<usize> = linted.iter().map(|l| l.line).collect();
+        assert_eq!(lines, [1, 4, 5]);
+        assert_eq!(linted[1].sql, "create table a (id int)");
+    }
+
+    #[test]
+    fn a_parse_error_names_the_line_and_column_in_the_file() {
+        let error =
+            statements("select 1;\n\n  alter tabel t add x int;", Dialect::Postgres).unwrap_err();
+        assert_eq!((error.line, error.column), (3, 9), "{error:?}");
+        assert!(error.message.contains("tabel"), "{error:?}");
+        let error = statements("select 1;\nselect\n  1 1;", Dialect::Postgres).unwrap_err();
+        assert_eq!((error.line, error.column), (3, 5), "{error:?}");
+    }
+
+    #[test]
+    fn a_tokenizer_error_is_a_parse_error() {
+        let error = statements("select 1;\nselect 'open", Dialect::Postgres).unwrap_err();
+        assert_eq!(error.line, 2, "{error:?}");
+    }
+
+    #[test]
+    fn drop_index_concurrently_is_read() {
+        let parsed = parse("DROP INDEX CONCURRENTLY IF EXISTS i", Dialect::Postgres).unwrap();
+        assert!(parsed.concurrently);
+        assert!(matches!(parsed.statement, Statement::Drop { .. }));
+        assert!(
+            !parse("drop index i", Dialect::Postgres)
+                .unwrap()
+                .concurrently
+        );
+    }
+
+    #[test]
+    fn names_fold_as_the_server_folds_them() {
+        let parsed = parse("drop table S.\"Big\", Small", Dialect::Postgres).unwrap();
+        let Statement::Drop { names, .. } = parsed.statement else {
+            panic!()
+        };
+        assert_eq!(table_name(&names[0]), "Big");
+        assert_eq!(table_name(&names[1]), "small");
+    }
+}

@@ -1,0 +1,228 @@
+//! The linter's report over several files, as text or as one JSON
+//! document; returns strings, never prints.
+//!
+//! JSON shape (fields are added, never renamed):
+//! `{"files": [{"path", "statements": [{"sql", "line", "lock", "locks":
+//! [{"relation", "mode"}], "blocks": ["reads", "writes"], "rewrites",
+//! "scans", "transactional", "findings": [{"rule", "level", "message",
+//! "fix"}]}]}]}`. `lock` is the strongest mode (`pg_locks` names such as
+//! `AccessExclusiveLock`), null when it takes no table lock or on SQLite.
+
+use serde_json::{Value, json};
+
+use super::{Level, Linted};
+use crate::escape;
+
+/// One linted file.
+pub struct File {
+    /// As given on the command line (`-` for stdin).
+    pub path: String,
+    pub statements: Vec<Linted>,
+}
+
+/// Whether any finding is a warning or an error (the lint fails).
+pub fn fails(files: &[File]) -> bool {
+    files
+        .iter()
+        .flat_map(|f| &f.statements)
+        .flat_map(|s| &s.findings)
+        .any(|finding| finding.level >= Level::Warning)
+}
+
+/// Per file, per statement: where it is, its first line, what it locks,
+/// and its findings with their fixes; a count at the end.
+pub fn text(files: &[File]) -> String {
+    let mut out = String::new();
+    let mut counts = [0usize; 3];
+    let mut statements = 0;
+    for file in files {
+        for linted in &file.statements {
+            statements += 1;
+            let first = linted.sql.lines().next().unwrap_or_default();
+            let more = if linted.sql.contains('\n') {
+                " …"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "{}:{}: {}{more}\n",
+                escape::visible(&file.path),
+                linted.line,
+                escape::visible(first)
+            ));
+            let facts = facts(linted);
+            if !facts.is_empty() {
+                out.push_str(&format!("  {}\n", facts.join("; ")));
+            }
+            for finding in &linted.findings {
+                counts[finding.level as usize] += 1;
+                out.push_str(&format!(
+                    "  {} {}: {}\n    fix: {}\n",
+                    finding.level.as_str(),
+                    finding.rule,
+                    escape::visible(&finding.message),
+                    escape::visible(&finding.fix)
+                ));
+            }
+        }
+    }
+    let [info, warnings, errors] = counts;
+    out.push_str(&format!(
+        "{} in {}: {} {}, {} {}, {} info\n",
+        plural(statements, "statement"),
+        plural(files.len(), "file"),
+        errors,
+        if errors == 1 { "error" } else { "errors" },
+        warnings,
+        if warnings == 1 { "warning" } else { "warnings" },
+        info
+    ));
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The lock, rewrite, scan and transaction facts of one statement, in words.
+fn facts(linted: &Linted) -> Vec<String> {
+    let effect = &linted.effect;
+    let mut facts: Vec<String> = effect
+        .locks
+        .iter()
+        .map(|lock| {
+            let blocks = match (lock.mode.blocks_reads(), lock.mode.blocks_writes()) {
+                (true, _) => "blocks reads and writes",
+                (false, true) => "blocks writes",
+                (false, false) => "blocks neither reads nor writes",
+            };
+            format!(
+                "{} on {} ({blocks})",
+                lock.mode.name(),
+                escape::visible(&lock.relation)
+            )
+        })
+        .collect();
+    if effect.rewrites {
+        facts.push("rewrites the table".into());
+    }
+    if effect.scans {
+        facts.push("scans the table".into());
+    }
+    if !effect.transactional {
+        facts.push("cannot run in a transaction block".into());
+    }
+    facts
+}
+
+/// The JSON document (see the module's doc for its shape).
+pub fn json(files: &[File]) -> String {
+    let files: Vec<Value> = files
+        .iter()
+        .map(|file| {
+            json!({
+                "path": file.path,
+                "statements": file.statements.iter().map(statement).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    format!("{:#}\n", json!({ "files": files }))
+}
+
+fn statement(linted: &Linted) -> Value {
+    let effect = &linted.effect;
+    let strongest = effect.strongest();
+    let mut blocks = Vec::new();
+    if strongest.is_some_and(|m| m.blocks_reads()) {
+        blocks.push("reads");
+    }
+    if strongest.is_some_and(|m| m.blocks_writes()) {
+        blocks.push("writes");
+    }
+    json!({
+        "sql": linted.sql,
+        "line": linted.line,
+        "lock": strongest.map(|m| m.name()),
+        "locks": effect.locks.iter().map(|l| json!({
+            "relation": l.relation,
+            "mode": l.mode.name(),
+        })).collect::<Vec<_>>(),
+        "blocks": blocks,
+        "rewrites": effect.rewrites,
+        "scans": effect.scans,
+        "transactional": effect.transactional,
+        "findings": linted.findings.iter().map(|f| json!({
+            "rule": f.rule,
+            "level": f.level.as_str(),
+            "message": f.message,
+            "fix": f.fix,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Dialect;
+
+    fn file(sql: &str) -> File {
+        File {
+            path: "m.sql".into(),
+            statements: crate::lint::statements(sql, Dialect::Postgres).unwrap(),
+        }
+    }
+
+    #[test]
+    fn text_names_place_lock_and_fix() {
+        let text = text(&[file("select 1;\ncreate index i on t (c);")]);
+        assert!(
+            text.contains("m.sql:2: create index i on t (c)\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  ShareLock on t (blocks writes); scans the table\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  warning require-concurrent-index: "),
+            "{text}"
+        );
+        assert!(
+            text.contains("    fix: CREATE INDEX CONCURRENTLY i ON t(c);"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("2 statements in 1 file: 0 errors, 1 warning, 0 info\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn json_has_the_documented_shape() {
+        let files = [file("alter table t drop column c")];
+        let document: Value = serde_json::from_str(&json(&files)).unwrap();
+        let statement = &document["files"][0]["statements"][0];
+        assert_eq!(document["files"][0]["path"], "m.sql");
+        assert_eq!(statement["lock"], "AccessExclusiveLock");
+        assert_eq!(statement["blocks"], json!(["reads", "writes"]));
+        assert_eq!(statement["locks"][0]["relation"], "t");
+        assert_eq!(statement["rewrites"], false);
+        assert_eq!(statement["transactional"], true);
+        assert_eq!(statement["line"], 1);
+        let rules: Vec<&str> = statement["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
+        assert_eq!(rules, ["require-lock-timeout", "drop-column"]);
+        assert!(fails(&files));
+        assert!(!fails(&[file("select 1")]));
+    }
+
+    #[test]
+    fn control_characters_in_the_file_are_escaped() {
+        let text = text(&[file("select '\u{1b}[2J'")]);
+        assert!(!text.contains('\u{1b}'), "{text}");
+    }
+}

@@ -1,0 +1,898 @@
+//! The findings: statements that lock out readers or writers for longer
+//! than they need, rewrite or scan a table under a lock, break the running
+//! application, or fail on a table that has rows, each with its safe
+//! rewrite. Rules read the file in order: a table created earlier in the
+//! same file is new and empty, so what would be slow or breaking on a live
+//! table is fine on it; `SET lock_timeout` and validated `CHECK (c IS NOT
+//! NULL)` constraints count from where they appear.
+
+use std::collections::HashSet;
+
+use sqlparser::ast::{
+    AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, Expr, ObjectName,
+    Statement, TableConstraint, UnaryOperator,
+};
+
+use super::locks::{self, Effect, Mode, column_rewrites, volatile_call};
+use super::{Linted, Parsed, table_name};
+use crate::db::Dialect;
+
+/// How much a finding matters: warnings and errors fail the lint (exit 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// One rule's finding on one statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule's name, kebab-case (`require-concurrent-index`).
+    pub rule: &'static str,
+    pub level: Level,
+    pub message: String,
+    /// The safe way to do it.
+    pub fix: String,
+}
+
+/// The rules, in the order README lists them: name, level, what it finds.
+pub const RULES: &[(&str, Level, &str)] = &[
+    (
+        "require-concurrent-index",
+        Level::Warning,
+        "CREATE INDEX without CONCURRENTLY on an existing table blocks writes while it builds",
+    ),
+    (
+        "require-concurrent-index-drop",
+        Level::Warning,
+        "DROP INDEX without CONCURRENTLY blocks reads and writes of its table",
+    ),
+    (
+        "foreign-key-not-valid",
+        Level::Warning,
+        "a foreign key added without NOT VALID checks every row while both tables are locked against writes",
+    ),
+    (
+        "check-not-valid",
+        Level::Warning,
+        "a CHECK added without NOT VALID reads the whole table under an ACCESS EXCLUSIVE lock",
+    ),
+    (
+        "set-not-null-needs-check",
+        Level::Warning,
+        "SET NOT NULL without a validated CHECK (col IS NOT NULL) first scans the table under an ACCESS EXCLUSIVE lock",
+    ),
+    (
+        "change-column-type",
+        Level::Warning,
+        "ALTER COLUMN TYPE rewrites the table (unless it only widens a varchar) and breaks code that expects the old type",
+    ),
+    (
+        "rename-column",
+        Level::Warning,
+        "renaming a column breaks the running application",
+    ),
+    (
+        "rename-table",
+        Level::Warning,
+        "renaming a table breaks the running application",
+    ),
+    (
+        "drop-column",
+        Level::Warning,
+        "dropping a column breaks the running application if it still uses it",
+    ),
+    (
+        "drop-table",
+        Level::Warning,
+        "dropping a table breaks the running application if it still uses it",
+    ),
+    (
+        "volatile-default",
+        Level::Warning,
+        "ADD COLUMN with a volatile default (gen_random_uuid(), random(), a serial…) rewrites the table",
+    ),
+    (
+        "require-lock-timeout",
+        Level::Warning,
+        "an ACCESS EXCLUSIVE lock requested without SET lock_timeout first queues every later query behind it",
+    ),
+    (
+        "unique-using-index",
+        Level::Warning,
+        "ADD UNIQUE or PRIMARY KEY without USING INDEX builds the index under an ACCESS EXCLUSIVE lock",
+    ),
+    (
+        "not-null-without-default",
+        Level::Error,
+        "ADD COLUMN … NOT NULL without a default fails on a table that has rows",
+    ),
+    (
+        "outside-transaction",
+        Level::Error,
+        "a statement that cannot run in a transaction block (CONCURRENTLY, VACUUM, CREATE DATABASE) after BEGIN",
+    ),
+    (
+        "non-transactional",
+        Level::Info,
+        "a statement that cannot run in a transaction block: run it as its own migration step",
+    ),
+    (
+        "sqlite-alter-limits",
+        Level::Error,
+        "SQLite's ALTER TABLE cannot do it: only ADD COLUMN (constant default, no UNIQUE or PRIMARY KEY), RENAME and DROP COLUMN",
+    ),
+];
+
+/// What the rules know from the statements above the current one.
+#[derive(Default)]
+struct Context {
+    /// Tables and indexes created earlier in the file.
+    created: HashSet<String>,
+    /// A non-zero `SET lock_timeout` has been seen.
+    lock_timeout: bool,
+    /// `require-lock-timeout` has been reported (once per file).
+    timeout_reported: bool,
+    /// Inside `BEGIN … COMMIT`.
+    in_transaction: bool,
+    /// `CHECK (column IS NOT NULL)` constraints: table, column, name, validated.
+    not_null_checks: Vec<(String, String, Option<String>, bool)>,
+}
+
+impl Context {
+    fn existing(&self, name: &ObjectName) -> bool {
+        !self.created.contains(&table_name(name))
+    }
+
+    fn checked_not_null(&self, table: &str, column: &str) -> bool {
+        self.not_null_checks
+            .iter()
+            .any(|(t, c, _, validated)| t == table && c == column && *validated)
+    }
+}
+
+/// Lints parsed statements in file order: each one's effect and findings.
+pub fn lint(parsed: Vec<(String, usize, Parsed)>, dialect: Dialect) -> Vec<Linted> {
+    let mut context = Context::default();
+    parsed
+        .into_iter()
+        .map(|(sql, line, parsed)| {
+            let (effect, findings) = match dialect {
+                Dialect::Postgres => {
+                    let effect = locks::postgres(&parsed);
+                    let findings = postgres(&parsed, &effect, &mut context);
+                    (effect, findings)
+                }
+                Dialect::Sqlite => (locks::sqlite(&parsed), sqlite(&parsed, &mut context)),
+            };
+            Linted {
+                sql,
+                line,
+                effect,
+                findings,
+            }
+        })
+        .collect()
+}
+
+fn finding(rule: &'static str, message: String, fix: String) -> Finding {
+    let level = RULES
+        .iter()
+        .find(|(name, ..)| *name == rule)
+        .map_or(Level::Warning, |(_, level, _)| *level);
+    Finding {
+        rule,
+        level,
+        message,
+        fix,
+    }
+}
+
+fn postgres(parsed: &Parsed, effect: &Effect, context: &mut Context) -> Vec<Finding> {
+    let mut found = Vec::new();
+    if !effect.transactional && context.in_transaction {
+        found.push(finding(
+            "outside-transaction",
+            "this statement cannot run inside the transaction block opened above".into(),
+            "end the transaction (COMMIT) before it, and run it on its own".into(),
+        ));
+    } else if !effect.transactional {
+        found.push(finding(
+            "non-transactional",
+            "cannot run in a transaction block: a migration tool that wraps each file in one \
+             fails on it, and if it fails midway nothing is rolled back (a failed CREATE INDEX \
+             CONCURRENTLY leaves an INVALID index)"
+                .into(),
+            "run it as a migration step of its own, without a transaction; after a failure, \
+             drop what it left (DROP INDEX CONCURRENTLY) and run it again"
+                .into(),
+        ));
+    }
+    let exclusive_on_existing = effect.locks.iter().any(|lock| {
+        lock.mode == Mode::AccessExclusive && !context.created.contains(&lock.relation)
+    });
+    if exclusive_on_existing && !context.lock_timeout && !context.timeout_reported {
+        context.timeout_reported = true;
+        found.push(finding(
+            "require-lock-timeout",
+            "takes an ACCESS EXCLUSIVE lock with no lock_timeout set: while it waits for the \
+             lock, every query on the table queues behind it"
+                .into(),
+            "start the migration with SET lock_timeout = '2s'; and retry it when it times out"
+                .into(),
+        ));
+    }
+    match &parsed.statement {
+        Statement::Set(sqlparser::ast::Set::SingleAssignment {
+            variable, values, ..
+        }) => {
+            let zero = values
+                .first()
+                .is_some_and(|v| v.to_string().trim_matches('\'') == "0");
+            if table_name(variable) == "lock_timeout" && !zero {
+                context.lock_timeout = true;
+            }
+        }
+        Statement::StartTransaction { .. } => context.in_transaction = true,
+        Statement::Commit { .. } | Statement::Rollback { .. } => context.in_transaction = false,
+        Statement::CreateTable(create) => {
+            context.created.insert(table_name(&create.name));
+        }
+        Statement::CreateIndex(index) => {
+            if let Some(name) = &index.name {
+                context.created.insert(table_name(name));
+            }
+            if !index.concurrently && context.existing(&index.table_name) {
+                let mut concurrent = index.clone();
+                concurrent.concurrently = true;
+                found.push(finding(
+                    "require-concurrent-index",
+                    format!(
+                        "builds the index under a SHARE lock: writes to {} wait until it is built",
+                        index.table_name
+                    ),
+                    format!("{concurrent}; (outside a transaction block)"),
+                ));
+            }
+        }
+        Statement::Drop {
+            object_type: sqlparser::ast::ObjectType::Index,
+            names,
+            if_exists,
+            ..
+        } if !parsed.concurrently && names.iter().any(|n| context.existing(n)) => {
+            found.push(finding(
+                "require-concurrent-index-drop",
+                "takes an ACCESS EXCLUSIVE lock on the index's table: reads and writes wait".into(),
+                format!(
+                    "DROP INDEX CONCURRENTLY {}{}; (outside a transaction block, one index at a time)",
+                    if *if_exists { "IF EXISTS " } else { "" },
+                    names
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        Statement::Drop {
+            object_type: sqlparser::ast::ObjectType::Table,
+            names,
+            ..
+        } => {
+            for name in names.iter().filter(|n| context.existing(n)) {
+                found.push(drop_table(name));
+            }
+        }
+        Statement::AlterTable(alter) if context.existing(&alter.name) => {
+            for operation in &alter.operations {
+                alter_postgres(&alter.name, operation, context, &mut found);
+            }
+        }
+        Statement::AlterTable(alter) => {
+            for operation in &alter.operations {
+                note_checks(&alter.name, operation, context);
+            }
+        }
+        _ => {}
+    }
+    found
+}
+
+fn drop_table(name: &ObjectName) -> Finding {
+    finding(
+        "drop-table",
+        format!("drops {name}: running code that still reads or writes it fails"),
+        "first deploy code that no longer uses the table, then drop it".into(),
+    )
+}
+
+/// Records `CHECK (c IS NOT NULL)` constraints added and validated.
+fn note_checks(table: &ObjectName, operation: &AlterTableOperation, context: &mut Context) {
+    let table = table_name(table);
+    match operation {
+        AlterTableOperation::AddConstraint {
+            constraint: TableConstraint::Check(check),
+            not_valid,
+        } => {
+            if let Expr::IsNotNull(inner) = &*check.expr
+                && let Expr::Identifier(column) = &**inner
+            {
+                context.not_null_checks.push((
+                    table,
+                    column.value.to_lowercase(),
+                    check.name.as_ref().map(|n| n.value.to_lowercase()),
+                    !not_valid,
+                ));
+            }
+        }
+        AlterTableOperation::ValidateConstraint { name } => {
+            let name = name.value.to_lowercase();
+            for check in &mut context.not_null_checks {
+                if check.0 == table && check.2.as_deref() == Some(name.as_str()) {
+                    check.3 = true;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn alter_postgres(
+    table: &ObjectName,
+    operation: &AlterTableOperation,
+    context: &mut Context,
+    found: &mut Vec<Finding>,
+) {
+    use AlterTableOperation as Op;
+    note_checks(table, operation, context);
+    match operation {
+        Op::AddColumn { column_def, .. } => {
+            if column_rewrites(column_def) {
+                let call = column_def.options.iter().find_map(|o| match &o.option {
+                    ColumnOption::Default(expr) => volatile_call(expr),
+                    _ => None,
+                });
+                found.push(finding(
+                    "volatile-default",
+                    format!(
+                        "adding {} {} writes a value into every row of {table} under an ACCESS \
+                         EXCLUSIVE lock",
+                        column_def.name,
+                        match call {
+                            Some(call) =>
+                                format!("with default {call}() (volatile, or not known not to be)"),
+                            None => "(a serial, identity or generated column)".into(),
+                        },
+                    ),
+                    format!(
+                        "add the column without the default, then SET DEFAULT for new rows, and \
+                         fill existing rows in batches: ALTER TABLE {table} ADD COLUMN {} {}; \
+                         ALTER TABLE {table} ALTER COLUMN {} SET DEFAULT …; UPDATE … in batches",
+                        column_def.name, column_def.data_type, column_def.name
+                    ),
+                ));
+            }
+            if not_null_without_default(column_def) {
+                found.push(not_null(table, column_def));
+            }
+            if column_def
+                .options
+                .iter()
+                .any(|o| matches!(o.option, ColumnOption::ForeignKey(_)))
+            {
+                found.push(finding(
+                    "foreign-key-not-valid",
+                    format!(
+                        "the REFERENCES of {} checks every row of {table} while both tables are \
+                         locked against writes",
+                        column_def.name
+                    ),
+                    format!(
+                        "add the column without REFERENCES, then ALTER TABLE {table} ADD \
+                         CONSTRAINT … FOREIGN KEY ({}) REFERENCES … NOT VALID; and in a separate \
+                         transaction ALTER TABLE {table} VALIDATE CONSTRAINT …;",
+                        column_def.name
+                    ),
+                ));
+            }
+        }
+        Op::AddConstraint {
+            constraint,
+            not_valid,
+        } => match constraint {
+            TableConstraint::ForeignKey(fk) if !not_valid => found.push(finding(
+                "foreign-key-not-valid",
+                format!(
+                    "checks every row of {table} while {table} and {} are locked against writes",
+                    fk.foreign_table
+                ),
+                format!(
+                    "ALTER TABLE {table} ADD {constraint} NOT VALID; then, in a separate \
+                     transaction, ALTER TABLE {table} VALIDATE CONSTRAINT {};",
+                    constraint_name(fk.name.as_ref())
+                ),
+            )),
+            TableConstraint::Check(check) if !not_valid => found.push(finding(
+                "check-not-valid",
+                format!("reads every row of {table} under an ACCESS EXCLUSIVE lock"),
+                format!(
+                    "ALTER TABLE {table} ADD {constraint} NOT VALID; then, in a separate \
+                     transaction, ALTER TABLE {table} VALIDATE CONSTRAINT {};",
+                    constraint_name(check.name.as_ref())
+                ),
+            )),
+            TableConstraint::Unique(_) | TableConstraint::PrimaryKey(_) => {
+                let kind = if matches!(constraint, TableConstraint::Unique(_)) {
+                    "UNIQUE"
+                } else {
+                    "PRIMARY KEY"
+                };
+                found.push(finding(
+                    "unique-using-index",
+                    format!(
+                        "builds the {kind} index under an ACCESS EXCLUSIVE lock: reads and \
+                         writes of {table} wait"
+                    ),
+                    format!(
+                        "CREATE UNIQUE INDEX CONCURRENTLY name ON {table} (…); then ALTER TABLE \
+                         {table} ADD CONSTRAINT name {kind} USING INDEX name;"
+                    ),
+                ));
+            }
+            _ => {}
+        },
+        Op::AlterColumn { column_name, op } => match op {
+            AlterColumnOperation::SetNotNull
+                if !context
+                    .checked_not_null(&table_name(table), &column_name.value.to_lowercase()) =>
+            {
+                found.push(finding(
+                    "set-not-null-needs-check",
+                    format!("reads every row of {table} under an ACCESS EXCLUSIVE lock"),
+                    format!(
+                        "ALTER TABLE {table} ADD CONSTRAINT {column_name}_not_null CHECK \
+                         ({column_name} IS NOT NULL) NOT VALID; then ALTER TABLE {table} VALIDATE \
+                         CONSTRAINT {column_name}_not_null; then SET NOT NULL (no scan), then \
+                         DROP CONSTRAINT {column_name}_not_null"
+                    ),
+                ));
+            }
+            AlterColumnOperation::SetDataType { data_type, .. } => found.push(finding(
+                "change-column-type",
+                format!(
+                    "changing {column_name} to {data_type} rewrites {table} under an ACCESS \
+                     EXCLUSIVE lock (unless it only widens a varchar or text), and code that \
+                     expects the old type may break"
+                ),
+                "add a new column of the new type, fill it in batches, switch the code to it, \
+                 then drop the old one"
+                    .into(),
+            )),
+            _ => {}
+        },
+        Op::DropColumn { column_names, .. } => {
+            for column in column_names {
+                found.push(drop_column(table, column));
+            }
+        }
+        Op::RenameColumn {
+            old_column_name,
+            new_column_name,
+        } => found.push(rename_column(table, old_column_name, new_column_name)),
+        Op::RenameTable { .. } => found.push(rename_table(table)),
+        _ => {}
+    }
+}
+
+fn constraint_name(name: Option<&sqlparser::ast::Ident>) -> String {
+    name.map_or_else(|| "name".to_string(), ToString::to_string)
+}
+
+fn not_null(table: &ObjectName, column: &ColumnDef) -> Finding {
+    finding(
+        "not-null-without-default",
+        format!(
+            "adding NOT NULL column {} without a default fails when {table} has rows",
+            column.name
+        ),
+        format!(
+            "give it a default (ADD COLUMN {} {} NOT NULL DEFAULT …), or add it nullable, fill \
+             it, then set NOT NULL",
+            column.name, column.data_type
+        ),
+    )
+}
+
+fn drop_column(table: &ObjectName, column: &sqlparser::ast::Ident) -> Finding {
+    finding(
+        "drop-column",
+        format!("drops {table}.{column}: running code that still names it fails"),
+        "first deploy code that no longer uses the column, then drop it".into(),
+    )
+}
+
+fn rename_column(
+    table: &ObjectName,
+    old: &sqlparser::ast::Ident,
+    new: &sqlparser::ast::Ident,
+) -> Finding {
+    finding(
+        "rename-column",
+        format!("renames {table}.{old} to {new}: running code that names {old} fails"),
+        format!(
+            "add {new}, write both, move readers to {new}, then drop {old} (or a view that \
+             keeps the old name)"
+        ),
+    )
+}
+
+fn rename_table(table: &ObjectName) -> Finding {
+    finding(
+        "rename-table",
+        format!("renames {table}: running code that names it fails"),
+        "create the new table name as a view or copy, move the code to it, then drop the old \
+         name"
+            .into(),
+    )
+}
+
+/// Whether `column` is NOT NULL with nothing to fill existing rows.
+fn not_null_without_default(column: &ColumnDef) -> bool {
+    let not_null = column.options.iter().any(|o| {
+        matches!(
+            o.option,
+            ColumnOption::NotNull | ColumnOption::PrimaryKey(_)
+        )
+    });
+    let filled = column.options.iter().any(|o| {
+        matches!(
+            o.option,
+            ColumnOption::Default(_) | ColumnOption::Generated { .. } | ColumnOption::Identity(_)
+        )
+    });
+    not_null && !filled && !column_rewrites(column)
+}
+
+fn sqlite(parsed: &Parsed, context: &mut Context) -> Vec<Finding> {
+    use AlterTableOperation as Op;
+    let mut found = Vec::new();
+    match &parsed.statement {
+        Statement::CreateTable(create) => {
+            context.created.insert(table_name(&create.name));
+        }
+        Statement::Drop {
+            object_type: sqlparser::ast::ObjectType::Table,
+            names,
+            ..
+        } => {
+            for name in names.iter().filter(|n| context.existing(n)) {
+                found.push(drop_table(name));
+            }
+        }
+        Statement::AlterTable(alter) => {
+            let table = &alter.name;
+            let existing = context.existing(table);
+            for operation in &alter.operations {
+                match operation {
+                    Op::AddColumn { column_def, .. } => {
+                        if let Some(why) = sqlite_add_column_limit(column_def) {
+                            found.push(sqlite_limit(table, why));
+                        } else if existing && not_null_without_default(column_def) {
+                            found.push(not_null(table, column_def));
+                        }
+                    }
+                    Op::DropColumn { column_names, .. } if existing => {
+                        for column in column_names {
+                            found.push(drop_column(table, column));
+                        }
+                    }
+                    Op::RenameColumn {
+                        old_column_name,
+                        new_column_name,
+                    } if existing => {
+                        found.push(rename_column(table, old_column_name, new_column_name));
+                    }
+                    Op::RenameTable { .. } if existing => found.push(rename_table(table)),
+                    Op::DropColumn { .. } | Op::RenameColumn { .. } | Op::RenameTable { .. } => {}
+                    _ => found.push(sqlite_limit(
+                        table,
+                        "SQLite's ALTER TABLE only adds, renames and drops columns and renames tables",
+                    )),
+                }
+            }
+        }
+        _ => {}
+    }
+    found
+}
+
+fn sqlite_limit(table: &ObjectName, why: &str) -> Finding {
+    finding(
+        "sqlite-alter-limits",
+        format!("fails: {why}"),
+        format!(
+            "rebuild the table: CREATE TABLE new_{table} (…) with the change; INSERT INTO \
+             new_{table} SELECT … FROM {table}; DROP TABLE {table}; ALTER TABLE new_{table} \
+             RENAME TO {table}; in one transaction"
+        ),
+    )
+}
+
+/// Why SQLite refuses to add `column`, if it does.
+fn sqlite_add_column_limit(column: &ColumnDef) -> Option<&'static str> {
+    column.options.iter().find_map(|o| match &o.option {
+        ColumnOption::PrimaryKey(_) => Some("SQLite cannot add a PRIMARY KEY column"),
+        ColumnOption::Unique(_) => Some("SQLite cannot add a UNIQUE column"),
+        ColumnOption::Default(expr) if !constant(expr) => {
+            Some("SQLite cannot add a column with a non-constant default")
+        }
+        _ => None,
+    })
+}
+
+/// Whether `expr` is a literal (maybe signed or parenthesised).
+fn constant(expr: &Expr) -> bool {
+    match expr {
+        Expr::Value(_) => true,
+        Expr::Nested(inner) => constant(inner),
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus | UnaryOperator::Plus,
+            expr,
+        } => constant(expr),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::statements;
+
+    /// The rules that fire on the last statement of `sql`.
+    fn rules(sql: &str, dialect: Dialect) -> Vec<&'static str> {
+        let linted = statements(sql, dialect).unwrap();
+        let last = linted.last().expect("a statement");
+        last.findings.iter().map(|f| f.rule).collect()
+    }
+
+    const SAFE: &str = "set lock_timeout = '2s';\n";
+
+    fn pg(sql: &str) -> Vec<&'static str> {
+        rules(&format!("{SAFE}{sql}"), Dialect::Postgres)
+    }
+
+    #[test]
+    fn every_rule_fires_and_its_safe_rewrite_does_not() {
+        let cases: &[(&str, &[&str])] = &[
+            ("create index i on t (c)", &["require-concurrent-index"]),
+            (
+                "create index concurrently i on t (c)",
+                &["non-transactional"],
+            ),
+            ("drop index i", &["require-concurrent-index-drop"]),
+            ("drop index concurrently i", &["non-transactional"]),
+            (
+                "alter table t add constraint f foreign key (c) references p (id)",
+                &["foreign-key-not-valid"],
+            ),
+            (
+                "alter table t add constraint f foreign key (c) references p (id) not valid",
+                &[],
+            ),
+            (
+                "alter table t add column c int references p (id)",
+                &["foreign-key-not-valid"],
+            ),
+            ("alter table t validate constraint f", &[]),
+            (
+                "alter table t add constraint k check (c > 0)",
+                &["check-not-valid"],
+            ),
+            (
+                "alter table t add constraint k check (c > 0) not valid",
+                &[],
+            ),
+            (
+                "alter table t alter column c set not null",
+                &["set-not-null-needs-check"],
+            ),
+            (
+                "alter table t alter column c type bigint",
+                &["change-column-type"],
+            ),
+            ("alter table t rename column c to d", &["rename-column"]),
+            ("alter table t rename to u", &["rename-table"]),
+            ("alter table t drop column c", &["drop-column"]),
+            ("drop table t", &["drop-table"]),
+            (
+                "alter table t add column c uuid default gen_random_uuid()",
+                &["volatile-default"],
+            ),
+            ("alter table t add column c int default 0", &[]),
+            ("alter table t add column c timestamptz default now()", &[]),
+            (
+                "alter table t add column c bigserial",
+                &["volatile-default"],
+            ),
+            (
+                "alter table t add constraint u unique (c)",
+                &["unique-using-index"],
+            ),
+            (
+                "alter table t add primary key (id)",
+                &["unique-using-index"],
+            ),
+            ("alter table t add constraint u unique using index i", &[]),
+            (
+                "alter table t add column c int not null",
+                &["not-null-without-default"],
+            ),
+            ("alter table t add column c int not null default 0", &[]),
+            (
+                "alter table t add column c int generated always as identity",
+                &["volatile-default"],
+            ),
+            (
+                "begin;\ncreate index concurrently i on t (c)",
+                &["outside-transaction"],
+            ),
+            ("begin;\ncommit;\nvacuum t", &["non-transactional"]),
+            ("select 1", &[]),
+        ];
+        let mut fired: HashSet<&str> = ["require-lock-timeout", "sqlite-alter-limits"].into();
+        for (sql, expected) in cases {
+            assert_eq!(pg(sql), *expected, "{sql}");
+            fired.extend(expected.iter());
+        }
+        let listed: HashSet<&str> = RULES.iter().map(|(name, ..)| *name).collect();
+        assert_eq!(
+            fired, listed,
+            "every listed rule is tested, every rule fired is listed"
+        );
+    }
+
+    #[test]
+    fn lock_timeout_is_required_once_before_the_first_access_exclusive_lock() {
+        let linted = statements(
+            "create index concurrently i on t (c);\nalter table t drop column c;\nalter table t drop column d;",
+            Dialect::Postgres,
+        )
+        .unwrap();
+        let rules: Vec<Vec<&str>> = linted
+            .iter()
+            .map(|l| l.findings.iter().map(|f| f.rule).collect())
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                vec!["non-transactional"],
+                vec!["require-lock-timeout", "drop-column"],
+                vec!["drop-column"],
+            ]
+        );
+        let off = rules_of("set lock_timeout = 0;\nalter table t drop column c");
+        assert!(off.contains(&"require-lock-timeout"), "{off:?}");
+        let local =
+            rules_of("begin;\nset local lock_timeout to '1s';\nalter table t drop column c");
+        assert_eq!(local, ["drop-column"]);
+    }
+
+    fn rules_of(sql: &str) -> Vec<&'static str> {
+        rules(sql, Dialect::Postgres)
+    }
+
+    #[test]
+    fn a_table_created_in_the_same_file_is_new_and_empty() {
+        let created = "create table t (id int primary key, c int);\n";
+        for sql in [
+            "create index i on t (c)",
+            "alter table t add column d int not null",
+            "alter table t add constraint f foreign key (c) references t (id)",
+            "alter table t alter column c set not null",
+            "alter table t drop column c",
+            "alter table t add column u uuid default gen_random_uuid()",
+            "drop table t",
+        ] {
+            assert_eq!(
+                rules_of(&format!("{created}{sql}")),
+                [] as [&str; 0],
+                "{sql}"
+            );
+        }
+        // An index created above is no one's yet either.
+        assert_eq!(
+            rules_of("create index i on t (c);\ndrop index i"),
+            [] as [&str; 0]
+        );
+    }
+
+    #[test]
+    fn a_validated_not_null_check_makes_set_not_null_safe() {
+        let validated = "alter table t add constraint c_nn check (c is not null) not valid;\n\
+                         alter table t validate constraint c_nn;\n\
+                         alter table t alter column c set not null";
+        assert_eq!(pg(validated), [] as [&str; 0]);
+        let unvalidated = "alter table t add constraint c_nn check (c is not null) not valid;\n\
+                           alter table t alter column c set not null";
+        assert_eq!(pg(unvalidated), ["set-not-null-needs-check"]);
+        let other_column = "alter table t add constraint d_nn check (d is not null) not valid;\n\
+                            alter table t validate constraint d_nn;\n\
+                            alter table t alter column c set not null";
+        assert_eq!(pg(other_column), ["set-not-null-needs-check"]);
+    }
+
+    #[test]
+    fn fixes_are_statements_to_run() {
+        let linted = statements("create unique index i on t (c)", Dialect::Postgres).unwrap();
+        assert_eq!(
+            linted[0].findings[0].fix,
+            "CREATE UNIQUE INDEX CONCURRENTLY i ON t(c); (outside a transaction block)"
+        );
+        let linted = statements(
+            "alter table t add constraint f foreign key (c) references p (id)",
+            Dialect::Postgres,
+        )
+        .unwrap();
+        let fix = &linted[0].findings[0].fix;
+        assert!(fix.contains("REFERENCES p(id) NOT VALID;"), "{fix}");
+        assert!(fix.contains("VALIDATE CONSTRAINT f;"), "{fix}");
+    }
+
+    #[test]
+    fn sqlite_findings() {
+        let sqlite = |sql| rules(sql, Dialect::Sqlite);
+        assert_eq!(sqlite("alter table t drop column c"), ["drop-column"]);
+        assert_eq!(
+            sqlite("alter table t rename column c to d"),
+            ["rename-column"]
+        );
+        assert_eq!(sqlite("alter table t rename to u"), ["rename-table"]);
+        assert_eq!(sqlite("drop table t"), ["drop-table"]);
+        assert_eq!(
+            sqlite("alter table t add column c int not null"),
+            ["not-null-without-default"]
+        );
+        assert_eq!(
+            sqlite("alter table t add column c int not null default 0"),
+            [] as [&str; 0]
+        );
+        assert_eq!(
+            sqlite("alter table t add column c int default -1"),
+            [] as [&str; 0]
+        );
+        for sql in [
+            "alter table t alter column c set not null",
+            "alter table t add constraint k check (c > 0)",
+            "alter table t add column c text default current_timestamp",
+            "alter table t add column c int unique",
+            "create table t (id int);\nalter table t add column c int primary key",
+        ] {
+            assert_eq!(sqlite(sql), ["sqlite-alter-limits"], "{sql}");
+        }
+        assert_eq!(sqlite("create index i on t (c)"), [] as [&str; 0]);
+        assert_eq!(
+            sqlite("create table t (id int);\nalter table t add column c int not null"),
+            [] as [&str; 0]
+        );
+    }
+
+    #[test]
+    fn every_rule_is_listed_once() {
+        let mut names: Vec<&str> = RULES.iter().map(|(name, ..)| *name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), RULES.len());
+    }
+}

@@ -1,0 +1,315 @@
+//! `glance lint`: the lock table measured again on the server (each
+//! statement run in a transaction that is rolled back, its locks read from
+//! `pg_locks` of the same backend), exit codes, stdin, several files,
+//! SQLite, the JSON shape, and parse errors with their place.
+
+use std::fs;
+
+use serde_json::Value as Json;
+
+use crate::harness::{self, Output, glance};
+
+/// A table `t` with a row, an index, a NOT VALID check and foreign key to `p`.
+const SCHEMA: &str = "
+    create type e as enum ('a');
+    create table p (id int primary key);
+    create table t (id int primary key, c int, v varchar(10), pid int, n numeric(10, 2));
+    create index i on t (c);
+    create unique index ui on t (v);
+    alter table t add constraint k check (c > 0) not valid;
+    alter table t add constraint f foreign key (pid) references p (id) not valid;
+    insert into p values (1);
+    insert into t values (1, 1, 'a', 1, 1);";
+
+/// Statements that run in a transaction block; each row of the lock table.
+const IN_TRANSACTION: &[&str] = &[
+    "alter table t add column z int",
+    "alter table t add column z int default 5",
+    "alter table t add column z timestamptz default now()",
+    "alter table t add column z uuid default gen_random_uuid()",
+    "alter table t add column z float default random()",
+    "alter table t add column z timestamptz default clock_timestamp()",
+    "alter table t add column z serial",
+    "alter table t add column z int generated always as (c + 1) stored",
+    "alter table t add column z int generated always as identity",
+    "alter table t alter column c set not null",
+    "alter table t alter column c drop not null",
+    "alter table t alter column c set default 1",
+    "alter table t alter column c drop default",
+    "alter table t alter column c type bigint",
+    "alter table t alter column v type varchar(20)",
+    "alter table t alter column v type text",
+    "alter table t alter column v type text using v || ''",
+    "alter table t alter column n type numeric",
+    "alter table t drop column c",
+    "alter table t rename column c to d",
+    "alter table t rename to u",
+    "alter table t add constraint k2 check (c > 0)",
+    "alter table t add constraint k2 check (c > 0) not valid",
+    "alter table t add constraint u2 unique (c)",
+    "alter table t drop constraint t_pkey, add primary key (c)",
+    "alter table t add constraint u2 unique using index ui",
+    "alter table t drop constraint k",
+    "alter table t add constraint f2 foreign key (pid) references p (id)",
+    "alter table t add constraint f2 foreign key (pid) references p (id) not valid",
+    "alter table t add column z int references p (id)",
+    "alter table t validate constraint f",
+    "alter table t validate constraint k",
+    "alter table t set (fillfactor = 50)",
+    "alter table t enable row level security",
+    "create index j on t (c)",
+    "create unique index j on t (c)",
+    "drop index i",
+    "drop table t",
+    "truncate t",
+    "create trigger tr after insert on t for each row \
+     execute function suppress_redundant_updates_trigger()",
+    "comment on table t is 'x'",
+    "lock table t in share mode",
+    "create table q (id int references t (id))",
+    "insert into t (id) values (2)",
+    "update t set c = 2 where id = 1",
+    "delete from t where id = 1",
+    "alter type e add value 'x'",
+    "select * from t",
+];
+
+/// Statements PostgreSQL refuses inside a transaction block.
+const OUTSIDE_TRANSACTION: &[&str] = &[
+    "create index concurrently j on t (c)",
+    "drop index concurrently i",
+    "vacuum t",
+    "vacuum full t",
+    "create database lint_never_created",
+];
+
+/// Lints `sql` as one file given on stdin, as JSON.
+fn lint_json(sql: &str, args: &[&str]) -> (Output, Json) {
+    let out = glance()
+        .args(["lint", "--format", "json"])
+        .args(args.iter().copied())
+        .stdin(sql)
+        .run();
+    let document = out.json();
+    (out, document)
+}
+
+/// The strongest of `modes` (names as `pg_locks` shows them).
+fn strongest(modes: &[String]) -> Option<String> {
+    const ORDER: &[&str] = &[
+        "AccessShareLock",
+        "RowShareLock",
+        "RowExclusiveLock",
+        "ShareUpdateExclusiveLock",
+        "ShareLock",
+        "ShareRowExclusiveLock",
+        "ExclusiveLock",
+        "AccessExclusiveLock",
+    ];
+    modes
+        .iter()
+        .max_by_key(|m| ORDER.iter().position(|o| o == m))
+        .cloned()
+}
+
+/// What the server takes for `sql`: the modes on `t` and on `p`, and
+/// whether `t` got a new file (a rewrite), run in a transaction rolled back.
+fn measure(client: &mut postgres::Client, sql: &str) -> (Option<String>, Option<String>, bool) {
+    client.batch_execute("begin").unwrap();
+    let row = client
+        .query_one(
+            "select 't'::regclass::oid, 'p'::regclass::oid, pg_relation_filenode('t')",
+            &[],
+        )
+        .unwrap();
+    let (t, p, before): (u32, u32, u32) = (row.get(0), row.get(1), row.get(2));
+    client
+        .batch_execute(sql)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let modes = |client: &mut postgres::Client, oid: u32| -> Vec<String> {
+        client
+            .query(
+                "select mode from pg_locks where pid = pg_backend_pid() and relation = $1::oid",
+                &[&postgres::types::Oid::from(oid)],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    let on_t = strongest(&modes(client, t));
+    let on_p = strongest(&modes(client, p));
+    let after: Option<u32> = client
+        .query_one(
+            "select pg_relation_filenode($1::oid)",
+            &[&postgres::types::Oid::from(t)],
+        )
+        .unwrap()
+        .get(0);
+    client.batch_execute("rollback").unwrap();
+    (on_t, on_p, after.is_some_and(|a| a != before))
+}
+
+#[test]
+fn every_lock_row_matches_what_the_server_takes() {
+    let db = harness::db("lint_locks");
+    db.execute(SCHEMA);
+    let file = IN_TRANSACTION.join(";\n");
+    let (out, document) = lint_json(&file, &[]);
+    let statements = document["files"][0]["statements"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no statements\n{out}"));
+    assert_eq!(statements.len(), IN_TRANSACTION.len(), "{out}");
+    let mut client = db.client();
+    for (sql, linted) in IN_TRANSACTION.iter().zip(statements) {
+        let (on_t, on_p, rewritten) = measure(&mut client, sql);
+        let said = linted["lock"].as_str().map(str::to_string);
+        // Reads take ACCESS SHARE, which the linter leaves out as harmless.
+        let on_t = on_t.filter(|m| m != "AccessShareLock");
+        assert_eq!(said, on_t, "strongest lock on t for {sql}\n{linted:#}");
+        let on_p_said = linted["locks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["relation"] == "p")
+            .map(|l| l["mode"].as_str().unwrap().to_string());
+        if let Some(mode) = on_p_said {
+            assert_eq!(Some(mode), on_p, "lock on p for {sql}");
+        }
+        if sql.starts_with("alter table") {
+            assert_eq!(linted["rewrites"], rewritten, "rewrite of t for {sql}");
+        }
+        assert_eq!(linted["transactional"], true, "{sql}");
+    }
+}
+
+#[test]
+fn statements_said_to_need_no_transaction_are_refused_in_one() {
+    let db = harness::db("lint_outside");
+    db.execute(SCHEMA);
+    let (out, document) = lint_json(&OUTSIDE_TRANSACTION.join(";\n"), &[]);
+    let statements = document["files"][0]["statements"].as_array().unwrap();
+    assert_eq!(statements.len(), OUTSIDE_TRANSACTION.len(), "{out}");
+    let mut client = db.client();
+    for (sql, linted) in OUTSIDE_TRANSACTION.iter().zip(statements) {
+        assert_eq!(linted["transactional"], false, "{sql}");
+        client.batch_execute("begin").unwrap();
+        let error = client
+            .batch_execute(sql)
+            .expect_err("refused in a transaction block");
+        client.batch_execute("rollback").unwrap();
+        let message = error.as_db_error().map(|e| e.message().to_string());
+        assert!(
+            message
+                .as_deref()
+                .is_some_and(|m| m.contains("cannot run inside a transaction block")),
+            "{sql}: {error}"
+        );
+    }
+}
+
+#[test]
+fn findings_fail_the_lint_and_clean_migrations_pass() {
+    let out = glance()
+        .arg("lint")
+        .stdin(
+            "-- add a token\nalter table orders add column token uuid default gen_random_uuid();\n",
+        )
+        .run();
+    out.code(1)
+        .stdout_has("-:2: alter table orders add column token uuid default gen_random_uuid()\n")
+        .stdout_has(
+            "  AccessExclusiveLock on orders (blocks reads and writes); rewrites the table\n",
+        )
+        .stdout_has("  warning volatile-default: ")
+        .stdout_has("  warning require-lock-timeout: ")
+        .stdout_has("    fix: ")
+        .stdout_has("1 statement in 1 file: 0 errors, 2 warnings, 0 info")
+        .stderr_has("lint found warnings or errors");
+    let clean = "set lock_timeout = '2s';\ncreate index concurrently i on orders (token);\n";
+    glance()
+        .args(["lint", "-"])
+        .stdin(clean)
+        .run()
+        .success()
+        .stdout_has("  info non-transactional: ")
+        .stdout_has("2 statements in 1 file: 0 errors, 0 warnings, 1 info");
+}
+
+#[test]
+fn several_files_each_with_its_path() {
+    let dir = harness::scratch_dir("lint_files");
+    let first = dir.join("001_add.sql");
+    let second = dir.join("002_index.sql");
+    fs::write(
+        &first,
+        "set lock_timeout = '1s';\nalter table t add column c int;\n",
+    )
+    .unwrap();
+    fs::write(&second, "\n\ncreate index i on t (c);\n").unwrap();
+    let out = glance()
+        .args(["lint", "--format", "json"])
+        .arg(&first)
+        .arg(&second)
+        .run();
+    out.code(1);
+    let document = out.json();
+    let files = document["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2, "{out}");
+    assert_eq!(files[0]["path"], first.display().to_string());
+    assert_eq!(files[1]["path"], second.display().to_string());
+    let index = &files[1]["statements"][0];
+    assert_eq!(index["line"], 3);
+    assert_eq!(index["sql"], "create index i on t (c)");
+    assert_eq!(index["lock"], "ShareLock");
+    assert_eq!(index["blocks"], serde_json::json!(["writes"]));
+    assert_eq!(index["scans"], true);
+    assert_eq!(index["rewrites"], false);
+    let finding = &index["findings"][0];
+    assert_eq!(finding["rule"], "require-concurrent-index");
+    assert_eq!(finding["level"], "warning");
+    assert!(finding["message"].is_string() && finding["fix"].is_string());
+    assert_eq!(files[0]["statements"][1]["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn a_file_that_does_not_parse_names_its_line_and_column() {
+    let dir = harness::scratch_dir("lint_parse");
+    let path = dir.join("bad.sql");
+    fs::write(&path, "select 1;\n\nalter tabel t add c int;\n").unwrap();
+    glance()
+        .arg("lint")
+        .arg(&path)
+        .run()
+        .code(2)
+        .stderr_has(&format!("{}:3:7: cannot parse: ", path.display()))
+        .stderr_has("tabel");
+    glance()
+        .args(["lint", "/nonexistent/migration.sql"])
+        .run()
+        .code(2)
+        .stderr_has("cannot read /nonexistent/migration.sql");
+}
+
+#[test]
+fn sqlite_has_no_lock_levels_but_its_own_limits() {
+    let sql = "alter table t alter column c set not null;\nalter table t drop column c;\n";
+    let (out, document) = lint_json(sql, &["--dialect", "sqlite"]);
+    out.code(1);
+    let statements = &document["files"][0]["statements"];
+    assert_eq!(statements[0]["lock"], Json::Null);
+    assert_eq!(statements[0]["findings"][0]["rule"], "sqlite-alter-limits");
+    assert_eq!(statements[0]["findings"][0]["level"], "error");
+    assert_eq!(statements[1]["rewrites"], true);
+    assert_eq!(statements[1]["findings"][0]["rule"], "drop-column");
+    // -d picks the dialect without opening the database.
+    let dir = harness::scratch_dir("lint_sqlite");
+    let database = dir.join("app.db");
+    let (out, document) = lint_json(sql, &["-d", database.to_str().unwrap()]);
+    out.code(1);
+    assert_eq!(
+        document["files"][0]["statements"][0]["findings"][0]["rule"],
+        "sqlite-alter-limits"
+    );
+    assert!(!database.exists(), "lint opened the database");
+}
