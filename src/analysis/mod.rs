@@ -7,4 +7,5 @@ pub mod explain;
 pub mod generic;
 pub mod health;
 pub mod narrate;
+mod scan_sizes;
 pub mod slow;
