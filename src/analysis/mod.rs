@@ -3,6 +3,7 @@
 //! a report as text and as JSON for the front ends to print.
 
 pub mod check;
+pub mod dbt;
 pub mod explain;
 pub mod generic;
 pub mod health;
