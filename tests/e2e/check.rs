@@ -25,14 +25,6 @@ const SEED: &str = r#"
     insert into dq.payments values (1, 1, 10), (2, 500, -5);
 "#;
 
-/// Every row of the seeded tables and every constraint and index, hashed.
-const FINGERPRINT: &str = "select md5(
-    (select string_agg(c::text, ';' order by c::text) from dq.customers c) ||
-    (select string_agg(o::text, ';' order by o::text) from dq.orders o) ||
-    (select string_agg(p::text, ';' order by p::text) from dq.payments p) ||
-    (select string_agg(conname || convalidated::text, ';' order by conname) from pg_constraint) ||
-    (select count(*)::text from pg_class))";
-
 fn seeded() -> TestDb {
     let db = harness::db("check");
     db.execute(SEED);
@@ -52,7 +44,7 @@ fn find<'a>(checks: &'a [Value], kind: &str, table: &str, columns: &[&str]) -> &
 #[test]
 fn exact_check_counts_one_seeded_defect_per_kind_and_changes_nothing() {
     let db = seeded();
-    let before = db.query_scalar(FINGERPRINT);
+    let before = db.fingerprint();
     let out = glance()
         .args([
             "check",
@@ -121,7 +113,7 @@ fn exact_check_counts_one_seeded_defect_per_kind_and_changes_nothing() {
     expect("variants", "dq.orders", &["note"], 0, &[]);
     assert_eq!(json["sampled"], serde_json::json!([]));
     assert_eq!(json["skipped"], serde_json::json!([]));
-    assert_eq!(db.query_scalar(FINGERPRINT), before, "the database changed");
+    assert_eq!(db.fingerprint(), before, "the database changed");
 }
 
 #[test]
@@ -349,7 +341,7 @@ fn exported_tests(yaml: &str) -> Vec<(String, String, String)> {
 fn export_dbt_writes_exactly_the_checks_that_held() {
     let db = seeded();
     db.execute(HOLDING);
-    let before = db.query_scalar(FINGERPRINT);
+    let before = db.fingerprint();
     let out = glance()
         .args([
             "check",
@@ -452,7 +444,7 @@ models:
         .run()
         .code(1)
         .stderr_has("already exists");
-    assert_eq!(db.query_scalar(FINGERPRINT), before, "the database changed");
+    assert_eq!(db.fingerprint(), before, "the database changed");
 }
 
 #[test]
