@@ -678,7 +678,7 @@ fn plan(
                 format!(
                     "SELECT {spellings} AS v FROM (SELECT t.{c} AS c FROM {from}) AS s WHERE c IS NOT NULL \
                      GROUP BY lower(trim(c)) HAVING count(DISTINCT c) > 1 \
-                     AND (SELECT count(DISTINCT t.{c}) FROM {from}) <= {CATEGORY_LIMIT}"
+                     AND (SELECT count(*) FROM (SELECT DISTINCT t.{c} FROM {from}) AS d) <= {CATEGORY_LIMIT}"
                 ),
             )
         });
