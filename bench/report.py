@@ -190,6 +190,10 @@ def main():
                  "glance ask --format table --sql 'select * from events' > /dev/null",
                  "psql -X -P pager=off -c 'select * from events' > /dev/null", 1.0, rss_limit=40)
 
+    pair_section("check", f"Data-quality checks of {rows:,} rows",
+                 "glance check events > /dev/null",
+                 "psql -X -c 'select count(*) from events' > /dev/null", 3.0)
+
     # Big values.
     big_limit = (3 * 50_000_000 + 64 * MIB * 1024) / (MIB * 1024)
     big_rss = {f: Case(results, f"big_values_{f}").rss_mib("glance") for f in ("table", "csv")}

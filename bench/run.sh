@@ -19,7 +19,8 @@
 #   BENCH_SKIP_BUILD=1  use the existing target/release/glance
 #   BENCH_CASES=introspect,own_time
 #                       run only these cases (startup csv table big_values
-#                       export first_page pager introspect context own_time); the
+#                       export first_page pager check introspect context
+#                       own_time); the
 #                       medians are printed and BENCH_OUT is not written
 #   BENCH_KEEP=DIR      copy the raw results (hyperfine JSON, server logs,
 #                       own_time.json) to DIR at the end
@@ -40,7 +41,7 @@ cases=${BENCH_CASES:-}
 want() { [[ -z $cases || ,$cases, == *,$1,* ]]; }
 needs_events() {
     local c
-    for c in startup csv table big_values export first_page pager; do want "$c" && return 0; done
+    for c in startup csv table big_values export first_page pager check; do want "$c" && return 0; done
     return 1
 }
 
@@ -293,6 +294,12 @@ python3 "$here/pager_rss.py" --glance "$glance_bin" --url "$(glance_url events)"
 /usr/bin/time -v -o "$results/pager_rss.psql.time" \
     $p_events -P pager=off -c 'select * from events' >/dev/null
 fi
+
+# Data-quality checks on the 2M-row table, as a person would run them
+# (default sampling), against psql counting its rows.
+want check && bench_pair check "$big_runs" \
+    "$g_events check events > /dev/null" \
+    "$p_events -c 'select count(*) from events' > /dev/null"
 
 # Introspection: statements and their server time from the server log
 # (log_min_duration_statement = 0 on the wide database, one run of each).

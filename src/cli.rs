@@ -359,8 +359,23 @@ pub struct CheckArgs {
     #[arg(long)]
     pub exact: bool,
     /// Show the SQL of every check after the findings.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "export")]
     pub show_sql: bool,
+    /// Instead of the findings, write the checks that held (found nothing,
+    /// reading every row) as dbt tests: a schema.yml, on stdout unless
+    /// --output names a file.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub export: Option<CheckExport>,
+    /// With --export: the file to write; an existing file is never replaced.
+    #[arg(short = 'o', long, value_name = "FILE", requires = "export", value_hint = clap::ValueHint::FilePath)]
+    pub output: Option<String>,
+}
+
+/// What `glance check --export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckExport {
+    /// A dbt properties file (schema.yml) with data tests.
+    Dbt,
 }
 
 #[derive(Debug, Args)]

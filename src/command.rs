@@ -130,8 +130,8 @@ pub const COMMANDS: &[Spec] = &[
     },
     Spec {
         name: "\\check",
-        args: "TABLE|--all [--exact|--sample PCT]",
-        help: "data-quality checks from the catalog (\\check+ shows each check's SQL)",
+        args: "TABLE|--all [--exact|--sample PCT] [--export dbt [FILE[!]]]",
+        help: "data-quality checks from the catalog (\\check+ shows each check's SQL; --export dbt writes those that held as dbt tests)",
         section: Section::Query,
     },
     Spec {
@@ -404,10 +404,12 @@ pub enum Meta {
     Copy(crate::copy::CopySpec),
     Help,
     Quit,
-    /// `\check[+] TABLE|--all`: data-quality checks; `show_sql` with `+`.
+    /// `\check[+] TABLE|--all`: data-quality checks; `show_sql` with `+`;
+    /// with `--export dbt`, the checks that held as dbt tests instead.
     Check {
         options: crate::analysis::check::Options,
         show_sql: bool,
+        export: Option<crate::analysis::dbt::Target>,
     },
 }
 
@@ -720,11 +722,43 @@ fn unquote(text: &str) -> &str {
 }
 
 /// `\check`'s arguments: a table or `--all`, then `--exact` or
-/// `--sample PCT`.
+/// `--sample PCT`, and last `--export dbt` with an optional file (the rest
+/// of the line, as with `\export`; `!` at the end replaces it).
 fn parse_check(rest: &str, show_sql: bool) -> Result<Option<Meta>, String> {
-    const USAGE: &str = "usage: \\check TABLE|--all [--exact|--sample PCT]";
+    const USAGE: &str =
+        "usage: \\check TABLE|--all [--exact|--sample PCT] [--export dbt [FILE[!]]]";
     let mut options = crate::analysis::check::Options::default();
     let mut all = false;
+    let (rest, export) = match rest.split_once("--export") {
+        Some((before, after)) if before.is_empty() || before.ends_with(char::is_whitespace) => {
+            let after = after.trim();
+            let file = match after.split_once(char::is_whitespace) {
+                Some(("dbt", file)) => file.trim(),
+                _ if after == "dbt" => "",
+                _ => {
+                    return Err(format!(
+                        "--export takes dbt, then a file or nothing for the screen; {USAGE}"
+                    ));
+                }
+            };
+            let (file, overwrite) = match file.strip_suffix('!') {
+                Some(file) => (file.trim_end(), true),
+                None => (file, false),
+            };
+            let file = unquote(file);
+            if show_sql {
+                return Err(format!(
+                    "\\check+ shows the SQL of findings, --export writes tests: use one; {USAGE}"
+                ));
+            }
+            let target = crate::analysis::dbt::Target {
+                file: (!file.is_empty()).then(|| file.to_string()),
+                overwrite,
+            };
+            (before, Some(target))
+        }
+        _ => (rest, None),
+    };
     let mut words = rest.split_whitespace();
     while let Some(word) = words.next() {
         match word {
@@ -752,7 +786,11 @@ fn parse_check(rest: &str, show_sql: bool) -> Result<Option<Meta>, String> {
     if options.exact && options.sample.is_some() {
         return Err(format!("--exact and --sample exclude each other; {USAGE}"));
     }
-    Ok(Some(Meta::Check { options, show_sql }))
+    Ok(Some(Meta::Check {
+        options,
+        show_sql,
+        export,
+    }))
 }
 
 fn no_argument(word: &str, rest: &str, meta: Meta) -> Result<Option<Meta>, String> {
@@ -848,7 +886,11 @@ mod tests {
     fn check_takes_a_table_or_all_and_exact_or_a_sample() {
         use crate::analysis::check::Options;
         let check = |line| match parse(line) {
-            Ok(Some(Meta::Check { options, show_sql })) => Ok((options, show_sql)),
+            Ok(Some(Meta::Check {
+                options,
+                show_sql,
+                export: None,
+            })) => Ok((options, show_sql)),
             other => Err(format!("{other:?}")),
         };
         assert_eq!(
@@ -883,9 +925,40 @@ mod tests {
             "\\check --all --sample x",
             "\\check --all --exact --sample 5",
             "\\check --all --fast",
+            "\\check --all --export",
+            "\\check --all --export csv out.csv",
+            "\\check+ --all --export dbt",
+            "\\check --export dbt",
         ] {
             assert!(parse(bad).is_err(), "{bad} parsed");
         }
+    }
+
+    #[test]
+    fn check_export_takes_dbt_and_a_file_to_the_end_of_the_line() {
+        use crate::analysis::dbt::Target;
+        let export = |line| match parse(line) {
+            Ok(Some(Meta::Check {
+                options, export, ..
+            })) => Ok((options.exact, export)),
+            other => Err(format!("{other:?}")),
+        };
+        let target = |file: Option<&str>, overwrite| Target {
+            file: file.map(str::to_string),
+            overwrite,
+        };
+        assert_eq!(
+            export("\\check --all --exact --export dbt"),
+            Ok((true, Some(target(None, false))))
+        );
+        assert_eq!(
+            export("\\check orders --export dbt models/my schema.yml!"),
+            Ok((false, Some(target(Some("models/my schema.yml"), true))))
+        );
+        assert_eq!(
+            export("\\check --all --export dbt 'out.yml'"),
+            Ok((false, Some(target(Some("out.yml"), false))))
+        );
     }
 
     #[test]
@@ -898,7 +971,9 @@ mod tests {
                 "FORMAT FILE[!]" => format!("{} csv out.csv", spec.name),
                 "FILE" => format!("{} script.sql", spec.name),
                 "TABLE to|from FILE [csv]" => format!("{} items to 'items.csv' csv", spec.name),
-                "TABLE|--all [--exact|--sample PCT]" => format!("{} --all", spec.name),
+                "TABLE|--all [--exact|--sample PCT] [--export dbt [FILE[!]]]" => {
+                    format!("{} --all", spec.name)
+                }
                 _ => spec.name.to_string(),
             };
             assert!(

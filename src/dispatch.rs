@@ -348,6 +348,30 @@ fn check_command(global: &Global, args: &CheckArgs) -> Result<(), Failure> {
     };
     let report = analysis::check::run(&mut session, &options)
         .map_err(|error| Failure::database(&error, None))?;
+    if args.export.is_some() {
+        let export = analysis::dbt::export(&mut session, &report)
+            .map_err(|error| Failure::database(&error, None))?;
+        match &args.output {
+            None => print!("{}", export.yaml),
+            Some(file) => {
+                analysis::dbt::write(file, false, &export.yaml).map_err(|error| match error {
+                    crate::export::Error::Database(error) => Failure::database(&error, None),
+                    crate::export::Error::Exists(_) => Failure::Runtime {
+                        message: error.to_string(),
+                        hint: Some(
+                            "glance never replaces a file: remove it or name another".into(),
+                        ),
+                    },
+                    error => Failure::Runtime {
+                        hint: error.hint().map(str::to_string),
+                        message: error.to_string(),
+                    },
+                })?;
+            }
+        }
+        eprintln!("{}", export.summary());
+        return Ok(());
+    }
     if format == render::Format::Json {
         println!("{}", render::json_text(&report.json()));
         return Ok(());

@@ -13,6 +13,7 @@ use crate::db::Column;
 use crate::db::{self, Dialect, Value};
 use crate::describe;
 use crate::ident::quote_ident_always as quote;
+use crate::numbers::thousands;
 use crate::render::Description;
 use crate::safety::Level;
 use crate::session::Session;
@@ -26,7 +27,7 @@ pub const SQLITE_ROW_BOUND: u64 = 100_000;
 /// How many distinct offending values a check shows.
 const SAMPLE_VALUES: usize = 5;
 /// Text columns with at most this many distinct values count as categories.
-const CATEGORY_LIMIT: usize = 50;
+pub const CATEGORY_LIMIT: usize = 50;
 /// Column names that should hold one value per row.
 const KEY_NAMES: [&str; 6] = ["email", "slug", "sku", "code", "username", "uuid"];
 /// Numeric column names where a negative value is a defect.
@@ -73,6 +74,8 @@ pub struct Check {
     pub kind: Kind,
     /// `schema.table` as a person would type it.
     pub table: String,
+    /// The table's own name, without its schema.
+    pub name: String,
     pub columns: Vec<String>,
     /// Offending rows (duplicates, variants: offending groups).
     pub count: i64,
@@ -81,6 +84,13 @@ pub struct Check {
     pub sql: String,
     /// `count` is an estimate from `pg_stats`, not a count of rows.
     pub estimated: bool,
+    /// Every row was read: no sample, bound or estimate.
+    pub whole: bool,
+    /// Orphans of one column: the parent table's name and key column.
+    pub parent: Option<(String, String)>,
+    /// Variants: a query for the column's distinct values (at most one
+    /// more than a category has), for exports.
+    pub values_sql: Option<String>,
 }
 
 /// Every check run and how the tables were read.
@@ -250,7 +260,10 @@ pub fn run(session: &mut Session, options: &Options) -> Result<Report, db::Error
     let mut planned = Vec::new();
     let mut sampled = Vec::new();
     for table in &tables {
-        let source = Source::of(table, dialect, options);
+        let mut source = Source::of(table, dialect, options);
+        if dialect == Dialect::Sqlite && !source.exact && beyond_bound(session, table)? {
+            source.how = Some(format!("first {} rows", thousands(SQLITE_ROW_BOUND)));
+        }
         if let Some(how) = &source.how {
             sampled.push((display_name(table, dialect), how.clone()));
         }
@@ -300,6 +313,19 @@ const ANALYSED_SQL: &str = "SELECT schemaname::text, tablename::text, attname::t
      n_distinct = -1 FROM pg_stats \
      WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2, 3";
 
+/// Whether SQLite table `table` has more rows than a check reads of it.
+fn beyond_bound(session: &mut Session, table: &Relation) -> Result<bool, db::Error> {
+    let sql = format!(
+        "SELECT count(*) FROM (SELECT 1 FROM {} LIMIT {})",
+        qualified(table, Dialect::Sqlite),
+        SQLITE_ROW_BOUND + 1
+    );
+    let (_, rows) = guarded(session, &sql)?;
+    Ok(
+        matches!(rows.first().map(Vec::as_slice), Some([Value::Int(n)]) if n.unsigned_abs() > SQLITE_ROW_BOUND),
+    )
+}
+
 fn read_facts(session: &mut Session) -> Result<Facts, db::Error> {
     let text = |value: &Value| match value {
         Value::Text(text) => text.clone(),
@@ -328,7 +354,10 @@ fn read_facts(session: &mut Session) -> Result<Facts, db::Error> {
 
 /// Classifies `sql` and runs it in the read-only guard only when the
 /// classifier rates it read-only: glance's checks must never be anything else.
-fn guarded(session: &mut Session, sql: &str) -> Result<(Vec<db::Column>, Vec<db::Row>), db::Error> {
+pub(super) fn guarded(
+    session: &mut Session,
+    sql: &str,
+) -> Result<(Vec<db::Column>, Vec<db::Row>), db::Error> {
     if let Some(reason) = not_read_only(session, sql) {
         return Err(db::Error::Other(format!(
             "not run: a data-quality check must only read ({reason})"
@@ -433,11 +462,16 @@ impl Source {
 struct Planned {
     kind: Kind,
     table: String,
+    name: String,
     columns: Vec<String>,
     /// Returns one row: the count and the sample values joined by U+001F.
     sql: String,
     /// The count is the planner's statistics, not a count of rows.
     estimated: bool,
+    /// Every row is read.
+    whole: bool,
+    parent: Option<(String, String)>,
+    values_sql: Option<String>,
 }
 
 fn plan(
@@ -450,18 +484,24 @@ fn plan(
     let from = &source.from;
     let name = display_name(table, dialect);
     // `inner` selects one text column `v`, one row per offending row or group.
+    let whole = source.how.is_none();
     let planned = |kind, columns: Vec<String>, inner: String| Planned {
         kind,
         table: name.clone(),
+        name: table.name.clone(),
         columns,
         sql: wrap(&inner, dialect),
         estimated: false,
+        whole,
+        parent: None,
+        values_sql: None,
     };
     let text = |expr: &str| format!("CAST({expr} AS TEXT)");
     let mut out = Vec::new();
 
-    // Declared foreign keys, then undeclared `<x>_id` columns.
-    let mut references: Vec<(Vec<String>, String, Vec<String>)> = table
+    // Declared foreign keys, then undeclared `<x>_id` columns:
+    // (columns, parent's qualified name, parent's name, parent's columns).
+    let mut references: Vec<(Vec<String>, String, String, Vec<String>)> = table
         .foreign_keys
         .iter()
         .filter_map(|fk| {
@@ -472,6 +512,7 @@ fn plan(
             Some((
                 fk.columns.clone(),
                 qualified(parent, dialect),
+                parent.name.clone(),
                 fk.ref_columns.clone(),
             ))
         })
@@ -479,7 +520,7 @@ fn plan(
     for column in &table.columns {
         if references
             .iter()
-            .any(|(cols, _, _)| cols.contains(&column.name))
+            .any(|(cols, _, _, _)| cols.contains(&column.name))
         {
             continue;
         }
@@ -489,10 +530,15 @@ fn plan(
                 .as_ref()
                 .map(|k| k.columns.clone())
                 .unwrap_or_default();
-            references.push((vec![column.name.clone()], qualified(parent, dialect), key));
+            references.push((
+                vec![column.name.clone()],
+                qualified(parent, dialect),
+                parent.name.clone(),
+                key,
+            ));
         }
     }
-    for (columns, parent, keys) in references {
+    for (columns, parent, parent_name, keys) in references {
         let present = columns
             .iter()
             .map(|c| format!("t.{} IS NOT NULL", quote(c)))
@@ -509,13 +555,20 @@ fn plan(
             .map(|c| text(&format!("t.{}", quote(c))))
             .collect::<Vec<_>>()
             .join(" || ', ' || ");
-        out.push(planned(
-            Kind::Orphans,
-            columns.clone(),
-            format!(
-                "SELECT {value} AS v FROM {from} WHERE {present} AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE {matches})"
-            ),
-        ));
+        let single = match keys.as_slice() {
+            [key] if columns.len() == 1 => Some((parent_name, key.clone())),
+            _ => None,
+        };
+        out.push(Planned {
+            parent: single,
+            ..planned(
+                Kind::Orphans,
+                columns.clone(),
+                format!(
+                    "SELECT {value} AS v FROM {from} WHERE {present} AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE {matches})"
+                ),
+            )
+        });
     }
 
     for column in table.columns.iter().filter(|c| c.nullable) {
@@ -527,9 +580,13 @@ fn plan(
             out.push(Planned {
                 kind: Kind::Nulls,
                 table: name.clone(),
+                name: table.name.clone(),
                 columns: vec![column.name.clone()],
                 sql: null_estimate_sql(table, &column.name),
                 estimated: true,
+                whole: false,
+                parent: None,
+                values_sql: None,
             });
             continue;
         }
@@ -609,15 +666,22 @@ fn plan(
             }
             _ => "group_concat(DISTINCT '\"' || c || '\"')".to_string(),
         };
-        out.push(planned(
-            Kind::Variants,
-            vec![column.name.clone()],
-            format!(
-                "SELECT {spellings} AS v FROM (SELECT t.{c} AS c FROM {from}) AS s WHERE c IS NOT NULL \
-                 GROUP BY lower(trim(c)) HAVING count(DISTINCT c) > 1 \
-                 AND (SELECT count(DISTINCT t.{c}) FROM {from}) <= {CATEGORY_LIMIT}"
-            ),
-        ));
+        out.push(Planned {
+            values_sql: Some(format!(
+                "SELECT DISTINCT {} AS v FROM {from} WHERE t.{c} IS NOT NULL ORDER BY 1 LIMIT {}",
+                text(&format!("t.{c}")),
+                CATEGORY_LIMIT + 1
+            )),
+            ..planned(
+                Kind::Variants,
+                vec![column.name.clone()],
+                format!(
+                    "SELECT {spellings} AS v FROM (SELECT t.{c} AS c FROM {from}) AS s WHERE c IS NOT NULL \
+                     GROUP BY lower(trim(c)) HAVING count(DISTINCT c) > 1 \
+                     AND (SELECT count(*) FROM (SELECT DISTINCT t.{c} FROM {from}) AS d) <= {CATEGORY_LIMIT}"
+                ),
+            )
+        });
     }
     out
 }
@@ -753,11 +817,15 @@ fn execute(session: &mut Session, planned: Planned) -> Result<Check, db::Error> 
     Ok(Check {
         kind: planned.kind,
         table: planned.table,
+        name: planned.name,
         columns: planned.columns,
         count,
         sample,
         sql,
         estimated: planned.estimated,
+        whole: planned.whole,
+        parent: planned.parent,
+        values_sql: planned.values_sql,
     })
 }
 

@@ -9,7 +9,7 @@
 
 use serde_json::{Value as Json, json};
 
-use super::generic;
+use super::{generic, scan_sizes};
 use crate::db::{self, Dialect};
 use crate::numbers::thousands;
 use crate::session::{Confirm, Executed, Session};
@@ -168,7 +168,7 @@ pub fn explain(
             let rows = session
                 .run_rolled_back(&format!("EXPLAIN QUERY PLAN {sql}"), confirm)
                 .map_err(Failed::Executed)?;
-            Ok(from_sqlite(sql, &sqlite_steps(&rows)))
+            Ok(sqlite_report(session, sql, &sqlite_steps(&rows)))
         }
     }
 }
@@ -497,8 +497,32 @@ fn worst_first(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings
 }
 
-/// Reads SQLite's `EXPLAIN QUERY PLAN` rows (id, parent, detail) of `sql`.
-pub fn from_sqlite(sql: &str, steps: &[(i64, i64, String)]) -> Report {
+/// The names SQLite's `SCAN` steps read whole (not through an index).
+fn full_scans(steps: &[(i64, i64, String)]) -> Vec<&str> {
+    steps
+        .iter()
+        .filter_map(|(_, _, detail)| full_scan(detail))
+        .collect()
+}
+
+fn full_scan(detail: &str) -> Option<&str> {
+    detail
+        .strip_prefix("SCAN ")
+        .filter(|_| !detail.contains(" USING "))
+}
+
+/// The report of SQLite's `EXPLAIN QUERY PLAN` steps of `sql`, with the
+/// sizes of the tables it scans read from the session.
+pub fn sqlite_report(session: &mut Session, sql: &str, steps: &[(i64, i64, String)]) -> Report {
+    let sizes = scan_sizes::read(session, sql, &full_scans(steps));
+    from_sqlite(sql, steps, &sizes)
+}
+
+/// Reads SQLite's `EXPLAIN QUERY PLAN` rows (id, parent, detail) of `sql`;
+/// `sizes` holds the rows of the tables its `SCAN` steps name, and a scan
+/// is `full_scan` only of a table with more than
+/// [`scan_sizes::LARGE_TABLE_ROWS`].
+fn from_sqlite(sql: &str, steps: &[(i64, i64, String)], sizes: &[(String, u64)]) -> Report {
     let mut tree = Vec::new();
     let mut findings = Vec::new();
     // Children follow their parent in SQLite's output; depth is the parent's plus one.
@@ -511,15 +535,19 @@ pub fn from_sqlite(sql: &str, steps: &[(i64, i64, String)]) -> Report {
         depths.push((*id, depth));
         let arrow = if depth == 0 { "" } else { "-> " };
         tree.push(format!("{}{arrow}{detail}", "  ".repeat(depth)));
-        if let Some(table) = detail.strip_prefix("SCAN ")
-            && !detail.contains(" USING ")
+        let rows = full_scan(detail)
+            .and_then(|table| sizes.iter().find(|(name, _)| name == table))
+            .map(|(table, rows)| (table, *rows));
+        if let Some((table, rows)) = rows
+            && rows > scan_sizes::LARGE_TABLE_ROWS
         {
             findings.push(Finding {
                 kind: "full_scan",
                 node: detail.clone(),
                 detail: format!(
-                    "reads every row of {table}; an index on the filtered or joined columns \
-                     would read only those"
+                    "reads every row of {table} (more than {}); an index on the filtered \
+                     or joined columns would read only those",
+                    thousands(scan_sizes::LARGE_TABLE_ROWS)
                 ),
                 weight: 1.0,
             });
@@ -782,7 +810,7 @@ mod tests {
             ),
             (20, 0, "USE TEMP B-TREE FOR ORDER BY".to_string()),
         ];
-        let report = from_sqlite("q", &steps);
+        let report = from_sqlite("q", &steps, &[("orders".into(), 10_001)]);
         assert_eq!(
             report.tree[3],
             "  -> SCAN items USING COVERING INDEX items_order"
@@ -793,5 +821,24 @@ mod tests {
             report.json()["plan"][3],
             json!({"id": 12, "parent": 9, "detail": "SCAN items USING COVERING INDEX items_order"})
         );
+    }
+
+    #[test]
+    fn a_full_scan_is_a_finding_only_of_a_large_table() {
+        let steps = [
+            (2, 0, "SCAN small".to_string()),
+            (4, 0, "SCAN big".to_string()),
+            (6, 0, "SCAN recent".to_string()),
+        ];
+        let sizes = [("small".to_string(), 10_000), ("big".to_string(), 10_001)];
+        let report = from_sqlite("q", &steps, &sizes);
+        assert_eq!(kinds(&report), ["full_scan"]);
+        assert_eq!(report.findings[0].node, "SCAN big");
+        assert!(
+            report.findings[0].detail.contains("more than 10,000"),
+            "{:?}",
+            report.findings
+        );
+        assert_eq!(full_scans(&steps), ["small", "big", "recent"]);
     }
 }

@@ -4,8 +4,10 @@
 
 pub mod advise;
 pub mod check;
+pub mod dbt;
 pub mod explain;
 pub mod generic;
 pub mod health;
 pub mod narrate;
+mod scan_sizes;
 pub mod slow;

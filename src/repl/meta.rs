@@ -323,17 +323,20 @@ impl Repl {
                 None => eprint!("{}", report::error_line(NO_PROVIDER, Some(llm::SETUP_HINT))),
             },
             Meta::Model(Some(choice)) => self.switch_model(&choice),
-            Meta::Check { options, show_sql } => {
-                match crate::analysis::check::run(session, &options) {
-                    Ok(report)
-                        if matches!(session.settings.format, crate::render::Format::Json) =>
-                    {
-                        println!("{}", crate::render::json_text(&report.json()))
-                    }
-                    Ok(report) => show(session, &report.describe(show_sql), false),
-                    Err(error) => eprint!("{}", report::db_error(&error, None)),
+            Meta::Check {
+                options,
+                show_sql,
+                export,
+            } => match (crate::analysis::check::run(session, &options), export) {
+                (Ok(report), Some(target)) => super::output::dbt(session, &report, &target),
+                (Ok(report), None)
+                    if matches!(session.settings.format, crate::render::Format::Json) =>
+                {
+                    println!("{}", crate::render::json_text(&report.json()))
                 }
-            }
+                (Ok(report), None) => show(session, &report.describe(show_sql), false),
+                (Err(error), _) => eprint!("{}", report::db_error(&error, None)),
+            },
             Meta::Quit => return AfterLine::Quit,
         }
         AfterLine::Continue

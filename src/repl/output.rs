@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use crate::analysis::{check, dbt};
 use crate::clipboard;
 use crate::command::Yank;
 use crate::export::{self, Written};
@@ -35,6 +36,25 @@ pub fn export(session: &mut Session, format: Format, file: &str, overwrite: bool
                 eprintln!("Nothing was written to {file}.");
             }
         }
+    }
+}
+
+/// `\check … --export dbt [FILE[!]]`: the checks that held as dbt tests,
+/// into FILE or onto the screen, then what was left out and why.
+pub fn dbt(session: &mut Session, checks: &check::Report, target: &dbt::Target) {
+    let export = match dbt::export(session, checks) {
+        Ok(export) => export,
+        Err(error) => return eprint!("{}", report::db_error(&error, None)),
+    };
+    match &target.file {
+        None => {
+            print!("{}", export.yaml);
+            eprintln!("{}", export.summary());
+        }
+        Some(file) => match dbt::write(file, target.overwrite, &export.yaml) {
+            Ok(_) => println!("Wrote {file}. {}", export.summary()),
+            Err(error) => report_error("\\check", &error),
+        },
     }
 }
 

@@ -25,14 +25,6 @@ const SEED: &str = r#"
     insert into dq.payments values (1, 1, 10), (2, 500, -5);
 "#;
 
-/// Every row of the seeded tables and every constraint and index, hashed.
-const FINGERPRINT: &str = "select md5(
-    (select string_agg(c::text, ';' order by c::text) from dq.customers c) ||
-    (select string_agg(o::text, ';' order by o::text) from dq.orders o) ||
-    (select string_agg(p::text, ';' order by p::text) from dq.payments p) ||
-    (select string_agg(conname || convalidated::text, ';' order by conname) from pg_constraint) ||
-    (select count(*)::text from pg_class))";
-
 fn seeded() -> TestDb {
     let db = harness::db("check");
     db.execute(SEED);
@@ -52,7 +44,7 @@ fn find<'a>(checks: &'a [Value], kind: &str, table: &str, columns: &[&str]) -> &
 #[test]
 fn exact_check_counts_one_seeded_defect_per_kind_and_changes_nothing() {
     let db = seeded();
-    let before = db.query_scalar(FINGERPRINT);
+    let before = db.fingerprint();
     let out = glance()
         .args([
             "check",
@@ -121,7 +113,7 @@ fn exact_check_counts_one_seeded_defect_per_kind_and_changes_nothing() {
     expect("variants", "dq.orders", &["note"], 0, &[]);
     assert_eq!(json["sampled"], serde_json::json!([]));
     assert_eq!(json["skipped"], serde_json::json!([]));
-    assert_eq!(db.query_scalar(FINGERPRINT), before, "the database changed");
+    assert_eq!(db.fingerprint(), before, "the database changed");
 }
 
 #[test]
@@ -316,4 +308,186 @@ fn sqlite_check_counts_orphans_duplicates_ranges_variants_and_nulls() {
         before,
         "the file changed"
     );
+}
+
+/// A table whose every check holds, with a name that needs quoting.
+const HOLDING: &str = r#"
+    create table dq.items (
+        id int primary key, order_id int references dq.orders (id),
+        sku text, kind text, "note: -it's" text, price numeric
+    );
+    insert into dq.items values
+        (1, 1, 'A1', 'pen', 'say "hi"', 1.5), (2, 4, 'B2', 'ink', 'say "hi"', 2);
+"#;
+
+/// (model, column, test) of each test in a file `--export dbt` wrote.
+fn exported_tests(yaml: &str) -> Vec<(String, String, String)> {
+    let (mut model, mut column) = (String::new(), String::new());
+    let mut tests = Vec::new();
+    for line in yaml.lines() {
+        if let Some(name) = line.strip_prefix("  - name: ") {
+            model = name.trim_matches('"').to_string();
+        } else if let Some(name) = line.strip_prefix("      - name: ") {
+            column = name.trim_matches('"').to_string();
+        } else if let Some(test) = line.strip_prefix("          - ") {
+            let test = test.trim_end_matches(':').to_string();
+            tests.push((model.clone(), column.clone(), test));
+        }
+    }
+    tests
+}
+
+#[test]
+fn export_dbt_writes_exactly_the_checks_that_held() {
+    let db = seeded();
+    db.execute(HOLDING);
+    let before = db.fingerprint();
+    let out = glance()
+        .args([
+            "check",
+            "dq.items",
+            "--exact",
+            "--export",
+            "dbt",
+            "-d",
+            db.url(),
+        ])
+        .run();
+    out.success().stderr_has(
+        "Exported 9 checks that held as dbt tests; left out 1: 1 with no dbt test (out_of_range",
+    );
+    assert_eq!(
+        out.stdout,
+        r#"version: 2
+
+models:
+  - name: "items"
+    columns:
+      - name: "order_id"
+        data_tests:
+          - relationships:
+              arguments:
+                to: "ref('orders')"
+                field: "id"
+          - not_null
+      - name: "sku"
+        data_tests:
+          - not_null
+          - unique
+      - name: "kind"
+        data_tests:
+          - not_null
+          - accepted_values:
+              arguments:
+                values: ["ink", "pen"]
+      - name: "note: -it's"
+        data_tests:
+          - not_null
+          - accepted_values:
+              arguments:
+                values: ["say \"hi\""]
+      - name: "price"
+        data_tests:
+          - not_null
+"#
+    );
+
+    // Every table: the tests are the checks that counted nothing.
+    let json = glance()
+        .args([
+            "check",
+            "--all",
+            "--exact",
+            "--format",
+            "json",
+            "-d",
+            db.url(),
+        ])
+        .run();
+    json.success();
+    let mut held: Vec<(String, String, String)> = json.json()["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["count"] == 0)
+        .filter_map(|c| {
+            let test = match c["kind"].as_str().unwrap() {
+                "nulls" => "not_null",
+                "duplicates" => "unique",
+                "orphans" => "relationships",
+                "variants" => "accepted_values",
+                _ => return None,
+            };
+            let table = c["table"].as_str().unwrap().trim_start_matches("dq.");
+            let column = c["columns"][0].as_str().unwrap();
+            Some((table.to_string(), column.to_string(), test.to_string()))
+        })
+        .collect();
+    held.sort();
+    let file = harness::scratch_dir("check_dbt").join("schema.yml");
+    let out = glance()
+        .args(["check", "--all", "--exact", "--export", "dbt", "-o"])
+        .arg(&file)
+        .args(["-d", db.url()])
+        .run();
+    out.success()
+        .stderr_has("left out 10: 9 found something, 1 with no dbt test");
+    assert_eq!(out.stdout, "", "the file has the YAML");
+    let mut tests = exported_tests(&std::fs::read_to_string(&file).expect("read schema.yml"));
+    tests.sort();
+    assert_eq!(tests, held);
+    // An existing file is never replaced.
+    glance()
+        .args(["check", "--all", "--exact", "--export", "dbt", "-o"])
+        .arg(&file)
+        .args(["-d", db.url()])
+        .run()
+        .code(1)
+        .stderr_has("already exists");
+    assert_eq!(db.fingerprint(), before, "the database changed");
+}
+
+#[test]
+fn export_dbt_leaves_out_checks_of_a_sample() {
+    let db = seeded();
+    db.execute(HOLDING);
+    glance()
+        .args(["check", "dq.items", "--sample", "50", "--export", "dbt", "-d", db.url()])
+        .run()
+        .success()
+        .stdout_has("models: []")
+        .stderr_has(
+            "Exported 0 checks that held as dbt tests; left out 10: 10 read a sample or an estimate",
+        );
+}
+
+#[test]
+fn repl_check_export_dbt_writes_a_file_and_replaces_it_only_with_bang() {
+    let db = seeded();
+    db.execute(HOLDING);
+    let dir = harness::scratch_dir("check_dbt_repl");
+    let file = dir.join("my schema.yml");
+    std::fs::write(&file, "keep me").expect("write a file");
+    let line = |bang: &str| {
+        format!(
+            "\\check dq.items --exact --export dbt {}{bang}\n",
+            file.display()
+        )
+    };
+    let out = glance()
+        .args(["repl", "-d", db.url()])
+        .stdin(line(""))
+        .run();
+    out.success().stderr_has("already exists");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+    let out = glance()
+        .args(["repl", "-d", db.url()])
+        .stdin(line("!"))
+        .run();
+    out.success()
+        .stdout_has("Wrote ")
+        .stdout_has("Exported 9 checks that held as dbt tests; left out 1");
+    let yaml = std::fs::read_to_string(&file).unwrap();
+    assert!(yaml.starts_with("version: 2\n"), "{yaml}");
+    assert_eq!(exported_tests(&yaml).len(), 9, "{yaml}");
 }

@@ -266,21 +266,23 @@ fn backslash_explain_analyze_asks_naming_what_a_rollback_leaves() {
 }
 
 #[test]
-fn sqlite_query_plans_are_trees_with_full_scans_and_temp_btrees() {
+fn sqlite_query_plans_are_trees_with_temp_btrees_and_full_scans_of_large_tables() {
     let path = harness::scratch_dir("explain_sqlite").join("shop.db");
     let conn = rusqlite::Connection::open(&path).expect("create sqlite file");
     conn.execute_batch(
         "create table items (id integer primary key, name text, price real);
-         insert into items values (1, 'pen', 1.5), (2, 'ink', null);",
+         insert into items values (1, 'pen', 1.5), (2, 'ink', null);
+         create table events (id integer primary key, kind text);
+         with recursive n(i) as (select 1 union all select i + 1 from n where i < 10001)
+         insert into events select i, 'k' || (i % 7) from n;",
     )
     .expect("seed sqlite file");
     let sql = "select name from items where price > 1 order by name";
     let out = glance().args(["explain", sql, "-d"]).arg(&path).run();
     out.success()
         .stdout_has("SCAN items\n")
-        .stdout_has("USE TEMP B-TREE FOR ORDER BY")
-        .stdout_has("full_scan: SCAN items")
         .stdout_has("temp_btree: USE TEMP B-TREE FOR ORDER BY");
+    assert!(!out.stdout.contains("full_scan"), "a small table: {out}");
     let out = glance()
         .args(["explain", "--format", "json", sql, "-d"])
         .arg(&path)
@@ -295,7 +297,20 @@ fn sqlite_query_plans_are_trees_with_full_scans_and_temp_btrees() {
     );
     assert_eq!(
         document["findings"][0]["kind"],
-        Json::from("full_scan"),
+        Json::from("temp_btree"),
         "{out}"
     );
+    // A large table, counted (no statistics), then estimated from sqlite_stat1.
+    let large = "select * from events as e where kind = 'k3'";
+    for analysed in [false, true] {
+        if analysed {
+            conn.execute_batch("analyze").expect("analyze");
+        }
+        glance()
+            .args(["explain", large, "-d"])
+            .arg(&path)
+            .run()
+            .success()
+            .stdout_has("full_scan: SCAN e: reads every row of e (more than 10,000)");
+    }
 }

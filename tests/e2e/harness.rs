@@ -751,6 +751,44 @@ impl TestDb {
         })?
     }
 
+    /// Everything in this database an analysis must leave as it was: every
+    /// table and materialized view outside the system schemas with its row
+    /// count and a hash of its rows in order, every index definition, every
+    /// extension with its version, every sequence's last value, and every
+    /// constraint with whether it is validated. Prepared statements (other
+    /// backends cannot see them) and pg_stat_statements (it counts what
+    /// ran) are left out.
+    pub fn fingerprint(&self) -> String {
+        const USER: &str = "n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')";
+        let relations = self
+            .query_scalar(&format!(
+                "select string_agg(format('%I.%I', n.nspname, c.relname), ',' order by 1)
+                 from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                 where c.relkind in ('r', 'm', 'p') and {USER}"
+            ))
+            .unwrap_or_default();
+        let mut parts = Vec::new();
+        for relation in relations.split(',').filter(|r| !r.is_empty()) {
+            let rows = self.query_scalar(&format!(
+                "select count(*) || ' ' || coalesce(md5(string_agg(t::text, chr(31) order by t::text)), '-')
+                 from {relation} t"
+            ));
+            parts.push(format!("{relation}: {}", rows.unwrap_or_default()));
+        }
+        for (what, sql) in [
+            ("indexes", "select string_agg(schemaname || '.' || indexname || ' ' || indexdef, chr(10) order by 1) from pg_indexes".to_string()),
+            ("extensions", "select string_agg(extname || ' ' || extversion, ', ' order by 1) from pg_extension".to_string()),
+            ("sequences", "select string_agg(schemaname || '.' || sequencename || ' ' || coalesce(last_value::text, '-'), ', ' order by 1) from pg_sequences".to_string()),
+            ("constraints", format!(
+                "select string_agg(c.conrelid::regclass || ' ' || c.conname || ' ' || c.convalidated, ', ' order by 1)
+                 from pg_constraint c join pg_namespace n on n.oid = c.connamespace where {USER}"
+            )),
+        ] {
+            parts.push(format!("{what}: {}", self.query_scalar(&sql).unwrap_or_default()));
+        }
+        parts.join("\n")
+    }
+
     /// True when a table (or view) called `name` (optionally schema-qualified)
     /// exists.
     pub fn relation_exists(&self, name: &str) -> bool {

@@ -23,6 +23,7 @@ mod exit_codes;
 mod explain;
 mod export;
 mod faults;
+mod fingerprint;
 mod generated;
 mod generic;
 mod guard;

@@ -158,10 +158,10 @@ pub(super) fn advise(session: &mut Session, context: &Context) -> Result<Report,
                     (id, parent, detail)
                 })
                 .collect::<Vec<_>>();
-            Some(explain::from_sqlite(context.sql, &steps))
+            Some(explain::sqlite_report(session, context.sql, &steps))
         };
         report.plans = Some(Plans {
-            before: explain::from_sqlite(context.sql, &before),
+            before: explain::sqlite_report(session, context.sql, &before),
             after,
         });
     }
