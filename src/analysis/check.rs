@@ -601,9 +601,12 @@ fn plan(
     }
 
     for column in &table.columns {
-        let all_distinct = facts.analysed.iter().any(|(s, t, c, all)| {
-            *all && *s == table.schema && *t == table.name && *c == column.name
-        });
+        // Every value differing makes a would-be key only in a type keys
+        // have: times and amounts are mostly distinct without being keys.
+        let all_distinct = is_key_type(&column.type_name)
+            && facts.analysed.iter().any(|(s, t, c, all)| {
+                *all && *s == table.schema && *t == table.name && *c == column.name
+            });
         if (KEY_NAMES.contains(&column.name.as_str()) || all_distinct)
             && !is_unique(table, &column.name)
         {
@@ -778,6 +781,17 @@ fn is_text(type_name: &str) -> bool {
     t == "text" || t.contains("char")
 }
 
+/// Text, integers and UUIDs: the types keys are made of.
+fn is_key_type(type_name: &str) -> bool {
+    let t = type_name.to_ascii_lowercase();
+    is_text(&t)
+        || t == "uuid"
+        || [
+            "int", "smallint", "integer", "bigint", "int2", "int4", "int8",
+        ]
+        .contains(&t.as_str())
+}
+
 fn is_amount(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     AMOUNT_WORDS.iter().any(|word| name.contains(word))
@@ -887,7 +901,12 @@ mod tests {
                 "total_not_negative".into(),
                 "(total >= (0)::numeric)".into(),
             )],
-            analysed: vec![("public".into(), "customers".into(), "status".into(), false)],
+            analysed: vec![
+                ("public".into(), "customers".into(), "status".into(), false),
+                ("public".into(), "orders".into(), "customer_id".into(), true),
+                ("public".into(), "orders".into(), "placed_on".into(), true),
+                ("public".into(), "orders".into(), "total".into(), true),
+            ],
         }
     }
 
@@ -963,6 +982,16 @@ mod tests {
             !has(Kind::Duplicates, "public.customers", "id"),
             "a primary key is unique"
         );
+        assert!(
+            has(Kind::Duplicates, "public.orders", "customer_id"),
+            "every value differs"
+        );
+        for (column, why) in [("placed_on", "a date"), ("total", "an amount")] {
+            assert!(
+                !has(Kind::Duplicates, "public.orders", column),
+                "{why} that differs everywhere is no key"
+            );
+        }
         assert!(has(
             Kind::CheckViolation,
             "public.orders",
