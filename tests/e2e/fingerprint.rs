@@ -1,7 +1,8 @@
 //! The analysis commands change nothing: the database's fingerprint
 //! (`TestDb::fingerprint`: rows, indexes, extensions, sequences,
 //! constraints) is the same before and after each of them, an EXPLAIN
-//! ANALYZE of a DELETE confirmed in the REPL included.
+//! ANALYZE of a DELETE confirmed in the REPL and index advice (hypothetical
+//! indexes, an offer declined) included.
 
 use crate::harness::{self, TestDb, glance};
 
@@ -73,6 +74,50 @@ fn slow_and_index_health_change_nothing() {
     let db = shop();
     unchanged(&db, &["slow"]);
     unchanged(&db, &["indexes", "health"]);
+}
+
+#[test]
+fn index_advice_and_generic_plans_change_nothing() {
+    let db = shop();
+    db.execute(
+        "create extension if not exists hypopg;
+         create table visits (id int primary key, customer_id int, page text);
+         insert into visits select g, g % 2000, 'p' || (g % 7) from generate_series(1, 20000) g;
+         analyze visits;",
+    );
+    unchanged(
+        &db,
+        &[
+            "indexes",
+            "advise",
+            "--plans",
+            "select * from visits where customer_id = 42",
+        ],
+    );
+    unchanged(
+        &db,
+        &[
+            "indexes",
+            "advise",
+            "select * from visits where customer_id = $1",
+        ],
+    );
+    unchanged(
+        &db,
+        &["explain", "select * from orders where customer_id = $1"],
+    );
+
+    // Declining the offer in the REPL creates nothing either.
+    let before = db.fingerprint();
+    let mut repl = harness::pty(["repl", "--no-history", "-d", db.url()]);
+    repl.expect_prompt();
+    repl.send_line("\\indexes advise select * from visits where customer_id = 42");
+    repl.expect("[y/N]");
+    repl.send_line("n");
+    repl.expect_prompt();
+    repl.send_line("\\q");
+    repl.expect_exit();
+    assert_eq!(db.fingerprint(), before);
 }
 
 #[test]
