@@ -275,6 +275,7 @@ impl Repl {
                 Err(error) => eprint!("{}", report::db_error(&error, None)),
             },
             Meta::IndexAdvise { sql, plans } => self.advise(session, input, sql, plans),
+            Meta::IndexAdviseWorkload => self.advise_workload(session, input),
             Meta::Connect(target) => self.connect(session, input, target),
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::History(words) => history::list(session, words.as_deref()),
