@@ -254,7 +254,7 @@ impl<'a> Context<'a> {
         let catalog = session.catalog().map_err(|e| self.failed(e))?;
         let columns = candidates::columns(self.sql, dialect, catalog).map_err(|_| {
             Failed::Other(
-                "index advice reads one SELECT or UPDATE; give one, e.g. \\indexes advise \
+                "index advice reads one SELECT, UPDATE or DELETE; give one, e.g. \\indexes advise \
                  SELECT * FROM orders WHERE customer_id = 42"
                     .into(),
             )

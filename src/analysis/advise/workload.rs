@@ -334,7 +334,7 @@ fn plan<'a>(
     })?;
     let (columns, candidates) = context
         .candidates(session)
-        .map_err(|_| "index advice reads a SELECT or UPDATE only")?;
+        .map_err(|_| "index advice reads a SELECT, UPDATE or DELETE only")?;
     let cost = postgres::plan(session, &context)
         .map(|plan| crate::analysis::explain::total_cost(&plan))
         .map_err(|_| "the planner could not plan them")?;
