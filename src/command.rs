@@ -124,8 +124,8 @@ pub const COMMANDS: &[Spec] = &[
     },
     Spec {
         name: "\\indexes",
-        args: "health | advise[+] [SQL|N]",
-        help: "health: unused, duplicate and invalid indexes, foreign keys without one; advise: indexes that make SQL (default: the last statement; N: entry N of the last \\slow) cheaper, + with the plans",
+        args: "health | advise[+] [SQL|N] | advise --workload",
+        help: "health: unused, duplicate and invalid indexes, foreign keys without one; advise: indexes that make SQL (default: the last statement; N: entry N of the last \\slow) cheaper, + with the plans; --workload: for the top of pg_stat_statements",
         section: Section::Query,
     },
     Spec {
@@ -378,6 +378,8 @@ pub enum Meta {
     },
     /// `\docs [DIR]`: write the database's documentation into DIR.
     Docs(Option<String>),
+    /// `\indexes advise --workload`: indexes for the top of pg_stat_statements.
+    IndexAdviseWorkload,
     /// `\c [TARGET]`: switch to a profile or address; alone, pick a profile.
     Connect(Option<String>),
     /// `\e`: edit the last SQL or question in an editor, then run it.
@@ -650,13 +652,19 @@ fn export_command(rest: &str) -> Result<Meta, String> {
     })
 }
 
-/// `\indexes health` or `\indexes advise[+] [SQL|N]`.
+/// `\indexes health`, `\indexes advise[+] [SQL|N]` or `\indexes advise
+/// --workload`.
 fn indexes_command(rest: &str) -> Result<Meta, String> {
-    const USAGE: &str = "use \\indexes health, or \\indexes advise [SQL|N]";
+    const USAGE: &str =
+        "use \\indexes health, \\indexes advise [SQL|N], or \\indexes advise --workload";
     let (action, sql) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
     let sql = sql.trim();
     match action {
         "health" if sql.is_empty() => Ok(Meta::IndexHealth),
+        "advise" if sql == "--workload" => Ok(Meta::IndexAdviseWorkload),
+        "advise+" if sql == "--workload" => {
+            Err("\\indexes advise --workload shows no plans: drop the +".into())
+        }
         "advise" | "advise+" => Ok(Meta::IndexAdvise {
             sql: (!sql.is_empty()).then(|| sql.to_string()),
             plans: action == "advise+",
@@ -967,7 +975,9 @@ mod tests {
             let line = match spec.args {
                 "QUESTION" => format!("{} how many orders", spec.name),
                 "N" => format!("{} 1", spec.name),
-                "health | advise[+] [SQL|N]" => format!("{} health", spec.name),
+                "health | advise[+] [SQL|N] | advise --workload" => {
+                    format!("{} health", spec.name)
+                }
                 "FORMAT FILE[!]" => format!("{} csv out.csv", spec.name),
                 "FILE" => format!("{} script.sql", spec.name),
                 "TABLE to|from FILE [csv]" => format!("{} items to 'items.csv' csv", spec.name),
@@ -1090,6 +1100,15 @@ mod tests {
         assert_eq!(
             parse("\\indexes advise  select * from t where a = 1"),
             advise(Some("select * from t where a = 1"), false)
+        );
+        assert_eq!(
+            parse("\\indexes advise --workload"),
+            Ok(Some(Meta::IndexAdviseWorkload))
+        );
+        assert!(
+            parse("\\indexes advise+ --workload")
+                .unwrap_err()
+                .contains("drop the +")
         );
         for wrong in ["\\indexes", "\\indexes heal", "\\indexes health now"] {
             assert!(

@@ -219,6 +219,9 @@ fn explain_command(global: &Global, args: &ExplainArgs) -> Result<(), Failure> {
 /// `glance indexes advise [--plans] SQL`: the suggestions on stdout (a
 /// JSON document with --format json); glance creates none of them.
 fn advise_command(global: &Global, args: &AdviseArgs) -> Result<(), Failure> {
+    if args.workload {
+        return workload_command(global);
+    }
     let sql = statement_argument(&args.sql, "nothing to advise on")?;
     let Analysis {
         mut session,
@@ -237,6 +240,37 @@ fn advise_command(global: &Global, args: &AdviseArgs) -> Result<(), Failure> {
         Err(explain::Failed::Other(message)) => Err(Failure::usage(message)),
         Err(explain::Failed::Executed(executed)) => {
             Err(explain_failure(&session, executed, &sql, false))
+        }
+    }
+}
+
+/// `glance indexes advise --workload`: the suggestions for the top of
+/// pg_stat_statements; without it, or on SQLite, an error saying why.
+fn workload_command(global: &Global) -> Result<(), Failure> {
+    use analysis::advise::workload::{self, Error};
+    let Analysis {
+        mut session,
+        format,
+        ..
+    } = open_for_analysis(global)?;
+    match workload::advise(&mut session) {
+        Ok(advice) if format == render::Format::Json => {
+            println!("{}", render::json_text(&advice.json()));
+            Ok(())
+        }
+        Ok(advice) => {
+            print!("{}", advice.text());
+            Ok(())
+        }
+        Err(Error::NeedsPostgres(message)) => Err(Failure::usage(message)),
+        Err(Error::NoStatistics(message) | Error::Failed(explain::Failed::Other(message))) => {
+            Err(Failure::runtime(message))
+        }
+        Err(Error::Failed(explain::Failed::Executed(
+            Executed::Failed { error, .. } | Executed::Rejected { error },
+        ))) => Err(Failure::database(&error, None)),
+        Err(Error::Failed(explain::Failed::Executed(executed))) => {
+            Err(explain_failure(&session, executed, "", false))
         }
     }
 }

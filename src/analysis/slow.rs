@@ -187,22 +187,16 @@ pub fn gather(session: &mut Session, order: Order, limit: usize) -> Result<Repor
             notes,
         });
     }
-    let (_, rows) = session.catalog_query(PROBE_SQL)?;
-    let (schema, preloaded) = match rows.first().map(Vec::as_slice) {
-        Some([schema, Value::Bool(preloaded)]) => (text(schema), *preloaded),
-        _ => (None, false),
+    let preloaded = match statements(session, order, None, limit)? {
+        Listed::Statements(queries) => {
+            return Ok(Report {
+                source: Source::Statements,
+                queries,
+                notes,
+            });
+        }
+        Listed::Unavailable { preloaded } => preloaded,
     };
-    if let (Some(schema), true) = (schema, preloaded) {
-        let (_, rows) = session.catalog_query(&statements_sql(&schema, order, limit))?;
-        return Ok(Report {
-            source: Source::Statements,
-            queries: rows
-                .iter()
-                .filter_map(|row| timed(row, "pg_stat_statements"))
-                .collect(),
-            notes,
-        });
-    }
     notes.push(enable_hint(preloaded));
     let (_, rows) = session.catalog_query(&activity_sql(limit))?;
     let mut queries: Vec<Query> = rows
@@ -217,8 +211,49 @@ pub fn gather(session: &mut Session, order: Order, limit: usize) -> Result<Repor
     })
 }
 
+/// The least a statement needs to be listed: calls and mean time of one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Floor {
+    pub calls: u64,
+    pub mean_ms: f64,
+}
+
+/// What `pg_stat_statements` holds for this database, if it can be read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Listed {
+    Statements(Vec<Query>),
+    /// Not installed here; `preloaded` says whether the server loads it.
+    Unavailable {
+        preloaded: bool,
+    },
+}
+
+/// This database's statements from `pg_stat_statements` ordered by
+/// `order`, at most `limit`, and only those at or above `floor`.
+pub fn statements(
+    session: &mut Session,
+    order: Order,
+    floor: Option<Floor>,
+    limit: usize,
+) -> Result<Listed, db::Error> {
+    let (_, rows) = session.catalog_query(PROBE_SQL)?;
+    let (schema, preloaded) = match rows.first().map(Vec::as_slice) {
+        Some([schema, Value::Bool(preloaded)]) => (text(schema), *preloaded),
+        _ => (None, false),
+    };
+    let (Some(schema), true) = (schema, preloaded) else {
+        return Ok(Listed::Unavailable { preloaded });
+    };
+    let (_, rows) = session.catalog_query(&statements_sql(&schema, order, floor, limit))?;
+    Ok(Listed::Statements(
+        rows.iter()
+            .filter_map(|row| timed(row, "pg_stat_statements"))
+            .collect(),
+    ))
+}
+
 /// How to turn `pg_stat_statements` on, from where this server stands.
-fn enable_hint(preloaded: bool) -> String {
+pub fn enable_hint(preloaded: bool) -> String {
     let create = "run `CREATE EXTENSION pg_stat_statements;` in this database as a superuser \
                   (glance never creates extensions)";
     if preloaded {
@@ -239,18 +274,25 @@ const PROBE_SQL: &str = "SELECT (SELECT n.nspname::text FROM pg_catalog.pg_exten
      coalesce(current_setting('shared_preload_libraries', true), '') ~ 'pg_stat_statements'";
 
 /// This database's statements, ordered; each row: query, calls, total ms,
-/// mean ms, rows, share of all statements' time.
-fn statements_sql(schema: &str, order: Order, limit: usize) -> String {
+/// mean ms, rows, share of all statements' time (of those listed under a
+/// floor).
+fn statements_sql(schema: &str, order: Order, floor: Option<Floor>, limit: usize) -> String {
     let key = match order {
         Order::Total => "total_exec_time",
         Order::Mean => "mean_exec_time",
         Order::Io => "shared_blks_read",
     };
+    let floor = floor.map_or_else(String::new, |floor| {
+        format!(
+            " AND calls >= {} AND mean_exec_time >= {:?}",
+            floor.calls, floor.mean_ms
+        )
+    });
     format!(
         "SELECT query, calls, total_exec_time, mean_exec_time, rows, \
                 total_exec_time / nullif(sum(total_exec_time) OVER (), 0) \
          FROM {}.pg_stat_statements \
-         WHERE dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) \
+         WHERE dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()){floor} \
          ORDER BY {key} DESC LIMIT {limit}",
         crate::ident::quote_ident_always(schema)
     )
@@ -343,13 +385,13 @@ fn count(value: &Value) -> Option<u64> {
 
 /// The statement on one line, white space runs as one space, control
 /// characters escaped and known secrets redacted.
-fn one_line(query: &str) -> String {
+pub fn one_line(query: &str) -> String {
     let joined = query.split_whitespace().collect::<Vec<_>>().join(" ");
     escape::visible(&redact::text(&joined)).into_owned()
 }
 
 /// `text` cut to `width` characters, an ellipsis marking the cut.
-fn cut(text: &str, width: usize) -> String {
+pub fn cut(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         return text.to_string();
     }
@@ -412,6 +454,24 @@ mod tests {
         assert_eq!(first["calls"], 3);
         assert_eq!(first["rows"], 3);
         assert_eq!(first["mean_ms"], 10.0);
+    }
+
+    #[test]
+    fn a_floor_filters_calls_and_mean_time() {
+        let sql = statements_sql(
+            "public",
+            Order::Total,
+            Some(Floor {
+                calls: 50,
+                mean_ms: 5.0,
+            }),
+            10,
+        );
+        assert!(
+            sql.contains("current_database()) AND calls >= 50 AND mean_exec_time >= 5.0 ORDER BY total_exec_time DESC LIMIT 10"),
+            "{sql}"
+        );
+        assert!(!statements_sql("public", Order::Mean, None, 3).contains("calls >="));
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod fake_llm;
 mod fake_llm_selftest;
 
 mod advise;
+mod advise_workload;
 mod agent;
 mod ask;
 mod bad_input;

@@ -6,8 +6,8 @@
 //! existing btree index (or key) already starts with is left out. Pure.
 
 use sqlparser::ast::{
-    BinaryOperator, Expr, GroupByExpr, JoinConstraint, JoinOperator, ObjectName, ObjectNamePart,
-    OrderByKind, Query, SetExpr, Statement, TableFactor, TableWithJoins,
+    BinaryOperator, Expr, FromTable, GroupByExpr, JoinConstraint, JoinOperator, ObjectName,
+    ObjectNamePart, OrderByKind, Query, SetExpr, Statement, TableFactor, TableWithJoins,
 };
 use sqlparser::dialect::{PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
@@ -46,7 +46,8 @@ pub struct Candidate {
 /// Why there is nothing to try.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Unreadable {
-    /// The parser could not read it, or it is not one SELECT or UPDATE.
+    /// The parser could not read it, or it is not one SELECT, UPDATE or
+    /// DELETE.
     NotAQuery,
 }
 
@@ -72,6 +73,14 @@ pub fn columns(sql: &str, dialect: Dialect, catalog: &Catalog) -> Result<Vec<Col
         Statement::Update(update) => {
             walk.from(std::slice::from_ref(&update.table));
             if let Some(selection) = &update.selection {
+                walk.filter(selection);
+            }
+        }
+        Statement::Delete(delete) => {
+            let (FromTable::WithFromKeyword(from) | FromTable::WithoutKeyword(from)) = &delete.from;
+            walk.from(from);
+            walk.from(delete.using.as_deref().unwrap_or_default());
+            if let Some(selection) = &delete.selection {
                 walk.filter(selection);
             }
         }
@@ -515,7 +524,23 @@ mod tests {
             [col("orders", "customer_id", Use::Equality)]
         );
         assert_eq!(
-            columns("delete from orders", Dialect::Postgres, &catalog()),
+            found(
+                "delete from orders o using sales.customers c \
+                 where c.id = o.customer_id and c.region = 'x'"
+            ),
+            [
+                col("customers", "id", Use::Equality),
+                col("orders", "customer_id", Use::Equality),
+                col("customers", "region", Use::Equality),
+            ]
+        );
+        assert_eq!(found("delete from orders"), []);
+        assert_eq!(
+            columns(
+                "insert into orders (id) values (1)",
+                Dialect::Postgres,
+                &catalog()
+            ),
             Err(Unreadable::NotAQuery)
         );
         assert_eq!(

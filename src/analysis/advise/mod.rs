@@ -9,8 +9,10 @@
 //! (the REPL offers to, through the gate).
 
 mod candidates;
+mod greedy;
 mod postgres;
 mod sqlite;
+pub mod workload;
 
 use serde_json::{Value as Json, json};
 
@@ -185,27 +187,7 @@ pub fn advise(session: &mut Session, sql: &str, plans: bool) -> Result<Report, F
     if sql.is_empty() {
         return Err(Failed::Other("there is no statement to advise on".into()));
     }
-    let verdict = session.screen(sql).map_err(Failed::Executed)?;
-    let explain_sql = match session.info().dialect {
-        Dialect::Postgres => format!("EXPLAIN (FORMAT JSON) {sql}"),
-        Dialect::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
-    };
-    // Advice plans the statement once per candidate without asking: only
-    // a plan the classifier can verify is read-only will do.
-    let planned = session.classify(&explain_sql);
-    if planned.level != Level::ReadOnly {
-        return Err(Failed::Other(format!(
-            "planning this statement may run code glance cannot verify ({}), and index advice \
-             plans it many times without asking; \\explain plans it once, asking first",
-            planned.reasons.join("; ")
-        )));
-    }
-    let context = Context {
-        sql,
-        explain_sql,
-        plans,
-        verdict,
-    };
+    let context = Context::new(session, sql, plans)?;
     match session.info().dialect {
         Dialect::Postgres => postgres::advise(session, &context),
         Dialect::Sqlite => sqlite::advise(session, &context),
@@ -222,7 +204,33 @@ struct Context<'a> {
     verdict: Verdict,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// `sql` judged for advice: a statement the connection forbids, or
+    /// whose planning the classifier does not rate read-only, is refused.
+    fn new(session: &mut Session, sql: &'a str, plans: bool) -> Result<Self, Failed> {
+        let verdict = session.screen(sql).map_err(Failed::Executed)?;
+        let explain_sql = match session.info().dialect {
+            Dialect::Postgres => format!("EXPLAIN (FORMAT JSON) {sql}"),
+            Dialect::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
+        };
+        // Advice plans the statement once per candidate without asking:
+        // only a plan the classifier can verify is read-only will do.
+        let planned = session.classify(&explain_sql);
+        if planned.level != Level::ReadOnly {
+            return Err(Failed::Other(format!(
+                "planning this statement may run code glance cannot verify ({}), and index \
+                 advice plans it many times without asking; \\explain plans it once, asking first",
+                planned.reasons.join("; ")
+            )));
+        }
+        Ok(Context {
+            sql,
+            explain_sql,
+            plans,
+            verdict,
+        })
+    }
+
     /// The statement's plan, read in the read-only guard.
     fn plan(&self, session: &mut Session) -> Result<Vec<db::Row>, Failed> {
         session
@@ -250,7 +258,7 @@ impl Context<'_> {
         let catalog = session.catalog().map_err(|e| self.failed(e))?;
         let columns = candidates::columns(self.sql, dialect, catalog).map_err(|_| {
             Failed::Other(
-                "index advice reads one SELECT or UPDATE; give one, e.g. \\indexes advise \
+                "index advice reads one SELECT, UPDATE or DELETE; give one, e.g. \\indexes advise \
                  SELECT * FROM orders WHERE customer_id = 42"
                     .into(),
             )

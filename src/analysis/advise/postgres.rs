@@ -13,14 +13,14 @@ use super::candidates::{Candidate, Column, Use};
 use super::{Context, MIN_ROWS, Plans, Report, Suggestion, best_per_table, column_list, selective};
 use crate::analysis::explain::{self, Failed};
 use crate::analysis::generic;
-use crate::db::Value;
+use crate::db::{self, Value};
 use crate::ident::{quote_ident, quote_literal};
-use crate::session::Session;
+use crate::session::{Executed, Session};
 
 /// Below this cost a statement is cheap already.
-const MIN_COST: f64 = 100.0;
+pub(super) const MIN_COST: f64 = 100.0;
 /// The share of the cost a suggested index must leave at most.
-const FACTOR: f64 = 0.5;
+pub(super) const FACTOR: f64 = 0.5;
 /// Candidates planned at most, for a statement naming many columns.
 const MAX_CANDIDATES: usize = 24;
 
@@ -28,16 +28,7 @@ pub(super) fn advise(session: &mut Session, context: &Context) -> Result<Report,
     let before = plan(session, context)?;
     let cost_before = explain::total_cost(&before);
     let (columns, candidates) = context.candidates(session)?;
-    let (_, rows) = session
-        .catalog_query(
-            "SELECT n.nspname::text FROM pg_catalog.pg_extension e \
-             JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hypopg'",
-        )
-        .map_err(|e| context.failed(e))?;
-    let hypopg = match rows.first().map(Vec::as_slice) {
-        Some([Value::Text(schema)]) => Some(schema.clone()),
-        _ => None,
-    };
+    let hypopg = hypopg_schema(session).map_err(|e| context.failed(e))?;
     let mut report = Report {
         sql: context.sql.to_string(),
         hypopg: hypopg.is_some(),
@@ -47,40 +38,24 @@ pub(super) fn advise(session: &mut Session, context: &Context) -> Result<Report,
     };
     let after = match hypopg {
         Some(schema) => {
-            let mut hypothetical = Hypothetical {
-                session,
-                schema,
-                context,
-            };
+            let mut hypothetical = Hypothetical::new(session, schema);
             if cost_before < MIN_COST {
                 report.notes.push(format!(
                     "The statement's estimated cost is {cost_before:.2}, under {MIN_COST:.0}: \
                      an index would not make it noticeably cheaper."
                 ));
             } else {
-                report.suggestions = hypothetical.verified(&candidates, cost_before)?;
+                report.suggestions = hypothetical.verified(context, &candidates, cost_before)?;
             }
             if context.plans && !report.suggestions.is_empty() {
                 let all: Vec<Candidate> = report.suggestions.iter().map(candidate_of).collect();
-                Some(hypothetical.plan_with(&all)?)
+                Some(hypothetical.plan_with(context, &all)?)
             } else {
                 None
             }
         }
         None => {
-            let major = session
-                .info()
-                .server_version
-                .split(|c: char| !c.is_ascii_digit())
-                .next()
-                .unwrap_or("")
-                .to_string();
-            report.notes.push(format!(
-                "hypopg is not installed in this database, so glance cannot check these \
-                 suggestions with the planner. Install the package postgresql-{major}-hypopg \
-                 (Debian/Ubuntu; hypopg elsewhere), then run CREATE EXTENSION hypopg; in this \
-                 database."
-            ));
+            report.notes.push(install_note(session));
             report.suggestions = heuristic(session, context, &columns, &candidates, cost_before)?;
             None
         }
@@ -94,9 +69,38 @@ pub(super) fn advise(session: &mut Session, context: &Context) -> Result<Report,
     Ok(report)
 }
 
+/// The schema hypopg is installed in, when it is.
+pub(super) fn hypopg_schema(session: &mut Session) -> Result<Option<String>, db::Error> {
+    let (_, rows) = session.catalog_query(
+        "SELECT n.nspname::text FROM pg_catalog.pg_extension e \
+         JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hypopg'",
+    )?;
+    Ok(match rows.first().map(Vec::as_slice) {
+        Some([Value::Text(schema)]) => Some(schema.clone()),
+        _ => None,
+    })
+}
+
+/// Why suggestions are unverified, and how to get hypopg.
+pub(super) fn install_note(session: &Session) -> String {
+    let major = session
+        .info()
+        .server_version
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap_or("")
+        .to_string();
+    format!(
+        "hypopg is not installed in this database, so glance cannot check these \
+         suggestions with the planner. Install the package postgresql-{major}-hypopg \
+         (Debian/Ubuntu; hypopg elsewhere), then run CREATE EXTENSION hypopg; in this \
+         database."
+    )
+}
+
 /// The statement's plan as JSON: its generic plan when it holds
 /// parameters (`$1`, as pg_stat_statements stores text).
-fn plan(session: &mut Session, context: &Context) -> Result<Json, Failed> {
+pub(super) fn plan(session: &mut Session, context: &Context) -> Result<Json, Failed> {
     if generic::is_parameterised(context.sql) {
         return generic::plan(session, context.sql);
     }
@@ -104,7 +108,7 @@ fn plan(session: &mut Session, context: &Context) -> Result<Json, Failed> {
 }
 
 /// `CREATE INDEX CONCURRENTLY ON schema.table (columns);`
-fn create(candidate: &Candidate, concurrently: bool) -> String {
+pub(super) fn create(candidate: &Candidate, concurrently: bool) -> String {
     format!(
         "CREATE INDEX {}ON {}.{} ({})",
         if concurrently { "CONCURRENTLY " } else { "" },
@@ -128,14 +132,13 @@ fn candidate_of(suggestion: &Suggestion) -> Candidate {
 
 /// The session while hypothetical indexes may exist in its backend: they
 /// are reset when this is dropped, however advice ends (an error, Ctrl-C).
-struct Hypothetical<'s, 'c> {
+pub(super) struct Hypothetical<'s> {
     session: &'s mut Session,
     /// Where hypopg's functions are, quoted.
     schema: String,
-    context: &'c Context<'c>,
 }
 
-impl Drop for Hypothetical<'_, '_> {
+impl Drop for Hypothetical<'_> {
     fn drop(&mut self) {
         // A lost connection took its hypothetical indexes with it.
         let _ = self.session.catalog_query(&format!(
@@ -145,43 +148,48 @@ impl Drop for Hypothetical<'_, '_> {
     }
 }
 
-impl Hypothetical<'_, '_> {
+impl<'s> Hypothetical<'s> {
+    /// `session`, whose hypothetical indexes (in hypopg's `schema`) are
+    /// reset when this is dropped.
+    pub(super) fn new(session: &'s mut Session, schema: String) -> Self {
+        Hypothetical { session, schema }
+    }
+
     /// Creates `candidate` hypothetically: its id and estimated size.
-    fn create(&mut self, candidate: &Candidate) -> Result<(i64, i64), Failed> {
+    pub(super) fn create(&mut self, candidate: &Candidate) -> Result<(i64, i64), Failed> {
         let hypopg = quote_ident(&self.schema);
         let sql = format!(
             "SELECT indexrelid::bigint, {hypopg}.hypopg_relation_size(indexrelid)::bigint \
              FROM {hypopg}.hypopg_create_index({})",
             quote_literal(&create(candidate, false))
         );
-        let (_, rows) = self
-            .session
-            .catalog_query(&sql)
-            .map_err(|e| self.context.failed(e))?;
+        let (_, rows) = self.session.catalog_query(&sql).map_err(rejected)?;
         match rows.first().map(Vec::as_slice) {
             Some([Value::Int(id), Value::Int(size)]) => Ok((*id, *size)),
             _ => Err(Failed::Other("hypopg created no index".into())),
         }
     }
 
-    fn drop_index(&mut self, id: i64) -> Result<(), Failed> {
+    pub(super) fn drop_index(&mut self, id: i64) -> Result<(), Failed> {
         let sql = format!(
             "SELECT {}.hypopg_drop_index({id})",
             quote_ident(&self.schema)
         );
-        self.session
-            .catalog_query(&sql)
-            .map(drop)
-            .map_err(|e| self.context.failed(e))
+        self.session.catalog_query(&sql).map(drop).map_err(rejected)
+    }
+
+    /// The statement's total cost with the hypothetical indexes in place.
+    pub(super) fn cost(&mut self, context: &Context) -> Result<f64, Failed> {
+        plan(self.session, context).map(|plan| explain::total_cost(&plan))
     }
 
     /// The plan with every one of `candidates` in place.
-    fn plan_with(&mut self, candidates: &[Candidate]) -> Result<Json, Failed> {
+    fn plan_with(&mut self, context: &Context, candidates: &[Candidate]) -> Result<Json, Failed> {
         let mut ids = Vec::new();
         for candidate in candidates {
             ids.push(self.create(candidate)?.0);
         }
-        let planned = plan(self.session, self.context)?;
+        let planned = plan(self.session, context)?;
         for id in ids {
             self.drop_index(id)?;
         }
@@ -192,6 +200,7 @@ impl Hypothetical<'_, '_> {
     /// that halve the cost (a pair: that also halve its first column's).
     fn verified(
         &mut self,
+        context: &Context,
         candidates: &[Candidate],
         cost_before: f64,
     ) -> Result<Vec<Suggestion>, Failed> {
@@ -199,9 +208,9 @@ impl Hypothetical<'_, '_> {
         let mut suggested = Vec::new();
         for candidate in candidates.iter().take(MAX_CANDIDATES) {
             let (id, size) = self.create(candidate)?;
-            let planned = plan(self.session, self.context);
+            let planned = self.cost(context);
             self.drop_index(id)?;
-            let cost = explain::total_cost(&planned?);
+            let cost = planned?;
             let prefix = match candidate.columns.as_slice() {
                 [_] => cost_before,
                 [first, ..] => tried
@@ -237,9 +246,14 @@ impl Hypothetical<'_, '_> {
     }
 }
 
+/// A database error of glance's own hypopg query: no verdict to show.
+fn rejected(error: db::Error) -> Failed {
+    Failed::Executed(Executed::Rejected { error })
+}
+
 /// Candidates of one column compared with a value, ranked by how few rows
 /// one value holds (`pg_stats`), on tables of at least [`MIN_ROWS`] rows.
-fn heuristic(
+pub(super) fn heuristic(
     session: &mut Session,
     context: &Context,
     columns: &[Column],
