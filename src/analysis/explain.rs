@@ -150,13 +150,18 @@ pub fn explain(
                 let plan = generic::plan(session, sql)?;
                 let mut report = from_postgres(sql, false, plan);
                 report.generic = true;
+                report.estimate_scans(&table_rows(session));
                 return Ok(report);
             }
             let wrapped = format!("EXPLAIN ({options}) {sql}");
             let rows = session
                 .run_rolled_back(&wrapped, confirm)
                 .map_err(Failed::Executed)?;
-            Ok(from_postgres(sql, analyze, read_plan(&rows)?))
+            let mut report = from_postgres(sql, analyze, read_plan(&rows)?);
+            if !analyze {
+                report.estimate_scans(&table_rows(session));
+            }
+            Ok(report)
         }
         Dialect::Sqlite => {
             if analyze {
@@ -490,6 +495,74 @@ fn node_findings(node: &Node, total: f64, nodes: usize, findings: &mut Vec<Findi
     }
 }
 
+/// The catalog's row estimate of each table, by name, for
+/// [`Report::estimate_scans`]; none when the catalog cannot be read.
+fn table_rows(session: &mut Session) -> Vec<(String, f64)> {
+    session.catalog().map_or_else(
+        |_| Vec::new(),
+        |catalog| {
+            catalog
+                .relations
+                .iter()
+                .filter_map(|r| Some((r.name.clone(), r.row_estimate? as f64)))
+                .collect()
+        },
+    )
+}
+
+impl Report {
+    /// For a plan without ANALYZE: a `seq_scan` finding for each
+    /// sequential scan of a table of more than [`SEQ_SCAN_ROWS`] rows (by
+    /// `table_rows`) whose filter the planner expects to keep at most
+    /// 1 − [`SEQ_SCAN_REMOVED`] of them.
+    pub fn estimate_scans(&mut self, table_rows: &[(String, f64)]) {
+        let mut found = std::mem::take(&mut self.findings);
+        if let Some(root) = self.plan.get(0).and_then(|top| top.get("Plan")) {
+            estimated_scans(root, 1.0, table_rows, &mut found);
+        }
+        self.findings = worst_first(found);
+    }
+}
+
+/// [`Report::estimate_scans`] over `node` and its children; `sharing` is
+/// how many processes a parallel-aware node's planned rows are split among.
+fn estimated_scans(
+    node: &Json,
+    sharing: f64,
+    table_rows: &[(String, f64)],
+    found: &mut Vec<Finding>,
+) {
+    let sharing = match text(node, "Node Type") {
+        Some("Gather" | "Gather Merge") => number(node, "Workers Planned") + 1.0,
+        _ => sharing,
+    };
+    let rows = text(node, "Relation Name")
+        .and_then(|name| table_rows.iter().find(|(table, _)| table == name))
+        .map(|(_, rows)| *rows);
+    if let (Some("Seq Scan"), Some(rows), Some(_)) =
+        (text(node, "Node Type"), rows, node.get("Filter"))
+    {
+        let parallel = node.get("Parallel Aware").and_then(Json::as_bool) == Some(true);
+        let kept = number(node, "Plan Rows") * if parallel { sharing } else { 1.0 };
+        if rows > SEQ_SCAN_ROWS && kept <= rows * (1.0 - SEQ_SCAN_REMOVED) {
+            found.push(Finding {
+                kind: "seq_scan",
+                node: label(node),
+                detail: format!(
+                    "reads all of about {} rows to keep an estimated {} (planned, not run); \
+                     an index on the filtered columns would read only those",
+                    count(rows),
+                    count(kept)
+                ),
+                weight: 1.0 - kept / rows,
+            });
+        }
+    }
+    for child in children(node) {
+        estimated_scans(child, sharing, table_rows, found);
+    }
+}
+
 /// The findings by weight, heaviest first, at most [`MAX_FINDINGS`].
 fn worst_first(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings.sort_by(|a, b| b.weight.total_cmp(&a.weight));
@@ -638,6 +711,31 @@ mod tests {
         );
         assert_eq!(kinds(&report), ["slow_node"]);
         assert_eq!(report.findings[0].node, "Index Scan using b_pkey on b");
+    }
+
+    #[test]
+    fn a_plain_plan_flags_a_scan_expected_to_keep_few_rows_of_a_big_table() {
+        let plan = |kept: u32| {
+            json!([{"Plan": {"Node Type": "Gather", "Workers Planned": 2, "Plan Rows": 24,
+                "Plans": [{"Node Type": "Seq Scan", "Parallel Aware": true,
+                    "Relation Name": "events", "Filter": "(user_id = $1)", "Plan Rows": kept}]}}])
+        };
+        let sizes = [("events".to_string(), 2_000_000.0)];
+        let mut report = from_postgres("q", false, plan(8));
+        report.estimate_scans(&sizes);
+        assert_eq!(kinds(&report), ["seq_scan"]);
+        assert_eq!(report.findings[0].node, "Parallel Seq Scan on events");
+        assert!(
+            report.findings[0].detail.contains("keep an estimated 24 "),
+            "planned rows times the three processes: {}",
+            report.findings[0].detail
+        );
+        // Keeping a third of the table, or a small table, is no finding.
+        for (kept, sizes) in [(300_000, sizes.clone()), (8, [("events".into(), 9_000.0)])] {
+            let mut report = from_postgres("q", false, plan(kept));
+            report.estimate_scans(&sizes);
+            assert!(kinds(&report).is_empty(), "{kept} of {sizes:?}");
+        }
     }
 
     #[test]

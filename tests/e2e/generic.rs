@@ -117,3 +117,19 @@ fn explain_n_of_a_slow_entry_with_parameters_plans_it_and_frees_it() {
     repl.send_line("\\q");
     repl.expect_exit();
 }
+
+#[test]
+fn a_generic_plan_flags_a_scan_expected_to_keep_few_rows() {
+    let db = keyed("generic_scan");
+    explain(&db, &["select id from keyed where v = $1"])
+        .success()
+        .stdout_has("Seq Scan on keyed")
+        .stdout_has(
+            "seq_scan: Seq Scan on keyed: reads all of about 20,000 rows to keep an estimated 20 \
+             (planned, not run)",
+        );
+    // Most rows kept: nothing to say.
+    explain(&db, &["select id from keyed where v > $1"])
+        .success()
+        .stdout_has("No findings.");
+}
