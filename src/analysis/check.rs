@@ -114,8 +114,9 @@ pub struct Skipped {
 }
 
 impl Report {
-    /// The findings (checks that counted something) as a table; with
-    /// `show_sql`, a section per check with its SQL.
+    /// The findings (checks that counted something) as a table, then the
+    /// checks that found nothing; with `show_sql`, a section per check with
+    /// its SQL.
     pub fn describe(&self, show_sql: bool) -> Description {
         let findings: Vec<&Check> = self.checks.iter().filter(|c| c.count > 0).collect();
         let title = format!(
@@ -147,6 +148,44 @@ impl Report {
             })
             .collect();
         let mut sections = Vec::new();
+        // One line per table, the columns by kind: `orders: nulls total,
+        // placed_on; orphans customer_id` (a key of several columns in
+        // parentheses).
+        let mut held: Vec<(&str, Vec<(&str, Vec<String>)>)> = Vec::new();
+        for check in self.checks.iter().filter(|c| c.count == 0) {
+            let columns = match check.columns.as_slice() {
+                [one] => one.clone(),
+                many => format!("({})", many.join(", ")),
+            };
+            let at = match held.iter().position(|(table, _)| *table == check.table) {
+                Some(at) => at,
+                None => {
+                    held.push((&check.table, Vec::new()));
+                    held.len() - 1
+                }
+            };
+            let kinds = &mut held[at].1;
+            match kinds
+                .iter_mut()
+                .find(|(kind, _)| *kind == check.kind.name())
+            {
+                Some((_, all)) => all.push(columns),
+                None => kinds.push((check.kind.name(), vec![columns])),
+            }
+        }
+        let held: Vec<String> = held
+            .into_iter()
+            .map(|(table, kinds)| {
+                let kinds: Vec<String> = kinds
+                    .into_iter()
+                    .map(|(kind, columns)| format!("{kind} {}", columns.join(", ")))
+                    .collect();
+                format!("{table}: {}", kinds.join("; "))
+            })
+            .collect();
+        if !held.is_empty() {
+            sections.push(("Found nothing".to_string(), held));
+        }
         if !self.sampled.is_empty() {
             let lines = self
                 .sampled
@@ -1013,6 +1052,46 @@ mod tests {
             .find(|c| c.kind == Kind::Nulls && c.columns == ["email"])
             .expect("nulls of email");
         assert!(!email_nulls.estimated, "not analysed: counted");
+    }
+
+    #[test]
+    fn checks_that_found_nothing_are_listed_by_table_and_kind() {
+        let check = |kind, table: &str, columns: &[&str], count| Check {
+            kind,
+            table: table.into(),
+            name: table.into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            count,
+            sample: Vec::new(),
+            sql: String::new(),
+            estimated: false,
+            whole: true,
+            parent: None,
+            values_sql: None,
+        };
+        let report = Report {
+            checks: vec![
+                check(Kind::Nulls, "orders", &["total"], 0),
+                check(Kind::Orphans, "orders", &["customer_id"], 3),
+                check(Kind::Nulls, "orders", &["placed_on"], 0),
+                check(Kind::Duplicates, "orders", &["region", "code"], 0),
+                check(Kind::Variants, "customers", &["status"], 0),
+            ],
+            sampled: Vec::new(),
+            skipped: Vec::new(),
+        };
+        let description = report.describe(false);
+        assert_eq!(description.rows.len(), 1);
+        assert_eq!(
+            description.sections[0],
+            (
+                "Found nothing".to_string(),
+                vec![
+                    "orders: nulls total, placed_on; duplicates (region, code)".to_string(),
+                    "customers: variants status".to_string(),
+                ]
+            )
+        );
     }
 
     #[test]

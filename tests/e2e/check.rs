@@ -214,6 +214,7 @@ fn a_sample_is_named_in_the_output_and_in_the_sql() {
         .run();
     out.success()
         .stdout_has("dq.payments: 50% TABLESAMPLE SYSTEM")
+        .stdout_has("Found nothing:\n    dq.payments: ")
         .stdout_has("TABLESAMPLE SYSTEM (50)")
         .stdout_has("WITH q AS");
     assert!(!out.stdout.contains("dq.orders"), "{out}");

@@ -5,7 +5,11 @@
 //! the next round. A candidate saves only on statements whose cost it
 //! halves from at least [`MIN_COST`] (the single-statement rule). Selection
 //! stops when the best saves less than [`MIN_GAIN`] of what the workload
-//! still costs, or at [`MAX_INDEXES`]. Pure: the planning is a closure.
+//! still costs, or at [`MAX_INDEXES`]. A later pick can make an earlier
+//! one needless (an index on `(kind, occurred_at)` serves what one on
+//! `(occurred_at)` did): each pick the others leave without a saving that
+//! meets the same rules is dropped, and every kept pick says what it saves
+//! with the others in place. Pure: the planning is a closure.
 
 use super::postgres::{FACTOR, MIN_COST};
 
@@ -97,7 +101,6 @@ pub fn select<E>(
     mut plan: impl FnMut(&[usize], &[usize]) -> Result<Round, E>,
 ) -> Result<Selection, E> {
     let mut chosen: Vec<usize> = Vec::new();
-    let mut picks = Vec::new();
     let mut before = None;
     loop {
         let trying: Vec<usize> = if chosen.len() < MAX_INDEXES {
@@ -108,19 +111,47 @@ pub fn select<E>(
         let round = plan(&chosen, &trying)?;
         before.get_or_insert_with(|| round.base.clone());
         match pick(&round, calls, sizes) {
-            Some(chosen_now) => {
-                chosen.push(chosen_now.candidate);
-                picks.push(chosen_now);
-            }
-            None => {
-                return Ok(Selection {
-                    picks,
-                    before: before.unwrap_or_default(),
-                    after: round.base,
-                });
-            }
+            Some(chosen_now) => chosen.push(chosen_now.candidate),
+            None => break,
         }
     }
+    // Earliest first: a cheap early pick is the one a later, wider index
+    // may have made needless.
+    let mut kept = chosen.clone();
+    for candidate in chosen {
+        if alone(&kept, candidate, calls, &mut plan)?.is_none() {
+            kept.retain(|&k| k != candidate);
+        }
+    }
+    let mut picks = Vec::new();
+    for &candidate in &kept {
+        picks.extend(alone(&kept, candidate, calls, &mut plan)?);
+    }
+    let after = plan(&kept, &[])?.base;
+    Ok(Selection {
+        picks,
+        before: before.unwrap_or_default(),
+        after,
+    })
+}
+
+/// What `candidate` saves with the rest of `kept` in place, when that still
+/// meets the per-statement rule and the workload floor.
+fn alone<E>(
+    kept: &[usize],
+    candidate: usize,
+    calls: &[f64],
+    plan: &mut impl FnMut(&[usize], &[usize]) -> Result<Round, E>,
+) -> Result<Option<Pick>, E> {
+    let others: Vec<usize> = kept.iter().copied().filter(|&k| k != candidate).collect();
+    let round = plan(&others, &[candidate])?;
+    let floor = MIN_GAIN * weighted(calls, &round.base);
+    Ok(round
+        .with
+        .iter()
+        .find(|(c, _)| *c == candidate)
+        .map(|(_, with)| benefit(&round.base, calls, candidate, with))
+        .filter(|p| p.benefit > 0.0 && p.benefit >= floor))
 }
 
 #[cfg(test)]
@@ -196,6 +227,19 @@ mod tests {
             with: vec![(0, vec![Some(50.0), None])],
         };
         assert_eq!(pick(&round, &[1.0, 1.0], &[100]), None);
+    }
+
+    #[test]
+    fn a_pick_a_later_one_makes_needless_is_dropped() {
+        // 0 (small) halves the statement; 1 (wider, bigger) cuts it to a
+        // tenth of that, and also serves all 0 served.
+        let calls = [10.0];
+        let serves = vec![vec![(0, 400.0)], vec![(0, 40.0)]];
+        let selection = select(&calls, &[100, 1_000], planner(vec![1_000.0], serves)).unwrap();
+        let chosen: Vec<usize> = selection.picks.iter().map(|p| p.candidate).collect();
+        assert_eq!(chosen, [1]);
+        assert_eq!(selection.picks[0].statements, [(0, 1_000.0, 40.0)]);
+        assert_eq!(selection.after, [40.0]);
     }
 
     #[test]

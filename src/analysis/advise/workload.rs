@@ -412,12 +412,20 @@ fn verified(
     let calls: Vec<f64> = planned.iter().map(|p| p.query.calls as f64).collect();
     let sizes: Vec<i64> = tried.iter().map(|(_, _, size)| *size).collect();
     let before: Vec<f64> = planned.iter().map(|p| p.cost).collect();
-    let mut in_place: Vec<usize> = Vec::new();
+    // The hypothetical indexes in place, kept equal to each round's chosen set.
+    let mut in_place = Vec::new();
     let selection = greedy::select(&calls, &sizes, |chosen, trying| {
+        for (c, id) in std::mem::take(&mut in_place) {
+            if chosen.contains(&c) {
+                in_place.push((c, id));
+            } else {
+                hypothetical.drop_index(id)?;
+            }
+        }
         for &c in chosen {
-            if !in_place.contains(&c) {
-                hypothetical.create(&tried[c].0)?;
-                in_place.push(c);
+            if !in_place.iter().any(|(placed, _)| *placed == c) {
+                let (id, _) = hypothetical.create(&tried[c].0)?;
+                in_place.push((c, id));
             }
         }
         let base = if chosen.is_empty() {
