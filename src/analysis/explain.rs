@@ -257,7 +257,13 @@ fn label(node: &Json) -> String {
         label.insert_str(0, "Parallel ");
     }
     if let Some(index) = text(node, "Index Name") {
-        label.push_str(&format!(" using {index}"));
+        // A bitmap index scan reads only the index, and is named on it.
+        let word = if kind == "Bitmap Index Scan" {
+            "on"
+        } else {
+            "using"
+        };
+        label.push_str(&format!(" {word} {index}"));
     }
     if let Some(relation) = text(node, "Relation Name") {
         match text(node, "Schema") {
@@ -760,6 +766,10 @@ mod tests {
             (
                 json!({"Node Type": "ModifyTable", "Operation": "Delete", "Relation Name": "t"}),
                 "Delete on t",
+            ),
+            (
+                json!({"Node Type": "Bitmap Index Scan", "Index Name": "t_a_idx"}),
+                "Bitmap Index Scan on t_a_idx",
             ),
         ];
         for (node, expected) in cases {
