@@ -81,7 +81,50 @@ const OUTSIDE_TRANSACTION: &[&str] = &[
     "vacuum t",
     "vacuum full t",
     "create database lint_never_created",
+    "reindex table concurrently t",
+    "reindex index concurrently i",
+    "reindex schema public",
+    "cluster",
 ];
+
+/// Tables, a materialized view and partitions for the statements only
+/// the recogniser reads.
+const RECOGNISED_SCHEMA: &str = "
+    create table t (id int primary key, c int, v varchar(10));
+    create index i on t (c);
+    insert into t values (1, 1, 'a');
+    create table p (id int);
+    create materialized view m as select id, c from t;
+    create unique index mi on m (id);
+    create table r (id int, k int) partition by range (k);
+    create table r1 partition of r for values from (0) to (10);
+    create table r2 (id int, k int);";
+
+/// Statements the parser does not read, in a transaction block.
+const RECOGNISED: &[&str] = &[
+    "reindex table t",
+    "REINDEX (verbose) INDEX public.i",
+    "cluster t using i",
+    "refresh materialized view m",
+    "refresh materialized view concurrently m",
+    "refresh materialized view m with no data",
+    "create statistics s on c, v from t",
+    "alter table r attach partition r2 for values from (10) to (20)",
+    "alter table r detach partition r1",
+    "alter table t alter column c set statistics 500",
+    "alter table t alter c set (n_distinct = 5), alter column v set storage plain",
+    "alter table t cluster on i",
+    "alter table t set without cluster",
+    "alter table t reset (fillfactor)",
+    "alter table t set tablespace pg_default",
+    "alter table t set schema public",
+    "alter table t inherit p",
+    "alter index i set tablespace pg_default",
+    "alter index i set (fillfactor = 50)",
+];
+
+/// Statements the parser does not read, refused in a transaction block.
+const RECOGNISED_OUTSIDE: &[&str] = &["alter table r detach partition r1 concurrently"];
 
 /// Lints `sql` as one file given on stdin, as JSON.
 fn lint_json(sql: &str, args: &[&str]) -> (Output, Json) {
@@ -312,4 +355,95 @@ fn sqlite_has_no_lock_levels_but_its_own_limits() {
         "sqlite-alter-limits"
     );
     assert!(!database.exists(), "lint opened the database");
+}
+
+/// Every relation's strongest mode but ACCESS SHARE, and its kind
+/// (`pg_class.relkind`), as `sql` takes them in a transaction rolled back.
+fn measure_all(client: &mut postgres::Client, sql: &str) -> Vec<(String, String, String)> {
+    client.batch_execute("begin").unwrap();
+    client
+        .batch_execute(sql)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let rows = client
+        .query(
+            "select c.relname::text, c.relkind::text, array_agg(l.mode) from pg_locks l \
+             join pg_class c on c.oid = l.relation \
+             where l.pid = pg_backend_pid() and c.relnamespace = 'public'::regnamespace \
+             group by 1, 2",
+            &[],
+        )
+        .unwrap();
+    client.batch_execute("rollback").unwrap();
+    rows.iter()
+        .filter_map(|row| {
+            let mode = strongest(&row.get::<_, Vec<String>>(2))?;
+            (mode != "AccessShareLock").then(|| (row.get(0), row.get(1), mode))
+        })
+        .collect()
+}
+
+#[test]
+fn statements_the_parser_does_not_read_lock_what_the_server_takes() {
+    let db = harness::db("lint_recognised");
+    db.execute(RECOGNISED_SCHEMA);
+    let (out, document) = lint_json(&RECOGNISED.join(";\n"), &[]);
+    let statements = document["files"][0]["statements"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no statements\n{out}"));
+    assert_eq!(statements.len(), RECOGNISED.len(), "{out}");
+    let mut client = db.client();
+    for (sql, linted) in RECOGNISED.iter().zip(statements) {
+        let measured = measure_all(&mut client, sql);
+        let said: Vec<(String, String)> = linted["locks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["relation"].as_str().unwrap().into(),
+                    l["mode"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        let modes: Vec<String> = measured.iter().map(|(.., mode)| mode.clone()).collect();
+        assert_eq!(
+            linted["lock"].as_str().map(str::to_string),
+            strongest(&modes),
+            "strongest lock for {sql}\n{measured:?}\n{linted:#}"
+        );
+        for (relation, kind, mode) in &measured {
+            let named = said.iter().find(|(r, _)| r == relation);
+            if let Some((_, said_mode)) = named {
+                assert_eq!(said_mode, mode, "lock on {relation} for {sql}");
+            } else {
+                // Indexes of the table are not named; nor is the table of
+                // REINDEX INDEX, which takes SHARE on it.
+                let index_table = sql.contains("INDEX") && mode == "ShareLock";
+                assert!(
+                    kind == "i" || index_table,
+                    "{sql} locks {relation} ({mode}), not said\n{linted:#}"
+                );
+            }
+        }
+        assert_eq!(linted["transactional"], true, "{sql}");
+    }
+    let (out, document) = lint_json(&RECOGNISED_OUTSIDE.join(";\n"), &[]);
+    for (sql, linted) in RECOGNISED_OUTSIDE
+        .iter()
+        .zip(document["files"][0]["statements"].as_array().unwrap())
+    {
+        assert_eq!(linted["transactional"], false, "{sql}\n{out}");
+        client.batch_execute("begin").unwrap();
+        let error = client
+            .batch_execute(sql)
+            .expect_err("refused in a transaction block");
+        client.batch_execute("rollback").unwrap();
+        assert!(
+            error
+                .as_db_error()
+                .map_or(String::new(), |e| e.message().to_string())
+                .contains("cannot run inside a transaction block"),
+            "{sql}: {error}"
+        );
+    }
 }
