@@ -359,11 +359,24 @@ fn sqlite_has_no_lock_levels_but_its_own_limits() {
 
 /// Every relation's strongest mode but ACCESS SHARE, and its kind
 /// (`pg_class.relkind`), as `sql` takes them in a transaction rolled back.
-fn measure_all(client: &mut postgres::Client, sql: &str) -> Vec<(String, String, String)> {
+/// Whether `relation` got a new file is the last element.
+fn measure_all(
+    client: &mut postgres::Client,
+    sql: &str,
+    relation: &str,
+) -> (Vec<(String, String, String)>, bool) {
+    let filenode = |client: &mut postgres::Client| -> Option<u32> {
+        client
+            .query_one("select pg_relation_filenode(to_regclass($1))", &[&relation])
+            .unwrap()
+            .get(0)
+    };
     client.batch_execute("begin").unwrap();
+    let before = filenode(client);
     client
         .batch_execute(sql)
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let after = filenode(client);
     let rows = client
         .query(
             "select c.relname::text, c.relkind::text, array_agg(l.mode) from pg_locks l \
@@ -374,12 +387,14 @@ fn measure_all(client: &mut postgres::Client, sql: &str) -> Vec<(String, String,
         )
         .unwrap();
     client.batch_execute("rollback").unwrap();
-    rows.iter()
+    let modes = rows
+        .iter()
         .filter_map(|row| {
             let mode = strongest(&row.get::<_, Vec<String>>(2))?;
             (mode != "AccessShareLock").then(|| (row.get(0), row.get(1), mode))
         })
-        .collect()
+        .collect();
+    (modes, before.is_some() && after != before)
 }
 
 #[test]
@@ -393,7 +408,19 @@ fn statements_the_parser_does_not_read_lock_what_the_server_takes() {
     assert_eq!(statements.len(), RECOGNISED.len(), "{out}");
     let mut client = db.client();
     for (sql, linted) in RECOGNISED.iter().zip(statements) {
-        let measured = measure_all(&mut client, sql);
+        let first = linted["locks"][0]["relation"].as_str().unwrap_or_default();
+        let (measured, rewritten) = measure_all(&mut client, sql, first);
+        // Rewrites are of tables (an index rebuilt is a scan); SET
+        // TABLESPACE to the table's own tablespace copies nothing.
+        let index = measured
+            .iter()
+            .any(|(r, kind, _)| r == first && kind == "i");
+        if !index && !sql.contains("tablespace") {
+            assert_eq!(
+                linted["rewrites"], rewritten,
+                "rewrite of {first} for {sql}"
+            );
+        }
         let said: Vec<(String, String)> = linted["locks"]
             .as_array()
             .unwrap()
@@ -446,4 +473,32 @@ fn statements_the_parser_does_not_read_lock_what_the_server_takes() {
             "{sql}: {error}"
         );
     }
+}
+
+#[test]
+fn reindex_refresh_and_partitions_are_linted_not_parse_errors() {
+    let sql = "set lock_timeout = '2s';\n-- nightly\nREINDEX TABLE app.\"Orders\";\n\
+               refresh materialized view concurrently m;\n\
+               alter table r detach partition r1;\n";
+    glance()
+        .arg("lint")
+        .stdin(sql)
+        .run()
+        .code(1)
+        .stdout_has("-:3: REINDEX TABLE app.\"Orders\"\n")
+        .stdout_has(
+            "  ShareLock on Orders (blocks writes); AccessExclusiveLock on indexes of Orders \
+             (blocks reads and writes); scans the table\n",
+        )
+        .stdout_has("  warning require-concurrent-reindex: ")
+        .stdout_has("    fix: REINDEX TABLE CONCURRENTLY app.\"Orders\"; (outside")
+        .stdout_has("-:4: refresh materialized view concurrently m\n  ExclusiveLock on m (blocks writes); scans the table\n")
+        .stdout_has("    fix: ALTER TABLE r DETACH PARTITION r1 CONCURRENTLY;")
+        .stdout_has("4 statements in 1 file: 0 errors, 2 warnings, 0 info");
+    glance()
+        .arg("lint")
+        .stdin("reindex table t;\ncluster t using;\n")
+        .run()
+        .code(2)
+        .stderr_has("-:2:1: cannot parse: ");
 }
