@@ -66,7 +66,7 @@ pub fn findings(form: &Form, existing: impl Fn(&str) -> bool) -> Vec<Finding> {
                     .into(),
             ));
         }
-        Form::AlterTable { table, actions } if existing(&table.folded) => {
+        Form::AlterTable { table, actions } => {
             for action in actions {
                 alter_table(table, action, &existing, &mut found);
             }
@@ -86,7 +86,7 @@ fn alter_table(
         Action::DetachPartition {
             partition,
             concurrently: false,
-        } => found.push(finding(
+        } if existing(&table.folded) => found.push(finding(
             "require-concurrent-detach",
             format!(
                 "takes an ACCESS EXCLUSIVE lock on {}: reads and writes of every partition wait",

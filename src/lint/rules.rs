@@ -758,6 +758,11 @@ mod tests {
                 "create table r2 (id int);\nalter table r attach partition r2 default",
                 &[],
             ),
+            (
+                "create table r (id int) partition by list (id);\n\
+                 alter table r attach partition r2 for values in (2)",
+                &["attach-partition-scan"],
+            ),
             ("cluster t using i", &["cluster-rewrites"]),
             ("cluster", &["non-transactional", "cluster-rewrites"]),
             ("alter table t alter column c set statistics 500", &[]),
