@@ -254,6 +254,7 @@ pub fn postgres(parsed: &Parsed) -> Effect {
                 effect.rewrites = vacuum.full;
             }
         }
+        Statement::AlterIndex { name, .. } => effect.lock(name, Mode::ShareUpdateExclusive),
         Statement::CreateDatabase { .. } => effect.transactional = false,
         _ => {}
     }
@@ -453,6 +454,10 @@ fn alter_table(table: &ObjectName, operation: &AlterTableOperation, effect: &mut
         }
         Op::SetOptionsParens { .. } => Mode::ShareUpdateExclusive,
         Op::EnableTrigger { .. } | Op::DisableTrigger { .. } => Mode::ShareRowExclusive,
+        Op::SetLogged | Op::SetUnlogged => {
+            effect.rewrites = true;
+            Mode::AccessExclusive
+        }
         _ => Mode::AccessExclusive,
     };
     effect.lock(table, mode);
@@ -860,6 +865,20 @@ mod tests {
             true,
             false,
             false,
+        ),
+        (
+            "alter table t set unlogged",
+            Some(Mode::AccessExclusive),
+            true,
+            false,
+            true,
+        ),
+        (
+            "alter index i rename to j",
+            Some(Mode::ShareUpdateExclusive),
+            false,
+            false,
+            true,
         ),
         ("alter type e add value 'x'", None, false, false, true),
         ("create database x", None, false, false, false),
