@@ -271,6 +271,23 @@ mod tests {
     }
 
     #[test]
+    fn what_the_parser_cannot_read_is_recognised_on_postgres_only() {
+        let recognised = read("reindex /* all */ table t", Dialect::Postgres).unwrap();
+        assert!(matches!(recognised, Read::Recognised(_)));
+        assert!(read("reindex table t", Dialect::Sqlite).is_err());
+        let Err((message, ..)) = read("reindex t", Dialect::Postgres) else {
+            panic!("read")
+        };
+        assert!(message.contains("reindex"), "{message}");
+        let linted = statements(
+            "select 1;\n\nREFRESH MATERIALIZED VIEW m;",
+            Dialect::Postgres,
+        )
+        .unwrap();
+        assert_eq!(linted[1].line, 3);
+    }
+
+    #[test]
     fn names_fold_as_the_server_folds_them() {
         let parsed = parse("drop table S.\"Big\", Small", Dialect::Postgres).unwrap();
         let Statement::Drop { names, .. } = parsed.statement else {

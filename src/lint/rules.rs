@@ -293,6 +293,9 @@ fn postgres(parsed: &Parsed, context: &mut Context) -> Vec<Finding> {
         Statement::CreateTable(create) => {
             context.created.insert(table_name(&create.name));
         }
+        Statement::CreateView(view) if view.materialized => {
+            context.created.insert(table_name(&view.name));
+        }
         Statement::CreateIndex(index) => {
             if let Some(name) = &index.name {
                 context.created.insert(table_name(name));
@@ -741,6 +744,10 @@ mod tests {
                 &["require-concurrent-refresh"],
             ),
             ("refresh materialized view concurrently m", &[]),
+            (
+                "create materialized view m as select 1 as x;\nrefresh materialized view m",
+                &[],
+            ),
             ("refresh materialized view m with no data", &[]),
             (
                 "alter table r detach partition r1",
