@@ -15,6 +15,7 @@ use sqlparser::ast::{
     LockTableMode, ObjectName, ObjectType, Statement, TableConstraint, visit_expressions,
 };
 
+use super::recognise::{Action, Form, IndexAction, ReindexOf};
 use super::{Parsed, table_name};
 
 /// A table lock mode, weakest first (PostgreSQL's order of strength).
@@ -95,7 +96,10 @@ impl Effect {
     }
 
     fn lock(&mut self, name: &ObjectName, mode: Mode) {
-        let relation = table_name(name);
+        self.lock_relation(table_name(name), mode);
+    }
+
+    fn lock_relation(&mut self, relation: String, mode: Mode) {
         match self.locks.iter_mut().find(|l| l.relation == relation) {
             Some(lock) => lock.mode = lock.mode.max(mode),
             None => self.locks.push(Lock { relation, mode }),
@@ -250,10 +254,113 @@ pub fn postgres(parsed: &Parsed) -> Effect {
                 effect.rewrites = vacuum.full;
             }
         }
+        Statement::AlterIndex { name, .. } => effect.lock(name, Mode::ShareUpdateExclusive),
         Statement::CreateDatabase { .. } => effect.transactional = false,
         _ => {}
     }
     effect
+}
+
+/// The PostgreSQL 15 effect of a statement the recogniser read. REINDEX
+/// TABLE also takes ACCESS EXCLUSIVE on each index of the table (named
+/// `indexes of TABLE`): the planner opens every index of a table, so
+/// queries on it wait too.
+pub fn recognised(form: &Form) -> Effect {
+    let mut effect = Effect::new();
+    match form {
+        Form::Reindex {
+            of,
+            name,
+            concurrently,
+        } => {
+            effect.scans = of.one_relation();
+            effect.transactional = !concurrently && of.one_relation();
+            if let Some(name) = name.as_ref().filter(|_| of.one_relation()) {
+                let relation = name.folded.clone();
+                if *concurrently {
+                    effect.lock_relation(relation, Mode::ShareUpdateExclusive);
+                } else if *of == ReindexOf::Table {
+                    let indexes = format!("indexes of {relation}");
+                    effect.lock_relation(relation, Mode::Share);
+                    effect.lock_relation(indexes, Mode::AccessExclusive);
+                } else {
+                    effect.lock_relation(relation, Mode::AccessExclusive);
+                }
+            }
+        }
+        Form::Cluster { table, index } => {
+            effect.transactional = table.is_some();
+            effect.rewrites = table.is_some();
+            for name in table.iter().chain(index) {
+                effect.lock_relation(name.folded.clone(), Mode::AccessExclusive);
+            }
+        }
+        Form::Refresh {
+            view,
+            concurrently,
+            no_data,
+        } => {
+            let mode = if *concurrently {
+                Mode::Exclusive
+            } else {
+                Mode::AccessExclusive
+            };
+            effect.lock_relation(view.folded.clone(), mode);
+            effect.rewrites = !concurrently;
+            effect.scans = *concurrently && !no_data;
+        }
+        Form::CreateStatistics { table } => {
+            effect.lock_relation(table.folded.clone(), Mode::ShareUpdateExclusive);
+        }
+        Form::AlterTable { table, actions } => {
+            effect.lock_relation(table.folded.clone(), Mode::AccessShare);
+            for action in actions {
+                recognised_action(&table.folded, action, &mut effect);
+            }
+        }
+        Form::AlterIndex { index, action } => {
+            let mode = match action {
+                IndexAction::SetTablespace => Mode::AccessExclusive,
+                IndexAction::Settings => Mode::ShareUpdateExclusive,
+            };
+            effect.lock_relation(index.folded.clone(), mode);
+        }
+    }
+    effect
+}
+
+fn recognised_action(table: &str, action: &Action, effect: &mut Effect) {
+    let mode = match action {
+        Action::AttachPartition(partition) => {
+            effect.scans = true;
+            effect.lock_relation(partition.folded.clone(), Mode::AccessExclusive);
+            Mode::ShareUpdateExclusive
+        }
+        Action::DetachPartition {
+            partition,
+            concurrently,
+        } => {
+            effect.transactional &= !concurrently;
+            effect.lock_relation(partition.folded.clone(), Mode::AccessExclusive);
+            if *concurrently {
+                Mode::ShareUpdateExclusive
+            } else {
+                Mode::AccessExclusive
+            }
+        }
+        Action::Settings => Mode::ShareUpdateExclusive,
+        Action::Catalog => Mode::AccessExclusive,
+        Action::SetTablespace => {
+            effect.rewrites = true;
+            Mode::AccessExclusive
+        }
+        Action::Inherit(parent) => {
+            effect.lock_relation(parent.folded.clone(), Mode::ShareUpdateExclusive);
+            Mode::AccessExclusive
+        }
+        Action::NoInherit(_) => Mode::AccessExclusive,
+    };
+    effect.lock_relation(table.to_string(), mode);
 }
 
 /// The SQLite effect of `parsed`: no table locks (a write locks the whole
@@ -347,6 +454,10 @@ fn alter_table(table: &ObjectName, operation: &AlterTableOperation, effect: &mut
         }
         Op::SetOptionsParens { .. } => Mode::ShareUpdateExclusive,
         Op::EnableTrigger { .. } | Op::DisableTrigger { .. } => Mode::ShareRowExclusive,
+        Op::SetLogged | Op::SetUnlogged => {
+            effect.rewrites = true;
+            Mode::AccessExclusive
+        }
         _ => Mode::AccessExclusive,
     };
     effect.lock(table, mode);
@@ -755,6 +866,20 @@ mod tests {
             false,
             false,
         ),
+        (
+            "alter table t set unlogged",
+            Some(Mode::AccessExclusive),
+            true,
+            false,
+            true,
+        ),
+        (
+            "alter index i rename to j",
+            Some(Mode::ShareUpdateExclusive),
+            false,
+            false,
+            true,
+        ),
         ("alter type e add value 'x'", None, false, false, true),
         ("create database x", None, false, false, false),
         ("select * from t", None, false, false, true),
@@ -767,6 +892,134 @@ mod tests {
             let effect = &linted.effect;
             assert_eq!(effect.locks.first().map(|l| l.mode), mode, "{sql}");
             assert_eq!(effect.strongest(), mode, "{sql}");
+            assert_eq!(
+                (effect.rewrites, effect.scans, effect.transactional),
+                (rewrites, scans, transactional),
+                "{sql}"
+            );
+        }
+    }
+
+    #[test]
+    fn recognised_statements_lock_what_postgres_takes() {
+        use Mode::*;
+        type Row = (
+            &'static str,
+            &'static [(&'static str, Mode)],
+            bool,
+            bool,
+            bool,
+        );
+        let cases: &[Row] = &[
+            (
+                "reindex table t",
+                &[("t", Share), ("indexes of t", AccessExclusive)],
+                false,
+                true,
+                true,
+            ),
+            (
+                "reindex index i",
+                &[("i", AccessExclusive)],
+                false,
+                true,
+                true,
+            ),
+            (
+                "reindex table concurrently t",
+                &[("t", ShareUpdateExclusive)],
+                false,
+                true,
+                false,
+            ),
+            ("reindex schema s", &[], false, false, false),
+            (
+                "cluster t using i",
+                &[("t", AccessExclusive), ("i", AccessExclusive)],
+                true,
+                false,
+                true,
+            ),
+            ("cluster", &[], false, false, false),
+            (
+                "refresh materialized view m",
+                &[("m", AccessExclusive)],
+                true,
+                false,
+                true,
+            ),
+            (
+                "refresh materialized view concurrently m",
+                &[("m", Exclusive)],
+                false,
+                true,
+                true,
+            ),
+            (
+                "alter table r attach partition r2 default",
+                &[("r", ShareUpdateExclusive), ("r2", AccessExclusive)],
+                false,
+                true,
+                true,
+            ),
+            (
+                "alter table r detach partition r1",
+                &[("r", AccessExclusive), ("r1", AccessExclusive)],
+                false,
+                false,
+                true,
+            ),
+            (
+                "alter table r detach partition r1 concurrently",
+                &[("r", ShareUpdateExclusive), ("r1", AccessExclusive)],
+                false,
+                false,
+                false,
+            ),
+            (
+                "alter table t alter column c set statistics 100",
+                &[("t", ShareUpdateExclusive)],
+                false,
+                false,
+                true,
+            ),
+            (
+                "alter table t set tablespace x",
+                &[("t", AccessExclusive)],
+                true,
+                false,
+                true,
+            ),
+            (
+                "alter table t inherit p",
+                &[("t", AccessExclusive), ("p", ShareUpdateExclusive)],
+                false,
+                false,
+                true,
+            ),
+            (
+                "create statistics s on a, b from t",
+                &[("t", ShareUpdateExclusive)],
+                false,
+                false,
+                true,
+            ),
+            (
+                "alter index i set tablespace x",
+                &[("i", AccessExclusive)],
+                false,
+                false,
+                true,
+            ),
+        ];
+        for &(sql, locks, rewrites, scans, transactional) in cases {
+            let effect = &statements(sql, Dialect::Postgres).unwrap()[0].effect;
+            let said: Vec<(&str, Mode)> = effect
+                .locks
+                .iter()
+                .map(|l| (l.relation.as_str(), l.mode))
+                .collect();
+            assert_eq!(said, locks, "{sql}");
             assert_eq!(
                 (effect.rewrites, effect.scans, effect.transactional),
                 (rewrites, scans, transactional),

@@ -7,9 +7,13 @@
 //! `locks` holds the PostgreSQL 15 table of effects, `rules` the findings.
 //! Statements are cut by the tokenizer (`safety::statement_ranges`) and
 //! parsed one by one, so a parse error names the line and column in the
-//! file.
+//! file. What the parser cannot read, `recognise` may: PostgreSQL
+//! statements common in migrations (REINDEX, CLUSTER, …), read from their
+//! words.
 
 mod locks;
+mod recognise;
+mod recognised;
 pub mod report;
 mod rules;
 
@@ -43,6 +47,12 @@ pub struct ParseError {
     pub message: String,
 }
 
+/// A statement as read: by the parser, or by the recogniser.
+pub enum Read {
+    Parsed(Box<Parsed>),
+    Recognised(recognise::Form),
+}
+
 /// A parsed statement, with what the parser could not carry.
 pub struct Parsed {
     pub statement: Statement,
@@ -66,7 +76,7 @@ pub fn statements(sql: &str, dialect: Dialect) -> Result<Vec<Linted>, ParseError
         range.start += leading_comments(&sql[range.clone()], dialect);
         let (line, column) = position(sql, range.start);
         let text = &sql[range];
-        let statement = parse(text, dialect).map_err(|(message, at_line, at_column)| {
+        let statement = read(text, dialect).map_err(|(message, at_line, at_column)| {
             let at_line = at_line.unwrap_or(1);
             ParseError {
                 line: line + at_line - 1,
@@ -88,6 +98,18 @@ fn parser_dialect(dialect: Dialect) -> Box<dyn SqlDialect> {
     match dialect {
         Dialect::Postgres => Box::new(PostgreSqlDialect {}),
         Dialect::Sqlite => Box::new(SQLiteDialect {}),
+    }
+}
+
+/// Reads one statement: parsed, or else (PostgreSQL) recognised; the
+/// parser's error when neither reads it.
+fn read(text: &str, dialect: Dialect) -> Result<Read, (String, Option<usize>, Option<usize>)> {
+    match parse(text, dialect) {
+        Ok(parsed) => Ok(Read::Parsed(Box::new(parsed))),
+        Err(error) => match dialect {
+            Dialect::Postgres => recognise::form(text).map(Read::Recognised).ok_or(error),
+            Dialect::Sqlite => Err(error),
+        },
     }
 }
 
@@ -246,6 +268,23 @@ mod tests {
                 .unwrap()
                 .concurrently
         );
+    }
+
+    #[test]
+    fn what_the_parser_cannot_read_is_recognised_on_postgres_only() {
+        let recognised = read("reindex /* all */ table t", Dialect::Postgres).unwrap();
+        assert!(matches!(recognised, Read::Recognised(_)));
+        assert!(read("reindex table t", Dialect::Sqlite).is_err());
+        let Err((message, ..)) = read("reindex t", Dialect::Postgres) else {
+            panic!("read")
+        };
+        assert!(message.contains("reindex"), "{message}");
+        let linted = statements(
+            "select 1;\n\nREFRESH MATERIALIZED VIEW m;",
+            Dialect::Postgres,
+        )
+        .unwrap();
+        assert_eq!(linted[1].line, 3);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use sqlparser::ast::{
 };
 
 use super::locks::{self, Effect, Mode, column_rewrites, volatile_call};
-use super::{Linted, Parsed, table_name};
+use super::{Linted, Parsed, Read, recognised, table_name};
 use crate::db::Dialect;
 
 /// How much a finding matters: warnings and errors fail the lint (exit 1).
@@ -57,6 +57,31 @@ pub const RULES: &[(&str, Level, &str)] = &[
         "require-concurrent-index-drop",
         Level::Warning,
         "DROP INDEX without CONCURRENTLY blocks reads and writes of its table",
+    ),
+    (
+        "require-concurrent-reindex",
+        Level::Warning,
+        "REINDEX without CONCURRENTLY blocks writes of the table and, through its indexes, reads",
+    ),
+    (
+        "require-concurrent-refresh",
+        Level::Warning,
+        "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks reads of the view while it runs",
+    ),
+    (
+        "require-concurrent-detach",
+        Level::Warning,
+        "DETACH PARTITION without CONCURRENTLY blocks reads and writes of the partitioned table",
+    ),
+    (
+        "attach-partition-scan",
+        Level::Warning,
+        "ATTACH PARTITION reads the whole partition under an ACCESS EXCLUSIVE lock to check its bound",
+    ),
+    (
+        "cluster-rewrites",
+        Level::Warning,
+        "CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock",
     ),
     (
         "foreign-key-not-valid",
@@ -162,19 +187,29 @@ impl Context {
     }
 }
 
-/// Lints parsed statements in file order: each one's effect and findings.
-pub fn lint(parsed: Vec<(String, usize, Parsed)>, dialect: Dialect) -> Vec<Linted> {
+/// Lints the statements read, in file order: each one's effect and findings.
+pub fn lint(read: Vec<(String, usize, Read)>, dialect: Dialect) -> Vec<Linted> {
     let mut context = Context::default();
-    parsed
-        .into_iter()
-        .map(|(sql, line, parsed)| {
-            let (effect, findings) = match dialect {
-                Dialect::Postgres => {
+    read.into_iter()
+        .map(|(sql, line, read)| {
+            let (effect, findings) = match (read, dialect) {
+                (Read::Parsed(parsed), Dialect::Postgres) => {
                     let effect = locks::postgres(&parsed);
-                    let findings = postgres(&parsed, &effect, &mut context);
+                    let mut findings = common(&effect, &mut context);
+                    findings.extend(postgres(&parsed, &mut context));
                     (effect, findings)
                 }
-                Dialect::Sqlite => (locks::sqlite(&parsed), sqlite(&parsed, &mut context)),
+                (Read::Parsed(parsed), Dialect::Sqlite) => {
+                    (locks::sqlite(&parsed), sqlite(&parsed, &mut context))
+                }
+                (Read::Recognised(form), _) => {
+                    let effect = locks::recognised(&form);
+                    let mut findings = common(&effect, &mut context);
+                    findings.extend(recognised::findings(&form, |name| {
+                        !context.created.contains(name)
+                    }));
+                    (effect, findings)
+                }
             };
             Linted {
                 sql,
@@ -186,7 +221,7 @@ pub fn lint(parsed: Vec<(String, usize, Parsed)>, dialect: Dialect) -> Vec<Linte
         .collect()
 }
 
-fn finding(rule: &'static str, message: String, fix: String) -> Finding {
+pub(super) fn finding(rule: &'static str, message: String, fix: String) -> Finding {
     let level = RULES
         .iter()
         .find(|(name, ..)| *name == rule)
@@ -199,7 +234,9 @@ fn finding(rule: &'static str, message: String, fix: String) -> Finding {
     }
 }
 
-fn postgres(parsed: &Parsed, effect: &Effect, context: &mut Context) -> Vec<Finding> {
+/// The findings on any PostgreSQL statement's effect: transaction blocks
+/// and lock timeouts.
+fn common(effect: &Effect, context: &mut Context) -> Vec<Finding> {
     let mut found = Vec::new();
     if !effect.transactional && context.in_transaction {
         found.push(finding(
@@ -220,7 +257,9 @@ fn postgres(parsed: &Parsed, effect: &Effect, context: &mut Context) -> Vec<Find
         ));
     }
     let exclusive_on_existing = effect.locks.iter().any(|lock| {
-        lock.mode == Mode::AccessExclusive && !context.created.contains(&lock.relation)
+        let relation = lock.relation.strip_prefix("indexes of ");
+        lock.mode == Mode::AccessExclusive
+            && !context.created.contains(relation.unwrap_or(&lock.relation))
     });
     if exclusive_on_existing && !context.lock_timeout && !context.timeout_reported {
         context.timeout_reported = true;
@@ -233,6 +272,11 @@ fn postgres(parsed: &Parsed, effect: &Effect, context: &mut Context) -> Vec<Find
                 .into(),
         ));
     }
+    found
+}
+
+fn postgres(parsed: &Parsed, context: &mut Context) -> Vec<Finding> {
+    let mut found = Vec::new();
     match &parsed.statement {
         Statement::Set(sqlparser::ast::Set::SingleAssignment {
             variable, values, ..
@@ -248,6 +292,9 @@ fn postgres(parsed: &Parsed, effect: &Effect, context: &mut Context) -> Vec<Find
         Statement::Commit { .. } | Statement::Rollback { .. } => context.in_transaction = false,
         Statement::CreateTable(create) => {
             context.created.insert(table_name(&create.name));
+        }
+        Statement::CreateView(view) if view.materialized => {
+            context.created.insert(table_name(&view.name));
         }
         Statement::CreateIndex(index) => {
             if let Some(name) = &index.name {
@@ -683,6 +730,50 @@ mod tests {
             ),
             ("drop index i", &["require-concurrent-index-drop"]),
             ("drop index concurrently i", &["non-transactional"]),
+            ("reindex table t", &["require-concurrent-reindex"]),
+            ("reindex index i", &["require-concurrent-reindex"]),
+            (
+                "reindex database",
+                &["non-transactional", "require-concurrent-reindex"],
+            ),
+            ("reindex system", &["non-transactional"]),
+            ("reindex index concurrently i", &["non-transactional"]),
+            ("create table q (id int);\nreindex table q", &[]),
+            (
+                "refresh materialized view m",
+                &["require-concurrent-refresh"],
+            ),
+            ("refresh materialized view concurrently m", &[]),
+            (
+                "create materialized view m as select 1 as x;\nrefresh materialized view m",
+                &[],
+            ),
+            ("refresh materialized view m with no data", &[]),
+            (
+                "alter table r detach partition r1",
+                &["require-concurrent-detach"],
+            ),
+            (
+                "alter table r detach partition r1 concurrently",
+                &["non-transactional"],
+            ),
+            (
+                "alter table r attach partition r2 for values in (2)",
+                &["attach-partition-scan"],
+            ),
+            (
+                "create table r2 (id int);\nalter table r attach partition r2 default",
+                &[],
+            ),
+            (
+                "create table r (id int) partition by list (id);\n\
+                 alter table r attach partition r2 for values in (2)",
+                &["attach-partition-scan"],
+            ),
+            ("cluster t using i", &["cluster-rewrites"]),
+            ("cluster", &["non-transactional", "cluster-rewrites"]),
+            ("alter table t alter column c set statistics 500", &[]),
+            ("create statistics s on a, b from t", &[]),
             (
                 "alter table t add constraint f foreign key (c) references p (id)",
                 &["foreign-key-not-valid"],

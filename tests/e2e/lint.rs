@@ -81,7 +81,54 @@ const OUTSIDE_TRANSACTION: &[&str] = &[
     "vacuum t",
     "vacuum full t",
     "create database lint_never_created",
+    "reindex table concurrently t",
+    "reindex index concurrently i",
+    "reindex schema public",
+    "cluster",
 ];
+
+/// Tables, a materialized view and partitions for the statements only
+/// the recogniser reads.
+const RECOGNISED_SCHEMA: &str = "
+    create table t (id int primary key, c int, v varchar(10));
+    create index i on t (c);
+    insert into t values (1, 1, 'a');
+    create table p (id int);
+    create materialized view m as select id, c from t;
+    create unique index mi on m (id);
+    create table r (id int, k int) partition by range (k);
+    create table r1 partition of r for values from (0) to (10);
+    create table r2 (id int, k int);";
+
+/// Statements the parser does not read, in a transaction block.
+const RECOGNISED: &[&str] = &[
+    "reindex table t",
+    "REINDEX (verbose) INDEX public.i",
+    "cluster t using i",
+    "refresh materialized view m",
+    "refresh materialized view concurrently m",
+    "refresh materialized view m with no data",
+    "create statistics s on c, v from t",
+    "alter table r attach partition r2 for values from (10) to (20)",
+    "alter table r detach partition r1",
+    "alter table t alter column c set statistics 500",
+    "alter table t alter c set (n_distinct = 5), alter column v set storage plain",
+    "alter table t cluster on i",
+    "alter table t set without cluster",
+    "alter table t reset (fillfactor)",
+    "alter table t set tablespace pg_default",
+    "alter table t set schema public",
+    "alter table t inherit p",
+    "alter index i set tablespace pg_default",
+    "alter index i set (fillfactor = 50)",
+];
+
+/// Statements the parser reads that lock relations other than `t` and
+/// `p`, or need the schema above, measured the same way.
+const PARSED_ELSEWHERE: &[&str] = &["alter table t set unlogged", "alter index i rename to j"];
+
+/// Statements the parser does not read, refused in a transaction block.
+const RECOGNISED_OUTSIDE: &[&str] = &["alter table r detach partition r1 concurrently"];
 
 /// Lints `sql` as one file given on stdin, as JSON.
 fn lint_json(sql: &str, args: &[&str]) -> (Output, Json) {
@@ -312,4 +359,155 @@ fn sqlite_has_no_lock_levels_but_its_own_limits() {
         "sqlite-alter-limits"
     );
     assert!(!database.exists(), "lint opened the database");
+}
+
+/// Every relation's strongest mode but ACCESS SHARE, and its kind
+/// (`pg_class.relkind`), as `sql` takes them in a transaction rolled back.
+/// Whether `relation` got a new file is the last element (one renamed
+/// counts as not).
+fn measure_all(
+    client: &mut postgres::Client,
+    sql: &str,
+    relation: &str,
+) -> (Vec<(String, String, String)>, bool) {
+    let filenode = |client: &mut postgres::Client| -> Option<u32> {
+        client
+            .query_one("select pg_relation_filenode(to_regclass($1))", &[&relation])
+            .unwrap()
+            .get(0)
+    };
+    client.batch_execute("begin").unwrap();
+    let before = filenode(client);
+    client
+        .batch_execute(sql)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let after = filenode(client);
+    let rows = client
+        .query(
+            "select c.relname::text, c.relkind::text, array_agg(l.mode) from pg_locks l \
+             join pg_class c on c.oid = l.relation \
+             where l.pid = pg_backend_pid() and c.relnamespace = 'public'::regnamespace \
+             group by 1, 2",
+            &[],
+        )
+        .unwrap();
+    client.batch_execute("rollback").unwrap();
+    let modes = rows
+        .iter()
+        .filter_map(|row| {
+            let mode = strongest(&row.get::<_, Vec<String>>(2))?;
+            (mode != "AccessShareLock").then(|| (row.get(0), row.get(1), mode))
+        })
+        .collect();
+    (
+        modes,
+        before.is_some() && after.is_some() && after != before,
+    )
+}
+
+#[test]
+fn statements_the_parser_does_not_read_lock_what_the_server_takes() {
+    let db = harness::db("lint_recognised");
+    db.execute(RECOGNISED_SCHEMA);
+    let all: Vec<&str> = RECOGNISED.iter().chain(PARSED_ELSEWHERE).copied().collect();
+    let (out, document) = lint_json(&all.join(";\n"), &[]);
+    let statements = document["files"][0]["statements"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no statements\n{out}"));
+    assert_eq!(statements.len(), all.len(), "{out}");
+    let mut client = db.client();
+    for (sql, linted) in all.iter().zip(statements) {
+        let first = linted["locks"][0]["relation"].as_str().unwrap_or_default();
+        let (measured, rewritten) = measure_all(&mut client, sql, first);
+        // Rewrites are of tables (an index rebuilt is a scan); SET
+        // TABLESPACE to the table's own tablespace copies nothing.
+        let index = measured
+            .iter()
+            .any(|(r, kind, _)| r == first && kind == "i");
+        if !index && !sql.contains("tablespace") {
+            assert_eq!(
+                linted["rewrites"], rewritten,
+                "rewrite of {first} for {sql}"
+            );
+        }
+        let said: Vec<(String, String)> = linted["locks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["relation"].as_str().unwrap().into(),
+                    l["mode"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        let modes: Vec<String> = measured.iter().map(|(.., mode)| mode.clone()).collect();
+        assert_eq!(
+            linted["lock"].as_str().map(str::to_string),
+            strongest(&modes),
+            "strongest lock for {sql}\n{measured:?}\n{linted:#}"
+        );
+        for (relation, kind, mode) in &measured {
+            let named = said.iter().find(|(r, _)| r == relation);
+            if let Some((_, said_mode)) = named {
+                assert_eq!(said_mode, mode, "lock on {relation} for {sql}");
+            } else {
+                // Indexes of the table are not named; nor is the table of
+                // REINDEX INDEX, which takes SHARE on it.
+                let index_table = sql.contains("INDEX") && mode == "ShareLock";
+                assert!(
+                    kind == "i" || index_table,
+                    "{sql} locks {relation} ({mode}), not said\n{linted:#}"
+                );
+            }
+        }
+        assert_eq!(linted["transactional"], true, "{sql}");
+    }
+    let (out, document) = lint_json(&RECOGNISED_OUTSIDE.join(";\n"), &[]);
+    for (sql, linted) in RECOGNISED_OUTSIDE
+        .iter()
+        .zip(document["files"][0]["statements"].as_array().unwrap())
+    {
+        assert_eq!(linted["transactional"], false, "{sql}\n{out}");
+        client.batch_execute("begin").unwrap();
+        let error = client
+            .batch_execute(sql)
+            .expect_err("refused in a transaction block");
+        client.batch_execute("rollback").unwrap();
+        assert!(
+            error
+                .as_db_error()
+                .map_or(String::new(), |e| e.message().to_string())
+                .contains("cannot run inside a transaction block"),
+            "{sql}: {error}"
+        );
+    }
+}
+
+#[test]
+fn reindex_refresh_and_partitions_are_linted_not_parse_errors() {
+    let sql = "set lock_timeout = '2s';\n-- nightly\nREINDEX TABLE app.\"Orders\";\n\
+               refresh materialized view concurrently m;\n\
+               alter table r detach partition r1;\n";
+    glance()
+        .arg("lint")
+        .stdin(sql)
+        .run()
+        .code(1)
+        .stdout_has("-:3: REINDEX TABLE app.\"Orders\"\n")
+        .stdout_has(
+            "  ShareLock on Orders (blocks writes); AccessExclusiveLock on indexes of Orders \
+             (blocks reads and writes); scans the table\n",
+        )
+        .stdout_has("  warning require-concurrent-reindex: ")
+        .stdout_has("    fix: REINDEX TABLE CONCURRENTLY app.\"Orders\"; (outside")
+        .stdout_has("-:4: refresh materialized view concurrently m\n  ExclusiveLock on m (blocks writes); scans the table\n")
+        .stdout_has("    fix: ALTER TABLE r DETACH PARTITION r1 CONCURRENTLY;")
+        .stdout_has("4 statements in 1 file: 0 errors, 2 warnings, 0 info");
+    glance()
+        .arg("lint")
+        .stdin("reindex table t;\ncluster t using;\n")
+        .run()
+        .code(2)
+        .stderr_has("-:2:1: cannot parse: ");
 }
