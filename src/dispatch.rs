@@ -354,7 +354,7 @@ fn check_command(global: &Global, args: &CheckArgs) -> Result<(), Failure> {
         match &args.output {
             None => print!("{}", export.yaml),
             Some(file) => {
-                analysis::dbt::write(file, false, &export.yaml).map_err(|error| match error {
+                crate::export::write_text(file, false, &export.yaml).map_err(|error| match error {
                     crate::export::Error::Database(error) => Failure::database(&error, None),
                     crate::export::Error::Exists(_) => Failure::Runtime {
                         message: error.to_string(),
