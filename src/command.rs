@@ -135,6 +135,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Query,
     },
     Spec {
+        name: "\\describe",
+        args: "TABLE [--all] [--export sql|tbls] [-o FILE]",
+        help: "the model drafts comments for TABLE and its uncommented columns (--all: every column); edit them, then run them as COMMENT ON, or write them out",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\d",
         args: "[NAME]",
         help: "list tables, views and sequences, or describe NAME",
@@ -376,6 +382,8 @@ pub enum Meta {
         sql: Option<String>,
         plans: bool,
     },
+    /// `\describe TABLE …`: the model drafts comments.
+    DescribeDraft(crate::analysis::comments::Options),
     /// `\docs [DIR]`: write the database's documentation into DIR.
     Docs(Option<String>),
     /// `\c [TARGET]`: switch to a profile or address; alone, pick a profile.
@@ -548,6 +556,8 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\l" | "\\list" => server_list(server_listing::DATABASES),
         "\\slow" => slow_command(rest).map(Some),
         "\\docs" => Ok(Some(Meta::Docs(argument))),
+        "\\describe" => crate::analysis::comments::Options::parse(rest)
+            .map(|options| Some(Meta::DescribeDraft(options))),
         "\\indexes" => indexes_command(rest).map(Some),
         "\\c" | "\\connect" => Ok(Some(Meta::Connect(argument))),
         "\\conninfo" => no_argument(word, rest, Meta::ConnInfo),

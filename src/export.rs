@@ -426,7 +426,7 @@ fn options(session: &Session, format: Format, sql: &str) -> RenderOptions {
     }
 }
 
-fn check_target(target: &Path, overwrite: bool) -> Result<(), Error> {
+pub fn check_target(target: &Path, overwrite: bool) -> Result<(), Error> {
     if target.is_dir() {
         return Err(Error::IsDirectory(target.to_path_buf()));
     }

@@ -14,8 +14,8 @@
 
 use super::check::{CATEGORY_LIMIT, Check, Kind, Report, guarded};
 use crate::db::{self, Value};
-use crate::yaml::quoted;
 use crate::session::Session;
+use crate::yaml::quoted;
 
 /// A dbt generic test on one column.
 #[derive(Clone, Debug, PartialEq)]
