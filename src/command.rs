@@ -984,6 +984,7 @@ mod tests {
                 "TABLE|--all [--exact|--sample PCT] [--export dbt [FILE[!]]]" => {
                     format!("{} --all", spec.name)
                 }
+                "TABLE [--all] [--export sql|tbls] [-o FILE]" => format!("{} orders", spec.name),
                 _ => spec.name.to_string(),
             };
             assert!(
