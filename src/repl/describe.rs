@@ -13,6 +13,7 @@ use crate::escape;
 use crate::exit::Failure;
 use crate::gate::Origin;
 use crate::llm;
+use crate::safety::Level;
 use crate::session::{Consent, Decision, Executed, Run, Session};
 use crate::usage::Tally;
 
@@ -211,7 +212,7 @@ fn edit_and_run(
     }
     let mut agreed = false;
     let mut once = |consent: &Consent| {
-        if agreed {
+        if agreed && consent.verdict.level <= Level::Write {
             return Decision::Run;
         }
         let decision = confirm(consent);

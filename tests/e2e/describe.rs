@@ -279,3 +279,24 @@ fn quitting_the_editor_without_saving_runs_nothing() {
     repl.expect_prompt();
     assert_eq!(comment(&db, 1), None, "{}", repl.transcript());
 }
+
+#[test]
+fn glance_describe_at_a_terminal_opens_the_editor_and_asks() {
+    let db = shop("describe_one_shot_tty");
+    let fake = FakeLlm::openai(vec![Reply::text(DRAFT)]);
+    let mut env: Vec<(&str, String)> = fake.env().into_iter().collect();
+    env.push((
+        "VISUAL",
+        editor("describe_tty_editor", "sed -i 's/purchase/sale/' \"$1\""),
+    ));
+    let mut run =
+        harness::pty_with_env(["describe", "orders", "--no-history", "-d", db.url()], &env);
+    run.expect_all(&["COMMENT ON TABLE public.orders", "[y/N]"]);
+    run.send_line("y");
+    assert_eq!(run.expect_exit(), 0, "{}", run.transcript());
+    assert_eq!(
+        db.query_scalar("select obj_description('orders'::regclass, 'pg_class')")
+            .as_deref(),
+        Some("Customer orders, one a sale.")
+    );
+}
