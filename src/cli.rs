@@ -185,6 +185,12 @@ pub enum Command {
     /// --format json. Only files glance writes are replaced; none are
     /// removed. Two runs on the same schema write the same bytes.
     Docs(DocsArgs),
+    /// Have the model draft comments for a table and for each of its
+    /// columns without one, from names, types, keys, foreign keys and
+    /// indexes (and a few values with --share-samples); edit the draft in
+    /// $VISUAL or $EDITOR, then run it as COMMENT ON statements once
+    /// confirmed. --export writes the draft out instead, running nothing.
+    Describe(DescribeArgs),
     /// Lint migration files without connecting: for each statement, the
     /// lock it takes on PostgreSQL 15 and whether it blocks reads or
     /// writes, whether it rewrites or scans the table, whether it can run
@@ -329,6 +335,37 @@ pub struct DocsArgs {
     /// columns that have a comment, per schema.
     #[arg(long)]
     pub coverage: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// The table or view.
+    pub table: String,
+    /// Redraft the comments that exist too.
+    #[arg(long)]
+    pub all: bool,
+    /// Write the draft out instead of running it: the COMMENT ON statements,
+    /// or a tbls config file's comments; on stdout unless --output names a
+    /// file.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub export: Option<DescribeExport>,
+    /// The file to write the draft into (the statements, unless --export
+    /// says tbls); an existing file is never replaced.
+    #[arg(short = 'o', long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub output: Option<String>,
+    /// Run the drafted statements without a terminal to confirm them (and
+    /// without an editor).
+    #[arg(long)]
+    pub allow_write: bool,
+}
+
+/// What `glance describe --export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DescribeExport {
+    /// COMMENT ON statements.
+    Sql,
+    /// A tbls config file with the comments (tbls --config).
+    Tbls,
 }
 
 #[derive(Debug, Args)]

@@ -135,6 +135,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Query,
     },
     Spec {
+        name: "\\describe",
+        args: "TABLE [--all] [--export sql|tbls] [-o FILE]",
+        help: "the model drafts comments for TABLE and its uncommented columns (--all: every column); edit them, then run them as COMMENT ON, or write them out",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\d",
         args: "[NAME]",
         help: "list tables, views and sequences, or describe NAME",
@@ -376,6 +382,8 @@ pub enum Meta {
         sql: Option<String>,
         plans: bool,
     },
+    /// `\describe TABLE …`: the model drafts comments.
+    DescribeDraft(crate::analysis::comments::Options),
     /// `\docs [DIR]`: write the database's documentation into DIR.
     Docs(Option<String>),
     /// `\indexes advise --workload`: indexes for the top of pg_stat_statements.
@@ -550,6 +558,8 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\l" | "\\list" => server_list(server_listing::DATABASES),
         "\\slow" => slow_command(rest).map(Some),
         "\\docs" => Ok(Some(Meta::Docs(argument))),
+        "\\describe" => crate::analysis::comments::Options::parse(rest)
+            .map(|options| Some(Meta::DescribeDraft(options))),
         "\\indexes" => indexes_command(rest).map(Some),
         "\\c" | "\\connect" => Ok(Some(Meta::Connect(argument))),
         "\\conninfo" => no_argument(word, rest, Meta::ConnInfo),
@@ -984,6 +994,7 @@ mod tests {
                 "TABLE|--all [--exact|--sample PCT] [--export dbt [FILE[!]]]" => {
                     format!("{} --all", spec.name)
                 }
+                "TABLE [--all] [--export sql|tbls] [-o FILE]" => format!("{} orders", spec.name),
                 _ => spec.name.to_string(),
             };
             assert!(

@@ -9,8 +9,8 @@
 
 use crate::analysis::{explain, narrate};
 use crate::cli::{
-    AdviseArgs, CheckArgs, Cli, Command, ConfigAction, DocsArgs, ExplainArgs, Global,
-    IndexesAction, LintArgs, LintDialect,
+    AdviseArgs, CheckArgs, Cli, Command, ConfigAction, DescribeArgs, DescribeExport, DocsArgs,
+    ExplainArgs, Global, IndexesAction, LintArgs, LintDialect,
 };
 use crate::config::Config;
 use crate::connection::{self, Choice, Start};
@@ -124,6 +124,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Explain(args) => explain_command(global, args),
         Command::Check(args) => check_command(global, args),
         Command::Docs(args) => docs_command(global, args),
+        Command::Describe(args) => describe_command(global, args),
         Command::Repl => {
             let config = load_config(global)?;
             let term = Term::detect(config.color);
@@ -388,19 +389,21 @@ fn check_command(global: &Global, args: &CheckArgs) -> Result<(), Failure> {
         match &args.output {
             None => print!("{}", export.yaml),
             Some(file) => {
-                analysis::dbt::write(file, false, &export.yaml).map_err(|error| match error {
-                    crate::export::Error::Database(error) => Failure::database(&error, None),
-                    crate::export::Error::Exists(_) => Failure::Runtime {
-                        message: error.to_string(),
-                        hint: Some(
-                            "glance never replaces a file: remove it or name another".into(),
-                        ),
+                crate::export::write_text(file, false, &export.yaml).map_err(
+                    |error| match error {
+                        crate::export::Error::Database(error) => Failure::database(&error, None),
+                        crate::export::Error::Exists(_) => Failure::Runtime {
+                            message: error.to_string(),
+                            hint: Some(
+                                "glance never replaces a file: remove it or name another".into(),
+                            ),
+                        },
+                        error => Failure::Runtime {
+                            hint: error.hint().map(str::to_string),
+                            message: error.to_string(),
+                        },
                     },
-                    error => Failure::Runtime {
-                        hint: error.hint().map(str::to_string),
-                        message: error.to_string(),
-                    },
-                })?;
+                )?;
             }
         }
         eprintln!("{}", export.summary());
@@ -461,6 +464,43 @@ fn docs_command(global: &Global, args: &DocsArgs) -> Result<(), Failure> {
         crate::escape::visible(&args.output.display().to_string())
     );
     Ok(())
+}
+
+/// `glance describe TABLE`: the model's draft of comments, run after the
+/// editor and a confirmation (or `--allow-write`/`--yes` without a
+/// terminal), or written out with `--export`/`-o`, or printed as JSON.
+fn describe_command(global: &Global, args: &DescribeArgs) -> Result<(), Failure> {
+    let Analysis {
+        mut session,
+        format,
+        term,
+        config,
+        ..
+    } = open_for_analysis(global)?;
+    let options = analysis::comments::Options {
+        table: args.table.clone(),
+        all: args.all,
+        export: args.export.map(|export| match export {
+            DescribeExport::Sql => analysis::comments::Export::Sql,
+            DescribeExport::Tbls => analysis::comments::Export::Tbls,
+        }),
+        output: args.output.clone(),
+    };
+    let allowed = crate::gate::Allowed {
+        write: args.allow_write || global.yes,
+        destructive: global.yes,
+    };
+    let setup = repl::describe::Setup {
+        options: &options,
+        json: format == render::Format::Json,
+        editor: term.can_ask() && term.stdout_tty,
+        confirmable: term.can_ask() || allowed.write,
+        unconfirmed_hint: "pass --allow-write to run the draft, or --export to write it out",
+        progress: term.stderr_tty,
+    };
+    let agent = make_agent(&config)?;
+    let mut confirm = |consent: &crate::session::Consent| ask::confirm_by(consent, allowed, term);
+    repl::describe::run(&mut session, agent.as_ref(), &setup, &mut confirm).1
 }
 
 /// What `--format` makes `glance docs` write: Markdown unless JSON is asked

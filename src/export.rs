@@ -158,6 +158,16 @@ pub fn to_file(
     ))
 }
 
+/// Writes `text` to `file` as `\export` writes a file: whole or not at
+/// all, and an existing file replaced only with `overwrite`.
+pub fn write_text(file: &str, overwrite: bool, text: &str) -> Result<PathBuf, Error> {
+    let (path, _) = write_file(file, overwrite, |mut handle| {
+        handle.write_all(text.as_bytes()).map_err(Failed::Output)?;
+        Ok((0, text.len() as u64))
+    })?;
+    Ok(path)
+}
+
 /// Creates or (with `overwrite`) replaces `file` with what `fill` writes
 /// into a temporary file beside it, renamed into place only when `fill`
 /// succeeded; a special file (`/dev/null`, a FIFO) is written directly.
@@ -416,7 +426,7 @@ fn options(session: &Session, format: Format, sql: &str) -> RenderOptions {
     }
 }
 
-fn check_target(target: &Path, overwrite: bool) -> Result<(), Error> {
+pub fn check_target(target: &Path, overwrite: bool) -> Result<(), Error> {
     if target.is_dir() {
         return Err(Error::IsDirectory(target.to_path_buf()));
     }

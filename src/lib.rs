@@ -62,6 +62,7 @@ mod timings;
 mod turn;
 mod unrun;
 mod usage;
+mod yaml;
 
 pub use cli::Cli;
 pub use dispatch::run;

@@ -12,13 +12,10 @@
 //! name or value can break out of. That is less to trust than a
 //! serialiser crate (the common one, serde_yaml, is no longer maintained).
 
-use std::io::Write;
-use std::path::PathBuf;
-
 use super::check::{CATEGORY_LIMIT, Check, Kind, Report, guarded};
 use crate::db::{self, Value};
-use crate::export;
 use crate::session::Session;
+use crate::yaml::quoted;
 
 /// A dbt generic test on one column.
 #[derive(Clone, Debug, PartialEq)]
@@ -132,18 +129,6 @@ pub fn export(session: &mut Session, report: &Report) -> Result<Export, db::Erro
     })
 }
 
-/// Writes `yaml` to `file` as `\export` writes a file: whole or not at all,
-/// and an existing file replaced only with `overwrite`.
-pub fn write(file: &str, overwrite: bool, yaml: &str) -> Result<PathBuf, export::Error> {
-    let (path, _) = export::write_file(file, overwrite, |mut handle| {
-        handle
-            .write_all(yaml.as_bytes())
-            .map_err(export::Failed::Output)?;
-        Ok((0, yaml.len() as u64))
-    })?;
-    Ok(path)
-}
-
 /// The distinct values `sql` reads; `None` when there are more than a
 /// category has.
 fn values(session: &mut Session, sql: &str) -> Result<Option<Vec<String>>, db::Error> {
@@ -236,62 +221,9 @@ fn jinja_string(text: &str) -> String {
     text.replace('\\', "\\\\").replace('\'', "\\'")
 }
 
-/// `text` as a YAML double-quoted scalar: `"` and `\` escaped, and every
-/// character YAML would not keep as it is (controls, DEL, the C1 range,
-/// the line and paragraph separators, a byte-order mark) as `\uXXXX`.
-pub fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control()
-                || matches!(
-                    c,
-                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
-                ) =>
-            {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quoting_keeps_any_name_or_value_intact() {
-        let cases = [
-            ("plain", "\"plain\""),
-            ("it's \"quoted\"", "\"it's \\\"quoted\\\"\""),
-            ("key: value", "\"key: value\""),
-            ("- dash", "\"- dash\""),
-            ("# hash", "\"# hash\""),
-            ("back\\slash", "\"back\\\\slash\""),
-            ("line\nbreak\ttab", "\"line\\nbreak\\ttab\""),
-            (
-                "bell\u{7}del\u{7f}nel\u{85}",
-                "\"bell\\u0007del\\u007fnel\\u0085\"",
-            ),
-            ("sep\u{2028}", "\"sep\\u2028\""),
-            ("café ☕ 東京", "\"café ☕ 東京\""),
-            ("", "\"\""),
-            ("yes", "\"yes\""),
-            ("null", "\"null\""),
-            ("&anchor *alias !tag %", "\"&anchor *alias !tag %\""),
-        ];
-        for (text, expected) in cases {
-            assert_eq!(quoted(text), expected, "{text:?}");
-        }
-    }
 
     #[test]
     fn a_ref_to_a_strange_table_name_is_a_jinja_string_in_a_yaml_string() {

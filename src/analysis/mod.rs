@@ -4,6 +4,8 @@
 
 pub mod advise;
 pub mod check;
+pub mod comment_file;
+pub mod comments;
 pub mod dbt;
 pub mod explain;
 pub mod generic;

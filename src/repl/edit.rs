@@ -5,7 +5,10 @@
 
 use std::fs;
 use std::io::{self, Write};
+use std::path::Path;
 use std::process::Command;
+
+use tempfile::TempPath;
 
 use crate::db::Dialect;
 use crate::safety;
@@ -78,11 +81,18 @@ pub fn edit(start: Option<&Recall>) -> Result<Option<String>, EditError> {
         .map_err(EditError::File)?;
     file.write_all(text.as_bytes()).map_err(EditError::File)?;
     let path = file.into_temp_path();
+    run_editor(&path)?;
+    let saved = fs::read_to_string(&path).map_err(EditError::File)?;
+    Ok(content(&saved))
+}
+
+/// Runs the person's editor on `path` and waits for it.
+fn run_editor(path: &Path) -> Result<(), EditError> {
     let words = editor_command(std::env::var("VISUAL").ok(), std::env::var("EDITOR").ok());
     let command = words.join(" ");
     let status = Command::new(&words[0])
         .args(&words[1..])
-        .arg(&path)
+        .arg(path)
         .status()
         .map_err(|source| EditError::Start {
             command: command.clone(),
@@ -91,8 +101,36 @@ pub fn edit(start: Option<&Recall>) -> Result<Option<String>, EditError> {
     if !status.success() {
         return Err(EditError::Failed { command, status });
     }
-    let saved = fs::read_to_string(&path).map_err(EditError::File)?;
-    Ok(content(&saved))
+    Ok(())
+}
+
+/// A draft the person saved in the editor, and its file: removed when
+/// dropped, unless kept ([`TempPath::keep`]).
+pub struct Saved {
+    pub text: String,
+    pub file: TempPath,
+}
+
+/// Opens the editor on `draft` in a temporary `.sql` file and returns what
+/// was saved; `None` when the file was saved empty, or left as it was
+/// without saving (its modification time unchanged).
+pub fn edit_draft(draft: &str) -> Result<Option<Saved>, EditError> {
+    let mut file = tempfile::Builder::new()
+        .prefix("glance-describe-")
+        .suffix(".sql")
+        .tempfile()
+        .map_err(EditError::File)?;
+    file.write_all(draft.as_bytes()).map_err(EditError::File)?;
+    let path = file.into_temp_path();
+    let modified = || fs::metadata(&path).and_then(|meta| meta.modified()).ok();
+    let before = modified();
+    run_editor(&path)?;
+    let text = fs::read_to_string(&path).map_err(EditError::File)?;
+    let unsaved = modified() == before && text == draft;
+    if unsaved || text.trim().is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Saved { text, file: path }))
 }
 
 /// The saved text without the hint line, trimmed; `None` when nothing is left.

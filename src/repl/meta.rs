@@ -277,6 +277,7 @@ impl Repl {
             Meta::IndexAdvise { sql, plans } => self.advise(session, input, sql, plans),
             Meta::Docs(dir) => write_docs(session, dir.as_deref()),
             Meta::IndexAdviseWorkload => self.advise_workload(session, input),
+            Meta::DescribeDraft(options) => self.describe_draft(session, input, &options),
             Meta::Connect(target) => self.connect(session, input, target),
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::History(words) => history::list(session, words.as_deref()),

@@ -8,6 +8,7 @@
 mod advise;
 mod complete;
 mod copy;
+pub mod describe;
 mod detect;
 mod edit;
 pub mod explanation;

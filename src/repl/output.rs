@@ -51,7 +51,7 @@ pub fn dbt(session: &mut Session, checks: &check::Report, target: &dbt::Target) 
             print!("{}", export.yaml);
             eprintln!("{}", export.summary());
         }
-        Some(file) => match dbt::write(file, target.overwrite, &export.yaml) {
+        Some(file) => match crate::export::write_text(file, target.overwrite, &export.yaml) {
             Ok(_) => println!("Wrote {file}. {}", export.summary()),
             Err(error) => report_error("\\check", &error),
         },

@@ -214,6 +214,16 @@ pub fn reads(sql: &str, dialect: Dialect) -> bool {
         })
 }
 
+/// Whether `sql` is exactly one `COMMENT ON …` statement, as the parser
+/// reads it.
+pub fn is_comment(sql: &str, dialect: Dialect) -> bool {
+    let d = parser_dialect(dialect);
+    matches!(
+        Parser::parse_sql(d.as_ref(), sql).as_deref(),
+        Ok([sqlparser::ast::Statement::Comment { .. }])
+    )
+}
+
 /// Whether `text` parses as SQL in `dialect` (one statement or more).
 pub fn parses(text: &str, dialect: Dialect) -> bool {
     let d = parser_dialect(dialect);

@@ -1191,3 +1191,18 @@ fn ordinary_domains_and_policies_are_reads() {
     assert_eq!(level("select 'abc'::slug"), R);
     assert_eq!(level("select count(*) from ledger"), R);
 }
+
+#[test]
+fn only_a_single_comment_statement_is_a_comment() {
+    let pg = Dialect::Postgres;
+    assert!(is_comment("COMMENT ON TABLE t IS 'x'", pg));
+    assert!(is_comment(
+        "comment on column public.\"T\".c is 'it''s'",
+        pg
+    ));
+    assert!(is_comment("COMMENT ON COLUMN t.c IS NULL", pg));
+    assert!(!is_comment("COMMENT ON TABLE t IS 'x'; DROP TABLE t", pg));
+    assert!(!is_comment("DROP TABLE t", pg));
+    assert!(!is_comment("select 1", pg));
+    assert!(!is_comment("", pg));
+}

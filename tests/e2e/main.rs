@@ -19,6 +19,7 @@ mod completion;
 mod config;
 mod connect;
 mod consent;
+mod describe;
 mod docs;
 mod exit_codes;
 mod explain;

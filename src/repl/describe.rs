@@ -1,0 +1,301 @@
+//! `\describe TABLE` and `glance describe TABLE` at the front: the model's
+//! draft of comments ([`comments::draft`]) printed as JSON, written out
+//! (SQL or tbls YAML, to a file or stdout), or opened in the editor and
+//! what is saved run as `COMMENT ON` statements through the gate.
+
+use std::path::PathBuf;
+
+use crate::agent::Agent;
+use crate::analysis::comment_file;
+use crate::analysis::comments::{self, Draft, Export, Options};
+use crate::db::Dialect;
+use crate::escape;
+use crate::exit::Failure;
+use crate::gate::Origin;
+use crate::llm;
+use crate::safety::Level;
+use crate::session::{Consent, Decision, Executed, Run, Session};
+use crate::usage::Tally;
+
+use super::edit;
+
+/// How the front end runs a draft.
+pub struct Setup<'a> {
+    pub options: &'a Options,
+    /// Print the draft as JSON and run nothing.
+    pub json: bool,
+    /// A terminal to open the editor in; without one the draft runs as it is.
+    pub editor: bool,
+    /// Someone can confirm the writes (a terminal, or a flag that allows them).
+    pub confirmable: bool,
+    /// What to say when nobody can: how to allow the writes.
+    pub unconfirmed_hint: &'a str,
+    /// A spinner on stderr while the model is silent.
+    pub progress: bool,
+}
+
+/// Drafts, then writes out or runs the draft; `confirm` answers the gate
+/// for the first statement, and its yes covers the rest of the file the
+/// person just edited. Returns what asking the model cost (also when a
+/// later step failed) and how it ended.
+pub fn run(
+    session: &mut Session,
+    agent: Option<&Agent>,
+    setup: &Setup,
+    confirm: &mut dyn FnMut(&Consent) -> Decision,
+) -> (Tally, Result<(), Failure>) {
+    let options = setup.options;
+    let export = options
+        .export
+        .or(options.output.as_ref().map(|_| Export::Sql));
+    let runs = export.is_none() && !setup.json;
+    if runs && let Err(failure) = can_run(session, setup) {
+        return (Tally::default(), Err(failure));
+    }
+    // A file that cannot be written is said before the model is asked.
+    if let Some(file) = &options.output {
+        let target = crate::export::expand_home(file);
+        if let Err(error) = crate::export::check_target(&target, false) {
+            return (Tally::default(), Err(write_failure(error)));
+        }
+    }
+    let Some(agent) = agent else {
+        return (
+            Tally::default(),
+            Err(Failure::Runtime {
+                message: "drafting comments needs an LLM provider, and none is configured".into(),
+                hint: Some(llm::SETUP_HINT.into()),
+            }),
+        );
+    };
+    let (tally, drafted) =
+        comments::draft(session, agent, &options.table, options.all, setup.progress);
+    let draft = match drafted {
+        Ok(draft) => draft,
+        Err(comments::Failed::NoTable(name)) => {
+            let message = format!("no table or view named `{}`", escape::visible(&name));
+            let hint = Some("\\dt lists the tables".into());
+            return (tally, Err(Failure::Usage { message, hint }));
+        }
+        Err(comments::Failed::Database(error)) => {
+            return (tally, Err(Failure::database(&error, None)));
+        }
+        Err(error) => {
+            let message = escape::visible(&error.to_string()).into_owned();
+            return (tally, Err(Failure::runtime(message)));
+        }
+    };
+    let ended = if setup.json {
+        println!("{}", crate::render::json_text(&comment_file::json(&draft)));
+        Ok(())
+    } else {
+        eprintln!("{}", escape::visible(&comment_file::summary(&draft)));
+        match export {
+            Some(export) => write_out(&draft, export, options.output.as_deref()),
+            None => edit_and_run(session, &draft, setup.editor, confirm),
+        }
+    };
+    (tally, ended)
+}
+
+/// Whether the draft could run here, asked before the model is: SQLite has
+/// no `COMMENT ON`, a read-only connection writes nothing, and a write
+/// needs someone to confirm it.
+fn can_run(session: &Session, setup: &Setup) -> Result<(), Failure> {
+    if session.info().dialect == Dialect::Sqlite {
+        return Err(Failure::Usage {
+            message: "SQLite has no COMMENT ON: describe can only write the draft out there".into(),
+            hint: Some(
+                "give --export tbls for a tbls config, or -o FILE for the statements".into(),
+            ),
+        });
+    }
+    if session.choice().read_only {
+        let connection = match session.profile() {
+            Some(name) => format!("connection profile \"{name}\""),
+            None => "this connection".to_string(),
+        };
+        return Err(Failure::Refused(format!(
+            "COMMENT ON writes, and {connection} is read-only; nothing was drafted \
+             (--export or -o FILE writes the draft out instead)"
+        )));
+    }
+    if !setup.confirmable {
+        return Err(Failure::Refused(format!(
+            "COMMENT ON writes and needs a confirmation, but there is no terminal to ask; \
+             nothing was drafted ({})",
+            setup.unconfirmed_hint
+        )));
+    }
+    Ok(())
+}
+
+/// The draft as SQL or tbls YAML, into `output` (never replacing a file)
+/// or onto stdout.
+fn write_out(draft: &Draft, export: Export, output: Option<&str>) -> Result<(), Failure> {
+    let text = match export {
+        Export::Sql => comment_file::statements(draft),
+        Export::Tbls => comment_file::tbls(draft),
+    };
+    let Some(file) = output else {
+        for line in text.lines() {
+            println!("{}", escape::visible(line));
+        }
+        return Ok(());
+    };
+    crate::export::write_text(file, false, &text).map_err(write_failure)?;
+    eprintln!("Wrote {}.", escape::visible(file));
+    Ok(())
+}
+
+/// Why the draft's file could not be written.
+fn write_failure(error: crate::export::Error) -> Failure {
+    let hint = match &error {
+        crate::export::Error::Exists(_) => {
+            Some("glance never replaces a file: remove it or name another".into())
+        }
+        error => error.hint().map(str::to_string),
+    };
+    Failure::Runtime {
+        message: escape::visible(&error.to_string()).into_owned(),
+        hint,
+    }
+}
+
+/// Opens the editor on the draft (when `editor`) and runs what is saved,
+/// each statement through the gate; without an editor the draft runs as it
+/// is. A file with anything but `COMMENT ON` in it is refused and kept.
+fn edit_and_run(
+    session: &mut Session,
+    draft: &Draft,
+    editor: bool,
+    confirm: &mut dyn FnMut(&Consent) -> Decision,
+) -> Result<(), Failure> {
+    if draft.drafted().next().is_none() {
+        println!("Nothing to run: there is no drafted comment.");
+        return Ok(());
+    }
+    let dialect = session.info().dialect;
+    let (text, file) = if editor {
+        match edit::edit_draft(&comment_file::editor_text(draft)) {
+            Ok(Some(saved)) => (saved.text, Some(saved.file)),
+            Ok(None) => {
+                println!("Nothing was run: the file was saved empty, or not saved.");
+                return Ok(());
+            }
+            Err(error) => {
+                return Err(Failure::Runtime {
+                    message: error.to_string(),
+                    hint: error.hint().map(str::to_string),
+                });
+            }
+        }
+    } else {
+        (comment_file::statements(draft), None)
+    };
+    let statements = match comment_file::accept(&text, dialect) {
+        Ok(statements) => statements,
+        Err(refused) => {
+            let kept = file.and_then(|file| file.keep().ok());
+            return Err(refusal(&refused, kept));
+        }
+    };
+    if statements.is_empty() {
+        println!("Nothing was run: the file holds no statement.");
+        return Ok(());
+    }
+    if statements.len() > 1 {
+        eprintln!(
+            "Running {} COMMENT ON statements; one answer covers them all.",
+            statements.len()
+        );
+    }
+    let mut agreed = false;
+    let mut once = |consent: &Consent| {
+        if agreed && consent.verdict.level <= Level::Write {
+            return Decision::Run;
+        }
+        let decision = confirm(consent);
+        agreed = decision == Decision::Run;
+        decision
+    };
+    for sql in &statements {
+        let run = Run {
+            sql,
+            origin: Origin::Generated,
+            question: None,
+            json_prefix: Vec::new(),
+            json_timings: Vec::new(),
+        };
+        match session.execute(run, &mut once) {
+            Executed::Ran(_) => {}
+            Executed::Declined => {
+                println!("Not run.");
+                return Ok(());
+            }
+            Executed::Refused { .. } => {
+                return Err(Failure::Refused(
+                    "COMMENT ON writes and needs a confirmation, and there is no terminal to ask"
+                        .into(),
+                ));
+            }
+            Executed::Forbidden { verdict } => {
+                return Err(Failure::Refused(session.read_only_refusal(&verdict)));
+            }
+            Executed::Failed { error, .. } | Executed::Rejected { error } => {
+                return Err(Failure::database(&error, Some(sql)));
+            }
+            Executed::Output(error) => return Err(Failure::from_io(error)),
+        }
+    }
+    Ok(())
+}
+
+/// The error for an edited file with more than comments in it.
+fn refusal(refused: &comment_file::NotAComment, kept: Option<PathBuf>) -> Failure {
+    Failure::Usage {
+        message: format!("nothing was run: {}", escape::visible(&refused.to_string())),
+        hint: Some(match kept {
+            Some(path) => format!(
+                "your edits are kept in {}; run what you mean from there with \\i",
+                escape::visible(&path.display().to_string())
+            ),
+            None => "write only COMMENT ON statements".into(),
+        }),
+    }
+}
+
+impl super::Repl {
+    /// `\describe TABLE …`: drafts, then writes out or edits and runs; a
+    /// failure is said and the session goes on. The person confirms the
+    /// writes at the terminal (`--yes` does not cover what the model
+    /// wrote); the model's tokens join the session's tally.
+    pub(super) fn describe_draft(
+        &mut self,
+        session: &mut Session,
+        input: &mut super::input::Input,
+        options: &Options,
+    ) {
+        let terminal = input.is_terminal();
+        let setup = Setup {
+            options,
+            json: matches!(session.settings.format, crate::render::Format::Json),
+            editor: terminal,
+            confirmable: terminal,
+            unconfirmed_hint: "in a script, --export sql -o FILE writes the statements out",
+            progress: self.term.stderr_tty,
+        };
+        let color = self.term.color;
+        let agent = self.agent.as_ref();
+        let (tally, ended) = run(session, agent, &setup, &mut |consent: &Consent| {
+            input.confirm(consent, color, false)
+        });
+        if let Some(agent) = agent.filter(|_| tally.calls > 0) {
+            let provider = agent.provider();
+            self.usage.add(provider.name(), provider.model(), tally);
+        }
+        if let Err(failure) = ended {
+            eprint!("{}", failure.message());
+        }
+    }
+}
