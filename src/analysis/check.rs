@@ -113,6 +113,9 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// Check kinds with the columns each was run on.
+type ColumnsByKind<'a> = Vec<(&'a str, Vec<String>)>;
+
 impl Report {
     /// The findings (checks that counted something) as a table, then the
     /// checks that found nothing; with `show_sql`, a section per check with
@@ -151,7 +154,7 @@ impl Report {
         // One line per table, the columns by kind: `orders: nulls total,
         // placed_on; orphans customer_id` (a key of several columns in
         // parentheses).
-        let mut held: Vec<(&str, Vec<(&str, Vec<String>)>)> = Vec::new();
+        let mut held: Vec<(&str, ColumnsByKind)> = Vec::new();
         for check in self.checks.iter().filter(|c| c.count == 0) {
             let columns = match check.columns.as_slice() {
                 [one] => one.clone(),
