@@ -123,6 +123,7 @@ mod tests {
             rollback_undoes: false,
             advances_sequences: false,
             unreadable: false,
+            trial_refusals: Box::default(),
         }
     }
 

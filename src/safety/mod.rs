@@ -14,7 +14,9 @@
 //! count the parser does not confirm) is judged destructive.
 //!
 //! Besides the level, a verdict says whether a rollback undoes everything
-//! the input does (what may be previewed) and whether sequences advance.
+//! the input does (what may be previewed), whether sequences advance, and
+//! why glance may not try it in a transaction it rolls back (schema changes
+//! included, see [`Verdict::trial_refusals`]).
 
 #[cfg(test)]
 mod corpus;
@@ -87,6 +89,14 @@ pub struct Verdict {
     /// is SQL at all (see `Backend::check`), so a typo is reported as the
     /// database's syntax error instead.
     pub unreadable: bool,
+    /// Why a trial of the input in a transaction glance always rolls back
+    /// is refused: what a rollback would not undo, or what glance cannot
+    /// verify it undoes. Empty when a rollback verifiably undoes all of it:
+    /// reads, plain DML, and transactional DDL (CREATE/ALTER/DROP of
+    /// tables, views, indexes without CONCURRENTLY, types, schemas,
+    /// sequences, functions; COMMENT ON; SET LOCAL). Unlike
+    /// `rollback_undoes`, schema changes may be tried.
+    pub trial_refusals: Box<[String]>,
 }
 
 /// Classifies `sql` in `dialect`. With a catalog, user code (functions,
@@ -107,9 +117,11 @@ pub fn classify(sql: &str, dialect: Dialect, catalog: Option<&Catalog>) -> Verdi
             Level::Destructive,
             "empty input: no statement to run".into(),
         );
+        judgement.refuse_trial("empty input: no statement to run".into());
     }
     for trap in &scan.traps {
         judgement.add(Level::Destructive, trap.clone());
+        judgement.refuse_trial(trap.clone());
     }
     let target = walk::TargetDatabase { dialect, catalog };
     let d = parser_dialect(dialect);
@@ -120,18 +132,28 @@ pub fn classify(sql: &str, dialect: Dialect, catalog: Option<&Catalog>) -> Verdi
             Ok(statements) if statements.len() == 1 => {
                 walk::assess(&statements[0], target, &mut judgement);
             }
-            Ok(statements) => judgement.add(
-                Level::Destructive,
-                format!(
+            Ok(statements) => {
+                let reason = format!(
                     "the parser read {} statements where the tokens show one",
                     statements.len()
-                ),
-            ),
+                );
+                judgement.add(Level::Destructive, reason.clone());
+                judgement.refuse_trial(reason);
+            }
             Err(error) => match respelled(sql, piece, d.as_ref()) {
                 Some(statement) => walk::assess(&statement, target, &mut judgement),
                 None => match keywords::recognise(&piece.tokens) {
-                    Some((level, Some(reason))) => judgement.add(level, reason),
-                    Some((level, None)) => judgement.raise(level),
+                    Some((level, reason)) => {
+                        judgement.refuse_trial(format!(
+                            "{} is read from its words only, so glance cannot verify a \
+                             rollback undoes it",
+                            tag::tag_from_tokens(&piece.tokens)
+                        ));
+                        match reason {
+                            Some(reason) => judgement.add(level, reason),
+                            None => judgement.raise(level),
+                        }
+                    }
                     None => judgement.unreadable(parser_message(&error)),
                 },
             },
@@ -272,6 +294,7 @@ struct Judgement {
     rollback_undoes: bool,
     advances_sequences: bool,
     unreadable: bool,
+    trial_refusals: Vec<String>,
 }
 
 impl Judgement {
@@ -282,6 +305,7 @@ impl Judgement {
             rollback_undoes: true,
             advances_sequences: false,
             unreadable: false,
+            trial_refusals: Vec::new(),
         }
     }
 
@@ -289,10 +313,16 @@ impl Judgement {
     /// with what the tokenizer or parser reported.
     fn unreadable(&mut self, message: String) {
         self.unreadable = true;
-        self.add(
-            Level::Destructive,
-            format!("glance cannot read it: {message}"),
-        );
+        let reason = format!("glance cannot read it: {message}");
+        self.refuse_trial(reason.clone());
+        self.add(Level::Destructive, reason);
+    }
+
+    /// Records why a trial in a rolled-back transaction may not run it.
+    fn refuse_trial(&mut self, reason: String) {
+        if !self.trial_refusals.contains(&reason) {
+            self.trial_refusals.push(reason);
+        }
     }
 
     /// Raises the level to at least `level`, for `reason`.
@@ -334,9 +364,15 @@ impl Judgement {
         for reason in other.reasons {
             self.note(reason);
         }
+        for reason in other.trial_refusals {
+            self.refuse_trial(reason);
+        }
     }
 
-    fn into_verdict(self, statements: usize) -> Verdict {
+    fn into_verdict(mut self, statements: usize) -> Verdict {
+        if self.advances_sequences {
+            self.refuse_trial("it advances a sequence, which no rollback undoes".into());
+        }
         Verdict {
             level: self.level,
             reasons: self.reasons,
@@ -344,6 +380,7 @@ impl Judgement {
             rollback_undoes: self.rollback_undoes,
             advances_sequences: self.advances_sequences,
             unreadable: self.unreadable,
+            trial_refusals: self.trial_refusals.into(),
         }
     }
 }

@@ -208,6 +208,79 @@ pub(super) fn statement_kind(stmt: &Statement) -> Judged {
     }
 }
 
+/// Why a trial in a transaction glance rolls back may not run `stmt`, by
+/// its kind alone (what it calls is judged by the walk); `None` when a
+/// rollback undoes it. Deny by default: only the kinds named here are
+/// tried, anything else is refused with its `tag`.
+pub(super) fn trial_refusal(stmt: &Statement, tag: impl FnOnce() -> String) -> Option<String> {
+    use sqlparser::ast::{ContextModifier, ObjectType, Set};
+    let reason = match stmt {
+        Statement::Query(_)
+        | Statement::Insert(_)
+        | Statement::Update(_)
+        | Statement::Delete(_)
+        | Statement::Merge(_)
+        | Statement::Truncate(_)
+        | Statement::CreateTable(_)
+        | Statement::CreateView(_)
+        | Statement::CreateSchema { .. }
+        | Statement::CreateType { .. }
+        | Statement::CreateDomain(_)
+        | Statement::CreateSequence { .. }
+        | Statement::CreateFunction(_)
+        | Statement::CreateTrigger(_)
+        | Statement::Comment { .. }
+        | Statement::AlterTable(_)
+        | Statement::AlterIndex { .. }
+        | Statement::AlterView { .. }
+        | Statement::AlterSchema(_)
+        | Statement::AlterType(_)
+        | Statement::DropFunction(_)
+        | Statement::DropTrigger(_)
+        | Statement::DropDomain(_) => return None,
+        Statement::CreateIndex(index) if !index.concurrently => return None,
+        Statement::CreateIndex(_) => "CREATE INDEX CONCURRENTLY cannot run inside a transaction",
+        Statement::Drop { object_type, .. } => match object_type {
+            ObjectType::Table
+            | ObjectType::View
+            | ObjectType::MaterializedView
+            | ObjectType::Index
+            | ObjectType::Schema
+            | ObjectType::Sequence
+            | ObjectType::Type => return None,
+            ObjectType::Database => "DROP DATABASE cannot run inside a transaction",
+            _ => "DROP of a role or another server-wide object is not tried",
+        },
+        Statement::Set(Set::SingleAssignment {
+            scope: Some(ContextModifier::Local),
+            ..
+        }) => return None,
+        Statement::Set(_) | Statement::Reset(_) => {
+            "SET without LOCAL changes the session; only SET LOCAL is tried"
+        }
+        Statement::StartTransaction { .. }
+        | Statement::Commit { .. }
+        | Statement::Rollback { .. }
+        | Statement::Savepoint { .. }
+        | Statement::ReleaseSavepoint { .. } => {
+            "transaction control would end or split the transaction glance rolls back"
+        }
+        Statement::Copy { .. } => "COPY moves data in or out of the database",
+        Statement::NOTIFY { .. } | Statement::LISTEN { .. } | Statement::UNLISTEN { .. } => {
+            "LISTEN/NOTIFY reaches other sessions"
+        }
+        Statement::Vacuum(_) => "VACUUM cannot run inside a transaction",
+        Statement::CreateDatabase { .. } => "CREATE DATABASE cannot run inside a transaction",
+        _ => {
+            return Some(format!(
+                "{} is not a statement glance knows a rollback undoes",
+                tag()
+            ));
+        }
+    };
+    Some(reason.to_string())
+}
+
 fn update_kind(selection: Option<&Expr>) -> Judged {
     match selection {
         None => judged(Level::Destructive, "UPDATE without WHERE changes every row"),

@@ -1206,3 +1206,77 @@ fn only_a_single_comment_statement_is_a_comment() {
     assert!(!is_comment("select 1", pg));
     assert!(!is_comment("", pg));
 }
+
+#[test]
+fn transactional_ddl_and_plain_dml_may_be_tried_in_a_rolled_back_transaction() {
+    let catalog = corpus::seeded_catalog();
+    let refusals = |sql| classify(sql, Dialect::Postgres, Some(&catalog)).trial_refusals;
+    for sql in [
+        "create table n (a int primary key, b text not null)",
+        "alter table t add column deleted_at timestamptz",
+        "alter table t drop column v",
+        "alter table t add constraint c check (x > 0) not valid",
+        "create index t_x on t (x)",
+        "create unique index t_v on t (v) where x > 0",
+        "drop index t_x",
+        "drop table if exists n",
+        "comment on column t.v is 'the value'",
+        "create type mood as enum ('ok', 'sad')",
+        "create view tv as select id, v from t",
+        "create schema audit",
+        "set local lock_timeout = '100ms'",
+        "insert into t values (4, 40, 'd')",
+        "update t set x = 1 where id = 2",
+        "truncate t",
+        "select * from film",
+    ] {
+        assert!(
+            refusals(sql).is_empty(),
+            "{sql:?} may be tried: {:?}",
+            refusals(sql)
+        );
+    }
+    // The preview's rule is unchanged: a rollback undoing DDL is not a
+    // reason to preview it as a write.
+    assert!(!classify("create table n (a int)", Dialect::Postgres, Some(&catalog)).rollback_undoes);
+}
+
+#[test]
+fn what_a_rollback_may_not_undo_is_refused_a_trial_with_its_reason() {
+    let catalog = corpus::seeded_catalog();
+    let refusal = |sql| classify(sql, Dialect::Postgres, Some(&catalog)).trial_refusals;
+    for (sql, says) in [
+        ("create index concurrently t_x on t (x)", "CONCURRENTLY"),
+        ("vacuum t", "VACUUM"),
+        ("create database scratch", "CREATE DATABASE"),
+        ("drop database scratch", "DROP DATABASE"),
+        (
+            "select dblink_exec('host=x', 'drop table t')",
+            "dblink_exec",
+        ),
+        (
+            "alter table t add column w text default dblink_exec('x', 'y')",
+            "dblink_exec",
+        ),
+        ("select nextval('seq')", "sequence"),
+        ("update t set x = nextval('seq') where id = 1", "sequence"),
+        ("copy t from stdin", "COPY"),
+        ("notify jobs", "NOTIFY"),
+        ("set lock_timeout = '1s'", "SET LOCAL"),
+        ("set session statement_timeout = 0", "SET LOCAL"),
+        ("commit", "transaction control"),
+        ("begin", "transaction control"),
+        ("savepoint a", "transaction control"),
+        ("create extension dblink", "CREATE EXTENSION"),
+        ("grant select on t to public", "GRANT"),
+        ("reindex table t", "REINDEX"),
+        ("this is not sql", "cannot read"),
+        ("alter table t add column \\x int", "meta-command"),
+    ] {
+        let reasons = refusal(sql);
+        assert!(
+            reasons.iter().any(|r| r.contains(says)),
+            "{sql:?}: {reasons:?} should name {says:?}"
+        );
+    }
+}

@@ -24,7 +24,7 @@ use sqlparser::ast::{
 use sqlparser::parser::Parser;
 
 use super::functions::{Judged, secret_relation};
-use super::statement_kind::statement_kind;
+use super::statement_kind::{statement_kind, trial_refusal};
 use super::{Judgement, Level, last_part, settings, tag, verify};
 use crate::catalog::{Catalog, IDENTITY_DEFAULTS, generated_expression};
 use crate::db::Dialect;
@@ -158,13 +158,26 @@ impl Walker<'_, '_> {
         }
     }
 
+    /// Records what running code (a call, an operator, a cast, a view)
+    /// does: anything glance cannot verify as read-only is also code a
+    /// rollback may not undo (`dblink_exec`, a C function), so no trial.
+    fn record_code(&mut self, judged: Judged, what: impl FnOnce() -> String) {
+        if judged.0 > Level::ReadOnly {
+            self.out.refuse_trial(format!(
+                "{}: glance cannot verify that a rollback undoes what it does",
+                what()
+            ));
+        }
+        self.record(judged);
+    }
+
     fn in_cte(&self) -> bool {
         self.cte_stack.iter().any(|&cte| cte)
     }
 
     fn function(&mut self, name: &ObjectName, args: Option<usize>) {
         let judged = judge_name(name, args, self.target);
-        self.record(judged);
+        self.record_code(judged, || format!("it calls {}", last_part(name)));
         if last_part(name).eq_ignore_ascii_case("nextval") && !self.planning {
             self.out.advance_sequences();
         }
@@ -244,7 +257,8 @@ impl Walker<'_, '_> {
     /// An operator, which may be a user's: its function must be verified.
     fn operator(&mut self, symbol: &str) {
         if self.target.dialect == Dialect::Postgres {
-            self.record(verify::operator(symbol, self.target.catalog));
+            let judged = verify::operator(symbol, self.target.catalog);
+            self.record_code(judged, || format!("it uses the operator {symbol}"));
         }
     }
 
@@ -254,7 +268,7 @@ impl Walker<'_, '_> {
             return;
         }
         if let Some(judged) = verify::attribute(&ident_key(part), self.target.catalog) {
-            self.record(judged);
+            self.record_code(judged, || format!("it reads {}", part.value));
         }
     }
 
@@ -267,7 +281,8 @@ impl Walker<'_, '_> {
             return;
         }
         if let Some((schema, key)) = split_name(name) {
-            self.record(verify::cast(schema.as_deref(), &key, self.target.catalog));
+            let judged = verify::cast(schema.as_deref(), &key, self.target.catalog);
+            self.record_code(judged, || format!("it casts to {key}"));
         }
     }
 }
@@ -322,6 +337,10 @@ impl Visitor for Walker<'_, '_> {
                 self.out.add(level, reason);
             }
         }
+        if let Some(reason) = trial_refusal(stmt, || tag::statement_tag(stmt, self.target.dialect))
+        {
+            self.out.refuse_trial(reason);
+        }
         match (dml, kind) {
             (true, (level, Some(reason))) => self.out.add_undoable(level, reason),
             (_, kind) => self.record(kind),
@@ -343,12 +362,15 @@ impl Visitor for Walker<'_, '_> {
                 Some(what) if system && self.target.dialect == Dialect::Postgres => {
                     self.out.add(Level::Write, format!("reading {key} {what}"))
                 }
-                _ => self.record(verify::relation(
-                    schema.as_deref(),
-                    &key,
-                    self.target.dialect,
-                    self.target.catalog,
-                )),
+                _ => {
+                    let judged = verify::relation(
+                        schema.as_deref(),
+                        &key,
+                        self.target.dialect,
+                        self.target.catalog,
+                    );
+                    self.record_code(judged, || format!("it reads {key}"));
+                }
             }
         }
         let schema_table = lower.starts_with("sqlite_");

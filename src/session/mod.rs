@@ -10,6 +10,7 @@
 mod probe;
 mod rolled_back;
 mod run;
+pub mod trial;
 
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
@@ -446,13 +447,15 @@ impl Session {
     /// ([`Session::read_view_definitions`]).
     pub fn classify(&mut self, sql: &str) -> Verdict {
         if db::reject_nul(sql).is_err() {
+            let reason = "holds a NUL byte, where the database would stop reading".to_string();
             return Verdict {
                 level: Level::Destructive,
-                reasons: vec!["holds a NUL byte, where the database would stop reading".into()],
+                reasons: vec![reason.clone()],
                 statements: 1,
                 rollback_undoes: false,
                 advances_sequences: false,
                 unreadable: false,
+                trial_refusals: Box::new([reason]),
             };
         }
         self.read_view_definitions(sql);

@@ -2,15 +2,13 @@
 //! `EXPLAIN` of it): judged by the classifier as built, a read runs inside
 //! the read-only guard, and anything that executes a write is asked about
 //! whoever typed it and runs in a transaction that is always rolled back.
-//! Also: judging a statement glance will only plan ([`Session::screen`]),
-//! and glance's own trial statements on SQLite in a transaction it always
-//! rolls back ([`Session::run_own_rolled_back`]).
+//! Also: judging a statement glance will only plan ([`Session::screen`]).
 
 use std::time::Instant;
 
 use super::run::report_notices;
 use super::{Confirm, Consent, Decision, Executed, Session, probe::Collect};
-use crate::db::{self, Guard};
+use crate::db;
 use crate::gate::{self, Gate, Origin};
 use crate::journal::Recorded;
 use crate::safety::{Level, Verdict};
@@ -122,123 +120,5 @@ impl Session {
             return Err(Executed::Forbidden { verdict });
         }
         Ok(verdict)
-    }
-
-    /// Runs glance's own `setup` statements (a candidate `CREATE INDEX`),
-    /// then `query` inside the read-only guard, in a transaction that is
-    /// always rolled back, and returns `query`'s rows. SQLite only, whose
-    /// DDL is transactional: the transaction holds its write lock while it
-    /// runs. Refused on a read-only connection and while the person has a
-    /// transaction open; Ctrl-C cancels it. Not recorded: the person did
-    /// not write it.
-    pub fn run_own_rolled_back(
-        &mut self,
-        setup: &[String],
-        query: &str,
-    ) -> Result<Vec<db::Row>, db::Error> {
-        if self.info().dialect != db::Dialect::Sqlite {
-            return Err(db::Error::Other(
-                "statements glance rolls back itself run only on SQLite".into(),
-            ));
-        }
-        if self.choice.read_only {
-            return Err(db::Error::Other(
-                "this connection is read-only, and this would write inside a transaction \
-                 glance rolls back"
-                    .into(),
-            ));
-        }
-        if self.backend.transaction() != db::Transaction::Idle {
-            return Err(db::Error::Other(
-                "a transaction of yours is open; COMMIT or ROLLBACK it first".into(),
-            ));
-        }
-        let canceller = self.backend.canceller();
-        let guard = Guard::ReadOnly {
-            statement_timeout: self.choice.statement_timeout,
-        };
-        let backend = &mut self.backend;
-        self.interrupts.cancellable(canceller, || {
-            backend.run("BEGIN", Guard::Direct, &mut Collect::default())?;
-            let mut answer = Collect::default();
-            let ran = setup
-                .iter()
-                .try_for_each(|sql| {
-                    backend
-                        .run(sql, Guard::Direct, &mut Collect::default())
-                        .map(drop)
-                })
-                .and_then(|()| backend.run(query, guard, &mut answer));
-            // An interrupted statement may have ended the transaction already.
-            let rolled_back = match backend.run("ROLLBACK", Guard::Direct, &mut Collect::default())
-            {
-                Err(_) if backend.transaction() == db::Transaction::Idle => Ok(()),
-                other => other.map(drop),
-            };
-            ran?;
-            rolled_back?;
-            Ok(answer.rows)
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::run::tests::session;
-    use super::*;
-    use crate::session::Run;
-
-    fn schema(session: &mut Session) -> Vec<db::Row> {
-        session
-            .catalog_query("select name from sqlite_master order by name")
-            .unwrap()
-            .1
-    }
-
-    #[test]
-    fn own_statements_are_rolled_back_on_success_and_on_error() {
-        let (mut session, _) = session("own", false);
-        let before = schema(&mut session);
-        let rows = session
-            .run_own_rolled_back(
-                &["create index trial on t(a)".into()],
-                "select count(*) from sqlite_master where name = 'trial'",
-            )
-            .unwrap();
-        assert_eq!(rows, [vec![db::Value::Int(1)]], "seen inside");
-        assert_eq!(schema(&mut session), before, "gone after");
-        let failed = session.run_own_rolled_back(
-            &[
-                "create index trial on t(a)".into(),
-                "create index nope on missing(a)".into(),
-            ],
-            "select 1",
-        );
-        assert!(failed.is_err());
-        assert_eq!(schema(&mut session), before);
-        assert_eq!(
-            session.transaction(),
-            db::Transaction::Idle,
-            "none left open"
-        );
-    }
-
-    #[test]
-    fn own_statements_are_refused_read_only_or_inside_the_persons_transaction() {
-        let (mut read_only, _) = session("own_ro", true);
-        let refused =
-            read_only.run_own_rolled_back(&["create index trial on t(a)".into()], "select 1");
-        assert!(refused.unwrap_err().to_string().contains("read-only"));
-        let (mut session, _) = session("own_tx", false);
-        let began = session.execute(Run::typed("begin"), &mut |_| Decision::Run);
-        assert!(matches!(began, Executed::Ran(_)), "{began:?}");
-        let refused =
-            session.run_own_rolled_back(&["create index trial on t(a)".into()], "select 1");
-        assert!(
-            refused
-                .unwrap_err()
-                .to_string()
-                .contains("COMMIT or ROLLBACK")
-        );
     }
 }

@@ -1,5 +1,5 @@
 //! Index advice on SQLite. Each candidate is built for real in a
-//! transaction that is always rolled back ([`Session::run_own_rolled_back`];
+//! transaction that is always rolled back ([`Session::trial`];
 //! SQLite's DDL is transactional) and the statement planned again with
 //! `EXPLAIN QUERY PLAN`: it is suggested when the plan now searches with it
 //! where it scanned a table, or it spares a temporary B-tree. Only on tables
@@ -14,6 +14,7 @@ use crate::analysis::explain::{self, Failed};
 use crate::db::{self, Value};
 use crate::ident::quote_ident;
 use crate::session::Session;
+use crate::session::trial::TrialLimits;
 
 /// Tables up to this many rows get each candidate built and rolled back;
 /// building an index reads the whole table while holding the write lock.
@@ -186,8 +187,19 @@ fn trial(
             )
         })
         .collect();
+    // The connection's own timeout: building an index reads the whole table.
+    let timeout = session.choice().statement_timeout;
+    let limits = TrialLimits {
+        lock_timeout: timeout,
+        statement_timeout: timeout,
+    };
     let rows = session
-        .run_own_rolled_back(&setup, &context.explain_sql)
+        .trial(limits, |trial| {
+            for sql in &setup {
+                trial.run(sql)?;
+            }
+            trial.query(&context.explain_sql)
+        })
         .map_err(|e| context.failed(e))?;
     Ok(explain::sqlite_steps(&rows))
 }
