@@ -27,43 +27,41 @@ pub enum Tool {
     Plain,
 }
 
-/// Every tool with its name on the command line, in the order help lists them.
-const TOOLS: &[(Tool, &str)] = &[
-    (Tool::Dbmate, "dbmate"),
-    (Tool::Sqlx, "sqlx"),
-    (Tool::GolangMigrate, "golang-migrate"),
-    (Tool::Flyway, "flyway"),
-    (Tool::Sqitch, "sqitch"),
-    (Tool::Plain, "plain"),
-];
-
 impl Tool {
+    /// Every tool, in the order help lists them.
+    pub const ALL: [Tool; 6] = [
+        Tool::Dbmate,
+        Tool::Sqlx,
+        Tool::GolangMigrate,
+        Tool::Flyway,
+        Tool::Sqitch,
+        Tool::Plain,
+    ];
+
     /// The tool named `name` (as `--tool` takes it).
     pub fn parse(name: &str) -> Result<Tool, FilesError> {
-        TOOLS
-            .iter()
-            .find(|(_, n)| n.eq_ignore_ascii_case(name.trim()))
-            .map(|(tool, _)| *tool)
+        Tool::ALL
+            .into_iter()
+            .find(|tool| tool.name().eq_ignore_ascii_case(name.trim()))
             .ok_or_else(|| FilesError::UnknownTool(name.to_string()))
     }
 
     /// The name `--tool` takes.
     pub fn name(self) -> &'static str {
-        TOOLS
-            .iter()
-            .find(|(tool, _)| *tool == self)
-            .map(|(_, name)| *name)
-            .unwrap_or("plain")
+        match self {
+            Tool::Dbmate => "dbmate",
+            Tool::Sqlx => "sqlx",
+            Tool::GolangMigrate => "golang-migrate",
+            Tool::Flyway => "flyway",
+            Tool::Sqitch => "sqitch",
+            Tool::Plain => "plain",
+        }
     }
 }
 
 /// The names `--tool` accepts, joined with `|`.
 fn tool_names() -> String {
-    TOOLS
-        .iter()
-        .map(|(_, name)| *name)
-        .collect::<Vec<_>>()
-        .join("|")
+    Tool::ALL.map(Tool::name).join("|")
 }
 
 /// The tool whose layout the files in `dir` follow: `None` when `dir` is
@@ -376,9 +374,8 @@ mod tests {
 
     #[test]
     fn tools_parse_by_name_and_the_error_lists_them() {
-        for (tool, name) in TOOLS {
-            assert_eq!(Tool::parse(name).unwrap(), *tool);
-            assert_eq!(tool.name(), *name);
+        for tool in Tool::ALL {
+            assert_eq!(Tool::parse(tool.name()).unwrap(), tool);
         }
         assert_eq!(Tool::parse(" Flyway ").unwrap(), Tool::Flyway);
         let error = Tool::parse("liquibase").unwrap_err().to_string();
