@@ -38,6 +38,7 @@ mod lint;
 mod listings;
 mod manifest;
 mod narrate;
+mod oracles;
 mod paging;
 mod password;
 mod providers;
