@@ -191,6 +191,16 @@ pub enum Command {
     /// $VISUAL or $EDITOR, then run it as COMMENT ON statements once
     /// confirmed. --export writes the draft out instead, running nothing.
     Describe(DescribeArgs),
+    /// Write a migration for the connected database and prove it safe: the
+    /// model writes an up and a down step for the change (or --up/--down
+    /// give a pair you wrote); each statement is linted; then, without
+    /// touching data, one transaction that is always rolled back runs the
+    /// up, checks the schema changed and no table was rewritten, runs the
+    /// down and checks the schema is exactly as before. Refused before
+    /// anything runs when a statement cannot run in a transaction or
+    /// rewrites or scans a table over 10,000 rows or 10 MB. Exit status 1
+    /// when validation fails or is refused.
+    Migrate(MigrateArgs),
     /// Lint migration files without connecting: for each statement, the
     /// lock it takes on PostgreSQL 15 and whether it blocks reads or
     /// writes, whether it rewrites or scans the table, whether it can run
@@ -366,6 +376,37 @@ pub enum DescribeExport {
     Sql,
     /// A tbls config file with the comments (tbls --config).
     Tbls,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The change, in words ("add a soft delete column to customers").
+    #[arg(required_unless_present = "up", conflicts_with_all = ["up", "down"])]
+    pub request: Option<String>,
+    /// A hand-written up step to check instead of asking the model.
+    #[arg(long, value_name = "FILE", requires = "down", value_hint = clap::ValueHint::FilePath)]
+    pub up: Option<String>,
+    /// The down step that undoes --up.
+    #[arg(long, value_name = "FILE", requires = "up", value_hint = clap::ValueHint::FilePath)]
+    pub down: Option<String>,
+    /// Once validated, write the migration into this directory, in the
+    /// layout of the migration tool its files already follow (or --tool);
+    /// an existing file is never replaced.
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub dir: Option<String>,
+    /// The migration tool whose layout --dir gets: dbmate, sqlx,
+    /// golang-migrate, flyway, sqitch or plain [default: detected from the
+    /// files in --dir]
+    #[arg(long, value_name = "TOOL", requires = "dir")]
+    pub tool: Option<String>,
+    /// The migration's name in its file names [default: the change in
+    /// words, or the --up file's name]
+    #[arg(long, value_name = "NAME", requires = "dir")]
+    pub name: Option<String>,
+    /// Once validated, apply the up step to the database after a
+    /// confirmation (without a terminal: with --yes), with its timeouts.
+    #[arg(long)]
+    pub apply: bool,
 }
 
 #[derive(Debug, Args)]

@@ -141,6 +141,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Query,
     },
     Spec {
+        name: "\\migrate",
+        args: "TEXT",
+        help: "the model writes an up and a down step for TEXT; glance lints them, checks in a rolled-back transaction that the down restores the schema, and offers to apply the up",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\d",
         args: "[NAME]",
         help: "list tables, views and sequences, or describe NAME",
@@ -384,6 +390,8 @@ pub enum Meta {
     },
     /// `\describe TABLE …`: the model drafts comments.
     DescribeDraft(crate::analysis::comments::Options),
+    /// `\migrate TEXT`: the model writes a migration, glance checks it.
+    Migrate(String),
     /// `\docs [DIR]`: write the database's documentation into DIR.
     Docs(Option<String>),
     /// `\indexes advise --workload`: indexes for the top of pg_stat_statements.
@@ -561,6 +569,11 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\describe" => crate::analysis::comments::Options::parse(rest)
             .map(|options| Some(Meta::DescribeDraft(options))),
         "\\indexes" => indexes_command(rest).map(Some),
+        "\\migrate" if rest.is_empty() => Err(
+            "\\migrate needs the change in words: \\migrate add a soft delete column to customers"
+                .into(),
+        ),
+        "\\migrate" => Ok(Some(Meta::Migrate(rest.to_string()))),
         "\\c" | "\\connect" => Ok(Some(Meta::Connect(argument))),
         "\\conninfo" => no_argument(word, rest, Meta::ConnInfo),
         "\\x" => match rest {
@@ -980,6 +993,16 @@ mod tests {
     }
 
     #[test]
+    fn migrate_takes_the_change_in_words() {
+        assert!(matches!(
+            parse("\\migrate add a soft delete column"),
+            Ok(Some(Meta::Migrate(text))) if text == "add a soft delete column"
+        ));
+        let missing = parse("\\migrate").unwrap_err();
+        assert!(missing.contains("needs the change in words"), "{missing}");
+    }
+
+    #[test]
     fn every_listed_command_parses() {
         for spec in COMMANDS {
             let line = match spec.args {
@@ -995,6 +1018,7 @@ mod tests {
                     format!("{} --all", spec.name)
                 }
                 "TABLE [--all] [--export sql|tbls] [-o FILE]" => format!("{} orders", spec.name),
+                "TEXT" => format!("{} add a soft delete column to customers", spec.name),
                 _ => spec.name.to_string(),
             };
             assert!(

@@ -8,6 +8,7 @@
 
 mod agent;
 mod analysis;
+mod aside;
 mod ask;
 mod catalog;
 mod choice;
@@ -39,8 +40,6 @@ mod interrupt;
 mod journal;
 mod lint;
 mod llm;
-// used by glance migrate, next
-#[allow(dead_code)]
 mod migrate;
 mod models;
 mod numbers;

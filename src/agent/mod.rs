@@ -138,6 +138,12 @@ impl Agent {
         })
     }
 
+    /// The schema text for `question` within this agent's context budget,
+    /// for a request of its own ([`Agent::aside`]).
+    pub fn schema_text(&self, catalog: &Catalog, question: &str) -> context::SchemaText {
+        context::build(catalog, question, self.context_tokens)
+    }
+
     /// Sends a request of its own, outside the conversation: `system` and
     /// one message `content`, with a question's reply cap. Nothing is
     /// remembered; the reply's text goes to `on_text` as it streams.

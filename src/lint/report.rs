@@ -129,7 +129,8 @@ pub fn json(files: &[File]) -> String {
     format!("{:#}\n", json!({ "files": files }))
 }
 
-fn statement(linted: &Linted) -> Value {
+/// One statement's JSON object (see the module's doc).
+pub fn statement(linted: &Linted) -> Value {
     let effect = &linted.effect;
     let strongest = effect.strongest();
     let mut blocks = Vec::new();

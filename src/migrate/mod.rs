@@ -1,3 +1,166 @@
-//! Migrations: the files glance writes in the layout of a project's migration tool.
+//! Migrations: an up and a down step (the model's, from `reply`, or a
+//! hand-written pair), linted per statement, written with glance's
+//! timeouts at the top, and validated without touching data (`check`:
+//! live in a transaction always rolled back, or on a scratch database);
+//! `report` gives the text and the JSON document the front ends print;
+//! `files` writes a validated migration in the layout of the project's
+//! migration tool.
 
+pub mod check;
+pub mod draft;
 pub mod files;
+pub mod fingerprint;
+pub mod reply;
+pub mod report;
+
+use crate::db::Dialect;
+use crate::lint::{self, Linted};
+
+pub use reply::Steps;
+
+/// The lock timeout the written steps set: how long a statement may wait
+/// for its lock before it gives up (and can be retried).
+pub const LOCK_TIMEOUT: &str = "2s";
+
+/// The statement timeout a transactional step sets: schema changes that
+/// need longer hold their locks too long.
+pub const STATEMENT_TIMEOUT: &str = "30s";
+
+/// One step as written out, linted.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// The text glance writes: the timeouts, the statements, the resets.
+    pub text: String,
+    /// The step's own statements, linted within `text` (so a finding about
+    /// a missing lock timeout does not appear), without the timeouts.
+    pub statements: Vec<Linted>,
+    /// Whether every statement may run inside a transaction block.
+    pub transactional: bool,
+}
+
+/// A migration to check: what was asked, and its two steps.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The change in the person's words; `None` for a hand-written pair.
+    pub request: Option<String>,
+    pub up: Step,
+    pub down: Step,
+}
+
+impl Plan {
+    /// Lints both steps of `steps` for `dialect`; `Err` names the step and
+    /// place the parser could not read.
+    pub fn new(request: Option<String>, steps: &Steps, dialect: Dialect) -> Result<Self, String> {
+        Ok(Plan {
+            request,
+            up: step(&steps.up, dialect).map_err(|e| format!("the up step: {e}"))?,
+            down: step(&steps.down, dialect).map_err(|e| format!("the down step: {e}"))?,
+        })
+    }
+}
+
+/// `body` with the timeouts around it, linted. On PostgreSQL the text
+/// starts with `SET lock_timeout` and `SET statement_timeout` and ends
+/// with their `RESET`: plain `SET` works whether the migration tool runs
+/// the file in a transaction or not (`SET LOCAL` outside one does
+/// nothing), and the `RESET`s keep the values from outliving the step on
+/// the tool's connection (inside a transaction a failure rolls them back).
+/// A step that cannot run in a transaction (an index built
+/// `CONCURRENTLY`) sets no statement timeout: cut short, it would leave an
+/// invalid index behind; the lock timeout still bounds its wait.
+fn step(body: &str, dialect: Dialect) -> Result<Step, String> {
+    let body = body.trim().trim_end_matches(';').trim();
+    let parse_error =
+        |e: lint::ParseError| format!("line {}, column {}: {}", e.line, e.column, e.message);
+    let own = lint::statements(body, dialect).map_err(parse_error)?;
+    if own.is_empty() {
+        return Err("it holds no statement".into());
+    }
+    let transactional = own.iter().all(|s| s.effect.transactional);
+    if dialect == Dialect::Sqlite {
+        return Ok(Step {
+            text: format!("{body};\n"),
+            statements: own,
+            transactional,
+        });
+    }
+    let statement_timeout = if transactional {
+        format!("'{STATEMENT_TIMEOUT}'")
+    } else {
+        "0".to_string()
+    };
+    let head = format!(
+        "SET lock_timeout = '{LOCK_TIMEOUT}';\nSET statement_timeout = {statement_timeout};\n\n"
+    );
+    let tail = "\n\nRESET statement_timeout;\nRESET lock_timeout;\n";
+    let text = format!("{head}{body};{tail}");
+    let mut linted = lint::statements(&text, dialect).map_err(parse_error)?;
+    // The two SETs before, the two RESETs after.
+    linted.truncate(linted.len().saturating_sub(2));
+    let statements = linted.split_off(2.min(linted.len()));
+    Ok(Step {
+        text,
+        statements,
+        transactional,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_sets_and_resets_its_timeouts_and_lints_only_its_statements() {
+        let steps = Steps {
+            up: "alter table t add column d timestamptz;".into(),
+            down: "alter table t drop column d".into(),
+        };
+        let plan = Plan::new(None, &steps, Dialect::Postgres).unwrap();
+        assert!(
+            plan.up.text.starts_with(
+                "SET lock_timeout = '2s';\nSET statement_timeout = '30s';\n\nalter table t"
+            ),
+            "{}",
+            plan.up.text
+        );
+        assert!(
+            plan.up
+                .text
+                .ends_with("d timestamptz;\n\nRESET statement_timeout;\nRESET lock_timeout;\n")
+        );
+        assert_eq!(plan.up.statements.len(), 1);
+        let rules: Vec<&str> = plan.down.statements[0]
+            .findings
+            .iter()
+            .map(|f| f.rule)
+            .collect();
+        assert!(!rules.contains(&"require-lock-timeout"), "{rules:?}");
+        assert!(rules.contains(&"drop-column"), "{rules:?}");
+        assert!(plan.up.transactional);
+    }
+
+    #[test]
+    fn a_concurrent_index_sets_no_statement_timeout() {
+        let steps = Steps {
+            up: "create index concurrently i on t (a)".into(),
+            down: "drop index concurrently i".into(),
+        };
+        let plan = Plan::new(None, &steps, Dialect::Postgres).unwrap();
+        assert!(!plan.up.transactional);
+        assert!(
+            plan.up.text.contains("SET statement_timeout = 0;"),
+            "{}",
+            plan.up.text
+        );
+    }
+
+    #[test]
+    fn an_unreadable_step_is_named() {
+        let steps = Steps {
+            up: "create table a (id int)".into(),
+            down: "drop tabel a".into(),
+        };
+        let error = Plan::new(None, &steps, Dialect::Postgres).unwrap_err();
+        assert!(error.starts_with("the down step: line 1"), "{error}");
+    }
+}

@@ -18,6 +18,7 @@ mod history_view;
 mod include;
 mod input;
 mod meta;
+pub mod migrate;
 mod output;
 mod watch;
 

@@ -37,6 +37,7 @@ mod layers;
 mod lint;
 mod listings;
 mod manifest;
+mod migrate;
 mod narrate;
 mod oracles;
 mod paging;

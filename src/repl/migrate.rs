@@ -1,0 +1,334 @@
+//! `\migrate TEXT` and `glance migrate` at the front: the steps from the
+//! model (or a hand-written pair), their lint, the live validation, and
+//! on a confirmation the up step applied as the person's write through the
+//! gate, with its timeouts. Text on stdout (SQL highlighted), or one JSON
+//! document; a failed or refused validation still prints everything and
+//! ends in exit status 1.
+
+use std::os::fd::AsFd;
+use std::path::PathBuf;
+
+use crate::agent::Agent;
+use crate::console::OutputFile;
+use crate::escape;
+use crate::exit::Failure;
+use crate::highlight;
+use crate::llm;
+use crate::migrate::check::{self, Validation};
+use crate::migrate::files::{self, Tool};
+use crate::migrate::report::{self, Outcome};
+use crate::migrate::{Plan, Steps, draft};
+use crate::safety;
+use crate::session::{Consent, Decision, Executed, Run, Session};
+use crate::usage::Tally;
+
+/// Where the steps come from.
+pub enum Source<'a> {
+    /// The change in words, for the model.
+    Request(&'a str),
+    /// A hand-written pair, read from files.
+    Pair(Steps),
+}
+
+/// Where a validated migration's files go.
+pub struct Files {
+    pub dir: PathBuf,
+    /// The tool's layout; detected from the files in `dir` when `None`.
+    pub tool: Option<Tool>,
+    /// The name in the file names.
+    pub name: String,
+}
+
+/// How the front end runs a migration.
+pub struct Setup<'a> {
+    pub source: Source<'a>,
+    pub json: bool,
+    pub files: Option<Files>,
+    /// Offer to apply the up step once validated (asked through `confirm`).
+    pub apply: bool,
+    pub color: bool,
+    /// A spinner on stderr while the model is silent.
+    pub progress: bool,
+}
+
+/// Writes or reads the steps, lints and validates them, prints the report,
+/// and applies the up step when `setup.apply` and `confirm` agrees.
+/// Returns what asking the model cost and how it ended.
+pub fn run(
+    session: &mut Session,
+    agent: Option<&Agent>,
+    setup: Setup,
+    confirm: &mut dyn FnMut(&Consent) -> Decision,
+) -> (Tally, Result<(), Failure>) {
+    let (tally, steps, request) = match setup.source {
+        Source::Pair(steps) => (Tally::default(), steps, None),
+        Source::Request(request) => {
+            let Some(agent) = agent else {
+                return (
+                    Tally::default(),
+                    Err(Failure::Runtime {
+                        message: "writing a migration needs an LLM provider, and none is \
+                                  configured"
+                            .into(),
+                        hint: Some(format!(
+                            "{}; or check a pair you wrote with --up FILE --down FILE",
+                            llm::SETUP_HINT
+                        )),
+                    }),
+                );
+            };
+            let (tally, steps) = draft::steps(session, agent, request, setup.progress);
+            match steps {
+                Ok(steps) => (tally, steps, Some(request.to_string())),
+                Err(error) => {
+                    let message = escape::visible(&error.to_string()).into_owned();
+                    return (tally, Err(Failure::runtime(message)));
+                }
+            }
+        }
+    };
+    let plan = match Plan::new(request, &steps, session.info().dialect) {
+        Ok(plan) => plan,
+        Err(message) => {
+            let message = format!("cannot read {}", escape::visible(&message));
+            let hint = Some("each step must be SQL the linter can read".into());
+            return (tally, Err(Failure::Usage { message, hint }));
+        }
+    };
+    if !setup.json {
+        print!("{}", steps_text(&plan, setup.color));
+    }
+    let validation = check::live(session, &plan);
+    if !setup.json {
+        print!("{}", report::validation_text(&validation));
+    }
+    let mut outcome = Outcome {
+        plan: &plan,
+        validation: Some(&validation),
+        files: Vec::new(),
+        applied: false,
+        reason: None,
+    };
+    if validation.passed()
+        && let Some(files) = &setup.files
+    {
+        match write_files(files, &plan) {
+            Ok(written) => {
+                for path in &written {
+                    if !setup.json {
+                        println!("Wrote {}.", escape::visible(path));
+                    }
+                }
+                outcome.files = written;
+            }
+            Err(reason) => outcome.reason = Some(reason),
+        }
+    }
+    let mut refused = false;
+    if validation.passed() && outcome.reason.is_none() && setup.apply {
+        match apply(session, &plan, setup.json, confirm) {
+            Ok(applied) => outcome.applied = applied,
+            Err(NotApplied::Refused(reason)) => {
+                refused = true;
+                outcome.reason = Some(reason);
+            }
+            Err(NotApplied::Failed(reason)) => outcome.reason = Some(reason),
+        }
+    }
+    if setup.json {
+        print!("{}", report::json(&outcome));
+    }
+    let ended = match outcome.reason() {
+        None => Ok(()),
+        Some(reason) if refused => Err(Failure::Refused(reason.to_string())),
+        Some(reason) => Err(failed(reason, &validation)),
+    };
+    (tally, ended)
+}
+
+/// The steps as written (highlighted) and their lint.
+fn steps_text(plan: &Plan, color: bool) -> String {
+    let mut out = String::new();
+    for (name, step) in [("Up", &plan.up), ("Down", &plan.down)] {
+        let transaction = if step.transactional {
+            ""
+        } else {
+            " (cannot run in a transaction)"
+        };
+        out.push_str(&format!("{name}{transaction}:\n"));
+        out.push_str(&highlight::paint(&escape::visible(&step.text), color));
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out.push_str("Lint:\n");
+    out.push_str(&report::lint_text(plan));
+    out.push('\n');
+    out
+}
+
+/// Writes the validated migration in its tool's layout; the paths written.
+fn write_files(target: &Files, plan: &Plan) -> Result<Vec<String>, String> {
+    let tool = match target.tool {
+        Some(tool) => tool,
+        None => match files::detect(&target.dir) {
+            Ok(Some(tool)) => tool,
+            Ok(None) => {
+                return Err(format!(
+                    "{} holds no migration files to tell the tool from: pass --tool",
+                    target.dir.display()
+                ));
+            }
+            Err(error) => return Err(error.to_string()),
+        },
+    };
+    let migration = files::Migration {
+        up: plan.up.text.clone(),
+        down: plan.down.text.clone(),
+        transactional: plan.up.transactional && plan.down.transactional,
+    };
+    let written = files::write(&target.dir, tool, &target.name, &migration)
+        .map_err(|error| error.to_string())?;
+    Ok(written
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect())
+}
+
+/// The failure a failed or refused migration ends in: exit status 1.
+fn failed(reason: &str, validation: &Validation) -> Failure {
+    let hint = (validation.restored == Some(false))
+        .then(|| "write a down step that undoes exactly what the up step does".to_string());
+    Failure::Runtime {
+        message: format!("the migration did not pass: {}", escape::visible(reason)),
+        hint,
+    }
+}
+
+/// Why the up step was not applied.
+enum NotApplied {
+    /// Nobody could confirm it: exit status 3.
+    Refused(String),
+    Failed(String),
+}
+
+/// Asks once for the whole up step, then runs it statement by statement
+/// through the gate as the person's typed write: in one transaction with
+/// its timeouts when it may run in one, else as written. `Ok(false)` when
+/// the person said no; `Err` why it did not apply. With `json`, what each
+/// statement reports goes to stderr, leaving stdout to the one document.
+fn apply(
+    session: &mut Session,
+    plan: &Plan,
+    json: bool,
+    confirm: &mut dyn FnMut(&Consent) -> Decision,
+) -> Result<bool, NotApplied> {
+    let verdict = session.classify(&plan.up.text);
+    let consent = Consent {
+        sql: &plan.up.text,
+        verdict: &verdict,
+        estimate: None,
+        can_preview: false,
+        previewed: None,
+    };
+    match confirm(&consent) {
+        Decision::Run => {}
+        Decision::Refuse => {
+            return Err(NotApplied::Refused(
+                "applying writes and needs a confirmation, and there is no terminal to ask \
+                 (give --yes)"
+                    .into(),
+            ));
+        }
+        Decision::Preview | Decision::Decline => {
+            eprintln!("Not applied.");
+            return Ok(false);
+        }
+    }
+    let previous = if json {
+        let stderr = std::io::stderr()
+            .as_fd()
+            .try_clone_to_owned()
+            .map_err(|e| NotApplied::Failed(format!("could not open stderr: {e}")))?;
+        let output = OutputFile {
+            name: "stderr".into(),
+            file: std::fs::File::from(stderr),
+        };
+        Some(session.console_mut().redirect(Some(output)))
+    } else {
+        None
+    };
+    let applied = run_up(session, plan).map_err(NotApplied::Failed);
+    if let Some(previous) = previous {
+        session.console_mut().redirect(previous);
+    }
+    applied
+}
+
+/// Runs the up step's statements, in a transaction when it may run in one.
+fn run_up(session: &mut Session, plan: &Plan) -> Result<bool, String> {
+    let dialect = session.info().dialect;
+    let mut statements = safety::split_statements(&plan.up.text, dialect);
+    let transaction = plan.up.transactional;
+    if transaction {
+        statements.insert(0, "BEGIN".into());
+        statements.push("COMMIT".into());
+    }
+    for sql in &statements {
+        match session.execute(Run::typed(sql), &mut |_| Decision::Run) {
+            Executed::Ran(_) => {}
+            other => {
+                if transaction && session.transaction() != crate::db::Transaction::Idle {
+                    let _ = session.execute(Run::typed("ROLLBACK"), &mut |_| Decision::Run);
+                }
+                let why = match other {
+                    Executed::Forbidden { verdict } => session.read_only_refusal(&verdict),
+                    Executed::Failed { error, .. } | Executed::Rejected { error } => {
+                        error.to_string()
+                    }
+                    _ => "it was not run".into(),
+                };
+                return Err(format!(
+                    "applying the up step stopped at `{}`: {}",
+                    sql.lines().next().unwrap_or_default(),
+                    why
+                ));
+            }
+        }
+    }
+    eprintln!("Applied the up step.");
+    Ok(true)
+}
+
+impl super::Repl {
+    /// `\migrate TEXT`: writes, lints and validates the migration, then
+    /// offers to apply it (y/N); a failure is said and the session goes on.
+    pub(super) fn migrate(
+        &mut self,
+        session: &mut Session,
+        input: &mut super::input::Input,
+        request: &str,
+    ) {
+        let setup = Setup {
+            source: Source::Request(request),
+            json: matches!(session.settings.format, crate::render::Format::Json),
+            files: None,
+            apply: input.is_terminal(),
+            color: self.term.color,
+            progress: self.term.stderr_tty,
+        };
+        let color = self.term.color;
+        let agent = self.agent.as_ref();
+        let (tally, ended) = run(session, agent, setup, &mut |consent: &Consent| {
+            input.confirm(consent, color, false)
+        });
+        if let Some(agent) = agent.filter(|_| tally.calls > 0) {
+            let provider = agent.provider();
+            self.usage.add(provider.name(), provider.model(), tally);
+        }
+        if let Err(failure) = ended {
+            eprint!("{}", failure.message());
+        }
+    }
+}
