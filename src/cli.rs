@@ -389,6 +389,13 @@ pub struct MigrateArgs {
     /// The down step that undoes --up.
     #[arg(long, value_name = "FILE", requires = "up", value_hint = clap::ValueHint::FilePath)]
     pub down: Option<String>,
+    /// Validate on this scratch database instead of live: another, empty
+    /// PostgreSQL database (loaded with the connected one's schema, no
+    /// rows, through pg_dump and pg_restore) or one already holding a copy
+    /// of it; up, down and up run there for real. Never the connected
+    /// database.
+    #[arg(long, value_name = "URL")]
+    pub scratch: Option<String>,
     /// Once validated, write the migration into this directory, in the
     /// layout of the migration tool its files already follow (or --tool);
     /// an existing file is never replaced.

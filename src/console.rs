@@ -17,6 +17,18 @@ pub struct OutputFile {
     pub file: File,
 }
 
+impl OutputFile {
+    /// stderr as a file: results sent aside, leaving stdout to one document.
+    pub fn stderr() -> io::Result<OutputFile> {
+        use std::os::fd::AsFd;
+        let stderr = io::stderr().as_fd().try_clone_to_owned()?;
+        Ok(OutputFile {
+            name: "stderr".into(),
+            file: File::from(stderr),
+        })
+    }
+}
+
 /// The standard streams, with results sent to a file while `\o` says so.
 #[derive(Debug, Default)]
 pub struct Console {

@@ -3,6 +3,7 @@
 
 use super::{Analysis, make_agent, open_for_analysis};
 use crate::cli::{Global, MigrateArgs};
+use crate::console::OutputFile;
 use crate::exit::Failure;
 use crate::migrate::Steps;
 use crate::migrate::files::Tool;
@@ -51,6 +52,18 @@ pub(super) fn command(global: &Global, args: &MigrateArgs) -> Result<(), Failure
         config,
         ..
     } = open_for_analysis(global)?;
+    let mut scratch = match &args.scratch {
+        None => None,
+        Some(url) => {
+            let choice = crate::connection::from_argument(&config, url, session.choice())?;
+            let interrupts = session.interrupts().clone();
+            let mut scratch = super::open(&choice, &config, term, interrupts, false)?;
+            // What its statements report goes aside: stdout is the report's.
+            let aside = OutputFile::stderr().map_err(Failure::from_io)?;
+            scratch.console_mut().redirect(Some(aside));
+            Some(scratch)
+        }
+    };
     let agent = match source {
         Source::Request(_) => make_agent(&config)?,
         Source::Pair(_) => None,
@@ -62,6 +75,7 @@ pub(super) fn command(global: &Global, args: &MigrateArgs) -> Result<(), Failure
     let setup = Setup {
         source,
         json: format == render::Format::Json,
+        scratch: scratch.as_mut(),
         files,
         apply: args.apply,
         color: term.color,

@@ -51,12 +51,14 @@ impl Ran {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     Live,
+    Scratch,
 }
 
 impl Mode {
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::Live => "live",
+            Mode::Scratch => "scratch",
         }
     }
 }
@@ -77,7 +79,7 @@ pub struct Validation {
 }
 
 impl Validation {
-    fn new(mode: Mode) -> Self {
+    pub(super) fn new(mode: Mode) -> Self {
         Validation {
             mode,
             up: Ran::NotRun,
@@ -93,7 +95,7 @@ impl Validation {
         self.reason.is_none() && self.restored == Some(true)
     }
 
-    fn fail(mut self, reason: String) -> Self {
+    pub(super) fn fail(mut self, reason: String) -> Self {
         self.lines.push(format!("failed: {reason}"));
         self.reason = Some(reason);
         self

@@ -12,6 +12,7 @@ pub mod files;
 pub mod fingerprint;
 pub mod reply;
 pub mod report;
+pub mod scratch;
 
 use crate::db::Dialect;
 use crate::lint::{self, Linted};

@@ -5,7 +5,6 @@
 //! document; a failed or refused validation still prints everything and
 //! ends in exit status 1.
 
-use std::os::fd::AsFd;
 use std::path::PathBuf;
 
 use crate::agent::Agent;
@@ -17,7 +16,7 @@ use crate::llm;
 use crate::migrate::check::{self, Validation};
 use crate::migrate::files::{self, Tool};
 use crate::migrate::report::{self, Outcome};
-use crate::migrate::{Plan, Steps, draft};
+use crate::migrate::{Plan, Steps, draft, scratch};
 use crate::safety;
 use crate::session::{Consent, Decision, Executed, Run, Session};
 use crate::usage::Tally;
@@ -43,6 +42,8 @@ pub struct Files {
 pub struct Setup<'a> {
     pub source: Source<'a>,
     pub json: bool,
+    /// Validate on this scratch database instead of live.
+    pub scratch: Option<&'a mut Session>,
     pub files: Option<Files>,
     /// Offer to apply the up step once validated (asked through `confirm`).
     pub apply: bool,
@@ -98,7 +99,10 @@ pub fn run(
     if !setup.json {
         print!("{}", steps_text(&plan, setup.color));
     }
-    let validation = check::live(session, &plan);
+    let validation = match setup.scratch {
+        Some(scratch) => scratch::validate(session, scratch, &plan),
+        None => check::live(session, &plan),
+    };
     if !setup.json {
         print!("{}", report::validation_text(&validation));
     }
@@ -247,14 +251,8 @@ fn apply(
         }
     }
     let previous = if json {
-        let stderr = std::io::stderr()
-            .as_fd()
-            .try_clone_to_owned()
+        let output = OutputFile::stderr()
             .map_err(|e| NotApplied::Failed(format!("could not open stderr: {e}")))?;
-        let output = OutputFile {
-            name: "stderr".into(),
-            file: std::fs::File::from(stderr),
-        };
         Some(session.console_mut().redirect(Some(output)))
     } else {
         None
@@ -313,6 +311,7 @@ impl super::Repl {
         let setup = Setup {
             source: Source::Request(request),
             json: matches!(session.settings.format, crate::render::Format::Json),
+            scratch: None,
             files: None,
             apply: input.is_terminal(),
             color: self.term.color,

@@ -277,3 +277,56 @@ fn backslash_migrate_validates_then_applies_on_yes() {
         repl.transcript()
     );
 }
+
+#[test]
+fn scratch_round_trips_on_a_copy_of_the_schema_and_never_touches_the_connected_database() {
+    let db = shop("migrate_scratch");
+    let scratch = harness::db("migrate_scratch_copy");
+    let before = db.fingerprint();
+    let (up, down) = pair(
+        "migrate_scratch",
+        "alter table customers add column token uuid default gen_random_uuid();",
+        "alter table customers drop column token;",
+    );
+    let out = migrate(
+        &db,
+        &[
+            "--up",
+            &up,
+            "--down",
+            &down,
+            "--scratch",
+            scratch.url(),
+            "--format",
+            "json",
+        ],
+    )
+    .run();
+    out.success();
+    assert_eq!(
+        out.json()["validation"],
+        serde_json::json!({"mode": "scratch", "up": "passed", "down": "passed", "restored": true})
+    );
+    assert_eq!(
+        db.fingerprint(),
+        before,
+        "the connected database is untouched"
+    );
+    let token = "select count(*) from information_schema.columns where column_name = 'token'";
+    assert_eq!(
+        scratch.query_scalar(token).as_deref(),
+        Some("1"),
+        "up ran there"
+    );
+    assert_eq!(
+        scratch
+            .query_scalar("select count(*) from customers")
+            .as_deref(),
+        Some("0")
+    );
+
+    let same = migrate(&db, &["--up", &up, "--down", &down, "--scratch", db.url()]).run();
+    same.code(1)
+        .stdout_has("the scratch database is the connected database");
+    assert_eq!(db.fingerprint(), before);
+}
