@@ -143,7 +143,7 @@ pub const COMMANDS: &[Spec] = &[
     Spec {
         name: "\\migrate",
         args: "TEXT",
-        help: "the model writes an up and a down step for TEXT; glance lints them, checks in a rolled-back transaction that the down restores the schema, and offers to apply the up",
+        help: "the model writes an up and a down step for TEXT; glance lints them, checks in a rolled-back transaction that the down restores the schema, and offers to apply the up or save it as migration files",
         section: Section::Query,
     },
     Spec {

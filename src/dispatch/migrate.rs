@@ -78,6 +78,7 @@ pub(super) fn command(global: &Global, args: &MigrateArgs) -> Result<(), Failure
         scratch: scratch.as_mut(),
         files,
         apply: args.apply,
+        offer: None,
         color: term.color,
         progress: term.stderr_tty,
     };

@@ -38,6 +38,13 @@ pub struct Files {
     pub name: String,
 }
 
+/// What the person chose for a validated migration.
+pub enum Offer {
+    Apply,
+    Save(Files),
+    Neither,
+}
+
 /// How the front end runs a migration.
 pub struct Setup<'a> {
     pub source: Source<'a>,
@@ -45,8 +52,10 @@ pub struct Setup<'a> {
     /// Validate on this scratch database instead of live.
     pub scratch: Option<&'a mut Session>,
     pub files: Option<Files>,
-    /// Offer to apply the up step once validated (asked through `confirm`).
+    /// Apply the up step once validated (asked through `confirm`).
     pub apply: bool,
+    /// Once validated, ask what to do: apply, save files, or neither.
+    pub offer: Option<&'a mut dyn FnMut() -> Offer>,
     pub color: bool,
     /// A spinner on stderr while the model is silent.
     pub progress: bool,
@@ -113,8 +122,18 @@ pub fn run(
         applied: false,
         reason: None,
     };
+    let (mut target, mut apply_it) = (setup.files, setup.apply);
     if validation.passed()
-        && let Some(files) = &setup.files
+        && let Some(offer) = setup.offer
+    {
+        match offer() {
+            Offer::Apply => apply_it = true,
+            Offer::Save(files) => target = Some(files),
+            Offer::Neither => eprintln!("Not applied."),
+        }
+    }
+    if validation.passed()
+        && let Some(files) = &target
     {
         match write_files(files, &plan) {
             Ok(written) => {
@@ -129,7 +148,7 @@ pub fn run(
         }
     }
     let mut refused = false;
-    if validation.passed() && outcome.reason.is_none() && setup.apply {
+    if validation.passed() && outcome.reason.is_none() && apply_it {
         match apply(session, &plan, setup.json, confirm) {
             Ok(applied) => outcome.applied = applied,
             Err(NotApplied::Refused(reason)) => {
@@ -301,19 +320,26 @@ fn run_up(session: &mut Session, plan: &Plan) -> Result<bool, String> {
 
 impl super::Repl {
     /// `\migrate TEXT`: writes, lints and validates the migration, then
-    /// offers to apply it (y/N); a failure is said and the session goes on.
+    /// offers to apply it or save it as files; a failure is said and the
+    /// session goes on.
     pub(super) fn migrate(
         &mut self,
         session: &mut Session,
         input: &mut super::input::Input,
         request: &str,
     ) {
+        let mut ask = || offer(request);
         let setup = Setup {
             source: Source::Request(request),
             json: matches!(session.settings.format, crate::render::Format::Json),
             scratch: None,
             files: None,
-            apply: input.is_terminal(),
+            apply: false,
+            offer: if input.is_terminal() {
+                Some(&mut ask)
+            } else {
+                None
+            },
             color: self.term.color,
             progress: self.term.stderr_tty,
         };
@@ -329,5 +355,47 @@ impl super::Repl {
         if let Err(failure) = ended {
             eprint!("{}", failure.message());
         }
+    }
+}
+
+/// Asks at the terminal what to do with a validated migration; `s` asks
+/// for the directory, and the tool when its files do not tell.
+fn offer(request: &str) -> Offer {
+    let ask = |prompt: &str| {
+        crate::term::discard_typeahead();
+        rustyline::DefaultEditor::new()
+            .and_then(|mut fresh| fresh.readline(prompt))
+            .ok()
+            .map(|answer| answer.trim().to_string())
+    };
+    let prompt = "Apply the up step (y), save it as migration files (s), or neither (n)? [y/s/N] ";
+    match ask(prompt).as_deref() {
+        Some("y" | "Y" | "yes") => Offer::Apply,
+        Some("s" | "S") => {
+            let Some(dir) = ask("Directory for the files: ").filter(|d| !d.is_empty()) else {
+                return Offer::Neither;
+            };
+            let dir = crate::export::expand_home(&dir);
+            let tool = match files::detect(&dir) {
+                Ok(Some(tool)) => Some(tool),
+                _ => {
+                    let names = Tool::ALL.map(Tool::name).join(", ");
+                    let answer = ask(&format!("Migration tool ({names}): ")).unwrap_or_default();
+                    match Tool::parse(&answer) {
+                        Ok(tool) => Some(tool),
+                        Err(error) => {
+                            eprintln!("{}", escape::visible(&error.to_string()));
+                            return Offer::Neither;
+                        }
+                    }
+                }
+            };
+            Offer::Save(Files {
+                dir,
+                tool,
+                name: request.to_string(),
+            })
+        }
+        _ => Offer::Neither,
     }
 }

@@ -247,15 +247,19 @@ fn apply_runs_the_up_step_only_when_confirmed() {
 }
 
 #[test]
-fn backslash_migrate_validates_then_applies_on_yes() {
+fn backslash_migrate_offers_to_apply_or_save_once_validated() {
     let db = shop("migrate_repl");
-    let fake = FakeLlm::openai(vec![Reply::text(SOFT_DELETE), Reply::text(SOFT_DELETE)]);
+    let fake = FakeLlm::openai(vec![
+        Reply::text(SOFT_DELETE),
+        Reply::text(SOFT_DELETE),
+        Reply::text(SOFT_DELETE),
+    ]);
     let env: Vec<(&str, String)> = fake.env().into_iter().collect();
     let mut repl = harness::pty_with_env(["repl", "--no-history", "-d", db.url()], &env);
     repl.expect_prompt();
     let column = "select count(*) from information_schema.columns where column_name = 'deleted_at'";
     repl.send_line("\\migrate add a soft delete column to customers");
-    repl.expect_all(&["the schema is restored", "[y/N]"]);
+    repl.expect_all(&["the schema is restored", "[y/s/N]"]);
     repl.send_line("n");
     repl.expect("Not applied.");
     repl.expect_prompt();
@@ -265,7 +269,42 @@ fn backslash_migrate_validates_then_applies_on_yes() {
         "{}",
         repl.transcript()
     );
+
+    let dir = harness::scratch_dir("migrate_repl_files");
     repl.send_line("\\migrate add a soft delete column to customers");
+    repl.expect("[y/s/N]");
+    repl.send_line("s");
+    repl.expect("Directory for the files:");
+    repl.send_line(&dir.display().to_string());
+    repl.expect("Migration tool (");
+    repl.send_line("golang-migrate");
+    repl.expect("Wrote ");
+    repl.expect_prompt();
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .expect("dir")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names[0].ends_with("_add_a_soft_delete_column_to_customers.down.sql"),
+        "{names:?}"
+    );
+    assert_eq!(
+        db.query_scalar(column).as_deref(),
+        Some("0"),
+        "saving applies nothing"
+    );
+
+    repl.send_line("\\migrate add a soft delete column to customers");
+    repl.expect("[y/s/N]");
+    repl.send_line("y");
     repl.expect("[y/N]");
     repl.send_line("y");
     repl.expect("Applied the up step.");
