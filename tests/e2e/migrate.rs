@@ -369,3 +369,42 @@ fn scratch_round_trips_on_a_copy_of_the_schema_and_never_touches_the_connected_d
         .stdout_has("the scratch database is the connected database");
     assert_eq!(db.fingerprint(), before);
 }
+
+#[test]
+fn sqlite_validates_in_a_rolled_back_transaction_too() {
+    let dir = harness::scratch_dir("migrate_sqlite");
+    let path = dir.join("shop.db");
+    let conn = rusqlite::Connection::open(&path).expect("create sqlite file");
+    conn.execute_batch("create table customers (id integer primary key, name text not null);")
+        .expect("seed sqlite file");
+    let schema = |conn: &rusqlite::Connection| -> Vec<String> {
+        conn.prepare("select coalesce(sql, '') from sqlite_master order by name")
+            .expect("prepare")
+            .query_map([], |row| row.get(0))
+            .expect("query")
+            .map(|row| row.expect("row"))
+            .collect()
+    };
+    let before = schema(&conn);
+    let (up, down) = pair(
+        "migrate_sqlite",
+        "alter table customers add column deleted_at text;\ncreate index customers_deleted on customers (deleted_at);",
+        "drop index customers_deleted;\nalter table customers drop column deleted_at;",
+    );
+    let db = path.display().to_string();
+    let out = glance()
+        .args(["migrate", "--up", &up, "--down", &down, "--format", "json"])
+        .args(["--no-history", "-d", &db])
+        .run();
+    out.success();
+    let document = out.json();
+    assert_eq!(document["validation"]["restored"], true, "{document}");
+    assert!(
+        document["up"]
+            .as_str()
+            .unwrap()
+            .starts_with("alter table customers"),
+        "no timeouts on SQLite: {document}"
+    );
+    assert_eq!(schema(&conn), before);
+}
