@@ -377,6 +377,11 @@ pub struct LintArgs {
     /// (no connection is made), else postgres]
     #[arg(long, value_enum, value_name = "DIALECT")]
     pub dialect: Option<LintDialect>,
+    /// Lint each file as run in one transaction, as migration tools (dbmate,
+    /// Flyway, sqlx) run a file by default: a lock taken early is held to
+    /// the end, and statements that cannot run in a transaction are errors
+    #[arg(long)]
+    pub assume_in_transaction: bool,
 }
 
 /// The dialects `glance lint` reads.

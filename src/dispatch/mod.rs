@@ -361,7 +361,12 @@ fn lint_command(global: &Global, args: &LintArgs) -> Result<(), Failure> {
                 hint: None,
             })?
         };
-        let statements = crate::lint::statements(&sql, dialect).map_err(|e| Failure::Usage {
+        let linted = if args.assume_in_transaction {
+            crate::lint::statements_in_one_transaction(&sql, dialect)
+        } else {
+            crate::lint::statements(&sql, dialect)
+        };
+        let statements = linted.map_err(|e| Failure::Usage {
             message: format!(
                 "{path}:{}:{}: cannot parse: {}",
                 e.line, e.column, e.message
