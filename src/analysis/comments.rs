@@ -8,16 +8,14 @@
 //! stay without a draft. [`super::comment_file`] writes the draft out.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use crate::agent::Agent;
 use crate::catalog::{Catalog, Relation};
 use crate::db::{self, Dialect, Value};
 use crate::ident::{quote_ident, quote_ident_always};
 use crate::llm;
-use crate::querylog::QuestionNote;
 use crate::session::Session;
-use crate::spinner::Spinner;
+use crate::turn::{self, Aside};
 use crate::usage::Tally;
 
 /// How many values per column the model sees with `share_samples`, each
@@ -439,31 +437,14 @@ pub fn draft(
         Ok(content) => content,
         Err(error) => return (Tally::default(), Err(error.into())),
     };
-    let system = system(session.info().dialect);
-    let canceller = agent.provider().canceller();
-    let label = format!("asking {} to draft comments…", agent.provider().model());
-    let mut waiting = Spinner::start(&label, progress);
-    let started = Instant::now();
-    let reply = session.interrupts().cancellable(canceller, || {
-        agent.aside(system, content, &mut |_| waiting.stop())
-    });
-    waiting.stop();
-    let usage = reply
-        .as_ref()
-        .ok()
-        .and_then(|r| r.usage)
-        .unwrap_or_default();
-    let note = QuestionNote {
+    let aside = Aside {
+        system: system(session.info().dialect),
+        content,
+        waiting: &format!("asking {} to draft comments…", agent.provider().model()),
         question: format!("\\describe{} {name}", if all { " --all" } else { "" }),
-        llm_time: started.elapsed(),
-        usage,
-        cost: agent.cost(&usage),
-        provider: agent.provider().name().to_string(),
-        model: agent.provider().model().to_string(),
+        progress,
     };
-    let error = reply.as_ref().err().map(ToString::to_string);
-    session.record_question(&note, error.as_deref());
-    let tally = Tally::of(1, &note.usage, note.cost);
+    let (tally, reply) = turn::aside(session, agent, aside, &mut |_| {});
     let drafted = reply
         .map_err(Failed::from)
         .and_then(|reply| parse(&reply.text))

@@ -4,15 +4,12 @@
 //! the last statement's speed. Either way the model sees only the
 //! statement, the plan and glance's findings — never a row of data.
 
-use std::time::Instant;
-
 use super::explain::Report;
 use crate::agent::Agent;
 use crate::db::Dialect;
 use crate::llm;
-use crate::querylog::QuestionNote;
 use crate::session::Session;
-use crate::spinner::Spinner;
+use crate::turn::{self, Aside};
 use crate::usage::Tally;
 
 /// A plan as JSON longer than this is left out of the request; the tree
@@ -91,40 +88,21 @@ pub fn explain(
     on_text: &mut dyn FnMut(&str),
 ) -> Result<Explained, llm::Error> {
     let info = session.info();
-    let system = system(info.dialect, &info.server_version);
-    let canceller = agent.provider().canceller();
-    let label = format!("asking {} about the plan…", agent.provider().model());
-    let mut waiting = Spinner::start(&label, progress);
-    let started = Instant::now();
-    let reply = session.interrupts().cancellable(canceller, || {
-        agent.aside(system, content(report), &mut |text| {
-            waiting.stop();
-            on_text(text)
-        })
-    });
-    waiting.stop();
-    let usage = reply
-        .as_ref()
-        .ok()
-        .and_then(|r| r.usage)
-        .unwrap_or_default();
-    let note = QuestionNote {
+    let aside = Aside {
+        system: system(info.dialect, &info.server_version),
+        content: content(report),
+        waiting: &format!("asking {} about the plan…", agent.provider().model()),
         question: format!(
             "\\explain{} {}",
             if report.analyze { " analyze" } else { "" },
             report.sql
         ),
-        llm_time: started.elapsed(),
-        usage,
-        cost: agent.cost(&usage),
-        provider: agent.provider().name().to_string(),
-        model: agent.provider().model().to_string(),
+        progress,
     };
-    let error = reply.as_ref().err().map(ToString::to_string);
-    session.record_question(&note, error.as_deref());
+    let (tally, reply) = turn::aside(session, agent, aside, on_text);
     Ok(Explained {
         text: reply?.text,
-        tally: Tally::of(1, &note.usage, note.cost),
+        tally,
     })
 }
 
