@@ -278,6 +278,19 @@ fn postgres_design_validates_in_a_rolled_back_schema_and_applies_when_allowed() 
     assert_eq!(db.fingerprint(), before);
     assert_eq!(scratch_schemas(&db), "0");
 
+    let indexed = PG_LIBRARY.replace(
+        "CREATE INDEX loans_member_id",
+        "CREATE INDEX customers_name ON customers (name);\nCREATE INDEX loans_member_id",
+    );
+    let fake = FakeLlm::openai(vec![Reply::text(&indexed), Reply::text(&indexed)]);
+    design(&fake, db.url(), &["a library"])
+        .success()
+        .stderr_has("warning require-concurrent-index");
+    let out = design(&fake, db.url(), &["--format", "json", "a library"]);
+    let doc: serde_json::Value = serde_json::from_str(&out.success().stdout).expect("JSON");
+    assert_eq!(doc["findings"][0]["rule"], "require-concurrent-index");
+    assert_eq!(db.fingerprint(), before);
+
     let fake = FakeLlm::openai(vec![Reply::text(PG_LIBRARY)]);
     design(&fake, db.url(), &["a library", "--apply", "--allow-write"]).success();
     assert_eq!(
