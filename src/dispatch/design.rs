@@ -32,6 +32,11 @@ pub(super) fn command(global: &Global, args: &DesignArgs) -> Result<(), Failure>
         write: args.allow_write || global.yes,
         destructive: global.yes,
     };
+    if args.apply && session.choice().read_only {
+        return Err(Failure::Refused(
+            "--apply writes, and this connection is read-only; nothing was designed".into(),
+        ));
+    }
     if args.apply && !term.can_ask() && !allowed.write {
         return Err(Failure::Refused(
             "--apply writes and needs a confirmation, but there is no terminal to ask; \

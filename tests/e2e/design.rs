@@ -162,8 +162,8 @@ fn save_never_replaces_a_file_and_apply_needs_permission() {
 }
 
 #[test]
-fn backslash_design_fixes_a_rejected_draft_once_refines_it_and_applies_after_yes() {
-    let (_dir, url) = shop("design_repl");
+fn backslash_design_fixes_a_rejected_draft_once_saves_refines_and_applies_after_yes() {
+    let (dir, url) = shop("design_repl");
     let rejected = "```sql\nCREATE TABLE customers (id INTEGER PRIMARY KEY);\n```";
     let fake = FakeLlm::openai(vec![
         Reply::text(rejected),
@@ -175,8 +175,17 @@ fn backslash_design_fixes_a_rejected_draft_once_refines_it_and_applies_after_yes
     repl.expect_prompt();
     repl.send_line("\\design a library with members and loans");
     repl.expect_all(&["erDiagram", "[y/s/N]"]);
-    repl.send_line("n");
+    repl.send_line("s");
+    repl.expect("Save the DDL to:");
+    let saved = dir.join("draft.sql");
+    repl.send_line(&saved.display().to_string());
+    repl.expect("Wrote");
     repl.expect_prompt();
+    assert!(
+        fs::read_to_string(&saved)
+            .unwrap()
+            .contains("CREATE TABLE loans")
+    );
     repl.send_line("\\design loans need a due date");
     repl.expect_all(&["due_on", "[y/s/N]"]);
     repl.send_line("y");
@@ -298,4 +307,30 @@ fn postgres_design_validates_in_a_rolled_back_schema_and_applies_when_allowed() 
             .as_deref(),
         Some("People who borrow")
     );
+}
+
+#[test]
+fn apply_on_a_read_only_profile_is_refused_before_the_model_is_asked() {
+    let (dir, url) = shop("design_read_only");
+    let home = dir.join("home");
+    fs::create_dir_all(home.join(".config/glance")).expect("config dir");
+    fs::write(
+        home.join(".config/glance/config.toml"),
+        format!("[connections.ro]\nurl = \"{url}\"\nread_only = true\n"),
+    )
+    .expect("config file");
+    let fake = FakeLlm::openai(Vec::new());
+    fake.on(glance().home(&home))
+        .args([
+            "-p",
+            "ro",
+            "design",
+            "a library",
+            "--apply",
+            "--allow-write",
+        ])
+        .run()
+        .code(3)
+        .stderr_has("read-only");
+    assert!(!schema(&url).contains("loans"));
 }
