@@ -40,6 +40,9 @@ mod interrupt;
 mod journal;
 mod lint;
 mod llm;
+// used by glance migrate, next
+#[allow(dead_code)]
+mod migrate;
 mod models;
 mod numbers;
 mod password;

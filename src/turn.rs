@@ -6,7 +6,7 @@
 //! drawn only when the `Ui` says stderr is a terminal, and is erased before
 //! the first reply text reaches the `Ui`.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::agent::context::SchemaText;
 use crate::agent::{Agent, Proposal};
@@ -22,7 +22,6 @@ use crate::safety::Verdict;
 use crate::session::{Consent, Decision, Executed, Ran, Run, Session};
 use crate::spinner::Spinner;
 use crate::unrun;
-use crate::usage::Tally;
 
 /// How long reading the schema may take before a spinner says so: a schema
 /// already read returns far sooner, and shows nothing.
@@ -296,58 +295,6 @@ pub fn answer_with(
         let share_samples = session.settings.share_samples;
         request = Agent::correction(&request, &proposal.reply, &sql, &error, share_samples);
     }
-}
-
-/// A side question to the model, outside the conversation.
-pub struct Aside<'a> {
-    pub system: String,
-    pub content: String,
-    /// What the spinner says while the model is silent.
-    pub waiting: &'a str,
-    /// How the call is recorded in the history (`\explain SQL`…).
-    pub question: String,
-    /// Draw the spinner on stderr.
-    pub progress: bool,
-}
-
-/// Asks `agent` the side question `aside`, passing the reply's text to
-/// `on_text` as it streams. A spinner shows while the model is silent;
-/// Ctrl-C abandons the request. The call is recorded in the history as
-/// `aside.question` with its tokens and cost, which come back also when it
-/// failed.
-pub fn aside(
-    session: &mut Session,
-    agent: &Agent,
-    aside: Aside,
-    on_text: &mut dyn FnMut(&str),
-) -> (Tally, Result<llm::Reply, llm::Error>) {
-    let canceller = agent.provider().canceller();
-    let mut waiting = Spinner::start(aside.waiting, aside.progress);
-    let started = Instant::now();
-    let (system, content) = (aside.system, aside.content);
-    let reply = session.interrupts().cancellable(canceller, || {
-        agent.aside(system, content, &mut |text| {
-            waiting.stop();
-            on_text(text)
-        })
-    });
-    waiting.stop();
-    let usage = reply
-        .as_ref()
-        .ok()
-        .and_then(|r| r.usage)
-        .unwrap_or_default();
-    let note = QuestionNote {
-        question: aside.question,
-        llm_time: started.elapsed(),
-        usage,
-        cost: agent.cost(&usage),
-        provider: agent.provider().name().to_string(),
-        model: agent.provider().model().to_string(),
-    };
-    let error = reply.as_ref().err().map(ToString::to_string);
-    session.record_question(&note, error.as_deref());
-    (Tally::of(1, &note.usage, note.cost), reply)
 }
 
 /// What the front ends print when a failed statement goes back to the

@@ -9,13 +9,13 @@
 
 use std::collections::BTreeMap;
 
+use super::aside::{self, Aside};
 use crate::agent::Agent;
 use crate::catalog::{Catalog, Relation};
 use crate::db::{self, Dialect, Value};
 use crate::ident::{quote_ident, quote_ident_always};
 use crate::llm;
 use crate::session::Session;
-use crate::turn::{self, Aside};
 use crate::usage::Tally;
 
 /// How many values per column the model sees with `share_samples`, each
@@ -438,13 +438,13 @@ pub fn draft(
         Err(error) => return (Tally::default(), Err(error.into())),
     };
     let aside = Aside {
+        question: format!("\\describe{} {name}", if all { " --all" } else { "" }),
         system: system(session.info().dialect),
         content,
-        waiting: &format!("asking {} to draft comments…", agent.provider().model()),
-        question: format!("\\describe{} {name}", if all { " --all" } else { "" }),
+        about: "to draft comments…",
         progress,
     };
-    let (tally, reply) = turn::aside(session, agent, aside, &mut |_| {});
+    let (reply, tally) = aside::ask(session, agent, aside, &mut |_| {});
     let drafted = reply
         .map_err(Failed::from)
         .and_then(|reply| parse(&reply.text))

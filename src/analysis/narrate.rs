@@ -4,12 +4,12 @@
 //! the last statement's speed. Either way the model sees only the
 //! statement, the plan and glance's findings — never a row of data.
 
+use super::aside::{self, Aside};
 use super::explain::Report;
 use crate::agent::Agent;
 use crate::db::Dialect;
 use crate::llm;
 use crate::session::Session;
-use crate::turn::{self, Aside};
 use crate::usage::Tally;
 
 /// A plan as JSON longer than this is left out of the request; the tree
@@ -89,17 +89,17 @@ pub fn explain(
 ) -> Result<Explained, llm::Error> {
     let info = session.info();
     let aside = Aside {
-        system: system(info.dialect, &info.server_version),
-        content: content(report),
-        waiting: &format!("asking {} about the plan…", agent.provider().model()),
         question: format!(
             "\\explain{} {}",
             if report.analyze { " analyze" } else { "" },
             report.sql
         ),
+        system: system(info.dialect, &info.server_version),
+        content: content(report),
+        about: "about the plan…",
         progress,
     };
-    let (tally, reply) = turn::aside(session, agent, aside, on_text);
+    let (reply, tally) = aside::ask(session, agent, aside, on_text);
     Ok(Explained {
         text: reply?.text,
         tally,

@@ -16,13 +16,13 @@ pub mod tables;
 use std::collections::BTreeMap;
 
 use crate::agent::{Agent, extract, feedback};
+use crate::analysis::aside::{self, Aside};
 use crate::catalog::Catalog;
 use crate::db::{self, Dialect};
 use crate::docs::model::Check;
 use crate::lint::{self, Linted};
 use crate::llm;
 use crate::session::Session;
-use crate::turn::{self, Aside};
 use crate::usage::Tally;
 
 /// A design: what was asked, the DDL, what validating it found, and the
@@ -134,11 +134,11 @@ fn propose(
     let aside = Aside {
         system: prompt::system(dialect),
         content: prompt::content(round.request, &existing, previous, error),
-        waiting: &format!("asking {} for a design…", agent.provider().model()),
+        about: "for a design…",
         question: format!("\\design {}", round.request),
         progress: round.progress,
     };
-    let (tally, reply) = turn::aside(session, agent, aside, &mut |_| {});
+    let (reply, tally) = aside::ask(session, agent, aside, &mut |_| {});
     let ddl = reply.map_err(Failed::from).and_then(|reply| {
         let first = extract::sql(&reply.text).ok_or(Failed::NoDdl)?;
         let mut statements = vec![first];

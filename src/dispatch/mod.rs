@@ -179,6 +179,27 @@ fn open_for_analysis(global: &Global) -> Result<Analysis, Failure> {
     })
 }
 
+/// What the write flags let run without a person to confirm (`--yes`
+/// allows writes and destructive statements alike), and the confirmation
+/// that asks at the terminal for the rest.
+fn confirmation(
+    global: &Global,
+    term: Term,
+    write: bool,
+    destructive: bool,
+) -> (
+    crate::gate::Allowed,
+    impl FnMut(&crate::session::Consent) -> crate::session::Decision + use<>,
+) {
+    let allowed = crate::gate::Allowed {
+        write: write || global.yes,
+        destructive: destructive || global.yes,
+    };
+    (allowed, move |consent: &crate::session::Consent| {
+        ask::confirm_by(consent, allowed, term)
+    })
+}
+
 /// `glance explain [--analyze] SQL`: the plan and findings on stdout (a
 /// JSON document with --format json); a write under --analyze that nobody
 /// confirmed is refused (exit 3).
@@ -191,11 +212,7 @@ fn explain_command(global: &Global, args: &ExplainArgs) -> Result<(), Failure> {
         config,
         ..
     } = open_for_analysis(global)?;
-    let allowed = crate::gate::Allowed {
-        write: args.allow_write || global.yes,
-        destructive: args.allow_destructive || global.yes,
-    };
-    let mut confirm = |consent: &crate::session::Consent| ask::confirm_by(consent, allowed, term);
+    let (_, mut confirm) = confirmation(global, term, args.allow_write, args.allow_destructive);
     match explain::explain(&mut session, &sql, args.analyze, &mut confirm) {
         Ok(report) if format == render::Format::Json => {
             let explained = explanation(&config, args, |agent| {
@@ -489,10 +506,7 @@ fn describe_command(global: &Global, args: &DescribeArgs) -> Result<(), Failure>
         }),
         output: args.output.clone(),
     };
-    let allowed = crate::gate::Allowed {
-        write: args.allow_write || global.yes,
-        destructive: global.yes,
-    };
+    let (allowed, mut confirm) = confirmation(global, term, args.allow_write, false);
     let setup = repl::describe::Setup {
         options: &options,
         json: format == render::Format::Json,
@@ -502,7 +516,6 @@ fn describe_command(global: &Global, args: &DescribeArgs) -> Result<(), Failure>
         progress: term.stderr_tty,
     };
     let agent = make_agent(&config)?;
-    let mut confirm = |consent: &crate::session::Consent| ask::confirm_by(consent, allowed, term);
     repl::describe::run(&mut session, agent.as_ref(), &setup, &mut confirm).1
 }
 

@@ -361,8 +361,13 @@ fn drop_table(name: &ObjectName) -> Finding {
     finding(
         "drop-table",
         format!("drops {name}: running code that still reads or writes it fails"),
-        "first deploy code that no longer uses the table, then drop it".into(),
+        deploy_first("table"),
     )
+}
+
+/// The fix for dropping a table or a column that running code may use.
+fn deploy_first(what: &str) -> String {
+    format!("first deploy code that no longer uses the {what}, then drop it")
 }
 
 /// Records `CHECK (c IS NOT NULL)` constraints added and validated.
@@ -465,20 +470,12 @@ fn alter_postgres(
                     "checks every row of {table} while {table} and {} are locked against writes",
                     fk.foreign_table
                 ),
-                format!(
-                    "ALTER TABLE {table} ADD {constraint} NOT VALID; then, in a separate \
-                     transaction, ALTER TABLE {table} VALIDATE CONSTRAINT {};",
-                    constraint_name(fk.name.as_ref())
-                ),
+                not_valid_then_validate(table, constraint, fk.name.as_ref()),
             )),
             TableConstraint::Check(check) if !not_valid => found.push(finding(
                 "check-not-valid",
                 format!("reads every row of {table} under an ACCESS EXCLUSIVE lock"),
-                format!(
-                    "ALTER TABLE {table} ADD {constraint} NOT VALID; then, in a separate \
-                     transaction, ALTER TABLE {table} VALIDATE CONSTRAINT {};",
-                    constraint_name(check.name.as_ref())
-                ),
+                not_valid_then_validate(table, constraint, check.name.as_ref()),
             )),
             TableConstraint::Unique(_) | TableConstraint::PrimaryKey(_) => {
                 let kind = if matches!(constraint, TableConstraint::Unique(_)) {
@@ -543,8 +540,18 @@ fn alter_postgres(
     }
 }
 
-fn constraint_name(name: Option<&sqlparser::ast::Ident>) -> String {
-    name.map_or_else(|| "name".to_string(), ToString::to_string)
+/// The fix for a constraint that checks every row as it is added: add it
+/// NOT VALID, then validate it (`name` where the statement gives none).
+fn not_valid_then_validate(
+    table: &ObjectName,
+    constraint: &TableConstraint,
+    name: Option<&sqlparser::ast::Ident>,
+) -> String {
+    let name = name.map_or_else(|| "name".to_string(), ToString::to_string);
+    format!(
+        "ALTER TABLE {table} ADD {constraint} NOT VALID; then, in a separate transaction, \
+         ALTER TABLE {table} VALIDATE CONSTRAINT {name};"
+    )
 }
 
 fn not_null(table: &ObjectName, column: &ColumnDef) -> Finding {
@@ -566,7 +573,7 @@ fn drop_column(table: &ObjectName, column: &sqlparser::ast::Ident) -> Finding {
     finding(
         "drop-column",
         format!("drops {table}.{column}: running code that still names it fails"),
-        "first deploy code that no longer uses the column, then drop it".into(),
+        deploy_first("column"),
     )
 }
 

@@ -1,7 +1,8 @@
 //! `\describe TABLE` and `glance describe TABLE` at the front: the model's
 //! draft of comments ([`comments::draft`]) printed as JSON, written out
-//! (SQL or tbls YAML, to a file or stdout), or opened in the editor and
-//! what is saved run as `COMMENT ON` statements through the gate.
+//! (SQL or tbls YAML, to a file or stdout; with JSON only to a file), or
+//! opened in the editor and what is saved run as `COMMENT ON` statements
+//! through the gate.
 
 use std::path::PathBuf;
 
@@ -52,6 +53,21 @@ pub fn run(
     if runs && let Err(failure) = can_run(session, setup) {
         return (Tally::default(), Err(failure));
     }
+    if setup.json && options.export.is_some() && options.output.is_none() {
+        return (
+            Tally::default(),
+            Err(Failure::Usage {
+                message: "--export writes the draft on stdout, where --format json prints its \
+                          document"
+                    .into(),
+                hint: Some(
+                    "add -o FILE to write the export there and print the JSON, or leave out \
+                     --format json"
+                        .into(),
+                ),
+            }),
+        );
+    }
     // A file that cannot be written is said before the model is asked.
     if let Some(file) = &options.output {
         let target = crate::export::expand_home(file);
@@ -86,8 +102,7 @@ pub fn run(
         }
     };
     let ended = if setup.json {
-        println!("{}", crate::render::json_text(&comment_file::json(&draft)));
-        Ok(())
+        json_out(&draft, export, options.output.as_deref())
     } else {
         eprintln!("{}", escape::visible(&comment_file::summary(&draft)));
         match export {
@@ -145,6 +160,23 @@ fn write_out(draft: &Draft, export: Export, output: Option<&str>) -> Result<(), 
     };
     crate::export::write_text(file, false, &text).map_err(write_failure)?;
     eprintln!("Wrote {}.", escape::visible(file));
+    Ok(())
+}
+
+/// With `--format json`: the file written first, when `-o` names one, then
+/// the draft as JSON with `written` saying what went where (null when
+/// nothing was written).
+fn json_out(draft: &Draft, export: Option<Export>, output: Option<&str>) -> Result<(), Failure> {
+    let mut document = comment_file::json(draft);
+    if let (Some(export), Some(file)) = (export, output) {
+        write_out(draft, export, Some(file))?;
+        let export = match export {
+            Export::Sql => "sql",
+            Export::Tbls => "tbls",
+        };
+        document["written"] = serde_json::json!({ "file": file, "export": export });
+    }
+    println!("{}", crate::render::json_text(&document));
     Ok(())
 }
 

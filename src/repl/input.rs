@@ -53,6 +53,7 @@ impl Input {
         let mut editor = Editor::with_config(config).map_err(failed)?;
         editor.set_helper(Some(ReplHelper {
             color: term.color,
+            term: Some(term),
             ..ReplHelper::default()
         }));
         let line_history = line_history.filter(|path| load_lines(&mut editor, path));

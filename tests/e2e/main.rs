@@ -39,6 +39,7 @@ mod lint;
 mod listings;
 mod manifest;
 mod narrate;
+mod oracles;
 mod paging;
 mod password;
 mod providers;
