@@ -191,6 +191,13 @@ pub enum Command {
     /// $VISUAL or $EDITOR, then run it as COMMENT ON statements once
     /// confirmed. --export writes the draft out instead, running nothing.
     Describe(DescribeArgs),
+    /// The model designs tables for what you describe: keys, foreign keys,
+    /// NOT NULLs, CHECKs, indexes and comments in the connected dialect.
+    /// glance validates the DDL where nothing of it stays (PostgreSQL: a
+    /// throwaway schema in a transaction that is rolled back; SQLite: an
+    /// in-memory database), lints it, and shows the tables, a Mermaid
+    /// diagram and the findings. Exit 1 when the database rejects it.
+    Design(DesignArgs),
     /// Lint migration files without connecting: for each statement, the
     /// lock it takes on PostgreSQL 15 and whether it blocks reads or
     /// writes, whether it rewrites or scans the table, whether it can run
@@ -355,6 +362,23 @@ pub struct DescribeArgs {
     pub output: Option<String>,
     /// Run the drafted statements without a terminal to confirm them (and
     /// without an editor).
+    #[arg(long)]
+    pub allow_write: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DesignArgs {
+    /// What to design, in plain words.
+    #[arg(required = true, value_name = "TEXT")]
+    pub request: Vec<String>,
+    /// Write the DDL to FILE; an existing file is never replaced.
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub save: Option<String>,
+    /// Create the design on the connected database once confirmed
+    /// (without a terminal, with --allow-write or --yes).
+    #[arg(long)]
+    pub apply: bool,
+    /// Let --apply create the tables without a terminal to confirm.
     #[arg(long)]
     pub allow_write: bool,
 }

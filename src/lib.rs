@@ -22,6 +22,7 @@ mod copy;
 mod db;
 mod demo;
 mod describe;
+mod design;
 mod dispatch;
 mod docs;
 mod escape;

@@ -7,6 +7,8 @@
 // everything but the REPL and `ask`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod design;
+
 use crate::analysis::{explain, narrate};
 use crate::cli::{
     AdviseArgs, CheckArgs, Cli, Command, ConfigAction, DescribeArgs, DescribeExport, DocsArgs,
@@ -125,6 +127,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Check(args) => check_command(global, args),
         Command::Docs(args) => docs_command(global, args),
         Command::Describe(args) => describe_command(global, args),
+        Command::Design(args) => design::command(global, args),
         Command::Repl => {
             let config = load_config(global)?;
             let term = Term::detect(config.color);

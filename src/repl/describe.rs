@@ -181,7 +181,7 @@ fn json_out(draft: &Draft, export: Option<Export>, output: Option<&str>) -> Resu
 }
 
 /// Why the draft's file could not be written.
-fn write_failure(error: crate::export::Error) -> Failure {
+pub(super) fn write_failure(error: crate::export::Error) -> Failure {
     let hint = match &error {
         crate::export::Error::Exists(_) => {
             Some("glance never replaces a file: remove it or name another".into())
@@ -242,6 +242,18 @@ fn edit_and_run(
             statements.len()
         );
     }
+    run_confirmed(session, &statements, "COMMENT ON", confirm)
+}
+
+/// Runs `statements` (what the model wrote, `what` in words) one by one
+/// through the gate; `confirm` answers for the first, and its yes covers
+/// the rest up to writes. Stops at the first that does not run.
+pub(super) fn run_confirmed(
+    session: &mut Session,
+    statements: &[String],
+    what: &str,
+    confirm: &mut dyn FnMut(&Consent) -> Decision,
+) -> Result<(), Failure> {
     let mut agreed = false;
     let mut once = |consent: &Consent| {
         if agreed && consent.verdict.level <= Level::Write {
@@ -251,7 +263,7 @@ fn edit_and_run(
         agreed = decision == Decision::Run;
         decision
     };
-    for sql in &statements {
+    for sql in statements {
         let run = Run {
             sql,
             origin: Origin::Generated,
@@ -266,10 +278,9 @@ fn edit_and_run(
                 return Ok(());
             }
             Executed::Refused { .. } => {
-                return Err(Failure::Refused(
-                    "COMMENT ON writes and needs a confirmation, and there is no terminal to ask"
-                        .into(),
-                ));
+                return Err(Failure::Refused(format!(
+                    "{what} writes and needs a confirmation, and there is no terminal to ask"
+                )));
             }
             Executed::Forbidden { verdict } => {
                 return Err(Failure::Refused(session.read_only_refusal(&verdict)));

@@ -148,6 +148,17 @@ impl Input {
         }
     }
 
+    /// One answer to `prompt`, read with a fresh line editor; `None`
+    /// without a terminal, or on Ctrl-C or Ctrl-D.
+    pub fn ask(&mut self, prompt: &str) -> Option<String> {
+        if !self.is_terminal() {
+            return None;
+        }
+        term::discard_typeahead();
+        let answer = DefaultEditor::new().and_then(|mut fresh| fresh.readline(prompt));
+        answer.ok().map(|answer| answer.trim().to_string())
+    }
+
     /// Tells completion and highlighting whether plain lines are SQL.
     pub fn set_sql_mode(&mut self, on: bool) {
         if let Some(helper) = self.helper() {

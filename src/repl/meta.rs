@@ -278,6 +278,7 @@ impl Repl {
             Meta::Docs(dir) => write_docs(session, dir.as_deref()),
             Meta::IndexAdviseWorkload => self.advise_workload(session, input),
             Meta::DescribeDraft(options) => self.describe_draft(session, input, &options),
+            Meta::Design { text, new } => self.design(session, input, &text, new),
             Meta::Connect(target) => self.connect(session, input, target),
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::History(words) => history::list(session, words.as_deref()),
