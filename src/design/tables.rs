@@ -53,7 +53,7 @@ pub fn descriptions(proposed: &Proposed) -> Vec<Description> {
 /// The Mermaid diagram of the new relations and the foreign keys between
 /// them.
 pub fn diagram(proposed: &Proposed) -> String {
-    mermaid::diagram(&proposed.catalog, None)
+    mermaid::diagram(&proposed.catalog, None, mermaid::Detail::Columns)
 }
 
 /// The JSON document of `design` (see the module's doc).

@@ -57,6 +57,7 @@ pub fn show(session: &Session, design: &Design, json: bool) -> Result<(), Failur
                 println!();
             }
             println!("{}", escape::visible(tables::diagram(proposed).trim_end()));
+            eprintln!("{}", validated_where(session.info().dialect));
         }
         if design.findings.iter().any(|s| !s.findings.is_empty()) {
             let file = report::File {
@@ -64,6 +65,8 @@ pub fn show(session: &Session, design: &Design, json: bool) -> Result<(), Failur
                 statements: design.findings.clone(),
             };
             eprint!("{}", report::text(&[file]));
+        } else {
+            eprintln!("Lint: no findings.");
         }
     }
     match &design.validated {
@@ -73,6 +76,20 @@ pub fn show(session: &Session, design: &Design, json: bool) -> Result<(), Failur
             "the design did not validate: {}",
             escape::visible(&invalid.to_string())
         ))),
+    }
+}
+
+/// Where a design that validated was created, and that it is gone.
+fn validated_where(dialect: crate::db::Dialect) -> &'static str {
+    match dialect {
+        crate::db::Dialect::Postgres => {
+            "Validated: created in a throwaway schema, in a transaction that was rolled back; \
+             nothing in the database changed."
+        }
+        crate::db::Dialect::Sqlite => {
+            "Validated: created in an in-memory database beside copies of your tables; \
+             your database file was not opened for writing."
+        }
     }
 }
 

@@ -70,7 +70,8 @@ fn design_shows_tables_and_diagram_and_leaves_the_file_alone() {
         .stdout_has("CHECK (days > 0)")
         .stdout_has("loans_member_id")
         .stdout_has("erDiagram")
-        .stdout_has("main__loans }|--|| main__members");
+        .stdout_has("main__loans }|--|| main__members")
+        .stderr_has("Validated: created in an in-memory database");
     assert_eq!(schema(&url), before);
     let body: String = fake.requests().iter().map(|r| r.body.to_string()).collect();
     assert!(
@@ -251,7 +252,12 @@ fn postgres_design_validates_in_a_rolled_back_schema_and_applies_when_allowed() 
         .stdout_has("\"loans_days_check\" CHECK (days > 0)")
         .stdout_has("REFERENCES customers(id)")
         .stdout_has("How long the loan runs")
-        .stdout_has("public__loans }|--|| public__members");
+        .stdout_has("public__loans }|--|| public__members")
+        .stdout_has("  public__customers[\"public.customers\"]\n")
+        .stdout_has("public__loans }o--|| public__customers")
+        .stderr_has(
+            "Validated: created in a throwaway schema, in a transaction that was rolled back",
+        );
     assert_eq!(db.fingerprint(), before);
     assert_eq!(scratch_schemas(&db), "0");
 
