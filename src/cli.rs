@@ -201,6 +201,13 @@ pub enum Command {
     /// rewrites or scans a table over 10,000 rows or 10 MB. Exit status 1
     /// when validation fails or is refused.
     Migrate(MigrateArgs),
+    /// The model designs tables for what you describe: keys, foreign keys,
+    /// NOT NULLs, CHECKs, indexes and comments in the connected dialect.
+    /// glance validates the DDL where nothing of it stays (PostgreSQL: a
+    /// throwaway schema in a transaction that is rolled back; SQLite: an
+    /// in-memory database), lints it, and shows the tables, a Mermaid
+    /// diagram and the findings. Exit 1 when the database rejects it.
+    Design(DesignArgs),
     /// Lint migration files without connecting: for each statement, the
     /// lock it takes on PostgreSQL 15 and whether it blocks reads or
     /// writes, whether it rewrites or scans the table, whether it can run
@@ -369,6 +376,23 @@ pub struct DescribeArgs {
     pub allow_write: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct DesignArgs {
+    /// What to design, in plain words.
+    #[arg(required = true, value_name = "TEXT")]
+    pub request: Vec<String>,
+    /// Write the DDL to FILE; an existing file is never replaced.
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub save: Option<String>,
+    /// Create the design on the connected database once confirmed
+    /// (without a terminal, with --allow-write or --yes).
+    #[arg(long)]
+    pub apply: bool,
+    /// Let --apply create the tables without a terminal to confirm.
+    #[arg(long)]
+    pub allow_write: bool,
+}
+
 /// What `glance describe --export` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum DescribeExport {
@@ -425,6 +449,11 @@ pub struct LintArgs {
     /// (no connection is made), else postgres]
     #[arg(long, value_enum, value_name = "DIALECT")]
     pub dialect: Option<LintDialect>,
+    /// Lint each file as run in one transaction, as migration tools (dbmate,
+    /// Flyway, sqlx) run a file by default: a lock taken early is held to
+    /// the end, and statements that cannot run in a transaction are errors
+    #[arg(long)]
+    pub assume_in_transaction: bool,
 }
 
 /// The dialects `glance lint` reads.

@@ -147,6 +147,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Query,
     },
     Spec {
+        name: "\\design",
+        args: "[new] TEXT",
+        help: "the model designs tables for TEXT, validated where nothing stays and shown with a diagram; TEXT refines the current draft, new starts over; then y applies it, s saves it to a file",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\d",
         args: "[NAME]",
         help: "list tables, views and sequences, or describe NAME",
@@ -310,6 +316,22 @@ pub const COMMANDS: &[Spec] = &[
     },
 ];
 
+/// `\design [new] TEXT`.
+fn design_command(rest: &str) -> Result<Meta, String> {
+    let (new, text) = match rest.split_once(char::is_whitespace) {
+        Some(("new", text)) => (true, text.trim()),
+        _ if rest == "new" => (true, ""),
+        _ => (false, rest),
+    };
+    if text.is_empty() {
+        return Err("\\design needs what to design: \\design [new] TEXT".into());
+    }
+    Ok(Meta::Design {
+        text: text.to_string(),
+        new,
+    })
+}
+
 /// What a describe command lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Listing {
@@ -387,6 +409,11 @@ pub enum Meta {
     IndexAdvise {
         sql: Option<String>,
         plans: bool,
+    },
+    /// `\design [new] TEXT`: the model designs tables (`new`: start over).
+    Design {
+        text: String,
+        new: bool,
     },
     /// `\describe TABLE …`: the model drafts comments.
     DescribeDraft(crate::analysis::comments::Options),
@@ -566,6 +593,7 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\l" | "\\list" => server_list(server_listing::DATABASES),
         "\\slow" => slow_command(rest).map(Some),
         "\\docs" => Ok(Some(Meta::Docs(argument))),
+        "\\design" => design_command(rest).map(Some),
         "\\describe" => crate::analysis::comments::Options::parse(rest)
             .map(|options| Some(Meta::DescribeDraft(options))),
         "\\indexes" => indexes_command(rest).map(Some),
@@ -1003,6 +1031,29 @@ mod tests {
     }
 
     #[test]
+    fn design_refines_unless_new() {
+        let design = |line: &str| {
+            parse(line).map(|m| match m {
+                Some(Meta::Design { text, new }) => Some((text, new)),
+                _ => None,
+            })
+        };
+        assert_eq!(
+            design("\\design loans need a due date"),
+            Ok(Some(("loans need a due date".to_string(), false)))
+        );
+        assert_eq!(
+            design("\\design new a library"),
+            Ok(Some(("a library".to_string(), true)))
+        );
+        assert_eq!(
+            design("\\design newsletters and readers"),
+            Ok(Some(("newsletters and readers".to_string(), false)))
+        );
+        assert!(design("\\design").is_err() && design("\\design new").is_err());
+    }
+
+    #[test]
     fn every_listed_command_parses() {
         for spec in COMMANDS {
             let line = match spec.args {
@@ -1019,6 +1070,7 @@ mod tests {
                 }
                 "TABLE [--all] [--export sql|tbls] [-o FILE]" => format!("{} orders", spec.name),
                 "TEXT" => format!("{} add a soft delete column to customers", spec.name),
+                "[new] TEXT" => format!("{} a library", spec.name),
                 _ => spec.name.to_string(),
             };
             assert!(

@@ -277,6 +277,8 @@ pub struct Details {
     /// A partitioned table's partitions and their bounds, in psql's order.
     pub partitions: Vec<(String, String)>,
     pub triggers: Vec<Trigger>,
+    /// psql's `Check constraints:` lines (`"qty_positive" CHECK (qty > 0)`).
+    pub checks: Vec<String>,
 }
 
 /// One trigger as `\d` lists it.
@@ -486,6 +488,7 @@ fn sections(
     }
     let candidates = [
         ("Indexes", index_lines(r)),
+        ("Check constraints", details.checks.clone()),
         ("Unique constraints", unique_lines(r)),
         (
             "Foreign-key constraints",

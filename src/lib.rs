@@ -8,7 +8,6 @@
 
 mod agent;
 mod analysis;
-mod aside;
 mod ask;
 mod catalog;
 mod choice;
@@ -23,6 +22,7 @@ mod copy;
 mod db;
 mod demo;
 mod describe;
+mod design;
 mod dispatch;
 mod docs;
 mod escape;

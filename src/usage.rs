@@ -37,7 +37,7 @@ impl Tally {
         }
     }
 
-    fn add(&mut self, other: &Tally) {
+    pub fn add(&mut self, other: &Tally) {
         self.calls += other.calls;
         self.input += other.input;
         self.output += other.output;

@@ -137,7 +137,7 @@ fn one_line(text: &str) -> String {
 
 /// Appends `<tag>\nbody\n</tag>\n`, breaking any `</tag` inside the body,
 /// in any letter case, so that the data cannot end its own fence.
-fn push_fenced(text: &mut String, tag: &str, body: &str) {
+pub fn push_fenced(text: &mut String, tag: &str, body: &str) {
     let close = format!("</{tag}");
     text.push('<');
     text.push_str(tag);

@@ -144,7 +144,9 @@ pub fn tbls(draft: &Draft) -> String {
     out
 }
 
-/// `{"table", "comments": [{"column", "comment", "existing"}]}`.
+/// `{"table", "comments": [{"column", "comment", "existing"}],
+/// "unknown_columns", "missing_columns", "written"}`; `written` is null
+/// here, and set by the front end when it wrote the draft to a file.
 pub fn json(draft: &Draft) -> Json {
     let comments: Vec<Json> = draft
         .comments
@@ -162,6 +164,7 @@ pub fn json(draft: &Draft) -> Json {
         "comments": comments,
         "unknown_columns": draft.unknown,
         "missing_columns": draft.missing,
+        "written": null,
     })
 }
 

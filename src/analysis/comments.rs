@@ -9,8 +9,8 @@
 
 use std::collections::BTreeMap;
 
+use super::aside::{self, Aside};
 use crate::agent::Agent;
-use crate::aside::{self, Aside};
 use crate::catalog::{Catalog, Relation};
 use crate::db::{self, Dialect, Value};
 use crate::ident::{quote_ident, quote_ident_always};
@@ -441,10 +441,10 @@ pub fn draft(
         question: format!("\\describe{} {name}", if all { " --all" } else { "" }),
         system: system(session.info().dialect),
         content,
-        waiting: "to draft comments…",
+        about: "to draft comments…",
         progress,
     };
-    let (tally, reply) = aside::ask(session, agent, aside, &mut |_| {});
+    let (reply, tally) = aside::ask(session, agent, aside, &mut |_| {});
     let drafted = reply
         .map_err(Failed::from)
         .and_then(|reply| parse(&reply.text))

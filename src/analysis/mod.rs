@@ -3,6 +3,7 @@
 //! a report as text and as JSON for the front ends to print.
 
 pub mod advise;
+pub mod aside;
 pub mod check;
 pub mod comment_file;
 pub mod comments;

@@ -4,9 +4,9 @@
 //! the last statement's speed. Either way the model sees only the
 //! statement, the plan and glance's findings — never a row of data.
 
+use super::aside::{self, Aside};
 use super::explain::Report;
 use crate::agent::Agent;
-use crate::aside::{self, Aside};
 use crate::db::Dialect;
 use crate::llm;
 use crate::session::Session;
@@ -96,10 +96,10 @@ pub fn explain(
         ),
         system: system(info.dialect, &info.server_version),
         content: content(report),
-        waiting: "about the plan…",
+        about: "about the plan…",
         progress,
     };
-    let (tally, reply) = aside::ask(session, agent, aside, on_text);
+    let (reply, tally) = aside::ask(session, agent, aside, on_text);
     Ok(Explained {
         text: reply?.text,
         tally,

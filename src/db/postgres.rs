@@ -35,7 +35,7 @@ mod tls;
 mod value;
 
 pub use connect::{Login, login};
-pub use introspect::{sizes_sql, view_definitions_sql};
+pub use introspect::{action, sizes_sql, view_definitions_sql};
 
 use std::io::Write;
 use std::sync::Arc;

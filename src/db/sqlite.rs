@@ -104,11 +104,11 @@ impl SqliteBackend {
         Ok(SqliteBackend { conn, info })
     }
 
-    /// An empty in-memory database, for tests.
-    #[cfg(test)]
-    pub fn in_memory() -> Self {
-        let conn = Connection::open_in_memory().expect("in-memory database");
-        Self::prepare_connection(conn, ":memory:".into(), "memory".into()).expect("settings apply")
+    /// An empty in-memory database of its own, attached to nothing: a
+    /// scratch place to create a schema in (and for tests).
+    pub fn in_memory() -> Result<Self, Error> {
+        let conn = Connection::open_in_memory().map_err(map_error)?;
+        Self::prepare_connection(conn, ":memory:".into(), "memory".into()).map_err(map_error)
     }
 
     /// Runs `sql` read-only: `query_only` on, a statement timeout, and both
@@ -259,7 +259,7 @@ mod tests {
     };
 
     fn backend(setup: &str) -> SqliteBackend {
-        let b = SqliteBackend::in_memory();
+        let b = SqliteBackend::in_memory().unwrap();
         b.conn.execute_batch(setup).expect("setup runs");
         b
     }

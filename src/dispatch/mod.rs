@@ -7,6 +7,7 @@
 // everything but the REPL and `ask`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod design;
 mod migrate;
 
 use crate::analysis::{explain, narrate};
@@ -128,6 +129,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Docs(args) => docs_command(global, args),
         Command::Describe(args) => describe_command(global, args),
         Command::Migrate(args) => migrate::command(global, args),
+        Command::Design(args) => design::command(global, args),
         Command::Repl => {
             let config = load_config(global)?;
             let term = Term::detect(config.color);
@@ -179,6 +181,27 @@ fn open_for_analysis(global: &Global) -> Result<Analysis, Failure> {
     })
 }
 
+/// What the write flags let run without a person to confirm (`--yes`
+/// allows writes and destructive statements alike), and the confirmation
+/// that asks at the terminal for the rest.
+fn confirmation(
+    global: &Global,
+    term: Term,
+    write: bool,
+    destructive: bool,
+) -> (
+    crate::gate::Allowed,
+    impl FnMut(&crate::session::Consent) -> crate::session::Decision + use<>,
+) {
+    let allowed = crate::gate::Allowed {
+        write: write || global.yes,
+        destructive: destructive || global.yes,
+    };
+    (allowed, move |consent: &crate::session::Consent| {
+        ask::confirm_by(consent, allowed, term)
+    })
+}
+
 /// `glance explain [--analyze] SQL`: the plan and findings on stdout (a
 /// JSON document with --format json); a write under --analyze that nobody
 /// confirmed is refused (exit 3).
@@ -191,11 +214,7 @@ fn explain_command(global: &Global, args: &ExplainArgs) -> Result<(), Failure> {
         config,
         ..
     } = open_for_analysis(global)?;
-    let allowed = crate::gate::Allowed {
-        write: args.allow_write || global.yes,
-        destructive: args.allow_destructive || global.yes,
-    };
-    let mut confirm = |consent: &crate::session::Consent| ask::confirm_by(consent, allowed, term);
+    let (_, mut confirm) = confirmation(global, term, args.allow_write, args.allow_destructive);
     match explain::explain(&mut session, &sql, args.analyze, &mut confirm) {
         Ok(report) if format == render::Format::Json => {
             let explained = explanation(&config, args, |agent| {
@@ -347,7 +366,12 @@ fn lint_command(global: &Global, args: &LintArgs) -> Result<(), Failure> {
                 hint: None,
             })?
         };
-        let statements = crate::lint::statements(&sql, dialect).map_err(|e| Failure::Usage {
+        let linted = if args.assume_in_transaction {
+            crate::lint::statements_in_one_transaction(&sql, dialect)
+        } else {
+            crate::lint::statements(&sql, dialect)
+        };
+        let statements = linted.map_err(|e| Failure::Usage {
             message: format!(
                 "{path}:{}:{}: cannot parse: {}",
                 e.line, e.column, e.message
@@ -489,10 +513,7 @@ fn describe_command(global: &Global, args: &DescribeArgs) -> Result<(), Failure>
         }),
         output: args.output.clone(),
     };
-    let allowed = crate::gate::Allowed {
-        write: args.allow_write || global.yes,
-        destructive: global.yes,
-    };
+    let (allowed, mut confirm) = confirmation(global, term, args.allow_write, false);
     let setup = repl::describe::Setup {
         options: &options,
         json: format == render::Format::Json,
@@ -502,7 +523,6 @@ fn describe_command(global: &Global, args: &DescribeArgs) -> Result<(), Failure>
         progress: term.stderr_tty,
     };
     let agent = make_agent(&config)?;
-    let mut confirm = |consent: &crate::session::Consent| ask::confirm_by(consent, allowed, term);
     repl::describe::run(&mut session, agent.as_ref(), &setup, &mut confirm).1
 }
 

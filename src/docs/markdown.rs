@@ -159,7 +159,7 @@ fn index(model: &Model) -> String {
     ));
     if !catalog.relations.is_empty() {
         out.push_str("\n## Diagram\n\n");
-        out.push_str(&mermaid::diagram(catalog, None));
+        out.push_str(&mermaid::diagram(catalog, None, mermaid::Detail::Keys));
     }
     out
 }
@@ -278,7 +278,11 @@ fn page(model: &Model, r: &Relation) -> String {
         out.push_str(&fenced("sql", definition));
     }
     out.push_str("\n## Diagram\n\n");
-    out.push_str(&mermaid::diagram(catalog, Some(&neighbours(catalog, r))));
+    out.push_str(&mermaid::diagram(
+        catalog,
+        Some(&neighbours(catalog, r)),
+        mermaid::Detail::Keys,
+    ));
     out
 }
 

@@ -10,17 +10,30 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::{Catalog, ForeignKey, Relation};
 
+/// How much a diagram shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Key columns only (primary, unique, foreign), and only the foreign
+    /// keys between the relations shown: a whole schema's map.
+    Keys,
+    /// Every column, and the relations outside the set that its foreign
+    /// keys reference, drawn as bare boxes: a few new tables in context.
+    Columns,
+}
+
 /// A diagram of `shown` (schema, name pairs; every relation when `None`)
-/// with their key columns (primary, unique and foreign), and the foreign
-/// keys between them.
-pub fn diagram(catalog: &Catalog, shown: Option<&BTreeSet<(String, String)>>) -> String {
+/// with their columns as `detail` says, and their foreign keys.
+pub fn diagram(
+    catalog: &Catalog,
+    shown: Option<&BTreeSet<(String, String)>>,
+    detail: Detail,
+) -> String {
     let relations: Vec<&Relation> = catalog
         .relations
         .iter()
         .filter(|r| shown.is_none_or(|s| s.contains(&(r.schema.clone(), r.name.clone()))))
         .collect();
-    let ids = identifiers(&relations);
-    let id = |schema: &str, name: &str| ids.get(&(schema.to_string(), name.to_string()));
+    let mut ids = identifiers(&relations);
     let mut out = String::from("```mermaid\nerDiagram\n");
     for r in &relations {
         let entity = &ids[&(r.schema.clone(), r.name.clone())];
@@ -29,13 +42,14 @@ pub fn diagram(catalog: &Catalog, shown: Option<&BTreeSet<(String, String)>>) ->
             .iter()
             .filter_map(|c| {
                 let marks = marks(r, &c.name);
-                (!marks.is_empty()).then(|| {
-                    format!(
-                        "    {} {} {}\n",
+                (detail == Detail::Columns || !marks.is_empty()).then(|| {
+                    let line = format!(
+                        "    {} {} {}",
                         word(&c.type_name, "type"),
                         word(&c.name, "column"),
                         marks.join(", ")
-                    )
+                    );
+                    format!("{}\n", line.trim_end())
                 })
             })
             .collect();
@@ -48,20 +62,33 @@ pub fn diagram(catalog: &Catalog, shown: Option<&BTreeSet<(String, String)>>) ->
             )),
         }
     }
+    let mut links = String::new();
     for r in &relations {
         for fk in &r.foreign_keys {
-            let (Some(child), Some(parent)) =
-                (id(&r.schema, &r.name), id(&fk.ref_schema, &fk.ref_table))
-            else {
+            let parent_key = (fk.ref_schema.clone(), fk.ref_table.clone());
+            if detail == Detail::Columns && !ids.contains_key(&parent_key) {
+                let id = unused(
+                    &ids,
+                    word(&format!("{}__{}", fk.ref_schema, fk.ref_table), "relation"),
+                );
+                let name = label(&format!("{}.{}", fk.ref_schema, fk.ref_table));
+                out.push_str(&format!("  {id}[\"{name}\"]\n"));
+                ids.insert(parent_key.clone(), id);
+            }
+            let (Some(child), Some(parent)) = (
+                ids.get(&(r.schema.clone(), r.name.clone())),
+                ids.get(&parent_key),
+            ) else {
                 continue;
             };
-            out.push_str(&format!(
+            links.push_str(&format!(
                 "  {child} {}--|| {parent} : \"{}\"\n",
                 cardinality(r, fk),
                 label(&fk.name)
             ));
         }
     }
+    out.push_str(&links);
     out.push_str("```\n");
     out
 }
@@ -131,19 +158,24 @@ fn marks(r: &Relation, column: &str) -> Vec<&'static str> {
 
 /// A unique Mermaid identifier for every relation, from its name.
 fn identifiers(relations: &[&Relation]) -> BTreeMap<(String, String), String> {
-    let mut taken = BTreeSet::new();
     let mut ids = BTreeMap::new();
     for r in relations {
-        let base = word(&format!("{}__{}", r.schema, r.name), "relation");
-        let mut id = base.clone();
-        let mut n = 2;
-        while !taken.insert(id.clone()) {
-            id = format!("{base}_{n}");
-            n += 1;
-        }
+        let id = unused(&ids, word(&format!("{}__{}", r.schema, r.name), "relation"));
         ids.insert((r.schema.clone(), r.name.clone()), id);
     }
     ids
+}
+
+/// `base`, or `base_2`, `base_3`, … : the first no relation has in `ids`.
+fn unused(ids: &BTreeMap<(String, String), String>, base: String) -> String {
+    let taken = |id: &String| ids.values().any(|v| v == id);
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken(&id) {
+        id = format!("{base}_{n}");
+        n += 1;
+    }
+    id
 }
 
 /// `text` as a Mermaid word: ASCII letters, digits and `_`, every other
@@ -226,7 +258,7 @@ mod tests {
 
     #[test]
     fn cardinality_follows_nullability_and_uniqueness() {
-        let text = diagram(&catalog(), None);
+        let text = diagram(&catalog(), None, Detail::Keys);
         assert!(
             text.contains("  s__child__x__ }o--|| s__parent : \"fa\"\n"),
             "{text}"
@@ -243,7 +275,7 @@ mod tests {
 
     #[test]
     fn names_never_become_syntax() {
-        let text = diagram(&catalog(), None);
+        let text = diagram(&catalog(), None, Detail::Keys);
         assert!(
             text.contains("  s__child__x__[\"s.child _x__\"] {\n"),
             "{text}"
@@ -261,7 +293,7 @@ mod tests {
     #[test]
     fn a_subset_shows_only_its_relations_and_keys_between_them() {
         let shown: BTreeSet<(String, String)> = [("s".to_string(), "parent".to_string())].into();
-        let text = diagram(&catalog(), Some(&shown));
+        let text = diagram(&catalog(), Some(&shown), Detail::Keys);
         assert!(
             !text.contains("child") && text.contains("s__parent"),
             "{text}"
@@ -279,5 +311,21 @@ mod tests {
             primary: false,
         }];
         assert_eq!(cardinality(&r, &fk("f", "a")), "|o");
+    }
+
+    #[test]
+    fn columns_detail_shows_every_column_and_the_tables_referenced_outside() {
+        let shown: BTreeSet<(String, String)> =
+            [("s".to_string(), "child \"x\"\n".to_string())].into();
+        let keys = diagram(&catalog(), Some(&shown), Detail::Keys);
+        assert!(
+            !keys.contains("note") && !keys.contains("s__parent"),
+            "{keys}"
+        );
+        let text = diagram(&catalog(), Some(&shown), Detail::Columns);
+        assert!(text.contains("    integer note\n"), "{text}");
+        assert!(text.contains("  s__parent[\"s.parent\"]\n"), "{text}");
+        assert_eq!(text.matches("s__parent[").count(), 1, "drawn once: {text}");
+        assert!(text.contains("}o--|| s__parent : \"fa\""), "{text}");
     }
 }

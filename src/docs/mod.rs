@@ -11,7 +11,7 @@
 pub mod coverage;
 mod json;
 mod markdown;
-mod mermaid;
+pub mod mermaid;
 pub mod model;
 
 use std::io;

@@ -63,6 +63,19 @@ pub struct Parsed {
 
 /// Lints every statement of `sql` as `dialect` reads it.
 pub fn statements(sql: &str, dialect: Dialect) -> Result<Vec<Linted>, ParseError> {
+    lint_file(sql, dialect, false)
+}
+
+/// Lints `sql` as a migration tool runs it by default: the whole file in
+/// one transaction, so a lock taken early is held to the end.
+pub fn statements_in_one_transaction(
+    sql: &str,
+    dialect: Dialect,
+) -> Result<Vec<Linted>, ParseError> {
+    lint_file(sql, dialect, true)
+}
+
+fn lint_file(sql: &str, dialect: Dialect, wrapped: bool) -> Result<Vec<Linted>, ParseError> {
     let ranges = safety::statement_ranges(sql, dialect).map_err(|message| {
         let (message, line, column) = located(&message);
         ParseError {
@@ -90,7 +103,7 @@ pub fn statements(sql: &str, dialect: Dialect) -> Result<Vec<Linted>, ParseError
         })?;
         parsed.push((text.to_string(), line, statement));
     }
-    Ok(rules::lint(parsed, dialect))
+    Ok(rules::lint(parsed, dialect, wrapped))
 }
 
 /// The parser's dialect for `dialect`.

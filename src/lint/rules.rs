@@ -146,7 +146,12 @@ pub const RULES: &[(&str, Level, &str)] = &[
     (
         "outside-transaction",
         Level::Error,
-        "a statement that cannot run in a transaction block (CONCURRENTLY, VACUUM, CREATE DATABASE) after BEGIN",
+        "a statement that cannot run in a transaction block (CONCURRENTLY, VACUUM, CREATE DATABASE) after BEGIN, or in a file run in one transaction",
+    ),
+    (
+        "validate-in-transaction",
+        Level::Warning,
+        "VALIDATE CONSTRAINT in the transaction that added the constraint keeps its strong lock through the scan",
     ),
     (
         "non-transactional",
@@ -169,8 +174,14 @@ struct Context {
     lock_timeout: bool,
     /// `require-lock-timeout` has been reported (once per file).
     timeout_reported: bool,
-    /// Inside `BEGIN … COMMIT`.
+    /// Inside `BEGIN … COMMIT`, or in the one transaction the whole file
+    /// is assumed to run in.
     in_transaction: bool,
+    /// The whole file runs in one transaction its migration tool opens.
+    wrapped: bool,
+    /// Tables the current transaction holds a lock on stronger than
+    /// SHARE UPDATE EXCLUSIVE, with the lock.
+    held: Vec<(String, Mode)>,
     /// `CHECK (column IS NOT NULL)` constraints: table, column, name, validated.
     not_null_checks: Vec<(String, String, Option<String>, bool)>,
 }
@@ -187,9 +198,15 @@ impl Context {
     }
 }
 
-/// Lints the statements read, in file order: each one's effect and findings.
-pub fn lint(read: Vec<(String, usize, Read)>, dialect: Dialect) -> Vec<Linted> {
-    let mut context = Context::default();
+/// Lints the statements read, in file order: each one's effect and
+/// findings; `wrapped` when the whole file runs in one transaction (as
+/// migration tools run each file by default).
+pub fn lint(read: Vec<(String, usize, Read)>, dialect: Dialect, wrapped: bool) -> Vec<Linted> {
+    let mut context = Context {
+        in_transaction: wrapped,
+        wrapped,
+        ..Context::default()
+    };
     read.into_iter()
         .map(|(sql, line, read)| {
             let (effect, findings) = match (read, dialect) {
@@ -211,6 +228,13 @@ pub fn lint(read: Vec<(String, usize, Read)>, dialect: Dialect) -> Vec<Linted> {
                     (effect, findings)
                 }
             };
+            if context.in_transaction {
+                for lock in &effect.locks {
+                    if lock.mode > Mode::ShareUpdateExclusive {
+                        context.held.push((lock.relation.clone(), lock.mode));
+                    }
+                }
+            }
             Linted {
                 sql,
                 line,
@@ -239,10 +263,21 @@ pub(super) fn finding(rule: &'static str, message: String, fix: String) -> Findi
 fn common(effect: &Effect, context: &mut Context) -> Vec<Finding> {
     let mut found = Vec::new();
     if !effect.transactional && context.in_transaction {
+        let (block, fix) = if context.wrapped {
+            (
+                "the transaction the whole file runs in",
+                "move it to a migration of its own that runs without a transaction",
+            )
+        } else {
+            (
+                "the transaction block opened above",
+                "end the transaction (COMMIT) before it, and run it on its own",
+            )
+        };
         found.push(finding(
             "outside-transaction",
-            "this statement cannot run inside the transaction block opened above".into(),
-            "end the transaction (COMMIT) before it, and run it on its own".into(),
+            format!("this statement cannot run inside {block}"),
+            fix.into(),
         ));
     } else if !effect.transactional {
         found.push(finding(
@@ -289,7 +324,10 @@ fn postgres(parsed: &Parsed, context: &mut Context) -> Vec<Finding> {
             }
         }
         Statement::StartTransaction { .. } => context.in_transaction = true,
-        Statement::Commit { .. } | Statement::Rollback { .. } => context.in_transaction = false,
+        Statement::Commit { .. } | Statement::Rollback { .. } => {
+            context.in_transaction = false;
+            context.held.clear();
+        }
         Statement::CreateTable(create) => {
             context.created.insert(table_name(&create.name));
         }
@@ -361,8 +399,13 @@ fn drop_table(name: &ObjectName) -> Finding {
     finding(
         "drop-table",
         format!("drops {name}: running code that still reads or writes it fails"),
-        "first deploy code that no longer uses the table, then drop it".into(),
+        deploy_first("table"),
     )
+}
+
+/// The fix for dropping a table or a column that running code may use.
+fn deploy_first(what: &str) -> String {
+    format!("first deploy code that no longer uses the {what}, then drop it")
 }
 
 /// Records `CHECK (c IS NOT NULL)` constraints added and validated.
@@ -465,20 +508,12 @@ fn alter_postgres(
                     "checks every row of {table} while {table} and {} are locked against writes",
                     fk.foreign_table
                 ),
-                format!(
-                    "ALTER TABLE {table} ADD {constraint} NOT VALID; then, in a separate \
-                     transaction, ALTER TABLE {table} VALIDATE CONSTRAINT {};",
-                    constraint_name(fk.name.as_ref())
-                ),
+                not_valid_then_validate(table, constraint, fk.name.as_ref()),
             )),
             TableConstraint::Check(check) if !not_valid => found.push(finding(
                 "check-not-valid",
                 format!("reads every row of {table} under an ACCESS EXCLUSIVE lock"),
-                format!(
-                    "ALTER TABLE {table} ADD {constraint} NOT VALID; then, in a separate \
-                     transaction, ALTER TABLE {table} VALIDATE CONSTRAINT {};",
-                    constraint_name(check.name.as_ref())
-                ),
+                not_valid_then_validate(table, constraint, check.name.as_ref()),
             )),
             TableConstraint::Unique(_) | TableConstraint::PrimaryKey(_) => {
                 let kind = if matches!(constraint, TableConstraint::Unique(_)) {
@@ -539,12 +574,53 @@ fn alter_postgres(
             new_column_name,
         } => found.push(rename_column(table, old_column_name, new_column_name)),
         Op::RenameTable { .. } => found.push(rename_table(table)),
+        Op::ValidateConstraint { name } => {
+            let relation = table_name(table);
+            let held = context
+                .held
+                .iter()
+                .filter(|(held, _)| *held == relation)
+                .map(|(_, mode)| *mode)
+                .max();
+            if let Some(mode) = held {
+                found.push(finding(
+                    "validate-in-transaction",
+                    format!(
+                        "validates {name} while this transaction still holds the {} an earlier \
+                         statement took on {table}: the scan runs with that lock held, which is \
+                         what NOT VALID was meant to avoid",
+                        mode.name()
+                    ),
+                    if context.wrapped {
+                        format!(
+                            "move ALTER TABLE {table} VALIDATE CONSTRAINT {name}; to a migration \
+                             of its own, after this one"
+                        )
+                    } else {
+                        format!(
+                            "COMMIT after adding the constraint NOT VALID, then ALTER TABLE \
+                             {table} VALIDATE CONSTRAINT {name}; in a transaction of its own"
+                        )
+                    },
+                ));
+            }
+        }
         _ => {}
     }
 }
 
-fn constraint_name(name: Option<&sqlparser::ast::Ident>) -> String {
-    name.map_or_else(|| "name".to_string(), ToString::to_string)
+/// The fix for a constraint that checks every row as it is added: add it
+/// NOT VALID, then validate it (`name` where the statement gives none).
+fn not_valid_then_validate(
+    table: &ObjectName,
+    constraint: &TableConstraint,
+    name: Option<&sqlparser::ast::Ident>,
+) -> String {
+    let name = name.map_or_else(|| "name".to_string(), ToString::to_string);
+    format!(
+        "ALTER TABLE {table} ADD {constraint} NOT VALID; then, in a separate transaction, \
+         ALTER TABLE {table} VALIDATE CONSTRAINT {name};"
+    )
 }
 
 fn not_null(table: &ObjectName, column: &ColumnDef) -> Finding {
@@ -566,7 +642,7 @@ fn drop_column(table: &ObjectName, column: &sqlparser::ast::Ident) -> Finding {
     finding(
         "drop-column",
         format!("drops {table}.{column}: running code that still names it fails"),
-        "first deploy code that no longer uses the column, then drop it".into(),
+        deploy_first("column"),
     )
 }
 
@@ -840,6 +916,16 @@ mod tests {
                 &["outside-transaction"],
             ),
             ("begin;\ncommit;\nvacuum t", &["non-transactional"]),
+            (
+                "begin;\nalter table t add constraint k check (c > 0) not valid;\n\
+                 alter table t validate constraint k",
+                &["validate-in-transaction"],
+            ),
+            (
+                "begin;\nalter table t add constraint k check (c > 0) not valid;\ncommit;\n\
+                 alter table t validate constraint k",
+                &[],
+            ),
             ("select 1", &[]),
         ];
         let mut fired: HashSet<&str> = ["require-lock-timeout", "sqlite-alter-limits"].into();
@@ -977,6 +1063,35 @@ mod tests {
             sqlite("create table t (id int);\nalter table t add column c int not null"),
             [] as [&str; 0]
         );
+    }
+
+    #[test]
+    fn a_file_run_in_one_transaction_holds_its_locks_to_the_end() {
+        let sql = "alter table t add constraint f foreign key (c) references p (id) not valid;\n\
+                   alter table t validate constraint f;\ncreate index concurrently i on t (c)";
+        let wrapped = super::super::statements_in_one_transaction(sql, Dialect::Postgres).unwrap();
+        let rules: Vec<Vec<&str>> = wrapped
+            .iter()
+            .map(|l| l.findings.iter().map(|f| f.rule).collect())
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                vec![],
+                vec!["validate-in-transaction"],
+                vec!["outside-transaction"]
+            ]
+        );
+        assert!(
+            wrapped[1].findings[0]
+                .message
+                .contains("ShareRowExclusiveLock"),
+            "{:?}",
+            wrapped[1].findings
+        );
+        assert!(wrapped[1].findings[0].fix.contains("migration of its own"));
+        let apart = statements(sql, Dialect::Postgres).unwrap();
+        assert!(apart[1].findings.is_empty(), "{:?}", apart[1].findings);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::reply::{self, Steps};
 use crate::agent::Agent;
-use crate::aside::{self, Aside};
+use crate::analysis::aside::{self, Aside};
 use crate::db;
 use crate::llm;
 use crate::session::Session;
@@ -39,10 +39,10 @@ pub fn steps(
         question: format!("\\migrate {request}"),
         system: reply::system(session.info().dialect),
         content: reply::content(&schema, request),
-        waiting: "to write the migration…",
+        about: "to write the migration…",
         progress,
     };
-    let (tally, answer) = aside::ask(session, agent, aside, &mut |_| {});
+    let (answer, tally) = aside::ask(session, agent, aside, &mut |_| {});
     let steps = answer
         .map_err(Failed::from)
         .and_then(|answer| reply::parse(&answer.text).map_err(Failed::Reply));

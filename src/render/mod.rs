@@ -43,6 +43,7 @@ use crate::escape;
 pub use footer::format_duration;
 pub use json::{pretty as json_pretty, text as json_text};
 pub use paged_text::show_paged;
+pub use text::{truncate, width};
 
 /// Output formats, as named by `--format`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]

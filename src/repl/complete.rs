@@ -11,11 +11,14 @@
 //!   alias its columns; plain column names; SQL keywords in the case typed.
 //! - A question: relation and column names.
 //!
-//! Names that need quoting are offered quoted.
+//! Names that need quoting are offered quoted. In the list a relation
+//! shows the first line of its comment beside its name (see [`labels`]).
 
 use crate::catalog::Catalog;
 use crate::command::COMMANDS;
+use crate::escape;
 use crate::ident::{quote_ident, quote_ident_always};
+use crate::render;
 
 /// The names completion offers, refreshed from the catalog and the config.
 #[derive(Clone, Debug, Default)]
@@ -33,6 +36,8 @@ struct RelationNames {
     /// is in several schemas.
     qualified: bool,
     columns: Vec<String>,
+    /// The first line of the relation's comment, when it has one.
+    comment: Option<String>,
 }
 
 /// Schemas whose relations complete without a qualifier: PostgreSQL's
@@ -57,9 +62,51 @@ impl Vocabulary {
                     .map(|c| c.name.clone())
                     .filter(|name| offerable(name))
                     .collect(),
+                comment: r
+                    .comment
+                    .as_deref()
+                    .and_then(|c| c.lines().map(str::trim).find(|l| !l.is_empty()))
+                    .map(str::to_string),
             })
             .collect();
     }
+}
+
+/// Terminals narrower than this list plain names, without comments.
+const NARROWEST_FOR_COMMENTS: usize = 60;
+
+/// Fewer columns than this left beside the names: no comments.
+const LEAST_ROOM_FOR_A_COMMENT: usize = 10;
+
+/// What the completion list shows for each candidate: a relation's name
+/// padded to the longest candidate, then `  — ` and its comment (escaped,
+/// cut to fit `width` columns); a plain name when the candidate is not a
+/// relation, has no comment, or the terminal is narrower than
+/// [`NARROWEST_FOR_COMMENTS`] (or its width is unknown), or the names leave
+/// too little room.
+pub fn labels(candidates: &[String], vocabulary: &Vocabulary, width: Option<usize>) -> Vec<String> {
+    let widest = candidates
+        .iter()
+        .map(|c| render::width(c))
+        .max()
+        .unwrap_or(0);
+    // One column short of the edge, so a full line never wraps.
+    let room = width
+        .filter(|&w| w >= NARROWEST_FOR_COMMENTS)
+        .map_or(0, |w| w - 1)
+        .saturating_sub(widest + render::width("  — "));
+    candidates
+        .iter()
+        .map(|candidate| match vocabulary.comment(candidate) {
+            Some(comment) if room >= LEAST_ROOM_FOR_A_COMMENT => {
+                let comment = escape::visible(comment).replace('\t', " ");
+                let pad = widest - render::width(candidate);
+                let cut = render::truncate(&comment, room);
+                format!("{candidate}{:pad$}  — {cut}", "")
+            }
+            _ => candidate.clone(),
+        })
+        .collect()
 }
 
 /// Whether a name from the database may be offered: one with control
@@ -320,6 +367,11 @@ impl<'a> Names<'a> {
 }
 
 impl Vocabulary {
+    /// The comment of the relation a candidate names, if any.
+    fn comment(&self, candidate: &str) -> Option<&str> {
+        self.find(candidate)?.comment.as_deref()
+    }
+
     /// The relation `word` names (`name` or `schema.name`, quoted or not);
     /// an unqualified name prefers the default schemas.
     fn find(&self, word: &str) -> Option<&RelationNames> {
@@ -686,6 +738,61 @@ mod tests {
         assert_eq!(got.candidates, ["staging"]);
         assert_eq!(candidates("\\c ", false).len(), 3);
         assert!(candidates("\\c prod p", false).is_empty(), "one argument");
+    }
+
+    fn commented() -> Vocabulary {
+        let mut customers = relation("public", "customers", &["id"]);
+        customers.comment = Some("People who buy\nfrom us, with \x1b[31mred".into());
+        let mut orders = relation("sales", "orders", &["id"]);
+        orders.comment = Some("One row a sale, placed by a customer".into());
+        let catalog = Catalog {
+            relations: vec![customers, orders, relation("public", "cups", &["id"])],
+            ..Default::default()
+        };
+        let mut vocabulary = Vocabulary::default();
+        vocabulary.learn(&catalog);
+        vocabulary
+    }
+
+    #[test]
+    fn the_list_shows_a_relations_comment_beside_its_name() {
+        let vocabulary = commented();
+        let found = complete("\\d c", 4, false, &vocabulary).candidates;
+        assert_eq!(found, ["cups", "customers"]);
+        assert_eq!(
+            labels(&found, &vocabulary, Some(80)),
+            ["cups", "customers  — People who buy"]
+        );
+        let qualified = ["sales.orders".to_string()];
+        assert_eq!(
+            labels(&qualified, &vocabulary, Some(60)),
+            ["sales.orders  — One row a sale, placed by a customer"]
+        );
+    }
+
+    #[test]
+    fn comments_are_cut_to_fit_and_escaped() {
+        let vocabulary = commented();
+        let qualified = ["sales.orders".to_string()];
+        let cut = &labels(&qualified, &vocabulary, Some(40))[0];
+        assert_eq!(cut, "sales.orders");
+        let mut long = vocabulary.clone();
+        long.relations[1].comment = Some("word ".repeat(40));
+        let cut = &labels(&qualified, &long, Some(70))[0];
+        assert!(cut.ends_with('…') && render::width(cut) == 69, "{cut:?}");
+        let mut evil = vocabulary.clone();
+        evil.relations[0].comment = Some("\x1b]52;c;eA==\x07 sneaky".into());
+        let label = &labels(&["customers".to_string()], &evil, Some(80))[0];
+        assert!(!label.chars().any(char::is_control), "{label:?}");
+        assert!(label.contains("\\x1b]52"), "{label:?}");
+    }
+
+    #[test]
+    fn narrow_terminals_and_unknown_widths_list_plain_names() {
+        let vocabulary = commented();
+        let names = ["customers".to_string()];
+        assert_eq!(labels(&names, &vocabulary, Some(59)), ["customers"]);
+        assert_eq!(labels(&names, &vocabulary, None), ["customers"]);
     }
 
     #[test]

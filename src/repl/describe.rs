@@ -1,7 +1,8 @@
 //! `\describe TABLE` and `glance describe TABLE` at the front: the model's
 //! draft of comments ([`comments::draft`]) printed as JSON, written out
-//! (SQL or tbls YAML, to a file or stdout), or opened in the editor and
-//! what is saved run as `COMMENT ON` statements through the gate.
+//! (SQL or tbls YAML, to a file or stdout; with JSON only to a file), or
+//! opened in the editor and what is saved run as `COMMENT ON` statements
+//! through the gate.
 
 use std::path::PathBuf;
 
@@ -52,6 +53,21 @@ pub fn run(
     if runs && let Err(failure) = can_run(session, setup) {
         return (Tally::default(), Err(failure));
     }
+    if setup.json && options.export.is_some() && options.output.is_none() {
+        return (
+            Tally::default(),
+            Err(Failure::Usage {
+                message: "--export writes the draft on stdout, where --format json prints its \
+                          document"
+                    .into(),
+                hint: Some(
+                    "add -o FILE to write the export there and print the JSON, or leave out \
+                     --format json"
+                        .into(),
+                ),
+            }),
+        );
+    }
     // A file that cannot be written is said before the model is asked.
     if let Some(file) = &options.output {
         let target = crate::export::expand_home(file);
@@ -86,8 +102,7 @@ pub fn run(
         }
     };
     let ended = if setup.json {
-        println!("{}", crate::render::json_text(&comment_file::json(&draft)));
-        Ok(())
+        json_out(&draft, export, options.output.as_deref())
     } else {
         eprintln!("{}", escape::visible(&comment_file::summary(&draft)));
         match export {
@@ -148,8 +163,25 @@ fn write_out(draft: &Draft, export: Export, output: Option<&str>) -> Result<(), 
     Ok(())
 }
 
+/// With `--format json`: the file written first, when `-o` names one, then
+/// the draft as JSON with `written` saying what went where (null when
+/// nothing was written).
+fn json_out(draft: &Draft, export: Option<Export>, output: Option<&str>) -> Result<(), Failure> {
+    let mut document = comment_file::json(draft);
+    if let (Some(export), Some(file)) = (export, output) {
+        write_out(draft, export, Some(file))?;
+        let export = match export {
+            Export::Sql => "sql",
+            Export::Tbls => "tbls",
+        };
+        document["written"] = serde_json::json!({ "file": file, "export": export });
+    }
+    println!("{}", crate::render::json_text(&document));
+    Ok(())
+}
+
 /// Why the draft's file could not be written.
-fn write_failure(error: crate::export::Error) -> Failure {
+pub(super) fn write_failure(error: crate::export::Error) -> Failure {
     let hint = match &error {
         crate::export::Error::Exists(_) => {
             Some("glance never replaces a file: remove it or name another".into())
@@ -210,6 +242,18 @@ fn edit_and_run(
             statements.len()
         );
     }
+    run_confirmed(session, &statements, "COMMENT ON", confirm)
+}
+
+/// Runs `statements` (what the model wrote, `what` in words) one by one
+/// through the gate; `confirm` answers for the first, and its yes covers
+/// the rest up to writes. Stops at the first that does not run.
+pub(super) fn run_confirmed(
+    session: &mut Session,
+    statements: &[String],
+    what: &str,
+    confirm: &mut dyn FnMut(&Consent) -> Decision,
+) -> Result<(), Failure> {
     let mut agreed = false;
     let mut once = |consent: &Consent| {
         if agreed && consent.verdict.level <= Level::Write {
@@ -219,7 +263,7 @@ fn edit_and_run(
         agreed = decision == Decision::Run;
         decision
     };
-    for sql in &statements {
+    for sql in statements {
         let run = Run {
             sql,
             origin: Origin::Generated,
@@ -234,10 +278,9 @@ fn edit_and_run(
                 return Ok(());
             }
             Executed::Refused { .. } => {
-                return Err(Failure::Refused(
-                    "COMMENT ON writes and needs a confirmation, and there is no terminal to ask"
-                        .into(),
-                ));
+                return Err(Failure::Refused(format!(
+                    "{what} writes and needs a confirmation, and there is no terminal to ask"
+                )));
             }
             Executed::Forbidden { verdict } => {
                 return Err(Failure::Refused(session.read_only_refusal(&verdict)));

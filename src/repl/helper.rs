@@ -1,7 +1,7 @@
 //! The rustyline helper: a thin layer that hands the line being edited to
-//! [`complete::complete`] for Tab and to [`highlight::sql`] for colour. The
-//! REPL sets the mode before each read, so both know whether the line is
-//! SQL or a question.
+//! [`complete::complete`] for Tab (listed with [`complete::labels`]) and
+//! to [`highlight::sql`] for colour. The REPL sets the mode before each
+//! read, so both know whether the line is SQL or a question.
 
 use std::borrow::Cow;
 
@@ -11,6 +11,7 @@ use rustyline::{Context, Helper, Hinter, Validator};
 
 use super::complete::{self, Vocabulary};
 use crate::highlight;
+use crate::term::Term;
 
 /// What the line being read is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -29,6 +30,9 @@ pub struct ReplHelper {
     pub mode: Mode,
     /// Whether to colour SQL (`Term::color`).
     pub color: bool,
+    /// The terminal, whose width decides whether the completion list has
+    /// room for comments; `None`: names only.
+    pub term: Option<Term>,
 }
 
 /// Lines longer than this (in bytes) are not coloured: colouring redraws
@@ -57,12 +61,17 @@ impl Completer for ReplHelper {
         _: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let found = complete::complete(line, pos, self.mode == Mode::Sql, &self.vocabulary);
-        let pairs = found
-            .candidates
+        let width = self
+            .term
+            .and_then(|t| t.size())
+            .map(|(w, _)| usize::from(w));
+        let labels = complete::labels(&found.candidates, &self.vocabulary, width);
+        let pairs = labels
             .into_iter()
-            .map(|candidate| Pair {
-                display: candidate.clone(),
-                replacement: candidate,
+            .zip(found.candidates)
+            .map(|(display, replacement)| Pair {
+                display,
+                replacement,
             })
             .collect();
         Ok((found.start, pairs))

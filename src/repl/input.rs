@@ -53,6 +53,7 @@ impl Input {
         let mut editor = Editor::with_config(config).map_err(failed)?;
         editor.set_helper(Some(ReplHelper {
             color: term.color,
+            term: Some(term),
             ..ReplHelper::default()
         }));
         let line_history = line_history.filter(|path| load_lines(&mut editor, path));
@@ -145,6 +146,17 @@ impl Input {
             Ok(answer) => confirm::decide(&answer, consent),
             Err(_) => Decision::Decline,
         }
+    }
+
+    /// One answer to `prompt`, read with a fresh line editor; `None`
+    /// without a terminal, or on Ctrl-C or Ctrl-D.
+    pub fn ask(&mut self, prompt: &str) -> Option<String> {
+        if !self.is_terminal() {
+            return None;
+        }
+        term::discard_typeahead();
+        let answer = DefaultEditor::new().and_then(|mut fresh| fresh.readline(prompt));
+        answer.ok().map(|answer| answer.trim().to_string())
     }
 
     /// Tells completion and highlighting whether plain lines are SQL.

@@ -279,6 +279,7 @@ impl Repl {
             Meta::IndexAdviseWorkload => self.advise_workload(session, input),
             Meta::DescribeDraft(options) => self.describe_draft(session, input, &options),
             Meta::Migrate(request) => self.migrate(session, input, &request),
+            Meta::Design { text, new } => self.design(session, input, &text, new),
             Meta::Connect(target) => self.connect(session, input, target),
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::History(words) => history::list(session, words.as_deref()),

@@ -9,6 +9,7 @@ mod advise;
 mod complete;
 mod copy;
 pub mod describe;
+pub mod design;
 mod detect;
 mod edit;
 pub mod explanation;
@@ -86,6 +87,7 @@ pub fn run(
         output_closed: false,
         scripts: include::Scripts::default(),
         slow: None,
+        design: None,
     };
     loop {
         warn_deferred(session);
@@ -162,6 +164,8 @@ struct Repl {
     scripts: include::Scripts,
     /// The last `\slow` list, whose entry N `\explain N` plans.
     slow: Option<crate::analysis::slow::Report>,
+    /// The DDL of the current `\design` draft, which `\design TEXT` refines.
+    design: Option<String>,
 }
 
 impl Repl {
@@ -763,6 +767,7 @@ mod tests {
             output_closed: false,
             scripts: include::Scripts::default(),
             slow: None,
+            design: None,
         };
         let idle = Transaction::Idle;
         assert_eq!(repl.prompt(None, "shop", idle), "shop=> ");

@@ -3,7 +3,7 @@
 //! rolled-back trial indexes on SQLite; nothing is left behind, and the
 //! REPL creates an index only on a yes, through the gate.
 
-use crate::harness::{self, TestDb, glance};
+use crate::harness::{self, Output, TestDb, glance};
 
 /// The test server's hypopg, or a failure saying how to install it.
 fn with_hypopg(db: &TestDb) {
@@ -30,6 +30,14 @@ fn orders(hint: &str) -> TestDb {
     db
 }
 
+/// `glance indexes advise -d TARGET ARGS…`.
+fn advise(target: &str, args: &[&str]) -> Output {
+    glance()
+        .args(["indexes", "advise", "-d", target])
+        .args(args.iter().copied())
+        .run()
+}
+
 const QUERY: &str = "select * from orders where customer_id = 42 and status = 'new'";
 
 fn index_count(db: &TestDb) -> String {
@@ -42,17 +50,7 @@ fn hypopg_verifies_the_selective_column_and_leaves_no_index() {
     let db = orders("advise_hypopg");
     with_hypopg(&db);
     let indexes = index_count(&db);
-    let out = glance()
-        .args([
-            "indexes",
-            "advise",
-            "-d",
-            db.url(),
-            "--format",
-            "json",
-            QUERY,
-        ])
-        .run();
+    let out = advise(db.url(), &["--format", "json", QUERY]);
     out.success();
     let json = out.json();
     assert_eq!(json["hypopg"], true, "{json}");
@@ -72,9 +70,7 @@ fn hypopg_verifies_the_selective_column_and_leaves_no_index() {
     assert!(s["size_bytes"].as_i64().expect("size") > 0, "{json}");
     assert_eq!(index_count(&db), indexes, "no index was created");
 
-    let out = glance()
-        .args(["indexes", "advise", "--plans", "-d", db.url(), QUERY])
-        .run();
+    let out = advise(db.url(), &["--plans", QUERY]);
     out.success()
         .stdout_has("Suggested index on public.orders (customer_id): cost ")
         .stdout_has("CREATE INDEX CONCURRENTLY ON public.orders (customer_id);")
@@ -110,26 +106,13 @@ fn hypothetical_indexes_are_gone_in_the_same_session_also_after_an_error() {
 #[test]
 fn without_hypopg_suggestions_come_from_statistics_and_say_how_to_verify() {
     let db = orders("advise_no_hypopg");
-    let out = glance()
-        .args(["indexes", "advise", "-d", db.url(), QUERY])
-        .run();
+    let out = advise(db.url(), &[QUERY]);
     out.success()
         .stdout_has("-hypopg (Debian/Ubuntu; hypopg elsewhere)")
         .stdout_has("CREATE EXTENSION hypopg;")
         .stdout_has("Unverified suggestion: index on public.orders (customer_id)")
         .never_shows("(status)");
-    let json = glance()
-        .args([
-            "indexes",
-            "advise",
-            "-d",
-            db.url(),
-            "--format",
-            "json",
-            QUERY,
-        ])
-        .run()
-        .json();
+    let json = advise(db.url(), &["--format", "json", QUERY]).json();
     assert_eq!(json["hypopg"], false);
     let s = &json["suggestions"][0];
     assert_eq!(s["verified"], false, "{json}");
@@ -157,7 +140,7 @@ fn advise_n_takes_an_entry_of_the_last_slow_list() {
 }
 
 /// A profile `ro` that is read-only, in a fresh HOME.
-fn read_only_home(db: &TestDb, hint: &str) -> std::path::PathBuf {
+pub fn read_only_home(db: &TestDb, hint: &str) -> std::path::PathBuf {
     let home = harness::scratch_dir(hint);
     std::fs::create_dir_all(home.join(".config/glance")).expect("config dir");
     std::fs::write(
@@ -261,17 +244,14 @@ fn sqlite_checks_candidates_in_a_rolled_back_transaction() {
     };
     let before = schema(&conn);
     let target = path.to_str().unwrap();
-    let out = glance()
-        .args([
-            "indexes",
-            "advise",
-            "-d",
-            target,
+    let out = advise(
+        target,
+        &[
             "--format",
             "json",
             "select * from orders o where o.customer_id = 42",
-        ])
-        .run();
+        ],
+    );
     out.success();
     let json = out.json();
     let s = &json["suggestions"][0];
@@ -283,16 +263,7 @@ fn sqlite_checks_candidates_in_a_rolled_back_transaction() {
     );
     assert_eq!(schema(&conn), before, "the schema is unchanged");
 
-    let out = glance()
-        .args([
-            "indexes",
-            "advise",
-            "--plans",
-            "-d",
-            target,
-            "select * from orders order by status",
-        ])
-        .run();
+    let out = advise(target, &["--plans", "select * from orders order by status"]);
     out.success()
         .stdout_has("Suggested index on orders (status)")
         .stdout_has("needs no temporary B-tree")
@@ -317,28 +288,15 @@ fn sqlite_names_match_in_any_case_and_small_tables_get_no_index() {
     )
     .expect("seed sqlite file");
     let target = path.to_str().unwrap();
-    let out = glance()
-        .args([
-            "indexes",
-            "advise",
-            "-d",
-            target,
-            "select * from track where COMPOSER = 'composer 7'",
-        ])
-        .run();
+    let out = advise(
+        target,
+        &["select * from track where COMPOSER = 'composer 7'"],
+    );
     out.success()
         .stdout_has("Suggested index on Track (Composer)")
         .stdout_has(r#"CREATE INDEX "Track_Composer_idx" ON "Track" ("Composer");"#);
 
-    let out = glance()
-        .args([
-            "indexes",
-            "advise",
-            "-d",
-            target,
-            "select * from genre where name = 'Rock'",
-        ])
-        .run();
+    let out = advise(target, &["select * from genre where name = 'Rock'"]);
     out.success()
         .stdout_has("Genre has 2 rows, few enough to read whole about as fast as through an index")
         .stdout_has("No index to suggest.");

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{self, TestDb, glance};
+use crate::harness::{self, Output, TestDb, glance};
 
 const SEED: &str = r#"
     create schema dq;
@@ -31,6 +31,14 @@ fn seeded() -> TestDb {
     db
 }
 
+/// `glance check -d TARGET ARGS…`.
+fn check(target: &str, args: &[&str]) -> Output {
+    glance()
+        .args(["check", "-d", target])
+        .args(args.iter().copied())
+        .run()
+}
+
 /// The one check of `kind` on `table` over `columns`.
 fn find<'a>(checks: &'a [Value], kind: &str, table: &str, columns: &[&str]) -> &'a Value {
     checks
@@ -45,17 +53,7 @@ fn find<'a>(checks: &'a [Value], kind: &str, table: &str, columns: &[&str]) -> &
 fn exact_check_counts_one_seeded_defect_per_kind_and_changes_nothing() {
     let db = seeded();
     let before = db.fingerprint();
-    let out = glance()
-        .args([
-            "check",
-            "--all",
-            "--exact",
-            "--format",
-            "json",
-            "-d",
-            db.url(),
-        ])
-        .run();
+    let out = check(db.url(), &["--all", "--exact", "--format", "json"]);
     out.success();
     let json = out.json();
     let checks = json["checks"].as_array().expect("checks array");
@@ -121,11 +119,11 @@ fn nulls_of_analysed_columns_are_estimated_from_pg_stats_unless_exact() {
     let db = seeded();
     db.execute("analyze dq.orders");
     for (exact, estimated) in [(false, true), (true, false)] {
-        let mut args = vec!["check", "dq.orders", "--format", "json", "-d", db.url()];
+        let mut args = vec!["dq.orders", "--format", "json"];
         if exact {
             args.push("--exact");
         }
-        let out = glance().args(args).run();
+        let out = check(db.url(), &args);
         out.success();
         let json = out.json();
         let nulls = find(
@@ -142,9 +140,7 @@ fn nulls_of_analysed_columns_are_estimated_from_pg_stats_unless_exact() {
             "{nulls}"
         );
     }
-    glance()
-        .args(["check", "dq.orders", "-d", db.url()])
-        .run()
+    check(db.url(), &["dq.orders"])
         .success()
         .stdout_has("~2")
         .stdout_has("pg_stats.null_frac");
@@ -159,17 +155,7 @@ fn a_check_the_classifier_cannot_clear_is_left_out_and_named() {
              $$ begin insert into dq.log values (1); return true; end $$;
          alter table dq.payments add constraint payments_audited check (dq.audited()) not valid;",
     );
-    let out = glance()
-        .args([
-            "check",
-            "dq.payments",
-            "--exact",
-            "--format",
-            "json",
-            "-d",
-            db.url(),
-        ])
-        .run();
+    let out = check(db.url(), &["dq.payments", "--exact", "--format", "json"]);
     out.success();
     let json = out.json();
     let skipped = json["skipped"].as_array().expect("skipped array");
@@ -190,9 +176,7 @@ fn a_check_the_classifier_cannot_clear_is_left_out_and_named() {
         db.query_scalar("select count(*) from dq.log").as_deref(),
         Some("0")
     );
-    glance()
-        .args(["check", "dq.payments", "-d", db.url()])
-        .run()
+    check(db.url(), &["dq.payments"])
         .success()
         .stdout_has("Not run: not rated read-only")
         .stdout_has("check_violation on dq.payments (payments_audited)");
@@ -201,17 +185,7 @@ fn a_check_the_classifier_cannot_clear_is_left_out_and_named() {
 #[test]
 fn a_sample_is_named_in_the_output_and_in_the_sql() {
     let db = seeded();
-    let out = glance()
-        .args([
-            "check",
-            "dq.payments",
-            "--sample",
-            "50",
-            "-d",
-            db.url(),
-            "--show-sql",
-        ])
-        .run();
+    let out = check(db.url(), &["dq.payments", "--sample", "50", "--show-sql"]);
     out.success()
         .stdout_has("dq.payments: 50% TABLESAMPLE SYSTEM")
         .stdout_has("Found nothing:\n    dq.payments: ")
@@ -223,10 +197,8 @@ fn a_sample_is_named_in_the_output_and_in_the_sql() {
 #[test]
 fn check_needs_a_table_or_all() {
     let db = seeded();
-    glance().args(["check", "-d", db.url()]).run().code(2);
-    glance()
-        .args(["check", "nosuch", "-d", db.url()])
-        .run()
+    check(db.url(), &[]).code(2);
+    check(db.url(), &["nosuch"])
         .code(1)
         .stderr_has("did not find a table named \"nosuch\"");
 }
@@ -279,12 +251,13 @@ fn sqlite_check_counts_orphans_duplicates_ranges_variants_and_nulls() {
     .expect("seed sqlite file");
     drop(conn);
     let before = std::fs::read(&path).expect("read sqlite file");
+    let target = path.to_str().expect("a UTF-8 path");
     for exact in [true, false] {
-        let mut args = vec!["check", "--all", "--format", "json"];
+        let mut args = vec!["--all", "--format", "json"];
         if exact {
             args.push("--exact");
         }
-        let out = glance().args(args).arg("-d").arg(&path).run();
+        let out = check(target, &args);
         out.success();
         let json = out.json();
         let checks = json["checks"].as_array().expect("checks array");
@@ -298,10 +271,7 @@ fn sqlite_check_counts_orphans_duplicates_ranges_variants_and_nulls() {
         assert_eq!(count("variants", "customers", &["status"]), 1);
         assert_eq!(out.stdout.contains("LIMIT 100000"), !exact, "{out}");
     }
-    glance()
-        .args(["check", "--all", "--sample", "5", "-d"])
-        .arg(&path)
-        .run()
+    check(target, &["--all", "--sample", "5"])
         .code(1)
         .stderr_has("--sample needs PostgreSQL");
     assert_eq!(
@@ -343,17 +313,7 @@ fn export_dbt_writes_exactly_the_checks_that_held() {
     let db = seeded();
     db.execute(HOLDING);
     let before = db.fingerprint();
-    let out = glance()
-        .args([
-            "check",
-            "dq.items",
-            "--exact",
-            "--export",
-            "dbt",
-            "-d",
-            db.url(),
-        ])
-        .run();
+    let out = check(db.url(), &["dq.items", "--exact", "--export", "dbt"]);
     out.success().stderr_has(
         "Exported 9 checks that held as dbt tests; left out 1: 1 with no dbt test (out_of_range",
     );
@@ -394,17 +354,7 @@ models:
     );
 
     // Every table: the tests are the checks that counted nothing.
-    let json = glance()
-        .args([
-            "check",
-            "--all",
-            "--exact",
-            "--format",
-            "json",
-            "-d",
-            db.url(),
-        ])
-        .run();
+    let json = check(db.url(), &["--all", "--exact", "--format", "json"]);
     json.success();
     let mut held: Vec<(String, String, String)> = json.json()["checks"]
         .as_array()
@@ -426,11 +376,9 @@ models:
         .collect();
     held.sort();
     let file = harness::scratch_dir("check_dbt").join("schema.yml");
-    let out = glance()
-        .args(["check", "--all", "--exact", "--export", "dbt", "-o"])
-        .arg(&file)
-        .args(["-d", db.url()])
-        .run();
+    let file_arg = file.to_str().expect("a UTF-8 path");
+    let export = ["--all", "--exact", "--export", "dbt", "-o", file_arg];
+    let out = check(db.url(), &export);
     out.success()
         .stderr_has("left out 10: 9 found something, 1 with no dbt test");
     assert_eq!(out.stdout, "", "the file has the YAML");
@@ -438,11 +386,7 @@ models:
     tests.sort();
     assert_eq!(tests, held);
     // An existing file is never replaced.
-    glance()
-        .args(["check", "--all", "--exact", "--export", "dbt", "-o"])
-        .arg(&file)
-        .args(["-d", db.url()])
-        .run()
+    check(db.url(), &export)
         .code(1)
         .stderr_has("already exists");
     assert_eq!(db.fingerprint(), before, "the database changed");
@@ -452,9 +396,7 @@ models:
 fn export_dbt_leaves_out_checks_of_a_sample() {
     let db = seeded();
     db.execute(HOLDING);
-    glance()
-        .args(["check", "dq.items", "--sample", "50", "--export", "dbt", "-d", db.url()])
-        .run()
+    check(db.url(), &["dq.items", "--sample", "50", "--export", "dbt"])
         .success()
         .stdout_has("models: []")
         .stderr_has(

@@ -134,6 +134,42 @@ fn tbls_config_and_json() {
 }
 
 #[test]
+fn json_with_an_output_file_writes_it_and_says_so() {
+    let db = shop("describe_json_out");
+    let fake = FakeLlm::openai(vec![Reply::text(DRAFT), Reply::text(DRAFT)]);
+    let file = harness::scratch_dir("describe_json_out").join("comments.yml");
+    let file_arg = file.display().to_string();
+    let args = [
+        "orders", "--format", "json", "--export", "tbls", "-o", &file_arg,
+    ];
+    let out = describe(&db, &fake, &args).run();
+    out.success();
+    let document = out.json();
+    assert_eq!(document["table"], "public.orders");
+    assert_eq!(document["written"]["file"], file_arg.as_str());
+    assert_eq!(document["written"]["export"], "tbls");
+    let written = fs::read_to_string(&file).expect("written");
+    assert!(written.starts_with("comments:\n"), "{written}");
+    assert_eq!(comment(&db, 1), None, "nothing ran");
+
+    let out = describe(&db, &fake, &["orders", "--format", "json"]).run();
+    out.success();
+    assert_eq!(out.json()["written"], serde_json::Value::Null);
+
+    let idle = FakeLlm::openai(Vec::new());
+    let out = describe(
+        &db,
+        &idle,
+        &["orders", "--format", "json", "--export", "sql"],
+    )
+    .run();
+    out.code(2)
+        .stderr_has("--export writes the draft on stdout, where --format json")
+        .stderr_has("add -o FILE");
+    assert_eq!(out.stdout, "", "nothing on stdout");
+}
+
+#[test]
 fn without_a_terminal_writing_needs_allow_write() {
     let db = shop("describe_no_tty");
     let fake = FakeLlm::openai(vec![Reply::text(DRAFT)]);

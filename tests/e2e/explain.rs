@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 use crate::harness::{self, Output, TestDb, glance};
 
 /// A table of 20,000 rows, `v` cycling through 0–999, with fresh statistics.
-fn big(hint: &str) -> TestDb {
+pub fn big(hint: &str) -> TestDb {
     let db = harness::db(hint);
     db.execute(
         "create table big (id int primary key, v int not null);
@@ -17,7 +17,8 @@ fn big(hint: &str) -> TestDb {
     db
 }
 
-fn explain(db: &TestDb, args: &[&str]) -> Output {
+/// `glance explain ARGS` on `db`.
+pub fn explain(db: &TestDb, args: &[&str]) -> Output {
     glance()
         .arg("explain")
         .args(args.iter().copied())
@@ -205,16 +206,7 @@ fn explain_analyze_of_a_write_needs_consent_and_is_rolled_back() {
 #[test]
 fn a_read_only_profile_refuses_explain_analyze_of_a_write_but_plans_it() {
     let db = items("explain_read_only");
-    let home = harness::scratch_dir("explain_read_only_home");
-    std::fs::create_dir_all(home.join(".config/glance")).expect("config dir");
-    std::fs::write(
-        home.join(".config/glance/config.toml"),
-        format!(
-            "[connections.ro]\nurl = \"{}\"\nread_only = true\n",
-            db.url()
-        ),
-    )
-    .expect("config file");
+    let home = crate::advise::read_only_home(&db, "explain_read_only_home");
     let delete = "delete from items where id = 1";
     let out = glance()
         .home(&home)

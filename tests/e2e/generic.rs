@@ -4,35 +4,17 @@
 
 use serde_json::Value as Json;
 
-use crate::harness::{self, Output, TestDb, glance};
-
-/// A table of 20,000 rows with a primary key and fresh statistics.
-fn keyed(hint: &str) -> TestDb {
-    let db = harness::db(hint);
-    db.execute(
-        "create table keyed (id int primary key, v int not null);
-         insert into keyed select g, g % 1000 from generate_series(1, 20000) g;
-         analyze keyed;",
-    );
-    db
-}
-
-fn explain(db: &TestDb, args: &[&str]) -> Output {
-    glance()
-        .arg("explain")
-        .args(args.iter().copied())
-        .args(["-d", db.url()])
-        .run()
-}
+use crate::explain::{big, explain};
+use crate::harness;
 
 #[test]
 fn a_parameterised_read_gets_its_generic_plan() {
-    let db = keyed("generic_read");
-    let sql = "select v from keyed where id = $1";
+    let db = big("generic_read");
+    let sql = "select v from big where id = $1";
     explain(&db, &[sql])
         .success()
         .stdout_has("Generic plan: the statement has parameters")
-        .stdout_has("Index Scan using keyed_pkey on keyed  rows 1");
+        .stdout_has("Index Scan using big_pkey on big  rows 1");
 
     let out = explain(&db, &["--format", "json", sql]);
     out.success();
@@ -53,39 +35,39 @@ fn a_parameterised_read_gets_its_generic_plan() {
 
 #[test]
 fn a_parameterised_write_is_planned_and_nothing_changes() {
-    let db = keyed("generic_write");
-    explain(&db, &["update keyed set v = $1 where id = $2"])
+    let db = big("generic_write");
+    explain(&db, &["update big set v = $1 where id = $2"])
         .success()
         .stdout_has("Generic plan")
-        .stdout_has("Update on keyed");
-    let changed = db.query_scalar("select count(*) from keyed where v <> id % 1000");
+        .stdout_has("Update on big");
+    let changed = db.query_scalar("select count(*) from big where v <> id % 1000");
     assert_eq!(changed.as_deref(), Some("0"));
 }
 
 #[test]
 fn explain_analyze_of_parameterised_text_is_refused() {
-    let db = keyed("generic_analyze");
-    explain(&db, &["--analyze", "select v from keyed where id = $1"])
+    let db = big("generic_analyze");
+    explain(&db, &["--analyze", "select v from big where id = $1"])
         .code(2)
         .stderr_has("has parameters ($1, …) with no values");
 }
 
 #[test]
 fn an_error_in_parameterised_text_is_the_database_s() {
-    let db = keyed("generic_error");
-    explain(&db, &["select nosuch from keyed where id = $1"])
+    let db = big("generic_error");
+    explain(&db, &["select nosuch from big where id = $1"])
         .code(1)
         .stderr_has("column \"nosuch\" does not exist");
 }
 
 #[test]
 fn explain_n_of_a_slow_entry_with_parameters_plans_it_and_frees_it() {
-    let db = keyed("generic_slow_chain");
+    let db = big("generic_slow_chain");
     db.execute("create extension pg_stat_statements");
     let mut client = db.client();
     for _ in 0..3 {
         client
-            .batch_execute("select v as generic_marker from keyed where id = 42")
+            .batch_execute("select v as generic_marker from big where id = 42")
             .expect("run the marked statement");
     }
     let home = harness::scratch_dir("generic_slow_chain");
@@ -103,10 +85,10 @@ fn explain_n_of_a_slow_entry_with_parameters_plans_it_and_frees_it() {
     repl.expect_prompt();
     repl.send_line(&format!("\\explain {n}"));
     repl.expect("Generic plan");
-    repl.expect("Index Scan using keyed_pkey on keyed");
+    repl.expect("Index Scan using big_pkey on big");
     repl.expect_prompt();
     // A PREPARE that fails leaves nothing behind either.
-    repl.send_line("\\explain select nosuch from keyed where id = $1");
+    repl.send_line("\\explain select nosuch from big where id = $1");
     repl.expect("column \"nosuch\" does not exist");
     repl.expect_prompt();
     repl.send_line(
@@ -120,16 +102,16 @@ fn explain_n_of_a_slow_entry_with_parameters_plans_it_and_frees_it() {
 
 #[test]
 fn a_generic_plan_flags_a_scan_expected_to_keep_few_rows() {
-    let db = keyed("generic_scan");
-    explain(&db, &["select id from keyed where v = $1"])
+    let db = big("generic_scan");
+    explain(&db, &["select id from big where v = $1"])
         .success()
-        .stdout_has("Seq Scan on keyed")
+        .stdout_has("Seq Scan on big")
         .stdout_has(
-            "seq_scan: Seq Scan on keyed: reads all of about 20,000 rows to keep an estimated 20 \
+            "seq_scan: Seq Scan on big: reads all of about 20,000 rows to keep an estimated 20 \
              (planned, not run)",
         );
     // Most rows kept: nothing to say.
-    explain(&db, &["select id from keyed where v > $1"])
+    explain(&db, &["select id from big where v > $1"])
         .success()
         .stdout_has("No findings.");
 }

@@ -762,7 +762,7 @@ impl TestDb {
         const USER: &str = "n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')";
         let relations = self
             .query_scalar(&format!(
-                "select string_agg(format('%I.%I', n.nspname, c.relname), ',' order by 1)
+                "select string_agg(format('%I.%I', n.nspname, c.relname), ',' order by n.nspname, c.relname)
                  from pg_class c join pg_namespace n on n.oid = c.relnamespace
                  where c.relkind in ('r', 'm', 'p') and {USER}"
             ))
@@ -776,11 +776,11 @@ impl TestDb {
             parts.push(format!("{relation}: {}", rows.unwrap_or_default()));
         }
         for (what, sql) in [
-            ("indexes", "select string_agg(schemaname || '.' || indexname || ' ' || indexdef, chr(10) order by 1) from pg_indexes".to_string()),
-            ("extensions", "select string_agg(extname || ' ' || extversion, ', ' order by 1) from pg_extension".to_string()),
-            ("sequences", "select string_agg(schemaname || '.' || sequencename || ' ' || coalesce(last_value::text, '-'), ', ' order by 1) from pg_sequences".to_string()),
+            ("indexes", "select string_agg(schemaname || '.' || indexname || ' ' || indexdef, chr(10) order by schemaname, indexname) from pg_indexes".to_string()),
+            ("extensions", "select string_agg(extname || ' ' || extversion, ', ' order by extname) from pg_extension".to_string()),
+            ("sequences", "select string_agg(schemaname || '.' || sequencename || ' ' || coalesce(last_value::text, '-'), ', ' order by schemaname, sequencename) from pg_sequences".to_string()),
             ("constraints", format!(
-                "select string_agg(c.conrelid::regclass || ' ' || c.conname || ' ' || c.convalidated, ', ' order by 1)
+                "select string_agg(c.conrelid::regclass || ' ' || c.conname || ' ' || c.convalidated, ', ' order by c.conrelid::regclass::text, c.conname)
                  from pg_constraint c join pg_namespace n on n.oid = c.connamespace where {USER}"
             )),
         ] {

@@ -284,6 +284,39 @@ fn findings_fail_the_lint_and_clean_migrations_pass() {
 }
 
 #[test]
+fn a_file_assumed_in_one_transaction_keeps_its_locks_to_the_end() {
+    let sql = "set lock_timeout = '2s';\n\
+               alter table orders add constraint orders_customer_fk foreign key (customer_id) \
+               references customers (id) not valid;\n\
+               alter table orders validate constraint orders_customer_fk;\n";
+    glance()
+        .args(["lint", "-"])
+        .stdin(sql)
+        .run()
+        .success()
+        .stdout_has("0 errors, 0 warnings");
+    glance()
+        .args(["lint", "--assume-in-transaction", "-"])
+        .stdin(sql)
+        .run()
+        .code(1)
+        .stdout_has("-:3: alter table orders validate constraint orders_customer_fk\n")
+        .stdout_has(
+            "  warning validate-in-transaction: validates orders_customer_fk while this \
+             transaction still holds the ShareRowExclusiveLock",
+        )
+        .stdout_has("    fix: move ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk; to a migration of its own");
+    let (out, document) = lint_json(
+        "create index concurrently i on orders (token);\n",
+        &["--assume-in-transaction"],
+    );
+    out.code(1);
+    let rules = &document["files"][0]["statements"][0]["findings"][0];
+    assert_eq!(rules["rule"], "outside-transaction", "{document}");
+    assert_eq!(rules["level"], "error", "{document}");
+}
+
+#[test]
 fn several_files_each_with_its_path() {
     let dir = harness::scratch_dir("lint_files");
     let first = dir.join("001_add.sql");

@@ -20,6 +20,7 @@ mod config;
 mod connect;
 mod consent;
 mod describe;
+mod design;
 mod docs;
 mod exit_codes;
 mod explain;

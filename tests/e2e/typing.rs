@@ -62,6 +62,23 @@ fn tab_completes_a_table_prefix_and_lists_the_candidates() {
 }
 
 #[test]
+fn the_completion_list_shows_each_tables_comment() {
+    let db = films("typing_comments");
+    db.execute(
+        "comment on table film_actor is 'Who played in which film';
+         comment on table film_category is E'Genres of a film\\nand more';",
+    );
+    let mut repl = start(&db, &[]);
+    repl.send("\\sql select * from film_\t\t");
+    repl.expect_all(&[
+        "film_actor     — Who played in which film",
+        "film_category  — Genres of a film\r",
+    ]);
+    repl.send("c\t;\r");
+    repl.expect_all(&["category_id", "0 rows"]);
+}
+
+#[test]
 fn typed_sql_is_echoed_highlighted_and_a_question_is_not() {
     let db = harness::db("typing_highlight");
     let mut repl = start(&db, &[]);

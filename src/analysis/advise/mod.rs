@@ -52,6 +52,59 @@ pub struct Suggestion {
     pub why: String,
 }
 
+impl Suggestion {
+    /// `Suggested index on TABLE (COLUMNS)`, with the planner's costs before
+    /// and after when `costs` (and known), and its size when known.
+    fn title(&self, costs: bool) -> String {
+        let mut line = format!(
+            "{} index on {} ({})",
+            if self.verified {
+                "Suggested"
+            } else {
+                "Unverified suggestion:"
+            },
+            self.table,
+            self.columns.join(", ")
+        );
+        if let (true, Some(before), Some(after)) = (costs, self.cost_before, self.cost_after) {
+            line.push_str(&format!(": cost {before:.2} → {after:.2}"));
+            if before > 0.0 {
+                let saved = (100.0 * (1.0 - after / before)).floor();
+                line.push_str(&format!(" (-{saved:.0}%)"));
+            }
+        }
+        if let Some(bytes) = self.size_bytes {
+            line.push_str(&format!(", about {}", size(bytes)));
+        }
+        line
+    }
+
+    /// `{"create", "table", "columns", "cost_before", "cost_after",
+    /// "size_bytes", "verified", "why"}`.
+    fn json(&self) -> Json {
+        json!({
+            "create": self.create,
+            "table": self.table,
+            "columns": self.columns,
+            "cost_before": self.cost_before,
+            "cost_after": self.cost_after,
+            "size_bytes": self.size_bytes,
+            "verified": self.verified,
+            "why": self.why,
+        })
+    }
+}
+
+/// The notes, escaped, one a line.
+fn notes_text(notes: &[String]) -> String {
+    let mut out = String::new();
+    for note in notes {
+        out.push_str(&escape::visible(note));
+        out.push('\n');
+    }
+    out
+}
+
 /// The plan before and after, when asked for.
 #[derive(Clone, Debug)]
 pub struct Plans {
@@ -76,36 +129,12 @@ pub struct Report {
 impl Report {
     /// The suggestions with their statements, the notes, then the plans.
     pub fn text(&self) -> String {
-        let mut out = String::new();
-        for note in &self.notes {
-            out.push_str(&escape::visible(note));
-            out.push('\n');
-        }
+        let mut out = notes_text(&self.notes);
         if self.suggestions.is_empty() {
             out.push_str("No index to suggest.\n");
         }
         for s in &self.suggestions {
-            let mut line = format!(
-                "{} index on {} ({})",
-                if s.verified {
-                    "Suggested"
-                } else {
-                    "Unverified suggestion:"
-                },
-                s.table,
-                s.columns.join(", ")
-            );
-            if let (Some(before), Some(after)) = (s.cost_before, s.cost_after) {
-                line.push_str(&format!(": cost {before:.2} → {after:.2}"));
-                if before > 0.0 {
-                    let saved = (100.0 * (1.0 - after / before)).floor();
-                    line.push_str(&format!(" (-{saved:.0}%)"));
-                }
-            }
-            if let Some(bytes) = s.size_bytes {
-                line.push_str(&format!(", about {}", size(bytes)));
-            }
-            out.push_str(&escape::visible(&line));
+            out.push_str(&escape::visible(&s.title(true)));
             out.push_str("\n  ");
             out.push_str(&escape::visible(&s.why));
             out.push_str("\n  ");
@@ -127,22 +156,7 @@ impl Report {
     /// "cost_before", "cost_after", "size_bytes", "verified", "why"}],
     /// "notes", "plans": {"before", "after"}}` (`plans` when asked).
     pub fn json(&self) -> Json {
-        let suggestions: Vec<Json> = self
-            .suggestions
-            .iter()
-            .map(|s| {
-                json!({
-                    "create": s.create,
-                    "table": s.table,
-                    "columns": s.columns,
-                    "cost_before": s.cost_before,
-                    "cost_after": s.cost_after,
-                    "size_bytes": s.size_bytes,
-                    "verified": s.verified,
-                    "why": s.why,
-                })
-            })
-            .collect();
+        let suggestions: Vec<Json> = self.suggestions.iter().map(Suggestion::json).collect();
         let mut doc = json!({
             "sql": self.sql,
             "hypopg": self.hypopg,

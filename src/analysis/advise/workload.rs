@@ -14,7 +14,7 @@ use serde_json::{Value as Json, json};
 use super::candidates::{Candidate, Column};
 use super::greedy::{self, MAX_INDEXES, MIN_GAIN, Round};
 use super::postgres::{self, FACTOR, Hypothetical, MIN_COST};
-use super::{Context, Suggestion, size};
+use super::{Context, Suggestion, notes_text};
 use crate::analysis::explain::Failed;
 use crate::analysis::slow::{self, Floor, Listed, Order};
 use crate::db::{self, Dialect};
@@ -102,11 +102,7 @@ impl Report {
     /// The notes, the statements, each suggestion with the statements it
     /// helps, then the workload's cost before and after.
     pub fn text(&self) -> String {
-        let mut out = String::new();
-        for note in &self.notes {
-            out.push_str(&escape::visible(note));
-            out.push('\n');
-        }
+        let mut out = notes_text(&self.notes);
         if self.statements.is_empty() {
             out.push_str("No statement to advise on.\n");
             return out;
@@ -134,20 +130,7 @@ impl Report {
         }
         for advice in &self.suggestions {
             let s = &advice.suggestion;
-            let mut line = format!(
-                "{} index on {} ({})",
-                if s.verified {
-                    "Suggested"
-                } else {
-                    "Unverified suggestion:"
-                },
-                s.table,
-                s.columns.join(", ")
-            );
-            if let Some(bytes) = s.size_bytes {
-                line.push_str(&format!(", about {}", size(bytes)));
-            }
-            out.push_str(&escape::visible(&line));
+            out.push_str(&escape::visible(&s.title(false)));
             out.push_str("\n  ");
             out.push_str(&escape::visible(&s.create));
             out.push('\n');
@@ -191,8 +174,8 @@ impl Report {
 
     /// `{"workload": [{"n", "query", "calls", "mean_ms", "cost_before",
     /// "cost_after"}], "hypopg", "suggestions": [{"create", "table",
-    /// "columns", "size_bytes", "verified", "why", "statements": [n…],
-    /// "cost_before", "cost_after"}], "weighted_cost_before",
+    /// "columns", "cost_before", "cost_after", "size_bytes", "verified",
+    /// "why", "statements": [n…]}], "weighted_cost_before",
     /// "weighted_cost_after", "notes"}`; a suggestion's costs are weighted
     /// (Σ calls × cost) over its statements.
     pub fn json(&self) -> Json {
@@ -214,18 +197,10 @@ impl Report {
             .suggestions
             .iter()
             .map(|advice| {
-                let s = &advice.suggestion;
-                json!({
-                    "create": s.create,
-                    "table": s.table,
-                    "columns": s.columns,
-                    "size_bytes": s.size_bytes,
-                    "verified": s.verified,
-                    "why": s.why,
-                    "statements": advice.statements.iter().map(|h| h.n).collect::<Vec<_>>(),
-                    "cost_before": s.cost_before,
-                    "cost_after": s.cost_after,
-                })
+                let mut json = advice.suggestion.json();
+                let statements: Vec<usize> = advice.statements.iter().map(|h| h.n).collect();
+                json["statements"] = json!(statements);
+                json
             })
             .collect();
         let (before, after) = self.weighted();

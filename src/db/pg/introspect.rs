@@ -683,8 +683,9 @@ fn add_constraint(rel: &mut Relation, row: &Row) -> Result<(), postgres::Error> 
     Ok(())
 }
 
-/// A referential action code as SQL words; `None` for NO ACTION.
-fn action(code: &str) -> Option<String> {
+/// A referential action code (`pg_constraint.confdeltype`) as SQL words;
+/// `None` for NO ACTION.
+pub fn action(code: &str) -> Option<String> {
     let words = match code {
         "r" => "RESTRICT",
         "c" => "CASCADE",

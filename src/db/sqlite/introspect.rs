@@ -506,7 +506,7 @@ mod tests {
     use crate::db::sqlite::SqliteBackend;
 
     fn backend(setup: &str) -> SqliteBackend {
-        let b = SqliteBackend::in_memory();
+        let b = SqliteBackend::in_memory().unwrap();
         b.conn.execute_batch(setup).expect("setup runs");
         b
     }
