@@ -206,8 +206,9 @@ fn round_trip(
         return validation.fail("the up step ran but changed nothing in the schema".into());
     }
     validation.lines.push(format!(
-        "up: ran {}, the schema changed ({differences} lines differ)",
-        counted(plan.up.statements.len())
+        "up: ran {}, the schema changed ({})",
+        counted(plan.up.statements.len()),
+        differ(differences)
     ));
     let rewritten: Vec<&str> = nodes
         .iter()
@@ -244,8 +245,8 @@ fn round_trip(
     if left > 0 {
         let example = first_difference(&original, &restored);
         return validation.fail(format!(
-            "the down step does not restore the schema ({left} lines differ from the original, \
-             e.g. {})",
+            "the down step does not restore the schema ({} from the original, e.g. {})",
+            differ(left),
             crate::escape::visible(&example)
         ));
     }
@@ -275,6 +276,11 @@ fn run_step(trial: &mut Trial<'_>, step: &Step, name: &str) -> Result<(), String
 
 fn counted(n: usize) -> String {
     crate::numbers::counted(n as u64, "statement", "statements")
+}
+
+/// `n` fingerprint lines (one per column, constraint, index, …) that differ.
+fn differ(n: usize) -> String {
+    crate::numbers::counted(n as u64, "object differs", "objects differ")
 }
 
 /// How many lines one side has that the other has not.

@@ -95,7 +95,15 @@ fn step(body: &str, dialect: Dialect) -> Result<Step, String> {
     );
     let tail = "\n\nRESET statement_timeout;\nRESET lock_timeout;\n";
     let text = format!("{head}{body};{tail}");
-    let mut linted = lint::statements(&text, dialect).map_err(parse_error)?;
+    // A transactional step runs in one transaction, whichever tool runs it
+    // (the ones that do not open it get BEGIN and COMMIT in the file), so
+    // a lock taken early is held to its end.
+    let linted = if transactional {
+        lint::statements_in_one_transaction(&text, dialect)
+    } else {
+        lint::statements(&text, dialect)
+    };
+    let mut linted = linted.map_err(parse_error)?;
     // The two SETs before, the two RESETs after.
     linted.truncate(linted.len().saturating_sub(2));
     let statements = linted.split_off(2.min(linted.len()));
@@ -153,6 +161,23 @@ mod tests {
             "{}",
             plan.up.text
         );
+    }
+
+    #[test]
+    fn a_step_is_linted_as_the_one_transaction_it_runs_in() {
+        let steps = Steps {
+            up: "alter table t add constraint k check (a > 0) not valid;\n\
+                 alter table t validate constraint k"
+                .into(),
+            down: "alter table t drop constraint k".into(),
+        };
+        let plan = Plan::new(None, &steps, Dialect::Postgres).unwrap();
+        let rules: Vec<&str> = plan.up.statements[1]
+            .findings
+            .iter()
+            .map(|f| f.rule)
+            .collect();
+        assert_eq!(rules, ["validate-in-transaction"]);
     }
 
     #[test]

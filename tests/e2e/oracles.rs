@@ -2,16 +2,18 @@
 //! pinned in `.ci/run`) lints the same migration files as `glance lint`:
 //! for every hazard both have a rule for, the two must agree on whether
 //! each file has it, except where a row of `ON_PURPOSE` says why not.
-//! A missing squawk fails the test with how to install it.
+//! dbmate (npm) and sqitch (Debian) run the migrations `glance migrate`
+//! writes in their layouts against the test server: up, verify, down.
+//! A missing tool fails the test with how to install it.
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value as Json;
 
-use crate::harness::{Cmd, glance, scratch_dir};
+use crate::harness::{self, Cmd, TestDb, glance, scratch_dir};
 
 /// How to get the squawk `.ci/run` installs.
 const SQUAWK_INSTALL: &str = "python3 -m pip install squawk-cli==2.70.0 (as .ci/run does)";
@@ -255,4 +257,116 @@ fn squawk_agrees_with_glance_lint_on_each_shared_hazard() {
         unexercised.is_empty(),
         "no file has both tools find {unexercised:?}"
     );
+}
+
+/// How to get the migration tools `.ci/run` installs.
+const DBMATE_INSTALL: &str = "npm install -g dbmate@2.36.0 (as .ci/run does)";
+const SQITCH_INSTALL: &str = "apt-get install sqitch libdbd-pg-perl (as .ci/run does)";
+
+/// A soft-delete column and a validated NOT NULL through a CHECK: one up
+/// step that runs in a transaction, for `glance migrate` to write.
+const UP: &str = "alter table customers add column deleted_at timestamptz;\n\
+                  alter table customers add constraint customers_name_nn \
+                  check (name is not null) not valid;\n";
+const DOWN: &str = "alter table customers drop constraint customers_name_nn;\n\
+                    alter table customers drop column deleted_at;\n";
+
+/// A database with rows, and a migration `glance migrate` validated and
+/// wrote into a directory in `tool`'s layout.
+fn written(tool: &str) -> (TestDb, PathBuf) {
+    let db = harness::db(&format!("oracle_{tool}"));
+    db.execute(
+        "create table customers (id int primary key, name text);
+         insert into customers select g, 'c' || g from generate_series(1, 20) g;",
+    );
+    let dir = scratch_dir(&format!("oracle_{tool}"));
+    let files = dir.join("migrations");
+    let (up, down) = (dir.join("up.sql"), dir.join("down.sql"));
+    fs::write(&up, UP).unwrap();
+    fs::write(&down, DOWN).unwrap();
+    glance()
+        .args(["migrate", "--no-history", "-d", db.url(), "--up"])
+        .arg(&up)
+        .arg("--down")
+        .arg(&down)
+        .arg("--dir")
+        .arg(&files)
+        .args(["--tool", tool, "--name", "soft delete customers"])
+        .run()
+        .success();
+    (db, files)
+}
+
+/// Panics with how to install `program` unless it runs.
+fn runnable(program: &str, version_flag: &str, install: &str) {
+    match Command::new(program).arg(version_flag).output() {
+        Ok(out) if out.status.success() => {}
+        other => panic!(
+            "{program} is needed as an oracle and is not runnable ({other:?}); install it: {install}"
+        ),
+    }
+}
+
+/// The column and constraint the migration adds, as the server has them.
+fn migrated(db: &TestDb) -> String {
+    db.query_scalar(
+        "select count(*) filter (where attname = 'deleted_at') || ' ' ||
+                (select count(*) from pg_constraint where conname = 'customers_name_nn')
+         from pg_attribute where attrelid = 'customers'::regclass and not attisdropped",
+    )
+    .unwrap_or_default()
+}
+
+#[test]
+fn dbmate_applies_and_reverts_what_glance_migrate_writes() {
+    runnable("dbmate", "--version", DBMATE_INSTALL);
+    let (db, files) = written("dbmate");
+    let dbmate = |command: &str| {
+        Cmd::new("dbmate")
+            .args(["--url", db.url(), "--migrations-dir"])
+            .arg(&files)
+            .args(["--no-dump-schema", command])
+            .run()
+    };
+    assert_eq!(migrated(&db), "0 0");
+    dbmate("up").success().stdout_has("Applied: ");
+    assert_eq!(migrated(&db), "1 1");
+    dbmate("down").success().stdout_has("Rolled back: ");
+    assert_eq!(migrated(&db), "0 0");
+}
+
+#[test]
+fn sqitch_deploys_verifies_and_reverts_what_glance_migrate_writes() {
+    runnable("sqitch", "--version", SQITCH_INSTALL);
+    let (db, files) = written("sqitch");
+    let target = format!(
+        "db:pg://postgres@{}:{}/{}",
+        harness::cluster().host(),
+        harness::cluster().port(),
+        db.name()
+    );
+    let sqitch = |args: &[&str]| {
+        Cmd::new("sqitch")
+            .arg("--chdir")
+            .arg(&files)
+            .args(args.iter().copied())
+            .arg(&target)
+            .run()
+    };
+    sqitch(&["deploy", "--verify"]).success();
+    assert_eq!(migrated(&db), "1 1");
+    sqitch(&["verify"]).success();
+    // The verify script catches a change that is no longer there.
+    db.execute("alter table customers drop constraint customers_name_nn");
+    let failed = sqitch(&["verify"]);
+    assert_ne!(
+        failed.code,
+        Some(0),
+        "verify passed without the constraint\n{failed}"
+    );
+    db.execute(
+        "alter table customers add constraint customers_name_nn check (name is not null) not valid",
+    );
+    sqitch(&["revert", "-y"]).success();
+    assert_eq!(migrated(&db), "0 0");
 }
