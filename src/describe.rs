@@ -42,7 +42,7 @@ pub fn list_relations(
                 row.push(r.row_estimate.map_or(Value::Null, Value::Int));
                 row.push(
                     r.size_bytes
-                        .map_or(Value::Null, |b| Value::Text(pretty_size(b))),
+                        .map_or(Value::Null, |b| Value::Text(crate::numbers::pg_size(b))),
                 );
                 row.push(text(r.comment.as_deref().unwrap_or("")));
             }
@@ -810,31 +810,6 @@ fn finish_glob(pieces: Vec<Piece>) -> Glob {
     }
 }
 
-/// Sizes the way PostgreSQL's `pg_size_pretty` prints them: `8192 bytes`,
-/// `16 kB`, `3 MB` (binary units, half rounded up, next unit from 10 kB/20 kB).
-fn pretty_size(bytes: i64) -> String {
-    const UNITS: [(&str, i64); 6] = [
-        ("bytes", 10 * 1024),
-        ("kB", 20 * 1024 - 1),
-        ("MB", 20 * 1024 - 1),
-        ("GB", 20 * 1024 - 1),
-        ("TB", 20 * 1024 - 1),
-        ("PB", 20 * 1024 - 1),
-    ];
-    let mut size = bytes;
-    for (i, (name, limit)) in UNITS.iter().enumerate() {
-        if i + 1 == UNITS.len() || size.unsigned_abs() < limit.unsigned_abs() {
-            if i > 0 {
-                size = (size + if size < 0 { -1 } else { 1 }) / 2;
-            }
-            return format!("{size} {name}");
-        }
-        // Every unit after bytes rounds half up, so it is reached in half units.
-        size /= if i == 0 { 1 << 9 } else { 1 << 10 };
-    }
-    format!("{bytes} bytes")
-}
-
 fn text(s: &str) -> Value {
     Value::Text(s.to_string())
 }
@@ -1268,25 +1243,5 @@ mod tests {
         );
         assert!(relation(&catalog, "nowhere", false).is_none());
         assert!(relation(&catalog, "a.b.c", false).is_none());
-    }
-
-    #[test]
-    fn sizes_print_like_pg_size_pretty() {
-        let cases = [
-            (0, "0 bytes"),
-            (8192, "8192 bytes"),
-            (10239, "10239 bytes"),
-            (10240, "10 kB"),
-            (16384, "16 kB"),
-            (1_572_864, "1536 kB"),
-            (20_971_520, "20 MB"),
-            (10_736_369_664, "10239 MB"),
-            (10_737_418_240, "10 GB"),
-            (21_474_836_480, "20 GB"),
-            (-16384, "-16 kB"),
-        ];
-        for (bytes, want) in cases {
-            assert_eq!(pretty_size(bytes), want, "{bytes}");
-        }
     }
 }

@@ -12,6 +12,7 @@ use std::time::Duration;
 use super::fingerprint;
 use super::{Plan, Step};
 use crate::db::{self, Dialect};
+use crate::numbers::{pg_size, thousands};
 use crate::session::Session;
 use crate::session::trial::{Trial, TrialLimits};
 
@@ -153,10 +154,13 @@ fn refusal(session: &mut Session, plan: &Plan, dialect: Dialect) -> Result<(), S
                     && (*rows > MAX_ROWS || *bytes > MAX_BYTES)
                 {
                     return Err(format!(
-                        "the {name} step {what} {} (about {rows} rows, {bytes} bytes; live \
-                         validation allows {MAX_ROWS} rows and {} MB)",
+                        "the {name} step {what} {} (about {} rows, {}; live validation allows \
+                         {} rows and {})",
                         lock.relation,
-                        MAX_BYTES / 1024 / 1024
+                        thousands(u64::try_from(*rows).unwrap_or(0)),
+                        pg_size(*bytes),
+                        thousands(MAX_ROWS as u64),
+                        pg_size(MAX_BYTES)
                     ));
                 }
             }

@@ -74,7 +74,7 @@ impl Suggestion {
             }
         }
         if let Some(bytes) = self.size_bytes {
-            line.push_str(&format!(", about {}", size(bytes)));
+            line.push_str(&format!(", about {}", crate::numbers::pg_size(bytes)));
         }
         line
     }
@@ -179,18 +179,6 @@ fn push_tree(out: &mut String, report: &explain::Report) {
         out.push_str(&escape::visible(line));
         out.push('\n');
     }
-}
-
-/// Bytes as psql's `pg_size_pretty` writes them.
-fn size(bytes: i64) -> String {
-    let mut value = bytes as f64;
-    for unit in ["bytes", "kB", "MB", "GB"] {
-        if value < 10_240.0 {
-            return format!("{} {unit}", thousands(value.round() as u64));
-        }
-        value /= 1024.0;
-    }
-    format!("{} TB", thousands(value.round() as u64))
 }
 
 /// Suggests indexes for `sql` on the session's database, with the plans
@@ -391,7 +379,5 @@ mod tests {
             "from statistics: about 2,000 distinct values in 20,000 rows"
         );
         assert!(selective(0.0, 0.0, 10.0).is_none());
-        assert_eq!(size(8_192), "8,192 bytes");
-        assert_eq!(size(450_560), "440 kB");
     }
 }
