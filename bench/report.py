@@ -194,6 +194,10 @@ def main():
                  "glance check events > /dev/null",
                  "psql -X -c 'select count(*) from events' > /dev/null", 3.0)
 
+    pair_section("migrate", "Validating a migration on the shop database (200,000 customers)",
+                 "glance migrate --up up.sql --down down.sql > /dev/null",
+                 "psql -X -c begin -f up.sql -f down.sql -c rollback > /dev/null", 3.0)
+
     # Big values.
     big_limit = (3 * 50_000_000 + 64 * MIB * 1024) / (MIB * 1024)
     big_rss = {f: Case(results, f"big_values_{f}").rss_mib("glance") for f in ("table", "csv")}

@@ -19,8 +19,8 @@
 #   BENCH_SKIP_BUILD=1  use the existing target/release/glance
 #   BENCH_CASES=introspect,own_time
 #                       run only these cases (startup csv table big_values
-#                       export first_page pager check introspect context
-#                       own_time); the
+#                       export first_page pager check migrate introspect
+#                       context own_time); the
 #                       medians are printed and BENCH_OUT is not written
 #   BENCH_KEEP=DIR      copy the raw results (hyperfine JSON, server logs,
 #                       own_time.json) to DIR at the end
@@ -300,6 +300,24 @@ fi
 want check && bench_pair check "$big_runs" \
     "$g_events check events > /dev/null" \
     "$p_events -c 'select count(*) from events' > /dev/null"
+
+# Migration validation on the shop database (seed-shop.sql): glance's live
+# check of an up/down pair (catalog fingerprints, file nodes, up, down, all
+# rolled back) against psql running the same pair in a transaction it
+# rolls back.
+if want migrate; then
+say "seeding shop"
+$(psql_cmd postgres) -v ON_ERROR_STOP=1 -c 'create database shop' >/dev/null
+$(psql_cmd shop) -v ON_ERROR_STOP=1 -f "$here/seed-shop.sql" >/dev/null
+$(psql_cmd shop) -c 'vacuum analyze' >/dev/null
+printf '%s\n' "set lock_timeout = '2s';" \
+    'alter table customers add column deleted_at timestamptz;' >"$work/up.sql"
+printf '%s\n' "set lock_timeout = '2s';" \
+    'alter table customers drop column deleted_at;' >"$work/down.sql"
+bench_pair migrate "$runs" \
+    "$glance_bin -d '$(glance_url shop)' migrate --up '$work/up.sql' --down '$work/down.sql' > /dev/null" \
+    "$(psql_cmd shop) -v ON_ERROR_STOP=1 -c begin -f '$work/up.sql' -f '$work/down.sql' -c rollback > /dev/null"
+fi
 
 # Introspection: statements and their server time from the server log
 # (log_min_duration_statement = 0 on the wide database, one run of each).
