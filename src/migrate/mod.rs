@@ -68,7 +68,8 @@ impl Plan {
 /// the tool's connection (inside a transaction a failure rolls them back).
 /// A step that cannot run in a transaction (an index built
 /// `CONCURRENTLY`) sets no statement timeout: cut short, it would leave an
-/// invalid index behind; the lock timeout still bounds its wait.
+/// invalid index behind; the lock timeout still bounds its wait. A
+/// timeout the step sets itself is left as it wrote it.
 fn step(body: &str, dialect: Dialect) -> Result<Step, String> {
     let body = body.trim().trim_end_matches(';').trim();
     let parse_error =
@@ -85,16 +86,33 @@ fn step(body: &str, dialect: Dialect) -> Result<Step, String> {
             transactional,
         });
     }
+    // A setting the step makes itself is left as it wrote it.
     let statement_timeout = if transactional {
         format!("'{STATEMENT_TIMEOUT}'")
     } else {
         "0".to_string()
     };
-    let head = format!(
-        "SET lock_timeout = '{LOCK_TIMEOUT}';\nSET statement_timeout = {statement_timeout};\n\n"
-    );
-    let tail = "\n\nRESET statement_timeout;\nRESET lock_timeout;\n";
-    let text = format!("{head}{body};{tail}");
+    let added: Vec<(&str, String)> = [
+        ("lock_timeout", format!("'{LOCK_TIMEOUT}'")),
+        ("statement_timeout", statement_timeout),
+    ]
+    .into_iter()
+    .filter(|(name, _)| !own.iter().any(|l| timeout_setting(&l.sql) == Some(name)))
+    .collect();
+    let head: String = added
+        .iter()
+        .map(|(name, value)| format!("SET {name} = {value};\n"))
+        .collect();
+    let tail: String = added
+        .iter()
+        .rev()
+        .map(|(name, _)| format!("RESET {name};\n"))
+        .collect();
+    let text = if added.is_empty() {
+        format!("{body};\n")
+    } else {
+        format!("{head}\n{body};\n\n{tail}")
+    };
     // A transactional step runs in one transaction, whichever tool runs it
     // (the ones that do not open it get BEGIN and COMMIT in the file), so
     // a lock taken early is held to its end.
@@ -104,14 +122,33 @@ fn step(body: &str, dialect: Dialect) -> Result<Step, String> {
         lint::statements(&text, dialect)
     };
     let mut linted = linted.map_err(parse_error)?;
-    // The two SETs before, the two RESETs after.
-    linted.truncate(linted.len().saturating_sub(2));
-    let statements = linted.split_off(2.min(linted.len()));
+    // The SETs before, the RESETs after.
+    linted.truncate(linted.len().saturating_sub(added.len()));
+    let statements = linted.split_off(added.len().min(linted.len()));
     Ok(Step {
         text,
         statements,
         transactional,
     })
+}
+
+/// The timeout `sql` sets or resets (`SET [SESSION|LOCAL] lock_timeout …`,
+/// `RESET statement_timeout`), if that is what it does.
+pub fn timeout_setting(sql: &str) -> Option<&'static str> {
+    let lower = sql.to_ascii_lowercase();
+    let mut words = lower
+        .split(|c: char| c.is_whitespace() || c == '=')
+        .filter(|w| !w.is_empty());
+    if !matches!(words.next(), Some("set" | "reset")) {
+        return None;
+    }
+    let mut name = words.next()?;
+    if matches!(name, "session" | "local") {
+        name = words.next()?;
+    }
+    ["lock_timeout", "statement_timeout"]
+        .into_iter()
+        .find(|timeout| *timeout == name)
 }
 
 #[cfg(test)]
@@ -178,6 +215,41 @@ mod tests {
             .map(|f| f.rule)
             .collect();
         assert_eq!(rules, ["validate-in-transaction"]);
+    }
+
+    #[test]
+    fn a_timeout_the_step_sets_itself_is_left_as_written() {
+        let steps = Steps {
+            up: "SET lock_timeout = '5s';\nalter table t add column d timestamptz".into(),
+            down: "alter table t drop column d".into(),
+        };
+        let plan = Plan::new(None, &steps, Dialect::Postgres).unwrap();
+        assert!(
+            plan.up.text.starts_with(
+                "SET statement_timeout = '30s';\n\nSET lock_timeout = '5s';\nalter table t"
+            ),
+            "{}",
+            plan.up.text
+        );
+        assert!(
+            !plan.up.text.contains("RESET lock_timeout"),
+            "{}",
+            plan.up.text
+        );
+        assert_eq!(plan.up.statements.len(), 2);
+        assert_eq!(
+            timeout_setting(&plan.up.statements[0].sql),
+            Some("lock_timeout")
+        );
+        assert_eq!(
+            timeout_setting("reset STATEMENT_TIMEOUT"),
+            Some("statement_timeout")
+        );
+        assert_eq!(
+            timeout_setting("set local lock_timeout to 0"),
+            Some("lock_timeout")
+        );
+        assert_eq!(timeout_setting("set search_path = x"), None);
     }
 
     #[test]

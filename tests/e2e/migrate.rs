@@ -101,6 +101,25 @@ fn json_has_the_documented_shape() {
 }
 
 #[test]
+fn a_pair_that_sets_its_own_lock_timeout_validates_with_it_kept() {
+    let db = shop("migrate_own_timeout");
+    let before = db.fingerprint();
+    let (up, down) = pair(
+        "migrate_own_timeout",
+        "SET lock_timeout = '5s';\nalter table customers add column deleted_at timestamptz;\n",
+        "SET lock_timeout = '5s';\nalter table customers drop column deleted_at;\n",
+    );
+    let out = migrate(&db, &["--up", &up, "--down", &down]).run();
+    out.success()
+        .stdout_has(
+            "SET statement_timeout = '30s';\n\nSET lock_timeout = '5s';\nalter table customers",
+        )
+        .stdout_has("down: ran 2 statements, the schema is restored");
+    assert!(!out.stdout.contains("SET lock_timeout = '2s'"), "{out}");
+    assert_eq!(db.fingerprint(), before);
+}
+
+#[test]
 fn a_down_that_does_not_restore_the_schema_fails_with_its_reason() {
     let db = shop("migrate_unrestored");
     let before = db.fingerprint();
