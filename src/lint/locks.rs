@@ -228,6 +228,17 @@ pub fn postgres(parsed: &Parsed) -> Effect {
         Statement::CreateTrigger(trigger) => {
             effect.lock(&trigger.table_name, Mode::ShareRowExclusive);
         }
+        Statement::DropTrigger(trigger) => {
+            if let Some(table) = &trigger.table_name {
+                effect.lock(table, Mode::AccessExclusive);
+            }
+        }
+        Statement::CreateView(view) if view.or_replace && !view.materialized => {
+            effect.lock(&view.name, Mode::AccessExclusive);
+        }
+        Statement::CreatePolicy(policy) => effect.lock(&policy.table_name, Mode::AccessExclusive),
+        Statement::DropPolicy(policy) => effect.lock(&policy.table_name, Mode::AccessExclusive),
+        Statement::AlterPolicy(policy) => effect.lock(&policy.table_name, Mode::AccessExclusive),
         Statement::Comment {
             object_type: sqlparser::ast::CommentObject::Table,
             object_name,
@@ -317,6 +328,17 @@ pub fn recognised(form: &Form) -> Effect {
             for action in actions {
                 recognised_action(&table.folded, action, &mut effect);
             }
+        }
+        Form::AlterSequence { sequence, catalog } => {
+            let mode = if *catalog {
+                Mode::AccessExclusive
+            } else {
+                Mode::ShareRowExclusive
+            };
+            effect.lock_relation(sequence.folded.clone(), mode);
+        }
+        Form::Rule { table } => {
+            effect.lock_relation(table.folded.clone(), Mode::AccessExclusive);
         }
         Form::AlterIndex { index, action } => {
             let mode = match action {
@@ -881,6 +903,42 @@ mod tests {
             true,
         ),
         ("alter type e add value 'x'", None, false, false, true),
+        (
+            "drop trigger tr on t",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "create or replace view v as select 1",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        ("create view v as select 1", None, false, false, true),
+        (
+            "create policy p on t using (true)",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "alter policy p on t using (false)",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
+        (
+            "drop policy p on t",
+            Some(Mode::AccessExclusive),
+            false,
+            false,
+            true,
+        ),
         ("create database x", None, false, false, false),
         ("select * from t", None, false, false, true),
     ];
@@ -933,6 +991,27 @@ mod tests {
                 false,
             ),
             ("reindex schema s", &[], false, false, false),
+            (
+                "alter sequence s restart",
+                &[("s", ShareRowExclusive)],
+                false,
+                false,
+                true,
+            ),
+            (
+                "alter sequence s rename to s2",
+                &[("s", AccessExclusive)],
+                false,
+                false,
+                true,
+            ),
+            (
+                "create rule r as on insert to t do nothing",
+                &[("t", AccessExclusive)],
+                false,
+                false,
+                true,
+            ),
             (
                 "cluster t using i",
                 &[("t", AccessExclusive), ("i", AccessExclusive)],
