@@ -36,7 +36,28 @@ pub struct Linted {
     /// The line it starts on, from 1.
     pub line: usize,
     pub effect: Effect,
+    /// Locks earlier statements of the same transaction took and still
+    /// hold, where stronger than what this statement takes on the relation:
+    /// other sessions wait on them while this statement runs.
+    pub held: Vec<Held>,
     pub findings: Vec<Finding>,
+}
+
+impl Linted {
+    /// The strongest lock in force while it runs: its own or one held.
+    pub fn blocking(&self) -> Option<locks::Mode> {
+        let held = self.held.iter().map(|h| h.mode);
+        self.effect.strongest().into_iter().chain(held).max()
+    }
+}
+
+/// A lock taken by the statement on `line` and held to the end of its
+/// transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Held {
+    pub relation: String,
+    pub mode: locks::Mode,
+    pub line: usize,
 }
 
 /// Input the parser cannot read: where, and what it expected.

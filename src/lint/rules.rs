@@ -14,7 +14,7 @@ use sqlparser::ast::{
 };
 
 use super::locks::{self, Effect, Mode, column_rewrites, volatile_call};
-use super::{Linted, Parsed, Read, recognised, table_name};
+use super::{Held, Linted, Parsed, Read, recognised, table_name};
 use crate::db::Dialect;
 
 /// How much a finding matters: warnings and errors fail the lint (exit 1).
@@ -180,8 +180,8 @@ struct Context {
     /// The whole file runs in one transaction its migration tool opens.
     wrapped: bool,
     /// Tables the current transaction holds a lock on stronger than
-    /// SHARE UPDATE EXCLUSIVE, with the lock.
-    held: Vec<(String, Mode)>,
+    /// SHARE UPDATE EXCLUSIVE, with the lock and the line that took it.
+    held: Vec<Held>,
     /// `CHECK (column IS NOT NULL)` constraints: table, column, name, validated.
     not_null_checks: Vec<(String, String, Option<String>, bool)>,
 }
@@ -228,10 +228,15 @@ pub fn lint(read: Vec<(String, usize, Read)>, dialect: Dialect, wrapped: bool) -
                     (effect, findings)
                 }
             };
+            let held = still_held(&context.held, &effect);
             if context.in_transaction {
                 for lock in &effect.locks {
                     if lock.mode > Mode::ShareUpdateExclusive {
-                        context.held.push((lock.relation.clone(), lock.mode));
+                        context.held.push(Held {
+                            relation: lock.relation.clone(),
+                            mode: lock.mode,
+                            line,
+                        });
                     }
                 }
             }
@@ -239,10 +244,34 @@ pub fn lint(read: Vec<(String, usize, Read)>, dialect: Dialect, wrapped: bool) -
                 sql,
                 line,
                 effect,
+                held,
                 findings,
             }
         })
         .collect()
+}
+
+/// Of the locks `held` by the transaction, per relation the strongest
+/// (the first statement that took it) where stronger than what `effect`
+/// takes on it.
+fn still_held(held: &[Held], effect: &Effect) -> Vec<Held> {
+    let mut strongest: Vec<Held> = Vec::new();
+    for lock in held {
+        match strongest.iter_mut().find(|h| h.relation == lock.relation) {
+            Some(known) if lock.mode > known.mode => *known = lock.clone(),
+            Some(_) => {}
+            None => strongest.push(lock.clone()),
+        }
+    }
+    strongest.retain(|h| {
+        let own = effect
+            .locks
+            .iter()
+            .find(|l| l.relation == h.relation)
+            .map(|l| l.mode);
+        own.is_none_or(|own| h.mode > own)
+    });
+    strongest
 }
 
 pub(super) fn finding(rule: &'static str, message: String, fix: String) -> Finding {
@@ -579,8 +608,8 @@ fn alter_postgres(
             let held = context
                 .held
                 .iter()
-                .filter(|(held, _)| *held == relation)
-                .map(|(_, mode)| *mode)
+                .filter(|held| held.relation == relation)
+                .map(|held| held.mode)
                 .max();
             if let Some(mode) = held {
                 found.push(finding(
@@ -1092,6 +1121,36 @@ mod tests {
         assert!(wrapped[1].findings[0].fix.contains("migration of its own"));
         let apart = statements(sql, Dialect::Postgres).unwrap();
         assert!(apart[1].findings.is_empty(), "{:?}", apart[1].findings);
+    }
+
+    #[test]
+    fn held_locks_are_the_strongest_per_relation_and_stronger_than_its_own() {
+        let sql = "begin;\nalter table t add constraint f foreign key (c) references p (id) not valid;\n\
+                   alter table t drop column d;\nalter table p add column e int;\n\
+                   alter table t drop column e;\nrollback;\nalter table t drop column f";
+        let linted = statements(sql, Dialect::Postgres).unwrap();
+        let held = |i: usize| -> Vec<(&str, Mode, usize)> {
+            linted[i]
+                .held
+                .iter()
+                .map(|h| (h.relation.as_str(), h.mode, h.line))
+                .collect()
+        };
+        assert_eq!(held(1), []);
+        assert_eq!(held(2), [("p", Mode::ShareRowExclusive, 2)]);
+        assert_eq!(
+            held(3),
+            [("t", Mode::AccessExclusive, 3)],
+            "p's own lock is stronger"
+        );
+        assert_eq!(held(4), [("p", Mode::AccessExclusive, 4)]);
+        assert_eq!(held(6), []);
+        let apart = statements(
+            "alter table t drop column d;\nalter table p add e int",
+            Dialect::Postgres,
+        )
+        .unwrap();
+        assert!(apart[1].held.is_empty());
     }
 
     #[test]

@@ -339,6 +339,31 @@ fn a_file_assumed_in_one_transaction_keeps_its_locks_to_the_end() {
              transaction still holds the ShareRowExclusiveLock",
         )
         .stdout_has("    fix: move ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk; to a migration of its own");
+    let sql = "set lock_timeout = '2s';\nalter table orders add column token uuid;\n\
+               create index orders_token on orders (token);\n";
+    glance()
+        .args(["lint", "--assume-in-transaction", "-"])
+        .stdin(sql)
+        .run()
+        .code(1)
+        .stdout_has(
+            "-:3: create index orders_token on orders (token)\n  ShareLock on orders (blocks \
+             writes); scans the table\n  still holding AccessExclusiveLock on orders from line 2 \
+             (blocks reads and writes)\n",
+        );
+    let (_, document) = lint_json(sql, &["--assume-in-transaction"]);
+    let index = &document["files"][0]["statements"][2];
+    assert_eq!(index["lock"], "ShareLock", "{document}");
+    assert_eq!(
+        index["held"],
+        serde_json::json!([{"relation": "orders", "mode": "AccessExclusiveLock", "line": 2}])
+    );
+    assert_eq!(index["blocks"], serde_json::json!(["reads", "writes"]));
+    let (_, document) = lint_json(sql, &[]);
+    assert_eq!(
+        document["files"][0]["statements"][2]["held"],
+        serde_json::json!([])
+    );
     let (out, document) = lint_json(
         "create index concurrently i on orders (token);\n",
         &["--assume-in-transaction"],
