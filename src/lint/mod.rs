@@ -16,6 +16,7 @@ mod recognise;
 mod recognised;
 pub mod report;
 mod rules;
+mod timeout;
 
 use sqlparser::ast::{ObjectName, ObjectNamePart, Statement};
 use sqlparser::dialect::{Dialect as SqlDialect, PostgreSqlDialect, SQLiteDialect};

@@ -14,7 +14,7 @@ use sqlparser::ast::{
 };
 
 use super::locks::{self, Effect, Mode, column_rewrites, volatile_call};
-use super::{Held, Linted, Parsed, Read, recognised, table_name};
+use super::{Held, Linted, Parsed, Read, recognised, table_name, timeout};
 use crate::db::Dialect;
 
 /// How much a finding matters: warnings and errors fail the lint (exit 1).
@@ -170,7 +170,7 @@ pub const RULES: &[(&str, Level, &str)] = &[
 struct Context {
     /// Tables and indexes created earlier in the file.
     created: HashSet<String>,
-    /// A non-zero `SET lock_timeout` has been seen.
+    /// The last `SET lock_timeout` set a timeout (0, in any unit, is none).
     lock_timeout: bool,
     /// `require-lock-timeout` has been reported (once per file).
     timeout_reported: bool,
@@ -345,11 +345,11 @@ fn postgres(parsed: &Parsed, context: &mut Context) -> Vec<Finding> {
         Statement::Set(sqlparser::ast::Set::SingleAssignment {
             variable, values, ..
         }) => {
-            let zero = values
+            let value = values
                 .first()
-                .is_some_and(|v| v.to_string().trim_matches('\'') == "0");
-            if table_name(variable) == "lock_timeout" && !zero {
-                context.lock_timeout = true;
+                .and_then(|v| timeout::milliseconds(&v.to_string()));
+            if let Some(ms) = value.filter(|_| table_name(variable) == "lock_timeout") {
+                context.lock_timeout = ms > 0;
             }
         }
         Statement::StartTransaction { .. } => context.in_transaction = true,
@@ -988,8 +988,20 @@ mod tests {
                 vec!["drop-column"],
             ]
         );
-        let off = rules_of("set lock_timeout = 0;\nalter table t drop column c");
-        assert!(off.contains(&"require-lock-timeout"), "{off:?}");
+        for off in ["0", "'0s'", "'0ms'", "'0min'", "default"] {
+            let rules = rules_of(&format!(
+                "set lock_timeout = {off};\nalter table t drop column c"
+            ));
+            assert!(rules.contains(&"require-lock-timeout"), "{off}: {rules:?}");
+        }
+        let unset = rules_of(
+            "set lock_timeout = '2s';\nset lock_timeout to '0s';\nalter table t drop column c",
+        );
+        assert!(unset.contains(&"require-lock-timeout"), "{unset:?}");
+        let set = rules_of(
+            "set lock_timeout = 0;\nset lock_timeout = 1500;\nalter table t drop column c",
+        );
+        assert_eq!(set, ["drop-column"]);
         let local =
             rules_of("begin;\nset local lock_timeout to '1s';\nalter table t drop column c");
         assert_eq!(local, ["drop-column"]);

@@ -299,6 +299,22 @@ fn findings_fail_the_lint_and_clean_migrations_pass() {
         .stdout_has("    fix: ")
         .stdout_has("1 statement in 1 file: 0 errors, 2 warnings, 0 info")
         .stderr_has("lint found warnings or errors");
+    for off in ["0", "'0s'", "'0ms'", "'0min'"] {
+        glance()
+            .arg("lint")
+            .stdin(format!(
+                "set lock_timeout = {off};\nalter table orders drop column note;\n"
+            ))
+            .run()
+            .code(1)
+            .stdout_has("  warning require-lock-timeout: ");
+    }
+    glance()
+        .arg("lint")
+        .stdin("set lock_timeout = '1.5s';\nalter table orders drop column note;\n")
+        .run()
+        .code(1)
+        .never_shows("require-lock-timeout");
     glance()
         .arg("lint")
         .stdin("drop trigger orders_audit on orders;\n")
