@@ -1,7 +1,8 @@
 //! PostgreSQL statements common in migrations that the parser does not
 //! read (REINDEX, CLUSTER, REFRESH MATERIALIZED VIEW, CREATE STATISTICS,
 //! ALTER TABLE … ATTACH/DETACH PARTITION, SET STATISTICS, SET TABLESPACE,
-//! ALTER INDEX … SET TABLESPACE, …), recognised from the tokenizer's words:
+//! ALTER INDEX … SET TABLESPACE, ALTER SEQUENCE, rules, DO blocks, …),
+//! recognised from the tokenizer's words:
 //! which form it is and the relations it names. Anything else is not
 //! recognised, and stays a parse error.
 
@@ -78,6 +79,8 @@ pub enum Form {
     AlterSequence { sequence: Name, catalog: bool },
     /// `CREATE [OR REPLACE] RULE … TO table …` or `DROP RULE … ON table …`
     Rule { table: Name },
+    /// `DO [LANGUAGE l] 'code'`: code glance does not read.
+    Do,
 }
 
 /// An `ALTER TABLE` action the parser does not read.
@@ -196,6 +199,20 @@ pub fn form(text: &str) -> Option<Form> {
             words.keyword("restrict");
         }
         Form::Rule { table }
+    } else if words.keyword("do") {
+        let code = words.tokens[words.at..].iter().any(|t| {
+            matches!(
+                t,
+                Token::DollarQuotedString(_)
+                    | Token::SingleQuotedString(_)
+                    | Token::EscapedStringLiteral(_)
+            )
+        });
+        if !code {
+            return None;
+        }
+        words.at = words.tokens.len();
+        Form::Do
     } else if words.keywords(&["alter", "index"]) {
         words.keywords(&["if", "exists"]);
         let index = words.name()?;
@@ -599,5 +616,19 @@ mod tests {
         );
         assert_eq!(form("create rule r as on insert do nothing"), None);
         assert_eq!(form("drop rule r"), None);
+    }
+
+    #[test]
+    fn do_blocks() {
+        assert_eq!(form("do $$ begin perform 1; end $$"), Some(Form::Do));
+        assert_eq!(
+            form("DO LANGUAGE plpgsql $body$ begin null; end $body$"),
+            Some(Form::Do)
+        );
+        assert_eq!(
+            form("do 'begin null; end' language plpgsql"),
+            Some(Form::Do)
+        );
+        assert_eq!(form("do nothing"), None);
     }
 }

@@ -159,6 +159,11 @@ pub const RULES: &[(&str, Level, &str)] = &[
         "a statement that cannot run in a transaction block: run it as its own migration step",
     ),
     (
+        "unchecked-do-block",
+        Level::Warning,
+        "a DO block runs code glance does not read: its locks, rewrites and scans are unchecked",
+    ),
+    (
         "sqlite-alter-limits",
         Level::Error,
         "SQLite's ALTER TABLE cannot do it: only ADD COLUMN (constant default, no UNIQUE or PRIMARY KEY), RENAME and DROP COLUMN",
@@ -956,6 +961,7 @@ mod tests {
                 &[],
             ),
             ("select 1", &[]),
+            ("do $$ begin perform 1; end $$", &["unchecked-do-block"]),
         ];
         let mut fired: HashSet<&str> = ["require-lock-timeout", "sqlite-alter-limits"].into();
         for (sql, expected) in cases {

@@ -630,6 +630,21 @@ fn reindex_refresh_and_partitions_are_linted_not_parse_errors() {
         .stdout_has("4 statements in 1 file: 0 errors, 2 warnings, 0 info");
     glance()
         .arg("lint")
+        .stdin(
+            "set lock_timeout = '2s';\ndo $$\nbegin\n  execute 'alter table t add c int';\n\
+             end $$;\ncreate index i on t (c);\n",
+        )
+        .run()
+        .code(1)
+        .stdout_has(
+            "-:2: do $$ …\n  warning unchecked-do-block: glance cannot see what a DO block does",
+        )
+        .stdout_has("    fix: check its statements by hand")
+        .stdout_has("-:6: create index i on t (c)\n")
+        .stdout_has("  warning require-concurrent-index: ")
+        .stdout_has("3 statements in 1 file: 0 errors, 2 warnings, 0 info");
+    glance()
+        .arg("lint")
         .stdin("reindex table t;\ncluster t using;\n")
         .run()
         .code(2)
