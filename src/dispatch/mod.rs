@@ -366,11 +366,7 @@ fn lint_command(global: &Global, args: &LintArgs) -> Result<(), Failure> {
                 hint: None,
             })?
         };
-        let linted = if args.assume_in_transaction {
-            crate::lint::statements_in_one_transaction(&sql, dialect)
-        } else {
-            crate::lint::statements(&sql, dialect)
-        };
+        let linted = crate::lint::file(&sql, dialect, args.assume_in_transaction);
         let statements = linted.map_err(|e| Failure::Usage {
             message: format!(
                 "{path}:{}:{}: cannot parse: {}",

@@ -427,6 +427,53 @@ fn several_files_each_with_its_path() {
 }
 
 #[test]
+fn a_dbmate_file_lints_its_up_and_down_sections_apart() {
+    let dir = harness::scratch_dir("lint_dbmate");
+    let path = dir.join("20240601000000_token.sql");
+    fs::write(
+        &path,
+        "-- migrate:up\nset lock_timeout = '2s';\nalter table orders add column token uuid;\n\
+         create index orders_token on orders (token);\n\n\
+         -- migrate:down\nalter table orders drop column token;\n",
+    )
+    .unwrap();
+    let out = glance().args(["lint", "--format", "json"]).arg(&path).run();
+    out.code(1);
+    let statements = out.json()["files"][0]["statements"].clone();
+    let lines: Vec<i64> = statements
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(lines, [2, 3, 4, 7], "{out}");
+    // The up section runs in one transaction: line 3's lock is held.
+    assert_eq!(statements[2]["held"][0]["line"], 3, "{out}");
+    // The down section is its own run: no lock_timeout, no table created.
+    let rules: Vec<&str> = statements[3]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["require-lock-timeout", "drop-column"], "{out}");
+    fs::write(
+        &path,
+        "-- migrate:up transaction:false\ncreate index concurrently i on orders (token);\n\
+         -- migrate:down transaction:false\ndrop index concurrently i;\n",
+    )
+    .unwrap();
+    glance()
+        .args(["lint", "--assume-in-transaction"])
+        .arg(&path)
+        .run()
+        .success()
+        .stdout_has(":2: create index concurrently i on orders (token)\n")
+        .stdout_has(":4: drop index concurrently i\n")
+        .stdout_has("0 errors, 0 warnings, 2 info");
+}
+
+#[test]
 fn a_file_that_does_not_parse_names_its_line_and_column() {
     let dir = harness::scratch_dir("lint_parse");
     let path = dir.join("bad.sql");
