@@ -474,6 +474,25 @@ fn a_dbmate_file_lints_its_up_and_down_sections_apart() {
 }
 
 #[test]
+fn formats_other_than_text_and_json_are_refused() {
+    for format in ["csv", "ndjson", "markdown", "expanded"] {
+        glance()
+            .args(["lint", "--format", format])
+            .stdin("select 1;\n")
+            .run()
+            .code(2)
+            .stderr_has(&format!("glance lint writes text or JSON, not {format}"))
+            .stderr_has("leave --format out for text, or give --format json");
+    }
+    glance()
+        .args(["lint", "--format", "table"])
+        .stdin("select 1;\n")
+        .run()
+        .success()
+        .stdout_has("1 statement in 1 file: 0 errors, 0 warnings, 0 info");
+}
+
+#[test]
 fn a_file_that_does_not_parse_names_its_line_and_column() {
     let dir = harness::scratch_dir("lint_parse");
     let path = dir.join("bad.sql");
