@@ -16,6 +16,7 @@ mod locks;
 mod recognise;
 mod recognised;
 pub mod report;
+mod rule_table;
 mod rules;
 mod timeout;
 
