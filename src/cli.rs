@@ -452,6 +452,7 @@ pub struct LintArgs {
     /// Lint each file as run in one transaction, as migration tools (dbmate,
     /// Flyway, sqlx) run a file by default: a lock taken early is held to
     /// the end, and statements that cannot run in a transaction are errors
+    /// (a dbmate file's sections follow their markers instead)
     #[arg(long)]
     pub assume_in_transaction: bool,
 }

@@ -345,6 +345,11 @@ fn explain_failure(session: &Session, executed: Executed, sql: &str, analyze: bo
 /// --format json); exit 1 when a finding is a warning or worse, 2 when a
 /// file cannot be read or parsed. Connects to nothing.
 fn lint_command(global: &Global, args: &LintArgs) -> Result<(), Failure> {
+    let json = match global.format {
+        None | Some(render::Format::Table) => false,
+        Some(render::Format::Json) => true,
+        Some(other) => return Err(format_refused("lint", "text or JSON", other, "text")),
+    };
     let dialect = match args.dialect {
         Some(LintDialect::Postgres) => crate::db::Dialect::Postgres,
         Some(LintDialect::Sqlite) => crate::db::Dialect::Sqlite,
@@ -366,11 +371,7 @@ fn lint_command(global: &Global, args: &LintArgs) -> Result<(), Failure> {
                 hint: None,
             })?
         };
-        let linted = if args.assume_in_transaction {
-            crate::lint::statements_in_one_transaction(&sql, dialect)
-        } else {
-            crate::lint::statements(&sql, dialect)
-        };
+        let linted = crate::lint::file(&sql, dialect, args.assume_in_transaction);
         let statements = linted.map_err(|e| Failure::Usage {
             message: format!(
                 "{path}:{}:{}: cannot parse: {}",
@@ -383,7 +384,7 @@ fn lint_command(global: &Global, args: &LintArgs) -> Result<(), Failure> {
         })?;
         files.push(crate::lint::report::File { path, statements });
     }
-    if global.format == Some(render::Format::Json) {
+    if json {
         print!("{}", crate::lint::report::json(&files));
     } else {
         print!("{}", crate::lint::report::text(&files));
@@ -534,13 +535,26 @@ fn docs_form(format: Option<render::Format>) -> Result<crate::docs::Form, Failur
             Ok(crate::docs::Form::Markdown)
         }
         Some(render::Format::Json) => Ok(crate::docs::Form::Json),
-        Some(other) => Err(Failure::Usage {
-            message: format!(
-                "glance docs writes Markdown or JSON, not {}",
-                format!("{other:?}").to_lowercase()
-            ),
-            hint: Some("leave --format out for Markdown, or give --format json".into()),
-        }),
+        Some(other) => Err(format_refused(
+            "docs",
+            "Markdown or JSON",
+            other,
+            "Markdown",
+        )),
+    }
+}
+
+/// The error for a `--format` that `command` does not write: it writes
+/// `writes`, and without --format its `default`.
+fn format_refused(command: &str, writes: &str, other: render::Format, default: &str) -> Failure {
+    Failure::Usage {
+        message: format!(
+            "glance {command} writes {writes}, not {}",
+            format!("{other:?}").to_lowercase()
+        ),
+        hint: Some(format!(
+            "leave --format out for {default}, or give --format json"
+        )),
     }
 }
 

@@ -11,11 +11,14 @@
 //! statements common in migrations (REINDEX, CLUSTER, …), read from their
 //! words.
 
+mod dbmate;
 mod locks;
 mod recognise;
 mod recognised;
 pub mod report;
+mod rule_table;
 mod rules;
+mod timeout;
 
 use sqlparser::ast::{ObjectName, ObjectNamePart, Statement};
 use sqlparser::dialect::{Dialect as SqlDialect, PostgreSqlDialect, SQLiteDialect};
@@ -36,7 +39,28 @@ pub struct Linted {
     /// The line it starts on, from 1.
     pub line: usize,
     pub effect: Effect,
+    /// Locks earlier statements of the same transaction took and still
+    /// hold, where stronger than what this statement takes on the relation:
+    /// other sessions wait on them while this statement runs.
+    pub held: Vec<Held>,
     pub findings: Vec<Finding>,
+}
+
+impl Linted {
+    /// The strongest lock in force while it runs: its own or one held.
+    pub fn blocking(&self) -> Option<locks::Mode> {
+        let held = self.held.iter().map(|h| h.mode);
+        self.effect.strongest().into_iter().chain(held).max()
+    }
+}
+
+/// A lock taken by the statement on `line` and held to the end of its
+/// transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Held {
+    pub relation: String,
+    pub mode: locks::Mode,
+    pub line: usize,
 }
 
 /// Input the parser cannot read: where, and what it expected.
@@ -73,6 +97,34 @@ pub fn statements_in_one_transaction(
     dialect: Dialect,
 ) -> Result<Vec<Linted>, ParseError> {
     lint_file(sql, dialect, true)
+}
+
+/// Lints a migration file as its tool runs it: a dbmate file's up and
+/// down sections each on its own (in a transaction unless its marker says
+/// `transaction:false`), with the file's line numbers; any other file as
+/// one unit, in one transaction when `in_transaction`.
+pub fn file(sql: &str, dialect: Dialect, in_transaction: bool) -> Result<Vec<Linted>, ParseError> {
+    let Some(sections) = dbmate::sections(sql) else {
+        return lint_file(sql, dialect, in_transaction);
+    };
+    let mut linted = Vec::new();
+    for section in sections {
+        let before = sql[..section.range.start].matches('\n').count();
+        let text = &sql[section.range];
+        let shift = |line: usize| line + before;
+        let statements = lint_file(text, dialect, section.transaction).map_err(|e| ParseError {
+            line: shift(e.line),
+            ..e
+        })?;
+        linted.extend(statements.into_iter().map(|mut s| {
+            s.line = shift(s.line);
+            for held in &mut s.held {
+                held.line = shift(held.line);
+            }
+            s
+        }));
+    }
+    Ok(linted)
 }
 
 fn lint_file(sql: &str, dialect: Dialect, wrapped: bool) -> Result<Vec<Linted>, ParseError> {
@@ -298,6 +350,31 @@ mod tests {
         )
         .unwrap();
         assert_eq!(linted[1].line, 3);
+    }
+
+    #[test]
+    fn dbmate_sections_are_linted_apart_with_the_files_lines() {
+        let sql = "-- migrate:up\nset lock_timeout = '2s';\nalter table t add column c int;\n\
+                   create index concurrently i on t (c);\n\n\
+                   -- migrate:down transaction:false\nalter table t drop column c;\n";
+        let linted = file(sql, Dialect::Postgres, false).unwrap();
+        let lines: Vec<usize> = linted.iter().map(|l| l.line).collect();
+        assert_eq!(lines, [2, 3, 4, 7]);
+        let rules = |i: usize| -> Vec<&str> { linted[i].findings.iter().map(|f| f.rule).collect() };
+        // The up section runs in a transaction: the index cannot, and
+        // statement 3 still holds line 3's lock.
+        assert_eq!(rules(2), ["outside-transaction"]);
+        assert_eq!(linted[2].held[0].line, 3);
+        // The down section starts afresh: no lock_timeout set there.
+        assert_eq!(rules(3), ["require-lock-timeout", "drop-column"]);
+        assert!(linted[3].held.is_empty());
+        let error = file(
+            "-- migrate:up\nselect 1;\n-- migrate:down\n\nalter tabel t;\n",
+            Dialect::Postgres,
+            false,
+        )
+        .unwrap_err();
+        assert_eq!((error.line, error.column), (5, 7), "{error:?}");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! PostgreSQL statements common in migrations that the parser does not
 //! read (REINDEX, CLUSTER, REFRESH MATERIALIZED VIEW, CREATE STATISTICS,
 //! ALTER TABLE … ATTACH/DETACH PARTITION, SET STATISTICS, SET TABLESPACE,
-//! ALTER INDEX … SET TABLESPACE, …), recognised from the tokenizer's words:
+//! ALTER INDEX … SET TABLESPACE, ALTER SEQUENCE, rules, DO blocks, …),
+//! recognised from the tokenizer's words:
 //! which form it is and the relations it names. Anything else is not
 //! recognised, and stays a parse error.
 
@@ -73,6 +74,13 @@ pub enum Form {
     AlterTable { table: Name, actions: Vec<Action> },
     /// `ALTER INDEX [IF EXISTS] name action`
     AlterIndex { index: Name, action: IndexAction },
+    /// `ALTER SEQUENCE [IF EXISTS] name …`; `catalog` for RENAME, OWNER TO
+    /// and SET SCHEMA (the others change only the sequence's parameters).
+    AlterSequence { sequence: Name, catalog: bool },
+    /// `CREATE [OR REPLACE] RULE … TO table …` or `DROP RULE … ON table …`
+    Rule { table: Name },
+    /// `DO [LANGUAGE l] 'code'`: code glance does not read.
+    Do,
 }
 
 /// An `ALTER TABLE` action the parser does not read.
@@ -158,6 +166,53 @@ pub fn form(text: &str) -> Option<Form> {
             .map(|tokens| action(&mut Words { tokens, at: 0 }))
             .collect::<Option<Vec<_>>>()?;
         Form::AlterTable { table, actions }
+    } else if words.keywords(&["alter", "sequence"]) {
+        words.keywords(&["if", "exists"]);
+        let sequence = words.name()?;
+        let catalog = words.keyword("rename")
+            || words.keywords(&["owner", "to"])
+            || words.keywords(&["set", "schema"]);
+        words.at = words.tokens.len();
+        Form::AlterSequence { sequence, catalog }
+    } else if words.keywords(&["create", "or", "replace", "rule"])
+        || words.keywords(&["create", "rule"])
+    {
+        words.name()?;
+        if !words.keywords(&["as", "on"]) {
+            return None;
+        }
+        words.name()?;
+        if !words.keyword("to") {
+            return None;
+        }
+        let table = words.name()?;
+        words.at = words.tokens.len();
+        Form::Rule { table }
+    } else if words.keywords(&["drop", "rule"]) {
+        words.keywords(&["if", "exists"]);
+        words.name()?;
+        if !words.keyword("on") {
+            return None;
+        }
+        let table = words.name()?;
+        if !words.keyword("cascade") {
+            words.keyword("restrict");
+        }
+        Form::Rule { table }
+    } else if words.keyword("do") {
+        let code = words.tokens[words.at..].iter().any(|t| {
+            matches!(
+                t,
+                Token::DollarQuotedString(_)
+                    | Token::SingleQuotedString(_)
+                    | Token::EscapedStringLiteral(_)
+            )
+        });
+        if !code {
+            return None;
+        }
+        words.at = words.tokens.len();
+        Form::Do
     } else if words.keywords(&["alter", "index"]) {
         words.keywords(&["if", "exists"]);
         let index = words.name()?;
@@ -528,5 +583,52 @@ mod tests {
             }
         );
         assert_eq!(form("alter index i rename"), None);
+    }
+
+    #[test]
+    fn alter_sequence_and_rules() {
+        assert_eq!(
+            form("alter sequence if exists s.Seq restart with 5 cache 2").unwrap(),
+            Form::AlterSequence {
+                sequence: name("s.Seq", "seq"),
+                catalog: false,
+            }
+        );
+        assert_eq!(
+            form("alter sequence s owner to bob").unwrap(),
+            Form::AlterSequence {
+                sequence: name("s", "s"),
+                catalog: true,
+            }
+        );
+        assert_eq!(
+            form("create or replace rule r as on update to T where old.id > 0 do instead nothing")
+                .unwrap(),
+            Form::Rule {
+                table: name("T", "t")
+            }
+        );
+        assert_eq!(
+            form("drop rule if exists r on t cascade").unwrap(),
+            Form::Rule {
+                table: name("t", "t")
+            }
+        );
+        assert_eq!(form("create rule r as on insert do nothing"), None);
+        assert_eq!(form("drop rule r"), None);
+    }
+
+    #[test]
+    fn do_blocks() {
+        assert_eq!(form("do $$ begin perform 1; end $$"), Some(Form::Do));
+        assert_eq!(
+            form("DO LANGUAGE plpgsql $body$ begin null; end $body$"),
+            Some(Form::Do)
+        );
+        assert_eq!(
+            form("do 'begin null; end' language plpgsql"),
+            Some(Form::Do)
+        );
+        assert_eq!(form("do nothing"), None);
     }
 }

@@ -1,6 +1,7 @@
 //! The findings on the statements `recognise` reads: REINDEX, REFRESH
 //! MATERIALIZED VIEW and DETACH PARTITION have a CONCURRENTLY form, ATTACH
-//! PARTITION can skip its scan, CLUSTER has no online form.
+//! PARTITION can skip its scan, CLUSTER has no online form, a DO block is
+//! code glance does not read.
 
 use super::recognise::{Action, Form, Name, ReindexOf};
 use super::rules::{Finding, finding};
@@ -71,6 +72,14 @@ pub fn findings(form: &Form, existing: impl Fn(&str) -> bool) -> Vec<Finding> {
                 alter_table(table, action, &existing, &mut found);
             }
         }
+        Form::Do => found.push(finding(
+            "unchecked-do-block",
+            "glance cannot see what a DO block does (its statements are code it does not read): \
+             the locks it takes, rewrites and scans are not reported"
+                .into(),
+            "check its statements by hand, or write them as plain statements so they are linted"
+                .into(),
+        )),
         _ => {}
     }
     found

@@ -3,13 +3,18 @@
 //!
 //! JSON shape (fields are added, never renamed):
 //! `{"files": [{"path", "statements": [{"sql", "line", "lock", "locks":
-//! [{"relation", "mode"}], "blocks": ["reads", "writes"], "rewrites",
-//! "scans", "transactional", "findings": [{"rule", "level", "message",
-//! "fix"}]}]}]}`. `lock` is the strongest mode (`pg_locks` names such as
-//! `AccessExclusiveLock`), null when it takes no table lock or on SQLite.
+//! [{"relation", "mode"}], "held": [{"relation", "mode", "line"}],
+//! "blocks": ["reads", "writes"], "rewrites", "scans", "transactional",
+//! "findings": [{"rule", "level", "message", "fix"}]}]}]}`. `lock` is the
+//! strongest mode the statement takes (`pg_locks` names such as
+//! `AccessExclusiveLock`), null when it takes no table lock or on SQLite;
+//! `held` the stronger locks earlier statements of its transaction still
+//! hold; `blocks` what other sessions wait for while it runs, held locks
+//! included.
 
 use serde_json::{Value, json};
 
+use super::locks::Mode;
 use super::{Level, Linted};
 use crate::escape;
 
@@ -54,6 +59,15 @@ pub fn text(files: &[File]) -> String {
             if !facts.is_empty() {
                 out.push_str(&format!("  {}\n", facts.join("; ")));
             }
+            for held in &linted.held {
+                out.push_str(&format!(
+                    "  still holding {} on {} from line {} ({})\n",
+                    held.mode.name(),
+                    escape::visible(&held.relation),
+                    held.line,
+                    blocks(held.mode)
+                ));
+            }
             for finding in &linted.findings {
                 counts[finding.level as usize] += 1;
                 out.push_str(&format!(
@@ -84,6 +98,15 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
+/// What other sessions wait for under `mode`, in words.
+fn blocks(mode: Mode) -> &'static str {
+    match (mode.blocks_reads(), mode.blocks_writes()) {
+        (true, _) => "blocks reads and writes",
+        (false, true) => "blocks writes",
+        (false, false) => "blocks neither reads nor writes",
+    }
+}
+
 /// The lock, rewrite, scan and transaction facts of one statement, in words.
 fn facts(linted: &Linted) -> Vec<String> {
     let effect = &linted.effect;
@@ -91,15 +114,11 @@ fn facts(linted: &Linted) -> Vec<String> {
         .locks
         .iter()
         .map(|lock| {
-            let blocks = match (lock.mode.blocks_reads(), lock.mode.blocks_writes()) {
-                (true, _) => "blocks reads and writes",
-                (false, true) => "blocks writes",
-                (false, false) => "blocks neither reads nor writes",
-            };
             format!(
-                "{} on {} ({blocks})",
+                "{} on {} ({})",
                 lock.mode.name(),
-                escape::visible(&lock.relation)
+                escape::visible(&lock.relation),
+                blocks(lock.mode)
             )
         })
         .collect();
@@ -133,11 +152,12 @@ pub fn json(files: &[File]) -> String {
 pub fn statement(linted: &Linted) -> Value {
     let effect = &linted.effect;
     let strongest = effect.strongest();
+    let blocking = linted.blocking();
     let mut blocks = Vec::new();
-    if strongest.is_some_and(|m| m.blocks_reads()) {
+    if blocking.is_some_and(|m| m.blocks_reads()) {
         blocks.push("reads");
     }
-    if strongest.is_some_and(|m| m.blocks_writes()) {
+    if blocking.is_some_and(|m| m.blocks_writes()) {
         blocks.push("writes");
     }
     json!({
@@ -147,6 +167,11 @@ pub fn statement(linted: &Linted) -> Value {
         "locks": effect.locks.iter().map(|l| json!({
             "relation": l.relation,
             "mode": l.mode.name(),
+        })).collect::<Vec<_>>(),
+        "held": linted.held.iter().map(|h| json!({
+            "relation": h.relation,
+            "mode": h.mode.name(),
+            "line": h.line,
         })).collect::<Vec<_>>(),
         "blocks": blocks,
         "rewrites": effect.rewrites,
@@ -168,7 +193,7 @@ mod tests {
 
     fn file(sql: &str) -> File {
         File {
-            path: "m.sql".into(),
+            path: "-".into(),
             statements: crate::lint::statements(sql, Dialect::Postgres).unwrap(),
         }
     }
@@ -176,10 +201,7 @@ mod tests {
     #[test]
     fn text_names_place_lock_and_fix() {
         let text = text(&[file("select 1;\ncreate index i on t (c);")]);
-        assert!(
-            text.contains("m.sql:2: create index i on t (c)\n"),
-            "{text}"
-        );
+        assert!(text.contains("-:2: create index i on t (c)\n"), "{text}");
         assert!(
             text.contains("  ShareLock on t (blocks writes); scans the table\n"),
             "{text}"
@@ -203,7 +225,7 @@ mod tests {
         let files = [file("alter table t drop column c")];
         let document: Value = serde_json::from_str(&json(&files)).unwrap();
         let statement = &document["files"][0]["statements"][0];
-        assert_eq!(document["files"][0]["path"], "m.sql");
+        assert_eq!(document["files"][0]["path"], "-");
         assert_eq!(statement["lock"], "AccessExclusiveLock");
         assert_eq!(statement["blocks"], json!(["reads", "writes"]));
         assert_eq!(statement["locks"][0]["relation"], "t");
@@ -219,6 +241,38 @@ mod tests {
         assert_eq!(rules, ["require-lock-timeout", "drop-column"]);
         assert!(fails(&files));
         assert!(!fails(&[file("select 1")]));
+    }
+
+    #[test]
+    fn a_statement_in_a_transaction_shows_the_locks_still_held() {
+        let sql = "begin;\nalter table orders add column c int;\ncreate index i on orders (c);\n\
+                   create index j on items (c);\ncommit;\ncreate index k on orders (c)";
+        let files = [file(sql)];
+        let text = text(&files);
+        assert!(
+            text.contains(
+                "-:3: create index i on orders (c)\n  ShareLock on orders (blocks writes); scans \
+                 the table\n  still holding AccessExclusiveLock on orders from line 2 (blocks \
+                 reads and writes)\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("-:4: create index j on items (c)\n  ShareLock on items (blocks writes); scans the table\n  still holding AccessExclusiveLock on orders from line 2"),
+            "{text}"
+        );
+        assert_eq!(text.matches("still holding").count(), 2, "{text}");
+        let document: Value = serde_json::from_str(&json(&files)).unwrap();
+        let index = &document["files"][0]["statements"][2];
+        assert_eq!(index["lock"], "ShareLock");
+        assert_eq!(
+            index["held"],
+            json!([{"relation": "orders", "mode": "AccessExclusiveLock", "line": 2}])
+        );
+        assert_eq!(index["blocks"], json!(["reads", "writes"]));
+        let after_commit = &document["files"][0]["statements"][5];
+        assert_eq!(after_commit["held"], json!([]));
+        assert_eq!(after_commit["blocks"], json!(["writes"]));
     }
 
     #[test]

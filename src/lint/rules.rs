@@ -14,7 +14,8 @@ use sqlparser::ast::{
 };
 
 use super::locks::{self, Effect, Mode, column_rewrites, volatile_call};
-use super::{Linted, Parsed, Read, recognised, table_name};
+use super::rule_table::RULES;
+use super::{Held, Linted, Parsed, Read, recognised, table_name, timeout};
 use crate::db::Dialect;
 
 /// How much a finding matters: warnings and errors fail the lint (exit 1).
@@ -46,131 +47,12 @@ pub struct Finding {
     pub fix: String,
 }
 
-/// The rules, in the order README lists them: name, level, what it finds.
-pub const RULES: &[(&str, Level, &str)] = &[
-    (
-        "require-concurrent-index",
-        Level::Warning,
-        "CREATE INDEX without CONCURRENTLY on an existing table blocks writes while it builds",
-    ),
-    (
-        "require-concurrent-index-drop",
-        Level::Warning,
-        "DROP INDEX without CONCURRENTLY blocks reads and writes of its table",
-    ),
-    (
-        "require-concurrent-reindex",
-        Level::Warning,
-        "REINDEX without CONCURRENTLY blocks writes of the table and, through its indexes, reads",
-    ),
-    (
-        "require-concurrent-refresh",
-        Level::Warning,
-        "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks reads of the view while it runs",
-    ),
-    (
-        "require-concurrent-detach",
-        Level::Warning,
-        "DETACH PARTITION without CONCURRENTLY blocks reads and writes of the partitioned table",
-    ),
-    (
-        "attach-partition-scan",
-        Level::Warning,
-        "ATTACH PARTITION reads the whole partition under an ACCESS EXCLUSIVE lock to check its bound",
-    ),
-    (
-        "cluster-rewrites",
-        Level::Warning,
-        "CLUSTER rewrites the table under an ACCESS EXCLUSIVE lock",
-    ),
-    (
-        "foreign-key-not-valid",
-        Level::Warning,
-        "a foreign key added without NOT VALID checks every row while both tables are locked against writes",
-    ),
-    (
-        "check-not-valid",
-        Level::Warning,
-        "a CHECK added without NOT VALID reads the whole table under an ACCESS EXCLUSIVE lock",
-    ),
-    (
-        "set-not-null-needs-check",
-        Level::Warning,
-        "SET NOT NULL without a validated CHECK (col IS NOT NULL) first scans the table under an ACCESS EXCLUSIVE lock",
-    ),
-    (
-        "change-column-type",
-        Level::Warning,
-        "ALTER COLUMN TYPE rewrites the table (unless it only widens a varchar) and breaks code that expects the old type",
-    ),
-    (
-        "rename-column",
-        Level::Warning,
-        "renaming a column breaks the running application",
-    ),
-    (
-        "rename-table",
-        Level::Warning,
-        "renaming a table breaks the running application",
-    ),
-    (
-        "drop-column",
-        Level::Warning,
-        "dropping a column breaks the running application if it still uses it",
-    ),
-    (
-        "drop-table",
-        Level::Warning,
-        "dropping a table breaks the running application if it still uses it",
-    ),
-    (
-        "volatile-default",
-        Level::Warning,
-        "ADD COLUMN with a volatile default (gen_random_uuid(), random(), a serial…) rewrites the table",
-    ),
-    (
-        "require-lock-timeout",
-        Level::Warning,
-        "an ACCESS EXCLUSIVE lock requested without SET lock_timeout first queues every later query behind it",
-    ),
-    (
-        "unique-using-index",
-        Level::Warning,
-        "ADD UNIQUE or PRIMARY KEY without USING INDEX builds the index under an ACCESS EXCLUSIVE lock",
-    ),
-    (
-        "not-null-without-default",
-        Level::Error,
-        "ADD COLUMN … NOT NULL without a default fails on a table that has rows",
-    ),
-    (
-        "outside-transaction",
-        Level::Error,
-        "a statement that cannot run in a transaction block (CONCURRENTLY, VACUUM, CREATE DATABASE) after BEGIN, or in a file run in one transaction",
-    ),
-    (
-        "validate-in-transaction",
-        Level::Warning,
-        "VALIDATE CONSTRAINT in the transaction that added the constraint keeps its strong lock through the scan",
-    ),
-    (
-        "non-transactional",
-        Level::Info,
-        "a statement that cannot run in a transaction block: run it as its own migration step",
-    ),
-    (
-        "sqlite-alter-limits",
-        Level::Error,
-        "SQLite's ALTER TABLE cannot do it: only ADD COLUMN (constant default, no UNIQUE or PRIMARY KEY), RENAME and DROP COLUMN",
-    ),
-];
-
 /// What the rules know from the statements above the current one.
 #[derive(Default)]
 struct Context {
     /// Tables and indexes created earlier in the file.
     created: HashSet<String>,
-    /// A non-zero `SET lock_timeout` has been seen.
+    /// The last `SET lock_timeout` set a timeout (0, in any unit, is none).
     lock_timeout: bool,
     /// `require-lock-timeout` has been reported (once per file).
     timeout_reported: bool,
@@ -180,8 +62,8 @@ struct Context {
     /// The whole file runs in one transaction its migration tool opens.
     wrapped: bool,
     /// Tables the current transaction holds a lock on stronger than
-    /// SHARE UPDATE EXCLUSIVE, with the lock.
-    held: Vec<(String, Mode)>,
+    /// SHARE UPDATE EXCLUSIVE, with the lock and the line that took it.
+    held: Vec<Held>,
     /// `CHECK (column IS NOT NULL)` constraints: table, column, name, validated.
     not_null_checks: Vec<(String, String, Option<String>, bool)>,
 }
@@ -228,10 +110,15 @@ pub fn lint(read: Vec<(String, usize, Read)>, dialect: Dialect, wrapped: bool) -
                     (effect, findings)
                 }
             };
+            let held = still_held(&context.held, &effect);
             if context.in_transaction {
                 for lock in &effect.locks {
                     if lock.mode > Mode::ShareUpdateExclusive {
-                        context.held.push((lock.relation.clone(), lock.mode));
+                        context.held.push(Held {
+                            relation: lock.relation.clone(),
+                            mode: lock.mode,
+                            line,
+                        });
                     }
                 }
             }
@@ -239,10 +126,34 @@ pub fn lint(read: Vec<(String, usize, Read)>, dialect: Dialect, wrapped: bool) -
                 sql,
                 line,
                 effect,
+                held,
                 findings,
             }
         })
         .collect()
+}
+
+/// Of the locks `held` by the transaction, per relation the strongest
+/// (the first statement that took it) where stronger than what `effect`
+/// takes on it.
+fn still_held(held: &[Held], effect: &Effect) -> Vec<Held> {
+    let mut strongest: Vec<Held> = Vec::new();
+    for lock in held {
+        match strongest.iter_mut().find(|h| h.relation == lock.relation) {
+            Some(known) if lock.mode > known.mode => *known = lock.clone(),
+            Some(_) => {}
+            None => strongest.push(lock.clone()),
+        }
+    }
+    strongest.retain(|h| {
+        let own = effect
+            .locks
+            .iter()
+            .find(|l| l.relation == h.relation)
+            .map(|l| l.mode);
+        own.is_none_or(|own| h.mode > own)
+    });
+    strongest
 }
 
 pub(super) fn finding(rule: &'static str, message: String, fix: String) -> Finding {
@@ -316,11 +227,11 @@ fn postgres(parsed: &Parsed, context: &mut Context) -> Vec<Finding> {
         Statement::Set(sqlparser::ast::Set::SingleAssignment {
             variable, values, ..
         }) => {
-            let zero = values
+            let value = values
                 .first()
-                .is_some_and(|v| v.to_string().trim_matches('\'') == "0");
-            if table_name(variable) == "lock_timeout" && !zero {
-                context.lock_timeout = true;
+                .and_then(|v| timeout::milliseconds(&v.to_string()));
+            if let Some(ms) = value.filter(|_| table_name(variable) == "lock_timeout") {
+                context.lock_timeout = ms > 0;
             }
         }
         Statement::StartTransaction { .. } => context.in_transaction = true,
@@ -579,8 +490,8 @@ fn alter_postgres(
             let held = context
                 .held
                 .iter()
-                .filter(|(held, _)| *held == relation)
-                .map(|(_, mode)| *mode)
+                .filter(|held| held.relation == relation)
+                .map(|held| held.mode)
                 .max();
             if let Some(mode) = held {
                 found.push(finding(
@@ -779,326 +690,5 @@ fn constant(expr: &Expr) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::lint::statements;
-
-    /// The rules that fire on the last statement of `sql`.
-    fn rules(sql: &str, dialect: Dialect) -> Vec<&'static str> {
-        let linted = statements(sql, dialect).unwrap();
-        let last = linted.last().expect("a statement");
-        last.findings.iter().map(|f| f.rule).collect()
-    }
-
-    const SAFE: &str = "set lock_timeout = '2s';\n";
-
-    fn pg(sql: &str) -> Vec<&'static str> {
-        rules(&format!("{SAFE}{sql}"), Dialect::Postgres)
-    }
-
-    #[test]
-    fn every_rule_fires_and_its_safe_rewrite_does_not() {
-        let cases: &[(&str, &[&str])] = &[
-            ("create index i on t (c)", &["require-concurrent-index"]),
-            (
-                "create index concurrently i on t (c)",
-                &["non-transactional"],
-            ),
-            ("drop index i", &["require-concurrent-index-drop"]),
-            ("drop index concurrently i", &["non-transactional"]),
-            ("reindex table t", &["require-concurrent-reindex"]),
-            ("reindex index i", &["require-concurrent-reindex"]),
-            (
-                "reindex database",
-                &["non-transactional", "require-concurrent-reindex"],
-            ),
-            ("reindex system", &["non-transactional"]),
-            ("reindex index concurrently i", &["non-transactional"]),
-            ("create table q (id int);\nreindex table q", &[]),
-            (
-                "refresh materialized view m",
-                &["require-concurrent-refresh"],
-            ),
-            ("refresh materialized view concurrently m", &[]),
-            (
-                "create materialized view m as select 1 as x;\nrefresh materialized view m",
-                &[],
-            ),
-            ("refresh materialized view m with no data", &[]),
-            (
-                "alter table r detach partition r1",
-                &["require-concurrent-detach"],
-            ),
-            (
-                "alter table r detach partition r1 concurrently",
-                &["non-transactional"],
-            ),
-            (
-                "alter table r attach partition r2 for values in (2)",
-                &["attach-partition-scan"],
-            ),
-            (
-                "create table r2 (id int);\nalter table r attach partition r2 default",
-                &[],
-            ),
-            (
-                "create table r (id int) partition by list (id);\n\
-                 alter table r attach partition r2 for values in (2)",
-                &["attach-partition-scan"],
-            ),
-            ("cluster t using i", &["cluster-rewrites"]),
-            ("cluster", &["non-transactional", "cluster-rewrites"]),
-            ("alter table t alter column c set statistics 500", &[]),
-            ("create statistics s on a, b from t", &[]),
-            (
-                "alter table t add constraint f foreign key (c) references p (id)",
-                &["foreign-key-not-valid"],
-            ),
-            (
-                "alter table t add constraint f foreign key (c) references p (id) not valid",
-                &[],
-            ),
-            (
-                "alter table t add column c int references p (id)",
-                &["foreign-key-not-valid"],
-            ),
-            ("alter table t validate constraint f", &[]),
-            (
-                "alter table t add constraint k check (c > 0)",
-                &["check-not-valid"],
-            ),
-            (
-                "alter table t add constraint k check (c > 0) not valid",
-                &[],
-            ),
-            (
-                "alter table t alter column c set not null",
-                &["set-not-null-needs-check"],
-            ),
-            (
-                "alter table t alter column c type bigint",
-                &["change-column-type"],
-            ),
-            ("alter table t rename column c to d", &["rename-column"]),
-            ("alter table t rename to u", &["rename-table"]),
-            ("alter table t drop column c", &["drop-column"]),
-            ("drop table t", &["drop-table"]),
-            (
-                "alter table t add column c uuid default gen_random_uuid()",
-                &["volatile-default"],
-            ),
-            ("alter table t add column c int default 0", &[]),
-            ("alter table t add column c timestamptz default now()", &[]),
-            (
-                "alter table t add column c bigserial",
-                &["volatile-default"],
-            ),
-            (
-                "alter table t add constraint u unique (c)",
-                &["unique-using-index"],
-            ),
-            (
-                "alter table t add primary key (id)",
-                &["unique-using-index"],
-            ),
-            ("alter table t add constraint u unique using index i", &[]),
-            (
-                "alter table t add column c int not null",
-                &["not-null-without-default"],
-            ),
-            ("alter table t add column c int not null default 0", &[]),
-            (
-                "alter table t add column c int generated always as identity",
-                &["volatile-default"],
-            ),
-            (
-                "begin;\ncreate index concurrently i on t (c)",
-                &["outside-transaction"],
-            ),
-            ("begin;\ncommit;\nvacuum t", &["non-transactional"]),
-            (
-                "begin;\nalter table t add constraint k check (c > 0) not valid;\n\
-                 alter table t validate constraint k",
-                &["validate-in-transaction"],
-            ),
-            (
-                "begin;\nalter table t add constraint k check (c > 0) not valid;\ncommit;\n\
-                 alter table t validate constraint k",
-                &[],
-            ),
-            ("select 1", &[]),
-        ];
-        let mut fired: HashSet<&str> = ["require-lock-timeout", "sqlite-alter-limits"].into();
-        for (sql, expected) in cases {
-            assert_eq!(pg(sql), *expected, "{sql}");
-            fired.extend(expected.iter());
-        }
-        let listed: HashSet<&str> = RULES.iter().map(|(name, ..)| *name).collect();
-        assert_eq!(
-            fired, listed,
-            "every listed rule is tested, every rule fired is listed"
-        );
-    }
-
-    #[test]
-    fn lock_timeout_is_required_once_before_the_first_access_exclusive_lock() {
-        let linted = statements(
-            "create index concurrently i on t (c);\nalter table t drop column c;\nalter table t drop column d;",
-            Dialect::Postgres,
-        )
-        .unwrap();
-        let rules: Vec<Vec<&str>> = linted
-            .iter()
-            .map(|l| l.findings.iter().map(|f| f.rule).collect())
-            .collect();
-        assert_eq!(
-            rules,
-            [
-                vec!["non-transactional"],
-                vec!["require-lock-timeout", "drop-column"],
-                vec!["drop-column"],
-            ]
-        );
-        let off = rules_of("set lock_timeout = 0;\nalter table t drop column c");
-        assert!(off.contains(&"require-lock-timeout"), "{off:?}");
-        let local =
-            rules_of("begin;\nset local lock_timeout to '1s';\nalter table t drop column c");
-        assert_eq!(local, ["drop-column"]);
-    }
-
-    fn rules_of(sql: &str) -> Vec<&'static str> {
-        rules(sql, Dialect::Postgres)
-    }
-
-    #[test]
-    fn a_table_created_in_the_same_file_is_new_and_empty() {
-        let created = "create table t (id int primary key, c int);\n";
-        for sql in [
-            "create index i on t (c)",
-            "alter table t add column d int not null",
-            "alter table t add constraint f foreign key (c) references t (id)",
-            "alter table t alter column c set not null",
-            "alter table t drop column c",
-            "alter table t add column u uuid default gen_random_uuid()",
-            "drop table t",
-        ] {
-            assert_eq!(
-                rules_of(&format!("{created}{sql}")),
-                [] as [&str; 0],
-                "{sql}"
-            );
-        }
-        // An index created above is no one's yet either.
-        assert_eq!(
-            rules_of("create index i on t (c);\ndrop index i"),
-            [] as [&str; 0]
-        );
-    }
-
-    #[test]
-    fn a_validated_not_null_check_makes_set_not_null_safe() {
-        let validated = "alter table t add constraint c_nn check (c is not null) not valid;\n\
-                         alter table t validate constraint c_nn;\n\
-                         alter table t alter column c set not null";
-        assert_eq!(pg(validated), [] as [&str; 0]);
-        let unvalidated = "alter table t add constraint c_nn check (c is not null) not valid;\n\
-                           alter table t alter column c set not null";
-        assert_eq!(pg(unvalidated), ["set-not-null-needs-check"]);
-        let other_column = "alter table t add constraint d_nn check (d is not null) not valid;\n\
-                            alter table t validate constraint d_nn;\n\
-                            alter table t alter column c set not null";
-        assert_eq!(pg(other_column), ["set-not-null-needs-check"]);
-    }
-
-    #[test]
-    fn fixes_are_statements_to_run() {
-        let linted = statements("create unique index i on t (c)", Dialect::Postgres).unwrap();
-        assert_eq!(
-            linted[0].findings[0].fix,
-            "CREATE UNIQUE INDEX CONCURRENTLY i ON t(c); (outside a transaction block)"
-        );
-        let linted = statements(
-            "alter table t add constraint f foreign key (c) references p (id)",
-            Dialect::Postgres,
-        )
-        .unwrap();
-        let fix = &linted[0].findings[0].fix;
-        assert!(fix.contains("REFERENCES p(id) NOT VALID;"), "{fix}");
-        assert!(fix.contains("VALIDATE CONSTRAINT f;"), "{fix}");
-    }
-
-    #[test]
-    fn sqlite_findings() {
-        let sqlite = |sql| rules(sql, Dialect::Sqlite);
-        assert_eq!(sqlite("alter table t drop column c"), ["drop-column"]);
-        assert_eq!(
-            sqlite("alter table t rename column c to d"),
-            ["rename-column"]
-        );
-        assert_eq!(sqlite("alter table t rename to u"), ["rename-table"]);
-        assert_eq!(sqlite("drop table t"), ["drop-table"]);
-        assert_eq!(
-            sqlite("alter table t add column c int not null"),
-            ["not-null-without-default"]
-        );
-        assert_eq!(
-            sqlite("alter table t add column c int not null default 0"),
-            [] as [&str; 0]
-        );
-        assert_eq!(
-            sqlite("alter table t add column c int default -1"),
-            [] as [&str; 0]
-        );
-        for sql in [
-            "alter table t alter column c set not null",
-            "alter table t add constraint k check (c > 0)",
-            "alter table t add column c text default current_timestamp",
-            "alter table t add column c int unique",
-            "create table t (id int);\nalter table t add column c int primary key",
-        ] {
-            assert_eq!(sqlite(sql), ["sqlite-alter-limits"], "{sql}");
-        }
-        assert_eq!(sqlite("create index i on t (c)"), [] as [&str; 0]);
-        assert_eq!(
-            sqlite("create table t (id int);\nalter table t add column c int not null"),
-            [] as [&str; 0]
-        );
-    }
-
-    #[test]
-    fn a_file_run_in_one_transaction_holds_its_locks_to_the_end() {
-        let sql = "alter table t add constraint f foreign key (c) references p (id) not valid;\n\
-                   alter table t validate constraint f;\ncreate index concurrently i on t (c)";
-        let wrapped = super::super::statements_in_one_transaction(sql, Dialect::Postgres).unwrap();
-        let rules: Vec<Vec<&str>> = wrapped
-            .iter()
-            .map(|l| l.findings.iter().map(|f| f.rule).collect())
-            .collect();
-        assert_eq!(
-            rules,
-            [
-                vec![],
-                vec!["validate-in-transaction"],
-                vec!["outside-transaction"]
-            ]
-        );
-        assert!(
-            wrapped[1].findings[0]
-                .message
-                .contains("ShareRowExclusiveLock"),
-            "{:?}",
-            wrapped[1].findings
-        );
-        assert!(wrapped[1].findings[0].fix.contains("migration of its own"));
-        let apart = statements(sql, Dialect::Postgres).unwrap();
-        assert!(apart[1].findings.is_empty(), "{:?}", apart[1].findings);
-    }
-
-    #[test]
-    fn every_rule_is_listed_once() {
-        let mut names: Vec<&str> = RULES.iter().map(|(name, ..)| *name).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), RULES.len());
-    }
-}
+#[path = "rules_tests.rs"]
+mod tests;

@@ -57,11 +57,17 @@ const IN_TRANSACTION: &[&str] = &[
     "alter table t validate constraint k",
     "alter table t set (fillfactor = 50)",
     "alter table t enable row level security",
+    "alter table t disable row level security",
+    "alter table t force row level security",
+    "alter table t disable trigger user",
+    "alter table t enable trigger all",
+    "create policy pol on t using (true)",
     "create index j on t (c)",
     "create unique index j on t (c)",
     "drop index i",
     "drop table t",
     "truncate t",
+    "truncate t, p",
     "create trigger tr after insert on t for each row \
      execute function suppress_redundant_updates_trigger()",
     "comment on table t is 'x'",
@@ -98,7 +104,13 @@ const RECOGNISED_SCHEMA: &str = "
     create unique index mi on m (id);
     create table r (id int, k int) partition by range (k);
     create table r1 partition of r for values from (0) to (10);
-    create table r2 (id int, k int);";
+    create table r2 (id int, k int);
+    create view vv as select id, c from t;
+    create sequence s;
+    create trigger tr before update on t for each row \
+        execute function suppress_redundant_updates_trigger();
+    create policy pol on t using (true);
+    create rule rr as on delete to p do instead nothing;";
 
 /// Statements the parser does not read, in a transaction block.
 const RECOGNISED: &[&str] = &[
@@ -125,7 +137,21 @@ const RECOGNISED: &[&str] = &[
 
 /// Statements the parser reads that lock relations other than `t` and
 /// `p`, or need the schema above, measured the same way.
-const PARSED_ELSEWHERE: &[&str] = &["alter table t set unlogged", "alter index i rename to j"];
+const PARSED_ELSEWHERE: &[&str] = &[
+    "alter table t set unlogged",
+    "alter index i rename to j",
+    "drop trigger tr on t",
+    "create or replace view vv as select id, c from t",
+    "drop view vv",
+    "create policy pol2 on t using (true)",
+    "alter policy pol on t using (false)",
+    "drop policy pol on t",
+    "alter sequence s restart",
+    "alter sequence if exists s increment by 2 no cycle",
+    "alter sequence s rename to s2",
+    "create rule r as on insert to t do instead nothing",
+    "drop rule rr on p",
+];
 
 /// Statements the parser does not read, refused in a transaction block.
 const RECOGNISED_OUTSIDE: &[&str] = &["alter table r detach partition r1 concurrently"];
@@ -273,6 +299,29 @@ fn findings_fail_the_lint_and_clean_migrations_pass() {
         .stdout_has("    fix: ")
         .stdout_has("1 statement in 1 file: 0 errors, 2 warnings, 0 info")
         .stderr_has("lint found warnings or errors");
+    for off in ["0", "'0s'", "'0ms'", "'0min'"] {
+        glance()
+            .arg("lint")
+            .stdin(format!(
+                "set lock_timeout = {off};\nalter table orders drop column note;\n"
+            ))
+            .run()
+            .code(1)
+            .stdout_has("  warning require-lock-timeout: ");
+    }
+    glance()
+        .arg("lint")
+        .stdin("set lock_timeout = '1.5s';\nalter table orders drop column note;\n")
+        .run()
+        .code(1)
+        .never_shows("require-lock-timeout");
+    glance()
+        .arg("lint")
+        .stdin("drop trigger orders_audit on orders;\n")
+        .run()
+        .code(1)
+        .stdout_has("  AccessExclusiveLock on orders (blocks reads and writes)\n")
+        .stdout_has("  warning require-lock-timeout: ");
     let clean = "set lock_timeout = '2s';\ncreate index concurrently i on orders (token);\n";
     glance()
         .args(["lint", "-"])
@@ -306,6 +355,31 @@ fn a_file_assumed_in_one_transaction_keeps_its_locks_to_the_end() {
              transaction still holds the ShareRowExclusiveLock",
         )
         .stdout_has("    fix: move ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk; to a migration of its own");
+    let sql = "set lock_timeout = '2s';\nalter table orders add column token uuid;\n\
+               create index orders_token on orders (token);\n";
+    glance()
+        .args(["lint", "--assume-in-transaction", "-"])
+        .stdin(sql)
+        .run()
+        .code(1)
+        .stdout_has(
+            "-:3: create index orders_token on orders (token)\n  ShareLock on orders (blocks \
+             writes); scans the table\n  still holding AccessExclusiveLock on orders from line 2 \
+             (blocks reads and writes)\n",
+        );
+    let (_, document) = lint_json(sql, &["--assume-in-transaction"]);
+    let index = &document["files"][0]["statements"][2];
+    assert_eq!(index["lock"], "ShareLock", "{document}");
+    assert_eq!(
+        index["held"],
+        serde_json::json!([{"relation": "orders", "mode": "AccessExclusiveLock", "line": 2}])
+    );
+    assert_eq!(index["blocks"], serde_json::json!(["reads", "writes"]));
+    let (_, document) = lint_json(sql, &[]);
+    assert_eq!(
+        document["files"][0]["statements"][2]["held"],
+        serde_json::json!([])
+    );
     let (out, document) = lint_json(
         "create index concurrently i on orders (token);\n",
         &["--assume-in-transaction"],
@@ -350,6 +424,72 @@ fn several_files_each_with_its_path() {
     assert_eq!(finding["level"], "warning");
     assert!(finding["message"].is_string() && finding["fix"].is_string());
     assert_eq!(files[0]["statements"][1]["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn a_dbmate_file_lints_its_up_and_down_sections_apart() {
+    let dir = harness::scratch_dir("lint_dbmate");
+    let path = dir.join("20240601000000_token.sql");
+    fs::write(
+        &path,
+        "-- migrate:up\nset lock_timeout = '2s';\nalter table orders add column token uuid;\n\
+         create index orders_token on orders (token);\n\n\
+         -- migrate:down\nalter table orders drop column token;\n",
+    )
+    .unwrap();
+    let out = glance().args(["lint", "--format", "json"]).arg(&path).run();
+    out.code(1);
+    let statements = out.json()["files"][0]["statements"].clone();
+    let lines: Vec<i64> = statements
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(lines, [2, 3, 4, 7], "{out}");
+    // The up section runs in one transaction: line 3's lock is held.
+    assert_eq!(statements[2]["held"][0]["line"], 3, "{out}");
+    // The down section is its own run: no lock_timeout, no table created.
+    let rules: Vec<&str> = statements[3]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["require-lock-timeout", "drop-column"], "{out}");
+    fs::write(
+        &path,
+        "-- migrate:up transaction:false\ncreate index concurrently i on orders (token);\n\
+         -- migrate:down transaction:false\ndrop index concurrently i;\n",
+    )
+    .unwrap();
+    glance()
+        .args(["lint", "--assume-in-transaction"])
+        .arg(&path)
+        .run()
+        .success()
+        .stdout_has(":2: create index concurrently i on orders (token)\n")
+        .stdout_has(":4: drop index concurrently i\n")
+        .stdout_has("0 errors, 0 warnings, 2 info");
+}
+
+#[test]
+fn formats_other_than_text_and_json_are_refused() {
+    for format in ["csv", "ndjson", "markdown", "expanded"] {
+        glance()
+            .args(["lint", "--format", format])
+            .stdin("select 1;\n")
+            .run()
+            .code(2)
+            .stderr_has(&format!("glance lint writes text or JSON, not {format}"))
+            .stderr_has("leave --format out for text, or give --format json");
+    }
+    glance()
+        .args(["lint", "--format", "table"])
+        .stdin("select 1;\n")
+        .run()
+        .success()
+        .stdout_has("1 statement in 1 file: 0 errors, 0 warnings, 0 info");
 }
 
 #[test]
@@ -409,18 +549,32 @@ fn measure_all(
             .unwrap()
             .get(0)
     };
+    // Relations as they were before and after, so that one the statement
+    // drops is still named.
+    let relations = |client: &mut postgres::Client| -> Vec<(u32, String, String)> {
+        client
+            .query(
+                "select oid, relname::text, relkind::text from pg_class \
+                 where relnamespace = 'public'::regnamespace",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect()
+    };
     client.batch_execute("begin").unwrap();
     let before = filenode(client);
+    let mut named = relations(client);
     client
         .batch_execute(sql)
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
     let after = filenode(client);
+    named.extend(relations(client));
     let rows = client
         .query(
-            "select c.relname::text, c.relkind::text, array_agg(l.mode) from pg_locks l \
-             join pg_class c on c.oid = l.relation \
-             where l.pid = pg_backend_pid() and c.relnamespace = 'public'::regnamespace \
-             group by 1, 2",
+            "select relation, array_agg(mode) from pg_locks \
+             where pid = pg_backend_pid() and relation is not null group by 1",
             &[],
         )
         .unwrap();
@@ -428,8 +582,10 @@ fn measure_all(
     let modes = rows
         .iter()
         .filter_map(|row| {
-            let mode = strongest(&row.get::<_, Vec<String>>(2))?;
-            (mode != "AccessShareLock").then(|| (row.get(0), row.get(1), mode))
+            let oid: u32 = row.get(0);
+            let (_, name, kind) = named.iter().find(|(o, ..)| *o == oid)?;
+            let mode = strongest(&row.get::<_, Vec<String>>(1))?;
+            (mode != "AccessShareLock").then(|| (name.clone(), kind.clone(), mode))
         })
         .collect();
     (
@@ -452,12 +608,13 @@ fn statements_the_parser_does_not_read_lock_what_the_server_takes() {
     for (sql, linted) in all.iter().zip(statements) {
         let first = linted["locks"][0]["relation"].as_str().unwrap_or_default();
         let (measured, rewritten) = measure_all(&mut client, sql, first);
-        // Rewrites are of tables (an index rebuilt is a scan); SET
-        // TABLESPACE to the table's own tablespace copies nothing.
-        let index = measured
+        // Rewrites are of tables (an index rebuilt is a scan, a sequence
+        // is one page); SET TABLESPACE to the table's own tablespace
+        // copies nothing.
+        let not_table = measured
             .iter()
-            .any(|(r, kind, _)| r == first && kind == "i");
-        if !index && !sql.contains("tablespace") {
+            .any(|(r, kind, _)| r == first && (kind == "i" || kind == "S"));
+        if !not_table && !sql.contains("tablespace") {
             assert_eq!(
                 linted["rewrites"], rewritten,
                 "rewrite of {first} for {sql}"
@@ -537,6 +694,21 @@ fn reindex_refresh_and_partitions_are_linted_not_parse_errors() {
         .stdout_has("-:4: refresh materialized view concurrently m\n  ExclusiveLock on m (blocks writes); scans the table\n")
         .stdout_has("    fix: ALTER TABLE r DETACH PARTITION r1 CONCURRENTLY;")
         .stdout_has("4 statements in 1 file: 0 errors, 2 warnings, 0 info");
+    glance()
+        .arg("lint")
+        .stdin(
+            "set lock_timeout = '2s';\ndo $$\nbegin\n  execute 'alter table t add c int';\n\
+             end $$;\ncreate index i on t (c);\n",
+        )
+        .run()
+        .code(1)
+        .stdout_has(
+            "-:2: do $$ …\n  warning unchecked-do-block: glance cannot see what a DO block does",
+        )
+        .stdout_has("    fix: check its statements by hand")
+        .stdout_has("-:6: create index i on t (c)\n")
+        .stdout_has("  warning require-concurrent-index: ")
+        .stdout_has("3 statements in 1 file: 0 errors, 2 warnings, 0 info");
     glance()
         .arg("lint")
         .stdin("reindex table t;\ncluster t using;\n")
