@@ -293,18 +293,38 @@ fn postgres_design_validates_in_a_rolled_back_schema_and_applies_when_allowed() 
     assert_eq!(db.fingerprint(), before);
     assert_eq!(scratch_schemas(&db), "0");
 
-    let indexed = PG_LIBRARY.replace(
-        "CREATE INDEX loans_member_id",
-        "CREATE INDEX customers_name ON customers (name);\nCREATE INDEX loans_member_id",
-    );
-    let fake = FakeLlm::openai(vec![Reply::text(&indexed), Reply::text(&indexed)]);
-    design(&fake, db.url(), &["a library"])
-        .success()
-        .stderr_has("warning require-concurrent-index");
-    let out = design(&fake, db.url(), &["--format", "json", "a library"]);
-    let doc: serde_json::Value = serde_json::from_str(&out.success().stdout).expect("JSON");
-    assert_eq!(doc["findings"][0]["rule"], "require-concurrent-index");
+    db.execute("create table part (k int) partition by list (k)");
+    let before = db.fingerprint();
+    for (extra, why) in [
+        (
+            "CREATE INDEX customers_name ON customers (name);",
+            "this index is on customers, which it does not create; \
+             add an index to customers with glance migrate: CREATE INDEX customers_name",
+        ),
+        (
+            "COMMENT ON TABLE customers IS 'overwritten';",
+            "it does not create customers",
+        ),
+        (
+            "CREATE TABLE audit.notes3 (id int);",
+            "name it without a schema: CREATE TABLE audit.notes3",
+        ),
+        (
+            "CREATE TABLE p2 PARTITION OF part FOR VALUES IN (2);",
+            "part of the existing table part",
+        ),
+    ] {
+        let ddl = PG_LIBRARY.replace("```\n", &format!("{extra}\n```\n"));
+        let fake = FakeLlm::openai(vec![Reply::text(&ddl), Reply::text(&ddl)]);
+        design(&fake, db.url(), &["a library", "--apply", "--allow-write"])
+            .code(1)
+            .stderr_has(why);
+        design(&fake, db.url(), &["--format", "json", "a library"])
+            .code(1)
+            .stdout_has("\"validated\":false");
+    }
     assert_eq!(db.fingerprint(), before);
+    assert_eq!(scratch_schemas(&db), "0");
 
     let fake = FakeLlm::openai(vec![Reply::text(PG_LIBRARY)]);
     design(&fake, db.url(), &["a library", "--apply", "--allow-write"]).success();
