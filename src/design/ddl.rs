@@ -37,6 +37,15 @@ pub fn statements(ddl: &str, dialect: Dialect) -> Result<Vec<String>, NotDdl> {
     Ok(statements)
 }
 
+/// How many of a design's `statements` create an object (the rest are
+/// comments).
+pub fn creations(statements: &[String], dialect: Dialect) -> usize {
+    statements
+        .iter()
+        .filter(|sql| !matches!(parse(sql, dialect), Ok(Statement::Comment { .. })))
+        .count()
+}
+
 /// What earlier statements of a design created, by folded name.
 #[derive(Default)]
 struct Created {

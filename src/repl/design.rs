@@ -1,7 +1,7 @@
 //! `\design TEXT` and `glance design TEXT` at the front: the design
 //! ([`design::design`]) printed as `\d+` descriptions, a Mermaid diagram
 //! and the linter's findings (or as JSON), saved to a file, or applied
-//! statement by statement through the gate. In the REPL, `\design TEXT`
+//! in one confirmed transaction. In the REPL, `\design TEXT`
 //! refines the current draft and `\design new TEXT` starts over; after a
 //! draft is shown, `y` applies it, `s` saves it, `n` leaves it.
 
@@ -9,12 +9,14 @@ use crate::agent::Agent;
 use crate::design::{self, Design, Invalid, Round, tables};
 use crate::escape;
 use crate::exit::Failure;
+use crate::gate::Origin;
 use crate::lint::report;
 use crate::llm;
 use crate::session::{Consent, Decision, Session};
 use crate::usage::Tally;
 
-use super::describe::{run_confirmed, write_failure};
+use super::batch::{self, Batch};
+use super::describe::write_failure;
 
 /// Asks for the design of `round`; the model's cost comes back also when
 /// it failed.
@@ -100,20 +102,37 @@ pub fn save(design: &Design, file: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Creates the design on the connected database, each statement a write
-/// through the gate; `confirm` answers for the first.
+/// Creates the design on the connected database: one confirmation for
+/// the whole DDL, then one transaction ([`batch::apply`]).
 pub fn apply(
     session: &mut Session,
     design: &Design,
+    json: bool,
     confirm: &mut dyn FnMut(&Consent) -> Decision,
 ) -> Result<(), Failure> {
-    let statements = design::ddl::statements(&design.ddl, session.info().dialect)
+    let dialect = session.info().dialect;
+    let statements = design::ddl::statements(&design.ddl, dialect)
         .map_err(|refused| Failure::runtime(escape::visible(&refused.to_string()).into_owned()))?;
-    eprintln!(
-        "Creating the design: {} statements; one answer covers them all.",
-        statements.len()
-    );
-    run_confirmed(session, &statements, "the design", confirm)
+    let created = design::ddl::creations(&statements, dialect);
+    let batch = Batch {
+        text: design.ddl.trim_end(),
+        statements,
+        origin: Origin::Generated,
+        transaction: true,
+        lock_timeout: Some(batch::LOCK_TIMEOUT),
+        what: "the design",
+        unconfirmed_hint: "pass --allow-write or --yes to apply without asking",
+        json,
+    };
+    if batch::apply(session, &batch, confirm)? {
+        eprintln!(
+            "Created {created} object{}.",
+            if created == 1 { "" } else { "s" }
+        );
+    } else {
+        eprintln!("Not run.");
+    }
+    Ok(())
 }
 
 impl super::Repl {
@@ -164,8 +183,9 @@ impl super::Repl {
             return Ok(());
         };
         let color = self.term.color;
+        let json = matches!(session.settings.format, crate::render::Format::Json);
         match answer.to_lowercase().as_str() {
-            "y" | "yes" => apply(session, design, &mut |consent: &Consent| {
+            "y" | "yes" => apply(session, design, json, &mut |consent: &Consent| {
                 input.confirm(consent, color, false)
             }),
             "s" | "save" => match input.ask("Save the DDL to: ") {

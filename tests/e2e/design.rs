@@ -158,7 +158,10 @@ fn save_never_replaces_a_file_and_apply_needs_permission() {
         .stderr_has("--allow-write");
     assert!(!schema(&url).contains("loans"));
     let fake = FakeLlm::openai(vec![Reply::text(LIBRARY)]);
-    design(&fake, &url, &["a library", "--apply", "--allow-write"]).success();
+    design(&fake, &url, &["a library", "--apply", "--allow-write"])
+        .success()
+        .stderr_has("Created 3 objects.")
+        .never_shows("covers them all");
     assert!(schema(&url).contains("CREATE TABLE loans"));
 }
 
@@ -190,8 +193,9 @@ fn backslash_design_fixes_a_rejected_draft_once_saves_refines_and_applies_after_
     repl.send_line("\\design loans need a due date");
     repl.expect_all(&["due_on", "[y/s/N]"]);
     repl.send_line("y");
-    repl.expect("[y/N]");
+    repl.expect_all(&["CREATE INDEX loans_member_id ON loans (member_id)", "[y/N]"]);
     repl.send_line("y");
+    repl.expect("Created 3 objects.");
     repl.expect_prompt();
     let requests = fake.requests();
     let fix = requests[1].body.to_string();
@@ -327,7 +331,9 @@ fn postgres_design_validates_in_a_rolled_back_schema_and_applies_when_allowed() 
     assert_eq!(scratch_schemas(&db), "0");
 
     let fake = FakeLlm::openai(vec![Reply::text(PG_LIBRARY)]);
-    design(&fake, db.url(), &["a library", "--apply", "--allow-write"]).success();
+    design(&fake, db.url(), &["a library", "--apply", "--allow-write"])
+        .success()
+        .stderr_has("Created 3 objects.");
     assert_eq!(
         db.query_scalar("select obj_description('public.members'::regclass, 'pg_class')")
             .as_deref(),
