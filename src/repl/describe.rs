@@ -52,6 +52,17 @@ pub fn run(
     if runs && let Err(failure) = can_run(session, setup) {
         return (Tally::default(), Err(failure));
     }
+    if export == Some(Export::Sql) && session.info().dialect == Dialect::Sqlite {
+        return (
+            Tally::default(),
+            Err(Failure::Usage {
+                message: "SQLite has no COMMENT ON, so the draft cannot be written as SQL \
+                          statements there; nothing was drafted"
+                    .into(),
+                hint: Some(SQLITE_HINT.into()),
+            }),
+        );
+    }
     if setup.json && options.export.is_some() && options.output.is_none() {
         return (
             Tally::default(),
@@ -112,16 +123,20 @@ pub fn run(
     (tally, ended)
 }
 
+/// What describe can give on SQLite.
+const SQLITE_HINT: &str = "give --export tbls for a tbls config (-o FILE to write it there), or \
+                           --format json for the draft as JSON";
+
 /// Whether the draft could run here, asked before the model is: SQLite has
 /// no `COMMENT ON`, a read-only connection writes nothing, and a write
 /// needs someone to confirm it.
 fn can_run(session: &Session, setup: &Setup) -> Result<(), Failure> {
     if session.info().dialect == Dialect::Sqlite {
         return Err(Failure::Usage {
-            message: "SQLite has no COMMENT ON: describe can only write the draft out there".into(),
-            hint: Some(
-                "give --export tbls for a tbls config, or -o FILE for the statements".into(),
-            ),
+            message: "SQLite has no COMMENT ON: describe can only write the draft out there; \
+                      nothing was drafted"
+                .into(),
+            hint: Some(SQLITE_HINT.into()),
         });
     }
     if session.choice().read_only {

@@ -226,7 +226,25 @@ fn a_read_only_profile_refuses_and_sqlite_only_writes_out() {
         .on(glance())
         .args(["describe", "items", "--allow-write", "-d", &url])
         .run();
-    out.code(2).stderr_has("SQLite has no COMMENT ON");
+    out.code(2)
+        .stderr_has("SQLite has no COMMENT ON")
+        .stderr_has("--export tbls")
+        .never_shows("-o FILE for the statements");
+    for args in [
+        &["--export", "sql"][..],
+        &["-o", "comments.sql"][..],
+        &["--format", "json", "-o", "comments.sql"][..],
+    ] {
+        let out = fake
+            .on(glance())
+            .args(["describe", "items", "-d", &url])
+            .args(args.iter().copied())
+            .run();
+        out.code(2)
+            .stderr_has("SQLite has no COMMENT ON, so the draft cannot be written as SQL")
+            .stderr_has("--export tbls");
+    }
+    assert!(fake.requests().is_empty(), "refused before asking");
     let out = fake
         .on(glance())
         .args(["describe", "items", "--export", "tbls", "-d", &url])
