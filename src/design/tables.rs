@@ -89,6 +89,7 @@ pub fn json(design: &Design) -> Value {
     json!({
         "request": design.request,
         "ddl": design.ddl,
+        "notes": design.notes,
         "tables": tables,
         "diagram": diagram,
         "validated": design.validated.is_ok(),

@@ -6,7 +6,7 @@
 //! draft is shown, `y` applies it, `s` saves it, `n` leaves it.
 
 use crate::agent::Agent;
-use crate::design::{self, Design, Invalid, Round, tables};
+use crate::design::{self, Design, Round, tables};
 use crate::escape;
 use crate::exit::Failure;
 use crate::gate::Origin;
@@ -25,6 +25,15 @@ pub fn ask(
     agent: Option<&Agent>,
     round: &Round,
 ) -> (Tally, Result<Design, Failure>) {
+    if round.request.trim().is_empty() {
+        return (
+            Tally::default(),
+            Err(Failure::Usage {
+                message: "say what the design should hold".into(),
+                hint: Some("glance design \"a library with members and loans\"".into()),
+            }),
+        );
+    }
     let Some(agent) = agent else {
         return (
             Tally::default(),
@@ -34,7 +43,12 @@ pub fn ask(
             }),
         );
     };
-    let (tally, designed) = design::design(session, agent, round);
+    let (tally, designed) = design::design(session, agent, round, &mut |invalid| {
+        eprintln!(
+            "The database rejected the draft: {}; asking the model to fix it (a second request).",
+            escape::visible(&invalid.to_string())
+        );
+    });
     let designed = designed.map_err(|failed| match failed {
         design::Failed::Database(error) => Failure::database(&error, None),
         failed => Failure::runtime(escape::visible(&failed.to_string()).into_owned()),
@@ -42,13 +56,16 @@ pub fn ask(
     (tally, designed)
 }
 
-/// Prints `design`: as JSON, or its DDL, tables, diagram and findings.
-/// A design that did not validate is an error (exit 1), with the
-/// database's words.
+/// Prints `design`: as JSON, or the model's notes (on stderr, as `ask`
+/// prints its explanation), the DDL, tables, diagram and findings. A
+/// design that did not validate is an error (exit 1) saying why.
 pub fn show(session: &Session, design: &Design, json: bool) -> Result<(), Failure> {
     if json {
         println!("{}", crate::render::json_text(&tables::json(design)));
     } else {
+        if !design.notes.is_empty() {
+            eprintln!("{}\n", escape::visible(&design.notes));
+        }
         println!("{}", escape::visible(design.ddl.trim_end()));
         println!();
         if let Ok(proposed) = &design.validated {
@@ -67,13 +84,12 @@ pub fn show(session: &Session, design: &Design, json: bool) -> Result<(), Failur
                 statements: design.findings.clone(),
             };
             eprint!("{}", report::text(&[file]));
-        } else {
+        } else if design.validated.is_ok() {
             eprintln!("Lint: no findings.");
         }
     }
     match &design.validated {
         Ok(_) => Ok(()),
-        Err(Invalid::Database { error, sql }) => Err(Failure::database(error, Some(sql))),
         Err(invalid) => Err(Failure::runtime(format!(
             "the design did not validate: {}",
             escape::visible(&invalid.to_string())

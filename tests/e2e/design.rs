@@ -71,7 +71,10 @@ fn design_shows_tables_and_diagram_and_leaves_the_file_alone() {
         .stdout_has("loans_member_id")
         .stdout_has("erDiagram")
         .stdout_has("main__loans }|--|| main__members")
-        .stderr_has("Validated: created in an in-memory database");
+        .stderr_has("Validated: created in an in-memory database")
+        .stderr_has("Here is a design.\n\n")
+        .stderr_has("Lint: no findings.");
+    assert!(out.stdout.starts_with("CREATE TABLE members"), "{out}");
     assert_eq!(schema(&url), before);
     let body: String = fake.requests().iter().map(|r| r.body.to_string()).collect();
     assert!(
@@ -87,6 +90,7 @@ fn design_json_has_the_documented_shape() {
     let out = design(&fake, &url, &["--format", "json", "a library"]);
     let doc: serde_json::Value = serde_json::from_str(&out.success().stdout).expect("JSON");
     assert_eq!(doc["request"], "a library");
+    assert_eq!(doc["notes"], "Here is a design.");
     assert_eq!(doc["validated"], true);
     assert!(doc["ddl"].as_str().unwrap().contains("CREATE TABLE loans"));
     assert!(doc["diagram"].as_str().unwrap().contains("erDiagram"));
@@ -127,11 +131,29 @@ fn a_rejected_design_exits_1_with_the_database_error() {
         "```sql\nCREATE TABLE customers (id INTEGER PRIMARY KEY);\n```",
     )]);
     let out = design(&fake, &url, &["customers again"]);
-    out.code(1).stderr_has("table customers already exists");
+    out.code(1)
+        .stderr_has(
+            "glance: error: the design did not validate: the database rejected \
+             `CREATE TABLE customers (id INTEGER PRIMARY KEY)`: ",
+        )
+        .stderr_has("table customers already exists")
+        .never_shows("Lint: no findings.");
     let fake = FakeLlm::openai(vec![Reply::text("```sql\nDROP TABLE customers;\n```")]);
     let out = design(&fake, &url, &["drop it"]);
     out.code(1).stderr_has("a design holds only CREATE");
     assert!(schema(&url).contains("customers"));
+    let fake = FakeLlm::openai(vec![Reply::text(
+        "I would rather not.\u{1b}]0;pwned\u{7} Ask me about \n\n  something else.",
+    )]);
+    design(&fake, &url, &["anything"])
+        .code(1)
+        .stderr_has("the model's reply holds no DDL; it begins: I would rather not.")
+        .stderr_has("Ask me about something else.")
+        .never_shows("\u{1b}]0;");
+    let fake = FakeLlm::openai(Vec::new());
+    design(&fake, &url, &["  "])
+        .code(2)
+        .stderr_has("say what the design should hold");
 }
 
 #[test]
@@ -178,7 +200,13 @@ fn backslash_design_fixes_a_rejected_draft_once_saves_refines_and_applies_after_
     let mut repl = harness::pty_with_env(["repl", "--no-history", "-d", &url], &env);
     repl.expect_prompt();
     repl.send_line("\\design a library with members and loans");
-    repl.expect_all(&["erDiagram", "[y/s/N]"]);
+    repl.expect_all(&[
+        "The database rejected the draft: the database rejected `CREATE TABLE customers",
+        "asking the model to fix it (a second request)",
+        "Here is a design.",
+        "erDiagram",
+        "[y/s/N]",
+    ]);
     repl.send_line("s");
     repl.expect("Save the DDL to:");
     let saved = dir.join("draft.sql");
