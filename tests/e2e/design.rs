@@ -104,7 +104,7 @@ fn design_json_has_the_documented_shape() {
             .clone()
     };
     let loans = table("loans");
-    assert_eq!(loans["primary_key"], serde_json::json!(["id"]));
+    assert_eq!(loans["primary_key"]["columns"], serde_json::json!(["id"]));
     assert_eq!(loans["columns"][1]["name"], "member_id");
     assert_eq!(loans["columns"][1]["nullable"], false);
     let referenced: Vec<&str> = loans["foreign_keys"]
@@ -116,6 +116,16 @@ fn design_json_has_the_documented_shape() {
     assert!(
         referenced.contains(&"customers") && referenced.contains(&"members"),
         "{referenced:?}"
+    );
+    let members_fk = loans["foreign_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|fk| fk["references"]["table"] == "members")
+        .expect("the key to members");
+    assert_eq!(
+        members_fk["references"],
+        serde_json::json!({"schema": "main", "table": "members", "columns": ["id"]})
     );
     assert_eq!(loans["checks"][0]["definition"], "CHECK (days > 0)");
     assert_eq!(loans["indexes"][0]["name"], "loans_member_id");
@@ -295,6 +305,7 @@ fn postgres_design_validates_in_a_rolled_back_schema_and_applies_when_allowed() 
 
     let fake = FakeLlm::openai(vec![Reply::text(PG_LIBRARY)]);
     let out = design(&fake, db.url(), &["--format", "json", "a library"]);
+    out.never_shows("glance_design_");
     let doc: serde_json::Value = serde_json::from_str(&out.success().stdout).expect("JSON");
     let members = doc["tables"]
         .as_array()
@@ -304,6 +315,21 @@ fn postgres_design_validates_in_a_rolled_back_schema_and_applies_when_allowed() 
         .expect("members")
         .clone();
     assert_eq!(members["comment"], "People who borrow");
+    assert_eq!(
+        members["primary_key"],
+        serde_json::json!({"name": "members_pkey", "columns": ["id"]})
+    );
+    let loans = doc["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "loans")
+        .expect("loans");
+    assert!(
+        loans["foreign_keys"].as_array().unwrap().iter().any(|fk| fk["references"]
+            == serde_json::json!({"schema": "public", "table": "customers", "columns": ["id"]})),
+        "{loans}"
+    );
     assert_eq!(
         members["columns"][0]["default"],
         "generated always as identity"
