@@ -327,6 +327,9 @@ fn an_edited_file_with_more_than_comments_is_refused_and_kept() {
         "your edits are kept in",
     ]);
     repl.expect_prompt();
+    // Kept in TMPDIR, which the harness points into the test's own home.
+    let kept = format!("kept in {}/", harness::scratch_root().display());
+    assert!(repl.transcript().contains(&kept), "{}", repl.transcript());
     assert!(db.relation_exists("lines"), "{}", repl.transcript());
     assert_eq!(comment(&db, 1), None);
 }
