@@ -1,7 +1,8 @@
 //! A batch of statements applied as one: the person confirms the whole
 //! text once, then each statement runs through the gate, in one
 //! transaction (with `SET LOCAL lock_timeout` on PostgreSQL when asked)
-//! so a failure rolls everything back. `\migrate`, `\design` and
+//! so a failure rolls everything back. Front-end code: it says what
+//! happened on stderr. `\migrate`, `\design` and
 //! `\describe` (and their one-shot commands) apply their writes here.
 
 use crate::console::OutputFile;
@@ -29,6 +30,10 @@ pub struct Batch<'a> {
     pub what: &'a str,
     /// How to apply it when nobody can confirm ("give --yes").
     pub unconfirmed_hint: &'a str,
+    /// What is said once it is applied ("Created 3 objects.").
+    pub done: String,
+    /// What is said when the person says no.
+    pub declined: &'a str,
     /// What statements report goes to stderr, leaving stdout to one
     /// JSON document.
     pub json: bool,
@@ -55,8 +60,8 @@ impl From<NotApplied> for Failure {
 /// The lock timeout of the writes glance applies for the person.
 pub const LOCK_TIMEOUT: &str = "2s";
 
-/// Asks once for the whole batch, then runs it. `Ok(false)` when the
-/// person said no.
+/// Asks once for the whole batch, then runs it, saying (on stderr) that
+/// it was applied or not. `Ok(false)` when the person said no.
 pub fn apply(
     session: &mut Session,
     batch: &Batch,
@@ -70,13 +75,7 @@ pub fn apply(
         )));
     }
     let verdict = session.classify(batch.text);
-    let consent = Consent {
-        sql: batch.text,
-        verdict: &verdict,
-        estimate: None,
-        can_preview: false,
-        previewed: None,
-    };
+    let consent = Consent::plain(batch.text, &verdict);
     match confirm(&consent) {
         Decision::Run => {}
         Decision::Refuse => {
@@ -85,7 +84,10 @@ pub fn apply(
                 batch.what, batch.unconfirmed_hint
             )));
         }
-        Decision::Preview | Decision::Decline => return Ok(false),
+        Decision::Preview | Decision::Decline => {
+            eprintln!("{}", batch.declined);
+            return Ok(false);
+        }
     }
     let previous = if batch.json {
         let output = OutputFile::stderr()
@@ -98,7 +100,14 @@ pub fn apply(
     if let Some(previous) = previous {
         session.console_mut().redirect(previous);
     }
-    ran.map(|()| true)
+    ran?;
+    eprintln!("{}", batch.done);
+    Ok(true)
+}
+
+/// `3 objects`, `1 comment`.
+pub fn counted(n: usize, thing: &str) -> String {
+    format!("{n} {thing}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Runs the batch's statements, in a transaction when it asks for one.

@@ -262,16 +262,11 @@ fn edit_and_run(
         lock_timeout: Some(batch::LOCK_TIMEOUT),
         what: "COMMENT ON",
         unconfirmed_hint,
+        done: format!("Saved {}.", batch::counted(saved, "comment")),
+        declined: "Not run.",
         json: false,
     };
-    if batch::apply(session, &batch, confirm)? {
-        eprintln!(
-            "Saved {saved} comment{}.",
-            if saved == 1 { "" } else { "s" }
-        );
-    } else {
-        println!("Not run.");
-    }
+    batch::apply(session, &batch, confirm)?;
     Ok(())
 }
 

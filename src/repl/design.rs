@@ -138,16 +138,11 @@ pub fn apply(
         lock_timeout: Some(batch::LOCK_TIMEOUT),
         what: "the design",
         unconfirmed_hint: "pass --allow-write or --yes to apply without asking",
+        done: format!("Created {}.", batch::counted(created, "object")),
+        declined: "Not run.",
         json,
     };
-    if batch::apply(session, &batch, confirm)? {
-        eprintln!(
-            "Created {created} object{}.",
-            if created == 1 { "" } else { "s" }
-        );
-    } else {
-        eprintln!("Not run.");
-    }
+    batch::apply(session, &batch, confirm)?;
     Ok(())
 }
 

@@ -249,18 +249,11 @@ fn apply(
         lock_timeout: None,
         what: "the up step",
         unconfirmed_hint: "give --yes",
+        done: "Applied the up step.".into(),
+        declined: "Not applied.",
         json,
     };
-    let applied = batch::apply(session, &batch, confirm)?;
-    eprintln!(
-        "{}",
-        if applied {
-            "Applied the up step."
-        } else {
-            "Not applied."
-        }
-    );
-    Ok(applied)
+    batch::apply(session, &batch, confirm)
 }
 
 impl super::Repl {
