@@ -852,7 +852,7 @@ pub fn clean_env(home: &Path) -> Vec<(OsString, OsString)> {
         ("XDG_CONFIG_HOME", ".config"),
         ("XDG_DATA_HOME", ".local/share"),
         ("XDG_CACHE_HOME", ".cache"),
-        ("TMPDIR", "tmp"),
+        ("TMPDIR", ".tmp"),
     ] {
         let full = home.join(dir);
         let _ = fs::create_dir_all(&full);

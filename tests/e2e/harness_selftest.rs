@@ -127,7 +127,7 @@ fn commands_run_in_a_clean_environment() {
         );
     }
     assert!(
-        out.stdout.contains(&format!("TMPDIR={home}/tmp\n")),
+        out.stdout.contains(&format!("TMPDIR={home}/.tmp\n")),
         "{out}"
     );
     assert!(
