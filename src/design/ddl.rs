@@ -74,8 +74,7 @@ fn new_only(statement: &Statement, created: &mut Created) -> Result<(), String> 
                 .iter()
                 .chain(table.inherits.iter().flatten());
             for parent in parents {
-                let parent = table_name(parent);
-                if !created.relations.contains(&parent) {
+                if !ours(parent, &created.relations) {
                     return Err(format!(
                         "a design only creates new tables, and this one would become part of \
                          the existing table {parent}; partition or extend it with glance migrate"
@@ -96,8 +95,8 @@ fn new_only(statement: &Statement, created: &mut Created) -> Result<(), String> 
             created.types.push(name);
         }
         Statement::CreateIndex(index) => {
-            let table = table_name(&index.table_name);
-            if !created.relations.contains(&table) {
+            if !ours(&index.table_name, &created.relations) {
+                let table = &index.table_name;
                 return Err(format!(
                     "a design only creates new tables, and this index is on {table}, which it \
                      does not create; add an index to {table} with glance migrate"
@@ -157,6 +156,11 @@ fn unqualified(name: &ObjectName, kind: &str) -> Result<String, String> {
         ));
     }
     Ok(table_name(name))
+}
+
+/// Whether `name` is, without a schema, one of the design's own `created`.
+fn ours(name: &ObjectName, created: &[String]) -> bool {
+    name.0.len() == 1 && created.contains(&table_name(name))
 }
 
 /// Why `OR REPLACE` is refused.
@@ -258,6 +262,14 @@ mod tests {
             (
                 "CREATE INDEX c_name ON customers (name)",
                 "add an index to customers with glance migrate",
+            ),
+            (
+                "CREATE INDEX n_id ON public.notes (id)",
+                "add an index to public.notes with glance migrate",
+            ),
+            (
+                "CREATE TABLE n2 PARTITION OF public.notes FOR VALUES IN (3)",
+                "existing table public.notes",
             ),
             (
                 "COMMENT ON TABLE customers IS 'x'",
