@@ -95,13 +95,13 @@ const REPLY_START: usize = 120;
 
 /// Asks the model for the design `round` describes, validates and lints
 /// it; with `retry`, a draft the database rejects goes back to the model
-/// once with the error, after `retrying` is told why. Returns what the
+/// once with the error, after `retrying` is told the error and statement. Returns what the
 /// model calls cost (also on failure) and the design.
 pub fn design(
     session: &mut Session,
     agent: &Agent,
     round: &Round,
-    retrying: &mut dyn FnMut(&Invalid),
+    retrying: &mut dyn FnMut(&db::Error, &str),
 ) -> (Tally, Result<Design, Failed>) {
     let mut tally = Tally::default();
     let mut rejected: Option<(String, String)> = None;
@@ -116,11 +116,11 @@ pub fn design(
             Ok(design) => design,
             Err(error) => return (tally, Err(error.into())),
         };
-        if let Err(invalid @ Invalid::Database { error, sql }) = &design.validated
+        if let Err(Invalid::Database { error, sql }) = &design.validated
             && round.retry
             && rejected.is_none()
         {
-            retrying(invalid);
+            retrying(error, sql);
             let words = feedback::describe(error, sql, session.settings.share_samples);
             rejected = Some((design.ddl.clone(), words));
             continue;

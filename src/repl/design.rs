@@ -43,10 +43,12 @@ pub fn ask(
             }),
         );
     };
-    let (tally, designed) = design::design(session, agent, round, &mut |invalid| {
+    let (tally, designed) = design::design(session, agent, round, &mut |error, sql| {
         eprintln!(
-            "The database rejected the draft: {}; asking the model to fix it (a second request).",
-            escape::visible(&invalid.to_string())
+            "The database rejected the draft at `{}`: {}; asking the model to fix it (a second \
+             request).",
+            escape::visible(sql.lines().next().unwrap_or_default()),
+            escape::visible(&error.to_string())
         );
     });
     let designed = designed.map_err(|failed| match failed {

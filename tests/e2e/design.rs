@@ -211,7 +211,7 @@ fn backslash_design_fixes_a_rejected_draft_once_saves_refines_and_applies_after_
     repl.expect_prompt();
     repl.send_line("\\design a library with members and loans");
     repl.expect_all(&[
-        "The database rejected the draft: the database rejected `CREATE TABLE customers",
+        "The database rejected the draft at `CREATE TABLE customers",
         "asking the model to fix it (a second request)",
         "Here is a design.",
         "erDiagram",
