@@ -129,13 +129,7 @@ mod tests {
 
     /// Consent to run `sql` with `verdict`, no estimate and no preview.
     fn consent<'a>(sql: &'a str, verdict: &'a Verdict) -> Consent<'a> {
-        Consent {
-            sql,
-            verdict,
-            estimate: None,
-            can_preview: false,
-            previewed: None,
-        }
+        Consent::plain(sql, verdict)
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! What a design may hold: the statements that create a schema and nothing
-//! else, so validating it (and applying it) can only create tables,
-//! indexes, views, types and their comments. Pure.
+//! else, so validating it (and applying it) can only create new tables,
+//! views and types, with indexes and comments on those alone. Checked on
+//! the parsed statements, before anything reaches a database. Pure.
 
-use sqlparser::ast::Statement;
+use sqlparser::ast::{CommentObject, ObjectName, Statement};
 use sqlparser::dialect::{Dialect as SqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
 
 use crate::db::Dialect;
 use crate::docs::model::Check;
+use crate::lint::table_name;
 use crate::safety;
 
 /// A statement of the design that is not schema creation, or does not parse.
@@ -20,30 +22,150 @@ pub struct NotDdl {
 
 /// The statements of `ddl`, each without its semicolon, when every one is
 /// `CREATE TABLE`, `CREATE INDEX`, `CREATE VIEW`, `CREATE TYPE` or
-/// `COMMENT ON`.
+/// `COMMENT ON` and creates only new things ([`new_only`]).
 pub fn statements(ddl: &str, dialect: Dialect) -> Result<Vec<String>, NotDdl> {
     let statements = safety::split_statements(ddl, dialect);
+    let mut created = Created::default();
     for sql in &statements {
-        let parsed = parse(sql, dialect).map_err(|reason| NotDdl {
+        let refuse = |reason: String| NotDdl {
             sql: sql.clone(),
             reason,
-        })?;
-        let creates = matches!(
-            parsed,
-            Statement::CreateTable(_)
-                | Statement::CreateIndex(_)
-                | Statement::CreateView(_)
-                | Statement::CreateType { .. }
-                | Statement::Comment { .. }
-        );
-        if !creates {
-            return Err(NotDdl {
-                sql: sql.clone(),
-                reason: "a design holds only CREATE TABLE, INDEX, VIEW, TYPE and COMMENT ON".into(),
-            });
-        }
+        };
+        let parsed = parse(sql, dialect).map_err(refuse)?;
+        new_only(&parsed, &mut created).map_err(refuse)?;
     }
     Ok(statements)
+}
+
+/// How many of a design's `statements` create an object (the rest are
+/// comments).
+pub fn creations(statements: &[String], dialect: Dialect) -> usize {
+    statements
+        .iter()
+        .filter(|sql| !matches!(parse(sql, dialect), Ok(Statement::Comment { .. })))
+        .count()
+}
+
+/// What earlier statements of a design created, by folded name.
+#[derive(Default)]
+struct Created {
+    /// Tables and views.
+    relations: Vec<String>,
+    types: Vec<String>,
+    indexes: Vec<String>,
+}
+
+/// Why `statement` is not part of a design, given what the statements
+/// before it `created` (which it joins). A design names every new object
+/// without a schema (it is created in the connection's current schema),
+/// never replaces one (`OR REPLACE`), never makes a table part of another
+/// (`PARTITION OF`, `INHERITS`) unless the design creates that one too, and
+/// indexes and comments only what it creates itself: changing what exists
+/// is a migration.
+fn new_only(statement: &Statement, created: &mut Created) -> Result<(), String> {
+    match statement {
+        Statement::CreateTable(table) => {
+            let name = unqualified(&table.name, "table")?;
+            if table.or_replace {
+                return Err(replaces("table"));
+            }
+            let parents = table
+                .partition_of
+                .iter()
+                .chain(table.inherits.iter().flatten());
+            for parent in parents {
+                if !ours(parent, &created.relations) {
+                    return Err(format!(
+                        "a design only creates new tables, and this one would become part of \
+                         the existing table {parent}; partition or extend it with glance migrate"
+                    ));
+                }
+            }
+            created.relations.push(name);
+        }
+        Statement::CreateView(view) => {
+            let name = unqualified(&view.name, "view")?;
+            if view.or_replace || view.or_alter {
+                return Err(replaces("view"));
+            }
+            created.relations.push(name);
+        }
+        Statement::CreateType { name, .. } => {
+            let name = unqualified(name, "type")?;
+            created.types.push(name);
+        }
+        Statement::CreateIndex(index) => {
+            if !ours(&index.table_name, &created.relations) {
+                let table = &index.table_name;
+                return Err(format!(
+                    "a design only creates new tables, and this index is on {table}, which it \
+                     does not create; add an index to {table} with glance migrate"
+                ));
+            }
+            if let Some(name) = &index.name {
+                created.indexes.push(table_name(name));
+            }
+        }
+        Statement::Comment {
+            object_type,
+            object_name,
+            ..
+        } => {
+            let parts = object_name.0.len();
+            let (target, own) = match object_type {
+                CommentObject::Column if parts == 2 => {
+                    let table = ObjectName(object_name.0[..1].to_vec());
+                    (table_name(&table), &created.relations)
+                }
+                CommentObject::Table | CommentObject::View | CommentObject::MaterializedView
+                    if parts == 1 =>
+                {
+                    (table_name(object_name), &created.relations)
+                }
+                CommentObject::Type if parts == 1 => (table_name(object_name), &created.types),
+                CommentObject::Index if parts == 1 => (table_name(object_name), &created.indexes),
+                _ => {
+                    return Err(format!(
+                        "a design comments only on the tables, columns, views, types and \
+                         indexes it creates, named without a schema, not on {object_type} \
+                         {object_name}"
+                    ));
+                }
+            };
+            if !own.contains(&target) {
+                return Err(format!(
+                    "a design only comments on what it creates, and it does not create \
+                     {target}; change the comment on {target} with glance describe"
+                ));
+            }
+        }
+        _ => {
+            return Err(
+                "a design holds only CREATE TABLE, INDEX, VIEW, TYPE and COMMENT ON".into(),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The folded name of a new `kind` of object, refused with a schema.
+fn unqualified(name: &ObjectName, kind: &str) -> Result<String, String> {
+    if name.0.len() > 1 {
+        return Err(format!(
+            "a design creates every {kind} in the current schema: name it without a schema"
+        ));
+    }
+    Ok(table_name(name))
+}
+
+/// Whether `name` is, without a schema, one of the design's own `created`.
+fn ours(name: &ObjectName, created: &[String]) -> bool {
+    name.0.len() == 1 && created.contains(&table_name(name))
+}
+
+/// Why `OR REPLACE` is refused.
+fn replaces(kind: &str) -> String {
+    format!("a design only creates new objects: drop OR REPLACE from this {kind}")
 }
 
 /// The one statement `sql` as `dialect` reads it.
@@ -122,6 +244,74 @@ mod tests {
             assert!(refused.reason.contains("only CREATE"), "{bad}: {refused}");
         }
         assert!(statements("CREATE TABLE (", Dialect::Sqlite).is_err());
+    }
+
+    #[test]
+    fn only_new_objects_pass() {
+        let ddl = "CREATE TABLE notes (id int PRIMARY KEY, body text);\n\
+                   CREATE TABLE notes_2024 PARTITION OF notes FOR VALUES IN (1);\n\
+                   CREATE INDEX notes_body ON notes (body);\n\
+                   CREATE VIEW recent AS SELECT * FROM notes;\n\
+                   CREATE TYPE mood AS ENUM ('ok');\n\
+                   COMMENT ON TABLE notes IS 'x'; COMMENT ON COLUMN Notes.body IS 'y';\n\
+                   COMMENT ON VIEW recent IS 'z'; COMMENT ON TYPE mood IS 'w';\n\
+                   COMMENT ON INDEX notes_body IS 'v'";
+        assert_eq!(statements(ddl, Dialect::Postgres).unwrap().len(), 10);
+        let new = "CREATE TABLE notes (id int PRIMARY KEY);";
+        for (bad, why) in [
+            (
+                "CREATE INDEX c_name ON customers (name)",
+                "add an index to customers with glance migrate",
+            ),
+            (
+                "CREATE INDEX n_id ON public.notes (id)",
+                "add an index to public.notes with glance migrate",
+            ),
+            (
+                "CREATE TABLE n2 PARTITION OF public.notes FOR VALUES IN (3)",
+                "existing table public.notes",
+            ),
+            (
+                "COMMENT ON TABLE customers IS 'x'",
+                "does not create customers",
+            ),
+            (
+                "COMMENT ON COLUMN customers.name IS 'x'",
+                "does not create customers",
+            ),
+            ("COMMENT ON SCHEMA public IS 'x'", "not on SCHEMA public"),
+            (
+                "COMMENT ON TABLE audit.notes IS 'x'",
+                "named without a schema",
+            ),
+            (
+                "CREATE TABLE audit.notes3 (id int)",
+                "name it without a schema",
+            ),
+            (
+                "CREATE VIEW audit.v AS SELECT 1",
+                "name it without a schema",
+            ),
+            (
+                "CREATE TABLE p2 PARTITION OF part FOR VALUES IN (2)",
+                "existing table part",
+            ),
+            (
+                "CREATE TABLE child (x int) INHERITS (customers)",
+                "existing table customers",
+            ),
+            (
+                "CREATE OR REPLACE VIEW customers_v AS SELECT 1",
+                "drop OR REPLACE",
+            ),
+        ] {
+            let refused = statements(&format!("{new}\n{bad}"), Dialect::Postgres).unwrap_err();
+            assert_eq!(refused.sql, bad);
+            assert!(refused.reason.contains(why), "{bad}: {refused}");
+        }
+        // An index before the table it is on names an existing table.
+        let early = "CREATE INDEX n ON notes (id); CREATE TABLE notes (id int)";
+        assert!(statements(early, Dialect::Sqlite).is_err());
     }
 
     #[test]

@@ -22,6 +22,7 @@ use crate::db::{self, Dialect};
 use crate::docs::model::Check;
 use crate::lint::{self, Linted};
 use crate::llm;
+use crate::render::truncate;
 use crate::session::Session;
 use crate::usage::Tally;
 
@@ -33,6 +34,8 @@ pub struct Design {
     pub request: String,
     /// The DDL as the model wrote it.
     pub ddl: String,
+    /// What the model said beside the DDL, cut to [`NOTES_WIDTH`].
+    pub notes: String,
     pub validated: Result<Proposed, Invalid>,
     /// The linted statements (none when the linter cannot read the DDL).
     pub findings: Vec<Linted>,
@@ -67,8 +70,9 @@ pub enum Failed {
     Database(#[from] db::Error),
     #[error("the model could not design the schema: {0}")]
     Model(#[from] llm::Error),
-    #[error("the model's reply holds no DDL")]
-    NoDdl,
+    /// The reply's start, cut.
+    #[error("the model's reply holds no DDL; it begins: {0}")]
+    NoDdl(String),
 }
 
 /// One round of designing.
@@ -83,25 +87,32 @@ pub struct Round<'a> {
     pub progress: bool,
 }
 
+/// How much of the model's words beside the DDL a design keeps.
+pub const NOTES_WIDTH: usize = 600;
+
+/// How much of a reply without DDL its error quotes.
+const REPLY_START: usize = 120;
+
 /// Asks the model for the design `round` describes, validates and lints
 /// it; with `retry`, a draft the database rejects goes back to the model
-/// once with the error. Returns what the model calls cost (also on
-/// failure) and the design.
+/// once with the error, after `retrying` is told the error and statement. Returns what the
+/// model calls cost (also on failure) and the design.
 pub fn design(
     session: &mut Session,
     agent: &Agent,
     round: &Round,
+    retrying: &mut dyn FnMut(&db::Error, &str),
 ) -> (Tally, Result<Design, Failed>) {
     let mut tally = Tally::default();
     let mut rejected: Option<(String, String)> = None;
     loop {
         let (cost, ddl) = propose(session, agent, round, rejected.as_ref());
         tally.add(&cost);
-        let ddl = match ddl {
-            Ok(ddl) => ddl,
+        let (ddl, notes) = match ddl {
+            Ok(drafted) => drafted,
             Err(failed) => return (tally, Err(failed)),
         };
-        let design = match check(session, round.request, ddl) {
+        let design = match check(session, round.request, ddl, notes) {
             Ok(design) => design,
             Err(error) => return (tally, Err(error.into())),
         };
@@ -109,6 +120,7 @@ pub fn design(
             && round.retry
             && rejected.is_none()
         {
+            retrying(error, sql);
             let words = feedback::describe(error, sql, session.settings.share_samples);
             rejected = Some((design.ddl.clone(), words));
             continue;
@@ -117,13 +129,14 @@ pub fn design(
     }
 }
 
-/// The model's DDL for `round`; `rejected` is a draft and the error it met.
+/// The model's DDL for `round` and its words beside it; `rejected` is a
+/// draft and the error it met.
 fn propose(
     session: &mut Session,
     agent: &Agent,
     round: &Round,
     rejected: Option<&(String, String)>,
-) -> (Tally, Result<String, Failed>) {
+) -> (Tally, Result<(String, String), Failed>) {
     let dialect = session.info().dialect;
     let existing = match session.catalog() {
         Ok(catalog) => existing_names(catalog, dialect),
@@ -140,10 +153,14 @@ fn propose(
     };
     let (reply, tally) = aside::ask(session, agent, aside, &mut |_| {});
     let ddl = reply.map_err(Failed::from).and_then(|reply| {
-        let first = extract::sql(&reply.text).ok_or(Failed::NoDdl)?;
+        let Some(first) = extract::sql(&reply.text) else {
+            let start = reply.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            return Err(Failed::NoDdl(truncate(&start, REPLY_START).into_owned()));
+        };
         let mut statements = vec![first];
         statements.extend(extract::others(&reply.text));
-        Ok(format!("{};\n", statements.join(";\n\n")))
+        let notes = truncate(&extract::prose(&reply.text), NOTES_WIDTH).into_owned();
+        Ok((format!("{};\n", statements.join(";\n\n")), notes))
     });
     (tally, ddl)
 }
@@ -162,7 +179,12 @@ fn existing_names(catalog: &Catalog, dialect: Dialect) -> Vec<String> {
 }
 
 /// Validates and lints `ddl`, never on the person's database.
-pub fn check(session: &mut Session, request: &str, ddl: String) -> Result<Design, db::Error> {
+fn check(
+    session: &mut Session,
+    request: &str,
+    ddl: String,
+    notes: String,
+) -> Result<Design, db::Error> {
     let dialect = session.info().dialect;
     let findings = lint::statements(&ddl, dialect).unwrap_or_default();
     let validated = match ddl::statements(&ddl, dialect) {
@@ -178,6 +200,7 @@ pub fn check(session: &mut Session, request: &str, ddl: String) -> Result<Design
     Ok(Design {
         request: request.to_string(),
         ddl,
+        notes,
         validated,
         findings,
     })

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use super::{Design, Proposed};
 use crate::catalog::Relation;
 use crate::describe::{self, Details};
-use crate::docs::mermaid;
+use crate::docs::{json, mermaid};
 use crate::ident::quote_ident_always;
 use crate::render::Description;
 
@@ -89,6 +89,7 @@ pub fn json(design: &Design) -> Value {
     json!({
         "request": design.request,
         "ddl": design.ddl,
+        "notes": design.notes,
         "tables": tables,
         "diagram": diagram,
         "validated": design.validated.is_ok(),
@@ -99,32 +100,6 @@ pub fn json(design: &Design) -> Value {
 
 /// One relation of the `tables` array.
 fn table(proposed: &Proposed, r: &Relation) -> Value {
-    let columns: Vec<Value> = r
-        .columns
-        .iter()
-        .map(|c| {
-            json!({
-                "name": c.name,
-                "type": c.type_name,
-                "nullable": c.nullable,
-                "default": c.default,
-                "comment": c.comment,
-            })
-        })
-        .collect();
-    let foreign_keys: Vec<Value> = r
-        .foreign_keys
-        .iter()
-        .map(|fk| {
-            json!({
-                "name": fk.name,
-                "columns": fk.columns,
-                "references": {"table": fk.ref_table, "columns": fk.ref_columns},
-                "on_delete": fk.on_delete,
-                "on_update": fk.on_update,
-            })
-        })
-        .collect();
     let indexes: Vec<Value> = r
         .indexes
         .iter()
@@ -140,9 +115,9 @@ fn table(proposed: &Proposed, r: &Relation) -> Value {
         .collect();
     json!({
         "name": r.name,
-        "columns": columns,
-        "primary_key": r.primary_key.as_ref().map(|k| &k.columns),
-        "foreign_keys": foreign_keys,
+        "columns": r.columns.iter().map(json::column).collect::<Vec<_>>(),
+        "primary_key": r.primary_key.as_ref().map(json::key),
+        "foreign_keys": r.foreign_keys.iter().map(json::foreign_key).collect::<Vec<_>>(),
         "indexes": indexes,
         "checks": checks,
         "comment": r.comment,

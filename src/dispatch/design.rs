@@ -60,7 +60,8 @@ pub(super) fn command(global: &Global, args: &DesignArgs) -> Result<(), Failure>
     if args.apply {
         let mut confirm =
             |consent: &crate::session::Consent| ask::confirm_by(consent, allowed, term);
-        repl::design::apply(&mut session, &design, &mut confirm)?;
+        let json = format == render::Format::Json;
+        repl::design::apply(&mut session, &design, json, &mut confirm)?;
     }
     Ok(())
 }

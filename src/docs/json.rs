@@ -5,14 +5,44 @@
 use serde_json::{Value, json};
 
 use super::model::Model;
-use crate::catalog::Key;
+use crate::catalog::{ColumnInfo, ForeignKey, Key};
 
 /// The name of the file.
 pub const FILE: &str = "schema.json";
 
+/// A column as the document has it (`glance design`'s JSON too).
+pub fn column(c: &ColumnInfo) -> Value {
+    json!({
+        "name": c.name,
+        "type": c.type_name,
+        "nullable": c.nullable,
+        "default": c.default,
+        "comment": c.comment,
+    })
+}
+
+/// A primary or unique key as the document has it.
+pub fn key(k: &Key) -> Value {
+    json!({"name": k.name, "columns": k.columns})
+}
+
+/// A foreign key as the document has it.
+pub fn foreign_key(fk: &ForeignKey) -> Value {
+    json!({
+        "name": fk.name,
+        "columns": fk.columns,
+        "references": {
+            "schema": fk.ref_schema,
+            "table": fk.ref_table,
+            "columns": fk.ref_columns,
+        },
+        "on_delete": fk.on_delete,
+        "on_update": fk.on_update,
+    })
+}
+
 /// The document, pretty-printed, ending in a newline.
 pub fn document(model: &Model) -> String {
-    let key = |k: &Key| json!({"name": k.name, "columns": k.columns});
     let relations: Vec<Value> = model
         .catalog
         .relations
@@ -25,13 +55,7 @@ pub fn document(model: &Model) -> String {
                 "kind": r.kind.label(),
                 "comment": r.comment,
                 "row_estimate": r.row_estimate,
-                "columns": r.columns.iter().map(|c| json!({
-                    "name": c.name,
-                    "type": c.type_name,
-                    "nullable": c.nullable,
-                    "default": c.default,
-                    "comment": c.comment,
-                })).collect::<Vec<_>>(),
+                "columns": r.columns.iter().map(column).collect::<Vec<_>>(),
                 "primary_key": r.primary_key.as_ref().map(key),
                 "unique_keys": r.unique_keys.iter().map(key).collect::<Vec<_>>(),
                 "indexes": r.indexes.iter().map(|i| json!({
@@ -40,17 +64,7 @@ pub fn document(model: &Model) -> String {
                     "unique": i.unique,
                     "primary": i.primary,
                 })).collect::<Vec<_>>(),
-                "foreign_keys": r.foreign_keys.iter().map(|fk| json!({
-                    "name": fk.name,
-                    "columns": fk.columns,
-                    "references": {
-                        "schema": fk.ref_schema,
-                        "table": fk.ref_table,
-                        "columns": fk.ref_columns,
-                    },
-                    "on_delete": fk.on_delete,
-                    "on_update": fk.on_update,
-                })).collect::<Vec<_>>(),
+                "foreign_keys": r.foreign_keys.iter().map(foreign_key).collect::<Vec<_>>(),
                 "checks": extras.checks.iter().map(|c| json!({
                     "name": c.name,
                     "definition": c.definition,

@@ -9,7 +9,7 @@
 //! directory may hold other files and docs can live in git.
 
 pub mod coverage;
-mod json;
+pub mod json;
 mod markdown;
 pub mod mermaid;
 pub mod model;

@@ -14,10 +14,10 @@ use crate::escape;
 use crate::exit::Failure;
 use crate::gate::Origin;
 use crate::llm;
-use crate::safety::Level;
-use crate::session::{Consent, Decision, Executed, Run, Session};
+use crate::session::{Consent, Decision, Session};
 use crate::usage::Tally;
 
+use super::batch::{self, Batch};
 use super::edit;
 
 /// How the front end runs a draft.
@@ -35,9 +35,8 @@ pub struct Setup<'a> {
     pub progress: bool,
 }
 
-/// Drafts, then writes out or runs the draft; `confirm` answers the gate
-/// for the first statement, and its yes covers the rest of the file the
-/// person just edited. Returns what asking the model cost (also when a
+/// Drafts, then writes out or runs the draft; `confirm` answers once for
+/// the whole file the person just edited. Returns what asking the model cost (also when a
 /// later step failed) and how it ended.
 pub fn run(
     session: &mut Session,
@@ -52,6 +51,17 @@ pub fn run(
     let runs = export.is_none() && !setup.json;
     if runs && let Err(failure) = can_run(session, setup) {
         return (Tally::default(), Err(failure));
+    }
+    if export == Some(Export::Sql) && session.info().dialect == Dialect::Sqlite {
+        return (
+            Tally::default(),
+            Err(Failure::Usage {
+                message: "SQLite has no COMMENT ON, so the draft cannot be written as SQL \
+                          statements there; nothing was drafted"
+                    .into(),
+                hint: Some(SQLITE_HINT.into()),
+            }),
+        );
     }
     if setup.json && options.export.is_some() && options.output.is_none() {
         return (
@@ -107,11 +117,15 @@ pub fn run(
         eprintln!("{}", escape::visible(&comment_file::summary(&draft)));
         match export {
             Some(export) => write_out(&draft, export, options.output.as_deref()),
-            None => edit_and_run(session, &draft, setup.editor, confirm),
+            None => edit_and_run(session, &draft, setup, confirm),
         }
     };
     (tally, ended)
 }
+
+/// What describe can give on SQLite.
+const SQLITE_HINT: &str = "give --export tbls for a tbls config (-o FILE to write it there), or \
+                           --format json for the draft as JSON";
 
 /// Whether the draft could run here, asked before the model is: SQLite has
 /// no `COMMENT ON`, a read-only connection writes nothing, and a write
@@ -119,10 +133,10 @@ pub fn run(
 fn can_run(session: &Session, setup: &Setup) -> Result<(), Failure> {
     if session.info().dialect == Dialect::Sqlite {
         return Err(Failure::Usage {
-            message: "SQLite has no COMMENT ON: describe can only write the draft out there".into(),
-            hint: Some(
-                "give --export tbls for a tbls config, or -o FILE for the statements".into(),
-            ),
+            message: "SQLite has no COMMENT ON: describe can only write the draft out there; \
+                      nothing was drafted"
+                .into(),
+            hint: Some(SQLITE_HINT.into()),
         });
     }
     if session.choice().read_only {
@@ -194,15 +208,17 @@ pub(super) fn write_failure(error: crate::export::Error) -> Failure {
     }
 }
 
-/// Opens the editor on the draft (when `editor`) and runs what is saved,
-/// each statement through the gate; without an editor the draft runs as it
-/// is. A file with anything but `COMMENT ON` in it is refused and kept.
+/// Opens the editor on the draft (with `setup.editor`) and runs what is
+/// saved in one confirmed transaction ([`batch::apply`]); without an
+/// editor the draft runs as it is. A file with anything but `COMMENT ON`
+/// in it is refused and kept.
 fn edit_and_run(
     session: &mut Session,
     draft: &Draft,
-    editor: bool,
+    setup: &Setup,
     confirm: &mut dyn FnMut(&Consent) -> Decision,
 ) -> Result<(), Failure> {
+    let (editor, unconfirmed_hint) = (setup.editor, setup.unconfirmed_hint);
     if draft.drafted().next().is_none() {
         println!("Nothing to run: there is no drafted comment.");
         return Ok(());
@@ -236,61 +252,21 @@ fn edit_and_run(
         println!("Nothing was run: the file holds no statement.");
         return Ok(());
     }
-    if statements.len() > 1 {
-        eprintln!(
-            "Running {} COMMENT ON statements; one answer covers them all.",
-            statements.len()
-        );
-    }
-    run_confirmed(session, &statements, "COMMENT ON", confirm)
-}
-
-/// Runs `statements` (what the model wrote, `what` in words) one by one
-/// through the gate; `confirm` answers for the first, and its yes covers
-/// the rest up to writes. Stops at the first that does not run.
-pub(super) fn run_confirmed(
-    session: &mut Session,
-    statements: &[String],
-    what: &str,
-    confirm: &mut dyn FnMut(&Consent) -> Decision,
-) -> Result<(), Failure> {
-    let mut agreed = false;
-    let mut once = |consent: &Consent| {
-        if agreed && consent.verdict.level <= Level::Write {
-            return Decision::Run;
-        }
-        let decision = confirm(consent);
-        agreed = decision == Decision::Run;
-        decision
+    let text = format!("{};", statements.join(";\n"));
+    let saved = statements.len();
+    let batch = Batch {
+        text: &text,
+        statements,
+        origin: Origin::Generated,
+        transaction: true,
+        lock_timeout: Some(batch::LOCK_TIMEOUT),
+        what: "COMMENT ON",
+        unconfirmed_hint,
+        done: format!("Saved {}.", batch::counted(saved, "comment")),
+        declined: "Not run.",
+        json: false,
     };
-    for sql in statements {
-        let run = Run {
-            sql,
-            origin: Origin::Generated,
-            question: None,
-            json_prefix: Vec::new(),
-            json_timings: Vec::new(),
-        };
-        match session.execute(run, &mut once) {
-            Executed::Ran(_) => {}
-            Executed::Declined => {
-                println!("Not run.");
-                return Ok(());
-            }
-            Executed::Refused { .. } => {
-                return Err(Failure::Refused(format!(
-                    "{what} writes and needs a confirmation, and there is no terminal to ask"
-                )));
-            }
-            Executed::Forbidden { verdict } => {
-                return Err(Failure::Refused(session.read_only_refusal(&verdict)));
-            }
-            Executed::Failed { error, .. } | Executed::Rejected { error } => {
-                return Err(Failure::database(&error, Some(sql)));
-            }
-            Executed::Output(error) => return Err(Failure::from_io(error)),
-        }
-    }
+    batch::apply(session, &batch, confirm)?;
     Ok(())
 }
 

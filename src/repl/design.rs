@@ -1,20 +1,22 @@
 //! `\design TEXT` and `glance design TEXT` at the front: the design
 //! ([`design::design`]) printed as `\d+` descriptions, a Mermaid diagram
 //! and the linter's findings (or as JSON), saved to a file, or applied
-//! statement by statement through the gate. In the REPL, `\design TEXT`
+//! in one confirmed transaction. In the REPL, `\design TEXT`
 //! refines the current draft and `\design new TEXT` starts over; after a
 //! draft is shown, `y` applies it, `s` saves it, `n` leaves it.
 
 use crate::agent::Agent;
-use crate::design::{self, Design, Invalid, Round, tables};
+use crate::design::{self, Design, Round, tables};
 use crate::escape;
 use crate::exit::Failure;
+use crate::gate::Origin;
 use crate::lint::report;
 use crate::llm;
 use crate::session::{Consent, Decision, Session};
 use crate::usage::Tally;
 
-use super::describe::{run_confirmed, write_failure};
+use super::batch::{self, Batch};
+use super::describe::write_failure;
 
 /// Asks for the design of `round`; the model's cost comes back also when
 /// it failed.
@@ -23,6 +25,15 @@ pub fn ask(
     agent: Option<&Agent>,
     round: &Round,
 ) -> (Tally, Result<Design, Failure>) {
+    if round.request.trim().is_empty() {
+        return (
+            Tally::default(),
+            Err(Failure::Usage {
+                message: "say what the design should hold".into(),
+                hint: Some("glance design \"a library with members and loans\"".into()),
+            }),
+        );
+    }
     let Some(agent) = agent else {
         return (
             Tally::default(),
@@ -32,7 +43,14 @@ pub fn ask(
             }),
         );
     };
-    let (tally, designed) = design::design(session, agent, round);
+    let (tally, designed) = design::design(session, agent, round, &mut |error, sql| {
+        eprintln!(
+            "The database rejected the draft at `{}`: {}; asking the model to fix it (a second \
+             request).",
+            escape::visible(sql.lines().next().unwrap_or_default()),
+            escape::visible(&error.to_string())
+        );
+    });
     let designed = designed.map_err(|failed| match failed {
         design::Failed::Database(error) => Failure::database(&error, None),
         failed => Failure::runtime(escape::visible(&failed.to_string()).into_owned()),
@@ -40,13 +58,16 @@ pub fn ask(
     (tally, designed)
 }
 
-/// Prints `design`: as JSON, or its DDL, tables, diagram and findings.
-/// A design that did not validate is an error (exit 1), with the
-/// database's words.
+/// Prints `design`: as JSON, or the model's notes (on stderr, as `ask`
+/// prints its explanation), the DDL, tables, diagram and findings. A
+/// design that did not validate is an error (exit 1) saying why.
 pub fn show(session: &Session, design: &Design, json: bool) -> Result<(), Failure> {
     if json {
         println!("{}", crate::render::json_text(&tables::json(design)));
     } else {
+        if !design.notes.is_empty() {
+            eprintln!("{}\n", escape::visible(&design.notes));
+        }
         println!("{}", escape::visible(design.ddl.trim_end()));
         println!();
         if let Ok(proposed) = &design.validated {
@@ -65,13 +86,12 @@ pub fn show(session: &Session, design: &Design, json: bool) -> Result<(), Failur
                 statements: design.findings.clone(),
             };
             eprint!("{}", report::text(&[file]));
-        } else {
+        } else if design.validated.is_ok() {
             eprintln!("Lint: no findings.");
         }
     }
     match &design.validated {
         Ok(_) => Ok(()),
-        Err(Invalid::Database { error, sql }) => Err(Failure::database(error, Some(sql))),
         Err(invalid) => Err(Failure::runtime(format!(
             "the design did not validate: {}",
             escape::visible(&invalid.to_string())
@@ -100,20 +120,32 @@ pub fn save(design: &Design, file: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Creates the design on the connected database, each statement a write
-/// through the gate; `confirm` answers for the first.
+/// Creates the design on the connected database: one confirmation for
+/// the whole DDL, then one transaction ([`batch::apply`]).
 pub fn apply(
     session: &mut Session,
     design: &Design,
+    json: bool,
     confirm: &mut dyn FnMut(&Consent) -> Decision,
 ) -> Result<(), Failure> {
-    let statements = design::ddl::statements(&design.ddl, session.info().dialect)
+    let dialect = session.info().dialect;
+    let statements = design::ddl::statements(&design.ddl, dialect)
         .map_err(|refused| Failure::runtime(escape::visible(&refused.to_string()).into_owned()))?;
-    eprintln!(
-        "Creating the design: {} statements; one answer covers them all.",
-        statements.len()
-    );
-    run_confirmed(session, &statements, "the design", confirm)
+    let created = design::ddl::creations(&statements, dialect);
+    let batch = Batch {
+        text: design.ddl.trim_end(),
+        statements,
+        origin: Origin::Generated,
+        transaction: true,
+        lock_timeout: Some(batch::LOCK_TIMEOUT),
+        what: "the design",
+        unconfirmed_hint: "pass --allow-write or --yes to apply without asking",
+        done: format!("Created {}.", batch::counted(created, "object")),
+        declined: "Not run.",
+        json,
+    };
+    batch::apply(session, &batch, confirm)?;
+    Ok(())
 }
 
 impl super::Repl {
@@ -164,8 +196,9 @@ impl super::Repl {
             return Ok(());
         };
         let color = self.term.color;
+        let json = matches!(session.settings.format, crate::render::Format::Json);
         match answer.to_lowercase().as_str() {
-            "y" | "yes" => apply(session, design, &mut |consent: &Consent| {
+            "y" | "yes" => apply(session, design, json, &mut |consent: &Consent| {
                 input.confirm(consent, color, false)
             }),
             "s" | "save" => match input.ask("Save the DDL to: ") {

@@ -8,9 +8,9 @@
 use std::path::PathBuf;
 
 use crate::agent::Agent;
-use crate::console::OutputFile;
 use crate::escape;
 use crate::exit::Failure;
+use crate::gate::Origin;
 use crate::highlight;
 use crate::llm;
 use crate::migrate::check::{self, Validation};
@@ -18,8 +18,10 @@ use crate::migrate::files::{self, Tool};
 use crate::migrate::report::{self, Outcome};
 use crate::migrate::{Plan, Steps, draft, scratch};
 use crate::safety;
-use crate::session::{Consent, Decision, Executed, Run, Session};
+use crate::session::{Consent, Decision, Session};
 use crate::usage::Tally;
+
+use super::batch::{self, Batch, NotApplied};
 
 /// Where the steps come from.
 pub enum Source<'a> {
@@ -229,93 +231,29 @@ fn failed(reason: &str, validation: &Validation) -> Failure {
     }
 }
 
-/// Why the up step was not applied.
-enum NotApplied {
-    /// Nobody could confirm it: exit status 3.
-    Refused(String),
-    Failed(String),
-}
-
-/// Asks once for the whole up step, then runs it statement by statement
-/// through the gate as the person's typed write: in one transaction with
-/// its timeouts when it may run in one, else as written. `Ok(false)` when
-/// the person said no; `Err` why it did not apply. With `json`, what each
-/// statement reports goes to stderr, leaving stdout to the one document.
+/// Asks once for the whole up step, then runs it as the person's typed
+/// write ([`batch::apply`]): in one transaction with its timeouts when it
+/// may run in one, else as written. `Ok(false)` when the person said no.
 fn apply(
     session: &mut Session,
     plan: &Plan,
     json: bool,
     confirm: &mut dyn FnMut(&Consent) -> Decision,
 ) -> Result<bool, NotApplied> {
-    let verdict = session.classify(&plan.up.text);
-    let consent = Consent {
-        sql: &plan.up.text,
-        verdict: &verdict,
-        estimate: None,
-        can_preview: false,
-        previewed: None,
+    let batch = Batch {
+        text: &plan.up.text,
+        statements: safety::split_statements(&plan.up.text, session.info().dialect),
+        origin: Origin::Typed,
+        transaction: plan.up.transactional,
+        // The step sets its own.
+        lock_timeout: None,
+        what: "the up step",
+        unconfirmed_hint: "give --yes",
+        done: "Applied the up step.".into(),
+        declined: "Not applied.",
+        json,
     };
-    match confirm(&consent) {
-        Decision::Run => {}
-        Decision::Refuse => {
-            return Err(NotApplied::Refused(
-                "applying writes and needs a confirmation, and there is no terminal to ask \
-                 (give --yes)"
-                    .into(),
-            ));
-        }
-        Decision::Preview | Decision::Decline => {
-            eprintln!("Not applied.");
-            return Ok(false);
-        }
-    }
-    let previous = if json {
-        let output = OutputFile::stderr()
-            .map_err(|e| NotApplied::Failed(format!("could not open stderr: {e}")))?;
-        Some(session.console_mut().redirect(Some(output)))
-    } else {
-        None
-    };
-    let applied = run_up(session, plan).map_err(NotApplied::Failed);
-    if let Some(previous) = previous {
-        session.console_mut().redirect(previous);
-    }
-    applied
-}
-
-/// Runs the up step's statements, in a transaction when it may run in one.
-fn run_up(session: &mut Session, plan: &Plan) -> Result<bool, String> {
-    let dialect = session.info().dialect;
-    let mut statements = safety::split_statements(&plan.up.text, dialect);
-    let transaction = plan.up.transactional;
-    if transaction {
-        statements.insert(0, "BEGIN".into());
-        statements.push("COMMIT".into());
-    }
-    for sql in &statements {
-        match session.execute(Run::typed(sql), &mut |_| Decision::Run) {
-            Executed::Ran(_) => {}
-            other => {
-                if transaction && session.transaction() != crate::db::Transaction::Idle {
-                    let _ = session.execute(Run::typed("ROLLBACK"), &mut |_| Decision::Run);
-                }
-                let why = match other {
-                    Executed::Forbidden { verdict } => session.read_only_refusal(&verdict),
-                    Executed::Failed { error, .. } | Executed::Rejected { error } => {
-                        error.to_string()
-                    }
-                    _ => "it was not run".into(),
-                };
-                return Err(format!(
-                    "applying the up step stopped at `{}`: {}",
-                    sql.lines().next().unwrap_or_default(),
-                    why
-                ));
-            }
-        }
-    }
-    eprintln!("Applied the up step.");
-    Ok(true)
+    batch::apply(session, &batch, confirm)
 }
 
 impl super::Repl {

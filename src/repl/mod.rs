@@ -6,6 +6,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)] // the REPL is a front end
 
 mod advise;
+mod batch;
 mod complete;
 mod copy;
 pub mod describe;

@@ -79,6 +79,19 @@ pub struct Consent<'a> {
     pub previewed: Option<Outcome>,
 }
 
+impl<'a> Consent<'a> {
+    /// The question for `sql` with no estimate and no preview.
+    pub fn plain(sql: &'a str, verdict: &'a Verdict) -> Consent<'a> {
+        Consent {
+            sql,
+            verdict,
+            estimate: None,
+            can_preview: false,
+            previewed: None,
+        }
+    }
+}
+
 /// One statement to run and the extra fields of its JSON document.
 pub struct Run<'a> {
     pub sql: &'a str,

@@ -52,13 +52,7 @@ impl Session {
         }
         let mut asked = verdict.clone();
         asked.reasons.push(ROLLBACK_LEAVES.into());
-        let consent = Consent {
-            sql,
-            verdict: &asked,
-            estimate: None,
-            can_preview: false,
-            previewed: None,
-        };
+        let consent = Consent::plain(sql, &asked);
         match confirm(&consent) {
             Decision::Run => {}
             Decision::Refuse => {

@@ -372,13 +372,7 @@ impl Session {
             }
             Gate::Run(_) => {}
             Gate::Ask(_) => {
-                let consent = Consent {
-                    sql,
-                    verdict: &verdict,
-                    estimate: None,
-                    can_preview: false,
-                    previewed: None,
-                };
+                let consent = Consent::plain(sql, &verdict);
                 match confirm(&consent) {
                     Decision::Run => {}
                     Decision::Preview | Decision::Decline => {

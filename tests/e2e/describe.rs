@@ -180,7 +180,9 @@ fn without_a_terminal_writing_needs_allow_write() {
     assert!(fake.requests().is_empty(), "refused before asking\n{out}");
 
     let out = describe(&db, &fake, &["orders", "--allow-write"]).run();
-    out.success();
+    out.success()
+        .stderr_has("Saved 3 comments.")
+        .never_shows("covers them all");
     assert_eq!(comment(&db, 1).as_deref(), Some("The order's number."));
     assert_eq!(comment(&db, 2).as_deref(), Some("Who ordered"), "kept");
     assert_eq!(
@@ -224,7 +226,25 @@ fn a_read_only_profile_refuses_and_sqlite_only_writes_out() {
         .on(glance())
         .args(["describe", "items", "--allow-write", "-d", &url])
         .run();
-    out.code(2).stderr_has("SQLite has no COMMENT ON");
+    out.code(2)
+        .stderr_has("SQLite has no COMMENT ON")
+        .stderr_has("--export tbls")
+        .never_shows("-o FILE for the statements");
+    for args in [
+        &["--export", "sql"][..],
+        &["-o", "comments.sql"][..],
+        &["--format", "json", "-o", "comments.sql"][..],
+    ] {
+        let out = fake
+            .on(glance())
+            .args(["describe", "items", "-d", &url])
+            .args(args.iter().copied())
+            .run();
+        out.code(2)
+            .stderr_has("SQLite has no COMMENT ON, so the draft cannot be written as SQL")
+            .stderr_has("--export tbls");
+    }
+    assert!(fake.requests().is_empty(), "refused before asking");
     let out = fake
         .on(glance())
         .args(["describe", "items", "--export", "tbls", "-d", &url])
@@ -260,7 +280,12 @@ fn backslash_describe_runs_the_edited_comments_after_yes_only() {
     );
     let mut repl = repl(&db, &fake, script);
     repl.send_line("\\describe orders");
-    repl.expect_all(&["Running 3 COMMENT ON statements", "[y/N]"]);
+    repl.expect_all(&[
+        "COMMENT ON TABLE public.orders",
+        "COMMENT ON COLUMN public.orders.id",
+        "COMMENT ON COLUMN public.orders.status",
+        "[y/N]",
+    ]);
     repl.send_line("n");
     repl.expect("Not run.");
     repl.expect_prompt();
@@ -269,6 +294,7 @@ fn backslash_describe_runs_the_edited_comments_after_yes_only() {
     repl.send_line("\\describe orders");
     repl.expect("[y/N]");
     repl.send_line("y");
+    repl.expect("Saved 3 comments.");
     repl.expect_prompt();
     assert_eq!(
         comment(&db, 1).as_deref(),
@@ -301,8 +327,67 @@ fn an_edited_file_with_more_than_comments_is_refused_and_kept() {
         "your edits are kept in",
     ]);
     repl.expect_prompt();
+    // Kept in TMPDIR, which the harness points into the test's own home.
+    let kept = format!("kept in {}/", harness::scratch_root().display());
+    assert!(repl.transcript().contains(&kept), "{}", repl.transcript());
     assert!(db.relation_exists("lines"), "{}", repl.transcript());
     assert_eq!(comment(&db, 1), None);
+}
+
+#[test]
+fn a_failing_comment_rolls_back_the_whole_file() {
+    let db = shop("describe_repl_rollback");
+    let fake = FakeLlm::openai(vec![Reply::text(DRAFT)]);
+    let script = editor(
+        "describe_repl_rollback_editor",
+        "printf 'COMMENT ON COLUMN orders.nope IS \\047x\\047;\\n' >> \"$1\"",
+    );
+    let mut repl = repl(&db, &fake, script);
+    repl.send_line("\\describe orders");
+    repl.expect_all(&["orders.nope", "[y/N]"]);
+    repl.send_line("y");
+    repl.expect_all(&[
+        "stopped at `COMMENT ON COLUMN orders.nope",
+        "the transaction was rolled back, nothing was applied",
+    ]);
+    repl.expect_prompt();
+    assert_eq!(comment(&db, 1), None, "{}", repl.transcript());
+}
+
+#[test]
+fn a_locked_table_times_out_and_nothing_is_saved() {
+    let db = shop("describe_repl_locked");
+    let fake = FakeLlm::openai(vec![Reply::text(DRAFT)]);
+    let dir = harness::scratch_dir("describe_repl_locked_signals");
+    let (editing, go) = (dir.join("editing"), dir.join("go"));
+    let script = editor(
+        "describe_repl_locked_editor",
+        &format!(
+            "touch '{}'; while [ ! -e '{}' ]; do sleep 0.05; done; \
+             sed -i 's/number/own number/' \"$1\"",
+            editing.display(),
+            go.display()
+        ),
+    );
+    let mut repl = repl(&db, &fake, script);
+    repl.send_line("\\describe orders");
+    harness::wait_until("the editor to open", || editing.exists());
+    // Another session holds the lock COMMENT ON needs (reads still pass):
+    // the batch waits 2 s for it, then rolls back whole.
+    let mut holder = db.client();
+    holder
+        .batch_execute("begin; lock table orders in share update exclusive mode")
+        .expect("lock");
+    fs::write(&go, "").expect("signal the editor");
+    repl.expect("[y/N]");
+    repl.send_line("y");
+    repl.expect_all(&[
+        "lock timeout",
+        "the transaction was rolled back, nothing was applied",
+    ]);
+    repl.expect_prompt();
+    holder.batch_execute("rollback").expect("unlock");
+    assert_eq!(comment(&db, 1), None, "{}", repl.transcript());
 }
 
 #[test]

@@ -71,7 +71,10 @@ fn design_shows_tables_and_diagram_and_leaves_the_file_alone() {
         .stdout_has("loans_member_id")
         .stdout_has("erDiagram")
         .stdout_has("main__loans }|--|| main__members")
-        .stderr_has("Validated: created in an in-memory database");
+        .stderr_has("Validated: created in an in-memory database")
+        .stderr_has("Here is a design.\n\n")
+        .stderr_has("Lint: no findings.");
+    assert!(out.stdout.starts_with("CREATE TABLE members"), "{out}");
     assert_eq!(schema(&url), before);
     let body: String = fake.requests().iter().map(|r| r.body.to_string()).collect();
     assert!(
@@ -87,6 +90,7 @@ fn design_json_has_the_documented_shape() {
     let out = design(&fake, &url, &["--format", "json", "a library"]);
     let doc: serde_json::Value = serde_json::from_str(&out.success().stdout).expect("JSON");
     assert_eq!(doc["request"], "a library");
+    assert_eq!(doc["notes"], "Here is a design.");
     assert_eq!(doc["validated"], true);
     assert!(doc["ddl"].as_str().unwrap().contains("CREATE TABLE loans"));
     assert!(doc["diagram"].as_str().unwrap().contains("erDiagram"));
@@ -100,7 +104,7 @@ fn design_json_has_the_documented_shape() {
             .clone()
     };
     let loans = table("loans");
-    assert_eq!(loans["primary_key"], serde_json::json!(["id"]));
+    assert_eq!(loans["primary_key"]["columns"], serde_json::json!(["id"]));
     assert_eq!(loans["columns"][1]["name"], "member_id");
     assert_eq!(loans["columns"][1]["nullable"], false);
     let referenced: Vec<&str> = loans["foreign_keys"]
@@ -112,6 +116,16 @@ fn design_json_has_the_documented_shape() {
     assert!(
         referenced.contains(&"customers") && referenced.contains(&"members"),
         "{referenced:?}"
+    );
+    let members_fk = loans["foreign_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|fk| fk["references"]["table"] == "members")
+        .expect("the key to members");
+    assert_eq!(
+        members_fk["references"],
+        serde_json::json!({"schema": "main", "table": "members", "columns": ["id"]})
     );
     assert_eq!(loans["checks"][0]["definition"], "CHECK (days > 0)");
     assert_eq!(loans["indexes"][0]["name"], "loans_member_id");
@@ -127,11 +141,29 @@ fn a_rejected_design_exits_1_with_the_database_error() {
         "```sql\nCREATE TABLE customers (id INTEGER PRIMARY KEY);\n```",
     )]);
     let out = design(&fake, &url, &["customers again"]);
-    out.code(1).stderr_has("table customers already exists");
+    out.code(1)
+        .stderr_has(
+            "glance: error: the design did not validate: the database rejected \
+             `CREATE TABLE customers (id INTEGER PRIMARY KEY)`: ",
+        )
+        .stderr_has("table customers already exists")
+        .never_shows("Lint: no findings.");
     let fake = FakeLlm::openai(vec![Reply::text("```sql\nDROP TABLE customers;\n```")]);
     let out = design(&fake, &url, &["drop it"]);
     out.code(1).stderr_has("a design holds only CREATE");
     assert!(schema(&url).contains("customers"));
+    let fake = FakeLlm::openai(vec![Reply::text(
+        "I would rather not.\u{1b}]0;pwned\u{7} Ask me about \n\n  something else.",
+    )]);
+    design(&fake, &url, &["anything"])
+        .code(1)
+        .stderr_has("the model's reply holds no DDL; it begins: I would rather not.")
+        .stderr_has("Ask me about something else.")
+        .never_shows("\u{1b}]0;");
+    let fake = FakeLlm::openai(Vec::new());
+    design(&fake, &url, &["  "])
+        .code(2)
+        .stderr_has("say what the design should hold");
 }
 
 #[test]
@@ -158,7 +190,10 @@ fn save_never_replaces_a_file_and_apply_needs_permission() {
         .stderr_has("--allow-write");
     assert!(!schema(&url).contains("loans"));
     let fake = FakeLlm::openai(vec![Reply::text(LIBRARY)]);
-    design(&fake, &url, &["a library", "--apply", "--allow-write"]).success();
+    design(&fake, &url, &["a library", "--apply", "--allow-write"])
+        .success()
+        .stderr_has("Created 3 objects.")
+        .never_shows("covers them all");
     assert!(schema(&url).contains("CREATE TABLE loans"));
 }
 
@@ -175,7 +210,13 @@ fn backslash_design_fixes_a_rejected_draft_once_saves_refines_and_applies_after_
     let mut repl = harness::pty_with_env(["repl", "--no-history", "-d", &url], &env);
     repl.expect_prompt();
     repl.send_line("\\design a library with members and loans");
-    repl.expect_all(&["erDiagram", "[y/s/N]"]);
+    repl.expect_all(&[
+        "The database rejected the draft at `CREATE TABLE customers",
+        "asking the model to fix it (a second request)",
+        "Here is a design.",
+        "erDiagram",
+        "[y/s/N]",
+    ]);
     repl.send_line("s");
     repl.expect("Save the DDL to:");
     let saved = dir.join("draft.sql");
@@ -190,8 +231,9 @@ fn backslash_design_fixes_a_rejected_draft_once_saves_refines_and_applies_after_
     repl.send_line("\\design loans need a due date");
     repl.expect_all(&["due_on", "[y/s/N]"]);
     repl.send_line("y");
-    repl.expect("[y/N]");
+    repl.expect_all(&["CREATE INDEX loans_member_id ON loans (member_id)", "[y/N]"]);
     repl.send_line("y");
+    repl.expect("Created 3 objects.");
     repl.expect_prompt();
     let requests = fake.requests();
     let fix = requests[1].body.to_string();
@@ -263,6 +305,7 @@ fn postgres_design_validates_in_a_rolled_back_schema_and_applies_when_allowed() 
 
     let fake = FakeLlm::openai(vec![Reply::text(PG_LIBRARY)]);
     let out = design(&fake, db.url(), &["--format", "json", "a library"]);
+    out.never_shows("glance_design_");
     let doc: serde_json::Value = serde_json::from_str(&out.success().stdout).expect("JSON");
     let members = doc["tables"]
         .as_array()
@@ -272,6 +315,21 @@ fn postgres_design_validates_in_a_rolled_back_schema_and_applies_when_allowed() 
         .expect("members")
         .clone();
     assert_eq!(members["comment"], "People who borrow");
+    assert_eq!(
+        members["primary_key"],
+        serde_json::json!({"name": "members_pkey", "columns": ["id"]})
+    );
+    let loans = doc["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "loans")
+        .expect("loans");
+    assert!(
+        loans["foreign_keys"].as_array().unwrap().iter().any(|fk| fk["references"]
+            == serde_json::json!({"schema": "public", "table": "customers", "columns": ["id"]})),
+        "{loans}"
+    );
     assert_eq!(
         members["columns"][0]["default"],
         "generated always as identity"
@@ -293,21 +351,43 @@ fn postgres_design_validates_in_a_rolled_back_schema_and_applies_when_allowed() 
     assert_eq!(db.fingerprint(), before);
     assert_eq!(scratch_schemas(&db), "0");
 
-    let indexed = PG_LIBRARY.replace(
-        "CREATE INDEX loans_member_id",
-        "CREATE INDEX customers_name ON customers (name);\nCREATE INDEX loans_member_id",
-    );
-    let fake = FakeLlm::openai(vec![Reply::text(&indexed), Reply::text(&indexed)]);
-    design(&fake, db.url(), &["a library"])
-        .success()
-        .stderr_has("warning require-concurrent-index");
-    let out = design(&fake, db.url(), &["--format", "json", "a library"]);
-    let doc: serde_json::Value = serde_json::from_str(&out.success().stdout).expect("JSON");
-    assert_eq!(doc["findings"][0]["rule"], "require-concurrent-index");
+    db.execute("create table part (k int) partition by list (k)");
+    let before = db.fingerprint();
+    for (extra, why) in [
+        (
+            "CREATE INDEX customers_name ON customers (name);",
+            "this index is on customers, which it does not create; \
+             add an index to customers with glance migrate: CREATE INDEX customers_name",
+        ),
+        (
+            "COMMENT ON TABLE customers IS 'overwritten';",
+            "it does not create customers",
+        ),
+        (
+            "CREATE TABLE audit.notes3 (id int);",
+            "name it without a schema: CREATE TABLE audit.notes3",
+        ),
+        (
+            "CREATE TABLE p2 PARTITION OF part FOR VALUES IN (2);",
+            "part of the existing table part",
+        ),
+    ] {
+        let ddl = PG_LIBRARY.replace("```\n", &format!("{extra}\n```\n"));
+        let fake = FakeLlm::openai(vec![Reply::text(&ddl), Reply::text(&ddl)]);
+        design(&fake, db.url(), &["a library", "--apply", "--allow-write"])
+            .code(1)
+            .stderr_has(why);
+        design(&fake, db.url(), &["--format", "json", "a library"])
+            .code(1)
+            .stdout_has("\"validated\":false");
+    }
     assert_eq!(db.fingerprint(), before);
+    assert_eq!(scratch_schemas(&db), "0");
 
     let fake = FakeLlm::openai(vec![Reply::text(PG_LIBRARY)]);
-    design(&fake, db.url(), &["a library", "--apply", "--allow-write"]).success();
+    design(&fake, db.url(), &["a library", "--apply", "--allow-write"])
+        .success()
+        .stderr_has("Created 3 objects.");
     assert_eq!(
         db.query_scalar("select obj_description('public.members'::regclass, 'pg_class')")
             .as_deref(),

@@ -333,10 +333,12 @@ fn assert_only(dir: &Path, names: &[&str]) {
     let mut found: Vec<String> = fs::read_dir(dir)
         .expect("list dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| ![".config", ".local", ".cache"].contains(&n.as_str()))
+        .filter(|n| ![".config", ".local", ".cache", ".tmp"].contains(&n.as_str()))
         .collect();
     found.sort();
     assert_eq!(found, names, "files in {}", dir.display());
+    let tmp = fs::read_dir(dir.join(".tmp")).map_or(0, |entries| entries.count());
+    assert_eq!(tmp, 0, "files left in {}/.tmp", dir.display());
 }
 
 #[test]

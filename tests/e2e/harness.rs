@@ -834,10 +834,12 @@ pub fn glance() -> Cmd {
     Cmd::new(glance_bin())
 }
 
-/// The variables every run starts from: PATH, HOME and XDG dirs under `home`,
-/// a UTF-8 locale, and an `OLLAMA_HOST` where nothing listens (so a local
-/// Ollama never answers for a test that configures no provider). Nothing
-/// else from the outer environment leaks in.
+/// The variables every run starts from: PATH, HOME, TMPDIR and XDG dirs
+/// under `home` (so a file glance leaves, such as a kept draft, goes with
+/// the scratch directory), a UTF-8 locale, and an `OLLAMA_HOST` where
+/// nothing listens (so a local Ollama never answers for a test that
+/// configures no provider). Nothing else from the outer environment leaks
+/// in.
 pub fn clean_env(home: &Path) -> Vec<(OsString, OsString)> {
     let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
     let mut vars = vec![
@@ -850,6 +852,7 @@ pub fn clean_env(home: &Path) -> Vec<(OsString, OsString)> {
         ("XDG_CONFIG_HOME", ".config"),
         ("XDG_DATA_HOME", ".local/share"),
         ("XDG_CACHE_HOME", ".cache"),
+        ("TMPDIR", ".tmp"),
     ] {
         let full = home.join(dir);
         let _ = fs::create_dir_all(&full);

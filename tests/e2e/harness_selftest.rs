@@ -114,6 +114,7 @@ fn commands_run_in_a_clean_environment() {
             "XDG_CONFIG_HOME",
             "XDG_DATA_HOME",
             "XDG_CACHE_HOME",
+            "TMPDIR",
             "OLLAMA_HOST",
             "EXTRA",
             "PWD",
@@ -125,6 +126,10 @@ fn commands_run_in_a_clean_environment() {
             "unexpected variable {name} leaked into the environment\n{out}"
         );
     }
+    assert!(
+        out.stdout.contains(&format!("TMPDIR={home}/.tmp\n")),
+        "{out}"
+    );
     assert!(
         out.stdout
             .contains(&format!("XDG_DATA_HOME={home}/.local/share")),
