@@ -12,8 +12,10 @@ use std::collections::BTreeSet;
 use super::mermaid;
 use super::model::Model;
 use crate::catalog::{Catalog, ForeignKey, Relation};
+use crate::db::Value as Cell;
 use crate::escape;
 use crate::numbers::thousands;
+use crate::render::Description;
 
 /// The name of the index page.
 pub const INDEX: &str = "index.md";
@@ -109,8 +111,21 @@ fn table(heading: &str, columns: &[&str], rows: Vec<Vec<String>>) -> String {
     if rows.is_empty() {
         return String::new();
     }
-    let mut out = format!("\n## {heading}\n\n| {} |\n", columns.join(" | "));
-    out.push_str(&format!("|{}\n", " --- |".repeat(columns.len())));
+    format!("\n## {heading}\n\n{}", grid(columns, &[], rows))
+}
+
+/// The rows of a Markdown table under its header; the columns whose
+/// index is in `right` are right-aligned (`--:`).
+fn grid(columns: &[&str], right: &[usize], rows: Vec<Vec<String>>) -> String {
+    let mut out = format!("| {} |\n|", columns.join(" | "));
+    for at in 0..columns.len() {
+        out.push_str(if right.contains(&at) {
+            " --: |"
+        } else {
+            " --- |"
+        });
+    }
+    out.push('\n');
     for row in rows {
         out.push_str(&format!("| {} |\n", row.join(" | ")));
     }
@@ -123,6 +138,37 @@ fn optional(value: Option<&str>) -> String {
 
 fn names(columns: &[String]) -> String {
     text(&columns.join(", "))
+}
+
+/// `coverage.md`: the comment coverage table under a heading, numbers
+/// right-aligned.
+pub fn coverage(description: &Description) -> String {
+    let columns: Vec<&str> = description
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    let right: Vec<usize> = (description.rows.first().into_iter())
+        .flat_map(|row| row.iter().enumerate())
+        .filter(|(_, cell)| cell.is_number())
+        .map(|(at, _)| at)
+        .collect();
+    let rows = description
+        .rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    Cell::Int(n) => n.to_string(),
+                    Cell::Numeric(s) => s.clone(),
+                    Cell::Text(s) => text(s),
+                    _ => String::new(),
+                })
+                .collect()
+        })
+        .collect();
+    let title = description.title.as_deref().unwrap_or_default();
+    format!("# {}\n\n{}", text(title), grid(&columns, &right, rows))
 }
 
 /// `index.md`: schemas, relations with kind, row estimate and comment, and

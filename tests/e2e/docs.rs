@@ -238,6 +238,60 @@ fn coverage_counts_comments_per_schema() {
         .run()
         .success()
         .stdout_has("Schema,Tables,Commented,%,Columns,Commented,%\naudit,2,0,0.0,3,1,33.3\nshop,5,3,60.0,12,1,8.3\n(all),7,3,42.9,15,2,13.3\n");
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        keys(&json["total"]),
+        keys(&json["schemas"][0])[1..],
+        "the total has the schemas' keys in their order"
+    );
+    glance()
+        .args(["docs", "--coverage", "-d", db.url(), "--format", "markdown"])
+        .run()
+        .success()
+        .stdout_has("|---|--:|--:|--:|--:|--:|--:|\n| audit | 2 | 0 | 0.0 | 3 | 1 | 33.3 |");
+    glance()
+        .args(["docs", "--coverage", "-d", db.url()])
+        .run()
+        .success()
+        .stdout_has(" shop   |      5 |         3 | 60.0 |      12 |         1 |  8.3\n");
+}
+
+#[test]
+fn coverage_with_a_directory_is_written_there() {
+    let db = fixture();
+    let dir = harness::scratch_dir("docs-coverage").join("out");
+    glance()
+        .args(["docs", "--coverage", "-d", db.url(), "-o"])
+        .arg(dir.as_os_str())
+        .run()
+        .success()
+        .stderr_has("glance: wrote 1 file to");
+    let names: Vec<String> = tree(&dir).into_keys().collect();
+    assert_eq!(names, ["coverage.md"]);
+    let text = read(&dir, "coverage.md");
+    assert!(
+        text.starts_with("# Comment coverage\n\n| Schema |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| shop | 5 | 3 | 60.0 | 12 | 1 | 8.3 |"),
+        "{text}"
+    );
+    glance()
+        .args([
+            "docs",
+            "--coverage",
+            "--format",
+            "json",
+            "-d",
+            db.url(),
+            "-o",
+        ])
+        .arg(dir.as_os_str())
+        .run()
+        .success();
+    let doc: serde_json::Value = serde_json::from_str(&read(&dir, "coverage.json")).unwrap();
+    assert_eq!(doc["total"]["tables"], 7);
 }
 
 #[test]
@@ -292,4 +346,38 @@ fn backslash_docs_writes_the_pages_from_the_repl() {
         .run();
     out.success().stdout_has("Wrote 8 files to");
     assert!(read(&dir, "shop.orders.md").contains("# shop.orders"));
+}
+
+#[test]
+fn backslash_docs_takes_the_options_of_glance_docs() {
+    let db = fixture();
+    let home = harness::scratch_dir("docs-repl-options");
+    let out = glance()
+        .args(["repl", "-d", db.url()])
+        .home(&home)
+        .stdin(
+            "\\docs --coverage\n\\docs -o pages\n\\docs --format json --output=json\n\
+             \\docs --coverage -o cov\n\\docs --covrage\n\\docs -o\n",
+        )
+        .run();
+    out.success()
+        .stdout_has("Comment coverage")
+        .stdout_has(" shop   |      5 |         3 | 60.0 |")
+        .stdout_has("Wrote 8 files to pages.")
+        .stdout_has("Wrote 1 file to json.")
+        .stdout_has("Wrote 1 file to cov.")
+        .stderr_has("\\docs: unknown option `--covrage`; use \\docs [-o DIR | DIR] [--coverage]")
+        .stderr_has("\\docs: -o needs a directory");
+    assert!(read(&home.join("pages"), "index.md").contains("## Tables and views"));
+    assert!(read(&home.join("json"), "schema.json").contains("\"relations\""));
+    assert!(read(&home.join("cov"), "coverage.md").contains("| shop | 5 |"));
+    let dashed: Vec<String> = std::fs::read_dir(&home)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('-'))
+        .collect();
+    assert!(
+        dashed.is_empty(),
+        "directories named after options: {dashed:?}"
+    );
 }
