@@ -55,13 +55,16 @@ fn encode(part: &str) -> String {
 fn link(schema: &str, name: &str) -> String {
     format!(
         "[{}]({})",
-        text(&format!("{schema}.{name}")),
+        inline(&format!("{schema}.{name}")),
         file_name(schema, name).replace('%', "%25")
     )
 }
 
-/// Untrusted text as one line of inline Markdown that renders as itself.
-pub fn text(raw: &str) -> String {
+/// Untrusted text as one line of inline Markdown that renders as itself,
+/// for a table cell or inside a link: what could start emphasis, a link,
+/// HTML, an entity, code or a new cell is escaped; parentheses and quotes
+/// need nothing once `[`, `]` and `<` are.
+fn inline(raw: &str) -> String {
     let visible = escape::visible(raw);
     let chars: Vec<char> = visible.trim().chars().collect();
     let mut out = String::new();
@@ -75,26 +78,52 @@ pub fn text(raw: &str) -> String {
             '\r' => {}
             '\t' => out.push(' '),
             '_' if word(at.checked_sub(1)) && word(Some(at + 1)) => out.push('_'),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' | '#' | '!' | '('
-            | ')' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '+' | '-' | '=' | '.' if at == 0 => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
             c => out.push(c),
         }
     }
-    // `1. …` would start a list.
+    out
+}
+
+/// Untrusted text as a line of its own (a heading, a paragraph): inline
+/// escaping, and nothing at its start that would open a block (a heading,
+/// a list, a rule).
+pub fn text(raw: &str) -> String {
+    let mut out = inline(raw);
+    if out.starts_with(['#', '+', '-', '=', '.']) {
+        out.insert(0, '\\');
+    }
+    // `1. …` or `1) …` would start a list.
     if let Some(end) = out.find(|c: char| !c.is_ascii_digit())
         && end > 0
-        && out[end..].starts_with('.')
+        && out[end..].starts_with(['.', ')'])
     {
         out.insert(end, '\\');
     }
     out
+}
+
+/// Untrusted code-like text (a type, a default, a definition) as an inline
+/// code span for a table cell: delimited by a backtick run longer than any
+/// inside, one line. Text holding a `|` is escaped as [`inline`] instead,
+/// since a table splits its cells on `|` even inside a code span.
+fn code(raw: &str) -> String {
+    let visible = escape::visible(raw).replace(['\n', '\r', '\t'], " ");
+    let code = visible.trim();
+    if code.is_empty() || code.contains('|') {
+        return inline(code);
+    }
+    let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if code.starts_with('`') || code.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{code}{pad}{fence}")
 }
 
 /// `code` in a fenced block of `language`, the fence longer than any run
@@ -133,11 +162,11 @@ fn grid(columns: &[&str], right: &[usize], rows: Vec<Vec<String>>) -> String {
 }
 
 fn optional(value: Option<&str>) -> String {
-    value.map(text).unwrap_or_default()
+    value.map(inline).unwrap_or_default()
 }
 
 fn names(columns: &[String]) -> String {
-    text(&columns.join(", "))
+    inline(&columns.join(", "))
 }
 
 /// `coverage.md`: the comment coverage table under a heading, numbers
@@ -161,7 +190,7 @@ pub fn coverage(description: &Description) -> String {
                 .map(|cell| match cell {
                     Cell::Int(n) => n.to_string(),
                     Cell::Numeric(s) => s.clone(),
-                    Cell::Text(s) => text(s),
+                    Cell::Text(s) => inline(s),
                     _ => String::new(),
                 })
                 .collect()
@@ -182,7 +211,7 @@ fn index(model: &Model) -> String {
         catalog
             .schemas
             .iter()
-            .map(|s| vec![text(&s.name), optional(s.comment.as_deref())])
+            .map(|s| vec![inline(&s.name), optional(s.comment.as_deref())])
             .collect(),
     ));
     out.push_str(&table(
@@ -230,10 +259,10 @@ fn page(model: &Model, r: &Relation) -> String {
             .iter()
             .map(|c| {
                 vec![
-                    text(&c.name),
-                    text(&c.type_name),
+                    inline(&c.name),
+                    code(&c.type_name),
                     if c.nullable { "yes" } else { "no" }.to_string(),
-                    optional(c.default.as_deref()),
+                    c.default.as_deref().map(code).unwrap_or_default(),
                     optional(c.comment.as_deref()),
                 ]
             })
@@ -247,7 +276,7 @@ fn page(model: &Model, r: &Relation) -> String {
     out.push_str(&table(
         "Keys",
         &["Name", "Kind", "Columns"],
-        keys.map(|(k, kind)| vec![text(&k.name), kind.to_string(), names(&k.columns)])
+        keys.map(|(k, kind)| vec![inline(&k.name), kind.to_string(), names(&k.columns)])
             .collect(),
     ));
     out.push_str(&table(
@@ -255,7 +284,7 @@ fn page(model: &Model, r: &Relation) -> String {
         &["Name", "Definition"],
         r.indexes
             .iter()
-            .map(|i| vec![text(&i.name), text(&i.definition)])
+            .map(|i| vec![inline(&i.name), code(&i.definition)])
             .collect(),
     ));
     out.push_str(&table(
@@ -265,7 +294,7 @@ fn page(model: &Model, r: &Relation) -> String {
             .iter()
             .map(|fk| {
                 vec![
-                    text(&fk.name),
+                    inline(&fk.name),
                     names(&fk.columns),
                     target(catalog, fk),
                     optional(fk.on_delete.as_deref()),
@@ -286,7 +315,7 @@ fn page(model: &Model, r: &Relation) -> String {
             .map(|(from, fk)| {
                 vec![
                     link(&from.schema, &from.name),
-                    text(&fk.name),
+                    inline(&fk.name),
                     names(&fk.columns),
                     names(&fk.ref_columns),
                 ]
@@ -299,7 +328,7 @@ fn page(model: &Model, r: &Relation) -> String {
         extras
             .checks
             .iter()
-            .map(|c| vec![text(&c.name), text(&c.definition)])
+            .map(|c| vec![inline(&c.name), code(&c.definition)])
             .collect(),
     ));
     out.push_str(&table(
@@ -310,11 +339,11 @@ fn page(model: &Model, r: &Relation) -> String {
             .iter()
             .map(|t| {
                 vec![
-                    text(&t.name),
-                    text(&t.timing),
-                    text(&t.event),
-                    text(&t.level),
-                    text(&t.runs),
+                    inline(&t.name),
+                    inline(&t.timing),
+                    inline(&t.event),
+                    inline(&t.level),
+                    code(&t.runs),
                 ]
             })
             .collect(),
@@ -340,7 +369,7 @@ fn target(catalog: &Catalog, fk: &ForeignKey) -> String {
         .any(|r| r.schema == fk.ref_schema && r.name == fk.ref_table);
     let name = match documented {
         true => link(&fk.ref_schema, &fk.ref_table),
-        false => text(&format!("{}.{}", fk.ref_schema, fk.ref_table)),
+        false => inline(&format!("{}.{}", fk.ref_schema, fk.ref_table)),
     };
     format!("{name} ({})", names(&fk.ref_columns))
 }
@@ -376,16 +405,33 @@ mod tests {
 
     #[test]
     fn untrusted_text_stays_text() {
-        assert_eq!(text("order_items"), "order_items");
-        assert_eq!(text("_x_ *b*"), "\\_x\\_ \\*b\\*");
-        assert_eq!(text("a|b `c` <script>"), "a\\|b \\`c\\` \\<script\\>");
-        assert_eq!(text("[x](http://e)"), "\\[x\\]\\(http://e\\)");
-        assert_eq!(text("line\nnext"), "line<br>next");
+        assert_eq!(inline("order_items"), "order_items");
+        assert_eq!(inline("_x_ *b*"), "\\_x\\_ \\*b\\*");
+        assert_eq!(inline("a|b `c` <script>"), "a\\|b \\`c\\` \\<script\\>");
+        assert_eq!(inline("[x](http://e)"), "\\[x\\](http://e)");
+        assert_eq!(inline("f('a'::text) \"q\""), "f('a'::text) \"q\"");
+        assert_eq!(inline("line\nnext"), "line<br>next");
+        assert_eq!(inline("# h"), "# h");
+        assert_eq!(inline("bell\u{7}"), "bell\\\\x07");
+        assert_eq!(inline("café & co ~x~"), "café \\& co \\~x\\~");
         assert_eq!(text("# h"), "\\# h");
         assert_eq!(text("1. item"), "1\\. item");
+        assert_eq!(text("2) item"), "2\\) item");
         assert_eq!(text("- item"), "\\- item");
-        assert_eq!(text("bell\u{7}"), "bell\\\\x07");
-        assert_eq!(text("café & co"), "café \\& co");
+        assert_eq!(text("a (b) - c"), "a (b) - c");
+    }
+
+    #[test]
+    fn code_spans_hold_code_as_it_is() {
+        assert_eq!(code("varchar(20)"), "`varchar(20)`");
+        assert_eq!(code("nextval('s'::regclass)"), "`nextval('s'::regclass)`");
+        assert_eq!(code("a `b` c"), "``a `b` c``");
+        assert_eq!(code("`x`"), "`` `x` ``");
+        assert_eq!(code("<b>*x*</b>"), "`<b>*x*</b>`");
+        assert_eq!(code("a\nb"), "`a b`");
+        assert_eq!(code("a | b"), "a \\| b");
+        assert_eq!(code("a \\| b"), "a \\\\\\| b");
+        assert_eq!(code(""), "");
     }
 
     #[test]

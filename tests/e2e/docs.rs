@@ -16,7 +16,7 @@ fn fixture() -> TestDb {
          create table shop.customers (id int primary key, email text not null unique);
          comment on table shop.customers is 'People who buy';
          comment on column shop.customers.email is 'Login address';
-         create table shop.notes (id int primary key, body text);
+         create table shop.notes (id int primary key, body text default 'a|`b`<i>x</i>');
          create table shop.orders (
              id int primary key,
              customer_id int not null references shop.customers,
@@ -109,19 +109,24 @@ fn markdown_pages_hold_what_the_catalog_says_and_runs_are_identical() {
     for line in [
         "# shop.orders\n\nTable in [",
         "\nOne \\| per purchase\n",
-        "| qty | integer | no | 1 |  |",
+        "| qty | `integer` | no | `1` |  |",
         "| orders_pkey | primary key | id |",
         "| orders_customer_id_fkey | customer_id | [shop.customers](shop.customers.md) (id) |  |  |",
-        "| qty_positive | CHECK \\(qty \\> 0\\) |",
-        "| orders_touch | BEFORE | INSERT OR UPDATE | row | shop.touch\\(\\) |",
-        "| orders_pkey | CREATE UNIQUE INDEX orders_pkey ON shop.orders USING btree \\(id\\) |",
+        "| qty_positive | `CHECK (qty > 0)` |",
+        "| orders_touch | BEFORE | INSERT OR UPDATE | row | `shop.touch()` |",
+        "| orders_pkey | `CREATE UNIQUE INDEX orders_pkey ON shop.orders USING btree (id)` |",
         "## Diagram",
     ] {
         assert!(orders.contains(line), "{line:?} missing:\n{orders}");
     }
+    let notes = read(&one, "shop.notes.md");
+    assert!(
+        notes.contains("| body | `text` | yes | 'a\\|\\`b\\`\\<i\\>x\\</i\\>'::text |  |"),
+        "a default with a pipe is escaped, not a code span:\n{notes}"
+    );
     let customers = read(&one, "shop.customers.md");
     for line in [
-        "| email | text | no |  | Login address |",
+        "| email | `text` | no |  | Login address |",
         "| [shop.orders](shop.orders.md) | orders_customer_id_fkey | customer_id | id |",
         "| customers_email_key | unique | email |",
     ] {
@@ -138,12 +143,12 @@ fn markdown_pages_hold_what_the_catalog_says_and_runs_are_identical() {
     );
     let hostile = read(&one, "audit.log.md");
     assert!(
-        hostile.contains("| who\\`s \\| \\<b\\>name\\</b\\> | text | yes |"),
+        hostile.contains("| who\\`s \\| \\<b\\>name\\</b\\> | `text` | yes |"),
         "{hostile}"
     );
     let weird = read(&one, "audit.we%7Cird%20%22quoted%22%20naïve.md");
     assert!(
-        weird.contains("| id | integer | no |  | line one<br>\\# line two |"),
+        weird.contains("| id | `integer` | no |  | line one<br># line two |"),
         "{weird}"
     );
 }
@@ -318,7 +323,7 @@ fn sqlite_files_get_pages_with_triggers_and_views() {
         .success();
     let orders = read(&out_dir, "main.orders.md");
     assert!(
-        orders.contains("| stamp | AFTER | insert | row | begin select 1; end |"),
+        orders.contains("| stamp | AFTER | insert | row | `begin select 1; end` |"),
         "{orders}"
     );
     assert!(
@@ -331,7 +336,7 @@ fn sqlite_files_get_pages_with_triggers_and_views() {
         "{view}"
     );
     assert!(
-        read(&out_dir, "main.customers.md").contains("| id | INTEGER | "),
+        read(&out_dir, "main.customers.md").contains("| id | `INTEGER` | "),
         "page"
     );
 }
