@@ -13,7 +13,7 @@ fn fixture() -> TestDb {
         r#"create schema shop;
          create schema audit;
          comment on schema shop is 'The shop';
-         create table shop.customers (id int primary key, email text not null unique);
+         create table shop.customers (id int primary key, email varchar(320) not null unique);
          comment on table shop.customers is 'People who buy';
          comment on column shop.customers.email is 'Login address';
          create table shop.notes (id int primary key, body text default 'a|`b`<i>x</i>');
@@ -126,7 +126,8 @@ fn markdown_pages_hold_what_the_catalog_says_and_runs_are_identical() {
     );
     let customers = read(&one, "shop.customers.md");
     for line in [
-        "| email | `text` | no |  | Login address |",
+        "| email | `character varying(320)` | no |  | Login address |",
+        "    varchar email UK\n",
         "| [shop.orders](shop.orders.md) | orders_customer_id_fkey | customer_id | id |",
         "| customers_email_key | unique | email |",
     ] {
