@@ -63,6 +63,12 @@ pub fn document(model: &Model) -> String {
                     "runs": t.runs,
                 })).collect::<Vec<_>>(),
                 "definition": r.definition,
+                "partition_key": extras.partition_key,
+                "partitions": extras.partitions.iter().map(|p| json!({
+                    "schema": p.schema,
+                    "name": p.name,
+                    "bound": p.bound,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -112,7 +118,9 @@ mod tests {
                 "foreign_keys",
                 "checks",
                 "triggers",
-                "definition"
+                "definition",
+                "partition_key",
+                "partitions"
             ]
         );
         assert_eq!(value["relations"][0]["kind"], "view");

@@ -252,6 +252,16 @@ fn page(model: &Model, r: &Relation) -> String {
     if let Some(comment) = &r.comment {
         out.push_str(&format!("\n{}\n", text(comment)));
     }
+    if let Some(key) = &extras.partition_key {
+        out.push_str(&format!("\nPartition key: {}\n", code(key)));
+    }
+    if let Some(((schema, name), partition)) = model.partition_of(&r.schema, &r.name) {
+        out.push_str(&format!(
+            "\nPartition of {}: {}\n",
+            relation_link(catalog, schema, name),
+            code(&partition.bound)
+        ));
+    }
     out.push_str(&table(
         "Columns",
         &["Name", "Type", "Nullable", "Default", "Comment"],
@@ -285,6 +295,15 @@ fn page(model: &Model, r: &Relation) -> String {
         r.indexes
             .iter()
             .map(|i| vec![inline(&i.name), code(&i.definition)])
+            .collect(),
+    ));
+    out.push_str(&table(
+        "Partitions",
+        &["Name", "Bound"],
+        extras
+            .partitions
+            .iter()
+            .map(|p| vec![relation_link(catalog, &p.schema, &p.name), code(&p.bound)])
             .collect(),
     ));
     out.push_str(&table(
@@ -363,15 +382,23 @@ fn page(model: &Model, r: &Relation) -> String {
 
 /// The referenced relation of `fk` as a link when it is documented, and its columns.
 fn target(catalog: &Catalog, fk: &ForeignKey) -> String {
+    format!(
+        "{} ({})",
+        relation_link(catalog, &fk.ref_schema, &fk.ref_table),
+        names(&fk.ref_columns)
+    )
+}
+
+/// `schema.name` as a link to its page when it is documented, else as text.
+fn relation_link(catalog: &Catalog, schema: &str, name: &str) -> String {
     let documented = catalog
         .relations
         .iter()
-        .any(|r| r.schema == fk.ref_schema && r.name == fk.ref_table);
-    let name = match documented {
-        true => link(&fk.ref_schema, &fk.ref_table),
-        false => inline(&format!("{}.{}", fk.ref_schema, fk.ref_table)),
-    };
-    format!("{name} ({})", names(&fk.ref_columns))
+        .any(|r| r.schema == schema && r.name == name);
+    match documented {
+        true => link(schema, name),
+        false => inline(&format!("{schema}.{name}")),
+    }
 }
 
 /// `r` and the relations its foreign keys point at or that point at it.

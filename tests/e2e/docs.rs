@@ -301,6 +301,48 @@ fn coverage_with_a_directory_is_written_there() {
 }
 
 #[test]
+fn partitioned_tables_show_their_key_and_partitions() {
+    let db = harness::db("docs-part");
+    db.execute(
+        "create table events (at date not null, kind text) partition by range (at);
+         create table events_2024 partition of events
+             for values from ('2024-01-01') to ('2025-01-01');
+         create table events_rest partition of events default;",
+    );
+    let dir = harness::scratch_dir("docs-part");
+    glance()
+        .args(["docs", "-d", db.url(), "-o"])
+        .arg(dir.as_os_str())
+        .run()
+        .success();
+    let events = read(&dir, "public.events.md");
+    for line in [
+        "\nPartition key: `RANGE (at)`\n",
+        "## Partitions\n\n| Name | Bound |\n| --- | --- |\n\
+         | [public.events_2024](public.events_2024.md) | `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')` |\n\
+         | [public.events_rest](public.events_rest.md) | `DEFAULT` |\n",
+    ] {
+        assert!(events.contains(line), "{line:?} missing:\n{events}");
+    }
+    let part = read(&dir, "public.events_2024.md");
+    assert!(
+        part.contains("\nPartition of [public.events](public.events.md): `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`\n"),
+        "{part}"
+    );
+    glance()
+        .args(["docs", "--format", "json", "-d", db.url(), "-o"])
+        .arg(dir.as_os_str())
+        .run()
+        .success();
+    let doc: serde_json::Value = serde_json::from_str(&read(&dir, "schema.json")).unwrap();
+    let events = &doc["relations"][0];
+    assert_eq!(events["name"], "events");
+    assert_eq!(events["partition_key"], "RANGE (at)");
+    assert_eq!(events["partitions"][1]["name"], "events_rest");
+    assert_eq!(events["partitions"][1]["bound"], "DEFAULT");
+}
+
+#[test]
 fn sqlite_files_get_pages_with_triggers_and_views() {
     let dir = harness::scratch_dir("docs-sqlite");
     let path = dir.join("shop.db");
