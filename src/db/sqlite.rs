@@ -9,6 +9,7 @@
 //! pragma functions.
 
 mod comments;
+mod constraints;
 mod errors;
 mod introspect;
 mod run;

@@ -12,7 +12,9 @@ pub const FILE: &str = "schema.json";
 
 /// The document, pretty-printed, ending in a newline.
 pub fn document(model: &Model) -> String {
-    let key = |k: &Key| json!({"name": k.name, "columns": k.columns});
+    // A constraint declared without a name (SQLite) has a null name.
+    let name = |name: &str| (!name.is_empty()).then(|| name.to_string());
+    let key = |k: &Key| json!({"name": name(&k.name), "columns": k.columns});
     let relations: Vec<Value> = model
         .catalog
         .relations
@@ -41,7 +43,7 @@ pub fn document(model: &Model) -> String {
                     "primary": i.primary,
                 })).collect::<Vec<_>>(),
                 "foreign_keys": r.foreign_keys.iter().map(|fk| json!({
-                    "name": fk.name,
+                    "name": name(&fk.name),
                     "columns": fk.columns,
                     "references": {
                         "schema": fk.ref_schema,

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use super::mermaid;
 use super::model::Model;
-use crate::catalog::{Catalog, ForeignKey, Relation};
+use crate::catalog::{Catalog, ForeignKey, Relation, RelationKind};
 use crate::db::Value as Cell;
 use crate::escape;
 use crate::numbers::thousands;
@@ -161,6 +161,15 @@ fn grid(columns: &[&str], right: &[usize], rows: Vec<Vec<String>>) -> String {
     out
 }
 
+/// A constraint's name; `(unnamed)` for one declared without a name
+/// (SQLite keeps none unless `CONSTRAINT name` is written).
+fn constraint(name: &str) -> String {
+    match name {
+        "" => "(unnamed)".to_string(),
+        name => inline(name),
+    }
+}
+
 fn optional(value: Option<&str>) -> String {
     value.map(inline).unwrap_or_default()
 }
@@ -200,6 +209,19 @@ pub fn coverage(description: &Description) -> String {
     format!("# {}\n\n{}", text(title), grid(&columns, &right, rows))
 }
 
+/// What the Rows column shows for a table without an estimate.
+const UNKNOWN: &str = "—";
+
+/// The Rows cell: the estimate, [`UNKNOWN`] for a table without one
+/// (nothing is counted: a count reads the whole table), nothing for a view.
+fn rows(r: &Relation) -> String {
+    match (r.row_estimate, r.kind) {
+        (Some(n), _) => thousands(n.max(0) as u64),
+        (None, RelationKind::View) => String::new(),
+        (None, _) => UNKNOWN.to_string(),
+    }
+}
+
 /// `index.md`: schemas, relations with kind, row estimate and comment, and
 /// the diagram of every relation.
 fn index(model: &Model) -> String {
@@ -224,14 +246,18 @@ fn index(model: &Model) -> String {
                 vec![
                     link(&r.schema, &r.name),
                     r.kind.label().to_string(),
-                    r.row_estimate
-                        .map(|n| thousands(n.max(0) as u64))
-                        .unwrap_or_default(),
+                    rows(r),
                     optional(r.comment.as_deref()),
                 ]
             })
             .collect(),
     ));
+    if catalog.relations.iter().any(|r| rows(r) == UNKNOWN) {
+        out.push_str(&format!(
+            "\nRows are the database's estimates; {UNKNOWN} where it has none \
+             (SQLite keeps them only after `ANALYZE`).\n"
+        ));
+    }
     if !catalog.relations.is_empty() {
         out.push_str("\n## Diagram\n\n");
         out.push_str(&mermaid::diagram(catalog, None, mermaid::Detail::Keys));
@@ -286,7 +312,7 @@ fn page(model: &Model, r: &Relation) -> String {
     out.push_str(&table(
         "Keys",
         &["Name", "Kind", "Columns"],
-        keys.map(|(k, kind)| vec![inline(&k.name), kind.to_string(), names(&k.columns)])
+        keys.map(|(k, kind)| vec![constraint(&k.name), kind.to_string(), names(&k.columns)])
             .collect(),
     ));
     out.push_str(&table(
@@ -313,7 +339,7 @@ fn page(model: &Model, r: &Relation) -> String {
             .iter()
             .map(|fk| {
                 vec![
-                    inline(&fk.name),
+                    constraint(&fk.name),
                     names(&fk.columns),
                     target(catalog, fk),
                     optional(fk.on_delete.as_deref()),
@@ -334,7 +360,7 @@ fn page(model: &Model, r: &Relation) -> String {
             .map(|(from, fk)| {
                 vec![
                     link(&from.schema, &from.name),
-                    inline(&fk.name),
+                    constraint(&fk.name),
                     names(&fk.columns),
                     names(&fk.ref_columns),
                 ]

@@ -85,7 +85,13 @@ pub fn diagram(
             links.push_str(&format!(
                 "  {child} {}--|| {parent} : \"{}\"\n",
                 cardinality(r, fk),
-                label(&fk.name)
+                label(
+                    match fk.name.as_str() {
+                        "" => fk.columns.join(", "),
+                        name => name.to_string(),
+                    }
+                    .as_str()
+                )
             ));
         }
     }

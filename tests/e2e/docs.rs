@@ -352,7 +352,10 @@ fn sqlite_files_get_pages_with_triggers_and_views() {
              name text not null);
          create table orders (id integer primary key, customer_id int references customers(id));
          create view names as select name from customers;
-         create trigger stamp after insert on orders begin select 1; end;",
+         create trigger stamp after insert on orders begin select 1; end;
+         create table [Invoice] ([InvoiceId] integer not null, [CustomerId] int not null,
+             constraint [PK_Invoice] primary key ([InvoiceId]),
+             constraint [FK_InvoiceCustomerId] foreign key ([CustomerId]) references customers (id));",
     )
     .unwrap();
     drop(conn);
@@ -373,6 +376,26 @@ fn sqlite_files_get_pages_with_triggers_and_views() {
         orders.contains("main__orders }o--|| main__customers"),
         "{orders}"
     );
+    assert!(
+        orders.contains("| (unnamed) | customer_id | [main.customers](main.customers.md) (id) |"),
+        "no invented name: {orders}"
+    );
+    let invoice = read(&out_dir, "main.Invoice.md");
+    for line in [
+        "| PK_Invoice | primary key | InvoiceId |",
+        "| FK_InvoiceCustomerId | CustomerId | [main.customers](main.customers.md) (id) |",
+    ] {
+        assert!(invoice.contains(line), "{line:?} missing:\n{invoice}");
+    }
+    let index = read(&out_dir, "index.md");
+    for line in [
+        "| [main.orders](main.orders.md) | table | — |  |",
+        "| [main.names](main.names.md) | view |  |  |",
+        "\nRows are the database's estimates; — where it has none (SQLite keeps them only after `ANALYZE`).\n",
+        "main__orders }o--|| main__customers : \"customer_id\"",
+    ] {
+        assert!(index.contains(line), "{line:?} missing:\n{index}");
+    }
     let view = read(&out_dir, "main.names.md");
     assert!(
         view.contains("```sql\nselect name from customers\n```"),
