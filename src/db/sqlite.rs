@@ -10,6 +10,7 @@
 
 mod comments;
 mod constraints;
+pub use constraints::code_tokens;
 mod errors;
 mod introspect;
 mod run;

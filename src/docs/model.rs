@@ -6,8 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use sqlparser::dialect::SQLiteDialect;
-use sqlparser::tokenizer::{Token, Tokenizer};
+use sqlparser::tokenizer::Token;
 
 use crate::catalog::{Catalog, RelationKind};
 use crate::db::{self, Dialect, Row, Value};
@@ -291,12 +290,7 @@ pub fn extras_from_rows(rows: &[Row]) -> BTreeMap<(String, String), Extras> {
 /// its name and `ON` give the timing (`BEFORE` when none is written) and
 /// event; SQLite has only row triggers; what it runs is its body.
 fn sqlite_trigger(name: &str, sql: &str) -> Trigger {
-    let tokens: Vec<Token> = Tokenizer::new(&SQLiteDialect {}, sql)
-        .tokenize()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|t| !matches!(t, Token::Whitespace(_)))
-        .collect();
+    let tokens = db::sqlite::code_tokens(sql);
     let is = |at: usize, w: &str| matches!(tokens.get(at), Some(Token::Word(x)) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w));
     let text = |from: usize, to: usize| {
         tokens[from.min(to)..to]

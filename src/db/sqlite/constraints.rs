@@ -37,12 +37,7 @@ impl Declared {
 /// `CONSTRAINT name` before `PRIMARY KEY` or `REFERENCES` / `FOREIGN KEY
 /// (…)` names that constraint.
 pub(super) fn declared(sql: &str) -> Declared {
-    let tokens: Vec<Token> = Tokenizer::new(&SQLiteDialect {}, sql)
-        .tokenize()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|t| !matches!(t, Token::Whitespace(_)))
-        .collect();
+    let tokens = code_tokens(sql);
     let mut out = Declared::default();
     let Some(open) = tokens.iter().position(|t| *t == Token::LParen) else {
         return out;
@@ -68,6 +63,17 @@ pub(super) fn declared(sql: &str) -> Declared {
         read_item(item, &mut out);
     }
     out
+}
+
+/// The tokens of SQLite `sql` without white space and comments; what the
+/// tokenizer read before an error when it stops early.
+pub fn code_tokens(sql: &str) -> Vec<Token> {
+    Tokenizer::new(&SQLiteDialect {}, sql)
+        .tokenize()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .collect()
 }
 
 fn is(token: Option<&&Token>, keyword: &str) -> bool {
