@@ -5,7 +5,8 @@
 //! are pure; [`write`] puts the files in a directory. Nothing here prints.
 //!
 //! Writing into a directory replaces only the files glance writes there
-//! (`index.md`, the pages, `schema.json`) and removes nothing, so the
+//! (`index.md`, the pages, `schema.json`, `coverage.md` or `coverage.json`)
+//! and removes nothing, so the
 //! directory may hold other files and docs can live in git.
 
 pub mod coverage;
