@@ -116,8 +116,9 @@ fn table(proposed: &Proposed, r: &Relation) -> Value {
         .foreign_keys
         .iter()
         .map(|fk| {
+            // SQLite keeps no name for a foreign key declared without one.
             json!({
-                "name": fk.name,
+                "name": (!fk.name.is_empty()).then_some(&fk.name),
                 "columns": fk.columns,
                 "references": {"table": fk.ref_table, "columns": fk.ref_columns},
                 "on_delete": fk.on_delete,

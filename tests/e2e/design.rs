@@ -113,6 +113,14 @@ fn design_json_has_the_documented_shape() {
         referenced.contains(&"customers") && referenced.contains(&"members"),
         "{referenced:?}"
     );
+    assert!(
+        loans["foreign_keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|fk| fk["name"].is_null()),
+        "SQLite keeps no name for an unnamed foreign key, and none is invented: {loans}"
+    );
     assert_eq!(loans["checks"][0]["definition"], "CHECK (days > 0)");
     assert_eq!(loans["indexes"][0]["name"], "loans_member_id");
     let members = table("members");
