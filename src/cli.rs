@@ -345,11 +345,12 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct DocsArgs {
-    /// The directory to write into, created when missing.
-    #[arg(short = 'o', long, value_name = "DIR", default_value = crate::docs::DEFAULT_DIR, value_hint = clap::ValueHint::DirPath)]
-    pub output: std::path::PathBuf,
-    /// Write nothing: print the share of tables (views included) and
-    /// columns that have a comment, per schema.
+    /// The directory to write into, created when missing [default: dbdoc].
+    #[arg(short = 'o', long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub output: Option<std::path::PathBuf>,
+    /// The share of tables (views included) and columns that have a
+    /// comment, per schema: printed, or with -o written into DIR as
+    /// coverage.md (coverage.json with --format json).
     #[arg(long)]
     pub coverage: bool,
 }

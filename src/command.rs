@@ -232,8 +232,8 @@ pub const COMMANDS: &[Spec] = &[
     },
     Spec {
         name: "\\docs",
-        args: "[DIR]",
-        help: "write Markdown documentation of the database into DIR (default dbdoc; schema.json with --format json)",
+        args: "[-o DIR | DIR] [--coverage] [--format markdown|json]",
+        help: "write Markdown documentation of the database into DIR (default dbdoc; schema.json with --format json); --coverage shows the comment coverage (or writes coverage.md into DIR)",
         section: Section::Informational,
     },
     Spec {
@@ -419,8 +419,9 @@ pub enum Meta {
     DescribeDraft(crate::analysis::comments::Options),
     /// `\migrate TEXT`: the model writes a migration, glance checks it.
     Migrate(String),
-    /// `\docs [DIR]`: write the database's documentation into DIR.
-    Docs(Option<String>),
+    /// `\docs [-o DIR | DIR] [--coverage] [--format …]`: write the
+    /// database's documentation, or its comment coverage.
+    Docs(crate::docs::Options),
     /// `\indexes advise --workload`: indexes for the top of pg_stat_statements.
     IndexAdviseWorkload,
     /// `\c [TARGET]`: switch to a profile or address; alone, pick a profile.
@@ -592,7 +593,7 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\du" => server_list(server_listing::ROLES),
         "\\l" | "\\list" => server_list(server_listing::DATABASES),
         "\\slow" => slow_command(rest).map(Some),
-        "\\docs" => Ok(Some(Meta::Docs(argument))),
+        "\\docs" => crate::docs::Options::parse(rest).map(|options| Some(Meta::Docs(options))),
         "\\design" => design_command(rest).map(Some),
         "\\describe" => crate::analysis::comments::Options::parse(rest)
             .map(|options| Some(Meta::DescribeDraft(options))),

@@ -555,10 +555,19 @@ fn index_lines(r: &Relation) -> Vec<String> {
     {
         lines.insert(
             0,
-            format!("\"{}\" PRIMARY KEY ({})", pk.name, pk.columns.join(", ")),
+            format!("{}PRIMARY KEY ({})", named(&pk.name), pk.columns.join(", ")),
         );
     }
     lines
+}
+
+/// A constraint's name quoted and followed by a space, as psql starts its
+/// line; nothing for a constraint without one (SQLite's, undeclared).
+fn named(name: &str) -> String {
+    match name {
+        "" => String::new(),
+        name => format!("\"{name}\" "),
+    }
 }
 
 /// What follows the table in an index definition: `btree (id)` after
@@ -599,8 +608,8 @@ fn visible_name(schema: &str, name: &str) -> String {
 fn foreign_key_line(fk: &ForeignKey) -> String {
     let table = visible_name(&fk.ref_schema, &fk.ref_table);
     let mut line = format!(
-        "\"{}\" FOREIGN KEY ({}) REFERENCES {table}({})",
-        fk.name,
+        "{}FOREIGN KEY ({}) REFERENCES {table}({})",
+        named(&fk.name),
         fk.columns.join(", "),
         fk.ref_columns.join(", ")
     );
@@ -1243,5 +1252,26 @@ mod tests {
         );
         assert!(relation(&catalog, "nowhere", false).is_none());
         assert!(relation(&catalog, "a.b.c", false).is_none());
+    }
+
+    #[test]
+    fn constraints_without_a_name_get_no_quoted_name() {
+        let fk = ForeignKey {
+            columns: vec!["customer_id".into()],
+            ref_schema: "main".into(),
+            ref_table: "customers".into(),
+            ref_columns: vec!["id".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            foreign_key_line(&fk),
+            "FOREIGN KEY (customer_id) REFERENCES customers(id)"
+        );
+        let mut r = Relation::new("main", "t", RelationKind::Table);
+        r.primary_key = Some(Key {
+            name: String::new(),
+            columns: vec!["id".into()],
+        });
+        assert_eq!(index_lines(&r), ["PRIMARY KEY (id)"]);
     }
 }

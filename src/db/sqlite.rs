@@ -9,6 +9,8 @@
 //! pragma functions.
 
 mod comments;
+mod constraints;
+pub use constraints::code_tokens;
 mod errors;
 mod introspect;
 mod run;

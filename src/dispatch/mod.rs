@@ -449,8 +449,10 @@ fn check_command(global: &Global, args: &CheckArgs) -> Result<(), Failure> {
 /// `glance docs`: the documentation files written into a directory, or
 /// with `--coverage` the comment coverage printed.
 fn docs_command(global: &Global, args: &DocsArgs) -> Result<(), Failure> {
-    // Coverage is a table, printed in any format; the pages are Markdown or JSON.
-    let form = if args.coverage {
+    use crate::docs::coverage;
+    // Printed coverage is a table in any format; files are Markdown or JSON.
+    let printed = args.coverage && args.output.is_none();
+    let form = if printed {
         None
     } else {
         Some(docs_form(global.format)?)
@@ -460,26 +462,31 @@ fn docs_command(global: &Global, args: &DocsArgs) -> Result<(), Failure> {
         format,
         ..
     } = open_for_analysis(global)?;
-    let Some(form) = form else {
-        let catalog = session
-            .catalog()
-            .map_err(|error| Failure::database(&error, None))?;
-        if format == render::Format::Json {
-            println!(
-                "{}",
-                render::json_text(&crate::docs::coverage::json(catalog))
-            );
-            return Ok(());
+    let database = |error| Failure::database(&error, None);
+    let files = match form {
+        None => {
+            let catalog = session.catalog().map_err(database)?;
+            if format == render::Format::Json {
+                println!("{}", render::json_text(&coverage::json(catalog)));
+                return Ok(());
+            }
+            let description = coverage::describe(catalog);
+            return session
+                .present(&description, false)
+                .map_err(Failure::from_io);
         }
-        let description = crate::docs::coverage::describe(catalog);
-        return session
-            .present(&description, false)
-            .map_err(Failure::from_io);
+        Some(form) if args.coverage => {
+            vec![coverage::file(session.catalog().map_err(database)?, form)]
+        }
+        Some(form) => {
+            crate::docs::files(&crate::docs::gather(&mut session).map_err(database)?, form)
+        }
     };
-    let model =
-        crate::docs::gather(&mut session).map_err(|error| Failure::database(&error, None))?;
-    let files = crate::docs::files(&model, form);
-    let written = crate::docs::write(&args.output, &files).map_err(|error| match error {
+    let dir = args
+        .output
+        .clone()
+        .unwrap_or_else(|| crate::docs::DEFAULT_DIR.into());
+    let written = crate::docs::write(&dir, &files).map_err(|error| match error {
         crate::docs::WriteError::NotADirectory(_) => Failure::Usage {
             message: error.to_string(),
             hint: Some("give a directory with -o DIR".into()),
@@ -489,7 +496,7 @@ fn docs_command(global: &Global, args: &DocsArgs) -> Result<(), Failure> {
     eprintln!(
         "glance: wrote {} to {}",
         crate::numbers::counted(written as u64, "file", "files"),
-        crate::escape::visible(&args.output.display().to_string())
+        crate::escape::visible(&dir.display().to_string())
     );
     Ok(())
 }

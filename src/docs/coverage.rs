@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 
+use super::{Form, markdown};
 use crate::catalog::Catalog;
 use crate::db::{Column, Value as Cell};
 use crate::render::Description;
@@ -65,10 +66,10 @@ pub fn describe(catalog: &Catalog) -> Description {
             Cell::Text(name.to_string()),
             Cell::Int(c.tables as i64),
             Cell::Int(c.tables_commented as i64),
-            Cell::Text(format!("{:.1}", percent(c.tables_commented, c.tables))),
+            Cell::Numeric(format!("{:.1}", percent(c.tables_commented, c.tables))),
             Cell::Int(c.columns as i64),
             Cell::Int(c.columns_commented as i64),
-            Cell::Text(format!("{:.1}", percent(c.columns_commented, c.columns))),
+            Cell::Numeric(format!("{:.1}", percent(c.columns_commented, c.columns))),
         ]
     };
     let mut rows: Vec<_> = schemas.iter().map(|c| row(c, &c.schema)).collect();
@@ -77,9 +78,10 @@ pub fn describe(catalog: &Catalog) -> Description {
         title: Some("Comment coverage".into()),
         columns: names
             .iter()
-            .map(|n| Column {
+            .enumerate()
+            .map(|(at, n)| Column {
                 name: n.to_string(),
-                type_name: "text".into(),
+                type_name: if at == 0 { "text" } else { "numeric" }.into(),
             })
             .collect(),
         rows,
@@ -89,28 +91,49 @@ pub fn describe(catalog: &Catalog) -> Description {
 
 /// The JSON form: `{"schemas": [counts…], "total": counts}`, each with
 /// `tables`, `tables_commented`, `tables_percent`, `columns`,
-/// `columns_commented`, `columns_percent`.
+/// `columns_commented`, `columns_percent` in that order (a schema's
+/// counts start with its `schema`).
 pub fn json(catalog: &Catalog) -> Value {
     let (schemas, total) = count(catalog);
-    let one = |c: &Counts| {
-        json!({
-            "schema": c.schema,
-            "tables": c.tables,
-            "tables_commented": c.tables_commented,
-            "tables_percent": percent(c.tables_commented, c.tables),
-            "columns": c.columns,
-            "columns_commented": c.columns_commented,
-            "columns_percent": percent(c.columns_commented, c.columns),
-        })
+    let one = |c: &Counts, schema: Option<&str>| {
+        let mut object = serde_json::Map::new();
+        if let Some(schema) = schema {
+            object.insert("schema".into(), json!(schema));
+        }
+        for (key, value) in [
+            ("tables", json!(c.tables)),
+            ("tables_commented", json!(c.tables_commented)),
+            (
+                "tables_percent",
+                json!(percent(c.tables_commented, c.tables)),
+            ),
+            ("columns", json!(c.columns)),
+            ("columns_commented", json!(c.columns_commented)),
+            (
+                "columns_percent",
+                json!(percent(c.columns_commented, c.columns)),
+            ),
+        ] {
+            object.insert(key.into(), value);
+        }
+        Value::Object(object)
     };
-    let mut total = one(&total);
-    if let Some(object) = total.as_object_mut() {
-        object.remove("schema");
-    }
     json!({
-        "schemas": schemas.iter().map(one).collect::<Vec<_>>(),
-        "total": total,
+        "schemas": schemas.iter().map(|c| one(c, Some(&c.schema))).collect::<Vec<_>>(),
+        "total": one(&total, None),
     })
+}
+
+/// The coverage as a file of `form`: `coverage.md` (the table) or
+/// `coverage.json` (the JSON form), as (file name, text).
+pub fn file(catalog: &Catalog, form: Form) -> (String, String) {
+    match form {
+        Form::Markdown => ("coverage.md".into(), markdown::coverage(&describe(catalog))),
+        Form::Json => (
+            "coverage.json".into(),
+            format!("{}\n", crate::render::json_pretty(&json(catalog))),
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -142,6 +165,19 @@ mod tests {
         let d = describe(&catalog);
         assert_eq!(d.rows.len(), 3);
         assert_eq!(d.rows[2][0], Cell::Text("(all)".into()));
-        assert_eq!(d.rows[0][3], Cell::Text("50.0".into()));
+        assert_eq!(d.rows[0][3], Cell::Numeric("50.0".into()));
+        let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&value["schemas"][0])[1..], keys(&value["total"])[..]);
+        let (name, text) = file(&catalog, Form::Markdown);
+        assert_eq!(name, "coverage.md");
+        assert!(
+            text.contains("| Schema | Tables | Commented | % |"),
+            "{text}"
+        );
+        assert!(text.contains("| --- | --: | --: | --: |"), "{text}");
+        assert!(
+            text.contains("| s | 2 | 1 | 50.0 | 3 | 1 | 33.3 |"),
+            "{text}"
+        );
     }
 }

@@ -21,15 +21,20 @@ pub fn column(c: &ColumnInfo) -> Value {
     })
 }
 
+/// A constraint's name; `null` for one declared without a name (SQLite).
+fn name(name: &str) -> Option<&str> {
+    (!name.is_empty()).then_some(name)
+}
+
 /// A primary or unique key as the document has it.
 pub fn key(k: &Key) -> Value {
-    json!({"name": k.name, "columns": k.columns})
+    json!({"name": name(&k.name), "columns": k.columns})
 }
 
 /// A foreign key as the document has it.
 pub fn foreign_key(fk: &ForeignKey) -> Value {
     json!({
-        "name": fk.name,
+        "name": name(&fk.name),
         "columns": fk.columns,
         "references": {
             "schema": fk.ref_schema,
@@ -77,6 +82,12 @@ pub fn document(model: &Model) -> String {
                     "runs": t.runs,
                 })).collect::<Vec<_>>(),
                 "definition": r.definition,
+                "partition_key": extras.partition_key,
+                "partitions": extras.partitions.iter().map(|p| json!({
+                    "schema": p.schema,
+                    "name": p.name,
+                    "bound": p.bound,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -126,7 +137,9 @@ mod tests {
                 "foreign_keys",
                 "checks",
                 "triggers",
-                "definition"
+                "definition",
+                "partition_key",
+                "partitions"
             ]
         );
         assert_eq!(value["relations"][0]["kind"], "view");

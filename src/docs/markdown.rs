@@ -11,9 +11,11 @@ use std::collections::BTreeSet;
 
 use super::mermaid;
 use super::model::Model;
-use crate::catalog::{Catalog, ForeignKey, Relation};
+use crate::catalog::{Catalog, ForeignKey, Relation, RelationKind};
+use crate::db::Value as Cell;
 use crate::escape;
 use crate::numbers::thousands;
+use crate::render::Description;
 
 /// The name of the index page.
 pub const INDEX: &str = "index.md";
@@ -53,13 +55,16 @@ fn encode(part: &str) -> String {
 fn link(schema: &str, name: &str) -> String {
     format!(
         "[{}]({})",
-        text(&format!("{schema}.{name}")),
+        inline(&format!("{schema}.{name}")),
         file_name(schema, name).replace('%', "%25")
     )
 }
 
-/// Untrusted text as one line of inline Markdown that renders as itself.
-pub fn text(raw: &str) -> String {
+/// Untrusted text as one line of inline Markdown that renders as itself,
+/// for a table cell or inside a link: what could start emphasis, a link,
+/// HTML, an entity, code or a new cell is escaped; parentheses and quotes
+/// need nothing once `[`, `]` and `<` are.
+fn inline(raw: &str) -> String {
     let visible = escape::visible(raw);
     let chars: Vec<char> = visible.trim().chars().collect();
     let mut out = String::new();
@@ -73,26 +78,52 @@ pub fn text(raw: &str) -> String {
             '\r' => {}
             '\t' => out.push(' '),
             '_' if word(at.checked_sub(1)) && word(Some(at + 1)) => out.push('_'),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' | '#' | '!' | '('
-            | ')' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '+' | '-' | '=' | '.' if at == 0 => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
             c => out.push(c),
         }
     }
-    // `1. …` would start a list.
+    out
+}
+
+/// Untrusted text as a line of its own (a heading, a paragraph): inline
+/// escaping, and nothing at its start that would open a block (a heading,
+/// a list, a rule).
+pub fn text(raw: &str) -> String {
+    let mut out = inline(raw);
+    if out.starts_with(['#', '+', '-', '=', '.']) {
+        out.insert(0, '\\');
+    }
+    // `1. …` or `1) …` would start a list.
     if let Some(end) = out.find(|c: char| !c.is_ascii_digit())
         && end > 0
-        && out[end..].starts_with('.')
+        && out[end..].starts_with(['.', ')'])
     {
         out.insert(end, '\\');
     }
     out
+}
+
+/// Untrusted code-like text (a type, a default, a definition) as an inline
+/// code span for a table cell: delimited by a backtick run longer than any
+/// inside, one line. Text holding a `|` is escaped as [`inline`] instead,
+/// since a table splits its cells on `|` even inside a code span.
+fn code(raw: &str) -> String {
+    let visible = escape::visible(raw).replace(['\n', '\r', '\t'], " ");
+    let code = visible.trim();
+    if code.is_empty() || code.contains('|') {
+        return inline(code);
+    }
+    let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if code.starts_with('`') || code.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{code}{pad}{fence}")
 }
 
 /// `code` in a fenced block of `language`, the fence longer than any run
@@ -109,20 +140,86 @@ fn table(heading: &str, columns: &[&str], rows: Vec<Vec<String>>) -> String {
     if rows.is_empty() {
         return String::new();
     }
-    let mut out = format!("\n## {heading}\n\n| {} |\n", columns.join(" | "));
-    out.push_str(&format!("|{}\n", " --- |".repeat(columns.len())));
+    format!("\n## {heading}\n\n{}", grid(columns, &[], rows))
+}
+
+/// The rows of a Markdown table under its header; the columns whose
+/// index is in `right` are right-aligned (`--:`).
+fn grid(columns: &[&str], right: &[usize], rows: Vec<Vec<String>>) -> String {
+    let mut out = format!("| {} |\n|", columns.join(" | "));
+    for at in 0..columns.len() {
+        out.push_str(if right.contains(&at) {
+            " --: |"
+        } else {
+            " --- |"
+        });
+    }
+    out.push('\n');
     for row in rows {
         out.push_str(&format!("| {} |\n", row.join(" | ")));
     }
     out
 }
 
+/// A constraint's name; `(unnamed)` for one declared without a name
+/// (SQLite keeps none unless `CONSTRAINT name` is written).
+fn constraint(name: &str) -> String {
+    match name {
+        "" => "(unnamed)".to_string(),
+        name => inline(name),
+    }
+}
+
 fn optional(value: Option<&str>) -> String {
-    value.map(text).unwrap_or_default()
+    value.map(inline).unwrap_or_default()
 }
 
 fn names(columns: &[String]) -> String {
-    text(&columns.join(", "))
+    inline(&columns.join(", "))
+}
+
+/// `coverage.md`: the comment coverage table under a heading, numbers
+/// right-aligned.
+pub fn coverage(description: &Description) -> String {
+    let columns: Vec<&str> = description
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    let right: Vec<usize> = (description.rows.first().into_iter())
+        .flat_map(|row| row.iter().enumerate())
+        .filter(|(_, cell)| cell.is_number())
+        .map(|(at, _)| at)
+        .collect();
+    let rows = description
+        .rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    Cell::Int(n) => n.to_string(),
+                    Cell::Numeric(s) => s.clone(),
+                    Cell::Text(s) => inline(s),
+                    _ => String::new(),
+                })
+                .collect()
+        })
+        .collect();
+    let title = description.title.as_deref().unwrap_or_default();
+    format!("# {}\n\n{}", text(title), grid(&columns, &right, rows))
+}
+
+/// What the Rows column shows for a table without an estimate.
+const UNKNOWN: &str = "—";
+
+/// The Rows cell: the estimate, [`UNKNOWN`] for a table without one
+/// (nothing is counted: a count reads the whole table), nothing for a view.
+fn rows(r: &Relation) -> String {
+    match (r.row_estimate, r.kind) {
+        (Some(n), _) => thousands(n.max(0) as u64),
+        (None, RelationKind::View) => String::new(),
+        (None, _) => UNKNOWN.to_string(),
+    }
 }
 
 /// `index.md`: schemas, relations with kind, row estimate and comment, and
@@ -136,7 +233,7 @@ fn index(model: &Model) -> String {
         catalog
             .schemas
             .iter()
-            .map(|s| vec![text(&s.name), optional(s.comment.as_deref())])
+            .map(|s| vec![inline(&s.name), optional(s.comment.as_deref())])
             .collect(),
     ));
     out.push_str(&table(
@@ -149,14 +246,18 @@ fn index(model: &Model) -> String {
                 vec![
                     link(&r.schema, &r.name),
                     r.kind.label().to_string(),
-                    r.row_estimate
-                        .map(|n| thousands(n.max(0) as u64))
-                        .unwrap_or_default(),
+                    rows(r),
                     optional(r.comment.as_deref()),
                 ]
             })
             .collect(),
     ));
+    if catalog.relations.iter().any(|r| rows(r) == UNKNOWN) {
+        out.push_str(&format!(
+            "\nRows are the database's estimates; {UNKNOWN} where it has none \
+             (SQLite keeps them only after `ANALYZE`).\n"
+        ));
+    }
     if !catalog.relations.is_empty() {
         out.push_str("\n## Diagram\n\n");
         out.push_str(&mermaid::diagram(catalog, None, mermaid::Detail::Keys));
@@ -177,6 +278,16 @@ fn page(model: &Model, r: &Relation) -> String {
     if let Some(comment) = &r.comment {
         out.push_str(&format!("\n{}\n", text(comment)));
     }
+    if let Some(key) = &extras.partition_key {
+        out.push_str(&format!("\nPartition key: {}\n", code(key)));
+    }
+    if let Some(((schema, name), partition)) = model.partition_of(&r.schema, &r.name) {
+        out.push_str(&format!(
+            "\nPartition of {}: {}\n",
+            relation_link(catalog, schema, name),
+            code(&partition.bound)
+        ));
+    }
     out.push_str(&table(
         "Columns",
         &["Name", "Type", "Nullable", "Default", "Comment"],
@@ -184,10 +295,10 @@ fn page(model: &Model, r: &Relation) -> String {
             .iter()
             .map(|c| {
                 vec![
-                    text(&c.name),
-                    text(&c.type_name),
+                    inline(&c.name),
+                    code(&c.type_name),
                     if c.nullable { "yes" } else { "no" }.to_string(),
-                    optional(c.default.as_deref()),
+                    c.default.as_deref().map(code).unwrap_or_default(),
                     optional(c.comment.as_deref()),
                 ]
             })
@@ -201,7 +312,7 @@ fn page(model: &Model, r: &Relation) -> String {
     out.push_str(&table(
         "Keys",
         &["Name", "Kind", "Columns"],
-        keys.map(|(k, kind)| vec![text(&k.name), kind.to_string(), names(&k.columns)])
+        keys.map(|(k, kind)| vec![constraint(&k.name), kind.to_string(), names(&k.columns)])
             .collect(),
     ));
     out.push_str(&table(
@@ -209,7 +320,16 @@ fn page(model: &Model, r: &Relation) -> String {
         &["Name", "Definition"],
         r.indexes
             .iter()
-            .map(|i| vec![text(&i.name), text(&i.definition)])
+            .map(|i| vec![inline(&i.name), code(&i.definition)])
+            .collect(),
+    ));
+    out.push_str(&table(
+        "Partitions",
+        &["Name", "Bound"],
+        extras
+            .partitions
+            .iter()
+            .map(|p| vec![relation_link(catalog, &p.schema, &p.name), code(&p.bound)])
             .collect(),
     ));
     out.push_str(&table(
@@ -219,7 +339,7 @@ fn page(model: &Model, r: &Relation) -> String {
             .iter()
             .map(|fk| {
                 vec![
-                    text(&fk.name),
+                    constraint(&fk.name),
                     names(&fk.columns),
                     target(catalog, fk),
                     optional(fk.on_delete.as_deref()),
@@ -240,7 +360,7 @@ fn page(model: &Model, r: &Relation) -> String {
             .map(|(from, fk)| {
                 vec![
                     link(&from.schema, &from.name),
-                    text(&fk.name),
+                    constraint(&fk.name),
                     names(&fk.columns),
                     names(&fk.ref_columns),
                 ]
@@ -253,7 +373,7 @@ fn page(model: &Model, r: &Relation) -> String {
         extras
             .checks
             .iter()
-            .map(|c| vec![text(&c.name), text(&c.definition)])
+            .map(|c| vec![inline(&c.name), code(&c.definition)])
             .collect(),
     ));
     out.push_str(&table(
@@ -264,11 +384,11 @@ fn page(model: &Model, r: &Relation) -> String {
             .iter()
             .map(|t| {
                 vec![
-                    text(&t.name),
-                    text(&t.timing),
-                    text(&t.event),
-                    text(&t.level),
-                    text(&t.runs),
+                    inline(&t.name),
+                    inline(&t.timing),
+                    inline(&t.event),
+                    inline(&t.level),
+                    code(&t.runs),
                 ]
             })
             .collect(),
@@ -288,15 +408,23 @@ fn page(model: &Model, r: &Relation) -> String {
 
 /// The referenced relation of `fk` as a link when it is documented, and its columns.
 fn target(catalog: &Catalog, fk: &ForeignKey) -> String {
+    format!(
+        "{} ({})",
+        relation_link(catalog, &fk.ref_schema, &fk.ref_table),
+        names(&fk.ref_columns)
+    )
+}
+
+/// `schema.name` as a link to its page when it is documented, else as text.
+fn relation_link(catalog: &Catalog, schema: &str, name: &str) -> String {
     let documented = catalog
         .relations
         .iter()
-        .any(|r| r.schema == fk.ref_schema && r.name == fk.ref_table);
-    let name = match documented {
-        true => link(&fk.ref_schema, &fk.ref_table),
-        false => text(&format!("{}.{}", fk.ref_schema, fk.ref_table)),
-    };
-    format!("{name} ({})", names(&fk.ref_columns))
+        .any(|r| r.schema == schema && r.name == name);
+    match documented {
+        true => link(schema, name),
+        false => inline(&format!("{schema}.{name}")),
+    }
 }
 
 /// `r` and the relations its foreign keys point at or that point at it.
@@ -330,16 +458,33 @@ mod tests {
 
     #[test]
     fn untrusted_text_stays_text() {
-        assert_eq!(text("order_items"), "order_items");
-        assert_eq!(text("_x_ *b*"), "\\_x\\_ \\*b\\*");
-        assert_eq!(text("a|b `c` <script>"), "a\\|b \\`c\\` \\<script\\>");
-        assert_eq!(text("[x](http://e)"), "\\[x\\]\\(http://e\\)");
-        assert_eq!(text("line\nnext"), "line<br>next");
+        assert_eq!(inline("order_items"), "order_items");
+        assert_eq!(inline("_x_ *b*"), "\\_x\\_ \\*b\\*");
+        assert_eq!(inline("a|b `c` <script>"), "a\\|b \\`c\\` \\<script\\>");
+        assert_eq!(inline("[x](http://e)"), "\\[x\\](http://e)");
+        assert_eq!(inline("f('a'::text) \"q\""), "f('a'::text) \"q\"");
+        assert_eq!(inline("line\nnext"), "line<br>next");
+        assert_eq!(inline("# h"), "# h");
+        assert_eq!(inline("bell\u{7}"), "bell\\\\x07");
+        assert_eq!(inline("café & co ~x~"), "café \\& co \\~x\\~");
         assert_eq!(text("# h"), "\\# h");
         assert_eq!(text("1. item"), "1\\. item");
+        assert_eq!(text("2) item"), "2\\) item");
         assert_eq!(text("- item"), "\\- item");
-        assert_eq!(text("bell\u{7}"), "bell\\\\x07");
-        assert_eq!(text("café & co"), "café \\& co");
+        assert_eq!(text("a (b) - c"), "a (b) - c");
+    }
+
+    #[test]
+    fn code_spans_hold_code_as_it_is() {
+        assert_eq!(code("varchar(20)"), "`varchar(20)`");
+        assert_eq!(code("nextval('s'::regclass)"), "`nextval('s'::regclass)`");
+        assert_eq!(code("a `b` c"), "``a `b` c``");
+        assert_eq!(code("`x`"), "`` `x` ``");
+        assert_eq!(code("<b>*x*</b>"), "`<b>*x*</b>`");
+        assert_eq!(code("a\nb"), "`a b`");
+        assert_eq!(code("a | b"), "a \\| b");
+        assert_eq!(code("a \\| b"), "a \\\\\\| b");
+        assert_eq!(code(""), "");
     }
 
     #[test]

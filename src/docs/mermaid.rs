@@ -5,6 +5,7 @@
 //! identifier made of its name's ASCII letters, digits and `_` (made unique
 //! with a number), and shows the real name as a quoted label with the
 //! characters Mermaid cannot hold in a label (`"`, newlines…) replaced by `_`.
+//! A column's type is shown as its base type's name ([`type_word`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -45,7 +46,7 @@ pub fn diagram(
                 (detail == Detail::Columns || !marks.is_empty()).then(|| {
                     let line = format!(
                         "    {} {} {}",
-                        word(&c.type_name, "type"),
+                        type_word(&c.type_name),
                         word(&c.name, "column"),
                         marks.join(", ")
                     );
@@ -84,7 +85,13 @@ pub fn diagram(
             links.push_str(&format!(
                 "  {child} {}--|| {parent} : \"{}\"\n",
                 cardinality(r, fk),
-                label(&fk.name)
+                label(
+                    match fk.name.as_str() {
+                        "" => fk.columns.join(", "),
+                        name => name.to_string(),
+                    }
+                    .as_str()
+                )
             ));
         }
     }
@@ -194,6 +201,52 @@ fn word(text: &str, fallback: &str) -> String {
     out
 }
 
+/// A column type as a Mermaid attribute type: the base type's name
+/// without its modifiers (`varchar(20)` → `varchar`, `numeric(10,2)` →
+/// `numeric`), PostgreSQL's spelled-out names shortened
+/// (`character varying` → `varchar`, `timestamp with time zone` →
+/// `timestamptz`), the schema dropped, an array marked `_array`. Only ASCII
+/// letters, digits and `_`, starting with a letter: the subset every
+/// Mermaid version takes as a type.
+fn type_word(type_name: &str) -> String {
+    let mut base = String::new();
+    let mut depth = 0usize;
+    for c in type_name.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 => base.push(c),
+            _ => {}
+        }
+    }
+    let mut base = base.split_whitespace().collect::<Vec<_>>().join(" ");
+    let array = base.ends_with("[]");
+    base = base.trim_end_matches("[]").trim_end().to_string();
+    if let Some((_, name)) = base.rsplit_once('.') {
+        base = name.to_string();
+    }
+    base.retain(|c| c != '"');
+    let short = match base.to_ascii_lowercase().as_str() {
+        "character varying" => "varchar",
+        "character" => "char",
+        "bit varying" => "varbit",
+        "double precision" => "double",
+        "timestamp with time zone" => "timestamptz",
+        "timestamp without time zone" => "timestamp",
+        "time with time zone" => "timetz",
+        "time without time zone" => "time",
+        _ => base.as_str(),
+    };
+    let mut out = word(short, "type");
+    if !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        out.insert(0, 't');
+    }
+    if array {
+        out.push_str("_array");
+    }
+    out
+}
+
 /// `text` for a quoted Mermaid label.
 fn label(text: &str) -> String {
     text.chars()
@@ -288,6 +341,30 @@ mod tests {
         assert!(!text.contains("note"), "only key columns: {text}");
         assert_eq!(word("1 é", "x"), "_1__");
         assert_eq!(word("é", "column"), "column");
+    }
+
+    #[test]
+    fn types_become_their_base_name() {
+        for (sql, mermaid) in [
+            ("integer", "integer"),
+            ("INTEGER", "INTEGER"),
+            ("character varying(20)", "varchar"),
+            ("varchar(20)", "varchar"),
+            ("NVARCHAR(70)", "NVARCHAR"),
+            ("numeric(10,2)", "numeric"),
+            ("timestamp(3) with time zone", "timestamptz"),
+            ("timestamp without time zone", "timestamp"),
+            ("double precision", "double"),
+            ("character varying(20)[]", "varchar_array"),
+            ("integer[]", "integer_array"),
+            ("public.mood", "mood"),
+            ("\"my type\"", "my_type"),
+            ("1x", "t_1x"),
+            ("unsigned big int", "unsigned_big_int"),
+            ("", "type"),
+        ] {
+            assert_eq!(type_word(sql), mermaid, "{sql}");
+        }
     }
 
     #[test]

@@ -6,8 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use sqlparser::dialect::SQLiteDialect;
-use sqlparser::tokenizer::{Token, Tokenizer};
+use sqlparser::tokenizer::Token;
 
 use crate::catalog::{Catalog, RelationKind};
 use crate::db::{self, Dialect, Row, Value};
@@ -31,6 +30,19 @@ pub struct Model {
 pub struct Extras {
     pub checks: Vec<Check>,
     pub triggers: Vec<Trigger>,
+    /// A partitioned table's key (`RANGE (at)`), PostgreSQL.
+    pub partition_key: Option<String>,
+    /// A partitioned table's partitions, sorted by schema and name.
+    pub partitions: Vec<Partition>,
+}
+
+/// A partition of a partitioned table and its bound
+/// (`FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`, `DEFAULT`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Partition {
+    pub schema: String,
+    pub name: String,
+    pub bound: String,
 }
 
 /// A CHECK constraint: its name and definition (`CHECK (qty > 0)`).
@@ -55,6 +67,22 @@ pub struct Trigger {
 }
 
 impl Model {
+    /// The partitioned table `schema.name` is a partition of, with its
+    /// entry there.
+    pub fn partition_of(
+        &self,
+        schema: &str,
+        name: &str,
+    ) -> Option<(&(String, String), &Partition)> {
+        self.extras.iter().find_map(|(parent, extras)| {
+            extras
+                .partitions
+                .iter()
+                .find(|p| p.schema == schema && p.name == name)
+                .map(|p| (parent, p))
+        })
+    }
+
     /// The extras of `schema.name` (none when it has none).
     pub fn extras(&self, schema: &str, name: &str) -> Extras {
         self.extras
@@ -127,10 +155,13 @@ pub fn documented(catalog: &Catalog) -> Catalog {
 }
 
 /// The one query that reads check constraints and triggers of every
-/// relation. Rows: kind (`c` or `t`), schema, relation, name, then a check's
+/// relation, and on PostgreSQL partition keys and partitions. Rows: kind
+/// (`c`, `t`, `k` or `p`), schema, relation, name, then a check's
 /// definition, or a trigger's timing, event, level and function
 /// (PostgreSQL) or its `CREATE TRIGGER` text (SQLite, one `UNION ALL` arm
-/// per schema in `schemas`). Every PostgreSQL name and operator is
+/// per schema in `schemas`), or a partition key (`k`, no name), or a
+/// partition's bound and schema (`p`, named by the partition, on the row
+/// of its parent). Every PostgreSQL name and operator is
 /// `pg_catalog`-qualified.
 pub fn extras_sql(dialect: Dialect, schemas: &[String]) -> String {
     match dialect {
@@ -168,7 +199,24 @@ pub fn extras_sql(dialect: Dialect, schemas: &[String]) -> String {
                  JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) t.tgfoid \
                  JOIN pg_catalog.pg_namespace pn ON pn.oid OPERATOR(pg_catalog.=) p.pronamespace \
                  WHERE NOT t.tgisinternal \
-                 ORDER BY 1, 2, 3, 4",
+                 UNION ALL \
+                 SELECT 'k', n.nspname::pg_catalog.text, c.relname::pg_catalog.text, '', \
+                        pg_catalog.pg_get_partkeydef(c.oid), NULL, NULL, NULL \
+                 FROM pg_catalog.pg_partitioned_table pt \
+                 JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) pt.partrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
+                 UNION ALL \
+                 SELECT 'p', pn.nspname::pg_catalog.text, pc.relname::pg_catalog.text, \
+                        c.relname::pg_catalog.text, \
+                        pg_catalog.pg_get_expr(c.relpartbound, c.oid, true), \
+                        n.nspname::pg_catalog.text, NULL, NULL \
+                 FROM pg_catalog.pg_inherits i \
+                 JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
+                 JOIN pg_catalog.pg_class pc ON pc.oid OPERATOR(pg_catalog.=) i.inhparent \
+                 JOIN pg_catalog.pg_namespace pn ON pn.oid OPERATOR(pg_catalog.=) pc.relnamespace \
+                 WHERE c.relispartition \
+                 ORDER BY 1, 2, 3, 4, 6",
                 before = bit(2),
                 instead = bit(64),
                 insert = event(4, "INSERT"),
@@ -221,8 +269,19 @@ pub fn extras_from_rows(rows: &[Row]) -> BTreeMap<(String, String), Extras> {
                 runs: cell(7),
             }),
             "t" => entry.triggers.push(sqlite_trigger(&cell(3), &cell(4))),
+            "k" => entry.partition_key = Some(cell(4)),
+            "p" => entry.partitions.push(Partition {
+                schema: cell(5),
+                name: cell(3),
+                bound: cell(4),
+            }),
             _ => {}
         }
+    }
+    for entry in extras.values_mut() {
+        entry
+            .partitions
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
     }
     extras
 }
@@ -231,12 +290,7 @@ pub fn extras_from_rows(rows: &[Row]) -> BTreeMap<(String, String), Extras> {
 /// its name and `ON` give the timing (`BEFORE` when none is written) and
 /// event; SQLite has only row triggers; what it runs is its body.
 fn sqlite_trigger(name: &str, sql: &str) -> Trigger {
-    let tokens: Vec<Token> = Tokenizer::new(&SQLiteDialect {}, sql)
-        .tokenize()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|t| !matches!(t, Token::Whitespace(_)))
-        .collect();
+    let tokens = db::sqlite::code_tokens(sql);
     let is = |at: usize, w: &str| matches!(tokens.get(at), Some(Token::Word(x)) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w));
     let text = |from: usize, to: usize| {
         tokens[from.min(to)..to]
@@ -336,9 +390,22 @@ mod tests {
                 t("row"),
                 t("s.touch()"),
             ],
+            vec![t("k"), t("s"), t("r"), t(""), t("LIST (kind)")],
+            vec![t("p"), t("s"), t("r"), t("r_b"), t("DEFAULT"), t("s")],
+            vec![
+                t("p"),
+                t("s"),
+                t("r"),
+                t("r_a"),
+                t("FOR VALUES IN (1)"),
+                t("s"),
+            ],
         ];
         let extras = extras_from_rows(&rows);
         let e = &extras[&("s".to_string(), "r".to_string())];
+        assert_eq!(e.partition_key.as_deref(), Some("LIST (kind)"));
+        let names: Vec<&str> = e.partitions.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["r_a", "r_b"]);
         assert_eq!(e.checks[0].definition, "CHECK (qty > 0)");
         assert_eq!(e.triggers[0].runs, "s.touch()");
         assert_eq!(e.triggers[0].event, "INSERT OR UPDATE");

@@ -5,6 +5,8 @@
 //! - `\` at the start of a line: meta-commands.
 //! - After `\c ` (or `\connect `): profile names.
 //! - After `\d`, `\dt` and the other describe commands: relation names.
+//! - After `FROM`, `JOIN`, `UPDATE`, `INTO` or `TABLE`: relation names,
+//!   even for an empty word.
 //! - SQL (SQL mode, or after `\sql `): relation names, schema-qualified
 //!   when outside the default schema or when the name is in several
 //!   schemas; after `schema.` that schema's relations; after `table.` or an
@@ -144,6 +146,8 @@ pub fn complete(line: &str, pos: usize, sql_mode: bool, vocabulary: &Vocabulary)
                 argument(command.trim_end(), line, arguments, start, word, vocabulary)
             }
         }
+    } else if expects_relation(&before[..start]) {
+        Names::new(vocabulary, line).relations(word)
     } else if sql_mode {
         Names::new(vocabulary, line).any(word, true)
     } else if word.is_empty() {
@@ -184,6 +188,7 @@ fn argument(
             .filter(|p| p.starts_with(word))
             .cloned()
             .collect(),
+        "\\sql" if expects_relation(&line[..start]) => Names::new(vocabulary, line).relations(word),
         "\\sql" => Names::new(vocabulary, line).any(word, true),
         "\\d" | "\\d+" | "\\dt" | "\\dt+" | "\\dv" | "\\dv+" | "\\dm" | "\\dm+"
             if first_argument =>
@@ -192,6 +197,20 @@ fn argument(
         }
         _ => Vec::new(),
     }
+}
+
+/// Whether the word after `before` names a relation: the last word of
+/// `before` is `FROM`, `JOIN`, `UPDATE`, `INTO` or `TABLE` (any case). Then
+/// relations are listed even for an empty word, as psql does.
+fn expects_relation(before: &str) -> bool {
+    if !before.ends_with(char::is_whitespace) {
+        return false;
+    }
+    word_spans(before).last().is_some_and(|span| {
+        ["FROM", "JOIN", "UPDATE", "INTO", "TABLE"]
+            .iter()
+            .any(|k| before[span.clone()].eq_ignore_ascii_case(k))
+    })
 }
 
 fn commands(word: &str) -> Vec<String> {
@@ -628,6 +647,21 @@ mod tests {
         for candidate in tables.iter().chain(&columns) {
             assert!(!candidate.chars().any(char::is_control), "{candidate:?}");
         }
+    }
+
+    #[test]
+    fn an_empty_word_where_a_relation_goes_lists_the_relations() {
+        let all = candidates("select * from ", true);
+        assert!(!all.is_empty(), "{all:?}");
+        assert_eq!(all, candidates("\\sql select * from ", false));
+        assert_eq!(all, candidates("select * from a join ", false));
+        assert!(
+            !all.iter().any(|c| c == "SELECT" || c == "select"),
+            "{all:?}"
+        );
+        assert!(candidates("select * from a where ", false).is_empty());
+        assert!(!expects_relation("select * from"));
+        assert!(expects_relation("insert INTO "));
     }
 
     #[test]

@@ -275,7 +275,7 @@ impl Repl {
                 Err(error) => eprint!("{}", report::db_error(&error, None)),
             },
             Meta::IndexAdvise { sql, plans } => self.advise(session, input, sql, plans),
-            Meta::Docs(dir) => write_docs(session, dir.as_deref()),
+            Meta::Docs(options) => write_docs(session, &options),
             Meta::IndexAdviseWorkload => self.advise_workload(session, input),
             Meta::DescribeDraft(options) => self.describe_draft(session, input, &options),
             Meta::Migrate(request) => self.migrate(session, input, &request),
@@ -483,19 +483,40 @@ impl Repl {
     }
 }
 
-/// `\\docs [DIR]`: the documentation written into DIR (Markdown, or
-/// `schema.json` under `--format json`), then where it went.
-fn write_docs(session: &mut Session, dir: Option<&str>) {
-    let form = match session.settings.format {
-        Format::Json => crate::docs::Form::Json,
-        _ => crate::docs::Form::Markdown,
+/// `\\docs`: the documentation written into a directory (Markdown, or
+/// `schema.json` under `--format json`), then where it went; with
+/// `--coverage` the comment coverage shown, or written into the directory
+/// named.
+fn write_docs(session: &mut Session, options: &crate::docs::Options) {
+    use crate::docs::{Form, coverage};
+    let form = options.form.unwrap_or(match session.settings.format {
+        Format::Json => Form::Json,
+        _ => Form::Markdown,
+    });
+    let files = if options.coverage {
+        let catalog = match session.catalog() {
+            Ok(catalog) => catalog,
+            Err(error) => return eprint!("{}", report::db_error(&error, None)),
+        };
+        if options.dir.is_none() {
+            if form == Form::Json {
+                return println!("{}", crate::render::json_text(&coverage::json(catalog)));
+            }
+            let description = coverage::describe(catalog);
+            if let Err(error) = session.present(&description, false) {
+                eprint!("{}", report::error_line(&error.to_string(), None));
+            }
+            return;
+        }
+        vec![coverage::file(catalog, form)]
+    } else {
+        match crate::docs::gather(session) {
+            Ok(model) => crate::docs::files(&model, form),
+            Err(error) => return eprint!("{}", report::db_error(&error, None)),
+        }
     };
-    let dir = std::path::PathBuf::from(dir.unwrap_or(crate::docs::DEFAULT_DIR));
-    let model = match crate::docs::gather(session) {
-        Ok(model) => model,
-        Err(error) => return eprint!("{}", report::db_error(&error, None)),
-    };
-    match crate::docs::write(&dir, &crate::docs::files(&model, form)) {
+    let dir = std::path::PathBuf::from(options.dir.as_deref().unwrap_or(crate::docs::DEFAULT_DIR));
+    match crate::docs::write(&dir, &files) {
         Ok(written) => println!(
             "Wrote {} to {}.",
             crate::numbers::counted(written as u64, "file", "files"),

@@ -90,11 +90,22 @@ pub fn run(
         slow: None,
         design: None,
     };
+    let mut learned = false;
     loop {
         warn_deferred(session);
-        if let Some(catalog) = session.cached_catalog() {
-            input.learn_names(catalog);
+        // A statement that may have changed the schema (CREATE, COMMENT…)
+        // dropped the cached catalog: read it again so completion offers
+        // the names and comments there are now. A failure waits, as above.
+        if learned && session.cached_catalog().is_none() {
+            let _ = session.catalog();
         }
+        learned = match session.cached_catalog() {
+            Some(catalog) => {
+                input.learn_names(catalog);
+                true
+            }
+            None => false,
+        };
         input.set_sql_mode(repl.collecting_sql());
         let prompt = repl.prompt(
             session.profile(),

@@ -127,6 +127,14 @@ fn design_json_has_the_documented_shape() {
         members_fk["references"],
         serde_json::json!({"schema": "main", "table": "members", "columns": ["id"]})
     );
+    assert!(
+        loans["foreign_keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|fk| fk["name"].is_null()),
+        "SQLite keeps no name for an unnamed foreign key, and none is invented: {loans}"
+    );
     assert_eq!(loans["checks"][0]["definition"], "CHECK (days > 0)");
     assert_eq!(loans["indexes"][0]["name"], "loans_member_id");
     let members = table("members");

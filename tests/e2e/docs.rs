@@ -13,10 +13,10 @@ fn fixture() -> TestDb {
         r#"create schema shop;
          create schema audit;
          comment on schema shop is 'The shop';
-         create table shop.customers (id int primary key, email text not null unique);
+         create table shop.customers (id int primary key, email varchar(320) not null unique);
          comment on table shop.customers is 'People who buy';
          comment on column shop.customers.email is 'Login address';
-         create table shop.notes (id int primary key, body text);
+         create table shop.notes (id int primary key, body text default 'a|`b`<i>x</i>');
          create table shop.orders (
              id int primary key,
              customer_id int not null references shop.customers,
@@ -109,19 +109,25 @@ fn markdown_pages_hold_what_the_catalog_says_and_runs_are_identical() {
     for line in [
         "# shop.orders\n\nTable in [",
         "\nOne \\| per purchase\n",
-        "| qty | integer | no | 1 |  |",
+        "| qty | `integer` | no | `1` |  |",
         "| orders_pkey | primary key | id |",
         "| orders_customer_id_fkey | customer_id | [shop.customers](shop.customers.md) (id) |  |  |",
-        "| qty_positive | CHECK \\(qty \\> 0\\) |",
-        "| orders_touch | BEFORE | INSERT OR UPDATE | row | shop.touch\\(\\) |",
-        "| orders_pkey | CREATE UNIQUE INDEX orders_pkey ON shop.orders USING btree \\(id\\) |",
+        "| qty_positive | `CHECK (qty > 0)` |",
+        "| orders_touch | BEFORE | INSERT OR UPDATE | row | `shop.touch()` |",
+        "| orders_pkey | `CREATE UNIQUE INDEX orders_pkey ON shop.orders USING btree (id)` |",
         "## Diagram",
     ] {
         assert!(orders.contains(line), "{line:?} missing:\n{orders}");
     }
+    let notes = read(&one, "shop.notes.md");
+    assert!(
+        notes.contains("| body | `text` | yes | 'a\\|\\`b\\`\\<i\\>x\\</i\\>'::text |  |"),
+        "a default with a pipe is escaped, not a code span:\n{notes}"
+    );
     let customers = read(&one, "shop.customers.md");
     for line in [
-        "| email | text | no |  | Login address |",
+        "| email | `character varying(320)` | no |  | Login address |",
+        "    varchar email UK\n",
         "| [shop.orders](shop.orders.md) | orders_customer_id_fkey | customer_id | id |",
         "| customers_email_key | unique | email |",
     ] {
@@ -138,12 +144,12 @@ fn markdown_pages_hold_what_the_catalog_says_and_runs_are_identical() {
     );
     let hostile = read(&one, "audit.log.md");
     assert!(
-        hostile.contains("| who\\`s \\| \\<b\\>name\\</b\\> | text | yes |"),
+        hostile.contains("| who\\`s \\| \\<b\\>name\\</b\\> | `text` | yes |"),
         "{hostile}"
     );
     let weird = read(&one, "audit.we%7Cird%20%22quoted%22%20naïve.md");
     assert!(
-        weird.contains("| id | integer | no |  | line one<br>\\# line two |"),
+        weird.contains("| id | `integer` | no |  | line one<br># line two |"),
         "{weird}"
     );
 }
@@ -238,6 +244,102 @@ fn coverage_counts_comments_per_schema() {
         .run()
         .success()
         .stdout_has("Schema,Tables,Commented,%,Columns,Commented,%\naudit,2,0,0.0,3,1,33.3\nshop,5,3,60.0,12,1,8.3\n(all),7,3,42.9,15,2,13.3\n");
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        keys(&json["total"]),
+        keys(&json["schemas"][0])[1..],
+        "the total has the schemas' keys in their order"
+    );
+    glance()
+        .args(["docs", "--coverage", "-d", db.url(), "--format", "markdown"])
+        .run()
+        .success()
+        .stdout_has("|---|--:|--:|--:|--:|--:|--:|\n| audit | 2 | 0 | 0.0 | 3 | 1 | 33.3 |");
+    glance()
+        .args(["docs", "--coverage", "-d", db.url()])
+        .run()
+        .success()
+        .stdout_has(" shop   |      5 |         3 | 60.0 |      12 |         1 |  8.3\n");
+}
+
+#[test]
+fn coverage_with_a_directory_is_written_there() {
+    let db = fixture();
+    let dir = harness::scratch_dir("docs-coverage").join("out");
+    glance()
+        .args(["docs", "--coverage", "-d", db.url(), "-o"])
+        .arg(dir.as_os_str())
+        .run()
+        .success()
+        .stderr_has("glance: wrote 1 file to");
+    let names: Vec<String> = tree(&dir).into_keys().collect();
+    assert_eq!(names, ["coverage.md"]);
+    let text = read(&dir, "coverage.md");
+    assert!(
+        text.starts_with("# Comment coverage\n\n| Schema |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| shop | 5 | 3 | 60.0 | 12 | 1 | 8.3 |"),
+        "{text}"
+    );
+    glance()
+        .args([
+            "docs",
+            "--coverage",
+            "--format",
+            "json",
+            "-d",
+            db.url(),
+            "-o",
+        ])
+        .arg(dir.as_os_str())
+        .run()
+        .success();
+    let doc: serde_json::Value = serde_json::from_str(&read(&dir, "coverage.json")).unwrap();
+    assert_eq!(doc["total"]["tables"], 7);
+}
+
+#[test]
+fn partitioned_tables_show_their_key_and_partitions() {
+    let db = harness::db("docs-part");
+    db.execute(
+        "create table events (at date not null, kind text) partition by range (at);
+         create table events_2024 partition of events
+             for values from ('2024-01-01') to ('2025-01-01');
+         create table events_rest partition of events default;",
+    );
+    let dir = harness::scratch_dir("docs-part");
+    glance()
+        .args(["docs", "-d", db.url(), "-o"])
+        .arg(dir.as_os_str())
+        .run()
+        .success();
+    let events = read(&dir, "public.events.md");
+    for line in [
+        "\nPartition key: `RANGE (at)`\n",
+        "## Partitions\n\n| Name | Bound |\n| --- | --- |\n\
+         | [public.events_2024](public.events_2024.md) | `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')` |\n\
+         | [public.events_rest](public.events_rest.md) | `DEFAULT` |\n",
+    ] {
+        assert!(events.contains(line), "{line:?} missing:\n{events}");
+    }
+    let part = read(&dir, "public.events_2024.md");
+    assert!(
+        part.contains("\nPartition of [public.events](public.events.md): `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`\n"),
+        "{part}"
+    );
+    glance()
+        .args(["docs", "--format", "json", "-d", db.url(), "-o"])
+        .arg(dir.as_os_str())
+        .run()
+        .success();
+    let doc: serde_json::Value = serde_json::from_str(&read(&dir, "schema.json")).unwrap();
+    let events = &doc["relations"][0];
+    assert_eq!(events["name"], "events");
+    assert_eq!(events["partition_key"], "RANGE (at)");
+    assert_eq!(events["partitions"][1]["name"], "events_rest");
+    assert_eq!(events["partitions"][1]["bound"], "DEFAULT");
 }
 
 #[test]
@@ -250,7 +352,10 @@ fn sqlite_files_get_pages_with_triggers_and_views() {
              name text not null);
          create table orders (id integer primary key, customer_id int references customers(id));
          create view names as select name from customers;
-         create trigger stamp after insert on orders begin select 1; end;",
+         create trigger stamp after insert on orders begin select 1; end;
+         create table [Invoice] ([InvoiceId] integer not null, [CustomerId] int not null,
+             constraint [PK_Invoice] primary key ([InvoiceId]),
+             constraint [FK_InvoiceCustomerId] foreign key ([CustomerId]) references customers (id));",
     )
     .unwrap();
     drop(conn);
@@ -264,20 +369,40 @@ fn sqlite_files_get_pages_with_triggers_and_views() {
         .success();
     let orders = read(&out_dir, "main.orders.md");
     assert!(
-        orders.contains("| stamp | AFTER | insert | row | begin select 1; end |"),
+        orders.contains("| stamp | AFTER | insert | row | `begin select 1; end` |"),
         "{orders}"
     );
     assert!(
         orders.contains("main__orders }o--|| main__customers"),
         "{orders}"
     );
+    assert!(
+        orders.contains("| (unnamed) | customer_id | [main.customers](main.customers.md) (id) |"),
+        "no invented name: {orders}"
+    );
+    let invoice = read(&out_dir, "main.Invoice.md");
+    for line in [
+        "| PK_Invoice | primary key | InvoiceId |",
+        "| FK_InvoiceCustomerId | CustomerId | [main.customers](main.customers.md) (id) |",
+    ] {
+        assert!(invoice.contains(line), "{line:?} missing:\n{invoice}");
+    }
+    let index = read(&out_dir, "index.md");
+    for line in [
+        "| [main.orders](main.orders.md) | table | — |  |",
+        "| [main.names](main.names.md) | view |  |  |",
+        "\nRows are the database's estimates; — where it has none (SQLite keeps them only after `ANALYZE`).\n",
+        "main__orders }o--|| main__customers : \"customer_id\"",
+    ] {
+        assert!(index.contains(line), "{line:?} missing:\n{index}");
+    }
     let view = read(&out_dir, "main.names.md");
     assert!(
         view.contains("```sql\nselect name from customers\n```"),
         "{view}"
     );
     assert!(
-        read(&out_dir, "main.customers.md").contains("| id | INTEGER | "),
+        read(&out_dir, "main.customers.md").contains("| id | `INTEGER` | "),
         "page"
     );
 }
@@ -292,4 +417,38 @@ fn backslash_docs_writes_the_pages_from_the_repl() {
         .run();
     out.success().stdout_has("Wrote 8 files to");
     assert!(read(&dir, "shop.orders.md").contains("# shop.orders"));
+}
+
+#[test]
+fn backslash_docs_takes_the_options_of_glance_docs() {
+    let db = fixture();
+    let home = harness::scratch_dir("docs-repl-options");
+    let out = glance()
+        .args(["repl", "-d", db.url()])
+        .home(&home)
+        .stdin(
+            "\\docs --coverage\n\\docs -o pages\n\\docs --format json --output=json\n\
+             \\docs --coverage -o cov\n\\docs --covrage\n\\docs -o\n",
+        )
+        .run();
+    out.success()
+        .stdout_has("Comment coverage")
+        .stdout_has(" shop   |      5 |         3 | 60.0 |")
+        .stdout_has("Wrote 8 files to pages.")
+        .stdout_has("Wrote 1 file to json.")
+        .stdout_has("Wrote 1 file to cov.")
+        .stderr_has("\\docs: unknown option `--covrage`; use \\docs [-o DIR | DIR] [--coverage]")
+        .stderr_has("\\docs: -o needs a directory");
+    assert!(read(&home.join("pages"), "index.md").contains("## Tables and views"));
+    assert!(read(&home.join("json"), "schema.json").contains("\"relations\""));
+    assert!(read(&home.join("cov"), "coverage.md").contains("| shop | 5 |"));
+    let dashed: Vec<String> = std::fs::read_dir(&home)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('-'))
+        .collect();
+    assert!(
+        dashed.is_empty(),
+        "directories named after options: {dashed:?}"
+    );
 }

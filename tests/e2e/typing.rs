@@ -79,6 +79,30 @@ fn the_completion_list_shows_each_tables_comment() {
 }
 
 #[test]
+fn an_empty_word_after_from_lists_the_relations_and_new_comments_show() {
+    let db = films("typing_empty");
+    let mut repl = start(&db, &[]);
+    repl.send("\\sql select * from \t\t");
+    repl.expect_all(&["film_actor", "film_category", "victim"]);
+    repl.send("victim;\r");
+    repl.expect("0 rows");
+    repl.expect_prompt();
+    repl.send("\\sql comment on table victim is 'Set up to be dropped';\r");
+    repl.expect_prompt();
+    assert_eq!(
+        db.query_scalar("select obj_description('victim'::regclass, 'pg_class')")
+            .as_deref(),
+        Some("Set up to be dropped"),
+        "{}",
+        repl.transcript()
+    );
+    repl.send("\\sql select * from vi\t\t");
+    repl.expect("victim");
+    repl.send("\x15\\sql select * from \t\t");
+    repl.expect("victim         — Set up to be dropped");
+}
+
+#[test]
 fn typed_sql_is_echoed_highlighted_and_a_question_is_not() {
     let db = harness::db("typing_highlight");
     let mut repl = start(&db, &[]);

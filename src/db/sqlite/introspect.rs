@@ -145,11 +145,12 @@ pub(super) fn introspect(conn: &Connection) -> rusqlite::Result<Catalog> {
         }
         relations[i].columns.push(column.info);
     }
+    // SQLite keeps no constraint names: a key has the name its CREATE
+    // TABLE declares, or none (an empty name).
     for (i, mut cols) in pk_columns {
         cols.sort();
-        let name = format!("{}_pkey", relations[i].name);
         relations[i].primary_key = Some(Key {
-            name,
+            name: String::new(),
             columns: cols.into_iter().map(|(_, c)| c).collect(),
         });
     }
@@ -193,6 +194,7 @@ pub(super) fn introspect(conn: &Connection) -> rusqlite::Result<Catalog> {
     {
         if relation.kind == RelationKind::Table {
             apply_comments(relation, sql);
+            name_constraints(relation, sql);
         }
     }
     let referenced_pks: Vec<Option<Key>> =
@@ -396,12 +398,21 @@ fn read_foreign_keys(
             fk.ref_columns.extend(to);
         }
     }
-    for relation in relations.iter_mut() {
-        for fk in &mut relation.foreign_keys {
-            fk.name = format!("{}_{}_fkey", relation.name, fk.columns.join("_"));
+    Ok(())
+}
+
+/// Gives the primary key and foreign keys of `relation` the names its
+/// `CREATE TABLE` text declares.
+fn name_constraints(relation: &mut Relation, sql: &str) {
+    let declared = super::constraints::declared(sql);
+    if let (Some(pk), Some(name)) = (&mut relation.primary_key, declared.primary_key.clone()) {
+        pk.name = name;
+    }
+    for fk in &mut relation.foreign_keys {
+        if let Some(name) = declared.foreign_key(&fk.columns) {
+            fk.name = name.to_string();
         }
     }
-    Ok(())
 }
 
 /// Indexes from `pragma_index_list` joined to their columns; automatic ones
@@ -574,7 +585,7 @@ mod tests {
 
         let orders = catalog.find("orders").expect("orders");
         let fk = &orders.foreign_keys[0];
-        assert_eq!(fk.name, "orders_customer_id_fkey");
+        assert_eq!(fk.name, "", "SQLite keeps no name, and none was declared");
         assert_eq!(
             (fk.ref_table.as_str(), fk.ref_columns.clone()),
             ("customers", vec!["id".to_string()])
