@@ -93,10 +93,16 @@ pub fn run(
     let mut learned = false;
     loop {
         warn_deferred(session);
-        // A statement that may have changed the schema (CREATE, COMMENT…)
-        // dropped the cached catalog: read it again so completion offers
-        // the names and comments there are now. A failure waits, as above.
-        if learned && session.cached_catalog().is_none() {
+        // A statement that changed the schema (CREATE, COMMENT…) dropped
+        // the cached catalog: read it again so completion offers the names
+        // and comments there are now. After plain writes it is read when
+        // next needed, so a run of INSERTs does not read it each time. A
+        // failure waits, as above.
+        let dialect = session.info().dialect;
+        if learned
+            && session.cached_catalog().is_none()
+            && session.last_sql().is_some_and(|sql| changes_schema(sql, dialect))
+        {
             let _ = session.catalog();
         }
         learned = match session.cached_catalog() {
@@ -723,6 +729,14 @@ fn statement_complete(text: &str, dialect: Dialect) -> bool {
         .rev()
         .find(|t| !matches!(t, Token::Whitespace(_)))
         == Some(&Token::SemiColon)
+}
+
+/// Whether `sql` changes what completion offers: names or comments.
+fn changes_schema(sql: &str, dialect: crate::db::Dialect) -> bool {
+    let tag = safety::command_tag(sql, dialect);
+    ["CREATE", "ALTER", "DROP", "COMMENT"]
+        .iter()
+        .any(|verb| tag.split(' ').next() == Some(*verb))
 }
 
 #[cfg(test)]
