@@ -170,10 +170,7 @@ impl super::Repl {
         };
         let agent = self.agent.as_ref();
         let (tally, designed) = ask(session, agent, &round);
-        if let Some(agent) = agent.filter(|_| tally.calls > 0) {
-            let provider = agent.provider();
-            self.usage.add(provider.name(), provider.model(), tally);
-        }
+        self.count_aside(tally);
         let json = matches!(session.settings.format, crate::render::Format::Json);
         let ended = designed.and_then(|design| {
             self.design = Some(design.ddl.clone());

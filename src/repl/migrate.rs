@@ -286,10 +286,7 @@ impl super::Repl {
         let (tally, ended) = run(session, agent, setup, &mut |consent: &Consent| {
             input.confirm(consent, color, false)
         });
-        if let Some(agent) = agent.filter(|_| tally.calls > 0) {
-            let provider = agent.provider();
-            self.usage.add(provider.name(), provider.model(), tally);
-        }
+        self.count_aside(tally);
         if let Err(failure) = ended {
             eprint!("{}", failure.message());
         }

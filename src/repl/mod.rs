@@ -101,7 +101,9 @@ pub fn run(
         let dialect = session.info().dialect;
         if learned
             && session.cached_catalog().is_none()
-            && session.last_sql().is_some_and(|sql| changes_schema(sql, dialect))
+            && session
+                .last_sql()
+                .is_some_and(|sql| changes_schema(sql, dialect))
         {
             let _ = session.catalog();
         }
@@ -187,6 +189,15 @@ struct Repl {
 }
 
 impl Repl {
+    /// Counts a side request's tokens and cost (a draft, a design, a
+    /// migration) in the session's ledger.
+    fn count_aside(&mut self, tally: crate::usage::Tally) {
+        if let Some(agent) = self.agent.as_ref().filter(|_| tally.calls > 0) {
+            let provider = agent.provider();
+            self.usage.add(provider.name(), provider.model(), tally);
+        }
+    }
+
     /// Whether lines are read as SQL now: SQL mode, or a statement begun
     /// at the question prompt waits for its end.
     fn collecting_sql(&self) -> bool {
