@@ -88,6 +88,9 @@ fn an_empty_word_after_from_lists_the_relations_and_new_comments_show() {
     repl.expect("0 rows");
     repl.expect_prompt();
     repl.send("\\sql comment on table victim is 'Set up to be dropped';\r");
+    // The status line (the typed text is lower case; each keystroke's
+    // redraw shows a prompt, so the prompt alone would match too early).
+    repl.expect("COMMENT");
     repl.expect_prompt();
     assert_eq!(
         db.query_scalar("select obj_description('victim'::regclass, 'pg_class')")
