@@ -2,7 +2,8 @@
 //! whole test process, one fresh database per test, and runners for the real
 //! `glance` binary through pipes ([`Cmd`]) and through a pseudo-terminal
 //! ([`Repl`]). A second, TLS-only cluster ([`tls_cluster`]) starts only
-//! when a TLS test first asks for it.
+//! when a TLS test first asks for it; `mariadb_server` starts a MariaDB
+//! one the same way.
 //!
 //! Invariants: the binary always runs in a clean environment (no PG*, no API
 //! keys, HOME and the XDG directories inside a private temporary directory);
@@ -74,7 +75,8 @@ pub fn scratch_dir(hint: &str) -> PathBuf {
     dir
 }
 
-fn sanitize(hint: &str) -> String {
+/// `hint` as a lower-case identifier of at most 30 characters.
+pub fn sanitize(hint: &str) -> String {
     let cleaned: String = hint
         .chars()
         .map(|c| {
@@ -110,6 +112,7 @@ pub fn sweep_stale_dirs() {
         if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
             continue;
         }
+        crate::mariadb_server::stop_stale(&entry.path());
         for dir in [PLAIN_DIR, TLS_DIR] {
             let data = entry.path().join(dir).join("data");
             if data.join("postmaster.pid").exists()
@@ -136,6 +139,7 @@ fn register_exit_cleanup() {
         if let Some(Ok(tls)) = TLS_CLUSTER.get() {
             tls.cluster.stop();
         }
+        crate::mariadb_server::stop();
         let _ = fs::remove_dir_all(
             std::env::temp_dir().join(format!("{DIR_PREFIX}{}", std::process::id())),
         );
@@ -304,12 +308,18 @@ pub fn find_pg_bin() -> Result<PathBuf, String> {
 
 /// The unprivileged user that runs the cluster when the tests run as root.
 fn cluster_user() -> Option<String> {
+    unprivileged_user("postgres")
+}
+
+/// The user a server runs as: none (the current one) unless the tests run
+/// as root, then `preferred` when it exists, else `glance-test`.
+pub fn unprivileged_user(preferred: &str) -> Option<String> {
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
         return None;
     }
-    if user_ids("postgres").is_some() {
-        return Some("postgres".into());
+    if user_ids(preferred).is_some() {
+        return Some(preferred.into());
     }
     Some("glance-test".into())
 }
@@ -325,7 +335,8 @@ fn user_ids(user: &str) -> Option<(u32, u32)> {
     Some((id("-u")?, id("-g")?))
 }
 
-fn ensure_user(user: &str) -> Result<(u32, u32), String> {
+/// The uid and gid of `user`, created as a system user when missing.
+pub fn ensure_user(user: &str) -> Result<(u32, u32), String> {
     if let Some(ids) = user_ids(user) {
         return Ok(ids);
     }
@@ -341,7 +352,7 @@ fn ensure_user(user: &str) -> Result<(u32, u32), String> {
         .map_err(|e| format!("cannot run useradd to create the unprivileged user {user}: {e}"))?;
     if !out.status.success() && user_ids(user).is_none() {
         return Err(format!(
-            "initdb refuses to run as root and creating user {user} failed: {}",
+            "a test server refuses to run as root and creating user {user} failed: {}",
             String::from_utf8_lossy(&out.stderr)
         ));
     }
@@ -349,7 +360,7 @@ fn ensure_user(user: &str) -> Result<(u32, u32), String> {
 }
 
 /// A command for `program`, run as `user` through `runuser` when given.
-fn as_user(user: Option<&str>, program: &Path) -> Command {
+pub fn as_user(user: Option<&str>, program: &Path) -> Command {
     match user {
         Some(user) => {
             let mut cmd = Command::new("runuser");
@@ -491,22 +502,20 @@ fn start_cluster_with(spec: Spec<'_>) -> Result<Cluster, String> {
     };
     if !ok {
         cluster.stop();
-        let tail = fs::read_to_string(&log).unwrap_or_default();
-        let tail: Vec<&str> = tail
-            .lines()
-            .rev()
-            .take(30)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
         return Err(format!(
             "the test PostgreSQL cluster did not start ({started:?}).\nserver log ({}):\n{}",
             log.display(),
-            tail.join("\n")
+            log_tail(&log)
         ));
     }
     Ok(cluster)
+}
+
+/// The last 30 lines of a server's log file, shown when it fails to start.
+pub fn log_tail(log: &Path) -> String {
+    let text = fs::read_to_string(log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(30)..].join("\n")
 }
 
 /// Writes `contents` to `path` with mode 0600 (as PostgreSQL demands of a

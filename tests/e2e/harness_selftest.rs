@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::harness::{self, Cmd, PASSWORD, PASSWORD_ROLE};
+use crate::mariadb_server;
 
 #[test]
 fn cluster_starts_and_answers() {
@@ -283,4 +284,98 @@ fn the_cluster_and_scratch_dir_are_gone_when_a_test_process_exits() {
         })
         .collect();
     assert!(servers.is_empty(), "servers left running: {servers:?}");
+}
+
+#[test]
+fn a_mariadb_test_database_can_be_seeded_and_queried() {
+    let server = mariadb_server::mariadb();
+    let db = server.create_db("maria seeded");
+    db.execute("create table t (id int primary key, name text); insert into t values (1, 'one'), (2, null);");
+    assert_eq!(
+        db.query_scalar("select count(*) from t").as_deref(),
+        Some("2")
+    );
+    assert_eq!(
+        db.query_scalar("select name from t where id = 1")
+            .as_deref(),
+        Some("one")
+    );
+    assert_eq!(db.query_scalar("select name from t where id = 2"), None);
+    assert_eq!(
+        db.query_scalar("select database()").as_deref(),
+        Some(db.name())
+    );
+    assert!(db.url().ends_with(&format!("/{}", db.name())));
+    let other = server.create_db("maria seeded");
+    assert_ne!(other.name(), db.name());
+    assert_eq!(other.query_scalar("show tables like 't'"), None);
+}
+
+#[test]
+fn the_mariadb_server_is_private_unprivileged_and_reachable_over_tcp() {
+    let server = mariadb_server::mariadb();
+    if std::env::var(mariadb_server::MARIADB_URL_VAR).is_ok() {
+        return;
+    }
+    let db = server.create_db("maria own");
+    assert_ne!(
+        server.port(),
+        3306,
+        "the system server's port is never used"
+    );
+    assert_eq!(
+        db.query_scalar("select @@port"),
+        Some(server.port().to_string())
+    );
+    let socket = server.socket().expect("a server started here has a socket");
+    assert_eq!(
+        db.query_scalar("select @@socket").as_deref(),
+        socket.to_str()
+    );
+    // Over TCP, as glance connects with the URL.
+    let tcp = Cmd::new("mariadb")
+        .args([
+            "--no-defaults",
+            "--protocol=TCP",
+            "--host=127.0.0.1",
+            "--user=root",
+        ])
+        .arg(format!("--port={}", server.port()))
+        .args([
+            "--batch",
+            "--skip-column-names",
+            "--execute=select database()",
+            db.name(),
+        ])
+        .run();
+    tcp.success().stdout_has(db.name());
+    // Run as root, the tests start the server as another user.
+    let pid_file = db.query_scalar("select @@pid_file").expect("pid_file");
+    let pid = std::fs::read_to_string(pid_file).expect("pid file");
+    let status = std::fs::read_to_string(format!("/proc/{}/status", pid.trim())).expect("status");
+    let uid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|ids| ids.split_whitespace().next())
+        .expect("Uid line");
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    if me == 0 {
+        assert_ne!(uid, "0", "mariadbd runs as root");
+    } else {
+        assert_eq!(uid, me.to_string());
+    }
+}
+
+#[test]
+fn a_dropped_mariadb_test_database_is_removed() {
+    let server = mariadb_server::mariadb();
+    let name = server.create_db("maria dropped").name().to_string();
+    let left = server
+        .run("", &format!("show databases like '{name}'"))
+        .expect("show databases");
+    assert!(
+        left.trim().is_empty(),
+        "database {name} still exists after drop"
+    );
 }

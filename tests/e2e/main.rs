@@ -5,6 +5,7 @@
 
 mod harness;
 mod harness_selftest;
+mod mariadb_server;
 
 mod fake_llm;
 mod fake_llm_selftest;
