@@ -64,12 +64,13 @@ pub fn diagram(
         }
     }
     let mut links = String::new();
+    let mut taken: BTreeSet<String> = ids.values().cloned().collect();
     for r in &relations {
         for fk in &r.foreign_keys {
             let parent_key = (fk.ref_schema.clone(), fk.ref_table.clone());
             if detail == Detail::Columns && !ids.contains_key(&parent_key) {
                 let id = unused(
-                    &ids,
+                    &mut taken,
                     word(&format!("{}__{}", fk.ref_schema, fk.ref_table), "relation"),
                 );
                 let name = label(&format!("{}.{}", fk.ref_schema, fk.ref_table));
@@ -165,23 +166,28 @@ fn marks(r: &Relation, column: &str) -> Vec<&'static str> {
 
 /// A unique Mermaid identifier for every relation, from its name.
 fn identifiers(relations: &[&Relation]) -> BTreeMap<(String, String), String> {
+    let mut taken = BTreeSet::new();
     let mut ids = BTreeMap::new();
     for r in relations {
-        let id = unused(&ids, word(&format!("{}__{}", r.schema, r.name), "relation"));
+        let id = unused(
+            &mut taken,
+            word(&format!("{}__{}", r.schema, r.name), "relation"),
+        );
         ids.insert((r.schema.clone(), r.name.clone()), id);
     }
     ids
 }
 
-/// `base`, or `base_2`, `base_3`, … : the first no relation has in `ids`.
-fn unused(ids: &BTreeMap<(String, String), String>, base: String) -> String {
-    let taken = |id: &String| ids.values().any(|v| v == id);
+/// `base`, or `base_2`, `base_3`, …: the first not in `taken`, which
+/// then holds it.
+fn unused(taken: &mut BTreeSet<String>, base: String) -> String {
     let mut id = base.clone();
     let mut n = 2;
-    while taken(&id) {
+    while taken.contains(&id) {
         id = format!("{base}_{n}");
         n += 1;
     }
+    taken.insert(id.clone());
     id
 }
 
