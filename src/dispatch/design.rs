@@ -8,7 +8,7 @@ use super::{Analysis, make_agent, open_for_analysis};
 use crate::cli::{DesignArgs, Global};
 use crate::design::Round;
 use crate::exit::Failure;
-use crate::{ask, render, repl};
+use crate::{render, repl};
 
 pub(super) fn command(global: &Global, args: &DesignArgs) -> Result<(), Failure> {
     let request = args.request.join(" ");
@@ -28,10 +28,7 @@ pub(super) fn command(global: &Global, args: &DesignArgs) -> Result<(), Failure>
         config,
         ..
     } = open_for_analysis(global)?;
-    let allowed = crate::gate::Allowed {
-        write: args.allow_write || global.yes,
-        destructive: global.yes,
-    };
+    let (allowed, mut confirm) = super::confirmation(global, term, args.allow_write, false);
     if args.apply && session.choice().read_only {
         return Err(Failure::Refused(
             "--apply writes, and this connection is read-only; nothing was designed".into(),
@@ -58,8 +55,6 @@ pub(super) fn command(global: &Global, args: &DesignArgs) -> Result<(), Failure>
         repl::design::save(&design, file)?;
     }
     if args.apply {
-        let mut confirm =
-            |consent: &crate::session::Consent| ask::confirm_by(consent, allowed, term);
         let json = format == render::Format::Json;
         repl::design::apply(&mut session, &design, json, &mut confirm)?;
     }

@@ -8,7 +8,7 @@ use crate::exit::Failure;
 use crate::migrate::Steps;
 use crate::migrate::files::Tool;
 use crate::repl::migrate::{self, Files, Setup, Source};
-use crate::{ask, escape, render};
+use crate::{escape, render};
 
 pub(super) fn command(global: &Global, args: &MigrateArgs) -> Result<(), Failure> {
     let source = match (&args.request, &args.up, &args.down) {
@@ -68,10 +68,7 @@ pub(super) fn command(global: &Global, args: &MigrateArgs) -> Result<(), Failure
         Source::Request(_) => make_agent(&config)?,
         Source::Pair(_) => None,
     };
-    let allowed = crate::gate::Allowed {
-        write: global.yes,
-        destructive: global.yes,
-    };
+    let (_, mut confirm) = super::confirmation(global, term, false, false);
     let setup = Setup {
         source,
         json: format == render::Format::Json,
@@ -82,7 +79,6 @@ pub(super) fn command(global: &Global, args: &MigrateArgs) -> Result<(), Failure
         color: term.color,
         progress: term.stderr_tty,
     };
-    let mut confirm = |consent: &crate::session::Consent| ask::confirm_by(consent, allowed, term);
     migrate::run(&mut session, agent.as_ref(), setup, &mut confirm).1
 }
 
