@@ -286,11 +286,7 @@ fn postgres(parsed: &Parsed, context: &mut Context) -> Vec<Finding> {
             object_type: sqlparser::ast::ObjectType::Table,
             names,
             ..
-        } => {
-            for name in names.iter().filter(|n| context.existing(n)) {
-                found.push(drop_table(name));
-            }
-        }
+        } => found.extend(drop_tables(names, context)),
         Statement::AlterTable(alter) if context.existing(&alter.name) => {
             for operation in &alter.operations {
                 alter_postgres(&alter.name, operation, context, &mut found);
@@ -306,12 +302,18 @@ fn postgres(parsed: &Parsed, context: &mut Context) -> Vec<Finding> {
     found
 }
 
-fn drop_table(name: &ObjectName) -> Finding {
-    finding(
-        "drop-table",
-        format!("drops {name}: running code that still reads or writes it fails"),
-        deploy_first("table"),
-    )
+/// `drop-table` for each of `names` that existed before the file.
+fn drop_tables<'a>(
+    names: &'a [ObjectName],
+    context: &'a Context,
+) -> impl Iterator<Item = Finding> + 'a {
+    names.iter().filter(|n| context.existing(n)).map(|name| {
+        finding(
+            "drop-table",
+            format!("drops {name}: running code that still reads or writes it fails"),
+            deploy_first("table"),
+        )
+    })
 }
 
 /// The fix for dropping a table or a column that running code may use.
@@ -610,11 +612,7 @@ fn sqlite(parsed: &Parsed, context: &mut Context) -> Vec<Finding> {
             object_type: sqlparser::ast::ObjectType::Table,
             names,
             ..
-        } => {
-            for name in names.iter().filter(|n| context.existing(n)) {
-                found.push(drop_table(name));
-            }
-        }
+        } => found.extend(drop_tables(names, context)),
         Statement::AlterTable(alter) => {
             let table = &alter.name;
             let existing = context.existing(table);
