@@ -350,6 +350,7 @@ pub fn details_sql(dialect: Dialect, schema: &str, name: &str) -> String {
                  ORDER BY 1, 4, 3"
             )
         }
+        Dialect::Mysql => todo!("MySQL triggers"),
         Dialect::Sqlite => {
             let text = |s: &str| format!("CAST(X'{}' AS TEXT)", hex(s));
             format!(

@@ -72,6 +72,12 @@ fn dialect_notes(dialect: Dialect) -> &'static str {
              numbers handled with date(), datetime() and strftime(), and there is no schema \
              other than main."
         }
+        Dialect::Mysql => {
+            "MySQL notes: quote identifiers with backticks, never double quotes; there is no \
+             ILIKE (LIKE follows the column's collation, usually case-insensitive); use \
+             DATE_FORMAT(), DATE_SUB(date, INTERVAL n DAY) and TIMESTAMPDIFF() for dates; \
+             LIMIT n OFFSET m; a schema is a database, and FULL OUTER JOIN does not exist."
+        }
     }
 }
 

@@ -157,10 +157,7 @@ fn wanted(relation: &Relation, all: bool) -> Wanted<'_> {
 
 /// The system prompt of a drafting request.
 fn system(dialect: Dialect) -> String {
-    let database = match dialect {
-        Dialect::Postgres => "PostgreSQL",
-        Dialect::Sqlite => "SQLite",
-    };
+    let database = dialect.name();
     format!(
         "You write the comments that document a {database} table and its columns for the \
          people who query it. You get the table's definition: columns, types, keys, foreign \

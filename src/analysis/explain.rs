@@ -132,6 +132,7 @@ pub fn explain(
         return Err(Failed::Other("there is no statement to explain".into()));
     }
     match session.info().dialect {
+        Dialect::Mysql => todo!("MySQL plans"),
         Dialect::Postgres => {
             let options = if analyze {
                 "ANALYZE, BUFFERS, FORMAT JSON"

@@ -18,10 +18,7 @@ const PLAN_JSON_CHARS: usize = 16_000;
 
 /// The system prompt of an explanation request.
 fn system(dialect: Dialect, server_version: &str) -> String {
-    let database = match dialect {
-        Dialect::Postgres => format!("PostgreSQL {server_version}"),
-        Dialect::Sqlite => format!("SQLite {server_version}"),
-    };
+    let database = format!("{} {server_version}", dialect.name());
     format!(
         "You explain query plans from {database} to the person who ran the statement. \
          You get the statement, its plan as an indented tree (rows planned, and with ANALYZE \

@@ -422,7 +422,7 @@ impl CopySpec {
         };
         match dialect {
             Dialect::Postgres => format!("COPY {name}{list} FROM STDIN WITH (FORMAT csv)"),
-            Dialect::Sqlite => format!(
+            Dialect::Sqlite | Dialect::Mysql => format!(
                 "INSERT INTO {name}{list} VALUES ({})",
                 vec!["?"; fields.max(1)].join(", ")
             ),

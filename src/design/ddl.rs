@@ -4,7 +4,6 @@
 //! the parsed statements, before anything reaches a database. Pure.
 
 use sqlparser::ast::{CommentObject, ObjectName, Statement};
-use sqlparser::dialect::{Dialect as SqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
 
 use crate::db::Dialect;
@@ -170,11 +169,7 @@ fn replaces(kind: &str) -> String {
 
 /// The one statement `sql` as `dialect` reads it.
 fn parse(sql: &str, dialect: Dialect) -> Result<Statement, String> {
-    let sql_dialect: &dyn SqlDialect = match dialect {
-        Dialect::Postgres => &PostgreSqlDialect {},
-        Dialect::Sqlite => &SQLiteDialect {},
-    };
-    let mut parsed = Parser::parse_sql(sql_dialect, sql).map_err(|e| e.to_string())?;
+    let mut parsed = Parser::parse_sql(dialect.parser().as_ref(), sql).map_err(|e| e.to_string())?;
     match (parsed.pop(), parsed.is_empty()) {
         (Some(statement), true) => Ok(statement),
         _ => Err("expected one statement".into()),

@@ -193,6 +193,7 @@ fn check(
             let created = match dialect {
                 Dialect::Sqlite => memory::validate(session, &statements)?,
                 Dialect::Postgres => scratch::validate(session, &statements)?,
+                Dialect::Mysql => unreachable!("repl::design::ask refuses MySQL"),
             };
             created.and_then(|proposed| new_only(session, proposed))
         }

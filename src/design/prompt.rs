@@ -9,6 +9,7 @@ use crate::db::Dialect;
 /// The system prompt of a design request.
 pub fn system(dialect: Dialect) -> String {
     let (database, comments) = match dialect {
+        Dialect::Mysql => unreachable!("repl::design::ask refuses MySQL"),
         Dialect::Postgres => (
             "PostgreSQL",
             "a COMMENT ON TABLE for every table and COMMENT ON COLUMN for every column whose \

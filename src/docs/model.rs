@@ -165,6 +165,7 @@ pub fn documented(catalog: &Catalog) -> Catalog {
 /// `pg_catalog`-qualified.
 pub fn extras_sql(dialect: Dialect, schemas: &[String]) -> String {
     match dialect {
+        Dialect::Mysql => todo!("MySQL checks and triggers"),
         Dialect::Postgres => {
             let bit = |n: u8| {
                 format!(

@@ -21,7 +21,7 @@ mod rules;
 mod timeout;
 
 use sqlparser::ast::{ObjectName, ObjectNamePart, Statement};
-use sqlparser::dialect::{Dialect as SqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::dialect::Dialect as SqlDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
@@ -128,6 +128,13 @@ pub fn file(sql: &str, dialect: Dialect, in_transaction: bool) -> Result<Vec<Lin
 }
 
 fn lint_file(sql: &str, dialect: Dialect, wrapped: bool) -> Result<Vec<Linted>, ParseError> {
+    if dialect == Dialect::Mysql {
+        return Err(ParseError {
+            line: 1,
+            column: 1,
+            message: "the linter knows the locks of PostgreSQL and SQLite, not MySQL's".into(),
+        });
+    }
     let ranges = safety::statement_ranges(sql, dialect).map_err(|message| {
         let (message, line, column) = located(&message);
         ParseError {
@@ -158,14 +165,6 @@ fn lint_file(sql: &str, dialect: Dialect, wrapped: bool) -> Result<Vec<Linted>, 
     Ok(rules::lint(parsed, dialect, wrapped))
 }
 
-/// The parser's dialect for `dialect`.
-fn parser_dialect(dialect: Dialect) -> Box<dyn SqlDialect> {
-    match dialect {
-        Dialect::Postgres => Box::new(PostgreSqlDialect {}),
-        Dialect::Sqlite => Box::new(SQLiteDialect {}),
-    }
-}
-
 /// Reads one statement: parsed, or else (PostgreSQL) recognised; the
 /// parser's error when neither reads it.
 fn read(text: &str, dialect: Dialect) -> Result<Read, (String, Option<usize>, Option<usize>)> {
@@ -173,7 +172,7 @@ fn read(text: &str, dialect: Dialect) -> Result<Read, (String, Option<usize>, Op
         Ok(parsed) => Ok(Read::Parsed(Box::new(parsed))),
         Err(error) => match dialect {
             Dialect::Postgres => recognise::form(text).map(Read::Recognised).ok_or(error),
-            Dialect::Sqlite => Err(error),
+            Dialect::Sqlite | Dialect::Mysql => Err(error),
         },
     }
 }
@@ -182,7 +181,7 @@ fn read(text: &str, dialect: Dialect) -> Result<Read, (String, Option<usize>, Op
 /// word the parser does not know. An error carries the parser's message
 /// and its line and column within `text`.
 fn parse(text: &str, dialect: Dialect) -> Result<Parsed, (String, Option<usize>, Option<usize>)> {
-    let d = parser_dialect(dialect);
+    let d = dialect.parser();
     let failed = |error: sqlparser::parser::ParserError| {
         let text = error.to_string();
         located(text.strip_prefix("sql parser error: ").unwrap_or(&text))
@@ -234,7 +233,7 @@ fn concurrent_drop(text: &str, d: &dyn SqlDialect) -> Option<String> {
 
 /// How many bytes of comments and blank space `text` starts with.
 fn leading_comments(text: &str, dialect: Dialect) -> usize {
-    let d = parser_dialect(dialect);
+    let d = dialect.parser();
     Tokenizer::new(d.as_ref(), text)
         .tokenize_with_location()
         .ok()

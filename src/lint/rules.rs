@@ -101,6 +101,7 @@ pub fn lint(read: Vec<(String, usize, Read)>, dialect: Dialect, wrapped: bool) -
                 (Read::Parsed(parsed), Dialect::Sqlite) => {
                     (locks::sqlite(&parsed), sqlite(&parsed, &mut context))
                 }
+                (Read::Parsed(_), Dialect::Mysql) => unreachable!("lint_file refuses MySQL"),
                 (Read::Recognised(form), _) => {
                     let effect = locks::recognised(&form);
                     let mut findings = common(&effect, &mut context);

@@ -71,6 +71,7 @@ pub fn schema_sql(dialect: Dialect) -> String {
     match dialect {
         Dialect::Postgres => POSTGRES.replace("USER_SCHEMAS", USER_SCHEMAS),
         Dialect::Sqlite => SQLITE.to_string(),
+        Dialect::Mysql => unreachable!("migrate refuses MySQL"),
     }
 }
 

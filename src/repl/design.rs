@@ -34,6 +34,10 @@ pub fn ask(
             }),
         );
     }
+    let dialect = session.info().dialect;
+    if !dialect.transactional_ddl() {
+        return (Tally::default(), Err(without_transactional_ddl("design", dialect)));
+    }
     let Some(agent) = agent else {
         return (
             Tally::default(),
@@ -110,6 +114,24 @@ fn validated_where(dialect: crate::db::Dialect) -> &'static str {
             "Validated: created in an in-memory database beside copies of your tables; \
              your database file was not opened for writing."
         }
+        crate::db::Dialect::Mysql => unreachable!("ask refuses MySQL"),
+    }
+}
+
+/// Why `command` (design, migrate) cannot run on `dialect`: it proves a
+/// change by trying it where nothing stays, which needs DDL a rollback undoes.
+pub fn without_transactional_ddl(command: &str, dialect: crate::db::Dialect) -> Failure {
+    Failure::Runtime {
+        message: format!(
+            "glance {command} tries every change where nothing stays, and {} commits each \
+             CREATE, ALTER and DROP at once, so nothing it tried could be undone",
+            dialect.name()
+        ),
+        hint: Some(
+            "run it on a PostgreSQL or SQLite copy of the schema; \\d+ and glance docs \
+             describe this one"
+                .into(),
+        ),
     }
 }
 

@@ -19,7 +19,7 @@
 //!   punctuation, digits, quotes or operators ("select all customers from
 //!   Paris").
 
-use sqlparser::dialect::{Dialect as SqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::dialect::Dialect as SqlDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
@@ -105,18 +105,21 @@ const SQLITE_KEYWORDS: &[&str] = &[
     "DETACH",
 ];
 
+/// MySQL and MariaDB statements (`SHOW`, `DESCRIBE`, `USE`, `HANDLER`…).
+const MYSQL_KEYWORDS: &[&str] = &[
+    "SELECT", "WITH", "TABLE", "VALUES", "INSERT", "REPLACE", "UPDATE", "DELETE", "CREATE",
+    "ALTER", "DROP", "TRUNCATE", "RENAME", "EXPLAIN", "ANALYZE", "DESCRIBE", "DESC", "SHOW",
+    "USE", "SET", "BEGIN", "START", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "LOCK",
+    "UNLOCK", "GRANT", "REVOKE", "CALL", "DO", "HANDLER", "LOAD", "OPTIMIZE", "REPAIR",
+    "CHECK", "CHECKSUM", "FLUSH", "KILL", "PREPARE", "EXECUTE", "DEALLOCATE",
+];
+
 /// The first words that can start SQL at the question prompt.
 pub fn keywords(dialect: Dialect) -> &'static [&'static str] {
     match dialect {
         Dialect::Postgres => POSTGRES_KEYWORDS,
         Dialect::Sqlite => SQLITE_KEYWORDS,
-    }
-}
-
-fn parser_dialect(dialect: Dialect) -> Box<dyn SqlDialect> {
-    match dialect {
-        Dialect::Postgres => Box::new(PostgreSqlDialect {}),
-        Dialect::Sqlite => Box::new(SQLiteDialect {}),
+        Dialect::Mysql => MYSQL_KEYWORDS,
     }
 }
 
@@ -132,7 +135,7 @@ pub fn detect(text: &str, dialect: Dialect) -> Typed {
     if !keywords(dialect).contains(&first.to_ascii_uppercase().as_str()) {
         return Typed::Question;
     }
-    let d = parser_dialect(dialect);
+    let d = dialect.parser();
     if let Some(open) = scan.open_at {
         // A string, quoted name or comment still open: the statement goes
         // on if what comes before it could start one.
@@ -200,7 +203,7 @@ fn prefix_of_sql(text: &str, dialect: &dyn SqlDialect) -> bool {
 
 /// The question-shaped cases of the module rule.
 fn reads_as_question(text: &str, dialect: Dialect, ends_with_semicolon: bool) -> bool {
-    let d = parser_dialect(dialect);
+    let d = dialect.parser();
     let Ok(tokens) = Tokenizer::new(d.as_ref(), text).tokenize() else {
         return false;
     };

@@ -72,6 +72,11 @@ pub fn run(
     setup: Setup,
     confirm: &mut dyn FnMut(&Consent) -> Decision,
 ) -> (Tally, Result<(), Failure>) {
+    let dialect = session.info().dialect;
+    if !dialect.transactional_ddl() {
+        let refused = super::design::without_transactional_ddl("migrate", dialect);
+        return (Tally::default(), Err(refused));
+    }
     let (tally, steps, request) = match setup.source {
         Source::Pair(steps) => (Tally::default(), steps, None),
         Source::Request(request) => {

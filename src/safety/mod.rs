@@ -39,7 +39,7 @@ mod walk;
 use std::ops::Range;
 
 use sqlparser::ast::{ObjectName, ObjectNamePart};
-use sqlparser::dialect::{Dialect as SqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::dialect::Dialect as SqlDialect;
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
@@ -124,7 +124,7 @@ pub fn classify(sql: &str, dialect: Dialect, catalog: Option<&Catalog>) -> Verdi
         judgement.refuse_trial(trap.clone());
     }
     let target = walk::TargetDatabase { dialect, catalog };
-    let d = parser_dialect(dialect);
+    let d = dialect.parser();
     for piece in &scan.pieces {
         let misread = rewrite::respell(sql, piece, rewrite::Rules::Misread);
         let text = misread.as_deref().unwrap_or(&sql[piece.range.clone()]);
@@ -211,7 +211,7 @@ pub fn command_tag(sql: &str, dialect: Dialect) -> String {
     let Some(piece) = scan.pieces.first() else {
         return String::new();
     };
-    let d = parser_dialect(dialect);
+    let d = dialect.parser();
     match Parser::parse_sql(d.as_ref(), &sql[piece.range.clone()]).as_deref() {
         Ok([sqlparser::ast::Statement::Query(q)]) => tag::query_tag(q).to_string(),
         _ => tag::tag_from_tokens(&piece.tokens),
@@ -226,7 +226,7 @@ pub fn reads(sql: &str, dialect: Dialect) -> bool {
     let Ok(scan) = scan(sql, dialect) else {
         return false;
     };
-    let d = parser_dialect(dialect);
+    let d = dialect.parser();
     !scan.pieces.is_empty()
         && scan.pieces.iter().all(|piece| {
             Parser::parse_sql(d.as_ref(), &sql[piece.range.clone()])
@@ -239,7 +239,7 @@ pub fn reads(sql: &str, dialect: Dialect) -> bool {
 /// Whether `sql` is exactly one `COMMENT ON …` statement, as the parser
 /// reads it.
 pub fn is_comment(sql: &str, dialect: Dialect) -> bool {
-    let d = parser_dialect(dialect);
+    let d = dialect.parser();
     matches!(
         Parser::parse_sql(d.as_ref(), sql).as_deref(),
         Ok([sqlparser::ast::Statement::Comment { .. }])
@@ -248,16 +248,8 @@ pub fn is_comment(sql: &str, dialect: Dialect) -> bool {
 
 /// Whether `text` parses as SQL in `dialect` (one statement or more).
 pub fn parses(text: &str, dialect: Dialect) -> bool {
-    let d = parser_dialect(dialect);
+    let d = dialect.parser();
     Parser::parse_sql(d.as_ref(), text).is_ok_and(|statements| !statements.is_empty())
-}
-
-/// The parser dialect for a backend.
-fn parser_dialect(dialect: Dialect) -> Box<dyn SqlDialect> {
-    match dialect {
-        Dialect::Postgres => Box::new(PostgreSqlDialect {}),
-        Dialect::Sqlite => Box::new(SQLiteDialect {}),
-    }
 }
 
 /// The last part of a name, as written (quotes removed, case kept); empty
@@ -407,7 +399,7 @@ struct Scan {
 
 /// Tokenizes `sql` and cuts it at top-level semicolons (see [`Nesting`]).
 fn scan(sql: &str, dialect: Dialect) -> Result<Scan, String> {
-    let d = parser_dialect(dialect);
+    let d = dialect.parser();
     let tokens = Tokenizer::new(d.as_ref(), sql)
         .tokenize_with_location()
         .map_err(|e| e.to_string())?;

@@ -8,7 +8,7 @@
 use sqlparser::ast::{Query, SetExpr, Statement};
 use sqlparser::tokenizer::{Token, Tokenizer};
 
-use super::{parser_dialect, significant};
+use super::significant;
 use crate::db::Dialect;
 
 /// The tag of a parsed statement.
@@ -35,7 +35,7 @@ pub(super) fn query_tag(q: &Query) -> &'static str {
 }
 
 fn tag_from_text(text: &str, dialect: Dialect) -> String {
-    let d = parser_dialect(dialect);
+    let d = dialect.parser();
     match Tokenizer::new(d.as_ref(), text).tokenize() {
         Ok(tokens) => {
             let significant: Vec<Token> = tokens.into_iter().filter(significant).collect();

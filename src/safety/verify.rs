@@ -425,7 +425,7 @@ pub(super) fn relation(
             // SQLite compares names without regard to ASCII case.
             let same_name = match dialect {
                 Dialect::Postgres => r.name == name,
-                Dialect::Sqlite => r.name.eq_ignore_ascii_case(name),
+                Dialect::Sqlite | Dialect::Mysql => r.name.eq_ignore_ascii_case(name),
             };
             same_name
                 && schema.map_or_else(

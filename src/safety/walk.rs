@@ -234,7 +234,7 @@ impl Walker<'_, '_> {
             return;
         }
         let expression = generated_expression(default).unwrap_or(default);
-        let d = super::parser_dialect(self.target.dialect);
+        let d = self.target.dialect.parser();
         let parsed = Parser::new(d.as_ref())
             .try_with_sql(expression)
             .and_then(|mut p| p.parse_expr());

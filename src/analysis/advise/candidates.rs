@@ -9,7 +9,6 @@ use sqlparser::ast::{
     BinaryOperator, Expr, FromTable, GroupByExpr, JoinConstraint, JoinOperator, ObjectName,
     ObjectNamePart, OrderByKind, Query, SetExpr, Statement, TableFactor, TableWithJoins,
 };
-use sqlparser::dialect::{PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
 
 use crate::catalog::{Catalog, Relation};
@@ -54,10 +53,7 @@ pub enum Unreadable {
 /// The columns `sql` filters, joins or sorts on, each once (its best use),
 /// in the order they appear.
 pub fn columns(sql: &str, dialect: Dialect, catalog: &Catalog) -> Result<Vec<Column>, Unreadable> {
-    let parsed = match dialect {
-        Dialect::Postgres => Parser::parse_sql(&PostgreSqlDialect {}, sql),
-        Dialect::Sqlite => Parser::parse_sql(&SQLiteDialect {}, sql),
-    };
+    let parsed = Parser::parse_sql(dialect.parser().as_ref(), sql);
     let statements = parsed.map_err(|_| Unreadable::NotAQuery)?;
     let [statement] = statements.as_slice() else {
         return Err(Unreadable::NotAQuery);

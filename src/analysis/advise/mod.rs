@@ -189,11 +189,19 @@ pub fn advise(session: &mut Session, sql: &str, plans: bool) -> Result<Report, F
     if sql.is_empty() {
         return Err(Failed::Other("there is no statement to advise on".into()));
     }
+    let adviser = match session.info().dialect {
+        Dialect::Postgres => postgres::advise,
+        Dialect::Sqlite => sqlite::advise,
+        Dialect::Mysql => {
+            return Err(Failed::Other(
+                "index advice needs PostgreSQL or SQLite: MySQL and MariaDB cannot plan with an \
+                 index that is not built; \\explain shows the plan"
+                    .into(),
+            ));
+        }
+    };
     let context = Context::new(session, sql, plans)?;
-    match session.info().dialect {
-        Dialect::Postgres => postgres::advise(session, &context),
-        Dialect::Sqlite => sqlite::advise(session, &context),
-    }
+    adviser(session, &context)
 }
 
 /// What both databases' advisers share.
@@ -214,6 +222,7 @@ impl<'a> Context<'a> {
         let explain_sql = match session.info().dialect {
             Dialect::Postgres => format!("EXPLAIN (FORMAT JSON) {sql}"),
             Dialect::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
+            Dialect::Mysql => format!("EXPLAIN {sql}"),
         };
         // Advice plans the statement once per candidate without asking:
         // only a plan the classifier can verify is read-only will do.
