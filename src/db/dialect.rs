@@ -1,14 +1,19 @@
-//! The SQL dialect a backend speaks. A leaf that depends only on the SQL
-//! parser, so that the pure modules built on it (the safety classifier)
-//! can be compiled on their own, as the fuzz targets in `fuzz/` do.
+//! The SQL dialect a backend speaks: its parser, its quoting, what its
+//! DDL allows.
+
+use std::borrow::Cow;
 
 use sqlparser::dialect::{
     Dialect as ParserDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect,
 };
 
+use crate::ident;
+
 /// The SQL dialect a backend speaks; the safety classifier parses with it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// PostgreSQL by default, as glance connects when told nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Dialect {
+    #[default]
     Postgres,
     Sqlite,
     /// MySQL 8 and MariaDB 10.6+, which share a wire protocol and most SQL.
@@ -32,6 +37,46 @@ impl Dialect {
         self != Dialect::Mysql
     }
 
+    /// The character that quotes an identifier: `"`, or a backtick on
+    /// MySQL, where `"` quotes a string.
+    pub fn identifier_quote(self) -> char {
+        match self {
+            Dialect::Mysql => '`',
+            Dialect::Postgres | Dialect::Sqlite => '"',
+        }
+    }
+
+    /// `name` as SQL a person reads or types: bare when it may be
+    /// ([`ident::needs_quotes`]; MySQL keeps the case of bare names, so
+    /// there capitals need no quotes), quoted otherwise.
+    pub fn quote_ident(self, name: &str) -> Cow<'_, str> {
+        let folded = match self {
+            Dialect::Mysql => Cow::Owned(name.to_ascii_lowercase()),
+            Dialect::Postgres | Dialect::Sqlite => Cow::Borrowed(name),
+        };
+        match ident::needs_quotes(&folded) {
+            true => Cow::Owned(self.quote_ident_always(name)),
+            false => Cow::Borrowed(name),
+        }
+    }
+
+    /// `name` quoted whatever it is, the quote character doubled inside:
+    /// for SQL glance builds and sends itself.
+    pub fn quote_ident_always(self, name: &str) -> String {
+        let quote = self.identifier_quote();
+        let doubled = format!("{quote}{quote}");
+        format!("{quote}{}{quote}", name.replace(quote, &doubled))
+    }
+
+    /// `'text'` as a string literal: `'` doubled, and on MySQL, where a
+    /// backslash escapes the next character, `\` doubled too.
+    pub fn quote_literal(self, text: &str) -> String {
+        match self {
+            Dialect::Mysql => ident::quote_literal(&text.replace('\\', "\\\\")),
+            Dialect::Postgres | Dialect::Sqlite => ident::quote_literal(text),
+        }
+    }
+
     /// The parser's dialect: how the classifier, the linter and the
     /// prompt's SQL detection read this database's SQL.
     pub fn parser(self) -> Box<dyn ParserDialect> {
@@ -40,5 +85,27 @@ impl Dialect {
             Dialect::Sqlite => Box::new(SQLiteDialect {}),
             Dialect::Mysql => Box::new(MySqlDialect {}),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_dialect_quotes_identifiers_its_own_way() {
+        assert_eq!(Dialect::Postgres.quote_ident("Order"), "\"Order\"");
+        assert_eq!(Dialect::Mysql.quote_ident("Order"), "`Order`");
+        assert_eq!(Dialect::Mysql.quote_ident("InvoiceLine"), "InvoiceLine");
+        assert_eq!(Dialect::Mysql.quote_ident("unit price"), "`unit price`");
+        assert_eq!(Dialect::Mysql.quote_ident("orders"), "orders");
+        assert_eq!(Dialect::Mysql.quote_ident_always("a`b"), "`a``b`");
+        assert_eq!(Dialect::Sqlite.quote_ident_always("a\"b"), "\"a\"\"b\"");
+    }
+
+    #[test]
+    fn mysql_literals_double_backslashes_as_well_as_quotes() {
+        assert_eq!(Dialect::Mysql.quote_literal(r"it's a\b"), r"'it''s a\\b'");
+        assert_eq!(Dialect::Postgres.quote_literal(r"it's a\b"), r"'it''s a\b'");
     }
 }

@@ -18,8 +18,8 @@
 
 use crate::catalog::Catalog;
 use crate::command::COMMANDS;
+use crate::db::Dialect;
 use crate::escape;
-use crate::ident::{quote_ident, quote_ident_always};
 use crate::render;
 
 /// The names completion offers, refreshed from the catalog and the config.
@@ -28,6 +28,8 @@ pub struct Vocabulary {
     relations: Vec<RelationNames>,
     /// Connection profiles from the config, for `\c NAME`.
     pub profiles: Vec<String>,
+    /// How names are quoted where they need it.
+    dialect: Dialect,
 }
 
 #[derive(Clone, Debug)]
@@ -47,8 +49,13 @@ struct RelationNames {
 const DEFAULT_SCHEMAS: &[&str] = &["public", "main"];
 
 impl Vocabulary {
-    /// Takes the relation and column names from `catalog`.
-    pub fn learn(&mut self, catalog: &Catalog) {
+    /// Takes the relation and column names from `catalog`, read from a
+    /// database that speaks `dialect`.
+    pub fn learn(&mut self, catalog: &Catalog, dialect: Dialect) {
+        self.dialect = dialect;
+        // MySQL's relations are all in the connected database.
+        let default_schema =
+            |schema: &str| dialect == Dialect::Mysql || DEFAULT_SCHEMAS.contains(&schema);
         let schemas_of = |name: &str| catalog.relations.iter().filter(|r| r.name == name).count();
         self.relations = catalog
             .relations
@@ -57,7 +64,7 @@ impl Vocabulary {
             .map(|r| RelationNames {
                 schema: r.schema.clone(),
                 name: r.name.clone(),
-                qualified: !DEFAULT_SCHEMAS.contains(&r.schema.as_str()) || schemas_of(&r.name) > 1,
+                qualified: !default_schema(&r.schema) || schemas_of(&r.name) > 1,
                 columns: r
                     .columns
                     .iter()
@@ -232,15 +239,22 @@ fn word_start(before: &str) -> usize {
 }
 
 /// Where the identifier-like words of `text` are: letters, digits, `_`,
-/// `$` and `.`, with double-quoted parts (spaces and all) inside a word.
+/// `$` and `.`, with quoted parts (`"…"` or `` `…` ``, spaces and all)
+/// inside a word.
 fn word_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut spans = Vec::new();
     let mut start = None;
-    let mut quoted = false;
+    let mut quoted: Option<char> = None;
     for (at, c) in text.char_indices() {
-        let inside = quoted || c == '"' || c.is_alphanumeric() || matches!(c, '_' | '$' | '.');
-        if c == '"' {
-            quoted = !quoted;
+        let quote = matches!(c, '"' | '`');
+        let inside =
+            quoted.is_some() || quote || c.is_alphanumeric() || matches!(c, '_' | '$' | '.');
+        if quote {
+            quoted = match quoted {
+                Some(open) if open == c => None,
+                None => Some(c),
+                open => open,
+            };
         }
         match (inside, start) {
             (true, None) => start = Some(at),
@@ -292,7 +306,7 @@ impl<'a> Names<'a> {
         }
         let mut out = self.relations(word);
         out.extend(self.columns(word));
-        if keywords && !word.is_empty() && !word.starts_with('"') {
+        if keywords && !word.is_empty() && !opens_quote(word) {
             out.extend(self::keywords(word));
         }
         dedup(out)
@@ -304,19 +318,20 @@ impl<'a> Names<'a> {
         if let Some((qualifier, partial)) = word.rsplit_once('.') {
             return self.in_schema(qualifier, partial);
         }
+        let dialect = self.vocabulary.dialect;
         let mut out = Vec::new();
         let mut schemas = Vec::new();
         for r in &self.vocabulary.relations {
-            let name = quote_ident(&r.name).into_owned();
+            let name = dialect.quote_ident(&r.name).into_owned();
             let full = if r.qualified {
-                if matches(word, &r.schema) {
-                    schemas.push(format!("{}.", quote_ident(&r.schema)));
+                if matches(word, &r.schema, dialect) {
+                    schemas.push(format!("{}.", dialect.quote_ident(&r.schema)));
                 }
-                format!("{}.{name}", quote_ident(&r.schema))
+                format!("{}.{name}", dialect.quote_ident(&r.schema))
             } else {
                 name.clone()
             };
-            if matches(word, &r.name) || starts_ignoring_case(&full, word) {
+            if matches(word, &r.name, dialect) || starts_ignoring_case(&full, word) {
                 out.push(full);
             }
         }
@@ -334,11 +349,12 @@ impl<'a> Names<'a> {
         } else {
             self.mentioned.iter().map(|(r, _)| *r).collect()
         };
+        let dialect = self.vocabulary.dialect;
         let mut out: Vec<String> = all
             .iter()
             .flat_map(|r| &r.columns)
-            .filter(|c| matches(word, c))
-            .map(|c| quote_ident(c).into_owned())
+            .filter(|c| matches(word, c, dialect))
+            .map(|c| dialect.quote_ident(c).into_owned())
             .collect();
         out.sort();
         out
@@ -356,11 +372,12 @@ impl<'a> Names<'a> {
                 .then_some(*r)
         });
         if let Some(relation) = aliased.or_else(|| self.vocabulary.find(qualifier)) {
+            let dialect = self.vocabulary.dialect;
             let mut columns: Vec<String> = relation
                 .columns
                 .iter()
-                .filter(|c| matches(partial, c))
-                .map(|c| format!("{qualifier}.{}", quote_ident(c)))
+                .filter(|c| matches(partial, c, dialect))
+                .map(|c| format!("{qualifier}.{}", dialect.quote_ident(c)))
                 .collect();
             columns.sort();
             out.extend(columns);
@@ -372,13 +389,14 @@ impl<'a> Names<'a> {
     /// schema as typed.
     fn in_schema(&self, typed: &str, partial: &str) -> Vec<String> {
         let schema = unquote(typed);
+        let dialect = self.vocabulary.dialect;
         let mut out: Vec<String> = self
             .vocabulary
             .relations
             .iter()
             .filter(|r| r.schema == schema || r.schema == schema.to_lowercase())
-            .filter(|r| matches(partial, &r.name))
-            .map(|r| format!("{typed}.{}", quote_ident(&r.name)))
+            .filter(|r| matches(partial, &r.name, dialect))
+            .map(|r| format!("{typed}.{}", dialect.quote_ident(&r.name)))
             .collect();
         out.sort();
         out
@@ -425,12 +443,17 @@ fn split_qualified(word: &str) -> (Option<String>, String) {
 
 /// Whether the typed `word` starts `name`: exactly when the word opens a
 /// quoted identifier, ignoring case otherwise (unquoted SQL names fold).
-fn matches(word: &str, name: &str) -> bool {
-    if word.starts_with('"') {
-        quote_ident_always(name).starts_with(word)
+fn matches(word: &str, name: &str, dialect: Dialect) -> bool {
+    if opens_quote(word) {
+        dialect.quote_ident_always(name).starts_with(word)
     } else {
         starts_ignoring_case(name, word)
     }
+}
+
+/// Whether `word` begins a quoted identifier: `"…"`, or MySQL's `` `…` ``.
+fn opens_quote(word: &str) -> bool {
+    word.starts_with(['"', '`'])
 }
 
 /// Whether `text` (already SQL) starts with `word`, ignoring case.
@@ -440,10 +463,16 @@ fn starts_ignoring_case(text: &str, word: &str) -> bool {
 
 /// A typed identifier without its quotes.
 fn unquote(word: &str) -> String {
-    match word.strip_prefix('"') {
-        Some(rest) => rest.strip_suffix('"').unwrap_or(rest).replace("\"\"", "\""),
-        None => word.to_string(),
+    for quote in ['"', '`'] {
+        if let Some(rest) = word.strip_prefix(quote) {
+            let doubled = format!("{quote}{quote}");
+            return rest
+                .strip_suffix(quote)
+                .unwrap_or(rest)
+                .replace(&doubled, &quote.to_string());
+        }
     }
+    word.to_string()
 }
 
 /// The identifier-like words of a line, in order.
@@ -614,7 +643,7 @@ mod tests {
             profiles: vec!["prod".into(), "staging".into(), "local".into()],
             ..Default::default()
         };
-        vocabulary.learn(&catalog);
+        vocabulary.learn(&catalog, Dialect::Postgres);
         vocabulary
     }
 
@@ -638,7 +667,7 @@ mod tests {
             ..Default::default()
         };
         let mut vocabulary = Vocabulary::default();
-        vocabulary.learn(&catalog);
+        vocabulary.learn(&catalog, Dialect::Postgres);
         let tables = complete("select * from fil", 17, true, &vocabulary).candidates;
         assert!(tables.contains(&"film".to_string()), "{tables:?}");
         let line = "select fil from film";
@@ -647,6 +676,26 @@ mod tests {
         for candidate in tables.iter().chain(&columns) {
             assert!(!candidate.chars().any(char::is_control), "{candidate:?}");
         }
+    }
+
+    #[test]
+    fn mysql_names_complete_bare_with_their_capitals_or_in_backticks() {
+        let catalog = Catalog {
+            relations: vec![
+                relation("shop", "InvoiceLine", &["UnitPrice", "unit price"]),
+                relation("shop", "order", &["id"]),
+            ],
+            ..Default::default()
+        };
+        let mut vocabulary = Vocabulary::default();
+        vocabulary.learn(&catalog, Dialect::Mysql);
+        let tables = complete("select * from inv", 17, true, &vocabulary).candidates;
+        assert_eq!(tables, ["InvoiceLine"]);
+        let reserved = complete("select * from ord", 17, true, &vocabulary).candidates;
+        assert_eq!(reserved, ["`order`"]);
+        let line = "select `unit from InvoiceLine";
+        let quoted = complete(line, "select `unit".len(), true, &vocabulary).candidates;
+        assert_eq!(quoted, ["`unit price`"]);
     }
 
     #[test]
@@ -737,6 +786,7 @@ mod tests {
             got,
             ["\"Mixed Case\".\"Weird Col\"", "\"Mixed Case\".\"user\""]
         );
+        let quote_ident = |name| Dialect::Postgres.quote_ident(name);
         assert_eq!(quote_ident("user"), "\"user\"");
         assert_eq!(quote_ident("say\"hi"), "\"say\"\"hi\"");
         assert_eq!(quote_ident("film_2"), "film_2");
@@ -784,7 +834,7 @@ mod tests {
             ..Default::default()
         };
         let mut vocabulary = Vocabulary::default();
-        vocabulary.learn(&catalog);
+        vocabulary.learn(&catalog, Dialect::Postgres);
         vocabulary
     }
 
