@@ -12,7 +12,7 @@ use crate::catalog::{Catalog, ColumnInfo, Relation, RelationKind};
 use crate::db::Column;
 use crate::db::{self, Dialect, Value};
 use crate::describe;
-use crate::ident::quote_ident_always as quote;
+use crate::ident;
 use crate::numbers::thousands;
 use crate::render::Description;
 use crate::safety::Level;
@@ -23,7 +23,7 @@ pub const SAMPLE_THRESHOLD: i64 = 100_000;
 /// The share of a large table read when no `--sample` is given.
 pub const DEFAULT_SAMPLE_PCT: u32 = 10;
 /// The rows of a SQLite table a check reads unless `--exact`.
-pub const SQLITE_ROW_BOUND: u64 = 100_000;
+pub const ROW_BOUND: u64 = 100_000;
 /// How many distinct offending values a check shows.
 const SAMPLE_VALUES: usize = 5;
 /// Text columns with at most this many distinct values count as categories.
@@ -288,9 +288,10 @@ impl Report {
 /// the session's read-only guard.
 pub fn run(session: &mut Session, options: &Options) -> Result<Report, db::Error> {
     let dialect = session.info().dialect;
-    if dialect == Dialect::Sqlite && options.sample.is_some() {
+    if dialect != Dialect::Postgres && options.sample.is_some() {
         return Err(db::Error::Other(format!(
-            "--sample needs PostgreSQL's TABLESAMPLE; on SQLite a check reads at most {SQLITE_ROW_BOUND} rows of a table, all with --exact"
+            "--sample needs PostgreSQL's TABLESAMPLE; on {} a check reads at most {ROW_BOUND} rows of a table, all with --exact",
+            dialect.name()
         )));
     }
     let facts = match dialect {
@@ -303,8 +304,8 @@ pub fn run(session: &mut Session, options: &Options) -> Result<Report, db::Error
     let mut sampled = Vec::new();
     for table in &tables {
         let mut source = Source::of(table, dialect, options);
-        if dialect == Dialect::Sqlite && !source.exact && beyond_bound(session, table)? {
-            source.how = Some(format!("first {} rows", thousands(SQLITE_ROW_BOUND)));
+        if dialect != Dialect::Postgres && !source.exact && beyond_bound(session, table, dialect)? {
+            source.how = Some(format!("first {} rows", thousands(ROW_BOUND)));
         }
         if let Some(how) = &source.how {
             sampled.push((display_name(table, dialect), how.clone()));
@@ -355,16 +356,20 @@ const ANALYSED_SQL: &str = "SELECT schemaname::text, tablename::text, attname::t
      n_distinct = -1 FROM pg_stats \
      WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2, 3";
 
-/// Whether SQLite table `table` has more rows than a check reads of it.
-fn beyond_bound(session: &mut Session, table: &Relation) -> Result<bool, db::Error> {
+/// Whether `table` (SQLite or MySQL) has more rows than a check reads of it.
+fn beyond_bound(
+    session: &mut Session,
+    table: &Relation,
+    dialect: Dialect,
+) -> Result<bool, db::Error> {
     let sql = format!(
-        "SELECT count(*) FROM (SELECT 1 FROM {} LIMIT {})",
-        qualified(table, Dialect::Sqlite),
-        SQLITE_ROW_BOUND + 1
+        "SELECT count(*) FROM (SELECT 1 FROM {} LIMIT {}) AS b",
+        qualified(table, dialect),
+        ROW_BOUND + 1
     );
     let (_, rows) = guarded(session, &sql)?;
     Ok(
-        matches!(rows.first().map(Vec::as_slice), Some([Value::Int(n)]) if n.unsigned_abs() > SQLITE_ROW_BOUND),
+        matches!(rows.first().map(Vec::as_slice), Some([Value::Int(n)]) if n.unsigned_abs() > ROW_BOUND),
     )
 }
 
@@ -450,9 +455,27 @@ fn display_name(table: &Relation, dialect: Dialect) -> String {
 }
 
 fn qualified(table: &Relation, dialect: Dialect) -> String {
+    let quote = |name: &str| dialect.quote_ident_always(name);
     match dialect {
         Dialect::Postgres => format!("{}.{}", quote(&table.schema), quote(&table.name)),
         _ => quote(&table.name),
+    }
+}
+
+/// `expr` as text.
+fn text(expr: &str, dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Mysql => format!("CAST({expr} AS CHAR)"),
+        Dialect::Postgres | Dialect::Sqlite => format!("CAST({expr} AS TEXT)"),
+    }
+}
+
+/// `parts` (text expressions, none NULL) joined by `, `: MySQL reads
+/// `||` as OR.
+fn joined(parts: &[String], dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Mysql => format!("CONCAT_WS(', ', {})", parts.join(", ")),
+        Dialect::Postgres | Dialect::Sqlite => parts.join(" || ', ' || "),
     }
 }
 
@@ -492,7 +515,7 @@ impl Source {
                 }
             }
             _ => Source {
-                from: format!("(SELECT * FROM {name} LIMIT {SQLITE_ROW_BOUND}) AS t"),
+                from: format!("(SELECT * FROM {name} LIMIT {ROW_BOUND}) AS t"),
                 exact: false,
                 how: None,
             },
@@ -538,7 +561,8 @@ fn plan(
         parent: None,
         values_sql: None,
     };
-    let text = |expr: &str| format!("CAST({expr} AS TEXT)");
+    let quote = |name: &str| dialect.quote_ident_always(name);
+    let text = |expr: &str| text(expr, dialect);
     let mut out = Vec::new();
 
     // Declared foreign keys, then undeclared `<x>_id` columns:
@@ -592,11 +616,11 @@ fn plan(
             .map(|(c, k)| format!("p.{} = t.{}", quote(k), quote(c)))
             .collect::<Vec<_>>()
             .join(" AND ");
-        let value = columns
+        let parts: Vec<String> = columns
             .iter()
             .map(|c| text(&format!("t.{}", quote(c))))
-            .collect::<Vec<_>>()
-            .join(" || ', ' || ");
+            .collect();
+        let value = joined(&parts, dialect);
         let single = match keys.as_slice() {
             [key] if columns.len() == 1 => Some((parent_name, key.clone())),
             _ => None,
@@ -683,8 +707,8 @@ fn plan(
         let c = format!("t.{}", quote(&column.name));
         let condition = if is_temporal(&column.type_name) {
             let now = match dialect {
-                Dialect::Postgres => "CURRENT_TIMESTAMP",
-                _ => "datetime('now')",
+                Dialect::Postgres | Dialect::Mysql => "CURRENT_TIMESTAMP",
+                Dialect::Sqlite => "datetime('now')",
             };
             format!("{c} > {now} OR {c} < '1900-01-01'")
         } else if is_numeric(&column.type_name) && is_amount(&column.name) {
@@ -707,9 +731,12 @@ fn plan(
         let spellings = match dialect {
             Dialect::Postgres => {
                 "string_agg(DISTINCT '\"' || c || '\"', ' | ' ORDER BY '\"' || c || '\"')"
-                    .to_string()
             }
-            _ => "group_concat(DISTINCT '\"' || c || '\"')".to_string(),
+            Dialect::Sqlite => "group_concat(DISTINCT '\"' || c || '\"')",
+            Dialect::Mysql => {
+                "GROUP_CONCAT(DISTINCT CONCAT('\"', c, '\"') ORDER BY CONCAT('\"', c, '\"') \
+                 SEPARATOR ' | ')"
+            }
         };
         out.push(Planned {
             values_sql: Some(format!(
@@ -800,13 +827,15 @@ fn is_unique(table: &Relation, column: &str) -> bool {
         || table.indexes.iter().any(|index| {
             index.unique
                 && (index.definition.ends_with(&format!("({column})"))
-                    || index.definition.ends_with(&format!("({})", quote(column))))
+                    || index
+                        .definition
+                        .ends_with(&format!("({})", ident::quote_ident_always(column))))
         })
 }
 
 fn is_temporal(type_name: &str) -> bool {
     let t = type_name.to_ascii_lowercase();
-    t == "date" || t.starts_with("timestamp") || t == "datetime"
+    t == "date" || t.starts_with("timestamp") || t.starts_with("datetime")
 }
 
 fn is_numeric(type_name: &str) -> bool {
@@ -818,20 +847,24 @@ fn is_numeric(type_name: &str) -> bool {
     .any(|word| t.contains(word))
 }
 
+/// Text of any length: PostgreSQL's and SQLite's `text`, MySQL's
+/// `tinytext` to `longtext`, and every `char`/`varchar`.
 fn is_text(type_name: &str) -> bool {
     let t = type_name.to_ascii_lowercase();
-    t == "text" || t.contains("char")
+    t.ends_with("text") || t.contains("char")
 }
 
-/// Text, integers and UUIDs: the types keys are made of.
+/// Text, integers and UUIDs: the types keys are made of (MySQL's
+/// `int(11) unsigned` read as `int`).
 fn is_key_type(type_name: &str) -> bool {
     let t = type_name.to_ascii_lowercase();
-    is_text(&t)
+    let t = t.split(['(', ' ']).next().unwrap_or_default();
+    is_text(t)
         || t == "uuid"
         || [
             "int", "smallint", "integer", "bigint", "int2", "int4", "int8",
         ]
-        .contains(&t.as_str())
+        .contains(&t)
 }
 
 fn is_amount(name: &str) -> bool {
@@ -844,7 +877,8 @@ fn is_amount(name: &str) -> bool {
 fn wrap(inner: &str, dialect: Dialect) -> String {
     let agg = match dialect {
         Dialect::Postgres => "string_agg(v, chr(31))",
-        _ => "group_concat(v, char(31))",
+        Dialect::Sqlite => "group_concat(v, char(31))",
+        Dialect::Mysql => "GROUP_CONCAT(v ORDER BY v SEPARATOR X'1F')",
     };
     format!(
         "WITH q AS ({inner})\nSELECT (SELECT count(*) FROM q) AS count,\n       \
@@ -953,10 +987,10 @@ mod tests {
     }
 
     fn planned(dialect: Dialect, options: &Options) -> Vec<Planned> {
-        let schema = if dialect == Dialect::Postgres {
-            "public"
-        } else {
-            "main"
+        let schema = match dialect {
+            Dialect::Postgres => "public",
+            Dialect::Sqlite => "main",
+            Dialect::Mysql => "shop",
         };
         let catalog = shop(schema);
         let facts = facts();
@@ -983,7 +1017,7 @@ mod tests {
                 ..Options::default()
             },
         ];
-        for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+        for dialect in [Dialect::Postgres, Dialect::Sqlite, Dialect::Mysql] {
             for options in &options {
                 let checks = planned(dialect, options);
                 assert!(checks.len() > 10, "{dialect:?}");

@@ -2,7 +2,8 @@
 //! and space for nothing, and foreign keys that make deletes slow, each with
 //! the statement that would fix it. PostgreSQL: unused, duplicate and
 //! invalid indexes and foreign-key columns no index starts with; SQLite:
-//! duplicates and unindexed foreign keys from its catalog. Every query is
+//! duplicates and unindexed foreign keys from its catalog; MySQL:
+//! duplicates (InnoDB indexes every foreign key itself). Every query is
 //! glance's own read-only query through [`Session::catalog_query`]; glance
 //! runs none of the fixes.
 
@@ -125,8 +126,10 @@ impl Report {
 
 /// Reads the findings of the session's database.
 pub fn gather(session: &mut Session) -> Result<Report, db::Error> {
-    if session.info().dialect == Dialect::Sqlite {
-        return sqlite(session);
+    match session.info().dialect {
+        Dialect::Sqlite => return sqlite(session),
+        Dialect::Mysql => return mysql(session),
+        Dialect::Postgres => {}
     }
     let mut findings = Vec::new();
     for kind in [
@@ -266,9 +269,9 @@ fn postgres_finding(kind: Kind, row: &db::Row) -> Option<Finding> {
 /// SQLite's indexes and foreign keys, compared here.
 fn sqlite(session: &mut Session) -> Result<Report, db::Error> {
     let (_, rows) = session.catalog_query(SQLITE_INDEXES)?;
-    let indexes: Vec<SqliteIndex> = rows.iter().filter_map(sqlite_index).collect();
+    let indexes: Vec<Shape> = rows.iter().filter_map(sqlite_index).collect();
     let (_, rows) = session.catalog_query(SQLITE_FOREIGN_KEYS)?;
-    let mut findings = sqlite_duplicates(&indexes);
+    let mut findings = duplicates(&indexes, Dialect::Sqlite);
     for row in &rows {
         let [
             Value::Text(table),
@@ -326,7 +329,43 @@ const SQLITE_FOREIGN_KEYS: &str = "SELECT m.name, fk.\"table\", json_group_array
      FROM sqlite_master m, pragma_foreign_key_list(m.name) fk \
      WHERE m.type = 'table' GROUP BY m.name, fk.id ORDER BY m.name, fk.id";
 
-struct SqliteIndex {
+/// MySQL's indexes in the connected database: table, name, key columns
+/// joined by U+001F, unique, droppable (not the primary key), partial (an
+/// expression or a column prefix makes it so, and it is left out).
+const MYSQL_INDEXES: &str = "SELECT TABLE_NAME, INDEX_NAME, \
+       GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR X'1F'), \
+       MAX(NON_UNIQUE) = 0, INDEX_NAME <> 'PRIMARY', \
+       MAX(COLUMN_NAME IS NULL OR SUB_PART IS NOT NULL) \
+     FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
+     GROUP BY TABLE_NAME, INDEX_NAME ORDER BY TABLE_NAME, INDEX_NAME";
+
+/// MySQL's duplicate indexes. InnoDB makes an index for every foreign key
+/// that has none, so none is unindexed; unused indexes would need
+/// performance_schema, which is often off.
+fn mysql(session: &mut Session) -> Result<Report, db::Error> {
+    let (_, rows) = session.catalog_query(MYSQL_INDEXES)?;
+    let indexes: Vec<Shape> = rows.iter().filter_map(mysql_index).collect();
+    Ok(Report {
+        findings: duplicates(&indexes, Dialect::Mysql),
+    })
+}
+
+fn mysql_index(row: &db::Row) -> Option<Shape> {
+    let [table, name, columns, unique, droppable, partial] = row.as_slice() else {
+        return None;
+    };
+    Some(Shape {
+        table: text(table)?,
+        name: text(name)?,
+        columns: text(columns)?.split('\u{1f}').map(str::to_string).collect(),
+        unique: matches!(unique, Value::Int(1)),
+        created: matches!(droppable, Value::Int(1)),
+        partial: matches!(partial, Value::Int(1)),
+    })
+}
+
+/// An index as the duplicate rule compares them.
+struct Shape {
     table: String,
     name: String,
     columns: Vec<String>,
@@ -337,11 +376,11 @@ struct SqliteIndex {
     partial: bool,
 }
 
-fn sqlite_index(row: &db::Row) -> Option<SqliteIndex> {
+fn sqlite_index(row: &db::Row) -> Option<Shape> {
     let [table, name, columns, unique, origin, partial] = row.as_slice() else {
         return None;
     };
-    Some(SqliteIndex {
+    Some(Shape {
         table: text(table)?,
         name: text(name)?,
         // An expression column reads as null, and such an index is skipped.
@@ -352,9 +391,10 @@ fn sqlite_index(row: &db::Row) -> Option<SqliteIndex> {
     })
 }
 
-/// Indexes made by CREATE INDEX whose columns lead another index of their
-/// table, under the same rules as on PostgreSQL.
-fn sqlite_duplicates(indexes: &[SqliteIndex]) -> Vec<Finding> {
+/// Indexes made by CREATE INDEX (SQLite) or other than the primary key
+/// (MySQL) whose columns lead another index of their table, under the
+/// same rules as on PostgreSQL.
+fn duplicates(indexes: &[Shape], dialect: Dialect) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (a_at, a) in indexes.iter().enumerate() {
         let covering = indexes.iter().enumerate().find(|(b_at, b)| {
@@ -375,7 +415,16 @@ fn sqlite_duplicates(indexes: &[SqliteIndex]) -> Vec<Finding> {
                 index: Some(a.name.clone()),
                 columns: a.columns.clone(),
                 detail: format!("its columns lead {} ({})", b.name, b.columns.join(", ")),
-                fix: format!("DROP INDEX {};", quote_ident(&a.name)),
+                fix: match dialect {
+                    Dialect::Mysql => format!(
+                        "DROP INDEX {} ON {};",
+                        dialect.quote_ident(&a.name),
+                        dialect.quote_ident(&a.table)
+                    ),
+                    Dialect::Postgres | Dialect::Sqlite => {
+                        format!("DROP INDEX {};", quote_ident(&a.name))
+                    }
+                },
             });
         }
     }
@@ -401,8 +450,8 @@ fn text(value: &Value) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn index(name: &str, columns: &[&str], unique: bool, created: bool) -> SqliteIndex {
-        SqliteIndex {
+    fn index(name: &str, columns: &[&str], unique: bool, created: bool) -> Shape {
+        Shape {
             table: "orders".into(),
             name: name.into(),
             columns: columns.iter().map(|c| c.to_string()).collect(),
@@ -414,25 +463,56 @@ mod tests {
 
     #[test]
     fn a_leading_prefix_is_a_duplicate_once() {
-        let found = sqlite_duplicates(&[
+        let indexes = [
             index("by_customer", &["customer_id"], false, true),
             index("by_customer_day", &["customer_id", "day"], false, true),
             index("by_customer_again", &["customer_id"], false, true),
             index("by_day", &["day"], false, true),
-        ]);
+        ];
+        let found = duplicates(&indexes, Dialect::Sqlite);
         let names: Vec<_> = found.iter().filter_map(|f| f.index.as_deref()).collect();
         assert_eq!(names, ["by_customer", "by_customer_again"]);
         assert_eq!(found[0].fix, "DROP INDEX by_customer;");
+        let on_mysql = duplicates(&indexes, Dialect::Mysql);
+        assert_eq!(on_mysql[0].fix, "DROP INDEX by_customer ON orders;");
+    }
+
+    #[test]
+    fn mysql_rows_read_as_index_shapes() {
+        let row = |name: &str, columns: &str, unique: i64, partial: i64| {
+            vec![
+                Value::Text("orders".into()),
+                Value::Text(name.into()),
+                Value::Text(columns.into()),
+                Value::Int(unique),
+                Value::Int(i64::from(name != "PRIMARY")),
+                Value::Int(partial),
+            ]
+        };
+        let shapes: Vec<Shape> = [
+            row("PRIMARY", "id", 1, 0),
+            row("by_customer", "customer_id\u{1f}day", 0, 0),
+            row("by_note", "note", 0, 1),
+        ]
+        .iter()
+        .filter_map(mysql_index)
+        .collect();
+        assert_eq!(shapes[1].columns, ["customer_id", "day"]);
+        assert!(shapes[0].unique && !shapes[0].created);
+        assert!(shapes[2].partial && shapes[2].created);
     }
 
     #[test]
     fn a_unique_index_is_kept_unless_an_identical_one_enforces_it() {
-        let found = sqlite_duplicates(&[
-            index("code_key", &["code"], true, true),
-            index("code_name", &["code", "name"], false, true),
-            index("code_plain", &["code"], false, true),
-            index("constraint", &["code"], true, false),
-        ]);
+        let found = duplicates(
+            &[
+                index("code_key", &["code"], true, true),
+                index("code_name", &["code", "name"], false, true),
+                index("code_plain", &["code"], false, true),
+                index("constraint", &["code"], true, false),
+            ],
+            Dialect::Sqlite,
+        );
         let names: Vec<_> = found.iter().filter_map(|f| f.index.as_deref()).collect();
         assert_eq!(names, ["code_key", "code_plain"]);
     }

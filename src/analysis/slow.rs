@@ -2,7 +2,9 @@
 //! `pg_stat_statements` when it is installed in the database and preloaded;
 //! otherwise how to enable it, then the longest-running active statements
 //! (`pg_stat_activity`, glance's own backend left out) and the slowest
-//! statements glance itself ran here (its history). SQLite: the history.
+//! statements glance itself ran here (its history). MySQL and MariaDB:
+//! `performance_schema`'s statement digests when it is on, else the
+//! history. SQLite: the history.
 //! Every query is glance's own read-only query through
 //! [`Session::catalog_query`].
 
@@ -44,6 +46,8 @@ impl Order {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
     Statements,
+    /// MySQL's `performance_schema.events_statements_summary_by_digest`.
+    Digests,
     ActivityAndHistory,
     History,
 }
@@ -52,6 +56,7 @@ impl Source {
     fn name(self) -> &'static str {
         match self {
             Source::Statements => "pg_stat_statements",
+            Source::Digests => "performance_schema",
             Source::ActivityAndHistory => "pg_stat_activity+history",
             Source::History => "history",
         }
@@ -171,6 +176,7 @@ fn heading(from: &str) -> &'static str {
     match from {
         "pg_stat_statements" => "Top statements (pg_stat_statements)",
         "pg_stat_activity" => "Running now, longest first (pg_stat_activity)",
+        "performance_schema" => "Top statements (performance_schema digests)",
         _ => "Slowest statements glance ran on this database (history)",
     }
 }
@@ -179,14 +185,67 @@ fn heading(from: &str) -> &'static str {
 /// `limit` from each source.
 pub fn gather(session: &mut Session, order: Order, limit: usize) -> Result<Report, db::Error> {
     let mut notes = Vec::new();
-    if session.info().dialect == Dialect::Sqlite {
-        let queries = from_history(session, order, limit, &mut notes);
-        return Ok(Report {
-            source: Source::History,
-            queries,
-            notes,
-        });
+    match session.info().dialect {
+        Dialect::Sqlite => {}
+        Dialect::Mysql => {
+            let (_, rows) = session.catalog_query("SELECT @@performance_schema")?;
+            if matches!(rows.first().map(Vec::as_slice), Some([Value::Int(1)])) {
+                let (_, rows) = session.catalog_query(&digests_sql(order, limit))?;
+                return Ok(Report {
+                    source: Source::Digests,
+                    queries: rows
+                        .iter()
+                        .filter_map(|row| timed(row, "performance_schema"))
+                        .collect(),
+                    notes,
+                });
+            }
+            notes.push(
+                "performance_schema is off, so the server keeps no statement statistics: \
+                 set performance_schema = ON under [mysqld] and restart the server to list \
+                 every statement."
+                    .into(),
+            );
+        }
+        Dialect::Postgres => return from_postgres(session, order, limit, notes),
     }
+    let queries = from_history(session, order, limit, &mut notes);
+    Ok(Report {
+        source: Source::History,
+        queries,
+        notes,
+    })
+}
+
+/// The statement digests of the connected MySQL database ordered by
+/// `order` (rows examined stand in for blocks read), at most `limit`:
+/// text, calls, total and mean milliseconds, rows, share of the time.
+fn digests_sql(order: Order, limit: usize) -> String {
+    let by = match order {
+        Order::Total => "SUM_TIMER_WAIT",
+        Order::Mean => "AVG_TIMER_WAIT",
+        Order::Io => "SUM_ROWS_EXAMINED",
+    };
+    format!(
+        "SELECT DIGEST_TEXT, COUNT_STAR, SUM_TIMER_WAIT / 1000000000.0, \
+                AVG_TIMER_WAIT / 1000000000.0, SUM_ROWS_SENT + SUM_ROWS_AFFECTED, \
+                SUM_TIMER_WAIT / NULLIF((SELECT SUM(SUM_TIMER_WAIT) \
+                   FROM performance_schema.events_statements_summary_by_digest \
+                   WHERE SCHEMA_NAME = DATABASE()), 0) \
+         FROM performance_schema.events_statements_summary_by_digest \
+         WHERE SCHEMA_NAME = DATABASE() AND DIGEST_TEXT IS NOT NULL \
+         ORDER BY {by} DESC LIMIT {limit}"
+    )
+}
+
+/// PostgreSQL's statements: `pg_stat_statements`, or else what runs now
+/// and the history.
+fn from_postgres(
+    session: &mut Session,
+    order: Order,
+    limit: usize,
+    mut notes: Vec<String>,
+) -> Result<Report, db::Error> {
     let preloaded = match statements(session, order, None, limit)? {
         Listed::Statements(queries) => {
             return Ok(Report {
@@ -403,6 +462,15 @@ pub fn cut(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_mysql_digest_query_is_read_only_in_every_order() {
+        for order in [Order::Total, Order::Mean, Order::Io] {
+            let sql = digests_sql(order, 10);
+            let verdict = crate::safety::classify(&sql, Dialect::Mysql, None);
+            assert_eq!(verdict.level, crate::safety::Level::ReadOnly, "{sql}");
+        }
+    }
 
     fn report() -> Report {
         Report {
