@@ -46,6 +46,10 @@ fn implicit_commit(what: &str) -> Judged {
 pub(super) fn statement_kind(stmt: &Statement, tag: impl FnOnce() -> String) -> Judged {
     use Level::{Destructive, Write};
     match stmt {
+        Statement::Insert(insert) if insert.replace_into => judged(
+            Destructive,
+            "REPLACE deletes the rows whose keys collide before it inserts",
+        ),
         Statement::Query(_)
         | Statement::Insert(_)
         | Statement::Update(_)

@@ -230,18 +230,19 @@ pub(super) fn call(
         if let Some((_, what)) = WRITE.iter().find(|(n, _)| *n == key) {
             return (Level::Write, Some(format!("{key} {what}")));
         }
-        if READ_ONLY.contains(&key.as_str()) {
-            return (Level::ReadOnly, None);
-        }
     }
+    let builtin = schema.is_none() && READ_ONLY.contains(&key.as_str());
     let Some(catalog) = catalog else {
-        return (
-            Level::Write,
-            Some(format!("{name} is not a known read-only function")),
-        );
+        return match builtin {
+            true => (Level::ReadOnly, None),
+            false => (
+                Level::Write,
+                Some(format!("{name} is not a known read-only function")),
+            ),
+        };
     };
     let code = &catalog.code;
-    let mut routines = code.routines.iter().filter(|r| {
+    let routines = code.routines.iter().filter(|r| {
         r.function.name.eq_ignore_ascii_case(name)
             && schema.map_or_else(
                 || code.on_search_path(&r.function.schema),
@@ -249,15 +250,43 @@ pub(super) fn call(
             )
             && args.is_none_or(|n| n >= r.min_args && r.max_args.is_none_or(|max| n <= max))
     });
-    match routines.next() {
-        Some(routine) => verify_routine(routine, catalog),
-        None => (
+    // A name on the allow-list that this server does not define (MySQL and
+    // MariaDB each lack some) reaches a stored function of that name: every
+    // such function must be a verified read too.
+    let mut found = false;
+    let mut judged = (Level::ReadOnly, None);
+    for routine in routines {
+        found = true;
+        let own = verify_routine(routine, catalog);
+        if own.0 > judged.0 {
+            judged = own;
+        }
+    }
+    match (found || builtin, judged) {
+        (true, judged) => judged,
+        (false, _) => (
             Level::Write,
             Some(format!(
                 "{name} is not a built-in glance knows as read-only nor a stored function it can read"
             )),
         ),
     }
+}
+
+/// Judges `seq.nextval`-style names (MariaDB's Oracle mode reads
+/// `name.nextval` as a sequence call): `None` for other names.
+pub(super) fn sequence_attribute(last: &str) -> Option<Judged> {
+    ["nextval", "currval", "lastval"]
+        .iter()
+        .any(|n| last.eq_ignore_ascii_case(n))
+        .then(|| {
+            (
+                Level::Write,
+                Some(format!(
+                    "name.{last} is a sequence call in MariaDB's Oracle mode"
+                )),
+            )
+        })
 }
 
 /// The value of a `name=value` setting the catalog records for a routine.

@@ -149,3 +149,18 @@ fn stored_functions_are_read_not_trusted() {
     // Without a catalog nothing vouches for a name off the allow-list.
     assert_eq!(classify("select one()", MYSQL, None).level, Level::Write);
 }
+
+#[test]
+fn an_allowed_name_a_stored_function_takes_is_verified() {
+    // MariaDB has no built-in BIN_TO_UUID: a stored one answers the name.
+    let c = catalog(vec![function(
+        "bin_to_uuid",
+        "READS SQL DATA",
+        "begin insert into notes values (1); return 1; end",
+    )]);
+    let verdict = classify("select bin_to_uuid()", MYSQL, Some(&c));
+    assert_eq!(verdict.level, Level::Write, "{:?}", verdict.reasons);
+    let plain = catalog(Vec::new());
+    let verdict = classify("select bin_to_uuid(x) from t", MYSQL, Some(&plain));
+    assert_eq!(verdict.level, Level::ReadOnly, "{:?}", verdict.reasons);
+}

@@ -464,6 +464,14 @@ impl Visitor for Walker<'_, '_> {
                 }
             }
             // PostgreSQL reads `row.f` as `f(row)`: a field name may be a call.
+            Expr::CompoundIdentifier(parts) if self.target.dialect == Dialect::Mysql => {
+                let last = parts.last().filter(|p| p.quote_style.is_none());
+                if let Some(judged) =
+                    last.and_then(|p| mysql_functions::sequence_attribute(&p.value))
+                {
+                    self.record_code(judged, || format!("it reads {expr}"));
+                }
+            }
             Expr::CompoundIdentifier(parts) => {
                 for part in &parts[1..] {
                     self.attribute(part);
