@@ -93,9 +93,13 @@ fn member(oid: u32, name: &str, extension: &str) -> Routine {
 }
 
 fn view(name: &str, definition: &str) -> Relation {
+    view_in("public", name, definition)
+}
+
+fn view_in(schema: &str, name: &str, definition: &str) -> Relation {
     Relation {
         definition: Some(definition.into()),
-        ..Relation::new("public", name, RelationKind::View)
+        ..Relation::new(schema, name, RelationKind::View)
     }
 }
 
@@ -386,26 +390,9 @@ fn mysql_routine(
 /// declaring READS SQL DATA and one whose body is hidden.
 fn mysql_catalog() -> Catalog {
     let table = |name: &str| Relation::new("glance", name, RelationKind::Table);
-    let view = |name: &str, definition: &str| Relation {
-        definition: Some(definition.into()),
-        ..Relation::new("glance", name, RelationKind::View)
-    };
-    let mut relations: Vec<Relation> = [
-        "film",
-        "customer",
-        "payment",
-        "docs",
-        "places",
-        "employees",
-        "t",
-        "s",
-        "visits",
-        "notes",
-        "seq",
-    ]
-    .into_iter()
-    .map(table)
-    .collect();
+    let view = |name: &str, definition: &str| view_in("glance", name, definition);
+    let tables = "film customer payment docs places employees t s visits notes seq";
+    let mut relations: Vec<Relation> = tables.split(' ').map(table).collect();
     relations.extend([
         view(
             "v",

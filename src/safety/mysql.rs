@@ -54,24 +54,10 @@ pub(super) fn statement_kind(stmt: &Statement, tag: impl FnOnce() -> String) -> 
         | Statement::Insert(_)
         | Statement::Update(_)
         | Statement::Delete(_)
-        | Statement::ExplainTable { .. }
-        | Statement::ShowFunctions { .. }
-        | Statement::ShowVariable { .. }
-        | Statement::ShowStatus { .. }
-        | Statement::ShowVariables { .. }
-        | Statement::ShowCreate { .. }
-        | Statement::ShowColumns { .. }
-        | Statement::ShowDatabases { .. }
-        | Statement::ShowProcessList { .. }
-        | Statement::ShowSchemas { .. }
-        | Statement::ShowCharset(_)
-        | Statement::ShowTables { .. }
-        | Statement::ShowViews { .. }
-        | Statement::ShowCollation { .. }
         | Statement::Kill { .. }
         | Statement::Call(_)
-        | Statement::Execute { .. }
-        | Statement::Explain { .. } => generic::statement_kind(stmt),
+        | Statement::Execute { .. } => generic::statement_kind(stmt),
+        s if generic::reports(s) => generic::statement_kind(stmt),
         Statement::Set(set) => judge_set(set),
         Statement::CreateTable(t) if t.temporary => {
             judged(Write, "CREATE TEMPORARY TABLE creates a table")

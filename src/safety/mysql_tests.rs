@@ -2,8 +2,9 @@
 //! comments, backticks, backslash escapes), their tags, what `reads` says,
 //! trial refusals and stored functions that call themselves.
 
+use super::corpus::routine;
 use super::{Level, classify, command_tag, reads, split_statements, statement_ranges};
-use crate::catalog::{Catalog, Code, FunctionRef, Routine};
+use crate::catalog::{Catalog, Code, Routine};
 use crate::db::Dialect;
 
 const MYSQL: Dialect = Dialect::Mysql;
@@ -98,25 +99,13 @@ fn only_queries_may_be_tried_and_no_dml_is_previewed() {
 
 fn function(name: &str, access: &str, body: &str) -> Routine {
     Routine {
-        function: FunctionRef {
-            oid: 0,
-            schema: "shop".into(),
-            name: name.into(),
-        },
-        min_args: 0,
         max_args: Some(0),
-        language: "sql".into(),
-        body: Some(body.into()),
-        extension: None,
-        security_definer: false,
-        support: Vec::new(),
-        defaults: None,
-        types: Vec::new(),
         settings: vec![
             "kind=FUNCTION".into(),
             format!("sql_data_access={access}"),
             "deterministic=YES".into(),
         ],
+        ..routine(0, &format!("shop.{name}"), "sql", Some(body))
     }
 }
 
