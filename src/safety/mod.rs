@@ -425,10 +425,13 @@ fn scan(sql: &str, dialect: Dialect) -> Result<Scan, String> {
     let mut start = 0;
     let mut current: Vec<(TokenWithSpan, Range<usize>)> = Vec::new();
     let mut nesting = Nesting::default();
+    // Where each token is, on MySQL (see `mysql::executable_comment`).
+    let mut raw_spans = Vec::new();
     for t in tokens {
+        let bytes = cursor.seek(t.span.start)..cursor.seek(t.span.end);
         if dialect == Dialect::Mysql {
-            let at = cursor.seek(t.span.start);
-            if let Some(trap) = mysql::comment_trap(&t.token, &sql[at..])
+            raw_spans.push(bytes.clone());
+            if let Some(trap) = mysql::comment_trap(&t.token)
                 && !scan.traps.contains(&trap)
             {
                 scan.traps.push(trap);
@@ -438,25 +441,26 @@ fn scan(sql: &str, dialect: Dialect) -> Result<Scan, String> {
             continue;
         }
         if t.token == Token::SemiColon && nesting.at_top() {
-            let end = cursor.seek(t.span.start);
             push_piece(
                 &mut scan,
                 sql,
                 dialect,
-                start..end,
+                start..bytes.start,
                 std::mem::take(&mut current),
             );
-            start = cursor.seek(t.span.end);
+            start = bytes.end;
             continue;
         }
         let in_create = current.first().is_some_and(
             |(f, _)| matches!(&f.token, Token::Word(w) if w.keyword == Keyword::CREATE),
         );
         nesting.step(&t.token, in_create);
-        let bytes = cursor.seek(t.span.start)..cursor.seek(t.span.end);
         current.push((t, bytes));
     }
     push_piece(&mut scan, sql, dialect, start..sql.len(), current);
+    if let Some(trap) = mysql::executable_comment(sql, &raw_spans) {
+        scan.traps.push(trap);
+    }
     Ok(scan)
 }
 

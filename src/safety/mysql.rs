@@ -211,22 +211,11 @@ const PLANNING_HINTS: &[&str] = &[
     "SUBQUERY",
 ];
 
-/// What a comment token, or the text at `rest` where a token starts, holds
-/// that the server runs or reads differently: executable comments, a `--`
+/// What a comment token holds that the server reads differently: a `--`
 /// not followed by the whitespace the server needs, optimizer hints beyond
 /// planning.
-pub(super) fn comment_trap(token: &Token, rest: &str) -> Option<(Level, String)> {
-    if rest.starts_with("/*!") {
-        return Some((
-            Level::Destructive,
-            "an executable comment /*! … */: the server runs what is inside it".into(),
-        ));
-    }
+pub(super) fn comment_trap(token: &Token) -> Option<(Level, String)> {
     match token {
-        Token::Whitespace(Whitespace::MultiLineComment(text)) if text.starts_with("M!") => Some((
-            Level::Destructive,
-            "an executable comment /*M! … */: MariaDB runs what is inside it".into(),
-        )),
         Token::Whitespace(Whitespace::MultiLineComment(text)) if text.starts_with('+') => {
             hint_trap(&text[1..])
         }
@@ -237,6 +226,30 @@ pub(super) fn comment_trap(token: &Token, rest: &str) -> Option<(Level, String)>
         }
         _ => None,
     }
+}
+
+/// An executable comment `/*! … */` or `/*M! … */` anywhere in `sql` but
+/// inside a token that holds text (a string, a quoted name, another
+/// comment), given every token's byte span: the tokenizer reads the first
+/// kind's content as tokens and the second as a comment, and the server
+/// runs both, empty ones included.
+pub(super) fn executable_comment(sql: &str, spans: &[Range<usize>]) -> Option<(Level, String)> {
+    let inside = |p: usize| spans.iter().any(|s| s.start < p && p < s.end);
+    let found = ["/*!", "/*M!"].iter().find_map(|marker| {
+        sql.match_indices(marker)
+            .map(|(p, _)| p)
+            .find(|&p| !inside(p))
+            .map(|_| *marker)
+    })?;
+    let who = if found == "/*M!" {
+        "MariaDB"
+    } else {
+        "the server"
+    };
+    Some((
+        Level::Destructive,
+        format!("an executable comment {found} … */: {who} runs what is inside it"),
+    ))
 }
 
 fn dash_reason() -> String {
