@@ -91,7 +91,41 @@ pub(super) fn statement_kind(stmt: &Statement, tag: impl FnOnce() -> String) -> 
             Destructive,
             "RESET discards server state (logs, caches, replication) and commits implicitly",
         ),
-        _ => implicit_commit(&tag()),
+        Statement::Use(_) => judged(
+            Destructive,
+            "USE switches to another database, whose views and functions glance has not read",
+        ),
+        Statement::CreateTable(_)
+        | Statement::CreateView(_)
+        | Statement::CreateIndex(_)
+        | Statement::CreateDatabase { .. }
+        | Statement::CreateSchema { .. }
+        | Statement::CreateFunction(_)
+        | Statement::CreateProcedure { .. }
+        | Statement::CreateTrigger(_)
+        | Statement::CreateSequence { .. }
+        | Statement::CreateServer(_)
+        | Statement::CreateRole(_)
+        | Statement::CreateUser(_)
+        | Statement::AlterTable(_)
+        | Statement::AlterView { .. }
+        | Statement::AlterIndex { .. }
+        | Statement::AlterSchema(_)
+        | Statement::AlterFunction(_)
+        | Statement::AlterUser(_)
+        | Statement::AlterRole { .. }
+        | Statement::Drop { .. }
+        | Statement::DropFunction(_)
+        | Statement::DropProcedure { .. }
+        | Statement::DropTrigger(_)
+        | Statement::Truncate(_)
+        | Statement::RenameTable(_)
+        | Statement::Grant(_)
+        | Statement::Revoke(_) => implicit_commit(&tag()),
+        _ => judged(
+            Destructive,
+            format!("{} is not a statement glance knows on MySQL", tag()),
+        ),
     }
 }
 

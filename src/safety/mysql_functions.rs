@@ -18,13 +18,15 @@ use super::{Level, last_part, settings, verify};
 use crate::catalog::{Catalog, Routine};
 use crate::db::Dialect;
 
-/// The longest `SLEEP(n)`, in seconds, that stays read-only: it holds the
-/// session no longer than a slow query would, and the guard's statement
-/// timeout bounds it anyway.
+/// The longest `SLEEP(n)`, in seconds, that stays read-only. Neither
+/// `SLEEP` nor `BENCHMARK` changes anything; what they can do is hold the
+/// session and the server, and the guard's statement timeout bounds a
+/// statement whatever it repeats. The literal bounds keep a call from being
+/// a deliberate stall that only the timeout ends.
 const SLEEP_BOUND: f64 = 1.0;
 
-/// The most `BENCHMARK(n, expr)` repetitions that stay read-only: `expr` is
-/// judged on its own, the count only decides how long the server works.
+/// The most `BENCHMARK(n, expr)` repetitions that stay read-only (see
+/// [`SLEEP_BOUND`]); `expr` is judged like any other expression.
 const BENCHMARK_BOUND: f64 = 1000.0;
 
 /// Built-ins that reach the server's files or run programs.
