@@ -248,7 +248,7 @@ pub(super) fn call(
         r.function.name.eq_ignore_ascii_case(name)
             && schema.map_or_else(
                 || code.on_search_path(&r.function.schema),
-                |s| s == r.function.schema,
+                |s| s.eq_ignore_ascii_case(&r.function.schema),
             )
             && args.is_none_or(|n| n >= r.min_args && r.max_args.is_none_or(|max| n <= max))
     });

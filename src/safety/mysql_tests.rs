@@ -153,3 +153,26 @@ fn an_allowed_name_a_stored_function_takes_is_verified() {
     let verdict = classify("select bin_to_uuid(x) from t", MYSQL, Some(&plain));
     assert_eq!(verdict.level, Level::ReadOnly, "{:?}", verdict.reasons);
 }
+
+#[test]
+fn a_view_is_found_whatever_case_its_database_is_written_in() {
+    use crate::catalog::{Relation, RelationKind};
+    let mut c = catalog(vec![function(
+        "touch",
+        "MODIFIES SQL DATA",
+        "begin insert into notes values (1); return 1; end",
+    )]);
+    c.relations.push(Relation {
+        definition: Some("select `Shop`.`touch`() AS `t`".into()),
+        ..Relation::new("Shop", "v_touch", RelationKind::View)
+    });
+    c.code.routines[0].function.schema = "Shop".into();
+    c.code.search_path = Some(vec!["Shop".into()]);
+    for sql in [
+        "select * from Shop.v_touch",
+        "select * from shop.V_TOUCH",
+        "select * from v_touch",
+    ] {
+        assert_eq!(classify(sql, MYSQL, Some(&c)).level, Level::Write, "{sql}");
+    }
+}

@@ -442,11 +442,13 @@ pub(super) fn relation(
                 Dialect::Postgres => r.name == name,
                 Dialect::Sqlite | Dialect::Mysql => r.name.eq_ignore_ascii_case(name),
             };
-            same_name
-                && schema.map_or_else(
-                    || code.on_search_path(&r.schema),
-                    |s| code.names_schema(s, &r.schema),
-                )
+            // An unquoted MySQL database name is lower-cased by `split_name`
+            // but may be written in capitals on the server: match either.
+            let same_schema = |s: &str| match dialect {
+                Dialect::Mysql => s.eq_ignore_ascii_case(&r.schema),
+                Dialect::Postgres | Dialect::Sqlite => code.names_schema(s, &r.schema),
+            };
+            same_name && schema.map_or_else(|| code.on_search_path(&r.schema), same_schema)
         })
         .map(|r| read_relation(&r.schema, &r.name, r.kind, dialect, catalog))
         .fold((Level::ReadOnly, None), worse)
