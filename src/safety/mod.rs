@@ -11,7 +11,9 @@
 //! rejects respelled, see `rewrite`), and the parsed tree is walked in full
 //! (see `walk`). Whatever the tokens show that the parser might miss (psql
 //! meta-commands, `U&"…"` names that do not decode, empty names, a statement
-//! count the parser does not confirm) is judged destructive.
+//! count the parser does not confirm) is judged destructive. MySQL and
+//! MariaDB, where a read-only transaction holds much less, have rules of
+//! their own (see `mysql` and `mysql_functions`).
 //!
 //! Besides the level, a verdict says whether a rollback undoes everything
 //! the input does (what may be previewed), whether sequences advance, and

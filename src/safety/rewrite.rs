@@ -12,6 +12,11 @@
 //! and `FOR SHARE` (a lock either way); `ROWS FROM (f(…), g(…))` in FROM
 //! becomes `UNNEST (f(…), g(…))`, the same calls in a table factor.
 //!
+//! On MySQL, `LOCK IN SHARE MODE` becomes `FOR SHARE` (the same lock), MariaDB's
+//! `NEXT VALUE FOR seq` and `PREVIOUS VALUE FOR seq` become `nextval(seq)` and
+//! `lastval(seq)`, and `:=` in a `SET` becomes `=`, so that these are judged
+//! by what they do rather than refused for their spelling.
+//!
 //! `U&"…"` identifiers are another matter: the parser reads `U&"d\0061ta"` as
 //! `U & "d\0061ta"` without an error, so they are always respelled (the
 //! others only when the parser fails): decoded by PostgreSQL's rules into
