@@ -454,6 +454,9 @@ impl Visitor for Walker<'_, '_> {
                     self.target.catalog,
                 );
                 self.record_code(judged, || format!("it calls {}", last_part(&f.name)));
+                if last_part(&f.name).eq_ignore_ascii_case("nextval") && !self.planning {
+                    self.out.advance_sequences();
+                }
             }
             Expr::Function(f) => {
                 self.function(&f.name, Some(argument_count(&f.args)));
