@@ -5,10 +5,11 @@
 //! GLOBAL` and files written by `INTO OUTFILE` outlive a rollback. So the
 //! classifier carries most of the safety there:
 //!
-//! - every statement kind but queries, SHOW/DESCRIBE/EXPLAIN, plain DML,
-//!   session `SET`, savepoints and `CREATE TEMPORARY TABLE` is destructive
-//!   ([`statement_kind`]), and a trial in a transaction that is rolled back
-//!   is refused for anything but plain DML ([`trial_refusal`]);
+//! - every statement kind but queries, SHOW/DESCRIBE/EXPLAIN, INSERT and
+//!   UPDATE, session `SET`, savepoints and `CREATE TEMPORARY TABLE` is
+//!   destructive ([`statement_kind`]); a trial in a transaction that is
+//!   rolled back is refused for anything but a query ([`trial_refusal`]),
+//!   and no DML counts as undone by a rollback (a MyISAM table keeps it);
 //! - what the server runs whatever a parser thinks is judged from the raw
 //!   tokens: executable comments `/*! … */` and `/*M! … */`, a `--` the
 //!   server and the parser may read differently, optimizer hints that set
