@@ -324,7 +324,7 @@ fn hint_trap(text: &str) -> Option<(Level, String)> {
 }
 
 /// What a statement's significant tokens show that the parser may not
-/// read: `INTO OUTFILE`/`DUMPFILE`, `:=` assignments, a `--` written
+/// read: `INTO OUTFILE`/`DUMPFILE`, `INTO @variable`, `:=` assignments, a `--` written
 /// together (the server may read a comment there).
 pub(super) fn token_traps(tokens: &[Token], spans: &[Range<usize>]) -> Vec<(Level, String)> {
     let mut traps = Vec::new();
@@ -345,6 +345,16 @@ pub(super) fn token_traps(tokens: &[Token], spans: &[Range<usize>]) -> Vec<(Leve
             }
             Token::Assignment => {
                 traps.push((Level::Write, "`:=` assigns a user variable".to_string()))
+            }
+            Token::Word(w)
+                if w.quote_style.is_none()
+                    && w.value.eq_ignore_ascii_case("into")
+                    && matches!(next, Some(Token::Word(v)) if v.value.starts_with('@')) =>
+            {
+                traps.push((
+                    Level::Write,
+                    "INTO @variable writes user variables".to_string(),
+                ))
             }
             Token::Minus if next == Some(&Token::Minus) && spans[i].end == spans[i + 1].start => {
                 traps.push((Level::Destructive, dash_reason()));
