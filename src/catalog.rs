@@ -123,11 +123,13 @@ pub const IDENTITY_DEFAULTS: [&str; 2] = [
 ];
 
 /// The expression of a generated column's default
-/// (`generated always as (EXPR) stored`), computed on every write of the row.
+/// (`generated always as (EXPR) stored`, or `… virtual` on MySQL), computed
+/// on every write (stored) or read (virtual) of the row.
 pub fn generated_expression(default: &str) -> Option<&str> {
-    default
-        .strip_prefix("generated always as (")?
+    let inner = default.strip_prefix("generated always as (")?;
+    inner
         .strip_suffix(") stored")
+        .or_else(|| inner.strip_suffix(") virtual"))
 }
 
 /// A text column with at most this many distinct values gets samples.
