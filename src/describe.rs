@@ -296,7 +296,9 @@ pub struct Trigger {
 
 /// The one catalog query that reads [`Details`] for `schema.name`, in the
 /// connection's dialect. Names travel hex-encoded, so no quoting of theirs
-/// can change the query. Rows: kind, text, text, text.
+/// can change the query. Rows: kind, text, text, text. Kinds: `k` partition
+/// key, `o` partition of, `p` partition, `t` trigger, `c` check constraint
+/// (MySQL, whose checks the catalog does not hold).
 pub fn details_sql(dialect: Dialect, schema: &str, name: &str) -> String {
     match dialect {
         Dialect::Postgres => {
@@ -350,7 +352,30 @@ pub fn details_sql(dialect: Dialect, schema: &str, name: &str) -> String {
                  ORDER BY 1, 4, 3"
             )
         }
-        Dialect::Mysql => todo!("MySQL triggers"),
+        Dialect::Mysql => {
+            let text = |s: &str| format!("CONVERT(X'{}' USING utf8mb4)", hex(s));
+            // The NATURAL JOIN also matches TABLE_NAME where CHECK_CONSTRAINTS
+            // has one (MariaDB, whose column checks share names across
+            // tables); MySQL 8's has none, and names checks uniquely.
+            format!(
+                "SELECT 't' AS kind, CONCAT('CREATE TRIGGER ', TRIGGER_NAME, ' ', ACTION_TIMING, ' ', \
+                        EVENT_MANIPULATION, ' ON ', EVENT_OBJECT_TABLE, ' FOR EACH ', \
+                        ACTION_ORIENTATION, ' ', ACTION_STATEMENT) AS a, \
+                        TRIGGER_NAME AS b, 'O' AS c, NULL AS d \
+                 FROM information_schema.TRIGGERS \
+                 WHERE EVENT_OBJECT_SCHEMA = {schema} AND EVENT_OBJECT_TABLE = {name} \
+                 UNION ALL \
+                 SELECT 'c', CONCAT('\"', CONSTRAINT_NAME, '\" CHECK (', CHECK_CLAUSE, ')'), \
+                        CONSTRAINT_NAME, NULL, NULL \
+                 FROM information_schema.CHECK_CONSTRAINTS \
+                      NATURAL JOIN information_schema.TABLE_CONSTRAINTS \
+                 WHERE CONSTRAINT_TYPE = 'CHECK' AND CONSTRAINT_SCHEMA = {schema} \
+                   AND TABLE_NAME = {name} \
+                 ORDER BY 1, 3",
+                schema = text(schema),
+                name = text(name)
+            )
+        }
         Dialect::Sqlite => {
             let text = |s: &str| format!("CAST(X'{}' AS TEXT)", hex(s));
             format!(
@@ -383,6 +408,7 @@ pub fn details_from_rows(rows: &[Row]) -> Details {
             "p" => details
                 .partitions
                 .push((cell(2).unwrap_or_default(), a.unwrap_or_default())),
+            "c" => details.checks.extend(a),
             "t" => {
                 let Some(definition) = a else { continue };
                 details.triggers.push(Trigger {
@@ -1222,6 +1248,34 @@ mod tests {
         );
         let sql = details_sql(Dialect::Sqlite, "main", "it's");
         assert!(sql.contains("X'69742773'"), "{sql}");
+        let sql = details_sql(Dialect::Mysql, "shop", "it's");
+        assert!(
+            sql.contains("CONVERT(X'69742773' USING utf8mb4)") && !sql.contains("it's"),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn mysql_triggers_and_checks_become_sections() {
+        let row = |cells: [&str; 3]| -> Row { cells.iter().map(|c| text(c)).collect() };
+        let details = details_from_rows(&[
+            row([
+                "c",
+                "\"amount_small\" CHECK (`amount` < 10)",
+                "amount_small",
+            ]),
+            row([
+                "t",
+                "CREATE TRIGGER audit BEFORE UPDATE ON orders FOR EACH ROW SET NEW.n = 1",
+                "audit",
+            ]),
+        ]);
+        assert_eq!(details.checks, ["\"amount_small\" CHECK (`amount` < 10)"]);
+        assert_eq!(
+            details.triggers[0].definition,
+            "audit BEFORE UPDATE ON orders FOR EACH ROW SET NEW.n = 1"
+        );
+        assert_eq!(details.triggers[0].firing, 'O');
     }
 
     #[test]
