@@ -479,8 +479,8 @@ fn sections(
         .map(|(from, fk)| {
             format!(
                 "TABLE \"{}\" CONSTRAINT {}",
-                visible_name(&from.schema, &from.name),
-                foreign_key_line(fk)
+                visible_name(&from.schema, &from.name, home(catalog)),
+                foreign_key_line(fk, home(catalog))
             )
         })
         .collect();
@@ -519,7 +519,10 @@ fn sections(
         ("Unique constraints", unique_lines(r)),
         (
             "Foreign-key constraints",
-            r.foreign_keys.iter().map(foreign_key_line).collect(),
+            r.foreign_keys
+                .iter()
+                .map(|fk| foreign_key_line(fk, home(catalog)))
+                .collect(),
         ),
         ("Referenced by", referenced_by),
     ];
@@ -598,10 +601,19 @@ fn named(name: &str) -> String {
 }
 
 /// What follows the table in an index definition: `btree (id)` after
-/// `USING`, else the column list and any `WHERE` (SQLite's form).
-fn index_tail(definition: &str) -> &str {
+/// `USING`, `fulltext (note)` for MySQL's `FULLTEXT KEY ft (note)` (and
+/// `SPATIAL`), else the column list and any `WHERE` (SQLite's form).
+fn index_tail(definition: &str) -> String {
     if let Some((_, tail)) = definition.split_once(" USING ") {
-        return tail.trim();
+        return tail.trim().to_string();
+    }
+    for kind in ["FULLTEXT KEY ", "SPATIAL KEY "] {
+        if definition.starts_with(kind)
+            && let Some(at) = definition.find('(')
+        {
+            let word = kind.trim_end_matches(" KEY ").to_lowercase();
+            return format!("{word} {}", definition[at..].trim());
+        }
     }
     let after_on = definition
         .find(" ON ")
@@ -609,6 +621,7 @@ fn index_tail(definition: &str) -> &str {
     after_on
         .find('(')
         .map_or(definition, |i| after_on[i..].trim())
+        .to_string()
 }
 
 /// Unique constraints that no index of the same name already shows.
@@ -620,10 +633,20 @@ fn unique_lines(r: &Relation) -> Vec<String> {
         .collect()
 }
 
+/// The schema unqualified names resolve in when it is the only one: the
+/// connected database on MySQL.
+fn home(catalog: &Catalog) -> Option<&str> {
+    match catalog.code.search_path.as_deref() {
+        Some([only]) => Some(only),
+        _ => None,
+    }
+}
+
 /// A relation's name as psql prints it with the default search path:
-/// bare in `public` (PostgreSQL) or `main` (SQLite), schema-qualified elsewhere.
-fn visible_name(schema: &str, name: &str) -> String {
-    if schema == "public" || schema == "main" {
+/// bare in `public` (PostgreSQL), `main` (SQLite) or `home` (MySQL's
+/// database), schema-qualified elsewhere.
+fn visible_name(schema: &str, name: &str, home: Option<&str>) -> String {
+    if schema == "public" || schema == "main" || home == Some(schema) {
         name.to_string()
     } else {
         format!("{schema}.{name}")
@@ -632,8 +655,8 @@ fn visible_name(schema: &str, name: &str) -> String {
 
 /// `"fk" FOREIGN KEY (a) REFERENCES t(b) ON DELETE CASCADE`; the referenced
 /// table is qualified unless it is in the default schema.
-fn foreign_key_line(fk: &ForeignKey) -> String {
-    let table = visible_name(&fk.ref_schema, &fk.ref_table);
+fn foreign_key_line(fk: &ForeignKey, home: Option<&str>) -> String {
+    let table = visible_name(&fk.ref_schema, &fk.ref_table, home);
     let mut line = format!(
         "{}FOREIGN KEY ({}) REFERENCES {table}({})",
         named(&fk.name),
@@ -1097,6 +1120,81 @@ mod tests {
     }
 
     #[test]
+    fn describes_a_mysql_table_like_psql() {
+        let key = |name: &str, definition: &str, unique| Index {
+            name: name.into(),
+            definition: definition.into(),
+            unique,
+            primary: name == "PRIMARY",
+        };
+        let mut customers = relation_named("shop", "customers", RelationKind::Table);
+        customers.columns = vec![column(
+            "id",
+            "int(10) unsigned",
+            false,
+            Some("auto_increment"),
+        )];
+        customers.indexes = vec![key("PRIMARY", "PRIMARY KEY USING btree (id)", true)];
+        let mut orders = relation_named("shop", "orders", RelationKind::Table);
+        orders.columns = vec![column(
+            "status",
+            "enum('new','paid','it''s done')",
+            false,
+            Some("'new'"),
+        )];
+        orders.indexes = vec![
+            key("PRIMARY", "PRIMARY KEY USING btree (id)", true),
+            key("ft", "FULLTEXT KEY ft (note)", false),
+        ];
+        orders.foreign_keys = vec![ForeignKey {
+            name: "orders_customer".into(),
+            columns: vec!["customer_id".into()],
+            ref_schema: "shop".into(),
+            ref_table: "customers".into(),
+            ref_columns: vec!["id".into()],
+            on_delete: Some("CASCADE".into()),
+            on_update: None,
+        }];
+        let mut catalog = Catalog {
+            relations: vec![customers, orders],
+            ..Catalog::default()
+        };
+        catalog.code.search_path = Some(vec!["shop".into()]);
+        let d = relation(&catalog, "orders", false).expect("found");
+        assert_eq!(d.title.as_deref(), Some("Table \"shop.orders\""));
+        assert_eq!(cell_texts(&d, 1), ["enum('new','paid','it''s done')"]);
+        let section = |d: &Description, name: &str| {
+            d.sections
+                .iter()
+                .find(|(h, _)| h == name)
+                .map(|(_, lines)| lines.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            section(&d, "Indexes"),
+            [
+                "\"PRIMARY\" PRIMARY KEY, btree (id)",
+                "\"ft\" fulltext (note)"
+            ]
+        );
+        assert_eq!(
+            section(&d, "Foreign-key constraints"),
+            [
+                "\"orders_customer\" FOREIGN KEY (customer_id) REFERENCES customers(id) ON DELETE CASCADE"
+            ],
+            "the connected database's tables are named bare"
+        );
+        let c = relation(&catalog, "customers", false).expect("found");
+        assert_eq!(cell_texts(&c, 3), ["auto_increment"]);
+        assert_eq!(
+            section(&c, "Referenced by"),
+            [
+                "TABLE \"orders\" CONSTRAINT \"orders_customer\" FOREIGN KEY (customer_id) REFERENCES customers(id) ON DELETE CASCADE"
+            ]
+        );
+    }
+
+    #[test]
     fn describes_a_table_like_psql() {
         let catalog = shop();
         let d = relation(&catalog, "customers", false).expect("found");
@@ -1319,7 +1417,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            foreign_key_line(&fk),
+            foreign_key_line(&fk, None),
             "FOREIGN KEY (customer_id) REFERENCES customers(id)"
         );
         let mut r = Relation::new("main", "t", RelationKind::Table);
