@@ -23,6 +23,8 @@ pub struct Catalog {
     /// What introspection skipped and why (a view that no longer resolves),
     /// for the front end to show once.
     pub warnings: Vec<String>,
+    /// How the database quotes identifiers, for SQL written from the catalog.
+    pub quoting: crate::ident::Quoting,
 }
 
 /// A namespace (PostgreSQL schema; SQLite has one, `main`).

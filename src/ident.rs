@@ -297,6 +297,25 @@ pub fn quote_ident_mysql(name: &str) -> Cow<'_, str> {
     }
 }
 
+/// How a database quotes identifiers: in double quotes (PostgreSQL,
+/// SQLite) or backticks (MySQL and MariaDB, where `"…"` is a string).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Quoting {
+    #[default]
+    Double,
+    Backtick,
+}
+
+impl Quoting {
+    /// `name` as SQL in this quoting: bare when it may be.
+    pub fn quote(self, name: &str) -> Cow<'_, str> {
+        match self {
+            Quoting::Double => quote_ident(name),
+            Quoting::Backtick => quote_ident_mysql(name),
+        }
+    }
+}
+
 /// `'text'`, with any `'` doubled: an SQL string literal.
 pub fn quote_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))

@@ -18,7 +18,7 @@ use crate::catalog::{
     Catalog, ColumnInfo, ForeignKey, FunctionRef, Index, Key, Relation, RelationKind, Routine,
     Schema,
 };
-use crate::ident::{quote_ident_mysql, quote_literal};
+use crate::ident::{Quoting, quote_ident_mysql, quote_literal};
 
 /// How many catalog queries [`catalog`] runs.
 pub const QUERIES: usize = 6;
@@ -221,6 +221,7 @@ fn build(database: Option<&str>, mariadb: bool, rows: Rows) -> Catalog {
     };
     catalog.code.routines = rows.routines.iter().map(routine).collect();
     catalog.code.search_path = Some(vec![database.to_string()]);
+    catalog.quoting = Quoting::Backtick;
     catalog
 }
 
@@ -779,6 +780,7 @@ mod tests {
         let c = build(Some("shop"), true, shop());
         assert_eq!(c.schemas[0].name, "shop");
         assert_eq!(c.code.search_path, Some(vec!["shop".to_string()]));
+        assert_eq!(c.quoting, Quoting::Backtick);
         let names: Vec<_> = c
             .relations
             .iter()
