@@ -1,7 +1,7 @@
 //! Reading a MySQL or MariaDB database into a [`Catalog`] from
 //! `information_schema`, and the sample values of text columns.
 //!
-//! Invariant: a fixed number of queries ([`QUERIES`]), whatever the size of
+//! Invariant: a fixed number of queries (six), whatever the size of
 //! the schema, each covering every object of the connected database (a
 //! MySQL "schema"); rows are matched to relations by name here. The system
 //! databases (`mysql`, `sys`, `information_schema`, `performance_schema`)
@@ -19,9 +19,6 @@ use crate::catalog::{
     Schema,
 };
 use crate::ident::{Quoting, quote_ident_mysql, quote_literal};
-
-/// How many catalog queries [`catalog`] runs.
-pub const QUERIES: usize = 6;
 
 /// One row as text: information_schema values are all read as text.
 type Text = Vec<Option<String>>;
@@ -98,7 +95,7 @@ const ROUTINES: &str = concat!(
     " ORDER BY r.ROUTINE_NAME, r.ROUTINE_TYPE"
 );
 
-/// Reads the connected database's schema in [`QUERIES`] queries.
+/// Reads the connected database's schema in six queries.
 pub(crate) fn catalog(conn: &mut Conn) -> Result<Catalog, mysql::Error> {
     let mut round_trips = 0;
     let mut read = |conn: &mut Conn, sql: &str| -> Result<Vec<Text>, mysql::Error> {
