@@ -103,9 +103,8 @@ pub fn report(sql: &str, rows: &[Row]) -> Report {
             select = Some((a.id.as_str(), a.select_type.as_str()));
             tree.push(format!("Select #{} ({})", a.id, a.select_type));
         }
-        let line = describe(a);
-        tree.push(format!("  -> {line}"));
-        findings.extend(judge(a, &line));
+        tree.push(format!("  -> {}", describe(a)));
+        findings.extend(judge(a));
     }
     let plan = accesses
         .iter()
@@ -127,12 +126,13 @@ pub fn report(sql: &str, rows: &[Row]) -> Report {
 
 /// What is worth fixing in one access: a full scan of a large table, a
 /// join without an index, a temporary table, a sort outside an index.
-fn judge(a: &Access, node: &str) -> Vec<Finding> {
+fn judge(a: &Access) -> Vec<Finding> {
     let mut found = Vec::new();
+    let node = format!("{} (select #{})", a.table, a.id);
     let mut add = |kind, detail: String, weight| {
         found.push(Finding {
             kind,
-            node: node.to_string(),
+            node: node.clone(),
             detail,
             weight,
         })
