@@ -1119,6 +1119,15 @@ mod tests {
         );
     }
 
+    /// The lines under heading `name` of `d`, none when it has no such section.
+    fn section(d: &Description, name: &str) -> Vec<String> {
+        d.sections
+            .iter()
+            .find(|(h, _)| h == name)
+            .map(|(_, lines)| lines.clone())
+            .unwrap_or_default()
+    }
+
     #[test]
     fn describes_a_mysql_table_like_psql() {
         let key = |name: &str, definition: &str, unique| Index {
@@ -1163,13 +1172,6 @@ mod tests {
         let d = relation(&catalog, "orders", false).expect("found");
         assert_eq!(d.title.as_deref(), Some("Table \"shop.orders\""));
         assert_eq!(cell_texts(&d, 1), ["enum('new','paid','it''s done')"]);
-        let section = |d: &Description, name: &str| {
-            d.sections
-                .iter()
-                .find(|(h, _)| h == name)
-                .map(|(_, lines)| lines.clone())
-                .unwrap_or_default()
-        };
         assert_eq!(
             section(&d, "Indexes"),
             [
@@ -1200,13 +1202,6 @@ mod tests {
         let d = relation(&catalog, "customers", false).expect("found");
         assert_eq!(d.title.as_deref(), Some("Table \"public.customers\""));
         assert_eq!(cell_texts(&d, 2), ["not null", "not null"]);
-        let section = |d: &Description, name: &str| {
-            d.sections
-                .iter()
-                .find(|(h, _)| h == name)
-                .map(|(_, lines)| lines.clone())
-                .unwrap_or_default()
-        };
         assert_eq!(
             section(&d, "Indexes"),
             [

@@ -72,6 +72,19 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report of a plan read without running the statement (SQLite's
+    /// and MySQL's): its steps as JSON objects, the tree, the findings.
+    fn planned(sql: &str, plan: Vec<Json>, tree: Vec<String>, findings: Vec<Finding>) -> Report {
+        Report {
+            sql: sql.to_string(),
+            analyze: false,
+            generic: false,
+            plan: Json::Array(plan),
+            tree,
+            findings: worst_first(findings),
+        }
+    }
+
     /// The tree, then the findings.
     pub fn text(&self) -> String {
         let mut text = String::new();
@@ -659,14 +672,7 @@ fn from_sqlite(sql: &str, steps: &[(i64, i64, String)], sizes: &[(String, u64)])
         .iter()
         .map(|(id, parent, detail)| json!({"id": id, "parent": parent, "detail": detail}))
         .collect();
-    Report {
-        sql: sql.to_string(),
-        analyze: false,
-        generic: false,
-        plan: Json::Array(plan),
-        tree,
-        findings: worst_first(findings),
-    }
+    Report::planned(sql, plan, tree, findings)
 }
 
 #[cfg(test)]

@@ -4,9 +4,9 @@
 //! out. The tabular form is read because both servers print it alike
 //! (MySQL 8 adds `partitions` and `filtered`), where their JSON differs.
 
-use serde_json::{Value as Json, json};
+use serde_json::json;
 
-use super::{Finding, Report, worst_first};
+use super::{Finding, Report};
 use crate::analysis::scan_sizes::LARGE_TABLE_ROWS;
 use crate::db::{Row, Value};
 use crate::numbers::thousands;
@@ -114,14 +114,7 @@ pub fn report(sql: &str, rows: &[Row]) -> Report {
                    "rows": a.rows, "extra": a.extra})
         })
         .collect();
-    Report {
-        sql: sql.to_string(),
-        analyze: false,
-        generic: false,
-        plan: Json::Array(plan),
-        tree,
-        findings: worst_first(findings),
-    }
+    Report::planned(sql, plan, tree, findings)
 }
 
 /// What is worth fixing in one access: a full scan of a large table, a

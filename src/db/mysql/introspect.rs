@@ -519,256 +519,56 @@ fn quote_backtick(name: &str) -> String {
 mod tests {
     use super::*;
 
-    fn row(cells: &[Option<&str>]) -> Text {
-        cells.iter().map(|c| c.map(str::to_string)).collect()
+    /// Rows written one a line, cells split by `|`, `\N` for NULL (as
+    /// the mysql client's batch mode writes it).
+    fn rows(text: &str) -> Vec<Text> {
+        text.lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(|line| {
+                line.split('|')
+                    .map(|c| (c != "\\N").then(|| c.to_string()))
+                    .collect()
+            })
+            .collect()
     }
 
     fn shop() -> Rows {
-        let s = Some;
         Rows {
-            tables: vec![
-                row(&[
-                    s("customers"),
-                    s("BASE TABLE"),
-                    s("people who buy"),
-                    s("3"),
-                    s("32768"),
-                    None,
-                ]),
-                row(&[
-                    s("orders"),
-                    s("BASE TABLE"),
-                    s(""),
-                    s("200"),
-                    s("65536"),
-                    None,
-                ]),
-                row(&[
-                    s("paid"),
-                    s("VIEW"),
-                    s("VIEW"),
-                    None,
-                    None,
-                    s("select `id` from `orders`"),
-                ]),
-                row(&[s("ids"), s("SEQUENCE"), s(""), s("1"), s("0"), None]),
-            ],
-            columns: vec![
-                row(&[
-                    s("customers"),
-                    s("id"),
-                    s("int(10) unsigned"),
-                    s("NO"),
-                    None,
-                    s("auto_increment"),
-                    None,
-                    s(""),
-                    s("int"),
-                ]),
-                row(&[
-                    s("customers"),
-                    s("tier"),
-                    s("enum('free','pro','it''s')"),
-                    s("NO"),
-                    s("'free'"),
-                    s(""),
-                    None,
-                    s("plan"),
-                    s("enum"),
-                ]),
-                row(&[
-                    s("customers"),
-                    s("flags"),
-                    s("set('beta','vip')"),
-                    s("YES"),
-                    s("NULL"),
-                    s(""),
-                    None,
-                    s(""),
-                    s("set"),
-                ]),
-                row(&[
-                    s("customers"),
-                    s("seen"),
-                    s("timestamp"),
-                    s("NO"),
-                    s("current_timestamp()"),
-                    s("on update current_timestamp()"),
-                    None,
-                    s(""),
-                    s("timestamp"),
-                ]),
-                row(&[
-                    s("orders"),
-                    s("id"),
-                    s("bigint(20)"),
-                    s("NO"),
-                    None,
-                    s("auto_increment"),
-                    None,
-                    s(""),
-                    s("bigint"),
-                ]),
-                row(&[
-                    s("orders"),
-                    s("customer_id"),
-                    s("int(10) unsigned"),
-                    s("NO"),
-                    None,
-                    s(""),
-                    None,
-                    s(""),
-                    s("int"),
-                ]),
-                row(&[
-                    s("orders"),
-                    s("amount"),
-                    s("decimal(10,2)"),
-                    s("NO"),
-                    None,
-                    s(""),
-                    None,
-                    s(""),
-                    s("decimal"),
-                ]),
-                row(&[
-                    s("orders"),
-                    s("tax"),
-                    s("decimal(10,2)"),
-                    s("YES"),
-                    None,
-                    s("STORED GENERATED"),
-                    s("`amount` * 0.2"),
-                    s(""),
-                    s("decimal"),
-                ]),
-                row(&[
-                    s("orders"),
-                    s("label"),
-                    s("varchar(40)"),
-                    s("YES"),
-                    None,
-                    s("VIRTUAL GENERATED"),
-                    s("concat(`id`)"),
-                    s(""),
-                    s("varchar"),
-                ]),
-                row(&[
-                    s("paid"),
-                    s("id"),
-                    s("bigint(20)"),
-                    s("NO"),
-                    s("0"),
-                    s(""),
-                    None,
-                    s(""),
-                    s("bigint"),
-                ]),
-            ],
-            statistics: vec![
-                row(&[
-                    s("customers"),
-                    s("PRIMARY"),
-                    s("0"),
-                    s("id"),
-                    None,
-                    s("BTREE"),
-                    s("A"),
-                    None,
-                ]),
-                row(&[
-                    s("customers"),
-                    s("tier email"),
-                    s("0"),
-                    s("tier"),
-                    s("4"),
-                    s("BTREE"),
-                    s("A"),
-                    None,
-                ]),
-                row(&[
-                    s("orders"),
-                    s("PRIMARY"),
-                    s("0"),
-                    s("id"),
-                    None,
-                    s("BTREE"),
-                    s("A"),
-                    None,
-                ]),
-                row(&[
-                    s("orders"),
-                    s("by_customer"),
-                    s("1"),
-                    s("customer_id"),
-                    None,
-                    s("BTREE"),
-                    s("A"),
-                    None,
-                ]),
-                row(&[
-                    s("orders"),
-                    s("by_customer"),
-                    s("1"),
-                    s("amount"),
-                    None,
-                    s("BTREE"),
-                    s("D"),
-                    None,
-                ]),
-                row(&[
-                    s("orders"),
-                    s("ft"),
-                    s("1"),
-                    s("label"),
-                    None,
-                    s("FULLTEXT"),
-                    None,
-                    None,
-                ]),
-                row(&[
-                    s("orders"),
-                    s("fx"),
-                    s("1"),
-                    None,
-                    None,
-                    s("BTREE"),
-                    s("A"),
-                    s("(`amount` * 2)"),
-                ]),
-            ],
-            foreign_keys: vec![row(&[
-                s("orders"),
-                s("orders_customer"),
-                s("customer_id"),
-                s("shop"),
-                s("customers"),
-                s("id"),
-                s("CASCADE"),
-                s("RESTRICT"),
-            ])],
-            routines: vec![
-                row(&[
-                    s("shop"),
-                    s("net"),
-                    s("FUNCTION"),
-                    s("RETURN a * 0.8"),
-                    s("DEFINER"),
-                    s("NO SQL"),
-                    s("YES"),
-                    s("1"),
-                ]),
-                row(&[
-                    s("shop"),
-                    s("touch"),
-                    s("PROCEDURE"),
-                    None,
-                    s("INVOKER"),
-                    s("MODIFIES SQL DATA"),
-                    s("NO"),
-                    s("2"),
-                ]),
-            ],
+            tables: rows(
+                "customers|BASE TABLE|people who buy|3|32768|\\N
+                 orders|BASE TABLE||200|65536|\\N
+                 paid|VIEW|VIEW|\\N|\\N|select `id` from `orders`
+                 ids|SEQUENCE||1|0|\\N",
+            ),
+            columns: rows(
+                "customers|id|int(10) unsigned|NO|\\N|auto_increment|\\N||int
+                 customers|tier|enum('free','pro','it''s')|NO|'free'||\\N|plan|enum
+                 customers|flags|set('beta','vip')|YES|NULL||\\N||set
+                 customers|seen|timestamp|NO|current_timestamp()|on update current_timestamp()|\\N||timestamp
+                 orders|id|bigint(20)|NO|\\N|auto_increment|\\N||bigint
+                 orders|customer_id|int(10) unsigned|NO|\\N||\\N||int
+                 orders|amount|decimal(10,2)|NO|\\N||\\N||decimal
+                 orders|tax|decimal(10,2)|YES|\\N|STORED GENERATED|`amount` * 0.2||decimal
+                 orders|label|varchar(40)|YES|\\N|VIRTUAL GENERATED|concat(`id`)||varchar
+                 paid|id|bigint(20)|NO|0||\\N||bigint",
+            ),
+            statistics: rows(
+                "customers|PRIMARY|0|id|\\N|BTREE|A|\\N
+                 customers|tier email|0|tier|4|BTREE|A|\\N
+                 orders|PRIMARY|0|id|\\N|BTREE|A|\\N
+                 orders|by_customer|1|customer_id|\\N|BTREE|A|\\N
+                 orders|by_customer|1|amount|\\N|BTREE|D|\\N
+                 orders|ft|1|label|\\N|FULLTEXT|\\N|\\N
+                 orders|fx|1|\\N|\\N|BTREE|A|(`amount` * 2)",
+            ),
+            foreign_keys: rows(
+                "orders|orders_customer|customer_id|shop|customers|id|CASCADE|RESTRICT",
+            ),
+            routines: rows(
+                "shop|net|FUNCTION|RETURN a * 0.8|DEFINER|NO SQL|YES|1
+                 shop|touch|PROCEDURE|\\N|INVOKER|MODIFIES SQL DATA|NO|2",
+            ),
         }
     }
 
