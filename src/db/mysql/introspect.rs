@@ -678,26 +678,19 @@ mod tests {
             })
         );
         assert_eq!(customers.unique_keys[0].columns, ["tier"]);
-        let defs: Vec<_> = customers
-            .indexes
-            .iter()
-            .map(|i| i.definition.as_str())
-            .collect();
+        let definitions = |r: &Relation| -> Vec<String> {
+            r.indexes.iter().map(|i| i.definition.clone()).collect()
+        };
         assert_eq!(
-            defs,
+            definitions(customers),
             [
                 "PRIMARY KEY USING btree (id)",
                 "UNIQUE KEY `tier email` USING btree (tier(4))"
             ]
         );
         let orders = &c.relations[1];
-        let defs: Vec<_> = orders
-            .indexes
-            .iter()
-            .map(|i| i.definition.as_str())
-            .collect();
         assert_eq!(
-            defs,
+            definitions(orders),
             [
                 "PRIMARY KEY USING btree (id)",
                 "KEY by_customer USING btree (customer_id, amount DESC)",
