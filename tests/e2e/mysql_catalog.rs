@@ -223,3 +223,14 @@ fn mysql_schema_text_sent_to_the_model_holds_enum_labels_and_the_server() {
     assert!(!system.contains("MySQL MariaDB"), "{system}");
     assert!(!system.contains("\"order items\""), "{system}");
 }
+
+#[test]
+fn mysql_check_and_index_health_say_why_not_and_slow_lists_history() {
+    let db = shop("mycat_analysis");
+    let check = glance().args(["check", "-d", &db.url(), "orders"]).run();
+    check.stderr_has("not yet in MySQL's; nothing was checked");
+    assert_ne!(check.code, Some(0), "{check}");
+    repl(&db, "\\indexes health\n\\slow")
+        .stderr_has("index health reads PostgreSQL's and SQLite's catalogs")
+        .never_shows("pg_stat_statements");
+}
