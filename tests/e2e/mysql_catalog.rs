@@ -234,3 +234,54 @@ fn mysql_check_and_index_health_say_why_not_and_slow_lists_history() {
         .stderr_has("index health reads PostgreSQL's and SQLite's catalogs")
         .never_shows("pg_stat_statements");
 }
+
+#[test]
+fn mysql_share_samples_adds_category_values_and_nothing_private() {
+    let db = shop("mycat_samples");
+    db.execute(
+        "CREATE TABLE tickets (id int PRIMARY KEY AUTO_INCREMENT, state varchar(10) NOT NULL,
+                               password varchar(20) NOT NULL, subject varchar(40) NOT NULL);
+         INSERT INTO tickets (state, password, subject)
+           VALUES ('open', 'hunter2', 's1'), ('closed', 'hunter2', 's2'), ('waiting', 'hunter2', 's3');
+         INSERT INTO tickets (state, password, subject)
+           SELECT t.state, t.password, CONCAT(t.subject, a.id, b.id)
+           FROM tickets t, tickets a, tickets b;
+         INSERT INTO tickets (state, password, subject)
+           SELECT t.state, t.password, CONCAT(t.subject, 'x', a.id)
+           FROM tickets t, (SELECT id FROM tickets LIMIT 3) a;
+         ANALYZE TABLE tickets;",
+    );
+    let fake = FakeLlm::openai(vec![]);
+    let system = |extra: &[&str]| {
+        let mut cmd = glance()
+            .args(["ask", "-d", &db.url(), "how many tickets are open?"])
+            .args(["--show-prompt", "--format", "json"])
+            .args(extra.iter().copied());
+        for (name, value) in fake.env() {
+            cmd = cmd.env(name, value);
+        }
+        let out = cmd.run();
+        out.success();
+        out.json()["system"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let shared = system(&["--share-samples"]);
+    assert!(
+        shared.contains("values: 'closed', 'open', 'waiting'"),
+        "{shared}"
+    );
+    assert!(
+        !shared.contains("hunter2"),
+        "a password column is never sampled: {shared}"
+    );
+    assert!(
+        !shared.contains("'s1"),
+        "columns with many values are not sampled: {shared}"
+    );
+    assert!(
+        !system(&[]).contains("'open'"),
+        "without the flag no values are sent"
+    );
+}
