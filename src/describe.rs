@@ -733,23 +733,27 @@ fn lookup<'a>(catalog: &'a Catalog, name: &str) -> Option<&'a Relation> {
     })
 }
 
-/// Splits `a.b` / `"A"."b.c"` at dots outside quotes into (text, was quoted)
-/// parts; `""` inside quotes is a literal quote.
+/// Splits `a.b` / `"A"."b.c"` (or MySQL's `` `b.c` ``) at dots outside
+/// quotes into (text, was quoted) parts; a doubled quote inside is a
+/// literal one.
 fn split_name(name: &str) -> Vec<(String, bool)> {
     let mut parts = Vec::new();
-    let (mut current, mut quoted, mut in_quotes) = (String::new(), false, false);
+    let (mut current, mut quoted) = (String::new(), false);
+    // The quote that opened the part being read: `"`, or MySQL's backtick.
+    let mut open: Option<char> = None;
     let mut chars = name.trim().chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '"' if in_quotes && chars.peek() == Some(&'"') => {
+            c if open == Some(c) && chars.peek() == Some(&c) => {
                 chars.next();
-                current.push('"');
+                current.push(c);
             }
-            '"' => {
-                in_quotes = !in_quotes;
+            c if open == Some(c) => open = None,
+            '"' | '`' if open.is_none() => {
+                open = Some(c);
                 quoted = true;
             }
-            '.' if !in_quotes => {
+            '.' if open.is_none() => {
                 parts.push((std::mem::take(&mut current), std::mem::take(&mut quoted)))
             }
             c => current.push(c),
@@ -1193,6 +1197,26 @@ mod tests {
             [
                 "TABLE \"orders\" CONSTRAINT \"orders_customer\" FOREIGN KEY (customer_id) REFERENCES customers(id) ON DELETE CASCADE"
             ]
+        );
+    }
+
+    #[test]
+    fn names_split_at_dots_outside_double_quotes_or_backticks() {
+        let parts = |name: &str| split_name(name);
+        assert_eq!(
+            parts("`shop`.`order ``items``.x`"),
+            [
+                ("shop".to_string(), true),
+                ("order `items`.x".to_string(), true)
+            ]
+        );
+        assert_eq!(
+            parts("\"a\"\"b\".`c\"d`"),
+            [("a\"b".to_string(), true), ("c\"d".to_string(), true)]
+        );
+        assert_eq!(
+            parts("s.t"),
+            [("s".to_string(), false), ("t".to_string(), false)]
         );
     }
 

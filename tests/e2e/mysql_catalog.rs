@@ -108,12 +108,13 @@ fn mysql_backslash_d_name_shows_types_keys_references_triggers_and_checks() {
         .stdout_has("Triggers:")
         .stdout_has("orders_audit BEFORE UPDATE ON orders FOR EACH ROW")
         .stdout_has("what was bought");
-    let verbose = repl(&db, "\\d+ customers\n\\d+ paid_orders");
+    let verbose = repl(&db, "\\d+ customers\n\\d+ paid_orders\n\\d `order items`");
     verbose
         .stdout_has("set('beta','vip')")
         .stdout_has("login address")
         .stdout_has("View definition:")
-        .stdout_has("'paid'");
+        .stdout_has("'paid'")
+        .stdout_has(&format!("Table \"{}.order items\"", db.name()));
 }
 
 #[test]
