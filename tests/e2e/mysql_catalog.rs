@@ -286,3 +286,24 @@ fn mysql_share_samples_adds_category_values_and_nothing_private() {
         "without the flag no values are sent"
     );
 }
+
+#[test]
+fn mysql_describe_writes_no_comment_sql_and_says_why() {
+    let db = shop("mycat_describe");
+    let fake = FakeLlm::openai(vec![]);
+    for args in [
+        &["--allow-write"][..],
+        &["--export", "sql"][..],
+        &["-o", "comments.sql"][..],
+    ] {
+        fake.on(glance())
+            .args(["describe", "orders", "-d", &db.url()])
+            .args(args.iter().copied())
+            .run()
+            .code(2)
+            .stderr_has("MySQL and MariaDB have no COMMENT ON")
+            .stderr_has("MODIFY COLUMN")
+            .stderr_has("--export tbls");
+    }
+    assert!(fake.requests().is_empty(), "refused before asking");
+}
