@@ -40,6 +40,7 @@ mod lint;
 mod listings;
 mod manifest;
 mod migrate;
+mod mysql_connect;
 mod narrate;
 mod oracles;
 mod paging;
