@@ -42,6 +42,13 @@ fn ask(url: &str, sql: &str, format: &str) -> harness::Output {
         .run()
 }
 
+/// `glance ask --sql SQL --format csv` with `target` (`-d …` or `-p …`).
+fn ask_csv(sql: &str, target: [&str; 2]) -> harness::Cmd {
+    glance()
+        .args(["ask", "--sql", sql, "--format", "csv"])
+        .args(target)
+}
+
 #[test]
 fn mysql_rows_come_in_every_format() {
     let db = seeded("my_formats");
@@ -79,15 +86,8 @@ fn mysql_connects_through_the_socket() {
 fn mysql_reads_the_mysql_variables() {
     let db = seeded("my_env");
     reader_on(&db);
-    let out = glance()
-        .args([
-            "ask",
-            "--sql",
-            "select current_user() as who",
-            "--format",
-            "csv",
-        ])
-        .args(["-d", &format!("mariadb://{READER}@/{}", db.name())])
+    let url = format!("mariadb://{READER}@/{}", db.name());
+    let out = ask_csv("select current_user() as who", ["-d", &url])
         .env("MYSQL_HOST", "127.0.0.1")
         .env("MYSQL_TCP_PORT", mariadb().port().to_string())
         .env("MYSQL_PWD", READER_PW)
@@ -110,15 +110,7 @@ fn mysql_reads_client_settings_from_my_cnf() {
         ),
     )
     .unwrap();
-    glance()
-        .args([
-            "ask",
-            "--sql",
-            "select name from items where id = 1",
-            "-d",
-            "mysql://",
-        ])
-        .args(["--format", "csv"])
+    ask_csv("select name from items where id = 1", ["-d", "mysql://"])
         .home(&home)
         .run()
         .success()
@@ -143,15 +135,7 @@ fn mysql_profiles_take_a_driver_and_parts() {
         ),
     )
     .unwrap();
-    glance()
-        .args([
-            "ask",
-            "--sql",
-            "select count(*) as n from items",
-            "-p",
-            "shop",
-        ])
-        .args(["--format", "csv"])
+    ask_csv("select count(*) as n from items", ["-p", "shop"])
         .env("SHOP_PW", READER_PW)
         .home(&home)
         .run()
@@ -254,4 +238,33 @@ fn mysql_ctrl_c_stops_a_running_statement_and_the_prompt_returns() {
     repl.expect_prompt();
     repl.send_line("\\sql select 42 as answer;");
     repl.expect_all(&["answer", "42"]);
+}
+
+#[test]
+fn mysql_copy_from_loads_in_one_transaction_and_names_a_bad_line() {
+    let db = seeded("my_load");
+    let dir = harness::scratch_dir("my_load");
+    let good = dir.join("good.csv");
+    fs::write(&good, "3,plum,0.75\n4,fig,\n").unwrap();
+    let bad = dir.join("bad.csv");
+    fs::write(&bad, "5,kiwi,1\n1,dup,2\n6,lime,3\n").unwrap();
+    let out = glance()
+        .args(["repl", "--yes", "--no-history", "-d", &db.url()])
+        .stdin(format!(
+            "\\copy items from '{}' csv\n\\copy items from '{}' csv\n",
+            good.display(),
+            bad.display()
+        ))
+        .run();
+    out.stdout_has("COPY 2").stderr_has("bad.csv line 2");
+    assert_eq!(
+        db.query_scalar("select count(*) from items").as_deref(),
+        Some("4"),
+        "{out}"
+    );
+    assert_eq!(
+        db.query_scalar("select count(*) from items where id = 4 and price is null")
+            .as_deref(),
+        Some("1")
+    );
 }
