@@ -268,3 +268,12 @@ fn mysql_copy_from_loads_in_one_transaction_and_names_a_bad_line() {
         Some("1")
     );
 }
+
+#[test]
+fn mysql_server_warnings_are_shown_with_their_number() {
+    let db = seeded("my_warnings");
+    ask(&db.url(), "select cast('12abc' as signed) as n", "csv")
+        .success()
+        .stdout_has("12")
+        .stderr_has("Warning 1292");
+}

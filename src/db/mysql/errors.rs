@@ -15,7 +15,7 @@ const ACCESS_DENIED: u16 = 1045;
 /// `Unknown database …`.
 const UNKNOWN_DATABASE: u16 = 1049;
 /// `Query execution was interrupted`: `KILL QUERY`.
-const QUERY_INTERRUPTED: u16 = 1317;
+pub(super) const QUERY_INTERRUPTED: u16 = 1317;
 /// `Server shutdown in progress`.
 const SERVER_SHUTDOWN: u16 = 1053;
 /// MariaDB's `Connection was killed`.
