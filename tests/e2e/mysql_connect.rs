@@ -182,19 +182,23 @@ fn mysql_tls_is_used_and_verified() {
                   where variable_name = 'Ssl_version'";
     let required = format!("mysql://root@{address}/{}?ssl-mode=REQUIRED", db.name());
     ask(&required, status, "csv").success().stdout_has("TLSv1.");
-    let ca = |file: &Path| {
+    let verify = |mode: &str, file: &Path| {
         format!(
-            "mysql://root@{address}/{}?ssl-mode=VERIFY_CA&ssl-ca={}",
+            "mysql://root@{address}/{}?ssl-mode={mode}&ssl-ca={}",
             db.name(),
             file.display()
         )
     };
-    ask(&ca(mariadb().ca_file()), status, "csv")
-        .success()
-        .stdout_has("TLSv1.");
-    ask(&ca(mariadb().wrong_ca_file()), status, "csv")
-        .code(1)
-        .stderr_has_nocase("tls");
+    for mode in ["VERIFY_CA", "VERIFY_IDENTITY"] {
+        ask(&verify(mode, mariadb().ca_file()), status, "csv")
+            .success()
+            .stdout_has("TLSv1.");
+        ask(&verify(mode, mariadb().wrong_ca_file()), status, "csv")
+            .code(1)
+            .stderr_has_nocase("tls");
+    }
+    let plain = format!("mysql://root@{address}/{}?ssl-mode=DISABLED", db.name());
+    ask(&plain, status, "csv").success().never_shows("TLSv1.");
 }
 
 #[test]
@@ -276,4 +280,27 @@ fn mysql_server_warnings_are_shown_with_their_number() {
         .success()
         .stdout_has("12")
         .stderr_has("Warning 1292");
+}
+
+#[test]
+fn mysql_a_confirmed_write_runs_as_typed_and_sql_mode_stays_readable() {
+    let db = seeded("my_direct");
+    glance()
+        .args(["ask", "--yes", "-d", &db.url()])
+        .args(["--sql", "insert into items values (3, 'fig', 0.5)"])
+        .run()
+        .success();
+    assert_eq!(
+        db.query_scalar("select name from items where id = 3")
+            .as_deref(),
+        Some("fig")
+    );
+    // A confirmed statement that makes "…" a name is undone, and said.
+    glance()
+        .args(["ask", "--yes", "-d", &db.url()])
+        .args(["--sql", "set session sql_mode = 'ANSI_QUOTES'"])
+        .run()
+        .success()
+        .stderr_has("changed sql_mode")
+        .stderr_has("removed ANSI_QUOTES");
 }
