@@ -55,6 +55,7 @@ fn mysql_rows_come_in_every_format() {
     let sql = "select id, name, price from items order by id";
     ask(&db.url(), sql, "table")
         .success()
+        .stderr_has("a user with only SELECT grants is safer")
         .stdout_has("apple")
         .stdout_has("2.25")
         .stdout_has("(2 rows)");
@@ -303,4 +304,33 @@ fn mysql_a_confirmed_write_runs_as_typed_and_sql_mode_stays_readable() {
         .success()
         .stderr_has("changed sql_mode")
         .stderr_has("removed ANSI_QUOTES");
+}
+
+#[test]
+fn mysql_a_missing_password_is_asked_for_and_reused_for_another_database() {
+    let db = seeded("my_pw_prompt");
+    let other = seeded("my_pw_prompt_other");
+    reader_on(&db);
+    reader_on(&other);
+    let url = format!("mysql://{READER}@{}/{}", mariadb().address(), db.name());
+    let mut repl = harness::pty(["repl", "-d", &url]);
+    repl.expect(&format!("Password for user {READER}: "));
+    repl.send_line(READER_PW);
+    repl.expect_prompt();
+    repl.send_line("\\sql select count(*) as n from items;");
+    repl.expect_all(&["n", "2", "1 row"]);
+    repl.expect_prompt();
+    repl.send_line(&format!("\\c {}", other.name()));
+    let shown = repl.expect_prompt();
+    assert!(!shown.contains("Password for user"), "{shown}");
+    repl.send_line("\\sql select database() as here;");
+    repl.expect_all(&[other.name(), "1 row"]);
+    repl.expect_prompt();
+    repl.send_line("\\q");
+    assert_eq!(repl.expect_exit(), 0, "{}", repl.transcript());
+    assert!(
+        !repl.transcript().contains(READER_PW),
+        "{}",
+        repl.transcript()
+    );
 }
