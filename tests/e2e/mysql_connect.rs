@@ -299,7 +299,7 @@ fn mysql_a_confirmed_write_runs_as_typed_and_sql_mode_stays_readable() {
     // A confirmed statement that makes "…" a name is undone, and said.
     glance()
         .args(["ask", "--yes", "-d", &db.url()])
-        .args(["--sql", "set session sql_mode = 'ANSI_QUOTES'"])
+        .args(["--sql", "set session sql_mode = 'ANSI'"])
         .run()
         .success()
         .stderr_has("changed sql_mode")
