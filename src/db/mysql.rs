@@ -153,7 +153,26 @@ impl MysqlBackend {
             self.in_transaction = open;
         }
         self.keep_sql_mode();
+        self.follow_database();
         result
+    }
+
+    /// Keeps the current database as `USE` left it, for the prompt and
+    /// `\conninfo`.
+    fn follow_database(&mut self) {
+        let Ok(Some(current)) = self
+            .conn
+            .query_first::<Option<String>, _>("SELECT DATABASE()")
+        else {
+            return;
+        };
+        let current = current.unwrap_or_default();
+        if current != self.info.database {
+            if let Some((place, _)) = self.info.location.rsplit_once('/') {
+                self.info.location = format!("{place}/{current}");
+            }
+            self.info.database = current;
+        }
     }
 
     /// `SHOW WARNINGS` after a statement that reported some.

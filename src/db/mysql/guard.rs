@@ -35,13 +35,22 @@ pub enum Work<'a> {
 /// characteristics is refused exactly while one is open.
 pub fn transaction_open(conn: &mut Conn, mariadb: bool) -> Result<bool, mysql::Error> {
     if mariadb {
-        let open: Option<i64> = conn.query_first("SELECT @@in_transaction")?;
+        let open: Option<i64> = retried(|| conn.query_first("SELECT @@in_transaction"))?;
         return Ok(open == Some(1));
     }
-    match conn.query_drop("SET TRANSACTION READ WRITE") {
+    match retried(|| conn.query_drop("SET TRANSACTION READ WRITE")) {
         Ok(()) => Ok(false),
         Err(mysql::Error::MySqlError(e)) if e.code == TRANSACTION_IN_PROGRESS => Ok(true),
         Err(other) => Err(other),
+    }
+}
+
+/// Runs one of glance's own statements, once more when a `KILL QUERY`
+/// meant for the statement before it arrived late and interrupted it.
+pub fn retried<T>(mut run: impl FnMut() -> Result<T, mysql::Error>) -> Result<T, mysql::Error> {
+    match run() {
+        Err(mysql::Error::MySqlError(e)) if e.code == errors::QUERY_INTERRUPTED => run(),
+        other => other,
     }
 }
 
@@ -89,8 +98,11 @@ impl MysqlBackend {
             Work::Parse(sql) => stream::parse_only(conn, sql, clock)
                 .map(|()| OutcomeKind::Command { affected: None }),
         };
+        self.collect_warnings();
         let still_open = clock.time(|| transaction_open(&mut self.conn, mariadb));
-        let ended = clock.time(|| self.end_guard(nested, still_open.as_ref().is_ok_and(|o| *o)));
+        // Unless the transaction surely ended, what the guard opened is undone.
+        let open = !matches!(still_open, Ok(false));
+        let ended = clock.time(|| self.end_guard(nested, open));
         let kind = outcome.map_err(&err)?;
         if !still_open.map_err(&err)? {
             if nested {
@@ -107,23 +119,52 @@ impl MysqlBackend {
     /// puts the statement timeout back.
     fn end_guard(&mut self, nested: bool, open: bool) -> Result<(), mysql::Error> {
         let reset = timeout_statement(self.mariadb, None);
-        if nested {
-            if open {
-                self.conn.query_drop("ROLLBACK TO SAVEPOINT glance_guard")?;
-                self.conn.query_drop("RELEASE SAVEPOINT glance_guard")?;
-            }
-            return self.conn.query_drop(reset);
+        let steps: &[&str] = match (nested, open) {
+            (true, true) => &[
+                "ROLLBACK TO SAVEPOINT glance_guard",
+                "RELEASE SAVEPOINT glance_guard",
+            ],
+            (true, false) => &[],
+            (false, _) => &["ROLLBACK", "DO RELEASE_ALL_LOCKS()", "UNLOCK TABLES"],
+        };
+        for step in steps.iter().copied().chain([reset.as_str()]) {
+            retried(|| self.conn.query_drop(step))?;
         }
-        self.conn.query_drop("ROLLBACK")?;
-        self.conn.query_drop("DO RELEASE_ALL_LOCKS()")?;
-        self.conn.query_drop("UNLOCK TABLES")?;
-        self.conn.query_drop(reset)
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_late_kill_is_retried_once() {
+        let interrupted = || {
+            mysql::Error::MySqlError(mysql::MySqlError {
+                state: "70100".into(),
+                message: "Query execution was interrupted".into(),
+                code: errors::QUERY_INTERRUPTED,
+            })
+        };
+        let mut calls = 0;
+        let once = retried(|| {
+            calls += 1;
+            if calls == 1 {
+                Err(interrupted())
+            } else {
+                Ok(calls)
+            }
+        });
+        assert_eq!(once.ok(), Some(2));
+        let mut calls = 0;
+        let twice = retried(|| -> Result<(), _> {
+            calls += 1;
+            Err(interrupted())
+        });
+        assert!(twice.is_err());
+        assert_eq!(calls, 2);
+    }
 
     #[test]
     fn timeouts_use_each_servers_setting() {
