@@ -195,7 +195,7 @@ fn mysql_explain_draws_the_plan_and_refuses_analyze_with_a_reason() {
 fn mysql_schema_text_sent_to_the_model_holds_enum_labels_and_the_server() {
     let db = shop("mycat_prompt");
     let fake = FakeLlm::openai(vec![Reply::sql(
-        "select status, count(*) as n from orders group by status order by status",
+        "select o.status, count(i.line) as n from orders o left join `order items` i on i.order_id = o.id group by o.status order by o.status",
     )]);
     let mut cmd = glance().args(["ask", "-d", &db.url(), "orders by status?"]);
     for (name, value) in fake.env() {
