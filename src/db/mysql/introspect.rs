@@ -176,7 +176,13 @@ fn build(database: Option<&str>, mariadb: bool, rows: Rows) -> Catalog {
         .collect();
     for row in &rows.columns {
         if let Some(&i) = position.get(cell(row, 0)) {
-            relations[i].columns.push(column(row, mariadb));
+            let mut column = column(row, mariadb);
+            // MariaDB gives a view's columns made-up defaults (`0`); a view
+            // has none of its own.
+            if relations[i].kind == RelationKind::View {
+                column.default = None;
+            }
+            relations[i].columns.push(column);
         }
     }
     for (table, index) in indexes(&rows.statistics) {
@@ -606,7 +612,7 @@ mod tests {
             view.definition.as_deref(),
             Some("select `id` from `orders`")
         );
-        assert_eq!(view.columns[0].default.as_deref(), Some("0"));
+        assert_eq!(view.columns[0].default, None, "a view has no defaults");
         assert!(
             build(None, true, shop()).relations.is_empty(),
             "no database chosen"
