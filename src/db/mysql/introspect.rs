@@ -107,10 +107,10 @@ pub(crate) fn catalog(conn: &mut Conn) -> Result<Catalog, mysql::Error> {
             .collect())
     };
     let server = read(conn, SERVER)?;
-    let database = server.first().and_then(|r| r[0].clone());
-    let version = server
-        .first()
-        .and_then(|r| r[1].clone())
+    let first = server.first();
+    let database = first.and_then(|r| r.first().cloned().flatten());
+    let version = first
+        .and_then(|r| r.get(1).cloned().flatten())
         .unwrap_or_default();
     let mariadb = version.to_ascii_lowercase().contains("mariadb");
     let rows = Rows {
@@ -139,7 +139,6 @@ fn text(value: Value) -> Option<String> {
 }
 
 /// The rows of each catalog query, in the order of their `SELECT` lists.
-#[derive(Default)]
 struct Rows {
     tables: Vec<Text>,
     columns: Vec<Text>,
@@ -162,7 +161,10 @@ fn some(row: &Text, i: usize) -> Option<String> {
 /// chosen: an empty catalog).
 fn build(database: Option<&str>, mariadb: bool, rows: Rows) -> Catalog {
     let Some(database) = database else {
-        return Catalog::default();
+        return Catalog {
+            quoting: Quoting::Backtick,
+            ..Catalog::default()
+        };
     };
     let mut relations: Vec<Relation> = rows
         .tables
@@ -613,10 +615,9 @@ mod tests {
             Some("select `id` from `orders`")
         );
         assert_eq!(view.columns[0].default, None, "a view has no defaults");
-        assert!(
-            build(None, true, shop()).relations.is_empty(),
-            "no database chosen"
-        );
+        let none = build(None, true, shop());
+        assert!(none.relations.is_empty(), "no database chosen");
+        assert_eq!(none.quoting, Quoting::Backtick);
     }
 
     #[test]
