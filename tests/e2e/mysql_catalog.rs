@@ -253,20 +253,19 @@ fn mysql_share_samples_adds_category_values_and_nothing_private() {
          ANALYZE TABLE tickets;",
     );
     let fake = FakeLlm::openai(vec![]);
-    let system = |extra: &[&str]| {
-        let mut cmd = glance()
-            .args(["ask", "-d", &db.url(), "how many tickets are open?"])
-            .args(["--show-prompt", "--format", "json"])
-            .args(extra.iter().copied());
-        for (name, value) in fake.env() {
-            cmd = cmd.env(name, value);
-        }
-        let out = cmd.run();
+    // The system text `--show-prompt` prints, with `extra` flags.
+    let system = |extra: &[&str]| -> String {
+        let out = fake
+            .on(glance())
+            .args(["ask", "--show-prompt", "--format", "json", "-d", &db.url()])
+            .args(extra.iter().copied())
+            .arg("how many tickets are open?")
+            .run();
         out.success();
         out.json()["system"]
             .as_str()
+            .map(str::to_string)
             .unwrap_or_default()
-            .to_string()
     };
     let shared = system(&["--share-samples"]);
     assert!(
