@@ -267,19 +267,7 @@ fn mysql_share_samples_adds_category_values_and_nothing_private() {
             .map(str::to_string)
             .unwrap_or_default()
     };
-    let shared = system(&["--share-samples"]);
-    assert!(
-        shared.contains("values: 'closed', 'open', 'waiting'"),
-        "{shared}"
-    );
-    assert!(
-        !shared.contains("hunter2"),
-        "a password column is never sampled: {shared}"
-    );
-    assert!(
-        !shared.contains("'s1"),
-        "columns with many values are not sampled: {shared}"
-    );
+    crate::agent::shares_only_categories(&system(&["--share-samples"]), "'s1");
     assert!(
         !system(&[]).contains("'open'"),
         "without the flag no values are sent"
