@@ -416,11 +416,10 @@ fn duplicates(indexes: &[Shape], dialect: Dialect) -> Vec<Finding> {
                 columns: a.columns.clone(),
                 detail: format!("its columns lead {} ({})", b.name, b.columns.join(", ")),
                 fix: match dialect {
-                    Dialect::Mysql => format!(
-                        "DROP INDEX {} ON {};",
-                        dialect.quote_ident(&a.name),
-                        dialect.quote_ident(&a.table)
-                    ),
+                    Dialect::Mysql => {
+                        let quote = |name| dialect.quoting().quote(name).into_owned();
+                        format!("DROP INDEX {} ON {};", quote(&a.name), quote(&a.table))
+                    }
                     Dialect::Postgres | Dialect::Sqlite => {
                         format!("DROP INDEX {};", quote_ident(&a.name))
                     }

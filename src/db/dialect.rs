@@ -1,13 +1,11 @@
 //! The SQL dialect a backend speaks: its parser, its quoting, what its
 //! DDL allows.
 
-use std::borrow::Cow;
-
 use sqlparser::dialect::{
     Dialect as ParserDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect,
 };
 
-use crate::ident;
+use crate::ident::{self, Quoting};
 
 /// The SQL dialect a backend speaks; the safety classifier parses with it.
 /// PostgreSQL by default, as glance connects when told nothing.
@@ -37,35 +35,18 @@ impl Dialect {
         self != Dialect::Mysql
     }
 
-    /// The character that quotes an identifier: `"`, or a backtick on
-    /// MySQL, where `"` quotes a string.
-    pub fn identifier_quote(self) -> char {
+    /// How it quotes identifiers: `"…"`, or backticks on MySQL, where
+    /// `"…"` is a string.
+    pub fn quoting(self) -> Quoting {
         match self {
-            Dialect::Mysql => '`',
-            Dialect::Postgres | Dialect::Sqlite => '"',
+            Dialect::Mysql => Quoting::Backtick,
+            Dialect::Postgres | Dialect::Sqlite => Quoting::Double,
         }
     }
 
-    /// `name` as SQL a person reads or types: bare when it may be
-    /// ([`ident::needs_quotes`]; MySQL keeps the case of bare names, so
-    /// there capitals need no quotes), quoted otherwise.
-    pub fn quote_ident(self, name: &str) -> Cow<'_, str> {
-        let folded = match self {
-            Dialect::Mysql => Cow::Owned(name.to_ascii_lowercase()),
-            Dialect::Postgres | Dialect::Sqlite => Cow::Borrowed(name),
-        };
-        match ident::needs_quotes(&folded) {
-            true => Cow::Owned(self.quote_ident_always(name)),
-            false => Cow::Borrowed(name),
-        }
-    }
-
-    /// `name` quoted whatever it is, the quote character doubled inside:
-    /// for SQL glance builds and sends itself.
+    /// `name` quoted whatever it is: for SQL glance builds and sends itself.
     pub fn quote_ident_always(self, name: &str) -> String {
-        let quote = self.identifier_quote();
-        let doubled = format!("{quote}{quote}");
-        format!("{quote}{}{quote}", name.replace(quote, &doubled))
+        self.quoting().quote_always(name)
     }
 
     /// `'text'` as a string literal: `'` doubled, and on MySQL, where a
@@ -94,11 +75,6 @@ mod tests {
 
     #[test]
     fn each_dialect_quotes_identifiers_its_own_way() {
-        assert_eq!(Dialect::Postgres.quote_ident("Order"), "\"Order\"");
-        assert_eq!(Dialect::Mysql.quote_ident("Order"), "`Order`");
-        assert_eq!(Dialect::Mysql.quote_ident("InvoiceLine"), "InvoiceLine");
-        assert_eq!(Dialect::Mysql.quote_ident("unit price"), "`unit price`");
-        assert_eq!(Dialect::Mysql.quote_ident("orders"), "orders");
         assert_eq!(Dialect::Mysql.quote_ident_always("a`b"), "`a``b`");
         assert_eq!(Dialect::Sqlite.quote_ident_always("a\"b"), "\"a\"\"b\"");
     }

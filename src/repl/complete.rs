@@ -18,8 +18,8 @@
 
 use crate::catalog::Catalog;
 use crate::command::COMMANDS;
-use crate::db::Dialect;
 use crate::escape;
+use crate::ident::{Quoting, quote_ident_always};
 use crate::render;
 
 /// The names completion offers, refreshed from the catalog and the config.
@@ -28,8 +28,8 @@ pub struct Vocabulary {
     relations: Vec<RelationNames>,
     /// Connection profiles from the config, for `\c NAME`.
     pub profiles: Vec<String>,
-    /// How names are quoted where they need it.
-    dialect: Dialect,
+    /// How the database quotes the names offered.
+    quoting: Quoting,
 }
 
 #[derive(Clone, Debug)]
@@ -49,14 +49,15 @@ struct RelationNames {
 const DEFAULT_SCHEMAS: &[&str] = &["public", "main"];
 
 impl Vocabulary {
-    /// Takes the relation and column names from `catalog`, read from a
-    /// database that speaks `dialect`.
-    pub fn learn(&mut self, catalog: &Catalog, dialect: Dialect) {
-        self.dialect = dialect;
-        // MySQL's relations are all in the connected database.
-        let default_schema =
-            |schema: &str| dialect == Dialect::Mysql || DEFAULT_SCHEMAS.contains(&schema);
+    /// Takes the relation and column names from `catalog`.
+    pub fn learn(&mut self, catalog: &Catalog) {
         let schemas_of = |name: &str| catalog.relations.iter().filter(|r| r.name == name).count();
+        self.quoting = catalog.quoting;
+        // MySQL's connected database, the one schema names resolve in.
+        let home = match catalog.code.search_path.as_deref() {
+            Some([only]) => Some(only.as_str()),
+            _ => None,
+        };
         self.relations = catalog
             .relations
             .iter()
@@ -64,7 +65,9 @@ impl Vocabulary {
             .map(|r| RelationNames {
                 schema: r.schema.clone(),
                 name: r.name.clone(),
-                qualified: !default_schema(&r.schema) || schemas_of(&r.name) > 1,
+                qualified: !(DEFAULT_SCHEMAS.contains(&r.schema.as_str())
+                    || home == Some(r.schema.as_str()))
+                    || schemas_of(&r.name) > 1,
                 columns: r
                     .columns
                     .iter()
@@ -239,22 +242,19 @@ fn word_start(before: &str) -> usize {
 }
 
 /// Where the identifier-like words of `text` are: letters, digits, `_`,
-/// `$` and `.`, with quoted parts (`"…"` or `` `…` ``, spaces and all)
-/// inside a word.
+/// `$` and `.`, with double-quoted or backticked (MySQL) parts, spaces and
+/// all, inside a word.
 fn word_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut spans = Vec::new();
     let mut start = None;
-    let mut quoted: Option<char> = None;
+    let mut open: Option<char> = None;
     for (at, c) in text.char_indices() {
         let quote = matches!(c, '"' | '`');
-        let inside =
-            quoted.is_some() || quote || c.is_alphanumeric() || matches!(c, '_' | '$' | '.');
-        if quote {
-            quoted = match quoted {
-                Some(open) if open == c => None,
-                None => Some(c),
-                open => open,
-            };
+        let inside = open.is_some() || quote || c.is_alphanumeric() || matches!(c, '_' | '$' | '.');
+        match open {
+            Some(q) if q == c => open = None,
+            None if quote => open = Some(c),
+            _ => {}
         }
         match (inside, start) {
             (true, None) => start = Some(at),
@@ -306,10 +306,15 @@ impl<'a> Names<'a> {
         }
         let mut out = self.relations(word);
         out.extend(self.columns(word));
-        if keywords && !word.is_empty() && !opens_quote(word) {
+        if keywords && !word.is_empty() && !word.starts_with('"') {
             out.extend(self::keywords(word));
         }
         dedup(out)
+    }
+
+    /// `name` as the database quotes it, bare when it may be.
+    fn quote(&self, name: &str) -> String {
+        self.vocabulary.quoting.quote(name).into_owned()
     }
 
     /// Relations matching `word` by name or by `schema.name`, and the
@@ -318,20 +323,19 @@ impl<'a> Names<'a> {
         if let Some((qualifier, partial)) = word.rsplit_once('.') {
             return self.in_schema(qualifier, partial);
         }
-        let dialect = self.vocabulary.dialect;
         let mut out = Vec::new();
         let mut schemas = Vec::new();
         for r in &self.vocabulary.relations {
-            let name = dialect.quote_ident(&r.name).into_owned();
+            let name = self.quote(&r.name);
             let full = if r.qualified {
-                if matches(word, &r.schema, dialect) {
-                    schemas.push(format!("{}.", dialect.quote_ident(&r.schema)));
+                if matches(word, &r.schema) {
+                    schemas.push(format!("{}.", self.quote(&r.schema)));
                 }
-                format!("{}.{name}", dialect.quote_ident(&r.schema))
+                format!("{}.{name}", self.quote(&r.schema))
             } else {
                 name.clone()
             };
-            if matches(word, &r.name, dialect) || starts_ignoring_case(&full, word) {
+            if matches(word, &r.name) || starts_ignoring_case(&full, word) {
                 out.push(full);
             }
         }
@@ -349,12 +353,11 @@ impl<'a> Names<'a> {
         } else {
             self.mentioned.iter().map(|(r, _)| *r).collect()
         };
-        let dialect = self.vocabulary.dialect;
         let mut out: Vec<String> = all
             .iter()
             .flat_map(|r| &r.columns)
-            .filter(|c| matches(word, c, dialect))
-            .map(|c| dialect.quote_ident(c).into_owned())
+            .filter(|c| matches(word, c))
+            .map(|c| self.quote(c))
             .collect();
         out.sort();
         out
@@ -372,12 +375,11 @@ impl<'a> Names<'a> {
                 .then_some(*r)
         });
         if let Some(relation) = aliased.or_else(|| self.vocabulary.find(qualifier)) {
-            let dialect = self.vocabulary.dialect;
             let mut columns: Vec<String> = relation
                 .columns
                 .iter()
-                .filter(|c| matches(partial, c, dialect))
-                .map(|c| format!("{qualifier}.{}", dialect.quote_ident(c)))
+                .filter(|c| matches(partial, c))
+                .map(|c| format!("{qualifier}.{}", self.quote(c)))
                 .collect();
             columns.sort();
             out.extend(columns);
@@ -389,14 +391,13 @@ impl<'a> Names<'a> {
     /// schema as typed.
     fn in_schema(&self, typed: &str, partial: &str) -> Vec<String> {
         let schema = unquote(typed);
-        let dialect = self.vocabulary.dialect;
         let mut out: Vec<String> = self
             .vocabulary
             .relations
             .iter()
             .filter(|r| r.schema == schema || r.schema == schema.to_lowercase())
-            .filter(|r| matches(partial, &r.name, dialect))
-            .map(|r| format!("{typed}.{}", dialect.quote_ident(&r.name)))
+            .filter(|r| matches(partial, &r.name))
+            .map(|r| format!("{typed}.{}", self.quote(&r.name)))
             .collect();
         out.sort();
         out
@@ -443,17 +444,14 @@ fn split_qualified(word: &str) -> (Option<String>, String) {
 
 /// Whether the typed `word` starts `name`: exactly when the word opens a
 /// quoted identifier, ignoring case otherwise (unquoted SQL names fold).
-fn matches(word: &str, name: &str, dialect: Dialect) -> bool {
-    if opens_quote(word) {
-        dialect.quote_ident_always(name).starts_with(word)
+fn matches(word: &str, name: &str) -> bool {
+    if word.starts_with('"') {
+        quote_ident_always(name).starts_with(word)
+    } else if word.starts_with('`') {
+        format!("`{}`", name.replace('`', "``")).starts_with(word)
     } else {
         starts_ignoring_case(name, word)
     }
-}
-
-/// Whether `word` begins a quoted identifier: `"…"`, or MySQL's `` `…` ``.
-fn opens_quote(word: &str) -> bool {
-    word.starts_with(['"', '`'])
 }
 
 /// Whether `text` (already SQL) starts with `word`, ignoring case.
@@ -463,13 +461,13 @@ fn starts_ignoring_case(text: &str, word: &str) -> bool {
 
 /// A typed identifier without its quotes.
 fn unquote(word: &str) -> String {
-    for quote in ['"', '`'] {
-        if let Some(rest) = word.strip_prefix(quote) {
-            let doubled = format!("{quote}{quote}");
+    for q in ['"', '`'] {
+        if let Some(rest) = word.strip_prefix(q) {
+            let doubled = format!("{q}{q}");
             return rest
-                .strip_suffix(quote)
+                .strip_suffix(q)
                 .unwrap_or(rest)
-                .replace(&doubled, &quote.to_string());
+                .replace(&doubled, &q.to_string());
         }
     }
     word.to_string()
@@ -643,7 +641,7 @@ mod tests {
             profiles: vec!["prod".into(), "staging".into(), "local".into()],
             ..Default::default()
         };
-        vocabulary.learn(&catalog, Dialect::Postgres);
+        vocabulary.learn(&catalog);
         vocabulary
     }
 
@@ -657,6 +655,23 @@ mod tests {
     }
 
     #[test]
+    fn mysql_names_complete_in_backticks_without_their_database() {
+        let mut catalog = Catalog {
+            relations: vec![relation("shop", "order items", &["key", "qty"])],
+            quoting: Quoting::Backtick,
+            ..Default::default()
+        };
+        catalog.code.search_path = Some(vec!["shop".into()]);
+        let mut vocabulary = Vocabulary::default();
+        vocabulary.learn(&catalog);
+        let offered = |line: &str| complete(line, line.len(), true, &vocabulary).candidates;
+        assert_eq!(offered("select * from ord"), ["`order items`"]);
+        assert_eq!(offered("select * from `ord"), ["`order items`"]);
+        assert!(offered("select k").contains(&"`key`".to_string()));
+        assert_eq!(offered("select * from `order items` where q"), ["qty"]);
+    }
+
+    #[test]
     fn names_with_control_characters_are_never_offered() {
         let catalog = Catalog {
             relations: vec![
@@ -667,7 +682,7 @@ mod tests {
             ..Default::default()
         };
         let mut vocabulary = Vocabulary::default();
-        vocabulary.learn(&catalog, Dialect::Postgres);
+        vocabulary.learn(&catalog);
         let tables = complete("select * from fil", 17, true, &vocabulary).candidates;
         assert!(tables.contains(&"film".to_string()), "{tables:?}");
         let line = "select fil from film";
@@ -676,26 +691,6 @@ mod tests {
         for candidate in tables.iter().chain(&columns) {
             assert!(!candidate.chars().any(char::is_control), "{candidate:?}");
         }
-    }
-
-    #[test]
-    fn mysql_names_complete_bare_with_their_capitals_or_in_backticks() {
-        let catalog = Catalog {
-            relations: vec![
-                relation("shop", "InvoiceLine", &["UnitPrice", "unit price"]),
-                relation("shop", "order", &["id"]),
-            ],
-            ..Default::default()
-        };
-        let mut vocabulary = Vocabulary::default();
-        vocabulary.learn(&catalog, Dialect::Mysql);
-        let tables = complete("select * from inv", 17, true, &vocabulary).candidates;
-        assert_eq!(tables, ["InvoiceLine"]);
-        let reserved = complete("select * from ord", 17, true, &vocabulary).candidates;
-        assert_eq!(reserved, ["`order`"]);
-        let line = "select `unit from InvoiceLine";
-        let quoted = complete(line, "select `unit".len(), true, &vocabulary).candidates;
-        assert_eq!(quoted, ["`unit price`"]);
     }
 
     #[test]
@@ -786,10 +781,9 @@ mod tests {
             got,
             ["\"Mixed Case\".\"Weird Col\"", "\"Mixed Case\".\"user\""]
         );
-        let quote_ident = |name| Dialect::Postgres.quote_ident(name);
-        assert_eq!(quote_ident("user"), "\"user\"");
-        assert_eq!(quote_ident("say\"hi"), "\"say\"\"hi\"");
-        assert_eq!(quote_ident("film_2"), "film_2");
+        assert_eq!(crate::ident::quote_ident("user"), "\"user\"");
+        assert_eq!(crate::ident::quote_ident("say\"hi"), "\"say\"\"hi\"");
+        assert_eq!(crate::ident::quote_ident("film_2"), "film_2");
     }
 
     #[test]
@@ -834,7 +828,7 @@ mod tests {
             ..Default::default()
         };
         let mut vocabulary = Vocabulary::default();
-        vocabulary.learn(&catalog, Dialect::Postgres);
+        vocabulary.learn(&catalog);
         vocabulary
     }
 

@@ -173,11 +173,10 @@ impl Input {
         }
     }
 
-    /// Lets completion offer the catalog's relation and column names,
-    /// quoted as `dialect` quotes them.
-    pub fn learn_names(&mut self, catalog: &crate::catalog::Catalog, dialect: crate::db::Dialect) {
+    /// Lets completion offer the catalog's relation and column names.
+    pub fn learn_names(&mut self, catalog: &crate::catalog::Catalog) {
         if let Some(helper) = self.helper() {
-            helper.vocabulary.learn(catalog, dialect);
+            helper.vocabulary.learn(catalog);
         }
     }
 

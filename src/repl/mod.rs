@@ -109,7 +109,7 @@ pub fn run(
         }
         learned = match session.cached_catalog() {
             Some(catalog) => {
-                input.learn_names(catalog, dialect);
+                input.learn_names(catalog);
                 true
             }
             None => false,

@@ -40,6 +40,8 @@ mod lint;
 mod listings;
 mod manifest;
 mod migrate;
+mod mysql_catalog;
+mod mysql_connect;
 mod narrate;
 mod oracles;
 mod paging;
