@@ -226,13 +226,27 @@ fn mysql_schema_text_sent_to_the_model_holds_enum_labels_and_the_server() {
 }
 
 #[test]
-fn mysql_check_and_index_health_say_why_not_and_slow_lists_history() {
+fn mysql_check_finds_orphans_and_health_a_duplicate_index_and_slow_lists_history() {
     let db = shop("mycat_analysis");
-    let check = glance().args(["check", "-d", &db.url(), "orders"]).run();
-    check.stderr_has("not yet in MySQL's; nothing was checked");
-    assert_ne!(check.code, Some(0), "{check}");
-    repl(&db, "\\indexes health\n\\slow")
-        .stderr_has("index health reads PostgreSQL's and SQLite's catalogs")
+    db.execute(
+        "CREATE TABLE payments (order_id bigint, amount decimal(10,2));
+         INSERT INTO payments VALUES (1, 5), (99, -5);
+         CREATE INDEX orders_by_customer ON orders (customer_id);",
+    );
+    let check = glance().args(["check", "-d", &db.url(), "payments"]).run();
+    check.success();
+    check
+        .stdout_has("found something")
+        .stdout_has("orphans")
+        .stdout_has("99")
+        .stdout_has("-5.00");
+    let health = glance().args(["indexes", "health", "-d", &db.url()]).run();
+    health
+        .stdout_has("orders_by_customer")
+        .stdout_has("DROP INDEX orders_by_customer ON orders;");
+    repl(&db, "select 1;\n\\slow")
+        .stdout_has("performance_schema is off")
+        .stdout_has("select 1")
         .never_shows("pg_stat_statements");
 }
 
