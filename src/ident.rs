@@ -287,10 +287,13 @@ const MYSQL_RESERVED: &[&str] = &[
 ];
 
 /// `name` as MySQL and MariaDB read it: bare when [`quote_ident`] would
-/// leave it bare and MySQL does not reserve it, otherwise in backticks
-/// with any backtick doubled (`"…"` is a string there).
+/// leave its lower-case spelling bare and MySQL does not reserve it,
+/// otherwise in backticks with any backtick doubled (`"…"` is a string
+/// there).
 pub fn quote_ident_mysql(name: &str) -> Cow<'_, str> {
-    if needs_quotes(name) || MYSQL_RESERVED.contains(&name) {
+    // Bare names keep their case there, so capitals need no quotes.
+    let folded = name.to_ascii_lowercase();
+    if needs_quotes(&folded) || MYSQL_RESERVED.contains(&folded.as_str()) {
         Cow::Owned(Quoting::Backtick.quote_always(name))
     } else {
         Cow::Borrowed(name)
@@ -341,7 +344,8 @@ mod tests {
         assert_eq!(quote_ident_mysql("key"), "`key`");
         assert_eq!(quote_ident_mysql("select"), "`select`");
         assert_eq!(quote_ident_mysql("a`b"), "`a``b`");
-        assert_eq!(quote_ident_mysql("Orders"), "`Orders`");
+        assert_eq!(quote_ident_mysql("InvoiceLine"), "InvoiceLine");
+        assert_eq!(quote_ident_mysql("KEY"), "`KEY`");
     }
 
     #[test]
