@@ -361,13 +361,20 @@ impl MysqlCanceller {
     }
 }
 
-impl Canceller for MysqlCanceller {
-    fn cancel(&self) {
-        self.requested.store(true, Ordering::SeqCst);
+impl MysqlCanceller {
+    /// Sends `KILL QUERY`, without marking it as the person's cancel.
+    fn kill(&self) {
         // Nothing useful to do when the second connection cannot be made:
         // the statement runs on, as with a lost PostgreSQL cancel request.
         if let Ok(mut conn) = Conn::new(self.opts.clone()) {
             let _ = conn.query_drop(format!("KILL QUERY {}", self.id));
         }
+    }
+}
+
+impl Canceller for MysqlCanceller {
+    fn cancel(&self) {
+        self.requested.store(true, Ordering::SeqCst);
+        self.kill();
     }
 }

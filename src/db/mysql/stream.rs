@@ -5,12 +5,14 @@
 //! statement, so one call runs at most one statement, and the statement
 //! is closed afterwards whatever happened.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mysql::Conn;
 use mysql::prelude::Queryable;
 
 use super::value::{Kind, type_name};
+use crate::db::postgres::deadline::Budget;
 use crate::db::{Column, OutcomeKind, Row, RowFlow, RowSink};
 
 /// Rows handed to the sink at a time.
@@ -20,6 +22,9 @@ const CHUNK_ROWS: usize = 500;
 #[derive(Default)]
 pub struct Clock {
     pub total: Duration,
+    /// The statement-timeout budget of a guarded statement whose sink may
+    /// wait for a person: paused while it does.
+    pub budget: Option<Arc<Budget>>,
 }
 
 impl Clock {
@@ -97,7 +102,11 @@ fn execute(
         if chunk.len() == CHUNK_ROWS {
             count += CHUNK_ROWS as u64;
             let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
-            if sink.rows(full) == RowFlow::Stop {
+            let flow = match clock.budget.as_ref().filter(|_| sink.interactive()) {
+                Some(budget) => budget.paused(|| sink.rows(full)),
+                None => sink.rows(full),
+            };
+            if flow == RowFlow::Stop {
                 // Dropping the result reads and discards what is left.
                 clock.time(|| drop(result));
                 return Ok(OutcomeKind::Rows {
