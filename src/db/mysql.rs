@@ -359,9 +359,7 @@ impl MysqlCanceller {
     fn was_requested(&self) -> bool {
         self.requested.load(Ordering::SeqCst)
     }
-}
 
-impl MysqlCanceller {
     /// Sends `KILL QUERY`, without marking it as the person's cancel.
     fn kill(&self) {
         // Nothing useful to do when the second connection cannot be made:
