@@ -147,7 +147,9 @@ impl MysqlBackend {
         clock: &mut Clock,
     ) -> Result<OutcomeKind, Error> {
         let err = self.err();
-        let result = stream::run(&mut self.conn, sql, sink, clock).map_err(&err);
+        let canceller = self.canceller.clone();
+        let stop = move || canceller.kill();
+        let result = stream::run(&mut self.conn, sql, sink, clock, &stop).map_err(&err);
         self.collect_warnings();
         if let Ok(open) = transaction_open(&mut self.conn, self.mariadb) {
             self.in_transaction = open;

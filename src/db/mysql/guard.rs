@@ -133,8 +133,10 @@ impl MysqlBackend {
             .time(|| setup.iter().try_for_each(|sql| self.conn.query_drop(sql)))
             .map_err(&err)?;
         let conn = &mut self.conn;
+        let canceller = self.canceller.clone();
+        let stop = move || canceller.kill();
         let outcome = match work {
-            Work::Rows(sql, sink) => stream::run(conn, sql, sink, clock),
+            Work::Rows(sql, sink) => stream::run(conn, sql, sink, clock, &stop),
             Work::Parse(sql) => stream::parse_only(conn, sql, clock)
                 .map(|()| OutcomeKind::Command { affected: None }),
         };

@@ -36,15 +36,18 @@ impl Clock {
     }
 }
 
-/// Prepares, runs and closes `sql`, streaming any rows into `sink`.
+/// Prepares, runs and closes `sql`, streaming any rows into `sink`. When
+/// the sink stops early, `stop` ends the statement on the server (`KILL
+/// QUERY`), so the rest of the result is not read just to be dropped.
 pub fn run(
     conn: &mut Conn,
     sql: &str,
     sink: &mut dyn RowSink,
     clock: &mut Clock,
+    stop: &dyn Fn(),
 ) -> Result<OutcomeKind, mysql::Error> {
     let stmt = clock.time(|| conn.prep(sql))?;
-    let outcome = execute(conn, &stmt, sink, clock);
+    let outcome = execute(conn, &stmt, sink, clock, stop);
     let closed = clock.time(|| conn.close(stmt));
     let outcome = outcome?;
     closed?;
@@ -62,6 +65,7 @@ fn execute(
     stmt: &mysql::Statement,
     sink: &mut dyn RowSink,
     clock: &mut Clock,
+    stop: &dyn Fn(),
 ) -> Result<OutcomeKind, mysql::Error> {
     let mut result = clock.time(|| conn.exec_iter(stmt, ()))?;
     let metadata = result.columns();
@@ -81,6 +85,8 @@ fn execute(
     let kinds: Vec<Kind> = metadata.iter().map(Kind::of).collect();
     let mut count = 0u64;
     if sink.columns(&columns) == RowFlow::Stop {
+        stop();
+        clock.time(|| drop(result));
         return Ok(OutcomeKind::Rows {
             count,
             complete: false,
@@ -107,7 +113,9 @@ fn execute(
                 None => sink.rows(full),
             };
             if flow == RowFlow::Stop {
-                // Dropping the result reads and discards what is left.
+                // Dropping the result reads and discards what is left,
+                // which the server ends early once stopped.
+                stop();
                 clock.time(|| drop(result));
                 return Ok(OutcomeKind::Rows {
                     count,
