@@ -359,3 +359,13 @@ fn mysql_the_statement_timeout_bounds_a_streamed_result() {
         "rows streamed first\n{out}"
     );
 }
+
+#[test]
+fn mysql_a_typo_gets_the_servers_own_error_with_number_and_sqlstate() {
+    let db = seeded("my_typo");
+    let out = ask(&db.url(), "selec name from items", "csv");
+    out.code(1)
+        .stderr_has("ERROR 1064")
+        .stderr_has("SQLSTATE 42000")
+        .stderr_has("near 'selec name from items'");
+}
