@@ -28,7 +28,7 @@ pub use errors::connect_hint;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts};
@@ -41,6 +41,10 @@ use super::{
     RowSink, Transaction,
 };
 use crate::catalog::Catalog;
+
+/// How long a connection sits idle before [`Backend::is_lost`] asks the
+/// server whether it is still there.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(5);
 
 /// Whether `-d` names a MySQL server.
 pub fn is_url(text: &str) -> bool {
@@ -78,6 +82,8 @@ pub struct MysqlBackend {
     in_transaction: bool,
     /// Set when the connection broke.
     lost: bool,
+    /// When glance last heard from the server.
+    last_used: Instant,
     restored: Vec<String>,
     notices: Vec<String>,
 }
@@ -113,6 +119,7 @@ impl MysqlBackend {
             canceller,
             in_transaction: false,
             lost: false,
+            last_used: Instant::now(),
             restored: Vec::new(),
             notices: Vec::new(),
         })
@@ -136,6 +143,7 @@ impl MysqlBackend {
         if let Err(Error::ConnectionLost(_)) = &result {
             self.lost = true;
         }
+        self.last_used = Instant::now();
         result
     }
 
@@ -289,7 +297,14 @@ impl Backend for MysqlBackend {
         self.canceller.clone()
     }
 
+    /// A connection that broke during a statement is lost; one idle for a
+    /// while is asked (a ping), since servers end idle sessions
+    /// (`wait_timeout`) and restart without a word to the client.
     fn is_lost(&mut self) -> bool {
+        if !self.lost && self.last_used.elapsed() >= IDLE_BEFORE_PING {
+            self.lost = self.conn.ping().is_err();
+            self.last_used = Instant::now();
+        }
         self.lost
     }
 
@@ -340,6 +355,7 @@ impl Backend for MysqlBackend {
             }
         };
         self.keep_sql_mode();
+        self.last_used = Instant::now();
         if let Err((_, Error::ConnectionLost(_))) = &loaded {
             self.lost = true;
         }
