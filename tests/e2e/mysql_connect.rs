@@ -334,3 +334,38 @@ fn mysql_a_missing_password_is_asked_for_and_reused_for_another_database() {
         repl.transcript()
     );
 }
+
+#[test]
+fn mysql_the_statement_timeout_bounds_a_streamed_result() {
+    let db = seeded("my_timeout");
+    let out = glance()
+        .args([
+            "ask",
+            "--no-history",
+            "--statement-timeout",
+            "2s",
+            "--format",
+            "csv",
+        ])
+        .args(["-d", &db.url(), "--sql"])
+        .arg("select a.seq as n, b.seq as m from seq_1_to_1000000 a, seq_1_to_1000000 b")
+        .timeout(std::time::Duration::from_secs(600))
+        .run();
+    out.code(1)
+        .stderr_has("statement timeout of 2 s was reached")
+        .stderr_has("--statement-timeout");
+    assert!(
+        out.stdout.starts_with("n,m\n1,"),
+        "rows streamed first\n{out}"
+    );
+}
+
+#[test]
+fn mysql_a_typo_gets_the_servers_own_error_with_number_and_sqlstate() {
+    let db = seeded("my_typo");
+    let out = ask(&db.url(), "selec name from items", "csv");
+    out.code(1)
+        .stderr_has("ERROR 1064")
+        .stderr_has("SQLSTATE 42000")
+        .stderr_has("near 'selec name from items'");
+}

@@ -16,6 +16,9 @@ const ACCESS_DENIED: u16 = 1045;
 const UNKNOWN_DATABASE: u16 = 1049;
 /// `Query execution was interrupted`: `KILL QUERY`.
 pub(super) const QUERY_INTERRUPTED: u16 = 1317;
+/// MariaDB's `max_statement_time exceeded` and MySQL's
+/// `maximum statement execution time exceeded`.
+const STATEMENT_TIMEOUTS: [u16; 2] = [1969, 3024];
 /// `Server shutdown in progress`.
 const SERVER_SHUTDOWN: u16 = 1053;
 /// MariaDB's `Connection was killed`.
@@ -95,6 +98,11 @@ pub fn query_error(error: mysql::Error, cancel_requested: bool) -> Error {
         mysql::Error::CodecError(e) => Error::ConnectionLost(e.to_string()),
         other => Error::Other(other.to_string()),
     }
+}
+
+/// Whether the server stopped the statement at its time limit.
+pub fn is_timeout(error: &mysql::Error) -> bool {
+    matches!(error, mysql::Error::MySqlError(e) if STATEMENT_TIMEOUTS.contains(&e.code))
 }
 
 /// The server's error as the mysql client shows it: `ERROR 1146` with its

@@ -17,6 +17,7 @@ use mysql::prelude::Queryable;
 
 use super::stream::{self, Clock};
 use super::{MysqlBackend, errors};
+use crate::db::postgres::deadline::{Watchdog, timed_out};
 use crate::db::{Error, OutcomeKind, RowSink};
 
 /// `Transaction characteristics can't be changed while a transaction is
@@ -54,14 +55,43 @@ pub fn retried<T>(mut run: impl FnMut() -> Result<T, mysql::Error>) -> Result<T,
     }
 }
 
-/// The statement that bounds how long one statement may run.
-pub fn timeout_statement(mariadb: bool, timeout: Option<Duration>) -> String {
-    match (mariadb, timeout) {
-        (true, Some(t)) => format!("SET SESSION max_statement_time = {:.3}", t.as_secs_f64()),
-        (false, Some(t)) => format!("SET SESSION max_execution_time = {}", t.as_millis().max(1)),
-        (true, None) => "SET SESSION max_statement_time = DEFAULT".into(),
-        (false, None) => "SET SESSION max_execution_time = DEFAULT".into(),
+/// How long the server waits for glance to read more rows while a person
+/// reads a page (its default, 60 s, would end the connection).
+const PAGING_WRITE_TIMEOUT_SECS: u32 = 600;
+
+/// The settings a guarded statement runs with: the server's statement
+/// timeout when `limit` is given (MySQL applies it to SELECT only), and,
+/// when a person may read pages (`paging`), a long wait for glance to read
+/// more rows.
+pub fn guard_settings(mariadb: bool, limit: Option<Duration>, paging: bool) -> Vec<String> {
+    let mut settings = Vec::new();
+    match (mariadb, limit) {
+        (true, Some(t)) => settings.push(format!(
+            "SET SESSION max_statement_time = {:.3}",
+            t.as_secs_f64()
+        )),
+        (false, Some(t)) => settings.push(format!(
+            "SET SESSION max_execution_time = {}",
+            t.as_millis().max(1)
+        )),
+        (_, None) => {}
     }
+    if paging {
+        settings.push(format!(
+            "SET SESSION net_write_timeout = {PAGING_WRITE_TIMEOUT_SECS}"
+        ));
+    }
+    settings
+}
+
+/// What puts [`guard_settings`] back.
+pub fn reset_settings(mariadb: bool) -> [&'static str; 2] {
+    let statement = if mariadb {
+        "SET SESSION max_statement_time = DEFAULT"
+    } else {
+        "SET SESSION max_execution_time = DEFAULT"
+    };
+    [statement, "SET SESSION net_write_timeout = DEFAULT"]
 }
 
 const IMPLICIT_COMMIT: &str = "the statement ended the read-only transaction (an implicit commit): \
@@ -85,16 +115,28 @@ impl MysqlBackend {
         } else {
             "START TRANSACTION READ ONLY"
         };
-        clock
-            .time(|| {
-                self.conn
-                    .query_drop(timeout_statement(mariadb, Some(statement_timeout)))?;
-                self.conn.query_drop(open)
+        // A person reading a page stops the server's clock as much as
+        // glance's: a watchdog that skips that time cancels the statement,
+        // not the server's own timeout.
+        let interactive = matches!(&work, Work::Rows(_, sink) if sink.interactive());
+        let server_limit = (!interactive).then_some(statement_timeout);
+        let watchdog = interactive
+            .then(|| {
+                let canceller = self.canceller.clone();
+                Watchdog::start(statement_timeout, move || canceller.kill())
             })
+            .flatten();
+        clock.budget = watchdog.as_ref().map(Watchdog::budget);
+        let mut setup = guard_settings(mariadb, server_limit, interactive);
+        setup.push(open.to_string());
+        clock
+            .time(|| setup.iter().try_for_each(|sql| self.conn.query_drop(sql)))
             .map_err(&err)?;
         let conn = &mut self.conn;
+        let canceller = self.canceller.clone();
+        let stop = move || canceller.kill();
         let outcome = match work {
-            Work::Rows(sql, sink) => stream::run(conn, sql, sink, clock),
+            Work::Rows(sql, sink) => stream::run(conn, sql, sink, clock, &stop),
             Work::Parse(sql) => stream::parse_only(conn, sql, clock)
                 .map(|()| OutcomeKind::Command { affected: None }),
         };
@@ -103,7 +145,16 @@ impl MysqlBackend {
         // Unless the transaction surely ended, what the guard opened is undone.
         let open = !matches!(still_open, Ok(false));
         let ended = clock.time(|| self.end_guard(nested, open));
-        let kind = outcome.map_err(&err)?;
+        drop(watchdog);
+        let watchdog_fired = clock
+            .budget
+            .take()
+            .filter(|b| b.fired() && !self.canceller.was_requested());
+        let kind = match (outcome, watchdog_fired) {
+            (Err(_), Some(budget)) => return Err(budget.error()),
+            (Err(e), None) if errors::is_timeout(&e) => return Err(timed_out(statement_timeout)),
+            (outcome, _) => outcome.map_err(&err)?,
+        };
         if !still_open.map_err(&err)? {
             if nested {
                 self.in_transaction = false;
@@ -116,9 +167,9 @@ impl MysqlBackend {
 
     /// Rolls back what the guard opened, releases locks a statement took
     /// (outside the person's transaction, whose locks are theirs), and
-    /// puts the statement timeout back.
+    /// puts the timeouts back.
     fn end_guard(&mut self, nested: bool, open: bool) -> Result<(), mysql::Error> {
-        let reset = timeout_statement(self.mariadb, None);
+        let reset = reset_settings(self.mariadb);
         let steps: &[&str] = match (nested, open) {
             (true, true) => &[
                 "ROLLBACK TO SAVEPOINT glance_guard",
@@ -127,7 +178,7 @@ impl MysqlBackend {
             (true, false) => &[],
             (false, _) => &["ROLLBACK", "DO RELEASE_ALL_LOCKS()", "UNLOCK TABLES"],
         };
-        for step in steps.iter().copied().chain([reset.as_str()]) {
+        for step in steps.iter().chain(&reset) {
             retried(|| self.conn.query_drop(step))?;
         }
         Ok(())
@@ -170,13 +221,17 @@ mod tests {
     fn timeouts_use_each_servers_setting() {
         let t = Some(Duration::from_millis(2500));
         assert_eq!(
-            timeout_statement(true, t),
-            "SET SESSION max_statement_time = 2.500"
+            guard_settings(true, t, false),
+            ["SET SESSION max_statement_time = 2.500"]
         );
         assert_eq!(
-            timeout_statement(false, t),
-            "SET SESSION max_execution_time = 2500"
+            guard_settings(false, t, false),
+            ["SET SESSION max_execution_time = 2500"]
         );
-        assert!(timeout_statement(true, None).ends_with("DEFAULT"));
+        assert_eq!(
+            guard_settings(true, None, true),
+            ["SET SESSION net_write_timeout = 600"]
+        );
+        assert!(reset_settings(true).iter().all(|s| s.ends_with("DEFAULT")));
     }
 }
