@@ -308,3 +308,31 @@ fn mysql_describe_writes_no_comment_sql_and_says_why() {
     }
     assert!(fake.requests().is_empty(), "refused before asking");
 }
+
+#[test]
+fn mysql_design_migrate_and_index_advice_say_why_they_need_another_database() {
+    let db = shop("mycat_refusals");
+    let step = crate::harness::scratch_dir("mycat_refusals").join("step.sql");
+    std::fs::write(&step, "ALTER TABLE orders ADD COLUMN x int;\n").unwrap();
+    let step = step.to_string_lossy().into_owned();
+    for args in [
+        vec!["design", "a library with members"],
+        vec!["migrate", "--up", &step, "--down", &step],
+    ] {
+        let out = glance().args(&args).args(["-d", &db.url()]).run();
+        assert_ne!(out.code, Some(0), "{out}");
+        out.stderr_has("MySQL commits each CREATE, ALTER and DROP at once")
+            .stderr_has("run it on a PostgreSQL or SQLite copy");
+    }
+    let advise = glance()
+        .args(["indexes", "advise", "select * from orders where amount > 5"])
+        .args(["-d", &db.url()])
+        .run();
+    assert_ne!(advise.code, Some(0), "{advise}");
+    advise.stderr_has("cannot plan with an index that is not built");
+    assert_eq!(
+        db.query_scalar("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME = 'x'")
+            .as_deref(),
+        Some("0")
+    );
+}
