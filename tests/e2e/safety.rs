@@ -343,7 +343,10 @@ fn fingerprint(client: &mut postgres::Client) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn differences(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) -> Vec<String> {
+pub fn differences(
+    before: &BTreeMap<String, String>,
+    after: &BTreeMap<String, String>,
+) -> Vec<String> {
     let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     keys.into_iter()
         .filter(|k| before.get(*k) != after.get(*k))
