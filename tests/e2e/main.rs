@@ -40,6 +40,7 @@ mod lint;
 mod listings;
 mod manifest;
 mod migrate;
+mod mysql_differential;
 mod mysql_fingerprint;
 mod narrate;
 mod oracles;

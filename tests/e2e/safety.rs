@@ -343,6 +343,7 @@ fn fingerprint(client: &mut postgres::Client) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The parts of two fingerprints that differ, one line each.
 pub fn differences(
     before: &BTreeMap<String, String>,
     after: &BTreeMap<String, String>,
@@ -354,8 +355,9 @@ pub fn differences(
         .collect()
 }
 
-/// One PostgreSQL corpus row: line, expected level, statement.
-fn corpus() -> Vec<(usize, String, String)> {
+/// The corpus rows of `dialect` (`pg`, `mysql`): line, expected level,
+/// statement.
+pub fn corpus(dialect: &str) -> Vec<(usize, String, String)> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/safety.tsv");
     let text = std::fs::read_to_string(path).expect("read the corpus");
     text.lines()
@@ -363,7 +365,7 @@ fn corpus() -> Vec<(usize, String, String)> {
         .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
         .filter_map(|(i, l)| {
             let fields: Vec<&str> = l.split('\t').collect();
-            (fields.get(1) == Some(&"pg"))
+            (fields.get(1) == Some(&dialect))
                 .then(|| (i + 1, fields[0].to_string(), fields[2].replace('↵', "\n")))
         })
         .collect()
@@ -389,35 +391,35 @@ fn ask_with(db: &TestDb, fake: &FakeLlm) -> Cmd {
 }
 
 /// glance's JSON document, `Null` when it printed none.
-fn document(stdout: &str) -> Json {
+pub fn document(stdout: &str) -> Json {
     serde_json::from_str(stdout.trim()).unwrap_or(Json::Null)
 }
 
 /// The level glance printed in its JSON document, if any. A statement that
 /// fails after its columns were sent leaves the document unfinished, so the
 /// first `"level"` field is read from the text.
-fn printed_level(stdout: &str) -> Option<String> {
+pub fn printed_level(stdout: &str) -> Option<String> {
     let rest = &stdout[stdout.find("\"level\":\"")? + "\"level\":\"".len()..];
     Some(rest[..rest.find('"')?].to_string())
 }
 
 /// How the corpus statements ended.
 #[derive(Default)]
-struct Tally {
-    ran: usize,
+pub struct Tally {
+    pub ran: usize,
     /// Read-only statements the server rejected: line and error.
-    failed_on_server: Vec<String>,
-    refused_by_glance: usize,
+    pub failed_on_server: Vec<String>,
+    pub refused_by_glance: usize,
     /// Statements glance cannot read that the server would not parse
     /// either: reported as the server's error, never run, nobody asked.
-    rejected_on_parse: usize,
-    no_sql: usize,
-    problems: Vec<String>,
+    pub rejected_on_parse: usize,
+    pub no_sql: usize,
+    pub problems: Vec<String>,
 }
 
 impl Tally {
     /// Judges one run of the corpus statement on `line`.
-    fn add(&mut self, (line, expected, sql): &(usize, String, String), out: &harness::Output) {
+    pub fn add(&mut self, (line, expected, sql): &(usize, String, String), out: &harness::Output) {
         let place = format!("line {line}: {sql:?}");
         let doc = document(&out.stdout);
         if doc["sql"].is_null() && doc["executed"] == false && out.code == Some(0) {
@@ -477,7 +479,7 @@ fn every_corpus_statement_changes_nothing_and_only_reads_run() {
         .batch_execute("listen chan")
         .expect("listen for notifications");
     let baseline = fingerprint(&mut checker);
-    let rows = corpus();
+    let rows = corpus("pg");
     assert!(
         rows.len() >= 300,
         "only {} PostgreSQL corpus rows",

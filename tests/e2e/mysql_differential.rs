@@ -1,0 +1,225 @@
+//! The safety gate against a real MariaDB: every MySQL statement of the
+//! adversarial corpus (`tests/corpus/safety.tsv`, dialect `mysql`) is the
+//! model's answer to `glance ask` through the real binary, without a
+//! terminal and without `--allow-*`, and the server's fingerprint
+//! (`mysql_fingerprint`) is the same after each batch. On MySQL a read-only
+//! transaction does not stop DDL, `SET GLOBAL`, files, locks or
+//! non-transactional tables, so this checks the classifier itself: a
+//! statement judged read-only runs (exit 0) and changes nothing; any other
+//! is refused (exit 3) and changes nothing either.
+
+use std::time::Instant;
+
+use crate::fake_llm::{FakeLlm, Reply};
+use crate::harness::{self, Cmd, glance};
+use crate::mariadb_server::{TestMariaDb, mariadb};
+use crate::mysql_fingerprint::{Fingerprint, lock_names};
+use crate::safety::{Tally, corpus, differences};
+
+/// The schema the MySQL corpus rows are written against: the PostgreSQL
+/// differential test's tables in MariaDB types, a non-transactional (MyISAM)
+/// table, a sequence, a view, a trigger, stored routines that read or
+/// write (one that writes while declaring `READS SQL DATA`), an event, and
+/// an account with a grant on the database.
+const SEED: &str = r#"
+    create user if not exists glance_reader;
+    create table film (
+        film_id int primary key, title varchar(255) not null,
+        rating enum('G', 'PG', 'PG-13', 'R', 'NC-17'), length smallint unsigned,
+        rental_rate decimal(5,2), release_year year,
+        special_features set('Trailers', 'Commentaries', 'Deleted Scenes', 'Behind the Scenes'),
+        description text, tags json, fulltext key film_text (title, description),
+        key film_rating (rating)
+    ) comment 'Films for rent';
+    insert into film values
+        (1, 'Academy Dinosaur', 'PG', 86, 0.99, 2006, 'Trailers,Deleted Scenes', 'A drama of a dog', '{"lang": "en"}'),
+        (2, 'Ace Goldfinger', 'G', 48, 4.99, 2006, 'Trailers', 'A tale of a cat', '{"lang": "fr"}'),
+        (3, 'Adaptation Holes', 'NC-17', 50, 2.99, 2007, '', 'An epic drama', null),
+        (4, 'Zorro Ark', 'PG', 129, 4.99, 2007, 'Commentaries', null, '{"lang": "en"}');
+    create table customer (
+        customer_id int primary key, first_name varchar(45), last_name varchar(45),
+        email varchar(50), active tinyint(1), created date
+    );
+    insert into customer values
+        (1, 'Mary', 'Smith', 'mary.smith@example.com', 1, '2023-05-01'),
+        (2, 'Linda', 'Williams', 'linda.w@example.com', 0, '2023-06-11'),
+        (3, 'Ada', '', null, 1, '2024-01-02');
+    create table payment (
+        payment_id int auto_increment primary key, customer_id int, film_id int,
+        amount decimal(6,2), payment_date datetime,
+        foreign key (customer_id) references customer (customer_id),
+        foreign key (film_id) references film (film_id)
+    );
+    insert into payment (customer_id, film_id, amount, payment_date) values
+        (1, 1, 2.99, '2024-01-03 10:00'), (1, 2, 0.99, '2024-01-05 12:30'),
+        (2, 1, 5.99, '2024-01-05 18:00'), (2, 4, 1.99, '2024-02-01 09:15'),
+        (3, 3, 3.99, '2024-02-14 20:45');
+    create table docs (id int primary key, body json);
+    insert into docs values
+        (1, '{"kind": "memo", "author": {"name": "Ann"}, "tags": ["x", "y"], "n": 3}'),
+        (2, '{"kind": "note", "tags": ["z"]}');
+    create table places (id int primary key, name text, geom point not null, spatial key (geom));
+    insert into places values (1, 'Origin', point(0, 0)), (2, 'Near', point(3, 4)),
+        (3, 'Far', point(30, 40));
+    create table employees (id int primary key, name text, manager_id int, dept text, salary decimal(10,2));
+    insert into employees values (1, 'Boss', null, 'exec', 300), (2, 'Ann', 1, 'eng', 200),
+        (3, 'Bob', 2, 'eng', 150), (4, 'Cy', 1, 'ops', 120);
+    create table t (id int primary key, x int, v text);
+    insert into t values (1, 10, 'a'), (2, 20, 'b'), (3, 30, 'c');
+    create table s (id int primary key, v text);
+    insert into s values (1, 'x'), (4, 'y');
+    create table visits (id int auto_increment primary key, note text);
+    create table notes (id int auto_increment primary key, note text) engine = MyISAM;
+    create sequence seq;
+    create view v as select * from film;
+    create view film_counts as select rating, count(*) as films from film group by rating;
+    create trigger film_touched after update on film for each row
+        insert into visits (note) values ('trigger');
+    create event nightly on schedule every 1 day disable
+        do delete from visits;
+    grant select on film to glance_reader;
+    create function film_count() returns bigint reads sql data
+        return (select count(*) from film);
+    create function add_tax(amount decimal(6,2)) returns decimal(8,2) no sql deterministic
+        return amount * 1.2;
+    delimiter //
+    create function log_visit(note text) returns int modifies sql data
+    begin
+        insert into visits (note) values (note);
+        return 1;
+    end //
+    create function lying_read() returns int reads sql data deterministic
+    begin
+        insert into notes (note) values ('lying_read');
+        return 1;
+    end //
+    delimiter ;
+    create procedure p() modifies sql data insert into visits (note) values ('p');
+    create procedure film_list() reads sql data select title from film;
+"#;
+
+/// Statements run at once; the fingerprint is checked after each batch.
+const PARALLEL: usize = 4;
+
+/// `glance ask` against `url` with the model answering through `fake`, no
+/// terminal, no --allow-*, no second try, JSON output.
+fn ask_with(url: &str, fake: &FakeLlm) -> Cmd {
+    fake.on(glance().args([
+        "ask",
+        "--retries",
+        "0",
+        "--format",
+        "json",
+        "-d",
+        url,
+        "answer the question",
+    ]))
+}
+
+fn seeded(hint: &str) -> TestMariaDb {
+    let db = mariadb().create_db(hint);
+    db.execute(SEED);
+    db
+}
+
+#[test]
+#[allow(clippy::print_stdout)] // the counts are this test's report
+fn mysql_every_corpus_statement_changes_nothing_and_only_reads_run() {
+    let started = Instant::now();
+    let db = seeded("mysql_differential");
+    let rows = corpus("mysql");
+    assert!(rows.len() >= 150, "only {} MySQL corpus rows", rows.len());
+    let mut fingerprint = Fingerprint::new(
+        &db,
+        lock_names(rows.iter().map(|(_, _, sql)| sql.as_str()), &[]),
+    );
+    let baseline = fingerprint.take();
+    let homes: Vec<_> = (0..PARALLEL)
+        .map(|_| harness::scratch_dir("mysql_differential_home"))
+        .collect();
+    let url = db.url();
+    let mut tally = Tally::default();
+    for batch in rows.chunks(PARALLEL) {
+        let outputs: Vec<harness::Output> = std::thread::scope(|scope| {
+            let runs: Vec<_> = batch
+                .iter()
+                .zip(&homes)
+                .map(|((_, _, sql), home)| {
+                    let url = &url;
+                    scope.spawn(move || {
+                        let fake = FakeLlm::openai(vec![Reply::sql(sql)]);
+                        ask_with(url, &fake).home(home).run()
+                    })
+                })
+                .collect();
+            runs.into_iter()
+                .map(|run| run.join().expect("a run panicked"))
+                .collect()
+        });
+        for (row, out) in batch.iter().zip(&outputs) {
+            tally.add(row, out);
+        }
+        let changed = differences(&baseline, &fingerprint.take());
+        if !changed.is_empty() {
+            let lines: Vec<String> = batch.iter().map(|(line, ..)| line.to_string()).collect();
+            tally.problems.push(format!(
+                "one of lines {} changed the server:\n  {}",
+                lines.join(", "),
+                changed.join("\n  ")
+            ));
+        }
+    }
+    println!(
+        "MySQL differential test: {} statements: {} read-only ran through the guard, {} read-only \
+         failed on the server, {} refused by glance, {} rejected by the server's parse, {} held no \
+         SQL; {:.1} s",
+        rows.len(),
+        tally.ran,
+        tally.failed_on_server.len(),
+        tally.refused_by_glance,
+        tally.rejected_on_parse,
+        tally.no_sql,
+        started.elapsed().as_secs_f64()
+    );
+    // On MariaDB every read-only row is written to run on the seeded schema.
+    tally.problems.extend(
+        tally
+            .failed_on_server
+            .iter()
+            .map(|failure| format!("read-only but did not run: {failure}")),
+    );
+    assert!(
+        tally.problems.is_empty(),
+        "{} problems:\n{}",
+        tally.problems.len(),
+        tally.problems.join("\n")
+    );
+}
+
+#[test]
+fn mysql_a_routine_that_writes_is_refused_and_writes_nothing() {
+    let db = seeded("mysql_routines");
+    for sql in [
+        "select log_visit('from a select')",
+        "select lying_read()",
+        "call p()",
+        "select film_id, log_visit('per row') from film",
+    ] {
+        let fake = FakeLlm::openai(vec![Reply::sql(sql)]);
+        let out = ask_with(&db.url(), &fake).run();
+        out.code(3);
+        for table in ["visits", "notes"] {
+            assert_eq!(
+                db.query_scalar(&format!("select count(*) from {table}"))
+                    .as_deref(),
+                Some("0"),
+                "{sql:?} wrote to {table}\n{out}"
+            );
+        }
+    }
+    // A function that only reads, by its declaration and its body, runs.
+    for sql in ["select film_count()", "select add_tax(10)"] {
+        let fake = FakeLlm::openai(vec![Reply::sql(sql)]);
+        ask_with(&db.url(), &fake).run().success();
+    }
+}
