@@ -42,6 +42,7 @@ mod manifest;
 mod migrate;
 mod mysql_differential;
 mod mysql_fingerprint;
+mod mysql_flows;
 mod narrate;
 mod oracles;
 mod paging;
