@@ -18,9 +18,10 @@ use crate::safety::{Tally, corpus, differences};
 
 /// The schema the MySQL corpus rows are written against: the PostgreSQL
 /// differential test's tables in MariaDB types, a non-transactional (MyISAM)
-/// table, a sequence, a view, a trigger, stored routines that read or
-/// write (one that writes while declaring `READS SQL DATA`), an event, and
-/// an account with a grant on the database.
+/// table, a sequence, views (two that call a writing function), a trigger,
+/// stored routines that read or write (two that write or take a lock while
+/// declaring `READS SQL DATA`), an event, and an account with a grant on
+/// the database.
 const SEED: &str = r#"
     create user if not exists glance_reader;
     create table film (
@@ -93,7 +94,16 @@ const SEED: &str = r#"
         insert into notes (note) values ('lying_read');
         return 1;
     end //
+    create function lying_return() returns int reads sql data
+        return (select get_lock('glance_lying', 0));
+    create function hidden() returns int contains sql
+    begin
+        insert into notes (note) values ('hidden');
+        return 1;
+    end //
     delimiter ;
+    create view v_logged as select film_id, log_visit('view') as logged from film;
+    create view v_nested as select film_id from v_logged;
     create procedure p() modifies sql data insert into visits (note) values ('p');
     create procedure film_list() reads sql data select title from film;
 "#;
@@ -131,7 +141,10 @@ fn mysql_every_corpus_statement_changes_nothing_and_only_reads_run() {
     assert!(rows.len() >= 150, "only {} MySQL corpus rows", rows.len());
     let mut fingerprint = Fingerprint::new(
         &db,
-        lock_names(rows.iter().map(|(_, _, sql)| sql.as_str()), &[]),
+        lock_names(
+            rows.iter().map(|(_, _, sql)| sql.as_str()).chain([SEED]),
+            &[],
+        ),
     );
     let baseline = fingerprint.take();
     let homes: Vec<_> = (0..PARALLEL)
@@ -202,6 +215,9 @@ fn mysql_a_routine_that_writes_is_refused_and_writes_nothing() {
     for sql in [
         "select log_visit('from a select')",
         "select lying_read()",
+        "select lying_return()",
+        "select hidden()",
+        "select * from v_nested",
         "call p()",
         "select film_id, log_visit('per row') from film",
     ] {
