@@ -11,10 +11,10 @@
 use std::time::Instant;
 
 use crate::fake_llm::{FakeLlm, Reply};
-use crate::harness::{self, Cmd, glance};
+use crate::harness::{Cmd, glance};
 use crate::mariadb_server::{TestMariaDb, mariadb};
 use crate::mysql_fingerprint::{Fingerprint, lock_names};
-use crate::safety::{Tally, corpus, differences};
+use crate::safety::{corpus, differences, run_corpus};
 
 /// The schema the MySQL corpus rows are written against: the PostgreSQL
 /// differential test's tables in MariaDB types, a non-transactional (MyISAM)
@@ -108,9 +108,6 @@ const SEED: &str = r#"
     create procedure film_list() reads sql data select title from film;
 "#;
 
-/// Statements run at once; the fingerprint is checked after each batch.
-const PARALLEL: usize = 4;
-
 /// `glance ask` against `url` with the model answering through `fake`, no
 /// terminal, no --allow-*, no second try, JSON output.
 fn ask_with(url: &str, fake: &FakeLlm) -> Cmd {
@@ -147,52 +144,15 @@ fn mysql_every_corpus_statement_changes_nothing_and_only_reads_run() {
         ),
     );
     let baseline = fingerprint.take();
-    let homes: Vec<_> = (0..PARALLEL)
-        .map(|_| harness::scratch_dir("mysql_differential_home"))
-        .collect();
     let url = db.url();
-    let mut tally = Tally::default();
-    for batch in rows.chunks(PARALLEL) {
-        let outputs: Vec<harness::Output> = std::thread::scope(|scope| {
-            let runs: Vec<_> = batch
-                .iter()
-                .zip(&homes)
-                .map(|((_, _, sql), home)| {
-                    let url = &url;
-                    scope.spawn(move || {
-                        let fake = FakeLlm::openai(vec![Reply::sql(sql)]);
-                        ask_with(url, &fake).home(home).run()
-                    })
-                })
-                .collect();
-            runs.into_iter()
-                .map(|run| run.join().expect("a run panicked"))
-                .collect()
-        });
-        for (row, out) in batch.iter().zip(&outputs) {
-            tally.add(row, out);
-        }
-        let changed = differences(&baseline, &fingerprint.take());
-        if !changed.is_empty() {
-            let lines: Vec<String> = batch.iter().map(|(line, ..)| line.to_string()).collect();
-            tally.problems.push(format!(
-                "one of lines {} changed the server:\n  {}",
-                lines.join(", "),
-                changed.join("\n  ")
-            ));
-        }
-    }
+    let mut tally = run_corpus(
+        &rows,
+        |fake| ask_with(&url, fake),
+        || differences(&baseline, &fingerprint.take()),
+    );
     println!(
-        "MySQL differential test: {} statements: {} read-only ran through the guard, {} read-only \
-         failed on the server, {} refused by glance, {} rejected by the server's parse, {} held no \
-         SQL; {:.1} s",
-        rows.len(),
-        tally.ran,
-        tally.failed_on_server.len(),
-        tally.refused_by_glance,
-        tally.rejected_on_parse,
-        tally.no_sql,
-        started.elapsed().as_secs_f64()
+        "{}",
+        tally.report("MySQL differential test", rows.len(), started)
     );
     // On MariaDB every read-only row is written to run on the seeded schema.
     tally.problems.extend(

@@ -418,6 +418,22 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// One paragraph of counts for the test's output.
+    pub fn report(&self, test: &str, rows: usize, started: Instant) -> String {
+        format!(
+            "{test}: {rows} statements: {} read-only ran through the guard, {} read-only failed \
+             on the server ({:#?}), {} refused by glance, {} rejected by the server's parse, {} \
+             held no SQL; {:.1} s",
+            self.ran,
+            self.failed_on_server.len(),
+            self.failed_on_server,
+            self.refused_by_glance,
+            self.rejected_on_parse,
+            self.no_sql,
+            started.elapsed().as_secs_f64()
+        )
+    }
+
     /// Judges one run of the corpus statement on `line`.
     pub fn add(&mut self, (line, expected, sql): &(usize, String, String), out: &harness::Output) {
         let place = format!("line {line}: {sql:?}");
@@ -464,6 +480,55 @@ impl Tally {
 /// Statements run at once; the fingerprint is checked after each batch.
 const PARALLEL: usize = 4;
 
+/// Runs each corpus row of `rows` as the model's answer through the command
+/// `ask` builds for a fake model, [`PARALLEL`] at once, each slot in a home
+/// (config, history) of its own reused from run to run. After each batch
+/// `changed` says what moved since the baseline (nothing: empty), which
+/// becomes a problem naming the batch's lines.
+pub fn run_corpus(
+    rows: &[(usize, String, String)],
+    ask: impl Fn(&FakeLlm) -> Cmd + Sync,
+    mut changed: impl FnMut() -> Vec<String>,
+) -> Tally {
+    let homes: Vec<_> = (0..PARALLEL)
+        .map(|_| harness::scratch_dir("safety_home"))
+        .collect();
+    let mut tally = Tally::default();
+    for batch in rows.chunks(PARALLEL) {
+        let outputs: Vec<harness::Output> = std::thread::scope(|scope| {
+            let runs: Vec<_> = batch
+                .iter()
+                .zip(&homes)
+                .map(|((_, _, sql), home)| {
+                    let ask = &ask;
+                    scope.spawn(move || {
+                        let fake = FakeLlm::openai(vec![Reply::sql(sql)]);
+                        // The harness's run timeout: four runs share a
+                        // loaded machine.
+                        ask(&fake).home(home).run()
+                    })
+                })
+                .collect();
+            runs.into_iter()
+                .map(|run| run.join().expect("a run panicked"))
+                .collect()
+        });
+        for (row, out) in batch.iter().zip(&outputs) {
+            tally.add(row, out);
+        }
+        let changed = changed();
+        if !changed.is_empty() {
+            let lines: Vec<String> = batch.iter().map(|(line, ..)| line.to_string()).collect();
+            tally.problems.push(format!(
+                "one of lines {} changed the database:\n  {}",
+                lines.join(", "),
+                changed.join("\n  ")
+            ));
+        }
+    }
+    tally
+}
+
 #[test]
 #[allow(clippy::print_stdout)] // the counts are this test's report
 fn every_corpus_statement_changes_nothing_and_only_reads_run() {
@@ -485,63 +550,20 @@ fn every_corpus_statement_changes_nothing_and_only_reads_run() {
         "only {} PostgreSQL corpus rows",
         rows.len()
     );
-    // One home (config, history) per parallel slot, reused from run to run.
-    let homes: Vec<_> = (0..PARALLEL)
-        .map(|_| harness::scratch_dir("safety_home"))
-        .collect();
-    let mut tally = Tally::default();
     let mut notified = false;
-    for batch in rows.chunks(PARALLEL) {
-        let outputs: Vec<harness::Output> = std::thread::scope(|scope| {
-            let runs: Vec<_> = batch
-                .iter()
-                .zip(&homes)
-                .map(|((_, _, sql), home)| {
-                    let db = &db;
-                    scope.spawn(move || {
-                        let fake = FakeLlm::openai(vec![Reply::sql(sql)]);
-                        // The harness's run timeout: four runs share a
-                        // loaded machine.
-                        ask_with(db, &fake).home(home).run()
-                    })
-                })
-                .collect();
-            runs.into_iter()
-                .map(|run| run.join().expect("a run panicked"))
-                .collect()
-        });
-        for (row, out) in batch.iter().zip(&outputs) {
-            tally.add(row, out);
-        }
-        let lines: Vec<String> = batch.iter().map(|(line, ..)| line.to_string()).collect();
-        let changed = differences(&baseline, &fingerprint(&mut checker));
-        if !changed.is_empty() {
-            tally.problems.push(format!(
-                "one of lines {} changed the database:\n  {}",
-                lines.join(", "),
-                changed.join("\n  ")
-            ));
-        }
-        if !notified && !checker.notifications().is_empty() {
-            notified = true;
-            tally.problems.push(format!(
-                "one of lines {} sent a notification",
-                lines.join(", ")
-            ));
-        }
-    }
-    println!(
-        "differential test: {} statements: {} read-only ran through the guard, {} read-only failed on the server ({:#?}), \
-         {} refused by glance, {} rejected by the server's parse, {} held no SQL; {:.1} s",
-        rows.len(),
-        tally.ran,
-        tally.failed_on_server.len(),
-        tally.failed_on_server,
-        tally.refused_by_glance,
-        tally.rejected_on_parse,
-        tally.no_sql,
-        started.elapsed().as_secs_f64()
+    let tally = run_corpus(
+        &rows,
+        |fake| ask_with(&db, fake),
+        || {
+            let mut changed = differences(&baseline, &fingerprint(&mut checker));
+            if !notified && !checker.notifications().is_empty() {
+                notified = true;
+                changed.push("a notification was sent".into());
+            }
+            changed
+        },
     );
+    println!("{}", tally.report("differential test", rows.len(), started));
     assert!(
         tally.problems.is_empty(),
         "{} problems:\n{}",
