@@ -61,7 +61,7 @@ pub fn at_start(requested: &Requested, config: &Config) -> Result<Start, Failure
 }
 
 /// `\c ARG`: a profile by name; else, as in psql, a bare name is another
-/// database on the current PostgreSQL server (same host, port, user, and
+/// database on the current PostgreSQL or MySQL server (same host, port, user, and
 /// the same read-only rule); else a URL, `key=value` string or path.
 pub fn from_argument(config: &Config, argument: &str, current: &Choice) -> Result<Choice, Failure> {
     if config.profiles.contains_key(argument) {
@@ -76,6 +76,13 @@ pub fn from_argument(config: &Config, argument: &str, current: &Choice) -> Resul
         params.insert("dbname".into(), argument.to_string());
         return Ok(Choice {
             target: Target::Postgres(conninfo::to_keywords(&params)),
+            profile: None,
+            ..current.clone()
+        });
+    }
+    if let (true, Target::Postgres(_), Target::Mysql(url)) = (bare_name, &target, &current.target) {
+        return Ok(Choice {
+            target: Target::Mysql(db::mysql::params::with_option(url, "database", argument)),
             profile: None,
             ..current.clone()
         });
@@ -267,21 +274,16 @@ fn open(
     remember_password(&choice.target);
     let fail = |error| failure(error, from);
     let prompt = password_prompt();
-    let conninfo = match &choice.target {
-        Target::Postgres(conninfo) => conninfo,
-        Target::Sqlite(_) => return attempt(choice, &choice.target, warn).map_err(fail),
-    };
     // A string glance cannot read fails in the attempt, with its own message.
-    let Ok(login) = db::postgres::login(conninfo) else {
+    let Some((login, given)) = login_of(&choice.target) else {
         return attempt(choice, &choice.target, warn).map_err(fail);
     };
     if fresh && prompt == PasswordPrompt::Always {
         let password = ask(&login, "-W/--password asks for the password")?;
-        return attempt_typed(choice, conninfo, &login, password, from, warn);
+        return attempt_typed(choice, &login, password, from, warn);
     }
-    let given = conninfo::parse(conninfo).is_ok_and(|params| params.contains_key("password"));
     let first = match typed_for(&login).filter(|_| !given) {
-        Some(password) => attempt(choice, &with_password(conninfo, &password), warn),
+        Some(password) => attempt(choice, &with_password(&choice.target, &password), warn),
         None => attempt(choice, &choice.target, warn),
     };
     match first {
@@ -291,9 +293,24 @@ fn open(
                 && std::io::stdin().is_terminal() =>
         {
             let password = ask(&login, "the server asks for a password")?;
-            attempt_typed(choice, conninfo, &login, password, from, warn)
+            attempt_typed(choice, &login, password, from, warn)
         }
         other => other.map_err(fail),
+    }
+}
+
+/// The server and user a target logs in as, and whether it carries a
+/// password; `None` for SQLite and for strings glance cannot read.
+fn login_of(target: &Target) -> Option<(Login, bool)> {
+    match target {
+        Target::Postgres(conninfo) => {
+            let login = db::postgres::login(conninfo).ok()?;
+            let given =
+                conninfo::parse(conninfo).is_ok_and(|params| params.contains_key("password"));
+            Some((login, given))
+        }
+        Target::Mysql(url) => db::mysql::login(url).ok(),
+        Target::Sqlite(_) => None,
     }
 }
 
@@ -320,14 +337,13 @@ fn attempt(
 /// server and user when it works.
 fn attempt_typed(
     choice: &Choice,
-    conninfo: &str,
     login: &Login,
     password: String,
     from: Place,
     warn: Warn,
 ) -> Result<Box<dyn db::Backend>, Failure> {
-    let backend =
-        attempt(choice, &with_password(conninfo, &password), warn).map_err(|e| failure(e, from))?;
+    let backend = attempt(choice, &with_password(&choice.target, &password), warn)
+        .map_err(|e| failure(e, from))?;
     if let Ok(mut typed) = TYPED.lock() {
         typed.retain(|(known, _)| !known.same_server_and_user(login));
         typed.push((login.clone(), password));
@@ -343,11 +359,17 @@ fn typed_for(login: &Login) -> Option<String> {
         .map(|(_, password)| password.clone())
 }
 
-/// `conninfo` with `password` in it.
-fn with_password(conninfo: &str, password: &str) -> Target {
-    let mut params = conninfo::parse(conninfo).unwrap_or_default();
-    params.insert("password".into(), password.to_string());
-    Target::Postgres(conninfo::to_keywords(&params))
+/// `target` with `password` in it.
+fn with_password(target: &Target, password: &str) -> Target {
+    match target {
+        Target::Mysql(url) => Target::Mysql(db::mysql::params::with_password(url, password)),
+        Target::Postgres(conninfo) => {
+            let mut params = conninfo::parse(conninfo).unwrap_or_default();
+            params.insert("password".into(), password.to_string());
+            Target::Postgres(conninfo::to_keywords(&params))
+        }
+        Target::Sqlite(_) => target.clone(),
+    }
 }
 
 /// Asks on the terminal for `login`'s password; `why` says why when there
@@ -357,6 +379,7 @@ fn ask(login: &Login, why: &str) -> Result<String, Failure> {
         // The hint names every source of a password, wherever glance connects from.
         return Err(failure(
             db::Error::Connect(db::ConnectError {
+                dialect: login.dialect,
                 location: login.location.clone(),
                 message: format!(
                     "{why} for user \"{}\", and there is no terminal to ask on",
@@ -409,8 +432,19 @@ fn remember_password(target: &Target) {
     {
         crate::redact::remember(password);
     }
-    if let Some(password) = std::env::var_os("PGPASSWORD") {
-        crate::redact::remember(&password.to_string_lossy());
+    if let Target::Mysql(url) = target
+        && let Ok(params) = db::mysql::params::Params::resolve(
+            url,
+            &db::mysql::params::Defaults::from_environment(),
+        )
+        && let Some(password) = &params.password
+    {
+        crate::redact::remember(password);
+    }
+    for variable in ["PGPASSWORD", "MYSQL_PWD"] {
+        if let Some(password) = std::env::var_os(variable) {
+            crate::redact::remember(&password.to_string_lossy());
+        }
     }
 }
 
@@ -446,6 +480,9 @@ fn target(name: &str, profile: &Profile) -> Result<Target, Failure> {
         message: format!("connection profile \"{name}\": {message}"),
         hint: Some("fix [connections.NAME] in the config file".into()),
     };
+    if profile.is_mysql() {
+        return mysql_target(profile, url).map_err(bad);
+    }
     let mut params = conninfo::parse(url.as_deref().unwrap_or("")).map_err(bad)?;
     let mut set = |key: &str, value: Option<String>| {
         if let Some(value) = value {
@@ -474,6 +511,40 @@ fn target(name: &str, profile: &Profile) -> Result<Target, Failure> {
         }
     }
     Ok(Target::Postgres(conninfo::to_keywords(&params)))
+}
+
+/// A MySQL profile as a URL: `url`, or one made of host, port, database
+/// and user, with its TLS settings and password added.
+fn mysql_target(profile: &Profile, url: Option<String>) -> Result<Target, String> {
+    use db::mysql::params::{url_from_parts, with_option};
+    let mut url = url.unwrap_or_else(|| {
+        url_from_parts(
+            profile.host.as_deref(),
+            profile.port,
+            profile.database.as_deref(),
+            profile.user.as_deref(),
+        )
+    });
+    if let Some(mode) = &profile.sslmode {
+        url = with_option(&url, "ssl-mode", mode);
+    }
+    if let Some(ca) = &profile.sslrootcert {
+        url = with_option(&url, "ssl-ca", &expand_home(ca));
+    }
+    if let Some(password) = &profile.password {
+        url = with_option(&url, "password", password);
+    }
+    if let Some(var) = &profile.password_env {
+        match std::env::var(var) {
+            Ok(password) if !password.is_empty() => url = with_option(&url, "password", &password),
+            _ => {
+                return Err(format!(
+                    "password_env names {var}, which is not set; export {var}=… or change the profile"
+                ));
+            }
+        }
+    }
+    Ok(Target::Mysql(url))
 }
 
 /// `~/x` → `$HOME/x`.
@@ -562,6 +633,23 @@ mod tests {
             panic!("pg")
         };
         assert_eq!(conninfo::parse(&conninfo).unwrap()["dbname"], "da");
+        let my = config(
+            "[connections.m]\ndriver = \"mysql\"\nhost = \"db\"\nport = 3307\ndatabase = \"shop\"\n\
+             user = \"ann\"\nsslmode = \"REQUIRED\"\npassword = \"p w\"\n\
+             [connections.u]\nurl = \"mariadb://ann@db/shop\"\n",
+            &[],
+        );
+        let Target::Mysql(url) = profile(&my, "m").unwrap().target else {
+            panic!("a mysql profile is a MySQL target")
+        };
+        assert_eq!(
+            url,
+            "mysql://ann@db:3307/shop?ssl-mode=REQUIRED&password=p%20w"
+        );
+        assert_eq!(
+            profile(&my, "u").unwrap().target,
+            Target::Mysql("mariadb://ann@db/shop".into())
+        );
         let sqlite = config("[connections.s]\nurl = \"sqlite:/tmp/x.db\"\n", &[]);
         assert!(matches!(
             profile(&sqlite, "s").unwrap().target,
@@ -618,12 +706,15 @@ mod tests {
     fn a_typed_password_is_kept_for_its_server_and_user_only() {
         let login = |conninfo: &str| db::postgres::login(conninfo).unwrap();
         let here = login("host=typed.example port=5999 user=ann dbname=a");
-        let Target::Postgres(conninfo) = with_password("host=typed.example dbname=a", "pw 'x")
-        else {
+        let pg = Target::Postgres("host=typed.example dbname=a".into());
+        let Target::Postgres(conninfo) = with_password(&pg, "pw 'x") else {
             panic!("pg")
         };
         assert_eq!(conninfo::parse(&conninfo).unwrap()["password"], "pw 'x");
-        TYPED.lock().unwrap().push((here, "typed-pw".into()));
+        TYPED
+            .lock()
+            .unwrap()
+            .push((here.clone(), "typed-pw".into()));
         let other_db = login("host=typed.example port=5999 user=ann dbname=b");
         assert_eq!(typed_for(&other_db).as_deref(), Some("typed-pw"));
         for elsewhere in [
@@ -633,6 +724,19 @@ mod tests {
         ] {
             assert_eq!(typed_for(&login(elsewhere)), None, "{elsewhere}");
         }
+        let mysql = Login {
+            dialect: db::Dialect::Mysql,
+            ..here
+        };
+        assert_eq!(
+            typed_for(&mysql),
+            None,
+            "never tried on another kind of server"
+        );
+        let Target::Mysql(url) = with_password(&Target::Mysql("mysql://h/d".into()), "p w") else {
+            panic!("mysql")
+        };
+        assert_eq!(url, "mysql://h/d?password=p%20w");
     }
 
     #[test]

@@ -101,8 +101,11 @@ pub struct Safety {
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(default)]
 pub struct Profile {
-    /// A postgres:// URL, a libpq `key=value` string, or a SQLite path.
+    /// A postgres:// or mysql:// URL, a libpq `key=value` string, or a SQLite path.
     pub url: Option<String>,
+    /// `postgres` (the default) or `mysql` (also `mariadb`): which server
+    /// `host`/`port`/`database`/`user` name.
+    pub driver: Option<String>,
     pub host: Option<String>,
     pub port: Option<u16>,
     pub database: Option<String>,
@@ -124,6 +127,46 @@ pub struct Profile {
     #[serde(deserialize_with = "duration")]
     pub statement_timeout: Option<Duration>,
     pub default: bool,
+}
+
+impl Profile {
+    /// Whether the profile names a MySQL or MariaDB server.
+    pub fn is_mysql(&self) -> bool {
+        self.driver
+            .as_deref()
+            .is_some_and(|d| d.eq_ignore_ascii_case("mysql") || d.eq_ignore_ascii_case("mariadb"))
+            || self.url.as_deref().is_some_and(crate::db::mysql::is_url)
+    }
+}
+
+/// What is wrong with a profile's `driver` and the settings only one kind
+/// of server has.
+fn driver_problem(p: &Profile) -> Option<String> {
+    if let Some(driver) = &p.driver
+        && !["postgres", "postgresql", "mysql", "mariadb"]
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(driver))
+    {
+        return Some(format!(
+            "driver \"{driver}\" is not known: use \"postgres\" or \"mysql\""
+        ));
+    }
+    let url_mysql = p.url.as_deref().is_some_and(crate::db::mysql::is_url);
+    let driver_mysql = p
+        .driver
+        .as_deref()
+        .map(|d| d.eq_ignore_ascii_case("mysql") || d.eq_ignore_ascii_case("mariadb"));
+    if p.url.is_some() && driver_mysql.is_some_and(|mysql| mysql != url_mysql) {
+        return Some("`driver` does not match the kind of server `url` names".into());
+    }
+    if p.is_mysql() && (p.guard_role.is_some() || p.passfile.is_some()) {
+        return Some(
+            "`guard_role` and `passfile` are for PostgreSQL; on MySQL give a user with only \
+             SELECT grants, and the password in `password_env` or ~/.my.cnf"
+                .into(),
+        );
+    }
+    None
 }
 
 /// Reads `30s`, `500ms`, `2m` strings, or a number of seconds.
@@ -342,6 +385,9 @@ fn validate(path: &Path, text: &str, file: &File) -> Result<(), FileError> {
                 key,
                 "give either `url` or `host`/`port`/`database`/`user`, not both",
             );
+        }
+        if let Some(problem) = driver_problem(p) {
+            return error(profile.span(), key, &problem);
         }
         if p.url.is_none() && p.host.is_none() && p.database.is_none() {
             return error(

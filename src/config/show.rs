@@ -133,6 +133,7 @@ fn llm_section(llm: &InEffect) -> String {
 fn profile_table(config: &Config, profile: &Profile) -> Table {
     let mut table = Table::new();
     put(&mut table, "url", profile.url.as_deref().map(redact_url));
+    put(&mut table, "driver", profile.driver.clone());
     put(&mut table, "host", profile.host.clone());
     put(&mut table, "port", profile.port.map(i64::from));
     put(&mut table, "database", profile.database.clone());

@@ -5,6 +5,7 @@
 //! return data and typed errors; they never print.
 
 mod dialect;
+pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
 
@@ -126,6 +127,9 @@ pub struct ConnInfo {
     pub superuser: bool,
     /// TLS in use, e.g. `TLSv1.3`; `None` when the connection is not encrypted.
     pub tls: Option<String>,
+    /// The server lets this user only read (MySQL: `SHOW GRANTS` holds
+    /// nothing beyond SELECT, SHOW VIEW and USAGE), read at connect.
+    pub grants_only_reads: bool,
 }
 
 /// The state of the person's own transaction, as psql's prompt shows it.
@@ -254,6 +258,9 @@ pub enum Target {
     /// PG* environment and psql's defaults.
     Postgres(String),
     Sqlite(PathBuf),
+    /// A `mysql://` or `mariadb://` URL, or empty for MYSQL_* variables
+    /// and `~/.my.cnf` alone.
+    Mysql(String),
 }
 
 impl Target {
@@ -262,15 +269,20 @@ impl Target {
         match self {
             Target::Postgres(_) => Dialect::Postgres,
             Target::Sqlite(_) => Dialect::Sqlite,
+            Target::Mysql(_) => Dialect::Mysql,
         }
     }
 
     /// Reads `-d`: `sqlite:PATH` or a path ending in .db/.sqlite/.sqlite3 is
-    /// SQLite; anything else (or nothing) is PostgreSQL.
+    /// SQLite; a `mysql://` or `mariadb://` URL is MySQL; anything else (or
+    /// nothing) is PostgreSQL.
     pub fn parse(database: Option<&str>) -> Target {
         let Some(s) = database else {
             return Target::Postgres(String::new());
         };
+        if mysql::is_url(s) {
+            return Target::Mysql(s.to_string());
+        }
         if let Some(path) = s
             .strip_prefix("sqlite://")
             .or_else(|| s.strip_prefix("sqlite:"))
@@ -314,6 +326,7 @@ pub fn connect(
             conninfo, options, warnings,
         )?)),
         Target::Sqlite(path) => Ok(Box::new(sqlite::SqliteBackend::open(path)?)),
+        Target::Mysql(url) => Ok(Box::new(mysql::MysqlBackend::connect(url, options)?)),
     }
 }
 
@@ -346,6 +359,8 @@ pub struct ServerError {
 /// Why a connection could not be opened: where, what, and what to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConnectError {
+    /// Which kind of server it was, which decides the hint's wording.
+    pub dialect: Dialect,
     /// `host:port/database` or a file path; never a password.
     pub location: String,
     pub message: String,
@@ -390,6 +405,7 @@ impl ConnectError {
                  to the user glance connects as, or remove guard_role from the profile"
                     .to_string()
             }
+            _ if self.dialect == Dialect::Mysql => mysql::connect_hint(self),
             _ => postgres::connect_hint(self),
         }
     }
@@ -468,6 +484,10 @@ mod tests {
         assert_eq!(
             Target::parse(Some("postgres://u@h/x.db")),
             Target::Postgres("postgres://u@h/x.db".into())
+        );
+        assert_eq!(
+            Target::parse(Some("MariaDB://h/x.db")),
+            Target::Mysql("MariaDB://h/x.db".into())
         );
         assert_eq!(
             Target::parse(Some("dbname=x")),

@@ -109,6 +109,7 @@ impl PgBackend {
         )
         .map_err(|message| {
             Error::Connect(ConnectError {
+                dialect: crate::db::Dialect::Postgres,
                 location: location.clone(),
                 message,
                 cause: ConnectCause::Tls,
@@ -145,6 +146,7 @@ impl PgBackend {
                 server_version: session.server_version,
                 superuser: session.superuser,
                 tls: session.tls,
+                grants_only_reads: false,
             },
             values,
             canceller,

@@ -49,6 +49,7 @@ impl SqliteBackend {
         let location = path.display().to_string();
         let connect_error = |cause, message: String| {
             Error::Connect(ConnectError {
+                dialect: crate::db::Dialect::Sqlite,
                 location: location.clone(),
                 message,
                 cause,
@@ -102,6 +103,7 @@ impl SqliteBackend {
             server_version: rusqlite::version().to_string(),
             superuser: false,
             tls: None,
+            grants_only_reads: false,
         };
         Ok(SqliteBackend { conn, info })
     }

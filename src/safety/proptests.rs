@@ -137,7 +137,7 @@ proptest! {
         let sql = format!("{read}{sep};{sep}{write}{trail}");
         // SQLite comments do not nest: there the nested one is no gap.
         let sql = match dialect {
-            Dialect::Sqlite => sql.replace(NESTED_COMMENT, "/* */"),
+            Dialect::Sqlite | Dialect::Mysql => sql.replace(NESTED_COMMENT, "/* */"),
             Dialect::Postgres => sql,
         };
         let verdict = classify(&sql, dialect, None);

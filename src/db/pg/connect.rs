@@ -79,6 +79,7 @@ pub(super) fn check_guard_role(
 ) -> Result<(), Error> {
     let refused = |message: String| {
         Error::Connect(ConnectError {
+            dialect: crate::db::Dialect::Postgres,
             location: location.to_string(),
             message,
             cause: ConnectCause::GuardRole,
@@ -110,6 +111,8 @@ pub(super) fn check_guard_role(
 /// and psql's defaults (`~/.pgpass` not read).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Login {
+    /// Which kind of server: a password typed for one is never tried on another.
+    pub dialect: crate::db::Dialect,
     pub host: String,
     pub port: u16,
     pub user: String,
@@ -120,7 +123,8 @@ pub struct Login {
 impl Login {
     /// Same server and user: a password typed for one is good for the other.
     pub fn same_server_and_user(&self, other: &Login) -> bool {
-        (&self.host, self.port, &self.user) == (&other.host, other.port, &other.user)
+        (self.dialect, &self.host, self.port, &self.user)
+            == (other.dialect, &other.host, other.port, &other.user)
     }
 }
 
@@ -128,6 +132,7 @@ impl Login {
 pub fn login(conninfo: &str) -> Result<Login, Error> {
     let settings = resolved(conninfo)?;
     Ok(Login {
+        dialect: crate::db::Dialect::Postgres,
         host: settings.host().to_string(),
         port: settings.port,
         location: settings.location(),
@@ -161,6 +166,7 @@ pub(super) fn settings(
 fn resolved(conninfo: &str) -> Result<Settings, Error> {
     let bad = |message: String| {
         Error::Connect(ConnectError {
+            dialect: crate::db::Dialect::Postgres,
             location: "connection string".to_string(),
             message,
             cause: ConnectCause::BadConnectionString,
@@ -243,6 +249,7 @@ pub(super) fn open(
     match rx.recv_timeout(limit) {
         Ok(result) => result.map_err(failed),
         Err(_) => Err(Error::Connect(ConnectError {
+            dialect: crate::db::Dialect::Postgres,
             location: location.to_string(),
             message: format!("timeout expired after {} seconds", limit.as_secs()),
             cause: ConnectCause::Timeout,

@@ -80,6 +80,7 @@ pub fn connect_error(err: &postgres::Error, location: &str) -> Error {
     // cause (`invalid configuration: password missing`).
     let message = error_text(err);
     Error::Connect(ConnectError {
+        dialect: crate::db::Dialect::Postgres,
         location: location.to_string(),
         cause: classify(code, io_kind(err), &message),
         message,
@@ -262,6 +263,7 @@ mod tests {
 
     fn hint(location: &str, cause: ConnectCause) -> String {
         connect_hint(&ConnectError {
+            dialect: crate::db::Dialect::Postgres,
             location: location.into(),
             message: String::new(),
             cause,

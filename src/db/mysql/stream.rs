@@ -1,0 +1,119 @@
+//! One statement through the binary protocol (prepare, execute, close),
+//! its rows streamed to a [`RowSink`] chunk by chunk as they arrive.
+//!
+//! Invariant: statement text reaches the server only as a prepared
+//! statement, so one call runs at most one statement, and the statement
+//! is closed afterwards whatever happened.
+
+use std::time::{Duration, Instant};
+
+use mysql::Conn;
+use mysql::prelude::Queryable;
+
+use super::value::{Kind, type_name};
+use crate::db::{Column, OutcomeKind, Row, RowFlow, RowSink};
+
+/// Rows handed to the sink at a time.
+const CHUNK_ROWS: usize = 500;
+
+/// Time spent waiting for the server (not in the sink).
+#[derive(Default)]
+pub struct Clock {
+    pub total: Duration,
+}
+
+impl Clock {
+    pub fn time<T>(&mut self, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        self.total += start.elapsed();
+        out
+    }
+}
+
+/// Prepares, runs and closes `sql`, streaming any rows into `sink`.
+pub fn run(
+    conn: &mut Conn,
+    sql: &str,
+    sink: &mut dyn RowSink,
+    clock: &mut Clock,
+) -> Result<OutcomeKind, mysql::Error> {
+    let stmt = clock.time(|| conn.prep(sql))?;
+    let outcome = execute(conn, &stmt, sink, clock);
+    let closed = clock.time(|| conn.close(stmt));
+    let outcome = outcome?;
+    closed?;
+    Ok(outcome)
+}
+
+/// Prepares and closes `sql` without running it.
+pub fn parse_only(conn: &mut Conn, sql: &str, clock: &mut Clock) -> Result<(), mysql::Error> {
+    let stmt = clock.time(|| conn.prep(sql))?;
+    clock.time(|| conn.close(stmt))
+}
+
+fn execute(
+    conn: &mut Conn,
+    stmt: &mysql::Statement,
+    sink: &mut dyn RowSink,
+    clock: &mut Clock,
+) -> Result<OutcomeKind, mysql::Error> {
+    let mut result = clock.time(|| conn.exec_iter(stmt, ()))?;
+    let metadata = result.columns();
+    let metadata = metadata.as_ref();
+    if metadata.is_empty() {
+        return Ok(OutcomeKind::Command {
+            affected: Some(result.affected_rows()),
+        });
+    }
+    let columns: Vec<Column> = metadata
+        .iter()
+        .map(|c| Column {
+            name: c.name_str().into_owned(),
+            type_name: type_name(c),
+        })
+        .collect();
+    let kinds: Vec<Kind> = metadata.iter().map(Kind::of).collect();
+    let mut count = 0u64;
+    if sink.columns(&columns) == RowFlow::Stop {
+        return Ok(OutcomeKind::Rows {
+            count,
+            complete: false,
+        });
+    }
+    let mut chunk: Vec<Row> = Vec::with_capacity(CHUNK_ROWS);
+    loop {
+        let Some(row) = clock.time(|| result.next()) else {
+            break;
+        };
+        let values = row?.unwrap_raw();
+        chunk.push(
+            values
+                .into_iter()
+                .zip(&kinds)
+                .map(|(value, kind)| kind.decode(value.unwrap_or(mysql::Value::NULL)))
+                .collect(),
+        );
+        if chunk.len() == CHUNK_ROWS {
+            count += CHUNK_ROWS as u64;
+            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
+            if sink.rows(full) == RowFlow::Stop {
+                // Dropping the result reads and discards what is left.
+                clock.time(|| drop(result));
+                return Ok(OutcomeKind::Rows {
+                    count,
+                    complete: false,
+                });
+            }
+        }
+    }
+    if !chunk.is_empty() {
+        count += chunk.len() as u64;
+        // Every row has been delivered: whether the sink wants more no longer matters.
+        let _ = sink.rows(chunk);
+    }
+    Ok(OutcomeKind::Rows {
+        count,
+        complete: true,
+    })
+}
