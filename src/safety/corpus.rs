@@ -47,6 +47,7 @@ fn parse(text: &str) -> Vec<Row> {
         let dialect = match dialect {
             "pg" => Dialect::Postgres,
             "sqlite" => Dialect::Sqlite,
+            "mysql" => Dialect::Mysql,
             other => panic!("corpus line {}: unknown dialect {other:?}", i + 1),
         };
         assert!(!note.is_empty(), "corpus line {}: the note is empty", i + 1);
@@ -92,9 +93,13 @@ fn member(oid: u32, name: &str, extension: &str) -> Routine {
 }
 
 fn view(name: &str, definition: &str) -> Relation {
+    view_in("public", name, definition)
+}
+
+fn view_in(schema: &str, name: &str, definition: &str) -> Relation {
     Relation {
         definition: Some(definition.into()),
-        ..Relation::new("public", name, RelationKind::View)
+        ..Relation::new(schema, name, RelationKind::View)
     }
 }
 
@@ -357,17 +362,134 @@ pub(super) fn seeded_catalog() -> Catalog {
     }
 }
 
+/// A stored MySQL routine as introspection reads it from
+/// `information_schema.ROUTINES` (see the catalog interface): `kind` is
+/// FUNCTION or PROCEDURE, `access` its SQL DATA ACCESS.
+fn mysql_routine(
+    name: &str,
+    kind: &str,
+    access: &str,
+    params: usize,
+    body: Option<&str>,
+) -> Routine {
+    Routine {
+        min_args: params,
+        max_args: Some(params),
+        settings: vec![
+            format!("kind={kind}"),
+            format!("sql_data_access={access}"),
+            "deterministic=NO".into(),
+        ],
+        ..routine(0, &format!("glance.{name}"), "sql", body)
+    }
+}
+
+/// The MySQL differential test's seeded schema (database `glance`) as
+/// introspection reads it: its tables, its views with their definitions as
+/// MariaDB prints them, and its stored routines, one that writes while
+/// declaring READS SQL DATA and one whose body is hidden.
+fn mysql_catalog() -> Catalog {
+    let table = |name: &str| Relation::new("glance", name, RelationKind::Table);
+    let view = |name: &str, definition: &str| view_in("glance", name, definition);
+    let tables = "film customer payment docs places employees t s visits notes seq";
+    let mut relations: Vec<Relation> = tables.split(' ').map(table).collect();
+    relations.extend([
+        view(
+            "v",
+            "select `glance`.`film`.`film_id` AS `film_id`,`glance`.`film`.`title` AS `title` from `glance`.`film`",
+        ),
+        view(
+            "film_counts",
+            "select `glance`.`film`.`rating` AS `rating`,count(0) AS `films` from `glance`.`film` group by `glance`.`film`.`rating`",
+        ),
+        view(
+            "v_logged",
+            "select `glance`.`film`.`film_id` AS `film_id`,`glance`.`log_visit`('view') AS `logged` from `glance`.`film`",
+        ),
+        view(
+            "v_nested",
+            "select `glance`.`v_logged`.`film_id` AS `film_id` from `glance`.`v_logged`",
+        ),
+    ]);
+    let routines = vec![
+        mysql_routine(
+            "film_count",
+            "FUNCTION",
+            "READS SQL DATA",
+            0,
+            Some("return (select count(*) from film)"),
+        ),
+        mysql_routine(
+            "add_tax",
+            "FUNCTION",
+            "NO SQL",
+            1,
+            Some("return amount * 1.2"),
+        ),
+        mysql_routine(
+            "log_visit",
+            "FUNCTION",
+            "MODIFIES SQL DATA",
+            1,
+            Some("begin\n    insert into visits (note) values (note);\n    return 1;\nend"),
+        ),
+        mysql_routine(
+            "lying_read",
+            "FUNCTION",
+            "READS SQL DATA",
+            0,
+            Some("begin\n    insert into notes (note) values ('lying_read');\n    return 1;\nend"),
+        ),
+        mysql_routine(
+            "lying_return",
+            "FUNCTION",
+            "READS SQL DATA",
+            0,
+            Some("return (select get_lock('glance_lying', 0))"),
+        ),
+        mysql_routine("hidden", "FUNCTION", "CONTAINS SQL", 0, None),
+        mysql_routine(
+            "p",
+            "PROCEDURE",
+            "MODIFIES SQL DATA",
+            0,
+            Some("insert into visits (note) values ('p')"),
+        ),
+        mysql_routine(
+            "film_list",
+            "PROCEDURE",
+            "READS SQL DATA",
+            0,
+            Some("select title from film"),
+        ),
+    ];
+    Catalog {
+        relations,
+        code: Code {
+            routines,
+            search_path: Some(vec!["glance".into()]),
+            ..Code::default()
+        },
+        ..Catalog::default()
+    }
+}
+
 #[test]
 #[allow(clippy::print_stdout)] // the over-blocking rate is this test's report
 fn corpus_rows_get_their_expected_level() {
     let rows = parse(CORPUS);
     let catalog = seeded_catalog();
+    let mysql = mysql_catalog();
     let mut mismatches = Vec::new();
     let mut writes_judged_read_only = 0;
     let mut read_only_rows = 0;
     let mut over_blocked = 0;
     for row in &rows {
-        let catalog = (row.dialect == Dialect::Postgres).then_some(&catalog);
+        let catalog = match row.dialect {
+            Dialect::Postgres => Some(&catalog),
+            Dialect::Mysql => Some(&mysql),
+            Dialect::Sqlite => None,
+        };
         let verdict = classify(&row.sql, row.dialect, catalog);
         if row.level > Level::ReadOnly && verdict.level == Level::ReadOnly {
             writes_judged_read_only += 1;

@@ -47,13 +47,13 @@ pub fn sample_catalog() -> Catalog {
     }
 }
 
-/// Runs every classifier entry point on `sql` in both dialects, with and
+/// Runs every classifier entry point on `sql` in every dialect, with and
 /// without a catalog: no panic, a statement count that agrees with the
 /// splitter, a reason for every verdict above read-only, empty input never
 /// read-only, and the whole never milder than its worst statement.
 pub fn check_classifier(sql: &str) {
     let catalog = sample_catalog();
-    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+    for dialect in [Dialect::Postgres, Dialect::Sqlite, Dialect::Mysql] {
         let plain = classify(sql, dialect, None);
         let informed = classify(sql, dialect, Some(&catalog));
         let pieces = split_statements(sql, dialect);
@@ -137,6 +137,8 @@ pub const SOUP_WORDS: &[&str] = &[
     "--", "\n", "/*", "*/", "/* /* */", "\"", "\"delete\"", "\"\"", "U&\"d\\0061t\"",
     "U&", "&", "\\", "\\g", "rows", "read", "only", "uescape", "plan",
     "standard_conforming_strings", "[", "]", "`", "x'41'", "@", "#", "%", "^", "|", "~", "!",
+    "/*!", "/*M!", "/*+", "get_lock", "outfile", "handler", "tables", "global", "@@global.x",
+    ":=", "@a", "`a;b`", "'x\\'", "next", "value", "straight_join", "json_table",
 ];
 
 /// The token soup `data` spells, one word per byte: SQL-shaped text rather

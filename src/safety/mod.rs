@@ -11,7 +11,9 @@
 //! rejects respelled, see `rewrite`), and the parsed tree is walked in full
 //! (see `walk`). Whatever the tokens show that the parser might miss (psql
 //! meta-commands, `U&"…"` names that do not decode, empty names, a statement
-//! count the parser does not confirm) is judged destructive.
+//! count the parser does not confirm) is judged destructive. MySQL and
+//! MariaDB, where a read-only transaction holds much less, have rules of
+//! their own (see `mysql` and `mysql_functions`).
 //!
 //! Besides the level, a verdict says whether a rollback undoes everything
 //! the input does (what may be previewed), whether sequences advance, and
@@ -25,6 +27,10 @@ mod functions;
 #[cfg(any(test, fuzzing))]
 pub mod invariants;
 mod keywords;
+mod mysql;
+mod mysql_functions;
+#[cfg(test)]
+mod mysql_tests;
 #[cfg(test)]
 mod proptests;
 mod rewrite;
@@ -119,8 +125,8 @@ pub fn classify(sql: &str, dialect: Dialect, catalog: Option<&Catalog>) -> Verdi
         );
         judgement.refuse_trial("empty input: no statement to run".into());
     }
-    for trap in &scan.traps {
-        judgement.add(Level::Destructive, trap.clone());
+    for (level, trap) in &scan.traps {
+        judgement.add(*level, trap.clone());
         judgement.refuse_trial(trap.clone());
     }
     let target = walk::TargetDatabase { dialect, catalog };
@@ -142,7 +148,7 @@ pub fn classify(sql: &str, dialect: Dialect, catalog: Option<&Catalog>) -> Verdi
             }
             Err(error) => match respelled(sql, piece, d.as_ref()) {
                 Some(statement) => walk::assess(&statement, target, &mut judgement),
-                None => match keywords::recognise(&piece.tokens) {
+                None => match recognise(&piece.tokens, dialect) {
                     Some((level, reason)) => {
                         judgement.refuse_trial(format!(
                             "{} is read from its words only, so glance cannot verify a \
@@ -232,8 +238,16 @@ pub fn reads(sql: &str, dialect: Dialect) -> bool {
             Parser::parse_sql(d.as_ref(), &sql[piece.range.clone()])
                 .is_ok_and(|statements| statements.len() == 1)
                 || respelled(sql, piece, d.as_ref()).is_some()
-                || keywords::recognise(&piece.tokens).is_some()
+                || recognise(&piece.tokens, dialect).is_some()
         })
+}
+
+/// Judges a statement the parser rejected by its tokens, when they settle it.
+fn recognise(tokens: &[Token], dialect: Dialect) -> Option<functions::Judged> {
+    match dialect {
+        Dialect::Mysql => mysql::recognise(tokens),
+        Dialect::Postgres | Dialect::Sqlite => keywords::recognise(tokens),
+    }
 }
 
 /// Whether `sql` is exactly one `COMMENT ON …` statement, as the parser
@@ -387,14 +401,16 @@ struct Piece {
     spans: Vec<Range<usize>>,
     /// Whether it holds PostgreSQL `U&"…"` names that decode (see `rewrite`).
     unicode_names: bool,
+    /// Whether it is MySQL, whose own spellings `rewrite` also respells.
+    mysql: bool,
 }
 
 /// The token-level view of an input.
 struct Scan {
     /// Non-empty statements, in order.
     pieces: Vec<Piece>,
-    /// Destructive findings the parser could miss.
-    traps: Vec<String>,
+    /// Findings the parser could miss, with their level.
+    traps: Vec<(Level, String)>,
 }
 
 /// Tokenizes `sql` and cuts it at top-level semicolons (see [`Nesting`]).
@@ -411,30 +427,42 @@ fn scan(sql: &str, dialect: Dialect) -> Result<Scan, String> {
     let mut start = 0;
     let mut current: Vec<(TokenWithSpan, Range<usize>)> = Vec::new();
     let mut nesting = Nesting::default();
+    // Where each token is, on MySQL (see `mysql::executable_comment`).
+    let mut raw_spans = Vec::new();
     for t in tokens {
+        let bytes = cursor.seek(t.span.start)..cursor.seek(t.span.end);
+        if dialect == Dialect::Mysql {
+            raw_spans.push(bytes.clone());
+            if let Some(trap) = mysql::comment_trap(&t.token)
+                && !scan.traps.contains(&trap)
+            {
+                scan.traps.push(trap);
+            }
+        }
         if !significant(&t.token) {
             continue;
         }
         if t.token == Token::SemiColon && nesting.at_top() {
-            let end = cursor.seek(t.span.start);
             push_piece(
                 &mut scan,
                 sql,
                 dialect,
-                start..end,
+                start..bytes.start,
                 std::mem::take(&mut current),
             );
-            start = cursor.seek(t.span.end);
+            start = bytes.end;
             continue;
         }
         let in_create = current.first().is_some_and(
             |(f, _)| matches!(&f.token, Token::Word(w) if w.keyword == Keyword::CREATE),
         );
         nesting.step(&t.token, in_create);
-        let bytes = cursor.seek(t.span.start)..cursor.seek(t.span.end);
         current.push((t, bytes));
     }
     push_piece(&mut scan, sql, dialect, start..sql.len(), current);
+    if let Some(trap) = mysql::executable_comment(sql, &raw_spans) {
+        scan.traps.push(trap);
+    }
     Ok(scan)
 }
 
@@ -480,7 +508,14 @@ fn push_piece(
     let (tokens, spans): (Vec<TokenWithSpan>, Vec<Range<usize>>) = tokens.into_iter().unzip();
     let tokens: Vec<Token> = tokens.into_iter().map(|t| t.token).collect();
     let unicode_names = dialect == Dialect::Postgres;
-    for trap in token_traps(&tokens, &spans, unicode_names) {
+    let mut traps: Vec<(Level, String)> = token_traps(&tokens, &spans, unicode_names)
+        .into_iter()
+        .map(|trap| (Level::Destructive, trap))
+        .collect();
+    if dialect == Dialect::Mysql {
+        traps.extend(mysql::token_traps(&tokens, &spans));
+    }
+    for trap in traps {
         if !scan.traps.contains(&trap) {
             scan.traps.push(trap);
         }
@@ -494,6 +529,7 @@ fn push_piece(
         tokens,
         spans,
         unicode_names,
+        mysql: dialect == Dialect::Mysql,
     });
 }
 

@@ -49,6 +49,26 @@ const WRITES: &[&str] = &[
     "explain analyze delete from t",
 ];
 
+/// Statements that are not read-only on MySQL, whatever surrounds them.
+const MYSQL_WRITES: &[&str] = &[
+    "select get_lock('a', 0)",
+    "select * from film into outfile '/nonexistent/x'",
+    "lock tables film read",
+    "set global max_connections = 1",
+    "set @@global.sql_mode = ''",
+    "select 1 /*! , sleep(9) */",
+    "/*M! drop table t */ select 1",
+    "select 1 --1",
+    "select load_file('/etc/hostname')",
+    "handler film open",
+    "create view v as select 1",
+    "select * from film lock in share mode",
+    "select next value for seq",
+    "select @a := 1",
+    "analyze select 1",
+    "flush tables",
+];
+
 /// A comment PostgreSQL nests and SQLite does not.
 const NESTED_COMMENT: &str = "/* /* */ */";
 
@@ -132,10 +152,10 @@ proptest! {
         sep in gap(),
         write in write_statement(),
         trail in prop::sample::select(&["", ";", "; ", ";\n-- bye"][..]),
-        dialect in prop::sample::select(&[Dialect::Postgres, Dialect::Sqlite][..]),
+        dialect in prop::sample::select(&[Dialect::Postgres, Dialect::Sqlite, Dialect::Mysql][..]),
     ) {
         let sql = format!("{read}{sep};{sep}{write}{trail}");
-        // SQLite comments do not nest: there the nested one is no gap.
+        // SQLite and MySQL comments do not nest: there the nested one is no gap.
         let sql = match dialect {
             Dialect::Sqlite | Dialect::Mysql => sql.replace(NESTED_COMMENT, "/* */"),
             Dialect::Postgres => sql,
@@ -148,6 +168,16 @@ proptest! {
     #[test]
     fn a_disguised_write_is_never_read_only(write in write_statement()) {
         let verdict = classify(&write, Dialect::Postgres, None);
+        prop_assert!(verdict.level > Level::ReadOnly, "{write:?} judged read-only");
+    }
+
+    /// The same on MySQL, for its own writes too (executable comments,
+    /// files, user locks, server-wide settings).
+    #[test]
+    fn a_disguised_mysql_write_is_never_read_only(
+        write in prop::sample::select([WRITES, MYSQL_WRITES].concat()).prop_flat_map(disguise),
+    ) {
+        let verdict = classify(&write, Dialect::Mysql, None);
         prop_assert!(verdict.level > Level::ReadOnly, "{write:?} judged read-only");
     }
 

@@ -12,6 +12,11 @@
 //! and `FOR SHARE` (a lock either way); `ROWS FROM (f(…), g(…))` in FROM
 //! becomes `UNNEST (f(…), g(…))`, the same calls in a table factor.
 //!
+//! On MySQL, `LOCK IN SHARE MODE` becomes `FOR SHARE` (the same lock), MariaDB's
+//! `NEXT VALUE FOR seq` and `PREVIOUS VALUE FOR seq` become `nextval(seq)` and
+//! `lastval(seq)`, and `:=` in a `SET` becomes `=`, so that these are judged
+//! by what they do rather than refused for their spelling.
+//!
 //! `U&"…"` identifiers are another matter: the parser reads `U&"d\0061ta"` as
 //! `U & "d\0061ta"` without an error, so they are always respelled (the
 //! others only when the parser fails): decoded by PostgreSQL's rules into
@@ -71,6 +76,18 @@ fn inheritance_only(tokens: &[Token], i: usize) -> bool {
     bare(tokens.get(i), "only")
         && after_relation_word
         && matches!(tokens.get(i + 1), Some(Token::Word(_) | Token::LParen))
+}
+
+/// The index of the last token of the (possibly qualified) sequence name
+/// starting at `at`, in MySQL's `NEXT VALUE FOR name`.
+fn sequence_name(tokens: &[Token], at: usize) -> Option<usize> {
+    matches!(tokens.get(at)?, Token::Word(_)).then_some(())?;
+    if tokens.get(at + 1) == Some(&Token::Period)
+        && matches!(tokens.get(at + 2), Some(Token::Word(_)))
+    {
+        return Some(at + 2);
+    }
+    Some(at)
 }
 
 /// Which rules to apply.
@@ -180,6 +197,11 @@ pub(super) fn respell(sql: &str, piece: &Piece, rules: Rules) -> Option<String> 
         if rules == Rules::Misread {
             continue;
         }
+        // MySQL's `SET @v := x` is its `SET @v = x`.
+        if piece.mysql && tokens[i] == Token::Assignment && word(0).as_deref() == Some("SET") {
+            edits.push((piece.spans[i].clone(), "=".to_string()));
+            continue;
+        }
         let Some(current) = word(i) else { continue };
         let opens_call = tokens.get(i + 1) == Some(&Token::LParen);
         let drop = |from: usize, to: usize| {
@@ -231,6 +253,38 @@ pub(super) fn respell(sql: &str, piece: &Piece, rules: Rules) -> Option<String> 
                     [Some("NO"), Some("KEY"), Some("UPDATE")] => edits.push(drop(i + 1, i + 2)),
                     [Some("KEY"), Some("SHARE"), _] => edits.push(drop(i + 1, i + 1)),
                     _ => {}
+                }
+            }
+            "LOCK"
+                if piece.mysql
+                    && [word(i + 1), word(i + 2), word(i + 3)]
+                        .each_ref()
+                        .map(|w| w.as_deref())
+                        == [Some("IN"), Some("SHARE"), Some("MODE")] =>
+            {
+                edits.push((
+                    piece.spans[i].start..piece.spans[i + 3].end,
+                    "FOR SHARE".to_string(),
+                ));
+            }
+            "NEXT" | "PREVIOUS"
+                if piece.mysql
+                    && word(i + 1).as_deref() == Some("VALUE")
+                    && word(i + 2).as_deref() == Some("FOR") =>
+            {
+                if let Some(last) = sequence_name(tokens, i + 3) {
+                    let call = if current == "NEXT" {
+                        "nextval("
+                    } else {
+                        "lastval("
+                    };
+                    edits.push((
+                        piece.spans[i].start..piece.spans[i + 2].end,
+                        call.to_string(),
+                    ));
+                    let end = piece.spans[last].end;
+                    edits.push((end..end, ")".to_string()));
+                    skip_to = last + 1;
                 }
             }
             "ROWS"

@@ -26,23 +26,7 @@ pub(super) fn statement_kind(stmt: &Statement) -> Judged {
     use Level::{Destructive, ReadOnly, Write};
     match stmt {
         Statement::Query(_) => (ReadOnly, None),
-        Statement::Explain { .. }
-        | Statement::ExplainTable { .. }
-        | Statement::ShowFunctions { .. }
-        | Statement::ShowVariable { .. }
-        | Statement::ShowStatus { .. }
-        | Statement::ShowVariables { .. }
-        | Statement::ShowCreate { .. }
-        | Statement::ShowColumns { .. }
-        | Statement::ShowCatalogs { .. }
-        | Statement::ShowDatabases { .. }
-        | Statement::ShowProcessList { .. }
-        | Statement::ShowSchemas { .. }
-        | Statement::ShowCharset(_)
-        | Statement::ShowObjects(_)
-        | Statement::ShowTables { .. }
-        | Statement::ShowViews { .. }
-        | Statement::ShowCollation { .. } => (ReadOnly, None),
+        s if reports(s) => (ReadOnly, None),
         Statement::Insert(_) => judged(Write, "INSERT adds rows"),
         Statement::Update(u) => update_kind(u.selection.as_ref()),
         Statement::Delete(d) => match d.selection {
@@ -206,6 +190,31 @@ pub(super) fn statement_kind(stmt: &Statement) -> Judged {
         }
         _ => judged(Destructive, "a statement kind the classifier does not know"),
     }
+}
+
+/// Whether `stmt` only reports: EXPLAIN (whose statement the walk judges),
+/// DESCRIBE and the SHOW family.
+pub(super) fn reports(stmt: &Statement) -> bool {
+    matches!(
+        stmt,
+        Statement::Explain { .. }
+            | Statement::ExplainTable { .. }
+            | Statement::ShowFunctions { .. }
+            | Statement::ShowVariable { .. }
+            | Statement::ShowStatus { .. }
+            | Statement::ShowVariables { .. }
+            | Statement::ShowCreate { .. }
+            | Statement::ShowColumns { .. }
+            | Statement::ShowCatalogs { .. }
+            | Statement::ShowDatabases { .. }
+            | Statement::ShowProcessList { .. }
+            | Statement::ShowSchemas { .. }
+            | Statement::ShowCharset(_)
+            | Statement::ShowObjects(_)
+            | Statement::ShowTables { .. }
+            | Statement::ShowViews { .. }
+            | Statement::ShowCollation { .. }
+    )
 }
 
 /// Why a trial in a transaction glance rolls back may not run `stmt`, by

@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use super::functions::{self, Judged};
-use super::{Level, classify, extensions};
+use super::{Level, classify, extensions, mysql_functions};
 use crate::catalog::{Catalog, FunctionRef, RelationKind, Routine};
 use crate::db::Dialect;
 
@@ -104,6 +104,18 @@ fn verify_sql(sql: &str, dialect: Dialect, catalog: &Catalog, what: &str) -> Jud
     )
 }
 
+/// Judges the SQL `sql` standing for the MySQL stored function `key`, once
+/// per verification like any other object (cycles and depth refused).
+pub(super) fn mysql_function(
+    key: &str,
+    sql: &str,
+    dialect: Dialect,
+    catalog: &Catalog,
+    what: &str,
+) -> Judged {
+    memoised(key.to_string(), || verify_sql(sql, dialect, catalog, what))
+}
+
 /// Judges a call of `key` (lower-cased unless quoted), qualified with
 /// `schema` or not, with `args` arguments (`None` when unknown).
 pub(super) fn call(
@@ -113,6 +125,9 @@ pub(super) fn call(
     dialect: Dialect,
     catalog: Option<&Catalog>,
 ) -> Judged {
+    if dialect == Dialect::Mysql {
+        return mysql_functions::call(schema, key, args, catalog);
+    }
     if let Some(judged) = functions::judge_listed(key) {
         return judged;
     }
@@ -427,11 +442,13 @@ pub(super) fn relation(
                 Dialect::Postgres => r.name == name,
                 Dialect::Sqlite | Dialect::Mysql => r.name.eq_ignore_ascii_case(name),
             };
-            same_name
-                && schema.map_or_else(
-                    || code.on_search_path(&r.schema),
-                    |s| code.names_schema(s, &r.schema),
-                )
+            // An unquoted MySQL database name is lower-cased by `split_name`
+            // but may be written in capitals on the server: match either.
+            let same_schema = |s: &str| match dialect {
+                Dialect::Mysql => s.eq_ignore_ascii_case(&r.schema),
+                Dialect::Postgres | Dialect::Sqlite => code.names_schema(s, &r.schema),
+            };
+            same_name && schema.map_or_else(|| code.on_search_path(&r.schema), same_schema)
         })
         .map(|r| read_relation(&r.schema, &r.name, r.kind, dialect, catalog))
         .fold((Level::ReadOnly, None), worse)

@@ -26,6 +26,7 @@ use sqlparser::parser::Parser;
 use super::functions::{Judged, secret_relation};
 use super::statement_kind::{statement_kind, trial_refusal};
 use super::{Judgement, Level, last_part, settings, tag, verify};
+use super::{mysql, mysql_functions};
 use crate::catalog::{Catalog, IDENTITY_DEFAULTS, generated_expression};
 use crate::db::Dialect;
 
@@ -291,7 +292,11 @@ impl Visitor for Walker<'_, '_> {
     type Break = ();
 
     fn pre_visit_statement(&mut self, stmt: &Statement) -> ControlFlow<()> {
-        let kind = statement_kind(stmt);
+        let dialect = self.target.dialect;
+        let kind = match dialect {
+            Dialect::Mysql => mysql::statement_kind(stmt, || tag::statement_tag(stmt, dialect)),
+            Dialect::Postgres | Dialect::Sqlite => statement_kind(stmt),
+        };
         let is_main = self.main_body == Some(stmt as *const Statement);
         let dml = matches!(
             stmt,
@@ -301,6 +306,9 @@ impl Visitor for Walker<'_, '_> {
                 | Statement::Merge(_)
         );
         self.in_dml |= dml;
+        // On MySQL a table of a non-transactional engine keeps what DML did
+        // after a rollback, and glance cannot tell the engines apart.
+        let undoable = dml && dialect != Dialect::Mysql;
         // Column defaults are expressions: the planner folds them too.
         match stmt {
             Statement::Insert(insert) => {
@@ -331,17 +339,21 @@ impl Visitor for Walker<'_, '_> {
             };
             let reason = format!("{place} ({what})");
             let level = kind.0.max(Level::Write);
-            if dml {
+            if undoable {
                 self.out.add_undoable(level, reason);
             } else {
                 self.out.add(level, reason);
             }
         }
-        if let Some(reason) = trial_refusal(stmt, || tag::statement_tag(stmt, self.target.dialect))
-        {
+        let tag = || tag::statement_tag(stmt, dialect);
+        let refusal = match dialect {
+            Dialect::Mysql => mysql::trial_refusal(stmt, tag),
+            Dialect::Postgres | Dialect::Sqlite => trial_refusal(stmt, tag),
+        };
+        if let Some(reason) = refusal {
             self.out.refuse_trial(reason);
         }
-        match (dml, kind) {
+        match (undoable, kind) {
             (true, (level, Some(reason))) => self.out.add_undoable(level, reason),
             (_, kind) => self.record(kind),
         }
@@ -358,10 +370,13 @@ impl Visitor for Walker<'_, '_> {
             let system = schema
                 .as_deref()
                 .is_none_or(|s| s == "pg_catalog" || s == "information_schema");
-            match secret_relation(&key) {
-                Some(what) if system && self.target.dialect == Dialect::Postgres => {
-                    self.out.add(Level::Write, format!("reading {key} {what}"))
-                }
+            let secret = match self.target.dialect {
+                Dialect::Postgres => secret_relation(&key).filter(|_| system),
+                Dialect::Mysql => mysql_functions::secret_relation(schema.as_deref(), &key),
+                Dialect::Sqlite => None,
+            };
+            match secret {
+                Some(what) => self.out.add(Level::Write, format!("reading {key} {what}")),
                 _ => {
                     let judged = verify::relation(
                         schema.as_deref(),
@@ -421,14 +436,25 @@ impl Visitor for Walker<'_, '_> {
 
     fn pre_visit_select(&mut self, select: &Select) -> ControlFlow<()> {
         if select.into.is_some() && !self.planning {
-            self.out
-                .add(Level::Write, "SELECT … INTO creates a table".to_string());
+            let reason = match self.target.dialect {
+                Dialect::Mysql => "SELECT … INTO writes user variables",
+                Dialect::Postgres | Dialect::Sqlite => "SELECT … INTO creates a table",
+            };
+            self.out.add(Level::Write, reason.to_string());
         }
         ControlFlow::Continue(())
     }
 
     fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
         match expr {
+            Expr::Function(f) if self.target.dialect == Dialect::Mysql => {
+                let judged = mysql_functions::expression_call(
+                    f,
+                    argument_count(&f.args),
+                    self.target.catalog,
+                );
+                self.record_code(judged, || format!("it calls {}", last_part(&f.name)));
+            }
             Expr::Function(f) => {
                 self.function(&f.name, Some(argument_count(&f.args)));
                 if let Some(judged) =
@@ -438,6 +464,14 @@ impl Visitor for Walker<'_, '_> {
                 }
             }
             // PostgreSQL reads `row.f` as `f(row)`: a field name may be a call.
+            Expr::CompoundIdentifier(parts) if self.target.dialect == Dialect::Mysql => {
+                let last = parts.last().filter(|p| p.quote_style.is_none());
+                if let Some(judged) =
+                    last.and_then(|p| mysql_functions::sequence_attribute(&p.value))
+                {
+                    self.record_code(judged, || format!("it reads {expr}"));
+                }
+            }
             Expr::CompoundIdentifier(parts) => {
                 for part in &parts[1..] {
                     self.attribute(part);
