@@ -117,7 +117,10 @@ def main():
     add("")
     add(f"Written by `bench/run.sh` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC "
         f"(whole run {int(args.total_seconds) // 60} min {int(args.total_seconds) % 60} s, "
-        f"seeding {read(path('seed_seconds'), '?')} s). Re-run with `bench/run.sh`; "
+        f"seeding {read(path('seed_seconds'), '?')} s"
+        + (f", on MariaDB {read(path('mysql_seed_seconds'))} s"
+           if read(path('mysql_seed_seconds')) else "")
+        + "). Re-run with `bench/run.sh`; "
         "see bench/README.md for the method and the knobs.")
     add("")
     add("| machine | |")
