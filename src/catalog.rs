@@ -23,6 +23,8 @@ pub struct Catalog {
     /// What introspection skipped and why (a view that no longer resolves),
     /// for the front end to show once.
     pub warnings: Vec<String>,
+    /// How the database quotes identifiers, for SQL written from the catalog.
+    pub quoting: crate::ident::Quoting,
 }
 
 /// A namespace (PostgreSQL schema; SQLite has one, `main`).
@@ -123,11 +125,13 @@ pub const IDENTITY_DEFAULTS: [&str; 2] = [
 ];
 
 /// The expression of a generated column's default
-/// (`generated always as (EXPR) stored`), computed on every write of the row.
+/// (`generated always as (EXPR) stored`, or `… virtual` on MySQL), computed
+/// on every write (stored) or read (virtual) of the row.
 pub fn generated_expression(default: &str) -> Option<&str> {
-    default
-        .strip_prefix("generated always as (")?
+    let inner = default.strip_prefix("generated always as (")?;
+    inner
         .strip_suffix(") stored")
+        .or_else(|| inner.strip_suffix(") virtual"))
 }
 
 /// A text column with at most this many distinct values gets samples.

@@ -296,7 +296,9 @@ pub struct Trigger {
 
 /// The one catalog query that reads [`Details`] for `schema.name`, in the
 /// connection's dialect. Names travel hex-encoded, so no quoting of theirs
-/// can change the query. Rows: kind, text, text, text.
+/// can change the query. Rows: kind, text, text, text. Kinds: `k` partition
+/// key, `o` partition of, `p` partition, `t` trigger, `c` check constraint
+/// (MySQL, whose checks the catalog does not hold).
 pub fn details_sql(dialect: Dialect, schema: &str, name: &str) -> String {
     match dialect {
         Dialect::Postgres => {
@@ -350,7 +352,30 @@ pub fn details_sql(dialect: Dialect, schema: &str, name: &str) -> String {
                  ORDER BY 1, 4, 3"
             )
         }
-        Dialect::Mysql => todo!("MySQL triggers"),
+        Dialect::Mysql => {
+            let text = |s: &str| format!("CONVERT(X'{}' USING utf8mb4)", hex(s));
+            // The NATURAL JOIN also matches TABLE_NAME where CHECK_CONSTRAINTS
+            // has one (MariaDB, whose column checks share names across
+            // tables); MySQL 8's has none, and names checks uniquely.
+            format!(
+                "SELECT 't' AS kind, CONCAT('CREATE TRIGGER ', TRIGGER_NAME, ' ', ACTION_TIMING, ' ', \
+                        EVENT_MANIPULATION, ' ON ', EVENT_OBJECT_TABLE, ' FOR EACH ', \
+                        ACTION_ORIENTATION, ' ', ACTION_STATEMENT) AS a, \
+                        TRIGGER_NAME AS b, 'O' AS c, NULL AS d \
+                 FROM information_schema.TRIGGERS \
+                 WHERE EVENT_OBJECT_SCHEMA = {schema} AND EVENT_OBJECT_TABLE = {name} \
+                 UNION ALL \
+                 SELECT 'c', CONCAT('\"', CONSTRAINT_NAME, '\" CHECK (', CHECK_CLAUSE, ')'), \
+                        CONSTRAINT_NAME, NULL, NULL \
+                 FROM information_schema.CHECK_CONSTRAINTS \
+                      NATURAL JOIN information_schema.TABLE_CONSTRAINTS \
+                 WHERE CONSTRAINT_TYPE = 'CHECK' AND CONSTRAINT_SCHEMA = {schema} \
+                   AND TABLE_NAME = {name} \
+                 ORDER BY 1, 3",
+                schema = text(schema),
+                name = text(name)
+            )
+        }
         Dialect::Sqlite => {
             let text = |s: &str| format!("CAST(X'{}' AS TEXT)", hex(s));
             format!(
@@ -383,6 +408,7 @@ pub fn details_from_rows(rows: &[Row]) -> Details {
             "p" => details
                 .partitions
                 .push((cell(2).unwrap_or_default(), a.unwrap_or_default())),
+            "c" => details.checks.extend(a),
             "t" => {
                 let Some(definition) = a else { continue };
                 details.triggers.push(Trigger {
@@ -453,8 +479,8 @@ fn sections(
         .map(|(from, fk)| {
             format!(
                 "TABLE \"{}\" CONSTRAINT {}",
-                visible_name(&from.schema, &from.name),
-                foreign_key_line(fk)
+                visible_name(&from.schema, &from.name, home(catalog)),
+                foreign_key_line(fk, home(catalog))
             )
         })
         .collect();
@@ -493,7 +519,10 @@ fn sections(
         ("Unique constraints", unique_lines(r)),
         (
             "Foreign-key constraints",
-            r.foreign_keys.iter().map(foreign_key_line).collect(),
+            r.foreign_keys
+                .iter()
+                .map(|fk| foreign_key_line(fk, home(catalog)))
+                .collect(),
         ),
         ("Referenced by", referenced_by),
     ];
@@ -572,10 +601,19 @@ fn named(name: &str) -> String {
 }
 
 /// What follows the table in an index definition: `btree (id)` after
-/// `USING`, else the column list and any `WHERE` (SQLite's form).
-fn index_tail(definition: &str) -> &str {
+/// `USING`, `fulltext (note)` for MySQL's `FULLTEXT KEY ft (note)` (and
+/// `SPATIAL`), else the column list and any `WHERE` (SQLite's form).
+fn index_tail(definition: &str) -> String {
     if let Some((_, tail)) = definition.split_once(" USING ") {
-        return tail.trim();
+        return tail.trim().to_string();
+    }
+    for kind in ["FULLTEXT KEY ", "SPATIAL KEY "] {
+        if definition.starts_with(kind)
+            && let Some(at) = definition.find('(')
+        {
+            let word = kind.trim_end_matches(" KEY ").to_lowercase();
+            return format!("{word} {}", definition[at..].trim());
+        }
     }
     let after_on = definition
         .find(" ON ")
@@ -583,6 +621,7 @@ fn index_tail(definition: &str) -> &str {
     after_on
         .find('(')
         .map_or(definition, |i| after_on[i..].trim())
+        .to_string()
 }
 
 /// Unique constraints that no index of the same name already shows.
@@ -594,10 +633,20 @@ fn unique_lines(r: &Relation) -> Vec<String> {
         .collect()
 }
 
+/// The schema unqualified names resolve in when it is the only one: the
+/// connected database on MySQL.
+fn home(catalog: &Catalog) -> Option<&str> {
+    match catalog.code.search_path.as_deref() {
+        Some([only]) => Some(only),
+        _ => None,
+    }
+}
+
 /// A relation's name as psql prints it with the default search path:
-/// bare in `public` (PostgreSQL) or `main` (SQLite), schema-qualified elsewhere.
-fn visible_name(schema: &str, name: &str) -> String {
-    if schema == "public" || schema == "main" {
+/// bare in `public` (PostgreSQL), `main` (SQLite) or `home` (MySQL's
+/// database), schema-qualified elsewhere.
+fn visible_name(schema: &str, name: &str, home: Option<&str>) -> String {
+    if schema == "public" || schema == "main" || home == Some(schema) {
         name.to_string()
     } else {
         format!("{schema}.{name}")
@@ -606,8 +655,8 @@ fn visible_name(schema: &str, name: &str) -> String {
 
 /// `"fk" FOREIGN KEY (a) REFERENCES t(b) ON DELETE CASCADE`; the referenced
 /// table is qualified unless it is in the default schema.
-fn foreign_key_line(fk: &ForeignKey) -> String {
-    let table = visible_name(&fk.ref_schema, &fk.ref_table);
+fn foreign_key_line(fk: &ForeignKey, home: Option<&str>) -> String {
+    let table = visible_name(&fk.ref_schema, &fk.ref_table, home);
     let mut line = format!(
         "{}FOREIGN KEY ({}) REFERENCES {table}({})",
         named(&fk.name),
@@ -684,23 +733,27 @@ fn lookup<'a>(catalog: &'a Catalog, name: &str) -> Option<&'a Relation> {
     })
 }
 
-/// Splits `a.b` / `"A"."b.c"` at dots outside quotes into (text, was quoted)
-/// parts; `""` inside quotes is a literal quote.
+/// Splits `a.b` / `"A"."b.c"` (or MySQL's `` `b.c` ``) at dots outside
+/// quotes into (text, was quoted) parts; a doubled quote inside is a
+/// literal one.
 fn split_name(name: &str) -> Vec<(String, bool)> {
     let mut parts = Vec::new();
-    let (mut current, mut quoted, mut in_quotes) = (String::new(), false, false);
+    let (mut current, mut quoted) = (String::new(), false);
+    // The quote that opened the part being read: `"`, or MySQL's backtick.
+    let mut open: Option<char> = None;
     let mut chars = name.trim().chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '"' if in_quotes && chars.peek() == Some(&'"') => {
+            c if open == Some(c) && chars.peek() == Some(&c) => {
                 chars.next();
-                current.push('"');
+                current.push(c);
             }
-            '"' => {
-                in_quotes = !in_quotes;
+            c if open == Some(c) => open = None,
+            '"' | '`' if open.is_none() => {
+                open = Some(c);
                 quoted = true;
             }
-            '.' if !in_quotes => {
+            '.' if open.is_none() => {
                 parts.push((std::mem::take(&mut current), std::mem::take(&mut quoted)))
             }
             c => current.push(c),
@@ -1070,19 +1123,109 @@ mod tests {
         );
     }
 
+    /// The lines under heading `name` of `d`, none when it has no such section.
+    fn section(d: &Description, name: &str) -> Vec<String> {
+        d.sections
+            .iter()
+            .find(|(h, _)| h == name)
+            .map(|(_, lines)| lines.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn describes_a_mysql_table_like_psql() {
+        let key = |name: &str, definition: &str, unique| Index {
+            name: name.into(),
+            definition: definition.into(),
+            unique,
+            primary: name == "PRIMARY",
+        };
+        let mut customers = relation_named("shop", "customers", RelationKind::Table);
+        customers.columns = vec![column(
+            "id",
+            "int(10) unsigned",
+            false,
+            Some("auto_increment"),
+        )];
+        customers.indexes = vec![key("PRIMARY", "PRIMARY KEY USING btree (id)", true)];
+        let mut orders = relation_named("shop", "orders", RelationKind::Table);
+        orders.columns = vec![column(
+            "status",
+            "enum('new','paid','it''s done')",
+            false,
+            Some("'new'"),
+        )];
+        orders.indexes = vec![
+            key("PRIMARY", "PRIMARY KEY USING btree (id)", true),
+            key("ft", "FULLTEXT KEY ft (note)", false),
+        ];
+        orders.foreign_keys = vec![ForeignKey {
+            name: "orders_customer".into(),
+            columns: vec!["customer_id".into()],
+            ref_schema: "shop".into(),
+            ref_table: "customers".into(),
+            ref_columns: vec!["id".into()],
+            on_delete: Some("CASCADE".into()),
+            on_update: None,
+        }];
+        let mut catalog = Catalog {
+            relations: vec![customers, orders],
+            ..Catalog::default()
+        };
+        catalog.code.search_path = Some(vec!["shop".into()]);
+        let d = relation(&catalog, "orders", false).expect("found");
+        assert_eq!(d.title.as_deref(), Some("Table \"shop.orders\""));
+        assert_eq!(cell_texts(&d, 1), ["enum('new','paid','it''s done')"]);
+        assert_eq!(
+            section(&d, "Indexes"),
+            [
+                "\"PRIMARY\" PRIMARY KEY, btree (id)",
+                "\"ft\" fulltext (note)"
+            ]
+        );
+        assert_eq!(
+            section(&d, "Foreign-key constraints"),
+            [
+                "\"orders_customer\" FOREIGN KEY (customer_id) REFERENCES customers(id) ON DELETE CASCADE"
+            ],
+            "the connected database's tables are named bare"
+        );
+        let c = relation(&catalog, "customers", false).expect("found");
+        assert_eq!(cell_texts(&c, 3), ["auto_increment"]);
+        assert_eq!(
+            section(&c, "Referenced by"),
+            [
+                "TABLE \"orders\" CONSTRAINT \"orders_customer\" FOREIGN KEY (customer_id) REFERENCES customers(id) ON DELETE CASCADE"
+            ]
+        );
+    }
+
+    #[test]
+    fn names_split_at_dots_outside_double_quotes_or_backticks() {
+        let parts = |name: &str| split_name(name);
+        assert_eq!(
+            parts("`shop`.`order ``items``.x`"),
+            [
+                ("shop".to_string(), true),
+                ("order `items`.x".to_string(), true)
+            ]
+        );
+        assert_eq!(
+            parts("\"a\"\"b\".`c\"d`"),
+            [("a\"b".to_string(), true), ("c\"d".to_string(), true)]
+        );
+        assert_eq!(
+            parts("s.t"),
+            [("s".to_string(), false), ("t".to_string(), false)]
+        );
+    }
+
     #[test]
     fn describes_a_table_like_psql() {
         let catalog = shop();
         let d = relation(&catalog, "customers", false).expect("found");
         assert_eq!(d.title.as_deref(), Some("Table \"public.customers\""));
         assert_eq!(cell_texts(&d, 2), ["not null", "not null"]);
-        let section = |d: &Description, name: &str| {
-            d.sections
-                .iter()
-                .find(|(h, _)| h == name)
-                .map(|(_, lines)| lines.clone())
-                .unwrap_or_default()
-        };
         assert_eq!(
             section(&d, "Indexes"),
             [
@@ -1222,6 +1365,34 @@ mod tests {
         );
         let sql = details_sql(Dialect::Sqlite, "main", "it's");
         assert!(sql.contains("X'69742773'"), "{sql}");
+        let sql = details_sql(Dialect::Mysql, "shop", "it's");
+        assert!(
+            sql.contains("CONVERT(X'69742773' USING utf8mb4)") && !sql.contains("it's"),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn mysql_triggers_and_checks_become_sections() {
+        let row = |cells: [&str; 3]| -> Row { cells.iter().map(|c| text(c)).collect() };
+        let details = details_from_rows(&[
+            row([
+                "c",
+                "\"amount_small\" CHECK (`amount` < 10)",
+                "amount_small",
+            ]),
+            row([
+                "t",
+                "CREATE TRIGGER audit BEFORE UPDATE ON orders FOR EACH ROW SET NEW.n = 1",
+                "audit",
+            ]),
+        ]);
+        assert_eq!(details.checks, ["\"amount_small\" CHECK (`amount` < 10)"]);
+        assert_eq!(
+            details.triggers[0].definition,
+            "audit BEFORE UPDATE ON orders FOR EACH ROW SET NEW.n = 1"
+        );
+        assert_eq!(details.triggers[0].firing, 'O');
     }
 
     #[test]
@@ -1265,7 +1436,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            foreign_key_line(&fk),
+            foreign_key_line(&fk, None),
             "FOREIGN KEY (customer_id) REFERENCES customers(id)"
         );
         let mut r = Relation::new("main", "t", RelationKind::Table);

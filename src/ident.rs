@@ -148,6 +148,174 @@ pub fn quote_ident_always(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// Words MySQL and MariaDB reserve beyond [`RESERVED`] (their manuals'
+/// keyword lists, marked R): none may name a column unquoted there.
+const MYSQL_RESERVED: &[&str] = &[
+    "accessible",
+    "add",
+    "alter",
+    "before",
+    "between",
+    "bigint",
+    "blob",
+    "by",
+    "call",
+    "cascade",
+    "change",
+    "char",
+    "character",
+    "condition",
+    "continue",
+    "convert",
+    "cursor",
+    "database",
+    "databases",
+    "dec",
+    "decimal",
+    "declare",
+    "delayed",
+    "delete",
+    "describe",
+    "deterministic",
+    "distinctrow",
+    "div",
+    "double",
+    "drop",
+    "dual",
+    "each",
+    "elseif",
+    "enclosed",
+    "escaped",
+    "exists",
+    "exit",
+    "explain",
+    "float",
+    "force",
+    "fulltext",
+    "function",
+    "generated",
+    "get",
+    "groups",
+    "high_priority",
+    "if",
+    "ignore",
+    "index",
+    "infile",
+    "insert",
+    "int",
+    "integer",
+    "interval",
+    "iterate",
+    "key",
+    "keys",
+    "kill",
+    "lag",
+    "lead",
+    "leave",
+    "linear",
+    "lines",
+    "load",
+    "lock",
+    "long",
+    "loop",
+    "low_priority",
+    "match",
+    "mod",
+    "modifies",
+    "numeric",
+    "optimize",
+    "option",
+    "optionally",
+    "out",
+    "outfile",
+    "over",
+    "partition",
+    "precision",
+    "procedure",
+    "purge",
+    "range",
+    "rank",
+    "read",
+    "reads",
+    "real",
+    "recursive",
+    "regexp",
+    "release",
+    "rename",
+    "repeat",
+    "replace",
+    "require",
+    "restrict",
+    "return",
+    "revoke",
+    "rlike",
+    "row",
+    "rows",
+    "schema",
+    "schemas",
+    "separator",
+    "set",
+    "show",
+    "signal",
+    "smallint",
+    "spatial",
+    "specific",
+    "sql",
+    "sqlexception",
+    "sqlstate",
+    "starting",
+    "stored",
+    "straight_join",
+    "terminated",
+    "tinyint",
+    "trigger",
+    "undo",
+    "unlock",
+    "unsigned",
+    "update",
+    "usage",
+    "use",
+    "values",
+    "varchar",
+    "varying",
+    "virtual",
+    "while",
+    "write",
+    "xor",
+    "year_month",
+    "zerofill",
+];
+
+/// `name` as MySQL and MariaDB read it: bare when [`quote_ident`] would
+/// leave it bare and MySQL does not reserve it, otherwise in backticks
+/// with any backtick doubled (`"…"` is a string there).
+pub fn quote_ident_mysql(name: &str) -> Cow<'_, str> {
+    if needs_quotes(name) || MYSQL_RESERVED.contains(&name) {
+        Cow::Owned(format!("`{}`", name.replace('`', "``")))
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
+/// How a database quotes identifiers: in double quotes (PostgreSQL,
+/// SQLite) or backticks (MySQL and MariaDB, where `"…"` is a string).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Quoting {
+    #[default]
+    Double,
+    Backtick,
+}
+
+impl Quoting {
+    /// `name` as SQL in this quoting: bare when it may be.
+    pub fn quote(self, name: &str) -> Cow<'_, str> {
+        match self {
+            Quoting::Double => quote_ident(name),
+            Quoting::Backtick => quote_ident_mysql(name),
+        }
+    }
+}
+
 /// `'text'`, with any `'` doubled: an SQL string literal.
 pub fn quote_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
@@ -156,6 +324,16 @@ pub fn quote_literal(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mysql_names_take_backticks_where_needed() {
+        assert_eq!(quote_ident_mysql("orders"), "orders");
+        assert_eq!(quote_ident_mysql("order items"), "`order items`");
+        assert_eq!(quote_ident_mysql("key"), "`key`");
+        assert_eq!(quote_ident_mysql("select"), "`select`");
+        assert_eq!(quote_ident_mysql("a`b"), "`a``b`");
+        assert_eq!(quote_ident_mysql("Orders"), "`Orders`");
+    }
 
     #[test]
     fn the_reserved_list_is_sorted_lower_case_and_unique() {

@@ -1,6 +1,8 @@
 //! psql listings the schema catalog does not hold (`\du`, `\dx`, `\l`,
-//! `\ds`, `\dT`, `\df`, `\dd`): each is one query on PostgreSQL's system catalogs,
-//! run inside the read-only server guard like any statement that reads.
+//! `\ds`, `\dT`, `\df`, `\dd`): each is one query on PostgreSQL's system catalogs
+//! (and, where MySQL and MariaDB have such objects, one on their
+//! `information_schema`), run inside the read-only server guard like any
+//! statement that reads.
 //! Every name in these queries is `pg_catalog.`-qualified, operators too,
 //! so a hostile `search_path` cannot put its own objects in their place.
 //! Patterns are applied to the rows afterwards, so no pattern text ever
@@ -26,6 +28,18 @@ pub struct ServerListing {
     pub name_column: usize,
     /// What to say on SQLite, which has no such objects.
     pub sqlite: &'static str,
+    /// The listing on MySQL and MariaDB, with the same columns where they
+    /// have them (the schema and name columns at the same places).
+    pub mysql: OnMysql,
+}
+
+/// A listing on MySQL and MariaDB.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnMysql {
+    /// Its query on `information_schema`.
+    Query(&'static str),
+    /// What to say where they have no such objects.
+    Absent(&'static str),
 }
 
 /// `\du`: roles, their attributes as psql words them, and what they belong to.
@@ -51,6 +65,12 @@ pub const ROLES: ServerListing = ServerListing {
     schema_column: None,
     name_column: 0,
     sqlite: "\\du lists PostgreSQL roles; SQLite has no roles",
+    mysql: OnMysql::Query(
+        "SELECT GRANTEE AS `Role name`, \
+                GROUP_CONCAT(PRIVILEGE_TYPE ORDER BY PRIVILEGE_TYPE SEPARATOR ', ') \
+                  AS `Global privileges` \
+         FROM information_schema.USER_PRIVILEGES GROUP BY GRANTEE ORDER BY 1",
+    ),
 };
 
 /// `\dx`: installed extensions.
@@ -68,6 +88,9 @@ pub const EXTENSIONS: ServerListing = ServerListing {
     schema_column: None,
     name_column: 0,
     sqlite: "\\dx lists PostgreSQL extensions; SQLite has none",
+    mysql: OnMysql::Absent(
+        "\\dx lists PostgreSQL extensions; MySQL and MariaDB have plugins instead (SHOW PLUGINS lists them)",
+    ),
 };
 
 /// `\l`: databases.
@@ -82,6 +105,11 @@ pub const DATABASES: ServerListing = ServerListing {
     schema_column: None,
     name_column: 0,
     sqlite: "\\l lists PostgreSQL databases; a SQLite database is one file (\\conninfo shows it)",
+    mysql: OnMysql::Query(
+        "SELECT SCHEMA_NAME AS `Name`, DEFAULT_CHARACTER_SET_NAME AS `Encoding`, \
+                DEFAULT_COLLATION_NAME AS `Collate` \
+         FROM information_schema.SCHEMATA ORDER BY 1",
+    ),
 };
 
 /// `\ds`: sequences, laid out like `\dt`.
@@ -101,6 +129,11 @@ pub const SEQUENCES: ServerListing = ServerListing {
     schema_column: Some(0),
     name_column: 1,
     sqlite: "\\ds lists PostgreSQL sequences; SQLite has none (AUTOINCREMENT keeps its counters in sqlite_sequence)",
+    mysql: OnMysql::Query(
+        "SELECT TABLE_SCHEMA AS `Schema`, TABLE_NAME AS `Name`, 'sequence' AS `Type` \
+         FROM information_schema.TABLES \
+         WHERE TABLE_TYPE = 'SEQUENCE' AND TABLE_SCHEMA = DATABASE() ORDER BY 1, 2",
+    ),
 };
 
 /// `\dT`: user-defined types (enums, domains, composites, ranges, base
@@ -126,6 +159,9 @@ pub const TYPES: ServerListing = ServerListing {
     schema_column: Some(0),
     name_column: 1,
     sqlite: "\\dT lists PostgreSQL types; SQLite has no user-defined types",
+    mysql: OnMysql::Absent(
+        "\\dT lists PostgreSQL types; MySQL and MariaDB have no user-defined types (ENUM and SET values are written on each column: \\d NAME shows them)",
+    ),
 };
 
 /// `\df`: user functions, aggregates, window functions and procedures.
@@ -148,6 +184,21 @@ pub const FUNCTIONS: ServerListing = ServerListing {
     schema_column: Some(0),
     name_column: 1,
     sqlite: "\\df lists PostgreSQL functions; SQLite's functions are built in or registered by the application",
+    mysql: OnMysql::Query(
+        "SELECT r.ROUTINE_SCHEMA AS `Schema`, r.ROUTINE_NAME AS `Name`, \
+                COALESCE(r.DTD_IDENTIFIER, '') AS `Result data type`, \
+                COALESCE((SELECT GROUP_CONCAT(CONCAT_WS(' ', p.PARAMETER_MODE, p.PARAMETER_NAME, \
+                                                        p.DTD_IDENTIFIER) \
+                                              ORDER BY p.ORDINAL_POSITION SEPARATOR ', ') \
+                          FROM information_schema.PARAMETERS p \
+                          WHERE p.SPECIFIC_SCHEMA = r.ROUTINE_SCHEMA \
+                            AND p.SPECIFIC_NAME = r.SPECIFIC_NAME \
+                            AND p.ROUTINE_TYPE = r.ROUTINE_TYPE AND p.ORDINAL_POSITION > 0), '') \
+                  AS `Argument data types`, \
+                IF(r.ROUTINE_TYPE = 'PROCEDURE', 'proc', 'func') AS `Type` \
+         FROM information_schema.ROUTINES r \
+         WHERE r.ROUTINE_SCHEMA = DATABASE() ORDER BY 1, 2, 4",
+    ),
 };
 
 /// `\dd`: the comments (`COMMENT ON`) of tables, views, columns and
@@ -195,6 +246,21 @@ pub const DESCRIPTIONS: ServerListing = ServerListing {
     schema_column: Some(0),
     name_column: 1,
     sqlite: "\\dd lists comments made with COMMENT ON, which SQLite does not have; \\d+ NAME shows the -- comments glance reads from CREATE TABLE",
+    mysql: OnMysql::Query(
+        "SELECT TABLE_SCHEMA AS `Schema`, TABLE_NAME AS `Name`, 'table' AS `Object`, \
+                TABLE_COMMENT AS `Description` \
+         FROM information_schema.TABLES \
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE <> 'VIEW' AND TABLE_COMMENT <> '' \
+         UNION ALL \
+         SELECT TABLE_SCHEMA, CONCAT(TABLE_NAME, '.', COLUMN_NAME), 'column', COLUMN_COMMENT \
+         FROM information_schema.COLUMNS \
+         WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_COMMENT <> '' \
+         UNION ALL \
+         SELECT ROUTINE_SCHEMA, ROUTINE_NAME, 'function', ROUTINE_COMMENT \
+         FROM information_schema.ROUTINES \
+         WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_COMMENT <> '' \
+         ORDER BY 1, 2, 3",
+    ),
 };
 
 #[cfg(test)]
@@ -210,6 +276,27 @@ mod tests {
         FUNCTIONS,
         DESCRIPTIONS,
     ];
+
+    /// MySQL reads `"…"` as a string: its column titles are backticked,
+    /// and each listing of objects keeps to the connected database.
+    #[test]
+    fn mysql_queries_quote_titles_with_backticks() {
+        for listing in ALL {
+            match listing.mysql {
+                OnMysql::Query(sql) => {
+                    assert!(!sql.contains('"'), "{}", listing.title);
+                    let everywhere = [ROLES.title, DATABASES.title].contains(&listing.title);
+                    assert_eq!(
+                        sql.contains("= DATABASE()"),
+                        !everywhere,
+                        "{}",
+                        listing.title
+                    );
+                }
+                OnMysql::Absent(why) => assert!(why.contains("MySQL"), "{why}"),
+            }
+        }
+    }
 
     /// Every `=`, `<>` and `!~` goes through `OPERATOR(pg_catalog.…)`, and
     /// every function call is `pg_catalog.`-qualified.

@@ -20,12 +20,20 @@ const MAX_SUMMARY_COLUMNS: usize = 40;
 
 /// The system text for a conversation about one database.
 pub fn system(dialect: Dialect, server_version: &str, context: &SchemaText) -> String {
-    let db = dialect.name();
     let version = one_line(server_version);
-    let server = if version.is_empty() {
-        db.to_string()
-    } else {
-        format!("{db} {version}")
+    // MySQL's version names the product ("MariaDB 10.11.6", "MySQL 8.0.36").
+    let (db, server) = match dialect {
+        Dialect::Mysql if !version.is_empty() => {
+            let product = version.split_whitespace().next().unwrap_or("MySQL");
+            let product = if product == "MariaDB" {
+                "MariaDB"
+            } else {
+                "MySQL"
+            };
+            (product, version.clone())
+        }
+        _ if version.is_empty() => (dialect.name(), dialect.name().to_string()),
+        _ => (dialect.name(), format!("{} {version}", dialect.name())),
     };
     let mut text = format!(
         "You write SQL for glance, a terminal client that lets people ask questions about \
@@ -73,10 +81,12 @@ fn dialect_notes(dialect: Dialect) -> &'static str {
              other than main."
         }
         Dialect::Mysql => {
-            "MySQL notes: quote identifiers with backticks, never double quotes; there is no \
-             ILIKE (LIKE follows the column's collation, usually case-insensitive); use \
-             DATE_FORMAT(), DATE_SUB(date, INTERVAL n DAY) and TIMESTAMPDIFF() for dates; \
-             LIMIT n OFFSET m; a schema is a database, and FULL OUTER JOIN does not exist."
+            "MySQL notes: quote identifiers with backticks as the schema below does, never \
+             double quotes (they make strings); an enum(…) or set(…) type lists every value \
+             the column may hold: compare with those exact strings; there is no ILIKE (LIKE \
+             follows the column's collation, usually case-insensitive); use DATE_FORMAT(), \
+             DATE_SUB(date, INTERVAL n DAY) and TIMESTAMPDIFF() for dates; LIMIT n OFFSET m; \
+             a schema is a database, and FULL OUTER JOIN does not exist."
         }
     }
 }
@@ -292,6 +302,18 @@ mod tests {
         let sqlite = system(Dialect::Sqlite, "", &context(""));
         assert!(sqlite.contains("The database is SQLite."));
         assert!(sqlite.contains("there is no ILIKE"));
+    }
+
+    #[test]
+    fn mysql_servers_are_named_as_their_version_says() {
+        let maria = system(Dialect::Mysql, "MariaDB 10.11.6", &context(""));
+        assert!(maria.contains("The database is MariaDB 10.11.6. Write SQL for MariaDB only."));
+        assert!(!maria.contains("MySQL MariaDB"));
+        assert!(maria.contains("backticks") && maria.contains("enum(…)"));
+        let mysql = system(Dialect::Mysql, "MySQL 8.0.36", &context(""));
+        assert!(mysql.contains("The database is MySQL 8.0.36. Write SQL for MySQL only."));
+        let unknown = system(Dialect::Mysql, "", &context(""));
+        assert!(unknown.contains("The database is MySQL. Write SQL for MySQL only."));
     }
 
     #[test]

@@ -288,6 +288,13 @@ impl Report {
 /// the session's read-only guard.
 pub fn run(session: &mut Session, options: &Options) -> Result<Report, db::Error> {
     let dialect = session.info().dialect;
+    if dialect == Dialect::Mysql {
+        return Err(db::Error::Other(
+            "the data-quality checks are written in PostgreSQL's and SQLite's SQL, not yet in \
+             MySQL's; nothing was checked"
+                .into(),
+        ));
+    }
     if dialect == Dialect::Sqlite && options.sample.is_some() {
         return Err(db::Error::Other(format!(
             "--sample needs PostgreSQL's TABLESAMPLE; on SQLite a check reads at most {SQLITE_ROW_BOUND} rows of a table, all with --exact"

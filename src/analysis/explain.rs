@@ -1,13 +1,15 @@
 //! `\explain` and `glance explain`: the plan of one statement as an
 //! indented tree and at most five findings, worst first. Plan reading is
-//! pure (PostgreSQL's `EXPLAIN (FORMAT JSON)` or SQLite's `EXPLAIN QUERY
-//! PLAN` rows in, a [`Report`] out); [`explain`] builds the EXPLAIN and runs
+//! pure (PostgreSQL's `EXPLAIN (FORMAT JSON)`, SQLite's `EXPLAIN QUERY
+//! PLAN` or MySQL's tabular `EXPLAIN` rows in, a [`Report`] out); [`explain`] builds the EXPLAIN and runs
 //! it through the session, which judges it with the classifier: a read runs
 //! in the read-only guard, an EXPLAIN ANALYZE that executes a write is
 //! confirmed and rolled back. Text with parameters (`$1`) gets its generic
 //! plan ([`generic`]).
 
 use serde_json::{Value as Json, json};
+
+mod mysql;
 
 use super::{generic, scan_sizes};
 use crate::db::{self, Dialect};
@@ -43,7 +45,8 @@ const JIT_SHARE: f64 = 0.1;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
     /// `slow_node`, `misestimate`, `seq_scan`, `spill`, `nested_loop`,
-    /// `heap_fetches`, `jit` (PostgreSQL); `full_scan`, `temp_btree` (SQLite).
+    /// `heap_fetches`, `jit` (PostgreSQL); `full_scan`, `temp_btree` (SQLite);
+    /// `full_scan`, `join_buffer`, `temp_table`, `filesort` (MySQL).
     pub kind: &'static str,
     /// The plan node it is about, as the tree names it.
     pub node: String,
@@ -69,6 +72,19 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report of a plan read without running the statement (SQLite's
+    /// and MySQL's): its steps as JSON objects, the tree, the findings.
+    fn planned(sql: &str, plan: Vec<Json>, tree: Vec<String>, findings: Vec<Finding>) -> Report {
+        Report {
+            sql: sql.to_string(),
+            analyze: false,
+            generic: false,
+            plan: Json::Array(plan),
+            tree,
+            findings: worst_first(findings),
+        }
+    }
+
     /// The tree, then the findings.
     pub fn text(&self) -> String {
         let mut text = String::new();
@@ -132,7 +148,15 @@ pub fn explain(
         return Err(Failed::Other("there is no statement to explain".into()));
     }
     match session.info().dialect {
-        Dialect::Mysql => todo!("MySQL plans"),
+        Dialect::Mysql => {
+            if analyze {
+                return Err(Failed::Other(mysql::NO_ANALYZE.into()));
+            }
+            let rows = session
+                .run_rolled_back(&format!("EXPLAIN {sql}"), confirm)
+                .map_err(Failed::Executed)?;
+            Ok(mysql::report(sql, &rows))
+        }
         Dialect::Postgres => {
             let options = if analyze {
                 "ANALYZE, BUFFERS, FORMAT JSON"
@@ -648,14 +672,7 @@ fn from_sqlite(sql: &str, steps: &[(i64, i64, String)], sizes: &[(String, u64)])
         .iter()
         .map(|(id, parent, detail)| json!({"id": id, "parent": parent, "detail": detail}))
         .collect();
-    Report {
-        sql: sql.to_string(),
-        analyze: false,
-        generic: false,
-        plan: Json::Array(plan),
-        tree,
-        findings: worst_first(findings),
-    }
+    Report::planned(sql, plan, tree, findings)
 }
 
 #[cfg(test)]

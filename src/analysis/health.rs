@@ -125,8 +125,16 @@ impl Report {
 
 /// Reads the findings of the session's database.
 pub fn gather(session: &mut Session) -> Result<Report, db::Error> {
-    if session.info().dialect == Dialect::Sqlite {
-        return sqlite(session);
+    match session.info().dialect {
+        Dialect::Sqlite => return sqlite(session),
+        Dialect::Mysql => {
+            return Err(db::Error::Other(
+                "index health reads PostgreSQL's and SQLite's catalogs; on MySQL and MariaDB \
+                 \\di+ lists the indexes and \\d NAME each table's keys"
+                    .into(),
+            ));
+        }
+        Dialect::Postgres => {}
     }
     let mut findings = Vec::new();
     for kind in [

@@ -158,14 +158,30 @@ pub fn documented(catalog: &Catalog) -> Catalog {
 /// relation, and on PostgreSQL partition keys and partitions. Rows: kind
 /// (`c`, `t`, `k` or `p`), schema, relation, name, then a check's
 /// definition, or a trigger's timing, event, level and function
-/// (PostgreSQL) or its `CREATE TRIGGER` text (SQLite, one `UNION ALL` arm
-/// per schema in `schemas`), or a partition key (`k`, no name), or a
+/// (PostgreSQL; MySQL gives its statement as the function) or its
+/// `CREATE TRIGGER` text (SQLite, one `UNION ALL` arm per schema in `schemas`), or a partition key (`k`, no name), or a
 /// partition's bound and schema (`p`, named by the partition, on the row
 /// of its parent). Every PostgreSQL name and operator is
 /// `pg_catalog`-qualified.
 pub fn extras_sql(dialect: Dialect, schemas: &[String]) -> String {
     match dialect {
-        Dialect::Mysql => todo!("MySQL checks and triggers"),
+        // MySQL: the connected database's (the catalog's one schema). The
+        // NATURAL JOIN matches TABLE_NAME too where CHECK_CONSTRAINTS has
+        // one (MariaDB); MySQL 8's has none, and names checks uniquely.
+        Dialect::Mysql => {
+            "SELECT 'c' AS kind, CONSTRAINT_SCHEMA AS `schema`, TABLE_NAME AS relation, \
+                    CONSTRAINT_NAME AS name, CONCAT('CHECK (', CHECK_CLAUSE, ')') AS a, \
+                    NULL AS b, NULL AS c, NULL AS d \
+             FROM information_schema.CHECK_CONSTRAINTS \
+                  NATURAL JOIN information_schema.TABLE_CONSTRAINTS \
+             WHERE CONSTRAINT_TYPE = 'CHECK' AND CONSTRAINT_SCHEMA = DATABASE() \
+             UNION ALL \
+             SELECT 't', EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE, TRIGGER_NAME, ACTION_TIMING, \
+                    EVENT_MANIPULATION, LOWER(ACTION_ORIENTATION), ACTION_STATEMENT \
+             FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() \
+             ORDER BY 1, 2, 3, 4"
+                .to_string()
+        }
         Dialect::Postgres => {
             let bit = |n: u8| {
                 format!(
@@ -427,5 +443,12 @@ mod tests {
             sql.contains("X'6f2778'") && sql.contains("\"o'x\".sqlite_master"),
             "{sql}"
         );
+    }
+
+    #[test]
+    fn the_mysql_query_reads_the_connected_database_only() {
+        let sql = extras_sql(Dialect::Mysql, &["shop".into()]);
+        assert_eq!(sql.matches("= DATABASE()").count(), 2, "{sql}");
+        assert!(sql.contains("NATURAL JOIN information_schema.TABLE_CONSTRAINTS"));
     }
 }

@@ -52,16 +52,24 @@ pub fn run(
     if runs && let Err(failure) = can_run(session, setup) {
         return (Tally::default(), Err(failure));
     }
-    if export == Some(Export::Sql) && session.info().dialect == Dialect::Sqlite {
-        return (
-            Tally::default(),
-            Err(Failure::Usage {
-                message: "SQLite has no COMMENT ON, so the draft cannot be written as SQL \
-                          statements there; nothing was drafted"
-                    .into(),
-                hint: Some(SQLITE_HINT.into()),
-            }),
-        );
+    if export == Some(Export::Sql) {
+        let message = match session.info().dialect {
+            Dialect::Postgres => None,
+            Dialect::Sqlite => Some(
+                "SQLite has no COMMENT ON, so the draft cannot be written as SQL \
+                 statements there; nothing was drafted",
+            ),
+            Dialect::Mysql => Some(MYSQL_NO_SQL),
+        };
+        if let Some(message) = message {
+            return (
+                Tally::default(),
+                Err(Failure::Usage {
+                    message: message.into(),
+                    hint: Some(SQLITE_HINT.into()),
+                }),
+            );
+        }
     }
     if setup.json && options.export.is_some() && options.output.is_none() {
         return (
@@ -123,19 +131,31 @@ pub fn run(
     (tally, ended)
 }
 
-/// What describe can give on SQLite.
+/// What describe can give on SQLite and MySQL.
 const SQLITE_HINT: &str = "give --export tbls for a tbls config (-o FILE to write it there), or \
                            --format json for the draft as JSON";
 
-/// Whether the draft could run here, asked before the model is: SQLite has
-/// no `COMMENT ON`, a read-only connection writes nothing, and a write
-/// needs someone to confirm it.
+/// Why describe writes no SQL on MySQL and MariaDB.
+const MYSQL_NO_SQL: &str = "MySQL and MariaDB have no COMMENT ON: a column's comment is set by \
+     ALTER TABLE … MODIFY COLUMN with the column's whole definition, a statement that commits \
+     at once and can change the column if any part of that definition is read wrong, so glance \
+     does not write it; nothing was drafted";
+
+/// Whether the draft could run here, asked before the model is: SQLite and
+/// MySQL have no `COMMENT ON`, a read-only connection writes nothing, and
+/// a write needs someone to confirm it.
 fn can_run(session: &Session, setup: &Setup) -> Result<(), Failure> {
-    if session.info().dialect == Dialect::Sqlite {
+    let absent = match session.info().dialect {
+        Dialect::Postgres => None,
+        Dialect::Sqlite => Some(
+            "SQLite has no COMMENT ON: describe can only write the draft out there; \
+             nothing was drafted",
+        ),
+        Dialect::Mysql => Some(MYSQL_NO_SQL),
+    };
+    if let Some(message) = absent {
         return Err(Failure::Usage {
-            message: "SQLite has no COMMENT ON: describe can only write the draft out there; \
-                      nothing was drafted"
-                .into(),
+            message: message.into(),
             hint: Some(SQLITE_HINT.into()),
         });
     }

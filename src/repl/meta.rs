@@ -17,7 +17,7 @@ use crate::llm;
 use crate::models;
 use crate::render::{Expanded, Format};
 use crate::report;
-use crate::server_listing::ServerListing;
+use crate::server_listing::{OnMysql, ServerListing};
 use crate::session::{Consent, Session};
 use crate::turn;
 
@@ -592,13 +592,22 @@ fn describe_details(session: &mut Session, name: &str) -> describe::Details {
 }
 
 /// `\\du`, `\\df` and the other listings the server's catalogs answer;
-/// on SQLite, says what the command is for instead.
+/// on SQLite, and on MySQL where it has no such objects, says what the
+/// command is for instead.
 fn list_from_server(session: &mut Session, listing: &ServerListing, pattern: Option<&str>) {
-    if session.info().dialect != Dialect::Postgres {
-        eprint!("{}", report::error_line(listing.sqlite, None));
-        return;
-    }
-    match session.catalog_query(listing.sql) {
+    let sql = match (session.info().dialect, listing.mysql) {
+        (Dialect::Postgres, _) => listing.sql,
+        (Dialect::Mysql, OnMysql::Query(sql)) => sql,
+        (Dialect::Mysql, OnMysql::Absent(why)) => {
+            eprint!("{}", report::error_line(why, None));
+            return;
+        }
+        (Dialect::Sqlite, _) => {
+            eprint!("{}", report::error_line(listing.sqlite, None));
+            return;
+        }
+    };
+    match session.catalog_query(sql) {
         Ok((columns, rows)) => show(
             session,
             &describe::server_listing(listing, columns, rows, pattern),

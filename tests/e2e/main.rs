@@ -40,6 +40,7 @@ mod lint;
 mod listings;
 mod manifest;
 mod migrate;
+mod mysql_catalog;
 mod mysql_differential;
 mod mysql_fingerprint;
 mod mysql_flows;

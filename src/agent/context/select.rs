@@ -53,7 +53,7 @@ pub(super) fn select(
     let all_names: usize = catalog
         .relations
         .iter()
-        .map(|r| ident_len(&r.name) + 2)
+        .map(|r| ident_len(&r.name, catalog.quoting) + 2)
         .sum::<usize>()
         + OTHERS_HEADER.len();
     let reserve = all_names.min(budget_chars / 4);
@@ -107,12 +107,12 @@ fn fit_names(catalog: &Catalog, rest: &[usize], room: usize) -> Names {
     let mut schemas_seen: Vec<&str> = Vec::new();
     let cost = |i: usize, seen: &Vec<&str>| -> usize {
         let r = &catalog.relations[i];
-        let name = ident_len(&r.name);
+        let name = ident_len(&r.name, catalog.quoting);
         if seen.contains(&r.schema.as_str()) {
             name + 2
         } else {
             // "  schema: " + name + "\n"
-            2 + ident_len(&r.schema) + 2 + name + 1
+            2 + ident_len(&r.schema, catalog.quoting) + 2 + name + 1
         }
     };
     let costs_all: usize = {

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::catalog::{Catalog, EnumType, ForeignKey, Relation};
-use crate::ident;
+use crate::ident::Quoting;
 use crate::numbers::thousands;
 
 /// The first line of every context: how to read the blocks that follow.
@@ -31,6 +31,7 @@ const MAX_ENUM_LABELS: usize = 40;
 /// catalog only renders the blocks a context can hold.
 pub(super) struct Blocks<'a> {
     relations: &'a [Relation],
+    quoting: Quoting,
     enums: EnumIndex<'a>,
     cache: Vec<Option<Block>>,
 }
@@ -39,14 +40,15 @@ impl<'a> Blocks<'a> {
     pub(super) fn new(catalog: &'a Catalog) -> Blocks<'a> {
         Blocks {
             relations: &catalog.relations,
+            quoting: catalog.quoting,
             enums: EnumIndex::new(&catalog.enums),
             cache: (0..catalog.relations.len()).map(|_| None).collect(),
         }
     }
 
     pub(super) fn get(&mut self, i: usize) -> &Block {
-        let (relations, enums) = (self.relations, &self.enums);
-        self.cache[i].get_or_insert_with(|| Block::render(&relations[i], enums))
+        let (relations, enums, q) = (self.relations, &self.enums, self.quoting);
+        self.cache[i].get_or_insert_with(|| Block::render(&relations[i], enums, q))
     }
 }
 
@@ -59,12 +61,12 @@ pub(super) struct Block {
 }
 
 impl Block {
-    fn render(relation: &Relation, enums: &EnumIndex) -> Block {
+    fn render(relation: &Relation, enums: &EnumIndex, q: Quoting) -> Block {
         let mut text = String::with_capacity(64 + relation.columns.len() * 32);
         let mut used_enums = Vec::new();
         text.push_str(relation.kind.label());
         text.push(' ');
-        push_qualified(&mut text, &relation.schema, &relation.name);
+        push_qualified(&mut text, &relation.schema, &relation.name, q);
         if let Some(rows) = row_estimate(relation) {
             text.push_str(&rows);
         }
@@ -72,7 +74,7 @@ impl Block {
         text.push('\n');
         for column in &relation.columns {
             text.push_str("  ");
-            text.push_str(&quote_ident(&column.name));
+            text.push_str(&quote_ident(&column.name, q));
             text.push(' ');
             text.push_str(&flat(&compact_type(&column.type_name)));
             if column.nullable {
@@ -94,7 +96,7 @@ impl Block {
             for fk in &relation.foreign_keys {
                 if is_single_key(Some(&fk.columns), &column.name) {
                     text.push_str(" → ");
-                    push_fk_target(&mut text, relation, fk);
+                    push_fk_target(&mut text, relation, fk, q);
                 }
             }
             push_samples(&mut text, &column.samples);
@@ -106,7 +108,7 @@ impl Block {
                 used_enums.push(e);
             }
         }
-        push_composite_keys(&mut text, relation);
+        push_composite_keys(&mut text, relation, q);
         text.push('\n');
         let chars = text.chars().count();
         Block {
@@ -118,19 +120,19 @@ impl Block {
 }
 
 /// Lines for keys over several columns, which cannot be marked on one column.
-fn push_composite_keys(text: &mut String, relation: &Relation) {
+fn push_composite_keys(text: &mut String, relation: &Relation, q: Quoting) {
     if let Some(pk) = relation
         .primary_key
         .as_ref()
         .filter(|k| k.columns.len() > 1)
     {
         text.push_str("  pk (");
-        text.push_str(&ident_list(&pk.columns));
+        text.push_str(&ident_list(&pk.columns, q));
         text.push_str(")\n");
     }
     for key in relation.unique_keys.iter().filter(|k| k.columns.len() > 1) {
         text.push_str("  unique (");
-        text.push_str(&ident_list(&key.columns));
+        text.push_str(&ident_list(&key.columns, q));
         text.push_str(")\n");
     }
     for fk in relation
@@ -139,9 +141,9 @@ fn push_composite_keys(text: &mut String, relation: &Relation) {
         .filter(|k| k.columns.len() != 1)
     {
         text.push_str("  (");
-        text.push_str(&ident_list(&fk.columns));
+        text.push_str(&ident_list(&fk.columns, q));
         text.push_str(") → ");
-        push_fk_target(text, relation, fk);
+        push_fk_target(text, relation, fk, q);
         text.push('\n');
     }
 }
@@ -152,29 +154,29 @@ fn is_single_key(columns: Option<&Vec<String>>, column: &str) -> bool {
 
 /// `table.column` for a key into the same schema, `schema.table.column`
 /// otherwise; several columns as `table(a, b)`.
-fn push_fk_target(text: &mut String, from: &Relation, fk: &ForeignKey) {
+fn push_fk_target(text: &mut String, from: &Relation, fk: &ForeignKey, q: Quoting) {
     if fk.ref_schema == from.schema {
-        text.push_str(&quote_ident(&fk.ref_table));
+        text.push_str(&quote_ident(&fk.ref_table, q));
     } else {
-        push_qualified(text, &fk.ref_schema, &fk.ref_table);
+        push_qualified(text, &fk.ref_schema, &fk.ref_table, q);
     }
     match fk.ref_columns.as_slice() {
         [one] => {
             text.push('.');
-            text.push_str(&quote_ident(one));
+            text.push_str(&quote_ident(one, q));
         }
         many => {
             text.push('(');
-            text.push_str(&ident_list(many));
+            text.push_str(&ident_list(many, q));
             text.push(')');
         }
     }
 }
 
-fn ident_list(names: &[String]) -> String {
+fn ident_list(names: &[String], q: Quoting) -> String {
     names
         .iter()
-        .map(|n| quote_ident(n))
+        .map(|n| quote_ident(n, q))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -230,10 +232,10 @@ fn compact_type(type_name: &str) -> Cow<'_, str> {
 }
 
 /// `schema.name`, each part quoted when it needs to be.
-fn push_qualified(text: &mut String, schema: &str, name: &str) {
-    text.push_str(&quote_ident(schema));
+fn push_qualified(text: &mut String, schema: &str, name: &str, q: Quoting) {
+    text.push_str(&quote_ident(schema, q));
     text.push('.');
-    text.push_str(&quote_ident(name));
+    text.push_str(&quote_ident(name, q));
 }
 
 /// `text` with every character that could start a new line (control
@@ -251,35 +253,31 @@ fn flat(text: &str) -> Cow<'_, str> {
     )
 }
 
-/// An identifier as it must be written in SQL ([`ident::quote_ident`]),
-/// kept on one line ([`flat`]): a name that needs no quotes has no line breaks.
-fn quote_ident(name: &str) -> Cow<'_, str> {
-    if ident::needs_quotes(name) {
-        Cow::Owned(ident::quote_ident_always(&flat(name)))
-    } else {
-        Cow::Borrowed(name)
+/// An identifier as it must be written in SQL in the database's quoting
+/// ([`Quoting::quote`]), kept on one line ([`flat`]): a name that needs no
+/// quotes has no line breaks.
+fn quote_ident(name: &str, q: Quoting) -> Cow<'_, str> {
+    match q.quote(name) {
+        Cow::Borrowed(bare) => Cow::Borrowed(bare),
+        Cow::Owned(_) => Cow::Owned(q.quote(&flat(name)).into_owned()),
     }
 }
 
 /// Characters [`quote_ident`] writes for `name`, without writing it.
-pub(super) fn ident_len(name: &str) -> usize {
-    let chars = name.chars().count();
-    if ident::needs_quotes(name) {
-        chars + 2 + name.matches('"').count()
-    } else {
-        chars
-    }
+pub(super) fn ident_len(name: &str, q: Quoting) -> usize {
+    q.quote(name).chars().count()
 }
 
 /// `enum order_status: pending, paid, shipped` (schema-qualified outside
-/// `public` and `main`).
+/// `public` and `main`): PostgreSQL's enum types, so in its quoting (MySQL
+/// writes its ENUM values in each column's type).
 pub(super) fn enum_line(e: &EnumType) -> String {
     let mut line = String::from("enum ");
     if !(e.schema == "public" || e.schema == "main" || e.schema.is_empty()) {
-        line.push_str(&quote_ident(&e.schema));
+        line.push_str(&quote_ident(&e.schema, Quoting::Double));
         line.push('.');
     }
-    line.push_str(&quote_ident(&e.name));
+    line.push_str(&quote_ident(&e.name, Quoting::Double));
     line.push_str(": ");
     let shown = e.labels.len().min(MAX_ENUM_LABELS);
     let labels: Vec<Cow<'_, str>> = e.labels[..shown].iter().map(|l| flat(l)).collect();
@@ -350,11 +348,11 @@ pub(super) fn push_name_groups(text: &mut String, catalog: &Catalog, listed: &[u
                 text.push('\n');
             }
             text.push_str("  ");
-            text.push_str(&quote_ident(&r.schema));
+            text.push_str(&quote_ident(&r.schema, catalog.quoting));
             text.push_str(": ");
             current = Some(r.schema.as_str());
         }
-        text.push_str(&quote_ident(&r.name));
+        text.push_str(&quote_ident(&r.name, catalog.quoting));
     }
     text.push('\n');
 }
@@ -386,15 +384,50 @@ mod tests {
 
     #[test]
     fn names_are_quoted_when_sql_needs_it() {
-        assert_eq!(quote_ident("orders"), "orders");
-        assert_eq!(quote_ident("Album"), "\"Album\"");
-        assert_eq!(quote_ident("user"), "\"user\"");
+        assert_eq!(quote_ident("orders", Quoting::Double), "orders");
+        assert_eq!(quote_ident("Album", Quoting::Double), "\"Album\"");
+        assert_eq!(quote_ident("user", Quoting::Double), "\"user\"");
         // Every reserved word is quoted, as completion quotes it: `on` too.
-        assert_eq!(quote_ident("on"), "\"on\"");
-        assert_eq!(quote_ident("my table"), "\"my table\"");
-        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
-        assert_eq!(quote_ident("a\nb"), "\"a\u{FFFD}b\"");
-        assert_eq!(quote_ident("2fa"), "\"2fa\"");
+        assert_eq!(quote_ident("on", Quoting::Double), "\"on\"");
+        assert_eq!(quote_ident("my table", Quoting::Double), "\"my table\"");
+        assert_eq!(quote_ident("a\"b", Quoting::Double), "\"a\"\"b\"");
+        assert_eq!(quote_ident("a\nb", Quoting::Double), "\"a\u{FFFD}b\"");
+        assert_eq!(quote_ident("2fa", Quoting::Double), "\"2fa\"");
+    }
+
+    #[test]
+    fn mysql_names_take_backticks_and_enum_types_stay_whole() {
+        assert_eq!(
+            quote_ident("order items", Quoting::Backtick),
+            "`order items`"
+        );
+        assert_eq!(quote_ident("a\nb", Quoting::Backtick), "`a\u{FFFD}b`");
+        assert_eq!(ident_len("key", Quoting::Backtick), 5);
+        let labels: Vec<String> = (0..60).map(|i| format!("'label{i}'")).collect();
+        let status = format!("enum({})", labels.join(","));
+        let mut items = relation(
+            "shop",
+            "order items",
+            vec![
+                column("key", &status, false),
+                column("qty", "int(11)", true),
+            ],
+        );
+        items.primary_key = Some(crate::catalog::Key {
+            name: "PRIMARY".into(),
+            columns: vec!["key".into(), "qty".into()],
+        });
+        let catalog = Catalog {
+            relations: vec![items],
+            quoting: Quoting::Backtick,
+            ..Catalog::default()
+        };
+        let mut blocks = Blocks::new(&catalog);
+        let text = &blocks.get(0).text;
+        assert!(text.starts_with("table shop.`order items`"), "{text}");
+        assert!(text.contains(&format!("  `key` {status}\n")), "{text}");
+        assert!(text.contains("  pk (`key`, qty)\n"), "{text}");
+        assert!(!text.contains('"'), "{text}");
     }
 
     #[test]
@@ -404,7 +437,7 @@ mod tests {
             fk(&["x"], "hr", "people", &["id"]),
             fk(&["x", "y"], "sales", "b", &["p", "q"]),
         ];
-        let block = Block::render(&a, &EnumIndex::new(&[]));
+        let block = Block::render(&a, &EnumIndex::new(&[]), Quoting::Double);
         assert_eq!(
             block.text,
             "table sales.a\n  x int4 → hr.people.id\n  (x, y) → b(p, q)\n\n"
@@ -443,7 +476,7 @@ mod tests {
         let mut forged = column("c", "public.\"t\nenum x: 1\"", false);
         forged.samples = vec!["a\r\ntable public.x".into()];
         let relation = relation("public", "t", vec![forged]);
-        let block = Block::render(&relation, &EnumIndex::new(&[]));
+        let block = Block::render(&relation, &EnumIndex::new(&[]), Quoting::Double);
         assert_eq!(block.text.trim_end().lines().count(), 2, "{:?}", block.text);
     }
 }
