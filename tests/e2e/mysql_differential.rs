@@ -13,7 +13,7 @@ use std::time::Instant;
 use crate::fake_llm::{FakeLlm, Reply};
 use crate::harness::{Cmd, glance};
 use crate::mariadb_server::{TestMariaDb, mariadb};
-use crate::mysql_fingerprint::{Fingerprint, lock_names};
+use crate::mysql_fingerprint::{Fingerprint, lock_names, server_wide};
 use crate::safety::{corpus, differences, run_corpus};
 
 /// The schema the MySQL corpus rows are written against: the PostgreSQL
@@ -132,6 +132,7 @@ fn seeded(hint: &str) -> TestMariaDb {
 #[test]
 #[allow(clippy::print_stdout)] // the counts are this test's report
 fn mysql_every_corpus_statement_changes_nothing_and_only_reads_run() {
+    let _server_wide = server_wide();
     let started = Instant::now();
     let db = seeded("mysql_differential");
     let rows = corpus("mysql");

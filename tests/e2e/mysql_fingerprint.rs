@@ -13,11 +13,15 @@
 //!
 //! Tests of the same process run beside this one on the shared server: the
 //! databases and accounts of other tests (named `t_…`, as
-//! `TestMariaDb` names its databases) are left out.
+//! `TestMariaDb` names its databases) are left out, and so are tables other
+//! sessions have open in the server's own schemas (a listing reading
+//! `mysql.global_priv` shows there as in use). The tests that change or
+//! watch server-wide state hold [`server_wide`] while they run.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts, Row, Value};
@@ -55,6 +59,15 @@ const MOVING_VARIABLES: &[&str] = &[
     "gtid_current_pos",
     "gtid_slave_pos",
 ];
+
+/// Held by the tests that change server-wide state (accounts, GLOBAL
+/// variables, locks) or watch it, so that they do not see each other.
+pub fn server_wide() -> MutexGuard<'static, ()> {
+    static SERVER_WIDE: Mutex<()> = Mutex::new(());
+    SERVER_WIDE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// Watches one test database and the server around it.
 pub struct Fingerprint {
@@ -188,7 +201,11 @@ impl Fingerprint {
             ),
             (
                 "tables in use (LOCK TABLES)",
-                "show open tables where in_use > 0".to_string(),
+                format!(
+                    "show open tables where in_use > 0 and `database` not in ({SYSTEM_SCHEMAS}) \
+                     and (`database` not like 't\\_%' or `database` = '{}')",
+                    self.db
+                ),
             ),
             ("replication", "show all slaves status".to_string()),
         ] {
@@ -319,6 +336,7 @@ pub fn admin_connection(db: &TestMariaDb) -> Conn {
 
 #[test]
 fn mysql_fingerprint_sees_what_a_rollback_leaves_behind() {
+    let _server_wide = server_wide();
     let db = mariadb().create_db("mysql_fingerprint");
     db.execute(
         "create table t (id int auto_increment primary key, v text);
