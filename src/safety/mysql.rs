@@ -5,10 +5,11 @@
 //! GLOBAL` and files written by `INTO OUTFILE` outlive a rollback. So the
 //! classifier carries most of the safety there:
 //!
-//! - every statement kind but queries, SHOW/DESCRIBE/EXPLAIN, plain DML,
-//!   session `SET`, savepoints and `CREATE TEMPORARY TABLE` is destructive
-//!   ([`statement_kind`]), and a trial in a transaction that is rolled back
-//!   is refused for anything but plain DML ([`trial_refusal`]);
+//! - every statement kind but queries, SHOW/DESCRIBE/EXPLAIN, INSERT and
+//!   UPDATE, session `SET`, savepoints and `CREATE TEMPORARY TABLE` is
+//!   destructive ([`statement_kind`]); a trial in a transaction that is
+//!   rolled back is refused for anything but a query ([`trial_refusal`]),
+//!   and no DML counts as undone by a rollback (a MyISAM table keeps it);
 //! - what the server runs whatever a parser thinks is judged from the raw
 //!   tokens: executable comments `/*! … */` and `/*M! … */`, a `--` the
 //!   server and the parser may read differently, optimizer hints that set
@@ -323,7 +324,7 @@ fn hint_trap(text: &str) -> Option<(Level, String)> {
 }
 
 /// What a statement's significant tokens show that the parser may not
-/// read: `INTO OUTFILE`/`DUMPFILE`, `:=` assignments, a `--` written
+/// read: `INTO OUTFILE`/`DUMPFILE`, `INTO @variable`, `:=` assignments, a `--` written
 /// together (the server may read a comment there).
 pub(super) fn token_traps(tokens: &[Token], spans: &[Range<usize>]) -> Vec<(Level, String)> {
     let mut traps = Vec::new();
@@ -344,6 +345,16 @@ pub(super) fn token_traps(tokens: &[Token], spans: &[Range<usize>]) -> Vec<(Leve
             }
             Token::Assignment => {
                 traps.push((Level::Write, "`:=` assigns a user variable".to_string()))
+            }
+            Token::Word(w)
+                if w.quote_style.is_none()
+                    && w.value.eq_ignore_ascii_case("into")
+                    && matches!(next, Some(Token::Word(v)) if v.value.starts_with('@')) =>
+            {
+                traps.push((
+                    Level::Write,
+                    "INTO @variable writes user variables".to_string(),
+                ))
             }
             Token::Minus if next == Some(&Token::Minus) && spans[i].end == spans[i + 1].start => {
                 traps.push((Level::Destructive, dash_reason()));

@@ -176,3 +176,13 @@ fn a_view_is_found_whatever_case_its_database_is_written_in() {
         assert_eq!(classify(sql, MYSQL, Some(&c)).level, Level::Write, "{sql}");
     }
 }
+
+#[test]
+fn next_value_for_advances_a_sequence() {
+    for sql in ["select next value for seq", "select nextval(seq)"] {
+        let verdict = classify(sql, MYSQL, None);
+        assert!(verdict.advances_sequences, "{sql}");
+        assert_eq!(verdict.level, Level::Write, "{sql}");
+    }
+    assert!(!classify("select lastval(seq)", MYSQL, None).advances_sequences);
+}

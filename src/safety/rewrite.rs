@@ -14,7 +14,8 @@
 //!
 //! On MySQL, `LOCK IN SHARE MODE` becomes `FOR SHARE` (the same lock), MariaDB's
 //! `NEXT VALUE FOR seq` and `PREVIOUS VALUE FOR seq` become `nextval(seq)` and
-//! `lastval(seq)`, and `:=` in a `SET` becomes `=`, so that these are judged
+//! `lastval(seq)`, `:=` in a `SET` becomes `=` and `INTO @a, @b` is dropped
+//! (the scanner reports the variables written), so that these are judged
 //! by what they do rather than refused for their spelling.
 //!
 //! `U&"…"` identifiers are another matter: the parser reads `U&"d\0061ta"` as
@@ -88,6 +89,11 @@ fn sequence_name(tokens: &[Token], at: usize) -> Option<usize> {
         return Some(at + 2);
     }
     Some(at)
+}
+
+/// Whether a token is a MySQL user variable (`@name`).
+fn user_variable(token: Option<&Token>) -> bool {
+    matches!(token, Some(Token::Word(w)) if w.value.starts_with('@') && !w.value.starts_with("@@"))
 }
 
 /// Which rules to apply.
@@ -266,6 +272,18 @@ pub(super) fn respell(sql: &str, piece: &Piece, rules: Rules) -> Option<String> 
                     piece.spans[i].start..piece.spans[i + 3].end,
                     "FOR SHARE".to_string(),
                 ));
+            }
+            // `INTO @a, @b` after FROM, which the parser does not take: the
+            // scanner reports the variables written (see `mysql::token_traps`).
+            "INTO" if piece.mysql && user_variable(tokens.get(i + 1)) => {
+                let mut last = i + 1;
+                while tokens.get(last + 1) == Some(&Token::Comma)
+                    && user_variable(tokens.get(last + 2))
+                {
+                    last += 2;
+                }
+                edits.push(drop(i, last));
+                skip_to = last + 1;
             }
             "NEXT" | "PREVIOUS"
                 if piece.mysql

@@ -437,7 +437,7 @@ impl Visitor for Walker<'_, '_> {
     fn pre_visit_select(&mut self, select: &Select) -> ControlFlow<()> {
         if select.into.is_some() && !self.planning {
             let reason = match self.target.dialect {
-                Dialect::Mysql => "SELECT … INTO writes user variables",
+                Dialect::Mysql => "INTO @variable writes user variables",
                 Dialect::Postgres | Dialect::Sqlite => "SELECT … INTO creates a table",
             };
             self.out.add(Level::Write, reason.to_string());
@@ -454,6 +454,9 @@ impl Visitor for Walker<'_, '_> {
                     self.target.catalog,
                 );
                 self.record_code(judged, || format!("it calls {}", last_part(&f.name)));
+                if last_part(&f.name).eq_ignore_ascii_case("nextval") && !self.planning {
+                    self.out.advance_sequences();
+                }
             }
             Expr::Function(f) => {
                 self.function(&f.name, Some(argument_count(&f.args)));
