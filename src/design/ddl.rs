@@ -169,7 +169,8 @@ fn replaces(kind: &str) -> String {
 
 /// The one statement `sql` as `dialect` reads it.
 fn parse(sql: &str, dialect: Dialect) -> Result<Statement, String> {
-    let mut parsed = Parser::parse_sql(dialect.parser().as_ref(), sql).map_err(|e| e.to_string())?;
+    let mut parsed =
+        Parser::parse_sql(dialect.parser().as_ref(), sql).map_err(|e| e.to_string())?;
     match (parsed.pop(), parsed.is_empty()) {
         (Some(statement), true) => Ok(statement),
         _ => Err("expected one statement".into()),

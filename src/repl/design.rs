@@ -36,7 +36,10 @@ pub fn ask(
     }
     let dialect = session.info().dialect;
     if !dialect.transactional_ddl() {
-        return (Tally::default(), Err(without_transactional_ddl("design", dialect)));
+        return (
+            Tally::default(),
+            Err(without_transactional_ddl("design", dialect)),
+        );
     }
     let Some(agent) = agent else {
         return (

@@ -703,7 +703,9 @@ fn dim(text: &str, color: bool) -> String {
 /// `text` split into SQL tokens; `None` when it ends inside a string or
 /// a block comment.
 fn tokens(text: &str, dialect: Dialect) -> Option<Vec<Token>> {
-    Tokenizer::new(dialect.parser().as_ref(), text).tokenize().ok()
+    Tokenizer::new(dialect.parser().as_ref(), text)
+        .tokenize()
+        .ok()
 }
 
 /// `line` without the `\g` or `\gx` that ends it, and whether it was
