@@ -38,8 +38,9 @@ pub struct Cli {
 /// Options accepted before or after the subcommand.
 #[derive(Debug, Clone, Args)]
 pub struct Global {
-    /// Database to open: a postgres:// URL, a libpq "key=value" string,
-    /// sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3.
+    /// Database to open: a postgres:// URL, a libpq "key=value" string, a
+    /// mysql:// or mariadb:// URL, sqlite:PATH, or a path ending in .db,
+    /// .sqlite or .sqlite3.
     /// Without it, PostgreSQL is reached through the PG* variables and
     /// psql's defaults.
     #[arg(short = 'd', long, global = true, value_name = "URL|PATH", value_hint = clap::ValueHint::AnyPath)]

@@ -672,4 +672,27 @@ default = true
                 .unwrap_err();
         assert!(secrets.message.contains("only one"));
     }
+
+    #[test]
+    fn mysql_profiles_are_checked() {
+        let unknown =
+            parse_text("[connections.a]\ndriver = \"oracle\"\nhost = \"h\"\n").unwrap_err();
+        assert!(unknown.message.contains("\"mysql\""), "{}", unknown.message);
+        let mismatch =
+            parse_text("[connections.a]\ndriver = \"mysql\"\nurl = \"postgres://h/d\"\n")
+                .unwrap_err();
+        assert!(
+            mismatch.message.contains("does not match"),
+            "{}",
+            mismatch.message
+        );
+        let role =
+            parse_text("[connections.a]\nurl = \"mysql://h/d\"\nguard_role = \"r\"\n").unwrap_err();
+        assert!(role.message.contains("PostgreSQL"), "{}", role.message);
+        assert!(parse_text("[connections.a]\ndriver = \"MariaDB\"\nhost = \"h\"\n").is_ok());
+        assert!(
+            parse_text("[connections.a]\ndriver = \"postgres\"\nurl = \"postgres://h/d\"\n")
+                .is_ok()
+        );
+    }
 }

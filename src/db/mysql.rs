@@ -28,7 +28,7 @@ pub use errors::connect_hint;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts};
@@ -41,6 +41,10 @@ use super::{
     RowSink, Transaction,
 };
 use crate::catalog::Catalog;
+
+/// How long a connection sits idle before [`Backend::is_lost`] asks the
+/// server whether it is still there.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(5);
 
 /// Whether `-d` names a MySQL server.
 pub fn is_url(text: &str) -> bool {
@@ -78,6 +82,8 @@ pub struct MysqlBackend {
     in_transaction: bool,
     /// Set when the connection broke.
     lost: bool,
+    /// When glance last heard from the server.
+    last_used: Instant,
     restored: Vec<String>,
     notices: Vec<String>,
 }
@@ -113,6 +119,7 @@ impl MysqlBackend {
             canceller,
             in_transaction: false,
             lost: false,
+            last_used: Instant::now(),
             restored: Vec::new(),
             notices: Vec::new(),
         })
@@ -136,6 +143,7 @@ impl MysqlBackend {
         if let Err(Error::ConnectionLost(_)) = &result {
             self.lost = true;
         }
+        self.last_used = Instant::now();
         result
     }
 
@@ -147,13 +155,34 @@ impl MysqlBackend {
         clock: &mut Clock,
     ) -> Result<OutcomeKind, Error> {
         let err = self.err();
-        let result = stream::run(&mut self.conn, sql, sink, clock).map_err(&err);
+        let canceller = self.canceller.clone();
+        let stop = move || canceller.kill();
+        let result = stream::run(&mut self.conn, sql, sink, clock, &stop).map_err(&err);
         self.collect_warnings();
         if let Ok(open) = transaction_open(&mut self.conn, self.mariadb) {
             self.in_transaction = open;
         }
         self.keep_sql_mode();
+        self.follow_database();
         result
+    }
+
+    /// Keeps the current database as `USE` left it, for the prompt and
+    /// `\conninfo`.
+    fn follow_database(&mut self) {
+        let Ok(Some(current)) = self
+            .conn
+            .query_first::<Option<String>, _>("SELECT DATABASE()")
+        else {
+            return;
+        };
+        let current = current.unwrap_or_default();
+        if current != self.info.database {
+            if let Some((place, _)) = self.info.location.rsplit_once('/') {
+                self.info.location = format!("{place}/{current}");
+            }
+            self.info.database = current;
+        }
     }
 
     /// `SHOW WARNINGS` after a statement that reported some.
@@ -268,7 +297,14 @@ impl Backend for MysqlBackend {
         self.canceller.clone()
     }
 
+    /// A connection that broke during a statement is lost; one idle for a
+    /// while is asked (a ping), since servers end idle sessions
+    /// (`wait_timeout`) and restart without a word to the client.
     fn is_lost(&mut self) -> bool {
+        if !self.lost && self.last_used.elapsed() >= IDLE_BEFORE_PING {
+            self.lost = self.conn.ping().is_err();
+            self.last_used = Instant::now();
+        }
         self.lost
     }
 
@@ -319,6 +355,7 @@ impl Backend for MysqlBackend {
             }
         };
         self.keep_sql_mode();
+        self.last_used = Instant::now();
         if let Err((_, Error::ConnectionLost(_))) = &loaded {
             self.lost = true;
         }
@@ -340,15 +377,20 @@ impl MysqlCanceller {
     fn was_requested(&self) -> bool {
         self.requested.load(Ordering::SeqCst)
     }
-}
 
-impl Canceller for MysqlCanceller {
-    fn cancel(&self) {
-        self.requested.store(true, Ordering::SeqCst);
+    /// Sends `KILL QUERY`, without marking it as the person's cancel.
+    fn kill(&self) {
         // Nothing useful to do when the second connection cannot be made:
         // the statement runs on, as with a lost PostgreSQL cancel request.
         if let Ok(mut conn) = Conn::new(self.opts.clone()) {
             let _ = conn.query_drop(format!("KILL QUERY {}", self.id));
         }
+    }
+}
+
+impl Canceller for MysqlCanceller {
+    fn cancel(&self) {
+        self.requested.store(true, Ordering::SeqCst);
+        self.kill();
     }
 }

@@ -20,7 +20,7 @@ pub mod conninfo;
 #[path = "pg/control.rs"]
 mod control;
 #[path = "pg/deadline.rs"]
-mod deadline;
+pub(super) mod deadline;
 #[path = "pg/errors.rs"]
 mod errors;
 #[path = "pg/guard.rs"]

@@ -633,16 +633,16 @@ pub(super) fn conninfo(session: &Session) -> String {
         Some(profile) => format!("profile {profile}: "),
         None => String::new(),
     };
-    text.push_str(&format!(
-        "connected to {} {} at {}",
-        info.dialect.name(),
-        info.server_version,
-        info.location
-    ));
+    // MySQL's server_version names the product already: "MariaDB 10.11.6".
+    let server = match info.dialect {
+        Dialect::Mysql => info.server_version.clone(),
+        _ => format!("{} {}", info.dialect.name(), info.server_version),
+    };
+    text.push_str(&format!("connected to {server} at {}", info.location));
     if let Some(user) = &info.user {
         text.push_str(&format!(" as {user}"));
     }
-    if info.dialect == Dialect::Postgres {
+    if info.dialect != Dialect::Sqlite {
         match &info.tls {
             Some(tls) => text.push_str(&format!(" ({tls})")),
             None => text.push_str(" (not encrypted)"),
@@ -650,6 +650,9 @@ pub(super) fn conninfo(session: &Session) -> String {
     }
     if session.choice().read_only {
         text.push_str("; read-only: only read-only statements run");
+    }
+    if info.grants_only_reads {
+        text.push_str("; the server allows this user only reads");
     }
     escape::visible(&text).into_owned()
 }

@@ -307,11 +307,19 @@ impl Session {
     /// The warning for a superuser connection, printed once when a session
     /// starts: `None` for any other role.
     pub fn superuser_warning(&self) -> Option<&'static str> {
-        self.info().superuser.then_some(
-            "warning: connected as a superuser, who can read server files and run programs; \
-             a less privileged role is safer for everyday use, or a guard_role in the profile \
-             for what runs without asking (see glance setup-reader)",
-        )
+        let warning = match self.info().dialect {
+            db::Dialect::Mysql => {
+                "warning: connected as a superuser (ALL PRIVILEGES or SUPER on *.*), who can \
+                 change every database, user and server setting and write server files; a user \
+                 with only SELECT grants is safer for everyday use"
+            }
+            _ => {
+                "warning: connected as a superuser, who can read server files and run programs; \
+                 a less privileged role is safer for everyday use, or a guard_role in the profile \
+                 for what runs without asking (see glance setup-reader)"
+            }
+        };
+        self.info().superuser.then_some(warning)
     }
 
     /// The last statement glance was asked to run (typed or generated).

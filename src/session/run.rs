@@ -414,9 +414,20 @@ impl Session {
     /// person confirmed turned them off.
     pub(super) fn report_restored(&mut self) {
         for setting in self.backend.take_restored() {
+            let undone = match setting.as_str() {
+                // MySQL and MariaDB.
+                "sql_mode" => {
+                    "glance removed ANSI_QUOTES and NO_BACKSLASH_ESCAPES from it again, because it \
+                     checks every statement with \"…\" read as a string and backslashes in strings \
+                     as escapes"
+                }
+                _ => {
+                    "glance set it back to on, because it checks every statement with backslashes \
+                     in strings read as plain characters"
+                }
+            };
             self.console.message(&format!(
-                "glance: warning: the statement changed {setting}; glance set it back to on, \
-                 because it checks every statement with backslashes in strings read as plain characters"
+                "glance: warning: the statement changed {setting}; {undone}"
             ));
         }
     }

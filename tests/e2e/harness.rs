@@ -584,13 +584,13 @@ impl TlsCluster {
 }
 
 /// A certificate authority made for the tests.
-struct TestCa {
+pub struct TestCa {
     /// The CA's own certificate (PEM).
-    pem: String,
+    pub pem: String,
     issuer: rcgen::Issuer<'static, rcgen::KeyPair>,
 }
 
-fn new_ca(name: &str) -> Result<TestCa, String> {
+pub fn new_ca(name: &str) -> Result<TestCa, String> {
     let fail = |e: rcgen::Error| format!("cannot make the test CA {name}: {e}");
     let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).map_err(fail)?;
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
@@ -611,7 +611,7 @@ fn new_ca(name: &str) -> Result<TestCa, String> {
 }
 
 /// A server certificate for `names` signed by `ca`: certificate and key (PEM).
-fn server_cert(ca: &TestCa, names: &[&str]) -> Result<(String, String), String> {
+pub fn server_cert(ca: &TestCa, names: &[&str]) -> Result<(String, String), String> {
     let fail = |e: rcgen::Error| format!("cannot make the test server certificate: {e}");
     let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
     let mut params = rcgen::CertificateParams::new(names).map_err(fail)?;

@@ -41,6 +41,7 @@ mod listings;
 mod manifest;
 mod migrate;
 mod mysql_catalog;
+mod mysql_connect;
 mod mysql_differential;
 mod mysql_fingerprint;
 mod mysql_flows;

@@ -7,6 +7,10 @@
 //! next test process when this one died first. [`MARIADB_URL_VAR`] names an
 //! existing server instead.
 //!
+//! The server has TLS, with a certificate for 127.0.0.1 and localhost from
+//! a test CA ([`MariaDb::ca_file`]); a second CA signs nothing
+//! ([`MariaDb::wrong_ca_file`]).
+//!
 //! The tests reach it through the `mariadb` command-line client.
 
 use std::fs;
@@ -17,8 +21,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use crate::harness::{
-    as_user, ensure_user, free_port, log_tail, sanitize, scratch_root, unprivileged_user,
-    wait_until,
+    as_user, ensure_user, free_port, log_tail, new_ca, sanitize, scratch_root, server_cert,
+    unprivileged_user, wait_until,
 };
 
 /// The environment variable naming an existing server to use instead of a
@@ -38,6 +42,9 @@ pub struct MariaDb {
     password: Option<String>,
     /// The server's Unix socket, when this process started it.
     socket: Option<PathBuf>,
+    /// The CA that signed the server's certificate and one that did not,
+    /// when this process started it.
+    ca_files: Option<(PathBuf, PathBuf)>,
 }
 
 static MARIADB: OnceLock<Result<MariaDb, String>> = OnceLock::new();
@@ -60,6 +67,21 @@ impl MariaDb {
     /// [`MARIADB_URL_VAR`].
     pub fn socket(&self) -> Option<&Path> {
         self.socket.as_deref()
+    }
+
+    /// The test CA's certificate (PEM file) that signed the server's.
+    pub fn ca_file(&self) -> &Path {
+        &self.ca_files.as_ref().expect("the test server has TLS").0
+    }
+
+    /// A CA certificate that did not sign the server's.
+    pub fn wrong_ca_file(&self) -> &Path {
+        &self.ca_files.as_ref().expect("the test server has TLS").1
+    }
+
+    /// The server's address as `127.0.0.1:PORT` (or the external host).
+    pub fn address(&self) -> String {
+        format!("{}:{}", self.host, self.port)
     }
 
     /// The URL of database `db` for the administrative user, over TCP.
@@ -177,6 +199,7 @@ fn external(url: &str) -> Result<MariaDb, String> {
         user: user.into(),
         password,
         socket: None,
+        ca_files: None,
     })
 }
 
@@ -252,6 +275,7 @@ fn start() -> Result<MariaDb, String> {
             String::from_utf8_lossy(&installed.stderr)
         ));
     }
+    let tls = write_certificates(&base)?;
     let port = free_port();
     let child = as_user(user.as_deref(), &mariadbd)
         .current_dir(&base)
@@ -263,6 +287,9 @@ fn start() -> Result<MariaDb, String> {
         .arg(format!("--log-error={}", log.display()))
         .arg(format!("--secure-file-priv={}", files.display()))
         .arg(format!("--tmpdir={}", base.join("tmp").display()))
+        .arg(format!("--ssl-ca={}", tls.ca.display()))
+        .arg(format!("--ssl-cert={}", tls.cert.display()))
+        .arg(format!("--ssl-key={}", tls.key.display()))
         .args([
             "--bind-address=127.0.0.1",
             "--skip-networking=0",
@@ -283,6 +310,7 @@ fn start() -> Result<MariaDb, String> {
         user: "root".into(),
         password: None,
         socket: Some(socket),
+        ca_files: Some((tls.ca, tls.wrong_ca)),
     };
     let child = Mutex::new(child);
     let exited = || matches!(child.lock().map(|mut c| c.try_wait()), Ok(Ok(Some(_))));
@@ -297,6 +325,39 @@ fn start() -> Result<MariaDb, String> {
         ));
     }
     Ok(server)
+}
+
+/// The files of the server's TLS setup.
+struct TlsFiles {
+    ca: PathBuf,
+    wrong_ca: PathBuf,
+    cert: PathBuf,
+    key: PathBuf,
+}
+
+/// Writes a test CA, a server certificate it signs for 127.0.0.1 and
+/// localhost, and an unrelated CA into `base`, readable by the server.
+fn write_certificates(base: &Path) -> Result<TlsFiles, String> {
+    let ca = new_ca("glance test MariaDB CA")?;
+    let wrong = new_ca("glance unrelated CA")?;
+    let (cert, key) = server_cert(&ca, &["127.0.0.1", "localhost"])?;
+    let files = TlsFiles {
+        ca: base.join("ca.pem"),
+        wrong_ca: base.join("wrong-ca.pem"),
+        cert: base.join("server-cert.pem"),
+        key: base.join("server-key.pem"),
+    };
+    for (path, pem) in [
+        (&files.ca, &ca.pem),
+        (&files.wrong_ca, &wrong.pem),
+        (&files.cert, &cert),
+        (&files.key, &key),
+    ] {
+        fs::write(path, pem).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o644))
+            .map_err(|e| format!("cannot open {} to the server: {e}", path.display()))?;
+    }
+    Ok(files)
 }
 
 // ---------------------------------------------------------------------------

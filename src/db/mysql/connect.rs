@@ -15,8 +15,19 @@ use crate::db::{ConnectCause, ConnectError, ConnectOptions, Dialect, Error};
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// `sql_mode` flags that change how statement text reads: with them `"…"`
-/// would be a name and `\` no escape, unlike what the classifier reads.
-pub const UNWANTED_MODES: [&str; 2] = ["ANSI_QUOTES", "NO_BACKSLASH_ESCAPES"];
+/// would be a name and `\` no escape, unlike what the classifier reads;
+/// and the combination modes that set one of them again when the mode is
+/// written back.
+const UNWANTED_MODES: [&str; 8] = [
+    "ANSI_QUOTES",
+    "NO_BACKSLASH_ESCAPES",
+    "ANSI",
+    "DB2",
+    "MAXDB",
+    "MSSQL",
+    "ORACLE",
+    "POSTGRESQL",
+];
 
 /// An open connection and what is needed to open another like it.
 pub struct Opened {
@@ -130,7 +141,9 @@ impl Session {
             .unwrap_or_default();
         let tls: Option<(String, String)> =
             conn.query_first("SHOW SESSION STATUS LIKE 'Ssl_version'")?;
-        let grants: Vec<String> = conn.query("SHOW GRANTS")?;
+        // A server that will not list the grants (a proxy, a restricted
+        // account) claims no superuser and no read-only user.
+        let grants: Vec<String> = conn.query("SHOW GRANTS").unwrap_or_default();
         let (server_version, mariadb) = product(&version);
         Ok(Session {
             server_version,
@@ -147,17 +160,23 @@ impl Session {
 /// returns whether any was set.
 pub fn keep_sql_mode(conn: &mut Conn) -> Result<bool, mysql::Error> {
     let mode: Option<String> = conn.query_first("SELECT @@session.sql_mode")?;
-    let mode = mode.unwrap_or_default();
-    let kept: Vec<&str> = mode
-        .split(',')
-        .filter(|flag| !flag.is_empty() && !UNWANTED_MODES.contains(flag))
-        .collect();
-    if kept.len() == mode.split(',').filter(|f| !f.is_empty()).count() {
+    let Some(kept) = readable_sql_mode(&mode.unwrap_or_default()) else {
         return Ok(false);
-    }
+    };
     // Flag names are letters and underscores from the server itself.
-    conn.query_drop(format!("SET SESSION sql_mode = '{}'", kept.join(",")))?;
+    conn.query_drop(format!("SET SESSION sql_mode = '{kept}'"))?;
     Ok(true)
+}
+
+/// `mode` without [`UNWANTED_MODES`]; `None` when it has none of them.
+fn readable_sql_mode(mode: &str) -> Option<String> {
+    let flags: Vec<&str> = mode.split(',').filter(|flag| !flag.is_empty()).collect();
+    let kept: Vec<&str> = flags
+        .iter()
+        .copied()
+        .filter(|flag| !UNWANTED_MODES.contains(&flag.to_ascii_uppercase().as_str()))
+        .collect();
+    (kept.len() != flags.len()).then(|| kept.join(","))
 }
 
 /// `10.11.6-MariaDB-0+deb12u1` → `MariaDB 10.11.6`; `8.0.36` → `MySQL 8.0.36`.
@@ -209,6 +228,28 @@ fn grant_parts(upper: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sql_mode_loses_what_changes_how_text_reads() {
+        assert_eq!(
+            readable_sql_mode("STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION"),
+            None
+        );
+        assert_eq!(
+            readable_sql_mode("REAL_AS_FLOAT,PIPES_AS_CONCAT,ANSI_QUOTES,IGNORE_SPACE,ANSI")
+                .as_deref(),
+            Some("REAL_AS_FLOAT,PIPES_AS_CONCAT,IGNORE_SPACE")
+        );
+        assert_eq!(
+            readable_sql_mode("NO_BACKSLASH_ESCAPES").as_deref(),
+            Some("")
+        );
+        assert_eq!(
+            readable_sql_mode("PIPES_AS_CONCAT,ANSI_QUOTES,ORACLE,SIMULTANEOUS_ASSIGNMENT")
+                .as_deref(),
+            Some("PIPES_AS_CONCAT,SIMULTANEOUS_ASSIGNMENT")
+        );
+    }
 
     #[test]
     fn versions_name_the_product() {

@@ -15,7 +15,10 @@ const ACCESS_DENIED: u16 = 1045;
 /// `Unknown database …`.
 const UNKNOWN_DATABASE: u16 = 1049;
 /// `Query execution was interrupted`: `KILL QUERY`.
-const QUERY_INTERRUPTED: u16 = 1317;
+pub(super) const QUERY_INTERRUPTED: u16 = 1317;
+/// MariaDB's `max_statement_time exceeded` and MySQL's
+/// `maximum statement execution time exceeded`.
+const STATEMENT_TIMEOUTS: [u16; 2] = [1969, 3024];
 /// `Server shutdown in progress`.
 const SERVER_SHUTDOWN: u16 = 1053;
 /// MariaDB's `Connection was killed`.
@@ -27,16 +30,15 @@ const GONE_AWAY: [u16; 2] = [2006, 2013];
 /// for want of a password from a wrong one.
 pub fn connect_error(error: &mysql::Error, location: &str, password_given: bool) -> Error {
     let (cause, message) = match error {
-        mysql::Error::MySqlError(e) if e.code == ACCESS_DENIED && !password_given => {
-            (ConnectCause::PasswordMissing, e.message.clone())
+        mysql::Error::MySqlError(e) => {
+            let cause = match e.code {
+                ACCESS_DENIED if !password_given => ConnectCause::PasswordMissing,
+                ACCESS_DENIED => ConnectCause::Authentication,
+                UNKNOWN_DATABASE => ConnectCause::DatabaseMissing,
+                _ => ConnectCause::Other,
+            };
+            (cause, format!("{cause}: {}", server_text(&e.message)))
         }
-        mysql::Error::MySqlError(e) if e.code == ACCESS_DENIED => {
-            (ConnectCause::Authentication, e.message.clone())
-        }
-        mysql::Error::MySqlError(e) if e.code == UNKNOWN_DATABASE => {
-            (ConnectCause::DatabaseMissing, e.message.clone())
-        }
-        mysql::Error::MySqlError(e) => (ConnectCause::Other, e.message.clone()),
         mysql::Error::IoError(e) => (io_cause(e.kind()), e.to_string()),
         mysql::Error::DriverError(DriverError::CouldNotConnect(Some((_, text, kind)))) => {
             (io_cause(*kind), text.clone())
@@ -59,6 +61,15 @@ pub fn connect_error(error: &mysql::Error, location: &str, password_given: bool)
         message,
         cause,
     })
+}
+
+/// The server's message without `(using password: YES)`, which the cause
+/// already says and which reads like a secret.
+fn server_text(message: &str) -> &str {
+    match message.find(" (using password: ") {
+        Some(at) => &message[..at],
+        None => message,
+    }
 }
 
 fn io_cause(kind: ErrorKind) -> ConnectCause {
@@ -87,6 +98,11 @@ pub fn query_error(error: mysql::Error, cancel_requested: bool) -> Error {
         mysql::Error::CodecError(e) => Error::ConnectionLost(e.to_string()),
         other => Error::Other(other.to_string()),
     }
+}
+
+/// Whether the server stopped the statement at its time limit.
+pub fn is_timeout(error: &mysql::Error) -> bool {
+    matches!(error, mysql::Error::MySqlError(e) if STATEMENT_TIMEOUTS.contains(&e.code))
 }
 
 /// The server's error as the mysql client shows it: `ERROR 1146` with its
@@ -180,6 +196,22 @@ mod tests {
         );
         let tls = mysql::Error::DriverError(DriverError::TlsNotSupported);
         assert_eq!(cause(connect_error(&tls, "h:1/d", true)), ConnectCause::Tls);
+    }
+
+    #[test]
+    fn connect_messages_say_the_cause_first() {
+        let denied = mysql::Error::MySqlError(MySqlError {
+            state: "28000".into(),
+            message: "Access denied for user 'a'@'h' (using password: YES)".into(),
+            code: 1045,
+        });
+        let Error::Connect(e) = connect_error(&denied, "h:1/d", true) else {
+            panic!()
+        };
+        assert_eq!(
+            e.message,
+            "authentication failed: Access denied for user 'a'@'h'"
+        );
     }
 
     #[test]

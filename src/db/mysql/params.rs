@@ -451,32 +451,16 @@ mod tests {
 
     #[test]
     fn bad_urls_say_what_is_wrong() {
-        let d = Defaults::default();
-        assert!(
-            Params::resolve("mysql://h:99999/x", &d)
-                .unwrap_err()
-                .contains("port")
-        );
-        assert!(
-            Params::resolve("mysql://h/x?ssl-mode=maybe", &d)
-                .unwrap_err()
-                .contains("VERIFY_CA")
-        );
-        assert!(
-            Params::resolve("mysql://h/x?colour=red", &d)
-                .unwrap_err()
-                .contains("colour")
-        );
-        assert!(
-            Params::resolve("mysql://h/%zz", &d)
-                .unwrap_err()
-                .contains("hex")
-        );
-        assert!(
-            Params::resolve("postgres://h/x", &d)
-                .unwrap_err()
-                .contains("mysql://")
-        );
+        for (url, says) in [
+            ("mysql://h:99999/x", "port"),
+            ("mysql://h/x?ssl-mode=maybe", "VERIFY_CA"),
+            ("mysql://h/x?colour=red", "colour"),
+            ("mysql://h/%zz", "hex"),
+            ("postgres://h/x", "mysql://"),
+        ] {
+            let error = Params::resolve(url, &Defaults::default()).unwrap_err();
+            assert!(error.contains(says), "{url}: {error}");
+        }
     }
 
     #[test]

@@ -5,12 +5,14 @@
 //! statement, so one call runs at most one statement, and the statement
 //! is closed afterwards whatever happened.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mysql::Conn;
 use mysql::prelude::Queryable;
 
 use super::value::{Kind, type_name};
+use crate::db::postgres::deadline::Budget;
 use crate::db::{Column, OutcomeKind, Row, RowFlow, RowSink};
 
 /// Rows handed to the sink at a time.
@@ -20,6 +22,9 @@ const CHUNK_ROWS: usize = 500;
 #[derive(Default)]
 pub struct Clock {
     pub total: Duration,
+    /// The statement-timeout budget of a guarded statement whose sink may
+    /// wait for a person: paused while it does.
+    pub budget: Option<Arc<Budget>>,
 }
 
 impl Clock {
@@ -31,15 +36,18 @@ impl Clock {
     }
 }
 
-/// Prepares, runs and closes `sql`, streaming any rows into `sink`.
+/// Prepares, runs and closes `sql`, streaming any rows into `sink`. When
+/// the sink stops early, `stop` ends the statement on the server (`KILL
+/// QUERY`), so the rest of the result is not read just to be dropped.
 pub fn run(
     conn: &mut Conn,
     sql: &str,
     sink: &mut dyn RowSink,
     clock: &mut Clock,
+    stop: &dyn Fn(),
 ) -> Result<OutcomeKind, mysql::Error> {
     let stmt = clock.time(|| conn.prep(sql))?;
-    let outcome = execute(conn, &stmt, sink, clock);
+    let outcome = execute(conn, &stmt, sink, clock, stop);
     let closed = clock.time(|| conn.close(stmt));
     let outcome = outcome?;
     closed?;
@@ -57,6 +65,7 @@ fn execute(
     stmt: &mysql::Statement,
     sink: &mut dyn RowSink,
     clock: &mut Clock,
+    stop: &dyn Fn(),
 ) -> Result<OutcomeKind, mysql::Error> {
     let mut result = clock.time(|| conn.exec_iter(stmt, ()))?;
     let metadata = result.columns();
@@ -76,6 +85,8 @@ fn execute(
     let kinds: Vec<Kind> = metadata.iter().map(Kind::of).collect();
     let mut count = 0u64;
     if sink.columns(&columns) == RowFlow::Stop {
+        stop();
+        clock.time(|| drop(result));
         return Ok(OutcomeKind::Rows {
             count,
             complete: false,
@@ -97,8 +108,14 @@ fn execute(
         if chunk.len() == CHUNK_ROWS {
             count += CHUNK_ROWS as u64;
             let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
-            if sink.rows(full) == RowFlow::Stop {
-                // Dropping the result reads and discards what is left.
+            let flow = match clock.budget.as_ref().filter(|_| sink.interactive()) {
+                Some(budget) => budget.paused(|| sink.rows(full)),
+                None => sink.rows(full),
+            };
+            if flow == RowFlow::Stop {
+                // Dropping the result reads and discards what is left,
+                // which the server ends early once stopped.
+                stop();
                 clock.time(|| drop(result));
                 return Ok(OutcomeKind::Rows {
                     count,
