@@ -23,7 +23,7 @@ use crate::safety::{corpus, differences, run_corpus};
 /// declaring `READS SQL DATA`), an event, and an account with a grant on
 /// the database.
 const SEED: &str = r#"
-    create user if not exists glance_reader;
+    create user if not exists glance_grantee;
     create table film (
         film_id int primary key, title varchar(255) not null,
         rating enum('G', 'PG', 'PG-13', 'R', 'NC-17'), length smallint unsigned,
@@ -78,7 +78,7 @@ const SEED: &str = r#"
         insert into visits (note) values ('trigger');
     create event nightly on schedule every 1 day disable
         do delete from visits;
-    grant select on film to glance_reader;
+    grant select on film to glance_grantee;
     create function film_count() returns bigint reads sql data
         return (select count(*) from film);
     create function add_tax(amount decimal(6,2)) returns decimal(8,2) no sql deterministic
