@@ -5,9 +5,9 @@
 //! psql does so they read the same in every output format.
 //!
 //! Patterns follow psql, simplified: `*` and `?` wildcards, an optional
-//! `schema.` part, exact case inside double quotes; unquoted text matches
-//! regardless of case (psql lower-cases it, which would hide SQLite's
-//! mixed-case names).
+//! `schema.` part, exact case inside double quotes (or MySQL's backticks
+//! for `\d NAME`); unquoted text matches regardless of case (psql
+//! lower-cases it, which would hide SQLite's mixed-case names).
 
 use crate::catalog::{Catalog, ForeignKey, Index, Relation, RelationKind};
 use crate::db::{Column, Dialect, Row, Value};

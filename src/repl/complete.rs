@@ -19,7 +19,7 @@
 use crate::catalog::Catalog;
 use crate::command::COMMANDS;
 use crate::escape;
-use crate::ident::{quote_ident, quote_ident_always};
+use crate::ident::{Quoting, quote_ident_always};
 use crate::render;
 
 /// The names completion offers, refreshed from the catalog and the config.
@@ -28,6 +28,8 @@ pub struct Vocabulary {
     relations: Vec<RelationNames>,
     /// Connection profiles from the config, for `\c NAME`.
     pub profiles: Vec<String>,
+    /// How the database quotes the names offered.
+    quoting: Quoting,
 }
 
 #[derive(Clone, Debug)]
@@ -50,6 +52,12 @@ impl Vocabulary {
     /// Takes the relation and column names from `catalog`.
     pub fn learn(&mut self, catalog: &Catalog) {
         let schemas_of = |name: &str| catalog.relations.iter().filter(|r| r.name == name).count();
+        self.quoting = catalog.quoting;
+        // MySQL's connected database, the one schema names resolve in.
+        let home = match catalog.code.search_path.as_deref() {
+            Some([only]) => Some(only.as_str()),
+            _ => None,
+        };
         self.relations = catalog
             .relations
             .iter()
@@ -57,7 +65,9 @@ impl Vocabulary {
             .map(|r| RelationNames {
                 schema: r.schema.clone(),
                 name: r.name.clone(),
-                qualified: !DEFAULT_SCHEMAS.contains(&r.schema.as_str()) || schemas_of(&r.name) > 1,
+                qualified: !(DEFAULT_SCHEMAS.contains(&r.schema.as_str())
+                    || home == Some(r.schema.as_str()))
+                    || schemas_of(&r.name) > 1,
                 columns: r
                     .columns
                     .iter()
@@ -232,15 +242,19 @@ fn word_start(before: &str) -> usize {
 }
 
 /// Where the identifier-like words of `text` are: letters, digits, `_`,
-/// `$` and `.`, with double-quoted parts (spaces and all) inside a word.
+/// `$` and `.`, with double-quoted or backticked (MySQL) parts, spaces and
+/// all, inside a word.
 fn word_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut spans = Vec::new();
     let mut start = None;
-    let mut quoted = false;
+    let mut open: Option<char> = None;
     for (at, c) in text.char_indices() {
-        let inside = quoted || c == '"' || c.is_alphanumeric() || matches!(c, '_' | '$' | '.');
-        if c == '"' {
-            quoted = !quoted;
+        let quote = matches!(c, '"' | '`');
+        let inside = open.is_some() || quote || c.is_alphanumeric() || matches!(c, '_' | '$' | '.');
+        match open {
+            Some(q) if q == c => open = None,
+            None if quote => open = Some(c),
+            _ => {}
         }
         match (inside, start) {
             (true, None) => start = Some(at),
@@ -298,6 +312,11 @@ impl<'a> Names<'a> {
         dedup(out)
     }
 
+    /// `name` as the database quotes it, bare when it may be.
+    fn quote(&self, name: &str) -> String {
+        self.vocabulary.quoting.quote(name).into_owned()
+    }
+
     /// Relations matching `word` by name or by `schema.name`, and the
     /// schemas (as `schema.`) whose relations are offered qualified.
     fn relations(&self, word: &str) -> Vec<String> {
@@ -307,12 +326,12 @@ impl<'a> Names<'a> {
         let mut out = Vec::new();
         let mut schemas = Vec::new();
         for r in &self.vocabulary.relations {
-            let name = quote_ident(&r.name).into_owned();
+            let name = self.quote(&r.name);
             let full = if r.qualified {
                 if matches(word, &r.schema) {
-                    schemas.push(format!("{}.", quote_ident(&r.schema)));
+                    schemas.push(format!("{}.", self.quote(&r.schema)));
                 }
-                format!("{}.{name}", quote_ident(&r.schema))
+                format!("{}.{name}", self.quote(&r.schema))
             } else {
                 name.clone()
             };
@@ -338,7 +357,7 @@ impl<'a> Names<'a> {
             .iter()
             .flat_map(|r| &r.columns)
             .filter(|c| matches(word, c))
-            .map(|c| quote_ident(c).into_owned())
+            .map(|c| self.quote(c))
             .collect();
         out.sort();
         out
@@ -360,7 +379,7 @@ impl<'a> Names<'a> {
                 .columns
                 .iter()
                 .filter(|c| matches(partial, c))
-                .map(|c| format!("{qualifier}.{}", quote_ident(c)))
+                .map(|c| format!("{qualifier}.{}", self.quote(c)))
                 .collect();
             columns.sort();
             out.extend(columns);
@@ -378,7 +397,7 @@ impl<'a> Names<'a> {
             .iter()
             .filter(|r| r.schema == schema || r.schema == schema.to_lowercase())
             .filter(|r| matches(partial, &r.name))
-            .map(|r| format!("{typed}.{}", quote_ident(&r.name)))
+            .map(|r| format!("{typed}.{}", self.quote(&r.name)))
             .collect();
         out.sort();
         out
@@ -428,6 +447,8 @@ fn split_qualified(word: &str) -> (Option<String>, String) {
 fn matches(word: &str, name: &str) -> bool {
     if word.starts_with('"') {
         quote_ident_always(name).starts_with(word)
+    } else if word.starts_with('`') {
+        format!("`{}`", name.replace('`', "``")).starts_with(word)
     } else {
         starts_ignoring_case(name, word)
     }
@@ -440,10 +461,16 @@ fn starts_ignoring_case(text: &str, word: &str) -> bool {
 
 /// A typed identifier without its quotes.
 fn unquote(word: &str) -> String {
-    match word.strip_prefix('"') {
-        Some(rest) => rest.strip_suffix('"').unwrap_or(rest).replace("\"\"", "\""),
-        None => word.to_string(),
+    for q in ['"', '`'] {
+        if let Some(rest) = word.strip_prefix(q) {
+            let doubled = format!("{q}{q}");
+            return rest
+                .strip_suffix(q)
+                .unwrap_or(rest)
+                .replace(&doubled, &q.to_string());
+        }
     }
+    word.to_string()
 }
 
 /// The identifier-like words of a line, in order.
@@ -628,6 +655,23 @@ mod tests {
     }
 
     #[test]
+    fn mysql_names_complete_in_backticks_without_their_database() {
+        let mut catalog = Catalog {
+            relations: vec![relation("shop", "order items", &["key", "qty"])],
+            quoting: Quoting::Backtick,
+            ..Default::default()
+        };
+        catalog.code.search_path = Some(vec!["shop".into()]);
+        let mut vocabulary = Vocabulary::default();
+        vocabulary.learn(&catalog);
+        let offered = |line: &str| complete(line, line.len(), true, &vocabulary).candidates;
+        assert_eq!(offered("select * from ord"), ["`order items`"]);
+        assert_eq!(offered("select * from `ord"), ["`order items`"]);
+        assert!(offered("select k").contains(&"`key`".to_string()));
+        assert_eq!(offered("select * from `order items` where q"), ["qty"]);
+    }
+
+    #[test]
     fn names_with_control_characters_are_never_offered() {
         let catalog = Catalog {
             relations: vec![
@@ -737,9 +781,9 @@ mod tests {
             got,
             ["\"Mixed Case\".\"Weird Col\"", "\"Mixed Case\".\"user\""]
         );
-        assert_eq!(quote_ident("user"), "\"user\"");
-        assert_eq!(quote_ident("say\"hi"), "\"say\"\"hi\"");
-        assert_eq!(quote_ident("film_2"), "film_2");
+        assert_eq!(crate::ident::quote_ident("user"), "\"user\"");
+        assert_eq!(crate::ident::quote_ident("say\"hi"), "\"say\"\"hi\"");
+        assert_eq!(crate::ident::quote_ident("film_2"), "film_2");
     }
 
     #[test]

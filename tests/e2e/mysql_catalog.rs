@@ -195,7 +195,7 @@ fn mysql_explain_draws_the_plan_and_refuses_analyze_with_a_reason() {
 fn mysql_schema_text_sent_to_the_model_holds_enum_labels_and_the_server() {
     let db = shop("mycat_prompt");
     let fake = FakeLlm::openai(vec![Reply::sql(
-        "select status, count(*) as n from orders group by status order by status",
+        "select o.status, count(i.line) as n from orders o left join `order items` i on i.order_id = o.id group by o.status order by o.status",
     )]);
     let mut cmd = glance().args(["ask", "-d", &db.url(), "orders by status?"]);
     for (name, value) in fake.env() {
@@ -253,36 +253,44 @@ fn mysql_share_samples_adds_category_values_and_nothing_private() {
          ANALYZE TABLE tickets;",
     );
     let fake = FakeLlm::openai(vec![]);
-    let system = |extra: &[&str]| {
-        let mut cmd = glance()
-            .args(["ask", "-d", &db.url(), "how many tickets are open?"])
-            .args(["--show-prompt", "--format", "json"])
-            .args(extra.iter().copied());
-        for (name, value) in fake.env() {
-            cmd = cmd.env(name, value);
-        }
-        let out = cmd.run();
+    // The system text `--show-prompt` prints, with `extra` flags.
+    let system = |extra: &[&str]| -> String {
+        let out = fake
+            .on(glance())
+            .args(["ask", "--show-prompt", "--format", "json", "-d", &db.url()])
+            .args(extra.iter().copied())
+            .arg("how many tickets are open?")
+            .run();
         out.success();
         out.json()["system"]
             .as_str()
+            .map(str::to_string)
             .unwrap_or_default()
-            .to_string()
     };
-    let shared = system(&["--share-samples"]);
-    assert!(
-        shared.contains("values: 'closed', 'open', 'waiting'"),
-        "{shared}"
-    );
-    assert!(
-        !shared.contains("hunter2"),
-        "a password column is never sampled: {shared}"
-    );
-    assert!(
-        !shared.contains("'s1"),
-        "columns with many values are not sampled: {shared}"
-    );
+    crate::agent::shares_only_categories(&system(&["--share-samples"]), "'s1");
     assert!(
         !system(&[]).contains("'open'"),
         "without the flag no values are sent"
     );
+}
+
+#[test]
+fn mysql_describe_writes_no_comment_sql_and_says_why() {
+    let db = shop("mycat_describe");
+    let fake = FakeLlm::openai(vec![]);
+    for args in [
+        &["--allow-write"][..],
+        &["--export", "sql"][..],
+        &["-o", "comments.sql"][..],
+    ] {
+        fake.on(glance())
+            .args(["describe", "orders", "-d", &db.url()])
+            .args(args.iter().copied())
+            .run()
+            .code(2)
+            .stderr_has("MySQL and MariaDB have no COMMENT ON")
+            .stderr_has("MODIFY COLUMN")
+            .stderr_has("--export tbls");
+    }
+    assert!(fake.requests().is_empty(), "refused before asking");
 }

@@ -107,10 +107,10 @@ pub(crate) fn catalog(conn: &mut Conn) -> Result<Catalog, mysql::Error> {
             .collect())
     };
     let server = read(conn, SERVER)?;
-    let database = server.first().and_then(|r| r[0].clone());
-    let version = server
-        .first()
-        .and_then(|r| r[1].clone())
+    let first = server.first();
+    let database = first.and_then(|r| r.first().cloned().flatten());
+    let version = first
+        .and_then(|r| r.get(1).cloned().flatten())
         .unwrap_or_default();
     let mariadb = version.to_ascii_lowercase().contains("mariadb");
     let rows = Rows {
@@ -139,7 +139,6 @@ fn text(value: Value) -> Option<String> {
 }
 
 /// The rows of each catalog query, in the order of their `SELECT` lists.
-#[derive(Default)]
 struct Rows {
     tables: Vec<Text>,
     columns: Vec<Text>,
@@ -162,7 +161,10 @@ fn some(row: &Text, i: usize) -> Option<String> {
 /// chosen: an empty catalog).
 fn build(database: Option<&str>, mariadb: bool, rows: Rows) -> Catalog {
     let Some(database) = database else {
-        return Catalog::default();
+        return Catalog {
+            quoting: Quoting::Backtick,
+            ..Catalog::default()
+        };
     };
     let mut relations: Vec<Relation> = rows
         .tables
@@ -176,7 +178,13 @@ fn build(database: Option<&str>, mariadb: bool, rows: Rows) -> Catalog {
         .collect();
     for row in &rows.columns {
         if let Some(&i) = position.get(cell(row, 0)) {
-            relations[i].columns.push(column(row, mariadb));
+            let mut column = column(row, mariadb);
+            // MariaDB gives a view's columns made-up defaults (`0`); a view
+            // has none of its own.
+            if relations[i].kind == RelationKind::View {
+                column.default = None;
+            }
+            relations[i].columns.push(column);
         }
     }
     for (table, index) in indexes(&rows.statistics) {
@@ -443,15 +451,27 @@ fn routine(row: &Text) -> Routine {
 /// or SET's values are in its type already).
 const SAMPLE_TYPES: [&str; 4] = ["char", "varchar", "tinytext", "text"];
 
+/// How long one column's sample query may take, in milliseconds: a large
+/// table read without an index on the column is left without samples
+/// rather than read whole.
+const SAMPLE_MS: u32 = 2000;
+
 /// Adds the distinct values of text columns of tables with few of them.
 /// `information_schema` keeps no value statistics, so each text column of
-/// each table is asked for one more distinct value than may be shared (a
-/// bounded read of the table); it runs only when the person asked to share
+/// each table is asked for one more distinct value than may be shared,
+/// each query bounded by [`SAMPLE_MS`] (a column whose query runs out of
+/// time gets no samples); it runs only when the person asked to share
 /// samples. The row count is the table's estimate.
 pub(crate) fn sample_values(conn: &mut Conn, catalog: &mut Catalog) -> Result<(), mysql::Error> {
+    let version: Option<String> = conn.query_first("SELECT VERSION()")?;
+    let mariadb = version.is_some_and(|v| v.to_ascii_lowercase().contains("mariadb"));
     let mut found = Vec::new();
     for (sql, (schema, table, column, rows)) in samples_sql(catalog) {
-        let values: Vec<mysql::Row> = conn.query(&sql)?;
+        let values: Vec<mysql::Row> = match conn.query(timed(&sql, mariadb)) {
+            Ok(values) => values,
+            Err(mysql::Error::MySqlError(e)) if TIMED_OUT.contains(&e.code) => continue,
+            Err(e) => return Err(e),
+        };
         let values = values
             .into_iter()
             .filter_map(|row| row.unwrap().into_iter().next().and_then(text))
@@ -462,6 +482,27 @@ pub(crate) fn sample_values(conn: &mut Conn, catalog: &mut Catalog) -> Result<()
         catalog.set_samples(&schema, &table, &column, values, rows);
     }
     Ok(())
+}
+
+/// The errors of a statement stopped at its time limit: MariaDB's
+/// `max_statement_time` (1969), MySQL's `MAX_EXECUTION_TIME` (3024).
+const TIMED_OUT: [u16; 2] = [1969, 3024];
+
+/// `select` (a `SELECT …`) with the [`SAMPLE_MS`] limit in the server's
+/// own words.
+fn timed(select: &str, mariadb: bool) -> String {
+    if mariadb {
+        format!(
+            "SET STATEMENT max_statement_time = {} FOR {select}",
+            f64::from(SAMPLE_MS) / 1000.0
+        )
+    } else {
+        select.replacen(
+            "SELECT ",
+            &format!("SELECT /*+ MAX_EXECUTION_TIME({SAMPLE_MS}) */ "),
+            1,
+        )
+    }
 }
 
 /// The query for each column [`sample_values`] reads, with the column's
@@ -606,11 +647,10 @@ mod tests {
             view.definition.as_deref(),
             Some("select `id` from `orders`")
         );
-        assert_eq!(view.columns[0].default.as_deref(), Some("0"));
-        assert!(
-            build(None, true, shop()).relations.is_empty(),
-            "no database chosen"
-        );
+        assert_eq!(view.columns[0].default, None, "a view has no defaults");
+        let none = build(None, true, shop());
+        assert!(none.relations.is_empty(), "no database chosen");
+        assert_eq!(none.quoting, Quoting::Backtick);
     }
 
     #[test]
@@ -763,6 +803,18 @@ mod tests {
         }
         assert!(statistics_sql(false).contains("EXPRESSION"));
         assert!(!statistics_sql(true).contains("EXPRESSION"));
+    }
+
+    #[test]
+    fn sample_queries_carry_the_servers_time_limit() {
+        assert_eq!(
+            timed("SELECT DISTINCT a FROM t", true),
+            "SET STATEMENT max_statement_time = 2 FOR SELECT DISTINCT a FROM t"
+        );
+        assert_eq!(
+            timed("SELECT DISTINCT a FROM t", false),
+            "SELECT /*+ MAX_EXECUTION_TIME(2000) */ DISTINCT a FROM t"
+        );
     }
 
     #[test]
