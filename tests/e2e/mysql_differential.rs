@@ -6,12 +6,18 @@
 //! transaction does not stop DDL, `SET GLOBAL`, files, locks or
 //! non-transactional tables, so this checks the classifier itself: a
 //! statement judged read-only runs (exit 0) and changes nothing; any other
-//! is refused (exit 3) and changes nothing either.
+//! is refused (exit 3) and changes nothing either. The corpus runs a second
+//! time in one `glance repl` session, so that what glance's own connection
+//! might keep (a user lock, `LOCK TABLES`) is looked for while it is open.
 
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::fake_llm::{FakeLlm, Reply};
-use crate::harness::{Cmd, glance};
+use crate::harness::{self, Cmd, glance};
 use crate::mariadb_server::{TestMariaDb, mariadb};
 use crate::mysql_fingerprint::{Fingerprint, lock_names, server_wide};
 use crate::safety::{corpus, differences, run_corpus};
@@ -199,4 +205,136 @@ fn mysql_a_routine_that_writes_is_refused_and_writes_nothing() {
         let fake = FakeLlm::openai(vec![Reply::sql(sql)]);
         ask_with(&db.url(), &fake).run().success();
     }
+}
+
+/// A `glance repl` whose stdin and stdout are pipes, fed one line at a
+/// time, so the session stays open while the test looks at the server.
+struct PipedRepl {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+    /// `\timing on` lines sent so far: each answers with a line of its own
+    /// once everything typed before it is done.
+    marks: usize,
+}
+
+impl PipedRepl {
+    fn start(url: &str, fake: &FakeLlm, home: &Path) -> PipedRepl {
+        let mut child = Command::new(harness::glance_bin())
+            .args(["repl", "--no-history", "--retries", "0", "-d", url])
+            .env_clear()
+            .envs(harness::clean_env(home))
+            .envs(fake.env())
+            .current_dir(home)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start glance repl");
+        let stdin = child.stdin.take().expect("stdin");
+        let collect = |mut pipe: Box<dyn Read + Send>| {
+            let text = Arc::new(Mutex::new(String::new()));
+            let sink = Arc::clone(&text);
+            std::thread::spawn(move || {
+                let mut buffer = [0u8; 8192];
+                while let Ok(n) = pipe.read(&mut buffer) {
+                    if n == 0 {
+                        break;
+                    }
+                    let chunk = String::from_utf8_lossy(&buffer[..n]).into_owned();
+                    sink.lock().expect("output lock").push_str(&chunk);
+                }
+            });
+            text
+        };
+        let stdout = collect(Box::new(child.stdout.take().expect("stdout")));
+        let stderr = collect(Box::new(child.stderr.take().expect("stderr")));
+        PipedRepl {
+            child,
+            stdin,
+            stdout,
+            stderr,
+            marks: 0,
+        }
+    }
+
+    /// Types `line`, then waits until the session has finished with it.
+    fn type_and_wait(&mut self, line: &str) {
+        writeln!(self.stdin, "{line}\n\\timing on").expect("type into glance repl");
+        self.marks += 1;
+        let marks = self.marks;
+        let stdout = Arc::clone(&self.stdout);
+        harness::wait_until(&format!("glance repl finishes {line:?}"), || {
+            stdout
+                .lock()
+                .expect("output lock")
+                .matches("Timing is on.")
+                .count()
+                >= marks
+        });
+    }
+
+    /// Quits and returns the session's stderr.
+    fn quit(mut self) -> String {
+        writeln!(self.stdin, "\\q").expect("type \\q");
+        let status = self.child.wait().expect("wait for glance repl");
+        assert!(status.success(), "glance repl ended with {status}");
+        self.stderr.lock().expect("output lock").clone()
+    }
+}
+
+/// The same corpus in one `glance repl` session: glance's connection stays
+/// open from one statement to the next, so the fingerprint, its user locks
+/// and tables in use among the rest, is taken while that connection still
+/// holds whatever a statement left behind (one `ask` per statement lets go
+/// of it all when the process ends).
+#[test]
+fn mysql_the_corpus_in_one_session_leaves_nothing_held() {
+    let _server_wide = server_wide();
+    let db = seeded("mysql_one_session");
+    let rows = corpus("mysql");
+    let fake = FakeLlm::openai(rows.iter().map(|(_, _, sql)| Reply::sql(sql)).collect());
+    let mut fingerprint = Fingerprint::new(
+        &db,
+        lock_names(
+            rows.iter().map(|(_, _, sql)| sql.as_str()).chain([SEED]),
+            &[],
+        ),
+    );
+    let mut baseline = fingerprint.take();
+    let home = harness::scratch_dir("mysql_one_session");
+    let mut repl = PipedRepl::start(&db.url(), &fake, &home);
+    let mut problems = Vec::new();
+    for (n, (line, _, _)) in rows.iter().enumerate() {
+        repl.type_and_wait(&format!("answer question {n}"));
+        let now = fingerprint.take();
+        let changed = differences(&baseline, &now);
+        if !changed.is_empty() {
+            problems.push(format!(
+                "line {line} changed the server or left something held:\n  {}",
+                changed.join("\n  ")
+            ));
+            baseline = now;
+        }
+    }
+    let stderr = repl.quit();
+    // The session really went through the rows: the model was asked each
+    // question (the fake fails the test otherwise), and what is not a read
+    // was refused, bar the few the server's parse rejects first.
+    let not_reads = rows
+        .iter()
+        .filter(|(_, level, _)| level != "read_only")
+        .count();
+    let refused = stderr.matches("needs a confirmation").count();
+    assert!(
+        refused * 10 >= not_reads * 9,
+        "only {refused} of {not_reads} statements that are not reads were refused\n{stderr:.4000}"
+    );
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}\n--- glance's stderr ---\n{stderr:.4000}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
