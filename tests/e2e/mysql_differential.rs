@@ -220,12 +220,15 @@ struct PipedRepl {
 }
 
 impl PipedRepl {
-    fn start(url: &str, fake: &FakeLlm, home: &Path) -> PipedRepl {
+    /// Starts `glance repl --no-history -d URL ARGS…` in `home` with the
+    /// variables `env` (a fake model's).
+    fn start(url: &str, args: &[&str], env: Vec<(&str, String)>, home: &Path) -> PipedRepl {
         let mut child = Command::new(harness::glance_bin())
-            .args(["repl", "--no-history", "--retries", "0", "-d", url])
+            .args(["repl", "--no-history", "-d", url])
+            .args(args)
             .env_clear()
             .envs(harness::clean_env(home))
-            .envs(fake.env())
+            .envs(env)
             .current_dir(home)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -304,7 +307,7 @@ fn mysql_the_corpus_in_one_session_leaves_nothing_held() {
     );
     let mut baseline = fingerprint.take();
     let home = harness::scratch_dir("mysql_one_session");
-    let mut repl = PipedRepl::start(&db.url(), &fake, &home);
+    let mut repl = PipedRepl::start(&db.url(), &["--retries", "0"], fake.env(), &home);
     let mut problems = Vec::new();
     for (n, (line, _, _)) in rows.iter().enumerate() {
         repl.type_and_wait(&format!("answer question {n}"));
@@ -337,4 +340,29 @@ fn mysql_the_corpus_in_one_session_leaves_nothing_held() {
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// The control for the test above: a user lock that a statement run with
+/// `--yes` takes in a live session shows in the fingerprint until the
+/// session ends.
+#[test]
+fn mysql_a_lock_a_live_session_holds_shows_until_it_ends() {
+    let _server_wide = server_wide();
+    let db = mariadb().create_db("mysql_held_lock");
+    let mut fingerprint = Fingerprint::new(&db, vec!["glance_held".into()]);
+    let before = fingerprint.take();
+    let home = harness::scratch_dir("mysql_held_lock");
+    let mut repl = PipedRepl::start(&db.url(), &["--yes"], Vec::new(), &home);
+    repl.type_and_wait("\\sql select get_lock('glance_held', 0)");
+    let held = differences(&before, &fingerprint.take());
+    assert!(
+        held.iter().any(|part| part.starts_with("user locks:")),
+        "the lock glance holds went unseen: {held:?}"
+    );
+    repl.quit();
+    let fingerprint = Mutex::new(fingerprint);
+    harness::wait_until("the session's lock is let go", || {
+        let now = fingerprint.lock().expect("fingerprint lock").take();
+        differences(&before, &now).is_empty()
+    });
 }
