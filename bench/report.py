@@ -29,15 +29,17 @@ def read_json(path):
 
 
 class Case:
-    """One side-by-side case: wall times (s) per tool and peak RSS (KiB)."""
+    """One side-by-side case: wall times (s) per tool and peak RSS (KiB);
+    `other` is the client glance is compared with (psql, mariadb)."""
 
-    def __init__(self, results, name):
-        self.times = {"glance": [], "psql": []}
+    def __init__(self, results, name, other="psql"):
+        self.other = other
+        self.times = {"glance": [], other: []}
         for path in sorted(glob.glob(os.path.join(results, f"{name}.round*.json"))):
             for result in read_json(path)["results"]:
                 self.times[result["command"]].extend(result["times"])
         self.rss = {}
-        for tool in ("glance", "psql"):
+        for tool in ("glance", other):
             text = read(os.path.join(results, f"{name}.{tool}.rss"), "")
             values = [int(v) for v in text.split() if v.isdigit()]
             self.rss[tool] = values
@@ -46,7 +48,7 @@ class Case:
         return statistics.median(self.times[tool]) if self.times[tool] else None
 
     def ratio(self):
-        g, p = self.median("glance"), self.median("psql")
+        g, p = self.median("glance"), self.median(self.other)
         return g / p if g is not None and p else None
 
     def rss_mib(self, tool):
@@ -92,6 +94,7 @@ def machine(args):
         ("memory", f"{int(memory.group(1)) / MIB / MIB:.1f} GiB" if memory else "unknown"),
         ("OS", f"{os_name.group(1) if os_name else platform.system()}, kernel {platform.release()}"),
         ("PostgreSQL", args.server_version),
+        ("MariaDB", args.mariadb_version or "not run"),
         ("glance", f"commit {commit}, {args.rustc}"),
     ]
 
@@ -101,6 +104,7 @@ def main():
     for flag in ("--results", "--out", "--glance", "--root", "--server-version", "--rustc",
                  "--build-seconds", "--build-scope", "--rows", "--total-seconds"):
         parser.add_argument(flag, required=True)
+    parser.add_argument("--mariadb-version", default="")
     args = parser.parse_args()
     results = args.results
     path = lambda name: os.path.join(results, name)  # noqa: E731
@@ -109,11 +113,14 @@ def main():
     add = lines.append
     summary = []
 
-    add("# Benchmark results: glance against psql")
+    add("# Benchmark results: glance against psql and mariadb")
     add("")
     add(f"Written by `bench/run.sh` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC "
         f"(whole run {int(args.total_seconds) // 60} min {int(args.total_seconds) % 60} s, "
-        f"seeding {read(path('seed_seconds'), '?')} s). Re-run with `bench/run.sh`; "
+        f"seeding {read(path('seed_seconds'), '?')} s"
+        + (f", on MariaDB {read(path('mysql_seed_seconds'))} s"
+           if read(path('mysql_seed_seconds')) else "")
+        + "). Re-run with `bench/run.sh`; "
         "see bench/README.md for the method and the knobs.")
     add("")
     add("| machine | |")
@@ -122,8 +129,9 @@ def main():
         add(f"| {key} | {value} |")
     add("")
 
-    def pair_section(name, title, glance_cmd, psql_cmd, target_ratio, rss_limit=None):
-        case = Case(results, name)
+    def pair_section(name, title, glance_cmd, psql_cmd, target_ratio, rss_limit=None,
+                     other="psql"):
+        case = Case(results, name, other)
         ratio = case.ratio()
         ok = ratio is not None and ratio <= target_ratio
         target = f"≤ {target_ratio}× wall"
@@ -135,15 +143,15 @@ def main():
         add(f"### {title}")
         add("")
         add(f"glance: `{glance_cmd}`  ")
-        add(f"psql: `{psql_cmd}`")
+        add(f"{other}: `{psql_cmd}`")
         add("")
         add("| | median wall | min–max | runs | peak RSS (median) |")
         add("| --- | ---: | ---: | ---: | ---: |")
-        for tool in ("glance", "psql"):
+        for tool in ("glance", other):
             add(f"| {tool} | {ms(case.median(tool))} | {spread(case.times[tool])} | "
                 f"{len(case.times[tool])} | {mib(case.rss_mib(tool))} |")
         add("")
-        add(f"Ratio glance/psql {ratio:.2f}× (target {target}): {met(ok)}." if ratio else
+        add(f"Ratio glance/{other} {ratio:.2f}× (target {target}): {met(ok)}." if ratio else
             "No ratio: a side has no timings.")
         add("")
         return case
@@ -185,6 +193,14 @@ def main():
     add(f"Ratio glance/psql {ratio:.2f}× (target ≤ 1.2× wall): {met(ok)}." if ratio else
         "No ratio.")
     add("")
+
+    if args.mariadb_version:
+        pair_section("mysql_startup", "MariaDB: start-up", "glance ask --sql 'select 1'",
+                     "mariadb --batch -e 'select 1'", 1.5, other="mariadb")
+        pair_section("mysql_csv", f"MariaDB: {rows:,} rows to CSV",
+                     "glance ask --format csv --sql 'select * from events' > /dev/null",
+                     "mariadb --batch -e 'select * from events' > /dev/null", 1.0, rss_limit=40,
+                     other="mariadb")
 
     pair_section("table", f"{rows:,} rows as a table, not a terminal",
                  "glance ask --format table --sql 'select * from events' > /dev/null",
@@ -400,7 +416,7 @@ def main():
     add(f"- `cargo build --release --locked`: {build}")
     add("")
 
-    head = ["## Summary", "", "| case | glance/psql or figure | target | met |",
+    head = ["## Summary", "", "| case | glance/psql (or mariadb) or figure | target | met |",
             "| --- | --- | --- | --- |"]
     head += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in summary]
     head.append("")

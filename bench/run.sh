@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# glance against psql: builds glance in release mode, starts a throwaway
-# PostgreSQL cluster, seeds it deterministically, times both clients on the
-# same queries and writes bench/RESULTS.md. See bench/README.md.
+# glance against psql and mariadb: builds glance in release mode, starts a
+# throwaway PostgreSQL cluster and a throwaway MariaDB server, seeds them
+# deterministically, times the clients on the same queries and writes
+# bench/RESULTS.md. See bench/README.md.
 #
 # Needs (Debian package): cargo, python3, hyperfine (hyperfine), /usr/bin/time
-# (time), psql (postgresql-client), initdb/pg_ctl (postgresql). With
+# (time), psql (postgresql-client), initdb/pg_ctl (postgresql), and for the
+# MariaDB cases mariadb (mariadb-client), mariadb-install-db/mariadbd
+# (mariadb-server). With
 # BENCH_INSTALL=1, running as root, missing packages are installed with
 # apt-get; otherwise the script stops and prints the command to run.
 #
@@ -14,13 +17,13 @@
 #   BENCH_ROUNDS=2      each case's runs are split in this many alternating
 #                       rounds (glance first, then psql first, …)
 #   BENCH_RSS_RUNS=3    runs under /usr/bin/time for peak RSS
-#   BENCH_ROWS=2000000  rows in the events table
+#   BENCH_ROWS=2000000  rows in the events table (PostgreSQL and MariaDB)
 #   BENCH_OUT=bench/RESULTS.md
 #   BENCH_SKIP_BUILD=1  use the existing target/release/glance
 #   BENCH_CASES=introspect,own_time
 #                       run only these cases (startup csv table big_values
 #                       export first_page pager check migrate introspect
-#                       context own_time); the
+#                       context own_time mysql_startup mysql_csv); the
 #                       medians are printed and BENCH_OUT is not written
 #   BENCH_KEEP=DIR      copy the raw results (hyperfine JSON, server logs,
 #                       own_time.json) to DIR at the end
@@ -45,6 +48,8 @@ needs_events() {
     return 1
 }
 
+needs_mariadb() { want mysql_startup || want mysql_csv; }
+
 say() { printf '\n== %s\n' "$*" >&2; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
@@ -60,6 +65,15 @@ pg_bin() {
     [[ -n $dir && -x $dir/initdb ]] && echo "$dir"
 }
 
+mariadb_bin() { # mariadb_bin NAME: the server program NAME, from PATH or sbin
+    local dir
+    command -v "$1" 2>/dev/null && return
+    for dir in /usr/sbin /usr/local/sbin; do
+        [[ -x $dir/$1 ]] && echo "$dir/$1" && return
+    done
+    true
+}
+
 check_prerequisites() {
     local missing=()
     command -v cargo >/dev/null || die "cargo is missing: install Rust from https://rustup.rs"
@@ -69,6 +83,11 @@ check_prerequisites() {
     command -v psql >/dev/null || missing+=(postgresql-client)
     [[ -n $(pg_bin) ]] || missing+=(postgresql)
     if ((EUID == 0)); then command -v runuser >/dev/null || missing+=(util-linux); fi
+    if needs_mariadb; then
+        command -v mariadb >/dev/null || missing+=(mariadb-client)
+        [[ -n $(mariadb_bin mariadbd) && -n $(mariadb_bin mariadb-install-db) ]] ||
+            missing+=(mariadb-server)
+    fi
     ((${#missing[@]} == 0)) && return
     if [[ ${BENCH_INSTALL:-0} == 1 && $EUID == 0 ]]; then
         say "installing ${missing[*]}"
@@ -96,6 +115,9 @@ cleanup() {
         mkdir -p "$BENCH_KEEP" && cp -r "$work/results/." "$BENCH_KEEP/" || true
     fi
     if [[ -n $work && -d $work ]]; then
+        if [[ -f $work/my/mariadbd.pid ]]; then
+            kill -KILL "$(cat "$work/my/mariadbd.pid")" 2>/dev/null || true
+        fi
         if [[ -f $work/pg/data/postmaster.pid ]]; then
             as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
         fi
@@ -137,6 +159,50 @@ EOF
     as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -t 60 start >/dev/null
 }
 
+# --- throwaway MariaDB -------------------------------------------------------
+
+my_user=""
+my_sock=""
+
+as_my() {
+    if [[ -n $my_user ]]; then runuser -u "$my_user" -- "$@"; else "$@"; fi
+}
+
+# The same way as the test harness (tests/e2e/mariadb_server.rs):
+# mariadb-install-db into the work directory, then mariadbd as an
+# unprivileged user on its own socket, reading no system configuration.
+start_mariadb() {
+    mkdir -p "$work/my"
+    if ((EUID == 0)); then
+        if id mysql >/dev/null 2>&1; then
+            my_user=mysql
+        else
+            my_user=glance-bench
+            id "$my_user" >/dev/null 2>&1 ||
+                useradd --system --no-create-home --shell /usr/sbin/nologin "$my_user"
+        fi
+        chown "$my_user:" "$work/my"
+    fi
+    my_sock=$work/my/mariadbd.sock
+    as_my "$(mariadb_bin mariadb-install-db)" --no-defaults --datadir="$work/my/data" \
+        --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
+        >"$work/my/install.log" 2>&1 ||
+        die "mariadb-install-db failed: $(tail -n 20 "$work/my/install.log")"
+    as_my "$(mariadb_bin mariadbd)" --no-defaults --datadir="$work/my/data" \
+        --socket="$my_sock" --skip-networking --pid-file="$work/my/mariadbd.pid" \
+        --log-error="$work/my/server.log" --skip-name-resolve --skip-log-bin \
+        --character-set-server=utf8mb4 --default-time-zone=+00:00 \
+        --innodb-buffer-pool-size=512M --innodb-log-file-size=256M \
+        --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
+        </dev/null >/dev/null 2>&1 &
+    local _
+    for _ in $(seq 600); do
+        $(mariadb_cmd mysql) -e 'select 1' >/dev/null 2>&1 && return
+        sleep 0.1
+    done
+    die "the throwaway MariaDB did not start: $(tail -n 20 "$work/my/server.log" 2>/dev/null)"
+}
+
 # --- helpers -----------------------------------------------------------------
 
 psql_cmd() { # psql_cmd DB: the psql prefix for database DB
@@ -147,23 +213,31 @@ glance_url() { # glance_url DB
     echo "postgresql://postgres@/$1?host=$sock&port=$port"
 }
 
-# bench_pair CASE RUNS GLANCE_CMD PSQL_CMD: hyperfine both commands in
-# $rounds alternating rounds (each with one warm-up run per command), then
-# peak RSS of each over $rss_runs runs.
+mariadb_cmd() { # mariadb_cmd DB: the mariadb client prefix for database DB
+    echo "mariadb --no-defaults -u root --socket=$my_sock $1"
+}
+
+glance_my_url() { # glance_my_url DB
+    echo "mysql://root@localhost/$1?socket=$my_sock"
+}
+
+# bench_pair CASE RUNS GLANCE_CMD OTHER_CMD [OTHER]: hyperfine both commands
+# in $rounds alternating rounds (each with one warm-up run per command), then
+# peak RSS of each over $rss_runs runs. OTHER names the other client (psql).
 bench_pair() {
-    local name=$1 n=$2 glance=$3 psql=$4 per_round r
+    local name=$1 n=$2 glance=$3 psql=$4 other=${5:-psql} per_round r
     per_round=$(((n + rounds - 1) / rounds))
     ((per_round >= 2)) || per_round=2
     say "$name: hyperfine, $rounds rounds of $per_round runs each"
     for ((r = 1; r <= rounds; r++)); do
-        local first=$glance second=$psql a=glance b=psql
-        if ((r % 2 == 0)); then first=$psql second=$glance a=psql b=glance; fi
+        local first=$glance second=$psql a=glance b=$other
+        if ((r % 2 == 0)); then first=$psql second=$glance a=$other b=glance; fi
         hyperfine --style basic --warmup 1 --runs "$per_round" \
             --export-json "$work/results/$name.round$r.json" \
             -n "$a" "$first" -n "$b" "$second" >&2
     done
     rss "$name" glance "$glance"
-    rss "$name" psql "$psql"
+    rss "$name" "$other" "$psql"
 }
 
 # rss CASE TOOL CMD: peak RSS in KiB of $rss_runs runs, one per line.
@@ -232,8 +306,10 @@ if needs_events; then
 $(psql_cmd events) -v ON_ERROR_STOP=1 -v rows="$rows" -f "$here/seed-events.sql" >/dev/null
 $(psql_cmd events) -c 'vacuum analyze' >/dev/null
 fi
+if want introspect || want context || want own_time; then
 $(psql_cmd wide) -v ON_ERROR_STOP=1 -f "$here/seed-wide.sql" >/dev/null
 $(psql_cmd wide) -c 'vacuum analyze' >/dev/null
+fi
 echo "$(($(date +%s) - seed_start))" >"$results/seed_seconds"
 
 g_events="$glance_bin -d '$(glance_url events)'"
@@ -361,6 +437,36 @@ python3 "$here/own_time.py" --glance "$glance_bin" --url "$(glance_url wide)" \
 kill "$fake_pid" 2>/dev/null || true
 fi
 
+# MariaDB: the same 2M rows (bench/seed-events-mysql.sql) read by glance and
+# by the mariadb client, both through the server's socket. The client has
+# no CSV output: its --batch (tab-separated) output is the nearest.
+mariadb_version=""
+if needs_mariadb; then
+say "starting a throwaway MariaDB server"
+start_mariadb
+mariadb_version=$($(mariadb_cmd mysql) -N -e 'select version()')
+$(mariadb_cmd mysql) -e 'create database events'
+g_my="$glance_bin -d '$(glance_my_url events)'"
+m_events=$(mariadb_cmd events)
+
+# Before seeding: InnoDB flushes the 2M rows in the background for a
+# while afterwards, and the disk it keeps busy slows glance's history
+# write, not the client that writes nothing.
+want mysql_startup && bench_pair mysql_startup "$runs" \
+    "$g_my ask --sql 'select 1'" \
+    "$m_events --batch -e 'select 1'" mariadb
+
+if want mysql_csv; then
+say "seeding events on MariaDB ($rows rows)"
+seed_start=$(date +%s)
+{ echo "set @rows = $rows;"; cat "$here/seed-events-mysql.sql"; } | $(mariadb_cmd events) >/dev/null
+echo "$(($(date +%s) - seed_start))" >"$results/mysql_seed_seconds"
+bench_pair mysql_csv "$big_runs" \
+    "$g_my ask --format csv --sql 'select * from events' > /dev/null" \
+    "$m_events --batch -e 'select * from events' > /dev/null" mariadb
+fi
+fi
+
 if [[ -n $cases ]]; then
     say "medians of the selected cases ($cases); $out is not written"
     python3 - "$results" <<'PY'
@@ -375,8 +481,13 @@ cases = sorted({case for case, _ in times})
 for case in cases:
     med = {tool: statistics.median(t) * 1000 for (c, tool), t in times.items() if c == case}
     line = ", ".join(f"{tool} {ms:.1f} ms" for tool, ms in sorted(med.items()))
-    ratio = f", ratio {med['glance'] / med['psql']:.2f}x" if "glance" in med and "psql" in med else ""
-    print(f"{case}: median {line}{ratio}")
+    other = next((tool for tool in med if tool != "glance"), None)
+    ratio = f", ratio {med['glance'] / med[other]:.2f}x" if "glance" in med and other else ""
+    rss = []
+    for tool in sorted(med):
+        kib = [int(v) for v in open(os.path.join(results, f"{case}.{tool}.rss")).read().split()]
+        rss.append(f"{tool} {statistics.median(kib) / 1024:.1f} MiB")
+    print(f"{case}: median {line}{ratio}; peak RSS {', '.join(rss)}")
 path = os.path.join(results, "own_time.json")
 if os.path.exists(path):
     print("own_time:", open(path).read().strip()[:2000])
@@ -394,5 +505,6 @@ say "writing $out"
 python3 "$here/report.py" --results "$results" --out "$out" \
     --glance "$glance_bin" --root "$root" --server-version "$server_version" --rustc "$rustc_version" \
     --build-seconds "$build_seconds" --build-scope "$build_scope" --rows "$rows" \
+    --mariadb-version "$mariadb_version" \
     --total-seconds "$(($(date +%s) - started_at))"
 say "done in $(($(date +%s) - started_at)) s"

@@ -343,7 +343,11 @@ fn fingerprint(client: &mut postgres::Client) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn differences(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) -> Vec<String> {
+/// The parts of two fingerprints that differ, one line each.
+pub fn differences(
+    before: &BTreeMap<String, String>,
+    after: &BTreeMap<String, String>,
+) -> Vec<String> {
     let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     keys.into_iter()
         .filter(|k| before.get(*k) != after.get(*k))
@@ -351,8 +355,9 @@ fn differences(before: &BTreeMap<String, String>, after: &BTreeMap<String, Strin
         .collect()
 }
 
-/// One PostgreSQL corpus row: line, expected level, statement.
-fn corpus() -> Vec<(usize, String, String)> {
+/// The corpus rows of `dialect` (`pg`, `mysql`): line, expected level,
+/// statement.
+pub fn corpus(dialect: &str) -> Vec<(usize, String, String)> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/safety.tsv");
     let text = std::fs::read_to_string(path).expect("read the corpus");
     text.lines()
@@ -360,7 +365,7 @@ fn corpus() -> Vec<(usize, String, String)> {
         .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
         .filter_map(|(i, l)| {
             let fields: Vec<&str> = l.split('\t').collect();
-            (fields.get(1) == Some(&"pg"))
+            (fields.get(1) == Some(&dialect))
                 .then(|| (i + 1, fields[0].to_string(), fields[2].replace('↵', "\n")))
         })
         .collect()
@@ -386,35 +391,51 @@ fn ask_with(db: &TestDb, fake: &FakeLlm) -> Cmd {
 }
 
 /// glance's JSON document, `Null` when it printed none.
-fn document(stdout: &str) -> Json {
+pub fn document(stdout: &str) -> Json {
     serde_json::from_str(stdout.trim()).unwrap_or(Json::Null)
 }
 
 /// The level glance printed in its JSON document, if any. A statement that
 /// fails after its columns were sent leaves the document unfinished, so the
 /// first `"level"` field is read from the text.
-fn printed_level(stdout: &str) -> Option<String> {
+pub fn printed_level(stdout: &str) -> Option<String> {
     let rest = &stdout[stdout.find("\"level\":\"")? + "\"level\":\"".len()..];
     Some(rest[..rest.find('"')?].to_string())
 }
 
 /// How the corpus statements ended.
 #[derive(Default)]
-struct Tally {
-    ran: usize,
+pub struct Tally {
+    pub ran: usize,
     /// Read-only statements the server rejected: line and error.
-    failed_on_server: Vec<String>,
-    refused_by_glance: usize,
+    pub failed_on_server: Vec<String>,
+    pub refused_by_glance: usize,
     /// Statements glance cannot read that the server would not parse
     /// either: reported as the server's error, never run, nobody asked.
-    rejected_on_parse: usize,
-    no_sql: usize,
-    problems: Vec<String>,
+    pub rejected_on_parse: usize,
+    pub no_sql: usize,
+    pub problems: Vec<String>,
 }
 
 impl Tally {
+    /// One paragraph of counts for the test's output.
+    pub fn report(&self, test: &str, rows: usize, started: Instant) -> String {
+        format!(
+            "{test}: {rows} statements: {} read-only ran through the guard, {} read-only failed \
+             on the server ({:#?}), {} refused by glance, {} rejected by the server's parse, {} \
+             held no SQL; {:.1} s",
+            self.ran,
+            self.failed_on_server.len(),
+            self.failed_on_server,
+            self.refused_by_glance,
+            self.rejected_on_parse,
+            self.no_sql,
+            started.elapsed().as_secs_f64()
+        )
+    }
+
     /// Judges one run of the corpus statement on `line`.
-    fn add(&mut self, (line, expected, sql): &(usize, String, String), out: &harness::Output) {
+    pub fn add(&mut self, (line, expected, sql): &(usize, String, String), out: &harness::Output) {
         let place = format!("line {line}: {sql:?}");
         let doc = document(&out.stdout);
         if doc["sql"].is_null() && doc["executed"] == false && out.code == Some(0) {
@@ -427,7 +448,11 @@ impl Tally {
             // An error this statement earns on the seeded schema: the
             // fingerprint still shows whether anything changed.
             ("read_only", Some(1)) => {
-                let error = out.stderr.lines().next().unwrap_or_default();
+                let error = out
+                    .stderr
+                    .lines()
+                    .find(|line| !line.starts_with("glance: warning:"))
+                    .unwrap_or_default();
                 self.failed_on_server.push(format!("line {line}: {error}"));
             }
             (_, Some(3)) if expected != "read_only" => self.refused_by_glance += 1,
@@ -459,6 +484,55 @@ impl Tally {
 /// Statements run at once; the fingerprint is checked after each batch.
 const PARALLEL: usize = 4;
 
+/// Runs each corpus row of `rows` as the model's answer through the command
+/// `ask` builds for a fake model, [`PARALLEL`] at once, each slot in a home
+/// (config, history) of its own reused from run to run. After each batch
+/// `changed` says what moved since the baseline (nothing: empty), which
+/// becomes a problem naming the batch's lines.
+pub fn run_corpus(
+    rows: &[(usize, String, String)],
+    ask: impl Fn(&FakeLlm) -> Cmd + Sync,
+    mut changed: impl FnMut() -> Vec<String>,
+) -> Tally {
+    let homes: Vec<_> = (0..PARALLEL)
+        .map(|_| harness::scratch_dir("safety_home"))
+        .collect();
+    let mut tally = Tally::default();
+    for batch in rows.chunks(PARALLEL) {
+        let outputs: Vec<harness::Output> = std::thread::scope(|scope| {
+            let runs: Vec<_> = batch
+                .iter()
+                .zip(&homes)
+                .map(|((_, _, sql), home)| {
+                    let ask = &ask;
+                    scope.spawn(move || {
+                        let fake = FakeLlm::openai(vec![Reply::sql(sql)]);
+                        // The harness's run timeout: four runs share a
+                        // loaded machine.
+                        ask(&fake).home(home).run()
+                    })
+                })
+                .collect();
+            runs.into_iter()
+                .map(|run| run.join().expect("a run panicked"))
+                .collect()
+        });
+        for (row, out) in batch.iter().zip(&outputs) {
+            tally.add(row, out);
+        }
+        let changed = changed();
+        if !changed.is_empty() {
+            let lines: Vec<String> = batch.iter().map(|(line, ..)| line.to_string()).collect();
+            tally.problems.push(format!(
+                "one of lines {} changed the database:\n  {}",
+                lines.join(", "),
+                changed.join("\n  ")
+            ));
+        }
+    }
+    tally
+}
+
 #[test]
 #[allow(clippy::print_stdout)] // the counts are this test's report
 fn every_corpus_statement_changes_nothing_and_only_reads_run() {
@@ -474,69 +548,26 @@ fn every_corpus_statement_changes_nothing_and_only_reads_run() {
         .batch_execute("listen chan")
         .expect("listen for notifications");
     let baseline = fingerprint(&mut checker);
-    let rows = corpus();
+    let rows = corpus("pg");
     assert!(
         rows.len() >= 300,
         "only {} PostgreSQL corpus rows",
         rows.len()
     );
-    // One home (config, history) per parallel slot, reused from run to run.
-    let homes: Vec<_> = (0..PARALLEL)
-        .map(|_| harness::scratch_dir("safety_home"))
-        .collect();
-    let mut tally = Tally::default();
     let mut notified = false;
-    for batch in rows.chunks(PARALLEL) {
-        let outputs: Vec<harness::Output> = std::thread::scope(|scope| {
-            let runs: Vec<_> = batch
-                .iter()
-                .zip(&homes)
-                .map(|((_, _, sql), home)| {
-                    let db = &db;
-                    scope.spawn(move || {
-                        let fake = FakeLlm::openai(vec![Reply::sql(sql)]);
-                        // The harness's run timeout: four runs share a
-                        // loaded machine.
-                        ask_with(db, &fake).home(home).run()
-                    })
-                })
-                .collect();
-            runs.into_iter()
-                .map(|run| run.join().expect("a run panicked"))
-                .collect()
-        });
-        for (row, out) in batch.iter().zip(&outputs) {
-            tally.add(row, out);
-        }
-        let lines: Vec<String> = batch.iter().map(|(line, ..)| line.to_string()).collect();
-        let changed = differences(&baseline, &fingerprint(&mut checker));
-        if !changed.is_empty() {
-            tally.problems.push(format!(
-                "one of lines {} changed the database:\n  {}",
-                lines.join(", "),
-                changed.join("\n  ")
-            ));
-        }
-        if !notified && !checker.notifications().is_empty() {
-            notified = true;
-            tally.problems.push(format!(
-                "one of lines {} sent a notification",
-                lines.join(", ")
-            ));
-        }
-    }
-    println!(
-        "differential test: {} statements: {} read-only ran through the guard, {} read-only failed on the server ({:#?}), \
-         {} refused by glance, {} rejected by the server's parse, {} held no SQL; {:.1} s",
-        rows.len(),
-        tally.ran,
-        tally.failed_on_server.len(),
-        tally.failed_on_server,
-        tally.refused_by_glance,
-        tally.rejected_on_parse,
-        tally.no_sql,
-        started.elapsed().as_secs_f64()
+    let tally = run_corpus(
+        &rows,
+        |fake| ask_with(&db, fake),
+        || {
+            let mut changed = differences(&baseline, &fingerprint(&mut checker));
+            if !notified && !checker.notifications().is_empty() {
+                notified = true;
+                changed.push("a notification was sent".into());
+            }
+            changed
+        },
     );
+    println!("{}", tally.report("differential test", rows.len(), started));
     assert!(
         tally.problems.is_empty(),
         "{} problems:\n{}",
