@@ -525,6 +525,13 @@ pub(super) fn recognise(tokens: &[Token]) -> Option<Judged> {
                 | Token::Eq
         )
     });
+    let words: Vec<String> = tokens.iter().take(3).filter_map(keyword).collect();
+    if words == ["SHOW", "CREATE", "USER"] {
+        return Some(judged(
+            Level::Write,
+            "SHOW CREATE USER shows the account's password hash, as mysql.user holds it",
+        ));
+    }
     match first.as_str() {
         "SHOW" | "DESCRIBE" | "DESC" | "HELP" if plain => Some((Level::ReadOnly, None)),
         "CHECKSUM" if plain => Some(judged(

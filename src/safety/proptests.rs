@@ -177,6 +177,8 @@ proptest! {
     fn a_disguised_mysql_write_is_never_read_only(
         write in prop::sample::select([WRITES, MYSQL_WRITES].concat()).prop_flat_map(disguise),
     ) {
+        // MySQL comments do not nest: there the nested one is no gap.
+        let write = write.replace(NESTED_COMMENT, "/* */");
         let verdict = classify(&write, Dialect::Mysql, None);
         prop_assert!(verdict.level > Level::ReadOnly, "{write:?} judged read-only");
     }

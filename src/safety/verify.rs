@@ -433,6 +433,12 @@ pub(super) fn relation(
         return (Level::ReadOnly, None);
     };
     let code = &catalog.code;
+    if let Some(other) = schema.filter(|s| dialect == Dialect::Mysql && !mysql_read(s, code)) {
+        return ask(format!(
+            "{other}.{name} is in the database {other}, whose views and functions glance has \
+             not read: a view there may run code that has effects"
+        ));
+    }
     catalog
         .relations
         .iter()
@@ -452,6 +458,19 @@ pub(super) fn relation(
         })
         .map(|r| read_relation(&r.schema, &r.name, r.kind, dialect, catalog))
         .fold((Level::ReadOnly, None), worse)
+}
+
+/// Whether MySQL database `schema` is one whose relations glance can
+/// judge: the connected database, which introspection read, or the
+/// server's own `information_schema` and `performance_schema`, which hold
+/// no user views.
+fn mysql_read(schema: &str, code: &crate::catalog::Code) -> bool {
+    let connected = code.search_path.as_deref().unwrap_or_default();
+    ["information_schema", "performance_schema"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(connected.iter().cloned())
+        .any(|known| known.eq_ignore_ascii_case(schema))
 }
 
 fn read_relation(

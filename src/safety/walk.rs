@@ -61,6 +61,18 @@ pub(super) fn assess(stmt: &Statement, target: TargetDatabase<'_>, out: &mut Jud
             };
             out.add(inner.level, reason);
         }
+        let write = matches!(
+            **statement,
+            Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_)
+        );
+        if target.dialect == Dialect::Mysql && write && !executes {
+            out.add(
+                Level::Write,
+                "the server refuses EXPLAIN of a write inside the read-only transaction glance \
+                 reads in, so it runs as typed once confirmed (a plain EXPLAIN changes nothing)"
+                    .to_string(),
+            );
+        }
         out.merge(inner);
         return;
     }
@@ -84,9 +96,19 @@ fn walk(stmt: &Statement, target: TargetDatabase<'_>, planning: bool, out: &mut 
         cte_stack: Vec::new(),
         in_dml: false,
         planning,
+        stalls: 0,
+        reads_rows: false,
     };
     // The walker never breaks; the result carries nothing.
     let _ = stmt.visit(&mut walker);
+    if walker.stalls > 1 || (walker.stalls == 1 && walker.reads_rows) {
+        walker.out.add(
+            Level::Write,
+            "SLEEP or BENCHMARK called more than once, or once for every row of a table, holds \
+             the session longer than one call's bound"
+                .to_string(),
+        );
+    }
 }
 
 /// The statement a query's body is, when the query is DML written with a
@@ -149,6 +171,11 @@ struct Walker<'a, 'c> {
     in_dml: bool,
     /// Judging what a plain EXPLAIN evaluates (see [`walk`]).
     planning: bool,
+    /// MySQL's `SLEEP` and `BENCHMARK` calls written in the statement:
+    /// each is bounded alone, not in sum.
+    stalls: usize,
+    /// Whether the statement reads a relation, so a call may run per row.
+    reads_rows: bool,
 }
 
 impl Walker<'_, '_> {
@@ -361,6 +388,7 @@ impl Visitor for Walker<'_, '_> {
     }
 
     fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
+        self.reads_rows = true;
         let lower = last_part(relation).to_lowercase();
         // SQLite reads `FROM pragma_x` as the table-valued pragma `pragma_x()`.
         if self.target.dialect == Dialect::Sqlite && lower.starts_with("pragma_") {
@@ -448,6 +476,10 @@ impl Visitor for Walker<'_, '_> {
     fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
         match expr {
             Expr::Function(f) if self.target.dialect == Dialect::Mysql => {
+                let name = last_part(&f.name);
+                if name.eq_ignore_ascii_case("sleep") || name.eq_ignore_ascii_case("benchmark") {
+                    self.stalls += 1;
+                }
                 let judged = mysql_functions::expression_call(
                     f,
                     argument_count(&f.args),
