@@ -40,6 +40,16 @@ impl Kind {
         }
     }
 
+    /// The kind in the plural, for a report that found none.
+    fn nothing(self) -> &'static str {
+        match self {
+            Kind::Unused => "unused indexes",
+            Kind::Duplicate => "duplicate indexes",
+            Kind::Invalid => "invalid indexes",
+            Kind::UnindexedForeignKey => "foreign keys without an index",
+        }
+    }
+
     fn title(self) -> &'static str {
         match self {
             Kind::Unused => "unused index",
@@ -72,17 +82,25 @@ pub struct Finding {
 }
 
 /// Everything `\indexes health` found, worst kinds first.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Report {
     pub findings: Vec<Finding>,
+    /// What was looked for: a database without statistics or with
+    /// indexes on every foreign key has fewer kinds to find.
+    pub checked: &'static [Kind],
 }
 
 impl Report {
     /// One paragraph per finding, its fix indented below.
     pub fn text(&self) -> String {
         if self.findings.is_empty() {
-            return "No unused, duplicate or invalid indexes, and every foreign key has an index.\n"
-                .into();
+            let kinds: Vec<&str> = self.checked.iter().map(|k| k.nothing()).collect();
+            let list = match kinds.split_last() {
+                Some((last, [])) => last.to_string(),
+                Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+                None => String::new(),
+            };
+            return format!("Found no {list}.\n");
         }
         let mut out = String::new();
         for finding in &self.findings {
@@ -141,7 +159,15 @@ pub fn gather(session: &mut Session) -> Result<Report, db::Error> {
         let (_, rows) = session.catalog_query(&postgres_sql(kind))?;
         findings.extend(rows.iter().filter_map(|row| postgres_finding(kind, row)));
     }
-    Ok(Report { findings })
+    Ok(Report {
+        findings,
+        checked: &[
+            Kind::Unused,
+            Kind::Duplicate,
+            Kind::Invalid,
+            Kind::UnindexedForeignKey,
+        ],
+    })
 }
 
 /// Schemas glance leaves alone: PostgreSQL's own.
@@ -311,7 +337,10 @@ fn sqlite(session: &mut Session) -> Result<Report, db::Error> {
             });
         }
     }
-    Ok(Report { findings })
+    Ok(Report {
+        findings,
+        checked: &[Kind::Duplicate, Kind::UnindexedForeignKey],
+    })
 }
 
 /// Every index: table, name, key columns as a JSON array (NULL names for
@@ -346,6 +375,7 @@ fn mysql(session: &mut Session) -> Result<Report, db::Error> {
     let (_, rows) = session.catalog_query(MYSQL_INDEXES)?;
     let indexes: Vec<Shape> = rows.iter().filter_map(mysql_index).collect();
     Ok(Report {
+        checked: &[Kind::Duplicate],
         findings: duplicates(&indexes, Dialect::Mysql),
     })
 }
@@ -477,6 +507,29 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_report_names_only_what_was_looked_for() {
+        let empty = |checked| Report {
+            findings: Vec::new(),
+            checked,
+        };
+        assert_eq!(
+            empty(&[Kind::Duplicate]).text(),
+            "Found no duplicate indexes.\n"
+        );
+        assert_eq!(
+            empty(&[
+                Kind::Unused,
+                Kind::Duplicate,
+                Kind::Invalid,
+                Kind::UnindexedForeignKey
+            ])
+            .text(),
+            "Found no unused indexes, duplicate indexes, invalid indexes or foreign keys without \
+             an index.\n"
+        );
+    }
+
+    #[test]
     fn mysql_rows_read_as_index_shapes() {
         let row = |name: &str, columns: &str, unique: i64, partial: i64| {
             vec![
@@ -527,6 +580,7 @@ mod tests {
                 detail: "foreign key".into(),
                 fix: "CREATE INDEX CONCURRENTLY ON public.orders (customer_id);".into(),
             }],
+            checked: &[Kind::UnindexedForeignKey],
         };
         assert!(report.text().starts_with(
             "foreign key without an index: public.orders (customer_id): foreign key\n  fix: CREATE"
@@ -534,6 +588,5 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&report.json()).unwrap();
         assert_eq!(value["findings"][0]["kind"], "unindexed_foreign_key");
         assert_eq!(value["findings"][0]["index"], serde_json::Value::Null);
-        assert!(Report::default().text().starts_with("No unused"));
     }
 }

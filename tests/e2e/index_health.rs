@@ -104,7 +104,7 @@ fn each_postgres_finding_comes_with_a_fix_that_clears_it() {
     }
     let after = health(db.url(), "json");
     assert_eq!(after.json()["findings"], serde_json::json!([]), "{after}");
-    health(db.url(), "table").stdout_has("No unused, duplicate or invalid indexes");
+    health(db.url(), "table").stdout_has("Found no unused indexes, duplicate indexes, invalid indexes or foreign keys without an index.");
 }
 
 #[test]
