@@ -531,6 +531,9 @@ fn mysql_target(profile: &Profile, url: Option<String>) -> Result<Target, String
     if let Some(ca) = &profile.sslrootcert {
         url = with_option(&url, "ssl-ca", &expand_home(ca));
     }
+    if let Some(socket) = &profile.socket {
+        url = with_option(&url, "socket", &expand_home(socket));
+    }
     if let Some(password) = &profile.password {
         url = with_option(&url, "password", password);
     }
@@ -636,6 +639,7 @@ mod tests {
         let my = config(
             "[connections.m]\ndriver = \"mysql\"\nhost = \"db\"\nport = 3307\ndatabase = \"shop\"\n\
              user = \"ann\"\nsslmode = \"REQUIRED\"\npassword = \"p w\"\n\
+             [connections.k]\ndriver = \"mysql\"\nsocket = \"/run/m.sock\"\ndatabase = \"shop\"\n\
              [connections.u]\nurl = \"mariadb://ann@db/shop\"\n",
             &[],
         );
@@ -646,6 +650,10 @@ mod tests {
             url,
             "mysql://ann@db:3307/shop?ssl-mode=REQUIRED&password=p%20w"
         );
+        let Target::Mysql(url) = profile(&my, "k").unwrap().target else {
+            panic!("a mysql profile is a MySQL target")
+        };
+        assert!(url.ends_with("/shop?socket=%2Frun%2Fm.sock"), "{url}");
         assert_eq!(
             profile(&my, "u").unwrap().target,
             Target::Mysql("mariadb://ann@db/shop".into())

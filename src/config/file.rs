@@ -112,6 +112,9 @@ pub struct Profile {
     pub user: Option<String>,
     pub sslmode: Option<String>,
     pub sslrootcert: Option<String>,
+    /// The server's Unix socket (MySQL; PostgreSQL names its socket's
+    /// directory as `host`).
+    pub socket: Option<String>,
     /// The variable that holds the password.
     pub password_env: Option<String>,
     /// A pgpass-format file to look the password up in.
@@ -158,6 +161,12 @@ fn driver_problem(p: &Profile) -> Option<String> {
         .map(|d| d.eq_ignore_ascii_case("mysql") || d.eq_ignore_ascii_case("mariadb"));
     if p.url.is_some() && driver_mysql.is_some_and(|mysql| mysql != url_mysql) {
         return Some("`driver` does not match the kind of server `url` names".into());
+    }
+    if !p.is_mysql() && p.socket.is_some() {
+        return Some(
+            "`socket` is for MySQL; a PostgreSQL profile names its socket's directory as `host`"
+                .into(),
+        );
     }
     if p.is_mysql() && (p.guard_role.is_some() || p.passfile.is_some()) {
         return Some(

@@ -392,7 +392,8 @@ fn password_warning(path: &Path, file: &file::File) -> Option<String> {
     }
     Some(format!(
         "{} holds a password (connections.{}) and can be read by other users; \
-         run `chmod 600 {}`, or use password_env or ~/.pgpass instead",
+         run `chmod 600 {}`, or use password_env (or ~/.pgpass for PostgreSQL, ~/.my.cnf \
+         for MySQL) instead",
         path.display(),
         with_password.join(", connections."),
         path.display()

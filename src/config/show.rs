@@ -140,6 +140,7 @@ fn profile_table(config: &Config, profile: &Profile) -> Table {
     put(&mut table, "user", profile.user.clone());
     put(&mut table, "sslmode", profile.sslmode.clone());
     put(&mut table, "sslrootcert", profile.sslrootcert.clone());
+    put(&mut table, "socket", profile.socket.clone());
     put(&mut table, "password_env", profile.password_env.clone());
     put(&mut table, "passfile", profile.passfile.clone());
     put(

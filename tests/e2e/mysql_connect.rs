@@ -143,6 +143,23 @@ fn mysql_profiles_take_a_driver_and_parts() {
         .success()
         .stdout_has("n\n2")
         .never_shows(READER_PW);
+    let socket = mariadb().socket().expect("the test server has a socket");
+    fs::write(
+        dir.join("config.toml"),
+        format!(
+            "[connections.local]\ndriver = \"mysql\"\nsocket = \"{}\"\nsslmode = \"disable\"\n\
+             database = \"{}\"\nuser = \"{READER}\"\npassword_env = \"SHOP_PW\"\n",
+            socket.display(),
+            db.name()
+        ),
+    )
+    .unwrap();
+    ask_csv("select count(*) as n from items", ["-p", "local"])
+        .env("SHOP_PW", READER_PW)
+        .home(&home)
+        .run()
+        .success()
+        .stdout_has("n\n2");
 }
 
 #[test]
@@ -162,6 +179,11 @@ fn mysql_connection_failures_say_where_and_why_without_the_password() {
         .code(1)
         .stderr_has("no_such_db_here")
         .stderr_has_nocase("does not exist");
+    let denied = format!("mysql://{READER}:{READER_PW}@{address}/no_such_db_here");
+    ask(&denied, "select 1", "csv")
+        .code(1)
+        .stderr_has("`no_such_db_here` does not exist, or this user may not use it")
+        .never_shows(READER_PW);
     let port = harness::free_port();
     let down = format!("mysql://root:{WRONG_PW}@127.0.0.1:{port}/x");
     ask(&down, "select 1", "csv")

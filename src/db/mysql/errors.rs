@@ -14,6 +14,9 @@ use crate::db::{ConnectCause, ConnectError, Dialect, Error, ServerError};
 const ACCESS_DENIED: u16 = 1045;
 /// `Unknown database …`.
 const UNKNOWN_DATABASE: u16 = 1049;
+/// `Access denied for user … to database …`: the database is missing or
+/// the user may not use it; the server does not say which.
+const DATABASE_DENIED: u16 = 1044;
 /// `Query execution was interrupted`: `KILL QUERY`.
 pub(super) const QUERY_INTERRUPTED: u16 = 1317;
 /// MariaDB's `max_statement_time exceeded` and MySQL's
@@ -34,7 +37,7 @@ pub fn connect_error(error: &mysql::Error, location: &str, password_given: bool)
             let cause = match e.code {
                 ACCESS_DENIED if !password_given => ConnectCause::PasswordMissing,
                 ACCESS_DENIED => ConnectCause::Authentication,
-                UNKNOWN_DATABASE => ConnectCause::DatabaseMissing,
+                UNKNOWN_DATABASE | DATABASE_DENIED => ConnectCause::DatabaseMissing,
                 _ => ConnectCause::Other,
             };
             (cause, format!("{cause}: {}", server_text(&e.message)))
@@ -133,14 +136,16 @@ pub fn connect_hint(err: &ConnectError) -> String {
             "check the user name and password (URL, MYSQL_PWD, ~/.my.cnf [client])".to_string()
         }
         ConnectCause::PasswordMissing => {
-            "give the password in the URL as mysql://USER:PASSWORD@HOST/DB, in MYSQL_PWD, in \
-             ~/.my.cnf [client] password=…, or in the profile's password_env; in a terminal \
-             glance asks for it unless -w is given"
+            "give the password in the URL as mysql://USER:PASSWORD@HOST/DB, in MYSQL_PWD, on a \
+             password line under [client] in ~/.my.cnf, or in the profile's password_env; in a \
+             terminal glance asks for it unless -w is given"
                 .to_string()
         }
-        ConnectCause::DatabaseMissing => {
-            format!("create it with: mysql -e 'CREATE DATABASE `{db}`', or pick another with -d")
-        }
+        ConnectCause::DatabaseMissing => format!(
+            "`{db}` does not exist, or this user may not use it (the server does not say \
+             which to users without grants): pick another with -d, or create it with: \
+             mysql -e 'CREATE DATABASE `{db}`'"
+        ),
         ConnectCause::Tls => {
             "check ssl-mode and ssl-ca: VERIFY_CA and VERIFY_IDENTITY need the server's CA \
              certificate (?ssl-ca=PATH); ssl-mode=PREFERRED falls back to no encryption"

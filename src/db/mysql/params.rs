@@ -36,11 +36,12 @@ pub enum SslMode {
 impl SslMode {
     fn parse(text: &str) -> Result<SslMode, String> {
         match text.to_ascii_uppercase().replace('-', "_").as_str() {
-            "DISABLED" => Ok(SslMode::Disabled),
-            "PREFERRED" => Ok(SslMode::Preferred),
-            "REQUIRED" => Ok(SslMode::Required),
+            // PostgreSQL's spellings too, as profiles share `sslmode`.
+            "DISABLED" | "DISABLE" => Ok(SslMode::Disabled),
+            "PREFERRED" | "PREFER" => Ok(SslMode::Preferred),
+            "REQUIRED" | "REQUIRE" => Ok(SslMode::Required),
             "VERIFY_CA" => Ok(SslMode::VerifyCa),
-            "VERIFY_IDENTITY" => Ok(SslMode::VerifyIdentity),
+            "VERIFY_IDENTITY" | "VERIFY_FULL" => Ok(SslMode::VerifyIdentity),
             _ => Err(format!(
                 "ssl-mode \"{text}\" is not one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY"
             )),
