@@ -42,6 +42,8 @@ use super::{
 };
 use crate::catalog::Catalog;
 
+/// `Cannot execute statement in a READ ONLY transaction`, as a warning.
+const READ_ONLY_TRANSACTION: u32 = 1792;
 /// How long a connection sits idle before [`Backend::is_lost`] asks the
 /// server whether it is still there.
 const IDLE_BEFORE_PING: Duration = Duration::from_secs(5);
@@ -185,7 +187,10 @@ impl MysqlBackend {
         }
     }
 
-    /// `SHOW WARNINGS` after a statement that reported some.
+    /// `SHOW WARNINGS` after a statement that reported some, but for
+    /// those the guard itself causes: MariaDB warns that it could not save
+    /// table statistics while `information_schema` or `SHOW TABLE STATUS`
+    /// reads them in a read-only transaction.
     fn collect_warnings(&mut self) {
         if self.conn.warnings() == 0 {
             return;
@@ -194,6 +199,7 @@ impl MysqlBackend {
         if let Ok(rows) = rows {
             self.notices.extend(
                 rows.into_iter()
+                    .filter(|(_, code, _)| *code != READ_ONLY_TRANSACTION)
                     .map(|(level, code, message)| format!("{level} {code}: {message}")),
             );
         }

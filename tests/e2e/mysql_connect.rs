@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::harness::{self, glance};
 use crate::mariadb_server::{TestMariaDb, mariadb};
 
-const READER: &str = "glance_reader";
+const READER: &str = "t_glance_reader";
 const READER_PW: &str = "reader-pw-9137";
 const WRONG_PW: &str = "wrong-pw-5521";
 
