@@ -391,3 +391,32 @@ fn mysql_a_typo_gets_the_servers_own_error_with_number_and_sqlstate() {
         .stderr_has("SQLSTATE 42000")
         .stderr_has("near 'selec name from items'");
 }
+
+#[test]
+fn mysql_dry_run_gives_the_verdict_when_the_server_refuses_a_privilege() {
+    let db = seeded("my_dry_run");
+    reader_on(&db);
+    let url = format!(
+        "mysql://{READER}:{READER_PW}@{}/{}",
+        mariadb().address(),
+        db.name()
+    );
+    let out = glance()
+        .args([
+            "ask",
+            "--sql",
+            "select * from items into outfile '/tmp/glance-no-file'",
+        ])
+        .args(["--dry-run", "--format", "json", "-d", &url])
+        .run();
+    out.success();
+    let json = out.json();
+    assert_eq!(json["level"], "destructive", "{out}");
+    assert!(
+        json["reasons"][0]
+            .as_str()
+            .is_some_and(|r| r.contains("INTO OUTFILE")),
+        "{out}"
+    );
+    assert!(!std::path::Path::new("/tmp/glance-no-file").exists());
+}

@@ -103,6 +103,19 @@ pub fn query_error(error: mysql::Error, cancel_requested: bool) -> Error {
     }
 }
 
+/// Privilege refusals: `Access denied …` for a database, a table, a
+/// column, a routine, or a privilege such as FILE or SUPER.
+const PRIVILEGE_DENIED: [&str; 5] = ["1044", "1142", "1143", "1227", "1370"];
+
+/// Whether a server error (as [`server_error`] makes it) refuses a
+/// privilege rather than the statement's text.
+pub fn is_privilege(e: &ServerError) -> bool {
+    e.severity
+        .as_deref()
+        .and_then(|s| s.strip_prefix("ERROR "))
+        .is_some_and(|code| PRIVILEGE_DENIED.contains(&code))
+}
+
 /// Whether the server stopped the statement at its time limit.
 pub fn is_timeout(error: &mysql::Error) -> bool {
     matches!(error, mysql::Error::MySqlError(e) if STATEMENT_TIMEOUTS.contains(&e.code))
@@ -232,6 +245,18 @@ mod tests {
             query_error(server(1927), false),
             Error::ConnectionLost(_)
         ));
+    }
+
+    #[test]
+    fn privilege_refusals_are_told_from_other_errors() {
+        let error = |code: &str| ServerError {
+            severity: Some(format!("ERROR {code}")),
+            ..ServerError::default()
+        };
+        assert!(is_privilege(&error("1227")));
+        assert!(is_privilege(&error("1142")));
+        assert!(!is_privilege(&error("1064")));
+        assert!(!is_privilege(&ServerError::default()));
     }
 
     #[test]
