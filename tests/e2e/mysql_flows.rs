@@ -82,6 +82,30 @@ fn mysql_a_question_becomes_sql_and_rows() {
 }
 
 #[test]
+fn mysql_a_view_in_another_database_is_not_trusted_unread() {
+    let db = shop("mysql_flow_other_db");
+    let other = mariadb().create_db("mysql_flow_other_view");
+    other.execute("CREATE VIEW v AS SELECT 1 AS a");
+    let sql = format!("select a from `{}`.v", other.name());
+    let fake = FakeLlm::openai(vec![Reply::sql(&sql)]);
+    let out = fake
+        .on(glance()
+            .args(["ask", "--format", "json", "-d"])
+            .arg(db.url()))
+        .arg("what does the other view say?")
+        .run();
+    out.code(3);
+    let json = out.json();
+    assert_eq!(json["level"], "write", "{out}");
+    assert!(
+        json["reasons"]
+            .to_string()
+            .contains("whose views and functions glance has not read"),
+        "{out}"
+    );
+}
+
+#[test]
 fn mysql_a_drop_from_ask_is_refused_and_the_table_stays() {
     let db = shop("mysql_flow_drop");
     let out = ask_sql(&db, "drop table t", "table");
