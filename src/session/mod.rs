@@ -465,7 +465,7 @@ impl Session {
     /// Classifies `sql` in this connection's dialect. SQL holding a NUL byte
     /// is never run ([`db::reject_nul`]) and is judged the worst.
     /// Definitions of the views it may read are read first, once each
-    /// ([`Session::read_view_definitions`]).
+    /// ([`Session::read_view_definitions`]); on MySQL the whole schema is.
     pub fn classify(&mut self, sql: &str) -> Verdict {
         if db::reject_nul(sql).is_err() {
             let reason = "holds a NUL byte, where the database would stop reading".to_string();
@@ -479,8 +479,23 @@ impl Session {
                 trial_refusals: Box::new([reason]),
             };
         }
+        let dialect = self.info().dialect;
+        // MySQL's read-only transaction stops little of what a view or a
+        // stored function may do, so they are read before any judgment.
+        if dialect == db::Dialect::Mysql
+            && self.catalog.is_none()
+            && let Some(error) = self.catalog().err()
+        {
+            let mut verdict = safety::classify(sql, dialect, None);
+            verdict.level = verdict.level.max(Level::Write);
+            verdict.reasons.push(format!(
+                "the schema could not be read ({error}), so glance cannot verify what the views \
+                 and functions it names do"
+            ));
+            return verdict;
+        }
         self.read_view_definitions(sql);
-        safety::classify(sql, self.info().dialect, self.catalog.as_ref())
+        safety::classify(sql, dialect, self.catalog.as_ref())
     }
 
     /// Reads, in one catalog query inside the read-only guard, the

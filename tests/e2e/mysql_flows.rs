@@ -106,6 +106,26 @@ fn mysql_a_view_in_another_database_is_not_trusted_unread() {
 }
 
 #[test]
+fn mysql_typed_sql_is_judged_with_the_views_it_reads() {
+    let db = shop("mysql_flow_typed_view");
+    db.execute(
+        "CREATE FUNCTION remember() RETURNS int NO SQL RETURN IS_FREE_LOCK('glance_probe');
+         CREATE VIEW remembering AS SELECT remember() AS a;",
+    );
+    let out = glance()
+        .args(["ask", "--sql", "select a from remembering", "--dry-run"])
+        .args(["--format", "json", "-d", &db.url()])
+        .run();
+    out.success();
+    let json = out.json();
+    assert_eq!(json["level"], "write", "{out}");
+    assert!(
+        json["reasons"].to_string().contains("the view"),
+        "{out}"
+    );
+}
+
+#[test]
 fn mysql_a_drop_from_ask_is_refused_and_the_table_stays() {
     let db = shop("mysql_flow_drop");
     let out = ask_sql(&db, "drop table t", "table");
