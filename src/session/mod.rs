@@ -465,7 +465,8 @@ impl Session {
     /// Classifies `sql` in this connection's dialect. SQL holding a NUL byte
     /// is never run ([`db::reject_nul`]) and is judged the worst.
     /// Definitions of the views it may read are read first, once each
-    /// ([`Session::read_view_definitions`]); on MySQL the whole schema is.
+    /// ([`Session::read_view_definitions`]), and the schema before that
+    /// when it is not loaded yet.
     pub fn classify(&mut self, sql: &str) -> Verdict {
         if db::reject_nul(sql).is_err() {
             let reason = "holds a NUL byte, where the database would stop reading".to_string();
@@ -480,10 +481,9 @@ impl Session {
             };
         }
         let dialect = self.info().dialect;
-        // MySQL's read-only transaction stops little of what a view or a
-        // stored function may do, so they are read before any judgment.
-        if dialect == db::Dialect::Mysql
-            && self.catalog.is_none()
+        // Without the schema a view reads as a table: what it runs (a
+        // stored function, dblink) would go unverified. Read it first.
+        if self.catalog.is_none()
             && let Some(error) = self.catalog().err()
         {
             let mut verdict = safety::classify(sql, dialect, None);

@@ -119,10 +119,7 @@ fn mysql_typed_sql_is_judged_with_the_views_it_reads() {
     out.success();
     let json = out.json();
     assert_eq!(json["level"], "write", "{out}");
-    assert!(
-        json["reasons"].to_string().contains("the view"),
-        "{out}"
-    );
+    assert!(json["reasons"].to_string().contains("the view"), "{out}");
 }
 
 #[test]

@@ -372,3 +372,24 @@ fn names_and_labels_from_the_database_cannot_break_out_of_the_schema_block() {
     }
     assert!(system.contains("meh"), "{system}");
 }
+
+/// `ask --sql` reads the schema before judging, so a view is verified as a
+/// model's statement would be, not taken for a table.
+#[test]
+fn typed_sql_over_a_view_is_judged_by_what_the_view_runs() {
+    let db = crate::harness::db("typed_view");
+    db.execute("create view vlock as select pg_try_advisory_lock(42) as l");
+    let out = crate::harness::glance()
+        .args(["ask", "--sql", "select * from vlock", "--dry-run"])
+        .args(["--format", "json", "-d", db.url()])
+        .run();
+    out.success();
+    let json = out.json();
+    assert_eq!(json["level"], "write", "{out}");
+    assert!(
+        json["reasons"]
+            .to_string()
+            .contains("the view public.vlock"),
+        "{out}"
+    );
+}
