@@ -266,6 +266,24 @@ pub fn parses(text: &str, dialect: Dialect) -> bool {
     Parser::parse_sql(d.as_ref(), text).is_ok_and(|statements| !statements.is_empty())
 }
 
+/// Whether `sql` may name something a schema defines (a table, view,
+/// function, type or operator's operand column): any word but a handful of
+/// keywords. `select 1` does not, so it is judged without reading the
+/// schema; text that does not tokenize counts as naming one.
+pub fn names_schema_objects(sql: &str, dialect: Dialect) -> bool {
+    const PLAIN: &[&str] = &["select", "null", "true", "false", "and", "or", "not"];
+    let d = dialect.parser();
+    let Ok(tokens) = Tokenizer::new(d.as_ref(), sql).tokenize() else {
+        return true;
+    };
+    tokens.iter().any(|token| match token {
+        Token::Word(word) => {
+            word.quote_style.is_some() || !PLAIN.contains(&word.value.to_ascii_lowercase().as_str())
+        }
+        _ => false,
+    })
+}
+
 /// The last part of a name, as written (quotes removed, case kept); empty
 /// when it is not a plain identifier.
 fn last_part(name: &ObjectName) -> String {

@@ -1280,3 +1280,19 @@ fn what_a_rollback_may_not_undo_is_refused_a_trial_with_its_reason() {
         );
     }
 }
+
+#[test]
+fn only_plain_literals_name_no_schema_object() {
+    for dialect in [Dialect::Postgres, Dialect::Sqlite, Dialect::Mysql] {
+        assert!(!names_schema_objects("select 1", dialect));
+        assert!(!names_schema_objects("SELECT 1, 'a', null, true;", dialect));
+        for named in ["select * from t", "select f()", "select 1 as x", "table t"] {
+            assert!(names_schema_objects(named, dialect), "{named}");
+        }
+    }
+    assert!(names_schema_objects("select `t`", Dialect::Mysql));
+    assert!(names_schema_objects(
+        "select 'unterminated",
+        Dialect::Postgres
+    ));
+}

@@ -484,6 +484,7 @@ impl Session {
         // Without the schema a view reads as a table: what it runs (a
         // stored function, dblink) would go unverified. Read it first.
         if self.catalog.is_none()
+            && safety::names_schema_objects(sql, dialect)
             && let Some(error) = self.catalog().err()
         {
             let mut verdict = safety::classify(sql, dialect, None);
