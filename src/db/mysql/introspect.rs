@@ -18,7 +18,8 @@ use crate::catalog::{
     Catalog, ColumnInfo, ForeignKey, FunctionRef, Index, Key, Relation, RelationKind, Routine,
     Schema,
 };
-use crate::ident::{Quoting, quote_ident_mysql, quote_literal};
+use crate::db::Dialect;
+use crate::ident::{Quoting, quote_ident_mysql};
 
 /// One row as text: information_schema values are all read as text.
 type Text = Vec<Option<String>>;
@@ -295,7 +296,7 @@ fn column_default(
         Some("NULL") if mariadb => None,
         Some(text) if mariadb || extra_lower.contains("default_generated") => Some(text.into()),
         Some(text) if is_numeric(data_type) => Some(text.into()),
-        Some(text) => Some(quote_literal(text)),
+        Some(text) => Some(Dialect::Mysql.quote_literal(text)),
     };
     let on_update = extra_lower
         .find("on update ")
@@ -689,6 +690,11 @@ mod tests {
             |default, extra, data_type| column_default(Some(default), extra, "", data_type, false);
         assert_eq!(d("free", "", "enum").as_deref(), Some("'free'"));
         assert_eq!(d("it's", "", "varchar").as_deref(), Some("'it''s'"));
+        assert_eq!(
+            d(r"C:\tmp", "", "varchar").as_deref(),
+            Some(r"'C:\\tmp'"),
+            "a backslash escapes on MySQL"
+        );
         assert_eq!(
             d("NULL", "", "varchar").as_deref(),
             Some("'NULL'"),
