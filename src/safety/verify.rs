@@ -468,8 +468,8 @@ fn mysql_read(schema: &str, code: &crate::catalog::Code) -> bool {
     let connected = code.search_path.as_deref().unwrap_or_default();
     ["information_schema", "performance_schema"]
         .iter()
-        .map(|s| s.to_string())
-        .chain(connected.iter().cloned())
+        .copied()
+        .chain(connected.iter().map(String::as_str))
         .any(|known| known.eq_ignore_ascii_case(schema))
 }
 
