@@ -66,6 +66,12 @@ pub struct Global {
     #[arg(long, global = true, env = "GLANCE_CONFIG", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub config: Option<std::path::PathBuf>,
 
+    /// The team folder to read (saved queries, glossary, examples, profiles)
+    /// instead of a .glance/ directory found in the current directory or a
+    /// parent.
+    #[arg(long, global = true, env = "GLANCE_TEAM_DIR", value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub team_dir: Option<std::path::PathBuf>,
+
     /// Do not read or write the history database or the line history.
     #[arg(long, global = true)]
     pub no_history: bool,
@@ -130,6 +136,7 @@ impl Global {
     pub fn overrides(&self) -> config::Overrides {
         config::Overrides {
             config: self.config.clone(),
+            team_dir: self.team_dir.clone(),
             no_history: self.no_history,
             format: self.format,
             no_color: self.no_color,

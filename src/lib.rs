@@ -57,6 +57,7 @@ mod server_listing;
 mod session;
 mod setup_reader;
 mod spinner;
+mod team;
 mod term;
 #[doc(hidden)]
 pub mod testing;

@@ -29,6 +29,7 @@ pub struct File {
     pub history: History,
     pub repl: Repl,
     pub safety: Safety,
+    pub team: TeamSettings,
     pub connections: BTreeMap<String, Spanned<Profile>>,
     /// `[prices."MODEL"]`: dollars per million tokens.
     pub prices: BTreeMap<String, Price>,
@@ -86,6 +87,15 @@ pub struct Repl {
     /// Run a line typed at the question prompt as SQL when it reads as a
     /// statement (on by default).
     pub detect_sql: Option<bool>,
+}
+
+/// `[team]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TeamSettings {
+    /// The team folder, instead of a `.glance/` found above the current
+    /// directory.
+    pub dir: Option<PathBuf>,
 }
 
 /// `[safety]`.

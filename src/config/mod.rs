@@ -26,6 +26,8 @@ pub use show::redact_url;
 pub struct Overrides {
     /// `--config FILE`, or `GLANCE_CONFIG`.
     pub config: Option<PathBuf>,
+    /// `--team-dir DIR`, or `GLANCE_TEAM_DIR`.
+    pub team_dir: Option<PathBuf>,
     pub no_history: bool,
     pub format: Option<Format>,
     pub no_color: bool,
@@ -90,6 +92,8 @@ pub struct Config {
     pub prices: BTreeMap<String, crate::price::Price>,
     /// Things worth saying about the file (unknown keys, loose permissions).
     pub warnings: Vec<String>,
+    /// The team folder in use, if any.
+    pub team: Option<crate::team::Team>,
 }
 
 impl Config {
@@ -114,12 +118,8 @@ impl Config {
             }
         };
         let Some(text) = text else {
-            return Ok(Config::merge(
-                overrides,
-                file::File::default(),
-                None,
-                Vec::new(),
-            ));
+            let config = Config::merge(overrides, file::File::default(), None, Vec::new());
+            return Ok(config.with_team(overrides, None));
         };
         let loaded = file::parse(&path, &text).map_err(|error| Failure::Usage {
             message: format!("in the config file {error}"),
@@ -133,7 +133,24 @@ impl Config {
         let mut warnings = loaded.unknown_keys;
         warnings.extend(password_warning(&path, &loaded.file));
         warnings.extend(unqualified_trust(&loaded.file));
-        Ok(Config::merge(overrides, loaded.file, Some(path), warnings))
+        // A relative `[team] dir` is read from the config file's folder.
+        let configured_team = loaded.file.team.dir.as_ref().map(|dir| match path.parent() {
+            Some(folder) => folder.join(dir),
+            None => dir.clone(),
+        });
+        let config = Config::merge(overrides, loaded.file, Some(path), warnings);
+        Ok(config.with_team(overrides, configured_team.as_deref()))
+    }
+
+    /// Finds the team folder from the flag or variable, `[team] dir`, or
+    /// the current directory's ancestors.
+    fn with_team(mut self, overrides: &Overrides, configured: Option<&Path>) -> Config {
+        let cwd = std::env::current_dir().ok();
+        let (team, warning) =
+            crate::team::find(overrides.team_dir.as_deref(), configured, cwd.as_deref());
+        self.team = team;
+        self.warnings.extend(warning);
+        self
     }
 
     /// Applies the precedence rules to one parsed file.
@@ -225,6 +242,7 @@ impl Config {
             trusted_functions: file.safety.trusted_functions,
             prices: file.prices,
             warnings,
+            team: None,
         }
     }
 
