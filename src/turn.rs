@@ -142,7 +142,7 @@ pub fn request(
     question: &str,
 ) -> Result<(Request, SchemaText), db::Error> {
     let info = session.info().clone();
-    Ok(agent.request(question, session.catalog()?, &info))
+    Ok(agent.request(question, session.catalog()?, &info, &[]))
 }
 
 /// Answers `question` on `session`'s database.

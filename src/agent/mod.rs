@@ -5,6 +5,7 @@
 pub mod context;
 pub mod extract;
 pub mod feedback;
+pub mod knowledge;
 pub mod prompt;
 
 use std::collections::BTreeMap;
@@ -46,6 +47,8 @@ pub struct AgentSettings {
     pub retries: u32,
     /// Prices that override the built-in table, by model id.
     pub prices: BTreeMap<String, Price>,
+    /// The team's glossary, sent with every question.
+    pub glossary: Vec<knowledge::Term>,
 }
 
 /// A configured model plus the conversation so far.
@@ -56,6 +59,7 @@ pub struct Agent {
     reply_tokens: u32,
     retries: u32,
     prices: Prices,
+    glossary: Vec<knowledge::Term>,
 }
 
 impl Agent {
@@ -68,6 +72,7 @@ impl Agent {
             reply_tokens: settings.reply_tokens,
             retries: settings.retries,
             prices: Prices::new(settings.prices),
+            glossary: settings.glossary,
         }
     }
 
@@ -91,16 +96,26 @@ impl Agent {
         self.retries
     }
 
-    /// The request for `question`, and the schema context it carries. This
-    /// is exactly what [`Agent::propose`] sends (and `--show-prompt` prints).
+    /// The request for `question`, and the schema context it carries, with
+    /// the glossary and `examples` (chosen for the question) inside the
+    /// same token budget. This is exactly what [`Agent::propose`] sends
+    /// (and `--show-prompt` prints).
     pub fn request(
         &self,
         question: &str,
         catalog: &Catalog,
         info: &ConnInfo,
+        examples: &[knowledge::Example],
     ) -> (Request, context::SchemaText) {
         let (context, system) = timings::time(Phase::Context, || {
-            let context = context::build(catalog, question, self.context_tokens);
+            let sent = knowledge::render(
+                &self.glossary,
+                examples,
+                self.context_tokens / knowledge::SHARE_OF_BUDGET,
+            );
+            let budget = self.context_tokens.saturating_sub(sent.tokens);
+            let mut context = context::build(catalog, question, budget);
+            context.knowledge = sent;
             let system = prompt::system(info.dialect, &info.server_version, &context);
             (context, system)
         });

@@ -44,6 +44,8 @@ pub struct SchemaText {
     pub tables_named: usize,
     /// Estimated tokens of `text` (see [`estimate_tokens`]).
     pub tokens: usize,
+    /// The glossary and examples sent with the schema.
+    pub knowledge: crate::agent::knowledge::Sent,
 }
 
 /// Estimated tokens of `text`: characters divided by four, rounded up.
@@ -139,6 +141,7 @@ fn assemble(
         tables_full,
         tables_named,
         tokens,
+        knowledge: Default::default(),
     }
 }
 
