@@ -277,6 +277,29 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// The team folder (.glance/ committed with a project: saved queries,
+    /// a glossary, examples, connection profiles): which one is read, how
+    /// it was found and what it holds (the same as `glance team show`).
+    Team {
+        #[command(subcommand)]
+        action: Option<TeamAction>,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum TeamAction {
+    /// Which team folder is read, how it was found, and what it holds
+    /// (queries, glossary terms, examples, profiles); with --format json a
+    /// JSON document.
+    Show,
+    /// Write a commented skeleton .glance/ folder into DIR (default: the
+    /// current directory): README.md, glossary.toml, profiles.toml,
+    /// examples.tsv and queries/. Files that exist are left as they are.
+    Init {
+        /// Where to create .glance/ (a directory named .glance is used as
+        /// it is).
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -603,17 +626,18 @@ fn profile_candidates(current: &std::ffi::OsStr) -> Vec<clap_complete::Completio
     let Some(current) = current.to_str() else {
         return Vec::new();
     };
-    let flag = config_on_line(std::env::args_os().filter_map(|arg| arg.into_string().ok()))
-        .or_else(|| {
-            std::env::var("GLANCE_CONFIG")
-                .ok()
-                .filter(|v| !v.is_empty())
-        })
-        .map(std::path::PathBuf::from);
-    let Ok(path) = config::path(flag.as_deref()) else {
+    // The flag on the line being completed, else its variable when set.
+    let named = |flag: &str, var: &str| {
+        let words = std::env::args_os().filter_map(|arg| arg.into_string().ok());
+        flag_on_line(words, flag)
+            .or_else(|| std::env::var(var).ok().filter(|v| !v.is_empty()))
+            .map(std::path::PathBuf::from)
+    };
+    let Ok(path) = config::path(named("--config", "GLANCE_CONFIG").as_deref()) else {
         return Vec::new();
     };
-    config::profile_names(&path)
+    let team_dir = named("--team-dir", "GLANCE_TEAM_DIR");
+    config::profile_names(&path, team_dir.as_deref())
         .into_iter()
         .filter(|(name, _)| name.starts_with(current))
         .map(|(name, about)| {
@@ -623,14 +647,15 @@ fn profile_candidates(current: &std::ffi::OsStr) -> Vec<clap_complete::Completio
         .collect()
 }
 
-/// The file `--config FILE` or `--config=FILE` names among `words`.
-fn config_on_line(words: impl IntoIterator<Item = String>) -> Option<String> {
+/// The value `FLAG VALUE` or `FLAG=VALUE` gives among `words` (the last).
+fn flag_on_line(words: impl IntoIterator<Item = String>, flag: &str) -> Option<String> {
     let mut found = None;
     let mut words = words.into_iter();
+    let joined = format!("{flag}=");
     while let Some(word) = words.next() {
-        if word == "--config" {
+        if word == flag {
             found = words.next().or(found);
-        } else if let Some(value) = word.strip_prefix("--config=") {
+        } else if let Some(value) = word.strip_prefix(joined.as_str()) {
             found = Some(value.to_string());
         }
     }

@@ -239,13 +239,19 @@ pub const COMMANDS: &[Spec] = &[
     Spec {
         name: "\\c",
         args: "[PROFILE|URL|PATH]",
-        help: "connect elsewhere; alone, list the config's profiles and pick one",
+        help: "connect elsewhere; alone, list the profiles (config file and team folder) and pick one",
         section: Section::Connection,
     },
     Spec {
         name: "\\conninfo",
         args: "",
         help: "show what glance is connected to",
+        section: Section::Connection,
+    },
+    Spec {
+        name: "\\team",
+        args: "",
+        help: "show the team folder in use, how it was found and what it holds",
         section: Section::Connection,
     },
     Spec {
@@ -429,6 +435,8 @@ pub enum Meta {
     /// `\e`: edit the last SQL or question in an editor, then run it.
     Edit,
     ConnInfo,
+    /// `\team`: the team folder in use and what it holds.
+    Team,
     /// `\history [WORDS]`: recent entries, or those matching every word.
     History(Option<String>),
     /// `\history N`: one entry in full.
@@ -605,6 +613,7 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\migrate" => Ok(Some(Meta::Migrate(rest.to_string()))),
         "\\c" | "\\connect" => Ok(Some(Meta::Connect(argument))),
         "\\conninfo" => no_argument(word, rest, Meta::ConnInfo),
+        "\\team" => no_argument(word, rest, Meta::Team),
         "\\x" => match rest {
             "" => Ok(Some(Meta::Expanded(None))),
             "on" => Ok(Some(Meta::Expanded(Some(Expanded::On)))),

@@ -104,7 +104,8 @@ pub fn pick(config: &Config, answer: &str) -> Result<Choice, Failure> {
     }
 }
 
-/// The profiles, numbered, with where each goes; `current` and the default marked.
+/// The profiles, numbered, with where each goes; `current`, the default and
+/// those from the team folder marked.
 pub fn listing(config: &Config, current: Option<&str>) -> String {
     let width = config
         .profiles
@@ -115,6 +116,9 @@ pub fn listing(config: &Config, current: Option<&str>) -> String {
     let mut text = String::new();
     for (index, (name, profile)) in config.profiles.iter().enumerate() {
         let mut notes = Vec::new();
+        if config.team_profiles.contains(name) {
+            notes.push("team folder");
+        }
         if profile.default {
             notes.push("default");
         }
@@ -129,10 +133,12 @@ pub fn listing(config: &Config, current: Option<&str>) -> String {
         } else {
             format!("  ({})", notes.join(", "))
         };
+        // Names and addresses may come from a shared file.
         text.push_str(&format!(
-            "{:>3}  {name:<width$}  {}{notes}\n",
+            "{:>3}  {:<width$}  {}{notes}\n",
             index + 1,
-            describe(profile)
+            escape::visible(name),
+            escape::visible(&describe(profile))
         ));
     }
     text
@@ -161,7 +167,7 @@ fn describe(profile: &Profile) -> String {
 pub fn profile(config: &Config, name: &str) -> Result<Choice, Failure> {
     let Some(profile) = config.profiles.get(name) else {
         let known = if config.profiles.is_empty() {
-            "the config file defines no connections".to_string()
+            "neither the config file nor a team folder defines any".to_string()
         } else {
             format!(
                 "known: {}",
@@ -175,7 +181,7 @@ pub fn profile(config: &Config, name: &str) -> Result<Choice, Failure> {
         };
         return Err(Failure::Usage {
             message: format!("no connection profile named \"{name}\" ({known})"),
-            hint: Some("profiles are [connections.NAME] tables in the config file; `glance config path` shows where it is".into()),
+            hint: Some("profiles are [connections.NAME] tables in the config file (`glance config path` shows where it is) or in the team folder's profiles.toml (`glance team`)".into()),
         });
     };
     Ok(Choice {

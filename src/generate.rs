@@ -404,6 +404,14 @@ The config file: [llm], [providers.NAME], [display], [agent], [query],
 \fBglance config path\fR prints where it is read from, \fB\-\-config\fR or
 GLANCE_CONFIG name another.
 .TP
+\fI.glance/\fR
+The team folder, committed with a project and found in the current directory
+or a parent (or named by \fB\-\-team\-dir\fR, GLANCE_TEAM_DIR or [team] dir):
+\fIglossary.toml\fR (business terms under [terms], sent to the model),
+\fIprofiles.toml\fR ([connections.NAME] without passwords; a personal
+profile of the same name wins), \fIqueries/\fR and \fIexamples.tsv\fR.
+\fBglance team init\fR writes a commented one, \fBglance team\fR shows it.
+.TP
 \fI$XDG_DATA_HOME/glance/history.db\fR (\fI~/.local/share/glance/history.db\fR)
 The history: questions, statements, results' sizes, tokens and cost (SQLite).
 On macOS the data directory is \fI~/Library/Application Support\fR.

@@ -4,6 +4,9 @@
 //! without secrets). Found like `.git`, in the current directory or a
 //! parent, unless `--team-dir`, `GLANCE_TEAM_DIR` or `[team] dir` names it.
 
+pub mod init;
+pub mod summary;
+
 use std::path::{Path, PathBuf};
 
 /// The name of the folder searched for.

@@ -111,6 +111,7 @@ impl Agent {
             let sent = knowledge::render(
                 &self.glossary,
                 examples,
+                question,
                 self.context_tokens / knowledge::SHARE_OF_BUDGET,
             );
             let budget = self.context_tokens.saturating_sub(sent.tokens);

@@ -286,12 +286,24 @@ pub struct Loaded {
 
 /// Parses the text of a config file read from `path`.
 pub fn parse(path: &Path, text: &str) -> Result<Loaded, FileError> {
+    let (file, unknown_keys) = parse_toml::<File>(path, text)?;
+    validate(path, text, &file)?;
+    Ok(Loaded { file, unknown_keys })
+}
+
+/// Reads `text` (from `path`) as a `T`: errors located at a line, a column
+/// and a key, and the keys `T` does not know as `path, line N: unknown key`
+/// warnings. The config file and the team folder's files all read this way.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<(T, Vec<String>), FileError> {
     let document = toml::de::DeTable::parse(text).map_err(|error| {
         FileError::at(path, text, error.span(), None, first_line(error.message()))
     })?;
     let mut ignored = Vec::new();
     let deserializer = toml::de::Deserializer::from(document.clone());
-    let file: File = serde_ignored::deserialize(deserializer, |key| ignored.push(key.to_string()))
+    let value: T = serde_ignored::deserialize(deserializer, |key| ignored.push(key.to_string()))
         .map_err(|mut error| {
             let span = error.span();
             let message = first_line(error.message());
@@ -342,22 +354,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, FileError> {
             path.display()
         ));
     }
-    let loaded = Loaded { file, unknown_keys };
-    validate(path, text, &loaded.file)?;
-    Ok(loaded)
+    Ok((value, unknown_keys))
 }
 
 /// Checks what TOML types alone cannot say.
 fn validate(path: &Path, text: &str, file: &File) -> Result<(), FileError> {
-    let error = |span, key: String, message: &str| {
-        Err(FileError::at(
-            path,
-            text,
-            Some(span),
-            Some(key),
-            message.to_string(),
-        ))
-    };
+    let error = |span, key: String, message: &str| at_key(path, text, span, key, message);
     if let Some(size) = &file.display.page_size
         && *size.get_ref() == 0
     {
@@ -387,13 +389,40 @@ fn validate(path: &Path, text: &str, file: &File) -> Result<(), FileError> {
             );
         }
     }
-    let defaults: Vec<&String> = file
-        .connections
+    check_profiles(path, text, &file.connections)
+}
+
+/// A mistake in the value at `span`, under `key`.
+fn at_key(
+    path: &Path,
+    text: &str,
+    span: Range<usize>,
+    key: String,
+    message: &str,
+) -> Result<(), FileError> {
+    Err(FileError::at(
+        path,
+        text,
+        Some(span),
+        Some(key),
+        message.to_string(),
+    ))
+}
+
+/// Checks each `[connections.NAME]` table of the file at `path`: one way
+/// to name the server, one source of the password, at most one default.
+pub fn check_profiles(
+    path: &Path,
+    text: &str,
+    connections: &BTreeMap<String, Spanned<Profile>>,
+) -> Result<(), FileError> {
+    let error = |span, key: String, message: &str| at_key(path, text, span, key, message);
+    let defaults: Vec<&String> = connections
         .iter()
         .filter(|(_, profile)| profile.get_ref().default)
         .map(|(name, _)| name)
         .collect();
-    for (name, profile) in &file.connections {
+    for (name, profile) in connections {
         let key = format!("connections.{name}");
         let p = profile.get_ref();
         if p.url.is_some()

@@ -5,8 +5,9 @@
 pub mod duration;
 mod file;
 mod show;
+mod team;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -57,8 +58,11 @@ const DEFAULT_RETRIES: u32 = 2;
 pub struct Config {
     /// The file the settings came from, when one was read.
     pub source: Option<PathBuf>,
-    /// `[connections.NAME]`, by name.
+    /// `[connections.NAME]`, by name: the config file's, then the team
+    /// folder's under names the file does not use.
     pub profiles: BTreeMap<String, Profile>,
+    /// The names in `profiles` that come from the team folder.
+    pub team_profiles: BTreeSet<String>,
     pub format: Format,
     pub expanded: Expanded,
     /// Rows per page; the window height when `None`.
@@ -94,6 +98,8 @@ pub struct Config {
     pub warnings: Vec<String>,
     /// The team folder in use, if any.
     pub team: Option<crate::team::Team>,
+    /// The team folder's glossary, sent with every question.
+    pub glossary: Vec<crate::agent::knowledge::Term>,
 }
 
 impl Config {
@@ -119,7 +125,7 @@ impl Config {
         };
         let Some(text) = text else {
             let config = Config::merge(overrides, file::File::default(), None, Vec::new());
-            return Ok(config.with_team(overrides, None));
+            return config.with_team(overrides, None);
         };
         let loaded = file::parse(&path, &text).map_err(|error| Failure::Usage {
             message: format!("in the config file {error}"),
@@ -144,18 +150,29 @@ impl Config {
                 None => dir.clone(),
             });
         let config = Config::merge(overrides, loaded.file, Some(path), warnings);
-        Ok(config.with_team(overrides, configured_team.as_deref()))
+        config.with_team(overrides, configured_team.as_deref())
     }
 
     /// Finds the team folder from the flag or variable, `[team] dir`, or
-    /// the current directory's ancestors.
-    fn with_team(mut self, overrides: &Overrides, configured: Option<&Path>) -> Config {
+    /// the current directory's ancestors, and adds its profiles and
+    /// glossary.
+    fn with_team(
+        mut self,
+        overrides: &Overrides,
+        configured: Option<&Path>,
+    ) -> Result<Config, Failure> {
         let cwd = std::env::current_dir().ok();
-        let (team, warning) =
+        let (found, warning) =
             crate::team::find(overrides.team_dir.as_deref(), configured, cwd.as_deref());
-        self.team = team;
         self.warnings.extend(warning);
-        self
+        if let Some(folder) = &found {
+            let shared = team::read(folder)?;
+            self.warnings.extend(shared.warnings);
+            self.glossary = shared.glossary;
+            self.team_profiles = team::merge_profiles(&mut self.profiles, shared.profiles);
+        }
+        self.team = found;
+        Ok(self)
     }
 
     /// Applies the precedence rules to one parsed file.
@@ -205,6 +222,7 @@ impl Config {
                 .into_iter()
                 .map(|(name, profile)| (name, profile.into_inner()))
                 .collect(),
+            team_profiles: BTreeSet::new(),
             format: overrides
                 .format
                 .or(file.display.format)
@@ -248,6 +266,7 @@ impl Config {
             prices: file.prices,
             warnings,
             team: None,
+            glossary: Vec::new(),
         }
     }
 
@@ -269,8 +288,19 @@ impl Config {
             reply_tokens: self.reply_tokens,
             retries: self.retries,
             prices: self.prices.clone(),
-            glossary: Vec::new(),
+            glossary: self.glossary.clone(),
         }
+    }
+
+    /// What the team folder in use holds (`glance team`, `\team`).
+    pub fn team_summary(&self) -> Option<crate::team::summary::Summary> {
+        let team = self.team.as_ref()?;
+        let profiles = self.team_profiles.iter().cloned().collect();
+        Some(crate::team::summary::gather(
+            team,
+            self.glossary.len(),
+            profiles,
+        ))
     }
 
     /// The statement timeout for a connection from `profile` (or none).
@@ -325,16 +355,40 @@ pub fn path(flag: Option<&Path>) -> Result<PathBuf, Failure> {
     Ok(base.join("glance").join("config.toml"))
 }
 
-/// The profile names in the config file at `path` with a short
-/// description of each (its URL, passwords redacted, or host and database),
-/// for shell completion: nothing when the file is missing or unreadable.
-pub fn profile_names(path: &Path) -> Vec<(String, String)> {
-    let Ok(text) = crate::files::read_text_capped(path, MAX_FILE_BYTES) else {
-        return Vec::new();
-    };
-    let Ok(table) = text.parse::<toml::Table>() else {
-        return Vec::new();
-    };
+/// The profile names in the config file at `path`, then those of the team
+/// folder (`team_dir`, else `[team] dir`, else a `.glance/` above the
+/// current directory) the file does not use, with a short description of
+/// each (its URL, passwords redacted, or host and database), for shell
+/// completion. Unreadable files give no names.
+pub fn profile_names(path: &Path, team_dir: Option<&Path>) -> Vec<(String, String)> {
+    let table = read_table(path).unwrap_or_default();
+    let mut names = connections_in(&table, "");
+    let configured = table
+        .get("team")
+        .and_then(|team| team.get("dir"))
+        .and_then(toml::Value::as_str)
+        .map(|dir| path.parent().unwrap_or(Path::new("")).join(dir));
+    let cwd = std::env::current_dir().ok();
+    let (found, _) = crate::team::find(team_dir, configured.as_deref(), cwd.as_deref());
+    if let Some(table) = found.and_then(|team| read_table(&team.profiles_path())) {
+        for (name, about) in connections_in(&table, " (team folder)") {
+            if !names.iter().any(|(known, _)| *known == name) {
+                names.push((name, about));
+            }
+        }
+    }
+    names
+}
+
+/// A TOML file as a table, if it can be read and parsed.
+fn read_table(path: &Path) -> Option<toml::Table> {
+    let text = crate::files::read_text_capped(path, MAX_FILE_BYTES).ok()?;
+    text.parse::<toml::Table>().ok()
+}
+
+/// The `[connections.NAME]` tables of `table`: each name with its URL
+/// (redacted) or host and database, then `mark`.
+fn connections_in(table: &toml::Table, mark: &str) -> Vec<(String, String)> {
     let Some(toml::Value::Table(connections)) = table.get("connections") else {
         return Vec::new();
     };
@@ -358,7 +412,10 @@ pub fn profile_names(path: &Path) -> Vec<(String, String)> {
                 },
                 None => String::new(),
             };
-            (name.clone(), about)
+            (
+                name.clone(),
+                format!("{about}{mark}").trim_start().to_string(),
+            )
         })
         .collect()
 }

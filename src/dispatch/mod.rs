@@ -9,6 +9,7 @@
 
 mod design;
 mod migrate;
+mod team;
 
 use crate::analysis::{explain, narrate};
 use crate::cli::{
@@ -37,6 +38,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::Man => generate::man(&mut std::io::stdout()).map_err(Failure::from_io),
         Command::Config { action } => config_command(global, *action),
+        Command::Team { action } => team::command(global, action.as_ref()),
         Command::Usage { days } => usage_command(global, *days),
         Command::Models { provider } => {
             let config = load_config(global)?;

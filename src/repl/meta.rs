@@ -43,9 +43,9 @@ impl Repl {
                 eprint!(
                     "{}",
                     report::error_line(
-                        "the config file defines no connection profiles",
+                        "neither the config file nor a team folder defines connection profiles",
                         Some(
-                            "give an address (\\c postgres://… or \\c file.db), or add [connections.NAME] to the config file"
+                            "give an address (\\c postgres://… or \\c file.db), or add [connections.NAME] to the config file or the team folder's profiles.toml"
                         )
                     )
                 );
@@ -282,6 +282,14 @@ impl Repl {
             Meta::Design { text, new } => self.design(session, input, &text, new),
             Meta::Connect(target) => self.connect(session, input, target),
             Meta::ConnInfo => println!("{}", conninfo(session)),
+            Meta::Team => {
+                let summary = self.config.team_summary();
+                if session.settings.format == Format::Json {
+                    println!("{}", crate::team::summary::json(summary.as_ref()));
+                } else {
+                    print!("{}", crate::team::summary::text(summary.as_ref()));
+                }
+            }
             Meta::History(words) => history::list(session, words.as_deref()),
             Meta::HistoryEntry(number) => history::show_entry(session, number),
             Meta::Rerun(number) => match history::to_rerun(session, number) {

@@ -58,6 +58,7 @@ mod safety;
 mod secrets;
 mod slow;
 mod sqlite;
+mod team;
 mod timings;
 mod tls;
 mod typed_sql;

@@ -1,0 +1,151 @@
+//! `glance team` and `\team`: which team folder is read, how it was found,
+//! and what it holds; or, without one, how glance looks for one. Returns
+//! text and JSON; the front ends print them.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use super::Team;
+
+/// The largest `examples.tsv` counted.
+const MAX_EXAMPLES_BYTES: u64 = 16 << 20;
+
+/// What the team folder holds.
+#[derive(Debug)]
+pub struct Summary {
+    pub team: Team,
+    /// `.sql` files in `queries/`.
+    pub queries: usize,
+    pub glossary_terms: usize,
+    /// Lines under the header of `examples.tsv`.
+    pub examples: usize,
+    /// Profiles in use from `profiles.toml` (not those a personal profile
+    /// of the same name replaces).
+    pub profiles: Vec<String>,
+    /// Files that could not be read.
+    pub problems: Vec<String>,
+}
+
+/// How glance looks for a team folder, and how to make one.
+const NONE_FOUND: &str = "No team folder is used. glance reads the one --team-dir, GLANCE_TEAM_DIR or [team] dir in the config file names, else the first .glance/ directory in the current directory or a parent. Create one with `glance team init`.";
+
+/// Counts what `team` holds; `glossary_terms` and `profiles` come from the
+/// settings, which have read those files already.
+pub fn gather(team: &Team, glossary_terms: usize, profiles: Vec<String>) -> Summary {
+    let mut problems = Vec::new();
+    let queries = match std::fs::read_dir(team.queries_dir()) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "sql"))
+            .count(),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => 0,
+        Err(error) => {
+            problems.push(unreadable(&team.queries_dir(), &error));
+            0
+        }
+    };
+    let examples = match crate::files::read_text_capped(&team.examples_path(), MAX_EXAMPLES_BYTES) {
+        Ok(text) => text
+            .lines()
+            .skip(1)
+            .filter(|line| !line.trim().is_empty())
+            .count(),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => 0,
+        Err(error) => {
+            problems.push(unreadable(&team.examples_path(), &error));
+            0
+        }
+    };
+    Summary {
+        team: team.clone(),
+        queries,
+        glossary_terms,
+        examples,
+        profiles,
+        problems,
+    }
+}
+
+fn unreadable(path: &Path, error: &std::io::Error) -> String {
+    format!("cannot read {}: {error}", path.display())
+}
+
+/// The summary in lines, or how to get a team folder.
+pub fn text(summary: Option<&Summary>) -> String {
+    let Some(summary) = summary else {
+        return format!("{NONE_FOUND}\n");
+    };
+    let visible = |text: &str| crate::escape::visible(text).into_owned();
+    let count = |n: usize, one: &str, many: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    };
+    let profiles = match summary.profiles.as_slice() {
+        [] => "no profiles".to_string(),
+        names => format!(
+            "{}: {}",
+            count(names.len(), "profile", "profiles"),
+            visible(&names.join(", "))
+        ),
+    };
+    let mut text = format!(
+        "Team folder: {} ({})\n  queries/       {}\n  glossary.toml  {}\n  examples.tsv   {}\n  profiles.toml  {profiles}\n",
+        visible(&summary.team.dir.display().to_string()),
+        summary.team.origin(),
+        count(summary.queries, "saved query", "saved queries"),
+        count(summary.glossary_terms, "term", "terms"),
+        count(summary.examples, "example", "examples"),
+    );
+    for problem in &summary.problems {
+        text.push_str(&format!("  {}\n", visible(problem)));
+    }
+    text
+}
+
+/// The summary as a JSON document; `"team": null` without a folder.
+pub fn json(summary: Option<&Summary>) -> serde_json::Value {
+    let Some(summary) = summary else {
+        return json!({ "team": null, "how_found": NONE_FOUND });
+    };
+    json!({
+        "team": {
+            "dir": summary.team.dir.display().to_string(),
+            "found": summary.team.origin(),
+            "queries": summary.queries,
+            "glossary_terms": summary.glossary_terms,
+            "examples": summary.examples,
+            "profiles": summary.profiles,
+            "problems": summary.problems,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::team::Found;
+
+    #[test]
+    fn what_the_folder_holds_is_counted() {
+        let root = tempfile::tempdir().unwrap();
+        let team = Team {
+            dir: root.path().to_path_buf(),
+            found: Found::Named,
+        };
+        std::fs::create_dir(team.queries_dir()).unwrap();
+        std::fs::write(team.queries_dir().join("a.sql"), "select 1").unwrap();
+        std::fs::write(team.queries_dir().join("README.md"), "x").unwrap();
+        std::fs::write(team.examples_path(), "question\tsql\nq\tselect 1\n\n").unwrap();
+        let summary = gather(&team, 2, vec!["dev".into()]);
+        assert_eq!((summary.queries, summary.examples), (1, 1));
+        let shown = text(Some(&summary));
+        assert!(shown.contains("1 saved query"), "{shown}");
+        assert!(shown.contains("2 terms"), "{shown}");
+        assert!(shown.contains("1 profile: dev"), "{shown}");
+        assert!(shown.contains("--team-dir"), "{shown}");
+        assert_eq!(json(Some(&summary))["team"]["examples"], 1);
+        assert!(text(None).contains("glance team init"));
+        assert!(json(None)["team"].is_null());
+    }
+}
