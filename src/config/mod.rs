@@ -63,6 +63,9 @@ pub struct Config {
     pub profiles: BTreeMap<String, Profile>,
     /// The names in `profiles` that come from the team folder.
     pub team_profiles: BTreeSet<String>,
+    /// Team profiles not used because the config file has one of the
+    /// same name.
+    pub team_profiles_replaced: BTreeSet<String>,
     pub format: Format,
     pub expanded: Expanded,
     /// Rows per page; the window height when `None`.
@@ -169,7 +172,9 @@ impl Config {
             let shared = team::read(folder)?;
             self.warnings.extend(shared.warnings);
             self.glossary = shared.glossary;
-            self.team_profiles = team::merge_profiles(&mut self.profiles, shared.profiles);
+            let merged = team::merge_profiles(&mut self.profiles, shared.profiles);
+            self.team_profiles = merged.used;
+            self.team_profiles_replaced = merged.replaced;
         }
         self.team = found;
         Ok(self)
@@ -223,6 +228,7 @@ impl Config {
                 .map(|(name, profile)| (name, profile.into_inner()))
                 .collect(),
             team_profiles: BTreeSet::new(),
+            team_profiles_replaced: BTreeSet::new(),
             format: overrides
                 .format
                 .or(file.display.format)
@@ -295,7 +301,10 @@ impl Config {
     /// What the team folder in use holds (`glance team`, `\team`).
     pub fn team_summary(&self) -> Option<crate::team::summary::Summary> {
         let team = self.team.as_ref()?;
-        let profiles = self.team_profiles.iter().cloned().collect();
+        let profiles = crate::team::summary::Profiles {
+            used: self.team_profiles.iter().cloned().collect(),
+            replaced: self.team_profiles_replaced.iter().cloned().collect(),
+        };
         Some(crate::team::summary::gather(
             team,
             self.glossary.len(),

@@ -105,7 +105,20 @@ pub fn render(config: &Config, llm: &InEffect) -> String {
     } else {
         ""
     };
-    format!("{source}{unset}\n{}\n{body}", llm_section(llm))
+    let team = match &config.team {
+        Some(team) if !config.team_profiles.is_empty() => format!(
+            "# From the team folder {}: connections.{}.\n",
+            team.dir.display(),
+            config
+                .team_profiles
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", connections.")
+        ),
+        _ => String::new(),
+    };
+    format!("{source}{unset}{team}\n{}\n{body}", llm_section(llm))
 }
 
 /// `[llm]` with the provider and model in effect, each followed by where

@@ -55,24 +55,32 @@ pub fn read(team: &Team) -> Result<Shared, Failure> {
     Ok(shared)
 }
 
+/// Which team profiles are used, and which a personal profile replaces.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Merged {
+    pub used: BTreeSet<String>,
+    pub replaced: BTreeSet<String>,
+}
+
 /// Adds the team's profiles to the personal ones: a personal profile wins
 /// over a team profile of the same name, and a personal default over a
-/// team default. Returns the names that came from the team folder.
+/// team default.
 pub fn merge_profiles(
     personal: &mut BTreeMap<String, Profile>,
     team: BTreeMap<String, Profile>,
-) -> BTreeSet<String> {
+) -> Merged {
     let personal_default = personal.values().any(|profile| profile.default);
-    let mut from_team = BTreeSet::new();
+    let mut merged = Merged::default();
     for (name, mut profile) in team {
         if personal.contains_key(&name) {
+            merged.replaced.insert(name);
             continue;
         }
         profile.default &= !personal_default;
-        from_team.insert(name.clone());
+        merged.used.insert(name.clone());
         personal.insert(name, profile);
     }
-    from_team
+    merged
 }
 
 /// The text of a team file, `None` when it does not exist.
@@ -254,8 +262,9 @@ mod tests {
             ("prod".to_string(), profile("theirs", false)),
             ("dev".to_string(), profile("dev", true)),
         ]);
-        let from_team = merge_profiles(&mut personal, team.clone());
-        assert_eq!(from_team, BTreeSet::from(["dev".to_string()]));
+        let merged = merge_profiles(&mut personal, team.clone());
+        assert_eq!(merged.used, BTreeSet::from(["dev".to_string()]));
+        assert_eq!(merged.replaced, BTreeSet::from(["prod".to_string()]));
         assert_eq!(personal["prod"].host.as_deref(), Some("mine"));
         assert!(personal["dev"].default, "a team default counts alone");
         let mut personal = BTreeMap::from([("mine".to_string(), profile("m", true))]);

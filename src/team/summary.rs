@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::Team;
+use super::{Found, Team};
 
 /// The largest `examples.tsv` counted.
 const MAX_EXAMPLES_BYTES: u64 = 16 << 20;
@@ -20,11 +20,18 @@ pub struct Summary {
     pub glossary_terms: usize,
     /// Lines under the header of `examples.tsv`.
     pub examples: usize,
-    /// Profiles in use from `profiles.toml` (not those a personal profile
-    /// of the same name replaces).
-    pub profiles: Vec<String>,
+    pub profiles: Profiles,
     /// Files that could not be read.
     pub problems: Vec<String>,
+}
+
+/// The profiles of `profiles.toml`, by name.
+#[derive(Debug, Default)]
+pub struct Profiles {
+    /// In use.
+    pub used: Vec<String>,
+    /// Replaced by a personal profile of the same name.
+    pub replaced: Vec<String>,
 }
 
 /// How glance looks for a team folder, and how to make one.
@@ -32,7 +39,7 @@ const NONE_FOUND: &str = "No team folder is used. glance reads the one --team-di
 
 /// Counts what `team` holds; `glossary_terms` and `profiles` come from the
 /// settings, which have read those files already.
-pub fn gather(team: &Team, glossary_terms: usize, profiles: Vec<String>) -> Summary {
+pub fn gather(team: &Team, glossary_terms: usize, profiles: Profiles) -> Summary {
     let mut problems = Vec::new();
     let queries = match std::fs::read_dir(team.queries_dir()) {
         Ok(entries) => entries
@@ -81,7 +88,8 @@ pub fn text(summary: Option<&Summary>) -> String {
         1 => format!("1 {one}"),
         n => format!("{n} {many}"),
     };
-    let profiles = match summary.profiles.as_slice() {
+    let Profiles { used, replaced } = &summary.profiles;
+    let mut profiles = match used.as_slice() {
         [] => "no profiles".to_string(),
         names => format!(
             "{}: {}",
@@ -89,6 +97,12 @@ pub fn text(summary: Option<&Summary>) -> String {
             visible(&names.join(", "))
         ),
     };
+    if !replaced.is_empty() {
+        profiles.push_str(&format!(
+            " (your config file's {} over the team's)",
+            visible(&replaced.join(", "))
+        ));
+    }
     let mut text = format!(
         "Team folder: {} ({})\n  queries/       {}\n  glossary.toml  {}\n  examples.tsv   {}\n  profiles.toml  {profiles}\n",
         visible(&summary.team.dir.display().to_string()),
@@ -115,7 +129,13 @@ pub fn json(summary: Option<&Summary>) -> serde_json::Value {
             "queries": summary.queries,
             "glossary_terms": summary.glossary_terms,
             "examples": summary.examples,
-            "profiles": summary.profiles,
+            "how": match summary.team.found {
+                Found::Named => "named",
+                Found::Config => "config",
+                Found::Searched => "searched",
+            },
+            "profiles": summary.profiles.used,
+            "profiles_replaced": summary.profiles.replaced,
             "problems": summary.problems,
         }
     })
@@ -124,7 +144,6 @@ pub fn json(summary: Option<&Summary>) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::team::Found;
 
     #[test]
     fn what_the_folder_holds_is_counted() {
@@ -137,14 +156,24 @@ mod tests {
         std::fs::write(team.queries_dir().join("a.sql"), "select 1").unwrap();
         std::fs::write(team.queries_dir().join("README.md"), "x").unwrap();
         std::fs::write(team.examples_path(), "question\tsql\nq\tselect 1\n\n").unwrap();
-        let summary = gather(&team, 2, vec!["dev".into()]);
+        let profiles = Profiles {
+            used: vec!["dev".into()],
+            replaced: vec!["prod".into()],
+        };
+        let summary = gather(&team, 2, profiles);
         assert_eq!((summary.queries, summary.examples), (1, 1));
         let shown = text(Some(&summary));
         assert!(shown.contains("1 saved query"), "{shown}");
         assert!(shown.contains("2 terms"), "{shown}");
-        assert!(shown.contains("1 profile: dev"), "{shown}");
+        assert!(
+            shown.contains("1 profile: dev (your config file's prod over the team's)"),
+            "{shown}"
+        );
         assert!(shown.contains("--team-dir"), "{shown}");
-        assert_eq!(json(Some(&summary))["team"]["examples"], 1);
+        let doc = json(Some(&summary));
+        assert_eq!(doc["team"]["examples"], 1);
+        assert_eq!(doc["team"]["how"], "named");
+        assert_eq!(doc["team"]["profiles_replaced"][0], "prod");
         assert!(text(None).contains("glance team init"));
         assert!(json(None)["team"].is_null());
     }

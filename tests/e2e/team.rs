@@ -182,6 +182,13 @@ fn team_profiles_connect_and_a_personal_one_of_the_same_name_wins() {
         .stdout_has("shop")
         .stdout_has("team folder")
         .stdout_has("1 profile: shop");
+    glance()
+        .home(&home)
+        .args(["config", "show"])
+        .run()
+        .success()
+        .stdout_has("# From the team folder")
+        .stdout_has("[connections.shop]");
     let config = home.join(".config/glance");
     fs::create_dir_all(&config).unwrap();
     fs::write(
@@ -196,6 +203,12 @@ fn team_profiles_connect_and_a_personal_one_of_the_same_name_wins() {
         .success()
         .stdout_has("mine")
         .never_shows("from_team");
+    glance()
+        .home(&home)
+        .args(["team"])
+        .run()
+        .success()
+        .stdout_has("no profiles (your config file's shop over the team's)");
 }
 
 #[test]
@@ -297,4 +310,18 @@ fn profile_completion_offers_team_profiles_marked() {
         .run();
     out.success();
     assert!(out.stdout.contains("staging"), "{out}");
+}
+
+#[test]
+fn backslash_team_in_a_terminal_session() {
+    let home = team_folder("team_pty", &[("glossary.toml", GLOSSARY)]);
+    let db = shop_file(&home, "pen");
+    let db = db.to_str().unwrap();
+    let mut repl = harness::pty_with_home(["repl", "--no-history", "-d", db], &home);
+    repl.expect_prompt();
+    repl.send_line("\\team");
+    repl.expect_all(&["found in the current directory or a parent", "1 term"]);
+    repl.expect_prompt();
+    repl.send_line("\\q");
+    repl.expect_exit();
 }
