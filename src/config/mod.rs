@@ -134,10 +134,15 @@ impl Config {
         warnings.extend(password_warning(&path, &loaded.file));
         warnings.extend(unqualified_trust(&loaded.file));
         // A relative `[team] dir` is read from the config file's folder.
-        let configured_team = loaded.file.team.dir.as_ref().map(|dir| match path.parent() {
-            Some(folder) => folder.join(dir),
-            None => dir.clone(),
-        });
+        let configured_team = loaded
+            .file
+            .team
+            .dir
+            .as_ref()
+            .map(|dir| match path.parent() {
+                Some(folder) => folder.join(dir),
+                None => dir.clone(),
+            });
         let config = Config::merge(overrides, loaded.file, Some(path), warnings);
         Ok(config.with_team(overrides, configured_team.as_deref()))
     }

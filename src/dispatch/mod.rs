@@ -9,6 +9,7 @@
 
 mod design;
 mod migrate;
+mod saved;
 
 use crate::analysis::{explain, narrate};
 use crate::cli::{
@@ -86,6 +87,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             }
             result
         }
+        Command::Run(args) => saved::command(global, args),
         Command::Slow { by, limit } => {
             let order = analysis::slow::Order::named(by).unwrap_or_default();
             let Analysis {

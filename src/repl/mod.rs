@@ -22,6 +22,7 @@ mod input;
 mod meta;
 pub mod migrate;
 mod output;
+mod saved;
 mod watch;
 
 use std::io::{self, Write};
@@ -515,6 +516,7 @@ impl Repl {
         let color = self.term.color;
         let run = Run {
             sql,
+            params: Vec::new(),
             origin: Origin::Generated,
             question: Some(note),
             json_prefix: Vec::new(),
