@@ -38,7 +38,10 @@ impl Repl {
                 Err(error) => store_error(&error),
             },
             Command::Delete(name) => match store.delete(&name) {
-                Ok(path) => println!("Deleted `{name}` ({}).", path.display()),
+                Ok(path) => {
+                    println!("Deleted `{name}` ({}).", path.display());
+                    input.set_saved(names(&self.config));
+                }
                 Err(error) => store_error(&error),
             },
             Command::Share(name) => match store.share(&name) {
@@ -48,7 +51,10 @@ impl Repl {
                 ),
                 Err(error) => store_error(&error),
             },
-            Command::Save { name, source } => save(session, input, &store, &name, source),
+            Command::Save { name, source } => {
+                save(session, input, &store, &name, source);
+                input.set_saved(names(&self.config));
+            }
             Command::Run { name, args } => match store.find(&name) {
                 Ok(found) => self.run_saved(session, input, &found, &args),
                 Err(error) => store_error(&error),
@@ -118,6 +124,12 @@ impl Repl {
         });
         self.report_executed(session, executed, &bound.sql, SAVED_REFUSED);
     }
+}
+
+/// The saved queries' names, for completion; none when they cannot be read.
+pub(super) fn names(config: &crate::config::Config) -> Vec<String> {
+    let found = Store::open(config.team.as_ref()).list().unwrap_or_default();
+    found.into_iter().map(|f| f.name).collect()
 }
 
 /// `\ns NAME [SQL|N]`: saves SQL, a history entry, or the last statement
