@@ -161,6 +161,9 @@ fn save(session: &mut Session, input: &mut Input, store: &Store, name: &str, sou
         },
     };
     let sql = sql.trim().trim_end_matches(';').trim_end().to_string();
+    if let Err(error) = bind::one_statement(&sql, session.info().dialect) {
+        return eprint!("{}", report::error_line(&error.to_string(), None));
+    }
     let notes = bind::parameters(&sql, session.info().dialect)
         .iter()
         .filter(|p| !matches!(p.key, Key::Positional(_)))

@@ -59,6 +59,17 @@ pub enum ArgError {
     TooMany { takes: usize, known: String },
     #[error("the identifier parameter `{0}` needs a name, not NULL or nothing")]
     EmptyIdent(String),
+    #[error("a saved query runs one statement, and this one holds {0}: save each on its own")]
+    Several(usize),
+}
+
+/// Refuses SQL holding more than one statement: a saved query is run as
+/// one prepared statement.
+pub fn one_statement(sql: &str, dialect: Dialect) -> Result<(), ArgError> {
+    match crate::safety::split_statements(sql, dialect).len() {
+        0 | 1 => Ok(()),
+        n => Err(ArgError::Several(n)),
+    }
 }
 
 /// The value each parameter takes, the arguments and fallbacks resolved;
@@ -184,6 +195,7 @@ pub fn bind(sql: &str, dialect: Dialect, values: &BTreeMap<Key, Param>) -> Resul
         }
     }
     text.push_str(&sql[at..]);
+    one_statement(&text, dialect)?;
     Ok(Bound { sql: text, params })
 }
 
@@ -282,6 +294,13 @@ mod tests {
         // no name: `1=1` fills the next slot.
         let odd = run("select :a", Dialect::Postgres, &["1=1"]).unwrap();
         assert_eq!(odd.params, [some("1=1")]);
+    }
+
+    #[test]
+    fn one_statement_only() {
+        let several = run("select :a; delete from t", Dialect::Sqlite, &["1"]).unwrap_err();
+        assert!(several.contains("holds 2"), "{several}");
+        assert!(run("select ';' || :a;", Dialect::Sqlite, &["1"]).is_ok());
     }
 
     #[test]

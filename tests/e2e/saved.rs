@@ -7,6 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::fake_llm::{FakeLlm, Reply};
 use crate::harness::{self, glance};
 use crate::mariadb_server::mariadb;
 
@@ -338,4 +339,58 @@ fn save_in_the_repl_then_run_list_print_and_share() {
         fs::read_to_string(team.join("queries/pick.sql")).unwrap(),
         text
     );
+}
+
+#[test]
+fn after_an_answer_the_question_is_saved_and_a_rerun_binds_the_values_again() {
+    let file = items_file("saved-question");
+    let home = harness::scratch_dir("saved-question-home");
+    let fake = FakeLlm::openai(vec![Reply::text(
+        "Here it is.\n\n```sql\nselect name from items where id = 2\n```\n",
+    )]);
+    fake.on(glance().home(&home).arg("repl").arg("-d").arg(&file))
+        .stdin("which item is number two?\n\\ns second\n\\n\n")
+        .run()
+        .success()
+        .stdout_has("Saved `second`")
+        .stdout_has("which item is number two?");
+    let text = fs::read_to_string(personal(&home).join("second.sql")).unwrap();
+    assert_eq!(
+        text,
+        "-- question: which item is number two?\nselect name from items where id = 2\n"
+    );
+    put(
+        &personal(&home),
+        "named",
+        "select price from items where name = :name",
+    );
+    let script = |input: &str| {
+        glance()
+            .home(&home)
+            .arg("repl")
+            .arg("-d")
+            .arg(&file)
+            .stdin(input.to_string())
+            .run()
+    };
+    script("\\n named ink\n").success().stdout_has("7");
+    let history = rusqlite::Connection::open(home.join(".local/share/glance/history.db")).unwrap();
+    let (sql, params): (String, String) = history
+        .query_row(
+            "select sql, params from entries where params is not null",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(sql, "select price from items where name = ?1");
+    assert_eq!(params, r#"["ink"]"#);
+    let id: i64 = history
+        .query_row("select id from entries where params is not null", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    script(&format!("\\rerun {id}\n\\history {id}\n"))
+        .success()
+        .stdout_has("$1='ink'")
+        .stdout_has("7");
 }
