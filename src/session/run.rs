@@ -75,11 +75,16 @@ impl Session {
         verdict: Verdict,
         confirm: Confirm,
     ) -> Result<Verdict, Executed> {
+        // The planner's estimate and a preview run the SQL without the
+        // values bound to it, so a statement with some gets neither.
+        let unbound = self.bound.is_empty();
         let mut consent = Consent {
             sql,
             verdict: &verdict,
-            estimate: self.estimate_rows(sql, verdict.level),
-            can_preview: self.bound.is_empty() && self.can_preview(&verdict),
+            estimate: unbound
+                .then(|| self.estimate_rows(sql, verdict.level))
+                .flatten(),
+            can_preview: unbound && self.can_preview(&verdict),
             previewed: None,
         };
         loop {

@@ -101,6 +101,37 @@ fn postgres_binds_values_and_an_injection_matches_nothing() {
         .stdout_has("status = $1")
         .stdout_has("$1='x'' or ''1''=''1'")
         .stdout_has("(0 rows)");
+    // A saved write binds its values too, and needs --yes without a terminal.
+    put(
+        &personal(&home),
+        "set_status",
+        "update orders set status = :status where id = :id",
+    );
+    run(&["set_status", "2", "delivered"]).code(3);
+    assert_eq!(
+        db.query_scalar("select status from orders where id = 2")
+            .as_deref(),
+        Some("pending")
+    );
+    glance()
+        .home(&home)
+        .args([
+            "-d",
+            db.url(),
+            "--yes",
+            "run",
+            "set_status",
+            "id=2",
+            "status=delivered",
+        ])
+        .run()
+        .success()
+        .stdout_has("UPDATE, 1 row affected");
+    assert_eq!(
+        db.query_scalar("select status from orders where id = 2")
+            .as_deref(),
+        Some("delivered")
+    );
 }
 
 #[test]
