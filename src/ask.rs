@@ -52,7 +52,7 @@ impl Failed {
     }
 
     /// A failure of `kind` (`connection`, `model`…).
-    fn of(kind: &'static str) -> impl FnOnce(Failure) -> Failed {
+    pub fn of(kind: &'static str) -> impl FnOnce(Failure) -> Failed {
         move |failure| Failed {
             failure,
             kind,
@@ -182,7 +182,6 @@ pub fn run(
     let sql = &statements[0];
     let mut session = open().map_err(Failed::of("connection"))?;
     warn_superuser(&session);
-    let json = session.settings.format == Format::Json;
     let prefix = vec![
         ("sql".to_string(), serde_json::Value::from(sql.as_str())),
         (
@@ -197,16 +196,32 @@ pub fn run(
         ..Run::typed(sql)
     };
     let executed = session.execute(run, &mut confirm);
-    warn_about_history(&mut session);
+    conclude(&mut session, executed, sql, |verdict| {
+        format!(
+            "this statement is destructive ({}) and needs a confirmation, but there is no terminal to ask; \
+             pass --allow-destructive to run it anyway",
+            verdict.reasons.join("; ")
+        )
+    })
+}
+
+/// How one statement run without prompts ends the command: success, or
+/// the failure with its exit code (its JSON document printed when the
+/// output is JSON). `refused` words the refusal of a statement that
+/// needed a confirmation nobody could give.
+pub fn conclude(
+    session: &mut Session,
+    executed: Executed,
+    sql: &str,
+    refused: impl FnOnce(&Verdict) -> String,
+) -> Result<(), Failed> {
+    let json = session.settings.format == Format::Json;
+    warn_about_history(session);
     let failure = match executed {
         Executed::Ran(_) => return Ok(()),
         Executed::Output(error) => Failure::from_io(error),
         Executed::Declined => Failure::Refused("not run: you answered no".into()),
-        Executed::Refused { verdict } => Failure::Refused(format!(
-            "this statement is destructive ({}) and needs a confirmation, but there is no terminal to ask; \
-             pass --allow-destructive to run it anyway",
-            verdict.reasons.join("; ")
-        )),
+        Executed::Refused { verdict } => Failure::Refused(refused(&verdict)),
         Executed::Forbidden { verdict } => Failure::Refused(session.read_only_refusal(&verdict)),
         Executed::Rejected { error } => {
             let failure = statement_failed(&error, sql);
@@ -239,7 +254,7 @@ fn warn_about_history(session: &mut Session) {
 }
 
 /// The REPL's superuser warning, once, on stderr.
-fn warn_superuser(session: &Session) {
+pub fn warn_superuser(session: &Session) {
     if let Some(warning) = session.superuser_warning() {
         eprintln!("glance: {warning}");
     }

@@ -178,6 +178,11 @@ pub enum Command {
     Repl,
     /// Answer one question, or run one statement with --sql, without prompts.
     Ask(AskArgs),
+    /// Run a saved query by name, its arguments bound as parameters (never
+    /// pasted into the SQL), without prompts: a required argument not given
+    /// is an error, and a query that writes needs --yes without a terminal.
+    /// Exit codes as for ask.
+    Run(RunArgs),
     /// Show how the database runs one statement: its plan as an indented
     /// tree, with at most five findings (slow nodes, misestimates,
     /// sequential scans, spills to disk…), worst first.
@@ -530,6 +535,22 @@ pub struct CheckArgs {
 pub enum CheckExport {
     /// A dbt properties file (schema.yml) with data tests.
     Dbt,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The saved query's name (glance run --list, or \n in the REPL, lists them).
+    #[arg(required_unless_present = "list")]
+    pub name: Option<String>,
+
+    /// Its arguments: values in order ($1, $2… or its parameters in order
+    /// of use), or NAME=VALUE.
+    #[arg(allow_hyphen_values = true, trailing_var_arg = true)]
+    pub args: Vec<String>,
+
+    /// List the saved queries (personal and team) and their parameters.
+    #[arg(long, conflicts_with = "name")]
+    pub list: bool,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub enum Section {
     Informational,
     Display,
     History,
+    Saved,
     Output,
 }
 
@@ -28,6 +29,7 @@ impl Section {
             Section::Informational => "Informational (+ adds detail)",
             Section::Display => "Display",
             Section::History => "History",
+            Section::Saved => "Saved queries",
             Section::Output => "Export and output",
         }
     }
@@ -279,6 +281,36 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::History,
     },
     Spec {
+        name: "\\n",
+        args: "[NAME [ARGS]]",
+        help: "run saved query NAME, ARGS (VALUE or key=VALUE) bound as parameters; alone, list them",
+        section: Section::Saved,
+    },
+    Spec {
+        name: "\\ns",
+        args: "NAME [SQL|N]",
+        help: "save SQL, history entry N, or the last statement (with its question) as NAME",
+        section: Section::Saved,
+    },
+    Spec {
+        name: "\\np",
+        args: "NAME",
+        help: "print saved query NAME",
+        section: Section::Saved,
+    },
+    Spec {
+        name: "\\nd",
+        args: "NAME",
+        help: "delete your saved query NAME",
+        section: Section::Saved,
+    },
+    Spec {
+        name: "\\share",
+        args: "NAME",
+        help: "copy your saved query NAME into the team folder's queries/",
+        section: Section::Saved,
+    },
+    Spec {
         name: "\\export",
         args: "FORMAT FILE[!]",
         help: "write the whole last result to FILE (csv, json, ndjson, md); ! replaces FILE",
@@ -443,6 +475,8 @@ pub enum Meta {
     HistoryEntry(i64),
     /// `\rerun N`: run entry N's SQL again, with the rules of whoever wrote it.
     Rerun(i64),
+    /// `\n`, `\ns`, `\np`, `\nd`, `\share`: saved queries.
+    Saved(crate::saved::command::Command),
     /// `\i FILE` (`relative`: `\ir`, from the directory of the file being read).
     Include {
         file: String,
@@ -636,6 +670,9 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
             (None, "") => Err(RERUN_USAGE.into()),
             (None, other) => Err(format!("`{other}` is not a history entry: {RERUN_USAGE}")),
         },
+        "\\n" | "\\ns" | "\\np" | "\\nd" | "\\share" => {
+            crate::saved::command::parse(base, rest).map(|command| Some(Meta::Saved(command)))
+        }
         "\\export" => export_command(rest).map(Some),
         "\\yank" => match rest {
             "" | "table" => Ok(Some(Meta::Yank(Yank::Result(Format::Table)))),
@@ -1081,6 +1118,7 @@ mod tests {
                 "TABLE [--all] [--export sql|tbls] [-o FILE]" => format!("{} orders", spec.name),
                 "TEXT" => format!("{} add a soft delete column to customers", spec.name),
                 "[new] TEXT" => format!("{} a library", spec.name),
+                "NAME" | "NAME [SQL|N]" => format!("{} q", spec.name),
                 _ => spec.name.to_string(),
             };
             assert!(

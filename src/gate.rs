@@ -17,6 +17,10 @@ pub enum Origin {
     Typed,
     /// Written by the LLM: writes are confirmed too.
     Generated,
+    /// A saved query run by name (`\n`, `glance run`): whoever wrote it,
+    /// the person running it may not have read it, so writes are
+    /// confirmed too.
+    Saved,
     /// Rows the person loads with `\copy … from`: a load writes whoever
     /// typed it, so it is always confirmed.
     Load,
@@ -53,7 +57,7 @@ pub fn decide(level: Level, origin: Origin, rules: Rules) -> Gate {
     let guard = guard(level, rules.statement_timeout);
     let asks = match origin {
         Origin::Typed => level >= Level::Destructive,
-        Origin::Generated => level >= Level::Write,
+        Origin::Generated | Origin::Saved => level >= Level::Write,
         Origin::Load => true,
     };
     if asks {
@@ -132,7 +136,7 @@ mod tests {
     fn every_level_origin_and_rule_has_its_decision() {
         use Gate::{Ask, Forbid, Run};
         use Level::{Destructive, ReadOnly, Write};
-        use Origin::{Generated, Load, Typed};
+        use Origin::{Generated, Load, Saved, Typed};
         let d = Guard::Direct;
         // (level, origin, read-only connection) → decision
         let table = [
@@ -142,6 +146,12 @@ mod tests {
             (ReadOnly, Generated, false, Run(GUARDED)),
             (Write, Generated, false, Ask(d)),
             (Destructive, Generated, false, Ask(d)),
+            (ReadOnly, Saved, false, Run(GUARDED)),
+            (Write, Saved, false, Ask(d)),
+            (Destructive, Saved, false, Ask(d)),
+            (ReadOnly, Saved, true, Run(GUARDED)),
+            (Write, Saved, true, Forbid),
+            (Destructive, Saved, true, Forbid),
             (ReadOnly, Load, false, Ask(GUARDED)),
             (Write, Load, false, Ask(d)),
             (Destructive, Load, false, Ask(d)),

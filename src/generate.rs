@@ -416,6 +416,10 @@ profile of the same name wins), \fIqueries/\fR and \fIexamples.tsv\fR.
 The history: questions, statements, results' sizes, tokens and cost (SQLite).
 On macOS the data directory is \fI~/Library/Application Support\fR.
 .TP
+\fI$XDG_DATA_HOME/glance/queries/NAME.sql\fR
+Your saved queries (\fB\ens\fR, \fB\en\fR, \fBglance run\fR), one SQL file each; a
+team's are in the team folder's \fIqueries/\fR.
+.TP
 \fI$XDG_DATA_HOME/glance/line_history\fR
 The interactive session's line history (arrow up).
 .TP

@@ -58,6 +58,7 @@ impl Recorded {
         Entry {
             at: jiff::Timestamp::now(),
             sql: statement.sql.to_string(),
+            params: statement.params.to_vec(),
             level: statement.level,
             ran,
             duration,
@@ -72,6 +73,8 @@ impl Recorded {
 #[derive(Clone, Copy, Debug)]
 pub struct Statement<'a> {
     pub sql: &'a str,
+    /// The values bound to its placeholders, kept apart from the SQL.
+    pub params: &'a [crate::db::Param],
     /// For generated SQL: the question it answered.
     pub question: Option<&'a QuestionNote>,
     pub level: Level,
@@ -139,6 +142,7 @@ mod tests {
     fn select() -> Statement<'static> {
         Statement {
             sql: "select 1",
+            params: &[],
             question: None,
             level: Level::ReadOnly,
         }

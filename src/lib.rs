@@ -53,6 +53,7 @@ mod render;
 mod repl;
 mod report;
 mod safety;
+mod saved;
 mod server_listing;
 mod session;
 mod setup_reader;

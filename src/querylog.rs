@@ -52,6 +52,8 @@ impl QuestionNote {
 pub struct Entry {
     pub at: jiff::Timestamp,
     pub sql: String,
+    /// The values bound to its placeholders (`None` for NULL).
+    pub params: Vec<crate::db::Param>,
     pub level: Level,
     /// Whether it reached the database.
     pub ran: bool,
@@ -85,21 +87,36 @@ impl QueryLog {
         }
     }
 
+    /// The last statement given, for `\ns NAME` without SQL.
+    pub fn last(&self) -> Option<&Entry> {
+        self.entries.last()
+    }
+
     /// The log as a result set for `\log`.
-    /// The question and LLM columns appear once a question has been asked.
+    /// The Params column appears once a statement had values bound, the
+    /// question and LLM columns once a question has been asked.
     pub fn describe(&self) -> Description {
+        let params = self.entries.iter().any(|e| !e.params.is_empty());
         let questions = self.entries.iter().any(|e| e.question.is_some());
-        let width = if questions { 9 } else { 7 };
         let names = [
-            "#", "Time", "Level", "Status", "Rows", "Duration", "SQL", "Question", "LLM",
+            "#", "Time", "Level", "Status", "Rows", "Duration", "SQL", "Params", "Question", "LLM",
         ];
         let types = [
-            "int8", "text", "text", "text", "int8", "text", "text", "text", "text",
+            "int8", "text", "text", "text", "int8", "text", "text", "text", "text", "text",
         ];
-        let columns = names[..width]
+        let shown: Vec<bool> = (0..names.len())
+            .map(|i| match i {
+                7 => params,
+                8 | 9 => questions,
+                _ => true,
+            })
+            .collect();
+        let columns = names
             .iter()
             .zip(types)
-            .map(|(name, type_name)| Column {
+            .zip(&shown)
+            .filter(|(_, shown)| **shown)
+            .map(|((name, type_name), _)| Column {
                 name: name.to_string(),
                 type_name: type_name.to_string(),
             })
@@ -123,6 +140,7 @@ impl QueryLog {
                     e.rows.map_or(Value::Null, |n| Value::Int(n as i64)),
                     Value::Text(format_duration(e.duration)),
                     Value::Text(e.sql.clone()),
+                    Value::Text(params_text(&e.params)),
                     e.question
                         .as_ref()
                         .map_or(Value::Null, |q| Value::Text(q.question.clone())),
@@ -137,7 +155,8 @@ impl QueryLog {
                     }),
                 ]
                 .into_iter()
-                .take(width)
+                .zip(&shown)
+                .filter_map(|(value, shown)| shown.then_some(value))
                 .collect()
             })
             .collect();
@@ -150,6 +169,20 @@ impl QueryLog {
     }
 }
 
+/// Bound values as the log shows them: `$1='shipped', $2=NULL`, each
+/// value quoted as a literal so spaces and quotes stay visible.
+pub fn params_text(params: &[crate::db::Param]) -> String {
+    params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match p {
+            Some(text) => format!("${}={}", i + 1, crate::ident::quote_literal(text)),
+            None => format!("${}=NULL", i + 1),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,6 +193,7 @@ mod tests {
         let base = Entry {
             at: jiff::Timestamp::UNIX_EPOCH,
             sql: "select 1".into(),
+            params: Vec::new(),
             level: Level::ReadOnly,
             ran: true,
             duration: Duration::from_millis(2),

@@ -237,6 +237,7 @@ pub fn answer_with(
                 ui.proposed(&proposal.reply, &sql, Some(&verdict));
                 let run = Run {
                     sql: &sql,
+                    params: Vec::new(),
                     origin: Origin::Generated,
                     question: Some(asked_note),
                     json_prefix: [

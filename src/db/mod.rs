@@ -145,6 +145,18 @@ pub enum Transaction {
     Failed,
 }
 
+/// A value bound to one of a statement's placeholders: text the database
+/// reads as the type the statement needs there, or NULL (`None`). Values
+/// travel as protocol parameters and are never pasted into the SQL.
+pub type Param = Option<String>;
+
+/// A bound value as a whole number, when it is written as one exactly as
+/// the number prints (`42`, `-7`; not `042`, `+1` or `1.0`): SQLite and
+/// MySQL need one for `LIMIT ?`.
+pub fn whole_number(value: &str) -> Option<i64> {
+    value.parse::<i64>().ok().filter(|n| n.to_string() == value)
+}
+
 /// A live connection.
 pub trait Backend {
     fn info(&self) -> &ConnInfo;
@@ -153,8 +165,16 @@ pub trait Backend {
     /// Fills in the distinct values of low-cardinality text columns
     /// ([`Catalog::set_samples`]), for `--share-samples`.
     fn sample_values(&mut self, catalog: &mut Catalog) -> Result<(), Error>;
-    /// Runs exactly one statement, byte-identical, streaming any rows into `sink`.
-    fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error>;
+    /// Runs exactly one statement, byte-identical, with `params` bound to
+    /// its placeholders in the database's own syntax (`$1`, `?1`, `?`),
+    /// streaming any rows into `sink`.
+    fn run(
+        &mut self,
+        sql: &str,
+        params: &[Param],
+        guard: Guard,
+        sink: &mut dyn RowSink,
+    ) -> Result<Outcome, Error>;
     /// Asks the database whether it accepts one statement, without running
     /// it: on PostgreSQL a Parse (and Describe) of the extended protocol and
     /// never an Execute, inside a read-only transaction (or a read-only

@@ -38,7 +38,7 @@ use self::stream::Clock;
 use super::postgres::Login;
 use super::{
     Backend, Canceller, ConnInfo, ConnectOptions, Dialect, Error, Guard, Outcome, OutcomeKind,
-    RowSink, Transaction,
+    Param, RowSink, Transaction,
 };
 use crate::catalog::Catalog;
 
@@ -153,13 +153,14 @@ impl MysqlBackend {
     fn run_direct(
         &mut self,
         sql: &str,
+        params: &[Param],
         sink: &mut dyn RowSink,
         clock: &mut Clock,
     ) -> Result<OutcomeKind, Error> {
         let err = self.err();
         let canceller = self.canceller.clone();
         let stop = move || canceller.kill();
-        let result = stream::run(&mut self.conn, sql, sink, clock, &stop).map_err(&err);
+        let result = stream::run(&mut self.conn, sql, params, sink, clock, &stop).map_err(&err);
         self.collect_warnings();
         if let Ok(open) = transaction_open(&mut self.conn, self.mariadb) {
             self.in_transaction = open;
@@ -276,13 +277,19 @@ impl Backend for MysqlBackend {
         self.noting(result)
     }
 
-    fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error> {
+    fn run(
+        &mut self,
+        sql: &str,
+        params: &[Param],
+        guard: Guard,
+        sink: &mut dyn RowSink,
+    ) -> Result<Outcome, Error> {
         self.begin(sql)?;
         let mut clock = Clock::default();
         let kind = match guard {
-            Guard::Direct => self.run_direct(sql, sink, &mut clock),
+            Guard::Direct => self.run_direct(sql, params, sink, &mut clock),
             Guard::ReadOnly { statement_timeout } | Guard::GenericPlans { statement_timeout } => {
-                self.run_guarded(Work::Rows(sql, sink), statement_timeout, &mut clock)
+                self.run_guarded(Work::Rows(sql, params, sink), statement_timeout, &mut clock)
             }
         };
         let kind = self.noting(kind)?;

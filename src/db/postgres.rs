@@ -29,6 +29,8 @@ mod guard;
 mod introspect;
 #[path = "pg/stream.rs"]
 mod stream;
+#[path = "pg/text_param.rs"]
+mod text_param;
 #[path = "pg/tls.rs"]
 mod tls;
 #[path = "pg/value.rs"]
@@ -42,6 +44,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use postgres::types::ToSql;
 use postgres::{CancelToken, Client};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
@@ -49,9 +52,10 @@ use self::connect::{Notices, Session, check_guard_role, open, settings};
 use self::control::{Control, transaction_control};
 use self::guard::{Work, lock_timeout};
 use self::stream::{Clock, prepare, run_unbracketed, stream_all, stream_portal};
+use self::text_param::{references, text_params};
 use super::{
     Backend, Canceller, ConnInfo, ConnectCause, ConnectError, ConnectOptions, Dialect, Error,
-    Guard, Outcome, OutcomeKind, RowSink, Transaction,
+    Guard, Outcome, OutcomeKind, Param, RowSink, Transaction,
 };
 use crate::catalog::Catalog;
 use crate::ident::quote_ident_always;
@@ -191,6 +195,7 @@ impl PgBackend {
     fn run_direct(
         &mut self,
         sql: &str,
+        args: &[&(dyn ToSql + Sync)],
         sink: &mut dyn RowSink,
         clock: &mut Clock,
     ) -> Result<OutcomeKind, Error> {
@@ -208,14 +213,22 @@ impl PgBackend {
         };
         let result = if stmt.columns().is_empty() {
             clock
-                .time(|| self.client.execute(&stmt, &[]))
+                .time(|| self.client.execute(&stmt, args))
                 .map(|n| OutcomeKind::Command { affected: Some(n) })
                 .map_err(err)
         } else if self.in_transaction {
-            stream_all(&mut self.client, &stmt, sink, &self.values, clock, &err)
+            stream_all(
+                &mut self.client,
+                &stmt,
+                args,
+                sink,
+                &self.values,
+                clock,
+                &err,
+            )
         } else {
             let mut tx = clock.time(|| self.client.transaction()).map_err(err)?;
-            let outcome = stream_portal(&mut tx, &stmt, sink, &self.values, clock, &err);
+            let outcome = stream_portal(&mut tx, &stmt, args, sink, &self.values, clock, &err);
             match outcome {
                 Ok(kind) => clock.time(|| tx.commit()).map(|()| kind).map_err(err),
                 Err(e) => {
@@ -314,7 +327,7 @@ impl Backend for PgBackend {
             .map_err(err)?;
         let client = &mut self.client;
         let values = &self.values;
-        let result = run_unbracketed(client, sql, sink, values, &mut clock, &err);
+        let result = run_unbracketed(client, sql, &[], sink, values, &mut clock, &err);
         match result {
             Ok(kind) => Ok(Outcome {
                 kind,
@@ -353,20 +366,30 @@ impl Backend for PgBackend {
             .map_err(|e| errors::query_error(&e, false))
     }
 
-    fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error> {
+    fn run(
+        &mut self,
+        sql: &str,
+        params: &[Param],
+        guard: Guard,
+        sink: &mut dyn RowSink,
+    ) -> Result<Outcome, Error> {
         super::reject_nul(sql)?;
+        let texts = text_params(params);
+        let args = references(&texts);
         // What glance's own catalog queries drew from the server is not shown.
         self.take_notices();
         self.canceller.requested.store(false, Ordering::SeqCst);
         let mut clock = Clock::default();
         let kind = match guard {
-            Guard::Direct => self.run_direct(sql, sink, &mut clock)?,
+            Guard::Direct => self.run_direct(sql, &args, sink, &mut clock)?,
             Guard::ReadOnly { statement_timeout } => {
-                self.run_guarded_work(Work::Rows(sql, sink), statement_timeout, &mut clock)?
+                self.run_guarded_work(Work::Rows(sql, &args, sink), statement_timeout, &mut clock)?
             }
-            Guard::GenericPlans { statement_timeout } => {
-                self.run_guarded_work(Work::Generic(sql, sink), statement_timeout, &mut clock)?
-            }
+            Guard::GenericPlans { statement_timeout } => self.run_guarded_work(
+                Work::Generic(sql, &args, sink),
+                statement_timeout,
+                &mut clock,
+            )?,
         };
         Ok(Outcome {
             kind,

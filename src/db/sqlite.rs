@@ -27,7 +27,7 @@ use self::introspect::{introspect, load_samples};
 use self::run::{Timer, execute};
 use super::{
     Backend, Canceller, ConnInfo, ConnectCause, ConnectError, Dialect, Error, Guard, Outcome,
-    RowSink, Transaction,
+    Param, RowSink, Transaction,
 };
 use crate::catalog::Catalog;
 
@@ -120,6 +120,7 @@ impl SqliteBackend {
     fn run_read_only(
         &mut self,
         sql: &str,
+        params: &[Param],
         timeout: Duration,
         sink: &mut dyn RowSink,
     ) -> Result<Outcome, Error> {
@@ -137,7 +138,7 @@ impl SqliteBackend {
         };
         let result = installed
             .map_err(map_error)
-            .and_then(|()| execute(&self.conn, sql, true, sink, timer.as_deref()));
+            .and_then(|()| execute(&self.conn, sql, params, true, sink, timer.as_deref()));
         let removed = self.conn.progress_handler(0, None::<fn() -> bool>);
         let reset = self.conn.execute_batch("PRAGMA query_only = OFF");
         let outcome = result?;
@@ -170,12 +171,18 @@ impl Backend for SqliteBackend {
         load_samples(&self.conn, catalog).map_err(map_error)
     }
 
-    fn run(&mut self, sql: &str, guard: Guard, sink: &mut dyn RowSink) -> Result<Outcome, Error> {
+    fn run(
+        &mut self,
+        sql: &str,
+        params: &[Param],
+        guard: Guard,
+        sink: &mut dyn RowSink,
+    ) -> Result<Outcome, Error> {
         super::reject_nul(sql)?;
         match guard {
-            Guard::Direct => execute(&self.conn, sql, false, sink, None),
+            Guard::Direct => execute(&self.conn, sql, params, false, sink, None),
             Guard::ReadOnly { statement_timeout } | Guard::GenericPlans { statement_timeout } => {
-                self.run_read_only(sql, statement_timeout, sink)
+                self.run_read_only(sql, params, statement_timeout, sink)
             }
         }
     }
@@ -270,7 +277,7 @@ mod tests {
 
     fn run(b: &mut SqliteBackend, sql: &str, guard: Guard) -> (Result<Outcome, Error>, Collect) {
         let mut sink = Collect::default();
-        (b.run(sql, guard, &mut sink), sink)
+        (b.run(sql, &[], guard, &mut sink), sink)
     }
 
     fn count(b: &SqliteBackend, table: &str) -> i64 {
@@ -370,7 +377,9 @@ mod tests {
             stop_after: Some(100),
             ..Collect::default()
         };
-        let out = b.run(series, Guard::Direct, &mut stopping).expect("runs");
+        let out = b
+            .run(series, &[], Guard::Direct, &mut stopping)
+            .expect("runs");
         assert_eq!(
             out.kind,
             OutcomeKind::Rows {

@@ -30,12 +30,12 @@ pub(super) fn validate(
     let mut existing = Vec::new();
     for row in &rows {
         if let [db::Value::Text(name), db::Value::Text(sql)] = row.as_slice() {
-            scratch.run(sql, Guard::Direct, &mut Discard)?;
+            scratch.run(sql, &[], Guard::Direct, &mut Discard)?;
             existing.push(name.to_lowercase());
         }
     }
     for sql in statements {
-        if let Err(error) = scratch.run(sql, Guard::Direct, &mut Discard) {
+        if let Err(error) = scratch.run(sql, &[], Guard::Direct, &mut Discard) {
             return Ok(Err(Invalid::Database {
                 error,
                 sql: sql.clone(),

@@ -9,6 +9,7 @@
 
 mod design;
 mod migrate;
+mod saved;
 mod team;
 
 use crate::analysis::{explain, narrate};
@@ -88,6 +89,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             }
             result
         }
+        Command::Run(args) => saved::command(global, args),
         Command::Slow { by, limit } => {
             let order = analysis::slow::Order::named(by).unwrap_or_default();
             let Analysis {

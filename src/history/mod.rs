@@ -100,6 +100,8 @@ pub struct Record<'a> {
     pub database: &'a str,
     pub question: Option<&'a QuestionNote>,
     pub sql: Option<&'a str>,
+    /// The values bound to its placeholders.
+    pub params: &'a [crate::db::Param],
     /// The classifier's level, `read_only`/`write`/`destructive`.
     pub level: Option<&'static str>,
     pub ran: bool,
@@ -117,6 +119,7 @@ impl<'a> Record<'a> {
             database,
             question: entry.question.as_ref(),
             sql: Some(&entry.sql),
+            params: &entry.params,
             level: Some(entry.level.as_str()),
             ran: entry.ran,
             db_time: entry.ran.then_some(entry.duration),
@@ -139,6 +142,7 @@ impl<'a> Record<'a> {
             database,
             question: Some(note),
             sql: None,
+            params: &[],
             level: None,
             ran: false,
             db_time: None,
@@ -172,6 +176,8 @@ pub struct Stored {
     pub provider: Option<String>,
     pub model: Option<String>,
     pub error: Option<String>,
+    /// The values bound to the statement's placeholders.
+    pub params: Vec<crate::db::Param>,
 }
 
 /// One statement's runs on a database, summed ([`History::slowest`]).
@@ -185,7 +191,7 @@ pub struct Timed {
 
 const COLUMNS: &str = "id, at, profile, database_name, question, sql, level, ran, db_ms, llm_ms, \
      row_count, input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_usd, \
-     provider, model, error";
+     provider, model, error, params";
 
 impl History {
     /// Opens (or creates) `dir/history.db`; the second value says where an
@@ -286,8 +292,8 @@ impl History {
             .prepare_cached(
                 "INSERT INTO entries (at, profile, database_name, question, sql, level, ran, \
                  db_ms, llm_ms, row_count, input_tokens, output_tokens, cached_tokens, \
-                 reasoning_tokens, cost_usd, provider, model, error) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                 reasoning_tokens, cost_usd, provider, model, error, params) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
             )?
             .execute(params![
                 r.at.to_string(),
@@ -308,6 +314,7 @@ impl History {
                 call.map(|n| &n.provider),
                 call.map(|n| &n.model),
                 r.error.map(redacted),
+                (!r.params.is_empty()).then(|| serde_json::json!(r.params).to_string()),
             ])?;
         Ok(())
     }
@@ -449,6 +456,10 @@ fn stored(row: &Row) -> rusqlite::Result<Stored> {
         provider: row.get(16)?,
         model: row.get(17)?,
         error: row.get(18)?,
+        params: row
+            .get::<_, Option<String>>(19)?
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default(),
     })
 }
 
@@ -471,6 +482,7 @@ mod tests {
         Entry {
             at: jiff::Timestamp::from_second(1_700_000_000).unwrap(),
             sql: sql.to_string(),
+            params: Vec::new(),
             level: Level::ReadOnly,
             ran: true,
             duration: Duration::from_millis(3),

@@ -53,6 +53,9 @@ const MIGRATIONS: &[&str] = &[
              VALUES ('delete', old.id, old.question, old.sql);
          INSERT INTO entries_fts (rowid, question, sql) VALUES (new.id, new.question, new.sql);
      END;",
+    // 2: the values bound to a statement's placeholders (a saved query's
+    // arguments), kept apart from its SQL as a JSON array of text or null.
+    "ALTER TABLE entries ADD COLUMN params TEXT;",
 ];
 
 /// Why the history file could not be opened.

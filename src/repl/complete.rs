@@ -28,6 +28,8 @@ pub struct Vocabulary {
     relations: Vec<RelationNames>,
     /// Connection profiles from the config, for `\c NAME`.
     pub profiles: Vec<String>,
+    /// Saved queries' names, for `\n NAME` and its kin.
+    pub saved: Vec<String>,
     /// How the database quotes the names offered.
     quoting: Quoting,
 }
@@ -191,13 +193,18 @@ fn argument(
     vocabulary: &Vocabulary,
 ) -> Vec<String> {
     let first_argument = start <= arguments || line[arguments..start].trim().is_empty();
-    match command {
-        "\\c" | "\\connect" if first_argument => vocabulary
-            .profiles
+    let starting = |names: &[String]| {
+        names
             .iter()
-            .filter(|p| p.starts_with(word))
+            .filter(|name| name.starts_with(word))
             .cloned()
-            .collect(),
+            .collect()
+    };
+    match command {
+        "\\c" | "\\connect" if first_argument => starting(&vocabulary.profiles),
+        "\\n" | "\\ns" | "\\np" | "\\nd" | "\\share" if first_argument => {
+            starting(&vocabulary.saved)
+        }
         "\\sql" if expects_relation(&line[..start]) => Names::new(vocabulary, line).relations(word),
         "\\sql" => Names::new(vocabulary, line).any(word, true),
         "\\d" | "\\d+" | "\\dt" | "\\dt+" | "\\dv" | "\\dv+" | "\\dm" | "\\dm+"
@@ -639,6 +646,7 @@ mod tests {
         };
         let mut vocabulary = Vocabulary {
             profiles: vec!["prod".into(), "staging".into(), "local".into()],
+            saved: vec!["by_status".into(), "busy".into()],
             ..Default::default()
         };
         vocabulary.learn(&catalog);
@@ -815,6 +823,9 @@ mod tests {
         assert_eq!(got.start, 3);
         assert_eq!(got.candidates, ["staging"]);
         assert_eq!(candidates("\\c ", false).len(), 3);
+        assert_eq!(candidates("\\n b", false).len(), 2);
+        assert_eq!(candidates("\\np by", false), ["by_status"]);
+        assert!(candidates("\\n by_status b", false).is_empty(), "one name");
         assert!(candidates("\\c prod p", false).is_empty(), "one argument");
     }
 

@@ -50,6 +50,8 @@ pub struct Rerun {
     /// For a statement the model wrote: the question it answered, which
     /// the new entry keeps so that it too is known as the model's.
     pub question: Option<QuestionNote>,
+    /// The values bound to its placeholders (a saved query's arguments).
+    pub params: Vec<crate::db::Param>,
 }
 
 /// Entry N for `\rerun`, its SQL printed (escaped) so the person sees what
@@ -70,8 +72,13 @@ pub fn to_rerun(session: &Session, number: i64) -> Option<Rerun> {
         return None;
     };
     println!("{}", escape::visible(&sql));
+    if !entry.params.is_empty() {
+        let params = crate::querylog::params_text(&entry.params);
+        println!("{}", escape::visible(&params));
+    }
     Some(Rerun {
         sql,
+        params: entry.params,
         question: entry.question.map(QuestionNote::rerun),
     })
 }

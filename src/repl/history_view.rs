@@ -49,6 +49,7 @@ pub fn describe_list(entries: &[Stored], title: String) -> Description {
 /// table as sections; for machine formats they are rows like the rest.
 pub fn describe_entry(e: &Stored, human: bool) -> Description {
     let duration = |d: Option<std::time::Duration>| d.map(format_duration);
+    let params = (!e.params.is_empty()).then(|| crate::querylog::params_text(&e.params));
     let tokens = match (e.input_tokens, e.output_tokens) {
         (Some(input), Some(output)) => {
             let mut text = format!("{input} in / {output} out");
@@ -81,6 +82,7 @@ pub fn describe_entry(e: &Stored, human: bool) -> Description {
     let long = [
         ("Question", &e.question),
         ("SQL", &e.sql),
+        ("Params", &params),
         ("Error", &e.error),
     ];
     let mut sections = Vec::new();
@@ -167,6 +169,7 @@ mod tests {
     fn stored() -> Stored {
         Stored {
             id: 7,
+            params: Vec::new(),
             at: jiff::Timestamp::UNIX_EPOCH,
             profile: None,
             database: "shop".into(),

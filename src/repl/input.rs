@@ -173,6 +173,13 @@ impl Input {
         }
     }
 
+    /// Lets `\n NAME` and its kin complete saved queries' names.
+    pub fn set_saved(&mut self, names: Vec<String>) {
+        if let Some(helper) = self.helper() {
+            helper.vocabulary.saved = names;
+        }
+    }
+
     /// Lets completion offer the catalog's relation and column names.
     pub fn learn_names(&mut self, catalog: &crate::catalog::Catalog) {
         if let Some(helper) = self.helper() {

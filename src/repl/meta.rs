@@ -296,10 +296,16 @@ impl Repl {
                 Some(history::Rerun {
                     sql,
                     question: Some(note),
+                    ..
                 }) => self.run_generated(session, input, &sql, note),
+                Some(history::Rerun { sql, params, .. }) if !params.is_empty() => {
+                    let bound = crate::saved::bind::Bound { sql, params };
+                    self.run_bound(session, input, bound, Vec::new());
+                }
                 Some(rerun) => self.run_sql(session, input, &rerun.sql, false),
                 None => {}
             },
+            Meta::Saved(command) => self.saved(session, input, command),
             Meta::Include { file, relative } => {
                 return self.include(session, input, &file, relative);
             }

@@ -22,6 +22,7 @@ mod input;
 mod meta;
 pub mod migrate;
 mod output;
+mod saved;
 mod watch;
 
 use std::io::{self, Write};
@@ -70,6 +71,7 @@ pub fn run(
         .map(|history| history.line_history_path().to_path_buf());
     let mut input = Input::open(term, line_history)?;
     input.set_profiles(config.profiles.keys().cloned().collect());
+    input.set_saved(saved::names(config));
     if term.stdin_tty {
         greet(session, agent.as_ref(), config.detect_sql);
         // Completion needs the names; a failure here shows again when the
@@ -515,6 +517,7 @@ impl Repl {
         let color = self.term.color;
         let run = Run {
             sql,
+            params: Vec::new(),
             origin: Origin::Generated,
             question: Some(note),
             json_prefix: Vec::new(),

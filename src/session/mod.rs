@@ -95,6 +95,9 @@ impl<'a> Consent<'a> {
 /// One statement to run and the extra fields of its JSON document.
 pub struct Run<'a> {
     pub sql: &'a str,
+    /// The values bound to the statement's placeholders, in the
+    /// database's own syntax (`$1`, `?1`, `?`); empty for most statements.
+    pub params: Vec<db::Param>,
     pub origin: Origin,
     /// For generated SQL: the question, recorded in the query log.
     pub question: Option<QuestionNote>,
@@ -107,6 +110,7 @@ impl<'a> Run<'a> {
     pub fn typed(sql: &'a str) -> Run<'a> {
         Run {
             sql,
+            params: Vec::new(),
             origin: Origin::Typed,
             question: None,
             json_prefix: Vec::new(),
@@ -202,6 +206,9 @@ pub struct Session {
     interrupts: Interrupts,
     /// The last statement glance was asked to run, for `\yank sql`.
     last_sql: Option<String>,
+    /// The values bound to the statement [`Session::execute`] is running,
+    /// recorded beside its SQL.
+    bound: Vec<db::Param>,
     /// The last statement that produced a result set, for `\export`.
     last_result: Option<String>,
     /// Where results and messages go, as the front end chose.
@@ -229,6 +236,7 @@ impl Session {
             term,
             interrupts,
             last_sql: None,
+            bound: Vec::new(),
             last_result: None,
             console,
             glance_timings: false,
@@ -346,7 +354,7 @@ impl Session {
     /// its rows into `sink`; Ctrl-C cancels it. Recorded in the query log.
     pub fn rerun(&mut self, sql: &str, sink: &mut dyn RowSink) -> Result<Outcome, db::Error> {
         self.run_read_only(sql, sql, |backend, statement_timeout| {
-            backend.run(sql, Guard::ReadOnly { statement_timeout }, sink)
+            backend.run(sql, &[], Guard::ReadOnly { statement_timeout }, sink)
         })
     }
 
@@ -402,6 +410,7 @@ impl Session {
         };
         let statement = Statement {
             sql: recorded,
+            params: &[],
             question: None,
             level: verdict.level,
         };
@@ -444,7 +453,7 @@ impl Session {
         let backend = &mut self.backend;
         let mut answer = Collect::default();
         self.interrupts
-            .cancellable(canceller, || backend.run(sql, guard, &mut answer))?;
+            .cancellable(canceller, || backend.run(sql, &[], guard, &mut answer))?;
         Ok((answer.columns, answer.rows))
     }
 
@@ -697,6 +706,7 @@ impl Session {
     ) {
         let statement = Statement {
             sql,
+            params: &self.bound,
             question,
             level: verdict.level,
         };

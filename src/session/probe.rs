@@ -50,7 +50,7 @@ impl Session {
             statement_timeout: self.choice.statement_timeout,
         };
         let mut answer = Collect::default();
-        if self.backend.run(QUERY, guard, &mut answer).is_err() {
+        if self.backend.run(QUERY, &[], guard, &mut answer).is_err() {
             return false;
         }
         matches!(
@@ -78,7 +78,7 @@ impl Session {
             statement_timeout: self.choice.statement_timeout,
         };
         let mut plan = Collect::default();
-        self.backend.run(&explain, guard, &mut plan).ok()?;
+        self.backend.run(&explain, &[], guard, &mut plan).ok()?;
         let text = match plan.rows.first()?.first()? {
             db::Value::Json(text) | db::Value::Text(text) => text.clone(),
             _ => return None,

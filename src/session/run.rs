@@ -23,7 +23,16 @@ impl Session {
     /// Runs one statement through the safety gate and draws its result on
     /// the console. Statements a person typed ask only when destructive;
     /// those the LLM wrote ask for every write too.
+    /// Values bound to placeholders travel beside the SQL to the
+    /// database and into the journal; such a statement is never previewed.
     pub fn execute(&mut self, run: Run, confirm: Confirm) -> Executed {
+        self.bound.clone_from(&run.params);
+        let executed = self.execute_bound(run, confirm);
+        self.bound.clear();
+        executed
+    }
+
+    fn execute_bound(&mut self, run: Run, confirm: Confirm) -> Executed {
         let sql = run.sql;
         let question = run.question.as_ref();
         self.last_sql = Some(sql.to_string());
@@ -66,11 +75,16 @@ impl Session {
         verdict: Verdict,
         confirm: Confirm,
     ) -> Result<Verdict, Executed> {
+        // The planner's estimate and a preview run the SQL without the
+        // values bound to it, so a statement with some gets neither.
+        let unbound = self.bound.is_empty();
         let mut consent = Consent {
             sql,
             verdict: &verdict,
-            estimate: self.estimate_rows(sql, verdict.level),
-            can_preview: self.can_preview(&verdict),
+            estimate: unbound
+                .then(|| self.estimate_rows(sql, verdict.level))
+                .flatten(),
+            can_preview: unbound && self.can_preview(&verdict),
             previewed: None,
         };
         loop {
@@ -128,6 +142,12 @@ impl Session {
                 );
                 return self.not_run(sql, question, verdict, error);
             }
+            if !run.params.is_empty() {
+                let error = db::Error::BadInput(
+                    "COPY takes no bound values: write the values into the saved query".into(),
+                );
+                return self.not_run(sql, question, verdict, error);
+            }
             return self.copy_to_results(sql, question, verdict);
         }
         let (result, elapsed, written, shown, columns) = {
@@ -138,9 +158,9 @@ impl Session {
             let canceller = self.backend.canceller();
             let backend = &mut self.backend;
             let started = Instant::now();
-            let result = self
-                .interrupts
-                .cancellable(canceller, || backend.run(sql, guard, &mut sink));
+            let result = self.interrupts.cancellable(canceller, || {
+                backend.run(sql, &run.params, guard, &mut sink)
+            });
             let elapsed = started.elapsed();
             report_notices(backend.as_mut(), &self.console);
             let db_time = result.as_ref().map_or(elapsed, |o| o.db_time);
@@ -170,8 +190,10 @@ impl Session {
             }
             other => other,
         };
+        // `\export` runs the last result again without values to bind.
         if let Ok(outcome) = &result
             && let OutcomeKind::Rows { .. } = outcome.kind
+            && run.params.is_empty()
         {
             self.last_result = Some(sql.to_string());
         }

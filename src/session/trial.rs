@@ -101,7 +101,7 @@ impl Trial<'_> {
             statement_timeout: self.limits.statement_timeout,
         };
         let mut answer = Collect::default();
-        self.backend.run(sql, guard, &mut answer)?;
+        self.backend.run(sql, &[], guard, &mut answer)?;
         Ok(answer.rows)
     }
 
@@ -129,7 +129,7 @@ impl Trial<'_> {
 
     fn direct(&mut self, sql: &str) -> Result<(), db::Error> {
         self.backend
-            .run(sql, Guard::Direct, &mut Collect::default())
+            .run(sql, &[], Guard::Direct, &mut Collect::default())
             .map(drop)
     }
 }

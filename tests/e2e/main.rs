@@ -55,6 +55,7 @@ mod reading;
 mod repl;
 mod replies;
 mod safety;
+mod saved;
 mod secrets;
 mod slow;
 mod sqlite;

@@ -18,7 +18,7 @@ use mysql::prelude::Queryable;
 use super::stream::{self, Clock};
 use super::{MysqlBackend, errors};
 use crate::db::postgres::deadline::{Watchdog, timed_out};
-use crate::db::{Error, OutcomeKind, RowSink};
+use crate::db::{Error, OutcomeKind, Param, RowSink};
 
 /// `Transaction characteristics can't be changed while a transaction is
 /// in progress`: the answer that says a transaction is open.
@@ -26,7 +26,9 @@ const TRANSACTION_IN_PROGRESS: u16 = 1568;
 
 /// What runs inside the guard.
 pub enum Work<'a> {
-    Rows(&'a str, &'a mut dyn RowSink),
+    /// A statement, the values bound to its `?` placeholders, and where
+    /// its rows go.
+    Rows(&'a str, &'a [Param], &'a mut dyn RowSink),
     /// Prepared and closed, never executed.
     Parse(&'a str),
 }
@@ -118,7 +120,7 @@ impl MysqlBackend {
         // A person reading a page stops the server's clock as much as
         // glance's: a watchdog that skips that time cancels the statement,
         // not the server's own timeout.
-        let interactive = matches!(&work, Work::Rows(_, sink) if sink.interactive());
+        let interactive = matches!(&work, Work::Rows(_, _, sink) if sink.interactive());
         let server_limit = (!interactive).then_some(statement_timeout);
         let watchdog = interactive
             .then(|| {
@@ -136,7 +138,7 @@ impl MysqlBackend {
         let canceller = self.canceller.clone();
         let stop = move || canceller.kill();
         let outcome = match work {
-            Work::Rows(sql, sink) => stream::run(conn, sql, sink, clock, &stop),
+            Work::Rows(sql, params, sink) => stream::run(conn, sql, params, sink, clock, &stop),
             Work::Parse(sql) => stream::parse_only(conn, sql, clock)
                 .map(|()| OutcomeKind::Command { affected: None }),
         };

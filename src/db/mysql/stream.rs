@@ -13,7 +13,7 @@ use mysql::prelude::Queryable;
 
 use super::value::{Kind, type_name};
 use crate::db::postgres::deadline::Budget;
-use crate::db::{Column, OutcomeKind, Row, RowFlow, RowSink};
+use crate::db::{Column, OutcomeKind, Param, Row, RowFlow, RowSink, whole_number};
 
 /// Rows handed to the sink at a time.
 const CHUNK_ROWS: usize = 500;
@@ -42,12 +42,13 @@ impl Clock {
 pub fn run(
     conn: &mut Conn,
     sql: &str,
+    params: &[Param],
     sink: &mut dyn RowSink,
     clock: &mut Clock,
     stop: &dyn Fn(),
 ) -> Result<OutcomeKind, mysql::Error> {
     let stmt = clock.time(|| conn.prep(sql))?;
-    let outcome = execute(conn, &stmt, sink, clock, stop);
+    let outcome = execute(conn, &stmt, positional(params), sink, clock, stop);
     let closed = clock.time(|| conn.close(stmt));
     let outcome = outcome?;
     closed?;
@@ -60,14 +61,32 @@ pub fn parse_only(conn: &mut Conn, sql: &str, clock: &mut Clock) -> Result<(), m
     clock.time(|| conn.close(stmt))
 }
 
+/// `params` for the binary protocol: NULL, a whole number as an integer
+/// (`LIMIT ?` takes nothing else), anything else as a string, which the
+/// server converts as it would a quoted literal in that place.
+fn positional(params: &[Param]) -> mysql::Params {
+    if params.is_empty() {
+        return mysql::Params::Empty;
+    }
+    let values = params.iter().map(|param| match param.as_deref() {
+        None => mysql::Value::NULL,
+        Some(text) => match whole_number(text) {
+            Some(n) => mysql::Value::Int(n),
+            None => mysql::Value::Bytes(text.as_bytes().to_vec()),
+        },
+    });
+    mysql::Params::Positional(values.collect())
+}
+
 fn execute(
     conn: &mut Conn,
     stmt: &mysql::Statement,
+    params: mysql::Params,
     sink: &mut dyn RowSink,
     clock: &mut Clock,
     stop: &dyn Fn(),
 ) -> Result<OutcomeKind, mysql::Error> {
-    let mut result = clock.time(|| conn.exec_iter(stmt, ()))?;
+    let mut result = clock.time(|| conn.exec_iter(stmt, params))?;
     let metadata = result.columns();
     let metadata = metadata.as_ref();
     if metadata.is_empty() {

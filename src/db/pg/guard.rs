@@ -8,6 +8,8 @@
 use std::io::{BufRead, Write};
 use std::time::Duration;
 
+use postgres::types::ToSql;
+
 use super::deadline::Watchdog;
 use super::stream::{Clock, prepare, run_unbracketed, stream_portal};
 use super::{PgBackend, STANDARD_STRINGS, errors};
@@ -92,15 +94,15 @@ impl PgBackend {
             // Takes the snapshot, so the transaction can no longer be made read-write.
             clock.time(|| tx.execute("SELECT 1", &[])).map_err(err)?;
             let kind = match work {
-                Work::Rows(sql, sink) | Work::Generic(sql, sink) => {
+                Work::Rows(sql, args, sink) | Work::Generic(sql, args, sink) => {
                     let stmt = clock.time(|| prepare(&mut tx, sql)).map_err(err)?;
                     if stmt.columns().is_empty() {
                         clock
-                            .time(|| tx.execute(&stmt, &[]))
+                            .time(|| tx.execute(&stmt, args))
                             .map(|n| OutcomeKind::Command { affected: Some(n) })
                             .map_err(err)?
                     } else {
-                        stream_portal(&mut tx, &stmt, sink, values, clock, &err)?
+                        stream_portal(&mut tx, &stmt, args, sink, values, clock, &err)?
                     }
                 }
                 Work::CopyOut(sql, out) => copy_to(&mut tx, sql, out, clock, &err)?,
@@ -141,8 +143,8 @@ impl PgBackend {
         let values = &self.values;
         let outcome = (|| -> Result<OutcomeKind, Error> {
             let kind = match work {
-                Work::Rows(sql, sink) | Work::Generic(sql, sink) => {
-                    run_unbracketed(client, sql, sink, values, clock, &err)?
+                Work::Rows(sql, args, sink) | Work::Generic(sql, args, sink) => {
+                    run_unbracketed(client, sql, args, sink, values, clock, &err)?
                 }
                 Work::CopyOut(sql, out) => copy_to(client, sql, out, clock, &err)?,
                 Work::Parse(sql) => parse_only(client, sql, clock, &err)?,
@@ -169,12 +171,16 @@ impl PgBackend {
     }
 }
 
+/// The values bound to a statement's placeholders, as the client takes them.
+pub(super) type Args<'a> = &'a [&'a (dyn ToSql + Sync)];
+
 /// What a guarded run does once the guard is up.
 pub(super) enum Work<'a> {
-    /// A statement whose rows, if any, stream into the sink.
-    Rows(&'a str, &'a mut dyn RowSink),
+    /// A statement, with the values bound to its placeholders, whose rows,
+    /// if any, stream into the sink.
+    Rows(&'a str, Args<'a>, &'a mut dyn RowSink),
     /// As `Rows`, with prepared statements planned generically.
-    Generic(&'a str, &'a mut dyn RowSink),
+    Generic(&'a str, Args<'a>, &'a mut dyn RowSink),
     /// A `COPY … TO STDOUT` whose output is written as it arrives.
     CopyOut(&'a str, &'a mut dyn Write),
     /// A statement the server only parses: Parse and Describe, no Execute.

@@ -221,12 +221,13 @@ fn drain(
 pub(super) fn stream_portal(
     tx: &mut postgres::Transaction<'_>,
     stmt: &Statement,
+    args: &[&(dyn ToSql + Sync)],
     sink: &mut dyn RowSink,
     values: &value::DecodeSettings,
     clock: &mut Clock,
     err: &dyn Fn(postgres::Error) -> Error,
 ) -> Result<OutcomeKind, Error> {
-    let portal = clock.time(|| tx.bind(stmt, &[])).map_err(err)?;
+    let portal = clock.time(|| tx.bind(stmt, args)).map_err(err)?;
     let Some(mut batcher) = Batcher::start(stmt, sink, values, clock) else {
         return Ok(OutcomeKind::Rows {
             count: 0,
@@ -263,6 +264,7 @@ fn fetch_size(step: usize, largest_row: usize) -> i32 {
 pub(super) fn run_unbracketed(
     client: &mut Client,
     sql: &str,
+    args: &[&(dyn ToSql + Sync)],
     sink: &mut dyn RowSink,
     values: &value::DecodeSettings,
     clock: &mut Clock,
@@ -271,11 +273,11 @@ pub(super) fn run_unbracketed(
     let stmt = clock.time(|| prepare(client, sql)).map_err(err)?;
     if stmt.columns().is_empty() {
         clock
-            .time(|| client.execute(&stmt, &[]))
+            .time(|| client.execute(&stmt, args))
             .map(|n| OutcomeKind::Command { affected: Some(n) })
             .map_err(err)
     } else {
-        stream_all(client, &stmt, sink, values, clock, err)
+        stream_all(client, &stmt, args, sink, values, clock, err)
     }
 }
 
@@ -284,14 +286,14 @@ pub(super) fn run_unbracketed(
 pub(super) fn stream_all(
     client: &mut Client,
     stmt: &Statement,
+    args: &[&(dyn ToSql + Sync)],
     sink: &mut dyn RowSink,
     values: &value::DecodeSettings,
     clock: &mut Clock,
     err: &dyn Fn(postgres::Error) -> Error,
 ) -> Result<OutcomeKind, Error> {
-    let no_params: [&(dyn ToSql + Sync); 0] = [];
     let mut iter = clock
-        .time(|| client.query_raw(stmt, no_params))
+        .time(|| client.query_raw(stmt, args.iter().copied()))
         .map_err(err)?;
     let Some(mut batcher) = Batcher::start(stmt, sink, values, clock) else {
         return Ok(OutcomeKind::Rows {

@@ -13,7 +13,10 @@ use rusqlite::{Connection, ffi};
 
 use super::errors::map_error;
 use super::statement::{check_read_only_statement, check_read_only_text, reports_changes};
-use crate::db::{Column, Error, Outcome, OutcomeKind, Row, RowFlow, RowSink, ServerError, Value};
+use crate::db::{
+    Column, Error, Outcome, OutcomeKind, Param, Row, RowFlow, RowSink, ServerError, Value,
+    whole_number,
+};
 
 /// Rows in the first chunk handed to the sink, so the first page shows at once.
 const FIRST_CHUNK: usize = 100;
@@ -58,10 +61,28 @@ impl Timer {
     }
 }
 
+/// Binds `params` to `?1`, `?2`, …: NULL, a whole number as an integer
+/// (so `LIMIT ?1` works), anything else as text, which SQLite compares by
+/// the column's affinity.
+fn bind(stmt: &mut rusqlite::Statement<'_>, params: &[Param]) -> rusqlite::Result<()> {
+    for (index, param) in params.iter().enumerate() {
+        let value = match param.as_deref() {
+            None => rusqlite::types::Value::Null,
+            Some(text) => match whole_number(text) {
+                Some(n) => rusqlite::types::Value::Integer(n),
+                None => rusqlite::types::Value::Text(text.to_string()),
+            },
+        };
+        stmt.raw_bind_parameter(index + 1, value)?;
+    }
+    Ok(())
+}
+
 /// Prepares and runs exactly one statement, streaming rows into `sink`.
 pub(super) fn execute(
     conn: &Connection,
     sql: &str,
+    params: &[Param],
     read_only: bool,
     sink: &mut dyn RowSink,
     timer: Option<&Timer>,
@@ -74,6 +95,7 @@ pub(super) fn execute(
     if read_only {
         check_read_only_statement(sql, &stmt)?;
     }
+    bind(&mut stmt, params).map_err(|e| map_run_error(e, timer))?;
     let columns: Vec<Column> = stmt
         .columns()
         .map(|c| Column {
