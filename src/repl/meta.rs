@@ -284,6 +284,10 @@ impl Repl {
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::History(words) => history::list(session, words.as_deref()),
             Meta::HistoryEntry(number) => history::show_entry(session, number),
+            Meta::Good => self.learning.good(session),
+            Meta::Bad => self.learning.bad(session),
+            Meta::Examples(words) => super::learn::list(session, words.as_deref()),
+            Meta::ExamplesRemove(number) => super::learn::remove(session, number),
             Meta::Rerun(number) => match history::to_rerun(session, number) {
                 Some(history::Rerun {
                     sql,
@@ -315,6 +319,7 @@ impl Repl {
                 if let Some(agent) = self.agent.as_mut() {
                     agent.reset();
                 }
+                self.learning.reset();
                 println!("Conversation cleared: the next question starts fresh.");
             }
             Meta::Edit => self.edit(session, input),

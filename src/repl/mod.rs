@@ -19,6 +19,7 @@ mod history;
 mod history_view;
 mod include;
 mod input;
+mod learn;
 mod meta;
 pub mod migrate;
 mod output;
@@ -89,6 +90,7 @@ pub fn run(
         scripts: include::Scripts::default(),
         slow: None,
         design: None,
+        learning: learn::Learning::default(),
     };
     let mut learned = false;
     loop {
@@ -139,6 +141,7 @@ pub fn run(
             break;
         }
     }
+    repl.learning.at_exit(session);
     warn_deferred(session);
     Ok(())
 }
@@ -186,6 +189,8 @@ struct Repl {
     slow: Option<crate::analysis::slow::Report>,
     /// The DDL of the current `\design` draft, which `\design TEXT` refines.
     design: Option<String>,
+    /// The last answer, to keep as an example or not.
+    learning: learn::Learning,
 }
 
 impl Repl {
@@ -306,6 +311,7 @@ impl Repl {
             eprint!("{}", no_provider_for(question));
             return;
         };
+        self.learning.before_question(session, question);
         let plan = explanation::plan_for_question(session, question, self.term);
         let mut ui = TerminalUi {
             input,
@@ -333,6 +339,11 @@ impl Repl {
             );
         }
         match &answered.end {
+            End::Ran(ran) if !ran.columns.is_empty() => {
+                if let Some(sql) = session.last_sql() {
+                    self.learning.answered(question, sql);
+                }
+            }
             End::Prose | End::Ran(_) => {}
             End::Declined => println!("Not run."),
             End::Refused { .. } => eprint!(
@@ -801,6 +812,7 @@ mod tests {
             scripts: include::Scripts::default(),
             slow: None,
             design: None,
+            learning: learn::Learning::default(),
         };
         let idle = Transaction::Idle;
         assert_eq!(repl.prompt(None, "shop", idle), "shop=> ");
