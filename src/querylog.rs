@@ -74,6 +74,11 @@ impl QueryLog {
         self.entries.push(entry);
     }
 
+    /// The newest entry.
+    pub fn last(&self) -> Option<&Entry> {
+        self.entries.last()
+    }
+
     /// Gives the newest entry its row count when the database did not report
     /// one (a `COPY … TO STDOUT` counted by whoever read its output).
     pub fn count_rows_of_last(&mut self, rows: u64) {

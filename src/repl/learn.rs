@@ -1,5 +1,5 @@
-//! Learning from answers in the REPL. An answer whose SQL ran and returned
-//! rows waits; the next question settles it: a rephrasing
+//! Learning from answers in the REPL. An answer whose SQL only read and
+//! returned rows waits; the next question settles it: a rephrasing
 //! ([`recall::is_rephrasing`]) drops it, anything else keeps it as
 //! accepted, and so does a clean exit. `\reset` drops it. `\good` keeps
 //! the last answer as marked; `\bad` drops it, or forgets it if it was
@@ -30,7 +30,7 @@ pub struct Learning {
 }
 
 impl Learning {
-    /// `question` was answered by `sql`, which ran and returned rows.
+    /// `question` was answered by `sql`, a read that returned rows.
     pub fn answered(&mut self, question: &str, sql: &str) {
         self.pending = Some(Answer {
             question: question.to_string(),

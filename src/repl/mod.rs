@@ -339,9 +339,11 @@ impl Repl {
             );
         }
         match &answered.end {
+            // Only a read that returned rows can be an example.
             End::Ran(ran) if !ran.columns.is_empty() => {
-                if let Some(sql) = session.last_sql() {
-                    self.learning.answered(question, sql);
+                let last = session.journal.log.last();
+                if let Some(entry) = last.filter(|e| e.level == crate::safety::Level::ReadOnly) {
+                    self.learning.answered(question, &entry.sql);
                 }
             }
             End::Prose | End::Ran(_) => {}
