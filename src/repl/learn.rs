@@ -6,7 +6,9 @@
 //! kept already. `\examples` lists what is kept.
 
 use crate::agent::knowledge::Source;
+use crate::catalog::Catalog;
 use crate::escape;
+use crate::history::examples::Pair;
 use crate::recall::{self, Number, Scored};
 use crate::render::Description;
 use crate::report;
@@ -113,9 +115,15 @@ impl Learning {
 }
 
 /// `\examples [WORDS]`.
-pub fn list(session: &Session, words: Option<&str>) {
+pub fn list(session: &mut Session, words: Option<&str>) {
+    // Says which tables are gone; a catalog that cannot be read is
+    // reported when next needed.
+    let _ = session.catalog();
     match session.listed_examples(words) {
-        Ok(listed) => super::show(session, &describe(&listed, words), true),
+        Ok(listed) => {
+            let described = describe(&listed, words, session.cached_catalog());
+            super::show(session, &described, true);
+        }
         Err(error) => eprint!("{}", report::error_line(&error.to_string(), None)),
     }
 }
@@ -131,9 +139,30 @@ pub fn remove(session: &mut Session, number: Number) {
     }
 }
 
-/// The examples as a table: number, source, question, tables, and with
-/// `words` the score (the share of the words each holds).
-fn describe(listed: &[Scored], words: Option<&str>) -> Description {
+/// A kept pair's tables, and whether they are gone (the pair is not sent)
+/// or their columns changed since it was kept.
+fn tables(pair: &Pair, catalog: Option<&Catalog>) -> String {
+    let named = pair.tables.join(", ");
+    let Some(catalog) = catalog.filter(|_| pair.source != Source::Team) else {
+        return named;
+    };
+    if pair
+        .tables
+        .iter()
+        .any(|table| catalog.find(table).is_none())
+    {
+        format!("{named} (gone: not sent)")
+    } else if recall::fingerprint(&pair.tables, catalog) != pair.fingerprint {
+        format!("{named} (columns changed)")
+    } else {
+        named
+    }
+}
+
+/// The examples as a table: number, source, question, tables (with what
+/// became of them in `catalog`), and with `words` the score (the share of
+/// the words each holds).
+fn describe(listed: &[Scored], words: Option<&str>, catalog: Option<&Catalog>) -> Description {
     use crate::db::Value;
     let mut spec = vec![
         ("#", "text"),
@@ -152,7 +181,7 @@ fn describe(listed: &[Scored], words: Option<&str>) -> Description {
                 Value::Text(scored.number.to_string()),
                 Value::Text(pair.source.name().into()),
                 Value::Text(super::history_view::shorten(&pair.question)),
-                Value::Text(pair.tables.join(", ")),
+                Value::Text(tables(&scored.pair, catalog)),
             ];
             if words.is_some() {
                 row.push(Value::Text(format!("{:.2}", scored.score)));
@@ -172,5 +201,38 @@ fn describe(listed: &[Scored], words: Option<&str>) -> Description {
         columns: super::history_view::columns(&spec),
         rows,
         sections: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Relation, RelationKind};
+
+    #[test]
+    fn tables_say_when_they_are_gone_or_changed() {
+        let mut catalog = Catalog::default();
+        catalog
+            .relations
+            .push(Relation::new("public", "orders", RelationKind::Table));
+        let pair = |tables: &[&str], fingerprint: &str| Pair {
+            database: "db".into(),
+            question: "q".into(),
+            sql: "select 1".into(),
+            tables: tables.iter().map(|t| t.to_string()).collect(),
+            fingerprint: fingerprint.into(),
+            source: Source::Accepted,
+        };
+        let same = recall::fingerprint(&["orders".into()], &catalog);
+        assert_eq!(tables(&pair(&["orders"], &same), Some(&catalog)), "orders");
+        assert_eq!(
+            tables(&pair(&["orders"], "orders(id)"), Some(&catalog)),
+            "orders (columns changed)"
+        );
+        assert_eq!(
+            tables(&pair(&["orders", "gone"], &same), Some(&catalog)),
+            "orders, gone (gone: not sent)"
+        );
+        assert_eq!(tables(&pair(&["gone"], ""), None), "gone");
     }
 }

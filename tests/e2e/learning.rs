@@ -203,6 +203,11 @@ fn a_dropped_table_evicts_its_examples() {
         "{}",
         systems(&fake)[0]
     );
+    let unused = FakeLlm::openai(vec![]);
+    repl(&home, &file, "\\examples\n", &unused)
+        .run()
+        .success()
+        .stdout_has("orders (gone: not sent)");
 }
 
 #[test]
