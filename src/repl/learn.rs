@@ -1,7 +1,7 @@
 //! Learning from answers in the REPL. An answer whose SQL only read and
 //! returned rows waits; the next question settles it: a rephrasing
 //! ([`recall::is_rephrasing`]) drops it, anything else keeps it as
-//! accepted, and so does a clean exit. `\reset` drops it. `\good` keeps
+//! accepted, and so does a clean exit or `\c`. `\reset` drops it. `\good` keeps
 //! the last answer as marked; `\bad` drops it, or forgets it if it was
 //! kept already. `\examples` lists what is kept.
 
@@ -51,8 +51,9 @@ impl Learning {
         }
     }
 
-    /// A clean exit accepts the waiting answer.
-    pub fn at_exit(&mut self, session: &mut Session) {
+    /// Accepts the waiting answer: at a clean exit, and before `\c`
+    /// leaves its database.
+    pub fn settle(&mut self, session: &mut Session) {
         if let Some(answer) = self.pending.take() {
             self.keep(session, answer);
         }

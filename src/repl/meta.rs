@@ -280,7 +280,11 @@ impl Repl {
             Meta::DescribeDraft(options) => self.describe_draft(session, input, &options),
             Meta::Migrate(request) => self.migrate(session, input, &request),
             Meta::Design { text, new } => self.design(session, input, &text, new),
-            Meta::Connect(target) => self.connect(session, input, target),
+            Meta::Connect(target) => {
+                // The waiting answer belongs to the database being left.
+                self.learning.settle(session);
+                self.connect(session, input, target);
+            }
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::History(words) => history::list(session, words.as_deref()),
             Meta::HistoryEntry(number) => history::show_entry(session, number),

@@ -141,7 +141,7 @@ pub fn run(
             break;
         }
     }
-    repl.learning.at_exit(session);
+    repl.learning.settle(session);
     warn_deferred(session);
     Ok(())
 }
