@@ -311,6 +311,24 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Saved,
     },
     Spec {
+        name: "\\good",
+        args: "",
+        help: "keep the last answer as an example for similar questions",
+        section: Section::History,
+    },
+    Spec {
+        name: "\\bad",
+        args: "",
+        help: "do not keep the last answer as an example (forget it if it was kept)",
+        section: Section::History,
+    },
+    Spec {
+        name: "\\examples",
+        args: "[WORDS | rm N]",
+        help: "list the examples questions are sent with, those matching WORDS (scored), or forget N",
+        section: Section::History,
+    },
+    Spec {
         name: "\\export",
         args: "FORMAT FILE[!]",
         help: "write the whole last result to FILE (csv, json, ndjson, md); ! replaces FILE",
@@ -473,6 +491,14 @@ pub enum Meta {
     History(Option<String>),
     /// `\history N`: one entry in full.
     HistoryEntry(i64),
+    /// `\good`: keep the last answer as an example.
+    Good,
+    /// `\bad`: do not keep the last answer (forget it if kept).
+    Bad,
+    /// `\examples [WORDS]`: the examples, or those matching WORDS.
+    Examples(Option<String>),
+    /// `\examples rm N`: forget example N.
+    ExamplesRemove(crate::recall::Number),
     /// `\rerun N`: run entry N's SQL again, with the rules of whoever wrote it.
     Rerun(i64),
     /// `\n`, `\ns`, `\np`, `\nd`, `\share`: saved queries.
@@ -673,6 +699,9 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\n" | "\\ns" | "\\np" | "\\nd" | "\\share" => {
             crate::saved::command::parse(base, rest).map(|command| Some(Meta::Saved(command)))
         }
+        "\\good" => no_argument(word, rest, Meta::Good),
+        "\\bad" => no_argument(word, rest, Meta::Bad),
+        "\\examples" => examples_command(rest, argument),
         "\\export" => export_command(rest).map(Some),
         "\\yank" => match rest {
             "" | "table" => Ok(Some(Meta::Yank(Yank::Result(Format::Table)))),
@@ -713,6 +742,28 @@ fn entry_number(text: &str) -> Option<i64> {
         return None;
     }
     text.parse().ok().filter(|n| *n > 0)
+}
+
+/// `\examples [WORDS]` or `\examples rm N` (`N` a kept pair's number, or
+/// `tN` for a team example).
+fn examples_command(rest: &str, argument: Option<String>) -> Result<Option<Meta>, String> {
+    let usage = "e.g. \\examples rm 3 (the numbers are those \\examples lists)";
+    let Some(number) = rest
+        .strip_prefix("rm")
+        .filter(|n| n.is_empty() || n.starts_with(' '))
+    else {
+        return Ok(Some(Meta::Examples(argument)));
+    };
+    let number = number.trim();
+    let parsed = match number.strip_prefix('t') {
+        Some(team) => entry_number(team).map(crate::recall::Number::Team),
+        None => entry_number(number).map(crate::recall::Number::Kept),
+    };
+    match (parsed, number) {
+        (Some(parsed), _) => Ok(Some(Meta::ExamplesRemove(parsed))),
+        (None, "") => Err(format!("\\examples rm needs a number: {usage}")),
+        (None, other) => Err(format!("`{other}` is not an example number: {usage}")),
+    }
 }
 
 /// `FORMAT FILE`, with a `!` at the very end to replace an existing file.
@@ -1439,6 +1490,29 @@ mod tests {
             Ok(Some(Meta::History(Some("12 orders".into()))))
         );
         assert_eq!(parse("\\rerun 3"), Ok(Some(Meta::Rerun(3))));
+        assert_eq!(parse("\\good"), Ok(Some(Meta::Good)));
+        assert_eq!(parse("\\bad"), Ok(Some(Meta::Bad)));
+        assert!(parse("\\good now").is_err());
+        assert_eq!(parse("\\examples"), Ok(Some(Meta::Examples(None))));
+        assert_eq!(
+            parse("\\examples orders by month"),
+            Ok(Some(Meta::Examples(Some("orders by month".into()))))
+        );
+        assert_eq!(
+            parse("\\examples rmdir"),
+            Ok(Some(Meta::Examples(Some("rmdir".into()))))
+        );
+        assert_eq!(
+            parse("\\examples rm 4"),
+            Ok(Some(Meta::ExamplesRemove(crate::recall::Number::Kept(4))))
+        );
+        assert_eq!(
+            parse("\\examples rm t2"),
+            Ok(Some(Meta::ExamplesRemove(crate::recall::Number::Team(2))))
+        );
+        for bad in ["\\examples rm", "\\examples rm x", "\\examples rm 0"] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
         for bad in [
             "\\rerun",
             "\\rerun x",

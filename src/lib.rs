@@ -48,6 +48,7 @@ mod preview;
 mod price;
 mod prose;
 mod querylog;
+mod recall;
 mod redact;
 mod render;
 mod repl;

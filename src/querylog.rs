@@ -76,6 +76,11 @@ impl QueryLog {
         self.entries.push(entry);
     }
 
+    /// The newest entry (`\ns NAME` without SQL saves its statement).
+    pub fn last(&self) -> Option<&Entry> {
+        self.entries.last()
+    }
+
     /// Gives the newest entry its row count when the database did not report
     /// one (a `COPY … TO STDOUT` counted by whoever read its output).
     pub fn count_rows_of_last(&mut self, rows: u64) {
@@ -85,11 +90,6 @@ impl QueryLog {
         {
             entry.rows.get_or_insert(rows);
         }
-    }
-
-    /// The last statement given, for `\ns NAME` without SQL.
-    pub fn last(&self) -> Option<&Entry> {
-        self.entries.last()
     }
 
     /// The log as a result set for `\log`.

@@ -142,7 +142,12 @@ pub fn request(
     question: &str,
 ) -> Result<(Request, SchemaText), db::Error> {
     let info = session.info().clone();
-    Ok(agent.request(question, session.catalog()?, &info, &[]))
+    let examples: Vec<_> = session
+        .examples_for(question)?
+        .iter()
+        .map(|scored| scored.example())
+        .collect();
+    Ok(agent.request(question, session.catalog()?, &info, &examples))
 }
 
 /// Answers `question` on `session`'s database.

@@ -669,6 +669,13 @@ fn open(
     let console = console::Console::default();
     let mut session = Session::new(choice.clone(), backend, settings, term, interrupts, console);
     session.journal.history = open_history(config.history);
+    if let Some(team) = &config.team {
+        let (examples, warnings) = crate::recall::TeamExamples::load(&team.examples_path());
+        for warning in warnings {
+            eprintln!("glance: warning: {}", crate::escape::visible(&warning));
+        }
+        session.set_team_examples(examples);
+    }
     Ok(session)
 }
 

@@ -7,6 +7,7 @@
 //! it hands the front end a [`Warning`] to show once, and glance carries on
 //! without it.
 
+pub mod examples;
 mod store;
 
 use std::path::{Path, PathBuf};

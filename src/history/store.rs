@@ -56,6 +56,8 @@ const MIGRATIONS: &[&str] = &[
     // 2: the values bound to a statement's placeholders (a saved query's
     // arguments), kept apart from its SQL as a JSON array of text or null.
     "ALTER TABLE entries ADD COLUMN params TEXT;",
+    // 3: question/SQL pairs learned from accepted answers, and their index.
+    super::examples::SCHEMA,
 ];
 
 /// Why the history file could not be opened.
@@ -323,6 +325,31 @@ mod tests {
         let second = second.expect("moved again");
         assert_ne!(second.to, moved.to);
         assert_eq!(std::fs::read(&moved.to).unwrap(), garbage, "kept");
+    }
+
+    #[test]
+    fn a_first_version_file_keeps_its_entries_and_gains_the_examples() {
+        let path = scratch("step1").join("history.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute(
+            "INSERT INTO entries (at, database_name, sql, ran) VALUES ('2026-01-01T00:00:00Z', 'shop', 'select 1', 1)",
+            [],
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        drop(conn);
+        let (conn, moved) = open(&path).expect("migrate");
+        assert!(moved.is_none());
+        assert_eq!(user_version(&conn).unwrap(), MIGRATIONS.len() as i64);
+        let kept: String = conn
+            .query_row("SELECT sql FROM entries", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, "select 1");
+        let examples: i64 = conn
+            .query_row("SELECT count(*) FROM examples", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(examples, 0);
     }
 
     #[test]

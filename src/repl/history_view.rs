@@ -140,7 +140,7 @@ fn text(value: Option<&str>) -> Value {
     value.map_or(Value::Null, |v| Value::Text(v.to_string()))
 }
 
-fn columns(spec: &[(&str, &str)]) -> Vec<Column> {
+pub fn columns(spec: &[(&str, &str)]) -> Vec<Column> {
     spec.iter()
         .map(|(name, type_name)| Column {
             name: name.to_string(),
@@ -151,7 +151,7 @@ fn columns(spec: &[(&str, &str)]) -> Vec<Column> {
 
 /// `text` on one line with runs of whitespace collapsed, cut to [`SHORT`]
 /// characters with `…`.
-fn shorten(text: &str) -> String {
+pub fn shorten(text: &str) -> String {
     let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.chars().count() <= SHORT {
         return line;

@@ -280,7 +280,11 @@ impl Repl {
             Meta::DescribeDraft(options) => self.describe_draft(session, input, &options),
             Meta::Migrate(request) => self.migrate(session, input, &request),
             Meta::Design { text, new } => self.design(session, input, &text, new),
-            Meta::Connect(target) => self.connect(session, input, target),
+            Meta::Connect(target) => {
+                // The waiting answer belongs to the database being left.
+                self.learning.settle(session);
+                self.connect(session, input, target);
+            }
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::Team => {
                 let summary = self.config.team_summary();
@@ -292,6 +296,10 @@ impl Repl {
             }
             Meta::History(words) => history::list(session, words.as_deref()),
             Meta::HistoryEntry(number) => history::show_entry(session, number),
+            Meta::Good => self.learning.good(session),
+            Meta::Bad => self.learning.bad(session),
+            Meta::Examples(words) => super::learn::list(session, words.as_deref()),
+            Meta::ExamplesRemove(number) => super::learn::remove(session, number),
             Meta::Rerun(number) => match history::to_rerun(session, number) {
                 Some(history::Rerun {
                     sql,
@@ -329,6 +337,7 @@ impl Repl {
                 if let Some(agent) = self.agent.as_mut() {
                     agent.reset();
                 }
+                self.learning.reset();
                 println!("Conversation cleared: the next question starts fresh.");
             }
             Meta::Edit => self.edit(session, input),

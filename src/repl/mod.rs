@@ -19,6 +19,7 @@ mod history;
 mod history_view;
 mod include;
 mod input;
+mod learn;
 mod meta;
 pub mod migrate;
 mod output;
@@ -91,6 +92,7 @@ pub fn run(
         scripts: include::Scripts::default(),
         slow: None,
         design: None,
+        learning: learn::Learning::default(),
     };
     let mut learned = false;
     loop {
@@ -141,6 +143,7 @@ pub fn run(
             break;
         }
     }
+    repl.learning.settle(session);
     warn_deferred(session);
     Ok(())
 }
@@ -188,6 +191,8 @@ struct Repl {
     slow: Option<crate::analysis::slow::Report>,
     /// The DDL of the current `\design` draft, which `\design TEXT` refines.
     design: Option<String>,
+    /// The last answer, to keep as an example or not.
+    learning: learn::Learning,
 }
 
 impl Repl {
@@ -308,6 +313,7 @@ impl Repl {
             eprint!("{}", no_provider_for(question));
             return;
         };
+        self.learning.before_question(session, question);
         let plan = explanation::plan_for_question(session, question, self.term);
         let mut ui = TerminalUi {
             input,
@@ -335,6 +341,13 @@ impl Repl {
             );
         }
         match &answered.end {
+            // Only a read that returned rows can be an example.
+            End::Ran(ran) if !ran.columns.is_empty() => {
+                let last = session.journal.log.last();
+                if let Some(entry) = last.filter(|e| e.level == crate::safety::Level::ReadOnly) {
+                    self.learning.answered(question, &entry.sql);
+                }
+            }
             End::Prose | End::Ran(_) => {}
             End::Declined => println!("Not run."),
             End::Refused { .. } => eprint!(
@@ -804,6 +817,7 @@ mod tests {
             scripts: include::Scripts::default(),
             slow: None,
             design: None,
+            learning: learn::Learning::default(),
         };
         let idle = Transaction::Idle;
         assert_eq!(repl.prompt(None, "shop", idle), "shop=> ");

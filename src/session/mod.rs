@@ -7,10 +7,13 @@
 //! confirmation comes from the caller's [`Confirm`] — and never picks an
 //! output stream.
 
+mod learned;
 mod probe;
 mod rolled_back;
 mod run;
 pub mod trial;
+
+pub use learned::LearnError;
 
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
@@ -216,6 +219,8 @@ pub struct Session {
     /// Add glance's own time per phase ([`timings`]) to JSON documents:
     /// for `ask`, where one process answers one question.
     pub glance_timings: bool,
+    /// The team folder's examples, offered with the kept pairs.
+    team_examples: crate::recall::TeamExamples,
 }
 
 impl Session {
@@ -240,6 +245,7 @@ impl Session {
             last_result: None,
             console,
             glance_timings: false,
+            team_examples: crate::recall::TeamExamples::none(),
         }
     }
 

@@ -36,6 +36,7 @@ mod hostile;
 mod index_health;
 mod introspect;
 mod layers;
+mod learning;
 mod lint;
 mod listings;
 mod manifest;
