@@ -243,6 +243,24 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Connection,
     },
     Spec {
+        name: "\\c+",
+        args: "PROFILE|URL|PATH",
+        help: "open another connection and make it current, keeping the others open",
+        section: Section::Connection,
+    },
+    Spec {
+        name: "\\conns",
+        args: "",
+        help: "list the open connections; \\c NAME switches to one, @NAME LINE runs a line on one",
+        section: Section::Connection,
+    },
+    Spec {
+        name: "\\close",
+        args: "NAME",
+        help: "close an open connection (not the last one, nor one with a transaction open)",
+        section: Section::Connection,
+    },
+    Spec {
         name: "\\conninfo",
         args: "",
         help: "show what glance is connected to",
@@ -426,6 +444,12 @@ pub enum Meta {
     IndexAdviseWorkload,
     /// `\c [TARGET]`: switch to a profile or address; alone, pick a profile.
     Connect(Option<String>),
+    /// `\c+ TARGET`: open another connection, keeping the current one.
+    ConnectAlso(String),
+    /// `\close NAME`: close one open connection.
+    Close(String),
+    /// `\conns`: list the open connections.
+    Conns,
     /// `\e`: edit the last SQL or question in an editor, then run it.
     Edit,
     ConnInfo,
@@ -605,6 +629,16 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\migrate" => Ok(Some(Meta::Migrate(rest.to_string()))),
         "\\c" | "\\connect" => Ok(Some(Meta::Connect(argument))),
         "\\conninfo" => no_argument(word, rest, Meta::ConnInfo),
+        "\\c+" => argument
+            .map(|target| Some(Meta::ConnectAlso(target)))
+            .ok_or_else(|| {
+                "\\c+ needs a profile or an address, e.g. \\c+ staging or \\c+ postgres://…/shop"
+                    .into()
+            }),
+        "\\conns" => no_argument(word, rest, Meta::Conns),
+        "\\close" => argument.map(|name| Some(Meta::Close(name))).ok_or_else(|| {
+            "\\close needs the name of an open connection; \\conns lists them".into()
+        }),
         "\\x" => match rest {
             "" => Ok(Some(Meta::Expanded(None))),
             "on" => Ok(Some(Meta::Expanded(Some(Expanded::On)))),

@@ -37,6 +37,11 @@ const EXPLAIN_REFUSED: super::Refusal = (
 impl Repl {
     /// `\c`: switches connection, keeping the old one when the new one fails.
     fn connect(&mut self, session: &mut Session, input: &mut Input, target: Option<String>) {
+        if let Some(name) = &target
+            && self.switch_to_open(session, name)
+        {
+            return;
+        }
         let chosen = match target {
             Some(target) => connection::from_argument(&self.config, &target, session.choice()),
             None if self.config.profiles.is_empty() => {
@@ -67,17 +72,10 @@ impl Repl {
                 connection::pick(&self.config, &answer)
             }
         };
-        match chosen.and_then(|choice| {
-            if let Some(note) = connection::ignored_password_note(&choice) {
-                eprintln!("glance: {note}");
-            }
-            connection::connect_from(&choice, connection::Place::Repl, &mut |warning| {
-                eprintln!("{warning}")
-            })
-            .map(|backend| (backend, choice))
-        }) {
+        match chosen.and_then(super::conns::open) {
             Ok((backend, choice)) => {
                 session.reconnect(choice, backend);
+                self.rename_current(session);
                 if input.is_terminal() {
                     // Fresh names for completion; a failure shows when next needed.
                     let _ = session.catalog();
@@ -281,6 +279,9 @@ impl Repl {
             Meta::Migrate(request) => self.migrate(session, input, &request),
             Meta::Design { text, new } => self.design(session, input, &text, new),
             Meta::Connect(target) => self.connect(session, input, target),
+            Meta::ConnectAlso(target) => self.connect_also(session, input, &target),
+            Meta::Close(name) => self.close(session, &name),
+            Meta::Conns => self.list_conns(session),
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::History(words) => history::list(session, words.as_deref()),
             Meta::HistoryEntry(number) => history::show_entry(session, number),

@@ -8,12 +8,14 @@
 mod advise;
 mod batch;
 mod complete;
+mod conns;
 mod copy;
 pub mod describe;
 pub mod design;
 mod detect;
 mod edit;
 pub mod explanation;
+mod federate;
 mod helper;
 mod history;
 mod history_view;
@@ -89,6 +91,7 @@ pub fn run(
         scripts: include::Scripts::default(),
         slow: None,
         design: None,
+        conns: conns::Conns::new(session.choice(), &session.info().database),
     };
     let mut learned = false;
     loop {
@@ -116,7 +119,7 @@ pub fn run(
         };
         input.set_sql_mode(repl.collecting_sql());
         let prompt = repl.prompt(
-            session.profile(),
+            Some(repl.conns.current_name()),
             &session.info().database,
             session.transaction(),
         );
@@ -186,6 +189,8 @@ struct Repl {
     slow: Option<crate::analysis::slow::Report>,
     /// The DDL of the current `\design` draft, which `\design TEXT` refines.
     design: Option<String>,
+    /// The open connections; the session holds the current one.
+    conns: conns::Conns,
 }
 
 impl Repl {
@@ -234,6 +239,11 @@ impl Repl {
         let trimmed = line.trim();
         if trimmed.is_empty() && self.buffer.is_empty() {
             return AfterLine::Continue;
+        }
+        if !self.collecting_sql()
+            && let Some(route) = conns::route(trimmed)
+        {
+            return self.routed(session, input, route);
         }
         let dialect = session.info().dialect;
         // A meta-command's own line (`\sql STATEMENT \gx`) is left to it.
@@ -801,6 +811,16 @@ mod tests {
             scripts: include::Scripts::default(),
             slow: None,
             design: None,
+            conns: conns::Conns::new(
+                &crate::choice::Choice {
+                    target: crate::db::Target::Sqlite("shop.db".into()),
+                    profile: None,
+                    read_only: false,
+                    statement_timeout: std::time::Duration::ZERO,
+                    guard_role: None,
+                },
+                "shop",
+            ),
         };
         let idle = Transaction::Idle;
         assert_eq!(repl.prompt(None, "shop", idle), "shop=> ");

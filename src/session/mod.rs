@@ -7,6 +7,7 @@
 //! confirmation comes from the caller's [`Confirm`] — and never picks an
 //! output stream.
 
+mod parked;
 mod probe;
 mod rolled_back;
 mod run;
@@ -29,6 +30,7 @@ use crate::safety::{self, Level, Verdict};
 use crate::term::Term;
 use crate::timings::{self, Phase};
 
+pub use parked::Parked;
 use probe::Collect;
 
 /// Display and guard settings a session starts with and `\x`/`\timing` change.
