@@ -1106,6 +1106,8 @@ mod tests {
                 "TABLE [--all] [--export sql|tbls] [-o FILE]" => format!("{} orders", spec.name),
                 "TEXT" => format!("{} add a soft delete column to customers", spec.name),
                 "[new] TEXT" => format!("{} a library", spec.name),
+                "PROFILE|URL|PATH" => format!("{} shop.db", spec.name),
+                "NAME" => format!("{} shop", spec.name),
                 _ => spec.name.to_string(),
             };
             assert!(
@@ -1114,6 +1116,16 @@ mod tests {
                 spec.name
             );
         }
+    }
+
+    #[test]
+    fn connection_commands_need_their_argument() {
+        assert!(matches!(parse("\\c+ staging"), Ok(Some(Meta::ConnectAlso(t))) if t == "staging"));
+        assert!(matches!(parse("\\close shop-2"), Ok(Some(Meta::Close(n))) if n == "shop-2"));
+        assert!(matches!(parse("\\conns"), Ok(Some(Meta::Conns))));
+        assert!(parse("\\c+").unwrap_err().contains("profile or an address"));
+        assert!(parse("\\close").unwrap_err().contains("\\conns lists them"));
+        assert!(parse("\\conns x").is_err());
     }
 
     #[test]

@@ -277,10 +277,7 @@ statements; \fBguard_role\fR names a role the guard switches to (see
 /// checks that the source reads no variable missing here.
 pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("GLANCE_CONFIG", "The config file to read, as --config."),
-    (
-        "GLANCE_TEAM_DIR",
-        "The team folder to read, as --team-dir.",
-    ),
+    ("GLANCE_TEAM_DIR", "The team folder to read, as --team-dir."),
     ("GLANCE_PROVIDER", "The LLM provider, as --provider."),
     ("GLANCE_MODEL", "The model id, as --model."),
     (

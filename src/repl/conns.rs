@@ -143,7 +143,7 @@ pub(super) fn route(line: &str) -> Option<Route<'_>> {
 impl Repl {
     /// Makes slot `to` current: the session takes its connection and the
     /// model its conversation; the current one is parked in its slot.
-    fn make_current(&mut self, session: &mut Session, to: usize) {
+    pub(super) fn make_current(&mut self, session: &mut Session, to: usize) {
         let from = self.conns.current();
         if from == to {
             return;
@@ -421,6 +421,11 @@ impl Repl {
         let result = work(session);
         self.make_current(session, back);
         result
+    }
+
+    /// The current connection's slot.
+    pub(super) fn current_slot(&self) -> usize {
+        self.conns.current()
     }
 
     /// Slot `at`'s name.

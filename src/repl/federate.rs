@@ -6,6 +6,7 @@
 //! there through the same session machinery on a read-only connection.
 
 use super::{GENERATED_REFUSED, NO_PROVIDER, Repl};
+use crate::analysis::aside;
 use crate::choice::Choice;
 use crate::db::Target;
 use crate::db::sqlite::SqliteBackend;
@@ -18,7 +19,6 @@ use crate::querylog::QuestionNote;
 use crate::report;
 use crate::safety::Level;
 use crate::session::{Decision, Executed, Parked, Run, Session};
-use crate::usage::Tally;
 
 impl Repl {
     /// Answers `question` over the connections in slots `at`.
@@ -71,15 +71,16 @@ impl Repl {
             let slot = self.slot(at, &part.source);
             let cap = self.config.federate_rows;
             let mut rows = Capped::new(cap);
-            let executed = self.on_slot(session, slot, |session| {
-                let run = generated(&part.sql, &note);
-                session.execute_into(run, &mut |_| Decision::Refuse, &mut rows)
-            });
-            if !matches!(executed, Executed::Ran(_)) {
-                let failed = self.on_slot(session, slot, |session| {
-                    self_report(session, executed, &part.sql)
-                });
-                eprint!("{failed}");
+            let back = self.current_slot();
+            self.make_current(session, slot);
+            let run = generated(&part.sql, &note);
+            let executed = session.execute_into(run, &mut |_| Decision::Refuse, &mut rows);
+            let ran = matches!(executed, Executed::Ran(_));
+            if !ran {
+                self.report_executed(session, executed, &part.sql, GENERATED_REFUSED);
+            }
+            self.make_current(session, back);
+            if !ran {
                 return;
             }
             if rows.hit {
@@ -140,22 +141,37 @@ impl Repl {
             .collect();
         let system = federate::system(&sources, self.config.federate_rows);
         let started = std::time::Instant::now();
-        let reply = agent.aside(system, question.to_string(), &mut |_| {});
+        let request = aside::Aside {
+            question: question.to_string(),
+            system,
+            content: question.to_string(),
+            about: "for a query per connection",
+            progress: self.term.stderr_tty,
+        };
+        let (reply, tally) = aside::ask(session, &agent, request, &mut |_| {});
         let llm_time = started.elapsed();
         let provider = agent.provider().name().to_string();
         let model = agent.provider().model().to_string();
+        let usage = reply
+            .as_ref()
+            .ok()
+            .and_then(|r| r.usage)
+            .unwrap_or_default();
+        let cost = agent.cost(&usage);
+        self.agent = Some(agent);
+        self.count_aside(tally);
         let reply = match reply {
             Ok(reply) => reply,
+            // Ctrl-C is the person's choice, not a failure.
+            Err(error @ llm::Error::Cancelled { .. }) => {
+                eprintln!("{error}");
+                return None;
+            }
             Err(error) => {
                 eprint!("{}", report::error_line(&error.to_string(), None));
-                self.agent = Some(agent);
                 return None;
             }
         };
-        let usage = reply.usage.unwrap_or_default();
-        let cost = agent.cost(&usage);
-        self.agent = Some(agent);
-        self.count_aside(Tally::of(1, &usage, cost));
         let names: Vec<&str> = described.iter().map(|(name, ..)| name.as_str()).collect();
         match federate::parse(&reply.text, &names) {
             Ok(plan) => Some((
@@ -198,18 +214,4 @@ fn generated<'a>(sql: &'a str, note: &QuestionNote) -> Run<'a> {
     run.origin = Origin::Generated;
     run.question = Some(note.clone());
     run
-}
-
-/// What went wrong with a source query that did not run to its end.
-fn self_report(session: &Session, executed: Executed, sql: &str) -> String {
-    match executed {
-        Executed::Forbidden { verdict } | Executed::Refused { verdict } => {
-            report::error_line(&session.read_only_refusal(&verdict), None)
-        }
-        Executed::Failed { error, .. } | Executed::Rejected { error } => {
-            report::db_error(&error, Some(sql))
-        }
-        Executed::Output(error) => report::error_line(&error.to_string(), None),
-        Executed::Ran(_) | Executed::Declined => String::new(),
-    }
 }

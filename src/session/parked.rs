@@ -53,3 +53,31 @@ impl Session {
         std::mem::swap(&mut self.last_result, &mut parked.last_result);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::sqlite::SqliteBackend;
+    use crate::session::run::tests::session;
+
+    #[test]
+    fn trading_swaps_the_connection_and_keeps_the_rest() {
+        let (mut session, _) = session("parked", false);
+        session.last_sql = Some("select 1".into());
+        session.settings.null = "NULL".into();
+        let first = session.info().location.clone();
+        let mut choice = session.choice().clone();
+        choice.read_only = true;
+        let mut parked = Parked::new(choice, Box::new(SqliteBackend::in_memory().unwrap()));
+        session.trade(&mut parked);
+        assert_eq!(session.info().location, ":memory:");
+        assert!(session.choice().read_only);
+        assert_eq!(session.last_sql(), None);
+        assert_eq!(parked.info().location, first);
+        assert_eq!(parked.transaction(), db::Transaction::Idle);
+        session.trade(&mut parked);
+        assert_eq!(session.info().location, first);
+        assert_eq!(session.last_sql(), Some("select 1"));
+        assert_eq!(session.settings.null, "NULL");
+    }
+}
