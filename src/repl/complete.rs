@@ -28,6 +28,8 @@ pub struct Vocabulary {
     relations: Vec<RelationNames>,
     /// Connection profiles from the config, for `\c NAME`.
     pub profiles: Vec<String>,
+    /// The open connections' names, for `\c NAME` and `\close NAME`.
+    pub connections: Vec<String>,
     /// How the database quotes the names offered.
     quoting: Quoting,
 }
@@ -192,10 +194,22 @@ fn argument(
 ) -> Vec<String> {
     let first_argument = start <= arguments || line[arguments..start].trim().is_empty();
     match command {
-        "\\c" | "\\connect" if first_argument => vocabulary
-            .profiles
+        "\\c" | "\\connect" | "\\c+" if first_argument => {
+            let mut names: Vec<String> = vocabulary
+                .profiles
+                .iter()
+                .chain(&vocabulary.connections)
+                .filter(|p| p.starts_with(word))
+                .cloned()
+                .collect();
+            names.sort();
+            names.dedup();
+            names
+        }
+        "\\close" if first_argument => vocabulary
+            .connections
             .iter()
-            .filter(|p| p.starts_with(word))
+            .filter(|name| name.starts_with(word))
             .cloned()
             .collect(),
         "\\sql" if expects_relation(&line[..start]) => Names::new(vocabulary, line).relations(word),
@@ -639,6 +653,7 @@ mod tests {
         };
         let mut vocabulary = Vocabulary {
             profiles: vec!["prod".into(), "staging".into(), "local".into()],
+            connections: vec!["prod".into(), "shop-2".into()],
             ..Default::default()
         };
         vocabulary.learn(&catalog);
@@ -814,8 +829,11 @@ mod tests {
         let got = at_end("\\c st", false);
         assert_eq!(got.start, 3);
         assert_eq!(got.candidates, ["staging"]);
-        assert_eq!(candidates("\\c ", false).len(), 3);
+        assert_eq!(candidates("\\c ", false).len(), 4);
         assert!(candidates("\\c prod p", false).is_empty(), "one argument");
+        assert_eq!(candidates("\\c sh", false), ["shop-2"]);
+        assert_eq!(candidates("\\c+ l", false), ["local"]);
+        assert_eq!(candidates("\\close ", false), ["prod", "shop-2"]);
     }
 
     fn commented() -> Vocabulary {

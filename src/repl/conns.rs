@@ -59,6 +59,11 @@ impl Conns {
         &self.slots[self.current()].name
     }
 
+    /// Every open connection's name, in the order they were opened.
+    pub(super) fn names_open(&self) -> Vec<String> {
+        self.slots.iter().map(|slot| slot.name.clone()).collect()
+    }
+
     fn index(&self, name: &str) -> Option<usize> {
         self.slots.iter().position(|slot| slot.name == name)
     }
@@ -81,9 +86,9 @@ impl Conns {
     /// The open names, for an error that lists them.
     fn names(&self) -> String {
         let names: Vec<String> = self
-            .slots
+            .names_open()
             .iter()
-            .map(|slot| escape::visible(&slot.name).into_owned())
+            .map(|name| escape::visible(name).into_owned())
             .collect();
         names.join(", ")
     }

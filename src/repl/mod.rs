@@ -118,6 +118,7 @@ pub fn run(
             None => false,
         };
         input.set_sql_mode(repl.collecting_sql());
+        input.set_connections(repl.conns.names_open());
         let prompt = repl.prompt(
             Some(repl.conns.current_name()),
             &session.info().database,

@@ -244,3 +244,38 @@ fn a_federated_write_or_attach_is_refused_and_the_cap_is_said() {
     repl.expect_all(&["bea@x", "1 row"]);
     repl.expect(&format!("{}=> ", staging.name()));
 }
+
+#[test]
+fn each_connection_keeps_its_own_conversation() {
+    let (a, b) = prod_and_staging("conns_memory");
+    let fake = FakeLlm::openai(vec![
+        Reply::sql("select 'first_' || count(*) as r from customers"),
+        Reply::sql("select 'second_' || count(*) as r from customers"),
+        Reply::sql("select 'third_' || count(*) as r from customers"),
+    ]);
+    let mut repl = start(&a, &fake, &[]);
+    repl.send_line("how many customers does alpha have?");
+    repl.expect("first_3");
+    repl.expect(&format!("{}=> ", a.name()));
+
+    repl.send_line(&format!("\\c+ {}", b.url()));
+    repl.expect(&format!("{}=> ", b.name()));
+    repl.send_line("how many customers does beta have?");
+    repl.expect("second_2");
+    repl.expect(&format!("{}=> ", b.name()));
+
+    repl.send_line(&format!("\\c {}", a.name()));
+    repl.expect(&format!("{}=> ", a.name()));
+    repl.send_line("and now?");
+    repl.expect("third_3");
+    repl.expect(&format!("{}=> ", a.name()));
+
+    let requests = fake.requests();
+    let said = |i: usize| requests[i].body["messages"].to_string();
+    assert!(!said(1).contains("alpha"), "b starts fresh: {}", said(1));
+    assert!(
+        said(2).contains("alpha") && !said(2).contains("beta"),
+        "a's conversation comes back with it: {}",
+        said(2)
+    );
+}
