@@ -125,6 +125,11 @@ pub struct Global {
     #[arg(long, global = true, value_name = "N")]
     pub retries: Option<u32>,
 
+    /// The most rows a federated question (@A,@B QUESTION in the REPL)
+    /// loads from each source query [default: 100000, or the config file's]
+    #[arg(long, global = true, value_name = "N")]
+    pub federate_rows: Option<std::num::NonZeroUsize>,
+
     /// The variables among `GLANCE_CONFIG`, `GLANCE_PROVIDER` and
     /// `GLANCE_MODEL` that gave their option its value (no flag did).
     #[arg(skip)]
@@ -146,6 +151,7 @@ impl Global {
             context_tokens: self.context_tokens,
             share_samples: self.share_samples,
             retries: self.retries,
+            federate_rows: self.federate_rows.map(std::num::NonZeroUsize::get),
             from_env: self.from_env.clone(),
         }
     }

@@ -245,6 +245,24 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Connection,
     },
     Spec {
+        name: "\\c+",
+        args: "PROFILE|URL|PATH",
+        help: "open another connection and make it current, keeping the others open",
+        section: Section::Connection,
+    },
+    Spec {
+        name: "\\conns",
+        args: "",
+        help: "list the open connections; \\c NAME switches to one, @NAME LINE runs a line on one",
+        section: Section::Connection,
+    },
+    Spec {
+        name: "\\close",
+        args: "NAME",
+        help: "close an open connection (not the last one, nor one with a transaction open)",
+        section: Section::Connection,
+    },
+    Spec {
         name: "\\conninfo",
         args: "",
         help: "show what glance is connected to",
@@ -482,6 +500,12 @@ pub enum Meta {
     IndexAdviseWorkload,
     /// `\c [TARGET]`: switch to a profile or address; alone, pick a profile.
     Connect(Option<String>),
+    /// `\c+ TARGET`: open another connection, keeping the current one.
+    ConnectAlso(String),
+    /// `\close NAME`: close one open connection.
+    Close(String),
+    /// `\conns`: list the open connections.
+    Conns,
     /// `\e`: edit the last SQL or question in an editor, then run it.
     Edit,
     ConnInfo,
@@ -674,6 +698,16 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\c" | "\\connect" => Ok(Some(Meta::Connect(argument))),
         "\\conninfo" => no_argument(word, rest, Meta::ConnInfo),
         "\\team" => no_argument(word, rest, Meta::Team),
+        "\\c+" => argument
+            .map(|target| Some(Meta::ConnectAlso(target)))
+            .ok_or_else(|| {
+                "\\c+ needs a profile or an address, e.g. \\c+ staging or \\c+ postgres://…/shop"
+                    .into()
+            }),
+        "\\conns" => no_argument(word, rest, Meta::Conns),
+        "\\close" => argument.map(|name| Some(Meta::Close(name))).ok_or_else(|| {
+            "\\close needs the name of an open connection; \\conns lists them".into()
+        }),
         "\\x" => match rest {
             "" => Ok(Some(Meta::Expanded(None))),
             "on" => Ok(Some(Meta::Expanded(Some(Expanded::On)))),
@@ -1170,6 +1204,7 @@ mod tests {
                 "TEXT" => format!("{} add a soft delete column to customers", spec.name),
                 "[new] TEXT" => format!("{} a library", spec.name),
                 "NAME" | "NAME [SQL|N]" => format!("{} q", spec.name),
+                "PROFILE|URL|PATH" => format!("{} shop.db", spec.name),
                 _ => spec.name.to_string(),
             };
             assert!(
@@ -1178,6 +1213,16 @@ mod tests {
                 spec.name
             );
         }
+    }
+
+    #[test]
+    fn connection_commands_need_their_argument() {
+        assert!(matches!(parse("\\c+ staging"), Ok(Some(Meta::ConnectAlso(t))) if t == "staging"));
+        assert!(matches!(parse("\\close shop-2"), Ok(Some(Meta::Close(n))) if n == "shop-2"));
+        assert!(matches!(parse("\\conns"), Ok(Some(Meta::Conns))));
+        assert!(parse("\\c+").unwrap_err().contains("profile or an address"));
+        assert!(parse("\\close").unwrap_err().contains("\\conns lists them"));
+        assert!(parse("\\conns x").is_err());
     }
 
     #[test]

@@ -28,6 +28,7 @@ mod docs;
 mod escape;
 mod exit;
 mod export;
+mod federate;
 mod files;
 mod gate;
 mod generate;

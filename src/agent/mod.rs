@@ -223,6 +223,12 @@ impl Agent {
         self.memory.drain(..excess);
     }
 
+    /// Trades the conversation for `memory`: each open connection keeps
+    /// its own, handed in when it becomes current.
+    pub fn trade_memory(&mut self, memory: &mut Vec<Message>) {
+        std::mem::swap(&mut self.memory, memory);
+    }
+
     /// Forgets the conversation (`\reset`).
     pub fn reset(&mut self) {
         self.memory.clear();

@@ -87,6 +87,8 @@ pub struct Repl {
     /// Run a line typed at the question prompt as SQL when it reads as a
     /// statement (on by default).
     pub detect_sql: Option<bool>,
+    /// Rows a federated question loads from each source query at most.
+    pub federate_rows: Option<std::num::NonZeroUsize>,
 }
 
 /// `[team]`.

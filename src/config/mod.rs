@@ -38,6 +38,8 @@ pub struct Overrides {
     pub context_tokens: Option<usize>,
     pub share_samples: bool,
     pub retries: Option<u32>,
+    /// `--federate-rows N`.
+    pub federate_rows: Option<usize>,
     /// The variables among `GLANCE_CONFIG`, `GLANCE_PROVIDER` and
     /// `GLANCE_MODEL` that gave their option its value (no flag did).
     pub from_env: Vec<&'static str>,
@@ -92,6 +94,9 @@ pub struct Config {
     /// `[repl] detect_sql`: lines typed at the question prompt that read as
     /// SQL run as SQL.
     pub detect_sql: bool,
+    /// `[repl] federate_rows`: the rows a federated question loads from
+    /// each source query at most.
+    pub federate_rows: usize,
     /// `[safety] trusted_functions`: `schema.name` of functions that run as
     /// reads although glance cannot read them.
     pub trusted_functions: Vec<String>,
@@ -268,6 +273,10 @@ impl Config {
                 .unwrap_or(DEFAULT_STATEMENT_TIMEOUT),
             history: !overrides.no_history && file.history.enabled.unwrap_or(true),
             detect_sql: file.repl.detect_sql.unwrap_or(true),
+            federate_rows: overrides
+                .federate_rows
+                .or(file.repl.federate_rows.map(std::num::NonZeroUsize::get))
+                .unwrap_or(crate::federate::DEFAULT_ROWS),
             trusted_functions: file.safety.trusted_functions,
             prices: file.prices,
             warnings,

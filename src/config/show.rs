@@ -72,6 +72,11 @@ pub fn render(config: &Config, llm: &InEffect) -> String {
     root.insert("history".into(), Value::Table(history));
     let mut repl = Table::new();
     put(&mut repl, "detect_sql", Some(config.detect_sql));
+    put(
+        &mut repl,
+        "federate_rows",
+        Some(i64::try_from(config.federate_rows).unwrap_or(i64::MAX)),
+    );
     root.insert("repl".into(), Value::Table(repl));
     let mut safety = Table::new();
     let trusted = config

@@ -13,6 +13,7 @@ mod constraints;
 pub use constraints::code_tokens;
 mod errors;
 mod introspect;
+mod load;
 mod run;
 mod statement;
 

@@ -30,6 +30,8 @@ pub struct Vocabulary {
     pub profiles: Vec<String>,
     /// Saved queries' names, for `\n NAME` and its kin.
     pub saved: Vec<String>,
+    /// The open connections' names, for `\c NAME` and `\close NAME`.
+    pub connections: Vec<String>,
     /// How the database quotes the names offered.
     quoting: Quoting,
 }
@@ -194,14 +196,26 @@ fn argument(
 ) -> Vec<String> {
     let first_argument = start <= arguments || line[arguments..start].trim().is_empty();
     let starting = |names: &[String]| {
-        names
+        let mut names: Vec<String> = names
             .iter()
             .filter(|name| name.starts_with(word))
             .cloned()
-            .collect()
+            .collect();
+        names.sort();
+        names.dedup();
+        names
     };
     match command {
-        "\\c" | "\\connect" if first_argument => starting(&vocabulary.profiles),
+        "\\c" | "\\connect" | "\\c+" if first_argument => {
+            let names: Vec<String> = vocabulary
+                .profiles
+                .iter()
+                .chain(&vocabulary.connections)
+                .cloned()
+                .collect();
+            starting(&names)
+        }
+        "\\close" if first_argument => starting(&vocabulary.connections),
         "\\n" | "\\ns" | "\\np" | "\\nd" | "\\share" if first_argument => {
             starting(&vocabulary.saved)
         }
@@ -647,6 +661,7 @@ mod tests {
         let mut vocabulary = Vocabulary {
             profiles: vec!["prod".into(), "staging".into(), "local".into()],
             saved: vec!["by_status".into(), "busy".into()],
+            connections: vec!["prod".into(), "shop-2".into()],
             ..Default::default()
         };
         vocabulary.learn(&catalog);
@@ -822,11 +837,14 @@ mod tests {
         let got = at_end("\\c st", false);
         assert_eq!(got.start, 3);
         assert_eq!(got.candidates, ["staging"]);
-        assert_eq!(candidates("\\c ", false).len(), 3);
+        assert_eq!(candidates("\\c ", false).len(), 4);
         assert_eq!(candidates("\\n b", false).len(), 2);
         assert_eq!(candidates("\\np by", false), ["by_status"]);
         assert!(candidates("\\n by_status b", false).is_empty(), "one name");
         assert!(candidates("\\c prod p", false).is_empty(), "one argument");
+        assert_eq!(candidates("\\c sh", false), ["shop-2"]);
+        assert_eq!(candidates("\\c+ l", false), ["local"]);
+        assert_eq!(candidates("\\close ", false), ["prod", "shop-2"]);
     }
 
     fn commented() -> Vocabulary {

@@ -180,6 +180,13 @@ impl Input {
         }
     }
 
+    /// Lets completion offer the open connections' names.
+    pub fn set_connections(&mut self, names: Vec<String>) {
+        if let Some(helper) = self.helper() {
+            helper.vocabulary.connections = names;
+        }
+    }
+
     /// Lets completion offer the catalog's relation and column names.
     pub fn learn_names(&mut self, catalog: &crate::catalog::Catalog) {
         if let Some(helper) = self.helper() {

@@ -37,6 +37,11 @@ const EXPLAIN_REFUSED: super::Refusal = (
 impl Repl {
     /// `\c`: switches connection, keeping the old one when the new one fails.
     fn connect(&mut self, session: &mut Session, input: &mut Input, target: Option<String>) {
+        if let Some(name) = &target
+            && self.switch_to_open(session, name)
+        {
+            return;
+        }
         let chosen = match target {
             Some(target) => connection::from_argument(&self.config, &target, session.choice()),
             None if self.config.profiles.is_empty() => {
@@ -67,17 +72,10 @@ impl Repl {
                 connection::pick(&self.config, &answer)
             }
         };
-        match chosen.and_then(|choice| {
-            if let Some(note) = connection::ignored_password_note(&choice) {
-                eprintln!("glance: {note}");
-            }
-            connection::connect_from(&choice, connection::Place::Repl, &mut |warning| {
-                eprintln!("{warning}")
-            })
-            .map(|backend| (backend, choice))
-        }) {
+        match chosen.and_then(super::conns::open) {
             Ok((backend, choice)) => {
                 session.reconnect(choice, backend);
+                self.rename_current(session);
                 if input.is_terminal() {
                     // Fresh names for completion; a failure shows when next needed.
                     let _ = session.catalog();
@@ -285,6 +283,12 @@ impl Repl {
                 self.learning.settle(session);
                 self.connect(session, input, target);
             }
+            Meta::ConnectAlso(target) => {
+                self.learning.settle(session);
+                self.connect_also(session, input, &target);
+            }
+            Meta::Close(name) => self.close(session, &name),
+            Meta::Conns => self.list_conns(session),
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::Team => {
                 let summary = self.config.team_summary();

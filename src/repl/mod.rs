@@ -8,12 +8,14 @@
 mod advise;
 mod batch;
 mod complete;
+mod conns;
 mod copy;
 pub mod describe;
 pub mod design;
 mod detect;
 mod edit;
 pub mod explanation;
+mod federate;
 mod helper;
 mod history;
 mod history_view;
@@ -93,6 +95,7 @@ pub fn run(
         slow: None,
         design: None,
         learning: learn::Learning::default(),
+        conns: conns::Conns::new(session.choice(), &session.info().database),
     };
     let mut learned = false;
     loop {
@@ -119,8 +122,9 @@ pub fn run(
             None => false,
         };
         input.set_sql_mode(repl.collecting_sql());
+        input.set_connections(repl.conns.names_open());
         let prompt = repl.prompt(
-            session.profile(),
+            Some(repl.conns.current_name()),
             &session.info().database,
             session.transaction(),
         );
@@ -193,6 +197,8 @@ struct Repl {
     design: Option<String>,
     /// The last answer, to keep as an example or not.
     learning: learn::Learning,
+    /// The open connections; the session holds the current one.
+    conns: conns::Conns,
 }
 
 impl Repl {
@@ -241,6 +247,11 @@ impl Repl {
         let trimmed = line.trim();
         if trimmed.is_empty() && self.buffer.is_empty() {
             return AfterLine::Continue;
+        }
+        if !self.collecting_sql()
+            && let Some(route) = conns::route(trimmed)
+        {
+            return self.routed(session, input, route);
         }
         let dialect = session.info().dialect;
         // A meta-command's own line (`\sql STATEMENT \gx`) is left to it.
@@ -818,6 +829,16 @@ mod tests {
             slow: None,
             design: None,
             learning: learn::Learning::default(),
+            conns: conns::Conns::new(
+                &crate::choice::Choice {
+                    target: crate::db::Target::Sqlite("shop.db".into()),
+                    profile: None,
+                    read_only: false,
+                    statement_timeout: std::time::Duration::ZERO,
+                    guard_role: None,
+                },
+                "shop",
+            ),
         };
         let idle = Transaction::Idle;
         assert_eq!(repl.prompt(None, "shop", idle), "shop=> ");

@@ -8,6 +8,7 @@
 //! output stream.
 
 mod learned;
+mod parked;
 mod probe;
 mod rolled_back;
 mod run;
@@ -32,6 +33,7 @@ use crate::safety::{self, Level, Verdict};
 use crate::term::Term;
 use crate::timings::{self, Phase};
 
+pub use parked::Parked;
 use probe::Collect;
 
 /// Display and guard settings a session starts with and `\x`/`\timing` change.

@@ -26,13 +26,33 @@ impl Session {
     /// Values bound to placeholders travel beside the SQL to the
     /// database and into the journal; such a statement is never previewed.
     pub fn execute(&mut self, run: Run, confirm: Confirm) -> Executed {
+        self.execute_to(run, confirm, None)
+    }
+
+    /// As [`Session::execute`], handing the result's columns and rows to
+    /// `sink` instead of drawing them: the same gate, guard and record.
+    pub fn execute_into(&mut self, run: Run, confirm: Confirm, sink: &mut dyn RowSink) -> Executed {
+        self.execute_to(run, confirm, Some(sink))
+    }
+
+    fn execute_to(
+        &mut self,
+        run: Run,
+        confirm: Confirm,
+        capture: Option<&mut dyn RowSink>,
+    ) -> Executed {
         self.bound.clone_from(&run.params);
-        let executed = self.execute_bound(run, confirm);
+        let executed = self.execute_bound(run, confirm, capture);
         self.bound.clear();
         executed
     }
 
-    fn execute_bound(&mut self, run: Run, confirm: Confirm) -> Executed {
+    fn execute_bound(
+        &mut self,
+        run: Run,
+        confirm: Confirm,
+        capture: Option<&mut dyn RowSink>,
+    ) -> Executed {
         let sql = run.sql;
         let question = run.question.as_ref();
         self.last_sql = Some(sql.to_string());
@@ -54,7 +74,7 @@ impl Session {
                 Err(ended) => return ended,
             },
         };
-        self.run_guarded(run, verdict, guard)
+        self.run_guarded(run, verdict, guard, capture)
     }
 
     /// The connection's rules, for the gate.
@@ -124,7 +144,13 @@ impl Session {
 
     /// Runs a statement the gate let through, under `guard`, drawing its
     /// result on the console.
-    fn run_guarded(&mut self, run: Run, verdict: Verdict, guard: Guard) -> Executed {
+    fn run_guarded(
+        &mut self,
+        run: Run,
+        verdict: Verdict,
+        guard: Guard,
+        mut capture: Option<&mut dyn RowSink>,
+    ) -> Executed {
         let sql = run.sql;
         let question = run.question.as_ref();
         let mut options = self.render_options(run.json_prefix);
@@ -134,6 +160,12 @@ impl Session {
         }
         options.command_tag = safety::command_tag(sql, self.info().dialect);
         if options.command_tag == "COPY" && verdict.level == Level::ReadOnly {
+            if capture.is_some() {
+                let error = db::Error::Other(
+                    "COPY … TO STDOUT writes text, not rows: run the query without COPY".into(),
+                );
+                return self.not_run(sql, question, verdict, error);
+            }
             if matches!(options.format, Format::Json | Format::Ndjson) {
                 let error = db::Error::Other(
                     "COPY … TO STDOUT writes its own text format, not JSON; run the query \
@@ -151,9 +183,11 @@ impl Session {
             return self.copy_to_results(sql, question, verdict);
         }
         let (result, elapsed, written, shown, columns) = {
+            let capturing = capture.is_some();
             let mut sink = Recording {
                 writer: render::writer(&options, self.console.results()),
                 columns: Vec::new(),
+                capture: capture.take(),
             };
             let canceller = self.backend.canceller();
             let backend = &mut self.backend;
@@ -167,6 +201,7 @@ impl Session {
             timings::add(Phase::Db, db_time);
             timings::add(Phase::Render, elapsed.saturating_sub(db_time));
             let (written, shown) = match &result {
+                Ok(_) if capturing => (Ok(()), false),
                 Ok(outcome) => (
                     timings::time(Phase::Render, || sink.writer.finish(outcome)),
                     false,
@@ -472,24 +507,32 @@ fn unconfirmed(cause: String) -> db::Error {
     ))
 }
 
-/// Passes a result to the writer and remembers its column names.
-struct Recording<'a> {
+/// Passes a result to the writer, or to the caller's sink when there is
+/// one, and remembers its column names.
+struct Recording<'a, 'b> {
     writer: Box<dyn ResultWriter + 'a>,
     columns: Vec<String>,
+    capture: Option<&'b mut dyn RowSink>,
 }
 
-impl RowSink for Recording<'_> {
+impl RowSink for Recording<'_, '_> {
     fn columns(&mut self, columns: &[db::Column]) -> RowFlow {
         self.columns = columns.iter().map(|c| c.name.clone()).collect();
-        self.writer.columns(columns)
+        match self.capture.as_mut() {
+            Some(capture) => capture.columns(columns),
+            None => self.writer.columns(columns),
+        }
     }
 
     fn rows(&mut self, rows: Vec<db::Row>) -> RowFlow {
-        self.writer.rows(rows)
+        match self.capture.as_mut() {
+            Some(capture) => capture.rows(rows),
+            None => self.writer.rows(rows),
+        }
     }
 
     fn interactive(&self) -> bool {
-        self.writer.interactive()
+        self.capture.is_none() && self.writer.interactive()
     }
 }
 

@@ -19,6 +19,7 @@ mod check;
 mod completion;
 mod config;
 mod connect;
+mod conns;
 mod consent;
 mod describe;
 mod design;
