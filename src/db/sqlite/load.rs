@@ -79,6 +79,7 @@ mod tests {
         let mut count = Count(0);
         db.run(
             "select * from \"t x\" where id in (7, 8) and typeof(id) = 'integer'",
+            &[],
             Guard::Direct,
             &mut count,
         )
