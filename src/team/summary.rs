@@ -18,7 +18,7 @@ pub struct Summary {
     /// `.sql` files in `queries/`.
     pub queries: usize,
     pub glossary_terms: usize,
-    /// Lines under the header of `examples.tsv`.
+    /// Pairs `examples.tsv` holds (bad lines are a problem, not a pair).
     pub examples: usize,
     pub profiles: Profiles,
     /// Files that could not be read.
@@ -53,11 +53,18 @@ pub fn gather(team: &Team, glossary_terms: usize, profiles: Profiles) -> Summary
         }
     };
     let examples = match crate::files::read_text_capped(&team.examples_path(), MAX_EXAMPLES_BYTES) {
-        Ok(text) => text
-            .lines()
-            .skip(1)
-            .filter(|line| !line.trim().is_empty())
-            .count(),
+        Ok(text) => {
+            let (pairs, bad) = crate::recall::tsv::parse(&text);
+            if !bad.is_empty() {
+                problems.push(format!(
+                    "{}: {} left out (line {} first)",
+                    team.examples_path().display(),
+                    crate::numbers::counted(bad.len() as u64, "line", "lines"),
+                    bad[0].line
+                ));
+            }
+            pairs.len()
+        }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => 0,
         Err(error) => {
             problems.push(unreadable(&team.examples_path(), &error));
