@@ -69,10 +69,17 @@ impl Conns {
     }
 
     /// The name a new connection gets: its profile's, else its database's,
-    /// made unique with `-2`, `-3`… among the others open.
+    /// made unique with `-2`, `-3`… among the others open. Characters a
+    /// name after `@` cannot hold become `_`, so every name can be routed to.
     fn unique_name(&self, choice: &Choice, database: &str) -> String {
-        let base = choice.profile.as_deref().unwrap_or(database);
-        let base = if base.is_empty() { "db" } else { base };
+        let base: String = choice
+            .profile
+            .as_deref()
+            .unwrap_or(database)
+            .chars()
+            .map(|c| if name_char(c) { c } else { '_' })
+            .collect();
+        let base = if base.is_empty() { "db" } else { &base };
         let taken = |name: &str| self.slots.iter().any(|slot| slot.name == name);
         let mut name = base.to_string();
         let mut n = 2;
@@ -124,25 +131,44 @@ pub(super) struct Route<'a> {
     pub rest: &'a str,
 }
 
-/// Reads `@NAME rest` or `@A,@B rest`; `None` when the line does not start
-/// so (a name is letters, digits, `_`, `-` and `.`).
-pub(super) fn route(line: &str) -> Option<Route<'_>> {
+/// A character a connection's name may hold: letters, digits, `_`, `-`, `.`.
+fn name_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.')
+}
+
+/// Reads `@NAME rest` or `@A,@B rest`: `None` when the line does not start
+/// with `@`, an error when what follows is not a list of distinct names
+/// (a line starting with `@` is never sent on as a question).
+pub(super) fn route(line: &str) -> Option<Result<Route<'_>, String>> {
     let line = line.trim_start().strip_prefix('@')?;
     let (word, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
     let names: Vec<&str> = word
         .split(',')
         .map(|name| name.strip_prefix('@').unwrap_or(name))
         .collect();
-    let valid = |name: &&str| {
-        !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
-    };
-    names.iter().all(valid).then(|| Route {
+    if let Some(bad) = names
+        .iter()
+        .find(|name| name.is_empty() || !name.chars().all(name_char))
+    {
+        return Some(Err(format!(
+            "\"@{}\" is not a connection name: a line starting with @ names open connections (letters, digits, _, - and .), as in @NAME QUESTION or @A,@B QUESTION",
+            escape::visible(bad)
+        )));
+    }
+    if let Some(twice) = names
+        .iter()
+        .enumerate()
+        .find(|(i, name)| names[..*i].contains(name))
+    {
+        return Some(Err(format!(
+            "@{} is named twice; a federated question names each connection once",
+            escape::visible(twice.1)
+        )));
+    }
+    Some(Ok(Route {
         names,
         rest: rest.trim(),
-    })
+    }))
 }
 
 impl Repl {
@@ -357,8 +383,7 @@ impl Repl {
         let mut at = Vec::new();
         for name in &route.names {
             match self.conns.index(name) {
-                Some(i) if !at.contains(&i) => at.push(i),
-                Some(_) => {}
+                Some(i) => at.push(i),
                 None => {
                     eprint!("{}", self.conns.unknown(name));
                     return AfterLine::Continue;
@@ -371,6 +396,16 @@ impl Repl {
                 report::error_line(
                     "nothing follows the connection name",
                     Some("write a question or SQL after it: @NAME how many orders are there"),
+                )
+            );
+            return AfterLine::Continue;
+        }
+        if at.len() > 1 && route.rest.starts_with('\\') {
+            eprint!(
+                "{}",
+                report::error_line(
+                    "a command runs on one connection; several names before it ask a federated question",
+                    Some("write @NAME \\command for each connection, or a question after @A,@B"),
                 )
             );
             return AfterLine::Continue;
@@ -447,35 +482,55 @@ mod tests {
     fn routes_name_one_or_several_connections() {
         assert_eq!(
             route("@prod how many users"),
-            Some(Route {
+            Some(Ok(Route {
                 names: vec!["prod"],
                 rest: "how many users"
-            })
+            }))
         );
         assert_eq!(
             route("@prod,@staging missing customers"),
-            Some(Route {
+            Some(Ok(Route {
                 names: vec!["prod", "staging"],
                 rest: "missing customers"
-            })
+            }))
         );
         assert_eq!(
             route("@shop-2,x.y \\sql select 1"),
-            Some(Route {
+            Some(Ok(Route {
                 names: vec!["shop-2", "x.y"],
                 rest: "\\sql select 1"
-            })
+            }))
         );
         assert_eq!(
             route("@a"),
-            Some(Route {
+            Some(Ok(Route {
                 names: vec!["a"],
                 rest: ""
-            })
+            }))
         );
         assert_eq!(route("select @ -5"), None);
-        assert_eq!(route("@ -5"), None);
-        assert_eq!(route("@a,,b x"), None);
-        assert_eq!(route("@a;b x"), None);
+        for bad in ["@ -5", "@a,,b x", "@a;b x", "@ü@x delete from t;"] {
+            let error = route(bad).unwrap().unwrap_err();
+            assert!(error.contains("is not a connection name"), "{bad}: {error}");
+        }
+        let error = route("@ro,@ro x").unwrap().unwrap_err();
+        assert!(error.contains("named twice"), "{error}");
+    }
+
+    #[test]
+    fn every_name_can_follow_an_at_sign() {
+        let choice = Choice {
+            target: crate::db::Target::Sqlite("odd name.db".into()),
+            profile: None,
+            read_only: false,
+            statement_timeout: std::time::Duration::ZERO,
+            guard_role: None,
+        };
+        for (database, name) in [("odd name", "odd_name"), ("a,b", "a_b"), ("ü@x", "ü_x")] {
+            let conns = Conns::new(&choice, database);
+            assert_eq!(conns.current_name(), name);
+            let line = format!("@{name} select 1;");
+            assert!(route(&line).unwrap().is_ok(), "{line}");
+        }
     }
 }

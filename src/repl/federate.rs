@@ -104,7 +104,22 @@ impl Repl {
         let mut joined = Parked::new(choice, Box::new(scratch));
         session.trade(&mut joined);
         let executed = session.execute(generated(&plan.join, &note), &mut |_| Decision::Refuse);
-        self.report_executed(session, executed, &plan.join, GENERATED_REFUSED);
+        match executed {
+            Executed::Forbidden { verdict } => eprint!(
+                "{}",
+                report::error_line(
+                    &format!(
+                        "not run: the joining query is a {} statement ({}); it may only read the rows fetched, so nothing ran",
+                        verdict.level.as_str(),
+                        verdict.reasons.join("; ")
+                    ),
+                    None,
+                )
+            ),
+            executed => {
+                self.report_executed(session, executed, &plan.join, GENERATED_REFUSED);
+            }
+        }
         session.trade(&mut joined);
     }
 

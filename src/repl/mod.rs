@@ -251,7 +251,16 @@ impl Repl {
         if !self.collecting_sql()
             && let Some(route) = conns::route(trimmed)
         {
-            return self.routed(session, input, route);
+            return match route {
+                Ok(route) => self.routed(session, input, route),
+                Err(message) => {
+                    eprint!(
+                        "{}",
+                        report::error_line(&message, Some("\\conns lists the open ones"))
+                    );
+                    AfterLine::Continue
+                }
+            };
         }
         let dialect = session.info().dialect;
         // A meta-command's own line (`\sql STATEMENT \gx`) is left to it.

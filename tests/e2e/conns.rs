@@ -139,6 +139,18 @@ fn at_name_runs_sql_and_questions_on_another_connection() {
         b.name(),
     ]);
     repl.expect(&format!("{}=> ", b.name()));
+
+    // A line starting with @ that names no connection is an error, never a
+    // question for the model (the fake model has no reply left for one).
+    repl.send_line("@no;such delete from t;");
+    repl.expect("\"@no;such\" is not a connection name");
+    repl.expect(&format!("{}=> ", b.name()));
+    repl.send_line(&format!("@{a},@{a} how many?", a = a.name()));
+    repl.expect("is named twice");
+    repl.expect(&format!("{}=> ", b.name()));
+    repl.send_line(&format!("@{},@{} \\d", a.name(), b.name()));
+    repl.expect("a command runs on one connection");
+    repl.expect(&format!("{}=> ", b.name()));
 }
 
 /// The model's answer to "customers in prod missing from staging".
@@ -233,7 +245,8 @@ fn a_federated_write_or_attach_is_refused_and_the_cap_is_said() {
     );
 
     repl.send_line(&format!("{both} attach something"));
-    repl.expect("read-only; nothing was run");
+    repl.expect("the joining query is a destructive statement (ATTACH");
+    repl.expect("it may only read the rows fetched, so nothing ran");
     repl.expect(&format!("{}=> ", staging.name()));
 
     repl.send_line(&format!("{both} customers in prod missing from staging"));
