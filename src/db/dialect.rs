@@ -58,6 +58,16 @@ impl Dialect {
         }
     }
 
+    /// The `n`th bound value's placeholder (from 1): `$n`, `?n`, or on
+    /// MySQL, where each `?` takes the next value, `?`.
+    pub fn placeholder(self, n: usize) -> String {
+        match self {
+            Dialect::Postgres => format!("${n}"),
+            Dialect::Sqlite => format!("?{n}"),
+            Dialect::Mysql => "?".to_string(),
+        }
+    }
+
     /// The parser's dialect: how the classifier, the linter and the
     /// prompt's SQL detection read this database's SQL.
     pub fn parser(self) -> Box<dyn ParserDialect> {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::{Confirm, Consent, Decision, Executed, Loaded, Ran, Run, Session, rows_of};
 use crate::console::Console;
-use crate::db::{self, Backend, Guard, Outcome, OutcomeKind, RowFlow, RowSink};
+use crate::db::{self, Backend, Dialect, Guard, Outcome, OutcomeKind, RowFlow, RowSink};
 use crate::escape;
 use crate::gate::{self, Gate, Origin, Rules};
 use crate::journal::Recorded;
@@ -77,6 +77,18 @@ impl Session {
         self.run_guarded(run, verdict, guard, capture)
     }
 
+    /// The values bound to the statement being run, each with the
+    /// placeholder that takes it.
+    fn labelled_bound(&self) -> Vec<(String, db::Param)> {
+        let dialect = self.info().dialect;
+        let label = |n: usize| match dialect {
+            Dialect::Mysql => format!("?#{n}"),
+            _ => dialect.placeholder(n),
+        };
+        let numbered = self.bound.iter().enumerate();
+        numbered.map(|(i, p)| (label(i + 1), p.clone())).collect()
+    }
+
     /// The connection's rules, for the gate.
     pub(super) fn rules(&self) -> Rules {
         Rules {
@@ -98,8 +110,10 @@ impl Session {
         // The planner's estimate and a preview run the SQL without the
         // values bound to it, so a statement with some gets neither.
         let unbound = self.bound.is_empty();
+        let bound = self.labelled_bound();
         let mut consent = Consent {
             sql,
+            bound: &bound,
             verdict: &verdict,
             estimate: unbound
                 .then(|| self.estimate_rows(sql, verdict.level))
