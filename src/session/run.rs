@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::{Confirm, Consent, Decision, Executed, Loaded, Ran, Run, Session, rows_of};
 use crate::console::Console;
-use crate::db::{self, Backend, Dialect, Guard, Outcome, OutcomeKind, RowFlow, RowSink};
+use crate::db::{self, Backend, Guard, Outcome, OutcomeKind, RowFlow, RowSink};
 use crate::escape;
 use crate::gate::{self, Gate, Origin, Rules};
 use crate::journal::Recorded;
@@ -81,12 +81,10 @@ impl Session {
     /// placeholder that takes it.
     fn labelled_bound(&self) -> Vec<(String, db::Param)> {
         let dialect = self.info().dialect;
-        let label = |n: usize| match dialect {
-            Dialect::Mysql => format!("?#{n}"),
-            _ => dialect.placeholder(n),
-        };
         let numbered = self.bound.iter().enumerate();
-        numbered.map(|(i, p)| (label(i + 1), p.clone())).collect()
+        numbered
+            .map(|(i, p)| (dialect.placeholder_label(i + 1), p.clone()))
+            .collect()
     }
 
     /// The connection's rules, for the gate.
