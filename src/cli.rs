@@ -94,7 +94,8 @@ pub struct Global {
     #[arg(long, global = true, value_name = "DURATION", value_parser = config::duration::parse_duration)]
     pub statement_timeout: Option<Duration>,
 
-    /// Do not ask before destructive statements typed by hand.
+    /// Do not ask before destructive statements typed by hand, nor before a
+    /// saved query's writes (glance run, \n).
     #[arg(short = 'y', long, global = true)]
     pub yes: bool,
 

@@ -13,6 +13,7 @@ use owo_colors::OwoColorize;
 use crate::escape;
 use crate::highlight;
 use crate::numbers::counted;
+use crate::querylog;
 use crate::safety::{Level, Verdict};
 use crate::session::{Consent, Decision};
 use crate::term;
@@ -24,11 +25,17 @@ pub fn explain(consent: &Consent, color: bool) -> String {
 }
 
 /// The question without the SQL, for a statement just shown (a model's
-/// reply): the level, reasons, estimate and what a rollback would not undo.
+/// reply): the values bound to it, the level, reasons, estimate and what a
+/// rollback would not undo.
 pub fn details(consent: &Consent, color: bool) -> String {
     let verdict = consent.verdict;
     let level = paint_level(verdict.level, color);
-    let mut text = format!("  level: {level}\n");
+    let mut text = String::new();
+    for (placeholder, value) in consent.bound {
+        let value = querylog::param_literal(value);
+        text.push_str(&format!("  {placeholder} = {}\n", escape::visible(&value)));
+    }
+    text.push_str(&format!("  level: {level}\n"));
     for reason in &verdict.reasons {
         text.push_str(&format!("  - {}\n", escape::visible(reason)));
     }
@@ -199,6 +206,25 @@ mod tests {
         assert!(
             explain(&consent, false)
                 .ends_with("  sequences advance (nextval): a rollback would not undo that, a rolled-back preview included\n")
+        );
+    }
+
+    #[test]
+    fn bound_values_are_shown_under_the_sql() {
+        let verdict = verdict(Level::Write, &[]);
+        let bound = [
+            ("?1".to_string(), Some("1 or 1=1".to_string())),
+            ("?2".to_string(), None),
+            ("?3".to_string(), Some("it's \x1b[2J".to_string())),
+        ];
+        let consent = Consent {
+            bound: &bound,
+            ..consent("delete from t where id = ?1", &verdict)
+        };
+        assert_eq!(
+            explain(&consent, false),
+            "delete from t where id = ?1\n  ?1 = '1 or 1=1'\n  ?2 = NULL\n  \
+             ?3 = 'it''s \\x1b[2J'\n  level: write\n"
         );
     }
 

@@ -175,12 +175,16 @@ pub fn params_text(params: &[crate::db::Param]) -> String {
     params
         .iter()
         .enumerate()
-        .map(|(i, p)| match p {
-            Some(text) => format!("${}={}", i + 1, crate::ident::quote_literal(text)),
-            None => format!("${}=NULL", i + 1),
-        })
+        .map(|(i, p)| format!("${}={}", i + 1, param_literal(p)))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// One bound value as a literal: `'text'` with quotes doubled, or NULL.
+pub fn param_literal(param: &crate::db::Param) -> String {
+    param
+        .as_deref()
+        .map_or_else(|| "NULL".to_string(), crate::ident::quote_literal)
 }
 
 #[cfg(test)]

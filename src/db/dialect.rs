@@ -58,6 +58,25 @@ impl Dialect {
         }
     }
 
+    /// The `n`th bound value's placeholder (from 1): `$n`, `?n`, or on
+    /// MySQL, where each `?` takes the next value, `?`.
+    pub fn placeholder(self, n: usize) -> String {
+        match self {
+            Dialect::Postgres => format!("${n}"),
+            Dialect::Sqlite => format!("?{n}"),
+            Dialect::Mysql => "?".to_string(),
+        }
+    }
+
+    /// The `n`th placeholder as a person reads it: as [`Self::placeholder`]
+    /// but numbered on MySQL too (`?#2` for the second `?`).
+    pub fn placeholder_label(self, n: usize) -> String {
+        match self {
+            Dialect::Mysql => format!("?#{n}"),
+            Dialect::Postgres | Dialect::Sqlite => self.placeholder(n),
+        }
+    }
+
     /// The parser's dialect: how the classifier, the linter and the
     /// prompt's SQL detection read this database's SQL.
     pub fn parser(self) -> Box<dyn ParserDialect> {
@@ -72,6 +91,22 @@ impl Dialect {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_in_each_dialect() {
+        let each = |n| {
+            [Dialect::Postgres, Dialect::Sqlite, Dialect::Mysql]
+                .map(|d| (d.placeholder(n), d.placeholder_label(n)))
+        };
+        assert_eq!(
+            each(2),
+            [
+                ("$2".into(), "$2".into()),
+                ("?2".into(), "?2".into()),
+                ("?".into(), "?#2".into())
+            ]
+        );
+    }
 
     #[test]
     fn each_dialect_quotes_identifiers_its_own_way() {

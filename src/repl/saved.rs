@@ -135,10 +135,14 @@ pub(super) fn names(config: &crate::config::Config) -> Vec<String> {
 /// `\ns NAME [SQL|N]`: saves SQL, a history entry, or the last statement
 /// (with the question it answered); asks before replacing one.
 fn save(session: &mut Session, input: &mut Input, store: &Store, name: &str, source: Source) {
-    let (sql, question) = match source {
-        Source::Sql(sql) => (sql, None),
+    let (sql, question, bound) = match source {
+        Source::Sql(sql) => (sql, None, false),
         Source::Entry(number) => match history::to_rerun(session, number) {
-            Some(rerun) => (rerun.sql, rerun.question.map(|q| q.question)),
+            Some(rerun) => (
+                rerun.sql,
+                rerun.question.map(|q| q.question),
+                !rerun.params.is_empty(),
+            ),
             None => return,
         },
         Source::Last => match session.journal.log.last() {
@@ -148,6 +152,7 @@ fn save(session: &mut Session, input: &mut Input, store: &Store, name: &str, sou
                     .question
                     .as_ref()
                     .map(|q: &QuestionNote| q.question.clone()),
+                !entry.params.is_empty(),
             ),
             None => {
                 return eprint!(
@@ -160,6 +165,19 @@ fn save(session: &mut Session, input: &mut Input, store: &Store, name: &str, sou
             }
         },
     };
+    if bound {
+        return eprint!(
+            "{}",
+            report::error_line(
+                "not saved: that statement ran a saved query with bound values, and saved \
+                 as it ran it would hold placeholders ($1, ?1) with no names",
+                Some(
+                    "\\np OTHER shows the saved query's text; save a copy with \\ns NAME \
+                     followed by that text"
+                ),
+            )
+        );
+    }
     let sql = sql.trim().trim_end_matches(';').trim_end().to_string();
     if let Err(error) = bind::one_statement(&sql, session.info().dialect) {
         return eprint!("{}", report::error_line(&error.to_string(), None));

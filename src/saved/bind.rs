@@ -57,8 +57,15 @@ pub enum ArgError {
     Unknown { name: String, known: String },
     #[error("too many arguments: this query takes {takes} ({known})")]
     TooMany { takes: usize, known: String },
+    #[error("too many bare arguments: they fill only {slots}; give the others by name, as {named}")]
+    NamedOnly { slots: String, named: String },
     #[error("the identifier parameter `{0}` needs a name, not NULL or nothing")]
     EmptyIdent(String),
+    #[error(
+        "the identifier parameter `{0}` takes only letters, digits, `_`, `-` and spaces, \
+         not quotes, backslashes, `$`, `;` or control characters"
+    )]
+    BadIdent(String),
     #[error("a saved query runs one statement, and this one holds {0}: save each on its own")]
     Several(usize),
 }
@@ -118,10 +125,7 @@ pub fn resolve(params: &[Parameter], args: &[String]) -> Result<Resolved, ArgErr
             continue;
         }
         let key = next.by_ref().find(|key| !values.contains_key(*key));
-        let key = key.ok_or_else(|| ArgError::TooMany {
-            takes: params.len(),
-            known: known(),
-        })?;
+        let key = key.ok_or_else(|| too_many(params, &values, known()))?;
         values.insert(key.clone(), Some(arg.clone()));
     }
     let mut missing = Vec::new();
@@ -140,6 +144,44 @@ pub fn resolve(params: &[Parameter], args: &[String]) -> Result<Resolved, ArgErr
         }
     }
     Ok(Resolved { values, missing })
+}
+
+/// The error for a bare argument with no slot left: when the query mixes
+/// `$N` with names, it says how to give the named ones.
+fn too_many(params: &[Parameter], values: &BTreeMap<Key, Param>, known: String) -> ArgError {
+    let (positional, named): (Vec<&Key>, Vec<&Key>) = params
+        .iter()
+        .map(|p| &p.key)
+        .partition(|key| matches!(key, Key::Positional(_)));
+    let unset: Vec<String> = named
+        .iter()
+        .filter(|key| !values.contains_key(**key))
+        .map(|key| format!("{}=…", key.label()))
+        .collect();
+    if positional.is_empty() || unset.is_empty() {
+        return ArgError::TooMany {
+            takes: params.len(),
+            known,
+        };
+    }
+    let mut slots: Vec<&Key> = positional;
+    slots.sort();
+    ArgError::NamedOnly {
+        slots: slots
+            .iter()
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join(", "),
+        named: unset.join(" "),
+    }
+}
+
+/// Whether `value` may name a table or column: Unicode letters, digits,
+/// `_`, `-` and spaces, nothing that could end a quoted name.
+fn plain_identifier(value: &str) -> bool {
+    value
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' '))
 }
 
 /// `name=value`, when the argument starts with a parameter name and `=`.
@@ -175,7 +217,10 @@ pub fn bind(sql: &str, dialect: Dialect, values: &BTreeMap<Key, Param>) -> Resul
         let value = values.get(&key).cloned().flatten();
         if let Key::Ident(name) = &key {
             match value.filter(|v| !v.is_empty()) {
-                Some(ident) => text.push_str(&dialect.quote_ident_always(&ident)),
+                Some(ident) if plain_identifier(&ident) => {
+                    text.push_str(&dialect.quote_ident_always(&ident));
+                }
+                Some(_) => return Err(ArgError::BadIdent(name.clone())),
                 None => return Err(ArgError::EmptyIdent(name.clone())),
             }
             continue;
@@ -188,11 +233,7 @@ pub fn bind(sql: &str, dialect: Dialect, values: &BTreeMap<Key, Param>) -> Resul
                 params.len()
             }
         };
-        match dialect {
-            Dialect::Postgres => text.push_str(&format!("${number}")),
-            Dialect::Sqlite => text.push_str(&format!("?{number}")),
-            Dialect::Mysql => text.push('?'),
-        }
+        text.push_str(&dialect.placeholder(number));
     }
     text.push_str(&sql[at..]);
     one_statement(&text, dialect)?;
@@ -238,6 +279,19 @@ mod tests {
     }
 
     #[test]
+    fn a_comparison_after_a_placeholder_stays_in_the_sql() {
+        let sql = "delete from t where :pid=PlaylistId";
+        let bound = run(sql, Dialect::Sqlite, &["3"]).unwrap();
+        assert_eq!(bound.sql, "delete from t where ?1=PlaylistId");
+        assert_eq!(bound.params, [some("3")]);
+        assert!(
+            run(sql, Dialect::Sqlite, &[])
+                .unwrap_err()
+                .contains("missing")
+        );
+    }
+
+    #[test]
     fn an_injection_shaped_value_stays_a_value() {
         let bound = run(
             "select * from t where s = :s",
@@ -261,22 +315,43 @@ mod tests {
         let positional = run("select $2, $1, $2", Dialect::Sqlite, &["one", "two"]).unwrap();
         assert_eq!(positional.sql, "select ?1, ?2, ?1");
         assert_eq!(positional.params, [some("two"), some("one")]);
-        // Bare arguments fill $N first when both kinds are used.
+        // Bare arguments fill $N first when both kinds are used, and one
+        // too many says how to give the named ones.
         let mixed = run("select $1, :s", Dialect::Postgres, &["one", "s=two"]).unwrap();
         assert_eq!(mixed.params, [some("one"), some("two")]);
+        let extra = run("select $1, :nm, :o?", Dialect::Postgres, &["1", "n1"]).unwrap_err();
+        assert_eq!(
+            extra,
+            "too many bare arguments: they fill only $1; give the others by name, as nm=… o=…"
+        );
     }
 
     #[test]
     fn identifiers_are_quoted_by_the_dialect() {
         let sql = "select :\"col\" from t where :\"col\" = :v";
-        let pg = run(sql, Dialect::Postgres, &["col=we\"ird", "1"]).unwrap();
+        let pg = run(sql, Dialect::Postgres, &["col=unit price", "1"]).unwrap();
         assert_eq!(
             pg.sql,
-            "select \"we\"\"ird\" from t where \"we\"\"ird\" = $1"
+            "select \"unit price\" from t where \"unit price\" = $1"
         );
-        let my = run(sql, Dialect::Mysql, &["na`me", "1"]).unwrap();
-        assert_eq!(my.sql, "select `na``me` from t where `na``me` = ?");
+        let my = run(sql, Dialect::Mysql, &["straße_2-b", "1"]).unwrap();
+        assert_eq!(my.sql, "select `straße_2-b` from t where `straße_2-b` = ?");
         assert_eq!(my.params, [some("1")]);
+        for bad in [
+            "we\"ird",
+            "na`me",
+            "x' or id>0 or name = 'y",
+            "a\\b",
+            "x$ä$",
+            "a;b",
+            "a\tb",
+        ] {
+            let refused = run(sql, Dialect::Postgres, &[&format!("col={bad}"), "1"]).unwrap_err();
+            assert!(
+                refused.starts_with("the identifier parameter `col` takes only letters"),
+                "{bad}: {refused}"
+            );
+        }
         let empty = run(sql, Dialect::Postgres, &["col=", "1"]).unwrap_err();
         assert!(empty.contains("identifier parameter `col`"), "{empty}");
     }

@@ -3,7 +3,9 @@
 //! It reads the SQL as the database would, so nothing inside a string
 //! literal, a quoted identifier, a comment or a dollar-quoted body is a
 //! placeholder, nor is a `::type` cast, an array slice `a[lo:hi]` or
-//! MySQL's `:=`. Pure: text in, positions out.
+//! MySQL's `:=`. A default is a literal only (a number, a quoted text,
+//! true, false or null): in `:id=col` the placeholder is `:id`, compared
+//! with `col`. Pure: text in, positions out.
 
 use crate::db::Dialect;
 
@@ -35,7 +37,7 @@ pub enum Fallback {
     Required,
     /// `:name?`: NULL.
     Null,
-    /// `:name=default`: this text.
+    /// `:name=default`: this text (a number, quoted text, true or false).
     Default(String),
 }
 
@@ -59,7 +61,7 @@ pub fn placeholders(sql: &str, dialect: Dialect) -> Vec<Placeholder> {
         let after_word = i > 0 && is_word(b[i - 1]);
         i = match b[i] {
             b'\'' => {
-                let escapes = mysql || (postgres && i > 0 && b"eE".contains(&b[i - 1]));
+                let escapes = mysql || (postgres && escape_string(b, i));
                 quoted_end(b, i, b'\'', escapes)
             }
             b'"' => quoted_end(b, i, b'"', mysql),
@@ -109,6 +111,12 @@ fn is_name_start(byte: u8) -> bool {
 
 fn is_name(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
+/// Whether the quote at `quote` opens PostgreSQL's `E'…'`: an `E` right
+/// before it that is a word of its own (`else'…'` is no such string).
+fn escape_string(b: &[u8], quote: usize) -> bool {
+    quote > 0 && b"eE".contains(&b[quote - 1]) && (quote == 1 || !is_word(b[quote - 2]))
 }
 
 /// Past the quote closing the one at `start` (a doubled quote stays
@@ -169,12 +177,13 @@ fn digits_end(b: &[u8], start: usize) -> usize {
 }
 
 /// Past a dollar-quoted body (`$$…$$`, `$tag$…$tag$`) opening at `start`,
-/// or just past the `$` when none opens there.
+/// or just past the `$` when none opens there. A tag is what PostgreSQL
+/// takes: letters (any alphabet's), `_`, and digits after the first.
 fn dollar_end(sql: &str, start: usize) -> usize {
     let b = sql.as_bytes();
     let mut i = start + 1;
-    if i < b.len() && is_name_start(b[i]) {
-        while i < b.len() && is_name(b[i]) {
+    if i < b.len() && (is_name_start(b[i]) || b[i] >= 0x80) {
+        while i < b.len() && (is_name(b[i]) || b[i] >= 0x80) {
             i += 1;
         }
     }
@@ -213,11 +222,13 @@ fn named(sql: &str, start: usize) -> Option<Placeholder> {
             i += 1;
             Fallback::Null
         }
-        Some(b'=') if b.get(i + 1) != Some(&b'=') => {
-            let (value, end) = default_value(sql, i + 1);
-            i = end;
-            Fallback::Default(value)
-        }
+        Some(b'=') => match default_value(sql, i + 1) {
+            Some((fallback, end)) => {
+                i = end;
+                fallback
+            }
+            None => Fallback::Required,
+        },
         _ => Fallback::Required,
     };
     let key = if ident {
@@ -233,19 +244,49 @@ fn named(sql: &str, start: usize) -> Option<Placeholder> {
     })
 }
 
-/// The default after `=`: a `'quoted'` text (`''` for a quote), or
-/// everything up to a space, `,`, `)` or `;`.
-fn default_value(sql: &str, start: usize) -> (String, usize) {
+/// The literal default after `=` and where it ends: a number
+/// (`-?digits[.digits]`), a `'quoted'` text (`''` for a quote), or true,
+/// false or null in any case. Anything else is no default.
+fn default_value(sql: &str, start: usize) -> Option<(Fallback, usize)> {
     let b = sql.as_bytes();
     if b.get(start) == Some(&b'\'') {
         let end = quoted_end(b, start, b'\'', false);
-        let inner = &sql[start + 1..end.saturating_sub(1).max(start + 1)];
-        return (inner.replace("''", "'"), end);
+        // Closed: a final quote, and the quotes before it all doubled.
+        let inner = sql[start + 1..end].strip_suffix('\'')?;
+        if inner.matches('\'').count() % 2 == 1 {
+            return None;
+        }
+        return Some((Fallback::Default(inner.replace("''", "'")), end));
     }
-    let end = sql[start..]
-        .find(|c: char| c.is_whitespace() || ",);".contains(c))
-        .map_or(sql.len(), |at| start + at);
-    (sql[start..end].to_string(), end)
+    let word_end = sql[start..]
+        .bytes()
+        .position(|c| !is_word(c))
+        .map_or(b.len(), |at| start + at);
+    let word = &sql[start..word_end];
+    for literal in ["true", "false", "null"] {
+        if word.eq_ignore_ascii_case(literal) {
+            let fallback = if literal == "null" {
+                Fallback::Null
+            } else {
+                Fallback::Default(literal.to_string())
+            };
+            return Some((fallback, word_end));
+        }
+    }
+    let mut end = start + usize::from(b.get(start) == Some(&b'-'));
+    let whole = digits_end(b, end);
+    if whole == end {
+        return None;
+    }
+    end = whole;
+    if b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(u8::is_ascii_digit) {
+        end = digits_end(b, end + 1);
+    }
+    // `:n=5x` or `:n=5.x` is no number.
+    if b.get(end).is_some_and(|&c| is_word(c) || c == b'.') {
+        return None;
+    }
+    Some((Fallback::Default(sql[start..end].to_string()), end))
 }
 
 #[cfg(test)]
@@ -282,7 +323,7 @@ mod tests {
                 "where s = :s='a b' and t = :t='it''s'",
                 &["s=a b", "t=it's"],
             ),
-            ("where s = :s=x, 1", &["s=x"]),
+            ("where s = :s='x', 1", &["s=x"]),
             (
                 "select * from :\"table\" where id = $1",
                 &["\"table\"", "$1"],
@@ -294,6 +335,50 @@ mod tests {
         for (sql, expected) in table {
             assert_eq!(keys(sql, pg), *expected, "{sql}");
         }
+    }
+
+    #[test]
+    fn a_default_is_a_literal_and_anything_else_is_compared() {
+        let pg = Dialect::Postgres;
+        let table: &[(&str, &[&str])] = &[
+            ("where :id=ArtistId", &["id"]),
+            ("delete from t where :pid=PlaylistId", &["pid"]),
+            ("where :a=b and :c=-1.5", &["a", "c=-1.5"]),
+            ("limit :n=20;", &["n=20"]),
+            ("where :f=TRUE or :g=false", &["f=true", "g=false"]),
+            ("where :x=NULL", &["x?"]),
+            ("where :x=nullable", &["x"]),
+            ("where :n=5x or :m=1.y or :k=1.2.3", &["n", "m", "k"]),
+            ("where :s='unclosed", &["s"]),
+            ("where :s='a''", &["s"]),
+            ("where :a==1", &["a"]),
+        ];
+        for (sql, expected) in table {
+            assert_eq!(keys(sql, pg), *expected, "{sql}");
+        }
+        let sql = "where :id=ArtistId";
+        let found = placeholders(sql, pg);
+        assert_eq!(&sql[found[0].start..found[0].end], ":id");
+    }
+
+    #[test]
+    fn strings_and_dollar_tags_read_as_postgresql_reads_them() {
+        let pg = Dialect::Postgres;
+        // `else'\'` is a plain string holding a backslash, so what follows
+        // is SQL again and the quoted text after it holds no placeholder.
+        let sql = "select case when id < 0 then 'q' else'\\' end or name = ' :\"c\" '";
+        assert_eq!(keys(sql, pg), Vec::<String>::new(), "{sql}");
+        assert_eq!(keys("select E'\\' :c', :d", pg), ["d"]);
+        assert_eq!(keys("select (E'\\' :c'), :d", pg), ["d"]);
+        for sql in [
+            "select $ä$ :\"c\" $ä$ as label",
+            "select $tag_ü1$ :c $tag_ü1$",
+            "select $_$ :c $_$",
+        ] {
+            assert_eq!(keys(sql, pg), Vec::<String>::new(), "{sql}");
+        }
+        // A digit cannot start a tag: `$1` stays a placeholder.
+        assert_eq!(keys("select $1$", pg), ["$1"]);
     }
 
     #[test]

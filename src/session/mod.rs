@@ -74,6 +74,9 @@ pub type Confirm<'a> = &'a mut dyn FnMut(&Consent) -> Decision;
 #[derive(Clone, Debug)]
 pub struct Consent<'a> {
     pub sql: &'a str,
+    /// The values bound to the SQL, each beside its placeholder as the SQL
+    /// writes it (`$1`, `?1`; on MySQL `?#1` for the first `?`).
+    pub bound: &'a [(String, db::Param)],
     pub verdict: &'a Verdict,
     /// The planner's estimate of the rows a write touches (PostgreSQL).
     pub estimate: Option<u64>,
@@ -89,6 +92,7 @@ impl<'a> Consent<'a> {
     pub fn plain(sql: &'a str, verdict: &'a Verdict) -> Consent<'a> {
         Consent {
             sql,
+            bound: &[],
             verdict,
             estimate: None,
             can_preview: false,

@@ -77,6 +77,16 @@ impl Session {
         self.run_guarded(run, verdict, guard, capture)
     }
 
+    /// The values bound to the statement being run, each with the
+    /// placeholder that takes it.
+    fn labelled_bound(&self) -> Vec<(String, db::Param)> {
+        let dialect = self.info().dialect;
+        let numbered = self.bound.iter().enumerate();
+        numbered
+            .map(|(i, p)| (dialect.placeholder_label(i + 1), p.clone()))
+            .collect()
+    }
+
     /// The connection's rules, for the gate.
     pub(super) fn rules(&self) -> Rules {
         Rules {
@@ -98,8 +108,10 @@ impl Session {
         // The planner's estimate and a preview run the SQL without the
         // values bound to it, so a statement with some gets neither.
         let unbound = self.bound.is_empty();
+        let bound = self.labelled_bound();
         let mut consent = Consent {
             sql,
+            bound: &bound,
             verdict: &verdict,
             estimate: unbound
                 .then(|| self.estimate_rows(sql, verdict.level))

@@ -36,6 +36,14 @@ fn items_file(hint: &str) -> PathBuf {
     path
 }
 
+/// The number `sql` reads from the SQLite file `file`.
+fn number(file: &Path, sql: &str) -> i64 {
+    rusqlite::Connection::open(file)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
 #[test]
 fn postgres_binds_values_and_an_injection_matches_nothing() {
     let db = harness::db("saved_pg");
@@ -55,6 +63,20 @@ fn postgres_binds_values_and_an_injection_matches_nothing() {
         "by_id",
         "select status from orders where id = $1",
     );
+    // An `e` ending a word opens no E'' string, and a non-ASCII tag opens a
+    // dollar quote: neither `:"c"` below is a placeholder.
+    put(
+        &personal(&home),
+        "else_string",
+        "select id from orders where status = case when id < 0 then 'q' else'\\' end \
+         or status = ' :\"c\" '",
+    );
+    put(&personal(&home), "tagged", "select $ä$ :\"c\" $ä$ as label");
+    put(
+        &personal(&home),
+        "column",
+        "select :\"c\" from orders order by id",
+    );
     let run = |args: &[&str]| {
         glance()
             .home(&home)
@@ -68,6 +90,20 @@ fn postgres_binds_values_and_an_injection_matches_nothing() {
     let injected = run(&["by_status", INJECTION]);
     injected.success();
     assert_eq!(injected.stdout, "id\n");
+    run(&["else_string", "c=x' or id>0 or status = 'y"])
+        .code(2)
+        .stderr_has("unknown parameter `c`; this query takes no parameters");
+    let leak = "c=x$ä$ || current_setting($$data_directory$$) || $ä$y";
+    run(&["tagged", leak])
+        .code(2)
+        .stderr_has("unknown parameter `c`")
+        .never_shows("/");
+    run(&["column", "status"])
+        .success()
+        .stdout_has("shipped\npending\n");
+    run(&["column", "status\" from orders; --"])
+        .code(2)
+        .stderr_has("the identifier parameter `c` takes only letters");
     // `id = $1` with an integer id: the value goes as text and the server
     // reads it as an integer.
     run(&["by_id", "2"]).success().stdout_has("pending");
@@ -150,6 +186,11 @@ fn sqlite_defaults_optional_parameters_and_missing_arguments() {
         "named",
         "select price from items where name = :name",
     );
+    put(
+        &personal(&home),
+        "mixed",
+        "select name from items where id = $1 or name = :nm",
+    );
     let run = |args: &[&str]| {
         glance()
             .home(&home)
@@ -173,6 +214,10 @@ fn sqlite_defaults_optional_parameters_and_missing_arguments() {
     run(&["named", "colour=red"])
         .code(2)
         .stderr_has("unknown parameter `colour`; this query takes name");
+    // Bare arguments fill `$1` only; the message says how to give `nm`.
+    run(&["mixed", "1", "n1"])
+        .code(2)
+        .stderr_has("they fill only $1; give the others by name, as nm=…");
     run(&["nothing"])
         .code(2)
         .stderr_has("there is no saved query named `nothing`");
@@ -220,14 +265,13 @@ fn a_saved_write_asks_and_without_a_terminal_needs_yes() {
         "reprice",
         "update items set price = :price where id = :id",
     );
-    let price = || {
-        rusqlite::Connection::open(&file)
-            .unwrap()
-            .query_row("select price from items where id = 1", [], |r| {
-                r.get::<_, i64>(0)
-            })
-            .unwrap()
-    };
+    // `:pid=id` compares the value with the column: `id` is no default.
+    put(
+        &personal(&home),
+        "drop_one",
+        "delete from items where :pid=id",
+    );
+    let price = || number(&file, "select price from items where id = 1");
     glance()
         .home(&home)
         .arg("-d")
@@ -240,12 +284,29 @@ fn a_saved_write_asks_and_without_a_terminal_needs_yes() {
     let mut repl = harness::pty_with_home(["repl", "-d", &file.to_string_lossy()], &home);
     repl.expect_prompt();
     repl.send_line("\\n reprice 8 1");
+    // The values are shown under the SQL they are bound to.
+    repl.expect("update items set price = ?1 where id = ?2");
+    repl.expect("?1 = '8'");
+    repl.expect("?2 = '1'");
+    repl.expect("[y/N]");
+    repl.send_line("n");
+    repl.expect("Not run.");
+    repl.expect_prompt();
+    repl.send_line("\\n reprice price=\"1 or 1=1\" id=1");
+    repl.expect("?1 = '1 or 1=1'");
     repl.expect("[y/N]");
     repl.send_line("n");
     repl.expect("Not run.");
     repl.expect_prompt();
     repl.send_line("\\q");
     assert_eq!(repl.expect_exit(), 0, "{}", repl.transcript());
+    assert_eq!(price(), 3);
+    let file_arg = file.to_string_lossy();
+    let mut run = harness::pty_with_home(["-d", &file_arg, "run", "reprice", "4", "1"], &home);
+    run.expect("?1 = '4'");
+    run.expect("Run it? [y/N]");
+    run.send_line("n");
+    run.expect_exit();
     assert_eq!(price(), 3);
     glance()
         .home(&home)
@@ -255,6 +316,25 @@ fn a_saved_write_asks_and_without_a_terminal_needs_yes() {
         .run()
         .success();
     assert_eq!(price(), 9);
+    let count = || number(&file, "select count(*) from items");
+    let drop_one = |args: &[&str]| {
+        glance()
+            .home(&home)
+            .arg("-d")
+            .arg(&file)
+            .args(["--yes", "--format", "csv", "run"])
+            .args(args)
+            .run()
+    };
+    drop_one(&["drop_one"])
+        .code(2)
+        .stderr_has("needs the argument pid");
+    assert_eq!(count(), 3);
+    drop_one(&["drop_one", "2"]).success();
+    assert_eq!(count(), 2);
+    drop_one(&["--list"])
+        .success()
+        .stdout_has("drop_one,personal,,pid\n");
 }
 
 #[test]
@@ -424,4 +504,10 @@ fn after_an_answer_the_question_is_saved_and_a_rerun_binds_the_values_again() {
         .success()
         .stdout_has("$1='ink'")
         .stdout_has("7");
+    // Saved as it ran, the statement would hold a bare `?1`: glance says so.
+    script("\\n named ink\n\\ns copy\n")
+        .success()
+        .stderr_has("not saved: that statement ran a saved query with bound values")
+        .stderr_has("\\np OTHER");
+    assert!(!personal(&home).join("copy.sql").exists());
 }
