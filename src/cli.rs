@@ -304,12 +304,12 @@ pub enum TeamAction {
     /// (queries, glossary terms, examples, profiles); with --format json a
     /// JSON document.
     Show,
-    /// Write a commented skeleton .glance/ folder into DIR (default: the
-    /// current directory): README.md, glossary.toml, profiles.toml,
+    /// Write a commented skeleton team folder: DIR itself, else the folder
+    /// --team-dir or GLANCE_TEAM_DIR names, else .glance/ in the current
+    /// directory. It holds README.md, glossary.toml, profiles.toml,
     /// examples.tsv and queries/. Files that exist are left as they are.
     Init {
-        /// Where to create .glance/ (a directory named .glance is used as
-        /// it is).
+        /// The team folder to create (the folder --team-dir names later).
         dir: Option<std::path::PathBuf>,
     },
 }

@@ -44,20 +44,38 @@ pub fn at_start(requested: &Requested, config: &Config) -> Result<Start, Failure
     if let Some(name) = &requested.profile {
         return profile(config, name).map(Start::Chosen);
     }
-    let default = config
+    // A team profile connects only by name: the choice made without one is
+    // among the config file's own profiles.
+    let personal: Vec<&String> = config
         .profiles
+        .keys()
+        .filter(|name| !config.team_profiles.contains(*name))
+        .collect();
+    let default = personal
         .iter()
-        .find(|(_, profile)| profile.default)
-        .map(|(name, _)| name);
-    match (default, config.profiles.len()) {
-        (Some(name), _) => profile(config, name).map(Start::Chosen),
-        (None, 1) => {
-            let name = config.profiles.keys().next().expect("one profile");
-            profile(config, name).map(Start::Chosen)
-        }
-        (None, 0) => Ok(Start::Chosen(plain(config, Target::parse(None)))),
+        .find(|name| config.profiles[name.as_str()].default);
+    match (default, personal.as_slice()) {
+        (Some(name), _) | (None, [name]) => profile(config, name).map(Start::Chosen),
+        (None, []) => Ok(Start::Chosen(plain(config, Target::parse(None)))),
         (None, _) => Ok(Start::Pick),
     }
+}
+
+/// What connecting through a team profile says first: which profile, from
+/// which file, and where it goes; `None` for any other connection.
+pub fn team_note(config: &Config, choice: &Choice) -> Option<String> {
+    let name = choice.profile.as_deref()?;
+    let team = config.team.as_ref()?;
+    let profile = config
+        .profiles
+        .get(name)
+        .filter(|_| config.team_profiles.contains(name))?;
+    let note = format!(
+        "using team profile {name} from {} ({})",
+        team.profiles_path().display(),
+        describe(profile)
+    );
+    Some(escape::visible(&note).into_owned())
 }
 
 /// `\c ARG`: a profile by name; else, as in psql, a bare name is another
@@ -626,6 +644,38 @@ mod tests {
             panic!("chosen")
         };
         assert_eq!(choice.profile.as_deref(), Some("only"));
+    }
+
+    #[test]
+    fn a_team_profile_connects_only_by_name_and_says_so() {
+        let team = tempfile::tempdir().unwrap();
+        std::fs::write(
+            team.path().join("profiles.toml"),
+            "[connections.evil]\nhost = \"attacker\"\nport = 6543\ndatabase = \"x\"\n\
+             default = true\n",
+        )
+        .unwrap();
+        let dir = team.path().to_str().unwrap();
+        for personal in ["", "[connections.mine]\ndatabase = \"m\"\n"] {
+            let Start::Chosen(choice) = start(personal, &["--team-dir", dir]) else {
+                panic!("chosen")
+            };
+            assert_ne!(choice.profile.as_deref(), Some("evil"), "{personal:?}");
+            assert_eq!(
+                team_note(&config(personal, &["--team-dir", dir]), &choice),
+                None
+            );
+        }
+        let cfg = config("", &["--team-dir", dir]);
+        let chosen = profile(&cfg, "evil").unwrap();
+        let note = team_note(&cfg, &chosen).unwrap();
+        assert_eq!(
+            note,
+            format!(
+                "using team profile evil from {} (attacker:6543/x)",
+                team.path().join("profiles.toml").display()
+            )
+        );
     }
 
     #[test]

@@ -406,11 +406,15 @@ GLANCE_CONFIG name another.
 .TP
 \fI.glance/\fR
 The team folder, committed with a project and found in the current directory
-or a parent (or named by \fB\-\-team\-dir\fR, GLANCE_TEAM_DIR or [team] dir):
+or a parent (or named by \fB\-\-team\-dir\fR, GLANCE_TEAM_DIR or [team] dir);
+one found that belongs to another user (not root) is ignored:
 \fIglossary.toml\fR (business terms under [terms], sent to the model),
-\fIprofiles.toml\fR ([connections.NAME] without passwords; a personal
-profile of the same name wins), \fIqueries/\fR and \fIexamples.tsv\fR.
-\fBglance team init\fR writes a commented one, \fBglance team\fR shows it.
+\fIprofiles.toml\fR ([connections.NAME] without passwords, used only by
+name, never as the default; a personal profile of the same name wins),
+\fIqueries/\fR and \fIexamples.tsv\fR. A team file with a problem is skipped
+with a warning. \fBglance team init\fR [\fIDIR\fR] writes a commented one
+(DIR itself, else the folder \fB\-\-team\-dir\fR names, else
+\fI./.glance\fR), \fBglance team\fR shows it.
 .TP
 \fI$XDG_DATA_HOME/glance/history.db\fR (\fI~/.local/share/glance/history.db\fR)
 The history: questions, statements, results' sizes, tokens and cost (SQLite).

@@ -3,6 +3,9 @@
 //! business terms, verified question/SQL examples, connection profiles
 //! without secrets). Found like `.git`, in the current directory or a
 //! parent, unless `--team-dir`, `GLANCE_TEAM_DIR` or `[team] dir` names it.
+//! A folder found so that belongs to another user is not read, as git's
+//! `safe.directory` rule: whoever can write a parent directory must not
+//! choose glance's connections.
 
 pub mod init;
 pub mod summary;
@@ -67,8 +70,9 @@ impl Team {
 
 /// Picks the team folder: `named` (the flag or variable) wins over
 /// `configured` (`[team] dir`), which wins over a `.glance/` directory in
-/// `cwd` or one of its parents. A folder named but missing is not used; the
-/// warning says so and how to create it.
+/// `cwd` or one of its parents. A folder named but missing is not used, nor
+/// one found that belongs to someone other than the current user or root;
+/// the warning says so and what to do.
 pub fn find(
     named: Option<&Path>,
     configured: Option<&Path>,
@@ -86,21 +90,48 @@ pub fn find(
             return (Some(team), None);
         }
         let warning = format!(
-            "warning: {by} names {}, which is not a directory; no team folder is used (create it with `glance team init`)",
-            dir.display()
+            "{by} names {shown}, which is not a directory; no team folder is used \
+             (create it with `glance team init {shown}`)",
+            shown = dir.display()
         );
         return (None, Some(warning));
     }
-    let searched = cwd.and_then(|cwd| {
+    let Some(dir) = cwd.and_then(|cwd| {
         cwd.ancestors()
             .map(|dir| dir.join(FOLDER))
             .find(|dir| dir.is_dir())
-    });
-    let team = searched.map(|dir| Team {
+    }) else {
+        return (None, None);
+    };
+    if let Some(owner) = foreign_owner(&dir) {
+        let warning = format!(
+            "the team folder {shown} is ignored: it belongs to another user (uid {owner}), \
+             and whoever can write it could choose the servers glance connects to; \
+             if you trust it, use it with --team-dir {shown}",
+            shown = dir.display()
+        );
+        return (None, Some(warning));
+    }
+    let team = Team {
         dir,
         found: Found::Searched,
-    });
-    (team, None)
+    };
+    (Some(team), None)
+}
+
+/// The owner of `dir` when that is neither the current user nor root.
+#[cfg(unix)]
+fn foreign_owner(dir: &Path) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let owner = std::fs::metadata(dir).ok()?.uid();
+    let me = rustix::process::geteuid().as_raw();
+    (owner != me && owner != 0).then_some(owner)
+}
+
+/// Ownership is not checked where there are no Unix owners.
+#[cfg(not(unix))]
+fn foreign_owner(_: &Path) -> Option<u32> {
+    None
 }
 
 #[cfg(test)]
@@ -136,6 +167,34 @@ mod tests {
         let warning = warning.unwrap();
         assert!(warning.contains("nowhere"), "{warning}");
         assert!(warning.contains("glance team init"), "{warning}");
+        assert!(!warning.starts_with("warning"), "{warning}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_found_folder_of_another_user_is_ignored_unless_named() {
+        let root = tempfile::tempdir().unwrap();
+        let folder = root.path().join(FOLDER);
+        std::fs::create_dir(&folder).unwrap();
+        assert_eq!(foreign_owner(&folder), None, "my own folder is read");
+        if !rustix::process::geteuid().is_root() {
+            return; // Only root can give a folder away.
+        }
+        std::os::unix::fs::chown(&folder, Some(65534), None).unwrap();
+        assert_eq!(foreign_owner(&folder), Some(65534));
+        let (team, warning) = find(None, None, Some(root.path()));
+        assert!(team.is_none());
+        let warning = warning.unwrap();
+        assert!(
+            warning.contains("belongs to another user (uid 65534)"),
+            "{warning}"
+        );
+        assert!(
+            warning.contains(&format!("--team-dir {}", folder.display())),
+            "{warning}"
+        );
+        let (team, _) = find(Some(&folder), None, Some(root.path()));
+        assert_eq!(team.unwrap().found, Found::Named);
     }
 
     #[test]

@@ -108,6 +108,8 @@ pub struct Config {
     pub team: Option<crate::team::Team>,
     /// The team folder's glossary, sent with every question.
     pub glossary: Vec<crate::agent::knowledge::Term>,
+    /// Team files skipped for a problem, each with how to fix it.
+    pub team_problems: Vec<String>,
 }
 
 impl Config {
@@ -133,7 +135,7 @@ impl Config {
         };
         let Some(text) = text else {
             let config = Config::merge(overrides, file::File::default(), None, Vec::new());
-            return config.with_team(overrides, None);
+            return Ok(config.with_team(overrides, None));
         };
         let loaded = file::parse(&path, &text).map_err(|error| Failure::Usage {
             message: format!("in the config file {error}"),
@@ -158,31 +160,29 @@ impl Config {
                 None => dir.clone(),
             });
         let config = Config::merge(overrides, loaded.file, Some(path), warnings);
-        config.with_team(overrides, configured_team.as_deref())
+        Ok(config.with_team(overrides, configured_team.as_deref()))
     }
 
     /// Finds the team folder from the flag or variable, `[team] dir`, or
     /// the current directory's ancestors, and adds its profiles and
-    /// glossary.
-    fn with_team(
-        mut self,
-        overrides: &Overrides,
-        configured: Option<&Path>,
-    ) -> Result<Config, Failure> {
+    /// glossary; its problems are warnings.
+    fn with_team(mut self, overrides: &Overrides, configured: Option<&Path>) -> Config {
         let cwd = std::env::current_dir().ok();
         let (found, warning) =
             crate::team::find(overrides.team_dir.as_deref(), configured, cwd.as_deref());
         self.warnings.extend(warning);
         if let Some(folder) = &found {
-            let shared = team::read(folder)?;
+            let shared = team::read(folder);
             self.warnings.extend(shared.warnings);
+            self.warnings.extend(shared.problems.iter().cloned());
+            self.team_problems = shared.problems;
             self.glossary = shared.glossary;
             let merged = team::merge_profiles(&mut self.profiles, shared.profiles);
             self.team_profiles = merged.used;
             self.team_profiles_replaced = merged.replaced;
         }
         self.team = found;
-        Ok(self)
+        self
     }
 
     /// Applies the precedence rules to one parsed file.
@@ -281,6 +281,7 @@ impl Config {
             prices: file.prices,
             warnings,
             team: None,
+            team_problems: Vec::new(),
             glossary: Vec::new(),
         }
     }
@@ -318,6 +319,7 @@ impl Config {
             team,
             self.glossary.len(),
             profiles,
+            &self.team_problems,
         ))
     }
 

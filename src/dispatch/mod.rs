@@ -623,8 +623,9 @@ fn usage_command(global: &Global, days: u32) -> Result<(), Failure> {
 /// what can be ignored.
 fn load_config(global: &Global) -> Result<Config, Failure> {
     let config = Config::load(&global.overrides())?;
+    // Warnings quote the config and team files, which may hold anything.
     for warning in &config.warnings {
-        eprintln!("glance: warning: {warning}");
+        eprintln!("glance: warning: {}", crate::escape::visible(warning));
     }
     Ok(config)
 }
@@ -651,6 +652,9 @@ fn open(
 ) -> Result<Session, Failure> {
     timings::end_startup();
     if let Some(note) = connection::ignored_password_note(choice) {
+        eprintln!("glance: {note}");
+    }
+    if let Some(note) = connection::team_note(config, choice) {
         eprintln!("glance: {note}");
     }
     let backend = timings::time(timings::Phase::Connect, || {

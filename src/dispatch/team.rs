@@ -19,13 +19,14 @@ pub fn command(global: &Global, action: Option<&TeamAction>) -> Result<(), Failu
             Ok(())
         }
         TeamAction::Init { dir } => {
-            let dir = match dir {
+            let folder = match dir.as_ref().or(global.team_dir.as_ref()) {
                 Some(dir) => dir.clone(),
-                None => std::env::current_dir().map_err(|error| {
-                    Failure::runtime(format!("cannot read the current directory: {error}"))
-                })?,
+                None => std::env::current_dir()
+                    .map_err(|error| {
+                        Failure::runtime(format!("cannot read the current directory: {error}"))
+                    })?
+                    .join(crate::team::FOLDER),
             };
-            let folder = init::folder_for(&dir);
             let placed = init::init(&folder).map_err(|error| {
                 Failure::runtime(format!(
                     "cannot write the team folder {}: {error}",

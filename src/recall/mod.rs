@@ -95,9 +95,10 @@ impl TeamExamples {
     }
 
     /// The examples in `path`, and a warning per line left out
-    /// (`path:line: what was wrong`). A missing file is no examples.
+    /// (`path:line: what was wrong`). A missing file is no examples; one
+    /// that is not a regular file, too large or not UTF-8 is a warning.
     pub fn load(path: &Path) -> (TeamExamples, Vec<String>) {
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::files::read_text_capped(path, tsv::MAX_BYTES) {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 return (TeamExamples::none(), Vec::new());
@@ -338,5 +339,17 @@ mod tests {
         );
         let (team, warnings) = TeamExamples::load(&dir.path().join("missing.tsv"));
         assert!(team.all().is_empty() && warnings.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_place_of_the_file_is_a_warning_not_a_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("examples.tsv");
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        assert!(made.unwrap().success());
+        let (team, warnings) = TeamExamples::load(&path);
+        assert!(team.all().is_empty());
+        assert!(warnings[0].contains("not a regular file"), "{warnings:?}");
     }
 }

@@ -5,6 +5,9 @@
 /// The first line of the file.
 pub const HEADER: &str = "question\tsql";
 
+/// The largest `examples.tsv` read.
+pub const MAX_BYTES: u64 = 16 << 20;
+
 /// A line that could not be read, numbered from 1.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {

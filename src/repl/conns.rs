@@ -12,6 +12,7 @@ use super::meta::conninfo;
 use super::{AfterLine, Repl, show};
 use crate::choice::Choice;
 use crate::command::{self, Meta};
+use crate::config::Config;
 use crate::connection;
 use crate::db::{Backend, Column, Transaction, Value};
 use crate::escape;
@@ -113,9 +114,13 @@ impl Conns {
     }
 }
 
-/// Opens the connection `choice` names, saying what goes wrong on the way.
-pub(super) fn open(choice: Choice) -> Result<(Box<dyn Backend>, Choice), Failure> {
+/// Opens the connection `choice` names, saying what goes wrong on the way
+/// (and which team profile it uses, if one).
+pub(super) fn open(config: &Config, choice: Choice) -> Result<(Box<dyn Backend>, Choice), Failure> {
     if let Some(note) = connection::ignored_password_note(&choice) {
+        eprintln!("glance: {note}");
+    }
+    if let Some(note) = connection::team_note(config, &choice) {
         eprintln!("glance: {note}");
     }
     connection::connect_from(&choice, connection::Place::Repl, &mut |warning| {
@@ -234,8 +239,8 @@ impl Repl {
             );
             return;
         }
-        let opened =
-            connection::from_argument(&self.config, target, session.choice()).and_then(open);
+        let opened = connection::from_argument(&self.config, target, session.choice())
+            .and_then(|choice| open(&self.config, choice));
         let (backend, choice) = match opened {
             Ok(opened) => opened,
             Err(failure) => {

@@ -72,7 +72,7 @@ impl Repl {
                 connection::pick(&self.config, &answer)
             }
         };
-        match chosen.and_then(super::conns::open) {
+        match chosen.and_then(|choice| super::conns::open(&self.config, choice)) {
             Ok((backend, choice)) => {
                 session.reconnect(choice, backend);
                 self.rename_current(session);

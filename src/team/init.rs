@@ -5,8 +5,6 @@ use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::FOLDER;
-
 /// The skeleton: each file's place inside the folder, and its text.
 const SKELETON: &[(&str, &str)] = &[
     ("README.md", include_str!("skeleton/README.md")),
@@ -25,16 +23,6 @@ pub struct Placed {
     pub path: PathBuf,
     /// False when the file existed and was left alone.
     pub written: bool,
-}
-
-/// The folder `init` writes for `dir`: `dir` itself when it is named
-/// `.glance`, else `dir/.glance`.
-pub fn folder_for(dir: &Path) -> PathBuf {
-    if dir.file_name().is_some_and(|name| name == FOLDER) {
-        dir.to_path_buf()
-    } else {
-        dir.join(FOLDER)
-    }
 }
 
 /// Writes the skeleton into `folder`, creating it and `queries/`, skipping
@@ -98,9 +86,7 @@ mod tests {
     #[test]
     fn a_second_run_keeps_every_file() {
         let root = tempfile::tempdir().unwrap();
-        let folder = folder_for(root.path());
-        assert_eq!(folder, root.path().join(".glance"));
-        assert_eq!(folder_for(&folder), folder);
+        let folder = root.path().join("team");
         let first = init(&folder).unwrap();
         assert!(first.iter().all(|file| file.written));
         std::fs::write(folder.join("glossary.toml"), "[terms]\nmine = \"kept\"\n").unwrap();

@@ -8,9 +8,6 @@ use serde_json::json;
 
 use super::{Found, Team};
 
-/// The largest `examples.tsv` counted.
-const MAX_EXAMPLES_BYTES: u64 = 16 << 20;
-
 /// What the team folder holds.
 #[derive(Debug)]
 pub struct Summary {
@@ -37,10 +34,16 @@ pub struct Profiles {
 /// How glance looks for a team folder, and how to make one.
 const NONE_FOUND: &str = "No team folder is used. glance reads the one --team-dir, GLANCE_TEAM_DIR or [team] dir in the config file names, else the first .glance/ directory in the current directory or a parent. Create one with `glance team init`.";
 
-/// Counts what `team` holds; `glossary_terms` and `profiles` come from the
-/// settings, which have read those files already.
-pub fn gather(team: &Team, glossary_terms: usize, profiles: Profiles) -> Summary {
-    let mut problems = Vec::new();
+/// Counts what `team` holds; `glossary_terms`, `profiles` and the team
+/// files skipped (`skipped`) come from the settings, which have read those
+/// files already.
+pub fn gather(
+    team: &Team,
+    glossary_terms: usize,
+    profiles: Profiles,
+    skipped: &[String],
+) -> Summary {
+    let mut problems = skipped.to_vec();
     let queries = match std::fs::read_dir(team.queries_dir()) {
         Ok(entries) => entries
             .filter_map(Result::ok)
@@ -52,7 +55,10 @@ pub fn gather(team: &Team, glossary_terms: usize, profiles: Profiles) -> Summary
             0
         }
     };
-    let examples = match crate::files::read_text_capped(&team.examples_path(), MAX_EXAMPLES_BYTES) {
+    let examples = match crate::files::read_text_capped(
+        &team.examples_path(),
+        crate::recall::tsv::MAX_BYTES,
+    ) {
         Ok(text) => {
             let (pairs, bad) = crate::recall::tsv::parse(&text);
             if !bad.is_empty() {
@@ -167,7 +173,8 @@ mod tests {
             used: vec!["dev".into()],
             replaced: vec!["prod".into()],
         };
-        let summary = gather(&team, 2, profiles);
+        let skipped = ["profiles.toml, line 1: bad".to_string()];
+        let summary = gather(&team, 2, profiles, &skipped);
         assert_eq!((summary.queries, summary.examples), (1, 1));
         let shown = text(Some(&summary));
         assert!(shown.contains("1 saved query"), "{shown}");
@@ -177,6 +184,7 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("--team-dir"), "{shown}");
+        assert!(shown.contains("  profiles.toml, line 1: bad\n"), "{shown}");
         let doc = json(Some(&summary));
         assert_eq!(doc["team"]["examples"], 1);
         assert_eq!(doc["team"]["how"], "named");

@@ -1,7 +1,9 @@
 //! The team folder: `glance team init` writes a skeleton once, the glossary
-//! reaches the model, team profiles connect (a personal profile of the same
-//! name wins), a password in profiles.toml is refused, and `glance team` /
-//! `\team` say what the folder holds.
+//! reaches the model, team profiles connect only by name and say so (a
+//! personal profile of the same name wins), a password in profiles.toml is
+//! refused, a folder of another user or a broken team file never takes
+//! over or stops glance, and `glance team` / `\team` say what the folder
+//! holds.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -22,6 +24,19 @@ fn shop_file(dir: &Path, name: &str) -> PathBuf {
     ))
     .expect("seed sqlite file");
     path
+}
+
+/// `ask --sql` on a SQLite file in `home` (whose cwd has the team folder):
+/// the answer comes whatever is wrong with the folder.
+fn ask_despite_the_team(home: &Path) -> harness::Output {
+    let db = shop_file(home, "pen");
+    let out = glance()
+        .home(home)
+        .args(["ask", "--sql", "select name from items", "-d"])
+        .arg(&db)
+        .run();
+    out.success().stdout_has("pen");
+    out
 }
 
 /// A folder holding `.glance/` with `files` (name, text) in it.
@@ -81,13 +96,48 @@ fn team_init_writes_a_skeleton_and_never_overwrites() {
         .success()
         .stdout_has("found in the current directory or a parent")
         .stdout_has("1 term");
-    let elsewhere = harness::scratch_dir("team_init_dir").join("project");
+    let elsewhere = harness::scratch_dir("team_init_dir").join("shared-team");
     glance()
         .args(["team", "init"])
         .arg(&elsewhere)
         .run()
         .success();
-    assert!(elsewhere.join(".glance/queries").is_dir());
+    assert!(elsewhere.join("queries").is_dir());
+    assert!(elsewhere.join("glossary.toml").is_file());
+    // The folder --team-dir or GLANCE_TEAM_DIR names is the one written,
+    // so the hint for a missing one works as it says.
+    let named = harness::scratch_dir("team_init_named").join("ours");
+    glance()
+        .env("GLANCE_TEAM_DIR", &named)
+        .args(["team"])
+        .run()
+        .success()
+        .stderr_has("glance: warning: --team-dir or GLANCE_TEAM_DIR names")
+        .stderr_has(&format!(
+            "create it with `glance team init {}`",
+            named.display()
+        ))
+        .never_shows("warning: warning");
+    glance()
+        .env("GLANCE_TEAM_DIR", &named)
+        .args(["team", "init"])
+        .run()
+        .success();
+    assert!(named.join("profiles.toml").is_file());
+    glance()
+        .env("GLANCE_TEAM_DIR", &named)
+        .args(["team"])
+        .run()
+        .success()
+        .stdout_has("named by --team-dir or GLANCE_TEAM_DIR");
+    let flagged = harness::scratch_dir("team_init_flag").join("theirs");
+    glance()
+        .arg("--team-dir")
+        .arg(&flagged)
+        .args(["team", "init"])
+        .run()
+        .success();
+    assert!(flagged.join("examples.tsv").is_file());
 }
 
 #[test]
@@ -213,38 +263,163 @@ fn team_profiles_connect_and_a_personal_one_of_the_same_name_wins() {
 
 #[test]
 fn a_password_in_team_profiles_is_refused() {
-    let home = team_folder(
-        "team_password",
-        &[(
-            "profiles.toml",
-            "[connections.prod]\nhost = \"db.internal\"\npassword = \"t3amS3cret\"\n",
-        )],
-    );
-    glance()
-        .home(&home)
-        .args(["ask", "--sql", "select 1", "-d", ":memory:"])
-        .run()
-        .code(2)
-        .stderr_has("profiles.toml")
-        .stderr_has("profile \"prod\" holds a `password`")
-        .stderr_has("password_env")
-        .stderr_has("personal profile")
-        .never_shows("t3amS3cret");
+    for (profile, what) in [
+        (
+            "host = \"db.internal\"\npassword = \"t3amS3cret\"\n",
+            "profile \"prod\" holds a `password`",
+        ),
+        (
+            "url = \"postgres://ann:t3amS3cret@db.internal/shop\"\n",
+            "profile \"prod\" holds a password in its `url`",
+        ),
+        (
+            "url = \"host=db.internal password=t3amS3cret\"\n",
+            "profile \"prod\" holds a password in its `url`",
+        ),
+        (
+            "url = \"mysql://ann:t3amS3cret@db.internal/shop\"\n",
+            "profile \"prod\" holds a password in its `url`",
+        ),
+    ] {
+        let home = team_folder(
+            "team_password",
+            &[("profiles.toml", &format!("[connections.prod]\n{profile}"))],
+        );
+        // The file is skipped with the reason; glance goes on.
+        ask_despite_the_team(&home)
+            .stderr_has("profiles.toml")
+            .stderr_has(what)
+            .stderr_has("password_env")
+            .stderr_has("personal profile")
+            .stderr_has("skipped until it is fixed")
+            .never_shows("t3amS3cret");
+        glance()
+            .home(&home)
+            .args(["-p", "prod", "ask", "--sql", "select 1"])
+            .run()
+            .code(2)
+            .stderr_has("no connection profile named \"prod\"")
+            .never_shows("t3amS3cret");
+    }
 }
 
 #[test]
-fn a_glossary_mistake_names_file_and_line() {
+fn a_broken_team_file_is_skipped_and_shown_never_fatal() {
     let home = team_folder(
         "team_bad_glossary",
-        &[("glossary.toml", "[terms]\nchurn = 3\n")],
+        &[
+            ("glossary.toml", "[terms]\nchurn = 3\n"),
+            ("profiles.toml", "[connections.dev\nurl = \"x.db\"\n"),
+        ],
     );
+    ask_despite_the_team(&home)
+        .stderr_has("glossary.toml, line 2")
+        .stderr_has("terms.churn")
+        .stderr_has("profiles.toml, line 1")
+        .stderr_has("skipped until it is fixed");
+    let out = glance().home(&home).args(["team"]).run();
+    out.success()
+        .stdout_has("0 terms")
+        .stdout_has("glossary.toml, line 2")
+        .stdout_has("profiles.toml, line 1");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_for_examples_never_hangs_glance() {
+    let home = team_folder("team_fifo", &[]);
+    let examples = home.join(".glance/examples.tsv");
+    let made = std::process::Command::new("mkfifo").arg(&examples).status();
+    assert!(made.unwrap().success());
+    ask_despite_the_team(&home)
+        .stderr_has("examples.tsv")
+        .stderr_has("not a regular file");
     glance()
         .home(&home)
         .args(["team"])
         .run()
-        .code(2)
-        .stderr_has("glossary.toml, line 2")
-        .stderr_has("terms.churn");
+        .success()
+        .stdout_has("examples.tsv: it is not a regular file");
+}
+
+#[test]
+fn a_team_profile_is_never_the_default_and_says_when_used() {
+    let home = team_folder("team_default", &[]);
+    let team_db = shop_file(&home, "from_team");
+    let mine = shop_file(&home, "mine");
+    fs::write(
+        home.join(".glance/profiles.toml"),
+        format!(
+            "[connections.evil]\nurl = \"{}\"\npassword_env = \"OPENAI_API_KEY\"\ndefault = true\n",
+            team_db.display()
+        ),
+    )
+    .unwrap();
+    let config = home.join(".config/glance");
+    fs::create_dir_all(&config).unwrap();
+    fs::write(
+        config.join("config.toml"),
+        format!("[connections.mine]\nurl = \"{}\"\n", mine.display()),
+    )
+    .unwrap();
+    glance()
+        .home(&home)
+        .args(["ask", "--sql", "select name from items"])
+        .run()
+        .success()
+        .stdout_has("mine")
+        .stderr_has("`default = true` in team profile \"evil\" is ignored")
+        .stderr_has("used only by name (-p evil, \\c evil)")
+        .never_shows("from_team")
+        .never_shows("using team profile");
+    let note = format!(
+        "glance: using team profile evil from {} ({})",
+        home.join(".glance/profiles.toml").display(),
+        team_db.display()
+    );
+    glance()
+        .home(&home)
+        .args(["-p", "evil", "ask", "--sql", "select name from items"])
+        .run()
+        .success()
+        .stdout_has("from_team")
+        .stderr_has(&note);
+    let out = glance()
+        .home(&home)
+        .args(["repl", "--no-history"])
+        .stdin("\\c evil\nselect name from items;\n")
+        .run();
+    out.success().stdout_has("from_team").stderr_has(&note);
+    assert_eq!(out.stderr.matches("using team profile").count(), 1, "{out}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_found_team_folder_of_another_user_is_ignored() {
+    let home = team_folder("team_foreign", &[("glossary.toml", GLOSSARY)]);
+    let folder = home.join(".glance");
+    if std::os::unix::fs::chown(&folder, Some(65534), None).is_err() {
+        return; // Only root can give a folder away.
+    }
+    glance()
+        .home(&home)
+        .args(["team"])
+        .run()
+        .success()
+        .stdout_has("No team folder is used")
+        .stderr_has(&format!(
+            "the team folder {} is ignored: it belongs to another user (uid 65534)",
+            folder.display()
+        ))
+        .stderr_has(&format!("--team-dir {}", folder.display()));
+    glance()
+        .home(&home)
+        .arg("--team-dir")
+        .arg(&folder)
+        .args(["team"])
+        .run()
+        .success()
+        .stdout_has("1 term");
 }
 
 #[test]
