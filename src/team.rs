@@ -124,8 +124,14 @@ pub fn find(
 fn foreign_owner(dir: &Path) -> Option<u32> {
     use std::os::unix::fs::MetadataExt;
     let owner = std::fs::metadata(dir).ok()?.uid();
-    let me = rustix::process::geteuid().as_raw();
-    (owner != me && owner != 0).then_some(owner)
+    foreign(owner, rustix::process::geteuid().as_raw()).then_some(owner)
+}
+
+/// Whether a folder owned by `owner` is someone else's for user `me`:
+/// neither theirs nor root's.
+#[cfg(unix)]
+fn foreign(owner: u32, me: u32) -> bool {
+    owner != me && owner != 0
 }
 
 /// Ownership is not checked where there are no Unix owners.
@@ -177,10 +183,10 @@ mod tests {
         let folder = root.path().join(FOLDER);
         std::fs::create_dir(&folder).unwrap();
         assert_eq!(foreign_owner(&folder), None, "my own folder is read");
-        if !rustix::process::geteuid().is_root() {
-            return; // Only root can give a folder away.
-        }
-        std::os::unix::fs::chown(&folder, Some(65534), None).unwrap();
+        assert!(foreign(65534, 1000) && !foreign(1000, 1000) && !foreign(0, 1000));
+        std::os::unix::fs::chown(&folder, Some(65534), None).expect(
+            "giving a folder to another user needs root: run the tests as root, as .ci/run does",
+        );
         assert_eq!(foreign_owner(&folder), Some(65534));
         let (team, warning) = find(None, None, Some(root.path()));
         assert!(team.is_none());
