@@ -65,6 +65,9 @@ mod term;
 #[doc(hidden)]
 pub mod testing;
 mod timings;
+// Used by the MCP server and the agent's tool calls, which come next.
+#[allow(dead_code)]
+mod tools;
 mod turn;
 mod unrun;
 mod usage;
