@@ -41,6 +41,7 @@ mod interrupt;
 mod journal;
 mod lint;
 mod llm;
+mod mcp;
 mod migrate;
 mod models;
 mod numbers;
@@ -65,8 +66,6 @@ mod term;
 #[doc(hidden)]
 pub mod testing;
 mod timings;
-// Used by the MCP server and the agent's tool calls, which come next.
-#[allow(dead_code)]
 mod tools;
 mod turn;
 mod unrun;

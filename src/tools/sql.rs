@@ -67,23 +67,35 @@ pub(super) fn run(
     arguments: &Arguments,
     limits: &Limits,
 ) -> Result<Output, ToolError> {
-    let sql = arguments.text("sql")?;
-    let limits = Limits {
-        max_rows: arguments
-            .count("max_rows", limits.max_rows)?
-            .unwrap_or(limits.max_rows),
-        ..*limits
-    };
+    let (sql, limits) = statement(arguments, limits)?;
     reads_only(session, sql)?;
     let mut output = execute(session, sql, &limits, &mut |_| Decision::Refuse)?;
     output.summary = summary("run_read_only_sql", sql);
     Ok(output)
 }
 
+/// The `sql` and `max_rows` arguments, the latter as the row cap.
+pub(super) fn statement<'a>(
+    arguments: &Arguments<'a>,
+    limits: &Limits,
+) -> Result<(&'a str, Limits), ToolError> {
+    let sql = arguments.text("sql")?;
+    let max_rows = arguments
+        .count("max_rows", limits.max_rows)?
+        .unwrap_or(limits.max_rows);
+    Ok((
+        sql,
+        Limits {
+            max_rows,
+            ..*limits
+        },
+    ))
+}
+
 /// Runs `sql` through the gate as the model's statement would run
 /// (writes asked through `confirm`), keeping the first rows within
 /// `limits`: `{"columns", "rows", "truncated", "row_count"}`.
-pub fn execute(
+pub(super) fn execute(
     session: &mut Session,
     sql: &str,
     limits: &Limits,
@@ -175,7 +187,7 @@ pub(super) fn classify(session: &mut Session, arguments: &Arguments) -> Result<O
 
 /// `{"level", "reasons", "statements", "rollback_undoes",
 /// "advances_sequences", "unreadable"}`.
-pub fn verdict_json(verdict: &Verdict) -> Json {
+fn verdict_json(verdict: &Verdict) -> Json {
     json!({
         "level": verdict.level.as_str(),
         "reasons": verdict.reasons,
