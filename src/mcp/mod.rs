@@ -48,15 +48,14 @@ pub fn serve(session: &mut Session, options: Options) {
     let (sender, inbound) = mpsc::channel();
     let interrupts = session.interrupts().clone();
     std::thread::spawn(move || read_stdin(&sender, &interrupts));
-    let mut peer = Peer {
-        inbound,
-        waiting: VecDeque::new(),
-        next_id: 0,
-        closed: false,
-        log: options.log,
-    };
+    let mut peer = Peer::new(inbound, Box::new(io::stdout()), options.log);
+    run(session, &mut peer, options.allow_write);
+}
+
+/// Answers `peer`'s messages one after another until it has gone.
+fn run(session: &mut Session, peer: &mut Peer, allow_write: bool) {
     let mut server = Server {
-        allow_write: options.allow_write,
+        allow_write,
         elicits: false,
         limits: Limits::default(),
     };
@@ -64,14 +63,14 @@ pub fn serve(session: &mut Session, options: Options) {
     peer.note(&format!(
         "serving {} over stdio{}",
         crate::redact::text(&location),
-        if server.allow_write {
+        if allow_write {
             "; writes are asked about through the client"
         } else {
             "; read-only"
         }
     ));
     while let Some(message) = peer.next() {
-        server.handle(session, &mut peer, message);
+        server.handle(session, peer, message);
     }
     peer.note("the client closed the connection; stopping");
 }
@@ -105,10 +104,23 @@ struct Peer {
     waiting: VecDeque<Message>,
     next_id: u64,
     closed: bool,
+    /// Where the protocol's lines go: stdout.
+    out: Box<dyn Write>,
     log: Box<dyn Write>,
 }
 
 impl Peer {
+    fn new(inbound: Receiver<Inbound>, out: Box<dyn Write>, log: Box<dyn Write>) -> Peer {
+        Peer {
+            inbound,
+            waiting: VecDeque::new(),
+            next_id: 0,
+            closed: false,
+            out,
+            log,
+        }
+    }
+
     /// The next message, or `None` once the client has gone.
     fn next(&mut self) -> Option<Message> {
         if let Some(message) = self.waiting.pop_front() {
@@ -136,7 +148,7 @@ impl Peer {
 
     /// Writes one line to stdout; a client that stopped reading has gone.
     fn send(&mut self, line: &str) {
-        let mut out = io::stdout().lock();
+        let out = &mut self.out;
         if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
             self.closed = true;
         }
@@ -206,6 +218,15 @@ impl Peer {
     }
 }
 
+/// The revision to speak when the client asks for `asked`: the same when
+/// glance speaks it, else glance's newest (the client then decides).
+fn version(asked: &str) -> &'static str {
+    VERSIONS
+        .iter()
+        .find(|v| **v == asked)
+        .unwrap_or(&VERSIONS[0])
+}
+
 /// What the server knows of the client and its own rules.
 struct Server {
     allow_write: bool,
@@ -249,10 +270,7 @@ impl Server {
     fn initialize(&mut self, params: &Json, peer: &mut Peer) -> Json {
         self.elicits = params["capabilities"]["elicitation"].is_object();
         let asked = params["protocolVersion"].as_str().unwrap_or_default();
-        let version = VERSIONS
-            .iter()
-            .find(|v| **v == asked)
-            .unwrap_or(&VERSIONS[0]);
+        let version = version(asked);
         let client = params["clientInfo"]["name"].as_str().unwrap_or("a client");
         peer.note(&format!("{client} connected (protocol {version})"));
         if self.allow_write && !self.elicits {
@@ -319,3 +337,6 @@ impl Server {
         Ok(calls::result(&outcome, hint))
     }
 }
+
+#[cfg(test)]
+mod tests;
