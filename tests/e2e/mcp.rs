@@ -4,7 +4,8 @@
 //! `run_sql` is refused and changes nothing; the whole PostgreSQL safety
 //! corpus goes through `run_sql` with the database's fingerprint unchanged;
 //! `--allow-write` asks the person through elicitation; a client that
-//! vanishes mid-statement ends the server and its query.
+//! vanishes mid-statement ends the server and its query; stdout holds only
+//! JSON-RPC lines while the log goes to `--log`.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
@@ -342,4 +343,50 @@ fn a_client_that_vanishes_mid_call_ends_the_server_and_its_query() {
     wait_until("the statement is gone", || {
         db.query_scalar(&sleeping).as_deref() == Some("0")
     });
+}
+
+#[test]
+fn stdout_carries_only_the_protocol_and_the_log_goes_to_its_file() {
+    let db = shop();
+    let log = harness::scratch_dir("mcp_log").join("server.log");
+    let lines = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "piped", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+               "params": {"name": "run_sql", "arguments": {"sql": "select name from customers where id = 1"}}}),
+    ];
+    let input: String = lines.iter().map(|line| format!("{line}\n")).collect();
+    let out = harness::glance()
+        .args(["mcp", "-d", db.url(), "--log"])
+        .arg(&log)
+        .stdin(input)
+        .run();
+    out.success();
+    let answers: Vec<Json> = out
+        .stdout
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON-RPC ({e}): {line}"))
+        })
+        .collect();
+    assert_eq!(answers.len(), 2, "{out}");
+    assert_eq!(
+        answers[1]["result"]["structuredContent"]["rows"],
+        json!([{"name": "Ann"}])
+    );
+    assert!(!out.stderr.contains("glance mcp:"), "{out}");
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("glance mcp: piped connected (protocol 2025-11-25)"),
+        "{logged}"
+    );
+    assert!(
+        logged.contains("run_read_only_sql(select name from customers where id = 1): ok"),
+        "{logged}"
+    );
+    assert!(
+        logged.contains("the client closed the connection"),
+        "{logged}"
+    );
 }
