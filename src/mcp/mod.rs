@@ -28,7 +28,7 @@ use serde_json::{Value as Json, json};
 
 use crate::interrupt::Interrupts;
 use crate::session::{Consent, Decision, Session};
-use crate::tools::{self, Limits, ToolError};
+use crate::tools::{self, Limits};
 use rpc::Message;
 
 /// The revisions glance speaks, newest first.
@@ -331,9 +331,6 @@ impl Server {
         } else {
             "glance mcp runs writes only when started with --allow-write, asking the person through a client that supports elicitation"
         });
-        if let Err(ToolError::Unknown(..)) = outcome {
-            return Err(what);
-        }
         Ok(calls::result(&outcome, hint))
     }
 }
