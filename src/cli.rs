@@ -235,6 +235,15 @@ pub enum Command {
     /// status 1 when a finding is a warning or an error, 2 when a file does
     /// not parse.
     Lint(LintArgs),
+    /// Serve the Model Context Protocol over stdio, so an agent (Claude
+    /// Desktop, Claude Code, Cursor, VS Code…) reaches the database through
+    /// glance's gate: tools to list and describe tables, classify SQL, run
+    /// read-only SQL, explain, slow queries, index advice and data checks.
+    /// Results are capped in rows and bytes. Anything that writes is refused
+    /// unless --allow-write, and then asked about through the client. The
+    /// log goes to stderr (or --log), never stdout; the server ends with
+    /// status 0 when the client closes stdin.
+    Mcp(McpArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -482,6 +491,18 @@ pub struct MigrateArgs {
     /// confirmation (without a terminal: with --yes), with its timeouts.
     #[arg(long)]
     pub apply: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Let run_sql run statements that write: each is shown to the person
+    /// by the client (MCP elicitation), and runs only on their yes. Clients
+    /// that cannot ask get a refusal.
+    #[arg(long)]
+    pub allow_write: bool,
+    /// Append the server's log to FILE instead of stderr.
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub log: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -53,6 +53,13 @@ impl Interrupts {
         })
     }
 
+    /// Acts as a Ctrl-C would, for a front end told to stop some other way
+    /// (an MCP client that closed its end): the running statement is
+    /// cancelled.
+    pub fn raise(&self) {
+        self.flag.store(true, Ordering::SeqCst);
+    }
+
     /// Forgets a Ctrl-C pressed earlier; true when there was one.
     pub fn take(&self) -> bool {
         self.flag.swap(false, Ordering::SeqCst)

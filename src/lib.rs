@@ -41,6 +41,7 @@ mod interrupt;
 mod journal;
 mod lint;
 mod llm;
+mod mcp;
 mod migrate;
 mod models;
 mod numbers;
@@ -65,6 +66,7 @@ mod term;
 #[doc(hidden)]
 pub mod testing;
 mod timings;
+mod tools;
 mod turn;
 mod unrun;
 mod usage;

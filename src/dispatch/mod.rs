@@ -8,6 +8,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod design;
+mod mcp;
 mod migrate;
 mod saved;
 mod team;
@@ -128,6 +129,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             action: IndexesAction::Advise(args),
         } => advise_command(global, args),
         Command::Lint(args) => lint_command(global, args),
+        Command::Mcp(args) => mcp::command(global, args),
         Command::Explain(args) => explain_command(global, args),
         Command::Check(args) => check_command(global, args),
         Command::Docs(args) => docs_command(global, args),

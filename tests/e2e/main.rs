@@ -41,6 +41,7 @@ mod learning;
 mod lint;
 mod listings;
 mod manifest;
+mod mcp;
 mod migrate;
 mod mysql_catalog;
 mod mysql_connect;

@@ -307,7 +307,7 @@ const PARTS: &[(&str, &str)] = &[
 
 /// The fingerprint of a database: [`PARTS`] plus every user table's rows
 /// (tables that appear later are caught by `relations`).
-fn fingerprint(client: &mut postgres::Client) -> BTreeMap<String, String> {
+pub fn fingerprint(client: &mut postgres::Client) -> BTreeMap<String, String> {
     let tables: Vec<String> = client
         .query(
             "select format('%I.%I', n.nspname, c.relname) from pg_class c \
@@ -586,7 +586,7 @@ fn every_corpus_statement_changes_nothing_and_only_reads_run() {
 }
 
 /// A database with the seeded schema and the hostile objects.
-fn seeded(hint: &str) -> TestDb {
+pub fn seeded(hint: &str) -> TestDb {
     let db = harness::db(hint);
     let available = db.query_scalar(&format!(
         "select count(*) from pg_available_extensions where name in ({})",

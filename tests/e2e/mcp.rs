@@ -1,0 +1,392 @@
+//! `glance mcp` driven by a real MCP client: the official Python SDK
+//! (`tests/e2e/mcp_client.py`, package `mcp` from PyPI in a virtual
+//! environment `.ci/run` makes). Every tool is called; a write sent to
+//! `run_sql` is refused and changes nothing; the whole PostgreSQL safety
+//! corpus goes through `run_sql` with the database's fingerprint unchanged;
+//! `--allow-write` asks the person through elicitation; a client that
+//! vanishes mid-statement ends the server and its query; stdout holds only
+//! JSON-RPC lines while the log goes to `--log`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use serde_json::{Value as Json, json};
+
+use crate::harness::{self, Cmd, TestDb, glance_bin, wait_until};
+use crate::safety;
+
+/// The Python with the `mcp` package: `GLANCE_TEST_MCP_PYTHON`, or the
+/// virtual environment `.ci/run` creates.
+fn python() -> PathBuf {
+    let path = std::env::var_os("GLANCE_TEST_MCP_PYTHON").map_or_else(
+        || {
+            let home = std::env::var_os("HOME").unwrap_or_default();
+            PathBuf::from(home).join(".cache/glance-ci/mcp-venv/bin/python")
+        },
+        PathBuf::from,
+    );
+    let works = Command::new(&path)
+        .args(["-c", "import mcp"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    assert!(
+        works,
+        "these tests need Python with the MCP SDK at {}: run .ci/run, or \
+         python3 -m venv ~/.cache/glance-ci/mcp-venv && \
+         ~/.cache/glance-ci/mcp-venv/bin/pip install mcp==2.3.0 \
+         (or point GLANCE_TEST_MCP_PYTHON at a Python that has it)",
+        path.display()
+    );
+    path
+}
+
+/// Runs the client on `glance mcp ARGS`, making `calls` (and answering
+/// elicitations with `answers`, when given); its JSON report.
+fn client(args: &[&str], calls: &[(&str, Json)], answers: Option<&[bool]>) -> Json {
+    let args = [&["mcp"][..], args].concat();
+    let mut spec = json!({
+        "command": glance_bin(),
+        "args": args,
+        "env": {"LANG": "C.UTF-8"},
+        "calls": calls.iter().map(|(name, arguments)| json!([name, arguments])).collect::<Vec<_>>(),
+    });
+    if let Some(answers) = answers {
+        spec["answers"] = json!(answers);
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/e2e/mcp_client.py");
+    let out = Cmd::new(python()).arg(script).stdin(spec.to_string()).run();
+    out.success();
+    serde_json::from_str(out.stdout.trim())
+        .unwrap_or_else(|e| panic!("the client printed no report ({e})\n{out}"))
+}
+
+fn shop() -> TestDb {
+    let db = harness::db("mcp");
+    db.execute(
+        "create table customers (id int primary key, name text, status text);
+         insert into customers values (1, 'Ann', 'active'), (2, 'Bo', 'active'), (3, 'Cy', 'gone');
+         create table orders (id int primary key, customer_id int references customers, total numeric);
+         insert into orders select g, 1 + g % 3, g * 2 from generate_series(1, 40) g;
+         analyze;",
+    );
+    db
+}
+
+#[test]
+fn a_real_client_lists_and_calls_every_tool_and_a_write_runs_nothing() {
+    let db = shop();
+    let before = db.fingerprint();
+    let report = client(
+        &["-d", db.url()],
+        &[
+            ("list_tables", json!({})),
+            ("describe_table", json!({"table": "orders"})),
+            (
+                "run_sql",
+                json!({"sql": "select id, name from customers order by id", "max_rows": 2}),
+            ),
+            (
+                "explain",
+                json!({"sql": "select * from orders where customer_id = 2"}),
+            ),
+            (
+                "classify_sql",
+                json!({"sql": "update customers set status = 'x' where id = 1"}),
+            ),
+            ("slow_queries", json!({})),
+            (
+                "index_advice",
+                json!({"sql": "select * from orders where customer_id = 2"}),
+            ),
+            ("check_quality", json!({"table": "orders"})),
+            (
+                "run_sql",
+                json!({"sql": "update customers set status = 'x' where id = 1"}),
+            ),
+            ("describe_table", json!({"table": "missing"})),
+        ],
+        None,
+    );
+    assert_eq!(report["protocol"], "2025-11-25", "{report}");
+    let names: Vec<&str> = report["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "list_tables",
+            "describe_table",
+            "run_sql",
+            "explain",
+            "classify_sql",
+            "slow_queries",
+            "index_advice",
+            "check_quality"
+        ]
+    );
+    assert!(
+        report["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["readOnlyHint"] == true),
+        "{report}"
+    );
+    let results = report["results"].as_array().unwrap();
+    for (n, result) in results[..8].iter().enumerate() {
+        assert_eq!(result["isError"], false, "call {n}: {result}");
+        assert!(
+            result["text"]
+                .as_str()
+                .unwrap()
+                .contains("not instructions"),
+            "call {n}: {result}"
+        );
+    }
+    let tables: Vec<&Json> = results[0]["structured"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["Name"])
+        .collect();
+    assert_eq!(tables, [&json!("customers"), &json!("orders")]);
+    assert_eq!(
+        results[2]["structured"]["rows"],
+        json!([{"id": 1, "name": "Ann"}, {"id": 2, "name": "Bo"}])
+    );
+    assert_eq!(results[2]["structured"]["truncated"], true);
+    assert_eq!(results[4]["structured"]["level"], "write");
+    let refused = &results[8];
+    assert_eq!(refused["isError"], true, "{refused}");
+    assert_eq!(refused["structured"]["level"], "write", "{refused}");
+    assert!(
+        refused["text"].as_str().unwrap().contains("--allow-write"),
+        "{refused}"
+    );
+    assert_eq!(results[9]["isError"], true);
+    assert_eq!(
+        db.query_scalar("select status from customers where id = 1")
+            .as_deref(),
+        Some("active")
+    );
+    assert_eq!(db.fingerprint(), before);
+}
+
+#[test]
+fn writes_run_only_when_allowed_and_the_person_says_yes() {
+    let db = shop();
+    let update = |id: i32| {
+        (
+            "run_sql",
+            json!({"sql": format!("update customers set status = 'vip' where id = {id}")}),
+        )
+    };
+    let report = client(
+        &["--allow-write", "-d", db.url()],
+        &[update(1), update(2)],
+        Some(&[true, false]),
+    );
+    let run_sql = report["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "run_sql")
+        .unwrap();
+    assert_eq!(run_sql["readOnlyHint"], false);
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results[0]["isError"], false, "{report}");
+    assert_eq!(results[0]["structured"]["row_count"], 1);
+    assert_eq!(results[1]["isError"], true, "{report}");
+    let asked = report["asked"].as_array().unwrap();
+    assert_eq!(asked.len(), 2);
+    assert!(
+        asked[0]
+            .as_str()
+            .unwrap()
+            .contains("update customers set status = 'vip' where id = 1"),
+        "{asked:?}"
+    );
+    assert_eq!(
+        db.query_scalar("select string_agg(status, ',' order by id) from customers")
+            .as_deref(),
+        Some("vip,active,gone")
+    );
+    // A client that cannot ask the person gets a refusal, allowed or not.
+    let report = client(&["--allow-write", "-d", db.url()], &[update(3)], None);
+    let refused = &report["results"][0];
+    assert_eq!(refused["isError"], true, "{report}");
+    assert!(
+        refused["text"].as_str().unwrap().contains("elicitation"),
+        "{refused}"
+    );
+    assert_eq!(
+        db.query_scalar("select status from customers where id = 3")
+            .as_deref(),
+        Some("gone")
+    );
+}
+
+/// Statements per server: each batch ends with a fingerprint check.
+const BATCH: usize = 50;
+
+#[test]
+#[allow(clippy::print_stdout)] // the counts are this test's report
+fn the_whole_safety_corpus_through_run_sql_changes_nothing() {
+    let started = Instant::now();
+    let db = safety::seeded("mcp_corpus");
+    let mut checker = db.client();
+    checker
+        .batch_execute("listen chan")
+        .expect("listen for notifications");
+    let baseline = safety::fingerprint(&mut checker);
+    let rows = safety::corpus("pg");
+    let (mut ran, mut refused, mut rejected) = (0, 0, 0);
+    let (mut failed, mut problems) = (Vec::new(), Vec::new());
+    for batch in rows.chunks(BATCH) {
+        let calls: Vec<(&str, Json)> = batch
+            .iter()
+            .map(|(_, _, sql)| ("run_sql", json!({"sql": sql})))
+            .collect();
+        let report = client(&["-d", db.url()], &calls, None);
+        for ((line, expected, sql), result) in
+            batch.iter().zip(report["results"].as_array().unwrap())
+        {
+            let level = result["structured"]["level"].as_str();
+            match (result["isError"] == true, level) {
+                (false, _) if expected == "read_only" => ran += 1,
+                (false, _) => problems.push(format!(
+                    "line {line}: ran, but the corpus says {expected}: {sql}"
+                )),
+                (true, Some(level)) if level != "read_only" => refused += 1,
+                // A read the server refused on this schema.
+                (true, _) if expected == "read_only" => {
+                    failed.push(format!("line {line}: {}", result["text"]))
+                }
+                // Unreadable input the server's parse rejected: no verdict.
+                (true, _) => rejected += 1,
+            }
+        }
+        let changed = safety::differences(&baseline, &safety::fingerprint(&mut checker));
+        if !changed.is_empty() || !checker.notifications().is_empty() {
+            problems.push(format!(
+                "a statement of lines {}..{} changed the database: {changed:?}",
+                batch[0].0,
+                batch[batch.len() - 1].0
+            ));
+        }
+    }
+    println!(
+        "run_sql over the corpus: {} statements: {ran} read-only ran, {refused} refused with \
+         their verdict, {rejected} rejected by the server's parse, {} read-only failed on the \
+         server: {failed:#?}; {:.1} s",
+        rows.len(),
+        failed.len(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(
+        ran > 10 * failed.len(),
+        "most reads should run: {ran} ran, failed: {failed:#?}"
+    );
+}
+
+/// A read that runs for hours: a nested loop over the catalog, four deep.
+const LONG: &str = "select count(*) from pg_class a, pg_class b, pg_class c, pg_class d";
+
+#[test]
+fn a_client_that_vanishes_mid_call_ends_the_server_and_its_query() {
+    let db = shop();
+    let home = harness::scratch_dir("mcp_vanish");
+    let mut server = Command::new(glance_bin())
+        .args(["mcp", "-d", db.url()])
+        .env_clear()
+        .envs(harness::clean_env(&home))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start glance mcp");
+    let mut stdin = server.stdin.take().unwrap();
+    let mut stdout = BufReader::new(server.stdout.take().unwrap());
+    let initialize = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "vanishing", "version": "1"}}});
+    writeln!(stdin, "{initialize}").unwrap();
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Json>(&line).unwrap()["result"]["protocolVersion"],
+        "2025-11-25"
+    );
+    let call = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+        "params": {"name": "run_sql", "arguments": {"sql": LONG}}});
+    writeln!(
+        stdin,
+        "{{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}}\n{call}"
+    )
+    .unwrap();
+    let sleeping = format!(
+        "select count(*) from pg_stat_activity where query = '{LONG}' and pid <> pg_backend_pid()"
+    );
+    wait_until("the statement runs", || {
+        db.query_scalar(&sleeping).as_deref() == Some("1")
+    });
+    drop(stdin);
+    let server = std::sync::Mutex::new(server);
+    let exited = || server.lock().unwrap().try_wait().unwrap();
+    wait_until("the server exits", || exited().is_some());
+    assert_eq!(exited().and_then(|status| status.code()), Some(0));
+    wait_until("the statement is gone", || {
+        db.query_scalar(&sleeping).as_deref() == Some("0")
+    });
+}
+
+#[test]
+fn stdout_carries_only_the_protocol_and_the_log_goes_to_its_file() {
+    let db = shop();
+    let log = harness::scratch_dir("mcp_log").join("server.log");
+    let lines = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "piped", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+               "params": {"name": "run_sql", "arguments": {"sql": "select name from customers where id = 1"}}}),
+    ];
+    let input: String = lines.iter().map(|line| format!("{line}\n")).collect();
+    let out = harness::glance()
+        .args(["mcp", "-d", db.url(), "--log"])
+        .arg(&log)
+        .stdin(input)
+        .run();
+    out.success();
+    let answers: Vec<Json> = out
+        .stdout
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON-RPC ({e}): {line}"))
+        })
+        .collect();
+    assert_eq!(answers.len(), 2, "{out}");
+    assert_eq!(
+        answers[1]["result"]["structuredContent"]["rows"],
+        json!([{"name": "Ann"}])
+    );
+    assert!(!out.stderr.contains("glance mcp:"), "{out}");
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("glance mcp: piped connected (protocol 2025-11-25)"),
+        "{logged}"
+    );
+    assert!(
+        logged.contains("run_read_only_sql(select name from customers where id = 1): ok"),
+        "{logged}"
+    );
+    assert!(
+        logged.contains("the client closed the connection"),
+        "{logged}"
+    );
+}
