@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::catalog::Catalog;
 use crate::db::ConnInfo;
-use crate::llm::{self, Message, Provider, Request, Role, Usage};
+use crate::llm::{self, Message, Provider, Request, Usage};
 use crate::price::{Cost, Price, Prices};
 use crate::timings::{self, Phase};
 
@@ -22,6 +22,9 @@ const MEMORY_TURNS: usize = 4;
 /// Upper bound on the reply length asked of the model, unless the config
 /// file sets `[agent] reply_tokens`.
 pub const DEFAULT_REPLY_TOKENS: u32 = 4096;
+/// Tool calls one question may make, unless the config file sets
+/// `[agent] max_tool_calls`.
+pub const DEFAULT_MAX_TOOL_CALLS: u32 = 6;
 /// The smallest `reply_tokens` accepted: less cannot hold a statement.
 pub const MIN_REPLY_TOKENS: u32 = 256;
 
@@ -45,6 +48,8 @@ pub struct AgentSettings {
     pub reply_tokens: u32,
     /// Corrections after a failed statement.
     pub retries: u32,
+    /// Tool calls one question may make; 0 offers no tools.
+    pub max_tool_calls: u32,
     /// Prices that override the built-in table, by model id.
     pub prices: BTreeMap<String, Price>,
     /// The team's glossary, sent with every question.
@@ -121,15 +126,14 @@ impl Agent {
             (context, system)
         });
         let mut messages = self.memory.clone();
-        messages.push(Message {
-            role: Role::User,
-            content: question.to_string(),
-        });
+        messages.push(Message::user(question.to_string()));
         (
             Request {
                 system,
                 messages,
                 max_tokens: self.reply_tokens,
+                tools: Vec::new(),
+                calls_closed: false,
             },
             context,
         )
@@ -171,11 +175,10 @@ impl Agent {
     ) -> Result<llm::Reply, llm::Error> {
         let request = Request {
             system,
-            messages: vec![Message {
-                role: Role::User,
-                content,
-            }],
+            messages: vec![Message::user(content)],
             max_tokens: self.reply_tokens,
+            tools: Vec::new(),
+            calls_closed: false,
         };
         timings::time(Phase::Llm, || self.provider.stream(&request, on_text))
     }
@@ -192,14 +195,9 @@ impl Agent {
     ) -> Request {
         let error = feedback::describe(error, sql, share_samples);
         let mut next = request.clone();
-        next.messages.push(Message {
-            role: Role::Assistant,
-            content: reply.to_string(),
-        });
-        next.messages.push(Message {
-            role: Role::User,
-            content: prompt::correction(sql, &error),
-        });
+        next.messages.push(Message::assistant(reply.to_string()));
+        next.messages
+            .push(Message::user(prompt::correction(sql, &error)));
         next
     }
 
@@ -211,14 +209,10 @@ impl Agent {
         columns: &[String],
         rows: Option<u64>,
     ) {
-        self.memory.push(Message {
-            role: Role::User,
-            content: question.to_string(),
-        });
-        self.memory.push(Message {
-            role: Role::Assistant,
-            content: prompt::turn_summary(question, sql, columns, rows),
-        });
+        self.memory.push(Message::user(question.to_string()));
+        self.memory.push(Message::assistant(prompt::turn_summary(
+            question, sql, columns, rows,
+        )));
         let excess = self.memory.len().saturating_sub(MEMORY_TURNS * 2);
         self.memory.drain(..excess);
     }

@@ -445,7 +445,7 @@ mod tests {
 
     #[test]
     fn a_readable_request_lists_its_context_and_every_message() {
-        use crate::llm::{Message, Role};
+        use crate::llm::Message;
         let context = SchemaText {
             text: "table public.t0".into(),
             tables_full: (0..35).map(|i| format!("public.t{i}")).collect(),
@@ -456,20 +456,13 @@ mod tests {
         let request = Request {
             system: "the rules\n".into(),
             messages: vec![
-                Message {
-                    role: Role::User,
-                    content: "first?".into(),
-                },
-                Message {
-                    role: Role::Assistant,
-                    content: "select 1".into(),
-                },
-                Message {
-                    role: Role::User,
-                    content: "and then?".into(),
-                },
+                Message::user("first?"),
+                Message::assistant("select 1"),
+                Message::user("and then?"),
             ],
             max_tokens: 4096,
+            tools: Vec::new(),
+            calls_closed: false,
         };
         let text = readable(
             "openai",
