@@ -610,6 +610,16 @@ impl turn::Ui for AskUi {
     fn retrying(&mut self, attempt: u32, _sql: &str, error: &db::Error) {
         eprint!("{}", turn::retrying_line(attempt, error));
     }
+
+    /// Tool calls go to stderr, dim on a colour terminal: stdout keeps the
+    /// data (the JSON document lists them in `tool_calls`).
+    fn tool_call(&mut self, line: &str) {
+        eprintln!("{}", crate::term::dim(&format!("→ {line}"), self.term.stderr_color));
+    }
+
+    fn notice(&mut self, text: &str) {
+        eprintln!("{}", crate::term::dim(text, self.term.stderr_color));
+    }
 }
 
 /// The reply's words around its SQL, on stderr.

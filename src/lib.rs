@@ -65,6 +65,7 @@ mod term;
 #[doc(hidden)]
 pub mod testing;
 mod timings;
+mod tool_rounds;
 mod turn;
 mod unrun;
 mod usage;

@@ -37,6 +37,8 @@ pub struct Proposal {
     pub sql: Option<String>,
     pub usage: Option<Usage>,
     pub llm_time: Duration,
+    /// The tools the model called instead of answering.
+    pub tool_calls: Vec<llm::ToolCall>,
 }
 
 /// What the agent takes from the configuration.
@@ -63,6 +65,10 @@ pub struct Agent {
     context_tokens: usize,
     reply_tokens: u32,
     retries: u32,
+    max_tool_calls: u32,
+    /// The model refused a request that offered tools: none are offered
+    /// to it again.
+    refused_tools: bool,
     prices: Prices,
     glossary: Vec<knowledge::Term>,
 }
@@ -76,6 +82,8 @@ impl Agent {
             context_tokens: settings.context_tokens,
             reply_tokens: settings.reply_tokens,
             retries: settings.retries,
+            max_tool_calls: settings.max_tool_calls,
+            refused_tools: false,
             prices: Prices::new(settings.prices),
             glossary: settings.glossary,
         }
@@ -94,6 +102,22 @@ impl Agent {
     /// Sends later questions to `provider`, keeping the conversation.
     pub fn set_provider(&mut self, provider: Box<dyn Provider>) {
         self.provider = provider;
+        self.refused_tools = false;
+    }
+
+    /// How many tools calls a question may make: 0 when tools are off or
+    /// the model refused them.
+    pub fn tool_calls_allowed(&self) -> u32 {
+        if self.refused_tools {
+            0
+        } else {
+            self.max_tool_calls
+        }
+    }
+
+    /// Offers no more tools to this model (it refused them).
+    pub fn refuse_tools(&mut self) {
+        self.refused_tools = true;
     }
 
     /// How many corrected attempts may follow a failed statement.
@@ -155,6 +179,7 @@ impl Agent {
             reply: reply.text,
             usage: reply.usage,
             llm_time,
+            tool_calls: reply.tool_calls,
         })
     }
 

@@ -293,8 +293,8 @@ impl History {
             .prepare_cached(
                 "INSERT INTO entries (at, profile, database_name, question, sql, level, ran, \
                  db_ms, llm_ms, row_count, input_tokens, output_tokens, cached_tokens, \
-                 reasoning_tokens, cost_usd, provider, model, error, params) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                 reasoning_tokens, cost_usd, provider, model, error, params, tool_calls) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
             )?
             .execute(params![
                 r.at.to_string(),
@@ -316,6 +316,8 @@ impl History {
                 call.map(|n| &n.model),
                 r.error.map(redacted),
                 (!r.params.is_empty()).then(|| serde_json::json!(r.params).to_string()),
+                call.filter(|n| !n.tool_calls.is_empty())
+                    .map(|n| redacted(&serde_json::json!(n.tool_calls).to_string())),
             ])?;
         Ok(())
     }
@@ -505,6 +507,7 @@ mod tests {
             cost: crate::price::Cost::Dollars(0.00046),
             provider: "openai".into(),
             model: "gpt-5-mini".into(),
+            tool_calls: Vec::new(),
         }
     }
 

@@ -183,6 +183,7 @@ impl Repl {
                     cost,
                     provider,
                     model,
+                    tool_calls: Vec::new(),
                 },
             )),
             Err(message) => {

@@ -54,7 +54,7 @@ use crate::render::Expanded;
 use crate::report;
 use crate::safety::{self, Verdict};
 use crate::session::{Consent, Decision, Executed, Run, Session};
-use crate::term::Term;
+use crate::term::{Term, dim};
 use crate::turn::{self, End};
 use crate::unrun;
 use crate::usage::{Ledger, Tally};
@@ -690,11 +690,7 @@ impl turn::Ui for TerminalUi<'_> {
     }
 
     fn proposed(&mut self, reply: &str, sql: &str, verdict: Option<&Verdict>) {
-        print!("{}", self.reply.finish());
-        if self.streamed {
-            println!();
-            self.streamed = false;
-        }
+        self.end_reply();
         if let Some(verdict) = verdict {
             println!("{}", confirm::verdict_line(verdict, self.color));
         }
@@ -713,17 +709,30 @@ impl turn::Ui for TerminalUi<'_> {
         eprint!("{}", turn::retrying_line(attempt, error));
     }
 
+    /// One dim line per call, after any text the model wrote first.
+    fn tool_call(&mut self, line: &str) {
+        self.end_reply();
+        println!("{}", dim(&format!("→ {line}"), self.color));
+    }
+
+    fn notice(&mut self, text: &str) {
+        self.end_reply();
+        println!("{}", dim(text, self.color));
+    }
+
     fn shows_progress(&self) -> bool {
         self.progress
     }
 }
 
-fn dim(text: &str, color: bool) -> String {
-    if color {
-        use owo_colors::OwoColorize;
-        text.dimmed().to_string()
-    } else {
-        text.to_string()
+impl TerminalUi<'_> {
+    /// Prints what the reply renderer still holds and ends its line.
+    fn end_reply(&mut self) {
+        print!("{}", self.reply.finish());
+        if self.streamed {
+            println!();
+            self.streamed = false;
+        }
     }
 }
 

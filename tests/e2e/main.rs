@@ -9,6 +9,7 @@ mod mariadb_server;
 
 mod fake_llm;
 mod fake_llm_selftest;
+mod fake_tool_calls;
 
 mod advise;
 mod advise_workload;

@@ -1,0 +1,229 @@
+//! The model's look before it answers: a question offers glance's
+//! read-only tools, the calls the model makes run through
+//! [`tools::call`] (the session's guarded paths), and each result goes back
+//! fenced as data. After `[agent] max_tool_calls` calls the model is asked
+//! for its final answer with calls closed. A model or server that refuses
+//! tools gets today's single request instead, said once.
+
+use crate::agent::{Agent, Proposal, prompt};
+use crate::db;
+use crate::escape;
+use crate::llm::{self, Message, Request, ToolCall, ToolResult, ToolSpec};
+use crate::session::Session;
+use crate::tools::{self, Limits, ToolError};
+use crate::turn::Ui;
+
+/// The built-in tools the agent offers, of those [`tools::builtins`] lists
+/// (`distinct_values` is there only with `--share-samples`).
+const OFFERED: [&str; 5] = [
+    "list_tables",
+    "describe_table",
+    "distinct_values",
+    "run_read_only_sql",
+    "explain",
+];
+
+/// The longest argument text a call's line shows.
+const SHOWN_ARGUMENT: usize = 60;
+
+/// One question's tool calls.
+pub struct Rounds {
+    /// The calls a question may make.
+    allowed: u32,
+    /// What each call was, as its line shows it: `describe_table(orders)`.
+    pub calls: Vec<String>,
+}
+
+impl Rounds {
+    /// No calls yet; as many allowed as `agent` lets its model make.
+    pub fn new(agent: &Agent) -> Rounds {
+        Rounds {
+            allowed: agent.tool_calls_allowed(),
+            calls: Vec::new(),
+        }
+    }
+
+    fn left(&self) -> usize {
+        (self.allowed as usize).saturating_sub(self.calls.len())
+    }
+}
+
+/// Asks the model `request`, running the tools it calls while calls are
+/// left; the final proposal comes back with the usage and time of every
+/// round summed. `request` grows by the calls and their results, so a
+/// correction continues the same conversation.
+pub fn propose(
+    session: &mut Session,
+    agent: &mut Agent,
+    request: &mut Request,
+    rounds: &mut Rounds,
+    ui: &mut dyn Ui,
+) -> Result<Proposal, llm::Error> {
+    if rounds.left() > 0 && request.tools.is_empty() {
+        request.tools = offered(session.settings.share_samples);
+        request.system.push_str(prompt::TOOLS_NOTE);
+    }
+    let mut spent = (llm::Usage::default(), std::time::Duration::ZERO, false);
+    loop {
+        let mut proposal = match ask(session, agent, request, ui) {
+            Err(error) if !request.tools.is_empty() && error.refuses_tools() => {
+                agent.refuse_tools();
+                ui.notice(&format!(
+                    "{} does not take tool calls; it answers from the schema alone",
+                    escape::visible(agent.provider().model())
+                ));
+                request.tools.clear();
+                request.system = request.system.replace(prompt::TOOLS_NOTE, "");
+                rounds.allowed = 0;
+                continue;
+            }
+            other => other?,
+        };
+        if let Some(usage) = &proposal.usage {
+            spent.0.add(usage);
+            spent.2 = true;
+        }
+        spent.1 += proposal.llm_time;
+        let calls = std::mem::take(&mut proposal.tool_calls);
+        if calls.is_empty() || request.calls_closed || rounds.left() == 0 {
+            proposal.usage = spent.2.then_some(spent.0);
+            proposal.llm_time = spent.1;
+            return Ok(proposal);
+        }
+        let mut called = Message::assistant(proposal.reply.clone());
+        let mut results = Message::user("");
+        for call in calls {
+            let content = if rounds.left() == 0 {
+                "not run: no tool calls are left for this question".to_string()
+            } else {
+                let line = line(&call);
+                ui.tool_call(&line);
+                rounds.calls.push(line);
+                run(session, agent, &call)?
+            };
+            results.tool_results.push(ToolResult {
+                call_id: call.id.clone(),
+                name: call.name.clone(),
+                content: prompt::tool_result(&content),
+            });
+            called.tool_calls.push(call);
+        }
+        if rounds.left() == 0 {
+            request.calls_closed = true;
+            results.content = prompt::TOOLS_SPENT.to_string();
+            ui.notice(&format!(
+                "the model made the {} tool calls a question may make; asking it for its answer",
+                rounds.allowed
+            ));
+        }
+        request.messages.extend([called, results]);
+    }
+}
+
+/// One model call, which Ctrl-C abandons.
+fn ask(
+    session: &Session,
+    agent: &Agent,
+    request: &Request,
+    ui: &mut dyn Ui,
+) -> Result<Proposal, llm::Error> {
+    let canceller = agent.provider().canceller();
+    let label = format!("asking {}…", agent.provider().model());
+    let mut waiting = crate::spinner::Spinner::start(&label, ui.shows_progress());
+    let asked = session.interrupts().cancellable(canceller, || {
+        agent.propose(request, &mut |text| {
+            waiting.stop();
+            ui.reply_text(text)
+        })
+    });
+    // An error or Ctrl-C before any text: erased before it is reported.
+    waiting.stop();
+    asked
+}
+
+/// Runs one call; its result (or why there is none) as JSON text. Ctrl-C
+/// during the call's statement stops the question.
+fn run(session: &mut Session, agent: &Agent, call: &ToolCall) -> Result<String, llm::Error> {
+    if !OFFERED.contains(&call.name.as_str()) {
+        let error = format!("there is no tool named \"{}\" here", call.name);
+        return Ok(serde_json::json!({ "error": error }).to_string());
+    }
+    match tools::call(session, &call.name, &call.arguments, &Limits::default()) {
+        Ok(output) => {
+            let mut document = serde_json::json!({ "result": output.data });
+            if output.truncated {
+                document["truncated"] = true.into();
+            }
+            Ok(document.to_string())
+        }
+        Err(ToolError::Database(db::Error::Cancelled)) => Err(llm::Error::cancelled(
+            agent.provider().name(),
+            agent.provider().model(),
+        )),
+        Err(error) => Ok(error.json().to_string()),
+    }
+}
+
+/// The built-in tools offered to the model, as the llm layer takes them.
+fn offered(share_samples: bool) -> Vec<ToolSpec> {
+    tools::builtins(share_samples)
+        .into_iter()
+        .filter(|spec| OFFERED.contains(&spec.name))
+        .map(|spec| ToolSpec {
+            name: spec.name.to_string(),
+            description: spec.description.to_string(),
+            parameters: spec.parameters,
+        })
+        .collect()
+}
+
+/// `describe_table(orders)`: the call's name and its argument values on
+/// one short line, escaped.
+pub fn line(call: &ToolCall) -> String {
+    let values: Vec<String> = match &call.arguments {
+        serde_json::Value::Object(map) => map
+            .values()
+            .map(|value| match value {
+                serde_json::Value::String(text) => text.clone(),
+                other => other.to_string(),
+            })
+            .collect(),
+        serde_json::Value::Null => Vec::new(),
+        other => vec![other.to_string()],
+    };
+    let joined = values.join(", ");
+    let one_line = joined.split_whitespace().collect::<Vec<_>>().join(" ");
+    let shown = match one_line.char_indices().nth(SHOWN_ARGUMENT) {
+        Some((at, _)) => format!("{}…", &one_line[..at]),
+        None => one_line,
+    };
+    escape::visible(&format!("{}({shown})", call.name)).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(name: &str, arguments: serde_json::Value) -> ToolCall {
+        ToolCall {
+            id: "c".into(),
+            name: name.into(),
+            arguments,
+        }
+    }
+
+    #[test]
+    fn a_call_reads_as_one_short_escaped_line() {
+        let table = serde_json::json!({"table": "orders"});
+        assert_eq!(line(&call("describe_table", table)), "describe_table(orders)");
+        let sql = serde_json::json!({"sql": "select *\n  from orders\twhere id = 1", "max_rows": 5});
+        assert_eq!(
+            line(&call("run_read_only_sql", sql)),
+            "run_read_only_sql(5, select * from orders where id = 1)"
+        );
+        let long = serde_json::json!({"sql": "x".repeat(100)});
+        assert!(line(&call("explain", long)).ends_with("x…)"));
+        let escaped = line(&call("describe_table", serde_json::json!({"table": "a\u{1b}[2Jb"})));
+        assert!(!escaped.contains('\u{1b}'), "{escaped}");
+    }
+}
