@@ -391,7 +391,12 @@ fn ask_question(
         },
         json,
     };
-    let answered = turn::answer(session, &mut agent, question, &mut ui);
+    let answered = turn::answer(
+        session,
+        (&mut agent, &mut crate::agent_tools::Builtins),
+        question,
+        &mut ui,
+    );
     for warning in session.take_catalog_warnings() {
         eprintln!("glance: warning: {warning}");
     }
@@ -614,7 +619,10 @@ impl turn::Ui for AskUi {
     /// Tool calls go to stderr, dim on a colour terminal: stdout keeps the
     /// data (the JSON document lists them in `tool_calls`).
     fn tool_call(&mut self, line: &str) {
-        eprintln!("{}", crate::term::dim(&format!("→ {line}"), self.term.stderr_color));
+        eprintln!(
+            "{}",
+            crate::term::dim(&format!("→ {line}"), self.term.stderr_color)
+        );
     }
 
     fn notice(&mut self, text: &str) {

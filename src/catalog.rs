@@ -45,6 +45,15 @@ pub enum RelationKind {
 }
 
 impl RelationKind {
+    /// Every kind, for listings of all relations.
+    pub const ALL: [RelationKind; 5] = [
+        RelationKind::Table,
+        RelationKind::PartitionedTable,
+        RelationKind::View,
+        RelationKind::MaterializedView,
+        RelationKind::ForeignTable,
+    ];
+
     /// The word psql uses in its listings.
     pub fn label(self) -> &'static str {
         match self {
@@ -146,6 +155,18 @@ const PRIVATE_WORDS: &[&str] = &[
     "password", "passwd", "secret", "token", "hash", "salt", "key", "email", "phone", "ssn", "iban",
 ];
 
+impl Relation {
+    /// Whether `column`'s values are never shared, however few: it alone is
+    /// a primary or unique key (row identities, not categories), or its
+    /// name suggests private data (password, token, email…).
+    pub fn private(&self, column: &str) -> bool {
+        let lower = column.to_lowercase();
+        let is_key = |key: &Key| key.columns.len() == 1 && key.columns[0] == column;
+        PRIVATE_WORDS.iter().any(|word| lower.contains(word))
+            || self.primary_key.iter().chain(&self.unique_keys).any(is_key)
+    }
+}
+
 impl Catalog {
     /// Records `values` — all the distinct values of `schema.table.column`,
     /// a table of `rows` rows — as the column's samples, each cut to
@@ -153,7 +174,7 @@ impl Catalog {
     /// none when there are more than [`MAX_SAMPLES`] values, when values
     /// repeat fewer than ten times on average, when the column alone is a
     /// primary or unique key, or when its name suggests private data
-    /// (password, token, email…).
+    /// (password, token, email…): see [`Relation::private`].
     pub fn set_samples(
         &mut self,
         schema: &str,
@@ -166,10 +187,6 @@ impl Catalog {
         if count == 0 || values.len() > MAX_SAMPLES || rows < count * ROWS_PER_VALUE {
             return;
         }
-        let lower = column.to_lowercase();
-        if PRIVATE_WORDS.iter().any(|word| lower.contains(word)) {
-            return;
-        }
         let Some(relation) = self
             .relations
             .iter_mut()
@@ -177,13 +194,7 @@ impl Catalog {
         else {
             return;
         };
-        let is_key = |key: &Key| key.columns.len() == 1 && key.columns[0] == column;
-        if relation
-            .primary_key
-            .iter()
-            .chain(&relation.unique_keys)
-            .any(is_key)
-        {
+        if relation.private(column) {
             return;
         }
         if let Some(info) = relation.columns.iter_mut().find(|c| c.name == column) {

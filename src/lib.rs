@@ -7,6 +7,7 @@
 //! targets (`fuzz/`) and the benchmarks (`benches/`).
 
 mod agent;
+mod agent_tools;
 mod analysis;
 mod ask;
 mod catalog;
@@ -66,6 +67,9 @@ mod term;
 pub mod testing;
 mod timings;
 mod tool_rounds;
+// The MCP server uses the rest of it.
+#[allow(dead_code)]
+mod tools;
 mod turn;
 mod unrun;
 mod usage;

@@ -1,27 +1,28 @@
-//! The model's look before it answers: a question offers glance's
-//! read-only tools, the calls the model makes run through
-//! [`tools::call`] (the session's guarded paths), and each result goes back
-//! fenced as data. After `[agent] max_tool_calls` calls the model is asked
-//! for its final answer with calls closed. A model or server that refuses
-//! tools gets today's single request instead, said once.
+//! The model's look before it answers: a question offers the tools of a
+//! [`Toolbox`] (the front end's), the calls the model makes run there, and
+//! each result goes back fenced as data. After `[agent] max_tool_calls`
+//! calls the model is asked for its final answer with calls closed. A
+//! model or server that refuses tools gets today's single request instead,
+//! said once.
 
 use crate::agent::{Agent, Proposal, prompt};
-use crate::db;
 use crate::escape;
 use crate::llm::{self, Message, Request, ToolCall, ToolResult, ToolSpec};
 use crate::session::Session;
-use crate::tools::{self, Limits, ToolError};
 use crate::turn::Ui;
 
-/// The built-in tools the agent offers, of those [`tools::builtins`] lists
-/// (`distinct_values` is there only with `--share-samples`).
-const OFFERED: [&str; 5] = [
-    "list_tables",
-    "describe_table",
-    "distinct_values",
-    "run_read_only_sql",
-    "explain",
-];
+/// The tools a question may call.
+pub trait Toolbox {
+    /// The tools offered to the model on `session`.
+    fn specs(&self, session: &Session) -> Vec<ToolSpec>;
+    /// Runs `call`: its result, or why there is none, as text for the model;
+    /// `Err` when Ctrl-C stopped it.
+    fn call(&mut self, session: &mut Session, call: &ToolCall) -> Result<String, Stopped>;
+}
+
+/// Ctrl-C stopped a tool call.
+#[derive(Debug)]
+pub struct Stopped;
 
 /// The longest argument text a call's line shows.
 const SHOWN_ARGUMENT: usize = 60;
@@ -56,12 +57,16 @@ pub fn propose(
     session: &mut Session,
     agent: &mut Agent,
     request: &mut Request,
-    rounds: &mut Rounds,
+    (toolbox, rounds): (&mut dyn Toolbox, &mut Rounds),
     ui: &mut dyn Ui,
 ) -> Result<Proposal, llm::Error> {
     if rounds.left() > 0 && request.tools.is_empty() {
-        request.tools = offered(session.settings.share_samples);
-        request.system.push_str(prompt::TOOLS_NOTE);
+        request.tools = toolbox.specs(session);
+        if request.tools.is_empty() {
+            rounds.allowed = 0;
+        } else {
+            request.system.push_str(prompt::TOOLS_NOTE);
+        }
     }
     let mut spent = (llm::Usage::default(), std::time::Duration::ZERO, false);
     loop {
@@ -99,7 +104,9 @@ pub fn propose(
                 let line = line(&call);
                 ui.tool_call(&line);
                 rounds.calls.push(line);
-                run(session, agent, &call)?
+                toolbox.call(session, &call).map_err(|Stopped| {
+                    llm::Error::cancelled(agent.provider().name(), agent.provider().model())
+                })?
             };
             results.tool_results.push(ToolResult {
                 call_id: call.id.clone(),
@@ -141,42 +148,6 @@ fn ask(
     asked
 }
 
-/// Runs one call; its result (or why there is none) as JSON text. Ctrl-C
-/// during the call's statement stops the question.
-fn run(session: &mut Session, agent: &Agent, call: &ToolCall) -> Result<String, llm::Error> {
-    if !OFFERED.contains(&call.name.as_str()) {
-        let error = format!("there is no tool named \"{}\" here", call.name);
-        return Ok(serde_json::json!({ "error": error }).to_string());
-    }
-    match tools::call(session, &call.name, &call.arguments, &Limits::default()) {
-        Ok(output) => {
-            let mut document = serde_json::json!({ "result": output.data });
-            if output.truncated {
-                document["truncated"] = true.into();
-            }
-            Ok(document.to_string())
-        }
-        Err(ToolError::Database(db::Error::Cancelled)) => Err(llm::Error::cancelled(
-            agent.provider().name(),
-            agent.provider().model(),
-        )),
-        Err(error) => Ok(error.json().to_string()),
-    }
-}
-
-/// The built-in tools offered to the model, as the llm layer takes them.
-fn offered(share_samples: bool) -> Vec<ToolSpec> {
-    tools::builtins(share_samples)
-        .into_iter()
-        .filter(|spec| OFFERED.contains(&spec.name))
-        .map(|spec| ToolSpec {
-            name: spec.name.to_string(),
-            description: spec.description.to_string(),
-            parameters: spec.parameters,
-        })
-        .collect()
-}
-
 /// `describe_table(orders)`: the call's name and its argument values on
 /// one short line, escaped.
 pub fn line(call: &ToolCall) -> String {
@@ -215,15 +186,22 @@ mod tests {
     #[test]
     fn a_call_reads_as_one_short_escaped_line() {
         let table = serde_json::json!({"table": "orders"});
-        assert_eq!(line(&call("describe_table", table)), "describe_table(orders)");
-        let sql = serde_json::json!({"sql": "select *\n  from orders\twhere id = 1", "max_rows": 5});
+        assert_eq!(
+            line(&call("describe_table", table)),
+            "describe_table(orders)"
+        );
+        let sql =
+            serde_json::json!({"sql": "select *\n  from orders\twhere id = 1", "max_rows": 5});
         assert_eq!(
             line(&call("run_read_only_sql", sql)),
             "run_read_only_sql(5, select * from orders where id = 1)"
         );
         let long = serde_json::json!({"sql": "x".repeat(100)});
         assert!(line(&call("explain", long)).ends_with("x…)"));
-        let escaped = line(&call("describe_table", serde_json::json!({"table": "a\u{1b}[2Jb"})));
+        let escaped = line(&call(
+            "describe_table",
+            serde_json::json!({"table": "a\u{1b}[2Jb"}),
+        ));
         assert!(!escaped.contains('\u{1b}'), "{escaped}");
     }
 }

@@ -21,7 +21,7 @@ use crate::render::format_duration;
 use crate::safety::Verdict;
 use crate::session::{Consent, Decision, Executed, Ran, Run, Session};
 use crate::spinner::Spinner;
-use crate::tool_rounds::{self, Rounds};
+use crate::tool_rounds::{self, Rounds, Toolbox};
 use crate::unrun;
 
 /// How long reading the schema may take before a spinner says so: a schema
@@ -161,11 +161,11 @@ pub fn request(
 /// Answers `question` on `session`'s database.
 pub fn answer(
     session: &mut Session,
-    agent: &mut Agent,
+    (agent, toolbox): (&mut Agent, &mut dyn Toolbox),
     question: &str,
     ui: &mut dyn Ui,
 ) -> Answered {
-    answer_with(session, agent, question, None, ui)
+    answer_with(session, (agent, toolbox), question, None, ui)
 }
 
 /// Answers `question` like [`answer`], with `attachment` (context glance
@@ -173,7 +173,7 @@ pub fn answer(
 /// is sent; the history and the conversation keep the question alone.
 pub fn answer_with(
     session: &mut Session,
-    agent: &mut Agent,
+    (agent, toolbox): (&mut Agent, &mut dyn Toolbox),
     question: &str,
     attachment: Option<&str>,
     ui: &mut dyn Ui,
@@ -213,7 +213,7 @@ pub fn answer_with(
     };
     loop {
         answered.attempts += 1;
-        let asked = tool_rounds::propose(session, agent, &mut request, &mut rounds, ui);
+        let asked = tool_rounds::propose(session, agent, &mut request, (toolbox, &mut rounds), ui);
         answered.tool_calls.clone_from(&rounds.calls);
         let proposal = match asked {
             Ok(proposal) => proposal,

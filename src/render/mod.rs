@@ -41,7 +41,7 @@ use crate::db::{Outcome, OutcomeKind, RowSink};
 use crate::escape;
 
 pub use footer::format_duration;
-pub use json::{pretty as json_pretty, text as json_text};
+pub use json::{pretty as json_pretty, text as json_text, write_value as json_value};
 pub use paged_text::show_paged;
 pub use text::{truncate, width};
 

@@ -213,15 +213,20 @@ impl Repl {
                 let pattern = pattern.as_deref();
                 if verbose {
                     match listing {
-                        Listing::Relations => read_sizes(session, ALL_RELATIONS, pattern),
+                        Listing::Relations => {
+                            read_sizes(session, &crate::catalog::RelationKind::ALL, pattern)
+                        }
                         Listing::Kinds(kinds) => read_sizes(session, kinds, pattern),
                         _ => {}
                     }
                 }
                 let listed = session.catalog().map(|catalog| match listing {
-                    Listing::Relations => {
-                        describe::list_relations(catalog, ALL_RELATIONS, pattern, verbose)
-                    }
+                    Listing::Relations => describe::list_relations(
+                        catalog,
+                        &crate::catalog::RelationKind::ALL,
+                        pattern,
+                        verbose,
+                    ),
                     Listing::Kinds(kinds) => {
                         describe::list_relations(catalog, kinds, pattern, verbose)
                     }
@@ -601,21 +606,10 @@ fn read_sizes(
 /// (triggers, partitions), through the read-only guard; on an error the
 /// relation is described without them and the error is shown.
 fn describe_details(session: &mut Session, name: &str) -> describe::Details {
-    let dialect = session.info().dialect;
-    let Some((schema, table)) = session
-        .catalog()
-        .ok()
-        .and_then(|catalog| describe::resolve(catalog, name))
-    else {
-        return describe::Details::default();
-    };
-    match session.catalog_query(&describe::details_sql(dialect, &schema, &table)) {
-        Ok((_, rows)) => describe::details_from_rows(&rows),
-        Err(error) => {
-            eprint!("{}", report::db_error(&error, None));
-            describe::Details::default()
-        }
-    }
+    crate::tools::relation_details(session, name).unwrap_or_else(|error| {
+        eprint!("{}", report::db_error(&error, None));
+        describe::Details::default()
+    })
 }
 
 /// `\\du`, `\\df` and the other listings the server's catalogs answer;
@@ -643,14 +637,6 @@ fn list_from_server(session: &mut Session, listing: &ServerListing, pattern: Opt
         Err(error) => eprint!("{}", report::db_error(&error, None)),
     }
 }
-
-const ALL_RELATIONS: &[crate::catalog::RelationKind] = &[
-    crate::catalog::RelationKind::Table,
-    crate::catalog::RelationKind::PartitionedTable,
-    crate::catalog::RelationKind::View,
-    crate::catalog::RelationKind::MaterializedView,
-    crate::catalog::RelationKind::ForeignTable,
-];
 
 /// What `\conninfo` and the greeting say about the connection; names from
 /// the server and the address have their control characters escaped.

@@ -337,7 +337,13 @@ impl Repl {
             streamed: false,
             shown_sql: None,
         };
-        let answered = turn::answer_with(session, agent, question, plan.as_deref(), &mut ui);
+        let answered = turn::answer_with(
+            session,
+            (agent, &mut crate::agent_tools::Builtins),
+            question,
+            plan.as_deref(),
+            &mut ui,
+        );
         print!("{}", ui.reply.finish());
         if ui.streamed {
             println!();

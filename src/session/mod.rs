@@ -15,6 +15,8 @@ mod run;
 pub mod trial;
 
 pub use learned::LearnError;
+#[cfg(test)]
+pub(crate) use run::tests::session_with as test_session;
 
 use std::io::{self, Write};
 use std::time::{Duration, Instant};

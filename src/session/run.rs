@@ -565,13 +565,28 @@ pub(super) mod tests {
     /// A session on a fresh SQLite file holding `t(a)` with one row, its
     /// results going to a file; `read_only` as a profile would set it.
     pub(in crate::session) fn session(tag: &str, read_only: bool) -> (Session, PathBuf) {
+        session_on(
+            tag,
+            "create table t(a int); insert into t values (1);",
+            read_only,
+        )
+    }
+
+    /// A session like [`session`] on a database made by `script`, in a
+    /// folder of its own: tests sharing a `tag` may run at once.
+    pub(crate) fn session_with(tag: &str, script: &str) -> (Session, PathBuf) {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        session_on(&format!("{tag}-{n}"), script, false)
+    }
+
+    fn session_on(tag: &str, script: &str, read_only: bool) -> (Session, PathBuf) {
         let dir = std::env::temp_dir().join(format!("glance-session-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("t.db");
         let _ = std::fs::remove_file(&path);
         let db = rusqlite::Connection::open(&path).unwrap();
-        db.execute_batch("create table t(a int); insert into t values (1);")
-            .unwrap();
+        db.execute_batch(script).unwrap();
         drop(db);
         let backend = Box::new(db::sqlite::SqliteBackend::open(&path).unwrap());
         let choice = Choice {

@@ -14,7 +14,9 @@ use crate::fake_llm::{Kind, data, stream_start};
 pub(crate) fn response(kind: Kind, calls: &[(String, Value)], usage: (u64, u64)) -> Vec<u8> {
     let mut out = stream_start(kind);
     match kind {
-        Kind::OpenAi | Kind::Keyless | Kind::Azure | Kind::AzureV1 => openai(&mut out, calls, usage),
+        Kind::OpenAi | Kind::Keyless | Kind::Azure | Kind::AzureV1 => {
+            openai(&mut out, calls, usage)
+        }
         Kind::Anthropic => anthropic(&mut out, calls, usage),
         Kind::Gemini => gemini(&mut out, calls, usage),
         Kind::Ollama => ollama(&mut out, calls, usage),
@@ -38,7 +40,10 @@ fn openai(out: &mut String, calls: &[(String, Value)], (input, output): (u64, u6
                "choices": [{"index": 0, "delta": delta, "logprobs": null, "finish_reason": finish}],
                "usage": null})
     };
-    data(out, &chunk(json!({"role": "assistant", "content": null}), Value::Null));
+    data(
+        out,
+        &chunk(json!({"role": "assistant", "content": null}), Value::Null),
+    );
     for (index, (name, arguments)) in calls.iter().enumerate() {
         let opening = json!({"tool_calls": [{"index": index, "id": format!("call_{index}"), "type": "function",
                              "function": {"name": name, "arguments": ""}}]});
@@ -46,7 +51,8 @@ fn openai(out: &mut String, calls: &[(String, Value)], (input, output): (u64, u6
         let text = arguments.to_string();
         let (first, second) = halves(&text);
         for piece in [first, second] {
-            let fragment = json!({"tool_calls": [{"index": index, "function": {"arguments": piece}}]});
+            let fragment =
+                json!({"tool_calls": [{"index": index, "function": {"arguments": piece}}]});
             data(out, &chunk(fragment, Value::Null));
         }
     }
@@ -167,9 +173,12 @@ pub fn results(body: &Value) -> Vec<(String, String)> {
 /// The names of the tools a request offers, in any provider's shape.
 pub fn offered(body: &Value) -> Vec<String> {
     let tools = body["tools"].as_array().cloned().unwrap_or_default();
-    let declarations = tools
-        .iter()
-        .flat_map(|tool| tool["functionDeclarations"].as_array().cloned().unwrap_or_default());
+    let declarations = tools.iter().flat_map(|tool| {
+        tool["functionDeclarations"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    });
     tools
         .iter()
         .filter_map(|tool| tool["function"]["name"].as_str().or(tool["name"].as_str()))

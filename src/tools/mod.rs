@@ -1,0 +1,214 @@
+//! The built-in tools: small, named, read-only looks at the database that
+//! a model (the agent's tool calls) or another agent (`glance mcp`) may
+//! ask for, each with a JSON Schema for its arguments. [`builtins`] lists
+//! them and [`call`] runs one. Every tool reaches the database through the
+//! session's guarded paths (`Session::execute_into`, `catalog_query`, the
+//! analysis modules), never a backend; nothing here asks anybody, so
+//! whatever is not verified read-only is refused with the gate's verdict
+//! and runs nothing. Results are data (JSON) capped by [`Limits`], with a
+//! one-line summary for display; nothing here prints.
+
+mod analysis;
+mod rows;
+mod schema;
+mod sql;
+
+use serde_json::{Value as Json, json};
+
+use crate::db;
+use crate::safety::Verdict;
+use crate::session::Session;
+
+pub use schema::relation_details;
+
+/// One tool as offered to a caller.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spec {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// JSON Schema of the arguments (an object).
+    pub parameters: Json,
+    /// Whether the tool only reads (all built-ins do).
+    pub read_only: bool,
+}
+
+/// How much one result may hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Rows of a result set, and the most a caller's `max_rows` may ask.
+    pub max_rows: usize,
+    /// Bytes of the rows' JSON.
+    pub max_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_rows: 50,
+            max_bytes: 16 * 1024,
+        }
+    }
+}
+
+/// What a tool returned.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Output {
+    /// The result, as data.
+    pub data: Json,
+    /// One line for display, e.g. `describe_table(orders)`; outside text in
+    /// it is escaped.
+    pub summary: String,
+    /// Rows or bytes were left out to keep within [`Limits`].
+    pub truncated: bool,
+}
+
+/// Why a tool gave no result.
+#[derive(Debug, thiserror::Error)]
+pub enum ToolError {
+    #[error("there is no tool named \"{0}\"; the tools are: {1}")]
+    Unknown(String, String),
+    #[error("argument \"{field}\": {problem}")]
+    BadArgument {
+        field: &'static str,
+        problem: String,
+    },
+    /// The gate did not let the statement run; nothing ran.
+    #[error("refused, nothing was run: {why}")]
+    Refused { verdict: Verdict, why: String },
+    /// Refused for a reason other than the statement's level (privacy, a
+    /// database that cannot).
+    #[error("{0}")]
+    Declined(String),
+    #[error("{0}")]
+    Database(#[from] db::Error),
+}
+
+impl ToolError {
+    /// The error as data: `{"error", "level"?, "reasons"?}`.
+    pub fn json(&self) -> Json {
+        let mut document = json!({"error": self.to_string()});
+        if let ToolError::Refused { verdict, .. } = self {
+            document["level"] = verdict.level.as_str().into();
+            document["reasons"] = json!(verdict.reasons);
+        }
+        document
+    }
+}
+
+/// The built-in tools; `distinct_values` only when the person shares
+/// sample values (`--share-samples`).
+pub fn builtins(share_samples: bool) -> Vec<Spec> {
+    let mut specs = vec![
+        schema::list_tables_spec(),
+        schema::describe_table_spec(),
+        sql::run_spec(),
+        sql::explain_spec(),
+        sql::classify_spec(),
+        analysis::slow_spec(),
+        analysis::advice_spec(),
+        analysis::check_spec(),
+    ];
+    if share_samples {
+        specs.insert(2, schema::distinct_values_spec());
+    }
+    specs
+}
+
+/// Runs the tool `name` with `arguments` (a JSON object) on `session`.
+pub fn call(
+    session: &mut Session,
+    name: &str,
+    arguments: &Json,
+    limits: &Limits,
+) -> Result<Output, ToolError> {
+    let arguments = Arguments::new(arguments)?;
+    match name {
+        "list_tables" => schema::list_tables(session, &arguments, limits),
+        "describe_table" => schema::describe_table(session, &arguments, limits),
+        "distinct_values" => schema::distinct_values(session, &arguments, limits),
+        "run_read_only_sql" => sql::run(session, &arguments, limits),
+        "explain" => sql::explain(session, &arguments),
+        "classify_sql" => sql::classify(session, &arguments),
+        "slow_queries" => analysis::slow(session, &arguments, limits),
+        "index_advice" => analysis::advice(session, &arguments),
+        "check_quality" => analysis::check(session, &arguments, limits),
+        _ => {
+            let names: Vec<&str> = builtins(session.settings.share_samples)
+                .iter()
+                .map(|spec| spec.name)
+                .collect();
+            Err(ToolError::Unknown(
+                crate::escape::visible(name).into_owned(),
+                names.join(", "),
+            ))
+        }
+    }
+}
+
+/// A tool's arguments, read field by field with errors that name the field.
+struct Arguments<'a>(Option<&'a serde_json::Map<String, Json>>);
+
+impl<'a> Arguments<'a> {
+    fn new(arguments: &'a Json) -> Result<Arguments<'a>, ToolError> {
+        match arguments {
+            Json::Null => Ok(Arguments(None)),
+            Json::Object(map) => Ok(Arguments(Some(map))),
+            _ => Err(ToolError::BadArgument {
+                field: "arguments",
+                problem: "expected a JSON object".into(),
+            }),
+        }
+    }
+
+    fn get(&self, field: &str) -> Option<&'a Json> {
+        self.0?.get(field).filter(|value| !value.is_null())
+    }
+
+    /// A text field that must be there and not be blank.
+    fn text(&self, field: &'static str) -> Result<&'a str, ToolError> {
+        match self.optional_text(field)? {
+            Some(text) if !text.trim().is_empty() => Ok(text),
+            Some(_) => Err(bad(field, "is empty")),
+            None => Err(bad(field, "is required")),
+        }
+    }
+
+    fn optional_text(&self, field: &'static str) -> Result<Option<&'a str>, ToolError> {
+        match self.get(field) {
+            None => Ok(None),
+            Some(Json::String(text)) => Ok(Some(text)),
+            Some(_) => Err(bad(field, "expected a string")),
+        }
+    }
+
+    /// A positive count, at most `most`; `None` when left out.
+    fn count(&self, field: &'static str, most: usize) -> Result<Option<usize>, ToolError> {
+        let Some(value) = self.get(field) else {
+            return Ok(None);
+        };
+        match value.as_u64() {
+            Some(n) if n >= 1 => Ok(Some(usize::try_from(n).unwrap_or(usize::MAX).min(most))),
+            _ => Err(bad(
+                field,
+                &format!("expected a whole number from 1 to {most}"),
+            )),
+        }
+    }
+}
+
+fn bad(field: &'static str, problem: &str) -> ToolError {
+    ToolError::BadArgument {
+        field,
+        problem: problem.into(),
+    }
+}
+
+/// `name(argument)` for display: the argument on one short line, escaped
+/// and with known secrets redacted.
+fn summary(name: &str, argument: &str) -> String {
+    use crate::analysis::slow::{cut, one_line};
+    format!("{name}({})", cut(&one_line(argument), 60))
+}
+
+#[cfg(test)]
+mod tests;
