@@ -194,7 +194,7 @@ mod tests {
             serde_json::json!({"sql": "select *\n  from orders\twhere id = 1", "max_rows": 5});
         assert_eq!(
             line(&call("run_read_only_sql", sql)),
-            "run_read_only_sql(5, select * from orders where id = 1)"
+            "run_read_only_sql(select * from orders where id = 1, 5)"
         );
         let long = serde_json::json!({"sql": "x".repeat(100)});
         assert!(line(&call("explain", long)).ends_with("x…)"));

@@ -65,6 +65,7 @@ mod sqlite;
 mod team;
 mod timings;
 mod tls;
+mod tool_calls;
 mod typed_sql;
 mod typing;
 mod typo;
