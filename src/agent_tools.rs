@@ -2,6 +2,10 @@
 //! [`tools::builtins`] (looks at the schema and the data, never the server's
 //! other activity), each call run by [`tools::call`] through the session's
 //! guarded paths and answered as JSON text.
+//!
+//! Invariant: without `--share-samples` only schema metadata and plans
+//! leave the machine, as without tools: the tools that return rows
+//! (`run_read_only_sql`, `distinct_values`) are offered only with it.
 
 use crate::db;
 use crate::llm::{ToolCall, ToolSpec};
@@ -9,8 +13,7 @@ use crate::session::Session;
 use crate::tool_rounds::{Stopped, Toolbox};
 use crate::tools::{self, Limits, ToolError};
 
-/// The tools the agent offers, of those [`tools::builtins`] lists
-/// (`distinct_values` is there only with `--share-samples`).
+/// The tools the agent offers, of those [`tools::builtins`] lists.
 const OFFERED: [&str; 5] = [
     "list_tables",
     "describe_table",
@@ -18,6 +21,8 @@ const OFFERED: [&str; 5] = [
     "run_read_only_sql",
     "explain",
 ];
+/// Of those, the ones whose results hold row data.
+const ROWS: [&str; 2] = ["distinct_values", "run_read_only_sql"];
 
 /// glance's own read-only tools.
 #[derive(Default)]
@@ -25,9 +30,11 @@ pub struct Builtins;
 
 impl Toolbox for Builtins {
     fn specs(&self, session: &Session) -> Vec<ToolSpec> {
-        tools::builtins(session.settings.share_samples)
+        let share_samples = session.settings.share_samples;
+        tools::builtins(share_samples)
             .into_iter()
             .filter(|spec| OFFERED.contains(&spec.name))
+            .filter(|spec| share_samples || !ROWS.contains(&spec.name))
             .map(|spec| ToolSpec {
                 name: spec.name.to_string(),
                 description: spec.description.to_string(),
@@ -44,7 +51,9 @@ impl Toolbox for Builtins {
             .iter()
             .any(|spec| spec.name == call.name)
         {
-            let names = OFFERED.join(", ");
+            let offered = self.specs(session);
+            let names: Vec<&str> = offered.iter().map(|spec| spec.name.as_str()).collect();
+            let names = names.join(", ");
             let error = format!(
                 "there is no tool named \"{}\"; the tools are: {names}",
                 call.name

@@ -28,6 +28,7 @@ use crate::report;
 use crate::safety::{self, Level, Verdict};
 use crate::session::{Consent, Decision, Executed, Run, Session};
 use crate::term::Term;
+use crate::tool_rounds::Show;
 use crate::turn::{self, Answered, End};
 use crate::unrun::{self, Unrun};
 
@@ -586,7 +587,7 @@ struct AskUi {
     json: bool,
 }
 
-impl turn::Ui for AskUi {
+impl Show for AskUi {
     fn reply_text(&mut self, _text: &str) {}
 
     /// A spinner while the model is silent, when stderr is a terminal
@@ -595,6 +596,21 @@ impl turn::Ui for AskUi {
         self.term.stderr_tty
     }
 
+    /// Tool calls go to stderr, dim on a colour terminal: stdout keeps the
+    /// data (the JSON document lists them in `tool_calls`).
+    fn tool_call(&mut self, line: &str) {
+        eprintln!(
+            "{}",
+            crate::term::dim(&format!("→ {line}"), self.term.stderr_color)
+        );
+    }
+
+    fn notice(&mut self, text: &str) {
+        eprintln!("{}", crate::term::dim(text, self.term.stderr_color));
+    }
+}
+
+impl turn::Ui for AskUi {
     /// The explanation, the SQL and the verdict go to stderr, keeping
     /// stdout for data.
     fn proposed(&mut self, reply: &str, sql: &str, verdict: Option<&Verdict>) {
@@ -614,19 +630,6 @@ impl turn::Ui for AskUi {
 
     fn retrying(&mut self, attempt: u32, _sql: &str, error: &db::Error) {
         eprint!("{}", turn::retrying_line(attempt, error));
-    }
-
-    /// Tool calls go to stderr, dim on a colour terminal: stdout keeps the
-    /// data (the JSON document lists them in `tool_calls`).
-    fn tool_call(&mut self, line: &str) {
-        eprintln!(
-            "{}",
-            crate::term::dim(&format!("→ {line}"), self.term.stderr_color)
-        );
-    }
-
-    fn notice(&mut self, text: &str) {
-        eprintln!("{}", crate::term::dim(text, self.term.stderr_color));
     }
 }
 

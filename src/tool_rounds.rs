@@ -9,7 +9,6 @@ use crate::agent::{Agent, Proposal, prompt};
 use crate::escape;
 use crate::llm::{self, Message, Request, ToolCall, ToolResult, ToolSpec};
 use crate::session::Session;
-use crate::turn::Ui;
 
 /// The tools a question may call.
 pub trait Toolbox {
@@ -18,6 +17,22 @@ pub trait Toolbox {
     /// Runs `call`: its result, or why there is none, as text for the model;
     /// `Err` when Ctrl-C stopped it.
     fn call(&mut self, session: &mut Session, call: &ToolCall) -> Result<String, Stopped>;
+}
+
+/// How the front end shows a question's model calls as they go.
+pub trait Show {
+    /// A piece of the model's reply, as it streams.
+    fn reply_text(&mut self, text: &str);
+    /// The model called a tool: `line` is `describe_table(orders)`, escaped.
+    fn tool_call(&mut self, line: &str);
+    /// Something worth saying once about how the question is asked (tools
+    /// refused, the tool call limit reached); escaped.
+    fn notice(&mut self, text: &str);
+    /// Whether to show a spinner on stderr while waiting (stderr is a
+    /// terminal).
+    fn shows_progress(&self) -> bool {
+        false
+    }
 }
 
 /// Ctrl-C stopped a tool call.
@@ -58,7 +73,7 @@ pub fn propose(
     agent: &mut Agent,
     request: &mut Request,
     (toolbox, rounds): (&mut dyn Toolbox, &mut Rounds),
-    ui: &mut dyn Ui,
+    ui: &mut dyn Show,
 ) -> Result<Proposal, llm::Error> {
     if rounds.left() > 0 && request.tools.is_empty() {
         request.tools = toolbox.specs(session);
@@ -132,7 +147,7 @@ fn ask(
     session: &Session,
     agent: &Agent,
     request: &Request,
-    ui: &mut dyn Ui,
+    ui: &mut dyn Show,
 ) -> Result<Proposal, llm::Error> {
     let canceller = agent.provider().canceller();
     let label = format!("asking {}…", agent.provider().model());

@@ -21,7 +21,7 @@ use crate::render::format_duration;
 use crate::safety::Verdict;
 use crate::session::{Consent, Decision, Executed, Ran, Run, Session};
 use crate::spinner::Spinner;
-use crate::tool_rounds::{self, Rounds, Toolbox};
+use crate::tool_rounds::{self, Rounds, Show, Toolbox};
 use crate::unrun;
 
 /// How long reading the schema may take before a spinner says so: a schema
@@ -29,9 +29,7 @@ use crate::unrun;
 const SCHEMA_SPINNER_DELAY: Duration = Duration::from_millis(300);
 
 /// How the front end shows the steps of an answer and asks for consent.
-pub trait Ui {
-    /// A piece of the model's reply, as it streams.
-    fn reply_text(&mut self, text: &str);
+pub trait Ui: Show {
     /// The reply's SQL, about to be run if the verdict allows it; `None`
     /// when the database rejected it on a check without running it (glance
     /// could not read it: a typo), so it has no verdict.
@@ -40,16 +38,6 @@ pub trait Ui {
     fn confirm(&mut self, consent: &Consent) -> Decision;
     /// A statement failed and is being sent back to the model.
     fn retrying(&mut self, attempt: u32, sql: &str, error: &db::Error);
-    /// The model called a tool: `line` is `describe_table(orders)`, escaped.
-    fn tool_call(&mut self, line: &str);
-    /// Something worth saying once about how the question is asked (tools
-    /// refused, the tool call limit reached); escaped.
-    fn notice(&mut self, text: &str);
-    /// Whether to show a spinner on stderr while waiting (stderr is a
-    /// terminal).
-    fn shows_progress(&self) -> bool {
-        false
-    }
 }
 
 /// How a question ended.

@@ -405,9 +405,7 @@ mod tests {
 
     #[test]
     fn a_function_call_arrives_whole_and_gets_an_id() {
-        let stream = concat!(
-            "data: {\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"describe_table\",\"args\":{\"table\":\"film\"}}}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":31,\"candidatesTokenCount\":4}}\n\n",
-        );
+        let stream = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"describe_table\",\"args\":{\"table\":\"film\"}}}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":31,\"candidatesTokenCount\":4}}\n\n";
         let (reply, deltas) = collect::<Stream>(stream).expect("complete");
         assert!(deltas.is_empty());
         assert_eq!(reply.tool_calls.len(), 1);

@@ -55,6 +55,7 @@ use crate::report;
 use crate::safety::{self, Verdict};
 use crate::session::{Consent, Decision, Executed, Run, Session};
 use crate::term::{Term, dim};
+use crate::tool_rounds::Show;
 use crate::turn::{self, End};
 use crate::unrun;
 use crate::usage::{Ledger, Tally};
@@ -688,13 +689,30 @@ struct TerminalUi<'a> {
     shown_sql: Option<String>,
 }
 
-impl turn::Ui for TerminalUi<'_> {
+impl Show for TerminalUi<'_> {
     fn reply_text(&mut self, text: &str) {
         self.streamed = true;
         print!("{}", self.reply.push(&escape::visible(text)));
         let _ = io::stdout().flush();
     }
 
+    /// One dim line per call, after any text the model wrote first.
+    fn tool_call(&mut self, line: &str) {
+        self.end_reply();
+        println!("{}", dim(&format!("→ {line}"), self.color));
+    }
+
+    fn notice(&mut self, text: &str) {
+        self.end_reply();
+        println!("{}", dim(text, self.color));
+    }
+
+    fn shows_progress(&self) -> bool {
+        self.progress
+    }
+}
+
+impl turn::Ui for TerminalUi<'_> {
     fn proposed(&mut self, reply: &str, sql: &str, verdict: Option<&Verdict>) {
         self.end_reply();
         if let Some(verdict) = verdict {
@@ -713,21 +731,6 @@ impl turn::Ui for TerminalUi<'_> {
 
     fn retrying(&mut self, attempt: u32, _sql: &str, error: &crate::db::Error) {
         eprint!("{}", turn::retrying_line(attempt, error));
-    }
-
-    /// One dim line per call, after any text the model wrote first.
-    fn tool_call(&mut self, line: &str) {
-        self.end_reply();
-        println!("{}", dim(&format!("→ {line}"), self.color));
-    }
-
-    fn notice(&mut self, text: &str) {
-        self.end_reply();
-        println!("{}", dim(text, self.color));
-    }
-
-    fn shows_progress(&self) -> bool {
-        self.progress
     }
 }
 

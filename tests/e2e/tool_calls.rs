@@ -35,7 +35,12 @@ fn ask(db: &TestDb, fake: &FakeLlm, args: &[&str]) -> Cmd {
 /// The model describes `orders`, counts them with a read-only query, then
 /// answers; each later request carries the earlier result back, fenced.
 fn look_then_answer(fake: &FakeLlm, db: &TestDb, args: &[&str]) {
-    let out = ask(db, fake, &[&["--format", "json"], args].concat()).run();
+    let out = ask(
+        db,
+        fake,
+        &[&["--share-samples", "--format", "json"], args].concat(),
+    )
+    .run();
     out.success()
         .stderr_has("→ describe_table(orders)")
         .stderr_has("→ run_read_only_sql(select count(*) as n from orders)");
@@ -43,19 +48,28 @@ fn look_then_answer(fake: &FakeLlm, db: &TestDb, args: &[&str]) {
     assert_eq!(doc["rows"][0]["n"], 3, "{out}");
     assert_eq!(
         doc["tool_calls"],
-        json!(["describe_table(orders)", "run_read_only_sql(select count(*) as n from orders)"]),
+        json!([
+            "describe_table(orders)",
+            "run_read_only_sql(select count(*) as n from orders)"
+        ]),
         "{out}"
     );
     let requests = fake.requests();
     assert_eq!(requests.len(), 3, "{out}");
     let names = offered(&requests[0].body);
-    for name in ["list_tables", "describe_table", "run_read_only_sql", "explain"] {
-        assert!(names.iter().any(|n| n == name), "{name} not offered: {names:?}");
+    for name in [
+        "list_tables",
+        "describe_table",
+        "distinct_values",
+        "run_read_only_sql",
+        "explain",
+    ] {
+        assert!(
+            names.iter().any(|n| n == name),
+            "{name} not offered: {names:?}"
+        );
     }
-    assert!(
-        !names.iter().any(|n| n == "distinct_values" || n == "classify_sql"),
-        "{names:?}"
-    );
+    assert!(!names.iter().any(|n| n == "classify_sql"), "{names:?}");
     assert!(results(&requests[0].body).is_empty());
     let first = results(&requests[1].body);
     assert_eq!(first.len(), 1, "{:#}", requests[1].body);
@@ -63,7 +77,12 @@ fn look_then_answer(fake: &FakeLlm, db: &TestDb, args: &[&str]) {
     assert!(first[0].1.contains("<tool_result>"), "{}", first[0].1);
     assert!(first[0].1.contains("customer_id"), "{}", first[0].1);
     let second = results(&requests[2].body);
-    assert_eq!(second.len(), 2, "both results go back: {:#}", requests[2].body);
+    assert_eq!(
+        second.len(),
+        2,
+        "both results go back: {:#}",
+        requests[2].body
+    );
     assert!(second[1].1.contains('3'), "{}", second[1].1);
 }
 
@@ -107,7 +126,10 @@ fn the_model_looks_then_answers_through_anthropic() {
     look_then_answer(&fake, &db, &[]);
     let body = &fake.requests()[1].body;
     assert_eq!(body["messages"][1]["content"][0]["type"], "tool_use");
-    assert_eq!(body["messages"][1]["content"][0]["input"], json!({"table": "orders"}));
+    assert_eq!(
+        body["messages"][1]["content"][0]["input"],
+        json!({"table": "orders"})
+    );
     assert_eq!(body["messages"][2]["content"][0]["tool_use_id"], "toolu_0");
 }
 
@@ -158,7 +180,11 @@ fn the_round_limit_asks_for_the_answer_with_calls_closed() {
     let requests = fake.requests();
     assert_eq!(requests[0].body.get("tool_choice"), None);
     assert_eq!(requests[2].body["tool_choice"], "none", "{out}");
-    let last = requests[2].body["messages"].as_array().unwrap().last().unwrap();
+    let last = requests[2].body["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap();
     assert_eq!(last["role"], "user");
     assert!(
         last["content"].as_str().unwrap().contains("last tool call"),
@@ -173,7 +199,7 @@ fn a_drop_through_run_read_only_sql_is_refused_and_nothing_dropped() {
         Reply::call("run_read_only_sql", json!({"sql": "drop table orders"})),
         Reply::sql("select count(*) as n from orders"),
     ]);
-    let out = ask(&db, &fake, &["--format", "csv"]).run();
+    let out = ask(&db, &fake, &["--share-samples", "--format", "csv"]).run();
     out.success().stdout_has("n\n3\n");
     let refused = results(&fake.requests()[1].body);
     assert!(refused[0].1.contains("refused"), "{}", refused[0].1);
@@ -196,7 +222,14 @@ fn a_model_that_rejects_tools_gets_the_single_request_said_once() {
     let out = ask(
         &db,
         &fake,
-        &["--provider", "ollama", "--model", "llama3.2", "--format", "csv"],
+        &[
+            "--provider",
+            "ollama",
+            "--model",
+            "llama3.2",
+            "--format",
+            "csv",
+        ],
     )
     .run();
     out.success().stdout_has("n\n3\n");
@@ -207,9 +240,34 @@ fn a_model_that_rejects_tools_gets_the_single_request_said_once() {
     );
     let requests = fake.requests();
     assert!(!offered(&requests[0].body).is_empty());
-    assert!(requests[1].body.get("tools").is_none(), "{:#}", requests[1].body);
+    assert!(
+        requests[1].body.get("tools").is_none(),
+        "{:#}",
+        requests[1].body
+    );
     let system = requests[1].body["messages"][0]["content"].as_str().unwrap();
     assert!(!system.contains("tools offered"), "{system}");
+}
+
+#[test]
+fn without_share_samples_no_tool_returns_rows() {
+    let db = shop("tools_private");
+    let fake = FakeLlm::openai(vec![
+        Reply::call(
+            "run_read_only_sql",
+            json!({"sql": "select name from customers"}),
+        ),
+        Reply::sql("select count(*) as n from orders"),
+    ]);
+    ask(&db, &fake, &["--format", "csv"]).run().success();
+    let requests = fake.requests();
+    assert_eq!(
+        offered(&requests[0].body),
+        ["list_tables", "describe_table", "explain"]
+    );
+    let refused = results(&requests[1].body);
+    assert!(refused[0].1.contains("no tool named"), "{}", refused[0].1);
+    assert!(!refused[0].1.contains("Ada"), "{}", refused[0].1);
 }
 
 #[test]
@@ -227,7 +285,7 @@ fn the_repl_shows_each_call_on_a_line_and_the_log_keeps_them() {
     let db = shop("tools_repl");
     let fake = FakeLlm::anthropic(look_then_answer_script());
     let env: Vec<(&str, String)> = fake.env().into_iter().collect();
-    let mut repl = harness::pty_with_env(["repl", "-d", db.url()], &env);
+    let mut repl = harness::pty_with_env(["repl", "--share-samples", "-d", db.url()], &env);
     repl.expect_prompt();
     repl.send_line("how many orders are there?");
     repl.expect_all(&[
