@@ -110,13 +110,7 @@ impl Wire for Messages {
             let tools: Vec<Value> = request
                 .tools
                 .iter()
-                .map(|tool| {
-                    json!({
-                        "name": tool.name,
-                        "description": tool.description,
-                        "input_schema": tool.parameters,
-                    })
-                })
+                .map(|tool| tool.declaration("input_schema"))
                 .collect();
             body["tools"] = Value::Array(tools);
             if request.calls_closed {

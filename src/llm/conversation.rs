@@ -66,6 +66,20 @@ pub struct ToolSpec {
     pub parameters: serde_json::Value,
 }
 
+impl ToolSpec {
+    /// `{"name", "description", KEY: parameters}`: the declaration every
+    /// provider takes, under its own key for the schema (`parameters`,
+    /// `input_schema`, `parametersJsonSchema`).
+    pub fn declaration(&self, schema_key: &str) -> serde_json::Value {
+        let mut declaration = serde_json::json!({
+            "name": self.name,
+            "description": self.description,
+        });
+        declaration[schema_key] = self.parameters.clone();
+        declaration
+    }
+}
+
 /// One call the model asked for.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ToolCall {

@@ -90,13 +90,7 @@ impl Wire for GenerateContent {
             let declarations: Vec<Value> = request
                 .tools
                 .iter()
-                .map(|tool| {
-                    json!({
-                        "name": tool.name,
-                        "description": tool.description,
-                        "parametersJsonSchema": tool.parameters,
-                    })
-                })
+                .map(|tool| tool.declaration("parametersJsonSchema"))
                 .collect();
             body["tools"] = json!([{"functionDeclarations": declarations}]);
             if request.calls_closed {

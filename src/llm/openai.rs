@@ -160,13 +160,7 @@ pub(super) fn chat_messages(request: &Request, style: Arguments) -> Vec<Value> {
 pub(super) fn function_tools(tools: &[ToolSpec]) -> Value {
     tools
         .iter()
-        .map(|tool| {
-            json!({"type": "function", "function": {
-                "name": tool.name,
-                "description": tool.description,
-                "parameters": tool.parameters,
-            }})
-        })
+        .map(|tool| json!({"type": "function", "function": tool.declaration("parameters")}))
         .collect()
 }
 
