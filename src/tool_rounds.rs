@@ -46,6 +46,9 @@ const SHOWN_ARGUMENT: usize = 60;
 pub struct Rounds {
     /// The calls a question may make.
     allowed: u32,
+    /// The tokens their results may take, and those they took so far.
+    budget: usize,
+    spent: usize,
     /// What each call was, as its line shows it: `describe_table(orders)`.
     pub calls: Vec<String>,
 }
@@ -55,12 +58,33 @@ impl Rounds {
     pub fn new(agent: &Agent) -> Rounds {
         Rounds {
             allowed: agent.tool_calls_allowed(),
+            budget: agent.tool_tokens(),
+            spent: 0,
             calls: Vec::new(),
         }
     }
 
+    /// Calls still allowed: none once the results fill the token budget.
     fn left(&self) -> usize {
+        if self.spent >= self.budget {
+            return 0;
+        }
         (self.allowed as usize).saturating_sub(self.calls.len())
+    }
+
+    /// Why no calls are left, for the notice.
+    fn spent_why(&self) -> String {
+        if self.spent >= self.budget {
+            format!(
+                "the tool results filled the question's budget of {} tokens",
+                self.budget
+            )
+        } else {
+            format!(
+                "the model made the {} tool calls a question may make",
+                self.allowed
+            )
+        }
     }
 }
 
@@ -119,9 +143,11 @@ pub fn propose(
                 let line = line(&call);
                 ui.tool_call(&line);
                 rounds.calls.push(line);
-                toolbox.call(session, &call).map_err(|Stopped| {
+                let content = toolbox.call(session, &call).map_err(|Stopped| {
                     llm::Error::cancelled(agent.provider().name(), agent.provider().model())
-                })?
+                })?;
+                rounds.spent += crate::agent::context::estimate_tokens(&content);
+                content
             };
             results.tool_results.push(ToolResult {
                 call_id: call.id.clone(),
@@ -133,10 +159,7 @@ pub fn propose(
         if rounds.left() == 0 {
             request.calls_closed = true;
             results.content = prompt::TOOLS_SPENT.to_string();
-            ui.notice(&format!(
-                "the model made the {} tool calls a question may make; asking it for its answer",
-                rounds.allowed
-            ));
+            ui.notice(&format!("{}; asking it for its answer", rounds.spent_why()));
         }
         request.messages.extend([called, results]);
     }
@@ -196,6 +219,26 @@ mod tests {
             name: name.into(),
             arguments,
         }
+    }
+
+    #[test]
+    fn calls_run_out_by_count_or_by_the_token_budget() {
+        let mut rounds = Rounds {
+            allowed: 2,
+            budget: 100,
+            spent: 0,
+            calls: Vec::new(),
+        };
+        assert_eq!(rounds.left(), 2);
+        rounds.calls.push("list_tables()".into());
+        assert_eq!(rounds.left(), 1);
+        rounds.spent = 100;
+        assert_eq!(rounds.left(), 0);
+        assert!(rounds.spent_why().contains("budget of 100 tokens"));
+        rounds.spent = 10;
+        rounds.calls.push("describe_table(orders)".into());
+        assert_eq!(rounds.left(), 0);
+        assert!(rounds.spent_why().contains("the 2 tool calls"));
     }
 
     #[test]

@@ -115,6 +115,12 @@ impl Agent {
         }
     }
 
+    /// The tokens one question's tool results may add to the conversation:
+    /// the schema's budget again.
+    pub fn tool_tokens(&self) -> usize {
+        self.context_tokens
+    }
+
     /// Offers no more tools to this model (it refused them).
     pub fn refuse_tools(&mut self) {
         self.refused_tools = true;

@@ -302,3 +302,26 @@ fn the_repl_shows_each_call_on_a_line_and_the_log_keeps_them() {
     let body: &Value = &fake.requests()[2].body;
     assert_eq!(results(body).len(), 2, "{transcript}");
 }
+
+#[test]
+fn ctrl_c_between_tool_calls_stops_the_question_and_keeps_the_session() {
+    let db = shop("tools_ctrl_c");
+    let fake = FakeLlm::openai(vec![
+        Reply::call("describe_table", json!({"table": "orders"})),
+        // Far longer than the test may take: only Ctrl-C ends the wait.
+        Reply::Stalled("Now I know".into(), std::time::Duration::from_secs(600)),
+        Reply::sql("select 40 + 2 as answer"),
+    ]);
+    let mut repl = harness::pty_with_env(["repl", "-d", db.url()], &fake.env());
+    repl.expect_prompt();
+    repl.send_line("how many orders are there?");
+    repl.expect_all(&["→ describe_table(orders)", "Now I know"]);
+    repl.ctrl('c');
+    repl.expect("cancelled");
+    repl.expect_prompt();
+    harness::wait_until("the stalled connection is closed", || fake.abandoned() == 1);
+    repl.send_line("the next question");
+    repl.expect("42");
+    repl.expect_prompt();
+    assert_eq!(fake.requests().len(), 3, "{}", repl.transcript());
+}
