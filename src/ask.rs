@@ -646,7 +646,7 @@ fn print_prose(question: &str, answered: &Answered, agent: &Agent, json: bool) -
     if !json {
         return print_line(&escape::visible(answered.reply.trim()));
     }
-    let doc = serde_json::json!({
+    let mut doc = serde_json::json!({
         "question": question,
         "sql": null,
         "level": null,
@@ -658,6 +658,9 @@ fn print_prose(question: &str, answered: &Answered, agent: &Agent, json: bool) -
         "attempts": answered.attempts,
         "not_run": [],
     });
+    if !answered.tool_calls.is_empty() {
+        doc["tool_calls"] = answered.tool_calls.clone().into();
+    }
     print_line(&render::json_text(&doc))
 }
 

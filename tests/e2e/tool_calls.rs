@@ -325,3 +325,19 @@ fn ctrl_c_between_tool_calls_stops_the_question_and_keeps_the_session() {
     repl.expect_prompt();
     assert_eq!(fake.requests().len(), 3, "{}", repl.transcript());
 }
+
+#[test]
+fn a_prose_answer_after_tool_calls_lists_them_in_json() {
+    let db = shop("tools_prose");
+    let fake = FakeLlm::gemini(vec![
+        Reply::call("list_tables", json!({})),
+        Reply::text("There are two tables: customers and orders."),
+    ]);
+    let out = ask(&db, &fake, &["--format", "json"]).run();
+    out.success();
+    let doc = out.json();
+    assert_eq!(doc["tool_calls"], json!(["list_tables()"]), "{out}");
+    assert_eq!(doc["executed"], false, "{out}");
+    let listed = results(&fake.requests()[1].body);
+    assert!(listed[0].1.contains("customers"), "{}", listed[0].1);
+}
