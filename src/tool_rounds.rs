@@ -218,6 +218,7 @@ mod tests {
             id: "c".into(),
             name: name.into(),
             arguments,
+            signature: None,
         }
     }
 

@@ -89,6 +89,9 @@ pub struct ToolCall {
     pub name: String,
     /// The arguments, a JSON object (`{}` when the model sent none).
     pub arguments: serde_json::Value,
+    /// An opaque token the provider wants back with the call (Gemini's
+    /// `thoughtSignature`, which Gemini 3 models require).
+    pub signature: Option<String>,
 }
 
 impl ToolCall {
@@ -121,6 +124,7 @@ impl ToolCall {
             id,
             name,
             arguments,
+            signature: None,
         }
     }
 }

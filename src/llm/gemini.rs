@@ -143,7 +143,9 @@ impl Wire for GenerateContent {
 }
 
 /// One turn as Gemini content: text parts, `functionCall` parts for the
-/// model's calls and `functionResponse` parts (in a user turn) for results.
+/// model's calls (with the `thoughtSignature` each came with: Gemini 3
+/// refuses a call sent back without it) and `functionResponse` parts (in a
+/// user turn) for results.
 fn content(m: &Message) -> Value {
     if !m.tool_results.is_empty() {
         let text = (!m.content.is_empty()).then(|| json!({"text": m.content}));
@@ -168,11 +170,13 @@ fn content(m: &Message) -> Value {
         (!m.content.is_empty() || m.tool_calls.is_empty()).then(|| json!({"text": m.content}));
     let parts: Vec<Value> = text
         .into_iter()
-        .chain(
-            m.tool_calls
-                .iter()
-                .map(|call| json!({"functionCall": {"name": call.name, "args": call.arguments}})),
-        )
+        .chain(m.tool_calls.iter().map(|call| {
+            let mut part = json!({"functionCall": {"name": call.name, "args": call.arguments}});
+            if let Some(signature) = &call.signature {
+                part["thoughtSignature"] = signature.as_str().into();
+            }
+            part
+        }))
         .collect();
     json!({"role": role, "parts": parts})
 }
@@ -222,12 +226,19 @@ impl Decoder for Stream {
             }
             if let Some(call) = part.get("functionCall") {
                 let position = self.reply.tool_calls.len();
-                self.reply.tool_calls.push(ToolCall::new(
+                let mut decoded = ToolCall::new(
                     call["id"].as_str().unwrap_or_default().to_string(),
                     call["name"].as_str().unwrap_or_default().to_string(),
                     call.get("args").cloned().unwrap_or_else(|| json!({})),
                     position,
-                ));
+                );
+                // A sibling of the call in the part; older models nested it.
+                decoded.signature = part
+                    .get("thoughtSignature")
+                    .or_else(|| call.get("thoughtSignature"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                self.reply.tool_calls.push(decoded);
             }
         }
         match candidate.get("finishReason").and_then(Value::as_str) {
@@ -395,6 +406,20 @@ mod tests {
         );
         let error = collect::<Stream>(&cut).expect_err("cut off");
         assert!(matches!(error, Error::CutOff { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn a_call_keeps_its_thought_signature_and_sends_it_back() {
+        let stream = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"list_tables\",\"args\":{}},\"thoughtSignature\":\"c2ln\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}]}\n\n";
+        let (reply, _) = collect::<Stream>(stream).expect("complete");
+        assert_eq!(reply.tool_calls[0].signature.as_deref(), Some("c2ln"));
+        let mut request = crate::llm::tests::tool_round();
+        request.messages[1].tool_calls = reply.tool_calls;
+        let body = client(None).build_request(&request).body;
+        assert_eq!(
+            body["contents"][1]["parts"][0],
+            json!({"functionCall": {"name": "list_tables", "args": {}}, "thoughtSignature": "c2ln"})
+        );
     }
 
     #[test]

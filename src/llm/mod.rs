@@ -142,6 +142,7 @@ mod tests {
             id: "call_1".into(),
             name: "describe_table".into(),
             arguments: serde_json::json!({"table": "film"}),
+            signature: None,
         }];
         let mut answered = Message::user("");
         answered.tool_results = vec![ToolResult {

@@ -2,7 +2,8 @@
 //! framing: OpenAI and Azure `delta.tool_calls` fragments by index, the
 //! arguments split mid-token, ending `finish_reason: "tool_calls"`;
 //! Anthropic a `tool_use` block streamed as `input_json_delta` pieces,
-//! `stop_reason: "tool_use"`; Gemini a whole `functionCall` part; Ollama
+//! `stop_reason: "tool_use"`; Gemini a whole `functionCall` part with the
+//! `thoughtSignature` Gemini 3 wants back; Ollama
 //! `message.tool_calls` with object arguments. And [`results`], which reads
 //! the tool results a later request carries back, in each provider's shape.
 
@@ -107,7 +108,11 @@ fn anthropic(out: &mut String, calls: &[(String, Value)], (input, output): (u64,
 fn gemini(out: &mut String, calls: &[(String, Value)], (input, output): (u64, u64)) {
     let parts: Vec<Value> = calls
         .iter()
-        .map(|(name, arguments)| json!({"functionCall": {"name": name, "args": arguments}}))
+        .enumerate()
+        .map(|(n, (name, arguments))| {
+            json!({"functionCall": {"name": name, "args": arguments},
+                   "thoughtSignature": format!("fake-signature-{n}")})
+        })
         .collect();
     data(
         out,

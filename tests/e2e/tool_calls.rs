@@ -143,6 +143,10 @@ fn the_model_looks_then_answers_through_gemini() {
         body["contents"][1]["parts"][0]["functionCall"]["name"],
         "describe_table"
     );
+    assert_eq!(
+        body["contents"][1]["parts"][0]["thoughtSignature"], "fake-signature-0",
+        "Gemini 3 refuses a call sent back without its signature"
+    );
     assert_eq!(body["contents"][2]["role"], "user");
 }
 
