@@ -28,6 +28,7 @@ use crate::report;
 use crate::safety::{self, Level, Verdict};
 use crate::session::{Consent, Decision, Executed, Run, Session};
 use crate::term::Term;
+use crate::tool_rounds::Show;
 use crate::turn::{self, Answered, End};
 use crate::unrun::{self, Unrun};
 
@@ -391,7 +392,12 @@ fn ask_question(
         },
         json,
     };
-    let answered = turn::answer(session, &mut agent, question, &mut ui);
+    let answered = turn::answer(
+        session,
+        (&mut agent, &mut crate::agent_tools::Builtins),
+        question,
+        &mut ui,
+    );
     for warning in session.take_catalog_warnings() {
         eprintln!("glance: warning: {warning}");
     }
@@ -581,7 +587,7 @@ struct AskUi {
     json: bool,
 }
 
-impl turn::Ui for AskUi {
+impl Show for AskUi {
     fn reply_text(&mut self, _text: &str) {}
 
     /// A spinner while the model is silent, when stderr is a terminal
@@ -590,6 +596,21 @@ impl turn::Ui for AskUi {
         self.term.stderr_tty
     }
 
+    /// Tool calls go to stderr, dim on a colour terminal: stdout keeps the
+    /// data (the JSON document lists them in `tool_calls`).
+    fn tool_call(&mut self, line: &str) {
+        eprintln!(
+            "{}",
+            crate::term::dim(&format!("→ {line}"), self.term.stderr_color)
+        );
+    }
+
+    fn notice(&mut self, text: &str) {
+        eprintln!("{}", crate::term::dim(text, self.term.stderr_color));
+    }
+}
+
+impl turn::Ui for AskUi {
     /// The explanation, the SQL and the verdict go to stderr, keeping
     /// stdout for data.
     fn proposed(&mut self, reply: &str, sql: &str, verdict: Option<&Verdict>) {
@@ -625,7 +646,7 @@ fn print_prose(question: &str, answered: &Answered, agent: &Agent, json: bool) -
     if !json {
         return print_line(&escape::visible(answered.reply.trim()));
     }
-    let doc = serde_json::json!({
+    let mut doc = serde_json::json!({
         "question": question,
         "sql": null,
         "level": null,
@@ -637,6 +658,9 @@ fn print_prose(question: &str, answered: &Answered, agent: &Agent, json: bool) -
         "attempts": answered.attempts,
         "not_run": [],
     });
+    if !answered.tool_calls.is_empty() {
+        doc["tool_calls"] = answered.tool_calls.clone().into();
+    }
     print_line(&render::json_text(&doc))
 }
 

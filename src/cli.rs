@@ -126,6 +126,11 @@ pub struct Global {
     #[arg(long, global = true, value_name = "N")]
     pub retries: Option<u32>,
 
+    /// Do not let the model call tools (describe tables, run read-only
+    /// queries) before it answers: it gets the schema text alone
+    #[arg(long, global = true)]
+    pub no_tools: bool,
+
     /// The most rows a federated question (@A,@B QUESTION in the REPL)
     /// loads from each source query [default: 100000, or the config file's]
     #[arg(long, global = true, value_name = "N")]
@@ -152,6 +157,7 @@ impl Global {
             context_tokens: self.context_tokens,
             share_samples: self.share_samples,
             retries: self.retries,
+            no_tools: self.no_tools,
             federate_rows: self.federate_rows.map(std::num::NonZeroUsize::get),
             from_env: self.from_env.clone(),
         }

@@ -7,6 +7,7 @@
 //! targets (`fuzz/`) and the benchmarks (`benches/`).
 
 mod agent;
+mod agent_tools;
 mod analysis;
 mod ask;
 mod catalog;
@@ -66,6 +67,7 @@ mod term;
 #[doc(hidden)]
 pub mod testing;
 mod timings;
+mod tool_rounds;
 mod tools;
 mod turn;
 mod unrun;

@@ -24,6 +24,8 @@ pub struct QuestionNote {
     /// a statement run again from the history ([`QuestionNote::rerun`]).
     pub provider: String,
     pub model: String,
+    /// The tools the model called before it answered, one line each.
+    pub tool_calls: Vec<String>,
 }
 
 impl QuestionNote {
@@ -38,6 +40,7 @@ impl QuestionNote {
             cost: Cost::Unknown,
             provider: String::new(),
             model: String::new(),
+            tool_calls: Vec::new(),
         }
     }
 
@@ -145,13 +148,17 @@ impl QueryLog {
                         .as_ref()
                         .map_or(Value::Null, |q| Value::Text(q.question.clone())),
                     e.question.as_ref().map_or(Value::Null, |q| {
-                        Value::Text(format!(
+                        let mut text = format!(
                             "{} in / {} out tokens · {} · {}",
                             q.usage.input_tokens,
                             q.usage.output_tokens,
                             q.cost.text(),
                             format_duration(q.llm_time)
-                        ))
+                        );
+                        if !q.tool_calls.is_empty() {
+                            text.push_str(&format!(" · tools: {}", q.tool_calls.join("; ")));
+                        }
+                        Value::Text(text)
                     }),
                 ]
                 .into_iter()
@@ -233,6 +240,7 @@ mod tests {
                 cost: Cost::Unknown,
                 provider: "openai".into(),
                 model: "gpt-5-mini".into(),
+                tool_calls: Vec::new(),
             }),
             ..log.entries[0].clone()
         });

@@ -68,6 +68,16 @@ impl Term {
     }
 }
 
+/// `text` dimmed when `color` is on (footers, tool calls, notes).
+pub fn dim(text: &str, color: bool) -> String {
+    if color {
+        use owo_colors::OwoColorize;
+        text.dimmed().to_string()
+    } else {
+        text.to_string()
+    }
+}
+
 /// Throws away keys typed before a question appeared, so that only what the
 /// person types after reading it can answer (a `y` pressed while an answer
 /// streamed must not confirm a statement nobody has seen yet). Does nothing

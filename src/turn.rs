@@ -21,6 +21,7 @@ use crate::render::format_duration;
 use crate::safety::Verdict;
 use crate::session::{Consent, Decision, Executed, Ran, Run, Session};
 use crate::spinner::Spinner;
+use crate::tool_rounds::{self, Rounds, Show, Toolbox};
 use crate::unrun;
 
 /// How long reading the schema may take before a spinner says so: a schema
@@ -28,9 +29,7 @@ use crate::unrun;
 const SCHEMA_SPINNER_DELAY: Duration = Duration::from_millis(300);
 
 /// How the front end shows the steps of an answer and asks for consent.
-pub trait Ui {
-    /// A piece of the model's reply, as it streams.
-    fn reply_text(&mut self, text: &str);
+pub trait Ui: Show {
     /// The reply's SQL, about to be run if the verdict allows it; `None`
     /// when the database rejected it on a check without running it (glance
     /// could not read it: a typo), so it has no verdict.
@@ -39,11 +38,6 @@ pub trait Ui {
     fn confirm(&mut self, consent: &Consent) -> Decision;
     /// A statement failed and is being sent back to the model.
     fn retrying(&mut self, attempt: u32, sql: &str, error: &db::Error);
-    /// Whether to show a spinner on stderr while waiting (stderr is a
-    /// terminal).
-    fn shows_progress(&self) -> bool {
-        false
-    }
 }
 
 /// How a question ended.
@@ -90,6 +84,8 @@ pub struct Answered {
     pub llm_time: Duration,
     /// Tables sent in full and by name only, when the schema did not fit.
     pub partial_schema: Option<(usize, usize)>,
+    /// The tools the model called, one line each: `describe_table(orders)`.
+    pub tool_calls: Vec<String>,
 }
 
 impl Answered {
@@ -153,11 +149,11 @@ pub fn request(
 /// Answers `question` on `session`'s database.
 pub fn answer(
     session: &mut Session,
-    agent: &mut Agent,
+    (agent, toolbox): (&mut Agent, &mut dyn Toolbox),
     question: &str,
     ui: &mut dyn Ui,
 ) -> Answered {
-    answer_with(session, agent, question, None, ui)
+    answer_with(session, (agent, toolbox), question, None, ui)
 }
 
 /// Answers `question` like [`answer`], with `attachment` (context glance
@@ -165,7 +161,7 @@ pub fn answer(
 /// is sent; the history and the conversation keep the question alone.
 pub fn answer_with(
     session: &mut Session,
-    agent: &mut Agent,
+    (agent, toolbox): (&mut Agent, &mut dyn Toolbox),
     question: &str,
     attachment: Option<&str>,
     ui: &mut dyn Ui,
@@ -177,7 +173,9 @@ pub fn answer_with(
         usage: Usage::default(),
         llm_time: Duration::ZERO,
         partial_schema: None,
+        tool_calls: Vec::new(),
     };
+    let mut rounds = Rounds::new(agent);
     let mut reading = Spinner::start_after(
         "reading the schema…",
         ui.shows_progress(),
@@ -203,23 +201,14 @@ pub fn answer_with(
     };
     loop {
         answered.attempts += 1;
-        // Ctrl-C abandons the request: the provider closes its connection.
-        let canceller = agent.provider().canceller();
-        let label = format!("asking {}…", agent.provider().model());
-        let mut waiting = Spinner::start(&label, ui.shows_progress());
-        let asked = session.interrupts().cancellable(canceller, || {
-            agent.propose(&request, &mut |text| {
-                waiting.stop();
-                ui.reply_text(text)
-            })
-        });
-        // An error or Ctrl-C before any text: erased before it is reported.
-        waiting.stop();
+        let asked = tool_rounds::propose(session, agent, &mut request, (toolbox, &mut rounds), ui);
+        answered.tool_calls.clone_from(&rounds.calls);
         let proposal = match asked {
             Ok(proposal) => proposal,
             Err(error) => {
                 let failed = error.to_string();
-                session.record_question(&note(question, None, agent), Some(&failed));
+                let note = note(question, None, agent, &rounds);
+                session.record_question(&note, Some(&failed));
                 answered.end = End::Llm(error);
                 return answered;
             }
@@ -227,12 +216,12 @@ pub fn answer_with(
         add_cost(&mut answered, &proposal);
         answered.reply = proposal.reply.clone();
         let Some(sql) = proposal.sql.clone() else {
-            session.record_question(&note(question, Some(&proposal), agent), None);
+            session.record_question(&note(question, Some(&proposal), agent, &rounds), None);
             agent.remember(question, None, &[], None);
             answered.end = End::Prose;
             return answered;
         };
-        let asked_note = note(question, Some(&proposal), agent);
+        let asked_note = note(question, Some(&proposal), agent, &rounds);
         let (error, shown, rejected) = match session.judge(&sql, Some(&asked_note)) {
             Err(error) => {
                 ui.proposed(&proposal.reply, &sql, None);
@@ -315,7 +304,12 @@ pub fn retrying_line(attempt: u32, error: &db::Error) -> String {
 
 /// The note of one model call, recorded with its statement: `proposal` is
 /// `None` when the call failed.
-fn note(question: &str, proposal: Option<&Proposal>, agent: &Agent) -> QuestionNote {
+fn note(
+    question: &str,
+    proposal: Option<&Proposal>,
+    agent: &Agent,
+    rounds: &Rounds,
+) -> QuestionNote {
     let usage = proposal.and_then(|p| p.usage).unwrap_or_default();
     QuestionNote {
         question: question.to_string(),
@@ -324,6 +318,7 @@ fn note(question: &str, proposal: Option<&Proposal>, agent: &Agent) -> QuestionN
         cost: agent.cost(&usage),
         provider: agent.provider().name().to_string(),
         model: agent.provider().model().to_string(),
+        tool_calls: rounds.calls.clone(),
     }
 }
 
@@ -351,6 +346,12 @@ fn json_prefix(
         ("llm".into(), llm_json(agent, &answered.usage)),
         ("attempts".into(), answered.attempts.into()),
     ]
+    .into_iter()
+    .chain(
+        (!answered.tool_calls.is_empty())
+            .then(|| ("tool_calls".into(), answered.tool_calls.clone().into())),
+    )
+    .collect()
 }
 
 /// `{provider, model, input_tokens, output_tokens, cached_tokens,
@@ -381,6 +382,7 @@ mod tests {
             usage,
             llm_time: Duration::from_millis(1800),
             partial_schema,
+            tool_calls: Vec::new(),
         };
         let usage = Usage {
             input_tokens: 1234,

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::catalog::Catalog;
 use crate::db::ConnInfo;
-use crate::llm::{self, Message, Provider, Request, Role, Usage};
+use crate::llm::{self, Message, Provider, Request, Usage};
 use crate::price::{Cost, Price, Prices};
 use crate::timings::{self, Phase};
 
@@ -22,6 +22,9 @@ const MEMORY_TURNS: usize = 4;
 /// Upper bound on the reply length asked of the model, unless the config
 /// file sets `[agent] reply_tokens`.
 pub const DEFAULT_REPLY_TOKENS: u32 = 4096;
+/// Tool calls one question may make, unless the config file sets
+/// `[agent] max_tool_calls`.
+pub const DEFAULT_MAX_TOOL_CALLS: u32 = 6;
 /// The smallest `reply_tokens` accepted: less cannot hold a statement.
 pub const MIN_REPLY_TOKENS: u32 = 256;
 
@@ -34,6 +37,8 @@ pub struct Proposal {
     pub sql: Option<String>,
     pub usage: Option<Usage>,
     pub llm_time: Duration,
+    /// The tools the model called instead of answering.
+    pub tool_calls: Vec<llm::ToolCall>,
 }
 
 /// What the agent takes from the configuration.
@@ -45,6 +50,8 @@ pub struct AgentSettings {
     pub reply_tokens: u32,
     /// Corrections after a failed statement.
     pub retries: u32,
+    /// Tool calls one question may make; 0 offers no tools.
+    pub max_tool_calls: u32,
     /// Prices that override the built-in table, by model id.
     pub prices: BTreeMap<String, Price>,
     /// The team's glossary, sent with every question.
@@ -58,6 +65,10 @@ pub struct Agent {
     context_tokens: usize,
     reply_tokens: u32,
     retries: u32,
+    max_tool_calls: u32,
+    /// The model refused a request that offered tools: none are offered
+    /// to it again.
+    refused_tools: bool,
     prices: Prices,
     glossary: Vec<knowledge::Term>,
 }
@@ -71,6 +82,8 @@ impl Agent {
             context_tokens: settings.context_tokens,
             reply_tokens: settings.reply_tokens,
             retries: settings.retries,
+            max_tool_calls: settings.max_tool_calls,
+            refused_tools: false,
             prices: Prices::new(settings.prices),
             glossary: settings.glossary,
         }
@@ -89,6 +102,28 @@ impl Agent {
     /// Sends later questions to `provider`, keeping the conversation.
     pub fn set_provider(&mut self, provider: Box<dyn Provider>) {
         self.provider = provider;
+        self.refused_tools = false;
+    }
+
+    /// How many tools calls a question may make: 0 when tools are off or
+    /// the model refused them.
+    pub fn tool_calls_allowed(&self) -> u32 {
+        if self.refused_tools {
+            0
+        } else {
+            self.max_tool_calls
+        }
+    }
+
+    /// The tokens one question's tool results may add to the conversation:
+    /// the schema's budget again.
+    pub fn tool_tokens(&self) -> usize {
+        self.context_tokens
+    }
+
+    /// Offers no more tools to this model (it refused them).
+    pub fn refuse_tools(&mut self) {
+        self.refused_tools = true;
     }
 
     /// How many corrected attempts may follow a failed statement.
@@ -121,15 +156,14 @@ impl Agent {
             (context, system)
         });
         let mut messages = self.memory.clone();
-        messages.push(Message {
-            role: Role::User,
-            content: question.to_string(),
-        });
+        messages.push(Message::user(question.to_string()));
         (
             Request {
                 system,
                 messages,
                 max_tokens: self.reply_tokens,
+                tools: Vec::new(),
+                calls_closed: false,
             },
             context,
         )
@@ -151,6 +185,7 @@ impl Agent {
             reply: reply.text,
             usage: reply.usage,
             llm_time,
+            tool_calls: reply.tool_calls,
         })
     }
 
@@ -171,11 +206,10 @@ impl Agent {
     ) -> Result<llm::Reply, llm::Error> {
         let request = Request {
             system,
-            messages: vec![Message {
-                role: Role::User,
-                content,
-            }],
+            messages: vec![Message::user(content)],
             max_tokens: self.reply_tokens,
+            tools: Vec::new(),
+            calls_closed: false,
         };
         timings::time(Phase::Llm, || self.provider.stream(&request, on_text))
     }
@@ -192,14 +226,9 @@ impl Agent {
     ) -> Request {
         let error = feedback::describe(error, sql, share_samples);
         let mut next = request.clone();
-        next.messages.push(Message {
-            role: Role::Assistant,
-            content: reply.to_string(),
-        });
-        next.messages.push(Message {
-            role: Role::User,
-            content: prompt::correction(sql, &error),
-        });
+        next.messages.push(Message::assistant(reply.to_string()));
+        next.messages
+            .push(Message::user(prompt::correction(sql, &error)));
         next
     }
 
@@ -211,14 +240,10 @@ impl Agent {
         columns: &[String],
         rows: Option<u64>,
     ) {
-        self.memory.push(Message {
-            role: Role::User,
-            content: question.to_string(),
-        });
-        self.memory.push(Message {
-            role: Role::Assistant,
-            content: prompt::turn_summary(question, sql, columns, rows),
-        });
+        self.memory.push(Message::user(question.to_string()));
+        self.memory.push(Message::assistant(prompt::turn_summary(
+            question, sql, columns, rows,
+        )));
         let excess = self.memory.len().saturating_sub(MEMORY_TURNS * 2);
         self.memory.drain(..excess);
     }

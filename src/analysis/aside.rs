@@ -56,6 +56,7 @@ pub fn ask(
         cost: agent.cost(&usage),
         provider: provider.name().to_string(),
         model: provider.model().to_string(),
+        tool_calls: Vec::new(),
     };
     let error = reply.as_ref().err().map(ToString::to_string);
     session.record_question(&note, error.as_deref());

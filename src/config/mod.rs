@@ -38,6 +38,8 @@ pub struct Overrides {
     pub context_tokens: Option<usize>,
     pub share_samples: bool,
     pub retries: Option<u32>,
+    /// `--no-tools`.
+    pub no_tools: bool,
     /// `--federate-rows N`.
     pub federate_rows: Option<usize>,
     /// The variables among `GLANCE_CONFIG`, `GLANCE_PROVIDER` and
@@ -86,6 +88,10 @@ pub struct Config {
     /// The longest reply asked of the model, in tokens.
     pub reply_tokens: u32,
     pub share_samples: bool,
+    /// `[agent] tools` unless `--no-tools`: the model may call tools.
+    pub tools: bool,
+    /// `[agent] max_tool_calls`: tool calls one question may make.
+    pub max_tool_calls: u32,
     /// `--statement-timeout`, which wins over every profile.
     statement_timeout_flag: Option<Duration>,
     /// `[query] statement_timeout` or the built-in default.
@@ -266,6 +272,11 @@ impl Config {
                     limit.into_inner()
                 }),
             share_samples: overrides.share_samples || file.agent.share_samples.unwrap_or(false),
+            tools: !overrides.no_tools && file.agent.tools.unwrap_or(true),
+            max_tool_calls: file
+                .agent
+                .max_tool_calls
+                .unwrap_or(crate::agent::DEFAULT_MAX_TOOL_CALLS),
             statement_timeout_flag: overrides.statement_timeout,
             statement_timeout_default: file
                 .query
@@ -303,6 +314,7 @@ impl Config {
             context_tokens: self.context_tokens,
             reply_tokens: self.reply_tokens,
             retries: self.retries,
+            max_tool_calls: if self.tools { self.max_tool_calls } else { 0 },
             prices: self.prices.clone(),
             glossary: self.glossary.clone(),
         }

@@ -59,6 +59,12 @@ pub fn render(config: &Config, llm: &InEffect) -> String {
         Some(i64::from(config.reply_tokens)),
     );
     put(&mut agent, "share_samples", Some(config.share_samples));
+    put(&mut agent, "tools", Some(config.tools));
+    put(
+        &mut agent,
+        "max_tool_calls",
+        Some(i64::from(config.max_tool_calls)),
+    );
     root.insert("agent".into(), Value::Table(agent));
     let mut query = Table::new();
     put(

@@ -179,6 +179,8 @@ pub struct Stored {
     pub error: Option<String>,
     /// The values bound to the statement's placeholders.
     pub params: Vec<crate::db::Param>,
+    /// The tools the model called before it answered, one line each.
+    pub tool_calls: Vec<String>,
 }
 
 /// One statement's runs on a database, summed ([`History::slowest`]).
@@ -192,7 +194,7 @@ pub struct Timed {
 
 const COLUMNS: &str = "id, at, profile, database_name, question, sql, level, ran, db_ms, llm_ms, \
      row_count, input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_usd, \
-     provider, model, error, params";
+     provider, model, error, params, tool_calls";
 
 impl History {
     /// Opens (or creates) `dir/history.db`; the second value says where an
@@ -293,8 +295,8 @@ impl History {
             .prepare_cached(
                 "INSERT INTO entries (at, profile, database_name, question, sql, level, ran, \
                  db_ms, llm_ms, row_count, input_tokens, output_tokens, cached_tokens, \
-                 reasoning_tokens, cost_usd, provider, model, error, params) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                 reasoning_tokens, cost_usd, provider, model, error, params, tool_calls) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
             )?
             .execute(params![
                 r.at.to_string(),
@@ -316,6 +318,8 @@ impl History {
                 call.map(|n| &n.model),
                 r.error.map(redacted),
                 (!r.params.is_empty()).then(|| serde_json::json!(r.params).to_string()),
+                call.filter(|n| !n.tool_calls.is_empty())
+                    .map(|n| redacted(&serde_json::json!(n.tool_calls).to_string())),
             ])?;
         Ok(())
     }
@@ -461,6 +465,10 @@ fn stored(row: &Row) -> rusqlite::Result<Stored> {
             .get::<_, Option<String>>(19)?
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default(),
+        tool_calls: row
+            .get::<_, Option<String>>(20)?
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default(),
     })
 }
 
@@ -505,6 +513,7 @@ mod tests {
             cost: crate::price::Cost::Dollars(0.00046),
             provider: "openai".into(),
             model: "gpt-5-mini".into(),
+            tool_calls: Vec::new(),
         }
     }
 
@@ -536,7 +545,9 @@ mod tests {
     fn records_read_back_with_every_field() {
         let (mut history, _) = History::open_in(&scratch("fields")).unwrap();
         let mut generated = entry("select count(*) from orders");
-        generated.question = Some(note("how many orders?"));
+        let mut asked = note("how many orders?");
+        asked.tool_calls = vec!["describe_table(orders)".into()];
+        generated.question = Some(asked);
         history.record(&Record::statement(&generated, Some("prod"), "shop"));
         let prose = note("what is a foreign key?");
         history.record(&Record::question(&prose, None, None, "shop"));
@@ -560,6 +571,7 @@ mod tests {
         assert_eq!(first.provider.as_deref(), Some("openai"));
         assert_eq!(first.model.as_deref(), Some("gpt-5-mini"));
         assert_eq!(first.error, None);
+        assert_eq!(first.tool_calls, ["describe_table(orders)"]);
 
         let second = history.get(2).unwrap().expect("entry 2");
         assert_eq!(second.sql, None);

@@ -58,6 +58,9 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE entries ADD COLUMN params TEXT;",
     // 3: question/SQL pairs learned from accepted answers, and their index.
     super::examples::SCHEMA,
+    // 4: the tools the model called before it answered, a JSON array of
+    // their lines (`describe_table(orders)`).
+    "ALTER TABLE entries ADD COLUMN tool_calls TEXT;",
 ];
 
 /// Why the history file could not be opened.

@@ -14,7 +14,7 @@ use super::error::{self, Callee, ErrorBody};
 use super::framing::{Decoder, Step};
 use super::http::{ApiKey, HttpRequest};
 use super::transport::Transport;
-use super::{Error, Reply, Request, Usage, sse};
+use super::{Error, Message, Reply, Request, ToolCall, Usage, sse};
 
 /// The model used when none is configured: the current Sonnet.
 pub const DEFAULT_MODEL: &str = "claude-sonnet-5";
@@ -96,11 +96,7 @@ impl Wire for Messages {
     type Stream = Stream;
 
     fn build(&self, model: &str, request: &Request) -> HttpRequest {
-        let messages: Vec<Value> = request
-            .messages
-            .iter()
-            .map(|m| json!({"role": m.role.as_str(), "content": m.content}))
-            .collect();
+        let messages: Vec<Value> = request.messages.iter().map(message).collect();
         let mut body = json!({
             "model": model,
             "max_tokens": request.max_tokens,
@@ -109,6 +105,17 @@ impl Wire for Messages {
         });
         if !request.system.is_empty() {
             body["system"] = Value::String(request.system.clone());
+        }
+        if !request.tools.is_empty() {
+            let tools: Vec<Value> = request
+                .tools
+                .iter()
+                .map(|tool| tool.declaration("input_schema"))
+                .collect();
+            body["tools"] = Value::Array(tools);
+            if request.calls_closed {
+                body["tool_choice"] = json!({"type": "none"});
+            }
         }
         let mut headers = self.auth_headers();
         headers.push(("content-type".into(), "application/json".into()));
@@ -133,6 +140,32 @@ impl Wire for Messages {
     }
 }
 
+/// One turn as Messages content: plain text, or blocks when it carries
+/// `tool_use` calls (the assistant's) or `tool_result`s (in a user turn).
+fn message(m: &Message) -> Value {
+    if !m.tool_results.is_empty() {
+        let text = (!m.content.is_empty()).then(|| json!({"type": "text", "text": m.content}));
+        let results: Vec<Value> = m
+            .tool_results
+            .iter()
+            .map(|r| json!({"type": "tool_result", "tool_use_id": r.call_id, "content": r.content}))
+            .chain(text)
+            .collect();
+        return json!({"role": "user", "content": results});
+    }
+    if m.tool_calls.is_empty() {
+        return json!({"role": m.role.as_str(), "content": m.content});
+    }
+    let text = (!m.content.is_empty()).then(|| json!({"type": "text", "text": m.content}));
+    let blocks: Vec<Value> = text
+        .into_iter()
+        .chain(m.tool_calls.iter().map(|call| {
+            json!({"type": "tool_use", "id": call.id, "name": call.name, "input": call.arguments})
+        }))
+        .collect();
+    json!({"role": m.role.as_str(), "content": blocks})
+}
+
 /// The current replacement when `model` is a retired id.
 fn retired(model: &str) -> Option<&'static str> {
     RETIRED
@@ -149,6 +182,8 @@ pub struct Stream {
     input: [u64; 3],
     output: u64,
     seen_usage: bool,
+    /// `tool_use` blocks by content index: id, name and the input JSON so far.
+    calls: Vec<(u64, String, String, String)>,
 }
 
 impl Stream {
@@ -192,6 +227,15 @@ impl Decoder for Stream {
                     self.read_usage(usage);
                 }
             }
+            "content_block_start" => {
+                let block = &data["content_block"];
+                if block["type"] == "tool_use" {
+                    let text = |key: &str| block[key].as_str().unwrap_or_default().to_string();
+                    let index = data["index"].as_u64().unwrap_or(0);
+                    self.calls
+                        .push((index, text("id"), text("name"), String::new()));
+                }
+            }
             "content_block_delta" => {
                 let delta = &data["delta"];
                 if delta["type"] == "text_delta"
@@ -199,6 +243,13 @@ impl Decoder for Stream {
                 {
                     self.reply.text.push_str(text);
                     on_text(text);
+                }
+                if delta["type"] == "input_json_delta" {
+                    let index = data["index"].as_u64().unwrap_or(0);
+                    let piece = delta["partial_json"].as_str().unwrap_or_default();
+                    if let Some(call) = self.calls.iter_mut().find(|call| call.0 == index) {
+                        call.3.push_str(piece);
+                    }
                 }
             }
             "message_delta" => {
@@ -223,6 +274,11 @@ impl Decoder for Stream {
     }
 
     fn finish(mut self) -> Reply {
+        self.reply.tool_calls = std::mem::take(&mut self.calls)
+            .into_iter()
+            .enumerate()
+            .map(|(n, (_, id, name, input))| ToolCall::decoded(id, name, &input, n))
+            .collect();
         if self.seen_usage {
             self.reply.usage = Some(Usage {
                 input_tokens: self.input.iter().sum(),
@@ -413,5 +469,53 @@ mod tests {
         let error = collect::<Stream>(&refused).expect_err("refused");
         assert!(matches!(error, Error::Blocked { .. }), "{error:?}");
         assert!(error.to_string().contains("refusal"), "{error}");
+    }
+
+    const TOOL_STREAM: &str = concat!(
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":40,\"output_tokens\":1}}}\n\n",
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Looking.\"}}\n\n",
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"describe_table\",\"input\":{}}}\n\n",
+        "event: ping\ndata: {\"type\": \"ping\"}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\"}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"table\\\": \\\"fi\"}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"lm\\\"}\"}}\n\n",
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":1}\n\n",
+        "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":30}}\n\n",
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+    );
+
+    #[test]
+    fn tool_use_blocks_stream_as_input_json_deltas() {
+        let (reply, deltas) = collect::<Stream>(TOOL_STREAM).expect("complete");
+        assert_eq!(deltas, vec!["Looking."]);
+        assert_eq!(reply.finish_reason.as_deref(), Some("tool_use"));
+        assert_eq!(reply.tool_calls.len(), 1);
+        assert_eq!(reply.tool_calls[0].id, "toolu_1");
+        assert_eq!(reply.tool_calls[0].name, "describe_table");
+        assert_eq!(reply.tool_calls[0].arguments, json!({"table": "film"}));
+    }
+
+    #[test]
+    fn tools_calls_and_results_go_as_blocks() {
+        let provider = client(DEFAULT_MODEL, None).expect("current");
+        let body = provider
+            .build_request(&crate::llm::tests::tool_round())
+            .body;
+        assert_eq!(body["tools"][0]["name"], "describe_table");
+        assert_eq!(body["tools"][0]["input_schema"]["type"], "object");
+        assert_eq!(
+            body["messages"][1],
+            json!({"role": "assistant", "content": [
+                {"type": "tool_use", "id": "call_1", "name": "describe_table", "input": {"table": "film"}}
+            ]})
+        );
+        assert_eq!(
+            body["messages"][2],
+            json!({"role": "user", "content": [
+                {"type": "tool_result", "tool_use_id": "call_1", "content": "film(id int)"}
+            ]})
+        );
     }
 }

@@ -195,10 +195,7 @@ pub enum Error {
     /// The person pressed Ctrl-C while the answer was coming: the request
     /// was abandoned and its connection closed.
     #[error("cancelled: the question to {provider} ({model}) was abandoned; nothing was run")]
-    Cancelled {
-        provider: &'static str,
-        model: String,
-    },
+    Cancelled { provider: String, model: String },
     /// The provider could not be reached.
     #[error(
         "could not reach {provider} at {url} (model {model}): {detail}; check the network and {base_var}"
@@ -220,6 +217,28 @@ impl Error {
             self,
             Error::RateLimited { .. } | Error::Overloaded { .. } | Error::Server { .. }
         )
+    }
+
+    /// The person pressed Ctrl-C during a question to `model` at `provider`.
+    pub fn cancelled(provider: &str, model: &str) -> Error {
+        Error::Cancelled {
+            provider: provider.to_string(),
+            model: model.to_string(),
+        }
+    }
+
+    /// Whether the request was refused because it offered tools the model or
+    /// server does not take (Ollama's 400 "does not support tools", a
+    /// compatible server's "tools are not supported", a 400 naming `tools`).
+    pub fn refuses_tools(&self) -> bool {
+        match self {
+            Error::Rejected { status, detail, .. } => {
+                let detail = detail.to_ascii_lowercase();
+                (400..500).contains(status)
+                    && (detail.contains("tool") || detail.contains("function call"))
+            }
+            _ => false,
+        }
     }
 
     /// Records how many attempts were made, for the retryable variants.
@@ -298,10 +317,7 @@ impl Callee {
 
     /// A [`Error::Cancelled`] for this provider.
     pub fn cancelled(&self) -> Error {
-        Error::Cancelled {
-            provider: self.provider,
-            model: self.model.clone(),
-        }
+        Error::cancelled(self.provider, &self.model)
     }
 
     /// A [`Error::TooLong`] for this provider.
@@ -666,5 +682,25 @@ mod tests {
                 .to_string()
                 .contains("after 1.5 s")
         );
+    }
+
+    #[test]
+    fn a_400_about_tools_means_the_model_takes_none() {
+        let refused = |status, detail: &str| Error::Rejected {
+            provider: "ollama",
+            model: "gemma".into(),
+            status,
+            detail: detail.into(),
+        };
+        assert!(
+            refused(
+                400,
+                "registry.ollama.ai/library/gemma:latest does not support tools"
+            )
+            .refuses_tools()
+        );
+        assert!(refused(400, "Function calling is not enabled for this model").refuses_tools());
+        assert!(!refused(400, "max_tokens is too large").refuses_tools());
+        assert!(!refused(500, "tools broke").refuses_tools());
     }
 }

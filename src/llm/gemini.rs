@@ -16,7 +16,7 @@ use super::error::{self, Callee, ErrorBody};
 use super::framing::{Decoder, Step};
 use super::http::{ApiKey, HttpRequest};
 use super::transport::Transport;
-use super::{Error, Reply, Request, Role, Usage, sse};
+use super::{Error, Message, Reply, Request, Role, ToolCall, Usage, sse};
 
 /// The model used when none is configured.
 pub const DEFAULT_MODEL: &str = "gemini-3.5-flash";
@@ -81,21 +81,22 @@ impl Wire for GenerateContent {
     type Stream = Stream;
 
     fn build(&self, model: &str, request: &Request) -> HttpRequest {
-        let contents: Vec<Value> = request
-            .messages
-            .iter()
-            .map(|m| {
-                let role = match m.role {
-                    Role::User => "user",
-                    Role::Assistant => "model",
-                };
-                json!({"role": role, "parts": [{"text": m.content}]})
-            })
-            .collect();
+        let contents: Vec<Value> = request.messages.iter().map(content).collect();
         let mut body = json!({
             "contents": contents,
             "generationConfig": {"maxOutputTokens": request.max_tokens},
         });
+        if !request.tools.is_empty() {
+            let declarations: Vec<Value> = request
+                .tools
+                .iter()
+                .map(|tool| tool.declaration("parametersJsonSchema"))
+                .collect();
+            body["tools"] = json!([{"functionDeclarations": declarations}]);
+            if request.calls_closed {
+                body["toolConfig"] = json!({"functionCallingConfig": {"mode": "NONE"}});
+            }
+        }
         if !request.system.is_empty() {
             body["systemInstruction"] = json!({"parts": [{"text": request.system}]});
         }
@@ -141,6 +142,45 @@ impl Wire for GenerateContent {
     }
 }
 
+/// One turn as Gemini content: text parts, `functionCall` parts for the
+/// model's calls (with the `thoughtSignature` each came with: Gemini 3
+/// refuses a call sent back without it) and `functionResponse` parts (in a
+/// user turn) for results.
+fn content(m: &Message) -> Value {
+    if !m.tool_results.is_empty() {
+        let text = (!m.content.is_empty()).then(|| json!({"text": m.content}));
+        let parts: Vec<Value> = m
+            .tool_results
+            .iter()
+            .map(|r| {
+                json!({"functionResponse": {
+                    "name": r.name,
+                    "response": {"content": r.content},
+                }})
+            })
+            .chain(text)
+            .collect();
+        return json!({"role": "user", "parts": parts});
+    }
+    let role = match m.role {
+        Role::User => "user",
+        Role::Assistant => "model",
+    };
+    let text =
+        (!m.content.is_empty() || m.tool_calls.is_empty()).then(|| json!({"text": m.content}));
+    let parts: Vec<Value> = text
+        .into_iter()
+        .chain(m.tool_calls.iter().map(|call| {
+            let mut part = json!({"functionCall": {"name": call.name, "args": call.arguments}});
+            if let Some(signature) = &call.signature {
+                part["thoughtSignature"] = signature.as_str().into();
+            }
+            part
+        }))
+        .collect();
+    json!({"role": role, "parts": parts})
+}
+
 /// Decoder state for one streamGenerateContent stream.
 #[derive(Default)]
 pub struct Stream {
@@ -183,6 +223,22 @@ impl Decoder for Stream {
             {
                 self.reply.text.push_str(text);
                 on_text(text);
+            }
+            if let Some(call) = part.get("functionCall") {
+                let position = self.reply.tool_calls.len();
+                let mut decoded = ToolCall::new(
+                    call["id"].as_str().unwrap_or_default().to_string(),
+                    call["name"].as_str().unwrap_or_default().to_string(),
+                    call.get("args").cloned().unwrap_or_else(|| json!({})),
+                    position,
+                );
+                // A sibling of the call in the part; older models nested it.
+                decoded.signature = part
+                    .get("thoughtSignature")
+                    .or_else(|| call.get("thoughtSignature"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                self.reply.tool_calls.push(decoded);
             }
         }
         match candidate.get("finishReason").and_then(Value::as_str) {
@@ -350,5 +406,51 @@ mod tests {
         );
         let error = collect::<Stream>(&cut).expect_err("cut off");
         assert!(matches!(error, Error::CutOff { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn a_call_keeps_its_thought_signature_and_sends_it_back() {
+        let stream = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"list_tables\",\"args\":{}},\"thoughtSignature\":\"c2ln\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}]}\n\n";
+        let (reply, _) = collect::<Stream>(stream).expect("complete");
+        assert_eq!(reply.tool_calls[0].signature.as_deref(), Some("c2ln"));
+        let mut request = crate::llm::tests::tool_round();
+        request.messages[1].tool_calls = reply.tool_calls;
+        let body = client(None).build_request(&request).body;
+        assert_eq!(
+            body["contents"][1]["parts"][0],
+            json!({"functionCall": {"name": "list_tables", "args": {}}, "thoughtSignature": "c2ln"})
+        );
+    }
+
+    #[test]
+    fn a_function_call_arrives_whole_and_gets_an_id() {
+        let stream = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"describe_table\",\"args\":{\"table\":\"film\"}}}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":31,\"candidatesTokenCount\":4}}\n\n";
+        let (reply, deltas) = collect::<Stream>(stream).expect("complete");
+        assert!(deltas.is_empty());
+        assert_eq!(reply.tool_calls.len(), 1);
+        assert_eq!(reply.tool_calls[0].id, "describe_table-0");
+        assert_eq!(reply.tool_calls[0].arguments, json!({"table": "film"}));
+    }
+
+    #[test]
+    fn tools_calls_and_results_go_as_function_parts() {
+        let body = client(None)
+            .build_request(&crate::llm::tests::tool_round())
+            .body;
+        let declared = &body["tools"][0]["functionDeclarations"][0];
+        assert_eq!(declared["name"], "describe_table");
+        assert_eq!(declared["parametersJsonSchema"]["type"], "object");
+        assert_eq!(
+            body["contents"][1],
+            json!({"role": "model", "parts": [
+                {"functionCall": {"name": "describe_table", "args": {"table": "film"}}}
+            ]})
+        );
+        assert_eq!(
+            body["contents"][2],
+            json!({"role": "user", "parts": [
+                {"functionResponse": {"name": "describe_table", "response": {"content": "film(id int)"}}}
+            ]})
+        );
     }
 }

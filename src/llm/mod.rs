@@ -41,7 +41,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-pub use conversation::{Message, Reply, Request, Role, Usage};
+pub use conversation::{Message, Reply, Request, Role, ToolCall, ToolResult, ToolSpec, Usage};
 pub use error::Error;
 pub use ollama::probe as probe_ollama;
 pub use select::{Chosen, InEffect, canonical, in_effect, select};
@@ -117,26 +117,49 @@ mod tests {
     pub(super) fn one_question(max_tokens: u32) -> Request {
         Request {
             system: "You write PostgreSQL.".into(),
-            messages: vec![Message {
-                role: Role::User,
-                content: "How many films?".into(),
-            }],
+            messages: vec![Message::user("How many films?")],
             max_tokens,
+            tools: Vec::new(),
+            calls_closed: false,
         }
+    }
+
+    /// A request offering one tool, after the model called it once and
+    /// got its result.
+    pub(super) fn tool_round() -> Request {
+        let mut request = one_question(2048);
+        request.tools = vec![ToolSpec {
+            name: "describe_table".into(),
+            description: "Columns of a table".into(),
+            parameters: serde_json::json!({
+                "type": "object",
+                "properties": {"table": {"type": "string"}},
+                "required": ["table"],
+            }),
+        }];
+        let mut called = Message::assistant("");
+        called.tool_calls = vec![ToolCall {
+            id: "call_1".into(),
+            name: "describe_table".into(),
+            arguments: serde_json::json!({"table": "film"}),
+            signature: None,
+        }];
+        let mut answered = Message::user("");
+        answered.tool_results = vec![ToolResult {
+            call_id: "call_1".into(),
+            name: "describe_table".into(),
+            content: "film(id int)".into(),
+        }];
+        request.messages.extend([called, answered]);
+        request
     }
 
     /// A follow-up request carrying an earlier turn.
     pub(super) fn conversation() -> Request {
         let mut request = one_question(2048);
         request.messages.extend([
-            Message {
-                role: Role::Assistant,
-                content: "SELECT count(*) FROM film;".into(),
-            },
-            Message {
-                role: Role::User,
-                content: "And actors?".into(),
-            },
+            Message::assistant("SELECT count(*) FROM film;"),
+            Message::user("And actors?"),
         ]);
         request
     }
@@ -237,6 +260,8 @@ mod tests {
             system: String::new(),
             messages: Vec::new(),
             max_tokens: 10,
+            tools: Vec::new(),
+            calls_closed: false,
         }
     }
 

@@ -16,8 +16,9 @@ use super::client::{Client, Wire};
 use super::error::{self, Callee, ErrorBody};
 use super::framing::{Decoder, Framing, Step};
 use super::http::HttpRequest;
+use super::openai::Arguments;
 use super::transport::Transport;
-use super::{Error, Reply, Request, Usage, sse};
+use super::{Error, Reply, Request, ToolCall, Usage, sse};
 
 /// The model used when none is configured and the server lists none.
 pub const DEFAULT_MODEL: &str = "llama3.2";
@@ -104,19 +105,24 @@ impl Wire for Chat {
     type Stream = Stream;
 
     fn build(&self, model: &str, request: &Request) -> HttpRequest {
-        let messages = super::openai::chat_messages(request);
+        let messages = super::openai::chat_messages(request, Arguments::Object);
+        let mut body = json!({
+            "model": model,
+            "messages": messages,
+            "stream": true,
+            "options": {"num_predict": request.max_tokens},
+        });
+        // Ollama has no way to forbid calls but to offer no tools.
+        if !request.tools.is_empty() && !request.calls_closed {
+            body["tools"] = super::openai::function_tools(&request.tools);
+        }
         HttpRequest {
             url: super::http::endpoint(&self.base_url, "/api/chat"),
             headers: vec![
                 ("Content-Type".into(), "application/json".into()),
                 ("Accept".into(), "application/x-ndjson".into()),
             ],
-            body: json!({
-                "model": model,
-                "messages": messages,
-                "stream": true,
-                "options": {"num_predict": request.max_tokens},
-            }),
+            body,
         }
     }
 
@@ -172,6 +178,26 @@ impl Decoder for Stream {
         {
             self.reply.text.push_str(text);
             on_text(text);
+        }
+        let calls = line
+            .pointer("/message/tool_calls")
+            .and_then(Value::as_array);
+        for call in calls.into_iter().flatten() {
+            let position = self.reply.tool_calls.len();
+            let function = &call["function"];
+            let arguments = match &function["arguments"] {
+                Value::String(text) => {
+                    serde_json::from_str(text).unwrap_or(Value::String(text.clone()))
+                }
+                Value::Null => json!({}),
+                other => other.clone(),
+            };
+            self.reply.tool_calls.push(ToolCall::new(
+                call["id"].as_str().unwrap_or_default().to_string(),
+                function["name"].as_str().unwrap_or_default().to_string(),
+                arguments,
+                position,
+            ));
         }
         if line.get("done").and_then(Value::as_bool) != Some(true) {
             return Ok(Step::More);
@@ -319,5 +345,33 @@ mod tests {
         let cut = STREAM.replace("\"done_reason\":\"stop\"", "\"done_reason\":\"length\"");
         let error = collect::<Stream>(&cut).expect_err("cut off");
         assert!(matches!(error, Error::CutOff { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn tool_calls_arrive_with_object_arguments() {
+        let stream = concat!(
+            "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":{\"name\":\"describe_table\",\"arguments\":{\"table\":\"film\"}}}]},\"done\":false}\n",
+            "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":20,\"eval_count\":5}\n",
+        );
+        let (reply, _) = collect::<Stream>(stream).expect("complete");
+        assert_eq!(reply.tool_calls.len(), 1);
+        assert_eq!(reply.tool_calls[0].name, "describe_table");
+        assert_eq!(reply.tool_calls[0].arguments, json!({"table": "film"}));
+    }
+
+    #[test]
+    fn tools_calls_and_results_go_in_the_native_shape() {
+        let body = Ollama::new("m", None, quick())
+            .build_request(&crate::llm::tests::tool_round())
+            .body;
+        assert_eq!(body["tools"][0]["function"]["name"], "describe_table");
+        assert_eq!(
+            body["messages"][2]["tool_calls"][0],
+            json!({"function": {"name": "describe_table", "arguments": {"table": "film"}}})
+        );
+        assert_eq!(
+            body["messages"][3],
+            json!({"role": "tool", "tool_name": "describe_table", "content": "film(id int)"})
+        );
     }
 }

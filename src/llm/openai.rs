@@ -17,7 +17,7 @@ use super::error::{self, Callee, ErrorBody};
 use super::framing::{Decoder, Step};
 use super::http::{ApiKey, HttpRequest};
 use super::transport::Transport;
-use super::{Error, Reply, Request, Usage, sse};
+use super::{Error, Reply, Request, ToolCall, ToolSpec, Usage, sse};
 
 /// The model used when none is configured.
 pub const DEFAULT_MODEL: &str = "gpt-5-mini";
@@ -102,19 +102,65 @@ pub fn is_openai_itself(base_url: &str) -> bool {
     base_url.contains("api.openai.com")
 }
 
+/// How a chat API carries a tool call's arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Arguments {
+    /// A JSON string, with the call's id and `type` (OpenAI, Azure).
+    Encoded,
+    /// A JSON object, results named by tool (Ollama's native API).
+    Object,
+}
+
 /// The request as chat messages, a system message first: the shape OpenAI,
-/// Azure, compatible servers and Ollama's native API share.
-pub fn chat_messages(request: &Request) -> Vec<Value> {
+/// Azure, compatible servers and Ollama's native API share. Tool calls ride
+/// on the assistant's message; each result is a `tool` message of its own.
+pub(super) fn chat_messages(request: &Request, style: Arguments) -> Vec<Value> {
     let system =
         (!request.system.is_empty()).then(|| json!({"role": "system", "content": request.system}));
-    system
-        .into_iter()
-        .chain(
-            request
-                .messages
+    let mut messages: Vec<Value> = system.into_iter().collect();
+    for m in &request.messages {
+        if !m.tool_results.is_empty() {
+            messages.extend(m.tool_results.iter().map(|r| match style {
+                Arguments::Encoded => {
+                    json!({"role": "tool", "tool_call_id": r.call_id, "content": r.content})
+                }
+                Arguments::Object => {
+                    json!({"role": "tool", "tool_name": r.name, "content": r.content})
+                }
+            }));
+            if !m.content.is_empty() {
+                messages.push(json!({"role": "user", "content": m.content}));
+            }
+            continue;
+        }
+        let mut message = json!({"role": m.role.as_str(), "content": m.content});
+        if !m.tool_calls.is_empty() {
+            let calls: Vec<Value> = m
+                .tool_calls
                 .iter()
-                .map(|m| json!({"role": m.role.as_str(), "content": m.content})),
-        )
+                .map(|call| match style {
+                    Arguments::Encoded => json!({
+                        "id": call.id,
+                        "type": "function",
+                        "function": {"name": call.name, "arguments": call.arguments.to_string()},
+                    }),
+                    Arguments::Object => json!({
+                        "function": {"name": call.name, "arguments": call.arguments},
+                    }),
+                })
+                .collect();
+            message["tool_calls"] = Value::Array(calls);
+        }
+        messages.push(message);
+    }
+    messages
+}
+
+/// The request's tools as OpenAI-style function tools (also Ollama's).
+pub(super) fn function_tools(tools: &[ToolSpec]) -> Value {
+    tools
+        .iter()
+        .map(|tool| json!({"type": "function", "function": tool.declaration("parameters")}))
         .collect()
 }
 
@@ -122,20 +168,27 @@ impl Wire for ChatCompletions {
     type Stream = Stream;
 
     fn build(&self, model: &str, request: &Request) -> HttpRequest {
-        let messages = chat_messages(request);
+        let messages = chat_messages(request, Arguments::Encoded);
         let mut headers = self.headers();
         headers.push(("Content-Type".into(), "application/json".into()));
         headers.push(("Accept".into(), "text/event-stream".into()));
+        let mut body = json!({
+            "model": model,
+            "messages": messages,
+            "stream": true,
+            "stream_options": {"include_usage": true},
+            "max_completion_tokens": request.max_tokens,
+        });
+        if !request.tools.is_empty() {
+            body["tools"] = function_tools(&request.tools);
+            if request.calls_closed {
+                body["tool_choice"] = "none".into();
+            }
+        }
         HttpRequest {
             url: self.url.clone(),
             headers,
-            body: json!({
-                "model": model,
-                "messages": messages,
-                "stream": true,
-                "stream_options": {"include_usage": true},
-                "max_completion_tokens": request.max_tokens,
-            }),
+            body,
         }
     }
 
@@ -178,6 +231,32 @@ pub struct Stream {
     reply: Reply,
     /// The model sent a `refusal` instead of an answer.
     refused: bool,
+    /// Tool calls by stream index: id, name and the argument text so far.
+    calls: Vec<(String, String, String)>,
+}
+
+impl Stream {
+    /// Adds one `delta.tool_calls` fragment: the first names the call, the
+    /// rest carry pieces of its arguments.
+    fn call_fragment(&mut self, fragment: &Value) {
+        let index = fragment.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
+        if self.calls.len() <= index {
+            self.calls.resize(index + 1, Default::default());
+        }
+        let call = &mut self.calls[index];
+        if let Some(id) = fragment.get("id").and_then(Value::as_str) {
+            call.0 = id.to_string();
+        }
+        if let Some(name) = fragment.pointer("/function/name").and_then(Value::as_str) {
+            call.1.push_str(name);
+        }
+        if let Some(piece) = fragment
+            .pointer("/function/arguments")
+            .and_then(Value::as_str)
+        {
+            call.2.push_str(piece);
+        }
+    }
 }
 
 impl Decoder for Stream {
@@ -219,6 +298,14 @@ impl Decoder for Stream {
             {
                 self.refused = true;
             }
+            if let Some(fragments) = choice
+                .pointer("/delta/tool_calls")
+                .and_then(Value::as_array)
+            {
+                for fragment in fragments {
+                    self.call_fragment(fragment);
+                }
+            }
             match choice.get("finish_reason").and_then(Value::as_str) {
                 Some(_) if self.refused => return Err(callee.blocked("refusal".to_string())),
                 Some(reason @ "length") => return Err(callee.cut_off(reason)),
@@ -235,7 +322,14 @@ impl Decoder for Stream {
         Ok(Step::More)
     }
 
-    fn finish(self) -> Reply {
+    fn finish(mut self) -> Reply {
+        self.reply.tool_calls = self
+            .calls
+            .into_iter()
+            .enumerate()
+            .filter(|(_, (_, name, _))| !name.is_empty())
+            .map(|(n, (id, name, arguments))| ToolCall::decoded(id, name, &arguments, n))
+            .collect();
         self.reply
     }
 }
@@ -517,5 +611,69 @@ mod tests {
         );
         let error = collect::<Stream>(&refused).expect_err("refused");
         assert!(error.to_string().contains("refusal"), "{error}");
+    }
+
+    const TOOL_STREAM: &str = concat!(
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"describe_table\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}\n\n",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"tab\"}}]},\"finish_reason\":null}]}\n\n",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"le\\\": \\\"film\\\"}\"}},{\"index\":1,\"id\":\"call_2\",\"type\":\"function\",\"function\":{\"name\":\"list_tables\",\"arguments\":\"{}\"}}]},\"finish_reason\":null}]}\n\n",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n",
+        "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":50,\"completion_tokens\":9}}\n\n",
+        "data: [DONE]\n\n",
+    );
+
+    #[test]
+    fn tool_calls_stream_by_index_with_argument_fragments() {
+        let (reply, deltas) = collect::<Stream>(TOOL_STREAM).expect("complete");
+        assert!(deltas.is_empty());
+        assert_eq!(reply.finish_reason.as_deref(), Some("tool_calls"));
+        let calls: Vec<_> = reply
+            .tool_calls
+            .iter()
+            .map(|c| (c.id.as_str(), c.name.as_str(), c.arguments.to_string()))
+            .collect();
+        assert_eq!(
+            calls,
+            vec![
+                (
+                    "call_1",
+                    "describe_table",
+                    r#"{"table":"film"}"#.to_string()
+                ),
+                ("call_2", "list_tables", "{}".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn tools_calls_and_results_go_in_the_chat_completions_shape() {
+        let http =
+            client(None, Transport::default()).build_request(&crate::llm::tests::tool_round());
+        let body = &http.body;
+        assert_eq!(body["tools"][0]["type"], "function");
+        assert_eq!(body["tools"][0]["function"]["name"], "describe_table");
+        assert_eq!(
+            body["tools"][0]["function"]["parameters"]["required"][0],
+            "table"
+        );
+        let called = &body["messages"][2];
+        assert_eq!(called["role"], "assistant");
+        assert_eq!(called["tool_calls"][0]["id"], "call_1");
+        assert_eq!(called["tool_calls"][0]["type"], "function");
+        assert_eq!(
+            called["tool_calls"][0]["function"]["arguments"],
+            r#"{"table":"film"}"#
+        );
+        assert_eq!(
+            body["messages"][3],
+            json!({"role": "tool", "tool_call_id": "call_1", "content": "film(id int)"})
+        );
+        assert!(
+            client(None, Transport::default())
+                .build_request(&request())
+                .body
+                .get("tools")
+                .is_none()
+        );
     }
 }

@@ -471,6 +471,8 @@ mod tests {
             system: String::new(),
             messages: Vec::new(),
             max_tokens: 10,
+            tools: Vec::new(),
+            calls_closed: false,
         });
         preview["url"].as_str().unwrap_or_default().to_string()
     }
@@ -573,6 +575,8 @@ mod tests {
             system: String::new(),
             messages: Vec::new(),
             max_tokens: 10,
+            tools: Vec::new(),
+            calls_closed: false,
         });
         assert_eq!(preview["url"], "http://127.0.0.1:2/v1/chat/completions");
         let from_env = pick(
@@ -592,6 +596,8 @@ mod tests {
                 system: String::new(),
                 messages: Vec::new(),
                 max_tokens: 10,
+                tools: Vec::new(),
+                calls_closed: false,
             })["url"],
             "http://127.0.0.1:3/v1/chat/completions"
         );
@@ -630,6 +636,8 @@ mod tests {
             system: String::new(),
             messages: Vec::new(),
             max_tokens: 10,
+            tools: Vec::new(),
+            calls_closed: false,
         });
         assert_eq!(preview["url"], "http://127.0.0.1:1/v1/messages");
     }

@@ -373,6 +373,8 @@ mod tests {
                     system: String::new(),
                     messages: Vec::new(),
                     max_tokens: 10,
+                    tools: Vec::new(),
+                    calls_closed: false,
                 },
                 &mut |_| {},
             )

@@ -198,6 +198,7 @@ impl Repl {
                     cost,
                     provider,
                     model,
+                    tool_calls: Vec::new(),
                 },
             )),
             Err(message) => {

@@ -78,6 +78,10 @@ pub fn describe_entry(e: &Stored, human: bool) -> Description {
         ("Cost", e.cost_usd.map(crate::price::format_dollars)),
         ("Provider", e.provider.clone()),
         ("Model", e.model.clone()),
+        (
+            "Tool calls",
+            (!e.tool_calls.is_empty()).then(|| e.tool_calls.join("; ")),
+        ),
     ];
     let long = [
         ("Question", &e.question),
@@ -170,6 +174,7 @@ mod tests {
         Stored {
             id: 7,
             params: Vec::new(),
+            tool_calls: Vec::new(),
             at: jiff::Timestamp::UNIX_EPOCH,
             profile: None,
             database: "shop".into(),

@@ -54,7 +54,8 @@ use crate::render::Expanded;
 use crate::report;
 use crate::safety::{self, Verdict};
 use crate::session::{Consent, Decision, Executed, Run, Session};
-use crate::term::Term;
+use crate::term::{Term, dim};
+use crate::tool_rounds::Show;
 use crate::turn::{self, End};
 use crate::unrun;
 use crate::usage::{Ledger, Tally};
@@ -346,7 +347,13 @@ impl Repl {
             streamed: false,
             shown_sql: None,
         };
-        let answered = turn::answer_with(session, agent, question, plan.as_deref(), &mut ui);
+        let answered = turn::answer_with(
+            session,
+            (agent, &mut crate::agent_tools::Builtins),
+            question,
+            plan.as_deref(),
+            &mut ui,
+        );
         print!("{}", ui.reply.finish());
         if ui.streamed {
             println!();
@@ -691,19 +698,32 @@ struct TerminalUi<'a> {
     shown_sql: Option<String>,
 }
 
-impl turn::Ui for TerminalUi<'_> {
+impl Show for TerminalUi<'_> {
     fn reply_text(&mut self, text: &str) {
         self.streamed = true;
         print!("{}", self.reply.push(&escape::visible(text)));
         let _ = io::stdout().flush();
     }
 
+    /// One dim line per call, after any text the model wrote first.
+    fn tool_call(&mut self, line: &str) {
+        self.end_reply();
+        println!("{}", dim(&format!("→ {line}"), self.color));
+    }
+
+    fn notice(&mut self, text: &str) {
+        self.end_reply();
+        println!("{}", dim(text, self.color));
+    }
+
+    fn shows_progress(&self) -> bool {
+        self.progress
+    }
+}
+
+impl turn::Ui for TerminalUi<'_> {
     fn proposed(&mut self, reply: &str, sql: &str, verdict: Option<&Verdict>) {
-        print!("{}", self.reply.finish());
-        if self.streamed {
-            println!();
-            self.streamed = false;
-        }
+        self.end_reply();
         if let Some(verdict) = verdict {
             println!("{}", confirm::verdict_line(verdict, self.color));
         }
@@ -721,18 +741,16 @@ impl turn::Ui for TerminalUi<'_> {
     fn retrying(&mut self, attempt: u32, _sql: &str, error: &crate::db::Error) {
         eprint!("{}", turn::retrying_line(attempt, error));
     }
-
-    fn shows_progress(&self) -> bool {
-        self.progress
-    }
 }
 
-fn dim(text: &str, color: bool) -> String {
-    if color {
-        use owo_colors::OwoColorize;
-        text.dimmed().to_string()
-    } else {
-        text.to_string()
+impl TerminalUi<'_> {
+    /// Prints what the reply renderer still holds and ends its line.
+    fn end_reply(&mut self) {
+        print!("{}", self.reply.finish());
+        if self.streamed {
+            println!();
+            self.streamed = false;
+        }
     }
 }
 

@@ -41,7 +41,7 @@ use crate::harness::Cmd;
 pub const KEY: &str = "sk-fake-test-key-0123456789";
 
 /// One scripted answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
     /// A complete streamed answer with this text.
     Text(String),
@@ -71,6 +71,9 @@ pub enum Reply {
     /// A stream that never ends, until the client hangs up (or a minute
     /// passes).
     Endless(Endless),
+    /// A complete streamed answer that calls these tools (name, arguments)
+    /// in the provider's own shape and stops for their results.
+    Calls(Vec<(String, Value)>),
 }
 
 /// What a never-ending stream keeps sending.
@@ -89,6 +92,11 @@ impl Reply {
     /// A complete answer.
     pub fn text(text: &str) -> Reply {
         Reply::Text(text.to_string())
+    }
+
+    /// A complete answer that calls one tool.
+    pub fn call(name: &str, arguments: Value) -> Reply {
+        Reply::Calls(vec![(name.to_string(), arguments)])
     }
 
     /// A complete answer holding `sql` in a fenced block after one line of prose.
@@ -123,7 +131,7 @@ impl Recorded {
 
 /// Which protocol a fake speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     OpenAi,
     /// An OpenAI-compatible server that takes no key (llama.cpp's server).
     Keyless,
@@ -660,6 +668,7 @@ fn respond(kind: Kind, reply: &Reply, usage: (u64, u64)) -> Vec<u8> {
         )
         .into_bytes(),
         Reply::Endless(_) => Vec::new(),
+        Reply::Calls(calls) => crate::fake_tool_calls::response(kind, calls, usage),
         Reply::Status(status, body, retry_after) => {
             let body = if body.is_empty() {
                 real_error_body(kind, *status)
@@ -864,12 +873,23 @@ fn normal_stop(kind: Kind) -> &'static str {
 /// The streamed answer with `text`, ending with the stop reason `finish`,
 /// or cut off before its end when `finish` is `None`.
 fn stream_response(kind: Kind, text: &str, finish: Option<&str>, usage: (u64, u64)) -> Vec<u8> {
-    let mut out = String::from(sse_head());
+    let mut out = stream_start(kind);
     match kind {
-        Kind::OpenAi | Kind::Keyless => {
-            out.push_str("x-request-id: req_fake\r\n\r\n");
+        Kind::OpenAi | Kind::Keyless | Kind::Azure | Kind::AzureV1 => {
             openai_events(&mut out, text, finish, usage);
         }
+        Kind::Anthropic => anthropic_events(&mut out, text, finish, usage),
+        Kind::Gemini => gemini_events(&mut out, text, finish, usage),
+        Kind::Ollama => ollama_lines(&mut out, text, finish, usage),
+    }
+    out.into_bytes()
+}
+
+/// A 200 answer's head in `kind`'s framing, and Azure's filter chunk.
+pub(crate) fn stream_start(kind: Kind) -> String {
+    let mut out = String::from(sse_head());
+    match kind {
+        Kind::OpenAi | Kind::Keyless => out.push_str("x-request-id: req_fake\r\n\r\n"),
         Kind::Azure | Kind::AzureV1 => {
             out.push_str("apim-request-id: req_fake\r\n\r\n");
             data(
@@ -877,24 +897,16 @@ fn stream_response(kind: Kind, text: &str, finish: Option<&str>, usage: (u64, u6
                 &json!({"choices": [], "created": 0, "id": "", "model": "", "object": "",
                         "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": {}}]}),
             );
-            openai_events(&mut out, text, finish, usage);
         }
-        Kind::Anthropic => {
-            out.push_str("request-id: req_fake\r\n\r\n");
-            anthropic_events(&mut out, text, finish, usage);
-        }
-        Kind::Gemini => {
-            out.push_str("\r\n");
-            gemini_events(&mut out, text, finish, usage);
-        }
+        Kind::Anthropic => out.push_str("request-id: req_fake\r\n\r\n"),
+        Kind::Gemini => out.push_str("\r\n"),
         Kind::Ollama => {
             out = String::from(
                 "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nConnection: close\r\n\r\n",
             );
-            ollama_lines(&mut out, text, finish, usage);
         }
     }
-    out.into_bytes()
+    out
 }
 
 /// Gemini: each chunk a whole response with the new text and running
@@ -952,7 +964,7 @@ fn fake_pieces(text: &str) -> Vec<String> {
     }
 }
 
-fn data(out: &mut String, value: &Value) {
+pub(crate) fn data(out: &mut String, value: &Value) {
     out.push_str(&format!("data: {value}\n\n"));
 }
 

@@ -9,6 +9,7 @@ mod mariadb_server;
 
 mod fake_llm;
 mod fake_llm_selftest;
+mod fake_tool_calls;
 
 mod advise;
 mod advise_workload;
@@ -65,6 +66,7 @@ mod sqlite;
 mod team;
 mod timings;
 mod tls;
+mod tool_calls;
 mod typed_sql;
 mod typing;
 mod typo;

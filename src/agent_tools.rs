@@ -1,0 +1,75 @@
+//! The built-in tools as the agent offers them to the model: a subset of
+//! [`tools::builtins`] (looks at the schema and the data, never the server's
+//! other activity), each call run by [`tools::call`] through the session's
+//! guarded paths and answered as JSON text.
+//!
+//! Invariant: without `--share-samples` only schema metadata and plans
+//! leave the machine, as without tools: the tools that return rows
+//! (`run_read_only_sql`, `distinct_values`) are offered only with it.
+
+use crate::db;
+use crate::llm::{ToolCall, ToolSpec};
+use crate::session::Session;
+use crate::tool_rounds::{Stopped, Toolbox};
+use crate::tools::{self, Limits, ToolError};
+
+/// The tools the agent offers, of those [`tools::builtins`] lists.
+const OFFERED: [&str; 5] = [
+    "list_tables",
+    "describe_table",
+    "distinct_values",
+    "run_read_only_sql",
+    "explain",
+];
+/// Of those, the ones whose results hold row data.
+const ROWS: [&str; 2] = ["distinct_values", "run_read_only_sql"];
+
+/// glance's own read-only tools.
+#[derive(Default)]
+pub struct Builtins;
+
+impl Toolbox for Builtins {
+    fn specs(&self, session: &Session) -> Vec<ToolSpec> {
+        let share_samples = session.settings.share_samples;
+        tools::builtins(share_samples)
+            .into_iter()
+            .filter(|spec| OFFERED.contains(&spec.name))
+            .filter(|spec| share_samples || !ROWS.contains(&spec.name))
+            .map(|spec| ToolSpec {
+                name: spec.name.to_string(),
+                description: spec.description.to_string(),
+                parameters: spec.parameters,
+            })
+            .collect()
+    }
+
+    /// `{"result": …, "truncated"?: true}` or `{"error": …}`; a name not
+    /// offered is an error (the model may not reach the other built-ins).
+    fn call(&mut self, session: &mut Session, call: &ToolCall) -> Result<String, Stopped> {
+        if !self
+            .specs(session)
+            .iter()
+            .any(|spec| spec.name == call.name)
+        {
+            let offered = self.specs(session);
+            let names: Vec<&str> = offered.iter().map(|spec| spec.name.as_str()).collect();
+            let names = names.join(", ");
+            let error = format!(
+                "there is no tool named \"{}\"; the tools are: {names}",
+                call.name
+            );
+            return Ok(serde_json::json!({ "error": error }).to_string());
+        }
+        match tools::call(session, &call.name, &call.arguments, &Limits::default()) {
+            Ok(output) => {
+                let mut document = serde_json::json!({ "result": output.data });
+                if output.truncated {
+                    document["truncated"] = true.into();
+                }
+                Ok(document.to_string())
+            }
+            Err(ToolError::Database(db::Error::Cancelled)) => Err(Stopped),
+            Err(error) => Ok(error.json().to_string()),
+        }
+    }
+}
