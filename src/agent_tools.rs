@@ -3,13 +3,16 @@
 //! other activity), each call run by [`tools::call`] through the session's
 //! guarded paths and answered as JSON text.
 //!
-//! Invariant: without `--share-samples` only schema metadata and plans
-//! leave the machine, as without tools: the tools that return rows
-//! (`run_read_only_sql`, `distinct_values`) are offered only with it.
+//! Invariant: no row data leaves the machine unless the person said so:
+//! `distinct_values` is offered only with `--share-samples` (the samples'
+//! privacy rules), `run_read_only_sql` only with `--share-rows`, and on
+//! MySQL/MariaDB `explain` only with `--share-rows` too, since their
+//! planner evaluates subqueries on constant rows and a plan can show
+//! whether a condition on the data holds.
 
 use crate::db;
 use crate::llm::{ToolCall, ToolSpec};
-use crate::session::Session;
+use crate::session::{Session, Settings};
 use crate::tool_rounds::{Stopped, Toolbox};
 use crate::tools::{self, Limits, ToolError};
 
@@ -21,8 +24,16 @@ const OFFERED: [&str; 5] = [
     "run_read_only_sql",
     "explain",
 ];
-/// Of those, the ones whose results hold row data.
-const ROWS: [&str; 2] = ["distinct_values", "run_read_only_sql"];
+/// Whether the model may have tool `name` with these settings, on a
+/// database of `dialect`.
+fn allowed(name: &str, settings: &Settings, dialect: db::Dialect) -> bool {
+    match name {
+        "distinct_values" => settings.share_samples,
+        "run_read_only_sql" => settings.share_rows,
+        "explain" => settings.share_rows || dialect != db::Dialect::Mysql,
+        _ => true,
+    }
+}
 
 /// glance's own read-only tools.
 #[derive(Default)]
@@ -34,7 +45,7 @@ impl Toolbox for Builtins {
         tools::builtins(share_samples)
             .into_iter()
             .filter(|spec| OFFERED.contains(&spec.name))
-            .filter(|spec| share_samples || !ROWS.contains(&spec.name))
+            .filter(|spec| allowed(spec.name, &session.settings, session.info().dialect))
             .map(|spec| ToolSpec {
                 name: spec.name.to_string(),
                 description: spec.description.to_string(),
@@ -71,5 +82,46 @@ impl Toolbox for Builtins {
             Err(ToolError::Database(db::Error::Cancelled)) => Err(Stopped),
             Err(error) => Ok(error.json().to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Dialect;
+
+    fn settings(share_samples: bool, share_rows: bool) -> Settings {
+        Settings {
+            format: crate::render::Format::Table,
+            expanded: crate::render::Expanded::Off,
+            timing: false,
+            null: String::new(),
+            page_size: None,
+            paged: false,
+            share_samples,
+            share_rows,
+            trusted_functions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn rows_reach_the_model_only_as_the_person_allows() {
+        let none = settings(false, false);
+        let samples = settings(true, false);
+        let rows = settings(false, true);
+        for dialect in [Dialect::Postgres, Dialect::Sqlite, Dialect::Mysql] {
+            assert!(allowed("describe_table", &none, dialect));
+            assert!(!allowed("run_read_only_sql", &none, dialect));
+            assert!(!allowed("run_read_only_sql", &samples, dialect));
+            assert!(allowed("run_read_only_sql", &rows, dialect));
+            assert!(!allowed("distinct_values", &rows, dialect));
+            assert!(allowed("distinct_values", &samples, dialect));
+            assert!(allowed("explain", &rows, dialect));
+        }
+        // MySQL's planner evaluates subqueries on constant rows: a plan can
+        // tell whether a condition on the data holds.
+        assert!(allowed("explain", &samples, Dialect::Postgres));
+        assert!(allowed("explain", &none, Dialect::Sqlite));
+        assert!(!allowed("explain", &samples, Dialect::Mysql));
     }
 }

@@ -120,6 +120,12 @@ pub struct Global {
     #[arg(long, global = true)]
     pub share_samples: bool,
 
+    /// Let the model run read-only queries of its own before it answers
+    /// and read their first rows (any columns, 50 rows and 16 KiB at most
+    /// each). Off by default: without it no row leaves the machine.
+    #[arg(long, global = true)]
+    pub share_rows: bool,
+
     /// How many times a failing generated statement is sent back to the
     /// model with its error for a corrected one [default: 2, or the config
     /// file's]
@@ -156,6 +162,7 @@ impl Global {
             model: self.model.clone(),
             context_tokens: self.context_tokens,
             share_samples: self.share_samples,
+            share_rows: self.share_rows,
             retries: self.retries,
             no_tools: self.no_tools,
             federate_rows: self.federate_rows.map(std::num::NonZeroUsize::get),

@@ -63,6 +63,8 @@ pub struct Agent {
     pub context_tokens: Option<Spanned<usize>>,
     pub reply_tokens: Option<Spanned<u32>>,
     pub share_samples: Option<bool>,
+    /// Whether the model may run read-only queries and read their rows.
+    pub share_rows: Option<bool>,
     /// Whether the model may call glance's tools before it answers.
     pub tools: Option<bool>,
     /// The most tool calls one question may make.

@@ -37,6 +37,8 @@ pub struct Overrides {
     pub model: Option<String>,
     pub context_tokens: Option<usize>,
     pub share_samples: bool,
+    /// `--share-rows`.
+    pub share_rows: bool,
     pub retries: Option<u32>,
     /// `--no-tools`.
     pub no_tools: bool,
@@ -88,6 +90,8 @@ pub struct Config {
     /// The longest reply asked of the model, in tokens.
     pub reply_tokens: u32,
     pub share_samples: bool,
+    /// The model may run read-only queries and read their first rows.
+    pub share_rows: bool,
     /// `[agent] tools` unless `--no-tools`: the model may call tools.
     pub tools: bool,
     /// `[agent] max_tool_calls`: tool calls one question may make.
@@ -272,6 +276,7 @@ impl Config {
                     limit.into_inner()
                 }),
             share_samples: overrides.share_samples || file.agent.share_samples.unwrap_or(false),
+            share_rows: overrides.share_rows || file.agent.share_rows.unwrap_or(false),
             tools: !overrides.no_tools && file.agent.tools.unwrap_or(true),
             max_tool_calls: file
                 .agent

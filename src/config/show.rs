@@ -59,6 +59,7 @@ pub fn render(config: &Config, llm: &InEffect) -> String {
         Some(i64::from(config.reply_tokens)),
     );
     put(&mut agent, "share_samples", Some(config.share_samples));
+    put(&mut agent, "share_rows", Some(config.share_rows));
     put(&mut agent, "tools", Some(config.tools));
     put(
         &mut agent,

@@ -670,6 +670,7 @@ fn open(
         page_size: config.page_size,
         paged,
         share_samples: config.share_samples,
+        share_rows: config.share_rows,
         trusted_functions: config.trusted_functions.clone(),
     };
     let console = console::Console::default();

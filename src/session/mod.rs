@@ -52,6 +52,9 @@ pub struct Settings {
     /// Read the distinct values of low-cardinality text columns into the
     /// catalog, for the LLM prompt (`--share-samples`).
     pub share_samples: bool,
+    /// The model may run read-only queries and read their rows
+    /// (`--share-rows`).
+    pub share_rows: bool,
     /// `[safety] trusted_functions`, handed to the classifier with the
     /// catalog.
     pub trusted_functions: Vec<String>,

@@ -616,6 +616,7 @@ pub(super) mod tests {
             page_size: None,
             paged: false,
             share_samples: false,
+            share_rows: false,
             trusted_functions: Vec::new(),
         };
         let term = Term {

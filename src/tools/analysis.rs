@@ -35,7 +35,10 @@ pub(super) fn advice_spec() -> Spec {
     Spec {
         name: "index_advice",
         description: "Indexes that would make one query cheaper, checked with the planner \
-                      where hypopg is installed (PostgreSQL) and on SQLite. Creates nothing.",
+                      where hypopg is installed (PostgreSQL) and on SQLite. Leaves nothing \
+                      behind; on SQLite each candidate is built in a transaction that is \
+                      always rolled back, which holds the database file's write lock \
+                      meanwhile.",
         parameters: sql_only("the query to advise on"),
         read_only: true,
     }

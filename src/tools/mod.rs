@@ -39,6 +39,9 @@ pub struct Limits {
     pub max_rows: usize,
     /// Bytes of the rows' JSON.
     pub max_bytes: usize,
+    /// Bytes of a whole result's JSON, whatever the tool (a long comment,
+    /// a big plan, many findings).
+    pub max_result_bytes: usize,
 }
 
 impl Default for Limits {
@@ -46,6 +49,7 @@ impl Default for Limits {
         Limits {
             max_rows: 50,
             max_bytes: 16 * 1024,
+            max_result_bytes: 24 * 1024,
         }
     }
 }
@@ -122,7 +126,7 @@ pub fn call(
     limits: &Limits,
 ) -> Result<Output, ToolError> {
     let arguments = Arguments::new(arguments)?;
-    match name {
+    let output = match name {
         "list_tables" => schema::list_tables(session, &arguments, limits),
         "describe_table" => schema::describe_table(session, &arguments, limits),
         "distinct_values" => schema::distinct_values(session, &arguments, limits),
@@ -142,7 +146,26 @@ pub fn call(
                 names.join(", "),
             ))
         }
+    }?;
+    Ok(capped(output, limits.max_result_bytes))
+}
+
+/// `output` with its data cut to `max_bytes` of JSON text when it is
+/// larger (a long comment, a big plan, many findings): then the data is
+/// `{"cut": "<the first bytes of the JSON>…"}` and `truncated` is set, so no
+/// tool hands more than the cap to a model or a client.
+fn capped(mut output: Output, max_bytes: usize) -> Output {
+    let text = output.data.to_string();
+    if text.len() <= max_bytes {
+        return output;
     }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    output.data = serde_json::json!({ "cut": format!("{}…", &text[..end]) });
+    output.truncated = true;
+    output
 }
 
 /// Runs the `sql` of `run_read_only_sql`'s arguments through the gate as

@@ -119,6 +119,7 @@ mod tests {
         let mut capped = Capped::new(Limits {
             max_rows: 2,
             max_bytes: 1000,
+            max_result_bytes: 1 << 20,
         });
         capped.columns(&[col("a")]);
         let rows = (1..=3).map(|i| vec![Value::Int(i)]).collect();
@@ -134,6 +135,7 @@ mod tests {
         let mut capped = Capped::new(Limits {
             max_rows: 100,
             max_bytes: 30,
+            max_result_bytes: 1 << 20,
         });
         capped.columns(&[col("t")]);
         let rows = vec![vec![Value::Text("x".repeat(10))]; 3];

@@ -2,7 +2,7 @@
 
 use serde_json::{Value as Json, json};
 
-use super::{Limits, Output, ToolError};
+use super::{Limits, Output, ToolError, capped};
 use crate::session::Session;
 
 /// A session on an SQLite file holding `customers` and `orders`.
@@ -59,6 +59,25 @@ fn unknown_tools_and_non_object_arguments_are_named() {
         "argument \"arguments\": expected a JSON object"
     );
     assert!(call(&mut session, "list_tables", Json::Null).data["rows"].is_array());
+}
+
+#[test]
+fn a_result_larger_than_the_cap_is_cut_and_said() {
+    let output = |data: Json| Output {
+        data,
+        summary: "describe_table(t)".into(),
+        truncated: false,
+    };
+    let small = output(json!({"comment": "short"}));
+    assert_eq!(capped(small.clone(), 100), small);
+    let big = capped(output(json!({"comment": "é".repeat(500)})), 100);
+    assert!(big.truncated);
+    let cut = big.data["cut"].as_str().unwrap();
+    assert!(cut.len() <= 100 + '…'.len_utf8(), "{cut}");
+    assert!(
+        cut.starts_with("{\"comment\":\"é") && cut.ends_with('…'),
+        "{cut}"
+    );
 }
 
 #[test]

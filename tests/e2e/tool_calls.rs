@@ -38,7 +38,11 @@ fn look_then_answer(fake: &FakeLlm, db: &TestDb, args: &[&str]) {
     let out = ask(
         db,
         fake,
-        &[&["--share-samples", "--format", "json"], args].concat(),
+        &[
+            &["--share-samples", "--share-rows", "--format", "json"],
+            args,
+        ]
+        .concat(),
     )
     .run();
     out.success()
@@ -203,7 +207,7 @@ fn a_drop_through_run_read_only_sql_is_refused_and_nothing_dropped() {
         Reply::call("run_read_only_sql", json!({"sql": "drop table orders"})),
         Reply::sql("select count(*) as n from orders"),
     ]);
-    let out = ask(&db, &fake, &["--share-samples", "--format", "csv"]).run();
+    let out = ask(&db, &fake, &["--share-rows", "--format", "csv"]).run();
     out.success().stdout_has("n\n3\n");
     let refused = results(&fake.requests()[1].body);
     assert!(refused[0].1.contains("refused"), "{}", refused[0].1);
@@ -272,6 +276,21 @@ fn without_share_samples_no_tool_returns_rows() {
     let refused = results(&requests[1].body);
     assert!(refused[0].1.contains("no tool named"), "{}", refused[0].1);
     assert!(!refused[0].1.contains("Ada"), "{}", refused[0].1);
+
+    // Category samples do not let the model read rows of its choosing.
+    let fake = FakeLlm::openai(vec![Reply::sql("select count(*) as n from orders")]);
+    ask(&db, &fake, &["--share-samples", "--format", "csv"])
+        .run()
+        .success();
+    assert_eq!(
+        offered(&fake.requests()[0].body),
+        [
+            "list_tables",
+            "describe_table",
+            "distinct_values",
+            "explain"
+        ]
+    );
 }
 
 #[test]
@@ -289,7 +308,7 @@ fn the_repl_shows_each_call_on_a_line_and_the_log_keeps_them() {
     let db = shop("tools_repl");
     let fake = FakeLlm::anthropic(look_then_answer_script());
     let env: Vec<(&str, String)> = fake.env().into_iter().collect();
-    let mut repl = harness::pty_with_env(["repl", "--share-samples", "-d", db.url()], &env);
+    let mut repl = harness::pty_with_env(["repl", "--share-rows", "-d", db.url()], &env);
     repl.expect_prompt();
     repl.send_line("how many orders are there?");
     repl.expect_all(&[
