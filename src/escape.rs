@@ -4,6 +4,9 @@
 //! is shown as a visible escape such as `\x1b` instead of being sent to the
 //! terminal, so such text can neither run terminal commands (OSC 52 writing
 //! the clipboard) nor move the cursor to draw over what glance printed.
+//! Bidirectional and zero-width format characters (U+200B–U+200F,
+//! U+202A–U+202E, U+2066–U+2069, U+FEFF) are escaped too, so text cannot
+//! show in an order, or with parts hidden, other than what it holds.
 //!
 //! Invariant: the result of [`visible`] contains no control character other
 //! than `\n` and `\t`, and escaping is applied per character, so text split
@@ -15,8 +18,8 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// `text` with its control characters other than newline and tab escaped:
-/// C0 and DEL as `\x1b`, C1 as `\u{9b}`. Borrowed when there is nothing to
-/// escape.
+/// C0 and DEL as `\x1b`, C1 and format characters as `\u{9b}`. Borrowed
+/// when there is nothing to escape.
 pub fn visible(text: &str) -> Cow<'_, str> {
     if !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
@@ -43,17 +46,28 @@ pub fn push_visible(out: &mut String, c: char) {
 /// terminal.
 pub struct Visible<W: Write> {
     inner: W,
-    /// The first byte of a two-byte UTF-8 character from U+0080 to U+00BF,
-    /// held until the next byte says whether it is a C1 control.
-    pending_c2: bool,
+    /// The start of a UTF-8 character, held until its last byte says which
+    /// character it is.
+    pending: Vec<u8>,
 }
 
 impl<W: Write> Visible<W> {
     pub fn new(inner: W) -> Visible<W> {
         Visible {
             inner,
-            pending_c2: false,
+            pending: Vec::with_capacity(4),
         }
+    }
+}
+
+/// The length of the UTF-8 character that starts with `lead`, if it
+/// starts one of more than one byte.
+fn utf8_len(lead: u8) -> Option<usize> {
+    match lead {
+        0xc0..=0xdf => Some(2),
+        0xe0..=0xef => Some(3),
+        0xf0..=0xf7 => Some(4),
+        _ => None,
     }
 }
 
@@ -62,23 +76,32 @@ impl<W: Write> Write for Visible<W> {
         let mut out = String::new();
         let mut bytes = Vec::with_capacity(buf.len());
         for &b in buf {
-            if std::mem::take(&mut self.pending_c2) {
-                if (0x80..=0x9f).contains(&b) {
-                    out.clear();
-                    push_visible(&mut out, char::from(b));
-                    bytes.extend_from_slice(out.as_bytes());
+            if !self.pending.is_empty() {
+                if (0x80..=0xbf).contains(&b) {
+                    self.pending.push(b);
+                    if Some(self.pending.len()) == utf8_len(self.pending[0]) {
+                        match std::str::from_utf8(&self.pending) {
+                            Ok(text) => {
+                                out.clear();
+                                text.chars().for_each(|c| push_visible(&mut out, c));
+                                bytes.extend_from_slice(out.as_bytes());
+                            }
+                            Err(_) => bytes.extend_from_slice(&self.pending),
+                        }
+                        self.pending.clear();
+                    }
                     continue;
                 }
-                bytes.push(0xc2);
+                bytes.append(&mut self.pending);
             }
-            match b {
-                0xc2 => self.pending_c2 = true,
-                b if b.is_ascii() => {
-                    out.clear();
-                    push_visible(&mut out, char::from(b));
-                    bytes.extend_from_slice(out.as_bytes());
-                }
-                b => bytes.push(b),
+            if b.is_ascii() {
+                out.clear();
+                push_visible(&mut out, char::from(b));
+                bytes.extend_from_slice(out.as_bytes());
+            } else if utf8_len(b).is_some() {
+                self.pending.push(b);
+            } else {
+                bytes.push(b);
             }
         }
         self.inner.write_all(&bytes)?;
@@ -91,17 +114,16 @@ impl<W: Write> Write for Visible<W> {
 }
 
 impl<W: Write> Drop for Visible<W> {
-    /// A lone first byte at the very end is written as it came.
+    /// An unfinished character at the very end is written as it came.
     fn drop(&mut self) {
-        if self.pending_c2 {
-            let _ = self.inner.write_all(&[0xc2]);
-        }
+        let _ = self.inner.write_all(&self.pending);
     }
 }
 
 /// True for the characters [`visible`] escapes.
 fn needs_escape(c: char) -> bool {
-    c.is_control() && c != '\n' && c != '\t'
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
 #[cfg(test)]
@@ -116,6 +138,15 @@ mod tests {
     }
 
     #[test]
+    fn bidi_and_zero_width_characters_become_visible_text() {
+        assert_eq!(
+            visible("a\u{202e}b\u{2066}c\u{200b}d\u{feff}e\u{200f}"),
+            "a\\u{202e}b\\u{2066}c\\u{200b}d\\u{feff}e\\u{200f}"
+        );
+        assert_eq!(visible("\u{2069}\u{202a}"), "\\u{2069}\\u{202a}");
+    }
+
+    #[test]
     fn newlines_tabs_and_other_text_pass_unchanged() {
         let text = "line one\n\tZoë 日本 \\x1b ^[";
         assert!(matches!(visible(text), Cow::Borrowed(t) if t == text));
@@ -123,7 +154,8 @@ mod tests {
 
     #[test]
     fn byte_streams_escape_like_text_however_the_writes_split() {
-        let text = "a,\x1b]52;c;eA==\x07\n\"Zoë\u{9b}2J\u{85}\u{a0}\"\t\x7f";
+        let text =
+            "a,\x1b]52;c;eA==\x07\n\"Zoë\u{9b}2J\u{85}\u{a0}\"\t\x7f\u{202e}日\u{feff}🦀\u{2069}";
         for at in 0..=text.len() {
             let mut out = Vec::new();
             let mut visible_out = Visible::new(&mut out);

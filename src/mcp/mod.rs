@@ -12,7 +12,8 @@
 //! glance needs is a handful of methods, and one thread that owns the
 //! session keeps every statement in order. A second thread only reads
 //! stdin; when the client closes it, the running statement is cancelled
-//! (as Ctrl-C would) and the server ends with status 0.
+//! (as Ctrl-C would) and the server ends with status 0. A bad line (not
+//! UTF-8, too long, not JSON-RPC) gets an error response; the loop goes on.
 //!
 //! Only JSON-RPC lines go to stdout; the log goes to stderr or `--log`.
 
@@ -20,9 +21,11 @@ mod calls;
 mod rpc;
 
 use std::collections::VecDeque;
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
 use std::io::{self, BufRead, Write};
-use std::sync::mpsc::{self, Receiver, Sender};
-use std::time::Duration;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value as Json, json};
 
@@ -33,6 +36,14 @@ use rpc::Message;
 
 /// The revisions glance speaks, newest first.
 const VERSIONS: [&str; 4] = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
+
+/// How long glance waits for the person's answer to an elicitation before
+/// taking it as no: a client that never answers must not stall the server.
+const ANSWER_WITHIN: Duration = Duration::from_secs(10 * 60);
+
+/// The longest line glance reads; the rest of a longer one is skipped
+/// unbuffered and the line refused.
+const MAX_LINE: usize = 8 << 20;
 
 /// How the server was started.
 pub struct Options {
@@ -47,7 +58,11 @@ pub struct Options {
 pub fn serve(session: &mut Session, options: Options) {
     let (sender, inbound) = mpsc::channel();
     let interrupts = session.interrupts().clone();
-    std::thread::spawn(move || read_stdin(&sender, &interrupts));
+    std::thread::spawn(move || {
+        if read_lines(&mut io::stdin().lock(), &sender) {
+            stop_on_close(&sender, &interrupts);
+        }
+    });
     let mut peer = Peer::new(inbound, Box::new(io::stdout()), options.log);
     run(session, &mut peer, options.allow_write);
 }
@@ -75,15 +90,57 @@ fn run(session: &mut Session, peer: &mut Peer, allow_write: bool) {
     peer.note("the client closed the connection; stopping");
 }
 
-/// Reads stdin line by line into `sender`; at its end (the client went
-/// away) cancels whatever statement runs, until the process ends.
-fn read_stdin(sender: &Sender<Inbound>, interrupts: &Interrupts) {
-    for line in io::stdin().lock().lines() {
-        let Ok(line) = line else { break };
-        if sender.send(Inbound::Line(line)).is_err() {
-            return;
+/// Reads `input` line by line into `sender` until its end or a read
+/// error; false when nobody listens any more. A line that is not UTF-8 or
+/// longer than [`MAX_LINE`] is sent as [`Inbound::Unreadable`].
+fn read_lines(input: &mut impl BufRead, sender: &Sender<Inbound>) -> bool {
+    let mut line = Vec::new();
+    let mut too_long = false;
+    loop {
+        let chunk = match input.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        let newline = chunk.iter().position(|&b| b == b'\n');
+        let part = &chunk[..newline.unwrap_or(chunk.len())];
+        if line.len() + part.len() > MAX_LINE {
+            too_long = true;
+            line = Vec::new();
+        } else if !too_long {
+            line.extend_from_slice(part);
+        }
+        let used = newline.map_or(chunk.len(), |at| at + 1);
+        input.consume(used);
+        if newline.is_some() && sender.send(inbound(&mut line, &mut too_long)).is_err() {
+            return false;
         }
     }
+    (line.is_empty() && !too_long) || sender.send(inbound(&mut line, &mut too_long)).is_ok()
+}
+
+/// What one line read becomes; leaves `line` and `too_long` ready for the
+/// next.
+fn inbound(line: &mut Vec<u8>, too_long: &mut bool) -> Inbound {
+    if std::mem::take(too_long) {
+        line.clear();
+        return Inbound::Unreadable(format!(
+            "line longer than {} MiB; glance skipped it",
+            MAX_LINE >> 20
+        ));
+    }
+    match String::from_utf8(std::mem::take(line)) {
+        Ok(text) => Inbound::Line(text),
+        Err(e) => Inbound::Unreadable(format!("line is not UTF-8: {}", e.utf8_error())),
+    }
+}
+
+/// At the end of stdin (the client went away): says so, then cancels
+/// whatever statement runs, until the process ends.
+fn stop_on_close(sender: &Sender<Inbound>, interrupts: &Interrupts) -> ! {
     let _ = sender.send(Inbound::Closed);
     // A statement may start just after this, and starting clears the flag.
     loop {
@@ -94,6 +151,8 @@ fn read_stdin(sender: &Sender<Inbound>, interrupts: &Interrupts) {
 
 enum Inbound {
     Line(String),
+    /// A line glance could not read, and why.
+    Unreadable(String),
     Closed,
 }
 
@@ -104,6 +163,11 @@ struct Peer {
     waiting: VecDeque<Message>,
     next_id: u64,
     closed: bool,
+    /// How long to wait for an elicitation's answer.
+    answer_within: Duration,
+    /// The client cancelled the request glance asked about; it gets no
+    /// response.
+    cancelled: bool,
     /// Where the protocol's lines go: stdout.
     out: Box<dyn Write>,
     log: Box<dyn Write>,
@@ -116,6 +180,8 @@ impl Peer {
             waiting: VecDeque::new(),
             next_id: 0,
             closed: false,
+            answer_within: ANSWER_WITHIN,
+            cancelled: false,
             out,
             log,
         }
@@ -126,22 +192,37 @@ impl Peer {
         if let Some(message) = self.waiting.pop_front() {
             return Some(message);
         }
-        self.receive()
+        self.receive(None)
     }
 
-    /// The next message from stdin; bad lines are answered here.
-    fn receive(&mut self) -> Option<Message> {
+    /// The next message from stdin, or `None` once the client has gone or
+    /// `deadline` passed; bad lines are answered here.
+    fn receive(&mut self, deadline: Option<Instant>) -> Option<Message> {
         loop {
             if self.closed {
                 return None;
             }
-            match self.inbound.recv() {
-                Ok(Inbound::Line(line)) if line.trim().is_empty() => {}
-                Ok(Inbound::Line(line)) => match rpc::parse(&line) {
+            let inbound = match deadline {
+                None => self.inbound.recv().ok(),
+                Some(deadline) => match self
+                    .inbound
+                    .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                {
+                    Ok(inbound) => Some(inbound),
+                    Err(RecvTimeoutError::Timeout) => return None,
+                    Err(RecvTimeoutError::Disconnected) => None,
+                },
+            };
+            match inbound {
+                Some(Inbound::Line(line)) if line.trim().is_empty() => {}
+                Some(Inbound::Line(line)) => match rpc::parse(&line) {
                     Ok(message) => return Some(message),
                     Err(answer) => self.send(&answer),
                 },
-                Ok(Inbound::Closed) | Err(_) => self.closed = true,
+                Some(Inbound::Unreadable(why)) => {
+                    self.send(&rpc::error(&Json::Null, rpc::PARSE_ERROR, &why));
+                }
+                Some(Inbound::Closed) | None => self.closed = true,
             }
         }
     }
@@ -159,18 +240,28 @@ impl Peer {
         let _ = self.log.flush();
     }
 
-    /// Asks the person, through the client's elicitation, whether to run
-    /// the statement in `consent`; no answer, or any but an explicit yes,
-    /// is no.
-    fn ask(&mut self, consent: &Consent) -> Decision {
+    /// An id for a request glance sends that the client cannot guess, so
+    /// no answer can be sent ahead of the question.
+    fn fresh_id(&mut self) -> Json {
         self.next_id += 1;
-        let id = json!(format!("glance-{}", self.next_id));
+        let mut hasher = RandomState::new().build_hasher();
+        hasher.write_u64(self.next_id);
+        json!(format!("glance-{}-{:016x}", self.next_id, hasher.finish()))
+    }
+
+    /// Asks the person, through the client's elicitation, whether to run
+    /// the statement in `consent` for request `call`; no answer within
+    /// [`Peer::answer_within`], the client cancelling `call`, or any
+    /// answer but an explicit yes, is no. Other messages meanwhile wait
+    /// their turn, pings aside.
+    fn ask(&mut self, consent: &Consent, call: &Json) -> Decision {
+        let id = self.fresh_id();
         let verdict = consent.verdict;
         let message = format!(
             "An agent asks glance to run this {} statement on the database:\n\n{}\n\nWhy glance \
              asks: {}",
             verdict.level.as_str(),
-            crate::escape::visible(consent.sql.trim()),
+            crate::escape::visible(&shown(consent.sql)),
             crate::escape::visible(&verdict.reasons.join("; "))
         );
         let params = json!({
@@ -189,7 +280,8 @@ impl Peer {
             },
         });
         self.send(&rpc::request(&id, "elicitation/create", params));
-        while let Some(message) = self.receive() {
+        let deadline = Instant::now() + self.answer_within;
+        while let Some(message) = self.receive(Some(deadline)) {
             match message {
                 Message::Response {
                     id: answered,
@@ -211,11 +303,68 @@ impl Peer {
                 Message::Request { id, method, .. } if method == "ping" => {
                     self.send(&rpc::result(&id, json!({})));
                 }
+                Message::Notification { method, params }
+                    if method == "notifications/cancelled" && params["requestId"] == *call =>
+                {
+                    self.note("the client cancelled the call; nothing runs");
+                    self.withdraw(&id, "the call was cancelled");
+                    self.cancelled = true;
+                    return Decision::Decline;
+                }
                 other => self.waiting.push_back(other),
             }
         }
+        if !self.closed {
+            self.note("no answer in time; nothing runs");
+            self.withdraw(&id, "no answer in time");
+        }
         Decision::Decline
     }
+
+    /// Tells the client that glance no longer waits for request `id`.
+    fn withdraw(&mut self, id: &Json, reason: &str) {
+        let params = json!({"requestId": id, "reason": reason});
+        self.send(&rpc::notification("notifications/cancelled", params));
+    }
+}
+
+/// Runs of whitespace longer than this are shown as one space.
+const LONG_SPACE: usize = 8;
+
+/// `sql` as shown to the person: trimmed, runs of blank lines made one
+/// and long runs of whitespace one space, so nothing hides below or
+/// beside what is on screen.
+fn shown(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut blank = false;
+    for line in sql.trim().split('\n') {
+        let line = line.trim_end();
+        if line.is_empty() {
+            if !blank {
+                out.push('\n');
+            }
+            blank = true;
+            continue;
+        }
+        blank = false;
+        let mut run = String::new();
+        for c in line.chars() {
+            if c.is_whitespace() {
+                run.push(c);
+                continue;
+            }
+            if run.chars().count() > LONG_SPACE {
+                out.push(' ');
+            } else {
+                out.push_str(&run);
+            }
+            run.clear();
+            out.push(c);
+        }
+        out.push('\n');
+    }
+    out.pop();
+    out
 }
 
 /// The revision to speak when the client asks for `asked`: the same when
@@ -249,7 +398,7 @@ impl Server {
                 &id,
                 calls::list(session.settings.share_samples, self.writes()),
             ),
-            "tools/call" => match self.call(session, peer, &params) {
+            "tools/call" => match self.call(session, peer, &id, &params) {
                 Ok(result) => rpc::result(&id, result),
                 Err(message) => rpc::error(&id, rpc::INVALID_PARAMS, &message),
             },
@@ -259,7 +408,9 @@ impl Server {
                 &format!("glance does not serve {}", crate::escape::visible(&method)),
             ),
         };
-        peer.send(&answer);
+        if !std::mem::take(&mut peer.cancelled) {
+            peer.send(&answer);
+        }
     }
 
     /// Whether `run_sql` may run writes: allowed, and someone can be asked.
@@ -291,13 +442,14 @@ impl Server {
         })
     }
 
-    /// A `tools/call`: `Err` is a protocol error (an unknown tool, params
-    /// that are not an object); a tool's own failure is a result with
-    /// `isError`.
+    /// The `tools/call` request `id`: `Err` is a protocol error (an
+    /// unknown tool, params that are not an object); a tool's own failure
+    /// is a result with `isError`.
     fn call(
         &mut self,
         session: &mut Session,
         peer: &mut Peer,
+        id: &Json,
         params: &Json,
     ) -> Result<Json, String> {
         let name = params["name"]
@@ -312,7 +464,7 @@ impl Server {
         };
         let outcome = if builtin == "run_read_only_sql" && self.writes() {
             tools::run_asking(session, arguments, &self.limits, &mut |consent| {
-                peer.ask(consent)
+                peer.ask(consent, id)
             })
         } else {
             tools::call(session, builtin, arguments, &self.limits)

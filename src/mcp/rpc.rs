@@ -20,7 +20,7 @@ pub enum Message {
         params: Json,
     },
     /// A notification: no answer.
-    Notification { method: String },
+    Notification { method: String, params: Json },
     /// The answer to a request glance sent (an elicitation).
     Response {
         id: Json,
@@ -33,20 +33,37 @@ pub enum Message {
 pub fn parse(line: &str) -> Result<Message, String> {
     let value: Json = serde_json::from_str(line)
         .map_err(|e| error(&Json::Null, PARSE_ERROR, &format!("not JSON: {e}")))?;
+    if value.is_array() {
+        return Err(error(
+            &Json::Null,
+            INVALID_REQUEST,
+            "glance does not take batches (MCP dropped them in 2025-06-18); send one message \
+             per line",
+        ));
+    }
     let id = value.get("id").cloned();
     let null = Json::Null;
-    let invalid = |why: &str| error(value.get("id").unwrap_or(&null), INVALID_REQUEST, why);
+    let answer_id = match value.get("id") {
+        Some(id) if valid_id(id) => id,
+        _ => &null,
+    };
+    let invalid = |why: &str| error(answer_id, INVALID_REQUEST, why);
     if value.get("jsonrpc") != Some(&json!("2.0")) {
         return Err(invalid("expected \"jsonrpc\": \"2.0\""));
     }
+    let params = || value.get("params").cloned().unwrap_or(Json::Null);
     match (value.get("method"), id) {
+        (Some(Json::String(_)), Some(id)) if !valid_id(&id) => {
+            Err(invalid("\"id\" must be a string or an integer"))
+        }
         (Some(Json::String(method)), Some(id)) => Ok(Message::Request {
             id,
             method: method.clone(),
-            params: value.get("params").cloned().unwrap_or(Json::Null),
+            params: params(),
         }),
         (Some(Json::String(method)), None) => Ok(Message::Notification {
             method: method.clone(),
+            params: params(),
         }),
         (Some(_), _) => Err(invalid("\"method\" must be a string")),
         (None, Some(id)) => {
@@ -61,6 +78,11 @@ pub fn parse(line: &str) -> Result<Message, String> {
     }
 }
 
+/// Whether `id` may name a request: MCP allows strings and integers.
+fn valid_id(id: &Json) -> bool {
+    id.is_string() || id.is_i64() || id.is_u64()
+}
+
 /// A result line for request `id`.
 pub fn result(id: &Json, result: Json) -> String {
     json!({"jsonrpc": "2.0", "id": id, "result": result}).to_string()
@@ -69,6 +91,11 @@ pub fn result(id: &Json, result: Json) -> String {
 /// An error line for request `id`.
 pub fn error(id: &Json, code: i64, message: &str) -> String {
     json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}}).to_string()
+}
+
+/// A notification line glance sends to the client.
+pub fn notification(method: &str, params: Json) -> String {
+    json!({"jsonrpc": "2.0", "method": method, "params": params}).to_string()
 }
 
 /// A request line glance sends to the client.
@@ -93,7 +120,8 @@ mod tests {
         assert_eq!(
             parse(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#),
             Ok(Message::Notification {
-                method: "notifications/initialized".into()
+                method: "notifications/initialized".into(),
+                params: Json::Null
             })
         );
         assert_eq!(
@@ -125,6 +153,29 @@ mod tests {
             serde_json::from_str(&parse(r#"{"jsonrpc":"2.0","id":7,"method":3}"#).unwrap_err())
                 .unwrap();
         assert_eq!(answer["error"]["code"], INVALID_REQUEST);
+    }
+
+    #[test]
+    fn odd_ids_and_batches_are_invalid_requests_with_a_null_id() {
+        for line in [
+            r#"{"jsonrpc":"2.0","id":{"a":1},"method":"ping"}"#,
+            r#"{"jsonrpc":"2.0","id":[1],"method":"ping"}"#,
+            r#"{"jsonrpc":"2.0","id":1.5,"method":"ping"}"#,
+            r#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#,
+            r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#,
+        ] {
+            let answer: Json = serde_json::from_str(&parse(line).unwrap_err()).unwrap();
+            assert_eq!(answer["error"]["code"], INVALID_REQUEST, "{line}");
+            assert_eq!(answer["id"], Json::Null, "{line}");
+        }
+        let batch: Json = serde_json::from_str(&parse("[]").unwrap_err()).unwrap();
+        assert!(
+            batch["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("does not take batches")
+        );
+        assert!(parse(r#"{"jsonrpc":"2.0","id":-3,"method":"ping"}"#).is_ok());
     }
 
     #[test]

@@ -2,20 +2,47 @@
 //! and read back from its output, on an SQLite session.
 
 use std::io::{self, Write};
+use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde_json::{Value as Json, json};
 
-use super::{Inbound, Peer, VERSIONS, run, version};
+use super::{Inbound, MAX_LINE, Peer, VERSIONS, read_lines, run, shown, version};
 use crate::session::{Session, test_session};
 
-/// Output that stays readable after the peer that wrote it is gone.
-#[derive(Clone, Default)]
-struct Written(Arc<Mutex<Vec<u8>>>);
+/// The person's answer to an elicitation, or `None` to leave it unanswered.
+type Person = fn(&Json) -> Option<Json>;
 
-impl Write for Written {
+/// The client's side: keeps every line the server writes, answers its
+/// elicitations as `person` says, and closes stdin once the request with
+/// id "end" is answered.
+#[derive(Clone)]
+struct Client {
+    lines: Arc<Mutex<Vec<Json>>>,
+    partial: Vec<u8>,
+    stdin: Sender<Inbound>,
+    person: Person,
+}
+
+impl Write for Client {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
+        self.partial.extend_from_slice(bytes);
+        while let Some(at) = self.partial.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.partial.drain(..=at).collect();
+            let line: Json = serde_json::from_slice(&line).unwrap();
+            if line["method"] == "elicitation/create"
+                && let Some(answer) = (self.person)(&line)
+            {
+                let answer = json!({"jsonrpc": "2.0", "id": line["id"], "result": answer});
+                self.stdin.send(Inbound::Line(answer.to_string())).unwrap();
+            }
+            if line["id"] == "end" && line["method"].is_null() {
+                self.stdin.send(Inbound::Closed).unwrap();
+            } else {
+                self.lines.lock().unwrap().push(line);
+            }
+        }
         Ok(bytes.len())
     }
 
@@ -32,21 +59,41 @@ fn session() -> Session {
     .0
 }
 
-/// Serves `lines` (then the end of stdin) and returns every line written.
-fn serve(session: &mut Session, lines: &[Json], allow_write: bool) -> Vec<Json> {
-    let (sender, inbound) = std::sync::mpsc::channel();
+/// Serves `lines` to the end, `person` answering the elicitations, and
+/// returns every line written.
+fn serve_asking(
+    session: &mut Session,
+    lines: Vec<Inbound>,
+    allow_write: bool,
+    person: Person,
+) -> Vec<Json> {
+    let (stdin, inbound) = std::sync::mpsc::channel();
     for line in lines {
-        sender.send(Inbound::Line(line.to_string())).unwrap();
+        stdin.send(line).unwrap();
     }
-    sender.send(Inbound::Line("{not json".into())).unwrap();
-    sender.send(Inbound::Closed).unwrap();
-    let out = Written::default();
-    let mut peer = Peer::new(inbound, Box::new(out.clone()), Box::new(io::sink()));
+    let end = json!({"jsonrpc": "2.0", "id": "end", "method": "tools/list"});
+    stdin.send(Inbound::Line(end.to_string())).unwrap();
+    let client = Client {
+        lines: Arc::default(),
+        partial: Vec::new(),
+        stdin,
+        person,
+    };
+    let mut peer = Peer::new(inbound, Box::new(client.clone()), Box::new(io::sink()));
+    peer.answer_within = Duration::from_millis(200);
     run(session, &mut peer, allow_write);
-    let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
-    text.lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect()
+    client.lines.lock().unwrap().clone()
+}
+
+/// Serves `lines` with nobody to answer an elicitation.
+fn serve(session: &mut Session, lines: &[Json], allow_write: bool) -> Vec<Json> {
+    let mut lines = inbound(lines);
+    lines.push(Inbound::Line("{not json".into()));
+    serve_asking(session, lines, allow_write, |_| None)
+}
+
+fn inbound(lines: &[Json]) -> Vec<Inbound> {
+    lines.iter().map(|l| Inbound::Line(l.to_string())).collect()
 }
 
 fn initialize(elicitation: bool) -> Json {
@@ -127,27 +174,32 @@ fn every_request_gets_one_answer_in_order() {
 #[test]
 fn an_allowed_write_runs_on_the_persons_yes_and_not_on_their_no() {
     let mut session = session();
-    let yes = json!({"jsonrpc": "2.0", "id": "glance-1", "result": {"action": "accept", "content": {"run": true}}});
-    let no = json!({"jsonrpc": "2.0", "id": "glance-2", "result": {"action": "decline"}});
-    let answers = serve(
+    let answers = serve_asking(
         &mut session,
-        &[
+        inbound(&[
             initialize(true),
             call(
                 2,
                 "run_sql",
                 json!({"sql": "update t set s = 'z' where a = 1"}),
             ),
-            yes,
             call(
                 3,
                 "run_sql",
                 json!({"sql": "update t set s = 'w' where a = 2"}),
             ),
             json!({"jsonrpc": "2.0", "id": 9, "method": "ping"}),
-            no,
-        ],
+        ]),
         true,
+        |asked| {
+            Some(
+                if asked["params"]["message"].as_str().unwrap().contains("'z'") {
+                    json!({"action": "accept", "content": {"run": true}})
+                } else {
+                    json!({"action": "decline"})
+                },
+            )
+        },
     );
     let methods: Vec<&Json> = answers.iter().map(|a| &a["method"]).collect();
     assert_eq!(methods[1], "elicitation/create");
@@ -157,11 +209,12 @@ fn an_allowed_write_runs_on_the_persons_yes_and_not_on_their_no() {
             .unwrap()
             .contains("update t set s = 'z'")
     );
-    assert_eq!(answers[2]["id"], 2);
-    assert_eq!(answers[2]["result"]["isError"], false);
-    assert_eq!(answers[3]["method"], "elicitation/create");
     // A ping while the person is asked is answered at once.
-    assert_eq!(answers[4]["id"], 9);
+    assert_eq!(answers[2]["id"], 9);
+    assert_eq!(answers[3]["id"], 2);
+    assert_eq!(answers[3]["result"]["isError"], false);
+    assert_eq!(answers[4]["method"], "elicitation/create");
+    assert_ne!(answers[4]["id"], answers[1]["id"]);
     assert_eq!(answers[5]["id"], 3);
     assert_eq!(answers[5]["result"]["isError"], true);
     let (_, rows) = session
@@ -194,4 +247,112 @@ fn the_revision_is_the_clients_when_glance_speaks_it() {
     assert_eq!(version("2024-11-05"), "2024-11-05");
     assert_eq!(version("2026-07-28"), VERSIONS[0]);
     assert_eq!(version(""), VERSIONS[0]);
+}
+
+/// What `t` holds, in order.
+fn contents(session: &mut Session) -> crate::db::Value {
+    let (_, rows) = session
+        .catalog_query("select group_concat(s, ',') from (select s from t order by a)")
+        .unwrap();
+    rows[0][0].clone()
+}
+
+fn update(id: u64) -> Json {
+    call(
+        id,
+        "run_sql",
+        json!({"sql": "update t set s = 'z' where a = 1"}),
+    )
+}
+
+#[test]
+fn a_cancelled_call_runs_nothing_gets_no_answer_and_the_server_goes_on() {
+    let mut session = session();
+    let cancel = json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
+                        "params": {"requestId": 2, "reason": "changed my mind"}});
+    let answers = serve_asking(
+        &mut session,
+        inbound(&[
+            initialize(true),
+            update(2),
+            json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list"}),
+            cancel,
+            json!({"jsonrpc": "2.0", "id": 4, "method": "ping"}),
+        ]),
+        true,
+        |_| None,
+    );
+    assert_eq!(answers[1]["method"], "elicitation/create");
+    assert_eq!(answers[2]["method"], "notifications/cancelled");
+    assert_eq!(answers[2]["params"]["requestId"], answers[1]["id"]);
+    let ids: Vec<&Json> = answers[3..].iter().map(|a| &a["id"]).collect();
+    assert_eq!(ids, [&json!(3), &json!(4)]);
+    assert_eq!(contents(&mut session), crate::db::Value::Text("x,y".into()));
+}
+
+#[test]
+fn unanswered_or_guessed_answers_run_nothing() {
+    let mut session = session();
+    let guess = |id: &str| {
+        json!({"jsonrpc": "2.0", "id": id,
+               "result": {"action": "accept", "content": {"run": true}}})
+    };
+    let answers = serve_asking(
+        &mut session,
+        inbound(&[
+            initialize(true),
+            update(2),
+            // Sent before glance asked: no id can match.
+            guess("glance-1"),
+            guess("glance-0"),
+            json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list"}),
+        ]),
+        true,
+        |_| None,
+    );
+    assert_eq!(answers[1]["method"], "elicitation/create");
+    assert_eq!(answers[2]["method"], "notifications/cancelled");
+    assert_eq!(answers[2]["params"]["reason"], "no answer in time");
+    assert_eq!(answers[3]["id"], 2);
+    assert_eq!(answers[3]["result"]["isError"], true);
+    assert_eq!(answers[4]["id"], 3);
+    assert_eq!(contents(&mut session), crate::db::Value::Text("x,y".into()));
+}
+
+#[test]
+fn unreadable_lines_are_parse_errors_and_the_server_goes_on() {
+    let mut text = b"{\"a\":1}\n\xff\xfe oops\n".to_vec();
+    text.extend(std::iter::repeat_n(b'x', MAX_LINE + 10));
+    text.extend_from_slice(b"\n\n{\"b\":2}");
+    let mut input = io::BufReader::with_capacity(4096, io::Cursor::new(text));
+    let (sender, received) = std::sync::mpsc::channel();
+    assert!(read_lines(&mut input, &sender));
+    drop(sender);
+    let received: Vec<Inbound> = received.into_iter().collect();
+    assert!(matches!(&received[0], Inbound::Line(l) if l == "{\"a\":1}"));
+    assert!(matches!(&received[1], Inbound::Unreadable(why) if why.contains("not UTF-8")));
+    assert!(matches!(&received[2], Inbound::Unreadable(why) if why.contains("8 MiB")));
+    assert!(matches!(&received[3], Inbound::Line(l) if l.is_empty()));
+    assert!(matches!(&received[4], Inbound::Line(l) if l == "{\"b\":2}"));
+    assert_eq!(received.len(), 5);
+
+    let mut session = session();
+    let mut lines = vec![Inbound::Unreadable("line is not UTF-8".into())];
+    lines.extend(inbound(&[
+        json!({"jsonrpc": "2.0", "id": 1, "method": "ping"}),
+    ]));
+    let answers = serve_asking(&mut session, lines, false, |_| None);
+    assert_eq!(answers[0]["error"]["code"], super::rpc::PARSE_ERROR);
+    assert_eq!(answers[0]["id"], Json::Null);
+    assert_eq!(answers[1]["id"], 1);
+}
+
+#[test]
+fn the_statement_shown_cannot_hide_below_or_beside() {
+    let sql = format!(
+        "  select 1;\n\n\n\n\n\tdelete from t;{}drop table t;   \n",
+        " ".repeat(200)
+    );
+    assert_eq!(shown(&sql), "select 1;\n\n\tdelete from t; drop table t;");
+    assert_eq!(shown("select a,  b\nfrom t"), "select a,  b\nfrom t");
 }

@@ -5,11 +5,13 @@
 //! corpus goes through `run_sql` with the database's fingerprint unchanged;
 //! `--allow-write` asks the person through elicitation; a client that
 //! vanishes mid-statement ends the server and its query; stdout holds only
-//! JSON-RPC lines while the log goes to `--log`.
+//! JSON-RPC lines while the log goes to `--log`; bad lines get errors and
+//! the server goes on; a call cancelled while the person is asked runs
+//! nothing.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Instant;
 
 use serde_json::{Value as Json, json};
@@ -302,17 +304,7 @@ const LONG: &str = "select count(*) from pg_class a, pg_class b, pg_class c, pg_
 fn a_client_that_vanishes_mid_call_ends_the_server_and_its_query() {
     let db = shop();
     let home = harness::scratch_dir("mcp_vanish");
-    let mut server = Command::new(glance_bin())
-        .args(["mcp", "-d", db.url()])
-        .env_clear()
-        .envs(harness::clean_env(&home))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start glance mcp");
-    let mut stdin = server.stdin.take().unwrap();
-    let mut stdout = BufReader::new(server.stdout.take().unwrap());
+    let (server, mut stdin, mut stdout) = spawn(&["mcp", "-d", db.url()], &home);
     let initialize = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
         "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "vanishing", "version": "1"}}});
     writeln!(stdin, "{initialize}").unwrap();
@@ -363,13 +355,7 @@ fn stdout_carries_only_the_protocol_and_the_log_goes_to_its_file() {
         .stdin(input)
         .run();
     out.success();
-    let answers: Vec<Json> = out
-        .stdout
-        .lines()
-        .map(|line| {
-            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON-RPC ({e}): {line}"))
-        })
-        .collect();
+    let answers = json_lines(&out.stdout);
     assert_eq!(answers.len(), 2, "{out}");
     assert_eq!(
         answers[1]["result"]["structuredContent"]["rows"],
@@ -389,4 +375,117 @@ fn stdout_carries_only_the_protocol_and_the_log_goes_to_its_file() {
         logged.contains("the client closed the connection"),
         "{logged}"
     );
+}
+
+#[test]
+fn bad_lines_get_errors_and_the_server_keeps_serving() {
+    let dir = harness::scratch_dir("mcp_bad_lines");
+    let path = dir.join("t.db");
+    rusqlite::Connection::open(&path)
+        .and_then(|conn| conn.execute_batch("create table t (a int);"))
+        .expect("create sqlite file");
+    let mut input = b"\xff\xfe not UTF-8\n".to_vec();
+    input.extend_from_slice(b"[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]\n");
+    input.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"id\":{\"x\":1},\"method\":\"ping\"}\n");
+    input.extend(std::iter::repeat_n(b' ', 9 << 20));
+    input.extend_from_slice(b"\n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}\n");
+    let out = harness::glance()
+        .args(["mcp", "-d", path.to_str().unwrap()])
+        .stdin(input)
+        .run();
+    out.success();
+    let answers = json_lines(&out.stdout);
+    let codes: Vec<&Json> = answers.iter().map(|a| &a["error"]["code"]).collect();
+    assert_eq!(
+        codes,
+        [
+            &json!(-32700),
+            &json!(-32600),
+            &json!(-32600),
+            &json!(-32700),
+            &Json::Null
+        ],
+        "{out}"
+    );
+    assert!(answers[..4].iter().all(|a| a["id"].is_null()), "{out}");
+    assert!(
+        answers[1]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not take batches"),
+        "{out}"
+    );
+    assert_eq!(answers[4], json!({"jsonrpc": "2.0", "id": 2, "result": {}}));
+}
+
+/// Each line of `stdout` as JSON; anything else fails the test.
+fn json_lines(stdout: &str) -> Vec<Json> {
+    stdout
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON-RPC ({e}): {line}"))
+        })
+        .collect()
+}
+
+#[test]
+fn cancelling_a_call_while_the_person_is_asked_runs_nothing() {
+    let dir = harness::scratch_dir("mcp_cancel");
+    let path = dir.join("t.db");
+    rusqlite::Connection::open(&path)
+        .and_then(|conn| conn.execute_batch("create table t (a int); insert into t values (1);"))
+        .expect("create sqlite file");
+    let (mut server, mut stdin, mut stdout) = spawn(
+        &["mcp", "--allow-write", "-d", path.to_str().unwrap()],
+        &dir,
+    );
+    let mut read = || {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        serde_json::from_str::<Json>(&line).unwrap()
+    };
+    let lines = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {"elicitation": {}},
+            "clientInfo": {"name": "cancelling", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+               "params": {"name": "run_sql", "arguments": {"sql": "delete from t"}}}),
+    ];
+    for line in lines {
+        writeln!(stdin, "{line}").unwrap();
+    }
+    assert_eq!(read()["id"], 1);
+    let asked = read();
+    assert_eq!(asked["method"], "elicitation/create");
+    let cancel = json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
+                        "params": {"requestId": 2}});
+    let ping = json!({"jsonrpc": "2.0", "id": 3, "method": "ping"});
+    writeln!(stdin, "{cancel}\n{ping}").unwrap();
+    let withdrawn = read();
+    assert_eq!(withdrawn["method"], "notifications/cancelled");
+    assert_eq!(withdrawn["params"]["requestId"], asked["id"]);
+    assert_eq!(read(), json!({"jsonrpc": "2.0", "id": 3, "result": {}}));
+    drop(stdin);
+    assert!(server.wait().unwrap().success());
+    let rows: i64 = rusqlite::Connection::open(&path)
+        .and_then(|conn| conn.query_row("select count(*) from t", [], |row| row.get(0)))
+        .unwrap();
+    assert_eq!(rows, 1);
+}
+
+/// `glance ARGS` with piped stdin and stdout, for a test to speak to.
+fn spawn(args: &[&str], home: &Path) -> (Child, ChildStdin, BufReader<ChildStdout>) {
+    let mut server = Command::new(glance_bin())
+        .args(args)
+        .env_clear()
+        .envs(harness::clean_env(home))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start glance mcp");
+    let stdin = server.stdin.take().unwrap();
+    let stdout = BufReader::new(server.stdout.take().unwrap());
+    (server, stdin, stdout)
 }
