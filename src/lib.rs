@@ -47,6 +47,7 @@ mod migrate;
 mod models;
 mod numbers;
 mod password;
+mod plugins;
 mod preview;
 mod price;
 mod prose;

@@ -33,6 +33,8 @@ pub struct File {
     pub connections: BTreeMap<String, Spanned<Profile>>,
     /// `[prices."MODEL"]`: dollars per million tokens.
     pub prices: BTreeMap<String, Price>,
+    /// `[tools.NAME]`: the person's own tools (plugins).
+    pub tools: BTreeMap<String, Spanned<super::plugin::PluginFile>>,
 }
 
 /// `[llm]`: which provider and model answer questions.
@@ -195,7 +197,9 @@ fn driver_problem(p: &Profile) -> Option<String> {
 }
 
 /// Reads `30s`, `500ms`, `2m` strings, or a number of seconds.
-fn duration<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Duration>, D::Error> {
+pub(super) fn duration<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Duration>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Raw {
@@ -395,7 +399,8 @@ fn validate(path: &Path, text: &str, file: &File) -> Result<(), FileError> {
             );
         }
     }
-    check_profiles(path, text, &file.connections)
+    check_profiles(path, text, &file.connections)?;
+    super::plugin::check(path, text, &file.tools)
 }
 
 /// A mistake in the value at `span`, under `key`.

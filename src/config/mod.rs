@@ -4,6 +4,7 @@
 
 pub mod duration;
 mod file;
+mod plugin;
 mod show;
 mod team;
 
@@ -19,6 +20,7 @@ pub use crate::term::ColorChoice;
 pub use file::Profile;
 #[cfg(test)]
 pub use file::parse as parse_file;
+pub use plugin::Plugin;
 pub use show::redact_url;
 
 /// What the command line sets over the config file: the flags, and the
@@ -116,6 +118,8 @@ pub struct Config {
     pub glossary: Vec<crate::agent::knowledge::Term>,
     /// Team files skipped for a problem, each with how to fix it.
     pub team_problems: Vec<String>,
+    /// `[tools.NAME]`: the person's own tools.
+    pub plugins: Vec<Plugin>,
 }
 
 impl Config {
@@ -290,6 +294,7 @@ impl Config {
                 .unwrap_or(crate::federate::DEFAULT_ROWS),
             trusted_functions: file.safety.trusted_functions,
             prices: file.prices,
+            plugins: plugin::plugins(file.tools),
             warnings,
             team: None,
             team_problems: Vec::new(),

@@ -73,7 +73,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             };
             let result = ask::run(
                 global,
-                args,
+                (args, &config.plugins),
                 term,
                 config.format,
                 choice.target.dialect(),

@@ -26,6 +26,7 @@ mod meta;
 pub mod migrate;
 mod output;
 mod saved;
+mod tools;
 mod watch;
 
 use std::io::{self, Write};
@@ -347,9 +348,14 @@ impl Repl {
             streamed: false,
             shown_sql: None,
         };
+        let mut permit = tools::permit(ui.input.is_terminal());
+        let mut toolbox = crate::agent_tools::Tools {
+            plugins: &self.config.plugins,
+            permit: &mut permit,
+        };
         let answered = turn::answer_with(
             session,
-            (agent, &mut crate::agent_tools::Builtins),
+            (agent, &mut toolbox),
             question,
             plan.as_deref(),
             &mut ui,

@@ -1,0 +1,120 @@
+//! The person's own tools (`[tools.NAME]` in the config file): programs
+//! glance runs when the model or the person calls them. A plugin gets the
+//! call as JSON on stdin and no way into the database: no connection, no
+//! URL, no credentials (see [`run`]). What it prints is data for the
+//! model; SQL in it is never run. Nothing here prints or asks.
+
+mod run;
+
+use serde_json::{Value as Json, json};
+
+use crate::config::Plugin;
+use crate::db::Dialect;
+use crate::session::Session;
+
+#[cfg(test)]
+use run::PASSED_VARIABLES;
+pub use run::Printed;
+
+/// The word a plugin's `context.dialect` holds.
+fn dialect_word(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Postgres => "postgresql",
+        Dialect::Sqlite => "sqlite",
+        Dialect::Mysql => "mysql",
+    }
+}
+
+/// Runs `plugin` with `arguments` (a JSON object, or null for none); the
+/// error names the plugin and says what went wrong.
+pub fn call(session: &Session, plugin: &Plugin, arguments: &Json) -> Result<Printed, String> {
+    let arguments = match arguments {
+        Json::Null => json!({}),
+        Json::Object(_) => arguments.clone(),
+        _ => {
+            return Err(format!(
+                "tool {}: the arguments must be a JSON object",
+                plugin.name
+            ));
+        }
+    };
+    let info = session.info();
+    let input = json!({
+        "arguments": arguments,
+        "context": {"database": info.database, "dialect": dialect_word(info.dialect)},
+    });
+    run::run(plugin, &input).map_err(|failure| format!("tool {}: {failure}", plugin.name))
+}
+
+/// The plugin named `name`, if any.
+pub fn find<'a>(plugins: &'a [Plugin], name: &str) -> Option<&'a Plugin> {
+    plugins.iter().find(|plugin| plugin.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn plugin(script: &str, timeout: Duration) -> Plugin {
+        Plugin {
+            name: "t".into(),
+            command: vec!["/bin/sh".into(), "-c".into(), script.into()],
+            description: String::new(),
+            parameters: json!({"type": "object"}),
+            read_only: true,
+            timeout,
+        }
+    }
+
+    #[test]
+    fn stdout_is_the_result_as_json_or_text() {
+        let second = Duration::from_secs(10);
+        let input = json!({"arguments": {"n": 2}});
+        let printed = run::run(&plugin("cat", second), &input).unwrap();
+        assert_eq!(printed.data, input);
+        let printed = run::run(&plugin("echo hello", second), &input).unwrap();
+        assert_eq!(printed.data, json!("hello"));
+        let printed = run::run(
+            &plugin("head -c 40000 /dev/zero | tr '\\0' a", second),
+            &input,
+        )
+        .unwrap();
+        assert!(printed.truncated);
+    }
+
+    #[test]
+    fn failures_say_why() {
+        let second = Duration::from_secs(10);
+        let error = run::run(&plugin("echo broke >&2; exit 3", second), &json!({})).unwrap_err();
+        assert_eq!(error.to_string(), "exited with status 3: broke");
+        let error =
+            run::run(&plugin("sleep 30", Duration::from_millis(100)), &json!({})).unwrap_err();
+        assert!(
+            error.to_string().contains("did not finish within 0.1s"),
+            "{error}"
+        );
+        let mut missing = plugin("", second);
+        missing.command = vec!["/nonexistent/tool".into()];
+        let error = run::run(&missing, &json!({})).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("cannot start /nonexistent/tool"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn secrets_stay_behind() {
+        let printed = run::run(&plugin("env", Duration::from_secs(10)), &json!({})).unwrap();
+        let text = printed.data.as_str().unwrap_or_default().to_string();
+        for line in text.lines() {
+            let name = line.split('=').next().unwrap_or_default();
+            assert!(
+                PASSED_VARIABLES.contains(&name) || name == "PWD" || name == "SHLVL" || name == "_",
+                "{line}"
+            );
+        }
+    }
+}
