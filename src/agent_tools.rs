@@ -12,6 +12,7 @@ use serde_json::Value as Json;
 use crate::config::Plugin;
 use crate::db;
 use crate::llm::{ToolCall, ToolSpec};
+use crate::plugins::Kit;
 use crate::session::Session;
 use crate::tool_rounds::{Stopped, Toolbox};
 use crate::tools::{self, Limits, ToolError};
@@ -84,14 +85,14 @@ pub type Permit<'a> = &'a mut dyn FnMut(&Plugin, &Json) -> Result<(), String>;
 /// The built-ins and the person's plugins, each plugin that is not
 /// read-only run only when `permit` lets it.
 pub struct Tools<'a> {
-    pub plugins: &'a [Plugin],
+    pub kit: &'a mut Kit,
     pub permit: Permit<'a>,
 }
 
 impl Toolbox for Tools<'_> {
     fn specs(&self, session: &Session) -> Vec<ToolSpec> {
         let mut specs = Builtins.specs(session);
-        specs.extend(self.plugins.iter().map(|plugin| ToolSpec {
+        specs.extend(self.kit.all().map(|plugin| ToolSpec {
             name: plugin.name.clone(),
             description: plugin.description.clone(),
             parameters: plugin.parameters.clone(),
@@ -102,21 +103,36 @@ impl Toolbox for Tools<'_> {
     /// A plugin's output as `{"result": …, "truncated"?: true}`, or
     /// `{"error": …}` when it failed or was not allowed to run.
     fn call(&mut self, session: &mut Session, call: &ToolCall) -> Result<String, Stopped> {
-        let Some(plugin) = crate::plugins::find(self.plugins, &call.name) else {
+        let Some(plugin) = self.kit.find(&call.name) else {
             return Builtins.call(session, call);
         };
-        Ok(plugin_call(session, plugin, &call.arguments, &mut self.permit).to_string())
+        if !plugin.read_only
+            && let Err(why) = (self.permit)(&plugin.clone(), &call.arguments)
+        {
+            return Ok(serde_json::json!({ "error": why }).to_string());
+        }
+        let document = match self.kit.call(session, &call.name, &call.arguments) {
+            Ok(printed) => {
+                let mut document = serde_json::json!({ "result": printed.data });
+                if printed.truncated {
+                    document["truncated"] = true.into();
+                }
+                document
+            }
+            Err(error) => serde_json::json!({ "error": error }),
+        };
+        Ok(document.to_string())
     }
 }
 
 /// One line naming the tools a question would offer the model.
-pub fn offered(session: &Session, agent: &crate::agent::Agent, plugins: &[Plugin]) -> String {
+pub fn offered(session: &Session, agent: &crate::agent::Agent, kit: &mut Kit) -> String {
     if agent.tool_calls_allowed() == 0 {
         return "Tools offered: none (tool calls are off)".to_string();
     }
     let mut not_called = |_: &Plugin, _: &Json| Ok(());
     let tools = Tools {
-        plugins,
+        kit,
         permit: &mut not_called,
     };
     let names: Vec<String> = tools
@@ -125,29 +141,4 @@ pub fn offered(session: &Session, agent: &crate::agent::Agent, plugins: &[Plugin
         .map(|spec| spec.name)
         .collect();
     crate::escape::visible(&format!("Tools offered: {}", names.join(", "))).into_owned()
-}
-
-/// Runs `plugin` if it reads only or `permit` lets it: the result or the
-/// error as the model sees it.
-pub fn plugin_call(
-    session: &Session,
-    plugin: &Plugin,
-    arguments: &Json,
-    permit: &mut Permit<'_>,
-) -> Json {
-    if !plugin.read_only
-        && let Err(why) = permit(plugin, arguments)
-    {
-        return serde_json::json!({ "error": why });
-    }
-    match crate::plugins::call(session, plugin, arguments) {
-        Ok(printed) => {
-            let mut document = serde_json::json!({ "result": printed.data });
-            if printed.truncated {
-                document["truncated"] = true.into();
-            }
-            document
-        }
-        Err(error) => serde_json::json!({ "error": error }),
-    }
 }

@@ -24,6 +24,7 @@ use crate::exit::Failure;
 use crate::gate::{self, Allowed, Answerer};
 use crate::highlight;
 use crate::llm;
+use crate::plugins::Kit;
 use crate::render::{self, Format};
 use crate::report;
 use crate::safety::{self, Level, Verdict};
@@ -124,7 +125,7 @@ fn split_report(text: &str) -> (String, Option<String>) {
 /// Runs `glance ask`.
 pub fn run(
     global: &Global,
-    (args, plugins): (&AskArgs, &[Plugin]),
+    (args, kit): (&AskArgs, &mut Kit),
     term: Term,
     format: Format,
     dialect: Dialect,
@@ -147,7 +148,7 @@ pub fn run(
             .map_err(Failed::of("model"));
         };
         let mut session = open().map_err(Failed::of("connection"))?;
-        let result = ask_question((args, plugins), term, &mut session, agent, question.trim());
+        let result = ask_question((args, kit), term, &mut session, agent, question.trim());
         warn_about_history(&mut session);
         session.leak_catalog();
         return result;
@@ -371,7 +372,7 @@ fn print_json_error(
 /// Answers one question: generate, classify, confirm by flag or terminal,
 /// run, correct; or with `--show-prompt` / `--dry-run` stop early.
 fn ask_question(
-    (args, plugins): (&AskArgs, &[Plugin]),
+    (args, kit): (&AskArgs, &mut Kit),
     term: Term,
     session: &mut Session,
     mut agent: Agent,
@@ -379,7 +380,7 @@ fn ask_question(
 ) -> Result<(), Failed> {
     let json = session.settings.format == Format::Json;
     if args.show_prompt {
-        return show_prompt(session, (&agent, plugins), question, json);
+        return show_prompt(session, (&agent, kit), question, json);
     }
     if args.dry_run {
         return dry_run(session, &agent, question, json, term);
@@ -410,7 +411,7 @@ fn ask_question(
         ))
     };
     let mut toolbox = crate::agent_tools::Tools {
-        plugins,
+        kit,
         permit: &mut permit,
     };
     let answered = turn::answer(session, (&mut agent, &mut toolbox), question, &mut ui);
@@ -489,7 +490,7 @@ fn ask_question(
 /// as one JSON document.
 fn show_prompt(
     session: &mut Session,
-    (agent, plugins): (&Agent, &[Plugin]),
+    (agent, kit): (&Agent, &mut Kit),
     question: &str,
     json: bool,
 ) -> Result<(), Failed> {
@@ -500,7 +501,7 @@ fn show_prompt(
         text = format!(
             "{}\n{}",
             text.trim_end_matches('\n'),
-            crate::agent_tools::offered(session, agent, plugins)
+            crate::agent_tools::offered(session, agent, kit)
         );
     }
     print_line(text.trim_end_matches('\n')).map_err(|e| Failure::from_io(e).into())

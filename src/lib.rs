@@ -40,6 +40,7 @@ mod ident;
 mod input_proptests;
 mod interrupt;
 mod journal;
+mod jsonrpc;
 mod lint;
 mod llm;
 mod mcp;

@@ -35,6 +35,8 @@ pub struct File {
     pub prices: BTreeMap<String, Price>,
     /// `[tools.NAME]`: the person's own tools (plugins).
     pub tools: BTreeMap<String, Spanned<super::plugin::PluginFile>>,
+    /// `[mcp.NAME]`: MCP servers whose tools are offered too.
+    pub mcp: BTreeMap<String, Spanned<super::plugin::McpFile>>,
 }
 
 /// `[llm]`: which provider and model answer questions.
@@ -400,7 +402,7 @@ fn validate(path: &Path, text: &str, file: &File) -> Result<(), FileError> {
         }
     }
     check_profiles(path, text, &file.connections)?;
-    super::plugin::check(path, text, &file.tools)
+    super::plugin::check(path, text, &file.tools, &file.mcp)
 }
 
 /// A mistake in the value at `span`, under `key`.

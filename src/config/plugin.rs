@@ -29,6 +29,38 @@ pub struct PluginFile {
     pub timeout: Option<Duration>,
 }
 
+/// One `[mcp.NAME]` table as written: an MCP server glance starts.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct McpFile {
+    pub command: Vec<String>,
+    #[serde(deserialize_with = "super::file::duration")]
+    pub timeout: Option<Duration>,
+}
+
+/// An MCP server whose tools are offered as `NAME__tool`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct McpServer {
+    pub name: String,
+    pub command: Vec<String>,
+    /// How long it may take to start or to answer one call.
+    pub timeout: Duration,
+}
+
+/// The file's MCP servers, by name.
+pub fn servers(mcp: BTreeMap<String, Spanned<McpFile>>) -> Vec<McpServer> {
+    mcp.into_iter()
+        .map(|(name, file)| {
+            let file = file.into_inner();
+            McpServer {
+                name,
+                command: file.command,
+                timeout: file.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            }
+        })
+        .collect()
+}
+
 /// A plugin, ready to offer and run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plugin {
@@ -75,11 +107,19 @@ pub fn check(
     path: &Path,
     text: &str,
     tools: &BTreeMap<String, Spanned<PluginFile>>,
+    mcp: &BTreeMap<String, Spanned<McpFile>>,
 ) -> Result<(), FileError> {
-    for (name, table) in tools {
-        let problem = if !valid_name(name) {
-            Some("a tool's name is letters, digits, `_` and `-` (at most 64)")
-        } else if table.get_ref().command.first().is_none_or(String::is_empty) {
+    let tables = tools
+        .iter()
+        .map(|(name, table)| ("tools", name, table.span(), &table.get_ref().command))
+        .chain(
+            mcp.iter()
+                .map(|(name, table)| ("mcp", name, table.span(), &table.get_ref().command)),
+        );
+    for (section, name, span, command) in tables {
+        let problem = if !valid_name(name) || name.contains("__") {
+            Some("a tool's name is letters, digits, `_` and `-` (at most 64, no `__`)")
+        } else if command.first().is_none_or(String::is_empty) {
             Some("`command` needs the program to run, e.g. command = [\"/path/to/tool\"]")
         } else {
             None
@@ -88,8 +128,8 @@ pub fn check(
             return Err(FileError::at(
                 path,
                 text,
-                Some(table.span()),
-                Some(format!("tools.{name}")),
+                Some(span),
+                Some(format!("{section}.{name}")),
                 problem.to_string(),
             ));
         }
@@ -146,6 +186,10 @@ mod tests {
         assert!(error.contains("letters, digits"), "{error}");
         let error = read("[tools.x]\ncommand = [\"x\"]\ntimeout = \"soon\"\n").unwrap_err();
         assert!(error.contains("line 3"), "{error}");
+        let error = read("[mcp.db]\ntimeout = \"5s\"\n").unwrap_err();
+        assert!(error.contains("key `mcp.db`"), "{error}");
+        let error = read("[mcp.a__b]\ncommand = [\"x\"]\n").unwrap_err();
+        assert!(error.contains("no `__`"), "{error}");
         let error = read("[tools.x]\ncommand = [\"x\"]\nreadonly = true\n").unwrap_err();
         assert!(error.contains("readonly"), "{error}");
     }

@@ -1,14 +1,16 @@
-//! The person's own tools (`[tools.NAME]` in the config file): programs
-//! glance runs when the model or the person calls them. A plugin gets the
+//! The person's own tools: programs glance runs when the model or the
+//! person calls them (`[tools.NAME]` in the config file), and the tools of
+//! MCP servers glance starts (`[mcp.NAME]`, in [`mcp`]). A plugin gets the
 //! call as JSON on stdin and no way into the database: no connection, no
 //! URL, no credentials (see [`run`]). What it prints is data for the
 //! model; SQL in it is never run. Nothing here prints or asks.
 
+mod mcp;
 mod run;
 
 use serde_json::{Value as Json, json};
 
-use crate::config::Plugin;
+use crate::config::{McpServer, Plugin};
 use crate::db::Dialect;
 use crate::session::Session;
 
@@ -25,30 +27,93 @@ fn dialect_word(dialect: Dialect) -> &'static str {
     }
 }
 
-/// Runs `plugin` with `arguments` (a JSON object, or null for none); the
-/// error names the plugin and says what went wrong.
-pub fn call(session: &Session, plugin: &Plugin, arguments: &Json) -> Result<Printed, String> {
-    let arguments = match arguments {
-        Json::Null => json!({}),
-        Json::Object(_) => arguments.clone(),
-        _ => {
-            return Err(format!(
-                "tool {}: the arguments must be a JSON object",
-                plugin.name
-            ));
-        }
-    };
-    let info = session.info();
-    let input = json!({
-        "arguments": arguments,
-        "context": {"database": info.database, "dialect": dialect_word(info.dialect)},
-    });
-    run::run(plugin, &input).map_err(|failure| format!("tool {}: {failure}", plugin.name))
+/// Every tool of the person's: the plugins and the MCP servers' tools.
+#[derive(Default)]
+pub struct Kit {
+    plugins: Vec<Plugin>,
+    servers: Vec<mcp::Client>,
 }
 
-/// The plugin named `name`, if any.
-pub fn find<'a>(plugins: &'a [Plugin], name: &str) -> Option<&'a Plugin> {
-    plugins.iter().find(|plugin| plugin.name == name)
+impl Kit {
+    /// `plugins`, and `servers` started; a server that does not start is
+    /// left out, with a warning that names it.
+    pub fn start(plugins: &[Plugin], servers: &[McpServer]) -> (Kit, Vec<String>) {
+        let mut warnings = Vec::new();
+        let servers = servers
+            .iter()
+            .filter_map(|server| {
+                mcp::Client::start(server)
+                    .map_err(|error| {
+                        warnings.push(format!(
+                            "MCP server {}: {error}; its tools are not offered",
+                            server.name
+                        ));
+                    })
+                    .ok()
+            })
+            .collect();
+        let kit = Kit {
+            plugins: plugins.to_vec(),
+            servers,
+        };
+        (kit, warnings)
+    }
+
+    /// Every tool, plugins first.
+    pub fn all(&self) -> impl Iterator<Item = &Plugin> {
+        self.plugins
+            .iter()
+            .chain(self.servers.iter().flat_map(|client| &client.tools))
+    }
+
+    /// The tool named `name`, if any.
+    pub fn find(&self, name: &str) -> Option<&Plugin> {
+        self.all().find(|plugin| plugin.name == name)
+    }
+
+    /// Where `tool` comes from, for `\tools`.
+    pub fn origin(&self, tool: &Plugin) -> String {
+        match self.server_of(&tool.name) {
+            Some(at) => format!("MCP server {}", self.servers[at].server.name),
+            None => format!("plugin: {}", tool.command.join(" ")),
+        }
+    }
+
+    fn server_of(&self, name: &str) -> Option<usize> {
+        self.servers
+            .iter()
+            .position(|client| client.tools.iter().any(|tool| tool.name == name))
+    }
+
+    /// Runs the tool `name` (one [`Kit::find`] found) with `arguments`.
+    pub fn call(
+        &mut self,
+        session: &Session,
+        name: &str,
+        arguments: &Json,
+    ) -> Result<Printed, String> {
+        let arguments = match arguments {
+            Json::Null => json!({}),
+            Json::Object(_) => arguments.clone(),
+            _ => return Err(format!("tool {name}: the arguments must be a JSON object")),
+        };
+        if let Some(at) = self.server_of(name) {
+            return self.servers[at]
+                .call(name, &arguments)
+                .map_err(|error| format!("tool {name}: {error}"));
+        }
+        let plugin = self
+            .plugins
+            .iter()
+            .find(|plugin| plugin.name == name)
+            .ok_or_else(|| format!("there is no tool named \"{name}\""))?;
+        let info = session.info();
+        let input = json!({
+            "arguments": arguments,
+            "context": {"database": info.database, "dialect": dialect_word(info.dialect)},
+        });
+        run::run(plugin, &input).map_err(|failure| format!("tool {name}: {failure}"))
+    }
 }
 
 #[cfg(test)]

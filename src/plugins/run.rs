@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -52,23 +52,7 @@ fn stderr_part(stderr: &str) -> String {
 
 /// Runs `plugin` with `input` on its stdin.
 pub fn run(plugin: &Plugin, input: &Json) -> Result<Printed, Failure> {
-    let mut command = Command::new(&plugin.command[0]);
-    command
-        .args(&plugin.command[1..])
-        .env_clear()
-        .envs(
-            PASSED_VARIABLES
-                .iter()
-                .filter_map(|name| Some((name, std::env::var_os(name)?))),
-        )
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    let mut child = command.spawn().map_err(|error| Failure::Start {
-        command: plugin.command[0].clone(),
-        error,
-    })?;
+    let mut child = start(&plugin.command, Stdio::piped())?;
     let mut stdin = child.stdin.take().expect("stdin is piped");
     let text = input.to_string();
     // A plugin that does not read its input must not block the call.
@@ -77,9 +61,6 @@ pub fn run(plugin: &Plugin, input: &Json) -> Result<Printed, Failure> {
     });
     let stdout = capped(child.stdout.take().expect("stdout is piped"), MAX_OUTPUT);
     let stderr = capped(child.stderr.take().expect("stderr is piped"), MAX_STDERR);
-    let group = i32::try_from(child.id())
-        .ok()
-        .and_then(rustix::process::Pid::from_raw);
     let deadline = Instant::now() + plugin.timeout;
     let status = loop {
         match child.try_wait() {
@@ -90,9 +71,7 @@ pub fn run(plugin: &Plugin, input: &Json) -> Result<Printed, Failure> {
         }
     };
     // The whole group goes, so nothing the plugin started outlives it.
-    if let Some(group) = group {
-        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
-    }
+    kill_group(&child);
     let status = match status {
         Some(status) => status,
         None => {
@@ -116,6 +95,38 @@ pub fn run(plugin: &Plugin, input: &Json) -> Result<Printed, Failure> {
     let data = serde_json::from_str(text.trim())
         .unwrap_or_else(|_| Json::String(text.trim_end().to_string()));
     Ok(Printed { data, truncated })
+}
+
+/// Starts `command` (program and arguments) in a process group of its own,
+/// with only [`PASSED_VARIABLES`] and piped stdin and stdout.
+pub(super) fn start(command: &[String], stderr: Stdio) -> Result<Child, Failure> {
+    Command::new(&command[0])
+        .args(&command[1..])
+        .env_clear()
+        .envs(
+            PASSED_VARIABLES
+                .iter()
+                .filter_map(|name| Some((name, std::env::var_os(name)?))),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .process_group(0)
+        .spawn()
+        .map_err(|error| Failure::Start {
+            command: command[0].clone(),
+            error,
+        })
+}
+
+/// Kills `child`'s process group: the child and whatever it started.
+pub(super) fn kill_group(child: &Child) {
+    if let Some(group) = i32::try_from(child.id())
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    {
+        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+    }
 }
 
 /// Reads `stream` to its end on a thread, keeping the first `most` bytes;

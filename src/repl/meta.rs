@@ -294,10 +294,10 @@ impl Repl {
             }
             Meta::Close(name) => self.close(session, &name),
             Meta::Conns => self.list_conns(session),
-            Meta::Tools => print!("{}", super::tools::list(session, &self.config.plugins)),
+            Meta::Tools => print!("{}", super::tools::list(session, &self.kit)),
             Meta::Tool { name, arguments } => {
                 let terminal = input.is_terminal();
-                super::tools::call(session, &self.config.plugins, &name, &arguments, terminal);
+                super::tools::call(session, &mut self.kit, &name, &arguments, terminal);
             }
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::Team => {
@@ -515,8 +515,8 @@ impl Repl {
                 let text = prompt::show(agent.provider(), &request, &context, json);
                 println!("{}", text.trim_end_matches('\n'));
                 if !json {
-                    let plugins = &self.config.plugins;
-                    println!("{}", crate::agent_tools::offered(session, agent, plugins));
+                    let kit = &mut self.kit;
+                    println!("{}", crate::agent_tools::offered(session, agent, kit));
                 }
             }
             Err(error) => eprint!("{}", report::db_error(&error, None)),

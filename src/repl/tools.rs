@@ -7,6 +7,7 @@ use crate::agent_tools::{Builtins, Tools};
 use crate::config::Plugin;
 use crate::escape;
 use crate::llm::ToolCall;
+use crate::plugins::Kit;
 use crate::report;
 use crate::session::Session;
 use crate::tool_rounds::Toolbox;
@@ -39,7 +40,7 @@ pub fn permit(terminal: bool) -> impl FnMut(&Plugin, &Json) -> Result<(), String
 
 /// `\tools`: one line per tool: name, read-only or not, where it comes
 /// from, what it does.
-pub fn list(session: &Session, plugins: &[Plugin]) -> String {
+pub fn list(session: &Session, kit: &Kit) -> String {
     let mut lines = Vec::new();
     for spec in Builtins.specs(session) {
         lines.push((
@@ -49,13 +50,13 @@ pub fn list(session: &Session, plugins: &[Plugin]) -> String {
             spec.description,
         ));
     }
-    for plugin in plugins {
+    for plugin in kit.all() {
         let access = if plugin.read_only {
             "read-only"
         } else {
             "asks first"
         };
-        let from = format!("plugin: {}", plugin.command.join(" "));
+        let from = kit.origin(plugin);
         lines.push((
             plugin.name.clone(),
             access,
@@ -76,13 +77,7 @@ pub fn list(session: &Session, plugins: &[Plugin]) -> String {
 
 /// `\tool NAME [JSON]`: runs one tool as the model would, and prints its
 /// result or its error.
-pub fn call(
-    session: &mut Session,
-    plugins: &[Plugin],
-    name: &str,
-    arguments: &str,
-    terminal: bool,
-) {
+pub fn call(session: &mut Session, kit: &mut Kit, name: &str, arguments: &str, terminal: bool) {
     let arguments = if arguments.is_empty() {
         Json::Object(Default::default())
     } else {
@@ -103,7 +98,7 @@ pub fn call(
     };
     let mut permit = permit(terminal);
     let mut tools = Tools {
-        plugins,
+        kit,
         permit: &mut permit,
     };
     let call = ToolCall {

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::fake_llm::{FakeLlm, Reply};
 use crate::fake_tool_calls::{offered, results};
-use crate::harness::{self, Cmd, glance};
+use crate::harness::{self, Cmd, Repl, glance};
 
 /// A scratch folder with a SQLite shop and a config naming `plugins`
 /// (TOML tables, `{dir}` standing for the folder).
@@ -64,6 +64,15 @@ fn ask(setup: &Setup, fake: &FakeLlm, args: &[&str]) -> Cmd {
         cmd = cmd.env(name, value);
     }
     cmd
+}
+
+/// The REPL on the setup's shop, at its first prompt.
+fn start_repl(setup: &Setup) -> Repl {
+    let env = [("GLANCE_CONFIG", setup.config.to_string_lossy().into_owned())];
+    let db = setup.db.to_string_lossy().into_owned();
+    let mut repl = harness::pty_with_env(["repl", "-d", db.as_str()], &env);
+    repl.expect_prompt();
+    repl
 }
 
 fn count_items(setup: &Setup) -> Option<i64> {
@@ -208,10 +217,7 @@ fn tools_are_listed_and_called_by_hand_asking_before_writes() {
     );
     script(&setup.dir, "note.sh", "cat > \"$0.ran\"; echo noted");
     let marker = setup.dir.join("note.sh.ran");
-    let env = [("GLANCE_CONFIG", setup.config.to_string_lossy().into_owned())];
-    let db = setup.db.to_string_lossy().into_owned();
-    let mut repl = harness::pty_with_env(["repl", "-d", db.as_str()], &env);
-    repl.expect_prompt();
+    let mut repl = start_repl(&setup);
     repl.send_line("\\tools");
     repl.expect_all(&[
         "list_tables",
@@ -262,4 +268,65 @@ fn a_plugin_without_a_command_is_a_located_config_error() {
         .stderr_has("line 1")
         .stderr_has("key `tools.x`")
         .stderr_has("`command` needs the program to run");
+}
+
+#[test]
+fn an_mcp_server_s_tools_are_listed_and_called() {
+    let setup = setup(
+        "plugins_mcp",
+        &format!(
+            "[mcp.self]\ncommand = [\"{}\", \"mcp\", \"-d\", \"{{dir}}/shop.db\"]\ntimeout = \"20s\"\n",
+            harness::glance_bin()
+        ),
+    );
+    let fake = FakeLlm::openai(vec![
+        Reply::call("self__list_tables", json!({})),
+        Reply::sql("select count(*) as n from items"),
+    ]);
+    let out = ask(&setup, &fake, &[]).run();
+    out.success()
+        .stdout_has("n\n2\n")
+        .stderr_has("→ self__list_tables()");
+    let requests = fake.requests();
+    assert!(offered(&requests[0].body).contains(&"self__describe_table".to_string()));
+    let back = results(&requests[1].body);
+    assert!(back[0].1.contains("items"), "{}", back[0].1);
+
+    let mut repl = start_repl(&setup);
+    repl.send_line("\\tools");
+    repl.expect_all(&["self__list_tables", "read-only", "MCP server self"]);
+    repl.expect_prompt();
+    repl.send_line("\\tool self__list_tables");
+    repl.expect("\"items\"");
+    repl.expect_prompt();
+    repl.send_line("\\q");
+    assert_eq!(repl.expect_exit(), 0);
+}
+
+#[test]
+fn an_mcp_server_that_cannot_start_is_a_warning() {
+    let setup = setup(
+        "plugins_mcp_missing",
+        "[mcp.gone]\ncommand = [\"{dir}/nowhere\"]\n",
+    );
+    let fake = FakeLlm::openai(vec![Reply::sql("select count(*) as n from items")]);
+    ask(&setup, &fake, &[])
+        .run()
+        .success()
+        .stdout_has("n\n2\n")
+        .stderr_has("MCP server gone: cannot start");
+}
+
+#[test]
+fn show_prompt_names_the_tools_offered() {
+    let setup = setup(
+        "plugins_show_prompt",
+        &format!("[tools.today]\ncommand = [\"{}\"]\n", example("today.sh")),
+    );
+    let fake = FakeLlm::openai(Vec::new());
+    ask(&setup, &fake, &["--show-prompt"])
+        .run()
+        .success()
+        .stdout_has("Tools offered: list_tables, describe_table, explain, today\n");
+    assert!(fake.requests().is_empty());
 }
