@@ -111,7 +111,7 @@ impl Toolbox for Tools<'_> {
         {
             return Ok(serde_json::json!({ "error": why }).to_string());
         }
-        let document = match self.kit.call(session, &call.name, &call.arguments) {
+        let document = match self.kit.call(session, &call.name, &call.arguments)? {
             Ok(printed) => {
                 let mut document = serde_json::json!({ "result": printed.data });
                 if printed.truncated {

@@ -13,6 +13,7 @@ use serde_json::{Value as Json, json};
 use crate::config::{McpServer, Plugin};
 use crate::db::Dialect;
 use crate::session::Session;
+use crate::tool_rounds::Stopped;
 
 #[cfg(test)]
 use run::PASSED_VARIABLES;
@@ -85,34 +86,43 @@ impl Kit {
             .position(|client| client.tools.iter().any(|tool| tool.name == name))
     }
 
-    /// Runs the tool `name` (one [`Kit::find`] found) with `arguments`.
+    /// Runs the tool `name` (one [`Kit::find`] found) with `arguments`:
+    /// what it printed or why not; `Err` when Ctrl-C stopped it.
     pub fn call(
         &mut self,
         session: &Session,
         name: &str,
         arguments: &Json,
-    ) -> Result<Printed, String> {
+    ) -> Result<Result<Printed, String>, Stopped> {
         let arguments = match arguments {
             Json::Null => json!({}),
             Json::Object(_) => arguments.clone(),
-            _ => return Err(format!("tool {name}: the arguments must be a JSON object")),
+            _ => {
+                return Ok(Err(format!(
+                    "tool {name}: the arguments must be a JSON object"
+                )));
+            }
         };
         if let Some(at) = self.server_of(name) {
-            return self.servers[at]
-                .call(name, &arguments)
-                .map_err(|error| format!("tool {name}: {error}"));
+            let result = self.servers[at].call(name, &arguments);
+            return Ok(result.map_err(|error| format!("tool {name}: {error}")));
         }
-        let plugin = self
-            .plugins
-            .iter()
-            .find(|plugin| plugin.name == name)
-            .ok_or_else(|| format!("there is no tool named \"{name}\""))?;
+        let Some(plugin) = self.plugins.iter().find(|plugin| plugin.name == name) else {
+            return Ok(Err(format!("there is no tool named \"{name}\"")));
+        };
         let info = session.info();
         let input = json!({
             "arguments": arguments,
             "context": {"database": info.database, "dialect": dialect_word(info.dialect)},
         });
-        run::run(plugin, &input).map_err(|failure| format!("tool {name}: {failure}"))
+        let interrupts = session.interrupts();
+        // A Ctrl-C from before the call is not meant for it.
+        interrupts.take();
+        match run::run(plugin, &input, &|| interrupts.take()) {
+            Ok(printed) => Ok(Ok(printed)),
+            Err(run::Failure::Interrupted) => Err(Stopped),
+            Err(failure) => Ok(Err(format!("tool {name}: {failure}"))),
+        }
     }
 }
 
@@ -136,13 +146,14 @@ mod tests {
     fn stdout_is_the_result_as_json_or_text() {
         let second = Duration::from_secs(10);
         let input = json!({"arguments": {"n": 2}});
-        let printed = run::run(&plugin("cat", second), &input).unwrap();
+        let printed = run::run(&plugin("cat", second), &input, &|| false).unwrap();
         assert_eq!(printed.data, input);
-        let printed = run::run(&plugin("echo hello", second), &input).unwrap();
+        let printed = run::run(&plugin("echo hello", second), &input, &|| false).unwrap();
         assert_eq!(printed.data, json!("hello"));
         let printed = run::run(
             &plugin("head -c 40000 /dev/zero | tr '\\0' a", second),
             &input,
+            &|| false,
         )
         .unwrap();
         assert!(printed.truncated);
@@ -151,17 +162,28 @@ mod tests {
     #[test]
     fn failures_say_why() {
         let second = Duration::from_secs(10);
-        let error = run::run(&plugin("echo broke >&2; exit 3", second), &json!({})).unwrap_err();
+        let error = run::run(
+            &plugin("echo broke >&2; exit 3", second),
+            &json!({}),
+            &|| false,
+        )
+        .unwrap_err();
         assert_eq!(error.to_string(), "exited with status 3: broke");
-        let error =
-            run::run(&plugin("sleep 30", Duration::from_millis(100)), &json!({})).unwrap_err();
+        let error = run::run(
+            &plugin("sleep 30", Duration::from_millis(100)),
+            &json!({}),
+            &|| false,
+        )
+        .unwrap_err();
         assert!(
             error.to_string().contains("did not finish within 0.1s"),
             "{error}"
         );
+        let error = run::run(&plugin("sleep 30", second), &json!({}), &|| true).unwrap_err();
+        assert!(matches!(error, run::Failure::Interrupted), "{error}");
         let mut missing = plugin("", second);
         missing.command = vec!["/nonexistent/tool".into()];
-        let error = run::run(&missing, &json!({})).unwrap_err();
+        let error = run::run(&missing, &json!({}), &|| false).unwrap_err();
         assert!(
             error
                 .to_string()
@@ -171,8 +193,11 @@ mod tests {
     }
 
     #[test]
-    fn secrets_stay_behind() {
-        let printed = run::run(&plugin("env", Duration::from_secs(10)), &json!({})).unwrap();
+    fn only_the_listed_variables_pass() {
+        let printed = run::run(&plugin("env", Duration::from_secs(10)), &json!({}), &|| {
+            false
+        })
+        .unwrap();
         let text = printed.data.as_str().unwrap_or_default().to_string();
         for line in text.lines() {
             let name = line.split('=').next().unwrap_or_default();

@@ -40,6 +40,8 @@ pub enum Failure {
     Failed { status: String, stderr: String },
     #[error("did not finish within {}s and was stopped", .0.as_secs_f64())]
     TimedOut(Duration),
+    #[error("stopped by Ctrl-C")]
+    Interrupted,
 }
 
 fn stderr_part(stderr: &str) -> String {
@@ -50,8 +52,9 @@ fn stderr_part(stderr: &str) -> String {
     }
 }
 
-/// Runs `plugin` with `input` on its stdin.
-pub fn run(plugin: &Plugin, input: &Json) -> Result<Printed, Failure> {
+/// Runs `plugin` with `input` on its stdin; `stopped` says whether
+/// Ctrl-C was pressed meanwhile, which stops it.
+pub fn run(plugin: &Plugin, input: &Json, stopped: &dyn Fn() -> bool) -> Result<Printed, Failure> {
     let mut child = start(&plugin.command, Stdio::piped())?;
     let mut stdin = child.stdin.take().expect("stdin is piped");
     let text = input.to_string();
@@ -64,19 +67,20 @@ pub fn run(plugin: &Plugin, input: &Json) -> Result<Printed, Failure> {
     let deadline = Instant::now() + plugin.timeout;
     let status = loop {
         match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if Instant::now() >= deadline => break None,
+            Ok(Some(status)) => break Ok(status),
+            Ok(None) if stopped() => break Err(Failure::Interrupted),
+            Ok(None) if Instant::now() >= deadline => break Err(Failure::TimedOut(plugin.timeout)),
             Ok(None) => thread::sleep(Duration::from_millis(10)),
-            Err(_) => break None,
+            Err(_) => break Err(Failure::TimedOut(plugin.timeout)),
         }
     };
     // The whole group goes, so nothing the plugin started outlives it.
     kill_group(&child);
     let status = match status {
-        Some(status) => status,
-        None => {
+        Ok(status) => status,
+        Err(failure) => {
             let _ = child.wait();
-            return Err(Failure::TimedOut(plugin.timeout));
+            return Err(failure);
         }
     };
     let _ = writer.join();

@@ -211,10 +211,13 @@ fn tools_are_listed_and_called_by_hand_asking_before_writes() {
         "plugins_repl",
         &format!(
             "[tools.today]\ncommand = [\"{}\"]\ndescription = \"today's date\"\nread_only = true\n\
-             [tools.note]\ncommand = [\"{{dir}}/note.sh\"]\ndescription = \"keeps a note\"\n",
+             [tools.note]\ncommand = [\"{{dir}}/note.sh\"]\ndescription = \"keeps a note\"\n\
+             [tools.slow]\ncommand = [\"{{dir}}/slow.sh\"]\nread_only = true\n",
             example("today.sh"),
         ),
     );
+    script(&setup.dir, "slow.sh", "touch \"$0.ran\"; sleep 600");
+    let slow_marker = setup.dir.join("slow.sh.ran");
     script(&setup.dir, "note.sh", "cat > \"$0.ran\"; echo noted");
     let marker = setup.dir.join("note.sh.ran");
     let mut repl = start_repl(&setup);
@@ -245,6 +248,12 @@ fn tools_are_listed_and_called_by_hand_asking_before_writes() {
     assert!(marker.exists());
     repl.send_line("\\tool note [1]");
     repl.expect("not a JSON object");
+    repl.expect_prompt();
+    repl.send_line("\\tool slow");
+    repl.expect("\\tool slow");
+    harness::wait_until("the slow plugin to start", || slow_marker.exists());
+    repl.ctrl('c');
+    repl.expect("cancelled");
     repl.expect_prompt();
     repl.send_line("\\tool nothing {}");
     repl.expect("there is no tool named \"nothing\"");
@@ -329,4 +338,36 @@ fn show_prompt_names_the_tools_offered() {
         .success()
         .stdout_has("Tools offered: list_tables, describe_table, explain, today\n");
     assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn a_plugin_the_model_calls_in_the_repl_asks_first() {
+    let setup = setup(
+        "plugins_repl_model",
+        "[tools.note]\ncommand = [\"{dir}/note.sh\"]\ndescription = \"keeps a note\"\n",
+    );
+    script(&setup.dir, "note.sh", "cat > \"$0.ran\"; echo noted");
+    let marker = setup.dir.join("note.sh.ran");
+    let fake = FakeLlm::openai(vec![
+        Reply::call("note", json!({"text": "count them"})),
+        Reply::sql("select count(*) as n from items"),
+    ]);
+    let mut env = fake.env();
+    env.push(("GLANCE_CONFIG", setup.config.to_string_lossy().into_owned()));
+    let db = setup.db.to_string_lossy().into_owned();
+    let mut repl = harness::pty_with_env(["repl", "-d", db.as_str()], &env);
+    repl.expect_prompt();
+    repl.send_line("how many items are there?");
+    repl.expect_all(&[
+        "→ note(count them)",
+        "tool note is not read-only",
+        "Run it? [y/N]",
+    ]);
+    repl.send_line("n");
+    repl.expect_prompt();
+    assert!(!marker.exists());
+    let back = results(&fake.requests()[1].body);
+    assert!(back[0].1.contains("declined"), "{}", back[0].1);
+    repl.send_line("\\q");
+    assert_eq!(repl.expect_exit(), 0);
 }
