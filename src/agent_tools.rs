@@ -10,8 +10,12 @@
 //! planner evaluates subqueries on constant rows and a plan can show
 //! whether a condition on the data holds.
 
+use serde_json::Value as Json;
+
+use crate::config::Plugin;
 use crate::db;
 use crate::llm::{ToolCall, ToolSpec};
+use crate::plugins::Kit;
 use crate::session::{Session, Settings};
 use crate::tool_rounds::{Stopped, Toolbox};
 use crate::tools::{self, Limits, ToolError};
@@ -83,6 +87,71 @@ impl Toolbox for Builtins {
             Err(error) => Ok(error.json().to_string()),
         }
     }
+}
+
+/// Whether a plugin call that is not read-only may run: `Err` says why
+/// not, for the model.
+pub type Permit<'a> = &'a mut dyn FnMut(&Plugin, &Json) -> Result<(), String>;
+
+/// The built-ins and the person's plugins, each plugin that is not
+/// read-only run only when `permit` lets it.
+pub struct Tools<'a> {
+    pub kit: &'a mut Kit,
+    pub permit: Permit<'a>,
+}
+
+impl Toolbox for Tools<'_> {
+    fn specs(&self, session: &Session) -> Vec<ToolSpec> {
+        let mut specs = Builtins.specs(session);
+        specs.extend(self.kit.all().map(|plugin| ToolSpec {
+            name: plugin.name.clone(),
+            description: plugin.description.clone(),
+            parameters: plugin.parameters.clone(),
+        }));
+        specs
+    }
+
+    /// A plugin's output as `{"result": …, "truncated"?: true}`, or
+    /// `{"error": …}` when it failed or was not allowed to run.
+    fn call(&mut self, session: &mut Session, call: &ToolCall) -> Result<String, Stopped> {
+        let Some(plugin) = self.kit.find(&call.name) else {
+            return Builtins.call(session, call);
+        };
+        if !plugin.read_only
+            && let Err(why) = (self.permit)(&plugin.clone(), &call.arguments)
+        {
+            return Ok(serde_json::json!({ "error": why }).to_string());
+        }
+        let document = match self.kit.call(session, &call.name, &call.arguments)? {
+            Ok(printed) => {
+                let mut document = serde_json::json!({ "result": printed.data });
+                if printed.truncated {
+                    document["truncated"] = true.into();
+                }
+                document
+            }
+            Err(error) => serde_json::json!({ "error": error }),
+        };
+        Ok(document.to_string())
+    }
+}
+
+/// One line naming the tools a question would offer the model.
+pub fn offered(session: &Session, agent: &crate::agent::Agent, kit: &mut Kit) -> String {
+    if agent.tool_calls_allowed() == 0 {
+        return "Tools offered: none (tool calls are off)".to_string();
+    }
+    let mut not_called = |_: &Plugin, _: &Json| Ok(());
+    let tools = Tools {
+        kit,
+        permit: &mut not_called,
+    };
+    let names: Vec<String> = tools
+        .specs(session)
+        .into_iter()
+        .map(|spec| spec.name)
+        .collect();
+    crate::escape::visible(&format!("Tools offered: {}", names.join(", "))).into_owned()
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use std::io::{self, Read, Write};
 
 use crate::agent::{Agent, extract, prompt};
 use crate::cli::{AskArgs, Global};
+use crate::config::Plugin;
 use crate::confirm;
 use crate::db::{self, Dialect};
 use crate::escape;
@@ -23,6 +24,7 @@ use crate::exit::Failure;
 use crate::gate::{self, Allowed, Answerer};
 use crate::highlight;
 use crate::llm;
+use crate::plugins::Kit;
 use crate::render::{self, Format};
 use crate::report;
 use crate::safety::{self, Level, Verdict};
@@ -123,7 +125,7 @@ fn split_report(text: &str) -> (String, Option<String>) {
 /// Runs `glance ask`.
 pub fn run(
     global: &Global,
-    args: &AskArgs,
+    (args, kit): (&AskArgs, &mut Kit),
     term: Term,
     format: Format,
     dialect: Dialect,
@@ -146,7 +148,7 @@ pub fn run(
             .map_err(Failed::of("model"));
         };
         let mut session = open().map_err(Failed::of("connection"))?;
-        let result = ask_question(args, term, &mut session, agent, question.trim());
+        let result = ask_question((args, kit), term, &mut session, agent, question.trim());
         warn_about_history(&mut session);
         session.leak_catalog();
         return result;
@@ -370,7 +372,7 @@ fn print_json_error(
 /// Answers one question: generate, classify, confirm by flag or terminal,
 /// run, correct; or with `--show-prompt` / `--dry-run` stop early.
 fn ask_question(
-    args: &AskArgs,
+    (args, kit): (&AskArgs, &mut Kit),
     term: Term,
     session: &mut Session,
     mut agent: Agent,
@@ -378,7 +380,7 @@ fn ask_question(
 ) -> Result<(), Failed> {
     let json = session.settings.format == Format::Json;
     if args.show_prompt {
-        return show_prompt(session, &agent, question, json);
+        return show_prompt(session, (&agent, kit), question, json);
     }
     if args.dry_run {
         return dry_run(session, &agent, question, json, term);
@@ -392,12 +394,27 @@ fn ask_question(
         },
         json,
     };
-    let answered = turn::answer(
-        session,
-        (&mut agent, &mut crate::agent_tools::Builtins),
-        question,
-        &mut ui,
-    );
+    let mut told = false;
+    let mut permit = |plugin: &Plugin, _: &serde_json::Value| {
+        if args.allow_tools {
+            return Ok(());
+        }
+        if !std::mem::replace(&mut told, true) {
+            eprintln!(
+                "glance: tool {} was not run: it is not read-only (--allow-tools lets it run)",
+                escape::visible(&plugin.name)
+            );
+        }
+        Err(format!(
+            "not run: tool {} is not read-only, and this one-shot run may not call such tools",
+            plugin.name
+        ))
+    };
+    let mut toolbox = crate::agent_tools::Tools {
+        kit,
+        permit: &mut permit,
+    };
+    let answered = turn::answer(session, (&mut agent, &mut toolbox), question, &mut ui);
     for warning in session.take_catalog_warnings() {
         eprintln!("glance: warning: {warning}");
     }
@@ -473,13 +490,20 @@ fn ask_question(
 /// as one JSON document.
 fn show_prompt(
     session: &mut Session,
-    agent: &Agent,
+    (agent, kit): (&Agent, &mut Kit),
     question: &str,
     json: bool,
 ) -> Result<(), Failed> {
     let (request, context) =
         turn::request(session, agent, question).map_err(|e| Failure::database(&e, None))?;
-    let text = prompt::show(agent.provider(), &request, &context, json);
+    let mut text = prompt::show(agent.provider(), &request, &context, json);
+    if !json {
+        text = format!(
+            "{}\n{}",
+            text.trim_end_matches('\n'),
+            crate::agent_tools::offered(session, agent, kit)
+        );
+    }
     print_line(text.trim_end_matches('\n')).map_err(|e| Failure::from_io(e).into())
 }
 

@@ -619,6 +619,11 @@ pub struct AskArgs {
     #[arg(long)]
     pub allow_write: bool,
 
+    /// Let the model call plugins ([tools.NAME]) that are not read-only;
+    /// without it such calls are refused and the model is told so.
+    #[arg(long)]
+    pub allow_tools: bool,
+
     /// Print the request that would go to the model, and exit without
     /// calling it: the address, the model, a summary of the schema sent,
     /// then the system prompt and the messages as text (one JSON document

@@ -126,6 +126,13 @@ pub enum Meta {
     Close(String),
     /// `\conns`: list the open connections.
     Conns,
+    /// `\tools`: the tools a question may call.
+    Tools,
+    /// `\tool NAME [JSON]`: call one tool by hand.
+    Tool {
+        name: String,
+        arguments: String,
+    },
     /// `\e`: edit the last SQL or question in an editor, then run it.
     Edit,
     ConnInfo,
@@ -325,6 +332,20 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
                     .into()
             }),
         "\\conns" => no_argument(word, rest, Meta::Conns),
+        "\\tools" => no_argument(word, rest, Meta::Tools),
+        "\\tool" => match rest.split_once(char::is_whitespace) {
+            _ if rest.is_empty() => Err(
+                "\\tool needs a tool's name, e.g. \\tool list_tables {}; \\tools lists them".into(),
+            ),
+            Some((name, arguments)) => Ok(Some(Meta::Tool {
+                name: name.to_string(),
+                arguments: arguments.trim().to_string(),
+            })),
+            None => Ok(Some(Meta::Tool {
+                name: rest.to_string(),
+                arguments: String::new(),
+            })),
+        },
         "\\close" => argument.map(|name| Some(Meta::Close(name))).ok_or_else(|| {
             "\\close needs the name of an open connection; \\conns lists them".into()
         }),
@@ -823,7 +844,7 @@ mod tests {
                 "TABLE [--all] [--export sql|tbls] [-o FILE]" => format!("{} orders", spec.name),
                 "TEXT" => format!("{} add a soft delete column to customers", spec.name),
                 "[new] TEXT" => format!("{} a library", spec.name),
-                "NAME" | "NAME [SQL|N]" => format!("{} q", spec.name),
+                "NAME" | "NAME [SQL|N]" | "NAME [JSON]" => format!("{} q", spec.name),
                 "PROFILE|URL|PATH" => format!("{} shop.db", spec.name),
                 _ => spec.name.to_string(),
             };
@@ -840,6 +861,15 @@ mod tests {
         assert!(matches!(parse("\\c+ staging"), Ok(Some(Meta::ConnectAlso(t))) if t == "staging"));
         assert!(matches!(parse("\\close shop-2"), Ok(Some(Meta::Close(n))) if n == "shop-2"));
         assert!(matches!(parse("\\conns"), Ok(Some(Meta::Conns))));
+        assert_eq!(parse("\\tools"), Ok(Some(Meta::Tools)));
+        assert_eq!(
+            parse("\\tool weather {\"city\": \"Oslo\"}"),
+            Ok(Some(Meta::Tool {
+                name: "weather".into(),
+                arguments: "{\"city\": \"Oslo\"}".into()
+            }))
+        );
+        assert!(parse("\\tool").is_err());
         assert!(parse("\\c+").unwrap_err().contains("profile or an address"));
         assert!(parse("\\close").unwrap_err().contains("\\conns lists them"));
         assert!(parse("\\conns x").is_err());

@@ -258,6 +258,18 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Connection,
     },
     Spec {
+        name: "\\tools",
+        args: "",
+        help: "list the tools a question may call: built-ins, plugins ([tools.NAME])",
+        section: Section::Query,
+    },
+    Spec {
+        name: "\\tool",
+        args: "NAME [JSON]",
+        help: "call a tool by hand with JSON arguments; a plugin that writes asks first",
+        section: Section::Query,
+    },
+    Spec {
         name: "\\conninfo",
         args: "",
         help: "show what glance is connected to",

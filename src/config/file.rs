@@ -33,6 +33,10 @@ pub struct File {
     pub connections: BTreeMap<String, Spanned<Profile>>,
     /// `[prices."MODEL"]`: dollars per million tokens.
     pub prices: BTreeMap<String, Price>,
+    /// `[tools.NAME]`: the person's own tools (plugins).
+    pub tools: BTreeMap<String, Spanned<super::plugin::PluginFile>>,
+    /// `[mcp.NAME]`: MCP servers whose tools are offered too.
+    pub mcp: BTreeMap<String, Spanned<super::plugin::McpFile>>,
 }
 
 /// `[llm]`: which provider and model answer questions.
@@ -197,7 +201,9 @@ fn driver_problem(p: &Profile) -> Option<String> {
 }
 
 /// Reads `30s`, `500ms`, `2m` strings, or a number of seconds.
-fn duration<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Duration>, D::Error> {
+pub(super) fn duration<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Duration>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Raw {
@@ -397,7 +403,8 @@ fn validate(path: &Path, text: &str, file: &File) -> Result<(), FileError> {
             );
         }
     }
-    check_profiles(path, text, &file.connections)
+    check_profiles(path, text, &file.connections)?;
+    super::plugin::check(path, text, &file.tools, &file.mcp)
 }
 
 /// A mistake in the value at `span`, under `key`.

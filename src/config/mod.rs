@@ -4,6 +4,7 @@
 
 pub mod duration;
 mod file;
+mod plugin;
 mod show;
 mod team;
 
@@ -19,6 +20,7 @@ pub use crate::term::ColorChoice;
 pub use file::Profile;
 #[cfg(test)]
 pub use file::parse as parse_file;
+pub use plugin::{McpServer, Plugin};
 pub use show::redact_url;
 
 /// What the command line sets over the config file: the flags, and the
@@ -120,6 +122,10 @@ pub struct Config {
     pub glossary: Vec<crate::agent::knowledge::Term>,
     /// Team files skipped for a problem, each with how to fix it.
     pub team_problems: Vec<String>,
+    /// `[tools.NAME]`: the person's own tools.
+    pub plugins: Vec<Plugin>,
+    /// `[mcp.NAME]`: MCP servers to start for their tools.
+    pub mcp_servers: Vec<McpServer>,
 }
 
 impl Config {
@@ -295,6 +301,8 @@ impl Config {
                 .unwrap_or(crate::federate::DEFAULT_ROWS),
             trusted_functions: file.safety.trusted_functions,
             prices: file.prices,
+            plugins: plugin::plugins(file.tools),
+            mcp_servers: plugin::servers(file.mcp),
             warnings,
             team: None,
             team_problems: Vec::new(),

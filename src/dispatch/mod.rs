@@ -71,9 +71,19 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
                 Ok(Start::Pick) => return Err(described(config.format)(unpicked())),
                 Err(failure) => return Err(described(config.format)(failure)),
             };
+            // MCP servers start only for a question, which may call their tools.
+            let servers = if args.sql.is_none() {
+                config.mcp_servers.as_slice()
+            } else {
+                &[]
+            };
+            let (mut kit, warnings) = crate::plugins::Kit::start(&config.plugins, servers);
+            for warning in warnings {
+                eprintln!("glance: warning: {}", crate::escape::visible(&warning));
+            }
             let result = ask::run(
                 global,
-                args,
+                (args, &mut kit),
                 term,
                 config.format,
                 choice.target.dialect(),

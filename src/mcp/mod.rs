@@ -18,7 +18,7 @@
 //! Only JSON-RPC lines go to stdout; the log goes to stderr or `--log`.
 
 mod calls;
-mod rpc;
+use crate::jsonrpc as rpc;
 
 use std::collections::VecDeque;
 use std::collections::hash_map::RandomState;

@@ -154,9 +154,7 @@ impl Input {
         if !self.is_terminal() {
             return None;
         }
-        term::discard_typeahead();
-        let answer = DefaultEditor::new().and_then(|mut fresh| fresh.readline(prompt));
-        answer.ok().map(|answer| answer.trim().to_string())
+        ask_fresh(prompt)
     }
 
     /// Tells completion and highlighting whether plain lines are SQL.
@@ -217,4 +215,12 @@ fn load_lines(editor: &mut Editor<ReplHelper, DefaultHistory>, path: &Path) -> b
             false
         }
     }
+}
+
+/// One answer to `prompt` on a fresh line editor (no history, no
+/// completion: only what is typed now); `None` on Ctrl-C or Ctrl-D.
+pub fn ask_fresh(prompt: &str) -> Option<String> {
+    term::discard_typeahead();
+    let answer = DefaultEditor::new().and_then(|mut fresh| fresh.readline(prompt));
+    answer.ok().map(|answer| answer.trim().to_string())
 }

@@ -294,6 +294,11 @@ impl Repl {
             }
             Meta::Close(name) => self.close(session, &name),
             Meta::Conns => self.list_conns(session),
+            Meta::Tools => print!("{}", super::tools::list(session, &self.kit)),
+            Meta::Tool { name, arguments } => {
+                let terminal = input.is_terminal();
+                super::tools::call(session, &mut self.kit, &name, &arguments, terminal);
+            }
             Meta::ConnInfo => println!("{}", conninfo(session)),
             Meta::Team => {
                 let summary = self.config.team_summary();
@@ -509,6 +514,10 @@ impl Repl {
                 let json = matches!(session.settings.format, crate::render::Format::Json);
                 let text = prompt::show(agent.provider(), &request, &context, json);
                 println!("{}", text.trim_end_matches('\n'));
+                if !json {
+                    let kit = &mut self.kit;
+                    println!("{}", crate::agent_tools::offered(session, agent, kit));
+                }
             }
             Err(error) => eprint!("{}", report::db_error(&error, None)),
         }

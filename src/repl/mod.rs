@@ -26,6 +26,7 @@ mod meta;
 pub mod migrate;
 mod output;
 mod saved;
+mod tools;
 mod watch;
 
 use std::io::{self, Write};
@@ -82,7 +83,12 @@ pub fn run(
         // catalog is next needed, so it does not stop the REPL.
         let _ = session.catalog();
     }
+    let (kit, warnings) = crate::plugins::Kit::start(&config.plugins, &config.mcp_servers);
+    for warning in warnings {
+        eprintln!("glance: warning: {}", escape::visible(&warning));
+    }
     let mut repl = Repl {
+        kit,
         sql_mode: false,
         buffer: String::new(),
         allowed: Allowed::everything(assume_yes),
@@ -200,6 +206,8 @@ struct Repl {
     learning: learn::Learning,
     /// The open connections; the session holds the current one.
     conns: conns::Conns,
+    /// The person's plugins and the MCP servers' tools.
+    kit: crate::plugins::Kit,
 }
 
 impl Repl {
@@ -347,9 +355,14 @@ impl Repl {
             streamed: false,
             shown_sql: None,
         };
+        let mut permit = tools::permit(ui.input.is_terminal());
+        let mut toolbox = crate::agent_tools::Tools {
+            kit: &mut self.kit,
+            permit: &mut permit,
+        };
         let answered = turn::answer_with(
             session,
-            (agent, &mut crate::agent_tools::Builtins),
+            (agent, &mut toolbox),
             question,
             plan.as_deref(),
             &mut ui,
@@ -837,6 +850,7 @@ mod tests {
     #[test]
     fn prompts_show_the_mode() {
         let mut repl = Repl {
+            kit: crate::plugins::Kit::default(),
             sql_mode: false,
             buffer: String::new(),
             allowed: Allowed::default(),

@@ -53,6 +53,7 @@ mod narrate;
 mod oracles;
 mod paging;
 mod password;
+mod plugins;
 mod providers;
 mod psql_commands;
 mod reading;

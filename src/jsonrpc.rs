@@ -1,6 +1,7 @@
 //! JSON-RPC 2.0 as MCP's stdio transport carries it: one message per line,
 //! no embedded newlines. Reading a line gives a [`Message`]; the builders
-//! give the lines glance writes back. Pure: no I/O.
+//! give the lines glance writes (as the MCP server `glance mcp`, and as
+//! the client of `[mcp.NAME]` servers). Pure: no I/O.
 
 use serde_json::{Value as Json, json};
 
@@ -93,12 +94,12 @@ pub fn error(id: &Json, code: i64, message: &str) -> String {
     json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}}).to_string()
 }
 
-/// A notification line glance sends to the client.
+/// A notification line: no answer comes.
 pub fn notification(method: &str, params: Json) -> String {
     json!({"jsonrpc": "2.0", "method": method, "params": params}).to_string()
 }
 
-/// A request line glance sends to the client.
+/// A request line glance sends to the other side.
 pub fn request(id: &Json, method: &str, params: Json) -> String {
     json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}).to_string()
 }

@@ -1,0 +1,168 @@
+//! glance as an MCP client: a `[mcp.NAME]` server started over stdio (as
+//! plugins are: clean environment, own process group), initialized, its
+//! tools listed and offered as `NAME__tool`. Each call waits at most the
+//! server's timeout; a server that does not answer in time is stopped.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Instant;
+
+use serde_json::{Value as Json, json};
+
+use super::run::{self, MAX_OUTPUT, Printed};
+use crate::config::{McpServer, Plugin};
+use crate::jsonrpc::{self, Message};
+
+/// A running MCP server.
+pub struct Client {
+    pub server: McpServer,
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+    next_id: u64,
+    /// Its tools as glance offers them, named `NAME__tool`.
+    pub tools: Vec<Plugin>,
+}
+
+impl Client {
+    /// Starts `server`, initializes it and lists its tools.
+    pub fn start(server: &McpServer) -> Result<Client, String> {
+        let mut child = run::start(&server.command, Stdio::null()).map_err(|e| e.to_string())?;
+        let stdin = child.stdin.take().expect("stdin is piped");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (send, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut client = Client {
+            server: server.clone(),
+            child,
+            stdin,
+            lines,
+            next_id: 0,
+            tools: Vec::new(),
+        };
+        let hello = json!({
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "glance", "version": env!("CARGO_PKG_VERSION")},
+        });
+        client.ask("initialize", hello)?;
+        client.send(&jsonrpc::notification(
+            "notifications/initialized",
+            serde_json::json!({}),
+        ))?;
+        let listed = client.ask("tools/list", json!({}))?;
+        let tools = listed["tools"].as_array().cloned().unwrap_or_default();
+        client.tools = tools
+            .iter()
+            .filter_map(|tool| {
+                let name = tool["name"].as_str()?;
+                Some(Plugin {
+                    name: format!("{}__{name}", server.name),
+                    command: server.command.clone(),
+                    description: tool["description"].as_str().unwrap_or_default().to_string(),
+                    parameters: tool
+                        .get("inputSchema")
+                        .cloned()
+                        .unwrap_or_else(|| json!({"type": "object"})),
+                    read_only: tool["annotations"]["readOnlyHint"] == json!(true),
+                    timeout: server.timeout,
+                })
+            })
+            .collect();
+        Ok(client)
+    }
+
+    /// Calls `tool` (offered as `NAME__tool`) with `arguments`.
+    pub fn call(&mut self, tool: &str, arguments: &Json) -> Result<Printed, String> {
+        let own = tool
+            .strip_prefix(&format!("{}__", self.server.name))
+            .unwrap_or(tool);
+        let result = self.ask("tools/call", json!({"name": own, "arguments": arguments}))?;
+        let text: Vec<&str> = result["content"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|block| block["text"].as_str())
+            .collect();
+        let text = text.join("\n");
+        if result["isError"] == json!(true) {
+            return Err(text);
+        }
+        let data = match result.get("structuredContent") {
+            Some(data) => data.clone(),
+            None => serde_json::from_str(&text).unwrap_or(Json::String(text)),
+        };
+        let written = data.to_string();
+        if written.len() <= MAX_OUTPUT {
+            return Ok(Printed {
+                data,
+                truncated: false,
+            });
+        }
+        let mut end = MAX_OUTPUT;
+        while !written.is_char_boundary(end) {
+            end -= 1;
+        }
+        Ok(Printed {
+            data: Json::String(written[..end].to_string()),
+            truncated: true,
+        })
+    }
+
+    fn send(&mut self, line: &str) -> Result<(), String> {
+        writeln!(self.stdin, "{line}")
+            .and_then(|()| self.stdin.flush())
+            .map_err(|_| "the server has ended".to_string())
+    }
+
+    /// Sends a request and waits for its answer, at most the timeout.
+    fn ask(&mut self, method: &str, params: Json) -> Result<Json, String> {
+        self.next_id += 1;
+        let id = json!(self.next_id);
+        self.send(&jsonrpc::request(&id, method, params))?;
+        let deadline = Instant::now() + self.server.timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    if let Ok(Message::Response {
+                        id: answered,
+                        result,
+                    }) = jsonrpc::parse(&line)
+                        && answered == id
+                    {
+                        return result.map_err(|error| {
+                            let message = error["message"].as_str().unwrap_or_default();
+                            format!("{method}: {message}")
+                        });
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    run::kill_group(&self.child);
+                    return Err(format!(
+                        "{method}: no answer within {}s; the server was stopped",
+                        self.server.timeout.as_secs_f64()
+                    ));
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(format!("{method}: the server has ended"));
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        run::kill_group(&self.child);
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,373 @@
+//! The person's own tools (`[tools.NAME]`) end to end: small scripts in a
+//! scratch folder, the real binary, a SQLite file and a fake OpenAI
+//! server. Asserts what runs, what asks first, what the model gets back
+//! and that a plugin's SQL never runs by itself.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::fake_llm::{FakeLlm, Reply};
+use crate::fake_tool_calls::{offered, results};
+use crate::harness::{self, Cmd, Repl, glance};
+
+/// A scratch folder with a SQLite shop and a config naming `plugins`
+/// (TOML tables, `{dir}` standing for the folder).
+struct Setup {
+    dir: PathBuf,
+    db: PathBuf,
+    config: PathBuf,
+}
+
+fn setup(hint: &str, plugins: &str) -> Setup {
+    let dir = harness::scratch_dir(hint);
+    let db = dir.join("shop.db");
+    rusqlite::Connection::open(&db)
+        .and_then(|conn| {
+            conn.execute_batch(
+                "create table items (id integer primary key, name text, price real);
+                 insert into items values (1, 'pen', 1.5), (2, 'ink', 4.0);",
+            )
+        })
+        .expect("seed the shop");
+    let config = dir.join("config.toml");
+    let text = plugins.replace("{dir}", &dir.to_string_lossy());
+    std::fs::write(&config, text).unwrap();
+    Setup { dir, db, config }
+}
+
+/// Writes an executable shell script `name` into `dir`.
+fn script(dir: &Path, name: &str, body: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn example(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/plugins")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn ask(setup: &Setup, fake: &FakeLlm, args: &[&str]) -> Cmd {
+    let mut cmd = glance()
+        .args(["ask", "-d"])
+        .arg(&setup.db)
+        .args(["how many items are there?", "--format", "csv"])
+        .args(args)
+        .env("GLANCE_CONFIG", &setup.config);
+    for (name, value) in fake.env() {
+        cmd = cmd.env(name, value);
+    }
+    cmd
+}
+
+/// The REPL on the setup's shop, at its first prompt.
+fn start_repl(setup: &Setup) -> Repl {
+    let env = [("GLANCE_CONFIG", setup.config.to_string_lossy().into_owned())];
+    let db = setup.db.to_string_lossy().into_owned();
+    let mut repl = harness::pty_with_env(["repl", "-d", db.as_str()], &env);
+    repl.expect_prompt();
+    repl
+}
+
+fn count_items(setup: &Setup) -> Option<i64> {
+    let conn = rusqlite::Connection::open(&setup.db).ok()?;
+    conn.query_row("select count(*) from items", [], |r| r.get(0))
+        .ok()
+}
+
+#[test]
+fn the_model_calls_plugins_and_their_sql_is_only_data() {
+    let setup = setup(
+        "plugins_model",
+        &format!(
+            "[tools.metric]\ncommand = [\"{}\"]\ndescription = \"a metric's SQL\"\nread_only = true\n\
+             [tools.today]\ncommand = [\"{}\"]\nread_only = true\n\
+             [tools.suggest]\ncommand = [\"{{dir}}/suggest.sh\"]\nread_only = true\n",
+            example("metric.py"),
+            example("today.sh"),
+        ),
+    );
+    script(
+        &setup.dir,
+        "suggest.sh",
+        r#"echo '{"sql": "DROP TABLE items"}'"#,
+    );
+    let fake = FakeLlm::openai(vec![
+        Reply::call("metric", json!({"metric": "items"})),
+        Reply::call("today", json!({})),
+        Reply::call("suggest", json!({})),
+        Reply::sql("drop table items"),
+    ]);
+    let out = ask(&setup, &fake, &[]).run();
+    out.stderr_has("→ metric(items)").stderr_has("→ suggest()");
+    assert_ne!(out.code, Some(0), "the final DROP needs a terminal: {out}");
+    assert_eq!(count_items(&setup), Some(2), "{out}");
+    let requests = fake.requests();
+    assert!(offered(&requests[0].body).contains(&"metric".to_string()));
+    let back = results(&requests[3].body);
+    assert!(back[0].1.contains("<tool_result>"), "{}", back[0].1);
+    assert!(
+        back[0].1.contains("select count(*) as items from items"),
+        "{}",
+        back[0].1
+    );
+    assert!(back[0].1.contains(r#""dialect":"sqlite""#), "{}", back[0].1);
+    assert!(back[1].1.contains(r#""database":"shop""#), "{}", back[1].1);
+    assert!(back[2].1.contains("DROP TABLE items"), "{}", back[2].1);
+}
+
+#[test]
+fn ask_refuses_a_plugin_that_writes_without_allow_tools() {
+    let setup = setup(
+        "plugins_refuse",
+        "[tools.note]\ncommand = [\"{dir}/note.sh\"]\n",
+    );
+    script(&setup.dir, "note.sh", "cat > \"$0.ran\"; echo noted");
+    let marker = setup.dir.join("note.sh.ran");
+    let script_calls = || {
+        FakeLlm::openai(vec![
+            Reply::call("note", json!({"text": "hello"})),
+            Reply::sql("select count(*) as n from items"),
+        ])
+    };
+    let fake = script_calls();
+    let out = ask(&setup, &fake, &[]).run();
+    out.success()
+        .stdout_has("n\n2\n")
+        .stderr_has("tool note was not run: it is not read-only");
+    assert!(!marker.exists(), "{out}");
+    let back = results(&fake.requests()[1].body);
+    assert!(back[0].1.contains("not run"), "{}", back[0].1);
+
+    let fake = script_calls();
+    let out = ask(&setup, &fake, &["--allow-tools"]).run();
+    out.success().stdout_has("n\n2\n");
+    let input = std::fs::read_to_string(&marker).unwrap();
+    assert!(input.contains(r#""arguments":{"text":"hello"}"#), "{input}");
+    assert!(results(&fake.requests()[1].body)[0].1.contains("noted"));
+}
+
+#[test]
+fn broken_and_hanging_plugins_are_errors_and_the_question_goes_on() {
+    let setup = setup(
+        "plugins_broken",
+        "[tools.missing]\ncommand = [\"{dir}/nowhere\"]\nread_only = true\n\
+         [tools.crash]\ncommand = [\"{dir}/crash.sh\"]\nread_only = true\n\
+         [tools.hang]\ncommand = [\"{dir}/hang.sh\"]\nread_only = true\ntimeout = \"1s\"\n",
+    );
+    script(
+        &setup.dir,
+        "crash.sh",
+        "echo 'the disk is on fire' >&2; exit 1",
+    );
+    let pid_file = setup.dir.join("sleeper.pid");
+    script(
+        &setup.dir,
+        "hang.sh",
+        &format!("sleep 600 & echo $! > {}; wait", pid_file.display()),
+    );
+    let fake = FakeLlm::openai(vec![
+        Reply::call("missing", json!({})),
+        Reply::call("crash", json!({})),
+        Reply::call("hang", json!({})),
+        Reply::sql("select count(*) as n from items"),
+    ]);
+    let out = ask(&setup, &fake, &[]).run();
+    out.success().stdout_has("n\n2\n");
+    let back = results(&fake.requests()[3].body);
+    assert!(
+        back[0].1.contains("tool missing: cannot start"),
+        "{}",
+        back[0].1
+    );
+    assert!(
+        back[1]
+            .1
+            .contains("tool crash: exited with status 1: the disk is on fire"),
+        "{}",
+        back[1].1
+    );
+    assert!(
+        back[2].1.contains("tool hang: did not finish within 1s"),
+        "{}",
+        back[2].1
+    );
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let stat = format!("/proc/{}/stat", pid.trim());
+    harness::wait_until("the plugin's child to be gone", || {
+        std::fs::read_to_string(&stat).map_or(true, |s| s.contains(") Z "))
+    });
+}
+
+#[test]
+fn tools_are_listed_and_called_by_hand_asking_before_writes() {
+    let setup = setup(
+        "plugins_repl",
+        &format!(
+            "[tools.today]\ncommand = [\"{}\"]\ndescription = \"today's date\"\nread_only = true\n\
+             [tools.note]\ncommand = [\"{{dir}}/note.sh\"]\ndescription = \"keeps a note\"\n\
+             [tools.slow]\ncommand = [\"{{dir}}/slow.sh\"]\nread_only = true\n",
+            example("today.sh"),
+        ),
+    );
+    script(&setup.dir, "slow.sh", "touch \"$0.ran\"; sleep 600");
+    let slow_marker = setup.dir.join("slow.sh.ran");
+    script(&setup.dir, "note.sh", "cat > \"$0.ran\"; echo noted");
+    let marker = setup.dir.join("note.sh.ran");
+    let mut repl = start_repl(&setup);
+    repl.send_line("\\tools");
+    repl.expect_all(&[
+        "list_tables",
+        "built-in",
+        "today",
+        "read-only",
+        "note",
+        "asks first",
+    ]);
+    repl.expect_prompt();
+    repl.send_line("\\tool today");
+    repl.expect("\"dialect\": \"sqlite\"");
+    repl.expect_prompt();
+    repl.send_line("\\tool note {\"text\": \"hi\"}");
+    repl.expect("Run it? [y/N]");
+    repl.send_line("n");
+    repl.expect("declined");
+    repl.expect_prompt();
+    assert!(!marker.exists());
+    repl.send_line("\\tool note {\"text\": \"hi\"}");
+    repl.expect("Run it? [y/N]");
+    repl.send_line("y");
+    repl.expect("noted");
+    repl.expect_prompt();
+    assert!(marker.exists());
+    repl.send_line("\\tool note [1]");
+    repl.expect("not a JSON object");
+    repl.expect_prompt();
+    repl.send_line("\\tool slow");
+    repl.expect("\\tool slow");
+    harness::wait_until("the slow plugin to start", || slow_marker.exists());
+    repl.ctrl('c');
+    repl.expect("cancelled");
+    repl.expect_prompt();
+    repl.send_line("\\tool nothing {}");
+    repl.expect("there is no tool named \"nothing\"");
+    repl.expect_prompt();
+    repl.send_line("\\q");
+    assert_eq!(repl.expect_exit(), 0);
+}
+
+#[test]
+fn a_plugin_without_a_command_is_a_located_config_error() {
+    let setup = setup(
+        "plugins_config",
+        "[tools.x]\ndescription = \"nothing to run\"\n",
+    );
+    glance()
+        .args(["ask", "--sql", "select 1", "-d"])
+        .arg(&setup.db)
+        .env("GLANCE_CONFIG", &setup.config)
+        .run()
+        .code(2)
+        .stderr_has("line 1")
+        .stderr_has("key `tools.x`")
+        .stderr_has("`command` needs the program to run");
+}
+
+#[test]
+fn an_mcp_server_s_tools_are_listed_and_called() {
+    let setup = setup(
+        "plugins_mcp",
+        &format!(
+            "[mcp.self]\ncommand = [\"{}\", \"mcp\", \"-d\", \"{{dir}}/shop.db\"]\ntimeout = \"20s\"\n",
+            harness::glance_bin()
+        ),
+    );
+    let fake = FakeLlm::openai(vec![
+        Reply::call("self__list_tables", json!({})),
+        Reply::sql("select count(*) as n from items"),
+    ]);
+    let out = ask(&setup, &fake, &[]).run();
+    out.success()
+        .stdout_has("n\n2\n")
+        .stderr_has("→ self__list_tables()");
+    let requests = fake.requests();
+    assert!(offered(&requests[0].body).contains(&"self__describe_table".to_string()));
+    let back = results(&requests[1].body);
+    assert!(back[0].1.contains("items"), "{}", back[0].1);
+
+    let mut repl = start_repl(&setup);
+    repl.send_line("\\tools");
+    repl.expect_all(&["self__list_tables", "read-only", "MCP server self"]);
+    repl.expect_prompt();
+    repl.send_line("\\tool self__list_tables");
+    repl.expect("\"items\"");
+    repl.expect_prompt();
+    repl.send_line("\\q");
+    assert_eq!(repl.expect_exit(), 0);
+}
+
+#[test]
+fn an_mcp_server_that_cannot_start_is_a_warning() {
+    let setup = setup(
+        "plugins_mcp_missing",
+        "[mcp.gone]\ncommand = [\"{dir}/nowhere\"]\n",
+    );
+    let fake = FakeLlm::openai(vec![Reply::sql("select count(*) as n from items")]);
+    ask(&setup, &fake, &[])
+        .run()
+        .success()
+        .stdout_has("n\n2\n")
+        .stderr_has("MCP server gone: cannot start");
+}
+
+#[test]
+fn show_prompt_names_the_tools_offered() {
+    let setup = setup(
+        "plugins_show_prompt",
+        &format!("[tools.today]\ncommand = [\"{}\"]\n", example("today.sh")),
+    );
+    let fake = FakeLlm::openai(Vec::new());
+    ask(&setup, &fake, &["--show-prompt"])
+        .run()
+        .success()
+        .stdout_has("Tools offered: list_tables, describe_table, explain, today\n");
+    assert!(fake.requests().is_empty());
+}
+
+#[test]
+fn a_plugin_the_model_calls_in_the_repl_asks_first() {
+    let setup = setup(
+        "plugins_repl_model",
+        "[tools.note]\ncommand = [\"{dir}/note.sh\"]\ndescription = \"keeps a note\"\n",
+    );
+    script(&setup.dir, "note.sh", "cat > \"$0.ran\"; echo noted");
+    let marker = setup.dir.join("note.sh.ran");
+    let fake = FakeLlm::openai(vec![
+        Reply::call("note", json!({"text": "count them"})),
+        Reply::sql("select count(*) as n from items"),
+    ]);
+    let mut env = fake.env();
+    env.push(("GLANCE_CONFIG", setup.config.to_string_lossy().into_owned()));
+    let db = setup.db.to_string_lossy().into_owned();
+    let mut repl = harness::pty_with_env(["repl", "-d", db.as_str()], &env);
+    repl.expect_prompt();
+    repl.send_line("how many items are there?");
+    repl.expect_all(&[
+        "→ note(count them)",
+        "tool note is not read-only",
+        "Run it? [y/N]",
+    ]);
+    repl.send_line("n");
+    repl.expect_prompt();
+    assert!(!marker.exists());
+    let back = results(&fake.requests()[1].body);
+    assert!(back[0].1.contains("declined"), "{}", back[0].1);
+    repl.send_line("\\q");
+    assert_eq!(repl.expect_exit(), 0);
+}
