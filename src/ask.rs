@@ -496,14 +496,8 @@ fn show_prompt(
 ) -> Result<(), Failed> {
     let (request, context) =
         turn::request(session, agent, question).map_err(|e| Failure::database(&e, None))?;
-    let mut text = prompt::show(agent.provider(), &request, &context, json);
-    if !json {
-        text = format!(
-            "{}\n{}",
-            text.trim_end_matches('\n'),
-            crate::agent_tools::offered(session, agent, kit)
-        );
-    }
+    let tools = crate::agent_tools::offered(session, agent, kit);
+    let text = prompt::show(agent.provider(), &request, &context, json, &tools);
     print_line(text.trim_end_matches('\n')).map_err(|e| Failure::from_io(e).into())
 }
 

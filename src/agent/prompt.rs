@@ -198,6 +198,7 @@ pub fn show(
     request: &Request,
     context: &SchemaText,
     as_json: bool,
+    tools: &str,
 ) -> String {
     if as_json {
         let doc = json(provider.name(), provider.model(), request, context);
@@ -210,6 +211,7 @@ pub fn show(
         preview["url"].as_str(),
         request,
         context,
+        tools,
     )
 }
 
@@ -225,6 +227,7 @@ fn readable(
     url: Option<&str>,
     request: &Request,
     context: &SchemaText,
+    tools: &str,
 ) -> String {
     let mut text = String::new();
     if let Some(url) = url {
@@ -280,6 +283,10 @@ fn readable(
         context.tables_named,
         context.tokens
     ));
+    if !tools.is_empty() {
+        text.push_str(tools);
+        text.push('\n');
+    }
     if !request.system.is_empty() {
         text.push_str("\n--- system ---\n");
         text.push_str(request.system.trim_end());
@@ -487,12 +494,13 @@ mod tests {
             Some("https://x/v1/chat"),
             &request,
             &context,
+            "Tools offered: list_tables",
         );
         assert!(text.starts_with("Request: POST https://x/v1/chat\nProvider: openai, model gpt-x, replies up to 4096 tokens\n"), "{text}");
         assert!(
             text.contains("Context: 35 tables sent in full (public.t0, public.t1,")
                 && text.contains(
-                    "public.t29, … (5 more)), 4 by name only, about 1234 schema tokens\n"
+                    "public.t29, … (5 more)), 4 by name only, about 1234 schema tokens\nTools offered: list_tables\n\n--- system ---"
                 ),
             "{text}"
         );

@@ -512,12 +512,9 @@ impl Repl {
         match turn::request(session, agent, question) {
             Ok((request, context)) => {
                 let json = matches!(session.settings.format, crate::render::Format::Json);
-                let text = prompt::show(agent.provider(), &request, &context, json);
+                let tools = crate::agent_tools::offered(session, agent, &mut self.kit);
+                let text = prompt::show(agent.provider(), &request, &context, json, &tools);
                 println!("{}", text.trim_end_matches('\n'));
-                if !json {
-                    let kit = &mut self.kit;
-                    println!("{}", crate::agent_tools::offered(session, agent, kit));
-                }
             }
             Err(error) => eprint!("{}", report::db_error(&error, None)),
         }
