@@ -187,7 +187,8 @@ fn ask(
 }
 
 /// `describe_table(orders)`: the call's name and its argument values on
-/// one short line, escaped.
+/// one short line, escaped and with secrets redacted (it is shown, kept in
+/// `\log` and in the history).
 pub fn line(call: &ToolCall) -> String {
     let values: Vec<String> = match &call.arguments {
         serde_json::Value::Object(map) => map
@@ -200,7 +201,7 @@ pub fn line(call: &ToolCall) -> String {
         serde_json::Value::Null => Vec::new(),
         other => vec![other.to_string()],
     };
-    let joined = values.join(", ");
+    let joined = crate::redact::text(&values.join(", "));
     let one_line = joined.split_whitespace().collect::<Vec<_>>().join(" ");
     let shown = match one_line.char_indices().nth(SHOWN_ARGUMENT) {
         Some((at, _)) => format!("{}…", &one_line[..at]),
@@ -255,6 +256,9 @@ mod tests {
             line(&call("run_read_only_sql", sql)),
             "run_read_only_sql(select * from orders where id = 1, 5)"
         );
+        let secret =
+            serde_json::json!({"sql": "select 1 from t where dsn = 'postgres://u:hunter2@h/db'"});
+        assert!(!line(&call("explain", secret)).contains("hunter2"));
         let long = serde_json::json!({"sql": "x".repeat(100)});
         assert!(line(&call("explain", long)).ends_with("x…)"));
         let escaped = line(&call(
