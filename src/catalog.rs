@@ -90,6 +90,23 @@ pub struct Relation {
 }
 
 impl Relation {
+    /// `PK`, `FK`, `UK` for a column in a primary, foreign or unique key:
+    /// a column with none is not a key column (diagrams show only those).
+    pub fn key_marks(&self, column: &str) -> Vec<&'static str> {
+        let has = |cols: &[String]| cols.iter().any(|c| c == column);
+        let mut marks = Vec::new();
+        if self.primary_key.as_ref().is_some_and(|k| has(&k.columns)) {
+            marks.push("PK");
+        }
+        if self.foreign_keys.iter().any(|fk| has(&fk.columns)) {
+            marks.push("FK");
+        }
+        if self.unique_keys.iter().any(|k| has(&k.columns)) {
+            marks.push("UK");
+        }
+        marks
+    }
+
     /// An empty relation of `kind`: no columns, keys, indexes or statistics.
     pub fn new(schema: &str, name: &str, kind: RelationKind) -> Relation {
         Relation {

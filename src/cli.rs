@@ -218,6 +218,13 @@ pub enum Command {
     /// --format json. Only files glance writes are replaced; none are
     /// removed. Two runs on the same schema write the same bytes.
     Docs(DocsArgs),
+    /// Draw the tables matching PATTERN (psql-style, as \\d takes it;
+    /// default: every table) as boxes with their key columns, foreign keys
+    /// as arrows; at most 20 tables on the terminal. --out writes FILE.mmd
+    /// or FILE.md (a Mermaid erDiagram) or FILE.svg instead, for any
+    /// number of tables; an existing file is never replaced. --format json
+    /// prints the tables and foreign keys.
+    Erd(ErdArgs),
     /// Have the model draft comments for a table and for each of its
     /// columns without one, from names, types, keys, foreign keys and
     /// indexes (and a few values with --share-samples); edit the draft in
@@ -406,6 +413,16 @@ pub struct ExplainArgs {
     /// configured, and sees only the statement, the plan and the findings).
     #[arg(long)]
     pub no_explanation: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ErdArgs {
+    /// The tables to draw: `*` and `?` wildcards, an optional `schema.`
+    /// part, exact case inside double quotes.
+    pub pattern: Option<String>,
+    /// Write the diagram into FILE: .mmd or .md (Mermaid) or .svg.
+    #[arg(short = 'o', long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub out: Option<String>,
 }
 
 #[derive(Debug, Args)]

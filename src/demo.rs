@@ -108,7 +108,7 @@ fn existing_version(path: &Path) -> Option<i64> {
 
 /// The shop's schema. Comments after `--` are read back by introspection as
 /// table and column descriptions.
-const SCHEMA: &str = "
+pub(crate) const SCHEMA: &str = "
 CREATE TABLE categories ( -- product groups shown in the shop's menu
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,

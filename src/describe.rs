@@ -57,8 +57,9 @@ pub fn list_relations(
     })
 }
 
-/// The relations [`list_relations`] shows, sorted.
-fn listed<'a>(
+/// The relations of `kinds` matching `pattern` as [`list_relations`]
+/// shows them, sorted (`\erd` draws the tables it finds).
+pub fn listed<'a>(
     catalog: &'a Catalog,
     kinds: &[RelationKind],
     pattern: Option<&str>,

@@ -26,6 +26,7 @@ mod describe;
 mod design;
 mod dispatch;
 mod docs;
+mod erd;
 mod escape;
 mod exit;
 mod export;

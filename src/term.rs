@@ -68,6 +68,34 @@ impl Term {
     }
 }
 
+impl Term {
+    /// Columns to draw in: the window's width, else `$COLUMNS`, else 80.
+    pub fn columns(&self) -> usize {
+        self.size()
+            .map(|(w, _)| usize::from(w))
+            .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+            .filter(|&w| w > 0)
+            .unwrap_or(80)
+    }
+}
+
+/// Whether the locale lets the terminal show UTF-8 (box-drawing
+/// characters): the first of `LC_ALL`, `LC_CTYPE` and `LANG` that is set
+/// names UTF-8. With none set, UTF-8 is assumed, as terminals today are;
+/// `C` or `POSIX` or another character set means ASCII.
+pub fn utf8_locale() -> bool {
+    let setting = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()));
+    setting.is_none_or(|value| names_utf8(&value))
+}
+
+/// Whether a locale name such as `en_US.UTF-8` or `C.utf8` names UTF-8.
+fn names_utf8(locale: &str) -> bool {
+    let lower = locale.to_ascii_lowercase();
+    lower.contains("utf-8") || lower.contains("utf8")
+}
+
 /// `text` dimmed when `color` is on (footers, tool calls, notes).
 pub fn dim(text: &str, color: bool) -> String {
     if color {
@@ -108,5 +136,21 @@ impl Drop for RawMode {
     fn drop(&mut self) {
         // Nothing better can be done if the terminal refuses.
         let _ = crossterm::terminal::disable_raw_mode();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utf8_locales_are_recognised() {
+        for (locale, utf8) in [
+            ("en_US.UTF-8", true),
+            ("C.utf8", true),
+            ("C", false),
+            ("POSIX", false),
+            ("de_DE.ISO-8859-1", false),
+        ] {
+            assert_eq!(super::names_utf8(locale), utf8, "{locale}");
+        }
     }
 }

@@ -116,6 +116,8 @@ pub enum Meta {
     /// `\docs [-o DIR | DIR] [--coverage] [--format …]`: write the
     /// database's documentation, or its comment coverage.
     Docs(crate::docs::Options),
+    /// `\erd [PATTERN] [--out FILE]`: the tables' diagram.
+    Erd(crate::erd::Options),
     /// `\indexes advise --workload`: indexes for the top of pg_stat_statements.
     IndexAdviseWorkload,
     /// `\c [TARGET]`: switch to a profile or address; alone, pick a profile.
@@ -313,6 +315,7 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\l" | "\\list" => server_list(server_listing::DATABASES),
         "\\slow" => slow_command(rest).map(Some),
         "\\docs" => crate::docs::Options::parse(rest).map(|options| Some(Meta::Docs(options))),
+        "\\erd" => crate::erd::Options::parse(rest).map(|options| Some(Meta::Erd(options))),
         "\\design" => design_command(rest).map(Some),
         "\\describe" => crate::analysis::comments::Options::parse(rest)
             .map(|options| Some(Meta::DescribeDraft(options))),

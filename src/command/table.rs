@@ -228,6 +228,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Informational,
     },
     Spec {
+        name: "\\erd",
+        args: "[PATTERN] [--out FILE[!]]",
+        help: "draw the tables matching PATTERN (default: all, at most 20) as boxes with their keys and arrows for their foreign keys; --out writes FILE.mmd or FILE.md (Mermaid) or FILE.svg, ! replacing it",
+        section: Section::Informational,
+    },
+    Spec {
         name: "\\docs",
         args: "[-o DIR | DIR] [--coverage] [--format markdown|json]",
         help: "write Markdown documentation of the database into DIR (default dbdoc; schema.json with --format json); --coverage shows the comment coverage (or writes coverage.md into DIR)",

@@ -8,6 +8,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod design;
+mod erd;
 mod mcp;
 mod migrate;
 mod saved;
@@ -143,6 +144,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Explain(args) => explain_command(global, args),
         Command::Check(args) => check_command(global, args),
         Command::Docs(args) => docs_command(global, args),
+        Command::Erd(args) => erd::command(global, args),
         Command::Describe(args) => describe_command(global, args),
         Command::Migrate(args) => migrate::command(global, args),
         Command::Design(args) => design::command(global, args),

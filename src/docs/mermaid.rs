@@ -42,7 +42,7 @@ pub fn diagram(
             .columns
             .iter()
             .filter_map(|c| {
-                let marks = marks(r, &c.name);
+                let marks = r.key_marks(&c.name);
                 (detail == Detail::Columns || !marks.is_empty()).then(|| {
                     let line = format!(
                         "    {} {} {}",
@@ -146,22 +146,6 @@ fn index_columns(definition: &str) -> Vec<String> {
         .split(',')
         .map(|c| c.trim().trim_matches('"').to_string())
         .collect()
-}
-
-/// `PK`, `FK`, `UK` for a column.
-fn marks(r: &Relation, column: &str) -> Vec<&'static str> {
-    let has = |cols: &[String]| cols.iter().any(|c| c == column);
-    let mut marks = Vec::new();
-    if r.primary_key.as_ref().is_some_and(|k| has(&k.columns)) {
-        marks.push("PK");
-    }
-    if r.foreign_keys.iter().any(|fk| has(&fk.columns)) {
-        marks.push("FK");
-    }
-    if r.unique_keys.iter().any(|k| has(&k.columns)) {
-        marks.push("UK");
-    }
-    marks
 }
 
 /// A unique Mermaid identifier for every relation, from its name.

@@ -4,7 +4,7 @@
 //!
 //! - `\` at the start of a line: meta-commands.
 //! - After `\c ` (or `\connect `): profile names.
-//! - After `\d`, `\dt` and the other describe commands: relation names.
+//! - After `\d`, `\dt` and the other describe commands, and `\erd`: relation names.
 //! - After `FROM`, `JOIN`, `UPDATE`, `INTO` or `TABLE`: relation names,
 //!   even for an empty word.
 //! - SQL (SQL mode, or after `\sql `): relation names, schema-qualified
@@ -221,7 +221,7 @@ fn argument(
         }
         "\\sql" if expects_relation(&line[..start]) => Names::new(vocabulary, line).relations(word),
         "\\sql" => Names::new(vocabulary, line).any(word, true),
-        "\\d" | "\\d+" | "\\dt" | "\\dt+" | "\\dv" | "\\dv+" | "\\dm" | "\\dm+"
+        "\\d" | "\\d+" | "\\dt" | "\\dt+" | "\\dv" | "\\dv+" | "\\dm" | "\\dm+" | "\\erd"
             if first_argument =>
         {
             Names::new(vocabulary, line).relations(word)
@@ -829,6 +829,7 @@ mod tests {
         assert_eq!(got.candidates, ["\\timing"]);
         assert!(candidates("\\d", true).contains(&"\\dt".to_string()));
         assert!(candidates("\\dt fi", false).contains(&"film".to_string()));
+        assert!(candidates("\\erd fi", false).contains(&"film".to_string()));
         assert!(candidates("\\x o", false).is_empty());
     }
 

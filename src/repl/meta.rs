@@ -279,6 +279,7 @@ impl Repl {
             },
             Meta::IndexAdvise { sql, plans } => self.advise(session, input, sql, plans),
             Meta::Docs(options) => write_docs(session, &options),
+            Meta::Erd(options) => self.erd(session, &options),
             Meta::IndexAdviseWorkload => self.advise_workload(session, input),
             Meta::DescribeDraft(options) => self.describe_draft(session, input, &options),
             Meta::Migrate(request) => self.migrate(session, input, &request),

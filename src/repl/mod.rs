@@ -14,6 +14,7 @@ pub mod describe;
 pub mod design;
 mod detect;
 mod edit;
+pub mod erd;
 pub mod explanation;
 mod federate;
 mod helper;

@@ -25,6 +25,7 @@ mod consent;
 mod describe;
 mod design;
 mod docs;
+mod erd;
 mod exit_codes;
 mod explain;
 mod export;

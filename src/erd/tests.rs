@@ -1,0 +1,214 @@
+use super::layout::{self, Layout};
+use super::*;
+use crate::catalog::{Catalog, Key, Relation};
+use crate::testing::{column, fk, relation};
+
+/// A table `name` with an `id` primary key and a column per foreign key
+/// `(column, referenced table)`.
+fn table(name: &str, refs: &[(&str, &str)]) -> Relation {
+    let mut columns = vec![column("id", "integer", false)];
+    columns.extend(refs.iter().map(|(c, _)| column(c, "integer", true)));
+    let mut r = relation("public", name, columns);
+    r.primary_key = Some(Key {
+        name: format!("{name}_pkey"),
+        columns: vec!["id".into()],
+    });
+    r.foreign_keys = refs
+        .iter()
+        .map(|(c, t)| fk(&[c], "public", t, &["id"]))
+        .collect();
+    r
+}
+
+fn diagram_of(tables: &[Relation]) -> Diagram {
+    let refs: Vec<&Relation> = tables.iter().collect();
+    Diagram::new(&refs)
+}
+
+fn placed(d: &Diagram) -> Layout {
+    let lines = text::box_lines(d, false, false);
+    layout::place(&lines, &text::edges(d))
+}
+
+/// No two boxes share a cell, no arrow runs through a box (but for the
+/// border cell it leaves from), and every link has its arrow.
+fn assert_sound(d: &Diagram, l: &Layout) {
+    for (i, a) in l.boxes.iter().enumerate() {
+        for b in &l.boxes[i + 1..] {
+            let apart = a.x + a.width <= b.x
+                || b.x + b.width <= a.x
+                || a.y + a.height <= b.y
+                || b.y + b.height <= a.y;
+            assert!(apart, "boxes overlap: {a:?} {b:?}");
+        }
+    }
+    assert_eq!(l.arrows.len(), d.links.len(), "every foreign key an arrow");
+    for arrow in &l.arrows {
+        let cells: Vec<(usize, usize)> = arrow
+            .points
+            .windows(2)
+            .flat_map(|p| {
+                let ((x1, y1), (x2, y2)) = (p[0], p[1]);
+                assert!(x1 == x2 || y1 == y2, "orthogonal: {:?}", arrow.points);
+                let xs = x1.min(x2)..=x1.max(x2);
+                let ys = y1.min(y2)..=y1.max(y2);
+                xs.flat_map(move |x| ys.clone().map(move |y| (x, y)))
+            })
+            .collect();
+        for &(x, y) in cells.iter().filter(|&&c| c != arrow.points[0]) {
+            assert!(x < l.width && y < l.height, "inside the drawing");
+            for b in &l.boxes {
+                let inside = x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height;
+                assert!(!inside, "arrow {:?} runs through {b:?}", arrow.points);
+            }
+        }
+        let link = &d.links[arrow.link];
+        let (&(hx, hy), target) = (arrow.points.last().unwrap(), l.boxes[link.to]);
+        let beside = if arrow.leftward {
+            hx == target.x + target.width
+        } else {
+            hx + 1 == target.x
+        };
+        assert!(beside && hy > target.y && hy < target.y + target.height - 1);
+    }
+}
+
+#[test]
+fn references_point_one_way_and_every_key_is_an_arrow() {
+    let d = diagram_of(&[
+        table("a", &[("b_id", "b"), ("c_id", "c")]),
+        table("b", &[("c_id", "c")]),
+        table("c", &[]),
+        table("lonely", &[]),
+    ]);
+    let l = placed(&d);
+    assert_sound(&d, &l);
+    let x = |name: &str| l.boxes[d.tables.iter().position(|t| t.name == name).unwrap()].x;
+    assert!(x("a") < x("b") && x("b") < x("c"), "{l:?}");
+    assert!(l.arrows.iter().all(|a| !a.leftward));
+    let drawn = text::draw(&d, 200, false);
+    assert_eq!(drawn.matches('▶').count(), 3, "{drawn}");
+    assert!(drawn.contains('┼') || drawn.contains("┌"), "{drawn}");
+}
+
+#[test]
+fn a_self_reference_loops_back_into_its_box() {
+    let d = diagram_of(&[table("staff", &[("manager_id", "staff")])]);
+    let l = placed(&d);
+    assert_sound(&d, &l);
+    let drawn = text::draw(&d, 80, false);
+    assert!(drawn.contains('◀'), "{drawn}");
+    assert_eq!(
+        drawn,
+        "\
+┌───────────────┐
+│ staff         │◀┐
+├───────────────┤ │
+│ PK id         │ │
+│ FK manager_id ├─┘
+└───────────────┘
+"
+    );
+}
+
+#[test]
+fn a_cycle_runs_one_arrow_back() {
+    let d = diagram_of(&[
+        table("a", &[("b_id", "b")]),
+        table("b", &[("c_id", "c")]),
+        table("c", &[("a_id", "a")]),
+    ]);
+    let l = placed(&d);
+    assert_sound(&d, &l);
+    assert_eq!(l.arrows.iter().filter(|a| a.leftward).count(), 1);
+    let ascii = text::draw(&d, 200, true);
+    assert!(ascii.is_ascii(), "{ascii}");
+    assert_eq!(ascii.matches('>').count(), 2, "{ascii}");
+    assert_eq!(ascii.matches('<').count(), 1, "{ascii}");
+}
+
+#[test]
+fn references_outside_are_named_and_too_wide_flows_into_rows() {
+    let d = diagram_of(&[table("a", &[("x_id", "x"), ("b_id", "b")]), table("b", &[])]);
+    assert_eq!(d.links.len(), 1);
+    let drawn = text::draw(&d, 200, false);
+    assert!(drawn.contains("FK x_id → x"), "{drawn}");
+    assert!(!drawn.contains("→ b"), "{drawn}");
+    let narrow = text::draw(&d, 20, false);
+    assert!(
+        narrow.starts_with("The arrows do not fit in 20 columns"),
+        "{narrow}"
+    );
+    assert!(narrow.contains("FK b_id → b"), "{narrow}");
+    assert!(!narrow.contains('▶'), "{narrow}");
+}
+
+#[test]
+fn many_tables_and_many_links_stay_apart() {
+    let tables: Vec<Relation> = (0..25)
+        .map(|i| {
+            let refs: Vec<(String, String)> = [i / 2, i / 3, (i * 7) % 25]
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|j| (format!("t{j}_id"), format!("t{j}")))
+                .collect();
+            let refs: Vec<(&str, &str)> =
+                refs.iter().map(|(c, t)| (c.as_str(), t.as_str())).collect();
+            table(&format!("t{i}"), &refs)
+        })
+        .collect();
+    let d = diagram_of(&tables);
+    let l = placed(&d);
+    assert_sound(&d, &l);
+    assert!(
+        d.tables.len() > MAX_DRAWN,
+        "the front ends refuse this many"
+    );
+    let svg = svg::draw(&d);
+    assert_eq!(svg.matches("marker-end").count(), d.links.len());
+}
+
+#[test]
+fn names_are_escaped_on_the_terminal_and_in_svg() {
+    let d = diagram_of(&[table("a<&>\u{1b}[31m", &[])]);
+    let drawn = text::draw(&d, 80, false);
+    assert!(
+        drawn.contains("a<&>\\x1b[31m") && !drawn.contains('\u{1b}'),
+        "{drawn}"
+    );
+    let svg = svg::draw(&d);
+    assert!(svg.contains("a&lt;&amp;&gt;\u{fffd}[31m"), "{svg}");
+    assert_eq!(svg, svg::draw(&d), "deterministic");
+}
+
+#[test]
+fn json_lists_tables_keys_and_links() {
+    let d = diagram_of(&[table("a", &[("b_id", "b")]), table("b", &[])]);
+    let json = d.json();
+    assert_eq!(json["tables"][0]["key_columns"][1]["keys"][0], "FK");
+    assert_eq!(json["foreign_keys"][0]["to"]["table"], "b");
+}
+
+/// The demo's shop, read back from SQLite as `--demo` does.
+fn demo_diagram() -> Diagram {
+    use crate::db::Backend;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(crate::demo::SCHEMA)
+        .unwrap();
+    let mut db = crate::db::sqlite::SqliteBackend::open(&path).unwrap();
+    let catalog: Catalog = db.introspect().unwrap();
+    let tables = crate::describe::listed(&catalog, &KINDS, None);
+    Diagram::new(&tables)
+}
+
+#[test]
+fn the_demo_at_two_widths() {
+    let d = demo_diagram();
+    let wide = text::draw(&d, 100, false);
+    assert_eq!(wide, include_str!("golden/demo_wide.txt"), "\n{wide}");
+    let narrow = text::draw(&d, 60, false);
+    assert_eq!(narrow, include_str!("golden/demo_narrow.txt"), "\n{narrow}");
+}
