@@ -212,3 +212,50 @@ fn the_demo_at_two_widths() {
     let narrow = text::draw(&d, 60, false);
     assert_eq!(narrow, include_str!("golden/demo_narrow.txt"), "\n{narrow}");
 }
+
+#[test]
+fn options_take_a_pattern_and_an_out_file() {
+    let parsed = Options::parse("\"My Table\" --out x.svg!").unwrap();
+    assert_eq!(parsed.pattern.as_deref(), Some("\"My Table\""));
+    assert_eq!(parsed.out.as_deref(), Some("x.svg"));
+    assert!(parsed.overwrite);
+    let parsed = Options::parse("-o x.mmd sales.*").unwrap();
+    assert_eq!(
+        (parsed.pattern.as_deref(), parsed.out.as_deref()),
+        (Some("sales.*"), Some("x.mmd"))
+    );
+    assert_eq!(
+        Options::parse("--out=y.md").unwrap().out.as_deref(),
+        Some("y.md")
+    );
+    assert!(Options::parse("a b").unwrap_err().contains("one pattern"));
+    assert!(
+        Options::parse("--out")
+            .unwrap_err()
+            .contains("needs a file")
+    );
+    assert!(
+        Options::parse("--x")
+            .unwrap_err()
+            .contains("unknown option")
+    );
+    assert_eq!(FileForm::of("a.MMD"), Ok(FileForm::Mermaid));
+    assert_eq!(FileForm::of("a.md"), Ok(FileForm::MermaidMarkdown));
+    assert_eq!(FileForm::of("a.svg"), Ok(FileForm::Svg));
+    assert!(FileForm::of("a.png").unwrap_err().contains(".mmd or .md"));
+}
+
+#[test]
+fn a_narrower_pattern_names_a_schema_or_a_prefix() {
+    let named = |names: &[(&str, &str)]| {
+        let tables: Vec<Relation> = names.iter().map(|(s, n)| relation(s, n, vec![])).collect();
+        narrower(&tables.iter().collect::<Vec<_>>())
+    };
+    let mut many: Vec<(&str, &str)> = vec![("public", "order_a"), ("public", "order_b")];
+    many.extend(std::iter::repeat_n(("public", "x"), 30));
+    assert_eq!(named(&many).as_deref(), Some("order_*"));
+    let mut schemas = vec![("sales", "a"), ("sales", "b")];
+    schemas.extend(std::iter::repeat_n(("hr", "x"), 30));
+    assert_eq!(named(&schemas).as_deref(), Some("sales.*"));
+    assert_eq!(named(&[("public", "x"), ("public", "y")]), None);
+}

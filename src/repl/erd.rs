@@ -152,3 +152,45 @@ impl super::Repl {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn view() -> View<'static> {
+        View {
+            width: 80,
+            ascii: false,
+            json: false,
+            command: "\\erd",
+            exists_hint: "",
+        }
+    }
+
+    #[test]
+    fn more_than_twenty_tables_are_refused_on_the_terminal() {
+        let catalog = Catalog {
+            relations: (0..25)
+                .map(|i| crate::testing::relation("public", &format!("t{i}"), vec![]))
+                .collect(),
+            ..Default::default()
+        };
+        let Err(Failure::Usage { message, .. }) = draw(&catalog, &Options::default(), &view())
+        else {
+            panic!("25 tables drawn");
+        };
+        assert_eq!(
+            message,
+            "25 tables match; a diagram on the terminal shows at most 20"
+        );
+        let some = Options {
+            pattern: Some("t1*".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            draw(&catalog, &some, &view()),
+            Ok(Drawn::Text(text)) if text.contains("│ t19 │")
+        ));
+    }
+}
