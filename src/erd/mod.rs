@@ -16,7 +16,7 @@ mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::catalog::{Relation, RelationKind};
+use crate::catalog::{Catalog, Relation, RelationKind};
 
 /// The most tables drawn on a terminal; more and the diagram stops
 /// reading well, so the front ends ask for a narrower pattern.
@@ -28,6 +28,20 @@ pub const KINDS: [RelationKind; 3] = [
     RelationKind::PartitionedTable,
     RelationKind::ForeignTable,
 ];
+
+/// Whether `relation` is a partition of a partitioned table: diagrams
+/// leave it out, the partitioned table standing for all its partitions.
+pub fn is_partition(catalog: &Catalog, relation: &Relation) -> bool {
+    catalog.code.children.iter().any(|c| {
+        c.child_schema == relation.schema
+            && c.child == relation.name
+            && catalog.relations.iter().any(|p| {
+                p.schema == c.schema
+                    && p.name == c.table
+                    && p.kind == RelationKind::PartitionedTable
+            })
+    })
+}
 
 /// What a diagram shows: its tables and the foreign keys between them.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -259,3 +259,22 @@ fn a_narrower_pattern_names_a_schema_or_a_prefix() {
     assert_eq!(named(&schemas).as_deref(), Some("sales.*"));
     assert_eq!(named(&[("public", "x"), ("public", "y")]), None);
 }
+
+#[test]
+fn partitions_stand_behind_their_partitioned_table() {
+    let mut parent = table("payment", &[]);
+    parent.kind = crate::catalog::RelationKind::PartitionedTable;
+    let (part, plain) = (table("payment_p1", &[]), table("other", &[]));
+    let mut catalog = Catalog {
+        relations: vec![parent.clone(), part.clone(), plain.clone()],
+        ..Default::default()
+    };
+    catalog.code.children.push(crate::catalog::Child {
+        schema: "public".into(),
+        table: "payment".into(),
+        child_schema: "public".into(),
+        child: "payment_p1".into(),
+    });
+    assert!(is_partition(&catalog, &part));
+    assert!(!is_partition(&catalog, &parent) && !is_partition(&catalog, &plain));
+}

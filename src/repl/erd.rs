@@ -46,7 +46,10 @@ pub fn draw(catalog: &Catalog, options: &Options, view: &View) -> Result<Drawn, 
             message: escape::visible(&message).into_owned(),
             hint: Some("name the file FILE.mmd, FILE.md or FILE.svg".into()),
         })?;
-    let tables = crate::describe::listed(catalog, &erd::KINDS, options.pattern.as_deref());
+    let tables: Vec<_> = crate::describe::listed(catalog, &erd::KINDS, options.pattern.as_deref())
+        .into_iter()
+        .filter(|r| !erd::is_partition(catalog, r))
+        .collect();
     if tables.is_empty() {
         return Err(match &options.pattern {
             Some(pattern) => Failure::Usage {
