@@ -240,35 +240,49 @@ impl Lane {
 
     /// How often lines cross when this lane stands left of `right`: a line
     /// of this one running right over the other's span, and the other's
-    /// running left over this one's.
+    /// running left over this one's. Two lines on one row running towards
+    /// each other would read as one: that counts as many crossings.
     fn crossings(&self, right: &Lane) -> usize {
+        const MERGED: usize = 100;
         let over = |lane: &Lane, row: usize| row >= lane.top && row <= lane.bottom;
-        let mine = self
-            .branches
-            .iter()
-            .filter(|&&(row, r)| r && over(right, row));
+        let mut count = 0;
+        for &(row, rightward) in &self.branches {
+            if rightward && right.branches.contains(&(row, false)) {
+                count += MERGED;
+            } else if rightward && over(right, row) {
+                count += 1;
+            }
+        }
         let theirs = right
             .branches
             .iter()
             .filter(|&&(row, r)| !r && over(self, row));
-        mine.count() + theirs.count()
+        count + theirs.count()
     }
 }
 
 /// Orders a gutter's lanes so that fewer lines cross: by the row they
-/// end at, then neighbours swapped while that removes crossings.
-fn fewer_crossings(lanes: &mut [Lane]) {
+/// end at, then each lane moved to the place where it crosses least, in
+/// a few rounds.
+fn fewer_crossings(lanes: &mut Vec<Lane>) {
     lanes.sort_by_key(|l| (l.bottom, l.key));
-    for _ in 0..lanes.len() {
-        let mut swapped = false;
-        for i in 1..lanes.len() {
-            let (a, b) = (&lanes[i - 1], &lanes[i]);
-            if b.crossings(a) < a.crossings(b) {
-                lanes.swap(i - 1, i);
-                swapped = true;
-            }
+    // What `lane` costs at `slot` among `others`.
+    let cost = |others: &[Lane], lane: &Lane, slot: usize| -> usize {
+        let left: usize = others[..slot].iter().map(|o| o.crossings(lane)).sum();
+        let right: usize = others[slot..].iter().map(|o| lane.crossings(o)).sum();
+        left + right
+    };
+    for _ in 0..3 {
+        let mut moved = false;
+        for i in 0..lanes.len() {
+            let lane = lanes.remove(i);
+            let best = (0..=lanes.len())
+                .min_by_key(|&slot| (cost(lanes, &lane, slot), slot.abs_diff(i)))
+                .unwrap_or(i);
+            moved |= best != i;
+            lanes.insert(best, lane);
         }
-        if !swapped {
+        if !moved {
             break;
         }
     }

@@ -43,6 +43,23 @@ fn assert_sound(d: &Diagram, l: &Layout) {
         }
     }
     assert_eq!(l.arrows.len(), d.links.len(), "every foreign key an arrow");
+    // No two arrows run along the same cells the same way.
+    let mut runs = std::collections::HashMap::new();
+    for arrow in &l.arrows {
+        for p in arrow.points.windows(2) {
+            let ((x1, y1), (x2, y2)) = (p[0], p[1]);
+            let cells: Vec<(usize, usize, bool)> = if y1 == y2 {
+                (x1.min(x2)..x1.max(x2)).map(|x| (x, y1, true)).collect()
+            } else {
+                (y1.min(y2)..y1.max(y2)).map(|y| (x1, y, false)).collect()
+            };
+            for cell in cells {
+                if let Some(other) = runs.insert(cell, arrow.link) {
+                    assert_eq!(other, arrow.link, "arrows run together at {cell:?}");
+                }
+            }
+        }
+    }
     for arrow in &l.arrows {
         let cells: Vec<(usize, usize)> = arrow
             .points
