@@ -129,6 +129,13 @@ pub fn propose(
         }
         spent.1 += proposal.llm_time;
         let calls = std::mem::take(&mut proposal.tool_calls);
+        if !calls.is_empty() && request.calls_closed && proposal.sql.is_none() {
+            return Err(llm::Error::KeptCalling {
+                provider: agent.provider().name().to_string(),
+                model: agent.provider().model().to_string(),
+                calls: rounds.calls.len(),
+            });
+        }
         if calls.is_empty() || request.calls_closed || rounds.left() == 0 {
             proposal.usage = spent.2.then_some(spent.0);
             proposal.llm_time = spent.1;
