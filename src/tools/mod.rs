@@ -252,12 +252,6 @@ fn bad(field: &'static str, problem: &str) -> ToolError {
     }
 }
 
-/// `name(argument)` for display: the argument on one short line, escaped
-/// and with known secrets redacted.
-fn summary(name: &str, argument: &str) -> String {
-    use crate::analysis::slow::{cut, one_line};
-    format!("{name}({})", cut(&one_line(argument), 60))
-}
 
 #[cfg(test)]
 mod tests;
