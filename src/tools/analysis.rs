@@ -7,9 +7,9 @@ use serde_json::{Value as Json, json};
 
 use super::sql::sql_only;
 use super::{Arguments, Limits, Output, Spec, ToolError};
-use crate::one_line;
 use crate::analysis::explain::Failed;
 use crate::analysis::{advise, check, slow};
+use crate::one_line;
 use crate::session::Session;
 
 /// Statements listed when the caller names no limit.

@@ -252,6 +252,5 @@ fn bad(field: &'static str, problem: &str) -> ToolError {
     }
 }
 
-
 #[cfg(test)]
 mod tests;

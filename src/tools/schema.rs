@@ -7,9 +7,9 @@ use serde_json::json;
 
 use super::rows::{self, Capped};
 use super::{Arguments, Limits, Output, Spec, ToolError};
-use crate::one_line;
 use crate::catalog::RelationKind;
 use crate::describe;
+use crate::one_line;
 use crate::session::Session;
 
 pub(super) fn list_tables_spec() -> Spec {

@@ -9,9 +9,9 @@ use serde_json::{Value as Json, json};
 
 use super::rows::Capped;
 use super::{Arguments, Limits, Output, Spec, ToolError};
-use crate::one_line;
 use crate::analysis::explain::{self, Failed};
 use crate::gate::Origin;
+use crate::one_line;
 use crate::safety::{Level, Verdict};
 use crate::session::{Confirm, Decision, Executed, Run, Session};
 
