@@ -66,6 +66,20 @@ fn ask(setup: &Setup, fake: &FakeLlm, args: &[&str]) -> Cmd {
     cmd
 }
 
+/// The REPL on the setup's shop with `args`, reading `input` from a pipe.
+fn piped_repl(setup: &Setup, fake: &FakeLlm, args: &[&str], input: &str) -> harness::Output {
+    let mut cmd = glance()
+        .args(["repl", "-d"])
+        .arg(&setup.db)
+        .args(args)
+        .env("GLANCE_CONFIG", &setup.config)
+        .stdin(input);
+    for (name, value) in fake.env() {
+        cmd = cmd.env(name, value);
+    }
+    cmd.run()
+}
+
 /// The REPL on the setup's shop, at its first prompt.
 fn start_repl(setup: &Setup) -> Repl {
     let env = [("GLANCE_CONFIG", setup.config.to_string_lossy().into_owned())];
@@ -337,6 +351,26 @@ fn show_prompt_names_the_tools_offered() {
         .run()
         .success()
         .stdout_has("Tools offered: list_tables, describe_table, explain, today\n");
+    let out = piped_repl(
+        &setup,
+        &fake,
+        &["--format", "json"],
+        "\\prompt how many items are there?\n",
+    );
+    out.success();
+    let doc = out.json();
+    assert_eq!(
+        doc["tools"],
+        json!(["list_tables", "describe_table", "explain", "today"]),
+        "{out}"
+    );
+    let out = piped_repl(
+        &setup,
+        &fake,
+        &["--format", "json", "--no-tools"],
+        "\\prompt how many items are there?\n",
+    );
+    assert_eq!(out.json()["tools"], json!([]), "{out}");
     assert!(fake.requests().is_empty());
 }
 
