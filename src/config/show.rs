@@ -237,6 +237,7 @@ fn plugin_table(plugin: &super::plugin::Plugin) -> Table {
     put(&mut table, "description", Some(plugin.description.clone()));
     put(&mut table, "read_only", Some(plugin.read_only));
     put(&mut table, "timeout", Some(duration(plugin.timeout)));
+    put(&mut table, "last_result", Some(plugin.last_result));
     if let Ok(Value::Table(parameters)) = Value::try_from(&plugin.parameters) {
         table.insert("parameters".into(), Value::Table(parameters));
     }

@@ -74,6 +74,7 @@ impl Client {
                         .unwrap_or_else(|| json!({"type": "object"})),
                     read_only: tool["annotations"]["readOnlyHint"] == json!(true),
                     timeout: server.timeout,
+                    last_result: false,
                 })
             })
             .collect();

@@ -252,5 +252,17 @@ fn bad(field: &'static str, problem: &str) -> ToolError {
     }
 }
 
+/// The session's last result run again under the read-only guard, as
+/// `{"columns", "rows", "truncated"}` within the default [`Limits`]; `Err`
+/// says why there is none (no result yet, or one that would write again).
+pub fn last_result(session: &mut Session) -> Result<Json, String> {
+    let sql = session.last_result().map_err(|why| why.to_string())?;
+    let mut capped = rows::Capped::new(Limits::default());
+    session
+        .rerun(&sql, &mut capped)
+        .map_err(|error| format!("running it again failed: {error}"))?;
+    Ok(capped.json())
+}
+
 #[cfg(test)]
 mod tests;

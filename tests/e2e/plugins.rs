@@ -405,3 +405,53 @@ fn a_plugin_the_model_calls_in_the_repl_asks_first() {
     repl.send_line("\\q");
     assert_eq!(repl.expect_exit(), 0);
 }
+
+/// `last_result = true`: the call's context carries the last result, read
+/// again under the read-only guard and capped; before any result it is
+/// null with a note. A plugin without it gets none.
+#[test]
+fn a_plugin_asking_for_the_last_result_gets_it() {
+    let setup = setup(
+        "plugins_last_result",
+        "[tools.keep]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\nlast_result = true\n\
+         [tools.plain]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\n",
+    );
+    script(
+        &setup.dir,
+        "keep.sh",
+        "cat >> \"$0.calls\"; echo >> \"$0.calls\"; echo kept",
+    );
+    let fake = FakeLlm::openai(Vec::new());
+    piped_repl(
+        &setup,
+        &fake,
+        &[],
+        "\\tool keep\nselect id, name from items order by id;\n\\tool keep\n\\tool plain\n",
+    )
+    .success()
+    .stdout_has("kept");
+    let calls: Vec<serde_json::Value> = std::fs::read_to_string(setup.dir.join("keep.sh.calls"))
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(calls.len(), 3, "{calls:?}");
+    assert_eq!(calls[0]["context"]["last_result"], json!(null));
+    assert_eq!(
+        calls[0]["context"]["last_result_note"],
+        "there is no result yet"
+    );
+    assert_eq!(
+        calls[1]["context"]["last_result"],
+        json!({
+            "columns": ["id", "name"],
+            "rows": [{"id": 1, "name": "pen"}, {"id": 2, "name": "ink"}],
+            "truncated": false
+        })
+    );
+    assert!(
+        calls[2]["context"].get("last_result").is_none(),
+        "{:?}",
+        calls[2]
+    );
+}
