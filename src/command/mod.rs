@@ -633,6 +633,12 @@ fn no_argument(word: &str, rest: &str, meta: Meta) -> Result<Option<Meta>, Strin
     }
 }
 
+/// Whether `word` (`\\name`, without arguments) is a meta-command: a
+/// plugin of that name is reachable only by `\\tool`.
+pub fn is_command(word: &str) -> bool {
+    parse(word) != Err(unknown(word))
+}
+
 fn unknown(word: &str) -> String {
     let closest = COMMANDS
         .iter()

@@ -455,3 +455,52 @@ fn a_plugin_asking_for_the_last_result_gets_it() {
         calls[2]
     );
 }
+
+/// `\\NAME ARGS` runs a plugin by hand: key=value words, JSON, or one bare
+/// word for the only required parameter. A plugin named like a
+/// meta-command is reachable only by `\\tool`, and `\\tools` says so.
+#[test]
+fn a_plugin_runs_by_hand_by_its_own_name() {
+    let setup = setup(
+        "plugins_shortcut",
+        "[tools.keep]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\n\
+         parameters = { type = \"object\", properties = { metric = { type = \"string\" }, n = { type = \"integer\" } }, required = [\"metric\"] }\n\
+         [tools.dt]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\n",
+    );
+    script(
+        &setup.dir,
+        "keep.sh",
+        "cat >> \"$0.calls\"; echo >> \"$0.calls\"; echo kept",
+    );
+    let fake = FakeLlm::openai(Vec::new());
+    let out = piped_repl(
+        &setup,
+        &fake,
+        &[],
+        "\\keep items\n\\keep metric='two words' n=5\n\\keep {\"metric\": \"x\"}\n\\keep a b\n\
+         \\dt\n\\tool dt\n\\tools\n\\toolz\n",
+    );
+    out.success()
+        .stdout_has("kept")
+        .stdout_has("items")
+        .stderr_has("\\keep: `a` is not key=value")
+        .stderr_has("did you mean \\tool")
+        .stdout_has("only by \\tool: \\dt is a meta-command")
+        .stdout_has("also \\keep ARGS");
+    let calls: Vec<serde_json::Value> = std::fs::read_to_string(setup.dir.join("keep.sh.calls"))
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let arguments: Vec<&serde_json::Value> = calls.iter().map(|call| &call["arguments"]).collect();
+    assert_eq!(
+        arguments,
+        [
+            &json!({"metric": "items"}),
+            &json!({"metric": "two words", "n": 5}),
+            &json!({"metric": "x"}),
+            &json!({}),
+        ],
+        "{out}"
+    );
+}
