@@ -103,8 +103,11 @@ impl Kit {
                 )));
             }
         };
+        let interrupts = session.interrupts().clone();
+        // A Ctrl-C from before the call is not meant for it.
+        interrupts.take();
         if let Some(at) = self.server_of(name) {
-            let result = self.servers[at].call(name, &arguments);
+            let result = self.servers[at].call(name, &arguments, &|| interrupts.take())?;
             return Ok(result.map_err(|error| format!("tool {name}: {error}")));
         }
         let Some(plugin) = self.plugins.iter().find(|plugin| plugin.name == name) else {
@@ -125,9 +128,6 @@ impl Kit {
                 }
             }
         }
-        let interrupts = session.interrupts();
-        // A Ctrl-C from before the call is not meant for it.
-        interrupts.take();
         match run::run(plugin, &input, &|| interrupts.take()) {
             Ok(printed) => Ok(Ok(printed)),
             Err(run::Failure::Interrupted) => Err(Stopped),

@@ -504,3 +504,40 @@ fn a_plugin_runs_by_hand_by_its_own_name() {
         "{out}"
     );
 }
+
+/// Ctrl-C during an MCP server's tool call: glance sends the server
+/// `notifications/cancelled` (glance's own MCP server then stops the
+/// statement), the server answers the ping that follows and stays in use.
+#[test]
+fn ctrl_c_cancels_a_running_mcp_call_and_the_server_stays() {
+    let pg = harness::db("plugins_mcp_cancel");
+    let setup = setup(
+        "plugins_mcp_cancel",
+        &format!(
+            "[mcp.pg]\ncommand = [\"{}\", \"mcp\", \"-d\", \"{}\"]\ntimeout = \"600s\"\n",
+            harness::glance_bin(),
+            pg.url()
+        ),
+    );
+    let long = "select count(*) from pg_class a, pg_class b, pg_class c, pg_class d";
+    let running = format!(
+        "select count(*) from pg_stat_activity where query = '{long}' \
+         and state = 'active' and pid <> pg_backend_pid()"
+    );
+    let mut repl = start_repl(&setup);
+    repl.send_line(&format!("\\tool pg__run_sql {{\"sql\": \"{long}\"}}"));
+    harness::wait_until("the long read runs", || {
+        pg.query_scalar(&running).as_deref() == Some("1")
+    });
+    repl.ctrl('c');
+    repl.expect("cancelled");
+    repl.expect_prompt();
+    harness::wait_until("the long read is gone", || {
+        pg.query_scalar(&running).as_deref() == Some("0")
+    });
+    repl.send_line("\\tool pg__run_sql {\"sql\": \"select 40 + 2 as answer\"}");
+    repl.expect("42");
+    repl.expect_prompt();
+    repl.send_line("\\q");
+    assert_eq!(repl.expect_exit(), 0);
+}
