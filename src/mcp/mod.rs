@@ -459,7 +459,11 @@ impl Server {
             "ping" => rpc::result(&id, json!({})),
             "tools/list" => rpc::result(
                 &id,
-                calls::list(session.settings.share_samples, self.writes()),
+                calls::list(
+                    session.settings.share_samples,
+                    self.writes(),
+                    session.info().dialect,
+                ),
             ),
             "tools/call" => match self.call(session, peer, &id, &params) {
                 Ok(result) => rpc::result(&id, result),

@@ -526,6 +526,45 @@ fn cancelling_a_running_call_stops_its_statement_and_the_server_goes_on() {
     assert!(server.wait().unwrap().success());
 }
 
+/// On SQLite `index_advice` builds candidates in a transaction it rolls
+/// back, holding the write lock: it is not announced as read-only there,
+/// and not as destructive either.
+#[test]
+fn sqlite_index_advice_is_not_announced_read_only() {
+    let dir = harness::scratch_dir("mcp_sqlite_hints");
+    let path = dir.join("t.db");
+    rusqlite::Connection::open(&path)
+        .and_then(|conn| conn.execute_batch("create table t (a int);"))
+        .expect("create sqlite file");
+    let (mut server, mut stdin, mut stdout) = spawn(&["mcp", "-d", path.to_str().unwrap()], &dir);
+    let lines = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {},
+            "clientInfo": {"name": "hints", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}),
+    ];
+    for line in lines {
+        writeln!(stdin, "{line}").unwrap();
+    }
+    drop(stdin);
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut text).unwrap();
+    assert!(server.wait().unwrap().success());
+    let listed = json_lines(&text);
+    let tools = listed[1]["result"]["tools"].as_array().unwrap();
+    let advice = tools.iter().find(|t| t["name"] == "index_advice").unwrap();
+    assert_eq!(advice["annotations"]["readOnlyHint"], false, "{advice}");
+    assert_eq!(advice["annotations"]["destructiveHint"], false, "{advice}");
+    assert!(
+        advice["description"]
+            .as_str()
+            .unwrap()
+            .contains("rolled back"),
+        "{advice}"
+    );
+}
+
 /// `glance ARGS` with piped stdin and stdout, for a test to speak to.
 fn spawn(args: &[&str], home: &Path) -> (Child, ChildStdin, BufReader<ChildStdout>) {
     let mut server = Command::new(glance_bin())
