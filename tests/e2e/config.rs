@@ -393,7 +393,9 @@ fn config_show_lists_plugins_and_mcp_servers() {
     let out = glance().home(&home).args(["config", "show"]).run();
     out.success()
         .stdout_has("[tools.metric]\ncommand = [\"/bin/metric\", \"--fast\"]\n")
-        .stdout_has("description = \"the metric plugin\"\nread_only = true\ntimeout = \"30s\"\n")
+        .stdout_has(
+            "description = \"the metric plugin\"\nlast_result = false\nread_only = true\ntimeout = \"30s\"\n",
+        )
         .stdout_has("[tools.metric.parameters]\ntype = \"object\"")
         .stdout_has("[mcp.files]\ncommand = [\"mcp-files\"]\ntimeout = \"5s\"\n");
     let out = glance()

@@ -406,6 +406,15 @@ fn a_plugin_the_model_calls_in_the_repl_asks_first() {
     assert_eq!(repl.expect_exit(), 0);
 }
 
+/// The calls `keep.sh` received, one JSON document each.
+fn kept_calls(setup: &Setup) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(setup.dir.join("keep.sh.calls"))
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
 /// `last_result = true`: the call's context carries the last result, read
 /// again under the read-only guard and capped; before any result it is
 /// null with a note. A plugin without it gets none.
@@ -430,11 +439,7 @@ fn a_plugin_asking_for_the_last_result_gets_it() {
     )
     .success()
     .stdout_has("kept");
-    let calls: Vec<serde_json::Value> = std::fs::read_to_string(setup.dir.join("keep.sh.calls"))
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let calls = kept_calls(&setup);
     assert_eq!(calls.len(), 3, "{calls:?}");
     assert_eq!(calls[0]["context"]["last_result"], json!(null));
     assert_eq!(
@@ -487,11 +492,7 @@ fn a_plugin_runs_by_hand_by_its_own_name() {
         .stderr_has("did you mean \\tool")
         .stdout_has("only by \\tool: \\dt is a meta-command")
         .stdout_has("also \\keep ARGS");
-    let calls: Vec<serde_json::Value> = std::fs::read_to_string(setup.dir.join("keep.sh.calls"))
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let calls = kept_calls(&setup);
     let arguments: Vec<&serde_json::Value> = calls.iter().map(|call| &call["arguments"]).collect();
     assert_eq!(
         arguments,
