@@ -222,14 +222,6 @@ impl Repl {
 
     /// Whether lines are read as SQL now: SQL mode, or a statement begun
     /// at the question prompt waits for its end.
-    /// `\\NAME ARGS` naming one of the person's tools, when `\\NAME` is no
-    /// meta-command (those win): the tool's name and the arguments' text.
-    fn plugin_shortcut<'a>(&self, line: &'a str) -> Option<(&'a str, &'a str)> {
-        let (word, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-        let name = word.strip_prefix('\\')?;
-        (self.kit.find(name).is_some() && !command::is_command(word)).then_some((name, rest))
-    }
-
     fn collecting_sql(&self) -> bool {
         self.sql_mode || !self.buffer.is_empty()
     }
@@ -291,7 +283,7 @@ impl Repl {
         match command::parse(trimmed) {
             Ok(Some(meta)) => return self.meta(session, input, meta),
             Err(message) => {
-                if let Some((name, rest)) = self.plugin_shortcut(trimmed) {
+                if let Some((name, rest)) = tools::shortcut_of(&self.kit, trimmed) {
                     let terminal = input.is_terminal();
                     tools::shortcut(session, &mut self.kit, name, rest, terminal);
                     return AfterLine::Continue;

@@ -105,6 +105,14 @@ pub fn call(session: &mut Session, kit: &mut Kit, name: &str, arguments: &str, t
     run(session, kit, name, arguments, terminal);
 }
 
+/// `\NAME ARGS` naming one of the person's tools in `kit`, when `\NAME`
+/// is no meta-command (those win): the tool's name and the arguments' text.
+pub fn shortcut_of<'a>(kit: &Kit, line: &'a str) -> Option<(&'a str, &'a str)> {
+    let (word, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    let name = word.strip_prefix('\\')?;
+    (kit.find(name).is_some() && !crate::command::is_command(word)).then_some((name, rest))
+}
+
 /// `\NAME ARGS`: runs the person's tool `name` by hand (a plugin or an MCP
 /// server's tool whose name is no meta-command), its arguments read by
 /// [`shortcut_arguments`].
