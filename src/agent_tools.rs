@@ -136,22 +136,28 @@ impl Toolbox for Tools<'_> {
     }
 }
 
-/// One line naming the tools a question would offer the model.
-pub fn offered(session: &Session, agent: &crate::agent::Agent, kit: &mut Kit) -> String {
+/// The names of the tools a question would offer the model; `None` when
+/// tool calls are off.
+pub fn offered(
+    session: &Session,
+    agent: &crate::agent::Agent,
+    kit: &mut Kit,
+) -> Option<Vec<String>> {
     if agent.tool_calls_allowed() == 0 {
-        return "Tools offered: none (tool calls are off)".to_string();
+        return None;
     }
     let mut not_called = |_: &Plugin, _: &Json| Ok(());
     let tools = Tools {
         kit,
         permit: &mut not_called,
     };
-    let names: Vec<String> = tools
-        .specs(session)
-        .into_iter()
-        .map(|spec| spec.name)
-        .collect();
-    crate::escape::visible(&format!("Tools offered: {}", names.join(", "))).into_owned()
+    Some(
+        tools
+            .specs(session)
+            .into_iter()
+            .map(|spec| spec.name)
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -497,7 +497,7 @@ fn show_prompt(
     let (request, context) =
         turn::request(session, agent, question).map_err(|e| Failure::database(&e, None))?;
     let tools = crate::agent_tools::offered(session, agent, kit);
-    let text = prompt::show(agent.provider(), &request, &context, json, &tools);
+    let text = prompt::show(agent.provider(), &request, &context, json, tools.as_deref());
     print_line(text.trim_end_matches('\n')).map_err(|e| Failure::from_io(e).into())
 }
 

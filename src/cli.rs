@@ -384,7 +384,9 @@ pub enum ConfigAction {
     Path,
     /// Print the settings in effect, merged from flags, environment, the
     /// file and defaults, with passwords redacted; the provider and model
-    /// questions go to say where each comes from.
+    /// questions go to say where each comes from, and the [tools.NAME] and
+    /// [mcp.NAME] entries are listed as glance runs them. With --format json
+    /// a JSON object.
     Show,
 }
 

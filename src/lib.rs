@@ -48,6 +48,7 @@ mod mcp;
 mod migrate;
 mod models;
 mod numbers;
+mod one_line;
 mod password;
 mod plugins;
 mod preview;

@@ -39,9 +39,6 @@ pub trait Show {
 #[derive(Debug)]
 pub struct Stopped;
 
-/// The longest argument text a call's line shows.
-const SHOWN_ARGUMENT: usize = 60;
-
 /// One question's tool calls.
 pub struct Rounds {
     /// The calls a question may make.
@@ -129,6 +126,13 @@ pub fn propose(
         }
         spent.1 += proposal.llm_time;
         let calls = std::mem::take(&mut proposal.tool_calls);
+        if !calls.is_empty() && request.calls_closed && proposal.sql.is_none() {
+            return Err(llm::Error::KeptCalling {
+                provider: agent.provider().name().to_string(),
+                model: agent.provider().model().to_string(),
+                calls: rounds.calls.len(),
+            });
+        }
         if calls.is_empty() || request.calls_closed || rounds.left() == 0 {
             proposal.usage = spent.2.then_some(spent.0);
             proposal.llm_time = spent.1;
@@ -187,8 +191,7 @@ fn ask(
 }
 
 /// `describe_table(orders)`: the call's name and its argument values on
-/// one short line, escaped and with secrets redacted (it is shown, kept in
-/// `\log` and in the history).
+/// one short line (see [`crate::one_line::call`]).
 pub fn line(call: &ToolCall) -> String {
     let values: Vec<String> = match &call.arguments {
         serde_json::Value::Object(map) => map
@@ -201,13 +204,7 @@ pub fn line(call: &ToolCall) -> String {
         serde_json::Value::Null => Vec::new(),
         other => vec![other.to_string()],
     };
-    let joined = crate::redact::text(&values.join(", "));
-    let one_line = joined.split_whitespace().collect::<Vec<_>>().join(" ");
-    let shown = match one_line.char_indices().nth(SHOWN_ARGUMENT) {
-        Some((at, _)) => format!("{}…", &one_line[..at]),
-        None => one_line,
-    };
-    escape::visible(&format!("{}({shown})", call.name)).into_owned()
+    crate::one_line::call(&call.name, &values.join(", "))
 }
 
 #[cfg(test)]

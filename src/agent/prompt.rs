@@ -192,18 +192,25 @@ pub fn push_fenced(text: &mut String, tag: &str, body: &str) {
 
 /// What `\prompt` and `ask --show-prompt` print for a request to
 /// `provider`: [`readable`] text, or with `as_json` the [`json`] document,
-/// indented.
+/// indented. `tools` names the tools offered, `None` when tool calls are off.
 pub fn show(
     provider: &dyn Provider,
     request: &Request,
     context: &SchemaText,
     as_json: bool,
-    tools: &str,
+    tools: Option<&[String]>,
 ) -> String {
     if as_json {
-        let doc = json(provider.name(), provider.model(), request, context);
+        let mut doc = json(provider.name(), provider.model(), request, context);
+        doc["tools"] = serde_json::json!(tools.unwrap_or_default());
         return crate::render::json_pretty(&doc);
     }
+    let tools = match tools {
+        None => "Tools offered: none (tool calls are off)".to_string(),
+        Some(names) => {
+            crate::escape::visible(&format!("Tools offered: {}", names.join(", "))).into_owned()
+        }
+    };
     let preview = provider.preview(request);
     readable(
         provider.name(),
@@ -211,7 +218,7 @@ pub fn show(
         preview["url"].as_str(),
         request,
         context,
-        tools,
+        &tools,
     )
 }
 
@@ -301,8 +308,9 @@ fn readable(
 }
 
 /// The same request as one JSON document (`--format json`): `provider`,
-/// `model`, `system`, `messages` (`role`, `content`) and `context`
-/// (`tables_full`, `tables_named`, `tokens`).
+/// `model`, `system`, `messages` (`role`, `content`), `context`
+/// (`tables_full`, `tables_named`, `tokens`) and `knowledge`; [`show`] adds
+/// `tools`, the names of the tools offered.
 fn json(provider: &str, model: &str, request: &Request, context: &SchemaText) -> serde_json::Value {
     serde_json::json!({
         "provider": provider,

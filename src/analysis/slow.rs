@@ -11,8 +11,7 @@
 use serde_json::json;
 
 use crate::db::{self, Dialect, Value};
-use crate::escape;
-use crate::redact;
+use crate::one_line;
 use crate::session::Session;
 
 /// How many statements a list holds when no number is given.
@@ -134,7 +133,7 @@ impl Report {
             );
             let room = width.saturating_sub(line.chars().count()).max(20);
             out.push_str(&line);
-            out.push_str(&cut(&one_line(&query.query), room));
+            out.push_str(&one_line::cut(&one_line::fold(&query.query), room));
             out.push('\n');
         }
         if self.queries.is_empty() {
@@ -440,23 +439,6 @@ fn number(value: &Value) -> Option<f64> {
 
 fn count(value: &Value) -> Option<u64> {
     number(value).map(|n| n.max(0.0) as u64)
-}
-
-/// The statement on one line, white space runs as one space, control
-/// characters escaped and known secrets redacted.
-pub fn one_line(query: &str) -> String {
-    let joined = query.split_whitespace().collect::<Vec<_>>().join(" ");
-    escape::visible(&redact::text(&joined)).into_owned()
-}
-
-/// `text` cut to `width` characters, an ellipsis marking the cut.
-pub fn cut(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 #[cfg(test)]

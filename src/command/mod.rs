@@ -636,6 +636,12 @@ fn no_argument(word: &str, rest: &str, meta: Meta) -> Result<Option<Meta>, Strin
     }
 }
 
+/// Whether `word` (`\name`, without arguments) is a meta-command: a
+/// plugin of that name is reachable only by `\tool`.
+pub fn is_command(word: &str) -> bool {
+    parse(word) != Err(unknown(word))
+}
+
 fn unknown(word: &str) -> String {
     let closest = COMMANDS
         .iter()
@@ -876,6 +882,16 @@ mod tests {
         assert!(parse("\\c+").unwrap_err().contains("profile or an address"));
         assert!(parse("\\close").unwrap_err().contains("\\conns lists them"));
         assert!(parse("\\conns x").is_err());
+    }
+
+    #[test]
+    fn meta_commands_are_known_whatever_their_arguments() {
+        for word in ["\\dt", "\\tool", "\\c", "\\include", "\\q"] {
+            assert!(is_command(word), "{word}");
+        }
+        for word in ["\\metric", "\\toolz", "\\keep"] {
+            assert!(!is_command(word), "{word}");
+        }
     }
 
     #[test]

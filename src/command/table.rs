@@ -272,7 +272,7 @@ pub const COMMANDS: &[Spec] = &[
     Spec {
         name: "\\tool",
         args: "NAME [JSON]",
-        help: "call a tool by hand with JSON arguments; a plugin that writes asks first",
+        help: "call a tool by hand with JSON arguments (a plugin also as \\NAME key=value …); a plugin that writes asks first",
         section: Section::Query,
     },
     Spec {

@@ -361,6 +361,12 @@ impl Config {
         show::render(self, &self.llm_in_effect(&env))
     }
 
+    /// The merged settings as JSON (`glance config show --format json`).
+    pub fn show_json(&self) -> serde_json::Value {
+        let env = |name: &str| std::env::var(name).ok();
+        show::json(self, &self.llm_in_effect(&env))
+    }
+
     /// The provider and model questions go to, with where each comes from.
     pub fn llm_in_effect(&self, env: &dyn Fn(&str) -> Option<String>) -> crate::llm::InEffect {
         crate::llm::in_effect(

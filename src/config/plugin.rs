@@ -27,6 +27,8 @@ pub struct PluginFile {
     pub read_only: bool,
     #[serde(deserialize_with = "super::file::duration")]
     pub timeout: Option<Duration>,
+    /// Whether the call's `context` carries the session's last result.
+    pub last_result: bool,
 }
 
 /// One `[mcp.NAME]` table as written: an MCP server glance starts.
@@ -72,6 +74,9 @@ pub struct Plugin {
     /// Whether it only reads: others are asked about before every call.
     pub read_only: bool,
     pub timeout: Duration,
+    /// Whether the call's `context` carries the session's last result
+    /// (`last_result = true`): its rows go to the program.
+    pub last_result: bool,
 }
 
 impl Plugin {
@@ -89,6 +94,7 @@ impl Plugin {
             parameters,
             read_only: file.read_only,
             timeout: file.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            last_result: file.last_result,
         }
     }
 }

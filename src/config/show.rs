@@ -1,5 +1,5 @@
 //! `glance config show`: the merged settings as TOML a person could paste
-//! back into the file, with passwords replaced by a marker.
+//! back into the file (or as JSON), with passwords replaced by a marker.
 
 use std::time::Duration;
 
@@ -16,6 +16,60 @@ const REDACTED: &str = crate::redact::MARK;
 /// The settings as TOML; `[llm]` holds the provider and model questions go
 /// to (`llm`), each with a comment saying where it comes from.
 pub fn render(config: &Config, llm: &InEffect) -> String {
+    let root = settings(config);
+    let source = match &config.source {
+        Some(path) => format!(
+            "# Settings in effect: flags and environment over {}, over built-in defaults.\n",
+            path.display()
+        ),
+        None => {
+            "# Settings in effect: flags and environment over built-in defaults (no config file).\n"
+                .to_string()
+        }
+    };
+    let body = toml::to_string(&root).unwrap_or_default();
+    let unset = if config.page_size.is_none() {
+        "# display.page_size is unset: pages fill the window.\n"
+    } else {
+        ""
+    };
+    let team = match &config.team {
+        Some(team) if !config.team_profiles.is_empty() => format!(
+            "# From the team folder {}: connections.{}.\n",
+            team.dir.display(),
+            config
+                .team_profiles
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", connections.")
+        ),
+        _ => String::new(),
+    };
+    format!("{source}{unset}{team}\n{}\n{body}", llm_section(llm))
+}
+
+/// The settings as one JSON object: the tables of [`render`], with `llm`
+/// holding the provider and model and where each comes from.
+pub fn json(config: &Config, llm: &InEffect) -> serde_json::Value {
+    let mut root = serde_json::to_value(settings(config)).unwrap_or_default();
+    root["llm"] = serde_json::json!({
+        "provider": llm.provider,
+        "provider_from": llm.provider_from,
+        "model": (!llm.model.is_empty()).then_some(&llm.model),
+        "model_from": llm.model_from,
+    });
+    root["source"] = serde_json::json!(
+        config
+            .source
+            .as_ref()
+            .map(|path| path.display().to_string())
+    );
+    root
+}
+
+/// Every setting but `[llm]`, as TOML tables.
+fn settings(config: &Config) -> Table {
     let mut root = Table::new();
     if !config.providers.is_empty() {
         let providers = config
@@ -101,36 +155,28 @@ pub fn render(config: &Config, llm: &InEffect) -> String {
             .collect();
         root.insert("connections".into(), Value::Table(connections));
     }
-    let source = match &config.source {
-        Some(path) => format!(
-            "# Settings in effect: flags and environment over {}, over built-in defaults.\n",
-            path.display()
-        ),
-        None => {
-            "# Settings in effect: flags and environment over built-in defaults (no config file).\n"
-                .to_string()
-        }
-    };
-    let body = toml::to_string(&root).unwrap_or_default();
-    let unset = if config.page_size.is_none() {
-        "# display.page_size is unset: pages fill the window.\n"
-    } else {
-        ""
-    };
-    let team = match &config.team {
-        Some(team) if !config.team_profiles.is_empty() => format!(
-            "# From the team folder {}: connections.{}.\n",
-            team.dir.display(),
-            config
-                .team_profiles
-                .iter()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", connections.")
-        ),
-        _ => String::new(),
-    };
-    format!("{source}{unset}{team}\n{}\n{body}", llm_section(llm))
+    if !config.plugins.is_empty() {
+        let tools = config
+            .plugins
+            .iter()
+            .map(|plugin| (plugin.name.clone(), Value::Table(plugin_table(plugin))))
+            .collect();
+        root.insert("tools".into(), Value::Table(tools));
+    }
+    if !config.mcp_servers.is_empty() {
+        let servers = config
+            .mcp_servers
+            .iter()
+            .map(|server| {
+                let mut table = Table::new();
+                table.insert("command".into(), strings(&server.command));
+                put(&mut table, "timeout", Some(duration(server.timeout)));
+                (server.name.clone(), Value::Table(table))
+            })
+            .collect();
+        root.insert("mcp".into(), Value::Table(servers));
+    }
+    root
 }
 
 /// `[llm]` with the provider and model in effect, each followed by where
@@ -182,6 +228,30 @@ fn profile_table(config: &Config, profile: &Profile) -> Table {
     );
     put(&mut table, "default", Some(profile.default));
     table
+}
+
+/// A `[tools.NAME]` table: the plugin as glance runs it.
+fn plugin_table(plugin: &super::plugin::Plugin) -> Table {
+    let mut table = Table::new();
+    table.insert("command".into(), strings(&plugin.command));
+    put(&mut table, "description", Some(plugin.description.clone()));
+    put(&mut table, "read_only", Some(plugin.read_only));
+    put(&mut table, "timeout", Some(duration(plugin.timeout)));
+    put(&mut table, "last_result", Some(plugin.last_result));
+    if let Ok(Value::Table(parameters)) = Value::try_from(&plugin.parameters) {
+        table.insert("parameters".into(), Value::Table(parameters));
+    }
+    table
+}
+
+/// A program and its arguments, each redacted (a token may be one).
+fn strings(words: &[String]) -> Value {
+    Value::Array(
+        words
+            .iter()
+            .map(|word| Value::String(crate::redact::text(word)))
+            .collect(),
+    )
 }
 
 /// A URL or `key=value` string with any password replaced: the password

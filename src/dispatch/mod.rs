@@ -592,6 +592,9 @@ fn config_command(global: &Global, action: ConfigAction) -> Result<(), Failure> 
             config::init(&path)?;
             println!("Wrote a commented config file to {}.", path.display());
         }
+        ConfigAction::Show if global.format == Some(render::Format::Json) => {
+            println!("{:#}", load_config(global)?.show_json());
+        }
         ConfigAction::Show => print!("{}", load_config(global)?.show()),
     }
     Ok(())

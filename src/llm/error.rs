@@ -196,6 +196,16 @@ pub enum Error {
     /// was abandoned and its connection closed.
     #[error("cancelled: the question to {provider} ({model}) was abandoned; nothing was run")]
     Cancelled { provider: String, model: String },
+    /// The model went on calling tools after its calls were closed and
+    /// wrote no SQL.
+    #[error(
+        "{provider} ({model}) kept calling tools after its {calls} calls; no SQL was written — raise `max_tool_calls` under [agent] in the config file, or ask more precisely"
+    )]
+    KeptCalling {
+        provider: String,
+        model: String,
+        calls: usize,
+    },
     /// The provider could not be reached.
     #[error(
         "could not reach {provider} at {url} (model {model}): {detail}; check the network and {base_var}"

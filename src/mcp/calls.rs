@@ -5,6 +5,7 @@
 
 use serde_json::{Value as Json, json};
 
+use crate::db::Dialect;
 use crate::tools::{self, Output, ToolError};
 
 /// The MCP name of the statement tool.
@@ -24,15 +25,19 @@ pub fn builtin(name: &str, share_samples: bool) -> Option<&'static str> {
         .find(|builtin| *builtin == wanted)
 }
 
-/// The `tools/list` result; `write` when `run_sql` may run writes (asking
-/// the person through the client).
-pub fn list(share_samples: bool, write: bool) -> Json {
+/// The `tools/list` result on a `dialect` database; `write` when `run_sql`
+/// may run writes (asking the person through the client). On SQLite
+/// `index_advice` builds each candidate in a transaction it rolls back,
+/// holding the write lock meanwhile: not read-only, though not destructive.
+pub fn list(share_samples: bool, write: bool, dialect: Dialect) -> Json {
     let tools: Vec<Json> = tools::builtins(share_samples)
         .into_iter()
         .map(|spec| {
             let statement = spec.name == "run_read_only_sql";
             let name = if statement { RUN_SQL } else { spec.name };
-            let read_only = spec.read_only && !(statement && write);
+            let locks = spec.name == "index_advice" && dialect == Dialect::Sqlite;
+            let destructive = !spec.read_only || (statement && write);
+            let read_only = !destructive && !locks;
             let description = match (statement, write) {
                 (true, true) => {
                     "Run one SQL statement and get its first rows. Reads run at once in a \
@@ -48,7 +53,7 @@ pub fn list(share_samples: bool, write: bool) -> Json {
                 "inputSchema": spec.parameters,
                 "annotations": {
                     "readOnlyHint": read_only,
-                    "destructiveHint": !read_only,
+                    "destructiveHint": destructive,
                     "idempotentHint": read_only,
                     "openWorldHint": false,
                 },
@@ -109,11 +114,20 @@ mod tests {
                 .find(|t| t["name"] == name)
                 .map(|t| t["annotations"]["readOnlyHint"].clone())
         };
-        assert_eq!(hint(&list(false, false), "run_sql"), Some(json!(true)));
-        assert_eq!(hint(&list(false, true), "run_sql"), Some(json!(false)));
-        assert_eq!(hint(&list(false, true), "explain"), Some(json!(true)));
-        assert_eq!(hint(&list(false, false), "run_read_only_sql"), None);
-        for tool in list(true, false)["tools"].as_array().unwrap() {
+        let pg = Dialect::Postgres;
+        assert_eq!(hint(&list(false, false, pg), "run_sql"), Some(json!(true)));
+        assert_eq!(hint(&list(false, true, pg), "run_sql"), Some(json!(false)));
+        assert_eq!(hint(&list(false, true, pg), "explain"), Some(json!(true)));
+        assert_eq!(hint(&list(false, false, pg), "run_read_only_sql"), None);
+        assert_eq!(
+            hint(&list(false, false, pg), "index_advice"),
+            Some(json!(true))
+        );
+        assert_eq!(
+            hint(&list(false, false, Dialect::Sqlite), "index_advice"),
+            Some(json!(false))
+        );
+        for tool in list(true, false, pg)["tools"].as_array().unwrap() {
             assert_eq!(tool["inputSchema"]["type"], "object", "{tool}");
         }
     }

@@ -12,7 +12,9 @@
 //! glance needs is a handful of methods, and one thread that owns the
 //! session keeps every statement in order. A second thread only reads
 //! stdin; when the client closes it, the running statement is cancelled
-//! (as Ctrl-C would) and the server ends with status 0. A bad line (not
+//! (as Ctrl-C would) and the server ends with status 0, and a
+//! `notifications/cancelled` for the request being served cancels its
+//! statement the same way (that request then gets no response). A bad line (not
 //! UTF-8, too long, not JSON-RPC) gets an error response; the loop goes on.
 //!
 //! Only JSON-RPC lines go to stdout; the log goes to stderr or `--log`.
@@ -25,6 +27,7 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::io::{self, BufRead, Write};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value as Json, json};
@@ -58,13 +61,60 @@ pub struct Options {
 pub fn serve(session: &mut Session, options: Options) {
     let (sender, inbound) = mpsc::channel();
     let interrupts = session.interrupts().clone();
+    let mut peer = Peer::new(inbound, Box::new(io::stdout()), options.log);
+    let serving = peer.serving.clone();
     std::thread::spawn(move || {
-        if read_lines(&mut io::stdin().lock(), &sender) {
+        let watch = |line: &str| cancel_if_serving(line, &serving, &interrupts);
+        if read_lines(&mut io::stdin().lock(), &sender, &watch) {
             stop_on_close(&sender, &interrupts);
         }
     });
-    let mut peer = Peer::new(inbound, Box::new(io::stdout()), options.log);
     run(session, &mut peer, options.allow_write);
+}
+
+/// The request the session is serving now, shared with the stdin reader so
+/// that the client's `notifications/cancelled` for it can stop its
+/// statement while the session is busy.
+#[derive(Default)]
+struct Serving {
+    id: Option<Json>,
+    /// The client cancelled it: it gets no response.
+    cancelled: bool,
+}
+
+/// When `line` is `notifications/cancelled` for the request `serving`
+/// holds, marks it cancelled and cancels its statement as Ctrl-C would,
+/// again until the request ends (a statement clears the flag as it starts).
+fn cancel_if_serving(line: &str, serving: &Arc<Mutex<Serving>>, interrupts: &Interrupts) {
+    let Ok(Message::Notification { method, params }) = rpc::parse(line) else {
+        return;
+    };
+    let id = params["requestId"].clone();
+    if method != "notifications/cancelled" || id.is_null() {
+        return;
+    }
+    {
+        let mut now = serving.lock().unwrap_or_else(|e| e.into_inner());
+        if now.id.as_ref() != Some(&id) {
+            return;
+        }
+        now.cancelled = true;
+    }
+    let (serving, interrupts) = (serving.clone(), interrupts.clone());
+    std::thread::spawn(move || {
+        while serving
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .id
+            .as_ref()
+            == Some(&id)
+        {
+            interrupts.raise();
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Whatever is left of it is not meant for the next request.
+        interrupts.take();
+    });
 }
 
 /// Answers `peer`'s messages one after another until it has gone.
@@ -93,7 +143,7 @@ fn run(session: &mut Session, peer: &mut Peer, allow_write: bool) {
 /// Reads `input` line by line into `sender` until its end or a read
 /// error; false when nobody listens any more. A line that is not UTF-8 or
 /// longer than [`MAX_LINE`] is sent as [`Inbound::Unreadable`].
-fn read_lines(input: &mut impl BufRead, sender: &Sender<Inbound>) -> bool {
+fn read_lines(input: &mut impl BufRead, sender: &Sender<Inbound>, watch: &dyn Fn(&str)) -> bool {
     let mut line = Vec::new();
     let mut too_long = false;
     loop {
@@ -115,8 +165,14 @@ fn read_lines(input: &mut impl BufRead, sender: &Sender<Inbound>) -> bool {
         }
         let used = newline.map_or(chunk.len(), |at| at + 1);
         input.consume(used);
-        if newline.is_some() && sender.send(inbound(&mut line, &mut too_long)).is_err() {
-            return false;
+        if newline.is_some() {
+            let read = inbound(&mut line, &mut too_long);
+            if let Inbound::Line(text) = &read {
+                watch(text);
+            }
+            if sender.send(read).is_err() {
+                return false;
+            }
         }
     }
     (line.is_empty() && !too_long) || sender.send(inbound(&mut line, &mut too_long)).is_ok()
@@ -168,6 +224,8 @@ struct Peer {
     /// The client cancelled the request glance asked about; it gets no
     /// response.
     cancelled: bool,
+    /// The request being served, shared with the stdin reader.
+    serving: Arc<Mutex<Serving>>,
     /// Where the protocol's lines go: stdout.
     out: Box<dyn Write>,
     log: Box<dyn Write>,
@@ -182,6 +240,7 @@ impl Peer {
             closed: false,
             answer_within: ANSWER_WITHIN,
             cancelled: false,
+            serving: Arc::default(),
             out,
             log,
         }
@@ -391,12 +450,20 @@ impl Server {
             // responses need no answer.
             return;
         };
+        *peer.serving.lock().unwrap_or_else(|e| e.into_inner()) = Serving {
+            id: Some(id.clone()),
+            cancelled: false,
+        };
         let answer = match method.as_str() {
             "initialize" => rpc::result(&id, self.initialize(&params, peer)),
             "ping" => rpc::result(&id, json!({})),
             "tools/list" => rpc::result(
                 &id,
-                calls::list(session.settings.share_samples, self.writes()),
+                calls::list(
+                    session.settings.share_samples,
+                    self.writes(),
+                    session.info().dialect,
+                ),
             ),
             "tools/call" => match self.call(session, peer, &id, &params) {
                 Ok(result) => rpc::result(&id, result),
@@ -408,7 +475,11 @@ impl Server {
                 &format!("glance does not serve {}", crate::escape::visible(&method)),
             ),
         };
-        if !std::mem::take(&mut peer.cancelled) {
+        let served = std::mem::take(&mut *peer.serving.lock().unwrap_or_else(|e| e.into_inner()));
+        if served.cancelled {
+            peer.note("the client cancelled the call; its statement was stopped");
+        }
+        if !std::mem::take(&mut peer.cancelled) && !served.cancelled {
             peer.send(&answer);
         }
     }

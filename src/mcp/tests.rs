@@ -326,7 +326,7 @@ fn unreadable_lines_are_parse_errors_and_the_server_goes_on() {
     text.extend_from_slice(b"\n\n{\"b\":2}");
     let mut input = io::BufReader::with_capacity(4096, io::Cursor::new(text));
     let (sender, received) = std::sync::mpsc::channel();
-    assert!(read_lines(&mut input, &sender));
+    assert!(read_lines(&mut input, &sender, &|_| {}));
     drop(sender);
     let received: Vec<Inbound> = received.into_iter().collect();
     assert!(matches!(&received[0], Inbound::Line(l) if l == "{\"a\":1}"));

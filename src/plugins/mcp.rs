@@ -2,17 +2,24 @@
 //! plugins are: clean environment, own process group), initialized, its
 //! tools listed and offered as `NAME__tool`. Each call waits at most the
 //! server's timeout; a server that does not answer in time is stopped.
+//! Ctrl-C during a call sends the server `notifications/cancelled` and a
+//! `ping`; a server that does not answer the ping soon is stopped too.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value as Json, json};
 
 use super::run::{self, MAX_OUTPUT, Printed};
 use crate::config::{McpServer, Plugin};
 use crate::jsonrpc::{self, Message};
+use crate::tool_rounds::Stopped;
+
+/// How long a server may take, after a call is cancelled, to answer a
+/// `ping` before it is stopped (at most its timeout).
+const CANCEL_GRACE: Duration = Duration::from_secs(2);
 
 /// A running MCP server.
 pub struct Client {
@@ -53,12 +60,16 @@ impl Client {
             "capabilities": {},
             "clientInfo": {"name": "glance", "version": env!("CARGO_PKG_VERSION")},
         });
-        client.ask("initialize", hello)?;
+        client
+            .ask("initialize", hello, &|| false)
+            .unwrap_or_else(|Stopped| Err("stopped".into()))?;
         client.send(&jsonrpc::notification(
             "notifications/initialized",
             serde_json::json!({}),
         ))?;
-        let listed = client.ask("tools/list", json!({}))?;
+        let listed = client
+            .ask("tools/list", json!({}), &|| false)
+            .unwrap_or_else(|Stopped| Err("stopped".into()))?;
         let tools = listed["tools"].as_array().cloned().unwrap_or_default();
         client.tools = tools
             .iter()
@@ -74,18 +85,33 @@ impl Client {
                         .unwrap_or_else(|| json!({"type": "object"})),
                     read_only: tool["annotations"]["readOnlyHint"] == json!(true),
                     timeout: server.timeout,
+                    last_result: false,
                 })
             })
             .collect();
         Ok(client)
     }
 
-    /// Calls `tool` (offered as `NAME__tool`) with `arguments`.
-    pub fn call(&mut self, tool: &str, arguments: &Json) -> Result<Printed, String> {
+    /// Calls `tool` (offered as `NAME__tool`) with `arguments`; `Err` when
+    /// `stopped` (Ctrl-C) said to stop first.
+    pub fn call(
+        &mut self,
+        tool: &str,
+        arguments: &Json,
+        stopped: &dyn Fn() -> bool,
+    ) -> Result<Result<Printed, String>, Stopped> {
         let own = tool
             .strip_prefix(&format!("{}__", self.server.name))
             .unwrap_or(tool);
-        let result = self.ask("tools/call", json!({"name": own, "arguments": arguments}))?;
+        let params = json!({"name": own, "arguments": arguments});
+        Ok(match self.ask("tools/call", params, stopped)? {
+            Ok(result) => Self::printed(&result),
+            Err(error) => Err(error),
+        })
+    }
+
+    /// A `tools/call` result as the tool's output, or its error text.
+    fn printed(result: &Json) -> Result<Printed, String> {
         let text: Vec<&str> = result["content"]
             .as_array()
             .into_iter()
@@ -123,15 +149,28 @@ impl Client {
             .map_err(|_| "the server has ended".to_string())
     }
 
-    /// Sends a request and waits for its answer, at most the timeout.
-    fn ask(&mut self, method: &str, params: Json) -> Result<Json, String> {
+    /// Sends a request and waits for its answer, at most the timeout;
+    /// `Err` when `stopped` said to stop first (the request is cancelled,
+    /// see [`Client::cancel`]).
+    fn ask(
+        &mut self,
+        method: &str,
+        params: Json,
+        stopped: &dyn Fn() -> bool,
+    ) -> Result<Result<Json, String>, Stopped> {
         self.next_id += 1;
         let id = json!(self.next_id);
-        self.send(&jsonrpc::request(&id, method, params))?;
+        if let Err(error) = self.send(&jsonrpc::request(&id, method, params)) {
+            return Ok(Err(error));
+        }
         let deadline = Instant::now() + self.server.timeout;
-        loop {
+        Ok(loop {
+            if stopped() {
+                self.cancel(&id);
+                return Err(Stopped);
+            }
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
+            match self.lines.recv_timeout(left.min(Duration::from_millis(10))) {
                 Ok(line) => {
                     if let Ok(Message::Response {
                         id: answered,
@@ -139,23 +178,44 @@ impl Client {
                     }) = jsonrpc::parse(&line)
                         && answered == id
                     {
-                        return result.map_err(|error| {
+                        break result.map_err(|error| {
                             let message = error["message"].as_str().unwrap_or_default();
                             format!("{method}: {message}")
                         });
                     }
                 }
+                Err(RecvTimeoutError::Timeout) if Instant::now() < deadline => {}
                 Err(RecvTimeoutError::Timeout) => {
                     run::kill_group(&self.child);
-                    return Err(format!(
+                    break Err(format!(
                         "{method}: no answer within {}s; the server was stopped",
                         self.server.timeout.as_secs_f64()
                     ));
                 }
                 Err(RecvTimeoutError::Disconnected) => {
-                    return Err(format!("{method}: the server has ended"));
+                    break Err(format!("{method}: the server has ended"));
                 }
             }
+        })
+    }
+
+    /// Tells the server request `id` is cancelled, then pings it: a server
+    /// that does not answer within [`CANCEL_GRACE`] is stopped with its
+    /// process group.
+    fn cancel(&mut self, id: &Json) {
+        let cancelled = jsonrpc::notification(
+            "notifications/cancelled",
+            json!({"requestId": id, "reason": "the person pressed Ctrl-C"}),
+        );
+        if self.send(&cancelled).is_err() {
+            return;
+        }
+        let grace = self.server.timeout;
+        self.server.timeout = grace.min(CANCEL_GRACE);
+        let answered = matches!(self.ask("ping", json!({}), &|| false), Ok(Ok(_)));
+        self.server.timeout = grace;
+        if !answered {
+            run::kill_group(&self.child);
         }
     }
 }

@@ -90,7 +90,7 @@ impl Kit {
     /// what it printed or why not; `Err` when Ctrl-C stopped it.
     pub fn call(
         &mut self,
-        session: &Session,
+        session: &mut Session,
         name: &str,
         arguments: &Json,
     ) -> Result<Result<Printed, String>, Stopped> {
@@ -103,21 +103,31 @@ impl Kit {
                 )));
             }
         };
+        let interrupts = session.interrupts().clone();
+        // A Ctrl-C from before the call is not meant for it.
+        interrupts.take();
         if let Some(at) = self.server_of(name) {
-            let result = self.servers[at].call(name, &arguments);
+            let result = self.servers[at].call(name, &arguments, &|| interrupts.take())?;
             return Ok(result.map_err(|error| format!("tool {name}: {error}")));
         }
         let Some(plugin) = self.plugins.iter().find(|plugin| plugin.name == name) else {
             return Ok(Err(format!("there is no tool named \"{name}\"")));
         };
         let info = session.info();
-        let input = json!({
+        let mut input = json!({
             "arguments": arguments,
             "context": {"database": info.database, "dialect": dialect_word(info.dialect)},
         });
-        let interrupts = session.interrupts();
-        // A Ctrl-C from before the call is not meant for it.
-        interrupts.take();
+        if plugin.last_result {
+            let context = &mut input["context"];
+            match crate::tools::last_result(session) {
+                Ok(result) => context["last_result"] = result,
+                Err(why) => {
+                    context["last_result"] = Json::Null;
+                    context["last_result_note"] = json!(why);
+                }
+            }
+        }
         match run::run(plugin, &input, &|| interrupts.take()) {
             Ok(printed) => Ok(Ok(printed)),
             Err(run::Failure::Interrupted) => Err(Stopped),
@@ -139,6 +149,7 @@ mod tests {
             parameters: json!({"type": "object"}),
             read_only: true,
             timeout,
+            last_result: false,
         }
     }
 

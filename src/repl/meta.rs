@@ -514,7 +514,8 @@ impl Repl {
             Ok((request, context)) => {
                 let json = matches!(session.settings.format, crate::render::Format::Json);
                 let tools = crate::agent_tools::offered(session, agent, &mut self.kit);
-                let text = prompt::show(agent.provider(), &request, &context, json, &tools);
+                let text =
+                    prompt::show(agent.provider(), &request, &context, json, tools.as_deref());
                 println!("{}", text.trim_end_matches('\n'));
             }
             Err(error) => eprint!("{}", report::db_error(&error, None)),

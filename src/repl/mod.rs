@@ -284,6 +284,11 @@ impl Repl {
         match command::parse(trimmed) {
             Ok(Some(meta)) => return self.meta(session, input, meta),
             Err(message) => {
+                if let Some((name, rest)) = tools::shortcut_of(&self.kit, trimmed) {
+                    let terminal = input.is_terminal();
+                    tools::shortcut(session, &mut self.kit, name, rest, terminal);
+                    return AfterLine::Continue;
+                }
                 eprint!(
                     "{}{}",
                     self.scripts.prefix(),

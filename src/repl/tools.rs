@@ -1,5 +1,5 @@
-//! `\tools` and `\tool NAME [JSON]`, and the question asked before a
-//! plugin that is not read-only runs.
+//! `\tools`, `\tool NAME [JSON]` and `\NAME ARGS` (a plugin by hand), and
+//! the question asked before a plugin that is not read-only runs.
 
 use serde_json::Value as Json;
 
@@ -56,7 +56,13 @@ pub fn list(session: &Session, kit: &Kit) -> String {
         } else {
             "asks first"
         };
-        let from = kit.origin(plugin);
+        let mut from = kit.origin(plugin);
+        let word = format!("\\{}", plugin.name);
+        if crate::command::is_command(&word) {
+            from.push_str(&format!("; only by \\tool: {word} is a meta-command"));
+        } else {
+            from.push_str(&format!("; also {word} ARGS"));
+        }
         lines.push((
             plugin.name.clone(),
             access,
@@ -96,6 +102,94 @@ pub fn call(session: &mut Session, kit: &mut Kit, name: &str, arguments: &str, t
             }
         }
     };
+    run(session, kit, name, arguments, terminal);
+}
+
+/// `\NAME ARGS` naming one of the person's tools in `kit`, when `\NAME`
+/// is no meta-command (those win): the tool's name and the arguments' text.
+pub fn shortcut_of<'a>(kit: &Kit, line: &'a str) -> Option<(&'a str, &'a str)> {
+    let (word, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    let name = word.strip_prefix('\\')?;
+    (kit.find(name).is_some() && !crate::command::is_command(word)).then_some((name, rest))
+}
+
+/// `\NAME ARGS`: runs the person's tool `name` by hand (a plugin or an MCP
+/// server's tool whose name is no meta-command), its arguments read by
+/// [`shortcut_arguments`].
+pub fn shortcut(session: &mut Session, kit: &mut Kit, name: &str, rest: &str, terminal: bool) {
+    let Some(tool) = kit.find(name) else {
+        return;
+    };
+    match shortcut_arguments(&tool.parameters, rest) {
+        Ok(arguments) => run(session, kit, name, arguments, terminal),
+        Err(problem) => eprint!(
+            "{}",
+            report::error_line(
+                &escape::visible(&format!("\\{name}: {problem}")),
+                Some(&escape::visible(&format!(
+                    "write key=value words, JSON ({{\"key\": \"value\"}}), or \\tool {name} {{…}}"
+                ))),
+            )
+        ),
+    }
+}
+
+/// The arguments of `\NAME ARGS` for a tool whose JSON Schema is
+/// `parameters`: a JSON object as it is; `key=value` words (quoted as in a
+/// shell), each value read as the property's type says (a number, a
+/// boolean, else text); or one bare word, given to the only required
+/// parameter when there is exactly one. Pure.
+pub fn shortcut_arguments(parameters: &Json, rest: &str) -> Result<Json, String> {
+    let rest = rest.trim();
+    if rest.starts_with('{') {
+        return match serde_json::from_str::<Json>(rest) {
+            Ok(value @ Json::Object(_)) => Ok(value),
+            _ => Err("the arguments are not a JSON object".into()),
+        };
+    }
+    let words = shlex::split(rest).ok_or("an argument has an unclosed quote")?;
+    let required: Vec<&str> = parameters["required"]
+        .as_array()
+        .map(|names| names.iter().filter_map(Json::as_str).collect())
+        .unwrap_or_default();
+    let typed = |key: &str, value: &str| -> Json {
+        let kind = parameters["properties"][key]["type"].as_str();
+        let read = match kind {
+            Some("integer") => value.parse::<i64>().ok().map(Json::from),
+            Some("number") => value.parse::<f64>().ok().map(Json::from),
+            Some("boolean") => value.parse::<bool>().ok().map(Json::from),
+            _ => None,
+        };
+        read.unwrap_or_else(|| Json::String(value.to_string()))
+    };
+    let mut arguments = serde_json::Map::new();
+    match words.as_slice() {
+        [word] if !word.contains('=') => match required.as_slice() {
+            [only] => {
+                arguments.insert(only.to_string(), typed(only, word));
+            }
+            _ => {
+                return Err(format!(
+                    "`{word}` is not key=value, and the tool has {} required parameters, not one",
+                    required.len()
+                ));
+            }
+        },
+        words => {
+            for word in words {
+                let Some((key, value)) = word.split_once('=') else {
+                    return Err(format!("`{word}` is not key=value"));
+                };
+                arguments.insert(key.to_string(), typed(key, value));
+            }
+        }
+    }
+    Ok(Json::Object(arguments))
+}
+
+/// Runs `name` with `arguments` as the model would, and prints its result
+/// or its error.
+fn run(session: &mut Session, kit: &mut Kit, name: &str, arguments: Json, terminal: bool) {
     let mut permit = permit(terminal);
     let mut tools = Tools {
         kit,
@@ -127,5 +221,49 @@ pub fn call(session: &mut Session, kit: &mut Kit, name: &str, arguments: &str, t
                 eprintln!("(the output was cut to its first bytes)");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn shortcut_arguments_read_words_json_or_the_only_required_parameter() {
+        let schema = json!({
+            "type": "object",
+            "properties": {"metric": {"type": "string"}, "n": {"type": "integer"}, "on": {"type": "boolean"}},
+            "required": ["metric"]
+        });
+        assert_eq!(
+            shortcut_arguments(&schema, "items").unwrap(),
+            json!({"metric": "items"})
+        );
+        assert_eq!(
+            shortcut_arguments(&schema, "metric='two words' n=5 on=true").unwrap(),
+            json!({"metric": "two words", "n": 5, "on": true})
+        );
+        assert_eq!(
+            shortcut_arguments(&schema, "n=five").unwrap(),
+            json!({"n": "five"})
+        );
+        assert_eq!(
+            shortcut_arguments(&schema, r#"{"metric": "x"}"#).unwrap(),
+            json!({"metric": "x"})
+        );
+        assert_eq!(shortcut_arguments(&schema, "").unwrap(), json!({}));
+        assert!(
+            shortcut_arguments(&schema, "a b")
+                .unwrap_err()
+                .contains("`a` is not key=value")
+        );
+        assert!(
+            shortcut_arguments(&json!({}), "bare")
+                .unwrap_err()
+                .contains("0 required")
+        );
+        assert!(shortcut_arguments(&schema, "metric='open").is_err());
+        assert!(shortcut_arguments(&schema, "{not json").is_err());
     }
 }

@@ -6,9 +6,10 @@
 use serde_json::{Value as Json, json};
 
 use super::sql::sql_only;
-use super::{Arguments, Limits, Output, Spec, ToolError, summary};
+use super::{Arguments, Limits, Output, Spec, ToolError};
 use crate::analysis::explain::Failed;
 use crate::analysis::{advise, check, slow};
+use crate::one_line;
 use crate::session::Session;
 
 /// Statements listed when the caller names no limit.
@@ -73,7 +74,7 @@ pub(super) fn slow(
     let report = slow::gather(session, order, limit)?;
     Ok(Output {
         data: parsed(&report.json()),
-        summary: summary("slow_queries", word),
+        summary: one_line::call("slow_queries", word),
         truncated: false,
     })
 }
@@ -83,7 +84,7 @@ pub(super) fn advice(session: &mut Session, arguments: &Arguments) -> Result<Out
     match advise::advise(session, sql, false) {
         Ok(report) => Ok(Output {
             data: report.json(),
-            summary: summary("index_advice", sql),
+            summary: one_line::call("index_advice", sql),
             truncated: false,
         }),
         Err(Failed::Executed(executed)) => Err(super::sql::not_run(session, executed)),
@@ -106,7 +107,7 @@ pub(super) fn check(
     let truncated = cap_list(&mut data["checks"], limits.max_rows);
     Ok(Output {
         data,
-        summary: summary("check_quality", table.unwrap_or("")),
+        summary: one_line::call("check_quality", table.unwrap_or("")),
         truncated,
     })
 }

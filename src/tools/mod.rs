@@ -252,11 +252,16 @@ fn bad(field: &'static str, problem: &str) -> ToolError {
     }
 }
 
-/// `name(argument)` for display: the argument on one short line, escaped
-/// and with known secrets redacted.
-fn summary(name: &str, argument: &str) -> String {
-    use crate::analysis::slow::{cut, one_line};
-    format!("{name}({})", cut(&one_line(argument), 60))
+/// The session's last result run again under the read-only guard, as
+/// `{"columns", "rows", "truncated"}` within the default [`Limits`]; `Err`
+/// says why there is none (no result yet, or one that would write again).
+pub fn last_result(session: &mut Session) -> Result<Json, String> {
+    let sql = session.last_result().map_err(|why| why.to_string())?;
+    let mut capped = rows::Capped::new(Limits::default());
+    session
+        .rerun(&sql, &mut capped)
+        .map_err(|error| format!("running it again failed: {error}"))?;
+    Ok(capped.json())
 }
 
 #[cfg(test)]

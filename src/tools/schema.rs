@@ -6,9 +6,10 @@
 use serde_json::json;
 
 use super::rows::{self, Capped};
-use super::{Arguments, Limits, Output, Spec, ToolError, summary};
+use super::{Arguments, Limits, Output, Spec, ToolError};
 use crate::catalog::RelationKind;
 use crate::describe;
+use crate::one_line;
 use crate::session::Session;
 
 pub(super) fn list_tables_spec() -> Spec {
@@ -76,7 +77,7 @@ pub(super) fn list_tables(
     let (data, truncated) = rows::description(&listed, *limits);
     Ok(Output {
         data,
-        summary: summary("list_tables", pattern.unwrap_or("")),
+        summary: one_line::call("list_tables", pattern.unwrap_or("")),
         truncated,
     })
 }
@@ -94,7 +95,7 @@ pub(super) fn describe_table(
     let (data, truncated) = rows::description(&described, *limits);
     Ok(Output {
         data,
-        summary: summary("describe_table", table),
+        summary: one_line::call("describe_table", table),
         truncated,
     })
 }
@@ -185,7 +186,7 @@ pub(super) fn distinct_values(
     let truncated = capped.truncated;
     Ok(Output {
         data: capped.json(),
-        summary: summary("distinct_values", &format!("{table}.{column}")),
+        summary: one_line::call("distinct_values", &format!("{table}.{column}")),
         truncated,
     })
 }

@@ -8,9 +8,10 @@
 use serde_json::{Value as Json, json};
 
 use super::rows::Capped;
-use super::{Arguments, Limits, Output, Spec, ToolError, summary};
+use super::{Arguments, Limits, Output, Spec, ToolError};
 use crate::analysis::explain::{self, Failed};
 use crate::gate::Origin;
+use crate::one_line;
 use crate::safety::{Level, Verdict};
 use crate::session::{Confirm, Decision, Executed, Run, Session};
 
@@ -70,7 +71,7 @@ pub(super) fn run(
     let (sql, limits) = statement(arguments, limits)?;
     reads_only(session, sql)?;
     let mut output = execute(session, sql, &limits, &mut |_| Decision::Refuse)?;
-    output.summary = summary("run_read_only_sql", sql);
+    output.summary = one_line::call("run_read_only_sql", sql);
     Ok(output)
 }
 
@@ -113,7 +114,7 @@ pub(super) fn execute(
             data["row_count"] = json!(ran.rows);
             Ok(Output {
                 data,
-                summary: summary("run_sql", sql),
+                summary: one_line::call("run_sql", sql),
                 truncated,
             })
         }
@@ -167,7 +168,7 @@ pub(super) fn explain(session: &mut Session, arguments: &Arguments) -> Result<Ou
     match explain::explain(session, sql, false, &mut |_| Decision::Refuse) {
         Ok(report) => Ok(Output {
             data: report.json(),
-            summary: summary("explain", sql),
+            summary: one_line::call("explain", sql),
             truncated: false,
         }),
         Err(Failed::Executed(executed)) => Err(not_run(session, executed)),
@@ -180,7 +181,7 @@ pub(super) fn classify(session: &mut Session, arguments: &Arguments) -> Result<O
     let verdict = session.classify(sql);
     Ok(Output {
         data: verdict_json(&verdict),
-        summary: summary("classify_sql", sql),
+        summary: one_line::call("classify_sql", sql),
         truncated: false,
     })
 }

@@ -380,3 +380,37 @@ fn config_show_says_where_the_provider_and_model_come_from() {
         "{out}"
     );
 }
+
+/// `config show` lists the plugins and MCP servers as glance runs them,
+/// defaults filled in, in TOML and in JSON.
+#[test]
+fn config_show_lists_plugins_and_mcp_servers() {
+    let home = home_with_config(
+        "[tools.metric]\ncommand = [\"/bin/metric\", \"--fast\"]\nread_only = true\n\
+         parameters = { type = \"object\", properties = { metric = { type = \"string\" } } }\n\
+         [mcp.files]\ncommand = [\"mcp-files\"]\ntimeout = \"5s\"\n",
+    );
+    let out = glance().home(&home).args(["config", "show"]).run();
+    out.success()
+        .stdout_has("[tools.metric]\ncommand = [\"/bin/metric\", \"--fast\"]\n")
+        .stdout_has(
+            "description = \"the metric plugin\"\nlast_result = false\nread_only = true\ntimeout = \"30s\"\n",
+        )
+        .stdout_has("[tools.metric.parameters]\ntype = \"object\"")
+        .stdout_has("[mcp.files]\ncommand = [\"mcp-files\"]\ntimeout = \"5s\"\n");
+    let out = glance()
+        .home(&home)
+        .args(["--format", "json", "config", "show"])
+        .run();
+    out.success();
+    let doc = out.json();
+    assert_eq!(doc["tools"]["metric"]["read_only"], true, "{out}");
+    assert_eq!(doc["tools"]["metric"]["timeout"], "30s", "{out}");
+    assert_eq!(
+        doc["tools"]["metric"]["parameters"]["properties"]["metric"]["type"], "string",
+        "{out}"
+    );
+    assert_eq!(doc["mcp"]["files"]["command"][0], "mcp-files", "{out}");
+    assert_eq!(doc["agent"]["max_tool_calls"], 6, "{out}");
+    assert_eq!(doc["llm"]["provider"], "ollama", "{out}");
+}

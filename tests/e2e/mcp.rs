@@ -474,6 +474,97 @@ fn cancelling_a_call_while_the_person_is_asked_runs_nothing() {
     assert_eq!(rows, 1);
 }
 
+/// `notifications/cancelled` for a call whose statement runs stops the
+/// statement; the call gets no response and the server answers the next.
+#[test]
+fn cancelling_a_running_call_stops_its_statement_and_the_server_goes_on() {
+    let db = shop();
+    let home = harness::scratch_dir("mcp_cancel_running");
+    let (mut server, mut stdin, mut stdout) = spawn(&["mcp", "-d", db.url()], &home);
+    let mut read = || {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        serde_json::from_str::<Json>(&line).unwrap()
+    };
+    // pg_sleep is refused by run_sql (it holds the session): a long read.
+    let sleep = LONG;
+    let lines = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {},
+            "clientInfo": {"name": "cancelling", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+               "params": {"name": "run_sql", "arguments": {"sql": sleep}}}),
+    ];
+    for line in lines {
+        writeln!(stdin, "{line}").unwrap();
+    }
+    assert_eq!(read()["id"], 1);
+    let sleeping = format!(
+        "select count(*) from pg_stat_activity where query = '{sleep}' \
+         and state = 'active' and pid <> pg_backend_pid()"
+    );
+    wait_until("the long read runs", || {
+        db.query_scalar(&sleeping).as_deref() == Some("1")
+    });
+    let cancel = json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
+                        "params": {"requestId": 2, "reason": "enough"}});
+    let count = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
+        "params": {"name": "run_sql", "arguments": {"sql": "select count(*) as n from orders"}}});
+    writeln!(stdin, "{cancel}\n{count}").unwrap();
+    let next = read();
+    assert_eq!(next["id"], 3, "the cancelled call gets no response: {next}");
+    assert_eq!(next["result"]["isError"], false, "{next}");
+    assert_eq!(
+        next["result"]["structuredContent"]["rows"][0]["n"], 40,
+        "{next}"
+    );
+    wait_until("the long read is gone", || {
+        db.query_scalar(&sleeping).as_deref() == Some("0")
+    });
+    drop(stdin);
+    assert!(server.wait().unwrap().success());
+}
+
+/// On SQLite `index_advice` builds candidates in a transaction it rolls
+/// back, holding the write lock: it is not announced as read-only there,
+/// and not as destructive either.
+#[test]
+fn sqlite_index_advice_is_not_announced_read_only() {
+    let dir = harness::scratch_dir("mcp_sqlite_hints");
+    let path = dir.join("t.db");
+    rusqlite::Connection::open(&path)
+        .and_then(|conn| conn.execute_batch("create table t (a int);"))
+        .expect("create sqlite file");
+    let (mut server, mut stdin, mut stdout) = spawn(&["mcp", "-d", path.to_str().unwrap()], &dir);
+    let lines = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {},
+            "clientInfo": {"name": "hints", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}),
+    ];
+    for line in lines {
+        writeln!(stdin, "{line}").unwrap();
+    }
+    drop(stdin);
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut text).unwrap();
+    assert!(server.wait().unwrap().success());
+    let listed = json_lines(&text);
+    let tools = listed[1]["result"]["tools"].as_array().unwrap();
+    let advice = tools.iter().find(|t| t["name"] == "index_advice").unwrap();
+    assert_eq!(advice["annotations"]["readOnlyHint"], false, "{advice}");
+    assert_eq!(advice["annotations"]["destructiveHint"], false, "{advice}");
+    assert!(
+        advice["description"]
+            .as_str()
+            .unwrap()
+            .contains("rolled back"),
+        "{advice}"
+    );
+}
+
 /// `glance ARGS` with piped stdin and stdout, for a test to speak to.
 fn spawn(args: &[&str], home: &Path) -> (Child, ChildStdin, BufReader<ChildStdout>) {
     let mut server = Command::new(glance_bin())

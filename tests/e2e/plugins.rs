@@ -66,6 +66,20 @@ fn ask(setup: &Setup, fake: &FakeLlm, args: &[&str]) -> Cmd {
     cmd
 }
 
+/// The REPL on the setup's shop with `args`, reading `input` from a pipe.
+fn piped_repl(setup: &Setup, fake: &FakeLlm, args: &[&str], input: &str) -> harness::Output {
+    let mut cmd = glance()
+        .args(["repl", "-d"])
+        .arg(&setup.db)
+        .args(args)
+        .env("GLANCE_CONFIG", &setup.config)
+        .stdin(input);
+    for (name, value) in fake.env() {
+        cmd = cmd.env(name, value);
+    }
+    cmd.run()
+}
+
 /// The REPL on the setup's shop, at its first prompt.
 fn start_repl(setup: &Setup) -> Repl {
     let env = [("GLANCE_CONFIG", setup.config.to_string_lossy().into_owned())];
@@ -337,6 +351,26 @@ fn show_prompt_names_the_tools_offered() {
         .run()
         .success()
         .stdout_has("Tools offered: list_tables, describe_table, explain, today\n");
+    let out = piped_repl(
+        &setup,
+        &fake,
+        &["--format", "json"],
+        "\\prompt how many items are there?\n",
+    );
+    out.success();
+    let doc = out.json();
+    assert_eq!(
+        doc["tools"],
+        json!(["list_tables", "describe_table", "explain", "today"]),
+        "{out}"
+    );
+    let out = piped_repl(
+        &setup,
+        &fake,
+        &["--format", "json", "--no-tools"],
+        "\\prompt how many items are there?\n",
+    );
+    assert_eq!(out.json()["tools"], json!([]), "{out}");
     assert!(fake.requests().is_empty());
 }
 
@@ -368,6 +402,143 @@ fn a_plugin_the_model_calls_in_the_repl_asks_first() {
     assert!(!marker.exists());
     let back = results(&fake.requests()[1].body);
     assert!(back[0].1.contains("declined"), "{}", back[0].1);
+    repl.send_line("\\q");
+    assert_eq!(repl.expect_exit(), 0);
+}
+
+/// The calls `keep.sh` received, one JSON document each.
+fn kept_calls(setup: &Setup) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(setup.dir.join("keep.sh.calls"))
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+/// `last_result = true`: the call's context carries the last result, read
+/// again under the read-only guard and capped; before any result it is
+/// null with a note. A plugin without it gets none.
+#[test]
+fn a_plugin_asking_for_the_last_result_gets_it() {
+    let setup = setup(
+        "plugins_last_result",
+        "[tools.keep]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\nlast_result = true\n\
+         [tools.plain]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\n",
+    );
+    script(
+        &setup.dir,
+        "keep.sh",
+        "cat >> \"$0.calls\"; echo >> \"$0.calls\"; echo kept",
+    );
+    let fake = FakeLlm::openai(Vec::new());
+    piped_repl(
+        &setup,
+        &fake,
+        &[],
+        "\\tool keep\nselect id, name from items order by id;\n\\tool keep\n\\tool plain\n",
+    )
+    .success()
+    .stdout_has("kept");
+    let calls = kept_calls(&setup);
+    assert_eq!(calls.len(), 3, "{calls:?}");
+    assert_eq!(calls[0]["context"]["last_result"], json!(null));
+    assert_eq!(
+        calls[0]["context"]["last_result_note"],
+        "there is no result yet"
+    );
+    assert_eq!(
+        calls[1]["context"]["last_result"],
+        json!({
+            "columns": ["id", "name"],
+            "rows": [{"id": 1, "name": "pen"}, {"id": 2, "name": "ink"}],
+            "truncated": false
+        })
+    );
+    assert!(
+        calls[2]["context"].get("last_result").is_none(),
+        "{:?}",
+        calls[2]
+    );
+}
+
+/// `\\NAME ARGS` runs a plugin by hand: key=value words, JSON, or one bare
+/// word for the only required parameter. A plugin named like a
+/// meta-command is reachable only by `\\tool`, and `\\tools` says so.
+#[test]
+fn a_plugin_runs_by_hand_by_its_own_name() {
+    let setup = setup(
+        "plugins_shortcut",
+        "[tools.keep]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\n\
+         parameters = { type = \"object\", properties = { metric = { type = \"string\" }, n = { type = \"integer\" } }, required = [\"metric\"] }\n\
+         [tools.dt]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\n",
+    );
+    script(
+        &setup.dir,
+        "keep.sh",
+        "cat >> \"$0.calls\"; echo >> \"$0.calls\"; echo kept",
+    );
+    let fake = FakeLlm::openai(Vec::new());
+    let out = piped_repl(
+        &setup,
+        &fake,
+        &[],
+        "\\keep items\n\\keep metric='two words' n=5\n\\keep {\"metric\": \"x\"}\n\\keep a b\n\
+         \\dt\n\\tool dt\n\\tools\n\\toolz\n",
+    );
+    out.success()
+        .stdout_has("kept")
+        .stdout_has("items")
+        .stderr_has("\\keep: `a` is not key=value")
+        .stderr_has("did you mean \\tool")
+        .stdout_has("only by \\tool: \\dt is a meta-command")
+        .stdout_has("also \\keep ARGS");
+    let calls = kept_calls(&setup);
+    let arguments: Vec<&serde_json::Value> = calls.iter().map(|call| &call["arguments"]).collect();
+    assert_eq!(
+        arguments,
+        [
+            &json!({"metric": "items"}),
+            &json!({"metric": "two words", "n": 5}),
+            &json!({"metric": "x"}),
+            &json!({}),
+        ],
+        "{out}"
+    );
+}
+
+/// Ctrl-C during an MCP server's tool call: glance sends the server
+/// `notifications/cancelled` (glance's own MCP server then stops the
+/// statement), the server answers the ping that follows and stays in use.
+#[test]
+fn ctrl_c_cancels_a_running_mcp_call_and_the_server_stays() {
+    let pg = harness::db("plugins_mcp_cancel");
+    let setup = setup(
+        "plugins_mcp_cancel",
+        &format!(
+            "[mcp.pg]\ncommand = [\"{}\", \"mcp\", \"-d\", \"{}\"]\ntimeout = \"600s\"\n",
+            harness::glance_bin(),
+            pg.url()
+        ),
+    );
+    let long = "select count(*) from pg_class a, pg_class b, pg_class c, pg_class d";
+    let running = format!(
+        "select count(*) from pg_stat_activity where query = '{long}' \
+         and state = 'active' and pid <> pg_backend_pid()"
+    );
+    let mut repl = start_repl(&setup);
+    repl.send_line(&format!("\\tool pg__run_sql {{\"sql\": \"{long}\"}}"));
+    harness::wait_until("the long read runs", || {
+        pg.query_scalar(&running).as_deref() == Some("1")
+    });
+    repl.ctrl('c');
+    repl.expect("cancelled");
+    repl.expect_prompt();
+    harness::wait_until("the long read is gone", || {
+        pg.query_scalar(&running).as_deref() == Some("0")
+    });
+    repl.send_line("\\tool pg__run_sql {\"sql\": \"select 40 + 2 as answer\"}");
+    repl.expect("42");
+    repl.expect_prompt();
     repl.send_line("\\q");
     assert_eq!(repl.expect_exit(), 0);
 }

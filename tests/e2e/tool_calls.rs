@@ -200,6 +200,45 @@ fn the_round_limit_asks_for_the_answer_with_calls_closed() {
     );
 }
 
+/// A model that calls tools again once its calls are closed gets a clear
+/// error, in `ask` (exit 1) and in the REPL (which goes on).
+#[test]
+fn a_model_that_keeps_calling_after_its_calls_are_closed_is_an_error() {
+    let db = shop("tools_kept_calling");
+    let dir = harness::scratch_dir("tools_kept_calling");
+    let config = dir.join("config.toml");
+    std::fs::write(&config, "[agent]\nmax_tool_calls = 1\n").unwrap();
+    let kept_calling = || {
+        vec![
+            Reply::call("list_tables", json!({})),
+            Reply::call("describe_table", json!({"table": "orders"})),
+        ]
+    };
+    let fake = FakeLlm::openai(kept_calling());
+    let out = ask(&db, &fake, &["--format", "csv"])
+        .env("GLANCE_CONFIG", &config)
+        .run();
+    out.code(1)
+        .stderr_has("kept calling tools after its 1 calls; no SQL was written")
+        .stderr_has("raise `max_tool_calls` under [agent]");
+    assert_eq!(out.stdout, "", "{out}");
+    assert_eq!(fake.requests().len(), 2, "{out}");
+
+    let fake =
+        FakeLlm::openai([kept_calling(), vec![Reply::sql("select 40 + 2 as answer")]].concat());
+    let mut cmd = glance()
+        .args(["repl", "-d", db.url()])
+        .env("GLANCE_CONFIG", &config)
+        .stdin("how many orders are there?\nthe next question\n");
+    for (name, value) in fake.env() {
+        cmd = cmd.env(name, value);
+    }
+    let out = cmd.run();
+    out.success()
+        .stderr_has("kept calling tools after its 1 calls")
+        .stdout_has("42");
+}
+
 #[test]
 fn a_drop_through_run_read_only_sql_is_refused_and_nothing_dropped() {
     let db = shop("tools_drop");

@@ -20,6 +20,7 @@ use crate::analysis::slow::{self, Floor, Listed, Order};
 use crate::db::{self, Dialect};
 use crate::escape;
 use crate::numbers::thousands;
+use crate::one_line;
 use crate::session::{Executed, Session};
 
 /// A statement counts when called at least this often, this long each.
@@ -122,7 +123,7 @@ impl Report {
                 s.calls,
                 s.mean_ms,
                 s.cost_before,
-                slow::cut(&slow::one_line(&s.query), SHOWN)
+                one_line::cut(&one_line::fold(&s.query), SHOWN)
             ));
         }
         if self.suggestions.is_empty() {
@@ -161,7 +162,7 @@ impl Report {
         let mut line = format!(
             "  {:>3}  {}  {} calls, cost {:.2}",
             helped.n,
-            slow::cut(&slow::one_line(&statement.query), SHOWN),
+            one_line::cut(&one_line::fold(&statement.query), SHOWN),
             statement.calls,
             helped.before
         );
