@@ -6,6 +6,10 @@
 
 use std::fmt;
 
+pub mod collect;
+pub mod pick;
+pub mod text;
+
 /// The kinds of chart glance draws.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {

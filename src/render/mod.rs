@@ -29,7 +29,7 @@ mod pager;
 mod spill;
 mod streamed;
 mod table;
-mod text;
+pub(crate) mod text;
 
 pub use description::Description;
 pub use envelope::JsonEnvelope;
