@@ -68,6 +68,30 @@ impl Term {
     }
 }
 
+/// Whether the locale says the terminal shows UTF-8: the first of
+/// `LC_ALL`, `LC_CTYPE` and `LANG` that is set names UTF-8. Charts fall
+/// back to ASCII otherwise.
+pub fn utf8_locale() -> bool {
+    let setting = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()));
+    setting.is_some_and(|v| {
+        let v = v.to_ascii_lowercase();
+        v.contains("utf-8") || v.contains("utf8")
+    })
+}
+
+impl Term {
+    /// Columns to draw in: the window's width, else `$COLUMNS`, else 80.
+    pub fn width_or_default(&self) -> usize {
+        self.size()
+            .map(|(w, _)| usize::from(w))
+            .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+            .filter(|&w| w > 0)
+            .unwrap_or(80)
+    }
+}
+
 /// `text` dimmed when `color` is on (footers, tool calls, notes).
 pub fn dim(text: &str, color: bool) -> String {
     if color {

@@ -484,6 +484,19 @@ fn grid_for(values: &[f64], target: i64) -> Grid {
     grid
 }
 
+/// The chart of rows already at hand (the first rows of a result).
+pub fn plot_rows(
+    columns: &[Column],
+    rows: &[Row],
+    request: &Request,
+) -> Result<(Choice, Plot), PickError> {
+    let sample = &rows[..rows.len().min(SAMPLE_ROWS)];
+    let choice = pick::pick(columns, sample, request)?;
+    let mut collector = Collector::new(&choice, columns);
+    rows.iter().for_each(|row| collector.push(row));
+    Ok((choice, collector.finish()))
+}
+
 /// A [`RowSink`] that chooses the chart from the first rows, then feeds
 /// every row to a [`Collector`]: a whole result charted in bounded memory.
 pub struct Charting {

@@ -6,9 +6,41 @@
 
 use std::fmt;
 
+use crate::escape;
+use crate::numbers::thousands;
+use crate::term;
+
 pub mod collect;
 pub mod pick;
 pub mod text;
+
+/// What a front end prints for a chart: what was chosen (dim), the chart,
+/// and the plot's notes (dim). `shown` says how many rows of how many the
+/// plot was made from when it is not the whole result.
+pub fn framed(sentence: &str, plot: &Plot, style: &text::Style, shown: Option<(u64, u64)>) -> String {
+    let dim = |line: &str| format!("{}\n", term::dim(line, style.color));
+    let mut out = dim(&escape::visible(&format!("{}.", capitalised(sentence))));
+    out.push_str(&text::render(plot, style));
+    for note in &plot.notes {
+        out.push_str(&dim(&escape::visible(note)));
+    }
+    if let Some((kept, seen)) = shown {
+        out.push_str(&dim(&format!(
+            "Drawn from the first {} of {} rows; \\chart all draws every row.",
+            thousands(kept),
+            thousands(seen)
+        )));
+    }
+    out
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
 
 /// The kinds of chart glance draws.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

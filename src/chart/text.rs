@@ -32,6 +32,27 @@ pub struct Style {
     pub color: bool,
 }
 
+impl Style {
+    /// A chart for `term`: its width (or `$COLUMNS`, or 80), a height of
+    /// at most 20 lines that leaves room for the prompt, its colour, and
+    /// ASCII when the locale is not UTF-8.
+    pub fn for_terminal(term: &crate::term::Term) -> Style {
+        let height = term
+            .size()
+            .map_or(20, |(_, rows)| usize::from(rows).saturating_sub(6).min(20));
+        Style {
+            width: term.width_or_default(),
+            height: height.max(8),
+            glyphs: if crate::term::utf8_locale() {
+                Glyphs::Unicode
+            } else {
+                Glyphs::Ascii
+            },
+            color: term.color,
+        }
+    }
+}
+
 /// Series colours, in order.
 const PALETTE: [AnsiColors; 6] = [
     AnsiColors::Cyan,

@@ -7,6 +7,7 @@
 
 mod advise;
 mod batch;
+mod chart;
 mod complete;
 mod conns;
 mod copy;
