@@ -9,7 +9,7 @@ use super::pick::{self, Choice, PickError};
 use super::{Bin, Data, Kind, Plot, Points, Request, Scale, Series};
 use crate::db::{Column, Row, RowFlow, RowSink, Value};
 use crate::escape;
-use crate::numbers::{counted, thousands};
+use crate::numbers::thousands;
 
 /// Bars kept; the rows after them are counted.
 pub const MAX_BARS: usize = 200;
@@ -233,6 +233,11 @@ impl Collector {
             notes,
         }
     }
+}
+
+/// `n` grouped by thousands and its noun: `1,200 rows`, `1 row`.
+fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 /// A bar's label: text as it is (control characters made visible), other

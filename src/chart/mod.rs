@@ -17,7 +17,12 @@ pub mod text;
 /// What a front end prints for a chart: what was chosen (dim), the chart,
 /// and the plot's notes (dim). `shown` says how many rows of how many the
 /// plot was made from when it is not the whole result.
-pub fn framed(sentence: &str, plot: &Plot, style: &text::Style, shown: Option<(u64, u64)>) -> String {
+pub fn framed(
+    sentence: &str,
+    plot: &Plot,
+    style: &text::Style,
+    shown: Option<(u64, u64)>,
+) -> String {
     let dim = |line: &str| format!("{}\n", term::dim(line, style.color));
     let mut out = dim(&escape::visible(&format!("{}.", capitalised(sentence))));
     out.push_str(&text::render(plot, style));

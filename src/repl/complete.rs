@@ -216,7 +216,11 @@ fn argument(
             starting(&names)
         }
         "\\close" if first_argument => starting(&vocabulary.connections),
-        "\\chart" if line[arguments.min(start)..start].split_whitespace().all(|w| w == "all") => {
+        "\\chart"
+            if line[arguments.min(start)..start]
+                .split_whitespace()
+                .all(|w| w == "all") =>
+        {
             let words = ["all", "bar", "line", "hist", "scatter"].map(str::to_string);
             starting(&words)
         }

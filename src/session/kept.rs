@@ -72,11 +72,16 @@ mod tests {
             name: "n".into(),
             type_name: "int".into(),
         }]);
-        let rows: Vec<Row> = (0..MAX_ROWS as i64 + 10).map(|i| vec![Value::Int(i)]).collect();
+        let rows: Vec<Row> = (0..MAX_ROWS as i64 + 10)
+            .map(|i| vec![Value::Int(i)])
+            .collect();
         kept.take(&rows[..100]);
         assert!(kept.complete);
         kept.take(&rows[100..]);
-        assert_eq!((kept.rows.len(), kept.seen, kept.complete), (MAX_ROWS, MAX_ROWS as u64 + 10, false));
+        assert_eq!(
+            (kept.rows.len(), kept.seen, kept.complete),
+            (MAX_ROWS, MAX_ROWS as u64 + 10, false)
+        );
         kept.start(&[]);
         assert_eq!((kept.rows.len(), kept.seen), (0, 0));
     }
