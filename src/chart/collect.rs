@@ -213,11 +213,8 @@ impl Collector {
                 let count = binner.count;
                 let bins = binner.finish();
                 if count > 0 {
-                    notes.push(format!(
-                        "{} in {}.",
-                        counted(count, "value", "values"),
-                        counted(bins.len() as u64, "bin", "bins")
-                    ));
+                    let values = counted(count, "value", "values");
+                    notes.push(format!("{values} counted in equal bins."));
                 }
                 Data::Bins {
                     x_scale: self.x_scale,

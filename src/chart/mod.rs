@@ -16,12 +16,13 @@ pub mod text;
 
 /// What a front end prints for a chart: what was chosen (dim), the chart,
 /// and the plot's notes (dim). `shown` says how many rows of how many the
-/// plot was made from when it is not the whole result.
+/// plot was made from when it is not the whole result, and how to draw
+/// them all.
 pub fn framed(
     sentence: &str,
     plot: &Plot,
     style: &text::Style,
-    shown: Option<(u64, u64)>,
+    shown: Option<(u64, u64, &str)>,
 ) -> String {
     let dim = |line: &str| format!("{}\n", term::dim(line, style.color));
     let mut out = dim(&escape::visible(&format!("{}.", capitalised(sentence))));
@@ -29,9 +30,9 @@ pub fn framed(
     for note in &plot.notes {
         out.push_str(&dim(&escape::visible(note)));
     }
-    if let Some((kept, seen)) = shown {
+    if let Some((kept, seen, hint)) = shown {
         out.push_str(&dim(&format!(
-            "Drawn from the first {} of {} rows; \\chart all draws every row.",
+            "Drawn from the first {} of {} rows; {hint}.",
             thousands(kept),
             thousands(seen)
         )));

@@ -133,7 +133,8 @@ fn histogram(name: &str, scale: Scale, bins: &[Bin], style: &Style) -> Vec<Strin
             .chunks(2)
             .map(|pair| Bin {
                 low: pair[0].low,
-                high: pair[pair.len() - 1].high,
+                // A last bin alone keeps the doubled width.
+                high: pair[0].low + 2.0 * (pair[0].high - pair[0].low),
                 count: pair.iter().map(|b| b.count).sum(),
             })
             .collect();

@@ -289,8 +289,8 @@ pub const COMMANDS: &[Spec] = &[
     },
     Spec {
         name: "\\chart",
-        args: "[all] [bar|line|hist|scatter] [X] [Y…]",
-        help: "draw the last result as a chart (all: run it again for every row)",
+        args: "[all] [KIND] [X] [Y...]",
+        help: "draw the last result as a chart; KIND is bar, line, hist or scatter (all: run it again for every row)",
         section: Section::Display,
     },
     Spec {

@@ -35,7 +35,11 @@ impl Repl {
         }
         match collect::plot_rows(&kept.columns, &kept.rows, &request) {
             Ok((choice, plot)) => {
-                let shown = (!kept.complete).then_some((kept.rows.len() as u64, kept.seen));
+                let shown = (!kept.complete).then_some((
+                    kept.rows.len() as u64,
+                    kept.seen,
+                    "\\chart all draws every row",
+                ));
                 print!("{}", chart::framed(&choice.sentence, &plot, &style, shown));
             }
             Err(error) => eprint!("{}", report::error_line(&format!("\\chart: {error}"), None)),

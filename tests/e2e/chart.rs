@@ -1,6 +1,7 @@
 //! Charts of results: `\chart` in the REPL on the demo database, with
 //! input piped and NO_COLOR.
 
+use crate::fake_llm::{FakeLlm, Reply};
 use crate::harness::{self, glance};
 
 /// Runs `script` in the REPL on the demo database, input piped.
@@ -37,7 +38,7 @@ fn chart_picks_a_line_for_dates_and_a_histogram_for_one_number() {
     out.stdout_has("Line chart of n by month.")
         .stdout_has("2025-01")
         .stdout_has("Histogram of price.")
-        .stdout_has("150 values in");
+        .stdout_has("150 values counted");
 }
 
 #[test]
@@ -81,8 +82,8 @@ fn a_result_longer_than_what_is_kept_says_so_and_chart_all_draws_every_row() {
     let out = repl(&format!("\\sql {sql}\n\\chart\n\\chart all\n"));
     out.success();
     out.stdout_has("Drawn from the first 5,000 of 12,000 rows; \\chart all draws every row.")
-        .stdout_has("5,000 values in")
-        .stdout_has("12,000 values in");
+        .stdout_has("5,000 values counted")
+        .stdout_has("12,000 values counted");
 }
 
 #[test]
@@ -95,4 +96,111 @@ fn ascii_is_drawn_when_the_locale_is_not_utf8() {
         .run();
     out.success();
     out.stdout_has("delivered |###");
+}
+
+/// `glance ask` on the demo database.
+fn ask(args: &[&str]) -> harness::Output {
+    glance()
+        .args(["--demo", "--no-history", "ask"])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .run()
+}
+
+const BY_STATUS: &str =
+    "select status, count(*) as orders from orders group by status order by 2 desc";
+
+#[test]
+fn ask_chart_draws_after_the_table() {
+    let out = ask(&["--sql", BY_STATUS, "--chart"]);
+    out.success();
+    out.stdout_has("(5 rows)")
+        .stdout_has("Bar chart of orders by status.")
+        .stdout_has("delivered │███");
+    let table = out.stdout.find("(5 rows)").unwrap();
+    assert!(
+        out.stdout.find("Bar chart").unwrap() > table,
+        "chart after table\n{out}"
+    );
+}
+
+#[test]
+fn ask_chart_takes_a_kind() {
+    let out = ask(&[
+        "--sql",
+        "select price, stock from products",
+        "--chart",
+        "hist",
+    ]);
+    out.success();
+    out.stdout_has("Histogram of price.");
+}
+
+#[test]
+fn format_chart_prints_only_the_chart_of_every_row() {
+    let sql = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 20000) \
+               select i % 100 as v from n";
+    let out = ask(&["--sql", sql, "--format", "chart"]);
+    out.success();
+    out.stdout_has("Histogram of v.")
+        .stdout_has("20,000 values counted");
+    assert!(!out.stdout.contains("rows)"), "no table\n{out}");
+}
+
+#[test]
+fn format_chart_with_nothing_to_plot_fails_saying_why() {
+    let out = ask(&[
+        "--sql",
+        "select first_name, last_name from customers limit 2",
+        "--format",
+        "chart",
+    ]);
+    out.code(1);
+    out.stderr_has("no numeric column to plot; columns are first_name (text), last_name (text)");
+}
+
+#[test]
+fn chart_with_json_output_is_refused() {
+    let out = ask(&["--sql", BY_STATUS, "--chart", "--format", "json"]);
+    out.code(2);
+    out.stdout_has("JSON output has no place for one");
+}
+
+#[test]
+fn a_question_that_asks_for_a_chart_draws_one() {
+    let fake = FakeLlm::openai(vec![Reply::sql(BY_STATUS)]);
+    let out = fake
+        .on(glance().args([
+            "--demo",
+            "--no-history",
+            "ask",
+            "show orders by status as a bar chart",
+        ]))
+        .env("NO_COLOR", "1")
+        .run();
+    out.success();
+    out.stdout_has("(5 rows)")
+        .stdout_has("Bar chart of orders by status.");
+    let system = fake.requests()[0].body["messages"][0]["content"].to_string();
+    assert!(
+        system.contains("-- chart: KIND"),
+        "the model is told it may ask for a chart: {system}"
+    );
+}
+
+#[test]
+fn the_models_chart_line_draws_one_and_plain_questions_get_none() {
+    let sql = "-- chart: hist\nselect price from products";
+    let fake = FakeLlm::openai(vec![Reply::sql(sql), Reply::sql(BY_STATUS)]);
+    let run = |question: &str| {
+        fake.on(glance().args(["--demo", "--no-history", "ask", question]))
+            .env("NO_COLOR", "1")
+            .run()
+    };
+    let out = run("what do product prices look like?");
+    out.success();
+    out.stdout_has("Histogram of price.");
+    let out = run("how many orders per status?");
+    out.success();
+    assert!(!out.stdout.contains("chart of"), "no chart unasked\n{out}");
 }

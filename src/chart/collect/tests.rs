@@ -125,7 +125,7 @@ fn small_histograms_get_round_whole_bins() {
         bins.iter().map(|b| b.count).collect::<Vec<_>>(),
         [1, 5, 0, 0, 1]
     );
-    assert_eq!(plot.notes, ["7 values in 5 bins."]);
+    assert_eq!(plot.notes, ["7 values counted in equal bins."]);
 }
 
 #[test]

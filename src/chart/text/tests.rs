@@ -1,6 +1,6 @@
 //! Golden snapshots: each kind drawn at two widths, colour off, compared
 //! with the files in `src/chart/golden/`. After a deliberate change to the
-//! drawing, write them again with `GLANCE_UPDATE_GOLDEN=1 cargo test --lib
+//! drawing, write them again with `GLANCE_TEST_UPDATE_GOLDEN=1 cargo test --lib
 //! chart::text` and read the difference before committing.
 
 use super::*;
@@ -22,12 +22,12 @@ fn golden(name: &str, plot: &Plot, glyphs: Glyphs) {
             "{}/src/chart/golden/{name}-{width}.txt",
             env!("CARGO_MANIFEST_DIR")
         );
-        if std::env::var_os("GLANCE_UPDATE_GOLDEN").is_some() {
+        if std::env::var_os("GLANCE_TEST_UPDATE_GOLDEN").is_some() {
             std::fs::write(&path, &drawn).unwrap();
             continue;
         }
         let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!("cannot read {path}: {e}; write it with GLANCE_UPDATE_GOLDEN=1")
+            panic!("cannot read {path}: {e}; write it with GLANCE_TEST_UPDATE_GOLDEN=1")
         });
         assert_eq!(drawn, expected, "{path} differs; drawn:\n{drawn}");
     }
