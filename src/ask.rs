@@ -454,12 +454,12 @@ fn ask_question(
             let model_kind = extract::chart_kind(&answered.reply);
             match charted {
                 Some(mut request) => {
-                    let worded = chart::for_question(question, model_kind);
+                    let worded = crate::chart::words::for_question(question, model_kind);
                     request.kind = request.kind.or(worded.and_then(|r| r.kind));
                     Ok(chart::print(session, &request, None, term)?)
                 }
                 None => {
-                    if let Some(request) = chart::for_question(question, model_kind)
+                    if let Some(request) = crate::chart::words::for_question(question, model_kind)
                         && let Err(failure) = chart::print(session, &request, None, term)
                     {
                         eprintln!("glance: no chart: {}", failure.message());

@@ -13,6 +13,7 @@ use crate::term;
 pub mod collect;
 pub mod pick;
 pub mod text;
+pub mod words;
 
 /// What a front end prints for a chart: what was chosen (dim), the chart,
 /// and the plot's notes (dim). `shown` says how many rows of how many the

@@ -1,11 +1,13 @@
 //! `\chart`: draws the last result from the rows the session kept, or with
 //! `all` runs its statement again (read-only, Ctrl-C cancels) and charts
-//! every row in bounded memory.
+//! every row in bounded memory; and the chart after a question that asks
+//! for one.
 
 use std::time::Duration;
 
 use super::Repl;
-use crate::chart::collect::{self, Charting};
+use crate::chart::collect::Charting;
+use crate::chart::pick::PickError;
 use crate::chart::text::Style;
 use crate::chart::{self, Request};
 use crate::report;
@@ -22,8 +24,7 @@ impl Repl {
         if all {
             return chart_all(session, request, &style, self.term.stderr_tty);
         }
-        let kept = session.kept();
-        if kept.columns.is_empty() {
+        if session.kept().columns.is_empty() {
             eprint!(
                 "{}",
                 report::error_line(
@@ -33,18 +34,36 @@ impl Repl {
             );
             return;
         }
-        match collect::plot_rows(&kept.columns, &kept.rows, &request) {
-            Ok((choice, plot)) => {
-                let shown = (!kept.complete).then_some((
-                    kept.rows.len() as u64,
-                    kept.seen,
-                    "\\chart all draws every row",
-                ));
-                print!("{}", chart::framed(&choice.sentence, &plot, &style, shown));
-            }
+        match kept_chart(session, &request, &style) {
+            Ok(text) => print!("{text}"),
             Err(error) => eprint!("{}", report::error_line(&format!("\\chart: {error}"), None)),
         }
     }
+
+    /// Draws the result of a question whose words (or the model's
+    /// `-- chart: KIND` line) ask for a chart; says in one line when the
+    /// result cannot be drawn.
+    pub(super) fn chart_for_question(&mut self, session: &Session, question: &str, reply: &str) {
+        let model_kind = crate::agent::extract::chart_kind(reply);
+        let Some(request) = chart::words::for_question(question, model_kind) else {
+            return;
+        };
+        let style = Style::for_terminal(&self.term);
+        match kept_chart(session, &request, &style) {
+            Ok(text) => print!("{text}"),
+            Err(error) => println!(
+                "{}",
+                crate::term::dim(&format!("No chart: {error}."), style.color)
+            ),
+        }
+    }
+}
+
+/// The chart of the rows the session kept of the last result.
+fn kept_chart(session: &Session, request: &Request, style: &Style) -> Result<String, PickError> {
+    session
+        .kept()
+        .chart(request, style, "\\chart all draws every row")
 }
 
 /// `\chart all`: the last result's statement run again into the chart.

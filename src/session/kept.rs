@@ -2,6 +2,8 @@
 //! writer so `\chart` can draw it without running it again: capped in
 //! rows and bytes, and cleared when the next result starts.
 
+use crate::chart::pick::PickError;
+use crate::chart::{self, Request, collect, text::Style};
 use crate::db::{Column, Row, Value};
 
 /// Rows kept at most.
@@ -44,6 +46,14 @@ impl Kept {
             self.bytes += size;
             self.rows.push(row.clone());
         }
+    }
+
+    /// The chart of the kept rows, as a front end prints it; when they are
+    /// not the whole result it says so, and `hint` tells how to draw all.
+    pub fn chart(&self, request: &Request, style: &Style, hint: &str) -> Result<String, PickError> {
+        let (choice, plot) = collect::plot_rows(&self.columns, &self.rows, request)?;
+        let shown = (!self.complete).then_some((self.rows.len() as u64, self.seen, hint));
+        Ok(chart::framed(&choice.sentence, &plot, style, shown))
     }
 
     /// Forgets everything (a new connection).

@@ -204,3 +204,17 @@ fn the_models_chart_line_draws_one_and_plain_questions_get_none() {
     out.success();
     assert!(!out.stdout.contains("chart of"), "no chart unasked\n{out}");
 }
+
+#[test]
+fn a_question_in_the_repl_that_asks_for_a_chart_draws_one() {
+    let fake = FakeLlm::openai(vec![Reply::sql(BY_STATUS)]);
+    let out = fake
+        .on(glance().args(["--demo", "--no-history"]))
+        .env("NO_COLOR", "1")
+        .stdin("plot the orders by status\n")
+        .run();
+    out.success();
+    out.stdout_has("(5 rows)")
+        .stdout_has("Bar chart of orders by status.")
+        .stdout_has("delivered │███");
+}
