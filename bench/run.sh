@@ -23,7 +23,7 @@
 #   BENCH_CASES=introspect,own_time
 #                       run only these cases (startup csv table big_values
 #                       export first_page pager check migrate introspect
-#                       context own_time mysql_startup mysql_csv); the
+#                       context own_time mysql_startup mysql_csv chart); the
 #                       medians are printed and BENCH_OUT is not written
 #   BENCH_KEEP=DIR      copy the raw results (hyperfine JSON, server logs,
 #                       own_time.json) to DIR at the end
@@ -369,6 +369,21 @@ python3 "$here/pager_rss.py" --glance "$glance_bin" --url "$(glance_url events)"
     >"$results/pager_rss.json"
 /usr/bin/time -v -o "$results/pager_rss.psql.time" \
     $p_events -P pager=off -c 'select * from events' >/dev/null
+fi
+
+# `\chart all` over $rows generated rows in a piped REPL: the rows stream
+# into the chart in bounded memory, so the peak RSS stays near that of the
+# same session without the chart (both printed; the first run's rows go to
+# /dev/null as CSV).
+if want chart; then
+    say "chart memory: \\chart all over $rows rows"
+    chart_sql="select g % 1000 as v, g as n from generate_series(1, $rows) g;"
+    printf '\\o /dev/null\n\\sql %s\n\\o\n\\chart all\n' "$chart_sql" >"$work/chart.in"
+    printf '\\o /dev/null\n\\sql %s\n' "$chart_sql" >"$work/chart_base.in"
+    chart_cmd="$glance_bin --format csv --no-history -d '$(glance_url postgres)'"
+    rss chart_all glance "$chart_cmd < '$work/chart.in'"
+    rss chart_all without_chart "$chart_cmd < '$work/chart_base.in'"
+    say "chart_all peak RSS (KiB): with \\chart all $(paste -sd' ' "$results/chart_all.glance.rss"), without $(paste -sd' ' "$results/chart_all.without_chart.rss")"
 fi
 
 # Data-quality checks on the 2M-row table, as a person would run them

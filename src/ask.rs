@@ -14,6 +14,8 @@
 
 use std::io::{self, Read, Write};
 
+mod chart;
+
 use crate::agent::{Agent, extract, prompt};
 use crate::cli::{AskArgs, Global};
 use crate::config::Plugin;
@@ -132,6 +134,7 @@ pub fn run(
     open: impl FnOnce() -> Result<Session, Failure>,
     agent: impl FnOnce() -> Result<Option<Agent>, Failure>,
 ) -> Result<(), Failed> {
+    let charted = chart::wanted(args, format)?;
     let Some(sql_arg) = &args.sql else {
         let question = question_text(args, term)?;
         let Some(agent) = agent().map_err(Failed::of("model"))? else {
@@ -148,7 +151,8 @@ pub fn run(
             .map_err(Failed::of("model"));
         };
         let mut session = open().map_err(Failed::of("connection"))?;
-        let result = ask_question((args, kit), term, &mut session, agent, question.trim());
+        let asked = (args, kit, charted);
+        let result = ask_question(asked, term, &mut session, agent, question.trim());
         warn_about_history(&mut session);
         session.leak_catalog();
         return result;
@@ -198,14 +202,22 @@ pub fn run(
         json_prefix: prefix,
         ..Run::typed(sql)
     };
-    let executed = session.execute(run, &mut confirm);
+    let mut streamed = chart::streaming(format, charted.as_ref());
+    let executed = match streamed.as_mut() {
+        Some(sink) => session.execute_into(run, &mut confirm, sink),
+        None => session.execute(run, &mut confirm),
+    };
     conclude(&mut session, executed, sql, |verdict| {
         format!(
             "this statement is destructive ({}) and needs a confirmation, but there is no terminal to ask; \
              pass --allow-destructive to run it anyway",
             verdict.reasons.join("; ")
         )
-    })
+    })?;
+    match &charted {
+        Some(request) => Ok(chart::print(&session, request, streamed, term)?),
+        None => Ok(()),
+    }
 }
 
 /// How one statement run without prompts ends the command: success, or
@@ -372,7 +384,7 @@ fn print_json_error(
 /// Answers one question: generate, classify, confirm by flag or terminal,
 /// run, correct; or with `--show-prompt` / `--dry-run` stop early.
 fn ask_question(
-    (args, kit): (&AskArgs, &mut Kit),
+    (args, kit, charted): (&AskArgs, &mut Kit, Option<crate::chart::Request>),
     term: Term,
     session: &mut Session,
     mut agent: Agent,
@@ -437,7 +449,25 @@ fn ask_question(
         unrun: &unrun,
     };
     match &answered.end {
-        End::Ran(_) => Ok(()),
+        End::Ran(_) if json => Ok(()),
+        End::Ran(_) => {
+            let model_kind = extract::chart_kind(&answered.reply);
+            match charted {
+                Some(mut request) => {
+                    let worded = crate::chart::words::for_question(question, model_kind);
+                    request.kind = request.kind.or(worded.and_then(|r| r.kind));
+                    Ok(chart::print(session, &request, None, term)?)
+                }
+                None => {
+                    if let Some(request) = crate::chart::words::for_question(question, model_kind)
+                        && let Err(failure) = chart::print(session, &request, None, term)
+                    {
+                        eprintln!("glance: no chart: {}", failure.message());
+                    }
+                    Ok(())
+                }
+            }
+        }
         End::Prose => print_prose(question, &answered, &agent, json)
             .map_err(Failure::from_io)
             .map_err(Failed::from),

@@ -650,6 +650,13 @@ pub struct AskArgs {
     #[arg(long, conflicts_with = "sql")]
     pub show_prompt: bool,
 
+    /// Draw the result as a chart after the table: KIND is bar, line, hist
+    /// or scatter, or chosen from the columns when left out (auto).
+    /// --format chart draws only the chart; with --format json it is an error.
+    #[arg(long, value_name = "KIND", num_args = 0..=1, default_missing_value = "auto",
+          value_parser = ["auto", "bar", "line", "hist", "histogram", "scatter"])]
+    pub chart: Option<String>,
+
     /// Print on stderr where glance's time went: start-up, connect,
     /// introspection, context, LLM, database and render, and glance's own
     /// share (everything but the LLM and the database).

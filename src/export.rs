@@ -61,6 +61,7 @@ pub fn format_name(format: Format) -> &'static str {
         Format::Json => "json",
         Format::Ndjson => "ndjson",
         Format::Markdown => "md",
+        Format::Chart => "chart",
     }
 }
 

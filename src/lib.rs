@@ -11,6 +11,7 @@ mod agent_tools;
 mod analysis;
 mod ask;
 mod catalog;
+mod chart;
 mod choice;
 mod cli;
 mod clipboard;

@@ -33,6 +33,19 @@ const BARE_KEYWORDS: [&str; 14] = [
     "TRUNCATE", "UPDATE", "VALUES", "WITH",
 ];
 
+/// The kind of chart a reply's SQL asks for with a `-- chart: KIND` line
+/// (see the system prompt); `None` without one or with an unknown kind.
+pub fn chart_kind(reply: &str) -> Option<crate::chart::Kind> {
+    sql(reply)?.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("--")?.trim_start();
+        let (word, kind) = rest.split_once(':')?;
+        if !word.trim().eq_ignore_ascii_case("chart") {
+            return None;
+        }
+        crate::chart::Kind::parse(kind.trim())
+    })
+}
+
 /// The SQL statement(s) proposed in `reply`, trimmed and without a trailing
 /// `;`; `None` when the reply has no SQL.
 pub fn sql(reply: &str) -> Option<String> {
@@ -233,6 +246,18 @@ fn starts_with(body: &str, keywords: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chart_line_in_the_sql_names_the_kind() {
+        let reply = "```sql\n-- chart: line\nselect month, revenue from sales\n```";
+        assert_eq!(chart_kind(reply), Some(crate::chart::Kind::Line));
+        assert_eq!(
+            chart_kind("```sql\n-- Chart: HIST\nselect 1\n```"),
+            Some(crate::chart::Kind::Histogram)
+        );
+        assert_eq!(chart_kind("```sql\nselect 1 -- chart: pie\n```"), None);
+        assert_eq!(chart_kind("```sql\nselect 1\n```"), None);
+    }
 
     #[test]
     fn tagged_block_is_taken_trimmed_without_semicolon() {

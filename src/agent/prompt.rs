@@ -56,6 +56,9 @@ pub fn system(dialect: Dialect, server_version: &str, context: &SchemaText) -> S
            answer, ask one short clarifying question in prose and write no SQL.\n\
          - Tables listed by name only have columns you cannot see: do not guess them; if you \
            need one, ask.\n\
+         - When the answer is best seen as a chart (a trend over time, amounts per \
+           category, a distribution), you may start the SQL with one comment line \
+           `-- chart: KIND`, KIND being bar, line, hist or scatter.\n\
          - After the SQL block, explain it in at most one or two sentences.\n\
          \n\
          {}\n\

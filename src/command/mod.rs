@@ -71,6 +71,12 @@ pub enum Meta {
         file: String,
         overwrite: bool,
     },
+    /// `\chart [all] [KIND] [X] [Y…]`: the last result as a chart; `all`
+    /// runs it again to chart every row.
+    Chart {
+        all: bool,
+        request: crate::chart::Request,
+    },
     /// `\yank [FORM]`: copy to the clipboard.
     Yank(Yank),
     /// `\o FILE` sends results to a file; `\o` alone back to the terminal.
@@ -381,6 +387,7 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\bad" => no_argument(word, rest, Meta::Bad),
         "\\examples" => examples_command(rest, argument),
         "\\export" => export_command(rest).map(Some),
+        "\\chart" => Ok(Some(chart_command(rest))),
         "\\yank" => match rest {
             "" | "table" => Ok(Some(Meta::Yank(Yank::Result(Format::Table)))),
             "sql" => Ok(Some(Meta::Yank(Yank::Sql))),
@@ -446,6 +453,23 @@ fn examples_command(rest: &str, argument: Option<String>) -> Result<Option<Meta>
 
 /// `FORMAT FILE`, with a `!` at the very end to replace an existing file.
 /// The file name is the rest of the line (spaces allowed), in quotes or not.
+/// `\chart`'s words: `all` first, then a kind, then the X column and the
+/// Y columns (a first word that is no kind is the X column).
+fn chart_command(rest: &str) -> Meta {
+    let mut words = rest.split_whitespace().peekable();
+    let all = words.next_if(|w| w.eq_ignore_ascii_case("all")).is_some();
+    let kind = words.peek().and_then(|w| crate::chart::Kind::parse(w));
+    if kind.is_some() {
+        words.next();
+    }
+    let x = words.next().map(str::to_string);
+    let y = words.map(str::to_string).collect();
+    Meta::Chart {
+        all,
+        request: crate::chart::Request { kind, x, y },
+    }
+}
+
 fn export_command(rest: &str) -> Result<Meta, String> {
     let usage = "e.g. \\export csv out.csv (end with ! to replace an existing file)";
     let (name, file) = match rest.find(char::is_whitespace) {

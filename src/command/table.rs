@@ -294,6 +294,12 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::Display,
     },
     Spec {
+        name: "\\chart",
+        args: "[all] [KIND] [X] [Y...]",
+        help: "draw the last result as a chart; KIND is bar, line, hist or scatter (all: run it again for every row)",
+        section: Section::Display,
+    },
+    Spec {
         name: "\\timing",
         args: "[on|off]",
         help: "show the database time after each result (on by default)",

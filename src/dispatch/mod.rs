@@ -150,6 +150,12 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Design(args) => design::command(global, args),
         Command::Repl => {
             let config = load_config(global)?;
+            if config.format == render::Format::Chart {
+                return Err(Failure::Usage {
+                    message: "--format chart is for glance ask; the REPL draws a chart of the last result with \\chart".into(),
+                    hint: Some("start glance without --format chart, and type \\chart after a result".into()),
+                });
+            }
             let term = Term::detect(config.color);
             let interrupts = install_interrupts()?;
             let choice = match connection::at_start(&global.requested(), &config)? {

@@ -29,7 +29,7 @@ mod pager;
 mod spill;
 mod streamed;
 mod table;
-mod text;
+pub(crate) mod text;
 
 pub use description::Description;
 pub use envelope::JsonEnvelope;
@@ -62,6 +62,8 @@ pub enum Format {
     Ndjson,
     /// GitHub-flavoured Markdown table
     Markdown,
+    /// Only a chart of the result, drawn in the terminal (glance ask)
+    Chart,
 }
 
 /// psql's `\x` setting.
@@ -179,6 +181,7 @@ pub fn writer<'a>(options: &RenderOptions, out: Box<dyn Write + 'a>) -> Box<dyn 
         Format::Json => Box::new(json::JsonWriter::new(out, options.json.clone())),
         Format::Ndjson => Box::new(json::NdjsonWriter::new(out)),
         Format::Markdown => Box::new(markdown::MarkdownWriter::new(out)),
+        Format::Chart => Box::new(NoRows),
         Format::Table | Format::Expanded if options.paged && options.terminal.is_some() => {
             cut::CutLong::wrap(Box::new(pager::Pager::new(
                 options,
@@ -189,6 +192,26 @@ pub fn writer<'a>(options: &RenderOptions, out: Box<dyn Write + 'a>) -> Box<dyn 
         Format::Table | Format::Expanded => {
             cut::CutLong::wrap(Box::new(aligned::AlignedWriter::new(options, out)))
         }
+    }
+}
+
+/// `chart` writes no rows: the front end draws the chart, from the rows
+/// the session keeps or by streaming the result into it.
+struct NoRows;
+
+impl RowSink for NoRows {
+    fn columns(&mut self, _: &[crate::db::Column]) -> crate::db::RowFlow {
+        crate::db::RowFlow::Continue
+    }
+
+    fn rows(&mut self, _: Vec<crate::db::Row>) -> crate::db::RowFlow {
+        crate::db::RowFlow::Continue
+    }
+}
+
+impl ResultWriter for NoRows {
+    fn finish(&mut self, _: &Outcome) -> io::Result<()> {
+        Ok(())
     }
 }
 

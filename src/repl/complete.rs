@@ -216,6 +216,14 @@ fn argument(
             starting(&names)
         }
         "\\close" if first_argument => starting(&vocabulary.connections),
+        "\\chart"
+            if line[arguments.min(start)..start]
+                .split_whitespace()
+                .all(|w| w == "all") =>
+        {
+            let words = ["all", "bar", "line", "hist", "scatter"].map(str::to_string);
+            starting(&words)
+        }
         "\\n" | "\\ns" | "\\np" | "\\nd" | "\\share" if first_argument => {
             starting(&vocabulary.saved)
         }

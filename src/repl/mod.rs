@@ -7,6 +7,7 @@
 
 mod advise;
 mod batch;
+mod chart;
 mod complete;
 mod conns;
 mod copy;
@@ -393,6 +394,7 @@ impl Repl {
                 if let Some(entry) = last.filter(|e| e.level == crate::safety::Level::ReadOnly) {
                     self.learning.answered(question, &entry.sql);
                 }
+                self.chart_for_question(session, question, &answered.reply);
             }
             End::Prose | End::Ran(_) => {}
             End::Declined => println!("Not run."),

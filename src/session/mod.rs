@@ -7,6 +7,7 @@
 //! confirmation comes from the caller's [`Confirm`] — and never picks an
 //! output stream.
 
+pub mod kept;
 mod learned;
 mod parked;
 mod probe;
@@ -225,6 +226,8 @@ pub struct Session {
     bound: Vec<db::Param>,
     /// The last statement that produced a result set, for `\export`.
     last_result: Option<String>,
+    /// The first rows of the last result shown, for `\chart`.
+    kept: kept::Kept,
     /// Where results and messages go, as the front end chose.
     console: Console,
     /// Add glance's own time per phase ([`timings`]) to JSON documents:
@@ -254,6 +257,7 @@ impl Session {
             last_sql: None,
             bound: Vec::new(),
             last_result: None,
+            kept: kept::Kept::default(),
             console,
             glance_timings: false,
             team_examples: crate::recall::TeamExamples::none(),
@@ -268,6 +272,7 @@ impl Session {
         self.backend = backend;
         self.catalog = None;
         self.last_result = None;
+        self.kept.clear();
     }
 
     /// Connects again through `connect_again`, with the same choice, when
@@ -350,6 +355,11 @@ impl Session {
     /// The last statement glance was asked to run (typed or generated).
     pub fn last_sql(&self) -> Option<&str> {
         self.last_sql.as_deref()
+    }
+
+    /// The columns and first rows of the last result shown.
+    pub fn kept(&self) -> &kept::Kept {
+        &self.kept
     }
 
     /// The statement behind the last result set, when running it again can

@@ -51,6 +51,7 @@ impl Session {
         std::mem::swap(&mut self.catalog, &mut parked.catalog);
         std::mem::swap(&mut self.last_sql, &mut parked.last_sql);
         std::mem::swap(&mut self.last_result, &mut parked.last_result);
+        self.kept.clear();
     }
 }
 

@@ -7,6 +7,7 @@
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
+use super::kept::Kept;
 use super::{Confirm, Consent, Decision, Executed, Loaded, Ran, Run, Session, rows_of};
 use crate::console::Console;
 use crate::db::{self, Backend, Guard, Outcome, OutcomeKind, RowFlow, RowSink};
@@ -200,6 +201,7 @@ impl Session {
                 writer: render::writer(&options, self.console.results()),
                 columns: Vec::new(),
                 capture: capture.take(),
+                kept: &mut self.kept,
             };
             let canceller = self.backend.canceller();
             let backend = &mut self.backend;
@@ -520,26 +522,34 @@ fn unconfirmed(cause: String) -> db::Error {
 }
 
 /// Passes a result to the writer, or to the caller's sink when there is
-/// one, and remembers its column names.
-struct Recording<'a, 'b> {
+/// one, and remembers its column names; keeps the first rows of a result
+/// the writer shows, for `\chart`.
+struct Recording<'a, 'b, 'k> {
     writer: Box<dyn ResultWriter + 'a>,
     columns: Vec<String>,
     capture: Option<&'b mut dyn RowSink>,
+    kept: &'k mut Kept,
 }
 
-impl RowSink for Recording<'_, '_> {
+impl RowSink for Recording<'_, '_, '_> {
     fn columns(&mut self, columns: &[db::Column]) -> RowFlow {
         self.columns = columns.iter().map(|c| c.name.clone()).collect();
         match self.capture.as_mut() {
             Some(capture) => capture.columns(columns),
-            None => self.writer.columns(columns),
+            None => {
+                self.kept.start(columns);
+                self.writer.columns(columns)
+            }
         }
     }
 
     fn rows(&mut self, rows: Vec<db::Row>) -> RowFlow {
         match self.capture.as_mut() {
             Some(capture) => capture.rows(rows),
-            None => self.writer.rows(rows),
+            None => {
+                self.kept.take(&rows);
+                self.writer.rows(rows)
+            }
         }
     }
 

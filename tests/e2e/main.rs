@@ -16,6 +16,7 @@ mod advise_workload;
 mod agent;
 mod ask;
 mod bad_input;
+mod chart;
 mod check;
 mod completion;
 mod config;

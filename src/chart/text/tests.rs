@@ -1,0 +1,226 @@
+//! Golden snapshots: each kind drawn at two widths, colour off, compared
+//! with the files in `src/chart/golden/`. After a deliberate change to the
+//! drawing, write them again with `GLANCE_TEST_UPDATE_GOLDEN=1 cargo test --lib
+//! chart::text` and read the difference before committing.
+
+use super::*;
+
+fn golden(name: &str, plot: &Plot, glyphs: Glyphs) {
+    for width in [60, 100] {
+        let style = Style {
+            width,
+            height: 16,
+            glyphs,
+            color: false,
+        };
+        let drawn = render(plot, &style);
+        for line in drawn.lines() {
+            assert!(text_width(line) <= width, "too wide: {line:?}");
+        }
+        assert!(drawn.lines().count() <= 16, "too high:\n{drawn}");
+        let path = format!(
+            "{}/src/chart/golden/{name}-{width}.txt",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        if std::env::var_os("GLANCE_TEST_UPDATE_GOLDEN").is_some() {
+            std::fs::write(&path, &drawn).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!("cannot read {path}: {e}; write it with GLANCE_TEST_UPDATE_GOLDEN=1")
+        });
+        assert_eq!(drawn, expected, "{path} differs; drawn:\n{drawn}");
+    }
+}
+
+fn plot(kind: Kind, x_name: &str, y_name: &str, data: Data) -> Plot {
+    Plot {
+        kind,
+        x_name: x_name.into(),
+        y_name: y_name.into(),
+        data,
+        notes: Vec::new(),
+    }
+}
+
+/// Seconds at the start of a day, `2024-MM-DD`.
+fn day(month: i8, day: i8) -> f64 {
+    let date = jiff::civil::Date::new(2024, month, day).unwrap();
+    let utc = jiff::tz::TimeZone::UTC;
+    let at = utc.to_timestamp(date.to_datetime(jiff::civil::Time::midnight()));
+    at.unwrap().as_second() as f64
+}
+
+fn bars() -> Plot {
+    let labels = ["delivered", "shipped", "paid", "pending", "cancelled"];
+    plot(
+        Kind::Bar,
+        "status",
+        "orders",
+        Data::Bars {
+            labels: labels.iter().map(|l| l.to_string()).collect(),
+            series: vec![Series {
+                name: "orders".into(),
+                values: vec![Some(1234.0), Some(310.0), Some(95.5), None, Some(12.0)],
+            }],
+        },
+    )
+}
+
+#[test]
+fn bars_are_drawn_with_eighths() {
+    golden("bar", &bars(), Glyphs::Unicode);
+}
+
+#[test]
+fn bars_in_ascii() {
+    golden("bar-ascii", &bars(), Glyphs::Ascii);
+}
+
+#[test]
+fn several_bar_series_have_a_legend() {
+    let data = Data::Bars {
+        labels: vec!["north".into(), "south".into()],
+        series: vec![
+            Series {
+                name: "2023".into(),
+                values: vec![Some(40.0), Some(-10.0)],
+            },
+            Series {
+                name: "2024".into(),
+                values: vec![Some(55.0), Some(20.0)],
+            },
+        ],
+    };
+    golden(
+        "bar-series",
+        &plot(Kind::Bar, "region", "", data),
+        Glyphs::Unicode,
+    );
+}
+
+fn monthly() -> Vec<(f64, f64)> {
+    (1..=12)
+        .map(|m| {
+            (
+                day(m, 1),
+                1000.0 + 250.0 * f64::from(m) + if m % 3 == 0 { 900.0 } else { 0.0 },
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn lines_over_dates() {
+    let data = Data::Points {
+        x_scale: Scale::Time,
+        series: vec![Points {
+            name: "revenue".into(),
+            points: monthly(),
+        }],
+    };
+    golden(
+        "line",
+        &plot(Kind::Line, "month", "revenue", data),
+        Glyphs::Unicode,
+    );
+}
+
+#[test]
+fn several_lines_in_ascii_have_marks() {
+    let cost = monthly().into_iter().map(|(x, y)| (x, y / 2.0)).collect();
+    let data = Data::Points {
+        x_scale: Scale::Time,
+        series: vec![
+            Points {
+                name: "revenue".into(),
+                points: monthly(),
+            },
+            Points {
+                name: "cost".into(),
+                points: cost,
+            },
+        ],
+    };
+    golden(
+        "line-ascii",
+        &plot(Kind::Line, "month", "", data),
+        Glyphs::Ascii,
+    );
+}
+
+#[test]
+fn scatter_points() {
+    let points = (0..60)
+        .map(|i| {
+            let x = f64::from(i) * 2.5;
+            (x, (x * 0.8 + f64::from((i * 37) % 23)).round())
+        })
+        .collect();
+    let data = Data::Points {
+        x_scale: Scale::Number,
+        series: vec![Points {
+            name: "stock".into(),
+            points,
+        }],
+    };
+    golden(
+        "scatter",
+        &plot(Kind::Scatter, "price", "stock", data),
+        Glyphs::Unicode,
+    );
+}
+
+#[test]
+fn histogram_bins_become_bars() {
+    let counts = [3, 14, 40, 95, 120, 80, 33, 9, 2, 1];
+    let bins = counts
+        .iter()
+        .enumerate()
+        .map(|(i, &count)| Bin {
+            low: i as f64 * 50.0,
+            high: (i + 1) as f64 * 50.0,
+            count,
+        })
+        .collect();
+    let data = Data::Bins {
+        x_scale: Scale::Number,
+        bins,
+    };
+    golden(
+        "hist",
+        &plot(Kind::Histogram, "total", "", data),
+        Glyphs::Unicode,
+    );
+}
+
+#[test]
+fn ticks_are_round_and_grouped() {
+    assert_eq!(nice_step(0.7), 1.0);
+    assert_eq!(nice_step(1.3), 2.0);
+    assert_eq!(nice_step(3.0), 5.0);
+    assert_eq!(nice_step(7000.0), 10000.0);
+    assert_eq!(grouped(1234567.891, 2), "1,234,567.89");
+    assert_eq!(grouped(-1500.0, 0), "-1,500");
+    assert_eq!(grouped(-0.001, 0), "0");
+    assert_eq!(
+        number_ticks(0.0, 10.0, 5),
+        (vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0], 2.0)
+    );
+    assert_eq!(tick_text(day(3, 1), DAY * 31.0, Scale::Time), "2024-03");
+    assert_eq!(tick_text(day(3, 1), DAY, Scale::Time), "2024-03-01");
+    let (ticks, _) = time_ticks(day(1, 1), day(12, 1), 4);
+    assert_eq!(ticks, [day(1, 1), day(4, 1), day(7, 1), day(10, 1)]);
+}
+
+#[test]
+fn colour_paints_each_series() {
+    let style = Style {
+        width: 60,
+        height: 10,
+        glyphs: Glyphs::Unicode,
+        color: true,
+    };
+    let drawn = render(&bars(), &style);
+    assert!(drawn.contains("\u{1b}[36m"), "{drawn}");
+}

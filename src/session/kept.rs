@@ -1,0 +1,107 @@
+//! The first rows of the last result, kept as they stream past the
+//! writer so `\chart` can draw it without running it again: capped in
+//! rows and bytes, and cleared when the next result starts.
+
+use crate::chart::pick::PickError;
+use crate::chart::{self, Request, collect, text::Style};
+use crate::db::{Column, Row, Value};
+
+/// Rows kept at most.
+pub const MAX_ROWS: usize = 5_000;
+/// Bytes of values kept at most (roughly: text and byte lengths plus a
+/// word per value).
+pub const MAX_BYTES: usize = 4 << 20;
+
+/// The last result's columns and first rows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Kept {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// Every row of the result is in `rows`.
+    pub complete: bool,
+    /// Rows the result had (so far), kept or not.
+    pub seen: u64,
+    bytes: usize,
+}
+
+impl Kept {
+    /// Forgets the previous result and starts keeping one with `columns`.
+    pub fn start(&mut self, columns: &[Column]) {
+        *self = Kept {
+            columns: columns.to_vec(),
+            complete: true,
+            ..Kept::default()
+        };
+    }
+
+    /// Keeps what fits of the next chunk of rows.
+    pub fn take(&mut self, rows: &[Row]) {
+        self.seen += rows.len() as u64;
+        for row in rows {
+            let size = row.iter().map(size_of_value).sum::<usize>();
+            if !self.complete || self.rows.len() == MAX_ROWS || self.bytes + size > MAX_BYTES {
+                self.complete = false;
+                return;
+            }
+            self.bytes += size;
+            self.rows.push(row.clone());
+        }
+    }
+
+    /// The chart of the kept rows, as a front end prints it; when they are
+    /// not the whole result it says so, and `hint` tells how to draw all.
+    pub fn chart(&self, request: &Request, style: &Style, hint: &str) -> Result<String, PickError> {
+        let (choice, plot) = collect::plot_rows(&self.columns, &self.rows, request)?;
+        let shown = (!self.complete).then_some((self.rows.len() as u64, self.seen, hint));
+        Ok(chart::framed(&choice.sentence, &plot, style, shown))
+    }
+
+    /// Forgets everything (a new connection).
+    pub fn clear(&mut self) {
+        *self = Kept::default();
+    }
+}
+
+fn size_of_value(value: &Value) -> usize {
+    let heap = match value {
+        Value::Numeric(s) | Value::Text(s) | Value::Json(s) => s.len(),
+        Value::Bytes(b) => b.len(),
+        _ => 0,
+    };
+    heap + std::mem::size_of::<Value>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_beyond_the_cap_are_counted_not_kept() {
+        let mut kept = Kept::default();
+        kept.start(&[Column {
+            name: "n".into(),
+            type_name: "int".into(),
+        }]);
+        let rows: Vec<Row> = (0..MAX_ROWS as i64 + 10)
+            .map(|i| vec![Value::Int(i)])
+            .collect();
+        kept.take(&rows[..100]);
+        assert!(kept.complete);
+        kept.take(&rows[100..]);
+        assert_eq!(
+            (kept.rows.len(), kept.seen, kept.complete),
+            (MAX_ROWS, MAX_ROWS as u64 + 10, false)
+        );
+        kept.start(&[]);
+        assert_eq!((kept.rows.len(), kept.seen), (0, 0));
+    }
+
+    #[test]
+    fn big_values_stop_keeping_early() {
+        let mut kept = Kept::default();
+        kept.start(&[]);
+        let big = vec![Value::Text("x".repeat(MAX_BYTES / 2))];
+        kept.take(&[big.clone(), big.clone(), big]);
+        assert_eq!((kept.rows.len(), kept.complete), (1, false));
+    }
+}

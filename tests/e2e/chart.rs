@@ -1,0 +1,220 @@
+//! Charts of results: `\chart` in the REPL on the demo database, with
+//! input piped and NO_COLOR.
+
+use crate::fake_llm::{FakeLlm, Reply};
+use crate::harness::{self, glance};
+
+/// Runs `script` in the REPL on the demo database, input piped.
+fn repl(script: &str) -> harness::Output {
+    glance()
+        .args(["--demo", "--no-history"])
+        .env("NO_COLOR", "1")
+        .stdin(script)
+        .run()
+}
+
+#[test]
+fn chart_draws_the_last_result_as_bars_and_says_what_it_chose() {
+    let out = repl(
+        "\\sql select status, count(*) as orders from orders group by status order by 2 desc;\n\\chart\n",
+    );
+    out.success();
+    out.stdout_has("Bar chart of orders by status.")
+        .stdout_has("delivered │███")
+        .stdout_has("1,821");
+    assert!(
+        !out.stdout.contains('\u{1b}'),
+        "no colour with NO_COLOR\n{out}"
+    );
+}
+
+#[test]
+fn chart_picks_a_line_for_dates_and_a_histogram_for_one_number() {
+    let out = repl(
+        "\\sql select substr(ordered_at, 1, 7) as month, count(*) as n from orders group by 1 order by 1;\n\\chart\n\
+         \\sql select price from products;\n\\chart\n",
+    );
+    out.success();
+    out.stdout_has("Line chart of n by month.")
+        .stdout_has("2025-01")
+        .stdout_has("Histogram of price.")
+        .stdout_has("150 values counted");
+}
+
+#[test]
+fn the_request_wins_and_names_are_checked() {
+    let out = repl(
+        "\\sql select price, stock from products;\n\\chart\n\\chart hist stock\n\\chart line nope\n",
+    );
+    out.success();
+    out.stdout_has("Scatter chart of stock against price.")
+        .stdout_has("Histogram of stock.");
+    out.stderr_has("\\chart: no column named `nope`; columns are price (number), stock (number)");
+}
+
+#[test]
+fn a_result_with_nothing_to_plot_says_why() {
+    let out = repl("\\sql select first_name, last_name from customers limit 3;\n\\chart\n");
+    out.success();
+    out.stderr_has("no numeric column to plot; columns are first_name (text), last_name (text)");
+}
+
+#[test]
+fn nulls_are_skipped_and_counted() {
+    let out = repl("\\sql select shipped_at, id from orders;\n\\chart\n");
+    out.success();
+    out.stdout_has("Line chart of id by shipped_at.")
+        .stdout_has("rows with NULL skipped.");
+}
+
+#[test]
+fn chart_without_a_result_says_to_run_a_query() {
+    let out = repl("\\chart\n");
+    out.success();
+    out.stderr_has("there is no result to draw")
+        .stderr_has("run a query first");
+}
+
+#[test]
+fn a_result_longer_than_what_is_kept_says_so_and_chart_all_draws_every_row() {
+    let sql = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 12000) \
+               select i % 97 as v from n;";
+    let out = repl(&format!("\\sql {sql}\n\\chart\n\\chart all\n"));
+    out.success();
+    out.stdout_has("Drawn from the first 5,000 of 12,000 rows; \\chart all draws every row.")
+        .stdout_has("5,000 values counted")
+        .stdout_has("12,000 values counted");
+}
+
+#[test]
+fn ascii_is_drawn_when_the_locale_is_not_utf8() {
+    let out = glance()
+        .args(["--demo", "--no-history"])
+        .env("NO_COLOR", "1")
+        .env("LANG", "C")
+        .stdin("\\sql select status, count(*) as orders from orders group by status;\n\\chart\n")
+        .run();
+    out.success();
+    out.stdout_has("delivered |###");
+}
+
+/// `glance ask` on the demo database.
+fn ask(args: &[&str]) -> harness::Output {
+    glance()
+        .args(["--demo", "--no-history", "ask"])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .run()
+}
+
+const BY_STATUS: &str =
+    "select status, count(*) as orders from orders group by status order by 2 desc";
+
+#[test]
+fn ask_chart_draws_after_the_table() {
+    let out = ask(&["--sql", BY_STATUS, "--chart"]);
+    out.success();
+    out.stdout_has("(5 rows)")
+        .stdout_has("Bar chart of orders by status.")
+        .stdout_has("delivered │███");
+    let table = out.stdout.find("(5 rows)").unwrap();
+    assert!(
+        out.stdout.find("Bar chart").unwrap() > table,
+        "chart after table\n{out}"
+    );
+}
+
+#[test]
+fn ask_chart_takes_a_kind() {
+    let out = ask(&[
+        "--sql",
+        "select price, stock from products",
+        "--chart",
+        "hist",
+    ]);
+    out.success();
+    out.stdout_has("Histogram of price.");
+}
+
+#[test]
+fn format_chart_prints_only_the_chart_of_every_row() {
+    let sql = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 20000) \
+               select i % 100 as v from n";
+    let out = ask(&["--sql", sql, "--format", "chart"]);
+    out.success();
+    out.stdout_has("Histogram of v.")
+        .stdout_has("20,000 values counted");
+    assert!(!out.stdout.contains("rows)"), "no table\n{out}");
+}
+
+#[test]
+fn format_chart_with_nothing_to_plot_fails_saying_why() {
+    let out = ask(&[
+        "--sql",
+        "select first_name, last_name from customers limit 2",
+        "--format",
+        "chart",
+    ]);
+    out.code(1);
+    out.stderr_has("no numeric column to plot; columns are first_name (text), last_name (text)");
+}
+
+#[test]
+fn chart_with_json_output_is_refused() {
+    let out = ask(&["--sql", BY_STATUS, "--chart", "--format", "json"]);
+    out.code(2);
+    out.stdout_has("JSON output has no place for one");
+}
+
+#[test]
+fn a_question_that_asks_for_a_chart_draws_one() {
+    let fake = FakeLlm::openai(vec![Reply::sql(BY_STATUS)]);
+    let out = fake
+        .on(glance().args([
+            "--demo",
+            "--no-history",
+            "ask",
+            "show orders by status as a bar chart",
+        ]))
+        .env("NO_COLOR", "1")
+        .run();
+    out.success();
+    out.stdout_has("(5 rows)")
+        .stdout_has("Bar chart of orders by status.");
+    let system = fake.requests()[0].body["messages"][0]["content"].to_string();
+    assert!(
+        system.contains("-- chart: KIND"),
+        "the model is told it may ask for a chart: {system}"
+    );
+}
+
+#[test]
+fn the_models_chart_line_draws_one_and_plain_questions_get_none() {
+    let sql = "-- chart: hist\nselect price from products";
+    let fake = FakeLlm::openai(vec![Reply::sql(sql), Reply::sql(BY_STATUS)]);
+    let run = |question: &str| {
+        fake.on(glance().args(["--demo", "--no-history", "ask", question]))
+            .env("NO_COLOR", "1")
+            .run()
+    };
+    let out = run("what do product prices look like?");
+    out.success();
+    out.stdout_has("Histogram of price.");
+    let out = run("how many orders per status?");
+    out.success();
+    assert!(!out.stdout.contains("chart of"), "no chart unasked\n{out}");
+}
+
+#[test]
+fn a_question_in_the_repl_that_asks_for_a_chart_draws_one() {
+    let fake = FakeLlm::openai(vec![Reply::sql(BY_STATUS)]);
+    let out = fake
+        .on(glance().args(["--demo", "--no-history"]))
+        .env("NO_COLOR", "1")
+        .stdin("plot the orders by status\n")
+        .run();
+    out.success();
+    out.stdout_has("(5 rows)")
+        .stdout_has("Bar chart of orders by status.")
+        .stdout_has("delivered │███");
+}
