@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+pub mod svg;
+
 /// The kinds of chart glance draws.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
