@@ -11,6 +11,7 @@ use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use unicode_width::UnicodeWidthStr;
 
 use super::{Bin, Data, Kind, Plot, Points, Scale, Series};
 use crate::escape;
@@ -121,10 +122,11 @@ fn color(series: usize) -> RGBColor {
     PALETTE[series % PALETTE.len()]
 }
 
-/// How wide plotters takes `text` to be at `size`: its estimate without
-/// font files (0.7 em a character, em = size / 1.24²).
+/// How wide `text` is at `size`, by plotters' estimate without font files
+/// (0.7 em a character, em = size / 1.24²), counting wide characters (CJK)
+/// twice.
 fn text_width(text: &str, size: f64) -> u32 {
-    (size / 1.24 / 1.24 * 0.7 * text.chars().count() as f64).ceil() as u32
+    (size / 1.24 / 1.24 * 0.7 * text.width() as f64).ceil() as u32
 }
 
 /// Text from the database made fit for the document: line breaks and tabs
