@@ -120,8 +120,9 @@ impl<W: Write> Drop for Visible<W> {
     }
 }
 
-/// True for the characters [`visible`] escapes.
-fn needs_escape(c: char) -> bool {
+/// True for the characters [`visible`] escapes: controls other than newline
+/// and tab, bidirectional and zero-width format characters.
+pub fn needs_escape(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }

@@ -12,6 +12,7 @@ use crate::term;
 
 pub mod collect;
 pub mod pick;
+pub mod svg;
 pub mod text;
 pub mod words;
 
