@@ -384,7 +384,7 @@ fn print_json_error(
 /// Answers one question: generate, classify, confirm by flag or terminal,
 /// run, correct; or with `--show-prompt` / `--dry-run` stop early.
 fn ask_question(
-    (args, kit, charted): (&AskArgs, &mut Kit, Option<crate::chart::Request>),
+    (args, kit, charted): (&AskArgs, &mut Kit, Option<chart::Wanted>),
     term: Term,
     session: &mut Session,
     mut agent: Agent,
@@ -449,18 +449,19 @@ fn ask_question(
         unrun: &unrun,
     };
     match &answered.end {
-        End::Ran(_) if json => Ok(()),
         End::Ran(_) => {
             let model_kind = extract::chart_kind(&answered.reply);
+            let worded = crate::chart::words::for_question(question, model_kind);
             match charted {
-                Some(mut request) => {
-                    let worded = crate::chart::words::for_question(question, model_kind);
-                    request.kind = request.kind.or(worded.and_then(|r| r.kind));
-                    Ok(chart::print(session, &request, None, term)?)
+                Some(mut wanted) => {
+                    wanted.request.kind = wanted.request.kind.or(worded.and_then(|r| r.kind));
+                    Ok(chart::print(session, &wanted, None, term)?)
                 }
+                None if json => Ok(()),
                 None => {
-                    if let Some(request) = crate::chart::words::for_question(question, model_kind)
-                        && let Err(failure) = chart::print(session, &request, None, term)
+                    if let Some(request) = worded
+                        && let Err(failure) =
+                            chart::print(session, &chart::Wanted::drawn(request), None, term)
                     {
                         eprintln!("glance: no chart: {}", failure.message());
                     }

@@ -657,6 +657,12 @@ pub struct AskArgs {
           value_parser = ["auto", "bar", "line", "hist", "histogram", "scatter"])]
     pub chart: Option<String>,
 
+    /// Save the chart of the result as an SVG image in FILE (its name must
+    /// end in .svg), the same chart --chart draws; never replaces a file.
+    /// Works with every --format, json included.
+    #[arg(long, value_name = "FILE")]
+    pub chart_out: Option<String>,
+
     /// Print on stderr where glance's time went: start-up, connect,
     /// introspection, context, LLM, database and render, and glance's own
     /// share (everything but the LLM and the database).

@@ -24,6 +24,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use crate::chart::{self, Plot, svg::SvgError};
 use crate::console::OutputFile;
 use crate::db::{self, Dialect, OutcomeKind};
 use crate::numbers::counted;
@@ -43,6 +44,10 @@ pub const FORMATS: &[(&str, Format)] = &[
 
 /// The format names, for messages.
 pub const FORMAT_NAMES: &str = "csv, json, ndjson or md";
+
+/// The size of a chart saved as SVG, in pixels.
+pub const CHART_WIDTH: u32 = 800;
+pub const CHART_HEIGHT: u32 = 500;
 
 /// The format called `name` in [`FORMATS`].
 pub fn format_named(name: &str) -> Option<Format> {
@@ -107,6 +112,10 @@ pub enum Error {
     TooLarge(u64),
     #[error(transparent)]
     Database(db::Error),
+    #[error("{0}: a chart is saved as SVG, so the file's name must end in .svg")]
+    NotSvg(String),
+    #[error(transparent)]
+    Chart(#[from] SvgError),
 }
 
 impl Error {
@@ -131,6 +140,7 @@ impl Error {
                 "the file size limit (ulimit -f) is smaller than the result; raise it, or select less",
             ),
             Error::TooLarge(_) => Some("write it to a file with \\export instead"),
+            Error::NotSvg(_) => Some("name the file FILE.svg"),
             _ => None,
         }
     }
@@ -167,6 +177,16 @@ pub fn write_text(file: &str, overwrite: bool, text: &str) -> Result<PathBuf, Er
         Ok((0, text.len() as u64))
     })?;
     Ok(path)
+}
+
+/// Writes `plot` as an SVG image of [`CHART_WIDTH`] × [`CHART_HEIGHT`]
+/// pixels to `file`, whose name must end in `.svg`, as [`write_text`] does.
+pub fn write_chart(file: &str, overwrite: bool, plot: &Plot) -> Result<PathBuf, Error> {
+    if !file.to_ascii_lowercase().ends_with(".svg") {
+        return Err(Error::NotSvg(file.to_string()));
+    }
+    let svg = chart::svg::render(plot, CHART_WIDTH, CHART_HEIGHT)?;
+    write_text(file, overwrite, &svg)
 }
 
 /// Creates or (with `overwrite`) replaces `file` with what `fill` writes

@@ -1,68 +1,114 @@
 //! Charts in `glance ask`: `--chart [KIND]` draws one after the table,
 //! `--format chart` draws only the chart (streaming every row of `--sql`
-//! into it in bounded memory), and a question whose words ask for a chart
-//! gets one after its result.
+//! into it in bounded memory), `--chart-out FILE.svg` saves it, and a
+//! question whose words ask for a chart gets one after its result.
 
 use crate::chart::collect::Charting;
 use crate::chart::text::Style;
 use crate::chart::{self, Kind, Request};
 use crate::cli::AskArgs;
 use crate::exit::Failure;
+use crate::export;
 use crate::render::Format;
 use crate::session::Session;
 use crate::term::Term;
 
-/// The chart `ask` draws, if any: `--chart`'s kind, or any kind with
-/// `--format chart`. `--chart` with `--format json` is refused: a JSON
-/// document has no place for a drawing.
-pub fn wanted(args: &AskArgs, format: Format) -> Result<Option<Request>, Failure> {
-    let kind = args.chart.as_deref().and_then(Kind::parse);
-    match (&args.chart, format) {
-        (Some(_), Format::Json | Format::Ndjson) => Err(Failure::Usage {
+/// What `ask` does with the result's chart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wanted {
+    pub request: Request,
+    /// Print it (`--chart`, `--format chart`).
+    pub draw: bool,
+    /// Save it as SVG here (`--chart-out`).
+    pub save: Option<String>,
+}
+
+impl Wanted {
+    /// A chart drawn because the question asked for one.
+    pub fn drawn(request: Request) -> Wanted {
+        Wanted {
+            request,
+            draw: true,
+            save: None,
+        }
+    }
+}
+
+/// The chart `ask` draws or saves, if any: `--chart`'s kind, any kind with
+/// `--format chart` or `--chart-out`. `--chart` with `--format json` is
+/// refused: a JSON document has no place for a drawing. A `--chart-out`
+/// name that is no `.svg` is refused before anything runs.
+pub fn wanted(args: &AskArgs, format: Format) -> Result<Option<Wanted>, Failure> {
+    if args.chart.is_some() && matches!(format, Format::Json | Format::Ndjson) {
+        return Err(Failure::Usage {
             message: "--chart draws a chart after the table, and JSON output has no place for one"
                 .into(),
-            hint: Some("leave out --format json, or use --format chart for the chart alone".into()),
-        }),
-        (Some(_), _) | (None, Format::Chart) => Ok(Some(Request {
-            kind,
-            ..Request::default()
-        })),
-        (None, _) => Ok(None),
+            hint: Some(
+                "leave out --format json, use --format chart for the chart alone, or --chart-out FILE.svg to save it"
+                    .into(),
+            ),
+        });
     }
+    if let Some(file) = &args.chart_out
+        && !file.to_ascii_lowercase().ends_with(".svg")
+    {
+        return Err(Failure::Usage {
+            message: format!("--chart-out {file}: a chart is saved as SVG"),
+            hint: Some("name the file FILE.svg".into()),
+        });
+    }
+    let draw = args.chart.is_some() || format == Format::Chart;
+    Ok((draw || args.chart_out.is_some()).then(|| Wanted {
+        request: Request {
+            kind: args.chart.as_deref().and_then(Kind::parse),
+            ..Request::default()
+        },
+        draw,
+        save: args.chart_out.clone(),
+    }))
 }
 
 /// A sink that charts the whole result when the output is only a chart.
-pub fn streaming(format: Format, request: Option<&Request>) -> Option<Charting> {
-    (format == Format::Chart).then(|| Charting::new(request.cloned().unwrap_or_default()))
+pub fn streaming(format: Format, wanted: Option<&Wanted>) -> Option<Charting> {
+    (format == Format::Chart)
+        .then(|| Charting::new(wanted.map(|w| w.request.clone()).unwrap_or_default()))
 }
 
-/// Prints the chart of the result just run: from `streamed` when the
-/// result went into it, else from the rows the session kept.
+/// Prints or saves the chart of the result just run: from `streamed` when
+/// the result went into it, else from the rows the session kept.
 pub fn print(
     session: &Session,
-    request: &Request,
+    wanted: &Wanted,
     streamed: Option<Charting>,
     term: Term,
 ) -> Result<(), Failure> {
-    let style = Style::for_terminal(&term);
     let hint = "run it with --sql … --format chart to draw every row";
-    let drawn = match streamed {
-        Some(sink) => sink
-            .finish()
-            .map(|(choice, plot)| chart::framed(&choice.sentence, &plot, &style, None)),
-        None => session.kept().chart(request, &style, hint),
+    let charted = match streamed {
+        Some(sink) => sink.finish(),
+        None => session.kept().plot(&wanted.request, hint),
     };
-    match drawn {
-        Ok(text) => {
-            print!("{text}");
-            Ok(())
-        }
-        Err(error) => Err(Failure::Runtime {
-            message: format!("cannot draw a chart: {error}"),
-            hint: Some(
-                "name the kind with --chart bar|line|hist|scatter, or select a numeric column"
-                    .into(),
-            ),
-        }),
+    let (choice, plot) = charted.map_err(|error| Failure::Runtime {
+        message: format!("cannot draw a chart: {error}"),
+        hint: Some(
+            "name the kind with --chart bar|line|hist|scatter, or select a numeric column".into(),
+        ),
+    })?;
+    if wanted.draw {
+        print!(
+            "{}",
+            chart::framed(&choice.sentence, &plot, &Style::for_terminal(&term))
+        );
     }
+    if let Some(file) = &wanted.save {
+        export::write_chart(file, false, &plot).map_err(|error| Failure::Runtime {
+            message: format!("--chart-out: {error}"),
+            hint: match &error {
+                export::Error::Exists(_) => {
+                    Some("glance never replaces a file: remove it or name another".into())
+                }
+                error => error.hint().map(str::to_string),
+            },
+        })?;
+    }
+    Ok(())
 }

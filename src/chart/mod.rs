@@ -7,7 +7,6 @@
 use std::fmt;
 
 use crate::escape;
-use crate::numbers::thousands;
 use crate::term;
 
 pub mod collect;
@@ -17,27 +16,13 @@ pub mod text;
 pub mod words;
 
 /// What a front end prints for a chart: what was chosen (dim), the chart,
-/// and the plot's notes (dim). `shown` says how many rows of how many the
-/// plot was made from when it is not the whole result, and how to draw
-/// them all.
-pub fn framed(
-    sentence: &str,
-    plot: &Plot,
-    style: &text::Style,
-    shown: Option<(u64, u64, &str)>,
-) -> String {
+/// and the plot's notes (dim).
+pub fn framed(sentence: &str, plot: &Plot, style: &text::Style) -> String {
     let dim = |line: &str| format!("{}\n", term::dim(line, style.color));
     let mut out = dim(&escape::visible(&format!("{}.", capitalised(sentence))));
     out.push_str(&text::render(plot, style));
     for note in &plot.notes {
         out.push_str(&dim(&escape::visible(note)));
-    }
-    if let Some((kept, seen, hint)) = shown {
-        out.push_str(&dim(&format!(
-            "Drawn from the first {} of {} rows; {hint}.",
-            thousands(kept),
-            thousands(seen)
-        )));
     }
     out
 }

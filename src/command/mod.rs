@@ -71,11 +71,13 @@ pub enum Meta {
         file: String,
         overwrite: bool,
     },
-    /// `\chart [all] [KIND] [X] [Y…]`: the last result as a chart; `all`
+    /// `\chart [save FILE[!]] [all] [KIND] [X] [Y…]`: the last result as
+    /// a chart, drawn or saved as SVG (`!` replaces an existing file); `all`
     /// runs it again to chart every row.
     Chart {
         all: bool,
         request: crate::chart::Request,
+        save: Option<SaveAs>,
     },
     /// `\yank [FORM]`: copy to the clipboard.
     Yank(Yank),
@@ -387,7 +389,7 @@ pub fn parse(line: &str) -> Result<Option<Meta>, String> {
         "\\bad" => no_argument(word, rest, Meta::Bad),
         "\\examples" => examples_command(rest, argument),
         "\\export" => export_command(rest).map(Some),
-        "\\chart" => Ok(Some(chart_command(rest))),
+        "\\chart" => chart_command(rest).map(Some),
         "\\yank" => match rest {
             "" | "table" => Ok(Some(Meta::Yank(Yank::Result(Format::Table)))),
             "sql" => Ok(Some(Meta::Yank(Yank::Sql))),
@@ -451,12 +453,27 @@ fn examples_command(rest: &str, argument: Option<String>) -> Result<Option<Meta>
     }
 }
 
-/// `FORMAT FILE`, with a `!` at the very end to replace an existing file.
-/// The file name is the rest of the line (spaces allowed), in quotes or not.
-/// `\chart`'s words: `all` first, then a kind, then the X column and the
-/// Y columns (a first word that is no kind is the X column).
-fn chart_command(rest: &str) -> Meta {
+/// `\chart`'s words: `save FILE[!]` first, then `all`, then a kind, then
+/// the X column and the Y columns (a first word that is no kind is the X
+/// column).
+fn chart_command(rest: &str) -> Result<Meta, String> {
     let mut words = rest.split_whitespace().peekable();
+    let save = match words.next_if(|w| w.eq_ignore_ascii_case("save")) {
+        None => None,
+        Some(_) => {
+            let file = words.next().ok_or(
+                "\\chart save needs a file, e.g. \\chart save revenue.svg (end with ! to replace it)",
+            )?;
+            let (file, overwrite) = match file.strip_suffix('!') {
+                Some(file) => (file, true),
+                None => (file, false),
+            };
+            Some(SaveAs {
+                file: file.to_string(),
+                overwrite,
+            })
+        }
+    };
     let all = words.next_if(|w| w.eq_ignore_ascii_case("all")).is_some();
     let kind = words.peek().and_then(|w| crate::chart::Kind::parse(w));
     if kind.is_some() {
@@ -464,12 +481,23 @@ fn chart_command(rest: &str) -> Meta {
     }
     let x = words.next().map(str::to_string);
     let y = words.map(str::to_string).collect();
-    Meta::Chart {
+    Ok(Meta::Chart {
         all,
         request: crate::chart::Request { kind, x, y },
-    }
+        save,
+    })
 }
 
+/// A file a chart is saved to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaveAs {
+    pub file: String,
+    /// Replace the file when it exists (the name ended in `!`).
+    pub overwrite: bool,
+}
+
+/// `FORMAT FILE`, with a `!` at the very end to replace an existing file.
+/// The file name is the rest of the line (spaces allowed), in quotes or not.
 fn export_command(rest: &str) -> Result<Meta, String> {
     let usage = "e.g. \\export csv out.csv (end with ! to replace an existing file)";
     let (name, file) = match rest.find(char::is_whitespace) {

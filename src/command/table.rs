@@ -295,8 +295,8 @@ pub const COMMANDS: &[Spec] = &[
     },
     Spec {
         name: "\\chart",
-        args: "[all] [KIND] [X] [Y...]",
-        help: "draw the last result as a chart; KIND is bar, line, hist or scatter (all: run it again for every row)",
+        args: "[save FILE.svg] [all] [KIND] [X] [Y...]",
+        help: "draw the last result as a chart, or save it as SVG; KIND is bar, line, hist or scatter (all: run it again for every row)",
         section: Section::Display,
     },
     Spec {

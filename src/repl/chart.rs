@@ -1,15 +1,16 @@
 //! `\chart`: draws the last result from the rows the session kept, or with
 //! `all` runs its statement again (read-only, Ctrl-C cancels) and charts
-//! every row in bounded memory; and the chart after a question that asks
-//! for one.
+//! every row in bounded memory; `save FILE` writes the same chart as SVG;
+//! and the chart after a question that asks for one.
 
 use std::time::Duration;
 
 use super::Repl;
 use crate::chart::collect::Charting;
-use crate::chart::pick::PickError;
+use crate::chart::pick::{Choice, PickError};
 use crate::chart::text::Style;
-use crate::chart::{self, Request};
+use crate::chart::{self, Plot, Request};
+use crate::command::SaveAs;
 use crate::report;
 use crate::session::Session;
 use crate::spinner::Spinner;
@@ -18,25 +19,50 @@ use crate::spinner::Spinner;
 const SPINNER_DELAY: Duration = Duration::from_millis(300);
 
 impl Repl {
-    /// `\chart [all] [KIND] [X] [Y…]`.
-    pub(super) fn chart(&mut self, session: &mut Session, all: bool, request: Request) {
+    /// `\chart [save FILE[!]] [all] [KIND] [X] [Y…]`.
+    pub(super) fn chart(
+        &mut self,
+        session: &mut Session,
+        all: bool,
+        request: Request,
+        save: Option<SaveAs>,
+    ) {
         let style = Style::for_terminal(&self.term);
-        if all {
-            return chart_all(session, request, &style, self.term.stderr_tty);
-        }
-        if session.kept().columns.is_empty() {
-            eprint!(
+        let charted = if all {
+            chart_all(session, request, self.term.stderr_tty)
+        } else if session.kept().columns.is_empty() {
+            Err(report::error_line(
+                "\\chart: there is no result to draw",
+                Some("run a query first, then \\chart"),
+            ))
+        } else {
+            kept_plot(session, &request).map_err(|error| chart_error(&error))
+        };
+        let (choice, plot) = match charted {
+            Ok(charted) => charted,
+            Err(message) => return eprint!("{message}"),
+        };
+        let Some(save) = save else {
+            return print!("{}", chart::framed(&choice.sentence, &plot, &style));
+        };
+        match crate::export::write_chart(&save.file, save.overwrite, &plot) {
+            Ok(path) => println!(
+                "Saved the {} to {}.",
+                crate::escape::visible(&choice.sentence),
+                crate::escape::visible(&path.display().to_string())
+            ),
+            Err(error) => eprint!(
                 "{}",
                 report::error_line(
-                    "\\chart: there is no result to draw",
-                    Some("run a query first, then \\chart")
+                    &format!("\\chart save: {error}"),
+                    match &error {
+                        crate::export::Error::Exists(_) => {
+                            Some("end the file's name with ! to replace it")
+                        }
+                        error => error.hint(),
+                    }
                 )
-            );
-            return;
-        }
-        match kept_chart(session, &request, &style) {
-            Ok(text) => print!("{text}"),
-            Err(error) => eprint!("{}", report::error_line(&format!("\\chart: {error}"), None)),
+            ),
         }
     }
 
@@ -49,8 +75,8 @@ impl Repl {
             return;
         };
         let style = Style::for_terminal(&self.term);
-        match kept_chart(session, &request, &style) {
-            Ok(text) => print!("{text}"),
+        match kept_plot(session, &request) {
+            Ok((choice, plot)) => print!("{}", chart::framed(&choice.sentence, &plot, &style)),
             Err(error) => println!(
                 "{}",
                 crate::term::dim(&format!("No chart: {error}."), style.color)
@@ -60,32 +86,28 @@ impl Repl {
 }
 
 /// The chart of the rows the session kept of the last result.
-fn kept_chart(session: &Session, request: &Request, style: &Style) -> Result<String, PickError> {
-    session
-        .kept()
-        .chart(request, style, "\\chart all draws every row")
+fn kept_plot(session: &Session, request: &Request) -> Result<(Choice, Plot), PickError> {
+    session.kept().plot(request, "\\chart all draws every row")
 }
 
-/// `\chart all`: the last result's statement run again into the chart.
-fn chart_all(session: &mut Session, request: Request, style: &Style, progress: bool) {
-    let sql = match session.last_result() {
-        Ok(sql) => sql,
-        Err(error) => {
-            let message = format!("\\chart all: {error}");
-            eprint!("{}", report::error_line(&message, Some(error.hint())));
-            return;
-        }
-    };
+fn chart_error(error: &PickError) -> String {
+    report::error_line(&format!("\\chart: {error}"), None)
+}
+
+/// `\chart all`: the last result's statement run again into the chart;
+/// an error as the line to print.
+fn chart_all(
+    session: &mut Session,
+    request: Request,
+    progress: bool,
+) -> Result<(Choice, Plot), String> {
+    let sql = session.last_result().map_err(|error| {
+        report::error_line(&format!("\\chart all: {error}"), Some(error.hint()))
+    })?;
     let mut spinner = Spinner::start_after("running the query again…", progress, SPINNER_DELAY);
     let mut sink = Charting::new(request);
     let ran = session.rerun(&sql, &mut sink);
     spinner.stop();
-    if let Err(error) = ran {
-        eprint!("{}", report::db_error(&error, Some(&sql)));
-        return;
-    }
-    match sink.finish() {
-        Ok((choice, plot)) => print!("{}", chart::framed(&choice.sentence, &plot, style, None)),
-        Err(error) => eprint!("{}", report::error_line(&format!("\\chart: {error}"), None)),
-    }
+    ran.map_err(|error| report::db_error(&error, Some(&sql)))?;
+    sink.finish().map_err(|error| chart_error(&error))
 }

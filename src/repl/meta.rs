@@ -266,7 +266,7 @@ impl Repl {
                 file,
                 overwrite,
             } => output::export(session, format, &file, overwrite, self.term.stderr_tty),
-            Meta::Chart { all, request } => self.chart(session, all, request),
+            Meta::Chart { all, request, save } => self.chart(session, all, request, save),
             Meta::Yank(what) => output::yank(session, what, self.term.stderr_tty),
             Meta::Output(file) => output::output(session, file.as_deref()),
             Meta::Log => show(session, &session.journal.log.describe(), true),

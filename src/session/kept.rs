@@ -2,9 +2,10 @@
 //! writer so `\chart` can draw it without running it again: capped in
 //! rows and bytes, and cleared when the next result starts.
 
-use crate::chart::pick::PickError;
-use crate::chart::{self, Request, collect, text::Style};
+use crate::chart::pick::{Choice, PickError};
+use crate::chart::{Plot, Request, collect};
 use crate::db::{Column, Row, Value};
+use crate::numbers::thousands;
 
 /// Rows kept at most.
 pub const MAX_ROWS: usize = 5_000;
@@ -48,12 +49,19 @@ impl Kept {
         }
     }
 
-    /// The chart of the kept rows, as a front end prints it; when they are
-    /// not the whole result it says so, and `hint` tells how to draw all.
-    pub fn chart(&self, request: &Request, style: &Style, hint: &str) -> Result<String, PickError> {
-        let (choice, plot) = collect::plot_rows(&self.columns, &self.rows, request)?;
-        let shown = (!self.complete).then_some((self.rows.len() as u64, self.seen, hint));
-        Ok(chart::framed(&choice.sentence, &plot, style, shown))
+    /// The chart of the kept rows: what was chosen and the plot; when the
+    /// rows are not the whole result a note says so, and `hint` tells how
+    /// to draw them all.
+    pub fn plot(&self, request: &Request, hint: &str) -> Result<(Choice, Plot), PickError> {
+        let (choice, mut plot) = collect::plot_rows(&self.columns, &self.rows, request)?;
+        if !self.complete {
+            plot.notes.push(format!(
+                "Drawn from the first {} of {} rows; {hint}.",
+                thousands(self.rows.len() as u64),
+                thousands(self.seen)
+            ));
+        }
+        Ok((choice, plot))
     }
 
     /// Forgets everything (a new connection).

@@ -218,3 +218,74 @@ fn a_question_in_the_repl_that_asks_for_a_chart_draws_one() {
         .stdout_has("Bar chart of orders by status.")
         .stdout_has("delivered │███");
 }
+
+/// The text of every `<text>` element of an SVG document, after checking
+/// that it is well-formed XML with an `svg` root.
+fn svg_texts(path: &std::path::Path) -> Vec<String> {
+    let svg = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn chart_save_writes_svg_and_replaces_a_file_only_with_a_bang() {
+    let dir = harness::scratch_dir("chart-save");
+    let file = dir.join("by-status.svg");
+    let out = repl(&format!(
+        "\\sql {BY_STATUS};\n\\chart save {f}\n\\chart save {f}\n\\chart save {f}!\n\\chart save {txt}\n",
+        f = file.display(),
+        txt = dir.join("by-status.txt").display()
+    ));
+    out.success();
+    out.stdout_has(&format!(
+        "Saved the bar chart of orders by status to {}.",
+        file.display()
+    ));
+    out.stderr_has("already exists")
+        .stderr_has("end the file's name with ! to replace it")
+        .stderr_has("a chart is saved as SVG, so the file's name must end in .svg");
+    let texts = svg_texts(&file);
+    assert!(texts.iter().any(|t| t == "delivered"), "{texts:?}");
+    assert!(!dir.join("by-status.txt").exists());
+    // The first save and the one that ends in `!`.
+    assert_eq!(out.stdout.matches("Saved the").count(), 2, "{out}");
+}
+
+#[test]
+fn ask_chart_out_saves_svg_beside_json_and_never_replaces_a_file() {
+    let dir = harness::scratch_dir("chart-out");
+    let file = dir.join("by-status.svg");
+    let path = file.to_str().unwrap();
+    let out = ask(&["--sql", BY_STATUS, "--format", "json", "--chart-out", path]);
+    out.success();
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("stdout stays JSON");
+    assert_eq!(doc["rows"].as_array().map(Vec::len), Some(5), "{out}");
+    assert!(svg_texts(&file).iter().any(|t| t == "delivered"));
+
+    let before = std::fs::read(&file).unwrap();
+    let again = ask(&["--sql", "select price from products", "--chart-out", path]);
+    again.code(1);
+    again
+        .stderr_has("already exists")
+        .stderr_has("glance never replaces a file");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        before,
+        "the file is untouched"
+    );
+
+    let png = dir.join("by-status.png");
+    let refused = ask(&["--sql", BY_STATUS, "--chart-out", png.to_str().unwrap()]);
+    refused.code(2);
+    refused
+        .stderr_has("a chart is saved as SVG")
+        .stderr_has("FILE.svg");
+    assert!(
+        !refused.stdout.contains("(5 rows)"),
+        "nothing ran\n{refused}"
+    );
+}
