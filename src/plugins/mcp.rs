@@ -4,6 +4,8 @@
 //! server's timeout; a server that does not answer in time is stopped.
 //! Ctrl-C during a call sends the server `notifications/cancelled` and a
 //! `ping`; a server that does not answer the ping soon is stopped too.
+//! A server that was stopped or has ended is started again at the next
+//! call of one of its tools.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Stdio};
@@ -28,6 +30,8 @@ pub struct Client {
     stdin: ChildStdin,
     lines: Receiver<String>,
     next_id: u64,
+    /// glance stopped it (a call timed out, or a cancelled one hung).
+    stopped: bool,
     /// Its tools as glance offers them, named `NAME__tool`.
     pub tools: Vec<Plugin>,
 }
@@ -53,6 +57,7 @@ impl Client {
             stdin,
             lines,
             next_id: 0,
+            stopped: false,
             tools: Vec::new(),
         };
         let hello = json!({
@@ -92,7 +97,8 @@ impl Client {
         Ok(client)
     }
 
-    /// Calls `tool` (offered as `NAME__tool`) with `arguments`; `Err` when
+    /// Calls `tool` (offered as `NAME__tool`) with `arguments`, starting
+    /// the server again first when it was stopped or has ended; `Err` when
     /// `stopped` (Ctrl-C) said to stop first.
     pub fn call(
         &mut self,
@@ -100,6 +106,9 @@ impl Client {
         arguments: &Json,
         stopped: &dyn Fn() -> bool,
     ) -> Result<Result<Printed, String>, Stopped> {
+        if let Err(error) = self.restart_if_ended() {
+            return Ok(Err(error));
+        }
         let own = tool
             .strip_prefix(&format!("{}__", self.server.name))
             .unwrap_or(tool);
@@ -108,6 +117,17 @@ impl Client {
             Ok(result) => Self::printed(&result),
             Err(error) => Err(error),
         })
+    }
+
+    /// Starts the server again when glance stopped it or it has ended; the
+    /// old process group is stopped and reaped as the old client drops.
+    fn restart_if_ended(&mut self) -> Result<(), String> {
+        if !self.stopped && matches!(self.child.try_wait(), Ok(None)) {
+            return Ok(());
+        }
+        *self = Client::start(&self.server)
+            .map_err(|error| format!("the server had ended and did not start again: {error}"))?;
+        Ok(())
     }
 
     /// A `tools/call` result as the tool's output, or its error text.
@@ -186,9 +206,9 @@ impl Client {
                 }
                 Err(RecvTimeoutError::Timeout) if Instant::now() < deadline => {}
                 Err(RecvTimeoutError::Timeout) => {
-                    run::kill_group(&self.child);
+                    self.stop();
                     break Err(format!(
-                        "{method}: no answer within {}s; the server was stopped",
+                        "{method}: no answer within {}s; the server was stopped (it starts again at the next call)",
                         self.server.timeout.as_secs_f64()
                     ));
                 }
@@ -215,8 +235,15 @@ impl Client {
         let answered = matches!(self.ask("ping", json!({}), &|| false), Ok(Ok(_)));
         self.server.timeout = grace;
         if !answered {
-            run::kill_group(&self.child);
+            self.stop();
         }
+    }
+
+    /// Stops the server with its process group, to be started again at
+    /// the next call.
+    fn stop(&mut self) {
+        run::kill_group(&self.child);
+        self.stopped = true;
     }
 }
 

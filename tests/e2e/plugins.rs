@@ -542,3 +542,72 @@ fn ctrl_c_cancels_a_running_mcp_call_and_the_server_stays() {
     repl.send_line("\\q");
     assert_eq!(repl.expect_exit(), 0);
 }
+
+/// An MCP server glance stopped after Ctrl-C (it did not answer the ping
+/// that follows the cancel) is started again at the next call of one of
+/// its tools, which then works; `\tools` lists its tools throughout.
+#[test]
+fn an_mcp_server_stopped_after_ctrl_c_starts_again_at_the_next_call() {
+    let setup = setup(
+        "plugins_mcp_restart",
+        "[mcp.stuck]\ncommand = [\"{dir}/stuck.sh\"]\ntimeout = \"600s\"\n",
+    );
+    // One thread, so a hanging call leaves the cancel's ping unanswered.
+    let server = r#"
+import json, os, sys, time
+def out(message):
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+for line in sys.stdin:
+    message = json.loads(line)
+    method, id = message.get("method"), message.get("id")
+    if method == "initialize":
+        out({"jsonrpc": "2.0", "id": id, "result": {"protocolVersion": message["params"]["protocolVersion"],
+             "capabilities": {"tools": {}}, "serverInfo": {"name": "stuck", "version": "1"}}})
+    elif method == "tools/list":
+        tools = [{"name": name, "inputSchema": {"type": "object"}, "annotations": {"readOnlyHint": True}}
+                 for name in ("hang", "whoami")]
+        out({"jsonrpc": "2.0", "id": id, "result": {"tools": tools}})
+    elif method == "tools/call" and message["params"]["name"] == "hang":
+        open(sys.argv[1] + ".hanging", "w").close()
+        time.sleep(100000)
+    elif method == "tools/call":
+        out({"jsonrpc": "2.0", "id": id, "result": {"content": [{"type": "text", "text": "server %d up" % os.getpid()}]}})
+    elif id is not None:
+        out({"jsonrpc": "2.0", "id": id, "result": {}})
+"#;
+    std::fs::write(setup.dir.join("stuck.sh.py"), server).unwrap();
+    // The interpreter itself: a version manager's shim may need variables
+    // the server's clean environment drops.
+    let python = Cmd::new("python3")
+        .args(["-c", "import sys; print(sys.executable)"])
+        .run();
+    python.success();
+    let python = python.stdout.trim();
+    script(
+        &setup.dir,
+        "stuck.sh",
+        &format!("exec {python} \"$0.py\" \"$0\""),
+    );
+    let hanging = setup.dir.join("stuck.sh.hanging");
+    let mut repl = start_repl(&setup);
+    repl.send_line("\\tool stuck__whoami");
+    repl.expect("server ");
+    let first = repl.expect(" up");
+    repl.expect_prompt();
+    repl.send_line("\\tool stuck__hang");
+    harness::wait_until("the call hangs", || hanging.exists());
+    repl.ctrl('c');
+    repl.expect("cancelled");
+    repl.expect_prompt();
+    repl.send_line("\\tools");
+    repl.expect_all(&["stuck__hang", "stuck__whoami"]);
+    repl.expect_prompt();
+    repl.send_line("\\tool stuck__whoami");
+    repl.expect("server ");
+    let second = repl.expect(" up");
+    repl.expect_prompt();
+    assert_ne!(first, second, "a new server process answers");
+    repl.send_line("\\q");
+    assert_eq!(repl.expect_exit(), 0);
+}
