@@ -1,6 +1,8 @@
 //! Ctrl-C: cancels the running statement on the server instead of killing
 //! glance. A second Ctrl-C while nothing consumed the first ends the process
-//! (exit status 130), so glance can always be stopped.
+//! (exit status 130), so glance can always be stopped. SIGTERM and SIGHUP,
+//! for a front end that watches them ([`on_termination`]), stop it the
+//! way it chooses; a second one ends the process at once.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,6 +10,30 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use crate::db::Canceller;
+
+/// Watches SIGTERM and SIGHUP from now on: the first calls `stop` with the
+/// signal's name (on a thread of its own, so `stop` must not block); a
+/// second ends the process at once with status 128 + the signal, so a
+/// stop that hangs can still be ended.
+pub fn on_termination(stop: impl Fn(&'static str) + Send + 'static) -> std::io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
+    std::thread::spawn(move || {
+        let mut stopping = false;
+        for signal in signals.forever() {
+            if stopping {
+                std::process::exit(128 + signal);
+            }
+            stopping = true;
+            stop(if signal == SIGTERM {
+                "SIGTERM"
+            } else {
+                "SIGHUP"
+            });
+        }
+    });
+    Ok(())
+}
 
 /// The process's SIGINT flag.
 #[derive(Clone)]

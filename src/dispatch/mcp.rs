@@ -10,7 +10,8 @@ use crate::exit::Failure;
 use crate::mcp;
 use crate::term::Term;
 
-/// Runs the MCP server until the client closes stdin.
+/// Runs the MCP server until the client closes stdin (or SIGTERM or
+/// SIGHUP arrives).
 pub fn command(global: &Global, args: &McpArgs) -> Result<(), Failure> {
     // stdin is the client's: a password cannot be asked for there.
     connection::set_password_prompt(PasswordPrompt::Never);
@@ -43,6 +44,6 @@ pub fn command(global: &Global, args: &McpArgs) -> Result<(), Failure> {
             allow_write: args.allow_write,
             log,
         },
-    );
-    Ok(())
+    )
+    .map_err(|error| Failure::runtime(format!("cannot watch for SIGTERM and SIGHUP: {error}")))
 }

@@ -11,19 +11,22 @@
 //! runtime and must not run inside tokio's workers), the protocol's part
 //! glance needs is a handful of methods, and one thread that owns the
 //! session keeps every statement in order. A second thread only reads
-//! stdin; when the client closes it, the running statement is cancelled
-//! (as Ctrl-C would) and the server ends with status 0, and a
-//! `notifications/cancelled` for the request being served cancels its
-//! statement the same way (that request then gets no response). A bad line (not
-//! UTF-8, too long, not JSON-RPC) gets an error response; the loop goes on.
+//! stdin; when the client closes it, or SIGTERM or SIGHUP arrives, the
+//! running statement is cancelled (as Ctrl-C would) and the server ends
+//! with status 0. A `notifications/cancelled` for the request being served
+//! cancels its statement the same way, and one for a request still waiting
+//! its turn drops it; either request gets no response. SIGINT cancels the
+//! running statement and the server goes on (a client's Ctrl-C reaches
+//! its whole process group). A bad line (not UTF-8, too long, not
+//! JSON-RPC) gets an error response; the loop goes on.
 //!
 //! Only JSON-RPC lines go to stdout; the log goes to stderr or `--log`.
 
 mod calls;
 use crate::jsonrpc as rpc;
 
-use std::collections::VecDeque;
 use std::collections::hash_map::RandomState;
+use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasher, Hasher};
 use std::io::{self, BufRead, Write};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -57,37 +60,85 @@ pub struct Options {
     pub log: Box<dyn Write>,
 }
 
-/// Serves `session` until the client closes stdin.
-pub fn serve(session: &mut Session, options: Options) {
+/// Serves `session` until the client closes stdin or SIGTERM or SIGHUP
+/// arrives; `Err` when those signals cannot be watched.
+pub fn serve(session: &mut Session, options: Options) -> io::Result<()> {
     let (sender, inbound) = mpsc::channel();
     let interrupts = session.interrupts().clone();
     let mut peer = Peer::new(inbound, Box::new(io::stdout()), options.log);
+    let (signalled, raised) = (sender.clone(), interrupts.clone());
+    crate::interrupt::on_termination(move |signal| {
+        let (sender, interrupts) = (signalled.clone(), raised.clone());
+        std::thread::spawn(move || stop(&sender, &interrupts, format!("{signal} received")));
+    })?;
     let serving = peer.serving.clone();
     std::thread::spawn(move || {
-        let watch = |line: &str| cancel_if_serving(line, &serving, &interrupts);
-        if read_lines(&mut io::stdin().lock(), &sender, &watch) {
-            stop_on_close(&sender, &interrupts);
+        let watcher = |line: &str| watch(line, &serving, &interrupts);
+        if read_lines(&mut io::stdin().lock(), &sender, &watcher) {
+            stop(
+                &sender,
+                &interrupts,
+                "the client closed the connection".into(),
+            );
         }
     });
     run(session, &mut peer, options.allow_write);
+    Ok(())
 }
 
-/// The request the session is serving now, shared with the stdin reader so
-/// that the client's `notifications/cancelled` for it can stop its
-/// statement while the session is busy.
+/// The requests glance has read, shared with the stdin reader so that the
+/// client's `notifications/cancelled` can stop the statement of the one
+/// being served while the session is busy, or drop one still waiting.
 #[derive(Default)]
 struct Serving {
     id: Option<Json>,
     /// The client cancelled it: it gets no response.
     cancelled: bool,
+    /// Requests read and not yet served (their ids as JSON text); pings,
+    /// which may be answered while the person is asked, are not counted.
+    queued: HashSet<String>,
+    /// Those of `queued` the client cancelled: dropped when their turn
+    /// comes.
+    dropped: HashSet<String>,
 }
 
-/// When `line` is `notifications/cancelled` for the request `serving`
-/// holds, marks it cancelled and cancels its statement as Ctrl-C would,
-/// again until the request ends (a statement clears the flag as it starts).
-fn cancel_if_serving(line: &str, serving: &Arc<Mutex<Serving>>, interrupts: &Interrupts) {
-    let Ok(Message::Notification { method, params }) = rpc::parse(line) else {
-        return;
+impl Serving {
+    /// Takes request `id` up for serving; false when the client cancelled
+    /// it while it waited (it is dropped: nothing runs, no response).
+    fn start(&mut self, id: &Json) -> bool {
+        let key = id.to_string();
+        self.queued.remove(&key);
+        if self.dropped.remove(&key) {
+            return false;
+        }
+        self.id = Some(id.clone());
+        self.cancelled = false;
+        true
+    }
+
+    /// Ends the request being served; true when the client cancelled it.
+    fn finish(&mut self) -> bool {
+        self.id = None;
+        std::mem::take(&mut self.cancelled)
+    }
+}
+
+/// Notes each request `line` holds as queued; when `line` is
+/// `notifications/cancelled` for a queued request, marks it dropped; for
+/// the request being served, marks it cancelled and cancels its statement
+/// as Ctrl-C would, again until the request ends (a statement clears the
+/// flag as it starts).
+fn watch(line: &str, serving: &Arc<Mutex<Serving>>, interrupts: &Interrupts) {
+    let (method, params) = match rpc::parse(line) {
+        Ok(Message::Request { id, method, .. }) => {
+            if method != "ping" {
+                let mut now = serving.lock().unwrap_or_else(|e| e.into_inner());
+                now.queued.insert(id.to_string());
+            }
+            return;
+        }
+        Ok(Message::Notification { method, params }) => (method, params),
+        _ => return,
     };
     let id = params["requestId"].clone();
     if method != "notifications/cancelled" || id.is_null() {
@@ -96,6 +147,10 @@ fn cancel_if_serving(line: &str, serving: &Arc<Mutex<Serving>>, interrupts: &Int
     {
         let mut now = serving.lock().unwrap_or_else(|e| e.into_inner());
         if now.id.as_ref() != Some(&id) {
+            let key = id.to_string();
+            if now.queued.contains(&key) {
+                now.dropped.insert(key);
+            }
             return;
         }
         now.cancelled = true;
@@ -137,7 +192,11 @@ fn run(session: &mut Session, peer: &mut Peer, allow_write: bool) {
     while let Some(message) = peer.next() {
         server.handle(session, peer, message);
     }
-    peer.note("the client closed the connection; stopping");
+    let why = peer.ended.take();
+    peer.note(&format!(
+        "{}; stopping",
+        why.as_deref().unwrap_or("the client closed the connection")
+    ));
 }
 
 /// Reads `input` line by line into `sender` until its end or a read
@@ -194,10 +253,11 @@ fn inbound(line: &mut Vec<u8>, too_long: &mut bool) -> Inbound {
     }
 }
 
-/// At the end of stdin (the client went away): says so, then cancels
-/// whatever statement runs, until the process ends.
-fn stop_on_close(sender: &Sender<Inbound>, interrupts: &Interrupts) -> ! {
-    let _ = sender.send(Inbound::Closed);
+/// At the end of stdin (the client went away) or on SIGTERM or SIGHUP:
+/// says so, and `why`, then cancels whatever statement runs, until the
+/// process ends.
+fn stop(sender: &Sender<Inbound>, interrupts: &Interrupts, why: String) -> ! {
+    let _ = sender.send(Inbound::Closed(why));
     // A statement may start just after this, and starting clears the flag.
     loop {
         interrupts.raise();
@@ -209,7 +269,8 @@ enum Inbound {
     Line(String),
     /// A line glance could not read, and why.
     Unreadable(String),
-    Closed,
+    /// The server is to stop, and why.
+    Closed(String),
 }
 
 /// The client at the other end of stdio.
@@ -219,6 +280,8 @@ struct Peer {
     waiting: VecDeque<Message>,
     next_id: u64,
     closed: bool,
+    /// Why the server stops, when something other than stdin's end said so.
+    ended: Option<String>,
     /// How long to wait for an elicitation's answer.
     answer_within: Duration,
     /// The client cancelled the request glance asked about; it gets no
@@ -238,6 +301,7 @@ impl Peer {
             waiting: VecDeque::new(),
             next_id: 0,
             closed: false,
+            ended: None,
             answer_within: ANSWER_WITHIN,
             cancelled: false,
             serving: Arc::default(),
@@ -281,7 +345,11 @@ impl Peer {
                 Some(Inbound::Unreadable(why)) => {
                     self.send(&rpc::error(&Json::Null, rpc::PARSE_ERROR, &why));
                 }
-                Some(Inbound::Closed) | None => self.closed = true,
+                Some(Inbound::Closed(why)) => {
+                    self.ended.get_or_insert(why);
+                    self.closed = true;
+                }
+                None => self.closed = true,
             }
         }
     }
@@ -450,10 +518,18 @@ impl Server {
             // responses need no answer.
             return;
         };
-        *peer.serving.lock().unwrap_or_else(|e| e.into_inner()) = Serving {
-            id: Some(id.clone()),
-            cancelled: false,
-        };
+        if !peer
+            .serving
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .start(&id)
+        {
+            peer.note(&format!(
+                "the client cancelled request {} before its turn; nothing runs",
+                crate::escape::visible(&id.to_string())
+            ));
+            return;
+        }
         let answer = match method.as_str() {
             "initialize" => rpc::result(&id, self.initialize(&params, peer)),
             "ping" => rpc::result(&id, json!({})),
@@ -475,11 +551,15 @@ impl Server {
                 &format!("glance does not serve {}", crate::escape::visible(&method)),
             ),
         };
-        let served = std::mem::take(&mut *peer.serving.lock().unwrap_or_else(|e| e.into_inner()));
-        if served.cancelled {
+        let cancelled = peer
+            .serving
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .finish();
+        if cancelled {
             peer.note("the client cancelled the call; its statement was stopped");
         }
-        if !std::mem::take(&mut peer.cancelled) && !served.cancelled {
+        if !std::mem::take(&mut peer.cancelled) && !cancelled {
             peer.send(&answer);
         }
     }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::{Value as Json, json};
 
-use super::{Inbound, MAX_LINE, Peer, VERSIONS, read_lines, run, shown, version};
+use super::{Inbound, MAX_LINE, Peer, Serving, VERSIONS, read_lines, run, shown, version, watch};
 use crate::session::{Session, test_session};
 
 /// The person's answer to an elicitation, or `None` to leave it unanswered.
@@ -38,7 +38,7 @@ impl Write for Client {
                 self.stdin.send(Inbound::Line(answer.to_string())).unwrap();
             }
             if line["id"] == "end" && line["method"].is_null() {
-                self.stdin.send(Inbound::Closed).unwrap();
+                self.stdin.send(Inbound::Closed("end".into())).unwrap();
             } else {
                 self.lines.lock().unwrap().push(line);
             }
@@ -355,4 +355,30 @@ fn the_statement_shown_cannot_hide_below_or_beside() {
     );
     assert_eq!(shown(&sql), "select 1;\n\n\tdelete from t; drop table t;");
     assert_eq!(shown("select a,  b\nfrom t"), "select a,  b\nfrom t");
+}
+
+#[test]
+fn a_cancel_for_a_queued_request_drops_it_and_one_for_an_unknown_id_is_forgotten() {
+    let session = session();
+    let serving = Arc::new(Mutex::new(Serving::default()));
+    let seen = |line: Json| watch(&line.to_string(), &serving, session.interrupts());
+    let cancel = |id: Json| {
+        json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
+                                   "params": {"requestId": id}})
+    };
+    seen(call(3, "list_tables", json!({})));
+    seen(call(4, "list_tables", json!({})));
+    seen(json!({"jsonrpc": "2.0", "id": 5, "method": "ping"}));
+    seen(cancel(json!(3)));
+    seen(cancel(json!(5)));
+    seen(cancel(json!(9)));
+    let mut now = serving.lock().unwrap();
+    assert!(
+        !now.start(&json!(3)),
+        "request 3 was cancelled while queued"
+    );
+    assert!(now.start(&json!(4)));
+    assert!(!now.finish());
+    assert!(now.start(&json!(5)), "a ping is answered whenever it comes");
+    assert!(now.queued.is_empty() && now.dropped.is_empty());
 }

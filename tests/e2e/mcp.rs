@@ -7,7 +7,8 @@
 //! vanishes mid-statement ends the server and its query; stdout holds only
 //! JSON-RPC lines while the log goes to `--log`; bad lines get errors and
 //! the server goes on; a call cancelled while the person is asked runs
-//! nothing.
+//! nothing, nor does one cancelled while it waits its turn; SIGTERM and
+//! SIGHUP stop the statement and the server, SIGINT only the statement.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -579,4 +580,125 @@ fn spawn(args: &[&str], home: &Path) -> (Child, ChildStdin, BufReader<ChildStdou
     let stdin = server.stdin.take().unwrap();
     let stdout = BufReader::new(server.stdout.take().unwrap());
     (server, stdin, stdout)
+}
+
+/// The next JSON-RPC line the server writes.
+fn read_json(stdout: &mut BufReader<ChildStdout>) -> Json {
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON-RPC ({e}): {line}"))
+}
+
+/// Calls the client cancels while they wait behind another (here one
+/// whose write the person is asked about) are dropped: nobody is asked,
+/// nothing runs, no response; the call ahead of them is answered.
+#[test]
+fn cancelling_a_queued_call_drops_it_unasked_and_unrun() {
+    let db = shop();
+    let home = harness::scratch_dir("mcp_cancel_queued");
+    let (mut server, mut stdin, mut stdout) =
+        spawn(&["mcp", "--allow-write", "-d", db.url()], &home);
+    let insert = |id: u64, customer: u64| {
+        json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {"name": "run_sql",
+            "arguments": {"sql": format!("insert into customers values ({customer}, 'New', 'new')")}}})
+    };
+    let lines = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {"elicitation": {}},
+            "clientInfo": {"name": "queueing", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        insert(2, 10),
+    ];
+    for line in lines {
+        writeln!(stdin, "{line}").unwrap();
+    }
+    assert_eq!(read_json(&mut stdout)["id"], 1);
+    let asked = read_json(&mut stdout);
+    assert_eq!(asked["method"], "elicitation/create", "{asked}");
+    let long = json!({"jsonrpc": "2.0", "id": 4, "method": "tools/call",
+        "params": {"name": "run_sql", "arguments": {"sql": LONG}}});
+    let cancel = |id: u64| json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": id}});
+    let yes = json!({"jsonrpc": "2.0", "id": asked["id"],
+        "result": {"action": "accept", "content": {"run": true}}});
+    let ping = json!({"jsonrpc": "2.0", "id": 5, "method": "ping"});
+    for line in [insert(3, 11), long, cancel(3), cancel(4), yes, ping] {
+        writeln!(stdin, "{line}").unwrap();
+    }
+    let answered = read_json(&mut stdout);
+    assert_eq!(answered["id"], 2, "{answered}");
+    assert_eq!(answered["result"]["isError"], false, "{answered}");
+    // The hours-long read, had it run, would hold the ping back.
+    assert_eq!(
+        read_json(&mut stdout),
+        json!({"jsonrpc": "2.0", "id": 5, "result": {}}),
+        "no elicitation and no response for the cancelled calls"
+    );
+    assert_eq!(
+        db.query_scalar("select string_agg(id::text, ',' order by id) from customers where id > 3")
+            .as_deref(),
+        Some("10")
+    );
+    drop(stdin);
+    assert!(server.wait().unwrap().success());
+}
+
+/// SIGTERM and SIGHUP (a client's shutdown) cancel the running statement
+/// and end the server with status 0, as closing stdin does; SIGINT
+/// cancels the statement and the server goes on.
+#[test]
+fn termination_signals_stop_the_statement_and_the_server_and_sigint_only_the_statement() {
+    use rustix::process::{Pid, Signal, kill_process};
+    let db = shop();
+    let running = format!(
+        "select count(*) from pg_stat_activity where query = '{LONG}' and state = 'active' \
+         and datname = current_database() and pid <> pg_backend_pid()"
+    );
+    let start = |signal: &str| {
+        let home = harness::scratch_dir(&format!("mcp_{signal}"));
+        let (server, mut stdin, mut stdout) = spawn(&["mcp", "-d", db.url()], &home);
+        let lines = [
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+                "protocolVersion": "2025-11-25", "capabilities": {},
+                "clientInfo": {"name": "signalling", "version": "1"}}}),
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+            json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+                   "params": {"name": "run_sql", "arguments": {"sql": LONG}}}),
+        ];
+        for line in lines {
+            writeln!(stdin, "{line}").unwrap();
+        }
+        assert_eq!(read_json(&mut stdout)["id"], 1);
+        wait_until("the long read runs", || {
+            db.query_scalar(&running).as_deref() == Some("1")
+        });
+        let pid = Pid::from_raw(i32::try_from(server.id()).unwrap()).unwrap();
+        (server, pid, stdin, stdout)
+    };
+    for (name, signal) in [("term", Signal::TERM), ("hup", Signal::HUP)] {
+        let (server, pid, _stdin, _stdout) = start(name);
+        kill_process(pid, signal).unwrap();
+        let server = std::sync::Mutex::new(server);
+        let exited = || server.lock().unwrap().try_wait().unwrap();
+        wait_until("the server exits", || exited().is_some());
+        assert_eq!(exited().and_then(|status| status.code()), Some(0), "{name}");
+        wait_until("the long read is gone", || {
+            db.query_scalar(&running).as_deref() == Some("0")
+        });
+    }
+    let (mut server, pid, mut stdin, mut stdout) = start("int");
+    kill_process(pid, Signal::INT).unwrap();
+    let stopped = read_json(&mut stdout);
+    assert_eq!(stopped["id"], 2, "{stopped}");
+    assert_eq!(stopped["result"]["isError"], true, "{stopped}");
+    wait_until("the long read is gone", || {
+        db.query_scalar(&running).as_deref() == Some("0")
+    });
+    let ping = json!({"jsonrpc": "2.0", "id": 3, "method": "ping"});
+    writeln!(stdin, "{ping}").unwrap();
+    assert_eq!(
+        read_json(&mut stdout),
+        json!({"jsonrpc": "2.0", "id": 3, "result": {}})
+    );
+    drop(stdin);
+    assert!(server.wait().unwrap().success());
 }
