@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::pick::{self, Choice, PickError};
+use super::ticks::{BIN_STEPS, nice_step};
 use super::{Bin, Data, Kind, Plot, Points, Request, Scale, Series};
 use crate::db::{Column, Row, RowFlow, RowSink, Value};
 use crate::escape;
@@ -469,9 +470,9 @@ fn grid_for(values: &[f64], target: i64) -> Grid {
     let whole = values.iter().all(|v| v.fract() == 0.0);
     let range = hi - lo;
     let mut width = if range > 0.0 {
-        super::text::nice_step(range / target as f64)
+        nice_step(range / target as f64, &BIN_STEPS)
     } else {
-        super::text::nice_step(lo.abs().max(1.0) / 10.0)
+        nice_step(lo.abs().max(1.0) / 10.0, &BIN_STEPS)
     };
     if whole {
         width = width.max(1.0).round();

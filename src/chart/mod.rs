@@ -13,6 +13,7 @@ pub mod collect;
 pub mod pick;
 pub mod svg;
 pub mod text;
+pub mod ticks;
 pub mod words;
 
 /// What a front end prints for a chart: what was chosen (dim), the chart,

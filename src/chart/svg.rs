@@ -13,11 +13,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use unicode_width::UnicodeWidthStr;
 
+use super::ticks::{Axis, Fit, number_axis, spread, time_axis};
 use super::{Bin, Data, Kind, Plot, Points, Scale, Series};
 use crate::escape;
-use ticks::{Axis, Fit, number_axis, spread, time_axis};
-
-mod ticks;
 
 /// Why a chart could not be written.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

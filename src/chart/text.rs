@@ -7,6 +7,7 @@
 
 use owo_colors::{AnsiColors, OwoColorize};
 
+use super::ticks::{Axis, Fit, number_axis, number_label, spread, time_axis, value_label};
 use super::{Bin, Data, Kind, Plot, Points, Scale, Series};
 use crate::numbers::thousands;
 use crate::render::text::{truncate, width as text_width};
@@ -150,8 +151,8 @@ fn histogram(name: &str, scale: Scale, bins: &[Bin], style: &Style) -> Vec<Strin
         .map(|bin| BarLine {
             label: format!(
                 "{} {dash} {}",
-                tick_text(bin.low, step, scale),
-                tick_text(bin.high, step, scale)
+                value_label(bin.low, step, scale, true),
+                value_label(bin.high, step, scale, !same_day(bin.low, bin.high))
             ),
             value: bin.count as f64,
             text: thousands(bin.count),
@@ -160,6 +161,11 @@ fn histogram(name: &str, scale: Scale, bins: &[Bin], style: &Style) -> Vec<Strin
         .collect();
     lines.extend(bar_lines(rows, style, room));
     lines
+}
+
+/// Whether two times (seconds) fall on the same UTC day.
+fn same_day(a: f64, b: f64) -> bool {
+    (a / 86_400.0).floor() == (b / 86_400.0).floor()
 }
 
 /// Draws bars in `room` lines: a label column, the bars from a zero line,
@@ -279,156 +285,7 @@ fn marks(glyphs: Glyphs) -> &'static [char; 6] {
 
 /// A bar's value: whole numbers grouped, others with two decimals.
 fn value_text(v: f64) -> String {
-    grouped(v, if v.fract() == 0.0 { 0 } else { 2 })
-}
-
-/// `v` with `decimals` places and its whole part grouped by thousands.
-pub fn grouped(v: f64, decimals: usize) -> String {
-    let text = format!("{:.*}", decimals, v.abs());
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    let whole = whole.parse::<u64>().map_or(whole.to_string(), thousands);
-    let sign = if v < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
-        "-"
-    } else {
-        ""
-    };
-    if fraction.is_empty() {
-        format!("{sign}{whole}")
-    } else {
-        format!("{sign}{whole}.{fraction}")
-    }
-}
-
-/// The round step (1, 2 or 5 times a power of ten) at least `rough`.
-pub fn nice_step(rough: f64) -> f64 {
-    if rough <= 0.0 || !rough.is_finite() {
-        return 1.0;
-    }
-    let power = 10f64.powf(rough.log10().floor());
-    let scaled = rough / power;
-    let nice = if scaled <= 1.0 {
-        1.0
-    } else if scaled <= 2.0 {
-        2.0
-    } else if scaled <= 5.0 {
-        5.0
-    } else {
-        10.0
-    };
-    nice * power
-}
-
-/// A tick's text: a number with as many decimals as `step` needs, or a
-/// date (and time when `step` is shorter than a day).
-fn tick_text(v: f64, step: f64, scale: Scale) -> String {
-    match scale {
-        Scale::Number => {
-            let decimals = if step >= 1.0 {
-                0
-            } else {
-                (-step.log10()).ceil().min(6.0) as usize
-            };
-            grouped(v, decimals)
-        }
-        Scale::Time => {
-            let format = if step >= 365.0 * DAY {
-                "%Y"
-            } else if step >= 28.0 * DAY {
-                "%Y-%m"
-            } else if step >= DAY {
-                "%Y-%m-%d"
-            } else if step >= 60.0 {
-                "%m-%d %H:%M"
-            } else {
-                "%H:%M:%S"
-            };
-            jiff::Timestamp::from_second(v.round() as i64)
-                .map(|t| t.strftime(format).to_string())
-                .unwrap_or_else(|_| grouped(v, 0))
-        }
-    }
-}
-
-const DAY: f64 = 86_400.0;
-
-/// Round ticks in `low..=high`, about `target` of them, and their step.
-fn number_ticks(low: f64, high: f64, target: usize) -> (Vec<f64>, f64) {
-    let step = nice_step((high - low) / target.max(1) as f64);
-    let mut ticks = Vec::new();
-    let mut t = (low / step).ceil() * step;
-    while t <= high + step * 1e-9 {
-        ticks.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
-        t += step;
-    }
-    (ticks, step)
-}
-
-/// Calendar ticks in `low..=high` (seconds): round seconds, minutes,
-/// hours and days, or first days of months and years.
-fn time_ticks(low: f64, high: f64, target: usize) -> (Vec<f64>, f64) {
-    const SECONDS: [f64; 15] = [
-        1.0,
-        5.0,
-        15.0,
-        30.0,
-        60.0,
-        300.0,
-        900.0,
-        1800.0,
-        3600.0,
-        10800.0,
-        21600.0,
-        43200.0,
-        DAY,
-        2.0 * DAY,
-        7.0 * DAY,
-    ];
-    let span = high - low;
-    let target = target.max(1) as f64;
-    if let Some(&step) = SECONDS.iter().find(|&&s| span / s <= target) {
-        let (ticks, _) = stepped(low, high, step);
-        return (ticks, step);
-    }
-    let months = [1, 3, 6, 12, 24, 60, 120, 240, 600, 1200]
-        .into_iter()
-        .find(|&m| span / (m as f64 * 30.44 * DAY) <= target)
-        .unwrap_or(1200);
-    let Ok(start) = jiff::Timestamp::from_second(low.floor() as i64) else {
-        return (Vec::new(), months as f64 * 30.44 * DAY);
-    };
-    let utc = jiff::tz::TimeZone::UTC;
-    let date = utc.to_datetime(start).date();
-    let month_index = date.year() as i32 * 12 + date.month() as i32 - 1;
-    let mut index = month_index - month_index.rem_euclid(months);
-    let mut ticks = Vec::new();
-    loop {
-        let (year, month) = (index.div_euclid(12), index.rem_euclid(12) + 1);
-        let Ok(day) = jiff::civil::Date::new(year as i16, month as i8, 1) else {
-            break;
-        };
-        let Ok(at) = utc.to_timestamp(day.to_datetime(jiff::civil::Time::midnight())) else {
-            break;
-        };
-        let at = at.as_second() as f64;
-        if at > high {
-            break;
-        }
-        if at >= low {
-            ticks.push(at);
-        }
-        index += months;
-    }
-    (ticks, months as f64 * 30.44 * DAY)
-}
-
-fn stepped(low: f64, high: f64, step: f64) -> (Vec<f64>, f64) {
-    let mut ticks = Vec::new();
-    let mut t = (low / step).ceil() * step;
-    while t <= high {
-        ticks.push(t);
-        t += step;
-    }
-    (ticks, step)
+    number_label(v, if v.fract() == 0.0 { 0 } else { 2 })
 }
 
 /// A grid of character cells, each holding braille dots or a mark, and the
@@ -509,38 +366,32 @@ fn points(plot: &Plot, scale: Scale, series: &[Points], style: &Style) -> Vec<St
     if all().next().is_none() {
         return vec!["(no points to draw)".to_string()];
     }
-    let (mut x_low, mut x_high) = all().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+    let (x_low, x_high) = all().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
         (lo.min(p.0), hi.max(p.0))
     });
+    let (x_low, x_high) = spread(scale, x_low, x_high);
     let (y_min, y_max) = all().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
         (lo.min(p.1), hi.max(p.1))
     });
-    if x_high <= x_low {
-        x_low -= 1.0;
-        x_high += 1.0;
-    }
-    let (y_min, y_max) = if y_max > y_min {
-        (y_min, y_max)
-    } else {
-        (y_min - 1.0, y_max + 1.0)
-    };
+    let (y_min, y_max) = spread(Scale::Number, y_min, y_max);
     let ascii = style.glyphs == Glyphs::Ascii;
     // Braille dots cannot tell series apart without colour: marks do.
     let braille = !ascii && (series.len() == 1 || style.color);
     let plot_rows = style.height.saturating_sub(3).max(2);
-    let (y_ticks, y_step) = number_ticks(y_min, y_max, (plot_rows / 2).max(2));
-    let y_low = y_min.min((y_min / y_step).floor() * y_step);
-    let y_high = y_max.max((y_max / y_step).ceil() * y_step);
-    let y_ticks: Vec<f64> = y_ticks
-        .into_iter()
-        .chain([y_low, y_high])
-        .collect::<Vec<_>>();
+    let fit = Fit {
+        nice_ends: true,
+        integers: false,
+    };
+    let y_axis = number_axis(y_min, y_max, (plot_rows / 2).max(2), fit);
+    let (y_low, y_high) = (y_axis.range.start, y_axis.range.end);
     let y_labels: Vec<(usize, String)> = {
-        let mut labels: Vec<(usize, String)> = y_ticks
+        let mut labels: Vec<(usize, String)> = y_axis
+            .ticks
             .iter()
-            .map(|&t| {
+            .zip(y_axis.labels)
+            .map(|(&t, label)| {
                 let row = ((y_high - t) / (y_high - y_low) * (plot_rows - 1) as f64).round();
-                (row as usize, tick_text(t, y_step, Scale::Number))
+                (row as usize, label)
             })
             .collect();
         labels.sort();
@@ -614,27 +465,21 @@ fn x_axis(
     columns: usize,
     ascii: bool,
 ) -> [String; 2] {
-    let target = (columns / 12).max(2);
-    let (ticks, step) = match scale {
-        Scale::Number => number_ticks(low, high, target),
-        Scale::Time => time_ticks(low, high, target),
-    };
+    let axis = x_ticks(scale, low, high, indent, columns);
     let (corner, rule, tick) = if ascii {
         ('+', '-', '+')
     } else {
         ('└', '─', '┬')
     };
-    let mut axis: Vec<char> = vec![rule; columns];
+    let mut line: Vec<char> = vec![rule; columns];
     let mut labels = String::new();
-    for t in ticks {
-        let column = ((t - low) / (high - low) * (columns - 1) as f64).round() as usize;
-        let text = tick_text(t, step, scale);
-        let start = (indent + 2 + column).saturating_sub(text.len() / 2);
-        let start = start.min((indent + 2 + columns).saturating_sub(text.len()));
+    for (t, text) in axis.ticks.iter().zip(&axis.labels) {
+        let column = tick_column(*t, (low, high), columns);
+        let start = label_start(column, text, indent, columns);
         if start >= labels.len() {
-            axis[column.min(columns - 1)] = tick;
+            line[column.min(columns - 1)] = tick;
             labels.push_str(&" ".repeat(start - labels.len()));
-            labels.push_str(&text);
+            labels.push_str(text);
             labels.push(' ');
         }
     }
@@ -648,11 +493,60 @@ fn x_axis(
             " ".repeat(indent + 2 + columns - used - text_width(name))
         );
     }
-    let axis: String = axis.into_iter().collect();
+    let line: String = line.into_iter().collect();
     [
-        format!("{} {corner}{axis}", " ".repeat(indent)),
+        format!("{} {corner}{line}", " ".repeat(indent)),
         labels.trim_end().to_string(),
     ]
+}
+
+/// The X axis's ticks: as many as fit with every label shown (one
+/// column apart), at most one per 12 columns; at least two, whose
+/// labels may then be left out where they would overlap.
+fn x_ticks(scale: Scale, low: f64, high: f64, indent: usize, columns: usize) -> Axis {
+    let axis = |count: usize| match scale {
+        Scale::Time => {
+            time_axis(low, high, count).unwrap_or_else(|| number_axis(low, high, count, X_FIT))
+        }
+        Scale::Number => number_axis(low, high, count, X_FIT),
+    };
+    let most = (columns / 12).max(2);
+    (2..=most)
+        .rev()
+        .map(axis)
+        .find(|a| labels_fit(a, (low, high), indent, columns))
+        .unwrap_or_else(|| axis(2))
+}
+
+/// The X axis keeps the data's range and ticks any number.
+const X_FIT: Fit = Fit {
+    nice_ends: false,
+    integers: false,
+};
+
+/// Whether every label of `axis` has room under its tick.
+fn labels_fit(axis: &Axis, range: (f64, f64), indent: usize, columns: usize) -> bool {
+    let mut end = 0;
+    for (t, text) in axis.ticks.iter().zip(&axis.labels) {
+        let start = label_start(tick_column(*t, range, columns), text, indent, columns);
+        if start < end {
+            return false;
+        }
+        end = start + text.len() + 1;
+    }
+    true
+}
+
+/// The column (from the axis's start) of the tick at `t`.
+fn tick_column(t: f64, (low, high): (f64, f64), columns: usize) -> usize {
+    ((t - low) / (high - low) * (columns - 1) as f64).round() as usize
+}
+
+/// Where a tick's label starts on its line: centred under the tick, kept
+/// inside the chart's width.
+fn label_start(column: usize, text: &str, indent: usize, columns: usize) -> usize {
+    let start = (indent + 2 + column).saturating_sub(text.len() / 2);
+    start.min((indent + 2 + columns).saturating_sub(text.len()))
 }
 
 #[cfg(test)]

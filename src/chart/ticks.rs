@@ -1,7 +1,8 @@
-//! Ticks for a chart's axes: where they go and how they read. Numbers on
-//! steps of 1, 2, 2.5 or 5 times a power of ten with thousands separators;
-//! times (seconds since 1970 UTC) on whole minutes, hours, days, Mondays,
-//! months or years, shown as dates. Pure.
+//! Ticks for a chart's axes, shared by the text and SVG renderers: where
+//! they go and how they read. Numbers on steps of 1, 2, 2.5 or 5 times a
+//! power of ten with thousands separators; times (seconds since 1970 UTC)
+//! on whole seconds, minutes, hours, days, Mondays, months or years, shown
+//! as dates with the time of day when the step is shorter. Pure.
 
 use std::ops::Range;
 
@@ -54,19 +55,36 @@ pub fn spread(scale: Scale, lo: f64, hi: f64) -> (f64, f64) {
     (lo - half, hi + half)
 }
 
+/// Multiples of a power of ten an axis steps by.
+pub const TICK_STEPS: [f64; 4] = [1.0, 2.0, 2.5, 5.0];
+/// Multiples of a power of ten a histogram's bins are wide: no 2.5, so
+/// whole-number bins stay whole.
+pub const BIN_STEPS: [f64; 3] = [1.0, 2.0, 5.0];
+
+/// The smallest of `multiples` times a power of ten that is at least
+/// `rough` (1 when `rough` is not a positive finite number).
+pub fn nice_step(rough: f64, multiples: &[f64]) -> f64 {
+    if rough <= 0.0 || !rough.is_finite() {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(rough.log10().floor());
+    multiples
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= rough)
+        .unwrap_or(10.0 * magnitude)
+}
+
 /// Ticks at a "nice" step (1, 2, 2.5 or 5 times a power of ten), at most
 /// about `count` of them, labelled with thousands separators.
 pub fn number_axis(lo: f64, hi: f64, count: usize, fit: Fit) -> Axis {
     let raw = (hi - lo) / count.max(1) as f64;
-    let magnitude = 10f64.powf(raw.log10().floor());
-    let mut step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * magnitude)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * magnitude);
-    if fit.integers {
-        step = step.ceil().max(1.0);
-    }
+    let step = if fit.integers && raw < 10.0 {
+        // Below ten a step of 2.5 would put counts on halves.
+        nice_step(raw.max(1.0), &BIN_STEPS)
+    } else {
+        nice_step(raw, &TICK_STEPS)
+    };
     let (lo, hi) = if fit.nice_ends {
         ((lo / step).floor() * step, (hi / step).ceil() * step)
     } else {
@@ -81,6 +99,19 @@ pub fn number_axis(lo: f64, hi: f64, count: usize, fit: Fit) -> Axis {
         range: lo..hi,
         ticks,
         labels,
+    }
+}
+
+/// How a value on an axis stepping by `step` reads: a number with the
+/// decimals the step needs, or a time (`step` in seconds) as a date, with
+/// the time of day when the step is shorter than a day and `with_date`
+/// says whether a sub-day time shows its date too.
+pub fn value_label(value: f64, step: f64, scale: Scale, with_date: bool) -> String {
+    match scale {
+        Scale::Number => number_label(value, decimals(step)),
+        Scale::Time => jiff::Timestamp::from_second(value.round() as i64)
+            .map(|t| t.strftime(time_format(step, with_date)).to_string())
+            .unwrap_or_else(|_| number_label(value, 0)),
     }
 }
 
@@ -180,19 +211,22 @@ impl TimeStep {
             TimeStep::Months(m) => m as f64 * 30.44 * DAY as f64,
         }
     }
+}
 
-    /// How a tick at this step reads (UTC): the first and those on a new
-    /// day with the date, the others with the time alone.
-    fn format(self, new_day: bool) -> &'static str {
-        match self {
-            TimeStep::Seconds(s) if s < MINUTE && new_day => "%Y-%m-%d %H:%M:%S",
-            TimeStep::Seconds(s) if s < MINUTE => "%H:%M:%S",
-            TimeStep::Seconds(s) if s < DAY && new_day => "%Y-%m-%d %H:%M",
-            TimeStep::Seconds(s) if s < DAY => "%H:%M",
-            TimeStep::Seconds(_) => "%Y-%m-%d",
-            TimeStep::Months(m) if m < 12 => "%Y-%m",
-            TimeStep::Months(_) => "%Y",
-        }
+/// How a time on an axis stepping by `step` seconds reads (UTC): with the
+/// date alone from a day up (the month from four weeks, the year from a
+/// year), with the time of day below it, then also with the date when
+/// `with_date`.
+fn time_format(step: f64, with_date: bool) -> &'static str {
+    let day = DAY as f64;
+    match step {
+        s if s < MINUTE as f64 && with_date => "%Y-%m-%d %H:%M:%S",
+        s if s < MINUTE as f64 => "%H:%M:%S",
+        s if s < day && with_date => "%Y-%m-%d %H:%M",
+        s if s < day => "%H:%M",
+        s if s < 28.0 * day => "%Y-%m-%d",
+        s if s < 365.0 * day => "%Y-%m",
+        _ => "%Y",
     }
 }
 
@@ -229,7 +263,10 @@ pub fn time_axis(lo: f64, hi: f64, count: usize) -> Option<Axis> {
         .map(|(i, t)| {
             let new_day = i == 0 || t.div_euclid(DAY) != ticks[i - 1].div_euclid(DAY);
             jiff::Timestamp::from_second(*t)
-                .map(|ts| ts.strftime(step.format(new_day)).to_string())
+                .map(|ts| {
+                    ts.strftime(time_format(step.seconds(), new_day))
+                        .to_string()
+                })
                 .unwrap_or_default()
         })
         .collect();
@@ -285,6 +322,43 @@ mod tests {
     }
 
     #[test]
+    fn steps_are_round_and_bins_skip_quarters() {
+        assert_eq!(nice_step(0.7, &TICK_STEPS), 1.0);
+        assert_eq!(nice_step(1.3, &TICK_STEPS), 2.0);
+        assert_eq!(nice_step(2.2, &TICK_STEPS), 2.5);
+        assert_eq!(nice_step(2.2, &BIN_STEPS), 5.0);
+        assert_eq!(nice_step(7000.0, &BIN_STEPS), 10_000.0);
+        assert_eq!(nice_step(f64::INFINITY, &BIN_STEPS), 1.0);
+    }
+
+    #[test]
+    fn values_read_at_their_step() {
+        assert_eq!(value_label(0.75, 0.25, Scale::Number, false), "0.75");
+        assert_eq!(value_label(-1500.0, 500.0, Scale::Number, false), "-1,500");
+        let march = JAN_1_2024 + 60.0 * 86_400.0;
+        assert_eq!(
+            value_label(march, 31.0 * 86_400.0, Scale::Time, false),
+            "2024-03"
+        );
+        assert_eq!(
+            value_label(march, 86_400.0, Scale::Time, false),
+            "2024-03-01"
+        );
+        assert_eq!(
+            value_label(march, 3_600.0, Scale::Time, true),
+            "2024-03-01 00:00"
+        );
+        assert_eq!(value_label(march, 3_600.0, Scale::Time, false), "00:00");
+    }
+
+    #[test]
+    fn weeks_start_on_mondays() {
+        let day = 86_400.0;
+        let weeks = time_axis(JAN_1_2024, JAN_1_2024 + 40.0 * day, 6).expect("in range");
+        assert_eq!(weeks.labels[..2], ["2024-01-01", "2024-01-08"]);
+    }
+
+    #[test]
     fn extreme_ranges_still_give_a_span() {
         let (lo, hi) = spread(Scale::Number, -f64::MAX, f64::MAX);
         assert!((hi - lo).is_finite() && lo < hi);
@@ -312,6 +386,7 @@ mod tests {
             number_axis(0.0, 3.0, 10, counts).labels,
             ["0", "1", "2", "3"]
         );
+        assert_eq!(number_axis(0.0, 9.0, 4, counts).labels, ["0", "5", "10"]);
     }
 
     #[test]
