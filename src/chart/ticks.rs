@@ -48,6 +48,9 @@ pub fn spread(scale: Scale, lo: f64, hi: f64) -> (f64, f64) {
         return (lo, hi);
     }
     let half = match scale {
+        // A single date (midnight): the days before and after it, so the
+        // ticks stay on whole days.
+        Scale::Time if lo.rem_euclid(DAY as f64) == 0.0 => DAY as f64,
         Scale::Time => 43_200.0,
         Scale::Number if lo == 0.0 => 1.0,
         Scale::Number => lo.abs() / 10.0,
@@ -232,13 +235,16 @@ fn time_format(step: f64, with_date: bool) -> &'static str {
 
 /// Ticks on whole seconds, minutes, hours, days, Mondays, months or years,
 /// at most about `count`, labelled as UTC dates (with the time when the
-/// step is under a day). `None` when the range is outside the dates jiff
+/// step is under a day). A range from midnight to midnight (dates) steps
+/// by whole days at least. `None` when the range is outside the dates jiff
 /// can show.
 pub fn time_axis(lo: f64, hi: f64, count: usize) -> Option<Axis> {
     let span = hi - lo;
+    let dates = lo.rem_euclid(DAY as f64) == 0.0 && hi.rem_euclid(DAY as f64) == 0.0;
     let step = TIME_STEPS
         .iter()
         .copied()
+        .filter(|s| !dates || s.seconds() >= DAY as f64)
         .find(|s| span / s.seconds() <= count.max(1) as f64)
         .unwrap_or(TimeStep::Months(12000));
     let (first, last) = (lo.ceil() as i64, hi.floor() as i64);
@@ -363,7 +369,8 @@ mod tests {
         let (lo, hi) = spread(Scale::Number, -f64::MAX, f64::MAX);
         assert!((hi - lo).is_finite() && lo < hi);
         assert_eq!(spread(Scale::Number, 5.0, 5.0), (4.5, 5.5));
-        assert_eq!(spread(Scale::Time, 0.0, 0.0), (-43_200.0, 43_200.0));
+        assert_eq!(spread(Scale::Time, 3_600.0, 3_600.0), (-39_600.0, 46_800.0));
+        assert_eq!(spread(Scale::Time, 0.0, 0.0), (-86_400.0, 86_400.0));
         assert_eq!(spread(Scale::Number, f64::NAN, 1.0), (0.0, 1.0));
     }
 
@@ -410,5 +417,20 @@ mod tests {
         let hours = time_axis(JAN_1_2024, JAN_1_2024 + 6.0 * 3600.0, 4).expect("in range");
         assert_eq!(hours.labels[..3], ["2024-01-01 00:00", "02:00", "04:00"]);
         assert!(time_axis(1e15, 2e15, 5).is_none());
+    }
+
+    #[test]
+    fn dates_tick_on_whole_days_even_when_few() {
+        let day = 86_400.0;
+        // Four dates on an axis with room for twelve ticks: no half days.
+        let few = time_axis(JAN_1_2024, JAN_1_2024 + 3.0 * day, 12).expect("in range");
+        assert_eq!(
+            few.labels,
+            ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]
+        );
+        // One date: the days around it.
+        let (lo, hi) = spread(Scale::Time, JAN_1_2024, JAN_1_2024);
+        let one = time_axis(lo, hi, 12).expect("in range");
+        assert_eq!(one.labels, ["2023-12-31", "2024-01-01", "2024-01-02"]);
     }
 }
