@@ -223,7 +223,7 @@ impl Diagram {
                 let keys: Vec<_> = t
                     .keys
                     .iter()
-                    .map(|k| json!({"column": k.name, "keys": k.marks.split(',').collect::<Vec<_>>()}))
+                    .map(|k| json!({"column": k.name, "keys": plain_marks(&k.marks)}))
                     .collect();
                 json!({"schema": t.schema, "name": t.name, "key_columns": keys})
             })
@@ -242,6 +242,18 @@ impl Diagram {
             .collect();
         json!({"tables": tables, "foreign_keys": links})
     }
+}
+
+/// A key column's marks as JSON lists them: `PK`, `FK`, `UK`, each once
+/// (`FK(1)` is `FK`: the foreign keys list says which key).
+fn plain_marks(marks: &str) -> Vec<&str> {
+    let mut plain: Vec<&str> = Vec::new();
+    for mark in marks.split(',').map(|m| m.split('(').next().unwrap_or(m)) {
+        if !plain.contains(&mark) {
+            plain.push(mark);
+        }
+    }
+    plain
 }
 
 /// What `\erd` and `glance erd` are asked for.

@@ -247,6 +247,10 @@ fn a_composite_key_is_one_arrow_onto_the_referenced_column() {
     child.foreign_keys = vec![fk(&["pa", "pb"], "public", "parent", &["a", "b"])];
     let d = diagram_of(&[child, parent]);
     assert_eq!(d.links.len(), 1, "one arrow per foreign key");
+    assert_eq!(
+        d.json()["tables"][0]["key_columns"][1]["keys"],
+        serde_json::json!(["FK"])
+    );
     assert_eq!((d.links[0].key, d.links[0].target_key), (1, Some(0)));
     let drawn = text::draw(&d, 200, false);
     assert_eq!(
