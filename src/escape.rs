@@ -41,6 +41,28 @@ pub fn push_visible(out: &mut String, c: char) {
     }
 }
 
+/// A name (a table's, a column's) for a one-line label: as [`visible`],
+/// and newline and tab shown as `\n` and `\t` too, so the label keeps its
+/// width and line; with `ascii_only` every other non-ASCII character as
+/// `\u{…}` as well, for a terminal that cannot show it.
+pub fn visible_name(text: &str, ascii_only: bool) -> Cow<'_, str> {
+    let plain =
+        |c: char| !needs_escape(c) && c != '\n' && c != '\t' && (c.is_ascii() || !ascii_only);
+    if text.chars().all(plain) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if plain(c) || needs_escape(c) => push_visible(&mut out, c),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Writes through to `W` with control characters escaped as [`visible`]
 /// does, for output formats that are exact when piped but land on a
 /// terminal.
@@ -130,6 +152,20 @@ pub fn needs_escape(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_keep_to_one_line_and_ascii_when_asked() {
+        assert_eq!(
+            visible_name("a\nb\tc\u{202e}d", false),
+            "a\\nb\\tc\\u{202e}d"
+        );
+        assert_eq!(visible_name("列\u{1b}", false), "列\\x1b");
+        assert_eq!(visible_name("列é", true), "\\u{5217}\\u{e9}");
+        assert!(matches!(
+            visible_name("plain", true),
+            Cow::Borrowed("plain")
+        ));
+    }
 
     #[test]
     fn control_characters_become_visible_text() {

@@ -3,13 +3,19 @@
 //! Mermaid accepts only plain words as entity, type and attribute names, so
 //! names from the database never become syntax: each entity gets an
 //! identifier made of its name's ASCII letters, digits and `_` (made unique
-//! with a number), and shows the real name as a quoted label with the
-//! characters Mermaid cannot hold in a label (`"`, newlines…) replaced by `_`.
-//! A column's type is shown as its base type's name ([`type_word`]).
+//! with a number), and shows the real name as a quoted label: shown as on
+//! the terminal (`escape::visible_name`: newline, tab, bidi and zero-width
+//! characters as `\n`, `\u{202e}`…), the characters Mermaid reads as
+//! syntax (`"`, `<`, `#`…) written as its `#60;` entity codes. A column
+//! whose name is not a plain word has the word as its attribute name and
+//! the real name as the attribute's quoted comment. A foreign key's label
+//! is its columns. A column's type is shown as its base type's name
+//! ([`type_word`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::{Catalog, ForeignKey, Relation};
+use crate::escape::visible_name;
 
 /// How much a diagram shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,13 +50,18 @@ pub fn diagram(
             .filter_map(|c| {
                 let marks = r.key_marks(&c.name);
                 (detail == Detail::Columns || !marks.is_empty()).then(|| {
-                    let line = format!(
-                        "    {} {} {}",
+                    let attribute = word(&c.name, "column");
+                    let mut line = format!(
+                        "    {} {attribute} {}",
                         type_word(&c.type_name),
-                        word(&c.name, "column"),
                         marks.join(", ")
-                    );
-                    format!("{}\n", line.trim_end())
+                    )
+                    .trim_end()
+                    .to_string();
+                    if attribute != c.name {
+                        line.push_str(&format!(" \"{}\"", label(&c.name)));
+                    }
+                    format!("{line}\n")
                 })
             })
             .collect();
@@ -86,13 +97,7 @@ pub fn diagram(
             links.push_str(&format!(
                 "  {child} {}--|| {parent} : \"{}\"\n",
                 cardinality(r, fk),
-                label(
-                    match fk.name.as_str() {
-                        "" => fk.columns.join(", "),
-                        name => name.to_string(),
-                    }
-                    .as_str()
-                )
+                label(&fk.columns.join(", "))
             ));
         }
     }
@@ -237,13 +242,17 @@ fn type_word(type_name: &str) -> String {
     out
 }
 
-/// `text` for a quoted Mermaid label.
+/// `text` for a quoted Mermaid label: shown as `visible_name` shows it,
+/// the characters Mermaid could read as syntax as entity codes (`#60;`),
+/// which Mermaid turns back into the character when it draws.
 fn label(text: &str) -> String {
-    text.chars()
+    visible_name(text, false)
+        .chars()
         .map(|c| match c {
-            '"' | '`' | '#' | ';' | '<' | '>' | '{' | '}' | '[' | ']' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
+            '"' | '`' | '#' | ';' | '<' | '>' | '{' | '}' | '[' | ']' | '|' | '&' => {
+                format!("#{};", c as u32)
+            }
+            c => c.to_string(),
         })
         .collect()
 }
@@ -303,15 +312,15 @@ mod tests {
     fn cardinality_follows_nullability_and_uniqueness() {
         let text = diagram(&catalog(), None, Detail::Keys);
         assert!(
-            text.contains("  s__child__x__ }o--|| s__parent : \"fa\"\n"),
+            text.contains("  s__child__x__ }o--|| s__parent : \"a\"\n"),
             "{text}"
         );
         assert!(
-            text.contains("  s__child__x__ }|--|| s__parent : \"fb\"\n"),
+            text.contains("  s__child__x__ }|--|| s__parent : \"b\"\n"),
             "{text}"
         );
         assert!(
-            text.contains("  s__child__x__ |o--|| s__parent : \"fc\"\n"),
+            text.contains("  s__child__x__ |o--|| s__parent : \"c\"\n"),
             "{text}"
         );
     }
@@ -320,7 +329,7 @@ mod tests {
     fn names_never_become_syntax() {
         let text = diagram(&catalog(), None, Detail::Keys);
         assert!(
-            text.contains("  s__child__x__[\"s.child _x__\"] {\n"),
+            text.contains("  s__child__x__[\"s.child #34;x#34;\\n\"] {\n"),
             "{text}"
         );
         assert!(
@@ -330,7 +339,35 @@ mod tests {
         assert!(text.contains("    integer c FK, UK\n"), "{text}");
         assert!(!text.contains("note"), "only key columns: {text}");
         assert_eq!(word("1 é", "x"), "_1__");
+        assert_eq!(
+            label("a<b&c>\u{202e}#"),
+            "a#60;b#38;c#62;\\u#123;202e#125;#35;"
+        );
         assert_eq!(word("é", "column"), "column");
+    }
+
+    #[test]
+    fn a_foreign_key_is_labelled_by_its_columns_and_names_stay_whole() {
+        let mut parent = Relation::new("s", "parent", RelationKind::Table);
+        parent.columns = vec![column("id", false), column("k", false)];
+        let mut child = Relation::new("s", "child", RelationKind::Table);
+        child.columns = vec![column("列", false), column("b", false)];
+        child.foreign_keys = vec![ForeignKey {
+            name: "named_constraint".into(),
+            columns: vec!["列".into(), "b".into()],
+            ref_schema: "s".into(),
+            ref_table: "parent".into(),
+            ref_columns: vec!["id".into(), "k".into()],
+            ..Default::default()
+        }];
+        let catalog = Catalog {
+            relations: vec![parent, child],
+            ..Default::default()
+        };
+        let text = diagram(&catalog, None, Detail::Keys);
+        assert!(text.contains(": \"列, b\"\n"), "{text}");
+        assert!(!text.contains("named_constraint"), "{text}");
+        assert!(text.contains("    integer column FK \"列\"\n"), "{text}");
     }
 
     #[test]
@@ -393,6 +430,6 @@ mod tests {
         assert!(text.contains("    integer note\n"), "{text}");
         assert!(text.contains("  s__parent[\"s.parent\"]\n"), "{text}");
         assert_eq!(text.matches("s__parent[").count(), 1, "drawn once: {text}");
-        assert!(text.contains("}o--|| s__parent : \"fa\""), "{text}");
+        assert!(text.contains("}o--|| s__parent : \"a\""), "{text}");
     }
 }

@@ -43,12 +43,14 @@ pub struct Arrow {
 }
 
 /// A foreign key to lay out: `from` references `to` (box indexes), leaving
-/// `from` beside its body line `line`.
+/// `from` beside its body line `line` and entering `to` beside its body
+/// line `target_line` (the referenced column's) when given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Edge {
     pub from: usize,
     pub to: usize,
     pub line: usize,
+    pub target_line: Option<usize>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -390,26 +392,33 @@ fn order_in_columns(column: &[usize], count: usize, edges: &[Edge]) -> Vec<Vec<u
 
 /// The rows (counted from each box's top) where arrows leave and enter:
 /// an arrow leaves beside its key column's line when that row is free on
-/// that side; arrows enter at the free rows (the title's first, then the
-/// body's), taken in the order of the rows they come from (the band's
-/// rows above every box).
+/// that side, and enters beside the referenced column's line when that
+/// row is free, else at the first free row (the title's, then the body's).
+/// Entering arrows are taken in the order of the rows they come from (the
+/// band's rows above every box), and none enters on a row where another
+/// arrow already runs in the same gutter (a two-table cycle's arrows would
+/// run into one line).
 fn assign_rows(boxes: &[Placed], edges: &[Edge], routes: &mut [Route]) {
     let mut used: Vec<[Vec<usize>; 2]> = vec![[Vec::new(), Vec::new()]; boxes.len()];
-    let free_row = |b: &Placed, taken: &[usize]| {
-        std::iter::once(1)
-            .chain(3..b.height.saturating_sub(1))
-            .find(|row| !taken.contains(row))
-            .unwrap_or(1)
-    };
-    for (e, r) in edges.iter().zip(routes.iter_mut()) {
+    let gutters = routes
+        .iter()
+        .map(|r| r.exit_gutter.max(r.entry_gutter) + 1)
+        .max()
+        .unwrap_or(0);
+    // The rows where arrows run out of each gutter to a box, and whose.
+    let mut gutter_rows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); gutters];
+    let free_rows = |b: &Placed| std::iter::once(1).chain(3..b.height.saturating_sub(1));
+    for (i, (e, r)) in edges.iter().zip(routes.iter_mut()).enumerate() {
+        let b = &boxes[e.from];
         let taken = &mut used[e.from][r.exit as usize];
         let wanted = 3 + e.line;
-        r.exit_row = if taken.contains(&wanted) || wanted + 1 >= boxes[e.from].height {
-            free_row(&boxes[e.from], taken)
+        r.exit_row = if taken.contains(&wanted) || wanted + 1 >= b.height {
+            free_rows(b).find(|row| !taken.contains(row)).unwrap_or(1)
         } else {
             wanted
         };
         taken.push(r.exit_row);
+        gutter_rows[r.exit_gutter].push((b.y + r.exit_row, i));
     }
     let mut entering: Vec<usize> = (0..edges.len()).collect();
     // An arrow from the band above comes in from the top.
@@ -421,9 +430,23 @@ fn assign_rows(boxes: &[Placed], edges: &[Edge], routes: &mut [Route]) {
     });
     for i in entering {
         let (e, r) = (&edges[i], &mut routes[i]);
+        let b = &boxes[e.to];
         let taken = &mut used[e.to][r.entry as usize];
-        r.entry_row = free_row(&boxes[e.to], taken);
+        let busy = &gutter_rows[r.entry_gutter];
+        let wanted = e
+            .target_line
+            .map(|line| 3 + line)
+            .filter(|&row| row + 1 < b.height);
+        let candidates = || wanted.into_iter().chain(free_rows(b));
+        r.entry_row = candidates()
+            .find(|row| {
+                let theirs = busy.iter().any(|&(y, other)| y == b.y + row && other != i);
+                !taken.contains(row) && !theirs
+            })
+            .or_else(|| candidates().find(|row| !taken.contains(row)))
+            .unwrap_or(1);
         taken.push(r.entry_row);
+        gutter_rows[r.entry_gutter].push((b.y + r.entry_row, i));
     }
 }
 

@@ -55,13 +55,15 @@ pub struct Diagram {
 pub struct Table {
     pub schema: String,
     pub name: String,
-    /// The name shown: schema-qualified when the diagram spans schemas.
+    /// The name shown: schema-qualified when the diagram spans schemas
+    /// or the name is in several, parts with dots or quotes quoted.
     pub title: String,
     pub keys: Vec<KeyColumn>,
 }
 
-/// A key column: its marks (`PK`, `FK`, `UK`) and, for the first column of
-/// a foreign key, the tables it references.
+/// A key column: its marks (`PK`, `FK`, `UK`; `FK(1)`, `FK(2)`… for the
+/// columns of a table's first, second… foreign key of more than one
+/// column) and the tables its foreign keys reference.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyColumn {
     pub marks: String,
@@ -73,6 +75,9 @@ pub struct KeyColumn {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reference {
     pub title: String,
+    /// For a column of a foreign key of several columns, the referenced
+    /// column it pairs with.
+    pub column: Option<String>,
     /// Drawn as a box of this diagram (an arrow points at it); otherwise
     /// only named in the box that references it.
     pub drawn: bool,
@@ -80,27 +85,69 @@ pub struct Reference {
 
 /// A foreign key between two drawn tables: `from` references `to`
 /// (indexes into [`Diagram::tables`]); `key` is the row in `from`'s keys of
-/// its first column.
+/// its first column, `target_key` the row in `to`'s keys of the first
+/// column it references.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Link {
     pub from: usize,
     pub to: usize,
     pub key: usize,
+    pub target_key: Option<usize>,
     pub name: String,
     pub columns: Vec<String>,
     pub ref_columns: Vec<String>,
 }
 
+/// A name part as a diagram shows it: in double quotes (doubled inside)
+/// when it holds a dot or a quote, so `schema.table` reads one way.
+pub fn quoted(part: &str) -> String {
+    match part.contains(['.', '"']) {
+        true => format!("\"{}\"", part.replace('"', "\"\"")),
+        false => part.to_string(),
+    }
+}
+
+/// The marks of `r`'s key column `column`: `key_marks`' with `FK` kept for
+/// a foreign key of that one column and `FK(n)` for the n-th of several.
+fn marks(r: &Relation, column: &str) -> Vec<String> {
+    let composite = r.foreign_keys.iter().filter(|fk| fk.columns.len() > 1);
+    let mut foreign = Vec::new();
+    if r.foreign_keys.iter().any(|fk| fk.columns == [column]) {
+        foreign.push("FK".to_string());
+    }
+    for (n, fk) in composite.enumerate() {
+        if fk.columns.iter().any(|c| c == column) {
+            foreign.push(format!("FK({})", n + 1));
+        }
+    }
+    r.key_marks(column)
+        .into_iter()
+        .flat_map(|m| match m {
+            "FK" => std::mem::take(&mut foreign),
+            m => vec![m.to_string()],
+        })
+        .collect()
+}
+
 impl Diagram {
     /// The diagram of `relations` (as `describe::listed` finds them): every
     /// foreign key between two of them is a link; one to a table not among
-    /// them is named in the referencing box instead.
-    pub fn new(relations: &[&Relation]) -> Diagram {
+    /// them is named in the referencing box instead. Titles carry their
+    /// schema when the diagram spans schemas or when a table of the same
+    /// name is in another schema of `everything` (the catalog's relations).
+    pub fn new(relations: &[&Relation], everything: &[Relation]) -> Diagram {
         let schemas: BTreeSet<&str> = relations.iter().map(|r| r.schema.as_str()).collect();
         let qualified = schemas.len() > 1;
-        let title = |schema: &str, name: &str, home: &str| match qualified || schema != home {
-            true => format!("{schema}.{name}"),
-            false => name.to_string(),
+        let mut homes: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for r in everything.iter().chain(relations.iter().copied()) {
+            homes.entry(&r.name).or_default().insert(&r.schema);
+        }
+        let title = |schema: &str, name: &str, home: &str| {
+            let ambiguous = homes.get(name).is_some_and(|s| s.len() > 1);
+            match qualified || ambiguous || schema != home {
+                true => format!("{}.{}", quoted(schema), quoted(name)),
+                false => quoted(name),
+            }
         };
         let index: BTreeMap<(&str, &str), usize> = relations
             .iter()
@@ -114,7 +161,7 @@ impl Diagram {
                 .columns
                 .iter()
                 .filter_map(|c| {
-                    let marks = r.key_marks(&c.name);
+                    let marks = marks(r, &c.name);
                     (!marks.is_empty()).then(|| KeyColumn {
                         marks: marks.join(","),
                         name: c.name.clone(),
@@ -123,23 +170,27 @@ impl Diagram {
                 })
                 .collect();
             for fk in &r.foreign_keys {
-                let Some(key) = fk
+                let to = index.get(&(fk.ref_schema.as_str(), fk.ref_table.as_str()));
+                let several = fk.columns.len() > 1;
+                for (i, column) in fk.columns.iter().enumerate() {
+                    if let Some(key) = keys.iter_mut().find(|k| &k.name == column) {
+                        key.references.push(Reference {
+                            title: title(&fk.ref_schema, &fk.ref_table, &r.schema),
+                            column: fk.ref_columns.get(i).filter(|_| several).cloned(),
+                            drawn: to.is_some(),
+                        });
+                    }
+                }
+                let first = fk
                     .columns
                     .first()
-                    .and_then(|first| keys.iter().position(|k| &k.name == first))
-                else {
-                    continue;
-                };
-                let to = index.get(&(fk.ref_schema.as_str(), fk.ref_table.as_str()));
-                keys[key].references.push(Reference {
-                    title: title(&fk.ref_schema, &fk.ref_table, &r.schema),
-                    drawn: to.is_some(),
-                });
-                if let Some(&to) = to {
+                    .and_then(|first| keys.iter().position(|k| &k.name == first));
+                if let (Some(&to), Some(key)) = (to, first) {
                     links.push(Link {
                         from,
                         to,
                         key,
+                        target_key: None,
                         name: fk.name.clone(),
                         columns: fk.columns.clone(),
                         ref_columns: fk.ref_columns.clone(),
@@ -152,6 +203,12 @@ impl Diagram {
                 title: title(&r.schema, &r.name, &r.schema),
                 keys,
             });
+        }
+        for link in &mut links {
+            link.target_key = link
+                .ref_columns
+                .first()
+                .and_then(|first| tables[link.to].keys.iter().position(|k| &k.name == first));
         }
         Diagram { tables, links }
     }
@@ -166,7 +223,7 @@ impl Diagram {
                 let keys: Vec<_> = t
                     .keys
                     .iter()
-                    .map(|k| json!({"column": k.name, "keys": k.marks.split(',').collect::<Vec<_>>()}))
+                    .map(|k| json!({"column": k.name, "keys": plain_marks(&k.marks)}))
                     .collect();
                 json!({"schema": t.schema, "name": t.name, "key_columns": keys})
             })
@@ -185,6 +242,18 @@ impl Diagram {
             .collect();
         json!({"tables": tables, "foreign_keys": links})
     }
+}
+
+/// A key column's marks as JSON lists them: `PK`, `FK`, `UK`, each once
+/// (`FK(1)` is `FK`: the foreign keys list says which key).
+fn plain_marks(marks: &str) -> Vec<&str> {
+    let mut plain: Vec<&str> = Vec::new();
+    for mark in marks.split(',').map(|m| m.split('(').next().unwrap_or(m)) {
+        if !plain.contains(&mark) {
+            plain.push(mark);
+        }
+    }
+    plain
 }
 
 /// What `\erd` and `glance erd` are asked for.
@@ -234,6 +303,9 @@ impl Options {
                 };
                 if file.is_empty() {
                     return Err(format!("\\erd: --out needs a file; {USAGE}"));
+                }
+                if options.out.is_some() {
+                    return Err(format!("\\erd writes one file: give --out once; {USAGE}"));
                 }
                 options.out = Some(file);
                 options.overwrite = overwrite;

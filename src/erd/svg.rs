@@ -1,5 +1,6 @@
 //! A diagram as an SVG image: the terminal layout's boxes as rectangles
-//! with text, its arrows as paths ending in a marker, names XML-escaped.
+//! with text, its arrows as paths ending in a marker, names shown as on the
+//! terminal (`escape::visible_name`) and XML-escaped.
 //! Pure and deterministic: the same diagram gives the same bytes.
 //!
 //! Written by hand: it is the same cell layout as the terminal drawing,
@@ -10,6 +11,7 @@ use std::fmt::Write as _;
 use super::Diagram;
 use super::layout;
 use super::text::{edges, lines_with};
+use crate::escape::visible_name;
 
 /// Pixels per character cell, across and down.
 const CELL_WIDTH: usize = 8;
@@ -19,7 +21,9 @@ const MARGIN: usize = 8;
 
 /// The diagram as a standalone SVG document.
 pub fn draw(diagram: &Diagram) -> String {
-    let lines = lines_with(diagram, "→", false, str::to_string);
+    let lines = lines_with(diagram, "→", false, |s| {
+        visible_name(s, false).into_owned()
+    });
     let placed = layout::place(&lines, &edges(diagram));
     let x = |cell: usize| MARGIN + cell * CELL_WIDTH + CELL_WIDTH / 2;
     let y = |cell: usize| MARGIN + cell * CELL_HEIGHT + CELL_HEIGHT / 2;
@@ -86,12 +90,15 @@ pub fn draw(diagram: &Diagram) -> String {
         let _ = writeln!(
             out,
             "<path d=\"{d}\" fill=\"none\" stroke=\"#333\" marker-end=\"url(#head)\"><title>{}</title></path>",
-            escape(&format!(
-                "{} ({}) → {} ({})",
-                diagram.tables[link.from].title,
-                link.columns.join(", "),
-                diagram.tables[link.to].title,
-                link.ref_columns.join(", ")
+            escape(&visible_name(
+                &format!(
+                    "{} ({}) → {} ({})",
+                    diagram.tables[link.from].title,
+                    link.columns.join(", "),
+                    diagram.tables[link.to].title,
+                    link.ref_columns.join(", ")
+                ),
+                false
             ))
         );
     }
@@ -99,8 +106,8 @@ pub fn draw(diagram: &Diagram) -> String {
     out
 }
 
-/// `text` safe inside an XML element or attribute; characters XML cannot
-/// hold at all (control characters) become `�`.
+/// `text` safe inside an XML element or attribute (names come through
+/// `visible_name`, so no control character is left to replace).
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -110,8 +117,6 @@ fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\t' | '\n' => out.push(' '),
-            c if c.is_control() => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }

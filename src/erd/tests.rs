@@ -22,7 +22,7 @@ fn table(name: &str, refs: &[(&str, &str)]) -> Relation {
 
 fn diagram_of(tables: &[Relation]) -> Diagram {
     let refs: Vec<&Relation> = tables.iter().collect();
-    Diagram::new(&refs)
+    Diagram::new(&refs, tables)
 }
 
 fn placed(d: &Diagram) -> Layout {
@@ -119,9 +119,9 @@ fn a_self_reference_loops_back_into_its_box() {
         drawn,
         "\
 ┌───────────────┐
-│ staff         │◀┐
-├───────────────┤ │
-│ PK id         │ │
+│ staff         │
+├───────────────┤
+│ PK id         │◀┐
 │ FK manager_id ├─┘
 └───────────────┘
 "
@@ -186,16 +186,134 @@ fn many_tables_and_many_links_stay_apart() {
 }
 
 #[test]
-fn names_are_escaped_on_the_terminal_and_in_svg() {
-    let d = diagram_of(&[table("a<&>\u{1b}[31m", &[])]);
+fn names_are_shown_alike_on_the_terminal_and_in_svg() {
+    let d = diagram_of(&[table("a<&>\u{1b}[31m\n\tz\u{202e}\u{200b}", &[])]);
     let drawn = text::draw(&d, 80, false);
+    let shown = "a<&>\\x1b[31m\\n\\tz\\u{202e}\\u{200b}";
+    assert!(drawn.contains(&format!("│ {shown} │")), "{drawn}");
+    let svg = svg::draw(&d);
     assert!(
-        drawn.contains("a<&>\\x1b[31m") && !drawn.contains('\u{1b}'),
+        svg.contains("a&lt;&amp;&gt;\\x1b[31m\\n\\tz\\u{202e}\\u{200b}<"),
+        "{svg}"
+    );
+    assert!(
+        !svg.contains(['\u{1b}', '\u{202e}', '\u{200b}', '\t']),
+        "{svg}"
+    );
+    assert_eq!(svg, svg::draw(&d), "deterministic");
+}
+
+#[test]
+fn ascii_shows_other_characters_escaped_and_crossings_apart_from_corners() {
+    let d = diagram_of(&[table("列é", &[])]);
+    let ascii = text::draw(&d, 80, true);
+    assert!(ascii.is_ascii(), "{ascii}");
+    assert!(ascii.contains("| \\u{5217}\\u{e9} |"), "{ascii}");
+    let widths: Vec<usize> = ascii.lines().map(str::len).collect();
+    assert!(widths.iter().all(|&w| w == widths[0]), "{ascii}");
+    let d = diagram_of(&[
+        table("a", &[("b_id", "b"), ("c_id", "c")]),
+        table("b", &[("c_id", "c")]),
+        table("c", &[]),
+    ]);
+    let unicode = text::draw(&d, 200, false);
+    let ascii = text::draw(&d, 200, true);
+    let mut crossings = 0;
+    for (u, a) in unicode.lines().zip(ascii.lines()) {
+        for (cu, ca) in u.chars().zip(a.chars()) {
+            if cu == '┼' {
+                crossings += 1;
+                assert_eq!(ca, '|', "a crossing is the upright line: {unicode}{ascii}");
+            }
+        }
+    }
+    assert!(crossings > 0, "{unicode}");
+}
+
+#[test]
+fn a_composite_key_is_one_arrow_onto_the_referenced_column() {
+    let mut parent = relation(
+        "public",
+        "parent",
+        vec![column("a", "integer", false), column("b", "integer", false)],
+    );
+    parent.primary_key = Some(Key {
+        name: "parent_pkey".into(),
+        columns: vec!["a".into(), "b".into()],
+    });
+    let mut child = table("child", &[]);
+    child.columns.push(column("pa", "integer", true));
+    child.columns.push(column("pb", "integer", true));
+    child.foreign_keys = vec![fk(&["pa", "pb"], "public", "parent", &["a", "b"])];
+    let d = diagram_of(&[child, parent]);
+    assert_eq!(d.links.len(), 1, "one arrow per foreign key");
+    assert_eq!(
+        d.json()["tables"][0]["key_columns"][1]["keys"],
+        serde_json::json!(["FK"])
+    );
+    assert_eq!((d.links[0].key, d.links[0].target_key), (1, Some(0)));
+    let drawn = text::draw(&d, 200, false);
+    assert_eq!(
+        drawn,
+        "\
+┌──────────┐    ┌────────┐
+│ child    │    │ parent │
+├──────────┤    ├────────┤
+│ PK    id │ ┌─▶│ PK a   │
+│ FK(1) pa ├─┘  │ PK b   │
+│ FK(1) pb │    └────────┘
+└──────────┘
+"
+    );
+    let listed = text::draw(&d, 20, false);
+    assert!(listed.contains("│ FK(1) pa → parent(a) │"), "{listed}");
+    assert!(listed.contains("│ FK(1) pb → parent(b) │"), "{listed}");
+}
+
+#[test]
+fn a_two_table_cycle_draws_two_arrows_apart() {
+    let d = diagram_of(&[
+        table("cyc1", &[("c2", "cyc2")]),
+        table("cyc2", &[("c1", "cyc1")]),
+    ]);
+    let l = placed(&d);
+    assert_sound(&d, &l);
+    let rows: Vec<usize> = l
+        .arrows
+        .iter()
+        .map(|a| a.points.last().unwrap().1)
+        .collect();
+    assert_ne!(rows[0], rows[1], "the heads on rows of their own: {l:?}");
+    let drawn = text::draw(&d, 80, false);
+    assert!(!drawn.contains("┬┬") && !drawn.contains("┴┴"), "{drawn}");
+    assert_eq!(
+        drawn.matches('▶').count() + drawn.matches('◀').count(),
+        2,
         "{drawn}"
     );
-    let svg = svg::draw(&d);
-    assert!(svg.contains("a&lt;&amp;&gt;\u{fffd}[31m"), "{svg}");
-    assert_eq!(svg, svg::draw(&d), "deterministic");
+}
+
+#[test]
+fn names_with_dots_or_quotes_are_quoted_and_the_schema_shown_when_ambiguous() {
+    let mut t = relation("s.x", "t.y", vec![column("id", "integer", false)]);
+    t.primary_key = Some(Key {
+        name: "k".into(),
+        columns: vec!["id".into()],
+    });
+    let mut r = relation("public", "r", vec![column("x", "integer", true)]);
+    r.foreign_keys = vec![fk(&["x"], "s.x", "t.y", &["id"])];
+    let d = diagram_of(&[r]);
+    assert_eq!(d.tables[0].keys[0].references[0].title, "\"s.x\".\"t.y\"");
+    assert_eq!(quoted("say \"hi\""), "\"say \"\"hi\"\"\"");
+    let (sales, public) = (table("orders", &[]), {
+        let mut o = table("orders", &[]);
+        o.schema = "archive".into();
+        o
+    });
+    let one = Diagram::new(&[&sales], &[sales.clone(), public]);
+    assert_eq!(one.tables[0].title, "public.orders");
+    let alone = Diagram::new(&[&sales], std::slice::from_ref(&sales));
+    assert_eq!(alone.tables[0].title, "orders");
 }
 
 #[test]
@@ -218,7 +336,7 @@ fn demo_diagram() -> Diagram {
     let mut db = crate::db::sqlite::SqliteBackend::open(&path).unwrap();
     let catalog: Catalog = db.introspect().unwrap();
     let tables = crate::describe::listed(&catalog, &KINDS, None);
-    Diagram::new(&tables)
+    Diagram::new(&tables, &catalog.relations)
 }
 
 #[test]
@@ -250,6 +368,11 @@ fn options_take_a_pattern_and_an_out_file() {
         Options::parse("--out")
             .unwrap_err()
             .contains("needs a file")
+    );
+    assert!(
+        Options::parse("a --out q.svg --out r.svg")
+            .unwrap_err()
+            .contains("give --out once")
     );
     assert!(
         Options::parse("--x")

@@ -1,7 +1,9 @@
 //! A diagram drawn as terminal text: boxes and arrows in box-drawing
-//! characters (`┌─┐`, `▶`, `┼` where arrows cross), or ASCII (`+-|>`)
-//! for a terminal that is not UTF-8. Names pass through
-//! `escape::visible`. Pure.
+//! characters (`┌─┐`, `▶`, `┼` where arrows cross), or ASCII (`+-|>`,
+//! a crossing drawn as the upright line running through, `-|-`, so it is
+//! not read as a corner) for a terminal that is not UTF-8. Names pass
+//! through `escape::visible_name` (newline and tab shown as `\n`, `\t`; in
+//! ASCII every non-ASCII character as `\u{…}`). Pure.
 //!
 //! When the arrows do not fit the width, the boxes are flowed into rows
 //! instead and each foreign key column names the table it references, so
@@ -39,19 +41,21 @@ pub(super) fn edges(diagram: &Diagram) -> Vec<Edge> {
             from: l.from,
             to: l.to,
             line: l.key,
+            target_line: l.target_key,
         })
         .collect()
 }
 
 /// Each box's lines: the title, then a line per key column (its marks,
 /// its name, and the tables it references that no arrow points at; with
-/// `every_reference`, all of them).
+/// `every_reference`, all of them; for a column of a key of several
+/// columns, with the column it pairs with: `→ table(column)`).
 pub(super) fn box_lines(diagram: &Diagram, ascii: bool, every_reference: bool) -> Vec<Vec<String>> {
     lines_with(
         diagram,
         if ascii { "->" } else { "→" },
         every_reference,
-        |s| escape::visible(s).into_owned(),
+        |s| escape::visible_name(s, ascii).into_owned(),
     )
 }
 
@@ -72,6 +76,9 @@ pub(super) fn lines_with(
                 let mut line = format!("{:<marks_width$} {}", k.marks, shown(&k.name));
                 for r in k.references.iter().filter(|r| every_reference || !r.drawn) {
                     line.push_str(&format!(" {arrow} {}", shown(&r.title)));
+                    if let Some(column) = &r.column {
+                        line.push_str(&format!("({})", shown(&super::quoted(column))));
+                    }
                 }
                 lines.push(line);
             }
@@ -187,6 +194,7 @@ fn line_char(mask: u8, ascii: bool) -> char {
         return match mask {
             m if m & (NORTH | SOUTH) == 0 => '-',
             m if m & (EAST | WEST) == 0 => '|',
+            m if m == NORTH | SOUTH | EAST | WEST => '|',
             _ => '+',
         };
     }

@@ -59,7 +59,7 @@ pub fn draw(catalog: &Catalog, options: &Options, view: &View) -> Result<Drawn, 
             None => Failure::runtime("the database has no tables to draw"),
         });
     }
-    let diagram = Diagram::new(&tables);
+    let diagram = Diagram::new(&tables, &catalog.relations);
     let (Some(file), Some(form)) = (&options.out, form) else {
         if view.json {
             return Ok(Drawn::Json(diagram.json()));

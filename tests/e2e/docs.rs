@@ -93,10 +93,10 @@ fn markdown_pages_hold_what_the_catalog_says_and_runs_are_identical() {
         "| [shop.orders](shop.orders.md) | table | 0 | One \\| per purchase |",
         "| [shop.order_totals](shop.order_totals.md) | view |  | Totals |",
         "| [audit.we\\|ird \"quoted\" naïve](audit.we%257Cird%2520%2522quoted%2522%2520naïve.md) | table | 0 |  |",
-        "  shop__orders }|--|| shop__customers : \"orders_customer_id_fkey\"",
-        "  shop__orders }o--|| shop__notes : \"orders_note_id_fkey\"",
-        "  shop__profiles |o--|| shop__customers : \"profiles_customer_id_fkey\"",
-        "  audit__we_ird__quoted__na_ve[\"audit.we_ird _quoted_ naïve\"] {",
+        "  shop__orders }|--|| shop__customers : \"customer_id\"",
+        "  shop__orders }o--|| shop__notes : \"note_id\"",
+        "  shop__profiles |o--|| shop__customers : \"customer_id\"",
+        "  audit__we_ird__quoted__na_ve[\"audit.we#124;ird #34;quoted#34; naïve\"] {",
     ] {
         assert!(index.contains(line), "{line:?} missing:\n{index}");
     }

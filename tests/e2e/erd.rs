@@ -35,7 +35,7 @@ fn the_demo_is_drawn_in_the_repl_and_one_shot() {
         .stdin("\\erd\n\\erd order*\n\\?\n")
         .run();
     repl.success()
-        .stdout_has("│ order_items                 │ ┌─▶│ orders")
+        .stdout_has("│ PK,FK order_id              ├───▶│ PK id ")
         .stdout_has("\\erd [PATTERN] [--out FILE[!]]");
     // Six for the whole shop, one between the two tables `order*` matches.
     assert_demo_drawing(&repl.stdout, 7);
@@ -170,6 +170,7 @@ fn a_postgres_schema_with_a_self_reference_and_too_many_tables() {
              manager_id int references hr.staff);
          create table hr."odd ""name""" (id int primary key, staff_id int references hr.staff);
          create schema many;
+         create table many.staff (id int primary key);
         "#,
     );
     for i in 0..25 {
@@ -180,7 +181,10 @@ fn a_postgres_schema_with_a_self_reference_and_too_many_tables() {
     out.success()
         .stdout_has("│ FK manager_id    ├")
         .stdout_has("◀")
-        .stdout_has("│ odd \"name\" ");
+        .stdout_has("│ \"odd \"\"name\"\"\" ")
+        // Another schema has a `staff`: this one's title says which.
+        .stdout_has("│ hr.staff ")
+        .stdout_has("│ departments ");
     assert_eq!(
         out.stdout.matches('▶').count() + out.stdout.matches('◀').count(),
         3,
@@ -190,7 +194,7 @@ fn a_postgres_schema_with_a_self_reference_and_too_many_tables() {
         .args(["erd", "-d", db.url()])
         .run()
         .code(2)
-        .stderr_has("28 tables match; a diagram on the terminal shows at most 20")
+        .stderr_has("29 tables match; a diagram on the terminal shows at most 20")
         .stderr_has("glance erd hr.*");
     let svg = harness::scratch_dir("erd-pg").join("all.svg");
     glance()
@@ -198,12 +202,119 @@ fn a_postgres_schema_with_a_self_reference_and_too_many_tables() {
         .arg(svg.as_os_str())
         .run()
         .success()
-        .stderr_has("wrote a diagram of 28 tables");
+        .stderr_has("wrote a diagram of 29 tables");
     let image = std::fs::read_to_string(&svg).unwrap();
     let doc = roxmltree::Document::parse(&image).expect("well-formed SVG");
     assert!(
         doc.descendants()
-            .any(|n| n.text() == Some("hr.odd \"name\"")),
+            .any(|n| n.text() == Some("hr.\"odd \"\"name\"\"\"")),
         "{image}"
     );
+}
+
+/// A SQLite file with a composite key, a two-table cycle and names that
+/// need showing: a newline and tab, a bidi override, a zero-width space,
+/// `<&>`, a dot, CJK.
+fn odd_sqlite() -> std::path::PathBuf {
+    let path = harness::scratch_dir("erd-odd").join("odd.db");
+    rusqlite::Connection::open(&path)
+        .expect("create sqlite file")
+        .execute_batch(
+            "create table comp_parent (a integer, b integer, primary key (a, b));
+             create table comp_child (id integer primary key, pa integer, pb integer,
+                 foreign key (pa, pb) references comp_parent (a, b));
+             create table cyc1 (id integer primary key, c2 integer references cyc2 (id));
+             create table cyc2 (id integer primary key, c1 integer references cyc1 (id));
+             create table \"odd\nline\ttab\" (id integer primary key);
+             create table \"evil\u{202e}txt.exe\" (id integer primary key,
+                 \"a<b&c>\" integer references cyc1 (id));
+             create table \"zw\u{200b}sp\" (id integer primary key, \"列\" integer unique);",
+        )
+        .expect("seed sqlite file");
+    path
+}
+
+#[test]
+fn composite_keys_cycles_and_odd_names_read_one_way_everywhere() {
+    let db = odd_sqlite();
+    let erd = || glance().arg("-d").arg(db.as_os_str()).arg("erd");
+    let comp = erd().arg("comp*").run();
+    comp.success()
+        .stdout_has("│ PK    id   │ ┌─▶│ PK a ")
+        .stdout_has("│ FK(1) pa   ├─┘")
+        .stdout_has("│ FK(1) pb   │");
+    assert_eq!(
+        comp.stdout.matches('▶').count(),
+        1,
+        "one arrow per key: {comp}"
+    );
+    erd()
+        .args(["comp*"])
+        .env("COLUMNS", "20")
+        .run()
+        .success()
+        .stdout_has("│ FK(1) pa → comp_parent(a) │")
+        .stdout_has("│ FK(1) pb → comp_parent(b) │");
+    let cycle = erd().arg("cyc*").run();
+    cycle.success();
+    assert!(!cycle.stdout.contains("┬┬"), "{cycle}");
+    assert_eq!(cycle.stdout.matches(['▶', '◀']).count(), 2, "{cycle}");
+
+    let all = erd().env("COLUMNS", "300").run();
+    all.success()
+        .stdout_has("│ odd\\nline\\ttab │")
+        .stdout_has("│ \"evil\\u{202e}txt.exe\" │")
+        .stdout_has("│ zw\\u{200b}sp │");
+    let ascii = erd().arg("zw*").env("LANG", "C").run();
+    ascii.success().stdout_has("| UK \\u{5217}  |");
+    assert!(ascii.stdout.is_ascii(), "{ascii}");
+
+    let dir = harness::scratch_dir("erd-odd-out");
+    let (svg, mmd) = (dir.join("odd.svg"), dir.join("odd.mmd"));
+    for file in [&svg, &mmd] {
+        erd().arg("--out").arg(file.as_os_str()).run().success();
+    }
+    let image = std::fs::read_to_string(&svg).unwrap();
+    roxmltree::Document::parse(&image).expect("well-formed SVG");
+    assert!(image.contains(">odd\\nline\\ttab<"), "{image}");
+    let mermaid = std::fs::read_to_string(&mmd).unwrap();
+    assert!(mermaid.contains("[\"main.odd\\nline\\ttab\"]"), "{mermaid}");
+    assert!(mermaid.contains("INTEGER column UK \"列\""), "{mermaid}");
+    assert!(mermaid.contains("a#60;b#38;c#62;"), "{mermaid}");
+    assert!(
+        mermaid.contains("main__comp_child }o--|| main__comp_parent : \"pa, pb\""),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains("main__cyc1 }o--|| main__cyc2 : \"c2\""),
+        "{mermaid}"
+    );
+    for text in [&image, &mermaid] {
+        assert!(!text.contains(['\u{202e}', '\u{200b}', '\t']), "{text}");
+    }
+}
+
+#[test]
+fn a_second_out_is_refused() {
+    let dir = harness::scratch_dir("erd-two-outs");
+    let (q, r) = (dir.join("q.svg"), dir.join("r.svg"));
+    glance()
+        .args(["--demo", "erd", "--out"])
+        .arg(q.as_os_str())
+        .arg("--out")
+        .arg(r.as_os_str())
+        .run()
+        .code(2)
+        .stderr_has("'--out <FILE>' cannot be used multiple times");
+    glance()
+        .args(["--demo", "repl"])
+        .stdin(format!(
+            "\\erd cat* --out {} --out {}\n",
+            q.display(),
+            r.display()
+        ))
+        .run()
+        .success()
+        .stderr_has("\\erd writes one file: give --out once");
+    assert!(!q.exists() && !r.exists());
 }
