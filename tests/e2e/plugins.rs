@@ -461,6 +461,63 @@ fn a_plugin_asking_for_the_last_result_gets_it() {
     );
 }
 
+/// After a saved query run with arguments, the last result is that
+/// query's, run again with its values bound (a plugin's `last_result`,
+/// `\\export`); after a saved write that returns rows, the write is the
+/// last result, and it is not run again.
+#[test]
+fn the_last_result_after_a_saved_query_is_its_own() {
+    let setup = setup(
+        "plugins_last_saved",
+        "[tools.keep]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\nlast_result = true\n",
+    );
+    script(
+        &setup.dir,
+        "keep.sh",
+        "cat >> \"$0.calls\"; echo >> \"$0.calls\"; echo kept",
+    );
+    let home = harness::scratch_dir("plugins_last_saved_home");
+    let queries = home.join(".local/share/glance/queries");
+    std::fs::create_dir_all(&queries).unwrap();
+    std::fs::write(
+        queries.join("one.sql"),
+        "select id, name from items where id = :id",
+    )
+    .unwrap();
+    std::fs::write(
+        queries.join("reprice.sql"),
+        "update items set price = :price where id = :id returning id",
+    )
+    .unwrap();
+    let exported = setup.dir.join("one.csv");
+    let input = format!(
+        "select id, name from items order by id;\n\\n one 2\n\\tool keep\n\\export csv {}\n\
+         \\n reprice 7 1\n\\tool keep\n",
+        exported.display()
+    );
+    glance()
+        .home(&home)
+        .args(["--yes", "repl", "-d"])
+        .arg(&setup.db)
+        .env("GLANCE_CONFIG", &setup.config)
+        .stdin(input)
+        .run()
+        .success();
+    let calls = kept_calls(&setup);
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(
+        calls[0]["context"]["last_result"]["rows"],
+        json!([{"id": 2, "name": "ink"}])
+    );
+    assert_eq!(
+        std::fs::read_to_string(&exported).unwrap(),
+        "id,name\n2,ink\n"
+    );
+    assert_eq!(calls[1]["context"]["last_result"], json!(null));
+    let note = calls[1]["context"]["last_result_note"].as_str().unwrap();
+    assert!(note.contains("writes"), "{note}");
+}
+
 /// `\\NAME ARGS` runs a plugin by hand: key=value words, JSON, or one bare
 /// word for the only required parameter. A plugin named like a
 /// meta-command is reachable only by `\\tool`, and `\\tools` says so.
