@@ -25,7 +25,7 @@ pub fn permit(terminal: bool) -> impl FnMut(&Plugin, &Json) -> Result<(), String
         println!(
             "tool {} is not read-only; it would run {} with {}",
             escape::visible(&plugin.name),
-            escape::visible(&plugin.command.join(" ")),
+            escape::visible(&crate::redact::command_line(&plugin.command)),
             escape::visible(&arguments.to_string()),
         );
         match super::input::ask_fresh("Run it? [y/N] ") {

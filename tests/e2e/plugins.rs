@@ -461,6 +461,25 @@ fn a_plugin_asking_for_the_last_result_gets_it() {
     );
 }
 
+/// `\\tools` hides the secrets in a plugin's command line (URL user info
+/// and query keys, `--token=X`, `--password X`).
+#[test]
+fn tools_hides_secrets_in_a_plugin_command() {
+    let setup = setup(
+        "plugins_tools_secrets",
+        "[tools.dump]\ncommand = [\"{dir}/keep.sh\", \"--token=sk-live-ABC\", \"--password\", \"pw-word\", \
+         \"https://bob:pa55w0rd@example.com/x?key=SECRETKEY\"]\nread_only = true\n",
+    );
+    let fake = FakeLlm::openai(Vec::new());
+    let out = piped_repl(&setup, &fake, &[], "\\tools\n");
+    out.success().stdout_has(
+        "keep.sh --token=<redacted> --password <redacted> https://bob:<redacted>@example.com/x?key=<redacted>",
+    );
+    for secret in ["sk-live-ABC", "pw-word", "pa55w0rd", "SECRETKEY"] {
+        out.never_shows(secret);
+    }
+}
+
 /// After a saved query run with arguments, the last result is that
 /// query's, run again with its values bound (a plugin's `last_result`,
 /// `\\export`); after a saved write that returns rows, the write is the
