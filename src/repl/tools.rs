@@ -22,12 +22,7 @@ pub fn permit(terminal: bool) -> impl FnMut(&Plugin, &Json) -> Result<(), String
                 plugin.name
             ));
         }
-        println!(
-            "tool {} is not read-only; it would run {} with {}",
-            escape::visible(&plugin.name),
-            escape::visible(&crate::redact::command_line(&plugin.command)),
-            escape::visible(&arguments.to_string()),
-        );
+        println!("{}", escape::visible(&question(plugin, arguments)));
         match super::input::ask_fresh("Run it? [y/N] ") {
             Some(answer) if crate::confirm::is_yes(&answer) => Ok(()),
             _ => Err(format!(
@@ -36,6 +31,23 @@ pub fn permit(terminal: bool) -> impl FnMut(&Plugin, &Json) -> Result<(), String
             )),
         }
     }
+}
+
+/// What is said before a plugin that is not read-only runs: its command
+/// (secrets hidden), its arguments, and whether your last result's rows go
+/// along (`last_result = true`). Pure.
+fn question(plugin: &Plugin, arguments: &Json) -> String {
+    let rows = if plugin.last_result {
+        "; your last result's rows go along (last_result = true)"
+    } else {
+        ""
+    };
+    format!(
+        "tool {} is not read-only; it would run {} with {}{rows}",
+        plugin.name,
+        crate::redact::command_line(&plugin.command),
+        arguments,
+    )
 }
 
 /// `\tools`: one line per tool: name, read-only or not, where it comes
@@ -228,6 +240,29 @@ fn run(session: &mut Session, kit: &mut Kit, name: &str, arguments: Json, termin
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_question_names_the_rows_that_go_along() {
+        let mut plugin = Plugin {
+            name: "wr".into(),
+            command: vec!["/bin/wr".into(), "--password".into(), "pw".into()],
+            description: String::new(),
+            parameters: json!({"type": "object"}),
+            read_only: false,
+            timeout: std::time::Duration::from_secs(1),
+            last_result: false,
+        };
+        let arguments = json!({"n": 1});
+        assert_eq!(
+            question(&plugin, &arguments),
+            "tool wr is not read-only; it would run /bin/wr --password <redacted> with {\"n\":1}"
+        );
+        plugin.last_result = true;
+        assert!(
+            question(&plugin, &arguments)
+                .ends_with("; your last result's rows go along (last_result = true)")
+        );
+    }
 
     #[test]
     fn shortcut_arguments_read_words_json_or_the_only_required_parameter() {

@@ -461,6 +461,29 @@ fn a_plugin_asking_for_the_last_result_gets_it() {
     );
 }
 
+/// The question before a plugin that is not read-only runs says when your
+/// last result's rows go along, and hides the secrets in its command.
+#[test]
+fn the_question_before_a_writing_plugin_says_the_last_result_goes_along() {
+    let setup = setup(
+        "plugins_ask_rows",
+        "[tools.wr]\ncommand = [\"{dir}/wr.sh\", \"--token=sk-wr-secret\"]\nlast_result = true\n",
+    );
+    script(&setup.dir, "wr.sh", "cat > \"$0.ran\"; echo wrote");
+    let mut repl = start_repl(&setup);
+    repl.send_line("\\tool wr");
+    repl.expect("--token=<redacted>");
+    repl.expect("your last result's rows go along (last_result = true)");
+    repl.expect("Run it? [y/N]");
+    repl.send_line("n");
+    repl.expect("declined");
+    repl.expect_prompt();
+    repl.send_line("\\q");
+    assert_eq!(repl.expect_exit(), 0);
+    assert!(!repl.transcript().contains("sk-wr-secret"));
+    assert!(!setup.dir.join("wr.sh.ran").exists());
+}
+
 /// `\\tools` hides the secrets in a plugin's command line (URL user info
 /// and query keys, `--token=X`, `--password X`).
 #[test]
