@@ -72,6 +72,10 @@ pub fn list(session: &Session, kit: &Kit) -> String {
         let word = format!("\\{}", plugin.name);
         if crate::command::is_command(&word) {
             from.push_str(&format!("; only by \\tool: {word} is a meta-command"));
+        } else if crate::command::is_psql_command(&plugin.name) {
+            from.push_str(&format!(
+                "; only by \\tool: {word} is a psql command, kept for it"
+            ));
         } else {
             from.push_str(&format!("; also {word} ARGS"));
         }
@@ -118,11 +122,15 @@ pub fn call(session: &mut Session, kit: &mut Kit, name: &str, arguments: &str, t
 }
 
 /// `\NAME ARGS` naming one of the person's tools in `kit`, when `\NAME`
-/// is no meta-command (those win): the tool's name and the arguments' text.
+/// is no meta-command (those win) nor one of psql's (kept for them): the
+/// tool's name and the arguments' text.
 pub fn shortcut_of<'a>(kit: &Kit, line: &'a str) -> Option<(&'a str, &'a str)> {
     let (word, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
     let name = word.strip_prefix('\\')?;
-    (kit.find(name).is_some() && !crate::command::is_command(word)).then_some((name, rest))
+    (kit.find(name).is_some()
+        && !crate::command::is_command(word)
+        && !crate::command::is_psql_command(name))
+    .then_some((name, rest))
 }
 
 /// `\NAME ARGS`: runs the person's tool `name` by hand (a plugin or an MCP

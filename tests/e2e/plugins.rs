@@ -484,6 +484,37 @@ fn the_question_before_a_writing_plugin_says_the_last_result_goes_along() {
     assert!(!setup.dir.join("wr.sh.ran").exists());
 }
 
+/// A plugin named like a psql meta-command glance lacks (`\\set`, `\\dS`)
+/// gets no `\\NAME` shortcut: a psql habit never runs it; `\\tool` does,
+/// and `\\tools` says so.
+#[test]
+fn a_plugin_named_like_a_psql_command_is_reached_only_by_tool() {
+    let setup = setup(
+        "plugins_psql_names",
+        "[tools.set]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\n\
+         [tools.dS]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\n",
+    );
+    script(
+        &setup.dir,
+        "keep.sh",
+        "cat >> \"$0.calls\"; echo >> \"$0.calls\"; echo kept",
+    );
+    let fake = FakeLlm::openai(Vec::new());
+    let out = piped_repl(
+        &setup,
+        &fake,
+        &[],
+        "\\set x 1\n\\dS\n\\tools\n\\tool set {\"x\": \"1\"}\n",
+    );
+    out.success()
+        .stderr_has("unknown command \\set")
+        .stdout_has("only by \\tool: \\set is a psql command, kept for it")
+        .stdout_has("only by \\tool: \\dS is a psql command, kept for it");
+    let calls = kept_calls(&setup);
+    assert_eq!(calls.len(), 1, "{out}");
+    assert_eq!(calls[0]["arguments"], json!({"x": "1"}));
+}
+
 /// `\\tools` hides the secrets in a plugin's command line (URL user info
 /// and query keys, `--token=X`, `--password X`).
 #[test]
