@@ -613,11 +613,19 @@ fn a_plugin_runs_by_hand_by_its_own_name() {
         &fake,
         &[],
         "\\keep items\n\\keep metric='two words' n=5\n\\keep {\"metric\": \"x\"}\n\\keep a b\n\
-         \\dt\n\\tool dt\n\\tools\n\\toolz\n",
+         \\dt\n\\tool dt\n\\tools\n\\toolz\n\\keep\n\\keep metric=a zz=1\n\\keep metric=a n=abc\n\
+         \\keep metric=a metric=b\n\\keep {\"metric\": 5}\n\\tool keep {\"metric\": \"a\", \"n\": \"5\"}\n",
     );
     out.success()
         .stdout_has("kept")
         .stdout_has("items")
+        .stderr_has("\\keep: the required parameter `metric` is missing")
+        .stderr_has("it takes metric (string, required), n (integer)")
+        .stderr_has("\\keep: unknown parameter `zz`")
+        .stderr_has("\\keep: `n` is an integer, not `abc`")
+        .stderr_has("\\keep: `metric` is given twice; give it once")
+        .stderr_has("\\keep: `metric` is a string, not 5")
+        .stderr_has("\\tool keep: `n` is an integer, not \"5\"")
         .stderr_has("\\keep: `a` is not key=value")
         .stderr_has("did you mean \\tool")
         .stdout_has("only by \\tool: \\dt is a meta-command")
