@@ -63,15 +63,7 @@ pub fn text(text: &str) -> String {
 /// user info runs from `://` to the last `@` of the URL's word, so a
 /// password with an unencoded `/`, `?` or `@` goes whole.
 fn user_info(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("://") {
-        let (before, after) = rest.split_at(at + 3);
-        out.push_str(before);
-        let word_end = after
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>'))
-            .unwrap_or(after.len());
-        let word = &after[..word_end];
+    each_url(text, |word, out| {
         match word.rfind('@').and_then(|last| {
             let colon = word[..last].find(':')?;
             // The placeholder of hints and help hides nothing.
@@ -84,6 +76,21 @@ fn user_info(text: &str) -> String {
             }
             None => out.push_str(word),
         }
+    })
+}
+
+/// `text` with the word after every `://` (up to white space or a quote)
+/// written by `rewrite`, and the rest copied.
+fn each_url(text: &str, mut rewrite: impl FnMut(&str, &mut String)) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at + 3);
+        out.push_str(before);
+        let word_end = after
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>'))
+            .unwrap_or(after.len());
+        rewrite(&after[..word_end], &mut out);
         rest = &after[word_end..];
     }
     out.push_str(rest);
@@ -118,44 +125,31 @@ fn secret_name(name: &str) -> bool {
 /// Hides the values of a URL's query parameters named like a secret
 /// (`?api_key=X`, `&token=X`), in every URL (`scheme://…?…`) of `text`.
 fn secret_query_values(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("://") {
-        let (before, after) = rest.split_at(at + 3);
-        out.push_str(before);
-        let word_end = after
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>'))
-            .unwrap_or(after.len());
-        let word = &after[..word_end];
-        match word.split_once('?') {
-            Some((head, query)) => {
-                let (query, fragment) = match query.split_once('#') {
-                    Some((query, fragment)) => (query, Some(fragment)),
-                    None => (query, None),
-                };
-                out.push_str(head);
-                out.push('?');
-                let pairs: Vec<String> = query
-                    .split('&')
-                    .map(|pair| match pair.split_once('=') {
-                        Some((name, value)) if secret_name(name) && !value.is_empty() => {
-                            format!("{name}={MARK}")
-                        }
-                        _ => pair.to_string(),
-                    })
-                    .collect();
-                out.push_str(&pairs.join("&"));
-                if let Some(fragment) = fragment {
-                    out.push('#');
-                    out.push_str(fragment);
+    each_url(text, |word, out| {
+        let Some((head, query)) = word.split_once('?') else {
+            return out.push_str(word);
+        };
+        let (query, fragment) = match query.split_once('#') {
+            Some((query, fragment)) => (query, Some(fragment)),
+            None => (query, None),
+        };
+        out.push_str(head);
+        out.push('?');
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, value)) if secret_name(name) && !value.is_empty() => {
+                    format!("{name}={MARK}")
                 }
-            }
-            None => out.push_str(word),
+                _ => pair.to_string(),
+            })
+            .collect();
+        out.push_str(&pairs.join("&"));
+        if let Some(fragment) = fragment {
+            out.push('#');
+            out.push_str(fragment);
         }
-        rest = &after[word_end..];
-    }
-    out.push_str(rest);
-    out
+    })
 }
 
 /// A program's words (`[tools.NAME] command`, `[mcp.NAME] command`) with

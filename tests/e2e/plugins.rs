@@ -406,6 +406,22 @@ fn a_plugin_the_model_calls_in_the_repl_asks_first() {
     assert_eq!(repl.expect_exit(), 0);
 }
 
+/// `keep.sh`: appends each call it receives to `keep.sh.calls` (read by
+/// [`kept_calls`]) and prints `kept`.
+fn keep_script(setup: &Setup) {
+    script(
+        &setup.dir,
+        "keep.sh",
+        "cat >> \"$0.calls\"; echo >> \"$0.calls\"; echo kept",
+    );
+}
+
+/// The piped REPL given `input`, with [`keep_script`] in place.
+fn keep_repl(setup: &Setup, input: &str) -> harness::Output {
+    keep_script(setup);
+    piped_repl(setup, &FakeLlm::openai(Vec::new()), &[], input)
+}
+
 /// The calls `keep.sh` received, one JSON document each.
 fn kept_calls(setup: &Setup) -> Vec<serde_json::Value> {
     std::fs::read_to_string(setup.dir.join("keep.sh.calls"))
@@ -425,11 +441,7 @@ fn a_plugin_asking_for_the_last_result_gets_it() {
         "[tools.keep]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\nlast_result = true\n\
          [tools.plain]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\n",
     );
-    script(
-        &setup.dir,
-        "keep.sh",
-        "cat >> \"$0.calls\"; echo >> \"$0.calls\"; echo kept",
-    );
+    keep_script(&setup);
     let fake = FakeLlm::openai(Vec::new());
     piped_repl(
         &setup,
@@ -494,16 +506,8 @@ fn a_plugin_named_like_a_psql_command_is_reached_only_by_tool() {
         "[tools.set]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\n\
          [tools.dS]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\n",
     );
-    script(
-        &setup.dir,
-        "keep.sh",
-        "cat >> \"$0.calls\"; echo >> \"$0.calls\"; echo kept",
-    );
-    let fake = FakeLlm::openai(Vec::new());
-    let out = piped_repl(
+    let out = keep_repl(
         &setup,
-        &fake,
-        &[],
         "\\set x 1\n\\dS\n\\tools\n\\tool set {\"x\": \"1\"}\n",
     );
     out.success()
@@ -544,11 +548,7 @@ fn the_last_result_after_a_saved_query_is_its_own() {
         "plugins_last_saved",
         "[tools.keep]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\nlast_result = true\n",
     );
-    script(
-        &setup.dir,
-        "keep.sh",
-        "cat >> \"$0.calls\"; echo >> \"$0.calls\"; echo kept",
-    );
+    keep_script(&setup);
     let home = harness::scratch_dir("plugins_last_saved_home");
     let queries = home.join(".local/share/glance/queries");
     std::fs::create_dir_all(&queries).unwrap();
@@ -602,16 +602,8 @@ fn a_plugin_runs_by_hand_by_its_own_name() {
          parameters = { type = \"object\", properties = { metric = { type = \"string\" }, n = { type = \"integer\" } }, required = [\"metric\"] }\n\
          [tools.dt]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\n",
     );
-    script(
-        &setup.dir,
-        "keep.sh",
-        "cat >> \"$0.calls\"; echo >> \"$0.calls\"; echo kept",
-    );
-    let fake = FakeLlm::openai(Vec::new());
-    let out = piped_repl(
+    let out = keep_repl(
         &setup,
-        &fake,
-        &[],
         "\\keep items\n\\keep metric='two words' n=5\n\\keep {\"metric\": \"x\"}\n\\keep a b\n\
          \\dt\n\\tool dt\n\\tools\n\\toolz\n\\keep\n\\keep metric=a zz=1\n\\keep metric=a n=abc\n\
          \\keep metric=a metric=b\n\\keep {\"metric\": 5}\n\\tool keep {\"metric\": \"a\", \"n\": \"5\"}\n",
