@@ -31,7 +31,7 @@ use crate::numbers::counted;
 use crate::numbers::thousands;
 use crate::render::{self, Format, JsonEnvelope, RenderOptions};
 use crate::safety::Level;
-use crate::session::{NoRerun, Session};
+use crate::session::{LastResult, NoRerun, Session};
 
 /// The formats `\export` writes, by the names it takes.
 pub const FORMATS: &[(&str, Format)] = &[
@@ -155,9 +155,9 @@ pub fn to_file(
     file: &str,
     overwrite: bool,
 ) -> Result<(PathBuf, Written), Error> {
-    let sql = session.last_result()?;
+    let last = session.last_result()?;
     let (target, (rows, bytes)) = write_file(file, overwrite, |handle| {
-        write_to(session, format, &sql, handle)
+        write_to(session, format, &last, handle)
     })?;
     Ok((
         target,
@@ -244,11 +244,11 @@ pub fn write_file(
 fn write_to(
     session: &mut Session,
     format: Format,
-    sql: &str,
+    last: &LastResult,
     file: &File,
 ) -> Result<(u64, u64), Failed> {
     let mut out = Measured::new(BufWriter::new(file), u64::MAX);
-    let rows = write_result(session, format, sql, &mut out)?;
+    let rows = write_result(session, format, last, &mut out)?;
     Ok((rows, out.bytes))
 }
 
@@ -297,9 +297,9 @@ pub fn to_memory(
     format: Format,
     limit: u64,
 ) -> Result<(Vec<u8>, Written), Error> {
-    let sql = session.last_result()?;
+    let last = session.last_result()?;
     let mut out = Measured::new(Vec::new(), limit);
-    let rows = write_result(session, format, &sql, &mut out).map_err(|failed| match failed {
+    let rows = write_result(session, format, &last, &mut out).map_err(|failed| match failed {
         // Writing into memory fails only at the limit.
         Failed::Output(_) => Error::TooLarge(limit),
         Failed::Database(error) => Error::Database(error),
@@ -374,16 +374,22 @@ impl Failed {
     }
 }
 
-/// Runs `sql` again and writes its whole result to `out`; returns the rows.
-/// When both fail, the write is reported: it is what stopped the fetch.
+/// Runs `last` again and writes its whole result to `out`; returns the
+/// rows. When both fail, the write is reported: it is what stopped the fetch.
 fn write_result<W: Write>(
     session: &mut Session,
     format: Format,
-    sql: &str,
+    last: &LastResult,
     out: &mut Measured<W>,
 ) -> Result<u64, Failed> {
+    let sql = last.sql.as_str();
+    // COPY takes no bound values: a result with some goes through the writer.
+    let copy = match last.params.is_empty() {
+        true => copy_statement(session, format, sql),
+        false => None,
+    };
     let result =
-        match copy_statement(session, format, sql) {
+        match copy {
             Some(copy) => {
                 let mut records = CsvRecords::new(&mut *out);
                 let copied = session
@@ -398,7 +404,7 @@ fn write_result<W: Write>(
             None => {
                 let options = options(session, format, sql);
                 let mut writer = render::writer(&options, Box::new(&mut *out));
-                match session.rerun(sql, &mut *writer) {
+                match session.rerun_last(last, &mut *writer) {
                     Ok(outcome) => writer.finish(&outcome).map_err(Failed::Output).map(|()| {
                         match outcome.kind {
                             OutcomeKind::Rows { count, .. } => count,

@@ -8,7 +8,7 @@ use crate::server_listing::{self, ServerListing};
 
 mod table;
 
-pub use table::{COMMANDS, Section, Spec};
+pub use table::{COMMANDS, Section, Spec, is_psql_command};
 
 /// `\design [new] TEXT`.
 fn design_command(rest: &str) -> Result<Meta, String> {
@@ -765,6 +765,27 @@ pub fn help() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn psql_commands_glance_lacks_are_recognised() {
+        for (name, psql) in [
+            ("set", true),
+            ("echo", true),
+            ("s", true),
+            ("w", true),
+            ("dS", true),
+            ("dt+", true),
+            ("dfS+", true),
+            ("dtx", true),
+            ("dconfig", true),
+            ("keep", false),
+            ("dashboard", false),
+            ("metric", false),
+            ("sets", false),
+        ] {
+            assert_eq!(is_psql_command(name), psql, "{name}");
+        }
+    }
     use std::collections::HashSet;
 
     #[test]

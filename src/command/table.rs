@@ -408,3 +408,115 @@ pub const COMMANDS: &[Spec] = &[
         section: Section::General,
     },
 ];
+
+/// psql's meta-commands (without `\`), reserved even where glance has no
+/// command of the name: a plugin named like one is reached only by `\tool`,
+/// so a psql habit (`\set`, `\echo`) never runs a plugin by surprise. The
+/// `\d` family is matched with its `S` and `+` suffixes by
+/// [`is_psql_command`].
+const PSQL_COMMANDS: &[&str] = &[
+    "!",
+    "?",
+    "a",
+    "bind",
+    "c",
+    "C",
+    "cd",
+    "conninfo",
+    "connect",
+    "copy",
+    "copyright",
+    "crosstabview",
+    "e",
+    "echo",
+    "edit",
+    "ef",
+    "elif",
+    "else",
+    "encoding",
+    "endif",
+    "errverbose",
+    "ev",
+    "f",
+    "g",
+    "gdesc",
+    "getenv",
+    "gexec",
+    "gset",
+    "gx",
+    "h",
+    "H",
+    "help",
+    "html",
+    "i",
+    "if",
+    "include",
+    "include_relative",
+    "ir",
+    "l",
+    "list",
+    "lo_export",
+    "lo_import",
+    "lo_list",
+    "lo_unlink",
+    "o",
+    "out",
+    "p",
+    "password",
+    "print",
+    "prompt",
+    "pset",
+    "q",
+    "qecho",
+    "quit",
+    "r",
+    "reset",
+    "restrict",
+    "s",
+    "set",
+    "setenv",
+    "sf",
+    "sv",
+    "t",
+    "T",
+    "timing",
+    "unrestrict",
+    "unset",
+    "w",
+    "warn",
+    "watch",
+    "write",
+    "x",
+    "z",
+    "bind_named",
+    "close_prepared",
+    "endpipeline",
+    "flush",
+    "flushrequest",
+    "getresults",
+    "parse",
+    "sendpipeline",
+    "startpipeline",
+    "syncpipeline",
+];
+
+/// psql's `\d` listings (without `\`, `S` or `+`).
+const PSQL_LISTINGS: &[&str] = &[
+    "d", "da", "dA", "dAc", "dAf", "dAo", "dAp", "db", "dc", "dconfig", "dC", "dd", "dD", "ddp",
+    "dE", "des", "det", "deu", "dew", "df", "dfa", "dfn", "dfp", "dft", "dfw", "dF", "dFd", "dFp",
+    "dFt", "dg", "di", "dl", "dL", "dm", "dn", "do", "dO", "dp", "dP", "dPi", "dPn", "dPt", "dPit",
+    "drds", "drg", "dRp", "dRs", "ds", "dt", "dT", "du", "dv", "dx", "dX", "dy",
+];
+
+/// Whether `name` (without `\`) is one of psql's meta-commands: one of
+/// [`PSQL_COMMANDS`], or a `\d` listing with any of its `S`, `+` and
+/// `x` suffixes (`dS`, `dt+`, `dfS+`).
+pub fn is_psql_command(name: &str) -> bool {
+    if PSQL_COMMANDS.contains(&name) {
+        return true;
+    }
+    let base = name.trim_end_matches(['+', 'x']);
+    let base = base.strip_suffix('S').unwrap_or(base);
+    let base = base.trim_end_matches(['+', 'x']);
+    PSQL_LISTINGS.contains(&base)
+}

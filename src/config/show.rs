@@ -78,7 +78,11 @@ fn settings(config: &Config) -> Table {
             .map(|(name, settings)| {
                 let mut table = Table::new();
                 put(&mut table, "api_key_env", settings.api_key_env.clone());
-                put(&mut table, "base_url", settings.base_url.clone());
+                put(
+                    &mut table,
+                    "base_url",
+                    settings.base_url.as_deref().map(crate::redact::text),
+                );
                 put(&mut table, "model", settings.model.clone());
                 (name.clone(), Value::Table(table))
             })
@@ -244,12 +248,12 @@ fn plugin_table(plugin: &super::plugin::Plugin) -> Table {
     table
 }
 
-/// A program and its arguments, each redacted (a token may be one).
+/// A program and its arguments, with their secrets redacted.
 fn strings(words: &[String]) -> Value {
     Value::Array(
-        words
-            .iter()
-            .map(|word| Value::String(crate::redact::text(word)))
+        crate::redact::command(words)
+            .into_iter()
+            .map(Value::String)
             .collect(),
     )
 }

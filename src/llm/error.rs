@@ -344,9 +344,9 @@ impl Callee {
         Error::Network {
             provider: self.provider,
             model: self.model.clone(),
-            url: url.to_string(),
+            url: crate::redact::text(url),
             base_var: self.base_var,
-            detail: detail.into(),
+            detail: crate::redact::text(&detail.into()),
         }
     }
 }

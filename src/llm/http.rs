@@ -36,9 +36,6 @@ impl fmt::Display for ApiKey {
     }
 }
 
-/// Headers whose values are secrets.
-const SECRET_HEADERS: [&str; 4] = ["authorization", "x-api-key", "api-key", "x-goog-api-key"];
-
 /// A request a provider wants sent: a JSON `POST` (a model list's `GET`
 /// uses only the URL and headers).
 #[derive(Clone, PartialEq)]
@@ -78,22 +75,34 @@ impl fmt::Debug for HttpRequest {
     }
 }
 
+/// A header's value with its secret hidden ([`crate::redact::header_value`]).
 pub(super) fn redact(name: &str, value: &str) -> String {
-    if !SECRET_HEADERS
-        .iter()
-        .any(|secret| name.eq_ignore_ascii_case(secret))
-    {
-        return value.to_string();
-    }
-    match value.split_once(' ') {
-        Some((scheme, _)) => format!("{scheme} <redacted>"),
-        None => "<redacted>".to_string(),
-    }
+    crate::redact::header_value(name, value).unwrap_or_else(|| value.to_string())
 }
 
-/// Joins a base URL and a path, accepting a trailing slash on the base.
+/// Joins a base URL and a path, accepting a trailing slash on the base:
+/// the path goes before the base's query string (`?api-version=…`), and
+/// a query of the path's own joins the base's.
 pub(super) fn endpoint(base: &str, path: &str) -> String {
-    format!("{}{path}", base.trim_end_matches('/'))
+    let (base, base_query) = match base.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (base, None),
+    };
+    let (path, path_query) = match path.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (path, None),
+    };
+    let query: Vec<&str> = [base_query, path_query]
+        .into_iter()
+        .flatten()
+        .filter(|query| !query.is_empty())
+        .collect();
+    let mut url = format!("{}{path}", base.trim_end_matches('/'));
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(&query.join("&"));
+    }
+    url
 }
 
 #[cfg(test)]
@@ -108,5 +117,30 @@ mod tests {
         assert_eq!(redact("Authorization", "Bearer sk-1"), "Bearer <redacted>");
         assert_eq!(redact("x-api-key", "sk-1"), "<redacted>");
         assert_eq!(redact("anthropic-version", "2023-06-01"), "2023-06-01");
+    }
+
+    #[test]
+    fn the_path_goes_before_the_query_string() {
+        for (base, path, url) in [
+            ("https://h/v1", "/models", "https://h/v1/models"),
+            ("https://h/v1/", "/models", "https://h/v1/models"),
+            (
+                "https://h/v1?api_key=k",
+                "/chat/completions",
+                "https://h/v1/chat/completions?api_key=k",
+            ),
+            (
+                "https://h/?api_key=k",
+                "/v1/models?limit=1000",
+                "https://h/v1/models?api_key=k&limit=1000",
+            ),
+            (
+                "https://h",
+                "/v1/models?limit=1000",
+                "https://h/v1/models?limit=1000",
+            ),
+        ] {
+            assert_eq!(endpoint(base, path), url, "{base} + {path}");
+        }
     }
 }

@@ -76,7 +76,7 @@ impl Kit {
     pub fn origin(&self, tool: &Plugin) -> String {
         match self.server_of(&tool.name) {
             Some(at) => format!("MCP server {}", self.servers[at].server.name),
-            None => format!("plugin: {}", tool.command.join(" ")),
+            None => format!("plugin: {}", crate::redact::command_line(&tool.command)),
         }
     }
 

@@ -101,13 +101,13 @@ fn chart_all(
     request: Request,
     progress: bool,
 ) -> Result<(Choice, Plot), String> {
-    let sql = session.last_result().map_err(|error| {
+    let last = session.last_result().map_err(|error| {
         report::error_line(&format!("\\chart all: {error}"), Some(error.hint()))
     })?;
     let mut spinner = Spinner::start_after("running the query again…", progress, SPINNER_DELAY);
     let mut sink = Charting::new(request);
-    let ran = session.rerun(&sql, &mut sink);
+    let ran = session.rerun_last(&last, &mut sink);
     spinner.stop();
-    ran.map_err(|error| report::db_error(&error, Some(&sql)))?;
+    ran.map_err(|error| report::db_error(&error, Some(&last.sql)))?;
     sink.finish().map_err(|error| chart_error(&error))
 }

@@ -209,6 +209,14 @@ impl NoRerun {
     }
 }
 
+/// The statement behind the last result set and the values bound to its
+/// placeholders (empty unless it was a saved query run with arguments).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LastResult {
+    pub sql: String,
+    pub params: Vec<db::Param>,
+}
+
 pub struct Session {
     /// What this connection is and its rules (profile, read-only, timeout).
     choice: Choice,
@@ -224,8 +232,9 @@ pub struct Session {
     /// The values bound to the statement [`Session::execute`] is running,
     /// recorded beside its SQL.
     bound: Vec<db::Param>,
-    /// The last statement that produced a result set, for `\export`.
-    last_result: Option<String>,
+    /// The last statement that produced a result set, with the values
+    /// bound to it, for `\export`, `\chart all` and plugins.
+    last_result: Option<LastResult>,
     /// The first rows of the last result shown, for `\chart`.
     kept: kept::Kept,
     /// Where results and messages go, as the front end chose.
@@ -364,12 +373,11 @@ impl Session {
 
     /// The statement behind the last result set, when running it again can
     /// only read: the classifier must call it `read_only` now.
-    pub fn last_result(&mut self) -> Result<String, NoRerun> {
-        let sql = self.last_result.clone().ok_or(NoRerun::NoResult)?;
-        let sql = sql.as_str();
-        let verdict = self.classify(sql);
+    pub fn last_result(&mut self) -> Result<LastResult, NoRerun> {
+        let last = self.last_result.clone().ok_or(NoRerun::NoResult)?;
+        let verdict = self.classify(&last.sql);
         if verdict.level == Level::ReadOnly {
-            Ok(sql.to_string())
+            Ok(last)
         } else {
             Err(NoRerun::Writes {
                 reasons: verdict.reasons.join("; "),
@@ -380,8 +388,25 @@ impl Session {
     /// Runs a `read_only` statement again inside the server guard, streaming
     /// its rows into `sink`; Ctrl-C cancels it. Recorded in the query log.
     pub fn rerun(&mut self, sql: &str, sink: &mut dyn RowSink) -> Result<Outcome, db::Error> {
-        self.run_read_only(sql, sql, |backend, statement_timeout| {
-            backend.run(sql, &[], Guard::ReadOnly { statement_timeout }, sink)
+        self.rerun_last(
+            &LastResult {
+                sql: sql.to_string(),
+                params: Vec::new(),
+            },
+            sink,
+        )
+    }
+
+    /// As [`Session::rerun`], binding the last result's values again.
+    pub fn rerun_last(
+        &mut self,
+        last: &LastResult,
+        sink: &mut dyn RowSink,
+    ) -> Result<Outcome, db::Error> {
+        let sql = last.sql.as_str();
+        let params = last.params.as_slice();
+        self.run_read_only(sql, sql, params, |backend, statement_timeout| {
+            backend.run(sql, params, Guard::ReadOnly { statement_timeout }, sink)
         })
     }
 
@@ -395,7 +420,7 @@ impl Session {
         copy: &str,
         out: &mut dyn Write,
     ) -> Result<Outcome, db::Error> {
-        self.run_read_only(copy, query, |backend, statement_timeout| {
+        self.run_read_only(copy, query, &[], |backend, statement_timeout| {
             backend.copy_out(copy, statement_timeout, out)
         })
     }
@@ -410,6 +435,7 @@ impl Session {
         &mut self,
         sql: &str,
         recorded: &str,
+        params: &[db::Param],
         work: impl FnOnce(&mut dyn Backend, Duration) -> Result<Outcome, db::Error>,
     ) -> Result<Outcome, db::Error> {
         db::reject_nul(sql)?;
@@ -437,7 +463,7 @@ impl Session {
         };
         let statement = Statement {
             sql: recorded,
-            params: &[],
+            params,
             question: None,
             level: verdict.level,
         };

@@ -14,7 +14,7 @@ pub struct Parked {
     backend: Box<dyn Backend>,
     catalog: Option<Catalog>,
     last_sql: Option<String>,
-    last_result: Option<String>,
+    last_result: Option<super::LastResult>,
 }
 
 impl Parked {

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 use super::kept::Kept;
-use super::{Confirm, Consent, Decision, Executed, Loaded, Ran, Run, Session, rows_of};
+use super::{Confirm, Consent, Decision, Executed, LastResult, Loaded, Ran, Run, Session, rows_of};
 use crate::console::Console;
 use crate::db::{self, Backend, Guard, Outcome, OutcomeKind, RowFlow, RowSink};
 use crate::escape;
@@ -239,12 +239,14 @@ impl Session {
             }
             other => other,
         };
-        // `\export` runs the last result again without values to bind.
+        // `\export` runs the last result again, with the same values bound.
         if let Ok(outcome) = &result
             && let OutcomeKind::Rows { .. } = outcome.kind
-            && run.params.is_empty()
         {
-            self.last_result = Some(sql.to_string());
+            self.last_result = Some(LastResult {
+                sql: sql.to_string(),
+                params: run.params.clone(),
+            });
         }
         let reached = Reached {
             result,
@@ -391,7 +393,10 @@ impl Session {
     ) -> Executed {
         self.catalog = None;
         if let OutcomeKind::Rows { .. } = previewed.kind {
-            self.last_result = Some(sql.to_string());
+            self.last_result = Some(LastResult {
+                sql: sql.to_string(),
+                params: Vec::new(),
+            });
         }
         let rows = rows_of(&previewed);
         let ended = match self.backend.end_preview(commit) {

@@ -256,10 +256,10 @@ fn bad(field: &'static str, problem: &str) -> ToolError {
 /// `{"columns", "rows", "truncated"}` within the default [`Limits`]; `Err`
 /// says why there is none (no result yet, or one that would write again).
 pub fn last_result(session: &mut Session) -> Result<Json, String> {
-    let sql = session.last_result().map_err(|why| why.to_string())?;
+    let last = session.last_result().map_err(|why| why.to_string())?;
     let mut capped = rows::Capped::new(Limits::default());
     session
-        .rerun(&sql, &mut capped)
+        .rerun_last(&last, &mut capped)
         .map_err(|error| format!("running it again failed: {error}"))?;
     Ok(capped.json())
 }

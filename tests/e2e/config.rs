@@ -414,3 +414,53 @@ fn config_show_lists_plugins_and_mcp_servers() {
     assert_eq!(doc["agent"]["max_tool_calls"], 6, "{out}");
     assert_eq!(doc["llm"]["provider"], "ollama", "{out}");
 }
+
+/// `glance config show` (text and JSON) hides every secret in a provider's
+/// `base_url` and in plugin and MCP server commands: URL user info and
+/// secret query parameters, `--token=X`, `--password X`, `-u user:X`,
+/// `Authorization: Bearer X`, `API_KEY=X`.
+#[test]
+fn config_show_hides_secrets_in_urls_and_commands() {
+    let secrets = [
+        "hunter2",
+        "sk-query",
+        "sk-live-1",
+        "pw-two-words",
+        "bobs-pw",
+        "bearer-tok",
+        "env-key",
+        "pa55w0rd",
+        "SECRETKEY",
+    ];
+    let home = home_with_config(
+        "[providers.openai]\nbase_url = \"https://user:hunter2@proxy.example.com/v1?api_key=sk-query\"\n\
+         [tools.dump]\ncommand = [\"/bin/dump\", \"--token=sk-live-1\", \"--password\", \"pw-two-words\", \
+         \"-u\", \"bob:bobs-pw\", \"-H\", \"Authorization: Bearer bearer-tok\", \
+         \"https://bob:pa55w0rd@example.com/x?key=SECRETKEY\"]\nread_only = true\n\
+         [mcp.files]\ncommand = [\"env\", \"API_KEY=env-key\", \"mcp-files\"]\n",
+    );
+    let text = glance().home(&home).args(["config", "show"]).run();
+    text.success()
+        .stdout_has(
+            "base_url = \"https://user:<redacted>@proxy.example.com/v1?api_key=<redacted>\"",
+        )
+        .stdout_has(
+            "command = [\"/bin/dump\", \"--token=<redacted>\", \"--password\", \"<redacted>\", \
+             \"-u\", \"bob:<redacted>\", \"-H\", \"Authorization: Bearer <redacted>\", \
+             \"https://bob:<redacted>@example.com/x?key=<redacted>\"]",
+        )
+        .stdout_has("command = [\"env\", \"API_KEY=<redacted>\", \"mcp-files\"]");
+    let json = glance()
+        .home(&home)
+        .args(["--format", "json", "config", "show"])
+        .run();
+    json.success();
+    for secret in secrets {
+        text.never_shows(secret);
+        json.never_shows(secret);
+    }
+    assert_eq!(
+        json.json()["providers"]["openai"]["base_url"],
+        "https://user:<redacted>@proxy.example.com/v1?api_key=<redacted>"
+    );
+}

@@ -406,6 +406,22 @@ fn a_plugin_the_model_calls_in_the_repl_asks_first() {
     assert_eq!(repl.expect_exit(), 0);
 }
 
+/// `keep.sh`: appends each call it receives to `keep.sh.calls` (read by
+/// [`kept_calls`]) and prints `kept`.
+fn keep_script(setup: &Setup) {
+    script(
+        &setup.dir,
+        "keep.sh",
+        "cat >> \"$0.calls\"; echo >> \"$0.calls\"; echo kept",
+    );
+}
+
+/// The piped REPL given `input`, with [`keep_script`] in place.
+fn keep_repl(setup: &Setup, input: &str) -> harness::Output {
+    keep_script(setup);
+    piped_repl(setup, &FakeLlm::openai(Vec::new()), &[], input)
+}
+
 /// The calls `keep.sh` received, one JSON document each.
 fn kept_calls(setup: &Setup) -> Vec<serde_json::Value> {
     std::fs::read_to_string(setup.dir.join("keep.sh.calls"))
@@ -425,11 +441,7 @@ fn a_plugin_asking_for_the_last_result_gets_it() {
         "[tools.keep]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\nlast_result = true\n\
          [tools.plain]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\n",
     );
-    script(
-        &setup.dir,
-        "keep.sh",
-        "cat >> \"$0.calls\"; echo >> \"$0.calls\"; echo kept",
-    );
+    keep_script(&setup);
     let fake = FakeLlm::openai(Vec::new());
     piped_repl(
         &setup,
@@ -461,6 +473,124 @@ fn a_plugin_asking_for_the_last_result_gets_it() {
     );
 }
 
+/// The question before a plugin that is not read-only runs says when your
+/// last result's rows go along, and hides the secrets in its command.
+#[test]
+fn the_question_before_a_writing_plugin_says_the_last_result_goes_along() {
+    let setup = setup(
+        "plugins_ask_rows",
+        "[tools.wr]\ncommand = [\"{dir}/wr.sh\", \"--token=sk-wr-secret\"]\nlast_result = true\n",
+    );
+    script(&setup.dir, "wr.sh", "cat > \"$0.ran\"; echo wrote");
+    let mut repl = start_repl(&setup);
+    repl.send_line("\\tool wr");
+    repl.expect("--token=<redacted>");
+    repl.expect("your last result's rows go along (last_result = true)");
+    repl.expect("Run it? [y/N]");
+    repl.send_line("n");
+    repl.expect("declined");
+    repl.expect_prompt();
+    repl.send_line("\\q");
+    assert_eq!(repl.expect_exit(), 0);
+    assert!(!repl.transcript().contains("sk-wr-secret"));
+    assert!(!setup.dir.join("wr.sh.ran").exists());
+}
+
+/// A plugin named like a psql meta-command glance lacks (`\\set`, `\\dS`)
+/// gets no `\\NAME` shortcut: a psql habit never runs it; `\\tool` does,
+/// and `\\tools` says so.
+#[test]
+fn a_plugin_named_like_a_psql_command_is_reached_only_by_tool() {
+    let setup = setup(
+        "plugins_psql_names",
+        "[tools.set]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\n\
+         [tools.dS]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\n",
+    );
+    let out = keep_repl(
+        &setup,
+        "\\set x 1\n\\dS\n\\tools\n\\tool set {\"x\": \"1\"}\n",
+    );
+    out.success()
+        .stderr_has("unknown command \\set")
+        .stdout_has("only by \\tool: \\set is a psql command, kept for it")
+        .stdout_has("only by \\tool: \\dS is a psql command, kept for it");
+    let calls = kept_calls(&setup);
+    assert_eq!(calls.len(), 1, "{out}");
+    assert_eq!(calls[0]["arguments"], json!({"x": "1"}));
+}
+
+/// `\\tools` hides the secrets in a plugin's command line (URL user info
+/// and query keys, `--token=X`, `--password X`).
+#[test]
+fn tools_hides_secrets_in_a_plugin_command() {
+    let setup = setup(
+        "plugins_tools_secrets",
+        "[tools.dump]\ncommand = [\"{dir}/keep.sh\", \"--token=sk-live-ABC\", \"--password\", \"pw-word\", \
+         \"https://bob:pa55w0rd@example.com/x?key=SECRETKEY\"]\nread_only = true\n",
+    );
+    let fake = FakeLlm::openai(Vec::new());
+    let out = piped_repl(&setup, &fake, &[], "\\tools\n");
+    out.success().stdout_has(
+        "keep.sh --token=<redacted> --password <redacted> https://bob:<redacted>@example.com/x?key=<redacted>",
+    );
+    for secret in ["sk-live-ABC", "pw-word", "pa55w0rd", "SECRETKEY"] {
+        out.never_shows(secret);
+    }
+}
+
+/// After a saved query run with arguments, the last result is that
+/// query's, run again with its values bound (a plugin's `last_result`,
+/// `\\export`); after a saved write that returns rows, the write is the
+/// last result, and it is not run again.
+#[test]
+fn the_last_result_after_a_saved_query_is_its_own() {
+    let setup = setup(
+        "plugins_last_saved",
+        "[tools.keep]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\nlast_result = true\n",
+    );
+    keep_script(&setup);
+    let home = harness::scratch_dir("plugins_last_saved_home");
+    let queries = home.join(".local/share/glance/queries");
+    std::fs::create_dir_all(&queries).unwrap();
+    std::fs::write(
+        queries.join("one.sql"),
+        "select id, name from items where id = :id",
+    )
+    .unwrap();
+    std::fs::write(
+        queries.join("reprice.sql"),
+        "update items set price = :price where id = :id returning id",
+    )
+    .unwrap();
+    let exported = setup.dir.join("one.csv");
+    let input = format!(
+        "select id, name from items order by id;\n\\n one 2\n\\tool keep\n\\export csv {}\n\
+         \\n reprice 7 1\n\\tool keep\n",
+        exported.display()
+    );
+    glance()
+        .home(&home)
+        .args(["--yes", "repl", "-d"])
+        .arg(&setup.db)
+        .env("GLANCE_CONFIG", &setup.config)
+        .stdin(input)
+        .run()
+        .success();
+    let calls = kept_calls(&setup);
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(
+        calls[0]["context"]["last_result"]["rows"],
+        json!([{"id": 2, "name": "ink"}])
+    );
+    assert_eq!(
+        std::fs::read_to_string(&exported).unwrap(),
+        "id,name\n2,ink\n"
+    );
+    assert_eq!(calls[1]["context"]["last_result"], json!(null));
+    let note = calls[1]["context"]["last_result_note"].as_str().unwrap();
+    assert!(note.contains("writes"), "{note}");
+}
+
 /// `\\NAME ARGS` runs a plugin by hand: key=value words, JSON, or one bare
 /// word for the only required parameter. A plugin named like a
 /// meta-command is reachable only by `\\tool`, and `\\tools` says so.
@@ -472,22 +602,22 @@ fn a_plugin_runs_by_hand_by_its_own_name() {
          parameters = { type = \"object\", properties = { metric = { type = \"string\" }, n = { type = \"integer\" } }, required = [\"metric\"] }\n\
          [tools.dt]\ncommand = [\"{dir}/keep.sh\"]\nread_only = true\n",
     );
-    script(
-        &setup.dir,
-        "keep.sh",
-        "cat >> \"$0.calls\"; echo >> \"$0.calls\"; echo kept",
-    );
-    let fake = FakeLlm::openai(Vec::new());
-    let out = piped_repl(
+    let out = keep_repl(
         &setup,
-        &fake,
-        &[],
         "\\keep items\n\\keep metric='two words' n=5\n\\keep {\"metric\": \"x\"}\n\\keep a b\n\
-         \\dt\n\\tool dt\n\\tools\n\\toolz\n",
+         \\dt\n\\tool dt\n\\tools\n\\toolz\n\\keep\n\\keep metric=a zz=1\n\\keep metric=a n=abc\n\
+         \\keep metric=a metric=b\n\\keep {\"metric\": 5}\n\\tool keep {\"metric\": \"a\", \"n\": \"5\"}\n",
     );
     out.success()
         .stdout_has("kept")
         .stdout_has("items")
+        .stderr_has("\\keep: the required parameter `metric` is missing")
+        .stderr_has("it takes metric (string, required), n (integer)")
+        .stderr_has("\\keep: unknown parameter `zz`")
+        .stderr_has("\\keep: `n` is an integer, not `abc`")
+        .stderr_has("\\keep: `metric` is given twice; give it once")
+        .stderr_has("\\keep: `metric` is a string, not 5")
+        .stderr_has("\\tool keep: `n` is an integer, not \"5\"")
         .stderr_has("\\keep: `a` is not key=value")
         .stderr_has("did you mean \\tool")
         .stdout_has("only by \\tool: \\dt is a meta-command")

@@ -593,3 +593,25 @@ fn a_password_typed_at_the_prompt_is_hidden_in_the_line_history_and_private_file
     assert_eq!(mode(&config), 0o600);
     assert_eq!(mode(config.parent().unwrap()), 0o700);
 }
+
+/// A provider `base_url` with a key in its query string: the request goes
+/// to the path before the query, and the network error that follows shows
+/// the URL with the key hidden.
+#[test]
+fn a_key_in_the_provider_url_query_is_hidden_in_a_network_error() {
+    let home = harness::scratch_dir("secrets-url-query");
+    // Nothing listens on port 1.
+    let out = glance()
+        .home(&home)
+        .args(["--demo", "ask", "how many customers?"])
+        .env("OPENAI_API_KEY", "sk-header-key-77")
+        .env(
+            "OPENAI_BASE_URL",
+            "http://127.0.0.1:1/v1?api_key=sk-query-key-42",
+        )
+        .run();
+    out.code(1)
+        .stderr_has("http://127.0.0.1:1/v1/chat/completions?api_key=<redacted>")
+        .never_shows("sk-query-key-42")
+        .never_shows("sk-header-key-77");
+}
