@@ -335,7 +335,8 @@ fn ctrl_c_cancels_a_statement_of_an_included_file_and_stops_the_file() {
     while db
         .query_scalar(
             "select count(*) from pg_stat_activity \
-             where query like '%pg_sleep(60)%' and pid <> pg_backend_pid()",
+             where query like '%''slow-'' || pg_sleep(60)%' \
+             and datname = current_database() and pid <> pg_backend_pid()",
         )
         .as_deref()
         != Some("1")
