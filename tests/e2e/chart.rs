@@ -272,6 +272,7 @@ fn ask_chart_out_saves_svg_beside_json_and_never_replaces_a_file() {
     again
         .stderr_has("already exists")
         .stderr_has("glance never replaces a file");
+    assert!(!again.stdout.contains("rows)"), "nothing ran\n{again}");
     assert_eq!(
         std::fs::read(&file).unwrap(),
         before,
@@ -288,4 +289,23 @@ fn ask_chart_out_saves_svg_beside_json_and_never_replaces_a_file() {
         !refused.stdout.contains("(5 rows)"),
         "nothing ran\n{refused}"
     );
+}
+
+#[test]
+fn ask_chart_out_checks_the_file_before_anything_runs() {
+    let dir = harness::scratch_dir("chart-out-first");
+    let taken = dir.join("taken.svg");
+    std::fs::write(&taken, "mine").unwrap();
+    let missing = dir.join("no-such-dir").join("c.svg");
+    let cases = [
+        (taken.to_str().unwrap(), "already exists"),
+        (missing.to_str().unwrap(), "does not exist"),
+    ];
+    for (path, said) in cases {
+        let out = ask(&["--sql", BY_STATUS, "--chart-out", path]);
+        out.code(1);
+        out.stderr_has(said);
+        assert!(!out.stdout.contains("(5 rows)"), "nothing ran\n{out}");
+    }
+    assert_eq!(std::fs::read_to_string(&taken).unwrap(), "mine");
 }
