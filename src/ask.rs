@@ -65,7 +65,8 @@ impl Failed {
         }
     }
 
-    /// A failure whose JSON document was printed.
+    /// A failure whose JSON document was printed, or that comes after the
+    /// result's document, which stays the only one on stdout.
     fn described(failure: Failure) -> Failed {
         Failed {
             described: true,
@@ -215,7 +216,9 @@ pub fn run(
         )
     })?;
     match &charted {
-        Some(request) => Ok(chart::print(&session, request, streamed, term)?),
+        // The result (its JSON document too) is out: a chart that cannot
+        // be drawn or saved is said on stderr alone.
+        Some(request) => chart::print(&session, request, streamed, term).map_err(Failed::described),
         None => Ok(()),
     }
 }
@@ -455,7 +458,7 @@ fn ask_question(
             match charted {
                 Some(mut wanted) => {
                     wanted.request.kind = wanted.request.kind.or(worded.and_then(|r| r.kind));
-                    Ok(chart::print(session, &wanted, None, term)?)
+                    chart::print(session, &wanted, None, term).map_err(Failed::described)
                 }
                 None if json => Ok(()),
                 None => {

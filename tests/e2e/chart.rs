@@ -309,3 +309,22 @@ fn ask_chart_out_checks_the_file_before_anything_runs() {
     }
     assert_eq!(std::fs::read_to_string(&taken).unwrap(), "mine");
 }
+
+#[test]
+fn json_output_stays_one_document_when_the_chart_cannot_be_drawn() {
+    let dir = harness::scratch_dir("chart-out-json");
+    let file = dir.join("names.svg");
+    let out = ask(&[
+        "--sql",
+        "select first_name from customers limit 2",
+        "--format",
+        "json",
+        "--chart-out",
+        file.to_str().unwrap(),
+    ]);
+    out.code(1);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["rows"].as_array().map(Vec::len), Some(2), "{out}");
+    out.stderr_has("cannot draw a chart: no numeric column to plot");
+    assert!(!file.exists());
+}
