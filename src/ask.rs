@@ -214,6 +214,12 @@ pub fn run(
              pass --allow-destructive to run it anyway",
             verdict.reasons.join("; ")
         )
+    })
+    .map_err(|failed| match charted.as_ref().and_then(|w| w.save.as_deref()) {
+        Some(file) if matches!(failed.failure, Failure::OutputClosed) => {
+            Failed::described(chart::unsaved_after_closed_output(file))
+        }
+        _ => failed,
     })?;
     match &charted {
         // The result (its JSON document too) is out: a chart that cannot

@@ -108,6 +108,20 @@ pub fn print(
     Ok(())
 }
 
+/// `--chart-out` when stdout was closed before the result was read
+/// (`| head`): the rows were not all fetched, so no chart is saved, and
+/// the command fails rather than end as if it had been.
+pub fn unsaved_after_closed_output(file: &str) -> Failure {
+    Failure::Runtime {
+        message: format!(
+            "--chart-out: no chart saved to {file}: the output was closed before the whole result was read"
+        ),
+        hint: Some(
+            "send the output somewhere that reads all of it (e.g. > /dev/null), or use --format chart".into(),
+        ),
+    }
+}
+
 /// `--chart-out`'s file could not be (or would not be) written.
 fn save_failure(error: export::Error) -> Failure {
     Failure::Runtime {
@@ -118,5 +132,21 @@ fn save_failure(error: export::Error) -> Failure {
             }
             error => error.hint().map(str::to_string),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_output_fails_naming_the_file_not_saved() {
+        let failure = unsaved_after_closed_output("out.svg");
+        assert_eq!(failure.code(), 1);
+        assert!(
+            failure.message().contains("no chart saved to out.svg"),
+            "{}",
+            failure.message()
+        );
     }
 }

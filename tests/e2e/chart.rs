@@ -328,3 +328,27 @@ fn json_output_stays_one_document_when_the_chart_cannot_be_drawn() {
     out.stderr_has("cannot draw a chart: no numeric column to plot");
     assert!(!file.exists());
 }
+
+#[test]
+fn ask_chart_out_into_a_closed_stdout_fails_saying_no_chart_was_saved() {
+    let dir = harness::scratch_dir("chart-out-head");
+    let file = dir.join("n.svg");
+    // 50,000 rows outgrow the pipe, so glance writes after head left.
+    let sql = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 50000) \
+               select i, i % 7 as v from n";
+    let out = harness::Cmd::new("sh")
+        .env("GLANCE", harness::glance_bin())
+        .env("SQL", sql)
+        .env("OUT", &file)
+        .env("NO_COLOR", "1")
+        .args([
+            "-c",
+            "{ \"$GLANCE\" --demo --no-history ask --sql \"$SQL\" --chart-out \"$OUT\"; echo \"exit=$?\" >&2; } | head -n 2",
+        ])
+        .run();
+    out.stderr_has("exit=1")
+        .stderr_has("no chart saved to")
+        .stderr_has("the output was closed before the whole result was read");
+    out.never_shows("Broken pipe");
+    assert!(!file.exists());
+}
