@@ -352,3 +352,14 @@ fn ask_chart_out_into_a_closed_stdout_fails_saying_no_chart_was_saved() {
     out.never_shows("Broken pipe");
     assert!(!file.exists());
 }
+
+#[test]
+fn key_columns_are_labels_not_values() {
+    let out = repl(
+        "\\sql select customer_id, count(*) as n from orders group by 1 order by 2 desc limit 10;\n\\chart\n\
+         \\sql select id, price from products;\n\\chart hist\n",
+    );
+    out.success();
+    out.stdout_has("Bar chart of n by customer_id.")
+        .stdout_has("Histogram of price.");
+}
