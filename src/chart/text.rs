@@ -109,7 +109,10 @@ fn bars(labels: &[String], series: &[Series], style: &Style) -> Vec<String> {
         for (n, s) in series.iter().enumerate() {
             let shown = if n == 0 { label.clone() } else { String::new() };
             let (value, text) = match s.values[i] {
-                Some(v) => (v, value_text(v)),
+                Some(v) => match s.digits.get(i).cloned().flatten() {
+                    Some(digits) => (v, grouped_digits(&digits)),
+                    None => (v, value_text(v)),
+                },
                 None => (0.0, "NULL".to_string()),
             };
             rows.push(BarLine {
@@ -280,6 +283,33 @@ fn marks(glyphs: Glyphs) -> &'static [char; 6] {
 /// A bar's value: whole numbers grouped, others with two decimals.
 fn value_text(v: f64) -> String {
     grouped(v, if v.fract() == 0.0 { 0 } else { 2 })
+}
+
+/// A number's own digits (`-1234567.50`) with the whole part grouped by
+/// thousands (`-1,234,567.50`), however long: nothing is lost to `f64`.
+fn grouped_digits(digits: &str) -> String {
+    let (sign, rest) = match digits.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", digits.strip_prefix('+').unwrap_or(digits)),
+    };
+    let (whole, fraction) = match rest.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (rest, None),
+    };
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return digits.to_string();
+    }
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    match fraction {
+        Some(fraction) => format!("{sign}{grouped}.{fraction}"),
+        None => format!("{sign}{grouped}"),
+    }
 }
 
 /// `v` with `decimals` places and its whole part grouped by thousands.

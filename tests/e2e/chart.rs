@@ -363,3 +363,20 @@ fn key_columns_are_labels_not_values() {
     out.stdout_has("Bar chart of n by customer_id.")
         .stdout_has("Histogram of price.");
 }
+
+#[test]
+fn bar_values_show_the_databases_own_digits() {
+    let db = harness::db("chart_digits");
+    let out = glance()
+        .args(["--no-history", "-d", db.url(), "ask", "--sql"])
+        .arg(
+            "select 'big' as k, 9007199254740993::bigint as n, \
+             12345678901234567890.123456789::numeric as m",
+        )
+        .args(["--chart", "bar"])
+        .env("NO_COLOR", "1")
+        .run();
+    out.success();
+    out.stdout_has("9,007,199,254,740,993")
+        .stdout_has("12,345,678,901,234,567,890.123456789");
+}
