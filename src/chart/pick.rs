@@ -70,6 +70,8 @@ pub enum PickError {
     LineNeedsAxis { columns: String },
     #[error("the result has no columns to plot")]
     NoColumns,
+    #[error("the result has no rows")]
+    NoRows,
 }
 
 /// Chooses the chart for a result with `columns`, whose first rows are
@@ -77,6 +79,9 @@ pub enum PickError {
 pub fn pick(columns: &[Column], sample: &[Row], request: &Request) -> Result<Choice, PickError> {
     if columns.is_empty() {
         return Err(PickError::NoColumns);
+    }
+    if sample.is_empty() {
+        return Err(PickError::NoRows);
     }
     let classes: Vec<Class> = (0..columns.len())
         .map(|i| classify(&columns[i], sample.iter().map(|row| &row[i])))

@@ -380,3 +380,11 @@ fn bar_values_show_the_databases_own_digits() {
     out.stdout_has("9,007,199,254,740,993")
         .stdout_has("12,345,678,901,234,567,890.123456789");
 }
+
+#[test]
+fn an_empty_result_says_it_has_no_rows() {
+    let out =
+        repl("\\sql select status, count(*) as n from orders where 1 = 0 group by 1;\n\\chart\n");
+    out.success();
+    out.stderr_has("\\chart: the result has no rows");
+}

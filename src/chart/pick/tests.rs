@@ -192,3 +192,9 @@ fn one_long_label_keeps_the_bars() {
     ];
     assert_eq!(auto(&columns, &rows).unwrap().kind, Kind::Bar);
 }
+
+#[test]
+fn an_empty_result_says_it_has_no_rows() {
+    let columns = [col("status", "TEXT"), col("n", "INTEGER")];
+    assert_eq!(auto(&columns, &[]), Err(PickError::NoRows));
+}
