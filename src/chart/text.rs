@@ -199,7 +199,7 @@ fn bar_lines(mut rows: Vec<BarLine>, style: &Style, room: usize) -> Vec<String> 
     let mut lines: Vec<String> = rows
         .iter()
         .map(|row| {
-            let label = truncate(&row.label, label_width);
+            let label = cut(&row.label, label_width, style.glyphs);
             let pad = label_width - text_width(&label);
             let fill = fill(row.series, style);
             let bar = if row.value < 0.0 || fill.is_some() {
@@ -224,7 +224,11 @@ fn bar_lines(mut rows: Vec<BarLine>, style: &Style, room: usize) -> Vec<String> 
         })
         .collect();
     if hidden > 0 {
-        lines.push(format!("… {} more", thousands(hidden as u64 + 1)));
+        let ellipsis = match style.glyphs {
+            Glyphs::Ascii => "...",
+            _ => "…",
+        };
+        lines.push(format!("{ellipsis} {} more", thousands(hidden as u64 + 1)));
     }
     lines
 }
@@ -283,6 +287,16 @@ fn marks(glyphs: Glyphs) -> &'static [char; 6] {
 /// A bar's value: whole numbers grouped, others with two decimals.
 fn value_text(v: f64) -> String {
     grouped(v, if v.fract() == 0.0 { 0 } else { 2 })
+}
+
+/// `label` cut to `max` columns, ending in "…", or "..." in ASCII.
+fn cut(label: &str, max: usize, glyphs: Glyphs) -> String {
+    if glyphs != Glyphs::Ascii || text_width(label) <= max {
+        return truncate(label, max).into_owned();
+    }
+    let head = truncate(label, max.saturating_sub(2));
+    let head = head.strip_suffix('…').unwrap_or(&head);
+    format!("{head}{}", ".".repeat(max.min(3)))
 }
 
 /// A number's own digits (`-1234567.50`) with the whole part grouped by

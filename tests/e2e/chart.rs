@@ -388,3 +388,24 @@ fn an_empty_result_says_it_has_no_rows() {
     out.success();
     out.stderr_has("\\chart: the result has no rows");
 }
+
+#[test]
+fn ascii_charts_cut_with_three_dots() {
+    let sql = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 30) \
+               select case when i % 2 = 0 then 'item ' || i \
+               else 'a very long product name that goes on and on ' || i end as name, i as n from n;";
+    let out = glance()
+        .args(["--demo", "--no-history"])
+        .env("NO_COLOR", "1")
+        .env("LANG", "C")
+        .env("LC_ALL", "C")
+        .stdin(format!("\\sql {sql}\n\\chart\n"))
+        .run();
+    out.success();
+    let chart = &out.stdout[out.stdout.find("Bar chart").expect("a bar chart")..];
+    assert!(chart.is_ascii(), "{chart}");
+    assert!(
+        chart.contains("... |") && chart.contains("\n... "),
+        "{chart}"
+    );
+}

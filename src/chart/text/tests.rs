@@ -255,3 +255,28 @@ fn bar_values_show_the_databases_own_digits() {
     );
     assert!(drawn.contains("9,007,199,254,740,993"), "{drawn}");
 }
+
+#[test]
+fn ascii_cuts_with_three_dots() {
+    assert_eq!(cut("abcdefghij", 6, Glyphs::Ascii), "abc...");
+    assert_eq!(cut("abcdefghij", 6, Glyphs::Unicode), "abcde…");
+    assert_eq!(cut("abc", 6, Glyphs::Ascii), "abc");
+    let labels: Vec<String> = (0..40).map(|i| format!("{}{i}", "x".repeat(50))).collect();
+    let data = Data::Bars {
+        series: vec![Series {
+            name: "n".into(),
+            values: labels.iter().map(|_| Some(1.0)).collect(),
+            digits: Vec::new(),
+        }],
+        labels,
+    };
+    let style = Style {
+        width: 60,
+        height: 16,
+        glyphs: Glyphs::Ascii,
+        color: false,
+    };
+    let drawn = render(&plot(Kind::Bar, "k", "n", data), &style);
+    assert!(drawn.is_ascii(), "{drawn}");
+    assert!(drawn.contains("... ") && drawn.contains("more"), "{drawn}");
+}
