@@ -409,3 +409,16 @@ fn ascii_charts_cut_with_three_dots() {
         "{chart}"
     );
 }
+
+#[test]
+fn chart_save_takes_a_quoted_path_with_spaces() {
+    let dir = harness::scratch_dir("chart-save-quoted");
+    let file = dir.join("by status.svg");
+    let out = repl(&format!(
+        "\\sql {BY_STATUS};\n\\chart save '{}'\n",
+        file.display()
+    ));
+    out.success();
+    out.stdout_has("Saved the bar chart of orders by status to");
+    assert!(svg_texts(&file).iter().any(|t| t == "delivered"));
+}
