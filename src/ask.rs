@@ -478,9 +478,18 @@ fn ask_question(
                 }
             }
         }
-        End::Prose => print_prose(question, &answered, &agent, json)
-            .map_err(Failure::from_io)
-            .map_err(Failed::from),
+        End::Prose => {
+            print_prose(question, &answered, &agent, json)
+                .map_err(Failure::from_io)
+                .map_err(Failed::from)?;
+            if let Some(file) = charted.as_ref().and_then(|w| w.save.as_deref()) {
+                eprintln!(
+                    "glance: no chart saved to {}: the answer is text, not a result",
+                    escape::visible(file)
+                );
+            }
+            Ok(())
+        }
         End::Declined => Err(Failure::Refused("not run: you answered no".into()).into()),
         End::Refused { sql, verdict } => {
             let flag = if verdict.level == Level::Destructive {

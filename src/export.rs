@@ -119,6 +119,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// What the person can do about it when the file was a chart's.
+    pub fn chart_hint(&self) -> Option<&'static str> {
+        match self {
+            Error::IsDirectory(_) => Some("give a file name, e.g. charts/out.svg"),
+            error => error.hint(),
+        }
+    }
+
     /// What the person can do about it.
     pub fn hint(&self) -> Option<&'static str> {
         match self {
@@ -669,6 +677,16 @@ mod tests {
             Err(Error::NoDirectory(_))
         ));
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_charts_directory_hint_names_an_svg() {
+        let error = Error::IsDirectory(PathBuf::from("charts"));
+        assert_eq!(
+            error.chart_hint(),
+            Some("give a file name, e.g. charts/out.svg")
+        );
+        assert_eq!(error.hint(), Some("give a file name, e.g. reports/out.csv"));
     }
 
     #[test]

@@ -130,7 +130,7 @@ fn save_failure(error: export::Error) -> Failure {
             export::Error::Exists(_) => {
                 Some("glance never replaces a file: remove it or name another".into())
             }
-            error => error.hint().map(str::to_string),
+            error => error.chart_hint().map(str::to_string),
         },
     }
 }

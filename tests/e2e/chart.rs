@@ -422,3 +422,26 @@ fn chart_save_takes_a_quoted_path_with_spaces() {
     out.stdout_has("Saved the bar chart of orders by status to");
     assert!(svg_texts(&file).iter().any(|t| t == "delivered"));
 }
+
+#[test]
+fn chart_out_on_a_text_answer_says_no_chart_was_saved() {
+    let dir = harness::scratch_dir("chart-out-prose");
+    let file = dir.join("x.svg");
+    let fake = FakeLlm::openai(vec![Reply::text("Orders have five statuses.")]);
+    let out = fake
+        .on(glance().args(["--demo", "--no-history", "ask", "what statuses are there?"]))
+        .args(["--chart-out", file.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .run();
+    out.success();
+    out.stderr_has("no chart saved to")
+        .stderr_has("the answer is text, not a result");
+    assert!(!file.exists());
+
+    let folder = dir.join("folder.svg");
+    std::fs::create_dir(&folder).unwrap();
+    let out = ask(&["--sql", BY_STATUS, "--chart-out", folder.to_str().unwrap()]);
+    out.code(1);
+    out.stderr_has("is a directory")
+        .stderr_has("e.g. charts/out.svg");
+}
