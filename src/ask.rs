@@ -65,7 +65,8 @@ impl Failed {
         }
     }
 
-    /// A failure whose JSON document was printed.
+    /// A failure whose JSON document was printed, or that comes after the
+    /// result's document, which stays the only one on stdout.
     fn described(failure: Failure) -> Failed {
         Failed {
             described: true,
@@ -213,9 +214,17 @@ pub fn run(
              pass --allow-destructive to run it anyway",
             verdict.reasons.join("; ")
         )
+    })
+    .map_err(|failed| match charted.as_ref().and_then(|w| w.save.as_deref()) {
+        Some(file) if matches!(failed.failure, Failure::OutputClosed) => {
+            Failed::described(chart::unsaved_after_closed_output(file))
+        }
+        _ => failed,
     })?;
     match &charted {
-        Some(request) => Ok(chart::print(&session, request, streamed, term)?),
+        // The result (its JSON document too) is out: a chart that cannot
+        // be drawn or saved is said on stderr alone.
+        Some(request) => chart::print(&session, request, streamed, term).map_err(Failed::described),
         None => Ok(()),
     }
 }
@@ -455,7 +464,7 @@ fn ask_question(
             match charted {
                 Some(mut wanted) => {
                     wanted.request.kind = wanted.request.kind.or(worded.and_then(|r| r.kind));
-                    Ok(chart::print(session, &wanted, None, term)?)
+                    chart::print(session, &wanted, None, term).map_err(Failed::described)
                 }
                 None if json => Ok(()),
                 None => {
@@ -469,9 +478,18 @@ fn ask_question(
                 }
             }
         }
-        End::Prose => print_prose(question, &answered, &agent, json)
-            .map_err(Failure::from_io)
-            .map_err(Failed::from),
+        End::Prose => {
+            print_prose(question, &answered, &agent, json)
+                .map_err(Failure::from_io)
+                .map_err(Failed::from)?;
+            if let Some(file) = charted.as_ref().and_then(|w| w.save.as_deref()) {
+                eprintln!(
+                    "glance: no chart saved to {}: the answer is text, not a result",
+                    escape::visible(file)
+                );
+            }
+            Ok(())
+        }
         End::Declined => Err(Failure::Refused("not run: you answered no".into()).into()),
         End::Refused { sql, verdict } => {
             let flag = if verdict.level == Level::Destructive {

@@ -119,6 +119,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// What the person can do about it when the file was a chart's.
+    pub fn chart_hint(&self) -> Option<&'static str> {
+        match self {
+            Error::IsDirectory(_) => Some("give a file name, e.g. charts/out.svg"),
+            error => error.hint(),
+        }
+    }
+
     /// What the person can do about it.
     pub fn hint(&self) -> Option<&'static str> {
         match self {
@@ -177,6 +185,21 @@ pub fn write_text(file: &str, overwrite: bool, text: &str) -> Result<PathBuf, Er
         Ok((0, text.len() as u64))
     })?;
     Ok(path)
+}
+
+/// Checks, without writing, that [`write_text`] could create `file` (not
+/// replacing anything): it does not exist, is no directory, and its
+/// directory exists and takes a new file (tried with a temporary file,
+/// removed at once). Lets a command refuse a target before it runs
+/// anything, then write at the end.
+pub fn check_new_file(file: &str) -> Result<PathBuf, Error> {
+    let target = expand_home(file);
+    check_target(&target, false)?;
+    TempFile::beside(&target).map_err(|source| Error::Create {
+        dir: directory_of(&target),
+        source,
+    })?;
+    Ok(target)
 }
 
 /// Writes `plot` as an SVG image of [`CHART_WIDTH`] × [`CHART_HEIGHT`]
@@ -633,6 +656,44 @@ impl Write for CsvRecords<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_file_is_checked_before_anything_is_written() {
+        let dir = std::env::temp_dir().join(format!("glance-check-new-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let fresh = dir.join("fresh.svg");
+        assert_eq!(check_new_file(fresh.to_str().unwrap()).unwrap(), fresh);
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            0,
+            "nothing left behind"
+        );
+        fs::write(&fresh, "x").unwrap();
+        assert!(matches!(
+            check_new_file(fresh.to_str().unwrap()),
+            Err(Error::Exists(_))
+        ));
+        assert!(matches!(
+            check_new_file(dir.to_str().unwrap()),
+            Err(Error::IsDirectory(_))
+        ));
+        let missing = dir.join("nope").join("a.svg");
+        assert!(matches!(
+            check_new_file(missing.to_str().unwrap()),
+            Err(Error::NoDirectory(_))
+        ));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_charts_directory_hint_names_an_svg() {
+        let error = Error::IsDirectory(PathBuf::from("charts"));
+        assert_eq!(
+            error.chart_hint(),
+            Some("give a file name, e.g. charts/out.svg")
+        );
+        assert_eq!(error.hint(), Some("give a file name, e.g. reports/out.csv"));
+    }
 
     #[test]
     fn sizes_read_like_a_file_manager() {

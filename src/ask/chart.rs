@@ -37,7 +37,9 @@ impl Wanted {
 /// The chart `ask` draws or saves, if any: `--chart`'s kind, any kind with
 /// `--format chart` or `--chart-out`. `--chart` with `--format json` is
 /// refused: a JSON document has no place for a drawing. A `--chart-out`
-/// name that is no `.svg` is refused before anything runs.
+/// name that is no `.svg`, or a file that could not be created (it exists,
+/// is a directory, its directory is missing or not writable), is refused
+/// before anything runs.
 pub fn wanted(args: &AskArgs, format: Format) -> Result<Option<Wanted>, Failure> {
     if args.chart.is_some() && matches!(format, Format::Json | Format::Ndjson) {
         return Err(Failure::Usage {
@@ -49,13 +51,14 @@ pub fn wanted(args: &AskArgs, format: Format) -> Result<Option<Wanted>, Failure>
             ),
         });
     }
-    if let Some(file) = &args.chart_out
-        && !file.to_ascii_lowercase().ends_with(".svg")
-    {
-        return Err(Failure::Usage {
-            message: format!("--chart-out {file}: a chart is saved as SVG"),
-            hint: Some("name the file FILE.svg".into()),
-        });
+    if let Some(file) = &args.chart_out {
+        if !file.to_ascii_lowercase().ends_with(".svg") {
+            return Err(Failure::Usage {
+                message: format!("--chart-out {file}: a chart is saved as SVG"),
+                hint: Some("name the file FILE.svg".into()),
+            });
+        }
+        export::check_new_file(file).map_err(save_failure)?;
     }
     let draw = args.chart.is_some() || format == Format::Chart;
     Ok((draw || args.chart_out.is_some()).then(|| Wanted {
@@ -100,15 +103,50 @@ pub fn print(
         );
     }
     if let Some(file) = &wanted.save {
-        export::write_chart(file, false, &plot).map_err(|error| Failure::Runtime {
-            message: format!("--chart-out: {error}"),
-            hint: match &error {
-                export::Error::Exists(_) => {
-                    Some("glance never replaces a file: remove it or name another".into())
-                }
-                error => error.hint().map(str::to_string),
-            },
-        })?;
+        export::write_chart(file, false, &plot).map_err(save_failure)?;
     }
     Ok(())
+}
+
+/// `--chart-out` when stdout was closed before the result was read
+/// (`| head`): the rows were not all fetched, so no chart is saved, and
+/// the command fails rather than end as if it had been.
+pub fn unsaved_after_closed_output(file: &str) -> Failure {
+    Failure::Runtime {
+        message: format!(
+            "--chart-out: no chart saved to {file}: the output was closed before the whole result was read"
+        ),
+        hint: Some(
+            "send the output somewhere that reads all of it (e.g. > /dev/null), or use --format chart".into(),
+        ),
+    }
+}
+
+/// `--chart-out`'s file could not be (or would not be) written.
+fn save_failure(error: export::Error) -> Failure {
+    Failure::Runtime {
+        message: format!("--chart-out: {error}"),
+        hint: match &error {
+            export::Error::Exists(_) => {
+                Some("glance never replaces a file: remove it or name another".into())
+            }
+            error => error.chart_hint().map(str::to_string),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_output_fails_naming_the_file_not_saved() {
+        let failure = unsaved_after_closed_output("out.svg");
+        assert_eq!(failure.code(), 1);
+        assert!(
+            failure.message().contains("no chart saved to out.svg"),
+            "{}",
+            failure.message()
+        );
+    }
 }

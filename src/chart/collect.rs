@@ -44,6 +44,7 @@ enum State {
     Bars {
         labels: Vec<String>,
         values: Vec<Vec<Option<f64>>>,
+        digits: Vec<Vec<Option<String>>>,
         more: u64,
     },
     Lines(Vec<Buckets>),
@@ -59,6 +60,7 @@ impl Collector {
             Kind::Bar => State::Bars {
                 labels: Vec::new(),
                 values: vec![Vec::new(); series],
+                digits: vec![Vec::new(); series],
                 more: 0,
             },
             Kind::Line => State::Lines((0..series).map(|_| Buckets::default()).collect()),
@@ -93,6 +95,7 @@ impl Collector {
             State::Bars {
                 labels,
                 values,
+                digits,
                 more,
             } => {
                 if ys.iter().all(Option::is_none) {
@@ -105,6 +108,9 @@ impl Collector {
                 labels.push(label(&row[self.x.unwrap_or(0)]));
                 for (kept, y) in values.iter_mut().zip(ys) {
                     kept.push(y);
+                }
+                for (kept, &i) in digits.iter_mut().zip(&self.y) {
+                    kept.push(exact_digits(&row[i]));
                 }
             }
             State::Bins(binner) => match ys[0] {
@@ -150,6 +156,7 @@ impl Collector {
             State::Bars {
                 labels,
                 values,
+                digits,
                 more,
             } => {
                 if more > 0 {
@@ -162,10 +169,11 @@ impl Collector {
                 let series = self
                     .y_names
                     .iter()
-                    .zip(values)
-                    .map(|(name, values)| Series {
+                    .zip(values.into_iter().zip(digits))
+                    .map(|(name, (values, digits))| Series {
                         name: name.clone(),
                         values,
+                        digits,
                     })
                     .collect();
                 Data::Bars { labels, series }
@@ -240,6 +248,17 @@ fn counted(n: u64, one: &str, many: &str) -> String {
 
 /// A bar's label: text as it is (control characters made visible), other
 /// values as they read.
+/// The digits of an exact number as the database wrote them.
+fn exact_digits(value: &Value) -> Option<String> {
+    match value {
+        Value::Int(n) => Some(n.to_string()),
+        Value::Numeric(s) if s.trim().parse::<f64>().is_ok_and(f64::is_finite) => {
+            Some(s.trim().to_string())
+        }
+        _ => None,
+    }
+}
+
 fn label(value: &Value) -> String {
     match value {
         Value::Null => "NULL".to_string(),

@@ -136,6 +136,11 @@ pub enum Data {
 pub struct Series {
     pub name: String,
     pub values: Vec<Option<f64>>,
+    /// The database's own digits of each value that was an exact number
+    /// (an integer or a numeric), which the bar's value shows: the `f64`
+    /// may have lost some (bigint beyond 2^53, long numerics). One per
+    /// value, or empty when none were kept.
+    pub digits: Vec<Option<String>>,
 }
 
 /// One line or scatter series: its column's name and its points.

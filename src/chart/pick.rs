@@ -7,8 +7,12 @@ use super::{Kind, Request, Scale};
 use crate::db::{Column, Row, Value};
 
 /// The longest label a bar chart's text column may hold (in the sample)
-/// for the column to be chosen without being asked for.
+/// for the column to be chosen without being asked for; at least half its
+/// labels must be this short (longer ones are cut when drawn).
 const SHORT_TEXT: usize = 40;
+
+/// Whole numbers in this range, every one of them, read as years.
+const YEARS: std::ops::RangeInclusive<i64> = 1000..=3000;
 
 /// At most this many Y columns are chosen without being asked for.
 const AUTO_SERIES: usize = 4;
@@ -66,6 +70,8 @@ pub enum PickError {
     LineNeedsAxis { columns: String },
     #[error("the result has no columns to plot")]
     NoColumns,
+    #[error("the result has no rows")]
+    NoRows,
 }
 
 /// Chooses the chart for a result with `columns`, whose first rows are
@@ -73,6 +79,9 @@ pub enum PickError {
 pub fn pick(columns: &[Column], sample: &[Row], request: &Request) -> Result<Choice, PickError> {
     if columns.is_empty() {
         return Err(PickError::NoColumns);
+    }
+    if sample.is_empty() {
+        return Err(PickError::NoRows);
     }
     let classes: Vec<Class> = (0..columns.len())
         .map(|i| classify(&columns[i], sample.iter().map(|row| &row[i])))
@@ -112,13 +121,29 @@ pub fn pick(columns: &[Column], sample: &[Row], request: &Request) -> Result<Cho
     let numbers: Vec<usize> = (0..columns.len())
         .filter(|&i| classes[i] == Class::Number)
         .collect();
+    // Numeric columns that name rows (ids, keys, years) are labels, not
+    // measures, as long as another numeric column is left to measure.
+    let keys: Vec<usize> = numbers
+        .iter()
+        .copied()
+        .filter(|&i| is_key_like(&columns[i], i, sample.iter().map(|row| &row[i])))
+        .collect();
+    let measures: Vec<usize> = match numbers.iter().copied().filter(|i| !keys.contains(i)) {
+        rest if keys.len() < numbers.len() => rest.collect(),
+        _ => numbers.clone(),
+    };
+    let key = keys.first().copied().filter(|k| !measures.contains(k));
     let of_class = |class: Class| (0..columns.len()).find(|&i| classes[i] == class);
     let short_text = (0..columns.len()).find(|&i| {
-        classes[i] == Class::Text
-            && sample.iter().all(|row| match &row[i] {
-                Value::Text(s) => s.chars().count() <= SHORT_TEXT,
-                _ => true,
+        let labels: Vec<usize> = sample
+            .iter()
+            .filter_map(|row| match &row[i] {
+                Value::Text(s) => Some(s.chars().count()),
+                _ => None,
             })
+            .collect();
+        classes[i] == Class::Text
+            && labels.iter().filter(|&&n| n <= SHORT_TEXT).count() * 2 >= labels.len()
     });
     let no_numbers = || PickError::NoNumbers {
         columns: listing.clone(),
@@ -128,7 +153,7 @@ pub fn pick(columns: &[Column], sample: &[Row], request: &Request) -> Result<Cho
         if !asked_y.is_empty() {
             return Ok(asked_y.clone());
         }
-        let rest: Vec<usize> = numbers
+        let rest: Vec<usize> = measures
             .iter()
             .copied()
             .filter(|&i| Some(i) != x)
@@ -149,8 +174,8 @@ pub fn pick(columns: &[Column], sample: &[Row], request: &Request) -> Result<Cho
             _ => Kind::Scatter,
         },
         None if of_class(Class::Time).is_some() && !numbers.is_empty() => Kind::Line,
-        None if short_text.is_some() && !numbers.is_empty() => Kind::Bar,
-        None if numbers.len() >= 2 || (numbers.len() == 1 && asked_y.len() > 1) => Kind::Scatter,
+        None if (short_text.is_some() || key.is_some()) && !measures.is_empty() => Kind::Bar,
+        None if measures.len() >= 2 || (numbers.len() == 1 && asked_y.len() > 1) => Kind::Scatter,
         None => Kind::Histogram,
     };
     let (x, y) = match kind {
@@ -158,13 +183,14 @@ pub fn pick(columns: &[Column], sample: &[Row], request: &Request) -> Result<Cho
             let column = match (asked_x, asked_y.first()) {
                 (Some(x), _) => numeric(x)?,
                 (None, Some(&y)) => y,
-                (None, None) => *numbers.first().ok_or_else(no_numbers)?,
+                (None, None) => *measures.first().ok_or_else(no_numbers)?,
             };
             (None, vec![column])
         }
         Kind::Bar => {
             let x = asked_x
                 .or(short_text)
+                .or(key)
                 .or(of_class(Class::Text))
                 .or(of_class(Class::Time));
             let x = x.unwrap_or(0);
@@ -173,6 +199,7 @@ pub fn pick(columns: &[Column], sample: &[Row], request: &Request) -> Result<Cho
         Kind::Line => {
             let x = asked_x
                 .or(of_class(Class::Time))
+                .or(key)
                 .or_else(|| numbers.first().copied().filter(|_| numbers.len() > 1))
                 .ok_or_else(|| PickError::LineNeedsAxis {
                     columns: listing.clone(),
@@ -185,8 +212,9 @@ pub fn pick(columns: &[Column], sample: &[Row], request: &Request) -> Result<Cho
         Kind::Scatter => {
             let x = match asked_x {
                 Some(x) => numeric(x)?,
-                None => *numbers
+                None => *key
                     .iter()
+                    .chain(&measures)
                     .find(|&&i| !asked_y.contains(&i))
                     .ok_or_else(|| scatter_error(&numbers, &listing))?,
             };
@@ -206,6 +234,30 @@ pub fn pick(columns: &[Column], sample: &[Row], request: &Request) -> Result<Cho
         x_scale,
         sentence,
     })
+}
+
+/// Whether a numeric column names rows rather than measures them: called
+/// `id`, `…_id` or `year`, every value a whole number that reads as a year,
+/// or (as the first column) whole numbers counting up by one, as a key
+/// sequence does.
+fn is_key_like<'a>(column: &Column, index: usize, values: impl Iterator<Item = &'a Value>) -> bool {
+    let name = column.name.to_ascii_lowercase();
+    if name == "id" || name.ends_with("_id") || name == "year" {
+        return true;
+    }
+    let whole: Option<Vec<i64>> = values
+        .filter(|v| !matches!(v, Value::Null))
+        .map(|v| match v {
+            Value::Int(n) => Some(*n),
+            Value::Numeric(s) => s.parse::<i64>().ok(),
+            _ => None,
+        })
+        .collect();
+    let Some(whole) = whole.filter(|w| !w.is_empty()) else {
+        return false;
+    };
+    whole.iter().all(|n| YEARS.contains(n))
+        || (index == 0 && whole.len() >= 3 && whole.windows(2).all(|w| w[1] == w[0] + 1))
 }
 
 fn scatter_error(numbers: &[usize], listing: &str) -> PickError {

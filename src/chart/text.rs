@@ -110,7 +110,10 @@ fn bars(labels: &[String], series: &[Series], style: &Style) -> Vec<String> {
         for (n, s) in series.iter().enumerate() {
             let shown = if n == 0 { label.clone() } else { String::new() };
             let (value, text) = match s.values[i] {
-                Some(v) => (v, value_text(v)),
+                Some(v) => match s.digits.get(i).cloned().flatten() {
+                    Some(digits) => (v, grouped_digits(&digits)),
+                    None => (v, value_text(v)),
+                },
                 None => (0.0, "NULL".to_string()),
             };
             rows.push(BarLine {
@@ -202,7 +205,7 @@ fn bar_lines(mut rows: Vec<BarLine>, style: &Style, room: usize) -> Vec<String> 
     let mut lines: Vec<String> = rows
         .iter()
         .map(|row| {
-            let label = truncate(&row.label, label_width);
+            let label = cut(&row.label, label_width, style.glyphs);
             let pad = label_width - text_width(&label);
             let fill = fill(row.series, style);
             let bar = if row.value < 0.0 || fill.is_some() {
@@ -227,7 +230,11 @@ fn bar_lines(mut rows: Vec<BarLine>, style: &Style, room: usize) -> Vec<String> 
         })
         .collect();
     if hidden > 0 {
-        lines.push(format!("… {} more", thousands(hidden as u64 + 1)));
+        let ellipsis = match style.glyphs {
+            Glyphs::Ascii => "...",
+            _ => "…",
+        };
+        lines.push(format!("{ellipsis} {} more", thousands(hidden as u64 + 1)));
     }
     lines
 }
@@ -286,6 +293,45 @@ fn marks(glyphs: Glyphs) -> &'static [char; 6] {
 /// A bar's value: whole numbers grouped, others with two decimals.
 fn value_text(v: f64) -> String {
     number_label(v, if v.fract() == 0.0 { 0 } else { 2 })
+}
+
+
+/// `label` cut to `max` columns, ending in "…", or "..." in ASCII.
+fn cut(label: &str, max: usize, glyphs: Glyphs) -> String {
+    if glyphs != Glyphs::Ascii || text_width(label) <= max {
+        return truncate(label, max).into_owned();
+    }
+    let head = truncate(label, max.saturating_sub(2));
+    let head = head.strip_suffix('…').unwrap_or(&head);
+    format!("{head}{}", ".".repeat(max.min(3)))
+}
+
+/// A number's own digits (`-1234567.50`) with the whole part grouped by
+/// thousands (`-1,234,567.50`), however long: nothing is lost to `f64`.
+fn grouped_digits(digits: &str) -> String {
+    let (sign, rest) = match digits.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", digits.strip_prefix('+').unwrap_or(digits)),
+    };
+    let (whole, fraction) = match rest.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (rest, None),
+    };
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return digits.to_string();
+    }
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    match fraction {
+        Some(fraction) => format!("{sign}{grouped}.{fraction}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
 }
 
 /// A grid of character cells, each holding braille dots or a mark, and the

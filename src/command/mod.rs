@@ -457,23 +457,30 @@ fn examples_command(rest: &str, argument: Option<String>) -> Result<Option<Meta>
 /// the X column and the Y columns (a first word that is no kind is the X
 /// column).
 fn chart_command(rest: &str) -> Result<Meta, String> {
-    let mut words = rest.split_whitespace().peekable();
-    let save = match words.next_if(|w| w.eq_ignore_ascii_case("save")) {
-        None => None,
-        Some(_) => {
-            let file = words.next().ok_or(
-                "\\chart save needs a file, e.g. \\chart save revenue.svg (end with ! to replace it)",
-            )?;
-            let (file, overwrite) = match file.strip_suffix('!') {
-                Some(file) => (file, true),
-                None => (file, false),
-            };
-            Some(SaveAs {
+    let rest = rest.trim_start();
+    let saved = rest
+        .split_once(char::is_whitespace)
+        .filter(|(word, _)| word.eq_ignore_ascii_case("save"))
+        .map(|(_, after)| after.trim_start())
+        .or_else(|| rest.eq_ignore_ascii_case("save").then_some(""));
+    let (save, rest) = match saved {
+        None => (None, rest),
+        Some(after) => {
+            let (file, overwrite, rest) = leading_file(after);
+            if file.is_empty() {
+                return Err(
+                    "\\chart save needs a file, e.g. \\chart save revenue.svg (end with ! to replace it)"
+                        .into(),
+                );
+            }
+            let save = SaveAs {
                 file: file.to_string(),
                 overwrite,
-            })
+            };
+            (Some(save), rest)
         }
     };
+    let mut words = rest.split_whitespace().peekable();
     let all = words.next_if(|w| w.eq_ignore_ascii_case("all")).is_some();
     let kind = words.peek().and_then(|w| crate::chart::Kind::parse(w));
     if kind.is_some() {
@@ -599,6 +606,27 @@ fn watch_command(rest: &str) -> Result<Meta, String> {
 }
 
 /// `'a b'` or `"a b"` → `a b`; anything else as it is.
+/// The file at the start of `text`, whether `!` follows it (replace an
+/// existing file), and the rest: a name in quotes, spaces allowed (quotes
+/// as `\export` takes them), or else the first word.
+fn leading_file(text: &str) -> (&str, bool, &str) {
+    let quoted = ['\'', '"'].into_iter().find_map(|quote| {
+        let inner = text.strip_prefix(quote)?;
+        inner
+            .find(quote)
+            .map(|end| (&inner[..end], &inner[end + 1..]))
+    });
+    let (file, rest) = quoted.unwrap_or_else(|| {
+        let end = text.find(char::is_whitespace).unwrap_or(text.len());
+        (&text[..end], &text[end..])
+    });
+    match (rest.strip_prefix('!'), file.strip_suffix('!')) {
+        (Some(rest), _) => (file, true, rest),
+        (None, Some(file)) if quoted.is_none() => (file, true, rest),
+        _ => (file, false, rest),
+    }
+}
+
 fn unquote(text: &str) -> &str {
     for quote in ['\'', '"'] {
         if let Some(inner) = text.strip_prefix(quote).and_then(|t| t.strip_suffix(quote)) {
@@ -1362,5 +1390,34 @@ mod tests {
             columns.windows(2).all(|pair| pair[0] == pair[1]),
             "descriptions start in one column: {columns:?}"
         );
+    }
+
+    #[test]
+    fn chart_save_takes_a_quoted_file_with_spaces() {
+        let saved = |line: &str| match parse(line) {
+            Ok(Some(Meta::Chart { save, request, .. })) => (save, request),
+            other => panic!("{other:?}"),
+        };
+        let (save, request) = saved("\\chart save '/tmp/sp ace.svg' bar status");
+        assert_eq!(
+            save,
+            Some(SaveAs {
+                file: "/tmp/sp ace.svg".into(),
+                overwrite: false
+            })
+        );
+        assert_eq!(request.x.as_deref(), Some("status"));
+        let (save, _) = saved("\\chart save \"a b.svg\"!");
+        assert_eq!(
+            save.map(|s| (s.file, s.overwrite)),
+            Some(("a b.svg".into(), true))
+        );
+        let (save, request) = saved("\\chart save out.svg! all");
+        assert_eq!(
+            save.map(|s| (s.file, s.overwrite)),
+            Some(("out.svg".into(), true))
+        );
+        assert_eq!(request.kind, None);
+        assert!(parse("\\chart save").unwrap_err().contains("needs a file"));
     }
 }

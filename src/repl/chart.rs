@@ -59,7 +59,7 @@ impl Repl {
                         crate::export::Error::Exists(_) => {
                             Some("end the file's name with ! to replace it")
                         }
-                        error => error.hint(),
+                        error => error.chart_hint(),
                     }
                 )
             ),

@@ -272,6 +272,7 @@ fn ask_chart_out_saves_svg_beside_json_and_never_replaces_a_file() {
     again
         .stderr_has("already exists")
         .stderr_has("glance never replaces a file");
+    assert!(!again.stdout.contains("rows)"), "nothing ran\n{again}");
     assert_eq!(
         std::fs::read(&file).unwrap(),
         before,
@@ -288,4 +289,159 @@ fn ask_chart_out_saves_svg_beside_json_and_never_replaces_a_file() {
         !refused.stdout.contains("(5 rows)"),
         "nothing ran\n{refused}"
     );
+}
+
+#[test]
+fn ask_chart_out_checks_the_file_before_anything_runs() {
+    let dir = harness::scratch_dir("chart-out-first");
+    let taken = dir.join("taken.svg");
+    std::fs::write(&taken, "mine").unwrap();
+    let missing = dir.join("no-such-dir").join("c.svg");
+    let cases = [
+        (taken.to_str().unwrap(), "already exists"),
+        (missing.to_str().unwrap(), "does not exist"),
+    ];
+    for (path, said) in cases {
+        let out = ask(&["--sql", BY_STATUS, "--chart-out", path]);
+        out.code(1);
+        out.stderr_has(said);
+        assert!(!out.stdout.contains("(5 rows)"), "nothing ran\n{out}");
+    }
+    assert_eq!(std::fs::read_to_string(&taken).unwrap(), "mine");
+}
+
+#[test]
+fn json_output_stays_one_document_when_the_chart_cannot_be_drawn() {
+    let dir = harness::scratch_dir("chart-out-json");
+    let file = dir.join("names.svg");
+    let out = ask(&[
+        "--sql",
+        "select first_name from customers limit 2",
+        "--format",
+        "json",
+        "--chart-out",
+        file.to_str().unwrap(),
+    ]);
+    out.code(1);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["rows"].as_array().map(Vec::len), Some(2), "{out}");
+    out.stderr_has("cannot draw a chart: no numeric column to plot");
+    assert!(!file.exists());
+}
+
+#[test]
+fn ask_chart_out_into_a_closed_stdout_fails_saying_no_chart_was_saved() {
+    let dir = harness::scratch_dir("chart-out-head");
+    let file = dir.join("n.svg");
+    // 50,000 rows outgrow the pipe, so glance writes after head left.
+    let sql = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 50000) \
+               select i, i % 7 as v from n";
+    let out = harness::Cmd::new("sh")
+        .env("GLANCE", harness::glance_bin())
+        .env("SQL", sql)
+        .env("OUT", &file)
+        .env("NO_COLOR", "1")
+        .args([
+            "-c",
+            "{ \"$GLANCE\" --demo --no-history ask --sql \"$SQL\" --chart-out \"$OUT\"; echo \"exit=$?\" >&2; } | head -n 2",
+        ])
+        .run();
+    out.stderr_has("exit=1")
+        .stderr_has("no chart saved to")
+        .stderr_has("the output was closed before the whole result was read");
+    out.never_shows("Broken pipe");
+    assert!(!file.exists());
+}
+
+#[test]
+fn key_columns_are_labels_not_values() {
+    let out = repl(
+        "\\sql select customer_id, count(*) as n from orders group by 1 order by 2 desc limit 10;\n\\chart\n\
+         \\sql select id, price from products;\n\\chart hist\n",
+    );
+    out.success();
+    out.stdout_has("Bar chart of n by customer_id.")
+        .stdout_has("Histogram of price.");
+}
+
+#[test]
+fn bar_values_show_the_databases_own_digits() {
+    let db = harness::db("chart_digits");
+    let out = glance()
+        .args(["--no-history", "-d", db.url(), "ask", "--sql"])
+        .arg(
+            "select 'big' as k, 9007199254740993::bigint as n, \
+             12345678901234567890.123456789::numeric as m",
+        )
+        .args(["--chart", "bar"])
+        .env("NO_COLOR", "1")
+        .run();
+    out.success();
+    out.stdout_has("9,007,199,254,740,993")
+        .stdout_has("12,345,678,901,234,567,890.123456789");
+}
+
+#[test]
+fn an_empty_result_says_it_has_no_rows() {
+    let out =
+        repl("\\sql select status, count(*) as n from orders where 1 = 0 group by 1;\n\\chart\n");
+    out.success();
+    out.stderr_has("\\chart: the result has no rows");
+}
+
+#[test]
+fn ascii_charts_cut_with_three_dots() {
+    let sql = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 30) \
+               select case when i % 2 = 0 then 'item ' || i \
+               else 'a very long product name that goes on and on ' || i end as name, i as n from n;";
+    let out = glance()
+        .args(["--demo", "--no-history"])
+        .env("NO_COLOR", "1")
+        .env("LANG", "C")
+        .env("LC_ALL", "C")
+        .stdin(format!("\\sql {sql}\n\\chart\n"))
+        .run();
+    out.success();
+    let chart = &out.stdout[out.stdout.find("Bar chart").expect("a bar chart")..];
+    assert!(chart.is_ascii(), "{chart}");
+    assert!(
+        chart.contains("... |") && chart.contains("\n... "),
+        "{chart}"
+    );
+}
+
+#[test]
+fn chart_save_takes_a_quoted_path_with_spaces() {
+    let dir = harness::scratch_dir("chart-save-quoted");
+    let file = dir.join("by status.svg");
+    let out = repl(&format!(
+        "\\sql {BY_STATUS};\n\\chart save '{}'\n",
+        file.display()
+    ));
+    out.success();
+    out.stdout_has("Saved the bar chart of orders by status to");
+    assert!(svg_texts(&file).iter().any(|t| t == "delivered"));
+}
+
+#[test]
+fn chart_out_on_a_text_answer_says_no_chart_was_saved() {
+    let dir = harness::scratch_dir("chart-out-prose");
+    let file = dir.join("x.svg");
+    let fake = FakeLlm::openai(vec![Reply::text("Orders have five statuses.")]);
+    let out = fake
+        .on(glance().args(["--demo", "--no-history", "ask", "what statuses are there?"]))
+        .args(["--chart-out", file.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .run();
+    out.success();
+    out.stderr_has("no chart saved to")
+        .stderr_has("the answer is text, not a result");
+    assert!(!file.exists());
+
+    let folder = dir.join("folder.svg");
+    std::fs::create_dir(&folder).unwrap();
+    let out = ask(&["--sql", BY_STATUS, "--chart-out", folder.to_str().unwrap()]);
+    out.code(1);
+    out.stderr_has("is a directory")
+        .stderr_has("e.g. charts/out.svg");
 }

@@ -130,3 +130,71 @@ fn dates_and_timestamps_are_read_as_utc_seconds() {
     assert_eq!(number_of(&text("2024-01-01")), Some(1_704_067_200.0));
     assert_eq!(number_of(&Value::Null), None);
 }
+
+#[test]
+fn ids_and_years_are_labels_not_measures() {
+    let columns = [col("customer_id", "int8"), col("n", "int8")];
+    let rows = vec![
+        vec![Value::Int(17), Value::Int(9)],
+        vec![Value::Int(4), Value::Int(8)],
+    ];
+    let choice = auto(&columns, &rows).unwrap();
+    assert_eq!(
+        (choice.kind, choice.x, choice.y),
+        (Kind::Bar, Some(0), vec![1])
+    );
+
+    let columns = [col("y", "INTEGER"), col("revenue", "REAL")];
+    let rows = vec![
+        vec![Value::Int(2023), Value::Float(10.5)],
+        vec![Value::Int(2024), Value::Float(12.0)],
+    ];
+    let choice = auto(&columns, &rows).unwrap();
+    assert_eq!(choice.sentence, "bar chart of revenue by y");
+
+    let columns = [
+        col("n", "INTEGER"),
+        col("price", "REAL"),
+        col("stock", "INTEGER"),
+    ];
+    let rows: Vec<Row> = (1..=3)
+        .map(|i| {
+            vec![
+                Value::Int(i),
+                Value::Float(1.5 * i as f64),
+                Value::Int(7 - i),
+            ]
+        })
+        .collect();
+    let choice = auto(&columns, &rows).unwrap();
+    assert_eq!(choice.sentence, "bar chart of price and stock by n");
+}
+
+#[test]
+fn a_named_histogram_skips_the_key_column() {
+    let columns = [col("id", "INTEGER"), col("total", "REAL")];
+    let rows = vec![vec![Value::Int(1), Value::Float(3.0)]];
+    let request = Request {
+        kind: Some(Kind::Histogram),
+        ..Request::default()
+    };
+    let choice = pick(&columns, &rows, &request).unwrap();
+    assert_eq!(choice.y, vec![1]);
+}
+
+#[test]
+fn one_long_label_keeps_the_bars() {
+    let columns = [col("name", "TEXT"), col("n", "INTEGER")];
+    let rows = vec![
+        vec![text("short"), Value::Int(1)],
+        vec![text(&"long ".repeat(20)), Value::Int(5)],
+        vec![text("also short"), Value::Int(2)],
+    ];
+    assert_eq!(auto(&columns, &rows).unwrap().kind, Kind::Bar);
+}
+
+#[test]
+fn an_empty_result_says_it_has_no_rows() {
+    let columns = [col("status", "TEXT"), col("n", "INTEGER")];
+    assert_eq!(auto(&columns, &[]), Err(PickError::NoRows));
+}

@@ -26,6 +26,7 @@ fn bars(labels: &[&str], series: &[(&str, &[Option<f64>])]) -> Plot {
                 .map(|(name, values)| Series {
                     name: name.to_string(),
                     values: values.to_vec(),
+                    digits: Vec::new(),
                 })
                 .collect(),
         },

@@ -62,6 +62,7 @@ fn bars() -> Plot {
             series: vec![Series {
                 name: "orders".into(),
                 values: vec![Some(1234.0), Some(310.0), Some(95.5), None, Some(12.0)],
+                digits: Vec::new(),
             }],
         },
     )
@@ -85,10 +86,12 @@ fn several_bar_series_have_a_legend() {
             Series {
                 name: "2023".into(),
                 values: vec![Some(40.0), Some(-10.0)],
+                digits: Vec::new(),
             },
             Series {
                 name: "2024".into(),
                 values: vec![Some(55.0), Some(20.0)],
+                digits: Vec::new(),
             },
         ],
     };
@@ -221,4 +224,57 @@ fn colour_paints_each_series() {
     };
     let drawn = render(&bars(), &style);
     assert!(drawn.contains("\u{1b}[36m"), "{drawn}");
+}
+
+#[test]
+fn bar_values_show_the_databases_own_digits() {
+    assert_eq!(grouped_digits("9007199254740993"), "9,007,199,254,740,993");
+    assert_eq!(
+        grouped_digits("-1234567.123456789012"),
+        "-1,234,567.123456789012"
+    );
+    assert_eq!(grouped_digits("12"), "12");
+    let data = Data::Bars {
+        labels: vec!["big".into()],
+        series: vec![Series {
+            name: "n".into(),
+            values: vec![Some(9007199254740993.0)],
+            digits: vec![Some("9007199254740993".into())],
+        }],
+    };
+    let drawn = render(
+        &plot(Kind::Bar, "k", "n", data),
+        &Style {
+            width: 60,
+            height: 16,
+            glyphs: Glyphs::Ascii,
+            color: false,
+        },
+    );
+    assert!(drawn.contains("9,007,199,254,740,993"), "{drawn}");
+}
+
+#[test]
+fn ascii_cuts_with_three_dots() {
+    assert_eq!(cut("abcdefghij", 6, Glyphs::Ascii), "abc...");
+    assert_eq!(cut("abcdefghij", 6, Glyphs::Unicode), "abcde…");
+    assert_eq!(cut("abc", 6, Glyphs::Ascii), "abc");
+    let labels: Vec<String> = (0..40).map(|i| format!("{}{i}", "x".repeat(50))).collect();
+    let data = Data::Bars {
+        series: vec![Series {
+            name: "n".into(),
+            values: labels.iter().map(|_| Some(1.0)).collect(),
+            digits: Vec::new(),
+        }],
+        labels,
+    };
+    let style = Style {
+        width: 60,
+        height: 16,
+        glyphs: Glyphs::Ascii,
+        color: false,
+    };
+    let drawn = render(&plot(Kind::Bar, "k", "n", data), &style);
+    assert!(drawn.is_ascii(), "{drawn}");
+    assert!(drawn.contains("... ") && drawn.contains("more"), "{drawn}");
 }
