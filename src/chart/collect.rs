@@ -54,7 +54,7 @@ enum State {
 
 impl Collector {
     pub fn new(choice: &Choice, columns: &[Column]) -> Collector {
-        let name = |i: usize| escape::visible(&columns[i].name).into_owned();
+        let name = |i: usize| escape::visible_name(&columns[i].name, false).into_owned();
         let series = choice.y.len();
         let state = match choice.kind {
             Kind::Bar => State::Bars {
@@ -265,7 +265,9 @@ fn label(value: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Int(n) => n.to_string(),
         Value::Float(f) => f.to_string(),
-        Value::Numeric(s) | Value::Text(s) | Value::Json(s) => escape::visible(s).into_owned(),
+        Value::Numeric(s) | Value::Text(s) | Value::Json(s) => {
+            escape::visible_name(s, false).into_owned()
+        }
         Value::Bytes(b) => format!("({} bytes)", b.len()),
     }
 }

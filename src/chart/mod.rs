@@ -20,7 +20,10 @@ pub mod words;
 /// and the plot's notes (dim).
 pub fn framed(sentence: &str, plot: &Plot, style: &text::Style) -> String {
     let dim = |line: &str| format!("{}\n", term::dim(line, style.color));
-    let mut out = dim(&escape::visible(&format!("{}.", capitalised(sentence))));
+    let mut out = dim(&escape::visible_name(
+        &format!("{}.", capitalised(sentence)),
+        false,
+    ));
     out.push_str(&text::render(plot, style));
     for note in &plot.notes {
         out.push_str(&dim(&escape::visible(note)));

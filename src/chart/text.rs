@@ -295,7 +295,6 @@ fn value_text(v: f64) -> String {
     number_label(v, if v.fract() == 0.0 { 0 } else { 2 })
 }
 
-
 /// `label` cut to `max` columns, ending in "…", or "..." in ASCII.
 fn cut(label: &str, max: usize, glyphs: Glyphs) -> String {
     if glyphs != Glyphs::Ascii || text_width(label) <= max {
@@ -331,7 +330,6 @@ fn grouped_digits(digits: &str) -> String {
         Some(fraction) => format!("{sign}{grouped}.{fraction}"),
         None => format!("{sign}{grouped}"),
     }
-}
 }
 
 /// A grid of character cells, each holding braille dots or a mark, and the

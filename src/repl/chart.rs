@@ -48,7 +48,7 @@ impl Repl {
         match crate::export::write_chart(&save.file, save.overwrite, &plot) {
             Ok(path) => println!(
                 "Saved the {} to {}.",
-                crate::escape::visible(&choice.sentence),
+                crate::escape::visible_name(&choice.sentence, false),
                 crate::escape::visible(&path.display().to_string())
             ),
             Err(error) => eprint!(

@@ -445,3 +445,29 @@ fn chart_out_on_a_text_answer_says_no_chart_was_saved() {
     out.stderr_has("is a directory")
         .stderr_has("e.g. charts/out.svg");
 }
+
+#[test]
+fn newlines_and_tabs_in_labels_and_names_are_shown_escaped_on_one_line() {
+    let out = ask(&[
+        "--sql",
+        "select 'line' || char(10) || 'break' as \"k\nk\", 5 as v \
+         union all select 'tab' || char(9) || 'here', 1",
+        "--format",
+        "chart",
+    ]);
+    out.success();
+    out.stdout_has("Bar chart of v by k\\nk.");
+    let row = out
+        .stdout
+        .lines()
+        .find(|line| line.contains("line\\nbreak"))
+        .unwrap_or_else(|| panic!("a bar labelled line\\nbreak\n{out}"));
+    assert!(
+        row.contains('5'),
+        "the label and its bar share a line\n{out}"
+    );
+    assert!(
+        out.stdout.lines().any(|l| l.contains("tab\\there")),
+        "{out}"
+    );
+}
