@@ -38,6 +38,8 @@ pub struct Collector {
     null_rows: u64,
     /// Rows skipped for a value that is not a number (or a date).
     odd_rows: u64,
+    /// The names of the numeric columns the choice left out.
+    left_out: Vec<String>,
 }
 
 enum State {
@@ -77,6 +79,7 @@ impl Collector {
             state,
             null_rows: 0,
             odd_rows: 0,
+            left_out: choice.left_out.iter().map(|&i| name(i)).collect(),
         }
     }
 
@@ -145,6 +148,14 @@ impl Collector {
         if self.odd_rows > 0 {
             let rows = counted(self.odd_rows, "row", "rows");
             notes.push(format!("{rows} whose values are not numbers skipped."));
+        }
+        if !self.left_out.is_empty() {
+            notes.push(format!(
+                "{} not drawn, since at most {} series are chosen unasked: {}; name the columns to draw them.",
+                counted(self.left_out.len() as u64, "numeric column", "numeric columns"),
+                pick::AUTO_SERIES,
+                self.left_out.join(", ")
+            ));
         }
         let single = self.y_names.len() == 1;
         let y_name = if single {

@@ -15,7 +15,7 @@ const SHORT_TEXT: usize = 40;
 const YEARS: std::ops::RangeInclusive<i64> = 1000..=3000;
 
 /// At most this many Y columns are chosen without being asked for.
-const AUTO_SERIES: usize = 4;
+pub const AUTO_SERIES: usize = 4;
 
 /// What a column holds, judged from its values (its type where every
 /// sampled value is NULL).
@@ -49,6 +49,9 @@ pub struct Choice {
     pub x_scale: Scale,
     /// What was chosen, for the person: "line chart of revenue by month".
     pub sentence: String,
+    /// Numeric columns left out because at most [`AUTO_SERIES`] series are
+    /// chosen unasked.
+    pub left_out: Vec<usize>,
 }
 
 /// Why a result cannot be drawn as asked.
@@ -227,12 +230,22 @@ pub fn pick(columns: &[Column], sample: &[Row], request: &Request) -> Result<Cho
         _ => Scale::Number,
     };
     let sentence = sentence(kind, x.map(|i| columns[i].name.as_str()), &y, columns);
+    let left_out = match kind {
+        Kind::Histogram => Vec::new(),
+        _ if !asked_y.is_empty() => Vec::new(),
+        _ => measures
+            .iter()
+            .copied()
+            .filter(|&i| Some(i) != x && !y.contains(&i))
+            .collect(),
+    };
     Ok(Choice {
         kind,
         x,
         y,
         x_scale,
         sentence,
+        left_out,
     })
 }
 

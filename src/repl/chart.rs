@@ -42,6 +42,9 @@ impl Repl {
             Ok(charted) => charted,
             Err(message) => return eprint!("{message}"),
         };
+        if let Some(line) = (!all).then(|| earlier(session)).flatten() {
+            println!("{}", crate::term::dim(&line, style.color));
+        }
         let Some(save) = save else {
             return print!("{}", chart::framed(&choice.sentence, &plot, &style));
         };
@@ -85,6 +88,22 @@ impl Repl {
     }
 }
 
+/// A line saying the chart is of an earlier statement's result, when the
+/// last statement run was another (it failed, or returned no rows).
+fn earlier(session: &Session) -> Option<String> {
+    let kept = &session.kept().sql;
+    session
+        .last_sql()
+        .is_some_and(|last| last != kept)
+        .then(|| {
+            let shown = crate::one_line::cut(&crate::one_line::fold(kept), 60);
+            format!(
+                "The last statement returned no rows to draw; this is the result of: {}",
+                crate::escape::visible(&shown)
+            )
+        })
+}
+
 /// The chart of the rows the session kept of the last result.
 fn kept_plot(session: &Session, request: &Request) -> Result<(Choice, Plot), PickError> {
     session.kept().plot(request, "\\chart all draws every row")
@@ -102,7 +121,11 @@ fn chart_all(
     progress: bool,
 ) -> Result<(Choice, Plot), String> {
     let last = session.last_result().map_err(|error| {
-        report::error_line(&format!("\\chart all: {error}"), Some(error.hint()))
+        let hint = match error {
+            crate::session::NoRerun::NoResult => "run a query first, then \\chart all",
+            ref error => error.hint(),
+        };
+        report::error_line(&format!("\\chart all: {error}"), Some(hint))
     })?;
     let mut spinner = Spinner::start_after("running the query again…", progress, SPINNER_DELAY);
     let mut sink = Charting::new(request);

@@ -22,17 +22,30 @@ pub struct Kept {
     pub complete: bool,
     /// Rows the result had (so far), kept or not.
     pub seen: u64,
+    /// The output stopped before the last row was fetched (the pager was
+    /// quit): the result may have had more rows than `seen`.
+    pub stopped: bool,
+    /// The statement the result came from.
+    pub sql: String,
     bytes: usize,
 }
 
 impl Kept {
-    /// Forgets the previous result and starts keeping one with `columns`.
-    pub fn start(&mut self, columns: &[Column]) {
+    /// Forgets the previous result and starts keeping the one `sql`
+    /// returns, with `columns`.
+    pub fn start(&mut self, sql: &str, columns: &[Column]) {
         *self = Kept {
             columns: columns.to_vec(),
             complete: true,
+            sql: sql.to_string(),
             ..Kept::default()
         };
+    }
+
+    /// The output stopped fetching rows (the pager was quit).
+    pub fn stop(&mut self) {
+        self.stopped = true;
+        self.complete = false;
     }
 
     /// Keeps what fits of the next chunk of rows.
@@ -54,7 +67,12 @@ impl Kept {
     /// to draw them all.
     pub fn plot(&self, request: &Request, hint: &str) -> Result<(Choice, Plot), PickError> {
         let (choice, mut plot) = collect::plot_rows(&self.columns, &self.rows, request)?;
-        if !self.complete {
+        if self.stopped {
+            plot.notes.push(format!(
+                "Drawn from the first {} rows, fetched before the output stopped; {hint}.",
+                thousands(self.rows.len() as u64)
+            ));
+        } else if !self.complete {
             plot.notes.push(format!(
                 "Drawn from the first {} of {} rows; {hint}.",
                 thousands(self.rows.len() as u64),
@@ -86,10 +104,13 @@ mod tests {
     #[test]
     fn rows_beyond_the_cap_are_counted_not_kept() {
         let mut kept = Kept::default();
-        kept.start(&[Column {
-            name: "n".into(),
-            type_name: "int".into(),
-        }]);
+        kept.start(
+            "select",
+            &[Column {
+                name: "n".into(),
+                type_name: "int".into(),
+            }],
+        );
         let rows: Vec<Row> = (0..MAX_ROWS as i64 + 10)
             .map(|i| vec![Value::Int(i)])
             .collect();
@@ -100,14 +121,35 @@ mod tests {
             (kept.rows.len(), kept.seen, kept.complete),
             (MAX_ROWS, MAX_ROWS as u64 + 10, false)
         );
-        kept.start(&[]);
+        kept.start("select", &[]);
         assert_eq!((kept.rows.len(), kept.seen), (0, 0));
+    }
+
+    #[test]
+    fn a_stopped_output_says_the_rows_are_only_the_first() {
+        let mut kept = Kept::default();
+        kept.start(
+            "select",
+            &[Column {
+                name: "v".into(),
+                type_name: "int".into(),
+            }],
+        );
+        kept.take(&[vec![Value::Int(1)], vec![Value::Int(2)]]);
+        kept.stop();
+        let (_, plot) = kept.plot(&Request::default(), "try again").unwrap();
+        assert!(
+            plot.notes.iter().any(|n| n
+                == "Drawn from the first 2 rows, fetched before the output stopped; try again."),
+            "{:?}",
+            plot.notes
+        );
     }
 
     #[test]
     fn big_values_stop_keeping_early() {
         let mut kept = Kept::default();
-        kept.start(&[]);
+        kept.start("select", &[]);
         let big = vec![Value::Text("x".repeat(MAX_BYTES / 2))];
         kept.take(&[big.clone(), big.clone(), big]);
         assert_eq!((kept.rows.len(), kept.complete), (1, false));

@@ -202,6 +202,7 @@ impl Session {
                 columns: Vec::new(),
                 capture: capture.take(),
                 kept: &mut self.kept,
+                sql,
             };
             let canceller = self.backend.canceller();
             let backend = &mut self.backend;
@@ -534,6 +535,8 @@ struct Recording<'a, 'b, 'k> {
     columns: Vec<String>,
     capture: Option<&'b mut dyn RowSink>,
     kept: &'k mut Kept,
+    /// The statement whose result this is.
+    sql: &'a str,
 }
 
 impl RowSink for Recording<'_, '_, '_> {
@@ -542,7 +545,7 @@ impl RowSink for Recording<'_, '_, '_> {
         match self.capture.as_mut() {
             Some(capture) => capture.columns(columns),
             None => {
-                self.kept.start(columns);
+                self.kept.start(self.sql, columns);
                 self.writer.columns(columns)
             }
         }
@@ -553,7 +556,11 @@ impl RowSink for Recording<'_, '_, '_> {
             Some(capture) => capture.rows(rows),
             None => {
                 self.kept.take(&rows);
-                self.writer.rows(rows)
+                let flow = self.writer.rows(rows);
+                if flow == RowFlow::Stop {
+                    self.kept.stop();
+                }
+                flow
             }
         }
     }

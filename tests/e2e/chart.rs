@@ -69,10 +69,11 @@ fn nulls_are_skipped_and_counted() {
 
 #[test]
 fn chart_without_a_result_says_to_run_a_query() {
-    let out = repl("\\chart\n");
+    let out = repl("\\chart\n\\chart all\n");
     out.success();
     out.stderr_has("there is no result to draw")
-        .stderr_has("run a query first");
+        .stderr_has("run a query first")
+        .stderr_has("hint: run a query first, then \\chart all");
 }
 
 #[test]
@@ -469,5 +470,39 @@ fn newlines_and_tabs_in_labels_and_names_are_shown_escaped_on_one_line() {
     assert!(
         out.stdout.lines().any(|l| l.contains("tab\\there")),
         "{out}"
+    );
+}
+
+#[test]
+fn numeric_columns_beyond_the_fourth_are_named_as_not_drawn() {
+    let out = ask(&[
+        "--sql",
+        "select substr(ordered_at, 1, 7) as month, count(*) as a, count(*) + 1 as b, \
+         count(*) + 2 as c, count(*) + 3 as d, count(*) + 4 as e, count(*) + 5 as f \
+         from orders group by 1 order by 1",
+        "--format",
+        "chart",
+    ]);
+    out.success();
+    out.stdout_has("Line chart of a, b, c and d by month.")
+        .stdout_has(
+            "2 numeric columns not drawn, since at most 4 series are chosen unasked: e, f; \
+             name the columns to draw them.",
+        );
+}
+
+#[test]
+fn a_chart_after_a_failed_statement_says_whose_result_it_draws() {
+    let out = repl(&format!(
+        "\\sql {BY_STATUS};\n\\sql select nope from orders;\n\\chart\n\\sql {BY_STATUS};\n\\chart\n"
+    ));
+    out.success();
+    out.stdout_has(
+        "The last statement returned no rows to draw; this is the result of: select status",
+    );
+    assert_eq!(
+        out.stdout.matches("this is the result of").count(),
+        1,
+        "only the chart after the failure says so\n{out}"
     );
 }
