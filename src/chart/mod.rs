@@ -160,3 +160,15 @@ pub struct Bin {
     pub high: f64,
     pub count: u64,
 }
+
+/// A plot without notes, for the renderers' tests.
+#[cfg(test)]
+pub fn test_plot(kind: Kind, x_name: &str, y_name: &str, data: Data) -> Plot {
+    Plot {
+        kind,
+        x_name: x_name.into(),
+        y_name: y_name.into(),
+        data,
+        notes: Vec::new(),
+    }
+}

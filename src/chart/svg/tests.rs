@@ -1,17 +1,8 @@
 use super::*;
+use crate::chart::test_plot as plot;
 
 const WIDTH: u32 = 800;
 const HEIGHT: u32 = 500;
-
-fn plot(kind: Kind, x_name: &str, y_name: &str, data: Data) -> Plot {
-    Plot {
-        kind,
-        x_name: x_name.into(),
-        y_name: y_name.into(),
-        data,
-        notes: Vec::new(),
-    }
-}
 
 fn bars(labels: &[&str], series: &[(&str, &[Option<f64>])]) -> Plot {
     let y_name = if series.len() == 1 { series[0].0 } else { "" };

@@ -4,6 +4,7 @@
 //! chart::text` and read the difference before committing.
 
 use super::*;
+use crate::chart::test_plot as plot;
 
 fn golden(name: &str, plot: &Plot, glyphs: Glyphs) {
     for width in [60, 100] {
@@ -30,16 +31,6 @@ fn golden(name: &str, plot: &Plot, glyphs: Glyphs) {
             panic!("cannot read {path}: {e}; write it with GLANCE_TEST_UPDATE_GOLDEN=1")
         });
         assert_eq!(drawn, expected, "{path} differs; drawn:\n{drawn}");
-    }
-}
-
-fn plot(kind: Kind, x_name: &str, y_name: &str, data: Data) -> Plot {
-    Plot {
-        kind,
-        x_name: x_name.into(),
-        y_name: y_name.into(),
-        data,
-        notes: Vec::new(),
     }
 }
 
